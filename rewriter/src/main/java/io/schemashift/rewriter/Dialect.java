@@ -1,0 +1,27 @@
+package io.schemashift.rewriter;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** The SQL dialects the rewriter understands. */
+public enum Dialect {
+    POSTGRESQL,
+    /** MariaDB and MySQL. */
+    MARIADB,
+    H2;
+
+    /** The dialect of a JDBC URL ({@code jdbc:postgresql:…}, {@code jdbc:mysql:…}…), if known. */
+    public static Optional<Dialect> fromJdbcUrl(String url) {
+        String u = url.toLowerCase(Locale.ROOT);
+        if (u.startsWith("jdbc:postgresql:")) {
+            return Optional.of(POSTGRESQL);
+        }
+        if (u.startsWith("jdbc:mariadb:") || u.startsWith("jdbc:mysql:")) {
+            return Optional.of(MARIADB);
+        }
+        if (u.startsWith("jdbc:h2:")) {
+            return Optional.of(H2);
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,19 @@
+package io.schemashift.rewriter;
+
+/** Why a statement that touches a mapped table cannot be rewritten. A closed set: metrics tag values. */
+public enum RefusalReason {
+    /** JSqlParser cannot parse the statement (or the parse hit the time/size bound). */
+    UNPARSEABLE,
+    /** A column that the old table does not have (per the known old columns). */
+    UNKNOWN_COLUMN,
+    /** A column mapped to {@code null} (dropped) is read, filtered on or written with a value. */
+    DROPPED_COLUMN_READ,
+    /** An unqualified column that more than one table in scope may own. */
+    AMBIGUOUS_COLUMN,
+    /** {@code *} or a column-less INSERT on a table whose old columns are not known. */
+    COLUMNS_UNKNOWN,
+    /** A construct the rewriter does not handle; the message names it. */
+    UNSUPPORTED_CONSTRUCT,
+    /** The rewriter itself failed; a bug, reported instead of thrown. */
+    INTERNAL_ERROR
+}

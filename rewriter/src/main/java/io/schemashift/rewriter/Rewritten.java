@@ -1,0 +1,38 @@
+package io.schemashift.rewriter;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A statement rewritten for the new schema, with everything the driver needs to run it on either
+ * side and to keep both sides equal.
+ *
+ * @param newSide the statement against the new schema; a SELECT (or RETURNING) yields the same
+ *     column labels as the original
+ * @param oldSide the statement to run on the old schema: the original text, or a deterministic
+ *     variant of it (e.g. {@code now()} replaced by a {@link ParamSource.Now} parameter)
+ * @param generatedKeyColumns key columns (old names) that the statement leaves to the database
+ *     to generate; empty when the statement writes every key column itself
+ * @param newSideWithKeys the new-side statement that also writes {@code generatedKeyColumns}
+ *     from {@link ParamSource.GeneratedKey} parameters: what a mirror runs when the old side is
+ *     primary; {@code null} when {@code generatedKeyColumns} is empty
+ * @param oldSideWithKeys likewise for the old side, when the new side is primary
+ * @param nondeterminism what could still make the two sides differ (after the {@code now()}
+ *     substitution); a write with any of these is not mirrored
+ * @param keys for a write, the key values of each affected row, one list per row with one source
+ *     per key column, when every one is known from the SQL and its parameters; empty otherwise
+ * @param ordered for a SELECT: whether its outermost query has an ORDER BY
+ */
+public record Rewritten(
+        StatementKind kind,
+        Set<String> tables,
+        Fingerprint fingerprint,
+        SideStatement newSide,
+        SideStatement oldSide,
+        List<String> generatedKeyColumns,
+        SideStatement newSideWithKeys,
+        SideStatement oldSideWithKeys,
+        Set<NonDeterminism> nondeterminism,
+        List<List<ParamSource>> keys,
+        boolean ordered)
+        implements RewriteResult {}

@@ -1,0 +1,15 @@
+package io.schemashift.rewriter;
+
+import java.util.List;
+
+/**
+ * One statement to run on one side, and where each of its {@code ?} takes its value from.
+ *
+ * @param sql the SQL text
+ * @param params one entry per {@code ?} of {@code sql}, in order
+ */
+public record SideStatement(String sql, List<ParamSource> params) {
+    public SideStatement {
+        params = List.copyOf(params);
+    }
+}

@@ -1,0 +1,40 @@
+package io.schemashift.rewriter;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How one table of the old schema maps onto the new schema. Immutable.
+ *
+ * @param oldName the table name as the application writes it
+ * @param newName the table name in the new schema
+ * @param newSchema schema (or catalog) qualifier of the new table, or {@code null} for none
+ * @param key the row-identity columns, by old name, never empty
+ * @param columns old column name to new column name; a {@code null} value means the column is
+ *     dropped (not present in the new schema); old columns not listed keep their name
+ * @param derived new column name to an SQL expression over old column names, computed from the
+ *     values a statement writes (insertion order is kept)
+ * @param oldColumns every column of the old table in table order, or empty when unknown; needed
+ *     to expand {@code *} and column-less INSERTs
+ */
+public record TableMapping(
+        String oldName,
+        String newName,
+        String newSchema,
+        List<String> key,
+        Map<String, String> columns,
+        Map<String, String> derived,
+        List<String> oldColumns) {
+
+    public TableMapping {
+        key = List.copyOf(key);
+        columns = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(columns));
+        derived = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(derived));
+        oldColumns = List.copyOf(oldColumns);
+    }
+
+    /** The same mapping with the old table's column list filled in (from database metadata). */
+    public TableMapping withOldColumns(List<String> columnsInTableOrder) {
+        return new TableMapping(oldName, newName, newSchema, key, columns, derived, columnsInTableOrder);
+    }
+}
