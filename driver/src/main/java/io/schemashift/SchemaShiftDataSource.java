@@ -1,0 +1,122 @@
+package io.schemashift;
+
+import io.schemashift.config.ConfigLocation;
+import io.schemashift.jdbc.ShiftConnection;
+import io.schemashift.runtime.MigrationRuntime;
+import io.schemashift.runtime.Runtimes;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * Wraps any {@link DataSource} (a HikariDataSource, a vendor DataSource…) for applications that
+ * configure one instead of a URL. The configuration is found by the usual chain; {@link
+ * #setConfig(String)} takes the place of the connection property.
+ *
+ * <pre>{@code
+ * DataSource ds = new SchemaShiftDataSource(hikariDataSource);
+ * }</pre>
+ *
+ * <p>Thread-safe once configured. Closing it closes the wrapped DataSource if that is closeable.
+ */
+public final class SchemaShiftDataSource implements DataSource, AutoCloseable {
+
+    private final DataSource delegate;
+    private volatile String config;
+
+    public SchemaShiftDataSource(DataSource delegate) {
+        if (delegate == null) {
+            throw new IllegalArgumentException("the DataSource to wrap must not be null");
+        }
+        this.delegate = delegate;
+    }
+
+    /** Names the configuration file (a path, {@code file:…} or {@code classpath:…}). */
+    public void setConfig(String location) {
+        this.config = location;
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        Optional<MigrationRuntime> runtime = runtime();
+        Connection connection = delegate.getConnection();
+        return runtime.isPresent() ? runtime.get().connect(connection) : ShiftConnection.wrap(connection);
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        Optional<MigrationRuntime> runtime = runtime();
+        Connection connection = delegate.getConnection(username, password);
+        return runtime.isPresent() ? runtime.get().connect(connection) : ShiftConnection.wrap(connection);
+    }
+
+    private Optional<MigrationRuntime> runtime() throws SQLException {
+        Properties properties = new Properties();
+        String named = config;
+        if (named != null) {
+            properties.setProperty(ConfigLocation.PROPERTY, named);
+        }
+        return Runtimes.find(properties, null, null);
+    }
+
+    @Override
+    public PrintWriter getLogWriter() throws SQLException {
+        return delegate.getLogWriter();
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) throws SQLException {
+        delegate.setLogWriter(out);
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) throws SQLException {
+        delegate.setLoginTimeout(seconds);
+    }
+
+    @Override
+    public int getLoginTimeout() throws SQLException {
+        return delegate.getLoginTimeout();
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        return delegate.getParentLogger();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        return iface.isInstance(delegate) ? iface.cast(delegate) : delegate.unwrap(iface);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) throws SQLException {
+        return iface.isInstance(this) || iface.isInstance(delegate) || delegate.isWrapperFor(iface);
+    }
+
+    @Override
+    public void close() throws SQLException {
+        if (delegate instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (SQLException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new SQLException("closing the wrapped DataSource failed", e);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SchemaShiftDataSource[" + delegate + "]";
+    }
+}

@@ -1,0 +1,156 @@
+package io.schemashift.config;
+
+import io.schemashift.rewriter.Mapping;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * A validated SchemaShift configuration file. Immutable; built only by {@link ConfigReader}, so
+ * every instance has passed validation. {@code toString()} never shows a secret.
+ *
+ * @param source where it was read from (a path or classpath name), for messages
+ * @param migration the migration id: a tag on every metric, log line and audit row
+ */
+public record MigrationConfig(
+        String source,
+        String migration,
+        NewSide newSide,
+        Mapping mapping,
+        Rollout rollout,
+        Compare compare,
+        Writes writes,
+        Shadow shadow,
+        Control control,
+        Report report) {
+
+    /**
+     * Where the new schema lives.
+     *
+     * @param url JDBC URL of a separate new-side database; {@code null}: same database, same connection
+     * @param pool HikariCP settings for the new-side pool (only with {@code url})
+     */
+    public record NewSide(String url, String user, Secret password, String schema, Properties pool) {
+
+        public NewSide {
+            Properties copy = new Properties();
+            copy.putAll(pool);
+            pool = copy;
+        }
+
+        /** Whether the new schema lives in a separate database reached through its own pool. */
+        public boolean separateDatabase() {
+            return url != null;
+        }
+
+        @Override
+        public Properties pool() {
+            Properties copy = new Properties();
+            copy.putAll(pool);
+            return copy;
+        }
+
+        @Override
+        public String toString() {
+            return "NewSide[url=" + url + ", user=" + user + ", password=" + password + ", schema=" + schema + "]";
+        }
+    }
+
+    /**
+     * The part of the configuration that may change at run time (file watch or control table).
+     *
+     * @param tablePhases per-table phase overrides, by lower-case old table name
+     * @param seed seeds the hash that picks the side of each transaction, for reproducible tests
+     */
+    public record Rollout(
+            Phase phase,
+            int readNewPercent,
+            int shadowPercent,
+            Stickiness stickiness,
+            Map<String, Phase> tablePhases,
+            long seed) {
+
+        public Rollout {
+            tablePhases = Map.copyOf(tablePhases);
+        }
+
+        /** The phase that applies to the (old, lower-case) table {@code table}. */
+        public Phase phaseOf(String table) {
+            return tablePhases.getOrDefault(table, phase);
+        }
+    }
+
+    /** Whether a routing decision holds for a transaction or for the whole connection. */
+    public enum Stickiness {
+        TRANSACTION,
+        CONNECTION
+    }
+
+    /** Rules of the shadow comparison. */
+    public record Compare(
+            List<String> ignore, String order, String timestampPrecision, int maxRows, boolean caseInsensitive) {
+
+        public Compare {
+            ignore = List.copyOf(ignore);
+        }
+    }
+
+    /** What a failing mirror write does to the application's statement. */
+    public enum MirrorFailurePolicy {
+        /** The application proceeds; the divergence is recorded for repair. */
+        RECORD,
+        /** The application's statement fails. */
+        FAIL
+    }
+
+    /**
+     * Dual-write settings.
+     *
+     * @param budget the longest a mirror statement may add to the application's statement
+     * @param breakerFailures consecutive mirror failures that open the circuit breaker
+     * @param breakerCooldown how long an open breaker skips the new side before probing again
+     * @param divergenceTable the table (on the primary database) that records divergences
+     */
+    public record Writes(
+            MirrorFailurePolicy onMirrorFailure,
+            Duration budget,
+            int breakerFailures,
+            Duration breakerCooldown,
+            String divergenceTable) {}
+
+    /**
+     * The shadow-read executor.
+     *
+     * @param threads worker threads that run shadow queries and comparisons
+     * @param queue comparisons that may wait; beyond it they are dropped and counted
+     * @param timeout the longest a shadow query may run
+     */
+    public record Shadow(int threads, int queue, Duration timeout) {}
+
+    /**
+     * The control plane.
+     *
+     * @param table the control table that holds the rollout for every instance, or {@code null}
+     * @param poll how often the control table is read (and the heartbeat written)
+     * @param heartbeatTable where each instance reports what it applies
+     * @param auditTable where every change of phase or percentages is recorded
+     */
+    public record Control(String table, Duration poll, String heartbeatTable, String auditTable) {
+
+        public Optional<String> controlTable() {
+            return Optional.ofNullable(table);
+        }
+    }
+
+    /** Value handling in mismatch reports and logs. */
+    public enum Values {
+        REDACTED,
+        OMITTED,
+        PLAIN
+    }
+
+    /** Where mismatch reports go, and whether they may carry values. */
+    public record Report(String mismatchTable, Values values) {}
+}

@@ -1,0 +1,65 @@
+package io.schemashift.jdbc;
+
+import java.lang.invoke.MethodHandle;
+import java.sql.CallableStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Map;
+
+/**
+ * The application's callable statement. Stored procedures run on the side they were sent to;
+ * only OUT parameters that are cursors (PostgreSQL {@code refcursor}) need wrapping.
+ */
+public abstract class ShiftCallableStatement extends ShiftPreparedStatement implements CallableStatement {
+
+    private static final MethodHandle NEW = WrapperClasses.constructor(ShiftCallableStatement.class);
+
+    final CallableStatement callable;
+
+    ShiftCallableStatement(CallableStatement delegate, ShiftConnection connection) {
+        super(delegate, connection);
+        this.callable = delegate;
+    }
+
+    static ShiftCallableStatement wrap(CallableStatement delegate, ShiftConnection connection) {
+        try {
+            return (ShiftCallableStatement) NEW.invokeExact(delegate, connection);
+        } catch (Throwable t) {
+            throw Wrappers.constructionFailed(t);
+        }
+    }
+
+    private Object wrapCursor(Object value) {
+        return value instanceof ResultSet rs ? wrap(rs) : value;
+    }
+
+    @Override
+    public Object getObject(int parameterIndex) throws SQLException {
+        return wrapCursor(callable.getObject(parameterIndex));
+    }
+
+    @Override
+    public Object getObject(String parameterName) throws SQLException {
+        return wrapCursor(callable.getObject(parameterName));
+    }
+
+    @Override
+    public Object getObject(int parameterIndex, Map<String, Class<?>> map) throws SQLException {
+        return wrapCursor(callable.getObject(parameterIndex, map));
+    }
+
+    @Override
+    public Object getObject(String parameterName, Map<String, Class<?>> map) throws SQLException {
+        return wrapCursor(callable.getObject(parameterName, map));
+    }
+
+    @Override
+    public <T> T getObject(int parameterIndex, Class<T> type) throws SQLException {
+        return type.cast(wrapCursor(callable.getObject(parameterIndex, type)));
+    }
+
+    @Override
+    public <T> T getObject(String parameterName, Class<T> type) throws SQLException {
+        return type.cast(wrapCursor(callable.getObject(parameterName, type)));
+    }
+}

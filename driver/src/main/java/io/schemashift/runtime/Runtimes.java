@@ -1,0 +1,48 @@
+package io.schemashift.runtime;
+
+import io.schemashift.config.ConfigLocation;
+import io.schemashift.config.ConfigReader;
+import io.schemashift.config.MigrationConfig;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * One {@link MigrationRuntime} per configuration file per JVM, shared by every connection that
+ * names the same file. Thread-safe.
+ */
+public final class Runtimes {
+
+    private static final ConcurrentMap<String, MigrationRuntime> BY_LOCATION = new ConcurrentHashMap<>();
+
+    private Runtimes() {}
+
+    /**
+     * The runtime of the configuration that the discovery chain finds, created (and the file
+     * validated) on first use.
+     *
+     * @return empty when there is no configuration: pure pass-through
+     * @throws SQLException ({@link io.schemashift.config.ConfigException}) if the file is missing or invalid
+     */
+    public static Optional<MigrationRuntime> find(Properties info, String urlParameter, String realUrl)
+            throws SQLException {
+        Optional<ConfigLocation> location = ConfigLocation.find(info, urlParameter, System::getenv, classLoader());
+        if (location.isEmpty()) {
+            return Optional.empty();
+        }
+        MigrationRuntime existing = BY_LOCATION.get(location.get().key());
+        if (existing != null) {
+            return Optional.of(existing);
+        }
+        MigrationConfig config = location.get().load(new ConfigReader());
+        return Optional.of(BY_LOCATION.computeIfAbsent(
+                location.get().key(), k -> new MigrationRuntime(config, location.get(), realUrl)));
+    }
+
+    private static ClassLoader classLoader() {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        return context != null ? context : Runtimes.class.getClassLoader();
+    }
+}
