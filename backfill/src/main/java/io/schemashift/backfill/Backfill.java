@@ -1,0 +1,491 @@
+package io.schemashift.backfill;
+
+import io.schemashift.backfill.internal.Identifiers;
+import io.schemashift.backfill.internal.SafeProgress;
+import io.schemashift.backfill.internal.Statements;
+import io.schemashift.backfill.internal.TableShape;
+import io.schemashift.backfill.internal.Tables;
+import io.schemashift.backfill.internal.Throttle;
+import io.schemashift.backfill.internal.Transactions;
+import io.schemashift.rewriter.Dialect;
+import io.schemashift.rewriter.Mapping;
+import io.schemashift.rewriter.TableMapping;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies the rows of old tables into their new tables through the mapping, in key order and in
+ * batches, so that a live migration's new schema holds every row. Safe alongside dual writes,
+ * idempotent and resumable; see {@code docs/backfill-verify.md} for the guarantee and its
+ * precondition (dual writes on before the backfill starts).
+ *
+ * <p>Each batch is one transaction that locks the old rows it copies (shared locks): the app's
+ * writes to those rows wait until the batch commits, so a batch can neither write a stale version
+ * of a row nor resurrect a row the app deleted. New rows are only inserted when absent; a row
+ * that exists on the new side was put there by a dual write and is never overwritten.
+ *
+ * <p>Immutable and thread-safe; {@link #run} may be called again (for example with {@code
+ * resume}), but not concurrently for the same table.
+ */
+public final class Backfill {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Backfill.class);
+    private static final int WRITE_CHUNK = 1000;
+
+    private final Mapping mapping;
+    private final Dialect dialect;
+    private final ConnectionSource oldSide;
+    private final ConnectionSource newSide;
+    private final String migration;
+    private final int batchSize;
+    private final double rowsPerSecond;
+    private final double backoffFactor;
+    private final CheckpointStore checkpoints;
+    private final ProgressListener progress;
+    private final String lineageTable;
+
+    private Backfill(Builder b) {
+        this.mapping = b.mapping;
+        this.dialect = b.dialect;
+        this.oldSide = b.oldSide;
+        this.newSide = b.newSide;
+        this.migration = b.migration;
+        this.batchSize = b.batchSize;
+        this.rowsPerSecond = b.rowsPerSecond;
+        this.backoffFactor = b.backoffFactor;
+        this.checkpoints = b.checkpoints;
+        this.progress = b.progress;
+        this.lineageTable = b.lineageTable;
+    }
+
+    /**
+     * A builder for a backfill of {@code mapping}'s tables, reading the old side from {@code
+     * oldSide}. Without {@link Builder#newSide} the new tables live in the same database.
+     */
+    public static Builder builder(Mapping mapping, Dialect dialect, ConnectionSource oldSide) {
+        return new Builder(mapping, dialect, oldSide);
+    }
+
+    /**
+     * Backfills the given old tables, one after the other.
+     *
+     * @param tables old table names; empty for every mapped table
+     * @param resume continue each table from its checkpoint; {@code false} starts from the first
+     *     key (still harmless: rows already on the new side are left alone)
+     * @throws SQLException naming the table when a table is not mapped, a mapped column is missing
+     *     or a batch fails for good; with SQLState 57014 when the thread was interrupted (the
+     *     checkpoint of the last committed batch is kept)
+     */
+    public BackfillReport run(Collection<String> tables, boolean resume) throws SQLException {
+        long start = System.nanoTime();
+        List<BackfillReport.TableResult> results = new ArrayList<>();
+        for (TableMapping tm : Tables.resolve(mapping, tables)) {
+            results.add(runTable(tm, resume));
+        }
+        return new BackfillReport(migration, results, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private BackfillReport.TableResult runTable(TableMapping tm, boolean resume) throws SQLException {
+        long start = System.nanoTime();
+        try (Connection oldConn = oldSide.get();
+                Connection separate = newSide == null ? null : newSide.get()) {
+            Connection newConn = separate == null ? oldConn : separate;
+            TableShape shape = TableShape.resolve(tm, dialect, oldConn, newConn);
+            Statements sql = new Statements(dialect, shape);
+            Connection cpConn = checkpoints.side() == Side.OLD ? oldConn : newConn;
+            checkpoints.prepare(cpConn);
+            if (lineageTable != null) {
+                createLineageTable(newConn);
+            }
+            List<Object> lower = null;
+            long before = 0;
+            Optional<Checkpoint> cp = checkpoints.load(cpConn, migration, tm.oldName());
+            if (resume && cp.isPresent() && cp.get().lastKey() != null) {
+                lower = Tables.parseKey(shape, cp.get().lastKey());
+                before = cp.get().rowsCopied();
+                LOG.info("{} backfill {}: resuming after {} rows", migration, tm.oldName(), before);
+            }
+            long estimate = Math.max(0, Tables.estimate(oldConn, sql) - before);
+            progress.started("backfill", tm.oldName(), estimate);
+
+            Run run = new Run(tm.oldName(), shape, sql, oldConn, separate, cpConn, before);
+            run.prepare();
+            try {
+                run.loop(lower);
+            } finally {
+                run.restore();
+            }
+            progress.finished(tm.oldName(), run.rows);
+            LOG.info("{} backfill {}: {} rows in {} batches", migration, tm.oldName(), run.rows, run.batches);
+            return new BackfillReport.TableResult(
+                    tm.oldName(),
+                    run.rows,
+                    run.batches,
+                    before,
+                    Duration.ofNanos(System.nanoTime() - start),
+                    Duration.ofNanos(run.throttle.pacedNanos()),
+                    Duration.ofNanos(run.throttle.backoffNanos()));
+        }
+    }
+
+    private void createLineageTable(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS " + lineageTable
+                    + " (migration VARCHAR(200) NOT NULL, table_name VARCHAR(200) NOT NULL, batch VARCHAR(64) NOT NULL,"
+                    + " first_key VARCHAR(4000), last_key VARCHAR(4000), row_count BIGINT NOT NULL,"
+                    + " migrated_at TIMESTAMP NOT NULL, PRIMARY KEY (migration, table_name, batch))");
+        }
+    }
+
+    /** The state of one table's backfill while it runs. */
+    private final class Run {
+        private final String table;
+        private final TableShape shape;
+        private final Statements sql;
+        private final Connection oldConn;
+        private final Connection separate;
+        private final Connection newConn;
+        private final Connection cpConn;
+        private final long before;
+        private final Throttle throttle = new Throttle(rowsPerSecond, backoffFactor);
+        private final String runId = Long.toString(System.currentTimeMillis(), 36);
+        private final int[] keyPositions;
+        private long rows;
+        private long batches;
+        private boolean oldAutoCommit;
+        private int oldIsolation;
+        private boolean newAutoCommit;
+
+        Run(
+                String table,
+                TableShape shape,
+                Statements sql,
+                Connection oldConn,
+                Connection separate,
+                Connection cpConn,
+                long before) {
+            this.table = table;
+            this.shape = shape;
+            this.sql = sql;
+            this.oldConn = oldConn;
+            this.separate = separate;
+            this.newConn = separate == null ? oldConn : separate;
+            this.cpConn = cpConn;
+            this.before = before;
+            this.keyPositions = shape.keyPositions();
+        }
+
+        /**
+         * Manual commits on both sides. MariaDB runs REPEATABLE READ so that INSERT … SELECT reads
+         * (and locks) the latest rows; PostgreSQL and H2 run READ COMMITTED, where a locking read
+         * sees the latest committed row version.
+         */
+        void prepare() throws SQLException {
+            oldAutoCommit = oldConn.getAutoCommit();
+            oldIsolation = oldConn.getTransactionIsolation();
+            oldConn.setAutoCommit(false);
+            oldConn.setTransactionIsolation(
+                    dialect == Dialect.MARIADB
+                            ? Connection.TRANSACTION_REPEATABLE_READ
+                            : Connection.TRANSACTION_READ_COMMITTED);
+            if (separate != null) {
+                newAutoCommit = separate.getAutoCommit();
+                separate.setAutoCommit(false);
+            }
+        }
+
+        void restore() throws SQLException {
+            oldConn.rollback();
+            oldConn.setTransactionIsolation(oldIsolation);
+            oldConn.setAutoCommit(oldAutoCommit);
+            if (separate != null) {
+                separate.rollback();
+                separate.setAutoCommit(newAutoCommit);
+            }
+        }
+
+        void loop(List<Object> start) throws SQLException {
+            List<Object> lower = start;
+            throttle.start(System.nanoTime());
+            while (true) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw interrupted();
+                }
+                List<Object> from = lower;
+                Batch b;
+                try {
+                    b = separate == null
+                            ? Transactions.retrying(() -> sameDatabaseBatch(from), oldConn)
+                            : Transactions.retrying(() -> crossDatabaseBatch(from), oldConn, separate);
+                } catch (SQLException e) {
+                    throw new SQLException(
+                            "backfill of " + table + " failed in batch " + (batches + 1) + " (after " + rows
+                                    + " rows; the checkpoint keeps the last committed batch): " + e.getMessage(),
+                            e.getSQLState(),
+                            e.getErrorCode(),
+                            e);
+                }
+                if (b.rows == 0) {
+                    return;
+                }
+                lower = b.lastKey;
+                rows += b.rows;
+                batches++;
+                progress.advanced(table, rows, b.rows);
+                try {
+                    throttle.afterBatch(b.rows, b.readNanos, System.nanoTime());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw interrupted();
+                }
+            }
+        }
+
+        private SQLException interrupted() {
+            return new SQLException(
+                    "backfill of " + table + " interrupted after " + batches
+                            + " batches; the checkpoint keeps the last committed batch, run with resume to continue",
+                    "57014");
+        }
+
+        /**
+         * One transaction: lock the next old keys, then copy the rows of that key range that the
+         * new table lacks in a single INSERT … SELECT, then write the checkpoint.
+         */
+        private Batch sameDatabaseBatch(List<Object> lower) throws SQLException {
+            long t0 = System.nanoTime();
+            List<Object> first = null;
+            List<Object> last = null;
+            int n = 0;
+            try (PreparedStatement ps = oldConn.prepareStatement(sql.lockNextKeys(lower != null, batchSize))) {
+                sql.range(Side.OLD).bind(ps, 1, lower, null);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        last = new ArrayList<>(shape.key().size());
+                        for (int i = 1; i <= shape.key().size(); i++) {
+                            last.add(rs.getObject(i));
+                        }
+                        if (first == null) {
+                            first = last;
+                        }
+                        n++;
+                    }
+                }
+            }
+            long readNanos = System.nanoTime() - t0;
+            if (n == 0) {
+                oldConn.commit();
+                return new Batch(0, null, readNanos);
+            }
+            String batchId = batchId();
+            try (PreparedStatement ins = oldConn.prepareStatement(sql.insertMissingFromOld(lower != null, true))) {
+                int i = 1;
+                if (shape.lineage()) {
+                    ins.setString(i++, batchId);
+                }
+                sql.range(Side.OLD).bind(ins, i, lower, last);
+                ins.executeUpdate();
+            }
+            record(oldConn, batchId, first, last, n);
+            oldConn.commit();
+            return new Batch(n, last, readNanos);
+        }
+
+        /**
+         * Two transactions: read and lock the next old rows, insert them where absent on the new
+         * side, commit the new side (with the checkpoint), then release the old rows' locks.
+         */
+        private Batch crossDatabaseBatch(List<Object> lower) throws SQLException {
+            long t0 = System.nanoTime();
+            long readNanos;
+            List<Object> first = null;
+            List<Object> last = null;
+            int n = 0;
+            String batchId = batchId();
+            int cols = shape.columns().size();
+            try (PreparedStatement ps = oldConn.prepareStatement(sql.lockNextRows(lower != null, batchSize));
+                    PreparedStatement ins = separate.prepareStatement(sql.insertIfAbsent())) {
+                ps.setFetchSize(Math.min(batchSize, WRITE_CHUNK)); // streams (PostgreSQL: autocommit is off)
+                sql.range(Side.OLD).bind(ps, 1, lower, null);
+                try (ResultSet rs = ps.executeQuery()) {
+                    readNanos = System.nanoTime() - t0;
+                    while (rs.next()) {
+                        for (int i = 1; i <= cols; i++) {
+                            ins.setObject(i, rs.getObject(i));
+                        }
+                        if (shape.lineage()) {
+                            ins.setString(cols + 1, batchId);
+                        }
+                        ins.addBatch();
+                        last = new ArrayList<>(keyPositions.length);
+                        for (int p : keyPositions) {
+                            last.add(rs.getObject(p + 1));
+                        }
+                        if (first == null) {
+                            first = last;
+                        }
+                        if (++n % WRITE_CHUNK == 0) {
+                            ins.executeBatch();
+                        }
+                    }
+                }
+                if (n % WRITE_CHUNK != 0) {
+                    ins.executeBatch();
+                }
+            }
+            if (n == 0) {
+                separate.commit();
+                oldConn.commit();
+                return new Batch(0, null, readNanos);
+            }
+            if (cpConn == separate) {
+                record(separate, batchId, first, last, n);
+                separate.commit();
+            } else {
+                separate.commit();
+                record(oldConn, batchId, first, last, n); // behind at worst: a rerun is harmless
+            }
+            oldConn.commit();
+            return new Batch(n, last, readNanos);
+        }
+
+        /** Checkpoint (and lineage row) of a batch, in the transaction of {@code c}. */
+        private void record(Connection c, String batchId, List<Object> first, List<Object> last, int n)
+                throws SQLException {
+            Instant now = Instant.now();
+            if (c == cpConn) {
+                checkpoints.save(c, new Checkpoint(migration, table, KeyCodec.encode(last), before + rows + n, now));
+            }
+            if (lineageTable != null && c == newConn) {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + lineageTable
+                        + " (migration, table_name, batch, first_key, last_key, row_count, migrated_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                    ps.setString(1, migration);
+                    ps.setString(2, table);
+                    ps.setString(3, batchId);
+                    ps.setString(4, KeyCodec.encode(first));
+                    ps.setString(5, KeyCodec.encode(last));
+                    ps.setLong(6, n);
+                    ps.setTimestamp(7, java.sql.Timestamp.from(now));
+                    ps.executeUpdate();
+                }
+            }
+        }
+
+        private String batchId() {
+            return runId + "-" + (batches + 1);
+        }
+    }
+
+    private record Batch(int rows, List<Object> lastKey, long readNanos) {}
+
+    /** Configures a {@link Backfill}; every setter checks its argument at once. */
+    public static final class Builder {
+        private final Mapping mapping;
+        private final Dialect dialect;
+        private final ConnectionSource oldSide;
+        private ConnectionSource newSide;
+        private String migration = "default";
+        private int batchSize = 1000;
+        private double rowsPerSecond;
+        private double backoffFactor = 3.0;
+        private CheckpointStore checkpoints = CheckpointStore.table(Side.NEW);
+        private ProgressListener progress = ProgressListener.none();
+        private String lineageTable;
+
+        private Builder(Mapping mapping, Dialect dialect, ConnectionSource oldSide) {
+            this.mapping = require(mapping, "mapping");
+            this.dialect = require(dialect, "dialect");
+            this.oldSide = require(oldSide, "old side connection source");
+        }
+
+        /** The new schema lives in another database, reached through {@code source}. */
+        public Builder newSide(ConnectionSource source) {
+            this.newSide = require(source, "new side connection source");
+            return this;
+        }
+
+        /** The migration id: names checkpoints and prefixes log lines. Default {@code default}. */
+        public Builder migration(String id) {
+            if (id == null || id.isBlank() || id.length() > 200) {
+                throw new IllegalArgumentException("migration id must be 1 to 200 characters");
+            }
+            this.migration = id;
+            return this;
+        }
+
+        /** Rows per batch (and per transaction). Default 1000. */
+        public Builder batchSize(int rows) {
+            if (rows < 1 || rows > 1_000_000) {
+                throw new IllegalArgumentException("batch size must be between 1 and 1,000,000, not " + rows);
+            }
+            this.batchSize = rows;
+            return this;
+        }
+
+        /** The average copy rate not to exceed; 0 (the default) for no limit. */
+        public Builder rowsPerSecond(double rate) {
+            if (!(rate >= 0) || Double.isInfinite(rate)) {
+                throw new IllegalArgumentException("rows per second must be 0 (no limit) or positive, not " + rate);
+            }
+            this.rowsPerSecond = rate;
+            return this;
+        }
+
+        /**
+         * Back off when a batch's read on the old side takes more than {@code factor} times the
+         * baseline (the median of the first batches). Default 3; 0 switches the back-off off.
+         */
+        public Builder latencyBackoff(double factor) {
+            if (!(factor == 0 || factor > 1) || Double.isInfinite(factor)) {
+                throw new IllegalArgumentException("latency back-off factor must be 0 (off) or above 1, not " + factor);
+            }
+            this.backoffFactor = factor;
+            return this;
+        }
+
+        /** Where checkpoints go. Default {@code CheckpointStore.table(Side.NEW)}. */
+        public Builder checkpoints(CheckpointStore store) {
+            this.checkpoints = require(store, "checkpoint store");
+            return this;
+        }
+
+        /** Who hears about progress. Default none; the CLI passes {@link ProgressListener#console()}. */
+        public Builder progress(ProgressListener listener) {
+            this.progress = new SafeProgress(require(listener, "progress listener"));
+            return this;
+        }
+
+        /**
+         * Also record every batch (key range, row count, time) in this table on the new side,
+         * created when missing. Rows of tables that have the lineage columns {@code
+         * schemashift_batch} and {@code schemashift_migrated_at} record their batch anyway.
+         */
+        public Builder lineageTable(String table) {
+            this.lineageTable = Identifiers.requireQualified(table, "lineage table");
+            return this;
+        }
+
+        public Backfill build() {
+            return new Backfill(this);
+        }
+
+        private static <T> T require(T value, String what) {
+            if (value == null) {
+                throw new IllegalArgumentException(what + " must not be null");
+            }
+            return value;
+        }
+    }
+}

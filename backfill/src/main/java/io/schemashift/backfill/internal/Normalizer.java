@@ -1,0 +1,58 @@
+package io.schemashift.backfill.internal;
+
+import io.schemashift.rewriter.Dialect;
+
+/**
+ * Turns a column value into canonical text on the server, so that both sides of a migration
+ * hash the same value to the same text even when the column type changed: numbers without
+ * trailing zeros ({@code 5.50} and {@code 5.5000} are {@code 5.5}; {@code 5.00} is {@code 5}),
+ * booleans as {@code 1}/{@code 0}, timestamps as {@code yyyy-MM-dd HH:mm:ss.ffffff} (time zones
+ * in UTC), binary as hex, CHAR without trailing blanks, text as-is. NULL stays NULL.
+ */
+final class Normalizer {
+
+    private Normalizer() {}
+
+    static String text(Dialect d, String expr, ColumnInfo type) {
+        String e = expr;
+        return switch (type.kind()) {
+            case TEXT -> e;
+            case BOOLEAN -> d == Dialect.MARIADB ? "CAST((" + e + ") + 0 AS CHAR)" : cast(d, "CAST(" + e + " AS INT)");
+            case DECIMAL ->
+                d == Dialect.POSTGRESQL ? "trim_scale(CAST(" + e + " AS numeric))::text" : trimZeros(cast(d, e));
+            case TIMESTAMP, TIMESTAMP_TZ -> timestamp(d, e, type.kind() == ColumnInfo.Kind.TIMESTAMP_TZ);
+            case CHAR -> "RTRIM(" + cast(d, e) + ")";
+            case BINARY ->
+                switch (d) {
+                    case POSTGRESQL -> "encode(" + e + ", 'hex')";
+                    case MARIADB -> "LOWER(HEX(" + e + "))";
+                    case H2 -> "LOWER(RAWTOHEX(" + e + "))";
+                };
+            default -> cast(d, e);
+        };
+    }
+
+    private static String cast(Dialect d, String e) {
+        return switch (d) {
+            case POSTGRESQL -> "CAST(" + e + " AS text)";
+            case MARIADB -> "CAST(" + e + " AS CHAR)";
+            case H2 -> "CAST(" + e + " AS VARCHAR)";
+        };
+    }
+
+    /** {@code 5.500 → 5.5}, {@code 5.000 → 5}; text without a decimal point is left alone. */
+    private static String trimZeros(String s) {
+        return "CASE WHEN " + s + " LIKE '%.%' THEN TRIM(TRAILING '.' FROM TRIM(TRAILING '0' FROM " + s + ")) ELSE " + s
+                + " END";
+    }
+
+    private static String timestamp(Dialect d, String e, boolean withZone) {
+        return switch (d) {
+            case POSTGRESQL ->
+                "to_char(" + (withZone ? "(" + e + ") AT TIME ZONE 'UTC'" : e) + ", 'YYYY-MM-DD HH24:MI:SS.US')";
+            case MARIADB -> "DATE_FORMAT(" + e + ", '%Y-%m-%d %H:%i:%s.%f')";
+            case H2 ->
+                "FORMATDATETIME(" + e + ", 'yyyy-MM-dd HH:mm:ss.SSSSSS'" + (withZone ? ", 'en', 'UTC'" : "") + ")";
+        };
+    }
+}

@@ -1,0 +1,290 @@
+package io.schemashift.backfill.internal;
+
+import io.schemashift.backfill.Side;
+import io.schemashift.rewriter.Dialect;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The SQL that backfill, verify and repair run for one table, per dialect. Only plain identifiers
+ * from {@link TableShape} and the mapping's derived expressions go into the text; every value is
+ * a bind parameter.
+ */
+public final class Statements {
+
+    private final Dialect dialect;
+    private final TableShape shape;
+    private final KeyRange oldRange;
+    private final KeyRange newRange;
+
+    public Statements(Dialect dialect, TableShape shape) {
+        this.dialect = dialect;
+        this.shape = shape;
+        this.oldRange = new KeyRange(dialect, shape.oldKey());
+        this.newRange = new KeyRange(dialect, shape.newKey());
+    }
+
+    public TableShape shape() {
+        return shape;
+    }
+
+    /** The key range over the given side's key columns. */
+    public KeyRange range(Side side) {
+        return side == Side.OLD ? oldRange : newRange;
+    }
+
+    /** The lock a reader takes on old rows so that writers of those rows wait until it commits. */
+    public String lockClause() {
+        return switch (dialect) {
+            case POSTGRESQL -> " FOR SHARE";
+            case MARIADB -> " LOCK IN SHARE MODE";
+            case H2 -> " FOR UPDATE"; // H2 has no shared row lock
+        };
+    }
+
+    /** The next {@code limit} old keys after the bound, locked. */
+    public String lockNextKeys(boolean hasLower, int limit) {
+        String keys = String.join(", ", shape.oldKey());
+        return "SELECT " + keys + " FROM " + shape.oldTable() + oldRange.where(hasLower, false) + " ORDER BY " + keys
+                + " LIMIT " + limit + lockClause();
+    }
+
+    /** The next {@code limit} old rows after the bound, mapped to new columns, locked. */
+    public String lockNextRows(boolean hasLower, int limit) {
+        return "SELECT " + String.join(", ", shape.oldExprs()) + " FROM " + shape.oldTable()
+                + oldRange.where(hasLower, false) + " ORDER BY " + String.join(", ", shape.oldKey()) + " LIMIT "
+                + limit + lockClause();
+    }
+
+    /** One old row by key, mapped to new columns, locked. */
+    public String lockRowByKey() {
+        return "SELECT " + String.join(", ", shape.oldExprs()) + " FROM " + shape.oldTable() + " WHERE "
+                + KeyCondition.equal(shape.oldKey()).sql() + lockClause();
+    }
+
+    /**
+     * Same database: copies the old rows of a key range that the new table lacks, in one
+     * statement. Parameters: the lineage batch id (when the table has lineage), then the range.
+     */
+    public String insertMissingFromOld(boolean hasLower, boolean hasUpper) {
+        List<String> cols = new ArrayList<>(shape.newNames());
+        List<String> exprs = new ArrayList<>(shape.oldExprs());
+        if (shape.lineage()) {
+            cols.add(TableShape.LINEAGE_BATCH);
+            cols.add(TableShape.LINEAGE_AT);
+            exprs.add("CAST(? AS " + batchType() + ")");
+            exprs.add("CURRENT_TIMESTAMP");
+        }
+        String where = oldRange.where(hasLower, hasUpper);
+        return switch (dialect) {
+            case POSTGRESQL ->
+                "INSERT INTO " + shape.newTable() + " (" + String.join(", ", cols) + ") SELECT "
+                        + String.join(", ", exprs) + " FROM " + shape.oldTable() + where + " FOR SHARE ON CONFLICT ("
+                        + String.join(", ", shape.newKey()) + ") DO NOTHING";
+            case MARIADB ->
+                "INSERT INTO " + shape.newTable() + " (" + String.join(", ", cols) + ") SELECT "
+                        + String.join(", ", exprs) + " FROM " + shape.oldTable() + where + " ON DUPLICATE KEY UPDATE "
+                        + keepKey(shape.newTable() + ".");
+            case H2 -> {
+                List<String> aliased = new ArrayList<>();
+                for (int i = 0; i < cols.size(); i++) {
+                    aliased.add(exprs.get(i) + " AS " + cols.get(i));
+                }
+                yield "MERGE INTO " + shape.newTable() + " t USING (SELECT " + String.join(", ", aliased) + " FROM "
+                        + shape.oldTable() + where + ") s ON (" + keyJoin() + ") WHEN NOT MATCHED THEN INSERT ("
+                        + String.join(", ", cols) + ") VALUES (" + prefixed("s.", cols) + ")";
+            }
+        };
+    }
+
+    /**
+     * Inserts one new row unless its key exists. Parameters: every new column in {@link
+     * TableShape#columns()} order, then the lineage batch id when the table has lineage.
+     */
+    public String insertIfAbsent() {
+        List<String> cols = writtenColumns();
+        String values = values();
+        return switch (dialect) {
+            case POSTGRESQL ->
+                "INSERT INTO " + shape.newTable() + " (" + String.join(", ", cols) + ") VALUES (" + values
+                        + ") ON CONFLICT (" + String.join(", ", shape.newKey()) + ") DO NOTHING";
+            case MARIADB ->
+                "INSERT INTO " + shape.newTable() + " (" + String.join(", ", cols) + ") VALUES (" + values
+                        + ") ON DUPLICATE KEY UPDATE " + keepKey("");
+            case H2 -> {
+                List<String> sourceCols = new ArrayList<>(shape.newNames());
+                List<String> inserted = new ArrayList<>(prefixedList("s.", shape.newNames()));
+                if (shape.lineage()) {
+                    sourceCols.add(TableShape.LINEAGE_BATCH);
+                    inserted.add("s." + TableShape.LINEAGE_BATCH);
+                    inserted.add("CURRENT_TIMESTAMP");
+                }
+                yield "MERGE INTO " + shape.newTable() + " t USING (VALUES (" + "?, ".repeat(sourceCols.size() - 1)
+                        + "?)) s(" + String.join(", ", sourceCols) + ") ON (" + keyJoin()
+                        + ") WHEN NOT MATCHED THEN INSERT (" + String.join(", ", cols) + ") VALUES ("
+                        + String.join(", ", inserted) + ")";
+            }
+        };
+    }
+
+    /** Inserts or overwrites one new row; parameters as {@link #insertIfAbsent()}. */
+    public String upsert() {
+        List<String> cols = writtenColumns();
+        List<String> nonKey =
+                cols.stream().filter(c -> !shape.newKey().contains(c)).toList();
+        return switch (dialect) {
+            case POSTGRESQL ->
+                "INSERT INTO " + shape.newTable() + " (" + String.join(", ", cols) + ") VALUES ("
+                        + values() + ") ON CONFLICT (" + String.join(", ", shape.newKey()) + ") DO "
+                        + (nonKey.isEmpty()
+                                ? "NOTHING"
+                                : "UPDATE SET "
+                                        + nonKey.stream()
+                                                .map(c -> c + " = EXCLUDED." + c)
+                                                .collect(Collectors.joining(", ")));
+            case MARIADB ->
+                "INSERT INTO " + shape.newTable() + " (" + String.join(", ", cols) + ") VALUES ("
+                        + values() + ") ON DUPLICATE KEY UPDATE "
+                        + (nonKey.isEmpty()
+                                ? keepKey("")
+                                : nonKey.stream()
+                                        .map(c -> c + " = VALUES(" + c + ")")
+                                        .collect(Collectors.joining(", ")));
+            case H2 ->
+                "MERGE INTO " + shape.newTable() + " (" + String.join(", ", cols) + ") KEY ("
+                        + String.join(", ", shape.newKey()) + ") VALUES (" + values() + ")";
+        };
+    }
+
+    /** Deletes one new row by key. */
+    public String deleteByKey() {
+        return "DELETE FROM " + shape.newTable() + " WHERE "
+                + KeyCondition.equal(shape.newKey()).sql();
+    }
+
+    /** The key that ends a chunk: {@code chunk} keys after the bound, on the old side. */
+    public String chunkEnd(boolean hasLower, int chunk) {
+        String keys = String.join(", ", shape.oldKey());
+        return "SELECT " + keys + " FROM " + shape.oldTable() + oldRange.where(hasLower, false) + " ORDER BY " + keys
+                + " LIMIT 1 OFFSET " + (chunk - 1);
+    }
+
+    /** Row count and order-independent 64-bit checksum of a key range on one side. */
+    public String checksum(Side side, boolean hasLower, boolean hasUpper) {
+        String hash =
+                switch (dialect) {
+                    case POSTGRESQL -> "bit_xor(('x' || substr(md5(" + rowText(side) + "), 1, 16))::bit(64)::bigint)";
+                    case MARIADB ->
+                        "BIT_XOR(CAST(CONV(SUBSTRING(MD5(" + rowText(side) + "), 1, 16), 16, 10) AS UNSIGNED))";
+                    case H2 -> "BIT_XOR_AGG(CAST(SUBSTRING(HASH('SHA-256', " + rowText(side) + "), 1, 8) AS BIGINT))";
+                };
+        return "SELECT COUNT(*), " + hash + " FROM " + table(side) + range(side).where(hasLower, hasUpper);
+    }
+
+    /** Key columns, then every normalized cell, of a key range on one side, in key order. */
+    public String rows(Side side, boolean hasLower, boolean hasUpper) {
+        List<String> keys = side == Side.OLD ? shape.oldKey() : shape.newKey();
+        // ordinals: a normalized cell such as CAST(id AS text) is also named id in PostgreSQL
+        String ordinals = java.util.stream.IntStream.rangeClosed(1, keys.size())
+                .mapToObj(Integer::toString)
+                .collect(Collectors.joining(", "));
+        return "SELECT " + String.join(", ", keys) + ", " + String.join(", ", cells(side)) + " FROM " + table(side)
+                + range(side).where(hasLower, hasUpper) + " ORDER BY " + ordinals;
+    }
+
+    /** Key columns, then every normalized cell, of one row by key on one side. */
+    public String rowByKey(Side side) {
+        List<String> keys = side == Side.OLD ? shape.oldKey() : shape.newKey();
+        return "SELECT " + String.join(", ", keys) + ", " + String.join(", ", cells(side)) + " FROM " + table(side)
+                + " WHERE " + KeyCondition.equal(keys).sql();
+    }
+
+    /** An estimate of the old table's row count, cheap where the catalog has one. */
+    public String rowEstimate() {
+        return switch (dialect) {
+            case POSTGRESQL ->
+                "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass('" + shape.oldTable() + "')";
+            case MARIADB ->
+                "SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = "
+                        + (shape.oldTable().contains(".")
+                                ? "'"
+                                        + shape.oldTable()
+                                                .substring(0, shape.oldTable().indexOf('.')) + "'"
+                                : "DATABASE()")
+                        + " AND TABLE_NAME = '"
+                        + shape.oldTable().substring(shape.oldTable().indexOf('.') + 1) + "'";
+            case H2 -> rowCount();
+        };
+    }
+
+    /** The old table's exact row count. */
+    public String rowCount() {
+        return "SELECT COUNT(*) FROM " + shape.oldTable();
+    }
+
+    /**
+     * Each mapped column as normalized text on one side: the old side evaluates derived
+     * expressions, and both sides normalize by the new column's type where the old one has none.
+     */
+    public List<String> cells(Side side) {
+        List<String> cells = new ArrayList<>();
+        for (TableShape.MappedColumn c : shape.columns()) {
+            if (side == Side.OLD) {
+                cells.add(Normalizer.text(dialect, c.oldExpr(), c.derived() ? c.newType() : c.oldType()));
+            } else {
+                cells.add(Normalizer.text(dialect, c.newName(), c.newType()));
+            }
+        }
+        return cells;
+    }
+
+    private String rowText(Side side) {
+        List<String> cells = cells(side);
+        return switch (dialect) {
+            case POSTGRESQL -> "ROW(" + String.join(", ", cells) + ")::text";
+            case MARIADB -> "JSON_ARRAY(" + String.join(", ", cells) + ")";
+            case H2 -> "CAST(JSON_ARRAY(" + String.join(", ", cells) + " NULL ON NULL) AS VARCHAR)";
+        };
+    }
+
+    private String table(Side side) {
+        return side == Side.OLD ? shape.oldTable() : shape.newTable();
+    }
+
+    private List<String> writtenColumns() {
+        List<String> cols = new ArrayList<>(shape.newNames());
+        if (shape.lineage()) {
+            cols.add(TableShape.LINEAGE_BATCH);
+            cols.add(TableShape.LINEAGE_AT);
+        }
+        return cols;
+    }
+
+    private String values() {
+        String values = "?, ".repeat(shape.columns().size() - 1) + "?";
+        return shape.lineage() ? values + ", CAST(? AS " + batchType() + "), CURRENT_TIMESTAMP" : values;
+    }
+
+    /** A no-op assignment: MariaDB's insert-if-absent without INSERT IGNORE, which hides other errors. */
+    private String keepKey(String qualifier) {
+        String k = qualifier + shape.newKey().get(0);
+        return k + " = " + k;
+    }
+
+    private String batchType() {
+        return dialect == Dialect.MARIADB ? "CHAR(64)" : "VARCHAR(64)";
+    }
+
+    private String keyJoin() {
+        return shape.newKey().stream().map(k -> "t." + k + " = s." + k).collect(Collectors.joining(" AND "));
+    }
+
+    private static String prefixed(String prefix, List<String> cols) {
+        return String.join(", ", prefixedList(prefix, cols));
+    }
+
+    private static List<String> prefixedList(String prefix, List<String> cols) {
+        return cols.stream().map(c -> prefix + c).toList();
+    }
+}

@@ -1,0 +1,213 @@
+package io.schemashift.backfill.internal;
+
+import io.schemashift.rewriter.Dialect;
+import io.schemashift.rewriter.TableMapping;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One mapped table resolved against both databases' metadata: which new column gets which old
+ * column (or derived expression), the key on both sides and the column types. Immutable.
+ *
+ * @param oldTable the old table as it appears in SQL
+ * @param newTable the new table as it appears in SQL (schema-qualified when the mapping says so)
+ * @param columns every new column that is filled from the old row, key columns included
+ * @param key the key columns, in key order
+ * @param lineage whether the new table has the lineage columns {@code schemashift_batch} and
+ *     {@code schemashift_migrated_at}
+ */
+public record TableShape(
+        String oldTable, String newTable, List<MappedColumn> columns, List<MappedColumn> key, boolean lineage) {
+
+    /** Lineage column: the batch that copied the row. */
+    public static final String LINEAGE_BATCH = "schemashift_batch";
+    /** Lineage column: when the row was copied. */
+    public static final String LINEAGE_AT = "schemashift_migrated_at";
+
+    public TableShape {
+        columns = List.copyOf(columns);
+        key = List.copyOf(key);
+    }
+
+    /**
+     * A new column and its source on the old side.
+     *
+     * @param newName the new column
+     * @param oldExpr the old column name, or a parenthesized derived expression over old columns
+     * @param derived whether {@code oldExpr} is a derived expression
+     * @param oldType the old column's type, {@code null} when derived
+     * @param newType the new column's type
+     */
+    public record MappedColumn(
+            String newName, String oldExpr, boolean derived, ColumnInfo oldType, ColumnInfo newType) {}
+
+    /** Old-side expressions of every mapped column, in column order. */
+    public List<String> oldExprs() {
+        return columns.stream().map(MappedColumn::oldExpr).toList();
+    }
+
+    /** New column names, in column order. */
+    public List<String> newNames() {
+        return columns.stream().map(MappedColumn::newName).toList();
+    }
+
+    /** Old key column names, in key order. */
+    public List<String> oldKey() {
+        return key.stream().map(MappedColumn::oldExpr).toList();
+    }
+
+    /** New key column names, in key order. */
+    public List<String> newKey() {
+        return key.stream().map(MappedColumn::newName).toList();
+    }
+
+    /** Position of each key column in {@link #columns()}, in key order. */
+    public int[] keyPositions() {
+        return key.stream().mapToInt(columns::indexOf).toArray();
+    }
+
+    /**
+     * Resolves a mapping against the metadata of both sides.
+     *
+     * @throws SQLException (SQLState 42P01 / 42703) naming the table and column when a table or a
+     *     mapped column does not exist, or the key is dropped by the mapping
+     */
+    public static TableShape resolve(TableMapping m, Dialect dialect, Connection oldConn, Connection newConn)
+            throws SQLException {
+        String oldTable = Identifiers.requireQualified(m.oldName(), "old table");
+        Identifiers.require(m.newName(), "new table of " + m.oldName());
+        String newSchema = m.newSchema() == null ? null : Identifiers.require(m.newSchema(), "new schema");
+        String newTable = newSchema == null ? m.newName() : newSchema + "." + m.newName();
+
+        String oldSchema = oldTable.contains(".") ? oldTable.substring(0, oldTable.indexOf('.')) : null;
+        String oldBare = oldTable.substring(oldTable.indexOf('.') + 1);
+        Map<String, ColumnInfo> oldCols = columns(oldConn, dialect, oldSchema, oldBare);
+        if (oldCols.isEmpty()) {
+            throw new SQLException("old table " + oldTable + " does not exist or has no columns", "42P01");
+        }
+        Map<String, ColumnInfo> newCols = columns(newConn, dialect, newSchema, m.newName());
+        if (newCols.isEmpty()) {
+            throw new SQLException(
+                    "new table " + newTable + " (mapped from " + oldTable + ") does not exist or has no columns",
+                    "42P01");
+        }
+
+        Map<String, String> renames = new LinkedHashMap<>();
+        m.columns().forEach((k, v) -> renames.put(lower(k), v));
+        List<String> oldOrder = m.oldColumns().isEmpty()
+                ? oldCols.values().stream().map(ColumnInfo::name).toList()
+                : m.oldColumns();
+
+        List<MappedColumn> mapped = new ArrayList<>();
+        for (String oldName : oldOrder) {
+            String lc = lower(oldName);
+            String target = renames.containsKey(lc) ? renames.get(lc) : oldName;
+            if (target == null) {
+                continue; // dropped in the new schema
+            }
+            ColumnInfo ot = oldCols.get(lc);
+            if (ot == null) {
+                throw new SQLException("old table " + oldTable + " has no column " + oldName, "42703");
+            }
+            mapped.add(new MappedColumn(
+                    Identifiers.require(target, "new column"),
+                    Identifiers.require(oldName, "old column"),
+                    false,
+                    ot,
+                    newColumn(newCols, newTable, target, oldTable + "." + oldName)));
+        }
+        for (Map.Entry<String, String> d : m.derived().entrySet()) {
+            String target = Identifiers.require(d.getKey(), "derived column");
+            mapped.add(new MappedColumn(
+                    target,
+                    "(" + d.getValue() + ")",
+                    true,
+                    null,
+                    newColumn(newCols, newTable, target, "a derived expression")));
+        }
+
+        List<MappedColumn> key = new ArrayList<>();
+        for (String k : m.key()) {
+            MappedColumn kc = mapped.stream()
+                    .filter(c -> !c.derived() && c.oldExpr().equalsIgnoreCase(k))
+                    .findFirst()
+                    .orElseThrow(() -> new SQLException(
+                            "key column " + k + " of " + oldTable + " is not a column mapped to " + newTable, "42703"));
+            key.add(kc);
+        }
+        if (key.isEmpty()) {
+            throw new SQLException("table " + oldTable + " has no key in the mapping; backfill and verify need one");
+        }
+        boolean lineage = newCols.containsKey(LINEAGE_BATCH) && newCols.containsKey(LINEAGE_AT);
+        return new TableShape(oldTable, newTable, mapped, key, lineage);
+    }
+
+    private static ColumnInfo newColumn(Map<String, ColumnInfo> newCols, String newTable, String name, String source)
+            throws SQLException {
+        ColumnInfo c = newCols.get(lower(name));
+        if (c == null) {
+            throw new SQLException(
+                    "new table " + newTable + " has no column " + name + " (mapped from " + source + ")", "42703");
+        }
+        return c;
+    }
+
+    /**
+     * The columns of a table by lower-case name, in table order; empty when the table does not
+     * exist. Tries the name as given, then upper and lower case (H2 upper-cases, PostgreSQL
+     * lower-cases unquoted names).
+     */
+    public static Map<String, ColumnInfo> columns(Connection c, Dialect dialect, String schema, String table)
+            throws SQLException {
+        DatabaseMetaData md = c.getMetaData();
+        String catalog = null;
+        String schemaPattern = schema;
+        if (dialect == Dialect.MARIADB) {
+            catalog = schema == null ? c.getCatalog() : schema; // a MariaDB schema is a database
+            schemaPattern = null;
+        } else if (schema == null) {
+            schemaPattern = c.getSchema();
+        }
+        String esc = md.getSearchStringEscape();
+        for (String name : caseVariants(table)) {
+            for (String sch :
+                    schemaPattern == null ? Collections.<String>singletonList(null) : caseVariants(schemaPattern)) {
+                Map<String, ColumnInfo> found = new LinkedHashMap<>();
+                try (ResultSet rs = md.getColumns(catalog, pattern(sch, esc), pattern(name, esc), null)) {
+                    while (rs.next()) {
+                        String col = rs.getString("COLUMN_NAME");
+                        found.put(lower(col), new ColumnInfo(col, rs.getInt("DATA_TYPE"), rs.getString("TYPE_NAME")));
+                    }
+                }
+                if (!found.isEmpty()) {
+                    return found;
+                }
+            }
+        }
+        return Map.of();
+    }
+
+    private static List<String> caseVariants(String name) {
+        return List.of(name, name.toUpperCase(Locale.ROOT), name.toLowerCase(Locale.ROOT));
+    }
+
+    /** A metadata search pattern matching exactly {@code name} ({@code _} is a wildcard there). */
+    private static String pattern(String name, String escape) {
+        if (name == null || escape == null || escape.isEmpty()) {
+            return name;
+        }
+        return name.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
+    }
+
+    private static String lower(String s) {
+        return s.toLowerCase(Locale.ROOT);
+    }
+}

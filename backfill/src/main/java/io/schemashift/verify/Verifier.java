@@ -1,0 +1,596 @@
+package io.schemashift.verify;
+
+import io.schemashift.backfill.ConnectionSource;
+import io.schemashift.backfill.KeyCodec;
+import io.schemashift.backfill.ProgressListener;
+import io.schemashift.backfill.Side;
+import io.schemashift.backfill.internal.SafeProgress;
+import io.schemashift.backfill.internal.Statements;
+import io.schemashift.backfill.internal.TableShape;
+import io.schemashift.backfill.internal.Tables;
+import io.schemashift.backfill.internal.Throttle;
+import io.schemashift.backfill.internal.Transactions;
+import io.schemashift.rewriter.Dialect;
+import io.schemashift.rewriter.Mapping;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Compares a mapped table's old and new sides, and repairs the new side from the old one.
+ *
+ * <p>{@link #verify} walks the old table's keys in chunks; for each chunk both servers compute a
+ * row count and an order-independent 64-bit checksum over the mapped columns, normalized the same
+ * way (old columns renamed, derived columns evaluated on the old row, dropped columns skipped).
+ * Only chunks whose checksums differ are fetched and compared row by row. The old side is the
+ * primary: it decides what is missing, extra or different, and {@link #repair} copies its
+ * version.
+ *
+ * <p>Immutable and thread-safe; each call uses its own connections.
+ */
+public final class Verifier {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Verifier.class);
+
+    private final Mapping mapping;
+    private final Dialect dialect;
+    private final ConnectionSource oldSide;
+    private final ConnectionSource newSide;
+    private final String migration;
+    private final ValuesMode values;
+    private final byte[] redactionKey;
+    private final int maxReported;
+    private final double rowsPerSecond;
+    private final double backoffFactor;
+    private final ProgressListener progress;
+
+    private Verifier(Builder b) {
+        this.mapping = b.mapping;
+        this.dialect = b.dialect;
+        this.oldSide = b.oldSide;
+        this.newSide = b.newSide;
+        this.migration = b.migration;
+        this.values = b.values;
+        this.redactionKey = b.redactionKey.clone();
+        this.maxReported = b.maxReported;
+        this.rowsPerSecond = b.rowsPerSecond;
+        this.backoffFactor = b.backoffFactor;
+        this.progress = b.progress;
+    }
+
+    /**
+     * A builder for a verifier of {@code mapping}'s tables. Without {@link Builder#newSide} the
+     * new tables live in the same database as the old ones.
+     */
+    public static Builder builder(Mapping mapping, Dialect dialect, ConnectionSource oldSide) {
+        return new Builder(mapping, dialect, oldSide);
+    }
+
+    /**
+     * Compares the whole table, chunk by chunk.
+     *
+     * @param table the old table name
+     * @param chunkSize old rows per checksum chunk
+     * @throws SQLException naming the table when it is not mapped, a column is missing, or a query
+     *     fails; SQLState 57014 when the thread was interrupted
+     * @throws IllegalArgumentException if {@code chunkSize} is below 1
+     */
+    public VerifyReport verify(String table, int chunkSize) throws SQLException {
+        if (chunkSize < 1) {
+            throw new IllegalArgumentException("chunk size must be at least 1, not " + chunkSize);
+        }
+        long start = System.nanoTime();
+        ExecutorService pool = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "schemashift-verify-" + table);
+            t.setDaemon(true);
+            return t;
+        });
+        try (Connection oldConn = oldSide.get();
+                Connection newConn = newSide == null ? oldSide.get() : newSide.get()) {
+            TableShape shape = TableShape.resolve(Tables.resolve(mapping, table), dialect, oldConn, newConn);
+            Statements sql = new Statements(dialect, shape);
+            Collector found = new Collector(false);
+            Throttle throttle = new Throttle(rowsPerSecond, backoffFactor);
+            progress.started("verify", table, Tables.estimate(oldConn, sql));
+            throttle.start(System.nanoTime());
+            long oldRows = 0;
+            long newRows = 0;
+            long chunks = 0;
+            long differing = 0;
+            List<Object> lower = null;
+            while (true) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new SQLException("verify of " + table + " interrupted after " + chunks + " chunks", "57014");
+                }
+                long t0 = System.nanoTime();
+                List<Object> upper = chunkEnd(oldConn, sql, lower, chunkSize);
+                List<Object> lo = lower;
+                // the new side's checksum runs beside the old side's: two servers (or two backends) busy
+                Future<Sum> newSum = pool.submit(() -> checksum(newConn, sql, Side.NEW, lo, upper));
+                Sum oldSum = checksum(oldConn, sql, Side.OLD, lo, upper);
+                long readNanos = System.nanoTime() - t0;
+                Sum theirs = await(newSum, table);
+                chunks++;
+                oldRows += oldSum.rows;
+                newRows += theirs.rows;
+                if (!oldSum.equals(theirs) && diffChunk(oldConn, newConn, sql, lo, upper, found)) {
+                    differing++;
+                }
+                progress.advanced(table, oldRows, oldSum.rows);
+                if (upper == null) {
+                    break;
+                }
+                lower = upper;
+                try {
+                    throttle.afterBatch(oldSum.rows, readNanos, System.nanoTime());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new SQLException("verify of " + table + " interrupted after " + chunks + " chunks", "57014");
+                }
+            }
+            progress.finished(table, oldRows);
+            VerifyReport report = found.report(
+                    table, oldRows, newRows, chunks, differing, Duration.ofNanos(System.nanoTime() - start));
+            LOG.info(
+                    "{} verify {}: {} old rows, {} new rows, {} of {} chunks differ, {} rows differ",
+                    migration,
+                    table,
+                    oldRows,
+                    newRows,
+                    differing,
+                    chunks,
+                    report.differences());
+            return report;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Compares just the given rows, e.g. keys from the divergence log.
+     *
+     * @param keys keys in {@link KeyCodec} text
+     * @throws SQLException (22P02) naming the table when a key does not fit its key columns
+     */
+    public VerifyReport verifyKeys(String table, Collection<String> keys) throws SQLException {
+        long start = System.nanoTime();
+        try (Connection oldConn = oldSide.get();
+                Connection separate = newSide == null ? null : newSide.get()) {
+            Connection newConn = separate == null ? oldConn : separate;
+            TableShape shape = TableShape.resolve(Tables.resolve(mapping, table), dialect, oldConn, newConn);
+            Statements sql = new Statements(dialect, shape);
+            Collector found = new Collector(false);
+            long[] counts = new long[2];
+            for (String text : new LinkedHashSet<>(keys)) {
+                List<Object> key = Tables.parseKey(shape, text);
+                Map<String, String[]> oldRow = rowByKey(oldConn, sql, Side.OLD, key);
+                Map<String, String[]> newRow = rowByKey(newConn, sql, Side.NEW, key);
+                counts[0] += oldRow.size();
+                counts[1] += newRow.size();
+                compare(shape, oldRow, newRow, found);
+            }
+            return found.report(table, counts[0], counts[1], 0, 0, Duration.ofNanos(System.nanoTime() - start));
+        }
+    }
+
+    /**
+     * Makes the new side match the old side for every row the report lists: the old row is read
+     * under a shared lock and upserted on the new side, or the new row is deleted when the old
+     * side has none. Then checks those keys again.
+     *
+     * @return the check of the repaired keys: clean unless writes raced the repair
+     * @throws SQLException naming the table when a repair statement fails for good
+     */
+    public VerifyReport repair(VerifyReport report) throws SQLException {
+        String table = report.table();
+        try (Connection oldConn = oldSide.get();
+                Connection separate = newSide == null ? null : newSide.get()) {
+            Connection newConn = separate == null ? oldConn : separate;
+            TableShape shape = TableShape.resolve(Tables.resolve(mapping, table), dialect, oldConn, newConn);
+            Statements sql = new Statements(dialect, shape);
+            boolean oldAuto = oldConn.getAutoCommit();
+            boolean newAuto = newConn.getAutoCommit();
+            oldConn.setAutoCommit(false);
+            newConn.setAutoCommit(false);
+            try {
+                for (RowDifference d : report.rows()) {
+                    List<Object> key = Tables.parseKey(shape, d.key());
+                    Connection[] both =
+                            separate == null ? new Connection[] {oldConn} : new Connection[] {oldConn, separate};
+                    try {
+                        Transactions.retrying(() -> repairRow(oldConn, newConn, separate, sql, key), both);
+                    } catch (SQLException e) {
+                        throw new SQLException(
+                                "repair of a " + d.kind() + " row of " + table + " failed: " + e.getMessage(),
+                                e.getSQLState(),
+                                e.getErrorCode(),
+                                e);
+                    }
+                }
+            } finally {
+                oldConn.setAutoCommit(oldAuto);
+                newConn.setAutoCommit(newAuto);
+            }
+            LOG.info(
+                    "{} repair {}: {} rows repaired",
+                    migration,
+                    table,
+                    report.rows().size());
+        }
+        return verifyKeys(table, report.keys());
+    }
+
+    private static Void repairRow(
+            Connection oldConn, Connection newConn, Connection separate, Statements sql, List<Object> key)
+            throws SQLException {
+        TableShape shape = sql.shape();
+        int cols = shape.columns().size();
+        try (PreparedStatement read = oldConn.prepareStatement(sql.lockRowByKey())) {
+            bindKey(read, key);
+            try (ResultSet rs = read.executeQuery()) {
+                if (rs.next()) {
+                    try (PreparedStatement up = newConn.prepareStatement(sql.upsert())) {
+                        for (int i = 1; i <= cols; i++) {
+                            up.setObject(i, rs.getObject(i));
+                        }
+                        if (shape.lineage()) {
+                            up.setString(cols + 1, "repair");
+                        }
+                        up.executeUpdate();
+                    }
+                } else {
+                    try (PreparedStatement del = newConn.prepareStatement(sql.deleteByKey())) {
+                        bindKey(del, key);
+                        del.executeUpdate();
+                    }
+                }
+            }
+        }
+        if (separate != null) {
+            separate.commit(); // before the old side's locks go, so the app's next write lands after ours
+        }
+        oldConn.commit();
+        return null;
+    }
+
+    private static void bindKey(PreparedStatement ps, List<Object> key) throws SQLException {
+        for (int i = 0; i < key.size(); i++) {
+            ps.setObject(i + 1, key.get(i));
+        }
+    }
+
+    private static List<Object> chunkEnd(Connection c, Statements sql, List<Object> lower, int chunk)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.chunkEnd(lower != null, chunk))) {
+            sql.range(Side.OLD).bind(ps, 1, lower, null);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                List<Object> key = new ArrayList<>();
+                for (int i = 1; i <= sql.shape().key().size(); i++) {
+                    key.add(rs.getObject(i));
+                }
+                return key;
+            }
+        }
+    }
+
+    private static Sum checksum(Connection c, Statements sql, Side side, List<Object> lower, List<Object> upper)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.checksum(side, lower != null, upper != null))) {
+            sql.range(side).bind(ps, 1, lower, upper);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                String hash = rs.getString(2);
+                return new Sum(rs.getLong(1), hash == null ? "0" : hash);
+            }
+        }
+    }
+
+    private static Sum await(Future<Sum> f, String table) throws SQLException {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SQLException s) {
+                throw s;
+            }
+            throw new SQLException("checksum of the new side of " + table + " failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("verify of " + table + " interrupted", "57014", e);
+        }
+    }
+
+    /**
+     * Compares a chunk row by row and adds what differs; returns whether anything did. In one
+     * database both sides are read in one REPEATABLE READ transaction, so an in-flight dual write
+     * (atomic on both tables) cannot show up as a difference. Across databases there is no
+     * common snapshot: rows that differ are read again once, and only those that still differ
+     * count.
+     */
+    private boolean diffChunk(
+            Connection oldConn,
+            Connection newConn,
+            Statements sql,
+            List<Object> lower,
+            List<Object> upper,
+            Collector found)
+            throws SQLException {
+        boolean same = newSide == null;
+        Collector chunk = new Collector(true);
+        if (same) {
+            boolean auto = oldConn.getAutoCommit();
+            int isolation = oldConn.getTransactionIsolation();
+            oldConn.setAutoCommit(false);
+            oldConn.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try {
+                compare(
+                        sql.shape(),
+                        rows(oldConn, sql, Side.OLD, lower, upper),
+                        rows(oldConn, sql, Side.NEW, lower, upper),
+                        chunk);
+                oldConn.commit();
+            } finally {
+                oldConn.rollback();
+                oldConn.setTransactionIsolation(isolation);
+                oldConn.setAutoCommit(auto);
+            }
+        } else {
+            compare(
+                    sql.shape(),
+                    rows(oldConn, sql, Side.OLD, lower, upper),
+                    rows(newConn, sql, Side.NEW, lower, upper),
+                    chunk);
+            if (!chunk.all.isEmpty()) {
+                Collector again = new Collector(true);
+                for (RowDifference d : chunk.all) {
+                    List<Object> key = Tables.parseKey(sql.shape(), d.key());
+                    compare(
+                            sql.shape(),
+                            rowByKey(oldConn, sql, Side.OLD, key),
+                            rowByKey(newConn, sql, Side.NEW, key),
+                            again);
+                }
+                chunk = again;
+            }
+        }
+        chunk.all.forEach(found::add);
+        return !chunk.all.isEmpty();
+    }
+
+    private static Map<String, String[]> rows(
+            Connection c, Statements sql, Side side, List<Object> lower, List<Object> upper) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.rows(side, lower != null, upper != null))) {
+            sql.range(side).bind(ps, 1, lower, upper);
+            return read(ps, sql.shape());
+        }
+    }
+
+    private static Map<String, String[]> rowByKey(Connection c, Statements sql, Side side, List<Object> key)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.rowByKey(side))) {
+            bindKey(ps, key);
+            return read(ps, sql.shape());
+        }
+    }
+
+    /** Rows by encoded key; each row's normalized cells in column order. */
+    private static Map<String, String[]> read(PreparedStatement ps, TableShape shape) throws SQLException {
+        int keys = shape.key().size();
+        int cols = shape.columns().size();
+        Map<String, String[]> rows = new LinkedHashMap<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                List<Object> key = new ArrayList<>(keys);
+                for (int i = 1; i <= keys; i++) {
+                    key.add(rs.getObject(i));
+                }
+                String[] cells = new String[cols];
+                for (int i = 0; i < cols; i++) {
+                    cells[i] = rs.getString(keys + 1 + i);
+                }
+                rows.put(KeyCodec.encode(key), cells);
+            }
+        }
+        return rows;
+    }
+
+    private void compare(
+            TableShape shape, Map<String, String[]> oldRows, Map<String, String[]> newRows, Collector out) {
+        for (Map.Entry<String, String[]> e : newRows.entrySet()) {
+            String[] old = oldRows.remove(e.getKey());
+            if (old == null) {
+                out.add(new RowDifference(e.getKey(), RowDifference.Kind.EXTRA, List.of(), null, show(e.getValue())));
+                continue;
+            }
+            List<String> columns = new ArrayList<>();
+            for (int i = 0; i < old.length; i++) {
+                if (!Objects.equals(old[i], e.getValue()[i])) {
+                    columns.add(shape.columns().get(i).newName());
+                }
+            }
+            if (!columns.isEmpty()) {
+                out.add(new RowDifference(
+                        e.getKey(), RowDifference.Kind.DIFFERENT, columns, show(old), show(e.getValue())));
+            }
+        }
+        for (Map.Entry<String, String[]> e : oldRows.entrySet()) {
+            out.add(new RowDifference(e.getKey(), RowDifference.Kind.MISSING, List.of(), show(e.getValue()), null));
+        }
+    }
+
+    private String show(String[] cells) {
+        return switch (values) {
+            case OMITTED -> null;
+            case PLAIN -> KeyCodec.encode(Arrays.asList(cells));
+            case REDACTED -> redact(KeyCodec.encode(Arrays.asList(cells)));
+        };
+    }
+
+    private String redact(String text) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(redactionKey, "HmacSHA256"));
+            byte[] h = mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(h, 0, 8);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
+        }
+    }
+
+    private record Sum(long rows, String hash) {}
+
+    /** Differences found so far: counted in full, listed up to {@code maxReported}. */
+    private final class Collector {
+        private final boolean keepAll;
+        private final List<RowDifference> all = new ArrayList<>();
+        private final List<RowDifference> listed = new ArrayList<>();
+        private long count;
+
+        /** @param keepAll keep every difference, not just the listed ones (a chunk's: bounded) */
+        Collector(boolean keepAll) {
+            this.keepAll = keepAll;
+        }
+
+        void add(RowDifference d) {
+            count++;
+            if (keepAll) {
+                all.add(d);
+            }
+            if (listed.size() < maxReported) {
+                listed.add(d);
+            }
+        }
+
+        VerifyReport report(String table, long oldRows, long newRows, long chunks, long differing, Duration elapsed) {
+            return new VerifyReport(table, oldRows, newRows, chunks, differing, count, listed, elapsed);
+        }
+    }
+
+    /** Configures a {@link Verifier}; every setter checks its argument at once. */
+    public static final class Builder {
+        private final Mapping mapping;
+        private final Dialect dialect;
+        private final ConnectionSource oldSide;
+        private ConnectionSource newSide;
+        private String migration = "default";
+        private ValuesMode values = ValuesMode.REDACTED;
+        private byte[] redactionKey = randomKey();
+        private int maxReported = 10_000;
+        private double rowsPerSecond;
+        private double backoffFactor = 3.0;
+        private ProgressListener progress = ProgressListener.none();
+
+        private Builder(Mapping mapping, Dialect dialect, ConnectionSource oldSide) {
+            this.mapping = require(mapping, "mapping");
+            this.dialect = require(dialect, "dialect");
+            this.oldSide = require(oldSide, "old side connection source");
+        }
+
+        /** The new schema lives in another database, reached through {@code source}. */
+        public Builder newSide(ConnectionSource source) {
+            this.newSide = require(source, "new side connection source");
+            return this;
+        }
+
+        /** The migration id, for log lines. Default {@code default}. */
+        public Builder migration(String id) {
+            if (id == null || id.isBlank()) {
+                throw new IllegalArgumentException("migration id must not be blank");
+            }
+            this.migration = id;
+            return this;
+        }
+
+        /** How reports show row values. Default {@link ValuesMode#REDACTED}. */
+        public Builder values(ValuesMode mode) {
+            this.values = require(mode, "values mode");
+            return this;
+        }
+
+        /**
+         * The key of the redacting hash. Default: random per verifier, so hashes compare within
+         * one verifier's reports only; pass a fixed secret to compare across runs.
+         */
+        public Builder redactionKey(byte[] key) {
+            if (key == null || key.length < 16) {
+                throw new IllegalArgumentException("redaction key must have at least 16 bytes");
+            }
+            this.redactionKey = key.clone();
+            return this;
+        }
+
+        /** Differing rows listed in a report (all are counted). Default 10,000. */
+        public Builder maxReported(int rows) {
+            if (rows < 0) {
+                throw new IllegalArgumentException("max reported rows must not be negative, not " + rows);
+            }
+            this.maxReported = rows;
+            return this;
+        }
+
+        /** The average scan rate not to exceed, in old rows per second; 0 (default) for no limit. */
+        public Builder rowsPerSecond(double rate) {
+            if (!(rate >= 0) || Double.isInfinite(rate)) {
+                throw new IllegalArgumentException("rows per second must be 0 (no limit) or positive, not " + rate);
+            }
+            this.rowsPerSecond = rate;
+            return this;
+        }
+
+        /** Back off when a chunk's checksum on the old side slows down; as in the backfill. Default 3. */
+        public Builder latencyBackoff(double factor) {
+            if (!(factor == 0 || factor > 1) || Double.isInfinite(factor)) {
+                throw new IllegalArgumentException("latency back-off factor must be 0 (off) or above 1, not " + factor);
+            }
+            this.backoffFactor = factor;
+            return this;
+        }
+
+        /** Who hears about progress. Default none. */
+        public Builder progress(ProgressListener listener) {
+            this.progress = new SafeProgress(require(listener, "progress listener"));
+            return this;
+        }
+
+        public Verifier build() {
+            return new Verifier(this);
+        }
+
+        private static byte[] randomKey() {
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
+            return key;
+        }
+
+        private static <T> T require(T value, String what) {
+            if (value == null) {
+                throw new IllegalArgumentException(what + " must not be null");
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,233 @@
+package io.schemashift.backfill;
+
+import static org.assertj.core.api.Assertions.as;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.schemashift.testing.TestDatabase;
+import io.schemashift.testing.TestDatabases;
+import io.schemashift.verify.RowDifference;
+import io.schemashift.verify.ValuesMode;
+import io.schemashift.verify.Verifier;
+import io.schemashift.verify.VerifyReport;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.assertj.core.api.InstanceOfAssertFactories;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class BackfillVerifyIT {
+
+    /** One database holding both schemas, or two databases. */
+    private record Setup(TestDatabase db, String oldUrl, String newUrl) {
+        ConnectionSource oldSide() {
+            return () -> db.connect(oldUrl);
+        }
+
+        ConnectionSource newSide() {
+            return () -> db.connect(newUrl);
+        }
+
+        boolean separate() {
+            return !oldUrl.equals(newUrl);
+        }
+
+        Backfill.Builder backfill() {
+            Backfill.Builder b = Backfill.builder(Schemas.mapping(), Schemas.dialect(db.kind()), oldSide())
+                    .migration("it");
+            return separate() ? b.newSide(newSide()) : b;
+        }
+
+        Verifier.Builder verifier() {
+            Verifier.Builder b = Verifier.builder(Schemas.mapping(), Schemas.dialect(db.kind()), oldSide())
+                    .migration("it");
+            return separate() ? b.newSide(newSide()) : b;
+        }
+
+        long count(boolean newSide, String sql) throws SQLException {
+            try (Connection c = db.connect(newSide ? newUrl : oldUrl)) {
+                return Schemas.count(c, sql);
+            }
+        }
+
+        void runNew(String... sql) throws SQLException {
+            try (Connection c = db.connect(newUrl)) {
+                TestDatabases.run(c, sql);
+            }
+        }
+    }
+
+    private static Setup setup(TestDatabase.Kind kind, String name, int rows, boolean separate) throws SQLException {
+        TestDatabase db = TestDatabases.of(kind);
+        String oldUrl = db.create(name + "_old");
+        String newUrl = separate ? db.create(name + "_new") : oldUrl;
+        try (Connection c = db.connect(oldUrl)) {
+            Schemas.createOld(c, kind);
+            Schemas.fill(c, kind, rows);
+        }
+        try (Connection c = db.connect(newUrl)) {
+            Schemas.createNew(c, kind);
+        }
+        return new Setup(db, oldUrl, newUrl);
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void backfill_100kRows_verifyFindsNoDifference(TestDatabase.Kind kind) throws Exception {
+        Setup s = setup(kind, "bf_full", 100_000, false);
+
+        BackfillReport report = s.backfill().batchSize(5000).build().run(List.of(), false);
+
+        assertThat(report.tables())
+                .extracting(BackfillReport.TableResult::table)
+                .containsExactly("customers", "order_lines");
+        assertThat(report.tables().get(0).rows()).isEqualTo(100_000);
+        assertThat(s.count(true, "SELECT COUNT(*) FROM clients")).isEqualTo(100_000);
+        assertThat(s.count(true, "SELECT COUNT(*) FROM order_items")).isEqualTo(10_000);
+        assertThat(s.count(true, "SELECT COUNT(*) FROM clients WHERE schemashift_batch IS NOT NULL"))
+                .as("lineage recorded on every backfilled row")
+                .isEqualTo(100_000);
+        assertThat(s.count(true, "SELECT COUNT(*) FROM clients WHERE name_search = lower(full_name)"))
+                .isEqualTo(100_000 - 100_000 / 97);
+
+        Verifier verifier = s.verifier().build();
+        VerifyReport customers = verifier.verify("customers", 10_000);
+        assertThat(customers.differences()).isZero();
+        assertThat(customers.oldRows()).isEqualTo(100_000);
+        assertThat(customers.newRows()).isEqualTo(100_000);
+        assertThat(customers.chunks()).isEqualTo(11);
+        assertThat(verifier.verify("order_lines", 1000).differences()).isZero();
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void backfill_interrupted_resumesFromCheckpoint(TestDatabase.Kind kind) throws Exception {
+        Setup s = setup(kind, "bf_resume", 20_000, false);
+        ProgressListener killer = new ProgressListener() {
+            @Override
+            public void advanced(String table, long rowsDone, long batchRows) {
+                if (rowsDone >= 5000) {
+                    Thread.currentThread().interrupt(); // as if the operator hit ctrl-c
+                }
+            }
+        };
+
+        assertThatThrownBy(() ->
+                        s.backfill().batchSize(1000).progress(killer).build().run(List.of("customers"), false))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("interrupted")
+                .extracting(e -> ((SQLException) e).getSQLState())
+                .isEqualTo("57014");
+        assertThat(Thread.interrupted())
+                .as("interrupt status kept (and cleared here)")
+                .isTrue();
+        assertThat(s.count(true, "SELECT COUNT(*) FROM clients")).isEqualTo(5000);
+
+        AtomicInteger batches = new AtomicInteger();
+        ProgressListener counter = new ProgressListener() {
+            @Override
+            public void advanced(String table, long rowsDone, long batchRows) {
+                batches.incrementAndGet();
+            }
+        };
+        BackfillReport resumed =
+                s.backfill().batchSize(1000).progress(counter).build().run(List.of("customers"), true);
+
+        assertThat(resumed.tables().get(0).resumedFrom()).isEqualTo(5000);
+        assertThat(resumed.tables().get(0).rows()).as("rows re-read").isEqualTo(15_000);
+        assertThat(batches).hasValue(15);
+        assertThat(s.count(true, "SELECT COUNT(*) FROM clients")).isEqualTo(20_000);
+        assertThat(s.count(true, "SELECT COUNT(DISTINCT id) FROM clients")).isEqualTo(20_000);
+        assertThat(s.count(
+                        true, "SELECT rows_copied FROM schemashift_backfill_checkpoint WHERE table_name = 'customers'"))
+                .isEqualTo(20_000);
+
+        BackfillReport again = s.backfill().batchSize(4000).build().run(List.of("customers"), false);
+        assertThat(again.tables().get(0).rows())
+                .as("a full rerun walks every row")
+                .isEqualTo(20_000);
+        assertThat(s.count(true, "SELECT COUNT(*) FROM clients")).isEqualTo(20_000);
+        assertThat(s.verifier().build().verify("customers", 5000).differences()).isZero();
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void verify_17CorruptedRows_findsExactlyThoseAndRepairFixesThem(TestDatabase.Kind kind) throws Exception {
+        corruptVerifyRepair(setup(kind, "bf_corrupt", 10_000, false));
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void separateDatabases_backfillVerifyRepair(TestDatabase.Kind kind) throws Exception {
+        Setup s = setup(kind, "bf_sep", 10_000, true);
+        corruptVerifyRepair(s);
+        assertThat(s.verifier().build().verify("order_lines", 300).differences())
+                .isZero();
+    }
+
+    private static void corruptVerifyRepair(Setup s) throws Exception {
+        s.backfill().batchSize(1000).build().run(List.of(), false);
+        Random random = new Random(17);
+        Set<String> expected = new HashSet<>();
+        List<Long> ids = new ArrayList<>();
+        while (ids.size() < 12) {
+            long id = 1 + random.nextInt(10_000);
+            if (!ids.contains(id)) {
+                ids.add(id);
+            }
+        }
+        for (int i = 0; i < 12; i++) {
+            long id = ids.get(i);
+            s.runNew(
+                    i < 3
+                            ? "UPDATE clients SET full_name = 'changed' WHERE id = " + id
+                            : i < 4
+                                    ? "UPDATE clients SET balance = balance + 0.0001 WHERE id = " + id
+                                    : i < 6
+                                            ? "UPDATE clients SET name_search = 'x' WHERE id = " + id
+                                            : "DELETE FROM clients WHERE id = " + id);
+            expected.add("[\"" + id + "\"]");
+        }
+        for (int i = 1; i <= 5; i++) {
+            long id = 20_000L + i * 1000L;
+            s.runNew("INSERT INTO clients (id, full_name, email) VALUES (" + id + ", 'extra', 'e@x')");
+            expected.add("[\"" + id + "\"]");
+        }
+
+        Verifier verifier = s.verifier().values(ValuesMode.PLAIN).build();
+        VerifyReport found = verifier.verify("customers", 1000);
+
+        assertThat(found.differences()).isEqualTo(17);
+        assertThat(new HashSet<>(found.keys())).isEqualTo(expected);
+        assertThat(found.rows())
+                .filteredOn(d -> d.kind() == RowDifference.Kind.MISSING)
+                .hasSize(6);
+        assertThat(found.rows())
+                .filteredOn(d -> d.kind() == RowDifference.Kind.EXTRA)
+                .hasSize(5);
+        assertThat(found.rows())
+                .filteredOn(d -> d.kind() == RowDifference.Kind.DIFFERENT)
+                .hasSize(6)
+                .anySatisfy(d -> assertThat(d.columns())
+                        .singleElement(as(InstanceOfAssertFactories.STRING))
+                        .isEqualToIgnoringCase("balance"));
+
+        VerifyReport redacted = s.verifier().build().verifyKeys("customers", found.keys());
+        assertThat(redacted.differences()).isEqualTo(17);
+        assertThat(redacted.rows()).allSatisfy(d -> {
+            assertThat(d.oldValue() == null ? "" : d.oldValue()).doesNotContain("Name");
+            assertThat(d.newValue() == null ? "" : d.newValue()).doesNotContain("changed");
+        });
+
+        VerifyReport repaired = verifier.repair(found);
+        assertThat(repaired.differences()).isZero();
+        assertThat(verifier.verify("customers", 1000).differences()).isZero();
+        assertThat(s.count(true, "SELECT COUNT(*) FROM clients")).isEqualTo(10_000);
+    }
+}
