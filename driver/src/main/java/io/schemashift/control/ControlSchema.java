@@ -1,0 +1,176 @@
+package io.schemashift.control;
+
+import io.schemashift.rewriter.Dialect;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The DDL of the control-plane tables, in one place, for PostgreSQL, MariaDB/MySQL and H2. Every
+ * statement is idempotent ({@code CREATE … IF NOT EXISTS}), so the driver may run it on first use
+ * and the CLI on {@code init}.
+ *
+ * <p>Timestamps are UTC, stored without a time zone with millisecond precision ({@code
+ * TIMESTAMP(3)}; {@code DATETIME(3)} on MariaDB, whose {@code TIMESTAMP} follows the session time
+ * zone and ends in 2038). Bind them with {@link #timestamp(Instant)}, read them with {@link
+ * #instant(LocalDateTime)}. Table names are SQL identifiers validated by the configuration reader
+ * and are never quoted.
+ */
+public final class ControlSchema {
+
+    private ControlSchema() {}
+
+    /** The statements that create every table in {@code tables}. */
+    public static List<String> createAll(Dialect dialect, ControlTables tables) {
+        List<String> all = new ArrayList<>();
+        all.addAll(createControlTable(dialect, tables.control()));
+        all.addAll(createHeartbeatTable(dialect, tables.heartbeat()));
+        all.addAll(createAuditTable(dialect, tables.audit()));
+        all.addAll(createDivergenceTable(dialect, tables.divergence()));
+        all.addAll(createMismatchTable(dialect, tables.mismatch()));
+        return List.copyOf(all);
+    }
+
+    /** The rollout of each migration: one row per migration id. */
+    public static List<String> createControlTable(Dialect dialect, String name) {
+        return List.of("CREATE TABLE IF NOT EXISTS " + name + " ("
+                + "migration VARCHAR(64) NOT NULL PRIMARY KEY, "
+                + "phase VARCHAR(16) NOT NULL, "
+                + "read_new_percent INT NOT NULL, "
+                + "shadow_percent INT NOT NULL, "
+                + "table_phases VARCHAR(4000) NOT NULL, "
+                + "version BIGINT NOT NULL, "
+                + "updated_at " + timestampType(dialect) + " NOT NULL, "
+                + "updated_by VARCHAR(128) NOT NULL)");
+    }
+
+    /** One row per driver instance and migration, upserted every {@code control.poll}. */
+    public static List<String> createHeartbeatTable(Dialect dialect, String name) {
+        String ts = timestampType(dialect);
+        return List.of("CREATE TABLE IF NOT EXISTS " + name + " ("
+                + "migration VARCHAR(64) NOT NULL, "
+                + "instance_id VARCHAR(255) NOT NULL, "
+                + "phase VARCHAR(16) NOT NULL, "
+                + "config_version BIGINT NOT NULL, "
+                + "last_beat " + ts + " NOT NULL, "
+                + "statements BIGINT NOT NULL, "
+                + "divergences BIGINT NOT NULL, "
+                + "mismatches BIGINT NOT NULL, "
+                + "started_at " + ts + " NOT NULL, "
+                + "PRIMARY KEY (migration, instance_id))");
+    }
+
+    /** Every change of phase or percentages: who, when, from, to, why, and whether forced. */
+    public static List<String> createAuditTable(Dialect dialect, String name) {
+        return List.of(
+                "CREATE TABLE IF NOT EXISTS " + name + " ("
+                        + "id " + identity(dialect) + ", "
+                        + "migration VARCHAR(64) NOT NULL, "
+                        + "at " + timestampType(dialect) + " NOT NULL, "
+                        + "by_user VARCHAR(128) NOT NULL, "
+                        + "table_name VARCHAR(128) NULL, "
+                        + "from_phase VARCHAR(16) NOT NULL, "
+                        + "to_phase VARCHAR(16) NOT NULL, "
+                        + "from_read_new INT NOT NULL, "
+                        + "to_read_new INT NOT NULL, "
+                        + "from_shadow INT NOT NULL, "
+                        + "to_shadow INT NOT NULL, "
+                        + "reason VARCHAR(1000) NOT NULL, "
+                        + "forced BOOLEAN NOT NULL)",
+                index(name));
+    }
+
+    /**
+     * Mirror writes that failed, written by the driver with {@link #insertDivergence(String)}.
+     * {@code key_text} is the key tuple as encoded by the backfill module's {@code KeyCodec}.
+     */
+    public static List<String> createDivergenceTable(Dialect dialect, String name) {
+        return List.of(
+                "CREATE TABLE IF NOT EXISTS " + name + " ("
+                        + "id " + identity(dialect) + ", "
+                        + "migration VARCHAR(64) NOT NULL, "
+                        + "table_name VARCHAR(128) NOT NULL, "
+                        + "key_text VARCHAR(1000) NULL, "
+                        + "fingerprint VARCHAR(32) NOT NULL, "
+                        + "reason VARCHAR(64) NOT NULL, "
+                        + "at " + timestampType(dialect) + " NOT NULL)",
+                index(name));
+    }
+
+    /** Shadow comparisons that disagreed, written by the driver with {@link #insertMismatch(String)}. */
+    public static List<String> createMismatchTable(Dialect dialect, String name) {
+        return List.of(
+                "CREATE TABLE IF NOT EXISTS " + name + " ("
+                        + "id " + identity(dialect) + ", "
+                        + "migration VARCHAR(64) NOT NULL, "
+                        + "table_name VARCHAR(128) NOT NULL, "
+                        + "fingerprint VARCHAR(32) NOT NULL, "
+                        + "query_shape VARCHAR(2000) NOT NULL, "
+                        + "outcome VARCHAR(16) NOT NULL, "
+                        + "key_text VARCHAR(1000) NULL, "
+                        + "columns VARCHAR(1000) NULL, "
+                        + "detail VARCHAR(4000) NULL, "
+                        + "at " + timestampType(dialect) + " NOT NULL)",
+                index(name));
+    }
+
+    /**
+     * Inserts one divergence. Parameters, in order: migration, table_name, key_text (may be null),
+     * fingerprint, reason, at ({@link #timestamp(Instant)}).
+     */
+    public static String insertDivergence(String name) {
+        return "INSERT INTO " + name + " (migration, table_name, key_text, fingerprint, reason, at)"
+                + " VALUES (?, ?, ?, ?, ?, ?)";
+    }
+
+    /**
+     * Inserts one mismatch. Parameters, in order: migration, table_name, fingerprint, query_shape,
+     * outcome, key_text, columns, detail (the last three may be null), at ({@link
+     * #timestamp(Instant)}).
+     */
+    public static String insertMismatch(String name) {
+        return "INSERT INTO " + name
+                + " (migration, table_name, fingerprint, query_shape, outcome, key_text, columns, detail, at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    }
+
+    /** Runs {@code statements} one by one on {@code connection}, failing on the first error. */
+    public static void execute(Connection connection, List<String> statements) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+        }
+    }
+
+    /** The value to bind to a timestamp column: UTC, truncated to milliseconds. */
+    public static LocalDateTime timestamp(Instant instant) {
+        return LocalDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MILLIS), ZoneOffset.UTC);
+    }
+
+    /** The instant a timestamp column holds. */
+    public static Instant instant(LocalDateTime utc) {
+        return utc.toInstant(ZoneOffset.UTC);
+    }
+
+    private static String timestampType(Dialect dialect) {
+        return dialect == Dialect.MARIADB ? "DATETIME(3)" : "TIMESTAMP(3)";
+    }
+
+    private static String identity(Dialect dialect) {
+        return dialect == Dialect.MARIADB
+                ? "BIGINT AUTO_INCREMENT PRIMARY KEY"
+                : "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY";
+    }
+
+    /** Every query on these tables filters on the migration and a time window (or orders by id). */
+    private static String index(String table) {
+        return "CREATE INDEX IF NOT EXISTS " + table + "_at ON " + table + " (migration, at)";
+    }
+}

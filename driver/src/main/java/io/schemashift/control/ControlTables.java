@@ -1,0 +1,32 @@
+package io.schemashift.control;
+
+import io.schemashift.config.MigrationConfig;
+
+/**
+ * The names of the control-plane tables of one migration, all on the primary database.
+ *
+ * @param control the rollout (phase, percentages, per-table phases) of each migration
+ * @param heartbeat one row per driver instance: what it applies and its counters
+ * @param audit every change of phase or percentages
+ * @param divergence mirror writes that failed, for repair
+ * @param mismatch shadow comparisons that disagreed
+ */
+public record ControlTables(String control, String heartbeat, String audit, String divergence, String mismatch) {
+
+    /** The control table used when the configuration names none ({@code control.table}). */
+    public static final String DEFAULT_CONTROL = "schemashift_control";
+    /** The mismatch table used when the configuration names none ({@code report.mismatchTable}). */
+    public static final String DEFAULT_MISMATCH = "schemashift_mismatch";
+
+    /** The tables named by {@code config}, with the defaults above where it names none. */
+    public static ControlTables of(MigrationConfig config) {
+        return new ControlTables(
+                config.control().controlTable().orElse(DEFAULT_CONTROL),
+                config.control().heartbeatTable(),
+                config.control().auditTable(),
+                config.writes().divergenceTable(),
+                config.report().mismatchTable() == null
+                        ? DEFAULT_MISMATCH
+                        : config.report().mismatchTable());
+    }
+}
