@@ -1,0 +1,362 @@
+package io.schemashift.rewriter;
+
+import static net.sf.jsqlparser.parser.CCJSqlParserTreeConstants.JJTCOLUMN;
+import static net.sf.jsqlparser.parser.CCJSqlParserTreeConstants.JJTPLAINSELECT;
+import static net.sf.jsqlparser.parser.CCJSqlParserTreeConstants.JJTSELECTITEM;
+import static net.sf.jsqlparser.parser.CCJSqlParserTreeConstants.JJTTABLENAME;
+import static net.sf.jsqlparser.parser.CCJSqlParserTreeConstants.JJTWITHITEM;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import net.sf.jsqlparser.expression.CastExpression;
+import net.sf.jsqlparser.expression.Function;
+import net.sf.jsqlparser.expression.NextValExpression;
+import net.sf.jsqlparser.expression.TimeKeyExpression;
+import net.sf.jsqlparser.parser.SimpleNode;
+import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.schema.Table;
+import net.sf.jsqlparser.statement.select.AllColumns;
+import net.sf.jsqlparser.statement.select.AllTableColumns;
+import net.sf.jsqlparser.statement.select.FromItem;
+import net.sf.jsqlparser.statement.select.Join;
+import net.sf.jsqlparser.statement.select.ParenthesedFromItem;
+import net.sf.jsqlparser.statement.select.PlainSelect;
+import net.sf.jsqlparser.statement.select.SelectItem;
+
+/**
+ * Walks JSqlParser's node tree once, in text order, and records the edits every statement kind
+ * needs: mapped table names, column names (resolved through {@link Scope}s), {@code *}
+ * expansion, select labels kept, and non-deterministic calls.
+ */
+final class ColumnWalker {
+
+    private final Rewrite rw;
+    private final Names names;
+    /** Columns handled by the statement-specific code (INSERT and SET targets). */
+    private final Set<Column> skipped = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** FROM-item tables, with the source they stand for. */
+    private final Map<Table, Scope.Source> sources = new IdentityHashMap<>();
+
+    private final Map<Table, SimpleNode> tableNodes = new IdentityHashMap<>();
+    private final Map<SelectItem<?>, SimpleNode> itemNodes = new IdentityHashMap<>();
+    private final Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    final Set<String> cteNames = new HashSet<>();
+    private int renamed;
+
+    ColumnWalker(Rewrite rw) {
+        this.rw = rw;
+        this.names = rw.names;
+        List<SimpleNode> withItems = new ArrayList<>();
+        Trees.collect(rw.root, JJTWITHITEM, withItems);
+        for (SimpleNode w : withItems) {
+            cteNames.add(names.canonical(w.jjtGetFirstToken().image));
+        }
+    }
+
+    /** The node of a table reference the walk has passed. */
+    SimpleNode tableNode(Table t) {
+        return require(tableNodes.get(t));
+    }
+
+    /** The node of a select item the walk has passed. */
+    SimpleNode itemNode(SelectItem<?> item) {
+        return require(itemNodes.get(item));
+    }
+
+    private static SimpleNode require(SimpleNode n) {
+        if (n == null) {
+            throw new IllegalStateException("no position for a node");
+        }
+        return n;
+    }
+
+    void skip(Column c) {
+        skipped.add(c);
+    }
+
+    /** Adds a FROM item (and, for a parenthesized join, the items inside it) to {@code scope}. */
+    void addSource(Scope scope, FromItem item) {
+        if (item instanceof Table t) {
+            MappedTable m = rw.mapped(t, cteNames);
+            String alias =
+                    t.getAlias() == null ? null : names.canonical(t.getAlias().getName());
+            String written = t.getAlias() == null
+                    ? t.getFullyQualifiedName()
+                    : t.getAlias().getName();
+            Scope.Source s = new Scope.Source(t, names.canonical(t.getName()), alias, m, written);
+            scope.sources.add(s);
+            sources.put(t, s);
+        } else if (item instanceof ParenthesedFromItem p) {
+            addSource(scope, p.getFromItem());
+            addJoins(scope, p.getJoins());
+        } else if (item != null) {
+            String alias = item.getAlias() == null ? null : item.getAlias().getName();
+            scope.sources.add(new Scope.Source(null, null, alias == null ? "" : names.canonical(alias), null, alias));
+        }
+    }
+
+    void addJoins(Scope scope, List<Join> joins) {
+        if (joins != null) {
+            for (Join j : joins) {
+                addSource(scope, j.getFromItem());
+            }
+        }
+    }
+
+    void walk(SimpleNode n, Scope scope) {
+        Object v = n.jjtGetValue();
+        switch (n.getId()) {
+            case JJTPLAINSELECT -> {
+                if (v instanceof PlainSelect ps) {
+                    scope = selectScope(ps, scope);
+                }
+            }
+            case JJTCOLUMN -> {
+                if (v instanceof Column c && !skipped.contains(c)) {
+                    column(c, n, scope);
+                }
+                return;
+            }
+            case JJTTABLENAME -> {
+                table((Table) v, n);
+                return;
+            }
+            case JJTSELECTITEM -> {
+                if (v instanceof SelectItem<?> item) {
+                    selectItem(item, n, scope);
+                    return;
+                }
+            }
+            default -> nondeterministic(v, n);
+        }
+        walkChildren(n, scope);
+    }
+
+    private void walkChildren(SimpleNode n, Scope scope) {
+        for (int i = 0; i < n.jjtGetNumChildren(); i++) {
+            walk(Trees.child(n, i), scope);
+        }
+    }
+
+    private Scope selectScope(PlainSelect ps, Scope outer) {
+        Map<String, Object> aliases = new HashMap<>();
+        for (SelectItem<?> item : ps.getSelectItems()) {
+            if (item.getAlias() != null) {
+                aliases.put(names.canonical(item.getAlias().getName()), item.getExpression());
+            }
+        }
+        Scope scope = new Scope(outer != null && outer.opaque ? null : outer, aliases);
+        addSource(scope, ps.getFromItem());
+        addJoins(scope, ps.getJoins());
+        if (ps.getJoins() != null) {
+            scope.usingJoin = ps.getJoins().stream()
+                    .anyMatch(j -> j.isNatural()
+                            || (j.getUsingColumns() != null
+                                    && !j.getUsingColumns().isEmpty()));
+        }
+        return scope;
+    }
+
+    private void table(Table t, SimpleNode n) {
+        tableNodes.put(t, n);
+        Scope.Source s = sources.get(t);
+        if (s != null) {
+            if (s.mapped() != null) {
+                rw.newEdits.replace(Trees.start(n), Trees.end(n), s.mapped().newSqlName);
+            }
+        } else if (rw.mapped(t, cteNames) != null) {
+            throw Refusal.unsupported(
+                    "a reference to mapped table " + t.getName() + " outside FROM, JOIN or the target");
+        }
+    }
+
+    /** Resolves and renames one column reference; returns what it resolved to, or {@code null}. */
+    Scope.Resolved column(Column c, SimpleNode n, Scope scope) {
+        if (scope == null) {
+            return null;
+        }
+        String written = c.getColumnName();
+        if (names.dialect() == Dialect.MARIADB && written.startsWith("\"")) {
+            return null; // a string literal on MariaDB, which JSqlParser reads as a quoted column
+        }
+        String canonical = names.canonical(written);
+        Table q = c.getTable();
+        Scope.Resolved r;
+        if (q != null && q.getName() != null) {
+            Scope.Source s = scope.byQualifier(names.canonical(q.getName()));
+            if (s == null || s.mapped() == null) {
+                return null;
+            }
+            MappedTable.OldColumn oc = s.mapped().column(canonical, written);
+            if (oc == null) {
+                throw unknown(written, s.mapped());
+            }
+            r = new Scope.Resolved(s, oc);
+        } else {
+            if (scope.itemAliases.containsKey(canonical) && !sameColumn(scope.itemAliases.get(canonical), canonical)) {
+                if (scope.hasMapped()
+                        && scope.sources.stream()
+                                .anyMatch(s -> s.mapped() != null && s.mapped().affects(canonical))) {
+                    throw new Refusal(
+                            RefusalReason.AMBIGUOUS_COLUMN, written + " is both a select alias and a changed column");
+                }
+                return null;
+            }
+            r = scope.resolve(canonical, written);
+            if (r == null) {
+                return null;
+            }
+        }
+        apply(r, n, q != null && q.getName() != null);
+        return r;
+    }
+
+    private boolean sameColumn(Object expression, String canonical) {
+        return expression instanceof Column c
+                && names.canonical(c.getColumnName()).equals(canonical);
+    }
+
+    private void apply(Scope.Resolved r, SimpleNode n, boolean qualified) {
+        MappedTable.OldColumn oc = r.column();
+        if (oc.dropped()) {
+            throw new Refusal(
+                    RefusalReason.DROPPED_COLUMN_READ,
+                    "column " + oc.name() + " of " + r.source().mapped().mapping.oldName()
+                            + " is dropped in the new schema");
+        }
+        int start = Trees.start(n);
+        int end = Trees.end(n);
+        int nameToken = rw.lastToken(end);
+        if (oc.renamed()) {
+            rw.newEdits.replace(rw.tokens.start(nameToken), rw.tokens.end(nameToken), names.sql(oc.newName()));
+            renamed++;
+        }
+        if (qualified && r.source().alias() == null) {
+            // qualified by the old table name: qualify by the new one (the token before the name is the dot)
+            rw.newEdits.replace(
+                    start, rw.tokens.start(nameToken - 1), r.source().mapped().newSqlName);
+        }
+    }
+
+    private static Refusal unknown(String written, MappedTable t) {
+        return new Refusal(
+                RefusalReason.UNKNOWN_COLUMN, "column " + written + " is not a column of " + t.mapping.oldName());
+    }
+
+    private void selectItem(SelectItem<?> item, SimpleNode n, Scope scope) {
+        itemNodes.put(item, n);
+        Object e = item.getExpression();
+        if (e instanceof AllTableColumns all) {
+            expandTable(all, n, scope);
+            return;
+        }
+        if (e instanceof AllColumns) {
+            expandAll(n, scope);
+            return;
+        }
+        int before = renamed;
+        Column bare = e instanceof Column c
+                ? c
+                : e instanceof CastExpression ce && ce.getLeftExpression() instanceof Column c ? c : null;
+        walkChildren(n, scope);
+        if (item.getAlias() != null || renamed == before) {
+            return;
+        }
+        int end = Trees.end(n);
+        if (bare != null && (e instanceof Column || names.dialect() == Dialect.POSTGRESQL)) {
+            rw.newEdits.insert(end, " AS " + bare.getColumnName());
+        } else if (names.dialect() == Dialect.MARIADB) {
+            rw.newEdits.insert(end, " AS `" + rw.text(Trees.start(n), end).replace("`", "``") + "`");
+        } else if (names.dialect() == Dialect.H2) {
+            throw Refusal.unsupported(
+                    "an unaliased computed select item over a renamed column (H2 labels it with its text)");
+        }
+    }
+
+    /** {@code *}: every non-dropped old column of each mapped source, renamed ones aliased back. */
+    private void expandAll(SimpleNode n, Scope scope) {
+        if (scope == null || !scope.hasMapped()) {
+            return;
+        }
+        boolean single = scope.sources.size() == 1;
+        List<String> items = new ArrayList<>();
+        for (Scope.Source s : scope.sources) {
+            if (s.mapped() == null) {
+                items.add(s.written() + ".*");
+            } else {
+                expand(s, single ? "" : s.newQualifier() + ".", items);
+            }
+        }
+        if (scope.usingJoin) {
+            throw Refusal.unsupported("* over a JOIN … USING or NATURAL JOIN of a mapped table");
+        }
+        replaceItem(n, items);
+    }
+
+    private void expandTable(AllTableColumns all, SimpleNode n, Scope scope) {
+        Scope.Source s = scope == null
+                ? null
+                : scope.byQualifier(names.canonical(all.getTable().getName()));
+        if (s == null || s.mapped() == null) {
+            return;
+        }
+        List<String> items = new ArrayList<>();
+        expand(s, s.newQualifier() + ".", items);
+        replaceItem(n, items);
+    }
+
+    private void expand(Scope.Source s, String qualifier, List<String> items) {
+        MappedTable m = s.mapped();
+        if (!m.columnsKnown) {
+            throw new Refusal(
+                    RefusalReason.COLUMNS_UNKNOWN, "* on " + m.mapping.oldName() + " needs its old column list");
+        }
+        for (MappedTable.OldColumn c : m.oldColumns) {
+            if (!c.dropped()) {
+                String item = qualifier + names.sql(c.newName());
+                items.add(c.renamed() ? item + " AS " + names.sql(c.name()) : item);
+            }
+        }
+    }
+
+    private void replaceItem(SimpleNode n, List<String> items) {
+        rw.newEdits.replace(Trees.start(n), Trees.end(n), String.join(", ", items));
+        rw.regenerated = true;
+    }
+
+    private void nondeterministic(Object v, SimpleNode n) {
+        if (v == null || !seen.add(v)) {
+            return;
+        }
+        String name;
+        if (v instanceof Function f) {
+            name = f.getName();
+        } else if (v instanceof TimeKeyExpression t) {
+            name = t.getStringValue();
+        } else if (v instanceof NextValExpression) {
+            rw.nondeterminism.add(NonDeterminism.SEQUENCE);
+            return;
+        } else {
+            return;
+        }
+        String kind = NonDeterministicCalls.normalize(name);
+        NonDeterminism nd = NonDeterministicCalls.kind(kind);
+        if (nd == null) {
+            return;
+        }
+        String cast = NonDeterministicCalls.nowCast(kind, names.dialect());
+        if (rw.write && cast != null) {
+            Fragment now = new Fragment(cast, List.of(new ParamSource.Now()));
+            rw.newEdits.replace(Trees.start(n), Trees.end(n), now);
+            rw.oldEdits.replace(Trees.start(n), Trees.end(n), now);
+        } else {
+            rw.nondeterminism.add(nd);
+        }
+    }
+}

@@ -1,0 +1,419 @@
+package io.schemashift.rewriter;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import net.sf.jsqlparser.parser.SimpleNode;
+import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.statement.insert.Insert;
+import net.sf.jsqlparser.statement.select.AllColumns;
+import net.sf.jsqlparser.statement.select.PlainSelect;
+import net.sf.jsqlparser.statement.select.SelectItem;
+import net.sf.jsqlparser.statement.select.Values;
+
+/**
+ * INSERT (VALUES or SELECT, with PostgreSQL and MariaDB upserts) into a mapped table: the column
+ * list and each row are rebuilt from their already-edited parts, with derived columns computed
+ * from the written values and, for the mirror, generated keys as parameters.
+ */
+final class InsertRewriter {
+
+    /** One inserted column: as written in the statement and its canonical old name. */
+    private record Target(String written, String canonical, MappedTable.OldColumn column) {}
+
+    private final Rewrite rw;
+    private final ColumnWalker walker;
+    private final Insert insert;
+    private final MappedTable table;
+    private final Tokens tk;
+
+    InsertRewriter(Rewrite rw, ColumnWalker walker, Insert insert, MappedTable table) {
+        this.rw = rw;
+        this.walker = walker;
+        this.insert = insert;
+        this.table = table;
+        this.tk = rw.tokens;
+    }
+
+    StatementRewriter.WriteExtras rewrite(Scope.Source target) {
+        SimpleNode tableNode = walker.tableNode(insert.getTable());
+        int listOpen = -1;
+        int listClose = -1;
+        if (insert.getColumns() != null && !insert.getColumns().isEmpty()) {
+            listOpen =
+                    previous(tk.indexAt(Trees.start(rw.node(insert.getColumns().get(0)))));
+            listClose = tk.closing(listOpen);
+            if (!tk.isPunct(listOpen, '(') || listClose < 0) {
+                throw new IllegalStateException("column list not found");
+            }
+        }
+        int afterTarget = listClose >= 0 ? listClose + 1 : tk.indexAt(Trees.end(tableNode));
+        // the upsert clauses first: the row and list rebuilds below copy the edits made so far
+        conflictTarget(afterTarget);
+        SetList sets = new SetList(rw);
+        if (insert.getConflictAction() != null && insert.getConflictAction().getUpdateSets() != null) {
+            sets.rewrite(insert.getConflictAction().getUpdateSets(), table, target.newQualifier() + ".");
+        }
+        if (insert.getDuplicateUpdateSets() != null
+                && !insert.getDuplicateUpdateSets().isEmpty()) {
+            sets.rewrite(insert.getDuplicateUpdateSets(), table, "");
+        }
+        return insert.getSelect() instanceof Values
+                ? values(afterTarget, listOpen, listClose, tableNode)
+                : select(listOpen, listClose, tableNode);
+    }
+
+    private List<Target> targets(int count) {
+        List<Target> targets = new ArrayList<>();
+        if (insert.getColumns() != null && !insert.getColumns().isEmpty()) {
+            for (Column c : insert.getColumns()) {
+                String written = c.getColumnName();
+                String canonical = rw.names.canonical(written);
+                MappedTable.OldColumn oc = table.column(canonical, written);
+                if (oc == null) {
+                    throw new Refusal(
+                            RefusalReason.UNKNOWN_COLUMN,
+                            "column " + written + " is not a column of " + table.mapping.oldName());
+                }
+                targets.add(new Target(written, canonical, oc));
+            }
+            return targets;
+        }
+        if (!table.columnsKnown) {
+            throw new Refusal(
+                    RefusalReason.COLUMNS_UNKNOWN,
+                    "an INSERT without a column list into " + table.mapping.oldName() + " needs its old column list");
+        }
+        if (count > table.oldColumns.size()) {
+            throw new Refusal(
+                    RefusalReason.UNKNOWN_COLUMN, "more values than " + table.mapping.oldName() + " has columns");
+        }
+        for (MappedTable.OldColumn oc : table.oldColumns.subList(0, count)) {
+            targets.add(new Target(rw.names.sql(oc.name()), rw.names.fold(oc.name()), oc));
+        }
+        return targets;
+    }
+
+    private StatementRewriter.WriteExtras values(int from, int listOpen, int listClose, SimpleNode tableNode) {
+        int v = from;
+        while (v < tk.size() && !tk.isWord(v, "values") && !tk.isWord(v, "value")) {
+            v++;
+        }
+        List<int[]> rows = new ArrayList<>();
+        List<List<int[]>> items = new ArrayList<>();
+        for (int i = tk.significant(v + 1); tk.isPunct(i, '('); ) {
+            int close = tk.closing(i);
+            rows.add(new int[] {i, close});
+            items.add(split(i, close));
+            int next = tk.significant(close + 1);
+            if (!tk.isPunct(next, ',')) {
+                break;
+            }
+            i = tk.significant(next + 1);
+        }
+        if (rows.isEmpty()) {
+            throw Refusal.unsupported("this VALUES form");
+        }
+        List<Target> targets = targets(items.get(0).size());
+        List<String> generated = generatedKeys(targets);
+        List<MappedTable.Derived> derived = derivedWritten(targets);
+        List<List<ParamSource>> keys = new ArrayList<>();
+        Edits plain = rw.newEdits.copy();
+        Edits keyed = rw.newEdits.copy();
+        Edits oldKeyed = rw.oldEdits.copy();
+        for (int r = 0; r < rows.size(); r++) {
+            List<int[]> row = items.get(r);
+            if (row.size() != targets.size()) {
+                throw Refusal.unsupported("a VALUES row whose size differs from the column list");
+            }
+            Map<String, Fragment> byColumn = new HashMap<>();
+            Map<String, ParamSource> simple = new HashMap<>();
+            for (int c = 0; c < row.size(); c++) {
+                if (table.key.contains(targets.get(c).canonical())
+                        && rw.text(row.get(c)[0], row.get(c)[1]).equalsIgnoreCase("default")) {
+                    throw Refusal.unsupported("DEFAULT as a key value");
+                }
+                byColumn.put(targets.get(c).canonical(), rw.newEdits.render(row.get(c)[0], row.get(c)[1]));
+                simple.put(targets.get(c).canonical(), simpleSource(row.get(c)));
+            }
+            List<Object> cells = new ArrayList<>();
+            for (Target t : targets) {
+                if (!t.column().dropped()) {
+                    cells.add(byColumn.get(t.canonical()));
+                }
+            }
+            for (MappedTable.Derived d : derived) {
+                cells.add(fill(d, byColumn, simple));
+            }
+            int start = tk.start(rows.get(r)[0]);
+            int end = tk.end(rows.get(r)[1]);
+            plain.replace(start, end, row(cells, List.of()));
+            List<Object> keyParams = new ArrayList<>();
+            for (int k = 0; k < generated.size(); k++) {
+                keyParams.add(new Fragment("?", List.of(new ParamSource.GeneratedKey(r, k))));
+            }
+            keyed.replace(start, end, row(cells, keyParams));
+            for (Object p : keyParams) {
+                oldKeyed.insert(tk.start(rows.get(r)[1]), Fragment.join(List.of(", ", p)));
+            }
+            keys.add(rowKey(r, simple, generated));
+        }
+        List<String> columns = newColumns(targets, derived);
+        replaceList(plain, listOpen, listClose, tableNode, columns);
+        List<String> withKeys = new ArrayList<>(columns);
+        generated.forEach(
+                k -> withKeys.add(rw.names.sql(table.column(rw.names.fold(k), k).newName())));
+        replaceList(keyed, listOpen, listClose, tableNode, withKeys);
+        oldKeyedList(oldKeyed, listOpen, listClose, tableNode, targets, generated);
+        rw.regenerated = true;
+        boolean known = keys.stream().allMatch(k -> k != null);
+        return new StatementRewriter.WriteExtras(
+                plain,
+                generated,
+                generated.isEmpty() ? null : keyed,
+                generated.isEmpty() ? null : oldKeyed,
+                known ? List.copyOf(keys) : List.of());
+    }
+
+    private StatementRewriter.WriteExtras select(int listOpen, int listClose, SimpleNode tableNode) {
+        List<Target> targets;
+        List<MappedTable.Derived> derived;
+        PlainSelect ps = insert.getSelect() instanceof PlainSelect p ? p : null;
+        boolean star =
+                ps == null || ps.getSelectItems().stream().anyMatch(i -> i.getExpression() instanceof AllColumns);
+        targets = targets(star ? table.oldColumns.size() : ps.getSelectItems().size());
+        if (!generatedKeys(targets).isEmpty()) {
+            throw Refusal.unsupported("an INSERT … SELECT that leaves key columns to be generated");
+        }
+        derived = derivedWritten(targets);
+        boolean dropsAny = targets.stream().anyMatch(t -> t.column().dropped());
+        Edits plain = rw.newEdits.copy();
+        if (!derived.isEmpty() || dropsAny) {
+            if (star) {
+                throw Refusal.unsupported(
+                        "INSERT … SELECT with a set operation or * into a table with derived or dropped columns");
+            }
+            Map<String, Fragment> byColumn = new HashMap<>();
+            List<Object> cells = new ArrayList<>();
+            List<SelectItem<?>> items = ps.getSelectItems();
+            for (int c = 0; c < items.size(); c++) {
+                SimpleNode n = walker.itemNode(items.get(c));
+                byColumn.put(targets.get(c).canonical(), rw.newEdits.render(Trees.start(n), Trees.end(n), false));
+                if (!targets.get(c).column().dropped()) {
+                    comma(cells);
+                    cells.add(rw.newEdits.render(Trees.start(n), Trees.end(n)));
+                }
+            }
+            for (MappedTable.Derived d : derived) {
+                comma(cells);
+                cells.add(fill(d, byColumn, Map.of()));
+            }
+            int start = Trees.start(walker.itemNode(items.get(0)));
+            int end = Trees.end(walker.itemNode(items.get(items.size() - 1)));
+            plain.replace(start, end, Fragment.join(cells));
+        }
+        replaceList(plain, listOpen, listClose, tableNode, newColumns(targets, derived));
+        rw.regenerated = true;
+        return new StatementRewriter.WriteExtras(plain, List.of(), null, null, List.of());
+    }
+
+    /** Renames the columns of {@code ON CONFLICT (…)}, which JSqlParser keeps as plain names. */
+    private void conflictTarget(int from) {
+        if (insert.getConflictTarget() == null) {
+            return;
+        }
+        int i = from;
+        while (i < tk.size() && !tk.isWord(i, "conflict")) {
+            i++;
+        }
+        int open = tk.significant(i + 1);
+        if (!tk.isPunct(open, '(')) {
+            return; // ON CONFLICT ON CONSTRAINT name: constraint names are not mapped
+        }
+        for (int j = open + 1, close = tk.closing(open); j < close; j++) {
+            if (tk.kind(j) == Tokens.WORD || tk.kind(j) == Tokens.QUOTED) {
+                String written = tk.text(j);
+                MappedTable.OldColumn oc = table.column(rw.names.canonical(written), written);
+                if (oc == null || oc.dropped()) {
+                    throw Refusal.unsupported("ON CONFLICT on a dropped or unknown column " + written);
+                }
+                if (oc.renamed()) {
+                    rw.newEdits.replace(tk.start(j), tk.end(j), rw.names.sql(oc.newName()));
+                }
+            }
+        }
+    }
+
+    private List<String> generatedKeys(List<Target> targets) {
+        List<String> missing = new ArrayList<>();
+        for (String k : table.mapping.key()) {
+            if (targets.stream().noneMatch(t -> t.canonical().equals(rw.names.fold(k)))) {
+                missing.add(k);
+            }
+        }
+        return missing;
+    }
+
+    /** Derived columns whose every source the statement writes; the others keep their default. */
+    private List<MappedTable.Derived> derivedWritten(List<Target> targets) {
+        List<MappedTable.Derived> written = new ArrayList<>();
+        for (MappedTable.Derived d : table.derived) {
+            if (d.sources().stream()
+                    .allMatch(s -> targets.stream().anyMatch(t -> t.canonical().equals(s)))) {
+                written.add(d);
+            } else {
+                rw.nondeterminism.add(NonDeterminism.DEFAULT_COLUMN);
+            }
+        }
+        return written;
+    }
+
+    private List<String> newColumns(List<Target> targets, List<MappedTable.Derived> derived) {
+        List<String> cols = new ArrayList<>();
+        for (Target t : targets) {
+            if (!t.column().dropped()) {
+                cols.add(t.column().renamed() ? rw.names.sql(t.column().newName()) : t.written());
+            }
+        }
+        derived.forEach(d -> cols.add(rw.names.sql(d.newName())));
+        return cols;
+    }
+
+    private void replaceList(Edits edits, int listOpen, int listClose, SimpleNode tableNode, List<String> columns) {
+        String list = "(" + String.join(", ", columns) + ")";
+        if (listOpen >= 0) {
+            edits.replace(tk.start(listOpen), tk.end(listClose), list);
+        } else {
+            edits.insert(Trees.end(tableNode), " " + list);
+        }
+    }
+
+    private void oldKeyedList(
+            Edits edits,
+            int listOpen,
+            int listClose,
+            SimpleNode tableNode,
+            List<Target> targets,
+            List<String> generated) {
+        if (generated.isEmpty()) {
+            return;
+        }
+        List<String> keys = generated.stream().map(rw.names::sql).toList();
+        if (listOpen >= 0) {
+            edits.insert(tk.start(listClose), ", " + String.join(", ", keys));
+        } else {
+            List<String> cols =
+                    new ArrayList<>(targets.stream().map(Target::written).toList());
+            cols.addAll(keys);
+            edits.insert(Trees.end(tableNode), " (" + String.join(", ", cols) + ")");
+        }
+    }
+
+    private Fragment fill(MappedTable.Derived d, Map<String, Fragment> byColumn, Map<String, ParamSource> simple) {
+        List<Object> parts = new ArrayList<>();
+        for (Object p : d.parts()) {
+            if (p instanceof MappedTable.Source s) {
+                Fragment v = byColumn.get(s.canonical());
+                if (v.text().equalsIgnoreCase("default")) {
+                    throw Refusal.unsupported("DEFAULT as the value of a source of derived column " + d.newName());
+                }
+                boolean single = simple.get(s.canonical()) != null;
+                parts.add(single ? v : Fragment.join(List.of("(", v, ")")));
+            } else {
+                parts.add(p);
+            }
+        }
+        return Fragment.join(parts);
+    }
+
+    private static Fragment row(List<Object> cells, List<Object> extra) {
+        List<Object> parts = new ArrayList<>();
+        parts.add("(");
+        for (Object c : cells) {
+            comma(parts);
+            parts.add(c);
+        }
+        for (Object c : extra) {
+            comma(parts);
+            parts.add(c);
+        }
+        parts.add(")");
+        return Fragment.join(parts);
+    }
+
+    private static void comma(List<Object> parts) {
+        if (!parts.isEmpty() && !"(".equals(parts.get(parts.size() - 1))) {
+            parts.add(", ");
+        }
+    }
+
+    /** The key of row {@code r}: one source per key column, or {@code null} when one is an expression. */
+    private List<ParamSource> rowKey(int r, Map<String, ParamSource> simple, List<String> generated) {
+        List<ParamSource> key = new ArrayList<>();
+        for (String k : table.mapping.key()) {
+            int g = generated.indexOf(k);
+            ParamSource s = g >= 0 ? new ParamSource.GeneratedKey(r, g) : simple.get(rw.names.fold(k));
+            if (s == null) {
+                return null;
+            }
+            key.add(s);
+        }
+        return List.copyOf(key);
+    }
+
+    /** A single {@code ?}, string or number (optionally signed): where the value comes from; else null. */
+    private ParamSource simpleSource(int[] span) {
+        int first = tk.indexAt(span[0]);
+        int last = tk.indexAt(span[1]) - 1;
+        if (first == last && tk.kind(first) == Tokens.PARAM) {
+            return new ParamSource.Bound(tk.paramAt(tk.start(first)));
+        }
+        boolean signed = last == first + 1
+                && (tk.isPunct(first, '-') || tk.isPunct(first, '+'))
+                && tk.kind(last) == Tokens.NUMBER;
+        if ((first == last && (tk.kind(first) == Tokens.STRING || tk.kind(first) == Tokens.NUMBER)) || signed) {
+            return new ParamSource.Literal(rw.text(span[0], span[1]));
+        }
+        return null;
+    }
+
+    /** Item spans (character offsets) of the parenthesized list {@code open … close}, split at top-level commas. */
+    private List<int[]> split(int open, int close) {
+        List<int[]> items = new ArrayList<>();
+        int depth = 0;
+        int first = -1;
+        int last = -1;
+        for (int i = open + 1; i < close; i++) {
+            if (tk.kind(i) == Tokens.COMMENT) {
+                continue;
+            }
+            if (depth == 0 && tk.isPunct(i, ',')) {
+                items.add(new int[] {tk.start(first), tk.end(last)});
+                first = -1;
+                continue;
+            }
+            if (tk.isPunct(i, '(')) {
+                depth++;
+            } else if (tk.isPunct(i, ')')) {
+                depth--;
+            }
+            if (first < 0) {
+                first = i;
+            }
+            last = i;
+        }
+        if (first >= 0) {
+            items.add(new int[] {tk.start(first), tk.end(last)});
+        }
+        return items;
+    }
+
+    private int previous(int i) {
+        int j = i - 1;
+        while (j >= 0 && tk.kind(j) == Tokens.COMMENT) {
+            j--;
+        }
+        return j;
+    }
+}

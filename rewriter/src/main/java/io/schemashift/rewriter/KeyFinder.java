@@ -1,0 +1,111 @@
+package io.schemashift.rewriter;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import net.sf.jsqlparser.expression.DoubleValue;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.JdbcParameter;
+import net.sf.jsqlparser.expression.LongValue;
+import net.sf.jsqlparser.expression.StringValue;
+import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
+import net.sf.jsqlparser.expression.operators.relational.EqualsTo;
+import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
+import net.sf.jsqlparser.expression.operators.relational.InExpression;
+import net.sf.jsqlparser.schema.Column;
+
+/**
+ * The keys of the rows an UPDATE or DELETE affects, when its WHERE pins them: {@code key = ?},
+ * {@code key = 5} or {@code key IN (…)}, AND-ed with anything else.
+ */
+final class KeyFinder {
+
+    private final Rewrite rw;
+
+    KeyFinder(Rewrite rw) {
+        this.rw = rw;
+    }
+
+    List<List<ParamSource>> keys(Expression where, Scope.Source target) {
+        MappedTable t = target.mapped();
+        Map<String, List<ParamSource>> found = new HashMap<>();
+        List<Expression> conjuncts = new ArrayList<>();
+        flatten(where, conjuncts);
+        for (Expression e : conjuncts) {
+            if (e instanceof EqualsTo eq) {
+                pin(eq.getLeftExpression(), List.of(eq.getRightExpression()), target, found);
+                pin(eq.getRightExpression(), List.of(eq.getLeftExpression()), target, found);
+            } else if (e instanceof InExpression in
+                    && !in.isNot()
+                    && in.getRightExpression() instanceof ExpressionList<?> list) {
+                pin(in.getLeftExpression(), List.copyOf(list), target, found);
+            }
+        }
+        if (!found.keySet().containsAll(t.key) || found.containsValue(null)) {
+            return List.of();
+        }
+        if (t.key.size() == 1) {
+            return found.get(t.key.get(0)).stream().map(List::of).toList();
+        }
+        List<ParamSource> row = new ArrayList<>();
+        for (String k : t.key) {
+            if (found.get(k).size() != 1) {
+                return List.of();
+            }
+            row.add(found.get(k).get(0));
+        }
+        return List.of(row);
+    }
+
+    private static void flatten(Expression e, List<Expression> into) {
+        if (e instanceof AndExpression and) {
+            flatten(and.getLeftExpression(), into);
+            flatten(and.getRightExpression(), into);
+        } else if (e != null) {
+            into.add(e);
+        }
+    }
+
+    /** Records {@code values} for a key column of the target; a key pinned twice becomes unknown. */
+    private void pin(
+            Expression column,
+            List<? extends Expression> values,
+            Scope.Source target,
+            Map<String, List<ParamSource>> found) {
+        if (!(column instanceof Column c) || !ofTarget(c, target)) {
+            return;
+        }
+        String canonical = rw.names.canonical(c.getColumnName());
+        if (!target.mapped().key.contains(canonical)) {
+            return;
+        }
+        List<ParamSource> sources = new ArrayList<>();
+        for (Expression v : values) {
+            ParamSource s = source(v);
+            if (s == null) {
+                found.put(canonical, null);
+                return;
+            }
+            sources.add(s);
+        }
+        found.merge(canonical, sources, (a, b) -> null);
+    }
+
+    private boolean ofTarget(Column c, Scope.Source target) {
+        return c.getTable() == null
+                || c.getTable().getName() == null
+                || target.matches(rw.names.canonical(c.getTable().getName()));
+    }
+
+    private ParamSource source(Expression v) {
+        if (v instanceof JdbcParameter p && p.getASTNode() != null) {
+            int n = rw.tokens.paramAt(Trees.start(p.getASTNode()));
+            return n > 0 ? new ParamSource.Bound(n) : null;
+        }
+        if (v instanceof LongValue || v instanceof StringValue || v instanceof DoubleValue) {
+            return new ParamSource.Literal(v.toString());
+        }
+        return null;
+    }
+}

@@ -1,0 +1,111 @@
+package io.schemashift.rewriter;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import net.sf.jsqlparser.parser.CCJSqlParserTreeConstants;
+import net.sf.jsqlparser.parser.SimpleNode;
+import net.sf.jsqlparser.schema.Column;
+
+/**
+ * A {@link TableMapping} prepared for one dialect: names in comparable form, derived expressions
+ * split into text and source-column holes. Immutable.
+ */
+final class MappedTable {
+
+    /** One old column: its name as configured and its new name, {@code null} when dropped. */
+    record OldColumn(String name, String newName) {
+        boolean dropped() {
+            return newName == null;
+        }
+
+        boolean renamed() {
+            return newName != null && !newName.equals(name);
+        }
+    }
+
+    /**
+     * A derived column: {@code parts} alternate literal SQL text (String) and source columns (the
+     * canonical old name, as {@link Source}).
+     */
+    record Derived(String newName, List<Object> parts) {
+        List<String> sources() {
+            return parts.stream()
+                    .filter(Source.class::isInstance)
+                    .map(p -> ((Source) p).canonical())
+                    .toList();
+        }
+    }
+
+    record Source(String canonical) {}
+
+    final TableMapping mapping;
+    final String canonicalName;
+    final String newSqlName;
+    /** Canonical old name to column, for every listed or known old column. */
+    private final Map<String, OldColumn> columns = new LinkedHashMap<>();
+
+    final boolean columnsKnown;
+    final List<OldColumn> oldColumns = new ArrayList<>();
+    final List<Derived> derived = new ArrayList<>();
+    final List<String> key = new ArrayList<>();
+
+    MappedTable(TableMapping mapping, Names names) {
+        this.mapping = mapping;
+        this.canonicalName = names.fold(mapping.oldName());
+        this.newSqlName = names.qualified(mapping.newSchema(), mapping.newName());
+        this.columnsKnown = !mapping.oldColumns().isEmpty();
+        mapping.columns().forEach((old, neu) -> columns.put(names.fold(old), new OldColumn(old, neu)));
+        for (String old : mapping.oldColumns()) {
+            OldColumn c = columns.computeIfAbsent(names.fold(old), k -> new OldColumn(old, old));
+            oldColumns.add(new OldColumn(old, c.newName()));
+        }
+        for (String k : mapping.key()) {
+            key.add(names.fold(k));
+        }
+        mapping.derived().forEach((col, expr) -> derived.add(parseDerived(col, expr, names)));
+    }
+
+    /** The column, or {@code null} when the old columns are known and it is not one of them. */
+    OldColumn column(String canonical, String written) {
+        OldColumn c = columns.get(canonical);
+        if (c != null) {
+            return c;
+        }
+        return columnsKnown ? null : new OldColumn(written, written);
+    }
+
+    /** Whether the mapping changes this column's name or drops it. */
+    boolean affects(String canonical) {
+        OldColumn c = columns.get(canonical);
+        return c != null && (c.dropped() || c.renamed());
+    }
+
+    /** The new column name written into SQL. */
+    String newColumnSql(OldColumn c, Names names) {
+        return c.newName().equals(c.name()) && !columns.containsKey(names.fold(c.name()))
+                ? c.name()
+                : names.sql(c.newName());
+    }
+
+    private static Derived parseDerived(String column, String expression, Names names) {
+        List<Object> parts = new ArrayList<>();
+        try {
+            List<SimpleNode> cols = new ArrayList<>();
+            Trees.collect(Parser.expression(expression), CCJSqlParserTreeConstants.JJTCOLUMN, cols);
+            int at = 0;
+            for (SimpleNode n : cols) {
+                Column c = (Column) n.jjtGetValue();
+                int start = Trees.start(n);
+                parts.add(expression.substring(at, start));
+                parts.add(new Source(names.canonical(c.getColumnName())));
+                at = Trees.end(n);
+            }
+            parts.add(expression.substring(at));
+        } catch (Exception e) {
+            throw new IllegalArgumentException("derived column " + column + ": cannot parse its expression");
+        }
+        return new Derived(column, List.copyOf(parts));
+    }
+}

@@ -1,0 +1,79 @@
+package io.schemashift.rewriter;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import net.sf.jsqlparser.parser.CCJSqlParser;
+import net.sf.jsqlparser.parser.CCJSqlParserConstants;
+import net.sf.jsqlparser.parser.ParseException;
+import net.sf.jsqlparser.parser.SimpleNode;
+import net.sf.jsqlparser.parser.StringProvider;
+import net.sf.jsqlparser.statement.Statement;
+
+/**
+ * JSqlParser on the calling thread (what {@code CCJSqlParserUtil.newParser(sql)} builds), with
+ * access to the node tree and a time bound: one shared daemon thread sets the parser's own
+ * {@code interrupted} flag, which its backtracking loops check, once the deadline has passed.
+ */
+final class Parser extends CCJSqlParser {
+
+    private static final long WATCH_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final Map<Parser, Long> RUNNING = new ConcurrentHashMap<>();
+
+    static {
+        Thread watchdog = new Thread(Parser::watch, "schemashift-parse-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+    }
+
+    private Parser(String sql) {
+        super(new StringProvider(sql));
+    }
+
+    /**
+     * Parses one whole statement.
+     *
+     * @throws ParseException if it is not one statement, or the parse took longer than {@code timeoutNanos}
+     */
+    static Parsed statement(String sql, long timeoutNanos) throws ParseException {
+        Parser p = new Parser(sql);
+        RUNNING.put(p, System.nanoTime() + timeoutNanos);
+        try {
+            Statement st = p.Statement();
+            if (p.interrupted) {
+                throw new ParseException("time bound exceeded");
+            }
+            if (p.getToken(1).kind != CCJSqlParserConstants.EOF) {
+                throw new ParseException("more than one statement");
+            }
+            return new Parsed(st, (SimpleNode) p.jjtree.rootNode());
+        } finally {
+            RUNNING.remove(p);
+        }
+    }
+
+    /** Parses an SQL expression (a derived column); returns its node tree. */
+    static SimpleNode expression(String sql) throws ParseException {
+        Parser p = new Parser(sql);
+        p.Expression();
+        if (p.getToken(1).kind != CCJSqlParserConstants.EOF) {
+            throw new ParseException("trailing text after the expression");
+        }
+        return (SimpleNode) p.jjtree.rootNode();
+    }
+
+    record Parsed(Statement statement, SimpleNode root) {}
+
+    private static void watch() {
+        while (true) {
+            LockSupport.parkNanos(WATCH_PERIOD_NANOS);
+            long now = System.nanoTime();
+            RUNNING.forEach((parser, deadline) -> {
+                if (now - deadline > 0) {
+                    parser.interrupted = true;
+                }
+            });
+        }
+    }
+}

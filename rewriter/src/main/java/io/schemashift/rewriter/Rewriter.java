@@ -1,0 +1,183 @@
+package io.schemashift.rewriter;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Rewrites SQL written against the old schema of a {@link Mapping} into SQL against the new
+ * schema, for one {@link Dialect}. The entry point of this library.
+ *
+ * <p>{@link #rewrite} never throws: a statement that touches no mapped table comes back {@link
+ * Untouched} (the same text, without parsing when no mapped name occurs in it), one that can be
+ * rewritten comes back {@link Rewritten}, and anything else {@link Refused} with a reason. Results
+ * are immutable and cached by SQL text. Instances are thread-safe.
+ */
+public final class Rewriter {
+
+    private final Mapping mapping;
+    private final Dialect dialect;
+    private final Compiled compiled;
+    private final StatementRewriter statements;
+    private final int maxSqlLength;
+    private final Cache<String, RewriteResult> cache;
+
+    private Rewriter(Builder b) {
+        this.mapping = b.mapping;
+        this.dialect = b.dialect;
+        this.compiled = new Compiled(b.mapping, b.dialect);
+        this.statements = new StatementRewriter(compiled, b.parseTimeout.toNanos());
+        this.maxSqlLength = b.maxSqlLength;
+        this.cache =
+                Caffeine.newBuilder().maximumSize(b.cacheSize).recordStats().build();
+    }
+
+    /**
+     * A builder of a rewriter for {@code mapping} and {@code dialect}.
+     *
+     * @throws NullPointerException if either is null
+     */
+    public static Builder builder(Mapping mapping, Dialect dialect) {
+        return new Builder(Objects.requireNonNull(mapping, "mapping"), Objects.requireNonNull(dialect, "dialect"));
+    }
+
+    /**
+     * The rewrite of {@code sql}: untouched, rewritten or refused. Never throws; thread-safe; cached.
+     *
+     * @param sql one SQL statement, with {@code ?} parameters; {@code null} is refused
+     */
+    public RewriteResult rewrite(String sql) {
+        if (sql == null) {
+            return NULL_STATEMENT;
+        }
+        RewriteResult cached = cache.getIfPresent(sql);
+        if (cached != null) {
+            return cached;
+        }
+        RewriteResult result = compute(sql);
+        if (sql.length() <= maxSqlLength) {
+            cache.put(sql, result);
+        }
+        return result;
+    }
+
+    private static final Refused NULL_STATEMENT = new Refused(
+            StatementKind.OTHER,
+            Set.of(),
+            new Fingerprint("", Fingerprints.hash("")),
+            RefusalReason.UNPARSEABLE,
+            "null statement");
+
+    private RewriteResult compute(String sql) {
+        Tokens tokens = null;
+        Fingerprint fp = null;
+        try {
+            tokens = Tokens.lex(sql, dialect);
+            fp = Fingerprints.of(tokens);
+            if (!compiled.mayMention(sql)) {
+                return new Untouched(sql, Kinds.of(tokens), fp);
+            }
+            if (sql.length() > maxSqlLength) {
+                return StatementRewriter.refused(
+                        Kinds.of(tokens),
+                        Set.of(),
+                        fp,
+                        RefusalReason.UNPARSEABLE,
+                        "statement longer than " + maxSqlLength + " characters");
+            }
+            return statements.rewrite(sql, tokens, fp);
+        } catch (RuntimeException | StackOverflowError e) {
+            StatementKind kind = tokens == null ? StatementKind.OTHER : Kinds.of(tokens);
+            Fingerprint f = fp != null ? fp : new Fingerprint("", Fingerprints.hash(""));
+            return new Refused(
+                    kind,
+                    Set.of(),
+                    f,
+                    RefusalReason.INTERNAL_ERROR,
+                    "rewriter failure: " + e.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * The cache of results by SQL text, built with {@code recordStats()} so that its statistics can
+     * be bound to a meter registry. Do not put entries into it.
+     */
+    public Cache<String, RewriteResult> cache() {
+        return cache;
+    }
+
+    public Mapping mapping() {
+        return mapping;
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /** Configures a {@link Rewriter}. Not thread-safe; {@link #build()} may be called more than once. */
+    public static final class Builder {
+
+        private final Mapping mapping;
+        private final Dialect dialect;
+        private long cacheSize = 10_000;
+        private int maxSqlLength = 100_000;
+        private Duration parseTimeout = Duration.ofMillis(200);
+
+        private Builder(Mapping mapping, Dialect dialect) {
+            this.mapping = mapping;
+            this.dialect = dialect;
+        }
+
+        /**
+         * Maximum number of cached results (default 10,000).
+         *
+         * @throws IllegalArgumentException if {@code size} is negative
+         */
+        public Builder cacheSize(long size) {
+            if (size < 0) {
+                throw new IllegalArgumentException("cacheSize must not be negative");
+            }
+            this.cacheSize = size;
+            return this;
+        }
+
+        /**
+         * Longest statement that is parsed (default 100,000 characters); longer ones that name a
+         * mapped table are refused as {@link RefusalReason#UNPARSEABLE} and not cached.
+         *
+         * @throws IllegalArgumentException if {@code length} is less than 1
+         */
+        public Builder maxSqlLength(int length) {
+            if (length < 1) {
+                throw new IllegalArgumentException("maxSqlLength must be at least 1");
+            }
+            this.maxSqlLength = length;
+            return this;
+        }
+
+        /**
+         * Time bound of one parse (default 200 ms), enforced by a shared watchdog thread; a parse
+         * that exceeds it is refused as {@link RefusalReason#UNPARSEABLE}.
+         *
+         * @throws IllegalArgumentException if {@code timeout} is not positive
+         */
+        public Builder parseTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("parseTimeout must be positive");
+            }
+            this.parseTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * A rewriter with this configuration.
+         *
+         * @throws IllegalArgumentException if a derived column's expression cannot be parsed
+         */
+        public Rewriter build() {
+            return new Rewriter(this);
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package io.schemashift.rewriter;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import net.sf.jsqlparser.parser.SimpleNode;
+import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.statement.update.UpdateSet;
+
+/**
+ * Rebuilds a {@code SET a = x, b = y} list (UPDATE, ON CONFLICT DO UPDATE, ON DUPLICATE KEY
+ * UPDATE) for the new table: renamed targets, dropped ones left out, derived columns recomputed
+ * when one of their sources is set.
+ */
+final class SetList {
+
+    private static final Set<String> TERMINATORS = Set.of("where", "from", "returning", "order", "limit", "output");
+
+    private final Rewrite rw;
+    /** Per set column of the list being rebuilt: whether its value is one token (needs no parentheses). */
+    private final Map<String, Boolean> single = new LinkedHashMap<>();
+
+    SetList(Rewrite rw) {
+        this.rw = rw;
+    }
+
+    /** Target columns of the list, for the walker to leave alone. */
+    static List<Column> targets(List<UpdateSet> sets) {
+        List<Column> cols = new ArrayList<>();
+        for (UpdateSet us : sets) {
+            cols.addAll(us.getColumns());
+        }
+        return cols;
+    }
+
+    /**
+     * @param qualifier prefix for new-side columns a derived expression reads but the list does not set
+     */
+    void rewrite(List<UpdateSet> sets, MappedTable t, String qualifier) {
+        Tokens tk = rw.tokens;
+        Map<String, Fragment> values = new LinkedHashMap<>();
+        Map<String, Boolean> readsColumns = new LinkedHashMap<>();
+        single.clear();
+        List<Object> out = new ArrayList<>();
+        int listStart = -1;
+        int listEnd = -1;
+        for (int i = 0; i < sets.size(); i++) {
+            UpdateSet us = sets.get(i);
+            if (us.getColumns().size() != 1 || us.getValues().size() != 1) {
+                throw Refusal.unsupported("a multi-column SET (a, b) = (…)");
+            }
+            SimpleNode col = rw.node(us.getColumns().get(0));
+            int eq = tk.significant(tk.indexAt(Trees.end(col)));
+            if (!tk.isPunct(eq, '=')) {
+                throw new IllegalStateException("no = after a SET column");
+            }
+            int valueStart = tk.start(tk.significant(eq + 1));
+            int valueEnd = i + 1 < sets.size()
+                    ? endBeforeComma(
+                            Trees.start(rw.node(sets.get(i + 1).getColumns().get(0))))
+                    : listEnd(tk.indexAt(valueStart));
+            if (listStart < 0) {
+                listStart = Trees.start(col);
+            }
+            listEnd = valueEnd;
+            int nameToken = rw.lastToken(Trees.end(col));
+            String written = tk.text(nameToken);
+            String canonical = rw.names.canonical(written);
+            MappedTable.OldColumn oc = t.column(canonical, written);
+            if (oc == null) {
+                throw new Refusal(
+                        RefusalReason.UNKNOWN_COLUMN,
+                        "column " + written + " is not a column of " + t.mapping.oldName());
+            }
+            Fragment value = rw.newEdits.render(valueStart, valueEnd);
+            values.put(canonical, value);
+            readsColumns.put(canonical, rw.hasColumnIn(valueStart, valueEnd));
+            single.put(canonical, tk.indexAt(valueEnd) - tk.indexAt(valueStart) == 1);
+            if (!oc.dropped()) {
+                comma(out);
+                out.add(oc.renamed() ? rw.names.sql(oc.newName()) : written);
+                out.add(" = ");
+                out.add(value);
+            }
+        }
+        for (MappedTable.Derived d : t.derived) {
+            if (d.sources().stream().anyMatch(values::containsKey)) {
+                comma(out);
+                out.add(rw.names.sql(d.newName()) + " = ");
+                out.add(derivedValue(d, t, values, readsColumns, qualifier));
+            }
+        }
+        if (out.isEmpty()) {
+            throw Refusal.unsupported("a SET that writes only dropped columns (nothing to mirror)");
+        }
+        rw.newEdits.replace(listStart, listEnd, Fragment.join(out));
+        rw.regenerated = true;
+    }
+
+    private Fragment derivedValue(
+            MappedTable.Derived d,
+            MappedTable t,
+            Map<String, Fragment> values,
+            Map<String, Boolean> reads,
+            String qualifier) {
+        List<Object> parts = new ArrayList<>();
+        for (Object p : d.parts()) {
+            if (p instanceof MappedTable.Source s) {
+                Fragment v = values.get(s.canonical());
+                MappedTable.OldColumn oc = t.column(s.canonical(), s.canonical());
+                // MariaDB assigns left to right: a value that reads columns is read back from its new column
+                boolean readBack = v == null
+                        || (rw.names.dialect() == Dialect.MARIADB
+                                && reads.get(s.canonical())
+                                && oc != null
+                                && !oc.dropped());
+                if (readBack) {
+                    if (oc == null || oc.dropped()) {
+                        throw Refusal.unsupported("derived column " + d.newName() + " over a dropped column");
+                    }
+                    parts.add(qualifier + rw.names.sql(oc.newName()));
+                } else {
+                    parts.add(single.get(s.canonical()) ? v : Fragment.join(List.of("(", v, ")")));
+                }
+            } else {
+                parts.add(p);
+            }
+        }
+        return Fragment.join(parts);
+    }
+
+    private static void comma(List<Object> out) {
+        if (!out.isEmpty()) {
+            out.add(", ");
+        }
+    }
+
+    /** End of the last non-comment token before the comma that precedes {@code nextStart}. */
+    private int endBeforeComma(int nextStart) {
+        Tokens tk = rw.tokens;
+        int i = tk.indexAt(nextStart) - 1;
+        while (i >= 0 && (tk.kind(i) == Tokens.COMMENT || tk.isPunct(i, ','))) {
+            i--;
+        }
+        return tk.end(i);
+    }
+
+    /** End of the last value: the last token before a clause keyword, {@code ;} or the end, at depth 0. */
+    private int listEnd(int from) {
+        Tokens tk = rw.tokens;
+        int depth = 0;
+        int last = from;
+        for (int i = from; i < tk.size(); i++) {
+            if (tk.isPunct(i, '(')) {
+                depth++;
+            } else if (tk.isPunct(i, ')')) {
+                if (--depth < 0) {
+                    break;
+                }
+            } else if (depth == 0
+                    && (tk.isPunct(i, ';')
+                            || (tk.kind(i) == Tokens.WORD
+                                    && TERMINATORS.contains(tk.text(i).toLowerCase(java.util.Locale.ROOT))))) {
+                break;
+            }
+            if (tk.kind(i) != Tokens.COMMENT) {
+                last = i;
+            }
+        }
+        return tk.end(last);
+    }
+}

@@ -1,0 +1,232 @@
+package io.schemashift.rewriter;
+
+import static net.sf.jsqlparser.parser.CCJSqlParserTreeConstants.JJTTABLENAME;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import net.sf.jsqlparser.parser.ParseException;
+import net.sf.jsqlparser.parser.SimpleNode;
+import net.sf.jsqlparser.schema.Table;
+import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.delete.Delete;
+import net.sf.jsqlparser.statement.insert.Insert;
+import net.sf.jsqlparser.statement.select.ParenthesedSelect;
+import net.sf.jsqlparser.statement.select.PlainSelect;
+import net.sf.jsqlparser.statement.select.Select;
+import net.sf.jsqlparser.statement.select.SetOperationList;
+import net.sf.jsqlparser.statement.update.Update;
+
+/** Rewrites one parsed statement that may touch a mapped table. Stateless; one call per statement. */
+final class StatementRewriter {
+
+    /** What a write adds to the plain new-side text. {@code newSide} are the edits that make it. */
+    record WriteExtras(
+            Edits newSide,
+            List<String> generatedKeyColumns,
+            Edits newWithKeys,
+            Edits oldWithKeys,
+            List<List<ParamSource>> keys) {}
+
+    private final Compiled mapping;
+    private final long timeoutNanos;
+
+    StatementRewriter(Compiled mapping, long timeoutNanos) {
+        this.mapping = mapping;
+        this.timeoutNanos = timeoutNanos;
+    }
+
+    RewriteResult rewrite(String sql, Tokens tokens, Fingerprint fp) {
+        Parser.Parsed parsed;
+        try {
+            parsed = Parser.statement(sql, timeoutNanos);
+        } catch (ParseException | RuntimeException | StackOverflowError e) {
+            return refused(
+                    Kinds.of(tokens),
+                    mentioned(tokens),
+                    fp,
+                    RefusalReason.UNPARSEABLE,
+                    "the statement cannot be parsed");
+        }
+        Statement st = parsed.statement();
+        StatementKind kind = Kinds.of(st);
+        if (kind == StatementKind.DDL || kind == StatementKind.OTHER) {
+            return nonDml(sql, kind, parsed.root(), fp);
+        }
+        Rewrite rw = new Rewrite(sql, tokens, mapping, parsed.root(), kind.isWrite());
+        try {
+            return dml(rw, st, kind, fp);
+        } catch (Refusal r) {
+            return refused(kind, Set.copyOf(rw.tables), fp, r.reason, r.getMessage());
+        }
+    }
+
+    private RewriteResult dml(Rewrite rw, Statement st, StatementKind kind, Fingerprint fp) {
+        ColumnWalker walker = new ColumnWalker(rw);
+        WriteExtras extras = null;
+        if (st instanceof Select) {
+            walker.walk(rw.root, null);
+        } else if (st instanceof Insert insert) {
+            extras = insert(rw, walker, insert);
+        } else if (st instanceof Update update) {
+            extras = update(rw, walker, update);
+        } else if (st instanceof Delete delete) {
+            extras = delete(rw, walker, delete);
+        } else {
+            walker.walk(rw.root, null);
+            if (!rw.tables.isEmpty()) {
+                throw Refusal.unsupported(
+                        st.getClass().getSimpleName().toUpperCase(java.util.Locale.ROOT) + " on a mapped table");
+            }
+        }
+        if (rw.tables.isEmpty()) {
+            return new Untouched(rw.sql, kind, fp);
+        }
+        Edits newEdits = extras == null ? rw.newEdits : extras.newSide();
+        SelfCheck check = new SelfCheck(rw, timeoutNanos);
+        SideStatement newSide = check.verified(newEdits, rw.regenerated);
+        SideStatement oldSide = rw.oldEdits.render().toStatement();
+        List<String> generated = extras == null ? List.of() : extras.generatedKeyColumns();
+        SideStatement newWithKeys = generated.isEmpty() ? null : check.verified(extras.newWithKeys(), true);
+        SideStatement oldWithKeys = generated.isEmpty() ? null : check.verified(extras.oldWithKeys(), true);
+        Set<NonDeterminism> nd =
+                rw.nondeterminism.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(rw.nondeterminism));
+        return new Rewritten(
+                kind,
+                Set.copyOf(rw.tables),
+                fp,
+                newSide,
+                oldSide,
+                List.copyOf(generated),
+                newWithKeys,
+                oldWithKeys,
+                nd,
+                extras == null ? List.of() : extras.keys(),
+                st instanceof Select s && ordered(s));
+    }
+
+    private WriteExtras insert(Rewrite rw, ColumnWalker walker, Insert insert) {
+        Scope top = new Scope(null, Map.of());
+        top.opaque = true;
+        walker.addSource(top, insert.getTable());
+        Scope.Source target = top.sources.get(0);
+        MappedTable t = target.mapped();
+        if (t == null) {
+            walker.walk(rw.root, top);
+            return null;
+        }
+        top.sources.add(new Scope.Source(null, null, rw.names.fold("excluded"), t, "EXCLUDED"));
+        if (insert.getColumns() != null) {
+            insert.getColumns().forEach(walker::skip);
+        }
+        if (insert.getDuplicateUpdateSets() != null) {
+            SetList.targets(insert.getDuplicateUpdateSets()).forEach(walker::skip);
+        }
+        if (insert.getConflictAction() != null && insert.getConflictAction().getUpdateSets() != null) {
+            SetList.targets(insert.getConflictAction().getUpdateSets()).forEach(walker::skip);
+        }
+        walker.walk(rw.root, top);
+        return new InsertRewriter(rw, walker, insert, t).rewrite(target);
+    }
+
+    private WriteExtras update(Rewrite rw, ColumnWalker walker, Update update) {
+        Scope top = new Scope(null, Map.of());
+        walker.addSource(top, update.getTable());
+        Scope.Source target = top.sources.get(0);
+        if (target.mapped() != null
+                && update.getStartJoins() != null
+                && !update.getStartJoins().isEmpty()) {
+            throw Refusal.unsupported("a multi-table UPDATE of a mapped table");
+        }
+        walker.addSource(top, update.getFromItem());
+        walker.addJoins(top, update.getJoins());
+        if (target.mapped() != null) {
+            SetList.targets(update.getUpdateSets()).forEach(walker::skip);
+        }
+        walker.walk(rw.root, top);
+        if (target.mapped() == null) {
+            return null;
+        }
+        new SetList(rw).rewrite(update.getUpdateSets(), target.mapped(), "");
+        return new WriteExtras(rw.newEdits, List.of(), null, null, new KeyFinder(rw).keys(update.getWhere(), target));
+    }
+
+    private WriteExtras delete(Rewrite rw, ColumnWalker walker, Delete delete) {
+        Scope top = new Scope(null, Map.of());
+        walker.addSource(top, delete.getTable());
+        Scope.Source target = top.sources.get(0);
+        if (target.mapped() != null
+                && delete.getTables() != null
+                && !delete.getTables().isEmpty()) {
+            throw Refusal.unsupported("a multi-table DELETE of a mapped table");
+        }
+        if (delete.getUsingList() != null) {
+            delete.getUsingList().forEach(u -> walker.addSource(top, u));
+        }
+        walker.addJoins(top, delete.getJoins());
+        walker.walk(rw.root, top);
+        if (target.mapped() == null) {
+            return null;
+        }
+        return new WriteExtras(rw.newEdits, List.of(), null, null, new KeyFinder(rw).keys(delete.getWhere(), target));
+    }
+
+    /** DDL naming a mapped table is refused (it runs where it was sent); anything else is untouched. */
+    private RewriteResult nonDml(String sql, StatementKind kind, SimpleNode root, Fingerprint fp) {
+        List<SimpleNode> tableNodes = new ArrayList<>();
+        Trees.collect(root, JJTTABLENAME, tableNodes);
+        Set<String> touched = new java.util.TreeSet<>();
+        for (SimpleNode n : tableNodes) {
+            if (n.jjtGetValue() instanceof Table t && t.getName() != null) {
+                MappedTable m = mapping.table(mapping.names.canonical(t.getName()));
+                if (m != null) {
+                    touched.add(m.mapping.oldName().toLowerCase(java.util.Locale.ROOT));
+                }
+            }
+        }
+        if (kind == StatementKind.DDL && !touched.isEmpty()) {
+            return refused(
+                    kind,
+                    touched,
+                    fp,
+                    RefusalReason.UNSUPPORTED_CONSTRUCT,
+                    "DDL is not rewritten; it runs on the side it was sent to");
+        }
+        return new Untouched(sql, kind, fp);
+    }
+
+    /** Mapped tables whose name occurs as a word, for statements that do not parse. */
+    private Set<String> mentioned(Tokens tokens) {
+        Set<String> names = new java.util.TreeSet<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            if (tokens.kind(i) == Tokens.WORD || tokens.kind(i) == Tokens.QUOTED) {
+                MappedTable m = mapping.table(mapping.names.canonical(tokens.text(i)));
+                if (m != null) {
+                    names.add(m.mapping.oldName().toLowerCase(java.util.Locale.ROOT));
+                }
+            }
+        }
+        return names;
+    }
+
+    static Refused refused(
+            StatementKind kind, Set<String> tables, Fingerprint fp, RefusalReason reason, String message) {
+        return new Refused(kind, Set.copyOf(tables), fp, reason, message);
+    }
+
+    private static boolean ordered(Select s) {
+        if (s.getOrderByElements() != null && !s.getOrderByElements().isEmpty()) {
+            return true;
+        }
+        if (s instanceof PlainSelect ps) {
+            return ps.getOrderByElements() != null && !ps.getOrderByElements().isEmpty();
+        }
+        if (s instanceof SetOperationList so) {
+            return so.getOrderByElements() != null && !so.getOrderByElements().isEmpty();
+        }
+        return s instanceof ParenthesedSelect p && p.getSelect() != null && ordered(p.getSelect());
+    }
+}

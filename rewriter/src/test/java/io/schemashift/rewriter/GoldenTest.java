@@ -1,0 +1,165 @@
+package io.schemashift.rewriter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Table-driven: one statement per construct and dialect, and the exact new-side text or refusal. */
+class GoldenTest {
+
+    static Stream<Arguments> rewritten() {
+        return Stream.of(
+                // SELECT
+                pg(
+                        "SELECT id, name FROM customers WHERE id = ?",
+                        "SELECT id, full_name AS name FROM app_v2.clients WHERE id = ?"),
+                my(
+                        "SELECT id, name FROM customers WHERE id = ?",
+                        "SELECT id, full_name AS name FROM clients WHERE id = ?"),
+                h2(
+                        "SELECT id, name FROM customers WHERE id = ?",
+                        "SELECT id, full_name AS name FROM clients WHERE id = ?"),
+                pg(
+                        "SELECT customers.name FROM customers",
+                        "SELECT app_v2.clients.full_name AS name FROM app_v2.clients"),
+                pg(
+                        "SELECT c.name n, o.total FROM customers c JOIN orders o ON o.customer_id = c.id",
+                        "SELECT c.full_name n, o.total FROM app_v2.clients c JOIN orders o ON o.customer_id = c.id"),
+                h2(
+                        "SELECT * FROM customers ORDER BY name",
+                        "SELECT id, full_name AS name, email_address AS email, town AS city, created_at FROM clients ORDER BY full_name"),
+                my(
+                        "SELECT c.*, o.total FROM customers c JOIN orders o ON o.customer_id = c.id",
+                        "SELECT c.id, c.full_name AS name, c.email_address AS email, c.town AS city, c.created_at, o.total FROM clients c JOIN orders o ON o.customer_id = c.id"),
+                pg(
+                        "SELECT * FROM customers c JOIN orders o ON o.customer_id = c.id",
+                        "SELECT c.id, c.full_name AS name, c.email_address AS email, c.town AS city, c.created_at, o.* FROM app_v2.clients c JOIN orders o ON o.customer_id = c.id"),
+                h2(
+                        "SELECT city, count(*) AS n FROM customers GROUP BY city HAVING count(*) > 1 ORDER BY city",
+                        "SELECT town AS city, count(*) AS n FROM clients GROUP BY town HAVING count(*) > 1 ORDER BY town"),
+                pg(
+                        "SELECT name FROM customers WHERE id IN (SELECT customer_id FROM orders WHERE total > ?) LIMIT 10 OFFSET 5",
+                        "SELECT full_name AS name FROM app_v2.clients WHERE id IN (SELECT customer_id FROM orders WHERE total > ?) LIMIT 10 OFFSET 5"),
+                my(
+                        "WITH x AS (SELECT id, email FROM customers) SELECT email FROM x",
+                        "WITH x AS (SELECT id, email_address AS email FROM clients) SELECT email FROM x"),
+                h2(
+                        "SELECT name FROM customers UNION SELECT city FROM customers",
+                        "SELECT full_name AS name FROM clients UNION SELECT town AS city FROM clients"),
+                my("SELECT lower(name) FROM customers", "SELECT lower(full_name) AS `lower(name)` FROM clients"),
+                pg("SELECT \"name\" FROM \"customers\"", "SELECT full_name AS \"name\" FROM app_v2.clients"),
+                h2("SELECT NAME FROM CUSTOMERS", "SELECT full_name AS NAME FROM clients"),
+                pg(
+                        "/*+ IndexScan(c) */ SELECT name -- why\n FROM customers c",
+                        "/*+ IndexScan(c) */ SELECT full_name AS name -- why\n FROM app_v2.clients c"),
+                pg(
+                        "SELECT name FROM customers WHERE name = '?' AND id = ?",
+                        "SELECT full_name AS name FROM app_v2.clients WHERE full_name = '?' AND id = ?"),
+                // INSERT
+                pg(
+                        "INSERT INTO customers(id, name) VALUES (?, ?)",
+                        "INSERT INTO app_v2.clients(id, full_name, name_search) VALUES (?, ?, lower(?))"),
+                my(
+                        "INSERT INTO customers(id, name, legacy_flag) VALUES (1, 'a', 1), (2, ?, 0)",
+                        "INSERT INTO clients(id, full_name, name_search) VALUES (1, 'a', lower('a')), (2, ?, lower(?))"),
+                h2(
+                        "INSERT INTO customers VALUES (1, 'a', 'e', 'c', true, NULL)",
+                        "INSERT INTO clients (id, full_name, email_address, town, created_at, name_search) VALUES (1, 'a', 'e', 'c', NULL, lower('a'))"),
+                pg(
+                        "INSERT INTO customers(id, name) SELECT customer_id, 'x' || total FROM orders",
+                        "INSERT INTO app_v2.clients(id, full_name, name_search) SELECT customer_id, 'x' || total, lower(('x' || total)) FROM orders"),
+                pg(
+                        "INSERT INTO customers(id, city) VALUES (?, ?) RETURNING id, city",
+                        "INSERT INTO app_v2.clients(id, town) VALUES (?, ?) RETURNING id, town AS city"),
+                // UPDATE / DELETE
+                pg(
+                        "UPDATE customers SET name = ? WHERE id = ?",
+                        "UPDATE app_v2.clients SET full_name = ?, name_search = lower(?) WHERE id = ?"),
+                my(
+                        "UPDATE customers SET name = upper(name) WHERE id = 3",
+                        "UPDATE clients SET full_name = upper(full_name), name_search = lower(full_name) WHERE id = 3"),
+                h2(
+                        "UPDATE customers SET city = ?, legacy_flag = ? WHERE email = ?",
+                        "UPDATE clients SET town = ? WHERE email_address = ?"),
+                pg(
+                        "DELETE FROM customers WHERE city = ? RETURNING name",
+                        "DELETE FROM app_v2.clients WHERE town = ? RETURNING full_name AS name"),
+                // upserts
+                pg(
+                        "INSERT INTO customers(id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name",
+                        "INSERT INTO app_v2.clients(id, full_name, name_search) VALUES (?, ?, lower(?)) ON CONFLICT (id) DO UPDATE SET full_name = EXCLUDED.full_name, name_search = lower((EXCLUDED.full_name))"),
+                my(
+                        "INSERT INTO customers(id, name) VALUES (?, ?) ON DUPLICATE KEY UPDATE name = VALUES(name)",
+                        "INSERT INTO clients(id, full_name, name_search) VALUES (?, ?, lower(?)) ON DUPLICATE KEY UPDATE full_name = VALUES(full_name), name_search = lower(full_name)"));
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource
+    void rewritten(Dialect dialect, String sql, String expected) {
+        RewriteResult r = Fixtures.rewriter(dialect).rewrite(sql);
+        assertThat(r).isInstanceOf(Rewritten.class);
+        Rewritten w = (Rewritten) r;
+        assertThat(w.newSide().sql()).isEqualTo(expected);
+        assertThat(w.oldSide().sql()).isEqualTo(sql);
+        assertThat(w.tables()).containsExactly("customers");
+    }
+
+    static Stream<Arguments> refused() {
+        return Stream.of(
+                pg("SELECT legacy_flag FROM customers", RefusalReason.DROPPED_COLUMN_READ),
+                my("DELETE FROM customers WHERE legacy_flag = 1", RefusalReason.DROPPED_COLUMN_READ),
+                h2("SELECT nme FROM customers", RefusalReason.UNKNOWN_COLUMN),
+                pg("SELECT c.nme FROM customers c", RefusalReason.UNKNOWN_COLUMN),
+                pg("SELECT FROM WHERE customers", RefusalReason.UNPARSEABLE),
+                h2("SELECT lower(name) FROM customers", RefusalReason.UNSUPPORTED_CONSTRUCT),
+                pg("SELECT * FROM customers JOIN orders USING (id)", RefusalReason.UNSUPPORTED_CONSTRUCT),
+                pg("CREATE INDEX i ON customers(name)", RefusalReason.UNSUPPORTED_CONSTRUCT),
+                my("ALTER TABLE customers ADD COLUMN x INT", RefusalReason.UNSUPPORTED_CONSTRUCT),
+                pg("UPDATE customers SET legacy_flag = true WHERE id = 1", RefusalReason.UNSUPPORTED_CONSTRUCT),
+                pg("SELECT 1; DELETE FROM customers", RefusalReason.UNPARSEABLE));
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource
+    void refused(Dialect dialect, String sql, RefusalReason reason) {
+        RewriteResult r = Fixtures.rewriter(dialect).rewrite(sql);
+        assertThat(r).isInstanceOfSatisfying(Refused.class, f -> {
+            assertThat(f.reason()).isEqualTo(reason);
+            assertThat(f.message()).doesNotContain("'");
+        });
+    }
+
+    static Stream<Arguments> ambiguous() {
+        Mapping unknown = Mapping.of(java.util.List.of(Fixtures.customers(Dialect.POSTGRESQL, false)));
+        return Stream.of(
+                Arguments.of(
+                        unknown,
+                        "SELECT name FROM customers c JOIN orders o ON o.customer_id = c.id",
+                        RefusalReason.AMBIGUOUS_COLUMN),
+                Arguments.of(unknown, "SELECT * FROM customers", RefusalReason.COLUMNS_UNKNOWN),
+                Arguments.of(unknown, "INSERT INTO customers VALUES (1, 'a')", RefusalReason.COLUMNS_UNKNOWN));
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource
+    void ambiguous(Mapping mapping, String sql, RefusalReason reason) {
+        RewriteResult r = Rewriter.builder(mapping, Dialect.POSTGRESQL).build().rewrite(sql);
+        assertThat(r).isInstanceOfSatisfying(Refused.class, f -> assertThat(f.reason())
+                .isEqualTo(reason));
+    }
+
+    private static Arguments pg(String sql, Object expected) {
+        return Arguments.of(Dialect.POSTGRESQL, sql, expected);
+    }
+
+    private static Arguments my(String sql, Object expected) {
+        return Arguments.of(Dialect.MARIADB, sql, expected);
+    }
+
+    private static Arguments h2(String sql, Object expected) {
+        return Arguments.of(Dialect.H2, sql, expected);
+    }
+}

@@ -1,0 +1,126 @@
+package io.schemashift.rewriter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RewriterTest {
+
+    private final Rewriter pg = Fixtures.rewriter(Dialect.POSTGRESQL);
+
+    @Test
+    void untouched_noMappedName_sameInstance() {
+        String sql = "SELECT * FROM orders /* customers? no: */ WHERE id = ?";
+        RewriteResult r = pg.rewrite(sql);
+        assertThat(r).isInstanceOfSatisfying(Untouched.class, u -> assertThat(u.sql())
+                .isSameAs(sql));
+        assertThat(pg.rewrite("SET search_path TO app"))
+                .isInstanceOf(Untouched.class)
+                .extracting(RewriteResult::kind)
+                .isEqualTo(StatementKind.OTHER);
+    }
+
+    @Test
+    void cache_hit_returnsSameResult() {
+        String sql = "SELECT name FROM customers WHERE id = ?";
+        RewriteResult first = pg.rewrite(sql);
+        assertThat(pg.rewrite(new String(sql.toCharArray()))).isSameAs(first);
+        assertThat(pg.cache().stats().hitCount()).isEqualTo(1);
+    }
+
+    @Test
+    void rewrite_null_refused() {
+        assertThat(pg.rewrite(null)).isInstanceOfSatisfying(Refused.class, r -> assertThat(r.reason())
+                .isEqualTo(RefusalReason.UNPARSEABLE));
+    }
+
+    @Test
+    void rewrite_tooLong_refusedNotCached() {
+        Rewriter r = Rewriter.builder(Fixtures.mapping(Dialect.H2), Dialect.H2)
+                .maxSqlLength(20)
+                .build();
+        assertThat(r.rewrite("SELECT name FROM customers WHERE 1 = 1")).isInstanceOf(Refused.class);
+        assertThat(r.cache().estimatedSize()).isZero();
+    }
+
+    @Test
+    void builder_invalidArguments_throwNamingTheProperty() {
+        var b = Rewriter.builder(Fixtures.mapping(Dialect.H2), Dialect.H2);
+        assertThatThrownBy(() -> b.cacheSize(-1)).hasMessageContaining("cacheSize");
+        assertThatThrownBy(() -> b.maxSqlLength(0)).hasMessageContaining("maxSqlLength");
+        assertThatThrownBy(() -> b.parseTimeout(java.time.Duration.ZERO)).hasMessageContaining("parseTimeout");
+    }
+
+    @Test
+    void insert_missingKey_generatedKeysForTheMirror() {
+        Rewritten r = (Rewritten) pg.rewrite("INSERT INTO customers(name) VALUES (?), (?)");
+        assertThat(r.generatedKeyColumns()).containsExactly("id");
+        assertThat(r.newSideWithKeys().sql())
+                .isEqualTo(
+                        "INSERT INTO app_v2.clients(full_name, name_search, id) VALUES (?, lower(?), ?), (?, lower(?), ?)");
+        assertThat(r.newSideWithKeys().params())
+                .containsExactly(
+                        new ParamSource.Bound(1),
+                        new ParamSource.Bound(1),
+                        new ParamSource.GeneratedKey(0, 0),
+                        new ParamSource.Bound(2),
+                        new ParamSource.Bound(2),
+                        new ParamSource.GeneratedKey(1, 0));
+        assertThat(r.oldSideWithKeys().sql()).isEqualTo("INSERT INTO customers(name, id) VALUES (?, ?), (?, ?)");
+        assertThat(r.keys())
+                .containsExactly(
+                        List.of(new ParamSource.GeneratedKey(0, 0)), List.of(new ParamSource.GeneratedKey(1, 0)));
+    }
+
+    @Test
+    void write_now_becomesOneCapturedParameterOnBothSides() {
+        Rewritten r = (Rewritten) pg.rewrite("UPDATE customers SET created_at = now() WHERE id = ?");
+        assertThat(r.oldSide().sql())
+                .isEqualTo("UPDATE customers SET created_at = CAST(? AS timestamptz) WHERE id = ?");
+        assertThat(r.oldSide().params()).containsExactly(new ParamSource.Now(), new ParamSource.Bound(1));
+        assertThat(r.newSide().params()).containsExactly(new ParamSource.Now(), new ParamSource.Bound(1));
+        assertThat(r.nondeterminism()).isEmpty();
+        assertThat(r.keys()).containsExactly(List.of(new ParamSource.Bound(1)));
+    }
+
+    @Test
+    void write_randomAndUuid_reported() {
+        Rewritten r = (Rewritten)
+                pg.rewrite("INSERT INTO customers(id, email) VALUES (nextval('s'), gen_random_uuid()::text)");
+        assertThat(r.nondeterminism())
+                .contains(NonDeterminism.SEQUENCE, NonDeterminism.UUID, NonDeterminism.DEFAULT_COLUMN);
+        assertThat(r.keys()).isEmpty();
+    }
+
+    @Test
+    void select_ordered_onlyForOuterOrderBy() {
+        assertThat(((Rewritten) pg.rewrite("SELECT name FROM customers ORDER BY id")).ordered())
+                .isTrue();
+        assertThat(((Rewritten) pg.rewrite("SELECT name FROM (SELECT name FROM customers ORDER BY id) x")).ordered())
+                .isFalse();
+    }
+
+    @Test
+    void fingerprint_literalsAndListsCollapsed_commentsDropped() {
+        Fingerprint a = pg.rewrite("SELECT name FROM customers WHERE id IN (1, 2, 3) /* x */")
+                .fingerprint();
+        Fingerprint b =
+                pg.rewrite("select  name from customers where id in (?)").fingerprint();
+        assertThat(a).isEqualTo(b);
+        assertThat(a.hash()).hasSize(12).matches("[0-9a-f]+");
+        assertThat(pg.rewrite("INSERT INTO orders VALUES (1, 'x'), (2, 'y')")
+                        .fingerprint()
+                        .text())
+                .isEqualTo("insert into orders values (?)");
+    }
+
+    @Test
+    void tokens_questionMarksInStringsAndComments_notParameters() {
+        Tokens t = Tokens.lex("SELECT '?', \"?\", $$?$$, $q$ ? $q$ /* ? */ -- ?\n, ? FROM x", Dialect.POSTGRESQL);
+        assertThat(t.paramCount()).isEqualTo(1);
+        assertThat(Tokens.lex("SELECT 'a\\'?' # ?\n, `?`, ?", Dialect.MARIADB).paramCount())
+                .isEqualTo(1);
+    }
+}
