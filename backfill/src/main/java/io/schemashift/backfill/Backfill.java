@@ -260,15 +260,16 @@ public final class Backfill {
         }
 
         /**
-         * One transaction: lock the next old keys, then copy the rows of that key range that the
-         * new table lacks in a single INSERT … SELECT, then write the checkpoint.
+         * One transaction: find the next old keys (the batch's key range), copy the rows of that
+         * range that the new table lacks in a single INSERT … SELECT that locks the old rows it
+         * reads, then write the checkpoint.
          */
         private Batch sameDatabaseBatch(List<Object> lower) throws SQLException {
             long t0 = System.nanoTime();
             List<Object> first = null;
             List<Object> last = null;
             int n = 0;
-            try (PreparedStatement ps = oldConn.prepareStatement(sql.lockNextKeys(lower != null, batchSize))) {
+            try (PreparedStatement ps = oldConn.prepareStatement(sql.nextKeys(lower != null, batchSize))) {
                 sql.range(Side.OLD).bind(ps, 1, lower, null);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

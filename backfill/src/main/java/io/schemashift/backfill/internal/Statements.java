@@ -43,11 +43,15 @@ public final class Statements {
         };
     }
 
-    /** The next {@code limit} old keys after the bound, locked. */
-    public String lockNextKeys(boolean hasLower, int limit) {
+    /**
+     * The next {@code limit} old keys after the bound: the range of a same-database batch. Only H2
+     * locks them here, because its MERGE does not lock what it reads; PostgreSQL's INSERT …
+     * SELECT … FOR SHARE and MariaDB's INSERT … SELECT (REPEATABLE READ) lock the rows they copy.
+     */
+    public String nextKeys(boolean hasLower, int limit) {
         String keys = String.join(", ", shape.oldKey());
         return "SELECT " + keys + " FROM " + shape.oldTable() + oldRange.where(hasLower, false) + " ORDER BY " + keys
-                + " LIMIT " + limit + lockClause();
+                + " LIMIT " + limit + (dialect == Dialect.H2 ? lockClause() : "");
     }
 
     /** The next {@code limit} old rows after the bound, mapped to new columns, locked. */
@@ -174,7 +178,8 @@ public final class Statements {
     public String checksum(Side side, boolean hasLower, boolean hasUpper) {
         String hash =
                 switch (dialect) {
-                    case POSTGRESQL -> "bit_xor(('x' || substr(md5(" + rowText(side) + "), 1, 16))::bit(64)::bigint)";
+                    case POSTGRESQL ->
+                        "bit_xor(hash_record_extended(ROW(" + String.join(", ", hashCells(side)) + "), 0))";
                     case MARIADB ->
                         "BIT_XOR(CAST(CONV(SUBSTRING(MD5(" + rowText(side) + "), 1, 16), 16, 10) AS UNSIGNED))";
                     case H2 -> "BIT_XOR_AGG(CAST(SUBSTRING(HASH('SHA-256', " + rowText(side) + "), 1, 8) AS BIGINT))";
@@ -239,10 +244,59 @@ public final class Statements {
         return cells;
     }
 
+    /**
+     * PostgreSQL's checksum cells: a column whose old and new types hash alike goes in as it is
+     * (PostgreSQL hashes int2/int4/int8 alike, numerics without trailing zeros, varchar as text),
+     * a derived expression is cast to the new column's type; anything else is normalized text.
+     * Hashing typed values saves the text conversion, about half the scan time.
+     */
+    private List<String> hashCells(Side side) {
+        List<String> normalized = cells(side);
+        List<String> cells = new ArrayList<>();
+        for (int i = 0; i < shape.columns().size(); i++) {
+            TableShape.MappedColumn c = shape.columns().get(i);
+            ColumnInfo.Kind kind = c.newType().kind();
+            boolean hashable = HASHABLE.contains(kind);
+            if (c.derived() && hashable) {
+                cells.add(
+                        side == Side.OLD
+                                ? "CAST(" + c.oldExpr() + " AS " + c.newType().typeName() + ")"
+                                : c.newName());
+            } else if (!c.derived() && hashable && hashAlike(c.oldType(), c.newType())) {
+                cells.add(side == Side.OLD ? c.oldExpr() : c.newName());
+            } else {
+                cells.add(normalized.get(i));
+            }
+        }
+        return cells;
+    }
+
+    private static final java.util.Set<ColumnInfo.Kind> HASHABLE = java.util.EnumSet.of(
+            ColumnInfo.Kind.BOOLEAN,
+            ColumnInfo.Kind.INTEGER,
+            ColumnInfo.Kind.DECIMAL,
+            ColumnInfo.Kind.DATE,
+            ColumnInfo.Kind.TIMESTAMP,
+            ColumnInfo.Kind.TIMESTAMP_TZ,
+            ColumnInfo.Kind.CHAR,
+            ColumnInfo.Kind.TEXT,
+            ColumnInfo.Kind.BINARY);
+
+    private static boolean hashAlike(ColumnInfo a, ColumnInfo b) {
+        ColumnInfo.Kind k = a.kind();
+        if (k != b.kind()) {
+            return false;
+        }
+        return k == ColumnInfo.Kind.INTEGER
+                || k == ColumnInfo.Kind.DECIMAL
+                || k == ColumnInfo.Kind.TEXT
+                || a.typeName().equals(b.typeName());
+    }
+
     private String rowText(Side side) {
         List<String> cells = cells(side);
         return switch (dialect) {
-            case POSTGRESQL -> "ROW(" + String.join(", ", cells) + ")::text";
+            case POSTGRESQL -> throw new IllegalStateException("PostgreSQL checksums hash typed rows");
             case MARIADB -> "JSON_ARRAY(" + String.join(", ", cells) + ")";
             case H2 -> "CAST(JSON_ARRAY(" + String.join(", ", cells) + " NULL ON NULL) AS VARCHAR)";
         };
