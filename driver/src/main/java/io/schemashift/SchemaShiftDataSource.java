@@ -2,6 +2,7 @@ package io.schemashift;
 
 import io.schemashift.config.ConfigLocation;
 import io.schemashift.jdbc.ShiftConnection;
+import io.schemashift.mirror.DivergenceLog;
 import io.schemashift.runtime.MigrationRuntime;
 import io.schemashift.runtime.Runtimes;
 import java.io.PrintWriter;
@@ -44,15 +45,28 @@ public final class SchemaShiftDataSource implements DataSource, AutoCloseable {
     @Override
     public Connection getConnection() throws SQLException {
         Optional<MigrationRuntime> runtime = runtime();
-        Connection connection = delegate.getConnection();
-        return runtime.isPresent() ? runtime.get().connect(connection) : ShiftConnection.wrap(connection);
+        return wrap(runtime, delegate.getConnection(), delegate::getConnection);
     }
 
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
         Optional<MigrationRuntime> runtime = runtime();
-        Connection connection = delegate.getConnection(username, password);
-        return runtime.isPresent() ? runtime.get().connect(connection) : ShiftConnection.wrap(connection);
+        return wrap(
+                runtime, delegate.getConnection(username, password), () -> delegate.getConnection(username, password));
+    }
+
+    private static Connection wrap(
+            Optional<MigrationRuntime> runtime, Connection connection, DivergenceLog.ConnectionSource more)
+            throws SQLException {
+        if (runtime.isEmpty()) {
+            return ShiftConnection.wrap(connection);
+        }
+        try {
+            return runtime.get().connect(connection, more);
+        } catch (SQLException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
     }
 
     private Optional<MigrationRuntime> runtime() throws SQLException {
@@ -61,7 +75,7 @@ public final class SchemaShiftDataSource implements DataSource, AutoCloseable {
         if (named != null) {
             properties.setProperty(ConfigLocation.PROPERTY, named);
         }
-        return Runtimes.find(properties, null, null);
+        return Runtimes.find(properties, null);
     }
 
     @Override

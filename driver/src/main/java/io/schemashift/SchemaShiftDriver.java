@@ -39,13 +39,21 @@ public final class SchemaShiftDriver implements Driver {
         ShiftUrl shift = ShiftUrl.parse(url);
         Properties forReal = withoutOwnProperties(info);
         Driver real = realDriver(shift.realUrl());
-        var runtime = Runtimes.find(info, shift.parameters().get(ConfigLocation.PROPERTY), shift.realUrl());
+        var runtime = Runtimes.find(info, shift.parameters().get(ConfigLocation.PROPERTY));
         Connection connection = real.connect(shift.realUrl(), forReal);
         if (connection == null) {
             throw new SQLException(
                     "the real driver " + real.getClass().getName() + " refused " + redact(shift.realUrl()), "08001");
         }
-        return runtime.isPresent() ? runtime.get().connect(connection) : ShiftConnection.wrap(connection);
+        if (runtime.isEmpty()) {
+            return ShiftConnection.wrap(connection);
+        }
+        try {
+            return runtime.get().connect(connection, () -> real.connect(shift.realUrl(), forReal));
+        } catch (SQLException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
     }
 
     @Override

@@ -17,7 +17,7 @@ public abstract class ShiftCallableStatement extends ShiftPreparedStatement impl
     final CallableStatement callable;
 
     ShiftCallableStatement(CallableStatement delegate, ShiftConnection connection) {
-        super(delegate, connection);
+        super(delegate, connection, null, false);
         this.callable = delegate;
     }
 

@@ -1,32 +1,189 @@
 package io.schemashift.runtime;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.schemashift.config.ConfigLocation;
 import io.schemashift.config.MigrationConfig;
 import io.schemashift.jdbc.ShiftConnection;
+import io.schemashift.metrics.ShiftMetrics;
+import io.schemashift.mirror.DivergenceLog;
+import io.schemashift.rewriter.Dialect;
+import io.schemashift.rewriter.Mapping;
+import io.schemashift.rewriter.RewriteResult;
+import io.schemashift.rewriter.Rewriter;
+import io.schemashift.rewriter.TableMapping;
+import io.schemashift.routing.NewSide;
+import io.schemashift.routing.Session;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Everything one configured migration shares across the connections of a JVM: the validated
- * configuration and, as later layers add them, routing, the new side and the metrics.
+ * configuration, the rollout in force (replaced at run time by reloads), the rewriter, the new
+ * side, the divergence log and the meters. Thread-safe.
  */
-public final class MigrationRuntime {
+public final class MigrationRuntime implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MigrationRuntime.class);
 
     private final MigrationConfig config;
     private final ConfigLocation location;
+    private final ShiftMetrics metrics;
+    private final NewSide newSide;
+    private final AtomicLong sessions = new AtomicLong();
+    private volatile MigrationConfig.Rollout rollout;
+    private volatile Started started;
 
-    MigrationRuntime(MigrationConfig config, ConfigLocation location, String realUrl) {
+    /** What can only be known once the first connection shows which database this is. */
+    private record Started(Dialect dialect, Rewriter rewriter, DivergenceLog divergences) {}
+
+    MigrationRuntime(MigrationConfig config, ConfigLocation location, MeterRegistry registry) {
         this.config = config;
         this.location = location;
+        this.rollout = config.rollout();
+        this.metrics = new ShiftMetrics(registry, config.migration());
+        this.newSide = config.newSide().separateDatabase() ? NewSide.open(config) : null;
+        metrics.gauge(
+                "schemashift.phase",
+                "The rollout phase in force (0 old-only … 5 new-only)",
+                Tags.empty(),
+                () -> rollout.phase().ordinal());
+        if (newSide != null) {
+            metrics.gauge(
+                    "schemashift.breaker.state",
+                    "The new side's circuit breaker (0 closed, 1 half-open, 2 open)",
+                    Tags.empty(),
+                    () -> newSide.breaker().state().ordinal());
+        }
     }
 
-    /** The validated configuration. */
+    /**
+     * Wraps a new application connection.
+     *
+     * @param primaryConnections opens further connections to the application's database (for
+     *     the divergence log); only the first connection's is kept
+     */
+    public ShiftConnection connect(Connection connection, DivergenceLog.ConnectionSource primaryConnections)
+            throws SQLException {
+        Started s = started;
+        if (s == null) {
+            s = start(connection, primaryConnections);
+        }
+        return ShiftConnection.wrap(connection, new Session(this, connection, sessions.incrementAndGet()));
+    }
+
+    private synchronized Started start(Connection connection, DivergenceLog.ConnectionSource primaryConnections)
+            throws SQLException {
+        if (started != null) {
+            return started;
+        }
+        DatabaseMetaData md = connection.getMetaData();
+        Dialect dialect = Dialect.fromJdbcUrl(md.getURL()).orElse(null);
+        if (dialect == null) {
+            throw new SQLException(
+                    "SchemaShift supports PostgreSQL, MariaDB/MySQL and H2; this database is "
+                            + md.getDatabaseProductName(),
+                    "0A000");
+        }
+        Rewriter rewriter =
+                Rewriter.builder(withOldColumns(config.mapping(), md), dialect).build();
+        CaffeineCacheMetrics.monitor(
+                metrics.registry(), (Cache<?, ?>) rewriter.cache(), "schemashift.rewrite.cache", metrics.common());
+        DivergenceLog divergences = new DivergenceLog(
+                config.migration(), config.writes().divergenceTable(), dialect, primaryConnections, metrics);
+        started = new Started(dialect, rewriter, divergences);
+        LOG.info(
+                "[{}] SchemaShift active on {} from {}: phase {}, new schema {}",
+                config.migration(),
+                dialect,
+                location.description(),
+                rollout.phase(),
+                newSide == null ? "in the same database" : "in a separate database");
+        return started;
+    }
+
+    /** Fills in each mapped table's old columns from the database where the file does not list them. */
+    private static Mapping withOldColumns(Mapping mapping, DatabaseMetaData md) throws SQLException {
+        List<TableMapping> tables = new ArrayList<>();
+        for (TableMapping t : mapping.tables()) {
+            if (!t.oldColumns().isEmpty()) {
+                tables.add(t);
+                continue;
+            }
+            String name = md.storesUpperCaseIdentifiers()
+                    ? t.oldName().toUpperCase(Locale.ROOT)
+                    : md.storesLowerCaseIdentifiers() ? t.oldName().toLowerCase(Locale.ROOT) : t.oldName();
+            List<String> columns = new ArrayList<>();
+            try (ResultSet rs = md.getColumns(null, null, name, null)) {
+                while (rs.next()) {
+                    columns.add(rs.getString("COLUMN_NAME"));
+                }
+            }
+            tables.add(t.withOldColumns(columns));
+        }
+        return Mapping.of(tables);
+    }
+
+    /** Rewrites {@code sql} for the new schema (cached). */
+    public RewriteResult rewrite(String sql) {
+        return started.rewriter().rewrite(sql);
+    }
+
+    /** The validated configuration, as loaded. */
     public MigrationConfig config() {
         return config;
     }
 
-    /** Wraps a new application connection. */
-    public ShiftConnection connect(Connection connection) {
-        return ShiftConnection.wrap(connection);
+    /** The rollout in force now. */
+    public MigrationConfig.Rollout rollout() {
+        return rollout;
+    }
+
+    /** Puts {@code next} in force; open transactions keep the rollout they started with. */
+    public void apply(MigrationConfig.Rollout next) {
+        MigrationConfig.Rollout previous = rollout;
+        rollout = next;
+        if (previous.phase() != next.phase()) {
+            LOG.info("[{}] phase {} -> {}", config.migration(), previous.phase(), next.phase());
+        }
+    }
+
+    public ShiftMetrics metrics() {
+        return metrics;
+    }
+
+    public DivergenceLog divergences() {
+        return started.divergences();
+    }
+
+    /** The separate new-side database, or {@code null} when the new schema is in the same database. */
+    public NewSide newSide() {
+        return newSide;
+    }
+
+    public Dialect dialect() {
+        return started.dialect();
+    }
+
+    @Override
+    public void close() {
+        Started s = started;
+        if (s != null) {
+            s.divergences().close();
+        }
+        if (newSide != null) {
+            newSide.close();
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.schemashift.runtime;
 
+import io.micrometer.core.instrument.Metrics;
 import io.schemashift.config.ConfigLocation;
 import io.schemashift.config.ConfigReader;
 import io.schemashift.config.MigrationConfig;
@@ -26,8 +27,7 @@ public final class Runtimes {
      * @return empty when there is no configuration: pure pass-through
      * @throws SQLException ({@link io.schemashift.config.ConfigException}) if the file is missing or invalid
      */
-    public static Optional<MigrationRuntime> find(Properties info, String urlParameter, String realUrl)
-            throws SQLException {
+    public static Optional<MigrationRuntime> find(Properties info, String urlParameter) throws SQLException {
         Optional<ConfigLocation> location = ConfigLocation.find(info, urlParameter, System::getenv, classLoader());
         if (location.isEmpty()) {
             return Optional.empty();
@@ -38,7 +38,7 @@ public final class Runtimes {
         }
         MigrationConfig config = location.get().load(new ConfigReader());
         return Optional.of(BY_LOCATION.computeIfAbsent(
-                location.get().key(), k -> new MigrationRuntime(config, location.get(), realUrl)));
+                location.get().key(), k -> new MigrationRuntime(config, location.get(), Metrics.globalRegistry)));
     }
 
     private static ClassLoader classLoader() {

@@ -98,7 +98,10 @@ class WrapperCoverageTest {
         List<Arguments> all = new ArrayList<>();
         add(all, Connection.class, (r, unused) -> ShiftConnection.wrap(r.fake(Connection.class)));
         add(all, Statement.class, (r, c) -> ShiftStatement.wrap(r.fake(Statement.class), c));
-        add(all, PreparedStatement.class, (r, c) -> ShiftPreparedStatement.wrap(r.fake(PreparedStatement.class), c));
+        add(
+                all,
+                PreparedStatement.class,
+                (r, c) -> ShiftPreparedStatement.wrap(r.fake(PreparedStatement.class), c, null, false));
         add(all, CallableStatement.class, (r, c) -> ShiftCallableStatement.wrap(r.fake(CallableStatement.class), c));
         add(
                 all,
@@ -185,7 +188,7 @@ class WrapperCoverageTest {
                 Arguments.of(
                         "PreparedStatement",
                         PreparedStatement.class,
-                        ShiftPreparedStatement.wrap(r.fake(PreparedStatement.class), c)),
+                        ShiftPreparedStatement.wrap(r.fake(PreparedStatement.class), c, null, false)),
                 Arguments.of(
                         "CallableStatement",
                         CallableStatement.class,

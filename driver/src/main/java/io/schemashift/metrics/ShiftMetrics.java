@@ -1,0 +1,158 @@
+package io.schemashift.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The driver's meters, every one tagged with {@code migration}. Meters on the statement path are
+ * resolved once, here, so that recording is a field read and an add. Tag values come from closed
+ * sets (enums, configured table names); SQL text and values never become tags. See
+ * docs/metrics.md. Thread-safe.
+ */
+public final class ShiftMetrics {
+
+    /** Where a statement ran. */
+    public enum Route {
+        OLD,
+        NEW,
+        OLD_AND_NEW,
+        NEW_AND_OLD
+    }
+
+    /** What became of one mirrored write. */
+    public enum MirrorOutcome {
+        OK,
+        FAILED,
+        TIMEOUT,
+        BREAKER_OPEN,
+        REFUSED
+    }
+
+    /** Which side, and in which role, a latency was measured on. */
+    public enum Leg {
+        OLD_PRIMARY,
+        NEW_PRIMARY,
+        OLD_MIRROR,
+        NEW_MIRROR,
+        OLD_SHADOW,
+        NEW_SHADOW
+    }
+
+    private final MeterRegistry registry;
+    private final Tags common;
+    private final Map<String, Counter[]> statements = new ConcurrentHashMap<>();
+    private final EnumMap<MirrorOutcome, Counter> mirrored = new EnumMap<>(MirrorOutcome.class);
+    private final EnumMap<Leg, Timer> latency = new EnumMap<>(Leg.class);
+    private final Map<String, Counter> refusals = new ConcurrentHashMap<>();
+    private final Map<String, Counter> divergences = new ConcurrentHashMap<>();
+
+    public ShiftMetrics(MeterRegistry registry, String migration) {
+        this.registry = registry;
+        this.common = Tags.of("migration", migration);
+        for (MirrorOutcome outcome : MirrorOutcome.values()) {
+            mirrored.put(
+                    outcome,
+                    Counter.builder("schemashift.mirror.writes")
+                            .description("Writes mirrored to the other side, by outcome")
+                            .baseUnit("statements")
+                            .tags(common)
+                            .tag("outcome", tag(outcome))
+                            .register(registry));
+        }
+        for (Leg leg : Leg.values()) {
+            String[] parts = tag(leg).split("_");
+            latency.put(
+                    leg,
+                    Timer.builder("schemashift.side.latency")
+                            .description("Time a statement spent on one side, by side and role")
+                            .tags(common)
+                            .tag("side", parts[0])
+                            .tag("role", parts[1])
+                            .publishPercentileHistogram(false)
+                            .register(registry));
+        }
+    }
+
+    /** The registry these meters live in. */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** The tags every SchemaShift meter carries. */
+    public Tags common() {
+        return common;
+    }
+
+    /** Counts one statement of {@code kind} (lower-case statement kind) that ran on {@code route}. */
+    public void statement(String kind, Route route) {
+        statements.computeIfAbsent(kind, this::statementCounters)[route.ordinal()].increment();
+    }
+
+    private Counter[] statementCounters(String kind) {
+        Counter[] byRoute = new Counter[Route.values().length];
+        for (Route route : Route.values()) {
+            byRoute[route.ordinal()] = Counter.builder("schemashift.statements")
+                    .description("Statements seen by the driver, by kind and the sides they ran on")
+                    .baseUnit("statements")
+                    .tags(common)
+                    .tag("kind", kind)
+                    .tag("route", tag(route))
+                    .register(registry);
+        }
+        return byRoute;
+    }
+
+    public void mirrored(MirrorOutcome outcome) {
+        mirrored.get(outcome).increment();
+    }
+
+    public Timer latency(Leg leg) {
+        return latency.get(leg);
+    }
+
+    /** Counts a statement that ran on the primary only because it could not be routed. */
+    public void refused(String reason) {
+        refusals.computeIfAbsent(reason, r -> Counter.builder("schemashift.rewrite.refusals")
+                        .description("Statements on mapped tables that ran on the primary only, by reason")
+                        .baseUnit("statements")
+                        .tags(common)
+                        .tag("reason", r)
+                        .register(registry))
+                .increment();
+    }
+
+    /** Counts one recorded divergence of (configured) {@code table}. */
+    public void diverged(String table, String reason) {
+        divergences
+                .computeIfAbsent(table + '\0' + reason, k -> Counter.builder("schemashift.divergences")
+                        .description("Rows that may differ between the sides, recorded for repair")
+                        .baseUnit("rows")
+                        .tags(common)
+                        .tag("table", table)
+                        .tag("reason", reason)
+                        .register(registry))
+                .increment();
+    }
+
+    /** A gauge of {@code value}, e.g. the phase or the breaker state. */
+    public void gauge(String name, String description, Tags tags, Supplier<Number> value) {
+        Gauge.builder(name, value)
+                .description(description)
+                .tags(common)
+                .tags(tags)
+                .register(registry);
+    }
+
+    /** A metric tag value: lower case, dashes. */
+    public static String tag(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
+    }
+}

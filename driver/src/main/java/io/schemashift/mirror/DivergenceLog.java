@@ -1,0 +1,185 @@
+package io.schemashift.mirror;
+
+import io.schemashift.metrics.ShiftMetrics;
+import io.schemashift.rewriter.Dialect;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records every row the two sides may disagree on, so that {@code verify --repair} can fix
+ * exactly those rows. Records carry the table, the key (when known), the statement fingerprint,
+ * the reason and the time, never a column value. They are written in batches by one background
+ * thread to a table on the primary database, created on first use; {@link #record} never blocks
+ * the application: when the queue is full the record is dropped and counted.
+ *
+ * <p>Thread-safe.
+ */
+public final class DivergenceLog implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DivergenceLog.class);
+    private static final int QUEUE = 10_000;
+    private static final long LOG_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
+
+    /** Opens a connection to the primary database. */
+    @FunctionalInterface
+    public interface ConnectionSource {
+        Connection open() throws SQLException;
+    }
+
+    /**
+     * One divergence.
+     *
+     * @param key the encoded key ({@link io.schemashift.rewriter.KeyCodec}), or {@code null} if unknown
+     */
+    public record Divergence(String table, String key, String fingerprint, String reason, Instant at) {}
+
+    private final String migration;
+    private final String tableName;
+    private final Dialect dialect;
+    private final ConnectionSource primary;
+    private final ShiftMetrics metrics;
+    private final BlockingQueue<Divergence> queue = new ArrayBlockingQueue<>(QUEUE);
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong lastLog = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
+    private final AtomicLong sinceLog = new AtomicLong();
+    private final Thread writer;
+    private volatile boolean closed;
+    private boolean tableReady;
+
+    public DivergenceLog(
+            String migration, String tableName, Dialect dialect, ConnectionSource primary, ShiftMetrics metrics) {
+        this.migration = migration;
+        this.tableName = tableName;
+        this.dialect = dialect;
+        this.primary = primary;
+        this.metrics = metrics;
+        this.writer = new Thread(this::drain, "schemashift-divergence-" + migration);
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /** Records one divergence; never blocks and never throws. */
+    public void record(String table, String key, String fingerprint, String reason) {
+        metrics.diverged(table, reason);
+        if (!queue.offer(new Divergence(table, key, fingerprint, reason, Instant.now()))) {
+            dropped.incrementAndGet();
+        }
+        sinceLog.incrementAndGet();
+        long now = System.nanoTime();
+        long last = lastLog.get();
+        if (now - last >= LOG_EVERY_NANOS && lastLog.compareAndSet(last, now)) {
+            LOG.warn(
+                    "[{}] {} divergence(s) recorded in the last 10s (latest: table {}, reason {}, query {}); see table {}"
+                            + " and run 'schemashift verify --from-divergences'",
+                    migration,
+                    sinceLog.getAndSet(0),
+                    table,
+                    reason,
+                    fingerprint,
+                    tableName);
+        }
+    }
+
+    /** Records written to the table so far. */
+    public long written() {
+        return written.get();
+    }
+
+    /** Records dropped because the queue was full. */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** Waits until every record queued so far is written, or {@code timeout} passes. */
+    public boolean flush(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!queue.isEmpty() || pending) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            TimeUnit.MILLISECONDS.sleep(5);
+        }
+        return true;
+    }
+
+    private volatile boolean pending;
+
+    private void drain() {
+        List<Divergence> batch = new ArrayList<>();
+        while (!closed || !queue.isEmpty()) {
+            try {
+                Divergence first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                pending = true;
+                batch.add(first);
+                queue.drainTo(batch, 499);
+                write(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (SQLException | RuntimeException e) {
+                dropped.addAndGet(batch.size());
+                LOG.error(
+                        "[{}] cannot write {} divergence record(s) to table {}: {}",
+                        migration,
+                        batch.size(),
+                        tableName,
+                        e.getMessage());
+            } finally {
+                batch.clear();
+                pending = false;
+            }
+        }
+    }
+
+    private void write(List<Divergence> batch) throws SQLException {
+        try (Connection c = primary.open()) {
+            c.setAutoCommit(true);
+            if (!tableReady) {
+                try (var s = c.createStatement()) {
+                    s.execute(DivergenceTable.create(dialect, tableName));
+                }
+                tableReady = true;
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + tableName
+                    + " (migration, table_name, key_text, fingerprint, reason, at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                for (Divergence d : batch) {
+                    ps.setString(1, migration);
+                    ps.setString(2, d.table());
+                    ps.setString(3, d.key());
+                    ps.setString(4, d.fingerprint());
+                    ps.setString(5, d.reason());
+                    ps.setTimestamp(6, Timestamp.from(d.at()));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            written.addAndGet(batch.size());
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            writer.join(Duration.ofSeconds(5).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.schemashift.mirror;
+
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.rowset.CachedRowSet;
+import javax.sql.rowset.RowSetProvider;
+
+/**
+ * The keys a primary generated, read once and kept, so that the mirror can bind them and the
+ * application can still read them (or, when it did not ask for keys, see none). Not thread-safe.
+ */
+public final class GeneratedKeys {
+
+    private final CachedRowSet rows;
+    private final List<Object[]> keys = new ArrayList<>();
+
+    private GeneratedKeys(CachedRowSet rows) {
+        this.rows = rows;
+    }
+
+    /**
+     * Reads the key columns {@code keyColumns} (matched by label, case-insensitively; by position
+     * when the driver labels a lone key differently, as MariaDB's {@code insert_id} does).
+     *
+     * @throws SQLException if the driver returned no such column
+     */
+    public static GeneratedKeys read(ResultSet generated, List<String> keyColumns) throws SQLException {
+        CachedRowSet rows = RowSetProvider.newFactory().createCachedRowSet();
+        try (generated) {
+            rows.populate(generated);
+        }
+        GeneratedKeys result = new GeneratedKeys(rows);
+        ResultSetMetaData md = rows.getMetaData();
+        int[] positions = new int[keyColumns.size()];
+        for (int k = 0; k < positions.length; k++) {
+            positions[k] = position(md, keyColumns.get(k), keyColumns.size());
+        }
+        while (rows.next()) {
+            Object[] key = new Object[positions.length];
+            for (int k = 0; k < positions.length; k++) {
+                key[k] = rows.getObject(positions[k]);
+            }
+            result.keys.add(key);
+        }
+        rows.beforeFirst();
+        return result;
+    }
+
+    private static int position(ResultSetMetaData md, String column, int keyCount) throws SQLException {
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+            if (md.getColumnLabel(i).equalsIgnoreCase(column)
+                    || md.getColumnName(i).equalsIgnoreCase(column)) {
+                return i;
+            }
+        }
+        if (keyCount == 1 && md.getColumnCount() >= 1) {
+            return 1;
+        }
+        throw new SQLException("the database returned no generated value for key column " + column, "0A000");
+    }
+
+    /** Column {@code column} of the key of the {@code row}-th inserted row. */
+    public Object get(int row, int column) throws SQLException {
+        if (row >= keys.size()) {
+            throw new SQLException(
+                    "the database returned " + keys.size() + " generated key(s), row " + row + " needed", "0A000");
+        }
+        return keys.get(row)[column];
+    }
+
+    /** How many rows of keys there are. */
+    public int size() {
+        return keys.size();
+    }
+
+    /** The keys as the application asked: all of them, or none. */
+    public ResultSet forApplication(boolean asked) throws SQLException {
+        if (asked) {
+            rows.beforeFirst();
+        } else {
+            rows.afterLast();
+        }
+        return rows;
+    }
+}

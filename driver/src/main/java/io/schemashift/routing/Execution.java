@@ -1,0 +1,456 @@
+package io.schemashift.routing;
+
+import io.schemashift.config.MigrationConfig;
+import io.schemashift.metrics.ShiftMetrics.Leg;
+import io.schemashift.metrics.ShiftMetrics.MirrorOutcome;
+import io.schemashift.mirror.GeneratedKeys;
+import io.schemashift.mirror.Params;
+import io.schemashift.rewriter.Dialect;
+import io.schemashift.rewriter.KeyCodec;
+import io.schemashift.rewriter.ParamSource;
+import io.schemashift.rewriter.Rewritten;
+import io.schemashift.rewriter.SideStatement;
+import io.schemashift.runtime.MigrationRuntime;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one rewritten statement by its {@link Plan}: on the primary side, whose result the
+ * application gets, then mirrored to the other side. The mirror never changes what the
+ * application sees; under {@code onMirrorFailure: record} it never fails the application's
+ * statement either, and every row it may have missed is recorded in the divergence log.
+ */
+public final class Execution {
+
+    /** How the application executed the statement. */
+    public enum Mode {
+        UPDATE,
+        EXECUTE,
+        QUERY,
+        BATCH
+    }
+
+    /**
+     * What the application sees.
+     *
+     * @param statement the primary's statement: where {@code getResultSet}, {@code getMoreResults}
+     *     and the update count come from
+     * @param keys the primary's generated keys, when they were read (else {@code null})
+     */
+    public record Result(
+            PreparedStatement statement,
+            boolean isResultSet,
+            long updateCount,
+            int[] batchCounts,
+            GeneratedKeys keys) {}
+
+    /** A row a mirror wrote to a separate new side, recorded should the new side's commit fail. */
+    record KeyRecord(String table, String key, String fingerprint) {}
+
+    /**
+     * The side statements one application statement prepared on the application's own
+     * connection, reused across executions and closed with it.
+     */
+    public static final class Prepared implements AutoCloseable {
+        private final Map<String, PreparedStatement> statements = new HashMap<>(4);
+
+        PreparedStatement on(Connection connection, Connection appConnection, String sql, boolean keys)
+                throws SQLException {
+            if (connection != appConnection) {
+                return prepare(connection, sql, keys); // a pooled new-side connection: per transaction
+            }
+            String cacheKey = keys ? "K" + sql : sql;
+            PreparedStatement ps = statements.get(cacheKey);
+            if (ps == null || ps.isClosed()) {
+                ps = prepare(connection, sql, keys);
+                statements.put(cacheKey, ps);
+            }
+            return ps;
+        }
+
+        private static PreparedStatement prepare(Connection c, String sql, boolean keys) throws SQLException {
+            return keys ? c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS) : c.prepareStatement(sql);
+        }
+
+        @Override
+        public void close() throws SQLException {
+            SQLException first = null;
+            for (PreparedStatement ps : statements.values()) {
+                try {
+                    ps.close();
+                } catch (SQLException e) {
+                    first = first == null ? e : first;
+                }
+            }
+            statements.clear();
+            if (first != null) {
+                throw first;
+            }
+        }
+    }
+
+    private static final String SAVEPOINT = "schemashift_mirror";
+
+    private Execution() {}
+
+    /**
+     * Runs {@code rw} by {@code plan}.
+     *
+     * @param params the application's parameters ({@code null}: a plain statement)
+     * @param batch the batch entries, for {@link Mode#BATCH}
+     * @param appWantsKeys the application asked for generated keys
+     * @throws SQLException the primary's own exception, unchanged; or, under {@code
+     *     onMirrorFailure: fail}, one that says the mirror failed
+     */
+    public static Result run(
+            Session session,
+            Rewritten rw,
+            Plan plan,
+            Mode mode,
+            Params params,
+            List<Params> batch,
+            boolean appWantsKeys,
+            Prepared prepared)
+            throws SQLException {
+        MigrationRuntime rt = session.runtime();
+        boolean write = rw.kind().isWrite();
+        boolean mirror = plan.mirror() != null && write;
+        boolean needKeys = mirror && !rw.generatedKeyColumns().isEmpty();
+        Timestamp now = Timestamp.from(Instant.now().truncatedTo(ChronoUnit.MICROS));
+        Connection old = session.old();
+        // Same database: the pair runs in one transaction, even in auto-commit mode.
+        boolean localTxn = mirror && (rt.newSide() == null) && session.autoCommit();
+        if (localTxn) {
+            old.setAutoCommit(false);
+        }
+        try {
+            Side primary = plan.primary();
+            SideStatement sql = primary == Side.OLD ? rw.oldSide() : rw.newSide();
+            Connection connection = session.connection(primary);
+            PreparedStatement ps = prepared.on(connection, old, sql.sql(), needKeys || (appWantsKeys && write));
+            long start = System.nanoTime();
+            Result result = execute(ps, sql, mode, params, batch, now);
+            rt.metrics()
+                    .latency(primary == Side.OLD ? Leg.OLD_PRIMARY : Leg.NEW_PRIMARY)
+                    .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            GeneratedKeys keys = null;
+            if (needKeys || (appWantsKeys && write)) {
+                keys = GeneratedKeys.read(ps.getGeneratedKeys(), rw.generatedKeyColumns());
+            }
+            if (write) {
+                session.wrote();
+            }
+            if (mirror) {
+                mirror(session, rt, rw, plan.mirror(), params, batch, now, keys, prepared);
+            }
+            if (localTxn) {
+                old.commit();
+            }
+            rt.metrics().statement(kindTag(rw), plan.route());
+            return new Result(ps, result.isResultSet(), result.updateCount(), result.batchCounts(), keys);
+        } catch (SQLException | RuntimeException e) {
+            if (localTxn) {
+                rollbackQuietly(old);
+            }
+            throw e;
+        } finally {
+            if (localTxn) {
+                old.setAutoCommit(true);
+            }
+        }
+    }
+
+    private static Result execute(
+            PreparedStatement ps, SideStatement sql, Mode mode, Params params, List<Params> batch, Timestamp now)
+            throws SQLException {
+        switch (mode) {
+            case BATCH -> {
+                for (Params entry : batch) {
+                    bind(ps, sql, entry, now, null, 0);
+                    ps.addBatch();
+                }
+                return new Result(ps, false, -1, ps.executeBatch(), null);
+            }
+            case QUERY -> {
+                bind(ps, sql, params, now, null, 0);
+                ps.executeQuery();
+                return new Result(ps, true, -1, null, null);
+            }
+            case EXECUTE -> {
+                bind(ps, sql, params, now, null, 0);
+                boolean isResultSet = ps.execute();
+                return new Result(ps, isResultSet, isResultSet ? -1 : ps.getLargeUpdateCount(), null, null);
+            }
+            default -> {
+                bind(ps, sql, params, now, null, 0);
+                return new Result(ps, false, ps.executeLargeUpdate(), null, null);
+            }
+        }
+    }
+
+    /**
+     * Binds every {@code ?} of {@code sql} from its source: the application's parameter, the
+     * captured timestamp, or a key the primary generated (for the {@code row}-th statement of a batch,
+     * keys of earlier entries are skipped by {@code keyOffset}).
+     */
+    static void bind(
+            PreparedStatement ps, SideStatement sql, Params params, Timestamp now, GeneratedKeys keys, int keyOffset)
+            throws SQLException {
+        List<ParamSource> sources = sql.params();
+        for (int i = 0; i < sources.size(); i++) {
+            ParamSource source = sources.get(i);
+            if (source instanceof ParamSource.Bound b) {
+                if (params == null) {
+                    throw new SQLException("statement has parameters but none were bound", "07001");
+                }
+                params.bind(b.index(), ps, i + 1);
+            } else if (source instanceof ParamSource.Now) {
+                ps.setTimestamp(i + 1, now);
+            } else if (source instanceof ParamSource.GeneratedKey g) {
+                ps.setObject(i + 1, keys.get(keyOffset + g.row(), g.column()));
+            } else if (source instanceof ParamSource.Literal) {
+                throw new SQLException("a literal cannot be bound", "XX000");
+            }
+        }
+    }
+
+    private static void mirror(
+            Session session,
+            MigrationRuntime rt,
+            Rewritten rw,
+            Side side,
+            Params params,
+            List<Params> batch,
+            Timestamp now,
+            GeneratedKeys keys,
+            Prepared prepared)
+            throws SQLException {
+        List<Params> entries = batch != null ? batch : java.util.Collections.singletonList(params);
+        Session.Txn txn = session.txn();
+        String skip = skipReason(rw, entries, txn, rt, side);
+        if (skip != null) {
+            rt.metrics().mirrored(skip.equals("breaker_open") ? MirrorOutcome.BREAKER_OPEN : MirrorOutcome.REFUSED);
+            recordAll(rt, rw, entries, keys, skip);
+            return;
+        }
+        SideStatement sql = keys != null
+                ? (side == Side.NEW ? rw.newSideWithKeys() : rw.oldSideWithKeys())
+                : (side == Side.NEW ? rw.newSide() : rw.oldSide());
+        boolean separate = side == Side.NEW && rt.newSide() != null;
+        long start = System.nanoTime();
+        try {
+            Connection connection = session.connection(side);
+            if (separate) {
+                runMirror(connection, rt, sql, entries, now, keys, rw, prepared, session.old(), false);
+                rt.newSide().breaker().success();
+                for (KeyRecord key : keysOf(rw, entries, keys)) {
+                    txn.mirrored.add(key);
+                }
+            } else {
+                runMirror(
+                        connection,
+                        rt,
+                        sql,
+                        entries,
+                        now,
+                        keys,
+                        rw,
+                        prepared,
+                        session.old(),
+                        rt.config().writes().onMirrorFailure() == MigrationConfig.MirrorFailurePolicy.RECORD);
+            }
+            rt.metrics().mirrored(MirrorOutcome.OK);
+        } catch (SQLException e) {
+            boolean timeout = e instanceof SQLTimeoutException || "57014".equals(e.getSQLState());
+            rt.metrics().mirrored(timeout ? MirrorOutcome.TIMEOUT : MirrorOutcome.FAILED);
+            String reason = timeout ? "mirror_timeout" : "mirror_failed";
+            if (separate) {
+                rt.newSide().breaker().failure();
+                newSideFailed(session, txn, e, reason);
+            }
+            recordAll(rt, rw, entries, keys, reason);
+            if (rt.config().writes().onMirrorFailure() == MigrationConfig.MirrorFailurePolicy.FAIL) {
+                throw new SQLException(
+                        "SchemaShift: the write was not mirrored to the "
+                                + side.name().toLowerCase(Locale.ROOT)
+                                + " schema (tables " + rw.tables() + ", query "
+                                + rw.fingerprint().hash()
+                                + ") and writes.onMirrorFailure is 'fail'",
+                        e.getSQLState(),
+                        e);
+            }
+        } finally {
+            rt.metrics()
+                    .latency(side == Side.OLD ? Leg.OLD_MIRROR : Leg.NEW_MIRROR)
+                    .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private static String skipReason(
+            Rewritten rw, List<Params> entries, Session.Txn txn, MigrationRuntime rt, Side side) {
+        if (!rw.nondeterminism().isEmpty()) {
+            return "nondeterministic_"
+                    + rw.nondeterminism().iterator().next().name().toLowerCase(Locale.ROOT);
+        }
+        for (Params p : entries) {
+            if (p != null && p.unmirrorable() != null) {
+                return "unreplayable_parameter";
+            }
+        }
+        if (rt.newSide() != null) {
+            if (txn.newFailed) {
+                return "transaction_already_diverged";
+            }
+            if (side == Side.NEW
+                    && txn.newConnection == null
+                    && !rt.newSide().breaker().allow()) {
+                return "breaker_open";
+            }
+        }
+        return null;
+    }
+
+    private static void runMirror(
+            Connection connection,
+            MigrationRuntime rt,
+            SideStatement sql,
+            List<Params> entries,
+            Timestamp now,
+            GeneratedKeys keys,
+            Rewritten rw,
+            Prepared prepared,
+            Connection appConnection,
+            boolean guard)
+            throws SQLException {
+        boolean inline = guard && rt.dialect() == Dialect.POSTGRESQL && entries.size() == 1;
+        boolean separateSavepoint = guard && !inline && rt.dialect() != Dialect.H2;
+        if (separateSavepoint) {
+            execute(connection, "SAVEPOINT " + SAVEPOINT);
+        }
+        try {
+            // PostgreSQL: savepoint, mirror and release travel in one round trip.
+            String text = inline
+                    ? "SAVEPOINT " + SAVEPOINT + "; " + sql.sql() + "; RELEASE SAVEPOINT " + SAVEPOINT
+                    : sql.sql();
+            PreparedStatement ps = prepared.on(connection, appConnection, text, false);
+            int keyOffset = 0;
+            int rowsPerEntry = Math.max(1, rw.keys().size());
+            if (entries.size() == 1) {
+                bind(ps, sql, entries.get(0), now, keys, 0);
+                ps.execute();
+            } else {
+                for (Params entry : entries) {
+                    bind(ps, sql, entry, now, keys, keyOffset);
+                    keyOffset += rowsPerEntry;
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            if (separateSavepoint) {
+                execute(connection, "RELEASE SAVEPOINT " + SAVEPOINT);
+            }
+        } catch (SQLException e) {
+            if (guard && rt.dialect() != Dialect.H2) {
+                try {
+                    execute(connection, "ROLLBACK TO SAVEPOINT " + SAVEPOINT);
+                } catch (SQLException rollbackFailed) {
+                    e.addSuppressed(rollbackFailed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /** The separate new side failed inside a transaction: its part is rolled back and recorded. */
+    static void newSideFailed(Session session, Session.Txn txn, SQLException cause, String reason) {
+        txn.newFailed = true;
+        MigrationRuntime rt = session.runtime();
+        for (KeyRecord k : txn.mirrored) {
+            rt.divergences().record(k.table(), k.key(), k.fingerprint(), reason);
+        }
+        txn.mirrored.clear();
+        if (txn.newConnection != null) {
+            rollbackQuietly(txn.newConnection);
+        }
+    }
+
+    private static void recordAll(
+            MigrationRuntime rt, Rewritten rw, List<Params> entries, GeneratedKeys keys, String reason) {
+        for (KeyRecord k : keysOf(rw, entries, keys)) {
+            rt.divergences().record(k.table(), k.key(), k.fingerprint(), reason);
+        }
+    }
+
+    /** The rows a write touched, as divergence records: by key when the SQL makes it known. */
+    private static List<KeyRecord> keysOf(Rewritten rw, List<Params> entries, GeneratedKeys keys) {
+        List<KeyRecord> records = new ArrayList<>();
+        String table = rw.tables().iterator().next();
+        String fingerprint = rw.fingerprint().hash();
+        if (rw.keys().isEmpty()) {
+            records.add(new KeyRecord(table, null, fingerprint));
+            return records;
+        }
+        int keyOffset = 0;
+        for (Params entry : entries) {
+            for (List<ParamSource> row : rw.keys()) {
+                List<Object> values = new ArrayList<>(row.size());
+                for (ParamSource source : row) {
+                    values.add(valueOf(source, entry, keys, keyOffset));
+                }
+                records.add(new KeyRecord(table, KeyCodec.encode(values), fingerprint));
+            }
+            keyOffset += rw.keys().size();
+        }
+        return records;
+    }
+
+    private static Object valueOf(ParamSource source, Params params, GeneratedKeys keys, int keyOffset) {
+        try {
+            if (source instanceof ParamSource.Bound b) {
+                return params == null ? null : params.value(b.index());
+            }
+            if (source instanceof ParamSource.GeneratedKey g) {
+                return keys == null ? null : keys.get(keyOffset + g.row(), g.column());
+            }
+            if (source instanceof ParamSource.Literal l) {
+                String text = l.sqlText();
+                return text.length() >= 2 && text.startsWith("'") && text.endsWith("'")
+                        ? text.substring(1, text.length() - 1).replace("''", "'")
+                        : text;
+            }
+        } catch (SQLException missing) {
+            // fewer keys than rows: the key stays unknown
+        }
+        return null;
+    }
+
+    private static String kindTag(Rewritten rw) {
+        return rw.kind().name().toLowerCase(Locale.ROOT);
+    }
+
+    static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is broken; the caller's error says why
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.schemashift.routing;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.schemashift.config.MigrationConfig;
+import io.schemashift.mirror.CircuitBreaker;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * A separate new-side database, reached through its own HikariCP pool. Every connection it hands
+ * out carries the mirror budget as its network timeout, so a slow or dead new side costs the
+ * application at most the budget; the circuit breaker then keeps it from paying even that on
+ * every statement. The pool starts without connecting, so a dead new side never stops the
+ * application from starting. Thread-safe.
+ */
+public final class NewSide implements AutoCloseable {
+
+    private final HikariDataSource pool;
+    private final CircuitBreaker breaker;
+    private final int budgetMillis;
+    private final ExecutorService timeouts = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "schemashift-new-side-timeout");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Opens the new side's pool (without connecting). */
+    public static NewSide open(MigrationConfig config) {
+        return new NewSide(config);
+    }
+
+    private NewSide(MigrationConfig config) {
+        MigrationConfig.NewSide side = config.newSide();
+        MigrationConfig.Writes writes = config.writes();
+        HikariConfig hikari = new HikariConfig(side.pool());
+        hikari.setJdbcUrl(side.url());
+        if (side.user() != null) {
+            hikari.setUsername(side.user());
+        }
+        if (side.password() != null) {
+            hikari.setPassword(side.password().reveal());
+        }
+        hikari.setPoolName("schemashift-" + config.migration());
+        hikari.setInitializationFailTimeout(-1);
+        hikari.setAutoCommit(false);
+        // Waiting for a connection counts against the budget too (HikariCP's floor is 250 ms).
+        hikari.setConnectionTimeout(Math.max(250, writes.budget().toMillis()));
+        this.pool = new HikariDataSource(hikari);
+        this.budgetMillis = (int) Math.max(1, writes.budget().toMillis());
+        this.breaker = new CircuitBreaker(writes.breakerFailures(), writes.breakerCooldown(), System::nanoTime);
+    }
+
+    /** The breaker guarding this side. */
+    public CircuitBreaker breaker() {
+        return breaker;
+    }
+
+    /**
+     * A connection for one transaction of the application, with auto-commit off and the budget
+     * as its network timeout.
+     *
+     * @throws SQLException if none can be had within the budget
+     */
+    public Connection borrow() throws SQLException {
+        Connection c = pool.getConnection();
+        try {
+            c.setNetworkTimeout(timeouts, budgetMillis);
+            return c;
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    /** A connection without the budget, for work off the application's path (shadow reads). */
+    public Connection borrowUnbounded() throws SQLException {
+        return pool.getConnection();
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+        timeouts.shutdownNow();
+    }
+}

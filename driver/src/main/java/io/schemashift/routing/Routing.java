@@ -1,0 +1,70 @@
+package io.schemashift.routing;
+
+import io.schemashift.config.MigrationConfig;
+import io.schemashift.config.Phase;
+import io.schemashift.rewriter.StatementKind;
+import java.util.Set;
+
+/** The phase table of the spec, as pure functions. */
+final class Routing {
+
+    private Routing() {}
+
+    /** The phase shared by every table in {@code tables}, or {@code null} if they differ. */
+    static Phase phaseOf(MigrationConfig.Rollout rollout, Set<String> tables) {
+        Phase phase = null;
+        for (String table : tables) {
+            Phase p = rollout.phaseOf(table);
+            if (phase != null && p != phase) {
+                return null;
+            }
+            phase = p;
+        }
+        return phase;
+    }
+
+    /**
+     * Where a statement of {@code kind} runs in {@code phase}; {@code readNew}: this transaction
+     * was picked to read from the new side (phase {@code read-new}).
+     */
+    static Plan plan(Phase phase, StatementKind kind, boolean readNew) {
+        if (kind.isWrite()) {
+            return switch (phase) {
+                case OLD_ONLY -> Plan.OLD;
+                case DUAL_WRITE, SHADOW_READ, READ_NEW -> Plan.OLD_THEN_NEW;
+                case NEW_PRIMARY -> Plan.NEW_THEN_OLD;
+                case NEW_ONLY -> Plan.NEW;
+            };
+        }
+        if (kind == StatementKind.SELECT) {
+            return switch (phase) {
+                case OLD_ONLY, DUAL_WRITE, SHADOW_READ -> Plan.OLD;
+                case READ_NEW -> readNew ? Plan.NEW : Plan.OLD;
+                case NEW_PRIMARY, NEW_ONLY -> Plan.NEW;
+            };
+        }
+        return Plan.OLD; // DDL and the rest run where they were sent
+    }
+
+    /**
+     * Whether transaction {@code sequence} of connection {@code connection} reads from the new
+     * side: a seeded 64-bit mix, so a given seed always routes the same way (reproducible tests),
+     * and {@code percent} of transactions go to the new side.
+     */
+    static boolean pick(long seed, long connection, long sequence, int percent) {
+        if (percent <= 0) {
+            return false;
+        }
+        if (percent >= 100) {
+            return true;
+        }
+        long h = mix(seed ^ mix(connection * 0x9E3779B97F4A7C15L ^ sequence));
+        return Long.remainderUnsigned(h, 100) < percent;
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}

@@ -1,0 +1,11 @@
+package io.schemashift.routing;
+
+/** The two schemas. */
+public enum Side {
+    OLD,
+    NEW;
+
+    public Side other() {
+        return this == OLD ? NEW : OLD;
+    }
+}
