@@ -45,7 +45,6 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
     /** The bound parameters, kept only for a statement on mapped tables. */
     private final Params params;
 
-    private final boolean wantsKeys;
     private List<Params> batch;
 
     ShiftPreparedStatement(

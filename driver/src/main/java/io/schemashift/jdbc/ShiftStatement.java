@@ -30,7 +30,9 @@ public abstract class ShiftStatement implements Statement {
     Execution.Result routed;
 
     private Execution.Prepared sides;
-    private boolean wantsKeys;
+    /** The application asked for generated keys (for the statement's last execution). */
+    boolean wantsKeys;
+
     private List<String> batch;
 
     ShiftStatement(Statement delegate, ShiftConnection connection) {

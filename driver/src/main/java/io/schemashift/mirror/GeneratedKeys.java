@@ -78,11 +78,10 @@ public final class GeneratedKeys {
 
     /** The keys as the application asked: all of them, or none. */
     public ResultSet forApplication(boolean asked) throws SQLException {
-        if (asked) {
-            rows.beforeFirst();
-        } else {
-            rows.afterLast();
+        if (!asked) {
+            return rows.createCopySchema();
         }
+        rows.beforeFirst();
         return rows;
     }
 }
