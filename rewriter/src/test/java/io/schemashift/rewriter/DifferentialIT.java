@@ -1,0 +1,150 @@
+package io.schemashift.rewriter;
+
+import io.schemashift.testing.TestDatabase;
+import io.schemashift.testing.TestDatabases;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The corpus, per dialect, on the real servers: old SQL on the old schema vs its rewrite on the new one. */
+class DifferentialIT {
+
+    record Case(String sql, List<Object> params) {}
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void corpus_sameResultsOnBothSchemas(Dialect dialect) throws Exception {
+        TestDatabase db =
+                switch (dialect) {
+                    case POSTGRESQL -> TestDatabases.postgres();
+                    case MARIADB -> TestDatabases.mariadb();
+                    case H2 -> TestDatabases.h2();
+                };
+        List<Case> corpus = corpus(dialect);
+        org.assertj.core.api.Assertions.assertThat(corpus).hasSizeGreaterThanOrEqualTo(150);
+        try (Connection c = db.connect(db.create("rw_diff"))) {
+            Differential d = new Differential(c, dialect);
+            d.createSchemas();
+            // a generous time bound: this box is shared, and the test is about results, not speed
+            Rewriter rewriter = Rewriter.builder(Fixtures.mapping(dialect), dialect)
+                    .parseTimeout(java.time.Duration.ofSeconds(2))
+                    .build();
+            for (Case k : corpus) {
+                d.check(rewriter, k.sql(), k.params());
+            }
+        }
+    }
+
+    static List<Case> corpus(Dialect dialect) {
+        List<Case> cases = new ArrayList<>();
+        for (int id = 0; id <= 7; id++) {
+            add(cases, "SELECT id, name FROM customers WHERE id = ?", id);
+            add(cases, "SELECT * FROM customers WHERE id = ?", id);
+            add(cases, "SELECT customers.name, customers.city FROM customers WHERE customers.id = ?", id);
+            add(cases, "WITH x AS (SELECT id, email FROM customers) SELECT email FROM x WHERE id = ?", id);
+            add(cases, "SELECT /* why */ email, city AS town FROM customers WHERE id > ? ORDER BY id", id);
+            add(cases, "SELECT c.* FROM customers c WHERE c.id <= ? ORDER BY c.id", id);
+            add(
+                    cases,
+                    "SELECT name FROM customers c WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id AND o.total > ?) ORDER BY c.id",
+                    id * 25);
+            add(
+                    cases,
+                    "SELECT c.name, o.total FROM customers c JOIN orders o ON o.customer_id = c.id WHERE o.total > ? ORDER BY o.id",
+                    id * 20);
+            add(
+                    cases,
+                    "SELECT * FROM customers c LEFT JOIN orders o ON o.customer_id = c.id WHERE c.id = ? ORDER BY o.id",
+                    id);
+            add(
+                    cases,
+                    "SELECT name FROM customers WHERE id IN (SELECT customer_id FROM orders WHERE total > ?) ORDER BY id",
+                    id * 30);
+            add(cases, "SELECT name FROM customers ORDER BY id LIMIT 3 OFFSET " + id);
+            add(
+                    cases,
+                    "SELECT upper(name) AS u, lower(city) AS l FROM customers WHERE id IN (?, ?) ORDER BY id",
+                    id,
+                    id + 2);
+            add(
+                    cases,
+                    "SELECT city, count(*) AS n FROM customers GROUP BY city HAVING count(*) >= ? ORDER BY city",
+                    id % 3);
+            add(
+                    cases,
+                    "SELECT count(*) AS n FROM customers c JOIN orders o ON o.customer_id = c.id WHERE c.id > ?",
+                    id);
+            add(
+                    cases,
+                    "SELECT name FROM customers WHERE id = ? UNION SELECT city FROM customers WHERE id = ?",
+                    id,
+                    id + 1);
+            // writes
+            add(
+                    cases,
+                    "INSERT INTO customers(id, name, email, city) VALUES (?, ?, ?, ?)",
+                    100 + id,
+                    "N" + id,
+                    "m" + id,
+                    "C" + id);
+            add(
+                    cases,
+                    "INSERT INTO customers(id, name, legacy_flag) VALUES (?, ?, ?), (?, ?, ?)",
+                    200 + id,
+                    "A" + id,
+                    true,
+                    300 + id,
+                    null,
+                    false);
+            add(
+                    cases,
+                    "INSERT INTO customers VALUES (?, ?, ?, ?, ?, ?)",
+                    400 + id,
+                    "V" + id,
+                    "v@x",
+                    "Vie",
+                    true,
+                    Differential.NOW);
+            add(
+                    cases,
+                    "INSERT INTO customers(id, name, city) SELECT id + " + (500 + 10 * id)
+                            + ", CONCAT('o', total), 'X' FROM orders WHERE total > ?",
+                    id * 25);
+            add(cases, "UPDATE customers SET name = ? WHERE id = ?", "Zed" + id, id);
+            add(
+                    cases,
+                    "UPDATE customers SET city = ?, legacy_flag = ? WHERE id IN (?, ?)",
+                    "Q" + id,
+                    false,
+                    id,
+                    id + 1);
+            add(cases, "UPDATE customers SET name = upper(name) WHERE city = ?", id % 2 == 0 ? "Paris" : "Oslo");
+            add(cases, "UPDATE customers SET created_at = now(), email = ? WHERE id >= ?", "t" + id, id);
+            add(cases, "DELETE FROM customers WHERE id = ?", id);
+            add(cases, "DELETE FROM customers WHERE city = ? AND id > ?", "Oslo", id);
+            if (dialect == Dialect.POSTGRESQL) {
+                add(
+                        cases,
+                        "INSERT INTO customers(id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name",
+                        id,
+                        "U" + id);
+                add(cases, "UPDATE customers SET email = ? WHERE id = ? RETURNING id, name, email", "r" + id, id);
+            }
+            if (dialect == Dialect.MARIADB) {
+                add(
+                        cases,
+                        "INSERT INTO customers(id, name) VALUES (?, ?) ON DUPLICATE KEY UPDATE name = VALUES(name)",
+                        id,
+                        "U" + id);
+                add(cases, "DELETE FROM customers WHERE id = ? RETURNING name, city", id);
+            }
+        }
+        return cases;
+    }
+
+    private static void add(List<Case> cases, String sql, Object... params) {
+        cases.add(new Case(sql, java.util.Arrays.asList(params)));
+    }
+}
