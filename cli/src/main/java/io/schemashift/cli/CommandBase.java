@@ -1,0 +1,114 @@
+package io.schemashift.cli;
+
+import io.schemashift.control.AuditEntry;
+import io.schemashift.control.RolloutState;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * A subcommand that works on the database: one funnel turns every failure into exit code 1 and
+ * one line on stderr ({@code schemashift: error: …}), with the stack trace only under {@code
+ * --verbose} and never a password. Usage errors ({@link ParameterException}) go to picocli, which
+ * exits with 2.
+ */
+abstract class CommandBase implements Callable<Integer> {
+
+    static final String ERROR_PREFIX = "schemashift: error: ";
+    static final int OK = 0;
+    static final int FAILED = 1;
+
+    @ParentCommand
+    SchemaShiftCommand root;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Runs the command; returns its exit code. */
+    abstract int run(Context context) throws Exception;
+
+    @Override
+    public final Integer call() {
+        try {
+            return run(root.context(spec.commandLine()));
+        } catch (ParameterException usage) {
+            throw usage;
+        } catch (Exception | LinkageError e) {
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            err().println(ERROR_PREFIX + Redaction.oneLine(message, root.secret()));
+            if (root.verbose()) {
+                e.printStackTrace(err());
+            }
+            err().flush();
+            return FAILED;
+        }
+    }
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    /** The stored rollout; fails with a hint when {@code init} has not run. */
+    static RolloutState rollout(Context context) throws Exception {
+        var store = context.store();
+        return store.read()
+                .orElseThrow(() -> new Failure(
+                        "no rollout stored for migration " + context.config().migration() + " in table "
+                                + store.tables().control() + "; run 'schemashift init' first"));
+    }
+
+    /**
+     * Stores {@code next} (based on {@code current}) with its audit row, and prints what changed.
+     *
+     * @param table the table whose override changes, or {@code null} for the whole migration
+     */
+    RolloutState change(
+            Context context,
+            RolloutState current,
+            RolloutState next,
+            String table,
+            String by,
+            String reason,
+            boolean forced)
+            throws Exception {
+        Instant now = Instant.now();
+        RolloutState stored = context.store().write(next, AuditEntry.of(current, next, table, now, by, reason, forced));
+        String what = table == null ? stored.migration() : stored.migration() + ", table " + table;
+        out().printf(
+                        "%s: %s -> %s (version %d%s)%n",
+                        what, Text.rollout(current), Text.rollout(stored), stored.version(), forced ? ", forced" : "");
+        out().printf(
+                        "instances apply it at their next poll (every %s) and next transaction boundary; check with"
+                                + " 'schemashift status'%n",
+                        Text.window(context.config().control().poll()));
+        out().flush();
+        warnIfNotFollowed(context);
+        return stored;
+    }
+
+    /** Warns when the driver will not follow changes because the configuration names no control table. */
+    void warnIfNotFollowed(Context context) {
+        if (context.config().control().controlTable().isEmpty()) {
+            err().println("schemashift: warning: " + context.config().source() + " sets no control.table, so the"
+                    + " driver instances keep the phase of their YAML file and do not follow this table");
+            err().flush();
+        }
+    }
+
+    /** A failure the user can act on: its message is the whole story, exit code 1. */
+    static final class Failure extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Failure(String message) {
+            super(message);
+        }
+    }
+}

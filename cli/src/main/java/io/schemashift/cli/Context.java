@@ -1,0 +1,24 @@
+package io.schemashift.cli;
+
+import io.schemashift.config.MigrationConfig;
+import io.schemashift.control.ConnectionSource;
+import io.schemashift.control.ControlStore;
+import io.schemashift.rewriter.Dialect;
+
+/**
+ * What a command works with: the validated configuration and connections to the old (primary)
+ * database.
+ *
+ * @param secret the password in use, only to keep it out of messages; may be {@code null}
+ */
+record Context(MigrationConfig config, Dialect dialect, ConnectionSource connections, String secret) {
+
+    ControlStore store() {
+        return new ControlStore(connections, dialect, config);
+    }
+
+    @Override
+    public String toString() {
+        return "Context[migration=" + config.migration() + ", dialect=" + dialect + "]";
+    }
+}
