@@ -259,17 +259,11 @@ public final class Execution {
                     txn.mirrored.add(key);
                 }
             } else {
-                runMirror(
-                        connection,
-                        rt,
-                        sql,
-                        entries,
-                        now,
-                        keys,
-                        rw,
-                        prepared,
-                        session.old(),
-                        rt.config().writes().onMirrorFailure() == MigrationConfig.MirrorFailurePolicy.RECORD);
+                // A failing mirror only needs a savepoint when it shares a transaction with the
+                // app's write; in auto-commit mode (new-primary, separate database) it stands alone.
+                boolean guard = rt.config().writes().onMirrorFailure() == MigrationConfig.MirrorFailurePolicy.RECORD
+                        && !connection.getAutoCommit();
+                runMirror(connection, rt, sql, entries, now, keys, rw, prepared, session.old(), guard);
             }
             rt.metrics().mirrored(MirrorOutcome.OK);
         } catch (SQLException e) {
