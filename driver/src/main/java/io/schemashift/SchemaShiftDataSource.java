@@ -1,8 +1,8 @@
 package io.schemashift;
 
 import io.schemashift.config.ConfigLocation;
+import io.schemashift.control.ConnectionSource;
 import io.schemashift.jdbc.ShiftConnection;
-import io.schemashift.mirror.DivergenceLog;
 import io.schemashift.runtime.MigrationRuntime;
 import io.schemashift.runtime.Runtimes;
 import java.io.PrintWriter;
@@ -55,8 +55,7 @@ public final class SchemaShiftDataSource implements DataSource, AutoCloseable {
                 runtime, delegate.getConnection(username, password), () -> delegate.getConnection(username, password));
     }
 
-    private static Connection wrap(
-            Optional<MigrationRuntime> runtime, Connection connection, DivergenceLog.ConnectionSource more)
+    private static Connection wrap(Optional<MigrationRuntime> runtime, Connection connection, ConnectionSource more)
             throws SQLException {
         if (runtime.isEmpty()) {
             return ShiftConnection.wrap(connection);

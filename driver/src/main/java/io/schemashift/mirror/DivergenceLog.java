@@ -1,11 +1,12 @@
 package io.schemashift.mirror;
 
+import io.schemashift.control.ConnectionSource;
+import io.schemashift.control.ControlSchema;
 import io.schemashift.metrics.ShiftMetrics;
 import io.schemashift.rewriter.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,12 +32,6 @@ public final class DivergenceLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DivergenceLog.class);
     private static final int QUEUE = 10_000;
     private static final long LOG_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
-
-    /** Opens a connection to the primary database. */
-    @FunctionalInterface
-    public interface ConnectionSource {
-        Connection open() throws SQLException;
-    }
 
     /**
      * One divergence.
@@ -151,20 +146,17 @@ public final class DivergenceLog implements AutoCloseable {
         try (Connection c = primary.open()) {
             c.setAutoCommit(true);
             if (!tableReady) {
-                try (var s = c.createStatement()) {
-                    s.execute(DivergenceTable.create(dialect, tableName));
-                }
+                ControlSchema.execute(c, ControlSchema.createDivergenceTable(dialect, tableName));
                 tableReady = true;
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + tableName
-                    + " (migration, table_name, key_text, fingerprint, reason, at) VALUES (?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement ps = c.prepareStatement(ControlSchema.insertDivergence(tableName))) {
                 for (Divergence d : batch) {
                     ps.setString(1, migration);
                     ps.setString(2, d.table());
                     ps.setString(3, d.key());
                     ps.setString(4, d.fingerprint());
                     ps.setString(5, d.reason());
-                    ps.setTimestamp(6, Timestamp.from(d.at()));
+                    ps.setObject(6, ControlSchema.timestamp(d.at()));
                     ps.addBatch();
                 }
                 ps.executeBatch();

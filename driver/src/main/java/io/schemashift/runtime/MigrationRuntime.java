@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.schemashift.config.ConfigLocation;
 import io.schemashift.config.MigrationConfig;
+import io.schemashift.control.ConnectionSource;
 import io.schemashift.jdbc.ShiftConnection;
 import io.schemashift.metrics.ShiftMetrics;
 import io.schemashift.mirror.DivergenceLog;
@@ -73,8 +74,7 @@ public final class MigrationRuntime implements AutoCloseable {
      * @param primaryConnections opens further connections to the application's database (for
      *     the divergence log); only the first connection's is kept
      */
-    public ShiftConnection connect(Connection connection, DivergenceLog.ConnectionSource primaryConnections)
-            throws SQLException {
+    public ShiftConnection connect(Connection connection, ConnectionSource primaryConnections) throws SQLException {
         Started s = started;
         if (s == null) {
             s = start(connection, primaryConnections);
@@ -82,8 +82,7 @@ public final class MigrationRuntime implements AutoCloseable {
         return ShiftConnection.wrap(connection, new Session(this, connection, sessions.incrementAndGet()));
     }
 
-    private synchronized Started start(Connection connection, DivergenceLog.ConnectionSource primaryConnections)
-            throws SQLException {
+    private synchronized Started start(Connection connection, ConnectionSource primaryConnections) throws SQLException {
         if (started != null) {
             return started;
         }
