@@ -267,7 +267,7 @@ public final class Execution {
             }
             rt.metrics().mirrored(MirrorOutcome.OK);
         } catch (SQLException e) {
-            boolean timeout = e instanceof SQLTimeoutException || "57014".equals(e.getSQLState());
+            boolean timeout = isTimeout(e);
             rt.metrics().mirrored(timeout ? MirrorOutcome.TIMEOUT : MirrorOutcome.FAILED);
             String reason = timeout ? "mirror_timeout" : "mirror_failed";
             if (separate) {
@@ -290,6 +290,22 @@ public final class Execution {
                     .latency(side == Side.OLD ? Leg.OLD_MIRROR : Leg.NEW_MIRROR)
                     .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /**
+     * A statement cancelled by a query timeout, or a connection whose network timeout (the budget)
+     * ran out: drivers report the latter as a broken connection with a socket timeout as cause.
+     */
+    private static boolean isTimeout(SQLException e) {
+        if (e instanceof SQLTimeoutException || "57014".equals(e.getSQLState())) {
+            return true;
+        }
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String skipReason(

@@ -2,6 +2,8 @@ package io.schemashift.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.schemashift.runtime.MigrationRuntime;
+import io.schemashift.runtime.Runtimes;
 import io.schemashift.testing.TestDatabase;
 import io.schemashift.testing.TestDatabases;
 import java.io.IOException;
@@ -10,11 +12,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -49,8 +59,10 @@ public final class MigrationFixture {
     public static MigrationFixture create(TestDatabase server, boolean separate, String extraYaml) {
         int n = IDS.incrementAndGet();
         String migration = "fx-" + ProcessHandle.current().pid() + "-" + n;
-        String oldUrl = server.create("ss_old_" + n);
-        String newUrl = separate ? server.create("ss_new_" + n) : oldUrl;
+        // The process id keeps concurrent test runs on one server apart.
+        long pid = ProcessHandle.current().pid();
+        String oldUrl = server.create("ss_old_" + pid + "_" + n);
+        String newUrl = separate ? server.create("ss_new_" + pid + "_" + n) : oldUrl;
         try (Connection old = server.connect(oldUrl);
                 Connection neu = server.connect(newUrl)) {
             TestDatabases.run(
@@ -105,6 +117,81 @@ public final class MigrationFixture {
 
     private static String tableOptions(TestDatabase.Kind kind) {
         return kind == TestDatabase.Kind.MARIADB ? " AUTO_INCREMENT = 1000" : "";
+    }
+
+    /** The runtime the driver runs this migration with (started by the first connection). */
+    public MigrationRuntime runtime() throws SQLException {
+        Properties info = new Properties();
+        info.setProperty("schemashift.config", config.toString());
+        return Runtimes.find(info, null).orElseThrow();
+    }
+
+    /**
+     * The keys the divergence log names for this migration ({@code ["42"]} → 42), once every
+     * queued record is written; records without a key are not keys.
+     */
+    public Set<Integer> divergedKeys() throws Exception {
+        MigrationRuntime runtime = runtime();
+        assertThat(runtime.divergences().flush(Duration.ofSeconds(30)))
+                .as("divergence log flushed")
+                .isTrue();
+        Set<Integer> keys = new HashSet<>();
+        for (List<String> record : divergences(runtime)) {
+            if (record.get(0) != null) {
+                keys.add(Integer.parseInt(record.get(0).replaceAll("[\\[\\]\"]", "")));
+            }
+        }
+        return keys;
+    }
+
+    /** The reasons in the divergence log for this migration. */
+    public Set<String> divergenceReasons() throws Exception {
+        Set<String> reasons = new HashSet<>();
+        for (List<String> record : divergences(runtime())) {
+            reasons.add(record.get(1));
+        }
+        return reasons;
+    }
+
+    private List<List<String>> divergences(MigrationRuntime runtime) throws SQLException {
+        List<List<String>> records = new ArrayList<>();
+        String table = runtime.config().writes().divergenceTable();
+        try (Connection c = server.connect(oldUrl);
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT key_text, reason FROM " + table + " WHERE migration = ?")) {
+            ps.setString(1, migration);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    records.add(java.util.Arrays.asList(rs.getString(1), rs.getString(2)));
+                }
+            }
+        } catch (SQLException e) {
+            // No divergence yet: the table is created with the first record.
+            boolean missing =
+                    "42P01".equals(e.getSQLState()) || "42S02".equals(e.getSQLState()) || e.getErrorCode() == 1146;
+            if (!missing) {
+                throw e;
+            }
+        }
+        return records;
+    }
+
+    /** The ids whose rows differ between the two sides, through the mapping. */
+    public Set<Integer> differingIds() throws SQLException {
+        Map<Integer, String> old = byId(oldRows());
+        Map<Integer, String> neu = byId(newRows());
+        Set<Integer> differing = new TreeSet<>(old.keySet());
+        differing.addAll(neu.keySet());
+        differing.removeIf(id -> Objects.equals(old.get(id), neu.get(id)));
+        return differing;
+    }
+
+    private static Map<Integer, String> byId(List<String> rows) {
+        Map<Integer, String> byId = new HashMap<>();
+        for (String row : rows) {
+            byId.put(Integer.parseInt(row.substring(0, row.indexOf('|'))), row);
+        }
+        return byId;
     }
 
     /** Rewrites the configuration file (for reload tests). */

@@ -1,0 +1,166 @@
+package io.schemashift.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.schemashift.testing.TestDatabases;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A separate new-side database on PostgreSQL that is down, killed, slow or refusing writes. In
+ * every case each application statement succeeds, pays at most the mirror budget (and only until
+ * the breaker opens), and every row the new side missed is named in the divergence log.
+ */
+class FaultsIT {
+
+    private static final long BUDGET_MS = 200;
+    private static final int BREAKER_FAILURES = 3;
+    private static final long COOLDOWN_MS = 1_000;
+    /** Room for a loaded 2-core machine on top of the budget. */
+    private static final long MARGIN_MS = 300;
+
+    private static final String WRITES = "phase: dual-write\nwrites:\n  budget: " + BUDGET_MS + "ms\n"
+            + "  breakerFailures: " + BREAKER_FAILURES + "\n  breakerCooldown: " + COOLDOWN_MS + "ms\n";
+
+    @Test
+    void newSideDownAtStart_appConnectsAndEveryMissedRowIsLogged() throws Exception {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.postgres(), true, WRITES);
+        String config = Files.readString(fx.configPath());
+        fx.writeConfig(config.replace(fx.newUrl, "jdbc:postgresql://127.0.0.1:1/nowhere"));
+
+        Workload w = new Workload(fx);
+        w.inserts(1, 30);
+
+        w.assertWithinBudget();
+        assertThat(fx.oldRows()).hasSize(30);
+        assertThat(fx.divergedKeys()).as("rows the new side missed").containsAll(range(1, 30));
+        assertThat(fx.divergenceReasons()).contains("breaker_open");
+    }
+
+    @Test
+    void newSideKilledMidRun_appGoesOnAndNewSideRecovers() throws Exception {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.postgres(), true, WRITES);
+        Workload w = new Workload(fx);
+        w.inserts(1, 20);
+        fx.rawOld("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + database(fx.newUrl)
+                + "' AND pid <> pg_backend_pid()");
+        w.inserts(21, 60);
+        TimeUnit.MILLISECONDS.sleep(COOLDOWN_MS + 200);
+        w.inserts(61, 80);
+
+        w.assertWithinBudget();
+        assertThat(fx.differingIds())
+                .as("differing rows not in the divergence log")
+                .isSubsetOf(fx.divergedKeys());
+        assertThat(ids(fx.newRows())).as("the new side receives writes again").containsAll(range(61, 80));
+    }
+
+    @Test
+    void newSideSlow_lockHeld_appPaysAtMostTheBudgetUntilTheBreakerOpens() throws Exception {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.postgres(), true, WRITES);
+        Workload w = new Workload(fx);
+        w.inserts(1, 5);
+        try (Connection holder = fx.server.connect(fx.newUrl)) {
+            holder.setAutoCommit(false);
+            try (Statement s = holder.createStatement()) {
+                s.execute("LOCK TABLE clients IN ACCESS EXCLUSIVE MODE");
+            }
+            w.inserts(6, 40);
+            holder.rollback();
+        }
+
+        w.assertWithinBudget();
+        assertThat(fx.differingIds()).as("differing rows").isNotEmpty().isSubsetOf(fx.divergedKeys());
+        assertThat(fx.divergenceReasons()).contains("mirror_timeout", "breaker_open");
+    }
+
+    @Test
+    void newSideRefusesWrites_revokedGrant_appGoesOnAndRowsAreLogged() throws Exception {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.postgres(), true, WRITES);
+        String role = "ss_writer_" + ProcessHandle.current().pid() + "_" + System.nanoTime() % 100_000;
+        fx.rawNew(
+                "CREATE ROLE " + role + " LOGIN PASSWORD 'writer'",
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON clients TO " + role);
+        String config = Files.readString(fx.configPath());
+        fx.writeConfig(config.replaceFirst("(?m)^  user: .*$", "  user: " + role)
+                .replaceFirst("(?m)^  password: .*$", "  password: writer"));
+        try {
+            Workload w = new Workload(fx);
+            w.inserts(1, 10);
+            fx.rawNew("REVOKE INSERT, UPDATE, DELETE ON clients FROM " + role);
+            w.inserts(11, 40);
+
+            w.assertWithinBudget();
+            assertThat(ids(fx.newRows())).containsAll(range(1, 10));
+            assertThat(fx.differingIds()).as("differing rows").isNotEmpty().isSubsetOf(fx.divergedKeys());
+            assertThat(fx.divergenceReasons()).contains("mirror_failed");
+        } finally {
+            fx.runtime().close();
+            fx.rawNew("DROP OWNED BY " + role, "DROP ROLE " + role);
+        }
+    }
+
+    /** Autocommit inserts through SchemaShift, each one timed. */
+    private static final class Workload {
+        private final MigrationFixture fx;
+        private final List<Long> millis = new ArrayList<>();
+
+        Workload(MigrationFixture fx) {
+            this.fx = fx;
+        }
+
+        void inserts(int from, int to) throws SQLException {
+            try (Connection c = fx.connect();
+                    PreparedStatement insert =
+                            c.prepareStatement("INSERT INTO customers (id, name, email) VALUES (?, ?, ?)")) {
+                for (int id = from; id <= to; id++) {
+                    insert.setInt(1, id);
+                    insert.setString(2, "Name " + id);
+                    insert.setString(3, id + "@x");
+                    long start = System.nanoTime();
+                    assertThat(insert.executeUpdate())
+                            .as("the app's insert of row " + id)
+                            .isEqualTo(1);
+                    millis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                }
+            }
+        }
+
+        /**
+         * No statement pays more than the budget (plus scheduling margin), and only the few
+         * that run while the breaker is closed or probing pay it at all.
+         */
+        void assertWithinBudget() {
+            assertThat(millis).as("statement latencies (ms)").allMatch(ms -> ms <= BUDGET_MS + MARGIN_MS);
+            long slow = millis.stream().filter(ms -> ms >= BUDGET_MS).count();
+            assertThat(slow).as("statements that paid the budget").isLessThanOrEqualTo(BREAKER_FAILURES + 3);
+        }
+    }
+
+    private static String database(String url) {
+        String path = url.substring(url.lastIndexOf('/') + 1);
+        int query = path.indexOf('?');
+        return query < 0 ? path : path.substring(0, query);
+    }
+
+    private static List<Integer> range(int from, int to) {
+        List<Integer> ids = new ArrayList<>();
+        for (int id = from; id <= to; id++) {
+            ids.add(id);
+        }
+        return ids;
+    }
+
+    private static List<Integer> ids(List<String> rows) {
+        return rows.stream()
+                .map(r -> Integer.parseInt(r.substring(0, r.indexOf('|'))))
+                .toList();
+    }
+}
