@@ -84,7 +84,7 @@ abstract class CommandBase implements Callable<Integer> {
         String what = table == null ? stored.migration() : stored.migration() + ", table " + table;
         out().printf(
                         "%s: %s -> %s (version %d%s)%n",
-                        what, Text.rollout(current), Text.rollout(stored), stored.version(), forced ? ", forced" : "");
+                        what, current.describe(), stored.describe(), stored.version(), forced ? ", forced" : "");
         out().printf(
                         "instances apply it at their next poll (every %s) and next transaction boundary; check with"
                                 + " 'schemashift status'%n",

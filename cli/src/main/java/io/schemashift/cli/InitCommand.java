@@ -36,7 +36,9 @@ final class InitCommand extends CommandBase {
         if (existing.isPresent()) {
             out().printf(
                             "%s: rollout already stored (version %d): %s%n",
-                            store.migration(), existing.get().version(), Text.rollout(existing.get()));
+                            store.migration(),
+                            existing.get().version(),
+                            existing.get().describe());
         } else {
             Instant now = Instant.now();
             RolloutState seed = RolloutState.seed(context.config(), now, author.name());
@@ -44,7 +46,7 @@ final class InitCommand extends CommandBase {
             RolloutState stored = store.write(seed, AuditEntry.of(seed, seed, null, now, author.name(), reason, false));
             out().printf(
                             "%s: rollout seeded from %s (version %d): %s%n",
-                            store.migration(), context.config().source(), stored.version(), Text.rollout(stored));
+                            store.migration(), context.config().source(), stored.version(), stored.describe());
         }
         out().flush();
         warnIfNotFollowed(context);

@@ -106,7 +106,7 @@ final class PhaseCommand extends CommandBase {
                         shadow == null ? current.shadowPercent() : shadow)
                 : current.withTable(tableName, target);
         if (next.sameRollout(current)) {
-            out().printf("%s: no change, already %s%n", current.migration(), Text.rollout(current));
+            out().printf("%s: no change, already %s%n", current.migration(), current.describe());
             out().flush();
             return OK;
         }

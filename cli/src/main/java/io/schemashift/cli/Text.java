@@ -39,12 +39,6 @@ final class Text {
         return s > 0 ? s + "s" : d.toMillis() + "ms";
     }
 
-    /** {@code shadow-read, read-new 0%, shadow 25%, tables orders=dual-write}. */
-    static String rollout(RolloutState r) {
-        String text = r.phase() + ", read-new " + r.readNewPercent() + "%, shadow " + r.shadowPercent() + "%";
-        return r.tablePhases().isEmpty() ? text : text + ", tables " + tables(r);
-    }
-
     /** {@code orders=dual-write,items=old-only}, or {@code -}. */
     static String tables(RolloutState r) {
         return r.tablePhases().isEmpty()

@@ -235,7 +235,11 @@ public final class ControlStore {
 
     // ---- rollout -------------------------------------------------------------------------------
 
-    private Optional<RolloutState> read(Connection c) throws SQLException {
+    /**
+     * The stored rollout of this migration, read on {@code c} (which the caller owns: it is left
+     * open, and a transaction the read opened is left to the caller).
+     */
+    public Optional<RolloutState> read(Connection c) throws SQLException {
         String sql = "SELECT phase, read_new_percent, shadow_percent, table_phases, version, updated_at, updated_by"
                 + " FROM " + tables.control() + " WHERE migration = ?";
         try (PreparedStatement ps = c.prepareStatement(sql)) {

@@ -72,6 +72,12 @@ public record RolloutState(
         return new RolloutState(migration, phase, readNewPercent, shadowPercent, next, version, updatedAt, updatedBy);
     }
 
+    /** {@code shadow-read, read-new 0%, shadow 25%, tables orders=dual-write}: for messages and logs. */
+    public String describe() {
+        String text = phase + ", read-new " + readNewPercent + "%, shadow " + shadowPercent + "%";
+        return tablePhases.isEmpty() ? text : text + ", tables " + ControlStore.encodeTablePhases(tablePhases);
+    }
+
     /** Whether phase, percentages and table overrides are the same (version and stamp aside). */
     public boolean sameRollout(RolloutState other) {
         return phase == other.phase

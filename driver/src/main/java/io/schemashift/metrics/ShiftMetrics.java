@@ -9,6 +9,7 @@ import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
@@ -53,6 +54,13 @@ public final class ShiftMetrics {
     private final EnumMap<Leg, Timer> latency = new EnumMap<>(Leg.class);
     private final Map<String, Counter> refusals = new ConcurrentHashMap<>();
     private final Map<String, Counter> divergences = new ConcurrentHashMap<>();
+    // Totals for the heartbeat, kept here because meters read 0 when no registry is attached.
+    private final LongAdder statementTotal = new LongAdder();
+    private final LongAdder divergenceTotal = new LongAdder();
+    private final LongAdder mismatchTotal = new LongAdder();
+
+    /** What this runtime has counted since it started, as the heartbeat reports it. */
+    public record Totals(long statements, long divergences, long mismatches) {}
 
     public ShiftMetrics(MeterRegistry registry, String migration) {
         this.registry = registry;
@@ -94,6 +102,7 @@ public final class ShiftMetrics {
     /** Counts one statement of {@code kind} (lower-case statement kind) that ran on {@code route}. */
     public void statement(String kind, Route route) {
         statements.computeIfAbsent(kind, this::statementCounters)[route.ordinal()].increment();
+        statementTotal.increment();
     }
 
     private Counter[] statementCounters(String kind) {
@@ -140,6 +149,20 @@ public final class ShiftMetrics {
                         .tag("reason", reason)
                         .register(registry))
                 .increment();
+        divergenceTotal.increment();
+    }
+
+    /**
+     * Counts one shadow comparison that disagreed, for the heartbeat (the shadow path calls it
+     * next to its own outcome meter).
+     */
+    public void mismatched() {
+        mismatchTotal.increment();
+    }
+
+    /** The totals since start, for the heartbeat. */
+    public Totals totals() {
+        return new Totals(statementTotal.sum(), divergenceTotal.sum(), mismatchTotal.sum());
     }
 
     /** A gauge of {@code value}, e.g. the phase or the breaker state. */

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.schemashift.config.ConfigLocation;
 import io.schemashift.config.MigrationConfig;
 import io.schemashift.control.ConnectionSource;
+import io.schemashift.control.ControlStore;
 import io.schemashift.jdbc.ShiftConnection;
 import io.schemashift.metrics.ShiftMetrics;
 import io.schemashift.mirror.DivergenceLog;
@@ -42,8 +43,15 @@ public final class MigrationRuntime implements AutoCloseable {
     private final ShiftMetrics metrics;
     private final NewSide newSide;
     private final AtomicLong sessions = new AtomicLong();
-    private volatile MigrationConfig.Rollout rollout;
+    private volatile Applied applied;
     private volatile Started started;
+    private volatile ControlLoop control;
+
+    /**
+     * The rollout in force and its version: the control table's version, or 0 when it comes from
+     * the configuration file.
+     */
+    record Applied(MigrationConfig.Rollout rollout, long version) {}
 
     /** What can only be known once the first connection shows which database this is. */
     private record Started(Dialect dialect, Rewriter rewriter, DivergenceLog divergences) {}
@@ -51,14 +59,19 @@ public final class MigrationRuntime implements AutoCloseable {
     MigrationRuntime(MigrationConfig config, ConfigLocation location, MeterRegistry registry) {
         this.config = config;
         this.location = location;
-        this.rollout = config.rollout();
+        this.applied = new Applied(config.rollout(), 0);
         this.metrics = new ShiftMetrics(registry, config.migration());
         this.newSide = config.newSide().separateDatabase() ? NewSide.open(config) : null;
         metrics.gauge(
                 "schemashift.phase",
                 "The rollout phase in force (0 old-only … 5 new-only)",
                 Tags.empty(),
-                () -> rollout.phase().ordinal());
+                () -> applied.rollout().phase().ordinal());
+        metrics.gauge(
+                "schemashift.rollout.version",
+                "The control-table version of the rollout in force (0: from the configuration file)",
+                Tags.empty(),
+                () -> applied.version());
         if (newSide != null) {
             metrics.gauge(
                     "schemashift.breaker.state",
@@ -100,13 +113,18 @@ public final class MigrationRuntime implements AutoCloseable {
                 metrics.registry(), (Cache<?, ?>) rewriter.cache(), "schemashift.rewrite.cache", metrics.common());
         DivergenceLog divergences = new DivergenceLog(
                 config.migration(), config.writes().divergenceTable(), dialect, primaryConnections, metrics);
+        ControlLoop loop =
+                new ControlLoop(this, config, location, new ControlStore(primaryConnections, dialect, config));
+        loop.initial(connection);
         started = new Started(dialect, rewriter, divergences);
+        control = loop;
+        loop.start();
         LOG.info(
                 "[{}] SchemaShift active on {} from {}: phase {}, new schema {}",
                 config.migration(),
                 dialect,
                 location.description(),
-                rollout.phase(),
+                applied.rollout().phase(),
                 newSide == null ? "in the same database" : "in a separate database");
         return started;
     }
@@ -145,16 +163,24 @@ public final class MigrationRuntime implements AutoCloseable {
 
     /** The rollout in force now. */
     public MigrationConfig.Rollout rollout() {
-        return rollout;
+        return applied.rollout();
     }
 
-    /** Puts {@code next} in force; open transactions keep the rollout they started with. */
-    public void apply(MigrationConfig.Rollout next) {
-        MigrationConfig.Rollout previous = rollout;
-        rollout = next;
-        if (previous.phase() != next.phase()) {
-            LOG.info("[{}] phase {} -> {}", config.migration(), previous.phase(), next.phase());
-        }
+    /** The control-table version of the rollout in force; 0 when it comes from the configuration file. */
+    public long version() {
+        return applied.version();
+    }
+
+    Applied applied() {
+        return applied;
+    }
+
+    /**
+     * Puts {@code next} (of control-table version {@code version}) in force; open transactions keep
+     * the rollout they started with.
+     */
+    void apply(MigrationConfig.Rollout next, long version) {
+        applied = new Applied(next, version);
     }
 
     public ShiftMetrics metrics() {
@@ -176,6 +202,10 @@ public final class MigrationRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        ControlLoop loop = control;
+        if (loop != null) {
+            loop.close();
+        }
         Started s = started;
         if (s != null) {
             s.divergences().close();
