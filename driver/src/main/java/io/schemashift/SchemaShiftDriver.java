@@ -43,7 +43,8 @@ public final class SchemaShiftDriver implements Driver {
         Connection connection = real.connect(shift.realUrl(), forReal);
         if (connection == null) {
             throw new SQLException(
-                    "the real driver " + real.getClass().getName() + " refused " + redact(shift.realUrl()), "08001");
+                    "the real driver " + real.getClass().getName() + " refused " + ShiftUrl.redact(shift.realUrl()),
+                    "08001");
         }
         if (runtime.isEmpty()) {
             return ShiftConnection.wrap(connection);
@@ -104,7 +105,7 @@ public final class SchemaShiftDriver implements Driver {
             return DriverManager.getDriver(realUrl);
         } catch (SQLException e) {
             throw new SQLException(
-                    "no JDBC driver for " + redact(realUrl) + " on the classpath: add the real driver (e.g."
+                    "no JDBC driver for " + ShiftUrl.redact(realUrl) + " on the classpath: add the real driver (e.g."
                             + " org.postgresql:postgresql) next to SchemaShift",
                     "08001",
                     e);
@@ -123,17 +124,5 @@ public final class SchemaShiftDriver implements Driver {
             }
         }
         return copy;
-    }
-
-    /** A URL for messages: its parameters may hold a password, so they are left out. */
-    static String redact(String url) {
-        int cut = url.length();
-        for (char c : new char[] {'?', ';'}) {
-            int i = url.indexOf(c);
-            if (i >= 0 && i < cut) {
-                cut = i;
-            }
-        }
-        return cut < url.length() ? url.substring(0, cut) + "?…" : url;
     }
 }

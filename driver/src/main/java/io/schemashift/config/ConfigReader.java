@@ -1,7 +1,9 @@
 package io.schemashift.config;
 
 import com.zaxxer.hikari.HikariConfig;
+import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.Mapping;
+import io.schemashift.rewriter.Rewriter;
 import io.schemashift.rewriter.TableMapping;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,6 +46,9 @@ public final class ConfigReader {
 
     private static final Set<String> TOP =
             keys("migration", "new", "tables", "phase", "routing", "compare", "writes", "shadow", "control", "report");
+
+    /** HikariCP's settings by property name, with the type its setter takes. */
+    private static final Map<String, Class<?>> HIKARI_SETTINGS = hikariSettings();
 
     private final UnaryOperator<String> env;
     private final UnaryOperator<String> sys;
@@ -102,12 +107,13 @@ public final class ConfigReader {
                         "migration",
                         "must be 1 to 64 letters, digits, '-', '_' or '.'");
             }
-            Mapping mapping = tables(top.get("tables"));
+            MigrationConfig.NewSide newSide = newSide(top.get("new"));
+            Mapping mapping = tables(top.get("tables"), newSide.schema());
             Phase phase = top.containsKey("phase") ? phase(top.get("phase").getValueNode(), "phase") : Phase.OLD_ONLY;
             return new MigrationConfig(
                     source,
                     migration,
-                    newSide(top.get("new")),
+                    newSide,
                     mapping,
                     rollout(top.get("routing"), phase, mapping),
                     compare(top.get("compare")),
@@ -135,15 +141,20 @@ public final class ConfigReader {
                 }
                 for (Map.Entry<String, NodeTuple> p :
                         entries(e.get("pool").getValueNode(), "new.pool", null).entrySet()) {
-                    pool.setProperty(p.getKey(), scalar(p.getValue().getValueNode(), "new.pool." + p.getKey()));
+                    String path = "new.pool." + p.getKey();
+                    String value = scalar(p.getValue().getValueNode(), path);
+                    poolSetting(p.getValue(), path, p.getKey(), value);
+                    pool.setProperty(p.getKey(), value);
                 }
                 try {
                     new HikariConfig(pool);
                 } catch (RuntimeException invalid) {
-                    throw error(
-                            e.get("pool").getValueNode(),
-                            "new.pool",
-                            "not a valid HikariCP setting: " + firstLine(invalid.getMessage()));
+                    String problem = firstLine(invalid.getMessage());
+                    for (String name : pool.stringPropertyNames()) {
+                        String value = pool.getProperty(name);
+                        problem = value.isEmpty() ? problem : problem.replace(value, "…");
+                    }
+                    throw error(e.get("pool").getValueNode(), "new.pool", "not a valid HikariCP setting: " + problem);
                 }
             }
             String password = optional(e, "new", "password", null);
@@ -155,7 +166,41 @@ public final class ConfigReader {
                     pool);
         }
 
-        private Mapping tables(NodeTuple entry) throws ConfigException {
+        /** The mapped tables; {@code newSchema} ({@code new.schema}) qualifies those that name no schema. */
+        /**
+         * Checks one HikariCP setting the way HikariCP converts it. HikariCP itself would log, and
+         * put into its exception, a value it cannot convert, and the value may be a secret.
+         */
+        private void poolSetting(NodeTuple entry, String path, String name, String value) throws ConfigException {
+            if (name.startsWith("dataSource.")) {
+                return; // a property of the new side's driver, passed on as it is
+            }
+            Class<?> type = HIKARI_SETTINGS.get(name);
+            if (type == null) {
+                throw error(
+                        entry.getKeyNode(),
+                        path,
+                        "unknown HikariCP setting (e.g. maximumPoolSize, minimumIdle, idleTimeout, maxLifetime,"
+                                + " dataSource.<driver property>)");
+            }
+            try {
+                if (type == int.class) {
+                    Integer.parseInt(value);
+                } else if (type == long.class) {
+                    Long.parseLong(value);
+                } else if (type == boolean.class) {
+                    if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+                        throw error(entry.getValueNode(), path, "must be true or false");
+                    }
+                } else if (type != String.class) {
+                    throw error(entry.getKeyNode(), path, "cannot be set in the file (HikariCP takes an object)");
+                }
+            } catch (NumberFormatException notANumber) {
+                throw error(entry.getValueNode(), path, "must be a whole number");
+            }
+        }
+
+        private Mapping tables(NodeTuple entry, String newSchema) throws ConfigException {
             Map<String, NodeTuple> tables = section(entry, "tables", null);
             List<TableMapping> mappings = new ArrayList<>();
             Map<String, Integer> seen = new LinkedHashMap<>();
@@ -169,12 +214,13 @@ public final class ConfigReader {
                     throw error(
                             t.getValue().getKeyNode(), path, "table is mapped twice (first at line " + earlier + ")");
                 }
-                mappings.add(table(oldName, path, t.getValue()));
+                mappings.add(table(oldName, path, t.getValue(), newSchema));
             }
             return Mapping.of(mappings);
         }
 
-        private TableMapping table(String oldName, String path, NodeTuple entry) throws ConfigException {
+        private TableMapping table(String oldName, String path, NodeTuple entry, String newSchema)
+                throws ConfigException {
             Map<String, NodeTuple> e =
                     section(entry, path, keys("to", "schema", "key", "columns", "derived", "oldColumns"));
             String to = optional(e, path, "to", oldName);
@@ -197,16 +243,40 @@ public final class ConfigReader {
                 }
                 columns.put(c.getKey(), renamed);
             }
+            List<String> oldColumns = e.containsKey("oldColumns")
+                    ? identifiers(e.get("oldColumns").getValueNode(), path + ".oldColumns")
+                    : List.of();
+            String schema = optional(e, path, "schema", newSchema);
+            if (e.containsKey("schema") && schema != null) {
+                identifier(e.get("schema").getValueNode(), path + ".schema", schema);
+            }
             Map<String, String> derived = new LinkedHashMap<>();
             for (Map.Entry<String, NodeTuple> d : entries(e, path, "derived").entrySet()) {
                 String column = path + ".derived." + d.getKey();
                 identifier(d.getValue().getKeyNode(), column, d.getKey());
-                derived.put(d.getKey(), scalar(d.getValue().getValueNode(), column));
+                String expression = scalar(d.getValue().getValueNode(), column);
+                // Parsed now, so that a bad expression is a config error rather than a failure at first connect.
+                try {
+                    Rewriter.builder(
+                                    Mapping.of(List.of(new TableMapping(
+                                            oldName,
+                                            to,
+                                            schema,
+                                            key,
+                                            columns,
+                                            Map.of(d.getKey(), expression),
+                                            oldColumns))),
+                                    Dialect.POSTGRESQL)
+                            .cacheSize(0)
+                            .build();
+                } catch (IllegalArgumentException bad) {
+                    throw error(
+                            d.getValue().getValueNode(),
+                            column,
+                            "must be an SQL expression over old columns, e.g. \"lower(name)\"");
+                }
+                derived.put(d.getKey(), expression);
             }
-            List<String> oldColumns = e.containsKey("oldColumns")
-                    ? identifiers(e.get("oldColumns").getValueNode(), path + ".oldColumns")
-                    : List.of();
-            String schema = optional(e, path, "schema", null);
             return new TableMapping(oldName, to, schema, key, columns, derived, oldColumns);
         }
 
@@ -224,6 +294,12 @@ public final class ConfigReader {
                             "unknown table; per-table phases apply to tables listed under 'tables'");
                 }
                 Map<String, NodeTuple> override = section(t.getValue(), path, keys("phase"));
+                if (!override.containsKey("phase")) {
+                    throw error(
+                            t.getValue().getKeyNode(),
+                            path + ".phase",
+                            "is required: the table's phase, e.g. { phase: dual-write }");
+                }
                 tablePhases.put(
                         t.getKey().toLowerCase(Locale.ROOT),
                         phase(override.get("phase").getValueNode(), path + ".phase"));
@@ -304,8 +380,11 @@ public final class ConfigReader {
 
         private Phase phase(Node node, String path) throws ConfigException {
             String name = scalar(node, path);
+            // The message quotes the text as written: a ${env:…} value is never echoed.
+            String written = ((ScalarNode) node).getValue();
             return Phase.parse(name)
-                    .orElseThrow(() -> error(node, path, "unknown phase '" + name + "'; allowed: " + Phase.allowed()));
+                    .orElseThrow(
+                            () -> error(node, path, "unknown phase '" + written + "'; allowed: " + Phase.allowed()));
         }
 
         private int percent(Map<String, NodeTuple> e, String section, String key) throws ConfigException {
@@ -483,6 +562,20 @@ public final class ConfigReader {
         private ConfigException error(Node node, String path, String problem) {
             return ConfigException.at(source, line(node), path, problem);
         }
+    }
+
+    private static Map<String, Class<?>> hikariSettings() {
+        Map<String, Class<?>> settings = new java.util.HashMap<>();
+        for (java.lang.reflect.Method m : HikariConfig.class.getMethods()) {
+            String name = m.getName();
+            if (name.length() > 3 && name.startsWith("set") && m.getParameterCount() == 1) {
+                String property = Character.toLowerCase(name.charAt(3)) + name.substring(4);
+                Class<?> type = m.getParameterTypes()[0];
+                // an overload taking text wins: HikariCP then sets the value as it is
+                settings.merge(property, type, (a, b) -> a == String.class ? a : b);
+            }
+        }
+        return Map.copyOf(settings);
     }
 
     private static boolean isNull(Node node) {

@@ -1,5 +1,6 @@
 package io.schemashift.config;
 
+import io.schemashift.jdbc.ShiftUrl;
 import io.schemashift.rewriter.Mapping;
 import java.time.Duration;
 import java.util.List;
@@ -54,7 +55,8 @@ public record MigrationConfig(
 
         @Override
         public String toString() {
-            return "NewSide[url=" + url + ", user=" + user + ", password=" + password + ", schema=" + schema + "]";
+            return "NewSide[url=" + (url == null ? null : ShiftUrl.redact(url)) + ", user=" + user + ", password="
+                    + password + ", schema=" + schema + "]";
         }
     }
 

@@ -79,4 +79,22 @@ public record ShiftUrl(String realUrl, Map<String, String> parameters) {
         }
         return String.join(separator, kept);
     }
+
+    /** A URL for messages and {@code toString()}: its parameters may hold a password, so they are left out. */
+    public static String redact(String url) {
+        int cut = url.length();
+        for (char c : new char[] {'?', ';'}) {
+            int i = url.indexOf(c);
+            if (i >= 0 && i < cut) {
+                cut = i;
+            }
+        }
+        return cut < url.length() ? url.substring(0, cut) + "?…" : url;
+    }
+
+    /** The real URL without its parameters, which may hold a password. */
+    @Override
+    public String toString() {
+        return "ShiftUrl[" + redact(realUrl) + ", parameters=" + parameters.keySet() + "]";
+    }
 }

@@ -114,11 +114,17 @@ class ConfigReaderTest {
             unknown override     | migration: m\\nrouting: { tables: { orders: { phase: dual-write } } }\\n   | app.yaml, line 2, key 'routing.tables.orders': unknown table
             bad duration         | migration: m\\nwrites: { budget: soon }\\n                                 | app.yaml, line 2, key 'writes.budget': must be a duration such as 250ms
             bad choice           | migration: m\\nwrites: { onMirrorFailure: ignore }\\n                      | app.yaml, line 2, key 'writes.onMirrorFailure': must be one of record, fail
-            bad pool setting     | migration: m\\nnew: { url: 'jdbc:h2:mem:x', pool: { maxPool: 3 } }\\n     | app.yaml, line 2, key 'new.pool': not a valid HikariCP setting
+            bad pool setting     | migration: m\\nnew: { url: 'jdbc:h2:mem:x', pool: { maxPool: 3 } }\\n     | app.yaml, line 2, key 'new.pool.maxPool': unknown HikariCP setting
+            pool not a number    | migration: m\\nnew: { url: 'jdbc:h2:mem:x', pool: { maximumPoolSize: lots } }\\n | app.yaml, line 2, key 'new.pool.maximumPoolSize': must be a whole number
+            pool bad boolean     | migration: m\\nnew: { url: 'jdbc:h2:mem:x', pool: { autoCommit: often } }\\n | app.yaml, line 2, key 'new.pool.autoCommit': must be true or false
             pool without url     | migration: m\\nnew: { pool: { maximumPoolSize: 3 } }\\n                   | app.yaml, line 2, key 'new.pool': only applies with new.url
             not yaml             | migration: [unclosed\\n                                                    | app.yaml, line 2: not valid YAML
             not a mapping        | - a\\n- b\\n                                                               | app.yaml, line 1: the file must be a YAML mapping
             empty file           | '#'                                                                        | app.yaml: the file is empty
+            phase from variable  | migration: m\\nphase: ${env:NEW_DB_PASSWORD}\\n                             | app.yaml, line 2, key 'phase': unknown phase '${env:NEW_DB_PASSWORD}'; allowed
+            table phase missing  | migration: m\\ntables: { t: { key: [id] } }\\nrouting: { tables: { t: {} } }\\n | app.yaml, line 3, key 'routing.tables.t.phase': is required
+            bad derived          | migration: m\\ntables:\\n  t: { key: [id], derived: { s: 'lower(' } }\\n | app.yaml, line 3, key 'tables.t.derived.s': must be an SQL expression over old columns
+            bad table schema     | migration: m\\ntables:\\n  t: { key: [id], schema: 'a b' }\\n      | app.yaml, line 3, key 'tables.t.schema': must be an SQL identifier
             missing variable     | migration: m\\nnew: { url: 'jdbc:h2:mem:x', password: '${env:NOPE}' }\\n   | app.yaml, line 2, key 'new.password': environment variable NOPE is not set
             """)
     void invalidFile_oneClearError(String name, String yaml, String expected) {
@@ -127,6 +133,16 @@ class ConfigReaderTest {
                 .hasMessageStartingWith("SchemaShift configuration " + expected)
                 .satisfies(e -> assertThat(((ConfigException) e).getSQLState()).isEqualTo("42000"))
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n").doesNotContain("Exception"));
+    }
+
+    @Test
+    void newSchema_qualifiesTablesWithoutTheirOwn() throws Exception {
+        MigrationConfig config = reader.read(
+                "s.yaml",
+                "migration: m\nnew: { schema: app_v2 }\ntables:\n  a: { key: [id] }\n  b: { key: [id], schema: other }\n");
+
+        assertThat(config.mapping().table("a").orElseThrow().newSchema()).isEqualTo("app_v2");
+        assertThat(config.mapping().table("b").orElseThrow().newSchema()).isEqualTo("other");
     }
 
     @Test
