@@ -6,6 +6,8 @@ import io.schemashift.rewriter.Rewritten;
 import io.schemashift.routing.Execution;
 import io.schemashift.routing.Plan;
 import io.schemashift.routing.Session;
+import io.schemashift.routing.Side;
+import io.schemashift.shadow.ShadowRead;
 import java.io.InputStream;
 import java.io.Reader;
 import java.lang.invoke.MethodHandle;
@@ -70,6 +72,7 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
      * configuration, no mapped table, or the plan says old side only).
      */
     private Plan plan() {
+        finishShadow();
         routed = null;
         if (params == null) {
             return null;
@@ -92,11 +95,12 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
     @Override
     public ResultSet executeQuery() throws SQLException {
         Plan plan = plan();
+        ShadowRead shadow = params == null ? null : shadow(rewrite, plan == null ? Side.OLD : plan.primary(), params);
         if (plan != null) {
-            return wrap(run(plan, Execution.Mode.QUERY).statement().getResultSet());
+            return wrap(run(plan, Execution.Mode.QUERY).statement().getResultSet(), shadow);
         }
         try {
-            return wrap(prepared.executeQuery());
+            return wrap(prepared.executeQuery(), shadow);
         } finally {
             ranOnDelegate();
         }

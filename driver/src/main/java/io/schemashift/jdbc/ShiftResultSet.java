@@ -1,5 +1,6 @@
 package io.schemashift.jdbc;
 
+import io.schemashift.shadow.ShadowCapture;
 import java.lang.invoke.MethodHandle;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,6 +18,8 @@ public abstract class ShiftResultSet implements ResultSet {
     final ResultSet delegate;
     private final ShiftConnection connection;
     private Statement statement;
+    /** The rows of a shadowed read being captured; {@code null} for every other result set. */
+    ShadowCapture capture;
 
     ShiftResultSet(ResultSet delegate, ShiftStatement statement, ShiftConnection connection) {
         this.delegate = delegate;
@@ -41,6 +44,27 @@ public abstract class ShiftResultSet implements ResultSet {
             }
         }
         return statement;
+    }
+
+    @Override
+    public boolean next() throws SQLException {
+        ShadowCapture c = capture;
+        return c == null ? delegate.next() : c.next(delegate);
+    }
+
+    @Override
+    public void close() throws SQLException {
+        finishShadow();
+        delegate.close();
+    }
+
+    /** Hands a shadowed read's rows over for comparison while the result set is still open. */
+    void finishShadow() {
+        ShadowCapture c = capture;
+        if (c != null) {
+            capture = null;
+            c.finish(delegate);
+        }
     }
 
     // A column of a cursor type (PostgreSQL refcursor) is itself a result set.

@@ -1,10 +1,13 @@
 package io.schemashift.jdbc;
 
+import io.schemashift.mirror.Params;
 import io.schemashift.rewriter.RewriteResult;
 import io.schemashift.rewriter.Rewritten;
 import io.schemashift.routing.Execution;
 import io.schemashift.routing.Plan;
 import io.schemashift.routing.Session;
+import io.schemashift.routing.Side;
+import io.schemashift.shadow.ShadowRead;
 import java.lang.invoke.MethodHandle;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -34,6 +37,8 @@ public abstract class ShiftStatement implements Statement {
     boolean wantsKeys;
 
     private List<String> batch;
+    /** The shadow decision of the query {@link #route} just planned, for {@link #executeQuery(String)}. */
+    private ShadowRead routedShadow;
 
     ShiftStatement(Statement delegate, ShiftConnection connection) {
         this.delegate = delegate;
@@ -63,6 +68,32 @@ public abstract class ShiftStatement implements Statement {
         return current = ShiftResultSet.wrap(rs, this, connection);
     }
 
+    /** The wrapper of a query's result set, capturing its rows when {@code shadow} says the read is compared. */
+    ResultSet wrap(ResultSet rs, ShadowRead shadow) {
+        ResultSet wrapped = wrap(rs);
+        if (shadow != null && wrapped != null) {
+            ((ShiftResultSet) wrapped).capture = shadow.start(rs);
+        }
+        return wrapped;
+    }
+
+    /**
+     * Whether a query is shadow-compared; decided on the application's thread while its transaction's route is
+     * still known. {@code null}: not compared.
+     */
+    ShadowRead shadow(RewriteResult rewrite, Side primary, Params params) {
+        Session session = connection.session;
+        return session == null ? null : session.runtime().shadow().decide(session, rewrite, primary, params);
+    }
+
+    /** The previous result set is about to close with a new execution or the statement: its capture ends now. */
+    void finishShadow() {
+        ShiftResultSet rs = current;
+        if (rs != null) {
+            rs.finishShadow();
+        }
+    }
+
     /** The statement the application's result calls go to: the routed primary, or the delegate. */
     Statement primary() {
         Execution.Result r = routed;
@@ -87,8 +118,10 @@ public abstract class ShiftStatement implements Statement {
         if (session == null) {
             return null;
         }
+        finishShadow();
         RewriteResult rewrite = session.runtime().rewrite(sql);
         Plan plan = session.plan(rewrite);
+        routedShadow = mode == Execution.Mode.QUERY ? shadow(rewrite, plan.primary(), null) : null;
         if (plan == Plan.OLD) {
             session.refusedWrite(rewrite);
             return null;
@@ -112,11 +145,13 @@ public abstract class ShiftStatement implements Statement {
     @Override
     public ResultSet executeQuery(String sql) throws SQLException {
         Execution.Result r = route(sql, Execution.Mode.QUERY, false);
+        ShadowRead shadow = routedShadow;
+        routedShadow = null;
         if (r != null) {
-            return wrap(r.statement().getResultSet());
+            return wrap(r.statement().getResultSet(), shadow);
         }
         try {
-            return wrap(delegate.executeQuery(sql));
+            return wrap(delegate.executeQuery(sql), shadow);
         } finally {
             ranOnDelegate();
         }
@@ -319,6 +354,7 @@ public abstract class ShiftStatement implements Statement {
 
     @Override
     public void close() throws SQLException {
+        finishShadow();
         try {
             if (sides != null) {
                 sides.close();

@@ -205,7 +205,7 @@ public final class Execution {
      * captured timestamp, or a key the primary generated (for the {@code row}-th statement of a batch,
      * keys of earlier entries are skipped by {@code keyOffset}).
      */
-    static void bind(
+    public static void bind(
             PreparedStatement ps, SideStatement sql, Params params, Timestamp now, GeneratedKeys keys, int keyOffset)
             throws SQLException {
         List<ParamSource> sources = sql.params();

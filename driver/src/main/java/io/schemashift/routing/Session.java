@@ -14,6 +14,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The routing state of one application connection: the route of its current transaction
@@ -79,6 +80,16 @@ public final class Session {
             txn = new Txn(rollout, Routing.pick(rollout.seed(), id, sequence, rollout.readNewPercent()));
         }
         return txn;
+    }
+
+    /** The rollout the current transaction runs under, decided at its first statement. */
+    public MigrationConfig.Rollout rollout() {
+        return txn().rollout;
+    }
+
+    /** The phase the tables share in the current transaction, or {@code null} if their phases differ. */
+    public Phase phaseOf(Set<String> tables) {
+        return Routing.phaseOf(txn().rollout, tables);
     }
 
     /** Whether the current transaction has uncommitted writes. */

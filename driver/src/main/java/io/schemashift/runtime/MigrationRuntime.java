@@ -18,6 +18,7 @@ import io.schemashift.rewriter.Rewriter;
 import io.schemashift.rewriter.TableMapping;
 import io.schemashift.routing.NewSide;
 import io.schemashift.routing.Session;
+import io.schemashift.shadow.ShadowReads;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
@@ -54,7 +55,7 @@ public final class MigrationRuntime implements AutoCloseable {
     record Applied(MigrationConfig.Rollout rollout, long version) {}
 
     /** What can only be known once the first connection shows which database this is. */
-    private record Started(Dialect dialect, Rewriter rewriter, DivergenceLog divergences) {}
+    private record Started(Dialect dialect, Rewriter rewriter, DivergenceLog divergences, ShadowReads shadow) {}
 
     MigrationRuntime(MigrationConfig config, ConfigLocation location, MeterRegistry registry) {
         this.config = config;
@@ -116,7 +117,8 @@ public final class MigrationRuntime implements AutoCloseable {
         ControlLoop loop =
                 new ControlLoop(this, config, location, new ControlStore(primaryConnections, dialect, config));
         loop.initial(connection);
-        started = new Started(dialect, rewriter, divergences);
+        ShadowReads shadow = ShadowReads.start(config, dialect, metrics, primaryConnections, newSide);
+        started = new Started(dialect, rewriter, divergences, shadow);
         control = loop;
         loop.start();
         LOG.info(
@@ -191,6 +193,11 @@ public final class MigrationRuntime implements AutoCloseable {
         return started.divergences();
     }
 
+    /** Shadow reads: which reads are compared, and the executor that compares them. */
+    public ShadowReads shadow() {
+        return started.shadow();
+    }
+
     /** The separate new-side database, or {@code null} when the new schema is in the same database. */
     public NewSide newSide() {
         return newSide;
@@ -208,6 +215,7 @@ public final class MigrationRuntime implements AutoCloseable {
         }
         Started s = started;
         if (s != null) {
+            s.shadow().close();
             s.divergences().close();
         }
         if (newSide != null) {

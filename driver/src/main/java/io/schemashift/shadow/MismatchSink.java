@@ -1,0 +1,107 @@
+package io.schemashift.shadow;
+
+import io.schemashift.compare.MismatchReport;
+import io.schemashift.control.ControlSchema;
+import io.schemashift.rewriter.Dialect;
+import io.schemashift.routing.Side;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where confirmed mismatches go: one row each in {@code report.mismatchTable} on the application's database
+ * (created on first use), and a log line at most every 10 seconds. Both carry the table, the query shape, the keys
+ * and columns as the report shows them: values only as {@code report.values} allows. Runs on shadow executor
+ * threads. Thread-safe.
+ */
+final class MismatchSink {
+    private static final Logger LOG = LoggerFactory.getLogger(MismatchSink.class);
+    private static final long LOG_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
+
+    private final String migration;
+    private final String table;
+    private final Dialect dialect;
+    private final SideConnections connections;
+    private final ShadowMetrics metrics;
+    private final AtomicLong lastLog = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
+    private final AtomicLong sinceLog = new AtomicLong();
+    private volatile boolean tableReady;
+
+    MismatchSink(String migration, String table, Dialect dialect, SideConnections connections, ShadowMetrics metrics) {
+        this.migration = migration;
+        this.table = table;
+        this.dialect = dialect;
+        this.connections = connections;
+        this.metrics = metrics;
+    }
+
+    void report(ShadowRead read, MismatchReport report) {
+        sinceLog.incrementAndGet();
+        long now = System.nanoTime();
+        long last = lastLog.get();
+        if (now - last >= LOG_EVERY_NANOS && lastLog.compareAndSet(last, now)) {
+            LOG.warn(
+                    "[{}] shadow read mismatch: {} in the last 10s; latest on table {}, query {}: {}; see table {}"
+                            + " or 'schemashift mismatches'",
+                    migration,
+                    sinceLog.getAndSet(0),
+                    read.table,
+                    read.rewritten.fingerprint().hash(),
+                    report.summary(),
+                    table);
+        }
+        try {
+            connections.on(Side.OLD, c -> {
+                if (!tableReady) {
+                    createTable(c);
+                }
+                try (PreparedStatement ps = c.prepareStatement(ControlSchema.insertMismatch(table))) {
+                    ps.setString(1, migration);
+                    ps.setString(2, read.table);
+                    ps.setString(3, read.rewritten.fingerprint().hash());
+                    ps.setString(4, cut(read.rewritten.fingerprint().text(), 2000));
+                    ps.setString(5, "mismatch");
+                    ps.setString(
+                            6,
+                            report.samples().isEmpty()
+                                    ? null
+                                    : cut(report.samples().get(0).key(), 1000));
+                    ps.setString(
+                            7,
+                            report.columnDifferences().isEmpty()
+                                    ? null
+                                    : cut(
+                                            String.join(
+                                                    ",",
+                                                    new TreeSet<>(report.columnDifferences()
+                                                            .keySet())),
+                                            1000));
+                    ps.setString(8, cut(report.summary(), 4000));
+                    ps.setObject(9, ControlSchema.timestamp(Instant.now()));
+                    ps.executeUpdate();
+                }
+                return null;
+            });
+            metrics.report(true);
+        } catch (SQLException | RuntimeException e) {
+            metrics.report(false);
+            LOG.warn("[{}] cannot write a mismatch report to table {}: {}", migration, table, e.getMessage());
+        }
+    }
+
+    private synchronized void createTable(java.sql.Connection c) throws SQLException {
+        if (!tableReady) {
+            ControlSchema.execute(c, ControlSchema.createMismatchTable(dialect, table));
+            tableReady = true;
+        }
+    }
+
+    private static String cut(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max);
+    }
+}

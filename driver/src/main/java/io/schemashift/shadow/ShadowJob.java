@@ -1,0 +1,180 @@
+package io.schemashift.shadow;
+
+import io.schemashift.compare.ComparisonInput;
+import io.schemashift.compare.ComparisonResult;
+import io.schemashift.compare.Outcome;
+import io.schemashift.metrics.ShiftMetrics.Leg;
+import io.schemashift.rewriter.SideStatement;
+import io.schemashift.routing.Execution;
+import io.schemashift.routing.Side;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One comparison, on a shadow executor thread: runs the read on the other side, compares it with the rows the
+ * application read and, on a mismatch, reads both sides again (each on its own connection) before reporting, so
+ * that a read that raced a write counts as transient, not as a mismatch.
+ */
+final class ShadowJob implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(ShadowJob.class);
+
+    private final ShadowRead read;
+    private final List<String> labels;
+    private final List<Object[]> rows;
+
+    ShadowJob(ShadowRead read, List<String> labels, List<Object[]> rows) {
+        this.read = read;
+        this.labels = labels;
+        this.rows = rows;
+    }
+
+    @Override
+    public void run() {
+        ShadowReads reads = read.reads;
+        Side other = read.primary.other();
+        long started = System.nanoTime();
+        try {
+            ComparisonResult first = compare(new Rows.Result(labels, rows), query(other));
+            ShadowOutcome outcome = outcome(first);
+            if (first.outcome() == Outcome.MISMATCH) {
+                ComparisonResult again = compare(query(read.primary), query(other));
+                outcome = again.outcome() == Outcome.MATCH ? ShadowOutcome.TRANSIENT : outcome(again);
+                if (outcome == ShadowOutcome.MISMATCH) {
+                    reads.sink().report(read, again.mismatch().orElseThrow());
+                }
+            }
+            read.counted(outcome);
+        } catch (SQLException e) {
+            boolean timeout = isTimeout(e) || System.nanoTime() - started >= reads.timeoutNanos();
+            read.counted(timeout ? ShadowOutcome.TIMEOUT : ShadowOutcome.ERROR);
+            LOG.debug(
+                    "[{}] shadow read of query {} failed: {} (SQLState {})",
+                    reads.migration(),
+                    read.rewritten.fingerprint().hash(),
+                    e.getClass().getSimpleName(),
+                    e.getSQLState());
+        } catch (RuntimeException e) {
+            read.counted(ShadowOutcome.ERROR);
+            LOG.warn(
+                    "[{}] shadow comparison of query {} failed: {}",
+                    reads.migration(),
+                    read.rewritten.fingerprint().hash(),
+                    e.getClass().getName());
+        }
+    }
+
+    private static ShadowOutcome outcome(ComparisonResult r) {
+        return switch (r.outcome()) {
+            case MATCH -> ShadowOutcome.MATCH;
+            case MISMATCH -> ShadowOutcome.MISMATCH;
+            case TRUNCATED -> ShadowOutcome.TRUNCATED;
+        };
+    }
+
+    /** Runs the read on {@code side}, on a shadow connection, with the application's bound values. */
+    private Rows.Result query(Side side) throws SQLException {
+        ShadowReads reads = read.reads;
+        SideStatement sql = read.statement(side);
+        long start = System.nanoTime();
+        try {
+            return reads.connections().on(side, c -> {
+                try (PreparedStatement ps = c.prepareStatement(sql.sql())) {
+                    ps.setQueryTimeout(reads.timeoutSeconds());
+                    Execution.bind(ps, sql, read.params, read.now, null, 0);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        return Rows.read(rs, read.maxRows());
+                    }
+                }
+            });
+        } finally {
+            reads.shift()
+                    .latency(side == Side.OLD ? Leg.OLD_SHADOW : Leg.NEW_SHADOW)
+                    .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * Compares two results, {@code primary} first. Columns the mapping drops exist on the old side only (a
+     * {@code SELECT *}): they are left out of both.
+     */
+    private ComparisonResult compare(Rows.Result primary, Rows.Result other) {
+        Set<String> dropped = read.reads.droppedColumns(read.rewritten);
+        int[] p = kept(primary.labels(), other.labels(), dropped);
+        int[] o = kept(other.labels(), primary.labels(), dropped);
+        return read.reads
+                .comparator()
+                .compare(ComparisonInput.builder()
+                        .columns(pick(primary.labels(), p), pick(other.labels(), o))
+                        .key(read.key())
+                        .tables(read.rewritten.tables())
+                        .orderBy(read.rewritten.ordered())
+                        .rows(project(primary.rows(), p), project(other.rows(), o))
+                        .build());
+    }
+
+    /** Indexes of {@code labels} to compare: all but dropped columns that {@code otherLabels} lacks. */
+    private static int[] kept(List<String> labels, List<String> otherLabels, Set<String> dropped) {
+        Set<String> others = new java.util.HashSet<>();
+        for (String l : otherLabels) {
+            others.add(l.toLowerCase(Locale.ROOT));
+        }
+        int[] keep = new int[labels.size()];
+        int n = 0;
+        for (int i = 0; i < labels.size(); i++) {
+            String l = labels.get(i).toLowerCase(Locale.ROOT);
+            if (!dropped.contains(l) || others.contains(l)) {
+                keep[n++] = i;
+            }
+        }
+        return java.util.Arrays.copyOf(keep, n);
+    }
+
+    private static List<String> pick(List<String> labels, int[] keep) {
+        List<String> out = new ArrayList<>(keep.length);
+        for (int i : keep) {
+            out.add(labels.get(i));
+        }
+        return out;
+    }
+
+    private static Iterator<Object[]> project(List<Object[]> rows, int[] keep) {
+        Iterator<Object[]> it = rows.iterator();
+        if (rows.isEmpty() || keep.length == rows.get(0).length) {
+            return it;
+        }
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return it.hasNext();
+            }
+
+            @Override
+            public Object[] next() {
+                Object[] row = it.next();
+                Object[] out = new Object[keep.length];
+                for (int i = 0; i < keep.length; i++) {
+                    out[i] = row[keep[i]];
+                }
+                return out;
+            }
+        };
+    }
+
+    private static boolean isTimeout(SQLException e) {
+        String state = e.getSQLState();
+        return e instanceof SQLTimeoutException
+                || "57014".equals(state) // PostgreSQL and H2: statement cancelled
+                || "70100".equals(state) // MariaDB: query interrupted (max_statement_time)
+                || (state != null && state.startsWith("HYT"));
+    }
+}

@@ -1,0 +1,79 @@
+package io.schemashift.shadow;
+
+import io.schemashift.mirror.Params;
+import io.schemashift.rewriter.Rewritten;
+import io.schemashift.rewriter.SideStatement;
+import io.schemashift.routing.Side;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.List;
+
+/**
+ * One read picked for comparison: the statement, the side that served the application, the application's bound
+ * values (a snapshot: the application may bind again while the comparison runs) and the meter tags. Immutable.
+ */
+public final class ShadowRead {
+    final ShadowReads reads;
+    final Rewritten rewritten;
+    final Side primary;
+    final Params params;
+    final Timestamp now;
+    final String table;
+    final String fingerprint;
+
+    ShadowRead(
+            ShadowReads reads,
+            Rewritten rewritten,
+            Side primary,
+            Params params,
+            Timestamp now,
+            String table,
+            String fingerprint) {
+        this.reads = reads;
+        this.rewritten = rewritten;
+        this.primary = primary;
+        this.params = params;
+        this.now = now;
+        this.table = table;
+        this.fingerprint = fingerprint;
+    }
+
+    /**
+     * Starts capturing the rows the application reads from {@code rs}, the primary's result; {@code null} if this
+     * result cannot be captured (the skip is counted). Never throws.
+     */
+    public ShadowCapture start(ResultSet rs) {
+        try {
+            if (rs.getType() != ResultSet.TYPE_FORWARD_ONLY) {
+                skipped("scrollable");
+                return null;
+            }
+            return new ShadowCapture(this, Rows.labels(rs));
+        } catch (SQLException | RuntimeException e) {
+            skipped("capture_failed");
+            return null;
+        }
+    }
+
+    /** The statement as it runs on {@code side}. */
+    SideStatement statement(Side side) {
+        return side == Side.OLD ? rewritten.oldSide() : rewritten.newSide();
+    }
+
+    int maxRows() {
+        return reads.maxRows();
+    }
+
+    List<String> key() {
+        return reads.key(rewritten);
+    }
+
+    void skipped(String reason) {
+        reads.metrics().skipped(reason, table, fingerprint);
+    }
+
+    void counted(ShadowOutcome outcome) {
+        reads.metrics().outcome(outcome, table, fingerprint);
+    }
+}

@@ -1,0 +1,265 @@
+package io.schemashift.shadow;
+
+import io.schemashift.compare.CompareMetrics;
+import io.schemashift.compare.CompareRules;
+import io.schemashift.compare.OrderMode;
+import io.schemashift.compare.ShadowComparator;
+import io.schemashift.compare.TimestampPrecision;
+import io.schemashift.compare.ValuesMode;
+import io.schemashift.config.MigrationConfig;
+import io.schemashift.config.Phase;
+import io.schemashift.control.ConnectionSource;
+import io.schemashift.control.ControlTables;
+import io.schemashift.metrics.ShiftMetrics;
+import io.schemashift.mirror.Params;
+import io.schemashift.rewriter.Dialect;
+import io.schemashift.rewriter.RewriteResult;
+import io.schemashift.rewriter.Rewritten;
+import io.schemashift.rewriter.StatementKind;
+import io.schemashift.rewriter.TableMapping;
+import io.schemashift.routing.NewSide;
+import io.schemashift.routing.Session;
+import io.schemashift.routing.Side;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Shadow reads of one migration. On the application's thread, {@link #decide} picks {@code routing.shadowPercent}
+ * of the reads in {@code shadow-read}, {@code read-new} and {@code new-primary}; their rows are captured as the
+ * application iterates ({@link ShadowCapture}) and then compared on a bounded executor ({@code shadow.threads},
+ * {@code shadow.queue}): when it is full the comparison is dropped and counted, never queued. The other side is read
+ * on shadow connections ({@link SideConnections}), with {@code shadow.timeout} as query timeout. See
+ * docs/shadow-reads.md. Thread-safe.
+ */
+public final class ShadowReads implements AutoCloseable {
+
+    private final String migration;
+    private final MigrationConfig config;
+    private final ShiftMetrics shift;
+    private final ShadowMetrics metrics;
+    private final ShadowComparator comparator;
+    private final SideConnections connections;
+    private final MismatchSink sink;
+    private final ThreadPoolExecutor executor;
+    private final int timeoutSeconds;
+    private final long timeoutNanos;
+    private final Map<Set<String>, Set<String>> dropped = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private ShadowReads(
+            MigrationConfig config, Dialect dialect, ShiftMetrics shift, ConnectionSource primary, NewSide newSide) {
+        this.migration = config.migration();
+        this.config = config;
+        this.shift = shift;
+        MigrationConfig.Shadow settings = config.shadow();
+        this.timeoutNanos = settings.timeout().toNanos();
+        // JDBC query timeouts are whole seconds; the network timeout backs them up
+        this.timeoutSeconds = (int) Math.max(1, (settings.timeout().toMillis() + 999) / 1000);
+        BlockingQueue<Runnable> queue =
+                settings.queue() == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(settings.queue());
+        AtomicInteger threads = new AtomicInteger();
+        this.executor =
+                new ThreadPoolExecutor(settings.threads(), settings.threads(), 0, TimeUnit.MILLISECONDS, queue, r -> {
+                    Thread t = new Thread(r, "schemashift-shadow-" + migration + "-" + threads.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.metrics = new ShadowMetrics(shift, () -> executor.getQueue().size());
+        this.comparator =
+                ShadowComparator.create(rules(config)).withMetrics(CompareMetrics.monitor(shift.registry(), migration));
+        this.connections = new SideConnections(primary, newSide, timeoutSeconds * 1000 + 1000);
+        this.sink = new MismatchSink(migration, ControlTables.of(config).mismatch(), dialect, connections, metrics);
+    }
+
+    /**
+     * Starts shadow reads for a migration; threads and connections are created on first use.
+     *
+     * @param primary opens connections to the application's database
+     * @param newSide the separate new-side database, or {@code null} when the new schema is in the same database
+     */
+    public static ShadowReads start(
+            MigrationConfig config, Dialect dialect, ShiftMetrics shift, ConnectionSource primary, NewSide newSide) {
+        return new ShadowReads(config, dialect, shift, primary, newSide);
+    }
+
+    /** The comparison rules of {@code compare:} and {@code report.values}. */
+    static CompareRules rules(MigrationConfig config) {
+        MigrationConfig.Compare c = config.compare();
+        return CompareRules.builder()
+                .ignore(c.ignore())
+                .orderMode(OrderMode.valueOf(c.order().toUpperCase(Locale.ROOT)))
+                .timestampPrecision(
+                        TimestampPrecision.valueOf(c.timestampPrecision().toUpperCase(Locale.ROOT)))
+                .maxRows(c.maxRows())
+                .caseInsensitiveStrings(c.caseInsensitive())
+                .values(ValuesMode.valueOf(config.report().values().name()))
+                .build();
+    }
+
+    /**
+     * Whether a query about to run is compared; on the application's thread, before the query runs, while its
+     * transaction's route is known. {@code null} in the common case: not picked (or not comparable, counted as
+     * skipped with its reason).
+     *
+     * @param primary the side whose rows the application reads
+     * @param params the application's bound values, or {@code null} for a plain statement
+     */
+    public ShadowRead decide(Session session, RewriteResult rewrite, Side primary, Params params) {
+        if (!(rewrite instanceof Rewritten rw) || rw.kind() != StatementKind.SELECT) {
+            return null;
+        }
+        int percent = session.rollout().shadowPercent();
+        if (percent <= 0 || (percent < 100 && ThreadLocalRandom.current().nextInt(100) >= percent)) {
+            return null;
+        }
+        Phase phase = session.phaseOf(rw.tables());
+        if (phase == null || !phase.comparesReads()) {
+            return null;
+        }
+        String table =
+                rw.tables().size() == 1 ? rw.tables().iterator().next() : String.join(",", new TreeSet<>(rw.tables()));
+        String fingerprint = metrics.fingerprintTag(rw.fingerprint().hash());
+        String skip = null;
+        if (session.inDirtyTransaction()) {
+            skip = "uncommitted_writes";
+        } else if (!rw.nondeterminism().isEmpty()) {
+            skip = "nondeterministic";
+        } else if (params != null && params.unmirrorable() != null) {
+            skip = "unreplayable_parameter";
+        } else if (closed) {
+            skip = "shut_down";
+        }
+        if (skip != null) {
+            metrics.skipped(skip, table, fingerprint);
+            return null;
+        }
+        return new ShadowRead(
+                this,
+                rw,
+                primary,
+                params == null ? null : params.snapshot(),
+                Timestamp.from(Instant.now().truncatedTo(ChronoUnit.MICROS)),
+                table,
+                fingerprint);
+    }
+
+    /** Hands a comparison to the executor; never blocks: when it is full the comparison is dropped and counted. */
+    void submit(ShadowJob job, ShadowRead read) {
+        try {
+            executor.execute(job);
+        } catch (RejectedExecutionException full) {
+            read.counted(ShadowOutcome.DROPPED);
+        }
+    }
+
+    /** The key columns (old names) of a single-table read; empty for a join, which is compared by whole rows. */
+    List<String> key(Rewritten rw) {
+        if (rw.tables().size() != 1) {
+            return List.of();
+        }
+        return config.mapping()
+                .table(rw.tables().iterator().next())
+                .map(TableMapping::key)
+                .orElse(List.of());
+    }
+
+    /** The lower-case old names of the columns the mapping drops from the tables {@code rw} reads. */
+    Set<String> droppedColumns(Rewritten rw) {
+        return dropped.computeIfAbsent(rw.tables(), tables -> {
+            Set<String> names = new HashSet<>();
+            for (String t : tables) {
+                config.mapping().table(t).ifPresent(m -> m.columns().forEach((old, neu) -> {
+                    if (neu == null) {
+                        names.add(old.toLowerCase(Locale.ROOT));
+                    }
+                }));
+            }
+            return Set.copyOf(names);
+        });
+    }
+
+    String migration() {
+        return migration;
+    }
+
+    int maxRows() {
+        return comparator.rules().maxRows();
+    }
+
+    int timeoutSeconds() {
+        return timeoutSeconds;
+    }
+
+    long timeoutNanos() {
+        return timeoutNanos;
+    }
+
+    ShadowComparator comparator() {
+        return comparator;
+    }
+
+    ShadowMetrics metrics() {
+        return metrics;
+    }
+
+    ShiftMetrics shift() {
+        return shift;
+    }
+
+    SideConnections connections() {
+        return connections;
+    }
+
+    MismatchSink sink() {
+        return sink;
+    }
+
+    /**
+     * Waits until every comparison handed over so far has finished, or {@code timeout} passes; for tests and
+     * orderly shutdown.
+     */
+    public boolean drain(java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (executor.getActiveCount() > 0 || !executor.getQueue().isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            TimeUnit.MILLISECONDS.sleep(5);
+        }
+        return true;
+    }
+
+    /** Stops taking comparisons, lets running ones end within {@code shadow.timeout}, and closes the connections. */
+    @Override
+    public void close() {
+        closed = true;
+        executor.shutdown();
+        try {
+            executor.awaitTermination(timeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        executor.shutdownNow();
+        connections.close();
+    }
+
+    @Override
+    public String toString() {
+        return "ShadowReads[" + migration + ", threads=" + executor.getMaximumPoolSize() + "]";
+    }
+}

@@ -1,0 +1,103 @@
+package io.schemashift.shadow;
+
+import io.schemashift.control.ConnectionSource;
+import io.schemashift.routing.NewSide;
+import io.schemashift.routing.Side;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+
+/**
+ * Connections for shadow work, never the application's: each executor thread keeps one connection to the
+ * application's own database (the old side, and the new side too when it lives there); a separate new-side database
+ * is reached through the new side's pool, one connection per query. Every connection carries a network timeout a
+ * little above {@code shadow.timeout}. Thread-safe.
+ */
+final class SideConnections implements AutoCloseable {
+
+    /** Work on one connection. */
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    // PostgreSQL, MariaDB and H2 ignore the executor of setNetworkTimeout or run only a cheap abort on it.
+    private static final Executor DIRECT = Runnable::run;
+
+    private final ConnectionSource primaryDatabase;
+    private final NewSide newSide;
+    private final int networkTimeoutMillis;
+    private final ThreadLocal<Connection> local = new ThreadLocal<>();
+    private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+
+    SideConnections(ConnectionSource primaryDatabase, NewSide newSide, int networkTimeoutMillis) {
+        this.primaryDatabase = primaryDatabase;
+        this.newSide = newSide;
+        this.networkTimeoutMillis = networkTimeoutMillis;
+    }
+
+    /** Runs {@code work} on a connection to {@code side}'s database, outside any application transaction. */
+    <T> T on(Side side, Work<T> work) throws SQLException {
+        if (side == Side.NEW && newSide != null) {
+            try (Connection c = newSide.borrowUnbounded()) {
+                timeout(c);
+                try {
+                    return work.run(c);
+                } finally {
+                    rollbackQuietly(c); // the pool hands out auto-commit off: end the read's snapshot
+                }
+            }
+        }
+        Connection c = local.get();
+        if (c == null) {
+            c = primaryDatabase.open();
+            c.setAutoCommit(true);
+            timeout(c);
+            local.set(c);
+            open.add(c);
+        }
+        try {
+            return work.run(c);
+        } catch (SQLException | RuntimeException e) {
+            // after a timeout or a broken socket the connection's state is unknown: start afresh next time
+            local.remove();
+            open.remove(c);
+            closeQuietly(c);
+            throw e;
+        }
+    }
+
+    private void timeout(Connection c) {
+        try {
+            c.setNetworkTimeout(DIRECT, networkTimeoutMillis);
+        } catch (SQLException | RuntimeException unsupported) {
+            // the query timeout still bounds the query
+        }
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // HikariCP discards a connection whose rollback fails
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException | RuntimeException ignored) {
+            // it is being discarded either way
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Connection c : open) {
+            closeQuietly(c);
+        }
+        open.clear();
+    }
+}
