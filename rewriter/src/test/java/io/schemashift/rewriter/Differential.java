@@ -86,10 +86,17 @@ final class Differential {
     private void checkWrite(Rewritten w, List<Object> params) throws SQLException {
         c.setAutoCommit(false);
         try {
-            int oldCount = execute(w.oldSide(), params);
-            int newCount = execute(w.newSide(), params);
+            Outcome old = execute(w.oldSide(), params);
+            Outcome neu = execute(w.newSide(), params);
             if (w.kind() != StatementKind.UPSERT) {
-                assertThat(newCount).as(w.newSide().sql()).isEqualTo(oldCount);
+                assertThat(neu.count()).as(w.newSide().sql()).isEqualTo(old.count());
+            }
+            if (old.returned() != null) {
+                // RETURNING: the same rows under the same labels
+                assertThat(neu.returned()).as(w.newSide().sql()).isNotNull();
+                assertThat(render(neu.returned(), false))
+                        .as(w.newSide().sql())
+                        .isEqualTo(render(old.returned(), false));
             }
             assertThat(table("SELECT id, name, email, city, created_at, lower(name) FROM customers ORDER BY id"))
                     .as(w.newSide().sql())
@@ -122,40 +129,43 @@ final class Differential {
         return ps;
     }
 
-    private int execute(SideStatement s, List<Object> params) throws SQLException {
+    /** What a write did: its row count, and the rows it returned (labels first), if any. */
+    private record Outcome(int count, List<List<String>> returned) {}
+
+    private Outcome execute(SideStatement s, List<Object> params) throws SQLException {
         try (PreparedStatement ps = prepare(s, params)) {
             if (ps.execute()) {
-                int n = 0;
                 try (ResultSet rs = ps.getResultSet()) {
-                    while (rs.next()) {
-                        n++;
-                    }
+                    List<List<String>> rows = rows(rs);
+                    return new Outcome(rows.size() - 1, rows);
                 }
-                return n;
             }
-            return ps.getUpdateCount();
+            return new Outcome(ps.getUpdateCount(), null);
         }
     }
 
     /** The first row holds the labels. */
     private List<List<String>> query(SideStatement s, List<Object> params) throws SQLException {
-        List<List<String>> rows = new ArrayList<>();
         try (PreparedStatement ps = prepare(s, params);
                 ResultSet rs = ps.executeQuery()) {
-            ResultSetMetaData md = rs.getMetaData();
-            List<String> labels = new ArrayList<>();
+            return rows(rs);
+        }
+    }
+
+    private List<List<String>> rows(ResultSet rs) throws SQLException {
+        List<List<String>> rows = new ArrayList<>();
+        ResultSetMetaData md = rs.getMetaData();
+        List<String> labels = new ArrayList<>();
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+            labels.add(dialect == Dialect.H2 ? md.getColumnLabel(i).toLowerCase(Locale.ROOT) : md.getColumnLabel(i));
+        }
+        rows.add(labels);
+        while (rs.next()) {
+            List<String> row = new ArrayList<>();
             for (int i = 1; i <= md.getColumnCount(); i++) {
-                labels.add(
-                        dialect == Dialect.H2 ? md.getColumnLabel(i).toLowerCase(Locale.ROOT) : md.getColumnLabel(i));
+                row.add(String.valueOf(rs.getObject(i)));
             }
-            rows.add(labels);
-            while (rs.next()) {
-                List<String> row = new ArrayList<>();
-                for (int i = 1; i <= md.getColumnCount(); i++) {
-                    row.add(String.valueOf(rs.getObject(i)));
-                }
-                rows.add(row);
-            }
+            rows.add(row);
         }
         return rows;
     }

@@ -81,7 +81,33 @@ class DifferentialIT {
                     "SELECT name FROM customers WHERE id = ? UNION SELECT city FROM customers WHERE id = ?",
                     id,
                     id + 1);
+            add(cases, "SELECT DISTINCT city FROM customers WHERE id > ? ORDER BY city", id % 4);
+            add(
+                    cases,
+                    "SELECT id, CASE WHEN city = ? THEN name ELSE email END AS v FROM customers ORDER BY id",
+                    id % 2 == 0 ? "Paris" : "Oslo");
+            add(
+                    cases,
+                    "SELECT c.id, (SELECT count(*) FROM orders o WHERE o.customer_id = c.id) AS n FROM customers c WHERE c.id >= ? ORDER BY c.id",
+                    id);
+            add(
+                    cases,
+                    "SELECT name, city FROM customers WHERE name LIKE ? ORDER BY id",
+                    "%" + "nboey".charAt(id % 5) + "%");
+            add(
+                    cases,
+                    "SELECT id FROM customers WHERE id BETWEEN ? AND ? AND email IS NOT NULL ORDER BY id",
+                    id,
+                    id + 3);
+            add(cases, "SELECT /*+ NO_INDEX(customers) */ name -- why\n FROM customers WHERE id = ?", id);
+            add(
+                    cases,
+                    "SELECT c.city, o.total FROM orders o LEFT JOIN customers c ON c.id = o.customer_id WHERE o.id = ?",
+                    id);
+            quoted(cases, dialect, id);
             // writes
+            add(cases, "DELETE FROM customers WHERE id IN (SELECT customer_id FROM orders WHERE total > ?)", id * 25);
+            add(cases, "UPDATE customers SET email = concat(name, ?) WHERE id = ?", "@y.io", id);
             add(
                     cases,
                     "INSERT INTO customers(id, name, email, city) VALUES (?, ?, ?, ?)",
@@ -132,7 +158,35 @@ class DifferentialIT {
                         "U" + id);
                 add(cases, "UPDATE customers SET email = ? WHERE id = ? RETURNING id, name, email", "r" + id, id);
             }
+            if (dialect == Dialect.POSTGRESQL) {
+                add(
+                        cases,
+                        "INSERT INTO customers(id, name, city) VALUES (?, ?, ?) RETURNING id, name, city",
+                        600 + id,
+                        "R" + id,
+                        "Riga");
+                add(cases, "DELETE FROM customers WHERE id = ? RETURNING id, email, city", id);
+                add(
+                        cases,
+                        "INSERT INTO customers(id, name, city) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET city = EXCLUDED.city",
+                        id,
+                        "K" + id,
+                        "Kyiv");
+                add(cases, "INSERT INTO customers(id, name) VALUES (?, ?) ON CONFLICT DO NOTHING", id, "N" + id);
+            }
             if (dialect == Dialect.MARIADB) {
+                add(
+                        cases,
+                        "INSERT INTO customers(id, name, city) VALUES (?, ?, ?) RETURNING id, name, city",
+                        600 + id,
+                        "R" + id,
+                        "Riga");
+                add(
+                        cases,
+                        "INSERT INTO customers(id, name, city) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE city = VALUES(city)",
+                        id,
+                        "K" + id,
+                        "Kyiv");
                 add(
                         cases,
                         "INSERT INTO customers(id, name) VALUES (?, ?) ON DUPLICATE KEY UPDATE name = VALUES(name)",
@@ -142,6 +196,27 @@ class DifferentialIT {
             }
         }
         return cases;
+    }
+
+    /** Quoted identifiers and each dialect's case rules for unquoted ones. */
+    private static void quoted(List<Case> cases, Dialect dialect, int id) {
+        switch (dialect) {
+            case POSTGRESQL -> {
+                add(cases, "SELECT \"name\", \"city\" FROM \"customers\" WHERE \"id\" = ?", id);
+                add(cases, "SELECT NAME, City FROM CUSTOMERS WHERE ID = ?", id);
+                add(cases, "UPDATE \"customers\" SET \"name\" = ? WHERE \"id\" = ?", "Q" + id, id);
+            }
+            case MARIADB -> {
+                add(cases, "SELECT `name`, `city` FROM `customers` WHERE `id` = ?", id);
+                add(cases, "SELECT NAME, City FROM customers WHERE ID = ?", id);
+                add(cases, "UPDATE `customers` SET `name` = ? WHERE `id` = ?", "Q" + id, id);
+            }
+            case H2 -> {
+                add(cases, "SELECT \"NAME\", \"CITY\" FROM \"CUSTOMERS\" WHERE \"ID\" = ?", id);
+                add(cases, "SELECT Name, city FROM Customers WHERE id = ?", id);
+                add(cases, "UPDATE \"CUSTOMERS\" SET \"NAME\" = ? WHERE \"ID\" = ?", "Q" + id, id);
+            }
+        }
     }
 
     private static void add(List<Case> cases, String sql, Object... params) {
