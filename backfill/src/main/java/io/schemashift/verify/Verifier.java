@@ -345,7 +345,12 @@ public final class Verifier {
             boolean auto = oldConn.getAutoCommit();
             int isolation = oldConn.getTransactionIsolation();
             oldConn.setAutoCommit(false);
-            oldConn.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            // H2's REPEATABLE READ snapshots each table at its first read; its SERIALIZABLE takes one
+            // snapshot for the whole transaction, as REPEATABLE READ does on PostgreSQL and MariaDB
+            oldConn.setTransactionIsolation(
+                    dialect == Dialect.H2
+                            ? Connection.TRANSACTION_SERIALIZABLE
+                            : Connection.TRANSACTION_REPEATABLE_READ);
             try {
                 compare(
                         sql.shape(),

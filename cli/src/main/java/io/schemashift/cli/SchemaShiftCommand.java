@@ -36,6 +36,7 @@ import picocli.CommandLine.Spec;
             RollbackCommand.class,
             MismatchesCommand.class,
             AuditCommand.class,
+            DemoCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",

@@ -1,0 +1,488 @@
+package io.schemashift.cli;
+
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.schemashift.backfill.Backfill;
+import io.schemashift.backfill.BackfillReport;
+import io.schemashift.backfill.KeyCodec;
+import io.schemashift.backfill.ProgressListener;
+import io.schemashift.config.ConfigLocation;
+import io.schemashift.config.ConfigReader;
+import io.schemashift.config.MigrationConfig;
+import io.schemashift.control.ControlStore;
+import io.schemashift.control.RolloutState;
+import io.schemashift.rewriter.Dialect;
+import io.schemashift.runtime.MigrationRuntime;
+import io.schemashift.runtime.Runtimes;
+import io.schemashift.verify.RowDifference;
+import io.schemashift.verify.Verifier;
+import io.schemashift.verify.VerifyReport;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * A whole migration on an embedded H2 database, end to end, while a small app works through the
+ * driver: old-only, dual writes, backfill and verify, shadow reads, reads moved to the new table,
+ * an injected divergence caught, a rollback and a repair, then the new table as primary and as the
+ * only one. Phases change the way an operator changes them: with {@code schemashift phase} and
+ * {@code schemashift rollback} on the control table. Needs nothing installed.
+ */
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs a whole migration on an embedded H2 database (nothing to install, about 15 seconds):"
+                    + " customers(id, name, legacy_flag) becomes clients(id, full_name, name_search)"
+                    + " while app threads write and read through the SchemaShift driver.",
+            "Moves through every phase with the phase and rollback commands, backfills and verifies,"
+                    + " injects one divergence and shows it caught, rolls back one step, and prints a"
+                    + " timeline with the driver's counts of statements, mirrored writes, shadow"
+                    + " comparisons and mismatches.",
+            "Ignores --config, --url, --user and --password: it makes its own database and YAML file."
+        })
+final class DemoCommand implements Callable<Integer> {
+
+    static final String TABLE = "customers";
+    private static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
+    private static final int SEEDED = 1000;
+    /** A seeded row with an odd id: the app reads it and never writes it. */
+    private static final int TAMPERED_ID = 7;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(
+            names = "--threads",
+            paramLabel = "<n>",
+            defaultValue = "4",
+            converter = Converters.Limit.class,
+            description = "App threads, each with its own connection (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(
+            names = "--step",
+            paramLabel = "<duration>",
+            defaultValue = "1s",
+            converter = Converters.Window.class,
+            description = "How long the app runs in each phase (default: ${DEFAULT-VALUE}).")
+    Duration step;
+
+    private PrintWriter out;
+    private String migration;
+    private String url;
+    private Path yaml;
+    private MigrationConfig config;
+    private SimpleMeterRegistry registry;
+    private DemoMeters mark;
+    private long started;
+    private LongSupplier appStatements;
+    private long appMark;
+
+    @Override
+    public Integer call() throws Exception {
+        // the driver's and the tools' INFO lines would drown the timeline; warnings still show
+        if (System.getProperty(LOG_LEVEL) == null) {
+            System.setProperty(LOG_LEVEL, "warn");
+        }
+        out = spec.commandLine().getOut();
+        migration = "demo-"
+                + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
+        url = "jdbc:h2:mem:schemashift-" + migration + ";DB_CLOSE_DELAY=-1";
+        yaml = Files.createTempFile("schemashift-" + migration, ".yaml");
+        registry = new SimpleMeterRegistry();
+        Metrics.addRegistry(registry); // the driver registers its meters in Metrics.globalRegistry
+        try {
+            return run();
+        } finally {
+            Metrics.removeRegistry(registry);
+            try (Connection c = DriverManager.getConnection(url);
+                    Statement s = c.createStatement()) {
+                s.execute("SHUTDOWN");
+            }
+            Files.deleteIfExists(yaml);
+        }
+    }
+
+    private int run() throws Exception {
+        started = System.nanoTime();
+        out.printf(
+                "SchemaShift demo: migration %s on embedded H2, %d app threads through the driver%n",
+                migration, threads);
+        out.printf("  old table  customers(id, name, legacy_flag)%n");
+        out.printf("  new table  clients(id, full_name, name_search = lower(name)); legacy_flag is dropped%n");
+        out.printf("  app URL    jdbc:schemashift:%s%n", url.substring("jdbc:".length()));
+        out.printf("  config     %s%n%n", yaml);
+
+        createSchemas();
+        writeConfig();
+        config = ConfigLocation.of(yaml.toString(), "demo", getClass().getClassLoader())
+                .load(new ConfigReader());
+        if (operator("init") != 0) {
+            return fail("init failed");
+        }
+        DemoWorkload app = new DemoWorkload(this::appConnection, SEEDED);
+        appStatements = app::statements;
+        app.start(threads);
+        try {
+            if (!app.awaitFirstStatement(Duration.ofSeconds(20))) {
+                return fail("the app could not run a statement through the driver: " + app.firstError());
+            }
+            out.printf("%napp started: %d threads, each with a connection through the driver%n", threads);
+            out.printf("%n  columns: APP = statements the app ran; then the driver's meters:"
+                    + " ROUTED = schemashift.statements (statements the driver rewrote, mirrored or moved;"
+                    + " plain old-table statements are not counted), MIRRORED ="
+                    + " schemashift.mirror.writes{outcome=ok}, COMPARED / MISMATCHES ="
+                    + " schemashift.shadow.comparisons (all / outcome=mismatch)%n");
+            out.printf(
+                    "%n  %6s  %-42s %-12s %7s %7s %8s %8s %10s%n",
+                    "TIME", "STEP", "PHASE", "APP", "ROUTED", "MIRRORED", "COMPARED", "MISMATCHES");
+            mark = meters();
+            appMark = app.statements();
+            return migrate(app);
+        } finally {
+            app.close();
+        }
+    }
+
+    private int migrate(DemoWorkload app) throws Exception {
+        work(step);
+        row("1  app runs on the old table only", "");
+
+        phase("dual-write", "--reason", "start dual writes");
+        work(step);
+        row("2  dual writes: app writes mirrored", "");
+
+        BackfillReport backfill = Backfill.builder(config.mapping(), Dialect.H2, this::rawConnection)
+                .migration(migration)
+                .batchSize(250)
+                .progress(ProgressListener.none())
+                .build()
+                .run(List.of(TABLE), false);
+        row(
+                "3  backfill customers -> clients",
+                backfill.rows() + " old rows walked in "
+                        + backfill.tables().get(0).batches() + " batches, missing ones copied");
+
+        VerifyReport clean = verify();
+        row("4  verify", describe(clean));
+
+        phase("shadow-read", "--shadow", "100", "--reason", "dual writes and backfill verified");
+        work(step);
+        row("5  shadow reads: reads also run on clients", "");
+
+        phase("read-new", "--read-new", "50", "--reason", "shadow reads match");
+        work(step);
+        row("6  half the reads served by clients", "");
+
+        inject();
+        DemoMeters detected = awaitMismatch();
+        row(
+                "7  divergence injected into clients",
+                detected.shadowReads()
+                        ? (detected.mismatched() > 0
+                                ? "caught by shadow reads: " + detected.mismatched() + " mismatching comparisons"
+                                : "NOT caught by shadow reads within " + Text.window(step.multipliedBy(5)))
+                        : "shadow reads are not in this build: no comparison to catch it; verify below");
+
+        rollback("--reason", "shadow mismatches on clients: serve reads from customers again");
+        work(step);
+        row("8  rolled back one step", "");
+
+        VerifyReport found = verify();
+        boolean caughtByVerify = found.keys().contains(KeyCodec.encode(List.of(TAMPERED_ID)));
+        row("9  verify finds the divergence", describe(found));
+        VerifyReport repaired = repair(found);
+        row(
+                "10 verify --repair",
+                repaired.clean()
+                        ? "repaired from customers; checked again: the same on both sides"
+                        : "still differs after the repair: " + describe(repaired));
+
+        phase("read-new", "--reason", "row " + TAMPERED_ID + " repaired by verify --repair");
+        work(step);
+        row("11 half the reads served by clients again", "");
+
+        phase("new-primary", "--reason", "read-new clean");
+        work(step);
+        row("12 clients primary, customers mirrored", "");
+
+        phase("new-only", "--reason", "customers retired");
+        work(step);
+        row("13 clients only", "");
+
+        return summary(app, detected, caughtByVerify && repaired.clean());
+    }
+
+    private int summary(DemoWorkload app, DemoMeters detected, boolean verified) throws Exception {
+        app.close();
+        DemoMeters total = meters();
+        out.printf(
+                "%n  total: %d statements, %d mirrored writes (%d failed), %s shadow comparisons, %s mismatches%n",
+                total.statements(),
+                total.mirrored(),
+                total.mirrorFailed(),
+                count(total.compared()),
+                count(total.mismatched()));
+        out.printf(
+                "  app:   %d statements on %d threads, %d failed%s%n",
+                app.statements(),
+                threads,
+                app.errors(),
+                app.firstError() == null ? "" : " (first: " + app.firstError() + ")");
+        out.printf("%n$ schemashift audit%n");
+        operator("audit", "--limit", "20");
+        out.flush();
+        if (app.errors() > 0) {
+            return fail(app.errors() + " app statements failed; first: " + app.firstError());
+        }
+        if (!verified || (detected.shadowReads() && detected.mismatched() == 0)) {
+            return fail("the injected divergence was not caught and repaired (see the timeline above)");
+        }
+        return CommandBase.OK;
+    }
+
+    /** Moves the migration forward with {@code schemashift phase}; a guard rail's refusal is shown, then forced. */
+    private void phase(String target, String... options) throws Exception {
+        List<String> args = new ArrayList<>(List.of("phase", target));
+        args.addAll(List.of(options));
+        if (operator(args.toArray(String[]::new)) != 0) {
+            args.add("--force");
+            if (operator(args.toArray(String[]::new)) != 0) {
+                throw new CommandBase.Failure("schemashift phase " + target + " failed");
+            }
+        }
+        follow();
+    }
+
+    private void rollback(String... options) throws Exception {
+        List<String> args = new ArrayList<>(List.of("rollback"));
+        args.addAll(List.of(options));
+        if (operator(args.toArray(String[]::new)) != 0) {
+            throw new CommandBase.Failure("schemashift rollback failed");
+        }
+        follow();
+    }
+
+    /**
+     * Runs one {@code schemashift} command in-process on the demo's database and YAML file, as
+     * an operator would from a shell, and prints it with its output.
+     */
+    private int operator(String... args) {
+        List<String> shown = new ArrayList<>();
+        for (String a : args) {
+            shown.add(a.contains(" ") ? '"' + a + '"' : a);
+        }
+        List<String> full = new ArrayList<>(List.of("--config", yaml.toString(), "--url", url));
+        full.addAll(List.of(args));
+        full.addAll(args[0].equals("audit") ? List.of() : List.of("--by", "demo"));
+        StringWriter text = new StringWriter();
+        CommandLine line = SchemaShiftCommand.newCommandLine(new SchemaShiftCommand(name -> null));
+        line.setOut(new PrintWriter(text, true));
+        line.setErr(new PrintWriter(text, true));
+        int exit = line.execute(full.toArray(String[]::new));
+        if (!args[0].equals("audit")) {
+            out.printf("%n          $ schemashift %s%n", String.join(" ", shown));
+        }
+        text.toString().lines().forEach(l -> out.printf("          %s%n", l));
+        out.flush();
+        return exit;
+    }
+
+    /**
+     * Puts the stored rollout in force in the app's driver. The one call to swap when the driver
+     * follows the control table itself (control.poll): then it waits for the driver to apply it.
+     */
+    private void follow() throws Exception {
+        RolloutState stored =
+                new ControlStore(this::rawConnection, Dialect.H2, config).read().orElseThrow();
+        MigrationRuntime runtime = Runtimes.find(appProperties(), null).orElseThrow();
+        MigrationConfig.Rollout now = runtime.rollout();
+        runtime.apply(new MigrationConfig.Rollout(
+                stored.phase(),
+                stored.readNewPercent(),
+                stored.shadowPercent(),
+                now.stickiness(),
+                stored.tablePhases(),
+                now.seed()));
+    }
+
+    private void createSchemas() throws SQLException {
+        try (Connection c = rawConnection();
+                Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE customers (id INT PRIMARY KEY, name VARCHAR(100) NOT NULL, legacy_flag CHAR(1))");
+            s.execute("CREATE TABLE clients (id INT PRIMARY KEY, full_name VARCHAR(100) NOT NULL,"
+                    + " name_search VARCHAR(100) NOT NULL)");
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO customers VALUES (?, ?, ?)")) {
+                for (int id = 1; id <= SEEDED; id++) {
+                    ps.setInt(1, id);
+                    ps.setString(2, DemoWorkload.name(id));
+                    ps.setString(3, id % 3 == 0 ? "Y" : "N");
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        out.printf("created customers with %d rows and an empty clients, in one H2 database%n", SEEDED);
+    }
+
+    private void writeConfig() throws IOException {
+        Files.writeString(
+                yaml,
+                """
+                migration: %s
+                tables:
+                  customers:
+                    to: clients
+                    key: [id]
+                    columns:
+                      name: full_name
+                      legacy_flag: null
+                    derived:
+                      name_search: "lower(name)"
+                phase: old-only
+                control:
+                  table: schemashift_control
+                  poll: 200ms
+                report:
+                  mismatchTable: schemashift_mismatch
+                """
+                        .formatted(migration));
+    }
+
+    /** Changes one row on the new side only, behind the driver's back. */
+    private void inject() throws SQLException {
+        try (Connection c = rawConnection();
+                Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE clients SET full_name = 'Mallory' WHERE id = " + TAMPERED_ID);
+        }
+        out.printf(
+                "%n          injected: UPDATE clients SET full_name = 'Mallory' WHERE id = %d"
+                        + "   (directly on the new table, not through the driver)%n",
+                TAMPERED_ID);
+    }
+
+    /** Lets the app run until a shadow comparison reports a mismatch, at most five steps. */
+    private DemoMeters awaitMismatch() throws InterruptedException {
+        long deadline = System.nanoTime() + step.multipliedBy(5).toNanos();
+        DemoMeters since = meters().since(mark);
+        while (since.shadowReads() && since.mismatched() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            since = meters().since(mark);
+        }
+        return since;
+    }
+
+    private VerifyReport verify() throws SQLException {
+        return verifier().verify(TABLE, 500);
+    }
+
+    private VerifyReport repair(VerifyReport report) throws SQLException {
+        return verifier().repair(report);
+    }
+
+    private Verifier verifier() {
+        return Verifier.builder(config.mapping(), Dialect.H2, this::rawConnection)
+                .migration(migration)
+                .build();
+    }
+
+    private static String describe(VerifyReport r) {
+        if (r.clean()) {
+            return "clean: " + r.oldRows() + " rows, the same on both sides"
+                    + (r.chunks() > 0 ? " (" + r.chunks() + " checksum chunks)" : "");
+        }
+        StringBuilder s = new StringBuilder(r.differences() + " row(s) differ:");
+        for (RowDifference d : r.rows()) {
+            s.append(" id ")
+                    .append(String.join(",", KeyCodec.decode(d.key())))
+                    .append(' ')
+                    .append(d.kind());
+            if (!d.columns().isEmpty()) {
+                s.append(' ').append(d.columns());
+            }
+        }
+        return s.toString();
+    }
+
+    /** One line of the timeline: what happened since the previous line. */
+    private void row(String step, String note) throws SQLException {
+        DemoMeters now = meters();
+        DemoMeters delta = now.since(mark);
+        mark = now;
+        String phase = Runtimes.find(appProperties(), null)
+                .map(r -> r.rollout().phase().toString())
+                .orElse("?");
+        long app = appStatements.getAsLong();
+        out.printf(
+                "%n  %5.1fs  %-42s %-12s %7d %7d %8d %8s %10s%n",
+                (System.nanoTime() - started) / 1e9,
+                step,
+                phase,
+                app - appMark,
+                delta.statements(),
+                delta.mirrored(),
+                count(delta.compared()),
+                count(delta.mismatched()));
+        appMark = app;
+        if (!note.isEmpty()) {
+            out.printf("          %s%n", note);
+        }
+        out.flush();
+    }
+
+    private static String count(long n) {
+        return n < 0 ? "-" : Long.toString(n);
+    }
+
+    private DemoMeters meters() {
+        return DemoMeters.read(registry, migration);
+    }
+
+    private static void work(Duration d) throws InterruptedException {
+        Thread.sleep(d.toMillis());
+    }
+
+    private int fail(String message) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println(CommandBase.ERROR_PREFIX + message);
+        err.flush();
+        return CommandBase.FAILED;
+    }
+
+    private Properties appProperties() {
+        Properties p = new Properties();
+        p.setProperty(ConfigLocation.PROPERTY, yaml.toString());
+        return p;
+    }
+
+    /** An application connection: through the SchemaShift driver. */
+    private Connection appConnection() throws SQLException {
+        return DriverManager.getConnection("jdbc:schemashift:" + url.substring("jdbc:".length()), appProperties());
+    }
+
+    /** A plain H2 connection, as the operator's tools use. */
+    private Connection rawConnection() throws SQLException {
+        return DriverManager.getConnection(url);
+    }
+}
