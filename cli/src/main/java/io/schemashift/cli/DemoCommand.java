@@ -157,8 +157,7 @@ final class DemoCommand implements Callable<Integer> {
             out.printf(
                     "%n  %6s  %-42s %-12s %7s %7s %8s %8s %10s%n",
                     "TIME", "STEP", "PHASE", "APP", "ROUTED", "MIRRORED", "COMPARED", "MISMATCHES");
-            mark = meters();
-            appMark = app.statements();
+            startStep();
             return migrate(app);
         } finally {
             app.close();
@@ -205,7 +204,7 @@ final class DemoCommand implements Callable<Integer> {
                                 : "NOT caught by shadow reads within " + Text.window(step.multipliedBy(5)))
                         : "shadow reads are not in this build: no comparison to catch it; verify below");
 
-        rollback("--reason", "shadow mismatches on clients: serve reads from customers again");
+        rollback("--reason", "divergence in clients: serve reads from customers again");
         work(step);
         row("8  rolled back one step", "");
 
@@ -273,6 +272,7 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         follow();
+        startStep();
     }
 
     private void rollback(String... options) throws Exception {
@@ -282,6 +282,7 @@ final class DemoCommand implements Callable<Integer> {
             throw new CommandBase.Failure("schemashift rollback failed");
         }
         follow();
+        startStep();
     }
 
     /**
@@ -304,7 +305,10 @@ final class DemoCommand implements Callable<Integer> {
         if (!args[0].equals("audit")) {
             out.printf("%n          $ schemashift %s%n", String.join(" ", shown));
         }
-        text.toString().lines().forEach(l -> out.printf("          %s%n", l));
+        text.toString()
+                .lines()
+                .filter(l -> !l.startsWith("instances apply it")) // the hint for instances polling the table
+                .forEach(l -> out.printf("          %s%n", l));
         out.flush();
         return exit;
     }
@@ -449,6 +453,12 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("          %s%n", note);
         }
         out.flush();
+    }
+
+    /** The next timeline line counts from now: from the moment the driver applies a phase. */
+    private void startStep() {
+        mark = meters();
+        appMark = appStatements.getAsLong();
     }
 
     private static String count(long n) {

@@ -1,0 +1,120 @@
+package io.schemashift.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** {@code schemashift demo}, run in-process: a whole migration on embedded H2. */
+class DemoTest {
+
+    /** A timeline line: time, step number and label, phase, then the five counts. */
+    static final Pattern ROW = Pattern.compile(
+            "^\\s+[\\d.]+s\\s+(\\d+)\\s+(.+?)\\s+(old-only|dual-write|shadow-read|read-new|new-primary|new-only)"
+                    + "\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)\\s+(\\S+)$",
+            Pattern.MULTILINE);
+
+    /** One timeline line. */
+    record Row(String label, String phase, long app, long routed, long mirrored, String compared, String mismatches) {}
+
+    @Test
+    void demo_wholeMigration_printsEveryStepAndExitsZeroWithin30s() {
+        long start = System.nanoTime();
+        Cli.Run run = Cli.run(Map.of(), "demo");
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(took).as("demo duration").isLessThan(Duration.ofSeconds(30));
+        assertDemoOutput(run.out());
+    }
+
+    @Test
+    void demo_help_describesItself() {
+        Cli.Run run = Cli.run(Map.of(), "demo", "--help");
+        assertThat(run.exit()).isZero();
+        assertThat(run.out())
+                .contains("Usage: schemashift demo")
+                .contains("--threads")
+                .contains("--step");
+    }
+
+    /** What every run of the demo must show; shared with {@code DemoIT}, which runs the launcher. */
+    static void assertDemoOutput(String out) {
+        Map<Integer, Row> rows = rows(out);
+        assertThat(rows).as(out).containsOnlyKeys(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13);
+        assertThat(rows.values().stream().map(Row::phase))
+                .as("phases of the timeline")
+                .containsExactly(
+                        "old-only",
+                        "dual-write",
+                        "dual-write",
+                        "dual-write",
+                        "shadow-read",
+                        "read-new",
+                        "read-new",
+                        "shadow-read",
+                        "shadow-read",
+                        "shadow-read",
+                        "read-new",
+                        "new-primary",
+                        "new-only");
+        for (int step : new int[] {1, 2, 5, 6, 8, 11, 12, 13}) {
+            assertThat(rows.get(step).app())
+                    .as("app statements in step %d", step)
+                    .isPositive();
+        }
+        assertThat(rows.get(1).routed()).as("nothing routed in old-only").isZero();
+        assertThat(rows.get(1).mirrored()).as("nothing mirrored in old-only").isZero();
+        for (int step : new int[] {2, 5, 6, 8, 11, 12}) {
+            assertThat(rows.get(step).routed()).as("routed in step %d", step).isPositive();
+            assertThat(rows.get(step).mirrored())
+                    .as("mirrored in step %d", step)
+                    .isPositive();
+        }
+        assertThat(rows.get(13).routed()).as("routed to clients in new-only").isPositive();
+
+        assertThat(out)
+                .contains("$ schemashift phase dual-write")
+                .contains("$ schemashift phase new-only")
+                .contains("$ schemashift rollback")
+                .contains("read-new, read-new 50%, shadow 100% -> shadow-read")
+                .contains("old rows walked in")
+                .containsPattern("4  verify\\s.*\\n\\s+clean: \\d+ rows, the same on both sides")
+                .contains("1 row(s) differ: id 7 DIFFERENT [full_name]")
+                .contains("repaired from customers; checked again: the same on both sides")
+                .containsPattern("app: +\\d+ statements on 4 threads, 0 failed");
+        if (rows.get(5).compared().equals("-")) {
+            assertThat(out).contains("shadow reads are not in this build");
+        } else {
+            assertThat(Long.parseLong(rows.get(5).compared()))
+                    .as("comparisons in shadow-read")
+                    .isPositive();
+            assertThat(rows.get(5).mismatches())
+                    .as("no mismatch before the injection")
+                    .isEqualTo("0");
+            assertThat(out).containsPattern("caught by shadow reads: [1-9]\\d* mismatching comparisons");
+        }
+    }
+
+    static Map<Integer, Row> rows(String out) {
+        Map<Integer, Row> rows = new LinkedHashMap<>();
+        Matcher m = ROW.matcher(out);
+        while (m.find()) {
+            rows.put(
+                    Integer.parseInt(m.group(1)),
+                    new Row(
+                            m.group(2),
+                            m.group(3),
+                            Long.parseLong(m.group(4)),
+                            Long.parseLong(m.group(5)),
+                            Long.parseLong(m.group(6)),
+                            m.group(7),
+                            m.group(8)));
+        }
+        return rows;
+    }
+}
