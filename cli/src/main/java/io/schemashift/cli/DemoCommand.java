@@ -10,7 +10,6 @@ import io.schemashift.config.ConfigLocation;
 import io.schemashift.config.ConfigReader;
 import io.schemashift.config.MigrationConfig;
 import io.schemashift.control.ControlStore;
-import io.schemashift.control.RolloutState;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.runtime.MigrationRuntime;
 import io.schemashift.runtime.Runtimes;
@@ -68,6 +67,8 @@ final class DemoCommand implements Callable<Integer> {
     private static final int SEEDED = 1000;
     /** A seeded row with an odd id: the app reads it and never writes it. */
     private static final int TAMPERED_ID = 7;
+    /** Many poll intervals: the driver applies a change within one. */
+    private static final Duration APPLY_TIMEOUT = Duration.ofSeconds(10);
 
     @Spec
     CommandSpec spec;
@@ -314,21 +315,29 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /**
-     * Puts the stored rollout in force in the app's driver. The one call to swap when the driver
-     * follows the control table itself (control.poll): then it waits for the driver to apply it.
+     * Waits until the app's driver applies the rollout the command just stored: the driver reads
+     * the control table every {@code control.poll} and applies a new version at each connection's
+     * next transaction boundary.
      */
     private void follow() throws Exception {
-        RolloutState stored =
-                new ControlStore(this::rawConnection, Dialect.H2, config).read().orElseThrow();
+        long version = new ControlStore(this::rawConnection, Dialect.H2, config)
+                .read()
+                .orElseThrow()
+                .version();
         MigrationRuntime runtime = Runtimes.find(appProperties(), null).orElseThrow();
-        MigrationConfig.Rollout now = runtime.rollout();
-        runtime.apply(new MigrationConfig.Rollout(
-                stored.phase(),
-                stored.readNewPercent(),
-                stored.shadowPercent(),
-                now.stickiness(),
-                stored.tablePhases(),
-                now.seed()));
+        long start = System.nanoTime();
+        long deadline = start + APPLY_TIMEOUT.toNanos();
+        while (runtime.version() < version) {
+            if (System.nanoTime() > deadline) {
+                throw new CommandBase.Failure("the driver did not apply version " + version + " within "
+                        + Text.window(APPLY_TIMEOUT) + " (it polls the control table every "
+                        + Text.window(config.control().poll()) + ")");
+            }
+            Thread.sleep(10);
+        }
+        out.printf(
+                "          the app's driver applied version %d after %d ms%n",
+                version, (System.nanoTime() - start) / 1_000_000);
     }
 
     private void createSchemas() throws SQLException {
