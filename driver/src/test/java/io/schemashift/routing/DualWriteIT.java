@@ -138,6 +138,29 @@ class DualWriteIT {
             }
         }
         assertThat(divergences(fx.migration)).as("divergences recorded").isZero();
+        assertThat(mirrored(fx.migration, "ok"))
+                .as("mirrored writes")
+                .isEqualTo(phase.mirrorsWrites() ? MIRRORED_WRITES.get(kind) : 0);
+        assertThat(mirrored(fx.migration, "failed")).as("failed mirrors").isZero();
+    }
+
+    /**
+     * The workload's writes, each mirrored once: 2 inserts, a multi-row insert, a batch, the
+     * generated-key insert, 2 updates, a delete, the upsert (PostgreSQL: and RETURNING), and 5
+     * in the explicit transactions (the rolled-back ones included).
+     */
+    private static final java.util.Map<TestDatabase.Kind, Double> MIRRORED_WRITES = java.util.Map.of(
+            TestDatabase.Kind.POSTGRESQL, 15.0, TestDatabase.Kind.MARIADB, 14.0, TestDatabase.Kind.H2, 13.0);
+
+    static double mirrored(String migration, String outcome) {
+        return Metrics.globalRegistry
+                .find("schemashift.mirror.writes")
+                .tag("migration", migration)
+                .tag("outcome", outcome)
+                .counters()
+                .stream()
+                .mapToDouble(Counter::count)
+                .sum();
     }
 
     private static List<String> ids(List<String> rows) {

@@ -2,6 +2,8 @@ package io.schemashift.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.schemashift.runtime.MigrationRuntime;
 import io.schemashift.runtime.Runtimes;
 import io.schemashift.testing.TestDatabase;
@@ -37,6 +39,12 @@ public final class MigrationFixture {
 
     private static final AtomicInteger IDS = new AtomicInteger();
 
+    static {
+        // The driver registers in the global composite, which records nothing until it holds a
+        // registry: tests read the meters through this one.
+        Metrics.globalRegistry.add(new SimpleMeterRegistry());
+    }
+
     public final TestDatabase server;
     public final String oldUrl;
     public final String newUrl;
@@ -57,6 +65,14 @@ public final class MigrationFixture {
      * new.url}.
      */
     public static MigrationFixture create(TestDatabase server, boolean separate, String extraYaml) {
+        return create(server, separate, "", extraYaml);
+    }
+
+    /**
+     * Like {@link #create(TestDatabase, boolean, String)}, with {@code moreTables} (YAML indented
+     * by two spaces) mapped after {@code customers}; the test creates those tables itself.
+     */
+    public static MigrationFixture create(TestDatabase server, boolean separate, String moreTables, String extraYaml) {
         int n = IDS.incrementAndGet();
         String migration = "fx-" + ProcessHandle.current().pid() + "-" + n;
         // The process id keeps concurrent test runs on one server apart.
@@ -97,6 +113,7 @@ public final class MigrationFixture {
                         derived:
                           name_search: "lower(name)"
                     """)
+                    .append(moreTables)
                     .append(extraYaml);
             Path config = Files.createTempFile("schemashift-" + migration, ".yaml");
             Files.writeString(config, yaml);

@@ -1,0 +1,218 @@
+package io.schemashift.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+import io.schemashift.testing.TestDatabase;
+import io.schemashift.testing.TestDatabases;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * How reads and writes are routed: the read-new share per transaction or per connection, the safe
+ * path for refused and mixed-phase statements, DDL, and writes that cannot be mirrored exactly.
+ * Old and new rows are made to differ on purpose, so every read shows which side served it.
+ */
+class RoutingIT {
+
+    /** Row 1 reads "old" from the old side and "new" from the new side. */
+    private static MigrationFixture markedSides(TestDatabase.Kind kind, String yaml) throws SQLException {
+        return markedSides(kind, "", yaml);
+    }
+
+    private static MigrationFixture markedSides(TestDatabase.Kind kind, String moreTables, String yaml)
+            throws SQLException {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), false, moreTables, yaml);
+        fx.rawOld("INSERT INTO customers (id, name, email) VALUES (1, 'old', 'o@x')");
+        fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'new', 'new', 'n@x')");
+        return fx;
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = TestDatabase.Kind.class,
+            names = {"POSTGRESQL", "H2"})
+    void readNewPercent_decidedOncePerTransaction(TestDatabase.Kind kind) throws Exception {
+        MigrationFixture fx = markedSides(kind, "phase: read-new\nrouting:\n  readNewPercent: 30\n  seed: 7\n");
+        int newTransactions = 0;
+        int transactions = 300;
+        try (Connection c = fx.connect()) {
+            c.setAutoCommit(false);
+            PreparedStatement read = c.prepareStatement("SELECT name FROM customers WHERE id = ?");
+            for (int i = 0; i < transactions; i++) {
+                Set<String> sides = new TreeSet<>();
+                for (int r = 0; r < 3; r++) {
+                    read.setInt(1, 1);
+                    try (ResultSet rs = read.executeQuery()) {
+                        assertThat(rs.next()).isTrue();
+                        sides.add(rs.getString("name"));
+                    }
+                }
+                assertThat(sides).as("sides read by one transaction").hasSize(1);
+                newTransactions += sides.contains("new") ? 1 : 0;
+                c.commit();
+            }
+        }
+        assertThat(newTransactions).as("transactions served by the new side").isBetween(60, 120);
+    }
+
+    @Test
+    void stickinessConnection_everyTransactionOfAConnectionOnOneSide() throws Exception {
+        MigrationFixture fx = markedSides(
+                TestDatabase.Kind.H2,
+                "phase: read-new\nrouting:\n  readNewPercent: 50\n  stickiness: connection\n  seed: 3\n");
+        Set<String> connectionsSides = new TreeSet<>();
+        for (int conn = 0; conn < 20; conn++) {
+            Set<String> sides = new TreeSet<>();
+            try (Connection c = fx.connect();
+                    Statement st = c.createStatement()) {
+                for (int i = 0; i < 10; i++) {
+                    try (ResultSet rs = st.executeQuery("SELECT name FROM customers WHERE id = 1")) {
+                        rs.next();
+                        sides.add(rs.getString(1));
+                    }
+                }
+            }
+            assertThat(sides).as("sides read by one connection").hasSize(1);
+            connectionsSides.addAll(sides);
+        }
+        assertThat(connectionsSides).as("both sides serve some connections").containsExactly("new", "old");
+    }
+
+    @Test
+    void seededPick_isReproducibleAndHonoursThePercentage() {
+        List<Boolean> first = new ArrayList<>();
+        List<Boolean> again = new ArrayList<>();
+        int picked = 0;
+        for (int i = 0; i < 10_000; i++) {
+            boolean p = Routing.pick(42, 5, i, 25);
+            first.add(p);
+            again.add(Routing.pick(42, 5, i, 25));
+            picked += p ? 1 : 0;
+        }
+        assertThat(again).isEqualTo(first);
+        assertThat(picked).isBetween(2_300, 2_700);
+        assertThat(Routing.pick(42, 5, 1, 0)).isFalse();
+        assertThat(Routing.pick(42, 5, 1, 100)).isTrue();
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = TestDatabase.Kind.class,
+            names = {"POSTGRESQL", "H2"})
+    void refusedAndMixedPhaseStatements_takeThePrimaryOnlyAndAreCounted(TestDatabase.Kind kind) throws Exception {
+        MigrationFixture fx = markedSides(
+                kind,
+                """
+                  orders:
+                    to: orders_v2
+                    key: [id]
+                """,
+                """
+                phase: read-new
+                routing:
+                  readNewPercent: 100
+                  tables: { orders: { phase: old-only } }
+                """);
+        fx.rawOld(
+                "CREATE TABLE orders (id INT PRIMARY KEY, customer_id INT)",
+                "CREATE TABLE orders_v2 (id INT PRIMARY KEY, customer_id INT)",
+                "INSERT INTO orders VALUES (10, 1)");
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT name FROM customers WHERE id = 1")) {
+                rs.next();
+                assertThat(rs.getString(1))
+                        .as("a plain read in read-new at 100%")
+                        .isEqualTo("new");
+            }
+            try (ResultSet rs = st.executeQuery(
+                    "SELECT c.name FROM customers c JOIN orders o ON o.customer_id = c.id WHERE o.id = 10")) {
+                rs.next();
+                assertThat(rs.getString(1))
+                        .as("customers (read-new) joined to orders (old-only)")
+                        .isEqualTo("old");
+            }
+            try (ResultSet rs = st.executeQuery("SELECT legacy_flag, name FROM customers WHERE id = 1")) {
+                rs.next();
+                assertThat(rs.getString(2)).as("a read of a dropped column").isEqualTo("old");
+            }
+            try (ResultSet rs = st.executeQuery("SELECT name FROM customers WHERE no_such_column = 1")) {
+                assertThat(rs.next()).isFalse();
+            } catch (SQLException e) {
+                assertThat(e.getMessage()).as("the primary's own error").containsIgnoringCase("no_such_column");
+            }
+        }
+        assertThat(refusals(fx, "mixed_phases")).isEqualTo(1);
+        assertThat(refusals(fx, "dropped_column_read")).isEqualTo(1);
+        assertThat(refusals(fx, "unknown_column")).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = TestDatabase.Kind.class,
+            names = {"POSTGRESQL", "H2"})
+    void ddl_runsWhereItWasSent(TestDatabase.Kind kind) throws Exception {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), true, "phase: new-primary\n");
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE audit_notes (id INT PRIMARY KEY)");
+            st.execute("ALTER TABLE customers ADD COLUMN note VARCHAR(20)");
+        }
+        fx.rawOld("INSERT INTO audit_notes VALUES (1)", "UPDATE customers SET note = 'x'");
+    }
+
+    @Test
+    void now_isOneCapturedValueOnBothSides() throws Exception {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.postgres(), true, "phase: dual-write\n");
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (1, 'a', CAST(now() AS VARCHAR(100)))");
+            st.executeUpdate("UPDATE customers SET email = CAST(CURRENT_TIMESTAMP AS VARCHAR(100)) WHERE id = 1");
+        }
+        fx.assertSidesEqual();
+        assertThat(fx.divergedKeys()).isEmpty();
+    }
+
+    @Test
+    void randomAndUuid_areNotMirroredButLoggedByKey() throws Exception {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.postgres(), false, "phase: dual-write\n");
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            assertThat(st.executeUpdate("INSERT INTO customers (id, name) VALUES (7, CAST(random() AS VARCHAR(40)))"))
+                    .isEqualTo(1);
+            assertThat(st.executeUpdate(
+                            "INSERT INTO customers (id, name) VALUES (8, CAST(gen_random_uuid() AS VARCHAR(40)))"))
+                    .isEqualTo(1);
+        }
+        assertThat(fx.oldRows()).hasSize(2);
+        assertThat(fx.newRows())
+                .as("nothing silently different on the new side")
+                .isEmpty();
+        assertThat(fx.divergedKeys()).containsExactlyInAnyOrder(7, 8);
+        assertThat(fx.divergenceReasons())
+                .containsExactlyInAnyOrder("nondeterministic_random", "nondeterministic_uuid");
+    }
+
+    private static double refusals(MigrationFixture fx, String reason) {
+        return Metrics.globalRegistry
+                .find("schemashift.rewrite.refusals")
+                .tag("migration", fx.migration)
+                .tag("reason", reason)
+                .counters()
+                .stream()
+                .mapToDouble(Counter::count)
+                .sum();
+    }
+}
