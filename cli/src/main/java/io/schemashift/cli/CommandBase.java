@@ -3,7 +3,9 @@ package io.schemashift.cli;
 import io.schemashift.control.AuditEntry;
 import io.schemashift.control.RolloutState;
 import java.io.PrintWriter;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -21,6 +23,7 @@ abstract class CommandBase implements Callable<Integer> {
     static final String ERROR_PREFIX = "schemashift: error: ";
     static final int OK = 0;
     static final int FAILED = 1;
+    private static final Set<String> MISSING_TABLE = Set.of("42P01", "42S02", "42S04");
 
     @ParentCommand
     SchemaShiftCommand root;
@@ -39,13 +42,19 @@ abstract class CommandBase implements Callable<Integer> {
             throw usage;
         } catch (Exception | LinkageError e) {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            err().println(ERROR_PREFIX + Redaction.oneLine(message, root.secret()));
+            String hint = missingTable(e) ? " (run 'schemashift init' to create the control tables)" : "";
+            err().println(ERROR_PREFIX + Redaction.oneLine(message, root.secret()) + hint);
             if (root.verbose()) {
                 e.printStackTrace(err());
             }
             err().flush();
             return FAILED;
         }
+    }
+
+    /** Undefined table: PostgreSQL 42P01, MariaDB/MySQL and H2 42S02, H2 on an empty database 42S04. */
+    private static boolean missingTable(Throwable e) {
+        return e instanceof SQLException s && MISSING_TABLE.contains(String.valueOf(s.getSQLState()));
     }
 
     PrintWriter out() {

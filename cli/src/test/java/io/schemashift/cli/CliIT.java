@@ -22,6 +22,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -79,6 +80,32 @@ class CliIT {
                 .hasLineCount(1)
                 .isEqualTo("schemashift: error: no rollout stored for migration " + migration
                         + " in table ss_control; run 'schemashift init' first\n");
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void everyCommand_withoutControlTables_failsOnOneLineWithHint(TestDatabase.Kind kind) throws Exception {
+        setUp(kind, "");
+        url = server.create("cli_empty_" + ProcessHandle.current().pid());
+        Map<List<String>, String> tables = new LinkedHashMap<>();
+        tables.put(List.of("status"), "ss_control");
+        tables.put(List.of("phase", "dual-write", "--reason", "x"), "ss_control");
+        tables.put(List.of("rollback", "--reason", "x"), "ss_control");
+        tables.put(List.of("mismatches"), "schemashift_mismatch");
+        tables.put(List.of("audit"), "schemashift_audit");
+        tables.forEach((command, table) -> {
+            Cli.Run run = cli(command.toArray(String[]::new));
+            assertThat(run.exit()).as(run.toString()).isEqualTo(1);
+            assertThat(run.out()).as(run.toString()).isEmpty();
+            assertThat(run.err())
+                    .as(run.toString())
+                    .hasLineCount(1)
+                    .startsWith("schemashift: error: ")
+                    .containsIgnoringCase(table)
+                    .endsWith(" (run 'schemashift init' to create the control tables)\n");
+        });
+        assertThat(cli("init").exit()).isZero();
+        assertThat(cli("status").exit()).isZero();
     }
 
     @ParameterizedTest
@@ -339,7 +366,8 @@ class CliIT {
     @EnumSource(TestDatabase.Kind.class)
     void configWithoutControlTable_warnsThatInstancesWillNotFollow(TestDatabase.Kind kind) throws Exception {
         server = TestDatabases.of(kind);
-        url = URLS.computeIfAbsent(kind, k -> TestDatabases.of(k).create("cli"));
+        url = URLS.computeIfAbsent(kind, k -> TestDatabases.of(k)
+                .create("cli_" + ProcessHandle.current().pid()));
         migration = "cli" + MIGRATIONS.incrementAndGet();
         config = Files.writeString(dir.resolve("plain.yaml"), "migration: " + migration + "\n");
         Cli.Run run = cli("init");
@@ -352,7 +380,8 @@ class CliIT {
 
     private void setUp(TestDatabase.Kind kind, String yaml) throws IOException {
         server = TestDatabases.of(kind);
-        url = URLS.computeIfAbsent(kind, k -> TestDatabases.of(k).create("cli"));
+        url = URLS.computeIfAbsent(kind, k -> TestDatabases.of(k)
+                .create("cli_" + ProcessHandle.current().pid()));
         migration = "cli" + MIGRATIONS.incrementAndGet();
         config = Files.writeString(
                 dir.resolve("schemashift.yaml"),

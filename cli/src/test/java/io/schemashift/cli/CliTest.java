@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,27 @@ class CliTest {
                     .as(command)
                     .contains("Usage: schemashift " + command)
                     .contains("--url");
+        }
+    }
+
+    @Test
+    void unknownOption_everyCommand_isUsageErrorOnOneLine() {
+        for (String command : COMMANDS) {
+            List<String> args = new ArrayList<>(List.of(command));
+            if (command.equals("phase")) {
+                args.add("dual-write");
+            }
+            if (command.equals("phase") || command.equals("rollback")) {
+                args.addAll(List.of("--reason", "x"));
+            }
+            args.add("--bogus");
+            Cli.Run run = Cli.run(Map.of(), args.toArray(String[]::new));
+            assertThat(run.exit()).as(command).isEqualTo(2);
+            assertThat(run.err())
+                    .as(command)
+                    .hasLineCount(1)
+                    .startsWith("schemashift: error: Unknown option: '--bogus'")
+                    .endsWith("(see 'schemashift " + command + " --help')\n");
         }
     }
 
