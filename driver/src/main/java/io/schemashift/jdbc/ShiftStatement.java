@@ -290,7 +290,8 @@ public abstract class ShiftStatement implements Statement {
         Session session = connection.session;
         return session == null
                 || batch == null
-                || batch.stream().allMatch(sql -> session.plan(session.runtime().rewrite(sql)) == Plan.OLD);
+                || batch.stream()
+                        .noneMatch(sql -> session.routes(session.runtime().rewrite(sql)));
     }
 
     private <T> T verbatimBatch(Verbatim<T> run) throws SQLException {

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.schemashift.rewriter.StatementKind;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
@@ -49,7 +50,7 @@ public final class ShiftMetrics {
 
     private final MeterRegistry registry;
     private final Tags common;
-    private final Map<String, Counter[]> statements = new ConcurrentHashMap<>();
+    private final Map<StatementKind, Counter[]> statements = new ConcurrentHashMap<>();
     private final EnumMap<MirrorOutcome, Counter> mirrored = new EnumMap<>(MirrorOutcome.class);
     private final EnumMap<Leg, Timer> latency = new EnumMap<>(Leg.class);
     private final Map<String, Counter> refusals = new ConcurrentHashMap<>();
@@ -99,20 +100,20 @@ public final class ShiftMetrics {
         return common;
     }
 
-    /** Counts one statement of {@code kind} (lower-case statement kind) that ran on {@code route}. */
-    public void statement(String kind, Route route) {
+    /** Counts one statement of {@code kind} on a mapped table that ran on {@code route}. */
+    public void statement(StatementKind kind, Route route) {
         statements.computeIfAbsent(kind, this::statementCounters)[route.ordinal()].increment();
         statementTotal.increment();
     }
 
-    private Counter[] statementCounters(String kind) {
+    private Counter[] statementCounters(StatementKind kind) {
         Counter[] byRoute = new Counter[Route.values().length];
         for (Route route : Route.values()) {
             byRoute[route.ordinal()] = Counter.builder("schemashift.statements")
                     .description("Statements seen by the driver, by kind and the sides they ran on")
                     .baseUnit("statements")
                     .tags(common)
-                    .tag("kind", kind)
+                    .tag("kind", tag(kind))
                     .tag("route", tag(route))
                     .register(registry);
         }

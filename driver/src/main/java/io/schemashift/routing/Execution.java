@@ -158,7 +158,7 @@ public final class Execution {
             if (localTxn) {
                 old.commit();
             }
-            rt.metrics().statement(kindTag(rw), plan.route());
+            rt.metrics().statement(rw.kind(), plan.route());
             return new Result(ps, result.isResultSet(), result.updateCount(), result.batchCounts(), keys);
         } catch (SQLException | RuntimeException e) {
             if (localTxn) {
@@ -450,10 +450,6 @@ public final class Execution {
             // fewer keys than rows: the key stays unknown
         }
         return null;
-    }
-
-    private static String kindTag(Rewritten rw) {
-        return rw.kind().name().toLowerCase(Locale.ROOT);
     }
 
     static void rollbackQuietly(Connection c) {

@@ -2,6 +2,7 @@ package io.schemashift.routing;
 
 import io.schemashift.config.MigrationConfig;
 import io.schemashift.config.Phase;
+import io.schemashift.metrics.ShiftMetrics;
 import io.schemashift.rewriter.Refused;
 import io.schemashift.rewriter.RewriteResult;
 import io.schemashift.rewriter.StatementKind;
@@ -99,25 +100,42 @@ public final class Session {
 
     /**
      * Where a statement runs. Statements on unmapped tables, and those that cannot take part in
-     * the migration, run unchanged on the old side: {@link Plan#OLD}.
+     * the migration, run unchanged on the old side: {@link Plan#OLD}. Counts the statement when
+     * it runs there on a mapped table (routed statements are counted by {@link Execution}), and
+     * refusals by reason.
      */
     public Plan plan(RewriteResult result) {
+        return plan(result, true);
+    }
+
+    /** Whether a statement would run anywhere but unchanged on the old side; counts nothing. */
+    public boolean routes(RewriteResult result) {
+        return plan(result, false) != Plan.OLD;
+    }
+
+    private Plan plan(RewriteResult result, boolean count) {
         if (result.tables().isEmpty()) {
             return Plan.OLD;
         }
         Txn t = txn();
         Phase phase = Routing.phaseOf(t.rollout, result.tables());
-        if (phase == null) {
-            runtime.metrics().refused("mixed_phases");
-            return Plan.OLD;
+        String refusal = phase == null
+                ? "mixed_phases"
+                : result instanceof Refused refused ? refused.reason().name().toLowerCase(Locale.ROOT) : null;
+        Plan plan;
+        if (refusal != null) {
+            plan = Plan.OLD;
+        } else {
+            plan = Routing.plan(phase, result.kind(), t.readNew && !t.newFailed);
+            if (plan.primary() == Side.NEW && t.newFailed && result.kind() == StatementKind.SELECT) {
+                plan = Plan.OLD; // never read from a side that missed this transaction's writes
+            }
         }
-        if (result instanceof Refused refused) {
-            runtime.metrics().refused(refused.reason().name().toLowerCase(Locale.ROOT));
-            return Plan.OLD;
-        }
-        Plan plan = Routing.plan(phase, result.kind(), t.readNew && !t.newFailed);
-        if (plan.primary() == Side.NEW && t.newFailed && result.kind() == StatementKind.SELECT) {
-            return Plan.OLD; // never read from a side that missed this transaction's writes
+        if (count && plan == Plan.OLD) {
+            if (refusal != null) {
+                runtime.metrics().refused(refusal);
+            }
+            runtime.metrics().statement(result.kind(), ShiftMetrics.Route.OLD);
         }
         return plan;
     }

@@ -157,6 +157,24 @@ class RoutingIT {
         assertThat(refusals(fx, "mixed_phases")).isEqualTo(1);
         assertThat(refusals(fx, "dropped_column_read")).isEqualTo(1);
         assertThat(refusals(fx, "unknown_column")).isEqualTo(1);
+        assertThat(statements(fx, "select", "old"))
+                .as("selects on the old side")
+                .isEqualTo(3);
+        assertThat(statements(fx, "select", "new"))
+                .as("selects on the new side")
+                .isEqualTo(1);
+    }
+
+    private static double statements(MigrationFixture fx, String kind, String route) {
+        return Metrics.globalRegistry
+                .find("schemashift.statements")
+                .tag("migration", fx.migration)
+                .tag("kind", kind)
+                .tag("route", route)
+                .counters()
+                .stream()
+                .mapToDouble(Counter::count)
+                .sum();
     }
 
     @ParameterizedTest
