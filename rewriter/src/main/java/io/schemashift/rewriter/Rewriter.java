@@ -23,6 +23,8 @@ public final class Rewriter {
     private final StatementRewriter statements;
     private final int maxSqlLength;
     private final Cache<String, RewriteResult> cache;
+    /** False with {@code cacheSize(0)}: Caffeine evicts a size-0 cache's entries only later, so skip it. */
+    private final boolean caching;
 
     private Rewriter(Builder b) {
         this.mapping = b.mapping;
@@ -32,6 +34,7 @@ public final class Rewriter {
         this.maxSqlLength = b.maxSqlLength;
         this.cache =
                 Caffeine.newBuilder().maximumSize(b.cacheSize).recordStats().build();
+        this.caching = b.cacheSize > 0;
     }
 
     /**
@@ -51,6 +54,9 @@ public final class Rewriter {
     public RewriteResult rewrite(String sql) {
         if (sql == null) {
             return NULL_STATEMENT;
+        }
+        if (!caching) {
+            return compute(sql);
         }
         RewriteResult cached = cache.getIfPresent(sql);
         if (cached != null) {
@@ -131,7 +137,7 @@ public final class Rewriter {
         }
 
         /**
-         * Maximum number of cached results (default 10,000).
+         * Maximum number of cached results (default 10,000); 0 turns the cache off.
          *
          * @throws IllegalArgumentException if {@code size} is negative
          */

@@ -31,6 +31,19 @@ class RewriterTest {
     }
 
     @Test
+    void cacheSize0_everyRewriteComputed() {
+        Rewriter cold = Rewriter.builder(Fixtures.mapping(Dialect.H2), Dialect.H2)
+                .cacheSize(0)
+                .build();
+        String sql = "SELECT name FROM customers WHERE id = ?";
+
+        RewriteResult first = cold.rewrite(sql);
+
+        assertThat(cold.rewrite(sql)).isNotSameAs(first).isEqualTo(first);
+        assertThat(cold.cache().stats().requestCount()).isZero();
+    }
+
+    @Test
     void rewrite_null_refused() {
         assertThat(pg.rewrite(null)).isInstanceOfSatisfying(Refused.class, r -> assertThat(r.reason())
                 .isEqualTo(RefusalReason.UNPARSEABLE));
