@@ -80,13 +80,11 @@ final class ControlLoop implements AutoCloseable {
         Tags reloadTags = metrics.common().and("source", source == null ? "none" : source);
         this.applied = Counter.builder("schemashift.reloads")
                 .description("Rollout changes (phase, percentages, table phases) read at run time, by outcome")
-                .baseUnit("changes")
                 .tags(reloadTags)
                 .tag("outcome", "applied")
                 .register(registry);
         this.rejected = Counter.builder("schemashift.reloads")
                 .description("Rollout changes (phase, percentages, table phases) read at run time, by outcome")
-                .baseUnit("changes")
                 .tags(reloadTags)
                 .tag("outcome", "rejected")
                 .register(registry);
@@ -102,7 +100,6 @@ final class ControlLoop implements AutoCloseable {
     private static Counter failures(ShiftMetrics metrics, String operation) {
         return Counter.builder("schemashift.control.failures")
                 .description("Control-table reads and heartbeat writes that failed")
-                .baseUnit("operations")
                 .tags(metrics.common())
                 .tag("operation", operation)
                 .register(metrics.registry());

@@ -1,0 +1,145 @@
+package io.schemashift.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.schemashift.config.Phase;
+import io.schemashift.routing.MigrationFixture;
+import io.schemashift.testing.TestDatabases;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every metric that docs/dashboards/schemashift.json queries exists in a Prometheus registry after
+ * a workload through every phase (mirrored writes, an injected divergence, shadow reads that match
+ * and mismatch, reads and writes with the new side primary, a reload from the file).
+ */
+class DashboardIT {
+
+    private static final Path DASHBOARD = Path.of("..", "docs", "dashboards", "schemashift.json");
+    private static final Pattern EXPR = Pattern.compile("\"expr\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+    private static final Pattern METRIC = Pattern.compile("\\bschemashift_[a-z0-9_]+");
+    private static final PrometheusMeterRegistry PROMETHEUS = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+    @BeforeAll
+    static void meters() {
+        Metrics.globalRegistry.add(PROMETHEUS);
+    }
+
+    @AfterAll
+    static void noMeters() {
+        Metrics.globalRegistry.remove(PROMETHEUS);
+    }
+
+    @Test
+    void dashboard_everyQueriedMetric_existsAfterAWorkload() throws Exception {
+        String tail = "control: { poll: 100ms }\n";
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.h2(), true, "phase: dual-write\n" + tail);
+        MigrationRuntime runtime;
+        try (Connection c = fx.connect()) {
+            runtime = runtimeOf(fx);
+            for (int id = 1; id <= 5; id++) {
+                insert(c, id, "Name " + id);
+            }
+            fx.rawNew("INSERT INTO clients (id, full_name, name_search) VALUES (100, 'taken', 'taken')");
+            insert(c, 100, "Old 100"); // the mirror hits the new side's row: a divergence
+
+            phase(fx, runtime, Phase.SHADOW_READ, "routing: { shadowPercent: 100 }\n" + tail);
+            read(c, 1); // match
+            read(c, 100); // mismatch: the new side holds another name
+            c.createStatement()
+                    .executeQuery("SELECT legacy_flag FROM customers WHERE id = 1")
+                    .close(); // refused
+            phase(fx, runtime, Phase.READ_NEW, "routing: { readNewPercent: 100, shadowPercent: 100 }\n" + tail);
+            read(c, 2);
+            phase(fx, runtime, Phase.NEW_PRIMARY, "routing: { shadowPercent: 100 }\n" + tail);
+            insert(c, 6, "Name 6");
+            read(c, 6);
+        }
+        String scrape = awaitScrape(fx.migration, "schemashift_shadow_comparisons");
+
+        Set<String> queried = new TreeSet<>();
+        Matcher expr = EXPR.matcher(Files.readString(DASHBOARD));
+        while (expr.find()) {
+            Matcher m = METRIC.matcher(expr.group(1));
+            while (m.find()) {
+                queried.add(m.group());
+            }
+        }
+        assertThat(queried).as("metrics the dashboard queries").hasSizeGreaterThan(8);
+        Set<String> exported = new TreeSet<>();
+        for (String line : scrape.split("\n")) {
+            Matcher name = METRIC.matcher(line);
+            if (!line.startsWith("#") && line.contains("migration=\"" + fx.migration + "\"") && name.lookingAt()) {
+                exported.add(name.group());
+            }
+        }
+        assertThat(exported).as("metrics exported for the workload's migration").containsAll(queried);
+        runtime.close();
+    }
+
+    private static void phase(MigrationFixture fx, MigrationRuntime runtime, Phase phase, String routing)
+            throws Exception {
+        String text = Files.readString(fx.configPath());
+        fx.writeConfig(text.substring(0, text.indexOf("phase:")) + "phase: " + phase.configName() + "\n" + routing);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (runtime.rollout().phase() != phase) {
+            assertThat(System.nanoTime()).as("reload to " + phase).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    private static String awaitScrape(String migration, String metric) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            String scrape = PROMETHEUS.scrape();
+            boolean present =
+                    scrape.lines().anyMatch(l -> l.startsWith(metric) && l.contains("migration=\"" + migration + "\""));
+            if (present || System.nanoTime() > deadline) {
+                return scrape;
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static MigrationRuntime runtimeOf(MigrationFixture fx) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("schemashift.config", fx.configPath().toString());
+        return Runtimes.find(p, null).orElseThrow();
+    }
+
+    private static void insert(Connection c, int id, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO customers (id, name, email) VALUES (?, ?, ?)")) {
+            ps.setInt(1, id);
+            ps.setString(2, name);
+            ps.setString(3, id + "@example.com");
+            ps.executeUpdate();
+        }
+    }
+
+    private static void read(Connection c, int id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, name, email FROM customers WHERE id = ?")) {
+            ps.setInt(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rs.getString("name");
+                }
+            }
+        }
+    }
+}
