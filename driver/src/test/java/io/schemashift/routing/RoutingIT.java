@@ -1,6 +1,7 @@
 package io.schemashift.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
@@ -221,6 +222,55 @@ class RoutingIT {
         assertThat(fx.divergedKeys()).containsExactlyInAnyOrder(7, 8);
         assertThat(fx.divergenceReasons())
                 .containsExactlyInAnyOrder("nondeterministic_random", "nondeterministic_uuid");
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = TestDatabase.Kind.class,
+            names = {"POSTGRESQL", "MARIADB"})
+    void failingMirror_recordPolicy_appTransactionCommitsAndTheRowIsLogged(TestDatabase.Kind kind) throws Exception {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), false, "phase: dual-write\n");
+        fx.rawNew("ALTER TABLE clients ADD CONSTRAINT no_bad CHECK (full_name <> 'bad')");
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            st.executeUpdate("INSERT INTO customers (id, name) VALUES (1, 'good')");
+            assertThat(st.executeUpdate("INSERT INTO customers (id, name) VALUES (2, 'bad')"))
+                    .isEqualTo(1);
+            st.executeUpdate("INSERT INTO customers (id, name) VALUES (3, 'good too')");
+            c.commit();
+        }
+        assertThat(ids(fx.oldRows())).containsExactly(1, 2, 3);
+        assertThat(ids(fx.newRows())).containsExactly(1, 3);
+        assertThat(fx.divergedKeys()).containsExactly(2);
+        assertThat(fx.divergenceReasons()).containsExactly("mirror_failed");
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = TestDatabase.Kind.class,
+            names = {"POSTGRESQL", "MARIADB", "H2"})
+    void failingMirror_failPolicy_statementFailsAndNeitherSideHasTheRow(TestDatabase.Kind kind) throws Exception {
+        MigrationFixture fx = MigrationFixture.create(
+                TestDatabases.of(kind), false, "phase: dual-write\nwrites:\n  onMirrorFailure: fail\n");
+        fx.rawNew("ALTER TABLE clients ADD CONSTRAINT no_bad CHECK (full_name <> 'bad')");
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO customers (id, name) VALUES (1, 'good')");
+            assertThatThrownBy(() -> st.executeUpdate("INSERT INTO customers (id, name) VALUES (2, 'bad')"))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("not mirrored to the new schema")
+                    .hasMessageContaining("onMirrorFailure is 'fail'");
+            st.executeUpdate("INSERT INTO customers (id, name) VALUES (3, 'good too')");
+        }
+        assertThat(ids(fx.oldRows())).as("old side").containsExactly(1, 3);
+        fx.assertSidesEqual();
+    }
+
+    private static List<Integer> ids(List<String> rows) {
+        return rows.stream()
+                .map(r -> Integer.parseInt(r.substring(0, r.indexOf('|'))))
+                .toList();
     }
 
     private static double refusals(MigrationFixture fx, String reason) {
