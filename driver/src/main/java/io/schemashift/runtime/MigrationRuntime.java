@@ -143,7 +143,8 @@ public final class MigrationRuntime implements AutoCloseable {
                     ? t.oldName().toUpperCase(Locale.ROOT)
                     : md.storesLowerCaseIdentifiers() ? t.oldName().toLowerCase(Locale.ROOT) : t.oldName();
             List<String> columns = new ArrayList<>();
-            try (ResultSet rs = md.getColumns(null, null, name, null)) {
+            // the current catalog only: MariaDB would otherwise list a same-named table of every database
+            try (ResultSet rs = md.getColumns(md.getConnection().getCatalog(), null, name, null)) {
                 while (rs.next()) {
                     columns.add(rs.getString("COLUMN_NAME"));
                 }

@@ -7,6 +7,7 @@ import io.schemashift.metrics.ShiftMetrics.Leg;
 import io.schemashift.rewriter.SideStatement;
 import io.schemashift.routing.Execution;
 import io.schemashift.routing.Side;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -22,8 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One comparison, on a shadow executor thread: runs the read on the other side, compares it with the rows the
- * application read and, on a mismatch, reads both sides again (each on its own connection) before reporting, so
- * that a read that raced a write counts as transient, not as a mismatch.
+ * application read and, on a mismatch, reads both sides again on shadow connections before reporting, so that a
+ * read that raced a write counts as transient, not as a mismatch.
  */
 final class ShadowJob implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(ShadowJob.class);
@@ -40,26 +41,35 @@ final class ShadowJob implements Runnable {
 
     @Override
     public void run() {
-        ShadowReads reads = read.reads;
-        Side other = read.primary.other();
+        attempt(() -> {
+            ComparisonResult first = compare(new Rows.Result(labels, rows), query(read.primary.other()));
+            if (first.outcome() != Outcome.MISMATCH) {
+                read.counted(outcome(first));
+            } else if (read.reads.connections().sameDatabase()) {
+                confirmed(rereadInSnapshot());
+            } else {
+                Rows.Result before = query(read.primary);
+                read.reads.later(() -> attempt(() -> rereadAfterSettling(before)), read);
+            }
+        });
+    }
+
+    @FunctionalInterface
+    private interface Step {
+        void run() throws SQLException;
+    }
+
+    /** Runs a step of the comparison; its failure is counted as an error or a timeout, never thrown. */
+    private void attempt(Step step) {
         long started = System.nanoTime();
         try {
-            ComparisonResult first = compare(new Rows.Result(labels, rows), query(other));
-            ShadowOutcome outcome = outcome(first);
-            if (first.outcome() == Outcome.MISMATCH) {
-                ComparisonResult again = compare(query(read.primary), query(other));
-                outcome = again.outcome() == Outcome.MATCH ? ShadowOutcome.TRANSIENT : outcome(again);
-                if (outcome == ShadowOutcome.MISMATCH) {
-                    reads.sink().report(read, again.mismatch().orElseThrow());
-                }
-            }
-            read.counted(outcome);
+            step.run();
         } catch (SQLException e) {
-            boolean timeout = isTimeout(e) || System.nanoTime() - started >= reads.timeoutNanos();
+            boolean timeout = isTimeout(e) || System.nanoTime() - started >= read.reads.timeoutNanos();
             read.counted(timeout ? ShadowOutcome.TIMEOUT : ShadowOutcome.ERROR);
             LOG.debug(
                     "[{}] shadow read of query {} failed: {} (SQLState {})",
-                    reads.migration(),
+                    read.reads.migration(),
                     read.rewritten.fingerprint().hash(),
                     e.getClass().getSimpleName(),
                     e.getSQLState());
@@ -67,10 +77,22 @@ final class ShadowJob implements Runnable {
             read.counted(ShadowOutcome.ERROR);
             LOG.warn(
                     "[{}] shadow comparison of query {} failed: {}",
-                    reads.migration(),
+                    read.reads.migration(),
                     read.rewritten.fingerprint().hash(),
                     e.getClass().getName());
         }
+    }
+
+    /** The outcome of the re-read: agreement now makes the first mismatch transient. */
+    private void confirmed(ComparisonResult again) {
+        if (again.outcome() == Outcome.MATCH) {
+            read.counted(ShadowOutcome.TRANSIENT);
+            return;
+        }
+        if (again.outcome() == Outcome.MISMATCH) {
+            read.reads.sink().report(read, again.mismatch().orElseThrow());
+        }
+        read.counted(outcome(again));
     }
 
     private static ShadowOutcome outcome(ComparisonResult r) {
@@ -81,21 +103,48 @@ final class ShadowJob implements Runnable {
         };
     }
 
+    /**
+     * Both schemas in one database: a dual write changes both in one transaction, so both sides read in one
+     * repeatable-read snapshot agree unless the data really differs.
+     */
+    private ComparisonResult rereadInSnapshot() throws SQLException {
+        return read.reads
+                .connections()
+                .inSnapshot(c -> compare(query(c, read.primary), query(c, read.primary.other())));
+    }
+
+    /**
+     * Separate databases commit one after the other, so no snapshot covers both. {@code before} was read from the
+     * primary side at least the longest commit lag ago ({@link ShadowReads#later}): every write it saw has reached
+     * the other side by now, unless its mirror failed (then it is a recorded divergence). The other side is read,
+     * then the primary again: if the primary's rows moved in the meantime the mismatch is transient; else the
+     * difference is real.
+     */
+    private void rereadAfterSettling(Rows.Result before) throws SQLException {
+        Rows.Result other = query(read.primary.other());
+        Rows.Result after = query(read.primary);
+        if (compare(before, after).outcome() != Outcome.MATCH) {
+            read.counted(ShadowOutcome.TRANSIENT);
+            return;
+        }
+        confirmed(compare(after, other));
+    }
+
     /** Runs the read on {@code side}, on a shadow connection, with the application's bound values. */
     private Rows.Result query(Side side) throws SQLException {
+        return read.reads.connections().on(side, c -> query(c, side));
+    }
+
+    private Rows.Result query(Connection c, Side side) throws SQLException {
         ShadowReads reads = read.reads;
         SideStatement sql = read.statement(side);
         long start = System.nanoTime();
-        try {
-            return reads.connections().on(side, c -> {
-                try (PreparedStatement ps = c.prepareStatement(sql.sql())) {
-                    ps.setQueryTimeout(reads.timeoutSeconds());
-                    Execution.bind(ps, sql, read.params, read.now, null, 0);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        return Rows.read(rs, read.maxRows());
-                    }
-                }
-            });
+        try (PreparedStatement ps = c.prepareStatement(sql.sql())) {
+            ps.setQueryTimeout(reads.timeoutSeconds());
+            Execution.bind(ps, sql, read.params, read.now, null, 0);
+            try (ResultSet rs = ps.executeQuery()) {
+                return Rows.read(rs, read.maxRows());
+            }
         } finally {
             reads.shift()
                     .latency(side == Side.OLD ? Leg.OLD_SHADOW : Leg.NEW_SHADOW)

@@ -64,7 +64,6 @@ final class ShadowMetrics {
         String tag = ShiftMetrics.tag(outcome);
         counters.computeIfAbsent("c\0" + tag + '\0' + table + '\0' + fingerprint, k -> Counter.builder(COMPARISONS)
                         .description("Shadowed reads by outcome, table and query fingerprint")
-                        .baseUnit("reads")
                         .tags(common)
                         .tag("outcome", tag)
                         .tag("table", table)
@@ -78,7 +77,6 @@ final class ShadowMetrics {
         outcome(ShadowOutcome.SKIPPED, table, fingerprint);
         counters.computeIfAbsent("s\0" + reason + '\0' + table, k -> Counter.builder(SKIPS)
                         .description("Shadowed reads not compared, by reason and table")
-                        .baseUnit("reads")
                         .tags(common)
                         .tag("reason", reason)
                         .tag("table", table)
@@ -91,7 +89,6 @@ final class ShadowMetrics {
         String result = written ? "written" : "failed";
         counters.computeIfAbsent("r\0" + result, k -> Counter.builder(REPORTS)
                         .description("Mismatch reports sent to report.mismatchTable, by result")
-                        .baseUnit("reports")
                         .tags(common)
                         .tag("result", result)
                         .register(registry))

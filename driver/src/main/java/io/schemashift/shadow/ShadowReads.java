@@ -21,6 +21,7 @@ import io.schemashift.routing.NewSide;
 import io.schemashift.routing.Session;
 import io.schemashift.routing.Side;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
@@ -32,6 +33,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -59,6 +61,8 @@ public final class ShadowReads implements AutoCloseable {
     private final int timeoutSeconds;
     private final long timeoutNanos;
     private final Map<Set<String>, Set<String>> dropped = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ScheduledThreadPoolExecutor settling;
+    private final long settleNanos;
     private volatile boolean closed;
 
     private ShadowReads(
@@ -79,6 +83,14 @@ public final class ShadowReads implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 });
+        this.settling = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "schemashift-shadow-settle-" + migration);
+            t.setDaemon(true);
+            return t;
+        });
+        // A mirrored statement and its commit each end within writes.budget (their network timeout).
+        this.settleNanos =
+                config.writes().budget().multipliedBy(2).plusMillis(50).toNanos();
         this.metrics = new ShadowMetrics(shift, () -> executor.getQueue().size());
         this.comparator =
                 ShadowComparator.create(rules(config)).withMetrics(CompareMetrics.monitor(shift.registry(), migration));
@@ -159,10 +171,22 @@ public final class ShadowReads implements AutoCloseable {
     }
 
     /** Hands a comparison to the executor; never blocks: when it is full the comparison is dropped and counted. */
-    void submit(ShadowJob job, ShadowRead read) {
+    void submit(Runnable job, ShadowRead read) {
         try {
             executor.execute(job);
         } catch (RejectedExecutionException full) {
+            read.counted(ShadowOutcome.DROPPED);
+        }
+    }
+
+    /**
+     * Hands {@code step} to the executor once the longest commit lag between the two databases has passed, without
+     * holding an executor thread meanwhile; dropped and counted if the executor is full then.
+     */
+    void later(Runnable step, ShadowRead read) {
+        try {
+            settling.schedule(() -> submit(step, read), settleNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException shutDown) {
             read.counted(ShadowOutcome.DROPPED);
         }
     }
@@ -233,21 +257,30 @@ public final class ShadowReads implements AutoCloseable {
      * Waits until every comparison handed over so far has finished, or {@code timeout} passes; for tests and
      * orderly shutdown.
      */
-    public boolean drain(java.time.Duration timeout) throws InterruptedException {
+    public boolean drain(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (executor.getActiveCount() > 0 || !executor.getQueue().isEmpty()) {
+        int idle = 0;
+        while (idle < 2) { // twice in a row: a settled re-read passes from one queue to the other
+            idle = busy() ? 0 : idle + 1;
             if (System.nanoTime() > deadline) {
                 return false;
             }
-            TimeUnit.MILLISECONDS.sleep(5);
+            TimeUnit.MILLISECONDS.sleep(20);
         }
         return true;
+    }
+
+    private boolean busy() {
+        return executor.getActiveCount() > 0
+                || !executor.getQueue().isEmpty()
+                || !settling.getQueue().isEmpty();
     }
 
     /** Stops taking comparisons, lets running ones end within {@code shadow.timeout}, and closes the connections. */
     @Override
     public void close() {
         closed = true;
+        settling.shutdownNow();
         executor.shutdown();
         try {
             executor.awaitTermination(timeoutNanos, TimeUnit.NANOSECONDS);

@@ -69,6 +69,30 @@ final class SideConnections implements AutoCloseable {
         }
     }
 
+    /** Whether both schemas live in the application's database. */
+    boolean sameDatabase() {
+        return newSide == null;
+    }
+
+    /**
+     * Runs {@code work} in one read-only, repeatable-read transaction on the application's database: every read in
+     * it sees the same snapshot.
+     */
+    <T> T inSnapshot(Work<T> work) throws SQLException {
+        return on(Side.OLD, c -> {
+            int isolation = c.getTransactionIsolation();
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            c.setAutoCommit(false);
+            try {
+                return work.run(c);
+            } finally {
+                c.rollback();
+                c.setAutoCommit(true);
+                c.setTransactionIsolation(isolation);
+            }
+        });
+    }
+
     private void timeout(Connection c) {
         try {
             c.setNetworkTimeout(DIRECT, networkTimeoutMillis);

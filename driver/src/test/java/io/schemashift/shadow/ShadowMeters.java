@@ -42,6 +42,12 @@ final class ShadowMeters {
                 .sum();
     }
 
+    static double divergences(MigrationFixture fx) {
+        return Metrics.globalRegistry.find("schemashift.divergences").tag("migration", fx.migration).counters().stream()
+                .mapToDouble(Counter::count)
+                .sum();
+    }
+
     /** Waits until the migration's shadow executor is idle. */
     static void drain(MigrationFixture fx) throws Exception {
         Properties info = new Properties();

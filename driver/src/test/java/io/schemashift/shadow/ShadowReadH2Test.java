@@ -11,6 +11,10 @@ import org.junit.jupiter.api.Test;
 
 class ShadowReadH2Test {
 
+    static {
+        ShadowMeters.PROMETHEUS.getClass(); // a real registry before any meter
+    }
+
     private static final String SHADOW_ALL = "phase: shadow-read\nrouting:\n  shadowPercent: 100\n";
 
     @Test
