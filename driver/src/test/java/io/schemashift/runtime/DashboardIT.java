@@ -15,6 +15,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -23,15 +26,18 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
- * Every metric that docs/dashboards/schemashift.json queries exists in a Prometheus registry after
+ * Every metric that docs/dashboards/schemashift.json and the alerting rules next to it query exists in a Prometheus registry after
  * a workload through every phase (mirrored writes, an injected divergence, shadow reads that match
  * and mismatch, reads and writes with the new side primary, a reload from the file).
  */
 class DashboardIT {
 
     private static final Path DASHBOARD = Path.of("..", "docs", "dashboards", "schemashift.json");
+    private static final Path ALERTS = Path.of("..", "docs", "dashboards", "schemashift-alerts.yaml");
     private static final Pattern EXPR = Pattern.compile("\"expr\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
     private static final Pattern METRIC = Pattern.compile("\\bschemashift_[a-z0-9_]+");
     private static final PrometheusMeterRegistry PROMETHEUS = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -47,7 +53,7 @@ class DashboardIT {
     }
 
     @Test
-    void dashboard_everyQueriedMetric_existsAfterAWorkload() throws Exception {
+    void dashboardAndAlerts_everyQueriedMetric_existsAfterAWorkload() throws Exception {
         String tail = "control: { poll: 100ms }\n";
         MigrationFixture fx = MigrationFixture.create(TestDatabases.h2(), true, "phase: dual-write\n" + tail);
         MigrationRuntime runtime;
@@ -73,15 +79,22 @@ class DashboardIT {
         }
         String scrape = awaitScrape(fx.migration, "schemashift_shadow_comparisons");
 
-        Set<String> queried = new TreeSet<>();
+        List<String> expressions = new ArrayList<>();
         Matcher expr = EXPR.matcher(Files.readString(DASHBOARD));
         while (expr.find()) {
-            Matcher m = METRIC.matcher(expr.group(1));
+            expressions.add(expr.group(1));
+        }
+        assertThat(expressions).as("dashboard queries").hasSizeGreaterThan(15);
+        List<String> alerts = alertExpressions();
+        assertThat(alerts).as("alert expressions").hasSize(9);
+        expressions.addAll(alerts);
+        Set<String> queried = new TreeSet<>();
+        for (String e : expressions) {
+            Matcher m = METRIC.matcher(e);
             while (m.find()) {
                 queried.add(m.group());
             }
         }
-        assertThat(queried).as("metrics the dashboard queries").hasSizeGreaterThan(8);
         Set<String> exported = new TreeSet<>();
         for (String line : scrape.split("\n")) {
             Matcher name = METRIC.matcher(line);
@@ -91,6 +104,19 @@ class DashboardIT {
         }
         assertThat(exported).as("metrics exported for the workload's migration").containsAll(queried);
         runtime.close();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> alertExpressions() throws Exception {
+        Map<String, Object> doc =
+                (Map<String, Object>) new Load(LoadSettings.builder().build()).loadFromString(Files.readString(ALERTS));
+        List<String> expressions = new ArrayList<>();
+        for (Object group : (List<Object>) doc.get("groups")) {
+            for (Object rule : (List<Object>) ((Map<String, Object>) group).get("rules")) {
+                expressions.add((String) ((Map<String, Object>) rule).get("expr"));
+            }
+        }
+        return expressions;
     }
 
     private static void phase(MigrationFixture fx, MigrationRuntime runtime, Phase phase, String routing)
