@@ -1,5 +1,6 @@
 package io.schemashift.backfill;
 
+import io.schemashift.backfill.internal.Args;
 import io.schemashift.backfill.internal.Identifiers;
 import io.schemashift.backfill.internal.SafeProgress;
 import io.schemashift.backfill.internal.Statements;
@@ -7,9 +8,12 @@ import io.schemashift.backfill.internal.TableShape;
 import io.schemashift.backfill.internal.Tables;
 import io.schemashift.backfill.internal.Throttle;
 import io.schemashift.backfill.internal.Transactions;
+import io.schemashift.control.ConnectionSource;
 import io.schemashift.rewriter.Dialect;
+import io.schemashift.rewriter.KeyCodec;
 import io.schemashift.rewriter.Mapping;
 import io.schemashift.rewriter.TableMapping;
+import io.schemashift.routing.Side;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -98,8 +102,8 @@ public final class Backfill {
 
     private BackfillReport.TableResult runTable(TableMapping tm, boolean resume) throws SQLException {
         long start = System.nanoTime();
-        try (Connection oldConn = oldSide.get();
-                Connection separate = newSide == null ? null : newSide.get()) {
+        try (Connection oldConn = oldSide.open();
+                Connection separate = newSide == null ? null : newSide.open()) {
             Connection newConn = separate == null ? oldConn : separate;
             TableShape shape = TableShape.resolve(tm, dialect, oldConn, newConn);
             Statements sql = new Statements(dialect, shape);
@@ -406,14 +410,14 @@ public final class Backfill {
         private String lineageTable;
 
         private Builder(Mapping mapping, Dialect dialect, ConnectionSource oldSide) {
-            this.mapping = require(mapping, "mapping");
-            this.dialect = require(dialect, "dialect");
-            this.oldSide = require(oldSide, "old side connection source");
+            this.mapping = Args.notNull(mapping, "mapping");
+            this.dialect = Args.notNull(dialect, "dialect");
+            this.oldSide = Args.notNull(oldSide, "old side connection source");
         }
 
         /** The new schema lives in another database, reached through {@code source}. */
         public Builder newSide(ConnectionSource source) {
-            this.newSide = require(source, "new side connection source");
+            this.newSide = Args.notNull(source, "new side connection source");
             return this;
         }
 
@@ -437,10 +441,7 @@ public final class Backfill {
 
         /** The average copy rate not to exceed; 0 (the default) for no limit. */
         public Builder rowsPerSecond(double rate) {
-            if (!(rate >= 0) || Double.isInfinite(rate)) {
-                throw new IllegalArgumentException("rows per second must be 0 (no limit) or positive, not " + rate);
-            }
-            this.rowsPerSecond = rate;
+            this.rowsPerSecond = Throttle.checkRate(rate);
             return this;
         }
 
@@ -449,22 +450,19 @@ public final class Backfill {
          * baseline (the median of the first batches). Default 3; 0 switches the back-off off.
          */
         public Builder latencyBackoff(double factor) {
-            if (!(factor == 0 || factor > 1) || Double.isInfinite(factor)) {
-                throw new IllegalArgumentException("latency back-off factor must be 0 (off) or above 1, not " + factor);
-            }
-            this.backoffFactor = factor;
+            this.backoffFactor = Throttle.checkBackoff(factor);
             return this;
         }
 
         /** Where checkpoints go. Default {@code CheckpointStore.table(Side.NEW)}. */
         public Builder checkpoints(CheckpointStore store) {
-            this.checkpoints = require(store, "checkpoint store");
+            this.checkpoints = Args.notNull(store, "checkpoint store");
             return this;
         }
 
-        /** Who hears about progress. Default none; the CLI passes {@link ProgressListener#console()}. */
+        /** Who hears about progress. Default none; the CLI passes {@link ProgressListener#console}. */
         public Builder progress(ProgressListener listener) {
-            this.progress = new SafeProgress(require(listener, "progress listener"));
+            this.progress = new SafeProgress(Args.notNull(listener, "progress listener"));
             return this;
         }
 
@@ -480,13 +478,6 @@ public final class Backfill {
 
         public Backfill build() {
             return new Backfill(this);
-        }
-
-        private static <T> T require(T value, String what) {
-            if (value == null) {
-                throw new IllegalArgumentException(what + " must not be null");
-            }
-            return value;
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.schemashift.backfill;
 
+import io.schemashift.rewriter.KeyCodec;
 import java.time.Instant;
 
 /**

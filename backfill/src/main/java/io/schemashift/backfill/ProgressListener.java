@@ -1,5 +1,7 @@
 package io.schemashift.backfill;
 
+import java.util.function.Consumer;
+
 /**
  * Hears how a backfill or verify run advances, table by table. Callbacks arrive on the running
  * thread; keep them quick. An exception thrown by a listener is logged once and dropped: it
@@ -28,17 +30,18 @@ public interface ProgressListener {
 
     /**
      * A progress bar with rows, rate and ETA when a terminal is attached ({@code System.console()}
-     * is not null), otherwise an SLF4J log line every 10 seconds and at the end of each table.
+     * is not null), otherwise a plain line to {@code lines} at the start of each table, every 10
+     * seconds and at its end.
      */
-    static ProgressListener console() {
-        return System.console() != null ? new BarProgress() : new LogProgress(10_000);
+    static ProgressListener console(Consumer<String> lines) {
+        return System.console() != null ? new BarProgress() : lines(lines, 10_000);
     }
 
-    /** Log lines only: one every {@code intervalMillis} per table, and one at its end. */
-    static ProgressListener logging(long intervalMillis) {
-        if (intervalMillis < 0) {
-            throw new IllegalArgumentException("log interval must not be negative");
+    /** Plain lines only: one when a table starts, one every {@code intervalMillis}, one at its end. */
+    static ProgressListener lines(Consumer<String> sink, long intervalMillis) {
+        if (sink == null || intervalMillis < 0) {
+            throw new IllegalArgumentException("progress lines need a sink and an interval of 0 ms or more");
         }
-        return new LogProgress(intervalMillis);
+        return new LineProgress(sink, intervalMillis);
     }
 }

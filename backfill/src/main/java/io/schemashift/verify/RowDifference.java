@@ -1,14 +1,15 @@
 package io.schemashift.verify;
 
+import io.schemashift.config.MigrationConfig;
 import java.util.List;
 
 /**
  * One row that is not the same on both sides.
  *
- * @param key the row's key, encoded with {@link io.schemashift.backfill.KeyCodec}
+ * @param key the row's key, encoded with {@link io.schemashift.rewriter.KeyCodec}
  * @param kind how it differs
  * @param columns the new-schema columns whose values differ ({@link Kind#DIFFERENT} only)
- * @param oldValue the old side's row as {@link ValuesMode} allows, {@code null} when absent or
+ * @param oldValue the old side's row as {@link MigrationConfig.Values} allows, {@code null} when absent or
  *     omitted
  * @param newValue the new side's row likewise
  */

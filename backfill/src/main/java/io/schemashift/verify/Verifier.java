@@ -1,17 +1,19 @@
 package io.schemashift.verify;
 
-import io.schemashift.backfill.ConnectionSource;
-import io.schemashift.backfill.KeyCodec;
 import io.schemashift.backfill.ProgressListener;
-import io.schemashift.backfill.Side;
+import io.schemashift.backfill.internal.Args;
 import io.schemashift.backfill.internal.SafeProgress;
 import io.schemashift.backfill.internal.Statements;
 import io.schemashift.backfill.internal.TableShape;
 import io.schemashift.backfill.internal.Tables;
 import io.schemashift.backfill.internal.Throttle;
 import io.schemashift.backfill.internal.Transactions;
+import io.schemashift.config.MigrationConfig;
+import io.schemashift.control.ConnectionSource;
 import io.schemashift.rewriter.Dialect;
+import io.schemashift.rewriter.KeyCodec;
 import io.schemashift.rewriter.Mapping;
+import io.schemashift.routing.Side;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -59,7 +61,7 @@ public final class Verifier {
     private final ConnectionSource oldSide;
     private final ConnectionSource newSide;
     private final String migration;
-    private final ValuesMode values;
+    private final MigrationConfig.Values values;
     private final byte[] redactionKey;
     private final int maxReported;
     private final double rowsPerSecond;
@@ -107,8 +109,8 @@ public final class Verifier {
             t.setDaemon(true);
             return t;
         });
-        try (Connection oldConn = oldSide.get();
-                Connection newConn = newSide == null ? oldSide.get() : newSide.get()) {
+        try (Connection oldConn = oldSide.open();
+                Connection newConn = newSide == null ? oldSide.open() : newSide.open()) {
             TableShape shape = TableShape.resolve(Tables.resolve(mapping, table), dialect, oldConn, newConn);
             Statements sql = new Statements(dialect, shape);
             Collector found = new Collector(false);
@@ -176,8 +178,8 @@ public final class Verifier {
      */
     public VerifyReport verifyKeys(String table, Collection<String> keys) throws SQLException {
         long start = System.nanoTime();
-        try (Connection oldConn = oldSide.get();
-                Connection separate = newSide == null ? null : newSide.get()) {
+        try (Connection oldConn = oldSide.open();
+                Connection separate = newSide == null ? null : newSide.open()) {
             Connection newConn = separate == null ? oldConn : separate;
             TableShape shape = TableShape.resolve(Tables.resolve(mapping, table), dialect, oldConn, newConn);
             Statements sql = new Statements(dialect, shape);
@@ -205,8 +207,8 @@ public final class Verifier {
      */
     public VerifyReport repair(VerifyReport report) throws SQLException {
         String table = report.table();
-        try (Connection oldConn = oldSide.get();
-                Connection separate = newSide == null ? null : newSide.get()) {
+        try (Connection oldConn = oldSide.open();
+                Connection separate = newSide == null ? null : newSide.open()) {
             Connection newConn = separate == null ? oldConn : separate;
             TableShape shape = TableShape.resolve(Tables.resolve(mapping, table), dialect, oldConn, newConn);
             Statements sql = new Statements(dialect, shape);
@@ -502,7 +504,7 @@ public final class Verifier {
         private final ConnectionSource oldSide;
         private ConnectionSource newSide;
         private String migration = "default";
-        private ValuesMode values = ValuesMode.REDACTED;
+        private MigrationConfig.Values values = MigrationConfig.Values.REDACTED;
         private byte[] redactionKey = randomKey();
         private int maxReported = 10_000;
         private double rowsPerSecond;
@@ -510,14 +512,14 @@ public final class Verifier {
         private ProgressListener progress = ProgressListener.none();
 
         private Builder(Mapping mapping, Dialect dialect, ConnectionSource oldSide) {
-            this.mapping = require(mapping, "mapping");
-            this.dialect = require(dialect, "dialect");
-            this.oldSide = require(oldSide, "old side connection source");
+            this.mapping = Args.notNull(mapping, "mapping");
+            this.dialect = Args.notNull(dialect, "dialect");
+            this.oldSide = Args.notNull(oldSide, "old side connection source");
         }
 
         /** The new schema lives in another database, reached through {@code source}. */
         public Builder newSide(ConnectionSource source) {
-            this.newSide = require(source, "new side connection source");
+            this.newSide = Args.notNull(source, "new side connection source");
             return this;
         }
 
@@ -530,9 +532,9 @@ public final class Verifier {
             return this;
         }
 
-        /** How reports show row values. Default {@link ValuesMode#REDACTED}. */
-        public Builder values(ValuesMode mode) {
-            this.values = require(mode, "values mode");
+        /** How reports show row values. Default {@link MigrationConfig.Values#REDACTED}. */
+        public Builder values(MigrationConfig.Values mode) {
+            this.values = Args.notNull(mode, "values mode");
             return this;
         }
 
@@ -559,25 +561,19 @@ public final class Verifier {
 
         /** The average scan rate not to exceed, in old rows per second; 0 (default) for no limit. */
         public Builder rowsPerSecond(double rate) {
-            if (!(rate >= 0) || Double.isInfinite(rate)) {
-                throw new IllegalArgumentException("rows per second must be 0 (no limit) or positive, not " + rate);
-            }
-            this.rowsPerSecond = rate;
+            this.rowsPerSecond = Throttle.checkRate(rate);
             return this;
         }
 
         /** Back off when a chunk's checksum on the old side slows down; as in the backfill. Default 3. */
         public Builder latencyBackoff(double factor) {
-            if (!(factor == 0 || factor > 1) || Double.isInfinite(factor)) {
-                throw new IllegalArgumentException("latency back-off factor must be 0 (off) or above 1, not " + factor);
-            }
-            this.backoffFactor = factor;
+            this.backoffFactor = Throttle.checkBackoff(factor);
             return this;
         }
 
         /** Who hears about progress. Default none. */
         public Builder progress(ProgressListener listener) {
-            this.progress = new SafeProgress(require(listener, "progress listener"));
+            this.progress = new SafeProgress(Args.notNull(listener, "progress listener"));
             return this;
         }
 
@@ -589,13 +585,6 @@ public final class Verifier {
             byte[] key = new byte[32];
             new SecureRandom().nextBytes(key);
             return key;
-        }
-
-        private static <T> T require(T value, String what) {
-            if (value == null) {
-                throw new IllegalArgumentException(what + " must not be null");
-            }
-            return value;
         }
     }
 }

@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.schemashift.config.MigrationConfig;
+import io.schemashift.control.ConnectionSource;
 import io.schemashift.testing.TestDatabase;
 import io.schemashift.testing.TestDatabases;
 import io.schemashift.verify.RowDifference;
-import io.schemashift.verify.ValuesMode;
 import io.schemashift.verify.Verifier;
 import io.schemashift.verify.VerifyReport;
 import java.sql.Connection;
@@ -82,7 +83,8 @@ class BackfillVerifyIT {
     void backfill_100kRows_verifyFindsNoDifference(TestDatabase.Kind kind) throws Exception {
         Setup s = setup(kind, "bf_full", 100_000, false);
 
-        BackfillReport report = s.backfill().batchSize(5000).build().run(List.of(), false);
+        BackfillReport report =
+                s.backfill().batchSize(5000).lineageTable("ss_lineage").build().run(List.of(), false);
 
         assertThat(report.tables())
                 .extracting(BackfillReport.TableResult::table)
@@ -95,6 +97,17 @@ class BackfillVerifyIT {
                 .isEqualTo(100_000);
         assertThat(s.count(true, "SELECT COUNT(*) FROM clients WHERE name_search = lower(full_name)"))
                 .isEqualTo(100_000 - 100_000 / 97);
+        assertThat(s.count(true, "SELECT COUNT(*) FROM ss_lineage WHERE table_name = 'customers'"))
+                .as("one lineage row per batch")
+                .isEqualTo(20);
+        assertThat(s.count(true, "SELECT SUM(row_count) FROM ss_lineage WHERE table_name = 'customers'"))
+                .isEqualTo(100_000);
+        assertThat(s.count(
+                        true,
+                        "SELECT COUNT(*) FROM clients c JOIN ss_lineage l ON l.batch = c.schemashift_batch"
+                                + " WHERE l.table_name = 'customers' AND l.last_key = '[\"10000\"]'"))
+                .as("a row's batch is the lineage row whose key range holds it")
+                .isEqualTo(5000);
 
         Verifier verifier = s.verifier().build();
         VerifyReport customers = verifier.verify("customers", 10_000);
@@ -200,7 +213,7 @@ class BackfillVerifyIT {
             expected.add("[\"" + id + "\"]");
         }
 
-        Verifier verifier = s.verifier().values(ValuesMode.PLAIN).build();
+        Verifier verifier = s.verifier().values(MigrationConfig.Values.PLAIN).build();
         VerifyReport found = verifier.verify("customers", 1000);
 
         assertThat(found.differences()).isEqualTo(17);

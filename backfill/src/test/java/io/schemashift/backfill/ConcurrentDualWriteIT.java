@@ -2,31 +2,68 @@ package io.schemashift.backfill;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.schemashift.config.ConfigReader;
+import io.schemashift.config.MigrationConfig;
+import io.schemashift.jdbc.ShiftConnection;
+import io.schemashift.metrics.ShiftMetrics;
+import io.schemashift.metrics.ShiftMetrics.MirrorOutcome;
 import io.schemashift.testing.TestDatabase;
 import io.schemashift.testing.TestDatabases;
 import io.schemashift.verify.Verifier;
 import io.schemashift.verify.VerifyReport;
 import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * A backfill while 8 application threads update, delete and (re)insert rows, each change written
- * to the old table and mirrored to the new one in the same transaction, as the driver's dual
- * writes do in one database. Afterwards the sides must be equal: no stale version copied over a
- * newer one, no deleted row resurrected, no mirrored insert colliding with a backfilled row.
+ * A backfill while 8 application threads update, delete and (re)insert rows through the SchemaShift
+ * driver ({@code jdbc:schemashift:…}) in phase {@code dual-write}: the app writes only the old
+ * table, the driver mirrors each write to the new one. Afterwards the sides must be equal: no stale
+ * version copied over a newer one, no deleted row resurrected, no mirrored insert colliding with a
+ * backfilled row ({@code onMirrorFailure: fail} turns such a collision into the app's error).
  */
 class ConcurrentDualWriteIT {
+
+    private static final String YAML =
+            """
+            migration: %s
+            tables:
+              customers:
+                to: clients
+                key: [id]
+                columns: { name: full_name, legacy_flag: null }
+                derived: { name_search: "lower(name)" }
+            phase: dual-write
+            writes: { onMirrorFailure: fail }
+            """;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void countMeters() {
+        Metrics.addRegistry(new SimpleMeterRegistry()); // the global registry alone counts nothing
+    }
 
     private static final int ROWS = 20_000;
     private static final int WRITERS = 8;
@@ -39,6 +76,11 @@ class ConcurrentDualWriteIT {
     void backfill_with8DualWriters_sidesEqual(TestDatabase.Kind kind) throws Exception {
         TestDatabase db = TestDatabases.of(kind);
         String url = db.create("bf_dual");
+        Path config = Files.createTempFile(dir, "schemashift", ".yaml");
+        String id = "bf-dual-" + kind.name().toLowerCase(Locale.ROOT) + "-" + System.nanoTime();
+        String yaml = YAML.formatted(id);
+        Files.writeString(config, yaml);
+        MigrationConfig migration = new ConfigReader().read(config.toString(), yaml);
         try (Connection c = db.connect(url)) {
             Schemas.createOld(c, kind);
             Schemas.createNew(c, kind);
@@ -50,18 +92,23 @@ class ConcurrentDualWriteIT {
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
         List<Thread> writers = new ArrayList<>();
         for (int i = 0; i < WRITERS; i++) {
-            Thread t = new Thread(() -> write(db, url, stop, commits, retried, failures), "writer-" + i);
+            Thread t = new Thread(() -> write(db, url, config, stop, commits, retried, failures), "writer-" + i);
             t.start();
             writers.add(t);
         }
 
         BackfillReport report;
+        long commitsBefore;
+        long commitsDuring;
         try {
             Thread.sleep(200); // writers already busy when the backfill starts
-            report = Backfill.builder(Schemas.mapping(), Schemas.dialect(kind), () -> db.connect(url))
+            commitsBefore = commits.get();
+            report = Backfill.builder(migration.mapping(), Schemas.dialect(kind), () -> db.connect(url))
                     .batchSize(500)
+                    .rowsPerSecond(ROWS / 3.0) // about 3 s of overlap with the writers
                     .build()
                     .run(List.of("customers"), false);
+            commitsDuring = commits.get() - commitsBefore;
         } finally {
             stop.set(true);
             for (Thread t : writers) {
@@ -70,9 +117,18 @@ class ConcurrentDualWriteIT {
         }
 
         assertThat(failures).isEmpty();
-        assertThat(commits.get()).as("dual-write transactions committed").isGreaterThan(200);
+        assertThat(commitsDuring)
+                .as("app transactions committed while the backfill ran")
+                .isGreaterThan(200);
+        assertThat(mirrored(id, MirrorOutcome.OK))
+                .as("writes the driver mirrored to the new side")
+                .isGreaterThanOrEqualTo(commits.get());
+        assertThat(mirrored(id, MirrorOutcome.FAILED)
+                        + mirrored(id, MirrorOutcome.REFUSED)
+                        + mirrored(id, MirrorOutcome.TIMEOUT))
+                .isZero();
         assertThat(report.tables().get(0).batches()).isGreaterThanOrEqualTo(ROWS / 500 - 1);
-        VerifyReport verify = Verifier.builder(Schemas.mapping(), Schemas.dialect(kind), () -> db.connect(url))
+        VerifyReport verify = Verifier.builder(migration.mapping(), Schemas.dialect(kind), () -> db.connect(url))
                 .build()
                 .verify("customers", 2000);
         assertThat(verify.rows()).isEmpty();
@@ -83,16 +139,38 @@ class ConcurrentDualWriteIT {
         }
     }
 
-    /** One application thread: random single-row changes, each dual-written in one transaction. */
+    private static double mirrored(String migration, MirrorOutcome outcome) {
+        Counter c = Metrics.globalRegistry
+                .find("schemashift.mirror.writes")
+                .tags("migration", migration, "outcome", ShiftMetrics.tag(outcome))
+                .counter();
+        return c == null ? 0 : c.count();
+    }
+
+    /** A connection as the application opens it: through SchemaShift, with the migration's file. */
+    private static Connection connectThroughDriver(TestDatabase db, String url, Path config) throws SQLException {
+        Properties info = new Properties();
+        info.setProperty("user", db.user());
+        info.setProperty("password", db.password());
+        info.setProperty("schemashift.config", config.toString());
+        Connection c = DriverManager.getConnection("jdbc:schemashift:" + url.substring("jdbc:".length()), info);
+        if (!(c instanceof ShiftConnection)) {
+            throw new IllegalStateException("not a SchemaShift connection: " + c);
+        }
+        return c;
+    }
+
+    /** One application thread: random single-row changes on the old table, one transaction each. */
     private static void write(
             TestDatabase db,
             String url,
+            Path config,
             AtomicBoolean stop,
             AtomicLong commits,
             AtomicLong retried,
             ConcurrentLinkedQueue<Throwable> failures) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        try (Connection c = db.connect(url)) {
+        try (Connection c = connectThroughDriver(db, url, config)) {
             c.setAutoCommit(false);
             while (!stop.get()) {
                 long id = 1 + random.nextInt(ROWS + ROWS / 10);
@@ -126,34 +204,25 @@ class ConcurrentDualWriteIT {
     }
 
     private static void update(Connection c, long id, String name, BigDecimal balance) throws SQLException {
-        try (PreparedStatement old = c.prepareStatement("UPDATE customers SET name = ?, balance = ? WHERE id = ?");
-                PreparedStatement mirror = c.prepareStatement(
-                        "UPDATE clients SET full_name = ?, name_search = lower(?), balance = ? WHERE id = ?")) {
-            old.setString(1, name);
-            old.setBigDecimal(2, balance);
-            old.setLong(3, id);
-            old.executeUpdate();
-            mirror.setString(1, name);
-            mirror.setString(2, name);
-            mirror.setBigDecimal(3, balance);
-            mirror.setLong(4, id);
-            mirror.executeUpdate();
+        try (PreparedStatement ps = c.prepareStatement("UPDATE customers SET name = ?, balance = ? WHERE id = ?")) {
+            ps.setString(1, name);
+            ps.setBigDecimal(2, balance);
+            ps.setLong(3, id);
+            ps.executeUpdate();
         }
     }
 
     private static void delete(Connection c, long id) throws SQLException {
-        try (PreparedStatement old = c.prepareStatement("DELETE FROM customers WHERE id = ?");
-                PreparedStatement mirror = c.prepareStatement("DELETE FROM clients WHERE id = ?")) {
-            old.setLong(1, id);
-            old.executeUpdate();
-            mirror.setLong(1, id);
-            mirror.executeUpdate();
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM customers WHERE id = ?")) {
+            ps.setLong(1, id);
+            ps.executeUpdate();
         }
     }
 
     /**
-     * Inserts the row unless the old side has it. The mirrored insert is a plain INSERT: if the
-     * backfill had put (or resurrected) this key on the new side, it fails and so does the test.
+     * Inserts the row unless the old side has it. The driver mirrors it as a plain INSERT: if the
+     * backfill had put (or resurrected) this key on the new side, the mirror fails, and with {@code
+     * onMirrorFailure: fail} so does the app's statement and the test.
      */
     private static boolean insert(Connection c, long id) throws SQLException {
         try (PreparedStatement exists = c.prepareStatement("SELECT 1 FROM customers WHERE id = ?")) {
@@ -162,33 +231,20 @@ class ConcurrentDualWriteIT {
                 return false;
             }
         }
-        String name = "Ins " + id;
-        try (PreparedStatement old =
-                        c.prepareStatement("INSERT INTO customers (id, name, email, balance, legacy_flag, created_at)"
-                                + " VALUES (?, ?, ?, ?, 1, ?)");
-                PreparedStatement mirror = c.prepareStatement(
-                        "INSERT INTO clients (id, full_name, email, balance, created_at, name_search)"
-                                + " VALUES (?, ?, ?, ?, ?, lower(?))")) {
-            old.setLong(1, id);
-            old.setString(2, name);
-            old.setString(3, id + "@new.example");
-            old.setBigDecimal(4, BigDecimal.ONE);
-            old.setTimestamp(5, CREATED);
-            try {
-                old.executeUpdate();
-            } catch (SQLException e) {
-                if (isUniqueViolation(e)) {
-                    return false; // another writer inserted the same fresh key first
-                }
-                throw e;
+        try (PreparedStatement ps =
+                c.prepareStatement("INSERT INTO customers (id, name, email, balance, legacy_flag, created_at)"
+                        + " VALUES (?, ?, ?, ?, 1, ?)")) {
+            ps.setLong(1, id);
+            ps.setString(2, "Ins " + id);
+            ps.setString(3, id + "@new.example");
+            ps.setBigDecimal(4, BigDecimal.ONE);
+            ps.setTimestamp(5, CREATED);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            if (isUniqueViolation(e)) {
+                return false; // another writer inserted the same fresh key first
             }
-            mirror.setLong(1, id);
-            mirror.setString(2, name);
-            mirror.setString(3, id + "@new.example");
-            mirror.setBigDecimal(4, BigDecimal.ONE);
-            mirror.setTimestamp(5, CREATED);
-            mirror.setString(6, name);
-            mirror.executeUpdate();
+            throw e;
         }
         return true;
     }

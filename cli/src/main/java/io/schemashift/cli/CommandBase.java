@@ -1,12 +1,17 @@
 package io.schemashift.cli;
 
+import io.schemashift.backfill.ProgressListener;
 import io.schemashift.control.AuditEntry;
 import io.schemashift.control.RolloutState;
+import io.schemashift.rewriter.TableMapping;
 import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
@@ -101,6 +106,42 @@ abstract class CommandBase implements Callable<Integer> {
         out().flush();
         warnIfNotFollowed(context);
         return stored;
+    }
+
+    /**
+     * The mapped old table {@code table}, lower-cased.
+     *
+     * @throws ParameterException (exit code 2) naming the mapped tables when it is not mapped
+     */
+    String mappedTable(Context context, String table) {
+        if (context.config().mapping().table(table).isEmpty()) {
+            String known = context.config().mapping().tables().stream()
+                    .map(TableMapping::oldName)
+                    .collect(Collectors.joining(", "));
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "unknown table '" + table + "'; mapped in "
+                            + context.config().source() + ": " + (known.isEmpty() ? "none" : known));
+        }
+        return table.toLowerCase(Locale.ROOT);
+    }
+
+    /** The old tables named by {@code --table} options, or every mapped table when there are none. */
+    List<String> mappedTables(Context context, List<String> tables) {
+        if (tables == null || tables.isEmpty()) {
+            return context.config().mapping().tables().stream()
+                    .map(TableMapping::oldName)
+                    .toList();
+        }
+        return tables.stream().map(t -> mappedTable(context, t)).distinct().toList();
+    }
+
+    /** A progress bar on a terminal, else plain progress lines on stderr. */
+    ProgressListener progress() {
+        return ProgressListener.console(line -> {
+            err().println(line);
+            err().flush();
+        });
     }
 
     /** Warns when the driver will not follow changes because the configuration names no control table. */

@@ -48,6 +48,30 @@ final class Converters {
         }
     }
 
+    /** Rows per batch or chunk: a whole number from 1 to 1,000,000. */
+    static final class BatchSize implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return (int) number(value, 1, 1_000_000);
+        }
+    }
+
+    /** A latency back-off factor: 0 (off) or a number above 1. */
+    static final class Backoff implements ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            try {
+                double factor = Double.parseDouble(value.strip());
+                if (factor == 0 || (factor > 1 && factor <= 1000)) {
+                    return factor;
+                }
+            } catch (NumberFormatException notANumber) {
+                // reported below with what is allowed
+            }
+            throw new TypeConversionException("'" + value + "' must be 0 (no back-off) or a number above 1, e.g. 3");
+        }
+    }
+
     /** A duration such as {@code 30s}, {@code 15m}, {@code 2h} or {@code 1d}. */
     static final class Window implements ITypeConverter<Duration> {
         @Override

@@ -3,13 +3,10 @@ package io.schemashift.cli;
 import io.schemashift.config.Phase;
 import io.schemashift.control.ControlStore;
 import io.schemashift.control.RolloutState;
-import io.schemashift.rewriter.TableMapping;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -156,16 +153,7 @@ final class PhaseCommand extends CommandBase {
                     "--read-new and --shadow apply to the whole migration, not to one table; run them without"
                             + " --table");
         }
-        if (context.config().mapping().table(table).isEmpty()) {
-            String known = context.config().mapping().tables().stream()
-                    .map(TableMapping::oldName)
-                    .collect(Collectors.joining(", "));
-            throw new ParameterException(
-                    spec.commandLine(),
-                    "unknown table '" + table + "'; per-table phases apply to the tables mapped in "
-                            + context.config().source() + ": " + known);
-        }
-        return table.toLowerCase(Locale.ROOT);
+        return mappedTable(context, table);
     }
 
     private static String subject(RolloutState r, String table) {

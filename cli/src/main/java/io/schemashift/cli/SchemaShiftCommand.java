@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
         name = "schemashift",
         mixinStandardHelpOptions = true,
         versionProvider = SchemaShiftCommand.Version.class,
-        description = "Moves a SchemaShift migration through its phases on every application instance at once.",
+        description = "Moves a SchemaShift migration through its phases on every application instance at once;"
+                + " backfills and verifies the new schema.",
         subcommands = {
             InitCommand.class,
             StatusCommand.class,
@@ -37,10 +38,16 @@ import picocli.CommandLine.Spec;
             MismatchesCommand.class,
             AuditCommand.class,
             DemoCommand.class,
+            BackfillCommand.class,
+            VerifyCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:success", "1:failed (refused by a guard rail, database or configuration error)", "2:usage"})
+        exitCodeList = {
+            "0:success",
+            "1:failed (refused by a guard rail, database or configuration error; verify: the sides differ)",
+            "2:usage"
+        })
 public class SchemaShiftCommand implements Callable<Integer> {
 
     /** Environment variable with the JDBC URL of the old (primary) database. */
@@ -162,11 +169,30 @@ public class SchemaShiftCommand implements Callable<Integer> {
         if (secret != null) {
             properties.setProperty("password", secret);
         }
-        ConnectionSource connections = () -> {
+        return new Context(migration, dialect, connect(jdbcUrl, properties), newSide(migration), secret);
+    }
+
+    /** The new-side database of a migration whose {@code new.url} is set; {@code null} otherwise. */
+    private static ConnectionSource newSide(MigrationConfig migration) {
+        MigrationConfig.NewSide side = migration.newSide();
+        if (side == null || !side.separateDatabase()) {
+            return null;
+        }
+        Properties properties = new Properties();
+        if (side.user() != null) {
+            properties.setProperty("user", side.user());
+        }
+        if (side.password() != null) {
+            properties.setProperty("password", side.password().reveal());
+        }
+        return connect(realUrl(side.url()), properties);
+    }
+
+    private static ConnectionSource connect(String jdbcUrl, Properties properties) {
+        return () -> {
             DriverManager.setLoginTimeout(LOGIN_TIMEOUT_SECONDS);
             return DriverManager.getConnection(jdbcUrl, properties);
         };
-        return new Context(migration, dialect, connections, secret);
     }
 
     /** The password in use, for connecting and for keeping it out of messages. */

@@ -206,6 +206,41 @@ public final class ControlStore {
         return countSince(tables.mismatch(), since);
     }
 
+    /**
+     * The distinct (table, key) pairs logged in the divergence and mismatch tables for this
+     * migration at or after {@code since}, divergences first, each oldest first. Creates the two
+     * tables when missing (no driver has written one yet), so an empty log reads as empty.
+     */
+    public List<LoggedKey> loggedKeys(Instant since) throws SQLException {
+        List<LoggedKey> keys = new ArrayList<>();
+        try (Connection c = connections.open()) {
+            List<String> ddl = new ArrayList<>(ControlSchema.createDivergenceTable(dialect, tables.divergence()));
+            ddl.addAll(ControlSchema.createMismatchTable(dialect, tables.mismatch()));
+            ControlSchema.execute(c, ddl);
+            readKeys(c, tables.divergence(), LoggedKey.DIVERGENCE, since, keys);
+            readKeys(c, tables.mismatch(), LoggedKey.MISMATCH, since, keys);
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+        }
+        return keys;
+    }
+
+    private void readKeys(Connection c, String table, String source, Instant since, List<LoggedKey> into)
+            throws SQLException {
+        String sql = "SELECT table_name, key_text, MIN(at) FROM " + table
+                + " WHERE migration = ? AND at >= ? GROUP BY table_name, key_text ORDER BY MIN(at), table_name";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, migration);
+            ps.setObject(2, ControlSchema.timestamp(since));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    into.add(new LoggedKey(rs.getString(1), rs.getString(2), source, instant(rs, 3)));
+                }
+            }
+        }
+    }
+
     /** The {@code n} query shapes and tables with the most mismatch reports, ever. */
     public List<MismatchCount> topMismatches(int n) throws SQLException {
         return topMismatches(n, Instant.EPOCH);

@@ -44,7 +44,7 @@ public record ColumnInfo(String name, int jdbcType, String typeName) {
     }
 
     /**
-     * The value a key's text form ({@link io.schemashift.backfill.KeyCodec}) stands for, typed so
+     * The value a key's text form ({@link io.schemashift.rewriter.KeyCodec}) stands for, typed so
      * that it binds to this column on every driver.
      *
      * @throws IllegalArgumentException if the text does not fit the column type

@@ -1,6 +1,6 @@
 package io.schemashift.backfill.internal;
 
-import io.schemashift.backfill.KeyCodec;
+import io.schemashift.rewriter.KeyCodec;
 import io.schemashift.rewriter.Mapping;
 import io.schemashift.rewriter.TableMapping;
 import java.sql.Connection;

@@ -53,6 +53,28 @@ public final class Throttle {
         this(rowsPerSecond, backoffFactor, nanos -> Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000)));
     }
 
+    /**
+     * @return {@code rate}
+     * @throws IllegalArgumentException unless {@code rate} is 0 (no limit) or a finite positive number
+     */
+    public static double checkRate(double rate) {
+        if (!(rate >= 0) || Double.isInfinite(rate)) {
+            throw new IllegalArgumentException("rows per second must be 0 (no limit) or positive, not " + rate);
+        }
+        return rate;
+    }
+
+    /**
+     * @return {@code factor}
+     * @throws IllegalArgumentException unless {@code factor} is 0 (off) or a finite number above 1
+     */
+    public static double checkBackoff(double factor) {
+        if (!(factor == 0 || factor > 1) || Double.isInfinite(factor)) {
+            throw new IllegalArgumentException("latency back-off factor must be 0 (off) or above 1, not " + factor);
+        }
+        return factor;
+    }
+
     /** Call once before the first batch. */
     public void start(long nowNanos) {
         startNanos = nowNanos;

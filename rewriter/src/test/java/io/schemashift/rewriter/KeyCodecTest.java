@@ -1,4 +1,4 @@
-package io.schemashift.backfill;
+package io.schemashift.rewriter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,0 +1,273 @@
+package io.schemashift.cli;
+
+import io.schemashift.backfill.ProgressListener;
+import io.schemashift.control.LoggedKey;
+import io.schemashift.rewriter.TableMapping;
+import io.schemashift.verify.RowDifference;
+import io.schemashift.verify.Verifier;
+import io.schemashift.verify.VerifyReport;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/** Compares old and new tables ({@link Verifier}) and, with {@code --repair}, fixes the new side. */
+@Command(
+        name = "verify",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Compares each mapped table's old and new sides: both servers checksum key-range chunks, chunks that"
+                    + " differ are compared row by row. Lists missing, extra and different rows by key (values as"
+                    + " report.values allows). Exit code 1 when any row differs.",
+            "--repair copies the old side's version of each differing row to the new side, then checks those keys"
+                    + " again. --from-divergences checks just the keys the driver logged (divergence and mismatch"
+                    + " tables): the fast path after an incident."
+        })
+final class VerifyCommand extends CommandBase {
+
+    private static final int SHOWN = 50;
+
+    @Option(
+            names = "--table",
+            paramLabel = "<table>",
+            description = "Verify this old table (repeatable). Default: every mapped table.")
+    List<String> tables = new ArrayList<>();
+
+    @Option(
+            names = "--chunk",
+            paramLabel = "<rows>",
+            defaultValue = "10000",
+            converter = Converters.BatchSize.class,
+            description = "Old rows per checksum chunk (default: ${DEFAULT-VALUE}).")
+    int chunk;
+
+    @Option(names = "--repair", description = "Make the new side match the old side for every row that differs.")
+    boolean repair;
+
+    @Option(
+            names = "--from-divergences",
+            description = "Check only the keys logged in the divergence and mismatch tables (a table with a"
+                    + " record whose key is unknown is checked in full).")
+    boolean fromDivergences;
+
+    @Option(
+            names = "--since",
+            paramLabel = "<duration>",
+            converter = Converters.Window.class,
+            description = "With --from-divergences: only records of the last <duration> (e.g. 2h). Default: all.")
+    Duration since;
+
+    @Option(
+            names = "--rate",
+            paramLabel = "<rows/s>",
+            defaultValue = "0",
+            converter = Converters.Count.class,
+            description = "At most this many old rows per second on average; 0 for no limit (default).")
+    long rate;
+
+    @Option(
+            names = "--backoff",
+            paramLabel = "<factor>",
+            defaultValue = "3",
+            converter = Converters.Backoff.class,
+            description = "Pause when a chunk's checksum on the old side takes more than <factor> times the"
+                    + " median of the first chunks (default: ${DEFAULT-VALUE}); 0 switches it off.")
+    double backoff;
+
+    @Option(names = "--json", description = "Print JSON for scripts.")
+    boolean json;
+
+    @Override
+    int run(Context context) throws Exception {
+        if (since != null && !fromDivergences) {
+            throw new ParameterException(spec.commandLine(), "--since goes with --from-divergences");
+        }
+        List<String> names = mappedTables(context, tables);
+        Verifier.Builder builder = Verifier.builder(
+                        context.config().mapping(), context.dialect(), context.connections())
+                .migration(context.config().migration())
+                .values(context.config().report().values())
+                .rowsPerSecond(rate)
+                .latencyBackoff(backoff)
+                .progress(json ? ProgressListener.none() : progress());
+        if (context.newConnections() != null) {
+            builder.newSide(context.newConnections());
+        }
+        Verifier verifier = builder.build();
+
+        List<Map<String, Object>> results = new ArrayList<>();
+        boolean equal = true;
+        Map<String, Logged> logged = fromDivergences ? logged(context, names) : Map.of();
+        for (String table : names) {
+            VerifyReport report;
+            String scope;
+            if (!fromDivergences) {
+                report = verifier.verify(table, chunk);
+                scope = report.chunks() + " chunks, " + report.chunksDiffering() + " differ";
+            } else {
+                Logged l = logged.get(table);
+                if (l == null) {
+                    if (!json) {
+                        out().println(table + ": no keys logged");
+                    }
+                    continue;
+                }
+                if (l.unknownKey) {
+                    report = verifier.verify(table, chunk);
+                    scope = "checked in full: a logged write's key is unknown; " + report.chunks() + " chunks, "
+                            + report.chunksDiffering() + " differ";
+                } else {
+                    report = verifier.verifyKeys(table, l.keys);
+                    scope = l.keys.size() + " logged keys (" + l.divergences + " from the divergence log, "
+                            + l.mismatches + " from the mismatch table)";
+                }
+            }
+            Map<String, Object> result = json(report);
+            print(report, scope);
+            VerifyReport last = report;
+            if (repair && !report.clean()) {
+                last = verifier.repair(report);
+                result.put("repaired", report.rows().size());
+                result.put("afterRepair", json(last));
+                if (!json) {
+                    out().println("  repaired " + report.rows().size() + " rows; those keys now: "
+                            + (last.clean() ? "equal" : last.differences() + " still differ (writes raced the repair?)")
+                            + (report.truncated()
+                                    ? "; more rows differ than were listed: run verify --repair again"
+                                    : ""));
+                }
+                if (report.truncated()) {
+                    equal = false;
+                }
+            }
+            equal &= last.clean();
+            results.add(result);
+        }
+        if (json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("migration", context.config().migration());
+            doc.put("equal", equal);
+            doc.put("tables", results);
+            out().println(Json.write(doc));
+        } else {
+            out().println(equal ? "verify: old and new sides are equal" : "verify: the sides differ (exit code 1)");
+        }
+        out().flush();
+        return equal ? OK : FAILED;
+    }
+
+    /** The logged keys of this run's tables, by mapped old table name. */
+    private Map<String, Logged> logged(Context context, List<String> names) throws Exception {
+        Instant from = since == null ? Instant.EPOCH : Instant.now().minus(since);
+        Map<String, Logged> byTable = new LinkedHashMap<>();
+        Set<String> unmapped = new TreeSet<>();
+        for (LoggedKey k : context.store().loggedKeys(from)) {
+            Optional<TableMapping> tm = context.config().mapping().table(k.table());
+            if (tm.isEmpty()) {
+                unmapped.add(k.table());
+                continue;
+            }
+            String table = tm.get().oldName().toLowerCase(Locale.ROOT);
+            if (!names.contains(table)) {
+                continue;
+            }
+            Logged l = byTable.computeIfAbsent(table, t -> new Logged());
+            if (k.key() == null) {
+                l.unknownKey = true;
+            } else {
+                l.keys.add(k.key());
+            }
+            if (LoggedKey.DIVERGENCE.equals(k.source())) {
+                l.divergences++;
+            } else {
+                l.mismatches++;
+            }
+        }
+        if (!unmapped.isEmpty()) {
+            err().println("schemashift: warning: records for tables not mapped in "
+                    + context.config().source() + " skipped: " + String.join(", ", unmapped));
+            err().flush();
+        }
+        return byTable;
+    }
+
+    private void print(VerifyReport r, String scope) {
+        if (json) {
+            return;
+        }
+        if (r.clean()) {
+            out().printf("%s: %d old rows, %d new rows, %s: equal%n", r.table(), r.oldRows(), r.newRows(), scope);
+            return;
+        }
+        Map<RowDifference.Kind, Long> kinds = new LinkedHashMap<>();
+        for (RowDifference.Kind k : RowDifference.Kind.values()) {
+            kinds.put(k, r.rows().stream().filter(d -> d.kind() == k).count());
+        }
+        out().printf(
+                        "%s: %d old rows, %d new rows, %s: %d rows differ (listed: %d missing, %d extra, %d different)%n",
+                        r.table(),
+                        r.oldRows(),
+                        r.newRows(),
+                        scope,
+                        r.differences(),
+                        kinds.get(RowDifference.Kind.MISSING),
+                        kinds.get(RowDifference.Kind.EXTRA),
+                        kinds.get(RowDifference.Kind.DIFFERENT));
+        String format = "  %-9s  %-24s  %-24s  %-18s  %s%n";
+        out().printf(format, "KIND", "KEY", "COLUMNS", "OLD", "NEW");
+        int shown = Math.min(SHOWN, r.rows().size());
+        for (RowDifference d : r.rows().subList(0, shown)) {
+            out().printf(
+                            format,
+                            d.kind().name().toLowerCase(Locale.ROOT),
+                            d.key(),
+                            d.columns().isEmpty() ? "-" : String.join(",", d.columns()),
+                            d.oldValue() == null ? "-" : d.oldValue(),
+                            d.newValue() == null ? "-" : d.newValue());
+        }
+        if (r.differences() > shown) {
+            out().printf("  … %d more (--json lists up to 10,000)%n", r.differences() - shown);
+        }
+    }
+
+    private static Map<String, Object> json(VerifyReport r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("table", r.table());
+        m.put("oldRows", r.oldRows());
+        m.put("newRows", r.newRows());
+        m.put("chunks", r.chunks());
+        m.put("chunksDiffering", r.chunksDiffering());
+        m.put("differences", r.differences());
+        m.put("truncated", r.truncated());
+        List<Object> rows = new ArrayList<>();
+        for (RowDifference d : r.rows()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("key", d.key());
+            row.put("kind", d.kind().name().toLowerCase(Locale.ROOT));
+            row.put("columns", d.columns());
+            row.put("old", d.oldValue());
+            row.put("new", d.newValue());
+            rows.add(row);
+        }
+        m.put("rows", rows);
+        return m;
+    }
+
+    /** The logged records of one table. */
+    private static final class Logged {
+        final Set<String> keys = new LinkedHashSet<>();
+        boolean unknownKey;
+        long divergences;
+        long mismatches;
+    }
+}
