@@ -126,14 +126,24 @@ abstract class CommandBase implements Callable<Integer> {
         return table.toLowerCase(Locale.ROOT);
     }
 
-    /** The old tables named by {@code --table} options, or every mapped table when there are none. */
+    /**
+     * The old tables (as the mapping names them) given by {@code --table} options, or every mapped
+     * table when there are none.
+     */
     List<String> mappedTables(Context context, List<String> tables) {
         if (tables == null || tables.isEmpty()) {
             return context.config().mapping().tables().stream()
                     .map(TableMapping::oldName)
                     .toList();
         }
-        return tables.stream().map(t -> mappedTable(context, t)).distinct().toList();
+        return tables.stream()
+                .map(t -> context.config()
+                        .mapping()
+                        .table(mappedTable(context, t))
+                        .orElseThrow()
+                        .oldName())
+                .distinct()
+                .toList();
     }
 
     /** A progress bar on a terminal, else plain progress lines on stderr. */

@@ -2,6 +2,7 @@ package io.schemashift.cli;
 
 import io.schemashift.backfill.ProgressListener;
 import io.schemashift.control.LoggedKey;
+import io.schemashift.rewriter.KeyCodec;
 import io.schemashift.rewriter.TableMapping;
 import io.schemashift.verify.RowDifference;
 import io.schemashift.verify.Verifier;
@@ -14,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -109,49 +111,26 @@ final class VerifyCommand extends CommandBase {
         boolean equal = true;
         Map<String, Logged> logged = fromDivergences ? logged(context, names) : Map.of();
         for (String table : names) {
-            VerifyReport report;
-            String scope;
-            if (!fromDivergences) {
-                report = verifier.verify(table, chunk);
-                scope = report.chunks() + " chunks, " + report.chunksDiffering() + " differ";
-            } else {
-                Logged l = logged.get(table);
-                if (l == null) {
-                    if (!json) {
-                        out().println(table + ": no keys logged");
-                    }
-                    continue;
-                }
-                if (l.unknownKey) {
-                    report = verifier.verify(table, chunk);
-                    scope = "checked in full: a logged write's key is unknown; " + report.chunks() + " chunks, "
-                            + report.chunksDiffering() + " differ";
-                } else {
-                    report = verifier.verifyKeys(table, l.keys);
-                    scope = l.keys.size() + " logged keys (" + l.divergences + " from the divergence log, "
-                            + l.mismatches + " from the mismatch table)";
-                }
-            }
-            Map<String, Object> result = json(report);
-            print(report, scope);
-            VerifyReport last = report;
-            if (repair && !report.clean()) {
-                last = verifier.repair(report);
-                result.put("repaired", report.rows().size());
-                result.put("afterRepair", json(last));
+            Logged l = logged.get(table);
+            if (fromDivergences && l == null) {
                 if (!json) {
-                    out().println("  repaired " + report.rows().size() + " rows; those keys now: "
-                            + (last.clean() ? "equal" : last.differences() + " still differ (writes raced the repair?)")
-                            + (report.truncated()
-                                    ? "; more rows differ than were listed: run verify --repair again"
-                                    : ""));
+                    out().println(table + ": no keys logged");
                 }
-                if (report.truncated()) {
-                    equal = false;
-                }
+                continue;
             }
-            equal &= last.clean();
-            results.add(result);
+            if (l != null && !l.keys.isEmpty()) {
+                VerifyReport report = verifier.verifyKeys(table, l.keys);
+                String scope = l.keys.size() + " logged keys (" + l.divergences + " from the divergence log, "
+                        + l.mismatches + " from the mismatch table)";
+                equal &= check(verifier, report, scope, "keys", results);
+            }
+            if (l == null || l.unknown > 0) {
+                VerifyReport report = verifier.verify(table, chunk);
+                String scope =
+                        (l == null ? "" : "checked in full (" + l.unknown + " logged records name no usable key); ")
+                                + report.chunks() + " chunks, " + report.chunksDiffering() + " differ";
+                equal &= check(verifier, report, scope, "chunks", results);
+            }
         }
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
@@ -166,6 +145,28 @@ final class VerifyCommand extends CommandBase {
         return equal ? OK : FAILED;
     }
 
+    /** Prints (and with --repair, repairs) one report; whether the table is equal in the end. */
+    private boolean check(
+            Verifier verifier, VerifyReport report, String scope, String mode, List<Map<String, Object>> results)
+            throws Exception {
+        Map<String, Object> result = json(report);
+        result.put("checked", mode);
+        results.add(result);
+        print(report, scope);
+        if (!repair || report.clean()) {
+            return report.clean();
+        }
+        VerifyReport after = verifier.repair(report);
+        result.put("repaired", report.rows().size());
+        result.put("afterRepair", json(after));
+        if (!json) {
+            out().println("  repaired " + report.rows().size() + " rows; those keys now: "
+                    + (after.clean() ? "equal" : after.differences() + " still differ (writes raced the repair?)")
+                    + (report.truncated() ? "; more rows differ than were listed: run verify --repair again" : ""));
+        }
+        return after.clean() && !report.truncated();
+    }
+
     /** The logged keys of this run's tables, by mapped old table name. */
     private Map<String, Logged> logged(Context context, List<String> names) throws Exception {
         Instant from = since == null ? Instant.EPOCH : Instant.now().minus(since);
@@ -177,20 +178,19 @@ final class VerifyCommand extends CommandBase {
                 unmapped.add(k.table());
                 continue;
             }
-            String table = tm.get().oldName().toLowerCase(Locale.ROOT);
+            String table = tm.get().oldName();
             if (!names.contains(table)) {
                 continue;
             }
             Logged l = byTable.computeIfAbsent(table, t -> new Logged());
-            if (k.key() == null) {
-                l.unknownKey = true;
-            } else {
-                l.keys.add(k.key());
-            }
-            if (LoggedKey.DIVERGENCE.equals(k.source())) {
-                l.divergences++;
-            } else {
-                l.mismatches++;
+            if (!usable(k.key(), tm.get().key().size())) {
+                l.unknown++;
+            } else if (l.keys.add(k.key())) {
+                if (LoggedKey.DIVERGENCE.equals(k.source())) {
+                    l.divergences++;
+                } else {
+                    l.mismatches++;
+                }
             }
         }
         if (!unmapped.isEmpty()) {
@@ -199,6 +199,23 @@ final class VerifyCommand extends CommandBase {
             err().flush();
         }
         return byTable;
+    }
+
+    /**
+     * Whether a logged key names one row: {@link KeyCodec} text with a value for every key column.
+     * The driver logs {@code null} when it could not tell the rows, a mismatch record names its first
+     * differing row as {@code id=…} (redacted unless {@code report.values: plain}): neither is usable.
+     */
+    private static boolean usable(String key, int columns) {
+        if (key == null) {
+            return false;
+        }
+        try {
+            List<String> values = KeyCodec.decode(key);
+            return values.size() == columns && values.stream().allMatch(Objects::nonNull);
+        } catch (IllegalArgumentException notAKey) {
+            return false;
+        }
     }
 
     private void print(VerifyReport r, String scope) {
@@ -266,7 +283,7 @@ final class VerifyCommand extends CommandBase {
     /** The logged records of one table. */
     private static final class Logged {
         final Set<String> keys = new LinkedHashSet<>();
-        boolean unknownKey;
+        long unknown;
         long divergences;
         long mismatches;
     }

@@ -180,6 +180,18 @@ class BackfillVerifyCliIT {
         Cli.Run full = cli("verify");
         assertThat(full.exit()).as("the unlogged difference is still there").isEqualTo(1);
         assertThat(full.out()).containsPattern("different +\\[\"7\"] +email ");
+
+        try (Connection c = server.connect(oldUrl)) {
+            logMismatch(c, "customers", "id=9f2c1a0b7d3e4f51"); // a redacted sample key names no row
+        }
+        Cli.Run thenFull = cli("verify", "--from-divergences");
+        assertThat(thenFull.exit()).isEqualTo(1);
+        assertThat(thenFull.out())
+                .contains("customers: 2 old rows, 2 new rows, 2 logged keys (1 from the divergence log, 1 from the"
+                        + " mismatch table): equal")
+                .contains("customers: 3000 old rows, 3000 new rows, checked in full (1 logged records name no usable"
+                        + " key); 1 chunks, 1 differ: 1 rows differ")
+                .containsPattern("different +\\[\"7\"] +email ");
     }
 
     @ParameterizedTest
