@@ -105,7 +105,7 @@ class ConcurrentDualWriteIT {
             commitsBefore = commits.get();
             report = Backfill.builder(migration.mapping(), Schemas.dialect(kind), () -> db.connect(url))
                     .batchSize(500)
-                    .rowsPerSecond(ROWS / 3.0) // about 3 s of overlap with the writers
+                    .progress(interleaved(commits, failures))
                     .build()
                     .run(List.of("customers"), false);
             commitsDuring = commits.get() - commitsBefore;
@@ -139,6 +139,30 @@ class ConcurrentDualWriteIT {
             assertThat(Schemas.count(c, "SELECT COUNT(*) FROM clients"))
                     .isEqualTo(Schemas.count(c, "SELECT COUNT(*) FROM customers"));
         }
+    }
+
+    /**
+     * Lets the writers commit at least 10 transactions between two batches (or 2 s pass), so that
+     * writes and batches interleave however fast or loaded the machine is.
+     */
+    private static ProgressListener interleaved(AtomicLong commits, ConcurrentLinkedQueue<Throwable> failures) {
+        return new ProgressListener() {
+            private long seen = commits.get();
+
+            @Override
+            public void advanced(String table, long rowsDone, long batchRows) {
+                long until = System.nanoTime() + 2_000_000_000L;
+                while (commits.get() < seen + 10 && failures.isEmpty() && System.nanoTime() < until) {
+                    try {
+                        Thread.sleep(1);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+                seen = commits.get();
+            }
+        };
     }
 
     private static double mirrored(String migration, MirrorOutcome outcome) {
