@@ -24,6 +24,7 @@ final class ShadowMetrics {
 
     static final String OTHER = "other";
 
+    private final ShiftMetrics shift;
     private final MeterRegistry registry;
     private final Tags common;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
@@ -31,6 +32,7 @@ final class ShadowMetrics {
     private final AtomicInteger fingerprintCount = new AtomicInteger();
 
     ShadowMetrics(ShiftMetrics shift, Supplier<Number> queueDepth) {
+        this.shift = shift;
         this.registry = shift.registry();
         this.common = shift.common();
         shift.gauge(QUEUE_DEPTH, "Shadow comparisons waiting for an executor thread", Tags.empty(), queueDepth);
@@ -61,6 +63,9 @@ final class ShadowMetrics {
     }
 
     void outcome(ShadowOutcome outcome, String table, String fingerprint) {
+        if (outcome == ShadowOutcome.MISMATCH) {
+            shift.mismatched(); // the heartbeat's total
+        }
         String tag = ShiftMetrics.tag(outcome);
         counters.computeIfAbsent("c\0" + tag + '\0' + table + '\0' + fingerprint, k -> Counter.builder(COMPARISONS)
                         .description("Shadowed reads by outcome, table and query fingerprint")
