@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Copies the old tables' rows to the new tables: {@link Backfill} with the YAML's mapping. */
@@ -23,11 +24,8 @@ import picocli.CommandLine.Option;
         })
 final class BackfillCommand extends CommandBase {
 
-    @Option(
-            names = "--table",
-            paramLabel = "<table>",
-            description = "Backfill this old table (repeatable). Default: every mapped table, in the YAML's order.")
-    List<String> tables = new ArrayList<>();
+    @Mixin
+    JobOptions job = new JobOptions();
 
     @Option(
             names = "--batch",
@@ -37,23 +35,6 @@ final class BackfillCommand extends CommandBase {
             description = "Rows per batch, each one transaction (default: ${DEFAULT-VALUE}). An application"
                     + " write to a row waits at most for one batch.")
     int batch;
-
-    @Option(
-            names = "--rate",
-            paramLabel = "<rows/s>",
-            defaultValue = "0",
-            converter = Converters.Count.class,
-            description = "At most this many rows per second on average; 0 for no limit (default).")
-    long rate;
-
-    @Option(
-            names = "--backoff",
-            paramLabel = "<factor>",
-            defaultValue = "3",
-            converter = Converters.Backoff.class,
-            description = "Pause when a batch's read on the old side takes more than <factor> times the median"
-                    + " of the first batches (default: ${DEFAULT-VALUE}); 0 switches it off.")
-    double backoff;
 
     @Option(
             names = "--resume",
@@ -75,14 +56,14 @@ final class BackfillCommand extends CommandBase {
 
     @Override
     int run(Context context) throws Exception {
-        List<String> names = mappedTables(context, tables);
+        List<String> names = mappedTables(context, job.tables);
         checkDualWrites(context, names);
         Backfill.Builder builder = Backfill.builder(
                         context.config().mapping(), context.dialect(), context.connections())
                 .migration(context.config().migration())
                 .batchSize(batch)
-                .rowsPerSecond(rate)
-                .latencyBackoff(backoff)
+                .rowsPerSecond(job.rate)
+                .latencyBackoff(job.backoff)
                 .progress(progress());
         if (context.newConnections() != null) {
             builder.newSide(context.newConnections());

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
@@ -37,13 +38,10 @@ import picocli.CommandLine.ParameterException;
         })
 final class VerifyCommand extends CommandBase {
 
-    private static final int SHOWN = 50;
+    @Mixin
+    JobOptions job = new JobOptions();
 
-    @Option(
-            names = "--table",
-            paramLabel = "<table>",
-            description = "Verify this old table (repeatable). Default: every mapped table.")
-    List<String> tables = new ArrayList<>();
+    private static final int SHOWN = 50;
 
     @Option(
             names = "--chunk",
@@ -69,23 +67,6 @@ final class VerifyCommand extends CommandBase {
             description = "With --from-divergences: only records of the last <duration> (e.g. 2h). Default: all.")
     Duration since;
 
-    @Option(
-            names = "--rate",
-            paramLabel = "<rows/s>",
-            defaultValue = "0",
-            converter = Converters.Count.class,
-            description = "At most this many old rows per second on average; 0 for no limit (default).")
-    long rate;
-
-    @Option(
-            names = "--backoff",
-            paramLabel = "<factor>",
-            defaultValue = "3",
-            converter = Converters.Backoff.class,
-            description = "Pause when a chunk's checksum on the old side takes more than <factor> times the"
-                    + " median of the first chunks (default: ${DEFAULT-VALUE}); 0 switches it off.")
-    double backoff;
-
     @Option(names = "--json", description = "Print JSON for scripts.")
     boolean json;
 
@@ -94,13 +75,13 @@ final class VerifyCommand extends CommandBase {
         if (since != null && !fromDivergences) {
             throw new ParameterException(spec.commandLine(), "--since goes with --from-divergences");
         }
-        List<String> names = mappedTables(context, tables);
+        List<String> names = mappedTables(context, job.tables);
         Verifier.Builder builder = Verifier.builder(
                         context.config().mapping(), context.dialect(), context.connections())
                 .migration(context.config().migration())
                 .values(context.config().report().values())
-                .rowsPerSecond(rate)
-                .latencyBackoff(backoff)
+                .rowsPerSecond(job.rate)
+                .latencyBackoff(job.backoff)
                 .progress(json ? ProgressListener.none() : progress());
         if (context.newConnections() != null) {
             builder.newSide(context.newConnections());

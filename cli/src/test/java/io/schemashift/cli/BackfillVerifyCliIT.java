@@ -50,7 +50,7 @@ class BackfillVerifyCliIT {
     void backfill_thenVerify_equalWithExitCode0(TestDatabase.Kind kind) throws Exception {
         setUp(kind, false, "phase: dual-write\n");
 
-        Cli.Run backfill = cli("backfill", "--batch", "500");
+        Cli.Run backfill = cli("backfill", "--batch", "500", "--lineage-table", "ss_lineage");
         assertThat(backfill.exit()).as(backfill.toString()).isZero();
         assertThat(backfill.out())
                 .containsPattern(
@@ -62,6 +62,10 @@ class BackfillVerifyCliIT {
                 .containsPattern("backfill customers: done, 3000 rows in [0-9.]+s");
         assertThat(count(newUrl, "SELECT COUNT(*) FROM clients WHERE name_search = lower(full_name)"))
                 .isEqualTo(ROWS - ROWS / 97);
+        assertThat(count(newUrl, "SELECT COUNT(*) FROM ss_lineage WHERE table_name = 'customers'"))
+                .as("one lineage row per batch")
+                .isEqualTo(6);
+        assertThat(count(newUrl, "SELECT SUM(row_count) FROM ss_lineage")).isEqualTo(ROWS);
 
         Cli.Run verify = cli("verify", "--chunk", "1000");
         assertThat(verify.exit()).as(verify.toString()).isZero();
