@@ -2,35 +2,69 @@ package io.schemashift.cli;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.search.Search;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
- * The driver's counters that the demo's timeline shows, read from a registry: statements,
- * mirrored writes, shadow comparisons and mismatches. See docs/metrics.md for the meters.
+ * The driver's counters that the demo's timeline shows, read from a registry. See
+ * docs/metrics.md for the meters.
  *
- * @param compared shadow comparisons of any outcome; {@code -1} when the driver registered no
- *     comparison meter (a build without shadow reads)
- * @param mismatched shadow comparisons whose outcome was mismatch; {@code -1} likewise
+ * @param statements {@code schemashift.statements}: statements the driver routed
+ * @param mirrored {@code schemashift.mirror.writes{outcome=ok}}
+ * @param mirrorFailed {@code schemashift.mirror.writes} of any other outcome
+ * @param compared {@code schemashift.shadow.comparisons} that compared both sides: match,
+ *     mismatch or transient (a difference gone when both sides were read again)
+ * @param mismatched {@code schemashift.shadow.comparisons{outcome=mismatch}}
  */
 record DemoMeters(long statements, long mirrored, long mirrorFailed, long compared, long mismatched) {
 
-    static final String STATEMENTS = "schemashift.statements";
-    static final String MIRRORED = "schemashift.mirror.writes";
-    static final String COMPARED = "schemashift.shadow.comparisons";
+    private static final Set<String> COMPARED_OUTCOMES = Set.of("match", "mismatch", "transient");
 
     /** The counters of {@code migration} now. */
     static DemoMeters read(MeterRegistry registry, String migration) {
-        long mirroredOk =
-                sum(registry.find(MIRRORED).tag("migration", migration).tag("outcome", "ok"));
-        long mirroredAll = sum(registry.find(MIRRORED).tag("migration", migration));
-        Search comparisons = registry.find(COMPARED).tag("migration", migration);
-        boolean shadow = !comparisons.counters().isEmpty();
-        return new DemoMeters(
-                sum(registry.find(STATEMENTS).tag("migration", migration)),
-                mirroredOk,
-                mirroredAll - mirroredOk,
-                shadow ? sum(comparisons) : -1,
-                shadow ? sum(registry.find(COMPARED).tag("migration", migration).tag("outcome", "mismatch")) : -1);
+        long statements = 0;
+        for (Counter c : registry.find("schemashift.statements")
+                .tag("migration", migration)
+                .counters()) {
+            statements += Math.round(c.count());
+        }
+        long mirrored = 0;
+        long mirrorFailed = 0;
+        for (Counter c : registry.find("schemashift.mirror.writes")
+                .tag("migration", migration)
+                .counters()) {
+            long n = Math.round(c.count());
+            if ("ok".equals(c.getId().getTag("outcome"))) {
+                mirrored += n;
+            } else {
+                mirrorFailed += n;
+            }
+        }
+        long compared = 0;
+        long mismatched = 0;
+        for (Map.Entry<String, Long> e : shadowOutcomes(registry, migration).entrySet()) {
+            compared += COMPARED_OUTCOMES.contains(e.getKey()) ? e.getValue() : 0;
+            mismatched += e.getKey().equals("mismatch") ? e.getValue() : 0;
+        }
+        return new DemoMeters(statements, mirrored, mirrorFailed, compared, mismatched);
+    }
+
+    /** Shadowed reads by outcome ({@code match}, {@code mismatch}, {@code skipped}…), most first. */
+    static Map<String, Long> shadowOutcomes(MeterRegistry registry, String migration) {
+        Map<String, Long> byOutcome = new TreeMap<>();
+        for (Counter c : registry.find("schemashift.shadow.comparisons")
+                .tag("migration", migration)
+                .counters()) {
+            byOutcome.merge(c.getId().getTag("outcome"), Math.round(c.count()), Long::sum);
+        }
+        Map<String, Long> sorted = new LinkedHashMap<>();
+        byOutcome.entrySet().stream()
+                .filter(e -> e.getValue() > 0)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return sorted;
     }
 
     /** What happened between {@code before} and now. */
@@ -39,16 +73,7 @@ record DemoMeters(long statements, long mirrored, long mirrorFailed, long compar
                 statements - before.statements,
                 mirrored - before.mirrored,
                 mirrorFailed - before.mirrorFailed,
-                compared < 0 ? -1 : compared - Math.max(0, before.compared),
-                mismatched < 0 ? -1 : mismatched - Math.max(0, before.mismatched));
-    }
-
-    /** Whether the driver counts shadow comparisons. */
-    boolean shadowReads() {
-        return compared >= 0;
-    }
-
-    private static long sum(Search search) {
-        return Math.round(search.counters().stream().mapToDouble(Counter::count).sum());
+                compared - before.compared,
+                mismatched - before.mismatched);
     }
 }

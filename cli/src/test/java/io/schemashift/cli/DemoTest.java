@@ -15,11 +15,11 @@ class DemoTest {
     /** A timeline line: time, step number and label, phase, then the five counts. */
     static final Pattern ROW = Pattern.compile(
             "^\\s+[\\d.]+s\\s+(\\d+)\\s+(.+?)\\s+(old-only|dual-write|shadow-read|read-new|new-primary|new-only)"
-                    + "\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)\\s+(\\S+)$",
+                    + "\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)$",
             Pattern.MULTILINE);
 
     /** One timeline line. */
-    record Row(String label, String phase, long app, long routed, long mirrored, String compared, String mismatches) {}
+    record Row(String label, String phase, long app, long routed, long mirrored, long compared, long mismatches) {}
 
     @Test
     void demo_wholeMigration_printsEveryStepAndExitsZeroWithin30s() {
@@ -45,7 +45,7 @@ class DemoTest {
     /** What every run of the demo must show; shared with {@code DemoIT}, which runs the launcher. */
     static void assertDemoOutput(String out) {
         Map<Integer, Row> rows = rows(out);
-        assertThat(rows).as(out).containsOnlyKeys(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13);
+        assertThat(rows).as(out).containsOnlyKeys(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14);
         assertThat(rows.values().stream().map(Row::phase))
                 .as("phases of the timeline")
                 .containsExactly(
@@ -59,45 +59,60 @@ class DemoTest {
                         "shadow-read",
                         "shadow-read",
                         "shadow-read",
+                        "shadow-read",
                         "read-new",
                         "new-primary",
                         "new-only");
-        for (int step : new int[] {1, 2, 5, 6, 8, 11, 12, 13}) {
+        for (int step : new int[] {1, 2, 5, 6, 8, 11, 12, 13, 14}) {
             assertThat(rows.get(step).app())
                     .as("app statements in step %d", step)
                     .isPositive();
         }
         assertThat(rows.get(1).routed()).as("nothing routed in old-only").isZero();
         assertThat(rows.get(1).mirrored()).as("nothing mirrored in old-only").isZero();
-        for (int step : new int[] {2, 5, 6, 8, 11, 12}) {
+        for (int step : new int[] {2, 5, 6, 8, 11, 12, 13}) {
             assertThat(rows.get(step).routed()).as("routed in step %d", step).isPositive();
             assertThat(rows.get(step).mirrored())
                     .as("mirrored in step %d", step)
                     .isPositive();
         }
-        assertThat(rows.get(13).routed()).as("routed to clients in new-only").isPositive();
+        assertThat(rows.get(14).routed()).as("routed to clients in new-only").isPositive();
+        assertThat(rows.get(14).mirrored()).as("nothing mirrored in new-only").isZero();
+        for (int step : new int[] {1, 2}) {
+            assertThat(rows.get(step).compared())
+                    .as("no comparison in step %d", step)
+                    .isZero();
+        }
+        for (int step : new int[] {5, 6, 11, 12, 13}) {
+            assertThat(rows.get(step).compared())
+                    .as("comparisons in step %d", step)
+                    .isPositive();
+            assertThat(rows.get(step).mismatches())
+                    .as("no mismatch in step %d: the divergence is not there", step)
+                    .isZero();
+        }
+        assertThat(rows.get(7).mismatches())
+                .as("the injected divergence caught")
+                .isPositive();
+        assertThat(rows.get(14).compared()).as("no comparison in new-only").isZero();
 
         assertThat(out)
                 .contains("$ schemashift phase dual-write")
                 .contains("$ schemashift phase new-only")
                 .contains("$ schemashift rollback")
                 .contains("read-new, read-new 50%, shadow 100% -> shadow-read")
+                .containsPattern("the app's driver applied version 5 after \\d+ ms")
                 .contains("old rows walked in")
                 .containsPattern("4  verify\\s.*\\n\\s+clean: \\d+ rows, the same on both sides")
+                .containsPattern("caught by shadow reads: [1-9]\\d* mismatching comparison")
                 .contains("1 row(s) differ: id 7 DIFFERENT [full_name]")
                 .contains("repaired from customers; checked again: the same on both sides")
-                .containsPattern("app: +\\d+ statements on 4 threads, 0 failed");
-        if (rows.get(5).compared().equals("-")) {
-            assertThat(out).contains("shadow reads are not in this build");
-        } else {
-            assertThat(Long.parseLong(rows.get(5).compared()))
-                    .as("comparisons in shadow-read")
-                    .isPositive();
-            assertThat(rows.get(5).mismatches())
-                    .as("no mismatch before the injection")
-                    .isEqualTo("0");
-            assertThat(out).containsPattern("caught by shadow reads: [1-9]\\d* mismatching comparisons");
-        }
+                .containsPattern("refusing to move demo-\\w+ from shadow-read to read-new: [1-9]\\d* mismatches in the"
+                        + " last 15m")
+                .containsPattern("phase read-new --reason .* --window \\d+ms")
+                .containsPattern("app: +\\d+ statements on 4 threads, 0 failed")
+                .doesNotContain("forced")
+                .doesNotContain("FORCED");
     }
 
     static Map<Integer, Row> rows(String out) {
@@ -112,8 +127,8 @@ class DemoTest {
                             Long.parseLong(m.group(4)),
                             Long.parseLong(m.group(5)),
                             Long.parseLong(m.group(6)),
-                            m.group(7),
-                            m.group(8)));
+                            Long.parseLong(m.group(7)),
+                            Long.parseLong(m.group(8))));
         }
         return rows;
     }
