@@ -33,7 +33,6 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.LongSupplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -105,8 +104,6 @@ final class DemoCommand implements Callable<Integer> {
     private SimpleMeterRegistry registry;
     private DemoMeters mark;
     private long started;
-    private LongSupplier appStatements;
-    private long appMark;
     /** Since when ({@link System#nanoTime()}) no comparison can see the repaired divergence; 0 before. */
     private long cleanSince;
     /** Whether forward moves count mismatches only since the repair. */
@@ -168,21 +165,19 @@ final class DemoCommand implements Callable<Integer> {
             return fail("init failed");
         }
         DemoWorkload app = new DemoWorkload(this::appConnection, SEEDED);
-        appStatements = app::statements;
         app.start(threads);
         try {
             if (!app.awaitFirstStatement(Duration.ofSeconds(20))) {
                 return fail("the app could not run a statement through the driver: " + app.firstError());
             }
             out.printf("%napp started: %d threads, each with a connection through the driver%n", threads);
-            out.printf("%n  columns: APP = statements the app ran; then the driver's meters:"
-                    + " ROUTED = schemashift.statements (statements the driver rewrote, mirrored or moved;"
-                    + " plain old-table statements are not counted), MIRRORED ="
-                    + " schemashift.mirror.writes{outcome=ok}, COMPARED / MISMATCHES ="
-                    + " schemashift.shadow.comparisons (outcome match, mismatch or transient / mismatch)%n");
+            out.printf("%n  counts from the driver's meters since the previous line: STATEMENTS ="
+                    + " schemashift.statements, MIRRORED = schemashift.mirror.writes{outcome=ok},"
+                    + " COMPARED / MISMATCHES = schemashift.shadow.comparisons{outcome=match|mismatch|transient"
+                    + " / mismatch}%n");
             out.printf(
-                    "%n  %6s  %-42s %-12s %7s %7s %8s %8s %10s%n",
-                    "TIME", "STEP", "PHASE", "APP", "ROUTED", "MIRRORED", "COMPARED", "MISMATCHES");
+                    "%n  %6s  %-42s %-12s %10s %8s %8s %10s%n",
+                    "TIME", "STEP", "PHASE", "STATEMENTS", "MIRRORED", "COMPARED", "MISMATCHES");
             startStep();
             return migrate(app);
         } finally {
@@ -267,7 +262,7 @@ final class DemoCommand implements Callable<Integer> {
         app.close();
         DemoMeters total = meters();
         out.printf(
-                "%n  total: %d statements routed, %d mirrored writes (%d failed), shadowed reads %s%n",
+                "%n  total: %d statements, %d mirrored writes (%d failed), shadowed reads %s%n",
                 total.statements(),
                 total.mirrored(),
                 total.mirrorFailed(),
@@ -494,18 +489,15 @@ final class DemoCommand implements Callable<Integer> {
         String phase = Runtimes.find(appProperties(), null)
                 .map(r -> r.rollout().phase().toString())
                 .orElse("?");
-        long app = appStatements.getAsLong();
         out.printf(
-                "%n  %5.1fs  %-42s %-12s %7d %7d %8d %8d %10d%n",
+                "%n  %5.1fs  %-42s %-12s %10d %8d %8d %10d%n",
                 (System.nanoTime() - started) / 1e9,
                 step,
                 phase,
-                app - appMark,
                 delta.statements(),
                 delta.mirrored(),
                 delta.compared(),
                 delta.mismatched());
-        appMark = app;
         if (!note.isEmpty()) {
             out.printf("          %s%n", note);
         }
@@ -515,7 +507,6 @@ final class DemoCommand implements Callable<Integer> {
     /** The next timeline line counts from now: from the moment the driver applies a phase. */
     private void startStep() {
         mark = meters();
-        appMark = appStatements.getAsLong();
     }
 
     /** The time since {@link #cleanSince}, as a {@code --window} value in milliseconds. */
