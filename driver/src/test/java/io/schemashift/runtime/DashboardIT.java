@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.schemashift.config.Phase;
+import io.schemashift.metrics.ShiftMetrics;
 import io.schemashift.routing.MigrationFixture;
 import io.schemashift.testing.TestDatabases;
 import java.nio.file.Files;
@@ -77,9 +78,6 @@ class DashboardIT {
             insert(c, 6, "Name 6");
             read(c, 6);
         }
-        // the mismatch is reported last: a separate new side is re-read after the commit lag (2 x writes.budget)
-        String scrape = awaitScrape(fx.migration, "schemashift_shadow_reports");
-
         List<String> expressions = new ArrayList<>();
         Matcher expr = EXPR.matcher(Files.readString(DASHBOARD));
         while (expr.find()) {
@@ -96,14 +94,20 @@ class DashboardIT {
                 queried.add(m.group());
             }
         }
-        Set<String> exported = new TreeSet<>();
-        for (String line : scrape.split("\n")) {
-            Matcher name = METRIC.matcher(line);
-            if (!line.startsWith("#") && line.contains("migration=\"" + fx.migration + "\"") && name.lookingAt()) {
-                exported.add(name.group());
-            }
+        // shadow comparisons finish off the application's thread; the mismatch is reported last (a
+        // separate new side is re-read after the commit lag, 2 x writes.budget)
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        Set<String> exported = exported(fx.migration);
+        while (!exported.containsAll(queried) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            exported = exported(fx.migration);
         }
         assertThat(exported).as("metrics exported for the workload's migration").containsAll(queried);
+        // what the heartbeat reports: the injected divergence and the one confirmed mismatch
+        ShiftMetrics.Totals totals = runtime.metrics().totals();
+        assertThat(totals.mismatches()).isEqualTo(1);
+        assertThat(totals.divergences()).isGreaterThanOrEqualTo(1);
+        assertThat(totals.statements()).isGreaterThanOrEqualTo(10);
         runtime.close();
     }
 
@@ -131,17 +135,16 @@ class DashboardIT {
         }
     }
 
-    private static String awaitScrape(String migration, String metric) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (true) {
-            String scrape = PROMETHEUS.scrape();
-            boolean present =
-                    scrape.lines().anyMatch(l -> l.startsWith(metric) && l.contains("migration=\"" + migration + "\""));
-            if (present || System.nanoTime() > deadline) {
-                return scrape;
+    /** The names of the Prometheus series of {@code migration} in a scrape now. */
+    private static Set<String> exported(String migration) {
+        Set<String> names = new TreeSet<>();
+        for (String line : PROMETHEUS.scrape().split("\n")) {
+            Matcher name = METRIC.matcher(line);
+            if (!line.startsWith("#") && line.contains("migration=\"" + migration + "\"") && name.lookingAt()) {
+                names.add(name.group());
             }
-            Thread.sleep(50);
         }
+        return names;
     }
 
     private static MigrationRuntime runtimeOf(MigrationFixture fx) throws SQLException {

@@ -127,6 +127,16 @@ class ReloadIT {
         assertThat(fx.newRows()).hasSize(1);
         assertThat(reloads(fx, "file", "applied")).isEqualTo(1);
         assertThat(reloads(fx, "file", "rejected")).isEqualTo(1);
+        // no 'schemashift init' ran: heartbeats fail, are counted, and are logged once
+        assertThat(REGISTRY.find("schemashift.control.failures")
+                        .tags("migration", fx.migration, "operation", "heartbeat")
+                        .counter()
+                        .count())
+                .isGreaterThanOrEqualTo(1);
+        assertThat(logLines(fx, "WARN"))
+                .filteredOn(l -> l.contains("cannot write the heartbeat"))
+                .singleElement()
+                .satisfies(l -> assertThat(l).contains("schemashift_heartbeat").contains("'schemashift init'"));
     }
 
     @Test
