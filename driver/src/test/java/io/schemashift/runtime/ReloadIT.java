@@ -140,6 +140,26 @@ class ReloadIT {
     }
 
     @Test
+    void fileChange_tableOverride_appliesToThatTable() throws Exception {
+        MigrationFixture fx = MigrationFixture.create(
+                TestDatabases.h2(), false, "phase: dual-write\ncontrol: { poll: " + POLL + " }\n");
+        try (Connection c = fx.connect()) {
+            runtime = runtimeOf(fx);
+            insert(c, 1);
+            fx.writeConfig(configText(
+                    fx,
+                    "phase: dual-write\nrouting: { tables: { customers: { phase: old-only } } }\ncontrol: { poll: "
+                            + POLL + " }\n"));
+            await("override applied", () -> runtime.rollout().phaseOf("customers") == Phase.OLD_ONLY);
+            insert(c, 2);
+        }
+        assertThat(runtime.rollout().phase()).isEqualTo(Phase.DUAL_WRITE);
+        assertThat(fx.newRows()).extracting(r -> r.split("\\|")[0]).containsExactly("1");
+        assertThat(logLines(fx, "INFO")).anySatisfy(l -> assertThat(l)
+                .contains("-> dual-write, read-new 0%, shadow 0%, tables customers=old-only from "));
+    }
+
+    @Test
     void fileChange_otherSections_warnThatTheyNeedARestart() throws Exception {
         MigrationFixture fx = MigrationFixture.create(
                 TestDatabases.h2(), false, "phase: dual-write\ncontrol: { poll: " + POLL + " }\n");
