@@ -12,20 +12,15 @@ import io.schemashift.control.InstanceBeat;
 import io.schemashift.control.RolloutState;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.routing.MigrationFixture;
+import io.schemashift.testing.StderrCapture;
 import io.schemashift.testing.TestDatabase;
 import io.schemashift.testing.TestDatabases;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -47,8 +42,7 @@ class ReloadIT {
     private static final SimpleMeterRegistry REGISTRY = new SimpleMeterRegistry();
     private static final String POLL = "100ms";
 
-    private final ByteArrayOutputStream log = new ByteArrayOutputStream();
-    private PrintStream realErr;
+    private StderrCapture log;
     private MigrationRuntime runtime;
 
     @BeforeAll
@@ -63,13 +57,12 @@ class ReloadIT {
 
     @BeforeEach
     void captureLog() {
-        realErr = System.err;
-        System.setErr(new PrintStream(new TeeStream(log, realErr), true, StandardCharsets.UTF_8));
+        log = StderrCapture.start();
     }
 
     @AfterEach
     void release() {
-        System.setErr(realErr);
+        log.close();
         if (runtime != null) {
             runtime.close();
         }
@@ -292,9 +285,7 @@ class ReloadIT {
     }
 
     private List<String> logLines(MigrationFixture fx, String level) {
-        return Arrays.stream(log.toString(StandardCharsets.UTF_8).split("\n"))
-                .filter(l -> l.contains(level) && l.contains("[" + fx.migration + "]"))
-                .toList();
+        return log.lines(level, "[" + fx.migration + "]");
     }
 
     @FunctionalInterface
@@ -309,29 +300,6 @@ class ReloadIT {
                 throw new AssertionError("timed out waiting for: " + what);
             }
             Thread.sleep(20);
-        }
-    }
-
-    /** Writes to the captured log and to the real stderr. */
-    private static final class TeeStream extends OutputStream {
-        private final OutputStream a;
-        private final OutputStream b;
-
-        TeeStream(OutputStream a, OutputStream b) {
-            this.a = a;
-            this.b = b;
-        }
-
-        @Override
-        public void write(int x) throws IOException {
-            a.write(x);
-            b.write(x);
-        }
-
-        @Override
-        public void write(byte[] buf, int off, int len) throws IOException {
-            a.write(buf, off, len);
-            b.write(buf, off, len);
         }
     }
 }

@@ -10,13 +10,9 @@ import io.schemashift.compare.ComparisonInput;
 import io.schemashift.compare.ShadowComparator;
 import io.schemashift.routing.MigrationFixture;
 import io.schemashift.runtime.Runtimes;
+import io.schemashift.testing.StderrCapture;
 import io.schemashift.testing.TestDatabase;
 import io.schemashift.testing.TestDatabases;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -68,9 +64,7 @@ class ShadowReadIT {
             MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), false, SHADOW_ALL);
             String canaryOld = "CANARY-" + UUID.randomUUID();
             String canaryNew = "CANARY-" + UUID.randomUUID();
-            ByteArrayOutputStream log = new ByteArrayOutputStream();
-            PrintStream realErr = System.err;
-            System.setErr(new PrintStream(new TeeStream(log, realErr), true, StandardCharsets.UTF_8));
+            StderrCapture log = StderrCapture.start();
             try {
                 try (Connection c = fx.connect()) {
                     PreparedStatement insert =
@@ -93,7 +87,7 @@ class ShadowReadIT {
                 }
                 ShadowMeters.drain(fx);
             } finally {
-                System.setErr(realErr);
+                log.close();
             }
             assertThat(ShadowMeters.outcome(fx, "match")).isEqualTo(2);
             assertThat(ShadowMeters.outcome(fx, "mismatch")).isEqualTo(1);
@@ -108,9 +102,7 @@ class ShadowReadIT {
             assertThat(r[3]).contains("changed=1").contains("string:");
             String everything = String.join("|", r) + log + PROMETHEUS.scrape();
             assertThat(everything).doesNotContain(canaryOld).doesNotContain(canaryNew);
-            assertThat(log.toString(StandardCharsets.UTF_8))
-                    .contains("shadow read mismatch")
-                    .contains(fx.migration);
+            assertThat(log.text()).contains("shadow read mismatch").contains(fx.migration);
         });
     }
 
@@ -520,27 +512,5 @@ class ShadowReadIT {
                 .stream()
                 .mapToDouble(Counter::count)
                 .sum();
-    }
-
-    private static final class TeeStream extends OutputStream {
-        private final OutputStream a;
-        private final OutputStream b;
-
-        TeeStream(OutputStream a, OutputStream b) {
-            this.a = a;
-            this.b = b;
-        }
-
-        @Override
-        public void write(int x) throws IOException {
-            a.write(x);
-            b.write(x);
-        }
-
-        @Override
-        public void write(byte[] buf, int off, int len) throws IOException {
-            a.write(buf, off, len);
-            b.write(buf, off, len);
-        }
     }
 }
