@@ -45,11 +45,18 @@ final class ControlLoop implements AutoCloseable {
     /** While heartbeats fail, at most this many polls pass between attempts. */
     private static final int MAX_BEAT_BACKOFF = 12;
 
+    /** Where run-time rollout changes come from: the {@code source} tag of the reload meters. */
+    enum Source {
+        TABLE,
+        FILE,
+        NONE
+    }
+
     private final MigrationRuntime runtime;
     private final MigrationConfig config;
     private final ConfigLocation location;
     private final ControlStore store;
-    private final String source;
+    private final Source source;
     private final Instant startedAt = Instant.now();
     private final ScheduledExecutorService timer;
     private final Counter applied;
@@ -73,11 +80,13 @@ final class ControlLoop implements AutoCloseable {
         this.config = config;
         this.location = location;
         this.store = store;
-        this.source = config.control().controlTable().isPresent() ? "table" : location.file() != null ? "file" : null;
+        this.source = config.control().controlTable().isPresent()
+                ? Source.TABLE
+                : location.file() != null ? Source.FILE : Source.NONE;
         this.current = RolloutState.seed(config, startedAt, location.description());
         ShiftMetrics metrics = runtime.metrics();
         MeterRegistry registry = metrics.registry();
-        Tags reloadTags = metrics.common().and("source", source == null ? "none" : source);
+        Tags reloadTags = metrics.common().and("source", ShiftMetrics.tag(source));
         this.applied = Counter.builder("schemashift.reloads")
                 .description("Rollout changes (phase, percentages, table phases) read at run time, by outcome")
                 .tags(reloadTags)
@@ -111,7 +120,7 @@ final class ControlLoop implements AutoCloseable {
      * on a second connection). A failure leaves the file's rollout in force, logged.
      */
     void initial(Connection connection) {
-        if (!"table".equals(source)) {
+        if (source != Source.TABLE) {
             return;
         }
         Optional<RolloutState> state;
@@ -144,10 +153,12 @@ final class ControlLoop implements AutoCloseable {
     /** One poll: the rollout first, so that the heartbeat reports what was just applied. */
     private void round() {
         try {
-            if ("table".equals(source)) {
-                pollTable();
-            } else if ("file".equals(source)) {
-                pollFile();
+            switch (source) {
+                case TABLE -> pollTable();
+                case FILE -> pollFile();
+                case NONE -> {
+                    // a classpath resource cannot change while the application runs
+                }
             }
             beat();
         } catch (RuntimeException e) {
