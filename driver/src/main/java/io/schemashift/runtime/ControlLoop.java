@@ -1,8 +1,6 @@
 package io.schemashift.runtime;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import io.schemashift.config.ConfigException;
 import io.schemashift.config.ConfigLocation;
 import io.schemashift.config.ConfigReader;
@@ -85,18 +83,8 @@ final class ControlLoop implements AutoCloseable {
                 : location.file() != null ? Source.FILE : Source.NONE;
         this.current = RolloutState.seed(config, startedAt, location.description());
         ShiftMetrics metrics = runtime.metrics();
-        MeterRegistry registry = metrics.registry();
-        Tags reloadTags = metrics.common().and("source", ShiftMetrics.tag(source));
-        this.applied = Counter.builder("schemashift.reloads")
-                .description("Rollout changes (phase, percentages, table phases) read at run time, by outcome")
-                .tags(reloadTags)
-                .tag("outcome", "applied")
-                .register(registry);
-        this.rejected = Counter.builder("schemashift.reloads")
-                .description("Rollout changes (phase, percentages, table phases) read at run time, by outcome")
-                .tags(reloadTags)
-                .tag("outcome", "rejected")
-                .register(registry);
+        this.applied = reloads(metrics, source, "applied");
+        this.rejected = reloads(metrics, source, "rejected");
         this.readFailures = failures(metrics, "read");
         this.beatFailures = failures(metrics, "heartbeat");
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -104,6 +92,15 @@ final class ControlLoop implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    private static Counter reloads(ShiftMetrics metrics, Source source, String outcome) {
+        return Counter.builder("schemashift.reloads")
+                .description("Rollout changes (phase, percentages, table phases) read at run time, by outcome")
+                .tags(metrics.common())
+                .tag("source", ShiftMetrics.tag(source))
+                .tag("outcome", outcome)
+                .register(metrics.registry());
     }
 
     private static Counter failures(ShiftMetrics metrics, String operation) {
