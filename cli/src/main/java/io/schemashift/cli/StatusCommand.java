@@ -34,6 +34,21 @@ final class StatusCommand extends CommandBase {
             description = "How far back mismatches and divergences are counted (default: ${DEFAULT-VALUE}).")
     Duration window;
 
+    /** Instances not listed because they have been silent for longer than {@link #forget}. */
+    private int forgotten;
+
+    @Option(
+            names = "--forget",
+            paramLabel = "<duration>",
+            defaultValue = "1h",
+            converter = Converters.Window.class,
+            description = "Instances silent for longer than this (stopped long ago) are counted, not listed"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Duration forget;
+
+    @Option(names = "--all", description = "List every instance that ever sent a heartbeat.")
+    boolean all;
+
     @Option(names = "--json", description = "Print JSON for scripts.")
     boolean json;
 
@@ -41,8 +56,12 @@ final class StatusCommand extends CommandBase {
     int run(Context context) throws Exception {
         ControlStore store = context.store();
         RolloutState rollout = rollout(context);
-        List<InstanceBeat> instances = store.instances();
         Instant now = Instant.now();
+        List<InstanceBeat> known = store.instances();
+        List<InstanceBeat> instances = all
+                ? known
+                : known.stream().filter(b -> b.age(now).compareTo(forget) <= 0).toList();
+        forgotten = known.size() - instances.size();
         Instant since = now.minus(window);
         long mismatches = store.mismatchesSince(since);
         long divergences = store.divergencesSince(since);
@@ -97,6 +116,7 @@ final class StatusCommand extends CommandBase {
             list.add(i);
         }
         doc.put("instances", list);
+        doc.put("unlistedInstances", forgotten);
         return doc;
     }
 
@@ -116,7 +136,11 @@ final class StatusCommand extends CommandBase {
         out.printf("last %-7s %d mismatches, %d divergences%n", Text.window(window), mismatches, divergences);
         out.println();
         if (instances.isEmpty()) {
-            out.println("no instance has reported a heartbeat");
+            out.println(
+                    forgotten == 0
+                            ? "no instance has reported a heartbeat"
+                            : "no instance has reported a heartbeat in the last " + Text.window(forget));
+            printForgotten(out);
             return;
         }
         String format = "%-40s %-12s %7s %9s %11s %11s %10s  %s%n";
@@ -155,6 +179,15 @@ final class StatusCommand extends CommandBase {
             out.printf(
                     "%n%d instance(s) STALE: no heartbeat for more than 3 x control.poll (%s)%n",
                     stale, Text.window(poll.multipliedBy(3)));
+        }
+        printForgotten(out);
+    }
+
+    private void printForgotten(PrintWriter out) {
+        if (forgotten > 0) {
+            out.printf(
+                    "%d instance(s) silent for more than %s not listed (--all lists them)%n",
+                    forgotten, Text.window(forget));
         }
     }
 }

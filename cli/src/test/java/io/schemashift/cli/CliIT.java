@@ -117,6 +117,8 @@ class CliIT {
         store().beat(new InstanceBeat("host-a:101:shop", Phase.SHADOW_READ, 1, now, 500, 0, 2, now.minusSeconds(60)));
         store().beat(new InstanceBeat(
                 "host-b:202:shop", Phase.DUAL_WRITE, 0, now.minusSeconds(10), 70, 1, 0, now.minusSeconds(90)));
+        store().beat(new InstanceBeat(
+                "host-c:303:shop", Phase.DUAL_WRITE, 0, now.minusSeconds(7200), 9, 0, 0, now.minusSeconds(9000)));
         mismatch("f1", "orders", now.minusSeconds(5));
         mismatch("f1", "orders", now.minusSeconds(3600));
         divergence(now.minusSeconds(5));
@@ -129,7 +131,14 @@ class CliIT {
                 .contains("last 15m     1 mismatches, 1 divergences")
                 .containsPattern("host-a:101:shop +shadow-read +1 +\\d+s ago +500 +0 +2 +ok")
                 .containsPattern("host-b:202:shop +dual-write +0 +1\\ds ago +70 +1 +0 +STALE,BEHIND")
-                .contains("1 instance(s) STALE: no heartbeat for more than 3 x control.poll (3s)");
+                .contains("1 instance(s) STALE: no heartbeat for more than 3 x control.poll (3s)")
+                .contains("1 instance(s) silent for more than 1h not listed (--all lists them)")
+                .doesNotContain("host-c");
+        Cli.Run all = cli("status", "--all");
+        assertThat(all.out())
+                .containsPattern("host-c:303:shop +dual-write +0 +2h00m ago +9 +0 +0 +STALE,BEHIND")
+                .contains("2 instance(s) STALE")
+                .doesNotContain("not listed");
 
         Cli.Run json = cli("status", "--json", "--window", "2h");
         assertThat(json.exit()).isZero();
@@ -139,7 +148,9 @@ class CliIT {
                 .contains("\"recent\":{\"windowSeconds\":7200,\"mismatches\":2,\"divergences\":1}")
                 .contains("{\"instanceId\":\"host-a:101:shop\",\"phase\":\"shadow-read\",\"configVersion\":1,")
                 .contains("\"stale\":false,\"behind\":false,\"statements\":500")
-                .contains("\"stale\":true,\"behind\":true,\"statements\":70");
+                .contains("\"stale\":true,\"behind\":true,\"statements\":70")
+                .contains("\"unlistedInstances\":1")
+                .doesNotContain("host-c");
     }
 
     @ParameterizedTest
