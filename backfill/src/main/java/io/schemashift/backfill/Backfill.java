@@ -46,6 +46,7 @@ public final class Backfill {
 
     private static final Logger LOG = LoggerFactory.getLogger(Backfill.class);
     private static final int WRITE_CHUNK = 1000;
+    private static final String UNIQUE_VIOLATION = "23505";
 
     private final Mapping mapping;
     private final Dialect dialect;
@@ -230,7 +231,7 @@ public final class Backfill {
                 Batch b;
                 try {
                     b = separate == null
-                            ? Transactions.retrying(() -> sameDatabaseBatch(from), oldConn)
+                            ? Transactions.retrying(() -> sameDatabaseBatch(from, false), oldConn)
                             : Transactions.retrying(() -> crossDatabaseBatch(from), oldConn, separate);
                 } catch (SQLException e) {
                     throw new SQLException(
@@ -268,7 +269,7 @@ public final class Backfill {
          * range that the new table lacks in a single INSERT … SELECT that locks the old rows it
          * reads, then write the checkpoint.
          */
-        private Batch sameDatabaseBatch(List<Object> lower) throws SQLException {
+        private Batch sameDatabaseBatch(List<Object> lower, boolean waitOnConflict) throws SQLException {
             long t0 = System.nanoTime();
             List<Object> first = null;
             List<Object> last = null;
@@ -294,13 +295,21 @@ public final class Backfill {
                 return new Batch(0, null, readNanos);
             }
             String batchId = batchId();
-            try (PreparedStatement ins = oldConn.prepareStatement(sql.insertMissingFromOld(lower != null, true))) {
+            try (PreparedStatement ins =
+                    oldConn.prepareStatement(sql.insertMissingFromOld(lower != null, true, waitOnConflict))) {
                 int i = 1;
                 if (shape.lineage()) {
                     ins.setString(i++, batchId);
                 }
                 sql.range(Side.OLD).bind(ins, i, lower, last);
                 ins.executeUpdate();
+            } catch (SQLException e) {
+                if (waitOnConflict || !UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    throw e;
+                }
+                // a row of the range reached the new table after the statement's snapshot: wait on it
+                oldConn.rollback();
+                return sameDatabaseBatch(lower, true);
             }
             record(oldConn, batchId, first, last, n);
             oldConn.commit();

@@ -18,6 +18,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -167,6 +171,56 @@ class BackfillVerifyIT {
                 .isEqualTo(20_000);
         assertThat(s.count(true, "SELECT COUNT(*) FROM clients")).isEqualTo(20_000);
         assertThat(s.verifier().build().verify("customers", 5000).differences()).isZero();
+    }
+
+    /**
+     * An application transaction changes an old row and puts the row on the new side (as the
+     * mirror of an upsert does) while a batch waits for that row's lock: the batch must keep the
+     * application's row, not fail on the duplicate key and not overwrite it.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = TestDatabase.Kind.class,
+            names = {"POSTGRESQL", "MARIADB"})
+    void backfill_rowReachesNewSideWhileBatchWaits_keepsTheApplicationsRow(TestDatabase.Kind kind) throws Exception {
+        Setup s = setup(kind, "bf_upsert", 2000, false);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (Connection app = s.db().connect(s.oldUrl())) {
+            app.setAutoCommit(false);
+            TestDatabases.run(
+                    app,
+                    "UPDATE customers SET name = 'Upserted', balance = 7 WHERE id = 5",
+                    "INSERT INTO clients (id, full_name, email, balance, created_at, name_search)"
+                            + " SELECT id, name, email, balance, created_at, lower(name) FROM customers WHERE id = 5");
+            Future<BackfillReport> running =
+                    pool.submit(() -> s.backfill().batchSize(1000).build().run(List.of("customers"), false));
+            awaitLockWait(s, kind);
+            assertThat(running).isNotDone();
+            app.commit();
+            assertThat(running.get(60, TimeUnit.SECONDS).rows()).isEqualTo(2000);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(s.count(true, "SELECT COUNT(*) FROM clients")).isEqualTo(2000);
+        assertThat(s.count(true, "SELECT COUNT(*) FROM clients WHERE id = 5 AND full_name = 'Upserted'"))
+                .isEqualTo(1);
+        assertThat(s.verifier().build().verify("customers", 500).differences()).isZero();
+    }
+
+    /** Waits until some transaction of the test database waits for a row lock. */
+    private static void awaitLockWait(Setup s, TestDatabase.Kind kind) throws Exception {
+        String sql = kind == TestDatabase.Kind.POSTGRESQL
+                ? "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                        + " AND datname = current_database()"
+                : "SELECT COUNT(*) FROM information_schema.INNODB_TRX t JOIN information_schema.PROCESSLIST p"
+                        + " ON p.ID = t.trx_mysql_thread_id WHERE t.trx_state = 'LOCK WAIT' AND p.DB = DATABASE()";
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (s.count(false, sql) == 0) {
+            assertThat(System.nanoTime())
+                    .as("the backfill never waited for the row lock")
+                    .isLessThan(until);
+            Thread.sleep(20);
+        }
     }
 
     @ParameterizedTest

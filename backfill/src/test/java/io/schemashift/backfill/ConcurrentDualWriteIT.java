@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.schemashift.config.ConfigReader;
 import io.schemashift.config.MigrationConfig;
+import io.schemashift.control.ConnectionSource;
 import io.schemashift.jdbc.ShiftConnection;
 import io.schemashift.metrics.ShiftMetrics;
 import io.schemashift.metrics.ShiftMetrics.MirrorOutcome;
@@ -54,7 +55,7 @@ class ConcurrentDualWriteIT {
                 columns: { name: full_name, legacy_flag: null }
                 derived: { name_search: "lower(name)" }
             phase: dual-write
-            writes: { onMirrorFailure: fail }
+            writes: { onMirrorFailure: fail, budget: 30s }
             """;
 
     @TempDir
@@ -74,18 +75,40 @@ class ConcurrentDualWriteIT {
             value = TestDatabase.Kind.class,
             names = {"POSTGRESQL", "MARIADB"})
     void backfill_with8DualWriters_sidesEqual(TestDatabase.Kind kind) throws Exception {
+        backfillWithDualWriters(kind, false);
+    }
+
+    /**
+     * The same with the new schema in another database: the driver mirrors each write on its own
+     * new-side connection, whose transaction follows the application's.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = TestDatabase.Kind.class,
+            names = {"POSTGRESQL", "MARIADB"})
+    void separateDatabases_backfillWith8DualWriters_sidesEqual(TestDatabase.Kind kind) throws Exception {
+        backfillWithDualWriters(kind, true);
+    }
+
+    private void backfillWithDualWriters(TestDatabase.Kind kind, boolean separate) throws Exception {
         TestDatabase db = TestDatabases.of(kind);
-        String url = db.create("bf_dual");
+        String url = db.create("bf_dual" + (separate ? "_sep" : ""));
+        String newUrl = separate ? db.create("bf_dual_sep_new") : url;
         Path config = Files.createTempFile(dir, "schemashift", ".yaml");
         String id = "bf-dual-" + kind.name().toLowerCase(Locale.ROOT) + "-" + System.nanoTime();
-        String yaml = YAML.formatted(id);
+        String yaml = YAML.formatted(id)
+                + (separate
+                        ? "new: { url: '" + newUrl + "', user: " + db.user() + ", password: '" + db.password() + "' }\n"
+                        : "");
         Files.writeString(config, yaml);
         MigrationConfig migration = new ConfigReader().read(config.toString(), yaml);
-        try (Connection c = db.connect(url)) {
+        try (Connection c = db.connect(url);
+                Connection n = db.connect(newUrl)) {
             Schemas.createOld(c, kind);
-            Schemas.createNew(c, kind);
+            Schemas.createNew(n, kind);
             Schemas.fill(c, kind, ROWS);
         }
+        ConnectionSource newSide = () -> db.connect(newUrl);
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong commits = new AtomicLong();
         AtomicLong retried = new AtomicLong();
@@ -103,11 +126,11 @@ class ConcurrentDualWriteIT {
         try {
             Thread.sleep(200); // writers already busy when the backfill starts
             commitsBefore = commits.get();
-            report = Backfill.builder(migration.mapping(), Schemas.dialect(kind), () -> db.connect(url))
+            Backfill.Builder backfill = Backfill.builder(
+                            migration.mapping(), Schemas.dialect(kind), () -> db.connect(url))
                     .batchSize(500)
-                    .progress(interleaved(commits, failures))
-                    .build()
-                    .run(List.of("customers"), false);
+                    .progress(interleaved(commits, failures));
+            report = (separate ? backfill.newSide(newSide) : backfill).build().run(List.of("customers"), false);
             commitsDuring = commits.get() - commitsBefore;
         } finally {
             stop.set(true);
@@ -130,13 +153,14 @@ class ConcurrentDualWriteIT {
         BackfillReport.TableResult copied = report.tables().get(0);
         assertThat(copied.rows()).as("rows walked (writers delete some)").isGreaterThan(ROWS / 2);
         assertThat(copied.batches()).isEqualTo((copied.rows() + 499) / 500);
-        VerifyReport verify = Verifier.builder(migration.mapping(), Schemas.dialect(kind), () -> db.connect(url))
-                .build()
-                .verify("customers", 2000);
+        Verifier.Builder verifier = Verifier.builder(migration.mapping(), Schemas.dialect(kind), () -> db.connect(url));
+        VerifyReport verify =
+                (separate ? verifier.newSide(newSide) : verifier).build().verify("customers", 2000);
         assertThat(verify.rows()).isEmpty();
         assertThat(verify.differences()).isZero();
-        try (Connection c = db.connect(url)) {
-            assertThat(Schemas.count(c, "SELECT COUNT(*) FROM clients"))
+        try (Connection c = db.connect(url);
+                Connection n = db.connect(newUrl)) {
+            assertThat(Schemas.count(n, "SELECT COUNT(*) FROM clients"))
                     .isEqualTo(Schemas.count(c, "SELECT COUNT(*) FROM customers"));
         }
     }
