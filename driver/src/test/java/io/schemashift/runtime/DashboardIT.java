@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -102,7 +103,9 @@ class DashboardIT {
             Thread.sleep(100);
             exported = exported(fx.migration);
         }
-        assertThat(exported).as("metrics exported for the workload's migration").containsAll(queried);
+        assertThat(exported)
+                .as("metrics exported for the workload's migration; its statement and mirror counts:%n%s", counts(fx))
+                .containsAll(queried);
         // what the heartbeat reports: the injected divergence and the one confirmed mismatch
         ShiftMetrics.Totals totals = runtime.metrics().totals();
         assertThat(totals.mismatches()).isEqualTo(1);
@@ -133,6 +136,16 @@ class DashboardIT {
             assertThat(System.nanoTime()).as("reload to " + phase).isLessThan(deadline);
             Thread.sleep(20);
         }
+    }
+
+    /** The statement and mirrored-write series of the fixture's migration, to diagnose a failure. */
+    private static String counts(MigrationFixture fx) {
+        return PROMETHEUS
+                .scrape()
+                .lines()
+                .filter(l -> l.startsWith("schemashift_statements") || l.startsWith("schemashift_mirror_writes"))
+                .filter(l -> l.contains("migration=\"" + fx.migration + "\"") && !l.endsWith(" 0.0"))
+                .collect(Collectors.joining("\n"));
     }
 
     /** The names of the Prometheus series of {@code migration} in a scrape now. */
