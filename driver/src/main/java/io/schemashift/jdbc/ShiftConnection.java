@@ -1,5 +1,7 @@
 package io.schemashift.jdbc;
 
+import io.schemashift.rewriter.RefusalReason;
+import io.schemashift.rewriter.Refused;
 import io.schemashift.rewriter.RewriteResult;
 import io.schemashift.routing.Session;
 import java.lang.invoke.MethodHandle;
@@ -47,7 +49,15 @@ public abstract class ShiftConnection implements Connection {
 
     /** How a statement's SQL is routed: untouched without a configuration. */
     RewriteResult rewrite(String sql) {
-        return session == null ? null : session.runtime().rewrite(sql);
+        if (session == null) {
+            return null;
+        }
+        RewriteResult result = session.runtime().rewrite(sql);
+        // A statement is rewritten once, when prepared: a parse that ran out of time (a cold JIT
+        // on a loaded machine) gets one more try rather than a refusal for the statement's life.
+        return result instanceof Refused r && r.reason() == RefusalReason.TIME_BOUND
+                ? session.runtime().rewrite(sql)
+                : result;
     }
 
     @Override

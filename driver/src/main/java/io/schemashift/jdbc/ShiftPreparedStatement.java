@@ -1,6 +1,7 @@
 package io.schemashift.jdbc;
 
 import io.schemashift.mirror.Params;
+import io.schemashift.rewriter.Refused;
 import io.schemashift.rewriter.RewriteResult;
 import io.schemashift.rewriter.Rewritten;
 import io.schemashift.routing.Execution;
@@ -75,6 +76,9 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
         finishShadow();
         routed = null;
         if (params == null) {
+            if (rewrite instanceof Refused) {
+                connection.session.plan(rewrite); // counts the refusal, logs a refused write
+            }
             return null;
         }
         Plan plan = connection.session.plan(rewrite);

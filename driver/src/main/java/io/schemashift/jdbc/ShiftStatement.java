@@ -123,7 +123,6 @@ public abstract class ShiftStatement implements Statement {
         Plan plan = session.plan(rewrite);
         routedShadow = mode == Execution.Mode.QUERY ? shadow(rewrite, plan.primary(), null) : null;
         if (plan == Plan.OLD) {
-            session.refusedWrite(rewrite);
             return null;
         }
         wantsKeys = keys;

@@ -35,7 +35,9 @@ public final class ShiftMetrics {
         FAILED,
         TIMEOUT,
         BREAKER_OPEN,
-        REFUSED
+        REFUSED,
+        /** Ran, but changed a different number of rows than the primary (recorded for repair). */
+        COUNT_MISMATCH
     }
 
     /** Which side, and in which role, a latency was measured on. */

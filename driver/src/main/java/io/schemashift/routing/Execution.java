@@ -10,6 +10,7 @@ import io.schemashift.rewriter.KeyCodec;
 import io.schemashift.rewriter.ParamSource;
 import io.schemashift.rewriter.Rewritten;
 import io.schemashift.rewriter.SideStatement;
+import io.schemashift.rewriter.StatementKind;
 import io.schemashift.runtime.MigrationRuntime;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -64,7 +65,24 @@ public final class Execution {
      * connection, reused across executions and closed with it.
      */
     public static final class Prepared implements AutoCloseable {
+        /**
+         * A plain {@code Statement} runs a new text (with its literals) each time: past this many
+         * texts the cache starts over, so that a long-lived statement does not pile up server-side
+         * statements. A PreparedStatement needs at most four (two sides, with and without keys).
+         */
+        private static final int MAX_TEXTS = 8;
+
         private final Map<String, PreparedStatement> statements = new HashMap<>(4);
+
+        /**
+         * Called before an execution prepares anything: the statements of earlier executions
+         * (and their result sets, which JDBC closes on re-execution anyway) may go now.
+         */
+        void startExecution() throws SQLException {
+            if (statements.size() >= MAX_TEXTS) {
+                close();
+            }
+        }
 
         PreparedStatement on(Connection connection, Connection appConnection, String sql, boolean keys)
                 throws SQLException {
@@ -125,6 +143,7 @@ public final class Execution {
             Prepared prepared)
             throws SQLException {
         MigrationRuntime rt = session.runtime();
+        prepared.startExecution();
         boolean write = rw.kind().isWrite();
         boolean mirror = plan.mirror() != null && write;
         boolean needKeys = mirror && !rw.generatedKeyColumns().isEmpty();
@@ -153,7 +172,7 @@ public final class Execution {
                 session.wrote();
             }
             if (mirror) {
-                mirror(session, rt, rw, plan.mirror(), params, batch, now, keys, prepared);
+                mirror(session, rt, rw, plan.mirror(), params, batch, now, keys, prepared, result);
             }
             if (localTxn) {
                 old.commit();
@@ -235,7 +254,8 @@ public final class Execution {
             List<Params> batch,
             Timestamp now,
             GeneratedKeys keys,
-            Prepared prepared)
+            Prepared prepared,
+            Result primary)
             throws SQLException {
         List<Params> entries = batch != null ? batch : java.util.Collections.singletonList(params);
         Session.Txn txn = session.txn();
@@ -252,8 +272,9 @@ public final class Execution {
         long start = System.nanoTime();
         try {
             Connection connection = session.connection(side);
+            long[] counts;
             if (separate) {
-                runMirror(connection, rt, sql, entries, now, keys, rw, prepared, session.old(), false);
+                counts = runMirror(connection, rt, sql, entries, now, keys, rw, prepared, session.old(), false);
                 rt.newSide().breaker().success();
                 for (KeyRecord key : keysOf(rw, entries, keys)) {
                     txn.mirrored.add(key);
@@ -263,10 +284,14 @@ public final class Execution {
                 // app's write; in auto-commit mode (new-primary, separate database) it stands alone.
                 boolean guard = rt.config().writes().onMirrorFailure() == MigrationConfig.MirrorFailurePolicy.RECORD
                         && !connection.getAutoCommit();
-                runMirror(connection, rt, sql, entries, now, keys, rw, prepared, session.old(), guard);
+                counts = runMirror(connection, rt, sql, entries, now, keys, rw, prepared, session.old(), guard);
             }
-            rt.metrics().mirrored(MirrorOutcome.OK);
+            boolean mismatch = rt.newSide() != null && recordCountMismatches(rt, rw, entries, keys, primary, counts);
+            rt.metrics().mirrored(mismatch ? MirrorOutcome.COUNT_MISMATCH : MirrorOutcome.OK);
         } catch (SQLException e) {
+            if (rollsBackTheAppTransaction(rt, e)) {
+                throw e; // both sides' work is gone together: nothing diverged, the app must retry
+            }
             boolean timeout = isTimeout(e);
             rt.metrics().mirrored(timeout ? MirrorOutcome.TIMEOUT : MirrorOutcome.FAILED);
             String reason = timeout ? "mirror_timeout" : "mirror_failed";
@@ -290,6 +315,55 @@ public final class Execution {
                     .latency(side == Side.OLD ? Leg.OLD_MIRROR : Leg.NEW_MIRROR)
                     .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /**
+     * Across two databases the sides commit one after the other, so a concurrent transaction can
+     * update or delete a row on one side before another transaction's insert of it is visible on
+     * the other: the mirror then touches fewer rows than the primary did. Such rows are recorded
+     * for repair (an UPDATE or DELETE whose counts differ); nothing is lost silently.
+     */
+    private static boolean recordCountMismatches(
+            MigrationRuntime rt,
+            Rewritten rw,
+            List<Params> entries,
+            GeneratedKeys keys,
+            Result primary,
+            long[] mirror) {
+        if (rw.kind() != StatementKind.UPDATE && rw.kind() != StatementKind.DELETE) {
+            return false;
+        }
+        long[] expected = primary.batchCounts() != null
+                ? java.util.Arrays.stream(primary.batchCounts()).asLongStream().toArray()
+                : new long[] {primary.updateCount()};
+        if (expected.length != mirror.length) {
+            return false;
+        }
+        List<Params> differing = new ArrayList<>();
+        for (int i = 0; i < expected.length; i++) {
+            if (expected[i] >= 0 && mirror[i] >= 0 && expected[i] != mirror[i]) {
+                differing.add(entries.get(i));
+            }
+        }
+        if (differing.isEmpty()) {
+            return false;
+        }
+        recordAll(rt, rw, differing, keys, "mirror_count_mismatch");
+        return true;
+    }
+
+    /**
+     * A mirror on the application's own connection (same database) that failed with a
+     * transaction rollback (SQLState class 40: deadlock, serialization failure). MariaDB and H2
+     * roll back the whole transaction then, the application's writes with it, so the application
+     * must see the error rather than commit what is left. PostgreSQL rolls back only to the
+     * mirror's savepoint.
+     */
+    private static boolean rollsBackTheAppTransaction(MigrationRuntime rt, SQLException e) {
+        return rt.newSide() == null
+                && rt.dialect() != Dialect.POSTGRESQL
+                && e.getSQLState() != null
+                && e.getSQLState().startsWith("40");
     }
 
     /**
@@ -332,7 +406,8 @@ public final class Execution {
         return null;
     }
 
-    private static void runMirror(
+    /** Runs the mirror; returns its update counts, one per entry. */
+    private static long[] runMirror(
             Connection connection,
             MigrationRuntime rt,
             SideStatement sql,
@@ -357,20 +432,28 @@ public final class Execution {
             PreparedStatement ps = prepared.on(connection, appConnection, text, false);
             int keyOffset = 0;
             int rowsPerEntry = Math.max(1, rw.keys().size());
+            long[] counts;
             if (entries.size() == 1) {
                 bind(ps, sql, entries.get(0), now, keys, 0);
                 ps.execute();
+                if (inline) {
+                    ps.getMoreResults(); // past the SAVEPOINT, to the mirrored statement's count
+                }
+                counts = new long[] {ps.getLargeUpdateCount()};
             } else {
                 for (Params entry : entries) {
                     bind(ps, sql, entry, now, keys, keyOffset);
                     keyOffset += rowsPerEntry;
                     ps.addBatch();
                 }
-                ps.executeBatch();
+                counts = java.util.Arrays.stream(ps.executeBatch())
+                        .asLongStream()
+                        .toArray();
             }
             if (separateSavepoint) {
                 execute(connection, "RELEASE SAVEPOINT " + SAVEPOINT);
             }
+            return counts;
         } catch (SQLException e) {
             if (guard && rt.dialect() != Dialect.H2) {
                 try {

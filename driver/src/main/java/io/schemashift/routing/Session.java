@@ -134,27 +134,24 @@ public final class Session {
         if (count && plan == Plan.OLD) {
             if (refusal != null) {
                 runtime.metrics().refused(refusal);
+                if (result.kind().isWrite()) {
+                    recordUnmirrored(t, result, refusal);
+                }
             }
             runtime.metrics().statement(result.kind(), ShiftMetrics.Route.OLD);
         }
         return plan;
     }
 
-    /** A refused write on a table whose phase mirrors writes: the other side misses it. */
-    public void refusedWrite(RewriteResult result) {
-        if (result instanceof Refused refused
-                && result.kind().isWrite()
-                && !result.tables().isEmpty()) {
-            Phase phase = Routing.phaseOf(txn().rollout, result.tables());
-            if (phase != null && phase.mirrorsWrites()) {
-                for (String table : result.tables()) {
-                    runtime.divergences()
-                            .record(
-                                    table,
-                                    null,
-                                    result.fingerprint().hash(),
-                                    "refused_" + refused.reason().name().toLowerCase(Locale.ROOT));
-                }
+    /**
+     * A write that took the safe path (old side only) on tables whose phase mirrors writes: the
+     * other side misses it, so it goes into the divergence log (without a key: the statement
+     * could not be analysed) for {@code verify --from-divergences}.
+     */
+    private void recordUnmirrored(Txn t, RewriteResult result, String refusal) {
+        for (String table : result.tables()) {
+            if (t.rollout.phaseOf(table).mirrorsWrites()) {
+                runtime.divergences().record(table, null, result.fingerprint().hash(), "refused_" + refusal);
             }
         }
     }

@@ -41,6 +41,15 @@ public final class Runtimes {
                 location.get().key(), k -> new MigrationRuntime(config, location.get(), Metrics.globalRegistry)));
     }
 
+    /**
+     * Stops {@code runtime} (its pools, threads and control loop) and forgets it, so the next
+     * connection naming its file starts a new one. For application shutdown and tests.
+     */
+    public static void close(MigrationRuntime runtime) {
+        BY_LOCATION.values().remove(runtime);
+        runtime.close();
+    }
+
     private static ClassLoader classLoader() {
         ClassLoader context = Thread.currentThread().getContextClassLoader();
         return context != null ? context : Runtimes.class.getClassLoader();

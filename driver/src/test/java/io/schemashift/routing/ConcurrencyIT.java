@@ -59,7 +59,6 @@ class ConcurrencyIT {
 
         Set<Integer> differing = fx.differingIds();
         Set<Integer> logged = fx.divergedKeys();
-
         assertThat(committed.get()).as("committed transactions").isGreaterThan(THREADS * TRANSACTIONS / 2);
         assertThat(fx.oldRows()).as("rows on the old side").isNotEmpty();
         if (separate) {

@@ -2,8 +2,6 @@ package io.schemashift.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Metrics;
 import io.schemashift.config.Phase;
 import io.schemashift.testing.TestDatabase;
 import io.schemashift.testing.TestDatabases;
@@ -44,7 +42,8 @@ class DualWriteIT {
     private static void workload(TestDatabase.Kind kind, boolean separate, Phase phase) throws Exception {
         MigrationFixture fx =
                 MigrationFixture.create(TestDatabases.of(kind), separate, "phase: " + phase.configName() + "\n");
-        try (Connection c = fx.connect()) {
+        try (fx;
+                Connection c = fx.connect()) {
             PreparedStatement insert =
                     c.prepareStatement("INSERT INTO customers (id, name, legacy_flag, email) VALUES (?, ?, ?, ?)");
             for (int id = 1; id <= 2; id++) {
@@ -122,26 +121,36 @@ class DualWriteIT {
             c.setAutoCommit(true);
         }
 
-        List<String> expectedIds = List.of("2", "3", "4", "5", "6", "7", "8", "30", "32");
+        List<Integer> expectedIds = List.of(2, 3, 4, 5, 6, 7, 8, 30, 32);
         switch (phase) {
             case OLD_ONLY -> {
-                assertThat(ids(fx.oldRows())).containsAll(expectedIds).doesNotContain("1", "31", "33");
+                assertThat(MigrationFixture.ids(fx.oldRows()))
+                        .containsAll(expectedIds)
+                        .doesNotContain(1, 31, 33);
                 assertThat(fx.newRows()).isEmpty();
             }
             case NEW_ONLY -> {
-                assertThat(ids(fx.newRows())).containsAll(expectedIds).doesNotContain("1", "31", "33");
+                assertThat(MigrationFixture.ids(fx.newRows()))
+                        .containsAll(expectedIds)
+                        .doesNotContain(1, 31, 33);
                 assertThat(fx.oldRows()).isEmpty();
             }
             default -> {
-                assertThat(ids(fx.oldRows())).containsAll(expectedIds).doesNotContain("1", "31", "33");
+                assertThat(MigrationFixture.ids(fx.oldRows()))
+                        .containsAll(expectedIds)
+                        .doesNotContain(1, 31, 33);
                 fx.assertSidesEqual();
             }
         }
-        assertThat(divergences(fx.migration)).as("divergences recorded").isZero();
-        assertThat(mirrored(fx.migration, "ok"))
+        assertThat(fx.count("schemashift.divergences"))
+                .as("divergences recorded")
+                .isZero();
+        assertThat(fx.count("schemashift.mirror.writes", "outcome", "ok"))
                 .as("mirrored writes")
                 .isEqualTo(phase.mirrorsWrites() ? MIRRORED_WRITES.get(kind) : 0);
-        assertThat(mirrored(fx.migration, "failed")).as("failed mirrors").isZero();
+        assertThat(fx.count("schemashift.mirror.writes", "outcome", "failed"))
+                .as("failed mirrors")
+                .isZero();
     }
 
     /**
@@ -151,25 +160,4 @@ class DualWriteIT {
      */
     private static final java.util.Map<TestDatabase.Kind, Double> MIRRORED_WRITES = java.util.Map.of(
             TestDatabase.Kind.POSTGRESQL, 15.0, TestDatabase.Kind.MARIADB, 14.0, TestDatabase.Kind.H2, 13.0);
-
-    static double mirrored(String migration, String outcome) {
-        return Metrics.globalRegistry
-                .find("schemashift.mirror.writes")
-                .tag("migration", migration)
-                .tag("outcome", outcome)
-                .counters()
-                .stream()
-                .mapToDouble(Counter::count)
-                .sum();
-    }
-
-    private static List<String> ids(List<String> rows) {
-        return rows.stream().map(r -> r.substring(0, r.indexOf('|'))).toList();
-    }
-
-    static double divergences(String migration) {
-        return Metrics.globalRegistry.find("schemashift.divergences").tag("migration", migration).counters().stream()
-                .mapToDouble(Counter::count)
-                .sum();
-    }
 }

@@ -59,7 +59,9 @@ class FaultsIT {
         assertThat(fx.differingIds())
                 .as("differing rows not in the divergence log")
                 .isSubsetOf(fx.divergedKeys());
-        assertThat(ids(fx.newRows())).as("the new side receives writes again").containsAll(range(61, 80));
+        assertThat(MigrationFixture.ids(fx.newRows()))
+                .as("the new side receives writes again")
+                .containsAll(range(61, 80));
     }
 
     @Test
@@ -98,7 +100,7 @@ class FaultsIT {
             w.inserts(11, 40);
 
             w.assertWithinBudget();
-            assertThat(ids(fx.newRows())).containsAll(range(1, 10));
+            assertThat(MigrationFixture.ids(fx.newRows())).containsAll(range(1, 10));
             assertThat(fx.differingIds()).as("differing rows").isNotEmpty().isSubsetOf(fx.divergedKeys());
             assertThat(fx.divergenceReasons()).contains("mirror_failed");
         } finally {
@@ -156,11 +158,5 @@ class FaultsIT {
             ids.add(id);
         }
         return ids;
-    }
-
-    private static List<Integer> ids(List<String> rows) {
-        return rows.stream()
-                .map(r -> Integer.parseInt(r.substring(0, r.indexOf('|'))))
-                .toList();
     }
 }

@@ -2,6 +2,7 @@ package io.schemashift.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.schemashift.runtime.MigrationRuntime;
@@ -35,9 +36,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * dropped column, derived column), a configuration file, and helpers to connect through
  * SchemaShift and to read both sides through the mapping.
  */
-public final class MigrationFixture {
+public final class MigrationFixture implements AutoCloseable {
 
     private static final AtomicInteger IDS = new AtomicInteger();
+    /** Fixtures not closed yet; {@link CloseFixtures} closes them after each test class. */
+    private static final List<MigrationFixture> OPEN = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     static {
         // The driver registers in the global composite, which records nothing until it holds a
@@ -117,7 +120,9 @@ public final class MigrationFixture {
                     .append(extraYaml);
             Path config = Files.createTempFile("schemashift-" + migration, ".yaml");
             Files.writeString(config, yaml);
-            return new MigrationFixture(server, oldUrl, newUrl, migration, config);
+            MigrationFixture fx = new MigrationFixture(server, oldUrl, newUrl, migration, config);
+            OPEN.add(fx);
+            return fx;
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         } catch (IOException e) {
@@ -148,12 +153,8 @@ public final class MigrationFixture {
      * queued record is written; records without a key are not keys.
      */
     public Set<Integer> divergedKeys() throws Exception {
-        MigrationRuntime runtime = runtime();
-        assertThat(runtime.divergences().flush(Duration.ofSeconds(30)))
-                .as("divergence log flushed")
-                .isTrue();
         Set<Integer> keys = new HashSet<>();
-        for (List<String> record : divergences(runtime)) {
+        for (List<String> record : divergences(runtime())) {
             if (record.get(0) != null) {
                 keys.add(Integer.parseInt(record.get(0).replaceAll("[\\[\\]\"]", "")));
             }
@@ -170,7 +171,10 @@ public final class MigrationFixture {
         return reasons;
     }
 
-    private List<List<String>> divergences(MigrationRuntime runtime) throws SQLException {
+    private List<List<String>> divergences(MigrationRuntime runtime) throws Exception {
+        assertThat(runtime.divergences().flush(Duration.ofSeconds(30)))
+                .as("divergence log flushed")
+                .isTrue();
         List<List<String>> records = new ArrayList<>();
         String table = runtime.config().writes().divergenceTable();
         try (Connection c = server.connect(oldUrl);
@@ -193,6 +197,20 @@ public final class MigrationFixture {
         return records;
     }
 
+    /** The ids of rows as {@link #oldRows()} and {@link #newRows()} give them, in order. */
+    public static List<Integer> ids(List<String> rows) {
+        return rows.stream()
+                .map(r -> Integer.parseInt(r.substring(0, r.indexOf('|'))))
+                .toList();
+    }
+
+    /** The sum of the counters {@code name} of this migration that carry {@code tags} (key, value, …). */
+    public double count(String name, String... tags) {
+        return Metrics.globalRegistry.find(name).tag("migration", migration).tags(tags).counters().stream()
+                .mapToDouble(Counter::count)
+                .sum();
+    }
+
     /** The ids whose rows differ between the two sides, through the mapping. */
     public Set<Integer> differingIds() throws SQLException {
         Map<Integer, String> old = byId(oldRows());
@@ -209,6 +227,25 @@ public final class MigrationFixture {
             byId.put(Integer.parseInt(row.substring(0, row.indexOf('|'))), row);
         }
         return byId;
+    }
+
+    /**
+     * Stops the driver's runtime of this migration (new-side pool, shadow executor, divergence
+     * log), so that test classes do not pile up pooled connections on the servers.
+     */
+    @Override
+    public void close() throws SQLException {
+        OPEN.remove(this);
+        Properties info = new Properties();
+        info.setProperty("schemashift.config", config.toString());
+        Runtimes.find(info, null).ifPresent(Runtimes::close);
+    }
+
+    /** Closes every fixture still open. */
+    public static void closeAll() throws SQLException {
+        for (MigrationFixture fx : OPEN) {
+            fx.close();
+        }
     }
 
     /** Rewrites the configuration file (for reload tests). */

@@ -3,8 +3,6 @@ package io.schemashift.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Metrics;
 import io.schemashift.testing.TestDatabase;
 import io.schemashift.testing.TestDatabases;
 import java.sql.Connection;
@@ -155,27 +153,18 @@ class RoutingIT {
                 assertThat(e.getMessage()).as("the primary's own error").containsIgnoringCase("no_such_column");
             }
         }
-        assertThat(refusals(fx, "mixed_phases")).isEqualTo(1);
-        assertThat(refusals(fx, "dropped_column_read")).isEqualTo(1);
-        assertThat(refusals(fx, "unknown_column")).isEqualTo(1);
-        assertThat(statements(fx, "select", "old"))
+        assertThat(fx.count("schemashift.rewrite.refusals", "reason", "mixed_phases"))
+                .isEqualTo(1);
+        assertThat(fx.count("schemashift.rewrite.refusals", "reason", "dropped_column_read"))
+                .isEqualTo(1);
+        assertThat(fx.count("schemashift.rewrite.refusals", "reason", "unknown_column"))
+                .isEqualTo(1);
+        assertThat(fx.count("schemashift.statements", "kind", "select", "route", "old"))
                 .as("selects on the old side")
                 .isEqualTo(3);
-        assertThat(statements(fx, "select", "new"))
+        assertThat(fx.count("schemashift.statements", "kind", "select", "route", "new"))
                 .as("selects on the new side")
                 .isEqualTo(1);
-    }
-
-    private static double statements(MigrationFixture fx, String kind, String route) {
-        return Metrics.globalRegistry
-                .find("schemashift.statements")
-                .tag("migration", fx.migration)
-                .tag("kind", kind)
-                .tag("route", route)
-                .counters()
-                .stream()
-                .mapToDouble(Counter::count)
-                .sum();
     }
 
     @ParameterizedTest
@@ -227,6 +216,29 @@ class RoutingIT {
     @ParameterizedTest
     @EnumSource(
             value = TestDatabase.Kind.class,
+            names = {"POSTGRESQL", "H2"})
+    void refusedPreparedWrite_runsOnOldOnlyAndIsCountedAndLogged(TestDatabase.Kind kind) throws Exception {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), false, "phase: dual-write\n");
+        fx.rawOld("INSERT INTO customers (id, name, legacy_flag) VALUES (1, 'a', 1)");
+        fx.rawNew("INSERT INTO clients (id, full_name, name_search) VALUES (1, 'a', 'a')");
+        try (Connection c = fx.connect();
+                PreparedStatement update = c.prepareStatement("UPDATE customers SET name = ? WHERE legacy_flag = ?")) {
+            for (int i = 0; i < 2; i++) {
+                update.setString(1, "b" + i);
+                update.setInt(2, 1);
+                assertThat(update.executeUpdate()).isEqualTo(1);
+            }
+        }
+        assertThat(fx.oldRows()).containsExactly("1|b1|b1|null");
+        assertThat(fx.newRows()).as("not mirrored").containsExactly("1|a|a|null");
+        assertThat(fx.count("schemashift.rewrite.refusals", "reason", "dropped_column_read"))
+                .isEqualTo(2);
+        assertThat(fx.divergenceReasons()).containsExactly("refused_dropped_column_read");
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = TestDatabase.Kind.class,
             names = {"POSTGRESQL", "MARIADB"})
     void failingMirror_recordPolicy_appTransactionCommitsAndTheRowIsLogged(TestDatabase.Kind kind) throws Exception {
         MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), false, "phase: dual-write\n");
@@ -240,8 +252,8 @@ class RoutingIT {
             st.executeUpdate("INSERT INTO customers (id, name) VALUES (3, 'good too')");
             c.commit();
         }
-        assertThat(ids(fx.oldRows())).containsExactly(1, 2, 3);
-        assertThat(ids(fx.newRows())).containsExactly(1, 3);
+        assertThat(MigrationFixture.ids(fx.oldRows())).containsExactly(1, 2, 3);
+        assertThat(MigrationFixture.ids(fx.newRows())).containsExactly(1, 3);
         assertThat(fx.divergedKeys()).containsExactly(2);
         assertThat(fx.divergenceReasons()).containsExactly("mirror_failed");
     }
@@ -263,24 +275,7 @@ class RoutingIT {
                     .hasMessageContaining("onMirrorFailure is 'fail'");
             st.executeUpdate("INSERT INTO customers (id, name) VALUES (3, 'good too')");
         }
-        assertThat(ids(fx.oldRows())).as("old side").containsExactly(1, 3);
+        assertThat(MigrationFixture.ids(fx.oldRows())).as("old side").containsExactly(1, 3);
         fx.assertSidesEqual();
-    }
-
-    private static List<Integer> ids(List<String> rows) {
-        return rows.stream()
-                .map(r -> Integer.parseInt(r.substring(0, r.indexOf('|'))))
-                .toList();
-    }
-
-    private static double refusals(MigrationFixture fx, String reason) {
-        return Metrics.globalRegistry
-                .find("schemashift.rewrite.refusals")
-                .tag("migration", fx.migration)
-                .tag("reason", reason)
-                .counters()
-                .stream()
-                .mapToDouble(Counter::count)
-                .sum();
     }
 }

@@ -40,9 +40,17 @@ final class Parser extends CCJSqlParser {
         Parser p = new Parser(sql);
         RUNNING.put(p, System.nanoTime() + timeoutNanos);
         try {
-            Statement st = p.Statement();
+            Statement st;
+            try {
+                st = p.Statement();
+            } catch (ParseException | RuntimeException e) {
+                if (p.interrupted) {
+                    throw new TimeBoundExceeded();
+                }
+                throw e;
+            }
             if (p.interrupted) {
-                throw new ParseException("time bound exceeded");
+                throw new TimeBoundExceeded();
             }
             if (p.getToken(1).kind != CCJSqlParserConstants.EOF) {
                 throw new ParseException("more than one statement");
@@ -64,6 +72,15 @@ final class Parser extends CCJSqlParser {
     }
 
     record Parsed(Statement statement, SimpleNode root) {}
+
+    /** The parse ran out of time: says nothing about the statement, so it is not cached for good. */
+    static final class TimeBoundExceeded extends ParseException {
+        private static final long serialVersionUID = 1L;
+
+        TimeBoundExceeded() {
+            super("time bound exceeded");
+        }
+    }
 
     private static void watch() {
         while (true) {

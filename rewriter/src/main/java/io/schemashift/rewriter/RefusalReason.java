@@ -12,6 +12,11 @@ public enum RefusalReason {
     AMBIGUOUS_COLUMN,
     /** {@code *} or a column-less INSERT on a table whose old columns are not known. */
     COLUMNS_UNKNOWN,
+    /**
+     * The parse took longer than the time bound: an overloaded machine (a cold JIT under load) or
+     * a pathological statement. Not cached the first time, so the next use tries again.
+     */
+    TIME_BOUND,
     /** A construct the rewriter does not handle; the message names it. */
     UNSUPPORTED_CONSTRUCT,
     /** The rewriter itself failed; a bug, reported instead of thrown. */

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Rewrites SQL written against the old schema of a {@link Mapping} into SQL against the new
@@ -22,6 +23,9 @@ public final class Rewriter {
     private final Compiled compiled;
     private final StatementRewriter statements;
     private final int maxSqlLength;
+    /** SQL texts whose parse ran out of time once (bounded: cleared past 1,000). */
+    private final Set<String> timedOutOnce = ConcurrentHashMap.newKeySet();
+
     private final Cache<String, RewriteResult> cache;
     /** False with {@code cacheSize(0)}: Caffeine evicts a size-0 cache's entries only later, so skip it. */
     private final boolean caching;
@@ -63,10 +67,25 @@ public final class Rewriter {
             return cached;
         }
         RewriteResult result = compute(sql);
-        if (sql.length() <= maxSqlLength) {
+        if (sql.length() <= maxSqlLength && (!timedOut(result) || !timedOutOnce.add(sql))) {
             cache.put(sql, result);
         }
         return result;
+    }
+
+    /**
+     * A statement whose parse ran out of time is retried on its next use; only when it runs out
+     * of time again is the refusal cached, so that a pathological statement costs the bound
+     * twice, not on every execution.
+     */
+    private boolean timedOut(RewriteResult result) {
+        if (!(result instanceof Refused r) || r.reason() != RefusalReason.TIME_BOUND) {
+            return false;
+        }
+        if (timedOutOnce.size() > 1_000) {
+            timedOutOnce.clear();
+        }
+        return true;
     }
 
     private static final Refused NULL_STATEMENT = new Refused(
@@ -129,7 +148,7 @@ public final class Rewriter {
         private final Dialect dialect;
         private long cacheSize = 10_000;
         private int maxSqlLength = 100_000;
-        private Duration parseTimeout = Duration.ofMillis(200);
+        private Duration parseTimeout = Duration.ofSeconds(1);
 
         private Builder(Mapping mapping, Dialect dialect) {
             this.mapping = mapping;
@@ -164,8 +183,9 @@ public final class Rewriter {
         }
 
         /**
-         * Time bound of one parse (default 200 ms), enforced by a shared watchdog thread; a parse
-         * that exceeds it is refused as {@link RefusalReason#UNPARSEABLE}.
+         * Time bound of one parse (default 1 s), enforced by a shared watchdog thread; a parse
+         * that exceeds it is refused as {@link RefusalReason#TIME_BOUND} (cached only when the
+         * same statement runs out of time twice).
          *
          * @throws IllegalArgumentException if {@code timeout} is not positive
          */

@@ -33,6 +33,8 @@ final class SelfCheck {
         if (reparse) {
             try {
                 Parser.statement(f.text(), timeoutNanos);
+            } catch (Parser.TimeBoundExceeded e) {
+                throw new Refusal(RefusalReason.TIME_BOUND, "the check of the rewrite took longer than the time bound");
             } catch (ParseException | RuntimeException | StackOverflowError e) {
                 throw new Refusal(RefusalReason.INTERNAL_ERROR, "the rewritten statement does not parse");
             }

@@ -43,6 +43,13 @@ final class StatementRewriter {
         Parser.Parsed parsed;
         try {
             parsed = Parser.statement(sql, timeoutNanos);
+        } catch (Parser.TimeBoundExceeded e) {
+            return refused(
+                    Kinds.of(tokens),
+                    mentioned(tokens),
+                    fp,
+                    RefusalReason.TIME_BOUND,
+                    "the parse took longer than the time bound");
         } catch (ParseException | RuntimeException | StackOverflowError e) {
             return refused(
                     Kinds.of(tokens),

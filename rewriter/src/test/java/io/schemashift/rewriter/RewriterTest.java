@@ -59,6 +59,24 @@ class RewriterTest {
     }
 
     @Test
+    void rewrite_parseOutOfTime_refusedAndCachedOnlyTheSecondTime() {
+        Rewriter r = Rewriter.builder(Fixtures.mapping(Dialect.H2), Dialect.H2)
+                .parseTimeout(java.time.Duration.ofNanos(1))
+                .build();
+        // Under the 100,000-character limit, and long enough to outlast the watchdog's 10 ms period.
+        String sql = "SELECT id FROM customers WHERE "
+                + String.join(" OR ", java.util.Collections.nCopies(3_000, "(id = 1 AND name = 'x')"));
+
+        RewriteResult first = r.rewrite(sql);
+        assertThat(first).isInstanceOf(Refused.class);
+        assertThat(((Refused) first).reason()).isEqualTo(RefusalReason.TIME_BOUND);
+        assertThat(r.cache().getIfPresent(sql)).as("cached after one time-out").isNull();
+
+        assertThat(((Refused) r.rewrite(sql)).reason()).isEqualTo(RefusalReason.TIME_BOUND);
+        assertThat(r.cache().getIfPresent(sql)).as("cached after the second").isNotNull();
+    }
+
+    @Test
     void builder_invalidArguments_throwNamingTheProperty() {
         var b = Rewriter.builder(Fixtures.mapping(Dialect.H2), Dialect.H2);
         assertThatThrownBy(() -> b.cacheSize(-1)).hasMessageContaining("cacheSize");
