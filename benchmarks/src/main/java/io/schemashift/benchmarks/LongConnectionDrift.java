@@ -61,7 +61,8 @@ public final class LongConnectionDrift {
                 checksum);
     }
 
-    private static long run(PreparedStatement ps, long ops) throws SQLException {
+    /** Runs {@code ops} point selects on {@code ps}; returns a checksum of what was read. */
+    static long run(PreparedStatement ps, long ops) throws SQLException {
         long sum = 0;
         int id = 0;
         for (long i = 0; i < ops; i++) {
