@@ -41,7 +41,12 @@ class DualWriteIT {
 
     private static void workload(TestDatabase.Kind kind, boolean separate, Phase phase) throws Exception {
         MigrationFixture fx =
-                MigrationFixture.create(TestDatabases.of(kind), separate, "phase: " + phase.configName() + "\n");
+                // A generous budget: on a loaded machine a mirror may take longer than the 250 ms
+                // default, and this test is about equal rows, not latency (see FaultsIT).
+                MigrationFixture.create(
+                        TestDatabases.of(kind),
+                        separate,
+                        "phase: " + phase.configName() + "\nwrites:\n  budget: 10s\n");
         try (fx;
                 Connection c = fx.connect()) {
             PreparedStatement insert =
