@@ -39,6 +39,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Shadow reads of one migration. On the application's thread, {@link #decide} picks {@code routing.shadowPercent}
@@ -49,6 +51,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * docs/shadow-reads.md. Thread-safe.
  */
 public final class ShadowReads implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ShadowReads.class);
 
     private final String migration;
     private final MigrationConfig config;
@@ -77,12 +80,19 @@ public final class ShadowReads implements AutoCloseable {
         BlockingQueue<Runnable> queue =
                 settings.queue() == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(settings.queue());
         AtomicInteger threads = new AtomicInteger();
-        this.executor =
-                new ThreadPoolExecutor(settings.threads(), settings.threads(), 0, TimeUnit.MILLISECONDS, queue, r -> {
+        this.executor = new ThreadPoolExecutor(
+                settings.threads(),
+                settings.threads(),
+                0,
+                TimeUnit.MILLISECONDS,
+                queue,
+                r -> {
                     Thread t = new Thread(r, "schemashift-shadow-" + migration + "-" + threads.incrementAndGet());
                     t.setDaemon(true);
                     return t;
-                });
+                },
+                // counted, not thrown: an exception per drop would cost the application's thread
+                (r, full) -> ((Step) r).read().counted(ShadowOutcome.DROPPED));
         this.settling = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "schemashift-shadow-settle-" + migration);
             t.setDaemon(true);
@@ -135,6 +145,16 @@ public final class ShadowReads implements AutoCloseable {
         if (!(rewrite instanceof Rewritten rw) || rw.kind() != StatementKind.SELECT) {
             return null;
         }
+        try {
+            return pick(session, rw, primary, params);
+        } catch (RuntimeException e) {
+            // a bug here must not reach the application's statement; the read is simply not compared
+            LOG.warn("[{}] shadow read not compared: {}", migration, e.toString());
+            return null;
+        }
+    }
+
+    private ShadowRead pick(Session session, Rewritten rw, Side primary, Params params) {
         int percent = session.rollout().shadowPercent();
         if (percent <= 0 || (percent < 100 && ThreadLocalRandom.current().nextInt(100) >= percent)) {
             return null;
@@ -172,10 +192,14 @@ public final class ShadowReads implements AutoCloseable {
 
     /** Hands a comparison to the executor; never blocks: when it is full the comparison is dropped and counted. */
     void submit(Runnable job, ShadowRead read) {
-        try {
-            executor.execute(job);
-        } catch (RejectedExecutionException full) {
-            read.counted(ShadowOutcome.DROPPED);
+        executor.execute(new Step(read, job));
+    }
+
+    /** One piece of shadow work, and the read it belongs to (to count it if it is dropped). */
+    private record Step(ShadowRead read, Runnable work) implements Runnable {
+        @Override
+        public void run() {
+            work.run();
         }
     }
 
