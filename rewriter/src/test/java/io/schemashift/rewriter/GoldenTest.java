@@ -58,6 +58,21 @@ class GoldenTest {
                 pg(
                         "SELECT name FROM customers WHERE name = '?' AND id = ?",
                         "SELECT full_name AS name FROM app_v2.clients WHERE full_name = '?' AND id = ?"),
+                my(
+                        "SELECT `name`, `City` FROM `customers` WHERE `id` = ?",
+                        "SELECT full_name AS `name`, town AS `City` FROM clients WHERE `id` = ?"),
+                my(
+                        "SELECT * FROM customers WHERE id = ? /* tail */",
+                        "SELECT id, full_name AS name, email_address AS email, town AS city, created_at FROM clients WHERE id = ? /* tail */"),
+                h2(
+                        "SELECT c.* FROM customers c -- note\n WHERE c.id = ?",
+                        "SELECT c.id, c.full_name AS name, c.email_address AS email, c.town AS city, c.created_at FROM clients c -- note\n WHERE c.id = ?"),
+                h2(
+                        "SELECT name FROM customers WHERE city IN (?, ?) AND email LIKE ? LIMIT 5 OFFSET 2",
+                        "SELECT full_name AS name FROM clients WHERE town IN (?, ?) AND email_address LIKE ? LIMIT 5 OFFSET 2"),
+                pg(
+                        "SELECT city, count(*) FROM customers GROUP BY city HAVING count(*) > ? ORDER BY city",
+                        "SELECT town AS city, count(*) FROM app_v2.clients GROUP BY town HAVING count(*) > ? ORDER BY town"),
                 // INSERT
                 pg(
                         "INSERT INTO customers(id, name) VALUES (?, ?)",
@@ -74,6 +89,18 @@ class GoldenTest {
                 pg(
                         "INSERT INTO customers(id, city) VALUES (?, ?) RETURNING id, city",
                         "INSERT INTO app_v2.clients(id, town) VALUES (?, ?) RETURNING id, town AS city"),
+                h2(
+                        "INSERT INTO customers(id, name, city) VALUES (?, ?, ?), (?, ?, ?)",
+                        "INSERT INTO clients(id, full_name, town, name_search) VALUES (?, ?, ?, lower(?)), (?, ?, ?, lower(?))"),
+                h2(
+                        "INSERT INTO customers(id, name) SELECT customer_id, CONCAT('o', total) FROM orders",
+                        "INSERT INTO clients(id, full_name, name_search) SELECT customer_id, CONCAT('o', total), lower((CONCAT('o', total))) FROM orders"),
+                my(
+                        "INSERT INTO customers(id, name, city) VALUES (?, ?, ?) RETURNING id, name",
+                        "INSERT INTO clients(id, full_name, town, name_search) VALUES (?, ?, ?, lower(?)) RETURNING id, full_name AS name"),
+                my(
+                        "INSERT INTO customers VALUES (?, ?, ?, ?, ?, ?)",
+                        "INSERT INTO clients (id, full_name, email_address, town, created_at, name_search) VALUES (?, ?, ?, ?, ?, lower(?))"),
                 // UPDATE / DELETE
                 pg(
                         "UPDATE customers SET name = ? WHERE id = ?",
@@ -87,6 +114,18 @@ class GoldenTest {
                 pg(
                         "DELETE FROM customers WHERE city = ? RETURNING name",
                         "DELETE FROM app_v2.clients WHERE town = ? RETURNING full_name AS name"),
+                h2(
+                        "DELETE FROM customers WHERE name = ? AND id IN (SELECT customer_id FROM orders)",
+                        "DELETE FROM clients WHERE full_name = ? AND id IN (SELECT customer_id FROM orders)"),
+                my(
+                        "DELETE FROM customers WHERE city = ? RETURNING id, name",
+                        "DELETE FROM clients WHERE town = ? RETURNING id, full_name AS name"),
+                h2(
+                        "UPDATE customers SET name = ?, email = ? WHERE city = ?",
+                        "UPDATE clients SET full_name = ?, email_address = ?, name_search = lower(?) WHERE town = ?"),
+                my(
+                        "UPDATE `customers` SET `name` = ? WHERE `id` = ?",
+                        "UPDATE clients SET full_name = ?, name_search = lower(?) WHERE `id` = ?"),
                 // upserts
                 pg(
                         "INSERT INTO customers(id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name",
