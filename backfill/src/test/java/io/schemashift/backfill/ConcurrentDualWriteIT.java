@@ -26,7 +26,9 @@ import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -143,8 +145,10 @@ class ConcurrentDualWriteIT {
         assertThat(commitsDuring)
                 .as("app transactions committed while the backfill ran")
                 .isGreaterThan(200);
-        assertThat(mirrored(id, MirrorOutcome.OK))
-                .as("writes the driver mirrored to the new side")
+        // across databases an update or delete of a row not copied yet changes nothing on the new
+        // side: the driver counts (and logs) that as a count mismatch, harmless during a backfill
+        assertThat(mirrored(id, MirrorOutcome.OK) + mirrored(id, MirrorOutcome.COUNT_MISMATCH))
+                .as("writes the driver mirrored to the new side; outcomes %s", outcomes(id))
                 .isGreaterThanOrEqualTo(commits.get());
         assertThat(mirrored(id, MirrorOutcome.FAILED)
                         + mirrored(id, MirrorOutcome.REFUSED)
@@ -187,6 +191,14 @@ class ConcurrentDualWriteIT {
                 seen = commits.get();
             }
         };
+    }
+
+    private static Map<String, Double> outcomes(String migration) {
+        Map<String, Double> all = new TreeMap<>();
+        for (MirrorOutcome o : MirrorOutcome.values()) {
+            all.put(ShiftMetrics.tag(o), mirrored(migration, o));
+        }
+        return all;
     }
 
     private static double mirrored(String migration, MirrorOutcome outcome) {
