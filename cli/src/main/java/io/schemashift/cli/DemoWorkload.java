@@ -31,6 +31,8 @@ final class DemoWorkload implements AutoCloseable {
     static final String[] FIRST = {"Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Ken"};
     static final String[] LAST = {"Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Allen", "Thompson"};
 
+    private static final int HOT_ROWS = 10;
+
     private final Connector connector;
     private final int seeded;
     private final AtomicInteger nextId;
@@ -98,7 +100,7 @@ final class DemoWorkload implements AutoCloseable {
             try (Connection c = connector.open()) {
                 while (running) {
                     step(c, mine);
-                    Thread.sleep(1); // a few hundred operations a second per thread: enough to see, light on CPU
+                    Thread.sleep(2); // a few hundred statements a second per thread: enough to see, light on CPU
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -133,9 +135,13 @@ final class DemoWorkload implements AutoCloseable {
         }
     }
 
-    /** A seeded row with an odd id: never written by the app. */
+    /**
+     * A seeded row with an odd id: never written by the app. A fifth of the reads go to ten hot
+     * rows (ids 1 to 19), as an app's popular rows do.
+     */
     private int readOnlyId(ThreadLocalRandom random) {
-        return 1 + 2 * random.nextInt((seeded + 1) / 2);
+        int rows = random.nextInt(5) == 0 ? HOT_ROWS : (seeded + 1) / 2;
+        return 1 + 2 * random.nextInt(rows);
     }
 
     /** A seeded row with an even id, or one this thread inserted. */
