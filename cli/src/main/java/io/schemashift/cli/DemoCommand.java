@@ -65,7 +65,7 @@ final class DemoCommand implements Callable<Integer> {
             Pattern.compile("different\\s+\\[\"" + TAMPERED_ID + "\"\\]\\s+full_name\\s");
     /** Many poll intervals: the driver applies a change within one. */
     private static final Duration APPLY_TIMEOUT = Duration.ofSeconds(10);
-    /** Longer than a shadow comparison takes on H2. */
+    /** No new mismatch for this long: the comparisons that read clients before the repair are done. */
     private static final Duration SETTLE = Duration.ofMillis(300);
 
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(5);
@@ -288,7 +288,11 @@ final class DemoCommand implements Callable<Integer> {
         return CommandBase.OK;
     }
 
-    /** Moves the migration forward with {@code schemashift phase}; a guard rail's refusal is shown, then forced. */
+    /**
+     * Moves the migration forward with {@code schemashift phase}. After the repair, the guard
+     * rail's first refusal (the repaired row's mismatches are in its window) is shown, and this and
+     * every later move count mismatches since the repair only ({@code --window}); nothing is forced.
+     */
     private void phase(String target, String... options) throws Exception {
         List<String> args = new ArrayList<>(List.of("phase", target));
         args.addAll(List.of(options));
