@@ -104,13 +104,14 @@ public final class Verifier {
             throw new IllegalArgumentException("chunk size must be at least 1, not " + chunkSize);
         }
         long start = System.nanoTime();
-        ExecutorService pool = Executors.newSingleThreadExecutor(r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "schemashift-verify-" + table);
             t.setDaemon(true);
             return t;
         });
         try (Connection oldConn = oldSide.open();
-                Connection newConn = newSide == null ? oldSide.open() : newSide.open()) {
+                Connection newConn = newSide == null ? oldSide.open() : newSide.open();
+                Connection ends = oldSide.open()) {
             TableShape shape = TableShape.resolve(Tables.resolve(mapping, table), dialect, oldConn, newConn);
             Statements sql = new Statements(dialect, shape);
             Collector found = new Collector(false);
@@ -122,12 +123,17 @@ public final class Verifier {
             long chunks = 0;
             long differing = 0;
             List<Object> lower = null;
+            Future<List<Object>> nextEnd = pool.submit(() -> chunkEnd(ends, sql, null, chunkSize));
             while (true) {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new SQLException("verify of " + table + " interrupted after " + chunks + " chunks", "57014");
                 }
                 long t0 = System.nanoTime();
-                List<Object> upper = chunkEnd(oldConn, sql, lower, chunkSize);
+                List<Object> upper = await(nextEnd, table);
+                if (upper != null) {
+                    // the next chunk's end is found while this chunk's checksums run
+                    nextEnd = pool.submit(() -> chunkEnd(ends, sql, upper, chunkSize));
+                }
                 List<Object> lo = lower;
                 // the new side's checksum runs beside the old side's: two servers (or two backends) busy
                 Future<Sum> newSum = pool.submit(() -> checksum(newConn, sql, Side.NEW, lo, upper));
@@ -312,14 +318,14 @@ public final class Verifier {
         }
     }
 
-    private static Sum await(Future<Sum> f, String table) throws SQLException {
+    private static <T> T await(Future<T> f, String table) throws SQLException {
         try {
             return f.get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof SQLException s) {
                 throw s;
             }
-            throw new SQLException("checksum of the new side of " + table + " failed: " + e.getCause(), e.getCause());
+            throw new SQLException("verify of " + table + " failed: " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SQLException("verify of " + table + " interrupted", "57014", e);
