@@ -16,6 +16,12 @@ final class ShadowConfig {
      * @param columns the {@code columns:} mapping lines (old: new), indented for the table, or empty
      */
     static Path write(String migration, String oldTable, String newTable, String columns, int shadowPercent) {
+        return write(migration, oldTable, newTable, columns, shadowPercent, "");
+    }
+
+    /** As {@link #write(String, String, String, String, int)}, with {@code extra} YAML appended. */
+    static Path write(
+            String migration, String oldTable, String newTable, String columns, int shadowPercent, String extra) {
         String yaml = "migration: " + migration + "\n"
                 + "tables:\n"
                 + "  " + oldTable + ":\n"
@@ -24,7 +30,8 @@ final class ShadowConfig {
                 + columns
                 + "phase: shadow-read\n"
                 + "routing:\n"
-                + "  shadowPercent: " + shadowPercent + "\n";
+                + "  shadowPercent: " + shadowPercent + "\n"
+                + extra;
         try {
             Path file = Files.createTempFile("schemashift-" + migration, ".yaml");
             Files.writeString(file, yaml);
