@@ -151,6 +151,37 @@ class ShadowReadIT {
         return rows;
     }
 
+    @TestFactory
+    Stream<DynamicTest> newSidePrimary_separateDatabase_comparedAgainstOld() {
+        return Stream.of("new-primary", "read-new")
+                .flatMap(phase -> perServer(phase + ", separate database", kind -> {
+                    MigrationFixture fx = MigrationFixture.create(
+                            TestDatabases.of(kind),
+                            true,
+                            "phase: " + phase + "\nrouting:\n  readNewPercent: 100\n  shadowPercent: 100\n");
+                    fx.rawOld("INSERT INTO customers (id, name, email) VALUES (1, 'Same', 'a@x'), (2, 'Old', 'b@x')");
+                    fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES"
+                            + " (1, 'Same', 'same', 'a@x'), (2, 'New', 'new', 'b@x')");
+                    try (Connection c = fx.connect()) {
+                        PreparedStatement ps = c.prepareStatement("SELECT id, name FROM customers WHERE id = ?");
+                        for (int id = 1; id <= 2; id++) {
+                            ps.setInt(1, id);
+                            try (ResultSet rs = ps.executeQuery()) {
+                                assertThat(rs.next()).isTrue();
+                                assertThat(rs.getString(2))
+                                        .as("read from the new side")
+                                        .isEqualTo(id == 1 ? "Same" : "New");
+                            }
+                        }
+                    }
+                    ShadowMeters.drain(fx);
+                    assertThat(ShadowMeters.outcome(fx, "match")).isEqualTo(1);
+                    assertThat(ShadowMeters.outcome(fx, "mismatch")).isEqualTo(1);
+                    assertThat(mismatchRows(fx)).singleElement().satisfies(r -> assertThat(r[1])
+                            .isEqualToIgnoringCase("name"));
+                }));
+    }
+
     // ---- no false alarms under concurrent writes ----------------------------------------------
 
     @TestFactory
