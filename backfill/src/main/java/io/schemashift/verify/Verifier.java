@@ -55,6 +55,10 @@ import org.slf4j.LoggerFactory;
 public final class Verifier {
 
     private static final Logger LOG = LoggerFactory.getLogger(Verifier.class);
+    /** How many sub-chunks a differing chunk is cut into before rows are compared. */
+    private static final int SUB_CHUNKS = 10;
+    /** Chunks with fewer rows per sub-chunk are compared row by row at once. */
+    private static final int MIN_SUB_CHUNK = 1000;
 
     private final Mapping mapping;
     private final Dialect dialect;
@@ -123,7 +127,7 @@ public final class Verifier {
             long chunks = 0;
             long differing = 0;
             List<Object> lower = null;
-            Future<List<Object>> nextEnd = pool.submit(() -> chunkEnd(ends, sql, null, chunkSize));
+            Future<List<Object>> nextEnd = pool.submit(() -> chunkEnd(ends, sql, null, null, chunkSize));
             while (true) {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new SQLException("verify of " + table + " interrupted after " + chunks + " chunks", "57014");
@@ -132,7 +136,7 @@ public final class Verifier {
                 List<Object> upper = await(nextEnd, table);
                 if (upper != null) {
                     // the next chunk's end is found while this chunk's checksums run
-                    nextEnd = pool.submit(() -> chunkEnd(ends, sql, upper, chunkSize));
+                    nextEnd = pool.submit(() -> chunkEnd(ends, sql, upper, null, chunkSize));
                 }
                 List<Object> lo = lower;
                 // the new side's checksum runs beside the old side's: two servers (or two backends) busy
@@ -143,7 +147,7 @@ public final class Verifier {
                 chunks++;
                 oldRows += oldSum.rows;
                 newRows += theirs.rows;
-                if (!oldSum.equals(theirs) && diffChunk(oldConn, newConn, sql, lo, upper, found)) {
+                if (!oldSum.equals(theirs) && diffRange(oldConn, newConn, sql, lo, upper, chunkSize, found)) {
                     differing++;
                 }
                 progress.advanced(table, oldRows, oldSum.rows);
@@ -289,10 +293,10 @@ public final class Verifier {
         }
     }
 
-    private static List<Object> chunkEnd(Connection c, Statements sql, List<Object> lower, int chunk)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql.chunkEnd(lower != null, chunk))) {
-            sql.range(Side.OLD).bind(ps, 1, lower, null);
+    private static List<Object> chunkEnd(
+            Connection c, Statements sql, List<Object> lower, List<Object> upper, int chunk) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.chunkEnd(lower != null, upper != null, chunk))) {
+            sql.range(Side.OLD).bind(ps, 1, lower, upper);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return null;
@@ -329,6 +333,43 @@ public final class Verifier {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SQLException("verify of " + table + " interrupted", "57014", e);
+        }
+    }
+
+    /**
+     * A chunk whose checksums differ: cut into {@value #SUB_CHUNKS} sub-chunks (of at least {@value
+     * #MIN_SUB_CHUNK} rows, else not cut), checksummed again, and only the sub-chunks that differ
+     * are compared row by row. Large chunks scan fast; a few differing rows still cost only a
+     * small row diff. Returns whether anything differed.
+     */
+    private boolean diffRange(
+            Connection oldConn,
+            Connection newConn,
+            Statements sql,
+            List<Object> lower,
+            List<Object> upper,
+            int chunkSize,
+            Collector found)
+            throws SQLException {
+        int sub = chunkSize / SUB_CHUNKS;
+        if (sub < MIN_SUB_CHUNK) {
+            return diffChunk(oldConn, newConn, sql, lower, upper, found);
+        }
+        boolean any = false;
+        List<Object> from = lower;
+        while (true) {
+            List<Object> end = chunkEnd(oldConn, sql, from, upper, sub);
+            boolean last = end == null || end.equals(upper);
+            List<Object> to = end == null ? upper : end;
+            Sum oldSum = checksum(oldConn, sql, Side.OLD, from, to);
+            if (!oldSum.equals(checksum(newConn, sql, Side.NEW, from, to))
+                    && diffChunk(oldConn, newConn, sql, from, to, found)) {
+                any = true;
+            }
+            if (last) {
+                return any;
+            }
+            from = to;
         }
     }
 

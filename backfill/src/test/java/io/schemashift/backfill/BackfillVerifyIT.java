@@ -285,6 +285,12 @@ class BackfillVerifyIT {
                         .singleElement(as(InstanceOfAssertFactories.STRING))
                         .isEqualToIgnoringCase("balance"));
 
+        VerifyReport coarse = verifier.verify("customers", 20_000);
+        assertThat(coarse.chunks())
+                .as("one chunk, cut into sub-chunks of 2,000")
+                .isEqualTo(1);
+        assertThat(new HashSet<>(coarse.keys())).isEqualTo(expected);
+
         VerifyReport redacted = s.verifier().build().verifyKeys("customers", found.keys());
         assertThat(redacted.differences()).isEqualTo(17);
         assertThat(redacted.rows()).allSatisfy(d -> {

@@ -46,9 +46,10 @@ final class VerifyCommand extends CommandBase {
     @Option(
             names = "--chunk",
             paramLabel = "<rows>",
-            defaultValue = "10000",
+            defaultValue = "100000",
             converter = Converters.BatchSize.class,
-            description = "Old rows per checksum chunk (default: ${DEFAULT-VALUE}).")
+            description = "Old rows per checksum chunk (default: ${DEFAULT-VALUE}). A chunk that differs is cut"
+                    + " into 10 sub-chunks, and only those that differ are compared row by row.")
     int chunk;
 
     @Option(names = "--repair", description = "Make the new side match the old side for every row that differs.")

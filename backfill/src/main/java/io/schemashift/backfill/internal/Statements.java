@@ -187,10 +187,13 @@ public final class Statements {
                 + KeyCondition.equal(shape.newKey()).sql();
     }
 
-    /** The key that ends a chunk: {@code chunk} keys after the bound, on the old side. */
-    public String chunkEnd(boolean hasLower, int chunk) {
+    /**
+     * The key that ends a chunk: the {@code chunk}-th old key after the lower bound (and at most the
+     * upper bound, when there is one).
+     */
+    public String chunkEnd(boolean hasLower, boolean hasUpper, int chunk) {
         String keys = String.join(", ", shape.oldKey());
-        return "SELECT " + keys + " FROM " + shape.oldTable() + oldRange.where(hasLower, false) + " ORDER BY " + keys
+        return "SELECT " + keys + " FROM " + shape.oldTable() + oldRange.where(hasLower, hasUpper) + " ORDER BY " + keys
                 + " LIMIT 1 OFFSET " + (chunk - 1);
     }
 
