@@ -207,6 +207,15 @@ public abstract class ShiftConnection implements Connection {
         delegate.close();
     }
 
+    /** Like {@link #close()}: the session's new-side connections go back to their pool. */
+    @Override
+    public void abort(java.util.concurrent.Executor executor) throws SQLException {
+        if (session != null) {
+            session.close();
+        }
+        delegate.abort(executor);
+    }
+
     @Override
     public <T> T unwrap(Class<T> iface) throws SQLException {
         return Wrappers.unwrap(this, delegate, iface);

@@ -72,9 +72,9 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
      * The plan of this execution: {@code null} when the real statement runs it unchanged (no
      * configuration, no mapped table, or the plan says old side only).
      */
-    private Plan plan() {
+    private Plan plan() throws SQLException {
         finishShadow();
-        routed = null;
+        releaseRouted();
         if (params == null) {
             if (rewrite instanceof Refused) {
                 connection.session.plan(rewrite); // counts the refusal, logs a refused write
@@ -82,7 +82,26 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
             return null;
         }
         Plan plan = connection.session.plan(rewrite);
+        if (plan != Plan.OLD && params.unmirrorable() != null) {
+            return unreplayable(plan);
+        }
         return plan == Plan.OLD ? null : plan;
+    }
+
+    /**
+     * A value that can be read only once (a stream, a reader) cannot be bound twice: on the old
+     * side the application's own statement runs with it, and the mirror is recorded as missed;
+     * the new side as primary cannot take it at all.
+     */
+    private Plan unreplayable(Plan plan) throws SQLException {
+        if (plan.primary() == Side.NEW) {
+            throw new SQLException(
+                    "SchemaShift: " + params.unmirrorable() + " cannot be sent to the new schema (it can be read"
+                            + " only once); bind a byte[] or String instead",
+                    "0A000");
+        }
+        connection.session.unmirrored(rewrite, "unreplayable_parameter");
+        return null;
     }
 
     private Execution.Result run(Plan plan, Execution.Mode mode) throws SQLException {

@@ -56,6 +56,9 @@ public abstract class ShiftResultSet implements ResultSet {
     public void close() throws SQLException {
         finishShadow();
         delegate.close();
+        if (statement instanceof ShiftStatement owner) {
+            owner.resultSetClosed();
+        }
     }
 
     /** Hands a shadowed read's rows over for comparison while the result set is still open. */

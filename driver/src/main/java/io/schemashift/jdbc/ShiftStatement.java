@@ -94,6 +94,33 @@ public abstract class ShiftStatement implements Statement {
         }
     }
 
+    /**
+     * Forgets the previous routed execution; a new-side connection held for its result set (an
+     * auto-commit read with the new side as primary) goes back to the pool.
+     */
+    void releaseRouted() {
+        Execution.Result r = routed;
+        routed = null;
+        if (r != null) {
+            resultsDone(r);
+        }
+    }
+
+    /** The application closed the result set of the last execution. */
+    void resultSetClosed() {
+        Execution.Result r = routed;
+        if (r != null && r.isResultSet()) {
+            resultsDone(r);
+        }
+    }
+
+    /** The application is done with the results of {@code r}. */
+    void resultsDone(Execution.Result r) {
+        if (connection.session != null) {
+            connection.session.resultsDone(r.statement());
+        }
+    }
+
     /** The statement the application's result calls go to: the routed primary, or the delegate. */
     Statement primary() {
         Execution.Result r = routed;
@@ -113,7 +140,7 @@ public abstract class ShiftStatement implements Statement {
      * uses the delegate), else the routed result.
      */
     private Execution.Result route(String sql, Execution.Mode mode, boolean keys) throws SQLException {
-        routed = null;
+        releaseRouted();
         Session session = connection.session;
         if (session == null) {
             return null;
@@ -294,7 +321,13 @@ public abstract class ShiftStatement implements Statement {
     }
 
     private <T> T verbatimBatch(Verbatim<T> run) throws SQLException {
-        routed = null;
+        releaseRouted();
+        Session session = connection.session;
+        if (session != null && batch != null) {
+            for (String sql : batch) {
+                session.plan(session.runtime().rewrite(sql)); // counts, and logs refused writes
+            }
+        }
         try {
             return run.run();
         } finally {
@@ -313,7 +346,7 @@ public abstract class ShiftStatement implements Statement {
         for (int i = 0; i < counts.length; i++) {
             counts[i] = executeUpdate(entries.get(i));
         }
-        routed = null;
+        releaseRouted();
         return counts;
     }
 
@@ -355,6 +388,7 @@ public abstract class ShiftStatement implements Statement {
     @Override
     public void close() throws SQLException {
         finishShadow();
+        releaseRouted();
         try {
             if (sides != null) {
                 sides.close();

@@ -89,7 +89,14 @@ public record ShiftUrl(String realUrl, Map<String, String> parameters) {
                 cut = i;
             }
         }
-        return cut < url.length() ? url.substring(0, cut) + "?…" : url;
+        String base = url.substring(0, cut);
+        // user:password@host (MySQL Connector/J, MariaDB) would otherwise show the password
+        int authority = base.indexOf("//");
+        int at = authority < 0 ? -1 : base.indexOf('@', authority + 2);
+        if (at >= 0) {
+            base = base.substring(0, authority + 2) + "…@" + base.substring(at + 1);
+        }
+        return cut < url.length() ? base + "?…" : base;
     }
 
     /** The real URL without its parameters, which may hold a password. */

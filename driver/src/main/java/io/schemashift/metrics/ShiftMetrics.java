@@ -57,6 +57,7 @@ public final class ShiftMetrics {
     private final EnumMap<Leg, Timer> latency = new EnumMap<>(Leg.class);
     private final Map<String, Counter> refusals = new ConcurrentHashMap<>();
     private final Map<String, Counter> divergences = new ConcurrentHashMap<>();
+    private final Counter divergencesLost;
     // Totals for the heartbeat, kept here because meters read 0 when no registry is attached.
     private final LongAdder statementTotal = new LongAdder();
     private final LongAdder divergenceTotal = new LongAdder();
@@ -68,6 +69,11 @@ public final class ShiftMetrics {
     public ShiftMetrics(MeterRegistry registry, String migration) {
         this.registry = registry;
         this.common = Tags.of("migration", migration);
+        this.divergencesLost = Counter.builder("schemashift.divergences.lost")
+                .description("Divergence records that could not be written to the divergence table")
+                .baseUnit("records")
+                .tags(common)
+                .register(registry);
         for (MirrorOutcome outcome : MirrorOutcome.values()) {
             mirrored.put(
                     outcome,
@@ -128,6 +134,14 @@ public final class ShiftMetrics {
 
     public Timer latency(Leg leg) {
         return latency.get(leg);
+    }
+
+    /**
+     * Counts divergence records that never reached the divergence table (queue full, or the
+     * primary database refused the batch): after any, only a full {@code verify} is complete.
+     */
+    public void divergencesLost(int records) {
+        divergencesLost.increment(records);
     }
 
     /** Counts a statement that ran on the primary only because it could not be routed. */

@@ -46,7 +46,6 @@ public final class DivergenceLog implements AutoCloseable {
     private final ConnectionSource primary;
     private final ShiftMetrics metrics;
     private final BlockingQueue<Divergence> queue = new ArrayBlockingQueue<>(QUEUE);
-    private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong lastLog = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
     private final AtomicLong sinceLog = new AtomicLong();
@@ -70,7 +69,7 @@ public final class DivergenceLog implements AutoCloseable {
     public void record(String table, String key, String fingerprint, String reason) {
         metrics.diverged(table, reason);
         if (!queue.offer(new Divergence(table, key, fingerprint, reason, Instant.now()))) {
-            dropped.incrementAndGet();
+            metrics.divergencesLost(1);
         }
         sinceLog.incrementAndGet();
         long now = System.nanoTime();
@@ -91,11 +90,6 @@ public final class DivergenceLog implements AutoCloseable {
     /** Records written to the table so far. */
     public long written() {
         return written.get();
-    }
-
-    /** Records dropped because the queue was full. */
-    public long dropped() {
-        return dropped.get();
     }
 
     /** Waits until every record queued so far is written, or {@code timeout} passes. */
@@ -128,13 +122,16 @@ public final class DivergenceLog implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             } catch (SQLException | RuntimeException e) {
-                dropped.addAndGet(batch.size());
+                // Not the message: drivers put bound values (keys) into it.
                 LOG.error(
-                        "[{}] cannot write {} divergence record(s) to table {}: {}",
+                        "[{}] cannot write {} divergence record(s) to table {}: {} (SQLState {}); they are lost,"
+                                + " run a full 'schemashift verify'",
                         migration,
                         batch.size(),
                         tableName,
-                        e.getMessage());
+                        e.getClass().getSimpleName(),
+                        e instanceof SQLException sql ? sql.getSQLState() : "-");
+                metrics.divergencesLost(batch.size());
             } finally {
                 batch.clear();
                 pending = false;

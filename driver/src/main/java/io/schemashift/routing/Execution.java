@@ -5,6 +5,7 @@ import io.schemashift.metrics.ShiftMetrics.Leg;
 import io.schemashift.metrics.ShiftMetrics.MirrorOutcome;
 import io.schemashift.mirror.GeneratedKeys;
 import io.schemashift.mirror.Params;
+import io.schemashift.mirror.SqlErrors;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.KeyCodec;
 import io.schemashift.rewriter.ParamSource;
@@ -15,7 +16,6 @@ import io.schemashift.runtime.MigrationRuntime;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.SQLTimeoutException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -157,10 +157,15 @@ public final class Execution {
         try {
             Side primary = plan.primary();
             SideStatement sql = primary == Side.OLD ? rw.oldSide() : rw.newSide();
-            Connection connection = session.connection(primary);
+            Connection connection = session.connection(primary, true);
             PreparedStatement ps = prepared.on(connection, old, sql.sql(), needKeys || (appWantsKeys && write));
             long start = System.nanoTime();
             Result result = execute(ps, sql, mode, params, batch, now);
+            if (primary == Side.NEW && rt.newSide() != null) {
+                Session.Txn txn = session.txn();
+                txn.newPrimary |= write;
+                txn.newResults |= result.isResultSet(); // may be read after the transaction ends
+            }
             rt.metrics()
                     .latency(primary == Side.OLD ? Leg.OLD_PRIMARY : Leg.NEW_PRIMARY)
                     .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
@@ -181,7 +186,7 @@ public final class Execution {
             return new Result(ps, result.isResultSet(), result.updateCount(), result.batchCounts(), keys);
         } catch (SQLException | RuntimeException e) {
             if (localTxn) {
-                rollbackQuietly(old);
+                Session.rollbackQuietly(old);
             }
             throw e;
         } finally {
@@ -271,7 +276,7 @@ public final class Execution {
         boolean separate = side == Side.NEW && rt.newSide() != null;
         long start = System.nanoTime();
         try {
-            Connection connection = session.connection(side);
+            Connection connection = session.connection(side, false);
             long[] counts;
             if (separate) {
                 counts = runMirror(connection, rt, sql, entries, now, keys, rw, prepared, session.old(), false);
@@ -285,14 +290,21 @@ public final class Execution {
                 boolean guard = rt.config().writes().onMirrorFailure() == MigrationConfig.MirrorFailurePolicy.RECORD
                         && !connection.getAutoCommit();
                 counts = runMirror(connection, rt, sql, entries, now, keys, rw, prepared, session.old(), guard);
+                if (rt.newSide() != null) {
+                    txn.mirroredToOld.addAll(keysOf(rw, entries, keys));
+                }
             }
             boolean mismatch = rt.newSide() != null && recordCountMismatches(rt, rw, entries, keys, primary, counts);
             rt.metrics().mirrored(mismatch ? MirrorOutcome.COUNT_MISMATCH : MirrorOutcome.OK);
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException failure) {
+            // A driver's unchecked exception is a mirror failure too: it must not reach the app.
+            SQLException e = failure instanceof SQLException checked
+                    ? checked
+                    : new SQLException(failure.getClass().getName(), "XX000", failure);
             if (rollsBackTheAppTransaction(rt, e)) {
                 throw e; // both sides' work is gone together: nothing diverged, the app must retry
             }
-            boolean timeout = isTimeout(e);
+            boolean timeout = SqlErrors.isTimeout(e);
             rt.metrics().mirrored(timeout ? MirrorOutcome.TIMEOUT : MirrorOutcome.FAILED);
             String reason = timeout ? "mirror_timeout" : "mirror_failed";
             if (separate) {
@@ -366,22 +378,6 @@ public final class Execution {
                 && e.getSQLState().startsWith("40");
     }
 
-    /**
-     * A statement cancelled by a query timeout, or a connection whose network timeout (the budget)
-     * ran out: drivers report the latter as a broken connection with a socket timeout as cause.
-     */
-    private static boolean isTimeout(SQLException e) {
-        if (e instanceof SQLTimeoutException || "57014".equals(e.getSQLState())) {
-            return true;
-        }
-        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
-            if (t instanceof java.net.SocketTimeoutException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private static String skipReason(
             Rewritten rw, List<Params> entries, Session.Txn txn, MigrationRuntime rt, Side side) {
         if (!rw.nondeterminism().isEmpty()) {
@@ -404,6 +400,33 @@ public final class Execution {
             }
         }
         return null;
+    }
+
+    private static long[] executeMirror(
+            PreparedStatement ps,
+            SideStatement sql,
+            List<Params> entries,
+            Timestamp now,
+            GeneratedKeys keys,
+            Rewritten rw,
+            boolean inline)
+            throws SQLException {
+        if (entries.size() == 1) {
+            bind(ps, sql, entries.get(0), now, keys, 0);
+            ps.execute();
+            if (inline) {
+                ps.getMoreResults(); // past the SAVEPOINT, to the mirrored statement's count
+            }
+            return new long[] {ps.getLargeUpdateCount()};
+        }
+        int keyOffset = 0;
+        int rowsPerEntry = Math.max(1, rw.keys().size());
+        for (Params entry : entries) {
+            bind(ps, sql, entry, now, keys, keyOffset);
+            keyOffset += rowsPerEntry;
+            ps.addBatch();
+        }
+        return java.util.Arrays.stream(ps.executeBatch()).asLongStream().toArray();
     }
 
     /** Runs the mirror; returns its update counts, one per entry. */
@@ -429,26 +452,15 @@ public final class Execution {
             String text = inline
                     ? "SAVEPOINT " + SAVEPOINT + "; " + sql.sql() + "; RELEASE SAVEPOINT " + SAVEPOINT
                     : sql.sql();
-            PreparedStatement ps = prepared.on(connection, appConnection, text, false);
-            int keyOffset = 0;
-            int rowsPerEntry = Math.max(1, rw.keys().size());
             long[] counts;
-            if (entries.size() == 1) {
-                bind(ps, sql, entries.get(0), now, keys, 0);
-                ps.execute();
-                if (inline) {
-                    ps.getMoreResults(); // past the SAVEPOINT, to the mirrored statement's count
+            // On a pooled new-side connection the statement is this execution's alone: closed at once.
+            PreparedStatement ps = prepared.on(connection, appConnection, text, false);
+            try {
+                counts = executeMirror(ps, sql, entries, now, keys, rw, inline);
+            } finally {
+                if (connection != appConnection) {
+                    ps.close();
                 }
-                counts = new long[] {ps.getLargeUpdateCount()};
-            } else {
-                for (Params entry : entries) {
-                    bind(ps, sql, entry, now, keys, keyOffset);
-                    keyOffset += rowsPerEntry;
-                    ps.addBatch();
-                }
-                counts = java.util.Arrays.stream(ps.executeBatch())
-                        .asLongStream()
-                        .toArray();
             }
             if (separateSavepoint) {
                 execute(connection, "RELEASE SAVEPOINT " + SAVEPOINT);
@@ -481,7 +493,7 @@ public final class Execution {
         }
         txn.mirrored.clear();
         if (txn.newConnection != null) {
-            rollbackQuietly(txn.newConnection);
+            Session.rollbackQuietly(txn.newConnection);
         }
     }
 
@@ -533,13 +545,5 @@ public final class Execution {
             // fewer keys than rows: the key stays unknown
         }
         return null;
-    }
-
-    static void rollbackQuietly(Connection c) {
-        try {
-            c.rollback();
-        } catch (SQLException ignored) {
-            // the connection is broken; the caller's error says why
-        }
     }
 }

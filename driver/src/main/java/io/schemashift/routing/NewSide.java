@@ -59,20 +59,20 @@ public final class NewSide implements AutoCloseable {
     }
 
     /**
-     * A connection for one transaction of the application, with auto-commit off and the budget
-     * as its network timeout.
+     * A connection for one transaction of the application, with auto-commit off.
      *
-     * @throws SQLException if none can be had within the budget
+     * @throws SQLException if none can be had within the pool's connection timeout (the budget)
      */
     public Connection borrow() throws SQLException {
-        Connection c = pool.getConnection();
-        try {
-            c.setNetworkTimeout(timeouts, budgetMillis);
-            return c;
-        } catch (SQLException | RuntimeException e) {
-            c.close();
-            throw e;
-        }
+        return pool.getConnection();
+    }
+
+    /**
+     * Puts the mirror budget on {@code c} as its network timeout (mirror work), or takes it off
+     * (the new side as the primary).
+     */
+    public void budget(Connection c, boolean on) throws SQLException {
+        c.setNetworkTimeout(timeouts, on ? budgetMillis : 0);
     }
 
     /** A connection without the budget, for work off the application's path (shadow reads). */

@@ -15,11 +15,6 @@ public record Plan(Side primary, Side mirror) {
     static final Plan OLD_THEN_NEW = new Plan(Side.OLD, Side.NEW);
     static final Plan NEW_THEN_OLD = new Plan(Side.NEW, Side.OLD);
 
-    /** The plan without its mirror. */
-    public Plan primaryOnly() {
-        return mirror == null ? this : (primary == Side.OLD ? OLD : NEW);
-    }
-
     public ShiftMetrics.Route route() {
         if (mirror == null) {
             return primary == Side.OLD ? ShiftMetrics.Route.OLD : ShiftMetrics.Route.NEW;

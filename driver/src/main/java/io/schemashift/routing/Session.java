@@ -31,7 +31,11 @@ public final class Session {
     private boolean autoCommit;
     private long transactions;
     private Txn txn;
-    private Connection heldNew;
+    /**
+     * New-side connections of finished auto-commit transactions whose result sets the application
+     * may still be reading; each is released when its result set or statement closes.
+     */
+    private final List<Connection> held = new ArrayList<>(2);
 
     /** One transaction's route and new-side state. */
     static final class Txn {
@@ -46,6 +50,14 @@ public final class Session {
         final Map<Savepoint, Savepoint> savepoints = new IdentityHashMap<>();
         /** Uncommitted writes were made (a shadow read cannot see them from elsewhere). */
         boolean wrote;
+        /** The new side is this transaction's primary for a write: it commits first, and its failure is the app's. */
+        boolean newPrimary;
+        /** A query ran on the new side as primary: its result set may outlive the transaction. */
+        boolean newResults;
+        /** Rows mirrored to the old side while the new side is primary, recorded if the old side's commit fails. */
+        final List<Execution.KeyRecord> mirroredToOld = new ArrayList<>();
+        /** The new-side connection currently carries the mirror budget as its network timeout. */
+        boolean budgeted;
 
         Txn(MigrationConfig.Rollout rollout, boolean readNew) {
             this.rollout = rollout;
@@ -108,6 +120,21 @@ public final class Session {
         return plan(result, true);
     }
 
+    private static final java.util.regex.Pattern LOCKING = java.util.regex.Pattern.compile(
+            "\\bFOR\\s+(?:NO\\s+KEY\\s+)?UPDATE\\b|\\bFOR\\s+(?:KEY\\s+)?SHARE\\b|\\bLOCK\\s+IN\\s+SHARE\\s+MODE\\b",
+            java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    /**
+     * A locking read ({@code FOR UPDATE}, {@code FOR SHARE}, {@code LOCK IN SHARE MODE}) must lock
+     * the rows where the transaction will write them: in {@code read-new} that is the old side.
+     * (Text inside a literal may match too: that only keeps a read on the old side.)
+     */
+    private static boolean locks(RewriteResult result) {
+        return result.kind() == StatementKind.SELECT
+                && result instanceof io.schemashift.rewriter.Rewritten rw
+                && LOCKING.matcher(rw.oldSide().sql()).find();
+    }
+
     /** Whether a statement would run anywhere but unchanged on the old side; counts nothing. */
     public boolean routes(RewriteResult result) {
         return plan(result, false) != Plan.OLD;
@@ -126,7 +153,7 @@ public final class Session {
         if (refusal != null) {
             plan = Plan.OLD;
         } else {
-            plan = Routing.plan(phase, result.kind(), t.readNew && !t.newFailed);
+            plan = Routing.plan(phase, result.kind(), t.readNew && !t.newFailed && !locks(result));
             if (plan.primary() == Side.NEW && t.newFailed && result.kind() == StatementKind.SELECT) {
                 plan = Plan.OLD; // never read from a side that missed this transaction's writes
             }
@@ -143,6 +170,18 @@ public final class Session {
         return plan;
     }
 
+    /** A write that runs on the old side only although its tables mirror writes: counted and logged. */
+    public void unmirrored(RewriteResult result, String reason) {
+        Txn t = txn();
+        runtime.metrics().mirrored(ShiftMetrics.MirrorOutcome.REFUSED);
+        runtime.metrics().statement(result.kind(), ShiftMetrics.Route.OLD);
+        for (String table : result.tables()) {
+            if (t.rollout.phaseOf(table) != Phase.OLD_ONLY) {
+                runtime.divergences().record(table, null, result.fingerprint().hash(), reason);
+            }
+        }
+    }
+
     /**
      * A write that took the safe path (old side only) on tables whose phase mirrors writes: the
      * other side misses it, so it goes into the divergence log (without a key: the statement
@@ -150,21 +189,29 @@ public final class Session {
      */
     private void recordUnmirrored(Txn t, RewriteResult result, String refusal) {
         for (String table : result.tables()) {
-            if (t.rollout.phaseOf(table).mirrorsWrites()) {
+            if (t.rollout.phaseOf(table) != Phase.OLD_ONLY) {
                 runtime.divergences().record(table, null, result.fingerprint().hash(), "refused_" + refusal);
             }
         }
     }
 
-    /** The connection of {@code side} for the current transaction. */
-    Connection connection(Side side) throws SQLException {
+    /**
+     * The connection of {@code side} for the current transaction. A separate new side's
+     * connection carries the mirror budget only while it does mirror work: as the primary it runs
+     * with the pool's own timeouts, like any database the application talks to.
+     */
+    Connection connection(Side side, boolean primary) throws SQLException {
         if (side == Side.OLD || runtime.newSide() == null) {
             return old;
         }
         Txn t = txn();
         if (t.newConnection == null) {
-            releaseHeld();
             t.newConnection = runtime.newSide().borrow();
+            t.budgeted = false;
+        }
+        if (t.budgeted == primary) {
+            runtime.newSide().budget(t.newConnection, !primary);
+            t.budgeted = !primary;
         }
         return t.newConnection;
     }
@@ -174,35 +221,90 @@ public final class Session {
         txn().wrote = true;
     }
 
-    /** Called after every statement: in auto-commit mode the statement was the whole transaction. */
+    /**
+     * Called after every statement: in auto-commit mode the statement was the whole transaction.
+     * When the new side was its primary, a failed commit there fails the statement (the old
+     * side's mirror, already committed, is recorded).
+     */
     public void statementDone() throws SQLException {
         if (autoCommit && txn != null) {
-            end(true, true);
+            Txn t = txn;
+            txn = null;
+            SQLException failed = endNew(t, true, true);
+            if (failed != null) {
+                recordAll(t.mirroredToOld, "commit_failed");
+                throw failed;
+            }
         }
     }
 
-    // ---- transaction control, in the application's order: old side first -------------------
+    // ---- transaction control: the primary commits first ------------------------------------
 
     public void commit() throws SQLException {
-        old.commit();
-        end(true, false);
+        commitThen(old::commit);
+    }
+
+    /**
+     * Commits the transaction, the primary side first: a primary's failure is the application's
+     * (the other side then rolls back), a mirror's failure is recorded. {@code commitOld} commits
+     * the application's connection.
+     */
+    private void commitThen(OldCommit commitOld) throws SQLException {
+        Txn t = txn;
+        txn = null;
+        if (t != null && t.newPrimary && t.newConnection != null) {
+            SQLException failed = endNew(t, true, false);
+            if (failed != null) {
+                rollbackQuietly(old);
+                throw failed;
+            }
+            try {
+                commitOld.run();
+            } catch (SQLException e) {
+                recordAll(t.mirroredToOld, "commit_failed");
+                rollbackQuietly(old);
+            }
+            return;
+        }
+        try {
+            commitOld.run();
+        } catch (SQLException e) {
+            if (t != null) {
+                endNew(t, false, false); // the new side must not keep what the primary lost
+            }
+            throw e;
+        }
+        if (t != null) {
+            endNew(t, true, false);
+        }
+    }
+
+    @FunctionalInterface
+    private interface OldCommit {
+        void run() throws SQLException;
     }
 
     public void rollback() throws SQLException {
+        Txn t = txn;
+        txn = null;
         try {
             old.rollback();
         } finally {
-            end(false, false);
+            if (t != null) {
+                endNew(t, false, false);
+            }
         }
     }
 
     public void setAutoCommit(boolean on) throws SQLException {
         boolean was = autoCommit;
-        old.setAutoCommit(on);
-        autoCommit = on;
         if (on && !was) {
-            end(true, false); // JDBC: switching auto-commit on commits the open transaction
+            // JDBC: switching auto-commit on commits the open transaction
+            commitThen(() -> old.setAutoCommit(true));
+        } else {
+            old.setAutoCommit(on);
         }
+        autoCommit = on;
     }
 
     public Savepoint setSavepoint(Savepoint appSavepoint) throws SQLException {
@@ -254,60 +356,91 @@ public final class Session {
 
     /** The application closed its connection: an open transaction is abandoned (rolled back). */
     public void close() {
-        if (txn != null) {
-            try {
-                end(false, false);
-            } catch (SQLException ignored) {
-                // the new side's connection is discarded either way
-            }
+        Txn t = txn;
+        txn = null;
+        if (t != null) {
+            endNew(t, false, false);
         }
-        releaseHeld();
+        for (Connection c : held) {
+            closeQuietly(c);
+        }
+        held.clear();
     }
 
     /**
-     * Ends the current transaction. On a separate new side: commit (after the old side has
-     * committed) or roll back; a failed new-side commit is a divergence of every row mirrored in
-     * the transaction. A new-side connection with results still open is held until the next
-     * transaction needs one.
+     * A result set the application read from the new side was closed (or its statement
+     * re-executed or closed): the finished transaction's connection that produced it goes back.
      */
-    private void end(boolean commit, boolean keepOpenResults) throws SQLException {
-        Txn t = txn;
-        txn = null;
-        if (t == null || t.newConnection == null) {
+    public void resultsDone(java.sql.Statement producer) {
+        if (held.isEmpty()) {
             return;
         }
+        try {
+            Connection c = producer.getConnection();
+            if (held.remove(c)) {
+                closeQuietly(c);
+            }
+        } catch (SQLException | RuntimeException e) {
+            // a statement that cannot say its connection was closed with it
+        }
+    }
+
+    /**
+     * Ends a transaction's new-side part: commit or roll back, then return the connection, or hold
+     * it while a result set it produced may still be read. A mirror's failed commit is recorded
+     * as a divergence of every row mirrored in the transaction.
+     *
+     * @return the failure of a commit on a new side that was the transaction's primary, else {@code null}
+     */
+    private SQLException endNew(Txn t, boolean commit, boolean keepOpenResults) {
         Connection c = t.newConnection;
+        if (c == null) {
+            return null;
+        }
+        SQLException primaryFailure = null;
         try {
             if (t.newFailed) {
-                return;
+                return null;
             }
             if (commit) {
                 try {
+                    if (t.newPrimary && t.budgeted) {
+                        runtime.newSide().budget(c, false);
+                    }
                     c.commit();
                     runtime.newSide().breaker().success();
                 } catch (SQLException e) {
-                    Execution.newSideFailed(this, t, e, "commit_failed");
+                    if (t.newPrimary) {
+                        primaryFailure = e;
+                        rollbackQuietly(c);
+                    } else {
+                        Execution.newSideFailed(this, t, e, "commit_failed");
+                    }
                 }
             } else {
-                try {
-                    c.rollback();
-                } catch (SQLException ignored) {
-                    // rolled back either way once the connection is discarded
-                }
+                rollbackQuietly(c);
             }
         } finally {
-            if (keepOpenResults && !t.newFailed) {
-                heldNew = c;
+            if (keepOpenResults && t.newResults && !t.newFailed && primaryFailure == null) {
+                held.add(c);
             } else {
                 closeQuietly(c);
             }
         }
+        return primaryFailure;
     }
 
-    private void releaseHeld() {
-        if (heldNew != null) {
-            closeQuietly(heldNew);
-            heldNew = null;
+    private void recordAll(List<Execution.KeyRecord> keys, String reason) {
+        for (Execution.KeyRecord k : keys) {
+            runtime.divergences().record(k.table(), k.key(), k.fingerprint(), reason);
+        }
+    }
+
+    static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException | RuntimeException ignored) {
+            // the connection is discarded (or its transaction is gone) either way
         }
     }
 

@@ -4,6 +4,7 @@ import io.schemashift.compare.ComparisonInput;
 import io.schemashift.compare.ComparisonResult;
 import io.schemashift.compare.Outcome;
 import io.schemashift.metrics.ShiftMetrics.Leg;
+import io.schemashift.mirror.SqlErrors;
 import io.schemashift.rewriter.SideStatement;
 import io.schemashift.routing.Execution;
 import io.schemashift.routing.Side;
@@ -11,7 +12,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLTimeoutException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -65,7 +65,7 @@ final class ShadowJob implements Runnable {
         try {
             step.run();
         } catch (SQLException e) {
-            boolean timeout = isTimeout(e) || System.nanoTime() - started >= read.reads.timeoutNanos();
+            boolean timeout = SqlErrors.isTimeout(e) || System.nanoTime() - started >= read.reads.timeoutNanos();
             read.counted(timeout ? ShadowOutcome.TIMEOUT : ShadowOutcome.ERROR);
             LOG.debug(
                     "[{}] shadow read of query {} failed: {} (SQLState {})",
@@ -217,13 +217,5 @@ final class ShadowJob implements Runnable {
                 return out;
             }
         };
-    }
-
-    private static boolean isTimeout(SQLException e) {
-        String state = e.getSQLState();
-        return e instanceof SQLTimeoutException
-                || "57014".equals(state) // PostgreSQL and H2: statement cancelled
-                || "70100".equals(state) // MariaDB: query interrupted (max_statement_time)
-                || (state != null && state.startsWith("HYT"));
     }
 }

@@ -41,4 +41,13 @@ class ShiftUrlTest {
                 .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("08001"))
                 .hasMessageContaining("jdbc:schemashift:");
     }
+
+    @org.junit.jupiter.api.Test
+    void redact_userInfoAndParameters_hidden() {
+        assertThat(ShiftUrl.redact("jdbc:mysql://app:s3cret@db:3306/shop?password=x"))
+                .isEqualTo("jdbc:mysql://…@db:3306/shop?…")
+                .doesNotContain("s3cret");
+        assertThat(ShiftUrl.redact("jdbc:postgresql://db:5432/app")).isEqualTo("jdbc:postgresql://db:5432/app");
+        assertThat(ShiftUrl.redact("jdbc:h2:mem:x;PASSWORD=y")).isEqualTo("jdbc:h2:mem:x?…");
+    }
 }

@@ -278,4 +278,92 @@ class RoutingIT {
         assertThat(MigrationFixture.ids(fx.oldRows())).as("old side").containsExactly(1, 3);
         fx.assertSidesEqual();
     }
+
+    @Test
+    void newPrimary_commitFailsOnNew_appSeesItAndOldRollsBack() throws Exception {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.postgres(), true, "phase: new-primary\n");
+        fx.rawNew("ALTER TABLE clients ADD CONSTRAINT one_email UNIQUE (email) DEFERRABLE INITIALLY DEFERRED");
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (1, 'a', 'same@x')");
+            st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (2, 'b', 'same@x')");
+            assertThatThrownBy(c::commit).isInstanceOf(SQLException.class).hasMessageContaining("one_email");
+        }
+        assertThat(fx.newRows()).as("new side, the primary").isEmpty();
+        assertThat(fx.oldRows()).as("old side, the mirror, rolled back with it").isEmpty();
+    }
+
+    @Test
+    void dualWrite_commitFailsOnOld_newSideDoesNotKeepTheRows() throws Exception {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.postgres(), true, "phase: dual-write\n");
+        fx.rawOld("ALTER TABLE customers ADD CONSTRAINT one_email UNIQUE (email) DEFERRABLE INITIALLY DEFERRED");
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (1, 'a', 'same@x')");
+            st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (2, 'b', 'same@x')");
+            assertThatThrownBy(c::commit).isInstanceOf(SQLException.class);
+            c.setAutoCommit(true); // what a pool does on return: must not commit the new side's part
+            st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (3, 'c', 'c@x')");
+        }
+        fx.assertSidesEqual();
+        assertThat(MigrationFixture.ids(fx.newRows())).containsExactly(3);
+    }
+
+    @Test
+    void newPrimary_autoCommit_nestedQueriesWhileIterating_resultSetsStayOpen() throws Exception {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.postgres(), true, "phase: new-primary\n");
+        fx.rawNew(
+                "INSERT INTO clients (id, full_name, name_search) VALUES (1, 'a', 'a'), (2, 'b', 'b'), (3, 'c', 'c')");
+        List<String> seen = new ArrayList<>();
+        try (Connection c = fx.connect();
+                Statement outer = c.createStatement();
+                PreparedStatement inner = c.prepareStatement("SELECT name FROM customers WHERE id = ?");
+                ResultSet rs = outer.executeQuery("SELECT id FROM customers ORDER BY id")) {
+            while (rs.next()) {
+                inner.setInt(1, rs.getInt(1));
+                try (ResultSet one = inner.executeQuery()) {
+                    one.next();
+                    seen.add(one.getString(1));
+                }
+            }
+        }
+        assertThat(seen).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void readNew_lockingRead_lockstheOldSideWhereTheWritesGo() throws Exception {
+        MigrationFixture fx =
+                markedSides(TestDatabase.Kind.POSTGRESQL, "phase: read-new\nrouting:\n  readNewPercent: 100\n");
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            try (ResultSet rs = st.executeQuery("SELECT name FROM customers WHERE id = 1 FOR UPDATE")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo("old");
+            }
+            try (ResultSet rs = st.executeQuery("SELECT name FROM customers WHERE id = 1")) {
+                rs.next();
+                assertThat(rs.getString(1))
+                        .as("a plain read of the same transaction")
+                        .isEqualTo("new");
+            }
+            c.commit();
+        }
+    }
+
+    @Test
+    void streamParameter_dualWrite_appInsertSucceedsAndTheMissIsLogged() throws Exception {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.postgres(), false, "phase: dual-write\n");
+        try (Connection c = fx.connect();
+                PreparedStatement insert = c.prepareStatement("INSERT INTO customers (id, name) VALUES (?, ?)")) {
+            insert.setInt(1, 1);
+            insert.setCharacterStream(2, new java.io.StringReader("streamed"));
+            assertThat(insert.executeUpdate()).isEqualTo(1);
+        }
+        assertThat(fx.oldRows()).containsExactly("1|streamed|streamed|null");
+        assertThat(fx.newRows()).isEmpty();
+        assertThat(fx.divergenceReasons()).containsExactly("unreplayable_parameter");
+    }
 }
