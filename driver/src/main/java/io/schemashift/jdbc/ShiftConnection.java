@@ -207,6 +207,24 @@ public abstract class ShiftConnection implements Connection {
         delegate.close();
     }
 
+    @Override
+    public void setTransactionIsolation(int level) throws SQLException {
+        if (session == null) {
+            delegate.setTransactionIsolation(level);
+        } else {
+            session.setTransactionIsolation(level);
+        }
+    }
+
+    @Override
+    public void setReadOnly(boolean readOnly) throws SQLException {
+        if (session == null) {
+            delegate.setReadOnly(readOnly);
+        } else {
+            session.setReadOnly(readOnly);
+        }
+    }
+
     /** Like {@link #close()}: the session's new-side connections go back to their pool. */
     @Override
     public void abort(java.util.concurrent.Executor executor) throws SQLException {

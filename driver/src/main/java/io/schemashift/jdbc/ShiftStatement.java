@@ -385,6 +385,42 @@ public abstract class ShiftStatement implements Statement {
         return keys == null ? null : ShiftResultSet.wrap(keys, this, connection);
     }
 
+    // ---- settings that the statements running in this one's place must share ----------------
+
+    @Override
+    public void setQueryTimeout(int seconds) throws SQLException {
+        delegate.setQueryTimeout(seconds);
+        sides().queryTimeout(seconds);
+    }
+
+    @Override
+    public void setMaxRows(int max) throws SQLException {
+        delegate.setMaxRows(max);
+        sides().maxRows(max);
+    }
+
+    @Override
+    public void setLargeMaxRows(long max) throws SQLException {
+        delegate.setLargeMaxRows(max);
+        sides().maxRows(max);
+    }
+
+    @Override
+    public void setFetchSize(int rows) throws SQLException {
+        delegate.setFetchSize(rows);
+        sides().fetchSize(rows);
+    }
+
+    /** Cancels the application's statement and, best effort from another thread, the routed one. */
+    @Override
+    public void cancel() throws SQLException {
+        delegate.cancel();
+        Execution.Result r = routed;
+        if (r != null) {
+            r.statement().cancel();
+        }
+    }
+
     @Override
     public void close() throws SQLException {
         finishShadow();

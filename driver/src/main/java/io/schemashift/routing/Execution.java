@@ -73,6 +73,36 @@ public final class Execution {
         private static final int MAX_TEXTS = 8;
 
         private final Map<String, PreparedStatement> statements = new HashMap<>(4);
+        /** The application's statement settings, for the side statements that run in its place (-1: unset). */
+        private int queryTimeout = -1;
+
+        private long maxRows = -1;
+        private int fetchSize = -1;
+
+        public void queryTimeout(int seconds) {
+            queryTimeout = seconds;
+        }
+
+        public void maxRows(long rows) {
+            maxRows = rows;
+        }
+
+        public void fetchSize(int rows) {
+            fetchSize = rows;
+        }
+
+        /** Gives a side statement the settings the application made on its own statement. */
+        void configure(PreparedStatement ps) throws SQLException {
+            if (queryTimeout >= 0) {
+                ps.setQueryTimeout(queryTimeout);
+            }
+            if (maxRows >= 0) {
+                ps.setLargeMaxRows(maxRows);
+            }
+            if (fetchSize >= 0) {
+                ps.setFetchSize(fetchSize);
+            }
+        }
 
         /**
          * Called before an execution prepares anything: the statements of earlier executions
@@ -159,6 +189,7 @@ public final class Execution {
             SideStatement sql = primary == Side.OLD ? rw.oldSide() : rw.newSide();
             Connection connection = session.connection(primary, true);
             PreparedStatement ps = prepared.on(connection, old, sql.sql(), needKeys || (appWantsKeys && write));
+            prepared.configure(ps);
             long start = System.nanoTime();
             Result result = execute(ps, sql, mode, params, batch, now);
             if (primary == Side.NEW && rt.newSide() != null) {

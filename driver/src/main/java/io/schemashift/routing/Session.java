@@ -36,6 +36,10 @@ public final class Session {
      * may still be reading; each is released when its result set or statement closes.
      */
     private final List<Connection> held = new ArrayList<>(2);
+    /** The application's isolation level and read-only flag, for its transactions' new-side connections. */
+    private int isolation = -1;
+
+    private boolean readOnly;
 
     /** One transaction's route and new-side state. */
     static final class Txn {
@@ -206,7 +210,17 @@ public final class Session {
         }
         Txn t = txn();
         if (t.newConnection == null) {
-            t.newConnection = runtime.newSide().borrow();
+            Connection c = runtime.newSide().borrow();
+            try {
+                if (isolation >= 0) {
+                    c.setTransactionIsolation(isolation);
+                }
+                c.setReadOnly(readOnly);
+            } catch (SQLException | RuntimeException e) {
+                closeQuietly(c);
+                throw e;
+            }
+            t.newConnection = c;
             t.budgeted = false;
         }
         if (t.budgeted == primary) {
@@ -294,6 +308,17 @@ public final class Session {
                 endNew(t, false, false);
             }
         }
+    }
+
+    /** The application set its isolation level: the new side's transactions run at it too. */
+    public void setTransactionIsolation(int level) throws SQLException {
+        old.setTransactionIsolation(level);
+        isolation = level;
+    }
+
+    public void setReadOnly(boolean on) throws SQLException {
+        old.setReadOnly(on);
+        readOnly = on;
     }
 
     public void setAutoCommit(boolean on) throws SQLException {
