@@ -45,14 +45,16 @@ public final class SchemaShiftDataSource implements DataSource, AutoCloseable {
     @Override
     public Connection getConnection() throws SQLException {
         Optional<MigrationRuntime> runtime = runtime();
-        return wrap(runtime, delegate.getConnection(), delegate::getConnection);
+        return wrap(runtime, delegate.getConnection(), ConnectionSource.pooled(delegate::getConnection));
     }
 
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
         Optional<MigrationRuntime> runtime = runtime();
         return wrap(
-                runtime, delegate.getConnection(username, password), () -> delegate.getConnection(username, password));
+                runtime,
+                delegate.getConnection(username, password),
+                ConnectionSource.pooled(() -> delegate.getConnection(username, password)));
     }
 
     private static Connection wrap(Optional<MigrationRuntime> runtime, Connection connection, ConnectionSource more)

@@ -50,6 +50,14 @@ final class SideConnections implements AutoCloseable {
                 }
             }
         }
+        if (primaryDatabase.pooled()) {
+            // the application's own pool: borrow for this read only, never keep one of its connections
+            try (Connection c = primaryDatabase.open()) {
+                c.setAutoCommit(true);
+                timeout(c);
+                return work.run(c);
+            }
+        }
         Connection c = local.get();
         if (c == null) {
             c = primaryDatabase.open();
