@@ -139,6 +139,60 @@ class BackfillVerifyCliIT {
         assertThat(cli("verify").exit()).isZero();
     }
 
+    /** A real kill: the backfill runs in its own JVM, gets SIGKILL midway, and --resume finishes. */
+    @ParameterizedTest
+    @EnumSource(
+            value = TestDatabase.Kind.class,
+            names = {"POSTGRESQL", "MARIADB"})
+    void backfill_processKilledMidway_resumeCopiesTheRestOnce(TestDatabase.Kind kind) throws Exception {
+        setUp(kind, true, "phase: dual-write\n");
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                SchemaShiftCommand.class.getName(),
+                "backfill",
+                "--batch",
+                "100",
+                "--rate",
+                "600"));
+        command.addAll(List.of("--config", config.toString(), "--url", oldUrl, "--user", server.user()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.redirectOutput(dir.resolve("killed.log").toFile());
+        if (!server.password().isEmpty()) {
+            builder.environment().put(SchemaShiftCommand.PASSWORD_ENV, server.password());
+        }
+        Process process = builder.start();
+        String progress = "SELECT COALESCE(MAX(rows_copied), 0) FROM schemashift_backfill_checkpoint";
+        long until = System.nanoTime() + 60_000_000_000L;
+        try {
+            while (!hasTable(newUrl, "schemashift_backfill_checkpoint") || count(newUrl, progress) < 500) {
+                assertThat(process.isAlive())
+                        .as("the backfill ended before it was killed: %s", Files.readString(dir.resolve("killed.log")))
+                        .isTrue();
+                assertThat(System.nanoTime()).isLessThan(until);
+                Thread.sleep(50);
+            }
+        } finally {
+            process.destroyForcibly(); // SIGKILL: no shutdown hook, no clean close
+            process.waitFor();
+        }
+        long done = count(newUrl, progress);
+        assertThat(done).isBetween(500L, (long) ROWS - 1);
+        assertThat(count(newUrl, "SELECT COUNT(*) FROM clients"))
+                .as("rows on the new side: exactly the committed batches")
+                .isEqualTo(done);
+
+        Cli.Run resumed = cli("backfill", "--batch", "100", "--resume");
+        assertThat(resumed.exit()).as(resumed.toString()).isZero();
+        assertThat(resumed.out())
+                .contains("customers: " + (ROWS - done) + " rows in ")
+                .contains("resumed after " + done + " rows");
+        assertThat(count(newUrl, "SELECT COUNT(*) FROM clients")).isEqualTo(ROWS);
+        assertThat(count(newUrl, "SELECT COUNT(DISTINCT id) FROM clients")).isEqualTo(ROWS);
+        assertThat(cli("verify").exit()).isZero();
+    }
+
     @ParameterizedTest
     @EnumSource(
             value = TestDatabase.Kind.class,
@@ -315,6 +369,13 @@ class BackfillVerifyCliIT {
     private void run(String url, String... sql) throws SQLException {
         try (Connection c = server.connect(url)) {
             TestDatabases.run(c, sql);
+        }
+    }
+
+    private boolean hasTable(String url, String table) throws SQLException {
+        try (Connection c = server.connect(url);
+                ResultSet rs = c.getMetaData().getTables(c.getCatalog(), null, table, null)) {
+            return rs.next();
         }
     }
 
