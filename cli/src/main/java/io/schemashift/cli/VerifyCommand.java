@@ -57,8 +57,9 @@ final class VerifyCommand extends CommandBase {
 
     @Option(
             names = "--from-divergences",
-            description = "Check only the keys logged in the divergence and mismatch tables (a table with a"
-                    + " record whose key is unknown is checked in full).")
+            description = "Check the keys logged in the divergence and mismatch tables first; a table with a"
+                    + " record that names no usable key is then checked in full, a table without records is"
+                    + " skipped.")
     boolean fromDivergences;
 
     @Option(
