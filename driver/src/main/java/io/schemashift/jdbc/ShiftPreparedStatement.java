@@ -106,13 +106,16 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
 
     private Execution.Result run(Plan plan, Execution.Mode mode) throws SQLException {
         Session session = connection.session;
+        Execution.Result result;
         try {
             List<Params> entries = mode == Execution.Mode.BATCH ? takeBatch() : null;
-            return routed =
-                    Execution.run(session, (Rewritten) rewrite, plan, mode, params, entries, wantsKeys, sides());
-        } finally {
-            session.statementDone();
+            result = Execution.run(session, (Rewritten) rewrite, plan, mode, params, entries, wantsKeys, sides());
+        } catch (SQLException | RuntimeException e) {
+            session.statementFailed();
+            throw e;
         }
+        session.statementDone();
+        return routed = result;
     }
 
     @Override

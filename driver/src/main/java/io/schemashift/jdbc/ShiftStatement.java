@@ -153,11 +153,15 @@ public abstract class ShiftStatement implements Statement {
             return null;
         }
         wantsKeys = keys;
+        Execution.Result result;
         try {
-            return routed = Execution.run(session, (Rewritten) rewrite, plan, mode, null, null, keys, sides());
-        } finally {
-            session.statementDone();
+            result = Execution.run(session, (Rewritten) rewrite, plan, mode, null, null, keys, sides());
+        } catch (SQLException | RuntimeException e) {
+            session.statementFailed();
+            throw e;
         }
+        session.statementDone();
+        return routed = result;
     }
 
     /** After the delegate ran a statement: in auto-commit mode its routing transaction ends. */

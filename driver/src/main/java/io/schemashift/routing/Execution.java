@@ -179,8 +179,13 @@ public final class Execution {
         boolean needKeys = mirror && !rw.generatedKeyColumns().isEmpty();
         Timestamp now = Timestamp.from(Instant.now().truncatedTo(ChronoUnit.MICROS));
         Connection old = session.old();
-        // Same database: the pair runs in one transaction, even in auto-commit mode.
-        boolean localTxn = mirror && (rt.newSide() == null) && session.autoCommit();
+        // Same database: the pair runs in one transaction, even in auto-commit mode. Under
+        // onMirrorFailure: fail the application's side waits for the mirror too, so that a failed
+        // mirror leaves nothing committed.
+        boolean localTxn = mirror
+                && session.autoCommit()
+                && (rt.newSide() == null
+                        || rt.config().writes().onMirrorFailure() == MigrationConfig.MirrorFailurePolicy.FAIL);
         if (localTxn) {
             old.setAutoCommit(false);
         }

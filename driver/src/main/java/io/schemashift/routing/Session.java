@@ -236,6 +236,18 @@ public final class Session {
     }
 
     /**
+     * Called when a routed statement failed: in auto-commit mode its new-side part is rolled back,
+     * since the application was told the statement failed.
+     */
+    public void statementFailed() {
+        if (autoCommit && txn != null) {
+            Txn t = txn;
+            txn = null;
+            endNew(t, false, false);
+        }
+    }
+
+    /**
      * Called after every statement: in auto-commit mode the statement was the whole transaction.
      * When the new side was its primary, a failed commit there fails the statement (the old
      * side's mirror, already committed, is recorded).

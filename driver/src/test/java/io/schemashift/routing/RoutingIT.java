@@ -263,8 +263,21 @@ class RoutingIT {
             value = TestDatabase.Kind.class,
             names = {"POSTGRESQL", "MARIADB", "H2"})
     void failingMirror_failPolicy_statementFailsAndNeitherSideHasTheRow(TestDatabase.Kind kind) throws Exception {
+        failPolicy(kind, false);
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = TestDatabase.Kind.class,
+            names = {"POSTGRESQL", "MARIADB"})
+    void failingMirror_failPolicy_separateDatabase_statementFailsAndNeitherSideHasTheRow(TestDatabase.Kind kind)
+            throws Exception {
+        failPolicy(kind, true);
+    }
+
+    private static void failPolicy(TestDatabase.Kind kind, boolean separate) throws Exception {
         MigrationFixture fx = MigrationFixture.create(
-                TestDatabases.of(kind), false, "phase: dual-write\nwrites:\n  onMirrorFailure: fail\n");
+                TestDatabases.of(kind), separate, "phase: dual-write\nwrites:\n  onMirrorFailure: fail\n");
         fx.rawNew("ALTER TABLE clients ADD CONSTRAINT no_bad CHECK (full_name <> 'bad')");
         try (Connection c = fx.connect();
                 Statement st = c.createStatement()) {
