@@ -44,6 +44,24 @@ class RewriterTest {
     }
 
     @Test
+    void rewrite_parsesOnTheCallingThread() {
+        Rewriter cold = Rewriter.builder(Fixtures.mapping(Dialect.H2), Dialect.H2)
+                .cacheSize(0)
+                .build();
+        cold.rewrite("SELECT name FROM customers"); // starts the one shared watchdog
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getTotalStartedThreadCount();
+
+        for (int i = 0; i < 200; i++) {
+            assertThat(cold.rewrite("SELECT name FROM customers WHERE id = " + i))
+                    .isInstanceOf(Rewritten.class);
+        }
+
+        // CCJSqlParserUtil.parse(String) would have started one thread per statement
+        assertThat(threads.getTotalStartedThreadCount() - before).isLessThan(20);
+    }
+
+    @Test
     void rewrite_null_refused() {
         assertThat(pg.rewrite(null)).isInstanceOfSatisfying(Refused.class, r -> assertThat(r.reason())
                 .isEqualTo(RefusalReason.UNPARSEABLE));
