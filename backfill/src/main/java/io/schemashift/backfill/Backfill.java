@@ -301,7 +301,10 @@ public final class Backfill {
                 if (shape.lineage()) {
                     ins.setString(i++, batchId);
                 }
-                sql.range(Side.OLD).bind(ins, i, lower, last);
+                i = sql.range(Side.OLD).bind(ins, i, lower, last);
+                if (sql.rangeTwice(waitOnConflict)) {
+                    sql.range(Side.NEW).bind(ins, i, lower, last);
+                }
                 ins.executeUpdate();
             } catch (SQLException e) {
                 if (waitOnConflict || !UNIQUE_VIOLATION.equals(e.getSQLState())) {

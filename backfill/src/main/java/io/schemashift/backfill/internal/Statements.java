@@ -69,10 +69,11 @@ public final class Statements {
 
     /**
      * Same database: copies the old rows of a key range that the new table lacks, in one
-     * statement. Parameters: the lineage batch id (when the table has lineage), then the range.
+     * statement. Parameters: the lineage batch id (when the table has lineage), then the range
+     * (twice when {@link #rangeTwice}).
      *
      * <p>On PostgreSQL, {@code waitOnConflict} false filters with {@code NOT EXISTS} against the
-     * statement's snapshot, an index probe per row (about 25% cheaper than ON CONFLICT); a row that
+     * statement's snapshot (an anti-join over the range on both tables, cheaper than ON CONFLICT); a row that
      * reaches the new table after the snapshot (an upsert's mirror, a concurrent repair) then fails
      * the statement with a unique violation (23505), and the caller runs the batch again with
      * {@code waitOnConflict} true: {@code ON CONFLICT DO NOTHING}, which waits for such rows and
@@ -101,10 +102,14 @@ public final class Statements {
                     match.add("n." + shape.newKey().get(i) + " = o."
                             + shape.oldKey().get(i));
                 }
-                // OFFSET 0 keeps the check a per-row index probe: as an anti-join, the planner (with the
-                // statistics of a table that is still being filled) hashes the whole new table per batch
+                // the range again on the new table: without it the planner may hash the whole new table
+                // (as its statistics stand while it is being filled) for every batch
+                String newWhere = newRange.where(hasLower, hasUpper);
+                if (!newWhere.isEmpty()) {
+                    match.add(newWhere.substring(" WHERE ".length()));
+                }
                 yield insert + " o" + (where.isEmpty() ? " WHERE " : where + " AND ") + "NOT EXISTS (SELECT 1 FROM "
-                        + shape.newTable() + " n WHERE " + String.join(" AND ", match) + " OFFSET 0) FOR SHARE OF o";
+                        + shape.newTable() + " n WHERE " + String.join(" AND ", match) + ") FOR SHARE OF o";
             }
             case MARIADB ->
                 "INSERT INTO " + shape.newTable() + " (" + String.join(", ", cols) + ") SELECT "
@@ -120,6 +125,14 @@ public final class Statements {
                         + String.join(", ", cols) + ") VALUES (" + prefixed("s.", cols) + ")";
             }
         };
+    }
+
+    /**
+     * Whether {@link #insertMissingFromOld} takes the key range twice: after the old side's range,
+     * the same bounds again for the new side's.
+     */
+    public boolean rangeTwice(boolean waitOnConflict) {
+        return dialect == Dialect.POSTGRESQL && !waitOnConflict;
     }
 
     /**
