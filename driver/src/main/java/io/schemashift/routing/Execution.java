@@ -182,7 +182,7 @@ public final class Execution {
         // Same database: the pair runs in one transaction, even in auto-commit mode. Under
         // onMirrorFailure: fail the application's side waits for the mirror too, so that a failed
         // mirror leaves nothing committed.
-        boolean localTxn = mirror
+        final boolean localTxn = mirror
                 && session.autoCommit()
                 && (rt.newSide() == null
                         || rt.config().writes().onMirrorFailure() == MigrationConfig.MirrorFailurePolicy.FAIL);
@@ -197,6 +197,7 @@ public final class Execution {
             prepared.configure(ps);
             long start = System.nanoTime();
             Result result = execute(ps, sql, mode, params, batch, now);
+            boolean keysWanted = needKeys || (appWantsKeys && write);
             if (primary == Side.NEW && rt.newSide() != null) {
                 Session.Txn txn = session.txn();
                 txn.newPrimary |= write;
@@ -205,15 +206,25 @@ public final class Execution {
             rt.metrics()
                     .latency(primary == Side.OLD ? Leg.OLD_PRIMARY : Leg.NEW_PRIMARY)
                     .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-            GeneratedKeys keys = null;
-            if (needKeys || (appWantsKeys && write)) {
-                keys = GeneratedKeys.read(ps.getGeneratedKeys(), rw.generatedKeyColumns());
-            }
+            GeneratedKeys keys =
+                    keysWanted ? GeneratedKeys.read(ps.getGeneratedKeys(), rw.generatedKeyColumns()) : null;
             if (write) {
                 session.wrote();
             }
-            if (mirror) {
-                mirror(session, rt, rw, plan.mirror(), params, batch, now, keys, prepared, result);
+            // An auto-commit pair on one database needs no savepoint: if the mirror fails, the local
+            // transaction is rolled back and the application's statement runs again, alone. Its
+            // first run left no trace but a consumed sequence value.
+            boolean unguarded = localTxn
+                    && rt.newSide() == null
+                    && rt.config().writes().onMirrorFailure() == MigrationConfig.MirrorFailurePolicy.RECORD;
+            String failed = mirror
+                    ? mirror(session, rt, rw, plan.mirror(), params, batch, now, keys, prepared, result, unguarded)
+                    : null;
+            if (failed != null && unguarded) {
+                old.rollback();
+                result = execute(ps, sql, mode, params, batch, now);
+                keys = keysWanted ? GeneratedKeys.read(ps.getGeneratedKeys(), rw.generatedKeyColumns()) : null;
+                recordAll(rt, rw, batch != null ? batch : java.util.Collections.singletonList(params), keys, failed);
             }
             if (localTxn) {
                 old.commit();
@@ -286,7 +297,15 @@ public final class Execution {
         }
     }
 
-    private static void mirror(
+    /**
+     * Mirrors a write to {@code side}.
+     *
+     * @param unguarded the mirror shares an auto-commit pair's local transaction and runs without a
+     *     savepoint: on its failure the caller starts over with the application's statement alone
+     *     and records the failure with the keys of that run
+     * @return the reason the mirror failed ({@code null}: it ran, or was skipped and recorded)
+     */
+    private static String mirror(
             Session session,
             MigrationRuntime rt,
             Rewritten rw,
@@ -296,7 +315,8 @@ public final class Execution {
             Timestamp now,
             GeneratedKeys keys,
             Prepared prepared,
-            Result primary)
+            Result primary,
+            boolean unguarded)
             throws SQLException {
         List<Params> entries = batch != null ? batch : java.util.Collections.singletonList(params);
         Session.Txn txn = session.txn();
@@ -304,7 +324,7 @@ public final class Execution {
         if (skip != null) {
             rt.metrics().mirrored(skip.equals("breaker_open") ? MirrorOutcome.BREAKER_OPEN : MirrorOutcome.REFUSED);
             recordAll(rt, rw, entries, keys, skip);
-            return;
+            return null;
         }
         SideStatement sql = keys != null
                 ? (side == Side.NEW ? rw.newSideWithKeys() : rw.oldSideWithKeys())
@@ -323,15 +343,20 @@ public final class Execution {
             } else {
                 // A failing mirror only needs a savepoint when it shares a transaction with the
                 // app's write; in auto-commit mode (new-primary, separate database) it stands alone.
-                boolean guard = rt.config().writes().onMirrorFailure() == MigrationConfig.MirrorFailurePolicy.RECORD
+                // Only PostgreSQL aborts the whole transaction on a failed statement; MariaDB and
+                // H2 roll back just the statement.
+                boolean guard = !unguarded
+                        && rt.dialect() == Dialect.POSTGRESQL
+                        && rt.config().writes().onMirrorFailure() == MigrationConfig.MirrorFailurePolicy.RECORD
                         && !connection.getAutoCommit();
                 counts = runMirror(connection, rt, sql, entries, now, keys, rw, prepared, session.old(), guard);
                 if (rt.newSide() != null) {
                     txn.mirroredToOld.addAll(keysOf(rw, entries, keys));
                 }
             }
-            boolean mismatch = rt.newSide() != null && recordCountMismatches(rt, rw, entries, keys, primary, counts);
+            boolean mismatch = recordCountMismatches(rt, rw, entries, keys, primary, counts);
             rt.metrics().mirrored(mismatch ? MirrorOutcome.COUNT_MISMATCH : MirrorOutcome.OK);
+            return null;
         } catch (SQLException | RuntimeException failure) {
             // A driver's unchecked exception is a mirror failure too: it must not reach the app.
             SQLException e = failure instanceof SQLException checked
@@ -347,7 +372,9 @@ public final class Execution {
                 rt.newSide().breaker().failure();
                 newSideFailed(session, txn, e, reason);
             }
-            recordAll(rt, rw, entries, keys, reason);
+            if (!unguarded) {
+                recordAll(rt, rw, entries, keys, reason);
+            }
             if (rt.config().writes().onMirrorFailure() == MigrationConfig.MirrorFailurePolicy.FAIL) {
                 throw new SQLException(
                         "SchemaShift: the write was not mirrored to the "
@@ -358,6 +385,7 @@ public final class Execution {
                         e.getSQLState(),
                         e);
             }
+            return reason;
         } finally {
             rt.metrics()
                     .latency(side == Side.OLD ? Leg.OLD_MIRROR : Leg.NEW_MIRROR)
@@ -366,10 +394,11 @@ public final class Execution {
     }
 
     /**
-     * Across two databases the sides commit one after the other, so a concurrent transaction can
-     * update or delete a row on one side before another transaction's insert of it is visible on
-     * the other: the mirror then touches fewer rows than the primary did. Such rows are recorded
-     * for repair (an UPDATE or DELETE whose counts differ); nothing is lost silently.
+     * The mirror and the primary are two statements, each with its own snapshot under READ
+     * COMMITTED: a transaction that commits between them (on one database), or commits on one
+     * side before the other (across two), can make the mirror touch other rows than the primary
+     * did. An UPDATE or DELETE whose counts differ is recorded for repair; nothing is lost
+     * silently.
      */
     private static boolean recordCountMismatches(
             MigrationRuntime rt,
@@ -478,8 +507,8 @@ public final class Execution {
             Connection appConnection,
             boolean guard)
             throws SQLException {
-        boolean inline = guard && rt.dialect() == Dialect.POSTGRESQL && entries.size() == 1;
-        boolean separateSavepoint = guard && !inline && rt.dialect() != Dialect.H2;
+        boolean inline = guard && entries.size() == 1;
+        boolean separateSavepoint = guard && !inline;
         if (separateSavepoint) {
             execute(connection, "SAVEPOINT " + SAVEPOINT);
         }
@@ -503,7 +532,7 @@ public final class Execution {
             }
             return counts;
         } catch (SQLException e) {
-            if (guard && rt.dialect() != Dialect.H2) {
+            if (guard) {
                 try {
                     execute(connection, "ROLLBACK TO SAVEPOINT " + SAVEPOINT);
                 } catch (SQLException rollbackFailed) {

@@ -259,6 +259,32 @@ class RoutingIT {
     }
 
     @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void failingMirror_recordPolicy_autoCommit_appStatementRunsAloneAndTheRowIsLogged(TestDatabase.Kind kind)
+            throws Exception {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), false, "phase: dual-write\n");
+        fx.rawNew("ALTER TABLE clients ADD CONSTRAINT no_bad CHECK (full_name <> 'bad')");
+        try (Connection c = fx.connect();
+                PreparedStatement insert = c.prepareStatement(
+                        "INSERT INTO customers (name, email) VALUES (?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+            for (String name : List.of("good", "bad", "good too")) {
+                insert.setString(1, name);
+                insert.setString(2, name + "@x");
+                assertThat(insert.executeUpdate()).as("insert of " + name).isEqualTo(1);
+                try (ResultSet keys = insert.getGeneratedKeys()) {
+                    assertThat(keys.next()).isTrue();
+                    assertThat(keys.getInt(1)).isGreaterThanOrEqualTo(1000);
+                }
+            }
+        }
+        List<String> old = fx.oldRows();
+        assertThat(old).extracting(r -> r.split("\\|")[1]).containsExactly("good", "bad", "good too");
+        assertThat(fx.newRows()).extracting(r -> r.split("\\|")[1]).containsExactly("good", "good too");
+        assertThat(fx.divergenceReasons()).containsExactly("mirror_failed");
+        assertThat(fx.divergedKeys()).containsExactly(MigrationFixture.ids(old).get(1));
+    }
+
+    @ParameterizedTest
     @EnumSource(
             value = TestDatabase.Kind.class,
             names = {"POSTGRESQL", "MARIADB", "H2"})
