@@ -196,14 +196,18 @@ public final class ControlStore {
         return entries;
     }
 
-    /** Divergences recorded for this migration at or after {@code since}. */
+    /**
+     * Divergences recorded for this migration at or after {@code since}, but for writes that
+     * found fewer rows on the mirror ({@code mirror_missed_rows}): before and during a backfill
+     * every update of a row not copied yet is one, and {@code verify} checks them.
+     */
     public long divergencesSince(Instant since) throws SQLException {
-        return countSince(tables.divergence(), since);
+        return countSince(tables.divergence(), since, " AND reason <> 'mirror_missed_rows'");
     }
 
     /** Mismatch reports (of any outcome) recorded for this migration at or after {@code since}. */
     public long mismatchesSince(Instant since) throws SQLException {
-        return countSince(tables.mismatch(), since);
+        return countSince(tables.mismatch(), since, "");
     }
 
     /**
@@ -438,8 +442,8 @@ public final class ControlStore {
 
     // ---- helpers -------------------------------------------------------------------------------
 
-    private long countSince(String table, Instant since) throws SQLException {
-        String sql = "SELECT COUNT(*) FROM " + table + " WHERE migration = ? AND at >= ?";
+    private long countSince(String table, Instant since, String condition) throws SQLException {
+        String sql = "SELECT COUNT(*) FROM " + table + " WHERE migration = ? AND at >= ?" + condition;
         try (Connection c = connections.open();
                 PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, migration);
