@@ -2,6 +2,7 @@ package io.schemashift.mirror;
 
 import io.schemashift.control.ConnectionSource;
 import io.schemashift.control.ControlSchema;
+import io.schemashift.metrics.LogThrottle;
 import io.schemashift.metrics.ShiftMetrics;
 import io.schemashift.rewriter.Dialect;
 import java.sql.Connection;
@@ -31,7 +32,6 @@ public final class DivergenceLog implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DivergenceLog.class);
     private static final int QUEUE = 10_000;
-    private static final long LOG_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
 
     /**
      * One divergence.
@@ -46,9 +46,10 @@ public final class DivergenceLog implements AutoCloseable {
     private final ConnectionSource primary;
     private final ShiftMetrics metrics;
     private final BlockingQueue<Divergence> queue = new ArrayBlockingQueue<>(QUEUE);
-    private final AtomicLong written = new AtomicLong();
-    private final AtomicLong lastLog = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
-    private final AtomicLong sinceLog = new AtomicLong();
+    /** Records queued and not yet written (or given up): what {@link #flush} waits for. */
+    private final AtomicLong outstanding = new AtomicLong();
+
+    private final LogThrottle logThrottle = new LogThrottle(Duration.ofSeconds(10));
     private final Thread writer;
     private volatile boolean closed;
     private boolean tableReady;
@@ -68,18 +69,18 @@ public final class DivergenceLog implements AutoCloseable {
     /** Records one divergence; never blocks and never throws. */
     public void record(String table, String key, String fingerprint, String reason) {
         metrics.diverged(table, reason);
+        outstanding.incrementAndGet();
         if (!queue.offer(new Divergence(table, key, fingerprint, reason, Instant.now()))) {
+            outstanding.decrementAndGet();
             metrics.divergencesLost(1);
         }
-        sinceLog.incrementAndGet();
-        long now = System.nanoTime();
-        long last = lastLog.get();
-        if (now - last >= LOG_EVERY_NANOS && lastLog.compareAndSet(last, now)) {
+        long events = logThrottle.event();
+        if (events > 0) {
             LOG.warn(
                     "[{}] {} divergence(s) recorded in the last 10s (latest: table {}, reason {}, query {}); see table {}"
                             + " and run 'schemashift verify --from-divergences'",
                     migration,
-                    sinceLog.getAndSet(0),
+                    events,
                     table,
                     reason,
                     fingerprint,
@@ -87,15 +88,10 @@ public final class DivergenceLog implements AutoCloseable {
         }
     }
 
-    /** Records written to the table so far. */
-    public long written() {
-        return written.get();
-    }
-
     /** Waits until every record queued so far is written, or {@code timeout} passes. */
     public boolean flush(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!queue.isEmpty() || pending) {
+        while (outstanding.get() > 0) {
             if (System.nanoTime() > deadline) {
                 return false;
             }
@@ -103,8 +99,6 @@ public final class DivergenceLog implements AutoCloseable {
         }
         return true;
     }
-
-    private volatile boolean pending;
 
     private void drain() {
         List<Divergence> batch = new ArrayList<>();
@@ -114,7 +108,6 @@ public final class DivergenceLog implements AutoCloseable {
                 if (first == null) {
                     continue;
                 }
-                pending = true;
                 batch.add(first);
                 queue.drainTo(batch, 499);
                 write(batch);
@@ -133,8 +126,8 @@ public final class DivergenceLog implements AutoCloseable {
                         e instanceof SQLException sql ? sql.getSQLState() : "-");
                 metrics.divergencesLost(batch.size());
             } finally {
+                outstanding.addAndGet(-batch.size());
                 batch.clear();
-                pending = false;
             }
         }
     }
@@ -158,7 +151,6 @@ public final class DivergenceLog implements AutoCloseable {
                 }
                 ps.executeBatch();
             }
-            written.addAndGet(batch.size());
         }
     }
 

@@ -2,6 +2,7 @@ package io.schemashift.shadow;
 
 import io.schemashift.compare.MismatchReport;
 import io.schemashift.control.ControlSchema;
+import io.schemashift.metrics.LogThrottle;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.routing.Side;
 import java.sql.PreparedStatement;
@@ -9,7 +10,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,15 +21,13 @@ import org.slf4j.LoggerFactory;
  */
 final class MismatchSink {
     private static final Logger LOG = LoggerFactory.getLogger(MismatchSink.class);
-    private static final long LOG_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
 
     private final String migration;
     private final String table;
     private final Dialect dialect;
     private final SideConnections connections;
     private final ShadowMetrics metrics;
-    private final AtomicLong lastLog = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
-    private final AtomicLong sinceLog = new AtomicLong();
+    private final LogThrottle logThrottle = new LogThrottle(Duration.ofSeconds(10));
     private volatile boolean tableReady;
 
     MismatchSink(String migration, String table, Dialect dialect, SideConnections connections, ShadowMetrics metrics) {
@@ -41,15 +39,13 @@ final class MismatchSink {
     }
 
     void report(ShadowRead read, MismatchReport report) {
-        sinceLog.incrementAndGet();
-        long now = System.nanoTime();
-        long last = lastLog.get();
-        if (now - last >= LOG_EVERY_NANOS && lastLog.compareAndSet(last, now)) {
+        long events = logThrottle.event();
+        if (events > 0) {
             LOG.warn(
                     "[{}] shadow read mismatch: {} in the last 10s; latest on table {}, query {}: {}; see table {}"
                             + " or 'schemashift mismatches'",
                     migration,
-                    sinceLog.getAndSet(0),
+                    events,
                     read.table,
                     read.rewritten.fingerprint().hash(),
                     report.summary(),
