@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.schemashift.rewriter.StatementKind;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -101,6 +102,23 @@ public final class ShiftMetrics {
     /** The registry these meters live in. */
     public MeterRegistry registry() {
         return registry;
+    }
+
+    /**
+     * Removes every meter of this migration from the registry (the runtime is closing): a runtime
+     * started again for the same file must not find gauges still bound to this one.
+     */
+    public void removeAll() {
+        String migration = common.stream()
+                .filter(t -> t.getKey().equals("migration"))
+                .findFirst()
+                .orElseThrow()
+                .getValue();
+        for (io.micrometer.core.instrument.Meter meter : List.copyOf(registry.getMeters())) {
+            if (migration.equals(meter.getId().getTag("migration"))) {
+                registry.remove(meter);
+            }
+        }
     }
 
     /** The tags every SchemaShift meter carries. */

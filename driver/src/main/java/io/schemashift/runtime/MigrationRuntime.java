@@ -222,6 +222,7 @@ public final class MigrationRuntime implements AutoCloseable {
         if (newSide != null) {
             newSide.close();
         }
+        metrics.removeAll();
     }
 
     @Override

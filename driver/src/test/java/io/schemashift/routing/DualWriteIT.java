@@ -47,8 +47,13 @@ class DualWriteIT {
                         TestDatabases.of(kind),
                         separate,
                         "phase: " + phase.configName() + "\nwrites:\n  budget: 10s\n");
-        try (fx;
-                Connection c = fx.connect()) {
+        try (fx) {
+            workload(fx, kind, phase);
+        }
+    }
+
+    private static void workload(MigrationFixture fx, TestDatabase.Kind kind, Phase phase) throws Exception {
+        try (Connection c = fx.connect()) {
             PreparedStatement insert =
                     c.prepareStatement("INSERT INTO customers (id, name, legacy_flag, email) VALUES (?, ?, ?, ?)");
             for (int id = 1; id <= 2; id++) {

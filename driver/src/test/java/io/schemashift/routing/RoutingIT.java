@@ -405,4 +405,34 @@ class RoutingIT {
         assertThat(fx.newRows()).isEmpty();
         assertThat(fx.divergenceReasons()).containsExactly("unreplayable_parameter");
     }
+
+    @Test
+    void closedRuntime_removesItsMeters_andANewOneReportsItsOwnPhase() throws Exception {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.h2(), false, "phase: dual-write\n");
+        try (Connection c = fx.connect()) {
+            c.createStatement().executeQuery("SELECT name FROM customers").close();
+        }
+        var registry = io.micrometer.core.instrument.Metrics.globalRegistry;
+        assertThat(registry.find("schemashift.phase")
+                        .tag("migration", fx.migration)
+                        .gauge()
+                        .value())
+                .isEqualTo(1.0);
+        fx.close();
+        assertThat(registry.find("schemashift.phase")
+                        .tag("migration", fx.migration)
+                        .meters())
+                .isEmpty();
+
+        fx.writeConfig(java.nio.file.Files.readString(fx.configPath()).replace("phase: dual-write", "phase: read-new"));
+        try (Connection c = fx.connect()) {
+            c.createStatement().executeQuery("SELECT name FROM customers").close();
+        }
+        assertThat(registry.find("schemashift.phase")
+                        .tag("migration", fx.migration)
+                        .gauge()
+                        .value())
+                .as("the new runtime's phase, not the closed one's")
+                .isEqualTo(3.0);
+    }
 }
