@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 public final class NewSide implements AutoCloseable {
 
     private final HikariDataSource pool;
+    private final HikariDataSource shadowPool;
     private final CircuitBreaker breaker;
     private final int budgetMillis;
     private final ExecutorService timeouts = Executors.newCachedThreadPool(r -> {
@@ -33,8 +34,24 @@ public final class NewSide implements AutoCloseable {
     }
 
     private NewSide(MigrationConfig config) {
-        MigrationConfig.NewSide side = config.newSide();
         MigrationConfig.Writes writes = config.writes();
+        HikariConfig hikari = poolConfig(config, "schemashift-" + config.migration());
+        // Waiting for a connection counts against the budget too (HikariCP's floor is 250 ms).
+        hikari.setConnectionTimeout(Math.max(250, writes.budget().toMillis()));
+        this.pool = new HikariDataSource(hikari);
+        // Shadow reads hold a connection for up to shadow.timeout: a pool of their own, one
+        // connection per shadow thread, so that they never make a mirror wait for one.
+        HikariConfig shadowPool = poolConfig(config, "schemashift-" + config.migration() + "-shadow");
+        shadowPool.setMaximumPoolSize(config.shadow().threads());
+        shadowPool.setMinimumIdle(0);
+        shadowPool.setConnectionTimeout(Math.max(250, config.shadow().timeout().toMillis()));
+        this.shadowPool = new HikariDataSource(shadowPool);
+        this.budgetMillis = (int) Math.max(1, writes.budget().toMillis());
+        this.breaker = new CircuitBreaker(writes.breakerFailures(), writes.breakerCooldown(), System::nanoTime);
+    }
+
+    private static HikariConfig poolConfig(MigrationConfig config, String name) {
+        MigrationConfig.NewSide side = config.newSide();
         HikariConfig hikari = new HikariConfig(side.pool());
         hikari.setJdbcUrl(side.url());
         if (side.user() != null) {
@@ -43,14 +60,10 @@ public final class NewSide implements AutoCloseable {
         if (side.password() != null) {
             hikari.setPassword(side.password().reveal());
         }
-        hikari.setPoolName("schemashift-" + config.migration());
+        hikari.setPoolName(name);
         hikari.setInitializationFailTimeout(-1);
         hikari.setAutoCommit(false);
-        // Waiting for a connection counts against the budget too (HikariCP's floor is 250 ms).
-        hikari.setConnectionTimeout(Math.max(250, writes.budget().toMillis()));
-        this.pool = new HikariDataSource(hikari);
-        this.budgetMillis = (int) Math.max(1, writes.budget().toMillis());
-        this.breaker = new CircuitBreaker(writes.breakerFailures(), writes.breakerCooldown(), System::nanoTime);
+        return hikari;
     }
 
     /** The breaker guarding this side. */
@@ -75,14 +88,15 @@ public final class NewSide implements AutoCloseable {
         c.setNetworkTimeout(timeouts, on ? budgetMillis : 0);
     }
 
-    /** A connection without the budget, for work off the application's path (shadow reads). */
-    public Connection borrowUnbounded() throws SQLException {
-        return pool.getConnection();
+    /** A connection for a shadow read, from the shadow reads' own pool (never the mirrors'). */
+    public Connection borrowForShadow() throws SQLException {
+        return shadowPool.getConnection();
     }
 
     @Override
     public void close() {
         pool.close();
+        shadowPool.close();
         timeouts.shutdownNow();
     }
 }

@@ -41,7 +41,7 @@ final class SideConnections implements AutoCloseable {
     /** Runs {@code work} on a connection to {@code side}'s database, outside any application transaction. */
     <T> T on(Side side, Work<T> work) throws SQLException {
         if (side == Side.NEW && newSide != null) {
-            try (Connection c = newSide.borrowUnbounded()) {
+            try (Connection c = newSide.borrowForShadow()) {
                 timeout(c);
                 try {
                     return work.run(c);
