@@ -166,7 +166,7 @@ public final class Session {
             if (refusal != null) {
                 runtime.metrics().refused(refusal);
                 if (result.kind().isWrite()) {
-                    recordUnmirrored(t, result, refusal);
+                    recordUnmirrored(t, result, "refused_" + refusal);
                 }
             }
             runtime.metrics().statement(result.kind(), ShiftMetrics.Route.OLD);
@@ -176,14 +176,9 @@ public final class Session {
 
     /** A write that runs on the old side only although its tables mirror writes: counted and logged. */
     public void unmirrored(RewriteResult result, String reason) {
-        Txn t = txn();
         runtime.metrics().mirrored(ShiftMetrics.MirrorOutcome.REFUSED);
         runtime.metrics().statement(result.kind(), ShiftMetrics.Route.OLD);
-        for (String table : result.tables()) {
-            if (t.rollout.phaseOf(table) != Phase.OLD_ONLY) {
-                runtime.divergences().record(table, null, result.fingerprint().hash(), reason);
-            }
-        }
+        recordUnmirrored(txn(), result, reason);
     }
 
     /**
@@ -191,10 +186,10 @@ public final class Session {
      * other side misses it, so it goes into the divergence log (without a key: the statement
      * could not be analysed) for {@code verify --from-divergences}.
      */
-    private void recordUnmirrored(Txn t, RewriteResult result, String refusal) {
+    private void recordUnmirrored(Txn t, RewriteResult result, String reason) {
         for (String table : result.tables()) {
             if (t.rollout.phaseOf(table) != Phase.OLD_ONLY) {
-                runtime.divergences().record(table, null, result.fingerprint().hash(), "refused_" + refusal);
+                runtime.divergences().record(table, null, result.fingerprint().hash(), reason);
             }
         }
     }
