@@ -177,7 +177,7 @@ public final class Execution {
         boolean write = rw.kind().isWrite();
         boolean mirror = plan.mirror() != null && write;
         boolean needKeys = mirror && !rw.generatedKeyColumns().isEmpty();
-        Timestamp now = Timestamp.from(Instant.now().truncatedTo(ChronoUnit.MICROS));
+        Timestamp now = capturesNow(rw) ? Timestamp.from(Instant.now().truncatedTo(ChronoUnit.MICROS)) : null;
         Connection old = session.old();
         // Same database: the pair runs in one transaction, even in auto-commit mode. Under
         // onMirrorFailure: fail the application's side waits for the mirror too, so that a failed
@@ -241,6 +241,20 @@ public final class Execution {
                 old.setAutoCommit(true);
             }
         }
+    }
+
+    /** Whether a side of {@code rw} binds the captured {@code now()} (most statements do not). */
+    private static boolean capturesNow(Rewritten rw) {
+        return capturesNow(rw.oldSide()) || capturesNow(rw.newSide());
+    }
+
+    private static boolean capturesNow(SideStatement sql) {
+        for (ParamSource source : sql.params()) {
+            if (source instanceof ParamSource.Now) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Result execute(
