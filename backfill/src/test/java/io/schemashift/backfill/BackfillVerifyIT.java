@@ -3,6 +3,7 @@ package io.schemashift.backfill;
 import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.schemashift.config.MigrationConfig;
 import io.schemashift.control.ConnectionSource;
@@ -13,6 +14,7 @@ import io.schemashift.verify.Verifier;
 import io.schemashift.verify.VerifyReport;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -216,13 +218,10 @@ class BackfillVerifyIT {
                 // statement of 1,000 rows running for a second is one waiting for the lock
                 : "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = DATABASE()"
                         + " AND INFO LIKE 'INSERT INTO clients%' AND TIME >= 1";
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (s.count(false, sql) == 0) {
-            assertThat(System.nanoTime())
-                    .as("the backfill never waited for the row lock")
-                    .isLessThan(until);
-            Thread.sleep(20);
-        }
+        await("the backfill waiting for the row lock")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> s.count(false, sql) > 0);
     }
 
     @ParameterizedTest

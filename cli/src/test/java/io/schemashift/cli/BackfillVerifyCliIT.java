@@ -1,6 +1,7 @@
 package io.schemashift.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.schemashift.control.ControlSchema;
 import io.schemashift.control.ControlTables;
@@ -14,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -164,15 +166,13 @@ class BackfillVerifyCliIT {
         }
         Process process = builder.start();
         String progress = "SELECT COALESCE(MAX(rows_copied), 0) FROM schemashift_backfill_checkpoint";
-        long until = System.nanoTime() + 60_000_000_000L;
         try {
-            while (!hasTable(newUrl, "schemashift_backfill_checkpoint") || count(newUrl, progress) < 500) {
+            await("500 rows checkpointed").atMost(Duration.ofSeconds(60)).until(() -> {
                 assertThat(process.isAlive())
                         .as("the backfill ended before it was killed: %s", Files.readString(dir.resolve("killed.log")))
                         .isTrue();
-                assertThat(System.nanoTime()).isLessThan(until);
-                Thread.sleep(50);
-            }
+                return hasTable(newUrl, "schemashift_backfill_checkpoint") && count(newUrl, progress) >= 500;
+            });
         } finally {
             process.destroyForcibly(); // SIGKILL: no shutdown hook, no clean close
             process.waitFor();

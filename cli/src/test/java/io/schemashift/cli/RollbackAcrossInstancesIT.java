@@ -1,6 +1,7 @@
 package io.schemashift.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.schemashift.config.ConfigReader;
 import io.schemashift.config.Phase;
@@ -76,18 +77,22 @@ class RollbackAcrossInstancesIT {
         for (int i = 1; i <= INSTANCES; i++) {
             apps.add(startApp("app-" + i, "jdbc:schemashift:" + url.substring("jdbc:".length()), pg, config, stop));
         }
-        await("every instance beating in dual-write with statements", Duration.ofSeconds(60), () -> {
-            List<InstanceBeat> beats = ours(store);
-            return beats.size() == INSTANCES
-                    && beats.stream().allMatch(b -> b.phase() == Phase.DUAL_WRITE && b.statements() > 20);
-        });
+        await("every instance beating in dual-write with statements")
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> {
+                    List<InstanceBeat> beats = ours(store);
+                    return beats.size() == INSTANCES
+                            && beats.stream().allMatch(b -> b.phase() == Phase.DUAL_WRITE && b.statements() > 20);
+                });
 
         Cli.Run rollback = cli(env, connection, "rollback", "--reason", "INC-1 mismatches", "--by", "oncall");
         long switched = System.nanoTime();
         assertThat(rollback.exit()).as(rollback.toString()).isZero();
         assertThat(rollback.out()).contains(migration + ": dual-write, read-new 0%, shadow 0% -> old-only");
-        await("every heartbeat at version 2, old-only", POLL.plus(MARGIN), () -> ours(store).stream()
-                .allMatch(b -> b.configVersion() == 2 && b.phase() == Phase.OLD_ONLY));
+        await("every heartbeat at version 2, old-only")
+                .atMost(POLL.plus(MARGIN))
+                .pollInterval(Duration.ofMillis(25))
+                .until(() -> ours(store).stream().allMatch(b -> b.configVersion() == 2 && b.phase() == Phase.OLD_ONLY));
         Duration followed = Duration.ofNanos(System.nanoTime() - switched);
         System.out.println("all " + INSTANCES + " instances followed the rollback in " + followed.toMillis() + " ms");
 
@@ -104,7 +109,9 @@ class RollbackAcrossInstancesIT {
         // one instance dies; after 3 polls without its beat, status flags it and only it
         Process killed = apps.get(INSTANCES - 1);
         killed.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        Thread.sleep(POLL.multipliedBy(3).plus(MARGIN).toMillis());
+        await("status flags the killed instance")
+                .atMost(POLL.multipliedBy(6).plus(MARGIN))
+                .until(() -> cli(env, connection, "status").out().contains("1 instance(s) STALE"));
         Cli.Run status = cli(env, connection, "status");
         assertThat(status.exit()).as(status.toString()).isZero();
         assertThat(status.out())
@@ -194,20 +201,5 @@ class RollbackAcrossInstancesIT {
         List<String> args = new ArrayList<>(List.of(command));
         args.addAll(connection);
         return Cli.run(env, args.toArray(String[]::new));
-    }
-
-    @FunctionalInterface
-    private interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void await(String what, Duration timeout, Condition condition) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + timeout.toMillis() + " ms: " + what);
-            }
-            Thread.sleep(25);
-        }
     }
 }

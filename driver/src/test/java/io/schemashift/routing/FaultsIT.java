@@ -1,13 +1,16 @@
 package io.schemashift.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.schemashift.mirror.CircuitBreaker;
 import io.schemashift.testing.TestDatabases;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +55,9 @@ class FaultsIT {
         fx.rawOld("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + database(fx.newUrl)
                 + "' AND pid <> pg_backend_pid()");
         w.inserts(21, 60);
-        TimeUnit.MILLISECONDS.sleep(COOLDOWN_MS + 200);
+        await("the breaker lets a probe through")
+                .atMost(Duration.ofMillis(COOLDOWN_MS * 5))
+                .until(() -> fx.runtime().newSide().breaker().state() != CircuitBreaker.State.OPEN);
         w.inserts(61, 80);
 
         w.assertWithinBudget();

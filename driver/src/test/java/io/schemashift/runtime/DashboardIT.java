@@ -1,6 +1,7 @@
 package io.schemashift.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -97,15 +98,10 @@ class DashboardIT {
         }
         // shadow comparisons finish off the application's thread; the mismatch is reported last (a
         // separate new side is re-read after the commit lag, 2 x writes.budget)
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        Set<String> exported = exported(fx.migration);
-        while (!exported.containsAll(queried) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            exported = exported(fx.migration);
-        }
-        assertThat(exported)
+        await("every queried metric exported").atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
+                        exported(fx.migration))
                 .as("metrics exported for the workload's migration; its statement and mirror counts:%n%s", counts(fx))
-                .containsAll(queried);
+                .containsAll(queried));
         // what the heartbeat reports: the injected divergence and the one confirmed mismatch
         ShiftMetrics.Totals totals = runtime.metrics().totals();
         assertThat(totals.mismatches()).isEqualTo(1);
@@ -131,11 +127,7 @@ class DashboardIT {
             throws Exception {
         String text = Files.readString(fx.configPath());
         fx.writeConfig(text.substring(0, text.indexOf("phase:")) + "phase: " + phase.configName() + "\n" + routing);
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (runtime.rollout().phase() != phase) {
-            assertThat(System.nanoTime()).as("reload to " + phase).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        await("reload to " + phase).until(() -> runtime.rollout().phase() == phase);
     }
 
     /** The statement and mirrored-write series of the fixture's migration, to diagnose a failure. */

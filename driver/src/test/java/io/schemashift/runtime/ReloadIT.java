@@ -1,6 +1,7 @@
 package io.schemashift.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -77,7 +78,7 @@ class ReloadIT {
             c.setAutoCommit(false);
             insert(c, 1);
             fx.writeConfig(configText(fx, "phase: old-only\ncontrol: { poll: " + POLL + " }\n"));
-            await("old-only applied", () -> runtime.rollout().phase() == Phase.OLD_ONLY);
+            await("old-only applied").until(() -> runtime.rollout().phase() == Phase.OLD_ONLY);
             insert(c, 2); // same transaction: still dual-write
             c.commit();
             insert(c, 3); // next transaction: old-only
@@ -100,8 +101,11 @@ class ReloadIT {
         try (Connection c = fx.connect()) {
             runtime = runtimeOf(fx);
             fx.writeConfig(configText(fx, "phase: sideways\ncontrol: { poll: " + POLL + " }\n"));
-            await("rejection counted", () -> reloads(fx, "file", "rejected") == 1);
-            Thread.sleep(5 * 100); // five more polls of the same invalid file
+            await("rejection counted").until(() -> reloads(fx, "file", "rejected") == 1);
+            // five more polls of the same invalid file: still counted once
+            await("no second rejection")
+                    .during(Duration.ofMillis(500))
+                    .until(() -> reloads(fx, "file", "rejected") == 1);
             assertThat(reloads(fx, "file", "rejected")).isEqualTo(1);
             assertThat(runtime.rollout().phase()).isEqualTo(Phase.DUAL_WRITE);
             assertThat(runtime.rollout().shadowPercent()).isEqualTo(5);
@@ -115,7 +119,7 @@ class ReloadIT {
 
             c.createStatement().executeUpdate("INSERT INTO customers (id, name) VALUES (1, 'still mirrored')");
             fx.writeConfig(configText(fx, "phase: shadow-read\ncontrol: { poll: " + POLL + " }\n"));
-            await("valid change applied", () -> runtime.rollout().phase() == Phase.SHADOW_READ);
+            await("valid change applied").until(() -> runtime.rollout().phase() == Phase.SHADOW_READ);
         }
         assertThat(fx.newRows()).hasSize(1);
         assertThat(reloads(fx, "file", "applied")).isEqualTo(1);
@@ -143,7 +147,7 @@ class ReloadIT {
                     fx,
                     "phase: dual-write\nrouting: { tables: { customers: { phase: old-only } } }\ncontrol: { poll: "
                             + POLL + " }\n"));
-            await("override applied", () -> runtime.rollout().phaseOf("customers") == Phase.OLD_ONLY);
+            await("override applied").until(() -> runtime.rollout().phaseOf("customers") == Phase.OLD_ONLY);
             insert(c, 2);
         }
         assertThat(runtime.rollout().phase()).isEqualTo(Phase.DUAL_WRITE);
@@ -160,7 +164,7 @@ class ReloadIT {
             runtime = runtimeOf(fx);
             fx.writeConfig(
                     configText(fx, "phase: shadow-read\ncontrol: { poll: " + POLL + " }\ncompare: { maxRows: 10 }\n"));
-            await("phase applied", () -> runtime.rollout().phase() == Phase.SHADOW_READ);
+            await("phase applied").until(() -> runtime.rollout().phase() == Phase.SHADOW_READ);
             assertThat(c.isValid(1)).isTrue();
         }
         assertThat(runtime.config().compare().maxRows()).isEqualTo(10_000);
@@ -197,17 +201,19 @@ class ReloadIT {
             insert(c, 1);
 
             RolloutState v2 = write(store, v1.with(Phase.DUAL_WRITE, 0, 10));
-            await("version 2 in the heartbeat", () -> beat(store).configVersion() == 2);
+            await("version 2 in the heartbeat").until(() -> beat(store).configVersion() == 2);
             assertThat(beat(store).phase()).isEqualTo(Phase.DUAL_WRITE);
             assertThat(runtime.rollout().shadowPercent()).isEqualTo(10);
             insert(c, 2);
 
             fx.rawOld("UPDATE ss_control SET phase = 'sideways', version = 3 WHERE migration = '" + fx.migration + "'");
-            await("bad phase rejected", () -> reloads(fx, "table", "rejected") == 1);
+            await("bad phase rejected").until(() -> reloads(fx, "table", "rejected") == 1);
             fx.rawOld("UPDATE ss_control SET phase = 'dual-write', table_phases = 'orders=old-only', version = 4"
                     + " WHERE migration = '" + fx.migration + "'");
-            await("unknown table rejected", () -> reloads(fx, "table", "rejected") == 2);
-            Thread.sleep(300);
+            await("unknown table rejected").until(() -> reloads(fx, "table", "rejected") == 2);
+            await("no third rejection")
+                    .during(Duration.ofMillis(300))
+                    .until(() -> reloads(fx, "table", "rejected") == 2);
             assertThat(reloads(fx, "table", "rejected")).isEqualTo(2);
             assertThat(runtime.version()).isEqualTo(2);
             assertThat(beat(store).configVersion()).isEqualTo(2);
@@ -224,21 +230,22 @@ class ReloadIT {
 
             fx.rawOld("UPDATE ss_control SET phase = 'old-only', table_phases = '', version = 5 WHERE migration = '"
                     + fx.migration + "'");
-            await("version 5 applied", () -> runtime.version() == 5);
+            await("version 5 applied").until(() -> runtime.version() == 5);
             insert(c, 3);
             assertThat(reloads(fx, "table", "applied")).isEqualTo(3);
             assertThat(v2.version()).isEqualTo(2);
         }
         assertThat(fx.newRows()).extracting(r -> r.split("\\|")[0]).containsExactly("2");
 
-        await("a beat counting the dual-write insert", () -> beat(store).statements() >= 1);
+        await("a beat counting the dual-write insert").until(() -> beat(store).statements() >= 1);
         InstanceBeat last = beat(store);
         assertThat(last.instanceId()).matches("[^:]+:" + ProcessHandle.current().pid() + ":[^:]+");
         assertThat(last.phase()).isEqualTo(Phase.OLD_ONLY);
         assertThat(last.configVersion()).isEqualTo(5);
         assertThat(last.stale(Instant.now(), Duration.ofMillis(100))).isFalse();
         runtime.close();
-        Thread.sleep(400); // more than 3 polls without a beat
+        // more than 3 polls without a beat
+        await("the closed instance goes stale").until(() -> beat(store).stale(Instant.now(), Duration.ofMillis(100)));
         assertThat(beat(store).stale(Instant.now(), Duration.ofMillis(100))).isTrue();
     }
 
@@ -286,20 +293,5 @@ class ReloadIT {
 
     private List<String> logLines(MigrationFixture fx, String level) {
         return log.lines(level, "[" + fx.migration + "]");
-    }
-
-    @FunctionalInterface
-    private interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void await(String what, Condition condition) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.sleep(20);
-        }
     }
 }
