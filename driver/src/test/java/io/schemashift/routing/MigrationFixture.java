@@ -236,9 +236,7 @@ public final class MigrationFixture implements AutoCloseable {
     @Override
     public void close() throws SQLException {
         OPEN.remove(this);
-        Properties info = new Properties();
-        info.setProperty("schemashift.config", config.toString());
-        Runtimes.find(info, null).ifPresent(Runtimes::close);
+        Runtimes.close(runtime());
     }
 
     /** Closes every fixture still open. */

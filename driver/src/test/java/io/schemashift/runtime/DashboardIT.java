@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -61,7 +60,7 @@ class DashboardIT {
         MigrationFixture fx = MigrationFixture.create(TestDatabases.h2(), true, "phase: dual-write\n" + tail);
         MigrationRuntime runtime;
         try (Connection c = fx.connect()) {
-            runtime = runtimeOf(fx);
+            runtime = fx.runtime();
             for (int id = 1; id <= 5; id++) {
                 insert(c, id, "Name " + id);
             }
@@ -150,12 +149,6 @@ class DashboardIT {
             }
         }
         return names;
-    }
-
-    private static MigrationRuntime runtimeOf(MigrationFixture fx) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("schemashift.config", fx.configPath().toString());
-        return Runtimes.find(p, null).orElseThrow();
     }
 
     private static void insert(Connection c, int id, String name) throws SQLException {

@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,7 +73,7 @@ class ReloadIT {
         MigrationFixture fx = MigrationFixture.create(
                 TestDatabases.h2(), false, "phase: dual-write\ncontrol: { poll: " + POLL + " }\n");
         try (Connection c = fx.connect()) {
-            runtime = runtimeOf(fx);
+            runtime = fx.runtime();
             c.setAutoCommit(false);
             insert(c, 1);
             fx.writeConfig(configText(fx, "phase: old-only\ncontrol: { poll: " + POLL + " }\n"));
@@ -99,7 +98,7 @@ class ReloadIT {
                 false,
                 "phase: dual-write\nrouting: { shadowPercent: 5 }\ncontrol: { poll: " + POLL + " }\n");
         try (Connection c = fx.connect()) {
-            runtime = runtimeOf(fx);
+            runtime = fx.runtime();
             fx.writeConfig(configText(fx, "phase: sideways\ncontrol: { poll: " + POLL + " }\n"));
             await("rejection counted").until(() -> reloads(fx, "file", "rejected") == 1);
             // five more polls of the same invalid file: still counted once
@@ -141,7 +140,7 @@ class ReloadIT {
         MigrationFixture fx = MigrationFixture.create(
                 TestDatabases.h2(), false, "phase: dual-write\ncontrol: { poll: " + POLL + " }\n");
         try (Connection c = fx.connect()) {
-            runtime = runtimeOf(fx);
+            runtime = fx.runtime();
             insert(c, 1);
             fx.writeConfig(configText(
                     fx,
@@ -161,7 +160,7 @@ class ReloadIT {
         MigrationFixture fx = MigrationFixture.create(
                 TestDatabases.h2(), false, "phase: dual-write\ncontrol: { poll: " + POLL + " }\n");
         try (Connection c = fx.connect()) {
-            runtime = runtimeOf(fx);
+            runtime = fx.runtime();
             fx.writeConfig(
                     configText(fx, "phase: shadow-read\ncontrol: { poll: " + POLL + " }\ncompare: { maxRows: 10 }\n"));
             await("phase applied").until(() -> runtime.rollout().phase() == Phase.SHADOW_READ);
@@ -194,7 +193,7 @@ class ReloadIT {
         RolloutState v1 = write(store, new RolloutState(fx.migration, Phase.OLD_ONLY, 0, 0, Map.of(), 0, null, null));
 
         try (Connection c = fx.connect()) {
-            runtime = runtimeOf(fx);
+            runtime = fx.runtime();
             // the table's old-only is in force before the first statement, not the file's dual-write
             assertThat(runtime.rollout().phase()).isEqualTo(Phase.OLD_ONLY);
             assertThat(runtime.version()).isEqualTo(1);
@@ -250,12 +249,6 @@ class ReloadIT {
     }
 
     // ---- helpers -------------------------------------------------------------------------------
-
-    private static MigrationRuntime runtimeOf(MigrationFixture fx) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("schemashift.config", fx.configPath().toString());
-        return Runtimes.find(p, null).orElseThrow();
-    }
 
     /** The fixture's file with its tail (phase, routing, control…) replaced by {@code tail}. */
     private static String configText(MigrationFixture fx, String tail) throws Exception {

@@ -5,9 +5,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.schemashift.routing.MigrationFixture;
-import io.schemashift.runtime.Runtimes;
 import java.time.Duration;
-import java.util.Properties;
 
 /** Test helpers: the shadow meters of one fixture's migration, and waiting for its comparisons. */
 final class ShadowMeters {
@@ -50,9 +48,7 @@ final class ShadowMeters {
 
     /** Waits until the migration's shadow executor is idle. */
     static void drain(MigrationFixture fx) throws Exception {
-        Properties info = new Properties();
-        info.setProperty("schemashift.config", fx.configPath().toString());
-        ShadowReads reads = Runtimes.find(info, null).orElseThrow().shadow();
+        ShadowReads reads = fx.runtime().shadow();
         if (!reads.drain(Duration.ofSeconds(30))) {
             throw new AssertionError("shadow comparisons still running after 30s");
         }
