@@ -30,22 +30,17 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Shadow reads of one migration. On the application's thread, {@link #decide} picks {@code routing.shadowPercent}
  * of the reads in {@code shadow-read}, {@code read-new} and {@code new-primary}; their rows are captured as the
- * application iterates ({@link ShadowCapture}) and then compared on a bounded executor ({@code shadow.threads},
+ * application iterates ({@link ShadowCapture}) and then compared on a bounded executor ({@link ShadowExecutor}: {@code shadow.threads},
  * {@code shadow.queue}): when it is full the comparison is dropped and counted, never queued. The other side is read
  * on shadow connections ({@link SideConnections}), with {@code shadow.timeout} as query timeout. See
  * docs/shadow-reads.md. Thread-safe.
@@ -60,7 +55,7 @@ public final class ShadowReads implements AutoCloseable {
     private final ShadowComparator comparator;
     private final SideConnections connections;
     private final MismatchSink sink;
-    private final ThreadPoolExecutor executor;
+    private final ShadowExecutor executor;
     private final int timeoutSeconds;
     private final long timeoutNanos;
     private final Map<Set<String>, Set<String>> dropped = new java.util.concurrent.ConcurrentHashMap<>();
@@ -77,22 +72,7 @@ public final class ShadowReads implements AutoCloseable {
         this.timeoutNanos = settings.timeout().toNanos();
         // JDBC query timeouts are whole seconds; the network timeout backs them up
         this.timeoutSeconds = (int) Math.max(1, (settings.timeout().toMillis() + 999) / 1000);
-        BlockingQueue<Runnable> queue =
-                settings.queue() == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(settings.queue());
-        AtomicInteger threads = new AtomicInteger();
-        this.executor = new ThreadPoolExecutor(
-                settings.threads(),
-                settings.threads(),
-                0,
-                TimeUnit.MILLISECONDS,
-                queue,
-                r -> {
-                    Thread t = new Thread(r, "schemashift-shadow-" + migration + "-" + threads.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                },
-                // counted, not thrown: an exception per drop would cost the application's thread
-                (r, full) -> ((Step) r).read().counted(ShadowOutcome.DROPPED));
+        this.executor = new ShadowExecutor("schemashift-shadow-" + migration, settings.threads(), settings.queue());
         this.settling = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "schemashift-shadow-settle-" + migration);
             t.setDaemon(true);
@@ -101,7 +81,7 @@ public final class ShadowReads implements AutoCloseable {
         // A mirrored statement and its commit each end within writes.budget (their network timeout).
         this.settleNanos =
                 config.writes().budget().multipliedBy(2).plusMillis(50).toNanos();
-        this.metrics = new ShadowMetrics(shift, () -> executor.getQueue().size());
+        this.metrics = new ShadowMetrics(shift, executor::waiting);
         this.comparator =
                 ShadowComparator.create(rules(config)).withMetrics(CompareMetrics.monitor(shift.registry(), migration));
         this.connections = new SideConnections(primary, newSide, timeoutSeconds * 1000 + 1000);
@@ -192,14 +172,8 @@ public final class ShadowReads implements AutoCloseable {
 
     /** Hands a comparison to the executor; never blocks: when it is full the comparison is dropped and counted. */
     void submit(Runnable job, ShadowRead read) {
-        executor.execute(new Step(read, job));
-    }
-
-    /** One piece of shadow work, and the read it belongs to (to count it if it is dropped). */
-    private record Step(ShadowRead read, Runnable work) implements Runnable {
-        @Override
-        public void run() {
-            work.run();
+        if (!executor.offer(job)) {
+            read.counted(ShadowOutcome.DROPPED);
         }
     }
 
@@ -295,9 +269,7 @@ public final class ShadowReads implements AutoCloseable {
     }
 
     private boolean busy() {
-        return executor.getActiveCount() > 0
-                || !executor.getQueue().isEmpty()
-                || !settling.getQueue().isEmpty();
+        return executor.busy() || !settling.getQueue().isEmpty();
     }
 
     /** Stops taking comparisons, lets running ones end within {@code shadow.timeout}, and closes the connections. */
@@ -305,18 +277,12 @@ public final class ShadowReads implements AutoCloseable {
     public void close() {
         closed = true;
         settling.shutdownNow();
-        executor.shutdown();
-        try {
-            executor.awaitTermination(timeoutNanos, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        executor.shutdownNow();
+        executor.shutdown(timeoutNanos);
         connections.close();
     }
 
     @Override
     public String toString() {
-        return "ShadowReads[" + migration + ", threads=" + executor.getMaximumPoolSize() + "]";
+        return "ShadowReads[" + migration + ", threads=" + executor.threads() + "]";
     }
 }
