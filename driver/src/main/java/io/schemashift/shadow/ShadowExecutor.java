@@ -14,12 +14,13 @@ import org.slf4j.LoggerFactory;
  * comparison.
  *
  * <p>Why not a {@code ThreadPoolExecutor}: its {@code execute} wakes a parked worker, and the waker pays for it, a
- * futex call and, on a virtual machine, an inter-processor interrupt. Measured with the macro harness on 2 vCPUs
- * (docs/performance.md), doing that on the application's thread after every shadowed read raised the median read by
- * 50-70%, while the same comparisons picked up on a tick cost the application nothing measurable. So the
- * application's thread only ever adds to a lock-free queue here. Workers tick every {@link #TICK_NANOS} while there
- * is work and back off to {@link #IDLE_TICK_NANOS} after a quiet second, so an idle driver costs a few wake-ups a
- * second and a comparison starts at most that late. Thread-safe.
+ * futex call and, on a virtual machine, an inter-processor interrupt. On the application's thread after every
+ * shadowed read, that was the larger part of what shadow reads cost the application in the macro harness on 2 vCPUs
+ * (docs/performance.md). So the application's thread only ever adds to a lock-free queue here. The first worker
+ * looks for work every {@link #TICK_NANOS} while there is some and every {@link #IDLE_TICK_NANOS} after a quiet
+ * second; the other workers are helpers that look every {@link #IDLE_TICK_NANOS} and take a comparison only when the
+ * first worker has left it waiting longer than a tick (stuck in a slow shadow query, or behind). An idle driver costs
+ * a few wake-ups a second, and a comparison starts at most a tick late (an idle tick after a pause). Thread-safe.
  */
 final class ShadowExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(ShadowExecutor.class);
@@ -31,7 +32,7 @@ final class ShadowExecutor {
     private final String name;
     private final int threads;
     private final int limit;
-    private final Queue<Runnable> waiting = new ConcurrentLinkedQueue<>();
+    private final Queue<Waiting> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inHand = new AtomicInteger();
     private final Thread[] workers;
     private volatile boolean started;
@@ -61,7 +62,7 @@ final class ShadowExecutor {
         if (!started) {
             start();
         }
-        waiting.add(job);
+        waiting.add(new Waiting(job, System.nanoTime()));
         return true;
     }
 
@@ -70,7 +71,8 @@ final class ShadowExecutor {
             return;
         }
         for (int i = 0; i < threads; i++) {
-            Thread t = new Thread(this::work, name + "-" + (i + 1));
+            boolean helper = i > 0;
+            Thread t = new Thread(() -> work(helper), name + "-" + (i + 1));
             t.setDaemon(true);
             workers[i] = t;
             t.start();
@@ -78,20 +80,34 @@ final class ShadowExecutor {
         started = true;
     }
 
-    private void work() {
+    /** A comparison and when it was handed over. */
+    private record Waiting(Runnable job, long since) {}
+
+    /**
+     * A worker's loop. The first worker takes every comparison; a helper takes one only once it has waited longer
+     * than a tick, that is when the first worker is stuck in a slow shadow query or cannot keep up. Comparisons run
+     * one after the other unless needed: two at once would hold both cores of a small host (each with its database
+     * backend) and delay the application's reads arriving meanwhile.
+     */
+    private void work(boolean helper) {
         long lastWork = System.nanoTime();
         while (true) {
-            Runnable job = waiting.poll();
-            if (job == null) {
+            Waiting next = waiting.peek();
+            // a helper leaves a comparison to the first worker for a tick (all help when shutting down)
+            boolean early = next != null && helper && !shutDown && System.nanoTime() - next.since() <= TICK_NANOS;
+            Waiting taken = next == null || early ? null : waiting.poll();
+            if (taken == null) {
                 if (shutDown) {
                     return;
                 }
-                boolean quiet = System.nanoTime() - lastWork > QUIET_NANOS;
+                // every tick programs a timer and switches threads (on a virtual machine, exits to the host):
+                // only the first worker ticks fast, and only while there is work
+                boolean quiet = helper || System.nanoTime() - lastWork > QUIET_NANOS;
                 LockSupport.parkNanos(this, quiet ? IDLE_TICK_NANOS : TICK_NANOS);
                 continue;
             }
             try {
-                job.run();
+                taken.job().run();
             } catch (RuntimeException | Error e) {
                 // a comparison counts its own failures; this is a bug, and the worker must survive it
                 LOG.warn("[{}] shadow comparison failed: {}", name, e.getClass().getName());

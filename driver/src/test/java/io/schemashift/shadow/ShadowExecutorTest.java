@@ -60,6 +60,20 @@ class ShadowExecutorTest {
     }
 
     @Test
+    void aWorkerStuckInASlowComparison_doesNotHoldUpTheOthers() throws InterruptedException {
+        ShadowExecutor executor = new ShadowExecutor("test-stuck", 2, 10);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch second = new CountDownLatch(1);
+        executor.offer(() -> awaitQuietly(release));
+        executor.offer(second::countDown);
+        assertThat(second.await(5, TimeUnit.SECONDS))
+                .as("the second comparison ran while the first was stuck")
+                .isTrue();
+        release.countDown();
+        executor.shutdown(TimeUnit.SECONDS.toNanos(1));
+    }
+
+    @Test
     void aFailingJob_doesNotStopTheWorker() {
         ShadowExecutor executor = new ShadowExecutor("test-fail", 1, 10);
         AtomicInteger ran = new AtomicInteger();

@@ -3,6 +3,9 @@ package io.schemashift.benchmarks.shadow;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -25,28 +28,35 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Issue 6's macro harness: an application workload on PostgreSQL through SchemaShift in {@code shadow-read}, with
- * {@code shadowPercent} 0 and 100, interleaved round by round (the machine's load drifts). Each client thread has its
- * own connection and paces itself to a fixed rate: 90% point reads of a whole row, 10% updates (dual-written to the
- * new table in the same database). Prints the primary reads' latency (what the application waits for) per setting,
- * p50/p90/p99/p99.9, and the shadow outcomes; the target is p99 at 100% within +5% of p99 at 0%.
+ * {@code shadowPercent} 0 and 100, in many short rounds in the order 0, 100, 100, 0, 0, 100, … (the machine's speed
+ * drifts over minutes: short rounds spread the drift over both settings, and whichever setting always ran second
+ * would carry it). Each client thread has its own connection and paces itself to a fixed rate: 90% point reads of a
+ * whole row, 10% updates (dual-written to the new table in the same database). Prints the primary reads' latency
+ * (what the application waits for) per setting, p50/p90/p99/p99.9, the shadow outcomes and the CPU time the shadow
+ * threads spent per comparison; the target is p99 at 100% within +5% of p99 at 0%. A 15 s warm-up per setting comes
+ * first. With 0 as the second setting's percent, the run compares the same setting with itself (A/A): the ratios it
+ * prints are the harness's noise floor on the machine.
  *
  * <p>Usage: {@code java -XX:+UseParallelGC -Xms1g -Xmx1g -cp benchmarks/target/benchmarks.jar
  * io.schemashift.benchmarks.shadow.ShadowLoadHarness [seconds per round [rounds [threads [ops/s per thread
- * [server URL]]]]]}; defaults 20, 3, 4, 250, {@code jdbc:postgresql://127.0.0.1:5432/} (user {@code postgres},
- * no password, as the local test server). It drops and creates the database {@code shadow_harness}.
+ * [shadow percent of the second setting [server URL]]]]]]}; defaults 3, 30, 4, 250, 100,
+ * {@code jdbc:postgresql://127.0.0.1:5432/} (user {@code postgres}, no password, as the local test server). It drops
+ * and creates the database {@code shadow_harness}.
  */
 public final class ShadowLoadHarness {
 
     private static final int ROWS = 100_000;
+    private static final int WARM_UP_SECONDS = 15;
 
     private ShadowLoadHarness() {}
 
     public static void main(String[] args) throws Exception {
-        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
-        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 4;
         int rate = args.length > 3 ? Integer.parseInt(args[3]) : 250;
-        String server = args.length > 4 ? args[4] : "jdbc:postgresql://127.0.0.1:5432/";
+        int percent = args.length > 4 ? Integer.parseInt(args[4]) : 100;
+        String server = args.length > 5 ? args[5] : "jdbc:postgresql://127.0.0.1:5432/";
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         Metrics.addRegistry(meters);
 
@@ -72,7 +82,7 @@ public final class ShadowLoadHarness {
         String pid = String.valueOf(ProcessHandle.current().pid());
         String columns = "    columns:\n      name: full_name\n";
         Path off = ShadowConfig.write("harness-off-" + pid, "customers", "clients", columns, 0);
-        Path on = ShadowConfig.write("harness-on-" + pid, "customers", "clients", columns, 100);
+        Path on = ShadowConfig.write("harness-on-" + pid, "customers", "clients", columns, percent);
 
         System.out.printf(
                 Locale.ROOT,
@@ -82,14 +92,26 @@ public final class ShadowLoadHarness {
                 seconds,
                 rounds,
                 Runtime.version());
-        run(url, off, threads, rate, 5); // warm-up, both drivers loaded and compiled
-        run(url, on, threads, rate, 5);
+        // warm-up: both drivers loaded, and the comparison path (about 1,000 runs a second) compiled by C2
+        run(url, off, threads, rate, WARM_UP_SECONDS);
+        run(url, on, threads, rate, WARM_UP_SECONDS);
         long[][] results = new long[2][];
+        long shadowCpu = 0;
+        double compared = 0;
         for (int round = 0; round < rounds; round++) {
-            for (int mode = 0; mode < 2; mode++) {
+            for (int i = 0; i < 2; i++) {
+                int mode = round % 2 == 0 ? i : 1 - i; // 0, 100, 100, 0, …: a drift over time weighs on both alike
+                long cpuBefore = shadowThreadsCpu();
+                double comparedBefore = comparisons(meters, "harness-on-" + pid);
                 long[] lat = run(url, mode == 0 ? off : on, threads, rate, seconds);
+                shadowCpu += shadowThreadsCpu() - cpuBefore;
+                compared += comparisons(meters, "harness-on-" + pid) - comparedBefore;
                 System.out.printf(
-                        Locale.ROOT, "round %d shadow %-3s %s%n", round + 1, mode == 0 ? "0" : "100", summary(lat));
+                        Locale.ROOT,
+                        "round %d shadow %-3s %s%n",
+                        round + 1,
+                        mode == 0 ? "0" : String.valueOf(percent),
+                        summary(lat));
                 results[mode] = results[mode] == null ? lat : concat(results[mode], lat);
             }
         }
@@ -97,19 +119,19 @@ public final class ShadowLoadHarness {
             Arrays.sort(r);
         }
         System.out.printf(Locale.ROOT, "all rounds shadow 0   %s%n", summary(results[0]));
-        System.out.printf(Locale.ROOT, "all rounds shadow 100 %s%n", summary(results[1]));
+        System.out.printf(Locale.ROOT, "all rounds shadow %-3d %s%n", percent, summary(results[1]));
         System.out.printf(
                 Locale.ROOT,
                 "p50 ratio %.3f, p99 ratio %.3f (target <= 1.05)%n",
                 (double) pct(results[1], 50) / pct(results[0], 50),
                 (double) pct(results[1], 99) / pct(results[0], 99));
-        TreeMap<String, Double> outcomes = new TreeMap<>();
-        for (Counter c : meters.find("schemashift.shadow.comparisons")
-                .tag("migration", "harness-on-" + pid)
-                .counters()) {
-            outcomes.merge(c.getId().getTag("outcome"), c.count(), Double::sum);
+        System.out.println("shadow outcomes at " + percent + "%: " + outcomes(meters, "harness-on-" + pid));
+        if (compared > 0) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "shadow threads' CPU time (user + system) per comparison in the rounds: %.1f µs%n",
+                    shadowCpu / 1e3 / compared);
         }
-        System.out.println("shadow outcomes at 100%: " + outcomes);
         System.exit(0); // the drivers' daemon threads would keep a pool or two open a little longer
     }
 
@@ -173,6 +195,34 @@ public final class ShadowLoadHarness {
             }
         }
         return Arrays.copyOf(latencies, n);
+    }
+
+    private static TreeMap<String, Double> outcomes(SimpleMeterRegistry meters, String migration) {
+        TreeMap<String, Double> outcomes = new TreeMap<>();
+        for (Counter c : meters.find("schemashift.shadow.comparisons")
+                .tag("migration", migration)
+                .counters()) {
+            outcomes.merge(c.getId().getTag("outcome"), c.count(), Double::sum);
+        }
+        return outcomes;
+    }
+
+    private static double comparisons(SimpleMeterRegistry meters, String migration) {
+        return outcomes(meters, migration).values().stream()
+                .mapToDouble(Double::doubleValue)
+                .sum();
+    }
+
+    /** CPU time of the driver's shadow threads (the executor's and the settling scheduler's), in nanoseconds. */
+    private static long shadowThreadsCpu() {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long cpu = 0;
+        for (ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (t != null && t.getThreadName().startsWith("schemashift-shadow")) {
+                cpu += Math.max(0, mx.getThreadCpuTime(t.getThreadId()));
+            }
+        }
+        return cpu;
     }
 
     private static long[] concat(long[] a, long[] b) {
