@@ -40,10 +40,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Shadow reads of one migration. On the application's thread, {@link #decide} picks {@code routing.shadowPercent}
  * of the reads in {@code shadow-read}, {@code read-new} and {@code new-primary}; their rows are captured as the
- * application iterates ({@link ShadowCapture}) and then compared on a bounded executor ({@link ShadowExecutor}: {@code shadow.threads},
- * {@code shadow.queue}): when it is full the comparison is dropped and counted, never queued. The other side is read
- * on shadow connections ({@link SideConnections}), with {@code shadow.timeout} as query timeout. See
- * docs/shadow-reads.md. Thread-safe.
+ * application iterates ({@link ShadowCapture}) and then compared on a bounded executor ({@link ShadowExecutor},
+ * {@code shadow.threads} and {@code shadow.queue}): when it is full the comparison is dropped and counted, never
+ * queued. The other side is read on shadow connections ({@link SideConnections}), with {@code shadow.timeout} as
+ * query timeout. See docs/shadow-reads.md. Thread-safe.
  */
 public final class ShadowReads implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ShadowReads.class);
