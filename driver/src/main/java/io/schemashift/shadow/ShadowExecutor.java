@@ -136,10 +136,14 @@ final class ShadowExecutor {
         shutDown = true;
         long deadline = System.nanoTime() + timeoutNanos;
         for (Thread t : workers) {
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
+        }
+        for (Thread t : workers) {
             if (t == null) {
                 continue;
             }
-            LockSupport.unpark(t);
             try {
                 TimeUnit.NANOSECONDS.timedJoin(t, Math.max(1, deadline - System.nanoTime()));
             } catch (InterruptedException e) {
