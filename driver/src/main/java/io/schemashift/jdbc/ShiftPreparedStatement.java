@@ -6,7 +6,6 @@ import io.schemashift.rewriter.RewriteResult;
 import io.schemashift.rewriter.Rewritten;
 import io.schemashift.routing.Execution;
 import io.schemashift.routing.Plan;
-import io.schemashift.routing.Session;
 import io.schemashift.routing.Side;
 import io.schemashift.shadow.ShadowRead;
 import java.io.InputStream;
@@ -105,17 +104,12 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
     }
 
     private Execution.Result run(Plan plan, Execution.Mode mode) throws SQLException {
-        Session session = connection.session;
-        Execution.Result result;
-        try {
-            List<Params> entries = mode == Execution.Mode.BATCH ? takeBatch() : null;
-            result = Execution.run(session, (Rewritten) rewrite, plan, mode, params, entries, wantsKeys, sides());
-        } catch (SQLException | RuntimeException e) {
-            session.statementFailed();
-            throw e;
-        }
-        session.statementDone();
-        return routed = result;
+        return run((Rewritten) rewrite, plan, mode, params);
+    }
+
+    @Override
+    List<Params> batchEntries(Execution.Mode mode) throws SQLException {
+        return mode == Execution.Mode.BATCH ? takeBatch() : null;
     }
 
     @Override

@@ -153,15 +153,31 @@ public abstract class ShiftStatement implements Statement {
             return null;
         }
         wantsKeys = keys;
+        return run((Rewritten) rewrite, plan, mode, null);
+    }
+
+    /**
+     * Runs a routed execution and tells the session how it ended: in auto-commit mode the
+     * statement was the whole transaction.
+     *
+     * @param params the bound values, or {@code null} for plain SQL
+     */
+    final Execution.Result run(Rewritten rewrite, Plan plan, Execution.Mode mode, Params params) throws SQLException {
+        Session session = connection.session;
         Execution.Result result;
         try {
-            result = Execution.run(session, (Rewritten) rewrite, plan, mode, null, null, keys, sides());
+            result = Execution.run(session, rewrite, plan, mode, params, batchEntries(mode), wantsKeys, sides());
         } catch (SQLException | RuntimeException e) {
             session.statementFailed();
             throw e;
         }
         session.statementDone();
         return routed = result;
+    }
+
+    /** The entries of a {@link Execution.Mode#BATCH} run, taken from the batch; plain SQL has none. */
+    List<Params> batchEntries(Execution.Mode mode) throws SQLException {
+        return null;
     }
 
     /** After the delegate ran a statement: in auto-commit mode its routing transaction ends. */

@@ -2,6 +2,7 @@ package io.schemashift.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -58,6 +59,7 @@ public final class ShiftMetrics {
     private final EnumMap<Leg, Timer> latency = new EnumMap<>(Leg.class);
     private final Map<String, Counter> refusals = new ConcurrentHashMap<>();
     private final Map<String, Counter> divergences = new ConcurrentHashMap<>();
+    private final String migration;
     private final Counter divergencesLost;
     // Totals for the heartbeat, kept here because meters read 0 when no registry is attached.
     private final LongAdder statementTotal = new LongAdder();
@@ -69,6 +71,7 @@ public final class ShiftMetrics {
 
     public ShiftMetrics(MeterRegistry registry, String migration) {
         this.registry = registry;
+        this.migration = migration;
         this.common = Tags.of("migration", migration);
         this.divergencesLost = Counter.builder("schemashift.divergences.lost")
                 .description("Divergence records that could not be written to the divergence table")
@@ -109,12 +112,7 @@ public final class ShiftMetrics {
      * started again for the same file must not find gauges still bound to this one.
      */
     public void removeAll() {
-        String migration = common.stream()
-                .filter(t -> t.getKey().equals("migration"))
-                .findFirst()
-                .orElseThrow()
-                .getValue();
-        for (io.micrometer.core.instrument.Meter meter : List.copyOf(registry.getMeters())) {
+        for (Meter meter : List.copyOf(registry.getMeters())) {
             if (migration.equals(meter.getId().getTag("migration"))) {
                 registry.remove(meter);
             }

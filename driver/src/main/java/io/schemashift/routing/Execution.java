@@ -193,11 +193,11 @@ public final class Execution {
             Side primary = plan.primary();
             SideStatement sql = primary == Side.OLD ? rw.oldSide() : rw.newSide();
             Connection connection = session.connection(primary, true);
-            PreparedStatement ps = prepared.on(connection, old, sql.sql(), needKeys || (appWantsKeys && write));
+            boolean keysWanted = needKeys || (appWantsKeys && write);
+            PreparedStatement ps = prepared.on(connection, old, sql.sql(), keysWanted);
             prepared.configure(ps);
             long start = System.nanoTime();
             Result result = execute(ps, sql, mode, params, batch, now);
-            boolean keysWanted = needKeys || (appWantsKeys && write);
             if (primary == Side.NEW && rt.newSide() != null) {
                 Session.Txn txn = session.txn();
                 txn.newPrimary |= write;

@@ -5,6 +5,7 @@ import io.schemashift.config.Phase;
 import io.schemashift.metrics.ShiftMetrics;
 import io.schemashift.rewriter.Refused;
 import io.schemashift.rewriter.RewriteResult;
+import io.schemashift.rewriter.Rewritten;
 import io.schemashift.rewriter.StatementKind;
 import io.schemashift.runtime.MigrationRuntime;
 import java.sql.Connection;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The routing state of one application connection: the route of its current transaction
@@ -124,9 +126,9 @@ public final class Session {
         return plan(result, true);
     }
 
-    private static final java.util.regex.Pattern LOCKING = java.util.regex.Pattern.compile(
+    private static final Pattern LOCKING = Pattern.compile(
             "\\bFOR\\s+(?:NO\\s+KEY\\s+)?UPDATE\\b|\\bFOR\\s+(?:KEY\\s+)?SHARE\\b|\\bLOCK\\s+IN\\s+SHARE\\s+MODE\\b",
-            java.util.regex.Pattern.CASE_INSENSITIVE);
+            Pattern.CASE_INSENSITIVE);
 
     /**
      * A locking read ({@code FOR UPDATE}, {@code FOR SHARE}, {@code LOCK IN SHARE MODE}) must lock
@@ -135,7 +137,7 @@ public final class Session {
      */
     private static boolean locks(RewriteResult result) {
         return result.kind() == StatementKind.SELECT
-                && result instanceof io.schemashift.rewriter.Rewritten rw
+                && result instanceof Rewritten rw
                 && LOCKING.matcher(rw.oldSide().sql()).find();
     }
 
