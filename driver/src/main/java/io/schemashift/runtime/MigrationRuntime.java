@@ -11,6 +11,7 @@ import io.schemashift.control.ControlStore;
 import io.schemashift.jdbc.ShiftConnection;
 import io.schemashift.metrics.ShiftMetrics;
 import io.schemashift.mirror.DivergenceLog;
+import io.schemashift.mirror.IntentLog;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.Mapping;
 import io.schemashift.rewriter.RewriteResult;
@@ -61,6 +62,7 @@ public final class MigrationRuntime implements AutoCloseable {
             Rewriter rewriter,
             DivergenceLog divergences,
             ShadowReads shadow,
+            IntentLog intents,
             long autoIncrementStep) {}
 
     MigrationRuntime(MigrationConfig config, ConfigLocation location, MeterRegistry registry) {
@@ -124,7 +126,18 @@ public final class MigrationRuntime implements AutoCloseable {
                 new ControlLoop(this, config, location, new ControlStore(primaryConnections, dialect, config));
         loop.initial(connection);
         ShadowReads shadow = ShadowReads.start(config, dialect, metrics, primaryConnections, newSide);
-        started = new Started(dialect, rewriter, divergences, shadow, autoIncrementStep(connection, dialect));
+        IntentLog intents = newSide != null && config.writes().intent()
+                ? new IntentLog(
+                        config.migration(),
+                        config.writes().intentTable(),
+                        dialect,
+                        config.writes().intentStaleAfter(),
+                        primaryConnections,
+                        newSide::borrow,
+                        divergences,
+                        metrics)
+                : null;
+        started = new Started(dialect, rewriter, divergences, shadow, intents, autoIncrementStep(connection, dialect));
         control = loop;
         loop.start();
         LOG.info(
@@ -229,6 +242,14 @@ public final class MigrationRuntime implements AutoCloseable {
         return started.divergences();
     }
 
+    /**
+     * The intent records of two-database transactions; {@code null} with the new schema in the same
+     * database or {@code writes.intent: false}.
+     */
+    public IntentLog intents() {
+        return started.intents();
+    }
+
     /** Shadow reads: which reads are compared, and the executor that compares them. */
     public ShadowReads shadow() {
         return started.shadow();
@@ -260,6 +281,9 @@ public final class MigrationRuntime implements AutoCloseable {
         Started s = started;
         if (s != null) {
             s.shadow().close();
+            if (s.intents() != null) {
+                s.intents().close();
+            }
             s.divergences().close();
         }
         if (newSide != null) {
