@@ -2,7 +2,10 @@ package io.schemashift.rewriter;
 
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** A {@link Mapping} prepared for one dialect: tables by canonical name. Immutable. */
 final class Compiled {
@@ -18,8 +21,38 @@ final class Compiled {
             tables.put(names.fold(t.oldName()), new MappedTable(t, names));
         }
         this.lowerNames = mapping.tables().stream()
-                .map(t -> t.oldName().toLowerCase(java.util.Locale.ROOT))
+                .map(t -> t.oldName().toLowerCase(Locale.ROOT))
                 .toList();
+    }
+
+    /**
+     * Mapped tables whose name occurs as a word in the text: the lexical scan that decides which
+     * tables a statement touches when it is not parsed (too long, unparseable, out of time, or a
+     * rewriter failure). Errs towards naming a table: a column or alias with a mapped table's name
+     * counts too.
+     */
+    Set<String> mentioned(Tokens tokens) {
+        Set<String> found = new TreeSet<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            if (tokens.kind(i) == Tokens.WORD || tokens.kind(i) == Tokens.QUOTED) {
+                MappedTable m = tables.get(names.canonical(tokens.text(i)));
+                if (m != null) {
+                    found.add(m.lowerName);
+                }
+            }
+        }
+        return found;
+    }
+
+    /** Like {@link #mentioned(Tokens)} when not even the tokens are known: any occurrence counts. */
+    Set<String> mentioned(String sql) {
+        Set<String> found = new TreeSet<>();
+        for (String name : lowerNames) {
+            if (containsIgnoreCase(sql, name)) {
+                found.add(name);
+            }
+        }
+        return found;
     }
 
     MappedTable table(String canonical) {

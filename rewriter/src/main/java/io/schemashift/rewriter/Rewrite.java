@@ -65,7 +65,7 @@ final class Rewrite {
         }
         MappedTable m = mapping.table(canonical);
         if (m != null) {
-            tables.add(m.mapping.oldName().toLowerCase(java.util.Locale.ROOT));
+            tables.add(m.lowerName);
         }
         return m;
     }

@@ -107,22 +107,38 @@ public final class Rewriter {
             if (sql.length() > maxSqlLength) {
                 return StatementRewriter.refused(
                         Kinds.of(tokens),
-                        Set.of(),
+                        compiled.mentioned(tokens),
                         fp,
                         RefusalReason.UNPARSEABLE,
                         "statement longer than " + maxSqlLength + " characters");
             }
             return statements.rewrite(sql, tokens, fp);
         } catch (RuntimeException | StackOverflowError e) {
-            StatementKind kind = tokens == null ? StatementKind.OTHER : Kinds.of(tokens);
-            Fingerprint f = fp != null ? fp : new Fingerprint("", Fingerprints.hash(""));
-            return new Refused(
-                    kind,
-                    Set.of(),
-                    f,
-                    RefusalReason.INTERNAL_ERROR,
-                    "rewriter failure: " + e.getClass().getSimpleName());
+            return failed(sql, tokens, fp, e);
         }
+    }
+
+    /**
+     * A rewriter failure, reported instead of thrown. Which mapped tables the statement touches
+     * then comes from the lexical scan (never "none" because the analysis failed), so that the
+     * driver still counts and records it as a refused write on those tables.
+     */
+    Refused failed(String sql, Tokens tokens, Fingerprint fp, Throwable e) {
+        StatementKind kind = StatementKind.OTHER;
+        Set<String> tables;
+        try {
+            kind = tokens == null ? StatementKind.OTHER : Kinds.of(tokens);
+            tables = tokens == null ? compiled.mentioned(sql) : compiled.mentioned(tokens);
+        } catch (RuntimeException | StackOverflowError again) {
+            tables = compiled.mentioned(sql);
+        }
+        Fingerprint f = fp != null ? fp : new Fingerprint("", Fingerprints.hash(""));
+        return StatementRewriter.refused(
+                kind,
+                tables,
+                f,
+                RefusalReason.INTERNAL_ERROR,
+                "rewriter failure: " + e.getClass().getSimpleName());
     }
 
     /**

@@ -46,14 +46,14 @@ final class StatementRewriter {
         } catch (Parser.TimeBoundExceeded e) {
             return refused(
                     Kinds.of(tokens),
-                    mentioned(tokens),
+                    mapping.mentioned(tokens),
                     fp,
                     RefusalReason.TIME_BOUND,
                     "the parse took longer than the time bound");
         } catch (ParseException | RuntimeException | StackOverflowError e) {
             return refused(
                     Kinds.of(tokens),
-                    mentioned(tokens),
+                    mapping.mentioned(tokens),
                     fp,
                     RefusalReason.UNPARSEABLE,
                     "the statement cannot be parsed");
@@ -67,7 +67,10 @@ final class StatementRewriter {
         try {
             return dml(rw, st, kind, fp);
         } catch (Refusal r) {
-            return refused(kind, Set.copyOf(rw.tables), fp, r.reason, r.getMessage());
+            // the walk may stop before it reaches every table: the lexical scan adds the rest
+            Set<String> tables = new java.util.TreeSet<>(rw.tables);
+            tables.addAll(mapping.mentioned(tokens));
+            return refused(kind, tables, fp, r.reason, r.getMessage());
         }
     }
 
@@ -190,7 +193,7 @@ final class StatementRewriter {
             if (n.jjtGetValue() instanceof Table t && t.getName() != null) {
                 MappedTable m = mapping.table(mapping.names.canonical(t.getName()));
                 if (m != null) {
-                    touched.add(m.mapping.oldName().toLowerCase(java.util.Locale.ROOT));
+                    touched.add(m.lowerName);
                 }
             }
         }
@@ -203,20 +206,6 @@ final class StatementRewriter {
                     "DDL is not rewritten; it runs on the side it was sent to");
         }
         return new Untouched(sql, kind, fp);
-    }
-
-    /** Mapped tables whose name occurs as a word, for statements that do not parse. */
-    private Set<String> mentioned(Tokens tokens) {
-        Set<String> names = new java.util.TreeSet<>();
-        for (int i = 0; i < tokens.size(); i++) {
-            if (tokens.kind(i) == Tokens.WORD || tokens.kind(i) == Tokens.QUOTED) {
-                MappedTable m = mapping.table(mapping.names.canonical(tokens.text(i)));
-                if (m != null) {
-                    names.add(m.mapping.oldName().toLowerCase(java.util.Locale.ROOT));
-                }
-            }
-        }
-        return names;
     }
 
     static Refused refused(
