@@ -59,6 +59,11 @@ final class Compiled {
         return tables.get(canonical);
     }
 
+    /** The mapped table a parsed table reference names, or {@code null}. */
+    MappedTable table(net.sf.jsqlparser.schema.Table t) {
+        return t.getName() == null ? null : tables.get(names.canonical(t.getName()));
+    }
+
     /** Whether {@code sql} may name a mapped table: a case-insensitive substring scan. */
     boolean mayMention(String sql) {
         for (String name : lowerNames) {

@@ -1,5 +1,8 @@
 package io.schemashift.rewriter;
 
+import static net.sf.jsqlparser.parser.CCJSqlParserTreeConstants.JJTPARENTHESEDDELETE;
+import static net.sf.jsqlparser.parser.CCJSqlParserTreeConstants.JJTPARENTHESEDINSERT;
+import static net.sf.jsqlparser.parser.CCJSqlParserTreeConstants.JJTPARENTHESEDUPDATE;
 import static net.sf.jsqlparser.parser.CCJSqlParserTreeConstants.JJTTABLENAME;
 
 import java.util.ArrayList;
@@ -14,6 +17,7 @@ import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.delete.Delete;
 import net.sf.jsqlparser.statement.insert.Insert;
+import net.sf.jsqlparser.statement.insert.ParenthesedInsert;
 import net.sf.jsqlparser.statement.select.ParenthesedSelect;
 import net.sf.jsqlparser.statement.select.PlainSelect;
 import net.sf.jsqlparser.statement.select.Select;
@@ -50,6 +54,13 @@ final class StatementRewriter {
                     fp,
                     RefusalReason.TIME_BOUND,
                     "the parse took longer than the time bound");
+        } catch (Parser.MoreThanOneStatement e) {
+            return refused(
+                    Kinds.of(tokens),
+                    mapping.mentioned(tokens),
+                    fp,
+                    RefusalReason.UNSUPPORTED_CONSTRUCT,
+                    "more than one statement in one string is not supported");
         } catch (ParseException | RuntimeException | StackOverflowError e) {
             return refused(
                     Kinds.of(tokens),
@@ -60,6 +71,10 @@ final class StatementRewriter {
         }
         Statement st = parsed.statement();
         StatementKind kind = Kinds.of(st);
+        StatementKind nested = nestedWrite(parsed.root());
+        if (nested != null) {
+            return modifyingWith(sql, kind.isWrite() ? kind : nested, parsed.root(), fp);
+        }
         if (kind == StatementKind.DDL || kind == StatementKind.OTHER) {
             return nonDml(sql, kind, parsed.root(), fp);
         }
@@ -184,19 +199,64 @@ final class StatementRewriter {
         return new WriteExtras(rw.newEdits, List.of(), null, null, new KeyFinder(rw).keys(delete.getWhere(), target));
     }
 
-    /** DDL naming a mapped table is refused (it runs where it was sent); anything else is untouched. */
-    private RewriteResult nonDml(String sql, StatementKind kind, SimpleNode root, Fingerprint fp) {
+    /**
+     * The kind of the first INSERT, UPDATE or DELETE nested in the statement (a data-modifying
+     * {@code WITH} item), or {@code null} when there is none.
+     */
+    private static StatementKind nestedWrite(SimpleNode root) {
+        for (int id : new int[] {JJTPARENTHESEDINSERT, JJTPARENTHESEDUPDATE, JJTPARENTHESEDDELETE}) {
+            List<SimpleNode> found = new ArrayList<>();
+            Trees.collect(root, id, found);
+            if (!found.isEmpty()) {
+                return switch (id) {
+                    case JJTPARENTHESEDINSERT ->
+                        found.get(0).jjtGetValue() instanceof ParenthesedInsert pi && pi.getInsert() != null
+                                ? Kinds.of(pi.getInsert())
+                                : StatementKind.INSERT;
+                    case JJTPARENTHESEDUPDATE -> StatementKind.UPDATE;
+                    default -> StatementKind.DELETE;
+                };
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A statement with a data-modifying {@code WITH} item is a write that the rewriter does not
+     * split; on a mapped table it is refused as that write, so that it is recorded.
+     */
+    private RewriteResult modifyingWith(String sql, StatementKind kind, SimpleNode root, Fingerprint fp) {
+        Set<String> touched = mappedTables(root);
+        if (touched.isEmpty()) {
+            return new Untouched(sql, kind, fp);
+        }
+        return refused(
+                kind,
+                touched,
+                fp,
+                RefusalReason.UNSUPPORTED_CONSTRUCT,
+                "an INSERT, UPDATE or DELETE inside WITH is not supported");
+    }
+
+    /** Every mapped table a table-name node of the statement names. */
+    private Set<String> mappedTables(SimpleNode root) {
         List<SimpleNode> tableNodes = new ArrayList<>();
         Trees.collect(root, JJTTABLENAME, tableNodes);
         Set<String> touched = new java.util.TreeSet<>();
         for (SimpleNode n : tableNodes) {
-            if (n.jjtGetValue() instanceof Table t && t.getName() != null) {
-                MappedTable m = mapping.table(mapping.names.canonical(t.getName()));
+            if (n.jjtGetValue() instanceof Table t) {
+                MappedTable m = mapping.table(t);
                 if (m != null) {
                     touched.add(m.lowerName);
                 }
             }
         }
+        return touched;
+    }
+
+    /** DDL naming a mapped table is refused (it runs where it was sent); anything else is untouched. */
+    private RewriteResult nonDml(String sql, StatementKind kind, SimpleNode root, Fingerprint fp) {
+        Set<String> touched = mappedTables(root);
         if (kind == StatementKind.DDL && !touched.isEmpty()) {
             return refused(
                     kind,
