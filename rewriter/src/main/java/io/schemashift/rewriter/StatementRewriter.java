@@ -22,6 +22,7 @@ import net.sf.jsqlparser.statement.select.ParenthesedSelect;
 import net.sf.jsqlparser.statement.select.PlainSelect;
 import net.sf.jsqlparser.statement.select.Select;
 import net.sf.jsqlparser.statement.select.SetOperationList;
+import net.sf.jsqlparser.statement.truncate.Truncate;
 import net.sf.jsqlparser.statement.update.Update;
 
 /** Rewrites one parsed statement that may touch a mapped table. Stateless; one call per statement. */
@@ -77,6 +78,9 @@ final class StatementRewriter {
         }
         if (kind == StatementKind.DDL || kind == StatementKind.OTHER) {
             return nonDml(sql, kind, parsed.root(), fp);
+        }
+        if (st instanceof Truncate truncate) {
+            return truncate(new Rewrite(sql, tokens, mapping, parsed.root(), true), truncate, fp);
         }
         Rewrite rw = new Rewrite(sql, tokens, mapping, parsed.root(), kind.isWrite());
         try {
@@ -252,6 +256,52 @@ final class StatementRewriter {
             }
         }
         return touched;
+    }
+
+    /**
+     * {@code TRUNCATE [TABLE] [ONLY] t} of one mapped table: the same statement on the new table.
+     * It has no keys; the driver records the whole table when it cannot mirror it. Several tables
+     * in one TRUNCATE and {@code CASCADE} (which empties other tables too) are refused.
+     */
+    private RewriteResult truncate(Rewrite rw, Truncate truncate, Fingerprint fp) {
+        List<Table> targets =
+                truncate.getTables() != null && !truncate.getTables().isEmpty()
+                        ? truncate.getTables()
+                        : List.of(truncate.getTable());
+        List<SimpleNode> nodes = new ArrayList<>();
+        Trees.collect(rw.root, JJTTABLENAME, nodes);
+        for (SimpleNode n : nodes) {
+            if (n.jjtGetValue() instanceof Table t && rw.mapped(t, Set.of()) != null) {
+                rw.newEdits.replace(Trees.start(n), Trees.end(n), mapping.table(t).newSqlName);
+            }
+        }
+        if (rw.tables.isEmpty()) {
+            return new Untouched(rw.sql, StatementKind.TRUNCATE, fp);
+        }
+        String refusal = targets.size() > 1
+                ? "a TRUNCATE of several tables"
+                : truncate.getCascade() ? "TRUNCATE … CASCADE" : null;
+        if (refusal != null) {
+            return refused(
+                    StatementKind.TRUNCATE,
+                    rw.tables,
+                    fp,
+                    RefusalReason.UNSUPPORTED_CONSTRUCT,
+                    refusal + " is not supported");
+        }
+        SideStatement newSide = new SelfCheck(rw, timeoutNanos).verified(rw.newEdits, false);
+        return new Rewritten(
+                StatementKind.TRUNCATE,
+                Set.copyOf(rw.tables),
+                fp,
+                newSide,
+                rw.oldEdits.render().toStatement(),
+                List.of(),
+                null,
+                null,
+                Set.of(),
+                List.of(),
+                false);
     }
 
     /** DDL naming a mapped table is refused (it runs where it was sent); anything else is untouched. */

@@ -126,6 +126,11 @@ class GoldenTest {
                 my(
                         "UPDATE `customers` SET `name` = ? WHERE `id` = ?",
                         "UPDATE clients SET full_name = ?, name_search = lower(?) WHERE `id` = ?"),
+                // TRUNCATE
+                pg("TRUNCATE TABLE customers", "TRUNCATE TABLE app_v2.clients"),
+                pg("TRUNCATE ONLY public.customers -- all", "TRUNCATE ONLY app_v2.clients -- all"),
+                my("TRUNCATE customers", "TRUNCATE clients"),
+                h2("TRUNCATE TABLE CUSTOMERS", "TRUNCATE TABLE clients"),
                 // upserts
                 pg(
                         "INSERT INTO customers(id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name",
@@ -208,6 +213,14 @@ class GoldenTest {
                         unsupported,
                         StatementKind.INSERT),
                 Arguments.of(Dialect.H2, "SELECT name FROM customers; SELECT 2", unsupported, StatementKind.SELECT),
+                // TRUNCATE that empties more than the mapped table
+                Arguments.of(Dialect.POSTGRESQL, "TRUNCATE customers, orders", unsupported, StatementKind.TRUNCATE),
+                Arguments.of(Dialect.POSTGRESQL, "TRUNCATE customers CASCADE", unsupported, StatementKind.TRUNCATE),
+                Arguments.of(
+                        Dialect.POSTGRESQL,
+                        "TRUNCATE customers RESTART IDENTITY",
+                        RefusalReason.UNPARSEABLE,
+                        StatementKind.TRUNCATE),
                 // unparseable: the lexical kind, WITH bodies included
                 Arguments.of(
                         Dialect.POSTGRESQL,
