@@ -33,7 +33,7 @@ public final class Rewriter {
     private Rewriter(Builder b) {
         this.mapping = b.mapping;
         this.dialect = b.dialect;
-        this.compiled = new Compiled(b.mapping, b.dialect);
+        this.compiled = new Compiled(b.mapping, b.dialect, b.oldSchema);
         this.statements = new StatementRewriter(compiled, b.parseTimeout.toNanos());
         this.maxSqlLength = b.maxSqlLength;
         this.cache =
@@ -165,6 +165,7 @@ public final class Rewriter {
         private long cacheSize = 10_000;
         private int maxSqlLength = 100_000;
         private Duration parseTimeout = Duration.ofSeconds(1);
+        private String oldSchema;
 
         private Builder(Mapping mapping, Dialect dialect) {
             this.mapping = mapping;
@@ -210,6 +211,18 @@ public final class Rewriter {
                 throw new IllegalArgumentException("parseTimeout must be positive");
             }
             this.parseTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * The schema (a database on MariaDB) that holds the mapped old tables and that unqualified
+         * names resolve to, as the database stores it: PostgreSQL {@code current_schema()}, MariaDB
+         * {@code DATABASE()}, H2 {@code SCHEMA()}. A table qualified with another schema ({@code
+         * other.customers}, {@code db.other.customers}) is then not the mapped table. Without it
+         * (the default, {@code null}) a qualified name matches by its table name alone.
+         */
+        public Builder oldSchema(String schema) {
+            this.oldSchema = schema;
             return this;
         }
 

@@ -250,6 +250,97 @@ class GoldenTest {
         });
     }
 
+    /**
+     * Tables are matched by schema and name once the old schema is known: {@code null} expected
+     * means untouched. Regression: {@code INSERT INTO other_schema.customers} was mirrored into
+     * {@code clients}.
+     */
+    static Stream<Arguments> schemaQualified() {
+        return Stream.of(
+                Arguments.of(
+                        Dialect.POSTGRESQL,
+                        "public",
+                        "INSERT INTO other_schema.customers(id, name) VALUES (1, 'a')",
+                        null),
+                Arguments.of(
+                        Dialect.POSTGRESQL,
+                        "public",
+                        "SELECT name FROM public.customers",
+                        "SELECT full_name AS name FROM app_v2.clients"),
+                Arguments.of(
+                        Dialect.POSTGRESQL,
+                        "public",
+                        "SELECT name FROM PUBLIC.customers",
+                        "SELECT full_name AS name FROM app_v2.clients"),
+                Arguments.of(Dialect.POSTGRESQL, "public", "SELECT name FROM \"Public\".customers", null),
+                Arguments.of(
+                        Dialect.POSTGRESQL,
+                        "public",
+                        "SELECT c.name FROM app.public.customers c",
+                        "SELECT c.full_name AS name FROM app_v2.clients c"),
+                Arguments.of(Dialect.POSTGRESQL, "public", "SELECT name FROM app.other.customers", null),
+                Arguments.of(
+                        Dialect.POSTGRESQL,
+                        "public",
+                        "SELECT o.total FROM orders o JOIN other.customers c ON c.id = o.customer_id",
+                        null),
+                Arguments.of(Dialect.POSTGRESQL, "public", "TRUNCATE TABLE other.customers", null),
+                Arguments.of(Dialect.MARIADB, "app", "INSERT INTO otherdb.customers (id) VALUES (1)", null),
+                Arguments.of(
+                        Dialect.MARIADB,
+                        "app",
+                        "UPDATE `app`.`customers` SET name = ? WHERE id = ?",
+                        "UPDATE clients SET full_name = ?, name_search = lower(?) WHERE id = ?"),
+                Arguments.of(Dialect.H2, "PUBLIC", "DELETE FROM other.customers WHERE id = 1", null),
+                Arguments.of(
+                        Dialect.H2,
+                        "PUBLIC",
+                        "DELETE FROM public.customers WHERE id = 1",
+                        "DELETE FROM clients WHERE id = 1"),
+                Arguments.of(
+                        Dialect.H2,
+                        "PUBLIC",
+                        "SELECT public.customers.city FROM public.customers",
+                        "SELECT clients.town AS city FROM clients"),
+                // old schema unknown: a qualified name matches by table name (the documented fallback)
+                Arguments.of(
+                        Dialect.H2,
+                        null,
+                        "DELETE FROM other.customers WHERE id = 1",
+                        "DELETE FROM clients WHERE id = 1"));
+    }
+
+    @ParameterizedTest(name = "{0} in {1}: {2}")
+    @MethodSource
+    void schemaQualified(Dialect dialect, String oldSchema, String sql, String expected) {
+        Rewriter rewriter = Rewriter.builder(Fixtures.mapping(dialect), dialect)
+                .oldSchema(oldSchema)
+                .build();
+        RewriteResult r = rewriter.rewrite(sql);
+        if (expected == null) {
+            assertThat(r).isInstanceOf(Untouched.class);
+            assertThat(r.tables()).isEmpty();
+        } else {
+            assertThat(r)
+                    .isInstanceOfSatisfying(
+                            Rewritten.class, w -> assertThat(w.newSide().sql()).isEqualTo(expected));
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void lexicalScan_otherSchema_notTheMappedTable() {
+        Rewriter tight = Rewriter.builder(Fixtures.mapping(Dialect.POSTGRESQL), Dialect.POSTGRESQL)
+                .oldSchema("public")
+                .maxSqlLength(10)
+                .build();
+        assertThat(tight.rewrite("SELECT * FROM other.customers WHERE id = 1").tables())
+                .isEmpty();
+        assertThat(tight.rewrite("SELECT * FROM public.customers WHERE id = 1").tables())
+                .containsExactly("customers");
+        assertThat(tight.rewrite("SELECT * FROM customers WHERE id = 1").tables())
+                .containsExactly("customers");
+    }
+
     static Stream<Arguments> ambiguous() {
         Mapping unknown = Mapping.of(java.util.List.of(Fixtures.customers(Dialect.POSTGRESQL, false)));
         return Stream.of(
