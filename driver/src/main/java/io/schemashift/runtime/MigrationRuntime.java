@@ -116,8 +116,9 @@ public final class MigrationRuntime implements AutoCloseable {
                             + md.getDatabaseProductName(),
                     "0A000");
         }
-        Rewriter rewriter =
-                Rewriter.builder(withOldColumns(config.mapping(), md), dialect).build();
+        Rewriter rewriter = Rewriter.builder(withOldColumns(config.mapping(), md), dialect)
+                .oldSchema(oldSchema(connection, dialect))
+                .build();
         CaffeineCacheMetrics.monitor(
                 metrics.registry(), (Cache<?, ?>) rewriter.cache(), "schemashift.rewrite.cache", metrics.common());
         DivergenceLog divergences = new DivergenceLog(
@@ -148,6 +149,14 @@ public final class MigrationRuntime implements AutoCloseable {
                 applied.rollout().phase(),
                 newSide == null ? "in the same database" : "in a separate database");
         return started;
+    }
+
+    /**
+     * The schema the application's unqualified names resolve to (a database on MariaDB/MySQL):
+     * a table qualified with another one is not a mapped table.
+     */
+    private static String oldSchema(Connection connection, Dialect dialect) throws SQLException {
+        return dialect == Dialect.MARIADB ? connection.getCatalog() : connection.getSchema();
     }
 
     /**
