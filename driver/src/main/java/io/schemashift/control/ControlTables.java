@@ -10,13 +10,22 @@ import io.schemashift.config.MigrationConfig;
  * @param audit every change of phase or percentages
  * @param divergence mirror writes that failed, for repair
  * @param mismatch shadow comparisons that disagreed
+ * @param runs backfill and verify runs, per table
  */
-public record ControlTables(String control, String heartbeat, String audit, String divergence, String mismatch) {
+public record ControlTables(
+        String control, String heartbeat, String audit, String divergence, String mismatch, String runs) {
 
     /** The control table used when the configuration names none ({@code control.table}). */
     public static final String DEFAULT_CONTROL = "schemashift_control";
     /** The mismatch table used when the configuration names none ({@code report.mismatchTable}). */
     public static final String DEFAULT_MISMATCH = "schemashift_mismatch";
+    /** The runs table used when the configuration names none ({@code control.runsTable}). */
+    public static final String DEFAULT_RUNS = "schemashift_runs";
+
+    /** The tables named, with the default runs table. */
+    public ControlTables(String control, String heartbeat, String audit, String divergence, String mismatch) {
+        this(control, heartbeat, audit, divergence, mismatch, DEFAULT_RUNS);
+    }
 
     /** The tables named by {@code config}, with the defaults above where it names none. */
     public static ControlTables of(MigrationConfig config) {
@@ -27,6 +36,7 @@ public record ControlTables(String control, String heartbeat, String audit, Stri
                 config.writes().divergenceTable(),
                 config.report().mismatchTable() == null
                         ? DEFAULT_MISMATCH
-                        : config.report().mismatchTable());
+                        : config.report().mismatchTable(),
+                config.control().runsTable());
     }
 }
