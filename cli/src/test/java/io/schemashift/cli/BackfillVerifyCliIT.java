@@ -211,8 +211,7 @@ class BackfillVerifyCliIT {
                 "schemashift_heartbeat",
                 "schemashift_audit",
                 "schemashift_divergence",
-                "schemashift_mismatch",
-                "schemashift_intent");
+                "schemashift_mismatch");
         try (Connection c = server.connect(oldUrl)) {
             ControlSchema.execute(c, ControlSchema.createAll(dialect, tables));
             logDivergence(c, "customers", "[\"5\"]");

@@ -147,8 +147,9 @@ public record MigrationConfig(
      * @param poll how often the control table is read (and the heartbeat written)
      * @param heartbeatTable where each instance reports what it applies
      * @param auditTable where every change of phase or percentages is recorded
+     * @param runsTable where backfill and verify record their runs, per table
      */
-    public record Control(String table, Duration poll, String heartbeatTable, String auditTable) {
+    public record Control(String table, Duration poll, String heartbeatTable, String auditTable, String runsTable) {
 
         public Optional<String> controlTable() {
             return Optional.ofNullable(table);

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.schemashift.control.ControlHealth;
 import io.schemashift.rewriter.StatementKind;
 import java.util.EnumMap;
 import java.util.List;
@@ -67,14 +68,21 @@ public final class ShiftMetrics {
     private final LongAdder statementTotal = new LongAdder();
     private final LongAdder divergenceTotal = new LongAdder();
     private final LongAdder mismatchTotal = new LongAdder();
+    private final LongAdder comparisonTotal = new LongAdder();
+    private final ControlHealth health;
 
-    /** What this runtime has counted since it started, as the heartbeat reports it. */
-    public record Totals(long statements, long divergences, long mismatches) {}
+    /**
+     * What this runtime has counted since it started, as the heartbeat reports it.
+     *
+     * @param comparisons shadow comparisons that ran (match, mismatch or transient)
+     */
+    public record Totals(long statements, long divergences, long mismatches, long comparisons) {}
 
     public ShiftMetrics(MeterRegistry registry, String migration) {
         this.registry = registry;
         this.migration = migration;
         this.common = Tags.of("migration", migration);
+        this.health = new ControlHealth(registry, common);
         this.divergencesLost = Counter.builder("schemashift.divergences.lost")
                 .description("Divergence records that could not be written to the divergence table")
                 .baseUnit("records")
@@ -216,9 +224,22 @@ public final class ShiftMetrics {
         mismatchTotal.increment();
     }
 
+    /**
+     * Counts one shadow comparison that ran to a verdict: the evidence the phase guards ask for
+     * before a move past {@code shadow-read}.
+     */
+    public void compared() {
+        comparisonTotal.increment();
+    }
+
     /** The totals since start, for the heartbeat. */
     public Totals totals() {
-        return new Totals(statementTotal.sum(), divergenceTotal.sum(), mismatchTotal.sum());
+        return new Totals(statementTotal.sum(), divergenceTotal.sum(), mismatchTotal.sum(), comparisonTotal.sum());
+    }
+
+    /** The health of the control-plane I/O (failures, lost records), reported in the heartbeat. */
+    public ControlHealth health() {
+        return health;
     }
 
     /** A gauge of {@code value}, e.g. the phase or the breaker state. */

@@ -168,6 +168,9 @@ public final class Session {
         if (result.tables().isEmpty()) {
             return Plan.OLD;
         }
+        if (result.kind().isWrite() && !runtime.writesAllowed()) {
+            throw runtime.writesRefused(result.tables().iterator().next()); // fail closed: the fleet's phase is unknown
+        }
         Txn t = txn();
         Phase phase = Routing.phaseOf(t.rollout, result.tables());
         DivergenceReason refusal = phase == null
