@@ -47,7 +47,33 @@ public record TableShape(
      * @param newType the new column's type
      */
     public record MappedColumn(
-            String newName, String oldExpr, boolean derived, ColumnInfo oldType, ColumnInfo newType) {}
+            String newName, String oldExpr, boolean derived, ColumnInfo oldType, ColumnInfo newType) {
+
+        /** The same column copied from the new side to the old. Not for derived columns. */
+        MappedColumn reversed() {
+            return new MappedColumn(oldExpr, newName, false, newType, oldType);
+        }
+    }
+
+    /**
+     * This table copied the other way: the new table is read and the old one written, so every
+     * statement of {@link Statements} built on the result moves rows from new to old. Renamed
+     * columns go back to their old names; derived columns are left out (the old table has no
+     * column for them) and so are old columns the mapping drops (an insert leaves them NULL or
+     * at their default, an update leaves them as they are). No lineage is written to the old
+     * table.
+     */
+    public TableShape reversed() {
+        return new TableShape(
+                newTable,
+                oldTable,
+                columns.stream()
+                        .filter(c -> !c.derived())
+                        .map(MappedColumn::reversed)
+                        .toList(),
+                key.stream().map(MappedColumn::reversed).toList(),
+                false);
+    }
 
     /** Old-side expressions of every mapped column, in column order. */
     public List<String> oldExprs() {
