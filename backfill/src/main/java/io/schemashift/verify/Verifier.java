@@ -476,7 +476,7 @@ public final class Verifier {
             Connection c, Statements sql, Side side, List<Object> lower, List<Object> upper) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql.rows(side, lower != null, upper != null))) {
             sql.range(side).bind(ps, 1, lower, upper);
-            return read(ps, sql.shape());
+            return read(ps, sql.shape(), side);
         }
     }
 
@@ -484,12 +484,12 @@ public final class Verifier {
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql.rowByKey(side))) {
             bindKey(ps, key);
-            return read(ps, sql.shape());
+            return read(ps, sql.shape(), side);
         }
     }
 
     /** Rows by encoded key; each row's normalized cells in column order. */
-    private static Map<String, String[]> read(PreparedStatement ps, TableShape shape) throws SQLException {
+    private static Map<String, String[]> read(PreparedStatement ps, TableShape shape, Side side) throws SQLException {
         int keys = shape.key().size();
         int cols = shape.columns().size();
         Map<String, String[]> rows = new LinkedHashMap<>();
@@ -503,7 +503,16 @@ public final class Verifier {
                 for (int i = 0; i < cols; i++) {
                     cells[i] = rs.getString(keys + 1 + i);
                 }
-                rows.put(KeyCodec.encode(key), cells);
+                if (rows.put(KeyCodec.encode(key), cells) != null) {
+                    // two rows with one key would collapse into one and hide a difference in row counts
+                    throw new SQLException(
+                            "key " + KeyCodec.encode(key) + " appears more than once in "
+                                    + (side == Side.OLD
+                                            ? shape.oldTable() + " (old side)"
+                                            : shape.newTable() + " (new side)")
+                                    + "; verify needs a key that is unique and not null",
+                            "23505");
+                }
             }
         }
         return rows;
