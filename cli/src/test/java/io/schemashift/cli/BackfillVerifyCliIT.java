@@ -211,7 +211,8 @@ class BackfillVerifyCliIT {
                 "schemashift_heartbeat",
                 "schemashift_audit",
                 "schemashift_divergence",
-                "schemashift_mismatch");
+                "schemashift_mismatch",
+                "schemashift_intent");
         try (Connection c = server.connect(oldUrl)) {
             ControlSchema.execute(c, ControlSchema.createAll(dialect, tables));
             logDivergence(c, "customers", "[\"5\"]");

@@ -10,8 +10,10 @@ import io.schemashift.config.MigrationConfig;
  * @param audit every change of phase or percentages
  * @param divergence mirror writes that failed, for repair
  * @param mismatch shadow comparisons that disagreed
+ * @param intent intent records of two-database transactions (also on the new database)
  */
-public record ControlTables(String control, String heartbeat, String audit, String divergence, String mismatch) {
+public record ControlTables(
+        String control, String heartbeat, String audit, String divergence, String mismatch, String intent) {
 
     /** The control table used when the configuration names none ({@code control.table}). */
     public static final String DEFAULT_CONTROL = "schemashift_control";
@@ -27,6 +29,7 @@ public record ControlTables(String control, String heartbeat, String audit, Stri
                 config.writes().divergenceTable(),
                 config.report().mismatchTable() == null
                         ? DEFAULT_MISMATCH
-                        : config.report().mismatchTable());
+                        : config.report().mismatchTable(),
+                config.writes().intentTable());
     }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.schemashift.control.ControlSchema;
+import io.schemashift.rewriter.Dialect;
 import io.schemashift.runtime.MigrationRuntime;
 import io.schemashift.runtime.Runtimes;
 import io.schemashift.testing.TestDatabase;
@@ -94,6 +96,11 @@ public final class MigrationFixture implements AutoCloseable {
                     "CREATE TABLE clients (" + identity(server.kind())
                             + ", full_name VARCHAR(100), name_search VARCHAR(100), email VARCHAR(100))"
                             + tableOptions(server.kind()));
+            if (separate) {
+                // what 'schemashift init' creates on both databases for intent records
+                ControlSchema.execute(old, ControlSchema.createIntentTable(dialectOf(server), INTENT_TABLE));
+                ControlSchema.execute(neu, ControlSchema.createIntentTable(dialectOf(server), INTENT_TABLE));
+            }
             StringBuilder yaml = new StringBuilder("migration: " + migration + "\n");
             if (separate) {
                 yaml.append("new:\n  url: '")
@@ -130,6 +137,30 @@ public final class MigrationFixture implements AutoCloseable {
         }
     }
 
+    /** The intent table's default name. */
+    public static final String INTENT_TABLE = "schemashift_intent";
+
+    private static Dialect dialectOf(TestDatabase server) {
+        return switch (server.kind()) {
+            case POSTGRESQL -> Dialect.POSTGRESQL;
+            case MARIADB -> Dialect.MARIADB;
+            case H2 -> Dialect.H2;
+        };
+    }
+
+    /** The number of intent records of this migration on the old ({@code onNew} false) or new side. */
+    public int intents(boolean onNew) throws SQLException {
+        try (Connection c = server.connect(onNew ? newUrl : oldUrl);
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT count(*) FROM " + INTENT_TABLE + " WHERE migration = ?")) {
+            ps.setString(1, migration);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
     // Generated keys start at 1000 so that they never collide with the explicit ids tests use.
     private static String identity(TestDatabase.Kind kind) {
         return kind == TestDatabase.Kind.MARIADB
@@ -160,6 +191,13 @@ public final class MigrationFixture implements AutoCloseable {
             }
         }
         return keys;
+    }
+
+    /** Every divergence record of this migration as {@code key_text|reason} ({@code null} key: the whole table). */
+    public List<String> divergenceRecords() throws Exception {
+        return divergences(runtime()).stream()
+                .map(r -> r.get(0) + "|" + r.get(1))
+                .toList();
     }
 
     /** The reasons in the divergence log for this migration. */

@@ -188,7 +188,8 @@ class ReloadIT {
                         "schemashift_heartbeat",
                         "schemashift_audit",
                         "schemashift_divergence",
-                        "schemashift_mismatch"));
+                        "schemashift_mismatch",
+                        "schemashift_intent"));
         store.init();
         RolloutState v1 = write(store, new RolloutState(fx.migration, Phase.OLD_ONLY, 0, 0, Map.of(), 0, null, null));
 

@@ -59,13 +59,12 @@ final class Rewrite {
         if (t == null || t.getName() == null) {
             return null;
         }
-        String canonical = names.canonical(t.getName());
-        if (t.getSchemaName() == null && cteNames.contains(canonical)) {
+        if (t.getSchemaName() == null && cteNames.contains(names.canonical(t.getName()))) {
             return null;
         }
-        MappedTable m = mapping.table(canonical);
+        MappedTable m = mapping.table(t);
         if (m != null) {
-            tables.add(m.mapping.oldName().toLowerCase(java.util.Locale.ROOT));
+            tables.add(m.lowerName);
         }
         return m;
     }

@@ -126,6 +126,11 @@ class GoldenTest {
                 my(
                         "UPDATE `customers` SET `name` = ? WHERE `id` = ?",
                         "UPDATE clients SET full_name = ?, name_search = lower(?) WHERE `id` = ?"),
+                // TRUNCATE
+                pg("TRUNCATE TABLE customers", "TRUNCATE TABLE app_v2.clients"),
+                pg("TRUNCATE ONLY public.customers -- all", "TRUNCATE ONLY app_v2.clients -- all"),
+                my("TRUNCATE customers", "TRUNCATE clients"),
+                h2("TRUNCATE TABLE CUSTOMERS", "TRUNCATE TABLE clients"),
                 // upserts
                 pg(
                         "INSERT INTO customers(id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name",
@@ -157,8 +162,7 @@ class GoldenTest {
                 pg("SELECT * FROM customers JOIN orders USING (id)", RefusalReason.UNSUPPORTED_CONSTRUCT),
                 pg("CREATE INDEX i ON customers(name)", RefusalReason.UNSUPPORTED_CONSTRUCT),
                 my("ALTER TABLE customers ADD COLUMN x INT", RefusalReason.UNSUPPORTED_CONSTRUCT),
-                pg("UPDATE customers SET legacy_flag = true WHERE id = 1", RefusalReason.UNSUPPORTED_CONSTRUCT),
-                pg("SELECT 1; DELETE FROM customers", RefusalReason.UNPARSEABLE));
+                pg("UPDATE customers SET legacy_flag = true WHERE id = 1", RefusalReason.UNSUPPORTED_CONSTRUCT));
     }
 
     @ParameterizedTest(name = "{0}: {1}")
@@ -169,6 +173,172 @@ class GoldenTest {
             assertThat(f.reason()).isEqualTo(reason);
             assertThat(f.message()).doesNotContain("'");
         });
+    }
+
+    /** Statements refused as a write (or not) on their tables, so that the driver records them. */
+    static Stream<Arguments> refusedAs() {
+        RefusalReason unsupported = RefusalReason.UNSUPPORTED_CONSTRUCT;
+        return Stream.of(
+                // data-modifying CTEs are writes
+                Arguments.of(
+                        Dialect.POSTGRESQL,
+                        "WITH d AS (DELETE FROM customers WHERE id = 1 RETURNING id) SELECT count(*) FROM d",
+                        unsupported,
+                        StatementKind.DELETE),
+                Arguments.of(
+                        Dialect.POSTGRESQL,
+                        "WITH u AS (UPDATE customers SET name = 'x' WHERE id = 2 RETURNING id) SELECT * FROM u",
+                        unsupported,
+                        StatementKind.UPDATE),
+                Arguments.of(
+                        Dialect.POSTGRESQL,
+                        "WITH i AS (INSERT INTO customers(id, name) VALUES (9, 'n') RETURNING id) SELECT id FROM i",
+                        unsupported,
+                        StatementKind.INSERT),
+                Arguments.of(
+                        Dialect.POSTGRESQL,
+                        "WITH d AS (DELETE FROM orders RETURNING customer_id) UPDATE customers SET name = 'x' WHERE id IN (SELECT customer_id FROM d)",
+                        unsupported,
+                        StatementKind.UPDATE),
+                // multi-statement text: the first write among the statements
+                Arguments.of(Dialect.POSTGRESQL, "SELECT 1; DELETE FROM customers", unsupported, StatementKind.DELETE),
+                Arguments.of(
+                        Dialect.MARIADB,
+                        "SELECT name FROM customers; UPDATE customers SET name = 'x'",
+                        unsupported,
+                        StatementKind.UPDATE),
+                Arguments.of(
+                        Dialect.H2,
+                        "INSERT INTO customers(id) VALUES (1); SELECT 1",
+                        unsupported,
+                        StatementKind.INSERT),
+                Arguments.of(Dialect.H2, "SELECT name FROM customers; SELECT 2", unsupported, StatementKind.SELECT),
+                // TRUNCATE that empties more than the mapped table
+                Arguments.of(Dialect.POSTGRESQL, "TRUNCATE customers, orders", unsupported, StatementKind.TRUNCATE),
+                Arguments.of(Dialect.POSTGRESQL, "TRUNCATE customers CASCADE", unsupported, StatementKind.TRUNCATE),
+                Arguments.of(
+                        Dialect.POSTGRESQL,
+                        "TRUNCATE customers RESTART IDENTITY",
+                        RefusalReason.UNPARSEABLE,
+                        StatementKind.TRUNCATE),
+                // unparseable: the lexical kind, WITH bodies included
+                Arguments.of(
+                        Dialect.POSTGRESQL,
+                        "WITH d AS (DELETE FROM customers RETURNING id) SELECT count(*) FROM d WHERE",
+                        RefusalReason.UNPARSEABLE,
+                        StatementKind.DELETE),
+                Arguments.of(
+                        Dialect.POSTGRESQL,
+                        "WITH x AS (SELECT id FROM customers FOR UPDATE) SELECT * FROM x WHERE",
+                        RefusalReason.UNPARSEABLE,
+                        StatementKind.SELECT),
+                Arguments.of(
+                        Dialect.POSTGRESQL,
+                        "WITH x AS (SELECT 1) INSERT INTO customers(id) VALUES (1) ON CONFLICT (id) DO UPDATE SET WHERE",
+                        RefusalReason.UNPARSEABLE,
+                        StatementKind.UPSERT));
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource
+    void refusedAs(Dialect dialect, String sql, RefusalReason reason, StatementKind kind) {
+        RewriteResult r = Fixtures.rewriter(dialect).rewrite(sql);
+        assertThat(r).isInstanceOfSatisfying(Refused.class, f -> {
+            assertThat(f.reason()).isEqualTo(reason);
+            assertThat(f.kind()).isEqualTo(kind);
+            assertThat(f.tables()).containsExactly("customers");
+        });
+    }
+
+    /**
+     * Tables are matched by schema and name once the old schema is known: {@code null} expected
+     * means untouched. Regression: {@code INSERT INTO other_schema.customers} was mirrored into
+     * {@code clients}.
+     */
+    static Stream<Arguments> schemaQualified() {
+        return Stream.of(
+                Arguments.of(
+                        Dialect.POSTGRESQL,
+                        "public",
+                        "INSERT INTO other_schema.customers(id, name) VALUES (1, 'a')",
+                        null),
+                Arguments.of(
+                        Dialect.POSTGRESQL,
+                        "public",
+                        "SELECT name FROM public.customers",
+                        "SELECT full_name AS name FROM app_v2.clients"),
+                Arguments.of(
+                        Dialect.POSTGRESQL,
+                        "public",
+                        "SELECT name FROM PUBLIC.customers",
+                        "SELECT full_name AS name FROM app_v2.clients"),
+                Arguments.of(Dialect.POSTGRESQL, "public", "SELECT name FROM \"Public\".customers", null),
+                Arguments.of(
+                        Dialect.POSTGRESQL,
+                        "public",
+                        "SELECT c.name FROM app.public.customers c",
+                        "SELECT c.full_name AS name FROM app_v2.clients c"),
+                Arguments.of(Dialect.POSTGRESQL, "public", "SELECT name FROM app.other.customers", null),
+                Arguments.of(
+                        Dialect.POSTGRESQL,
+                        "public",
+                        "SELECT o.total FROM orders o JOIN other.customers c ON c.id = o.customer_id",
+                        null),
+                Arguments.of(Dialect.POSTGRESQL, "public", "TRUNCATE TABLE other.customers", null),
+                Arguments.of(Dialect.MARIADB, "app", "INSERT INTO otherdb.customers (id) VALUES (1)", null),
+                Arguments.of(
+                        Dialect.MARIADB,
+                        "app",
+                        "UPDATE `app`.`customers` SET name = ? WHERE id = ?",
+                        "UPDATE clients SET full_name = ?, name_search = lower(?) WHERE id = ?"),
+                Arguments.of(Dialect.H2, "PUBLIC", "DELETE FROM other.customers WHERE id = 1", null),
+                Arguments.of(
+                        Dialect.H2,
+                        "PUBLIC",
+                        "DELETE FROM public.customers WHERE id = 1",
+                        "DELETE FROM clients WHERE id = 1"),
+                Arguments.of(
+                        Dialect.H2,
+                        "PUBLIC",
+                        "SELECT public.customers.city FROM public.customers",
+                        "SELECT clients.town AS city FROM clients"),
+                // old schema unknown: a qualified name matches by table name (the documented fallback)
+                Arguments.of(
+                        Dialect.H2,
+                        null,
+                        "DELETE FROM other.customers WHERE id = 1",
+                        "DELETE FROM clients WHERE id = 1"));
+    }
+
+    @ParameterizedTest(name = "{0} in {1}: {2}")
+    @MethodSource
+    void schemaQualified(Dialect dialect, String oldSchema, String sql, String expected) {
+        Rewriter rewriter = Rewriter.builder(Fixtures.mapping(dialect), dialect)
+                .oldSchema(oldSchema)
+                .build();
+        RewriteResult r = rewriter.rewrite(sql);
+        if (expected == null) {
+            assertThat(r).isInstanceOf(Untouched.class);
+            assertThat(r.tables()).isEmpty();
+        } else {
+            assertThat(r)
+                    .isInstanceOfSatisfying(
+                            Rewritten.class, w -> assertThat(w.newSide().sql()).isEqualTo(expected));
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void lexicalScan_otherSchema_notTheMappedTable() {
+        Rewriter tight = Rewriter.builder(Fixtures.mapping(Dialect.POSTGRESQL), Dialect.POSTGRESQL)
+                .oldSchema("public")
+                .maxSqlLength(10)
+                .build();
+        assertThat(tight.rewrite("SELECT * FROM other.customers WHERE id = 1").tables())
+                .isEmpty();
+        assertThat(tight.rewrite("SELECT * FROM public.customers WHERE id = 1").tables())
+                .containsExactly("customers");
+        assertThat(tight.rewrite("SELECT * FROM customers WHERE id = 1").tables())
+                .containsExactly("customers");
     }
 
     static Stream<Arguments> ambiguous() {
