@@ -42,7 +42,7 @@ abstract class CommandBase implements Callable<Integer> {
     @Override
     public final Integer call() {
         try {
-            return run(root.context(spec.commandLine()));
+            return run(context());
         } catch (ParameterException usage) {
             throw usage;
         } catch (Exception | LinkageError e) {
@@ -55,6 +55,11 @@ abstract class CommandBase implements Callable<Integer> {
             err().flush();
             return FAILED;
         }
+    }
+
+    /** What the command works on: by default the configuration and the database of {@code --url}. */
+    Context context() throws Exception {
+        return root.context(spec.commandLine());
     }
 
     /** Undefined table: PostgreSQL 42P01, MariaDB/MySQL and H2 42S02, H2 on an empty database 42S04. */

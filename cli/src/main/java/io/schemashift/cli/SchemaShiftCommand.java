@@ -40,6 +40,7 @@ import picocli.CommandLine.Spec;
             DemoCommand.class,
             BackfillCommand.class,
             VerifyCommand.class,
+            RewriteCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -204,7 +205,13 @@ public class SchemaShiftCommand implements Callable<Integer> {
         return verbose;
     }
 
-    private MigrationConfig loadConfig(CommandLine caller) throws ConfigException {
+    /** Whether a database URL is given ({@code --url} or the environment). */
+    boolean hasUrl() {
+        String given = url != null ? url : env.apply(URL_ENV);
+        return given != null && !given.isBlank();
+    }
+
+    MigrationConfig loadConfig(CommandLine caller) throws ConfigException {
         ClassLoader loader = SchemaShiftCommand.class.getClassLoader();
         ConfigLocation location = config != null
                 ? ConfigLocation.of(config, "--config", loader)

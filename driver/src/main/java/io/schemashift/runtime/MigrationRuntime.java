@@ -8,6 +8,7 @@ import io.schemashift.config.ConfigLocation;
 import io.schemashift.config.MigrationConfig;
 import io.schemashift.control.ConnectionSource;
 import io.schemashift.control.ControlStore;
+import io.schemashift.coverage.StatementCoverage;
 import io.schemashift.jdbc.ShiftConnection;
 import io.schemashift.metrics.ShiftMetrics;
 import io.schemashift.mirror.DivergenceLog;
@@ -55,7 +56,12 @@ public final class MigrationRuntime implements AutoCloseable {
     record Applied(MigrationConfig.Rollout rollout, long version) {}
 
     /** What can only be known once the first connection shows which database this is. */
-    private record Started(Dialect dialect, Rewriter rewriter, DivergenceLog divergences, ShadowReads shadow) {}
+    private record Started(
+            Dialect dialect,
+            Rewriter rewriter,
+            DivergenceLog divergences,
+            ShadowReads shadow,
+            StatementCoverage coverage) {}
 
     MigrationRuntime(MigrationConfig config, ConfigLocation location, MeterRegistry registry) {
         this.config = config;
@@ -108,8 +114,7 @@ public final class MigrationRuntime implements AutoCloseable {
                             + md.getDatabaseProductName(),
                     "0A000");
         }
-        Rewriter rewriter =
-                Rewriter.builder(withOldColumns(config.mapping(), md), dialect).build();
+        Rewriter rewriter = rewriter(config, dialect, md);
         CaffeineCacheMetrics.monitor(
                 metrics.registry(), (Cache<?, ?>) rewriter.cache(), "schemashift.rewrite.cache", metrics.common());
         DivergenceLog divergences = new DivergenceLog(
@@ -118,7 +123,8 @@ public final class MigrationRuntime implements AutoCloseable {
                 new ControlLoop(this, config, location, new ControlStore(primaryConnections, dialect, config));
         loop.initial(connection);
         ShadowReads shadow = ShadowReads.start(config, dialect, metrics, primaryConnections, newSide);
-        started = new Started(dialect, rewriter, divergences, shadow);
+        started = new Started(
+                dialect, rewriter, divergences, shadow, StatementCoverage.start(config, primaryConnections));
         control = loop;
         loop.start();
         LOG.info(
@@ -129,6 +135,16 @@ public final class MigrationRuntime implements AutoCloseable {
                 applied.rollout().phase(),
                 newSide == null ? "in the same database" : "in a separate database");
         return started;
+    }
+
+    /**
+     * The rewriter the driver uses for {@code config} on a database of {@code dialect}, with the
+     * old columns the file does not list read through {@code md} ({@code null}: left unknown).
+     * {@code schemashift rewrite} previews with it.
+     */
+    public static Rewriter rewriter(MigrationConfig config, Dialect dialect, DatabaseMetaData md) throws SQLException {
+        return Rewriter.builder(md == null ? config.mapping() : withOldColumns(config.mapping(), md), dialect)
+                .build();
     }
 
     /** Fills in each mapped table's old columns from the database where the file does not list them. */
@@ -154,9 +170,19 @@ public final class MigrationRuntime implements AutoCloseable {
         return Mapping.of(tables);
     }
 
-    /** Rewrites {@code sql} for the new schema (cached). */
+    /** Rewrites {@code sql} for the new schema (cached), and counts it in the statement coverage. */
     public RewriteResult rewrite(String sql) {
-        return started.rewriter().rewrite(sql);
+        Started s = started;
+        RewriteResult result = s.rewriter().rewrite(sql);
+        if (s.coverage() != null) {
+            s.coverage().seen(result, applied.rollout());
+        }
+        return result;
+    }
+
+    /** The statement coverage of this JVM, or {@code null} when {@code coverage.enabled} is false. */
+    public StatementCoverage coverage() {
+        return started.coverage();
     }
 
     /** The validated configuration, as loaded. */
@@ -217,6 +243,9 @@ public final class MigrationRuntime implements AutoCloseable {
         Started s = started;
         if (s != null) {
             s.shadow().close();
+            if (s.coverage() != null) {
+                s.coverage().close();
+            }
             s.divergences().close();
         }
         if (newSide != null) {
