@@ -41,6 +41,7 @@ import picocli.CommandLine.Spec;
             BackfillCommand.class,
             VerifyCommand.class,
             RewriteCommand.class,
+            CoverageCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
