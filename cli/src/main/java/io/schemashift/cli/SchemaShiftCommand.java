@@ -42,6 +42,7 @@ import picocli.CommandLine.Spec;
             VerifyCommand.class,
             RewriteCommand.class,
             CoverageCommand.class,
+            DoctorCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
