@@ -43,6 +43,7 @@ import picocli.CommandLine.Spec;
             RewriteCommand.class,
             CoverageCommand.class,
             DoctorCommand.class,
+            ReportCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
