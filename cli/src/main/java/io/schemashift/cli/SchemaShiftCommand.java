@@ -50,7 +50,10 @@ import picocli.CommandLine.Spec;
         exitCodeList = {
             "0:success",
             "1:failed (refused by a guard rail, database or configuration error; verify: the sides differ)",
-            "2:usage"
+            "2:usage",
+            "4:coverage --fail-on: a statement shape fails the gate",
+            "5:doctor: warnings (and no error)",
+            "6:doctor: errors"
         })
 public class SchemaShiftCommand implements Callable<Integer> {
 

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * that touches a mapped table, in every phase, {@code old-only} included. At most {@code
  * coverage.maxShapes} shapes are kept; executions of further shapes are counted as overflow. A
  * daemon thread adds the new executions to the statements table every {@code control.poll} (and
- * rewrites {@code coverage.file} when set), and once more on {@link #close()}.
+ * rewrites {@code coverage.file} when set), and once more on {@link #close()} or when the JVM exits.
  *
  * <p>{@link #seen} is on the application's path: after the first sight of a shape it costs one
  * map lookup and one {@link java.util.concurrent.atomic.LongAdder} add, and it never throws.
@@ -52,6 +52,8 @@ public final class StatementCoverage implements AutoCloseable {
 
     private final LogThrottle failures = new LogThrottle(Duration.ofMinutes(10));
     private final ScheduledExecutorService timer;
+    /** The last flush when the JVM exits (a test suite's JVM ends without closing the driver). */
+    private final Thread atExit = new Thread(this::flush, "schemashift-coverage-exit");
 
     private StatementCoverage(MigrationConfig config, ConnectionSource primary) {
         this.migration = config.migration();
@@ -79,6 +81,7 @@ public final class StatementCoverage implements AutoCloseable {
         StatementCoverage coverage = new StatementCoverage(config, primary);
         long poll = config.control().poll().toMillis();
         coverage.timer.scheduleWithFixedDelay(coverage::flush, poll, poll, TimeUnit.MILLISECONDS);
+        Runtime.getRuntime().addShutdownHook(coverage.atExit);
         return coverage;
     }
 
@@ -189,6 +192,11 @@ public final class StatementCoverage implements AutoCloseable {
     /** Stops the flush thread and flushes one last time. */
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(atExit);
+        } catch (IllegalStateException exiting) {
+            // the JVM is exiting: the hook flushes
+        }
         timer.shutdownNow();
         try {
             timer.awaitTermination(5, TimeUnit.SECONDS);
