@@ -1,12 +1,14 @@
 package io.schemashift.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.schemashift.SchemaShiftDataSource;
 import io.schemashift.config.ConfigLocation;
 import io.schemashift.config.ConfigReader;
 import io.schemashift.config.Phase;
 import io.schemashift.coverage.Preview;
+import io.schemashift.coverage.Verdict;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.Rewriter;
 import io.schemashift.runtime.MigrationRuntime;
@@ -20,6 +22,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -58,7 +61,9 @@ class RewritePreviewTest {
                     "SELECT city, count(*) AS n FROM customers GROUP BY city HAVING count(*) > ? ORDER BY city",
                     List.of(0)),
             new Case("SELECT name FROM customers WHERE city IN (?, ?) AND email LIKE ?", List.of("Oslo", "Rome", "%")),
-            new Case("DELETE FROM customers WHERE id = ?", List.of(8)));
+            new Case("DELETE FROM customers WHERE id = ?", List.of(8)),
+            // refused: writes a dropped column only
+            new Case("UPDATE customers SET legacy_flag = true WHERE id = ?", List.of(7)));
 
     @TempDir
     Path dir;
@@ -126,7 +131,12 @@ class RewritePreviewTest {
                     for (int i = 0; i < k.params().size(); i++) {
                         ps.setObject(i + 1, k.params().get(i));
                     }
-                    if (ps.execute()) {
+                    if (step.verdict() == Verdict.FAILS) {
+                        assertThatThrownBy(ps::execute)
+                                .as("%s in %s", k.sql(), phase)
+                                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState())
+                                        .isEqualTo("0A000"));
+                    } else if (ps.execute()) {
                         try (ResultSet rs = ps.getResultSet()) {
                             while (rs.next()) {
                                 // read it all, as an application does
