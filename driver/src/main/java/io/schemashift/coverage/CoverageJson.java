@@ -1,6 +1,7 @@
 package io.schemashift.coverage;
 
 import io.schemashift.config.Phase;
+import io.schemashift.rewriter.KeyCodec;
 import io.schemashift.rewriter.StatementKind;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -89,24 +90,8 @@ public final class CoverageJson {
     }
 
     private static String quote(String s) {
-        StringBuilder out = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
+        StringBuilder out = new StringBuilder(s.length() + 2);
+        KeyCodec.quote(s, out);
+        return out.toString();
     }
 }
