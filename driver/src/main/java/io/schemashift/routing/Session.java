@@ -2,7 +2,9 @@ package io.schemashift.routing;
 
 import io.schemashift.config.MigrationConfig;
 import io.schemashift.config.Phase;
+import io.schemashift.error.ShiftSqlState;
 import io.schemashift.metrics.ShiftMetrics;
+import io.schemashift.mirror.DivergenceReason;
 import io.schemashift.rewriter.Refused;
 import io.schemashift.rewriter.RewriteResult;
 import io.schemashift.rewriter.Rewritten;
@@ -118,11 +120,16 @@ public final class Session {
 
     /**
      * Where a statement runs. Statements on unmapped tables, and those that cannot take part in
-     * the migration, run unchanged on the old side: {@link Plan#OLD}. Counts the statement when
-     * it runs there on a mapped table (routed statements are counted by {@link Execution}), and
-     * refusals by reason.
+     * the migration while the old side is the primary, run unchanged on the old side: {@link
+     * Plan#OLD}. Counts the statement when it runs there on a mapped table (routed statements are
+     * counted by {@link Execution}), and refusals by reason.
+     *
+     * @throws SQLException (0A000) when the statement cannot be rewritten and the new side holds
+     *     the truth for its tables: a write from {@code new-primary} on, any read in {@code
+     *     new-only}; it then runs nowhere. (40000) when the statement's primary is the new side
+     *     and an earlier failure rolled back the new side's part of this transaction.
      */
-    public Plan plan(RewriteResult result) {
+    public Plan plan(RewriteResult result) throws SQLException {
         return plan(result, true);
     }
 
@@ -141,34 +148,45 @@ public final class Session {
                 && LOCKING.matcher(rw.oldSide().sql()).find();
     }
 
-    /** Whether a statement would run anywhere but unchanged on the old side; counts nothing. */
-    public boolean routes(RewriteResult result) {
+    /**
+     * Whether a statement would run anywhere but unchanged on the old side; counts nothing.
+     *
+     * @throws SQLException as {@link #plan(RewriteResult)}
+     */
+    public boolean routes(RewriteResult result) throws SQLException {
         return plan(result, false) != Plan.OLD;
     }
 
-    private Plan plan(RewriteResult result, boolean count) {
+    private Plan plan(RewriteResult result, boolean count) throws SQLException {
         if (result.tables().isEmpty()) {
             return Plan.OLD;
         }
         Txn t = txn();
         Phase phase = Routing.phaseOf(t.rollout, result.tables());
-        String refusal = phase == null
-                ? "mixed_phases"
-                : result instanceof Refused refused ? refused.reason().name().toLowerCase(Locale.ROOT) : null;
+        DivergenceReason refusal = phase == null
+                ? DivergenceReason.REFUSED_MIXED_PHASES
+                : result instanceof Refused refused ? DivergenceReason.refused(refused.reason()) : null;
         Plan plan;
         if (refusal != null) {
+            refuseWhereNewHoldsTheTruth(t, result, refusal);
             plan = Plan.OLD;
         } else {
             plan = Routing.plan(phase, result.kind(), t.readNew && !t.newFailed && !locks(result));
-            if (plan.primary() == Side.NEW && t.newFailed && result.kind() == StatementKind.SELECT) {
-                plan = Plan.OLD; // never read from a side that missed this transaction's writes
+            if (plan.primary() == Side.NEW && t.newFailed) {
+                if (result.kind() == StatementKind.SELECT) {
+                    plan = Plan.OLD; // never read from a side that missed this transaction's writes
+                } else {
+                    throw ShiftSqlState.TRANSACTION_ROLLED_BACK.error(
+                            "the new schema's part of this transaction was rolled back after an earlier failure;"
+                                    + " roll the transaction back and retry it");
+                }
             }
         }
         if (count && plan == Plan.OLD) {
             if (refusal != null) {
-                runtime.metrics().refused(refusal);
+                runtime.metrics().refused(refusal.refusalTag());
                 if (result.kind().isWrite()) {
-                    recordUnmirrored(t, result, "refused_" + refusal);
+                    recordUnmirrored(t, result, refusal);
                 }
             }
             runtime.metrics().statement(result.kind(), ShiftMetrics.Route.OLD);
@@ -176,8 +194,34 @@ public final class Session {
         return plan;
     }
 
+    /**
+     * A statement the rewriter cannot handle may run on the old side alone only while the old
+     * side holds the truth for its tables: up to {@code read-new} for writes (the record then
+     * lets repair fix the new side), up to {@code new-primary} for reads (old is still mirrored).
+     */
+    private void refuseWhereNewHoldsTheTruth(Txn t, RewriteResult result, DivergenceReason refusal)
+            throws SQLException {
+        Phase latest = Routing.latestPhaseOf(t.rollout, result.tables());
+        boolean write = result.kind().isWrite();
+        boolean newHoldsTheTruth = write
+                ? latest.ordinal() >= Phase.NEW_PRIMARY.ordinal()
+                : result.kind() == StatementKind.SELECT && latest == Phase.NEW_ONLY;
+        if (!newHoldsTheTruth) {
+            return;
+        }
+        runtime.metrics().refused(refusal.refusalTag());
+        String why = result instanceof Refused r
+                ? r.reason().name().toLowerCase(Locale.ROOT) + ": " + r.message()
+                : "its tables are in different phases";
+        throw ShiftSqlState.FEATURE_NOT_SUPPORTED.error("this " + result.kind().name() + " on " + result.tables()
+                + " cannot be rewritten for the new schema (" + why + ", query "
+                + result.fingerprint().hash()
+                + "); in phase " + latest.configName() + " the new schema holds the truth, so it does not run on"
+                + " the old table alone. Rewrite the statement or move the table's phase back");
+    }
+
     /** A write that runs on the old side only although its tables mirror writes: counted and logged. */
-    public void unmirrored(RewriteResult result, String reason) {
+    public void unmirrored(RewriteResult result, DivergenceReason reason) {
         runtime.metrics().mirrored(ShiftMetrics.MirrorOutcome.REFUSED);
         runtime.metrics().statement(result.kind(), ShiftMetrics.Route.OLD);
         recordUnmirrored(txn(), result, reason);
@@ -188,10 +232,10 @@ public final class Session {
      * other side misses it, so it goes into the divergence log (without a key: the statement
      * could not be analysed) for {@code verify --from-divergences}.
      */
-    private void recordUnmirrored(Txn t, RewriteResult result, String reason) {
+    private void recordUnmirrored(Txn t, RewriteResult result, DivergenceReason reason) {
         for (String table : result.tables()) {
             if (t.rollout.phaseOf(table) != Phase.OLD_ONLY) {
-                runtime.divergences().record(table, null, result.fingerprint().hash(), reason);
+                runtime.divergences().record(table, null, result.fingerprint().hash(), reason.tag());
             }
         }
     }
@@ -255,7 +299,7 @@ public final class Session {
             txn = null;
             SQLException failed = endNew(t, true, true);
             if (failed != null) {
-                recordAll(t.mirroredToOld, "commit_failed");
+                recordAll(t.mirroredToOld, DivergenceReason.COMMIT_FAILED);
                 throw failed;
             }
         }
@@ -275,6 +319,13 @@ public final class Session {
     private void commitThen(OldCommit commitOld) throws SQLException {
         Txn t = txn;
         txn = null;
+        if (t != null && t.newPrimary && t.newFailed) {
+            // the primary's part is gone: committing the old side alone would fork the data
+            rollbackQuietly(old);
+            throw ShiftSqlState.TRANSACTION_ROLLED_BACK.error(
+                    "the new schema's part of this transaction was rolled back after an earlier failure, so the"
+                            + " whole transaction was rolled back; retry it");
+        }
         if (t != null && t.newPrimary && t.newConnection != null) {
             SQLException failed = endNew(t, true, false);
             if (failed != null) {
@@ -284,7 +335,7 @@ public final class Session {
             try {
                 commitOld.run();
             } catch (SQLException e) {
-                recordAll(t.mirroredToOld, "commit_failed");
+                recordAll(t.mirroredToOld, DivergenceReason.COMMIT_FAILED);
                 rollbackQuietly(old);
             }
             return;
@@ -348,7 +399,7 @@ public final class Session {
             try {
                 mirrored = t.newConnection.setSavepoint();
             } catch (SQLException e) {
-                Execution.newSideFailed(this, t, e, "savepoint_failed");
+                savepointFailed(t, e);
             }
         }
         t.savepoints.put(appSavepoint, mirrored);
@@ -369,7 +420,7 @@ public final class Session {
                 t.newConnection.rollback(mirrored);
             }
         } catch (SQLException e) {
-            Execution.newSideFailed(this, t, e, "savepoint_failed");
+            savepointFailed(t, e);
         }
     }
 
@@ -382,9 +433,34 @@ public final class Session {
                 try {
                     t.newConnection.releaseSavepoint(mirrored);
                 } catch (SQLException e) {
-                    Execution.newSideFailed(this, t, e, "savepoint_failed");
+                    savepointFailed(t, e);
                 }
             }
+        }
+    }
+
+    /**
+     * A savepoint operation failed on the separate new side. Where the new side is a mirror, its
+     * part of the transaction is rolled back and recorded; where it is this transaction's
+     * primary, the application must know: its work there is in doubt.
+     */
+    private void savepointFailed(Txn t, SQLException e) throws SQLException {
+        newSideFailed(t, e, DivergenceReason.SAVEPOINT_FAILED);
+        if (t.newPrimary) {
+            throw ShiftSqlState.TRANSACTION_ROLLED_BACK.error(
+                    "a savepoint failed on the new schema, which is this transaction's primary; its part of the"
+                            + " transaction was rolled back: roll the transaction back and retry it",
+                    e);
+        }
+    }
+
+    /** The separate new side failed inside a transaction: its part is rolled back and recorded. */
+    void newSideFailed(Txn t, SQLException cause, DivergenceReason reason) {
+        t.newFailed = true;
+        recordAll(t.mirrored, reason);
+        t.mirrored.clear();
+        if (t.newConnection != null) {
+            rollbackQuietly(t.newConnection);
         }
     }
 
@@ -448,7 +524,7 @@ public final class Session {
                         primaryFailure = e;
                         rollbackQuietly(c);
                     } else {
-                        Execution.newSideFailed(this, t, e, "commit_failed");
+                        newSideFailed(t, e, DivergenceReason.COMMIT_FAILED);
                     }
                 }
             } else {
@@ -464,9 +540,9 @@ public final class Session {
         return primaryFailure;
     }
 
-    private void recordAll(List<Execution.KeyRecord> keys, String reason) {
+    private void recordAll(List<Execution.KeyRecord> keys, DivergenceReason reason) {
         for (Execution.KeyRecord k : keys) {
-            runtime.divergences().record(k.table(), k.key(), k.fingerprint(), reason);
+            runtime.divergences().record(k.table(), k.key(), k.fingerprint(), reason.tag());
         }
     }
 

@@ -23,6 +23,7 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -55,7 +56,12 @@ public final class MigrationRuntime implements AutoCloseable {
     record Applied(MigrationConfig.Rollout rollout, long version) {}
 
     /** What can only be known once the first connection shows which database this is. */
-    private record Started(Dialect dialect, Rewriter rewriter, DivergenceLog divergences, ShadowReads shadow) {}
+    private record Started(
+            Dialect dialect,
+            Rewriter rewriter,
+            DivergenceLog divergences,
+            ShadowReads shadow,
+            long autoIncrementStep) {}
 
     MigrationRuntime(MigrationConfig config, ConfigLocation location, MeterRegistry registry) {
         this.config = config;
@@ -118,7 +124,7 @@ public final class MigrationRuntime implements AutoCloseable {
                 new ControlLoop(this, config, location, new ControlStore(primaryConnections, dialect, config));
         loop.initial(connection);
         ShadowReads shadow = ShadowReads.start(config, dialect, metrics, primaryConnections, newSide);
-        started = new Started(dialect, rewriter, divergences, shadow);
+        started = new Started(dialect, rewriter, divergences, shadow, autoIncrementStep(connection, dialect));
         control = loop;
         loop.start();
         LOG.info(
@@ -131,9 +137,31 @@ public final class MigrationRuntime implements AutoCloseable {
         return started;
     }
 
-    /** Fills in each mapped table's old columns from the database where the file does not list them. */
+    /**
+     * On MariaDB/MySQL, the distance between the keys of one multi-row INSERT when the server hands
+     * them out consecutively ({@code innodb_autoinc_lock_mode} 0 or 1); 0 where it may not.
+     */
+    private static long autoIncrementStep(Connection connection, Dialect dialect) throws SQLException {
+        if (dialect != Dialect.MARIADB) {
+            return 0;
+        }
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery("SELECT @@innodb_autoinc_lock_mode, @@auto_increment_increment")) {
+            return rs.next() && rs.getInt(1) < 2 ? rs.getLong(2) : 0;
+        }
+    }
+
+    /**
+     * Fills in each mapped table's old columns from the database where the file does not list
+     * them: the table in the connection's current schema (and catalog) only, so that a same-named
+     * table elsewhere adds no columns.
+     */
     private static Mapping withOldColumns(Mapping mapping, DatabaseMetaData md) throws SQLException {
         List<TableMapping> tables = new ArrayList<>();
+        Connection connection = md.getConnection();
+        String escape = md.getSearchStringEscape();
+        String schema = connection.getSchema();
+        String schemaPattern = schema == null ? null : escaped(schema, escape);
         for (TableMapping t : mapping.tables()) {
             if (!t.oldColumns().isEmpty()) {
                 tables.add(t);
@@ -143,8 +171,7 @@ public final class MigrationRuntime implements AutoCloseable {
                     ? t.oldName().toUpperCase(Locale.ROOT)
                     : md.storesLowerCaseIdentifiers() ? t.oldName().toLowerCase(Locale.ROOT) : t.oldName();
             List<String> columns = new ArrayList<>();
-            // the current catalog only: MariaDB would otherwise list a same-named table of every database
-            try (ResultSet rs = md.getColumns(md.getConnection().getCatalog(), null, name, null)) {
+            try (ResultSet rs = md.getColumns(connection.getCatalog(), schemaPattern, escaped(name, escape), null)) {
                 while (rs.next()) {
                     columns.add(rs.getString("COLUMN_NAME"));
                 }
@@ -152,6 +179,14 @@ public final class MigrationRuntime implements AutoCloseable {
             tables.add(t.withOldColumns(columns));
         }
         return Mapping.of(tables);
+    }
+
+    /** {@code name} as a metadata pattern that matches only itself: {@code _} and {@code %} escaped. */
+    private static String escaped(String name, String escape) {
+        if (escape == null || escape.isEmpty()) {
+            return name;
+        }
+        return name.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
     }
 
     /** Rewrites {@code sql} for the new schema (cached). */
@@ -206,6 +241,14 @@ public final class MigrationRuntime implements AutoCloseable {
 
     public Dialect dialect() {
         return started.dialect();
+    }
+
+    /**
+     * The distance between the keys of one multi-row INSERT where the database hands them out
+     * consecutively and its driver returns only the first (MariaDB); 0 where they cannot be inferred.
+     */
+    public long autoIncrementStep() {
+        return started.autoIncrementStep();
     }
 
     @Override

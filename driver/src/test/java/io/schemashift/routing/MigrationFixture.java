@@ -162,6 +162,13 @@ public final class MigrationFixture implements AutoCloseable {
         return keys;
     }
 
+    /** Every divergence record of this migration as {@code key_text|reason} ({@code null} key: the whole table). */
+    public List<String> divergenceRecords() throws Exception {
+        return divergences(runtime()).stream()
+                .map(r -> r.get(0) + "|" + r.get(1))
+                .toList();
+    }
+
     /** The reasons in the divergence log for this migration. */
     public Set<String> divergenceReasons() throws Exception {
         Set<String> reasons = new HashSet<>();
