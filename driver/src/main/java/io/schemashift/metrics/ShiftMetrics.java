@@ -1,6 +1,8 @@
 package io.schemashift.metrics;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -65,6 +67,7 @@ public final class ShiftMetrics {
     private final LongAdder statementTotal = new LongAdder();
     private final LongAdder divergenceTotal = new LongAdder();
     private final LongAdder mismatchTotal = new LongAdder();
+    private final LongAdder lostTotal = new LongAdder();
 
     /** What this runtime has counted since it started, as the heartbeat reports it. */
     public record Totals(long statements, long divergences, long mismatches) {}
@@ -97,7 +100,7 @@ public final class ShiftMetrics {
                             .tags(common)
                             .tag("side", parts[0])
                             .tag("role", parts[1])
-                            .publishPercentileHistogram(false)
+                            .publishPercentileHistogram(Registries.latencyHistograms())
                             .register(registry));
         }
     }
@@ -158,6 +161,12 @@ public final class ShiftMetrics {
      */
     public void divergencesLost(int records) {
         divergencesLost.increment(records);
+        lostTotal.add(records);
+    }
+
+    /** Divergence records lost since start (as {@code schemashift.divergences.lost}), for the health check. */
+    public long divergencesLost() {
+        return lostTotal.sum();
     }
 
     /** Counts a statement that ran on the primary only because it could not be routed. */
@@ -196,6 +205,37 @@ public final class ShiftMetrics {
     /** The totals since start, for the heartbeat. */
     public Totals totals() {
         return new Totals(statementTotal.sum(), divergenceTotal.sum(), mismatchTotal.sum());
+    }
+
+    /**
+     * The rewrite cache's hit, miss and eviction counts and size, as {@code schemashift.rewrite.cache.*}
+     * (the cache must record statistics).
+     */
+    public void rewriteCache(Cache<?, ?> cache) {
+        for (String result : List.of("hit", "miss")) {
+            FunctionCounter.builder(
+                            "schemashift.rewrite.cache.gets",
+                            cache,
+                            c -> result.equals("hit")
+                                    ? c.stats().hitCount()
+                                    : c.stats().missCount())
+                    .description("Rewrite cache look-ups, by result: a low hit ratio means SQL built with literals")
+                    .baseUnit("lookups")
+                    .tags(common)
+                    .tag("result", result)
+                    .register(registry);
+        }
+        FunctionCounter.builder("schemashift.rewrite.cache.evictions", cache, c -> c.stats()
+                        .evictionCount())
+                .description("Rewrite results evicted from the cache (it is full)")
+                .baseUnit("entries")
+                .tags(common)
+                .register(registry);
+        Gauge.builder("schemashift.rewrite.cache.size", cache, Cache::estimatedSize)
+                .description("Rewrite results held in the cache (estimated)")
+                .baseUnit("entries")
+                .tags(common)
+                .register(registry);
     }
 
     /** A gauge of {@code value}, e.g. the phase or the breaker state. */

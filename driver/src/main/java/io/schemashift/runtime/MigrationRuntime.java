@@ -1,15 +1,15 @@
 package io.schemashift.runtime;
 
-import com.github.benmanes.caffeine.cache.Cache;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.schemashift.config.ConfigLocation;
 import io.schemashift.config.MigrationConfig;
+import io.schemashift.config.Phase;
 import io.schemashift.control.ConnectionSource;
 import io.schemashift.control.ControlStore;
 import io.schemashift.jdbc.ShiftConnection;
 import io.schemashift.metrics.ShiftMetrics;
+import io.schemashift.mirror.CircuitBreaker;
 import io.schemashift.mirror.DivergenceLog;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.Mapping;
@@ -68,7 +68,7 @@ public final class MigrationRuntime implements AutoCloseable {
         this.location = location;
         this.applied = new Applied(config.rollout(), 0);
         this.metrics = new ShiftMetrics(registry, config.migration());
-        this.newSide = config.newSide().separateDatabase() ? NewSide.open(config) : null;
+        this.newSide = config.newSide().separateDatabase() ? NewSide.open(config, registry) : null;
         metrics.gauge(
                 "schemashift.phase",
                 "The rollout phase in force (0 old-only … 5 new-only)",
@@ -86,6 +86,16 @@ public final class MigrationRuntime implements AutoCloseable {
                     Tags.empty(),
                     () -> newSide.breaker().state().ordinal());
         }
+        metrics.gauge(
+                "schemashift.routing.percent",
+                "The rollout's routing percentage in force, by kind (read_new, shadow)",
+                Tags.of("kind", "read_new"),
+                () -> applied.rollout().readNewPercent());
+        metrics.gauge(
+                "schemashift.routing.percent",
+                "The rollout's routing percentage in force, by kind (read_new, shadow)",
+                Tags.of("kind", "shadow"),
+                () -> applied.rollout().shadowPercent());
     }
 
     /**
@@ -116,13 +126,17 @@ public final class MigrationRuntime implements AutoCloseable {
         }
         Rewriter rewriter =
                 Rewriter.builder(withOldColumns(config.mapping(), md), dialect).build();
-        CaffeineCacheMetrics.monitor(
-                metrics.registry(), (Cache<?, ?>) rewriter.cache(), "schemashift.rewrite.cache", metrics.common());
+        metrics.rewriteCache(rewriter.cache());
         DivergenceLog divergences = new DivergenceLog(
                 config.migration(), config.writes().divergenceTable(), dialect, primaryConnections, metrics);
         ControlLoop loop =
                 new ControlLoop(this, config, location, new ControlStore(primaryConnections, dialect, config));
         loop.initial(connection);
+        metrics.gauge(
+                "schemashift.divergences.backlog",
+                "Divergence records queued and not yet written to the divergence table",
+                Tags.empty(),
+                divergences::backlog);
         ShadowReads shadow = ShadowReads.start(config, dialect, metrics, primaryConnections, newSide);
         started = new Started(dialect, rewriter, divergences, shadow, autoIncrementStep(connection, dialect));
         control = loop;
@@ -238,6 +252,36 @@ public final class MigrationRuntime implements AutoCloseable {
     public NewSide newSide() {
         return newSide;
     }
+
+    /**
+     * What the health check shows, read without blocking; the divergence backlog is 0 until the
+     * first connection starts the runtime.
+     */
+    public Status status() {
+        Started s = started;
+        return new Status(
+                applied.rollout().phase(),
+                applied.version(),
+                newSide == null ? null : newSide.breaker().state(),
+                s == null ? 0 : s.divergences().backlog(),
+                metrics.divergencesLost(),
+                s != null);
+    }
+
+    /**
+     * A snapshot of the runtime for health checks.
+     *
+     * @param breaker the separate new side's breaker, {@code null} when the new schema is in the same database
+     * @param divergencesLost divergence records that never reached the table since start
+     * @param started whether a connection has started the runtime (dialect known, control loop running)
+     */
+    public record Status(
+            Phase phase,
+            long version,
+            CircuitBreaker.State breaker,
+            long divergenceBacklog,
+            long divergencesLost,
+            boolean started) {}
 
     public Dialect dialect() {
         return started.dialect();

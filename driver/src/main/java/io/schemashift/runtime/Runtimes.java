@@ -1,9 +1,9 @@
 package io.schemashift.runtime;
 
-import io.micrometer.core.instrument.Metrics;
 import io.schemashift.config.ConfigLocation;
 import io.schemashift.config.ConfigReader;
 import io.schemashift.config.MigrationConfig;
+import io.schemashift.metrics.Registries;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.Properties;
@@ -38,7 +38,7 @@ public final class Runtimes {
         }
         MigrationConfig config = location.get().load(new ConfigReader());
         return Optional.of(BY_LOCATION.computeIfAbsent(
-                location.get().key(), k -> new MigrationRuntime(config, location.get(), Metrics.globalRegistry)));
+                location.get().key(), k -> new MigrationRuntime(config, location.get(), Registries.current())));
     }
 
     /**
