@@ -260,6 +260,7 @@ public final class MigrationRuntime implements AutoCloseable {
     public Status status() {
         Started s = started;
         return new Status(
+                config.migration(),
                 applied.rollout().phase(),
                 applied.version(),
                 newSide == null ? null : newSide.breaker().state(),
@@ -276,6 +277,7 @@ public final class MigrationRuntime implements AutoCloseable {
      * @param started whether a connection has started the runtime (dialect known, control loop running)
      */
     public record Status(
+            String migration,
             Phase phase,
             long version,
             CircuitBreaker.State breaker,

@@ -42,6 +42,19 @@ public final class Runtimes {
     }
 
     /**
+     * The runtime already started for the configuration the discovery chain finds, without
+     * starting one or reading the file; empty when none runs (or the chain finds none).
+     */
+    public static Optional<MigrationRuntime> running(Properties info) {
+        try {
+            return ConfigLocation.find(info, null, System::getenv, classLoader())
+                    .map(location -> BY_LOCATION.get(location.key()));
+        } catch (SQLException e) {
+            return Optional.empty(); // a location that cannot be resolved has no runtime
+        }
+    }
+
+    /**
      * Stops {@code runtime} (its pools, threads and control loop) and forgets it, so the next
      * connection naming its file starts a new one. For application shutdown and tests.
      */
