@@ -1,17 +1,17 @@
 package io.schemashift.runtime;
 
-import com.github.benmanes.caffeine.cache.Cache;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.schemashift.config.ConfigLocation;
 import io.schemashift.config.MigrationConfig;
+import io.schemashift.config.Phase;
 import io.schemashift.control.ConnectionSource;
 import io.schemashift.control.ControlStore;
 import io.schemashift.coverage.StatementCoverage;
 import io.schemashift.error.ShiftSqlState;
 import io.schemashift.jdbc.ShiftConnection;
 import io.schemashift.metrics.ShiftMetrics;
+import io.schemashift.mirror.CircuitBreaker;
 import io.schemashift.mirror.DivergenceLog;
 import io.schemashift.mirror.IntentLog;
 import io.schemashift.rewriter.Dialect;
@@ -79,7 +79,7 @@ public final class MigrationRuntime implements AutoCloseable {
         this.applied = new Applied(config.rollout(), 0);
         this.writesAllowed = config.control().controlTable().isEmpty();
         this.metrics = new ShiftMetrics(registry, config.migration());
-        this.newSide = config.newSide().separateDatabase() ? NewSide.open(config) : null;
+        this.newSide = config.newSide().separateDatabase() ? NewSide.open(config, registry) : null;
         metrics.gauge(
                 "schemashift.phase",
                 "The rollout phase in force (0 old-only … 5 new-only)",
@@ -97,6 +97,16 @@ public final class MigrationRuntime implements AutoCloseable {
                     Tags.empty(),
                     () -> newSide.breaker().state().ordinal());
         }
+        metrics.gauge(
+                "schemashift.routing.percent",
+                "The rollout's routing percentage in force, by kind (read_new, shadow)",
+                Tags.of("kind", "read_new"),
+                () -> applied.rollout().readNewPercent());
+        metrics.gauge(
+                "schemashift.routing.percent",
+                "The rollout's routing percentage in force, by kind (read_new, shadow)",
+                Tags.of("kind", "shadow"),
+                () -> applied.rollout().shadowPercent());
     }
 
     /**
@@ -126,8 +136,7 @@ public final class MigrationRuntime implements AutoCloseable {
                     "0A000");
         }
         Rewriter rewriter = rewriter(config, dialect, md);
-        CaffeineCacheMetrics.monitor(
-                metrics.registry(), (Cache<?, ?>) rewriter.cache(), "schemashift.rewrite.cache", metrics.common());
+        metrics.rewriteCache(rewriter.cache());
         DivergenceLog divergences = new DivergenceLog(
                 config.migration(),
                 config.writes().divergenceTable(),
@@ -137,6 +146,11 @@ public final class MigrationRuntime implements AutoCloseable {
         ControlLoop loop =
                 new ControlLoop(this, config, location, new ControlStore(primaryConnections, dialect, config));
         loop.initial(connection);
+        metrics.gauge(
+                "schemashift.divergences.backlog",
+                "Divergence records queued and not yet written to the divergence table",
+                Tags.empty(),
+                divergences::backlog);
         ShadowReads shadow = ShadowReads.start(config, dialect, metrics, primaryConnections, newSide);
         IntentLog intents = newSide != null && config.writes().intent()
                 ? new IntentLog(
@@ -332,6 +346,38 @@ public final class MigrationRuntime implements AutoCloseable {
     public NewSide newSide() {
         return newSide;
     }
+
+    /**
+     * What the health check shows, read without blocking; the divergence backlog is 0 until the
+     * first connection starts the runtime.
+     */
+    public Status status() {
+        Started s = started;
+        return new Status(
+                config.migration(),
+                applied.rollout().phase(),
+                applied.version(),
+                newSide == null ? null : newSide.breaker().state(),
+                s == null ? 0 : s.divergences().backlog(),
+                metrics.health().lost(),
+                s != null);
+    }
+
+    /**
+     * A snapshot of the runtime for health checks.
+     *
+     * @param breaker the separate new side's breaker, {@code null} when the new schema is in the same database
+     * @param divergencesLost divergence records and mismatch reports that could not be written since start
+     * @param started whether a connection has started the runtime (dialect known, control loop running)
+     */
+    public record Status(
+            String migration,
+            Phase phase,
+            long version,
+            CircuitBreaker.State breaker,
+            long divergenceBacklog,
+            long divergencesLost,
+            boolean started) {}
 
     public Dialect dialect() {
         return started.dialect();
