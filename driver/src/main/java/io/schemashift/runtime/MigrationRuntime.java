@@ -8,6 +8,7 @@ import io.schemashift.config.ConfigLocation;
 import io.schemashift.config.MigrationConfig;
 import io.schemashift.control.ConnectionSource;
 import io.schemashift.control.ControlStore;
+import io.schemashift.coverage.StatementCoverage;
 import io.schemashift.error.ShiftSqlState;
 import io.schemashift.jdbc.ShiftConnection;
 import io.schemashift.metrics.ShiftMetrics;
@@ -69,7 +70,8 @@ public final class MigrationRuntime implements AutoCloseable {
             DivergenceLog divergences,
             ShadowReads shadow,
             IntentLog intents,
-            long autoIncrementStep) {}
+            long autoIncrementStep,
+            StatementCoverage coverage) {}
 
     MigrationRuntime(MigrationConfig config, ConfigLocation location, MeterRegistry registry) {
         this.config = config;
@@ -123,9 +125,7 @@ public final class MigrationRuntime implements AutoCloseable {
                             + md.getDatabaseProductName(),
                     "0A000");
         }
-        Rewriter rewriter = Rewriter.builder(withOldColumns(config.mapping(), md), dialect)
-                .oldSchema(oldSchema(connection, dialect))
-                .build();
+        Rewriter rewriter = rewriter(config, dialect, md);
         CaffeineCacheMetrics.monitor(
                 metrics.registry(), (Cache<?, ?>) rewriter.cache(), "schemashift.rewrite.cache", metrics.common());
         DivergenceLog divergences = new DivergenceLog(
@@ -149,7 +149,14 @@ public final class MigrationRuntime implements AutoCloseable {
                         divergences,
                         metrics)
                 : null;
-        started = new Started(dialect, rewriter, divergences, shadow, intents, autoIncrementStep(connection, dialect));
+        started = new Started(
+                dialect,
+                rewriter,
+                divergences,
+                shadow,
+                intents,
+                autoIncrementStep(connection, dialect),
+                StatementCoverage.start(config, primaryConnections));
         control = loop;
         loop.start();
         LOG.info(
@@ -168,6 +175,17 @@ public final class MigrationRuntime implements AutoCloseable {
      */
     private static String oldSchema(Connection connection, Dialect dialect) throws SQLException {
         return dialect == Dialect.MARIADB ? connection.getCatalog() : connection.getSchema();
+    }
+
+    /**
+     * The rewriter the driver uses for {@code config} on a database of {@code dialect}, with the
+     * old columns the file does not list read through {@code md} and the old schema its
+     * connection is in ({@code null}: both left unknown). {@code schemashift rewrite} previews with it.
+     */
+    public static Rewriter rewriter(MigrationConfig config, Dialect dialect, DatabaseMetaData md) throws SQLException {
+        return Rewriter.builder(md == null ? config.mapping() : withOldColumns(config.mapping(), md), dialect)
+                .oldSchema(md == null ? null : oldSchema(md.getConnection(), dialect))
+                .build();
     }
 
     /**
@@ -222,9 +240,19 @@ public final class MigrationRuntime implements AutoCloseable {
         return name.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
     }
 
-    /** Rewrites {@code sql} for the new schema (cached). */
+    /** Rewrites {@code sql} for the new schema (cached), and counts it in the statement coverage. */
     public RewriteResult rewrite(String sql) {
-        return started.rewriter().rewrite(sql);
+        Started s = started;
+        RewriteResult result = s.rewriter().rewrite(sql);
+        if (s.coverage() != null) {
+            s.coverage().seen(result, applied.rollout());
+        }
+        return result;
+    }
+
+    /** The statement coverage of this JVM, or {@code null} when {@code coverage.enabled} is false. */
+    public StatementCoverage coverage() {
+        return started.coverage();
     }
 
     /** The validated configuration, as loaded. */
@@ -333,6 +361,9 @@ public final class MigrationRuntime implements AutoCloseable {
             s.shadow().close();
             if (s.intents() != null) {
                 s.intents().close();
+            }
+            if (s.coverage() != null) {
+                s.coverage().close();
             }
             s.divergences().close(CLOSE_FLUSH);
             if (loop != null) {
