@@ -40,6 +40,7 @@ import picocli.CommandLine.Spec;
             DemoCommand.class,
             BackfillCommand.class,
             VerifyCommand.class,
+            KeysCommand.class,
             RewriteCommand.class,
             CoverageCommand.class,
             DoctorCommand.class,

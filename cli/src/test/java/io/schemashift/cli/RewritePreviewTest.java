@@ -112,7 +112,7 @@ class RewritePreviewTest {
                 .load(new ConfigReader());
         Rewriter rewriter;
         try (Connection c = h2.getConnection()) {
-            rewriter = MigrationRuntime.rewriter(config, Dialect.H2, c.getMetaData());
+            rewriter = MigrationRuntime.rewriter(config, Dialect.H2, c);
         }
         try (SchemaShiftDataSource ds = new SchemaShiftDataSource(recording(h2, executed))) {
             ds.setConfig(yaml.toString());

@@ -6,6 +6,7 @@ import io.schemashift.metrics.ShiftMetrics.MirrorOutcome;
 import io.schemashift.mirror.DivergenceReason;
 import io.schemashift.mirror.GeneratedKeys;
 import io.schemashift.mirror.Params;
+import io.schemashift.mirror.RowKey;
 import io.schemashift.mirror.SqlErrors;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.KeyCodec;
@@ -69,9 +70,6 @@ public final class Execution {
             return rows != null ? rows : statement.getResultSet();
         }
     }
-
-    /** A row a mirror wrote to a separate new side, recorded should the new side's commit fail. */
-    record KeyRecord(String table, String key, String fingerprint) {}
 
     /**
      * The side statements one application statement prepared on the application's own
@@ -192,15 +190,18 @@ public final class Execution {
         boolean needKeys = mirror && !rw.generatedKeyColumns().isEmpty();
         Timestamp now = capturesNow(rw) ? Timestamp.from(Instant.now().truncatedTo(ChronoUnit.MICROS)) : null;
         Connection old = session.old();
-        // Same database: the pair runs in one transaction, even in auto-commit mode. Under
-        // onMirrorFailure: fail the application's side waits for the mirror too, so that a failed
-        // mirror leaves nothing committed.
-        final boolean localTxn = mirror
-                && session.autoCommit()
-                && (rt.newSide() == null
-                        || rt.config().writes().onMirrorFailure() == MigrationConfig.MirrorFailurePolicy.FAIL);
+        // Same database: the pair runs in one transaction, even in auto-commit mode. Two databases:
+        // an auto-commit write becomes a transaction on both sides that the session commits in
+        // order (the primary first, with its intent record), when the intent record is on or
+        // under onMirrorFailure: fail (a failed mirror then leaves nothing committed).
+        final boolean localTxn = mirror && session.autoCommit() && rt.newSide() == null;
         if (localTxn) {
             old.setAutoCommit(false);
+        } else if (mirror
+                && session.autoCommit()
+                && (rt.intents() != null
+                        || rt.config().writes().onMirrorFailure() == MigrationConfig.MirrorFailurePolicy.FAIL)) {
+            session.beginStatementTransaction();
         }
         try {
             Side primary = plan.primary();
@@ -230,9 +231,8 @@ public final class Execution {
             // An auto-commit pair on one database needs no savepoint: if the mirror fails, the local
             // transaction is rolled back and the application's statement runs again, alone. Its
             // first run left no trace but a consumed sequence value.
-            boolean unguarded = localTxn
-                    && rt.newSide() == null
-                    && rt.config().writes().onMirrorFailure() == MigrationConfig.MirrorFailurePolicy.RECORD;
+            boolean unguarded =
+                    localTxn && rt.config().writes().onMirrorFailure() == MigrationConfig.MirrorFailurePolicy.RECORD;
             DivergenceReason failed = mirror
                     ? mirror(
                             session,
@@ -447,7 +447,7 @@ public final class Execution {
             if (separate) {
                 counts = runMirror(connection, rt, sql, entries, now, keys, rw, prepared, session.old(), false);
                 rt.newSide().breaker().success();
-                for (KeyRecord key : keysOf(rw, entries, keys)) {
+                for (RowKey key : keysOf(rw, entries, keys)) {
                     txn.mirrored.add(key);
                 }
             } else {
@@ -666,7 +666,7 @@ public final class Execution {
 
     private static void recordAll(
             MigrationRuntime rt, Rewritten rw, List<Params> entries, GeneratedKeys keys, DivergenceReason reason) {
-        for (KeyRecord k : keysOf(rw, entries, keys)) {
+        for (RowKey k : keysOf(rw, entries, keys)) {
             rt.divergences().record(k.table(), k.key(), k.fingerprint(), reason.tag());
         }
     }
@@ -677,11 +677,11 @@ public final class Execution {
      * whole-table one, which {@code verify} checks in full: a {@code [null]} key could not be
      * repaired.
      */
-    private static List<KeyRecord> keysOf(Rewritten rw, List<Params> entries, GeneratedKeys keys) {
-        List<KeyRecord> records = new ArrayList<>();
+    private static List<RowKey> keysOf(Rewritten rw, List<Params> entries, GeneratedKeys keys) {
+        List<RowKey> records = new ArrayList<>();
         String table = rw.tables().iterator().next();
         String fingerprint = rw.fingerprint().hash();
-        KeyRecord wholeTable = new KeyRecord(table, null, fingerprint);
+        RowKey wholeTable = new RowKey(table, null, fingerprint);
         if (rw.keys().isEmpty()) {
             records.add(wholeTable);
             return records;
@@ -697,7 +697,7 @@ public final class Execution {
                     }
                     values.add(value);
                 }
-                records.add(new KeyRecord(table, KeyCodec.encode(values), fingerprint));
+                records.add(new RowKey(table, KeyCodec.encode(values), fingerprint));
             }
             keyOffset += rw.keys().size();
         }

@@ -9,9 +9,11 @@ import io.schemashift.config.MigrationConfig;
 import io.schemashift.control.ConnectionSource;
 import io.schemashift.control.ControlStore;
 import io.schemashift.coverage.StatementCoverage;
+import io.schemashift.error.ShiftSqlState;
 import io.schemashift.jdbc.ShiftConnection;
 import io.schemashift.metrics.ShiftMetrics;
 import io.schemashift.mirror.DivergenceLog;
+import io.schemashift.mirror.IntentLog;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.Mapping;
 import io.schemashift.rewriter.RewriteResult;
@@ -25,6 +27,7 @@ import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -40,6 +43,8 @@ import org.slf4j.LoggerFactory;
 public final class MigrationRuntime implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MigrationRuntime.class);
+    /** The longest {@link #close()} waits for queued divergence records to be written. */
+    static final Duration CLOSE_FLUSH = Duration.ofSeconds(5);
 
     private final MigrationConfig config;
     private final ConfigLocation location;
@@ -49,6 +54,8 @@ public final class MigrationRuntime implements AutoCloseable {
     private volatile Applied applied;
     private volatile Started started;
     private volatile ControlLoop control;
+    /** False while {@code control.table} is set and its rollout was never read: writes fail closed. */
+    private volatile boolean writesAllowed;
 
     /**
      * The rollout in force and its version: the control table's version, or 0 when it comes from
@@ -62,6 +69,7 @@ public final class MigrationRuntime implements AutoCloseable {
             Rewriter rewriter,
             DivergenceLog divergences,
             ShadowReads shadow,
+            IntentLog intents,
             long autoIncrementStep,
             StatementCoverage coverage) {}
 
@@ -69,6 +77,7 @@ public final class MigrationRuntime implements AutoCloseable {
         this.config = config;
         this.location = location;
         this.applied = new Applied(config.rollout(), 0);
+        this.writesAllowed = config.control().controlTable().isEmpty();
         this.metrics = new ShiftMetrics(registry, config.migration());
         this.newSide = config.newSide().separateDatabase() ? NewSide.open(config) : null;
         metrics.gauge(
@@ -116,20 +125,36 @@ public final class MigrationRuntime implements AutoCloseable {
                             + md.getDatabaseProductName(),
                     "0A000");
         }
-        Rewriter rewriter = rewriter(config, dialect, md);
+        Rewriter rewriter = rewriter(config, dialect, connection);
         CaffeineCacheMetrics.monitor(
                 metrics.registry(), (Cache<?, ?>) rewriter.cache(), "schemashift.rewrite.cache", metrics.common());
         DivergenceLog divergences = new DivergenceLog(
-                config.migration(), config.writes().divergenceTable(), dialect, primaryConnections, metrics);
+                config.migration(),
+                config.writes().divergenceTable(),
+                primaryConnections,
+                metrics,
+                config.control().poll());
         ControlLoop loop =
                 new ControlLoop(this, config, location, new ControlStore(primaryConnections, dialect, config));
         loop.initial(connection);
         ShadowReads shadow = ShadowReads.start(config, dialect, metrics, primaryConnections, newSide);
+        IntentLog intents = newSide != null && config.writes().intent()
+                ? new IntentLog(
+                        config.migration(),
+                        config.writes().intentTable(),
+                        dialect,
+                        config.writes().intentStaleAfter(),
+                        primaryConnections,
+                        newSide::borrow,
+                        divergences,
+                        metrics)
+                : null;
         started = new Started(
                 dialect,
                 rewriter,
                 divergences,
                 shadow,
+                intents,
                 autoIncrementStep(connection, dialect),
                 StatementCoverage.start(config, primaryConnections));
         control = loop;
@@ -146,12 +171,25 @@ public final class MigrationRuntime implements AutoCloseable {
 
     /**
      * The rewriter the driver uses for {@code config} on a database of {@code dialect}, with the
-     * old columns the file does not list read through {@code md} ({@code null}: left unknown).
-     * {@code schemashift rewrite} previews with it.
+     * old columns the file does not list, and the application's schema, read through {@code
+     * connection} ({@code null}: left unknown). {@code schemashift rewrite} previews with it.
      */
-    public static Rewriter rewriter(MigrationConfig config, Dialect dialect, DatabaseMetaData md) throws SQLException {
-        return Rewriter.builder(md == null ? config.mapping() : withOldColumns(config.mapping(), md), dialect)
+    public static Rewriter rewriter(MigrationConfig config, Dialect dialect, Connection connection)
+            throws SQLException {
+        if (connection == null) {
+            return Rewriter.builder(config.mapping(), dialect).build();
+        }
+        return Rewriter.builder(withOldColumns(config.mapping(), connection.getMetaData()), dialect)
+                .oldSchema(oldSchema(connection, dialect))
                 .build();
+    }
+
+    /**
+     * The schema the application's unqualified names resolve to (a database on MariaDB/MySQL):
+     * a table qualified with another one is not a mapped table.
+     */
+    private static String oldSchema(Connection connection, Dialect dialect) throws SQLException {
+        return dialect == Dialect.MARIADB ? connection.getCatalog() : connection.getSchema();
     }
 
     /**
@@ -241,6 +279,31 @@ public final class MigrationRuntime implements AutoCloseable {
     }
 
     /**
+     * Whether statements that write mapped tables may run. False from start-up while {@code
+     * control.table} is set and its rollout could not be read yet: the phase of the file may not
+     * be the fleet's (the fleet may be in {@code new-primary} while the file says {@code
+     * old-only}), so such writes fail closed with {@link #writesRefused(String)} until the control
+     * loop reads the rollout (it retries every {@code control.poll}). Reads and statements on
+     * unmapped tables are not affected. A volatile read: cheap on the statement path.
+     */
+    public boolean writesAllowed() {
+        return writesAllowed;
+    }
+
+    /** The error for a write to mapped table {@code table} while {@link #writesAllowed()} is false. */
+    public SQLException writesRefused(String table) {
+        return ShiftSqlState.NOT_IN_PREREQUISITE_STATE.error("write to mapped table " + table
+                + " refused: the rollout of migration " + config.migration() + " has not been read from control"
+                + " table " + config.control().controlTable().orElse("-") + " yet, and the file's phase may not be"
+                + " the fleet's; retried every " + config.control().poll() + "; allowed once it is read"
+                + " (check the database, 'schemashift init' and the grants on the control table)");
+    }
+
+    void allowWrites() {
+        writesAllowed = true;
+    }
+
+    /**
      * Puts {@code next} (of control-table version {@code version}) in force; open transactions keep
      * the rollout they started with.
      */
@@ -254,6 +317,14 @@ public final class MigrationRuntime implements AutoCloseable {
 
     public DivergenceLog divergences() {
         return started.divergences();
+    }
+
+    /**
+     * The intent records of two-database transactions; {@code null} with the new schema in the same
+     * database or {@code writes.intent: false}.
+     */
+    public IntentLog intents() {
+        return started.intents();
     }
 
     /** Shadow reads: which reads are compared, and the executor that compares them. */
@@ -278,6 +349,11 @@ public final class MigrationRuntime implements AutoCloseable {
         return started.autoIncrementStep();
     }
 
+    /**
+     * Stops the control loop and the shadow executor, writes the queued divergence records (waiting
+     * at most 5 seconds; what is still queued then is counted as lost), writes a last heartbeat that
+     * reports what was lost, and closes the new side's pool.
+     */
     @Override
     public void close() {
         ControlLoop loop = control;
@@ -290,7 +366,13 @@ public final class MigrationRuntime implements AutoCloseable {
             if (s.coverage() != null) {
                 s.coverage().close();
             }
-            s.divergences().close();
+            if (s.intents() != null) {
+                s.intents().close();
+            }
+            s.divergences().close(CLOSE_FLUSH);
+            if (loop != null) {
+                loop.lastBeat();
+            }
         }
         if (newSide != null) {
             newSide.close();
