@@ -56,11 +56,6 @@ abstract class CommandBase implements Callable<Integer> {
         }
     }
 
-    /** What the command works on: by default the configuration and the database of {@code --url}. */
-    Context context() throws Exception {
-        return root.context(spec.commandLine());
-    }
-
     /** What to do about a missing SchemaShift table or column, or nothing. */
     private static String hint(Throwable e) {
         if (!(e instanceof SQLException s)) {
@@ -71,6 +66,11 @@ abstract class CommandBase implements Callable<Integer> {
             case MISSING_COLUMN -> " (run 'schemashift init' to add the columns this version needs)";
             default -> "";
         };
+    }
+
+    /** What the command works on: by default the configuration and the database of {@code --url}. */
+    Context context() throws Exception {
+        return root.context(spec.commandLine());
     }
 
     PrintWriter out() {

@@ -99,7 +99,7 @@ final class RewriteCommand extends CommandBase {
             rewriter = MigrationRuntime.rewriter(context.config(), context.dialect(), null);
         } else {
             try (Connection c = context.connections().open()) {
-                rewriter = MigrationRuntime.rewriter(context.config(), context.dialect(), c);
+                rewriter = MigrationRuntime.rewriter(context.config(), context.dialect(), c.getMetaData());
             }
         }
         List<Object> docs = new ArrayList<>();

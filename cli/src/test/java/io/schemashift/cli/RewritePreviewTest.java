@@ -115,7 +115,7 @@ class RewritePreviewTest {
                 .load(new ConfigReader());
         Rewriter rewriter;
         try (Connection c = h2.getConnection()) {
-            rewriter = MigrationRuntime.rewriter(config, Dialect.H2, c);
+            rewriter = MigrationRuntime.rewriter(config, Dialect.H2, c.getMetaData());
         }
         try (SchemaShiftDataSource ds = new SchemaShiftDataSource(recording(h2, executed))) {
             ds.setConfig(yaml.toString());

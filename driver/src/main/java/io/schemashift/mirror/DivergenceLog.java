@@ -121,6 +121,11 @@ public final class DivergenceLog implements AutoCloseable {
         }
     }
 
+    /** Records queued and not written yet: the divergence backlog (a gauge, the health check). */
+    public long backlog() {
+        return outstanding.get();
+    }
+
     /** Waits until every record queued so far is written (or lost), or {@code timeout} passes. */
     public boolean flush(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
