@@ -4,6 +4,8 @@ import io.schemashift.backfill.Backfill;
 import io.schemashift.backfill.BackfillReport;
 import io.schemashift.config.Phase;
 import io.schemashift.control.RolloutState;
+import io.schemashift.control.Run;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -73,6 +75,15 @@ final class BackfillCommand extends CommandBase {
         }
         BackfillReport report = builder.build().run(names, resume);
         for (BackfillReport.TableResult t : report.tables()) {
+            Instant finished = Instant.now(); // evidence for the read-new guard (control helper)
+            context.store()
+                    .recordRun(new Run(
+                            Run.Kind.BACKFILL,
+                            t.table(),
+                            finished.minus(t.elapsed()),
+                            finished,
+                            Run.Outcome.COMPLETED,
+                            t.rows()));
             double seconds = Math.max(t.elapsed().toNanos() / 1e9, 1e-9);
             out().printf(
                             Locale.ROOT,
