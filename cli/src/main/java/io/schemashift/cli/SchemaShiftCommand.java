@@ -40,6 +40,7 @@ import picocli.CommandLine.Spec;
             DemoCommand.class,
             BackfillCommand.class,
             VerifyCommand.class,
+            KeysCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",

@@ -341,7 +341,15 @@ public final class ConfigReader {
             Map<String, NodeTuple> e = section(
                     entry,
                     "writes",
-                    keys("onMirrorFailure", "budget", "breakerFailures", "breakerCooldown", "divergenceTable"));
+                    keys(
+                            "onMirrorFailure",
+                            "budget",
+                            "breakerFailures",
+                            "breakerCooldown",
+                            "divergenceTable",
+                            "intent",
+                            "intentTable",
+                            "intentStaleAfter"));
             return new MigrationConfig.Writes(
                     MigrationConfig.MirrorFailurePolicy.valueOf(
                             choice(e, "writes", "onMirrorFailure", "record", "record", "fail")
@@ -349,7 +357,10 @@ public final class ConfigReader {
                     duration(e, "writes", "budget", Duration.ofMillis(250)),
                     (int) integer(e, "writes", "breakerFailures", 5, 1, 1_000),
                     duration(e, "writes", "breakerCooldown", Duration.ofSeconds(10)),
-                    tableName(e, "writes", "divergenceTable", "schemashift_divergence"));
+                    tableName(e, "writes", "divergenceTable", "schemashift_divergence"),
+                    bool(e, "writes", "intent", true),
+                    tableName(e, "writes", "intentTable", "schemashift_intent"),
+                    duration(e, "writes", "intentStaleAfter", Duration.ofMinutes(5)));
         }
 
         private MigrationConfig.Shadow shadow(NodeTuple entry) throws ConfigException {

@@ -114,13 +114,22 @@ public record MigrationConfig(
      * @param breakerFailures consecutive mirror failures that open the circuit breaker
      * @param breakerCooldown how long an open breaker skips the new side before probing again
      * @param divergenceTable the table (on the primary database) that records divergences
+     * @param intent with a separate new database: each transaction that writes a mapped table
+     *     leaves an intent record in the primary's own transaction, cleared once the other side
+     *     committed too, so that a crash between the two commits cannot hide a difference
+     * @param intentTable the table of intent records (in both databases)
+     * @param intentStaleAfter an intent older than this is taken for a transaction whose second
+     *     commit never happened, and turned into divergence records
      */
     public record Writes(
             MirrorFailurePolicy onMirrorFailure,
             Duration budget,
             int breakerFailures,
             Duration breakerCooldown,
-            String divergenceTable) {}
+            String divergenceTable,
+            boolean intent,
+            String intentTable,
+            Duration intentStaleAfter) {}
 
     /**
      * The shadow-read executor.

@@ -39,6 +39,7 @@ public final class ControlSchema {
         all.addAll(createDivergenceTable(dialect, tables.divergence()));
         all.addAll(createMismatchTable(dialect, tables.mismatch()));
         all.addAll(createRunsTable(dialect, tables.runs()));
+        all.addAll(createIntentTable(dialect, tables.intent()));
         return List.copyOf(all);
     }
 
@@ -144,6 +145,22 @@ public final class ControlSchema {
                         + "key_text VARCHAR(" + KEY_TEXT_MAX + ") NULL, "
                         + "fingerprint VARCHAR(32) NOT NULL, "
                         + "reason VARCHAR(64) NOT NULL, "
+                        + "at " + timestampType(dialect) + " NOT NULL)",
+                index(name));
+    }
+
+    /**
+     * Intent records of transactions that write a mapped table with a separate new database: one
+     * row per transaction, written in the primary's own transaction and deleted once the other
+     * side committed. {@code keys_text} lists {@code table<TAB>key} lines ({@code key} empty: the
+     * whole table). Needed in both databases: the primary is old, then new.
+     */
+    public static List<String> createIntentTable(Dialect dialect, String name) {
+        return List.of(
+                "CREATE TABLE IF NOT EXISTS " + name + " ("
+                        + "txn VARCHAR(64) NOT NULL PRIMARY KEY, "
+                        + "migration VARCHAR(64) NOT NULL, "
+                        + "keys_text VARCHAR(4000) NOT NULL, "
                         + "at " + timestampType(dialect) + " NOT NULL)",
                 index(name));
     }

@@ -62,6 +62,8 @@ public final class ShiftMetrics {
     private final Map<String, Counter> divergences = new ConcurrentHashMap<>();
     private final String migration;
     private final Counter divergencesLost;
+    private final Counter intentFailures;
+    private final Counter intentsRecovered;
     // Totals for the heartbeat, kept here because meters read 0 when no registry is attached.
     private final LongAdder statementTotal = new LongAdder();
     private final LongAdder divergenceTotal = new LongAdder();
@@ -84,6 +86,17 @@ public final class ShiftMetrics {
         this.divergencesLost = Counter.builder("schemashift.divergences.lost")
                 .description("Divergence records that could not be written to the divergence table")
                 .baseUnit("records")
+                .tags(common)
+                .register(registry);
+        this.intentFailures = Counter.builder("schemashift.intent.failures")
+                .description("Intent records that could not be written (a crash between the two commits would go"
+                        + " unrecorded)")
+                .baseUnit("transactions")
+                .tags(common)
+                .register(registry);
+        this.intentsRecovered = Counter.builder("schemashift.intent.recovered")
+                .description("Stale intent records (a second commit that never happened) turned into divergences")
+                .baseUnit("transactions")
                 .tags(common)
                 .register(registry);
         for (MirrorOutcome outcome : MirrorOutcome.values()) {
@@ -166,6 +179,16 @@ public final class ShiftMetrics {
      */
     public void divergencesLost(int records) {
         divergencesLost.increment(records);
+    }
+
+    /** Counts an intent record that could not be written: that transaction's crash window stays open. */
+    public void intentFailed() {
+        intentFailures.increment();
+    }
+
+    /** Counts intent records found stale (a second commit that never happened) and turned into divergences. */
+    public void intentsRecovered(int records) {
+        intentsRecovered.increment(records);
     }
 
     /** Counts a statement that ran on the primary only because it could not be routed. */

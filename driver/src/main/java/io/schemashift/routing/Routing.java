@@ -23,6 +23,18 @@ final class Routing {
         return phase;
     }
 
+    /** The latest (closest to {@code new-only}) phase among {@code tables}. */
+    static Phase latestPhaseOf(MigrationConfig.Rollout rollout, Set<String> tables) {
+        Phase latest = Phase.OLD_ONLY;
+        for (String table : tables) {
+            Phase p = rollout.phaseOf(table);
+            if (p.ordinal() > latest.ordinal()) {
+                latest = p;
+            }
+        }
+        return latest;
+    }
+
     /**
      * Where a statement of {@code kind} runs in {@code phase}; {@code readNew}: this transaction
      * was picked to read from the new side (phase {@code read-new}).

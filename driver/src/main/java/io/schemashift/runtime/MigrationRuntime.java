@@ -8,9 +8,11 @@ import io.schemashift.config.ConfigLocation;
 import io.schemashift.config.MigrationConfig;
 import io.schemashift.control.ConnectionSource;
 import io.schemashift.control.ControlStore;
+import io.schemashift.error.ShiftSqlState;
 import io.schemashift.jdbc.ShiftConnection;
 import io.schemashift.metrics.ShiftMetrics;
 import io.schemashift.mirror.DivergenceLog;
+import io.schemashift.mirror.IntentLog;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.Mapping;
 import io.schemashift.rewriter.RewriteResult;
@@ -23,6 +25,7 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +63,13 @@ public final class MigrationRuntime implements AutoCloseable {
     record Applied(MigrationConfig.Rollout rollout, long version) {}
 
     /** What can only be known once the first connection shows which database this is. */
-    private record Started(Dialect dialect, Rewriter rewriter, DivergenceLog divergences, ShadowReads shadow) {}
+    private record Started(
+            Dialect dialect,
+            Rewriter rewriter,
+            DivergenceLog divergences,
+            ShadowReads shadow,
+            IntentLog intents,
+            long autoIncrementStep) {}
 
     MigrationRuntime(MigrationConfig config, ConfigLocation location, MeterRegistry registry) {
         this.config = config;
@@ -114,8 +123,9 @@ public final class MigrationRuntime implements AutoCloseable {
                             + md.getDatabaseProductName(),
                     "0A000");
         }
-        Rewriter rewriter =
-                Rewriter.builder(withOldColumns(config.mapping(), md), dialect).build();
+        Rewriter rewriter = Rewriter.builder(withOldColumns(config.mapping(), md), dialect)
+                .oldSchema(oldSchema(connection, dialect))
+                .build();
         CaffeineCacheMetrics.monitor(
                 metrics.registry(), (Cache<?, ?>) rewriter.cache(), "schemashift.rewrite.cache", metrics.common());
         DivergenceLog divergences = new DivergenceLog(
@@ -128,7 +138,18 @@ public final class MigrationRuntime implements AutoCloseable {
                 new ControlLoop(this, config, location, new ControlStore(primaryConnections, dialect, config));
         loop.initial(connection);
         ShadowReads shadow = ShadowReads.start(config, dialect, metrics, primaryConnections, newSide);
-        started = new Started(dialect, rewriter, divergences, shadow);
+        IntentLog intents = newSide != null && config.writes().intent()
+                ? new IntentLog(
+                        config.migration(),
+                        config.writes().intentTable(),
+                        dialect,
+                        config.writes().intentStaleAfter(),
+                        primaryConnections,
+                        newSide::borrow,
+                        divergences,
+                        metrics)
+                : null;
+        started = new Started(dialect, rewriter, divergences, shadow, intents, autoIncrementStep(connection, dialect));
         control = loop;
         loop.start();
         LOG.info(
@@ -141,9 +162,39 @@ public final class MigrationRuntime implements AutoCloseable {
         return started;
     }
 
-    /** Fills in each mapped table's old columns from the database where the file does not list them. */
+    /**
+     * The schema the application's unqualified names resolve to (a database on MariaDB/MySQL):
+     * a table qualified with another one is not a mapped table.
+     */
+    private static String oldSchema(Connection connection, Dialect dialect) throws SQLException {
+        return dialect == Dialect.MARIADB ? connection.getCatalog() : connection.getSchema();
+    }
+
+    /**
+     * On MariaDB/MySQL, the distance between the keys of one multi-row INSERT when the server hands
+     * them out consecutively ({@code innodb_autoinc_lock_mode} 0 or 1); 0 where it may not.
+     */
+    private static long autoIncrementStep(Connection connection, Dialect dialect) throws SQLException {
+        if (dialect != Dialect.MARIADB) {
+            return 0;
+        }
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery("SELECT @@innodb_autoinc_lock_mode, @@auto_increment_increment")) {
+            return rs.next() && rs.getInt(1) < 2 ? rs.getLong(2) : 0;
+        }
+    }
+
+    /**
+     * Fills in each mapped table's old columns from the database where the file does not list
+     * them: the table in the connection's current schema (and catalog) only, so that a same-named
+     * table elsewhere adds no columns.
+     */
     private static Mapping withOldColumns(Mapping mapping, DatabaseMetaData md) throws SQLException {
         List<TableMapping> tables = new ArrayList<>();
+        Connection connection = md.getConnection();
+        String escape = md.getSearchStringEscape();
+        String schema = connection.getSchema();
+        String schemaPattern = schema == null ? null : escaped(schema, escape);
         for (TableMapping t : mapping.tables()) {
             if (!t.oldColumns().isEmpty()) {
                 tables.add(t);
@@ -153,8 +204,7 @@ public final class MigrationRuntime implements AutoCloseable {
                     ? t.oldName().toUpperCase(Locale.ROOT)
                     : md.storesLowerCaseIdentifiers() ? t.oldName().toLowerCase(Locale.ROOT) : t.oldName();
             List<String> columns = new ArrayList<>();
-            // the current catalog only: MariaDB would otherwise list a same-named table of every database
-            try (ResultSet rs = md.getColumns(md.getConnection().getCatalog(), null, name, null)) {
+            try (ResultSet rs = md.getColumns(connection.getCatalog(), schemaPattern, escaped(name, escape), null)) {
                 while (rs.next()) {
                     columns.add(rs.getString("COLUMN_NAME"));
                 }
@@ -162,6 +212,14 @@ public final class MigrationRuntime implements AutoCloseable {
             tables.add(t.withOldColumns(columns));
         }
         return Mapping.of(tables);
+    }
+
+    /** {@code name} as a metadata pattern that matches only itself: {@code _} and {@code %} escaped. */
+    private static String escaped(String name, String escape) {
+        if (escape == null || escape.isEmpty()) {
+            return name;
+        }
+        return name.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
     }
 
     /** Rewrites {@code sql} for the new schema (cached). */
@@ -202,13 +260,11 @@ public final class MigrationRuntime implements AutoCloseable {
 
     /** The error for a write to mapped table {@code table} while {@link #writesAllowed()} is false. */
     public SQLException writesRefused(String table) {
-        return new SQLException(
-                "SchemaShift: write to mapped table " + table + " refused: the rollout of migration "
-                        + config.migration() + " has not been read from control table "
-                        + config.control().controlTable().orElse("-") + " yet, and the file's phase may not be"
-                        + " the fleet's; retried every " + config.control().poll() + "; allowed once it is read"
-                        + " (check the database, 'schemashift init' and the grants on the control table)",
-                "55000");
+        return ShiftSqlState.NOT_IN_PREREQUISITE_STATE.error("write to mapped table " + table
+                + " refused: the rollout of migration " + config.migration() + " has not been read from control"
+                + " table " + config.control().controlTable().orElse("-") + " yet, and the file's phase may not be"
+                + " the fleet's; retried every " + config.control().poll() + "; allowed once it is read"
+                + " (check the database, 'schemashift init' and the grants on the control table)");
     }
 
     void allowWrites() {
@@ -231,6 +287,14 @@ public final class MigrationRuntime implements AutoCloseable {
         return started.divergences();
     }
 
+    /**
+     * The intent records of two-database transactions; {@code null} with the new schema in the same
+     * database or {@code writes.intent: false}.
+     */
+    public IntentLog intents() {
+        return started.intents();
+    }
+
     /** Shadow reads: which reads are compared, and the executor that compares them. */
     public ShadowReads shadow() {
         return started.shadow();
@@ -243,6 +307,14 @@ public final class MigrationRuntime implements AutoCloseable {
 
     public Dialect dialect() {
         return started.dialect();
+    }
+
+    /**
+     * The distance between the keys of one multi-row INSERT where the database hands them out
+     * consecutively and its driver returns only the first (MariaDB); 0 where they cannot be inferred.
+     */
+    public long autoIncrementStep() {
+        return started.autoIncrementStep();
     }
 
     /**
@@ -259,6 +331,9 @@ public final class MigrationRuntime implements AutoCloseable {
         Started s = started;
         if (s != null) {
             s.shadow().close();
+            if (s.intents() != null) {
+                s.intents().close();
+            }
             s.divergences().close(CLOSE_FLUSH);
             if (loop != null) {
                 loop.lastBeat();

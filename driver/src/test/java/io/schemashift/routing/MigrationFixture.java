@@ -97,8 +97,12 @@ public final class MigrationFixture implements AutoCloseable {
                     "CREATE TABLE clients (" + identity(server.kind())
                             + ", full_name VARCHAR(100), name_search VARCHAR(100), email VARCHAR(100))"
                             + tableOptions(server.kind()));
-            // as 'schemashift init' would: the driver creates no table itself
+            // as 'schemashift init' would: the driver creates no table itself (and, with a separate new
+            // database, the intent table there too)
             createControlTables(old, server.kind());
+            if (separate) {
+                ControlSchema.execute(neu, ControlSchema.createIntentTable(dialect(server.kind()), INTENT_TABLE));
+            }
             StringBuilder yaml = new StringBuilder("migration: " + migration + "\n");
             if (separate) {
                 yaml.append("new:\n  url: '")
@@ -135,6 +139,9 @@ public final class MigrationFixture implements AutoCloseable {
         }
     }
 
+    /** The intent table's default name. */
+    public static final String INTENT_TABLE = ControlTables.DEFAULT_INTENT;
+
     /** The SchemaShift tables with their default names, as {@code schemashift init} creates them. */
     public static void createControlTables(Connection connection, TestDatabase.Kind kind) throws SQLException {
         ControlSchema.execute(connection, ControlSchema.createAll(dialect(kind), DEFAULT_TABLES));
@@ -154,6 +161,19 @@ public final class MigrationFixture implements AutoCloseable {
             case MARIADB -> Dialect.MARIADB;
             case H2 -> Dialect.H2;
         };
+    }
+
+    /** The number of intent records of this migration on the old ({@code onNew} false) or new side. */
+    public int intents(boolean onNew) throws SQLException {
+        try (Connection c = server.connect(onNew ? newUrl : oldUrl);
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT count(*) FROM " + INTENT_TABLE + " WHERE migration = ?")) {
+            ps.setString(1, migration);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
     }
 
     // Generated keys start at 1000 so that they never collide with the explicit ids tests use.
@@ -186,6 +206,13 @@ public final class MigrationFixture implements AutoCloseable {
             }
         }
         return keys;
+    }
+
+    /** Every divergence record of this migration as {@code key_text|reason} ({@code null} key: the whole table). */
+    public List<String> divergenceRecords() throws Exception {
+        return divergences(runtime()).stream()
+                .map(r -> r.get(0) + "|" + r.get(1))
+                .toList();
     }
 
     /** The reasons in the divergence log for this migration. */
