@@ -5,7 +5,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.schemashift.config.ConfigLocation;
 import io.schemashift.config.ConfigReader;
 import io.schemashift.config.MigrationConfig;
+import io.schemashift.config.Phase;
 import io.schemashift.control.ControlStore;
+import io.schemashift.control.InstanceBeat;
+import io.schemashift.control.PhaseGuard;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.runtime.MigrationRuntime;
 import io.schemashift.runtime.Runtimes;
@@ -301,6 +304,9 @@ final class DemoCommand implements Callable<Integer> {
      * --max-mismatches}); nothing is forced.
      */
     private void phase(String target, String... options) throws Exception {
+        if (Phase.parse(target).orElseThrow().ordinal() > Phase.SHADOW_READ.ordinal()) {
+            awaitComparisons();
+        }
         List<String> args = new ArrayList<>(List.of("phase", target));
         args.addAll(List.of(options));
         if (windowSinceRepair) {
@@ -320,6 +326,23 @@ final class DemoCommand implements Callable<Integer> {
         }
         follow();
         startStep();
+    }
+
+    /**
+     * Past shadow-read the guard rail asks for {@link PhaseGuard#DEFAULT_MIN_COMPARISONS}
+     * comparisons under the current rollout, as the app's heartbeat reports them: the demo waits
+     * for them (at most {@link #APPLY_TIMEOUT}), as an operator would before the next step.
+     */
+    private void awaitComparisons() throws Exception {
+        ControlStore store = new ControlStore(this::rawConnection, Dialect.H2, config);
+        long deadline = System.nanoTime() + APPLY_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline
+                && store.instances().stream()
+                                .mapToLong(InstanceBeat::comparisons)
+                                .sum()
+                        < PhaseGuard.DEFAULT_MIN_COMPARISONS) {
+            Thread.sleep(50);
+        }
     }
 
     private void rollback(String... options) throws Exception {
