@@ -67,15 +67,7 @@ class LeastPrivilegeIT {
                         + "tables:\n  customers:\n    to: clients\n    key: [id]\n    columns: { name: full_name }\n"
                         + "phase: dual-write\n"
                         + "control: { table: schemashift_control, poll: 200ms }\n");
-        Cli.Run init = Cli.run(
-                Map.of(SchemaShiftCommand.PASSWORD_ENV, PASSWORD),
-                "init",
-                "--config",
-                config.toString(),
-                "--url",
-                url,
-                "--user",
-                migrator);
+        Cli.Run init = asMigrator(config, url, migrator, "init");
         assertThat(init.exit()).as(init.toString()).isZero();
         grantDml(server, url, migrator, app, kind);
 
@@ -147,18 +139,13 @@ class LeastPrivilegeIT {
     }
 
     private static Cli.Run phase(Path config, String url, String migrator) {
-        return Cli.run(
-                Map.of(SchemaShiftCommand.PASSWORD_ENV, PASSWORD),
-                "phase",
-                "shadow-read",
-                "--reason",
-                "go",
-                "--config",
-                config.toString(),
-                "--url",
-                url,
-                "--user",
-                migrator);
+        return asMigrator(config, url, migrator, "phase", "shadow-read", "--reason", "go");
+    }
+
+    private static Cli.Run asMigrator(Path config, String url, String migrator, String... command) {
+        List<String> args = new ArrayList<>(List.of(command));
+        args.addAll(List.of("--config", config.toString(), "--url", url, "--user", migrator));
+        return Cli.run(Map.of(SchemaShiftCommand.PASSWORD_ENV, PASSWORD), args.toArray(String[]::new));
     }
 
     private static String grantee(String role, TestDatabase.Kind kind) {
