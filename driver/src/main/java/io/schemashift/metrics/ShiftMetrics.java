@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.schemashift.control.ControlHealth;
 import io.schemashift.rewriter.StatementKind;
 import java.util.EnumMap;
 import java.util.List;
@@ -63,22 +64,41 @@ public final class ShiftMetrics {
     private final Map<String, Counter> divergences = new ConcurrentHashMap<>();
     private final String migration;
     private final Counter divergencesLost;
+    private final Counter intentFailures;
+    private final Counter intentsRecovered;
     // Totals for the heartbeat, kept here because meters read 0 when no registry is attached.
     private final LongAdder statementTotal = new LongAdder();
     private final LongAdder divergenceTotal = new LongAdder();
     private final LongAdder mismatchTotal = new LongAdder();
-    private final LongAdder lostTotal = new LongAdder();
+    private final LongAdder comparisonTotal = new LongAdder();
+    private final ControlHealth health;
 
-    /** What this runtime has counted since it started, as the heartbeat reports it. */
-    public record Totals(long statements, long divergences, long mismatches) {}
+    /**
+     * What this runtime has counted since it started, as the heartbeat reports it.
+     *
+     * @param comparisons shadow comparisons that ran (match, mismatch or transient)
+     */
+    public record Totals(long statements, long divergences, long mismatches, long comparisons) {}
 
     public ShiftMetrics(MeterRegistry registry, String migration) {
         this.registry = registry;
         this.migration = migration;
         this.common = Tags.of("migration", migration);
+        this.health = new ControlHealth(registry, common);
         this.divergencesLost = Counter.builder("schemashift.divergences.lost")
                 .description("Divergence records that could not be written to the divergence table")
                 .baseUnit("records")
+                .tags(common)
+                .register(registry);
+        this.intentFailures = Counter.builder("schemashift.intent.failures")
+                .description("Intent records that could not be written (a crash between the two commits would go"
+                        + " unrecorded)")
+                .baseUnit("transactions")
+                .tags(common)
+                .register(registry);
+        this.intentsRecovered = Counter.builder("schemashift.intent.recovered")
+                .description("Stale intent records (a second commit that never happened) turned into divergences")
+                .baseUnit("transactions")
                 .tags(common)
                 .register(registry);
         for (MirrorOutcome outcome : MirrorOutcome.values()) {
@@ -161,12 +181,16 @@ public final class ShiftMetrics {
      */
     public void divergencesLost(int records) {
         divergencesLost.increment(records);
-        lostTotal.add(records);
     }
 
-    /** Divergence records lost since start (as {@code schemashift.divergences.lost}), for the health check. */
-    public long divergencesLost() {
-        return lostTotal.sum();
+    /** Counts an intent record that could not be written: that transaction's crash window stays open. */
+    public void intentFailed() {
+        intentFailures.increment();
+    }
+
+    /** Counts intent records found stale (a second commit that never happened) and turned into divergences. */
+    public void intentsRecovered(int records) {
+        intentsRecovered.increment(records);
     }
 
     /** Counts a statement that ran on the primary only because it could not be routed. */
@@ -202,9 +226,22 @@ public final class ShiftMetrics {
         mismatchTotal.increment();
     }
 
+    /**
+     * Counts one shadow comparison that ran to a verdict: the evidence the phase guards ask for
+     * before a move past {@code shadow-read}.
+     */
+    public void compared() {
+        comparisonTotal.increment();
+    }
+
     /** The totals since start, for the heartbeat. */
     public Totals totals() {
-        return new Totals(statementTotal.sum(), divergenceTotal.sum(), mismatchTotal.sum());
+        return new Totals(statementTotal.sum(), divergenceTotal.sum(), mismatchTotal.sum(), comparisonTotal.sum());
+    }
+
+    /** The health of the control-plane I/O (failures, lost records), reported in the heartbeat. */
+    public ControlHealth health() {
+        return health;
     }
 
     /**

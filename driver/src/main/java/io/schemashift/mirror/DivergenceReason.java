@@ -19,6 +19,8 @@ public enum DivergenceReason {
     MIRROR_COUNT_MISMATCH,
     /** The other side's commit failed after the primary's. */
     COMMIT_FAILED,
+    /** A transaction committed on one side and the process stopped before the other (a stale intent record). */
+    UNCONFIRMED_COMMIT,
     /** A savepoint on the other side failed; its part of the transaction was rolled back. */
     SAVEPOINT_FAILED,
     /** An earlier failure already rolled back the other side's part of this transaction. */

@@ -6,6 +6,7 @@ import io.schemashift.metrics.ShiftMetrics.MirrorOutcome;
 import io.schemashift.mirror.DivergenceReason;
 import io.schemashift.mirror.GeneratedKeys;
 import io.schemashift.mirror.Params;
+import io.schemashift.mirror.RowKey;
 import io.schemashift.mirror.SqlErrors;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.KeyCodec;
@@ -13,7 +14,6 @@ import io.schemashift.rewriter.ParamSource;
 import io.schemashift.rewriter.Rewritten;
 import io.schemashift.rewriter.SideStatement;
 import io.schemashift.rewriter.StatementKind;
-import io.schemashift.runtime.MigrationRuntime;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -69,9 +69,6 @@ public final class Execution {
             return rows != null ? rows : statement.getResultSet();
         }
     }
-
-    /** A row a mirror wrote to a separate new side, recorded should the new side's commit fail. */
-    record KeyRecord(String table, String key, String fingerprint) {}
 
     /**
      * The side statements one application statement prepared on the application's own
@@ -185,22 +182,25 @@ public final class Execution {
             boolean appWantsKeys,
             Prepared prepared)
             throws SQLException {
-        MigrationRuntime rt = session.runtime();
+        MigrationContext rt = session.context();
         prepared.startExecution();
         boolean write = rw.kind().isWrite();
         boolean mirror = plan.mirror() != null && write;
         boolean needKeys = mirror && !rw.generatedKeyColumns().isEmpty();
         Timestamp now = capturesNow(rw) ? Timestamp.from(Instant.now().truncatedTo(ChronoUnit.MICROS)) : null;
         Connection old = session.old();
-        // Same database: the pair runs in one transaction, even in auto-commit mode. Under
-        // onMirrorFailure: fail the application's side waits for the mirror too, so that a failed
-        // mirror leaves nothing committed.
-        final boolean localTxn = mirror
-                && session.autoCommit()
-                && (rt.newSide() == null
-                        || rt.config().writes().onMirrorFailure() == MigrationConfig.MirrorFailurePolicy.FAIL);
+        // Same database: the pair runs in one transaction, even in auto-commit mode. Two databases:
+        // an auto-commit write becomes a transaction on both sides that the session commits in
+        // order (the primary first, with its intent record), when the intent record is on or
+        // under onMirrorFailure: fail (a failed mirror then leaves nothing committed).
+        final boolean localTxn = mirror && session.autoCommit() && rt.newSide() == null;
         if (localTxn) {
             old.setAutoCommit(false);
+        } else if (mirror
+                && session.autoCommit()
+                && (rt.intents() != null
+                        || rt.config().writes().onMirrorFailure() == MigrationConfig.MirrorFailurePolicy.FAIL)) {
+            session.beginStatementTransaction();
         }
         try {
             Side primary = plan.primary();
@@ -230,9 +230,8 @@ public final class Execution {
             // An auto-commit pair on one database needs no savepoint: if the mirror fails, the local
             // transaction is rolled back and the application's statement runs again, alone. Its
             // first run left no trace but a consumed sequence value.
-            boolean unguarded = localTxn
-                    && rt.newSide() == null
-                    && rt.config().writes().onMirrorFailure() == MigrationConfig.MirrorFailurePolicy.RECORD;
+            boolean unguarded =
+                    localTxn && rt.config().writes().onMirrorFailure() == MigrationConfig.MirrorFailurePolicy.RECORD;
             DivergenceReason failed = mirror
                     ? mirror(
                             session,
@@ -279,7 +278,7 @@ public final class Execution {
      * recorded before the failure reaches the application.
      */
     private static Result executePrimary(
-            MigrationRuntime rt,
+            MigrationContext rt,
             Rewritten rw,
             PreparedStatement ps,
             SideStatement sql,
@@ -308,7 +307,7 @@ public final class Execution {
      * @return {@code null} when no keys were asked for, or a returned row lacks a key column
      */
     private static GeneratedKeys keys(
-            MigrationRuntime rt,
+            MigrationContext rt,
             Rewritten rw,
             PreparedStatement ps,
             boolean keysWanted,
@@ -413,7 +412,7 @@ public final class Execution {
      */
     private static DivergenceReason mirror(
             Session session,
-            MigrationRuntime rt,
+            MigrationContext rt,
             Rewritten rw,
             Side side,
             Params params,
@@ -447,7 +446,7 @@ public final class Execution {
             if (separate) {
                 counts = runMirror(connection, rt, sql, entries, now, keys, rw, prepared, session.old(), false);
                 rt.newSide().breaker().success();
-                for (KeyRecord key : keysOf(rw, entries, keys)) {
+                for (RowKey key : keysOf(rw, entries, keys)) {
                     txn.mirrored.add(key);
                 }
             } else {
@@ -511,7 +510,7 @@ public final class Execution {
      * silently.
      */
     private static boolean recordCountMismatches(
-            MigrationRuntime rt,
+            MigrationContext rt,
             Rewritten rw,
             List<Params> entries,
             GeneratedKeys keys,
@@ -551,7 +550,7 @@ public final class Execution {
      * must see the error rather than commit what is left. PostgreSQL rolls back only to the
      * mirror's savepoint.
      */
-    private static boolean rollsBackTheAppTransaction(MigrationRuntime rt, SQLException e) {
+    private static boolean rollsBackTheAppTransaction(MigrationContext rt, SQLException e) {
         return rt.newSide() == null
                 && rt.dialect() != Dialect.POSTGRESQL
                 && e.getSQLState() != null
@@ -559,7 +558,7 @@ public final class Execution {
     }
 
     private static DivergenceReason skipReason(
-            Rewritten rw, List<Params> entries, Session.Txn txn, MigrationRuntime rt, Side side) {
+            Rewritten rw, List<Params> entries, Session.Txn txn, MigrationContext rt, Side side) {
         if (!rw.nondeterminism().isEmpty()) {
             return DivergenceReason.nondeterministic(
                     rw.nondeterminism().iterator().next());
@@ -612,7 +611,7 @@ public final class Execution {
     /** Runs the mirror; returns its update counts, one per entry. */
     private static long[] runMirror(
             Connection connection,
-            MigrationRuntime rt,
+            MigrationContext rt,
             SideStatement sql,
             List<Params> entries,
             Timestamp now,
@@ -665,8 +664,8 @@ public final class Execution {
     }
 
     private static void recordAll(
-            MigrationRuntime rt, Rewritten rw, List<Params> entries, GeneratedKeys keys, DivergenceReason reason) {
-        for (KeyRecord k : keysOf(rw, entries, keys)) {
+            MigrationContext rt, Rewritten rw, List<Params> entries, GeneratedKeys keys, DivergenceReason reason) {
+        for (RowKey k : keysOf(rw, entries, keys)) {
             rt.divergences().record(k.table(), k.key(), k.fingerprint(), reason.tag());
         }
     }
@@ -677,11 +676,11 @@ public final class Execution {
      * whole-table one, which {@code verify} checks in full: a {@code [null]} key could not be
      * repaired.
      */
-    private static List<KeyRecord> keysOf(Rewritten rw, List<Params> entries, GeneratedKeys keys) {
-        List<KeyRecord> records = new ArrayList<>();
+    private static List<RowKey> keysOf(Rewritten rw, List<Params> entries, GeneratedKeys keys) {
+        List<RowKey> records = new ArrayList<>();
         String table = rw.tables().iterator().next();
         String fingerprint = rw.fingerprint().hash();
-        KeyRecord wholeTable = new KeyRecord(table, null, fingerprint);
+        RowKey wholeTable = new RowKey(table, null, fingerprint);
         if (rw.keys().isEmpty()) {
             records.add(wholeTable);
             return records;
@@ -697,7 +696,7 @@ public final class Execution {
                     }
                     values.add(value);
                 }
-                records.add(new KeyRecord(table, KeyCodec.encode(values), fingerprint));
+                records.add(new RowKey(table, KeyCodec.encode(values), fingerprint));
             }
             keyOffset += rw.keys().size();
         }

@@ -5,11 +5,12 @@ import io.schemashift.config.Phase;
 import io.schemashift.error.ShiftSqlState;
 import io.schemashift.metrics.ShiftMetrics;
 import io.schemashift.mirror.DivergenceReason;
+import io.schemashift.mirror.IntentLog;
+import io.schemashift.mirror.RowKey;
 import io.schemashift.rewriter.Refused;
 import io.schemashift.rewriter.RewriteResult;
 import io.schemashift.rewriter.Rewritten;
 import io.schemashift.rewriter.StatementKind;
-import io.schemashift.runtime.MigrationRuntime;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -29,7 +30,7 @@ import java.util.regex.Pattern;
  */
 public final class Session {
 
-    private final MigrationRuntime runtime;
+    private final MigrationContext context;
     private final Connection old;
     private final long id;
     private boolean autoCommit;
@@ -53,7 +54,7 @@ public final class Session {
         /** A mirror failed: the new side's part of this transaction was rolled back. */
         boolean newFailed;
         /** Rows mirrored to a separate new side, recorded if its commit fails. */
-        final List<Execution.KeyRecord> mirrored = new ArrayList<>();
+        final List<RowKey> mirrored = new ArrayList<>();
         /** Application savepoint → new-side savepoint ({@code null}: before any new-side work). */
         final Map<Savepoint, Savepoint> savepoints = new IdentityHashMap<>();
         /** Uncommitted writes were made (a shadow read cannot see them from elsewhere). */
@@ -63,9 +64,14 @@ public final class Session {
         /** A query ran on the new side as primary: its result set may outlive the transaction. */
         boolean newResults;
         /** Rows mirrored to the old side while the new side is primary, recorded if the old side's commit fails. */
-        final List<Execution.KeyRecord> mirroredToOld = new ArrayList<>();
+        final List<RowKey> mirroredToOld = new ArrayList<>();
         /** The new-side connection currently carries the mirror budget as its network timeout. */
         boolean budgeted;
+        /**
+         * An auto-commit write on two databases runs as a transaction on both (auto-commit off on
+         * the old connection until it ends): the session commits it in order when the statement is done.
+         */
+        boolean statementTransaction;
 
         Txn(MigrationConfig.Rollout rollout, boolean readNew) {
             this.rollout = rollout;
@@ -73,15 +79,15 @@ public final class Session {
         }
     }
 
-    public Session(MigrationRuntime runtime, Connection old, long id) throws SQLException {
-        this.runtime = runtime;
+    public Session(MigrationContext context, Connection old, long id) throws SQLException {
+        this.context = context;
         this.old = old;
         this.id = id;
         this.autoCommit = old.getAutoCommit();
     }
 
-    public MigrationRuntime runtime() {
-        return runtime;
+    public MigrationContext context() {
+        return context;
     }
 
     Connection old() {
@@ -95,7 +101,7 @@ public final class Session {
     /** The current transaction's route, decided now if this is its first statement. */
     Txn txn() {
         if (txn == null) {
-            MigrationConfig.Rollout rollout = runtime.rollout();
+            MigrationConfig.Rollout rollout = context.rollout();
             long sequence = rollout.stickiness() == MigrationConfig.Stickiness.CONNECTION ? 0 : transactions;
             transactions++;
             txn = new Txn(rollout, Routing.pick(rollout.seed(), id, sequence, rollout.readNewPercent()));
@@ -149,6 +155,15 @@ public final class Session {
     }
 
     /**
+     * A read whose new-side form returns fewer columns (a {@code *} over a table with a dropped
+     * column) keeps the shape the application knows: in {@code read-new} the old side serves it.
+     * From {@code new-primary} on the documented expansion applies.
+     */
+    private static boolean narrows(RewriteResult result) {
+        return result instanceof Rewritten rw && rw.narrowsResult();
+    }
+
+    /**
      * Whether a statement would run anywhere but unchanged on the old side; counts nothing.
      *
      * @throws SQLException as {@link #plan(RewriteResult)}
@@ -161,6 +176,9 @@ public final class Session {
         if (result.tables().isEmpty()) {
             return Plan.OLD;
         }
+        if (result.kind().isWrite() && !context.writesAllowed()) {
+            throw context.writesRefused(result.tables().iterator().next()); // fail closed: the fleet's phase is unknown
+        }
         Txn t = txn();
         Phase phase = Routing.phaseOf(t.rollout, result.tables());
         DivergenceReason refusal = phase == null
@@ -171,7 +189,7 @@ public final class Session {
             refuseWhereNewHoldsTheTruth(t, result, refusal);
             plan = Plan.OLD;
         } else {
-            plan = Routing.plan(phase, result.kind(), t.readNew && !t.newFailed && !locks(result));
+            plan = Routing.plan(phase, result.kind(), t.readNew && !t.newFailed && !locks(result) && !narrows(result));
             if (plan.primary() == Side.NEW && t.newFailed) {
                 if (result.kind() == StatementKind.SELECT) {
                     plan = Plan.OLD; // never read from a side that missed this transaction's writes
@@ -184,12 +202,12 @@ public final class Session {
         }
         if (count && plan == Plan.OLD) {
             if (refusal != null) {
-                runtime.metrics().refused(refusal.refusalTag());
+                context.metrics().refused(refusal.refusalTag());
                 if (result.kind().isWrite()) {
                     recordUnmirrored(t, result, refusal);
                 }
             }
-            runtime.metrics().statement(result.kind(), ShiftMetrics.Route.OLD);
+            context.metrics().statement(result.kind(), ShiftMetrics.Route.OLD);
         }
         return plan;
     }
@@ -209,7 +227,7 @@ public final class Session {
         if (!newHoldsTheTruth) {
             return;
         }
-        runtime.metrics().refused(refusal.refusalTag());
+        context.metrics().refused(refusal.refusalTag());
         String why = result instanceof Refused r
                 ? r.reason().name().toLowerCase(Locale.ROOT) + ": " + r.message()
                 : "its tables are in different phases";
@@ -222,8 +240,8 @@ public final class Session {
 
     /** A write that runs on the old side only although its tables mirror writes: counted and logged. */
     public void unmirrored(RewriteResult result, DivergenceReason reason) {
-        runtime.metrics().mirrored(ShiftMetrics.MirrorOutcome.REFUSED);
-        runtime.metrics().statement(result.kind(), ShiftMetrics.Route.OLD);
+        context.metrics().mirrored(ShiftMetrics.MirrorOutcome.REFUSED);
+        context.metrics().statement(result.kind(), ShiftMetrics.Route.OLD);
         recordUnmirrored(txn(), result, reason);
     }
 
@@ -235,7 +253,7 @@ public final class Session {
     private void recordUnmirrored(Txn t, RewriteResult result, DivergenceReason reason) {
         for (String table : result.tables()) {
             if (t.rollout.phaseOf(table) != Phase.OLD_ONLY) {
-                runtime.divergences().record(table, null, result.fingerprint().hash(), reason.tag());
+                context.divergences().record(table, null, result.fingerprint().hash(), reason.tag());
             }
         }
     }
@@ -246,12 +264,12 @@ public final class Session {
      * with the pool's own timeouts, like any database the application talks to.
      */
     Connection connection(Side side, boolean primary) throws SQLException {
-        if (side == Side.OLD || runtime.newSide() == null) {
+        if (side == Side.OLD || context.newSide() == null) {
             return old;
         }
         Txn t = txn();
         if (t.newConnection == null) {
-            Connection c = runtime.newSide().borrow();
+            Connection c = context.newSide().borrow();
             try {
                 if (isolation >= 0) {
                     c.setTransactionIsolation(isolation);
@@ -265,7 +283,7 @@ public final class Session {
             t.budgeted = false;
         }
         if (t.budgeted == primary) {
-            runtime.newSide().budget(t.newConnection, !primary);
+            context.newSide().budget(t.newConnection, !primary);
             t.budgeted = !primary;
         }
         return t.newConnection;
@@ -277,6 +295,18 @@ public final class Session {
     }
 
     /**
+     * Makes the current auto-commit statement a transaction on both sides, committed in order by
+     * {@link #statementDone()} (rolled back by {@link #statementFailed()}).
+     */
+    void beginStatementTransaction() throws SQLException {
+        Txn t = txn();
+        if (!t.statementTransaction) {
+            old.setAutoCommit(false);
+            t.statementTransaction = true;
+        }
+    }
+
+    /**
      * Called when a routed statement failed: in auto-commit mode its new-side part is rolled back,
      * since the application was told the statement failed.
      */
@@ -284,6 +314,10 @@ public final class Session {
         if (autoCommit && txn != null) {
             Txn t = txn;
             txn = null;
+            if (t.statementTransaction) {
+                rollbackQuietly(old);
+                restoreAutoCommit();
+            }
             endNew(t, false, false);
         }
     }
@@ -295,6 +329,14 @@ public final class Session {
      */
     public void statementDone() throws SQLException {
         if (autoCommit && txn != null) {
+            if (txn.statementTransaction) {
+                try {
+                    commitThen(old::commit);
+                } finally {
+                    restoreAutoCommit();
+                }
+                return;
+            }
             Txn t = txn;
             txn = null;
             SQLException failed = endNew(t, true, true);
@@ -302,6 +344,14 @@ public final class Session {
                 recordAll(t.mirroredToOld, DivergenceReason.COMMIT_FAILED);
                 throw failed;
             }
+        }
+    }
+
+    private void restoreAutoCommit() {
+        try {
+            old.setAutoCommit(true);
+        } catch (SQLException | RuntimeException e) {
+            // a broken connection: the application finds out with its next statement
         }
     }
 
@@ -313,12 +363,15 @@ public final class Session {
 
     /**
      * Commits the transaction, the primary side first: a primary's failure is the application's
-     * (the other side then rolls back), a mirror's failure is recorded. {@code commitOld} commits
-     * the application's connection.
+     * (the other side then rolls back), a mirror's failure is recorded. With two databases, the
+     * primary's transaction also carries the intent record of what was mirrored, confirmed (and
+     * so deleted) once the other side has committed. {@code commitOld} commits the application's
+     * connection.
      */
     private void commitThen(OldCommit commitOld) throws SQLException {
         Txn t = txn;
         txn = null;
+        IntentLog intents = context.intents();
         if (t != null && t.newPrimary && t.newFailed) {
             // the primary's part is gone: committing the old side alone would fork the data
             rollbackQuietly(old);
@@ -327,19 +380,30 @@ public final class Session {
                             + " whole transaction was rolled back; retry it");
         }
         if (t != null && t.newPrimary && t.newConnection != null) {
+            String intent = intents != null && !t.mirroredToOld.isEmpty()
+                    ? intents.write(t.newConnection, t.mirroredToOld)
+                    : null;
             SQLException failed = endNew(t, true, false);
             if (failed != null) {
                 rollbackQuietly(old);
                 throw failed;
             }
+            crashPointForTests();
             try {
                 commitOld.run();
             } catch (SQLException e) {
                 recordAll(t.mirroredToOld, DivergenceReason.COMMIT_FAILED);
                 rollbackQuietly(old);
+                return; // the intent stays and is recovered too: the records above are only queued
+            }
+            if (intents != null) {
+                intents.confirm(intent, true);
             }
             return;
         }
+        String intent = t != null && intents != null && t.newConnection != null && !t.newFailed && !t.mirrored.isEmpty()
+                ? intents.write(old, t.mirrored)
+                : null;
         try {
             commitOld.run();
         } catch (SQLException e) {
@@ -349,9 +413,27 @@ public final class Session {
             throw e;
         }
         if (t != null) {
+            if (intent != null) {
+                crashPointForTests();
+            }
             endNew(t, true, false);
+            if (intent != null && !t.newFailed) {
+                intents.confirm(intent, false);
+            }
         }
     }
+
+    /**
+     * Test hook for the crash between the two commits: with the system property {@code
+     * schemashift.test.haltBetweenCommits} set, the JVM stops here as if killed.
+     */
+    private static void crashPointForTests() {
+        if (HALT_BETWEEN_COMMITS) {
+            Runtime.getRuntime().halt(137);
+        }
+    }
+
+    private static final boolean HALT_BETWEEN_COMMITS = Boolean.getBoolean("schemashift.test.haltBetweenCommits");
 
     @FunctionalInterface
     private interface OldCommit {
@@ -515,10 +597,10 @@ public final class Session {
             if (commit) {
                 try {
                     if (t.newPrimary && t.budgeted) {
-                        runtime.newSide().budget(c, false);
+                        context.newSide().budget(c, false);
                     }
                     c.commit();
-                    runtime.newSide().breaker().success();
+                    context.newSide().breaker().success();
                 } catch (SQLException e) {
                     if (t.newPrimary) {
                         primaryFailure = e;
@@ -540,9 +622,9 @@ public final class Session {
         return primaryFailure;
     }
 
-    private void recordAll(List<Execution.KeyRecord> keys, DivergenceReason reason) {
-        for (Execution.KeyRecord k : keys) {
-            runtime.divergences().record(k.table(), k.key(), k.fingerprint(), reason.tag());
+    private void recordAll(List<RowKey> keys, DivergenceReason reason) {
+        for (RowKey k : keys) {
+            context.divergences().record(k.table(), k.key(), k.fingerprint(), reason.tag());
         }
     }
 

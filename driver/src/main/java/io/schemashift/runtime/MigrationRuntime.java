@@ -7,15 +7,19 @@ import io.schemashift.config.MigrationConfig;
 import io.schemashift.config.Phase;
 import io.schemashift.control.ConnectionSource;
 import io.schemashift.control.ControlStore;
+import io.schemashift.coverage.StatementCoverage;
+import io.schemashift.error.ShiftSqlState;
 import io.schemashift.jdbc.ShiftConnection;
 import io.schemashift.metrics.ShiftMetrics;
 import io.schemashift.mirror.CircuitBreaker;
 import io.schemashift.mirror.DivergenceLog;
+import io.schemashift.mirror.IntentLog;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.Mapping;
 import io.schemashift.rewriter.RewriteResult;
 import io.schemashift.rewriter.Rewriter;
 import io.schemashift.rewriter.TableMapping;
+import io.schemashift.routing.MigrationContext;
 import io.schemashift.routing.NewSide;
 import io.schemashift.routing.Session;
 import io.schemashift.shadow.ShadowReads;
@@ -24,6 +28,7 @@ import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -36,9 +41,11 @@ import org.slf4j.LoggerFactory;
  * configuration, the rollout in force (replaced at run time by reloads), the rewriter, the new
  * side, the divergence log and the meters. Thread-safe.
  */
-public final class MigrationRuntime implements AutoCloseable {
+public final class MigrationRuntime implements MigrationContext, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MigrationRuntime.class);
+    /** The longest {@link #close()} waits for queued divergence records to be written. */
+    static final Duration CLOSE_FLUSH = Duration.ofSeconds(5);
 
     private final MigrationConfig config;
     private final ConfigLocation location;
@@ -48,6 +55,8 @@ public final class MigrationRuntime implements AutoCloseable {
     private volatile Applied applied;
     private volatile Started started;
     private volatile ControlLoop control;
+    /** False while {@code control.table} is set and its rollout was never read: writes fail closed. */
+    private volatile boolean writesAllowed;
 
     /**
      * The rollout in force and its version: the control table's version, or 0 when it comes from
@@ -61,12 +70,15 @@ public final class MigrationRuntime implements AutoCloseable {
             Rewriter rewriter,
             DivergenceLog divergences,
             ShadowReads shadow,
-            long autoIncrementStep) {}
+            IntentLog intents,
+            long autoIncrementStep,
+            StatementCoverage coverage) {}
 
     MigrationRuntime(MigrationConfig config, ConfigLocation location, MeterRegistry registry) {
         this.config = config;
         this.location = location;
         this.applied = new Applied(config.rollout(), 0);
+        this.writesAllowed = config.control().controlTable().isEmpty();
         this.metrics = new ShiftMetrics(registry, config.migration());
         this.newSide = config.newSide().separateDatabase() ? NewSide.open(config, registry) : null;
         metrics.gauge(
@@ -109,7 +121,7 @@ public final class MigrationRuntime implements AutoCloseable {
         if (s == null) {
             s = start(connection, primaryConnections);
         }
-        return ShiftConnection.wrap(connection, new Session(this, connection, sessions.incrementAndGet()));
+        return ShiftConnection.wrap(connection, new Session(this, connection, sessions.incrementAndGet()), s.shadow());
     }
 
     private synchronized Started start(Connection connection, ConnectionSource primaryConnections) throws SQLException {
@@ -124,11 +136,14 @@ public final class MigrationRuntime implements AutoCloseable {
                             + md.getDatabaseProductName(),
                     "0A000");
         }
-        Rewriter rewriter =
-                Rewriter.builder(withOldColumns(config.mapping(), md), dialect).build();
+        Rewriter rewriter = rewriter(config, dialect, md);
         metrics.rewriteCache(rewriter.cache());
         DivergenceLog divergences = new DivergenceLog(
-                config.migration(), config.writes().divergenceTable(), dialect, primaryConnections, metrics);
+                config.migration(),
+                config.writes().divergenceTable(),
+                primaryConnections,
+                metrics,
+                config.control().poll());
         ControlLoop loop =
                 new ControlLoop(this, config, location, new ControlStore(primaryConnections, dialect, config));
         loop.initial(connection);
@@ -138,7 +153,25 @@ public final class MigrationRuntime implements AutoCloseable {
                 Tags.empty(),
                 divergences::backlog);
         ShadowReads shadow = ShadowReads.start(config, dialect, metrics, primaryConnections, newSide);
-        started = new Started(dialect, rewriter, divergences, shadow, autoIncrementStep(connection, dialect));
+        IntentLog intents = newSide != null && config.writes().intent()
+                ? new IntentLog(
+                        config.migration(),
+                        config.writes().intentTable(),
+                        dialect,
+                        config.writes().intentStaleAfter(),
+                        primaryConnections,
+                        newSide::borrow,
+                        divergences,
+                        metrics)
+                : null;
+        started = new Started(
+                dialect,
+                rewriter,
+                divergences,
+                shadow,
+                intents,
+                autoIncrementStep(connection, dialect),
+                StatementCoverage.start(config, primaryConnections));
         control = loop;
         loop.start();
         LOG.info(
@@ -149,6 +182,25 @@ public final class MigrationRuntime implements AutoCloseable {
                 applied.rollout().phase(),
                 newSide == null ? "in the same database" : "in a separate database");
         return started;
+    }
+
+    /**
+     * The schema the application's unqualified names resolve to (a database on MariaDB/MySQL):
+     * a table qualified with another one is not a mapped table.
+     */
+    private static String oldSchema(Connection connection, Dialect dialect) throws SQLException {
+        return dialect == Dialect.MARIADB ? connection.getCatalog() : connection.getSchema();
+    }
+
+    /**
+     * The rewriter the driver uses for {@code config} on a database of {@code dialect}, with the
+     * old columns the file does not list read through {@code md} and the old schema its
+     * connection is in ({@code null}: both left unknown). {@code schemashift rewrite} previews with it.
+     */
+    public static Rewriter rewriter(MigrationConfig config, Dialect dialect, DatabaseMetaData md) throws SQLException {
+        return Rewriter.builder(md == null ? config.mapping() : withOldColumns(config.mapping(), md), dialect)
+                .oldSchema(md == null ? null : oldSchema(md.getConnection(), dialect))
+                .build();
     }
 
     /**
@@ -203,9 +255,19 @@ public final class MigrationRuntime implements AutoCloseable {
         return name.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
     }
 
-    /** Rewrites {@code sql} for the new schema (cached). */
+    /** Rewrites {@code sql} for the new schema (cached), and counts it in the statement coverage. */
     public RewriteResult rewrite(String sql) {
-        return started.rewriter().rewrite(sql);
+        Started s = started;
+        RewriteResult result = s.rewriter().rewrite(sql);
+        if (s.coverage() != null) {
+            s.coverage().seen(result, applied.rollout());
+        }
+        return result;
+    }
+
+    /** The statement coverage of this JVM, or {@code null} when {@code coverage.enabled} is false. */
+    public StatementCoverage coverage() {
+        return started.coverage();
     }
 
     /** The validated configuration, as loaded. */
@@ -228,6 +290,31 @@ public final class MigrationRuntime implements AutoCloseable {
     }
 
     /**
+     * Whether statements that write mapped tables may run. False from start-up while {@code
+     * control.table} is set and its rollout could not be read yet: the phase of the file may not
+     * be the fleet's (the fleet may be in {@code new-primary} while the file says {@code
+     * old-only}), so such writes fail closed with {@link #writesRefused(String)} until the control
+     * loop reads the rollout (it retries every {@code control.poll}). Reads and statements on
+     * unmapped tables are not affected. A volatile read: cheap on the statement path.
+     */
+    public boolean writesAllowed() {
+        return writesAllowed;
+    }
+
+    /** The error for a write to mapped table {@code table} while {@link #writesAllowed()} is false. */
+    public SQLException writesRefused(String table) {
+        return ShiftSqlState.NOT_IN_PREREQUISITE_STATE.error("write to mapped table " + table
+                + " refused: the rollout of migration " + config.migration() + " has not been read from control"
+                + " table " + config.control().controlTable().orElse("-") + " yet, and the file's phase may not be"
+                + " the fleet's; retried every " + config.control().poll() + "; allowed once it is read"
+                + " (check the database, 'schemashift init' and the grants on the control table)");
+    }
+
+    void allowWrites() {
+        writesAllowed = true;
+    }
+
+    /**
      * Puts {@code next} (of control-table version {@code version}) in force; open transactions keep
      * the rollout they started with.
      */
@@ -241,6 +328,14 @@ public final class MigrationRuntime implements AutoCloseable {
 
     public DivergenceLog divergences() {
         return started.divergences();
+    }
+
+    /**
+     * The intent records of two-database transactions; {@code null} with the new schema in the same
+     * database or {@code writes.intent: false}.
+     */
+    public IntentLog intents() {
+        return started.intents();
     }
 
     /** Shadow reads: which reads are compared, and the executor that compares them. */
@@ -265,7 +360,7 @@ public final class MigrationRuntime implements AutoCloseable {
                 applied.version(),
                 newSide == null ? null : newSide.breaker().state(),
                 s == null ? 0 : s.divergences().backlog(),
-                metrics.divergencesLost(),
+                metrics.health().lost(),
                 s != null);
     }
 
@@ -273,7 +368,7 @@ public final class MigrationRuntime implements AutoCloseable {
      * A snapshot of the runtime for health checks.
      *
      * @param breaker the separate new side's breaker, {@code null} when the new schema is in the same database
-     * @param divergencesLost divergence records that never reached the table since start
+     * @param divergencesLost divergence records and mismatch reports that could not be written since start
      * @param started whether a connection has started the runtime (dialect known, control loop running)
      */
     public record Status(
@@ -297,6 +392,11 @@ public final class MigrationRuntime implements AutoCloseable {
         return started.autoIncrementStep();
     }
 
+    /**
+     * Stops the control loop and the shadow executor, writes the queued divergence records (waiting
+     * at most 5 seconds; what is still queued then is counted as lost), writes a last heartbeat that
+     * reports what was lost, and closes the new side's pool.
+     */
     @Override
     public void close() {
         ControlLoop loop = control;
@@ -306,7 +406,16 @@ public final class MigrationRuntime implements AutoCloseable {
         Started s = started;
         if (s != null) {
             s.shadow().close();
-            s.divergences().close();
+            if (s.intents() != null) {
+                s.intents().close();
+            }
+            if (s.coverage() != null) {
+                s.coverage().close();
+            }
+            s.divergences().close(CLOSE_FLUSH);
+            if (loop != null) {
+                loop.lastBeat();
+            }
         }
         if (newSide != null) {
             newSide.close();

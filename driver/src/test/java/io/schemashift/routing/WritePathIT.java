@@ -286,12 +286,154 @@ class WritePathIT {
                 "CREATE SCHEMA other_schema",
                 "CREATE TABLE other_schema.customers (id INT PRIMARY KEY, name VARCHAR(10), extra INT)");
         readNew.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'a', 'a', 'a@x')");
+        readNew.rawOld("INSERT INTO customers (id, name, email) VALUES (1, 'a', 'a@x')");
         try (Connection c = readNew.connect();
                 Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT * FROM customers WHERE id = 1")) {
             // old customers has id, name, legacy_flag, email; legacy_flag is dropped on the new side
             assertThat(rs.getMetaData().getColumnCount()).isLessThanOrEqualTo(4);
             assertThat(rs.next()).isTrue();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void truncate_isMirrored(TestDatabase.Kind kind) throws Exception {
+        for (boolean separate : new boolean[] {false, true}) {
+            MigrationFixture fx = fixture(kind, separate, "dual-write");
+            fx.rawOld("INSERT INTO customers (id, name) VALUES (1, 'a'), (2, 'b')");
+            fx.rawNew("INSERT INTO clients (id, full_name, name_search) VALUES (1, 'a', 'a'), (2, 'b', 'b')");
+            try (Connection c = fx.connect();
+                    Statement st = c.createStatement()) {
+                st.execute("TRUNCATE TABLE customers");
+            }
+            assertThat(fx.oldRows()).as("separate=" + separate).isEmpty();
+            assertThat(fx.newRows()).as("separate=" + separate).isEmpty();
+            assertThat(fx.divergenceRecords()).isEmpty();
+        }
+    }
+
+    /** A multi-row INSERT longer than the parse bound (about 130,000 characters). */
+    private static String longInsert(int rows) {
+        StringBuilder sql = new StringBuilder("INSERT INTO customers (id, name, email) VALUES ");
+        for (int i = 1; i <= rows; i++) {
+            sql.append(i == 1 ? "" : ", ")
+                    .append("(")
+                    .append(i)
+                    .append(", 'customer number ")
+                    .append(i)
+                    .append(" with a long name', 'someone")
+                    .append(i)
+                    .append("@example.com')");
+        }
+        return sql.toString();
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void longMultiRowInsert_isMirroredOrRecorded_andNeverLandsOnOldAloneInNewOnly(TestDatabase.Kind kind)
+            throws Exception {
+        String sql = longInsert(1_500);
+        assertThat(sql.length()).isGreaterThan(100_000);
+        MigrationFixture fx = fixture(kind, false, "dual-write");
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            assertThat(st.executeUpdate(sql)).isEqualTo(1_500);
+        }
+        assertThat(fx.oldRows()).hasSize(1_500);
+        if (!fx.differingIds().isEmpty()) {
+            assertThat(fx.divergenceRecords()).as("unmirrored, so recorded").contains("null|refused_unparseable");
+        }
+
+        MigrationFixture only = fixture(kind, false, "new-only");
+        try (Connection c = only.connect();
+                Statement st = c.createStatement()) {
+            try {
+                assertThat(st.executeUpdate(sql)).isEqualTo(1_500);
+                assertThat(only.newRows()).as("rewritten: on the new side").hasSize(1_500);
+            } catch (SQLException e) {
+                assertThat(e.getSQLState()).isEqualTo("0A000");
+                assertThat(only.newRows()).isEmpty();
+            }
+        }
+        assertThat(only.oldRows()).as("never on the old table alone").isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void sameNamedTableInAnotherSchema_isNotMirroredIntoTheNewTable(TestDatabase.Kind kind) throws Exception {
+        MigrationFixture fx = fixture(kind, false, "dual-write");
+        String other = kind == TestDatabase.Kind.MARIADB
+                ? fx.server.create("ss_other_" + ProcessHandle.current().pid())
+                : null;
+        String schema = kind == TestDatabase.Kind.MARIADB
+                ? other.substring(other.lastIndexOf('/') + 1, other.indexOf('?'))
+                : "other_schema";
+        if (kind != TestDatabase.Kind.MARIADB) {
+            fx.rawOld("CREATE SCHEMA other_schema");
+        }
+        fx.rawOld("CREATE TABLE " + schema + ".customers (id INT PRIMARY KEY, name VARCHAR(10))");
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO " + schema + ".customers (id, name) VALUES (7, 'x')");
+            st.executeUpdate("UPDATE " + schema + ".customers SET name = 'y' WHERE id = 7");
+        }
+        assertThat(fx.newRows()).as("nothing reached clients").isEmpty();
+        assertThat(fx.oldRows()).isEmpty();
+        assertThat(fx.divergenceRecords()).isEmpty();
+    }
+
+    @Test
+    void dataModifyingCte_isAWrite_recordedWhileOldIsPrimary() throws Exception {
+        MigrationFixture fx = fixture(TestDatabase.Kind.POSTGRESQL, false, "dual-write");
+        fx.rawOld("INSERT INTO customers (id, name) VALUES (1, 'a'), (2, 'b')");
+        fx.rawNew("INSERT INTO clients (id, full_name, name_search) VALUES (1, 'a', 'a'), (2, 'b', 'b')");
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "WITH d AS (DELETE FROM customers WHERE id = 1 RETURNING id) SELECT count(*) FROM d")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(1);
+        }
+        assertThat(fx.differingIds()).containsExactly(1);
+        assertThat(fx.divergenceRecords()).singleElement().asString().startsWith("null|refused_");
+
+        MigrationFixture np = fixture(TestDatabase.Kind.POSTGRESQL, false, "new-primary");
+        np.rawOld("INSERT INTO customers (id, name) VALUES (1, 'a')");
+        np.rawNew("INSERT INTO clients (id, full_name, name_search) VALUES (1, 'a', 'a')");
+        try (Connection c = np.connect();
+                Statement st = c.createStatement()) {
+            assertThatThrownBy(() -> st.executeQuery(
+                            "WITH d AS (DELETE FROM customers WHERE id = 1 RETURNING id) SELECT count(*) FROM d"))
+                    .isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"));
+        }
+        assertThat(np.differingIds()).isEmpty();
+        assertThat(np.oldRows()).hasSize(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void selectStarLosingADroppedColumn_isServedByOldInReadNew(TestDatabase.Kind kind) throws Exception {
+        MigrationFixture fx = MigrationFixture.create(
+                TestDatabases.of(kind), false, "phase: read-new\nrouting:\n  readNewPercent: 100\n");
+        fx.rawOld("INSERT INTO customers (id, name, legacy_flag, email) VALUES (1, 'old', 3, 'o@x')");
+        fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'new', 'new', 'n@x')");
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT * FROM customers WHERE id = 1")) {
+                assertThat(rs.getMetaData().getColumnCount())
+                        .as("the old table's shape")
+                        .isEqualTo(4);
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString("name")).isEqualTo("old");
+            }
+            try (ResultSet rs = st.executeQuery("SELECT id, name FROM customers WHERE id = 1")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString("name"))
+                        .as("named columns still read new")
+                        .isEqualTo("new");
+            }
         }
     }
 }

@@ -33,7 +33,7 @@ public final class Rewriter {
     private Rewriter(Builder b) {
         this.mapping = b.mapping;
         this.dialect = b.dialect;
-        this.compiled = new Compiled(b.mapping, b.dialect);
+        this.compiled = new Compiled(b.mapping, b.dialect, b.oldSchema);
         this.statements = new StatementRewriter(compiled, b.parseTimeout.toNanos());
         this.maxSqlLength = b.maxSqlLength;
         this.cache =
@@ -104,25 +104,42 @@ public final class Rewriter {
             if (!compiled.mayMention(sql)) {
                 return new Untouched(sql, Kinds.of(tokens), fp);
             }
-            if (sql.length() > maxSqlLength) {
+            ValuesRows.Cut cut = ValuesRows.afterFirst(tokens, true);
+            if ((cut == null ? sql.length() : cut.parsedLength(sql)) > maxSqlLength) {
                 return StatementRewriter.refused(
                         Kinds.of(tokens),
-                        Set.of(),
+                        compiled.mentioned(tokens),
                         fp,
                         RefusalReason.UNPARSEABLE,
                         "statement longer than " + maxSqlLength + " characters");
             }
-            return statements.rewrite(sql, tokens, fp);
+            return statements.rewrite(sql, cut, tokens, fp);
         } catch (RuntimeException | StackOverflowError e) {
-            StatementKind kind = tokens == null ? StatementKind.OTHER : Kinds.of(tokens);
-            Fingerprint f = fp != null ? fp : new Fingerprint("", Fingerprints.hash(""));
-            return new Refused(
-                    kind,
-                    Set.of(),
-                    f,
-                    RefusalReason.INTERNAL_ERROR,
-                    "rewriter failure: " + e.getClass().getSimpleName());
+            return failed(sql, tokens, fp, e);
         }
+    }
+
+    /**
+     * A rewriter failure, reported instead of thrown. Which mapped tables the statement touches
+     * then comes from the lexical scan (never "none" because the analysis failed), so that the
+     * driver still counts and records it as a refused write on those tables.
+     */
+    Refused failed(String sql, Tokens tokens, Fingerprint fp, Throwable e) {
+        StatementKind kind = StatementKind.OTHER;
+        Set<String> tables;
+        try {
+            kind = tokens == null ? StatementKind.OTHER : Kinds.of(tokens);
+            tables = tokens == null ? compiled.mentioned(sql) : compiled.mentioned(tokens);
+        } catch (RuntimeException | StackOverflowError again) {
+            tables = compiled.mentioned(sql);
+        }
+        Fingerprint f = fp != null ? fp : new Fingerprint("", Fingerprints.hash(""));
+        return StatementRewriter.refused(
+                kind,
+                tables,
+                f,
+                RefusalReason.INTERNAL_ERROR,
+                "rewriter failure: " + e.getClass().getSimpleName());
     }
 
     /**
@@ -149,6 +166,7 @@ public final class Rewriter {
         private long cacheSize = 10_000;
         private int maxSqlLength = 100_000;
         private Duration parseTimeout = Duration.ofSeconds(1);
+        private String oldSchema;
 
         private Builder(Mapping mapping, Dialect dialect) {
             this.mapping = mapping;
@@ -170,7 +188,9 @@ public final class Rewriter {
 
         /**
          * Longest statement that is parsed (default 100,000 characters); longer ones that name a
-         * mapped table are refused as {@link RefusalReason#UNPARSEABLE} and not cached.
+         * mapped table are refused as {@link RefusalReason#UNPARSEABLE} (with the tables a
+         * lexical scan finds) and not cached. The rows after the first of a multi-row {@code
+         * INSERT … VALUES} that hold only literals and parameters are not parsed and do not count.
          *
          * @throws IllegalArgumentException if {@code length} is less than 1
          */
@@ -194,6 +214,18 @@ public final class Rewriter {
                 throw new IllegalArgumentException("parseTimeout must be positive");
             }
             this.parseTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * The schema (a database on MariaDB) that holds the mapped old tables and that unqualified
+         * names resolve to, as the database stores it: PostgreSQL {@code current_schema()}, MariaDB
+         * {@code DATABASE()}, H2 {@code SCHEMA()}. A table qualified with another schema ({@code
+         * other.customers}, {@code db.other.customers}) is then not the mapped table. Without it
+         * (the default, {@code null}) a qualified name matches by its table name alone.
+         */
+        public Builder oldSchema(String schema) {
+            this.oldSchema = schema;
             return this;
         }
 
