@@ -243,8 +243,8 @@ final class DemoCommand implements Callable<Integer> {
         row("8  rolled back one step", "");
 
         Ran found = operator("verify", "--chunk", "500");
-        boolean caughtByVerify =
-                found.exit() == 1 && TAMPERED_ROW.matcher(found.text()).find();
+        boolean caughtByVerify = found.exit() == VerifyCommand.DIFFER
+                && TAMPERED_ROW.matcher(found.text()).find();
         row("9  verify finds the divergence", "");
         Ran repaired = operator("verify", "--chunk", "500", "--repair");
         row("10 verify --repair", "");

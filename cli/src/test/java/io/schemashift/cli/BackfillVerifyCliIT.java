@@ -91,7 +91,7 @@ class BackfillVerifyCliIT {
                 "INSERT INTO clients (id, full_name, email) VALUES (99999, 'extra', 'e@x')");
 
         Cli.Run verify = cli("verify");
-        assertThat(verify.exit()).as(verify.toString()).isEqualTo(1);
+        assertThat(verify.exit()).as(verify.toString()).isEqualTo(VerifyCommand.DIFFER);
         assertThat(verify.out())
                 .contains("customers: 3000 old rows, 3000 new rows, 1 chunks, 1 differ: 3 rows differ"
                         + " (listed: 1 missing, 1 extra, 1 different)")
@@ -99,10 +99,10 @@ class BackfillVerifyCliIT {
                 .containsPattern("missing +\\[\"20\"] +- +[0-9a-f]{16} +-")
                 .containsPattern("extra +\\[\"99999\"] +- +- +[0-9a-f]{16}")
                 .doesNotContain("changed")
-                .contains("verify: the sides differ (exit code 1)");
+                .contains("verify: the sides differ (exit code 3)");
 
         Cli.Run json = cli("verify", "--json");
-        assertThat(json.exit()).isEqualTo(1);
+        assertThat(json.exit()).isEqualTo(VerifyCommand.DIFFER);
         assertThat(json.out())
                 .startsWith("{\"migration\":\"" + migration + "\",\"equal\":false,\"tables\":[{\"table\":\"customers\"")
                 .contains("\"differences\":3")
@@ -221,7 +221,7 @@ class BackfillVerifyCliIT {
         }
 
         Cli.Run logged = cli("verify", "--from-divergences");
-        assertThat(logged.exit()).as(logged.toString()).isEqualTo(1);
+        assertThat(logged.exit()).as(logged.toString()).isEqualTo(VerifyCommand.DIFFER);
         assertThat(logged.out())
                 .contains(
                         "customers: 2 old rows, 1 new rows, 2 logged keys (1 from the divergence log, 1 from the mismatch table):"
@@ -236,14 +236,14 @@ class BackfillVerifyCliIT {
         assertThat(repaired.out()).contains("repaired 2 rows; those keys now: equal");
 
         Cli.Run full = cli("verify");
-        assertThat(full.exit()).as("the unlogged difference is still there").isEqualTo(1);
+        assertThat(full.exit()).as("the unlogged difference is still there").isEqualTo(VerifyCommand.DIFFER);
         assertThat(full.out()).containsPattern("different +\\[\"7\"] +email ");
 
         try (Connection c = server.connect(oldUrl)) {
             logMismatch(c, "customers", "id=9f2c1a0b7d3e4f51"); // a redacted sample key names no row
         }
         Cli.Run thenFull = cli("verify", "--from-divergences");
-        assertThat(thenFull.exit()).isEqualTo(1);
+        assertThat(thenFull.exit()).isEqualTo(VerifyCommand.DIFFER);
         assertThat(thenFull.out())
                 .contains("customers: 2 old rows, 2 new rows, 2 logged keys (1 from the divergence log, 1 from the"
                         + " mismatch table): equal")

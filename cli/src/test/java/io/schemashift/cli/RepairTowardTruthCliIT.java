@@ -96,7 +96,7 @@ class RepairTowardTruthCliIT {
         assertThat(snapshot(!newTruth)).containsAll(other);
 
         Cli.Run dryRepair = cli("verify", "--repair", "--dry-run");
-        assertThat(dryRepair.exit()).as(dryRepair.toString()).isEqualTo(1);
+        assertThat(dryRepair.exit()).as(dryRepair.toString()).isEqualTo(VerifyCommand.DIFFER);
         assertThat(dryRepair.out())
                 .contains("customers: repair --dry-run copies from the " + source + " to the " + target)
                 .contains("would change: insert 0, update 1, delete 1 rows on the " + target);
@@ -139,7 +139,7 @@ class RepairTowardTruthCliIT {
                 .isZero();
 
         Cli.Run fromOld = cli("verify", "--repair", "--from", "old");
-        assertThat(fromOld.exit()).as(fromOld.toString()).isEqualTo(1);
+        assertThat(fromOld.exit()).as(fromOld.toString()).isEqualTo(VerifyCommand.DIFFER);
         assertThat(fromOld.out())
                 .contains("customers: repair copies from the old side (customers) to the new side (clients), as"
                         + " --from says; phase new-only makes the new side the truth")
