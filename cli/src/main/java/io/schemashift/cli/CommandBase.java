@@ -42,7 +42,7 @@ abstract class CommandBase implements Callable<Integer> {
     @Override
     public final Integer call() {
         try {
-            return run(root.context(spec.commandLine()));
+            return run(context());
         } catch (ParameterException usage) {
             throw usage;
         } catch (Exception | LinkageError e) {
@@ -67,6 +67,11 @@ abstract class CommandBase implements Callable<Integer> {
             case MISSING_COLUMN -> " (run 'schemashift init' to add the columns this version needs)";
             default -> "";
         };
+    }
+
+    /** What the command works on: by default the configuration and the database of {@code --url}. */
+    Context context() throws Exception {
+        return root.context(spec.commandLine());
     }
 
     PrintWriter out() {

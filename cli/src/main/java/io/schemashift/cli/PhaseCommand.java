@@ -33,12 +33,12 @@ import picocli.CommandLine.Parameters;
                     + " instances under the current rollout;",
             "  - into read-new: for each table, a completed backfill and a clean verify started after it.",
             "Percentages not given are kept. --dry-run prints the verdicts and changes nothing; --wait"
-                    + " blocks until every live instance applies the change (exit 4 on --timeout)."
+                    + " blocks until every live instance applies the change (exit 7 on --timeout)."
         })
 final class PhaseCommand extends CommandBase {
 
     /** Exit code of {@code --wait} when not every live instance applied the change in time. */
-    static final int WAIT_TIMED_OUT = 4;
+    static final int WAIT_TIMED_OUT = 7;
 
     @Parameters(
             index = "0",
@@ -119,7 +119,7 @@ final class PhaseCommand extends CommandBase {
             paramLabel = "<duration>",
             defaultValue = "2m",
             converter = Converters.Window.class,
-            description = "How long --wait waits (default: ${DEFAULT-VALUE}); then exit code 4.")
+            description = "How long --wait waits (default: ${DEFAULT-VALUE}); then exit code 7.")
     Duration timeout;
 
     @Mixin
@@ -200,7 +200,7 @@ final class PhaseCommand extends CommandBase {
         return refusals.isEmpty() || force ? OK : FAILED;
     }
 
-    /** Waits until every live instance reports {@code version} or later; exit 4 on timeout. */
+    /** Waits until every live instance reports {@code version} or later; exit 7 on timeout. */
     private int awaitInstances(Context context, long version) throws Exception {
         Duration poll = context.config().control().poll();
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -46,8 +46,18 @@ public final class ConfigReader {
     /** The shortest duration any key accepts. */
     private static final Duration MIN_DURATION = Duration.ofMillis(100);
 
-    private static final Set<String> TOP =
-            keys("migration", "new", "tables", "phase", "routing", "compare", "writes", "shadow", "control", "report");
+    private static final Set<String> TOP = keys(
+            "migration",
+            "new",
+            "tables",
+            "phase",
+            "routing",
+            "compare",
+            "writes",
+            "shadow",
+            "control",
+            "report",
+            "coverage");
 
     /** HikariCP's settings by property name, with the type its setter takes. */
     private static final Map<String, Class<?>> HIKARI_SETTINGS = hikariSettings();
@@ -122,7 +132,8 @@ public final class ConfigReader {
                     writes(top.get("writes")),
                     shadow(top.get("shadow")),
                     control(top.get("control")),
-                    report(top.get("report")));
+                    report(top.get("report")),
+                    coverage(top.get("coverage")));
         }
 
         private MigrationConfig.NewSide newSide(NodeTuple entry) throws ConfigException {
@@ -389,6 +400,14 @@ public final class ConfigReader {
                     MigrationConfig.Values.valueOf(
                             choice(e, "report", "values", "redacted", "redacted", "omitted", "plain")
                                     .toUpperCase(Locale.ROOT)));
+        }
+
+        private MigrationConfig.Coverage coverage(NodeTuple entry) throws ConfigException {
+            Map<String, NodeTuple> e = section(entry, "coverage", keys("enabled", "maxShapes", "file"));
+            return new MigrationConfig.Coverage(
+                    bool(e, "coverage", "enabled", true),
+                    (int) integer(e, "coverage", "maxShapes", 10_000, 1, 1_000_000),
+                    optional(e, "coverage", "file", null));
         }
 
         // ---- typed values ------------------------------------------------------------------

@@ -1,6 +1,5 @@
 package io.schemashift.config;
 
-import io.schemashift.jdbc.ShiftUrl;
 import io.schemashift.rewriter.Mapping;
 import java.time.Duration;
 import java.util.List;
@@ -25,7 +24,8 @@ public record MigrationConfig(
         Writes writes,
         Shadow shadow,
         Control control,
-        Report report) {
+        Report report,
+        Coverage coverage) {
 
     /**
      * Where the new schema lives.
@@ -55,7 +55,7 @@ public record MigrationConfig(
 
         @Override
         public String toString() {
-            return "NewSide[url=" + (url == null ? null : ShiftUrl.redact(url)) + ", user=" + user + ", password="
+            return "NewSide[url=" + (url == null ? null : RedactedUrl.of(url)) + ", user=" + user + ", password="
                     + password + ", schema=" + schema + "]";
         }
     }
@@ -165,4 +165,13 @@ public record MigrationConfig(
 
     /** Where mismatch reports go, and whether they may carry values. */
     public record Report(String mismatchTable, Values values) {}
+
+    /**
+     * The statement coverage the driver records (see docs/preflight.md).
+     *
+     * @param enabled whether the driver records statement shapes at all
+     * @param maxShapes distinct shapes kept in memory; further shapes are only counted, as overflow
+     * @param file a JSON file rewritten at every flush, or {@code null}
+     */
+    public record Coverage(boolean enabled, int maxShapes, String file) {}
 }

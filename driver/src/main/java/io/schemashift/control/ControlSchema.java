@@ -40,6 +40,7 @@ public final class ControlSchema {
         all.addAll(createMismatchTable(dialect, tables.mismatch()));
         all.addAll(createRunsTable(dialect, tables.runs()));
         all.addAll(createIntentTable(dialect, tables.intent()));
+        all.addAll(createStatementsTable(dialect, STATEMENTS_TABLE));
         return List.copyOf(all);
     }
 
@@ -163,6 +164,31 @@ public final class ControlSchema {
                         + "keys_text VARCHAR(4000) NOT NULL, "
                         + "at " + timestampType(dialect) + " NOT NULL)",
                 index(name));
+    }
+
+    /** The table of the statement coverage (one row per migration and statement shape). */
+    public static final String STATEMENTS_TABLE = "schemashift_statements";
+
+    /**
+     * The statement shapes the driver saw on mapped tables, with their verdict in each phase
+     * (comma-separated, in phase order) and executions per phase ({@code n_old_only} …), added to
+     * by every instance's flush.
+     */
+    public static List<String> createStatementsTable(Dialect dialect, String name) {
+        String ts = timestampType(dialect);
+        return List.of("CREATE TABLE IF NOT EXISTS " + name + " ("
+                + "migration VARCHAR(64) NOT NULL, "
+                + "fingerprint VARCHAR(32) NOT NULL, "
+                + "table_names VARCHAR(1000) NOT NULL, "
+                + "kind VARCHAR(16) NOT NULL, "
+                + "verdicts VARCHAR(200) NOT NULL, "
+                + "reason VARCHAR(64) NULL, "
+                + "example VARCHAR(2000) NOT NULL, "
+                + "n_old_only BIGINT NOT NULL, n_dual_write BIGINT NOT NULL, n_shadow_read BIGINT NOT NULL, "
+                + "n_read_new BIGINT NOT NULL, n_new_primary BIGINT NOT NULL, n_new_only BIGINT NOT NULL, "
+                + "first_seen " + ts + " NOT NULL, "
+                + "last_seen " + ts + " NOT NULL, "
+                + "PRIMARY KEY (migration, fingerprint))");
     }
 
     /** Shadow comparisons that disagreed, written by the driver with {@link #insertMismatch(String)}. */

@@ -1,6 +1,8 @@
 package io.schemashift.metrics;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -118,7 +120,7 @@ public final class ShiftMetrics {
                             .tags(common)
                             .tag("side", parts[0])
                             .tag("role", parts[1])
-                            .publishPercentileHistogram(false)
+                            .publishPercentileHistogram(Registries.latencyHistograms())
                             .register(registry));
         }
     }
@@ -240,6 +242,37 @@ public final class ShiftMetrics {
     /** The health of the control-plane I/O (failures, lost records), reported in the heartbeat. */
     public ControlHealth health() {
         return health;
+    }
+
+    /**
+     * The rewrite cache's hit, miss and eviction counts and size, as {@code schemashift.rewrite.cache.*}
+     * (the cache must record statistics).
+     */
+    public void rewriteCache(Cache<?, ?> cache) {
+        for (String result : List.of("hit", "miss")) {
+            FunctionCounter.builder(
+                            "schemashift.rewrite.cache.gets",
+                            cache,
+                            c -> result.equals("hit")
+                                    ? c.stats().hitCount()
+                                    : c.stats().missCount())
+                    .description("Rewrite cache look-ups, by result: a low hit ratio means SQL built with literals")
+                    .baseUnit("lookups")
+                    .tags(common)
+                    .tag("result", result)
+                    .register(registry);
+        }
+        FunctionCounter.builder("schemashift.rewrite.cache.evictions", cache, c -> c.stats()
+                        .evictionCount())
+                .description("Rewrite results evicted from the cache (it is full)")
+                .baseUnit("entries")
+                .tags(common)
+                .register(registry);
+        Gauge.builder("schemashift.rewrite.cache.size", cache, Cache::estimatedSize)
+                .description("Rewrite results held in the cache (estimated)")
+                .baseUnit("entries")
+                .tags(common)
+                .register(registry);
     }
 
     /** A gauge of {@code value}, e.g. the phase or the breaker state. */

@@ -121,6 +121,11 @@ public final class DivergenceLog implements AutoCloseable {
         }
     }
 
+    /** Records queued and not written yet: the divergence backlog (a gauge, the health check). */
+    public long backlog() {
+        return outstanding.get();
+    }
+
     /** Waits until every record queued so far is written (or lost), or {@code timeout} passes. */
     public boolean flush(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -131,11 +136,6 @@ public final class DivergenceLog implements AutoCloseable {
             TimeUnit.MILLISECONDS.sleep(5);
         }
         return true;
-    }
-
-    /** Records queued and not written yet. */
-    public long pending() {
-        return outstanding.get();
     }
 
     private void drain() {

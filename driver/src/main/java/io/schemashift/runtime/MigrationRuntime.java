@@ -1,16 +1,17 @@
 package io.schemashift.runtime;
 
-import com.github.benmanes.caffeine.cache.Cache;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.schemashift.config.ConfigLocation;
 import io.schemashift.config.MigrationConfig;
+import io.schemashift.config.Phase;
 import io.schemashift.control.ConnectionSource;
 import io.schemashift.control.ControlStore;
+import io.schemashift.coverage.StatementCoverage;
 import io.schemashift.error.ShiftSqlState;
 import io.schemashift.jdbc.ShiftConnection;
 import io.schemashift.metrics.ShiftMetrics;
+import io.schemashift.mirror.CircuitBreaker;
 import io.schemashift.mirror.DivergenceLog;
 import io.schemashift.mirror.IntentLog;
 import io.schemashift.rewriter.Dialect;
@@ -18,6 +19,7 @@ import io.schemashift.rewriter.Mapping;
 import io.schemashift.rewriter.RewriteResult;
 import io.schemashift.rewriter.Rewriter;
 import io.schemashift.rewriter.TableMapping;
+import io.schemashift.routing.MigrationContext;
 import io.schemashift.routing.NewSide;
 import io.schemashift.routing.Session;
 import io.schemashift.shadow.ShadowReads;
@@ -39,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * configuration, the rollout in force (replaced at run time by reloads), the rewriter, the new
  * side, the divergence log and the meters. Thread-safe.
  */
-public final class MigrationRuntime implements AutoCloseable {
+public final class MigrationRuntime implements MigrationContext, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MigrationRuntime.class);
     /** The longest {@link #close()} waits for queued divergence records to be written. */
@@ -69,7 +71,8 @@ public final class MigrationRuntime implements AutoCloseable {
             DivergenceLog divergences,
             ShadowReads shadow,
             IntentLog intents,
-            long autoIncrementStep) {}
+            long autoIncrementStep,
+            StatementCoverage coverage) {}
 
     MigrationRuntime(MigrationConfig config, ConfigLocation location, MeterRegistry registry) {
         this.config = config;
@@ -77,7 +80,7 @@ public final class MigrationRuntime implements AutoCloseable {
         this.applied = new Applied(config.rollout(), 0);
         this.writesAllowed = config.control().controlTable().isEmpty();
         this.metrics = new ShiftMetrics(registry, config.migration());
-        this.newSide = config.newSide().separateDatabase() ? NewSide.open(config) : null;
+        this.newSide = config.newSide().separateDatabase() ? NewSide.open(config, registry) : null;
         metrics.gauge(
                 "schemashift.phase",
                 "The rollout phase in force (0 old-only … 5 new-only)",
@@ -95,6 +98,16 @@ public final class MigrationRuntime implements AutoCloseable {
                     Tags.empty(),
                     () -> newSide.breaker().state().ordinal());
         }
+        metrics.gauge(
+                "schemashift.routing.percent",
+                "The rollout's routing percentage in force, by kind (read_new, shadow)",
+                Tags.of("kind", "read_new"),
+                () -> applied.rollout().readNewPercent());
+        metrics.gauge(
+                "schemashift.routing.percent",
+                "The rollout's routing percentage in force, by kind (read_new, shadow)",
+                Tags.of("kind", "shadow"),
+                () -> applied.rollout().shadowPercent());
     }
 
     /**
@@ -108,7 +121,7 @@ public final class MigrationRuntime implements AutoCloseable {
         if (s == null) {
             s = start(connection, primaryConnections);
         }
-        return ShiftConnection.wrap(connection, new Session(this, connection, sessions.incrementAndGet()));
+        return ShiftConnection.wrap(connection, new Session(this, connection, sessions.incrementAndGet()), s.shadow());
     }
 
     private synchronized Started start(Connection connection, ConnectionSource primaryConnections) throws SQLException {
@@ -123,11 +136,8 @@ public final class MigrationRuntime implements AutoCloseable {
                             + md.getDatabaseProductName(),
                     "0A000");
         }
-        Rewriter rewriter = Rewriter.builder(withOldColumns(config.mapping(), md), dialect)
-                .oldSchema(oldSchema(connection, dialect))
-                .build();
-        CaffeineCacheMetrics.monitor(
-                metrics.registry(), (Cache<?, ?>) rewriter.cache(), "schemashift.rewrite.cache", metrics.common());
+        Rewriter rewriter = rewriter(config, dialect, md);
+        metrics.rewriteCache(rewriter.cache());
         DivergenceLog divergences = new DivergenceLog(
                 config.migration(),
                 config.writes().divergenceTable(),
@@ -137,6 +147,11 @@ public final class MigrationRuntime implements AutoCloseable {
         ControlLoop loop =
                 new ControlLoop(this, config, location, new ControlStore(primaryConnections, dialect, config));
         loop.initial(connection);
+        metrics.gauge(
+                "schemashift.divergences.backlog",
+                "Divergence records queued and not yet written to the divergence table",
+                Tags.empty(),
+                divergences::backlog);
         ShadowReads shadow = ShadowReads.start(config, dialect, metrics, primaryConnections, newSide);
         IntentLog intents = newSide != null && config.writes().intent()
                 ? new IntentLog(
@@ -149,7 +164,14 @@ public final class MigrationRuntime implements AutoCloseable {
                         divergences,
                         metrics)
                 : null;
-        started = new Started(dialect, rewriter, divergences, shadow, intents, autoIncrementStep(connection, dialect));
+        started = new Started(
+                dialect,
+                rewriter,
+                divergences,
+                shadow,
+                intents,
+                autoIncrementStep(connection, dialect),
+                StatementCoverage.start(config, primaryConnections));
         control = loop;
         loop.start();
         LOG.info(
@@ -168,6 +190,17 @@ public final class MigrationRuntime implements AutoCloseable {
      */
     private static String oldSchema(Connection connection, Dialect dialect) throws SQLException {
         return dialect == Dialect.MARIADB ? connection.getCatalog() : connection.getSchema();
+    }
+
+    /**
+     * The rewriter the driver uses for {@code config} on a database of {@code dialect}, with the
+     * old columns the file does not list read through {@code md} and the old schema its
+     * connection is in ({@code null}: both left unknown). {@code schemashift rewrite} previews with it.
+     */
+    public static Rewriter rewriter(MigrationConfig config, Dialect dialect, DatabaseMetaData md) throws SQLException {
+        return Rewriter.builder(md == null ? config.mapping() : withOldColumns(config.mapping(), md), dialect)
+                .oldSchema(md == null ? null : oldSchema(md.getConnection(), dialect))
+                .build();
     }
 
     /**
@@ -222,9 +255,19 @@ public final class MigrationRuntime implements AutoCloseable {
         return name.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
     }
 
-    /** Rewrites {@code sql} for the new schema (cached). */
+    /** Rewrites {@code sql} for the new schema (cached), and counts it in the statement coverage. */
     public RewriteResult rewrite(String sql) {
-        return started.rewriter().rewrite(sql);
+        Started s = started;
+        RewriteResult result = s.rewriter().rewrite(sql);
+        if (s.coverage() != null) {
+            s.coverage().seen(result, applied.rollout());
+        }
+        return result;
+    }
+
+    /** The statement coverage of this JVM, or {@code null} when {@code coverage.enabled} is false. */
+    public StatementCoverage coverage() {
+        return started.coverage();
     }
 
     /** The validated configuration, as loaded. */
@@ -305,6 +348,38 @@ public final class MigrationRuntime implements AutoCloseable {
         return newSide;
     }
 
+    /**
+     * What the health check shows, read without blocking; the divergence backlog is 0 until the
+     * first connection starts the runtime.
+     */
+    public Status status() {
+        Started s = started;
+        return new Status(
+                config.migration(),
+                applied.rollout().phase(),
+                applied.version(),
+                newSide == null ? null : newSide.breaker().state(),
+                s == null ? 0 : s.divergences().backlog(),
+                metrics.health().lost(),
+                s != null);
+    }
+
+    /**
+     * A snapshot of the runtime for health checks.
+     *
+     * @param breaker the separate new side's breaker, {@code null} when the new schema is in the same database
+     * @param divergencesLost divergence records and mismatch reports that could not be written since start
+     * @param started whether a connection has started the runtime (dialect known, control loop running)
+     */
+    public record Status(
+            String migration,
+            Phase phase,
+            long version,
+            CircuitBreaker.State breaker,
+            long divergenceBacklog,
+            long divergencesLost,
+            boolean started) {}
+
     public Dialect dialect() {
         return started.dialect();
     }
@@ -333,6 +408,9 @@ public final class MigrationRuntime implements AutoCloseable {
             s.shadow().close();
             if (s.intents() != null) {
                 s.intents().close();
+            }
+            if (s.coverage() != null) {
+                s.coverage().close();
             }
             s.divergences().close(CLOSE_FLUSH);
             if (loop != null) {

@@ -1,9 +1,9 @@
 package io.schemashift.runtime;
 
-import io.micrometer.core.instrument.Metrics;
 import io.schemashift.config.ConfigLocation;
 import io.schemashift.config.ConfigReader;
 import io.schemashift.config.MigrationConfig;
+import io.schemashift.metrics.Registries;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -46,7 +46,20 @@ public final class Runtimes {
         }
         MigrationConfig config = location.get().load(new ConfigReader());
         return Optional.of(BY_LOCATION.computeIfAbsent(
-                location.get().key(), k -> new MigrationRuntime(config, location.get(), Metrics.globalRegistry)));
+                location.get().key(), k -> new MigrationRuntime(config, location.get(), Registries.current())));
+    }
+
+    /**
+     * The runtime already started for the configuration the discovery chain finds, without
+     * starting one or reading the file; empty when none runs (or the chain finds none).
+     */
+    public static Optional<MigrationRuntime> running(Properties info) {
+        try {
+            return ConfigLocation.find(info, null, System::getenv, classLoader())
+                    .map(location -> BY_LOCATION.get(location.key()));
+        } catch (SQLException e) {
+            return Optional.empty(); // a location that cannot be resolved has no runtime
+        }
     }
 
     /**
