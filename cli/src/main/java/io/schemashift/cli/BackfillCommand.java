@@ -92,8 +92,9 @@ final class BackfillCommand extends CommandBase {
                     backfill.run(List.of(d.table()), resume).tables().get(0);
             results.add(t);
             Instant finished = Instant.now(); // evidence for the read-new guard (control helper)
-            context.store()
-                    .recordRun(new Run(
+            recordRun(
+                    context,
+                    new Run(
                             Run.Kind.BACKFILL,
                             t.table(),
                             finished.minus(t.elapsed()),

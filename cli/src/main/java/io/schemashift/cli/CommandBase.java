@@ -4,6 +4,7 @@ import io.schemashift.backfill.ProgressListener;
 import io.schemashift.control.AuditEntry;
 import io.schemashift.control.ControlHealth;
 import io.schemashift.control.RolloutState;
+import io.schemashift.control.Run;
 import io.schemashift.rewriter.TableMapping;
 import java.io.PrintWriter;
 import java.sql.SQLException;
@@ -163,6 +164,23 @@ abstract class CommandBase implements Callable<Integer> {
             err().println(line);
             err().flush();
         });
+    }
+
+    /**
+     * Records a backfill or verify run: the evidence the read-new guard asks for. A failure to
+     * record does not fail the run itself; it is one warning that says the guard will not count it.
+     */
+    void recordRun(Context context, Run run) {
+        try {
+            context.store().recordRun(run);
+        } catch (SQLException e) {
+            String hint = hint(e);
+            err().println("schemashift: warning: this " + run.kind().text() + " of " + run.table()
+                    + " could not be recorded in " + context.store().tables().runs() + " ("
+                    + Redaction.oneLine(String.valueOf(e.getMessage()), root.secret()) + ")"
+                    + (hint.isEmpty() ? "" : hint) + "; the read-new guard will not count it");
+            err().flush();
+        }
     }
 
     /** Warns when the driver will not follow changes because the configuration names no control table. */

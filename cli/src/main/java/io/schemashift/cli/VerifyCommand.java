@@ -124,8 +124,9 @@ final class VerifyCommand extends CommandBase {
                 boolean clean = check(verifier, truth, report, scope, "chunks", results);
                 equal &= clean;
                 // evidence for the read-new guard (control helper): a full verify of the table
-                context.store()
-                        .recordRun(new Run(
+                recordRun(
+                        context,
+                        new Run(
                                 Run.Kind.VERIFY,
                                 table,
                                 started,

@@ -319,6 +319,11 @@ class BackfillVerifyCliIT {
                 newUrl,
                 "CREATE TABLE clients (id BIGINT PRIMARY KEY, full_name VARCHAR(100), email VARCHAR(200),"
                         + " balance DECIMAL(14,4), created_at " + ts + ", name_search VARCHAR(100))");
+        // where backfill and verify record their runs, as 'schemashift init' creates it
+        run(
+                oldUrl,
+                ControlSchema.createRunsTable(Dialect.fromJdbcUrl(oldUrl).orElseThrow(), ControlTables.DEFAULT_RUNS)
+                        .toArray(String[]::new));
         try (Connection c = server.connect(oldUrl);
                 PreparedStatement ps = c.prepareStatement("INSERT INTO customers VALUES (?, ?, ?, ?, ?, ?)")) {
             for (int i = 1; i <= ROWS; i++) {

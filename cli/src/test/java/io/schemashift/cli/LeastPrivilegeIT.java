@@ -112,7 +112,7 @@ class LeastPrivilegeIT {
                     .hasLineCount(1)
                     .contains("cannot write them")
                     .contains("divergence_write:forbidden");
-            assertThat(runtime.divergences().pending())
+            assertThat(runtime.divergences().backlog())
                     .as("kept queued for the retry")
                     .isEqualTo(1);
 

@@ -138,11 +138,6 @@ public final class DivergenceLog implements AutoCloseable {
         return true;
     }
 
-    /** Records queued and not written yet. */
-    public long pending() {
-        return outstanding.get();
-    }
-
     private void drain() {
         List<Divergence> batch = new ArrayList<>();
         while (!abandoned) {

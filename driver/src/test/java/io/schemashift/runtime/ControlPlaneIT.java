@@ -81,7 +81,7 @@ class ControlPlaneIT {
             runtime.divergences().record("customers", "[\"1\"]", "f1", "mirror_failed");
             runtime.divergences().record("customers", "[\"2\"]", "f1", "mirror_failed");
             await("failure counted").until(() -> failures(fx, "divergence_write", "missing_table") >= 2);
-            assertThat(runtime.divergences().pending()).isEqualTo(2);
+            assertThat(runtime.divergences().backlog()).isEqualTo(2);
             await("the heartbeat reports the logging failure").until(() -> beat(fx).logFailure() != null);
             assertThat(beat(fx).logFailure()).isEqualTo("divergence_write:missing_table");
             assertThat(tableExists(fx, "schemashift_divergence"))
