@@ -209,8 +209,7 @@ class BackfillVerifyCliIT {
                 "schemashift_heartbeat",
                 "schemashift_audit",
                 "schemashift_divergence",
-                "schemashift_mismatch",
-                "schemashift_intent");
+                "schemashift_mismatch");
         try (Connection c = server.connect(oldUrl)) {
             ControlSchema.execute(c, ControlSchema.createAll(dialect, tables));
             db.logDivergence(migration, "customers", "[\"5\"]");

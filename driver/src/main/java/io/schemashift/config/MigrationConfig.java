@@ -25,7 +25,8 @@ public record MigrationConfig(
         Writes writes,
         Shadow shadow,
         Control control,
-        Report report) {
+        Report report,
+        Coverage coverage) {
 
     /**
      * Where the new schema lives.
@@ -147,8 +148,9 @@ public record MigrationConfig(
      * @param poll how often the control table is read (and the heartbeat written)
      * @param heartbeatTable where each instance reports what it applies
      * @param auditTable where every change of phase or percentages is recorded
+     * @param runsTable where backfill and verify record their runs, per table
      */
-    public record Control(String table, Duration poll, String heartbeatTable, String auditTable) {
+    public record Control(String table, Duration poll, String heartbeatTable, String auditTable, String runsTable) {
 
         public Optional<String> controlTable() {
             return Optional.ofNullable(table);
@@ -164,4 +166,13 @@ public record MigrationConfig(
 
     /** Where mismatch reports go, and whether they may carry values. */
     public record Report(String mismatchTable, Values values) {}
+
+    /**
+     * The statement coverage the driver records (see docs/preflight.md).
+     *
+     * @param enabled whether the driver records statement shapes at all
+     * @param maxShapes distinct shapes kept in memory; further shapes are only counted, as overflow
+     * @param file a JSON file rewritten at every flush, or {@code null}
+     */
+    public record Coverage(boolean enabled, int maxShapes, String file) {}
 }

@@ -5,8 +5,8 @@ import io.schemashift.config.Phase;
 import io.schemashift.rewriter.StatementKind;
 import java.util.Set;
 
-/** The phase table of the spec, as pure functions. */
-final class Routing {
+/** The phase table of the spec, as pure functions (public: {@code schemashift rewrite} previews with them). */
+public final class Routing {
 
     private Routing() {}
 
@@ -39,7 +39,7 @@ final class Routing {
      * Where a statement of {@code kind} runs in {@code phase}; {@code readNew}: this transaction
      * was picked to read from the new side (phase {@code read-new}).
      */
-    static Plan plan(Phase phase, StatementKind kind, boolean readNew) {
+    public static Plan plan(Phase phase, StatementKind kind, boolean readNew) {
         if (kind.isWrite()) {
             return switch (phase) {
                 case OLD_ONLY -> Plan.OLD;

@@ -156,6 +156,15 @@ public final class Session {
     }
 
     /**
+     * A read whose new-side form returns fewer columns (a {@code *} over a table with a dropped
+     * column) keeps the shape the application knows: in {@code read-new} the old side serves it.
+     * From {@code new-primary} on the documented expansion applies.
+     */
+    private static boolean narrows(RewriteResult result) {
+        return result instanceof Rewritten rw && rw.narrowsResult();
+    }
+
+    /**
      * Whether a statement would run anywhere but unchanged on the old side; counts nothing.
      *
      * @throws SQLException as {@link #plan(RewriteResult)}
@@ -168,6 +177,9 @@ public final class Session {
         if (result.tables().isEmpty()) {
             return Plan.OLD;
         }
+        if (result.kind().isWrite() && !runtime.writesAllowed()) {
+            throw runtime.writesRefused(result.tables().iterator().next()); // fail closed: the fleet's phase is unknown
+        }
         Txn t = txn();
         Phase phase = Routing.phaseOf(t.rollout, result.tables());
         DivergenceReason refusal = phase == null
@@ -178,7 +190,7 @@ public final class Session {
             refuseWhereNewHoldsTheTruth(t, result, refusal);
             plan = Plan.OLD;
         } else {
-            plan = Routing.plan(phase, result.kind(), t.readNew && !t.newFailed && !locks(result));
+            plan = Routing.plan(phase, result.kind(), t.readNew && !t.newFailed && !locks(result) && !narrows(result));
             if (plan.primary() == Side.NEW && t.newFailed) {
                 if (result.kind() == StatementKind.SELECT) {
                     plan = Plan.OLD; // never read from a side that missed this transaction's writes

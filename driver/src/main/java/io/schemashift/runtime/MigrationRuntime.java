@@ -1,15 +1,17 @@
 package io.schemashift.runtime;
 
-import com.github.benmanes.caffeine.cache.Cache;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.schemashift.config.ConfigLocation;
 import io.schemashift.config.MigrationConfig;
+import io.schemashift.config.Phase;
 import io.schemashift.control.ConnectionSource;
 import io.schemashift.control.ControlStore;
+import io.schemashift.coverage.StatementCoverage;
+import io.schemashift.error.ShiftSqlState;
 import io.schemashift.jdbc.ShiftConnection;
 import io.schemashift.metrics.ShiftMetrics;
+import io.schemashift.mirror.CircuitBreaker;
 import io.schemashift.mirror.DivergenceLog;
 import io.schemashift.mirror.IntentLog;
 import io.schemashift.rewriter.Dialect;
@@ -25,6 +27,7 @@ import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -40,6 +43,8 @@ import org.slf4j.LoggerFactory;
 public final class MigrationRuntime implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MigrationRuntime.class);
+    /** The longest {@link #close()} waits for queued divergence records to be written. */
+    static final Duration CLOSE_FLUSH = Duration.ofSeconds(5);
 
     private final MigrationConfig config;
     private final ConfigLocation location;
@@ -49,6 +54,8 @@ public final class MigrationRuntime implements AutoCloseable {
     private volatile Applied applied;
     private volatile Started started;
     private volatile ControlLoop control;
+    /** False while {@code control.table} is set and its rollout was never read: writes fail closed. */
+    private volatile boolean writesAllowed;
 
     /**
      * The rollout in force and its version: the control table's version, or 0 when it comes from
@@ -63,14 +70,16 @@ public final class MigrationRuntime implements AutoCloseable {
             DivergenceLog divergences,
             ShadowReads shadow,
             IntentLog intents,
-            long autoIncrementStep) {}
+            long autoIncrementStep,
+            StatementCoverage coverage) {}
 
     MigrationRuntime(MigrationConfig config, ConfigLocation location, MeterRegistry registry) {
         this.config = config;
         this.location = location;
         this.applied = new Applied(config.rollout(), 0);
+        this.writesAllowed = config.control().controlTable().isEmpty();
         this.metrics = new ShiftMetrics(registry, config.migration());
-        this.newSide = config.newSide().separateDatabase() ? NewSide.open(config) : null;
+        this.newSide = config.newSide().separateDatabase() ? NewSide.open(config, registry) : null;
         metrics.gauge(
                 "schemashift.phase",
                 "The rollout phase in force (0 old-only … 5 new-only)",
@@ -88,6 +97,16 @@ public final class MigrationRuntime implements AutoCloseable {
                     Tags.empty(),
                     () -> newSide.breaker().state().ordinal());
         }
+        metrics.gauge(
+                "schemashift.routing.percent",
+                "The rollout's routing percentage in force, by kind (read_new, shadow)",
+                Tags.of("kind", "read_new"),
+                () -> applied.rollout().readNewPercent());
+        metrics.gauge(
+                "schemashift.routing.percent",
+                "The rollout's routing percentage in force, by kind (read_new, shadow)",
+                Tags.of("kind", "shadow"),
+                () -> applied.rollout().shadowPercent());
     }
 
     /**
@@ -116,16 +135,22 @@ public final class MigrationRuntime implements AutoCloseable {
                             + md.getDatabaseProductName(),
                     "0A000");
         }
-        Rewriter rewriter = Rewriter.builder(withOldColumns(config.mapping(), md), dialect)
-                .oldSchema(oldSchema(connection, dialect))
-                .build();
-        CaffeineCacheMetrics.monitor(
-                metrics.registry(), (Cache<?, ?>) rewriter.cache(), "schemashift.rewrite.cache", metrics.common());
+        Rewriter rewriter = rewriter(config, dialect, md);
+        metrics.rewriteCache(rewriter.cache());
         DivergenceLog divergences = new DivergenceLog(
-                config.migration(), config.writes().divergenceTable(), dialect, primaryConnections, metrics);
+                config.migration(),
+                config.writes().divergenceTable(),
+                primaryConnections,
+                metrics,
+                config.control().poll());
         ControlLoop loop =
                 new ControlLoop(this, config, location, new ControlStore(primaryConnections, dialect, config));
         loop.initial(connection);
+        metrics.gauge(
+                "schemashift.divergences.backlog",
+                "Divergence records queued and not yet written to the divergence table",
+                Tags.empty(),
+                divergences::backlog);
         ShadowReads shadow = ShadowReads.start(config, dialect, metrics, primaryConnections, newSide);
         IntentLog intents = newSide != null && config.writes().intent()
                 ? new IntentLog(
@@ -138,7 +163,14 @@ public final class MigrationRuntime implements AutoCloseable {
                         divergences,
                         metrics)
                 : null;
-        started = new Started(dialect, rewriter, divergences, shadow, intents, autoIncrementStep(connection, dialect));
+        started = new Started(
+                dialect,
+                rewriter,
+                divergences,
+                shadow,
+                intents,
+                autoIncrementStep(connection, dialect),
+                StatementCoverage.start(config, primaryConnections));
         control = loop;
         loop.start();
         LOG.info(
@@ -157,6 +189,17 @@ public final class MigrationRuntime implements AutoCloseable {
      */
     private static String oldSchema(Connection connection, Dialect dialect) throws SQLException {
         return dialect == Dialect.MARIADB ? connection.getCatalog() : connection.getSchema();
+    }
+
+    /**
+     * The rewriter the driver uses for {@code config} on a database of {@code dialect}, with the
+     * old columns the file does not list read through {@code md} and the old schema its
+     * connection is in ({@code null}: both left unknown). {@code schemashift rewrite} previews with it.
+     */
+    public static Rewriter rewriter(MigrationConfig config, Dialect dialect, DatabaseMetaData md) throws SQLException {
+        return Rewriter.builder(md == null ? config.mapping() : withOldColumns(config.mapping(), md), dialect)
+                .oldSchema(md == null ? null : oldSchema(md.getConnection(), dialect))
+                .build();
     }
 
     /**
@@ -211,9 +254,19 @@ public final class MigrationRuntime implements AutoCloseable {
         return name.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
     }
 
-    /** Rewrites {@code sql} for the new schema (cached). */
+    /** Rewrites {@code sql} for the new schema (cached), and counts it in the statement coverage. */
     public RewriteResult rewrite(String sql) {
-        return started.rewriter().rewrite(sql);
+        Started s = started;
+        RewriteResult result = s.rewriter().rewrite(sql);
+        if (s.coverage() != null) {
+            s.coverage().seen(result, applied.rollout());
+        }
+        return result;
+    }
+
+    /** The statement coverage of this JVM, or {@code null} when {@code coverage.enabled} is false. */
+    public StatementCoverage coverage() {
+        return started.coverage();
     }
 
     /** The validated configuration, as loaded. */
@@ -233,6 +286,31 @@ public final class MigrationRuntime implements AutoCloseable {
 
     Applied applied() {
         return applied;
+    }
+
+    /**
+     * Whether statements that write mapped tables may run. False from start-up while {@code
+     * control.table} is set and its rollout could not be read yet: the phase of the file may not
+     * be the fleet's (the fleet may be in {@code new-primary} while the file says {@code
+     * old-only}), so such writes fail closed with {@link #writesRefused(String)} until the control
+     * loop reads the rollout (it retries every {@code control.poll}). Reads and statements on
+     * unmapped tables are not affected. A volatile read: cheap on the statement path.
+     */
+    public boolean writesAllowed() {
+        return writesAllowed;
+    }
+
+    /** The error for a write to mapped table {@code table} while {@link #writesAllowed()} is false. */
+    public SQLException writesRefused(String table) {
+        return ShiftSqlState.NOT_IN_PREREQUISITE_STATE.error("write to mapped table " + table
+                + " refused: the rollout of migration " + config.migration() + " has not been read from control"
+                + " table " + config.control().controlTable().orElse("-") + " yet, and the file's phase may not be"
+                + " the fleet's; retried every " + config.control().poll() + "; allowed once it is read"
+                + " (check the database, 'schemashift init' and the grants on the control table)");
+    }
+
+    void allowWrites() {
+        writesAllowed = true;
     }
 
     /**
@@ -269,6 +347,38 @@ public final class MigrationRuntime implements AutoCloseable {
         return newSide;
     }
 
+    /**
+     * What the health check shows, read without blocking; the divergence backlog is 0 until the
+     * first connection starts the runtime.
+     */
+    public Status status() {
+        Started s = started;
+        return new Status(
+                config.migration(),
+                applied.rollout().phase(),
+                applied.version(),
+                newSide == null ? null : newSide.breaker().state(),
+                s == null ? 0 : s.divergences().backlog(),
+                metrics.health().lost(),
+                s != null);
+    }
+
+    /**
+     * A snapshot of the runtime for health checks.
+     *
+     * @param breaker the separate new side's breaker, {@code null} when the new schema is in the same database
+     * @param divergencesLost divergence records and mismatch reports that could not be written since start
+     * @param started whether a connection has started the runtime (dialect known, control loop running)
+     */
+    public record Status(
+            String migration,
+            Phase phase,
+            long version,
+            CircuitBreaker.State breaker,
+            long divergenceBacklog,
+            long divergencesLost,
+            boolean started) {}
+
     public Dialect dialect() {
         return started.dialect();
     }
@@ -281,6 +391,11 @@ public final class MigrationRuntime implements AutoCloseable {
         return started.autoIncrementStep();
     }
 
+    /**
+     * Stops the control loop and the shadow executor, writes the queued divergence records (waiting
+     * at most 5 seconds; what is still queued then is counted as lost), writes a last heartbeat that
+     * reports what was lost, and closes the new side's pool.
+     */
     @Override
     public void close() {
         ControlLoop loop = control;
@@ -293,7 +408,13 @@ public final class MigrationRuntime implements AutoCloseable {
             if (s.intents() != null) {
                 s.intents().close();
             }
-            s.divergences().close();
+            if (s.coverage() != null) {
+                s.coverage().close();
+            }
+            s.divergences().close(CLOSE_FLUSH);
+            if (loop != null) {
+                loop.lastBeat();
+            }
         }
         if (newSide != null) {
             newSide.close();

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.schemashift.control.ControlSchema;
+import io.schemashift.control.ControlTables;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.runtime.MigrationRuntime;
 import io.schemashift.runtime.Runtimes;
@@ -96,10 +97,11 @@ public final class MigrationFixture implements AutoCloseable {
                     "CREATE TABLE clients (" + identity(server.kind())
                             + ", full_name VARCHAR(100), name_search VARCHAR(100), email VARCHAR(100))"
                             + tableOptions(server.kind()));
+            // as 'schemashift init' would: the driver creates no table itself (and, with a separate new
+            // database, the intent table there too)
+            createControlTables(old, server.kind());
             if (separate) {
-                // what 'schemashift init' creates on both databases for intent records
-                ControlSchema.execute(old, ControlSchema.createIntentTable(dialectOf(server), INTENT_TABLE));
-                ControlSchema.execute(neu, ControlSchema.createIntentTable(dialectOf(server), INTENT_TABLE));
+                ControlSchema.execute(neu, ControlSchema.createIntentTable(dialect(server.kind()), INTENT_TABLE));
             }
             StringBuilder yaml = new StringBuilder("migration: " + migration + "\n");
             if (separate) {
@@ -138,10 +140,23 @@ public final class MigrationFixture implements AutoCloseable {
     }
 
     /** The intent table's default name. */
-    public static final String INTENT_TABLE = "schemashift_intent";
+    public static final String INTENT_TABLE = ControlTables.DEFAULT_INTENT;
 
-    private static Dialect dialectOf(TestDatabase server) {
-        return switch (server.kind()) {
+    /** The SchemaShift tables with their default names, as {@code schemashift init} creates them. */
+    public static void createControlTables(Connection connection, TestDatabase.Kind kind) throws SQLException {
+        ControlSchema.execute(connection, ControlSchema.createAll(dialect(kind), DEFAULT_TABLES));
+    }
+
+    /** The SchemaShift tables when the configuration names none. */
+    public static final ControlTables DEFAULT_TABLES = new ControlTables(
+            ControlTables.DEFAULT_CONTROL,
+            "schemashift_heartbeat",
+            "schemashift_audit",
+            "schemashift_divergence",
+            ControlTables.DEFAULT_MISMATCH);
+
+    public static Dialect dialect(TestDatabase.Kind kind) {
+        return switch (kind) {
             case POSTGRESQL -> Dialect.POSTGRESQL;
             case MARIADB -> Dialect.MARIADB;
             case H2 -> Dialect.H2;
@@ -223,13 +238,6 @@ public final class MigrationFixture implements AutoCloseable {
                 while (rs.next()) {
                     records.add(java.util.Arrays.asList(rs.getString(1), rs.getString(2)));
                 }
-            }
-        } catch (SQLException e) {
-            // No divergence yet: the table is created with the first record.
-            boolean missing =
-                    "42P01".equals(e.getSQLState()) || "42S02".equals(e.getSQLState()) || e.getErrorCode() == 1146;
-            if (!missing) {
-                throw e;
             }
         }
         return records;

@@ -410,4 +410,29 @@ class WritePathIT {
         assertThat(np.differingIds()).isEmpty();
         assertThat(np.oldRows()).hasSize(1);
     }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void selectStarLosingADroppedColumn_isServedByOldInReadNew(TestDatabase.Kind kind) throws Exception {
+        MigrationFixture fx = MigrationFixture.create(
+                TestDatabases.of(kind), false, "phase: read-new\nrouting:\n  readNewPercent: 100\n");
+        fx.rawOld("INSERT INTO customers (id, name, legacy_flag, email) VALUES (1, 'old', 3, 'o@x')");
+        fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'new', 'new', 'n@x')");
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT * FROM customers WHERE id = 1")) {
+                assertThat(rs.getMetaData().getColumnCount())
+                        .as("the old table's shape")
+                        .isEqualTo(4);
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString("name")).isEqualTo("old");
+            }
+            try (ResultSet rs = st.executeQuery("SELECT id, name FROM customers WHERE id = 1")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString("name"))
+                        .as("named columns still read new")
+                        .isEqualTo("new");
+            }
+        }
+    }
 }

@@ -134,7 +134,8 @@ final class StatementRewriter {
                 oldWithKeys,
                 nd,
                 extras == null ? List.of() : extras.keys(),
-                st instanceof Select s && ordered(s));
+                st instanceof Select s && ordered(s),
+                rw.narrowsResult);
     }
 
     private WriteExtras insert(Rewrite rw, ColumnWalker walker, Insert insert) {
@@ -301,6 +302,7 @@ final class StatementRewriter {
                 null,
                 Set.of(),
                 List.of(),
+                false,
                 false);
     }
 
