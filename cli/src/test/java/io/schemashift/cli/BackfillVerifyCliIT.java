@@ -7,18 +7,15 @@ import io.schemashift.control.ControlSchema;
 import io.schemashift.control.ControlTables;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.testing.TestDatabase;
-import io.schemashift.testing.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,6 +41,7 @@ class BackfillVerifyCliIT {
     private String newUrl;
     private Path config;
     private String migration;
+    private CliDatabase db;
 
     @ParameterizedTest
     @EnumSource(
@@ -214,9 +212,9 @@ class BackfillVerifyCliIT {
                 "schemashift_mismatch");
         try (Connection c = server.connect(oldUrl)) {
             ControlSchema.execute(c, ControlSchema.createAll(dialect, tables));
-            logDivergence(c, "customers", "[\"5\"]");
-            logDivergence(c, "customers", "[\"5\"]");
-            logDivergence(c, "retired_table", "[\"1\"]");
+            db.logDivergence(migration, "customers", "[\"5\"]");
+            db.logDivergence(migration, "customers", "[\"5\"]");
+            db.logDivergence(migration, "retired_table", "[\"1\"]");
             logMismatch(c, "customers", "[\"6\"]");
         }
 
@@ -306,10 +304,11 @@ class BackfillVerifyCliIT {
     // ---- helpers -------------------------------------------------------------------------------
 
     private void setUp(TestDatabase.Kind kind, boolean separate, String yaml) throws Exception {
-        server = TestDatabases.of(kind);
-        int n = DATABASES.incrementAndGet();
-        oldUrl = server.create("clibf_" + ProcessHandle.current().pid() + "_" + n);
-        newUrl = separate ? server.create("clibf_" + ProcessHandle.current().pid() + "_" + n + "_new") : oldUrl;
+        migration = "clibf_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
+        db = CliDatabase.create(kind, migration, separate);
+        server = db.server();
+        oldUrl = db.oldUrl();
+        newUrl = db.newUrl();
         String ts = kind == TestDatabase.Kind.MARIADB ? "DATETIME(6)" : "TIMESTAMP";
         run(
                 oldUrl,
@@ -337,44 +336,26 @@ class BackfillVerifyCliIT {
             }
             ps.executeBatch();
         }
-        migration = "clibf-" + ProcessHandle.current().pid() + "-" + n;
-        StringBuilder text = new StringBuilder("migration: " + migration + "\n");
-        if (separate) {
-            text.append("new:\n  url: '")
-                    .append(newUrl)
-                    .append("'\n  user: ")
-                    .append(server.user())
-                    .append("\n  password: '")
-                    .append(server.password())
-                    .append("'\n");
-        }
-        text.append(
-                        """
+        config = Files.writeString(
+                dir.resolve("schemashift.yaml"),
+                "migration: " + migration + "\n" + db.newSection()
+                        + """
                 tables:
                   customers:
                     to: clients
                     key: [id]
                     columns: { name: full_name, legacy_flag: null }
                     derived: { name_search: "lower(name)" }
-                """)
-                .append(yaml);
-        config = Files.writeString(dir.resolve("schemashift.yaml"), text);
+                """
+                        + yaml);
     }
 
     private Cli.Run cli(String... command) {
-        List<String> args = new ArrayList<>(List.of(command));
-        args.addAll(List.of("--config", config.toString(), "--url", oldUrl, "--user", server.user()));
-        Map<String, String> env = new HashMap<>();
-        if (!server.password().isEmpty()) {
-            env.put(SchemaShiftCommand.PASSWORD_ENV, server.password());
-        }
-        return Cli.run(env, args.toArray(String[]::new));
+        return db.cli(config, command);
     }
 
     private void run(String url, String... sql) throws SQLException {
-        try (Connection c = server.connect(url)) {
-            TestDatabases.run(c, sql);
-        }
+        db.run(url, sql);
     }
 
     private boolean hasTable(String url, String table) throws SQLException {
@@ -385,24 +366,7 @@ class BackfillVerifyCliIT {
     }
 
     private long count(String url, String sql) throws SQLException {
-        try (Connection c = server.connect(url);
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    private void logDivergence(Connection c, String table, String key) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(ControlSchema.insertDivergence("schemashift_divergence"))) {
-            ps.setString(1, migration);
-            ps.setString(2, table);
-            ps.setString(3, key);
-            ps.setString(4, "f1");
-            ps.setString(5, "mirror-failed");
-            ps.setObject(6, ControlSchema.timestamp(Instant.now()));
-            ps.executeUpdate();
-        }
+        return db.count(url, sql);
     }
 
     private void logMismatch(Connection c, String table, String key) throws SQLException {

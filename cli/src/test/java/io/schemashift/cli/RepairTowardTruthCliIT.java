@@ -4,19 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.schemashift.config.Phase;
 import io.schemashift.testing.TestDatabase;
-import io.schemashift.testing.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -44,6 +39,8 @@ class RepairTowardTruthCliIT {
     private String oldUrl;
     private String newUrl;
     private Path config;
+    private String migration;
+    private CliDatabase db;
 
     static Stream<Arguments> phases() {
         return Stream.of(TestDatabase.Kind.POSTGRESQL, TestDatabase.Kind.MARIADB)
@@ -162,6 +159,45 @@ class RepairTowardTruthCliIT {
                 .isEqualTo(1);
     }
 
+    /**
+     * verify --from-divergences --repair follows the truth too, and the truth comes from the control
+     * table when the YAML names one: the control row says new-primary (the YAML was edited to
+     * dual-write afterwards), so the logged keys are copied new → old.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = TestDatabase.Kind.class,
+            names = {"POSTGRESQL", "MARIADB"})
+    void fromDivergences_controlTableSaysNewPrimary_repairsOldFromNew(TestDatabase.Kind kind) throws Exception {
+        setUp(kind, false, "control: { table: schemashift_control }\nphase: new-primary\n");
+        Cli.Run init = cli("init");
+        assertThat(init.exit()).as(init.toString()).isZero();
+        Files.writeString(config, Files.readString(config).replace("phase: new-primary", "phase: dual-write"));
+        run(
+                newUrl,
+                "INSERT INTO clients (id, full_name, email, name_search) VALUES (8001, 'Mirror Failed', 'm@x',"
+                        + " 'mirror failed')",
+                "UPDATE clients SET full_name = 'New Truth', name_search = 'new truth' WHERE id = 5");
+        List<String> truth = snapshot(true);
+        db.logDivergence(migration, "customers", "[\"8001\"]");
+        db.logDivergence(migration, "customers", "[\"5\"]");
+
+        Cli.Run repair = cli("verify", "--from-divergences", "--repair");
+
+        assertThat(repair.exit()).as(repair.toString()).isZero();
+        assertThat(repair.out())
+                .contains("2 logged keys (2 from the divergence log, 0 from the mismatch table)")
+                .contains("customers: repair copies from the new side (clients) to the old side (customers);"
+                        + " phase new-primary: the new side holds the truth")
+                .contains("changes: insert 1, update 1, delete 0 rows on the old side (customers)");
+        assertThat(snapshot(true)).as("the truth side").isEqualTo(truth);
+        assertThat(count(
+                        oldUrl,
+                        "SELECT COUNT(*) FROM customers WHERE id IN (5, 8001) AND name IN ('New Truth',"
+                                + " 'Mirror Failed')"))
+                .isEqualTo(2);
+    }
+
     @ParameterizedTest
     @EnumSource(
             value = TestDatabase.Kind.class,
@@ -179,11 +215,11 @@ class RepairTowardTruthCliIT {
     // ---- helpers -------------------------------------------------------------------------------
 
     private void setUp(TestDatabase.Kind kind, boolean separate, String yaml) throws Exception {
-        server = TestDatabases.of(kind);
-        int n = DATABASES.incrementAndGet();
-        String name = "clirt_" + ProcessHandle.current().pid() + "_" + n;
-        oldUrl = server.create(name);
-        newUrl = separate ? server.create(name + "_new") : oldUrl;
+        migration = "clirt_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
+        db = CliDatabase.create(kind, migration, separate);
+        server = db.server();
+        oldUrl = db.oldUrl();
+        newUrl = db.newUrl();
         run(
                 oldUrl,
                 "CREATE TABLE customers (id BIGINT PRIMARY KEY, name VARCHAR(100), email VARCHAR(200),"
@@ -211,70 +247,35 @@ class RepairTowardTruthCliIT {
             po.executeBatch();
             pn.executeBatch();
         }
-        StringBuilder text = new StringBuilder("migration: " + name + "\n");
-        if (separate) {
-            text.append("new:\n  url: '")
-                    .append(newUrl)
-                    .append("'\n  user: ")
-                    .append(server.user())
-                    .append("\n  password: '")
-                    .append(server.password())
-                    .append("'\n");
-        }
-        text.append(
-                        """
+        config = Files.writeString(
+                dir.resolve("schemashift.yaml"),
+                "migration: " + migration + "\n" + db.newSection()
+                        + """
                 tables:
                   customers:
                     to: clients
                     key: [id]
                     columns: { name: full_name, legacy_flag: null }
                     derived: { name_search: "lower(name)" }
-                """)
-                .append(yaml);
-        config = Files.writeString(dir.resolve("schemashift.yaml"), text);
+                """
+                        + yaml);
     }
 
     private Cli.Run cli(String... command) {
-        List<String> args = new ArrayList<>(List.of(command));
-        args.addAll(List.of("--config", config.toString(), "--url", oldUrl, "--user", server.user()));
-        Map<String, String> env = new HashMap<>();
-        if (!server.password().isEmpty()) {
-            env.put(SchemaShiftCommand.PASSWORD_ENV, server.password());
-        }
-        return Cli.run(env, args.toArray(String[]::new));
+        return db.cli(config, command);
     }
 
     private void run(String url, String... sql) throws SQLException {
-        try (Connection c = server.connect(url)) {
-            TestDatabases.run(c, sql);
-        }
+        db.run(url, sql);
     }
 
     private long count(String url, String sql) throws SQLException {
-        try (Connection c = server.connect(url);
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return db.count(url, sql);
     }
 
     /** One side's rows in key order, as text. */
     private List<String> snapshot(boolean newSide) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Connection c = server.connect(newSide ? newUrl : oldUrl);
-                Statement st = c.createStatement();
-                ResultSet rs =
-                        st.executeQuery("SELECT * FROM " + (newSide ? "clients" : "customers") + " ORDER BY id")) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                StringBuilder row = new StringBuilder();
-                for (int i = 1; i <= n; i++) {
-                    row.append(rs.getString(i)).append('|');
-                }
-                rows.add(row.toString());
-            }
-        }
-        return rows;
+        return db.rows(
+                newSide ? newUrl : oldUrl, "SELECT * FROM " + (newSide ? "clients" : "customers") + " ORDER BY id");
     }
 }
