@@ -104,7 +104,7 @@ class DemoTest {
                 .containsPattern("caught by shadow reads: [1-9]\\d* mismatching comparison")
                 .containsPattern("\\$ schemashift mismatches --top 3\\n.*COUNT.*\\n\\s+[1-9]\\d*\\s.*customers")
                 .containsPattern("different\\s+\\[\"7\"\\]\\s+full_name\\s")
-                .contains("verify: the sides differ (exit code 1)")
+                .contains("verify: the sides differ (exit code 3)")
                 .contains("repaired 1 rows; those keys now: equal")
                 .containsPattern("refusing to move demo-\\w+ from shadow-read to read-new: [1-9]\\d* mismatches in the"
                         + " last 15m")
