@@ -16,6 +16,8 @@ import io.schemashift.mirror.DivergenceLog;
 import io.schemashift.mirror.IntentLog;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.Mapping;
+import io.schemashift.rewriter.RefusalReason;
+import io.schemashift.rewriter.Refused;
 import io.schemashift.rewriter.RewriteResult;
 import io.schemashift.rewriter.Rewriter;
 import io.schemashift.rewriter.TableMapping;
@@ -32,6 +34,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +76,19 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
             ShadowReads shadow,
             IntentLog intents,
             long autoIncrementStep,
-            StatementCoverage coverage) {}
+            StatementCoverage coverage,
+            ConnectionSource primaryConnections) {
+
+        Started with(Rewriter next) {
+            return new Started(
+                    dialect, next, divergences, shadow, intents, autoIncrementStep, coverage, primaryConnections);
+        }
+    }
+
+    /** Old column lists are read again at most this often while a statement needs one that is missing. */
+    private static final long COLUMNS_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private volatile long columnsReadAt;
 
     MigrationRuntime(MigrationConfig config, ConfigLocation location, MeterRegistry registry) {
         this.config = config;
@@ -171,7 +187,9 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                 shadow,
                 intents,
                 autoIncrementStep(connection, dialect),
-                StatementCoverage.start(config, primaryConnections));
+                StatementCoverage.start(config, primaryConnections),
+                primaryConnections);
+        columnsReadAt = System.nanoTime();
         control = loop;
         loop.start();
         LOG.info(
@@ -256,13 +274,63 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
     }
 
     /** Rewrites {@code sql} for the new schema (cached), and counts it in the statement coverage. */
+    @Override
     public RewriteResult rewrite(String sql) {
         Started s = started;
         RewriteResult result = s.rewriter().rewrite(sql);
+        if (result instanceof Refused r && r.reason() == RefusalReason.COLUMNS_UNKNOWN) {
+            Rewriter refreshed = rereadColumns(s);
+            if (refreshed != null) {
+                result = refreshed.rewrite(sql);
+            }
+        }
         if (s.coverage() != null) {
             s.coverage().seen(result, applied.rollout());
         }
         return result;
+    }
+
+    /**
+     * The old column lists are read at the first connection; a table created after it (by
+     * Flyway or Liquibase at start-up, say) has none, and {@code *} over it cannot be expanded.
+     * So a statement refused for that reason reads the lists again, at most once a second, and
+     * the rewriter is rebuilt when they changed.
+     *
+     * @return the new rewriter, or {@code null} when the lists were read too recently or did not change
+     */
+    private synchronized Rewriter rereadColumns(Started s) {
+        long now = System.nanoTime();
+        if (now - columnsReadAt < COLUMNS_RETRY_NANOS || started != s) {
+            return started != s ? started.rewriter() : null;
+        }
+        columnsReadAt = now;
+        try (Connection c = s.primaryConnections().open()) {
+            Rewriter next = rewriter(config, s.dialect(), c.getMetaData());
+            if (sameOldColumns(next.mapping(), s.rewriter().mapping())) {
+                return null;
+            }
+            started = s.with(next);
+            LOG.info(
+                    "[{}] the old tables' column lists changed; statements are rewritten with the new lists",
+                    config.migration());
+            return next;
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn(
+                    "[{}] cannot read the old tables' column lists: {} (SQLState {})",
+                    config.migration(),
+                    e.getClass().getSimpleName(),
+                    e instanceof SQLException sql ? sql.getSQLState() : "-");
+            return null;
+        }
+    }
+
+    private static boolean sameOldColumns(Mapping a, Mapping b) {
+        for (TableMapping t : a.tables()) {
+            if (!b.table(t.oldName()).map(TableMapping::oldColumns).equals(Optional.of(t.oldColumns()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The statement coverage of this JVM, or {@code null} when {@code coverage.enabled} is false. */

@@ -436,4 +436,26 @@ class WritePathIT {
             }
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void oldTableCreatedAfterTheFirstConnection_isExpandedOnceItExists(TestDatabase.Kind kind) throws Exception {
+        MigrationFixture fx = fixture(kind, false, "new-only");
+        fx.rawOld("DROP TABLE customers"); // as on an empty database that Flyway fills at start-up
+        fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'new', 'new', 'n@x')");
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE customers (id INT PRIMARY KEY, name VARCHAR(100), legacy_flag INT,"
+                    + " email VARCHAR(100))");
+            org.awaitility.Awaitility.await("the column lists read again")
+                    .atMost(java.time.Duration.ofSeconds(10))
+                    .ignoreExceptionsMatching(e -> e instanceof SQLException s && "0A000".equals(s.getSQLState()))
+                    .untilAsserted(() -> {
+                        try (ResultSet rs = st.executeQuery("SELECT * FROM customers WHERE id = 1")) {
+                            assertThat(rs.next()).isTrue();
+                            assertThat(rs.getString("name")).isEqualTo("new");
+                        }
+                    });
+        }
+    }
 }
