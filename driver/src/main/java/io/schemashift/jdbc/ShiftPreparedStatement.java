@@ -129,6 +129,9 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
         }
         try {
             return wrap(prepared.executeQuery(), shadow);
+        } catch (SQLException | RuntimeException e) {
+            delegateFailed();
+            throw e;
         } finally {
             ranOnDelegate();
         }
@@ -145,6 +148,9 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
         }
         try {
             return prepared.executeUpdate();
+        } catch (SQLException | RuntimeException e) {
+            delegateFailed();
+            throw e;
         } finally {
             ranOnDelegate();
         }
@@ -161,6 +167,9 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
         }
         try {
             return prepared.executeLargeUpdate();
+        } catch (SQLException | RuntimeException e) {
+            delegateFailed();
+            throw e;
         } finally {
             ranOnDelegate();
         }
@@ -177,6 +186,9 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
         }
         try {
             return prepared.execute();
+        } catch (SQLException | RuntimeException e) {
+            delegateFailed();
+            throw e;
         } finally {
             ranOnDelegate();
         }
@@ -215,6 +227,9 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
         }
         try {
             return prepared.executeBatch();
+        } catch (SQLException | RuntimeException e) {
+            delegateFailed();
+            throw e;
         } finally {
             if (batch != null) {
                 batch.clear();
@@ -233,6 +248,9 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
         }
         try {
             return prepared.executeLargeBatch();
+        } catch (SQLException | RuntimeException e) {
+            delegateFailed();
+            throw e;
         } finally {
             if (batch != null) {
                 batch.clear();

@@ -191,6 +191,14 @@ public abstract class ShiftStatement implements Statement {
         return null;
     }
 
+    /** The delegate's statement failed: on PostgreSQL that dooms the transaction on the old side. */
+    void delegateFailed() {
+        Session session = connection.session;
+        if (session != null) {
+            session.primaryFailed(Side.OLD);
+        }
+    }
+
     /** After the delegate ran a statement: in auto-commit mode its routing transaction ends. */
     void ranOnDelegate() throws SQLException {
         Session session = connection.session;
@@ -212,6 +220,9 @@ public abstract class ShiftStatement implements Statement {
         }
         try {
             return wrap(delegate.executeQuery(sql), shadow);
+        } catch (SQLException | RuntimeException e) {
+            delegateFailed();
+            throw e;
         } finally {
             ranOnDelegate();
         }
@@ -233,6 +244,9 @@ public abstract class ShiftStatement implements Statement {
         }
         try {
             return verbatim.run().longValue();
+        } catch (SQLException | RuntimeException e) {
+            delegateFailed();
+            throw e;
         } finally {
             ranOnDelegate();
         }
@@ -249,6 +263,9 @@ public abstract class ShiftStatement implements Statement {
         }
         try {
             return verbatim.run();
+        } catch (SQLException | RuntimeException e) {
+            delegateFailed();
+            throw e;
         } finally {
             ranOnDelegate();
         }
@@ -376,6 +393,9 @@ public abstract class ShiftStatement implements Statement {
         }
         try {
             return run.run();
+        } catch (SQLException | RuntimeException e) {
+            delegateFailed();
+            throw e;
         } finally {
             if (batch != null) {
                 batch.clear();

@@ -213,7 +213,13 @@ public final class Execution {
             PreparedStatement ps = prepared.on(connection, old, sql.sql(), keysWanted);
             prepared.configure(ps);
             long start = System.nanoTime();
-            Result result = executePrimary(rt, rw, ps, sql, mode, params, batch, now, mirror && !localTxn);
+            Result result;
+            try {
+                result = executePrimary(rt, rw, ps, sql, mode, params, batch, now, mirror && !localTxn);
+            } catch (SQLException | RuntimeException e) {
+                session.primaryFailed(primary);
+                throw e;
+            }
             if (primary == Side.NEW && rt.newSide() != null) {
                 Session.Txn txn = session.txn();
                 txn.newPrimary |= write;

@@ -7,6 +7,7 @@ import io.schemashift.metrics.ShiftMetrics;
 import io.schemashift.mirror.DivergenceReason;
 import io.schemashift.mirror.IntentLog;
 import io.schemashift.mirror.RowKey;
+import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.Refused;
 import io.schemashift.rewriter.RewriteResult;
 import io.schemashift.rewriter.Rewritten;
@@ -67,6 +68,14 @@ public final class Session {
         final List<RowKey> mirroredToOld = new ArrayList<>();
         /** The new-side connection currently carries the mirror budget as its network timeout. */
         boolean budgeted;
+        /**
+         * A statement failed inside this transaction on PostgreSQL, where that aborts the
+         * transaction on that side: its commit silently rolls back, so the other side must roll
+         * back too (until a rollback to a savepoint heals it).
+         */
+        boolean oldAborted;
+
+        boolean newAborted;
         /**
          * An auto-commit write on two databases runs as a transaction on both (auto-commit off on
          * the old connection until it ends): the session commits it in order when the statement is done.
@@ -300,6 +309,23 @@ public final class Session {
     }
 
     /**
+     * A statement failed on {@code side} (the application's own statement: the old side's, or the
+     * new side's as primary). In a transaction on PostgreSQL that side's transaction is now
+     * aborted; the session remembers it so that the commit does not keep the other side's part.
+     */
+    public void primaryFailed(Side side) {
+        Txn t = txn;
+        if (autoCommit || t == null || context.dialect() != Dialect.POSTGRESQL) {
+            return;
+        }
+        if (side == Side.OLD) {
+            t.oldAborted = true;
+        } else if (context.newSide() != null) {
+            t.newAborted = true;
+        }
+    }
+
+    /**
      * Makes the current auto-commit statement a transaction on both sides, committed in order by
      * {@link #statementDone()} (rolled back by {@link #statementFailed()}).
      */
@@ -376,6 +402,14 @@ public final class Session {
     private void commitThen(OldCommit commitOld) throws SQLException {
         Txn t = txn;
         txn = null;
+        if (t != null && (t.oldAborted || t.newAborted)) {
+            // PostgreSQL rolls an aborted transaction back on commit, without an error: the other
+            // side follows, so that neither keeps what the other lost
+            rollbackQuietly(old);
+            endNew(t, false, false);
+            commitOld.run(); // ends the (empty) transaction as the application asked, e.g. auto-commit on
+            return;
+        }
         IntentLog intents = context.intents();
         if (t != null && t.newPrimary && t.newFailed) {
             // the primary's part is gone: committing the old side alone would fork the data
@@ -496,6 +530,10 @@ public final class Session {
     public void rollback(Savepoint appSavepoint) throws SQLException {
         old.rollback(appSavepoint);
         Txn t = txn;
+        if (t != null) {
+            t.oldAborted = false; // a rollback to a savepoint heals an aborted transaction
+            t.newAborted = false;
+        }
         if (t == null || t.newConnection == null || t.newFailed || !t.savepoints.containsKey(appSavepoint)) {
             return;
         }

@@ -458,4 +458,24 @@ class WritePathIT {
                     });
         }
     }
+
+    @Test
+    void failedStatementThenCommit_onPostgreSql_keepsNeitherSidesPart() throws Exception {
+        for (String phase : new String[] {"dual-write", "new-primary"}) {
+            MigrationFixture fx = fixture(TestDatabase.Kind.POSTGRESQL, true, phase);
+            fx.rawOld("INSERT INTO customers (id, name) VALUES (1, 'taken')");
+            fx.rawNew("INSERT INTO clients (id, full_name, name_search) VALUES (1, 'taken', 'taken')");
+            try (Connection c = fx.connect();
+                    Statement st = c.createStatement()) {
+                c.setAutoCommit(false);
+                st.executeUpdate("INSERT INTO customers (id, name) VALUES (136, 'x')");
+                assertThatThrownBy(() -> st.executeUpdate("INSERT INTO customers (id, name) VALUES (1, 'dup')"))
+                        .isInstanceOf(SQLException.class);
+                c.commit(); // PostgreSQL rolls the aborted transaction back without an error
+            }
+            assertThat(MigrationFixture.ids(fx.oldRows())).as(phase).containsExactly(1);
+            fx.assertSidesEqual();
+            assertThat(fx.divergenceRecords()).isEmpty();
+        }
+    }
 }
