@@ -129,6 +129,36 @@ final class Kinds {
         return null;
     }
 
+    /**
+     * The kind of the write inside a data change delta table ({@code FINAL TABLE (INSERT …)},
+     * {@code NEW TABLE (UPDATE …)}, {@code OLD TABLE (DELETE …)}: H2, DB2), or {@code null}.
+     */
+    static StatementKind dataChangeDelta(Tokens t) {
+        for (int i = 0; i < t.size(); i++) {
+            if (!(t.isWord(i, "final") || t.isWord(i, "new") || t.isWord(i, "old"))) {
+                continue;
+            }
+            int table = t.significant(i + 1);
+            int open = t.significant(table + 1);
+            if (t.isWord(table, "table") && t.isPunct(open, '(')) {
+                int verb = t.significant(open + 1);
+                if (t.isWord(verb, "insert")) {
+                    return insert(t, verb, t.size());
+                }
+                if (t.isWord(verb, "update")) {
+                    return StatementKind.UPDATE;
+                }
+                if (t.isWord(verb, "delete")) {
+                    return StatementKind.DELETE;
+                }
+                if (t.isWord(verb, "merge")) {
+                    return StatementKind.UPSERT;
+                }
+            }
+        }
+        return null;
+    }
+
     private static StatementKind insert(Tokens t, int from, int to) {
         for (int i = from; i < to; i++) {
             if (t.isWord(i, "conflict") || t.isWord(i, "duplicate")) {

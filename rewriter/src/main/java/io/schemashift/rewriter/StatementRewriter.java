@@ -49,6 +49,19 @@ final class StatementRewriter {
      *     ValuesRows}), or {@code null}
      */
     RewriteResult rewrite(String sql, ValuesRows.Cut cut, Tokens tokens, Fingerprint fp) {
+        StatementKind delta = Kinds.dataChangeDelta(tokens);
+        if (delta != null) {
+            // H2's SELECT … FROM FINAL TABLE (INSERT …): a write inside a query, refused as that write
+            Set<String> touched = mapping.mentioned(tokens);
+            return touched.isEmpty()
+                    ? new Untouched(sql, delta, fp)
+                    : refused(
+                            delta,
+                            touched,
+                            fp,
+                            RefusalReason.UNSUPPORTED_CONSTRUCT,
+                            "a data change delta table (FINAL, NEW or OLD TABLE) is not supported");
+        }
         Parser.Parsed parsed;
         try {
             parsed = Parser.statement(sql, timeoutNanos, cut);

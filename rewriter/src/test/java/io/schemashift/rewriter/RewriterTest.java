@@ -248,4 +248,19 @@ class RewriterTest {
         assertThat(Tokens.lex("SELECT 'a\\'?' # ?\n, `?`, ?", Dialect.MARIADB).paramCount())
                 .isEqualTo(1);
     }
+
+    @Test
+    void dataChangeDeltaTable_isRefusedAsItsWrite() {
+        Rewriter h2 = Rewriter.builder(Fixtures.mapping(Dialect.H2), Dialect.H2).build();
+        assertThat(h2.rewrite("SELECT id FROM FINAL TABLE (INSERT INTO customers (name) VALUES (?))"))
+                .isInstanceOfSatisfying(Refused.class, r -> {
+                    assertThat(r.kind()).isEqualTo(StatementKind.INSERT);
+                    assertThat(r.tables()).containsExactly("customers");
+                    assertThat(r.reason()).isEqualTo(RefusalReason.UNSUPPORTED_CONSTRUCT);
+                });
+        assertThat(h2.rewrite("SELECT count(*) FROM OLD TABLE (DELETE FROM customers WHERE id = ?)"))
+                .isInstanceOfSatisfying(Refused.class, r -> assertThat(r.kind()).isEqualTo(StatementKind.DELETE));
+        assertThat(h2.rewrite("SELECT * FROM FINAL TABLE (INSERT INTO orders (id) VALUES (1)) JOIN customers c ON 1=1"))
+                .isInstanceOf(Refused.class);
+    }
 }
