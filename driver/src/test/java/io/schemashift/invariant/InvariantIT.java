@@ -62,32 +62,23 @@ class InvariantIT {
      */
     @TestFactory
     Stream<DynamicNode> palette_runsAsMeantOnTheRawDatabase() {
-        return databases().stream()
-                .map(kind -> DynamicTest.dynamicTest(kind.toString(), () -> {
-                    try (InvariantMigration m = InvariantMigration.create(kind, false, Phase.OLD_ONLY)) {
-                        WorkloadRunner.Result r = WorkloadRunner.run(m, new Palette(m).workload());
-                        SoftAssertions soft = new SoftAssertions();
-                        for (Outcome o : r.outcomes()) {
-                            switch (o.step().expect()) {
-                                case OK ->
-                                    soft.assertThat(o.error())
-                                            .as(o.step().label() + ": "
-                                                    + o.step().shownSql())
-                                            .isNull();
-                                case FAILS ->
-                                    soft.assertThat(o.error())
-                                            .as(o.step().label() + ": "
-                                                    + o.step().shownSql())
-                                            .isNotNull();
-                                case ANY -> {}
-                            }
-                        }
-                        soft.assertThat(r.violations())
-                                .as("the checker on the raw database")
-                                .isEmpty();
-                        soft.assertAll();
-                    }
-                }));
+        return databases().stream().map(kind -> DynamicTest.dynamicTest(kind.toString(), () -> palette(kind)));
+    }
+
+    private static void palette(Kind kind) throws Exception {
+        InvariantMigration m = InvariantMigration.shared(kind, false, Phase.OLD_ONLY);
+        WorkloadRunner.Result r = WorkloadRunner.run(m, new Palette(m).workload(), true);
+        SoftAssertions soft = new SoftAssertions();
+        for (Outcome o : r.outcomes()) {
+            String what = o.step().label() + ": " + o.step().shownSql();
+            switch (o.step().expect()) {
+                case OK -> soft.assertThat(o.error()).as(what).isNull();
+                case FAILS -> soft.assertThat(o.error()).as(what).isNotNull();
+                case ANY -> {}
+            }
+        }
+        soft.assertThat(r.violations()).as("the checker on the raw database").isEmpty();
+        soft.assertAll();
     }
 
     /** In every phase, old-only included: there the raw driver shows that the expected counts are right. */
@@ -107,9 +98,9 @@ class InvariantIT {
     }
 
     private static void workload(Kind kind, boolean separate, Phase phase) throws Exception {
-        try (InvariantMigration m = InvariantMigration.create(kind, separate, phase);
-                InvariantChecker checker = new InvariantChecker(m)) {
-            WorkloadRunner.Result r = WorkloadRunner.run(m, new Palette(m).workload());
+        InvariantMigration m = InvariantMigration.shared(kind, separate, phase);
+        try (InvariantChecker checker = new InvariantChecker(m)) {
+            WorkloadRunner.Result r = WorkloadRunner.run(m, new Palette(m).workload(), true);
             checker.assertNone(r.violations(), r.log());
         }
     }
@@ -122,8 +113,8 @@ class InvariantIT {
      * primary's: 1 for the current version, 0 for a stale one.
      */
     private static void hibernateStyle(Kind kind, boolean separate, Phase phase) throws Exception {
-        try (InvariantMigration m = InvariantMigration.create(kind, separate, phase);
-                InvariantChecker checker = new InvariantChecker(m)) {
+        InvariantMigration m = InvariantMigration.shared(kind, separate, phase);
+        try (InvariantChecker checker = new InvariantChecker(m)) {
             Snapshot baseline = checker.snapshot();
             List<String> log = new ArrayList<>();
             SoftAssertions soft = new SoftAssertions();

@@ -45,12 +45,40 @@ final class InvariantMigration implements AutoCloseable {
         };
     }
 
+    private static final java.util.Map<String, InvariantMigration> SHARED =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The migration of this database, mode and phase, shared by every test of the JVM (creating
+     * databases is the slowest part of a run), reset to the seed rows. {@link
+     * io.schemashift.routing.CloseFixtures} stops its runtime after each test class; the next
+     * connection starts a new one.
+     */
+    static InvariantMigration shared(TestDatabase.Kind kind, boolean separate, Phase phase) throws Exception {
+        String id = kind + " " + separate + " " + phase;
+        InvariantMigration m = SHARED.get(id);
+        if (m == null) {
+            m = create(kind, separate, phase);
+            SHARED.put(id, m);
+        } else {
+            m.reset();
+        }
+        return m;
+    }
+
+    /** Stops the runtimes of every shared migration. */
+    static void closeShared() throws SQLException {
+        for (InvariantMigration m : SHARED.values()) {
+            m.close();
+        }
+    }
+
     /**
      * Creates the migration in {@code phase}. A generous mirror budget: on a loaded machine a
      * mirror may take longer than the default, and a timed-out mirror is recorded, which would
      * hide a missing record behind a slow one.
      */
-    static InvariantMigration create(TestDatabase.Kind kind, boolean separate, Phase phase) throws SQLException {
+    static InvariantMigration create(TestDatabase.Kind kind, boolean separate, Phase phase) throws Exception {
         String routing =
                 switch (phase) {
                     case READ_NEW -> "routing:\n  readNewPercent: 100\n  shadowPercent: 100\n";
@@ -85,7 +113,11 @@ final class InvariantMigration implements AutoCloseable {
     }
 
     /** Empties both sides, the other-schema table and this migration's divergence records; seeds both sides. */
-    void reset() throws SQLException {
+    void reset() throws Exception {
+        // Records still queued from an earlier run would land after the clean-up. (The first
+        // connection starts the runtime, after the version column exists.)
+        connect().close();
+        fx.runtime().divergences().flush(java.time.Duration.ofSeconds(30));
         StringBuilder oldRows = new StringBuilder();
         StringBuilder newRows = new StringBuilder();
         for (int id = 1; id <= SEED_ROWS; id++) {

@@ -367,7 +367,8 @@ final class Palette {
             int id = first + i;
             sql.append(i == 0 ? "" : ", ")
                     .append(String.format(
-                            "(%d, 'Long row number %05d', %d, 'long%05d@example.com')", id, id, id % 2, id));
+                            "(%d, 'Long row number %05d of a long statement', %d, 'long%05d@example.com')",
+                            id, id, id % 2, id));
         }
         return Step.update("INSERT multi-row, long (~130,000 characters)", sql.toString());
     }
