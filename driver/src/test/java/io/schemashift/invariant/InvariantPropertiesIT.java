@@ -45,13 +45,13 @@ class InvariantPropertiesIT {
         check(TestDatabase.Kind.H2, setup, ops);
     }
 
-    @Property(tries = 25, shrinking = ShrinkingMode.BOUNDED)
+    @Property(tries = 12, shrinking = ShrinkingMode.BOUNDED)
     void postgres_randomWorkload_keepsInvariant(@ForAll("setups") Setup setup, @ForAll("longWorkloads") List<Op> ops)
             throws Exception {
         check(TestDatabase.Kind.POSTGRESQL, setup, ops);
     }
 
-    @Property(tries = 25, shrinking = ShrinkingMode.BOUNDED)
+    @Property(tries = 12, shrinking = ShrinkingMode.BOUNDED)
     void mariadb_randomWorkload_keepsInvariant(@ForAll("setups") Setup setup, @ForAll("longWorkloads") List<Op> ops)
             throws Exception {
         check(TestDatabase.Kind.MARIADB, setup, ops);
@@ -84,12 +84,12 @@ class InvariantPropertiesIT {
 
     @Provide
     Arbitrary<List<Op>> shortWorkloads() {
-        return op(true).list().ofMinSize(1).ofMaxSize(12);
+        return op(true).list().ofMinSize(1).ofMaxSize(10);
     }
 
     @Provide
     Arbitrary<List<Op>> longWorkloads() {
-        return op(true).list().ofMinSize(10).ofMaxSize(30);
+        return op(true).list().ofMinSize(8).ofMaxSize(25);
     }
 
     private static Arbitrary<Op> op(boolean blocks) {
