@@ -23,7 +23,8 @@ import javax.sql.DataSource;
  * DataSource ds = new SchemaShiftDataSource(hikariDataSource);
  * }</pre>
  *
- * <p>Thread-safe once configured. Closing it closes the wrapped DataSource if that is closeable.
+ * <p>Thread-safe once configured. Closing it stops the migration runtime (writing out queued
+ * divergence records first), then closes the wrapped DataSource if that is closeable.
  */
 public final class SchemaShiftDataSource implements DataSource, AutoCloseable {
 
@@ -70,13 +71,27 @@ public final class SchemaShiftDataSource implements DataSource, AutoCloseable {
         }
     }
 
+    /**
+     * The state of the migration this DataSource runs (phase, rollout version, breaker, divergence
+     * backlog), for health checks; empty when no configuration is found (pass-through).
+     *
+     * @throws SQLException ({@link io.schemashift.config.ConfigException}) if the configuration is missing or invalid
+     */
+    public Optional<MigrationRuntime.Status> status() throws SQLException {
+        return runtime().map(MigrationRuntime::status);
+    }
+
     private Optional<MigrationRuntime> runtime() throws SQLException {
+        return Runtimes.find(locationProperties(), null);
+    }
+
+    private Properties locationProperties() {
         Properties properties = new Properties();
         String named = config;
         if (named != null) {
             properties.setProperty(ConfigLocation.PROPERTY, named);
         }
-        return Runtimes.find(properties, null);
+        return properties;
     }
 
     @Override
@@ -117,8 +132,19 @@ public final class SchemaShiftDataSource implements DataSource, AutoCloseable {
         return iface.isInstance(this) || iface.isInstance(delegate) || delegate.isWrapperFor(iface);
     }
 
+    /**
+     * Stops the migration runtime this DataSource's configuration started (after writing out its
+     * queued divergence records), leaving the wrapped DataSource open: for containers that close
+     * the pool themselves. A later connection starts the runtime again.
+     */
+    public void shutdown() {
+        Runtimes.running(locationProperties()).ifPresent(Runtimes::close);
+    }
+
     @Override
     public void close() throws SQLException {
+        // first, while the pool still lends connections to the divergence log's last batch
+        shutdown();
         if (delegate instanceof AutoCloseable closeable) {
             try {
                 closeable.close();

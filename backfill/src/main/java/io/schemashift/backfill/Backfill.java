@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Copies the rows of old tables into their new tables through the mapping, in key order and in
- * batches, so that a live migration's new schema holds every row. Safe alongside dual writes,
+ * batches, so that a live migration's new schema holds every row; or, {@linkplain Builder#from from
+ * the new side}, the rows of the new tables back into the old ones, once the new side holds the
+ * truth. Safe alongside dual writes,
  * idempotent and resumable; see {@code docs/backfill-verify.md} for the guarantee and its
  * precondition (dual writes on before the backfill starts).
  *
@@ -59,6 +61,7 @@ public final class Backfill {
     private final CheckpointStore checkpoints;
     private final ProgressListener progress;
     private final String lineageTable;
+    private final Side from;
 
     private Backfill(Builder b) {
         this.mapping = b.mapping;
@@ -72,6 +75,7 @@ public final class Backfill {
         this.checkpoints = b.checkpoints;
         this.progress = b.progress;
         this.lineageTable = b.lineageTable;
+        this.from = b.from;
     }
 
     /**
@@ -106,25 +110,31 @@ public final class Backfill {
         try (Connection oldConn = oldSide.open();
                 Connection separate = newSide == null ? null : newSide.open()) {
             Connection newConn = separate == null ? oldConn : separate;
-            TableShape shape = TableShape.resolve(tm, dialect, oldConn, newConn);
+            TableShape resolved = TableShape.resolve(tm, dialect, oldConn, newConn);
+            TableShape shape = from == Side.OLD ? resolved : resolved.reversed();
+            Connection source = from == Side.OLD ? oldConn : newConn;
+            Connection target = from == Side.OLD ? newConn : oldConn;
             Statements sql = new Statements(dialect, shape);
             Connection cpConn = checkpoints.side() == Side.OLD ? oldConn : newConn;
             checkpoints.prepare(cpConn);
-            if (lineageTable != null) {
+            if (lineage()) {
                 createLineageTable(newConn);
             }
+            // a backfill from new keeps its own checkpoint: resuming one direction never skips rows of the other
+            String cpName = from == Side.OLD ? tm.oldName() : tm.oldName() + " from new";
             List<Object> lower = null;
             long before = 0;
-            Optional<Checkpoint> cp = checkpoints.load(cpConn, migration, tm.oldName());
+            Optional<Checkpoint> cp = checkpoints.load(cpConn, migration, cpName);
             if (resume && cp.isPresent() && cp.get().lastKey() != null) {
-                lower = Tables.parseKey(shape, cp.get().lastKey());
+                lower = Tables.parseKey(resolved, cp.get().lastKey());
                 before = cp.get().rowsCopied();
                 LOG.info("{} backfill {}: resuming after {} rows", migration, tm.oldName(), before);
             }
-            long estimate = Math.max(0, Tables.estimate(oldConn, sql) - before);
+            long estimate = Math.max(0, Tables.estimate(source, sql) - before);
             progress.started("backfill", tm.oldName(), estimate);
 
-            Run run = new Run(tm.oldName(), shape, sql, oldConn, separate, cpConn, before);
+            Run run =
+                    new Run(tm.oldName(), cpName, shape, sql, source, separate == null ? null : target, cpConn, before);
             run.prepare();
             try {
                 run.loop(lower);
@@ -132,7 +142,13 @@ public final class Backfill {
                 run.restore();
             }
             progress.finished(tm.oldName(), run.rows);
-            LOG.info("{} backfill {}: {} rows in {} batches", migration, tm.oldName(), run.rows, run.batches);
+            LOG.info(
+                    "{} backfill {} from the {} side: {} rows in {} batches",
+                    migration,
+                    tm.oldName(),
+                    from == Side.OLD ? "old" : "new",
+                    run.rows,
+                    run.batches);
             return new BackfillReport.TableResult(
                     tm.oldName(),
                     run.rows,
@@ -144,6 +160,11 @@ public final class Backfill {
         }
     }
 
+    /** Lineage goes to the new side only, so only a backfill from old records it. */
+    private boolean lineage() {
+        return lineageTable != null && from == Side.OLD;
+    }
+
     private void createLineageTable(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS " + lineageTable
@@ -153,9 +174,14 @@ public final class Backfill {
         }
     }
 
-    /** The state of one table's backfill while it runs. */
+    /**
+     * The state of one table's backfill while it runs. {@code oldConn} is the source side's
+     * connection and {@code separate} the target's when it is another database: for a backfill
+     * from new, the new side's and the old side's.
+     */
     private final class Run {
         private final String table;
+        private final String cpName;
         private final TableShape shape;
         private final Statements sql;
         private final Connection oldConn;
@@ -174,6 +200,7 @@ public final class Backfill {
 
         Run(
                 String table,
+                String cpName,
                 TableShape shape,
                 Statements sql,
                 Connection oldConn,
@@ -181,6 +208,7 @@ public final class Backfill {
                 Connection cpConn,
                 long before) {
             this.table = table;
+            this.cpName = cpName;
             this.shape = shape;
             this.sql = sql;
             this.oldConn = oldConn;
@@ -382,9 +410,9 @@ public final class Backfill {
                 throws SQLException {
             Instant now = Instant.now();
             if (c == cpConn) {
-                checkpoints.save(c, new Checkpoint(migration, table, KeyCodec.encode(last), before + rows + n, now));
+                checkpoints.save(c, new Checkpoint(migration, cpName, KeyCodec.encode(last), before + rows + n, now));
             }
-            if (lineageTable != null && c == newConn) {
+            if (lineage() && c == newConn) {
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + lineageTable
                         + " (migration, table_name, batch, first_key, last_key, row_count, migrated_at)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
@@ -420,6 +448,7 @@ public final class Backfill {
         private CheckpointStore checkpoints = CheckpointStore.table(Side.NEW);
         private ProgressListener progress = ProgressListener.none();
         private String lineageTable;
+        private Side from = Side.OLD;
 
         private Builder(Mapping mapping, Dialect dialect, ConnectionSource oldSide) {
             this.mapping = Args.notNull(mapping, "mapping");
@@ -485,6 +514,18 @@ public final class Backfill {
          */
         public Builder lineageTable(String table) {
             this.lineageTable = Identifiers.requireQualified(table, "lineage table");
+            return this;
+        }
+
+        /**
+         * The side rows are copied from: {@link Side#OLD} (the default) fills the new tables, {@link
+         * Side#NEW} fills the old tables from the new ones (renamed columns back to their old names,
+         * derived columns not copied, columns the mapping drops left NULL or at their default). Either
+         * way only rows the target lacks are inserted: nothing on the target is overwritten or
+         * deleted. A backfill from new keeps its own checkpoint and writes no lineage.
+         */
+        public Builder from(Side side) {
+            this.from = Args.notNull(side, "source side");
             return this;
         }
 

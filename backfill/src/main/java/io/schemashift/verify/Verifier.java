@@ -25,12 +25,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,9 +49,9 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #verify} walks the old table's keys in chunks; for each chunk both servers compute a
  * row count and an order-independent 64-bit checksum over the mapped columns, normalized the same
  * way (old columns renamed, derived columns evaluated on the old row, dropped columns skipped).
- * Only chunks whose checksums differ are fetched and compared row by row. The old side is the
- * primary: it decides what is missing, extra or different, and {@link #repair} copies its
- * version.
+ * Only chunks whose checksums differ are fetched and compared row by row. A report names rows
+ * missing on the new side, extra on the new side, or different; {@link #repair} copies the
+ * version of the side the caller names as the truth to the other side.
  *
  * <p>Immutable and thread-safe; each call uses its own connections.
  */
@@ -208,31 +211,50 @@ public final class Verifier {
     }
 
     /**
-     * Makes the new side match the old side for every row the report lists: the old row is read
-     * under a shared lock and upserted on the new side, or the new row is deleted when the old
-     * side has none. Then checks those keys again.
+     * Makes the other side match the side {@code from} for every row the report lists, doing only
+     * the {@code allowed} kinds of change to that other side (the target): the source row is read
+     * under a shared lock and inserted on the target, or overwrites the target's row; a target row
+     * the source lacks is deleted. Each key is decided again as it is repaired, so a row that
+     * changed since the report is never given a change that is not allowed. Then checks those keys
+     * again. Copying from new maps columns back as {@link io.schemashift.backfill.Backfill.Builder#from}
+     * does (renamed columns to their old names; derived columns not copied; dropped columns left as
+     * they are, or NULL on insert).
      *
-     * @return the check of the repaired keys: clean unless writes raced the repair
+     * @param from the side that holds the truth
+     * @param allowed what may be done to the target; pass only {@link RepairAction#INSERT} when the
+     *     target is the side that holds the truth, so that nothing on it is deleted or overwritten
+     * @return the check of the listed keys: clean unless writes raced the repair or a change was not
+     *     allowed
      * @throws SQLException naming the table when a repair statement fails for good
      */
-    public VerifyReport repair(VerifyReport report) throws SQLException {
+    public VerifyReport repair(VerifyReport report, Side from, Set<RepairAction> allowed) throws SQLException {
+        Args.notNull(from, "source side");
+        Set<RepairAction> may = allowed.isEmpty() ? EnumSet.noneOf(RepairAction.class) : EnumSet.copyOf(allowed);
         String table = report.table();
+        long changed = 0;
         try (Connection oldConn = oldSide.open();
                 Connection separate = newSide == null ? null : newSide.open()) {
             Connection newConn = separate == null ? oldConn : separate;
-            TableShape shape = TableShape.resolve(Tables.resolve(mapping, table), dialect, oldConn, newConn);
-            Statements sql = new Statements(dialect, shape);
-            boolean oldAuto = oldConn.getAutoCommit();
-            boolean newAuto = newConn.getAutoCommit();
-            oldConn.setAutoCommit(false);
-            newConn.setAutoCommit(false);
+            TableShape resolved = TableShape.resolve(Tables.resolve(mapping, table), dialect, oldConn, newConn);
+            Statements sql = new Statements(dialect, from == Side.OLD ? resolved : resolved.reversed());
+            Connection source = from == Side.OLD ? oldConn : newConn;
+            Connection target = from == Side.OLD ? newConn : oldConn;
+            boolean sourceAuto = source.getAutoCommit();
+            boolean targetAuto = target.getAutoCommit();
+            source.setAutoCommit(false);
+            target.setAutoCommit(false);
+            Connection[] both = separate == null ? new Connection[] {source} : new Connection[] {source, target};
             try {
                 for (RowDifference d : report.rows()) {
-                    List<Object> key = Tables.parseKey(shape, d.key());
-                    Connection[] both =
-                            separate == null ? new Connection[] {oldConn} : new Connection[] {oldConn, separate};
+                    if (!may.contains(RepairAction.of(d.kind(), from))) {
+                        continue;
+                    }
+                    List<Object> key = Tables.parseKey(resolved, d.key());
                     try {
-                        Transactions.retrying(() -> repairRow(oldConn, newConn, separate, sql, key), both);
+                        if (Transactions.retrying(
+                                () -> repairRow(source, target, separate != null, sql, key, may), both)) {
+                            changed++;
+                        }
                     } catch (SQLException e) {
                         throw new SQLException(
                                 "repair of a " + d.kind() + " row of " + table + " failed: " + e.getMessage(),
@@ -242,49 +264,64 @@ public final class Verifier {
                     }
                 }
             } finally {
-                oldConn.setAutoCommit(oldAuto);
-                newConn.setAutoCommit(newAuto);
+                source.setAutoCommit(sourceAuto);
+                target.setAutoCommit(targetAuto);
             }
             LOG.info(
-                    "{} repair {}: {} rows repaired",
+                    "{} repair {} from the {} side: {} of {} listed rows changed",
                     migration,
                     table,
+                    from == Side.OLD ? "old" : "new",
+                    changed,
                     report.rows().size());
         }
         return verifyKeys(table, report.keys());
     }
 
-    private static Void repairRow(
-            Connection oldConn, Connection newConn, Connection separate, Statements sql, List<Object> key)
+    /** Repairs one row in one short transaction on each side; whether the target changed. */
+    private static boolean repairRow(
+            Connection source,
+            Connection target,
+            boolean separate,
+            Statements sql,
+            List<Object> key,
+            Set<RepairAction> allowed)
             throws SQLException {
         TableShape shape = sql.shape();
         int cols = shape.columns().size();
-        try (PreparedStatement read = oldConn.prepareStatement(sql.lockRowByKey())) {
+        int changed = 0;
+        try (PreparedStatement read = source.prepareStatement(sql.lockRowByKey())) {
             bindKey(read, key);
             try (ResultSet rs = read.executeQuery()) {
                 if (rs.next()) {
-                    try (PreparedStatement up = newConn.prepareStatement(sql.upsert())) {
-                        for (int i = 1; i <= cols; i++) {
-                            up.setObject(i, rs.getObject(i));
+                    // an update that is not allowed becomes an insert that leaves an existing row alone
+                    String write = allowed.contains(RepairAction.UPDATE)
+                            ? sql.upsert()
+                            : allowed.contains(RepairAction.INSERT) ? sql.insertIfAbsent() : null;
+                    if (write != null) {
+                        try (PreparedStatement up = target.prepareStatement(write)) {
+                            for (int i = 1; i <= cols; i++) {
+                                up.setObject(i, rs.getObject(i));
+                            }
+                            if (shape.lineage()) {
+                                up.setString(cols + 1, "repair");
+                            }
+                            changed = up.executeUpdate();
                         }
-                        if (shape.lineage()) {
-                            up.setString(cols + 1, "repair");
-                        }
-                        up.executeUpdate();
                     }
-                } else {
-                    try (PreparedStatement del = newConn.prepareStatement(sql.deleteByKey())) {
+                } else if (allowed.contains(RepairAction.DELETE)) {
+                    try (PreparedStatement del = target.prepareStatement(sql.deleteByKey())) {
                         bindKey(del, key);
-                        del.executeUpdate();
+                        changed = del.executeUpdate();
                     }
                 }
             }
         }
-        if (separate != null) {
-            separate.commit(); // before the old side's locks go, so the app's next write lands after ours
+        if (separate) {
+            target.commit(); // before the source's locks go, so the app's next write lands after ours
         }
-        oldConn.commit();
-        return null;
+        source.commit();
+        return changed > 0;
     }
 
     private static void bindKey(PreparedStatement ps, List<Object> key) throws SQLException {
@@ -439,7 +476,7 @@ public final class Verifier {
             Connection c, Statements sql, Side side, List<Object> lower, List<Object> upper) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql.rows(side, lower != null, upper != null))) {
             sql.range(side).bind(ps, 1, lower, upper);
-            return read(ps, sql.shape());
+            return read(ps, sql.shape(), side);
         }
     }
 
@@ -447,12 +484,12 @@ public final class Verifier {
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql.rowByKey(side))) {
             bindKey(ps, key);
-            return read(ps, sql.shape());
+            return read(ps, sql.shape(), side);
         }
     }
 
     /** Rows by encoded key; each row's normalized cells in column order. */
-    private static Map<String, String[]> read(PreparedStatement ps, TableShape shape) throws SQLException {
+    private static Map<String, String[]> read(PreparedStatement ps, TableShape shape, Side side) throws SQLException {
         int keys = shape.key().size();
         int cols = shape.columns().size();
         Map<String, String[]> rows = new LinkedHashMap<>();
@@ -466,7 +503,16 @@ public final class Verifier {
                 for (int i = 0; i < cols; i++) {
                     cells[i] = rs.getString(keys + 1 + i);
                 }
-                rows.put(KeyCodec.encode(key), cells);
+                if (rows.put(KeyCodec.encode(key), cells) != null) {
+                    // two rows with one key would collapse into one and hide a difference in row counts
+                    throw new SQLException(
+                            "key " + KeyCodec.encode(key) + " appears more than once in "
+                                    + (side == Side.OLD
+                                            ? shape.oldTable() + " (old side)"
+                                            : shape.newTable() + " (new side)")
+                                    + "; verify needs a key that is unique and not null",
+                            "23505");
+                }
             }
         }
         return rows;
@@ -522,6 +568,7 @@ public final class Verifier {
         private final boolean keepAll;
         private final List<RowDifference> all = new ArrayList<>();
         private final List<RowDifference> listed = new ArrayList<>();
+        private final Map<RowDifference.Kind, Long> counts = new EnumMap<>(RowDifference.Kind.class);
         private long count;
 
         /** @param keepAll keep every difference, not just the listed ones (a chunk's: bounded) */
@@ -531,6 +578,7 @@ public final class Verifier {
 
         void add(RowDifference d) {
             count++;
+            counts.merge(d.kind(), 1L, Long::sum);
             if (keepAll) {
                 all.add(d);
             }
@@ -540,7 +588,7 @@ public final class Verifier {
         }
 
         VerifyReport report(String table, long oldRows, long newRows, long chunks, long differing, Duration elapsed) {
-            return new VerifyReport(table, oldRows, newRows, chunks, differing, count, listed, elapsed);
+            return new VerifyReport(table, oldRows, newRows, chunks, differing, count, listed, counts, elapsed);
         }
     }
 

@@ -7,8 +7,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.schemashift.config.MigrationConfig;
 import io.schemashift.control.ConnectionSource;
+import io.schemashift.routing.Side;
 import io.schemashift.testing.TestDatabase;
 import io.schemashift.testing.TestDatabases;
+import io.schemashift.verify.RepairAction;
 import io.schemashift.verify.RowDifference;
 import io.schemashift.verify.Verifier;
 import io.schemashift.verify.VerifyReport;
@@ -16,6 +18,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -299,7 +302,7 @@ class BackfillVerifyIT {
             assertThat(d.newValue() == null ? "" : d.newValue()).doesNotContain("changed");
         });
 
-        VerifyReport repaired = verifier.repair(found);
+        VerifyReport repaired = verifier.repair(found, Side.OLD, EnumSet.allOf(RepairAction.class));
         assertThat(repaired.differences()).isZero();
         assertThat(verifier.verify("customers", 1000).differences()).isZero();
         assertThat(s.count(true, "SELECT COUNT(*) FROM clients")).isEqualTo(10_000);

@@ -54,24 +54,35 @@ final class Schemas {
     }
 
     static void createOld(Connection c, TestDatabase.Kind kind) throws SQLException {
-        String ts = kind == TestDatabase.Kind.MARIADB ? "DATETIME(6)" : "TIMESTAMP";
         TestDatabases.run(
                 c,
-                "CREATE TABLE customers (id BIGINT PRIMARY KEY, name VARCHAR(100), email VARCHAR(200),"
-                        + " balance DECIMAL(12,2), legacy_flag INT, created_at " + ts + ")",
+                createOldSql(kind),
                 "CREATE TABLE order_lines (order_id INT NOT NULL, line_no INT NOT NULL, sku VARCHAR(20), qty INT,"
                         + " PRIMARY KEY (order_id, line_no))");
     }
 
+    static String createOldSql(TestDatabase.Kind kind) {
+        return "CREATE TABLE customers (id BIGINT PRIMARY KEY, name VARCHAR(100), email VARCHAR(200),"
+                + " balance DECIMAL(12,2), legacy_flag INT, created_at " + timestamp(kind) + ")";
+    }
+
     static void createNew(Connection c, TestDatabase.Kind kind) throws SQLException {
-        String ts = kind == TestDatabase.Kind.MARIADB ? "DATETIME(6)" : "TIMESTAMP";
         TestDatabases.run(
                 c,
-                "CREATE TABLE clients (id BIGINT PRIMARY KEY, full_name VARCHAR(100), email VARCHAR(200),"
-                        + " balance DECIMAL(14,4), created_at " + ts + ", name_search VARCHAR(100),"
-                        + " schemashift_batch VARCHAR(64), schemashift_migrated_at " + ts + ")",
+                createNewSql(kind),
                 "CREATE TABLE order_items (order_id INT NOT NULL, line INT NOT NULL, sku VARCHAR(20), quantity INT,"
                         + " PRIMARY KEY (order_id, line))");
+    }
+
+    static String createNewSql(TestDatabase.Kind kind) {
+        String ts = timestamp(kind);
+        return "CREATE TABLE clients (id BIGINT PRIMARY KEY, full_name VARCHAR(100), email VARCHAR(200),"
+                + " balance DECIMAL(14,4), created_at " + ts + ", name_search VARCHAR(100),"
+                + " schemashift_batch VARCHAR(64), schemashift_migrated_at " + ts + ")";
+    }
+
+    private static String timestamp(TestDatabase.Kind kind) {
+        return kind == TestDatabase.Kind.MARIADB ? "DATETIME(6)" : "TIMESTAMP";
     }
 
     /** Rows 1..n in customers (every 97th name NULL) and n/10 order lines, generated on the server. */

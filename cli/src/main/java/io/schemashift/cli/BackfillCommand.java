@@ -3,26 +3,38 @@ package io.schemashift.cli;
 import io.schemashift.backfill.Backfill;
 import io.schemashift.backfill.BackfillReport;
 import io.schemashift.config.Phase;
-import io.schemashift.control.RolloutState;
+import io.schemashift.routing.Side;
+import io.schemashift.verify.RepairAction;
+import io.schemashift.verify.Verifier;
+import io.schemashift.verify.VerifyReport;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Copies the old tables' rows to the new tables: {@link Backfill} with the YAML's mapping. */
+/**
+ * Copies the rows of the side that holds the truth to the other side: {@link Backfill} with the
+ * YAML's mapping, in the direction each table's phase (or {@code --from}) gives.
+ */
 @Command(
         name = "backfill",
         mixinStandardHelpOptions = true,
         description = {
-            "Copies the rows of the old tables into the new tables through the mapping, in key order and in"
-                    + " batches. Idempotent (rows already on the new side are left alone), resumable (--resume),"
+            "Copies rows from the side that holds the truth (old up to read-new, new from new-primary; or --from)"
+                    + " to the other side through the mapping, in key order and in batches. Only rows the target"
+                    + " lacks are inserted: nothing is overwritten or deleted. Idempotent, resumable (--resume),"
                     + " throttled (--rate, latency back-off).",
-            "Start it once every application instance writes in phase dual-write (or later): it refuses a table"
-                    + " in old-only unless --force."
+            "Start it once every application instance mirrors writes (dual-write to new-primary): it refuses a"
+                    + " table in old-only or new-only unless --force."
         })
 final class BackfillCommand extends CommandBase {
+
+    /** Rows per checksum chunk of the verify behind {@code --dry-run}. */
+    private static final int DRY_RUN_CHUNK = 100_000;
 
     @Mixin
     JobOptions job = new JobOptions();
@@ -51,28 +63,32 @@ final class BackfillCommand extends CommandBase {
 
     @Option(
             names = "--force",
-            description = "Run even where the phase is old-only (changes after a row's copy are lost).")
+            description = "Run even where the phase is old-only or new-only (changes after a row's copy are lost).")
     boolean force;
 
     @Override
     int run(Context context) throws Exception {
         List<String> names = mappedTables(context, job.tables);
-        checkDualWrites(context, names);
-        Backfill.Builder builder = Backfill.builder(
-                        context.config().mapping(), context.dialect(), context.connections())
-                .migration(context.config().migration())
-                .batchSize(batch)
-                .rowsPerSecond(job.rate)
-                .latencyBackoff(job.backoff)
-                .progress(progress());
-        if (context.newConnections() != null) {
-            builder.newSide(context.newConnections());
+        Truth truth = Truth.read(context);
+        List<Truth.Direction> directions = new ArrayList<>();
+        for (String table : names) {
+            directions.add(truth.direction(table, job.from));
         }
-        if (lineageTable != null) {
-            builder.lineageTable(lineageTable);
+        checkMirrored(directions);
+        for (Truth.Direction d : directions) {
+            out().println(d.describe(job.dryRun ? "backfill --dry-run" : "backfill"));
         }
-        BackfillReport report = builder.build().run(names, resume);
-        for (BackfillReport.TableResult t : report.tables()) {
+        out().flush();
+        if (job.dryRun) {
+            return dryRun(context, directions);
+        }
+        Map<Side, Backfill> backfills = new EnumMap<>(Side.class);
+        List<BackfillReport.TableResult> results = new ArrayList<>();
+        for (Truth.Direction d : directions) {
+            Backfill backfill = backfills.computeIfAbsent(d.source(), from -> backfill(context, from));
+            BackfillReport.TableResult t =
+                    backfill.run(List.of(d.table()), resume).tables().get(0);
+            results.add(t);
             double seconds = Math.max(t.elapsed().toNanos() / 1e9, 1e-9);
             out().printf(
                             Locale.ROOT,
@@ -85,38 +101,80 @@ final class BackfillCommand extends CommandBase {
                             t.resumedFrom() > 0 ? ", resumed after " + t.resumedFrom() + " rows" : "",
                             Text.age(t.paced()),
                             Text.age(t.backedOff()));
+            out().flush();
         }
         out().printf(
                         "backfill done: %d rows in %d table(s); check with 'schemashift verify'%n",
-                        report.rows(), report.tables().size());
+                        results.stream()
+                                .mapToLong(BackfillReport.TableResult::rows)
+                                .sum(),
+                        results.size());
+        out().flush();
+        return OK;
+    }
+
+    private Backfill backfill(Context context, Side from) {
+        Backfill.Builder builder = Backfill.builder(
+                        context.config().mapping(), context.dialect(), context.connections())
+                .migration(context.config().migration())
+                .from(from)
+                .batchSize(batch)
+                .rowsPerSecond(job.rate)
+                .latencyBackoff(job.backoff)
+                .progress(progress());
+        if (context.newConnections() != null) {
+            builder.newSide(context.newConnections());
+        }
+        if (lineageTable != null) {
+            builder.lineageTable(lineageTable);
+        }
+        return builder.build();
+    }
+
+    /**
+     * What a backfill would do, found by a verify: the rows the source has and the target lacks
+     * would be inserted; rows only on the target and rows that differ are left as they are.
+     */
+    private int dryRun(Context context, List<Truth.Direction> directions) throws Exception {
+        Verifier verifier = job.verifier(context, progress());
+        for (Truth.Direction d : directions) {
+            VerifyReport r = verifier.verify(d.table(), DRY_RUN_CHUNK);
+            Map<RepairAction, Long> plan = r.plan(d.source());
+            out().printf(
+                            "%s: would insert %d rows into the %s; %d rows only there are kept (backfill never deletes),"
+                                    + " %d rows differ and are left as they are ('verify --repair' fixes them)%n",
+                            d.table(),
+                            plan.get(RepairAction.INSERT),
+                            d.sideName(d.target()),
+                            plan.get(RepairAction.DELETE),
+                            plan.get(RepairAction.UPDATE));
+        }
+        out().println("backfill --dry-run: nothing changed");
         out().flush();
         return OK;
     }
 
     /**
-     * Refuses tables whose phase is {@code old-only}: their writes are not mirrored, so rows the app
-     * changes after their copy would differ. The phase is the control table's when the YAML names
-     * one (and {@code init} has run), else the YAML's.
+     * Refuses tables whose phase mirrors no writes ({@code old-only}, {@code new-only}): rows the
+     * application changes after their copy would differ.
      */
-    private void checkDualWrites(Context context, List<String> names) throws Exception {
-        RolloutState stored = context.config().control().controlTable().isPresent()
-                ? context.store().read().orElse(null)
-                : null;
-        List<String> oldOnly = new ArrayList<>();
-        for (String table : names) {
-            String key = table.toLowerCase(Locale.ROOT);
-            Phase phase = stored != null
-                    ? stored.phaseOf(key)
-                    : context.config().rollout().phaseOf(key);
-            if (phase == Phase.OLD_ONLY) {
-                oldOnly.add(table);
+    private void checkMirrored(List<Truth.Direction> directions) throws Exception {
+        List<String> unmirrored = new ArrayList<>();
+        Phase phase = null;
+        for (Truth.Direction d : directions) {
+            if (!d.phase().mirrorsWrites()) {
+                unmirrored.add(d.table());
+                phase = d.phase();
             }
         }
-        if (oldOnly.isEmpty()) {
+        if (unmirrored.isEmpty()) {
             return;
         }
-        String message = "phase old-only for " + String.join(", ", oldOnly) + ": writes are not mirrored, so rows"
-                + " changed after their copy would differ; move to dual-write first ('schemashift phase dual-write')";
+        String message = "phase " + phase + " for " + String.join(", ", unmirrored) + ": writes are not mirrored, so"
+                + " rows changed after their copy would differ; "
+                + (phase == Phase.OLD_ONLY
+                        ? "move to dual-write first ('schemashift phase dual-write')"
+                        : "roll back to new-primary first ('schemashift rollback')");
         if (!force) {
             throw new Failure("refusing to backfill: " + message + ", or pass --force");
         }

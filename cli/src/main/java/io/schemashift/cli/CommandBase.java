@@ -2,6 +2,7 @@ package io.schemashift.cli;
 
 import io.schemashift.backfill.ProgressListener;
 import io.schemashift.control.AuditEntry;
+import io.schemashift.control.ControlHealth;
 import io.schemashift.control.RolloutState;
 import io.schemashift.rewriter.TableMapping;
 import java.io.PrintWriter;
@@ -9,7 +10,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,7 +28,6 @@ abstract class CommandBase implements Callable<Integer> {
     static final String ERROR_PREFIX = "schemashift: error: ";
     static final int OK = 0;
     static final int FAILED = 1;
-    private static final Set<String> MISSING_TABLE = Set.of("42P01", "42S02", "42S04");
 
     @ParentCommand
     SchemaShiftCommand root;
@@ -42,12 +41,12 @@ abstract class CommandBase implements Callable<Integer> {
     @Override
     public final Integer call() {
         try {
-            return run(root.context(spec.commandLine()));
+            return run(context());
         } catch (ParameterException usage) {
             throw usage;
         } catch (Exception | LinkageError e) {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            String hint = missingTable(e) ? " (run 'schemashift init' to create the control tables)" : "";
+            String hint = hint(e);
             err().println(ERROR_PREFIX + Redaction.oneLine(message, root.secret()) + hint);
             if (root.verbose()) {
                 e.printStackTrace(err());
@@ -57,9 +56,21 @@ abstract class CommandBase implements Callable<Integer> {
         }
     }
 
-    /** Undefined table: PostgreSQL 42P01, MariaDB/MySQL and H2 42S02, H2 on an empty database 42S04. */
-    private static boolean missingTable(Throwable e) {
-        return e instanceof SQLException s && MISSING_TABLE.contains(String.valueOf(s.getSQLState()));
+    /** What to do about a missing SchemaShift table or column, or nothing. */
+    private static String hint(Throwable e) {
+        if (!(e instanceof SQLException s)) {
+            return "";
+        }
+        return switch (ControlHealth.classify(s)) {
+            case MISSING_TABLE -> " (run 'schemashift init' to create the control tables)";
+            case MISSING_COLUMN -> " (run 'schemashift init' to add the columns this version needs)";
+            default -> "";
+        };
+    }
+
+    /** What the command works on: by default the configuration and the database of {@code --url}. */
+    Context context() throws Exception {
+        return root.context(spec.commandLine());
     }
 
     PrintWriter out() {

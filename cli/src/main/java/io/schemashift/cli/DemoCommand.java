@@ -6,6 +6,7 @@ import io.schemashift.config.ConfigLocation;
 import io.schemashift.config.ConfigReader;
 import io.schemashift.config.MigrationConfig;
 import io.schemashift.control.ControlStore;
+import io.schemashift.coverage.StatementCoverage;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.runtime.MigrationRuntime;
 import io.schemashift.runtime.Runtimes;
@@ -279,7 +280,13 @@ final class DemoCommand implements Callable<Integer> {
                 app.errors(),
                 app.firstError() == null ? "" : " (first: " + app.firstError() + ")");
         operator("audit", "--limit", "20");
+        Runtimes.find(appProperties(), null).map(MigrationRuntime::coverage).ifPresent(StatementCoverage::flush);
+        Path report = Files.createTempDirectory("schemashift-" + migration + "-report");
+        boolean reported = operator("report", "--out", report.toString()).exit() == 0;
         out.printf("%ndemo done in %.1fs%n", (System.nanoTime() - started) / 1e9);
+        if (reported) {
+            out.printf("migration report: %s (and report.html beside it)%n", report.resolve("report.md"));
+        }
         out.flush();
         if (app.errors() > 0) {
             return fail(app.errors() + " app statements failed; first: " + app.firstError());

@@ -1,22 +1,28 @@
 package io.schemashift.cli;
 
 import io.schemashift.control.AuditEntry;
+import io.schemashift.control.ControlSchema;
 import io.schemashift.control.ControlStore;
 import io.schemashift.control.ControlTables;
 import io.schemashift.control.RolloutState;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** Creates the control-plane tables and seeds the rollout from the YAML file. */
 @Command(
         name = "init",
         mixinStandardHelpOptions = true,
         description = {
-            "Creates the control, heartbeat, audit, divergence and mismatch tables on the old (primary)"
-                    + " database if they do not exist, and stores the rollout of the YAML file (phase,"
-                    + " percentages, per-table phases) if none is stored yet.",
+            "Creates the control, heartbeat, audit, divergence, mismatch and runs tables on the old (primary)"
+                    + " database if they do not exist, adds the columns a newer version needs to tables an older"
+                    + " one created, and stores the rollout of the YAML file (phase, percentages, per-table"
+                    + " phases) if none is stored yet.",
+            "Run it as a role that may create tables (a migrator); the application's role needs only SELECT,"
+                    + " INSERT, UPDATE and DELETE on these tables: the driver never runs DDL.",
             "Idempotent: running it again changes nothing."
         })
 final class InitCommand extends CommandBase {
@@ -24,14 +30,27 @@ final class InitCommand extends CommandBase {
     @Mixin
     Author author;
 
+    @Option(
+            names = "--print-sql",
+            description = "Print the DDL for the database of --url (for Flyway, Liquibase…) and change nothing;"
+                    + " the rollout is then seeded by the first 'schemashift init' or 'phase'.")
+    boolean printSql;
+
     @Override
     int run(Context context) throws Exception {
         ControlStore store = context.store();
-        store.init();
         ControlTables t = store.tables();
+        if (printSql) {
+            printSql(context, t);
+            return OK;
+        }
+        List<ControlSchema.AddedColumn> added = store.init();
         out().printf(
-                        "tables ready: control %s, heartbeat %s, audit %s, divergence %s, mismatch %s%n",
-                        t.control(), t.heartbeat(), t.audit(), t.divergence(), t.mismatch());
+                        "tables ready: control %s, heartbeat %s, audit %s, divergence %s, mismatch %s, runs %s%n",
+                        t.control(), t.heartbeat(), t.audit(), t.divergence(), t.mismatch(), t.runs());
+        for (ControlSchema.AddedColumn column : added) {
+            out().printf("added column %s.%s (created by an earlier version)%n", column.table(), column.column());
+        }
         Optional<RolloutState> existing = store.read();
         if (existing.isPresent()) {
             out().printf(
@@ -51,5 +70,19 @@ final class InitCommand extends CommandBase {
         out().flush();
         warnIfNotFollowed(context);
         return OK;
+    }
+
+    private void printSql(Context context, ControlTables tables) {
+        out().printf(
+                        "-- SchemaShift tables for migration %s on %s (schemashift init --print-sql)%n",
+                        context.config().migration(), context.dialect());
+        for (String sql : ControlSchema.createAll(context.dialect(), tables)) {
+            out().println(sql + ";");
+        }
+        out().println("-- Tables created by an earlier version lack these columns; add the ones missing:");
+        for (ControlSchema.AddedColumn column : ControlSchema.upgrades(tables)) {
+            out().println("-- " + column.sql() + ";");
+        }
+        out().flush();
     }
 }

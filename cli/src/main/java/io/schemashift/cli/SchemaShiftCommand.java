@@ -40,13 +40,21 @@ import picocli.CommandLine.Spec;
             DemoCommand.class,
             BackfillCommand.class,
             VerifyCommand.class,
+            KeysCommand.class,
+            RewriteCommand.class,
+            CoverageCommand.class,
+            DoctorCommand.class,
+            ReportCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
             "1:failed (refused by a guard rail, database or configuration error; verify: the sides differ)",
-            "2:usage"
+            "2:usage",
+            "4:coverage --fail-on: a statement shape fails the gate",
+            "5:doctor: warnings (and no error)",
+            "6:doctor: errors"
         })
 public class SchemaShiftCommand implements Callable<Integer> {
 
@@ -204,7 +212,13 @@ public class SchemaShiftCommand implements Callable<Integer> {
         return verbose;
     }
 
-    private MigrationConfig loadConfig(CommandLine caller) throws ConfigException {
+    /** Whether a database URL is given ({@code --url} or the environment). */
+    boolean hasUrl() {
+        String given = url != null ? url : env.apply(URL_ENV);
+        return given != null && !given.isBlank();
+    }
+
+    MigrationConfig loadConfig(CommandLine caller) throws ConfigException {
         ClassLoader loader = SchemaShiftCommand.class.getClassLoader();
         ConfigLocation location = config != null
                 ? ConfigLocation.of(config, "--config", loader)

@@ -4,12 +4,14 @@ import io.schemashift.backfill.ProgressListener;
 import io.schemashift.control.LoggedKey;
 import io.schemashift.rewriter.KeyCodec;
 import io.schemashift.rewriter.TableMapping;
+import io.schemashift.verify.RepairAction;
 import io.schemashift.verify.RowDifference;
 import io.schemashift.verify.Verifier;
 import io.schemashift.verify.VerifyReport;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,7 +26,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
-/** Compares old and new tables ({@link Verifier}) and, with {@code --repair}, fixes the new side. */
+/**
+ * Compares old and new tables ({@link Verifier}) and, with {@code --repair}, fixes the side that
+ * does not hold the truth.
+ */
 @Command(
         name = "verify",
         mixinStandardHelpOptions = true,
@@ -32,9 +37,11 @@ import picocli.CommandLine.ParameterException;
             "Compares each mapped table's old and new sides: both servers checksum key-range chunks, chunks that"
                     + " differ are compared row by row. Lists missing, extra and different rows by key (values as"
                     + " report.values allows). Exit code 1 when any row differs.",
-            "--repair copies the old side's version of each differing row to the new side, then checks those keys"
-                    + " again. --from-divergences checks just the keys the driver logged (divergence and mismatch"
-                    + " tables): the fast path after an incident."
+            "--repair copies each differing row from the side that holds the truth (old up to read-new, new from"
+                    + " new-primary; or --from) to the other side, then checks those keys again. It never deletes or"
+                    + " overwrites a row on the side that holds the truth. --dry-run prints what it would change.",
+            "--from-divergences checks just the keys the driver logged (divergence and mismatch tables): the"
+                    + " fast path after an incident."
         })
 final class VerifyCommand extends CommandBase {
 
@@ -52,7 +59,10 @@ final class VerifyCommand extends CommandBase {
                     + " into 10 sub-chunks, and only those that differ are compared row by row.")
     int chunk;
 
-    @Option(names = "--repair", description = "Make the new side match the old side for every row that differs.")
+    @Option(
+            names = "--repair",
+            description = "Make the other side match the side that holds the truth (or --from) for every row that"
+                    + " differs.")
     boolean repair;
 
     @Option(
@@ -77,18 +87,13 @@ final class VerifyCommand extends CommandBase {
         if (since != null && !fromDivergences) {
             throw new ParameterException(spec.commandLine(), "--since goes with --from-divergences");
         }
-        List<String> names = mappedTables(context, job.tables);
-        Verifier.Builder builder = Verifier.builder(
-                        context.config().mapping(), context.dialect(), context.connections())
-                .migration(context.config().migration())
-                .values(context.config().report().values())
-                .rowsPerSecond(job.rate)
-                .latencyBackoff(job.backoff)
-                .progress(json ? ProgressListener.none() : progress());
-        if (context.newConnections() != null) {
-            builder.newSide(context.newConnections());
+        if (!repair && (job.from != null || job.dryRun)) {
+            throw new ParameterException(
+                    spec.commandLine(), (job.from != null ? "--from" : "--dry-run") + " goes with --repair");
         }
-        Verifier verifier = builder.build();
+        List<String> names = mappedTables(context, job.tables);
+        Verifier verifier = job.verifier(context, json ? ProgressListener.none() : progress());
+        Truth truth = repair ? Truth.read(context) : null;
 
         List<Map<String, Object>> results = new ArrayList<>();
         boolean equal = true;
@@ -105,14 +110,14 @@ final class VerifyCommand extends CommandBase {
                 VerifyReport report = verifier.verifyKeys(table, l.keys);
                 String scope = l.keys.size() + " logged keys (" + l.divergences + " from the divergence log, "
                         + l.mismatches + " from the mismatch table)";
-                equal &= check(verifier, report, scope, "keys", results);
+                equal &= check(verifier, truth, report, scope, "keys", results);
             }
             if (l == null || l.unknown > 0) {
                 VerifyReport report = verifier.verify(table, chunk);
                 String scope =
                         (l == null ? "" : "checked in full (" + l.unknown + " logged records name no usable key); ")
                                 + report.chunks() + " chunks, " + report.chunksDiffering() + " differ";
-                equal &= check(verifier, report, scope, "chunks", results);
+                equal &= check(verifier, truth, report, scope, "chunks", results);
             }
         }
         if (json) {
@@ -128,9 +133,18 @@ final class VerifyCommand extends CommandBase {
         return equal ? OK : FAILED;
     }
 
-    /** Prints (and with --repair, repairs) one report; whether the table is equal in the end. */
+    /**
+     * Prints (and with --repair, repairs) one report; whether the table is equal in the end. The
+     * repair copies from the side that holds the truth (or the side --from names); into the side
+     * that holds the truth it only inserts.
+     */
     private boolean check(
-            Verifier verifier, VerifyReport report, String scope, String mode, List<Map<String, Object>> results)
+            Verifier verifier,
+            Truth truth,
+            VerifyReport report,
+            String scope,
+            String mode,
+            List<Map<String, Object>> results)
             throws Exception {
         Map<String, Object> result = json(report);
         result.put("checked", mode);
@@ -139,12 +153,46 @@ final class VerifyCommand extends CommandBase {
         if (!repair || report.clean()) {
             return report.clean();
         }
-        VerifyReport after = verifier.repair(report);
+        Truth.Direction d = truth.direction(report.table(), job.from);
+        Set<RepairAction> allowed = d.intoTruth() ? EnumSet.of(RepairAction.INSERT) : EnumSet.allOf(RepairAction.class);
+        Map<RepairAction, Long> plan = report.plan(d.source());
+        long refused = plan.entrySet().stream()
+                .filter(e -> !allowed.contains(e.getKey()))
+                .mapToLong(Map.Entry::getValue)
+                .sum();
+        result.put("from", Truth.name(d.source()));
+        result.put("phase", d.phase().configName());
+        Map<String, Object> planJson = new LinkedHashMap<>();
+        plan.forEach((action, n) -> planJson.put(action.label(), allowed.contains(action) ? n : 0L));
+        planJson.put("refused", refused);
+        result.put(job.dryRun ? "wouldChange" : "plan", planJson);
+        if (!json) {
+            out().println("  " + d.describe(job.dryRun ? "repair --dry-run" : "repair"));
+            out().printf(
+                            "  %s: insert %d, update %d, delete %d rows on the %s%s%n",
+                            job.dryRun ? "would change" : "changes",
+                            allowed.contains(RepairAction.INSERT) ? plan.get(RepairAction.INSERT) : 0,
+                            allowed.contains(RepairAction.UPDATE) ? plan.get(RepairAction.UPDATE) : 0,
+                            allowed.contains(RepairAction.DELETE) ? plan.get(RepairAction.DELETE) : 0,
+                            d.sideName(d.target()),
+                            refused == 0
+                                    ? ""
+                                    : "; refused: " + plan.get(RepairAction.UPDATE) + " updates and "
+                                            + plan.get(RepairAction.DELETE) + " deletes there, which holds the truth");
+            out().flush();
+        }
+        if (job.dryRun) {
+            return false;
+        }
+        VerifyReport after = verifier.repair(report, d.source(), allowed);
         result.put("repaired", report.rows().size());
         result.put("afterRepair", json(after));
         if (!json) {
             out().println("  repaired " + report.rows().size() + " rows; those keys now: "
-                    + (after.clean() ? "equal" : after.differences() + " still differ (writes raced the repair?)")
+                    + (after.clean()
+                            ? "equal"
+                            : after.differences() + " still differ"
+                                    + (refused > 0 ? " (refused above)" : " (writes raced the repair?)"))
                     + (report.truncated() ? "; more rows differ than were listed: run verify --repair again" : ""));
         }
         return after.clean() && !report.truncated();

@@ -43,9 +43,21 @@ public final class ConfigReader {
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*");
     private static final Pattern MIGRATION_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\-]{0,63}");
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+    /** The shortest duration any key accepts. */
+    private static final Duration MIN_DURATION = Duration.ofMillis(100);
 
-    private static final Set<String> TOP =
-            keys("migration", "new", "tables", "phase", "routing", "compare", "writes", "shadow", "control", "report");
+    private static final Set<String> TOP = keys(
+            "migration",
+            "new",
+            "tables",
+            "phase",
+            "routing",
+            "compare",
+            "writes",
+            "shadow",
+            "control",
+            "report",
+            "coverage");
 
     /** HikariCP's settings by property name, with the type its setter takes. */
     private static final Map<String, Class<?>> HIKARI_SETTINGS = hikariSettings();
@@ -120,7 +132,8 @@ public final class ConfigReader {
                     writes(top.get("writes")),
                     shadow(top.get("shadow")),
                     control(top.get("control")),
-                    report(top.get("report")));
+                    report(top.get("report")),
+                    coverage(top.get("coverage")));
         }
 
         private MigrationConfig.NewSide newSide(NodeTuple entry) throws ConfigException {
@@ -339,7 +352,15 @@ public final class ConfigReader {
             Map<String, NodeTuple> e = section(
                     entry,
                     "writes",
-                    keys("onMirrorFailure", "budget", "breakerFailures", "breakerCooldown", "divergenceTable"));
+                    keys(
+                            "onMirrorFailure",
+                            "budget",
+                            "breakerFailures",
+                            "breakerCooldown",
+                            "divergenceTable",
+                            "intent",
+                            "intentTable",
+                            "intentStaleAfter"));
             return new MigrationConfig.Writes(
                     MigrationConfig.MirrorFailurePolicy.valueOf(
                             choice(e, "writes", "onMirrorFailure", "record", "record", "fail")
@@ -347,7 +368,10 @@ public final class ConfigReader {
                     duration(e, "writes", "budget", Duration.ofMillis(250)),
                     (int) integer(e, "writes", "breakerFailures", 5, 1, 1_000),
                     duration(e, "writes", "breakerCooldown", Duration.ofSeconds(10)),
-                    tableName(e, "writes", "divergenceTable", "schemashift_divergence"));
+                    tableName(e, "writes", "divergenceTable", "schemashift_divergence"),
+                    bool(e, "writes", "intent", true),
+                    tableName(e, "writes", "intentTable", "schemashift_intent"),
+                    duration(e, "writes", "intentStaleAfter", Duration.ofMinutes(5)));
         }
 
         private MigrationConfig.Shadow shadow(NodeTuple entry) throws ConfigException {
@@ -359,12 +383,14 @@ public final class ConfigReader {
         }
 
         private MigrationConfig.Control control(NodeTuple entry) throws ConfigException {
-            Map<String, NodeTuple> e = section(entry, "control", keys("table", "poll", "heartbeatTable", "auditTable"));
+            Map<String, NodeTuple> e =
+                    section(entry, "control", keys("table", "poll", "heartbeatTable", "auditTable", "runsTable"));
             return new MigrationConfig.Control(
                     tableName(e, "control", "table", null),
                     duration(e, "control", "poll", Duration.ofSeconds(5)),
                     tableName(e, "control", "heartbeatTable", "schemashift_heartbeat"),
-                    tableName(e, "control", "auditTable", "schemashift_audit"));
+                    tableName(e, "control", "auditTable", "schemashift_audit"),
+                    tableName(e, "control", "runsTable", "schemashift_runs"));
         }
 
         private MigrationConfig.Report report(NodeTuple entry) throws ConfigException {
@@ -374,6 +400,14 @@ public final class ConfigReader {
                     MigrationConfig.Values.valueOf(
                             choice(e, "report", "values", "redacted", "redacted", "omitted", "plain")
                                     .toUpperCase(Locale.ROOT)));
+        }
+
+        private MigrationConfig.Coverage coverage(NodeTuple entry) throws ConfigException {
+            Map<String, NodeTuple> e = section(entry, "coverage", keys("enabled", "maxShapes", "file"));
+            return new MigrationConfig.Coverage(
+                    bool(e, "coverage", "enabled", true),
+                    (int) integer(e, "coverage", "maxShapes", 10_000, 1, 1_000_000),
+                    optional(e, "coverage", "file", null));
         }
 
         // ---- typed values ------------------------------------------------------------------
@@ -425,12 +459,18 @@ public final class ConfigReader {
                 throw error(node, section + "." + key, "must be a duration such as 250ms, 5s, 2m or 1h");
             }
             long amount = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                default -> Duration.ofHours(amount);
-            };
+            Duration value =
+                    switch (m.group(2)) {
+                        case "ms" -> Duration.ofMillis(amount);
+                        case "s" -> Duration.ofSeconds(amount);
+                        case "m" -> Duration.ofMinutes(amount);
+                        default -> Duration.ofHours(amount);
+                    };
+            if (value.compareTo(MIN_DURATION) < 0) {
+                // 0s would spin the control loop and give no mirror or shadow statement any time at all
+                throw error(node, section + "." + key, "must be at least 100ms");
+            }
+            return value;
         }
 
         private String choice(Map<String, NodeTuple> e, String section, String key, String dflt, String... allowed)

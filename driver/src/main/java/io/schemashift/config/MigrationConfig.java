@@ -25,7 +25,8 @@ public record MigrationConfig(
         Writes writes,
         Shadow shadow,
         Control control,
-        Report report) {
+        Report report,
+        Coverage coverage) {
 
     /**
      * Where the new schema lives.
@@ -114,13 +115,22 @@ public record MigrationConfig(
      * @param breakerFailures consecutive mirror failures that open the circuit breaker
      * @param breakerCooldown how long an open breaker skips the new side before probing again
      * @param divergenceTable the table (on the primary database) that records divergences
+     * @param intent with a separate new database: each transaction that writes a mapped table
+     *     leaves an intent record in the primary's own transaction, cleared once the other side
+     *     committed too, so that a crash between the two commits cannot hide a difference
+     * @param intentTable the table of intent records (in both databases)
+     * @param intentStaleAfter an intent older than this is taken for a transaction whose second
+     *     commit never happened, and turned into divergence records
      */
     public record Writes(
             MirrorFailurePolicy onMirrorFailure,
             Duration budget,
             int breakerFailures,
             Duration breakerCooldown,
-            String divergenceTable) {}
+            String divergenceTable,
+            boolean intent,
+            String intentTable,
+            Duration intentStaleAfter) {}
 
     /**
      * The shadow-read executor.
@@ -138,8 +148,9 @@ public record MigrationConfig(
      * @param poll how often the control table is read (and the heartbeat written)
      * @param heartbeatTable where each instance reports what it applies
      * @param auditTable where every change of phase or percentages is recorded
+     * @param runsTable where backfill and verify record their runs, per table
      */
-    public record Control(String table, Duration poll, String heartbeatTable, String auditTable) {
+    public record Control(String table, Duration poll, String heartbeatTable, String auditTable, String runsTable) {
 
         public Optional<String> controlTable() {
             return Optional.ofNullable(table);
@@ -155,4 +166,13 @@ public record MigrationConfig(
 
     /** Where mismatch reports go, and whether they may carry values. */
     public record Report(String mismatchTable, Values values) {}
+
+    /**
+     * The statement coverage the driver records (see docs/preflight.md).
+     *
+     * @param enabled whether the driver records statement shapes at all
+     * @param maxShapes distinct shapes kept in memory; further shapes are only counted, as overflow
+     * @param file a JSON file rewritten at every flush, or {@code null}
+     */
+    public record Coverage(boolean enabled, int maxShapes, String file) {}
 }

@@ -13,6 +13,7 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -62,13 +63,41 @@ public final class ControlStore {
         return migration;
     }
 
-    /** Creates every control-plane table that does not exist yet. Idempotent. */
-    public void init() throws SQLException {
+    /**
+     * Creates every control-plane table that does not exist yet, and adds the columns that tables
+     * created by an earlier version lack ({@link ControlSchema#upgrades}). Idempotent. Needs a role
+     * that may create tables: the driver never calls it.
+     *
+     * @return the columns it added
+     */
+    public List<ControlSchema.AddedColumn> init() throws SQLException {
+        List<ControlSchema.AddedColumn> added = new ArrayList<>();
         try (Connection c = connections.open()) {
             ControlSchema.execute(c, ControlSchema.createAll(dialect, tables));
+            for (ControlSchema.AddedColumn column : ControlSchema.upgrades(tables)) {
+                if (!hasColumn(c, column.table(), column.column())) {
+                    ControlSchema.execute(c, List.of(column.sql()));
+                    added.add(column);
+                }
+            }
             if (!c.getAutoCommit()) {
                 c.commit();
             }
+        }
+        return added;
+    }
+
+    private static boolean hasColumn(Connection c, String table, String column) throws SQLException {
+        // Any type of the name will do (H2 upper-cases unquoted names, PostgreSQL lower-cases them).
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + table + " WHERE 1 = 0");
+                ResultSet rs = ps.executeQuery()) {
+            var md = rs.getMetaData();
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                if (md.getColumnLabel(i).equalsIgnoreCase(column)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
@@ -111,7 +140,7 @@ public final class ControlStore {
                 } else {
                     updateRollout(c, stored, next.version());
                 }
-                insertAudit(c, why);
+                insertAudit(c, why, stored.version());
                 c.commit();
                 return stored;
             } catch (SQLException | RuntimeException e) {
@@ -143,7 +172,8 @@ public final class ControlStore {
     /** Every instance that has beaten for this migration, by instance id. */
     public List<InstanceBeat> instances() throws SQLException {
         String sql = "SELECT instance_id, phase, config_version, last_beat, statements, divergences, mismatches,"
-                + " started_at FROM " + tables.heartbeat() + " WHERE migration = ? ORDER BY instance_id";
+                + " started_at, comparisons, lost_records, log_failure FROM " + tables.heartbeat()
+                + " WHERE migration = ? ORDER BY instance_id";
         List<InstanceBeat> beats = new ArrayList<>();
         try (Connection c = connections.open();
                 PreparedStatement ps = c.prepareStatement(sql)) {
@@ -158,7 +188,10 @@ public final class ControlStore {
                             rs.getLong(5),
                             rs.getLong(6),
                             rs.getLong(7),
-                            instant(rs, 8)));
+                            instant(rs, 8),
+                            rs.getLong(9),
+                            rs.getLong(10),
+                            rs.getString(11)));
                 }
             }
         }
@@ -168,32 +201,117 @@ public final class ControlStore {
     /** The latest {@code limit} changes of this migration, newest first. */
     public List<AuditEntry> audit(int limit) throws SQLException {
         requirePositive("limit", limit);
+        return readAudit(" ORDER BY id DESC LIMIT ?", ps -> ps.setInt(2, limit)).stream()
+                .map(AuditRow::entry)
+                .toList();
+    }
+
+    /**
+     * The changes that stored the versions after {@code after} up to {@code upTo}, by version,
+     * oldest first: what a driver instance checks before it applies a rollout it did not see being
+     * made. A version with no audit row (a row changed by hand) is missing from the map.
+     */
+    public Map<Long, AuditEntry> auditOfVersions(long after, long upTo) throws SQLException {
+        Map<Long, AuditEntry> byVersion = new LinkedHashMap<>();
+        for (AuditRow row : readAudit(" AND version > ? AND version <= ? ORDER BY version, id", ps -> {
+            ps.setLong(2, after);
+            ps.setLong(3, upTo);
+        })) {
+            byVersion.put(row.version(), row.entry());
+        }
+        return byVersion;
+    }
+
+    /** An audit row and the rollout version it stored ({@code null} in rows of an earlier version). */
+    private record AuditRow(Long version, AuditEntry entry) {}
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private List<AuditRow> readAudit(String tail, Binder binder) throws SQLException {
         String sql = "SELECT at, by_user, table_name, from_phase, to_phase, from_read_new, to_read_new, from_shadow,"
-                + " to_shadow, reason, forced FROM " + tables.audit()
-                + " WHERE migration = ? ORDER BY id DESC LIMIT ?";
-        List<AuditEntry> entries = new ArrayList<>();
+                + " to_shadow, reason, forced, version FROM " + tables.audit() + " WHERE migration = ?" + tail;
+        List<AuditRow> entries = new ArrayList<>();
         try (Connection c = connections.open();
                 PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, migration);
-            ps.setInt(2, limit);
+            binder.bind(ps);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    entries.add(new AuditEntry(
-                            instant(rs, 1),
-                            rs.getString(2),
-                            rs.getString(3),
-                            phase(rs.getString(4), tables.audit(), "from_phase"),
-                            phase(rs.getString(5), tables.audit(), "to_phase"),
-                            rs.getInt(6),
-                            rs.getInt(7),
-                            rs.getInt(8),
-                            rs.getInt(9),
-                            rs.getString(10),
-                            rs.getBoolean(11)));
+                    long version = rs.getLong(12);
+                    Long stored = rs.wasNull() ? null : version;
+                    entries.add(new AuditRow(
+                            stored,
+                            new AuditEntry(
+                                    instant(rs, 1),
+                                    rs.getString(2),
+                                    rs.getString(3),
+                                    phase(rs.getString(4), tables.audit(), "from_phase"),
+                                    phase(rs.getString(5), tables.audit(), "to_phase"),
+                                    rs.getInt(6),
+                                    rs.getInt(7),
+                                    rs.getInt(8),
+                                    rs.getInt(9),
+                                    rs.getString(10),
+                                    rs.getBoolean(11))));
                 }
             }
         }
         return entries;
+    }
+
+    // ---- backfill and verify runs ----------------------------------------------------------------
+
+    /** Records one backfill or verify run of one table. */
+    public void recordRun(Run run) throws SQLException {
+        String sql = "INSERT INTO " + tables.runs()
+                + " (migration, kind, table_name, started_at, finished_at, outcome, rows_done) VALUES (?, ?, ?, ?, ?, ?, ?)";
+        try (Connection c = connections.open();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, migration);
+            ps.setString(2, run.kind().text());
+            ps.setString(3, run.table());
+            ps.setObject(4, ControlSchema.timestamp(run.started()));
+            ps.setObject(5, ControlSchema.timestamp(run.finished()));
+            ps.setString(6, run.outcome().text());
+            ps.setLong(7, run.rows());
+            ps.executeUpdate();
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+        }
+    }
+
+    /** The latest {@code limit} runs of {@code kind} on (old) table {@code table}, newest first. */
+    public List<Run> lastRuns(Run.Kind kind, String table, int limit) throws SQLException {
+        requirePositive("limit", limit);
+        String sql = "SELECT started_at, finished_at, outcome, rows_done FROM " + tables.runs()
+                + " WHERE migration = ? AND kind = ? AND table_name = ? ORDER BY finished_at DESC, id DESC LIMIT ?";
+        List<Run> runs = new ArrayList<>();
+        try (Connection c = connections.open();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, migration);
+            ps.setString(2, kind.text());
+            ps.setString(3, table.toLowerCase(Locale.ROOT));
+            ps.setInt(4, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String outcome = rs.getString(3);
+                    runs.add(new Run(
+                            kind,
+                            table,
+                            instant(rs, 1),
+                            instant(rs, 2),
+                            Run.Outcome.parse(outcome)
+                                    .orElseThrow(() ->
+                                            invalid(tables.runs(), "outcome", "completed, clean, different, failed")),
+                            rs.getLong(4)));
+                }
+            }
+        }
+        return runs;
     }
 
     /**
@@ -353,10 +471,10 @@ public final class ControlStore {
                 CONCURRENT_CHANGE);
     }
 
-    private void insertAudit(Connection c, AuditEntry e) throws SQLException {
+    private void insertAudit(Connection c, AuditEntry e, long version) throws SQLException {
         String sql = "INSERT INTO " + tables.audit() + " (migration, at, by_user, table_name, from_phase, to_phase,"
-                + " from_read_new, to_read_new, from_shadow, to_shadow, reason, forced)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                + " from_read_new, to_read_new, from_shadow, to_shadow, reason, forced, version)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, migration);
             ps.setObject(2, ControlSchema.timestamp(e.at()));
@@ -370,6 +488,7 @@ public final class ControlStore {
             ps.setInt(10, e.toShadowPercent());
             ps.setString(11, e.reason());
             ps.setBoolean(12, e.forced());
+            ps.setLong(13, version);
             ps.executeUpdate();
         }
     }
@@ -407,8 +526,8 @@ public final class ControlStore {
 
     private int updateBeat(Connection c, InstanceBeat b) throws SQLException {
         String sql = "UPDATE " + tables.heartbeat() + " SET phase = ?, config_version = ?, last_beat = ?,"
-                + " statements = ?, divergences = ?, mismatches = ?, started_at = ?"
-                + " WHERE migration = ? AND instance_id = ?";
+                + " statements = ?, divergences = ?, mismatches = ?, started_at = ?, comparisons = ?,"
+                + " lost_records = ?, log_failure = ? WHERE migration = ? AND instance_id = ?";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = bindBeat(ps, 1, b);
             ps.setString(i++, migration);
@@ -419,7 +538,8 @@ public final class ControlStore {
 
     private void insertBeat(Connection c, InstanceBeat b) throws SQLException {
         String sql = "INSERT INTO " + tables.heartbeat() + " (phase, config_version, last_beat, statements,"
-                + " divergences, mismatches, started_at, migration, instance_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                + " divergences, mismatches, started_at, comparisons, lost_records, log_failure, migration, instance_id)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = bindBeat(ps, 1, b);
             ps.setString(i++, migration);
@@ -437,6 +557,9 @@ public final class ControlStore {
         ps.setLong(i++, b.divergences());
         ps.setLong(i++, b.mismatches());
         ps.setObject(i++, ControlSchema.timestamp(b.startedAt()));
+        ps.setLong(i++, b.comparisons());
+        ps.setLong(i++, b.lostRecords());
+        ps.setString(i++, b.logFailure());
         return i;
     }
 

@@ -10,13 +10,32 @@ import io.schemashift.config.MigrationConfig;
  * @param audit every change of phase or percentages
  * @param divergence mirror writes that failed, for repair
  * @param mismatch shadow comparisons that disagreed
+ * @param runs backfill and verify runs, per table
+ * @param intent intent records of two-database transactions (also on the new database)
  */
-public record ControlTables(String control, String heartbeat, String audit, String divergence, String mismatch) {
+public record ControlTables(
+        String control,
+        String heartbeat,
+        String audit,
+        String divergence,
+        String mismatch,
+        String runs,
+        String intent) {
 
     /** The control table used when the configuration names none ({@code control.table}). */
     public static final String DEFAULT_CONTROL = "schemashift_control";
     /** The mismatch table used when the configuration names none ({@code report.mismatchTable}). */
     public static final String DEFAULT_MISMATCH = "schemashift_mismatch";
+    /** The runs table used when the configuration names none ({@code control.runsTable}). */
+    public static final String DEFAULT_RUNS = "schemashift_runs";
+
+    /** The intent table used when the configuration names none ({@code writes.intentTable}). */
+    public static final String DEFAULT_INTENT = "schemashift_intent";
+
+    /** The tables named, with the default runs and intent tables. */
+    public ControlTables(String control, String heartbeat, String audit, String divergence, String mismatch) {
+        this(control, heartbeat, audit, divergence, mismatch, DEFAULT_RUNS, DEFAULT_INTENT);
+    }
 
     /** The tables named by {@code config}, with the defaults above where it names none. */
     public static ControlTables of(MigrationConfig config) {
@@ -27,6 +46,8 @@ public record ControlTables(String control, String heartbeat, String audit, Stri
                 config.writes().divergenceTable(),
                 config.report().mismatchTable() == null
                         ? DEFAULT_MISMATCH
-                        : config.report().mismatchTable());
+                        : config.report().mismatchTable(),
+                config.control().runsTable(),
+                config.writes().intentTable());
     }
 }

@@ -15,6 +15,11 @@ import java.time.Instant;
  * @param divergences mirror writes it has recorded as divergent since it started
  * @param mismatches shadow comparisons that disagreed since it started
  * @param startedAt when the instance started
+ * @param comparisons shadow comparisons that ran (match, mismatch or transient) since it applied
+ *     {@code configVersion}
+ * @param lostRecords divergence records and mismatch reports it could not write since it started
+ * @param logFailure {@code operation:kind} while it cannot write divergence records or mismatch
+ *     reports ({@link ControlHealth#logFailure()}), else {@code null}
  */
 public record InstanceBeat(
         String instanceId,
@@ -24,7 +29,28 @@ public record InstanceBeat(
         long statements,
         long divergences,
         long mismatches,
-        Instant startedAt) {
+        Instant startedAt,
+        long comparisons,
+        long lostRecords,
+        String logFailure) {
+
+    /** A beat with no comparisons, nothing lost and no logging failure. */
+    public InstanceBeat(
+            String instanceId,
+            Phase phase,
+            long configVersion,
+            Instant lastBeat,
+            long statements,
+            long divergences,
+            long mismatches,
+            Instant startedAt) {
+        this(instanceId, phase, configVersion, lastBeat, statements, divergences, mismatches, startedAt, 0, 0, null);
+    }
+
+    /** Whether it reports lost records or a logging failure: its divergence evidence is incomplete. */
+    public boolean evidenceIncomplete() {
+        return lostRecords > 0 || logFailure != null;
+    }
 
     /** How long ago the last beat was, seen at {@code now}. */
     public Duration age(Instant now) {

@@ -1,5 +1,6 @@
 package io.schemashift.jdbc;
 
+import io.schemashift.rewriter.Refused;
 import java.lang.invoke.MethodHandle;
 import java.sql.CallableStatement;
 import java.sql.ResultSet;
@@ -8,7 +9,9 @@ import java.util.Map;
 
 /**
  * The application's callable statement. Stored procedures run on the side they were sent to;
- * only OUT parameters that are cursors (PostgreSQL {@code refcursor}) need wrapping.
+ * only OUT parameters that are cursors (PostgreSQL {@code refcursor}) need wrapping. SQL sent
+ * through {@code prepareCall} is not rewritten: when it names a mapped table it is treated as
+ * refused (recorded as a write, or failed where the new side holds the truth).
  */
 public abstract class ShiftCallableStatement extends ShiftPreparedStatement implements CallableStatement {
 
@@ -16,14 +19,15 @@ public abstract class ShiftCallableStatement extends ShiftPreparedStatement impl
 
     final CallableStatement callable;
 
-    ShiftCallableStatement(CallableStatement delegate, ShiftConnection connection) {
-        super(delegate, connection, null, false);
+    ShiftCallableStatement(CallableStatement delegate, ShiftConnection connection, Refused refused) {
+        super(delegate, connection, refused, false);
         this.callable = delegate;
     }
 
-    static ShiftCallableStatement wrap(CallableStatement delegate, ShiftConnection connection) {
+    /** @param refused the refusal of SQL that names a mapped table, else {@code null} */
+    static ShiftCallableStatement wrap(CallableStatement delegate, ShiftConnection connection, Refused refused) {
         try {
-            return (ShiftCallableStatement) NEW.invokeExact(delegate, connection);
+            return (ShiftCallableStatement) NEW.invokeExact(delegate, connection, refused);
         } catch (Throwable t) {
             throw Wrappers.constructionFailed(t);
         }

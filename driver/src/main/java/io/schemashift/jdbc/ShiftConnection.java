@@ -1,5 +1,6 @@
 package io.schemashift.jdbc;
 
+import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.RefusalReason;
 import io.schemashift.rewriter.Refused;
 import io.schemashift.rewriter.RewriteResult;
@@ -12,6 +13,8 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The application's connection. Hand-written methods are the ones SchemaShift intercepts: every
@@ -27,6 +30,10 @@ public abstract class ShiftConnection implements Connection {
     final Connection delegate;
     /** The routing state; {@code null} without a configuration (pure pass-through). */
     final Session session;
+    /** Savepoints the application created with SQL text, by name. */
+    private Map<String, Savepoint> namedSavepoints;
+    /** Auto-commit was switched off by a {@code BEGIN} sent as SQL: its end switches it on again. */
+    private boolean begunBySql;
 
     ShiftConnection(Connection delegate, Session session) {
         this.delegate = delegate;
@@ -58,6 +65,93 @@ public abstract class ShiftConnection implements Connection {
         return result instanceof Refused r && r.reason() == RefusalReason.TIME_BOUND
                 ? session.runtime().rewrite(sql)
                 : result;
+    }
+
+    /**
+     * SQL sent through {@code prepareCall} is not rewritten (its parameters may be OUT
+     * parameters): when it names a mapped table, it is refused, so that a write is recorded, or
+     * fails where the new side holds the truth; {@code null} otherwise.
+     */
+    private Refused callable(String sql) {
+        RewriteResult result = rewrite(sql);
+        if (result == null || result.tables().isEmpty()) {
+            return null;
+        }
+        return result instanceof Refused refused
+                ? refused
+                : new Refused(
+                        result.kind(),
+                        result.tables(),
+                        result.fingerprint(),
+                        RefusalReason.UNSUPPORTED_CONSTRUCT,
+                        "SQL sent through prepareCall is not rewritten; use prepareStatement");
+    }
+
+    /**
+     * Carries out transaction control the application sent as SQL through this connection's own
+     * methods, so that the new side's transaction follows it.
+     *
+     * @return {@code false} when the statement must go to the database as written (a savepoint
+     *     name SchemaShift did not see created)
+     */
+    boolean control(TransactionControl control) throws SQLException {
+        switch (control.verb()) {
+            case BEGIN -> {
+                if (delegate.getAutoCommit()) {
+                    setAutoCommit(false);
+                    begunBySql = true;
+                } else if (session.runtime().dialect() != Dialect.POSTGRESQL) {
+                    commit(); // MariaDB and H2: BEGIN commits the open transaction first
+                }
+            }
+            case COMMIT -> {
+                if (!delegate.getAutoCommit()) {
+                    commit();
+                }
+                endSqlTransaction();
+            }
+            case ROLLBACK -> {
+                if (!delegate.getAutoCommit()) {
+                    rollback();
+                }
+                endSqlTransaction();
+            }
+            case SAVEPOINT -> {
+                if (namedSavepoints == null) {
+                    namedSavepoints = new HashMap<>();
+                }
+                namedSavepoints.put(control.name(), setSavepoint(control.name()));
+            }
+            case ROLLBACK_TO_SAVEPOINT -> {
+                Savepoint savepoint = namedSavepoints == null ? null : namedSavepoints.get(control.name());
+                if (savepoint == null) {
+                    return false;
+                }
+                rollback(savepoint);
+            }
+            case RELEASE_SAVEPOINT -> {
+                Savepoint savepoint = namedSavepoints == null ? null : namedSavepoints.remove(control.name());
+                if (savepoint == null) {
+                    return false;
+                }
+                releaseSavepoint(savepoint);
+            }
+            case AUTOCOMMIT -> {
+                setAutoCommit(control.on());
+                begunBySql = false;
+            }
+        }
+        return true;
+    }
+
+    private void endSqlTransaction() throws SQLException {
+        if (namedSavepoints != null) {
+            namedSavepoints.clear();
+        }
+        if (begunBySql) {
+            begunBySql = false;
+            setAutoCommit(true);
+        }
     }
 
     @Override
@@ -120,19 +214,22 @@ public abstract class ShiftConnection implements Connection {
 
     @Override
     public CallableStatement prepareCall(String sql) throws SQLException {
-        return ShiftCallableStatement.wrap(delegate.prepareCall(sql), this);
+        return ShiftCallableStatement.wrap(delegate.prepareCall(sql), this, callable(sql));
     }
 
     @Override
     public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
-        return ShiftCallableStatement.wrap(delegate.prepareCall(sql, resultSetType, resultSetConcurrency), this);
+        return ShiftCallableStatement.wrap(
+                delegate.prepareCall(sql, resultSetType, resultSetConcurrency), this, callable(sql));
     }
 
     @Override
     public CallableStatement prepareCall(
             String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
         return ShiftCallableStatement.wrap(
-                delegate.prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability), this);
+                delegate.prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability),
+                this,
+                callable(sql));
     }
 
     @Override

@@ -1,9 +1,12 @@
 package io.schemashift.jdbc;
 
+import io.schemashift.mirror.DivergenceReason;
 import io.schemashift.mirror.Params;
 import io.schemashift.rewriter.Refused;
 import io.schemashift.rewriter.RewriteResult;
 import io.schemashift.rewriter.Rewritten;
+import io.schemashift.rewriter.StatementKind;
+import io.schemashift.rewriter.Untouched;
 import io.schemashift.routing.Execution;
 import io.schemashift.routing.Plan;
 import io.schemashift.routing.Side;
@@ -48,6 +51,8 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
     private final Params params;
 
     private List<Params> batch;
+    /** The statement is transaction control sent as SQL ({@code COMMIT}…), carried out by the connection. */
+    private final TransactionControl control;
 
     ShiftPreparedStatement(
             PreparedStatement delegate, ShiftConnection connection, RewriteResult rewrite, boolean wantsKeys) {
@@ -56,6 +61,9 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
         this.rewrite = rewrite;
         this.params = rewrite instanceof Rewritten ? new Params() : null;
         this.wantsKeys = wantsKeys;
+        this.control = rewrite instanceof Untouched u && u.kind() == StatementKind.OTHER
+                ? TransactionControl.of(u.sql())
+                : null;
     }
 
     static ShiftPreparedStatement wrap(
@@ -99,7 +107,7 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
                             + " only once); bind a byte[] or String instead",
                     "0A000");
         }
-        connection.session.unmirrored(rewrite, "unreplayable_parameter");
+        connection.session.unmirrored(rewrite, DivergenceReason.UNREPLAYABLE_PARAMETER);
         return null;
     }
 
@@ -117,7 +125,7 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
         Plan plan = plan();
         ShadowRead shadow = params == null ? null : shadow(rewrite, plan == null ? Side.OLD : plan.primary(), params);
         if (plan != null) {
-            return wrap(run(plan, Execution.Mode.QUERY).statement().getResultSet(), shadow);
+            return wrap(run(plan, Execution.Mode.QUERY).resultSet(), shadow);
         }
         try {
             return wrap(prepared.executeQuery(), shadow);
@@ -128,6 +136,9 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
 
     @Override
     public int executeUpdate() throws SQLException {
+        if (control != null && connection.control(control)) {
+            return 0;
+        }
         Plan plan = plan();
         if (plan != null) {
             return (int) run(plan, Execution.Mode.UPDATE).updateCount();
@@ -141,6 +152,9 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
 
     @Override
     public long executeLargeUpdate() throws SQLException {
+        if (control != null && connection.control(control)) {
+            return 0;
+        }
         Plan plan = plan();
         if (plan != null) {
             return run(plan, Execution.Mode.UPDATE).updateCount();
@@ -154,6 +168,9 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
 
     @Override
     public boolean execute() throws SQLException {
+        if (control != null && connection.control(control)) {
+            return false;
+        }
         Plan plan = plan();
         if (plan != null) {
             return run(plan, Execution.Mode.EXECUTE).isResultSet();

@@ -1,8 +1,10 @@
 package io.schemashift.jdbc;
 
+import io.schemashift.error.ShiftSqlState;
 import io.schemashift.mirror.Params;
 import io.schemashift.rewriter.RewriteResult;
 import io.schemashift.rewriter.Rewritten;
+import io.schemashift.rewriter.StatementKind;
 import io.schemashift.routing.Execution;
 import io.schemashift.routing.Plan;
 import io.schemashift.routing.Session;
@@ -135,9 +137,12 @@ public abstract class ShiftStatement implements Statement {
         return sides;
     }
 
+    /** What {@link #route} returns for transaction control sent as SQL, which the connection carried out. */
+    static final Execution.Result CONTROLLED = new Execution.Result(null, false, 0, null, null, null);
+
     /**
      * Routes plain SQL: {@code null} when it runs unchanged on the old side (the caller then
-     * uses the delegate), else the routed result.
+     * uses the delegate), {@link #CONTROLLED} when it was transaction control, else the routed result.
      */
     private Execution.Result route(String sql, Execution.Mode mode, boolean keys) throws SQLException {
         releaseRouted();
@@ -147,6 +152,12 @@ public abstract class ShiftStatement implements Statement {
         }
         finishShadow();
         RewriteResult rewrite = session.runtime().rewrite(sql);
+        if (rewrite.kind() == StatementKind.OTHER && rewrite.tables().isEmpty()) {
+            TransactionControl control = TransactionControl.of(sql);
+            if (control != null && connection.control(control)) {
+                return CONTROLLED;
+            }
+        }
         Plan plan = session.plan(rewrite);
         routedShadow = mode == Execution.Mode.QUERY ? shadow(rewrite, plan.primary(), null) : null;
         if (plan == Plan.OLD) {
@@ -193,8 +204,11 @@ public abstract class ShiftStatement implements Statement {
         Execution.Result r = route(sql, Execution.Mode.QUERY, false);
         ShadowRead shadow = routedShadow;
         routedShadow = null;
+        if (r == CONTROLLED) {
+            throw ShiftSqlState.NO_RESULT_SET.error("transaction control returns no result set; use execute");
+        }
         if (r != null) {
-            return wrap(r.statement().getResultSet(), shadow);
+            return wrap(r.resultSet(), shadow);
         }
         try {
             return wrap(delegate.executeQuery(sql), shadow);
@@ -211,6 +225,9 @@ public abstract class ShiftStatement implements Statement {
 
     private long update(String sql, boolean keys, Verbatim<Number> verbatim) throws SQLException {
         Execution.Result r = route(sql, Execution.Mode.UPDATE, keys);
+        if (r == CONTROLLED) {
+            return 0;
+        }
         if (r != null) {
             return r.updateCount();
         }
@@ -223,6 +240,10 @@ public abstract class ShiftStatement implements Statement {
 
     private boolean execute(String sql, boolean keys, Verbatim<Boolean> verbatim) throws SQLException {
         Execution.Result r = route(sql, Execution.Mode.EXECUTE, keys);
+        if (r == CONTROLLED) {
+            routed = null;
+            return false;
+        }
         if (r != null) {
             return r.isResultSet();
         }
@@ -332,12 +353,17 @@ public abstract class ShiftStatement implements Statement {
                 : java.util.Arrays.stream(routedBatch()).asLongStream().toArray();
     }
 
-    private boolean batchIsVerbatim() {
+    private boolean batchIsVerbatim() throws SQLException {
         Session session = connection.session;
-        return session == null
-                || batch == null
-                || batch.stream()
-                        .noneMatch(sql -> session.routes(session.runtime().rewrite(sql)));
+        if (session == null || batch == null) {
+            return true;
+        }
+        for (String sql : batch) {
+            if (session.routes(session.runtime().rewrite(sql))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private <T> T verbatimBatch(Verbatim<T> run) throws SQLException {
@@ -372,7 +398,8 @@ public abstract class ShiftStatement implements Statement {
 
     @Override
     public ResultSet getResultSet() throws SQLException {
-        return wrap(primary().getResultSet());
+        Execution.Result r = routed;
+        return wrap(r != null ? r.resultSet() : delegate.getResultSet());
     }
 
     @Override

@@ -1,11 +1,14 @@
 package io.schemashift.metrics;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.schemashift.control.ControlHealth;
 import io.schemashift.rewriter.StatementKind;
 import java.util.EnumMap;
 import java.util.List;
@@ -61,21 +64,41 @@ public final class ShiftMetrics {
     private final Map<String, Counter> divergences = new ConcurrentHashMap<>();
     private final String migration;
     private final Counter divergencesLost;
+    private final Counter intentFailures;
+    private final Counter intentsRecovered;
     // Totals for the heartbeat, kept here because meters read 0 when no registry is attached.
     private final LongAdder statementTotal = new LongAdder();
     private final LongAdder divergenceTotal = new LongAdder();
     private final LongAdder mismatchTotal = new LongAdder();
+    private final LongAdder comparisonTotal = new LongAdder();
+    private final ControlHealth health;
 
-    /** What this runtime has counted since it started, as the heartbeat reports it. */
-    public record Totals(long statements, long divergences, long mismatches) {}
+    /**
+     * What this runtime has counted since it started, as the heartbeat reports it.
+     *
+     * @param comparisons shadow comparisons that ran (match, mismatch or transient)
+     */
+    public record Totals(long statements, long divergences, long mismatches, long comparisons) {}
 
     public ShiftMetrics(MeterRegistry registry, String migration) {
         this.registry = registry;
         this.migration = migration;
         this.common = Tags.of("migration", migration);
+        this.health = new ControlHealth(registry, common);
         this.divergencesLost = Counter.builder("schemashift.divergences.lost")
                 .description("Divergence records that could not be written to the divergence table")
                 .baseUnit("records")
+                .tags(common)
+                .register(registry);
+        this.intentFailures = Counter.builder("schemashift.intent.failures")
+                .description("Intent records that could not be written (a crash between the two commits would go"
+                        + " unrecorded)")
+                .baseUnit("transactions")
+                .tags(common)
+                .register(registry);
+        this.intentsRecovered = Counter.builder("schemashift.intent.recovered")
+                .description("Stale intent records (a second commit that never happened) turned into divergences")
+                .baseUnit("transactions")
                 .tags(common)
                 .register(registry);
         for (MirrorOutcome outcome : MirrorOutcome.values()) {
@@ -97,7 +120,7 @@ public final class ShiftMetrics {
                             .tags(common)
                             .tag("side", parts[0])
                             .tag("role", parts[1])
-                            .publishPercentileHistogram(false)
+                            .publishPercentileHistogram(Registries.latencyHistograms())
                             .register(registry));
         }
     }
@@ -160,6 +183,16 @@ public final class ShiftMetrics {
         divergencesLost.increment(records);
     }
 
+    /** Counts an intent record that could not be written: that transaction's crash window stays open. */
+    public void intentFailed() {
+        intentFailures.increment();
+    }
+
+    /** Counts intent records found stale (a second commit that never happened) and turned into divergences. */
+    public void intentsRecovered(int records) {
+        intentsRecovered.increment(records);
+    }
+
     /** Counts a statement that ran on the primary only because it could not be routed. */
     public void refused(String reason) {
         refusals.computeIfAbsent(reason, r -> Counter.builder("schemashift.rewrite.refusals")
@@ -193,9 +226,53 @@ public final class ShiftMetrics {
         mismatchTotal.increment();
     }
 
+    /**
+     * Counts one shadow comparison that ran to a verdict: the evidence the phase guards ask for
+     * before a move past {@code shadow-read}.
+     */
+    public void compared() {
+        comparisonTotal.increment();
+    }
+
     /** The totals since start, for the heartbeat. */
     public Totals totals() {
-        return new Totals(statementTotal.sum(), divergenceTotal.sum(), mismatchTotal.sum());
+        return new Totals(statementTotal.sum(), divergenceTotal.sum(), mismatchTotal.sum(), comparisonTotal.sum());
+    }
+
+    /** The health of the control-plane I/O (failures, lost records), reported in the heartbeat. */
+    public ControlHealth health() {
+        return health;
+    }
+
+    /**
+     * The rewrite cache's hit, miss and eviction counts and size, as {@code schemashift.rewrite.cache.*}
+     * (the cache must record statistics).
+     */
+    public void rewriteCache(Cache<?, ?> cache) {
+        for (String result : List.of("hit", "miss")) {
+            FunctionCounter.builder(
+                            "schemashift.rewrite.cache.gets",
+                            cache,
+                            c -> result.equals("hit")
+                                    ? c.stats().hitCount()
+                                    : c.stats().missCount())
+                    .description("Rewrite cache look-ups, by result: a low hit ratio means SQL built with literals")
+                    .baseUnit("lookups")
+                    .tags(common)
+                    .tag("result", result)
+                    .register(registry);
+        }
+        FunctionCounter.builder("schemashift.rewrite.cache.evictions", cache, c -> c.stats()
+                        .evictionCount())
+                .description("Rewrite results evicted from the cache (it is full)")
+                .baseUnit("entries")
+                .tags(common)
+                .register(registry);
+        Gauge.builder("schemashift.rewrite.cache.size", cache, Cache::estimatedSize)
+                .description("Rewrite results held in the cache (estimated)")
+                .baseUnit("entries")
+                .tags(common)
+                .register(registry);
     }
 
     /** A gauge of {@code value}, e.g. the phase or the breaker state. */

@@ -1,10 +1,11 @@
 package io.schemashift.mirror;
 
+import io.micrometer.core.instrument.Counter;
 import io.schemashift.control.ConnectionSource;
+import io.schemashift.control.ControlHealth;
 import io.schemashift.control.ControlSchema;
 import io.schemashift.metrics.LogThrottle;
 import io.schemashift.metrics.ShiftMetrics;
-import io.schemashift.rewriter.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -23,8 +24,17 @@ import org.slf4j.LoggerFactory;
  * Records every row the two sides may disagree on, so that {@code verify --repair} can fix
  * exactly those rows. Records carry the table, the key (when known), the statement fingerprint,
  * the reason and the time, never a column value. They are written in batches by one background
- * thread to a table on the primary database, created on first use; {@link #record} never blocks
- * the application: when the queue is full the record is dropped and counted.
+ * thread to the divergence table on the primary database, which {@code schemashift init} created:
+ * this class never runs DDL. {@link #record} never blocks the application.
+ *
+ * <p>When the table cannot be written (missing, no grant, database unreachable) the batch stays
+ * queued and is retried every {@code retry}; one ERROR line says why, {@code
+ * schemashift.control.failures} counts each attempt, and the heartbeat reports the failure, so that
+ * every forward phase guard refuses. Records are lost, and counted in {@code
+ * schemashift.divergences.lost}, only when the bounded queue is full, when the database rejects the
+ * record itself, or when {@link #close} gives up. A key longer than the key column is stored as a
+ * table-level record (no key), counted in {@code schemashift.divergences.unkeyed}: {@code verify}
+ * then checks the whole table.
  *
  * <p>Thread-safe.
  */
@@ -32,6 +42,9 @@ public final class DivergenceLog implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DivergenceLog.class);
     private static final int QUEUE = 10_000;
+    private static final int BATCH = 500;
+    /** While writes keep failing, one more ERROR line at most this often. */
+    private static final Duration REPEAT_ERROR = Duration.ofMinutes(5);
 
     /**
      * One divergence.
@@ -42,25 +55,40 @@ public final class DivergenceLog implements AutoCloseable {
 
     private final String migration;
     private final String tableName;
-    private final Dialect dialect;
     private final ConnectionSource primary;
     private final ShiftMetrics metrics;
+    private final ControlHealth health;
+    private final Duration retry;
     private final BlockingQueue<Divergence> queue = new ArrayBlockingQueue<>(QUEUE);
     /** Records queued and not yet written (or given up): what {@link #flush} waits for. */
     private final AtomicLong outstanding = new AtomicLong();
 
     private final LogThrottle logThrottle = new LogThrottle(Duration.ofSeconds(10));
+    private final LogThrottle errorThrottle = new LogThrottle(REPEAT_ERROR);
+    private final Counter unkeyed;
     private final Thread writer;
     private volatile boolean closed;
-    private boolean tableReady;
+    /** Set by {@link #close} when it stops waiting: the writer then writes and counts nothing more. */
+    private volatile boolean abandoned;
 
+    /**
+     * Starts the writer thread.
+     *
+     * @param retry how long to wait before writing a batch again after a failure ({@code control.poll})
+     */
     public DivergenceLog(
-            String migration, String tableName, Dialect dialect, ConnectionSource primary, ShiftMetrics metrics) {
+            String migration, String tableName, ConnectionSource primary, ShiftMetrics metrics, Duration retry) {
         this.migration = migration;
         this.tableName = tableName;
-        this.dialect = dialect;
         this.primary = primary;
         this.metrics = metrics;
+        this.health = metrics.health();
+        this.retry = retry;
+        this.unkeyed = Counter.builder("schemashift.divergences.unkeyed")
+                .description("Divergence records stored without their key, which is longer than the key column")
+                .baseUnit("records")
+                .tags(metrics.common())
+                .register(metrics.registry());
         this.writer = new Thread(this::drain, "schemashift-divergence-" + migration);
         writer.setDaemon(true);
         writer.start();
@@ -69,10 +97,15 @@ public final class DivergenceLog implements AutoCloseable {
     /** Records one divergence; never blocks and never throws. */
     public void record(String table, String key, String fingerprint, String reason) {
         metrics.diverged(table, reason);
+        if (key != null && key.length() > ControlSchema.KEY_TEXT_MAX) {
+            // verify reads a record without a key as "this table": complete, if coarse
+            unkeyed.increment();
+            key = null;
+        }
         outstanding.incrementAndGet();
-        if (!queue.offer(new Divergence(table, key, fingerprint, reason, Instant.now()))) {
+        if (closed || !queue.offer(new Divergence(table, key, fingerprint, reason, Instant.now()))) {
             outstanding.decrementAndGet();
-            metrics.divergencesLost(1);
+            lose(1);
         }
         long events = logThrottle.event();
         if (events > 0) {
@@ -88,7 +121,12 @@ public final class DivergenceLog implements AutoCloseable {
         }
     }
 
-    /** Waits until every record queued so far is written, or {@code timeout} passes. */
+    /** Records queued and not written yet: the divergence backlog (a gauge, the health check). */
+    public long backlog() {
+        return outstanding.get();
+    }
+
+    /** Waits until every record queued so far is written (or lost), or {@code timeout} passes. */
     public boolean flush(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (outstanding.get() > 0) {
@@ -100,45 +138,137 @@ public final class DivergenceLog implements AutoCloseable {
         return true;
     }
 
+    /** Records queued and not written yet. */
+    public long pending() {
+        return outstanding.get();
+    }
+
     private void drain() {
         List<Divergence> batch = new ArrayList<>();
-        while (!closed || !queue.isEmpty()) {
-            try {
-                Divergence first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
+        while (!abandoned) {
+            if (batch.isEmpty()) {
+                if (closed && queue.isEmpty()) {
+                    return;
                 }
-                batch.add(first);
-                queue.drainTo(batch, 499);
-                write(batch);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (SQLException | RuntimeException e) {
-                // Not the message: drivers put bound values (keys) into it.
-                LOG.error(
-                        "[{}] cannot write {} divergence record(s) to table {}: {} (SQLState {}); they are lost,"
-                                + " run a full 'schemashift verify'",
-                        migration,
-                        batch.size(),
-                        tableName,
-                        e.getClass().getSimpleName(),
-                        e instanceof SQLException sql ? sql.getSQLState() : "-");
-                metrics.divergencesLost(batch.size());
-            } finally {
-                outstanding.addAndGet(-batch.size());
+                try {
+                    Divergence first = queue.poll(200, TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        continue;
+                    }
+                    batch.add(first);
+                } catch (InterruptedException e) {
+                    if (closed) {
+                        continue; // close() wakes the writer to write what is queued at once
+                    }
+                    return;
+                }
+                queue.drainTo(batch, BATCH - 1);
+            }
+            if (writeOrKeep(batch)) {
+                settle(batch.size(), false);
                 batch.clear();
+            } else if (closed) {
+                return; // close() counts what is left as lost
+            } else {
+                pause();
             }
         }
+    }
+
+    /**
+     * Writes {@code batch}; on a failure that retrying may cure, keeps it and returns false. Records
+     * the database rejects for their values are written one by one, and those it still rejects are
+     * lost.
+     */
+    private boolean writeOrKeep(List<Divergence> batch) {
+        try {
+            write(batch);
+            if (health.recovered(ControlHealth.Operation.DIVERGENCE_WRITE)) {
+                LOG.info("[{}] divergence records are written to table {} again", migration, tableName);
+            }
+            return true;
+        } catch (SQLException e) {
+            ControlHealth.Kind kind = ControlHealth.classify(e);
+            if (kind == ControlHealth.Kind.REJECTED) {
+                writeOneByOne(batch);
+                return true;
+            }
+            failed(kind, e, batch.size());
+            return false;
+        } catch (RuntimeException e) {
+            failed(ControlHealth.Kind.OTHER, new SQLException(e.getClass().getSimpleName()), batch.size());
+            return false;
+        }
+    }
+
+    private void writeOneByOne(List<Divergence> batch) {
+        int lost = 0;
+        for (Divergence d : batch) {
+            try {
+                write(List.of(d));
+            } catch (SQLException | RuntimeException e) {
+                lost++;
+                LOG.error(
+                        "[{}] the database rejected a divergence record for table {} in table {} ({}, SQLState {});"
+                                + " it is lost, run a full 'schemashift verify --table {}'",
+                        migration,
+                        d.table(),
+                        tableName,
+                        e.getClass().getSimpleName(),
+                        e instanceof SQLException sql ? sql.getSQLState() : "-",
+                        d.table());
+            }
+        }
+        settle(batch.size() - lost, false);
+        settle(lost, true);
+        batch.clear();
+    }
+
+    private void failed(ControlHealth.Kind kind, SQLException e, int records) {
+        boolean due = errorThrottle.event() > 0;
+        if (health.failed(ControlHealth.Operation.DIVERGENCE_WRITE, kind) || due) {
+            // Not the message: drivers put bound values (keys) into it.
+            LOG.error(
+                    "[{}] cannot write divergence records to table {}: {} (SQLState {}, {}); {} record(s) kept"
+                            + " queued and retried every {}, phase guards refuse until then; {}",
+                    migration,
+                    tableName,
+                    kind.text(),
+                    e.getSQLState(),
+                    e.getClass().getSimpleName(),
+                    records + queue.size(),
+                    retry,
+                    kind.hint());
+        }
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(retry.toMillis());
+        } catch (InterruptedException e) {
+            // close() wakes the writer for one last attempt
+        }
+    }
+
+    /** Accounts for {@code records} written ({@code lost} false) or given up. */
+    private void settle(int records, boolean lost) {
+        if (records == 0 || abandoned) {
+            return; // after close() gave up, it counted everything left as lost
+        }
+        outstanding.addAndGet(-records);
+        if (lost) {
+            lose(records);
+        }
+    }
+
+    private void lose(int records) {
+        metrics.divergencesLost(records);
+        health.lost(records);
     }
 
     private void write(List<Divergence> batch) throws SQLException {
         try (Connection c = primary.open()) {
             c.setAutoCommit(true);
-            if (!tableReady) {
-                ControlSchema.execute(c, ControlSchema.createDivergenceTable(dialect, tableName));
-                tableReady = true;
-            }
             try (PreparedStatement ps = c.prepareStatement(ControlSchema.insertDivergence(tableName))) {
                 for (Divergence d : batch) {
                     ps.setString(1, migration);
@@ -154,13 +284,37 @@ public final class DivergenceLog implements AutoCloseable {
         }
     }
 
+    /** Writes what is queued within 5 seconds, then stops; see {@link #close(Duration)}. */
     @Override
     public void close() {
+        close(Duration.ofSeconds(5));
+    }
+
+    /**
+     * Stops taking records and writes what is queued, waiting at most {@code timeout}; records
+     * still unwritten then are counted as lost (and reported by the last heartbeat).
+     *
+     * @return the records lost at close
+     */
+    public long close(Duration timeout) {
         closed = true;
+        writer.interrupt(); // out of a retry pause: one last attempt now
         try {
-            writer.join(Duration.ofSeconds(5).toMillis());
+            writer.join(Math.max(1, timeout.toMillis()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        abandoned = true;
+        long left = outstanding.getAndSet(0);
+        if (left > 0) {
+            lose((int) Math.min(left, Integer.MAX_VALUE));
+            LOG.error(
+                    "[{}] {} divergence record(s) could not be written to table {} before shutdown and are lost;"
+                            + " run a full 'schemashift verify'",
+                    migration,
+                    left,
+                    tableName);
+        }
+        return left;
     }
 }

@@ -28,15 +28,38 @@ public final class GeneratedKeys {
      * @throws SQLException if the driver returned no such column
      */
     public static GeneratedKeys read(ResultSet generated, List<String> keyColumns) throws SQLException {
-        CachedRowSet rows = RowSetProvider.newFactory().createCachedRowSet();
-        try (generated) {
-            rows.populate(generated);
+        return of(cache(generated), keyColumns, true);
+    }
+
+    /**
+     * The keys in the rows a {@code RETURNING} write returned, matched by label only.
+     *
+     * @return {@code null} when a key column is not among the returned columns
+     */
+    public static GeneratedKeys fromRows(CachedRowSet rows, List<String> keyColumns) throws SQLException {
+        try {
+            return of(rows, keyColumns, false);
+        } catch (SQLException missing) {
+            return null;
         }
+    }
+
+    /** Reads every row of {@code rs} into memory and closes it; the copy is positioned before its first row. */
+    public static CachedRowSet cache(ResultSet rs) throws SQLException {
+        CachedRowSet rows = RowSetProvider.newFactory().createCachedRowSet();
+        try (rs) {
+            rows.populate(rs);
+        }
+        return rows;
+    }
+
+    private static GeneratedKeys of(CachedRowSet rows, List<String> keyColumns, boolean byPosition)
+            throws SQLException {
         GeneratedKeys result = new GeneratedKeys(rows);
         ResultSetMetaData md = rows.getMetaData();
         int[] positions = new int[keyColumns.size()];
         for (int k = 0; k < positions.length; k++) {
-            positions[k] = position(md, keyColumns.get(k), keyColumns.size());
+            positions[k] = position(md, keyColumns.get(k), byPosition ? keyColumns.size() : 0);
         }
         while (rows.next()) {
             Object[] key = new Object[positions.length];
@@ -46,6 +69,21 @@ public final class GeneratedKeys {
             result.keys.add(key);
         }
         rows.beforeFirst();
+        return result;
+    }
+
+    /**
+     * This single-column key of the first of {@code count} rows, followed by the values the server
+     * gave the others when it hands out consecutive values {@code step} apart.
+     */
+    public GeneratedKeys consecutive(int count, long step) throws SQLException {
+        if (!(keys.get(0)[0] instanceof Number first)) {
+            return this;
+        }
+        GeneratedKeys result = new GeneratedKeys(rows);
+        for (int i = 0; i < count; i++) {
+            result.keys.add(new Object[] {first.longValue() + i * step});
+        }
         return result;
     }
 

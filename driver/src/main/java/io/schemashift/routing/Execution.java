@@ -3,8 +3,10 @@ package io.schemashift.routing;
 import io.schemashift.config.MigrationConfig;
 import io.schemashift.metrics.ShiftMetrics.Leg;
 import io.schemashift.metrics.ShiftMetrics.MirrorOutcome;
+import io.schemashift.mirror.DivergenceReason;
 import io.schemashift.mirror.GeneratedKeys;
 import io.schemashift.mirror.Params;
+import io.schemashift.mirror.RowKey;
 import io.schemashift.mirror.SqlErrors;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.KeyCodec;
@@ -13,8 +15,10 @@ import io.schemashift.rewriter.Rewritten;
 import io.schemashift.rewriter.SideStatement;
 import io.schemashift.rewriter.StatementKind;
 import io.schemashift.runtime.MigrationRuntime;
+import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
@@ -26,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.sql.rowset.CachedRowSet;
 
 /**
  * Runs one rewritten statement by its {@link Plan}: on the primary side, whose result the
@@ -49,16 +54,22 @@ public final class Execution {
      * @param statement the primary's statement: where {@code getResultSet}, {@code getMoreResults}
      *     and the update count come from
      * @param keys the primary's generated keys, when they were read (else {@code null})
+     * @param rows the rows a {@code RETURNING} write returned, read before the mirror ran (else
+     *     {@code null})
      */
     public record Result(
             PreparedStatement statement,
             boolean isResultSet,
             long updateCount,
             int[] batchCounts,
-            GeneratedKeys keys) {}
+            GeneratedKeys keys,
+            ResultSet rows) {
 
-    /** A row a mirror wrote to a separate new side, recorded should the new side's commit fail. */
-    record KeyRecord(String table, String key, String fingerprint) {}
+        /** The result set the application reads: the rows kept from a {@code RETURNING} write, else the statement's. */
+        public ResultSet resultSet() throws SQLException {
+            return rows != null ? rows : statement.getResultSet();
+        }
+    }
 
     /**
      * The side statements one application statement prepared on the application's own
@@ -179,25 +190,31 @@ public final class Execution {
         boolean needKeys = mirror && !rw.generatedKeyColumns().isEmpty();
         Timestamp now = capturesNow(rw) ? Timestamp.from(Instant.now().truncatedTo(ChronoUnit.MICROS)) : null;
         Connection old = session.old();
-        // Same database: the pair runs in one transaction, even in auto-commit mode. Under
-        // onMirrorFailure: fail the application's side waits for the mirror too, so that a failed
-        // mirror leaves nothing committed.
-        final boolean localTxn = mirror
-                && session.autoCommit()
-                && (rt.newSide() == null
-                        || rt.config().writes().onMirrorFailure() == MigrationConfig.MirrorFailurePolicy.FAIL);
+        // Same database: the pair runs in one transaction, even in auto-commit mode. Two databases:
+        // an auto-commit write becomes a transaction on both sides that the session commits in
+        // order (the primary first, with its intent record), when the intent record is on or
+        // under onMirrorFailure: fail (a failed mirror then leaves nothing committed).
+        final boolean localTxn = mirror && session.autoCommit() && rt.newSide() == null;
         if (localTxn) {
             old.setAutoCommit(false);
+        } else if (mirror
+                && session.autoCommit()
+                && (rt.intents() != null
+                        || rt.config().writes().onMirrorFailure() == MigrationConfig.MirrorFailurePolicy.FAIL)) {
+            session.beginStatementTransaction();
         }
         try {
             Side primary = plan.primary();
             SideStatement sql = primary == Side.OLD ? rw.oldSide() : rw.newSide();
             Connection connection = session.connection(primary, true);
-            boolean keysWanted = needKeys || (appWantsKeys && write);
+            // A write that returns rows (RETURNING) hands its keys over in those rows: asking the
+            // driver for generated keys as well would make it keep the rows from the application.
+            boolean returnsRows = write && mode != Mode.UPDATE && mode != Mode.BATCH && Returning.in(sql.sql());
+            boolean keysWanted = !returnsRows && (needKeys || (appWantsKeys && write));
             PreparedStatement ps = prepared.on(connection, old, sql.sql(), keysWanted);
             prepared.configure(ps);
             long start = System.nanoTime();
-            Result result = execute(ps, sql, mode, params, batch, now);
+            Result result = executePrimary(rt, rw, ps, sql, mode, params, batch, now, mirror && !localTxn);
             if (primary == Side.NEW && rt.newSide() != null) {
                 Session.Txn txn = session.txn();
                 txn.newPrimary |= write;
@@ -206,31 +223,43 @@ public final class Execution {
             rt.metrics()
                     .latency(primary == Side.OLD ? Leg.OLD_PRIMARY : Leg.NEW_PRIMARY)
                     .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-            GeneratedKeys keys =
-                    keysWanted ? GeneratedKeys.read(ps.getGeneratedKeys(), rw.generatedKeyColumns()) : null;
+            CachedRowSet rows = returnsRows && result.isResultSet() ? GeneratedKeys.cache(ps.getResultSet()) : null;
+            GeneratedKeys keys = keys(rt, rw, ps, keysWanted, rows, needKeys, batch);
             if (write) {
                 session.wrote();
             }
             // An auto-commit pair on one database needs no savepoint: if the mirror fails, the local
             // transaction is rolled back and the application's statement runs again, alone. Its
             // first run left no trace but a consumed sequence value.
-            boolean unguarded = localTxn
-                    && rt.newSide() == null
-                    && rt.config().writes().onMirrorFailure() == MigrationConfig.MirrorFailurePolicy.RECORD;
-            String failed = mirror
-                    ? mirror(session, rt, rw, plan.mirror(), params, batch, now, keys, prepared, result, unguarded)
+            boolean unguarded =
+                    localTxn && rt.config().writes().onMirrorFailure() == MigrationConfig.MirrorFailurePolicy.RECORD;
+            DivergenceReason failed = mirror
+                    ? mirror(
+                            session,
+                            rt,
+                            rw,
+                            plan.mirror(),
+                            params,
+                            batch,
+                            now,
+                            keys,
+                            needKeys,
+                            prepared,
+                            result,
+                            unguarded)
                     : null;
             if (failed != null && unguarded) {
                 old.rollback();
                 result = execute(ps, sql, mode, params, batch, now);
-                keys = keysWanted ? GeneratedKeys.read(ps.getGeneratedKeys(), rw.generatedKeyColumns()) : null;
+                rows = returnsRows && result.isResultSet() ? GeneratedKeys.cache(ps.getResultSet()) : null;
+                keys = keys(rt, rw, ps, keysWanted, rows, needKeys, batch);
                 recordAll(rt, rw, batch != null ? batch : java.util.Collections.singletonList(params), keys, failed);
             }
             if (localTxn) {
                 old.commit();
             }
             rt.metrics().statement(rw.kind(), plan.route());
-            return new Result(ps, result.isResultSet(), result.updateCount(), result.batchCounts(), keys);
+            return new Result(ps, result.isResultSet(), result.updateCount(), result.batchCounts(), keys, rows);
         } catch (SQLException | RuntimeException e) {
             if (localTxn) {
                 Session.rollbackQuietly(old);
@@ -241,6 +270,69 @@ public final class Execution {
                 old.setAutoCommit(true);
             }
         }
+    }
+
+    /**
+     * Runs the application's statement on the primary. A batch that fails part-way may leave the
+     * entries before the failure applied (and, in a transaction the application goes on to
+     * commit, kept) while the mirror never runs: when {@code recordPartial}, every entry is
+     * recorded before the failure reaches the application.
+     */
+    private static Result executePrimary(
+            MigrationRuntime rt,
+            Rewritten rw,
+            PreparedStatement ps,
+            SideStatement sql,
+            Mode mode,
+            Params params,
+            List<Params> batch,
+            Timestamp now,
+            boolean recordPartial)
+            throws SQLException {
+        try {
+            return execute(ps, sql, mode, params, batch, now);
+        } catch (BatchUpdateException e) {
+            if (recordPartial) {
+                recordAll(rt, rw, batch, null, DivergenceReason.PRIMARY_BATCH_FAILED);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The keys the primary generated: from the rows a {@code RETURNING} write returned, or from
+     * the driver's generated keys. MariaDB's driver returns only the first key of a multi-row
+     * INSERT; where the server hands out consecutive values ({@code innodb_autoinc_lock_mode} 0
+     * or 1) the others follow from it.
+     *
+     * @return {@code null} when no keys were asked for, or a returned row lacks a key column
+     */
+    private static GeneratedKeys keys(
+            MigrationRuntime rt,
+            Rewritten rw,
+            PreparedStatement ps,
+            boolean keysWanted,
+            CachedRowSet rows,
+            boolean needKeys,
+            List<Params> batch)
+            throws SQLException {
+        if (rows != null) {
+            return needKeys ? GeneratedKeys.fromRows(rows, rw.generatedKeyColumns()) : null;
+        }
+        if (!keysWanted) {
+            return null;
+        }
+        GeneratedKeys keys = GeneratedKeys.read(ps.getGeneratedKeys(), rw.generatedKeyColumns());
+        int expected = rw.keys().size();
+        long step = rt.autoIncrementStep();
+        if (batch == null
+                && step > 0
+                && keys.size() == 1
+                && expected > 1
+                && rw.generatedKeyColumns().size() == 1) {
+            keys = keys.consecutive(expected, step);
+        }
+        return keys;
     }
 
     /** Whether a side of {@code rw} binds the captured {@code now()} (most statements do not). */
@@ -266,21 +358,21 @@ public final class Execution {
                     bind(ps, sql, entry, now, null, 0);
                     ps.addBatch();
                 }
-                return new Result(ps, false, -1, ps.executeBatch(), null);
+                return new Result(ps, false, -1, ps.executeBatch(), null, null);
             }
             case QUERY -> {
                 bind(ps, sql, params, now, null, 0);
                 ps.executeQuery();
-                return new Result(ps, true, -1, null, null);
+                return new Result(ps, true, -1, null, null, null);
             }
             case EXECUTE -> {
                 bind(ps, sql, params, now, null, 0);
                 boolean isResultSet = ps.execute();
-                return new Result(ps, isResultSet, isResultSet ? -1 : ps.getLargeUpdateCount(), null, null);
+                return new Result(ps, isResultSet, isResultSet ? -1 : ps.getLargeUpdateCount(), null, null, null);
             }
             default -> {
                 bind(ps, sql, params, now, null, 0);
-                return new Result(ps, false, ps.executeLargeUpdate(), null, null);
+                return new Result(ps, false, ps.executeLargeUpdate(), null, null, null);
             }
         }
     }
@@ -319,7 +411,7 @@ public final class Execution {
      *     and records the failure with the keys of that run
      * @return the reason the mirror failed ({@code null}: it ran, or was skipped and recorded)
      */
-    private static String mirror(
+    private static DivergenceReason mirror(
             Session session,
             MigrationRuntime rt,
             Rewritten rw,
@@ -328,15 +420,19 @@ public final class Execution {
             List<Params> batch,
             Timestamp now,
             GeneratedKeys keys,
+            boolean needKeys,
             Prepared prepared,
             Result primary,
             boolean unguarded)
             throws SQLException {
         List<Params> entries = batch != null ? batch : java.util.Collections.singletonList(params);
         Session.Txn txn = session.txn();
-        String skip = skipReason(rw, entries, txn, rt, side);
+        DivergenceReason skip =
+                needKeys && keys == null ? DivergenceReason.KEYS_UNKNOWN : skipReason(rw, entries, txn, rt, side);
         if (skip != null) {
-            rt.metrics().mirrored(skip.equals("breaker_open") ? MirrorOutcome.BREAKER_OPEN : MirrorOutcome.REFUSED);
+            rt.metrics()
+                    .mirrored(
+                            skip == DivergenceReason.BREAKER_OPEN ? MirrorOutcome.BREAKER_OPEN : MirrorOutcome.REFUSED);
             recordAll(rt, rw, entries, keys, skip);
             return null;
         }
@@ -351,7 +447,7 @@ public final class Execution {
             if (separate) {
                 counts = runMirror(connection, rt, sql, entries, now, keys, rw, prepared, session.old(), false);
                 rt.newSide().breaker().success();
-                for (KeyRecord key : keysOf(rw, entries, keys)) {
+                for (RowKey key : keysOf(rw, entries, keys)) {
                     txn.mirrored.add(key);
                 }
             } else {
@@ -381,10 +477,10 @@ public final class Execution {
             }
             boolean timeout = SqlErrors.isTimeout(e);
             rt.metrics().mirrored(timeout ? MirrorOutcome.TIMEOUT : MirrorOutcome.FAILED);
-            String reason = timeout ? "mirror_timeout" : "mirror_failed";
+            DivergenceReason reason = timeout ? DivergenceReason.MIRROR_TIMEOUT : DivergenceReason.MIRROR_FAILED;
             if (separate) {
                 rt.newSide().breaker().failure();
-                newSideFailed(session, txn, e, reason);
+                session.newSideFailed(txn, e, reason);
             }
             if (!unguarded) {
                 recordAll(rt, rw, entries, keys, reason);
@@ -440,10 +536,10 @@ public final class Execution {
         if (!missed.isEmpty()) {
             // Fewer rows on the mirror: most often rows not backfilled yet, which the backfill
             // copies in their latest version; logged so that verify --from-divergences checks them.
-            recordAll(rt, rw, missed, keys, "mirror_missed_rows");
+            recordAll(rt, rw, missed, keys, DivergenceReason.MIRROR_MISSED_ROWS);
         }
         if (!extra.isEmpty()) {
-            recordAll(rt, rw, extra, keys, "mirror_count_mismatch");
+            recordAll(rt, rw, extra, keys, DivergenceReason.MIRROR_COUNT_MISMATCH);
         }
         return !extra.isEmpty();
     }
@@ -462,25 +558,25 @@ public final class Execution {
                 && e.getSQLState().startsWith("40");
     }
 
-    private static String skipReason(
+    private static DivergenceReason skipReason(
             Rewritten rw, List<Params> entries, Session.Txn txn, MigrationRuntime rt, Side side) {
         if (!rw.nondeterminism().isEmpty()) {
-            return "nondeterministic_"
-                    + rw.nondeterminism().iterator().next().name().toLowerCase(Locale.ROOT);
+            return DivergenceReason.nondeterministic(
+                    rw.nondeterminism().iterator().next());
         }
         for (Params p : entries) {
             if (p != null && p.unmirrorable() != null) {
-                return "unreplayable_parameter";
+                return DivergenceReason.UNREPLAYABLE_PARAMETER;
             }
         }
         if (rt.newSide() != null) {
             if (txn.newFailed) {
-                return "transaction_already_diverged";
+                return DivergenceReason.TRANSACTION_ALREADY_DIVERGED;
             }
             if (side == Side.NEW
                     && txn.newConnection == null
                     && !rt.newSide().breaker().allow()) {
-                return "breaker_open";
+                return DivergenceReason.BREAKER_OPEN;
             }
         }
         return null;
@@ -568,33 +664,26 @@ public final class Execution {
         }
     }
 
-    /** The separate new side failed inside a transaction: its part is rolled back and recorded. */
-    static void newSideFailed(Session session, Session.Txn txn, SQLException cause, String reason) {
-        txn.newFailed = true;
-        MigrationRuntime rt = session.runtime();
-        for (KeyRecord k : txn.mirrored) {
-            rt.divergences().record(k.table(), k.key(), k.fingerprint(), reason);
-        }
-        txn.mirrored.clear();
-        if (txn.newConnection != null) {
-            Session.rollbackQuietly(txn.newConnection);
-        }
-    }
-
     private static void recordAll(
-            MigrationRuntime rt, Rewritten rw, List<Params> entries, GeneratedKeys keys, String reason) {
-        for (KeyRecord k : keysOf(rw, entries, keys)) {
-            rt.divergences().record(k.table(), k.key(), k.fingerprint(), reason);
+            MigrationRuntime rt, Rewritten rw, List<Params> entries, GeneratedKeys keys, DivergenceReason reason) {
+        for (RowKey k : keysOf(rw, entries, keys)) {
+            rt.divergences().record(k.table(), k.key(), k.fingerprint(), reason.tag());
         }
     }
 
-    /** The rows a write touched, as divergence records: by key when the SQL makes it known. */
-    private static List<KeyRecord> keysOf(Rewritten rw, List<Params> entries, GeneratedKeys keys) {
-        List<KeyRecord> records = new ArrayList<>();
+    /**
+     * The rows a write touched, as divergence records: by key when the SQL makes it known. A key
+     * that cannot be known (a generated value the database did not return) makes the record a
+     * whole-table one, which {@code verify} checks in full: a {@code [null]} key could not be
+     * repaired.
+     */
+    private static List<RowKey> keysOf(Rewritten rw, List<Params> entries, GeneratedKeys keys) {
+        List<RowKey> records = new ArrayList<>();
         String table = rw.tables().iterator().next();
         String fingerprint = rw.fingerprint().hash();
+        RowKey wholeTable = new RowKey(table, null, fingerprint);
         if (rw.keys().isEmpty()) {
-            records.add(new KeyRecord(table, null, fingerprint));
+            records.add(wholeTable);
             return records;
         }
         int keyOffset = 0;
@@ -602,9 +691,13 @@ public final class Execution {
             for (List<ParamSource> row : rw.keys()) {
                 List<Object> values = new ArrayList<>(row.size());
                 for (ParamSource source : row) {
-                    values.add(valueOf(source, entry, keys, keyOffset));
+                    Object value = valueOf(source, entry, keys, keyOffset);
+                    if (value == null) {
+                        return List.of(wholeTable);
+                    }
+                    values.add(value);
                 }
-                records.add(new KeyRecord(table, KeyCodec.encode(values), fingerprint));
+                records.add(new RowKey(table, KeyCodec.encode(values), fingerprint));
             }
             keyOffset += rw.keys().size();
         }

@@ -2,6 +2,8 @@ package io.schemashift.routing;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.schemashift.config.MigrationConfig;
 import io.schemashift.mirror.CircuitBreaker;
 import java.sql.Connection;
@@ -28,20 +30,25 @@ public final class NewSide implements AutoCloseable {
         return t;
     });
 
-    /** Opens the new side's pool (without connecting). */
-    public static NewSide open(MigrationConfig config) {
-        return new NewSide(config);
+    /**
+     * Opens the new side's pool (without connecting); its pools report HikariCP's meters
+     * ({@code hikaricp.connections…}, tag {@code pool}) to {@code registry}.
+     */
+    public static NewSide open(MigrationConfig config, MeterRegistry registry) {
+        return new NewSide(config, registry);
     }
 
-    private NewSide(MigrationConfig config) {
+    private NewSide(MigrationConfig config, MeterRegistry registry) {
         MigrationConfig.Writes writes = config.writes();
         HikariConfig hikari = poolConfig(config, "schemashift-" + config.migration());
+        hikari.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
         // Waiting for a connection counts against the budget too (HikariCP's floor is 250 ms).
         hikari.setConnectionTimeout(Math.max(250, writes.budget().toMillis()));
         this.pool = new HikariDataSource(hikari);
         // Shadow reads hold a connection for up to shadow.timeout: a pool of their own, one
         // connection per shadow thread, so that they never make a mirror wait for one.
         HikariConfig shadowPool = poolConfig(config, "schemashift-" + config.migration() + "-shadow");
+        shadowPool.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
         shadowPool.setMaximumPoolSize(config.shadow().threads());
         shadowPool.setMinimumIdle(0);
         shadowPool.setConnectionTimeout(Math.max(250, config.shadow().timeout().toMillis()));

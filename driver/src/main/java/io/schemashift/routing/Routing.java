@@ -5,8 +5,8 @@ import io.schemashift.config.Phase;
 import io.schemashift.rewriter.StatementKind;
 import java.util.Set;
 
-/** The phase table of the spec, as pure functions. */
-final class Routing {
+/** The phase table of the spec, as pure functions (public: {@code schemashift rewrite} previews with them). */
+public final class Routing {
 
     private Routing() {}
 
@@ -23,11 +23,23 @@ final class Routing {
         return phase;
     }
 
+    /** The latest (closest to {@code new-only}) phase among {@code tables}. */
+    static Phase latestPhaseOf(MigrationConfig.Rollout rollout, Set<String> tables) {
+        Phase latest = Phase.OLD_ONLY;
+        for (String table : tables) {
+            Phase p = rollout.phaseOf(table);
+            if (p.ordinal() > latest.ordinal()) {
+                latest = p;
+            }
+        }
+        return latest;
+    }
+
     /**
      * Where a statement of {@code kind} runs in {@code phase}; {@code readNew}: this transaction
      * was picked to read from the new side (phase {@code read-new}).
      */
-    static Plan plan(Phase phase, StatementKind kind, boolean readNew) {
+    public static Plan plan(Phase phase, StatementKind kind, boolean readNew) {
         if (kind.isWrite()) {
             return switch (phase) {
                 case OLD_ONLY -> Plan.OLD;

@@ -2,7 +2,11 @@ package io.schemashift.routing;
 
 import io.schemashift.config.MigrationConfig;
 import io.schemashift.config.Phase;
+import io.schemashift.error.ShiftSqlState;
 import io.schemashift.metrics.ShiftMetrics;
+import io.schemashift.mirror.DivergenceReason;
+import io.schemashift.mirror.IntentLog;
+import io.schemashift.mirror.RowKey;
 import io.schemashift.rewriter.Refused;
 import io.schemashift.rewriter.RewriteResult;
 import io.schemashift.rewriter.Rewritten;
@@ -51,7 +55,7 @@ public final class Session {
         /** A mirror failed: the new side's part of this transaction was rolled back. */
         boolean newFailed;
         /** Rows mirrored to a separate new side, recorded if its commit fails. */
-        final List<Execution.KeyRecord> mirrored = new ArrayList<>();
+        final List<RowKey> mirrored = new ArrayList<>();
         /** Application savepoint → new-side savepoint ({@code null}: before any new-side work). */
         final Map<Savepoint, Savepoint> savepoints = new IdentityHashMap<>();
         /** Uncommitted writes were made (a shadow read cannot see them from elsewhere). */
@@ -61,9 +65,14 @@ public final class Session {
         /** A query ran on the new side as primary: its result set may outlive the transaction. */
         boolean newResults;
         /** Rows mirrored to the old side while the new side is primary, recorded if the old side's commit fails. */
-        final List<Execution.KeyRecord> mirroredToOld = new ArrayList<>();
+        final List<RowKey> mirroredToOld = new ArrayList<>();
         /** The new-side connection currently carries the mirror budget as its network timeout. */
         boolean budgeted;
+        /**
+         * An auto-commit write on two databases runs as a transaction on both (auto-commit off on
+         * the old connection until it ends): the session commits it in order when the statement is done.
+         */
+        boolean statementTransaction;
 
         Txn(MigrationConfig.Rollout rollout, boolean readNew) {
             this.rollout = rollout;
@@ -118,11 +127,16 @@ public final class Session {
 
     /**
      * Where a statement runs. Statements on unmapped tables, and those that cannot take part in
-     * the migration, run unchanged on the old side: {@link Plan#OLD}. Counts the statement when
-     * it runs there on a mapped table (routed statements are counted by {@link Execution}), and
-     * refusals by reason.
+     * the migration while the old side is the primary, run unchanged on the old side: {@link
+     * Plan#OLD}. Counts the statement when it runs there on a mapped table (routed statements are
+     * counted by {@link Execution}), and refusals by reason.
+     *
+     * @throws SQLException (0A000) when the statement cannot be rewritten and the new side holds
+     *     the truth for its tables: a write from {@code new-primary} on, any read in {@code
+     *     new-only}; it then runs nowhere. (40000) when the statement's primary is the new side
+     *     and an earlier failure rolled back the new side's part of this transaction.
      */
-    public Plan plan(RewriteResult result) {
+    public Plan plan(RewriteResult result) throws SQLException {
         return plan(result, true);
     }
 
@@ -141,34 +155,57 @@ public final class Session {
                 && LOCKING.matcher(rw.oldSide().sql()).find();
     }
 
-    /** Whether a statement would run anywhere but unchanged on the old side; counts nothing. */
-    public boolean routes(RewriteResult result) {
+    /**
+     * A read whose new-side form returns fewer columns (a {@code *} over a table with a dropped
+     * column) keeps the shape the application knows: in {@code read-new} the old side serves it.
+     * From {@code new-primary} on the documented expansion applies.
+     */
+    private static boolean narrows(RewriteResult result) {
+        return result instanceof Rewritten rw && rw.narrowsResult();
+    }
+
+    /**
+     * Whether a statement would run anywhere but unchanged on the old side; counts nothing.
+     *
+     * @throws SQLException as {@link #plan(RewriteResult)}
+     */
+    public boolean routes(RewriteResult result) throws SQLException {
         return plan(result, false) != Plan.OLD;
     }
 
-    private Plan plan(RewriteResult result, boolean count) {
+    private Plan plan(RewriteResult result, boolean count) throws SQLException {
         if (result.tables().isEmpty()) {
             return Plan.OLD;
         }
+        if (result.kind().isWrite() && !runtime.writesAllowed()) {
+            throw runtime.writesRefused(result.tables().iterator().next()); // fail closed: the fleet's phase is unknown
+        }
         Txn t = txn();
         Phase phase = Routing.phaseOf(t.rollout, result.tables());
-        String refusal = phase == null
-                ? "mixed_phases"
-                : result instanceof Refused refused ? refused.reason().name().toLowerCase(Locale.ROOT) : null;
+        DivergenceReason refusal = phase == null
+                ? DivergenceReason.REFUSED_MIXED_PHASES
+                : result instanceof Refused refused ? DivergenceReason.refused(refused.reason()) : null;
         Plan plan;
         if (refusal != null) {
+            refuseWhereNewHoldsTheTruth(t, result, refusal);
             plan = Plan.OLD;
         } else {
-            plan = Routing.plan(phase, result.kind(), t.readNew && !t.newFailed && !locks(result));
-            if (plan.primary() == Side.NEW && t.newFailed && result.kind() == StatementKind.SELECT) {
-                plan = Plan.OLD; // never read from a side that missed this transaction's writes
+            plan = Routing.plan(phase, result.kind(), t.readNew && !t.newFailed && !locks(result) && !narrows(result));
+            if (plan.primary() == Side.NEW && t.newFailed) {
+                if (result.kind() == StatementKind.SELECT) {
+                    plan = Plan.OLD; // never read from a side that missed this transaction's writes
+                } else {
+                    throw ShiftSqlState.TRANSACTION_ROLLED_BACK.error(
+                            "the new schema's part of this transaction was rolled back after an earlier failure;"
+                                    + " roll the transaction back and retry it");
+                }
             }
         }
         if (count && plan == Plan.OLD) {
             if (refusal != null) {
-                runtime.metrics().refused(refusal);
+                runtime.metrics().refused(refusal.refusalTag());
                 if (result.kind().isWrite()) {
-                    recordUnmirrored(t, result, "refused_" + refusal);
+                    recordUnmirrored(t, result, refusal);
                 }
             }
             runtime.metrics().statement(result.kind(), ShiftMetrics.Route.OLD);
@@ -176,8 +213,34 @@ public final class Session {
         return plan;
     }
 
+    /**
+     * A statement the rewriter cannot handle may run on the old side alone only while the old
+     * side holds the truth for its tables: up to {@code read-new} for writes (the record then
+     * lets repair fix the new side), up to {@code new-primary} for reads (old is still mirrored).
+     */
+    private void refuseWhereNewHoldsTheTruth(Txn t, RewriteResult result, DivergenceReason refusal)
+            throws SQLException {
+        Phase latest = Routing.latestPhaseOf(t.rollout, result.tables());
+        boolean write = result.kind().isWrite();
+        boolean newHoldsTheTruth = write
+                ? latest.ordinal() >= Phase.NEW_PRIMARY.ordinal()
+                : result.kind() == StatementKind.SELECT && latest == Phase.NEW_ONLY;
+        if (!newHoldsTheTruth) {
+            return;
+        }
+        runtime.metrics().refused(refusal.refusalTag());
+        String why = result instanceof Refused r
+                ? r.reason().name().toLowerCase(Locale.ROOT) + ": " + r.message()
+                : "its tables are in different phases";
+        throw ShiftSqlState.FEATURE_NOT_SUPPORTED.error("this " + result.kind().name() + " on " + result.tables()
+                + " cannot be rewritten for the new schema (" + why + ", query "
+                + result.fingerprint().hash()
+                + "); in phase " + latest.configName() + " the new schema holds the truth, so it does not run on"
+                + " the old table alone. Rewrite the statement or move the table's phase back");
+    }
+
     /** A write that runs on the old side only although its tables mirror writes: counted and logged. */
-    public void unmirrored(RewriteResult result, String reason) {
+    public void unmirrored(RewriteResult result, DivergenceReason reason) {
         runtime.metrics().mirrored(ShiftMetrics.MirrorOutcome.REFUSED);
         runtime.metrics().statement(result.kind(), ShiftMetrics.Route.OLD);
         recordUnmirrored(txn(), result, reason);
@@ -188,10 +251,10 @@ public final class Session {
      * other side misses it, so it goes into the divergence log (without a key: the statement
      * could not be analysed) for {@code verify --from-divergences}.
      */
-    private void recordUnmirrored(Txn t, RewriteResult result, String reason) {
+    private void recordUnmirrored(Txn t, RewriteResult result, DivergenceReason reason) {
         for (String table : result.tables()) {
             if (t.rollout.phaseOf(table) != Phase.OLD_ONLY) {
-                runtime.divergences().record(table, null, result.fingerprint().hash(), reason);
+                runtime.divergences().record(table, null, result.fingerprint().hash(), reason.tag());
             }
         }
     }
@@ -233,6 +296,18 @@ public final class Session {
     }
 
     /**
+     * Makes the current auto-commit statement a transaction on both sides, committed in order by
+     * {@link #statementDone()} (rolled back by {@link #statementFailed()}).
+     */
+    void beginStatementTransaction() throws SQLException {
+        Txn t = txn();
+        if (!t.statementTransaction) {
+            old.setAutoCommit(false);
+            t.statementTransaction = true;
+        }
+    }
+
+    /**
      * Called when a routed statement failed: in auto-commit mode its new-side part is rolled back,
      * since the application was told the statement failed.
      */
@@ -240,6 +315,10 @@ public final class Session {
         if (autoCommit && txn != null) {
             Txn t = txn;
             txn = null;
+            if (t.statementTransaction) {
+                rollbackQuietly(old);
+                restoreAutoCommit();
+            }
             endNew(t, false, false);
         }
     }
@@ -251,13 +330,29 @@ public final class Session {
      */
     public void statementDone() throws SQLException {
         if (autoCommit && txn != null) {
+            if (txn.statementTransaction) {
+                try {
+                    commitThen(old::commit);
+                } finally {
+                    restoreAutoCommit();
+                }
+                return;
+            }
             Txn t = txn;
             txn = null;
             SQLException failed = endNew(t, true, true);
             if (failed != null) {
-                recordAll(t.mirroredToOld, "commit_failed");
+                recordAll(t.mirroredToOld, DivergenceReason.COMMIT_FAILED);
                 throw failed;
             }
+        }
+    }
+
+    private void restoreAutoCommit() {
+        try {
+            old.setAutoCommit(true);
+        } catch (SQLException | RuntimeException e) {
+            // a broken connection: the application finds out with its next statement
         }
     }
 
@@ -269,26 +364,47 @@ public final class Session {
 
     /**
      * Commits the transaction, the primary side first: a primary's failure is the application's
-     * (the other side then rolls back), a mirror's failure is recorded. {@code commitOld} commits
-     * the application's connection.
+     * (the other side then rolls back), a mirror's failure is recorded. With two databases, the
+     * primary's transaction also carries the intent record of what was mirrored, confirmed (and
+     * so deleted) once the other side has committed. {@code commitOld} commits the application's
+     * connection.
      */
     private void commitThen(OldCommit commitOld) throws SQLException {
         Txn t = txn;
         txn = null;
+        IntentLog intents = runtime.intents();
+        if (t != null && t.newPrimary && t.newFailed) {
+            // the primary's part is gone: committing the old side alone would fork the data
+            rollbackQuietly(old);
+            throw ShiftSqlState.TRANSACTION_ROLLED_BACK.error(
+                    "the new schema's part of this transaction was rolled back after an earlier failure, so the"
+                            + " whole transaction was rolled back; retry it");
+        }
         if (t != null && t.newPrimary && t.newConnection != null) {
+            String intent = intents != null && !t.mirroredToOld.isEmpty()
+                    ? intents.write(t.newConnection, t.mirroredToOld)
+                    : null;
             SQLException failed = endNew(t, true, false);
             if (failed != null) {
                 rollbackQuietly(old);
                 throw failed;
             }
+            crashPointForTests();
             try {
                 commitOld.run();
             } catch (SQLException e) {
-                recordAll(t.mirroredToOld, "commit_failed");
+                recordAll(t.mirroredToOld, DivergenceReason.COMMIT_FAILED);
                 rollbackQuietly(old);
+                return; // the intent stays and is recovered too: the records above are only queued
+            }
+            if (intents != null) {
+                intents.confirm(intent, true);
             }
             return;
         }
+        String intent = t != null && intents != null && t.newConnection != null && !t.newFailed && !t.mirrored.isEmpty()
+                ? intents.write(old, t.mirrored)
+                : null;
         try {
             commitOld.run();
         } catch (SQLException e) {
@@ -298,9 +414,27 @@ public final class Session {
             throw e;
         }
         if (t != null) {
+            if (intent != null) {
+                crashPointForTests();
+            }
             endNew(t, true, false);
+            if (intent != null && !t.newFailed) {
+                intents.confirm(intent, false);
+            }
         }
     }
+
+    /**
+     * Test hook for the crash between the two commits: with the system property {@code
+     * schemashift.test.haltBetweenCommits} set, the JVM stops here as if killed.
+     */
+    private static void crashPointForTests() {
+        if (HALT_BETWEEN_COMMITS) {
+            Runtime.getRuntime().halt(137);
+        }
+    }
+
+    private static final boolean HALT_BETWEEN_COMMITS = Boolean.getBoolean("schemashift.test.haltBetweenCommits");
 
     @FunctionalInterface
     private interface OldCommit {
@@ -348,7 +482,7 @@ public final class Session {
             try {
                 mirrored = t.newConnection.setSavepoint();
             } catch (SQLException e) {
-                Execution.newSideFailed(this, t, e, "savepoint_failed");
+                savepointFailed(t, e);
             }
         }
         t.savepoints.put(appSavepoint, mirrored);
@@ -369,7 +503,7 @@ public final class Session {
                 t.newConnection.rollback(mirrored);
             }
         } catch (SQLException e) {
-            Execution.newSideFailed(this, t, e, "savepoint_failed");
+            savepointFailed(t, e);
         }
     }
 
@@ -382,9 +516,34 @@ public final class Session {
                 try {
                     t.newConnection.releaseSavepoint(mirrored);
                 } catch (SQLException e) {
-                    Execution.newSideFailed(this, t, e, "savepoint_failed");
+                    savepointFailed(t, e);
                 }
             }
+        }
+    }
+
+    /**
+     * A savepoint operation failed on the separate new side. Where the new side is a mirror, its
+     * part of the transaction is rolled back and recorded; where it is this transaction's
+     * primary, the application must know: its work there is in doubt.
+     */
+    private void savepointFailed(Txn t, SQLException e) throws SQLException {
+        newSideFailed(t, e, DivergenceReason.SAVEPOINT_FAILED);
+        if (t.newPrimary) {
+            throw ShiftSqlState.TRANSACTION_ROLLED_BACK.error(
+                    "a savepoint failed on the new schema, which is this transaction's primary; its part of the"
+                            + " transaction was rolled back: roll the transaction back and retry it",
+                    e);
+        }
+    }
+
+    /** The separate new side failed inside a transaction: its part is rolled back and recorded. */
+    void newSideFailed(Txn t, SQLException cause, DivergenceReason reason) {
+        t.newFailed = true;
+        recordAll(t.mirrored, reason);
+        t.mirrored.clear();
+        if (t.newConnection != null) {
+            rollbackQuietly(t.newConnection);
         }
     }
 
@@ -448,7 +607,7 @@ public final class Session {
                         primaryFailure = e;
                         rollbackQuietly(c);
                     } else {
-                        Execution.newSideFailed(this, t, e, "commit_failed");
+                        newSideFailed(t, e, DivergenceReason.COMMIT_FAILED);
                     }
                 }
             } else {
@@ -464,9 +623,9 @@ public final class Session {
         return primaryFailure;
     }
 
-    private void recordAll(List<Execution.KeyRecord> keys, String reason) {
-        for (Execution.KeyRecord k : keys) {
-            runtime.divergences().record(k.table(), k.key(), k.fingerprint(), reason);
+    private void recordAll(List<RowKey> keys, DivergenceReason reason) {
+        for (RowKey k : keys) {
+            runtime.divergences().record(k.table(), k.key(), k.fingerprint(), reason.tag());
         }
     }
 

@@ -5,9 +5,11 @@ import io.schemashift.config.ConfigException;
 import io.schemashift.config.ConfigLocation;
 import io.schemashift.config.ConfigReader;
 import io.schemashift.config.MigrationConfig;
+import io.schemashift.control.ControlHealth;
 import io.schemashift.control.ControlStore;
 import io.schemashift.control.InstanceBeat;
 import io.schemashift.control.RolloutState;
+import io.schemashift.control.Transitions;
 import io.schemashift.metrics.ShiftMetrics;
 import java.net.InetAddress;
 import java.sql.Connection;
@@ -59,8 +61,7 @@ final class ControlLoop implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final Counter applied;
     private final Counter rejected;
-    private final Counter readFailures;
-    private final Counter beatFailures;
+    private final ControlHealth health;
 
     // Touched by the loop thread only (and by initial(), before the loop starts).
     private RolloutState current;
@@ -72,6 +73,8 @@ final class ControlLoop implements AutoCloseable {
     private boolean noRowLogged;
     private int beatFailuresInRow;
     private int beatSkip;
+    /** The comparison total when the rollout in force was applied: the heartbeat counts from there. */
+    private long comparisonsAtApply;
 
     ControlLoop(MigrationRuntime runtime, MigrationConfig config, ConfigLocation location, ControlStore store) {
         this.runtime = runtime;
@@ -85,8 +88,7 @@ final class ControlLoop implements AutoCloseable {
         ShiftMetrics metrics = runtime.metrics();
         this.applied = reloads(metrics, source, "applied");
         this.rejected = reloads(metrics, source, "rejected");
-        this.readFailures = failures(metrics, "read");
-        this.beatFailures = failures(metrics, "heartbeat");
+        this.health = metrics.health();
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "schemashift-control-" + config.migration());
             t.setDaemon(true);
@@ -103,18 +105,11 @@ final class ControlLoop implements AutoCloseable {
                 .register(metrics.registry());
     }
 
-    private static Counter failures(ShiftMetrics metrics, String operation) {
-        return Counter.builder("schemashift.control.failures")
-                .description("Control-table reads and heartbeat writes that failed")
-                .tags(metrics.common())
-                .tag("operation", operation)
-                .register(metrics.registry());
-    }
-
     /**
      * Applies the control table's rollout before the first connection is handed out, reading it
      * on that connection (fresh, not yet seen by the application; a pool of one must not block
-     * on a second connection). A failure leaves the file's rollout in force, logged.
+     * on a second connection). Until a read succeeds the runtime refuses writes to mapped tables
+     * ({@link MigrationRuntime#writesAllowed()}): the file's phase may not be the fleet's.
      */
     void initial(Connection connection) {
         if (source != Source.TABLE) {
@@ -125,6 +120,13 @@ final class ControlLoop implements AutoCloseable {
             state = store.read(connection);
         } catch (SQLException e) {
             readFailed(e);
+            LOG.error(
+                    "[{}] cannot read the rollout from control table {} at start ({}); writes to mapped tables are"
+                            + " refused (SQLState 55000) until it can be read, retried every {}",
+                    config.migration(),
+                    store.tables().control(),
+                    oneLine(e.getMessage()),
+                    config.control().poll());
             return;
         } finally {
             endReadTransaction(connection);
@@ -182,7 +184,7 @@ final class ControlLoop implements AutoCloseable {
             reject(e.getMessage());
             return;
         }
-        readFailures.increment();
+        health.failed(ControlHealth.Operation.READ, ControlHealth.classify(e));
         if (!readFailing) {
             readFailing = true;
             LOG.warn(
@@ -196,6 +198,7 @@ final class ControlLoop implements AutoCloseable {
     }
 
     private void follow(Optional<RolloutState> state) {
+        health.recovered(ControlHealth.Operation.READ);
         if (readFailing) {
             readFailing = false;
             LOG.info(
@@ -206,20 +209,38 @@ final class ControlLoop implements AutoCloseable {
         if (state.isEmpty()) {
             if (!noRowLogged) {
                 noRowLogged = true;
-                LOG.warn(
-                        "[{}] control table {} holds no rollout for this migration; keeping {} from {} (run"
-                                + " 'schemashift init' to store it)",
-                        config.migration(),
-                        store.tables().control(),
-                        current.describe(),
-                        location.description());
+                if (runtime.writesAllowed()) {
+                    LOG.warn(
+                            "[{}] control table {} holds no rollout for this migration any more; keeping {} (version"
+                                    + " {})",
+                            config.migration(),
+                            store.tables().control(),
+                            current.describe(),
+                            current.version());
+                } else {
+                    // the fleet's phase is unknown: the file's may be wrong, so writes stay refused
+                    LOG.error(
+                            "[{}] control table {} holds no rollout for this migration; writes to mapped tables are"
+                                    + " refused (SQLState 55000) until 'schemashift init' stores it",
+                            config.migration(),
+                            store.tables().control());
+                }
             }
             return;
         }
         noRowLogged = false;
         RolloutState next = state.get();
         if (next.version() == current.version()) {
+            open();
             return;
+        }
+        // The first rollout read from the table is the truth, whatever the file said; later ones are checked.
+        if (current.version() > 0) {
+            Optional<String> refused = refusedTransition(next);
+            if (refused.isPresent()) {
+                reject(refused.get());
+                return;
+            }
         }
         for (String table : next.tablePhases().keySet()) {
             if (config.mapping().table(table).isEmpty()) {
@@ -241,6 +262,43 @@ final class ControlLoop implements AutoCloseable {
                 next,
                 "control table " + store.tables().control() + " (version " + next.version() + " by " + next.updatedBy()
                         + ")");
+        open();
+    }
+
+    /** Lets writes to mapped tables run, once the control table's rollout is known. */
+    private void open() {
+        if (!runtime.writesAllowed()) {
+            runtime.allowWrites();
+            LOG.info(
+                    "[{}] rollout read from control table {}: writes to mapped tables allowed, {} (version {})",
+                    config.migration(),
+                    store.tables().control(),
+                    current.describe(),
+                    current.version());
+        }
+    }
+
+    /**
+     * Why {@code next} must not be applied over the running rollout: a change the CLI would have
+     * refused ({@link Transitions}), unless the audit shows that every version since the running
+     * one was an allowed step or forced.
+     */
+    private Optional<String> refusedTransition(RolloutState next) {
+        List<String> refusals = Transitions.refusals(current, next);
+        if (refusals.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> chain;
+        try {
+            chain = Transitions.auditedChain(
+                    store.auditOfVersions(current.version(), next.version()), current.version(), next.version());
+        } catch (SQLException e) {
+            chain = Optional.of("the audit table " + store.tables().audit() + " cannot be read ("
+                    + ControlHealth.classify(e).text() + ", SQLState " + e.getSQLState() + ")");
+        }
+        return chain.map(why -> "control table " + store.tables().control() + ", version " + next.version() + ": "
+                + String.join("; ", refusals) + "; " + why + "; allowed: one step at a time, or 'schemashift phase"
+                + " --force'");
     }
 
     // ---- configuration file ------------------------------------------------------------------
@@ -333,6 +391,7 @@ final class ControlLoop implements AutoCloseable {
         RolloutState previous = current;
         runtime.apply(rollout, described.version());
         current = described;
+        comparisonsAtApply = runtime.metrics().totals().comparisons();
         lastRejection = null;
         applied.increment();
         LOG.info(
@@ -365,19 +424,10 @@ final class ControlLoop implements AutoCloseable {
             beatSkip--;
             return;
         }
-        MigrationRuntime.Applied now = runtime.applied();
-        ShiftMetrics.Totals totals = runtime.metrics().totals();
-        InstanceBeat beat = new InstanceBeat(
-                instanceId(),
-                now.rollout().phase(),
-                now.version(),
-                Instant.now(),
-                totals.statements(),
-                totals.divergences(),
-                totals.mismatches(),
-                startedAt);
+        InstanceBeat beat = currentBeat();
         try {
             store.beat(beat);
+            health.recovered(ControlHealth.Operation.HEARTBEAT);
             if (beatFailuresInRow > 0) {
                 LOG.info(
                         "[{}] heartbeat written again to {}",
@@ -386,7 +436,9 @@ final class ControlLoop implements AutoCloseable {
             }
             beatFailuresInRow = 0;
         } catch (SQLException | RuntimeException e) {
-            beatFailures.increment();
+            health.failed(
+                    ControlHealth.Operation.HEARTBEAT,
+                    e instanceof SQLException sql ? ControlHealth.classify(sql) : ControlHealth.Kind.OTHER);
             beatFailuresInRow++;
             beatSkip = Math.min(beatFailuresInRow, MAX_BEAT_BACKOFF) - 1;
             if (beatFailuresInRow == 1) {
@@ -400,6 +452,41 @@ final class ControlLoop implements AutoCloseable {
                         oneLine(e.getMessage()),
                         MAX_BEAT_BACKOFF);
             }
+        }
+    }
+
+    private InstanceBeat currentBeat() {
+        MigrationRuntime.Applied now = runtime.applied();
+        ShiftMetrics.Totals totals = runtime.metrics().totals();
+        return new InstanceBeat(
+                instanceId(),
+                now.rollout().phase(),
+                now.version(),
+                Instant.now(),
+                totals.statements(),
+                totals.divergences(),
+                totals.mismatches(),
+                startedAt,
+                totals.comparisons() - comparisonsAtApply,
+                health.lost(),
+                health.logFailure());
+    }
+
+    /**
+     * Writes one last heartbeat on the calling thread, after the loop stopped and the divergence
+     * log was flushed: it reports the records lost at shutdown, which the phase guards read for
+     * the length of their window.
+     */
+    void lastBeat() {
+        try {
+            store.beat(currentBeat());
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn(
+                    "[{}] cannot write the last heartbeat to table {} ({}, SQLState {})",
+                    config.migration(),
+                    store.tables().heartbeat(),
+                    e.getClass().getSimpleName(),
+                    e instanceof SQLException sql ? sql.getSQLState() : "-");
         }
     }
 

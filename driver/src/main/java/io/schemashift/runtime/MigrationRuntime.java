@@ -1,16 +1,19 @@
 package io.schemashift.runtime;
 
-import com.github.benmanes.caffeine.cache.Cache;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.schemashift.config.ConfigLocation;
 import io.schemashift.config.MigrationConfig;
+import io.schemashift.config.Phase;
 import io.schemashift.control.ConnectionSource;
 import io.schemashift.control.ControlStore;
+import io.schemashift.coverage.StatementCoverage;
+import io.schemashift.error.ShiftSqlState;
 import io.schemashift.jdbc.ShiftConnection;
 import io.schemashift.metrics.ShiftMetrics;
+import io.schemashift.mirror.CircuitBreaker;
 import io.schemashift.mirror.DivergenceLog;
+import io.schemashift.mirror.IntentLog;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.Mapping;
 import io.schemashift.rewriter.RewriteResult;
@@ -23,6 +26,8 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -38,6 +43,8 @@ import org.slf4j.LoggerFactory;
 public final class MigrationRuntime implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MigrationRuntime.class);
+    /** The longest {@link #close()} waits for queued divergence records to be written. */
+    static final Duration CLOSE_FLUSH = Duration.ofSeconds(5);
 
     private final MigrationConfig config;
     private final ConfigLocation location;
@@ -47,6 +54,8 @@ public final class MigrationRuntime implements AutoCloseable {
     private volatile Applied applied;
     private volatile Started started;
     private volatile ControlLoop control;
+    /** False while {@code control.table} is set and its rollout was never read: writes fail closed. */
+    private volatile boolean writesAllowed;
 
     /**
      * The rollout in force and its version: the control table's version, or 0 when it comes from
@@ -55,14 +64,22 @@ public final class MigrationRuntime implements AutoCloseable {
     record Applied(MigrationConfig.Rollout rollout, long version) {}
 
     /** What can only be known once the first connection shows which database this is. */
-    private record Started(Dialect dialect, Rewriter rewriter, DivergenceLog divergences, ShadowReads shadow) {}
+    private record Started(
+            Dialect dialect,
+            Rewriter rewriter,
+            DivergenceLog divergences,
+            ShadowReads shadow,
+            IntentLog intents,
+            long autoIncrementStep,
+            StatementCoverage coverage) {}
 
     MigrationRuntime(MigrationConfig config, ConfigLocation location, MeterRegistry registry) {
         this.config = config;
         this.location = location;
         this.applied = new Applied(config.rollout(), 0);
+        this.writesAllowed = config.control().controlTable().isEmpty();
         this.metrics = new ShiftMetrics(registry, config.migration());
-        this.newSide = config.newSide().separateDatabase() ? NewSide.open(config) : null;
+        this.newSide = config.newSide().separateDatabase() ? NewSide.open(config, registry) : null;
         metrics.gauge(
                 "schemashift.phase",
                 "The rollout phase in force (0 old-only … 5 new-only)",
@@ -80,6 +97,16 @@ public final class MigrationRuntime implements AutoCloseable {
                     Tags.empty(),
                     () -> newSide.breaker().state().ordinal());
         }
+        metrics.gauge(
+                "schemashift.routing.percent",
+                "The rollout's routing percentage in force, by kind (read_new, shadow)",
+                Tags.of("kind", "read_new"),
+                () -> applied.rollout().readNewPercent());
+        metrics.gauge(
+                "schemashift.routing.percent",
+                "The rollout's routing percentage in force, by kind (read_new, shadow)",
+                Tags.of("kind", "shadow"),
+                () -> applied.rollout().shadowPercent());
     }
 
     /**
@@ -108,17 +135,42 @@ public final class MigrationRuntime implements AutoCloseable {
                             + md.getDatabaseProductName(),
                     "0A000");
         }
-        Rewriter rewriter =
-                Rewriter.builder(withOldColumns(config.mapping(), md), dialect).build();
-        CaffeineCacheMetrics.monitor(
-                metrics.registry(), (Cache<?, ?>) rewriter.cache(), "schemashift.rewrite.cache", metrics.common());
+        Rewriter rewriter = rewriter(config, dialect, md);
+        metrics.rewriteCache(rewriter.cache());
         DivergenceLog divergences = new DivergenceLog(
-                config.migration(), config.writes().divergenceTable(), dialect, primaryConnections, metrics);
+                config.migration(),
+                config.writes().divergenceTable(),
+                primaryConnections,
+                metrics,
+                config.control().poll());
         ControlLoop loop =
                 new ControlLoop(this, config, location, new ControlStore(primaryConnections, dialect, config));
         loop.initial(connection);
+        metrics.gauge(
+                "schemashift.divergences.backlog",
+                "Divergence records queued and not yet written to the divergence table",
+                Tags.empty(),
+                divergences::backlog);
         ShadowReads shadow = ShadowReads.start(config, dialect, metrics, primaryConnections, newSide);
-        started = new Started(dialect, rewriter, divergences, shadow);
+        IntentLog intents = newSide != null && config.writes().intent()
+                ? new IntentLog(
+                        config.migration(),
+                        config.writes().intentTable(),
+                        dialect,
+                        config.writes().intentStaleAfter(),
+                        primaryConnections,
+                        newSide::borrow,
+                        divergences,
+                        metrics)
+                : null;
+        started = new Started(
+                dialect,
+                rewriter,
+                divergences,
+                shadow,
+                intents,
+                autoIncrementStep(connection, dialect),
+                StatementCoverage.start(config, primaryConnections));
         control = loop;
         loop.start();
         LOG.info(
@@ -131,9 +183,50 @@ public final class MigrationRuntime implements AutoCloseable {
         return started;
     }
 
-    /** Fills in each mapped table's old columns from the database where the file does not list them. */
+    /**
+     * The schema the application's unqualified names resolve to (a database on MariaDB/MySQL):
+     * a table qualified with another one is not a mapped table.
+     */
+    private static String oldSchema(Connection connection, Dialect dialect) throws SQLException {
+        return dialect == Dialect.MARIADB ? connection.getCatalog() : connection.getSchema();
+    }
+
+    /**
+     * The rewriter the driver uses for {@code config} on a database of {@code dialect}, with the
+     * old columns the file does not list read through {@code md} and the old schema its
+     * connection is in ({@code null}: both left unknown). {@code schemashift rewrite} previews with it.
+     */
+    public static Rewriter rewriter(MigrationConfig config, Dialect dialect, DatabaseMetaData md) throws SQLException {
+        return Rewriter.builder(md == null ? config.mapping() : withOldColumns(config.mapping(), md), dialect)
+                .oldSchema(md == null ? null : oldSchema(md.getConnection(), dialect))
+                .build();
+    }
+
+    /**
+     * On MariaDB/MySQL, the distance between the keys of one multi-row INSERT when the server hands
+     * them out consecutively ({@code innodb_autoinc_lock_mode} 0 or 1); 0 where it may not.
+     */
+    private static long autoIncrementStep(Connection connection, Dialect dialect) throws SQLException {
+        if (dialect != Dialect.MARIADB) {
+            return 0;
+        }
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery("SELECT @@innodb_autoinc_lock_mode, @@auto_increment_increment")) {
+            return rs.next() && rs.getInt(1) < 2 ? rs.getLong(2) : 0;
+        }
+    }
+
+    /**
+     * Fills in each mapped table's old columns from the database where the file does not list
+     * them: the table in the connection's current schema (and catalog) only, so that a same-named
+     * table elsewhere adds no columns.
+     */
     private static Mapping withOldColumns(Mapping mapping, DatabaseMetaData md) throws SQLException {
         List<TableMapping> tables = new ArrayList<>();
+        Connection connection = md.getConnection();
+        String escape = md.getSearchStringEscape();
+        String schema = connection.getSchema();
+        String schemaPattern = schema == null ? null : escaped(schema, escape);
         for (TableMapping t : mapping.tables()) {
             if (!t.oldColumns().isEmpty()) {
                 tables.add(t);
@@ -143,8 +236,7 @@ public final class MigrationRuntime implements AutoCloseable {
                     ? t.oldName().toUpperCase(Locale.ROOT)
                     : md.storesLowerCaseIdentifiers() ? t.oldName().toLowerCase(Locale.ROOT) : t.oldName();
             List<String> columns = new ArrayList<>();
-            // the current catalog only: MariaDB would otherwise list a same-named table of every database
-            try (ResultSet rs = md.getColumns(md.getConnection().getCatalog(), null, name, null)) {
+            try (ResultSet rs = md.getColumns(connection.getCatalog(), schemaPattern, escaped(name, escape), null)) {
                 while (rs.next()) {
                     columns.add(rs.getString("COLUMN_NAME"));
                 }
@@ -154,9 +246,27 @@ public final class MigrationRuntime implements AutoCloseable {
         return Mapping.of(tables);
     }
 
-    /** Rewrites {@code sql} for the new schema (cached). */
+    /** {@code name} as a metadata pattern that matches only itself: {@code _} and {@code %} escaped. */
+    private static String escaped(String name, String escape) {
+        if (escape == null || escape.isEmpty()) {
+            return name;
+        }
+        return name.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
+    }
+
+    /** Rewrites {@code sql} for the new schema (cached), and counts it in the statement coverage. */
     public RewriteResult rewrite(String sql) {
-        return started.rewriter().rewrite(sql);
+        Started s = started;
+        RewriteResult result = s.rewriter().rewrite(sql);
+        if (s.coverage() != null) {
+            s.coverage().seen(result, applied.rollout());
+        }
+        return result;
+    }
+
+    /** The statement coverage of this JVM, or {@code null} when {@code coverage.enabled} is false. */
+    public StatementCoverage coverage() {
+        return started.coverage();
     }
 
     /** The validated configuration, as loaded. */
@@ -179,6 +289,31 @@ public final class MigrationRuntime implements AutoCloseable {
     }
 
     /**
+     * Whether statements that write mapped tables may run. False from start-up while {@code
+     * control.table} is set and its rollout could not be read yet: the phase of the file may not
+     * be the fleet's (the fleet may be in {@code new-primary} while the file says {@code
+     * old-only}), so such writes fail closed with {@link #writesRefused(String)} until the control
+     * loop reads the rollout (it retries every {@code control.poll}). Reads and statements on
+     * unmapped tables are not affected. A volatile read: cheap on the statement path.
+     */
+    public boolean writesAllowed() {
+        return writesAllowed;
+    }
+
+    /** The error for a write to mapped table {@code table} while {@link #writesAllowed()} is false. */
+    public SQLException writesRefused(String table) {
+        return ShiftSqlState.NOT_IN_PREREQUISITE_STATE.error("write to mapped table " + table
+                + " refused: the rollout of migration " + config.migration() + " has not been read from control"
+                + " table " + config.control().controlTable().orElse("-") + " yet, and the file's phase may not be"
+                + " the fleet's; retried every " + config.control().poll() + "; allowed once it is read"
+                + " (check the database, 'schemashift init' and the grants on the control table)");
+    }
+
+    void allowWrites() {
+        writesAllowed = true;
+    }
+
+    /**
      * Puts {@code next} (of control-table version {@code version}) in force; open transactions keep
      * the rollout they started with.
      */
@@ -194,6 +329,14 @@ public final class MigrationRuntime implements AutoCloseable {
         return started.divergences();
     }
 
+    /**
+     * The intent records of two-database transactions; {@code null} with the new schema in the same
+     * database or {@code writes.intent: false}.
+     */
+    public IntentLog intents() {
+        return started.intents();
+    }
+
     /** Shadow reads: which reads are compared, and the executor that compares them. */
     public ShadowReads shadow() {
         return started.shadow();
@@ -204,10 +347,55 @@ public final class MigrationRuntime implements AutoCloseable {
         return newSide;
     }
 
+    /**
+     * What the health check shows, read without blocking; the divergence backlog is 0 until the
+     * first connection starts the runtime.
+     */
+    public Status status() {
+        Started s = started;
+        return new Status(
+                config.migration(),
+                applied.rollout().phase(),
+                applied.version(),
+                newSide == null ? null : newSide.breaker().state(),
+                s == null ? 0 : s.divergences().backlog(),
+                metrics.health().lost(),
+                s != null);
+    }
+
+    /**
+     * A snapshot of the runtime for health checks.
+     *
+     * @param breaker the separate new side's breaker, {@code null} when the new schema is in the same database
+     * @param divergencesLost divergence records and mismatch reports that could not be written since start
+     * @param started whether a connection has started the runtime (dialect known, control loop running)
+     */
+    public record Status(
+            String migration,
+            Phase phase,
+            long version,
+            CircuitBreaker.State breaker,
+            long divergenceBacklog,
+            long divergencesLost,
+            boolean started) {}
+
     public Dialect dialect() {
         return started.dialect();
     }
 
+    /**
+     * The distance between the keys of one multi-row INSERT where the database hands them out
+     * consecutively and its driver returns only the first (MariaDB); 0 where they cannot be inferred.
+     */
+    public long autoIncrementStep() {
+        return started.autoIncrementStep();
+    }
+
+    /**
+     * Stops the control loop and the shadow executor, writes the queued divergence records (waiting
+     * at most 5 seconds; what is still queued then is counted as lost), writes a last heartbeat that
+     * reports what was lost, and closes the new side's pool.
+     */
     @Override
     public void close() {
         ControlLoop loop = control;
@@ -217,7 +405,16 @@ public final class MigrationRuntime implements AutoCloseable {
         Started s = started;
         if (s != null) {
             s.shadow().close();
-            s.divergences().close();
+            if (s.intents() != null) {
+                s.intents().close();
+            }
+            if (s.coverage() != null) {
+                s.coverage().close();
+            }
+            s.divergences().close(CLOSE_FLUSH);
+            if (loop != null) {
+                loop.lastBeat();
+            }
         }
         if (newSide != null) {
             newSide.close();

@@ -1,9 +1,9 @@
 package io.schemashift.shadow;
 
 import io.schemashift.compare.MismatchReport;
+import io.schemashift.control.ControlHealth;
 import io.schemashift.control.ControlSchema;
 import io.schemashift.metrics.LogThrottle;
-import io.schemashift.rewriter.Dialect;
 import io.schemashift.routing.Side;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -15,25 +15,25 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where confirmed mismatches go: one row each in {@code report.mismatchTable} on the application's database
- * (created on first use), and a log line at most every 10 seconds. Both carry the table, the query shape, the keys
- * and columns as the report shows them: values only as {@code report.values} allows. Runs on shadow executor
- * threads. Thread-safe.
+ * (created by {@code schemashift init}: the driver runs no DDL), and a log line at most every 10 seconds. Both carry
+ * the table, the query shape, the keys and columns as the report shows them: values only as {@code report.values}
+ * allows. Runs on shadow executor threads. A report that cannot be written is lost: counted ({@code
+ * schemashift.shadow.reports{result=failed}}, {@code schemashift.control.failures}), reported in the heartbeat (so
+ * that the phase guards refuse), and logged as one ERROR line per failing streak. Thread-safe.
  */
 final class MismatchSink {
     private static final Logger LOG = LoggerFactory.getLogger(MismatchSink.class);
 
     private final String migration;
     private final String table;
-    private final Dialect dialect;
     private final SideConnections connections;
     private final ShadowMetrics metrics;
     private final LogThrottle logThrottle = new LogThrottle(Duration.ofSeconds(10));
-    private volatile boolean tableReady;
+    private final LogThrottle errorThrottle = new LogThrottle(Duration.ofMinutes(5));
 
-    MismatchSink(String migration, String table, Dialect dialect, SideConnections connections, ShadowMetrics metrics) {
+    MismatchSink(String migration, String table, SideConnections connections, ShadowMetrics metrics) {
         this.migration = migration;
         this.table = table;
-        this.dialect = dialect;
         this.connections = connections;
         this.metrics = metrics;
     }
@@ -53,9 +53,6 @@ final class MismatchSink {
         }
         try {
             connections.on(Side.OLD, c -> {
-                if (!tableReady) {
-                    createTable(c);
-                }
                 try (PreparedStatement ps = c.prepareStatement(ControlSchema.insertMismatch(table))) {
                     ps.setString(1, migration);
                     ps.setString(2, read.table);
@@ -66,7 +63,7 @@ final class MismatchSink {
                             6,
                             report.samples().isEmpty()
                                     ? null
-                                    : cut(report.samples().get(0).key(), 1000));
+                                    : cut(report.samples().get(0).key(), ControlSchema.KEY_TEXT_MAX));
                     ps.setString(
                             7,
                             report.columnDifferences().isEmpty()
@@ -84,16 +81,32 @@ final class MismatchSink {
                 return null;
             });
             metrics.report(true);
-        } catch (SQLException | RuntimeException e) {
-            metrics.report(false);
-            LOG.warn("[{}] cannot write a mismatch report to table {}: {}", migration, table, e.getMessage());
+            if (metrics.health().recovered(ControlHealth.Operation.MISMATCH_WRITE)) {
+                LOG.info("[{}] mismatch reports are written to table {} again", migration, table);
+            }
+        } catch (SQLException e) {
+            failed(ControlHealth.classify(e), e.getSQLState(), e);
+        } catch (RuntimeException e) {
+            failed(ControlHealth.Kind.OTHER, "-", e);
         }
     }
 
-    private synchronized void createTable(java.sql.Connection c) throws SQLException {
-        if (!tableReady) {
-            ControlSchema.execute(c, ControlSchema.createMismatchTable(dialect, table));
-            tableReady = true;
+    private void failed(ControlHealth.Kind kind, String sqlState, Exception e) {
+        metrics.report(false);
+        ControlHealth health = metrics.health();
+        health.lost(1);
+        boolean due = errorThrottle.event() > 0;
+        if (health.failed(ControlHealth.Operation.MISMATCH_WRITE, kind) || due) {
+            // Not the message: drivers put bound values into it.
+            LOG.error(
+                    "[{}] cannot write mismatch reports to table {}: {} (SQLState {}, {}); reports are lost until"
+                            + " it can, phase guards refuse meanwhile; {}",
+                    migration,
+                    table,
+                    kind.text(),
+                    sqlState,
+                    e.getClass().getSimpleName(),
+                    kind.hint());
         }
     }
 

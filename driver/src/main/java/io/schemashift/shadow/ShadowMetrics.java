@@ -66,6 +66,9 @@ final class ShadowMetrics {
         if (outcome == ShadowOutcome.MISMATCH) {
             shift.mismatched(); // the heartbeat's total
         }
+        if (outcome == ShadowOutcome.MATCH || outcome == ShadowOutcome.MISMATCH || outcome == ShadowOutcome.TRANSIENT) {
+            shift.compared(); // evidence for the phase guards
+        }
         String tag = ShiftMetrics.tag(outcome);
         counters.computeIfAbsent("c\0" + tag + '\0' + table + '\0' + fingerprint, k -> Counter.builder(COMPARISONS)
                         .description("Shadowed reads by outcome, table and query fingerprint")
@@ -87,6 +90,11 @@ final class ShadowMetrics {
                         .tag("table", table)
                         .register(registry))
                 .increment();
+    }
+
+    /** The control-plane health, where the sink reports failures and lost reports. */
+    io.schemashift.control.ControlHealth health() {
+        return shift.health();
     }
 
     /** Counts a mismatch report by whether the sink took it. */

@@ -85,7 +85,7 @@ public final class ShadowReads implements AutoCloseable {
         this.comparator =
                 ShadowComparator.create(rules(config)).withMetrics(CompareMetrics.monitor(shift.registry(), migration));
         this.connections = new SideConnections(primary, newSide, timeoutSeconds * 1000 + 1000);
-        this.sink = new MismatchSink(migration, ControlTables.of(config).mismatch(), dialect, connections, metrics);
+        this.sink = new MismatchSink(migration, ControlTables.of(config).mismatch(), connections, metrics);
     }
 
     /**

@@ -102,7 +102,10 @@ class WrapperCoverageTest {
                 all,
                 PreparedStatement.class,
                 (r, c) -> ShiftPreparedStatement.wrap(r.fake(PreparedStatement.class), c, null, false));
-        add(all, CallableStatement.class, (r, c) -> ShiftCallableStatement.wrap(r.fake(CallableStatement.class), c));
+        add(
+                all,
+                CallableStatement.class,
+                (r, c) -> ShiftCallableStatement.wrap(r.fake(CallableStatement.class), c, null));
         add(
                 all,
                 ResultSet.class,
@@ -192,7 +195,7 @@ class WrapperCoverageTest {
                 Arguments.of(
                         "CallableStatement",
                         CallableStatement.class,
-                        ShiftCallableStatement.wrap(r.fake(CallableStatement.class), c)),
+                        ShiftCallableStatement.wrap(r.fake(CallableStatement.class), c, null)),
                 Arguments.of("ResultSet", ResultSet.class, ShiftResultSet.wrap(r.fake(ResultSet.class), s, c)),
                 Arguments.of(
                         "DatabaseMetaData",

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.schemashift.control.ControlSchema;
+import io.schemashift.control.ControlTables;
+import io.schemashift.rewriter.Dialect;
 import io.schemashift.runtime.MigrationRuntime;
 import io.schemashift.runtime.Runtimes;
 import io.schemashift.testing.TestDatabase;
@@ -94,6 +97,12 @@ public final class MigrationFixture implements AutoCloseable {
                     "CREATE TABLE clients (" + identity(server.kind())
                             + ", full_name VARCHAR(100), name_search VARCHAR(100), email VARCHAR(100))"
                             + tableOptions(server.kind()));
+            // as 'schemashift init' would: the driver creates no table itself (and, with a separate new
+            // database, the intent table there too)
+            createControlTables(old, server.kind());
+            if (separate) {
+                ControlSchema.execute(neu, ControlSchema.createIntentTable(dialect(server.kind()), INTENT_TABLE));
+            }
             StringBuilder yaml = new StringBuilder("migration: " + migration + "\n");
             if (separate) {
                 yaml.append("new:\n  url: '")
@@ -130,6 +139,43 @@ public final class MigrationFixture implements AutoCloseable {
         }
     }
 
+    /** The intent table's default name. */
+    public static final String INTENT_TABLE = ControlTables.DEFAULT_INTENT;
+
+    /** The SchemaShift tables with their default names, as {@code schemashift init} creates them. */
+    public static void createControlTables(Connection connection, TestDatabase.Kind kind) throws SQLException {
+        ControlSchema.execute(connection, ControlSchema.createAll(dialect(kind), DEFAULT_TABLES));
+    }
+
+    /** The SchemaShift tables when the configuration names none. */
+    public static final ControlTables DEFAULT_TABLES = new ControlTables(
+            ControlTables.DEFAULT_CONTROL,
+            "schemashift_heartbeat",
+            "schemashift_audit",
+            "schemashift_divergence",
+            ControlTables.DEFAULT_MISMATCH);
+
+    public static Dialect dialect(TestDatabase.Kind kind) {
+        return switch (kind) {
+            case POSTGRESQL -> Dialect.POSTGRESQL;
+            case MARIADB -> Dialect.MARIADB;
+            case H2 -> Dialect.H2;
+        };
+    }
+
+    /** The number of intent records of this migration on the old ({@code onNew} false) or new side. */
+    public int intents(boolean onNew) throws SQLException {
+        try (Connection c = server.connect(onNew ? newUrl : oldUrl);
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT count(*) FROM " + INTENT_TABLE + " WHERE migration = ?")) {
+            ps.setString(1, migration);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
     // Generated keys start at 1000 so that they never collide with the explicit ids tests use.
     private static String identity(TestDatabase.Kind kind) {
         return kind == TestDatabase.Kind.MARIADB
@@ -162,6 +208,13 @@ public final class MigrationFixture implements AutoCloseable {
         return keys;
     }
 
+    /** Every divergence record of this migration as {@code key_text|reason} ({@code null} key: the whole table). */
+    public List<String> divergenceRecords() throws Exception {
+        return divergences(runtime()).stream()
+                .map(r -> r.get(0) + "|" + r.get(1))
+                .toList();
+    }
+
     /** The reasons in the divergence log for this migration. */
     public Set<String> divergenceReasons() throws Exception {
         Set<String> reasons = new HashSet<>();
@@ -185,13 +238,6 @@ public final class MigrationFixture implements AutoCloseable {
                 while (rs.next()) {
                     records.add(java.util.Arrays.asList(rs.getString(1), rs.getString(2)));
                 }
-            }
-        } catch (SQLException e) {
-            // No divergence yet: the table is created with the first record.
-            boolean missing =
-                    "42P01".equals(e.getSQLState()) || "42S02".equals(e.getSQLState()) || e.getErrorCode() == 1146;
-            if (!missing) {
-                throw e;
             }
         }
         return records;

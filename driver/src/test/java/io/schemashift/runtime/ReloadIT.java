@@ -97,6 +97,7 @@ class ReloadIT {
                 TestDatabases.h2(),
                 false,
                 "phase: dual-write\nrouting: { shadowPercent: 5 }\ncontrol: { poll: " + POLL + " }\n");
+        fx.rawOld("DROP TABLE schemashift_heartbeat");
         try (Connection c = fx.connect()) {
             runtime = fx.runtime();
             fx.writeConfig(configText(fx, "phase: sideways\ncontrol: { poll: " + POLL + " }\n"));
@@ -123,9 +124,9 @@ class ReloadIT {
         assertThat(fx.newRows()).hasSize(1);
         assertThat(reloads(fx, "file", "applied")).isEqualTo(1);
         assertThat(reloads(fx, "file", "rejected")).isEqualTo(1);
-        // no 'schemashift init' ran: heartbeats fail, are counted, and are logged once
+        // the heartbeat table is missing: heartbeats fail, are counted, and are logged once
         assertThat(REGISTRY.find("schemashift.control.failures")
-                        .tags("migration", fx.migration, "operation", "heartbeat")
+                        .tags("migration", fx.migration, "operation", "heartbeat", "kind", "missing_table")
                         .counter()
                         .count())
                 .isGreaterThanOrEqualTo(1);

@@ -1,7 +1,14 @@
 package io.schemashift.rewriter;
 
+import static net.sf.jsqlparser.parser.CCJSqlParserTreeConstants.JJTCASEWHENEXPRESSION;
 import static net.sf.jsqlparser.parser.CCJSqlParserTreeConstants.JJTCOLUMN;
+import static net.sf.jsqlparser.parser.CCJSqlParserTreeConstants.JJTEXPRESSION;
+import static net.sf.jsqlparser.parser.CCJSqlParserTreeConstants.JJTEXPRESSIONLIST;
+import static net.sf.jsqlparser.parser.CCJSqlParserTreeConstants.JJTFUNCTION;
+import static net.sf.jsqlparser.parser.CCJSqlParserTreeConstants.JJTINEXPRESSION;
 import static net.sf.jsqlparser.parser.CCJSqlParserTreeConstants.JJTPLAINSELECT;
+import static net.sf.jsqlparser.parser.CCJSqlParserTreeConstants.JJTPRIMARYEXPRESSION;
+import static net.sf.jsqlparser.parser.CCJSqlParserTreeConstants.JJTREGULARCONDITION;
 import static net.sf.jsqlparser.parser.CCJSqlParserTreeConstants.JJTSELECTITEM;
 import static net.sf.jsqlparser.parser.CCJSqlParserTreeConstants.JJTTABLENAME;
 import static net.sf.jsqlparser.parser.CCJSqlParserTreeConstants.JJTWITHITEM;
@@ -47,7 +54,33 @@ final class ColumnWalker {
     private final Map<SelectItem<?>, SimpleNode> itemNodes = new IdentityHashMap<>();
     private final Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     final Set<String> cteNames = new HashSet<>();
-    private int renamed;
+    /** Column references the walk has changed (renamed, or requalified by the new table name). */
+    private int changed;
+    /**
+     * How many expression nodes enclose the current one. A select list inside an expression (a
+     * scalar subquery, EXISTS, IN) has labels no one reads; one outside reaches the result
+     * (the statement's own, a set operation's branches, derived tables, CTEs).
+     */
+    private int expressionDepth;
+
+    private static final boolean[] EXPRESSION_NODES = expressionNodes();
+
+    private static boolean[] expressionNodes() {
+        boolean[] nodes = new boolean[net.sf.jsqlparser.parser.CCJSqlParserTreeConstants.jjtNodeName.length];
+        for (int id : new int[] {
+            JJTEXPRESSION,
+            JJTREGULARCONDITION,
+            JJTINEXPRESSION,
+            JJTPRIMARYEXPRESSION,
+            JJTFUNCTION,
+            JJTEXPRESSIONLIST,
+            JJTCASEWHENEXPRESSION,
+            JJTSELECTITEM
+        }) {
+            nodes[id] = true;
+        }
+        return nodes;
+    }
 
     ColumnWalker(Rewrite rw) {
         this.rw = rw;
@@ -135,7 +168,10 @@ final class ColumnWalker {
             }
             default -> nondeterministic(v, n);
         }
+        boolean expression = EXPRESSION_NODES[n.getId()];
+        expressionDepth += expression ? 1 : 0;
         walkChildren(n, scope);
+        expressionDepth -= expression ? 1 : 0;
     }
 
     private void walkChildren(SimpleNode n, Scope scope) {
@@ -235,9 +271,10 @@ final class ColumnWalker {
         int nameToken = rw.lastToken(end);
         if (oc.renamed()) {
             rw.newEdits.replace(rw.tokens.start(nameToken), rw.tokens.end(nameToken), names.sql(oc.newName()));
-            renamed++;
+            changed++;
         }
         if (qualified && r.source().alias() == null) {
+            changed++;
             // qualified by the old table name: qualify by the new one (the token before the name is the dot)
             rw.newEdits.replace(
                     start, rw.tokens.start(nameToken - 1), r.source().mapped().newSqlName);
@@ -252,20 +289,23 @@ final class ColumnWalker {
     private void selectItem(SelectItem<?> item, SimpleNode n, Scope scope) {
         itemNodes.put(item, n);
         Object e = item.getExpression();
+        boolean labelled = expressionDepth == 0;
         if (e instanceof AllTableColumns all) {
-            expandTable(all, n, scope);
+            expandTable(all, n, scope, labelled);
             return;
         }
         if (e instanceof AllColumns) {
-            expandAll(n, scope);
+            expandAll(n, scope, labelled);
             return;
         }
-        int before = renamed;
+        int before = changed;
         Column bare = e instanceof Column c
                 ? c
                 : e instanceof CastExpression ce && ce.getLeftExpression() instanceof Column c ? c : null;
+        expressionDepth++;
         walkChildren(n, scope);
-        if (item.getAlias() != null || renamed == before) {
+        expressionDepth--;
+        if (item.getAlias() != null || changed == before) {
             return;
         }
         int end = Trees.end(n);
@@ -273,14 +313,19 @@ final class ColumnWalker {
             rw.newEdits.insert(end, " AS " + bare.getColumnName());
         } else if (names.dialect() == Dialect.MARIADB) {
             rw.newEdits.insert(end, " AS `" + rw.text(Trees.start(n), end).replace("`", "``") + "`");
-        } else if (names.dialect() == Dialect.H2) {
-            throw Refusal.unsupported(
-                    "an unaliased computed select item over a renamed column (H2 labels it with its text)");
+        } else if (names.dialect() == Dialect.H2 && labelled) {
+            // H2 labels a computed item with its own printing of the expression: keep the old one
+            String label = e instanceof net.sf.jsqlparser.expression.Expression x ? H2Labels.of(x) : null;
+            if (label == null) {
+                throw Refusal.unsupported("an unaliased computed select item of this form over a renamed column on H2"
+                        + " (H2 labels it with its text; alias it)");
+            }
+            rw.newEdits.insert(end, " AS \"" + label.replace("\"", "\"\"") + "\"");
         }
     }
 
     /** {@code *}: every non-dropped old column of each mapped source, renamed ones aliased back. */
-    private void expandAll(SimpleNode n, Scope scope) {
+    private void expandAll(SimpleNode n, Scope scope, boolean labelled) {
         if (scope == null || !scope.hasMapped()) {
             return;
         }
@@ -290,7 +335,7 @@ final class ColumnWalker {
             if (s.mapped() == null) {
                 items.add(s.written() + ".*");
             } else {
-                expand(s, single ? "" : s.newQualifier() + ".", items);
+                expand(s, single ? "" : s.newQualifier() + ".", items, labelled);
             }
         }
         if (scope.usingJoin) {
@@ -299,7 +344,7 @@ final class ColumnWalker {
         replaceItem(n, items);
     }
 
-    private void expandTable(AllTableColumns all, SimpleNode n, Scope scope) {
+    private void expandTable(AllTableColumns all, SimpleNode n, Scope scope, boolean labelled) {
         Scope.Source s = scope == null
                 ? null
                 : scope.byQualifier(names.canonical(all.getTable().getName()));
@@ -307,11 +352,12 @@ final class ColumnWalker {
             return;
         }
         List<String> items = new ArrayList<>();
-        expand(s, s.newQualifier() + ".", items);
+        expand(s, s.newQualifier() + ".", items, labelled);
         replaceItem(n, items);
     }
 
-    private void expand(Scope.Source s, String qualifier, List<String> items) {
+    /** {@code labelled}: the select list reaches the result, so a dropped column narrows it. */
+    private void expand(Scope.Source s, String qualifier, List<String> items, boolean labelled) {
         MappedTable m = s.mapped();
         if (!m.columnsKnown) {
             throw new Refusal(
@@ -321,6 +367,8 @@ final class ColumnWalker {
             if (!c.dropped()) {
                 String item = qualifier + names.sql(c.newName());
                 items.add(c.renamed() ? item + " AS " + names.sql(c.name()) : item);
+            } else if (labelled) {
+                rw.narrowsResult = true;
             }
         }
     }

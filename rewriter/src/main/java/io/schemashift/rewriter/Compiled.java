@@ -2,28 +2,101 @@ package io.schemashift.rewriter;
 
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
-/** A {@link Mapping} prepared for one dialect: tables by canonical name. Immutable. */
+/**
+ * A {@link Mapping} prepared for one dialect: tables by canonical name, matched by schema and
+ * name. Immutable.
+ */
 final class Compiled {
 
     final Names names;
+    /** The schema unqualified names resolve to, as the database stores it; {@code null} when unknown. */
+    private final String oldSchema;
+
     private final Map<String, MappedTable> tables = new HashMap<>();
     /** Old table names, lower case, for the no-parse fast path. */
     final List<String> lowerNames;
 
-    Compiled(Mapping mapping, Dialect dialect) {
+    Compiled(Mapping mapping, Dialect dialect, String oldSchema) {
         this.names = new Names(dialect);
+        this.oldSchema = oldSchema;
         for (TableMapping t : mapping.tables()) {
             tables.put(names.fold(t.oldName()), new MappedTable(t, names));
         }
         this.lowerNames = mapping.tables().stream()
-                .map(t -> t.oldName().toLowerCase(java.util.Locale.ROOT))
+                .map(t -> t.oldName().toLowerCase(Locale.ROOT))
                 .toList();
+    }
+
+    /**
+     * Mapped tables whose name occurs as a word in the text: the lexical scan that decides which
+     * tables a statement touches when it is not parsed (too long, unparseable, out of time, or a
+     * rewriter failure). Errs towards naming a table: a column or alias with a mapped table's name
+     * counts too.
+     */
+    Set<String> mentioned(Tokens tokens) {
+        Set<String> found = new TreeSet<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            if (tokens.kind(i) == Tokens.WORD || tokens.kind(i) == Tokens.QUOTED) {
+                MappedTable m = tables.get(names.canonical(tokens.text(i)));
+                if (m != null && !inOtherSchema(tokens, i)) {
+                    found.add(m.lowerName);
+                }
+            }
+        }
+        return found;
+    }
+
+    /** Whether the name at {@code i} is qualified ({@code q.name}) by a schema other than the old one. */
+    private boolean inOtherSchema(Tokens tokens, int i) {
+        if (i < 2 || !tokens.isPunct(i - 1, '.')) {
+            return false;
+        }
+        byte k = tokens.kind(i - 2);
+        return (k == Tokens.WORD || k == Tokens.QUOTED) && !inOldSchema(tokens.text(i - 2));
+    }
+
+    /** Like {@link #mentioned(Tokens)} when not even the tokens are known: any occurrence counts. */
+    Set<String> mentioned(String sql) {
+        Set<String> found = new TreeSet<>();
+        for (String name : lowerNames) {
+            if (containsIgnoreCase(sql, name)) {
+                found.add(name);
+            }
+        }
+        return found;
     }
 
     MappedTable table(String canonical) {
         return tables.get(canonical);
+    }
+
+    /**
+     * The mapped table a parsed table reference names, or {@code null}: an unqualified name, or
+     * one qualified with the old schema ({@code schema.t}, {@code catalog.schema.t}).
+     */
+    MappedTable table(net.sf.jsqlparser.schema.Table t) {
+        if (t.getName() == null || (t.getSchemaName() != null && !inOldSchema(t.getSchemaName()))) {
+            return null;
+        }
+        return tables.get(names.canonical(t.getName()));
+    }
+
+    /**
+     * Whether a schema qualifier as written names the old schema; any qualifier does when the old
+     * schema is not known. Quoted qualifiers compare exactly, unquoted ones folded as the dialect
+     * folds them (MariaDB: case-insensitively).
+     */
+    boolean inOldSchema(String writtenQualifier) {
+        if (oldSchema == null) {
+            return true;
+        }
+        String canonical = names.canonical(writtenQualifier);
+        return names.dialect() == Dialect.MARIADB ? canonical.equalsIgnoreCase(oldSchema) : canonical.equals(oldSchema);
     }
 
     /** Whether {@code sql} may name a mapped table: a case-insensitive substring scan. */

@@ -59,7 +59,8 @@ public final class KeyCodec {
         return String.valueOf(value);
     }
 
-    private static void quote(String s, StringBuilder out) {
+    /** Appends {@code s} as a JSON string literal (also used for the driver's coverage file). */
+    public static void quote(String s, StringBuilder out) {
         out.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

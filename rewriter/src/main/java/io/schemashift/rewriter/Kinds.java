@@ -5,6 +5,7 @@ import net.sf.jsqlparser.statement.delete.Delete;
 import net.sf.jsqlparser.statement.insert.Insert;
 import net.sf.jsqlparser.statement.merge.Merge;
 import net.sf.jsqlparser.statement.select.Select;
+import net.sf.jsqlparser.statement.truncate.Truncate;
 import net.sf.jsqlparser.statement.update.Update;
 import net.sf.jsqlparser.statement.upsert.Upsert;
 
@@ -13,7 +14,7 @@ final class Kinds {
 
     private static final String STATEMENTS = "net.sf.jsqlparser.statement.";
     private static final java.util.Set<String> DDL_PACKAGES =
-            java.util.Set.of("create", "alter", "drop", "truncate", "comment", "grant");
+            java.util.Set.of("create", "alter", "drop", "comment", "grant");
 
     private Kinds() {}
 
@@ -36,40 +37,113 @@ final class Kinds {
         if (st instanceof Merge || st instanceof Upsert) {
             return StatementKind.UPSERT;
         }
+        if (st instanceof Truncate) {
+            return StatementKind.TRUNCATE;
+        }
         String pkg = st.getClass().getPackageName();
         String area =
                 pkg.startsWith(STATEMENTS) ? pkg.substring(STATEMENTS.length()).split("\\.")[0] : "";
         return DDL_PACKAGES.contains(area) ? StatementKind.DDL : StatementKind.OTHER;
     }
 
-    /** Kind by the first keyword, for text that is not parsed. */
+    /**
+     * Kind of text that is not parsed, by its keywords. Errs towards a write: text of several
+     * statements is the first write among them (else the first one's kind), and a {@code WITH}
+     * whose body inserts, updates or deletes is that write.
+     */
     static StatementKind of(Tokens t) {
-        int i = t.significant(0);
-        while (t.isPunct(i, '(')) {
+        StatementKind first = null;
+        int from = 0;
+        int depth = 0;
+        for (int i = 0; i <= t.size(); i++) {
+            if (i < t.size() && t.isPunct(i, '(')) {
+                depth++;
+            } else if (i < t.size() && t.isPunct(i, ')')) {
+                depth--;
+            } else if (i == t.size() || (depth <= 0 && t.isPunct(i, ';'))) {
+                StatementKind k = ofOne(t, from, i);
+                if (k.isWrite()) {
+                    return k;
+                }
+                if (first == null && k != null) {
+                    first = k;
+                }
+                from = i + 1;
+            }
+        }
+        return first == null ? StatementKind.OTHER : first;
+    }
+
+    /** Kind of the statement in tokens {@code [from, to)}; {@code null} when there is none. */
+    private static StatementKind ofOne(Tokens t, int from, int to) {
+        int i = t.significant(from);
+        while (i < to && t.isPunct(i, '(')) {
             i = t.significant(i + 1);
         }
-        if (i >= t.size() || t.kind(i) != Tokens.WORD) {
+        if (i >= to) {
+            return null;
+        }
+        if (t.kind(i) != Tokens.WORD) {
             return StatementKind.OTHER;
         }
         String w = t.text(i).toLowerCase(java.util.Locale.ROOT);
         return switch (w) {
-            case "select", "with", "values", "table" -> StatementKind.SELECT;
-            case "insert" ->
-                hasWord(t, i, "conflict") || hasWord(t, i, "duplicate") ? StatementKind.UPSERT : StatementKind.INSERT;
+            case "with" -> {
+                StatementKind write = modifying(t, i + 1, to);
+                yield write != null ? write : StatementKind.SELECT;
+            }
+            case "select", "values", "table" -> StatementKind.SELECT;
+            case "insert" -> insert(t, i, to);
             case "replace", "merge", "upsert" -> StatementKind.UPSERT;
             case "update" -> StatementKind.UPDATE;
             case "delete" -> StatementKind.DELETE;
-            case "create", "alter", "drop", "truncate", "rename", "comment" -> StatementKind.DDL;
+            case "truncate" -> StatementKind.TRUNCATE;
+            case "create", "alter", "drop", "rename", "comment" -> StatementKind.DDL;
             default -> StatementKind.OTHER;
         };
     }
 
-    private static boolean hasWord(Tokens t, int from, String word) {
-        for (int i = from; i < t.size(); i++) {
-            if (t.isWord(i, word)) {
-                return true;
+    /**
+     * The first data-modifying keyword in a {@code WITH} statement: {@code INSERT INTO},
+     * {@code UPDATE} (not {@code FOR [NO KEY] UPDATE}), {@code DELETE}, {@code MERGE INTO}.
+     */
+    private static StatementKind modifying(Tokens t, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (t.kind(i) != Tokens.WORD) {
+                continue;
+            }
+            int next = t.significant(i + 1);
+            if (t.isWord(i, "insert") && t.isWord(next, "into")) {
+                return insert(t, i, to);
+            }
+            if (t.isWord(i, "merge") && t.isWord(next, "into")) {
+                return StatementKind.UPSERT;
+            }
+            if (t.isWord(i, "delete") && !after(t, i, "on")) {
+                return StatementKind.DELETE;
+            }
+            if (t.isWord(i, "update") && !after(t, i, "for") && !after(t, i, "key") && !after(t, i, "on")) {
+                return after(t, i, "do") ? StatementKind.UPSERT : StatementKind.UPDATE;
             }
         }
-        return false;
+        return null;
+    }
+
+    private static StatementKind insert(Tokens t, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (t.isWord(i, "conflict") || t.isWord(i, "duplicate")) {
+                return StatementKind.UPSERT;
+            }
+        }
+        return StatementKind.INSERT;
+    }
+
+    /** Whether the significant token before {@code i} is {@code word}. */
+    private static boolean after(Tokens t, int i, String word) {
+        int j = i - 1;
+        while (j >= 0 && t.kind(j) == Tokens.COMMENT) {
+            j--;
+        }
+        return j >= 0 && t.isWord(j, word);
     }
 }

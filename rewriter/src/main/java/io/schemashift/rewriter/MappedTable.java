@@ -42,6 +42,9 @@ final class MappedTable {
 
     final TableMapping mapping;
     final String canonicalName;
+    /** The old name in lower case: how results name the table ({@link RewriteResult#tables()}). */
+    final String lowerName;
+
     final String newSqlName;
     /** Canonical old name to column, for every listed or known old column. */
     private final Map<String, OldColumn> columns = new LinkedHashMap<>();
@@ -54,6 +57,7 @@ final class MappedTable {
     MappedTable(TableMapping mapping, Names names) {
         this.mapping = mapping;
         this.canonicalName = names.fold(mapping.oldName());
+        this.lowerName = mapping.oldName().toLowerCase(java.util.Locale.ROOT);
         this.newSqlName = names.qualified(mapping.newSchema(), mapping.newName());
         this.columnsKnown = !mapping.oldColumns().isEmpty();
         mapping.columns().forEach((old, neu) -> columns.put(names.fold(old), new OldColumn(old, neu)));

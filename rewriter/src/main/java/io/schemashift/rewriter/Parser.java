@@ -53,7 +53,7 @@ final class Parser extends CCJSqlParser {
                 throw new TimeBoundExceeded();
             }
             if (p.getToken(1).kind != CCJSqlParserConstants.EOF) {
-                throw new ParseException("more than one statement");
+                throw new MoreThanOneStatement();
             }
             return new Parsed(st, (SimpleNode) p.jjtree.rootNode());
         } finally {
@@ -79,6 +79,15 @@ final class Parser extends CCJSqlParser {
 
         TimeBoundExceeded() {
             super("time bound exceeded");
+        }
+    }
+
+    /** The text holds more than one statement: the first one parsed, something follows it. */
+    static final class MoreThanOneStatement extends ParseException {
+        private static final long serialVersionUID = 1L;
+
+        MoreThanOneStatement() {
+            super("more than one statement");
         }
     }
 

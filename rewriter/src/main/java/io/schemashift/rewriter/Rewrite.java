@@ -33,6 +33,8 @@ final class Rewrite {
     final Set<String> tables = new TreeSet<>();
     /** Set when a clause was rebuilt (not just names substituted): the output is then re-parsed. */
     boolean regenerated;
+    /** Set when a {@code *} whose columns reach the result leaves out a dropped column. */
+    boolean narrowsResult;
 
     private final Map<Column, SimpleNode> columnNodes = new IdentityHashMap<>();
 
@@ -59,13 +61,12 @@ final class Rewrite {
         if (t == null || t.getName() == null) {
             return null;
         }
-        String canonical = names.canonical(t.getName());
-        if (t.getSchemaName() == null && cteNames.contains(canonical)) {
+        if (t.getSchemaName() == null && cteNames.contains(names.canonical(t.getName()))) {
             return null;
         }
-        MappedTable m = mapping.table(canonical);
+        MappedTable m = mapping.table(t);
         if (m != null) {
-            tables.add(m.mapping.oldName().toLowerCase(java.util.Locale.ROOT));
+            tables.add(m.lowerName);
         }
         return m;
     }

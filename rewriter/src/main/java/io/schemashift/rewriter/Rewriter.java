@@ -33,7 +33,7 @@ public final class Rewriter {
     private Rewriter(Builder b) {
         this.mapping = b.mapping;
         this.dialect = b.dialect;
-        this.compiled = new Compiled(b.mapping, b.dialect);
+        this.compiled = new Compiled(b.mapping, b.dialect, b.oldSchema);
         this.statements = new StatementRewriter(compiled, b.parseTimeout.toNanos());
         this.maxSqlLength = b.maxSqlLength;
         this.cache =
@@ -107,22 +107,38 @@ public final class Rewriter {
             if (sql.length() > maxSqlLength) {
                 return StatementRewriter.refused(
                         Kinds.of(tokens),
-                        Set.of(),
+                        compiled.mentioned(tokens),
                         fp,
                         RefusalReason.UNPARSEABLE,
                         "statement longer than " + maxSqlLength + " characters");
             }
             return statements.rewrite(sql, tokens, fp);
         } catch (RuntimeException | StackOverflowError e) {
-            StatementKind kind = tokens == null ? StatementKind.OTHER : Kinds.of(tokens);
-            Fingerprint f = fp != null ? fp : new Fingerprint("", Fingerprints.hash(""));
-            return new Refused(
-                    kind,
-                    Set.of(),
-                    f,
-                    RefusalReason.INTERNAL_ERROR,
-                    "rewriter failure: " + e.getClass().getSimpleName());
+            return failed(sql, tokens, fp, e);
         }
+    }
+
+    /**
+     * A rewriter failure, reported instead of thrown. Which mapped tables the statement touches
+     * then comes from the lexical scan (never "none" because the analysis failed), so that the
+     * driver still counts and records it as a refused write on those tables.
+     */
+    Refused failed(String sql, Tokens tokens, Fingerprint fp, Throwable e) {
+        StatementKind kind = StatementKind.OTHER;
+        Set<String> tables;
+        try {
+            kind = tokens == null ? StatementKind.OTHER : Kinds.of(tokens);
+            tables = tokens == null ? compiled.mentioned(sql) : compiled.mentioned(tokens);
+        } catch (RuntimeException | StackOverflowError again) {
+            tables = compiled.mentioned(sql);
+        }
+        Fingerprint f = fp != null ? fp : new Fingerprint("", Fingerprints.hash(""));
+        return StatementRewriter.refused(
+                kind,
+                tables,
+                f,
+                RefusalReason.INTERNAL_ERROR,
+                "rewriter failure: " + e.getClass().getSimpleName());
     }
 
     /**
@@ -149,6 +165,7 @@ public final class Rewriter {
         private long cacheSize = 10_000;
         private int maxSqlLength = 100_000;
         private Duration parseTimeout = Duration.ofSeconds(1);
+        private String oldSchema;
 
         private Builder(Mapping mapping, Dialect dialect) {
             this.mapping = mapping;
@@ -194,6 +211,18 @@ public final class Rewriter {
                 throw new IllegalArgumentException("parseTimeout must be positive");
             }
             this.parseTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * The schema (a database on MariaDB) that holds the mapped old tables and that unqualified
+         * names resolve to, as the database stores it: PostgreSQL {@code current_schema()}, MariaDB
+         * {@code DATABASE()}, H2 {@code SCHEMA()}. A table qualified with another schema ({@code
+         * other.customers}, {@code db.other.customers}) is then not the mapped table. Without it
+         * (the default, {@code null}) a qualified name matches by its table name alone.
+         */
+        public Builder oldSchema(String schema) {
+            this.oldSchema = schema;
             return this;
         }
 

@@ -22,6 +22,11 @@ import java.util.Set;
  * @param keys for a write, the key values of each affected row, one list per row with one source
  *     per key column, when every one is known from the SQL and its parameters; empty otherwise
  * @param ordered for a SELECT: whether its outermost query has an ORDER BY
+ * @param narrowsResult whether the new side returns fewer columns than the old: a {@code *} or
+ *     {@code t.*} whose columns reach the result (the statement's select list, a set operation's
+ *     branch, a derived table or CTE; not EXISTS, IN or a scalar subquery) over a mapped table
+ *     with a dropped column, which the expansion leaves out. Such a read is served from the old
+ *     side while the old side can serve it
  */
 public record Rewritten(
         StatementKind kind,
@@ -34,5 +39,6 @@ public record Rewritten(
         SideStatement oldSideWithKeys,
         Set<NonDeterminism> nondeterminism,
         List<List<ParamSource>> keys,
-        boolean ordered)
+        boolean ordered,
+        boolean narrowsResult)
         implements RewriteResult {}

@@ -1,5 +1,8 @@
 package io.schemashift.rewriter;
 
+import static net.sf.jsqlparser.parser.CCJSqlParserTreeConstants.JJTPARENTHESEDDELETE;
+import static net.sf.jsqlparser.parser.CCJSqlParserTreeConstants.JJTPARENTHESEDINSERT;
+import static net.sf.jsqlparser.parser.CCJSqlParserTreeConstants.JJTPARENTHESEDUPDATE;
 import static net.sf.jsqlparser.parser.CCJSqlParserTreeConstants.JJTTABLENAME;
 
 import java.util.ArrayList;
@@ -14,10 +17,12 @@ import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.delete.Delete;
 import net.sf.jsqlparser.statement.insert.Insert;
+import net.sf.jsqlparser.statement.insert.ParenthesedInsert;
 import net.sf.jsqlparser.statement.select.ParenthesedSelect;
 import net.sf.jsqlparser.statement.select.PlainSelect;
 import net.sf.jsqlparser.statement.select.Select;
 import net.sf.jsqlparser.statement.select.SetOperationList;
+import net.sf.jsqlparser.statement.truncate.Truncate;
 import net.sf.jsqlparser.statement.update.Update;
 
 /** Rewrites one parsed statement that may touch a mapped table. Stateless; one call per statement. */
@@ -46,28 +51,45 @@ final class StatementRewriter {
         } catch (Parser.TimeBoundExceeded e) {
             return refused(
                     Kinds.of(tokens),
-                    mentioned(tokens),
+                    mapping.mentioned(tokens),
                     fp,
                     RefusalReason.TIME_BOUND,
                     "the parse took longer than the time bound");
+        } catch (Parser.MoreThanOneStatement e) {
+            return refused(
+                    Kinds.of(tokens),
+                    mapping.mentioned(tokens),
+                    fp,
+                    RefusalReason.UNSUPPORTED_CONSTRUCT,
+                    "more than one statement in one string is not supported");
         } catch (ParseException | RuntimeException | StackOverflowError e) {
             return refused(
                     Kinds.of(tokens),
-                    mentioned(tokens),
+                    mapping.mentioned(tokens),
                     fp,
                     RefusalReason.UNPARSEABLE,
                     "the statement cannot be parsed");
         }
         Statement st = parsed.statement();
         StatementKind kind = Kinds.of(st);
+        StatementKind nested = nestedWrite(parsed.root());
+        if (nested != null) {
+            return modifyingWith(sql, kind.isWrite() ? kind : nested, parsed.root(), fp);
+        }
         if (kind == StatementKind.DDL || kind == StatementKind.OTHER) {
             return nonDml(sql, kind, parsed.root(), fp);
+        }
+        if (st instanceof Truncate truncate) {
+            return truncate(new Rewrite(sql, tokens, mapping, parsed.root(), true), truncate, fp);
         }
         Rewrite rw = new Rewrite(sql, tokens, mapping, parsed.root(), kind.isWrite());
         try {
             return dml(rw, st, kind, fp);
         } catch (Refusal r) {
-            return refused(kind, Set.copyOf(rw.tables), fp, r.reason, r.getMessage());
+            // the walk may stop before it reaches every table: the lexical scan adds the rest
+            Set<String> tables = new java.util.TreeSet<>(rw.tables);
+            tables.addAll(mapping.mentioned(tokens));
+            return refused(kind, tables, fp, r.reason, r.getMessage());
         }
     }
 
@@ -112,7 +134,8 @@ final class StatementRewriter {
                 oldWithKeys,
                 nd,
                 extras == null ? List.of() : extras.keys(),
-                st instanceof Select s && ordered(s));
+                st instanceof Select s && ordered(s),
+                rw.narrowsResult);
     }
 
     private WriteExtras insert(Rewrite rw, ColumnWalker walker, Insert insert) {
@@ -181,19 +204,111 @@ final class StatementRewriter {
         return new WriteExtras(rw.newEdits, List.of(), null, null, new KeyFinder(rw).keys(delete.getWhere(), target));
     }
 
-    /** DDL naming a mapped table is refused (it runs where it was sent); anything else is untouched. */
-    private RewriteResult nonDml(String sql, StatementKind kind, SimpleNode root, Fingerprint fp) {
+    /**
+     * The kind of the first INSERT, UPDATE or DELETE nested in the statement (a data-modifying
+     * {@code WITH} item), or {@code null} when there is none.
+     */
+    private static StatementKind nestedWrite(SimpleNode root) {
+        for (int id : new int[] {JJTPARENTHESEDINSERT, JJTPARENTHESEDUPDATE, JJTPARENTHESEDDELETE}) {
+            List<SimpleNode> found = new ArrayList<>();
+            Trees.collect(root, id, found);
+            if (!found.isEmpty()) {
+                return switch (id) {
+                    case JJTPARENTHESEDINSERT ->
+                        found.get(0).jjtGetValue() instanceof ParenthesedInsert pi && pi.getInsert() != null
+                                ? Kinds.of(pi.getInsert())
+                                : StatementKind.INSERT;
+                    case JJTPARENTHESEDUPDATE -> StatementKind.UPDATE;
+                    default -> StatementKind.DELETE;
+                };
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A statement with a data-modifying {@code WITH} item is a write that the rewriter does not
+     * split; on a mapped table it is refused as that write, so that it is recorded.
+     */
+    private RewriteResult modifyingWith(String sql, StatementKind kind, SimpleNode root, Fingerprint fp) {
+        Set<String> touched = mappedTables(root);
+        if (touched.isEmpty()) {
+            return new Untouched(sql, kind, fp);
+        }
+        return refused(
+                kind,
+                touched,
+                fp,
+                RefusalReason.UNSUPPORTED_CONSTRUCT,
+                "an INSERT, UPDATE or DELETE inside WITH is not supported");
+    }
+
+    /** Every mapped table a table-name node of the statement names. */
+    private Set<String> mappedTables(SimpleNode root) {
         List<SimpleNode> tableNodes = new ArrayList<>();
         Trees.collect(root, JJTTABLENAME, tableNodes);
         Set<String> touched = new java.util.TreeSet<>();
         for (SimpleNode n : tableNodes) {
-            if (n.jjtGetValue() instanceof Table t && t.getName() != null) {
-                MappedTable m = mapping.table(mapping.names.canonical(t.getName()));
+            if (n.jjtGetValue() instanceof Table t) {
+                MappedTable m = mapping.table(t);
                 if (m != null) {
-                    touched.add(m.mapping.oldName().toLowerCase(java.util.Locale.ROOT));
+                    touched.add(m.lowerName);
                 }
             }
         }
+        return touched;
+    }
+
+    /**
+     * {@code TRUNCATE [TABLE] [ONLY] t} of one mapped table: the same statement on the new table.
+     * It has no keys; the driver records the whole table when it cannot mirror it. Several tables
+     * in one TRUNCATE and {@code CASCADE} (which empties other tables too) are refused.
+     */
+    private RewriteResult truncate(Rewrite rw, Truncate truncate, Fingerprint fp) {
+        List<Table> targets =
+                truncate.getTables() != null && !truncate.getTables().isEmpty()
+                        ? truncate.getTables()
+                        : List.of(truncate.getTable());
+        List<SimpleNode> nodes = new ArrayList<>();
+        Trees.collect(rw.root, JJTTABLENAME, nodes);
+        for (SimpleNode n : nodes) {
+            if (n.jjtGetValue() instanceof Table t && rw.mapped(t, Set.of()) != null) {
+                rw.newEdits.replace(Trees.start(n), Trees.end(n), mapping.table(t).newSqlName);
+            }
+        }
+        if (rw.tables.isEmpty()) {
+            return new Untouched(rw.sql, StatementKind.TRUNCATE, fp);
+        }
+        String refusal = targets.size() > 1
+                ? "a TRUNCATE of several tables"
+                : truncate.getCascade() ? "TRUNCATE … CASCADE" : null;
+        if (refusal != null) {
+            return refused(
+                    StatementKind.TRUNCATE,
+                    rw.tables,
+                    fp,
+                    RefusalReason.UNSUPPORTED_CONSTRUCT,
+                    refusal + " is not supported");
+        }
+        SideStatement newSide = new SelfCheck(rw, timeoutNanos).verified(rw.newEdits, false);
+        return new Rewritten(
+                StatementKind.TRUNCATE,
+                Set.copyOf(rw.tables),
+                fp,
+                newSide,
+                rw.oldEdits.render().toStatement(),
+                List.of(),
+                null,
+                null,
+                Set.of(),
+                List.of(),
+                false,
+                false);
+    }
+
+    /** DDL naming a mapped table is refused (it runs where it was sent); anything else is untouched. */
+    private RewriteResult nonDml(String sql, StatementKind kind, SimpleNode root, Fingerprint fp) {
+        Set<String> touched = mappedTables(root);
         if (kind == StatementKind.DDL && !touched.isEmpty()) {
             return refused(
                     kind,
@@ -203,20 +318,6 @@ final class StatementRewriter {
                     "DDL is not rewritten; it runs on the side it was sent to");
         }
         return new Untouched(sql, kind, fp);
-    }
-
-    /** Mapped tables whose name occurs as a word, for statements that do not parse. */
-    private Set<String> mentioned(Tokens tokens) {
-        Set<String> names = new java.util.TreeSet<>();
-        for (int i = 0; i < tokens.size(); i++) {
-            if (tokens.kind(i) == Tokens.WORD || tokens.kind(i) == Tokens.QUOTED) {
-                MappedTable m = mapping.table(mapping.names.canonical(tokens.text(i)));
-                if (m != null) {
-                    names.add(m.mapping.oldName().toLowerCase(java.util.Locale.ROOT));
-                }
-            }
-        }
-        return names;
     }
 
     static Refused refused(

@@ -50,6 +50,21 @@ class GoldenTest {
                         "SELECT name FROM customers UNION SELECT city FROM customers",
                         "SELECT full_name AS name FROM clients UNION SELECT town AS city FROM clients"),
                 my("SELECT lower(name) FROM customers", "SELECT lower(full_name) AS `lower(name)` FROM clients"),
+                // H2 labels a computed item with its own printing of it: the new side keeps the old label
+                h2(
+                        "SELECT upper(name) FROM customers WHERE id IN (1, 2)",
+                        "SELECT upper(full_name) AS \"UPPER(NAME)\" FROM clients WHERE id IN (1, 2)"),
+                h2(
+                        "SELECT c.id, coalesce(c.city, 'n/a') || '-' || (c.name) FROM customers c",
+                        "SELECT c.id, coalesce(c.town, 'n/a') || '-' || (c.full_name) AS \"COALESCE(C.CITY, 'n/a') || '-' || C.NAME\" FROM clients c"),
+                h2(
+                        "SELECT customers.id * 2, count(DISTINCT city) FROM customers GROUP BY customers.id",
+                        "SELECT clients.id * 2 AS \"CUSTOMERS.ID * 2\", count(DISTINCT town) AS \"COUNT(DISTINCT CITY)\" FROM clients GROUP BY clients.id"),
+                // a select list inside an expression has labels no one reads
+                h2("SELECT (SELECT max(name) FROM customers) AS m", "SELECT (SELECT max(full_name) FROM clients) AS m"),
+                h2(
+                        "SELECT id FROM customers c WHERE EXISTS (SELECT substring(name, 1, 1) FROM customers d WHERE d.id = c.id)",
+                        "SELECT id FROM clients c WHERE EXISTS (SELECT substring(full_name, 1, 1) FROM clients d WHERE d.id = c.id)"),
                 pg("SELECT \"name\" FROM \"customers\"", "SELECT full_name AS \"name\" FROM app_v2.clients"),
                 h2("SELECT NAME FROM CUSTOMERS", "SELECT full_name AS NAME FROM clients"),
                 pg(
@@ -126,6 +141,11 @@ class GoldenTest {
                 my(
                         "UPDATE `customers` SET `name` = ? WHERE `id` = ?",
                         "UPDATE clients SET full_name = ?, name_search = lower(?) WHERE `id` = ?"),
+                // TRUNCATE
+                pg("TRUNCATE TABLE customers", "TRUNCATE TABLE app_v2.clients"),
+                pg("TRUNCATE ONLY public.customers -- all", "TRUNCATE ONLY app_v2.clients -- all"),
+                my("TRUNCATE customers", "TRUNCATE clients"),
+                h2("TRUNCATE TABLE CUSTOMERS", "TRUNCATE TABLE clients"),
                 // upserts
                 pg(
                         "INSERT INTO customers(id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name",
@@ -153,12 +173,11 @@ class GoldenTest {
                 h2("SELECT nme FROM customers", RefusalReason.UNKNOWN_COLUMN),
                 pg("SELECT c.nme FROM customers c", RefusalReason.UNKNOWN_COLUMN),
                 pg("SELECT FROM WHERE customers", RefusalReason.UNPARSEABLE),
-                h2("SELECT lower(name) FROM customers", RefusalReason.UNSUPPORTED_CONSTRUCT),
+                h2("SELECT substring(name, 1, 2) FROM customers", RefusalReason.UNSUPPORTED_CONSTRUCT),
                 pg("SELECT * FROM customers JOIN orders USING (id)", RefusalReason.UNSUPPORTED_CONSTRUCT),
                 pg("CREATE INDEX i ON customers(name)", RefusalReason.UNSUPPORTED_CONSTRUCT),
                 my("ALTER TABLE customers ADD COLUMN x INT", RefusalReason.UNSUPPORTED_CONSTRUCT),
-                pg("UPDATE customers SET legacy_flag = true WHERE id = 1", RefusalReason.UNSUPPORTED_CONSTRUCT),
-                pg("SELECT 1; DELETE FROM customers", RefusalReason.UNPARSEABLE));
+                pg("UPDATE customers SET legacy_flag = true WHERE id = 1", RefusalReason.UNSUPPORTED_CONSTRUCT));
     }
 
     @ParameterizedTest(name = "{0}: {1}")
@@ -169,6 +188,199 @@ class GoldenTest {
             assertThat(f.reason()).isEqualTo(reason);
             assertThat(f.message()).doesNotContain("'");
         });
+    }
+
+    /** Statements refused as a write (or not) on their tables, so that the driver records them. */
+    static Stream<Arguments> refusedAs() {
+        RefusalReason unsupported = RefusalReason.UNSUPPORTED_CONSTRUCT;
+        return Stream.of(
+                // data-modifying CTEs are writes
+                Arguments.of(
+                        Dialect.POSTGRESQL,
+                        "WITH d AS (DELETE FROM customers WHERE id = 1 RETURNING id) SELECT count(*) FROM d",
+                        unsupported,
+                        StatementKind.DELETE),
+                Arguments.of(
+                        Dialect.POSTGRESQL,
+                        "WITH u AS (UPDATE customers SET name = 'x' WHERE id = 2 RETURNING id) SELECT * FROM u",
+                        unsupported,
+                        StatementKind.UPDATE),
+                Arguments.of(
+                        Dialect.POSTGRESQL,
+                        "WITH i AS (INSERT INTO customers(id, name) VALUES (9, 'n') RETURNING id) SELECT id FROM i",
+                        unsupported,
+                        StatementKind.INSERT),
+                Arguments.of(
+                        Dialect.POSTGRESQL,
+                        "WITH d AS (DELETE FROM orders RETURNING customer_id) UPDATE customers SET name = 'x' WHERE id IN (SELECT customer_id FROM d)",
+                        unsupported,
+                        StatementKind.UPDATE),
+                // multi-statement text: the first write among the statements
+                Arguments.of(Dialect.POSTGRESQL, "SELECT 1; DELETE FROM customers", unsupported, StatementKind.DELETE),
+                Arguments.of(
+                        Dialect.MARIADB,
+                        "SELECT name FROM customers; UPDATE customers SET name = 'x'",
+                        unsupported,
+                        StatementKind.UPDATE),
+                Arguments.of(
+                        Dialect.H2,
+                        "INSERT INTO customers(id) VALUES (1); SELECT 1",
+                        unsupported,
+                        StatementKind.INSERT),
+                Arguments.of(Dialect.H2, "SELECT name FROM customers; SELECT 2", unsupported, StatementKind.SELECT),
+                // TRUNCATE that empties more than the mapped table
+                Arguments.of(Dialect.POSTGRESQL, "TRUNCATE customers, orders", unsupported, StatementKind.TRUNCATE),
+                Arguments.of(Dialect.POSTGRESQL, "TRUNCATE customers CASCADE", unsupported, StatementKind.TRUNCATE),
+                Arguments.of(
+                        Dialect.POSTGRESQL,
+                        "TRUNCATE customers RESTART IDENTITY",
+                        RefusalReason.UNPARSEABLE,
+                        StatementKind.TRUNCATE),
+                // unparseable: the lexical kind, WITH bodies included
+                Arguments.of(
+                        Dialect.POSTGRESQL,
+                        "WITH d AS (DELETE FROM customers RETURNING id) SELECT count(*) FROM d WHERE",
+                        RefusalReason.UNPARSEABLE,
+                        StatementKind.DELETE),
+                Arguments.of(
+                        Dialect.POSTGRESQL,
+                        "WITH x AS (SELECT id FROM customers FOR UPDATE) SELECT * FROM x WHERE",
+                        RefusalReason.UNPARSEABLE,
+                        StatementKind.SELECT),
+                Arguments.of(
+                        Dialect.POSTGRESQL,
+                        "WITH x AS (SELECT 1) INSERT INTO customers(id) VALUES (1) ON CONFLICT (id) DO UPDATE SET WHERE",
+                        RefusalReason.UNPARSEABLE,
+                        StatementKind.UPSERT));
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource
+    void refusedAs(Dialect dialect, String sql, RefusalReason reason, StatementKind kind) {
+        RewriteResult r = Fixtures.rewriter(dialect).rewrite(sql);
+        assertThat(r).isInstanceOfSatisfying(Refused.class, f -> {
+            assertThat(f.reason()).isEqualTo(reason);
+            assertThat(f.kind()).isEqualTo(kind);
+            assertThat(f.tables()).containsExactly("customers");
+        });
+    }
+
+    /**
+     * Tables are matched by schema and name once the old schema is known: {@code null} expected
+     * means untouched. Regression: {@code INSERT INTO other_schema.customers} was mirrored into
+     * {@code clients}.
+     */
+    static Stream<Arguments> schemaQualified() {
+        return Stream.of(
+                Arguments.of(
+                        Dialect.POSTGRESQL,
+                        "public",
+                        "INSERT INTO other_schema.customers(id, name) VALUES (1, 'a')",
+                        null),
+                Arguments.of(
+                        Dialect.POSTGRESQL,
+                        "public",
+                        "SELECT name FROM public.customers",
+                        "SELECT full_name AS name FROM app_v2.clients"),
+                Arguments.of(
+                        Dialect.POSTGRESQL,
+                        "public",
+                        "SELECT name FROM PUBLIC.customers",
+                        "SELECT full_name AS name FROM app_v2.clients"),
+                Arguments.of(Dialect.POSTGRESQL, "public", "SELECT name FROM \"Public\".customers", null),
+                Arguments.of(
+                        Dialect.POSTGRESQL,
+                        "public",
+                        "SELECT c.name FROM app.public.customers c",
+                        "SELECT c.full_name AS name FROM app_v2.clients c"),
+                Arguments.of(Dialect.POSTGRESQL, "public", "SELECT name FROM app.other.customers", null),
+                Arguments.of(
+                        Dialect.POSTGRESQL,
+                        "public",
+                        "SELECT o.total FROM orders o JOIN other.customers c ON c.id = o.customer_id",
+                        null),
+                Arguments.of(Dialect.POSTGRESQL, "public", "TRUNCATE TABLE other.customers", null),
+                Arguments.of(Dialect.MARIADB, "app", "INSERT INTO otherdb.customers (id) VALUES (1)", null),
+                Arguments.of(
+                        Dialect.MARIADB,
+                        "app",
+                        "UPDATE `app`.`customers` SET name = ? WHERE id = ?",
+                        "UPDATE clients SET full_name = ?, name_search = lower(?) WHERE id = ?"),
+                Arguments.of(Dialect.H2, "PUBLIC", "DELETE FROM other.customers WHERE id = 1", null),
+                Arguments.of(
+                        Dialect.H2,
+                        "PUBLIC",
+                        "DELETE FROM public.customers WHERE id = 1",
+                        "DELETE FROM clients WHERE id = 1"),
+                Arguments.of(
+                        Dialect.H2,
+                        "PUBLIC",
+                        "SELECT public.customers.city FROM public.customers",
+                        "SELECT clients.town AS city FROM clients"),
+                // old schema unknown: a qualified name matches by table name (the documented fallback)
+                Arguments.of(
+                        Dialect.H2,
+                        null,
+                        "DELETE FROM other.customers WHERE id = 1",
+                        "DELETE FROM clients WHERE id = 1"));
+    }
+
+    @ParameterizedTest(name = "{0} in {1}: {2}")
+    @MethodSource
+    void schemaQualified(Dialect dialect, String oldSchema, String sql, String expected) {
+        Rewriter rewriter = Rewriter.builder(Fixtures.mapping(dialect), dialect)
+                .oldSchema(oldSchema)
+                .build();
+        RewriteResult r = rewriter.rewrite(sql);
+        if (expected == null) {
+            assertThat(r).isInstanceOf(Untouched.class);
+            assertThat(r.tables()).isEmpty();
+        } else {
+            assertThat(r)
+                    .isInstanceOfSatisfying(
+                            Rewritten.class, w -> assertThat(w.newSide().sql()).isEqualTo(expected));
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void lexicalScan_otherSchema_notTheMappedTable() {
+        Rewriter tight = Rewriter.builder(Fixtures.mapping(Dialect.POSTGRESQL), Dialect.POSTGRESQL)
+                .oldSchema("public")
+                .maxSqlLength(10)
+                .build();
+        assertThat(tight.rewrite("SELECT * FROM other.customers WHERE id = 1").tables())
+                .isEmpty();
+        assertThat(tight.rewrite("SELECT * FROM public.customers WHERE id = 1").tables())
+                .containsExactly("customers");
+        assertThat(tight.rewrite("SELECT * FROM customers WHERE id = 1").tables())
+                .containsExactly("customers");
+    }
+
+    /** Whether the new side has fewer columns than the old: a {@code *} that reaches the result over a dropped column. */
+    static Stream<Arguments> narrowsResult() {
+        return Stream.of(
+                Arguments.of("SELECT * FROM customers WHERE id = ?", true),
+                Arguments.of("SELECT c.*, o.total FROM customers c JOIN orders o ON o.customer_id = c.id", true),
+                Arguments.of("SELECT * FROM (SELECT * FROM customers) x", true),
+                Arguments.of("WITH x AS (SELECT * FROM customers) SELECT id FROM x", true),
+                Arguments.of("SELECT id FROM customers UNION SELECT * FROM customers", true),
+                Arguments.of("SELECT id, name FROM customers", false),
+                Arguments.of("SELECT count(*) FROM customers", false),
+                Arguments.of(
+                        "SELECT id FROM orders o WHERE EXISTS (SELECT * FROM customers c WHERE c.id = o.customer_id)",
+                        false),
+                Arguments.of("SELECT (SELECT count(*) FROM customers) AS n", false));
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource
+    void narrowsResult(String sql, boolean narrows) {
+        for (Dialect dialect : Dialect.values()) {
+            RewriteResult r = Fixtures.rewriter(dialect).rewrite(sql);
+            assertThat(r).as(dialect + ": " + sql).isInstanceOfSatisfying(Rewritten.class, w -> assertThat(
+                            w.narrowsResult())
+                    .isEqualTo(narrows));
+        }
     }
 
     static Stream<Arguments> ambiguous() {

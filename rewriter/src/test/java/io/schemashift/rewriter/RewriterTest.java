@@ -68,12 +68,55 @@ class RewriterTest {
     }
 
     @Test
-    void rewrite_tooLong_refusedNotCached() {
+    void rewrite_tooLong_refusedWithItsTablesNotCached() {
         Rewriter r = Rewriter.builder(Fixtures.mapping(Dialect.H2), Dialect.H2)
                 .maxSqlLength(20)
                 .build();
-        assertThat(r.rewrite("SELECT name FROM customers WHERE 1 = 1")).isInstanceOf(Refused.class);
+        assertThat(r.rewrite("SELECT name FROM customers WHERE 1 = 1")).isInstanceOfSatisfying(Refused.class, f -> {
+            assertThat(f.tables()).containsExactly("customers");
+            assertThat(f.kind()).isEqualTo(StatementKind.SELECT);
+        });
+        assertThat(r.rewrite("DELETE FROM \"CUSTOMERS\" WHERE id > 100")).isInstanceOfSatisfying(Refused.class, f -> {
+            assertThat(f.tables()).containsExactly("customers");
+            assertThat(f.kind()).isEqualTo(StatementKind.DELETE);
+        });
         assertThat(r.cache().estimatedSize()).isZero();
+    }
+
+    /** Regression: a 130,000-character INSERT ran on old only, as if it touched no mapped table. */
+    @Test
+    void rewrite_longMultiRowInsert_refusedAsAnInsertOnItsTable() {
+        StringBuilder sql = new StringBuilder("INSERT INTO customers (id, name, email) VALUES ");
+        for (int i = 0; sql.length() < 130_000; i++) {
+            sql.append(i == 0 ? "" : ", ")
+                    .append("(")
+                    .append(i)
+                    .append(", 'name ")
+                    .append(i)
+                    .append("', 'e@x.io')");
+        }
+
+        RewriteResult r = pg.rewrite(sql.toString());
+
+        assertThat(r).isInstanceOfSatisfying(Refused.class, f -> {
+            assertThat(f.tables()).containsExactly("customers");
+            assertThat(f.kind()).isEqualTo(StatementKind.INSERT);
+            assertThat(f.reason()).isEqualTo(RefusalReason.UNPARSEABLE);
+        });
+    }
+
+    @Test
+    void rewrite_internalError_tablesFromTheLexicalScan() {
+        String sql = "UPDATE orders o SET total = 1 WHERE o.id IN (SELECT id FROM customers)";
+        Tokens tokens = Tokens.lex(sql, Dialect.POSTGRESQL);
+
+        Refused r = pg.failed(sql, tokens, Fingerprints.of(tokens), new IllegalStateException("bug"));
+        Refused untokenized = pg.failed(sql, null, null, new IllegalStateException("bug"));
+
+        assertThat(r.reason()).isEqualTo(RefusalReason.INTERNAL_ERROR);
+        assertThat(r.tables()).containsExactly("customers");
+        assertThat(r.kind()).isEqualTo(StatementKind.UPDATE);
+        assertThat(untokenized.tables()).containsExactly("customers");
     }
 
     @Test

@@ -15,8 +15,9 @@ import java.util.UUID;
  * @param name the name as the database reports it
  * @param jdbcType a {@link Types} constant
  * @param typeName the database's own type name, lower case
+ * @param nullable whether the column may hold NULL (unknown counts as nullable)
  */
-public record ColumnInfo(String name, int jdbcType, String typeName) {
+public record ColumnInfo(String name, int jdbcType, String typeName, boolean nullable) {
 
     public ColumnInfo {
         typeName = typeName == null ? "" : typeName.toLowerCase(Locale.ROOT);

@@ -10,6 +10,9 @@ import java.util.stream.Collectors;
  * The SQL that backfill, verify and repair run for one table, per dialect. Only plain identifiers
  * from {@link TableShape} and the mapping's derived expressions go into the text; every value is
  * a bind parameter.
+ *
+ * <p>The names say old and new, the direction of a backfill: on a {@link TableShape#reversed()}
+ * shape "old" is the new table (the source) and "new" the old table (the target).
  */
 public final class Statements {
 

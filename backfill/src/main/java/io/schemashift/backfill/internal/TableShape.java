@@ -47,7 +47,33 @@ public record TableShape(
      * @param newType the new column's type
      */
     public record MappedColumn(
-            String newName, String oldExpr, boolean derived, ColumnInfo oldType, ColumnInfo newType) {}
+            String newName, String oldExpr, boolean derived, ColumnInfo oldType, ColumnInfo newType) {
+
+        /** The same column copied from the new side to the old. Not for derived columns. */
+        MappedColumn reversed() {
+            return new MappedColumn(oldExpr, newName, false, newType, oldType);
+        }
+    }
+
+    /**
+     * This table copied the other way: the new table is read and the old one written, so every
+     * statement of {@link Statements} built on the result moves rows from new to old. Renamed
+     * columns go back to their old names; derived columns are left out (the old table has no
+     * column for them) and so are old columns the mapping drops (an insert leaves them NULL or
+     * at their default, an update leaves them as they are). No lineage is written to the old
+     * table.
+     */
+    public TableShape reversed() {
+        return new TableShape(
+                newTable,
+                oldTable,
+                columns.stream()
+                        .filter(c -> !c.derived())
+                        .map(MappedColumn::reversed)
+                        .toList(),
+                key.stream().map(MappedColumn::reversed).toList(),
+                false);
+    }
 
     /** Old-side expressions of every mapped column, in column order. */
     public List<String> oldExprs() {
@@ -78,7 +104,8 @@ public record TableShape(
      * Resolves a mapping against the metadata of both sides.
      *
      * @throws SQLException (SQLState 42P01 / 42703) naming the table and column when a table or a
-     *     mapped column does not exist, or the key is dropped by the mapping
+     *     mapped column does not exist, or the key is dropped by the mapping; (23502 / 23505) when
+     *     the key holds NULLs or repeats on either side
      */
     public static TableShape resolve(TableMapping m, Dialect dialect, Connection oldConn, Connection newConn)
             throws SQLException {
@@ -89,16 +116,15 @@ public record TableShape(
 
         String oldSchema = oldTable.contains(".") ? oldTable.substring(0, oldTable.indexOf('.')) : null;
         String oldBare = oldTable.substring(oldTable.indexOf('.') + 1);
-        Map<String, ColumnInfo> oldCols = columns(oldConn, dialect, oldSchema, oldBare);
-        if (oldCols.isEmpty()) {
-            throw new SQLException("old table " + oldTable + " does not exist or has no columns", "42P01");
-        }
-        Map<String, ColumnInfo> newCols = columns(newConn, dialect, newSchema, m.newName());
-        if (newCols.isEmpty()) {
-            throw new SQLException(
-                    "new table " + newTable + " (mapped from " + oldTable + ") does not exist or has no columns",
-                    "42P01");
-        }
+        Located oldLocated = locate(oldConn, dialect, oldSchema, oldBare)
+                .orElseThrow(
+                        () -> new SQLException("old table " + oldTable + " does not exist or has no columns", "42P01"));
+        Located newLocated = locate(newConn, dialect, newSchema, m.newName())
+                .orElseThrow(() -> new SQLException(
+                        "new table " + newTable + " (mapped from " + oldTable + ") does not exist or has no columns",
+                        "42P01"));
+        Map<String, ColumnInfo> oldCols = oldLocated.columns();
+        Map<String, ColumnInfo> newCols = newLocated.columns();
 
         Map<String, String> renames = new LinkedHashMap<>();
         m.columns().forEach((k, v) -> renames.put(lower(k), v));
@@ -147,7 +173,10 @@ public record TableShape(
             throw new SQLException("table " + oldTable + " has no key in the mapping; backfill and verify need one");
         }
         boolean lineage = newCols.containsKey(LINEAGE_BATCH) && newCols.containsKey(LINEAGE_AT);
-        return new TableShape(oldTable, newTable, mapped, key, lineage);
+        TableShape shape = new TableShape(oldTable, newTable, mapped, key, lineage);
+        KeyCheck.require(oldConn, oldTable, oldLocated, shape.oldKey(), "old");
+        KeyCheck.require(newConn, newTable, newLocated, shape.newKey(), "new");
+        return shape;
     }
 
     private static ColumnInfo newColumn(Map<String, ColumnInfo> newCols, String newTable, String name, String source)
@@ -167,6 +196,22 @@ public record TableShape(
      */
     public static Map<String, ColumnInfo> columns(Connection c, Dialect dialect, String schema, String table)
             throws SQLException {
+        return locate(c, dialect, schema, table).map(Located::columns).orElse(Map.of());
+    }
+
+    /**
+     * A table as the database's metadata names it, with its columns.
+     *
+     * @param catalog the catalog to pass to {@link DatabaseMetaData} lookups (MariaDB: the database)
+     * @param schema the schema to pass to them, {@code null} where the database has none (MariaDB)
+     * @param name the table's name as stored
+     * @param columns its columns by lower-case name, in table order
+     */
+    public record Located(String catalog, String schema, String name, Map<String, ColumnInfo> columns) {}
+
+    /** Finds a table as {@link #columns} does; empty when it does not exist. */
+    public static java.util.Optional<Located> locate(Connection c, Dialect dialect, String schema, String table)
+            throws SQLException {
         DatabaseMetaData md = c.getMetaData();
         String catalog = null;
         String schemaPattern = schema;
@@ -181,18 +226,28 @@ public record TableShape(
             for (String sch :
                     schemaPattern == null ? Collections.<String>singletonList(null) : caseVariants(schemaPattern)) {
                 Map<String, ColumnInfo> found = new LinkedHashMap<>();
+                String foundName = null;
+                String foundSchema = null;
                 try (ResultSet rs = md.getColumns(catalog, pattern(sch, esc), pattern(name, esc), null)) {
                     while (rs.next()) {
                         String col = rs.getString("COLUMN_NAME");
-                        found.put(lower(col), new ColumnInfo(col, rs.getInt("DATA_TYPE"), rs.getString("TYPE_NAME")));
+                        foundName = rs.getString("TABLE_NAME");
+                        foundSchema = rs.getString("TABLE_SCHEM");
+                        found.put(
+                                lower(col),
+                                new ColumnInfo(
+                                        col,
+                                        rs.getInt("DATA_TYPE"),
+                                        rs.getString("TYPE_NAME"),
+                                        rs.getInt("NULLABLE") != DatabaseMetaData.columnNoNulls));
                     }
                 }
                 if (!found.isEmpty()) {
-                    return found;
+                    return java.util.Optional.of(new Located(catalog, foundSchema, foundName, found));
                 }
             }
         }
-        return Map.of();
+        return java.util.Optional.empty();
     }
 
     private static List<String> caseVariants(String name) {

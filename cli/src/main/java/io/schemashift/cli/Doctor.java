@@ -1,0 +1,637 @@
+package io.schemashift.cli;
+
+import io.schemashift.config.MigrationConfig;
+import io.schemashift.control.ConnectionSource;
+import io.schemashift.control.ControlSchema;
+import io.schemashift.control.ControlTables;
+import io.schemashift.rewriter.Dialect;
+import io.schemashift.rewriter.Rewriter;
+import io.schemashift.rewriter.TableMapping;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The checks of {@code schemashift doctor}: the configuration on its own, then both schemas as
+ * the databases describe them (JDBC metadata, and a few catalog queries per dialect). Each check
+ * adds findings; none throws for what it finds.
+ */
+final class Doctor {
+
+    /** How bad a finding is; the worst decides the exit code. */
+    enum Severity {
+        OK,
+        WARN,
+        ERROR;
+
+        String text() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** One line of the report. */
+    record Finding(Severity severity, String check, String subject, String message) {}
+
+    /** The table privileges compared between the old and the new table. */
+    private static final List<String> PRIVILEGES =
+            List.of("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER");
+
+    private static final Set<String> MIRROR_PRIVILEGES = Set.of("SELECT", "INSERT", "UPDATE", "DELETE");
+
+    private final MigrationConfig config;
+    private final List<Finding> findings = new ArrayList<>();
+
+    Doctor(MigrationConfig config) {
+        this.config = config;
+    }
+
+    List<Finding> findings() {
+        return findings;
+    }
+
+    Severity worst() {
+        return findings.stream().map(Finding::severity).max(Enum::compareTo).orElse(Severity.OK);
+    }
+
+    private void add(Severity s, String check, String subject, String message) {
+        findings.add(new Finding(s, check, subject, message));
+    }
+
+    // ---- offline --------------------------------------------------------------------------------
+
+    /** The file on its own: it was read and validated; the derived expressions must parse. */
+    void offline(Dialect dialect) {
+        add(
+                Severity.OK,
+                "config",
+                config.source(),
+                "valid: migration " + config.migration() + ", "
+                        + config.mapping().tables().size() + " table(s), phase "
+                        + config.rollout().phase());
+        for (TableMapping t : config.mapping().tables()) {
+            try {
+                Rewriter.builder(io.schemashift.rewriter.Mapping.of(List.of(t)), dialect)
+                        .build();
+            } catch (IllegalArgumentException e) {
+                add(Severity.ERROR, "derived", t.oldName(), "a derived expression does not parse: " + e.getMessage());
+            }
+        }
+    }
+
+    // ---- against the databases ----------------------------------------------------------------
+
+    /** A column as the database describes it. */
+    private record Col(
+            String name,
+            int type,
+            String typeName,
+            int size,
+            int scale,
+            boolean nullable,
+            boolean autoIncrement,
+            String defaultValue) {}
+
+    /** Where a table lives: catalog and schema as JDBC metadata wants them. */
+    private record Place(Connection connection, Dialect dialect, String catalog, String schema, String table) {
+
+        String qualified() {
+            String prefix = dialect == Dialect.MARIADB ? catalog : schema;
+            return prefix == null ? table : prefix + "." + table;
+        }
+    }
+
+    /**
+     * Checks every mapped table on both sides, the SchemaShift tables and, when {@code appUser}
+     * is given, the application user's grants.
+     */
+    void online(Dialect dialect, ConnectionSource oldSide, ConnectionSource newSide, String appUser)
+            throws SQLException {
+        try (Connection old = oldSide.open();
+                Connection fresh = newSide == null ? null : newSide.open()) {
+            Connection neu = fresh == null ? old : fresh;
+            for (TableMapping t : config.mapping().tables()) {
+                table(dialect, old, neu, t, appUser);
+            }
+            controlTables(old);
+        }
+    }
+
+    private void table(Dialect dialect, Connection old, Connection neu, TableMapping t, String appUser)
+            throws SQLException {
+        Place o = place(old, dialect, null, t.oldName());
+        Place n = place(neu, dialect, t.newSchema(), t.newName());
+        Map<String, Col> oc = columns(o);
+        Map<String, Col> nc = columns(n);
+        if (oc.isEmpty()) {
+            add(Severity.ERROR, "table", t.oldName(), "old table " + o.qualified() + " not found");
+        }
+        if (nc.isEmpty()) {
+            add(Severity.ERROR, "table", t.oldName(), "new table " + n.qualified() + " not found");
+        }
+        if (oc.isEmpty() || nc.isEmpty()) {
+            return;
+        }
+        add(Severity.OK, "table", t.oldName(), o.qualified() + " -> " + n.qualified());
+        columns(t, oc, nc, n);
+        key(t, "old", o, oc, t.key());
+        List<String> newKey = t.key().stream().map(k -> newName(t, k)).toList();
+        key(t, "new", n, nc, newKey);
+        derived(t, o);
+        generator(t, o, n, oc, nc, newKey);
+        if (appUser != null) {
+            grants(t, o, n, appUser);
+        }
+    }
+
+    private void columns(TableMapping t, Map<String, Col> oc, Map<String, Col> nc, Place n) {
+        Set<String> mapped = new LinkedHashSet<>();
+        mapped.addAll(t.key());
+        mapped.addAll(t.columns().keySet());
+        for (Col c : oc.values()) {
+            mapped.add(c.name());
+        }
+        for (String oldCol : mapped) {
+            String subject = t.oldName() + "." + oldCol;
+            Col o = oc.get(lower(oldCol));
+            if (o == null) {
+                add(Severity.ERROR, "column", subject, "not in the old table");
+                continue;
+            }
+            String target = newName(t, oldCol);
+            if (target == null) {
+                add(Severity.OK, "column", subject, "dropped in the new schema (not mirrored)");
+                continue;
+            }
+            Col c = nc.get(lower(target));
+            if (c == null) {
+                add(
+                        Severity.ERROR,
+                        "column",
+                        subject,
+                        "new column " + n.table() + "." + target + " not found (map it to another name, or to null"
+                                + " to drop it)");
+                continue;
+            }
+            compatible(subject + " -> " + target, o, c);
+        }
+        for (String d : t.derived().keySet()) {
+            if (!nc.containsKey(lower(d))) {
+                add(Severity.ERROR, "column", t.oldName() + " derived " + d, "new column " + d + " not found");
+            }
+        }
+        Set<String> filled = new TreeSet<>();
+        for (String oldCol : mapped) {
+            String target = newName(t, oldCol);
+            if (target != null) {
+                filled.add(lower(target));
+            }
+        }
+        t.derived().keySet().forEach(d -> filled.add(lower(d)));
+        for (Col c : nc.values()) {
+            if (!filled.contains(lower(c.name())) && !c.nullable() && c.defaultValue() == null && !c.autoIncrement()) {
+                add(
+                        Severity.ERROR,
+                        "column",
+                        t.oldName() + " new " + c.name(),
+                        "NOT NULL without a default, and no old or derived column fills it: mirrored inserts fail");
+            }
+        }
+    }
+
+    /** Type family, length, numeric scale, nullability and time zone of one mapped column. */
+    private void compatible(String subject, Col o, Col n) {
+        String of = family(o);
+        String nf = family(n);
+        List<String> problems = new ArrayList<>();
+        Severity s = Severity.OK;
+        if (!of.equals(nf) && !(of.equals("integer") && nf.equals("decimal"))) {
+            boolean numeric = Set.of("integer", "decimal", "float", "boolean").contains(of)
+                    && Set.of("integer", "decimal", "float", "boolean").contains(nf);
+            s = numeric ? Severity.WARN : Severity.ERROR;
+            problems.add("type " + o.typeName() + " -> " + n.typeName() + (numeric ? " (values may round)" : ""));
+        } else if (of.equals("text") || of.equals("binary")) {
+            if (n.size() < o.size()) {
+                s = Severity.WARN;
+                problems.add("length " + o.size() + " -> " + n.size() + " (longer values fail on the new side)");
+            }
+        } else if (of.equals("decimal") || of.equals("integer")) {
+            if (n.scale() < o.scale() || n.size() - n.scale() < o.size() - o.scale()) {
+                s = Severity.WARN;
+                problems.add(o.typeName() + "(" + o.size() + "," + o.scale() + ") -> " + n.typeName() + "(" + n.size()
+                        + "," + n.scale() + ") (values may not fit or may round)");
+            }
+        } else if (of.equals("timestamp") && timeZone(o) != timeZone(n)) {
+            s = Severity.WARN;
+            problems.add(o.typeName() + " -> " + n.typeName() + " (with and without time zone: values shift by the"
+                    + " session's offset)");
+        }
+        if (o.nullable() && !n.nullable()) {
+            s = max(s, Severity.WARN);
+            problems.add("NULL allowed on old, NOT NULL on new (a mirrored NULL fails)");
+        }
+        add(
+                s,
+                "type",
+                subject,
+                problems.isEmpty() ? o.typeName() + " -> " + n.typeName() : String.join("; ", problems));
+    }
+
+    private static Severity max(Severity a, Severity b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    private static String family(Col c) {
+        return switch (c.type()) {
+            case Types.CHAR,
+                    Types.VARCHAR,
+                    Types.LONGVARCHAR,
+                    Types.NCHAR,
+                    Types.NVARCHAR,
+                    Types.LONGNVARCHAR,
+                    Types.CLOB,
+                    Types.NCLOB -> "text";
+            case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> "integer";
+            case Types.NUMERIC, Types.DECIMAL -> "decimal";
+            case Types.REAL, Types.FLOAT, Types.DOUBLE -> "float";
+            case Types.BIT, Types.BOOLEAN -> "boolean";
+            case Types.DATE -> "date";
+            case Types.TIME, Types.TIME_WITH_TIMEZONE -> "time";
+            case Types.TIMESTAMP, Types.TIMESTAMP_WITH_TIMEZONE -> "timestamp";
+            case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> "binary";
+            default -> c.typeName().toLowerCase(Locale.ROOT);
+        };
+    }
+
+    private static boolean timeZone(Col c) {
+        String n = c.typeName().toLowerCase(Locale.ROOT);
+        return c.type() == Types.TIMESTAMP_WITH_TIMEZONE || n.equals("timestamptz") || n.contains("with time zone");
+    }
+
+    /** The key columns: not null, and a primary key or unique index on exactly them (or fewer). */
+    private void key(TableMapping t, String side, Place p, Map<String, Col> cols, List<String> key)
+            throws SQLException {
+        String subject = t.oldName() + " " + side + " key (" + String.join(", ", key) + ")";
+        for (String k : key) {
+            Col c = cols.get(lower(k));
+            if (c == null) {
+                add(Severity.ERROR, "key", subject, "column " + k + " not found");
+                return;
+            }
+            if (c.nullable()) {
+                add(
+                        Severity.ERROR,
+                        "key",
+                        subject,
+                        "column " + k + " allows NULL: a row without a key cannot be mirrored");
+                return;
+            }
+        }
+        Set<String> wanted = new TreeSet<>(key.stream().map(Doctor::lower).toList());
+        DatabaseMetaData md = p.connection().getMetaData();
+        Set<String> pk = new TreeSet<>();
+        try (ResultSet rs = md.getPrimaryKeys(p.catalog(), p.schema(), p.table())) {
+            while (rs.next()) {
+                pk.add(lower(rs.getString("COLUMN_NAME")));
+            }
+        }
+        if (!pk.isEmpty() && wanted.containsAll(pk)) {
+            add(Severity.OK, "key", subject, "primary key");
+            return;
+        }
+        Map<String, Set<String>> unique = new HashMap<>();
+        try (ResultSet rs = md.getIndexInfo(p.catalog(), p.schema(), p.table(), true, true)) {
+            while (rs.next()) {
+                if (rs.getString("COLUMN_NAME") != null && !rs.getBoolean("NON_UNIQUE")) {
+                    unique.computeIfAbsent(rs.getString("INDEX_NAME"), i -> new TreeSet<>())
+                            .add(lower(rs.getString("COLUMN_NAME")));
+                }
+            }
+        }
+        if (unique.values().stream().anyMatch(wanted::containsAll)) {
+            add(Severity.OK, "key", subject, "unique index");
+        } else {
+            add(
+                    Severity.ERROR,
+                    "key",
+                    subject,
+                    "no primary key or unique index on it: rows cannot be told apart by compare, backfill and verify");
+        }
+    }
+
+    /** Each derived expression evaluated on one row of the old table. */
+    private void derived(TableMapping t, Place o) {
+        for (Map.Entry<String, String> d : t.derived().entrySet()) {
+            String subject = t.oldName() + " derived " + d.getKey();
+            String sql = "SELECT " + d.getValue() + " FROM " + o.qualified() + " LIMIT 1";
+            try (Statement s = o.connection().createStatement();
+                    ResultSet rs = s.executeQuery(sql)) {
+                add(
+                        Severity.OK,
+                        "derived",
+                        subject,
+                        rs.next() ? "evaluates on a sample row" : "parses (the old table has no row to try it on)");
+            } catch (SQLException e) {
+                add(Severity.ERROR, "derived", subject, "'" + d.getValue() + "' fails on the old table: " + first(e));
+            }
+        }
+    }
+
+    /**
+     * Whether the new side can generate the key when it becomes the primary, and where its
+     * generator stands against the highest key already there.
+     */
+    private void generator(
+            TableMapping t, Place o, Place n, Map<String, Col> oc, Map<String, Col> nc, List<String> newKey) {
+        if (newKey.size() != 1) {
+            return;
+        }
+        String subject = t.oldName() + " new key " + newKey.get(0);
+        Col oldKey = oc.get(lower(t.key().get(0)));
+        Col key = nc.get(lower(newKey.get(0)));
+        boolean oldGenerates = generates(oldKey);
+        if (!generates(key)) {
+            add(
+                    oldGenerates ? Severity.WARN : Severity.OK,
+                    "keys",
+                    subject,
+                    oldGenerates
+                            ? "the old side generates this key but the new side does not: from new-primary on,"
+                                    + " inserts that leave it out fail"
+                            : "no generator on either side (the application supplies keys)");
+            return;
+        }
+        try {
+            long max = max(n, newKey.get(0));
+            Long next = next(n, newKey.get(0));
+            if (next == null) {
+                add(Severity.OK, "keys", subject, "generated (" + describe(key) + "); max " + max);
+            } else if (next <= max) {
+                add(
+                        Severity.WARN,
+                        "keys",
+                        subject,
+                        "generator's next value " + next + " <= max(" + newKey.get(0) + ") " + max
+                                + ": the first insert in new-primary would collide; move the generator past " + max
+                                + " before new-primary");
+            } else {
+                add(Severity.OK, "keys", subject, "generator's next value " + next + " > max " + max);
+            }
+        } catch (SQLException e) {
+            add(Severity.WARN, "keys", subject, "cannot read the generator: " + first(e));
+        }
+    }
+
+    private static boolean generates(Col c) {
+        return c != null
+                && (c.autoIncrement()
+                        || (c.defaultValue() != null
+                                && c.defaultValue().toLowerCase(Locale.ROOT).contains("nextval")));
+    }
+
+    private static String describe(Col c) {
+        return c.autoIncrement() ? "identity/auto-increment" : c.defaultValue();
+    }
+
+    private static long max(Place n, String column) throws SQLException {
+        try (Statement s = n.connection().createStatement();
+                ResultSet rs = s.executeQuery("SELECT MAX(" + column + ") FROM " + n.qualified())) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** The generator's next value, or {@code null} when this dialect's is not read. */
+    private static Long next(Place n, String column) throws SQLException {
+        Connection c = n.connection();
+        if (n.dialect() == Dialect.POSTGRESQL) {
+            String seq;
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_get_serial_sequence(?, ?)")) {
+                ps.setString(1, n.qualified());
+                ps.setString(2, column);
+                try (ResultSet rs = ps.executeQuery()) {
+                    seq = rs.next() ? rs.getString(1) : null;
+                }
+            }
+            if (seq == null) {
+                return null;
+            }
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT last_value, is_called FROM " + seq)) {
+                rs.next();
+                return rs.getBoolean(2) ? rs.getLong(1) + 1 : rs.getLong(1);
+            }
+        }
+        if (n.dialect() == Dialect.MARIADB) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT AUTO_INCREMENT FROM information_schema.TABLES"
+                    + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+                ps.setString(1, n.catalog());
+                ps.setString(2, n.table());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() && rs.getObject(1) != null ? rs.getLong(1) : null;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The application user's privileges on the new table: not missing what it needs, not broader than on the old. */
+    private void grants(TableMapping t, Place o, Place n, String appUser) {
+        String subject = t.oldName() + " grants of " + appUser;
+        if (o.dialect() == Dialect.H2) {
+            add(Severity.OK, "grants", subject, "not checked on H2");
+            return;
+        }
+        try {
+            Set<String> old = privileges(o, appUser);
+            Set<String> neu = privileges(n, appUser);
+            Set<String> broader = new TreeSet<>(neu);
+            broader.removeAll(old);
+            Set<String> missing = new TreeSet<>(old);
+            missing.retainAll(MIRROR_PRIVILEGES);
+            missing.removeAll(neu);
+            if (!missing.isEmpty()) {
+                add(
+                        Severity.ERROR,
+                        "grants",
+                        subject,
+                        "missing on " + n.qualified() + ": " + String.join(", ", missing)
+                                + " (mirrored statements would fail)");
+            }
+            if (!broader.isEmpty()) {
+                add(
+                        Severity.WARN,
+                        "grants",
+                        subject,
+                        "broader on " + n.qualified() + " than on " + o.qualified() + ": "
+                                + String.join(", ", broader));
+            }
+            if (missing.isEmpty() && broader.isEmpty()) {
+                add(Severity.OK, "grants", subject, "same on both tables: " + String.join(", ", new TreeSet<>(old)));
+            }
+        } catch (SQLException e) {
+            add(Severity.WARN, "grants", subject, "cannot read the grants: " + first(e));
+        }
+    }
+
+    private static Set<String> privileges(Place p, String user) throws SQLException {
+        Set<String> granted = new TreeSet<>();
+        Connection c = p.connection();
+        if (p.dialect() == Dialect.POSTGRESQL) {
+            for (String privilege : PRIVILEGES) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT has_table_privilege(?, ?, ?)")) {
+                    ps.setString(1, user);
+                    ps.setString(2, p.qualified());
+                    ps.setString(3, privilege);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next() && rs.getBoolean(1)) {
+                            granted.add(privilege);
+                        }
+                    }
+                }
+            }
+            return granted;
+        }
+        String grantee = user.contains("@") ? user : user + "@%";
+        String name = grantee.substring(0, grantee.indexOf('@'));
+        String host = grantee.substring(grantee.indexOf('@') + 1);
+        String like = "'" + name + "'@'" + host + "'";
+        String[] queries = {
+            "SELECT PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = ?",
+            "SELECT PRIVILEGE_TYPE FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = ? AND TABLE_SCHEMA = ?",
+            "SELECT PRIVILEGE_TYPE FROM information_schema.TABLE_PRIVILEGES WHERE GRANTEE = ? AND TABLE_SCHEMA = ?"
+                    + " AND TABLE_NAME = ?"
+        };
+        for (int q = 0; q < queries.length; q++) {
+            try (PreparedStatement ps = c.prepareStatement(queries[q])) {
+                ps.setString(1, like);
+                if (q > 0) {
+                    ps.setString(2, p.catalog());
+                }
+                if (q > 1) {
+                    ps.setString(3, p.table());
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String privilege = rs.getString(1).toUpperCase(Locale.ROOT);
+                        if (PRIVILEGES.contains(privilege) || privilege.equals("DROP") || privilege.equals("ALTER")) {
+                            granted.add(privilege);
+                        }
+                    }
+                }
+            }
+        }
+        return granted;
+    }
+
+    /** The control-plane tables, which {@code schemashift init} creates. */
+    private void controlTables(Connection old) {
+        ControlTables t = ControlTables.of(config);
+        Map<String, String> tables = new LinkedHashMap<>();
+        tables.put("control", t.control());
+        tables.put("heartbeat", t.heartbeat());
+        tables.put("audit", t.audit());
+        tables.put("divergence", t.divergence());
+        tables.put("mismatch", t.mismatch());
+        tables.put("statements", ControlSchema.STATEMENTS_TABLE);
+        List<String> missing = new ArrayList<>();
+        for (Map.Entry<String, String> e : tables.entrySet()) {
+            try (Statement s = old.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT 1 FROM " + e.getValue() + " WHERE 1 = 0")) {
+                rs.next();
+            } catch (SQLException ex) {
+                missing.add(e.getValue());
+                rollbackQuietly(old);
+            }
+        }
+        if (missing.isEmpty()) {
+            add(Severity.OK, "schemashift", String.join(", ", tables.values()), "present");
+        } else {
+            add(
+                    Severity.ERROR,
+                    "schemashift",
+                    String.join(", ", missing),
+                    "missing: run 'schemashift init' (the driver records divergences, coverage and heartbeats there)");
+        }
+    }
+
+    // ---- metadata helpers ---------------------------------------------------------------------
+
+    private static Place place(Connection c, Dialect dialect, String schema, String table) throws SQLException {
+        DatabaseMetaData md = c.getMetaData();
+        String name = fold(md, table);
+        if (dialect == Dialect.MARIADB) {
+            return new Place(c, dialect, schema != null ? schema : c.getCatalog(), null, name);
+        }
+        return new Place(c, dialect, c.getCatalog(), schema != null ? fold(md, schema) : c.getSchema(), name);
+    }
+
+    private static String fold(DatabaseMetaData md, String name) throws SQLException {
+        if (md.storesUpperCaseIdentifiers()) {
+            return name.toUpperCase(Locale.ROOT);
+        }
+        return md.storesLowerCaseIdentifiers() ? name.toLowerCase(Locale.ROOT) : name;
+    }
+
+    private static Map<String, Col> columns(Place p) throws SQLException {
+        Map<String, Col> cols = new LinkedHashMap<>();
+        try (ResultSet rs = p.connection().getMetaData().getColumns(p.catalog(), p.schema(), p.table(), null)) {
+            while (rs.next()) {
+                String name = rs.getString("COLUMN_NAME");
+                cols.put(
+                        lower(name),
+                        new Col(
+                                name,
+                                rs.getInt("DATA_TYPE"),
+                                rs.getString("TYPE_NAME"),
+                                rs.getInt("COLUMN_SIZE"),
+                                rs.getInt("DECIMAL_DIGITS"),
+                                rs.getInt("NULLABLE") != DatabaseMetaData.columnNoNulls,
+                                "YES".equalsIgnoreCase(rs.getString("IS_AUTOINCREMENT")),
+                                rs.getString("COLUMN_DEF")));
+            }
+        }
+        return cols;
+    }
+
+    /** The new name of old column {@code column}: renamed, {@code null} when dropped, else the same. */
+    private static String newName(TableMapping t, String column) {
+        for (Map.Entry<String, String> e : t.columns().entrySet()) {
+            if (e.getKey().equalsIgnoreCase(column)) {
+                return e.getValue();
+            }
+        }
+        return column;
+    }
+
+    private static String lower(String s) {
+        return s.toLowerCase(Locale.ROOT);
+    }
+
+    private static String first(SQLException e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return m.lines().findFirst().orElse(m);
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            if (!c.getAutoCommit()) {
+                c.rollback();
+            }
+        } catch (SQLException ignored) {
+            // only clears an aborted transaction
+        }
+    }
+}

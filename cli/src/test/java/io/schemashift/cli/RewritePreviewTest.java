@@ -1,0 +1,252 @@
+package io.schemashift.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.schemashift.SchemaShiftDataSource;
+import io.schemashift.config.ConfigLocation;
+import io.schemashift.config.ConfigReader;
+import io.schemashift.config.Phase;
+import io.schemashift.coverage.Preview;
+import io.schemashift.coverage.Verdict;
+import io.schemashift.rewriter.Dialect;
+import io.schemashift.rewriter.Rewriter;
+import io.schemashift.runtime.MigrationRuntime;
+import java.io.ByteArrayInputStream;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * {@code schemashift rewrite} previews what the driver runs: statements of the rewriter's golden
+ * corpus are run through the driver (on H2, new table in the same database) and the SQL the
+ * database received is compared with the preview's, phase by phase.
+ */
+class RewritePreviewTest {
+
+    private static final AtomicInteger IDS = new AtomicInteger();
+
+    /** Statements from the rewriter's golden corpus, with the values the test binds. */
+    private record Case(String sql, List<Object> params) {}
+
+    private static final List<Case> CORPUS = List.of(
+            new Case(
+                    "INSERT INTO customers(id, name, email, city) VALUES (?, ?, ?, ?)",
+                    List.of(7, "Ann", "a@x", "Oslo")),
+            new Case("INSERT INTO customers(id, name, created_at) VALUES (?, ?, now())", List.of(8, "Cy")),
+            new Case("UPDATE customers SET name = ?, city = ? WHERE id = ?", List.of("Bob", "Rome", 7)),
+            new Case("SELECT id, name FROM customers WHERE id = ?", List.of(7)),
+            new Case(
+                    "SELECT city, count(*) AS n FROM customers GROUP BY city HAVING count(*) > ? ORDER BY city",
+                    List.of(0)),
+            new Case("SELECT name FROM customers WHERE city IN (?, ?) AND email LIKE ?", List.of("Oslo", "Rome", "%")),
+            new Case("DELETE FROM customers WHERE id = ?", List.of(8)),
+            // refused: writes a dropped column only
+            new Case("UPDATE customers SET legacy_flag = true WHERE id = ?", List.of(7)));
+
+    @TempDir
+    Path dir;
+
+    private Path config(Phase phase) throws Exception {
+        Path yaml = dir.resolve("preview-" + phase.configName() + ".yaml");
+        Files.writeString(
+                yaml,
+                """
+                migration: preview-%d
+                tables:
+                  customers:
+                    to: clients
+                    key: [id]
+                    columns: { name: full_name, email: email_address, city: town, legacy_flag: null }
+                    derived: { name_search: "lower(name)" }
+                phase: %s
+                routing: { readNewPercent: 100 }
+                """
+                        .formatted(IDS.incrementAndGet(), phase.configName()));
+        return yaml;
+    }
+
+    private static JdbcDataSource h2() throws Exception {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:preview" + IDS.incrementAndGet() + ";DB_CLOSE_DELAY=-1");
+        try (Connection c = h2.getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE customers (id INT PRIMARY KEY, name VARCHAR(50), email VARCHAR(50),"
+                    + " city VARCHAR(50), legacy_flag BOOLEAN, created_at TIMESTAMP)");
+            s.execute("CREATE TABLE clients (id INT PRIMARY KEY, full_name VARCHAR(50), name_search VARCHAR(50),"
+                    + " email_address VARCHAR(50), town VARCHAR(50), created_at TIMESTAMP)");
+        }
+        return h2;
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = Phase.class,
+            names = {"OLD_ONLY", "DUAL_WRITE", "READ_NEW", "NEW_PRIMARY", "NEW_ONLY"})
+    void preview_goldenCorpus_isWhatTheDriverRuns(Phase phase) throws Exception {
+        JdbcDataSource h2 = h2();
+        Path yaml = config(phase);
+        List<String> executed = new CopyOnWriteArrayList<>();
+        var config = ConfigLocation.of(yaml.toString(), "test", getClass().getClassLoader())
+                .load(new ConfigReader());
+        Rewriter rewriter;
+        try (Connection c = h2.getConnection()) {
+            rewriter = MigrationRuntime.rewriter(config, Dialect.H2, c.getMetaData());
+        }
+        try (SchemaShiftDataSource ds = new SchemaShiftDataSource(recording(h2, executed))) {
+            ds.setConfig(yaml.toString());
+            for (Case k : CORPUS) {
+                Preview.Step step =
+                        Preview.of(rewriter.rewrite(k.sql()), k.sql()).get(phase);
+                Set<String> expected = new HashSet<>();
+                for (Preview.Run run : step.runs()) {
+                    if (run.role() != Preview.Role.SHADOW) {
+                        expected.add(run.sql());
+                    }
+                }
+                executed.clear();
+                try (Connection c = ds.getConnection();
+                        PreparedStatement ps = c.prepareStatement(k.sql())) {
+                    for (int i = 0; i < k.params().size(); i++) {
+                        ps.setObject(i + 1, k.params().get(i));
+                    }
+                    if (step.verdict() == Verdict.FAILS) {
+                        assertThatThrownBy(ps::execute)
+                                .as("%s in %s", k.sql(), phase)
+                                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState())
+                                        .isEqualTo("0A000"));
+                    } else if (ps.execute()) {
+                        try (ResultSet rs = ps.getResultSet()) {
+                            while (rs.next()) {
+                                // read it all, as an application does
+                            }
+                        }
+                    }
+                }
+                List<String> onMappedTables = new ArrayList<>();
+                for (String sql : executed) {
+                    String lower = sql.toLowerCase(java.util.Locale.ROOT);
+                    if (lower.contains("customers") || lower.contains("clients")) {
+                        onMappedTables.add(sql);
+                    }
+                }
+                assertThat(new HashSet<>(onMappedTables))
+                        .as("%s in %s (%s)", k.sql(), phase, step.verdict())
+                        .isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
+    void rewrite_dialectAndStdin_printsEveryPhase() throws Exception {
+        Path yaml = config(Phase.OLD_ONLY);
+        SchemaShiftCommand command = new SchemaShiftCommand(Map.<String, String>of()::get);
+        var line = SchemaShiftCommand.newCommandLine(command);
+        RewriteCommand rewrite = line.getSubcommands().get("rewrite").getCommand();
+        rewrite.stdin = new ByteArrayInputStream(
+                "UPDATE customers SET name = ? WHERE id = ?\n\nSELECT legacy_flag FROM customers\n"
+                        .getBytes(StandardCharsets.UTF_8));
+        var out = new java.io.StringWriter();
+        line.setOut(new java.io.PrintWriter(out, true));
+        int exit = line.execute("rewrite", "--config", yaml.toString(), "--dialect", "h2");
+        assertThat(exit).isZero();
+        assertThat(out.toString())
+                .contains("statement: UPDATE customers SET name = ? WHERE id = ?")
+                .contains("dual-write   mirrored")
+                .contains("new mirror: UPDATE clients SET full_name = ?, name_search = lower(?) WHERE id = ?")
+                .contains("params: $1, $1, $2")
+                .contains("refused: ")
+                .contains("dropped_column_read")
+                .contains("new-primary  fails (dropped_column_read)");
+    }
+
+    @Test
+    void rewrite_json_namesVerdictAndRuns() throws Exception {
+        Path yaml = config(Phase.OLD_ONLY);
+        Cli.Run run = Cli.run(
+                Map.of(),
+                "rewrite",
+                "--config",
+                yaml.toString(),
+                "--dialect",
+                "h2",
+                "--phase",
+                "new-primary",
+                "--json",
+                "DELETE FROM customers WHERE id = ?");
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.out())
+                .startsWith("{\"migration\":\"preview-")
+                .contains("\"dialect\":\"h2\"")
+                .contains("{\"phase\":\"new-primary\",\"verdict\":\"mirrored\",\"reason\":null,\"runs\":["
+                        + "{\"side\":\"new\",\"role\":\"primary\",\"sql\":\"DELETE FROM clients WHERE id = ?\","
+                        + "\"params\":[\"$1\"]},{\"side\":\"old\",\"role\":\"mirror\"");
+    }
+
+    @Test
+    void rewrite_withoutDialectOrUrl_isUsageError() throws Exception {
+        Cli.Run run =
+                Cli.run(Map.of(), "rewrite", "--config", config(Phase.OLD_ONLY).toString(), "SELECT 1");
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).startsWith("schemashift: error: no dialect: pass --dialect");
+    }
+
+    /** A DataSource whose prepared statements note their SQL in {@code executed} when they run. */
+    private static DataSource recording(JdbcDataSource h2, List<String> executed) {
+        return (DataSource) Proxy.newProxyInstance(
+                RewritePreviewTest.class.getClassLoader(), new Class<?>[] {DataSource.class}, (p, m, a) -> {
+                    Object r = invoke(h2, m, a);
+                    return r instanceof Connection c ? connection(c, executed) : r;
+                });
+    }
+
+    private static Connection connection(Connection real, List<String> executed) {
+        InvocationHandler h = (p, m, a) -> {
+            Object r = invoke(real, m, a);
+            if (m.getName().equals("prepareStatement") && r instanceof PreparedStatement ps) {
+                String sql = (String) a[0];
+                return Proxy.newProxyInstance(
+                        RewritePreviewTest.class.getClassLoader(),
+                        new Class<?>[] {PreparedStatement.class},
+                        (p2, m2, a2) -> {
+                            if (m2.getName().startsWith("execute")) {
+                                executed.add(sql);
+                            }
+                            return invoke(ps, m2, a2);
+                        });
+            }
+            return r;
+        };
+        return (Connection)
+                Proxy.newProxyInstance(RewritePreviewTest.class.getClassLoader(), new Class<?>[] {Connection.class}, h);
+    }
+
+    private static Object invoke(Object target, java.lang.reflect.Method m, Object[] a) throws Throwable {
+        try {
+            return m.invoke(target, a);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package io.schemashift.coverage;
+
+import io.schemashift.config.Phase;
+import io.schemashift.rewriter.NonDeterminism;
+import io.schemashift.rewriter.ParamSource;
+import io.schemashift.rewriter.Refused;
+import io.schemashift.rewriter.RewriteResult;
+import io.schemashift.rewriter.Rewritten;
+import io.schemashift.rewriter.SideStatement;
+import io.schemashift.rewriter.StatementKind;
+import io.schemashift.routing.Plan;
+import io.schemashift.routing.Routing;
+import io.schemashift.routing.Side;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What the driver does with one rewritten statement in each phase, as pure functions of the
+ * rewriter's result and the driver's routing table ({@link Routing#plan}): the verdict, and which
+ * SQL runs on which side with which parameters. Shared by the statement coverage the driver
+ * records and by {@code schemashift rewrite}, so that the preview cannot drift from the driver.
+ *
+ * <p>In {@code read-new} a read is shown for a transaction picked to read from the new side (the
+ * other transactions read the old side, as in {@code shadow-read}).
+ */
+public final class Preview {
+
+    private Preview() {}
+
+    /** How a side takes part in one execution. */
+    public enum Role {
+        /** Its result is what the application sees. */
+        PRIMARY,
+        /** A write copied to it after the primary. */
+        MIRROR,
+        /** A read also run there and compared, off the application's thread ({@code shadowPercent}). */
+        SHADOW;
+
+        public String text() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * One statement run on one side.
+     *
+     * @param sql the text sent to that side
+     * @param params where each {@code ?} of {@code sql} takes its value from; {@code null}: the
+     *     application's own parameters, unchanged
+     */
+    public record Run(Side side, Role role, String sql, List<ParamSource> params) {}
+
+    /**
+     * The outcome in one phase.
+     *
+     * @param reason why the statement is refused or not mirrored ({@code null} when it is not)
+     */
+    public record Step(Phase phase, Verdict verdict, String reason, List<Run> runs) {}
+
+    /** The verdict of {@code result} in every phase, in phase order; {@code sql} is the application's text. */
+    public static Map<Phase, Step> of(RewriteResult result, String sql) {
+        Map<Phase, Step> steps = new EnumMap<>(Phase.class);
+        for (Phase phase : Phase.values()) {
+            steps.put(phase, step(result, sql, phase));
+        }
+        return steps;
+    }
+
+    /** The verdicts alone, in phase order (what the coverage records for a shape). */
+    public static Verdict[] verdicts(RewriteResult result) {
+        Verdict[] verdicts = new Verdict[Phase.values().length];
+        for (Phase phase : Phase.values()) {
+            verdicts[phase.ordinal()] = step(result, null, phase).verdict();
+        }
+        return verdicts;
+    }
+
+    /**
+     * Why the statement is refused or its writes are not mirrored: the refusal reason ({@code
+     * unparseable}…) or the non-determinism ({@code nondeterministic_sequence}…); {@code null} otherwise.
+     */
+    public static String reason(RewriteResult result) {
+        if (result instanceof Refused r) {
+            return r.reason().name().toLowerCase(Locale.ROOT);
+        }
+        if (result instanceof Rewritten rw && !rw.nondeterminism().isEmpty()) {
+            NonDeterminism first = rw.nondeterminism().iterator().next();
+            return "nondeterministic_" + first.name().toLowerCase(Locale.ROOT);
+        }
+        return null;
+    }
+
+    private static Step step(RewriteResult result, String sql, Phase phase) {
+        StatementKind kind = result.kind();
+        String reason = reason(result);
+        if (result.tables().isEmpty() || phase == Phase.OLD_ONLY) {
+            return new Step(phase, Verdict.PASS_THROUGH, null, List.of(original(sql)));
+        }
+        if (!(result instanceof Rewritten rw)) {
+            if (kind != StatementKind.SELECT && !kind.isWrite()) {
+                return new Step(phase, Verdict.PASS_THROUGH, reason, List.of(original(sql))); // DDL: where it was sent
+            }
+            if (phase.newIsPrimary()) {
+                return new Step(phase, Verdict.FAILS, reason, List.of());
+            }
+            return new Step(phase, kind.isWrite() ? Verdict.RECORDED : Verdict.REFUSED, reason, List.of(original(sql)));
+        }
+        Plan plan = Routing.plan(phase, kind, true);
+        List<Run> runs = new ArrayList<>(2);
+        runs.add(new Run(
+                plan.primary(), Role.PRIMARY, text(rw, plan.primary(), false), params(rw, plan.primary(), false)));
+        Verdict verdict;
+        if (plan.mirror() != null) {
+            if (reason != null) {
+                verdict = Verdict.RECORDED;
+            } else {
+                boolean keys = !rw.generatedKeyColumns().isEmpty();
+                runs.add(new Run(
+                        plan.mirror(), Role.MIRROR, text(rw, plan.mirror(), keys), params(rw, plan.mirror(), keys)));
+                verdict = Verdict.MIRRORED;
+            }
+        } else if (kind == StatementKind.SELECT && phase.comparesReads() && reason == null) {
+            Side other = plan.primary().other();
+            runs.add(new Run(other, Role.SHADOW, text(rw, other, false), params(rw, other, false)));
+            verdict = Verdict.REWRITTEN;
+        } else {
+            verdict = plan.primary() == Side.NEW ? Verdict.REWRITTEN : Verdict.PASS_THROUGH;
+        }
+        return new Step(phase, verdict, verdict == Verdict.RECORDED ? reason : null, List.copyOf(runs));
+    }
+
+    private static Run original(String sql) {
+        return new Run(Side.OLD, Role.PRIMARY, sql, null);
+    }
+
+    /** The statement a side runs: as the driver's {@code Execution} picks it (with the primary's generated keys for a mirror). */
+    private static SideStatement statement(Rewritten rw, Side side, boolean keys) {
+        if (keys) {
+            return side == Side.NEW ? rw.newSideWithKeys() : rw.oldSideWithKeys();
+        }
+        return side == Side.NEW ? rw.newSide() : rw.oldSide();
+    }
+
+    private static String text(Rewritten rw, Side side, boolean keys) {
+        return statement(rw, side, keys).sql();
+    }
+
+    private static List<ParamSource> params(Rewritten rw, Side side, boolean keys) {
+        return statement(rw, side, keys).params();
+    }
+}

@@ -1,0 +1,89 @@
+package io.schemashift.mirror;
+
+import io.schemashift.rewriter.NonDeterminism;
+import io.schemashift.rewriter.RefusalReason;
+import java.util.Locale;
+
+/**
+ * Why a write reached one side only and went into the divergence log. A closed set: the tag
+ * text is what the {@code reason} column and the meters carry.
+ */
+public enum DivergenceReason {
+    /** The mirror statement failed. */
+    MIRROR_FAILED,
+    /** The mirror ran out of its time budget. */
+    MIRROR_TIMEOUT,
+    /** The mirror touched fewer rows than the primary (often: rows not backfilled yet). */
+    MIRROR_MISSED_ROWS,
+    /** The mirror touched more rows than the primary. */
+    MIRROR_COUNT_MISMATCH,
+    /** The other side's commit failed after the primary's. */
+    COMMIT_FAILED,
+    /** A transaction committed on one side and the process stopped before the other (a stale intent record). */
+    UNCONFIRMED_COMMIT,
+    /** A savepoint on the other side failed; its part of the transaction was rolled back. */
+    SAVEPOINT_FAILED,
+    /** An earlier failure already rolled back the other side's part of this transaction. */
+    TRANSACTION_ALREADY_DIVERGED,
+    /** The new side's circuit breaker is open. */
+    BREAKER_OPEN,
+    /** A parameter that can be read only once (a stream) cannot be sent twice. */
+    UNREPLAYABLE_PARAMETER,
+    /** The primary generated keys the mirror needs but did not return them (e.g. not in {@code RETURNING}). */
+    KEYS_UNKNOWN,
+    /** The primary's batch failed part-way: the entries it applied were not mirrored. */
+    PRIMARY_BATCH_FAILED,
+    /** The statement's value would differ per side: now(), random(), a UUID, a sequence, a default. */
+    NONDETERMINISTIC_NOW,
+    NONDETERMINISTIC_RANDOM,
+    NONDETERMINISTIC_UUID,
+    NONDETERMINISTIC_SEQUENCE,
+    NONDETERMINISTIC_DEFAULT_COLUMN,
+    /** The tables of the statement are in different phases. */
+    REFUSED_MIXED_PHASES,
+    REFUSED_UNPARSEABLE,
+    REFUSED_UNKNOWN_COLUMN,
+    REFUSED_DROPPED_COLUMN_READ,
+    REFUSED_AMBIGUOUS_COLUMN,
+    REFUSED_COLUMNS_UNKNOWN,
+    REFUSED_TIME_BOUND,
+    REFUSED_UNSUPPORTED_CONSTRUCT,
+    REFUSED_INTERNAL_ERROR;
+
+    private final String tag = name().toLowerCase(Locale.ROOT);
+
+    /** The text stored and used as a tag value. */
+    public String tag() {
+        return tag;
+    }
+
+    /** The refusal meter's tag of a {@code REFUSED_} reason ({@code "unparseable"}); else {@link #tag()}. */
+    public String refusalTag() {
+        return tag.startsWith("refused_") ? tag.substring("refused_".length()) : tag;
+    }
+
+    /** The record of a write the rewriter refused for {@code reason}. */
+    public static DivergenceReason refused(RefusalReason reason) {
+        return switch (reason) {
+            case UNPARSEABLE -> REFUSED_UNPARSEABLE;
+            case UNKNOWN_COLUMN -> REFUSED_UNKNOWN_COLUMN;
+            case DROPPED_COLUMN_READ -> REFUSED_DROPPED_COLUMN_READ;
+            case AMBIGUOUS_COLUMN -> REFUSED_AMBIGUOUS_COLUMN;
+            case COLUMNS_UNKNOWN -> REFUSED_COLUMNS_UNKNOWN;
+            case TIME_BOUND -> REFUSED_TIME_BOUND;
+            case UNSUPPORTED_CONSTRUCT -> REFUSED_UNSUPPORTED_CONSTRUCT;
+            case INTERNAL_ERROR -> REFUSED_INTERNAL_ERROR;
+        };
+    }
+
+    /** The record of a write whose value would differ per side. */
+    public static DivergenceReason nondeterministic(NonDeterminism kind) {
+        return switch (kind) {
+            case NOW -> NONDETERMINISTIC_NOW;
+            case RANDOM -> NONDETERMINISTIC_RANDOM;
+            case UUID -> NONDETERMINISTIC_UUID;
+            case SEQUENCE -> NONDETERMINISTIC_SEQUENCE;
+            case DEFAULT_COLUMN -> NONDETERMINISTIC_DEFAULT_COLUMN;
+        };
+    }
+}

@@ -1,0 +1,284 @@
+package io.schemashift.mirror;
+
+import io.schemashift.control.ConnectionSource;
+import io.schemashift.control.ControlSchema;
+import io.schemashift.metrics.LogThrottle;
+import io.schemashift.metrics.ShiftMetrics;
+import io.schemashift.rewriter.Dialect;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Intent records close the window between the two commits of a transaction that spans two
+ * databases. The primary's transaction writes one row naming the rows it mirrored; once the other
+ * side has committed too, the row is deleted (in batches, in the background). A process that dies
+ * between the two commits leaves the row behind: any instance finds it once it is older than
+ * {@code writes.intentStaleAfter} and turns it into divergence records, so that {@code verify
+ * --from-divergences} repairs exactly those rows.
+ *
+ * <p>The driver never creates the table ({@code schemashift init} does); when it is missing or
+ * forbidden, the write is counted ({@code schemashift.intent.failures}) and logged, and the
+ * application's transaction goes on unharmed. Thread-safe.
+ */
+public final class IntentLog implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IntentLog.class);
+    private static final String SAVEPOINT = "schemashift_intent";
+    /** Longest keys text; beyond it the record names whole tables. */
+    private static final int MAX_KEYS_TEXT = 4000;
+
+    private record Written(String txn, boolean onNew) {}
+
+    private final String migration;
+    private final String table;
+    private final Dialect dialect;
+    private final Duration staleAfter;
+    private final ConnectionSource oldSide;
+    private final ConnectionSource newSide;
+    private final DivergenceLog divergences;
+    private final ShiftMetrics metrics;
+    private final ConcurrentLinkedQueue<Written> confirmed = new ConcurrentLinkedQueue<>();
+    private final AtomicLong sequence = new AtomicLong();
+    private final String instance = UUID.randomUUID().toString().substring(0, 18);
+    private final LogThrottle failures = new LogThrottle(Duration.ofSeconds(10));
+    private final Thread cleaner;
+    private volatile boolean closed;
+
+    public IntentLog(
+            String migration,
+            String table,
+            Dialect dialect,
+            Duration staleAfter,
+            ConnectionSource oldSide,
+            ConnectionSource newSide,
+            DivergenceLog divergences,
+            ShiftMetrics metrics) {
+        this.migration = migration;
+        this.table = table;
+        this.dialect = dialect;
+        this.staleAfter = staleAfter;
+        this.oldSide = oldSide;
+        this.newSide = newSide;
+        this.divergences = divergences;
+        this.metrics = metrics;
+        this.cleaner = new Thread(this::clean, "schemashift-intent-" + migration);
+        cleaner.setDaemon(true);
+        cleaner.start();
+    }
+
+    /**
+     * Writes the intent of the transaction about to commit on {@code primary}, inside it. Never
+     * fails the transaction: on PostgreSQL, where a failed statement aborts the transaction, the
+     * insert runs under a savepoint.
+     *
+     * @return the intent's id, to {@link #confirm} once the other side committed; {@code null}
+     *     when it could not be written (counted and logged)
+     */
+    public String write(Connection primary, List<RowKey> rows) {
+        String txn = instance + "-" + sequence.incrementAndGet();
+        boolean guard = dialect == Dialect.POSTGRESQL;
+        String insert = "INSERT INTO " + table + " (txn, migration, keys_text, at) VALUES (?, ?, ?, ?)";
+        try (PreparedStatement ps = primary.prepareStatement(
+                guard ? "SAVEPOINT " + SAVEPOINT + "; " + insert + "; RELEASE SAVEPOINT " + SAVEPOINT : insert)) {
+            ps.setString(1, txn);
+            ps.setString(2, migration);
+            ps.setString(3, keysText(rows));
+            ps.setObject(4, ControlSchema.timestamp(Instant.now()));
+            ps.execute();
+            return txn;
+        } catch (SQLException | RuntimeException e) {
+            if (guard) {
+                try (Statement st = primary.createStatement()) {
+                    st.execute("ROLLBACK TO SAVEPOINT " + SAVEPOINT);
+                } catch (SQLException rollbackFailed) {
+                    e.addSuppressed(rollbackFailed);
+                }
+            }
+            metrics.intentFailed();
+            long events = failures.event();
+            if (events > 0) {
+                LOG.error(
+                        "[{}] cannot write {} intent record(s) to table {} in the last 10s: {} (SQLState {}); a crash"
+                                + " between the two commits of such a transaction would go unrecorded. Run"
+                                + " 'schemashift init' on both databases and grant the application INSERT and DELETE",
+                        migration,
+                        events,
+                        table,
+                        e.getClass().getSimpleName(),
+                        e instanceof SQLException sql ? sql.getSQLState() : "-");
+            }
+            return null;
+        }
+    }
+
+    /** Both sides committed the transaction of intent {@code txn}: its record can go. */
+    public void confirm(String txn, boolean onNew) {
+        if (txn != null) {
+            confirmed.add(new Written(txn, onNew));
+        }
+    }
+
+    /** {@code table<TAB>key} lines; past the size bound, one whole-table line per table. */
+    static String keysText(List<RowKey> rows) {
+        StringBuilder text = new StringBuilder();
+        Set<String> tables = new LinkedHashSet<>();
+        for (RowKey row : rows) {
+            tables.add(row.table());
+            text.append(row.table())
+                    .append('\t')
+                    .append(row.key() == null ? "" : row.key())
+                    .append('\n');
+        }
+        if (text.length() <= MAX_KEYS_TEXT) {
+            return text.toString();
+        }
+        StringBuilder whole = new StringBuilder();
+        tables.forEach(t -> whole.append(t).append('\t').append('\n'));
+        return whole.toString();
+    }
+
+    private void clean() {
+        long nextRecovery = 0;
+        while (!closed) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(200);
+                deleteConfirmed();
+                if (System.nanoTime() - nextRecovery >= 0) {
+                    recover(oldSide);
+                    recover(newSide);
+                    nextRecovery = System.nanoTime() + Math.max(1, staleAfter.toNanos() / 2);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (SQLException | RuntimeException e) {
+                long events = failures.event();
+                if (events > 0) {
+                    LOG.error(
+                            "[{}] cannot read or clear intent records in table {}: {} (SQLState {})",
+                            migration,
+                            table,
+                            e.getClass().getSimpleName(),
+                            e instanceof SQLException sql ? sql.getSQLState() : "-");
+                }
+            }
+        }
+        try {
+            deleteConfirmed();
+        } catch (SQLException | RuntimeException e) {
+            // left behind: found stale later and checked by verify, never lost
+        }
+    }
+
+    private void deleteConfirmed() throws SQLException {
+        List<String> onOld = new ArrayList<>();
+        List<String> onNew = new ArrayList<>();
+        for (Written w; (w = confirmed.poll()) != null; ) {
+            (w.onNew() ? onNew : onOld).add(w.txn());
+        }
+        delete(oldSide, onOld);
+        delete(newSide, onNew);
+    }
+
+    private void delete(ConnectionSource side, List<String> txns) throws SQLException {
+        if (txns.isEmpty()) {
+            return;
+        }
+        try (Connection c = side.open()) {
+            c.setAutoCommit(true);
+            for (int from = 0; from < txns.size(); from += 500) {
+                List<String> chunk = txns.subList(from, Math.min(txns.size(), from + 500));
+                String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+                try (PreparedStatement ps =
+                        c.prepareStatement("DELETE FROM " + table + " WHERE txn IN (" + marks + ")")) {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        ps.setString(i + 1, chunk.get(i));
+                    }
+                    ps.executeUpdate();
+                }
+            }
+        }
+    }
+
+    /**
+     * Turns the intents older than the bound on one side into divergence records, then deletes
+     * them once the records are written.
+     *
+     * @return how many intents were recovered
+     */
+    int recover(ConnectionSource side) throws SQLException {
+        if (side == null) {
+            return 0;
+        }
+        List<String> txns = new ArrayList<>();
+        try (Connection c = side.open()) {
+            c.setAutoCommit(true);
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT txn, keys_text FROM " + table + " WHERE migration = ? AND at < ?")) {
+                ps.setString(1, migration);
+                ps.setObject(2, ControlSchema.timestamp(Instant.now().minus(staleAfter)));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        txns.add(rs.getString(1));
+                        for (String line : rs.getString(2).split("\n")) {
+                            int tab = line.indexOf('\t');
+                            if (tab > 0) {
+                                String key = line.substring(tab + 1);
+                                divergences.record(
+                                        line.substring(0, tab),
+                                        key.isEmpty() ? null : key,
+                                        "intent",
+                                        DivergenceReason.UNCONFIRMED_COMMIT.tag());
+                            }
+                        }
+                    }
+                }
+            }
+            if (txns.isEmpty()) {
+                return 0;
+            }
+            // The records first: an intent goes only once what it names is in the divergence log.
+            if (!divergences.flush(Duration.ofSeconds(30))) {
+                return 0;
+            }
+            LOG.warn(
+                    "[{}] {} transaction(s) committed on one side only (a process stopped between the two commits);"
+                            + " their rows are in the divergence log: run 'schemashift verify --from-divergences"
+                            + " --repair'",
+                    migration,
+                    txns.size());
+            metrics.intentsRecovered(txns.size());
+            delete(() -> c, txns);
+            return txns.size();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    /** Deletes what was confirmed so far and stops the background thread. */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            cleaner.join(Duration.ofSeconds(5).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

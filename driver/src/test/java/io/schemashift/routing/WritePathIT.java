@@ -1,0 +1,438 @@
+package io.schemashift.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.schemashift.testing.TestDatabase;
+import io.schemashift.testing.TestDatabases;
+import java.sql.BatchUpdateException;
+import java.sql.CallableStatement;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Write paths that once escaped both the mirror and the divergence log (issue #12): each test
+ * runs the statement through the driver and then checks both tables and the log from outside.
+ */
+class WritePathIT {
+
+    private static MigrationFixture fixture(TestDatabase.Kind kind, boolean separate, String phase) {
+        return MigrationFixture.create(TestDatabases.of(kind), separate, "phase: " + phase + "\n");
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = TestDatabase.Kind.class,
+            names = {"POSTGRESQL", "MARIADB"})
+    void insertReturning_throughExecuteQuery_returnsTheRowsAndMirrors(TestDatabase.Kind kind) throws Exception {
+        for (boolean separate : new boolean[] {false, true}) {
+            MigrationFixture fx = fixture(kind, separate, "dual-write");
+            List<Integer> ids = new ArrayList<>();
+            try (Connection c = fx.connect();
+                    PreparedStatement ps = c.prepareStatement(
+                            "INSERT INTO customers (name, email) VALUES (?, ?) RETURNING id, name")) {
+                for (int i = 0; i < 3; i++) {
+                    ps.setString(1, "Ann" + i);
+                    ps.setString(2, "a" + i + "@x");
+                    try (ResultSet rs = ps.executeQuery()) {
+                        assertThat(rs.next()).isTrue();
+                        ids.add(rs.getInt("id"));
+                        assertThat(rs.getString("name")).isEqualTo("Ann" + i);
+                        assertThat(rs.next()).isFalse();
+                    }
+                }
+                try (Statement st = c.createStatement();
+                        ResultSet rs = st.executeQuery("INSERT INTO customers (name) VALUES ('Bob') RETURNING id")) {
+                    assertThat(rs.next()).isTrue();
+                    ids.add(rs.getInt(1));
+                }
+            }
+            assertThat(MigrationFixture.ids(fx.oldRows()))
+                    .as("separate=" + separate)
+                    .isEqualTo(ids);
+            fx.assertSidesEqual();
+            assertThat(fx.divergenceRecords()).isEmpty();
+        }
+    }
+
+    @Test
+    void insertReturningWithoutTheKey_isRecordedForTheWholeTable() throws Exception {
+        MigrationFixture fx = fixture(TestDatabase.Kind.POSTGRESQL, false, "dual-write");
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("INSERT INTO customers (name) VALUES ('Cy') RETURNING name")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("Cy");
+        }
+        assertThat(fx.oldRows()).hasSize(1);
+        assertThat(fx.newRows()).isEmpty();
+        assertThat(fx.divergenceRecords()).containsExactly("null|keys_unknown");
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = TestDatabase.Kind.class,
+            names = {"MARIADB", "POSTGRESQL", "H2"})
+    void multiRowInsert_withGeneratedKeysAndNoKeysFlag_isMirroredWithTheRightKeys(TestDatabase.Kind kind)
+            throws Exception {
+        for (boolean separate : new boolean[] {false, true}) {
+            MigrationFixture fx = fixture(kind, separate, "dual-write");
+            try (Connection c = fx.connect();
+                    Statement st = c.createStatement()) {
+                assertThat(st.executeUpdate(
+                                "INSERT INTO customers (name, email) VALUES ('a', 'a@x'), ('b', 'b@x'), ('c', 'c@x')"))
+                        .isEqualTo(3);
+            }
+            assertThat(fx.oldRows()).hasSize(3);
+            fx.assertSidesEqual();
+            assertThat(fx.divergenceRecords()).as("separate=" + separate).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void refusedWrite_fromNewPrimaryOn_failsWith0A000AndChangesNeitherSide(TestDatabase.Kind kind) throws Exception {
+        for (String phase : new String[] {"new-primary", "new-only"}) {
+            MigrationFixture fx = fixture(kind, false, phase);
+            fx.rawOld("INSERT INTO customers (id, name, legacy_flag, email) VALUES (1, 'a', 0, 'a@x')");
+            fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'a', 'a', 'a@x')");
+            try (Connection c = fx.connect();
+                    Statement st = c.createStatement()) {
+                // legacy_flag is dropped in the new schema: the rewriter refuses a write of it
+                assertThatThrownBy(() -> st.executeUpdate("UPDATE customers SET legacy_flag = 7 WHERE id = 1"))
+                        .isInstanceOf(SQLException.class)
+                        .hasMessageContaining("cannot be rewritten")
+                        .hasMessageContaining(phase)
+                        .satisfies(e ->
+                                assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"));
+            }
+            try (Connection c = fx.server.connect(fx.oldUrl);
+                    ResultSet rs = c.createStatement().executeQuery("SELECT legacy_flag FROM customers")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).as("old side untouched in " + phase).isZero();
+            }
+            assertThat(fx.divergenceRecords()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void refusedWrite_whileOldIsPrimary_runsOnOldAndIsRecorded(TestDatabase.Kind kind) throws Exception {
+        MigrationFixture fx = fixture(kind, false, "read-new");
+        fx.rawOld("INSERT INTO customers (id, name, legacy_flag, email) VALUES (1, 'a', 0, 'a@x')");
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            assertThat(st.executeUpdate("UPDATE customers SET legacy_flag = 7 WHERE id = 1"))
+                    .isEqualTo(1);
+        }
+        assertThat(fx.divergenceRecords()).singleElement().asString().startsWith("null|refused_");
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void refusedRead_failsInNewOnly_andIsServedByOldInNewPrimary(TestDatabase.Kind kind) throws Exception {
+        MigrationFixture fx = fixture(kind, false, "new-primary");
+        fx.rawOld("INSERT INTO customers (id, name, legacy_flag, email) VALUES (1, 'a', 5, 'a@x')");
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT legacy_flag FROM customers WHERE id = 1")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(5);
+        }
+        MigrationFixture only = fixture(kind, false, "new-only");
+        try (Connection c = only.connect();
+                Statement st = c.createStatement()) {
+            assertThatThrownBy(() -> st.executeQuery("SELECT legacy_flag FROM customers WHERE id = 1"))
+                    .isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = TestDatabase.Kind.class,
+            names = {"POSTGRESQL", "H2"}) // MariaDB's driver takes only {call …} through prepareCall
+    void dmlThroughPrepareCall_isRecordedWhileOldIsPrimary_andFailsInNewPrimary(TestDatabase.Kind kind)
+            throws Exception {
+        MigrationFixture fx = fixture(kind, false, "dual-write");
+        try (Connection c = fx.connect();
+                CallableStatement cs = c.prepareCall("INSERT INTO customers (id, name) VALUES (?, ?)")) {
+            cs.setInt(1, 5);
+            cs.setString(2, "e");
+            cs.executeUpdate();
+        }
+        assertThat(MigrationFixture.ids(fx.oldRows())).containsExactly(5);
+        assertThat(fx.divergenceRecords()).containsExactly("null|refused_unsupported_construct");
+
+        MigrationFixture np = fixture(kind, false, "new-primary");
+        try (Connection c = np.connect();
+                CallableStatement cs = c.prepareCall("INSERT INTO customers (id, name) VALUES (?, ?)")) {
+            cs.setInt(1, 5);
+            cs.setString(2, "e");
+            assertThatThrownBy(cs::executeUpdate)
+                    .isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"));
+        }
+        assertThat(np.oldRows()).isEmpty();
+        assertThat(np.newRows()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void batchFailingPartWay_inATransaction_recordsItsEntries(TestDatabase.Kind kind) throws Exception {
+        MigrationFixture fx = fixture(kind, true, "dual-write");
+        fx.rawOld("INSERT INTO customers (id, name) VALUES (3, 'taken')");
+        fx.rawNew("INSERT INTO clients (id, full_name, name_search) VALUES (3, 'taken', 'taken')");
+        try (Connection c = fx.connect();
+                PreparedStatement ps = c.prepareStatement("INSERT INTO customers (id, name) VALUES (?, ?)")) {
+            c.setAutoCommit(false);
+            for (int id : new int[] {1, 2, 3, 4}) {
+                ps.setInt(1, id);
+                ps.setString(2, "n" + id);
+                ps.addBatch();
+            }
+            assertThatThrownBy(ps::executeBatch).isInstanceOf(BatchUpdateException.class);
+            if (kind != TestDatabase.Kind.POSTGRESQL) {
+                c.commit(); // whatever the primary applied before the failure is kept
+            } else {
+                c.rollback(); // PostgreSQL aborted the transaction
+            }
+        }
+        List<Integer> differing = new ArrayList<>(fx.differingIds());
+        assertThat(fx.divergedKeys()).containsAll(differing);
+        assertThat(fx.divergenceReasons()).containsExactly("primary_batch_failed");
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void transactionControlSentAsSql_isFollowedByBothSides(TestDatabase.Kind kind) throws Exception {
+        for (boolean separate : new boolean[] {false, true}) {
+            MigrationFixture fx = fixture(kind, separate, "dual-write");
+            try (Connection c = fx.connect();
+                    Statement st = c.createStatement()) {
+                st.execute(kind == TestDatabase.Kind.MARIADB ? "START TRANSACTION" : "BEGIN");
+                st.executeUpdate("INSERT INTO customers (id, name) VALUES (1, 'gone')");
+                st.execute("ROLLBACK");
+                assertThat(c.getAutoCommit()).isTrue();
+                st.execute("BEGIN");
+                st.executeUpdate("INSERT INTO customers (id, name) VALUES (2, 'kept')");
+                st.execute("SAVEPOINT s1");
+                st.executeUpdate("INSERT INTO customers (id, name) VALUES (3, 'undone')");
+                st.execute("ROLLBACK TO SAVEPOINT s1");
+                st.execute("COMMIT");
+                if (kind == TestDatabase.Kind.MARIADB) {
+                    st.execute("SET autocommit = 0");
+                    assertThat(c.getAutoCommit()).isFalse();
+                    st.executeUpdate("INSERT INTO customers (id, name) VALUES (4, 'gone too')");
+                    st.execute("ROLLBACK");
+                    st.execute("SET autocommit = 1");
+                }
+            }
+            assertThat(MigrationFixture.ids(fx.oldRows()))
+                    .as("separate=" + separate)
+                    .containsExactly(2);
+            fx.assertSidesEqual();
+            assertThat(fx.divergenceRecords()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void generatedKeysResultSet_givesTheWrapperAsItsStatement(TestDatabase.Kind kind) throws Exception {
+        MigrationFixture fx = fixture(kind, false, "dual-write");
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO customers (name) VALUES ('k')", Statement.RETURN_GENERATED_KEYS);
+            try (ResultSet keys = st.getGeneratedKeys()) {
+                assertThat(keys.getStatement()).isSameAs(st);
+            }
+            try (PreparedStatement ps =
+                    c.prepareStatement("INSERT INTO customers (name) VALUES (?)", Statement.RETURN_GENERATED_KEYS)) {
+                ps.setString(1, "p");
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    assertThat(keys.getStatement()).isSameAs(ps);
+                }
+            }
+        }
+        try (Connection raw = java.sql.DriverManager.getConnection(
+                        "jdbc:schemashift:" + fx.oldUrl.substring("jdbc:".length()),
+                        fx.server.user(),
+                        fx.server.password());
+                Statement st = raw.createStatement()) {
+            st.executeUpdate("INSERT INTO customers (name) VALUES ('pass')", Statement.RETURN_GENERATED_KEYS);
+            try (ResultSet keys = st.getGeneratedKeys()) {
+                assertThat(keys.getStatement()).isSameAs(st);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = TestDatabase.Kind.class,
+            names = {"POSTGRESQL", "H2"})
+    void sameNamedTableInAnotherSchema_addsNoColumnsToSelectStar(TestDatabase.Kind kind) throws Exception {
+        MigrationFixture readNew = MigrationFixture.create(
+                TestDatabases.of(kind), false, "phase: read-new\nrouting:\n  readNewPercent: 100\n");
+        readNew.rawOld(
+                "CREATE SCHEMA other_schema",
+                "CREATE TABLE other_schema.customers (id INT PRIMARY KEY, name VARCHAR(10), extra INT)");
+        readNew.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'a', 'a', 'a@x')");
+        try (Connection c = readNew.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT * FROM customers WHERE id = 1")) {
+            // old customers has id, name, legacy_flag, email; legacy_flag is dropped on the new side
+            assertThat(rs.getMetaData().getColumnCount()).isLessThanOrEqualTo(4);
+            assertThat(rs.next()).isTrue();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void truncate_isMirrored(TestDatabase.Kind kind) throws Exception {
+        for (boolean separate : new boolean[] {false, true}) {
+            MigrationFixture fx = fixture(kind, separate, "dual-write");
+            fx.rawOld("INSERT INTO customers (id, name) VALUES (1, 'a'), (2, 'b')");
+            fx.rawNew("INSERT INTO clients (id, full_name, name_search) VALUES (1, 'a', 'a'), (2, 'b', 'b')");
+            try (Connection c = fx.connect();
+                    Statement st = c.createStatement()) {
+                st.execute("TRUNCATE TABLE customers");
+            }
+            assertThat(fx.oldRows()).as("separate=" + separate).isEmpty();
+            assertThat(fx.newRows()).as("separate=" + separate).isEmpty();
+            assertThat(fx.divergenceRecords()).isEmpty();
+        }
+    }
+
+    /** A multi-row INSERT longer than the parse bound (about 130,000 characters). */
+    private static String longInsert(int rows) {
+        StringBuilder sql = new StringBuilder("INSERT INTO customers (id, name, email) VALUES ");
+        for (int i = 1; i <= rows; i++) {
+            sql.append(i == 1 ? "" : ", ")
+                    .append("(")
+                    .append(i)
+                    .append(", 'customer number ")
+                    .append(i)
+                    .append(" with a long name', 'someone")
+                    .append(i)
+                    .append("@example.com')");
+        }
+        return sql.toString();
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void longMultiRowInsert_isMirroredOrRecorded_andNeverLandsOnOldAloneInNewOnly(TestDatabase.Kind kind)
+            throws Exception {
+        String sql = longInsert(1_500);
+        assertThat(sql.length()).isGreaterThan(100_000);
+        MigrationFixture fx = fixture(kind, false, "dual-write");
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            assertThat(st.executeUpdate(sql)).isEqualTo(1_500);
+        }
+        assertThat(fx.oldRows()).hasSize(1_500);
+        if (!fx.differingIds().isEmpty()) {
+            assertThat(fx.divergenceRecords()).as("unmirrored, so recorded").contains("null|refused_unparseable");
+        }
+
+        MigrationFixture only = fixture(kind, false, "new-only");
+        try (Connection c = only.connect();
+                Statement st = c.createStatement()) {
+            try {
+                assertThat(st.executeUpdate(sql)).isEqualTo(1_500);
+                assertThat(only.newRows()).as("rewritten: on the new side").hasSize(1_500);
+            } catch (SQLException e) {
+                assertThat(e.getSQLState()).isEqualTo("0A000");
+                assertThat(only.newRows()).isEmpty();
+            }
+        }
+        assertThat(only.oldRows()).as("never on the old table alone").isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void sameNamedTableInAnotherSchema_isNotMirroredIntoTheNewTable(TestDatabase.Kind kind) throws Exception {
+        MigrationFixture fx = fixture(kind, false, "dual-write");
+        String other = kind == TestDatabase.Kind.MARIADB
+                ? fx.server.create("ss_other_" + ProcessHandle.current().pid())
+                : null;
+        String schema = kind == TestDatabase.Kind.MARIADB
+                ? other.substring(other.lastIndexOf('/') + 1, other.indexOf('?'))
+                : "other_schema";
+        if (kind != TestDatabase.Kind.MARIADB) {
+            fx.rawOld("CREATE SCHEMA other_schema");
+        }
+        fx.rawOld("CREATE TABLE " + schema + ".customers (id INT PRIMARY KEY, name VARCHAR(10))");
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO " + schema + ".customers (id, name) VALUES (7, 'x')");
+            st.executeUpdate("UPDATE " + schema + ".customers SET name = 'y' WHERE id = 7");
+        }
+        assertThat(fx.newRows()).as("nothing reached clients").isEmpty();
+        assertThat(fx.oldRows()).isEmpty();
+        assertThat(fx.divergenceRecords()).isEmpty();
+    }
+
+    @Test
+    void dataModifyingCte_isAWrite_recordedWhileOldIsPrimary() throws Exception {
+        MigrationFixture fx = fixture(TestDatabase.Kind.POSTGRESQL, false, "dual-write");
+        fx.rawOld("INSERT INTO customers (id, name) VALUES (1, 'a'), (2, 'b')");
+        fx.rawNew("INSERT INTO clients (id, full_name, name_search) VALUES (1, 'a', 'a'), (2, 'b', 'b')");
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "WITH d AS (DELETE FROM customers WHERE id = 1 RETURNING id) SELECT count(*) FROM d")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(1);
+        }
+        assertThat(fx.differingIds()).containsExactly(1);
+        assertThat(fx.divergenceRecords()).singleElement().asString().startsWith("null|refused_");
+
+        MigrationFixture np = fixture(TestDatabase.Kind.POSTGRESQL, false, "new-primary");
+        np.rawOld("INSERT INTO customers (id, name) VALUES (1, 'a')");
+        np.rawNew("INSERT INTO clients (id, full_name, name_search) VALUES (1, 'a', 'a')");
+        try (Connection c = np.connect();
+                Statement st = c.createStatement()) {
+            assertThatThrownBy(() -> st.executeQuery(
+                            "WITH d AS (DELETE FROM customers WHERE id = 1 RETURNING id) SELECT count(*) FROM d"))
+                    .isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"));
+        }
+        assertThat(np.differingIds()).isEmpty();
+        assertThat(np.oldRows()).hasSize(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void selectStarLosingADroppedColumn_isServedByOldInReadNew(TestDatabase.Kind kind) throws Exception {
+        MigrationFixture fx = MigrationFixture.create(
+                TestDatabases.of(kind), false, "phase: read-new\nrouting:\n  readNewPercent: 100\n");
+        fx.rawOld("INSERT INTO customers (id, name, legacy_flag, email) VALUES (1, 'old', 3, 'o@x')");
+        fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'new', 'new', 'n@x')");
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT * FROM customers WHERE id = 1")) {
+                assertThat(rs.getMetaData().getColumnCount())
+                        .as("the old table's shape")
+                        .isEqualTo(4);
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString("name")).isEqualTo("old");
+            }
+            try (ResultSet rs = st.executeQuery("SELECT id, name FROM customers WHERE id = 1")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString("name"))
+                        .as("named columns still read new")
+                        .isEqualTo("new");
+            }
+        }
+    }
+}
