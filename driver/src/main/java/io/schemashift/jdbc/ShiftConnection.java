@@ -5,6 +5,7 @@ import io.schemashift.rewriter.RefusalReason;
 import io.schemashift.rewriter.Refused;
 import io.schemashift.rewriter.RewriteResult;
 import io.schemashift.routing.Session;
+import io.schemashift.shadow.ShadowReads;
 import java.lang.invoke.MethodHandle;
 import java.sql.CallableStatement;
 import java.sql.Connection;
@@ -30,25 +31,28 @@ public abstract class ShiftConnection implements Connection {
     final Connection delegate;
     /** The routing state; {@code null} without a configuration (pure pass-through). */
     final Session session;
+    /** Which reads are shadow-compared; {@code null} without a configuration. */
+    final ShadowReads shadow;
     /** Savepoints the application created with SQL text, by name. */
     private Map<String, Savepoint> namedSavepoints;
     /** Auto-commit was switched off by a {@code BEGIN} sent as SQL: its end switches it on again. */
     private boolean begunBySql;
 
-    ShiftConnection(Connection delegate, Session session) {
+    ShiftConnection(Connection delegate, Session session, ShadowReads shadow) {
         this.delegate = delegate;
         this.session = session;
+        this.shadow = shadow;
     }
 
     /** Wraps a real connection without a configuration: pure pass-through. */
     public static ShiftConnection wrap(Connection delegate) {
-        return wrap(delegate, null);
+        return wrap(delegate, null, null);
     }
 
-    /** Wraps a real connection whose statements {@code session} routes. */
-    public static ShiftConnection wrap(Connection delegate, Session session) {
+    /** Wraps a real connection whose statements {@code session} routes and whose reads {@code shadow} may compare. */
+    public static ShiftConnection wrap(Connection delegate, Session session, ShadowReads shadow) {
         try {
-            return (ShiftConnection) NEW.invokeExact(delegate, session);
+            return (ShiftConnection) NEW.invokeExact(delegate, session, shadow);
         } catch (Throwable t) {
             throw Wrappers.constructionFailed(t);
         }
@@ -59,11 +63,11 @@ public abstract class ShiftConnection implements Connection {
         if (session == null) {
             return null;
         }
-        RewriteResult result = session.runtime().rewrite(sql);
+        RewriteResult result = session.context().rewrite(sql);
         // A statement is rewritten once, when prepared: a parse that ran out of time (a cold JIT
         // on a loaded machine) gets one more try rather than a refusal for the statement's life.
         return result instanceof Refused r && r.reason() == RefusalReason.TIME_BOUND
-                ? session.runtime().rewrite(sql)
+                ? session.context().rewrite(sql)
                 : result;
     }
 
@@ -100,7 +104,7 @@ public abstract class ShiftConnection implements Connection {
                 if (delegate.getAutoCommit()) {
                     setAutoCommit(false);
                     begunBySql = true;
-                } else if (session.runtime().dialect() != Dialect.POSTGRESQL) {
+                } else if (session.context().dialect() != Dialect.POSTGRESQL) {
                     commit(); // MariaDB and H2: BEGIN commits the open transaction first
                 }
             }

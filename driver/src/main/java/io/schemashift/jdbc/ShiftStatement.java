@@ -85,7 +85,7 @@ public abstract class ShiftStatement implements Statement {
      */
     ShadowRead shadow(RewriteResult rewrite, Side primary, Params params) {
         Session session = connection.session;
-        return session == null ? null : session.runtime().shadow().decide(session, rewrite, primary, params);
+        return session == null ? null : connection.shadow.decide(session, rewrite, primary, params);
     }
 
     /** The previous result set is about to close with a new execution or the statement: its capture ends now. */
@@ -151,7 +151,7 @@ public abstract class ShiftStatement implements Statement {
             return null;
         }
         finishShadow();
-        RewriteResult rewrite = session.runtime().rewrite(sql);
+        RewriteResult rewrite = session.context().rewrite(sql);
         if (rewrite.kind() == StatementKind.OTHER && rewrite.tables().isEmpty()) {
             TransactionControl control = TransactionControl.of(sql);
             if (control != null && connection.control(control)) {
@@ -359,7 +359,7 @@ public abstract class ShiftStatement implements Statement {
             return true;
         }
         for (String sql : batch) {
-            if (session.routes(session.runtime().rewrite(sql))) {
+            if (session.routes(session.context().rewrite(sql))) {
                 return false;
             }
         }
@@ -371,7 +371,7 @@ public abstract class ShiftStatement implements Statement {
         Session session = connection.session;
         if (session != null && batch != null) {
             for (String sql : batch) {
-                session.plan(session.runtime().rewrite(sql)); // counts, and logs refused writes
+                session.plan(session.context().rewrite(sql)); // counts, and logs refused writes
             }
         }
         try {

@@ -14,7 +14,6 @@ import io.schemashift.rewriter.ParamSource;
 import io.schemashift.rewriter.Rewritten;
 import io.schemashift.rewriter.SideStatement;
 import io.schemashift.rewriter.StatementKind;
-import io.schemashift.runtime.MigrationRuntime;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -183,7 +182,7 @@ public final class Execution {
             boolean appWantsKeys,
             Prepared prepared)
             throws SQLException {
-        MigrationRuntime rt = session.runtime();
+        MigrationContext rt = session.context();
         prepared.startExecution();
         boolean write = rw.kind().isWrite();
         boolean mirror = plan.mirror() != null && write;
@@ -279,7 +278,7 @@ public final class Execution {
      * recorded before the failure reaches the application.
      */
     private static Result executePrimary(
-            MigrationRuntime rt,
+            MigrationContext rt,
             Rewritten rw,
             PreparedStatement ps,
             SideStatement sql,
@@ -308,7 +307,7 @@ public final class Execution {
      * @return {@code null} when no keys were asked for, or a returned row lacks a key column
      */
     private static GeneratedKeys keys(
-            MigrationRuntime rt,
+            MigrationContext rt,
             Rewritten rw,
             PreparedStatement ps,
             boolean keysWanted,
@@ -413,7 +412,7 @@ public final class Execution {
      */
     private static DivergenceReason mirror(
             Session session,
-            MigrationRuntime rt,
+            MigrationContext rt,
             Rewritten rw,
             Side side,
             Params params,
@@ -511,7 +510,7 @@ public final class Execution {
      * silently.
      */
     private static boolean recordCountMismatches(
-            MigrationRuntime rt,
+            MigrationContext rt,
             Rewritten rw,
             List<Params> entries,
             GeneratedKeys keys,
@@ -551,7 +550,7 @@ public final class Execution {
      * must see the error rather than commit what is left. PostgreSQL rolls back only to the
      * mirror's savepoint.
      */
-    private static boolean rollsBackTheAppTransaction(MigrationRuntime rt, SQLException e) {
+    private static boolean rollsBackTheAppTransaction(MigrationContext rt, SQLException e) {
         return rt.newSide() == null
                 && rt.dialect() != Dialect.POSTGRESQL
                 && e.getSQLState() != null
@@ -559,7 +558,7 @@ public final class Execution {
     }
 
     private static DivergenceReason skipReason(
-            Rewritten rw, List<Params> entries, Session.Txn txn, MigrationRuntime rt, Side side) {
+            Rewritten rw, List<Params> entries, Session.Txn txn, MigrationContext rt, Side side) {
         if (!rw.nondeterminism().isEmpty()) {
             return DivergenceReason.nondeterministic(
                     rw.nondeterminism().iterator().next());
@@ -612,7 +611,7 @@ public final class Execution {
     /** Runs the mirror; returns its update counts, one per entry. */
     private static long[] runMirror(
             Connection connection,
-            MigrationRuntime rt,
+            MigrationContext rt,
             SideStatement sql,
             List<Params> entries,
             Timestamp now,
@@ -665,7 +664,7 @@ public final class Execution {
     }
 
     private static void recordAll(
-            MigrationRuntime rt, Rewritten rw, List<Params> entries, GeneratedKeys keys, DivergenceReason reason) {
+            MigrationContext rt, Rewritten rw, List<Params> entries, GeneratedKeys keys, DivergenceReason reason) {
         for (RowKey k : keysOf(rw, entries, keys)) {
             rt.divergences().record(k.table(), k.key(), k.fingerprint(), reason.tag());
         }

@@ -11,7 +11,6 @@ import io.schemashift.rewriter.Refused;
 import io.schemashift.rewriter.RewriteResult;
 import io.schemashift.rewriter.Rewritten;
 import io.schemashift.rewriter.StatementKind;
-import io.schemashift.runtime.MigrationRuntime;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -31,7 +30,7 @@ import java.util.regex.Pattern;
  */
 public final class Session {
 
-    private final MigrationRuntime runtime;
+    private final MigrationContext context;
     private final Connection old;
     private final long id;
     private boolean autoCommit;
@@ -80,15 +79,15 @@ public final class Session {
         }
     }
 
-    public Session(MigrationRuntime runtime, Connection old, long id) throws SQLException {
-        this.runtime = runtime;
+    public Session(MigrationContext context, Connection old, long id) throws SQLException {
+        this.context = context;
         this.old = old;
         this.id = id;
         this.autoCommit = old.getAutoCommit();
     }
 
-    public MigrationRuntime runtime() {
-        return runtime;
+    public MigrationContext context() {
+        return context;
     }
 
     Connection old() {
@@ -102,7 +101,7 @@ public final class Session {
     /** The current transaction's route, decided now if this is its first statement. */
     Txn txn() {
         if (txn == null) {
-            MigrationConfig.Rollout rollout = runtime.rollout();
+            MigrationConfig.Rollout rollout = context.rollout();
             long sequence = rollout.stickiness() == MigrationConfig.Stickiness.CONNECTION ? 0 : transactions;
             transactions++;
             txn = new Txn(rollout, Routing.pick(rollout.seed(), id, sequence, rollout.readNewPercent()));
@@ -177,8 +176,8 @@ public final class Session {
         if (result.tables().isEmpty()) {
             return Plan.OLD;
         }
-        if (result.kind().isWrite() && !runtime.writesAllowed()) {
-            throw runtime.writesRefused(result.tables().iterator().next()); // fail closed: the fleet's phase is unknown
+        if (result.kind().isWrite() && !context.writesAllowed()) {
+            throw context.writesRefused(result.tables().iterator().next()); // fail closed: the fleet's phase is unknown
         }
         Txn t = txn();
         Phase phase = Routing.phaseOf(t.rollout, result.tables());
@@ -203,12 +202,12 @@ public final class Session {
         }
         if (count && plan == Plan.OLD) {
             if (refusal != null) {
-                runtime.metrics().refused(refusal.refusalTag());
+                context.metrics().refused(refusal.refusalTag());
                 if (result.kind().isWrite()) {
                     recordUnmirrored(t, result, refusal);
                 }
             }
-            runtime.metrics().statement(result.kind(), ShiftMetrics.Route.OLD);
+            context.metrics().statement(result.kind(), ShiftMetrics.Route.OLD);
         }
         return plan;
     }
@@ -228,7 +227,7 @@ public final class Session {
         if (!newHoldsTheTruth) {
             return;
         }
-        runtime.metrics().refused(refusal.refusalTag());
+        context.metrics().refused(refusal.refusalTag());
         String why = result instanceof Refused r
                 ? r.reason().name().toLowerCase(Locale.ROOT) + ": " + r.message()
                 : "its tables are in different phases";
@@ -241,8 +240,8 @@ public final class Session {
 
     /** A write that runs on the old side only although its tables mirror writes: counted and logged. */
     public void unmirrored(RewriteResult result, DivergenceReason reason) {
-        runtime.metrics().mirrored(ShiftMetrics.MirrorOutcome.REFUSED);
-        runtime.metrics().statement(result.kind(), ShiftMetrics.Route.OLD);
+        context.metrics().mirrored(ShiftMetrics.MirrorOutcome.REFUSED);
+        context.metrics().statement(result.kind(), ShiftMetrics.Route.OLD);
         recordUnmirrored(txn(), result, reason);
     }
 
@@ -254,7 +253,7 @@ public final class Session {
     private void recordUnmirrored(Txn t, RewriteResult result, DivergenceReason reason) {
         for (String table : result.tables()) {
             if (t.rollout.phaseOf(table) != Phase.OLD_ONLY) {
-                runtime.divergences().record(table, null, result.fingerprint().hash(), reason.tag());
+                context.divergences().record(table, null, result.fingerprint().hash(), reason.tag());
             }
         }
     }
@@ -265,12 +264,12 @@ public final class Session {
      * with the pool's own timeouts, like any database the application talks to.
      */
     Connection connection(Side side, boolean primary) throws SQLException {
-        if (side == Side.OLD || runtime.newSide() == null) {
+        if (side == Side.OLD || context.newSide() == null) {
             return old;
         }
         Txn t = txn();
         if (t.newConnection == null) {
-            Connection c = runtime.newSide().borrow();
+            Connection c = context.newSide().borrow();
             try {
                 if (isolation >= 0) {
                     c.setTransactionIsolation(isolation);
@@ -284,7 +283,7 @@ public final class Session {
             t.budgeted = false;
         }
         if (t.budgeted == primary) {
-            runtime.newSide().budget(t.newConnection, !primary);
+            context.newSide().budget(t.newConnection, !primary);
             t.budgeted = !primary;
         }
         return t.newConnection;
@@ -372,7 +371,7 @@ public final class Session {
     private void commitThen(OldCommit commitOld) throws SQLException {
         Txn t = txn;
         txn = null;
-        IntentLog intents = runtime.intents();
+        IntentLog intents = context.intents();
         if (t != null && t.newPrimary && t.newFailed) {
             // the primary's part is gone: committing the old side alone would fork the data
             rollbackQuietly(old);
@@ -598,10 +597,10 @@ public final class Session {
             if (commit) {
                 try {
                     if (t.newPrimary && t.budgeted) {
-                        runtime.newSide().budget(c, false);
+                        context.newSide().budget(c, false);
                     }
                     c.commit();
-                    runtime.newSide().breaker().success();
+                    context.newSide().breaker().success();
                 } catch (SQLException e) {
                     if (t.newPrimary) {
                         primaryFailure = e;
@@ -625,7 +624,7 @@ public final class Session {
 
     private void recordAll(List<RowKey> keys, DivergenceReason reason) {
         for (RowKey k : keys) {
-            runtime.divergences().record(k.table(), k.key(), k.fingerprint(), reason.tag());
+            context.divergences().record(k.table(), k.key(), k.fingerprint(), reason.tag());
         }
     }
 

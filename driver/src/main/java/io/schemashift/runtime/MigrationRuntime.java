@@ -19,6 +19,7 @@ import io.schemashift.rewriter.Mapping;
 import io.schemashift.rewriter.RewriteResult;
 import io.schemashift.rewriter.Rewriter;
 import io.schemashift.rewriter.TableMapping;
+import io.schemashift.routing.MigrationContext;
 import io.schemashift.routing.NewSide;
 import io.schemashift.routing.Session;
 import io.schemashift.shadow.ShadowReads;
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * configuration, the rollout in force (replaced at run time by reloads), the rewriter, the new
  * side, the divergence log and the meters. Thread-safe.
  */
-public final class MigrationRuntime implements AutoCloseable {
+public final class MigrationRuntime implements MigrationContext, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MigrationRuntime.class);
     /** The longest {@link #close()} waits for queued divergence records to be written. */
@@ -120,7 +121,7 @@ public final class MigrationRuntime implements AutoCloseable {
         if (s == null) {
             s = start(connection, primaryConnections);
         }
-        return ShiftConnection.wrap(connection, new Session(this, connection, sessions.incrementAndGet()));
+        return ShiftConnection.wrap(connection, new Session(this, connection, sessions.incrementAndGet()), s.shadow());
     }
 
     private synchronized Started start(Connection connection, ConnectionSource primaryConnections) throws SQLException {

@@ -286,6 +286,7 @@ class WritePathIT {
                 "CREATE SCHEMA other_schema",
                 "CREATE TABLE other_schema.customers (id INT PRIMARY KEY, name VARCHAR(10), extra INT)");
         readNew.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'a', 'a', 'a@x')");
+        readNew.rawOld("INSERT INTO customers (id, name, email) VALUES (1, 'a', 'a@x')");
         try (Connection c = readNew.connect();
                 Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT * FROM customers WHERE id = 1")) {

@@ -48,6 +48,23 @@ final class Edits {
         edits.add(new Edit(start, end, text, seq++));
     }
 
+    /**
+     * {@link #replace(int, int, Fragment)} of many ranges at once, in one pass over the edits
+     * (a multi-row INSERT replaces every row: one by one would take time quadratic in the rows).
+     *
+     * @param starts range starts, ascending; the ranges {@code [starts[i], ends[i])} do not overlap
+     */
+    void replaceEach(int[] starts, int[] ends, List<Fragment> texts) {
+        edits.removeIf(e -> {
+            int i = java.util.Arrays.binarySearch(starts, e.start);
+            i = i >= 0 ? i : -i - 2; // the last range starting at or before the edit
+            return i >= 0 && e.end <= ends[i];
+        });
+        for (int i = 0; i < starts.length; i++) {
+            edits.add(new Edit(starts[i], ends[i], texts.get(i), seq++));
+        }
+    }
+
     void insert(int at, String text) {
         insert(at, Fragment.of(text));
     }

@@ -119,6 +119,10 @@ final class InsertRewriter {
         List<String> generated = generatedKeys(targets);
         List<MappedTable.Derived> derived = derivedWritten(targets);
         List<List<ParamSource>> keys = new ArrayList<>();
+        int[] starts = new int[rows.size()];
+        int[] ends = new int[rows.size()];
+        List<Fragment> plainRows = new ArrayList<>();
+        List<Fragment> keyedRows = new ArrayList<>();
         Edits plain = rw.newEdits.copy();
         Edits keyed = rw.newEdits.copy();
         Edits oldKeyed = rw.oldEdits.copy();
@@ -146,19 +150,21 @@ final class InsertRewriter {
             for (MappedTable.Derived d : derived) {
                 cells.add(fill(d, byColumn, simple));
             }
-            int start = tk.start(rows.get(r)[0]);
-            int end = tk.end(rows.get(r)[1]);
-            plain.replace(start, end, row(cells, List.of()));
+            starts[r] = tk.start(rows.get(r)[0]);
+            ends[r] = tk.end(rows.get(r)[1]);
+            plainRows.add(row(cells, List.of()));
             List<Object> keyParams = new ArrayList<>();
             for (int k = 0; k < generated.size(); k++) {
                 keyParams.add(new Fragment("?", List.of(new ParamSource.GeneratedKey(r, k))));
             }
-            keyed.replace(start, end, row(cells, keyParams));
+            keyedRows.add(row(cells, keyParams));
             for (Object p : keyParams) {
                 oldKeyed.insert(tk.start(rows.get(r)[1]), Fragment.join(List.of(", ", p)));
             }
             keys.add(rowKey(r, simple, generated));
         }
+        plain.replaceEach(starts, ends, plainRows);
+        keyed.replaceEach(starts, ends, keyedRows);
         List<String> columns = newColumns(targets, derived);
         replaceList(plain, listOpen, listClose, tableNode, columns);
         List<String> withKeys = new ArrayList<>(columns);

@@ -9,6 +9,7 @@ import net.sf.jsqlparser.parser.CCJSqlParserConstants;
 import net.sf.jsqlparser.parser.ParseException;
 import net.sf.jsqlparser.parser.SimpleNode;
 import net.sf.jsqlparser.parser.StringProvider;
+import net.sf.jsqlparser.parser.Token;
 import net.sf.jsqlparser.statement.Statement;
 
 /**
@@ -37,6 +38,30 @@ final class Parser extends CCJSqlParser {
      * @throws ParseException if it is not one statement, or the parse took longer than {@code timeoutNanos}
      */
     static Parsed statement(String sql, long timeoutNanos) throws ParseException {
+        return statement(sql, timeoutNanos, null);
+    }
+
+    /**
+     * Parses {@code sql} without the characters of {@code cut} (when not {@code null}); the
+     * positions of the tokens after the cut are shifted back to their place in {@code sql}.
+     *
+     * @throws ParseException as {@link #statement(String, long)}
+     */
+    static Parsed statement(String sql, long timeoutNanos, ValuesRows.Cut cut) throws ParseException {
+        Parsed parsed = parse(cut == null ? sql : sql.substring(0, cut.from()) + sql.substring(cut.to()), timeoutNanos);
+        if (cut != null) {
+            int shift = cut.to() - cut.from();
+            for (Token t = parsed.root().jjtGetFirstToken(); t != null; t = t.next) {
+                if (t.absoluteBegin - 1 >= cut.from()) {
+                    t.absoluteBegin += shift;
+                    t.absoluteEnd += shift;
+                }
+            }
+        }
+        return parsed;
+    }
+
+    private static Parsed parse(String sql, long timeoutNanos) throws ParseException {
         Parser p = new Parser(sql);
         RUNNING.put(p, System.nanoTime() + timeoutNanos);
         try {

@@ -33,6 +33,8 @@ final class Rewrite {
     final Set<String> tables = new TreeSet<>();
     /** Set when a clause was rebuilt (not just names substituted): the output is then re-parsed. */
     boolean regenerated;
+    /** Set when the parse tree covers only the first VALUES row ({@link ValuesRows}). */
+    boolean valuesCut;
     /** Set when a {@code *} whose columns reach the result leaves out a dropped column. */
     boolean narrowsResult;
 

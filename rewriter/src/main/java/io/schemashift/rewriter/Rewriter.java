@@ -104,7 +104,8 @@ public final class Rewriter {
             if (!compiled.mayMention(sql)) {
                 return new Untouched(sql, Kinds.of(tokens), fp);
             }
-            if (sql.length() > maxSqlLength) {
+            ValuesRows.Cut cut = ValuesRows.afterFirst(tokens, true);
+            if ((cut == null ? sql.length() : cut.parsedLength(sql)) > maxSqlLength) {
                 return StatementRewriter.refused(
                         Kinds.of(tokens),
                         compiled.mentioned(tokens),
@@ -112,7 +113,7 @@ public final class Rewriter {
                         RefusalReason.UNPARSEABLE,
                         "statement longer than " + maxSqlLength + " characters");
             }
-            return statements.rewrite(sql, tokens, fp);
+            return statements.rewrite(sql, cut, tokens, fp);
         } catch (RuntimeException | StackOverflowError e) {
             return failed(sql, tokens, fp, e);
         }
@@ -187,7 +188,9 @@ public final class Rewriter {
 
         /**
          * Longest statement that is parsed (default 100,000 characters); longer ones that name a
-         * mapped table are refused as {@link RefusalReason#UNPARSEABLE} and not cached.
+         * mapped table are refused as {@link RefusalReason#UNPARSEABLE} (with the tables a
+         * lexical scan finds) and not cached. The rows after the first of a multi-row {@code
+         * INSERT … VALUES} that hold only literals and parameters are not parsed and do not count.
          *
          * @throws IllegalArgumentException if {@code length} is less than 1
          */

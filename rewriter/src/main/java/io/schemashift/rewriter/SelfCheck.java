@@ -31,8 +31,10 @@ final class SelfCheck {
             throw Refusal.unsupported("a comment inside a clause the rewriter rebuilds");
         }
         if (reparse) {
+            // rows after the first were built like the first from literal cells: parse the first
+            ValuesRows.Cut cut = rw.valuesCut ? ValuesRows.afterFirst(out, false) : null;
             try {
-                Parser.statement(f.text(), timeoutNanos);
+                Parser.statement(f.text(), timeoutNanos, cut);
             } catch (Parser.TimeBoundExceeded e) {
                 throw new Refusal(RefusalReason.TIME_BOUND, "the check of the rewrite took longer than the time bound");
             } catch (ParseException | RuntimeException | StackOverflowError e) {

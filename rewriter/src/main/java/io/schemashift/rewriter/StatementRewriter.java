@@ -44,10 +44,14 @@ final class StatementRewriter {
         this.timeoutNanos = timeoutNanos;
     }
 
-    RewriteResult rewrite(String sql, Tokens tokens, Fingerprint fp) {
+    /**
+     * @param cut the literal VALUES rows after the first, left out of the parse (see {@link
+     *     ValuesRows}), or {@code null}
+     */
+    RewriteResult rewrite(String sql, ValuesRows.Cut cut, Tokens tokens, Fingerprint fp) {
         Parser.Parsed parsed;
         try {
-            parsed = Parser.statement(sql, timeoutNanos);
+            parsed = Parser.statement(sql, timeoutNanos, cut);
         } catch (Parser.TimeBoundExceeded e) {
             return refused(
                     Kinds.of(tokens),
@@ -83,6 +87,7 @@ final class StatementRewriter {
             return truncate(new Rewrite(sql, tokens, mapping, parsed.root(), true), truncate, fp);
         }
         Rewrite rw = new Rewrite(sql, tokens, mapping, parsed.root(), kind.isWrite());
+        rw.valuesCut = cut != null;
         try {
             return dml(rw, st, kind, fp);
         } catch (Refusal r) {

@@ -150,6 +150,7 @@ class DifferentialIT {
                     "INSERT INTO customers(id, name, city) SELECT id + " + (500 + 10 * id)
                             + ", CONCAT('o', total), 'X' FROM orders WHERE total > ?",
                     id * 25);
+            bulkInsert(cases, id);
             add(cases, "UPDATE customers SET name = ? WHERE id = ?", "Zed" + id, id);
             add(
                     cases,
@@ -211,6 +212,21 @@ class DifferentialIT {
             add(cases, "TRUNCATE TABLE customers"); // transactional on PostgreSQL only: rolled back after the check
         }
         return cases;
+    }
+
+    /** A multi-row INSERT long enough that the rows after the first are not parsed. */
+    private static void bulkInsert(List<Case> cases, int id) {
+        StringBuilder sql = new StringBuilder("INSERT INTO customers(id, name, email, city, legacy_flag) VALUES ");
+        List<Object> params = new ArrayList<>();
+        for (int r = 0; r < 12; r++) {
+            int key = 1000 + 100 * id + r;
+            sql.append(r == 0 ? "" : ", ")
+                    .append(r % 2 == 0 ? "(?, ?, ?, ?, ?)" : "(" + key + ", 'b" + r + "', NULL, 'Oslo', NULL)");
+            if (r % 2 == 0) {
+                params.addAll(java.util.Arrays.asList(key, "a" + r, "m" + r, null, r % 4 == 0));
+            }
+        }
+        cases.add(new Case(sql.toString(), params));
     }
 
     /** Quoted identifiers and each dialect's case rules for unquoted ones. */

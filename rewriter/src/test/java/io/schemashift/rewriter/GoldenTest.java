@@ -116,6 +116,24 @@ class GoldenTest {
                 my(
                         "INSERT INTO customers VALUES (?, ?, ?, ?, ?, ?)",
                         "INSERT INTO clients (id, full_name, email_address, town, created_at, name_search) VALUES (?, ?, ?, ?, ?, lower(?))"),
+                // eight rows or more: rows after the first are not parsed, the tail after them is
+                pg(
+                        "INSERT INTO customers(id, name, city) VALUES " + times(8, "(?, ?, ?)")
+                                + " ON CONFLICT (id) DO UPDATE SET city = EXCLUDED.city RETURNING id, city",
+                        "INSERT INTO app_v2.clients(id, full_name, town, name_search) VALUES "
+                                + times(8, "(?, ?, ?, lower(?))")
+                                + " ON CONFLICT (id) DO UPDATE SET town = EXCLUDED.town RETURNING id, town AS city"),
+                h2(
+                        "INSERT INTO customers(id, legacy_flag, name, city) VALUES (1, true, 'a', 'x'), "
+                                + times(8, "(-2, NULL, 'it''s', DEFAULT)") + " -- bulk",
+                        "INSERT INTO clients(id, full_name, town, name_search) VALUES (1, 'a', 'x', lower('a')), "
+                                + times(8, "(-2, 'it''s', DEFAULT, lower('it''s'))") + " -- bulk"),
+                my(
+                        "INSERT INTO customers(id, name) VALUES (?, ?), " + times(7, "(?, upper(?))")
+                                + " ON DUPLICATE KEY UPDATE name = VALUES(name)",
+                        "INSERT INTO clients(id, full_name, name_search) VALUES (?, ?, lower(?)), "
+                                + times(7, "(?, upper(?), lower((upper(?))))")
+                                + " ON DUPLICATE KEY UPDATE full_name = VALUES(full_name), name_search = lower(full_name)"),
                 // UPDATE / DELETE
                 pg(
                         "UPDATE customers SET name = ? WHERE id = ?",
@@ -400,6 +418,10 @@ class GoldenTest {
         RewriteResult r = Rewriter.builder(mapping, Dialect.POSTGRESQL).build().rewrite(sql);
         assertThat(r).isInstanceOfSatisfying(Refused.class, f -> assertThat(f.reason())
                 .isEqualTo(reason));
+    }
+
+    private static String times(int n, String row) {
+        return String.join(", ", java.util.Collections.nCopies(n, row));
     }
 
     private static Arguments pg(String sql, Object expected) {

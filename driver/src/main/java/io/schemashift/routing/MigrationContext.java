@@ -1,0 +1,47 @@
+package io.schemashift.routing;
+
+import io.schemashift.config.MigrationConfig;
+import io.schemashift.metrics.ShiftMetrics;
+import io.schemashift.mirror.DivergenceLog;
+import io.schemashift.mirror.IntentLog;
+import io.schemashift.rewriter.Dialect;
+import io.schemashift.rewriter.RewriteResult;
+import java.sql.SQLException;
+
+/**
+ * What routing needs of the migration it routes for: the configuration and the rollout in force,
+ * the rewriter, and the side services (meters, divergence log, intent records, the separate new
+ * side). The runtime, the composition root above, implements it; routing never reaches up to it.
+ */
+public interface MigrationContext {
+
+    /** The validated configuration. */
+    MigrationConfig config();
+
+    /** The rollout in force now (a transaction keeps the one it started with). */
+    MigrationConfig.Rollout rollout();
+
+    /** The statement's rewrite for the new schema (cached). */
+    RewriteResult rewrite(String sql);
+
+    ShiftMetrics metrics();
+
+    DivergenceLog divergences();
+
+    /** The intent records of two-database transactions; {@code null} when off or with one database. */
+    IntentLog intents();
+
+    /** The separate new-side database; {@code null} when the new schema is in the same database. */
+    NewSide newSide();
+
+    Dialect dialect();
+
+    /** See {@code MigrationContext#autoIncrementStep()}: 0 when multi-row keys cannot be inferred. */
+    long autoIncrementStep();
+
+    /** Whether writes to mapped tables may run (false while the fleet's rollout is unknown). */
+    boolean writesAllowed();
+
+    /** The error of a write to {@code table} while {@link #writesAllowed()} is false. */
+    SQLException writesRefused(String table);
+}
