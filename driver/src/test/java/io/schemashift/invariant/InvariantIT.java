@@ -42,13 +42,23 @@ class InvariantIT {
 
     @TestFactory
     Stream<DynamicNode> workload_keepsInvariant() {
+        return everyDatabaseModeAndPhase(PHASES, InvariantIT::workload);
+    }
+
+    /** One case of the matrix: a database, the new table's place and a phase. */
+    @FunctionalInterface
+    private interface Case {
+        void run(Kind kind, boolean separate, Phase phase) throws Exception;
+    }
+
+    private static Stream<DynamicNode> everyDatabaseModeAndPhase(List<Phase> phases, Case test) {
         List<DynamicNode> tests = new ArrayList<>();
         for (Kind kind : databases()) {
             for (boolean separate : new boolean[] {false, true}) {
-                for (Phase phase : PHASES) {
+                for (Phase phase : phases) {
                     tests.add(DynamicTest.dynamicTest(
                             kind + (separate ? " separate " : " same ") + phase,
-                            () -> workload(kind, separate, phase)));
+                            () -> test.run(kind, separate, phase)));
                 }
             }
         }
@@ -84,17 +94,7 @@ class InvariantIT {
     /** In every phase, old-only included: there the raw driver shows that the expected counts are right. */
     @TestFactory
     Stream<DynamicNode> hibernateStyle_updateCountsRightAndInvariantKept() {
-        List<DynamicNode> tests = new ArrayList<>();
-        for (Kind kind : databases()) {
-            for (boolean separate : new boolean[] {false, true}) {
-                for (Phase phase : Phase.values()) {
-                    tests.add(DynamicTest.dynamicTest(
-                            kind + (separate ? " separate " : " same ") + phase,
-                            () -> hibernateStyle(kind, separate, phase)));
-                }
-            }
-        }
-        return tests.stream();
+        return everyDatabaseModeAndPhase(List.of(Phase.values()), InvariantIT::hibernateStyle);
     }
 
     private static void workload(Kind kind, boolean separate, Phase phase) throws Exception {
