@@ -256,9 +256,23 @@ final class Palette {
                 "UPDATE before releasing a savepoint", "UPDATE customers SET name = 'Sp 131 b' WHERE id = 131"));
         w.add(Step.releaseSavepoint());
         w.add(Step.commit());
+        // a failed statement, then commit: PostgreSQL has aborted the transaction and rolls back
+        w.add(Step.update("INSERT before a failure", "INSERT INTO customers (id, name) VALUES (136, 'Tx 136')"));
+        w.add(Step.update("INSERT duplicate key in a transaction", "INSERT INTO customers (id, name) VALUES (1, 'Dup')")
+                .expecting(Expect.FAILS));
+        w.add(Step.commit());
         w.add(Step.manualEnd());
         // transaction control sent as SQL
         if (kind != Kind.H2) {
+            w.add(Step.sql("BEGIN as SQL", "BEGIN", Effect.SQL_BEGIN));
+            w.add(Step.update(
+                    "INSERT after BEGIN as SQL, before a failure",
+                    "INSERT INTO customers (id, name) VALUES (137, 'Sql tx 137')"));
+            w.add(Step.update(
+                            "INSERT duplicate key after BEGIN as SQL",
+                            "INSERT INTO customers (id, name) VALUES (1, 'Dup')")
+                    .expecting(Expect.FAILS));
+            w.add(Step.sql("COMMIT as SQL after a failure", "COMMIT", Effect.COMMIT));
             w.add(Step.sql("BEGIN as SQL", "BEGIN", Effect.SQL_BEGIN));
             w.add(Step.update(
                     "INSERT after BEGIN as SQL", "INSERT INTO customers (id, name) VALUES (132, 'Sql tx 132')"));
