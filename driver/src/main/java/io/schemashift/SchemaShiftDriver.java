@@ -1,6 +1,7 @@
 package io.schemashift;
 
 import io.schemashift.config.ConfigLocation;
+import io.schemashift.config.RedactedUrl;
 import io.schemashift.jdbc.ShiftConnection;
 import io.schemashift.jdbc.ShiftUrl;
 import io.schemashift.runtime.Runtimes;
@@ -43,7 +44,7 @@ public final class SchemaShiftDriver implements Driver {
         Connection connection = real.connect(shift.realUrl(), forReal);
         if (connection == null) {
             throw new SQLException(
-                    "the real driver " + real.getClass().getName() + " refused " + ShiftUrl.redact(shift.realUrl()),
+                    "the real driver " + real.getClass().getName() + " refused " + RedactedUrl.of(shift.realUrl()),
                     "08001");
         }
         if (runtime.isEmpty()) {
@@ -105,7 +106,7 @@ public final class SchemaShiftDriver implements Driver {
             return DriverManager.getDriver(realUrl);
         } catch (SQLException e) {
             throw new SQLException(
-                    "no JDBC driver for " + ShiftUrl.redact(realUrl) + " on the classpath: add the real driver (e.g."
+                    "no JDBC driver for " + RedactedUrl.of(realUrl) + " on the classpath: add the real driver (e.g."
                             + " org.postgresql:postgresql) next to SchemaShift",
                     "08001",
                     e);

@@ -545,6 +545,7 @@ final class Doctor {
         tables.put("audit", t.audit());
         tables.put("divergence", t.divergence());
         tables.put("mismatch", t.mismatch());
+        tables.put("runs", t.runs());
         tables.put("statements", ControlSchema.STATEMENTS_TABLE);
         List<String> missing = new ArrayList<>();
         for (Map.Entry<String, String> e : tables.entrySet()) {

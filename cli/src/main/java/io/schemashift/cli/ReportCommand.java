@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,9 +45,6 @@ import picocli.CommandLine.Option;
                     + " per table over time, the statement coverage and the open items."
         })
 final class ReportCommand extends CommandBase {
-
-    /** The run history table, when the installation has one. */
-    static final String RUNS_TABLE = "schemashift_runs";
 
     private static final int PLOT_WIDTH = 900;
     private static final int PLOT_HEIGHT = 360;
@@ -84,7 +80,9 @@ final class ReportCommand extends CommandBase {
                 + ".");
 
         timeline(doc, optional(() -> store.audit(10_000)).orElse(List.of()));
-        runs(doc, context, migration);
+        List<RunRow> runs =
+                optional(() -> runs(context, tables.runs(), migration)).orElse(null);
+        runs(doc, runs, tables.runs());
         List<Event> mismatches = events(context, tables.mismatch(), migration);
         List<Event> divergences = events(context, tables.divergence(), migration);
         List<String> plots = new ArrayList<>();
@@ -93,7 +91,7 @@ final class ReportCommand extends CommandBase {
         List<CoverageEntry> coverage = optional(() -> new CoverageStore(context.connections(), migration).read())
                 .orElse(null);
         coverage(doc, migration, coverage);
-        openItems(doc, coverage, divergences);
+        openItems(doc, coverage, divergences, runs == null ? List.of() : runs);
 
         Path markdown = doc.write(dir);
         Path html = dir.resolve("report.html");
@@ -137,40 +135,48 @@ final class ReportCommand extends CommandBase {
         doc.table(List.of("at (UTC)", "by", "table", "phase", "read-new", "shadow", "reason"), rows);
     }
 
-    /** Backfill and verify runs, from the run history table when it exists. */
-    private void runs(ReportDocument doc, Context context, String migration) {
-        doc.heading("Backfill and verify runs");
+    /** One backfill or verify run, as {@code control.runsTable} records it. */
+    private record RunRow(String kind, String table, Instant started, Instant finished, String outcome, long rows) {}
+
+    private static List<RunRow> runs(Context context, String table, String migration) throws SQLException {
+        List<RunRow> runs = new ArrayList<>();
         try (Connection c = context.connections().open();
-                PreparedStatement ps =
-                        c.prepareStatement("SELECT * FROM " + RUNS_TABLE + " WHERE migration = ? ORDER BY 1")) {
+                PreparedStatement ps = c.prepareStatement("SELECT kind, table_name, started_at, finished_at, outcome,"
+                        + " rows_done FROM " + table + " WHERE migration = ? ORDER BY started_at")) {
             ps.setString(1, migration);
             try (ResultSet rs = ps.executeQuery()) {
-                ResultSetMetaData md = rs.getMetaData();
-                List<String> headers = new ArrayList<>();
-                for (int i = 1; i <= md.getColumnCount(); i++) {
-                    headers.add(md.getColumnLabel(i).toLowerCase(Locale.ROOT));
-                }
-                List<List<String>> rows = new ArrayList<>();
                 while (rs.next()) {
-                    List<String> row = new ArrayList<>();
-                    for (int i = 1; i <= md.getColumnCount(); i++) {
-                        Object v = rs.getObject(i);
-                        row.add(
-                                v instanceof LocalDateTime t
-                                        ? ControlSchema.instant(t).toString()
-                                        : String.valueOf(v));
-                    }
-                    rows.add(row);
-                }
-                if (rows.isEmpty()) {
-                    doc.paragraph("No backfill or verify run recorded.");
-                } else {
-                    doc.table(headers, rows);
+                    runs.add(new RunRow(
+                            rs.getString(1),
+                            rs.getString(2),
+                            ControlSchema.instant(rs.getObject(3, LocalDateTime.class)),
+                            ControlSchema.instant(rs.getObject(4, LocalDateTime.class)),
+                            rs.getString(5),
+                            rs.getLong(6)));
                 }
             }
-        } catch (SQLException e) {
-            doc.paragraph("No run history: table " + RUNS_TABLE + " is not there (this installation does not record"
-                    + " runs); see the backfill and verify output of the migration.");
+        }
+        return runs;
+    }
+
+    private void runs(ReportDocument doc, List<RunRow> runs, String table) {
+        doc.heading("Backfill and verify runs");
+        if (runs == null) {
+            doc.paragraph("No run history: table " + table + " is not there (run 'schemashift init').");
+        } else if (runs.isEmpty()) {
+            doc.paragraph("No backfill or verify run recorded.");
+        } else {
+            List<List<String>> rows = new ArrayList<>();
+            for (RunRow r : runs) {
+                rows.add(List.of(
+                        r.started().truncatedTo(ChronoUnit.SECONDS).toString(),
+                        r.kind(),
+                        r.table(),
+                        r.outcome(),
+                        String.valueOf(r.rows()),
+                        Text.age(Duration.between(r.started(), r.finished()))));
+            }
+            doc.table(List.of("started (UTC)", "run", "table", "outcome", "rows", "took"), rows);
         }
     }
 
@@ -272,7 +278,12 @@ final class ReportCommand extends CommandBase {
         }
     }
 
-    private void openItems(ReportDocument doc, List<CoverageEntry> coverage, List<Event> divergences) {
+    /**
+     * Refused statement shapes, and per table the divergences recorded after its last clean
+     * verify (a clean verify, repair included, leaves the sides equal up to its start).
+     */
+    private void openItems(
+            ReportDocument doc, List<CoverageEntry> coverage, List<Event> divergences, List<RunRow> runs) {
         doc.heading("Open items");
         List<List<String>> rows = new ArrayList<>();
         if (coverage != null) {
@@ -286,17 +297,27 @@ final class ReportCommand extends CommandBase {
                 }
             }
         }
-        Map<String, List<Event>> byTable = new TreeMap<>();
-        divergences.forEach(
-                e -> byTable.computeIfAbsent(e.table(), t -> new ArrayList<>()).add(e));
-        byTable.forEach((table, list) -> rows.add(List.of(
-                "divergences",
+        Map<String, Instant> cleanSince = new TreeMap<>();
+        for (RunRow r : runs) {
+            if (r.kind().equals("verify") && r.outcome().equals("clean")) {
+                cleanSince.merge(r.table().toLowerCase(Locale.ROOT), r.started(), (a, b) -> a.isAfter(b) ? a : b);
+            }
+        }
+        Map<String, List<Event>> open = new TreeMap<>();
+        for (Event e : divergences) {
+            Instant clean = cleanSince.get(e.table().toLowerCase(Locale.ROOT));
+            if (clean == null || e.at().isAfter(clean)) {
+                open.computeIfAbsent(e.table(), t -> new ArrayList<>()).add(e);
+            }
+        }
+        open.forEach((table, list) -> rows.add(List.of(
+                "unrepaired divergences",
                 table,
-                list.size() + " recorded, latest "
+                list.size() + " recorded after the last clean verify, latest "
                         + list.get(list.size() - 1).at().truncatedTo(ChronoUnit.SECONDS),
-                "unrepaired unless a later 'schemashift verify --repair' ran clean")));
+                "schemashift verify --repair --table " + table)));
         if (rows.isEmpty()) {
-            doc.paragraph("None: no refused statement and no divergence recorded.");
+            doc.paragraph("None: no refused statement, and no divergence after the last clean verify of its table.");
         } else {
             doc.table(List.of("item", "table", "what", "action"), rows);
         }

@@ -62,6 +62,9 @@ class RewritePreviewTest {
                     List.of(0)),
             new Case("SELECT name FROM customers WHERE city IN (?, ?) AND email LIKE ?", List.of("Oslo", "Rome", "%")),
             new Case("DELETE FROM customers WHERE id = ?", List.of(8)),
+            // read-new keeps these on the old side: a locking read, and a * that would lose legacy_flag
+            new Case("SELECT name FROM customers WHERE id = ? FOR UPDATE", List.of(7)),
+            new Case("SELECT * FROM customers WHERE id = ?", List.of(7)),
             // refused: writes a dropped column only
             new Case("UPDATE customers SET legacy_flag = true WHERE id = ?", List.of(7)));
 

@@ -1,6 +1,5 @@
 package io.schemashift.config;
 
-import io.schemashift.jdbc.ShiftUrl;
 import io.schemashift.rewriter.Mapping;
 import java.time.Duration;
 import java.util.List;
@@ -56,7 +55,7 @@ public record MigrationConfig(
 
         @Override
         public String toString() {
-            return "NewSide[url=" + (url == null ? null : ShiftUrl.redact(url)) + ", user=" + user + ", password="
+            return "NewSide[url=" + (url == null ? null : RedactedUrl.of(url)) + ", user=" + user + ", password="
                     + password + ", schema=" + schema + "]";
         }
     }

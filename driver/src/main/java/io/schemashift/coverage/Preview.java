@@ -10,6 +10,7 @@ import io.schemashift.rewriter.SideStatement;
 import io.schemashift.rewriter.StatementKind;
 import io.schemashift.routing.Plan;
 import io.schemashift.routing.Routing;
+import io.schemashift.routing.Session;
 import io.schemashift.routing.Side;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -24,7 +25,8 @@ import java.util.Map;
  * records and by {@code schemashift rewrite}, so that the preview cannot drift from the driver.
  *
  * <p>In {@code read-new} a read is shown for a transaction picked to read from the new side (the
- * other transactions read the old side, as in {@code shadow-read}).
+ * other transactions read the old side, as in {@code shadow-read}); locking reads and reads the
+ * new side would narrow stay on the old side, as in the driver.
  */
 public final class Preview {
 
@@ -108,7 +110,7 @@ public final class Preview {
             }
             return new Step(phase, kind.isWrite() ? Verdict.RECORDED : Verdict.REFUSED, reason, List.of(original(sql)));
         }
-        Plan plan = Routing.plan(phase, kind, true);
+        Plan plan = Routing.plan(phase, kind, Session.mayReadNew(rw));
         List<Run> runs = new ArrayList<>(2);
         runs.add(new Run(
                 plan.primary(), Role.PRIMARY, text(rw, plan.primary(), false), params(rw, plan.primary(), false)));

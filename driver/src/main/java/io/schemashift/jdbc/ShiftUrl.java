@@ -1,5 +1,6 @@
 package io.schemashift.jdbc;
 
+import io.schemashift.config.RedactedUrl;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
@@ -80,28 +81,9 @@ public record ShiftUrl(String realUrl, Map<String, String> parameters) {
         return String.join(separator, kept);
     }
 
-    /** A URL for messages and {@code toString()}: its parameters may hold a password, so they are left out. */
-    public static String redact(String url) {
-        int cut = url.length();
-        for (char c : new char[] {'?', ';'}) {
-            int i = url.indexOf(c);
-            if (i >= 0 && i < cut) {
-                cut = i;
-            }
-        }
-        String base = url.substring(0, cut);
-        // user:password@host (MySQL Connector/J, MariaDB) would otherwise show the password
-        int authority = base.indexOf("//");
-        int at = authority < 0 ? -1 : base.indexOf('@', authority + 2);
-        if (at >= 0) {
-            base = base.substring(0, authority + 2) + "…@" + base.substring(at + 1);
-        }
-        return cut < url.length() ? base + "?…" : base;
-    }
-
     /** The real URL without its parameters, which may hold a password. */
     @Override
     public String toString() {
-        return "ShiftUrl[" + redact(realUrl) + ", parameters=" + parameters.keySet() + "]";
+        return "ShiftUrl[" + RedactedUrl.of(realUrl) + ", parameters=" + parameters.keySet() + "]";
     }
 }

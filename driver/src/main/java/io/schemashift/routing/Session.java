@@ -163,6 +163,11 @@ public final class Session {
         return result instanceof Rewritten rw && rw.narrowsResult();
     }
 
+    /** Whether {@code read-new} may serve this read from the new side ({@code schemashift rewrite} previews with it). */
+    public static boolean mayReadNew(RewriteResult result) {
+        return !locks(result) && !narrows(result);
+    }
+
     /**
      * Whether a statement would run anywhere but unchanged on the old side; counts nothing.
      *

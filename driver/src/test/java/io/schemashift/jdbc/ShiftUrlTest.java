@@ -3,6 +3,7 @@ package io.schemashift.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.schemashift.config.RedactedUrl;
 import java.sql.SQLException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -44,10 +45,10 @@ class ShiftUrlTest {
 
     @org.junit.jupiter.api.Test
     void redact_userInfoAndParameters_hidden() {
-        assertThat(ShiftUrl.redact("jdbc:mysql://app:s3cret@db:3306/shop?password=x"))
+        assertThat(RedactedUrl.of("jdbc:mysql://app:s3cret@db:3306/shop?password=x"))
                 .isEqualTo("jdbc:mysql://…@db:3306/shop?…")
                 .doesNotContain("s3cret");
-        assertThat(ShiftUrl.redact("jdbc:postgresql://db:5432/app")).isEqualTo("jdbc:postgresql://db:5432/app");
-        assertThat(ShiftUrl.redact("jdbc:h2:mem:x;PASSWORD=y")).isEqualTo("jdbc:h2:mem:x?…");
+        assertThat(RedactedUrl.of("jdbc:postgresql://db:5432/app")).isEqualTo("jdbc:postgresql://db:5432/app");
+        assertThat(RedactedUrl.of("jdbc:h2:mem:x;PASSWORD=y")).isEqualTo("jdbc:h2:mem:x?…");
     }
 }
