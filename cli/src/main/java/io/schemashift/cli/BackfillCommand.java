@@ -3,10 +3,12 @@ package io.schemashift.cli;
 import io.schemashift.backfill.Backfill;
 import io.schemashift.backfill.BackfillReport;
 import io.schemashift.config.Phase;
+import io.schemashift.control.Run;
 import io.schemashift.routing.Side;
 import io.schemashift.verify.RepairAction;
 import io.schemashift.verify.Verifier;
 import io.schemashift.verify.VerifyReport;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -89,6 +91,15 @@ final class BackfillCommand extends CommandBase {
             BackfillReport.TableResult t =
                     backfill.run(List.of(d.table()), resume).tables().get(0);
             results.add(t);
+            Instant finished = Instant.now(); // evidence for the read-new guard (control helper)
+            context.store()
+                    .recordRun(new Run(
+                            Run.Kind.BACKFILL,
+                            t.table(),
+                            finished.minus(t.elapsed()),
+                            finished,
+                            Run.Outcome.COMPLETED,
+                            t.rows()));
             double seconds = Math.max(t.elapsed().toNanos() / 1e9, 1e-9);
             out().printf(
                             Locale.ROOT,

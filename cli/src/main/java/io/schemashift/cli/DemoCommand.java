@@ -5,7 +5,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.schemashift.config.ConfigLocation;
 import io.schemashift.config.ConfigReader;
 import io.schemashift.config.MigrationConfig;
+import io.schemashift.config.Phase;
 import io.schemashift.control.ControlStore;
+import io.schemashift.control.InstanceBeat;
+import io.schemashift.control.PhaseGuard;
 import io.schemashift.coverage.StatementCoverage;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.runtime.MigrationRuntime;
@@ -21,6 +24,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -107,6 +111,8 @@ final class DemoCommand implements Callable<Integer> {
     private long cleanSince;
     /** Whether forward moves count mismatches only since the repair. */
     private boolean windowSinceRepair;
+    /** The mismatch reports of the repaired row: what the operator accepts after the repair. */
+    private long repairedMismatches;
 
     @Override
     public Integer call() throws IOException {
@@ -245,6 +251,7 @@ final class DemoCommand implements Callable<Integer> {
 
         settle();
         cleanSince = System.nanoTime();
+        repairedMismatches = new ControlStore(this::rawConnection, Dialect.H2, config).mismatchesSince(Instant.EPOCH);
         startStep();
         work(step);
         row("11 shadow reads after the repair", "");
@@ -300,28 +307,49 @@ final class DemoCommand implements Callable<Integer> {
     /**
      * Moves the migration forward with {@code schemashift phase}. After the repair, the guard
      * rail's first refusal (the repaired row's mismatches are in its window) is shown, and this and
-     * every later move count mismatches since the repair only ({@code --window}); nothing is forced.
+     * every later move accept exactly the mismatches reported before the repair ({@code
+     * --max-mismatches}); nothing is forced.
      */
     private void phase(String target, String... options) throws Exception {
+        if (Phase.parse(target).orElseThrow().ordinal() > Phase.SHADOW_READ.ordinal()) {
+            awaitComparisons();
+        }
         List<String> args = new ArrayList<>(List.of("phase", target));
         args.addAll(List.of(options));
         if (windowSinceRepair) {
-            args.addAll(List.of("--window", sinceClean()));
+            args.addAll(List.of("--max-mismatches", Long.toString(repairedMismatches)));
         }
         if (operator(args.toArray(String[]::new)).exit() != 0) {
             if (cleanSince == 0 || windowSinceRepair) {
                 throw new CommandBase.Failure("schemashift phase " + target + " failed; see its error above");
             }
             // The guard rail counts the mismatches of the repaired row. What matters now is that
-            // none came after the repair: count from there, as an operator would with --window.
+            // none came after the repair: accept those, as an operator would with --max-mismatches.
             windowSinceRepair = true;
-            args.addAll(List.of("--window", sinceClean()));
+            args.addAll(List.of("--max-mismatches", Long.toString(repairedMismatches)));
             if (operator(args.toArray(String[]::new)).exit() != 0) {
                 throw new CommandBase.Failure("schemashift phase " + target + " failed; see its error above");
             }
         }
         follow();
         startStep();
+    }
+
+    /**
+     * Past shadow-read the guard rail asks for {@link PhaseGuard#DEFAULT_MIN_COMPARISONS}
+     * comparisons under the current rollout, as the app's heartbeat reports them: the demo waits
+     * for them (at most {@link #APPLY_TIMEOUT}), as an operator would before the next step.
+     */
+    private void awaitComparisons() throws Exception {
+        ControlStore store = new ControlStore(this::rawConnection, Dialect.H2, config);
+        long deadline = System.nanoTime() + APPLY_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline
+                && store.instances().stream()
+                                .mapToLong(InstanceBeat::comparisons)
+                                .sum()
+                        < PhaseGuard.DEFAULT_MIN_COMPARISONS) {
+            Thread.sleep(50);
+        }
     }
 
     private void rollback(String... options) throws Exception {
@@ -508,11 +536,6 @@ final class DemoCommand implements Callable<Integer> {
             runtime.shadow().drain(SHADOW_DRAIN);
         }
         mark = meters();
-    }
-
-    /** The time since {@link #cleanSince}, as a {@code --window} value in milliseconds. */
-    private String sinceClean() {
-        return (System.nanoTime() - cleanSince) / 1_000_000 + "ms";
     }
 
     private DemoMeters meters() {

@@ -2,6 +2,7 @@ package io.schemashift.cli;
 
 import io.schemashift.backfill.ProgressListener;
 import io.schemashift.control.LoggedKey;
+import io.schemashift.control.Run;
 import io.schemashift.rewriter.KeyCodec;
 import io.schemashift.rewriter.TableMapping;
 import io.schemashift.verify.RepairAction;
@@ -113,11 +114,22 @@ final class VerifyCommand extends CommandBase {
                 equal &= check(verifier, truth, report, scope, "keys", results);
             }
             if (l == null || l.unknown > 0) {
+                Instant started = Instant.now();
                 VerifyReport report = verifier.verify(table, chunk);
                 String scope =
                         (l == null ? "" : "checked in full (" + l.unknown + " logged records name no usable key); ")
                                 + report.chunks() + " chunks, " + report.chunksDiffering() + " differ";
-                equal &= check(verifier, truth, report, scope, "chunks", results);
+                boolean clean = check(verifier, truth, report, scope, "chunks", results);
+                equal &= clean;
+                // evidence for the read-new guard (control helper): a full verify of the table
+                context.store()
+                        .recordRun(new Run(
+                                Run.Kind.VERIFY,
+                                table,
+                                started,
+                                Instant.now(),
+                                clean ? Run.Outcome.CLEAN : Run.Outcome.DIFFERENT,
+                                report.oldRows()));
             }
         }
         if (json) {

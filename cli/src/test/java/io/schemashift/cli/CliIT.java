@@ -9,6 +9,7 @@ import io.schemashift.control.ControlSchema;
 import io.schemashift.control.ControlStore;
 import io.schemashift.control.InstanceBeat;
 import io.schemashift.control.RolloutState;
+import io.schemashift.control.Run;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.testing.TestDatabase;
 import io.schemashift.testing.TestDatabases;
@@ -224,6 +225,7 @@ class CliIT {
         assertThat(wider.exit()).isEqualTo(1);
         assertThat(wider.err()).contains("1 divergences in the last 3h (allowed: 0)");
 
+        evidence();
         Cli.Run allowed = cli("phase", "read-new", "--read-new", "10", "--reason", "go", "--max-mismatches", "2");
         assertThat(allowed.exit()).as(allowed.toString()).isZero();
         assertThat(store().audit(1).get(0).forced()).isFalse();
@@ -245,7 +247,11 @@ class CliIT {
                 .as("lowering read-new is backward: no guard rail")
                 .isZero();
         Cli.Run back = cli("phase", "dual-write", "--reason", "two steps back");
-        assertThat(back.exit()).as("moving back any number of steps is allowed").isZero();
+        assertThat(back.exit()).as("moving back more than one step is refused").isEqualTo(1);
+        assertThat(back.err()).contains("phases go back one step at a time");
+        assertThat(cli("phase", "dual-write", "--reason", "two steps back", "--force")
+                        .exit())
+                .isZero();
         assertThat(store().read().orElseThrow().phase()).isEqualTo(Phase.DUAL_WRITE);
     }
 
@@ -446,6 +452,21 @@ class CliIT {
             ps.setObject(9, ControlSchema.timestamp(at));
             ps.executeUpdate();
         }
+    }
+
+    /**
+     * The evidence a move into read-new needs: a live instance on the stored version that ran
+     * comparisons, and a completed backfill followed by a clean verify of {@code orders}.
+     */
+    private void evidence() throws SQLException {
+        Instant now = Instant.now();
+        long version = store().read().orElseThrow().version();
+        store().beat(new InstanceBeat(
+                "host-e:1:app", Phase.SHADOW_READ, version, now, 900, 0, 0, now.minusSeconds(600), 500, 0, null));
+        store().recordRun(new Run(
+                Run.Kind.BACKFILL, "orders", now.minusSeconds(300), now.minusSeconds(200), Run.Outcome.COMPLETED, 10));
+        store().recordRun(new Run(
+                Run.Kind.VERIFY, "orders", now.minusSeconds(100), now.minusSeconds(90), Run.Outcome.CLEAN, 10));
     }
 
     private void divergence(Instant at) throws SQLException {

@@ -108,7 +108,7 @@ class DemoTest {
                 .contains("repaired 1 rows; those keys now: equal")
                 .containsPattern("refusing to move demo-\\w+ from shadow-read to read-new: [1-9]\\d* mismatches in the"
                         + " last 15m")
-                .containsPattern("phase read-new --reason .* --window \\d+ms")
+                .containsPattern("phase read-new --reason .* --max-mismatches [1-9]\\d*")
                 .containsPattern("app: +\\d+ statements on 4 threads, 0 failed")
                 .doesNotContain("forced")
                 .doesNotContain("FORCED");

@@ -85,6 +85,13 @@ public final class ControlHealth {
     public ControlHealth(MeterRegistry registry, Tags common) {
         this.registry = registry;
         this.common = common;
+        // every (operation, kind) pair from the start, at 0: dashboards and alerts see the series
+        // before the first failure, and increase() counts that failure
+        for (Operation op : Operation.values()) {
+            for (Kind kind : Kind.values()) {
+                counter(op, kind);
+            }
+        }
     }
 
     /** What {@code e} means for a statement on a SchemaShift table. */

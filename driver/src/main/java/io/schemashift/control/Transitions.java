@@ -17,16 +17,16 @@ public final class Transitions {
 
     private Transitions() {}
 
-    /** Why moving {@code subject} from {@code from} to {@code to} in one change is refused; empty when allowed. */
-    public static Optional<String> refusal(String subject, Phase from, Phase to) {
+    /** Why moving from {@code from} to {@code to} in one change is refused; empty when allowed. */
+    public static Optional<String> refusal(Phase from, Phase to) {
         int steps = to.ordinal() - from.ordinal();
         if (steps > 1) {
-            return Optional.of(subject + ": phases cannot be skipped; the next phase after " + from + " is "
+            return Optional.of("phases cannot be skipped: the next phase after " + from + " is "
                     + Phase.values()[from.ordinal() + 1] + " (" + to + " is " + steps + " steps ahead)");
         }
         if (steps < -1) {
-            return Optional.of(subject + ": phases go back one step at a time; the phase before " + from + " is "
-                    + from.previous() + " (" + to + " is " + -steps + " steps back)");
+            return Optional.of("phases go back one step at a time: the phase before " + from + " is " + from.previous()
+                    + " (" + to + " is " + -steps + " steps back)");
         }
         return Optional.empty();
     }
@@ -37,11 +37,11 @@ public final class Transitions {
      */
     public static List<String> refusals(RolloutState from, RolloutState to) {
         List<String> refusals = new ArrayList<>();
-        refusal("migration " + from.migration(), from.phase(), to.phase()).ifPresent(refusals::add);
+        refusal(from.phase(), to.phase()).ifPresent(r -> refusals.add("migration " + from.migration() + ": " + r));
         TreeSet<String> tables = new TreeSet<>(from.tablePhases().keySet());
         tables.addAll(to.tablePhases().keySet());
         for (String table : tables) {
-            refusal("table " + table, from.phaseOf(table), to.phaseOf(table)).ifPresent(refusals::add);
+            refusal(from.phaseOf(table), to.phaseOf(table)).ifPresent(r -> refusals.add("table " + table + ": " + r));
         }
         return refusals;
     }
@@ -61,9 +61,10 @@ public final class Transitions {
                 return Optional.of("version " + v + " has no audit row (changed outside 'schemashift phase'?)");
             }
             String subject = e.table() == null ? "migration" : "table " + e.table();
-            Optional<String> refused = refusal(subject, e.fromPhase(), e.toPhase());
+            Optional<String> refused = refusal(e.fromPhase(), e.toPhase());
             if (refused.isPresent() && !e.forced()) {
-                return Optional.of("version " + v + ": " + refused.get() + ", and the audit does not say forced");
+                return Optional.of(
+                        "version " + v + ", " + subject + ": " + refused.get() + ", and the audit does not say forced");
             }
         }
         return Optional.empty();

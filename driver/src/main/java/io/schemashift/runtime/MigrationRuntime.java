@@ -304,10 +304,10 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
     /** The error for a write to mapped table {@code table} while {@link #writesAllowed()} is false. */
     public SQLException writesRefused(String table) {
         return ShiftSqlState.NOT_IN_PREREQUISITE_STATE.error("write to mapped table " + table
-                + " refused: the rollout of migration " + config.migration() + " has not been read from control"
-                + " table " + config.control().controlTable().orElse("-") + " yet, and the file's phase may not be"
-                + " the fleet's; retried every " + config.control().poll() + "; allowed once it is read"
-                + " (check the database, 'schemashift init' and the grants on the control table)");
+                + " refused: the rollout of migration " + config.migration() + " has not been read from control table "
+                + config.control().controlTable().orElse("-") + " yet, and the file's phase may not be the fleet's;"
+                + " retried every " + config.control().poll() + "; allowed once it is read (check the database,"
+                + " 'schemashift init' and the grants on the control table)");
     }
 
     void allowWrites() {

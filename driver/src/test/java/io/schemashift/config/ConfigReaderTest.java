@@ -113,6 +113,8 @@ class ConfigReaderTest {
             bad migration id     | migration: 'a b'\\n                                                        | app.yaml, line 1, key 'migration': must be 1 to 64 letters
             unknown override     | migration: m\\nrouting: { tables: { orders: { phase: dual-write } } }\\n   | app.yaml, line 2, key 'routing.tables.orders': unknown table
             bad duration         | migration: m\\nwrites: { budget: soon }\\n                                 | app.yaml, line 2, key 'writes.budget': must be a duration such as 250ms
+            zero poll            | migration: m\\ncontrol: { poll: 0s }\\n                                    | app.yaml, line 2, key 'control.poll': must be at least 100ms
+            tiny budget          | migration: m\\nwrites: { budget: 99ms }\\n                                 | app.yaml, line 2, key 'writes.budget': must be at least 100ms
             bad choice           | migration: m\\nwrites: { onMirrorFailure: ignore }\\n                      | app.yaml, line 2, key 'writes.onMirrorFailure': must be one of record, fail
             bad pool setting     | migration: m\\nnew: { url: 'jdbc:h2:mem:x', pool: { maxPool: 3 } }\\n     | app.yaml, line 2, key 'new.pool.maxPool': unknown HikariCP setting
             pool not a number    | migration: m\\nnew: { url: 'jdbc:h2:mem:x', pool: { maximumPoolSize: lots } }\\n | app.yaml, line 2, key 'new.pool.maximumPoolSize': must be a whole number

@@ -156,6 +156,81 @@ class ControlStoreIT {
 
     @ParameterizedTest
     @EnumSource(TestDatabase.Kind.class)
+    void beat_reportsComparisonsLostRecordsAndLoggingFailure(TestDatabase.Kind kind) throws SQLException {
+        ControlStore store = initialized(kind);
+        InstanceBeat beat = new InstanceBeat(
+                "host-a:11:app", Phase.SHADOW_READ, 3, T0, 10, 0, 0, T0, 250, 4, "divergence_write:forbidden");
+        store.beat(beat);
+        assertThat(store.instances()).containsExactly(beat);
+        assertThat(beat.evidenceIncomplete()).isTrue();
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void runs_recordedPerTable_newestFirst(TestDatabase.Kind kind) throws SQLException {
+        ControlStore store = initialized(kind);
+        Run backfill = new Run(Run.Kind.BACKFILL, "Orders", T0, T0.plusSeconds(60), Run.Outcome.COMPLETED, 1000);
+        Run differ =
+                new Run(Run.Kind.VERIFY, "orders", T0.plusSeconds(70), T0.plusSeconds(80), Run.Outcome.DIFFERENT, 999);
+        Run clean = new Run(Run.Kind.VERIFY, "orders", T0.plusSeconds(90), T0.plusSeconds(95), Run.Outcome.CLEAN, 1000);
+        store.recordRun(backfill);
+        store.recordRun(differ);
+        store.recordRun(clean);
+        assertThat(store.lastRuns(Run.Kind.VERIFY, "ORDERS", 5)).containsExactly(clean, differ);
+        assertThat(store.lastRuns(Run.Kind.BACKFILL, "orders", 5)).containsExactly(backfill);
+        assertThat(store.lastRuns(Run.Kind.BACKFILL, "items", 5)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void auditOfVersions_byVersion_missingWhenChangedByHand(TestDatabase.Kind kind) throws SQLException {
+        ControlStore store = initialized(kind);
+        RolloutState v1 = store.write(
+                new RolloutState(store.migration(), Phase.DUAL_WRITE, 0, 0, Map.of(), 0, T0, "a"),
+                new AuditEntry(T0, "a", null, Phase.DUAL_WRITE, Phase.DUAL_WRITE, 0, 0, 0, 0, "init", false));
+        RolloutState next = v1.with(Phase.READ_NEW, 0, 0);
+        store.write(next, AuditEntry.of(v1, next, null, T0, "b", "forced jump", true));
+        Map<Long, AuditEntry> audit = store.auditOfVersions(0, 3);
+        assertThat(audit.keySet()).containsExactly(1L, 2L);
+        assertThat(audit.get(2L).forced()).isTrue();
+        assertThat(Transitions.auditedChain(audit, 1, 2)).isEmpty();
+        assertThat(Transitions.auditedChain(audit, 1, 3))
+                .hasValueSatisfying(why -> assertThat(why).contains("version 3 has no audit row"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void init_addsTheColumnsAnOlderVersionLacks(TestDatabase.Kind kind) throws SQLException {
+        ControlStore store = store(kind);
+        String heartbeat = "hb_old_" + MIGRATIONS.incrementAndGet();
+        ControlTables tables = new ControlTables(
+                store.tables().control(),
+                heartbeat,
+                store.tables().audit(),
+                store.tables().divergence(),
+                store.tables().mismatch());
+        try (Connection c = connect(kind)) {
+            ControlSchema.execute(
+                    c,
+                    List.of("CREATE TABLE " + heartbeat + " (migration VARCHAR(64) NOT NULL,"
+                            + " instance_id VARCHAR(255) NOT NULL, phase VARCHAR(16) NOT NULL, config_version BIGINT NOT NULL,"
+                            + " last_beat TIMESTAMP(3) NOT NULL, statements BIGINT NOT NULL, divergences BIGINT NOT NULL,"
+                            + " mismatches BIGINT NOT NULL, started_at TIMESTAMP(3) NOT NULL,"
+                            + " PRIMARY KEY (migration, instance_id))"));
+        }
+        ControlStore old = new ControlStore(
+                () -> connect(kind), Dialect.fromJdbcUrl(url(kind)).orElseThrow(), store.migration(), tables);
+        assertThat(old.init())
+                .extracting(ControlSchema.AddedColumn::column)
+                .contains("comparisons", "lost_records", "log_failure");
+        assertThat(old.init()).isEmpty();
+        InstanceBeat beat = new InstanceBeat("h:1:a", Phase.DUAL_WRITE, 1, T0, 1, 0, 0, T0, 5, 0, null);
+        old.beat(beat);
+        assertThat(old.instances()).containsExactly(beat);
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
     void stats_countWindowAndRankShapes(TestDatabase.Kind kind) throws SQLException {
         ControlStore store = initialized(kind);
         ControlTables t = store.tables();

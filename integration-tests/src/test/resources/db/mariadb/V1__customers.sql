@@ -1,0 +1,7 @@
+CREATE TABLE customers (
+    id BIGINT AUTO_INCREMENT PRIMARY KEY,
+    name VARCHAR(100) NOT NULL,
+    email VARCHAR(100) NOT NULL,
+    legacy_flag INT DEFAULT 1,
+    version BIGINT NOT NULL
+) ENGINE = InnoDB;
