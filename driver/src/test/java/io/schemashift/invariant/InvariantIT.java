@@ -1,0 +1,226 @@
+package io.schemashift.invariant;
+
+import io.schemashift.config.Phase;
+import io.schemashift.invariant.InvariantChecker.Snapshot;
+import io.schemashift.invariant.InvariantChecker.Violation;
+import io.schemashift.invariant.WorkloadRunner.Outcome;
+import io.schemashift.testing.TestDatabase.Kind;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * SchemaShift's one invariant, on PostgreSQL, MariaDB and H2, with the new table in the same
+ * database and in a separate one, in every phase that mirrors or moves writes: after a workload of
+ * every statement kind (see {@link Palette}), every key on which the sides differ is in the
+ * divergence log, and every statement that failed changed neither side (see {@link
+ * InvariantChecker}).
+ */
+class InvariantIT {
+
+    private static final List<Phase> PHASES =
+            Arrays.stream(Phase.values()).filter(p -> p != Phase.OLD_ONLY).toList();
+
+    /** The databases to run on: all, or those named by {@code -Dinvariant.databases=H2,POSTGRESQL}. */
+    static List<Kind> databases() {
+        String named = System.getProperty("invariant.databases", "");
+        return named.isBlank()
+                ? List.of(Kind.values())
+                : Arrays.stream(named.split(","))
+                        .map(n -> Kind.valueOf(n.trim().toUpperCase(java.util.Locale.ROOT)))
+                        .toList();
+    }
+
+    @TestFactory
+    Stream<DynamicNode> workload_keepsInvariant() {
+        return everyDatabaseModeAndPhase(PHASES, InvariantIT::workload);
+    }
+
+    /** One case of the matrix: a database, the new table's place and a phase. */
+    @FunctionalInterface
+    private interface Case {
+        void run(Kind kind, boolean separate, Phase phase) throws Exception;
+    }
+
+    private static Stream<DynamicNode> everyDatabaseModeAndPhase(List<Phase> phases, Case test) {
+        List<DynamicNode> tests = new ArrayList<>();
+        for (Kind kind : databases()) {
+            for (boolean separate : new boolean[] {false, true}) {
+                for (Phase phase : phases) {
+                    tests.add(DynamicTest.dynamicTest(
+                            kind + (separate ? " separate " : " same ") + phase,
+                            () -> test.run(kind, separate, phase)));
+                }
+            }
+        }
+        return tests.stream();
+    }
+
+    /**
+     * The workload itself, passed through untouched in old-only: each statement does on the raw
+     * database what the palette means it to (so the suite tests the statements it claims to), and
+     * the checker finds nothing to complain about in the raw database's own behaviour.
+     */
+    @TestFactory
+    Stream<DynamicNode> palette_runsAsMeantOnTheRawDatabase() {
+        return databases().stream().map(kind -> DynamicTest.dynamicTest(kind.toString(), () -> palette(kind)));
+    }
+
+    private static void palette(Kind kind) throws Exception {
+        InvariantMigration m = InvariantMigration.shared(kind, false, Phase.OLD_ONLY);
+        WorkloadRunner.Result r = WorkloadRunner.run(m, new Palette(m).workload(), true);
+        SoftAssertions soft = new SoftAssertions();
+        for (Outcome o : r.outcomes()) {
+            String what = o.step().label() + ": " + o.step().shownSql();
+            switch (o.step().expect()) {
+                case OK -> soft.assertThat(o.error()).as(what).isNull();
+                case FAILS -> soft.assertThat(o.error()).as(what).isNotNull();
+                case ANY -> {}
+            }
+        }
+        soft.assertThat(r.violations()).as("the checker on the raw database").isEmpty();
+        soft.assertAll();
+    }
+
+    /** In every phase, old-only included: there the raw driver shows that the expected counts are right. */
+    @TestFactory
+    Stream<DynamicNode> hibernateStyle_updateCountsRightAndInvariantKept() {
+        return everyDatabaseModeAndPhase(List.of(Phase.values()), InvariantIT::hibernateStyle);
+    }
+
+    private static void workload(Kind kind, boolean separate, Phase phase) throws Exception {
+        InvariantMigration m = InvariantMigration.shared(kind, separate, phase);
+        try (InvariantChecker checker = new InvariantChecker(m)) {
+            WorkloadRunner.Result r = WorkloadRunner.run(m, new Palette(m).workload(), true);
+            checker.assertNone(r.violations(), r.log());
+        }
+    }
+
+    /**
+     * What Hibernate sends for an entity with a generated id and a {@code @Version}: an insert
+     * with generated keys, a batch of inserts ({@code hibernate.jdbc.batch_size}), versioned updates
+     * (Hibernate binds the next version; hand-written code says {@code version + 1}) and a versioned
+     * delete, in transactions. Optimistic locking relies on the update counts, so they must be the
+     * primary's: 1 for the current version, 0 for a stale one.
+     */
+    private static void hibernateStyle(Kind kind, boolean separate, Phase phase) throws Exception {
+        InvariantMigration m = InvariantMigration.shared(kind, separate, phase);
+        try (InvariantChecker checker = new InvariantChecker(m)) {
+            Snapshot baseline = checker.snapshot();
+            List<String> log = new ArrayList<>();
+            SoftAssertions soft = new SoftAssertions();
+            int generated;
+            try (Connection c = m.connect()) {
+                c.setAutoCommit(false);
+                String insert = "insert into customers (email, legacy_flag, name, version) values (?, ?, ?, ?)";
+                try (PreparedStatement ps = c.prepareStatement(insert, Statement.RETURN_GENERATED_KEYS)) {
+                    bind(ps, "h@x", 0, "Hib Gen", 0);
+                    soft.assertThat(ps.executeUpdate()).as("insert count").isEqualTo(1);
+                    try (ResultSet keys = ps.getGeneratedKeys()) {
+                        soft.assertThat(keys.next()).as("a generated key").isTrue();
+                        generated = keys.getInt(1);
+                    }
+                }
+                log.add(insert + " with RETURN_GENERATED_KEYS → key " + generated);
+                String batchInsert =
+                        "insert into customers (email, legacy_flag, name, version, id) values (?, ?, ?, ?, ?)";
+                try (PreparedStatement ps = c.prepareStatement(batchInsert)) {
+                    for (int id = 201; id <= 205; id++) {
+                        bind(ps, "hb" + id + "@x", id % 2, "Hib Batch " + id, 0, id);
+                        ps.addBatch();
+                    }
+                    int[] counts = ps.executeBatch();
+                    log.add(batchInsert + " batch of 5 → " + Arrays.toString(counts));
+                    soft.assertThat(Arrays.stream(counts).boxed().toList())
+                            .as("batch insert counts")
+                            .hasSize(5)
+                            .allMatch(n -> n == 1 || n == Statement.SUCCESS_NO_INFO);
+                }
+                c.commit();
+                log.add("commit()");
+
+                String versioned = "update customers set email = ?, name = ?, version = ? where id = ? and version = ?";
+                try (PreparedStatement ps = c.prepareStatement(versioned)) {
+                    bind(ps, "h2@x", "Hib Gen v1", 1, generated, 0);
+                    soft.assertThat(ps.executeUpdate())
+                            .as("versioned update, current version")
+                            .isEqualTo(1);
+                    bind(ps, "h3@x", "Hib Gen stale", 1, generated, 0);
+                    soft.assertThat(ps.executeUpdate())
+                            .as("versioned update, stale version")
+                            .isZero();
+                    bind(ps, "hb@x", "Hib Batch 201 v1", 1, 201, 0);
+                    ps.addBatch();
+                    bind(ps, "hb@x", "Hib Batch 202 v1", 1, 202, 0);
+                    ps.addBatch();
+                    bind(ps, "hb@x", "Hib Batch 203 stale", 1, 203, 7);
+                    ps.addBatch();
+                    int[] counts = ps.executeBatch();
+                    log.add(versioned + " twice, then a batch of 3 → " + Arrays.toString(counts));
+                    soft.assertThat(counts).as("versioned update batch counts").containsExactly(1, 1, 0);
+                }
+                String increment = "update customers set name = ?, version = version + 1 where id = ? and version = ?";
+                try (PreparedStatement ps = c.prepareStatement(increment)) {
+                    bind(ps, "Hib Batch 204 v1", 204, 0);
+                    soft.assertThat(ps.executeUpdate())
+                            .as("version + 1 update, current version")
+                            .isEqualTo(1);
+                    bind(ps, "Hib Batch 204 stale", 204, 0);
+                    soft.assertThat(ps.executeUpdate())
+                            .as("version + 1 update, stale version")
+                            .isZero();
+                }
+                log.add(increment + " current, then stale");
+                String delete = "delete from customers where id = ? and version = ?";
+                try (PreparedStatement ps = c.prepareStatement(delete)) {
+                    bind(ps, 205, 0);
+                    soft.assertThat(ps.executeUpdate())
+                            .as("versioned delete, current version")
+                            .isEqualTo(1);
+                    bind(ps, 201, 0);
+                    soft.assertThat(ps.executeUpdate())
+                            .as("versioned delete, stale version")
+                            .isZero();
+                }
+                log.add(delete + " current, then stale");
+                c.commit();
+                log.add("commit()");
+                c.setAutoCommit(true);
+            }
+            Snapshot end = checker.snapshot();
+            java.util.Map<Integer, String> primary = new java.util.HashMap<>();
+            (phase.newIsPrimary() ? end.neu() : end.old()).forEach((k, row) -> primary.put(k, row.toString()));
+            soft.assertThat(primary.get(generated))
+                    .as("the generated row on the primary")
+                    .isEqualTo("Hib Gen v1|hib gen v1|h2@x|1");
+            soft.assertThat(primary.get(202))
+                    .as("row 202 on the primary")
+                    .isEqualTo("Hib Batch 202 v1|hib batch 202 v1|hb@x|1");
+            soft.assertThat(primary.get(203))
+                    .as("row 203 on the primary")
+                    .isEqualTo("Hib Batch 203|hib batch 203|hb203@x|0");
+            soft.assertThat(primary.get(204))
+                    .as("row 204 on the primary")
+                    .isEqualTo("Hib Batch 204 v1|hib batch 204 v1|hb204@x|1");
+            soft.assertThat(primary).as("the primary").doesNotContainKey(205);
+            List<Violation> violations = checker.checkSides("end of the run", baseline, end);
+            soft.check(() -> checker.assertNone(violations, log));
+            soft.assertAll();
+        }
+    }
+
+    private static void bind(PreparedStatement ps, Object... values) throws java.sql.SQLException {
+        for (int i = 0; i < values.length; i++) {
+            ps.setObject(i + 1, values[i]);
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package io.schemashift.invariant;
+
+import io.schemashift.config.Phase;
+import io.schemashift.routing.MigrationFixture;
+import io.schemashift.testing.TestDatabase;
+import io.schemashift.testing.TestDatabases;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The {@link MigrationFixture} mapping ({@code customers → clients}) set up for the invariant
+ * suite: both tables get a {@code version} column (kept by the mapping, for optimistic locking),
+ * a same-named {@code customers} table lives in another schema (another database on MariaDB),
+ * and both sides start with the same twelve rows.
+ */
+final class InvariantMigration implements AutoCloseable {
+
+    private static final AtomicInteger OTHERS = new AtomicInteger();
+    static final int SEED_ROWS = 12;
+
+    final MigrationFixture fx;
+    final TestDatabase.Kind kind;
+    final boolean separate;
+    final Phase phase;
+    /** {@code customers} in another schema (MariaDB: database), qualified. */
+    final String otherTable;
+    /** The mapped {@code customers}, qualified with its own schema (MariaDB: database). */
+    final String ownTable;
+
+    private InvariantMigration(
+            MigrationFixture fx, TestDatabase.Kind kind, boolean separate, Phase phase, String otherTable) {
+        this.fx = fx;
+        this.kind = kind;
+        this.separate = separate;
+        this.phase = phase;
+        this.otherTable = otherTable;
+        this.ownTable = switch (kind) {
+            case POSTGRESQL -> "public.customers";
+            case H2 -> "PUBLIC.customers";
+            case MARIADB -> database(fx.oldUrl) + ".customers";
+        };
+    }
+
+    private static final java.util.Map<String, InvariantMigration> SHARED =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The migration of this database, mode and phase, shared by every test of the JVM (creating
+     * databases is the slowest part of a run), reset to the seed rows. {@link
+     * io.schemashift.routing.CloseFixtures} stops its runtime after each test class; the next
+     * connection starts a new one.
+     */
+    static InvariantMigration shared(TestDatabase.Kind kind, boolean separate, Phase phase) throws Exception {
+        String id = kind + " " + separate + " " + phase;
+        InvariantMigration m = SHARED.get(id);
+        if (m == null) {
+            m = create(kind, separate, phase);
+            SHARED.put(id, m);
+        } else {
+            m.reset();
+        }
+        return m;
+    }
+
+    /** Stops the runtimes of every shared migration. */
+    static void closeShared() throws SQLException {
+        for (InvariantMigration m : SHARED.values()) {
+            m.close();
+        }
+    }
+
+    /**
+     * Creates the migration in {@code phase}. A generous mirror budget: on a loaded machine a
+     * mirror may take longer than the default, and a timed-out mirror is recorded, which would
+     * hide a missing record behind a slow one.
+     */
+    static InvariantMigration create(TestDatabase.Kind kind, boolean separate, Phase phase) throws Exception {
+        String routing =
+                switch (phase) {
+                    case READ_NEW -> "routing:\n  readNewPercent: 100\n  shadowPercent: 100\n";
+                    case SHADOW_READ, NEW_PRIMARY -> "routing:\n  shadowPercent: 100\n";
+                    default -> "";
+                };
+        MigrationFixture fx = MigrationFixture.create(
+                TestDatabases.of(kind),
+                separate,
+                "phase: " + phase.configName() + "\n" + routing + "writes:\n  budget: 10s\n");
+        String other;
+        String columns = "(id INT PRIMARY KEY, name VARCHAR(100), legacy_flag INT, email VARCHAR(100),"
+                + " version INT DEFAULT 0)";
+        try (Connection old = fx.server.connect(fx.oldUrl);
+                Connection neu = fx.server.connect(fx.newUrl)) {
+            // Before the first SchemaShift connection, which reads the old column list once.
+            TestDatabases.run(old, "ALTER TABLE customers ADD COLUMN version INT DEFAULT 0");
+            TestDatabases.run(neu, "ALTER TABLE clients ADD COLUMN version INT DEFAULT 0");
+            if (kind == TestDatabase.Kind.MARIADB) {
+                String url =
+                        fx.server.create("ss_other_" + ProcessHandle.current().pid() + "_" + OTHERS.incrementAndGet());
+                other = database(url) + ".customers";
+                TestDatabases.run(old, "CREATE TABLE " + other + " " + columns);
+            } else {
+                other = "other_schema.customers";
+                TestDatabases.run(old, "CREATE SCHEMA other_schema", "CREATE TABLE " + other + " " + columns);
+            }
+        }
+        InvariantMigration m = new InvariantMigration(fx, kind, separate, phase, other);
+        m.reset();
+        return m;
+    }
+
+    /** Empties both sides, the other-schema table and this migration's divergence records; seeds both sides. */
+    void reset() throws Exception {
+        // Records still queued from an earlier run would land after the clean-up. (The first
+        // connection starts the runtime, after the version column exists.)
+        connect().close();
+        fx.runtime().divergences().flush(java.time.Duration.ofSeconds(30));
+        StringBuilder oldRows = new StringBuilder();
+        StringBuilder newRows = new StringBuilder();
+        for (int id = 1; id <= SEED_ROWS; id++) {
+            String sep = id == 1 ? "" : ", ";
+            oldRows.append(sep).append(String.format("(%d, 'Seed %d', %d, 's%d@example.com', 0)", id, id, id % 2, id));
+            newRows.append(sep)
+                    .append(String.format("(%d, 'Seed %d', 'seed %d', 's%d@example.com', 0)", id, id, id, id));
+        }
+        try (Connection old = fx.server.connect(fx.oldUrl);
+                Connection neu = fx.server.connect(fx.newUrl)) {
+            TestDatabases.run(
+                    old,
+                    "DELETE FROM customers",
+                    "DELETE FROM " + otherTable,
+                    "INSERT INTO customers (id, name, legacy_flag, email, version) VALUES " + oldRows);
+            TestDatabases.run(
+                    neu,
+                    "DELETE FROM clients",
+                    "INSERT INTO clients (id, full_name, name_search, email, version) VALUES " + newRows);
+            deleteDivergences(old);
+        }
+    }
+
+    private void deleteDivergences(Connection old) throws SQLException {
+        try (Statement st = old.createStatement()) {
+            st.executeUpdate("DELETE FROM " + divergenceTable() + " WHERE migration = '" + fx.migration + "'");
+        } catch (SQLException e) {
+            // The table is created with the first record: nothing to delete yet.
+        }
+    }
+
+    String divergenceTable() throws SQLException {
+        return fx.runtime().config().writes().divergenceTable();
+    }
+
+    /**
+     * A connection through SchemaShift, as the application opens it; on MariaDB with
+     * {@code allowMultiQueries} so that multi-statement text reaches the server.
+     */
+    Connection connect() throws SQLException {
+        Properties info = new Properties();
+        info.setProperty("user", fx.server.user());
+        info.setProperty("password", fx.server.password());
+        info.setProperty("schemashift.config", fx.configPath().toString());
+        if (kind == TestDatabase.Kind.MARIADB) {
+            info.setProperty("allowMultiQueries", "true");
+        }
+        return DriverManager.getConnection("jdbc:schemashift:" + fx.oldUrl.substring("jdbc:".length()), info);
+    }
+
+    @Override
+    public void close() throws SQLException {
+        fx.close();
+    }
+
+    @Override
+    public String toString() {
+        return kind + (separate ? " separate " : " same ") + phase;
+    }
+
+    private static String database(String url) {
+        String path = url.substring(url.indexOf('/', "jdbc:mariadb://".length()) + 1);
+        int q = path.indexOf('?');
+        return q < 0 ? path : path.substring(0, q);
+    }
+}
