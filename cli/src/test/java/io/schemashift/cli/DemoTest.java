@@ -22,13 +22,14 @@ class DemoTest {
     record Row(String label, String phase, long statements, long mirrored, long compared, long mismatches) {}
 
     @Test
-    void demo_wholeMigration_printsEveryStepAndExitsZeroWithin30s() {
+    void demo_wholeMigration_printsEveryStepAndExitsZeroWithin60s() {
         long start = System.nanoTime();
         Cli.Run run = Cli.run(Map.of(), "demo");
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
         assertThat(run.exit()).as(run.toString()).isZero();
-        assertThat(took).as("demo duration").isLessThan(Duration.ofSeconds(30));
+        // 12–20 s on a quiet machine; the bound leaves room for a loaded CI host
+        assertThat(took).as("demo duration").isLessThan(Duration.ofSeconds(60));
         assertDemoOutput(run.out());
     }
 
