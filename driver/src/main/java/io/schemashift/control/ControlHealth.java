@@ -165,7 +165,7 @@ public final class ControlHealth {
         return counters.computeIfAbsent(
                 op.name() + '\0' + kind.name(), k -> Counter.builder("schemashift.control.failures")
                         .description("Reads and writes of the SchemaShift tables that failed, by operation and kind")
-                        .baseUnit("operations")
+                        // no base unit: Prometheus exports schemashift_control_failures_total, as dashboards query
                         .tags(common)
                         .tag("operation", op.name().toLowerCase(Locale.ROOT))
                         .tag("kind", kind.text())
