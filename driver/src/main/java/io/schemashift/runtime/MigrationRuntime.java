@@ -429,7 +429,8 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                 newSide == null ? null : newSide.breaker().state(),
                 s == null ? 0 : s.divergences().backlog(),
                 metrics.health().lost(),
-                s != null);
+                s != null,
+                writesAllowed);
     }
 
     /**
@@ -438,6 +439,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
      * @param breaker the separate new side's breaker, {@code null} when the new schema is in the same database
      * @param divergencesLost divergence records and mismatch reports that could not be written since start
      * @param started whether a connection has started the runtime (dialect known, control loop running)
+     * @param writesAllowed false while writes to mapped tables fail closed (the control row was never read)
      */
     public record Status(
             String migration,
@@ -446,7 +448,8 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
             CircuitBreaker.State breaker,
             long divergenceBacklog,
             long divergencesLost,
-            boolean started) {}
+            boolean started,
+            boolean writesAllowed) {}
 
     public Dialect dialect() {
         return started.dialect();

@@ -56,6 +56,7 @@ final class SchemaShiftStatus {
         d.put("breaker", s.breaker() == null ? "none" : s.breaker().name().toLowerCase(Locale.ROOT));
         d.put("divergenceBacklog", s.divergenceBacklog());
         d.put("divergencesLost", s.divergencesLost());
+        d.put("writesAllowed", s.writesAllowed());
         d.put("started", s.started());
         return d;
     }
