@@ -24,8 +24,8 @@ import net.jqwik.api.lifecycle.PropertyLifecycleContext;
  * The invariant of {@link InvariantIT} over random workloads: inserts with and without keys,
  * multi-row, batches with a failing entry, upserts, updates, deletes, truncates, writes inside
  * queries, long statements, savepoints, rollbacks, transaction control as SQL and the same-named
- * table of another schema, in a random phase and mode. Most tries run on H2; PostgreSQL and
- * MariaDB get fewer, longer workloads. {@code -Dinvariant.scale=10} multiplies every try count
+ * table of another schema, in a random phase and mode: 200 tries on each database.
+ * {@code -Dinvariant.scale=10} multiplies every try count
  * (see docs/testing.md).
  */
 @AddLifecycleHook(InvariantPropertiesIT.ScaledTries.class)
@@ -45,14 +45,14 @@ class InvariantPropertiesIT {
         check(TestDatabase.Kind.H2, setup, ops);
     }
 
-    @Property(tries = 12, shrinking = ShrinkingMode.BOUNDED)
-    void postgres_randomWorkload_keepsInvariant(@ForAll("setups") Setup setup, @ForAll("longWorkloads") List<Op> ops)
+    @Property(tries = 200, shrinking = ShrinkingMode.BOUNDED)
+    void postgres_randomWorkload_keepsInvariant(@ForAll("setups") Setup setup, @ForAll("shortWorkloads") List<Op> ops)
             throws Exception {
         check(TestDatabase.Kind.POSTGRESQL, setup, ops);
     }
 
-    @Property(tries = 12, shrinking = ShrinkingMode.BOUNDED)
-    void mariadb_randomWorkload_keepsInvariant(@ForAll("setups") Setup setup, @ForAll("longWorkloads") List<Op> ops)
+    @Property(tries = 200, shrinking = ShrinkingMode.BOUNDED)
+    void mariadb_randomWorkload_keepsInvariant(@ForAll("setups") Setup setup, @ForAll("shortWorkloads") List<Op> ops)
             throws Exception {
         check(TestDatabase.Kind.MARIADB, setup, ops);
     }
@@ -85,11 +85,6 @@ class InvariantPropertiesIT {
     @Provide
     Arbitrary<List<Op>> shortWorkloads() {
         return op(true).list().ofMinSize(1).ofMaxSize(10);
-    }
-
-    @Provide
-    Arbitrary<List<Op>> longWorkloads() {
-        return op(true).list().ofMinSize(8).ofMaxSize(25);
     }
 
     private static Arbitrary<Op> op(boolean blocks) {
