@@ -5,6 +5,7 @@ import io.schemashift.control.ControlSchema;
 import io.schemashift.control.ControlStore;
 import io.schemashift.control.ControlTables;
 import io.schemashift.control.RolloutState;
+import java.sql.Connection;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -17,8 +18,9 @@ import picocli.CommandLine.Option;
         name = "init",
         mixinStandardHelpOptions = true,
         description = {
-            "Creates the control, heartbeat, audit, divergence, mismatch and runs tables on the old (primary)"
-                    + " database if they do not exist, adds the columns a newer version needs to tables an older"
+            "Creates the control, heartbeat, audit, divergence, mismatch, runs, intent and statements tables on"
+                    + " the old (primary) database, and the intent table on a separate new database, if they do not"
+                    + " exist, adds the columns a newer version needs to tables an older"
                     + " one created, and stores the rollout of the YAML file (phase, percentages, per-table"
                     + " phases) if none is stored yet.",
             "Run it as a role that may create tables (a migrator); the application's role needs only SELECT,"
@@ -51,6 +53,17 @@ final class InitCommand extends CommandBase {
         for (ControlSchema.AddedColumn column : added) {
             out().printf("added column %s.%s (created by an earlier version)%n", column.table(), column.column());
         }
+        if (context.newConnections() != null) {
+            // The primary writes intent records in its own transaction, and from new-primary on
+            // the primary is the new database.
+            try (Connection c = context.newConnections().open()) {
+                ControlSchema.execute(c, ControlSchema.createIntentTable(context.dialect(), t.intent()));
+                if (!c.getAutoCommit()) {
+                    c.commit();
+                }
+            }
+            out().printf("new database: intent table %s ready%n", t.intent());
+        }
         Optional<RolloutState> existing = store.read();
         if (existing.isPresent()) {
             out().printf(
@@ -78,6 +91,12 @@ final class InitCommand extends CommandBase {
                         context.config().migration(), context.dialect());
         for (String sql : ControlSchema.createAll(context.dialect(), tables)) {
             out().println(sql + ";");
+        }
+        if (context.newConnections() != null) {
+            out().println("-- On the new database (new.url): the intent records, written there from new-primary on");
+            for (String sql : ControlSchema.createIntentTable(context.dialect(), tables.intent())) {
+                out().println(sql + ";");
+            }
         }
         out().println("-- Tables created by an earlier version lack these columns; add the ones missing:");
         for (ControlSchema.AddedColumn column : ControlSchema.upgrades(tables)) {

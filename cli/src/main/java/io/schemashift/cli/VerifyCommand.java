@@ -1,17 +1,23 @@
 package io.schemashift.cli;
 
 import io.schemashift.backfill.ProgressListener;
+import io.schemashift.config.MigrationConfig;
+import io.schemashift.control.ConnectionSource;
 import io.schemashift.control.LoggedKey;
 import io.schemashift.control.Run;
+import io.schemashift.mirror.IntentLog;
 import io.schemashift.rewriter.KeyCodec;
 import io.schemashift.rewriter.TableMapping;
 import io.schemashift.verify.RepairAction;
 import io.schemashift.verify.RowDifference;
 import io.schemashift.verify.Verifier;
 import io.schemashift.verify.VerifyReport;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -85,6 +91,9 @@ final class VerifyCommand extends CommandBase {
     @Option(names = "--json", description = "Print JSON for scripts.")
     boolean json;
 
+    /** The stale intent records read, by side: cleared after a repair that left the sides equal. */
+    private final Map<ConnectionSource, List<String>> intents = new LinkedHashMap<>();
+
     @Override
     int run(Context context) throws Exception {
         if (since != null && !fromDivergences) {
@@ -111,8 +120,12 @@ final class VerifyCommand extends CommandBase {
             }
             if (l != null && !l.keys.isEmpty()) {
                 VerifyReport report = verifier.verifyKeys(table, l.keys);
-                String scope = l.keys.size() + " logged keys (" + l.divergences + " from the divergence log, "
-                        + l.mismatches + " from the mismatch table)";
+                String scope = l.keys.size() + " logged keys (" + l.count(LoggedKey.Source.DIVERGENCE)
+                        + " from the divergence log, " + l.count(LoggedKey.Source.MISMATCH) + " from the mismatch table"
+                        + (l.count(LoggedKey.Source.INTENT) > 0
+                                ? ", " + l.count(LoggedKey.Source.INTENT) + " from stale intent records"
+                                : "")
+                        + ")";
                 equal &= check(verifier, truth, report, scope, "keys", results);
             }
             if (l == null || l.unknown > 0) {
@@ -134,6 +147,9 @@ final class VerifyCommand extends CommandBase {
                                 clean ? Run.Outcome.CLEAN : Run.Outcome.DIFFERENT,
                                 report.oldRows()));
             }
+        }
+        if (equal && repair && !job.dryRun) {
+            clearIntents(context);
         }
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
@@ -221,7 +237,9 @@ final class VerifyCommand extends CommandBase {
         Instant from = since == null ? Instant.EPOCH : Instant.now().minus(since);
         Map<String, Logged> byTable = new LinkedHashMap<>();
         Set<String> unmapped = new TreeSet<>();
-        for (LoggedKey k : context.store().loggedKeys(from)) {
+        List<LoggedKey> keys = new ArrayList<>(context.store().loggedKeys(from));
+        keys.addAll(staleIntents(context));
+        for (LoggedKey k : keys) {
             Optional<TableMapping> tm = context.config().mapping().table(k.table());
             if (tm.isEmpty()) {
                 unmapped.add(k.table());
@@ -235,11 +253,7 @@ final class VerifyCommand extends CommandBase {
             if (!usable(k.key(), tm.get().key().size())) {
                 l.unknown++;
             } else if (l.keys.add(k.key())) {
-                if (LoggedKey.DIVERGENCE.equals(k.source())) {
-                    l.divergences++;
-                } else {
-                    l.mismatches++;
-                }
+                l.bySource.merge(k.source(), 1L, Long::sum);
             }
         }
         if (!unmapped.isEmpty()) {
@@ -329,11 +343,55 @@ final class VerifyCommand extends CommandBase {
         return m;
     }
 
+    /**
+     * The rows named by intent records that no running process will confirm any more (a process
+     * stopped between the two commits of a transaction over two databases). An instance turns them
+     * into divergence records when it starts; verify reads them too, so that a crash is found even
+     * while no instance runs. Their records go once a repair has made every checked table equal.
+     */
+    private List<LoggedKey> staleIntents(Context context) {
+        MigrationConfig.Writes writes = context.config().writes();
+        if (context.newConnections() == null || !writes.intent()) {
+            return List.of();
+        }
+        Instant before = Instant.now().minus(writes.intentStaleAfter());
+        List<LoggedKey> keys = new ArrayList<>();
+        for (ConnectionSource side : List.of(context.connections(), context.newConnections())) {
+            try (Connection c = side.open()) {
+                List<IntentLog.Stale> stale = IntentLog.stale(
+                        c, writes.intentTable(), context.config().migration(), before);
+                for (IntentLog.Stale s : stale) {
+                    s.rows().forEach(r -> keys.add(new LoggedKey(r.table(), r.key(), LoggedKey.Source.INTENT, s.at())));
+                }
+                intents.put(side, stale.stream().map(IntentLog.Stale::txn).toList());
+            } catch (SQLException e) {
+                err().println("schemashift: warning: cannot read the intent records in " + writes.intentTable()
+                        + " (SQLState " + e.getSQLState() + "): a transaction cut off between its two commits would"
+                        + " not be found; run 'schemashift init' on both databases");
+                err().flush();
+            }
+        }
+        return keys;
+    }
+
+    /** Deletes the intent records whose rows this run found equal or repaired. */
+    private void clearIntents(Context context) throws SQLException {
+        for (Map.Entry<ConnectionSource, List<String>> side : intents.entrySet()) {
+            try (Connection c = side.getKey().open()) {
+                c.setAutoCommit(true);
+                IntentLog.delete(c, context.config().writes().intentTable(), side.getValue());
+            }
+        }
+    }
+
     /** The logged records of one table. */
     private static final class Logged {
         final Set<String> keys = new LinkedHashSet<>();
+        final Map<LoggedKey.Source, Long> bySource = new EnumMap<>(LoggedKey.Source.class);
         long unknown;
-        long divergences;
-        long mismatches;
+
+        long count(LoggedKey.Source source) {
+            return bySource.getOrDefault(source, 0L);
+        }
     }
 }

@@ -339,8 +339,8 @@ public final class ControlStore {
             List<String> ddl = new ArrayList<>(ControlSchema.createDivergenceTable(dialect, tables.divergence()));
             ddl.addAll(ControlSchema.createMismatchTable(dialect, tables.mismatch()));
             ControlSchema.execute(c, ddl);
-            readKeys(c, tables.divergence(), LoggedKey.DIVERGENCE, since, keys);
-            readKeys(c, tables.mismatch(), LoggedKey.MISMATCH, since, keys);
+            readKeys(c, tables.divergence(), LoggedKey.Source.DIVERGENCE, since, keys);
+            readKeys(c, tables.mismatch(), LoggedKey.Source.MISMATCH, since, keys);
             if (!c.getAutoCommit()) {
                 c.commit();
             }
@@ -348,7 +348,7 @@ public final class ControlStore {
         return keys;
     }
 
-    private void readKeys(Connection c, String table, String source, Instant since, List<LoggedKey> into)
+    private void readKeys(Connection c, String table, LoggedKey.Source source, Instant since, List<LoggedKey> into)
             throws SQLException {
         String sql = "SELECT table_name, key_text, MIN(at) FROM " + table
                 + " WHERE migration = ? AND at >= ? GROUP BY table_name, key_text ORDER BY MIN(at), table_name";

@@ -9,13 +9,18 @@ import java.time.Instant;
  * @param table the (old) table name
  * @param key the row's key in {@link io.schemashift.rewriter.KeyCodec} text, or {@code null} when
  *     the driver could not tell which rows a statement touched
- * @param source {@link #DIVERGENCE} or {@link #MISMATCH}
+ * @param source where it was logged
  * @param firstSeen the earliest record of this key
  */
-public record LoggedKey(String table, String key, String source, Instant firstSeen) {
+public record LoggedKey(String table, String key, Source source, Instant firstSeen) {
 
-    /** Logged in the divergence table. */
-    public static final String DIVERGENCE = "divergence";
-    /** Logged in the mismatch table. */
-    public static final String MISMATCH = "mismatch";
+    /** Where a key was logged. */
+    public enum Source {
+        /** The divergence table: a mirror write that failed, was skipped or was refused. */
+        DIVERGENCE,
+        /** The mismatch table: a shadow read that did not match. */
+        MISMATCH,
+        /** A stale intent record: a transaction that may have committed on one side only. */
+        INTENT
+    }
 }

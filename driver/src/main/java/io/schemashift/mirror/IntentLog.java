@@ -12,7 +12,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -41,6 +43,8 @@ public final class IntentLog implements AutoCloseable {
     private static final String SAVEPOINT = "schemashift_intent";
     /** Longest keys text; beyond it the record names whole tables. */
     private static final int MAX_KEYS_TEXT = 4000;
+    /** What a recovered intent's divergence records carry for a statement fingerprint. */
+    private static final String FINGERPRINT = "intent";
 
     private record Written(String txn, boolean onNew) {}
 
@@ -201,17 +205,7 @@ public final class IntentLog implements AutoCloseable {
         }
         try (Connection c = side.open()) {
             c.setAutoCommit(true);
-            for (int from = 0; from < txns.size(); from += 500) {
-                List<String> chunk = txns.subList(from, Math.min(txns.size(), from + 500));
-                String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
-                try (PreparedStatement ps =
-                        c.prepareStatement("DELETE FROM " + table + " WHERE txn IN (" + marks + ")")) {
-                    for (int i = 0; i < chunk.size(); i++) {
-                        ps.setString(i + 1, chunk.get(i));
-                    }
-                    ps.executeUpdate();
-                }
-            }
+            delete(c, table, txns);
         }
     }
 
@@ -225,32 +219,17 @@ public final class IntentLog implements AutoCloseable {
         if (side == null) {
             return 0;
         }
-        List<String> txns = new ArrayList<>();
         try (Connection c = side.open()) {
             c.setAutoCommit(true);
-            try (PreparedStatement ps =
-                    c.prepareStatement("SELECT txn, keys_text FROM " + table + " WHERE migration = ? AND at < ?")) {
-                ps.setString(1, migration);
-                ps.setObject(2, ControlSchema.timestamp(Instant.now().minus(staleAfter)));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        txns.add(rs.getString(1));
-                        for (String line : rs.getString(2).split("\n")) {
-                            int tab = line.indexOf('\t');
-                            if (tab > 0) {
-                                String key = line.substring(tab + 1);
-                                divergences.record(
-                                        line.substring(0, tab),
-                                        key.isEmpty() ? null : key,
-                                        "intent",
-                                        DivergenceReason.UNCONFIRMED_COMMIT.tag());
-                            }
-                        }
-                    }
-                }
-            }
-            if (txns.isEmpty()) {
+            List<Stale> stale = stale(c, table, migration, Instant.now().minus(staleAfter));
+            if (stale.isEmpty()) {
                 return 0;
+            }
+            for (Stale s : stale) {
+                for (RowKey row : s.rows()) {
+                    divergences.record(
+                            row.table(), row.key(), row.fingerprint(), DivergenceReason.UNCONFIRMED_COMMIT.tag());
+                }
             }
             // The records first: an intent goes only once what it names is in the divergence log.
             if (!divergences.flush(Duration.ofSeconds(30))) {
@@ -261,13 +240,64 @@ public final class IntentLog implements AutoCloseable {
                             + " their rows are in the divergence log: run 'schemashift verify --from-divergences"
                             + " --repair'",
                     migration,
-                    txns.size());
-            metrics.intentsRecovered(txns.size());
-            delete(() -> c, txns);
-            return txns.size();
+                    stale.size());
+            metrics.intentsRecovered(stale.size());
+            delete(c, table, stale.stream().map(Stale::txn).toList());
+            return stale.size();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 0;
+        }
+    }
+
+    /**
+     * An intent record left behind: its transaction may have committed on one side only.
+     *
+     * @param rows the rows it names; a {@code null} key stands for the whole table
+     * @param at when the transaction wrote it
+     */
+    public record Stale(String txn, List<RowKey> rows, Instant at) {}
+
+    /**
+     * The intent records of {@code migration} in {@code table} written before {@code before}: the
+     * ones no running process will confirm any more. Shared by the instances' recovery and {@code
+     * verify --from-divergences}.
+     */
+    public static List<Stale> stale(Connection c, String table, String migration, Instant before) throws SQLException {
+        List<Stale> stale = new ArrayList<>();
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT txn, keys_text, at FROM " + table + " WHERE migration = ? AND at < ?")) {
+            ps.setString(1, migration);
+            ps.setObject(2, ControlSchema.timestamp(before));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    List<RowKey> rows = new ArrayList<>();
+                    for (String line : rs.getString(2).split("\n")) {
+                        int tab = line.indexOf('\t');
+                        if (tab > 0) {
+                            String key = line.substring(tab + 1);
+                            rows.add(new RowKey(line.substring(0, tab), key.isEmpty() ? null : key, FINGERPRINT));
+                        }
+                    }
+                    stale.add(new Stale(
+                            rs.getString(1), rows, ControlSchema.instant(rs.getObject(3, LocalDateTime.class))));
+                }
+            }
+        }
+        return stale;
+    }
+
+    /** Deletes the intent records {@code txns} from {@code table}, 500 a statement. */
+    public static void delete(Connection c, String table, List<String> txns) throws SQLException {
+        for (int from = 0; from < txns.size(); from += 500) {
+            List<String> chunk = txns.subList(from, Math.min(txns.size(), from + 500));
+            String marks = String.join(", ", Collections.nCopies(chunk.size(), "?"));
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE txn IN (" + marks + ")")) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setString(i + 1, chunk.get(i));
+                }
+                ps.executeUpdate();
+            }
         }
     }
 

@@ -3,16 +3,13 @@ package io.schemashift.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.schemashift.testing.CrashingWriter;
 import io.schemashift.testing.TestDatabase;
 import io.schemashift.testing.TestDatabases;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -64,7 +61,12 @@ class IntentIT {
         for (String phase : new String[] {"dual-write", "new-primary"}) {
             MigrationFixture fx =
                     MigrationFixture.create(TestDatabases.of(kind), true, "phase: " + phase + "\n" + STALE);
-            int exit = crash(fx, 42);
+            int exit = CrashingWriter.crash(
+                    "jdbc:schemashift:" + fx.oldUrl.substring("jdbc:".length()),
+                    fx.server.user(),
+                    fx.server.password(),
+                    fx.configPath(),
+                    42);
             assertThat(exit).as("the writer was killed between the commits").isEqualTo(137);
             boolean newPrimary = phase.equals("new-primary");
             assertThat(fx.differingIds())
@@ -100,23 +102,5 @@ class IntentIT {
         }
         fx.assertSidesEqual();
         assertThat(fx.count("schemashift.intent.failures")).isEqualTo(1);
-    }
-
-    /** Runs {@link CrashingWriter} in a JVM of its own; returns its exit code. */
-    private static int crash(MigrationFixture fx, int id) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Dschemashift.test.haltBetweenCommits=true");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(CrashingWriter.class.getName());
-        command.add("jdbc:schemashift:" + fx.oldUrl.substring("jdbc:".length()));
-        command.add(fx.server.user());
-        command.add(fx.server.password());
-        command.add(fx.configPath().toString());
-        command.add(Integer.toString(id));
-        Process p = new ProcessBuilder(command).inheritIO().start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return p.exitValue();
     }
 }
