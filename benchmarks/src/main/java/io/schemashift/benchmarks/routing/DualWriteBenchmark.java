@@ -3,8 +3,6 @@ package io.schemashift.benchmarks.routing;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -52,20 +50,7 @@ import org.openjdk.jmh.annotations.Warmup;
         jvmArgsAppend = {"-XX:+UseParallelGC", "-Xms2g", "-Xmx2g"})
 public class DualWriteBenchmark {
 
-    private static final String CONFIG =
-            """
-            migration: bench
-            tables:
-              customers:
-                to: clients
-                key: [id]
-                columns:
-                  name: full_name
-                  legacy_flag: null
-                derived:
-                  name_search: "lower(name)"
-            phase: %s
-            """;
+    private static final String CONFIG = "migration: bench-%1$s\n" + Setups.MAPPING + "phase: %1$s\n";
 
     /** One database with both schemas, and connections raw and through SchemaShift. */
     @State(Scope.Thread)
@@ -92,28 +77,24 @@ public class DualWriteBenchmark {
         @Setup(Level.Trial)
         public void open() throws Exception {
             Metrics.globalRegistry.add(new SimpleMeterRegistry());
-            url = database.equals("h2") ? "jdbc:h2:mem:bench_routing;DB_CLOSE_DELAY=-1" : postgres();
-            Properties login = login();
+            url = database.equals("h2") ? "jdbc:h2:mem:bench_routing;DB_CLOSE_DELAY=-1" : Setups.postgres("ss_bench");
+            Properties login = Setups.login();
             admin = DriverManager.getConnection(url, login);
             try (Statement st = admin.createStatement()) {
                 st.execute("DROP TABLE IF EXISTS customers");
                 st.execute("DROP TABLE IF EXISTS clients");
-                st.execute("CREATE TABLE customers (id INT PRIMARY KEY, name VARCHAR(100), legacy_flag INT,"
-                        + " email VARCHAR(100))");
-                st.execute("CREATE TABLE clients (id INT PRIMARY KEY, full_name VARCHAR(100),"
-                        + " name_search VARCHAR(100), email VARCHAR(100))");
+                st.execute(Setups.CREATE_OLD);
+                st.execute(Setups.CREATE_NEW);
             }
             String shiftUrl = "jdbc:schemashift:" + url.substring("jdbc:".length());
             raw = DriverManager.getConnection(url, login);
             raw.setAutoCommit(false);
-            dualWrite = DriverManager.getConnection(shiftUrl, with(login, config("dual-write")));
-            oldOnly = DriverManager.getConnection(shiftUrl, with(login, config("old-only")));
+            dualWrite = DriverManager.getConnection(shiftUrl, Setups.with(login, config("dual-write")));
+            oldOnly = DriverManager.getConnection(shiftUrl, Setups.with(login, config("old-only")));
             passThrough = DriverManager.getConnection(shiftUrl, login);
-            rawOld = raw.prepareStatement("INSERT INTO customers (id, name, legacy_flag, email) VALUES (?, ?, ?, ?)");
-            rawNew = raw.prepareStatement(
-                    "INSERT INTO clients (id, full_name, name_search, email) VALUES (?, ?, lower(?), ?)");
-            shiftInsert = dualWrite.prepareStatement(
-                    "INSERT INTO customers (id, name, legacy_flag, email) VALUES (?, ?, ?, ?)");
+            rawOld = raw.prepareStatement(Setups.INSERT_OLD);
+            rawNew = raw.prepareStatement(Setups.INSERT_NEW);
+            shiftInsert = dualWrite.prepareStatement(Setups.INSERT_OLD);
             routedSelect = oldOnly.prepareStatement("SELECT name, email FROM customers WHERE id = ?");
             passThroughSelect = passThrough.prepareStatement("SELECT name, email FROM customers WHERE id = ?");
             truncate();
@@ -137,66 +118,21 @@ public class DualWriteBenchmark {
             }
         }
 
-        private static String postgres() throws SQLException {
-            String server = System.getProperty("bench.postgresql", "jdbc:postgresql://127.0.0.1:5432/");
-            try (Connection c = DriverManager.getConnection(server + "postgres", login());
-                    Statement st = c.createStatement();
-                    ResultSet rs = st.executeQuery("SELECT 1 FROM pg_database WHERE datname = 'ss_bench'")) {
-                if (!rs.next()) {
-                    st.execute("CREATE DATABASE ss_bench");
-                }
-            }
-            return server + "ss_bench";
-        }
-
-        private static Properties login() {
-            Properties p = new Properties();
-            p.setProperty("user", System.getProperty("bench.user", "postgres"));
-            p.setProperty("password", System.getProperty("bench.password", ""));
-            return p;
-        }
-
         private String config(String phase) throws IOException {
-            Path file = Files.createTempFile("schemashift-bench-" + phase + "-" + database, ".yaml");
-            Files.writeString(file, CONFIG.formatted(phase).replace("migration: bench", "migration: bench-" + phase));
-            file.toFile().deleteOnExit();
-            return file.toString();
-        }
-
-        private static Properties with(Properties login, String config) {
-            Properties p = new Properties();
-            p.putAll(login);
-            p.setProperty("schemashift.config", config);
-            return p;
+            return Setups.configFile(phase + "-" + database, CONFIG.formatted(phase));
         }
     }
 
     @Benchmark
     public int rawPair(Db db) throws SQLException {
-        int id = ++db.nextId;
-        String name = "Name " + id;
-        db.rawOld.setInt(1, id);
-        db.rawOld.setString(2, name);
-        db.rawOld.setInt(3, 1);
-        db.rawOld.setString(4, "e@x");
-        int n = db.rawOld.executeUpdate();
-        db.rawNew.setInt(1, id);
-        db.rawNew.setString(2, name);
-        db.rawNew.setString(3, name);
-        db.rawNew.setString(4, "e@x");
-        n += db.rawNew.executeUpdate();
+        int n = Setups.insertPair(db.rawOld, db.rawNew, ++db.nextId);
         db.raw.commit();
         return n;
     }
 
     @Benchmark
     public int dualWrite(Db db) throws SQLException {
-        int id = ++db.nextId;
-        db.shiftInsert.setInt(1, id);
-        db.shiftInsert.setString(2, "Name " + id);
-        db.shiftInsert.setInt(3, 1);
-        db.shiftInsert.setString(4, "e@x");
-        return db.shiftInsert.executeUpdate();
+        return Setups.insert(db.shiftInsert, ++db.nextId);
     }
 
     @Benchmark

@@ -5,12 +5,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.schemashift.control.ControlSchema;
 import io.schemashift.rewriter.Dialect;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
@@ -50,26 +47,8 @@ import org.openjdk.jmh.annotations.Warmup;
         jvmArgsAppend = {"-XX:+UseParallelGC", "-Xms2g", "-Xmx2g"})
 public class TwoDatabaseWriteBenchmark {
 
-    private static final String CONFIG =
-            """
-            migration: bench-%s
-            new:
-              url: '%s'
-              user: '%s'
-              password: '%s'
-            tables:
-              customers:
-                to: clients
-                key: [id]
-                columns:
-                  name: full_name
-                  legacy_flag: null
-                derived:
-                  name_search: "lower(name)"
-            writes:
-              intent: %s
-            phase: dual-write
-            """;
+    private static final String CONFIG = "migration: bench-%s\nnew:\n  url: '%s'\n  user: '%s'\n  password: '%s'\n"
+            + Setups.MAPPING + "writes:\n  intent: %s\nphase: dual-write\n";
 
     /** The old and the new database, and connections raw and through SchemaShift. */
     @State(Scope.Thread)
@@ -95,20 +74,18 @@ public class TwoDatabaseWriteBenchmark {
         public void open() throws Exception {
             Metrics.globalRegistry.add(new SimpleMeterRegistry());
             boolean h2 = database.equals("h2");
-            oldUrl = h2 ? "jdbc:h2:mem:bench_two_old;DB_CLOSE_DELAY=-1" : postgres("ss_bench_old");
-            newUrl = h2 ? "jdbc:h2:mem:bench_two_new;DB_CLOSE_DELAY=-1" : postgres("ss_bench_new");
+            oldUrl = h2 ? "jdbc:h2:mem:bench_two_old;DB_CLOSE_DELAY=-1" : Setups.postgres("ss_bench_old");
+            newUrl = h2 ? "jdbc:h2:mem:bench_two_new;DB_CLOSE_DELAY=-1" : Setups.postgres("ss_bench_new");
             Dialect dialect = h2 ? Dialect.H2 : Dialect.POSTGRESQL;
-            Properties login = login();
+            Properties login = Setups.login();
             rawOld = DriverManager.getConnection(oldUrl, login);
             rawNew = DriverManager.getConnection(newUrl, login);
             try (Statement o = rawOld.createStatement();
                     Statement n = rawNew.createStatement()) {
                 o.execute("DROP TABLE IF EXISTS customers");
-                o.execute("CREATE TABLE customers (id INT PRIMARY KEY, name VARCHAR(100), legacy_flag INT,"
-                        + " email VARCHAR(100))");
+                o.execute(Setups.CREATE_OLD);
                 n.execute("DROP TABLE IF EXISTS clients");
-                n.execute("CREATE TABLE clients (id INT PRIMARY KEY, full_name VARCHAR(100),"
-                        + " name_search VARCHAR(100), email VARCHAR(100))");
+                n.execute(Setups.CREATE_NEW);
             }
             ControlSchema.execute(rawOld, ControlSchema.createIntentTable(dialect, "schemashift_intent"));
             ControlSchema.execute(rawNew, ControlSchema.createIntentTable(dialect, "schemashift_intent"));
@@ -119,11 +96,10 @@ public class TwoDatabaseWriteBenchmark {
             insertNew = rawNew.prepareStatement(
                     "INSERT INTO clients (id, full_name, name_search, email) VALUES (?, ?, lower(?), ?)");
             String shiftUrl = "jdbc:schemashift:" + oldUrl.substring("jdbc:".length());
-            intent = DriverManager.getConnection(shiftUrl, with(login, config(true)));
-            noIntent = DriverManager.getConnection(shiftUrl, with(login, config(false)));
-            String insert = "INSERT INTO customers (id, name, legacy_flag, email) VALUES (?, ?, ?, ?)";
-            intentInsert = intent.prepareStatement(insert);
-            noIntentInsert = noIntent.prepareStatement(insert);
+            intent = DriverManager.getConnection(shiftUrl, Setups.with(login, config(true)));
+            noIntent = DriverManager.getConnection(shiftUrl, Setups.with(login, config(false)));
+            intentInsert = intent.prepareStatement(Setups.INSERT_OLD);
+            noIntentInsert = noIntent.prepareStatement(Setups.INSERT_OLD);
             truncate();
         }
 
@@ -147,62 +123,19 @@ public class TwoDatabaseWriteBenchmark {
             }
         }
 
-        private static String postgres(String name) throws SQLException {
-            String server = System.getProperty("bench.postgresql", "jdbc:postgresql://127.0.0.1:5432/");
-            try (Connection c = DriverManager.getConnection(server + "postgres", login());
-                    Statement st = c.createStatement();
-                    ResultSet rs = st.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name + "'")) {
-                if (!rs.next()) {
-                    st.execute("CREATE DATABASE " + name);
-                }
-            }
-            return server + name;
-        }
-
-        private static Properties login() {
-            Properties p = new Properties();
-            p.setProperty("user", System.getProperty("bench.user", "postgres"));
-            p.setProperty("password", System.getProperty("bench.password", ""));
-            return p;
-        }
-
         private String config(boolean withIntent) throws IOException {
-            Path file = Files.createTempFile("schemashift-bench-two-" + database, ".yaml");
-            Properties login = login();
-            Files.writeString(
-                    file,
+            Properties login = Setups.login();
+            String name = withIntent ? "intent" : "no-intent";
+            return Setups.configFile(
+                    "two-" + name + "-" + database,
                     CONFIG.formatted(
-                            withIntent ? "intent" : "no-intent",
-                            newUrl,
-                            login.getProperty("user"),
-                            login.getProperty("password"),
-                            withIntent));
-            file.toFile().deleteOnExit();
-            return file.toString();
-        }
-
-        private static Properties with(Properties login, String config) {
-            Properties p = new Properties();
-            p.putAll(login);
-            p.setProperty("schemashift.config", config);
-            return p;
+                            name, newUrl, login.getProperty("user"), login.getProperty("password"), withIntent));
         }
     }
 
     @Benchmark
     public int rawPair(Dbs db) throws SQLException {
-        int id = ++db.nextId;
-        String name = "Name " + id;
-        db.insertOld.setInt(1, id);
-        db.insertOld.setString(2, name);
-        db.insertOld.setInt(3, 1);
-        db.insertOld.setString(4, "e@x");
-        int n = db.insertOld.executeUpdate();
-        db.insertNew.setInt(1, id);
-        db.insertNew.setString(2, name);
-        db.insertNew.setString(3, name);
-        db.insertNew.setString(4, "e@x");
-        n += db.insertNew.executeUpdate();
+        int n = Setups.insertPair(db.insertOld, db.insertNew, ++db.nextId);
         db.rawOld.commit();
         db.rawNew.commit();
         return n;
@@ -210,20 +143,11 @@ public class TwoDatabaseWriteBenchmark {
 
     @Benchmark
     public int dualWriteIntent(Dbs db) throws SQLException {
-        return insert(db, db.intentInsert);
+        return Setups.insert(db.intentInsert, ++db.nextId);
     }
 
     @Benchmark
     public int dualWriteNoIntent(Dbs db) throws SQLException {
-        return insert(db, db.noIntentInsert);
-    }
-
-    private static int insert(Dbs db, PreparedStatement ps) throws SQLException {
-        int id = ++db.nextId;
-        ps.setInt(1, id);
-        ps.setString(2, "Name " + id);
-        ps.setInt(3, 1);
-        ps.setString(4, "e@x");
-        return ps.executeUpdate();
+        return Setups.insert(db.noIntentInsert, ++db.nextId);
     }
 }
