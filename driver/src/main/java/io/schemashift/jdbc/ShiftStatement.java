@@ -24,6 +24,9 @@ import java.util.List;
  * other method is generated delegation. A statement on a mapped table runs where its {@link Plan}
  * says; then the results the application reads ({@code getResultSet}, update counts, generated
  * keys) come from the side that was primary.
+ *
+ * <p>Over 500 lines: JDBC's Statement has a dozen execute variants and batch, result and settings
+ * methods to intercept.
  */
 public abstract class ShiftStatement implements Statement {
 

@@ -38,6 +38,9 @@ import javax.sql.rowset.CachedRowSet;
  * statement either, and every row it may have missed is recorded in the divergence log. Built for
  * one execution and used once; the transaction it runs in is the connection's {@link
  * DualTransaction}.
+ *
+ * <p>Over 500 lines: the primary, the mirror and what each failure records are one execution's
+ * steps, read top to bottom.
  */
 public final class Execution {
 
