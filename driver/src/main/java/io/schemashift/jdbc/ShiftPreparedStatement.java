@@ -21,9 +21,10 @@ import java.util.List;
 
 /**
  * The application's prepared statement. Its SQL is rewritten once, when it is prepared. If it
- * touches a mapped table, the parameters the application binds are also kept, so that they can
- * be bound to the statement's other-side form; executions then run where the session's {@link
- * Plan} says. Otherwise every call goes straight to the real statement.
+ * touches a mapped table, the wrapper is of a generated class whose setters also keep the
+ * parameters the application binds, so that they can be bound to the statement's other-side
+ * form; executions then run where the session's {@link Plan} says. Otherwise every call goes
+ * straight to the real statement: the setters of the plain class only delegate.
  */
 public abstract class ShiftPreparedStatement extends ShiftStatement implements PreparedStatement {
 
@@ -33,7 +34,7 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
     final PreparedStatement prepared;
     /** The rewrite of this statement's SQL; {@code null} without a configuration. */
     private final RewriteResult rewrite;
-    /** The bound parameters, kept only for a statement on mapped tables. */
+    /** The bound parameters, kept only for a statement on mapped tables (read by tests too). */
     final Params params;
 
     private List<Params> batch;

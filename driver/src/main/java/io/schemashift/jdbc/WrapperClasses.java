@@ -33,8 +33,11 @@ import net.bytebuddy.matcher.ElementMatcher;
  * Generates, once per JVM, the concrete wrapper classes: each hand-written abstract wrapper
  * ({@link ShiftConnection}, {@link ShiftStatement}…) overrides only what it intercepts, and Byte
  * Buddy implements every remaining interface method (default methods included) as a plain call
- * on the {@code delegate} field. Methods that return a {@link ResultSet} (metadata queries and the like) are generated
- * as {@code wrap(delegate.method(args))}, so no raw result set escapes.
+ * on the {@code delegate} field. Methods that return a {@link ResultSet} (metadata queries and the
+ * like) are generated as {@code wrap(delegate.method(args))}, so no raw result set escapes; {@code
+ * unwrap} and {@code isWrapperFor} call {@link Wrappers}, and {@code toString} (unless
+ * hand-written) is the delegate's. A prepared statement on mapped tables gets a second class
+ * whose parameter setters also record what they bound ({@link #recordingConstructor}).
  *
  * <p>The generated code is ordinary bytecode (an interface call on a field), so the hot path has
  * no reflection. Instances are created through constructor {@link MethodHandle}s held in static
@@ -106,8 +109,8 @@ final class WrapperClasses {
 
     /**
      * Every method the hand-written class left open delegates; those that return a result set
-     * wrap it; the {@link java.sql.Wrapper} methods and {@code toString} (unless hand-written)
-     * are answered by {@link Wrappers}.
+     * wrap it; the {@link java.sql.Wrapper} methods go to {@link Wrappers}; {@code toString}
+     * (unless hand-written) is the delegate's.
      */
     private static DynamicType.Builder<?> builder(Class<?> wrapper) {
         DynamicType.Builder<?> builder = new ByteBuddy()
