@@ -10,6 +10,8 @@ import java.sql.SQLException;
 public enum ShiftSqlState {
     /** A statement SchemaShift cannot run safely in the current phase (SQL:2011 feature not supported). */
     FEATURE_NOT_SUPPORTED("0A000"),
+    /** The driver cannot connect as asked, e.g. the URL names no real database (connection exception). */
+    CANNOT_CONNECT("08001"),
     /** A query that returns no rows was run with {@code executeQuery} (no data). */
     NO_RESULT_SET("02000"),
     /** A parameter the statement needs was not bound (dynamic SQL error, using clause). */

@@ -4,6 +4,7 @@ import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.RefusalReason;
 import io.schemashift.rewriter.Refused;
 import io.schemashift.rewriter.RewriteResult;
+import io.schemashift.routing.DualTransaction;
 import io.schemashift.routing.Session;
 import io.schemashift.shadow.ShadowReads;
 import java.lang.invoke.MethodHandle;
@@ -31,6 +32,8 @@ public abstract class ShiftConnection implements Connection {
     final Connection delegate;
     /** The routing state; {@code null} without a configuration (pure pass-through). */
     final Session session;
+    /** The session's transaction across both sides; {@code null} without a configuration. */
+    final DualTransaction transaction;
     /** Which reads are shadow-compared; {@code null} without a configuration. */
     final ShadowReads shadow;
     /** Savepoints the application created with SQL text, by name. */
@@ -41,6 +44,7 @@ public abstract class ShiftConnection implements Connection {
     ShiftConnection(Connection delegate, Session session, ShadowReads shadow) {
         this.delegate = delegate;
         this.session = session;
+        this.transaction = session == null ? null : session.transaction();
         this.shadow = shadow;
     }
 
@@ -58,14 +62,17 @@ public abstract class ShiftConnection implements Connection {
         }
     }
 
-    /** How a statement's SQL is routed: untouched without a configuration. */
+    /**
+     * How a statement's SQL is routed: untouched without a configuration. The one retry policy of
+     * a parse that ran out of time (a cold JIT on a loaded machine): it gets one more try at once,
+     * rather than a refusal (for a prepared statement, one for its life). The rewriter does not
+     * cache a first time-out, so the try parses again; a second time-out is cached.
+     */
     RewriteResult rewrite(String sql) {
         if (session == null) {
             return null;
         }
         RewriteResult result = session.context().rewrite(sql);
-        // A statement is rewritten once, when prepared: a parse that ran out of time (a cold JIT
-        // on a loaded machine) gets one more try rather than a refusal for the statement's life.
         return result instanceof Refused r && r.reason() == RefusalReason.TIME_BOUND
                 ? session.context().rewrite(sql)
                 : result;
@@ -245,104 +252,94 @@ public abstract class ShiftConnection implements Connection {
 
     @Override
     public void commit() throws SQLException {
-        if (session == null) {
+        if (transaction == null) {
             delegate.commit();
         } else {
-            session.commit();
+            transaction.commit();
         }
     }
 
     @Override
     public void rollback() throws SQLException {
-        if (session == null) {
+        if (transaction == null) {
             delegate.rollback();
         } else {
-            session.rollback();
+            transaction.rollback();
         }
     }
 
     @Override
     public void setAutoCommit(boolean autoCommit) throws SQLException {
-        if (session == null) {
+        if (transaction == null) {
             delegate.setAutoCommit(autoCommit);
         } else {
-            session.setAutoCommit(autoCommit);
+            transaction.setAutoCommit(autoCommit);
         }
     }
 
     @Override
     public Savepoint setSavepoint() throws SQLException {
         Savepoint savepoint = delegate.setSavepoint();
-        return session == null ? savepoint : session.setSavepoint(savepoint);
+        return transaction == null ? savepoint : transaction.setSavepoint(savepoint);
     }
 
     @Override
     public Savepoint setSavepoint(String name) throws SQLException {
         Savepoint savepoint = delegate.setSavepoint(name);
-        return session == null ? savepoint : session.setSavepoint(savepoint);
+        return transaction == null ? savepoint : transaction.setSavepoint(savepoint);
     }
 
     @Override
     public void rollback(Savepoint savepoint) throws SQLException {
-        if (session == null) {
+        if (transaction == null) {
             delegate.rollback(savepoint);
         } else {
-            session.rollback(savepoint);
+            transaction.rollback(savepoint);
         }
     }
 
     @Override
     public void releaseSavepoint(Savepoint savepoint) throws SQLException {
-        if (session == null) {
+        if (transaction == null) {
             delegate.releaseSavepoint(savepoint);
         } else {
-            session.release(savepoint);
+            transaction.release(savepoint);
         }
     }
 
     @Override
     public void close() throws SQLException {
-        if (session != null) {
-            session.close();
+        if (transaction != null) {
+            transaction.close();
         }
         delegate.close();
     }
 
     @Override
     public void setTransactionIsolation(int level) throws SQLException {
-        if (session == null) {
+        if (transaction == null) {
             delegate.setTransactionIsolation(level);
         } else {
-            session.setTransactionIsolation(level);
+            transaction.setTransactionIsolation(level);
         }
     }
 
     @Override
     public void setReadOnly(boolean readOnly) throws SQLException {
-        if (session == null) {
+        if (transaction == null) {
             delegate.setReadOnly(readOnly);
         } else {
-            session.setReadOnly(readOnly);
+            transaction.setReadOnly(readOnly);
         }
     }
 
     /** Like {@link #close()}: the session's new-side connections go back to their pool. */
     @Override
     public void abort(java.util.concurrent.Executor executor) throws SQLException {
-        if (session != null) {
-            session.close();
+        if (transaction != null) {
+            transaction.close();
         }
         delegate.abort(executor);
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        return Wrappers.unwrap(this, delegate, iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return Wrappers.isWrapperFor(this, delegate, iface);
     }
 
     @Override

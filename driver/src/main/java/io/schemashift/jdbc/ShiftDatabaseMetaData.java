@@ -4,7 +4,6 @@ import java.lang.invoke.MethodHandle;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 
 /**
  * Database metadata. Every method that returns a {@link ResultSet} is generated as {@code
@@ -38,20 +37,5 @@ public abstract class ShiftDatabaseMetaData implements DatabaseMetaData {
     @Override
     public Connection getConnection() {
         return connection;
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        return Wrappers.unwrap(this, delegate, iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return Wrappers.isWrapperFor(this, delegate, iface);
-    }
-
-    @Override
-    public String toString() {
-        return delegate.toString();
     }
 }

@@ -104,19 +104,4 @@ public abstract class ShiftResultSet implements ResultSet {
     public <T> T getObject(String columnLabel, Class<T> type) throws SQLException {
         return type.cast(wrapCursor(delegate.getObject(columnLabel, type)));
     }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        return Wrappers.unwrap(this, delegate, iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return Wrappers.isWrapperFor(this, delegate, iface);
-    }
-
-    @Override
-    public String toString() {
-        return delegate.toString();
-    }
 }

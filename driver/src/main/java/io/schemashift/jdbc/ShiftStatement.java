@@ -9,6 +9,7 @@ import io.schemashift.routing.Execution;
 import io.schemashift.routing.Plan;
 import io.schemashift.routing.Session;
 import io.schemashift.routing.Side;
+import io.schemashift.routing.SideStatements;
 import io.schemashift.shadow.ShadowRead;
 import java.lang.invoke.MethodHandle;
 import java.sql.Connection;
@@ -23,6 +24,9 @@ import java.util.List;
  * other method is generated delegation. A statement on a mapped table runs where its {@link Plan}
  * says; then the results the application reads ({@code getResultSet}, update counts, generated
  * keys) come from the side that was primary.
+ *
+ * <p>Over 500 lines: JDBC's Statement has a dozen execute variants and batch, result and settings
+ * methods to intercept.
  */
 public abstract class ShiftStatement implements Statement {
 
@@ -34,7 +38,7 @@ public abstract class ShiftStatement implements Statement {
     /** The last routed execution, or {@code null} when the delegate ran it. */
     Execution.Result routed;
 
-    private Execution.Prepared sides;
+    private SideStatements sides;
     /** The application asked for generated keys (for the statement's last execution). */
     boolean wantsKeys;
 
@@ -118,8 +122,8 @@ public abstract class ShiftStatement implements Statement {
 
     /** The application is done with the results of {@code r}. */
     void resultsDone(Execution.Result r) {
-        if (connection.session != null) {
-            connection.session.resultsDone(r.statement());
+        if (connection.transaction != null) {
+            connection.transaction.resultsDone(r.statement());
         }
     }
 
@@ -130,9 +134,9 @@ public abstract class ShiftStatement implements Statement {
     }
 
     /** The side statements this statement prepared, created on first use. */
-    Execution.Prepared sides() {
+    SideStatements sides() {
         if (sides == null) {
-            sides = new Execution.Prepared();
+            sides = new SideStatements();
         }
         return sides;
     }
@@ -151,7 +155,7 @@ public abstract class ShiftStatement implements Statement {
             return null;
         }
         finishShadow();
-        RewriteResult rewrite = session.context().rewrite(sql);
+        RewriteResult rewrite = connection.rewrite(sql);
         if (rewrite.kind() == StatementKind.OTHER && rewrite.tables().isEmpty()) {
             TransactionControl control = TransactionControl.of(sql);
             if (control != null && connection.control(control)) {
@@ -174,15 +178,16 @@ public abstract class ShiftStatement implements Statement {
      * @param params the bound values, or {@code null} for plain SQL
      */
     final Execution.Result run(Rewritten rewrite, Plan plan, Execution.Mode mode, Params params) throws SQLException {
-        Session session = connection.session;
+        Execution execution =
+                new Execution(connection.session, rewrite, plan, mode, params, batchEntries(mode), wantsKeys, sides());
         Execution.Result result;
         try {
-            result = Execution.run(session, rewrite, plan, mode, params, batchEntries(mode), wantsKeys, sides());
+            result = execution.run();
         } catch (SQLException | RuntimeException e) {
-            session.statementFailed();
+            connection.transaction.statementFailed();
             throw e;
         }
-        session.statementDone();
+        connection.transaction.statementDone();
         return routed = result;
     }
 
@@ -193,17 +198,15 @@ public abstract class ShiftStatement implements Statement {
 
     /** The delegate's statement failed: on PostgreSQL that dooms the transaction on the old side. */
     void delegateFailed() {
-        Session session = connection.session;
-        if (session != null) {
-            session.primaryFailed(Side.OLD);
+        if (connection.transaction != null) {
+            connection.transaction.primaryFailed(Side.OLD);
         }
     }
 
     /** After the delegate ran a statement: in auto-commit mode its routing transaction ends. */
     void ranOnDelegate() throws SQLException {
-        Session session = connection.session;
-        if (session != null) {
-            session.statementDone();
+        if (connection.transaction != null) {
+            connection.transaction.statementDone();
         }
     }
 
@@ -376,7 +379,7 @@ public abstract class ShiftStatement implements Statement {
             return true;
         }
         for (String sql : batch) {
-            if (session.routes(session.context().rewrite(sql))) {
+            if (session.routes(connection.rewrite(sql))) {
                 return false;
             }
         }
@@ -388,7 +391,7 @@ public abstract class ShiftStatement implements Statement {
         Session session = connection.session;
         if (session != null && batch != null) {
             for (String sql : batch) {
-                session.plan(session.context().rewrite(sql)); // counts, and logs refused writes
+                session.plan(connection.rewrite(sql)); // counts, and logs refused writes
             }
         }
         try {
@@ -504,20 +507,5 @@ public abstract class ShiftStatement implements Statement {
     @Override
     public Connection getConnection() {
         return connection;
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        return Wrappers.unwrap(this, delegate, iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return Wrappers.isWrapperFor(this, delegate, iface);
-    }
-
-    @Override
-    public String toString() {
-        return delegate.toString();
     }
 }

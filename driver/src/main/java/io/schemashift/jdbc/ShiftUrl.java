@@ -1,6 +1,7 @@
 package io.schemashift.jdbc;
 
 import io.schemashift.config.RedactedUrl;
+import io.schemashift.error.ShiftSqlState;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
@@ -37,16 +38,14 @@ public record ShiftUrl(String realUrl, Map<String, String> parameters) {
      */
     public static ShiftUrl parse(String url) throws SQLException {
         if (!accepts(url)) {
-            throw new SQLException("not a SchemaShift URL: it must start with " + PREFIX, "08001");
+            throw ShiftSqlState.CANNOT_CONNECT.error("not a SchemaShift URL: it must start with " + PREFIX);
         }
         String rest = url.substring(PREFIX.length());
         if (rest.isEmpty()
                 || rest.startsWith(":")
                 || rest.toLowerCase(Locale.ROOT).startsWith("schemashift:")) {
-            throw new SQLException(
-                    "SchemaShift URL names no real database: write " + PREFIX
-                            + "<the real URL without 'jdbc:'>, e.g. jdbc:schemashift:postgresql://host:5432/app",
-                    "08001");
+            throw ShiftSqlState.CANNOT_CONNECT.error("the URL names no real database: write " + PREFIX
+                    + "<the real URL without 'jdbc:'>, e.g. jdbc:schemashift:postgresql://host:5432/app");
         }
         Map<String, String> own = new LinkedHashMap<>();
         int query = rest.indexOf('?');

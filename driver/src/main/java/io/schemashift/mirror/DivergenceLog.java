@@ -121,6 +121,13 @@ public final class DivergenceLog implements AutoCloseable {
         }
     }
 
+    /** Records each of {@code rows} for {@code reason}; never blocks and never throws. */
+    public void recordAll(List<RowKey> rows, DivergenceReason reason) {
+        for (RowKey row : rows) {
+            record(row.table(), row.key(), row.fingerprint(), reason.tag());
+        }
+    }
+
     /** Records queued and not written yet: the divergence backlog (a gauge, the health check). */
     public long backlog() {
         return outstanding.get();

@@ -1,5 +1,6 @@
 package io.schemashift.mirror;
 
+import io.schemashift.error.ShiftSqlState;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -97,14 +98,15 @@ public final class GeneratedKeys {
         if (keyCount == 1 && md.getColumnCount() >= 1) {
             return 1;
         }
-        throw new SQLException("the database returned no generated value for key column " + column, "0A000");
+        throw ShiftSqlState.FEATURE_NOT_SUPPORTED.error(
+                "the database returned no generated value for key column " + column);
     }
 
     /** Column {@code column} of the key of the {@code row}-th inserted row. */
     public Object get(int row, int column) throws SQLException {
         if (row >= keys.size()) {
-            throw new SQLException(
-                    "the database returned " + keys.size() + " generated key(s), row " + row + " needed", "0A000");
+            throw ShiftSqlState.FEATURE_NOT_SUPPORTED.error(
+                    "the database returned " + keys.size() + " generated key(s), row " + row + " needed");
         }
         return keys.get(row)[column];
     }

@@ -1,10 +1,72 @@
 package io.schemashift.mirror;
 
+import io.schemashift.rewriter.KeyCodec;
+import io.schemashift.rewriter.ParamSource;
+import io.schemashift.rewriter.Rewritten;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * A row a write touched, as the divergence log names it.
  *
  * @param table the mapped table (old name)
- * @param key the encoded key ({@link io.schemashift.rewriter.KeyCodec}), or {@code null}: the whole table
+ * @param key the encoded key ({@link KeyCodec}), or {@code null}: the whole table
  * @param fingerprint the statement's fingerprint hash
  */
-public record RowKey(String table, String key, String fingerprint) {}
+public record RowKey(String table, String key, String fingerprint) {
+
+    /**
+     * The rows a write touched, one list per execution ({@code entries}: its parameters, one per
+     * batch entry): by key when the SQL makes it known. A key that cannot be known (a generated
+     * value the database did not return) makes the record a whole-table one, which {@code verify}
+     * checks in full: a {@code [null]} key could not be repaired.
+     *
+     * @param keys the keys the primary generated, or {@code null}
+     */
+    public static List<RowKey> touchedBy(Rewritten rw, List<Params> entries, GeneratedKeys keys) {
+        String table = rw.tables().iterator().next();
+        String fingerprint = rw.fingerprint().hash();
+        RowKey wholeTable = new RowKey(table, null, fingerprint);
+        if (rw.keys().isEmpty()) {
+            return List.of(wholeTable);
+        }
+        List<RowKey> records = new ArrayList<>();
+        int keyOffset = 0;
+        for (Params entry : entries) {
+            for (List<ParamSource> row : rw.keys()) {
+                List<Object> values = new ArrayList<>(row.size());
+                for (ParamSource source : row) {
+                    Object value = valueOf(source, entry, keys, keyOffset);
+                    if (value == null) {
+                        return List.of(wholeTable);
+                    }
+                    values.add(value);
+                }
+                records.add(new RowKey(table, KeyCodec.encode(values), fingerprint));
+            }
+            keyOffset += rw.keys().size();
+        }
+        return records;
+    }
+
+    private static Object valueOf(ParamSource source, Params params, GeneratedKeys keys, int keyOffset) {
+        try {
+            if (source instanceof ParamSource.Bound b) {
+                return params == null ? null : params.value(b.index());
+            }
+            if (source instanceof ParamSource.GeneratedKey g) {
+                return keys == null ? null : keys.get(keyOffset + g.row(), g.column());
+            }
+            if (source instanceof ParamSource.Literal l) {
+                String text = l.sqlText();
+                return text.length() >= 2 && text.startsWith("'") && text.endsWith("'")
+                        ? text.substring(1, text.length() - 1).replace("''", "'")
+                        : text;
+            }
+        } catch (SQLException missing) {
+            // fewer keys than rows: the key stays unknown
+        }
+        return null;
+    }
+}

@@ -38,6 +38,9 @@ import org.slf4j.LoggerFactory;
  * applied rollout takes effect at each connection's next transaction boundary (a transaction keeps
  * the rollout it started with, see {@link io.schemashift.routing.Session}). Nothing here ever
  * fails or blocks an application statement.
+ *
+ * <p>Over 500 lines: one loop for the control row, the heartbeat, reloads and intent recovery,
+ * which share its schedule.
  */
 final class ControlLoop implements AutoCloseable {
 

@@ -44,6 +44,9 @@ import org.slf4j.LoggerFactory;
  * Everything one configured migration shares across the connections of a JVM: the validated
  * configuration, the rollout in force (replaced at run time by reloads), the rewriter, the new
  * side, the divergence log and the meters. Thread-safe.
+ *
+ * <p>Over 500 lines: the composition root builds every service and implements the whole
+ * MigrationContext.
  */
 public final class MigrationRuntime implements MigrationContext, AutoCloseable {
 

@@ -1,0 +1,103 @@
+package io.schemashift.routing;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The side statements one application statement prepared on the application's own connection,
+ * reused across executions and closed with it, and the settings the application made on its
+ * statement, which the side statements running in its place take. Not thread-safe, like the
+ * statement it belongs to.
+ */
+public final class SideStatements implements AutoCloseable {
+    /**
+     * A plain {@code Statement} runs a new text (with its literals) each time: past this many
+     * texts the cache starts over, so that a long-lived statement does not pile up server-side
+     * statements. A PreparedStatement needs at most four (two sides, with and without keys).
+     */
+    private static final int MAX_TEXTS = 8;
+
+    private final Map<String, PreparedStatement> statements = new HashMap<>(4);
+    /** The application's statement settings, for the side statements that run in its place (-1: unset). */
+    private int queryTimeout = -1;
+
+    private long maxRows = -1;
+    private int fetchSize = -1;
+
+    public void queryTimeout(int seconds) {
+        queryTimeout = seconds;
+    }
+
+    public void maxRows(long rows) {
+        maxRows = rows;
+    }
+
+    public void fetchSize(int rows) {
+        fetchSize = rows;
+    }
+
+    /** Gives a side statement the settings the application made on its own statement. */
+    void configure(PreparedStatement ps) throws SQLException {
+        if (queryTimeout >= 0) {
+            ps.setQueryTimeout(queryTimeout);
+        }
+        if (maxRows >= 0) {
+            ps.setLargeMaxRows(maxRows);
+        }
+        if (fetchSize >= 0) {
+            ps.setFetchSize(fetchSize);
+        }
+    }
+
+    /**
+     * Called before an execution prepares anything: the statements of earlier executions (and
+     * their result sets, which JDBC closes on re-execution anyway) may go now.
+     */
+    void startExecution() throws SQLException {
+        if (statements.size() >= MAX_TEXTS) {
+            close();
+        }
+    }
+
+    /**
+     * The statement for {@code sql} on {@code connection}: cached when that is the application's
+     * own connection, else (a pooled new-side connection) prepared for this execution alone.
+     */
+    PreparedStatement on(Connection connection, Connection appConnection, String sql, boolean keys)
+            throws SQLException {
+        if (connection != appConnection) {
+            return prepare(connection, sql, keys);
+        }
+        String cacheKey = keys ? "K" + sql : sql;
+        PreparedStatement ps = statements.get(cacheKey);
+        if (ps == null || ps.isClosed()) {
+            ps = prepare(connection, sql, keys);
+            statements.put(cacheKey, ps);
+        }
+        return ps;
+    }
+
+    private static PreparedStatement prepare(Connection c, String sql, boolean keys) throws SQLException {
+        return keys ? c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS) : c.prepareStatement(sql);
+    }
+
+    @Override
+    public void close() throws SQLException {
+        SQLException first = null;
+        for (PreparedStatement ps : statements.values()) {
+            try {
+                ps.close();
+            } catch (SQLException e) {
+                first = first == null ? e : first;
+            }
+        }
+        statements.clear();
+        if (first != null) {
+            throw first;
+        }
+    }
+}
