@@ -182,7 +182,7 @@ class PhaseGuardCliIT {
         beat("web-1:1:app", 1, 0, 0, null, Instant.now());
         beat("web-9:9:app", 1, 0, 0, null, Instant.now().minusSeconds(3600)); // stale: not waited for
         Cli.Run timedOut = cli("phase", "dual-write", "--reason", "go", "--wait", "--timeout", "1s");
-        assertThat(timedOut.exit()).isEqualTo(PhaseCommand.WAIT_TIMED_OUT);
+        assertThat(timedOut.exit()).isEqualTo(WaitOptions.TIMED_OUT);
         assertThat(timedOut.err())
                 .hasLineCount(1)
                 .contains("1 live instance(s) still apply an older version than 2: web-1:1:app (version 1)");
