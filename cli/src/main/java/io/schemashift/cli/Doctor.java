@@ -1,15 +1,17 @@
 package io.schemashift.cli;
 
+import io.schemashift.backfill.KeyHandover;
 import io.schemashift.config.MigrationConfig;
 import io.schemashift.control.ConnectionSource;
 import io.schemashift.control.ControlSchema;
 import io.schemashift.control.ControlTables;
 import io.schemashift.rewriter.Dialect;
+import io.schemashift.rewriter.Mapping;
 import io.schemashift.rewriter.Rewriter;
 import io.schemashift.rewriter.TableMapping;
+import io.schemashift.routing.Side;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -45,10 +47,6 @@ final class Doctor {
     /** One line of the report. */
     record Finding(Severity severity, String check, String subject, String message) {}
 
-    /** The table privileges compared between the old and the new table. */
-    private static final List<String> PRIVILEGES =
-            List.of("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER");
-
     private static final Set<String> MIRROR_PRIVILEGES = Set.of("SELECT", "INSERT", "UPDATE", "DELETE");
 
     private final MigrationConfig config;
@@ -83,8 +81,7 @@ final class Doctor {
                         + config.rollout().phase());
         for (TableMapping t : config.mapping().tables()) {
             try {
-                Rewriter.builder(io.schemashift.rewriter.Mapping.of(List.of(t)), dialect)
-                        .build();
+                Rewriter.builder(Mapping.of(List.of(t)), dialect).build();
             } catch (IllegalArgumentException e) {
                 add(Severity.ERROR, "derived", t.oldName(), "a derived expression does not parse: " + e.getMessage());
             }
@@ -105,7 +102,7 @@ final class Doctor {
             String defaultValue) {}
 
     /** Where a table lives: catalog and schema as JDBC metadata wants them. */
-    private record Place(Connection connection, Dialect dialect, String catalog, String schema, String table) {
+    record Place(Connection connection, Dialect dialect, String catalog, String schema, String table) {
 
         String qualified() {
             String prefix = dialect == Dialect.MARIADB ? catalog : schema;
@@ -119,17 +116,38 @@ final class Doctor {
      */
     void online(Dialect dialect, ConnectionSource oldSide, ConnectionSource newSide, String appUser)
             throws SQLException {
+        KeyHandover handover = KeyHandover.of(keysOnly(config.mapping()), dialect, oldSide, newSide);
         try (Connection old = oldSide.open();
                 Connection fresh = newSide == null ? null : newSide.open()) {
             Connection neu = fresh == null ? old : fresh;
             for (TableMapping t : config.mapping().tables()) {
-                table(dialect, old, neu, t, appUser);
+                table(dialect, old, neu, t, appUser, handover);
             }
-            controlTables(old);
+            boolean missing = controlTables(old);
+            migratorCreate(dialect, old, neu, missing);
         }
     }
 
-    private void table(Dialect dialect, Connection old, Connection neu, TableMapping t, String appUser)
+    /**
+     * The mapping cut down to each table's key columns: the key-generator check needs only those,
+     * and the other columns may be broken (which the other checks report).
+     */
+    private static Mapping keysOnly(Mapping mapping) {
+        List<TableMapping> tables = new ArrayList<>();
+        for (TableMapping t : mapping.tables()) {
+            Map<String, String> renames = new LinkedHashMap<>();
+            t.columns().forEach((from, to) -> {
+                if (t.key().stream().anyMatch(from::equalsIgnoreCase)) {
+                    renames.put(from, to);
+                }
+            });
+            tables.add(new TableMapping(t.oldName(), t.newName(), t.newSchema(), t.key(), renames, Map.of(), t.key()));
+        }
+        return Mapping.of(tables);
+    }
+
+    private void table(
+            Dialect dialect, Connection old, Connection neu, TableMapping t, String appUser, KeyHandover handover)
             throws SQLException {
         Place o = place(old, dialect, null, t.oldName());
         Place n = place(neu, dialect, t.newSchema(), t.newName());
@@ -150,10 +168,11 @@ final class Doctor {
         List<String> newKey = t.key().stream().map(k -> newName(t, k)).toList();
         key(t, "new", n, nc, newKey);
         derived(t, o);
-        generator(t, o, n, oc, nc, newKey);
+        generator(t, newKey, handover);
         if (appUser != null) {
             grants(t, o, n, appUser);
         }
+        migratorTable(t, o, n);
     }
 
     private void columns(TableMapping t, Map<String, Col> oc, Map<String, Col> nc, Place n) {
@@ -351,100 +370,53 @@ final class Doctor {
 
     /**
      * Whether the new side can generate the key when it becomes the primary, and where its
-     * generator stands against the highest key already there.
+     * generator stands against the largest key on both sides ({@link KeyHandover}, as {@code keys
+     * check} and the phase guard read it: PostgreSQL identity or sequence, MariaDB AUTO_INCREMENT,
+     * H2 identity).
      */
-    private void generator(
-            TableMapping t, Place o, Place n, Map<String, Col> oc, Map<String, Col> nc, List<String> newKey) {
+    private void generator(TableMapping t, List<String> newKey, KeyHandover handover) {
         if (newKey.size() != 1) {
             return;
         }
         String subject = t.oldName() + " new key " + newKey.get(0);
-        Col oldKey = oc.get(lower(t.key().get(0)));
-        Col key = nc.get(lower(newKey.get(0)));
-        boolean oldGenerates = generates(oldKey);
-        if (!generates(key)) {
-            add(
-                    oldGenerates ? Severity.WARN : Severity.OK,
-                    "keys",
-                    subject,
-                    oldGenerates
-                            ? "the old side generates this key but the new side does not: from new-primary on,"
-                                    + " inserts that leave it out fail"
-                            : "no generator on either side (the application supplies keys)");
-            return;
-        }
         try {
-            long max = max(n, newKey.get(0));
-            Long next = next(n, newKey.get(0));
-            if (next == null) {
-                add(Severity.OK, "keys", subject, "generated (" + describe(key) + "); max " + max);
-            } else if (next <= max) {
-                add(
-                        Severity.WARN,
-                        "keys",
-                        subject,
-                        "generator's next value " + next + " <= max(" + newKey.get(0) + ") " + max
-                                + ": the first insert in new-primary would collide; move the generator past " + max
-                                + " before new-primary");
-            } else {
-                add(Severity.OK, "keys", subject, "generator's next value " + next + " > max " + max);
+            KeyHandover.Finding f =
+                    handover.check(Side.NEW, List.of(t.oldName())).get(0);
+            switch (f.status()) {
+                case NO_GENERATOR -> {
+                    boolean oldGenerates = handover.check(Side.OLD, List.of(t.oldName()))
+                                    .get(0)
+                                    .generator()
+                            != KeyHandover.Generator.NONE;
+                    add(
+                            oldGenerates ? Severity.WARN : Severity.OK,
+                            "keys",
+                            subject,
+                            oldGenerates
+                                    ? "the old side generates this key but the new side does not: from new-primary"
+                                            + " on, inserts that leave it out fail"
+                                    : "no generator on either side (the application supplies keys)");
+                }
+                case BEHIND ->
+                    add(
+                            Severity.WARN,
+                            "keys",
+                            subject,
+                            "generator's next value " + f.next() + " <= max(" + newKey.get(0) + ") " + f.max()
+                                    + " (" + KeysCommand.generatorName(f) + "; largest key: old " + f.maxOld()
+                                    + ", new " + f.maxNew() + "): the first insert in new-primary would collide; run"
+                                    + " 'schemashift keys sync' before new-primary (phase new-primary refuses until then)");
+                case READY ->
+                    add(
+                            Severity.OK,
+                            "keys",
+                            subject,
+                            "generator's next value " + f.next() + " > max " + f.max() + " ("
+                                    + KeysCommand.generatorName(f) + ")");
             }
         } catch (SQLException e) {
             add(Severity.WARN, "keys", subject, "cannot read the generator: " + first(e));
         }
-    }
-
-    private static boolean generates(Col c) {
-        return c != null
-                && (c.autoIncrement()
-                        || (c.defaultValue() != null
-                                && c.defaultValue().toLowerCase(Locale.ROOT).contains("nextval")));
-    }
-
-    private static String describe(Col c) {
-        return c.autoIncrement() ? "identity/auto-increment" : c.defaultValue();
-    }
-
-    private static long max(Place n, String column) throws SQLException {
-        try (Statement s = n.connection().createStatement();
-                ResultSet rs = s.executeQuery("SELECT MAX(" + column + ") FROM " + n.qualified())) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    /** The generator's next value, or {@code null} when this dialect's is not read. */
-    private static Long next(Place n, String column) throws SQLException {
-        Connection c = n.connection();
-        if (n.dialect() == Dialect.POSTGRESQL) {
-            String seq;
-            try (PreparedStatement ps = c.prepareStatement("SELECT pg_get_serial_sequence(?, ?)")) {
-                ps.setString(1, n.qualified());
-                ps.setString(2, column);
-                try (ResultSet rs = ps.executeQuery()) {
-                    seq = rs.next() ? rs.getString(1) : null;
-                }
-            }
-            if (seq == null) {
-                return null;
-            }
-            try (Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT last_value, is_called FROM " + seq)) {
-                rs.next();
-                return rs.getBoolean(2) ? rs.getLong(1) + 1 : rs.getLong(1);
-            }
-        }
-        if (n.dialect() == Dialect.MARIADB) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT AUTO_INCREMENT FROM information_schema.TABLES"
-                    + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
-                ps.setString(1, n.catalog());
-                ps.setString(2, n.table());
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() && rs.getObject(1) != null ? rs.getLong(1) : null;
-                }
-            }
-        }
-        return null;
     }
 
     /** The application user's privileges on the new table: not missing what it needs, not broader than on the old. */
@@ -455,8 +427,17 @@ final class Doctor {
             return;
         }
         try {
-            Set<String> old = privileges(o, appUser);
-            Set<String> neu = privileges(n, appUser);
+            Set<String> old = Grants.onTable(o, appUser);
+            Set<String> neu = Grants.onTable(n, appUser);
+            if (old.isEmpty()) {
+                add(
+                        Severity.ERROR,
+                        "grants",
+                        subject,
+                        "no privilege on " + o.qualified() + ": no such user, or not the application's (--app-user"
+                                + " names the application's database user; MariaDB: user or user@host)");
+                return;
+            }
             Set<String> broader = new TreeSet<>(neu);
             broader.removeAll(old);
             Set<String> missing = new TreeSet<>(old);
@@ -486,58 +467,107 @@ final class Doctor {
         }
     }
 
-    private static Set<String> privileges(Place p, String user) throws SQLException {
-        Set<String> granted = new TreeSet<>();
-        Connection c = p.connection();
-        if (p.dialect() == Dialect.POSTGRESQL) {
-            for (String privilege : PRIVILEGES) {
-                try (PreparedStatement ps = c.prepareStatement("SELECT has_table_privilege(?, ?, ?)")) {
-                    ps.setString(1, user);
-                    ps.setString(2, p.qualified());
-                    ps.setString(3, privilege);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next() && rs.getBoolean(1)) {
-                            granted.add(privilege);
-                        }
-                    }
+    /**
+     * The grants of the user doctor connects as, taken as the migrator's: SELECT on both sides of
+     * every table (backfill, verify), INSERT, UPDATE and DELETE on the new side (backfill and repair
+     * old to new) and on the old side (new to old, from new-primary on).
+     */
+    private void migratorTable(TableMapping t, Place o, Place n) {
+        if (o.dialect() == Dialect.H2) {
+            return;
+        }
+        try {
+            String subject = t.oldName() + " grants of migrator " + Grants.currentUser(o.connection(), o.dialect());
+            Set<String> old = Grants.onTable(o, Grants.currentUser(o.connection(), o.dialect()));
+            Set<String> neu = Grants.onTable(n, Grants.currentUser(n.connection(), n.dialect()));
+            List<String> errors = new ArrayList<>();
+            for (Place p : List.of(o, n)) {
+                Set<String> held = p == o ? old : neu;
+                if (!held.contains("SELECT")) {
+                    errors.add("SELECT on " + p.qualified() + " (backfill, verify and repair read both sides)");
                 }
             }
-            return granted;
-        }
-        String grantee = user.contains("@") ? user : user + "@%";
-        String name = grantee.substring(0, grantee.indexOf('@'));
-        String host = grantee.substring(grantee.indexOf('@') + 1);
-        String like = "'" + name + "'@'" + host + "'";
-        String[] queries = {
-            "SELECT PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = ?",
-            "SELECT PRIVILEGE_TYPE FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = ? AND TABLE_SCHEMA = ?",
-            "SELECT PRIVILEGE_TYPE FROM information_schema.TABLE_PRIVILEGES WHERE GRANTEE = ? AND TABLE_SCHEMA = ?"
-                    + " AND TABLE_NAME = ?"
-        };
-        for (int q = 0; q < queries.length; q++) {
-            try (PreparedStatement ps = c.prepareStatement(queries[q])) {
-                ps.setString(1, like);
-                if (q > 0) {
-                    ps.setString(2, p.catalog());
-                }
-                if (q > 1) {
-                    ps.setString(3, p.table());
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        String privilege = rs.getString(1).toUpperCase(Locale.ROOT);
-                        if (PRIVILEGES.contains(privilege) || privilege.equals("DROP") || privilege.equals("ALTER")) {
-                            granted.add(privilege);
-                        }
-                    }
-                }
+            Set<String> newMissing = missingWrites(neu);
+            if (!newMissing.isEmpty()) {
+                errors.add(String.join(", ", newMissing) + " on " + n.qualified()
+                        + " (backfill and verify --repair copy old -> new)");
             }
+            if (!errors.isEmpty()) {
+                add(Severity.ERROR, "migrator", subject, "missing " + String.join("; ", errors));
+            }
+            Set<String> oldMissing = missingWrites(old);
+            if (!oldMissing.isEmpty()) {
+                add(
+                        Severity.WARN,
+                        "migrator",
+                        subject,
+                        "missing " + String.join(", ", oldMissing) + " on " + o.qualified()
+                                + " (backfill and verify --repair copy new -> old from new-primary on, and before a"
+                                + " rollback from there)");
+            }
+            if (errors.isEmpty() && oldMissing.isEmpty()) {
+                add(
+                        Severity.OK,
+                        "migrator",
+                        subject,
+                        "SELECT, INSERT, UPDATE, DELETE on " + o.qualified() + " and " + n.qualified());
+            }
+        } catch (SQLException e) {
+            add(Severity.WARN, "migrator", t.oldName(), "cannot read the migrator's grants: " + first(e));
         }
-        return granted;
     }
 
-    /** The control-plane tables, which {@code schemashift init} creates. */
-    private void controlTables(Connection old) {
+    private static Set<String> missingWrites(Set<String> held) {
+        Set<String> missing = new TreeSet<>(List.of("INSERT", "UPDATE", "DELETE"));
+        missing.removeAll(held);
+        return missing;
+    }
+
+    /**
+     * CREATE where the migrator creates tables: {@code init} the SchemaShift tables (old side),
+     * {@code backfill} its checkpoint table (new side, created at every start). PostgreSQL checks
+     * CREATE before it looks at {@code IF NOT EXISTS}, so it is needed even once the tables exist.
+     */
+    private void migratorCreate(Dialect dialect, Connection old, Connection neu, boolean controlTablesMissing) {
+        if (dialect == Dialect.H2) {
+            add(Severity.OK, "migrator", "grants", "not checked on H2");
+            return;
+        }
+        try {
+            Place o = place(old, dialect, null, "-");
+            Place n = place(neu, dialect, null, "-");
+            boolean same = old == neu;
+            create(
+                    o,
+                    same
+                            ? "init (the SchemaShift tables) and backfill (its checkpoint table)"
+                            : "init (the SchemaShift tables)",
+                    controlTablesMissing || same ? Severity.ERROR : Severity.WARN);
+            if (!same) {
+                create(n, "backfill (its checkpoint table)", Severity.ERROR);
+            }
+        } catch (SQLException e) {
+            add(Severity.WARN, "migrator", "grants", "cannot read the migrator's grants: " + first(e));
+        }
+    }
+
+    private void create(Place p, String needs, Severity lacking) throws SQLException {
+        String user = Grants.currentUser(p.connection(), p.dialect());
+        String where = p.dialect() == Dialect.MARIADB ? "database " + p.catalog() : "schema " + p.schema();
+        if (Grants.mayCreate(p, user)) {
+            add(Severity.OK, "migrator", user + " in " + where, "may create tables, as " + needs + " need");
+        } else {
+            add(
+                    lacking,
+                    "migrator",
+                    user + " in " + where,
+                    "may not create tables: " + needs + " fail (grant CREATE on the " + where
+                            + ", or run them as a role that may)");
+        }
+    }
+
+    /** The control-plane tables, which {@code schemashift init} creates; whether any is missing. */
+    private boolean controlTables(Connection old) {
         ControlTables t = ControlTables.of(config);
         Map<String, String> tables = new LinkedHashMap<>();
         tables.put("control", t.control());
@@ -566,6 +596,7 @@ final class Doctor {
                     String.join(", ", missing),
                     "missing: run 'schemashift init' (the driver records divergences, coverage and heartbeats there)");
         }
+        return !missing.isEmpty();
     }
 
     // ---- metadata helpers ---------------------------------------------------------------------

@@ -6,7 +6,11 @@ import io.schemashift.control.ControlStore;
 import io.schemashift.control.ControlTables;
 import io.schemashift.control.RolloutState;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,6 +40,9 @@ final class InitCommand extends CommandBase {
                     + " the rollout is then seeded by the first 'schemashift init' or 'phase'.")
     boolean printSql;
 
+    @Option(names = "--json", description = "Print JSON for scripts.")
+    boolean json;
+
     @Override
     int run(Context context) throws Exception {
         ControlStore store = context.store();
@@ -45,44 +52,85 @@ final class InitCommand extends CommandBase {
             return OK;
         }
         List<ControlSchema.AddedColumn> added = store.init();
-        out().printf(
-                        "tables ready: control %s, heartbeat %s, audit %s, divergence %s, mismatch %s, runs %s%n",
-                        t.control(), t.heartbeat(), t.audit(), t.divergence(), t.mismatch(), t.runs());
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("migration", store.migration());
+        Map<String, Object> tables = new LinkedHashMap<>();
+        tables.put("control", t.control());
+        tables.put("heartbeat", t.heartbeat());
+        tables.put("audit", t.audit());
+        tables.put("divergence", t.divergence());
+        tables.put("mismatch", t.mismatch());
+        tables.put("runs", t.runs());
+        doc.put("tables", tables);
+        List<Object> columns = new ArrayList<>();
         for (ControlSchema.AddedColumn column : added) {
-            out().printf("added column %s.%s (created by an earlier version)%n", column.table(), column.column());
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("table", column.table());
+            c.put("column", column.column());
+            columns.add(c);
+        }
+        doc.put("addedColumns", columns);
+        print(String.format(
+                "tables ready: control %s, heartbeat %s, audit %s, divergence %s, mismatch %s, runs %s",
+                t.control(), t.heartbeat(), t.audit(), t.divergence(), t.mismatch(), t.runs()));
+        for (ControlSchema.AddedColumn column : added) {
+            print("added column " + column.table() + "." + column.column() + " (created by an earlier version)");
         }
         Optional<RolloutState> existing = store.read();
+        RolloutState rollout;
         if (existing.isPresent()) {
-            out().printf(
-                            "%s: rollout already stored (version %d): %s%n",
-                            store.migration(),
-                            existing.get().version(),
-                            existing.get().describe());
+            rollout = existing.get();
+            print(String.format(
+                    "%s: rollout already stored (version %d): %s",
+                    store.migration(), rollout.version(), rollout.describe()));
         } else {
             Instant now = Instant.now();
             RolloutState seed = RolloutState.seed(context.config(), now, author.name());
             String reason = "init: seeded from " + context.config().source();
-            RolloutState stored = store.write(seed, AuditEntry.of(seed, seed, null, now, author.name(), reason, false));
-            out().printf(
-                            "%s: rollout seeded from %s (version %d): %s%n",
-                            store.migration(), context.config().source(), stored.version(), stored.describe());
+            rollout = store.write(seed, AuditEntry.of(seed, seed, null, now, author.name(), reason, false));
+            print(String.format(
+                    "%s: rollout seeded from %s (version %d): %s",
+                    store.migration(), context.config().source(), rollout.version(), rollout.describe()));
+        }
+        doc.put("seeded", existing.isEmpty());
+        doc.put("rollout", Json.rollout(rollout));
+        if (json) {
+            out().println(Json.write(doc));
         }
         out().flush();
         warnIfNotFollowed(context);
         return OK;
     }
 
+    private void print(String line) {
+        if (!json) {
+            out().println(line);
+        }
+    }
+
     private void printSql(Context context, ControlTables tables) {
+        List<String> create = ControlSchema.createAll(context.dialect(), tables).stream()
+                .map(sql -> sql + ";")
+                .toList();
+        List<String> upgrades = ControlSchema.upgrades(tables).stream()
+                .map(column -> column.sql() + ";")
+                .toList();
+        if (json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("migration", context.config().migration());
+            doc.put("dialect", context.dialect().name().toLowerCase(Locale.ROOT));
+            doc.put("create", create);
+            doc.put("upgrades", upgrades);
+            out().println(Json.write(doc));
+            out().flush();
+            return;
+        }
         out().printf(
                         "-- SchemaShift tables for migration %s on %s (schemashift init --print-sql)%n",
                         context.config().migration(), context.dialect());
-        for (String sql : ControlSchema.createAll(context.dialect(), tables)) {
-            out().println(sql + ";");
-        }
+        create.forEach(out()::println);
         out().println("-- Tables created by an earlier version lack these columns; add the ones missing:");
-        for (ControlSchema.AddedColumn column : ControlSchema.upgrades(tables)) {
-            out().println("-- " + column.sql() + ";");
-        }
+        upgrades.forEach(sql -> out().println("-- " + sql));
         out().flush();
     }
 }
