@@ -29,7 +29,8 @@ import java.util.TreeSet;
 /**
  * The checks of {@code schemashift doctor}: the configuration on its own, then both schemas as
  * the databases describe them (JDBC metadata, and a few catalog queries per dialect). Each check
- * adds findings; none throws for what it finds.
+ * adds findings; none throws for what it finds. The grant checks are in {@link Grants}; over 500
+ * lines because the schema checks share its metadata helpers.
  */
 final class Doctor {
 
@@ -46,8 +47,6 @@ final class Doctor {
 
     /** One line of the report. */
     record Finding(Severity severity, String check, String subject, String message) {}
-
-    private static final Set<String> MIRROR_PRIVILEGES = Set.of("SELECT", "INSERT", "UPDATE", "DELETE");
 
     private final MigrationConfig config;
     private final List<Finding> findings = new ArrayList<>();
@@ -116,7 +115,7 @@ final class Doctor {
      */
     void online(Dialect dialect, ConnectionSource oldSide, ConnectionSource newSide, String appUser)
             throws SQLException {
-        KeyHandover handover = KeyHandover.of(keysOnly(config.mapping()), dialect, oldSide, newSide);
+        KeyHandover handover = KeyHandover.of(HandoverGuard.keysOnly(config.mapping()), dialect, oldSide, newSide);
         try (Connection old = oldSide.open();
                 Connection fresh = newSide == null ? null : newSide.open()) {
             Connection neu = fresh == null ? old : fresh;
@@ -124,26 +123,9 @@ final class Doctor {
                 table(dialect, old, neu, t, appUser, handover);
             }
             boolean missing = controlTables(old);
-            migratorCreate(dialect, old, neu, missing);
+            findings.addAll(Grants.migratorCreate(
+                    place(old, dialect, null, "-"), place(neu, dialect, null, "-"), old == neu, missing));
         }
-    }
-
-    /**
-     * The mapping cut down to each table's key columns: the key-generator check needs only those,
-     * and the other columns may be broken (which the other checks report).
-     */
-    private static Mapping keysOnly(Mapping mapping) {
-        List<TableMapping> tables = new ArrayList<>();
-        for (TableMapping t : mapping.tables()) {
-            Map<String, String> renames = new LinkedHashMap<>();
-            t.columns().forEach((from, to) -> {
-                if (t.key().stream().anyMatch(from::equalsIgnoreCase)) {
-                    renames.put(from, to);
-                }
-            });
-            tables.add(new TableMapping(t.oldName(), t.newName(), t.newSchema(), t.key(), renames, Map.of(), t.key()));
-        }
-        return Mapping.of(tables);
     }
 
     private void table(
@@ -170,9 +152,9 @@ final class Doctor {
         derived(t, o);
         generator(t, newKey, handover);
         if (appUser != null) {
-            grants(t, o, n, appUser);
+            findings.addAll(Grants.appUser(t, o, n, appUser));
         }
-        migratorTable(t, o, n);
+        findings.addAll(Grants.migrator(t, o, n));
     }
 
     private void columns(TableMapping t, Map<String, Col> oc, Map<String, Col> nc, Place n) {
@@ -419,153 +401,6 @@ final class Doctor {
         }
     }
 
-    /** The application user's privileges on the new table: not missing what it needs, not broader than on the old. */
-    private void grants(TableMapping t, Place o, Place n, String appUser) {
-        String subject = t.oldName() + " grants of " + appUser;
-        if (o.dialect() == Dialect.H2) {
-            add(Severity.OK, "grants", subject, "not checked on H2");
-            return;
-        }
-        try {
-            Set<String> old = Grants.onTable(o, appUser);
-            Set<String> neu = Grants.onTable(n, appUser);
-            if (old.isEmpty()) {
-                add(
-                        Severity.ERROR,
-                        "grants",
-                        subject,
-                        "no privilege on " + o.qualified() + ": no such user, or not the application's (--app-user"
-                                + " names the application's database user; MariaDB: user or user@host)");
-                return;
-            }
-            Set<String> broader = new TreeSet<>(neu);
-            broader.removeAll(old);
-            Set<String> missing = new TreeSet<>(old);
-            missing.retainAll(MIRROR_PRIVILEGES);
-            missing.removeAll(neu);
-            if (!missing.isEmpty()) {
-                add(
-                        Severity.ERROR,
-                        "grants",
-                        subject,
-                        "missing on " + n.qualified() + ": " + String.join(", ", missing)
-                                + " (mirrored statements would fail)");
-            }
-            if (!broader.isEmpty()) {
-                add(
-                        Severity.WARN,
-                        "grants",
-                        subject,
-                        "broader on " + n.qualified() + " than on " + o.qualified() + ": "
-                                + String.join(", ", broader));
-            }
-            if (missing.isEmpty() && broader.isEmpty()) {
-                add(Severity.OK, "grants", subject, "same on both tables: " + String.join(", ", new TreeSet<>(old)));
-            }
-        } catch (SQLException e) {
-            add(Severity.WARN, "grants", subject, "cannot read the grants: " + first(e));
-        }
-    }
-
-    /**
-     * The grants of the user doctor connects as, taken as the migrator's: SELECT on both sides of
-     * every table (backfill, verify), INSERT, UPDATE and DELETE on the new side (backfill and repair
-     * old to new) and on the old side (new to old, from new-primary on).
-     */
-    private void migratorTable(TableMapping t, Place o, Place n) {
-        if (o.dialect() == Dialect.H2) {
-            return;
-        }
-        try {
-            String subject = t.oldName() + " grants of migrator " + Grants.currentUser(o.connection(), o.dialect());
-            Set<String> old = Grants.onTable(o, Grants.currentUser(o.connection(), o.dialect()));
-            Set<String> neu = Grants.onTable(n, Grants.currentUser(n.connection(), n.dialect()));
-            List<String> errors = new ArrayList<>();
-            for (Place p : List.of(o, n)) {
-                Set<String> held = p == o ? old : neu;
-                if (!held.contains("SELECT")) {
-                    errors.add("SELECT on " + p.qualified() + " (backfill, verify and repair read both sides)");
-                }
-            }
-            Set<String> newMissing = missingWrites(neu);
-            if (!newMissing.isEmpty()) {
-                errors.add(String.join(", ", newMissing) + " on " + n.qualified()
-                        + " (backfill and verify --repair copy old -> new)");
-            }
-            if (!errors.isEmpty()) {
-                add(Severity.ERROR, "migrator", subject, "missing " + String.join("; ", errors));
-            }
-            Set<String> oldMissing = missingWrites(old);
-            if (!oldMissing.isEmpty()) {
-                add(
-                        Severity.WARN,
-                        "migrator",
-                        subject,
-                        "missing " + String.join(", ", oldMissing) + " on " + o.qualified()
-                                + " (backfill and verify --repair copy new -> old from new-primary on, and before a"
-                                + " rollback from there)");
-            }
-            if (errors.isEmpty() && oldMissing.isEmpty()) {
-                add(
-                        Severity.OK,
-                        "migrator",
-                        subject,
-                        "SELECT, INSERT, UPDATE, DELETE on " + o.qualified() + " and " + n.qualified());
-            }
-        } catch (SQLException e) {
-            add(Severity.WARN, "migrator", t.oldName(), "cannot read the migrator's grants: " + first(e));
-        }
-    }
-
-    private static Set<String> missingWrites(Set<String> held) {
-        Set<String> missing = new TreeSet<>(List.of("INSERT", "UPDATE", "DELETE"));
-        missing.removeAll(held);
-        return missing;
-    }
-
-    /**
-     * CREATE where the migrator creates tables: {@code init} the SchemaShift tables (old side),
-     * {@code backfill} its checkpoint table (new side, created at every start). PostgreSQL checks
-     * CREATE before it looks at {@code IF NOT EXISTS}, so it is needed even once the tables exist.
-     */
-    private void migratorCreate(Dialect dialect, Connection old, Connection neu, boolean controlTablesMissing) {
-        if (dialect == Dialect.H2) {
-            add(Severity.OK, "migrator", "grants", "not checked on H2");
-            return;
-        }
-        try {
-            Place o = place(old, dialect, null, "-");
-            Place n = place(neu, dialect, null, "-");
-            boolean same = old == neu;
-            create(
-                    o,
-                    same
-                            ? "init (the SchemaShift tables) and backfill (its checkpoint table)"
-                            : "init (the SchemaShift tables)",
-                    controlTablesMissing || same ? Severity.ERROR : Severity.WARN);
-            if (!same) {
-                create(n, "backfill (its checkpoint table)", Severity.ERROR);
-            }
-        } catch (SQLException e) {
-            add(Severity.WARN, "migrator", "grants", "cannot read the migrator's grants: " + first(e));
-        }
-    }
-
-    private void create(Place p, String needs, Severity lacking) throws SQLException {
-        String user = Grants.currentUser(p.connection(), p.dialect());
-        String where = p.dialect() == Dialect.MARIADB ? "database " + p.catalog() : "schema " + p.schema();
-        if (Grants.mayCreate(p, user)) {
-            add(Severity.OK, "migrator", user + " in " + where, "may create tables, as " + needs + " need");
-        } else {
-            add(
-                    lacking,
-                    "migrator",
-                    user + " in " + where,
-                    "may not create tables: " + needs + " fail (grant CREATE on the " + where
-                            + ", or run them as a role that may)");
-        }
-    }
-
     /** The control-plane tables, which {@code schemashift init} creates; whether any is missing. */
     private boolean controlTables(Connection old) {
         ControlTables t = ControlTables.of(config);
@@ -601,7 +436,7 @@ final class Doctor {
 
     // ---- metadata helpers ---------------------------------------------------------------------
 
-    private static Place place(Connection c, Dialect dialect, String schema, String table) throws SQLException {
+    static Place place(Connection c, Dialect dialect, String schema, String table) throws SQLException {
         DatabaseMetaData md = c.getMetaData();
         String name = fold(md, table);
         if (dialect == Dialect.MARIADB) {
@@ -652,7 +487,7 @@ final class Doctor {
         return s.toLowerCase(Locale.ROOT);
     }
 
-    private static String first(SQLException e) {
+    static String first(SQLException e) {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return m.lines().findFirst().orElse(m);
     }

@@ -4,10 +4,14 @@ import io.schemashift.backfill.KeyHandover;
 import io.schemashift.config.Phase;
 import io.schemashift.control.PhaseGuard;
 import io.schemashift.control.RolloutState;
+import io.schemashift.rewriter.Mapping;
+import io.schemashift.rewriter.TableMapping;
 import io.schemashift.routing.Side;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The key-handover guard rail of a change that moves the primary (into {@code new-primary} or
@@ -38,11 +42,32 @@ final class HandoverGuard {
             }
             if (handover == null) {
                 handover = KeyHandover.of(
-                        context.config().mapping(), context.dialect(), context.connections(), context.newConnections());
+                        keysOnly(context.config().mapping()),
+                        context.dialect(),
+                        context.connections(),
+                        context.newConnections());
             }
             verdicts.add(verdict(handover, table, side, context.secret()));
         }
         return verdicts;
+    }
+
+    /**
+     * The mapping cut down to each table's key columns: the key-generator check needs only those,
+     * and the other columns may be broken (which the other checks report).
+     */
+    static Mapping keysOnly(Mapping mapping) {
+        List<TableMapping> tables = new ArrayList<>();
+        for (TableMapping t : mapping.tables()) {
+            Map<String, String> renames = new LinkedHashMap<>();
+            t.columns().forEach((from, to) -> {
+                if (t.key().stream().anyMatch(from::equalsIgnoreCase)) {
+                    renames.put(from, to);
+                }
+            });
+            tables.add(new TableMapping(t.oldName(), t.newName(), t.newSchema(), t.key(), renames, Map.of(), t.key()));
+        }
+        return Mapping.of(tables);
     }
 
     private static PhaseGuard.Verdict verdict(KeyHandover handover, String table, Side side, String secret) {

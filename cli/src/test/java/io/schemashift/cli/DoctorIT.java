@@ -196,7 +196,6 @@ class DoctorIT {
             if (pg) {
                 TestDatabases.run(
                         c,
-                        "DROP OWNED BY " + migrator,
                         "DROP ROLE IF EXISTS " + migrator,
                         "CREATE ROLE " + migrator + " LOGIN PASSWORD '" + password + "'",
                         "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
