@@ -113,9 +113,7 @@ abstract class MoveCommand extends CommandBase {
             List<InstanceBeat> behind = wait.behind(context, stored.version());
             exit = behind.isEmpty() ? OK : WaitOptions.TIMED_OUT;
             doc.put("waited", waited(behind));
-            if (!json) {
-                printWaited(stored.version(), behind);
-            }
+            printWaited(stored.version(), behind);
         }
         if (json) {
             out().println(Json.write(doc));
@@ -142,9 +140,12 @@ abstract class MoveCommand extends CommandBase {
         out().flush();
     }
 
+    /** The success line (text only), or the error line naming the instances still behind (also with --json). */
     private void printWaited(long version, List<InstanceBeat> behind) {
         if (behind.isEmpty()) {
-            out().printf("every live instance applies version %d%n", version);
+            if (!json) {
+                out().printf("every live instance applies version %d%n", version);
+            }
             return;
         }
         err().println(ERROR_PREFIX + "after " + Text.window(wait.timeout) + ", " + behind.size()
