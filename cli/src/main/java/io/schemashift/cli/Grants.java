@@ -211,6 +211,9 @@ final class Grants {
         Set<String> granted = new TreeSet<>();
         Connection c = p.connection();
         if (p.dialect() == Dialect.POSTGRESQL) {
+            if (!roleExists(c, user)) {
+                return granted; // has_table_privilege would fail: reported as holding nothing
+            }
             for (String privilege : TABLE_PRIVILEGES) {
                 try (PreparedStatement ps = c.prepareStatement("SELECT has_table_privilege(?, ?, ?)")) {
                     ps.setString(1, user);
@@ -231,6 +234,15 @@ final class Grants {
             }
         }
         return granted;
+    }
+
+    private static boolean roleExists(Connection c, String role) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
+            ps.setString(1, role);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     /**
