@@ -2,6 +2,7 @@ package io.schemashift.cli;
 
 import io.schemashift.backfill.Backfill;
 import io.schemashift.backfill.BackfillReport;
+import io.schemashift.backfill.ProgressListener;
 import io.schemashift.config.Phase;
 import io.schemashift.control.Run;
 import io.schemashift.routing.Side;
@@ -11,6 +12,7 @@ import io.schemashift.verify.VerifyReport;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -68,6 +70,9 @@ final class BackfillCommand extends CommandBase {
             description = "Run even where the phase is old-only or new-only (changes after a row's copy are lost).")
     boolean force;
 
+    @Option(names = "--json", description = "Print JSON for scripts (no progress lines).")
+    boolean json;
+
     @Override
     int run(Context context) throws Exception {
         List<String> names = mappedTables(context, job.tables);
@@ -78,11 +83,16 @@ final class BackfillCommand extends CommandBase {
         }
         checkMirrored(directions);
         for (Truth.Direction d : directions) {
-            out().println(d.describe(job.dryRun ? "backfill --dry-run" : "backfill"));
+            print(d.describe(job.dryRun ? "backfill --dry-run" : "backfill"));
         }
         out().flush();
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("migration", context.config().migration());
+        doc.put("dryRun", job.dryRun);
+        List<Object> tables = new ArrayList<>();
+        doc.put("tables", tables);
         if (job.dryRun) {
-            return dryRun(context, directions);
+            return dryRun(context, directions, doc, tables);
         }
         Map<Side, Backfill> backfills = new EnumMap<>(Side.class);
         List<BackfillReport.TableResult> results = new ArrayList<>();
@@ -102,27 +112,52 @@ final class BackfillCommand extends CommandBase {
                             Run.Outcome.COMPLETED,
                             t.rows()));
             double seconds = Math.max(t.elapsed().toNanos() / 1e9, 1e-9);
-            out().printf(
-                            Locale.ROOT,
-                            "%s: %d rows in %d batches, %.1fs (%.0f rows/s)%s, paced %s, backed off %s%n",
-                            t.table(),
-                            t.rows(),
-                            t.batches(),
-                            seconds,
-                            t.rows() / seconds,
-                            t.resumedFrom() > 0 ? ", resumed after " + t.resumedFrom() + " rows" : "",
-                            Text.age(t.paced()),
-                            Text.age(t.backedOff()));
+            Map<String, Object> table = direction(d);
+            table.put("rows", t.rows());
+            table.put("batches", t.batches());
+            table.put("seconds", t.elapsed().toMillis() / 1000.0);
+            table.put("resumedAfter", t.resumedFrom());
+            table.put("pacedSeconds", t.paced().toMillis() / 1000.0);
+            table.put("backedOffSeconds", t.backedOff().toMillis() / 1000.0);
+            tables.add(table);
+            print(String.format(
+                    Locale.ROOT,
+                    "%s: %d rows in %d batches, %.1fs (%.0f rows/s)%s, paced %s, backed off %s",
+                    t.table(),
+                    t.rows(),
+                    t.batches(),
+                    seconds,
+                    t.rows() / seconds,
+                    t.resumedFrom() > 0 ? ", resumed after " + t.resumedFrom() + " rows" : "",
+                    Text.age(t.paced()),
+                    Text.age(t.backedOff())));
             out().flush();
         }
-        out().printf(
-                        "backfill done: %d rows in %d table(s); check with 'schemashift verify'%n",
-                        results.stream()
-                                .mapToLong(BackfillReport.TableResult::rows)
-                                .sum(),
-                        results.size());
+        long rows = results.stream().mapToLong(BackfillReport.TableResult::rows).sum();
+        doc.put("rows", rows);
+        print("backfill done: " + rows + " rows in " + results.size() + " table(s); check with 'schemashift verify'");
+        if (json) {
+            out().println(Json.write(doc));
+        }
         out().flush();
         return OK;
+    }
+
+    private void print(String line) {
+        if (!json) {
+            out().println(line);
+        }
+    }
+
+    /** One table's direction, the start of its JSON object. */
+    private static Map<String, Object> direction(Truth.Direction d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("table", d.table());
+        m.put("newTable", d.newTable());
+        m.put("phase", d.phase().configName());
+        m.put("from", Truth.name(d.source()));
+        m.put("to", Truth.name(d.target()));
+        return m;
     }
 
     private Backfill backfill(Context context, Side from) {
@@ -133,7 +168,7 @@ final class BackfillCommand extends CommandBase {
                 .batchSize(batch)
                 .rowsPerSecond(job.rate)
                 .latencyBackoff(job.backoff)
-                .progress(progress());
+                .progress(json ? ProgressListener.none() : progress());
         if (context.newConnections() != null) {
             builder.newSide(context.newConnections());
         }
@@ -147,21 +182,30 @@ final class BackfillCommand extends CommandBase {
      * What a backfill would do, found by a verify: the rows the source has and the target lacks
      * would be inserted; rows only on the target and rows that differ are left as they are.
      */
-    private int dryRun(Context context, List<Truth.Direction> directions) throws Exception {
-        Verifier verifier = job.verifier(context, progress());
+    private int dryRun(Context context, List<Truth.Direction> directions, Map<String, Object> doc, List<Object> tables)
+            throws Exception {
+        Verifier verifier = job.verifier(context, json ? ProgressListener.none() : progress());
         for (Truth.Direction d : directions) {
             VerifyReport r = verifier.verify(d.table(), DRY_RUN_CHUNK);
             Map<RepairAction, Long> plan = r.plan(d.source());
-            out().printf(
-                            "%s: would insert %d rows into the %s; %d rows only there are kept (backfill never deletes),"
-                                    + " %d rows differ and are left as they are ('verify --repair' fixes them)%n",
-                            d.table(),
-                            plan.get(RepairAction.INSERT),
-                            d.sideName(d.target()),
-                            plan.get(RepairAction.DELETE),
-                            plan.get(RepairAction.UPDATE));
+            Map<String, Object> table = direction(d);
+            table.put("wouldInsert", plan.get(RepairAction.INSERT));
+            table.put("onlyOnTarget", plan.get(RepairAction.DELETE));
+            table.put("differing", plan.get(RepairAction.UPDATE));
+            tables.add(table);
+            print(String.format(
+                    "%s: would insert %d rows into the %s; %d rows only there are kept (backfill never deletes),"
+                            + " %d rows differ and are left as they are ('verify --repair' fixes them)",
+                    d.table(),
+                    plan.get(RepairAction.INSERT),
+                    d.sideName(d.target()),
+                    plan.get(RepairAction.DELETE),
+                    plan.get(RepairAction.UPDATE)));
         }
-        out().println("backfill --dry-run: nothing changed");
+        print("backfill --dry-run: nothing changed");
+        if (json) {
+            out().println(Json.write(doc));
+        }
         out().flush();
         return OK;
     }

@@ -92,7 +92,8 @@ abstract class CommandBase implements Callable<Integer> {
     }
 
     /**
-     * Stores {@code next} (based on {@code current}) with its audit row, and prints what changed.
+     * Stores {@code next} (based on {@code current}) with its audit row, and prints what changed
+     * (unless {@code quiet}, for {@code --json}).
      *
      * @param table the table whose override changes, or {@code null} for the whole migration
      */
@@ -103,10 +104,15 @@ abstract class CommandBase implements Callable<Integer> {
             String table,
             String by,
             String reason,
-            boolean forced)
+            boolean forced,
+            boolean quiet)
             throws Exception {
         Instant now = Instant.now();
         RolloutState stored = context.store().write(next, AuditEntry.of(current, next, table, now, by, reason, forced));
+        if (quiet) {
+            warnIfNotFollowed(context);
+            return stored;
+        }
         String what = table == null ? stored.migration() : stored.migration() + ", table " + table;
         out().printf(
                         "%s: %s -> %s (version %d%s)%n",

@@ -1,15 +1,17 @@
 package io.schemashift.cli;
 
+import io.schemashift.backfill.KeyHandover;
 import io.schemashift.config.MigrationConfig;
 import io.schemashift.control.ConnectionSource;
 import io.schemashift.control.ControlSchema;
 import io.schemashift.control.ControlTables;
 import io.schemashift.rewriter.Dialect;
+import io.schemashift.rewriter.Mapping;
 import io.schemashift.rewriter.Rewriter;
 import io.schemashift.rewriter.TableMapping;
+import io.schemashift.routing.Side;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -27,7 +29,8 @@ import java.util.TreeSet;
 /**
  * The checks of {@code schemashift doctor}: the configuration on its own, then both schemas as
  * the databases describe them (JDBC metadata, and a few catalog queries per dialect). Each check
- * adds findings; none throws for what it finds.
+ * adds findings; none throws for what it finds. The grant checks are in {@link Grants}; over 500
+ * lines because the schema checks share its metadata helpers.
  */
 final class Doctor {
 
@@ -44,12 +47,6 @@ final class Doctor {
 
     /** One line of the report. */
     record Finding(Severity severity, String check, String subject, String message) {}
-
-    /** The table privileges compared between the old and the new table. */
-    private static final List<String> PRIVILEGES =
-            List.of("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER");
-
-    private static final Set<String> MIRROR_PRIVILEGES = Set.of("SELECT", "INSERT", "UPDATE", "DELETE");
 
     private final MigrationConfig config;
     private final List<Finding> findings = new ArrayList<>();
@@ -83,8 +80,7 @@ final class Doctor {
                         + config.rollout().phase());
         for (TableMapping t : config.mapping().tables()) {
             try {
-                Rewriter.builder(io.schemashift.rewriter.Mapping.of(List.of(t)), dialect)
-                        .build();
+                Rewriter.builder(Mapping.of(List.of(t)), dialect).build();
             } catch (IllegalArgumentException e) {
                 add(Severity.ERROR, "derived", t.oldName(), "a derived expression does not parse: " + e.getMessage());
             }
@@ -105,7 +101,7 @@ final class Doctor {
             String defaultValue) {}
 
     /** Where a table lives: catalog and schema as JDBC metadata wants them. */
-    private record Place(Connection connection, Dialect dialect, String catalog, String schema, String table) {
+    record Place(Connection connection, Dialect dialect, String catalog, String schema, String table) {
 
         String qualified() {
             String prefix = dialect == Dialect.MARIADB ? catalog : schema;
@@ -119,17 +115,21 @@ final class Doctor {
      */
     void online(Dialect dialect, ConnectionSource oldSide, ConnectionSource newSide, String appUser)
             throws SQLException {
+        KeyHandover handover = KeyHandover.of(HandoverGuard.keysOnly(config.mapping()), dialect, oldSide, newSide);
         try (Connection old = oldSide.open();
                 Connection fresh = newSide == null ? null : newSide.open()) {
             Connection neu = fresh == null ? old : fresh;
             for (TableMapping t : config.mapping().tables()) {
-                table(dialect, old, neu, t, appUser);
+                table(dialect, old, neu, t, appUser, handover);
             }
-            controlTables(old);
+            boolean missing = controlTables(old);
+            findings.addAll(Grants.migratorCreate(
+                    place(old, dialect, null, "-"), place(neu, dialect, null, "-"), old == neu, missing));
         }
     }
 
-    private void table(Dialect dialect, Connection old, Connection neu, TableMapping t, String appUser)
+    private void table(
+            Dialect dialect, Connection old, Connection neu, TableMapping t, String appUser, KeyHandover handover)
             throws SQLException {
         Place o = place(old, dialect, null, t.oldName());
         Place n = place(neu, dialect, t.newSchema(), t.newName());
@@ -150,10 +150,11 @@ final class Doctor {
         List<String> newKey = t.key().stream().map(k -> newName(t, k)).toList();
         key(t, "new", n, nc, newKey);
         derived(t, o);
-        generator(t, o, n, oc, nc, newKey);
+        generator(t, newKey, handover);
         if (appUser != null) {
-            grants(t, o, n, appUser);
+            findings.addAll(Grants.appUser(t, o, n, appUser));
         }
+        findings.addAll(Grants.migrator(t, o, n));
     }
 
     private void columns(TableMapping t, Map<String, Col> oc, Map<String, Col> nc, Place n) {
@@ -351,193 +352,57 @@ final class Doctor {
 
     /**
      * Whether the new side can generate the key when it becomes the primary, and where its
-     * generator stands against the highest key already there.
+     * generator stands against the largest key on both sides ({@link KeyHandover}, as {@code keys
+     * check} and the phase guard read it: PostgreSQL identity or sequence, MariaDB AUTO_INCREMENT,
+     * H2 identity).
      */
-    private void generator(
-            TableMapping t, Place o, Place n, Map<String, Col> oc, Map<String, Col> nc, List<String> newKey) {
+    private void generator(TableMapping t, List<String> newKey, KeyHandover handover) {
         if (newKey.size() != 1) {
             return;
         }
         String subject = t.oldName() + " new key " + newKey.get(0);
-        Col oldKey = oc.get(lower(t.key().get(0)));
-        Col key = nc.get(lower(newKey.get(0)));
-        boolean oldGenerates = generates(oldKey);
-        if (!generates(key)) {
-            add(
-                    oldGenerates ? Severity.WARN : Severity.OK,
-                    "keys",
-                    subject,
-                    oldGenerates
-                            ? "the old side generates this key but the new side does not: from new-primary on,"
-                                    + " inserts that leave it out fail"
-                            : "no generator on either side (the application supplies keys)");
-            return;
-        }
         try {
-            long max = max(n, newKey.get(0));
-            Long next = next(n, newKey.get(0));
-            if (next == null) {
-                add(Severity.OK, "keys", subject, "generated (" + describe(key) + "); max " + max);
-            } else if (next <= max) {
-                add(
-                        Severity.WARN,
-                        "keys",
-                        subject,
-                        "generator's next value " + next + " <= max(" + newKey.get(0) + ") " + max
-                                + ": the first insert in new-primary would collide; move the generator past " + max
-                                + " before new-primary");
-            } else {
-                add(Severity.OK, "keys", subject, "generator's next value " + next + " > max " + max);
+            KeyHandover.Finding f =
+                    handover.check(Side.NEW, List.of(t.oldName())).get(0);
+            switch (f.status()) {
+                case NO_GENERATOR -> {
+                    boolean oldGenerates = handover.check(Side.OLD, List.of(t.oldName()))
+                                    .get(0)
+                                    .generator()
+                            != KeyHandover.Generator.NONE;
+                    add(
+                            oldGenerates ? Severity.WARN : Severity.OK,
+                            "keys",
+                            subject,
+                            oldGenerates
+                                    ? "the old side generates this key but the new side does not: from new-primary"
+                                            + " on, inserts that leave it out fail"
+                                    : "no generator on either side (the application supplies keys)");
+                }
+                case BEHIND ->
+                    add(
+                            Severity.WARN,
+                            "keys",
+                            subject,
+                            "generator's next value " + f.next() + " <= max(" + newKey.get(0) + ") " + f.max()
+                                    + " (" + KeysCommand.generatorName(f) + "; largest key: old " + f.maxOld()
+                                    + ", new " + f.maxNew() + "): the first insert in new-primary would collide; run"
+                                    + " 'schemashift keys sync' before new-primary (phase new-primary refuses until then)");
+                case READY ->
+                    add(
+                            Severity.OK,
+                            "keys",
+                            subject,
+                            "generator's next value " + f.next() + " > max " + f.max() + " ("
+                                    + KeysCommand.generatorName(f) + ")");
             }
         } catch (SQLException e) {
             add(Severity.WARN, "keys", subject, "cannot read the generator: " + first(e));
         }
     }
 
-    private static boolean generates(Col c) {
-        return c != null
-                && (c.autoIncrement()
-                        || (c.defaultValue() != null
-                                && c.defaultValue().toLowerCase(Locale.ROOT).contains("nextval")));
-    }
-
-    private static String describe(Col c) {
-        return c.autoIncrement() ? "identity/auto-increment" : c.defaultValue();
-    }
-
-    private static long max(Place n, String column) throws SQLException {
-        try (Statement s = n.connection().createStatement();
-                ResultSet rs = s.executeQuery("SELECT MAX(" + column + ") FROM " + n.qualified())) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    /** The generator's next value, or {@code null} when this dialect's is not read. */
-    private static Long next(Place n, String column) throws SQLException {
-        Connection c = n.connection();
-        if (n.dialect() == Dialect.POSTGRESQL) {
-            String seq;
-            try (PreparedStatement ps = c.prepareStatement("SELECT pg_get_serial_sequence(?, ?)")) {
-                ps.setString(1, n.qualified());
-                ps.setString(2, column);
-                try (ResultSet rs = ps.executeQuery()) {
-                    seq = rs.next() ? rs.getString(1) : null;
-                }
-            }
-            if (seq == null) {
-                return null;
-            }
-            try (Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT last_value, is_called FROM " + seq)) {
-                rs.next();
-                return rs.getBoolean(2) ? rs.getLong(1) + 1 : rs.getLong(1);
-            }
-        }
-        if (n.dialect() == Dialect.MARIADB) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT AUTO_INCREMENT FROM information_schema.TABLES"
-                    + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
-                ps.setString(1, n.catalog());
-                ps.setString(2, n.table());
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() && rs.getObject(1) != null ? rs.getLong(1) : null;
-                }
-            }
-        }
-        return null;
-    }
-
-    /** The application user's privileges on the new table: not missing what it needs, not broader than on the old. */
-    private void grants(TableMapping t, Place o, Place n, String appUser) {
-        String subject = t.oldName() + " grants of " + appUser;
-        if (o.dialect() == Dialect.H2) {
-            add(Severity.OK, "grants", subject, "not checked on H2");
-            return;
-        }
-        try {
-            Set<String> old = privileges(o, appUser);
-            Set<String> neu = privileges(n, appUser);
-            Set<String> broader = new TreeSet<>(neu);
-            broader.removeAll(old);
-            Set<String> missing = new TreeSet<>(old);
-            missing.retainAll(MIRROR_PRIVILEGES);
-            missing.removeAll(neu);
-            if (!missing.isEmpty()) {
-                add(
-                        Severity.ERROR,
-                        "grants",
-                        subject,
-                        "missing on " + n.qualified() + ": " + String.join(", ", missing)
-                                + " (mirrored statements would fail)");
-            }
-            if (!broader.isEmpty()) {
-                add(
-                        Severity.WARN,
-                        "grants",
-                        subject,
-                        "broader on " + n.qualified() + " than on " + o.qualified() + ": "
-                                + String.join(", ", broader));
-            }
-            if (missing.isEmpty() && broader.isEmpty()) {
-                add(Severity.OK, "grants", subject, "same on both tables: " + String.join(", ", new TreeSet<>(old)));
-            }
-        } catch (SQLException e) {
-            add(Severity.WARN, "grants", subject, "cannot read the grants: " + first(e));
-        }
-    }
-
-    private static Set<String> privileges(Place p, String user) throws SQLException {
-        Set<String> granted = new TreeSet<>();
-        Connection c = p.connection();
-        if (p.dialect() == Dialect.POSTGRESQL) {
-            for (String privilege : PRIVILEGES) {
-                try (PreparedStatement ps = c.prepareStatement("SELECT has_table_privilege(?, ?, ?)")) {
-                    ps.setString(1, user);
-                    ps.setString(2, p.qualified());
-                    ps.setString(3, privilege);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next() && rs.getBoolean(1)) {
-                            granted.add(privilege);
-                        }
-                    }
-                }
-            }
-            return granted;
-        }
-        String grantee = user.contains("@") ? user : user + "@%";
-        String name = grantee.substring(0, grantee.indexOf('@'));
-        String host = grantee.substring(grantee.indexOf('@') + 1);
-        String like = "'" + name + "'@'" + host + "'";
-        String[] queries = {
-            "SELECT PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = ?",
-            "SELECT PRIVILEGE_TYPE FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = ? AND TABLE_SCHEMA = ?",
-            "SELECT PRIVILEGE_TYPE FROM information_schema.TABLE_PRIVILEGES WHERE GRANTEE = ? AND TABLE_SCHEMA = ?"
-                    + " AND TABLE_NAME = ?"
-        };
-        for (int q = 0; q < queries.length; q++) {
-            try (PreparedStatement ps = c.prepareStatement(queries[q])) {
-                ps.setString(1, like);
-                if (q > 0) {
-                    ps.setString(2, p.catalog());
-                }
-                if (q > 1) {
-                    ps.setString(3, p.table());
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        String privilege = rs.getString(1).toUpperCase(Locale.ROOT);
-                        if (PRIVILEGES.contains(privilege) || privilege.equals("DROP") || privilege.equals("ALTER")) {
-                            granted.add(privilege);
-                        }
-                    }
-                }
-            }
-        }
-        return granted;
-    }
-
-    /** The control-plane tables, which {@code schemashift init} creates. */
-    private void controlTables(Connection old) {
+    /** The control-plane tables, which {@code schemashift init} creates; whether any is missing. */
+    private boolean controlTables(Connection old) {
         ControlTables t = ControlTables.of(config);
         Map<String, String> tables = new LinkedHashMap<>();
         tables.put("control", t.control());
@@ -566,11 +431,12 @@ final class Doctor {
                     String.join(", ", missing),
                     "missing: run 'schemashift init' (the driver records divergences, coverage and heartbeats there)");
         }
+        return !missing.isEmpty();
     }
 
     // ---- metadata helpers ---------------------------------------------------------------------
 
-    private static Place place(Connection c, Dialect dialect, String schema, String table) throws SQLException {
+    static Place place(Connection c, Dialect dialect, String schema, String table) throws SQLException {
         DatabaseMetaData md = c.getMetaData();
         String name = fold(md, table);
         if (dialect == Dialect.MARIADB) {
@@ -621,7 +487,7 @@ final class Doctor {
         return s.toLowerCase(Locale.ROOT);
     }
 
-    private static String first(SQLException e) {
+    static String first(SQLException e) {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return m.lines().findFirst().orElse(m);
     }

@@ -1,7 +1,9 @@
 package io.schemashift.cli;
 
+import io.schemashift.control.RolloutState;
 import java.time.Instant;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,6 +19,26 @@ final class Json {
         StringBuilder out = new StringBuilder();
         append(out, value);
         return out.toString();
+    }
+
+    /**
+     * A rollout's fields in the order {@code status --json} prints them: migration, phase,
+     * readNewPercent, shadowPercent, tablePhases ({@code {}} when none), version, updatedAt,
+     * updatedBy.
+     */
+    static Map<String, Object> rollout(RolloutState r) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("migration", r.migration());
+        doc.put("phase", r.phase().configName());
+        doc.put("readNewPercent", r.readNewPercent());
+        doc.put("shadowPercent", r.shadowPercent());
+        Map<String, Object> tables = new LinkedHashMap<>();
+        r.tablePhases().forEach((t, p) -> tables.put(t, p.configName()));
+        doc.put("tablePhases", tables);
+        doc.put("version", r.version());
+        doc.put("updatedAt", r.updatedAt());
+        doc.put("updatedBy", r.updatedBy());
+        return doc;
     }
 
     private static void append(StringBuilder out, Object value) {

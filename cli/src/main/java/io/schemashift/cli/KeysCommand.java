@@ -3,8 +3,10 @@ package io.schemashift.cli;
 import io.schemashift.backfill.KeyHandover;
 import io.schemashift.routing.Side;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -24,7 +26,8 @@ import picocli.CommandLine.TypeConversionException;
                     + " compares its next value with the largest key on both sides.",
             "check: report; exit code 1 when a generator is behind. sync: move the generators that are behind to"
                     + " the largest key + 1 + --headroom (never backwards); with --dry-run only report.",
-            "Run 'keys sync' before 'phase new-primary' (to new) and before a rollback from new-primary (to old)."
+            "Run 'keys sync' before 'phase new-primary' (to new) and before a rollback from new-primary (to old):"
+                    + " both refuse while the generator is behind."
         })
 final class KeysCommand extends CommandBase {
 
@@ -67,48 +70,92 @@ final class KeysCommand extends CommandBase {
     @Option(names = "--dry-run", description = "With sync: print what would move and change nothing.")
     boolean dryRun;
 
+    @Option(names = "--json", description = "Print JSON for scripts.")
+    boolean json;
+
     @Override
     int run(Context context) throws Exception {
         Truth truth = Truth.read(context);
         KeyHandover handover = KeyHandover.of(
                 context.config().mapping(), context.dialect(), context.connections(), context.newConnections());
         boolean behind = false;
+        List<Object> rows = new ArrayList<>();
         for (String table : mappedTables(context, tables)) {
             Side side = to != null ? to : Truth.sideOf(truth.phaseOf(table)).other();
             KeyHandover.Finding f = handover.check(side, List.of(table)).get(0);
-            out().println(describe(f) + " (phase " + truth.phaseOf(table) + ")");
+            Map<String, Object> row = json(f);
+            row.put("phase", truth.phaseOf(table).configName());
+            rows.add(row);
+            print(describe(f) + " (phase " + truth.phaseOf(table) + ")");
             if (f.status() != KeyHandover.Status.BEHIND) {
                 continue;
             }
             long target = f.max() + 1 + headroom;
             if (action == Action.CHECK) {
                 behind = true;
-                out().printf(
-                                "  behind: the first generated key would collide; 'schemashift keys sync' moves it to %d%n",
-                                target);
+                row.put("syncTo", target);
+                print("  behind: the first generated key would collide; 'schemashift keys sync' moves it to " + target);
             } else if (dryRun) {
-                out().printf("  would move it to %d (--dry-run: nothing changed)%n", target);
+                row.put("wouldMoveTo", target);
+                print("  would move it to " + target + " (--dry-run: nothing changed)");
             } else {
                 KeyHandover.Finding after =
                         handover.sync(side, List.of(table), headroom).get(0);
-                out().printf(
-                                "  moved to %d: %s%n",
-                                after.next(), after.status().name().toLowerCase(Locale.ROOT));
+                row.put("movedTo", after.next());
+                row.put("after", json(after));
+                print("  moved to " + after.next() + ": "
+                        + after.status().name().toLowerCase(Locale.ROOT));
             }
+        }
+        if (json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("migration", context.config().migration());
+            doc.put("action", action.name().toLowerCase(Locale.ROOT));
+            doc.put("dryRun", dryRun);
+            doc.put("headroom", headroom);
+            doc.put("behind", behind);
+            doc.put("tables", rows);
+            out().println(Json.write(doc));
         }
         out().flush();
         return behind ? FAILED : OK;
     }
 
+    private void print(String line) {
+        if (!json) {
+            out().println(line);
+        }
+    }
+
+    private static Map<String, Object> json(KeyHandover.Finding f) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("table", f.table());
+        m.put("side", Truth.name(f.side()));
+        m.put("sideTable", f.sideTable());
+        m.put("column", f.column());
+        m.put("generator", f.generator().name().toLowerCase(Locale.ROOT));
+        m.put("sequence", f.sequence());
+        m.put("next", f.next());
+        m.put("maxOld", f.maxOld());
+        m.put("maxNew", f.maxNew());
+        m.put("status", f.status().name().toLowerCase(Locale.ROOT));
+        return m;
+    }
+
     /** {@code customers: new side clients.id: identity public.clients_id_seq, next 4; largest key: old 3, new 3: behind}. */
-    private static String describe(KeyHandover.Finding f) {
+    static String describe(KeyHandover.Finding f) {
         String where = f.table() + ": " + Truth.name(f.side()) + " side " + f.sideTable() + "." + f.column() + ": ";
         if (f.generator() == KeyHandover.Generator.NONE) {
             return where + "no key generator (the application supplies keys): nothing to move";
         }
-        return where + f.generator().name().toLowerCase(Locale.ROOT).replace('_', ' ')
-                + (f.sequence() == null ? "" : " " + f.sequence()) + ", next " + f.next() + "; largest key: old "
-                + f.maxOld() + ", new " + f.maxNew() + ": " + f.status().name().toLowerCase(Locale.ROOT);
+        return where + generatorName(f) + ", next " + f.next() + "; largest key: old " + f.maxOld() + ", new "
+                + f.maxNew() + ": " + f.status().name().toLowerCase(Locale.ROOT);
+    }
+
+    /** {@code identity public.clients_id_seq}, {@code auto increment}. */
+    static String generatorName(KeyHandover.Finding f) {
+        return f.generator().name().toLowerCase(Locale.ROOT).replace('_', ' ')
+                + (f.sequence() == null ? "" : " " + f.sequence());
     }
 
     /** {@code check} or {@code sync}, case-insensitive. */

@@ -1,18 +1,15 @@
 package io.schemashift.cli;
 
 import io.schemashift.config.Phase;
-import io.schemashift.control.ControlStore;
-import io.schemashift.control.InstanceBeat;
 import io.schemashift.control.PhaseGuard;
 import io.schemashift.control.RolloutState;
-import io.schemashift.rewriter.TableMapping;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.stream.Collectors;
+import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -31,14 +28,13 @@ import picocli.CommandLine.Parameters;
                     + " reporting lost records or a logging failure;",
             "  - forward past shadow-read: at least --min-comparisons shadow comparisons ran on the live"
                     + " instances under the current rollout;",
-            "  - into read-new: for each table, a completed backfill and a clean verify started after it.",
+            "  - into read-new: for each table, a completed backfill and a clean verify started after it;",
+            "  - a move of the primary (into new-primary, or back to read-new): the key generator of the side"
+                    + " about to generate keys is past the largest key on both sides ('schemashift keys sync').",
             "Percentages not given are kept. --dry-run prints the verdicts and changes nothing; --wait"
                     + " blocks until every live instance applies the change (exit 7 on --timeout)."
         })
-final class PhaseCommand extends CommandBase {
-
-    /** Exit code of {@code --wait} when not every live instance applied the change in time. */
-    static final int WAIT_TIMED_OUT = 7;
+final class PhaseCommand extends MoveCommand {
 
     @Parameters(
             index = "0",
@@ -66,12 +62,6 @@ final class PhaseCommand extends CommandBase {
             paramLabel = "<table>",
             description = "Set the phase of this (old) table only, as an override of the migration's phase.")
     String table;
-
-    @Option(names = "--reason", required = true, paramLabel = "<text>", description = "Why; recorded in the audit.")
-    String reason;
-
-    @Option(names = "--force", description = "Override the guard rails; recorded in the audit.")
-    boolean force;
 
     @Option(
             names = "--window",
@@ -109,27 +99,9 @@ final class PhaseCommand extends CommandBase {
     @Option(names = "--dry-run", description = "Print the change and every guard's verdict; change nothing.")
     boolean dryRun;
 
-    @Option(
-            names = "--wait",
-            description = "After the change, wait until every live instance's heartbeat reports the new version.")
-    boolean await;
-
-    @Option(
-            names = "--timeout",
-            paramLabel = "<duration>",
-            defaultValue = "2m",
-            converter = Converters.Window.class,
-            description = "How long --wait waits (default: ${DEFAULT-VALUE}); then exit code 7.")
-    Duration timeout;
-
-    @Mixin
-    Author author;
-
     @Override
     int run(Context context) throws Exception {
-        if (reason.isBlank()) {
-            throw new ParameterException(spec.commandLine(), "--reason must not be empty");
-        }
+        reason();
         String tableName = table == null ? null : table(context);
         RolloutState current = rollout(context);
         RolloutState next = tableName == null
@@ -139,94 +111,30 @@ final class PhaseCommand extends CommandBase {
                         shadow == null ? current.shadowPercent() : shadow)
                 : current.withTable(tableName, target);
         if (next.sameRollout(current)) {
-            out().printf("%s: no change, already %s%n", current.migration(), current.describe());
+            if (json) {
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("migration", current.migration());
+                doc.put("changed", false);
+                doc.put("version", current.version());
+                out().println(Json.write(doc));
+            } else {
+                out().printf("%s: no change, already %s%n", current.migration(), current.describe());
+            }
             out().flush();
             return OK;
         }
-        Phase from = tableName == null ? current.phase() : current.phaseOf(tableName);
-        List<PhaseGuard.Verdict> verdicts = PhaseGuard.evaluate(
+        List<String> moving = movingTables(context, current, tableName);
+        List<PhaseGuard.Verdict> verdicts = new ArrayList<>(PhaseGuard.evaluate(
                 context.store(),
                 current,
                 next,
                 tableName,
-                movingTables(context, current, tableName),
+                moving,
                 new PhaseGuard.Limits(window, maxMismatches, maxDivergences, minComparisons),
                 context.config().control().poll(),
-                Instant.now());
-        List<String> refusals = PhaseGuard.failures(verdicts);
-        if (dryRun) {
-            return dryRun(current, next, tableName, verdicts, refusals);
-        }
-        if (!refusals.isEmpty() && !force) {
-            throw new Failure("refusing to move " + subject(current, tableName) + " from " + from + " to " + target
-                    + ": " + String.join("; ", refusals) + "; fix the cause, or pass --force (recorded in the audit)");
-        }
-        if (!refusals.isEmpty()) {
-            err().println("schemashift: warning: forced past: " + String.join("; ", refusals));
-            err().flush();
-        }
-        RolloutState stored =
-                change(context, current, next, tableName, author.name(), reason.strip(), !refusals.isEmpty());
-        return await ? awaitInstances(context, stored.version()) : OK;
-    }
-
-    /** The tables whose phase this change moves: the one given, or every mapped table without an override. */
-    private static List<String> movingTables(Context context, RolloutState current, String tableName) {
-        if (tableName != null) {
-            return List.of(tableName);
-        }
-        return context.config().mapping().tables().stream()
-                .map(TableMapping::oldName)
-                .filter(t -> !current.tablePhases().containsKey(t.toLowerCase(Locale.ROOT)))
-                .toList();
-    }
-
-    private int dryRun(
-            RolloutState current,
-            RolloutState next,
-            String tableName,
-            List<PhaseGuard.Verdict> verdicts,
-            List<String> refusals) {
-        String what = tableName == null ? current.migration() : current.migration() + ", table " + tableName;
-        out().printf("dry run, nothing changed: %s: %s -> %s%n", what, current.describe(), next.describe());
-        for (PhaseGuard.Verdict v : verdicts) {
-            out().println("  " + v);
-        }
-        String verdict = refusals.isEmpty()
-                ? "allowed"
-                : force ? "allowed only because of --force (audited as forced)" : "refused";
-        out().println("verdict: " + verdict);
-        out().flush();
-        return refusals.isEmpty() || force ? OK : FAILED;
-    }
-
-    /** Waits until every live instance reports {@code version} or later; exit 7 on timeout. */
-    private int awaitInstances(Context context, long version) throws Exception {
-        Duration poll = context.config().control().poll();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        ControlStore store = context.store();
-        while (true) {
-            Instant now = Instant.now();
-            List<InstanceBeat> behind = store.instances().stream()
-                    .filter(b -> !b.stale(now, poll) && b.configVersion() < version)
-                    .toList();
-            if (behind.isEmpty()) {
-                out().printf("every live instance applies version %d%n", version);
-                out().flush();
-                return OK;
-            }
-            if (System.nanoTime() >= deadline) {
-                err().println("schemashift: error: after " + Text.window(timeout) + ", " + behind.size()
-                        + " live instance(s) still apply an older version than " + version + ": "
-                        + behind.stream()
-                                .map(b -> b.instanceId() + " (version " + b.configVersion() + ")")
-                                .collect(Collectors.joining(", "))
-                        + "; see 'schemashift status'");
-                err().flush();
-                return WAIT_TIMED_OUT;
-            }
-            Thread.sleep(Math.max(50, Math.min(poll.toMillis() / 2, 1_000)));
-        }
+                Instant.now()));
+        verdicts.addAll(HandoverGuard.evaluate(context, current, next, moving));
+        return move(context, current, next, tableName, verdicts, dryRun);
     }
 
     private String table(Context context) {
@@ -237,9 +145,5 @@ final class PhaseCommand extends CommandBase {
                             + " --table");
         }
         return mappedTable(context, table);
-    }
-
-    private static String subject(RolloutState r, String table) {
-        return table == null ? r.migration() : r.migration() + ", table " + table + ",";
     }
 }

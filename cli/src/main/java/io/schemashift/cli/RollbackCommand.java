@@ -2,37 +2,32 @@ package io.schemashift.cli;
 
 import io.schemashift.config.Phase;
 import io.schemashift.control.RolloutState;
+import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
-/** One phase back, always allowed. */
+/** One phase back: no guard rail, except the key handover when the primary moves back. */
 @Command(
         name = "rollback",
         mixinStandardHelpOptions = true,
         description = {
-            "Moves the migration (or, with --table, one table) one phase back. Always allowed: no guard"
-                    + " rail applies. Percentages are kept.",
-            "Fails when the phase is already old-only."
+            "Moves the migration (or, with --table, one table) one phase back. Percentages are kept. No guard"
+                    + " rail applies, except one when the primary moves back (new-primary to read-new): the old"
+                    + " side's key generator must be past the largest key on both sides ('schemashift keys sync"
+                    + " --to old'), which --force overrides.",
+            "Fails when the phase is already old-only. --wait blocks until every live instance applies the"
+                    + " change (exit 7 on --timeout)."
         })
-final class RollbackCommand extends CommandBase {
-
-    @Option(names = "--reason", required = true, paramLabel = "<text>", description = "Why; recorded in the audit.")
-    String reason;
+final class RollbackCommand extends MoveCommand {
 
     @Option(names = "--table", paramLabel = "<table>", description = "Roll back this (old) table's phase only.")
     String table;
 
-    @Mixin
-    Author author;
-
     @Override
     int run(Context context) throws Exception {
-        if (reason.isBlank()) {
-            throw new ParameterException(spec.commandLine(), "--reason must not be empty");
-        }
+        reason();
         if (table != null && context.config().mapping().table(table).isEmpty()) {
             throw new ParameterException(
                     spec.commandLine(),
@@ -50,7 +45,7 @@ final class RollbackCommand extends CommandBase {
         RolloutState next = tableName == null
                 ? current.with(from.previous(), current.readNewPercent(), current.shadowPercent())
                 : current.withTable(tableName, from.previous());
-        change(context, current, next, tableName, author.name(), reason.strip(), false);
-        return OK;
+        List<String> moving = movingTables(context, current, tableName);
+        return move(context, current, next, tableName, HandoverGuard.evaluate(context, current, next, moving), false);
     }
 }

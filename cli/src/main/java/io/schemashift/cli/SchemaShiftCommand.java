@@ -50,11 +50,13 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
-            "1:failed (refused by a guard rail, database or configuration error; verify: the sides differ)",
+            "1:failed (refused by a guard rail, database or configuration error)",
             "2:usage",
+            "3:verify: the sides differ",
             "4:coverage --fail-on: a statement shape fails the gate",
             "5:doctor: warnings (and no error)",
-            "6:doctor: errors"
+            "6:doctor: errors",
+            "7:phase/rollback --wait: not every live instance applied the change within --timeout"
         })
 public class SchemaShiftCommand implements Callable<Integer> {
 

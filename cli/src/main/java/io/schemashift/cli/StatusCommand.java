@@ -82,17 +82,7 @@ final class StatusCommand extends CommandBase {
             Duration poll,
             long mismatches,
             long divergences) {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("migration", r.migration());
-        doc.put("phase", r.phase().configName());
-        doc.put("readNewPercent", r.readNewPercent());
-        doc.put("shadowPercent", r.shadowPercent());
-        Map<String, Object> tables = new LinkedHashMap<>();
-        r.tablePhases().forEach((t, p) -> tables.put(t, p.configName()));
-        doc.put("tablePhases", tables);
-        doc.put("version", r.version());
-        doc.put("updatedAt", r.updatedAt());
-        doc.put("updatedBy", r.updatedBy());
+        Map<String, Object> doc = Json.rollout(r);
         doc.put("pollSeconds", poll.toMillis() / 1000.0);
         Map<String, Object> recent = new LinkedHashMap<>();
         recent.put("windowSeconds", window.getSeconds());

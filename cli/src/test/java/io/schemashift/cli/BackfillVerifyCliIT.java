@@ -250,6 +250,30 @@ class BackfillVerifyCliIT {
                 .containsPattern("different +\\[\"7\"] +email ");
     }
 
+    /** Issue 13: no DDL outside 'schemashift init'; a missing log table is one error that says to run it. */
+    @ParameterizedTest
+    @EnumSource(
+            value = TestDatabase.Kind.class,
+            names = {"POSTGRESQL", "MARIADB"})
+    void verifyFromDivergences_withoutInit_oneErrorAndNoTableCreated(TestDatabase.Kind kind) throws Exception {
+        setUp(kind, false, "");
+        Cli.Run run = cli("verify", "--from-divergences");
+        assertThat(run.exit()).as(run.toString()).isEqualTo(1);
+        assertThat(run.err())
+                .hasLineCount(1)
+                .startsWith("schemashift: error: ")
+                .containsIgnoringCase("schemashift_divergence")
+                .endsWith("(run 'schemashift init' to create the control tables)\n");
+        try (Connection c = server.connect(oldUrl);
+                ResultSet tables = c.getMetaData().getTables(c.getCatalog(), null, "%", new String[] {"TABLE"})) {
+            List<String> names = new ArrayList<>();
+            while (tables.next()) {
+                names.add(tables.getString("TABLE_NAME").toLowerCase(java.util.Locale.ROOT));
+            }
+            assertThat(names).contains("customers").doesNotContain("schemashift_divergence", "schemashift_mismatch");
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(
             value = TestDatabase.Kind.class,

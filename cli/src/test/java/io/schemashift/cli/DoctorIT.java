@@ -168,4 +168,144 @@ class DoctorIT {
             }
         }
     }
+
+    /**
+     * The migrator's grants (the user doctor connects as): CREATE where init and backfill create
+     * tables, SELECT on both sides, INSERT/UPDATE/DELETE on new (old to new) and on old (new to old,
+     * from new-primary on); and an --app-user that holds nothing on the old table.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = TestDatabase.Kind.class,
+            names = {"POSTGRESQL", "MARIADB"})
+    void doctor_migratorGrants_reportsWhatInitBackfillAndRepairLack(TestDatabase.Kind kind) throws Exception {
+        server = TestDatabases.of(kind);
+        url = server.create("doctor_mig_" + PID);
+        boolean pg = kind == TestDatabase.Kind.POSTGRESQL;
+        String migrator = "doctor_mig_" + PID;
+        String password = "Mig-" + PID;
+        String db;
+        try (Connection c = server.connect(url)) {
+            db = c.getCatalog();
+            TestDatabases.run(
+                    c,
+                    "CREATE TABLE accounts (id INT PRIMARY KEY, owner VARCHAR(50))",
+                    "CREATE TABLE accounts_v2 (id INT PRIMARY KEY, owner VARCHAR(50))");
+            String to = pg ? migrator : "'" + migrator + "'@'%'";
+            String on = pg ? "" : db + ".";
+            if (pg) {
+                TestDatabases.run(
+                        c,
+                        "DROP ROLE IF EXISTS " + migrator,
+                        "CREATE ROLE " + migrator + " LOGIN PASSWORD '" + password + "'",
+                        "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
+                        "GRANT USAGE ON SCHEMA public TO " + migrator);
+            } else {
+                TestDatabases.run(
+                        c, "DROP USER IF EXISTS " + to, "CREATE USER " + to + " IDENTIFIED BY '" + password + "'");
+            }
+            TestDatabases.run(
+                    c,
+                    "GRANT SELECT ON " + on + "accounts TO " + to,
+                    "GRANT SELECT, INSERT, UPDATE, DELETE ON " + on + "accounts_v2 TO " + to);
+        }
+        Path config = yaml("mig", "  accounts:\n    to: accounts_v2\n    key: [id]\n");
+        try {
+            Cli.Run lacking = asMigrator(config, migrator, password, "--app-user", "nobody_" + PID);
+            assertThat(lacking.exit()).as(lacking.toString()).isEqualTo(DoctorCommand.ERRORS);
+            String schema = pg ? "schema public" : "database " + db;
+            assertThat(lacking.out())
+                    .containsPattern("error +migrator +" + migrator + "(@%)? in " + schema + ": may not create tables:"
+                            + " init \\(the SchemaShift tables\\) and backfill \\(its checkpoint table\\) fail")
+                    .containsPattern("warn +migrator +accounts grants of migrator " + migrator
+                            + "(@%)?: missing DELETE, INSERT, UPDATE on \\w+.accounts \\(backfill and verify --repair"
+                            + " copy new -> old from new-primary on")
+                    .containsPattern(
+                            "error +grants +accounts grants of nobody_" + PID + ": no privilege on \\w+.accounts");
+
+            try (Connection c = server.connect(url)) {
+                String to = pg ? migrator : "'" + migrator + "'@'%'";
+                TestDatabases.run(
+                        c,
+                        "REVOKE SELECT ON " + (pg ? "" : db + ".") + "accounts_v2 FROM " + to,
+                        "GRANT INSERT, UPDATE, DELETE ON " + (pg ? "" : db + ".") + "accounts TO " + to,
+                        pg ? "GRANT CREATE ON SCHEMA public TO " + to : "GRANT CREATE ON " + db + ".* TO " + to);
+            }
+            Cli.Run noSelect = asMigrator(config, migrator, password);
+            assertThat(noSelect.out())
+                    .containsPattern("ok +migrator +" + migrator + "(@%)? in " + schema + ": may create tables")
+                    .containsPattern("error +migrator +accounts grants of migrator " + migrator
+                            + "(@%)?: missing SELECT on \\w+.accounts_v2 \\(backfill, verify and repair read both"
+                            + " sides\\)")
+                    .doesNotContainPattern("warn +migrator");
+
+            try (Connection c = server.connect(url)) {
+                String to = pg ? migrator : "'" + migrator + "'@'%'";
+                TestDatabases.run(c, "GRANT SELECT ON " + (pg ? "" : db + ".") + "accounts_v2 TO " + to);
+            }
+            Cli.Run enough = asMigrator(config, migrator, password);
+            assertThat(enough.out())
+                    .containsPattern("ok +migrator +accounts grants of migrator " + migrator
+                            + "(@%)?: SELECT, INSERT, UPDATE, DELETE on \\w+.accounts and \\w+.accounts_v2")
+                    .doesNotContainPattern("(warn|error) +migrator");
+        } finally {
+            try (Connection c = server.connect(url)) {
+                if (pg) {
+                    TestDatabases.run(c, "DROP OWNED BY " + migrator, "DROP ROLE IF EXISTS " + migrator);
+                } else {
+                    TestDatabases.run(c, "DROP USER IF EXISTS '" + migrator + "'@'%'");
+                }
+            } catch (SQLException ignored) {
+                // the next run drops it first
+            }
+        }
+    }
+
+    /** H2: the new side's identity, filled with explicit keys, is behind until 'keys sync' moves it. */
+    @org.junit.jupiter.api.Test
+    void doctor_h2IdentityBehind_warnsUntilKeysSync() throws Exception {
+        server = TestDatabases.of(TestDatabase.Kind.H2);
+        url = server.create("doctor_h2_" + PID);
+        try (Connection c = server.connect(url)) {
+            TestDatabases.run(
+                    c,
+                    "CREATE TABLE pets (id INT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, name VARCHAR(30))",
+                    "CREATE TABLE animals (id INT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, name VARCHAR(30))",
+                    "INSERT INTO pets (name) VALUES ('Leo'), ('Basil'), ('Rosy')",
+                    "INSERT INTO animals (id, name) SELECT id, name FROM pets");
+        }
+        Path config = yaml("h2", "  pets:\n    to: animals\n    key: [id]\n");
+        Cli.Run behind = doctor(config);
+        assertThat(behind.out())
+                .containsPattern("warn +keys +pets new key id: generator's next value 1 <= max\\(id\\) 3 \\(identity;"
+                        + " largest key: old 3, new 3\\): the first insert in new-primary would collide; run"
+                        + " 'schemashift keys sync' before new-primary")
+                .contains("ok     migrator     grants: not checked on H2");
+
+        assertThat(Cli.run(
+                                Map.of(),
+                                "keys",
+                                "sync",
+                                "--to",
+                                "new",
+                                "--headroom",
+                                "0",
+                                "--config",
+                                config.toString(),
+                                "--url",
+                                url,
+                                "--user",
+                                server.user())
+                        .exit())
+                .isZero();
+        assertThat(doctor(config).out())
+                .containsPattern("ok +keys +pets new key id: generator's next value 4 > max 3 \\(identity\\)");
+    }
+
+    private Cli.Run asMigrator(Path config, String migrator, String password, String... more) {
+        List<String> args = new ArrayList<>(List.of("doctor", "--config", config.toString(), "--url", url));
+        args.addAll(List.of("--user", migrator));
+        args.addAll(List.of(more));
+        return Cli.run(Map.of(SchemaShiftCommand.PASSWORD_ENV, password), args.toArray(String[]::new));
+    }
 }

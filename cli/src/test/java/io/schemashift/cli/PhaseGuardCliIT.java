@@ -176,13 +176,13 @@ class PhaseGuardCliIT {
     @EnumSource(
             value = TestDatabase.Kind.class,
             names = {"POSTGRESQL", "MARIADB"})
-    void wait_untilEveryLiveInstanceApplies_elseExit4(TestDatabase.Kind kind) throws Exception {
+    void wait_untilEveryLiveInstanceApplies_elseExit7(TestDatabase.Kind kind) throws Exception {
         setUp(kind, "phase: old-only\n");
         assertThat(cli("init").exit()).isZero();
         beat("web-1:1:app", 1, 0, 0, null, Instant.now());
         beat("web-9:9:app", 1, 0, 0, null, Instant.now().minusSeconds(3600)); // stale: not waited for
         Cli.Run timedOut = cli("phase", "dual-write", "--reason", "go", "--wait", "--timeout", "1s");
-        assertThat(timedOut.exit()).isEqualTo(PhaseCommand.WAIT_TIMED_OUT);
+        assertThat(timedOut.exit()).isEqualTo(WaitOptions.TIMED_OUT);
         assertThat(timedOut.err())
                 .hasLineCount(1)
                 .contains("1 live instance(s) still apply an older version than 2: web-1:1:app (version 1)");
@@ -200,6 +200,15 @@ class PhaseGuardCliIT {
         follower.join();
         assertThat(waited.exit()).as(waited.toString()).isZero();
         assertThat(waited.out()).contains("every live instance applies version 3");
+
+        Cli.Run rollback = cli("rollback", "--reason", "back", "--wait", "--timeout", "1s");
+        assertThat(rollback.exit()).as(rollback.toString()).isEqualTo(WaitOptions.TIMED_OUT);
+        assertThat(rollback.err())
+                .hasLineCount(1)
+                .contains("1 live instance(s) still apply an older version than 4: web-1:1:app (version 3)");
+        assertThat(store().read().orElseThrow().phase())
+                .as("the rollback is stored all the same")
+                .isEqualTo(Phase.DUAL_WRITE);
     }
 
     // ---- helpers -------------------------------------------------------------------------------

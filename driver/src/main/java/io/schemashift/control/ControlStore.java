@@ -332,15 +332,13 @@ public final class ControlStore {
 
     /**
      * The distinct (table, key) pairs logged in the divergence and mismatch tables for this
-     * migration at or after {@code since}, divergences first, each oldest first. Creates the two
-     * tables when missing (no driver has written one yet), so an empty log reads as empty.
+     * migration at or after {@code since}, divergences first, each oldest first. Runs no DDL (only
+     * {@link #init} does): a missing table fails with the database's error, which {@link
+     * ControlHealth#classify} reads as a missing table.
      */
     public List<LoggedKey> loggedKeys(Instant since) throws SQLException {
         List<LoggedKey> keys = new ArrayList<>();
         try (Connection c = connections.open()) {
-            List<String> ddl = new ArrayList<>(ControlSchema.createDivergenceTable(dialect, tables.divergence()));
-            ddl.addAll(ControlSchema.createMismatchTable(dialect, tables.mismatch()));
-            ControlSchema.execute(c, ddl);
             readKeys(c, tables.divergence(), LoggedKey.Source.DIVERGENCE, since, keys);
             readKeys(c, tables.mismatch(), LoggedKey.Source.MISMATCH, since, keys);
             if (!c.getAutoCommit()) {
