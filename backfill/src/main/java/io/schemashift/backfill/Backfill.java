@@ -49,6 +49,8 @@ public final class Backfill {
     private static final Logger LOG = LoggerFactory.getLogger(Backfill.class);
     private static final int WRITE_CHUNK = 1000;
     private static final String UNIQUE_VIOLATION = "23505";
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
+    private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
     private final Mapping mapping;
     private final Dialect dialect;
@@ -143,12 +145,13 @@ public final class Backfill {
             }
             progress.finished(tm.oldName(), run.rows);
             LOG.info(
-                    "{} backfill {} from the {} side: {} rows in {} batches",
+                    "{} backfill {} from the {} side: {} rows in {} batches ({} with the table locked)",
                     migration,
                     tm.oldName(),
                     from == Side.OLD ? "old" : "new",
                     run.rows,
-                    run.batches);
+                    run.batches,
+                    run.tableLocked);
             return new BackfillReport.TableResult(
                     tm.oldName(),
                     run.rows,
@@ -156,7 +159,8 @@ public final class Backfill {
                     before,
                     Duration.ofNanos(System.nanoTime() - start),
                     Duration.ofNanos(run.throttle.pacedNanos()),
-                    Duration.ofNanos(run.throttle.backoffNanos()));
+                    Duration.ofNanos(run.throttle.backoffNanos()),
+                    run.tableLocked);
         }
     }
 
@@ -194,6 +198,8 @@ public final class Backfill {
         private final int[] keyPositions;
         private long rows;
         private long batches;
+        private long tableLocked;
+        private boolean tableLocks = dialect == Dialect.POSTGRESQL;
         private boolean oldAutoCommit;
         private int oldIsolation;
         private boolean newAutoCommit;
@@ -275,6 +281,9 @@ public final class Backfill {
                 lower = b.lastKey;
                 rows += b.rows;
                 batches++;
+                if (b.tableLocked) {
+                    tableLocked++;
+                }
                 progress.advanced(table, rows, b.rows);
                 try {
                     throttle.afterBatch(b.rows, b.readNanos, System.nanoTime());
@@ -295,10 +304,12 @@ public final class Backfill {
         /**
          * One transaction: find the next old keys (the batch's key range), copy the rows of that
          * range that the new table lacks in a single INSERT … SELECT that locks the old rows it
-         * reads, then write the checkpoint.
+         * reads (or, on PostgreSQL, the whole old table when no writer holds it), then write the
+         * checkpoint.
          */
         private Batch sameDatabaseBatch(List<Object> lower, boolean waitOnConflict) throws SQLException {
             long t0 = System.nanoTime();
+            boolean rowLocks = !lockOldTable();
             List<Object> first = null;
             List<Object> last = null;
             int n = 0;
@@ -320,11 +331,11 @@ public final class Backfill {
             long readNanos = System.nanoTime() - t0;
             if (n == 0) {
                 oldConn.commit();
-                return new Batch(0, null, readNanos);
+                return new Batch(0, null, readNanos, !rowLocks);
             }
             String batchId = batchId();
             try (PreparedStatement ins =
-                    oldConn.prepareStatement(sql.insertMissingFromOld(lower != null, true, waitOnConflict))) {
+                    oldConn.prepareStatement(sql.insertMissingFromOld(lower != null, true, waitOnConflict, rowLocks))) {
                 int i = 1;
                 if (shape.lineage()) {
                     ins.setString(i++, batchId);
@@ -344,7 +355,32 @@ public final class Backfill {
             }
             record(oldConn, batchId, first, last, n);
             oldConn.commit();
-            return new Batch(n, last, readNanos);
+            return new Batch(n, last, readNanos, !rowLocks);
+        }
+
+        /**
+         * PostgreSQL: whether the batch's transaction now holds a SHARE lock on the old table. Row
+         * locks cost as much as the copy itself (each one writes its row and a WAL record), a table
+         * lock nothing; but it is taken only when free (NOWAIT): while a writer holds the table, or
+         * without the privilege to lock it, the batch locks rows as before. Writers that come
+         * later wait for the batch, as writers of its rows do under row locks.
+         */
+        private boolean lockOldTable() throws SQLException {
+            if (!tableLocks) {
+                return false;
+            }
+            try (Statement s = oldConn.createStatement()) {
+                s.execute(sql.lockOldTable());
+                return true;
+            } catch (SQLException e) {
+                if (INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
+                    tableLocks = false; // no use asking again
+                } else if (!LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+                    throw e;
+                }
+                oldConn.rollback(); // the failed statement aborted the transaction
+                return false;
+            }
         }
 
         /**
@@ -392,7 +428,7 @@ public final class Backfill {
             if (n == 0) {
                 separate.commit();
                 oldConn.commit();
-                return new Batch(0, null, readNanos);
+                return new Batch(0, null, readNanos, false);
             }
             if (cpConn == separate) {
                 record(separate, batchId, first, last, n);
@@ -402,7 +438,7 @@ public final class Backfill {
                 record(oldConn, batchId, first, last, n); // behind at worst: a rerun is harmless
             }
             oldConn.commit();
-            return new Batch(n, last, readNanos);
+            return new Batch(n, last, readNanos, false);
         }
 
         /** Checkpoint (and lineage row) of a batch, in the transaction of {@code c}. */
@@ -433,7 +469,7 @@ public final class Backfill {
         }
     }
 
-    private record Batch(int rows, List<Object> lastKey, long readNanos) {}
+    private record Batch(int rows, List<Object> lastKey, long readNanos, boolean tableLocked) {}
 
     /** Configures a {@link Backfill}; every setter checks its argument at once. */
     public static final class Builder {
