@@ -57,11 +57,14 @@ public final class Statements {
                 + " LIMIT " + limit + (dialect == Dialect.H2 ? lockClause() : "");
     }
 
-    /** The next {@code limit} old rows after the bound, mapped to new columns, locked. */
-    public String lockNextRows(boolean hasLower, int limit) {
+    /**
+     * The next {@code limit} old rows after the bound, mapped to new columns, locked unless {@code
+     * rowLocks} is false (only for a batch that holds {@link #lockOldTable()}).
+     */
+    public String lockNextRows(boolean hasLower, int limit, boolean rowLocks) {
         return "SELECT " + String.join(", ", shape.oldExprs()) + " FROM " + shape.oldTable()
                 + oldRange.where(hasLower, false) + " ORDER BY " + String.join(", ", shape.oldKey()) + " LIMIT "
-                + limit + lockClause();
+                + limit + (rowLocks ? lockClause() : "");
     }
 
     /** One old row by key, mapped to new columns, locked. */
@@ -159,15 +162,28 @@ public final class Statements {
      * TableShape#columns()} order, then the lineage batch id when the table has lineage.
      */
     public String insertIfAbsent() {
+        return insertIfAbsent(1);
+    }
+
+    /**
+     * Inserts {@code rows} new rows in one statement, each unless its key exists; parameters as
+     * {@link #insertIfAbsent()}, row after row. One statement of many rows costs the server about
+     * as much as one row of a batch, a JDBC batch of one-row statements each row's own round of
+     * parsing and executing. H2 takes one row per statement.
+     */
+    public String insertIfAbsent(int rows) {
+        if (rows < 1 || (rows > 1 && dialect == Dialect.H2)) {
+            throw new IllegalArgumentException("rows per insert: 1 on H2, at least 1 elsewhere, not " + rows);
+        }
         List<String> cols = writtenColumns();
-        String values = values();
+        String values = ("(" + values() + "), ").repeat(rows - 1) + "(" + values() + ")";
         return switch (dialect) {
             case POSTGRESQL ->
-                "INSERT INTO " + shape.newTable() + " (" + String.join(", ", cols) + ") VALUES (" + values
-                        + ") ON CONFLICT (" + String.join(", ", shape.newKey()) + ") DO NOTHING";
+                "INSERT INTO " + shape.newTable() + " (" + String.join(", ", cols) + ") VALUES " + values
+                        + " ON CONFLICT (" + String.join(", ", shape.newKey()) + ") DO NOTHING";
             case MARIADB ->
-                "INSERT INTO " + shape.newTable() + " (" + String.join(", ", cols) + ") VALUES (" + values
-                        + ") ON DUPLICATE KEY UPDATE " + keepKey("");
+                "INSERT INTO " + shape.newTable() + " (" + String.join(", ", cols) + ") VALUES " + values
+                        + " ON DUPLICATE KEY UPDATE " + keepKey("");
             case H2 -> {
                 List<String> sourceCols = new ArrayList<>(shape.newNames());
                 List<String> inserted = new ArrayList<>(prefixedList("s.", shape.newNames()));
