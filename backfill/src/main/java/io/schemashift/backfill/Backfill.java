@@ -44,6 +44,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Immutable and thread-safe; {@link #run} may be called again (for example with {@code
  * resume}), but not concurrently for the same table.
+ *
+ * <p>Over 500 lines because a table's run (locks, key ranges, the two batch kinds, checkpoints,
+ * lineage) is one piece of state that its parts share.
  */
 public final class Backfill {
 
@@ -57,6 +60,7 @@ public final class Backfill {
     private static final Logger LOG = LoggerFactory.getLogger(Backfill.class);
     /** Old rows fetched per round trip of a cross-database batch's streaming read. */
     private static final int FETCH_SIZE = 5000;
+
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String LOCK_NOT_AVAILABLE = "55P03";
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
@@ -319,24 +323,9 @@ public final class Backfill {
         private Batch sameDatabaseBatch(List<Object> lower, boolean waitOnConflict) throws SQLException {
             long t0 = System.nanoTime();
             boolean rowLocks = !lockOldTable();
-            List<Object> first = null;
-            List<Object> last = null;
-            int n = 0;
-            try (PreparedStatement ps = oldConn.prepareStatement(sql.nextKeys(lower != null, batchSize))) {
-                sql.range(Side.OLD).bind(ps, 1, lower, null);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        last = new ArrayList<>(shape.key().size());
-                        for (int i = 1; i <= shape.key().size(); i++) {
-                            last.add(rs.getObject(i));
-                        }
-                        if (first == null) {
-                            first = last;
-                        }
-                        n++;
-                    }
-                }
-            }
+            Span span = dialect == Dialect.H2 ? listKeys(lower) : batchEnd(lower);
+            List<Object> last = span.last();
+            int n = span.rows();
             long readNanos = System.nanoTime() - t0;
             if (n == 0) {
                 oldConn.commit();
@@ -362,9 +351,60 @@ public final class Backfill {
                 oldConn.rollback();
                 return sameDatabaseBatch(lower, true);
             }
-            record(oldConn, batchId, first, last, n);
+            record(oldConn, batchId, span.first(), last, n);
             oldConn.commit();
             return new Batch(n, last, readNanos, !rowLocks);
+        }
+
+        /**
+         * The batch's key range: its last key is the {@code batchSize}-th key after the bound, a
+         * walk of the key index that sends one key to the client, not every key of the batch (the
+         * first is only looked up for lineage). Fewer keys than that left: the last batch, listed.
+         */
+        private Span batchEnd(List<Object> lower) throws SQLException {
+            List<Object> end = oneKey(sql.chunkEnd(lower != null, false, batchSize), lower);
+            if (end == null) {
+                return listKeys(lower);
+            }
+            List<Object> first = lineage() ? oneKey(sql.chunkEnd(lower != null, false, 1), lower) : null;
+            return new Span(first, end, batchSize);
+        }
+
+        private List<Object> oneKey(String query, List<Object> lower) throws SQLException {
+            try (PreparedStatement ps = oldConn.prepareStatement(query)) {
+                sql.range(Side.OLD).bind(ps, 1, lower, null);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? key(rs) : null;
+                }
+            }
+        }
+
+        /** Every key of the next batch (H2 locks them here: its MERGE does not lock what it reads). */
+        private Span listKeys(List<Object> lower) throws SQLException {
+            List<Object> first = null;
+            List<Object> last = null;
+            int n = 0;
+            try (PreparedStatement ps = oldConn.prepareStatement(sql.nextKeys(lower != null, batchSize))) {
+                sql.range(Side.OLD).bind(ps, 1, lower, null);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        last = key(rs);
+                        if (first == null) {
+                            first = last;
+                        }
+                        n++;
+                    }
+                }
+            }
+            return new Span(first, last, n);
+        }
+
+        private List<Object> key(ResultSet rs) throws SQLException {
+            List<Object> key = new ArrayList<>(shape.key().size());
+            for (int i = 1; i <= shape.key().size(); i++) {
+                key.add(rs.getObject(i));
+            }
+            return key;
         }
 
         /**
@@ -478,6 +518,9 @@ public final class Backfill {
     }
 
     private record Batch(int rows, List<Object> lastKey, long readNanos, boolean tableLocked) {}
+
+    /** A batch's first and last key (the first may be null when nothing needs it) and its rows. */
+    private record Span(List<Object> first, List<Object> last, int rows) {}
 
     /** Configures a {@link Backfill}; every setter checks its argument at once. */
     public static final class Builder {

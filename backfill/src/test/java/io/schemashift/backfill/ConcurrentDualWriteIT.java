@@ -94,20 +94,20 @@ class ConcurrentDualWriteIT {
     }
 
     /**
-     * Writers that pause between their transactions leave the old table free now and then, so
+     * Writers that pause 100 ms between their transactions leave the old table free now and then, so
      * PostgreSQL batches lock the whole table instead of its rows (and writers wait for them): the
      * sides still end equal, no mirrored insert collides.
      */
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void postgres_pausingWriters_batchesLockTheTable_sidesEqual(boolean separate) throws Exception {
-        BackfillReport.TableResult copied = backfillWithDualWriters(TestDatabase.Kind.POSTGRESQL, separate, 20);
+        BackfillReport.TableResult copied = backfillWithDualWriters(TestDatabase.Kind.POSTGRESQL, separate, 100);
 
         assertThat(copied.tableLocked()).as("batches that locked the table").isPositive();
     }
 
-    private BackfillReport.TableResult backfillWithDualWriters(TestDatabase.Kind kind, boolean separate, long pauseMillis)
-            throws Exception {
+    private BackfillReport.TableResult backfillWithDualWriters(
+            TestDatabase.Kind kind, boolean separate, long pauseMillis) throws Exception {
         TestDatabase db = TestDatabases.of(kind);
         String name = "bf_dual" + (pauseMillis > 0 ? "_paused" : "") + (separate ? "_sep" : "");
         String url = db.create(name);

@@ -26,7 +26,8 @@ class TableLockIT {
     void backfill_noWriterHoldsTheTable_locksTheTableAndWritesNoSourceRow(boolean separate) throws Exception {
         Sides s = sides("tl_free", separate);
 
-        BackfillReport.TableResult r = s.backfill().run(List.of("customers"), false).tables().get(0);
+        BackfillReport.TableResult r =
+                s.backfill().run(List.of("customers"), false).tables().get(0);
 
         assertThat(r.rows()).isEqualTo(ROWS);
         assertThat(r.batches()).isEqualTo(5);
@@ -88,7 +89,8 @@ class TableLockIT {
 
     private static Sides sides(String name, boolean separate) throws SQLException {
         TestDatabase db = TestDatabases.of(TestDatabase.Kind.POSTGRESQL);
-        String prefix = name + "_" + (separate ? "sep_" : "") + ProcessHandle.current().pid();
+        String prefix =
+                name + "_" + (separate ? "sep_" : "") + ProcessHandle.current().pid();
         String oldUrl = db.create(prefix + "_old");
         String newUrl = separate ? db.create(prefix + "_new") : oldUrl;
         try (Connection c = db.connect(oldUrl)) {
