@@ -50,7 +50,10 @@ class ChecksumIT {
                 .as("5.50 against 5.5000, NULL against NULL")
                 .isZero();
 
-        run(db, url, "UPDATE clients SET full_name = 'Di', name_search = 'di' WHERE id = 4",
+        run(
+                db,
+                url,
+                "UPDATE clients SET full_name = 'Di', name_search = 'di' WHERE id = 4",
                 "UPDATE clients SET full_name = 'Cy', name_search = 'cy' WHERE id = 5");
         VerifyReport swapped = verifier.verify("customers", 100);
         assertThat(swapped.chunks()).isEqualTo(1);
@@ -60,7 +63,10 @@ class ChecksumIT {
                         "[\"4\"]", List.of("full_name", "name_search"),
                         "[\"5\"]", List.of("full_name", "name_search")));
 
-        run(db, url, "UPDATE clients SET email = '' WHERE id = 1",
+        run(
+                db,
+                url,
+                "UPDATE clients SET email = '' WHERE id = 1",
                 "UPDATE clients SET balance = 0.0001 WHERE id = 2",
                 "UPDATE clients SET email = NULL WHERE id = 3",
                 "UPDATE clients SET name_search = 'ED' WHERE id = 6");
