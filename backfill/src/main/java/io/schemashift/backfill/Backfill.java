@@ -2,6 +2,7 @@ package io.schemashift.backfill;
 
 import io.schemashift.backfill.internal.Args;
 import io.schemashift.backfill.internal.Identifiers;
+import io.schemashift.backfill.internal.MultiRowInsert;
 import io.schemashift.backfill.internal.SafeProgress;
 import io.schemashift.backfill.internal.Statements;
 import io.schemashift.backfill.internal.TableShape;
@@ -43,12 +44,26 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Immutable and thread-safe; {@link #run} may be called again (for example with {@code
  * resume}), but not concurrently for the same table.
+ *
+ * <p>Over 500 lines because a table's run (locks, key ranges, the two batch kinds, checkpoints,
+ * lineage) is one piece of state that its parts share.
  */
 public final class Backfill {
 
+    /**
+     * Rows per batch unless set: large enough that the per-batch round trips (lock, range, copy,
+     * checkpoint, commit) cost a few percent of the copy, small enough that a writer waits for one
+     * batch only briefly (about 20 to 50 ms on PostgreSQL).
+     */
+    public static final int DEFAULT_BATCH = 10_000;
+
     private static final Logger LOG = LoggerFactory.getLogger(Backfill.class);
-    private static final int WRITE_CHUNK = 1000;
+    /** Old rows fetched per round trip of a cross-database batch's streaming read. */
+    private static final int FETCH_SIZE = 5000;
+
     private static final String UNIQUE_VIOLATION = "23505";
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
+    private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
     private final Mapping mapping;
     private final Dialect dialect;
@@ -143,12 +158,13 @@ public final class Backfill {
             }
             progress.finished(tm.oldName(), run.rows);
             LOG.info(
-                    "{} backfill {} from the {} side: {} rows in {} batches",
+                    "{} backfill {} from the {} side: {} rows in {} batches ({} with the table locked)",
                     migration,
                     tm.oldName(),
                     from == Side.OLD ? "old" : "new",
                     run.rows,
-                    run.batches);
+                    run.batches,
+                    run.tableLocked);
             return new BackfillReport.TableResult(
                     tm.oldName(),
                     run.rows,
@@ -156,7 +172,8 @@ public final class Backfill {
                     before,
                     Duration.ofNanos(System.nanoTime() - start),
                     Duration.ofNanos(run.throttle.pacedNanos()),
-                    Duration.ofNanos(run.throttle.backoffNanos()));
+                    Duration.ofNanos(run.throttle.backoffNanos()),
+                    run.tableLocked);
         }
     }
 
@@ -194,6 +211,8 @@ public final class Backfill {
         private final int[] keyPositions;
         private long rows;
         private long batches;
+        private long tableLocked;
+        private boolean tableLocks = dialect == Dialect.POSTGRESQL;
         private boolean oldAutoCommit;
         private int oldIsolation;
         private boolean newAutoCommit;
@@ -275,6 +294,9 @@ public final class Backfill {
                 lower = b.lastKey;
                 rows += b.rows;
                 batches++;
+                if (b.tableLocked) {
+                    tableLocked++;
+                }
                 progress.advanced(table, rows, b.rows);
                 try {
                     throttle.afterBatch(b.rows, b.readNanos, System.nanoTime());
@@ -295,36 +317,23 @@ public final class Backfill {
         /**
          * One transaction: find the next old keys (the batch's key range), copy the rows of that
          * range that the new table lacks in a single INSERT … SELECT that locks the old rows it
-         * reads, then write the checkpoint.
+         * reads (or, on PostgreSQL, the whole old table when no writer holds it), then write the
+         * checkpoint.
          */
         private Batch sameDatabaseBatch(List<Object> lower, boolean waitOnConflict) throws SQLException {
             long t0 = System.nanoTime();
-            List<Object> first = null;
-            List<Object> last = null;
-            int n = 0;
-            try (PreparedStatement ps = oldConn.prepareStatement(sql.nextKeys(lower != null, batchSize))) {
-                sql.range(Side.OLD).bind(ps, 1, lower, null);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        last = new ArrayList<>(shape.key().size());
-                        for (int i = 1; i <= shape.key().size(); i++) {
-                            last.add(rs.getObject(i));
-                        }
-                        if (first == null) {
-                            first = last;
-                        }
-                        n++;
-                    }
-                }
-            }
+            boolean rowLocks = !lockOldTable();
+            Span span = dialect == Dialect.H2 ? listKeys(lower) : batchEnd(lower);
+            List<Object> last = span.last();
+            int n = span.rows();
             long readNanos = System.nanoTime() - t0;
             if (n == 0) {
                 oldConn.commit();
-                return new Batch(0, null, readNanos);
+                return new Batch(0, null, readNanos, !rowLocks);
             }
             String batchId = batchId();
             try (PreparedStatement ins =
-                    oldConn.prepareStatement(sql.insertMissingFromOld(lower != null, true, waitOnConflict))) {
+                    oldConn.prepareStatement(sql.insertMissingFromOld(lower != null, true, waitOnConflict, rowLocks))) {
                 int i = 1;
                 if (shape.lineage()) {
                     ins.setString(i++, batchId);
@@ -342,14 +351,91 @@ public final class Backfill {
                 oldConn.rollback();
                 return sameDatabaseBatch(lower, true);
             }
-            record(oldConn, batchId, first, last, n);
+            record(oldConn, batchId, span.first(), last, n);
             oldConn.commit();
-            return new Batch(n, last, readNanos);
+            return new Batch(n, last, readNanos, !rowLocks);
         }
 
         /**
-         * Two transactions: read and lock the next old rows, insert them where absent on the new
-         * side, commit the new side (with the checkpoint), then release the old rows' locks.
+         * The batch's key range: its last key is the {@code batchSize}-th key after the bound, a
+         * walk of the key index that sends one key to the client, not every key of the batch (the
+         * first is only looked up for lineage). Fewer keys than that left: the last batch, listed.
+         */
+        private Span batchEnd(List<Object> lower) throws SQLException {
+            List<Object> end = oneKey(sql.chunkEnd(lower != null, false, batchSize), lower);
+            if (end == null) {
+                return listKeys(lower);
+            }
+            List<Object> first = lineage() ? oneKey(sql.chunkEnd(lower != null, false, 1), lower) : null;
+            return new Span(first, end, batchSize);
+        }
+
+        private List<Object> oneKey(String query, List<Object> lower) throws SQLException {
+            try (PreparedStatement ps = oldConn.prepareStatement(query)) {
+                sql.range(Side.OLD).bind(ps, 1, lower, null);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? key(rs) : null;
+                }
+            }
+        }
+
+        /** Every key of the next batch (H2 locks them here: its MERGE does not lock what it reads). */
+        private Span listKeys(List<Object> lower) throws SQLException {
+            List<Object> first = null;
+            List<Object> last = null;
+            int n = 0;
+            try (PreparedStatement ps = oldConn.prepareStatement(sql.nextKeys(lower != null, batchSize))) {
+                sql.range(Side.OLD).bind(ps, 1, lower, null);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        last = key(rs);
+                        if (first == null) {
+                            first = last;
+                        }
+                        n++;
+                    }
+                }
+            }
+            return new Span(first, last, n);
+        }
+
+        private List<Object> key(ResultSet rs) throws SQLException {
+            List<Object> key = new ArrayList<>(shape.key().size());
+            for (int i = 1; i <= shape.key().size(); i++) {
+                key.add(rs.getObject(i));
+            }
+            return key;
+        }
+
+        /**
+         * PostgreSQL: whether the batch's transaction now holds a SHARE lock on the old table. Row
+         * locks cost as much as the copy itself (each one writes its row and a WAL record), a table
+         * lock nothing; but it is taken only when free (NOWAIT): while a writer holds the table, or
+         * without the privilege to lock it, the batch locks rows as before. Writers that come
+         * later wait for the batch, as writers of its rows do under row locks.
+         */
+        private boolean lockOldTable() throws SQLException {
+            if (!tableLocks) {
+                return false;
+            }
+            try (Statement s = oldConn.createStatement()) {
+                s.execute(sql.lockOldTable());
+                return true;
+            } catch (SQLException e) {
+                if (INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
+                    tableLocks = false; // no use asking again
+                } else if (!LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+                    throw e;
+                }
+                oldConn.rollback(); // the failed statement aborted the transaction
+                return false;
+            }
+        }
+
+        /**
+         * Two transactions: read and lock the next old rows (or, on PostgreSQL, the old table, as
+         * {@link #lockOldTable} does), insert them where absent on the new side, commit the new side
+         * (with the checkpoint), then release the old side's locks.
          */
         private Batch crossDatabaseBatch(List<Object> lower) throws SQLException {
             long t0 = System.nanoTime();
@@ -359,40 +445,38 @@ public final class Backfill {
             int n = 0;
             String batchId = batchId();
             int cols = shape.columns().size();
-            try (PreparedStatement ps = oldConn.prepareStatement(sql.lockNextRows(lower != null, batchSize));
-                    PreparedStatement ins = separate.prepareStatement(sql.insertIfAbsent())) {
-                ps.setFetchSize(Math.min(batchSize, WRITE_CHUNK)); // streams (PostgreSQL: autocommit is off)
+            Object[] row = new Object[cols + (shape.lineage() ? 1 : 0)];
+            boolean rowLocks = !lockOldTable();
+            try (PreparedStatement ps = oldConn.prepareStatement(sql.lockNextRows(lower != null, batchSize, rowLocks));
+                    MultiRowInsert ins = new MultiRowInsert(separate, sql, dialect, row.length)) {
+                ps.setFetchSize(Math.min(batchSize, FETCH_SIZE)); // streams (PostgreSQL: autocommit is off)
                 sql.range(Side.OLD).bind(ps, 1, lower, null);
                 try (ResultSet rs = ps.executeQuery()) {
                     readNanos = System.nanoTime() - t0;
                     while (rs.next()) {
                         for (int i = 1; i <= cols; i++) {
-                            ins.setObject(i, rs.getObject(i));
+                            row[i - 1] = rs.getObject(i);
                         }
                         if (shape.lineage()) {
-                            ins.setString(cols + 1, batchId);
+                            row[cols] = batchId;
                         }
-                        ins.addBatch();
+                        ins.add(row);
                         last = new ArrayList<>(keyPositions.length);
                         for (int p : keyPositions) {
-                            last.add(rs.getObject(p + 1));
+                            last.add(row[p]);
                         }
                         if (first == null) {
                             first = last;
                         }
-                        if (++n % WRITE_CHUNK == 0) {
-                            ins.executeBatch();
-                        }
+                        n++;
                     }
                 }
-                if (n % WRITE_CHUNK != 0) {
-                    ins.executeBatch();
-                }
+                ins.flush();
             }
             if (n == 0) {
                 separate.commit();
                 oldConn.commit();
-                return new Batch(0, null, readNanos);
+                return new Batch(0, null, readNanos, !rowLocks);
             }
             if (cpConn == separate) {
                 record(separate, batchId, first, last, n);
@@ -402,7 +486,7 @@ public final class Backfill {
                 record(oldConn, batchId, first, last, n); // behind at worst: a rerun is harmless
             }
             oldConn.commit();
-            return new Batch(n, last, readNanos);
+            return new Batch(n, last, readNanos, !rowLocks);
         }
 
         /** Checkpoint (and lineage row) of a batch, in the transaction of {@code c}. */
@@ -433,7 +517,10 @@ public final class Backfill {
         }
     }
 
-    private record Batch(int rows, List<Object> lastKey, long readNanos) {}
+    private record Batch(int rows, List<Object> lastKey, long readNanos, boolean tableLocked) {}
+
+    /** A batch's first and last key (the first may be null when nothing needs it) and its rows. */
+    private record Span(List<Object> first, List<Object> last, int rows) {}
 
     /** Configures a {@link Backfill}; every setter checks its argument at once. */
     public static final class Builder {
@@ -442,7 +529,7 @@ public final class Backfill {
         private final ConnectionSource oldSide;
         private ConnectionSource newSide;
         private String migration = "default";
-        private int batchSize = 1000;
+        private int batchSize = DEFAULT_BATCH;
         private double rowsPerSecond;
         private double backoffFactor = 3.0;
         private CheckpointStore checkpoints = CheckpointStore.table(Side.NEW);
@@ -471,7 +558,7 @@ public final class Backfill {
             return this;
         }
 
-        /** Rows per batch (and per transaction). Default 1000. */
+        /** Rows per batch (and per transaction). Default {@value Backfill#DEFAULT_BATCH}. */
         public Builder batchSize(int rows) {
             if (rows < 1 || rows > 1_000_000) {
                 throw new IllegalArgumentException("batch size must be between 1 and 1,000,000, not " + rows);

@@ -32,6 +32,8 @@ public record BackfillReport(String migration, List<TableResult> tables, Duratio
      * @param elapsed wall time for this table
      * @param paced time slept to keep to the rows-per-second limit
      * @param backedOff time slept because the old side's read latency rose
+     * @param tableLocked batches that locked the whole source table instead of its rows (PostgreSQL,
+     *     same database, while no writer held the table)
      */
     public record TableResult(
             String table,
@@ -40,5 +42,6 @@ public record BackfillReport(String migration, List<TableResult> tables, Duratio
             long resumedFrom,
             Duration elapsed,
             Duration paced,
-            Duration backedOff) {}
+            Duration backedOff,
+            long tableLocked) {}
 }

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A backfill while 8 application threads update, delete and (re)insert rows through the SchemaShift
@@ -77,7 +78,7 @@ class ConcurrentDualWriteIT {
             value = TestDatabase.Kind.class,
             names = {"POSTGRESQL", "MARIADB"})
     void backfill_with8DualWriters_sidesEqual(TestDatabase.Kind kind) throws Exception {
-        backfillWithDualWriters(kind, false);
+        backfillWithDualWriters(kind, false, 0);
     }
 
     /**
@@ -89,13 +90,28 @@ class ConcurrentDualWriteIT {
             value = TestDatabase.Kind.class,
             names = {"POSTGRESQL", "MARIADB"})
     void separateDatabases_backfillWith8DualWriters_sidesEqual(TestDatabase.Kind kind) throws Exception {
-        backfillWithDualWriters(kind, true);
+        backfillWithDualWriters(kind, true, 0);
     }
 
-    private void backfillWithDualWriters(TestDatabase.Kind kind, boolean separate) throws Exception {
+    /**
+     * Writers that pause 100 ms between their transactions leave the old table free now and then, so
+     * PostgreSQL batches lock the whole table instead of its rows (and writers wait for them): the
+     * sides still end equal, no mirrored insert collides.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void postgres_pausingWriters_batchesLockTheTable_sidesEqual(boolean separate) throws Exception {
+        BackfillReport.TableResult copied = backfillWithDualWriters(TestDatabase.Kind.POSTGRESQL, separate, 100);
+
+        assertThat(copied.tableLocked()).as("batches that locked the table").isPositive();
+    }
+
+    private BackfillReport.TableResult backfillWithDualWriters(
+            TestDatabase.Kind kind, boolean separate, long pauseMillis) throws Exception {
         TestDatabase db = TestDatabases.of(kind);
-        String url = db.create("bf_dual" + (separate ? "_sep" : ""));
-        String newUrl = separate ? db.create("bf_dual_sep_new") : url;
+        String name = "bf_dual" + (pauseMillis > 0 ? "_paused" : "") + (separate ? "_sep" : "");
+        String url = db.create(name);
+        String newUrl = separate ? db.create(name + "_new") : url;
         Path config = Files.createTempFile(dir, "schemashift", ".yaml");
         String id = "bf-dual-" + kind.name().toLowerCase(Locale.ROOT) + "-" + System.nanoTime();
         String yaml = YAML.formatted(id)
@@ -117,7 +133,8 @@ class ConcurrentDualWriteIT {
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
         List<Thread> writers = new ArrayList<>();
         for (int i = 0; i < WRITERS; i++) {
-            Thread t = new Thread(() -> write(db, url, config, stop, commits, retried, failures), "writer-" + i);
+            Thread t = new Thread(
+                    () -> write(db, url, config, pauseMillis, stop, commits, retried, failures), "writer-" + i);
             t.start();
             writers.add(t);
         }
@@ -167,6 +184,7 @@ class ConcurrentDualWriteIT {
             assertThat(Schemas.count(n, "SELECT COUNT(*) FROM clients"))
                     .isEqualTo(Schemas.count(c, "SELECT COUNT(*) FROM customers"));
         }
+        return copied;
     }
 
     /**
@@ -222,11 +240,15 @@ class ConcurrentDualWriteIT {
         return c;
     }
 
-    /** One application thread: random single-row changes on the old table, one transaction each. */
+    /**
+     * One application thread: random single-row changes on the old table, one transaction each,
+     * {@code pauseMillis} apart.
+     */
     private static void write(
             TestDatabase db,
             String url,
             Path config,
+            long pauseMillis,
             AtomicBoolean stop,
             AtomicLong commits,
             AtomicLong retried,
@@ -252,6 +274,9 @@ class ConcurrentDualWriteIT {
                     }
                     c.commit();
                     commits.incrementAndGet();
+                    if (pauseMillis > 0) {
+                        Thread.sleep(pauseMillis); // an application that does other work between writes
+                    }
                 } catch (SQLException e) {
                     c.rollback();
                     if (!isTransient(e)) {

@@ -46,7 +46,7 @@ final class BackfillCommand extends CommandBase {
     @Option(
             names = "--batch",
             paramLabel = "<rows>",
-            defaultValue = "1000",
+            defaultValue = "10000",
             converter = Converters.BatchSize.class,
             description = "Rows per batch, each one transaction (default: ${DEFAULT-VALUE}). An application"
                     + " write to a row waits at most for one batch.")

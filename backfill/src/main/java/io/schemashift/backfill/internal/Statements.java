@@ -57,17 +57,33 @@ public final class Statements {
                 + " LIMIT " + limit + (dialect == Dialect.H2 ? lockClause() : "");
     }
 
-    /** The next {@code limit} old rows after the bound, mapped to new columns, locked. */
-    public String lockNextRows(boolean hasLower, int limit) {
+    /**
+     * The next {@code limit} old rows after the bound, mapped to new columns, locked unless {@code
+     * rowLocks} is false (only for a batch that holds {@link #lockOldTable()}).
+     */
+    public String lockNextRows(boolean hasLower, int limit, boolean rowLocks) {
         return "SELECT " + String.join(", ", shape.oldExprs()) + " FROM " + shape.oldTable()
                 + oldRange.where(hasLower, false) + " ORDER BY " + String.join(", ", shape.oldKey()) + " LIMIT "
-                + limit + lockClause();
+                + limit + (rowLocks ? lockClause() : "");
     }
 
     /** One old row by key, mapped to new columns, locked. */
     public String lockRowByKey() {
         return "SELECT " + String.join(", ", shape.oldExprs()) + " FROM " + shape.oldTable() + " WHERE "
                 + KeyCondition.equal(shape.oldKey()).sql() + lockClause();
+    }
+
+    /**
+     * PostgreSQL: a SHARE lock on the whole old table, only if no writer holds a conflicting lock
+     * right now (NOWAIT never queues, so application writes never line up behind it). Held until
+     * the batch commits, it keeps every writer of the old table out for that long, so the batch's
+     * copy needs no row locks.
+     */
+    public String lockOldTable() {
+        if (dialect != Dialect.POSTGRESQL) {
+            throw new IllegalStateException("only PostgreSQL batches lock the old table");
+        }
+        return "LOCK TABLE " + shape.oldTable() + " IN SHARE MODE NOWAIT";
     }
 
     /**
@@ -80,9 +96,11 @@ public final class Statements {
      * reaches the new table after the snapshot (an upsert's mirror, a concurrent repair) then fails
      * the statement with a unique violation (23505), and the caller runs the batch again with
      * {@code waitOnConflict} true: {@code ON CONFLICT DO NOTHING}, which waits for such rows and
-     * skips them. Other dialects always use their conflict clause.
+     * skips them. {@code rowLocks} false leaves out PostgreSQL's {@code FOR SHARE}: only for a batch
+     * that holds {@link #lockOldTable()}. Other dialects always use their conflict clause and lock
+     * what they read.
      */
-    public String insertMissingFromOld(boolean hasLower, boolean hasUpper, boolean waitOnConflict) {
+    public String insertMissingFromOld(boolean hasLower, boolean hasUpper, boolean waitOnConflict, boolean rowLocks) {
         List<String> cols = new ArrayList<>(shape.newNames());
         List<String> exprs = new ArrayList<>(shape.oldExprs());
         if (shape.lineage()) {
@@ -96,9 +114,9 @@ public final class Statements {
             case POSTGRESQL -> {
                 String insert = "INSERT INTO " + shape.newTable() + " (" + String.join(", ", cols) + ") SELECT "
                         + String.join(", ", exprs) + " FROM " + shape.oldTable();
+                String lock = rowLocks ? " FOR SHARE" : "";
                 if (waitOnConflict) {
-                    yield insert + where + " FOR SHARE ON CONFLICT (" + String.join(", ", shape.newKey())
-                            + ") DO NOTHING";
+                    yield insert + where + lock + " ON CONFLICT (" + String.join(", ", shape.newKey()) + ") DO NOTHING";
                 }
                 List<String> match = new ArrayList<>();
                 for (int i = 0; i < shape.key().size(); i++) {
@@ -112,7 +130,8 @@ public final class Statements {
                     match.add(newWhere.substring(" WHERE ".length()));
                 }
                 yield insert + " o" + (where.isEmpty() ? " WHERE " : where + " AND ") + "NOT EXISTS (SELECT 1 FROM "
-                        + shape.newTable() + " n WHERE " + String.join(" AND ", match) + ") FOR SHARE OF o";
+                        + shape.newTable() + " n WHERE " + String.join(" AND ", match) + ")"
+                        + (rowLocks ? " FOR SHARE OF o" : "");
             }
             case MARIADB ->
                 "INSERT INTO " + shape.newTable() + " (" + String.join(", ", cols) + ") SELECT "
@@ -143,15 +162,28 @@ public final class Statements {
      * TableShape#columns()} order, then the lineage batch id when the table has lineage.
      */
     public String insertIfAbsent() {
+        return insertIfAbsent(1);
+    }
+
+    /**
+     * Inserts {@code rows} new rows in one statement, each unless its key exists; parameters as
+     * {@link #insertIfAbsent()}, row after row. One statement of many rows costs the server about
+     * as much as one row of a batch, a JDBC batch of one-row statements each row's own round of
+     * parsing and executing. H2 takes one row per statement.
+     */
+    public String insertIfAbsent(int rows) {
+        if (rows < 1 || (rows > 1 && dialect == Dialect.H2)) {
+            throw new IllegalArgumentException("rows per insert: 1 on H2, at least 1 elsewhere, not " + rows);
+        }
         List<String> cols = writtenColumns();
-        String values = values();
+        String values = ("(" + values() + "), ").repeat(rows - 1) + "(" + values() + ")";
         return switch (dialect) {
             case POSTGRESQL ->
-                "INSERT INTO " + shape.newTable() + " (" + String.join(", ", cols) + ") VALUES (" + values
-                        + ") ON CONFLICT (" + String.join(", ", shape.newKey()) + ") DO NOTHING";
+                "INSERT INTO " + shape.newTable() + " (" + String.join(", ", cols) + ") VALUES " + values
+                        + " ON CONFLICT (" + String.join(", ", shape.newKey()) + ") DO NOTHING";
             case MARIADB ->
-                "INSERT INTO " + shape.newTable() + " (" + String.join(", ", cols) + ") VALUES (" + values
-                        + ") ON DUPLICATE KEY UPDATE " + keepKey("");
+                "INSERT INTO " + shape.newTable() + " (" + String.join(", ", cols) + ") VALUES " + values
+                        + " ON DUPLICATE KEY UPDATE " + keepKey("");
             case H2 -> {
                 List<String> sourceCols = new ArrayList<>(shape.newNames());
                 List<String> inserted = new ArrayList<>(prefixedList("s.", shape.newNames()));
@@ -217,8 +249,7 @@ public final class Statements {
     public String checksum(Side side, boolean hasLower, boolean hasUpper) {
         String hash =
                 switch (dialect) {
-                    case POSTGRESQL ->
-                        "bit_xor(hash_record_extended(ROW(" + String.join(", ", hashCells(side)) + "), 0))";
+                    case POSTGRESQL -> "bit_xor(hashint8extended(" + String.join(" # ", hashCells(side)) + ", 0))";
                     case MARIADB ->
                         "BIT_XOR(CAST(CONV(SUBSTRING(MD5(" + rowText(side) + "), 1, 16), 16, 10) AS UNSIGNED))";
                     case H2 -> "BIT_XOR_AGG(CAST(SUBSTRING(HASH('SHA-256', " + rowText(side) + "), 1, 8) AS BIGINT))";
@@ -284,10 +315,14 @@ public final class Statements {
     }
 
     /**
-     * PostgreSQL's checksum cells: a column whose old and new types hash alike goes in as it is
-     * (PostgreSQL hashes int2/int4/int8 alike, numerics without trailing zeros, varchar as text),
-     * a derived expression is cast to the new column's type; anything else is normalized text.
-     * Hashing typed values saves the text conversion, about half the scan time.
+     * PostgreSQL's checksum cells, each a 64-bit hash seeded with its position (so that equal values
+     * in different columns differ) and a per-column constant for NULL. A column whose old and new
+     * types hash alike is hashed typed, by its type's own hash function (integers of every width
+     * alike, numerics without trailing zeros, varchar as text, CHAR without trailing blanks,
+     * timestamps with time zone in UTC); a derived expression is cast to the new column's type
+     * first; anything else is hashed as normalized text. Typed hashes save the text conversion, and
+     * calling the hash functions directly saves building a record per row for {@code
+     * hash_record_extended}: together most of the scan time.
      */
     private List<String> hashCells(Side side) {
         List<String> normalized = cells(side);
@@ -296,18 +331,37 @@ public final class Statements {
             TableShape.MappedColumn c = shape.columns().get(i);
             ColumnInfo.Kind kind = c.newType().kind();
             boolean hashable = HASHABLE.contains(kind);
+            String hash;
             if (c.derived() && hashable) {
-                cells.add(
+                hash = typedHash(
+                        kind,
                         side == Side.OLD
                                 ? "CAST(" + c.oldExpr() + " AS " + c.newType().typeName() + ")"
-                                : c.newName());
+                                : c.newName(),
+                        i + 1);
             } else if (!c.derived() && hashable && hashAlike(c.oldType(), c.newType())) {
-                cells.add(side == Side.OLD ? c.oldExpr() : c.newName());
+                hash = typedHash(kind, side == Side.OLD ? c.oldExpr() : c.newName(), i + 1);
             } else {
-                cells.add(normalized.get(i));
+                hash = "hashtextextended(" + normalized.get(i) + ", " + (i + 1) + ")";
             }
+            cells.add("coalesce(" + hash + ", " + (-(i + 1)) + ")");
         }
         return cells;
+    }
+
+    /** PostgreSQL: the hash of a typed value, by the function of its type's default hash operator class. */
+    private static String typedHash(ColumnInfo.Kind kind, String value, int seed) {
+        return switch (kind) {
+            case INTEGER -> "hashint8extended(CAST(" + value + " AS bigint), " + seed + ")";
+            case DECIMAL -> "hash_numeric_extended(" + value + ", " + seed + ")";
+            case TEXT -> "hashtextextended(" + value + ", " + seed + ")";
+            case CHAR -> "hashbpcharextended(" + value + ", " + seed + ")";
+            case DATE -> "hashint4extended((" + value + ") - DATE '2000-01-01', " + seed + ")";
+            case TIMESTAMP -> "timestamp_hash_extended(" + value + ", " + seed + ")";
+            case TIMESTAMP_TZ -> "timestamp_hash_extended((" + value + ") AT TIME ZONE 'UTC', " + seed + ")";
+            case BOOLEAN -> "hashint4extended(CAST(" + value + " AS int), " + seed + ")";
+            default -> throw new IllegalStateException("no typed hash for " + kind);
+        };
     }
 
     private static final java.util.Set<ColumnInfo.Kind> HASHABLE = java.util.EnumSet.of(
@@ -318,8 +372,7 @@ public final class Statements {
             ColumnInfo.Kind.TIMESTAMP,
             ColumnInfo.Kind.TIMESTAMP_TZ,
             ColumnInfo.Kind.CHAR,
-            ColumnInfo.Kind.TEXT,
-            ColumnInfo.Kind.BINARY);
+            ColumnInfo.Kind.TEXT);
 
     private static boolean hashAlike(ColumnInfo a, ColumnInfo b) {
         ColumnInfo.Kind k = a.kind();
