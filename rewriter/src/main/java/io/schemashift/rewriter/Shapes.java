@@ -54,14 +54,19 @@ final class Shapes {
     /**
      * The statement's literals lifted out, or {@code null} when it has none that can be.
      *
-     * @param shapeSql the statement with each lifted literal replaced by {@code ?}
-     * @param key {@code shapeSql} and the class of each lifted literal
+     * @param key the statement with each lifted literal replaced by {@code ?} (the shape's text),
+     *     a NUL, and the class of each lifted literal
      * @param starts start offset in the statement of each lifted literal
      * @param ends end offset of each lifted literal
      * @param params for each {@code ?} of {@code shapeSql}, in order: the statement's own parameter
      *     number (1-based), or {@code -1 - k} for the {@code k}-th lifted literal
      */
-    record Lifted(String shapeSql, String key, int[] starts, int[] ends, int[] params) {}
+    record Lifted(String key, int[] starts, int[] ends, int[] params) {
+        /** The shape's text: the statement with each lifted literal replaced by {@code ?}. */
+        String shapeSql() {
+            return key.substring(0, key.lastIndexOf('\0'));
+        }
+    }
 
     static Lifted lift(Tokens t) {
         String sql = t.sql;
@@ -108,10 +113,11 @@ final class Shapes {
         if (shape == null) {
             return null;
         }
-        String shapeSql = shape.append(sql, cursor, sql.length()).toString();
         return new Lifted(
-                shapeSql,
-                shapeSql + '\0' + classes,
+                shape.append(sql, cursor, sql.length())
+                        .append('\0')
+                        .append(classes)
+                        .toString(),
                 Arrays.copyOf(starts, lifted),
                 Arrays.copyOf(ends, lifted),
                 Arrays.copyOf(params, slots));
@@ -135,7 +141,8 @@ final class Shapes {
         }
         Object entry = DIRECT;
         try {
-            RewriteResult shaped = shapeRewrite.rewrite(lifted.shapeSql(), Tokens.lex(lifted.shapeSql(), dialect));
+            String shapeSql = lifted.shapeSql();
+            RewriteResult shaped = shapeRewrite.rewrite(shapeSql, Tokens.lex(shapeSql, dialect));
             if (timedOut(shaped)) {
                 return;
             }

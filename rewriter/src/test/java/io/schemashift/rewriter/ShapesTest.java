@@ -194,7 +194,7 @@ class ShapesTest {
         if (lifted == null) {
             return sql;
         }
-        String classes = lifted.key().substring(lifted.key().indexOf('\0') + 1);
+        String classes = lifted.key().substring(lifted.key().lastIndexOf('\0') + 1);
         StringBuilder out = new StringBuilder(sql);
         for (int k = lifted.starts().length - 1; k >= 0; k--) {
             out.replace(lifted.starts()[k], lifted.ends()[k], value(classes.charAt(k), random));
