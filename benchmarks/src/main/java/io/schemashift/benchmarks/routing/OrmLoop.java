@@ -2,6 +2,7 @@ package io.schemashift.benchmarks.routing;
 
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -19,19 +20,23 @@ import java.util.Properties;
  * closes it, then prepares, runs and closes a read by key, as Hibernate and {@code JdbcTemplate}
  * do. {@code shift} runs it through SchemaShift in phase {@code dual-write}; {@code hand} does by
  * hand what SchemaShift does: both updates in one transaction (auto-commit off, commit), then
- * the read. Prints µs per iteration for each tenth of the run, so that growth over time shows.
+ * the read. Both run in one JVM, each on its own long-lived connection, in alternating blocks of
+ * 1,000 iterations (load from other processes hits both alike). Prints, for each tenth of the
+ * run, µs per iteration of wall time and of the thread's CPU time for each, so that growth over
+ * time shows.
  *
  * <p>Usage: {@code java -XX:+UseParallelGC -Xms2g -Xmx2g -cp benchmarks/target/benchmarks.jar
- * io.schemashift.benchmarks.routing.OrmLoop shift|hand [iterations]} (default 400,000).
+ * io.schemashift.benchmarks.routing.OrmLoop [iterations]} (default 400,000 of each).
  */
 public final class OrmLoop {
 
     private OrmLoop() {}
 
     public static void main(String[] args) throws Exception {
-        String variant = args.length > 0 ? args[0] : "shift";
-        int iterations = args.length > 1 ? Integer.parseInt(args[1]) : 400_000;
+        int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 400_000;
+        int block = 1_000;
         Metrics.globalRegistry.add(new SimpleMeterRegistry());
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         String url = "jdbc:h2:mem:orm_loop;DB_CLOSE_DELAY=-1";
         try (Connection admin = DriverManager.getConnection(url)) {
             try (Statement st = admin.createStatement()) {
@@ -43,30 +48,41 @@ public final class OrmLoop {
                 st.execute(
                         "INSERT INTO clients SELECT x, 'Name ' || x, 'name ' || x, 'e' || x FROM SYSTEM_RANGE(0, 999)");
             }
-            boolean shift = variant.equals("shift");
-            try (Connection c = shift
-                    ? DriverManager.getConnection("jdbc:schemashift:" + url.substring("jdbc:".length()), config())
-                    : DriverManager.getConnection(url)) {
+            try (Connection shift = DriverManager.getConnection(
+                            "jdbc:schemashift:" + url.substring("jdbc:".length()), config());
+                    Connection hand = DriverManager.getConnection(url)) {
                 int tenth = iterations / 10;
+                double[][] wall = new double[2][10];
+                double[][] cpu = new double[2][10];
                 long checksum = 0;
-                StringBuilder line = new StringBuilder();
-                for (int part = 0; part < 10; part++) {
-                    long start = System.nanoTime();
-                    for (int i = part * tenth; i < (part + 1) * tenth; i++) {
-                        checksum += shift ? shiftIteration(c, i) : handIteration(c, i);
+                for (int i = 0; i < iterations; i += block) {
+                    for (int v = 0; v < 2; v++) {
+                        int which = (v + i / block) % 2; // alternate which runs first
+                        long cpuStart = threads.getCurrentThreadCpuTime();
+                        long start = System.nanoTime();
+                        for (int k = i; k < i + block; k++) {
+                            checksum += which == 0 ? shiftIteration(shift, k) : handIteration(hand, k);
+                        }
+                        wall[which][i / tenth] += (System.nanoTime() - start) / 1e3 / tenth;
+                        cpu[which][i / tenth] += (threads.getCurrentThreadCpuTime() - cpuStart) / 1e3 / tenth;
                     }
-                    double micros = (System.nanoTime() - start) / 1e3 / tenth;
-                    line.append(String.format(Locale.ROOT, "%s%.2f", part == 0 ? "" : ", ", micros));
                 }
-                System.out.printf(
-                        Locale.ROOT,
-                        "%s, %,d iterations, µs per iteration per tenth: %s [%d]%n",
-                        variant,
-                        iterations,
-                        line,
-                        checksum);
+                System.out.printf(Locale.ROOT, "%,d iterations of each [checksum %d]%n", iterations, checksum);
+                String[] names = {"shift", "hand"};
+                for (int v = 0; v < 2; v++) {
+                    System.out.printf(Locale.ROOT, "%-6s wall µs/iteration per tenth: %s%n", names[v], tenths(wall[v]));
+                    System.out.printf(Locale.ROOT, "%-6s CPU  µs/iteration per tenth: %s%n", names[v], tenths(cpu[v]));
+                }
             }
         }
+    }
+
+    private static String tenths(double[] values) {
+        StringBuilder b = new StringBuilder();
+        for (double v : values) {
+            b.append(b.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", v));
+        }
+        return b.toString();
     }
 
     private static long shiftIteration(Connection c, int i) throws SQLException {
