@@ -68,15 +68,13 @@ public final class Rewriter {
         if (sql == null) {
             return NULL_STATEMENT;
         }
-        if (!caching) {
-            return compute(sql);
-        }
-        RewriteResult cached = cache.getIfPresent(sql);
-        if (cached != null) {
-            return cached;
-        }
-        RewriteResult result = compute(sql);
-        if (sql.length() <= maxSqlLength && (!timedOut(result) || !timedOutOnce.add(sql))) {
+        RewriteResult cached = caching ? cache.getIfPresent(sql) : null;
+        return cached != null ? cached : compute(sql);
+    }
+
+    /** Caches {@code result} by its SQL text, unless too long or timed out for the first time. */
+    private RewriteResult remember(String sql, RewriteResult result) {
+        if (caching && sql.length() <= maxSqlLength && (!timedOut(result) || !timedOutOnce.add(sql))) {
             cache.put(sql, result);
         }
         return result;
@@ -110,21 +108,21 @@ public final class Rewriter {
         try {
             tokens = Tokens.lex(sql, dialect);
             if (!compiled.mayMention(sql)) {
-                return new Untouched(sql, Kinds.of(tokens), Fingerprints.of(tokens));
+                return remember(sql, new Untouched(sql, Kinds.of(tokens), Fingerprints.of(tokens)));
             }
             Shapes.Lifted lifted = shapes != null && sql.length() <= maxSqlLength ? Shapes.lift(tokens) : null;
             RewriteResult known = lifted == null ? null : shapes.known(sql, lifted);
             if (known != null) {
-                return known;
+                return known; // not cached by text: texts with literals are mostly one-off, and would evict the rest
             }
             fp = Fingerprints.of(tokens);
             RewriteResult result = direct(sql, tokens, fp);
             if (lifted != null) {
                 shapes.learn(sql, lifted, result, (shape, t) -> direct(shape, t, Fingerprints.of(t)));
             }
-            return result;
+            return remember(sql, result);
         } catch (RuntimeException | StackOverflowError e) {
-            return failed(sql, tokens, fp, e);
+            return remember(sql, failed(sql, tokens, fp, e));
         }
     }
 

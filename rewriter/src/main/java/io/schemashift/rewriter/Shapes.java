@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Statements that differ only in their literals ({@code WHERE id = 42}, {@code WHERE id = 43})
@@ -33,9 +32,6 @@ final class Shapes {
      * INTERVAL 1 DAY}, the JDBC escape {@code {d '2024-01-01'}}).
      */
     private static final Set<String> TYPE_WORDS = Set.of("date", "time", "timestamp", "interval", "d", "t", "ts");
-
-    /** A number lifted: digits, an optional fraction, an optional exponent. */
-    private static final Pattern NUMBER = Pattern.compile("[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
 
     /** Longest integer lifted: 18 digits always fit a {@code long}. */
     private static final int MAX_INTEGER_DIGITS = 18;
@@ -194,14 +190,30 @@ final class Shapes {
                 || afterTypeWord(t, i)) {
             return 0;
         }
-        String text = sql.substring(start, end);
-        if (!NUMBER.matcher(text).matches()) {
-            return 0; // 0x1F, 1., 1e
+        // digits, an optional fraction, an optional exponent: not 0x1F, 1., .5 or 1e
+        int c = digits(sql, start, end);
+        if (c == start) {
+            return 0;
         }
-        if (text.indexOf('e') >= 0 || text.indexOf('E') >= 0) {
-            return 'e';
+        boolean fraction = c < end && sql.charAt(c) == '.';
+        if (fraction) {
+            int f = digits(sql, c + 1, end);
+            if (f == c + 1) {
+                return 0;
+            }
+            c = f;
         }
-        return text.indexOf('.') >= 0 ? 'd' : text.length() <= MAX_INTEGER_DIGITS ? 'i' : 0;
+        if (c == end) {
+            return fraction ? 'd' : end - start <= MAX_INTEGER_DIGITS ? 'i' : 0;
+        }
+        if ((sql.charAt(c) | 32) != 'e') {
+            return 0;
+        }
+        c++;
+        if (c < end && (sql.charAt(c) == '+' || sql.charAt(c) == '-')) {
+            c++;
+        }
+        return c < end && digits(sql, c, end) == end ? 'e' : 0;
     }
 
     /** A {@code -} glued to the number and following an operator or opening: a sign, not a subtraction. */
@@ -220,6 +232,14 @@ final class Shapes {
         return j >= 0
                 && t.kind(j) == Tokens.WORD
                 && TYPE_WORDS.contains(t.text(j).toLowerCase(Locale.ROOT));
+    }
+
+    /** The end of the run of digits from {@code from}. */
+    private static int digits(String sql, int from, int end) {
+        while (from < end && Character.isDigit(sql.charAt(from))) {
+            from++;
+        }
+        return from;
     }
 
     private static int[] grow(int[] a, int size) {

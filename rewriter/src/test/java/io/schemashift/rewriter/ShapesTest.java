@@ -111,6 +111,18 @@ class ShapesTest {
     }
 
     @Test
+    void knownShape_textsNotCachedByText() {
+        Rewriter r = Fixtures.rewriter(Dialect.H2);
+
+        for (int i = 0; i < 100; i++) {
+            assertThat(r.rewrite("SELECT name FROM customers WHERE id = " + i)).isInstanceOf(Rewritten.class);
+        }
+        r.cache().cleanUp();
+
+        assertThat(r.cache().estimatedSize()).isEqualTo(1); // the shape's first text, rewritten directly
+    }
+
+    @Test
     void literalInH2Label_shapeNotUsed() {
         Shapes shapes = new Shapes(Dialect.H2, 1 << 20);
         Rewriter direct = Rewriter.builder(Fixtures.mapping(Dialect.H2), Dialect.H2)
