@@ -282,7 +282,7 @@ public final class ConfigReader {
                                             Map.of(d.getKey(), expression),
                                             oldColumns))),
                                     Dialect.POSTGRESQL)
-                            .cacheSize(0)
+                            .cacheBytes(0)
                             .build();
                 } catch (IllegalArgumentException bad) {
                     throw error(

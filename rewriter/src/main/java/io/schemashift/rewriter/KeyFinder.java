@@ -8,6 +8,7 @@ import net.sf.jsqlparser.expression.DoubleValue;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.JdbcParameter;
 import net.sf.jsqlparser.expression.LongValue;
+import net.sf.jsqlparser.expression.SignedExpression;
 import net.sf.jsqlparser.expression.StringValue;
 import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
 import net.sf.jsqlparser.expression.operators.relational.EqualsTo;
@@ -105,6 +106,11 @@ final class KeyFinder {
         }
         if (v instanceof LongValue || v instanceof StringValue || v instanceof DoubleValue) {
             return new ParamSource.Literal(v.toString());
+        }
+        if (v instanceof SignedExpression s
+                && s.getSign() == '-'
+                && (s.getExpression() instanceof LongValue || s.getExpression() instanceof DoubleValue)) {
+            return new ParamSource.Literal(s.toString()); // -5, as an INSERT's key cell gives it
         }
         return null;
     }

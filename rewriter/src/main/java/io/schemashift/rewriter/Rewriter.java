@@ -14,7 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>{@link #rewrite} never throws: a statement that touches no mapped table comes back {@link
  * Untouched} (the same text, without parsing when no mapped name occurs in it), one that can be
  * rewritten comes back {@link Rewritten}, and anything else {@link Refused} with a reason. Results
- * are immutable and cached by SQL text. Instances are thread-safe.
+ * are immutable and cached by SQL text; statements that differ only in their literals share one
+ * rewrite of their shape ({@link Shapes}). Both caches are bounded by an estimate of the bytes they
+ * hold. Instances are thread-safe.
  */
 public final class Rewriter {
 
@@ -27,8 +29,10 @@ public final class Rewriter {
     private final Set<String> timedOutOnce = ConcurrentHashMap.newKeySet();
 
     private final Cache<String, RewriteResult> cache;
-    /** False with {@code cacheSize(0)}: Caffeine evicts a size-0 cache's entries only later, so skip it. */
+    /** False with {@code cacheBytes(0)}: Caffeine evicts a size-0 cache's entries only later, so skip it. */
     private final boolean caching;
+    /** Rewrites by shape, literals lifted out; {@code null} with {@code cacheBytes(0)}. */
+    private final Shapes shapes;
 
     private Rewriter(Builder b) {
         this.mapping = b.mapping;
@@ -36,9 +40,14 @@ public final class Rewriter {
         this.compiled = new Compiled(b.mapping, b.dialect, b.oldSchema);
         this.statements = new StatementRewriter(compiled, b.parseTimeout.toNanos());
         this.maxSqlLength = b.maxSqlLength;
-        this.cache =
-                Caffeine.newBuilder().maximumSize(b.cacheSize).recordStats().build();
-        this.caching = b.cacheSize > 0;
+        // half of the bytes for results by text, half for shapes
+        this.cache = Caffeine.newBuilder()
+                .maximumWeight(b.cacheBytes / 2)
+                .weigher((String sql, RewriteResult r) -> bytes(sql, r))
+                .recordStats()
+                .build();
+        this.caching = b.cacheBytes > 0;
+        this.shapes = caching ? new Shapes(b.dialect, b.cacheBytes / 2) : null;
     }
 
     /**
@@ -59,15 +68,13 @@ public final class Rewriter {
         if (sql == null) {
             return NULL_STATEMENT;
         }
-        if (!caching) {
-            return compute(sql);
-        }
-        RewriteResult cached = cache.getIfPresent(sql);
-        if (cached != null) {
-            return cached;
-        }
-        RewriteResult result = compute(sql);
-        if (sql.length() <= maxSqlLength && (!timedOut(result) || !timedOutOnce.add(sql))) {
+        RewriteResult cached = caching ? cache.getIfPresent(sql) : null;
+        return cached != null ? cached : compute(sql);
+    }
+
+    /** Caches {@code result} by its SQL text, unless too long or timed out for the first time. */
+    private RewriteResult remember(String sql, RewriteResult result) {
+        if (caching && sql.length() <= maxSqlLength && (!timedOut(result) || !timedOutOnce.add(sql))) {
             cache.put(sql, result);
         }
         return result;
@@ -100,23 +107,59 @@ public final class Rewriter {
         Fingerprint fp = null;
         try {
             tokens = Tokens.lex(sql, dialect);
-            fp = Fingerprints.of(tokens);
             if (!compiled.mayMention(sql)) {
-                return new Untouched(sql, Kinds.of(tokens), fp);
+                return remember(sql, new Untouched(sql, Kinds.of(tokens), Fingerprints.of(tokens)));
             }
-            ValuesRows.Cut cut = ValuesRows.afterFirst(tokens, true);
-            if ((cut == null ? sql.length() : cut.parsedLength(sql)) > maxSqlLength) {
-                return StatementRewriter.refused(
-                        Kinds.of(tokens),
-                        compiled.mentioned(tokens),
-                        fp,
-                        RefusalReason.UNPARSEABLE,
-                        "statement longer than " + maxSqlLength + " characters");
+            Shapes.Lifted lifted = shapes != null && sql.length() <= maxSqlLength ? Shapes.lift(tokens) : null;
+            RewriteResult known = lifted == null ? null : shapes.known(sql, lifted);
+            if (known != null) {
+                return known; // not cached by text: texts with literals are mostly one-off, and would evict the rest
             }
-            return statements.rewrite(sql, cut, tokens, fp);
+            fp = Fingerprints.of(tokens);
+            RewriteResult result = direct(sql, tokens, fp);
+            if (lifted != null) {
+                shapes.learn(sql, lifted, result, (shape, t) -> direct(shape, t, Fingerprints.of(t)));
+            }
+            return remember(sql, result);
         } catch (RuntimeException | StackOverflowError e) {
-            return failed(sql, tokens, fp, e);
+            return remember(sql, failed(sql, tokens, fp, e));
         }
+    }
+
+    /** The statement's own rewrite: its length checked, then parsed and rewritten. */
+    private RewriteResult direct(String sql, Tokens tokens, Fingerprint fp) {
+        ValuesRows.Cut cut = ValuesRows.afterFirst(tokens, true);
+        if ((cut == null ? sql.length() : cut.parsedLength(sql)) > maxSqlLength) {
+            return StatementRewriter.refused(
+                    Kinds.of(tokens),
+                    compiled.mentioned(tokens),
+                    fp,
+                    RefusalReason.UNPARSEABLE,
+                    "statement longer than " + maxSqlLength + " characters");
+        }
+        return statements.rewrite(sql, cut, tokens, fp);
+    }
+
+    /** An estimate of the bytes a cached result holds beyond its key (the key's text counted once). */
+    private static int bytes(String sql, RewriteResult r) {
+        int b = 64
+                + 2 * sql.length()
+                + 2 * r.fingerprint().text().length()
+                + 32 * r.tables().size();
+        if (r instanceof Rewritten w) {
+            b += bytes(w.newSide())
+                    + bytes(w.oldSide())
+                    + bytes(w.newSideWithKeys())
+                    + bytes(w.oldSideWithKeys())
+                    + 48 * w.keys().size();
+        } else if (r instanceof Refused f) {
+            b += 2 * f.message().length();
+        }
+        return b;
+    }
+
+    private static int bytes(SideStatement s) {
+        return s == null ? 0 : 64 + 2 * s.sql().length() + 24 * s.params().size();
     }
 
     /**
@@ -163,7 +206,7 @@ public final class Rewriter {
 
         private final Mapping mapping;
         private final Dialect dialect;
-        private long cacheSize = 10_000;
+        private long cacheBytes = 64L << 20;
         private int maxSqlLength = 100_000;
         private Duration parseTimeout = Duration.ofSeconds(1);
         private String oldSchema;
@@ -174,15 +217,17 @@ public final class Rewriter {
         }
 
         /**
-         * Maximum number of cached results (default 10,000); 0 turns the cache off.
+         * Bytes the caches may hold (default 64 MiB, an estimate from the texts' lengths): half for
+         * results by SQL text, half for rewrites by shape. 0 turns both off (every statement is
+         * parsed).
          *
-         * @throws IllegalArgumentException if {@code size} is negative
+         * @throws IllegalArgumentException if {@code bytes} is negative
          */
-        public Builder cacheSize(long size) {
-            if (size < 0) {
-                throw new IllegalArgumentException("cacheSize must not be negative");
+        public Builder cacheBytes(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("cacheBytes must not be negative");
             }
-            this.cacheSize = size;
+            this.cacheBytes = bytes;
             return this;
         }
 

@@ -22,7 +22,7 @@ class FuzzTest {
         Random random = new Random(42);
         for (Dialect dialect : Dialect.values()) {
             Rewriter rewriter = Rewriter.builder(Fixtures.mapping(dialect), dialect)
-                    .cacheSize(0)
+                    .cacheBytes(0)
                     .build();
             for (int i = 0; i < 3_400; i++) {
                 String sql = i % 2 == 0 ? mutate(SEEDS.get(random.nextInt(SEEDS.size())), random) : randomText(random);

@@ -31,9 +31,9 @@ class RewriterTest {
     }
 
     @Test
-    void cacheSize0_everyRewriteComputed() {
+    void cacheBytes0_everyRewriteComputed() {
         Rewriter cold = Rewriter.builder(Fixtures.mapping(Dialect.H2), Dialect.H2)
-                .cacheSize(0)
+                .cacheBytes(0)
                 .build();
         String sql = "SELECT name FROM customers WHERE id = ?";
 
@@ -46,7 +46,7 @@ class RewriterTest {
     @Test
     void rewrite_parsesOnTheCallingThread() {
         Rewriter cold = Rewriter.builder(Fixtures.mapping(Dialect.H2), Dialect.H2)
-                .cacheSize(0)
+                .cacheBytes(0)
                 .build();
         cold.rewrite("SELECT name FROM customers"); // starts the one shared watchdog
         var threads = java.lang.management.ManagementFactory.getThreadMXBean();
@@ -173,7 +173,7 @@ class RewriterTest {
     @Test
     void builder_invalidArguments_throwNamingTheProperty() {
         var b = Rewriter.builder(Fixtures.mapping(Dialect.H2), Dialect.H2);
-        assertThatThrownBy(() -> b.cacheSize(-1)).hasMessageContaining("cacheSize");
+        assertThatThrownBy(() -> b.cacheBytes(-1)).hasMessageContaining("cacheBytes");
         assertThatThrownBy(() -> b.maxSqlLength(0)).hasMessageContaining("maxSqlLength");
         assertThatThrownBy(() -> b.parseTimeout(java.time.Duration.ZERO)).hasMessageContaining("parseTimeout");
     }

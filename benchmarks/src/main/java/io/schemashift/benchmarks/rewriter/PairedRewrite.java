@@ -30,7 +30,7 @@ public final class PairedRewrite {
             throw new IllegalArgumentException("rounds must be more than " + warmUp + ", was " + rounds);
         }
         Rewriter cold = Rewriter.builder(RewriterBenchmark.mapping(), Dialect.POSTGRESQL)
-                .cacheSize(0)
+                .cacheBytes(0)
                 .build();
         for (String sql : new String[] {RewriterBenchmark.SIMPLE, RewriterBenchmark.JOIN}) {
             double[] parse = new double[rounds - warmUp];

@@ -58,7 +58,7 @@ public class RewriterBenchmark {
     @Setup
     public void setUp() {
         cached = Rewriter.builder(mapping(), Dialect.POSTGRESQL).build();
-        cold = Rewriter.builder(mapping(), Dialect.POSTGRESQL).cacheSize(0).build();
+        cold = Rewriter.builder(mapping(), Dialect.POSTGRESQL).cacheBytes(0).build();
         cached.rewrite(SIMPLE);
     }
 
