@@ -1,5 +1,7 @@
 package io.schemashift.backfill;
 
+import io.schemashift.api.ConnectionSource;
+import io.schemashift.api.Side;
 import io.schemashift.backfill.internal.Args;
 import io.schemashift.backfill.internal.Identifiers;
 import io.schemashift.backfill.internal.SafeProgress;
@@ -8,12 +10,10 @@ import io.schemashift.backfill.internal.TableShape;
 import io.schemashift.backfill.internal.Tables;
 import io.schemashift.backfill.internal.Throttle;
 import io.schemashift.backfill.internal.Transactions;
-import io.schemashift.control.ConnectionSource;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.KeyCodec;
 import io.schemashift.rewriter.Mapping;
 import io.schemashift.rewriter.TableMapping;
-import io.schemashift.routing.Side;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

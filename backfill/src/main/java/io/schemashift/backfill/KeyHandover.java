@@ -1,15 +1,15 @@
 package io.schemashift.backfill;
 
+import io.schemashift.api.ConnectionSource;
+import io.schemashift.api.Side;
 import io.schemashift.backfill.internal.Args;
 import io.schemashift.backfill.internal.ColumnInfo;
 import io.schemashift.backfill.internal.Identifiers;
 import io.schemashift.backfill.internal.TableShape;
 import io.schemashift.backfill.internal.Tables;
-import io.schemashift.control.ConnectionSource;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.Mapping;
 import io.schemashift.rewriter.TableMapping;
-import io.schemashift.routing.Side;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

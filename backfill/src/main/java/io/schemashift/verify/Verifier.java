@@ -1,5 +1,8 @@
 package io.schemashift.verify;
 
+import io.schemashift.api.ConnectionSource;
+import io.schemashift.api.ReportValues;
+import io.schemashift.api.Side;
 import io.schemashift.backfill.ProgressListener;
 import io.schemashift.backfill.internal.Args;
 import io.schemashift.backfill.internal.SafeProgress;
@@ -8,12 +11,9 @@ import io.schemashift.backfill.internal.TableShape;
 import io.schemashift.backfill.internal.Tables;
 import io.schemashift.backfill.internal.Throttle;
 import io.schemashift.backfill.internal.Transactions;
-import io.schemashift.config.MigrationConfig;
-import io.schemashift.control.ConnectionSource;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.KeyCodec;
 import io.schemashift.rewriter.Mapping;
-import io.schemashift.routing.Side;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -68,7 +68,7 @@ public final class Verifier {
     private final ConnectionSource oldSide;
     private final ConnectionSource newSide;
     private final String migration;
-    private final MigrationConfig.Values values;
+    private final ReportValues values;
     private final byte[] redactionKey;
     private final int maxReported;
     private final double rowsPerSecond;
@@ -599,7 +599,7 @@ public final class Verifier {
         private final ConnectionSource oldSide;
         private ConnectionSource newSide;
         private String migration = "default";
-        private MigrationConfig.Values values = MigrationConfig.Values.REDACTED;
+        private ReportValues values = ReportValues.REDACTED;
         private byte[] redactionKey = randomKey();
         private int maxReported = 10_000;
         private double rowsPerSecond;
@@ -627,8 +627,8 @@ public final class Verifier {
             return this;
         }
 
-        /** How reports show row values. Default {@link MigrationConfig.Values#REDACTED}. */
-        public Builder values(MigrationConfig.Values mode) {
+        /** How reports show row values. Default {@link ReportValues#REDACTED}. */
+        public Builder values(ReportValues mode) {
             this.values = Args.notNull(mode, "values mode");
             return this;
         }

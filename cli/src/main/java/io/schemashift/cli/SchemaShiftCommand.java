@@ -1,10 +1,10 @@
 package io.schemashift.cli;
 
+import io.schemashift.api.ConnectionSource;
 import io.schemashift.config.ConfigException;
 import io.schemashift.config.ConfigLocation;
 import io.schemashift.config.ConfigReader;
 import io.schemashift.config.MigrationConfig;
-import io.schemashift.control.ConnectionSource;
 import io.schemashift.rewriter.Dialect;
 import java.sql.DriverManager;
 import java.util.Locale;

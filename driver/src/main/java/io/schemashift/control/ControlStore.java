@@ -1,5 +1,6 @@
 package io.schemashift.control;
 
+import io.schemashift.api.ConnectionSource;
 import io.schemashift.config.MigrationConfig;
 import io.schemashift.config.Phase;
 import io.schemashift.rewriter.Dialect;

@@ -1,5 +1,6 @@
 package io.schemashift.jdbc;
 
+import io.schemashift.api.Side;
 import io.schemashift.mirror.DivergenceReason;
 import io.schemashift.mirror.Params;
 import io.schemashift.rewriter.Refused;
@@ -9,7 +10,6 @@ import io.schemashift.rewriter.StatementKind;
 import io.schemashift.rewriter.Untouched;
 import io.schemashift.routing.Execution;
 import io.schemashift.routing.Plan;
-import io.schemashift.routing.Side;
 import io.schemashift.shadow.ShadowRead;
 import java.io.InputStream;
 import java.io.Reader;

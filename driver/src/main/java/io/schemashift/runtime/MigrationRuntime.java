@@ -2,10 +2,10 @@ package io.schemashift.runtime;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.schemashift.api.ConnectionSource;
 import io.schemashift.config.ConfigLocation;
 import io.schemashift.config.MigrationConfig;
 import io.schemashift.config.Phase;
-import io.schemashift.control.ConnectionSource;
 import io.schemashift.control.ControlStore;
 import io.schemashift.coverage.StatementCoverage;
 import io.schemashift.error.ShiftSqlState;
