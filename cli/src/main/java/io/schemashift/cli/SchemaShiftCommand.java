@@ -37,7 +37,6 @@ import picocli.CommandLine.Spec;
             RollbackCommand.class,
             MismatchesCommand.class,
             AuditCommand.class,
-            DemoCommand.class,
             BackfillCommand.class,
             VerifyCommand.class,
             KeysCommand.class,
@@ -208,7 +207,8 @@ public class SchemaShiftCommand implements Callable<Integer> {
         return password != null && password.length > 0 ? new String(password) : env.apply(PASSWORD_ENV);
     }
 
-    boolean verbose() {
+    /** Whether {@code --verbose} was given: a command then prints the stack trace of a failure. */
+    public boolean verbose() {
         return verbose;
     }
 

@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Everything one configured migration shares across the connections of a JVM: the validated
  * configuration, the rollout in force (replaced at run time by reloads), the rewriter, the new
- * side, the divergence log and the meters. Thread-safe.
+ * side, the divergence log and the meters. Thread-safe. Over 500 lines: it is the composition
+ * root, and each part it builds is started and stopped here in order.
  */
 public final class MigrationRuntime implements MigrationContext, AutoCloseable {
 
@@ -57,6 +58,9 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
     private final NewSide newSide;
     private final AtomicLong sessions = new AtomicLong();
     private volatile Applied applied;
+    /** Notified when {@link #applied} changes, for {@link #awaitVersion}. */
+    private final Object appliedChanged = new Object();
+
     private volatile Started started;
     private volatile ControlLoop control;
     /** False while {@code control.table} is set and its rollout was never read: writes fail closed. */
@@ -387,7 +391,29 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
      * the rollout they started with.
      */
     void apply(MigrationConfig.Rollout next, long version) {
-        applied = new Applied(next, version);
+        synchronized (appliedChanged) {
+            applied = new Applied(next, version);
+            appliedChanged.notifyAll();
+        }
+    }
+
+    /**
+     * Waits until the rollout of control-table version {@code version} or a later one is in force.
+     *
+     * @return false if it was not within {@code timeout}
+     */
+    boolean awaitVersion(long version, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (appliedChanged) {
+            while (applied.version() < version) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(appliedChanged, left);
+            }
+        }
+        return true;
     }
 
     public ShiftMetrics metrics() {
