@@ -10,6 +10,7 @@ import io.schemashift.backfill.internal.TableShape;
 import io.schemashift.backfill.internal.Tables;
 import io.schemashift.backfill.internal.Throttle;
 import io.schemashift.backfill.internal.Transactions;
+import io.schemashift.error.ShiftSqlState;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.KeyCodec;
 import io.schemashift.rewriter.Mapping;
@@ -286,10 +287,8 @@ public final class Backfill {
         }
 
         private SQLException interrupted() {
-            return new SQLException(
-                    "backfill of " + table + " interrupted after " + batches
-                            + " batches; the checkpoint keeps the last committed batch, run with resume to continue",
-                    "57014");
+            return ShiftSqlState.CANCELLED.error("backfill of " + table + " interrupted after " + batches
+                    + " batches; the checkpoint keeps the last committed batch, run with resume to continue");
         }
 
         /**

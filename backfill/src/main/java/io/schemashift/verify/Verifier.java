@@ -11,6 +11,7 @@ import io.schemashift.backfill.internal.TableShape;
 import io.schemashift.backfill.internal.Tables;
 import io.schemashift.backfill.internal.Throttle;
 import io.schemashift.backfill.internal.Transactions;
+import io.schemashift.error.ShiftSqlState;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.KeyCodec;
 import io.schemashift.rewriter.Mapping;
@@ -133,7 +134,8 @@ public final class Verifier {
             Future<List<Object>> nextEnd = pool.submit(() -> chunkEnd(ends, sql, null, null, chunkSize));
             while (true) {
                 if (Thread.currentThread().isInterrupted()) {
-                    throw new SQLException("verify of " + table + " interrupted after " + chunks + " chunks", "57014");
+                    throw ShiftSqlState.CANCELLED.error(
+                            "verify of " + table + " interrupted after " + chunks + " chunks");
                 }
                 long t0 = System.nanoTime();
                 List<Object> upper = await(nextEnd, table);
@@ -162,7 +164,8 @@ public final class Verifier {
                     throttle.afterBatch(oldSum.rows, readNanos, System.nanoTime());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new SQLException("verify of " + table + " interrupted after " + chunks + " chunks", "57014");
+                    throw ShiftSqlState.CANCELLED.error(
+                            "verify of " + table + " interrupted after " + chunks + " chunks");
                 }
             }
             progress.finished(table, oldRows);
@@ -366,10 +369,10 @@ public final class Verifier {
             if (e.getCause() instanceof SQLException s) {
                 throw s;
             }
-            throw new SQLException("verify of " + table + " failed: " + e.getCause(), e.getCause());
+            throw ShiftSqlState.INTERNAL_ERROR.error("verify of " + table + " failed: " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SQLException("verify of " + table + " interrupted", "57014", e);
+            throw ShiftSqlState.CANCELLED.error("verify of " + table + " interrupted", e);
         }
     }
 
@@ -505,13 +508,10 @@ public final class Verifier {
                 }
                 if (rows.put(KeyCodec.encode(key), cells) != null) {
                     // two rows with one key would collapse into one and hide a difference in row counts
-                    throw new SQLException(
-                            "key " + KeyCodec.encode(key) + " appears more than once in "
-                                    + (side == Side.OLD
-                                            ? shape.oldTable() + " (old side)"
-                                            : shape.newTable() + " (new side)")
-                                    + "; verify needs a key that is unique and not null",
-                            "23505");
+                    throw ShiftSqlState.DUPLICATE_KEY.error("key " + KeyCodec.encode(key)
+                            + " appears more than once in "
+                            + (side == Side.OLD ? shape.oldTable() + " (old side)" : shape.newTable() + " (new side)")
+                            + "; verify needs a key that is unique and not null");
                 }
             }
         }

@@ -1,5 +1,6 @@
 package io.schemashift.backfill.internal;
 
+import io.schemashift.error.ShiftSqlState;
 import io.schemashift.rewriter.KeyCodec;
 import io.schemashift.rewriter.Mapping;
 import io.schemashift.rewriter.TableMapping;
@@ -37,12 +38,8 @@ public final class Tables {
     public static TableMapping resolve(Mapping mapping, String name) throws SQLException {
         Optional<TableMapping> tm = name == null ? Optional.empty() : mapping.table(name);
         if (tm.isEmpty()) {
-            throw new SQLException(
-                    "table " + name + " is not mapped; mapped tables: "
-                            + mapping.tables().stream()
-                                    .map(TableMapping::oldName)
-                                    .toList(),
-                    "42P01");
+            throw ShiftSqlState.NO_SUCH_OBJECT.error("table " + name + " is not mapped; mapped tables: "
+                    + mapping.tables().stream().map(TableMapping::oldName).toList());
         }
         return tm.get();
     }
@@ -79,7 +76,7 @@ public final class Tables {
             }
             return key;
         } catch (IllegalArgumentException e) {
-            throw new SQLException("not a key of " + shape.oldTable() + ": " + e.getMessage(), "22P02", e);
+            throw ShiftSqlState.DATA_EXCEPTION.error("not a key of " + shape.oldTable() + ": " + e.getMessage(), e);
         }
     }
 }
