@@ -5,7 +5,7 @@ import io.schemashift.api.ReportValues;
 import io.schemashift.api.Side;
 import io.schemashift.backfill.ProgressListener;
 import io.schemashift.backfill.internal.Args;
-import io.schemashift.backfill.internal.SafeProgress;
+import io.schemashift.backfill.internal.JobBuilder;
 import io.schemashift.backfill.internal.Statements;
 import io.schemashift.backfill.internal.TableShape;
 import io.schemashift.backfill.internal.Tables;
@@ -76,18 +76,18 @@ public final class Verifier {
     private final double backoffFactor;
     private final ProgressListener progress;
 
-    private Verifier(Builder b) {
-        this.mapping = b.mapping;
-        this.dialect = b.dialect;
-        this.oldSide = b.oldSide;
-        this.newSide = b.newSide;
-        this.migration = b.migration;
+    private Verifier(Builder b, JobBuilder.JobSettings s) {
+        this.mapping = s.mapping();
+        this.dialect = s.dialect();
+        this.oldSide = s.oldDatabase();
+        this.newSide = s.newDatabase();
+        this.migration = s.migration();
         this.values = b.values;
         this.redactionKey = b.redactionKey.clone();
         this.maxReported = b.maxReported;
-        this.rowsPerSecond = b.rowsPerSecond;
-        this.backoffFactor = b.backoffFactor;
-        this.progress = b.progress;
+        this.rowsPerSecond = s.rowsPerSecond();
+        this.backoffFactor = s.backoffFactor();
+        this.progress = s.progress();
     }
 
     /**
@@ -593,38 +593,13 @@ public final class Verifier {
     }
 
     /** Configures a {@link Verifier}; every setter checks its argument at once. */
-    public static final class Builder {
-        private final Mapping mapping;
-        private final Dialect dialect;
-        private final ConnectionSource oldSide;
-        private ConnectionSource newSide;
-        private String migration = "default";
+    public static final class Builder extends JobBuilder<Builder> {
         private ReportValues values = ReportValues.REDACTED;
         private byte[] redactionKey = randomKey();
         private int maxReported = 10_000;
-        private double rowsPerSecond;
-        private double backoffFactor = 3.0;
-        private ProgressListener progress = ProgressListener.none();
 
         private Builder(Mapping mapping, Dialect dialect, ConnectionSource oldSide) {
-            this.mapping = Args.notNull(mapping, "mapping");
-            this.dialect = Args.notNull(dialect, "dialect");
-            this.oldSide = Args.notNull(oldSide, "old side connection source");
-        }
-
-        /** The new schema lives in another database, reached through {@code source}. */
-        public Builder newSide(ConnectionSource source) {
-            this.newSide = Args.notNull(source, "new side connection source");
-            return this;
-        }
-
-        /** The migration id, for log lines. Default {@code default}. */
-        public Builder migration(String id) {
-            if (id == null || id.isBlank()) {
-                throw new IllegalArgumentException("migration id must not be blank");
-            }
-            this.migration = id;
-            return this;
+            super(mapping, dialect, oldSide);
         }
 
         /** How reports show row values. Default {@link ReportValues#REDACTED}. */
@@ -654,26 +629,8 @@ public final class Verifier {
             return this;
         }
 
-        /** The average scan rate not to exceed, in old rows per second; 0 (default) for no limit. */
-        public Builder rowsPerSecond(double rate) {
-            this.rowsPerSecond = Throttle.checkRate(rate);
-            return this;
-        }
-
-        /** Back off when a chunk's checksum on the old side slows down; as in the backfill. Default 3. */
-        public Builder latencyBackoff(double factor) {
-            this.backoffFactor = Throttle.checkBackoff(factor);
-            return this;
-        }
-
-        /** Who hears about progress. Default none. */
-        public Builder progress(ProgressListener listener) {
-            this.progress = new SafeProgress(Args.notNull(listener, "progress listener"));
-            return this;
-        }
-
         public Verifier build() {
-            return new Verifier(this);
+            return new Verifier(this, settings());
         }
 
         private static byte[] randomKey() {
