@@ -61,7 +61,7 @@ public final class Tables {
     /**
      * A key in {@link KeyCodec} text as values typed for the old key columns.
      *
-     * @throws SQLException (22P02) naming the table when the text is not a key of this table
+     * @throws SQLException (22000, {@code ShiftSqlState.DATA_EXCEPTION}) naming the table when the text is not a key of this table
      */
     public static List<Object> parseKey(TableShape shape, String text) throws SQLException {
         try {
