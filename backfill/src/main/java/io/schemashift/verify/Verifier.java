@@ -190,7 +190,7 @@ public final class Verifier {
      * Compares just the given rows, e.g. keys from the divergence log.
      *
      * @param keys keys in {@link KeyCodec} text
-     * @throws SQLException (22P02) naming the table when a key does not fit its key columns
+     * @throws SQLException (22000) naming the table when a key does not fit its key columns
      */
     public VerifyReport verifyKeys(String table, Collection<String> keys) throws SQLException {
         long start = System.nanoTime();

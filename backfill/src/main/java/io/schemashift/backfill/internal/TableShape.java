@@ -104,7 +104,7 @@ public record TableShape(
     /**
      * Resolves a mapping against the metadata of both sides.
      *
-     * @throws SQLException (SQLState 42P01 / 42703) naming the table and column when a table or a
+     * @throws SQLException (SQLState 42000) naming the table and column when a table or a
      *     mapped column does not exist, or the key is dropped by the mapping; (23502 / 23505) when
      *     the key holds NULLs or repeats on either side
      */

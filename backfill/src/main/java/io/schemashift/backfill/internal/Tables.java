@@ -21,7 +21,7 @@ public final class Tables {
     /**
      * The mappings of the named old tables, all of them when {@code names} is empty.
      *
-     * @throws SQLException (42P01) naming the table and the mapped ones when a name is not mapped
+     * @throws SQLException (42000) naming the table and the mapped ones when a name is not mapped
      */
     public static List<TableMapping> resolve(Mapping mapping, Collection<String> names) throws SQLException {
         if (names == null || names.isEmpty()) {
