@@ -1,7 +1,7 @@
 package io.schemashift;
 
+import io.schemashift.api.ConnectionSource;
 import io.schemashift.config.ConfigLocation;
-import io.schemashift.control.ConnectionSource;
 import io.schemashift.jdbc.ShiftConnection;
 import io.schemashift.runtime.MigrationRuntime;
 import io.schemashift.runtime.Runtimes;

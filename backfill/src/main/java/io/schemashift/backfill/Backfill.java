@@ -1,20 +1,21 @@
 package io.schemashift.backfill;
 
+import io.schemashift.api.ConnectionSource;
+import io.schemashift.api.Side;
 import io.schemashift.backfill.internal.Args;
 import io.schemashift.backfill.internal.Identifiers;
+import io.schemashift.backfill.internal.JobBuilder;
 import io.schemashift.backfill.internal.MultiRowInsert;
-import io.schemashift.backfill.internal.SafeProgress;
 import io.schemashift.backfill.internal.Statements;
 import io.schemashift.backfill.internal.TableShape;
 import io.schemashift.backfill.internal.Tables;
 import io.schemashift.backfill.internal.Throttle;
 import io.schemashift.backfill.internal.Transactions;
-import io.schemashift.control.ConnectionSource;
+import io.schemashift.error.ShiftSqlState;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.KeyCodec;
 import io.schemashift.rewriter.Mapping;
 import io.schemashift.rewriter.TableMapping;
-import io.schemashift.routing.Side;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -78,17 +79,17 @@ public final class Backfill {
     private final String lineageTable;
     private final Side from;
 
-    private Backfill(Builder b) {
-        this.mapping = b.mapping;
-        this.dialect = b.dialect;
-        this.oldSide = b.oldSide;
-        this.newSide = b.newSide;
-        this.migration = b.migration;
+    private Backfill(Builder b, JobBuilder.JobSettings s) {
+        this.mapping = s.mapping();
+        this.dialect = s.dialect();
+        this.oldSide = s.oldDatabase();
+        this.newSide = s.newDatabase();
+        this.migration = s.migration();
         this.batchSize = b.batchSize;
-        this.rowsPerSecond = b.rowsPerSecond;
-        this.backoffFactor = b.backoffFactor;
+        this.rowsPerSecond = s.rowsPerSecond();
+        this.backoffFactor = s.backoffFactor();
         this.checkpoints = b.checkpoints;
-        this.progress = b.progress;
+        this.progress = s.progress();
         this.lineageTable = b.lineageTable;
         this.from = b.from;
     }
@@ -308,10 +309,8 @@ public final class Backfill {
         }
 
         private SQLException interrupted() {
-            return new SQLException(
-                    "backfill of " + table + " interrupted after " + batches
-                            + " batches; the checkpoint keeps the last committed batch, run with resume to continue",
-                    "57014");
+            return ShiftSqlState.CANCELLED.error("backfill of " + table + " interrupted after " + batches
+                    + " batches; the checkpoint keeps the last committed batch, run with resume to continue");
         }
 
         /**
@@ -523,39 +522,14 @@ public final class Backfill {
     private record Span(List<Object> first, List<Object> last, int rows) {}
 
     /** Configures a {@link Backfill}; every setter checks its argument at once. */
-    public static final class Builder {
-        private final Mapping mapping;
-        private final Dialect dialect;
-        private final ConnectionSource oldSide;
-        private ConnectionSource newSide;
-        private String migration = "default";
+    public static final class Builder extends JobBuilder<Builder> {
         private int batchSize = DEFAULT_BATCH;
-        private double rowsPerSecond;
-        private double backoffFactor = 3.0;
         private CheckpointStore checkpoints = CheckpointStore.table(Side.NEW);
-        private ProgressListener progress = ProgressListener.none();
         private String lineageTable;
         private Side from = Side.OLD;
 
         private Builder(Mapping mapping, Dialect dialect, ConnectionSource oldSide) {
-            this.mapping = Args.notNull(mapping, "mapping");
-            this.dialect = Args.notNull(dialect, "dialect");
-            this.oldSide = Args.notNull(oldSide, "old side connection source");
-        }
-
-        /** The new schema lives in another database, reached through {@code source}. */
-        public Builder newSide(ConnectionSource source) {
-            this.newSide = Args.notNull(source, "new side connection source");
-            return this;
-        }
-
-        /** The migration id: names checkpoints and prefixes log lines. Default {@code default}. */
-        public Builder migration(String id) {
-            if (id == null || id.isBlank() || id.length() > 200) {
-                throw new IllegalArgumentException("migration id must be 1 to 200 characters");
-            }
-            this.migration = id;
-            return this;
+            super(mapping, dialect, oldSide);
         }
 
         /** Rows per batch (and per transaction). Default {@value Backfill#DEFAULT_BATCH}. */
@@ -567,30 +541,9 @@ public final class Backfill {
             return this;
         }
 
-        /** The average copy rate not to exceed; 0 (the default) for no limit. */
-        public Builder rowsPerSecond(double rate) {
-            this.rowsPerSecond = Throttle.checkRate(rate);
-            return this;
-        }
-
-        /**
-         * Back off when a batch's read on the old side takes more than {@code factor} times the
-         * baseline (the median of the first batches). Default 3; 0 switches the back-off off.
-         */
-        public Builder latencyBackoff(double factor) {
-            this.backoffFactor = Throttle.checkBackoff(factor);
-            return this;
-        }
-
         /** Where checkpoints go. Default {@code CheckpointStore.table(Side.NEW)}. */
         public Builder checkpoints(CheckpointStore store) {
             this.checkpoints = Args.notNull(store, "checkpoint store");
-            return this;
-        }
-
-        /** Who hears about progress. Default none; the CLI passes {@link ProgressListener#console}. */
-        public Builder progress(ProgressListener listener) {
-            this.progress = new SafeProgress(Args.notNull(listener, "progress listener"));
             return this;
         }
 
@@ -617,7 +570,7 @@ public final class Backfill {
         }
 
         public Backfill build() {
-            return new Backfill(this);
+            return new Backfill(this, settings());
         }
     }
 }

@@ -1,7 +1,7 @@
 package io.schemashift.backfill;
 
+import io.schemashift.api.Side;
 import io.schemashift.backfill.internal.Identifiers;
-import io.schemashift.routing.Side;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package io.schemashift.backfill;
 
-import io.schemashift.routing.Side;
+import io.schemashift.api.Side;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,15 +1,16 @@
 package io.schemashift.backfill;
 
+import io.schemashift.api.ConnectionSource;
+import io.schemashift.api.Side;
 import io.schemashift.backfill.internal.Args;
 import io.schemashift.backfill.internal.ColumnInfo;
 import io.schemashift.backfill.internal.Identifiers;
 import io.schemashift.backfill.internal.TableShape;
 import io.schemashift.backfill.internal.Tables;
-import io.schemashift.control.ConnectionSource;
+import io.schemashift.error.ShiftSqlState;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.Mapping;
 import io.schemashift.rewriter.TableMapping;
-import io.schemashift.routing.Side;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -190,7 +191,7 @@ public final class KeyHandover {
                     : tm.newSchema();
             String bare = sideTable.substring(sideTable.indexOf('.') + 1);
             TableShape.Located located = TableShape.locate(conn, dialect, schema, bare)
-                    .orElseThrow(() -> new SQLException("table " + sideTable + " does not exist", "42P01"));
+                    .orElseThrow(() -> ShiftSqlState.NO_SUCH_OBJECT.error("table " + sideTable + " does not exist"));
             TableShape.MappedColumn first = shape.key().get(0);
             for (TableShape.MappedColumn k : shape.key()) {
                 ColumnInfo type = side == Side.OLD ? k.oldType() : k.newType();
@@ -299,7 +300,8 @@ public final class KeyHandover {
             return Optional.empty();
         }
         if (!QUOTED_NAME.matcher(sequence).matches()) {
-            throw new SQLException("unexpected sequence name " + sequence + " for " + t.name() + "." + col, "42602");
+            throw ShiftSqlState.NO_SUCH_OBJECT.error(
+                    "unexpected sequence name " + sequence + " for " + t.name() + "." + col);
         }
         // last_value and is_called live only in the sequence itself (pg_sequence_last_value is NULL
         // after setval(…, false)); the name comes quoted from pg_get_serial_sequence and was checked

@@ -1,6 +1,6 @@
 package io.schemashift.verify;
 
-import io.schemashift.routing.Side;
+import io.schemashift.api.Side;
 
 /** What a repair does to the target side (the side not copied from) for one differing row. */
 public enum RepairAction {

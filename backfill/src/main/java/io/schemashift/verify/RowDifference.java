@@ -1,6 +1,6 @@
 package io.schemashift.verify;
 
-import io.schemashift.config.MigrationConfig;
+import io.schemashift.api.ReportValues;
 import java.util.List;
 
 /**
@@ -9,7 +9,7 @@ import java.util.List;
  * @param key the row's key, encoded with {@link io.schemashift.rewriter.KeyCodec}
  * @param kind how it differs
  * @param columns the new-schema columns whose values differ ({@link Kind#DIFFERENT} only)
- * @param oldValue the old side's row as {@link MigrationConfig.Values} allows, {@code null} when absent or
+ * @param oldValue the old side's row as {@link ReportValues} allows, {@code null} when absent or
  *     omitted
  * @param newValue the new side's row likewise
  */

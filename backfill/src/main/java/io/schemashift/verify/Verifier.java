@@ -1,19 +1,20 @@
 package io.schemashift.verify;
 
+import io.schemashift.api.ConnectionSource;
+import io.schemashift.api.ReportValues;
+import io.schemashift.api.Side;
 import io.schemashift.backfill.ProgressListener;
 import io.schemashift.backfill.internal.Args;
-import io.schemashift.backfill.internal.SafeProgress;
+import io.schemashift.backfill.internal.JobBuilder;
 import io.schemashift.backfill.internal.Statements;
 import io.schemashift.backfill.internal.TableShape;
 import io.schemashift.backfill.internal.Tables;
 import io.schemashift.backfill.internal.Throttle;
 import io.schemashift.backfill.internal.Transactions;
-import io.schemashift.config.MigrationConfig;
-import io.schemashift.control.ConnectionSource;
+import io.schemashift.error.ShiftSqlState;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.KeyCodec;
 import io.schemashift.rewriter.Mapping;
-import io.schemashift.routing.Side;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -71,25 +72,25 @@ public final class Verifier {
     private final ConnectionSource oldSide;
     private final ConnectionSource newSide;
     private final String migration;
-    private final MigrationConfig.Values values;
+    private final ReportValues values;
     private final byte[] redactionKey;
     private final int maxReported;
     private final double rowsPerSecond;
     private final double backoffFactor;
     private final ProgressListener progress;
 
-    private Verifier(Builder b) {
-        this.mapping = b.mapping;
-        this.dialect = b.dialect;
-        this.oldSide = b.oldSide;
-        this.newSide = b.newSide;
-        this.migration = b.migration;
+    private Verifier(Builder b, JobBuilder.JobSettings s) {
+        this.mapping = s.mapping();
+        this.dialect = s.dialect();
+        this.oldSide = s.oldDatabase();
+        this.newSide = s.newDatabase();
+        this.migration = s.migration();
         this.values = b.values;
         this.redactionKey = b.redactionKey.clone();
         this.maxReported = b.maxReported;
-        this.rowsPerSecond = b.rowsPerSecond;
-        this.backoffFactor = b.backoffFactor;
-        this.progress = b.progress;
+        this.rowsPerSecond = s.rowsPerSecond();
+        this.backoffFactor = s.backoffFactor();
+        this.progress = s.progress();
     }
 
     /**
@@ -136,7 +137,8 @@ public final class Verifier {
             Future<List<Object>> nextEnd = pool.submit(() -> chunkEnd(ends, sql, null, null, chunkSize));
             while (true) {
                 if (Thread.currentThread().isInterrupted()) {
-                    throw new SQLException("verify of " + table + " interrupted after " + chunks + " chunks", "57014");
+                    throw ShiftSqlState.CANCELLED.error(
+                            "verify of " + table + " interrupted after " + chunks + " chunks");
                 }
                 long t0 = System.nanoTime();
                 List<Object> upper = await(nextEnd, table);
@@ -165,7 +167,8 @@ public final class Verifier {
                     throttle.afterBatch(oldSum.rows, readNanos, System.nanoTime());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new SQLException("verify of " + table + " interrupted after " + chunks + " chunks", "57014");
+                    throw ShiftSqlState.CANCELLED.error(
+                            "verify of " + table + " interrupted after " + chunks + " chunks");
                 }
             }
             progress.finished(table, oldRows);
@@ -190,7 +193,7 @@ public final class Verifier {
      * Compares just the given rows, e.g. keys from the divergence log.
      *
      * @param keys keys in {@link KeyCodec} text
-     * @throws SQLException (22P02) naming the table when a key does not fit its key columns
+     * @throws SQLException (22000) naming the table when a key does not fit its key columns
      */
     public VerifyReport verifyKeys(String table, Collection<String> keys) throws SQLException {
         long start = System.nanoTime();
@@ -369,10 +372,10 @@ public final class Verifier {
             if (e.getCause() instanceof SQLException s) {
                 throw s;
             }
-            throw new SQLException("verify of " + table + " failed: " + e.getCause(), e.getCause());
+            throw ShiftSqlState.INTERNAL_ERROR.error("verify of " + table + " failed: " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SQLException("verify of " + table + " interrupted", "57014", e);
+            throw ShiftSqlState.CANCELLED.error("verify of " + table + " interrupted", e);
         }
     }
 
@@ -508,13 +511,10 @@ public final class Verifier {
                 }
                 if (rows.put(KeyCodec.encode(key), cells) != null) {
                     // two rows with one key would collapse into one and hide a difference in row counts
-                    throw new SQLException(
-                            "key " + KeyCodec.encode(key) + " appears more than once in "
-                                    + (side == Side.OLD
-                                            ? shape.oldTable() + " (old side)"
-                                            : shape.newTable() + " (new side)")
-                                    + "; verify needs a key that is unique and not null",
-                            "23505");
+                    throw ShiftSqlState.DUPLICATE_KEY.error("key " + KeyCodec.encode(key)
+                            + " appears more than once in "
+                            + (side == Side.OLD ? shape.oldTable() + " (old side)" : shape.newTable() + " (new side)")
+                            + "; verify needs a key that is unique and not null");
                 }
             }
         }
@@ -596,42 +596,17 @@ public final class Verifier {
     }
 
     /** Configures a {@link Verifier}; every setter checks its argument at once. */
-    public static final class Builder {
-        private final Mapping mapping;
-        private final Dialect dialect;
-        private final ConnectionSource oldSide;
-        private ConnectionSource newSide;
-        private String migration = "default";
-        private MigrationConfig.Values values = MigrationConfig.Values.REDACTED;
+    public static final class Builder extends JobBuilder<Builder> {
+        private ReportValues values = ReportValues.REDACTED;
         private byte[] redactionKey = randomKey();
         private int maxReported = 10_000;
-        private double rowsPerSecond;
-        private double backoffFactor = 3.0;
-        private ProgressListener progress = ProgressListener.none();
 
         private Builder(Mapping mapping, Dialect dialect, ConnectionSource oldSide) {
-            this.mapping = Args.notNull(mapping, "mapping");
-            this.dialect = Args.notNull(dialect, "dialect");
-            this.oldSide = Args.notNull(oldSide, "old side connection source");
+            super(mapping, dialect, oldSide);
         }
 
-        /** The new schema lives in another database, reached through {@code source}. */
-        public Builder newSide(ConnectionSource source) {
-            this.newSide = Args.notNull(source, "new side connection source");
-            return this;
-        }
-
-        /** The migration id, for log lines. Default {@code default}. */
-        public Builder migration(String id) {
-            if (id == null || id.isBlank()) {
-                throw new IllegalArgumentException("migration id must not be blank");
-            }
-            this.migration = id;
-            return this;
-        }
-
-        /** How reports show row values. Default {@link MigrationConfig.Values#REDACTED}. */
-        public Builder values(MigrationConfig.Values mode) {
+        /** How reports show row values. Default {@link ReportValues#REDACTED}. */
+        public Builder values(ReportValues mode) {
             this.values = Args.notNull(mode, "values mode");
             return this;
         }
@@ -657,26 +632,8 @@ public final class Verifier {
             return this;
         }
 
-        /** The average scan rate not to exceed, in old rows per second; 0 (default) for no limit. */
-        public Builder rowsPerSecond(double rate) {
-            this.rowsPerSecond = Throttle.checkRate(rate);
-            return this;
-        }
-
-        /** Back off when a chunk's checksum on the old side slows down; as in the backfill. Default 3. */
-        public Builder latencyBackoff(double factor) {
-            this.backoffFactor = Throttle.checkBackoff(factor);
-            return this;
-        }
-
-        /** Who hears about progress. Default none. */
-        public Builder progress(ProgressListener listener) {
-            this.progress = new SafeProgress(Args.notNull(listener, "progress listener"));
-            return this;
-        }
-
         public Verifier build() {
-            return new Verifier(this);
+            return new Verifier(this, settings());
         }
 
         private static byte[] randomKey() {

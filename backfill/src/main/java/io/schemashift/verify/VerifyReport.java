@@ -1,6 +1,6 @@
 package io.schemashift.verify;
 
-import io.schemashift.routing.Side;
+import io.schemashift.api.Side;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumMap;

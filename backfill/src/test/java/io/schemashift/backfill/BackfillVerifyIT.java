@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.schemashift.config.MigrationConfig;
-import io.schemashift.control.ConnectionSource;
-import io.schemashift.routing.Side;
+import io.schemashift.api.ConnectionSource;
+import io.schemashift.api.ReportValues;
+import io.schemashift.api.Side;
 import io.schemashift.testing.TestDatabase;
 import io.schemashift.testing.TestDatabases;
 import io.schemashift.verify.RepairAction;
@@ -271,7 +271,7 @@ class BackfillVerifyIT {
             expected.add("[\"" + id + "\"]");
         }
 
-        Verifier verifier = s.verifier().values(MigrationConfig.Values.PLAIN).build();
+        Verifier verifier = s.verifier().values(ReportValues.PLAIN).build();
         VerifyReport found = verifier.verify("customers", 1000);
 
         assertThat(found.differences()).isEqualTo(17);

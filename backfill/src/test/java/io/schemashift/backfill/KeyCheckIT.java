@@ -3,7 +3,7 @@ package io.schemashift.backfill;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.schemashift.control.ConnectionSource;
+import io.schemashift.api.ConnectionSource;
 import io.schemashift.testing.TestDatabase;
 import io.schemashift.testing.TestDatabases;
 import io.schemashift.verify.Verifier;

@@ -2,12 +2,12 @@ package io.schemashift.backfill;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.schemashift.api.Side;
 import io.schemashift.backfill.KeyHandover.Finding;
 import io.schemashift.backfill.KeyHandover.Generator;
 import io.schemashift.backfill.KeyHandover.Status;
 import io.schemashift.rewriter.Mapping;
 import io.schemashift.rewriter.TableMapping;
-import io.schemashift.routing.Side;
 import io.schemashift.testing.TestDatabase;
 import io.schemashift.testing.TestDatabases;
 import java.sql.Connection;

@@ -2,9 +2,9 @@ package io.schemashift.backfill;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.schemashift.config.MigrationConfig;
-import io.schemashift.control.ConnectionSource;
-import io.schemashift.routing.Side;
+import io.schemashift.api.ConnectionSource;
+import io.schemashift.api.ReportValues;
+import io.schemashift.api.Side;
 import io.schemashift.testing.TestDatabase;
 import io.schemashift.testing.TestDatabases;
 import io.schemashift.verify.RepairAction;
@@ -71,7 +71,7 @@ class RepairDirectionIT {
                 .as("backfill never deletes")
                 .isEqualTo(2);
 
-        Verifier verifier = s.verifier().values(MigrationConfig.Values.PLAIN).build();
+        Verifier verifier = s.verifier().values(ReportValues.PLAIN).build();
         VerifyReport found = verifier.verify("customers", 50);
         assertThat(found.count(RowDifference.Kind.DIFFERENT)).isEqualTo(1);
         assertThat(found.count(RowDifference.Kind.MISSING)).isEqualTo(2);

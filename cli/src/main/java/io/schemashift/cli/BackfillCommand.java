@@ -1,11 +1,11 @@
 package io.schemashift.cli;
 
+import io.schemashift.api.Side;
 import io.schemashift.backfill.Backfill;
 import io.schemashift.backfill.BackfillReport;
 import io.schemashift.backfill.ProgressListener;
 import io.schemashift.config.Phase;
 import io.schemashift.control.Run;
-import io.schemashift.routing.Side;
 import io.schemashift.verify.RepairAction;
 import io.schemashift.verify.Verifier;
 import io.schemashift.verify.VerifyReport;

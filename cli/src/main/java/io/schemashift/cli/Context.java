@@ -1,7 +1,7 @@
 package io.schemashift.cli;
 
+import io.schemashift.api.ConnectionSource;
 import io.schemashift.config.MigrationConfig;
-import io.schemashift.control.ConnectionSource;
 import io.schemashift.control.ControlStore;
 import io.schemashift.rewriter.Dialect;
 

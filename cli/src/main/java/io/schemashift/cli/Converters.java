@@ -8,7 +8,7 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /** Option values checked as they are parsed, so that a bad one is a usage error (exit code 2). */
-final class Converters {
+public final class Converters {
 
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
@@ -41,7 +41,7 @@ final class Converters {
     }
 
     /** A whole number from 1 to 10,000. */
-    static final class Limit implements ITypeConverter<Integer> {
+    public static final class Limit implements ITypeConverter<Integer> {
         @Override
         public Integer convert(String value) {
             return (int) number(value, 1, 10_000);
@@ -73,7 +73,7 @@ final class Converters {
     }
 
     /** A duration such as {@code 30s}, {@code 15m}, {@code 2h} or {@code 1d}. */
-    static final class Window implements ITypeConverter<Duration> {
+    public static final class Window implements ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
             Matcher m = DURATION.matcher(value.strip());

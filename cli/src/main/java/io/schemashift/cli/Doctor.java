@@ -1,15 +1,15 @@
 package io.schemashift.cli;
 
+import io.schemashift.api.ConnectionSource;
+import io.schemashift.api.Side;
 import io.schemashift.backfill.KeyHandover;
 import io.schemashift.config.MigrationConfig;
-import io.schemashift.control.ConnectionSource;
 import io.schemashift.control.ControlSchema;
 import io.schemashift.control.ControlTables;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.Mapping;
 import io.schemashift.rewriter.Rewriter;
 import io.schemashift.rewriter.TableMapping;
-import io.schemashift.routing.Side;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;

@@ -1,12 +1,12 @@
 package io.schemashift.cli;
 
+import io.schemashift.api.Side;
 import io.schemashift.backfill.KeyHandover;
 import io.schemashift.config.Phase;
 import io.schemashift.control.PhaseGuard;
 import io.schemashift.control.RolloutState;
 import io.schemashift.rewriter.Mapping;
 import io.schemashift.rewriter.TableMapping;
-import io.schemashift.routing.Side;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

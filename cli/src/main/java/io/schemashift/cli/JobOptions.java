@@ -1,7 +1,7 @@
 package io.schemashift.cli;
 
+import io.schemashift.api.Side;
 import io.schemashift.backfill.ProgressListener;
-import io.schemashift.routing.Side;
 import io.schemashift.verify.Verifier;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.schemashift.cli;
 
+import io.schemashift.api.Side;
 import io.schemashift.backfill.KeyHandover;
-import io.schemashift.routing.Side;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

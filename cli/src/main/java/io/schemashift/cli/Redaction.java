@@ -3,14 +3,14 @@ package io.schemashift.cli;
 import java.util.regex.Pattern;
 
 /** Keeps error messages to one line and free of passwords. */
-final class Redaction {
+public final class Redaction {
 
     private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)(password\\s*[=:]\\s*)[^&;,\\s)]+");
 
     private Redaction() {}
 
     /** The first line of {@code message}, with {@code secret} and any {@code password=…} masked. */
-    static String oneLine(String message, String secret) {
+    public static String oneLine(String message, String secret) {
         String line = message.strip();
         int nl = line.indexOf('\n');
         if (nl >= 0) {

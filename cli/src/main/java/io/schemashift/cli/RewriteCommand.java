@@ -8,7 +8,7 @@ import io.schemashift.rewriter.Refused;
 import io.schemashift.rewriter.RewriteResult;
 import io.schemashift.rewriter.Rewriter;
 import io.schemashift.rewriter.Rewritten;
-import io.schemashift.runtime.MigrationRuntime;
+import io.schemashift.runtime.InProcessDriver;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -96,10 +96,10 @@ final class RewriteCommand extends CommandBase {
     int run(Context context) throws Exception {
         Rewriter rewriter;
         if (context.connections() == null) {
-            rewriter = MigrationRuntime.rewriter(context.config(), context.dialect(), null);
+            rewriter = InProcessDriver.rewriter(context.config(), context.dialect(), null);
         } else {
             try (Connection c = context.connections().open()) {
-                rewriter = MigrationRuntime.rewriter(context.config(), context.dialect(), c.getMetaData());
+                rewriter = InProcessDriver.rewriter(context.config(), context.dialect(), c.getMetaData());
             }
         }
         List<Object> docs = new ArrayList<>();

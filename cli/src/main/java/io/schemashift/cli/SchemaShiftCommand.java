@@ -1,10 +1,10 @@
 package io.schemashift.cli;
 
+import io.schemashift.api.ConnectionSource;
 import io.schemashift.config.ConfigException;
 import io.schemashift.config.ConfigLocation;
 import io.schemashift.config.ConfigReader;
 import io.schemashift.config.MigrationConfig;
-import io.schemashift.control.ConnectionSource;
 import io.schemashift.rewriter.Dialect;
 import java.sql.DriverManager;
 import java.util.Locale;
@@ -37,7 +37,6 @@ import picocli.CommandLine.Spec;
             RollbackCommand.class,
             MismatchesCommand.class,
             AuditCommand.class,
-            DemoCommand.class,
             BackfillCommand.class,
             VerifyCommand.class,
             KeysCommand.class,
@@ -210,7 +209,8 @@ public class SchemaShiftCommand implements Callable<Integer> {
         return password != null && password.length > 0 ? new String(password) : env.apply(PASSWORD_ENV);
     }
 
-    boolean verbose() {
+    /** Whether {@code --verbose} was given: a command then prints the stack trace of a failure. */
+    public boolean verbose() {
         return verbose;
     }
 

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.stream.Collectors;
 
 /** Human-readable renderings shared by the commands. */
-final class Text {
+public final class Text {
 
     private Text() {}
 
@@ -25,7 +25,7 @@ final class Text {
     }
 
     /** {@code 15m}, {@code 2h}, {@code 90s}: a window as users write it. */
-    static String window(Duration d) {
+    public static String window(Duration d) {
         long s = d.getSeconds();
         if (s > 0 && s % 86_400 == 0) {
             return s / 86_400 + "d";

@@ -1,9 +1,9 @@
 package io.schemashift.cli;
 
+import io.schemashift.api.Side;
 import io.schemashift.config.Phase;
 import io.schemashift.control.RolloutState;
 import io.schemashift.rewriter.TableMapping;
-import io.schemashift.routing.Side;
 import java.time.Instant;
 import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;

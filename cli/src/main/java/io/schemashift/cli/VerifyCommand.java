@@ -1,8 +1,8 @@
 package io.schemashift.cli;
 
+import io.schemashift.api.ConnectionSource;
 import io.schemashift.backfill.ProgressListener;
 import io.schemashift.config.MigrationConfig;
-import io.schemashift.control.ConnectionSource;
 import io.schemashift.control.LoggedKey;
 import io.schemashift.control.Run;
 import io.schemashift.mirror.IntentLog;

@@ -360,18 +360,7 @@ class BackfillVerifyCliIT {
             }
             ps.executeBatch();
         }
-        config = Files.writeString(
-                dir.resolve("schemashift.yaml"),
-                "migration: " + migration + "\n" + db.newSection()
-                        + """
-                tables:
-                  customers:
-                    to: clients
-                    key: [id]
-                    columns: { name: full_name, legacy_flag: null }
-                    derived: { name_search: "lower(name)" }
-                """
-                        + yaml);
+        config = db.customersConfig(dir, migration, yaml);
     }
 
     private Cli.Run cli(String... command) {

@@ -3,6 +3,8 @@ package io.schemashift.cli;
 import io.schemashift.control.ControlSchema;
 import io.schemashift.testing.TestDatabase;
 import io.schemashift.testing.TestDatabases;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -39,6 +41,26 @@ record CliDatabase(TestDatabase server, String oldUrl, String newUrl) {
         }
         return "new:\n  url: '" + newUrl + "'\n  user: " + server.user() + "\n  password: '" + server.password()
                 + "'\n";
+    }
+
+    /**
+     * Writes {@code dir/schemashift.yaml}: migration {@code migration}, the new database if separate,
+     * {@code customers → clients} ({@code name → full_name}, {@code legacy_flag} dropped, {@code
+     * name_search = lower(name)}), then {@code yaml}.
+     */
+    Path customersConfig(Path dir, String migration, String yaml) throws IOException {
+        return Files.writeString(
+                dir.resolve("schemashift.yaml"),
+                "migration: " + migration + "\n" + newSection()
+                        + """
+                tables:
+                  customers:
+                    to: clients
+                    key: [id]
+                    columns: { name: full_name, legacy_flag: null }
+                    derived: { name_search: "lower(name)" }
+                """
+                        + yaml);
     }
 
     /** Runs {@code schemashift <command> --config <config> --url <old> --user …}, the password from the environment. */

@@ -1,6 +1,7 @@
 package io.schemashift.config;
 
 import com.zaxxer.hikari.HikariConfig;
+import io.schemashift.api.ReportValues;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.Mapping;
 import io.schemashift.rewriter.Rewriter;
@@ -399,9 +400,8 @@ public final class ConfigReader {
             Map<String, NodeTuple> e = section(entry, "report", keys("mismatchTable", "values"));
             return new MigrationConfig.Report(
                     tableName(e, "report", "mismatchTable", null),
-                    MigrationConfig.Values.valueOf(
-                            choice(e, "report", "values", "redacted", "redacted", "omitted", "plain")
-                                    .toUpperCase(Locale.ROOT)));
+                    ReportValues.valueOf(choice(e, "report", "values", "redacted", "redacted", "omitted", "plain")
+                            .toUpperCase(Locale.ROOT)));
         }
 
         private MigrationConfig.Coverage coverage(NodeTuple entry) throws ConfigException {

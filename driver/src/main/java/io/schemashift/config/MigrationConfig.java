@@ -1,5 +1,6 @@
 package io.schemashift.config;
 
+import io.schemashift.api.ReportValues;
 import io.schemashift.rewriter.Mapping;
 import java.time.Duration;
 import java.util.List;
@@ -156,15 +157,8 @@ public record MigrationConfig(
         }
     }
 
-    /** Value handling in mismatch reports and logs. */
-    public enum Values {
-        REDACTED,
-        OMITTED,
-        PLAIN
-    }
-
     /** Where mismatch reports go, and whether they may carry values. */
-    public record Report(String mismatchTable, Values values) {}
+    public record Report(String mismatchTable, ReportValues values) {}
 
     /**
      * The statement coverage the driver records (see docs/preflight.md).

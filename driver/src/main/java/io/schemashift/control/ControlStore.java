@@ -1,7 +1,9 @@
 package io.schemashift.control;
 
+import io.schemashift.api.ConnectionSource;
 import io.schemashift.config.MigrationConfig;
 import io.schemashift.config.Phase;
+import io.schemashift.error.ShiftSqlState;
 import io.schemashift.rewriter.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -32,10 +34,12 @@ import java.util.stream.Collectors;
  */
 public final class ControlStore {
 
+    // The codes come from the funnel; the messages stay unprefixed: the control loop and the CLI
+    // quote them inside their own lines.
     /** SQLState of a write that lost the race with another writer: retry from a fresh read. */
-    public static final String CONCURRENT_CHANGE = "40001";
+    public static final String CONCURRENT_CHANGE = ShiftSqlState.CONCURRENT_CHANGE.code();
     /** SQLState of a control row that this version cannot read. */
-    public static final String INVALID_ROW = "22000";
+    public static final String INVALID_ROW = ShiftSqlState.DATA_EXCEPTION.code();
 
     private static final Pattern TABLE_NAME = Pattern.compile("[a-z_][a-z0-9_$]*");
 
@@ -116,7 +120,7 @@ public final class ControlStore {
      * only if the stored rollout still has that version.
      *
      * @return the rollout as stored: version + 1, stamped with {@code why.at()} and {@code why.by()}
-     * @throws SQLException with SQLState {@value #CONCURRENT_CHANGE} if another writer changed the
+     * @throws SQLException with SQLState {@link #CONCURRENT_CHANGE} if another writer changed the
      *     rollout since it was read; nothing is written then
      */
     public RolloutState write(RolloutState next, AuditEntry why) throws SQLException {

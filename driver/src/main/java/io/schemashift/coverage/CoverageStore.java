@@ -1,7 +1,7 @@
 package io.schemashift.coverage;
 
+import io.schemashift.api.ConnectionSource;
 import io.schemashift.config.Phase;
-import io.schemashift.control.ConnectionSource;
 import io.schemashift.control.ControlSchema;
 import io.schemashift.rewriter.StatementKind;
 import java.sql.Connection;

@@ -1,5 +1,6 @@
 package io.schemashift.coverage;
 
+import io.schemashift.api.Side;
 import io.schemashift.config.Phase;
 import io.schemashift.rewriter.NonDeterminism;
 import io.schemashift.rewriter.ParamSource;
@@ -11,7 +12,6 @@ import io.schemashift.rewriter.StatementKind;
 import io.schemashift.routing.Plan;
 import io.schemashift.routing.Routing;
 import io.schemashift.routing.Session;
-import io.schemashift.routing.Side;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.schemashift.coverage;
 
+import io.schemashift.api.ConnectionSource;
 import io.schemashift.config.MigrationConfig;
 import io.schemashift.config.Phase;
-import io.schemashift.control.ConnectionSource;
 import io.schemashift.metrics.LogThrottle;
 import io.schemashift.rewriter.RewriteResult;
 import java.io.IOException;

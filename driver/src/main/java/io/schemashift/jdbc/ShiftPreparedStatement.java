@@ -1,5 +1,6 @@
 package io.schemashift.jdbc;
 
+import io.schemashift.api.Side;
 import io.schemashift.error.ShiftSqlState;
 import io.schemashift.mirror.DivergenceReason;
 import io.schemashift.mirror.Params;
@@ -10,7 +11,6 @@ import io.schemashift.rewriter.StatementKind;
 import io.schemashift.rewriter.Untouched;
 import io.schemashift.routing.Execution;
 import io.schemashift.routing.Plan;
-import io.schemashift.routing.Side;
 import io.schemashift.shadow.ShadowRead;
 import java.lang.invoke.MethodHandle;
 import java.sql.PreparedStatement;

@@ -1,5 +1,6 @@
 package io.schemashift.jdbc;
 
+import io.schemashift.api.Side;
 import io.schemashift.error.ShiftSqlState;
 import io.schemashift.mirror.Params;
 import io.schemashift.rewriter.RewriteResult;
@@ -8,7 +9,6 @@ import io.schemashift.rewriter.StatementKind;
 import io.schemashift.routing.Execution;
 import io.schemashift.routing.Plan;
 import io.schemashift.routing.Session;
-import io.schemashift.routing.Side;
 import io.schemashift.routing.SideStatements;
 import io.schemashift.shadow.ShadowRead;
 import java.lang.invoke.MethodHandle;

@@ -1,7 +1,7 @@
 package io.schemashift.mirror;
 
 import io.micrometer.core.instrument.Counter;
-import io.schemashift.control.ConnectionSource;
+import io.schemashift.api.ConnectionSource;
 import io.schemashift.control.ControlHealth;
 import io.schemashift.control.ControlSchema;
 import io.schemashift.metrics.LogThrottle;

@@ -1,6 +1,6 @@
 package io.schemashift.mirror;
 
-import io.schemashift.control.ConnectionSource;
+import io.schemashift.api.ConnectionSource;
 import io.schemashift.control.ControlSchema;
 import io.schemashift.metrics.LogThrottle;
 import io.schemashift.metrics.ShiftMetrics;

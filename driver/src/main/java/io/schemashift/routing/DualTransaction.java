@@ -1,5 +1,6 @@
 package io.schemashift.routing;
 
+import io.schemashift.api.Side;
 import io.schemashift.config.MigrationConfig;
 import io.schemashift.error.ShiftSqlState;
 import io.schemashift.mirror.DivergenceReason;

@@ -1,5 +1,6 @@
 package io.schemashift.routing;
 
+import io.schemashift.api.Side;
 import io.schemashift.metrics.ShiftMetrics;
 
 /**

@@ -2,10 +2,10 @@ package io.schemashift.runtime;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.schemashift.api.ConnectionSource;
 import io.schemashift.config.ConfigLocation;
 import io.schemashift.config.MigrationConfig;
 import io.schemashift.config.Phase;
-import io.schemashift.control.ConnectionSource;
 import io.schemashift.control.ControlStore;
 import io.schemashift.coverage.StatementCoverage;
 import io.schemashift.error.ShiftSqlState;
@@ -60,6 +60,9 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
     private final NewSide newSide;
     private final AtomicLong sessions = new AtomicLong();
     private volatile Applied applied;
+    /** Notified when {@link #applied} changes, for {@link #awaitVersion}. */
+    private final Object appliedChanged = new Object();
+
     private volatile Started started;
     private volatile ControlLoop control;
     /** False while {@code control.table} is set and its rollout was never read: writes fail closed. */
@@ -390,7 +393,29 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
      * the rollout they started with.
      */
     void apply(MigrationConfig.Rollout next, long version) {
-        applied = new Applied(next, version);
+        synchronized (appliedChanged) {
+            applied = new Applied(next, version);
+            appliedChanged.notifyAll();
+        }
+    }
+
+    /**
+     * Waits until the rollout of control-table version {@code version} or a later one is in force.
+     *
+     * @return false if it was not within {@code timeout}
+     */
+    boolean awaitVersion(long version, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (appliedChanged) {
+            while (applied.version() < version) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(appliedChanged, left);
+            }
+        }
+        return true;
     }
 
     public ShiftMetrics metrics() {

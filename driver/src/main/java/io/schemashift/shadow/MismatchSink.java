@@ -1,10 +1,10 @@
 package io.schemashift.shadow;
 
+import io.schemashift.api.Side;
 import io.schemashift.compare.MismatchReport;
 import io.schemashift.control.ControlHealth;
 import io.schemashift.control.ControlSchema;
 import io.schemashift.metrics.LogThrottle;
-import io.schemashift.routing.Side;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.schemashift.shadow;
 
+import io.schemashift.api.Side;
 import io.schemashift.compare.ComparisonInput;
 import io.schemashift.compare.ComparisonResult;
 import io.schemashift.compare.Outcome;
@@ -7,7 +8,6 @@ import io.schemashift.metrics.ShiftMetrics.Leg;
 import io.schemashift.mirror.SqlErrors;
 import io.schemashift.rewriter.SideStatement;
 import io.schemashift.routing.Execution;
-import io.schemashift.routing.Side;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

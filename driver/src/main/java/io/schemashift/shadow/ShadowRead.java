@@ -1,9 +1,9 @@
 package io.schemashift.shadow;
 
+import io.schemashift.api.Side;
 import io.schemashift.mirror.Params;
 import io.schemashift.rewriter.Rewritten;
 import io.schemashift.rewriter.SideStatement;
-import io.schemashift.routing.Side;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;

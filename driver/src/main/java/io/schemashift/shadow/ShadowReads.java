@@ -1,5 +1,7 @@
 package io.schemashift.shadow;
 
+import io.schemashift.api.ConnectionSource;
+import io.schemashift.api.Side;
 import io.schemashift.compare.CompareMetrics;
 import io.schemashift.compare.CompareRules;
 import io.schemashift.compare.OrderMode;
@@ -8,7 +10,6 @@ import io.schemashift.compare.TimestampPrecision;
 import io.schemashift.compare.ValuesMode;
 import io.schemashift.config.MigrationConfig;
 import io.schemashift.config.Phase;
-import io.schemashift.control.ConnectionSource;
 import io.schemashift.control.ControlTables;
 import io.schemashift.metrics.ShiftMetrics;
 import io.schemashift.mirror.Params;
@@ -19,7 +20,6 @@ import io.schemashift.rewriter.StatementKind;
 import io.schemashift.rewriter.TableMapping;
 import io.schemashift.routing.NewSide;
 import io.schemashift.routing.Session;
-import io.schemashift.routing.Side;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,8 +1,8 @@
 package io.schemashift.shadow;
 
-import io.schemashift.control.ConnectionSource;
+import io.schemashift.api.ConnectionSource;
+import io.schemashift.api.Side;
 import io.schemashift.routing.NewSide;
-import io.schemashift.routing.Side;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Set;

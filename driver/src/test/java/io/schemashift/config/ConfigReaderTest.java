@@ -3,6 +3,7 @@ package io.schemashift.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.schemashift.api.ReportValues;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -74,7 +75,7 @@ class ConfigReaderTest {
         assertThat(config.compare().ignore()).containsExactly("customers.updated_at");
         assertThat(config.writes().budget()).isEqualTo(Duration.ofMillis(300));
         assertThat(config.control().controlTable()).contains("schemashift_control");
-        assertThat(config.report().values()).isEqualTo(MigrationConfig.Values.REDACTED);
+        assertThat(config.report().values()).isEqualTo(ReportValues.REDACTED);
     }
 
     @Test

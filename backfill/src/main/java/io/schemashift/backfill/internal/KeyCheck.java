@@ -1,5 +1,6 @@
 package io.schemashift.backfill.internal;
 
+import io.schemashift.error.ShiftSqlState;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
@@ -49,10 +50,9 @@ final class KeyCheck {
             for (String column : nullable) {
                 long nulls = count(st, "SELECT COUNT(*) FROM " + table + " WHERE " + column + " IS NULL");
                 if (nulls > 0) {
-                    throw new SQLException(
+                    throw ShiftSqlState.NULL_KEY.error(
                             "key column " + column + " of " + table + " (" + side + " side) holds NULL in " + nulls
-                                    + " rows; backfill and verify need a key that is unique and not null",
-                            "23502");
+                                    + " rows; backfill and verify need a key that is unique and not null");
                 }
             }
             if (!unique) {
@@ -62,12 +62,11 @@ final class KeyCheck {
                         "SELECT COUNT(*) FROM (SELECT " + cols + " FROM " + table + " GROUP BY " + cols
                                 + " HAVING COUNT(*) > 1) d");
                 if (repeated > 0) {
-                    throw new SQLException(
+                    throw ShiftSqlState.DUPLICATE_KEY.error(
                             "key " + (key.size() == 1 ? "column " + cols : "(" + cols + ")") + " of " + table + " ("
                                     + side + " side) is not unique: " + repeated
                                     + " values appear more than once; backfill and verify need a key that is unique"
-                                    + " and not null",
-                            "23505");
+                                    + " and not null");
                 }
             }
         }

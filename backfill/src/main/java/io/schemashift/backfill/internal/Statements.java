@@ -1,7 +1,7 @@
 package io.schemashift.backfill.internal;
 
+import io.schemashift.api.Side;
 import io.schemashift.rewriter.Dialect;
-import io.schemashift.routing.Side;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;

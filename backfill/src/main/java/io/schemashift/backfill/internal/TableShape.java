@@ -1,5 +1,6 @@
 package io.schemashift.backfill.internal;
 
+import io.schemashift.error.ShiftSqlState;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.TableMapping;
 import java.sql.Connection;
@@ -103,7 +104,7 @@ public record TableShape(
     /**
      * Resolves a mapping against the metadata of both sides.
      *
-     * @throws SQLException (SQLState 42P01 / 42703) naming the table and column when a table or a
+     * @throws SQLException (SQLState 42000) naming the table and column when a table or a
      *     mapped column does not exist, or the key is dropped by the mapping; (23502 / 23505) when
      *     the key holds NULLs or repeats on either side
      */
@@ -117,12 +118,11 @@ public record TableShape(
         String oldSchema = oldTable.contains(".") ? oldTable.substring(0, oldTable.indexOf('.')) : null;
         String oldBare = oldTable.substring(oldTable.indexOf('.') + 1);
         Located oldLocated = locate(oldConn, dialect, oldSchema, oldBare)
-                .orElseThrow(
-                        () -> new SQLException("old table " + oldTable + " does not exist or has no columns", "42P01"));
+                .orElseThrow(() -> ShiftSqlState.NO_SUCH_OBJECT.error(
+                        "old table " + oldTable + " does not exist or has no columns"));
         Located newLocated = locate(newConn, dialect, newSchema, m.newName())
-                .orElseThrow(() -> new SQLException(
-                        "new table " + newTable + " (mapped from " + oldTable + ") does not exist or has no columns",
-                        "42P01"));
+                .orElseThrow(() -> ShiftSqlState.NO_SUCH_OBJECT.error(
+                        "new table " + newTable + " (mapped from " + oldTable + ") does not exist or has no columns"));
         Map<String, ColumnInfo> oldCols = oldLocated.columns();
         Map<String, ColumnInfo> newCols = newLocated.columns();
 
@@ -141,7 +141,7 @@ public record TableShape(
             }
             ColumnInfo ot = oldCols.get(lc);
             if (ot == null) {
-                throw new SQLException("old table " + oldTable + " has no column " + oldName, "42703");
+                throw ShiftSqlState.NO_SUCH_OBJECT.error("old table " + oldTable + " has no column " + oldName);
             }
             mapped.add(new MappedColumn(
                     Identifiers.require(target, "new column"),
@@ -165,12 +165,13 @@ public record TableShape(
             MappedColumn kc = mapped.stream()
                     .filter(c -> !c.derived() && c.oldExpr().equalsIgnoreCase(k))
                     .findFirst()
-                    .orElseThrow(() -> new SQLException(
-                            "key column " + k + " of " + oldTable + " is not a column mapped to " + newTable, "42703"));
+                    .orElseThrow(() -> ShiftSqlState.NO_SUCH_OBJECT.error(
+                            "key column " + k + " of " + oldTable + " is not a column mapped to " + newTable));
             key.add(kc);
         }
         if (key.isEmpty()) {
-            throw new SQLException("table " + oldTable + " has no key in the mapping; backfill and verify need one");
+            throw ShiftSqlState.NO_SUCH_OBJECT.error(
+                    "table " + oldTable + " has no key in the mapping; backfill and verify need one");
         }
         boolean lineage = newCols.containsKey(LINEAGE_BATCH) && newCols.containsKey(LINEAGE_AT);
         TableShape shape = new TableShape(oldTable, newTable, mapped, key, lineage);
@@ -183,8 +184,8 @@ public record TableShape(
             throws SQLException {
         ColumnInfo c = newCols.get(lower(name));
         if (c == null) {
-            throw new SQLException(
-                    "new table " + newTable + " has no column " + name + " (mapped from " + source + ")", "42703");
+            throw ShiftSqlState.NO_SUCH_OBJECT.error(
+                    "new table " + newTable + " has no column " + name + " (mapped from " + source + ")");
         }
         return c;
     }

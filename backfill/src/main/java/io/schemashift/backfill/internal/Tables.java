@@ -1,5 +1,6 @@
 package io.schemashift.backfill.internal;
 
+import io.schemashift.error.ShiftSqlState;
 import io.schemashift.rewriter.KeyCodec;
 import io.schemashift.rewriter.Mapping;
 import io.schemashift.rewriter.TableMapping;
@@ -20,7 +21,7 @@ public final class Tables {
     /**
      * The mappings of the named old tables, all of them when {@code names} is empty.
      *
-     * @throws SQLException (42P01) naming the table and the mapped ones when a name is not mapped
+     * @throws SQLException (42000) naming the table and the mapped ones when a name is not mapped
      */
     public static List<TableMapping> resolve(Mapping mapping, Collection<String> names) throws SQLException {
         if (names == null || names.isEmpty()) {
@@ -37,12 +38,8 @@ public final class Tables {
     public static TableMapping resolve(Mapping mapping, String name) throws SQLException {
         Optional<TableMapping> tm = name == null ? Optional.empty() : mapping.table(name);
         if (tm.isEmpty()) {
-            throw new SQLException(
-                    "table " + name + " is not mapped; mapped tables: "
-                            + mapping.tables().stream()
-                                    .map(TableMapping::oldName)
-                                    .toList(),
-                    "42P01");
+            throw ShiftSqlState.NO_SUCH_OBJECT.error("table " + name + " is not mapped; mapped tables: "
+                    + mapping.tables().stream().map(TableMapping::oldName).toList());
         }
         return tm.get();
     }
@@ -64,7 +61,7 @@ public final class Tables {
     /**
      * A key in {@link KeyCodec} text as values typed for the old key columns.
      *
-     * @throws SQLException (22P02) naming the table when the text is not a key of this table
+     * @throws SQLException (22000, {@code ShiftSqlState.DATA_EXCEPTION}) naming the table when the text is not a key of this table
      */
     public static List<Object> parseKey(TableShape shape, String text) throws SQLException {
         try {
@@ -79,7 +76,7 @@ public final class Tables {
             }
             return key;
         } catch (IllegalArgumentException e) {
-            throw new SQLException("not a key of " + shape.oldTable() + ": " + e.getMessage(), "22P02", e);
+            throw ShiftSqlState.DATA_EXCEPTION.error("not a key of " + shape.oldTable() + ": " + e.getMessage(), e);
         }
     }
 }

@@ -1,5 +1,6 @@
-package io.schemashift.cli;
+package io.schemashift.demo;
 
+import io.schemashift.cli.Redaction;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

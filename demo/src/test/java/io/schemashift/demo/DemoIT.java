@@ -1,4 +1,4 @@
-package io.schemashift.cli;
+package io.schemashift.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code ./schemashift demo} as the README runs it: the launcher at the repository root starts the
- * shaded jar (built by the package phase, before this test) in its own JVM.
+ * shaded command line and the demo's jar beside it (built by the package phase, before this test)
+ * in their own JVM.
  */
 class DemoIT {
 
@@ -19,7 +20,8 @@ class DemoIT {
     void launcher_demo_exitsZeroWithin30sAndShowsTheMigration() throws IOException, InterruptedException {
         Path launcher = Path.of("..", "schemashift").toAbsolutePath().normalize();
         assertThat(launcher).isExecutable();
-        assertThat(Path.of("target", "schemashift.jar")).exists();
+        assertThat(Path.of("..", "cli", "target", "schemashift.jar")).exists();
+        assertThat(Path.of("target", "schemashift-demo.jar")).exists();
 
         long start = System.nanoTime();
         Process p = new ProcessBuilder(launcher.toString(), "demo")

@@ -1,4 +1,4 @@
-package io.schemashift.cli;
+package io.schemashift.demo;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,7 +1,11 @@
-package io.schemashift.cli;
+package io.schemashift.demo;
 
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.schemashift.cli.Converters;
+import io.schemashift.cli.Redaction;
+import io.schemashift.cli.SchemaShiftCommand;
+import io.schemashift.cli.Text;
 import io.schemashift.config.ConfigLocation;
 import io.schemashift.config.ConfigReader;
 import io.schemashift.config.MigrationConfig;
@@ -9,13 +13,13 @@ import io.schemashift.config.Phase;
 import io.schemashift.control.ControlStore;
 import io.schemashift.control.InstanceBeat;
 import io.schemashift.control.PhaseGuard;
-import io.schemashift.coverage.StatementCoverage;
 import io.schemashift.rewriter.Dialect;
-import io.schemashift.runtime.MigrationRuntime;
-import io.schemashift.runtime.Runtimes;
+import io.schemashift.runtime.InProcessDriver;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -28,12 +32,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -59,8 +65,9 @@ import picocli.CommandLine.Spec;
                     + " comparisons and mismatches.",
             "Ignores --config, --url, --user and --password: it makes its own database and YAML file."
         })
-final class DemoCommand implements Callable<Integer> {
+public final class DemoCommand implements Callable<Integer> {
 
+    private static final String ERROR_PREFIX = "schemashift demo: error: ";
     private static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
     private static final int SEEDED = 1000;
     /** A seeded hot row (odd id, see {@link DemoWorkload}): the app reads it often and never writes it. */
@@ -148,11 +155,7 @@ final class DemoCommand implements Callable<Integer> {
      * in-process run (tests) would otherwise keep polling a database that is gone.
      */
     private void stopDriver() {
-        try {
-            Runtimes.find(appProperties(), null).ifPresent(MigrationRuntime::close);
-        } catch (SQLException e) {
-            fail("could not stop the demo's driver runtime: " + e.getMessage());
-        }
+        driver().ifPresent(InProcessDriver::close);
     }
 
     /** Drops the in-memory database. */
@@ -212,12 +215,12 @@ final class DemoCommand implements Callable<Integer> {
         row("2  dual writes: app writes mirrored", "");
 
         if (operator("backfill", "--batch", "250").exit() != 0) {
-            throw new CommandBase.Failure("schemashift backfill failed; see its error above");
+            throw new Failure("schemashift backfill failed; see its error above");
         }
         row("3  backfill customers -> clients", "");
 
         if (operator("verify", "--chunk", "500").exit() != 0) {
-            throw new CommandBase.Failure("schemashift verify found differences before any was injected");
+            throw new Failure("schemashift verify found differences before any was injected");
         }
         row("4  verify: both sides equal", "");
 
@@ -243,7 +246,8 @@ final class DemoCommand implements Callable<Integer> {
         row("8  rolled back one step", "");
 
         Ran found = operator("verify", "--chunk", "500");
-        boolean caughtByVerify = found.exit() == VerifyCommand.DIFFER
+        // verify exits non-zero when the sides differ; the row it lists must be the tampered one
+        boolean caughtByVerify = found.exit() != ExitCode.OK
                 && TAMPERED_ROW.matcher(found.text()).find();
         row("9  verify finds the divergence", "");
         Ran repaired = operator("verify", "--chunk", "500", "--repair");
@@ -287,7 +291,7 @@ final class DemoCommand implements Callable<Integer> {
                 app.errors(),
                 app.firstError() == null ? "" : " (first: " + app.firstError() + ")");
         operator("audit", "--limit", "20");
-        Runtimes.find(appProperties(), null).map(MigrationRuntime::coverage).ifPresent(StatementCoverage::flush);
+        driver().ifPresent(InProcessDriver::flushCoverage);
         Path report = Files.createTempDirectory("schemashift-" + migration + "-report");
         boolean reported = operator("report", "--out", report.toString()).exit() == 0;
         out.printf("%ndemo done in %.1fs%n", (System.nanoTime() - started) / 1e9);
@@ -301,7 +305,7 @@ final class DemoCommand implements Callable<Integer> {
         if (!verified || detected.mismatched() == 0) {
             return fail("the injected divergence was not caught and repaired (see the timeline above)");
         }
-        return CommandBase.OK;
+        return ExitCode.OK;
     }
 
     /**
@@ -321,14 +325,14 @@ final class DemoCommand implements Callable<Integer> {
         }
         if (operator(args.toArray(String[]::new)).exit() != 0) {
             if (cleanSince == 0 || windowSinceRepair) {
-                throw new CommandBase.Failure("schemashift phase " + target + " failed; see its error above");
+                throw new Failure("schemashift phase " + target + " failed; see its error above");
             }
             // The guard rail counts the mismatches of the repaired row. What matters now is that
             // none came after the repair: accept those, as an operator would with --max-mismatches.
             windowSinceRepair = true;
             args.addAll(List.of("--max-mismatches", Long.toString(repairedMismatches)));
             if (operator(args.toArray(String[]::new)).exit() != 0) {
-                throw new CommandBase.Failure("schemashift phase " + target + " failed; see its error above");
+                throw new Failure("schemashift phase " + target + " failed; see its error above");
             }
         }
         follow();
@@ -356,7 +360,7 @@ final class DemoCommand implements Callable<Integer> {
         List<String> args = new ArrayList<>(List.of("rollback"));
         args.addAll(List.of(options));
         if (operator(args.toArray(String[]::new)).exit() != 0) {
-            throw new CommandBase.Failure("schemashift rollback failed");
+            throw new Failure("schemashift rollback failed");
         }
         follow();
         startStep();
@@ -392,6 +396,15 @@ final class DemoCommand implements Callable<Integer> {
     /** What one {@code schemashift} command printed (stdout and stderr) and returned. */
     private record Ran(int exit, String text) {}
 
+    /** A step of the demo failed; the message says which and why. */
+    private static final class Failure extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Failure(String message) {
+            super(message);
+        }
+    }
+
     /**
      * Waits until the app's driver applies the rollout the command just stored: the driver reads
      * the control table every {@code control.poll} and applies a new version at each connection's
@@ -402,16 +415,12 @@ final class DemoCommand implements Callable<Integer> {
                 .read()
                 .orElseThrow()
                 .version();
-        MigrationRuntime runtime = Runtimes.find(appProperties(), null).orElseThrow();
+        InProcessDriver driver = driver().orElseThrow(() -> new Failure("the app's driver is not running"));
         long start = System.nanoTime();
-        long deadline = start + APPLY_TIMEOUT.toNanos();
-        while (runtime.version() < version) {
-            if (System.nanoTime() > deadline) {
-                throw new CommandBase.Failure("the driver did not apply version " + version + " within "
-                        + Text.window(APPLY_TIMEOUT) + " (it polls the control table every "
-                        + Text.window(config.control().poll()) + ")");
-            }
-            Thread.sleep(10);
+        if (!driver.awaitVersion(version, APPLY_TIMEOUT)) {
+            throw new Failure("the driver did not apply version " + version + " within "
+                    + Text.window(APPLY_TIMEOUT) + " (it polls the control table every "
+                    + Text.window(config.control().poll()) + ")");
         }
         out.printf(
                 "          the app's driver applied version %d after %d ms%n",
@@ -437,28 +446,14 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("created customers with %d rows and an empty clients, in one H2 database%n", SEEDED);
     }
 
+    /** Writes {@code demo.yaml} (beside this class) with this run's migration id. */
     private void writeConfig() throws IOException {
-        Files.writeString(
-                yaml,
-                """
-                migration: %s
-                tables:
-                  customers:
-                    to: clients
-                    key: [id]
-                    columns:
-                      name: full_name
-                      legacy_flag: null
-                    derived:
-                      name_search: "lower(name)"
-                phase: old-only
-                control:
-                  table: schemashift_control
-                  poll: 100ms
-                report:
-                  mismatchTable: schemashift_mismatch
-                """
-                        .formatted(migration));
+        try (InputStream template = DemoCommand.class.getResourceAsStream("demo.yaml")) {
+            if (template == null) {
+                throw new IOException("demo.yaml is missing from the demo's jar");
+            }
+            Files.writeString(yaml, new String(template.readAllBytes(), StandardCharsets.UTF_8).formatted(migration));
+        }
     }
 
     /** Changes one row on the new side only, behind the driver's back. */
@@ -502,9 +497,7 @@ final class DemoCommand implements Callable<Integer> {
         DemoMeters now = meters();
         DemoMeters delta = now.since(mark);
         mark = now;
-        String phase = Runtimes.find(appProperties(), null)
-                .map(r -> r.rollout().phase().toString())
-                .orElse("?");
+        String phase = driver().map(d -> d.phase().toString()).orElse("?");
         out.printf(
                 "%n  %5.1fs  %-42s %-12s %10d %8d %8d %10d%n",
                 (System.nanoTime() - started) / 1e9,
@@ -531,9 +524,9 @@ final class DemoCommand implements Callable<Integer> {
      * starts them up to a tick later) are let finish first, so that they count where they belong.
      */
     private void startStep() throws SQLException, InterruptedException {
-        MigrationRuntime runtime = Runtimes.find(appProperties(), null).orElse(null);
-        if (runtime != null && !runtime.rollout().phase().comparesReads()) {
-            runtime.shadow().drain(SHADOW_DRAIN);
+        Optional<InProcessDriver> driver = driver();
+        if (driver.isPresent() && !driver.get().phase().comparesReads()) {
+            driver.get().awaitShadowReads(SHADOW_DRAIN);
         }
         mark = meters();
     }
@@ -548,9 +541,14 @@ final class DemoCommand implements Callable<Integer> {
 
     private int fail(String message) {
         PrintWriter err = spec.commandLine().getErr();
-        err.println(CommandBase.ERROR_PREFIX + message);
+        err.println(ERROR_PREFIX + message);
         err.flush();
-        return CommandBase.FAILED;
+        return ExitCode.SOFTWARE;
+    }
+
+    /** The app's driver, once its first connection has started it. */
+    private Optional<InProcessDriver> driver() {
+        return InProcessDriver.running(appProperties());
     }
 
     private Properties appProperties() {

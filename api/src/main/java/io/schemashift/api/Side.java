@@ -1,4 +1,4 @@
-package io.schemashift.routing;
+package io.schemashift.api;
 
 /** The two schemas. */
 public enum Side {

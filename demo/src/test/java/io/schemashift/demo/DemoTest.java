@@ -1,13 +1,17 @@
-package io.schemashift.cli;
+package io.schemashift.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.schemashift.cli.SchemaShiftCommand;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** {@code schemashift demo}, run in-process: a whole migration on embedded H2. */
 class DemoTest {
@@ -18,13 +22,32 @@ class DemoTest {
                     + "\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)$",
             Pattern.MULTILINE);
 
+    /** What one in-process run printed and returned. */
+    record Run(int exit, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- out\n" + out + "--- err\n" + err;
+        }
+    }
+
+    /** Runs the command line of {@code ./schemashift demo} in-process, with an empty environment. */
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine line = DemoMain.commandLine(new SchemaShiftCommand(name -> null));
+        line.setOut(new PrintWriter(out, true));
+        line.setErr(new PrintWriter(err, true));
+        int exit = line.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
     /** One timeline line. */
     record Row(String label, String phase, long statements, long mirrored, long compared, long mismatches) {}
 
     @Test
     void demo_wholeMigration_printsEveryStepAndExitsZeroWithin60s() {
         long start = System.nanoTime();
-        Cli.Run run = Cli.run(Map.of(), "demo");
+        Run run = run("demo");
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
         assertThat(run.exit()).as(run.toString()).isZero();
@@ -35,7 +58,7 @@ class DemoTest {
 
     @Test
     void demo_help_describesItself() {
-        Cli.Run run = Cli.run(Map.of(), "demo", "--help");
+        Run run = run("demo", "--help");
         assertThat(run.exit()).isZero();
         assertThat(run.out())
                 .contains("Usage: schemashift demo")

@@ -1,4 +1,4 @@
-package io.schemashift.control;
+package io.schemashift.api;
 
 import java.sql.Connection;
 import java.sql.SQLException;

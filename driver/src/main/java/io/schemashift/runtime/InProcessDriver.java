@@ -1,0 +1,84 @@
+package io.schemashift.runtime;
+
+import io.schemashift.config.MigrationConfig;
+import io.schemashift.config.Phase;
+import io.schemashift.coverage.StatementCoverage;
+import io.schemashift.rewriter.Dialect;
+import io.schemashift.rewriter.Rewriter;
+import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * What a tool may use of the driver beside its JDBC surface: the rewriter the driver builds for a
+ * configuration (the preview of {@code schemashift rewrite}), and the driver running in this JVM,
+ * for a tool that runs an application in-process (the demo). The runtime's parts (shadow executor,
+ * control loop, coverage) stay behind it. Thread-safe.
+ */
+public final class InProcessDriver {
+
+    private final MigrationRuntime runtime;
+
+    private InProcessDriver(MigrationRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    /**
+     * The rewriter the driver uses for {@code config} on a database of {@code dialect}; {@code md}
+     * supplies the old columns the file does not list ({@code null}: left unknown).
+     *
+     * @throws SQLException if {@code md} cannot be read
+     */
+    public static Rewriter rewriter(MigrationConfig config, Dialect dialect, DatabaseMetaData md) throws SQLException {
+        return MigrationRuntime.rewriter(config, dialect, md);
+    }
+
+    /**
+     * The driver started in this JVM for the configuration {@code info} names (as a connection's
+     * properties name it); empty when no connection has started it. Starts nothing.
+     */
+    public static Optional<InProcessDriver> running(Properties info) {
+        return Runtimes.running(info).map(InProcessDriver::new);
+    }
+
+    /** The phase in force now. */
+    public Phase phase() {
+        return runtime.rollout().phase();
+    }
+
+    /**
+     * Waits until the driver applies control-table version {@code version} or a later one (it reads
+     * the control table every {@code control.poll}).
+     *
+     * @return false if it did not within {@code timeout}
+     * @throws InterruptedException if the thread is interrupted while waiting
+     */
+    public boolean awaitVersion(long version, Duration timeout) throws InterruptedException {
+        return runtime.awaitVersion(version, timeout);
+    }
+
+    /**
+     * Waits until the shadow comparisons already handed to the executor have finished.
+     *
+     * @return false if they did not within {@code timeout}
+     * @throws InterruptedException if the thread is interrupted while waiting
+     */
+    public boolean awaitShadowReads(Duration timeout) throws InterruptedException {
+        return runtime.shadow().drain(timeout);
+    }
+
+    /** Writes the statement coverage counted so far; nothing when coverage is off. */
+    public void flushCoverage() {
+        StatementCoverage coverage = runtime.coverage();
+        if (coverage != null) {
+            coverage.flush();
+        }
+    }
+
+    /** Stops the driver (control loop, shadow executor, divergence log) and forgets it. */
+    public void close() {
+        Runtimes.close(runtime);
+    }
+}
