@@ -203,7 +203,10 @@ public abstract class ShiftConnection implements Connection {
 
     @Override
     public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
-        return ShiftPreparedStatement.wrap(delegate.prepareStatement(sql, columnNames), this, rewrite(sql), true);
+        ShiftPreparedStatement ps =
+                ShiftPreparedStatement.wrap(delegate.prepareStatement(sql, columnNames), this, rewrite(sql), true);
+        ps.keyColumns = columnNames.clone();
+        return ps;
     }
 
     @Override

@@ -41,6 +41,12 @@ public abstract class ShiftStatement implements Statement {
     private SideStatements sides;
     /** The application asked for generated keys (for the statement's last execution). */
     boolean wantsKeys;
+    /**
+     * The generated-key columns the application named ({@code prepareStatement(sql, String[])},
+     * {@code executeUpdate(sql, String[])}…), or {@code null}: the keys it reads are those columns
+     * only, even where the rewritten statement had the database return more.
+     */
+    String[] keyColumns;
 
     private List<String> batch;
     /** The shadow decision of the query {@link #route} just planned, for {@link #executeQuery(String)}. */
@@ -149,6 +155,7 @@ public abstract class ShiftStatement implements Statement {
      * uses the delegate), {@link #CONTROLLED} when it was transaction control, else the routed result.
      */
     private Execution.Result route(String sql, Execution.Mode mode, boolean keys) throws SQLException {
+        keyColumns = null;
         releaseRouted();
         Session session = connection.session;
         if (session == null) {
@@ -292,7 +299,9 @@ public abstract class ShiftStatement implements Statement {
 
     @Override
     public int executeUpdate(String sql, String[] columnNames) throws SQLException {
-        return (int) update(sql, true, () -> delegate.executeUpdate(sql, columnNames));
+        int result = (int) update(sql, true, () -> delegate.executeUpdate(sql, columnNames));
+        keyColumns = columnNames.clone();
+        return result;
     }
 
     @Override
@@ -315,7 +324,9 @@ public abstract class ShiftStatement implements Statement {
 
     @Override
     public long executeLargeUpdate(String sql, String[] columnNames) throws SQLException {
-        return update(sql, true, () -> delegate.executeLargeUpdate(sql, columnNames));
+        long result = update(sql, true, () -> delegate.executeLargeUpdate(sql, columnNames));
+        keyColumns = columnNames.clone();
+        return result;
     }
 
     @Override
@@ -335,7 +346,9 @@ public abstract class ShiftStatement implements Statement {
 
     @Override
     public boolean execute(String sql, String[] columnNames) throws SQLException {
-        return execute(sql, true, () -> delegate.execute(sql, columnNames));
+        boolean result = execute(sql, true, () -> delegate.execute(sql, columnNames));
+        keyColumns = columnNames.clone();
+        return result;
     }
 
     @Override
@@ -449,7 +462,7 @@ public abstract class ShiftStatement implements Statement {
     public ResultSet getGeneratedKeys() throws SQLException {
         Execution.Result r = routed;
         if (r != null && r.keys() != null) {
-            return ShiftResultSet.wrap(r.keys().forApplication(wantsKeys), this, connection);
+            return ShiftResultSet.wrap(r.keys().forApplication(wantsKeys, keyColumns), this, connection);
         }
         ResultSet keys = primary().getGeneratedKeys();
         return keys == null ? null : ShiftResultSet.wrap(keys, this, connection);

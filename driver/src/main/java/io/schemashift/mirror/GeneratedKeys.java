@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.rowset.CachedRowSet;
+import javax.sql.rowset.RowSetMetaDataImpl;
 import javax.sql.rowset.RowSetProvider;
 
 /**
@@ -116,12 +117,64 @@ public final class GeneratedKeys {
         return keys.size();
     }
 
-    /** The keys as the application asked: all of them, or none. */
-    public ResultSet forApplication(boolean asked) throws SQLException {
+    /**
+     * The keys as the application asked: none, the columns it named ({@code columns}), or every
+     * column the database returned ({@code columns} {@code null}, or a named column not among them).
+     * The database may have returned more than the application named: the driver asks for the keys
+     * its mirror needs, and PostgreSQL then returns every column.
+     */
+    public ResultSet forApplication(boolean asked, String[] columns) throws SQLException {
         if (!asked) {
             return rows.createCopySchema();
         }
         rows.beforeFirst();
-        return rows;
+        if (columns == null) {
+            return rows;
+        }
+        ResultSetMetaData md = rows.getMetaData();
+        int[] positions = new int[columns.length];
+        for (int k = 0; k < columns.length; k++) {
+            positions[k] = named(md, columns[k]);
+            if (positions[k] == 0) {
+                return rows;
+            }
+        }
+        return positions.length == md.getColumnCount() ? rows : project(md, positions);
+    }
+
+    private static int named(ResultSetMetaData md, String column) throws SQLException {
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+            if (md.getColumnLabel(i).equalsIgnoreCase(column)) {
+                return i;
+            }
+        }
+        return 0;
+    }
+
+    /** A copy of the rows with the columns at {@code positions} only, positioned before its first row. */
+    private CachedRowSet project(ResultSetMetaData md, int[] positions) throws SQLException {
+        RowSetMetaDataImpl projected = new RowSetMetaDataImpl();
+        projected.setColumnCount(positions.length);
+        for (int k = 0; k < positions.length; k++) {
+            int from = positions[k];
+            projected.setColumnName(k + 1, md.getColumnName(from));
+            projected.setColumnLabel(k + 1, md.getColumnLabel(from));
+            projected.setColumnType(k + 1, md.getColumnType(from));
+            projected.setColumnTypeName(k + 1, md.getColumnTypeName(from));
+            projected.setNullable(k + 1, md.isNullable(from));
+        }
+        CachedRowSet out = RowSetProvider.newFactory().createCachedRowSet();
+        out.setMetaData(projected);
+        while (rows.next()) {
+            out.moveToInsertRow();
+            for (int k = 0; k < positions.length; k++) {
+                out.updateObject(k + 1, rows.getObject(positions[k]));
+            }
+            out.insertRow();
+            out.moveToCurrentRow();
+        }
+        rows.beforeFirst();
+        out.beforeFirst();
+        return out;
     }
 }
