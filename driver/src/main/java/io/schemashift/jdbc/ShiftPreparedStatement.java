@@ -169,6 +169,7 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
             return false;
         }
         Plan plan = plan();
+        pendingShadow = params == null ? null : shadow(rewrite, plan == null ? Side.OLD : plan.primary(), params);
         if (plan != null) {
             return run(plan, Execution.Mode.EXECUTE).isResultSet();
         }

@@ -51,6 +51,11 @@ public abstract class ShiftStatement implements Statement {
     private List<String> batch;
     /** The shadow decision of the query {@link #route} just planned, for {@link #executeQuery(String)}. */
     private ShadowRead routedShadow;
+    /**
+     * The shadow decision of a query run with {@code execute}, applied by the next {@link
+     * #getResultSet()}: jOOQ and MyBatis read their rows that way, not through {@code executeQuery}.
+     */
+    ShadowRead pendingShadow;
 
     ShiftStatement(Statement delegate, ShiftConnection connection) {
         this.delegate = delegate;
@@ -170,7 +175,9 @@ public abstract class ShiftStatement implements Statement {
             }
         }
         Plan plan = session.plan(rewrite);
-        routedShadow = mode == Execution.Mode.QUERY ? shadow(rewrite, plan.primary(), null) : null;
+        routedShadow = mode == Execution.Mode.QUERY || mode == Execution.Mode.EXECUTE
+                ? shadow(rewrite, plan.primary(), null)
+                : null;
         if (plan == Plan.OLD) {
             return null;
         }
@@ -264,6 +271,8 @@ public abstract class ShiftStatement implements Statement {
 
     private boolean execute(String sql, boolean keys, Verbatim<Boolean> verbatim) throws SQLException {
         Execution.Result r = route(sql, Execution.Mode.EXECUTE, keys);
+        pendingShadow = routedShadow;
+        routedShadow = null;
         if (r == CONTROLLED) {
             routed = null;
             return false;
@@ -435,7 +444,9 @@ public abstract class ShiftStatement implements Statement {
     @Override
     public ResultSet getResultSet() throws SQLException {
         Execution.Result r = routed;
-        return wrap(r != null ? r.resultSet() : delegate.getResultSet());
+        ShadowRead shadow = pendingShadow;
+        pendingShadow = null;
+        return wrap(r != null ? r.resultSet() : delegate.getResultSet(), shadow);
     }
 
     @Override

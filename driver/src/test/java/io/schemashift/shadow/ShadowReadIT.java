@@ -107,6 +107,43 @@ class ShadowReadIT {
         });
     }
 
+    /**
+     * jOOQ and MyBatis run a query with {@code execute()} and read {@code getResultSet()}: those reads
+     * are compared too (they were never compared before), for prepared and plain statements.
+     */
+    @TestFactory
+    Stream<DynamicTest> executeThenGetResultSet_isCompared() {
+        return perServer("execute", kind -> {
+            MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), false, SHADOW_ALL);
+            try (Connection c = fx.connect()) {
+                try (Statement st = c.createStatement()) {
+                    st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (1, 'a', '1@x')");
+                    st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (2, 'b', '2@x')");
+                }
+                fx.rawNew("UPDATE clients SET full_name = 'drifted' WHERE id = 2");
+                try (PreparedStatement select = c.prepareStatement("SELECT id, name FROM customers WHERE id = ?")) {
+                    select.setInt(1, 1);
+                    assertThat(select.execute()).isTrue();
+                    try (ResultSet rs = select.getResultSet()) {
+                        assertThat(rs.next()).isTrue();
+                        assertThat(rs.getString("name")).isEqualTo("a");
+                    }
+                }
+                try (Statement st = c.createStatement()) {
+                    assertThat(st.execute("SELECT id, name FROM customers WHERE id = 2"))
+                            .isTrue();
+                    try (ResultSet rs = st.getResultSet()) {
+                        assertThat(rs.next()).isTrue();
+                        assertThat(rs.getString("name")).isEqualTo("b");
+                    }
+                }
+            }
+            ShadowMeters.drain(fx);
+            assertThat(ShadowMeters.outcome(fx, "match")).isEqualTo(1);
+            assertThat(ShadowMeters.outcome(fx, "mismatch")).isEqualTo(1);
+        });
+    }
+
     /** The redacted token of key value {@code id}, as the comparator shows it (same per-process key). */
     private static String redactedToken(int id) {
         var result = ShadowComparator.create(CompareRules.defaults())
