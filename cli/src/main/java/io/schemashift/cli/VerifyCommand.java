@@ -92,7 +92,7 @@ final class VerifyCommand extends CommandBase {
     boolean json;
 
     /** The stale intent records read, by side: cleared after a repair that left the sides equal. */
-    private final Map<ConnectionSource, List<String>> intents = new LinkedHashMap<>();
+    private final Map<ConnectionSource, List<IntentLog.Stale>> intents = new LinkedHashMap<>();
 
     @Override
     int run(Context context) throws Exception {
@@ -149,7 +149,7 @@ final class VerifyCommand extends CommandBase {
             }
         }
         if (equal && repair && !job.dryRun) {
-            clearIntents(context);
+            clearIntents(context, names);
         }
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
@@ -363,7 +363,7 @@ final class VerifyCommand extends CommandBase {
                 for (IntentLog.Stale s : stale) {
                     s.rows().forEach(r -> keys.add(new LoggedKey(r.table(), r.key(), LoggedKey.Source.INTENT, s.at())));
                 }
-                intents.put(side, stale.stream().map(IntentLog.Stale::txn).toList());
+                intents.put(side, stale);
             } catch (SQLException e) {
                 err().println("schemashift: warning: cannot read the intent records in " + writes.intentTable()
                         + " (SQLState " + e.getSQLState() + "): a transaction cut off between its two commits would"
@@ -374,12 +374,23 @@ final class VerifyCommand extends CommandBase {
         return keys;
     }
 
-    /** Deletes the intent records whose rows this run found equal or repaired. */
-    private void clearIntents(Context context) throws SQLException {
-        for (Map.Entry<ConnectionSource, List<String>> side : intents.entrySet()) {
+    /**
+     * Deletes the intent records whose rows this run found equal or repaired: those that name
+     * only tables it checked ({@code --table} may have left others out).
+     */
+    private void clearIntents(Context context, List<String> checked) throws SQLException {
+        for (Map.Entry<ConnectionSource, List<IntentLog.Stale>> side : intents.entrySet()) {
+            List<String> txns = side.getValue().stream()
+                    .filter(s -> s.rows().stream().allMatch(r -> context.config()
+                            .mapping()
+                            .table(r.table())
+                            .map(t -> checked.contains(t.oldName()))
+                            .orElse(false)))
+                    .map(IntentLog.Stale::txn)
+                    .toList();
             try (Connection c = side.getKey().open()) {
                 c.setAutoCommit(true);
-                IntentLog.delete(c, context.config().writes().intentTable(), side.getValue());
+                IntentLog.delete(c, context.config().writes().intentTable(), txns);
             }
         }
     }
