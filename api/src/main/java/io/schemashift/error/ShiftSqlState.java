@@ -50,13 +50,16 @@ public enum ShiftSqlState {
         return code;
     }
 
+    /** What every message of an error SchemaShift raises starts with. */
+    public static final String MESSAGE_PREFIX = "SchemaShift: ";
+
     /** An exception with this state and {@code "SchemaShift: " + message}. */
     public SQLException error(String message) {
-        return new SQLException("SchemaShift: " + message, code);
+        return new SQLException(MESSAGE_PREFIX + message, code);
     }
 
     /** Like {@link #error(String)}, with the exception that caused it. */
     public SQLException error(String message, Throwable cause) {
-        return new SQLException("SchemaShift: " + message, code, cause);
+        return new SQLException(MESSAGE_PREFIX + message, code, cause);
     }
 }

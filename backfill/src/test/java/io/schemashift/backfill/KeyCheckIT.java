@@ -36,10 +36,12 @@ class KeyCheckIT {
 
         assertThatThrownBy(() -> s.backfill().run(List.of("customers"), false))
                 .isInstanceOf(SQLException.class)
-                .satisfies(e -> assertThat(e.getMessage())
-                        .as("H2 reports the column as ID")
-                        .isEqualToIgnoringCase("key column id of customers (old side) is not unique: 1 values appear"
-                                + " more than once; backfill and verify need a key that is unique and not null"))
+                .satisfies(
+                        e -> assertThat(e.getMessage())
+                                .as("H2 reports the column as ID")
+                                .isEqualToIgnoringCase(
+                                        "SchemaShift: key column id of customers (old side) is not unique: 1 values appear"
+                                                + " more than once; backfill and verify need a key that is unique and not null"))
                 .extracting(e -> ((SQLException) e).getSQLState())
                 .isEqualTo("23505");
         assertThat(s.count("SELECT COUNT(*) FROM clients")).isZero();
@@ -79,8 +81,9 @@ class KeyCheckIT {
         assertThatThrownBy(() -> s.verifier().verify("customers", 100))
                 .isInstanceOf(SQLException.class)
                 .satisfies(e -> assertThat(e.getMessage())
-                        .isEqualToIgnoringCase("key column id of clients (new side) holds NULL in 1 rows; backfill and"
-                                + " verify need a key that is unique and not null"))
+                        .isEqualToIgnoringCase(
+                                "SchemaShift: key column id of clients (new side) holds NULL in 1 rows; backfill and"
+                                        + " verify need a key that is unique and not null"))
                 .extracting(e -> ((SQLException) e).getSQLState())
                 .isEqualTo("23502");
         assertThatThrownBy(() -> s.backfill().run(List.of("customers"), false))

@@ -5,6 +5,7 @@ import io.schemashift.control.AuditEntry;
 import io.schemashift.control.ControlHealth;
 import io.schemashift.control.RolloutState;
 import io.schemashift.control.Run;
+import io.schemashift.error.ShiftSqlState;
 import io.schemashift.rewriter.TableMapping;
 import java.io.PrintWriter;
 import java.sql.SQLException;
@@ -47,6 +48,9 @@ abstract class CommandBase implements Callable<Integer> {
             throw usage;
         } catch (Exception | LinkageError e) {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            if (message.startsWith(ShiftSqlState.MESSAGE_PREFIX)) { // the line says schemashift already
+                message = message.substring(ShiftSqlState.MESSAGE_PREFIX.length());
+            }
             String hint = hint(e);
             err().println(ERROR_PREFIX + Redaction.oneLine(message, root.secret()) + hint);
             if (root.verbose()) {
