@@ -2,6 +2,7 @@ package io.schemashift;
 
 import io.schemashift.config.ConfigLocation;
 import io.schemashift.config.RedactedUrl;
+import io.schemashift.error.ShiftSqlState;
 import io.schemashift.jdbc.ShiftConnection;
 import io.schemashift.jdbc.ShiftUrl;
 import io.schemashift.runtime.Runtimes;
@@ -43,9 +44,8 @@ public final class SchemaShiftDriver implements Driver {
         var runtime = Runtimes.find(info, shift.parameters().get(ConfigLocation.PROPERTY));
         Connection connection = real.connect(shift.realUrl(), forReal);
         if (connection == null) {
-            throw new SQLException(
-                    "the real driver " + real.getClass().getName() + " refused " + RedactedUrl.of(shift.realUrl()),
-                    "08001");
+            throw ShiftSqlState.CANNOT_CONNECT.error(
+                    "the real driver " + real.getClass().getName() + " refused " + RedactedUrl.of(shift.realUrl()));
         }
         if (runtime.isEmpty()) {
             return ShiftConnection.wrap(connection);
@@ -105,10 +105,9 @@ public final class SchemaShiftDriver implements Driver {
         try {
             return DriverManager.getDriver(realUrl);
         } catch (SQLException e) {
-            throw new SQLException(
+            throw ShiftSqlState.CANNOT_CONNECT.error(
                     "no JDBC driver for " + RedactedUrl.of(realUrl) + " on the classpath: add the real driver (e.g."
                             + " org.postgresql:postgresql) next to SchemaShift",
-                    "08001",
                     e);
         }
     }

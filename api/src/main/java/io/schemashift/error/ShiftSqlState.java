@@ -30,6 +30,11 @@ public enum ShiftSqlState {
     CONCURRENT_CHANGE("40001"),
     /** A table, column or name the mapping needs does not exist or is not usable (syntax error or access rule violation). */
     NO_SUCH_OBJECT("42000"),
+    /**
+     * A configuration file SchemaShift cannot use (syntax error or access rule violation); its messages start with
+     * {@code "SchemaShift configuration <file>"} and name the line and key.
+     */
+    BAD_CONFIGURATION("42000"),
     /** A long operation (backfill, verify) stopped because its thread was interrupted (query cancelled). */
     CANCELLED("57014"),
     /** A transaction-control statement that conflicts with the connection's state. */

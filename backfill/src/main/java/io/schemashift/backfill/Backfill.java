@@ -96,7 +96,7 @@ public final class Backfill {
 
     /**
      * A builder for a backfill of {@code mapping}'s tables, reading the old side from {@code
-     * oldSide}. Without {@link Builder#newSide} the new tables live in the same database.
+     * oldSide}. Without {@link Builder#newDatabase} the new tables live in the same database.
      */
     public static Builder builder(Mapping mapping, Dialect dialect, ConnectionSource oldSide) {
         return new Builder(mapping, dialect, oldSide);

@@ -94,7 +94,7 @@ public final class Verifier {
     }
 
     /**
-     * A builder for a verifier of {@code mapping}'s tables. Without {@link Builder#newSide} the
+     * A builder for a verifier of {@code mapping}'s tables. Without {@link Builder#newDatabase} the
      * new tables live in the same database as the old ones.
      */
     public static Builder builder(Mapping mapping, Dialect dialect, ConnectionSource oldSide) {

@@ -51,13 +51,13 @@ class BackfillVerifyIT {
         Backfill.Builder backfill() {
             Backfill.Builder b = Backfill.builder(Schemas.mapping(), Schemas.dialect(db.kind()), oldSide())
                     .migration("it");
-            return separate() ? b.newSide(newSide()) : b;
+            return separate() ? b.newDatabase(newSide()) : b;
         }
 
         Verifier.Builder verifier() {
             Verifier.Builder b = Verifier.builder(Schemas.mapping(), Schemas.dialect(db.kind()), oldSide())
                     .migration("it");
-            return separate() ? b.newSide(newSide()) : b;
+            return separate() ? b.newDatabase(newSide()) : b;
         }
 
         long count(boolean newSide, String sql) throws SQLException {

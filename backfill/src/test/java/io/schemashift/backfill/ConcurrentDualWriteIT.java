@@ -149,7 +149,9 @@ class ConcurrentDualWriteIT {
                             migration.mapping(), Schemas.dialect(kind), () -> db.connect(url))
                     .batchSize(500)
                     .progress(interleaved(commits, failures));
-            report = (separate ? backfill.newSide(newSide) : backfill).build().run(List.of("customers"), false);
+            report = (separate ? backfill.newDatabase(newSide) : backfill)
+                    .build()
+                    .run(List.of("customers"), false);
             commitsDuring = commits.get() - commitsBefore;
         } finally {
             stop.set(true);
@@ -176,7 +178,7 @@ class ConcurrentDualWriteIT {
         assertThat(copied.batches()).isEqualTo((copied.rows() + 499) / 500);
         Verifier.Builder verifier = Verifier.builder(migration.mapping(), Schemas.dialect(kind), () -> db.connect(url));
         VerifyReport verify =
-                (separate ? verifier.newSide(newSide) : verifier).build().verify("customers", 2000);
+                (separate ? verifier.newDatabase(newSide) : verifier).build().verify("customers", 2000);
         assertThat(verify.rows()).isEmpty();
         assertThat(verify.differences()).isZero();
         try (Connection c = db.connect(url);

@@ -163,13 +163,13 @@ class RepairDirectionIT {
         Backfill.Builder backfill() {
             Backfill.Builder b = Backfill.builder(Schemas.mapping(), Schemas.dialect(db.kind()), source(oldUrl))
                     .migration("rd");
-            return oldUrl.equals(newUrl) ? b : b.newSide(source(newUrl));
+            return oldUrl.equals(newUrl) ? b : b.newDatabase(source(newUrl));
         }
 
         Verifier.Builder verifier() {
             Verifier.Builder b = Verifier.builder(Schemas.mapping(), Schemas.dialect(db.kind()), source(oldUrl))
                     .migration("rd");
-            return oldUrl.equals(newUrl) ? b : b.newSide(source(newUrl));
+            return oldUrl.equals(newUrl) ? b : b.newDatabase(source(newUrl));
         }
 
         private ConnectionSource source(String url) {

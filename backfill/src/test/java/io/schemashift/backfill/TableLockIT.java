@@ -71,13 +71,13 @@ class TableLockIT {
             Backfill.Builder b = Backfill.builder(Schemas.mapping(), Schemas.dialect(db.kind()), source(oldUrl))
                     .migration("tl")
                     .batchSize(1000);
-            return (oldUrl.equals(newUrl) ? b : b.newSide(source(newUrl))).build();
+            return (oldUrl.equals(newUrl) ? b : b.newDatabase(source(newUrl))).build();
         }
 
         Verifier verifier() {
             Verifier.Builder b = Verifier.builder(Schemas.mapping(), Schemas.dialect(db.kind()), source(oldUrl))
                     .migration("tl");
-            return (oldUrl.equals(newUrl) ? b : b.newSide(source(newUrl))).build();
+            return (oldUrl.equals(newUrl) ? b : b.newDatabase(source(newUrl))).build();
         }
 
         long count(boolean newSide, String sql) throws SQLException {

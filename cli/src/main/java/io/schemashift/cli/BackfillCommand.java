@@ -170,7 +170,7 @@ final class BackfillCommand extends CommandBase {
                 .latencyBackoff(job.backoff)
                 .progress(json ? ProgressListener.none() : progress());
         if (context.newConnections() != null) {
-            builder.newSide(context.newConnections());
+            builder.newDatabase(context.newConnections());
         }
         if (lineageTable != null) {
             builder.lineageTable(lineageTable);

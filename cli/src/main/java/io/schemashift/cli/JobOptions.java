@@ -57,7 +57,7 @@ final class JobOptions {
                 .latencyBackoff(backoff)
                 .progress(progress);
         if (context.newConnections() != null) {
-            builder.newSide(context.newConnections());
+            builder.newDatabase(context.newConnections());
         }
         return builder.build();
     }

@@ -1,5 +1,6 @@
 package io.schemashift.config;
 
+import io.schemashift.error.ShiftSqlState;
 import java.sql.SQLException;
 
 /**
@@ -8,13 +9,10 @@ import java.sql.SQLException;
  */
 public final class ConfigException extends SQLException {
 
-    /** SQLState of every configuration error (syntax error or access rule violation class). */
-    public static final String SQL_STATE = "42000";
-
     private static final long serialVersionUID = 1L;
 
     public ConfigException(String message) {
-        super(message, SQL_STATE);
+        super(message, ShiftSqlState.BAD_CONFIGURATION.code());
     }
 
     static ConfigException at(String source, int line, String key, String problem) {

@@ -140,12 +140,12 @@ public final class DualTransaction {
      * pool's own timeouts, like any database the application talks to.
      */
     Connection connection(Side side, boolean primary) throws SQLException {
-        if (side == Side.OLD || context.newSide() == null) {
+        if (side == Side.OLD || context.newDatabase() == null) {
             return old;
         }
         begin();
         if (newConnection == null) {
-            Connection c = context.newSide().borrow();
+            Connection c = context.newDatabase().borrow();
             try {
                 if (isolation >= 0) {
                     c.setTransactionIsolation(isolation);
@@ -159,7 +159,7 @@ public final class DualTransaction {
             budgeted = false;
         }
         if (budgeted == primary) {
-            context.newSide().budget(newConnection, !primary);
+            context.newDatabase().budget(newConnection, !primary);
             budgeted = !primary;
         }
         return newConnection;
@@ -172,7 +172,7 @@ public final class DualTransaction {
      */
     void primaryRan(Side primary, boolean write, boolean resultSet) {
         begin();
-        if (primary == Side.NEW && context.newSide() != null) {
+        if (primary == Side.NEW && context.newDatabase() != null) {
             newPrimary |= write;
             newResults |= resultSet;
         }
@@ -200,7 +200,7 @@ public final class DualTransaction {
         }
         if (side == Side.OLD) {
             oldAborted = true;
-        } else if (context.newSide() != null) {
+        } else if (context.newDatabase() != null) {
             newAborted = true;
         }
     }
@@ -231,7 +231,7 @@ public final class DualTransaction {
         if (!autoCommit) {
             return false;
         }
-        if (context.newSide() == null) {
+        if (context.newDatabase() == null) {
             old.setAutoCommit(false);
             return true;
         }
@@ -568,10 +568,10 @@ public final class DualTransaction {
             if (commit) {
                 try {
                     if (newPrimary && budgeted) {
-                        context.newSide().budget(c, false);
+                        context.newDatabase().budget(c, false);
                     }
                     c.commit();
-                    context.newSide().breaker().success();
+                    context.newDatabase().breaker().success();
                 } catch (SQLException e) {
                     if (newPrimary) {
                         primaryFailure = e;

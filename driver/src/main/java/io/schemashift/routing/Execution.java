@@ -5,6 +5,7 @@ import io.schemashift.config.MigrationConfig.MirrorFailurePolicy;
 import io.schemashift.error.ShiftSqlState;
 import io.schemashift.metrics.ShiftMetrics.Leg;
 import io.schemashift.metrics.ShiftMetrics.MirrorOutcome;
+import io.schemashift.mirror.Binder;
 import io.schemashift.mirror.DivergenceReason;
 import io.schemashift.mirror.GeneratedKeys;
 import io.schemashift.mirror.Params;
@@ -274,14 +275,14 @@ public final class Execution {
         SideStatement sql = keys != null
                 ? (side == Side.NEW ? rw.newSideWithKeys() : rw.oldSideWithKeys())
                 : (side == Side.NEW ? rw.newSide() : rw.oldSide());
-        boolean separate = side == Side.NEW && context.newSide() != null;
+        boolean separate = side == Side.NEW && context.newDatabase() != null;
         long start = System.nanoTime();
         try {
             Connection connection = transaction.connection(side, false);
             long[] counts;
             if (separate) {
                 counts = runMirror(connection, sql, entries, keys, false);
-                context.newSide().breaker().success();
+                context.newDatabase().breaker().success();
                 transaction.mirroredToNew(RowKey.touchedBy(rw, entries, keys));
             } else {
                 // A failing mirror only needs a savepoint when it shares a transaction with the
@@ -293,7 +294,7 @@ public final class Execution {
                         && onMirrorFailure() == MirrorFailurePolicy.RECORD
                         && !connection.getAutoCommit();
                 counts = runMirror(connection, sql, entries, keys, guard);
-                if (context.newSide() != null) {
+                if (context.newDatabase() != null) {
                     transaction.mirroredToOld(RowKey.touchedBy(rw, entries, keys));
                 }
             }
@@ -330,7 +331,7 @@ public final class Execution {
         context.metrics().mirrored(timeout ? MirrorOutcome.TIMEOUT : MirrorOutcome.FAILED);
         DivergenceReason reason = timeout ? DivergenceReason.MIRROR_TIMEOUT : DivergenceReason.MIRROR_FAILED;
         if (separate) {
-            context.newSide().breaker().failure();
+            context.newDatabase().breaker().failure();
             transaction.newSideFailed(reason);
         }
         if (!unguarded) {
@@ -392,7 +393,7 @@ public final class Execution {
      * mirror's savepoint.
      */
     private boolean rollsBackTheAppTransaction(SQLException e) {
-        return context.newSide() == null
+        return context.newDatabase() == null
                 && context.dialect() != Dialect.POSTGRESQL
                 && e.getSQLState() != null
                 && e.getSQLState().startsWith("40");
@@ -409,13 +410,13 @@ public final class Execution {
                 return DivergenceReason.UNREPLAYABLE_PARAMETER;
             }
         }
-        if (context.newSide() != null) {
+        if (context.newDatabase() != null) {
             if (transaction.newFailed()) {
                 return DivergenceReason.TRANSACTION_ALREADY_DIVERGED;
             }
             if (side == Side.NEW
                     && !transaction.holdsNewConnection()
-                    && !context.newSide().breaker().allow()) {
+                    && !context.newDatabase().breaker().allow()) {
                 return DivergenceReason.BREAKER_OPEN;
             }
         }
@@ -466,7 +467,7 @@ public final class Execution {
             PreparedStatement ps, SideStatement sql, List<Params> entries, GeneratedKeys keys, boolean inline)
             throws SQLException {
         if (entries.size() == 1) {
-            bind(ps, sql, entries.get(0), now, keys, 0);
+            Binder.bind(ps, sql, entries.get(0), now, keys, 0);
             ps.execute();
             if (inline) {
                 ps.getMoreResults(); // past the SAVEPOINT, to the mirrored statement's count
@@ -476,7 +477,7 @@ public final class Execution {
         int keyOffset = 0;
         int rowsPerEntry = Math.max(1, rw.keys().size());
         for (Params entry : entries) {
-            bind(ps, sql, entry, now, keys, keyOffset);
+            Binder.bind(ps, sql, entry, now, keys, keyOffset);
             keyOffset += rowsPerEntry;
             ps.addBatch();
         }
@@ -513,50 +514,24 @@ public final class Execution {
         switch (mode) {
             case BATCH -> {
                 for (Params entry : batch) {
-                    bind(ps, sql, entry, now, null, 0);
+                    Binder.bind(ps, sql, entry, now, null, 0);
                     ps.addBatch();
                 }
                 return new Result(ps, false, -1, ps.executeBatch(), null, null);
             }
             case QUERY -> {
-                bind(ps, sql, params, now, null, 0);
+                Binder.bind(ps, sql, params, now, null, 0);
                 ps.executeQuery();
                 return new Result(ps, true, -1, null, null, null);
             }
             case EXECUTE -> {
-                bind(ps, sql, params, now, null, 0);
+                Binder.bind(ps, sql, params, now, null, 0);
                 boolean isResultSet = ps.execute();
                 return new Result(ps, isResultSet, isResultSet ? -1 : ps.getLargeUpdateCount(), null, null, null);
             }
             default -> {
-                bind(ps, sql, params, now, null, 0);
+                Binder.bind(ps, sql, params, now, null, 0);
                 return new Result(ps, false, ps.executeLargeUpdate(), null, null, null);
-            }
-        }
-    }
-
-    /**
-     * Binds every {@code ?} of {@code sql} from its source: the application's parameter, the
-     * captured timestamp, or a key the primary generated (for the {@code row}-th statement of a batch,
-     * keys of earlier entries are skipped by {@code keyOffset}).
-     */
-    public static void bind(
-            PreparedStatement ps, SideStatement sql, Params params, Timestamp now, GeneratedKeys keys, int keyOffset)
-            throws SQLException {
-        List<ParamSource> sources = sql.params();
-        for (int i = 0; i < sources.size(); i++) {
-            ParamSource source = sources.get(i);
-            if (source instanceof ParamSource.Bound b) {
-                if (params == null) {
-                    throw ShiftSqlState.PARAMETERS_MISSING.error("statement has parameters but none were bound");
-                }
-                params.bind(b.index(), ps, i + 1);
-            } else if (source instanceof ParamSource.Now) {
-                ps.setTimestamp(i + 1, now);
-            } else if (source instanceof ParamSource.GeneratedKey g) {
-                ps.setObject(i + 1, keys.get(keyOffset + g.row(), g.column()));
-            } else if (source instanceof ParamSource.Literal) {
-                throw ShiftSqlState.INTERNAL_ERROR.error("a literal cannot be bound");
             }
         }
     }

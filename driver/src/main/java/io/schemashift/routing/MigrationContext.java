@@ -4,6 +4,7 @@ import io.schemashift.config.MigrationConfig;
 import io.schemashift.metrics.ShiftMetrics;
 import io.schemashift.mirror.DivergenceLog;
 import io.schemashift.mirror.IntentLog;
+import io.schemashift.mirror.NewDatabase;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.RewriteResult;
 import java.sql.SQLException;
@@ -32,7 +33,7 @@ public interface MigrationContext {
     IntentLog intents();
 
     /** The separate new-side database; {@code null} when the new schema is in the same database. */
-    NewSide newSide();
+    NewDatabase newDatabase();
 
     Dialect dialect();
 

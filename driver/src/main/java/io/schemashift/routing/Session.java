@@ -10,6 +10,7 @@ import io.schemashift.rewriter.Refused;
 import io.schemashift.rewriter.RewriteResult;
 import io.schemashift.rewriter.Rewritten;
 import io.schemashift.rewriter.StatementKind;
+import io.schemashift.shadow.ReadContext;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Locale;
@@ -23,7 +24,7 @@ import java.util.regex.Pattern;
  * transaction across both sides is its {@link DualTransaction}'s. Like the connection it belongs
  * to, not thread-safe.
  */
-public final class Session {
+public final class Session implements ReadContext {
 
     private final MigrationContext context;
     private final DualTransaction transaction;
@@ -43,16 +44,19 @@ public final class Session {
     }
 
     /** The rollout the current transaction runs under, decided at its first statement. */
+    @Override
     public MigrationConfig.Rollout rollout() {
         return transaction.begin().rollout();
     }
 
     /** The phase the tables share in the current transaction, or {@code null} if their phases differ. */
+    @Override
     public Phase phaseOf(Set<String> tables) {
         return Routing.phaseOf(transaction.begin().rollout(), tables);
     }
 
     /** Whether the current transaction has uncommitted writes. */
+    @Override
     public boolean inDirtyTransaction() {
         return transaction.dirty();
     }

@@ -14,6 +14,7 @@ import io.schemashift.metrics.ShiftMetrics;
 import io.schemashift.mirror.CircuitBreaker;
 import io.schemashift.mirror.DivergenceLog;
 import io.schemashift.mirror.IntentLog;
+import io.schemashift.mirror.NewDatabase;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.Mapping;
 import io.schemashift.rewriter.RefusalReason;
@@ -22,7 +23,6 @@ import io.schemashift.rewriter.RewriteResult;
 import io.schemashift.rewriter.Rewriter;
 import io.schemashift.rewriter.TableMapping;
 import io.schemashift.routing.MigrationContext;
-import io.schemashift.routing.NewSide;
 import io.schemashift.routing.Session;
 import io.schemashift.shadow.ShadowReads;
 import java.sql.Connection;
@@ -57,7 +57,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
     private final MigrationConfig config;
     private final ConfigLocation location;
     private final ShiftMetrics metrics;
-    private final NewSide newSide;
+    private final NewDatabase newDatabase;
     private final AtomicLong sessions = new AtomicLong();
     private volatile Applied applied;
     /** Notified when {@link #applied} changes, for {@link #awaitVersion}. */
@@ -102,7 +102,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
         this.applied = new Applied(config.rollout(), 0);
         this.writesAllowed = config.control().controlTable().isEmpty();
         this.metrics = new ShiftMetrics(registry, config.migration());
-        this.newSide = config.newSide().separateDatabase() ? NewSide.open(config, registry) : null;
+        this.newDatabase = config.newSide().separateDatabase() ? NewDatabase.open(config, registry) : null;
         metrics.gauge(
                 "schemashift.phase",
                 "The rollout phase in force (0 old-only … 5 new-only)",
@@ -113,12 +113,12 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                 "The control-table version of the rollout in force (0: from the configuration file)",
                 Tags.empty(),
                 () -> applied.version());
-        if (newSide != null) {
+        if (newDatabase != null) {
             metrics.gauge(
                     "schemashift.breaker.state",
                     "The new side's circuit breaker (0 closed, 1 half-open, 2 open)",
                     Tags.empty(),
-                    () -> newSide.breaker().state().ordinal());
+                    () -> newDatabase.breaker().state().ordinal());
         }
         metrics.gauge(
                 "schemashift.routing.percent",
@@ -153,10 +153,9 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
         DatabaseMetaData md = connection.getMetaData();
         Dialect dialect = Dialect.fromJdbcUrl(md.getURL()).orElse(null);
         if (dialect == null) {
-            throw new SQLException(
+            throw ShiftSqlState.FEATURE_NOT_SUPPORTED.error(
                     "SchemaShift supports PostgreSQL, MariaDB/MySQL and H2; this database is "
-                            + md.getDatabaseProductName(),
-                    "0A000");
+                            + md.getDatabaseProductName());
         }
         Rewriter rewriter = rewriter(config, dialect, md);
         metrics.rewriteCache(rewriter.cache());
@@ -174,15 +173,15 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                 "Divergence records queued and not yet written to the divergence table",
                 Tags.empty(),
                 divergences::backlog);
-        ShadowReads shadow = ShadowReads.start(config, dialect, metrics, primaryConnections, newSide);
-        IntentLog intents = newSide != null && config.writes().intent()
+        ShadowReads shadow = ShadowReads.start(config, dialect, metrics, primaryConnections, newDatabase);
+        IntentLog intents = newDatabase != null && config.writes().intent()
                 ? new IntentLog(
                         config.migration(),
                         config.writes().intentTable(),
                         dialect,
                         config.writes().intentStaleAfter(),
                         primaryConnections,
-                        newSide::borrow,
+                        newDatabase::borrow,
                         divergences,
                         metrics)
                 : null;
@@ -204,7 +203,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                 dialect,
                 location.description(),
                 applied.rollout().phase(),
-                newSide == null ? "in the same database" : "in a separate database");
+                newDatabase == null ? "in the same database" : "in a separate database");
         return started;
     }
 
@@ -440,8 +439,8 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
     }
 
     /** The separate new-side database, or {@code null} when the new schema is in the same database. */
-    public NewSide newSide() {
-        return newSide;
+    public NewDatabase newDatabase() {
+        return newDatabase;
     }
 
     /**
@@ -454,7 +453,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                 config.migration(),
                 applied.rollout().phase(),
                 applied.version(),
-                newSide == null ? null : newSide.breaker().state(),
+                newDatabase == null ? null : newDatabase.breaker().state(),
                 s == null ? 0 : s.divergences().backlog(),
                 metrics.health().lost(),
                 s != null,
@@ -516,8 +515,8 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                 loop.lastBeat();
             }
         }
-        if (newSide != null) {
-            newSide.close();
+        if (newDatabase != null) {
+            newDatabase.close();
         }
         metrics.removeAll();
     }

@@ -40,7 +40,7 @@ public final class ShadowCapture {
         try {
             more = rs.next();
         } catch (SQLException | RuntimeException e) {
-            abandon("primary_failed");
+            abandon(SkipReason.PRIMARY_FAILED);
             throw e;
         }
         onRow = more;
@@ -64,13 +64,13 @@ public final class ShadowCapture {
             }
             if (!done) {
                 if (rs.next()) {
-                    abandon("partial_read");
+                    abandon(SkipReason.PARTIAL_READ);
                 } else {
                     complete();
                 }
             }
         } catch (SQLException | RuntimeException e) {
-            abandon("partial_read");
+            abandon(SkipReason.PARTIAL_READ);
         }
     }
 
@@ -84,11 +84,11 @@ public final class ShadowCapture {
         try {
             rows.add(Rows.row(rs, labels.size()));
         } catch (SQLException | RuntimeException e) {
-            abandon("capture_failed");
+            abandon(SkipReason.CAPTURE_FAILED);
         }
     }
 
-    private void abandon(String reason) {
+    private void abandon(SkipReason reason) {
         if (!done) {
             done = true;
             rows.clear();

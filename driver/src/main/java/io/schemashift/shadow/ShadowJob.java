@@ -5,9 +5,9 @@ import io.schemashift.compare.ComparisonInput;
 import io.schemashift.compare.ComparisonResult;
 import io.schemashift.compare.Outcome;
 import io.schemashift.metrics.ShiftMetrics.Leg;
+import io.schemashift.mirror.Binder;
 import io.schemashift.mirror.SqlErrors;
 import io.schemashift.rewriter.SideStatement;
-import io.schemashift.routing.Execution;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -141,7 +141,7 @@ final class ShadowJob implements Runnable {
         long start = System.nanoTime();
         try (PreparedStatement ps = c.prepareStatement(sql.sql())) {
             ps.setQueryTimeout(reads.timeoutSeconds());
-            Execution.bind(ps, sql, read.params, read.now, null, 0);
+            Binder.bind(ps, sql, read.params, read.now, null, 0);
             try (ResultSet rs = ps.executeQuery()) {
                 return Rows.read(rs, read.maxRows());
             }

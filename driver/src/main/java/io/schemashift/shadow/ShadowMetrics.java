@@ -81,8 +81,9 @@ final class ShadowMetrics {
     }
 
     /** Counts a skipped read under {@code outcome=skipped} and under its reason. */
-    void skipped(String reason, String table, String fingerprint) {
+    void skipped(SkipReason skip, String table, String fingerprint) {
         outcome(ShadowOutcome.SKIPPED, table, fingerprint);
+        String reason = ShiftMetrics.tag(skip);
         counters.computeIfAbsent("s\0" + reason + '\0' + table, k -> Counter.builder(SKIPS)
                         .description("Shadowed reads not compared, by reason and table")
                         .tags(common)

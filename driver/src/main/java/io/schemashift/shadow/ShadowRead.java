@@ -46,12 +46,12 @@ public final class ShadowRead {
     public ShadowCapture start(ResultSet rs) {
         try {
             if (rs.getType() != ResultSet.TYPE_FORWARD_ONLY) {
-                skipped("scrollable");
+                skipped(SkipReason.SCROLLABLE);
                 return null;
             }
             return new ShadowCapture(this, Rows.labels(rs));
         } catch (SQLException | RuntimeException e) {
-            skipped("capture_failed");
+            skipped(SkipReason.CAPTURE_FAILED);
             return null;
         }
     }
@@ -69,7 +69,7 @@ public final class ShadowRead {
         return reads.key(rewritten);
     }
 
-    void skipped(String reason) {
+    void skipped(SkipReason reason) {
         reads.metrics().skipped(reason, table, fingerprint);
     }
 

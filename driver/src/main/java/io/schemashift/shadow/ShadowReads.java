@@ -12,14 +12,13 @@ import io.schemashift.config.MigrationConfig;
 import io.schemashift.config.Phase;
 import io.schemashift.control.ControlTables;
 import io.schemashift.metrics.ShiftMetrics;
+import io.schemashift.mirror.NewDatabase;
 import io.schemashift.mirror.Params;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.RewriteResult;
 import io.schemashift.rewriter.Rewritten;
 import io.schemashift.rewriter.StatementKind;
 import io.schemashift.rewriter.TableMapping;
-import io.schemashift.routing.NewSide;
-import io.schemashift.routing.Session;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,7 +63,11 @@ public final class ShadowReads implements AutoCloseable {
     private volatile boolean closed;
 
     private ShadowReads(
-            MigrationConfig config, Dialect dialect, ShiftMetrics shift, ConnectionSource primary, NewSide newSide) {
+            MigrationConfig config,
+            Dialect dialect,
+            ShiftMetrics shift,
+            ConnectionSource primary,
+            NewDatabase newDatabase) {
         this.migration = config.migration();
         this.config = config;
         this.shift = shift;
@@ -84,7 +87,7 @@ public final class ShadowReads implements AutoCloseable {
         this.metrics = new ShadowMetrics(shift, executor::waiting);
         this.comparator =
                 ShadowComparator.create(rules(config)).withMetrics(CompareMetrics.monitor(shift.registry(), migration));
-        this.connections = new SideConnections(primary, newSide, timeoutSeconds * 1000 + 1000);
+        this.connections = new SideConnections(primary, newDatabase, timeoutSeconds * 1000 + 1000);
         this.sink = new MismatchSink(migration, ControlTables.of(config).mismatch(), connections, metrics);
     }
 
@@ -92,11 +95,15 @@ public final class ShadowReads implements AutoCloseable {
      * Starts shadow reads for a migration; threads and connections are created on first use.
      *
      * @param primary opens connections to the application's database
-     * @param newSide the separate new-side database, or {@code null} when the new schema is in the same database
+     * @param newDatabase the separate new-side database, or {@code null} when the new schema is in the same database
      */
     public static ShadowReads start(
-            MigrationConfig config, Dialect dialect, ShiftMetrics shift, ConnectionSource primary, NewSide newSide) {
-        return new ShadowReads(config, dialect, shift, primary, newSide);
+            MigrationConfig config,
+            Dialect dialect,
+            ShiftMetrics shift,
+            ConnectionSource primary,
+            NewDatabase newDatabase) {
+        return new ShadowReads(config, dialect, shift, primary, newDatabase);
     }
 
     /** The comparison rules of {@code compare:} and {@code report.values}. */
@@ -121,7 +128,7 @@ public final class ShadowReads implements AutoCloseable {
      * @param primary the side whose rows the application reads
      * @param params the application's bound values, or {@code null} for a plain statement
      */
-    public ShadowRead decide(Session session, RewriteResult rewrite, Side primary, Params params) {
+    public ShadowRead decide(ReadContext session, RewriteResult rewrite, Side primary, Params params) {
         if (!(rewrite instanceof Rewritten rw) || rw.kind() != StatementKind.SELECT) {
             return null;
         }
@@ -134,7 +141,7 @@ public final class ShadowReads implements AutoCloseable {
         }
     }
 
-    private ShadowRead pick(Session session, Rewritten rw, Side primary, Params params) {
+    private ShadowRead pick(ReadContext session, Rewritten rw, Side primary, Params params) {
         int percent = session.rollout().shadowPercent();
         if (percent <= 0 || (percent < 100 && ThreadLocalRandom.current().nextInt(100) >= percent)) {
             return null;
@@ -146,15 +153,15 @@ public final class ShadowReads implements AutoCloseable {
         String table =
                 rw.tables().size() == 1 ? rw.tables().iterator().next() : String.join(",", new TreeSet<>(rw.tables()));
         String fingerprint = metrics.fingerprintTag(rw.fingerprint().hash());
-        String skip = null;
+        SkipReason skip = null;
         if (session.inDirtyTransaction()) {
-            skip = "uncommitted_writes";
+            skip = SkipReason.UNCOMMITTED_WRITES;
         } else if (!rw.nondeterminism().isEmpty()) {
-            skip = "nondeterministic";
+            skip = SkipReason.NONDETERMINISTIC;
         } else if (params != null && params.unmirrorable() != null) {
-            skip = "unreplayable_parameter";
+            skip = SkipReason.UNREPLAYABLE_PARAMETER;
         } else if (closed) {
-            skip = "shut_down";
+            skip = SkipReason.SHUT_DOWN;
         }
         if (skip != null) {
             metrics.skipped(skip, table, fingerprint);

@@ -2,7 +2,7 @@ package io.schemashift.shadow;
 
 import io.schemashift.api.ConnectionSource;
 import io.schemashift.api.Side;
-import io.schemashift.routing.NewSide;
+import io.schemashift.mirror.NewDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Set;
@@ -27,21 +27,21 @@ final class SideConnections implements AutoCloseable {
     private static final Executor DIRECT = Runnable::run;
 
     private final ConnectionSource primaryDatabase;
-    private final NewSide newSide;
+    private final NewDatabase newDatabase;
     private final int networkTimeoutMillis;
     private final ThreadLocal<Connection> local = new ThreadLocal<>();
     private final Set<Connection> open = ConcurrentHashMap.newKeySet();
 
-    SideConnections(ConnectionSource primaryDatabase, NewSide newSide, int networkTimeoutMillis) {
+    SideConnections(ConnectionSource primaryDatabase, NewDatabase newDatabase, int networkTimeoutMillis) {
         this.primaryDatabase = primaryDatabase;
-        this.newSide = newSide;
+        this.newDatabase = newDatabase;
         this.networkTimeoutMillis = networkTimeoutMillis;
     }
 
     /** Runs {@code work} on a connection to {@code side}'s database, outside any application transaction. */
     <T> T on(Side side, Work<T> work) throws SQLException {
-        if (side == Side.NEW && newSide != null) {
-            try (Connection c = newSide.borrowForShadow()) {
+        if (side == Side.NEW && newDatabase != null) {
+            try (Connection c = newDatabase.borrowForShadow()) {
                 timeout(c);
                 try {
                     return work.run(c);
@@ -79,7 +79,7 @@ final class SideConnections implements AutoCloseable {
 
     /** Whether both schemas live in the application's database. */
     boolean sameDatabase() {
-        return newSide == null;
+        return newDatabase == null;
     }
 
     /**

@@ -12,7 +12,8 @@ import com.tngtech.archunit.lang.ArchRule;
 /**
  * The driver's packages import in one direction (docs/architecture.md): config and control at the
  * bottom, the side services (mirror, shadow) above them, routing above those, the JDBC wrappers on
- * top, and the runtime as the composition root that wires them.
+ * top, and the runtime as the composition root that wires them. Shadow reads may use the mirror's
+ * pieces (binding, the new database), never the reverse.
  */
 @AnalyzeClasses(
         packages = "io.schemashift",
@@ -39,10 +40,19 @@ class LayersTest {
                     "io.schemashift.control..",
                     "io.schemashift.metrics..",
                     "io.schemashift.mirror..",
+                    "io.schemashift.shadow..",
                     "io.schemashift.error..")
             .should()
             .dependOnClassesThat()
-            .resideInAnyPackage("io.schemashift.routing..", "io.schemashift.jdbc..", "io.schemashift.shadow..");
+            .resideInAnyPackage("io.schemashift.routing..", "io.schemashift.jdbc..");
+
+    @ArchTest
+    static final ArchRule mirrorKnowsNoShadow = noClasses()
+            .that()
+            .resideInAPackage("io.schemashift.mirror..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("io.schemashift.shadow..");
 
     @ArchTest
     static final ArchRule routingKnowsNoWrappers = noClasses()
@@ -50,7 +60,7 @@ class LayersTest {
             .resideInAPackage("io.schemashift.routing..")
             .should()
             .dependOnClassesThat()
-            .resideInAnyPackage("io.schemashift.jdbc..", "io.schemashift.shadow..");
+            .resideInAPackage("io.schemashift.jdbc..");
 
     /** The libraries relocated into the driver jar are not ours to layer. */
     static final class NotShaded implements ImportOption {

@@ -57,7 +57,7 @@ class FaultsIT {
         w.inserts(21, 60);
         await("the breaker lets a probe through")
                 .atMost(Duration.ofMillis(COOLDOWN_MS * 5))
-                .until(() -> fx.runtime().newSide().breaker().state() != CircuitBreaker.State.OPEN);
+                .until(() -> fx.runtime().newDatabase().breaker().state() != CircuitBreaker.State.OPEN);
         w.inserts(61, 80);
 
         w.assertWithinBudget();

@@ -27,7 +27,7 @@ class ShadowMetricsTest {
         ShadowMetrics metrics = new ShadowMetrics(shift, () -> 7);
         metrics.outcome(ShadowOutcome.MISMATCH, "customers", "abc");
         metrics.outcome(ShadowOutcome.MISMATCH, "customers", "abc");
-        metrics.skipped("partial_read", "customers", "abc");
+        metrics.skipped(SkipReason.PARTIAL_READ, "customers", "abc");
         assertThat(registry.get(ShadowMetrics.COMPARISONS)
                         .tags("migration", "m", "outcome", "mismatch", "table", "customers", "fingerprint", "abc")
                         .counter()

@@ -30,7 +30,7 @@ public abstract class JobBuilder<B extends JobBuilder<B>> {
     }
 
     /** The new schema lives in another database, reached through {@code source}. */
-    public B newSide(ConnectionSource source) {
+    public B newDatabase(ConnectionSource source) {
         this.newDatabase = Args.notNull(source, "new side connection source");
         return self();
     }

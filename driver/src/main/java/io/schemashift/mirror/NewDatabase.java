@@ -1,11 +1,10 @@
-package io.schemashift.routing;
+package io.schemashift.mirror;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.schemashift.config.MigrationConfig;
-import io.schemashift.mirror.CircuitBreaker;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.ExecutorService;
@@ -18,7 +17,7 @@ import java.util.concurrent.Executors;
  * every statement. The pool starts without connecting, so a dead new side never stops the
  * application from starting. Thread-safe.
  */
-public final class NewSide implements AutoCloseable {
+public final class NewDatabase implements AutoCloseable {
 
     private final HikariDataSource pool;
     private final HikariDataSource shadowPool;
@@ -34,11 +33,11 @@ public final class NewSide implements AutoCloseable {
      * Opens the new side's pool (without connecting); its pools report HikariCP's meters
      * ({@code hikaricp.connections…}, tag {@code pool}) to {@code registry}.
      */
-    public static NewSide open(MigrationConfig config, MeterRegistry registry) {
-        return new NewSide(config, registry);
+    public static NewDatabase open(MigrationConfig config, MeterRegistry registry) {
+        return new NewDatabase(config, registry);
     }
 
-    private NewSide(MigrationConfig config, MeterRegistry registry) {
+    private NewDatabase(MigrationConfig config, MeterRegistry registry) {
         MigrationConfig.Writes writes = config.writes();
         HikariConfig hikari = poolConfig(config, "schemashift-" + config.migration());
         hikari.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));

@@ -1,0 +1,18 @@
+package io.schemashift.shadow;
+
+import io.schemashift.config.MigrationConfig;
+import io.schemashift.config.Phase;
+import java.util.Set;
+
+/** What a shadow read needs to know of the application's connection when its query is about to run. */
+public interface ReadContext {
+
+    /** The rollout the current transaction runs under: its shadow percentage. */
+    MigrationConfig.Rollout rollout();
+
+    /** The phase the tables share in the current transaction, or {@code null} if their phases differ. */
+    Phase phaseOf(Set<String> tables);
+
+    /** Whether the current transaction has uncommitted writes, which the other side cannot see. */
+    boolean inDirtyTransaction();
+}

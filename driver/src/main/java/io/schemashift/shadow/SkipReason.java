@@ -1,0 +1,23 @@
+package io.schemashift.shadow;
+
+/**
+ * Why a shadowed read was not compared; the {@code reason} tag of {@value ShadowMetrics#SKIPS} (the lower-case name).
+ */
+enum SkipReason {
+    /** The application's own query failed: there is nothing to compare. */
+    PRIMARY_FAILED,
+    /** The application closed the result set before its end: only part of the answer was seen. */
+    PARTIAL_READ,
+    /** Reading a row into the capture failed. */
+    CAPTURE_FAILED,
+    /** A scrollable result set can be read in any order; its rows cannot be captured as they pass. */
+    SCROLLABLE,
+    /** The transaction has writes the other side cannot see yet. */
+    UNCOMMITTED_WRITES,
+    /** The query reads now(), random() or the like: the sides may answer differently and both be right. */
+    NONDETERMINISTIC,
+    /** A parameter can be read only once (a stream) and cannot be sent to the other side. */
+    UNREPLAYABLE_PARAMETER,
+    /** The runtime is shutting down. */
+    SHUT_DOWN
+}
