@@ -50,7 +50,8 @@ import picocli.CommandLine.Spec;
  * driver: old-only, dual writes, backfill and verify, shadow reads, reads moved to the new table,
  * an injected divergence caught, a rollback and a repair, then the new table as primary and as the
  * only one. Phases change the way an operator changes them: with {@code schemashift phase} and
- * {@code schemashift rollback} on the control table. Needs nothing installed.
+ * {@code schemashift rollback} on the control table. Needs nothing installed. Over 500 lines: the
+ * steps of the story are read top to bottom in one place.
  */
 @Command(
         name = "demo",

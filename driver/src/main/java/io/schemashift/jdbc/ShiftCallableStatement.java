@@ -20,7 +20,7 @@ public abstract class ShiftCallableStatement extends ShiftPreparedStatement impl
     final CallableStatement callable;
 
     ShiftCallableStatement(CallableStatement delegate, ShiftConnection connection, Refused refused) {
-        super(delegate, connection, refused, false);
+        super(delegate, connection, null, refused, KeyRequest.NONE);
         this.callable = delegate;
     }
 

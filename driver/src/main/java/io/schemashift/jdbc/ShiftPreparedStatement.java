@@ -11,6 +11,7 @@ import io.schemashift.rewriter.StatementKind;
 import io.schemashift.rewriter.Untouched;
 import io.schemashift.routing.Execution;
 import io.schemashift.routing.Plan;
+import io.schemashift.routing.SideStatements;
 import io.schemashift.shadow.ShadowRead;
 import java.lang.invoke.MethodHandle;
 import java.sql.PreparedStatement;
@@ -41,25 +42,41 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
     /** The statement is transaction control sent as SQL ({@code COMMIT}…), carried out by the connection. */
     private final TransactionControl control;
 
+    /** The text the application prepared. */
+    private final String sql;
+    /** How the application asked for generated keys when it prepared the statement. */
+    private final KeyRequest keyRequest;
+
     ShiftPreparedStatement(
-            PreparedStatement delegate, ShiftConnection connection, RewriteResult rewrite, boolean wantsKeys) {
+            PreparedStatement delegate,
+            ShiftConnection connection,
+            String sql,
+            RewriteResult rewrite,
+            KeyRequest keyRequest) {
         super(delegate, connection);
         this.prepared = delegate;
+        this.sql = sql;
         this.rewrite = rewrite;
         this.params = rewrite instanceof Rewritten ? new Params() : null;
-        this.wantsKeys = wantsKeys;
+        this.keyRequest = keyRequest;
+        this.wantsKeys = keyRequest != KeyRequest.NONE;
         this.control = rewrite instanceof Untouched u && u.kind() == StatementKind.OTHER
                 ? TransactionControl.of(u.sql())
                 : null;
     }
 
     static ShiftPreparedStatement wrap(
-            PreparedStatement delegate, ShiftConnection connection, RewriteResult rewrite, boolean wantsKeys) {
+            PreparedStatement delegate,
+            ShiftConnection connection,
+            String sql,
+            RewriteResult rewrite,
+            KeyRequest keyRequest) {
         try {
             if (rewrite instanceof Rewritten) {
-                return (ShiftPreparedStatement) NEW_RECORDING.invokeExact(delegate, connection, rewrite, wantsKeys);
+                return (ShiftPreparedStatement)
+                        NEW_RECORDING.invokeExact(delegate, connection, sql, rewrite, keyRequest);
             }
-            return (ShiftPreparedStatement) NEW.invokeExact(delegate, connection, rewrite, wantsKeys);
+            return (ShiftPreparedStatement) NEW.invokeExact(delegate, connection, sql, rewrite, keyRequest);
         } catch (Throwable t) {
             throw Wrappers.constructionFailed(t);
         }
@@ -97,6 +114,21 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
         }
         connection.session.unmirrored(rewrite, DivergenceReason.UNREPLAYABLE_PARAMETER);
         return null;
+    }
+
+    /**
+     * The side statements of a routed execution. The application's own statement is one of them: where the old
+     * side is the primary and runs the text as prepared, with the keys asked the same way, it runs there instead
+     * of a second copy of itself (one prepare fewer per statement on the path ORMs take).
+     */
+    @Override
+    SideStatements newSides() {
+        return switch (keyRequest) {
+            case NONE -> new SideStatements(prepared, sql, false);
+            case GENERATED -> new SideStatements(prepared, sql, true);
+            // keys by index or name: the database returns those columns only, maybe not the ones the mirror needs
+            case BY_INDEX, BY_NAME -> new SideStatements();
+        };
     }
 
     private Execution.Result run(Plan plan, Execution.Mode mode) throws SQLException {

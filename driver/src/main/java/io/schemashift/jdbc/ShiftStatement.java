@@ -147,9 +147,13 @@ public abstract class ShiftStatement implements Statement {
     /** The side statements this statement prepared, created on first use. */
     SideStatements sides() {
         if (sides == null) {
-            sides = new SideStatements();
+            sides = newSides();
         }
         return sides;
+    }
+
+    SideStatements newSides() {
+        return new SideStatements();
     }
 
     /** What {@link #route} returns for transaction control sent as SQL, which the connection carried out. */

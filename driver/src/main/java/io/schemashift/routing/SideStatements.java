@@ -22,11 +22,32 @@ public final class SideStatements implements AutoCloseable {
     private static final int MAX_TEXTS = 8;
 
     private final Map<String, PreparedStatement> statements = new HashMap<>(4);
+    /** The application's own statement, run where its text and key request are asked for; never closed here. */
+    private final PreparedStatement own;
+
+    private final String ownSql;
+    private final boolean ownKeys;
     /** The application's statement settings, for the side statements that run in its place (-1: unset). */
     private int queryTimeout = -1;
 
     private long maxRows = -1;
     private int fetchSize = -1;
+
+    /** For a plain {@code Statement}, which has no text of its own. */
+    public SideStatements() {
+        this(null, null, false);
+    }
+
+    /**
+     * @param own the application's prepared statement, on the application's connection
+     * @param ownSql its text
+     * @param ownKeys it was prepared with {@code RETURN_GENERATED_KEYS}
+     */
+    public SideStatements(PreparedStatement own, String ownSql, boolean ownKeys) {
+        this.own = own;
+        this.ownSql = ownSql;
+        this.ownKeys = ownKeys;
+    }
 
     public void queryTimeout(int seconds) {
         queryTimeout = seconds;
@@ -64,13 +85,17 @@ public final class SideStatements implements AutoCloseable {
     }
 
     /**
-     * The statement for {@code sql} on {@code connection}: cached when that is the application's
-     * own connection, else (a pooled new-side connection) prepared for this execution alone.
+     * The statement for {@code sql} on {@code connection}: the application's own statement when it is that
+     * statement's text and key request; cached when on the application's connection; else (a pooled new-side
+     * connection) prepared for this execution alone.
      */
     PreparedStatement on(Connection connection, Connection appConnection, String sql, boolean keys)
             throws SQLException {
         if (connection != appConnection) {
             return prepare(connection, sql, keys);
+        }
+        if (own != null && keys == ownKeys && sql.equals(ownSql)) {
+            return own;
         }
         String cacheKey = keys ? "K" + sql : sql;
         PreparedStatement ps = statements.get(cacheKey);

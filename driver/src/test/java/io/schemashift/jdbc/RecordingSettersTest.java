@@ -88,8 +88,8 @@ class RecordingSettersTest {
     @MethodSource("setters")
     void setter_mappedStatement_delegatesAndReplaysTheSameCall(Method setter) throws Exception {
         Fake real = new Fake();
-        ShiftPreparedStatement statement =
-                ShiftPreparedStatement.wrap(real.of(PreparedStatement.class), connection(), MAPPED, false);
+        ShiftPreparedStatement statement = ShiftPreparedStatement.wrap(
+                real.of(PreparedStatement.class), connection(), null, MAPPED, KeyRequest.NONE);
         Object[] args = arguments(setter);
 
         setter.invoke(statement, args);
@@ -115,8 +115,8 @@ class RecordingSettersTest {
     @Test
     void setter_unmappedStatement_onlyDelegates() throws Exception {
         Fake real = new Fake();
-        ShiftPreparedStatement statement =
-                ShiftPreparedStatement.wrap(real.of(PreparedStatement.class), connection(), null, false);
+        ShiftPreparedStatement statement = ShiftPreparedStatement.wrap(
+                real.of(PreparedStatement.class), connection(), null, null, KeyRequest.NONE);
 
         statement.setNull(1, Types.INTEGER);
 

@@ -101,7 +101,7 @@ class WrapperCoverageTest {
         add(
                 all,
                 PreparedStatement.class,
-                (r, c) -> ShiftPreparedStatement.wrap(r.fake(PreparedStatement.class), c, null, false));
+                (r, c) -> ShiftPreparedStatement.wrap(r.fake(PreparedStatement.class), c, null, null, KeyRequest.NONE));
         add(
                 all,
                 CallableStatement.class,
@@ -191,7 +191,7 @@ class WrapperCoverageTest {
                 Arguments.of(
                         "PreparedStatement",
                         PreparedStatement.class,
-                        ShiftPreparedStatement.wrap(r.fake(PreparedStatement.class), c, null, false)),
+                        ShiftPreparedStatement.wrap(r.fake(PreparedStatement.class), c, null, null, KeyRequest.NONE)),
                 Arguments.of(
                         "CallableStatement",
                         CallableStatement.class,

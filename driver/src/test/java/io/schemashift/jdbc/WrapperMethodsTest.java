@@ -35,8 +35,8 @@ class WrapperMethodsTest {
         return Stream.of(
                 Arguments.of(ShiftStatement.class, Statement.class, (Function<Object, Wrapper>)
                         d -> ShiftStatement.wrap((Statement) d, connection())),
-                Arguments.of(ShiftPreparedStatement.class, PreparedStatement.class, (Function<Object, Wrapper>)
-                        d -> ShiftPreparedStatement.wrap((PreparedStatement) d, connection(), null, false)),
+                Arguments.of(ShiftPreparedStatement.class, PreparedStatement.class, (Function<Object, Wrapper>) d ->
+                        ShiftPreparedStatement.wrap((PreparedStatement) d, connection(), null, null, KeyRequest.NONE)),
                 Arguments.of(ShiftCallableStatement.class, CallableStatement.class, (Function<Object, Wrapper>)
                         d -> ShiftCallableStatement.wrap((CallableStatement) d, connection(), null)),
                 Arguments.of(ShiftResultSet.class, ResultSet.class, (Function<Object, Wrapper>)
