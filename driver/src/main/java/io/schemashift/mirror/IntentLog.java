@@ -61,6 +61,9 @@ public final class IntentLog implements AutoCloseable {
     private final String instance = UUID.randomUUID().toString().substring(0, 18);
     private final LogThrottle failures = new LogThrottle(Duration.ofSeconds(10));
     private final Thread cleaner;
+    /** The insert of an intent record; on PostgreSQL under a savepoint, in the same round trip. */
+    private final String insertSql;
+
     private volatile boolean closed;
 
     public IntentLog(
@@ -80,53 +83,102 @@ public final class IntentLog implements AutoCloseable {
         this.newSide = newSide;
         this.divergences = divergences;
         this.metrics = metrics;
+        String insert = "INSERT INTO " + table + " (txn, migration, keys_text, at) VALUES (?, ?, ?, ?)";
+        this.insertSql = dialect == Dialect.POSTGRESQL
+                ? "SAVEPOINT " + SAVEPOINT + "; " + insert + "; RELEASE SAVEPOINT " + SAVEPOINT
+                : insert;
         this.cleaner = new Thread(this::clean, "schemashift-intent-" + migration);
         cleaner.setDaemon(true);
         cleaner.start();
     }
 
     /**
-     * Writes the intent of the transaction about to commit on {@code primary}, inside it. Never
-     * fails the transaction: on PostgreSQL, where a failed statement aborts the transaction, the
-     * insert runs under a savepoint.
-     *
-     * @return the intent's id, to {@link #confirm} once the other side committed; {@code null}
-     *     when it could not be written (counted and logged)
+     * Writes the intent of the transaction about to commit on {@code primary}, inside it, with an insert prepared
+     * for this one write (a pooled connection); see {@link Writer#write}.
      */
     public String write(Connection primary, List<RowKey> rows) {
-        String txn = instance + "-" + sequence.incrementAndGet();
-        boolean guard = dialect == Dialect.POSTGRESQL;
-        String insert = "INSERT INTO " + table + " (txn, migration, keys_text, at) VALUES (?, ?, ?, ?)";
-        try (PreparedStatement ps = primary.prepareStatement(
-                guard ? "SAVEPOINT " + SAVEPOINT + "; " + insert + "; RELEASE SAVEPOINT " + SAVEPOINT : insert)) {
-            ps.setString(1, txn);
-            ps.setString(2, migration);
-            ps.setString(3, keysText(rows));
-            ps.setObject(4, ControlSchema.timestamp(Instant.now()));
-            ps.execute();
-            return txn;
-        } catch (SQLException | RuntimeException e) {
-            if (guard) {
-                try (Statement st = primary.createStatement()) {
-                    st.execute("ROLLBACK TO SAVEPOINT " + SAVEPOINT);
-                } catch (SQLException rollbackFailed) {
-                    e.addSuppressed(rollbackFailed);
+        try (Writer writer = writer(primary)) {
+            return writer.write(rows);
+        }
+    }
+
+    /** A writer of intent records on {@code primary} that keeps its insert prepared: one per application connection. */
+    public Writer writer(Connection primary) {
+        return new Writer(primary);
+    }
+
+    /**
+     * Writes intent records on one connection, its insert prepared once. Not thread-safe, like the connection it
+     * belongs to.
+     */
+    public final class Writer implements AutoCloseable {
+        private final Connection primary;
+        private PreparedStatement insert;
+
+        private Writer(Connection primary) {
+            this.primary = primary;
+        }
+
+        /**
+         * Writes the intent of the transaction about to commit on the connection, inside it. Never fails the
+         * transaction: on PostgreSQL, where a failed statement aborts the transaction, the insert runs under a
+         * savepoint.
+         *
+         * @return the intent's id, to {@link #confirm} once the other side committed; {@code null} when it could not
+         *     be written (counted and logged)
+         */
+        public String write(List<RowKey> rows) {
+            String txn = instance + "-" + sequence.incrementAndGet();
+            try {
+                if (insert == null || insert.isClosed()) {
+                    insert = primary.prepareStatement(insertSql);
                 }
+                insert.setString(1, txn);
+                insert.setString(2, migration);
+                insert.setString(3, keysText(rows));
+                insert.setObject(4, ControlSchema.timestamp(Instant.now()));
+                insert.execute();
+                return txn;
+            } catch (SQLException | RuntimeException e) {
+                close(); // prepared again next time: the table may have been created or granted since
+                failed(primary, e);
+                return null;
             }
-            metrics.intentFailed();
-            long events = failures.event();
-            if (events > 0) {
-                LOG.error(
-                        "[{}] cannot write {} intent record(s) to table {} in the last 10s: {} (SQLState {}); a crash"
-                                + " between the two commits of such a transaction would go unrecorded. Run"
-                                + " 'schemashift init' on both databases and grant the application INSERT and DELETE",
-                        migration,
-                        events,
-                        table,
-                        e.getClass().getSimpleName(),
-                        e instanceof SQLException sql ? sql.getSQLState() : "-");
+        }
+
+        @Override
+        public void close() {
+            if (insert != null) {
+                try {
+                    insert.close();
+                } catch (SQLException ignored) {
+                    // the connection is going or broken; its statements go with it
+                }
+                insert = null;
             }
-            return null;
+        }
+    }
+
+    private void failed(Connection primary, Exception e) {
+        if (dialect == Dialect.POSTGRESQL) {
+            try (Statement st = primary.createStatement()) {
+                st.execute("ROLLBACK TO SAVEPOINT " + SAVEPOINT);
+            } catch (SQLException rollbackFailed) {
+                e.addSuppressed(rollbackFailed);
+            }
+        }
+        metrics.intentFailed();
+        long events = failures.event();
+        if (events > 0) {
+            LOG.error(
+                    "[{}] cannot write {} intent record(s) to table {} in the last 10s: {} (SQLState {}); a crash"
+                            + " between the two commits of such a transaction would go unrecorded. Run"
+                            + " 'schemashift init' on both databases and grant the application INSERT and DELETE",
+                    migration,
+                    events,
+                    table,
+                    e.getClass().getSimpleName(),
+                    e instanceof SQLException sql ? sql.getSQLState() : "-");
         }
     }
 

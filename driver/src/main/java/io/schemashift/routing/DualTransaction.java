@@ -42,6 +42,8 @@ public final class DualTransaction {
      * may still be reading; each is released when its result set or statement closes.
      */
     private final List<Connection> held = new ArrayList<>(2);
+    /** Writes intent records on the application's connection (old side primary); created at its first. */
+    private IntentLog.Writer intentsOnOld;
 
     // ---- the open transaction: reset by end() ------------------------------------------------
 
@@ -386,7 +388,7 @@ public final class DualTransaction {
     private void commitOldFirst(OldCommit commitOld) throws SQLException {
         IntentLog intents = context.intents();
         String intent = intents != null && newConnection != null && !newFailed && !mirroredToNew.isEmpty()
-                ? intents.write(old, mirroredToNew)
+                ? intentsOnOld(intents).write(mirroredToNew)
                 : null;
         try {
             commitOld.run();
@@ -401,6 +403,14 @@ public final class DualTransaction {
         if (intent != null && !newFailed) {
             intents.confirm(intent, false);
         }
+    }
+
+    /** The intent writer of the application's connection, its insert prepared once. */
+    private IntentLog.Writer intentsOnOld(IntentLog intents) {
+        if (intentsOnOld == null) {
+            intentsOnOld = intents.writer(old);
+        }
+        return intentsOnOld;
     }
 
     /**
@@ -523,6 +533,9 @@ public final class DualTransaction {
             }
         } finally {
             end();
+        }
+        if (intentsOnOld != null) {
+            intentsOnOld.close();
         }
         for (Connection c : held) {
             closeQuietly(c);
