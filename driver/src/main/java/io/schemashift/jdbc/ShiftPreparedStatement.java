@@ -42,10 +42,14 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
     /** The statement is transaction control sent as SQL ({@code COMMIT}…), carried out by the connection. */
     private final TransactionControl control;
 
-    /** The text the application prepared. */
-    private final String sql;
-    /** How the application asked for generated keys when it prepared the statement. */
-    private final KeyRequest keyRequest;
+    /**
+     * How the application prepared a statement on mapped tables, for {@link #newSides}; {@code null} otherwise (the
+     * pass-through wrapper stays as small as it was).
+     */
+    private final Prepared how;
+
+    /** The text the application prepared, and how it asked for generated keys. */
+    private record Prepared(String sql, KeyRequest keyRequest) {}
 
     ShiftPreparedStatement(
             PreparedStatement delegate,
@@ -55,10 +59,9 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
             KeyRequest keyRequest) {
         super(delegate, connection);
         this.prepared = delegate;
-        this.sql = sql;
         this.rewrite = rewrite;
         this.params = rewrite instanceof Rewritten ? new Params() : null;
-        this.keyRequest = keyRequest;
+        this.how = rewrite instanceof Rewritten ? new Prepared(sql, keyRequest) : null;
         this.wantsKeys = keyRequest != KeyRequest.NONE;
         this.control = rewrite instanceof Untouched u && u.kind() == StatementKind.OTHER
                 ? TransactionControl.of(u.sql())
@@ -123,9 +126,12 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
      */
     @Override
     SideStatements newSides() {
-        return switch (keyRequest) {
-            case NONE -> new SideStatements(prepared, sql, false);
-            case GENERATED -> new SideStatements(prepared, sql, true);
+        if (how == null) {
+            return new SideStatements();
+        }
+        return switch (how.keyRequest()) {
+            case NONE -> new SideStatements(prepared, how.sql(), false);
+            case GENERATED -> new SideStatements(prepared, how.sql(), true);
             // keys by index or name: the database returns those columns only, maybe not the ones the mirror needs
             case BY_INDEX, BY_NAME -> new SideStatements();
         };
