@@ -78,6 +78,7 @@ public final class Backfill {
     private final ProgressListener progress;
     private final String lineageTable;
     private final Side from;
+    private final boolean tableLocks;
 
     private Backfill(Builder b, JobBuilder.JobSettings s) {
         this.mapping = s.mapping();
@@ -92,6 +93,7 @@ public final class Backfill {
         this.progress = s.progress();
         this.lineageTable = b.lineageTable;
         this.from = b.from;
+        this.tableLocks = b.tableLocks && dialect == Dialect.POSTGRESQL;
     }
 
     /**
@@ -213,7 +215,7 @@ public final class Backfill {
         private long rows;
         private long batches;
         private long tableLocked;
-        private boolean tableLocks = dialect == Dialect.POSTGRESQL;
+        private boolean tableLocks = Backfill.this.tableLocks;
         private boolean oldAutoCommit;
         private int oldIsolation;
         private boolean newAutoCommit;
@@ -527,6 +529,7 @@ public final class Backfill {
         private CheckpointStore checkpoints = CheckpointStore.table(Side.NEW);
         private String lineageTable;
         private Side from = Side.OLD;
+        private boolean tableLocks = true;
 
         private Builder(Mapping mapping, Dialect dialect, ConnectionSource oldSide) {
             super(mapping, dialect, oldSide);
@@ -566,6 +569,17 @@ public final class Backfill {
          */
         public Builder from(Side side) {
             this.from = Args.notNull(side, "source side");
+            return this;
+        }
+
+        /**
+         * PostgreSQL: lock only the rows each batch copies, never the whole source table. By default a batch takes
+         * a {@code SHARE} lock on the table when it is free ({@code NOWAIT}), which makes the copy about twice as
+         * fast but makes the application's writes to any row of the table wait until the batch commits; with row
+         * locks only, only writers of the batch's own rows wait. Other databases always lock rows.
+         */
+        public Builder rowLocksOnly() {
+            this.tableLocks = false;
             return this;
         }
 

@@ -9,6 +9,7 @@ import io.schemashift.verify.Verifier;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -41,6 +42,24 @@ class TableLockIT {
 
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
+    void backfill_rowLocksOnly_neverLocksTheTable(boolean separate) throws Exception {
+        Sides s = sides("tl_rows", separate);
+
+        BackfillReport.TableResult r = s.backfill(Backfill.Builder::rowLocksOnly)
+                .run(List.of("customers"), false)
+                .tables()
+                .get(0);
+
+        assertThat(r.rows()).isEqualTo(ROWS);
+        assertThat(r.tableLocked()).isZero();
+        assertThat(s.count(false, "SELECT COUNT(*) FROM customers WHERE xmax <> 0"))
+                .as("every source row share-locked by its batch")
+                .isEqualTo(ROWS);
+        assertThat(s.verifier().verify("customers", 1000).differences()).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
     void backfill_writerHoldsTheTable_locksRowsInstead(boolean separate) throws Exception {
         Sides s = sides("tl_busy", separate);
 
@@ -68,10 +87,15 @@ class TableLockIT {
         }
 
         Backfill backfill() {
+            return backfill(b -> b);
+        }
+
+        Backfill backfill(UnaryOperator<Backfill.Builder> options) {
             Backfill.Builder b = Backfill.builder(Schemas.mapping(), Schemas.dialect(db.kind()), source(oldUrl))
                     .migration("tl")
                     .batchSize(1000);
-            return (oldUrl.equals(newUrl) ? b : b.newDatabase(source(newUrl))).build();
+            return options.apply(oldUrl.equals(newUrl) ? b : b.newDatabase(source(newUrl)))
+                    .build();
         }
 
         Verifier verifier() {

@@ -53,6 +53,14 @@ final class BackfillCommand extends CommandBase {
     int batch;
 
     @Option(
+            names = "--row-locks",
+            description = "PostgreSQL: lock only the rows each batch copies, never the whole source table. By"
+                    + " default a batch locks the table when no writer holds it (about twice as fast), and then"
+                    + " application writes to any of its rows wait for that batch; with --row-locks only writers of"
+                    + " the batch's own rows wait.")
+    boolean rowLocks;
+
+    @Option(
             names = "--resume",
             description = "Continue each table after its checkpoint (the last committed batch). Without it the"
                     + " backfill starts at the first key, which is harmless but reads everything again.")
@@ -174,6 +182,9 @@ final class BackfillCommand extends CommandBase {
         }
         if (lineageTable != null) {
             builder.lineageTable(lineageTable);
+        }
+        if (rowLocks) {
+            builder.rowLocksOnly();
         }
         return builder.build();
     }
