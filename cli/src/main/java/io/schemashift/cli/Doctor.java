@@ -155,6 +155,32 @@ final class Doctor {
             findings.addAll(Grants.appUser(t, o, n, appUser));
         }
         findings.addAll(Grants.migrator(t, o, n));
+        migratorKeys(t, o, oc, t.key(), n, nc, newKey);
+    }
+
+    /**
+     * Whether the migrator can run {@code keys sync} on each side whose single key column the database generates:
+     * the new side before new-primary (an error without), the old side before a rollback from there (a warning).
+     */
+    private void migratorKeys(
+            TableMapping t,
+            Place o,
+            Map<String, Col> oc,
+            List<String> oldKey,
+            Place n,
+            Map<String, Col> nc,
+            List<String> newKey) {
+        if (o.dialect() == Dialect.H2 || oldKey.size() != 1 || newKey.get(0) == null) {
+            return;
+        }
+        Col newCol = nc.get(lower(newKey.get(0)));
+        if (newCol != null && newCol.autoIncrement()) {
+            findings.add(Grants.migratorKeys(n, newCol.name(), "before new-primary", Severity.ERROR));
+        }
+        Col oldCol = oc.get(lower(oldKey.get(0)));
+        if (oldCol != null && oldCol.autoIncrement()) {
+            findings.add(Grants.migratorKeys(o, oldCol.name(), "before a rollback from new-primary", Severity.WARN));
+        }
     }
 
     private void columns(TableMapping t, Map<String, Col> oc, Map<String, Col> nc, Place n) {

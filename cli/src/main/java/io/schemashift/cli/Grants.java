@@ -132,6 +132,73 @@ final class Grants {
     }
 
     /**
+     * The migrator's grants to move a key generator, as {@code keys sync} does whenever a phase change moves the
+     * primary: PostgreSQL SELECT and UPDATE on the column's sequence ({@code setval}, identity columns included),
+     * MariaDB ALTER on the table ({@code AUTO_INCREMENT = n}).
+     *
+     * @param p the table on one side
+     * @param column its key column, which the database generates
+     * @param when when {@code keys sync} moves this side's generator, for the message
+     * @param lacking the severity when the grant is missing
+     */
+    static Doctor.Finding migratorKeys(Doctor.Place p, String column, String when, Severity lacking) {
+        String subject = p.table() + "." + column + " generator";
+        try {
+            String user = currentUser(p.connection(), p.dialect());
+            List<String> missing = new ArrayList<>();
+            String on;
+            if (p.dialect() == Dialect.POSTGRESQL) {
+                on = sequence(p, column);
+                if (on == null) {
+                    return finding("migrator", Severity.OK, subject, "no sequence behind it: nothing to move");
+                }
+                for (String privilege : List.of("SELECT", "UPDATE")) {
+                    if (!mayUseSequence(p.connection(), on, privilege)) {
+                        missing.add(privilege);
+                    }
+                }
+            } else {
+                on = p.qualified();
+                if (!onTable(p, user).contains("ALTER")) {
+                    missing.add("ALTER");
+                }
+            }
+            if (missing.isEmpty()) {
+                return finding("migrator", Severity.OK, subject, user + " may move it (" + on + "): keys sync " + when);
+            }
+            return finding(
+                    "migrator",
+                    lacking,
+                    subject,
+                    user + " lacks " + String.join(", ", missing) + " on " + on + ": keys sync " + when
+                            + " fails (grant it, or run keys sync as a role that may)");
+        } catch (SQLException e) {
+            return finding("migrator", Severity.WARN, subject, "cannot read the migrator's grants: " + Doctor.first(e));
+        }
+    }
+
+    /** The sequence behind a PostgreSQL serial or identity column, or {@code null}. */
+    private static String sequence(Doctor.Place p, String column) throws SQLException {
+        try (PreparedStatement ps = p.connection().prepareStatement("SELECT pg_get_serial_sequence(?, ?)")) {
+            ps.setString(1, p.qualified());
+            ps.setString(2, column);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    private static boolean mayUseSequence(Connection c, String sequence, String privilege) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT has_sequence_privilege(?, ?)")) {
+            ps.setString(1, sequence);
+            ps.setString(2, privilege);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
+    /**
      * CREATE where the migrator creates tables: {@code init} the SchemaShift tables (old side),
      * {@code backfill} its checkpoint table (new side, at every start). PostgreSQL checks CREATE
      * before it looks at {@code IF NOT EXISTS}, so it is needed even once the tables exist.
