@@ -12,11 +12,12 @@ import java.util.Map;
  * Writes the {@code --json} output: maps (in their iteration order), lists, strings, numbers,
  * booleans, instants (ISO-8601 UTC strings) and {@code null}.
  */
-final class Json {
+public final class Json {
 
     private Json() {}
 
-    static String write(Object value) {
+    /** {@code value} as one line of JSON. */
+    public static String write(Object value) {
         StringBuilder out = new StringBuilder();
         append(out, value);
         return out.toString();

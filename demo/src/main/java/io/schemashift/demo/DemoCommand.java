@@ -3,6 +3,7 @@ package io.schemashift.demo;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.schemashift.cli.Converters;
+import io.schemashift.cli.Json;
 import io.schemashift.cli.Redaction;
 import io.schemashift.cli.SchemaShiftCommand;
 import io.schemashift.cli.Text;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +33,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -107,7 +111,16 @@ public final class DemoCommand implements Callable<Integer> {
             description = "How long the app runs in each phase (default: ${DEFAULT-VALUE}).")
     Duration step;
 
+    @Option(
+            names = "--json",
+            description = "Print one JSON object at the end instead of the timeline: each step with its counts, the"
+                    + " totals, the app's figures and where the report was written.")
+    boolean json;
+
     private PrintWriter out;
+    /** The timeline's rows, for {@code --json}. */
+    private final List<Map<String, Object>> steps = new ArrayList<>();
+
     private String migration;
     private String url;
     private Path yaml;
@@ -128,7 +141,7 @@ public final class DemoCommand implements Callable<Integer> {
         if (System.getProperty(LOG_LEVEL) == null) {
             System.setProperty(LOG_LEVEL, "warn");
         }
-        out = spec.commandLine().getOut();
+        out = json ? new PrintWriter(Writer.nullWriter()) : spec.commandLine().getOut();
         migration = "demo-"
                 + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
         url = "jdbc:h2:mem:schemashift-" + migration + ";DB_CLOSE_DELAY=-1";
@@ -300,10 +313,30 @@ public final class DemoCommand implements Callable<Integer> {
             out.printf("migration report: %s (and report.html beside it)%n", report.resolve("report.md"));
         }
         out.flush();
+        boolean caught = verified && detected.mismatched() > 0;
+        if (json) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("migration", migration);
+            result.put("ok", app.errors() == 0 && caught);
+            result.put("seconds", (System.nanoTime() - started) / 1e9);
+            result.put("steps", steps);
+            result.put(
+                    "total",
+                    Map.of(
+                            "statements", total.statements(),
+                            "mirrored", total.mirrored(),
+                            "mirrorFailed", total.mirrorFailed()));
+            result.put("app", Map.of("threads", threads, "statements", app.statements(), "failed", app.errors()));
+            result.put("divergenceCaughtAndRepaired", caught);
+            result.put("report", reported ? report.resolve("report.md").toString() : null);
+            PrintWriter stdout = spec.commandLine().getOut();
+            stdout.println(Json.write(result));
+            stdout.flush();
+        }
         if (app.errors() > 0) {
             return fail(app.errors() + " app statements failed; first: " + app.firstError());
         }
-        if (!verified || detected.mismatched() == 0) {
+        if (!caught) {
             return fail("the injected divergence was not caught and repaired (see the timeline above)");
         }
         return ExitCode.OK;
@@ -499,15 +532,22 @@ public final class DemoCommand implements Callable<Integer> {
         DemoMeters delta = now.since(mark);
         mark = now;
         String phase = driver().map(d -> d.phase().toString()).orElse("?");
+        double seconds = (System.nanoTime() - started) / 1e9;
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("step", steps.size() + 1);
+        line.put("label", step.substring(2).trim());
+        line.put("seconds", seconds);
+        line.put("phase", phase);
+        line.put("statements", delta.statements());
+        line.put("mirrored", delta.mirrored());
+        line.put("mirrorFailed", delta.mirrorFailed());
+        line.put("compared", delta.compared());
+        line.put("mismatches", delta.mismatched());
+        line.put("note", note.isEmpty() ? null : note);
+        steps.add(line);
         out.printf(
                 "%n  %5.1fs  %-42s %-12s %10d %8d %8d %10d%n",
-                (System.nanoTime() - started) / 1e9,
-                step,
-                phase,
-                delta.statements(),
-                delta.mirrored(),
-                delta.compared(),
-                delta.mismatched());
+                seconds, step, phase, delta.statements(), delta.mirrored(), delta.compared(), delta.mismatched());
         if (delta.mirrorFailed() > 0) {
             out.printf(
                     "          %d writes were not mirrored (failed, timed out or refused: see schemashift.mirror.writes)%n",

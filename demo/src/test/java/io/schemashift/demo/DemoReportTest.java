@@ -2,6 +2,8 @@ package io.schemashift.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
@@ -15,14 +17,27 @@ import org.junit.jupiter.api.Test;
 /** The migration report a demo run ends with: Markdown with plots, self-contained HTML. */
 class DemoReportTest {
 
+    /** Run with {@code --json}, which a script reads: one object with the timeline, the totals and the report. */
     @Test
     void demo_writesReport_withTimelinePlotsCoverageAndOpenItems() throws Exception {
-        DemoTest.Run run = DemoTest.run("demo");
+        DemoTest.Run run = DemoTest.run("demo", "--json");
         assertThat(run.exit()).as(run.toString()).isZero();
-        Matcher m = Pattern.compile("migration report: (\\S+report\\.md) \\(and report\\.html beside it\\)")
-                .matcher(run.out());
-        assertThat(m.find()).as(run.out()).isTrue();
-        Path md = Path.of(m.group(1));
+        JsonNode result = new ObjectMapper().readTree(run.out());
+        assertThat(result.get("ok").asBoolean()).as(run.out()).isTrue();
+        assertThat(result.get("divergenceCaughtAndRepaired").asBoolean()).isTrue();
+        JsonNode steps = result.get("steps");
+        assertThat(steps).hasSize(14);
+        assertThat(steps.get(0).get("phase").asText()).isEqualTo("old-only");
+        assertThat(steps.get(0).get("label").asText()).isEqualTo("app runs on the old table only");
+        assertThat(steps.get(6).get("mismatches").asLong())
+                .as("the injected divergence caught")
+                .isPositive();
+        assertThat(steps.get(13).get("phase").asText()).isEqualTo("new-only");
+        assertThat(steps.get(13).get("mirrored").asLong()).isZero();
+        assertThat(result.get("total").get("mirrored").asLong()).isPositive();
+        assertThat(result.get("app").get("failed").asLong()).isZero();
+        Path md = Path.of(result.get("report").asText());
+        assertThat(md.getFileName()).hasToString("report.md");
         Path dir = md.getParent();
 
         String markdown = Files.readString(md);

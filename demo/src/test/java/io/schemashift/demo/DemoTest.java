@@ -134,6 +134,7 @@ class DemoTest {
                         + " last 15m")
                 .containsPattern("phase read-new --reason .* --max-mismatches [1-9]\\d*")
                 .containsPattern("app: +\\d+ statements on 4 threads, 0 failed")
+                .containsPattern("migration report: \\S+report\\.md \\(and report\\.html beside it\\)")
                 .doesNotContain("forced")
                 .doesNotContain("FORCED");
     }
