@@ -39,17 +39,19 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
     final Params params;
 
     private List<Params> batch;
-    /** The statement is transaction control sent as SQL ({@code COMMIT}…), carried out by the connection. */
-    private final TransactionControl control;
-
     /**
-     * How the application prepared a statement on mapped tables, for {@link #newSides}; {@code null} otherwise (the
-     * pass-through wrapper stays as small as it was).
+     * What little a statement needs beyond the pass-through: for one on mapped tables, how the application prepared
+     * it ({@link #newSides}); for transaction control sent as SQL, what the connection carries out. {@code null} for
+     * every other statement, so that the pass-through wrapper stays one field smaller.
      */
     private final Prepared how;
 
-    /** The text the application prepared, and how it asked for generated keys. */
-    private record Prepared(String sql, KeyRequest keyRequest) {}
+    /**
+     * @param sql the text the application prepared ({@code null}: not on mapped tables)
+     * @param keyRequest how it asked for generated keys
+     * @param control the statement is transaction control sent as SQL ({@code COMMIT}…), else {@code null}
+     */
+    private record Prepared(String sql, KeyRequest keyRequest, TransactionControl control) {}
 
     ShiftPreparedStatement(
             PreparedStatement delegate,
@@ -61,11 +63,13 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
         this.prepared = delegate;
         this.rewrite = rewrite;
         this.params = rewrite instanceof Rewritten ? new Params() : null;
-        this.how = rewrite instanceof Rewritten ? new Prepared(sql, keyRequest) : null;
-        this.wantsKeys = keyRequest != KeyRequest.NONE;
-        this.control = rewrite instanceof Untouched u && u.kind() == StatementKind.OTHER
+        TransactionControl control = rewrite instanceof Untouched u && u.kind() == StatementKind.OTHER
                 ? TransactionControl.of(u.sql())
                 : null;
+        this.how = rewrite instanceof Rewritten
+                ? new Prepared(sql, keyRequest, null)
+                : control != null ? new Prepared(null, keyRequest, control) : null;
+        this.wantsKeys = keyRequest != KeyRequest.NONE;
     }
 
     static ShiftPreparedStatement wrap(
@@ -126,7 +130,7 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
      */
     @Override
     SideStatements newSides() {
-        if (how == null) {
+        if (how == null || how.sql() == null) {
             return new SideStatements();
         }
         return switch (how.keyRequest()) {
@@ -163,9 +167,14 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
         }
     }
 
+    /** Whether the statement was transaction control, which the connection carried out instead. */
+    private boolean controlled() throws SQLException {
+        return how != null && how.control() != null && connection.control(how.control());
+    }
+
     @Override
     public int executeUpdate() throws SQLException {
-        if (control != null && connection.control(control)) {
+        if (controlled()) {
             return 0;
         }
         Plan plan = plan();
@@ -184,7 +193,7 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
 
     @Override
     public long executeLargeUpdate() throws SQLException {
-        if (control != null && connection.control(control)) {
+        if (controlled()) {
             return 0;
         }
         Plan plan = plan();
@@ -203,7 +212,7 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
 
     @Override
     public boolean execute() throws SQLException {
-        if (control != null && connection.control(control)) {
+        if (controlled()) {
             return false;
         }
         Plan plan = plan();
