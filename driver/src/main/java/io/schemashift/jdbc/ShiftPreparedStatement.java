@@ -167,6 +167,9 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
         }
     }
 
+    // The execute methods below repeat the delegate's try / failed / finally block on purpose: a lambda
+    // capturing the statement would allocate on every pass-through execution.
+
     /** Whether the statement was transaction control, which the connection carried out instead. */
     private boolean controlled() throws SQLException {
         return how != null && how.control() != null && connection.control(how.control());

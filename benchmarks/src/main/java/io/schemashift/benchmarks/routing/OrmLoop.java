@@ -3,16 +3,12 @@ package io.schemashift.benchmarks.routing;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Locale;
-import java.util.Properties;
 
 /**
  * The ORM path on one long-lived connection, H2 in memory, same database: every iteration
@@ -39,17 +35,10 @@ public final class OrmLoop {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         String url = "jdbc:h2:mem:orm_loop;DB_CLOSE_DELAY=-1";
         try (Connection admin = DriverManager.getConnection(url)) {
-            try (Statement st = admin.createStatement()) {
-                st.execute("CREATE TABLE customers (id INT PRIMARY KEY, name VARCHAR(100), legacy_flag INT,"
-                        + " email VARCHAR(100))");
-                st.execute("CREATE TABLE clients (id INT PRIMARY KEY, full_name VARCHAR(100),"
-                        + " name_search VARCHAR(100), email VARCHAR(100))");
-                st.execute("INSERT INTO customers SELECT x, 'Name ' || x, 1, 'e' || x FROM SYSTEM_RANGE(0, 999)");
-                st.execute(
-                        "INSERT INTO clients SELECT x, 'Name ' || x, 'name ' || x, 'e' || x FROM SYSTEM_RANGE(0, 999)");
-            }
+            Setups.seedH2(admin);
             try (Connection shift = DriverManager.getConnection(
-                            "jdbc:schemashift:" + url.substring("jdbc:".length()), config());
+                            "jdbc:schemashift:" + url.substring("jdbc:".length()),
+                            Setups.phase("orm-loop", "dual-write"));
                     Connection hand = DriverManager.getConnection(url)) {
                 int tenth = iterations / 10;
                 double[][] wall = new double[2][10];
@@ -118,28 +107,5 @@ public final class OrmLoop {
                 return rs.next() ? rs.getString(2).length() : 0;
             }
         }
-    }
-
-    private static Properties config() throws Exception {
-        Path file = Files.createTempFile("schemashift-orm-loop", ".yaml");
-        Files.writeString(
-                file,
-                """
-                migration: orm-loop
-                tables:
-                  customers:
-                    to: clients
-                    key: [id]
-                    columns:
-                      name: full_name
-                      legacy_flag: null
-                    derived:
-                      name_search: "lower(name)"
-                phase: dual-write
-                """);
-        file.toFile().deleteOnExit();
-        Properties p = new Properties();
-        p.setProperty("schemashift.config", file.toString());
-        return p;
     }
 }

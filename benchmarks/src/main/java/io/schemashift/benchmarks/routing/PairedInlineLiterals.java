@@ -3,8 +3,6 @@ package io.schemashift.benchmarks.routing;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -13,7 +11,6 @@ import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 
 /**
  * Statements whose text is new every time (inline literals, as string-built SQL and MyBatis
@@ -47,20 +44,14 @@ public final class PairedInlineLiterals {
         long self = Thread.currentThread().getId();
         String url = "jdbc:h2:mem:paired_literals;DB_CLOSE_DELAY=-1";
         try (Connection admin = DriverManager.getConnection(url)) {
-            try (Statement st = admin.createStatement()) {
-                st.execute("CREATE TABLE customers (id INT PRIMARY KEY, name VARCHAR(100), legacy_flag INT,"
-                        + " email VARCHAR(100))");
-                st.execute("CREATE TABLE clients (id INT PRIMARY KEY, full_name VARCHAR(100),"
-                        + " name_search VARCHAR(100), email VARCHAR(100))");
-                st.execute("INSERT INTO customers SELECT x, 'Name ' || x, 1, 'e' || x FROM SYSTEM_RANGE(0, 999)");
-                st.execute(
-                        "INSERT INTO clients SELECT x, 'Name ' || x, 'name ' || x, 'e' || x FROM SYSTEM_RANGE(0, 999)");
-            }
+            Setups.seedH2(admin);
             String shift = "jdbc:schemashift:" + url.substring("jdbc:".length());
             Statement[] statements = {
                 DriverManager.getConnection(url).createStatement(),
-                DriverManager.getConnection(shift, config("old-only")).createStatement(),
-                DriverManager.getConnection(shift, config("dual-write")).createStatement()
+                DriverManager.getConnection(shift, Setups.phase("literals-old-only", "old-only"))
+                        .createStatement(),
+                DriverManager.getConnection(shift, Setups.phase("literals-dual-write", "dual-write"))
+                        .createStatement()
             };
             long[] counter = {1_000};
             long checksum = 0;
@@ -135,30 +126,6 @@ public final class PairedInlineLiterals {
             }
         }
         return sum;
-    }
-
-    private static Properties config(String phase) throws Exception {
-        Path file = Files.createTempFile("schemashift-literals-" + phase, ".yaml");
-        Files.writeString(
-                file,
-                """
-                migration: literals-%s
-                tables:
-                  customers:
-                    to: clients
-                    key: [id]
-                    columns:
-                      name: full_name
-                      legacy_flag: null
-                    derived:
-                      name_search: "lower(name)"
-                phase: %s
-                """
-                        .formatted(phase, phase));
-        file.toFile().deleteOnExit();
-        Properties p = new Properties();
-        p.setProperty("schemashift.config", file.toString());
-        return p;
     }
 
     private static double median(double[] values) {

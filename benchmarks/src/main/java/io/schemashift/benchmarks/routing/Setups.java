@@ -69,6 +69,23 @@ final class Setups {
         return p;
     }
 
+    /** Driver properties with a configuration file of {@link #MAPPING} in {@code phase}. */
+    static Properties phase(String migration, String phase) throws IOException {
+        return with(
+                new Properties(),
+                configFile(migration, "migration: " + migration + "\n" + MAPPING + "phase: " + phase + "\n"));
+    }
+
+    /** H2: {@link #CREATE_OLD} and {@link #CREATE_NEW}, each with the same 1,000 rows (ids 0–999). */
+    static void seedH2(Connection admin) throws SQLException {
+        try (Statement st = admin.createStatement()) {
+            st.execute(CREATE_OLD);
+            st.execute(CREATE_NEW);
+            st.execute("INSERT INTO customers SELECT x, 'Name ' || x, 1, 'e' || x FROM SYSTEM_RANGE(0, 999)");
+            st.execute("INSERT INTO clients SELECT x, 'Name ' || x, 'name ' || x, 'e' || x FROM SYSTEM_RANGE(0, 999)");
+        }
+    }
+
     /** A configuration file holding {@code yaml}, deleted when the JVM ends. */
     static String configFile(String name, String yaml) throws IOException {
         Path file = Files.createTempFile("schemashift-bench-" + name, ".yaml");
