@@ -354,8 +354,7 @@ class DoctorIT {
     }
 
     /** A login role (MariaDB: user {@code migrator@%}) that holds nothing yet; PostgreSQL: USAGE on public. */
-    private static void createMigrator(Connection c, boolean pg, String migrator, String password)
-            throws SQLException {
+    private static void createMigrator(Connection c, boolean pg, String migrator, String password) throws SQLException {
         if (pg) {
             TestDatabases.run(
                     c,
@@ -364,7 +363,8 @@ class DoctorIT {
                     "GRANT USAGE ON SCHEMA public TO " + migrator);
         } else {
             String to = "'" + migrator + "'@'%'";
-            TestDatabases.run(c, "DROP USER IF EXISTS " + to, "CREATE USER " + to + " IDENTIFIED BY '" + password + "'");
+            TestDatabases.run(
+                    c, "DROP USER IF EXISTS " + to, "CREATE USER " + to + " IDENTIFIED BY '" + password + "'");
         }
     }
 
