@@ -155,7 +155,7 @@ final class Doctor {
             findings.addAll(Grants.appUser(t, o, n, appUser));
         }
         findings.addAll(Grants.migrator(t, o, n));
-        migratorKeys(t, o, oc, t.key(), n, nc, newKey);
+        migratorKeys(t, o, oc, n, nc, newKey);
     }
 
     /**
@@ -163,21 +163,15 @@ final class Doctor {
      * the new side before new-primary (an error without), the old side before a rollback from there (a warning).
      */
     private void migratorKeys(
-            TableMapping t,
-            Place o,
-            Map<String, Col> oc,
-            List<String> oldKey,
-            Place n,
-            Map<String, Col> nc,
-            List<String> newKey) {
-        if (o.dialect() == Dialect.H2 || oldKey.size() != 1 || newKey.get(0) == null) {
+            TableMapping t, Place o, Map<String, Col> oc, Place n, Map<String, Col> nc, List<String> newKey) {
+        if (o.dialect() == Dialect.H2 || t.key().size() != 1 || newKey.get(0) == null) {
             return;
         }
         Col newCol = nc.get(lower(newKey.get(0)));
         if (newCol != null && newCol.autoIncrement()) {
             findings.add(Grants.migratorKeys(n, newCol.name(), "before new-primary", Severity.ERROR));
         }
-        Col oldCol = oc.get(lower(oldKey.get(0)));
+        Col oldCol = oc.get(lower(t.key().get(0)));
         if (oldCol != null && oldCol.autoIncrement()) {
             findings.add(Grants.migratorKeys(o, oldCol.name(), "before a rollback from new-primary", Severity.WARN));
         }
