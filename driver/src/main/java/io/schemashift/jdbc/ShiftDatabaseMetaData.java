@@ -31,7 +31,7 @@ public abstract class ShiftDatabaseMetaData implements DatabaseMetaData {
 
     /** Called by the generated metadata queries. */
     protected ResultSet wrap(ResultSet rs) {
-        return rs == null ? null : ShiftResultSet.wrap(rs, null, connection);
+        return rs == null ? null : ShiftResultSet.wrap(rs, connection);
     }
 
     @Override

@@ -21,7 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The application's prepared statement. Its SQL is rewritten once, when it is prepared. If it
+ * The application's prepared statement. Its SQL is rewritten once, when it is prepared(). If it
  * touches a mapped table, the wrapper is of a generated class whose setters also keep the
  * parameters the application binds, so that they can be bound to the statement's other-side
  * form; executions then run where the session's {@link Plan} says. Otherwise every call goes
@@ -32,26 +32,29 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
     private static final MethodHandle NEW = WrapperClasses.constructor(ShiftPreparedStatement.class);
     private static final MethodHandle NEW_RECORDING = WrapperClasses.recordingConstructor(ShiftPreparedStatement.class);
 
-    final PreparedStatement prepared;
-    /** The rewrite of this statement's SQL; {@code null} without a configuration. */
-    private final RewriteResult rewrite;
-    /** The bound parameters, kept only for a statement on mapped tables (read by tests too). */
-    final Params params;
-
-    private List<Params> batch;
     /**
-     * What little a statement needs beyond the pass-through: for one on mapped tables, how the application prepared
-     * it ({@link #newSides}); for transaction control sent as SQL, what the connection carries out. {@code null} for
-     * every other statement, so that the pass-through wrapper stays one field smaller.
+     * What a statement needs beyond the pass-through; {@code null} for every statement that goes straight to the
+     * real one, so that the wrapper allocated on every prepare (the path ORMs take) stays small.
      */
     private final Prepared how;
 
     /**
+     * A statement on mapped tables, a refused one, or transaction control sent as SQL.
+     *
+     * @param rewrite the rewrite of the statement's SQL
      * @param sql the text the application prepared ({@code null}: not on mapped tables)
      * @param keyRequest how it asked for generated keys
      * @param control the statement is transaction control sent as SQL ({@code COMMIT}…), else {@code null}
+     * @param params the bound parameters, kept only for a statement on mapped tables
+     * @param batch the parameters of each {@code addBatch}, for a statement on mapped tables
      */
-    private record Prepared(String sql, KeyRequest keyRequest, TransactionControl control) {}
+    private record Prepared(
+            RewriteResult rewrite,
+            String sql,
+            KeyRequest keyRequest,
+            TransactionControl control,
+            Params params,
+            List<Params> batch) {}
 
     ShiftPreparedStatement(
             PreparedStatement delegate,
@@ -60,16 +63,31 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
             RewriteResult rewrite,
             KeyRequest keyRequest) {
         super(delegate, connection);
-        this.prepared = delegate;
-        this.rewrite = rewrite;
-        this.params = rewrite instanceof Rewritten ? new Params() : null;
+        this.how = prepared(rewrite, sql, keyRequest);
+        this.wantsKeys = keyRequest != KeyRequest.NONE;
+    }
+
+    private static Prepared prepared(RewriteResult rewrite, String sql, KeyRequest keyRequest) {
+        if (rewrite instanceof Rewritten) {
+            return new Prepared(rewrite, sql, keyRequest, null, new Params(), new ArrayList<>());
+        }
+        if (rewrite instanceof Refused) {
+            return new Prepared(rewrite, null, keyRequest, null, null, null);
+        }
         TransactionControl control = rewrite instanceof Untouched u && u.kind() == StatementKind.OTHER
                 ? TransactionControl.of(u.sql())
                 : null;
-        this.how = rewrite instanceof Rewritten
-                ? new Prepared(sql, keyRequest, null)
-                : control != null ? new Prepared(null, keyRequest, control) : null;
-        this.wantsKeys = keyRequest != KeyRequest.NONE;
+        return control == null ? null : new Prepared(rewrite, null, keyRequest, control, null, null);
+    }
+
+    /** The bound parameters, kept only for a statement on mapped tables (read by tests too); else {@code null}. */
+    final Params params() {
+        Prepared p = how;
+        return p == null ? null : p.params();
+    }
+
+    private PreparedStatement prepared() {
+        return (PreparedStatement) delegate;
     }
 
     static ShiftPreparedStatement wrap(
@@ -96,14 +114,15 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
     private Plan plan() throws SQLException {
         finishShadow();
         releaseRouted();
-        if (params == null) {
-            if (rewrite instanceof Refused) {
-                connection.session.plan(rewrite); // counts the refusal, logs a refused write
+        Prepared p = how;
+        if (p == null || p.params() == null) {
+            if (p != null && p.rewrite() instanceof Refused) {
+                connection.session.plan(p.rewrite()); // counts the refusal, logs a refused write
             }
             return null;
         }
-        Plan plan = connection.session.plan(rewrite);
-        if (plan != Plan.OLD && params.unmirrorable() != null) {
+        Plan plan = connection.session.plan(p.rewrite());
+        if (plan != Plan.OLD && p.params().unmirrorable() != null) {
             return unreplayable(plan);
         }
         return plan == Plan.OLD ? null : plan;
@@ -116,10 +135,10 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
      */
     private Plan unreplayable(Plan plan) throws SQLException {
         if (plan.primary() == Side.NEW) {
-            throw ShiftSqlState.FEATURE_NOT_SUPPORTED.error(params.unmirrorable()
+            throw ShiftSqlState.FEATURE_NOT_SUPPORTED.error(how.params().unmirrorable()
                     + " cannot be sent to the new schema (it can be read only once); bind a byte[] or String instead");
         }
-        connection.session.unmirrored(rewrite, DivergenceReason.UNREPLAYABLE_PARAMETER);
+        connection.session.unmirrored(how.rewrite(), DivergenceReason.UNREPLAYABLE_PARAMETER);
         return null;
     }
 
@@ -134,15 +153,15 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
             return new SideStatements();
         }
         return switch (how.keyRequest()) {
-            case NONE -> new SideStatements(prepared, how.sql(), false);
-            case GENERATED -> new SideStatements(prepared, how.sql(), true);
+            case NONE -> new SideStatements(prepared(), how.sql(), false);
+            case GENERATED -> new SideStatements(prepared(), how.sql(), true);
             // keys by index or name: the database returns those columns only, maybe not the ones the mirror needs
             case BY_INDEX, BY_NAME -> new SideStatements();
         };
     }
 
     private Execution.Result run(Plan plan, Execution.Mode mode) throws SQLException {
-        return run((Rewritten) rewrite, plan, mode, params);
+        return run((Rewritten) how.rewrite(), plan, mode, how.params());
     }
 
     @Override
@@ -153,18 +172,26 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
     @Override
     public ResultSet executeQuery() throws SQLException {
         Plan plan = plan();
-        ShadowRead shadow = params == null ? null : shadow(rewrite, plan == null ? Side.OLD : plan.primary(), params);
+        ShadowRead shadow = shadow(plan);
         if (plan != null) {
             return wrap(run(plan, Execution.Mode.QUERY).resultSet(), shadow);
         }
         try {
-            return wrap(prepared.executeQuery(), shadow);
+            return wrap(prepared().executeQuery(), shadow);
         } catch (SQLException | RuntimeException e) {
             delegateFailed();
             throw e;
         } finally {
             ranOnDelegate();
         }
+    }
+
+    /** Whether this query's result is shadow-compared ({@code null}: not compared). */
+    private ShadowRead shadow(Plan plan) {
+        Prepared p = how;
+        return p == null || p.params() == null
+                ? null
+                : shadow(p.rewrite(), plan == null ? Side.OLD : plan.primary(), p.params());
     }
 
     // The execute methods below repeat the delegate's try / failed / finally block on purpose: a lambda
@@ -185,7 +212,7 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
             return (int) run(plan, Execution.Mode.UPDATE).updateCount();
         }
         try {
-            return prepared.executeUpdate();
+            return prepared().executeUpdate();
         } catch (SQLException | RuntimeException e) {
             delegateFailed();
             throw e;
@@ -204,7 +231,7 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
             return run(plan, Execution.Mode.UPDATE).updateCount();
         }
         try {
-            return prepared.executeLargeUpdate();
+            return prepared().executeLargeUpdate();
         } catch (SQLException | RuntimeException e) {
             delegateFailed();
             throw e;
@@ -219,12 +246,12 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
             return false;
         }
         Plan plan = plan();
-        pendingShadow = params == null ? null : shadow(rewrite, plan == null ? Side.OLD : plan.primary(), params);
+        pendingShadow = shadow(plan);
         if (plan != null) {
             return run(plan, Execution.Mode.EXECUTE).isResultSet();
         }
         try {
-            return prepared.execute();
+            return prepared().execute();
         } catch (SQLException | RuntimeException e) {
             delegateFailed();
             throw e;
@@ -235,25 +262,21 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
 
     @Override
     public void addBatch() throws SQLException {
-        prepared.addBatch();
-        if (params != null) {
-            if (batch == null) {
-                batch = new ArrayList<>();
-            }
-            batch.add(params.snapshot());
+        prepared().addBatch();
+        Prepared p = how;
+        if (p != null && p.batch() != null) {
+            p.batch().add(p.params().snapshot());
         }
     }
 
     @Override
     public void clearBatch() throws SQLException {
-        prepared.clearBatch();
-        if (batch != null) {
-            batch.clear();
-        }
+        prepared().clearBatch();
+        forgetBatch();
     }
 
     private List<Params> takeBatch() throws SQLException {
-        List<Params> entries = batch == null ? List.of() : new ArrayList<>(batch);
+        List<Params> entries = new ArrayList<>(how.batch());
         clearBatch();
         return entries;
     }
@@ -265,14 +288,12 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
             return run(plan, Execution.Mode.BATCH).batchCounts();
         }
         try {
-            return prepared.executeBatch();
+            return prepared().executeBatch();
         } catch (SQLException | RuntimeException e) {
             delegateFailed();
             throw e;
         } finally {
-            if (batch != null) {
-                batch.clear();
-            }
+            forgetBatch();
             ranOnDelegate();
         }
     }
@@ -286,23 +307,29 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
                     .toArray();
         }
         try {
-            return prepared.executeLargeBatch();
+            return prepared().executeLargeBatch();
         } catch (SQLException | RuntimeException e) {
             delegateFailed();
             throw e;
         } finally {
-            if (batch != null) {
-                batch.clear();
-            }
+            forgetBatch();
             ranOnDelegate();
         }
     }
 
     @Override
     public void clearParameters() throws SQLException {
-        prepared.clearParameters();
+        prepared().clearParameters();
+        Params params = params();
         if (params != null) {
             params.clear();
+        }
+    }
+
+    private void forgetBatch() {
+        Prepared p = how;
+        if (p != null && p.batch() != null) {
+            p.batch().clear();
         }
     }
 
@@ -311,11 +338,11 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
 
     /** Called by a recording setter after the real statement took the value. */
     void record(RecordedSetter setter, Object[] args) {
-        params.set((Integer) args[0], setter.value(args), setter, args);
+        how.params().set((Integer) args[0], setter.value(args), setter, args);
     }
 
     /** Called by a recording setter whose value is a stream or a reader: it can be read only once. */
     void cannotReplay(String setter) {
-        params.cannotReplay(setter);
+        how.params().cannotReplay(setter);
     }
 }

@@ -16,20 +16,33 @@ public abstract class ShiftResultSet implements ResultSet {
     private static final MethodHandle NEW = WrapperClasses.constructor(ShiftResultSet.class);
 
     final ResultSet delegate;
-    private final ShiftConnection connection;
-    private Statement statement;
+    /**
+     * The statement wrapper that produced this result set; for a metadata result set, the connection until {@link
+     * #getStatement()} wraps the driver's own statement. One field rather than two: a result set is allocated on
+     * every query.
+     */
+    private Object owner;
     /** The rows of a shadowed read being captured; {@code null} for every other result set. */
     ShadowCapture capture;
 
-    ShiftResultSet(ResultSet delegate, ShiftStatement statement, ShiftConnection connection) {
+    /** @param owner the statement wrapper that produced it, or the connection of a metadata result set */
+    ShiftResultSet(ResultSet delegate, Object owner) {
         this.delegate = delegate;
-        this.statement = statement;
-        this.connection = connection;
+        this.owner = owner;
     }
 
-    static ShiftResultSet wrap(ResultSet delegate, ShiftStatement statement, ShiftConnection connection) {
+    static ShiftResultSet wrap(ResultSet delegate, ShiftStatement statement) {
+        return wrap(delegate, (Object) statement);
+    }
+
+    /** A metadata result set: its statement, if the driver has one, is wrapped when the application asks. */
+    static ShiftResultSet wrap(ResultSet delegate, ShiftConnection connection) {
+        return wrap(delegate, (Object) connection);
+    }
+
+    private static ShiftResultSet wrap(ResultSet delegate, Object owner) {
         try {
-            return (ShiftResultSet) NEW.invokeExact(delegate, statement, connection);
+            return (ShiftResultSet) NEW.invokeExact(delegate, owner);
         } catch (Throwable t) {
             throw Wrappers.constructionFailed(t);
         }
@@ -37,13 +50,14 @@ public abstract class ShiftResultSet implements ResultSet {
 
     @Override
     public Statement getStatement() throws SQLException {
-        if (statement == null) {
+        if (owner instanceof ShiftConnection connection) {
             Statement raw = delegate.getStatement();
-            if (raw != null) {
-                statement = ShiftStatement.wrap(raw, connection);
+            if (raw == null) {
+                return null;
             }
+            owner = ShiftStatement.wrap(raw, connection);
         }
-        return statement;
+        return (Statement) owner;
     }
 
     @Override
@@ -56,8 +70,8 @@ public abstract class ShiftResultSet implements ResultSet {
     public void close() throws SQLException {
         finishShadow();
         delegate.close();
-        if (statement instanceof ShiftStatement owner) {
-            owner.resultSetClosed();
+        if (owner instanceof ShiftStatement statement) {
+            statement.resultSetClosed();
         }
     }
 
@@ -72,7 +86,11 @@ public abstract class ShiftResultSet implements ResultSet {
 
     // A column of a cursor type (PostgreSQL refcursor) is itself a result set.
     private Object wrapCursor(Object value) throws SQLException {
-        return value instanceof ResultSet rs ? wrap(rs, (ShiftStatement) getStatement(), connection) : value;
+        if (!(value instanceof ResultSet rs)) {
+            return value;
+        }
+        Statement statement = getStatement();
+        return statement == null ? wrap(rs, (ShiftConnection) owner) : wrap(rs, (ShiftStatement) statement);
     }
 
     @Override

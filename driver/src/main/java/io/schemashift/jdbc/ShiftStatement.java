@@ -49,11 +49,9 @@ public abstract class ShiftStatement implements Statement {
     String[] keyColumns;
 
     private List<String> batch;
-    /** The shadow decision of the query {@link #route} just planned, for {@link #executeQuery(String)}. */
-    private ShadowRead routedShadow;
     /**
-     * The shadow decision of a query run with {@code execute}, applied by the next {@link
-     * #getResultSet()}: jOOQ and MyBatis read their rows that way, not through {@code executeQuery}.
+     * The shadow decision of the query just planned: {@code executeQuery} applies it at once; after {@code
+     * execute}, the next {@link #getResultSet()} does (jOOQ and MyBatis read their rows that way).
      */
     ShadowRead pendingShadow;
 
@@ -82,7 +80,7 @@ public abstract class ShiftStatement implements Statement {
         if (last != null && last.delegate == rs) {
             return last;
         }
-        return current = ShiftResultSet.wrap(rs, this, connection);
+        return current = ShiftResultSet.wrap(rs, this);
     }
 
     /** The wrapper of a query's result set, capturing its rows when {@code shadow} says the read is compared. */
@@ -179,7 +177,7 @@ public abstract class ShiftStatement implements Statement {
             }
         }
         Plan plan = session.plan(rewrite);
-        routedShadow = mode == Execution.Mode.QUERY || mode == Execution.Mode.EXECUTE
+        pendingShadow = mode == Execution.Mode.QUERY || mode == Execution.Mode.EXECUTE
                 ? shadow(rewrite, plan.primary(), null)
                 : null;
         if (plan == Plan.OLD) {
@@ -231,8 +229,8 @@ public abstract class ShiftStatement implements Statement {
     @Override
     public ResultSet executeQuery(String sql) throws SQLException {
         Execution.Result r = route(sql, Execution.Mode.QUERY, false);
-        ShadowRead shadow = routedShadow;
-        routedShadow = null;
+        ShadowRead shadow = pendingShadow;
+        pendingShadow = null;
         if (r == CONTROLLED) {
             throw ShiftSqlState.NO_RESULT_SET.error("transaction control returns no result set; use execute");
         }
@@ -275,8 +273,6 @@ public abstract class ShiftStatement implements Statement {
 
     private boolean execute(String sql, boolean keys, Verbatim<Boolean> verbatim) throws SQLException {
         Execution.Result r = route(sql, Execution.Mode.EXECUTE, keys);
-        pendingShadow = routedShadow;
-        routedShadow = null;
         if (r == CONTROLLED) {
             routed = null;
             return false;
@@ -477,10 +473,10 @@ public abstract class ShiftStatement implements Statement {
     public ResultSet getGeneratedKeys() throws SQLException {
         Execution.Result r = routed;
         if (r != null && r.keys() != null) {
-            return ShiftResultSet.wrap(r.keys().forApplication(wantsKeys, keyColumns), this, connection);
+            return ShiftResultSet.wrap(r.keys().forApplication(wantsKeys, keyColumns), this);
         }
         ResultSet keys = primary().getGeneratedKeys();
-        return keys == null ? null : ShiftResultSet.wrap(keys, this, connection);
+        return keys == null ? null : ShiftResultSet.wrap(keys, this);
     }
 
     // ---- settings that the statements running in this one's place must share ----------------

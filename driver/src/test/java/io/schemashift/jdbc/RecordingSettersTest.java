@@ -98,14 +98,14 @@ class RecordingSettersTest {
         assertThat(real.lastArgs).containsExactly(args);
         Class<?> value = setter.getParameterTypes()[1];
         if (InputStream.class.isAssignableFrom(value) || Reader.class.isAssignableFrom(value)) {
-            assertThat(statement.params.unmirrorable()).isEqualTo(setter.getName());
+            assertThat(statement.params().unmirrorable()).isEqualTo(setter.getName());
             return;
         }
-        assertThat(statement.params.unmirrorable()).isNull();
-        assertThat(statement.params.value(3)).isEqualTo(setter.getName().equals("setNull") ? null : args[1]);
+        assertThat(statement.params().unmirrorable()).isNull();
+        assertThat(statement.params().value(3)).isEqualTo(setter.getName().equals("setNull") ? null : args[1]);
 
         Fake other = new Fake();
-        statement.params.bind(3, other.of(PreparedStatement.class), 5);
+        statement.params().bind(3, other.of(PreparedStatement.class), 5);
         assertThat(other.last).as("replayed on the other statement").isEqualTo(setter);
         Object[] expected = args.clone();
         expected[0] = 5;
@@ -122,7 +122,7 @@ class RecordingSettersTest {
 
         assertThat(real.last.getName()).isEqualTo("setNull");
         assertThat(real.lastArgs).containsExactly(1, Types.INTEGER);
-        assertThat(statement.params).isNull();
+        assertThat(statement.params()).isNull();
     }
 
     private static ShiftConnection connection() {

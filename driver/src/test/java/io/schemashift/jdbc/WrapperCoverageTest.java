@@ -110,7 +110,7 @@ class WrapperCoverageTest {
                 all,
                 ResultSet.class,
                 (r, c) -> ShiftResultSet.wrap(
-                        r.fake(ResultSet.class), ShiftStatement.wrap(new Recorder().fake(Statement.class), c), c));
+                        r.fake(ResultSet.class), ShiftStatement.wrap(new Recorder().fake(Statement.class), c)));
         add(all, DatabaseMetaData.class, (r, c) -> ShiftDatabaseMetaData.wrap(r.fake(DatabaseMetaData.class), c));
         return all.stream();
     }
@@ -196,7 +196,7 @@ class WrapperCoverageTest {
                         "CallableStatement",
                         CallableStatement.class,
                         ShiftCallableStatement.wrap(r.fake(CallableStatement.class), c, null)),
-                Arguments.of("ResultSet", ResultSet.class, ShiftResultSet.wrap(r.fake(ResultSet.class), s, c)),
+                Arguments.of("ResultSet", ResultSet.class, ShiftResultSet.wrap(r.fake(ResultSet.class), s)),
                 Arguments.of(
                         "DatabaseMetaData",
                         DatabaseMetaData.class,

@@ -40,7 +40,7 @@ class WrapperMethodsTest {
                 Arguments.of(ShiftCallableStatement.class, CallableStatement.class, (Function<Object, Wrapper>)
                         d -> ShiftCallableStatement.wrap((CallableStatement) d, connection(), null)),
                 Arguments.of(ShiftResultSet.class, ResultSet.class, (Function<Object, Wrapper>)
-                        d -> ShiftResultSet.wrap((ResultSet) d, null, connection())),
+                        d -> ShiftResultSet.wrap((ResultSet) d, connection())),
                 Arguments.of(ShiftDatabaseMetaData.class, DatabaseMetaData.class, (Function<Object, Wrapper>)
                         d -> ShiftDatabaseMetaData.wrap((DatabaseMetaData) d, connection())));
     }
