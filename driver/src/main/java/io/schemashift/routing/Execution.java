@@ -153,10 +153,6 @@ public final class Execution {
                 transaction.abandonLocalPair();
             }
             throw e;
-        } finally {
-            if (localPair) {
-                transaction.endLocalPair();
-            }
         }
     }
 
@@ -191,7 +187,7 @@ public final class Execution {
         DivergenceReason failed = mirror ? mirror(keys, result, unguarded) : null;
         if (failed != null && unguarded) {
             transaction.restartLocalPair();
-            result = execute(ps, sql, mode, params, batch, now);
+            result = execute(ps, sql, mode, params, batch, now, bound(ps, sql));
             rows = returnsRows && result.isResultSet() ? GeneratedKeys.cache(ps.getResultSet()) : null;
             keys = keys(ps, keysWanted, rows);
             record(entries(), keys, failed);
@@ -207,13 +203,21 @@ public final class Execution {
      */
     private Result executePrimary(PreparedStatement ps, SideStatement sql) throws SQLException {
         try {
-            return execute(ps, sql, mode, params, batch, now);
+            return execute(ps, sql, mode, params, batch, now, bound(ps, sql));
         } catch (BatchUpdateException e) {
             if (mirror && !localPair) {
                 record(batch, null, DivergenceReason.PRIMARY_BATCH_FAILED);
             }
             throw e;
         }
+    }
+
+    /**
+     * Whether {@code ps} already holds the statement's parameters: the application's own statement, running the
+     * text it prepared, took them from the application's setters (replaying them would be work done twice).
+     */
+    private boolean bound(PreparedStatement ps, SideStatement sql) {
+        return prepared.isOwn(ps) && sql.bindsAsWritten();
     }
 
     /**
@@ -508,8 +512,15 @@ public final class Execution {
         return false;
     }
 
+    /** @param bound {@code ps} holds the parameters already (a batch is always added again: it was taken) */
     private static Result execute(
-            PreparedStatement ps, SideStatement sql, Mode mode, Params params, List<Params> batch, Timestamp now)
+            PreparedStatement ps,
+            SideStatement sql,
+            Mode mode,
+            Params params,
+            List<Params> batch,
+            Timestamp now,
+            boolean bound)
             throws SQLException {
         switch (mode) {
             case BATCH -> {
@@ -520,19 +531,26 @@ public final class Execution {
                 return new Result(ps, false, -1, ps.executeBatch(), null, null);
             }
             case QUERY -> {
-                Binder.bind(ps, sql, params, now, null, 0);
+                bindUnlessBound(ps, sql, params, now, bound);
                 ps.executeQuery();
                 return new Result(ps, true, -1, null, null, null);
             }
             case EXECUTE -> {
-                Binder.bind(ps, sql, params, now, null, 0);
+                bindUnlessBound(ps, sql, params, now, bound);
                 boolean isResultSet = ps.execute();
                 return new Result(ps, isResultSet, isResultSet ? -1 : ps.getLargeUpdateCount(), null, null, null);
             }
             default -> {
-                Binder.bind(ps, sql, params, now, null, 0);
+                bindUnlessBound(ps, sql, params, now, bound);
                 return new Result(ps, false, ps.executeLargeUpdate(), null, null, null);
             }
+        }
+    }
+
+    private static void bindUnlessBound(
+            PreparedStatement ps, SideStatement sql, Params params, Timestamp now, boolean bound) throws SQLException {
+        if (!bound) {
+            Binder.bind(ps, sql, params, now, null, 0);
         }
     }
 }

@@ -106,6 +106,11 @@ public final class SideStatements implements AutoCloseable {
         return ps;
     }
 
+    /** Whether {@code ps} is the application's own statement, which holds the parameters the application bound. */
+    boolean isOwn(PreparedStatement ps) {
+        return ps == own;
+    }
+
     private static PreparedStatement prepare(Connection c, String sql, boolean keys) throws SQLException {
         return keys ? c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS) : c.prepareStatement(sql);
     }

@@ -351,6 +351,32 @@ class RoutingIT {
     }
 
     @Test
+    void dualWrite_sameDatabase_autoCommitPairFailsAtCommit_neitherSideKeepsIt() throws Exception {
+        // the local pair commits by switching auto-commit back on: a commit that fails there fails the statement
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.postgres(), false, "phase: dual-write\n");
+        fx.rawNew("ALTER TABLE clients ADD CONSTRAINT one_email UNIQUE (email) DEFERRABLE INITIALLY DEFERRED");
+        try (Connection c = fx.connect();
+                PreparedStatement insert =
+                        c.prepareStatement("INSERT INTO customers (id, name, email) VALUES (?, ?, ?)")) {
+            insert(insert, 1, "same@x");
+            assertThatThrownBy(() -> insert(insert, 2, "same@x"))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("one_email");
+            assertThat(c.getAutoCommit()).as("still in auto-commit mode").isTrue();
+            insert(insert, 3, "c@x");
+        }
+        fx.assertSidesEqual();
+        assertThat(MigrationFixture.ids(fx.oldRows())).containsExactly(1, 3);
+    }
+
+    private static void insert(PreparedStatement insert, int id, String email) throws SQLException {
+        insert.setInt(1, id);
+        insert.setString(2, "n" + id);
+        insert.setString(3, email);
+        insert.executeUpdate();
+    }
+
+    @Test
     void newPrimary_autoCommit_nestedQueriesWhileIterating_resultSetsStayOpen() throws Exception {
         MigrationFixture fx = MigrationFixture.create(TestDatabases.postgres(), true, "phase: new-primary\n");
         fx.rawNew(

@@ -200,6 +200,21 @@ class RewriterTest {
     }
 
     @Test
+    void bindsAsWritten_onlyWhereEachPlaceholderTakesTheParameterOfItsPosition() {
+        Rewritten plain = (Rewritten) pg.rewrite("INSERT INTO customers (id, name) VALUES (?, ?)");
+        assertThat(plain.oldSide().bindsAsWritten())
+                .as("old side: the text as written")
+                .isTrue();
+        assertThat(plain.newSide().bindsAsWritten())
+                .as("new side: the derived column binds name a second time")
+                .isFalse();
+        Rewritten now = (Rewritten) pg.rewrite("UPDATE customers SET created_at = now() WHERE id = ?");
+        assertThat(now.oldSide().bindsAsWritten())
+                .as("the captured now() comes first")
+                .isFalse();
+    }
+
+    @Test
     void write_now_becomesOneCapturedParameterOnBothSides() {
         Rewritten r = (Rewritten) pg.rewrite("UPDATE customers SET created_at = now() WHERE id = ?");
         assertThat(r.oldSide().sql())
