@@ -12,7 +12,6 @@ import io.schemashift.mirror.Params;
 import io.schemashift.mirror.RowKey;
 import io.schemashift.mirror.SqlErrors;
 import io.schemashift.rewriter.Dialect;
-import io.schemashift.rewriter.ParamSource;
 import io.schemashift.rewriter.Rewritten;
 import io.schemashift.rewriter.SideStatement;
 import io.schemashift.rewriter.StatementKind;
@@ -500,16 +499,7 @@ public final class Execution {
 
     /** Whether a side of {@code rw} binds the captured {@code now()} (most statements do not). */
     private static boolean capturesNow(Rewritten rw) {
-        return capturesNow(rw.oldSide()) || capturesNow(rw.newSide());
-    }
-
-    private static boolean capturesNow(SideStatement sql) {
-        for (ParamSource source : sql.params()) {
-            if (source instanceof ParamSource.Now) {
-                return true;
-            }
-        }
-        return false;
+        return rw.oldSide().bindsNow() || rw.newSide().bindsNow();
     }
 
     /** @param bound {@code ps} holds the parameters already (a batch is always added again: it was taken) */

@@ -12,6 +12,10 @@ public final class Routing {
 
     /** The phase shared by every table in {@code tables}, or {@code null} if they differ. */
     static Phase phaseOf(MigrationConfig.Rollout rollout, Set<String> tables) {
+        if (rollout.tablePhases().isEmpty()) {
+            // no per-table phase (the common case): one phase for every table, without walking the set
+            return tables.isEmpty() ? null : rollout.phase();
+        }
         Phase phase = null;
         for (String table : tables) {
             Phase p = rollout.phaseOf(table);
