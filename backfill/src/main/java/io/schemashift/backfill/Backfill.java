@@ -219,6 +219,8 @@ public final class Backfill {
         private boolean oldAutoCommit;
         private int oldIsolation;
         private boolean newAutoCommit;
+        /** The target session's {@code synchronous_commit} before the run, when the run switched it off. */
+        private String synchronousCommit;
 
         Run(
                 String table,
@@ -258,14 +260,44 @@ public final class Backfill {
                 newAutoCommit = separate.getAutoCommit();
                 separate.setAutoCommit(false);
             }
+            asynchronousCommits();
+        }
+
+        /**
+         * PostgreSQL, when a batch's checkpoint is written in the batch's own transaction: its commit does not wait
+         * for the WAL flush (a fifth of a 10,000-row batch's time on a disk that flushes in 2 ms). A crash can then
+         * lose the last batches, but each with its checkpoint, so a resume copies them again; and any transaction
+         * that commits later in the usual way (an application's mirrored write) flushes them first.
+         */
+        private void asynchronousCommits() throws SQLException {
+            if (dialect != Dialect.POSTGRESQL || cpConn != newConn) {
+                return;
+            }
+            try (Statement s = newConn.createStatement();
+                    ResultSet rs = s.executeQuery("SHOW synchronous_commit")) {
+                rs.next();
+                synchronousCommit = rs.getString(1);
+                s.execute("SET synchronous_commit TO off");
+            }
+            newConn.commit();
         }
 
         void restore() throws SQLException {
             oldConn.rollback();
+            if (separate != null) {
+                separate.rollback();
+            }
+            if (synchronousCommit != null) {
+                try (PreparedStatement ps =
+                        newConn.prepareStatement("SELECT set_config('synchronous_commit', ?, false)")) {
+                    ps.setString(1, synchronousCommit);
+                    ps.execute();
+                }
+                newConn.commit();
+            }
             oldConn.setTransactionIsolation(oldIsolation);
             oldConn.setAutoCommit(oldAutoCommit);
             if (separate != null) {
-                separate.rollback();
                 separate.setAutoCommit(newAutoCommit);
             }
         }
