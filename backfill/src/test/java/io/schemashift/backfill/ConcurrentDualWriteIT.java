@@ -175,7 +175,10 @@ class ConcurrentDualWriteIT {
                 .isZero();
         BackfillReport.TableResult copied = report.tables().get(0);
         assertThat(copied.rows()).as("rows walked (writers delete some)").isGreaterThan(ROWS / 2);
-        assertThat(copied.batches()).isEqualTo((copied.rows() + 499) / 500);
+        // full batches of 500 but at the end: writers insert keys above the table's last key, so the tail may
+        // take a short batch more for each time it found new keys above the one before
+        long full = (copied.rows() + 499) / 500;
+        assertThat(copied.batches()).isBetween(full, full + 2);
         Verifier.Builder verifier = Verifier.builder(migration.mapping(), Schemas.dialect(kind), () -> db.connect(url));
         VerifyReport verify =
                 (separate ? verifier.newDatabase(newSide) : verifier).build().verify("customers", 2000);
