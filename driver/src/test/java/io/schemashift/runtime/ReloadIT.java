@@ -87,8 +87,10 @@ class ReloadIT {
         assertThat(fx.newRows()).extracting(r -> r.split("\\|")[0]).containsExactly("1", "2");
         assertThat(reloads(fx, "file", "applied")).isEqualTo(1);
         assertThat(runtime.version()).isZero();
-        assertThat(logLines(fx, "INFO")).anySatisfy(l -> assertThat(l)
-                .contains("rollout dual-write, read-new 0%, shadow 0% -> old-only, read-new 0%, shadow 0%"));
+        // the control loop logs the change just after it applies it
+        await("change logged")
+                .untilAsserted(() -> assertThat(logLines(fx, "INFO")).anySatisfy(l -> assertThat(l)
+                        .contains("rollout dual-write, read-new 0%, shadow 0% -> old-only, read-new 0%, shadow 0%")));
     }
 
     @Test
@@ -152,8 +154,9 @@ class ReloadIT {
         }
         assertThat(runtime.rollout().phase()).isEqualTo(Phase.DUAL_WRITE);
         assertThat(fx.newRows()).extracting(r -> r.split("\\|")[0]).containsExactly("1");
-        assertThat(logLines(fx, "INFO")).anySatisfy(l -> assertThat(l)
-                .contains("-> dual-write, read-new 0%, shadow 0%, tables customers=old-only from "));
+        await("change logged")
+                .untilAsserted(() -> assertThat(logLines(fx, "INFO")).anySatisfy(l -> assertThat(l)
+                        .contains("-> dual-write, read-new 0%, shadow 0%, tables customers=old-only from ")));
     }
 
     @Test
