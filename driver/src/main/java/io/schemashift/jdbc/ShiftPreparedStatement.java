@@ -21,7 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The application's prepared statement. Its SQL is rewritten once, when it is prepared(). If it
+ * The application's prepared statement. Its SQL is rewritten once, when it is prepared. If it
  * touches a mapped table, the wrapper is of a generated class whose setters also keep the
  * parameters the application binds, so that they can be bound to the statement's other-side
  * form; executions then run where the session's {@link Plan} says. Otherwise every call goes
