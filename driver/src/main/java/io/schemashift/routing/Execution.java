@@ -512,6 +512,9 @@ public final class Execution {
             Timestamp now,
             boolean bound)
             throws SQLException {
+        if (mode != Mode.BATCH && !bound) {
+            Binder.bind(ps, sql, params, now, null, 0);
+        }
         switch (mode) {
             case BATCH -> {
                 for (Params entry : batch) {
@@ -521,26 +524,16 @@ public final class Execution {
                 return new Result(ps, false, -1, ps.executeBatch(), null, null);
             }
             case QUERY -> {
-                bindUnlessBound(ps, sql, params, now, bound);
                 ps.executeQuery();
                 return new Result(ps, true, -1, null, null, null);
             }
             case EXECUTE -> {
-                bindUnlessBound(ps, sql, params, now, bound);
                 boolean isResultSet = ps.execute();
                 return new Result(ps, isResultSet, isResultSet ? -1 : ps.getLargeUpdateCount(), null, null, null);
             }
             default -> {
-                bindUnlessBound(ps, sql, params, now, bound);
                 return new Result(ps, false, ps.executeLargeUpdate(), null, null, null);
             }
-        }
-    }
-
-    private static void bindUnlessBound(
-            PreparedStatement ps, SideStatement sql, Params params, Timestamp now, boolean bound) throws SQLException {
-        if (!bound) {
-            Binder.bind(ps, sql, params, now, null, 0);
         }
     }
 }
