@@ -7,6 +7,7 @@ import io.schemashift.backfill.internal.Identifiers;
 import io.schemashift.backfill.internal.JobBuilder;
 import io.schemashift.backfill.internal.MultiRowInsert;
 import io.schemashift.backfill.internal.Statements;
+import io.schemashift.backfill.internal.Statements.NewRows;
 import io.schemashift.backfill.internal.TableShape;
 import io.schemashift.backfill.internal.Tables;
 import io.schemashift.backfill.internal.Throttle;
@@ -351,7 +352,9 @@ public final class Backfill {
          * One transaction: find the next old keys (the batch's key range), copy the rows of that
          * range that the new table lacks in a single INSERT … SELECT that locks the old rows it
          * reads (or, on PostgreSQL, the whole old table when no writer holds it), then write the
-         * checkpoint.
+         * checkpoint. On PostgreSQL a range the new table holds no row of is copied without the
+         * anti-join; a row that reaches it after the look fails the statement (23505) and the
+         * batch runs again waiting on such rows ({@code waitOnConflict}).
          */
         private Batch sameDatabaseBatch(List<Object> lower, boolean waitOnConflict) throws SQLException {
             long t0 = System.nanoTime();
@@ -364,15 +367,18 @@ public final class Backfill {
                 oldConn.commit();
                 return new Batch(0, null, readNanos, !rowLocks);
             }
+            NewRows newRows = waitOnConflict
+                    ? NewRows.WAIT_AND_SKIP
+                    : dialect == Dialect.POSTGRESQL && !anyNewRow(lower, last) ? NewRows.NONE_SEEN : NewRows.SKIP_SEEN;
             String batchId = batchId();
             try (PreparedStatement ins =
-                    oldConn.prepareStatement(sql.insertMissingFromOld(lower != null, true, waitOnConflict, rowLocks))) {
+                    oldConn.prepareStatement(sql.insertMissingFromOld(lower != null, true, newRows, rowLocks))) {
                 int i = 1;
                 if (shape.lineage()) {
                     ins.setString(i++, batchId);
                 }
                 i = sql.range(Side.OLD).bind(ins, i, lower, last);
-                if (sql.rangeTwice(waitOnConflict)) {
+                if (sql.rangeTwice(newRows)) {
                     sql.range(Side.NEW).bind(ins, i, lower, last);
                 }
                 ins.executeUpdate();
@@ -387,6 +393,16 @@ public final class Backfill {
             record(oldConn, batchId, span.first(), last, n);
             oldConn.commit();
             return new Batch(n, last, readNanos, !rowLocks);
+        }
+
+        /** Whether the new table holds any row of the batch's key range (one index probe). */
+        private boolean anyNewRow(List<Object> lower, List<Object> last) throws SQLException {
+            try (PreparedStatement ps = oldConn.prepareStatement(sql.anyNewRow(lower != null, true))) {
+                sql.range(Side.NEW).bind(ps, 1, lower, last);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
         }
 
         /**

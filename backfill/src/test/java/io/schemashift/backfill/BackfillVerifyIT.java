@@ -179,6 +179,37 @@ class BackfillVerifyIT {
     }
 
     /**
+     * The new side already holds rows of some batches' key ranges (mirrored writes, newer than the
+     * old side's values) and none of the others': the backfill keeps every one of them as it is and
+     * copies all the rest, in one database and across two.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void backfill_newSideHoldsRowsOfSomeRanges_keepsThemAndCopiesTheRest(TestDatabase.Kind kind) throws Exception {
+        for (boolean separate : new boolean[] {false, true}) {
+            Setup s = setup(kind, "bf_some" + (separate ? "_sep" : ""), 5000, separate);
+            // batches of 1,000: keys 1–1,000 and 2,001–3,000 hold mirrored rows, the other ranges none
+            s.runNew(
+                    "INSERT INTO clients (id, full_name, email, balance) VALUES (1, 'Mirrored', 'm1', 1)",
+                    "INSERT INTO clients (id, full_name, email, balance) VALUES (1000, 'Mirrored', 'm1000', 1)",
+                    "INSERT INTO clients (id, full_name, email, balance) VALUES (2500, 'Mirrored', 'm2500', 1)");
+
+            BackfillReport report = s.backfill().batchSize(1000).build().run(List.of("customers"), false);
+
+            assertThat(report.tables().get(0).rows())
+                    .as(separate ? "separate" : "one database")
+                    .isEqualTo(5000);
+            assertThat(s.count(true, "SELECT COUNT(*) FROM clients")).isEqualTo(5000);
+            assertThat(s.count(true, "SELECT COUNT(*) FROM clients WHERE full_name = 'Mirrored'"))
+                    .as("the mirrored rows are kept, not overwritten")
+                    .isEqualTo(3);
+            assertThat(s.verifier().build().verify("customers", 1000).differences())
+                    .as("exactly the three mirrored rows differ from the old side")
+                    .isEqualTo(3);
+        }
+    }
+
+    /**
      * An application transaction changes an old row and puts the row on the new side (as the
      * mirror of an upsert does) while a batch waits for that row's lock: the batch must keep the
      * application's row, not fail on the duplicate key and not overwrite it.

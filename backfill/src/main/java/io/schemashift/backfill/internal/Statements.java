@@ -87,20 +87,46 @@ public final class Statements {
     }
 
     /**
+     * PostgreSQL: how a same-database batch treats rows its key range may hold on the new side
+     * already (a mirrored write, a repair, an earlier run). Every mode leaves such a row as it is.
+     */
+    public enum NewRows {
+        /**
+         * The range held no new row when the batch looked ({@link #anyNewRow}): a plain INSERT …
+         * SELECT, the cost of the statement a user would write. A row that arrives later fails the
+         * statement with a unique violation (23505).
+         */
+        NONE_SEEN,
+        /**
+         * Skips the rows in the statement's snapshot with {@code NOT EXISTS} (an anti-join over the
+         * range on both tables, cheaper than ON CONFLICT); a row that arrives later fails the
+         * statement with a unique violation (23505).
+         */
+        SKIP_SEEN,
+        /** {@code ON CONFLICT DO NOTHING}: waits for rows being written and skips them. */
+        WAIT_AND_SKIP
+    }
+
+    /**
+     * Whether the new table holds any row of a key range: one probe of its key index. Parameters:
+     * the range.
+     */
+    public String anyNewRow(boolean hasLower, boolean hasUpper) {
+        return "SELECT 1 FROM " + shape.newTable() + newRange.where(hasLower, hasUpper) + " LIMIT 1";
+    }
+
+    /**
      * Same database: copies the old rows of a key range that the new table lacks, in one
      * statement. Parameters: the lineage batch id (when the table has lineage), then the range
      * (twice when {@link #rangeTwice}).
      *
-     * <p>On PostgreSQL, {@code waitOnConflict} false filters with {@code NOT EXISTS} against the
-     * statement's snapshot (an anti-join over the range on both tables, cheaper than ON CONFLICT); a row that
-     * reaches the new table after the snapshot (an upsert's mirror, a concurrent repair) then fails
-     * the statement with a unique violation (23505), and the caller runs the batch again with
-     * {@code waitOnConflict} true: {@code ON CONFLICT DO NOTHING}, which waits for such rows and
-     * skips them. {@code rowLocks} false leaves out PostgreSQL's {@code FOR SHARE}: only for a batch
-     * that holds {@link #lockOldTable()}. Other dialects always use their conflict clause and lock
-     * what they read.
+     * <p>On PostgreSQL, {@code newRows} says how rows already on the new side are kept (see {@link
+     * NewRows}); the caller runs a batch that failed with a unique violation again with {@link
+     * NewRows#WAIT_AND_SKIP}. {@code rowLocks} false leaves out PostgreSQL's {@code FOR SHARE}:
+     * only for a batch that holds {@link #lockOldTable()}. Other dialects always use their conflict
+     * clause and lock what they read.
      */
-    public String insertMissingFromOld(boolean hasLower, boolean hasUpper, boolean waitOnConflict, boolean rowLocks) {
+    public String insertMissingFromOld(boolean hasLower, boolean hasUpper, NewRows newRows, boolean rowLocks) {
         List<String> cols = new ArrayList<>(shape.newNames());
         List<String> exprs = new ArrayList<>(shape.oldExprs());
         if (shape.lineage()) {
@@ -115,7 +141,10 @@ public final class Statements {
                 String insert = "INSERT INTO " + shape.newTable() + " (" + String.join(", ", cols) + ") SELECT "
                         + String.join(", ", exprs) + " FROM " + shape.oldTable();
                 String lock = rowLocks ? " FOR SHARE" : "";
-                if (waitOnConflict) {
+                if (newRows == NewRows.NONE_SEEN) {
+                    yield insert + where + lock;
+                }
+                if (newRows == NewRows.WAIT_AND_SKIP) {
                     yield insert + where + lock + " ON CONFLICT (" + String.join(", ", shape.newKey()) + ") DO NOTHING";
                 }
                 List<String> match = new ArrayList<>();
@@ -153,8 +182,8 @@ public final class Statements {
      * Whether {@link #insertMissingFromOld} takes the key range twice: after the old side's range,
      * the same bounds again for the new side's.
      */
-    public boolean rangeTwice(boolean waitOnConflict) {
-        return dialect == Dialect.POSTGRESQL && !waitOnConflict;
+    public boolean rangeTwice(NewRows newRows) {
+        return dialect == Dialect.POSTGRESQL && newRows == NewRows.SKIP_SEEN;
     }
 
     /**
