@@ -166,6 +166,9 @@ public final class GeneratedKeys {
         CachedRowSet out = RowSetProvider.newFactory().createCachedRowSet();
         out.setMetaData(projected);
         while (rows.next()) {
+            // a CachedRowSet inserts at its cursor: from before the first row every key would come
+            // first, and the application would read a batch's keys in reverse
+            out.afterLast();
             out.moveToInsertRow();
             for (int k = 0; k < positions.length; k++) {
                 out.updateObject(k + 1, rows.getObject(positions[k]));

@@ -276,6 +276,51 @@ class WritePathIT {
     }
 
     /**
+     * MyBatis's batch executor and Spring's {@code batchUpdate} with a {@code KeyHolder} assign
+     * the keys of {@code getGeneratedKeys()} after {@code executeBatch()} to their rows in order:
+     * the n-th key must be the n-th row's, in every phase.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void batchGeneratedKeys_comeInTheBatchsOrder(TestDatabase.Kind kind) throws Exception {
+        for (String phase : List.of("old-only", "dual-write", "new-primary", "new-only")) {
+            MigrationFixture fx = fixture(kind, false, phase);
+            List<Long> keys = new ArrayList<>();
+            try (Connection c = fx.connect();
+                    PreparedStatement ps =
+                            c.prepareStatement("INSERT INTO customers (name) VALUES (?)", new String[] {"id"})) {
+                c.setAutoCommit(false);
+                for (int i = 0; i < 5; i++) {
+                    ps.setString(1, "row" + i);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                try (ResultSet rs = ps.getGeneratedKeys()) {
+                    while (rs.next()) {
+                        keys.add(rs.getLong(1));
+                    }
+                }
+                c.commit();
+            }
+            // rows as id|name|…, from the side the phase writes first
+            java.util.Map<Long, String> nameById = new java.util.HashMap<>();
+            for (String row : phase.startsWith("new") ? fx.newRows() : fx.oldRows()) {
+                String[] cells = row.split("\\|");
+                nameById.put(Long.parseLong(cells[0]), cells[1]);
+            }
+            assertThat(keys).as(kind + " " + phase).hasSize(5);
+            for (int i = 0; i < 5; i++) {
+                assertThat(nameById.get(keys.get(i)))
+                        .as(kind + " " + phase + ": key " + i)
+                        .isEqualTo("row" + i);
+            }
+            if (!phase.equals("old-only") && !phase.equals("new-only")) {
+                fx.assertSidesEqual();
+            }
+        }
+    }
+
+    /**
      * Spring's {@code KeyHolder.getKey()} fails on more than one column: an application that names
      * its key column gets that column only, though the driver had the database return every column
      * (PostgreSQL does for {@code RETURN_GENERATED_KEYS}).
