@@ -12,6 +12,7 @@ import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
@@ -172,14 +173,18 @@ public abstract class ShiftConnection implements Connection {
 
     @Override
     public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
-        return ShiftStatement.wrap(delegate.createStatement(resultSetType, resultSetConcurrency), this);
+        return concurrency(
+                ShiftStatement.wrap(delegate.createStatement(resultSetType, resultSetConcurrency), this),
+                resultSetConcurrency);
     }
 
     @Override
     public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability)
             throws SQLException {
-        return ShiftStatement.wrap(
-                delegate.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability), this);
+        return concurrency(
+                ShiftStatement.wrap(
+                        delegate.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability), this),
+                resultSetConcurrency);
     }
 
     @Override
@@ -214,23 +219,27 @@ public abstract class ShiftConnection implements Connection {
     @Override
     public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency)
             throws SQLException {
-        return ShiftPreparedStatement.wrap(
-                delegate.prepareStatement(sql, resultSetType, resultSetConcurrency),
-                this,
-                sql,
-                rewrite(sql),
-                KeyRequest.NONE);
+        return concurrency(
+                ShiftPreparedStatement.wrap(
+                        delegate.prepareStatement(sql, resultSetType, resultSetConcurrency),
+                        this,
+                        sql,
+                        rewrite(sql),
+                        KeyRequest.NONE),
+                resultSetConcurrency);
     }
 
     @Override
     public PreparedStatement prepareStatement(
             String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
-        return ShiftPreparedStatement.wrap(
-                delegate.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability),
-                this,
-                sql,
-                rewrite(sql),
-                KeyRequest.NONE);
+        return concurrency(
+                ShiftPreparedStatement.wrap(
+                        delegate.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability),
+                        this,
+                        sql,
+                        rewrite(sql),
+                        KeyRequest.NONE),
+                resultSetConcurrency);
     }
 
     @Override
@@ -240,17 +249,27 @@ public abstract class ShiftConnection implements Connection {
 
     @Override
     public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
-        return ShiftCallableStatement.wrap(
-                delegate.prepareCall(sql, resultSetType, resultSetConcurrency), this, callable(sql));
+        return concurrency(
+                ShiftCallableStatement.wrap(
+                        delegate.prepareCall(sql, resultSetType, resultSetConcurrency), this, callable(sql)),
+                resultSetConcurrency);
     }
 
     @Override
     public CallableStatement prepareCall(
             String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
-        return ShiftCallableStatement.wrap(
-                delegate.prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability),
-                this,
-                callable(sql));
+        return concurrency(
+                ShiftCallableStatement.wrap(
+                        delegate.prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability),
+                        this,
+                        callable(sql)),
+                resultSetConcurrency);
+    }
+
+    /** Marks a statement whose result sets may change rows themselves, on a configured connection. */
+    private <S extends ShiftStatement> S concurrency(S statement, int resultSetConcurrency) {
+        statement.updatable = session != null && resultSetConcurrency == ResultSet.CONCUR_UPDATABLE;
+        return statement;
     }
 
     @Override

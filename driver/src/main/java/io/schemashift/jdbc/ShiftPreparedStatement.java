@@ -115,6 +115,9 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
         finishShadow();
         releaseRouted();
         Prepared p = how;
+        if (updatable) {
+            routedRows = p != null && connection.session.readsRoutedRows(p.rewrite());
+        }
         if (p == null || p.params() == null) {
             if (p != null && p.rewrite() instanceof Refused) {
                 connection.session.plan(p.rewrite()); // counts the refusal, logs a refused write

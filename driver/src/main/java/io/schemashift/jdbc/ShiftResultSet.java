@@ -75,6 +75,30 @@ public abstract class ShiftResultSet implements ResultSet {
         }
     }
 
+    @Override
+    public void updateRow() throws SQLException {
+        refuseRowChange("updateRow");
+        delegate.updateRow();
+    }
+
+    @Override
+    public void insertRow() throws SQLException {
+        refuseRowChange("insertRow");
+        delegate.insertRow();
+    }
+
+    @Override
+    public void deleteRow() throws SQLException {
+        refuseRowChange("deleteRow");
+        delegate.deleteRow();
+    }
+
+    private void refuseRowChange(String method) throws SQLException {
+        if (owner instanceof ShiftStatement statement) {
+            statement.refuseRowChange(method);
+        }
+    }
+
     /** Hands a shadowed read's rows over for comparison while the result set is still open. */
     void finishShadow() {
         ShadowCapture c = capture;

@@ -54,6 +54,13 @@ public abstract class ShiftStatement implements Statement {
      * execute}, the next {@link #getResultSet()} does (jOOQ and MyBatis read their rows that way).
      */
     ShadowRead pendingShadow;
+    /** Created with {@code CONCUR_UPDATABLE} on a configured connection: its result sets may change rows themselves. */
+    boolean updatable;
+    /**
+     * The current result set holds rows of a mapped table past {@code old-only}: changing them through it
+     * ({@code updateRow}, {@code insertRow}, {@code deleteRow}) would write one side alone, so it is refused.
+     */
+    boolean routedRows;
 
     ShiftStatement(Statement delegate, ShiftConnection connection) {
         this.delegate = delegate;
@@ -99,6 +106,19 @@ public abstract class ShiftStatement implements Statement {
     ShadowRead shadow(RewriteResult rewrite, Side primary, Params params) {
         Session session = connection.session;
         return session == null ? null : connection.shadow.decide(session, rewrite, primary, params);
+    }
+
+    /**
+     * Refuses a change of the current result set's rows when they belong to a mapped table past
+     * {@code old-only}: the database driver would run its own UPDATE, INSERT or DELETE on the old
+     * table alone, and the sides would part silently.
+     */
+    void refuseRowChange(String method) throws SQLException {
+        if (routedRows) {
+            throw ShiftSqlState.FEATURE_NOT_SUPPORTED.error("ResultSet." + method
+                    + " on rows of a mapped table is not mirrored outside phase old-only (the database driver"
+                    + " would change one side alone); change them with an UPDATE, INSERT or DELETE statement");
+        }
     }
 
     /** The previous result set is about to close with a new execution or the statement: its capture ends now. */
@@ -177,6 +197,7 @@ public abstract class ShiftStatement implements Statement {
             }
         }
         Plan plan = session.plan(rewrite);
+        routedRows = updatable && session.readsRoutedRows(rewrite);
         pendingShadow = mode == Execution.Mode.QUERY || mode == Execution.Mode.EXECUTE
                 ? shadow(rewrite, plan.primary(), null)
                 : null;

@@ -100,6 +100,15 @@ public final class Session implements ReadContext {
         return result instanceof Rewritten rw && rw.narrowsResult();
     }
 
+    /**
+     * Whether the rows {@code result} reads belong to a mapped table past {@code old-only} (or to
+     * tables whose phases differ). An updatable result set over them would write them itself, with
+     * the database driver's own SQL on one side, past the rewrite and the mirror.
+     */
+    public boolean readsRoutedRows(RewriteResult result) {
+        return !result.tables().isEmpty() && phaseOf(result.tables()) != Phase.OLD_ONLY;
+    }
+
     /** Whether {@code read-new} may serve this read from the new side ({@code schemashift rewrite} previews with it). */
     public static boolean mayReadNew(RewriteResult result) {
         return !locks(result) && !narrows(result);

@@ -41,6 +41,8 @@ record Op(Kind kind, int a, int n, List<Op> inner) {
         TRUNCATE,
         LONG_INSERT,
         PREPARE_CALL,
+        /** {@code updateRow()} on an updatable result set (the database driver's own UPDATE). */
+        UPDATABLE_ROW,
         MULTI_STATEMENT,
         OTHER_SCHEMA_INSERT,
         OTHER_SCHEMA_DELETE,
@@ -180,6 +182,7 @@ record Op(Kind kind, int a, int n, List<Op> inner) {
                                 "INSERT INTO customers (id, name) VALUES (?, ?)",
                                 a,
                                 "Pc " + n));
+            case UPDATABLE_ROW -> List.of(Step.updatableRow("UPDATE through an updatable result set", a, "Ur " + n));
             case MULTI_STATEMENT ->
                 List.of(Step.execute(
                                 "multi-statement text",

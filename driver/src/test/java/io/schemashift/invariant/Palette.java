@@ -173,6 +173,7 @@ final class Palette {
                     "c@x"));
             w.add(Step.call("UPDATE via prepareCall", "UPDATE customers SET name = ? WHERE id = ?", "Call 10", 10));
         }
+        w.add(Step.updatableRow("UPDATE through an updatable result set", 12, "Updatable 12"));
         w.add(Step.execute(
                         "multi-statement text",
                         "INSERT INTO customers (id, name) VALUES (121, 'Multi 121'); UPDATE customers SET name = 'Multi 11'"

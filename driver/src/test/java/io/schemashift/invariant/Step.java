@@ -171,6 +171,25 @@ record Step(String label, String sql, Effect effect, Expect expect, Action actio
         });
     }
 
+    /**
+     * An updatable result set over one row: {@code updateString}, {@code updateRow()}. The database
+     * driver writes the row with SQL of its own; past old-only SchemaShift refuses it (0A000).
+     */
+    static Step updatableRow(String label, int id, String name) {
+        String sql = "SELECT id, name FROM customers WHERE id = " + id;
+        return new Step(label, sql + " updateRow name = " + name, Effect.WRITE, Expect.ANY, (c, ctx) -> {
+            try (Statement st = c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_UPDATABLE);
+                    ResultSet rs = st.executeQuery(sql)) {
+                if (!rs.next()) {
+                    return "no row";
+                }
+                rs.updateString("name", name);
+                rs.updateRow();
+                return "updated";
+            }
+        });
+    }
+
     /** A prepared batch: one {@code addBatch()} per parameter row, {@code executeBatch()}. */
     static Step batch(String label, String sql, List<Object[]> rows) {
         StringBuilder shown = new StringBuilder(sql).append(" batch");

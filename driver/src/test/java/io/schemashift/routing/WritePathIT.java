@@ -276,6 +276,66 @@ class WritePathIT {
     }
 
     /**
+     * An updatable result set changes rows with the database driver's own SQL, on the connection it
+     * came from: on a mapped table past old-only that would change one side alone. It is refused
+     * before anything changes; in old-only, and on tables the migration does not map, it works.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void updatableResultSet_onMappedTable_refusedPastOldOnly(TestDatabase.Kind kind) throws Exception {
+        for (String phase : List.of("old-only", "dual-write", "read-new")) {
+            MigrationFixture fx = fixture(kind, false, phase);
+            fx.rawOld(
+                    "INSERT INTO customers (id, name, email) VALUES (1, 'before', 'a@x')",
+                    "CREATE TABLE notes (id INT PRIMARY KEY, body VARCHAR(20))",
+                    "INSERT INTO notes (id, body) VALUES (1, 'before')");
+            fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'before', 'before', 'a@x')");
+            try (Connection c = fx.connect();
+                    Statement st = c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_UPDATABLE);
+                    PreparedStatement ps = c.prepareStatement(
+                            "SELECT id, name FROM customers WHERE id = ?",
+                            ResultSet.TYPE_FORWARD_ONLY,
+                            ResultSet.CONCUR_UPDATABLE)) {
+                try (ResultSet notes = st.executeQuery("SELECT id, body FROM notes")) {
+                    assertThat(notes.next()).isTrue();
+                    notes.updateString("body", "after");
+                    notes.updateRow(); // an unmapped table: the driver's own update, in every phase
+                }
+                ps.setInt(1, 1);
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    if (phase.equals("old-only")) {
+                        rs.updateString("name", "after");
+                        rs.updateRow();
+                    } else {
+                        assertThatThrownBy(() -> {
+                                    rs.updateString("name", "after");
+                                    rs.updateRow();
+                                })
+                                .as(kind + " " + phase)
+                                .isInstanceOf(SQLException.class)
+                                .hasMessageContaining("ResultSet.updateRow")
+                                .satisfies(e -> assertThat(((SQLException) e).getSQLState())
+                                        .isEqualTo("0A000"));
+                    }
+                }
+                try (ResultSet rs = st.executeQuery("SELECT id, name FROM customers")) {
+                    assertThat(rs.next()).isTrue();
+                    if (!phase.equals("old-only")) {
+                        assertThatThrownBy(rs::deleteRow).isInstanceOf(SQLException.class);
+                    }
+                }
+            }
+            assertThat(MigrationFixture.ids(fx.oldRows()))
+                    .as(kind + " " + phase)
+                    .containsExactly(1);
+            assertThat(fx.oldRows().get(0)).startsWith(phase.equals("old-only") ? "1|after|" : "1|before|");
+            assertThat(fx.newRows()).as("new side untouched").containsExactly("1|before|before|a@x");
+            assertThat(fx.divergenceRecords()).isEmpty();
+        }
+    }
+
+    /**
      * MyBatis's batch executor and Spring's {@code batchUpdate} with a {@code KeyHolder} assign
      * the keys of {@code getGeneratedKeys()} after {@code executeBatch()} to their rows in order:
      * the n-th key must be the n-th row's, in every phase.
