@@ -276,6 +276,34 @@ class WritePathIT {
     }
 
     /**
+     * A bulk load sent as SQL ({@code COPY … FROM}) is not parsed: it is a refused write on its
+     * table. While the old side holds the truth it runs there and the whole table goes into the
+     * divergence log; from new-primary on it fails before either side changes.
+     */
+    @org.junit.jupiter.api.Test
+    void copyFrom_isARefusedWrite_recordedOrRefused() throws Exception {
+        String copy = "COPY customers (id, name) FROM PROGRAM 'echo 5,copied' WITH (FORMAT csv)";
+        MigrationFixture dual = fixture(TestDatabase.Kind.POSTGRESQL, false, "dual-write");
+        try (Connection c = dual.connect();
+                Statement st = c.createStatement()) {
+            assertThat(st.executeUpdate(copy)).isEqualTo(1);
+        }
+        assertThat(MigrationFixture.ids(dual.oldRows())).containsExactly(5);
+        assertThat(dual.newRows()).isEmpty();
+        assertThat(dual.divergenceRecords()).containsExactly("null|refused_unparseable");
+
+        MigrationFixture np = fixture(TestDatabase.Kind.POSTGRESQL, false, "new-primary");
+        try (Connection c = np.connect();
+                Statement st = c.createStatement()) {
+            assertThatThrownBy(() -> st.executeUpdate(copy))
+                    .isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"));
+        }
+        assertThat(np.oldRows()).isEmpty();
+        assertThat(np.newRows()).isEmpty();
+    }
+
+    /**
      * An updatable result set changes rows with the database driver's own SQL, on the connection it
      * came from: on a mapped table past old-only that would change one side alone. It is refused
      * before anything changes; in old-only, and on tables the migration does not map, it works.

@@ -98,9 +98,29 @@ final class Kinds {
             case "update" -> StatementKind.UPDATE;
             case "delete" -> StatementKind.DELETE;
             case "truncate" -> StatementKind.TRUNCATE;
+            // bulk loads: PostgreSQL COPY … FROM (COPY … TO exports), MariaDB LOAD DATA / LOAD XML … INTO TABLE
+            case "copy" -> copy(t, i + 1, to);
+            case "load" -> StatementKind.INSERT;
             case "create", "alter", "drop", "rename", "comment" -> StatementKind.DDL;
             default -> StatementKind.OTHER;
         };
+    }
+
+    /** {@code COPY … FROM} loads rows (an INSERT); {@code COPY … TO} exports them (a read). */
+    private static StatementKind copy(Tokens t, int from, int to) {
+        int depth = 0;
+        for (int i = from; i < to; i++) {
+            if (t.isPunct(i, '(')) {
+                depth++;
+            } else if (t.isPunct(i, ')')) {
+                depth--;
+            } else if (depth == 0 && t.isWord(i, "from")) {
+                return StatementKind.INSERT;
+            } else if (depth == 0 && t.isWord(i, "to")) {
+                return StatementKind.SELECT;
+            }
+        }
+        return StatementKind.OTHER;
     }
 
     /**

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class RewriterTest {
 
@@ -135,6 +137,31 @@ class RewriterTest {
             assertThat(f.tables()).containsExactly("customers");
             assertThat(f.kind()).isEqualTo(StatementKind.INSERT);
             assertThat(f.reason()).isEqualTo(RefusalReason.UNPARSEABLE);
+        });
+    }
+
+    /**
+     * Bulk loads are not parsed: a load into a mapped table is a refused INSERT on it (recorded, or
+     * 0A000 where the new side holds the truth), never an "other" statement that runs unrecorded.
+     */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "POSTGRESQL|COPY customers (id, name) FROM PROGRAM 'echo 5,x' WITH (FORMAT csv)|INSERT",
+                "POSTGRESQL|COPY customers FROM STDIN|INSERT",
+                "POSTGRESQL|copy public.customers from '/tmp/c.csv'|INSERT",
+                "POSTGRESQL|COPY customers TO STDOUT|SELECT",
+                "POSTGRESQL|COPY (SELECT id FROM customers WHERE id > 1) TO STDOUT|SELECT",
+                "MARIADB|LOAD DATA LOCAL INFILE '/tmp/c.csv' INTO TABLE customers|INSERT",
+                "MARIADB|LOAD XML INFILE '/tmp/c.xml' INTO TABLE customers|INSERT"
+            })
+    void rewrite_bulkLoad_refusedAsAWriteOnItsTable(Dialect dialect, String sql, StatementKind kind) {
+        Rewriter r = Rewriter.builder(Fixtures.mapping(dialect), dialect).build();
+
+        assertThat(r.rewrite(sql)).isInstanceOfSatisfying(Refused.class, f -> {
+            assertThat(f.tables()).containsExactly("customers");
+            assertThat(f.kind()).isEqualTo(kind);
         });
     }
 
