@@ -174,6 +174,24 @@ final class Palette {
             w.add(Step.call("UPDATE via prepareCall", "UPDATE customers SET name = ? WHERE id = ?", "Call 10", 10));
         }
         w.add(Step.updatableRow("UPDATE through an updatable result set", 12, "Updatable 12"));
+        // statements that carry a write the parser does not see: run by the database all the same
+        switch (kind) {
+            case POSTGRESQL -> {
+                w.add(Step.execute(
+                        "UPDATE inside a DO block",
+                        "DO $$ BEGIN UPDATE customers SET name = 'Do 3' WHERE id = 3; END $$"));
+                w.add(Step.execute(
+                        "EXPLAIN ANALYZE of an UPDATE (it runs)",
+                        "EXPLAIN ANALYZE UPDATE customers SET name = 'Explained 4' WHERE id = 4"));
+            }
+            case MARIADB ->
+                w.add(Step.execute(
+                        "ANALYZE of an UPDATE (it runs)",
+                        "ANALYZE UPDATE customers SET name = 'Analyzed 4' WHERE id = 4"));
+            case H2 -> {
+                // H2 has neither
+            }
+        }
         w.add(Step.execute(
                         "multi-statement text",
                         "INSERT INTO customers (id, name) VALUES (121, 'Multi 121'); UPDATE customers SET name = 'Multi 11'"

@@ -71,6 +71,10 @@ final class Compiled {
         return found;
     }
 
+    Dialect dialect() {
+        return names.dialect();
+    }
+
     MappedTable table(String canonical) {
         return tables.get(canonical);
     }

@@ -101,9 +101,63 @@ final class Kinds {
             // bulk loads: PostgreSQL COPY … FROM (COPY … TO exports), MariaDB LOAD DATA / LOAD XML … INTO TABLE
             case "copy" -> copy(t, i + 1, to);
             case "load" -> StatementKind.INSERT;
+            // statements that carry another one and run it: EXPLAIN ANALYZE (PostgreSQL), ANALYZE
+            // <statement> (MariaDB), PREPARE name AS <statement> (PostgreSQL: EXECUTE runs it later)
+            case "explain" -> explain(t, i + 1, to);
+            case "analyze" ->
+                t.isWord(t.significant(i + 1), "table") ? StatementKind.OTHER : carried(t, t.significant(i + 1), to);
+            case "prepare" -> prepare(t, i + 1, to);
             case "create", "alter", "drop", "rename", "comment" -> StatementKind.DDL;
             default -> StatementKind.OTHER;
         };
+    }
+
+    /**
+     * {@code EXPLAIN [ANALYZE] [(options)] statement}: with ANALYZE the statement runs, so it is
+     * what it carries; without, a write is only planned (a read).
+     */
+    private static StatementKind explain(Tokens t, int from, int to) {
+        boolean runs = false;
+        int depth = 0;
+        for (int i = from; i < to; i++) {
+            if (t.isPunct(i, '(')) {
+                depth++;
+            } else if (t.isPunct(i, ')')) {
+                depth--;
+            } else if (t.isWord(i, "analyze") || t.isWord(i, "analyse")) {
+                runs = true;
+            } else if (depth == 0 && t.kind(i) == Tokens.WORD) {
+                StatementKind carried = carried(t, i, to);
+                if (carried != StatementKind.OTHER) {
+                    return runs || !carried.isWrite() ? carried : StatementKind.SELECT;
+                }
+            }
+        }
+        return StatementKind.OTHER;
+    }
+
+    /** The kind of the statement that starts at {@code i}, if it is a read or a write, else OTHER. */
+    private static StatementKind carried(Tokens t, int i, int to) {
+        if (i >= to || t.kind(i) != Tokens.WORD) {
+            return StatementKind.OTHER;
+        }
+        StatementKind k = ofOne(t, i, to);
+        return k == StatementKind.SELECT || (k != null && k.isWrite()) ? k : StatementKind.OTHER;
+    }
+
+    /** {@code PREPARE name [(types)] AS statement}: the statement it prepares. */
+    private static StatementKind prepare(Tokens t, int from, int to) {
+        int depth = 0;
+        for (int i = from; i < to; i++) {
+            if (t.isPunct(i, '(')) {
+                depth++;
+            } else if (t.isPunct(i, ')')) {
+                depth--;
+            } else if (depth == 0 && t.isWord(i, "as")) {
+                return carried(t, t.significant(i + 1), to);
+            }
+        }
+        return StatementKind.OTHER;
     }
 
     /** {@code COPY … FROM} loads rows (an INSERT); {@code COPY … TO} exports them (a read). */
@@ -127,7 +181,7 @@ final class Kinds {
      * The first data-modifying keyword in a {@code WITH} statement: {@code INSERT INTO},
      * {@code UPDATE} (not {@code FOR [NO KEY] UPDATE}), {@code DELETE}, {@code MERGE INTO}.
      */
-    private static StatementKind modifying(Tokens t, int from, int to) {
+    static StatementKind modifying(Tokens t, int from, int to) {
         for (int i = from; i < to; i++) {
             if (t.kind(i) != Tokens.WORD) {
                 continue;

@@ -80,12 +80,7 @@ final class StatementRewriter {
                     RefusalReason.UNSUPPORTED_CONSTRUCT,
                     "more than one statement in one string is not supported");
         } catch (ParseException | RuntimeException | StackOverflowError e) {
-            return refused(
-                    Kinds.of(tokens),
-                    mapping.mentioned(tokens),
-                    fp,
-                    RefusalReason.UNPARSEABLE,
-                    "the statement cannot be parsed");
+            return unparseable(tokens, fp);
         }
         Statement st = parsed.statement();
         StatementKind kind = Kinds.of(st);
@@ -109,6 +104,37 @@ final class StatementRewriter {
             tables.addAll(mapping.mentioned(tokens));
             return refused(kind, tables, fp, r.reason, r.getMessage());
         }
+    }
+
+    /**
+     * A statement the parser gives up on, judged by its tokens and by the SQL its string literals
+     * carry: a PostgreSQL {@code DO} block and a MariaDB {@code PREPARE … FROM '…'} hold their
+     * statements as strings. A mapped table named there is touched, and a write among those
+     * statements makes the whole statement that write (refused: recorded or failed, never run
+     * unrecorded).
+     */
+    private RewriteResult unparseable(Tokens tokens, Fingerprint fp) {
+        StatementKind kind = Kinds.of(tokens);
+        Set<String> tables = new java.util.TreeSet<>(mapping.mentioned(tokens));
+        for (int i = 0; i < tokens.size(); i++) {
+            if (tokens.kind(i) != Tokens.STRING) {
+                continue;
+            }
+            Tokens carried = Tokens.lex(Tokens.stringBody(tokens.text(i)), mapping.dialect());
+            Set<String> named = mapping.mentioned(carried);
+            if (named.isEmpty()) {
+                continue;
+            }
+            tables.addAll(named);
+            StatementKind write = Kinds.of(carried);
+            if (!write.isWrite()) {
+                write = Kinds.modifying(carried, 0, carried.size());
+            }
+            if (write != null && write.isWrite() && !kind.isWrite()) {
+                kind = write;
+            }
+        }
+        return refused(kind, tables, fp, RefusalReason.UNPARSEABLE, "the statement cannot be parsed");
     }
 
     private RewriteResult dml(Rewrite rw, Statement st, StatementKind kind, Fingerprint fp) {

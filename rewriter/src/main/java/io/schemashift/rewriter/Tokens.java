@@ -136,6 +136,27 @@ final class Tokens {
     }
 
     /** Splits {@code sql} into tokens; never fails (an unterminated string or comment runs to the end). */
+    /**
+     * The text inside a string literal token ({@code '…'}, {@code E'…'}, {@code "…"} on MariaDB,
+     * {@code $tag$…$tag$}), doubled quotes undone; escapes are left as written.
+     */
+    static String stringBody(String literal) {
+        String s = literal.length() > 1 && (literal.charAt(0) == 'E' || literal.charAt(0) == 'e')
+                ? literal.substring(1)
+                : literal;
+        if (s.startsWith("$")) {
+            int tag = s.indexOf('$', 1) + 1;
+            int end = s.length() - tag;
+            return tag > 0 && end >= tag ? s.substring(tag, end) : "";
+        }
+        if (s.length() < 2) {
+            return "";
+        }
+        char q = s.charAt(0);
+        String inner = s.substring(1, s.charAt(s.length() - 1) == q ? s.length() - 1 : s.length());
+        return inner.replace(String.valueOf(q) + q, String.valueOf(q));
+    }
+
     static Tokens lex(String sql, Dialect dialect) {
         Tokens t = new Tokens(sql);
         int n = sql.length();

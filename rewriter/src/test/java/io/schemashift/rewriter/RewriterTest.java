@@ -154,7 +154,18 @@ class RewriterTest {
                 "POSTGRESQL|COPY customers TO STDOUT|SELECT",
                 "POSTGRESQL|COPY (SELECT id FROM customers WHERE id > 1) TO STDOUT|SELECT",
                 "MARIADB|LOAD DATA LOCAL INFILE '/tmp/c.csv' INTO TABLE customers|INSERT",
-                "MARIADB|LOAD XML INFILE '/tmp/c.xml' INTO TABLE customers|INSERT"
+                "MARIADB|LOAD XML INFILE '/tmp/c.xml' INTO TABLE customers|INSERT",
+                // statements that run the statement they carry, or carry it as a string
+                "POSTGRESQL|EXPLAIN ANALYZE UPDATE customers SET name = 'x' WHERE id = 1|UPDATE",
+                "POSTGRESQL|EXPLAIN (ANALYZE, BUFFERS) DELETE FROM customers WHERE id = 1|DELETE",
+                "POSTGRESQL|EXPLAIN UPDATE customers SET name = 'x'|SELECT",
+                "POSTGRESQL|PREPARE p (int) AS DELETE FROM customers WHERE id = $1|DELETE",
+                "POSTGRESQL|DO $$ BEGIN UPDATE customers SET name = 'x' WHERE id = 1; END $$|UPDATE",
+                "POSTGRESQL|DO $body$ BEGIN INSERT INTO customers (id) VALUES (1); END $body$ LANGUAGE plpgsql|INSERT",
+                "POSTGRESQL|DO 'BEGIN DELETE FROM customers; END'|DELETE",
+                "POSTGRESQL|DO $$ BEGIN PERFORM count(*) FROM customers; END $$|OTHER",
+                "MARIADB|PREPARE s FROM 'DELETE FROM customers WHERE id = ?'|DELETE",
+                "MARIADB|ANALYZE UPDATE customers SET name = 'x' WHERE id = 1|UPDATE"
             })
     void rewrite_bulkLoad_refusedAsAWriteOnItsTable(Dialect dialect, String sql, StatementKind kind) {
         Rewriter r = Rewriter.builder(Fixtures.mapping(dialect), dialect).build();
@@ -163,6 +174,20 @@ class RewriterTest {
             assertThat(f.tables()).containsExactly("customers");
             assertThat(f.kind()).isEqualTo(kind);
         });
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "POSTGRESQL|ANALYZE customers",
+                "MARIADB|ANALYZE TABLE customers",
+                "POSTGRESQL|DO $$ BEGIN RAISE NOTICE 'nothing mapped'; END $$"
+            })
+    void rewrite_maintenanceAndUnrelatedBlocks_areNoWrites(Dialect dialect, String sql) {
+        Rewriter r = Rewriter.builder(Fixtures.mapping(dialect), dialect).build();
+
+        assertThat(r.rewrite(sql).kind().isWrite()).isFalse();
     }
 
     @Test
