@@ -67,6 +67,7 @@ public final class NewDatabase implements AutoCloseable {
             hikari.setPassword(side.password().reveal());
         }
         hikari.setPoolName(name);
+        hikari.setExceptionOverrideClassName(KeepConnectionOnRefusal.class.getName());
         hikari.setInitializationFailTimeout(-1);
         hikari.setAutoCommit(false);
         return hikari;

@@ -276,6 +276,34 @@ class WritePathIT {
     }
 
     /**
+     * With a separate new database, reads from new-primary on come from SchemaShift's own HikariCP
+     * pool. A call the driver refuses there (MariaDB: a read-only result set asked to change a row,
+     * SQLState 0A000) must not close that connection under the application's transaction, as
+     * HikariCP does by default for 0A000.
+     */
+    @org.junit.jupiter.api.Test
+    void separateNewDatabase_refusedCallOnARoutedResultSet_keepsTheTransaction() throws Exception {
+        MigrationFixture fx = fixture(TestDatabase.Kind.MARIADB, true, "new-primary");
+        fx.rawOld("INSERT INTO customers (id, name, email) VALUES (1, 'a', 'a@x')");
+        fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'a', 'a', 'a@x')");
+        try (Connection c = fx.connect()) {
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT id, name FROM customers WHERE id = 1")) {
+                assertThat(rs.next()).isTrue();
+                assertThatThrownBy(() -> rs.updateString("name", "x"))
+                        .isInstanceOf(java.sql.SQLFeatureNotSupportedException.class);
+            }
+            try (Statement st = c.createStatement()) {
+                st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (2, 'b', 'b@x')");
+            }
+            c.commit();
+        }
+        assertThat(MigrationFixture.ids(fx.oldRows())).containsExactly(1, 2);
+        fx.assertSidesEqual();
+    }
+
+    /**
      * A bulk load sent as SQL ({@code COPY … FROM}) is not parsed: it is a refused write on its
      * table. While the old side holds the truth it runs there and the whole table goes into the
      * divergence log; from new-primary on it fails before either side changes.
