@@ -79,6 +79,53 @@ class HikariIT {
         }
     }
 
+    /**
+     * A pool over the SchemaShift URL sees SchemaShift's refusals (SQLState 0A000), which HikariCP
+     * takes for a broken connection: with {@link io.schemashift.mirror.KeepConnectionOnRefusal} the
+     * application's transaction goes on after one; without, its connection is closed under it.
+     */
+    @org.junit.jupiter.api.Test
+    void poolOverShiftUrl_refusal_keepsTheConnectionWithTheOverride() throws Exception {
+        io.schemashift.routing.MigrationFixture fx = io.schemashift.routing.MigrationFixture.create(
+                TestDatabases.of(TestDatabase.Kind.POSTGRESQL), false, "phase: new-primary\n");
+        String url = "jdbc:schemashift:" + fx.oldUrl.substring("jdbc:".length());
+        for (boolean override : new boolean[] {false, true}) {
+            HikariConfig config = new HikariConfig();
+            config.setJdbcUrl(url);
+            config.setUsername(fx.server.user());
+            config.setPassword(fx.server.password());
+            config.addDataSourceProperty("schemashift.config", fx.configPath().toString());
+            if (override) {
+                config.setExceptionOverrideClassName(io.schemashift.mirror.KeepConnectionOnRefusal.class.getName());
+            }
+            int id = override ? 2 : 1;
+            try (HikariDataSource pool = new HikariDataSource(config);
+                    Connection c = pool.getConnection()) {
+                c.setAutoCommit(false);
+                try (java.sql.CallableStatement refused =
+                        c.prepareCall("INSERT INTO customers (id, name) VALUES (99, 'refused')")) {
+                    org.assertj.core.api.Assertions.assertThatThrownBy(refused::executeUpdate)
+                            .satisfies(e -> assertThat(((java.sql.SQLException) e).getSQLState())
+                                    .isEqualTo("0A000"));
+                }
+                try (java.sql.Statement st = c.createStatement()) {
+                    st.executeUpdate("INSERT INTO customers (id, name) VALUES (" + id + ", 'after')");
+                    c.commit();
+                } catch (java.sql.SQLException e) {
+                    assertThat(override)
+                            .as("the connection closed after the refusal: " + e)
+                            .isFalse();
+                    assertThat(e.getMessage()).contains("Connection is closed");
+                    continue;
+                }
+                assertThat(override)
+                        .as("the transaction went on without the override")
+                        .isTrue();
+            }
+        }
+        assertThat(io.schemashift.routing.MigrationFixture.ids(fx.newRows())).containsExactly(2);
+    }
+
     private static HikariDataSource pool(String jdbcUrl, TestDatabase server) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
