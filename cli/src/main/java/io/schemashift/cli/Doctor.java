@@ -156,6 +156,7 @@ final class Doctor {
         }
         findings.addAll(Grants.migrator(t, o, n));
         migratorKeys(t, o, oc, n, nc, newKey);
+        findings.addAll(Writers.of(t, config.mapping(), o, n));
     }
 
     /**

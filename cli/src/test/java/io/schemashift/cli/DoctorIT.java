@@ -170,6 +170,74 @@ class DoctorIT {
     }
 
     /**
+     * What changes the old table's rows inside the database, unseen by the driver: a trigger, a
+     * foreign key that cascades from a parent, a view. Each is reported until the new table does the
+     * same (a view always: statements through it are never routed).
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = TestDatabase.Kind.class,
+            names = {"POSTGRESQL", "MARIADB"})
+    void doctor_writersInsideTheDatabase_reportedUntilTheNewSideMatches(TestDatabase.Kind kind) throws Exception {
+        server = TestDatabases.of(kind);
+        url = server.create("doctor_writers_" + PID);
+        boolean pg = kind == TestDatabase.Kind.POSTGRESQL;
+        try (Connection c = server.connect(url)) {
+            TestDatabases.run(
+                    c,
+                    "CREATE TABLE accounts (id INT PRIMARY KEY)",
+                    "CREATE TABLE customers (id INT PRIMARY KEY, name VARCHAR(100), account_id INT,"
+                            + " CONSTRAINT customers_account FOREIGN KEY (account_id) REFERENCES accounts (id)"
+                            + " ON DELETE CASCADE)",
+                    "CREATE TABLE clients (id INT PRIMARY KEY, full_name VARCHAR(100), account INT)",
+                    "CREATE VIEW customer_names AS SELECT id, name FROM customers");
+            if (pg) {
+                TestDatabases.run(
+                        c,
+                        "CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql AS" + " $$ BEGIN RETURN NEW; END $$",
+                        "CREATE TRIGGER customers_stamp BEFORE INSERT ON customers FOR EACH ROW EXECUTE FUNCTION"
+                                + " stamp()");
+            } else {
+                TestDatabases.run(
+                        c,
+                        "CREATE TRIGGER customers_stamp BEFORE INSERT ON customers FOR EACH ROW SET NEW.name = NEW.name");
+            }
+        }
+        Path config = yaml(
+                "writers",
+                """
+                  customers:
+                    to: clients
+                    key: [id]
+                    columns: { name: full_name, account_id: account }
+                """);
+        String out = doctor(config).out();
+        assertThat(out)
+                .containsPattern("warn +writers +customers: trigger\\(s\\) on \\S+customers with no trigger at the"
+                        + " same moment on \\S+clients: customers_stamp \\(BEFORE INSERT\\)")
+                .containsPattern("error +writers +customers: foreign key of \\S+customers \\(account_id\\) ->"
+                        + " accounts \\(id\\) ON DELETE CASCADE ON UPDATE (NO ACTION|RESTRICT) changes its rows")
+                .containsPattern("warn +writers +customers: view\\(s\\) over \\S+customers: customer_names");
+
+        try (Connection c = server.connect(url)) {
+            TestDatabases.run(
+                    c,
+                    "ALTER TABLE clients ADD CONSTRAINT clients_account FOREIGN KEY (account) REFERENCES accounts (id)"
+                            + " ON DELETE CASCADE",
+                    "DROP VIEW customer_names",
+                    pg
+                            ? "CREATE TRIGGER customers_stamp BEFORE INSERT ON clients FOR EACH ROW EXECUTE FUNCTION"
+                                    + " stamp()"
+                            : "CREATE TRIGGER clients_stamp BEFORE INSERT ON clients FOR EACH ROW"
+                                    + " SET NEW.full_name = NEW.full_name");
+        }
+        Cli.Run after = doctor(config);
+        assertThat(after.out())
+                .as(after.toString())
+                .containsPattern("ok +writers +customers: no trigger, cascading foreign key or view");
+    }
+
+    /**
      * The migrator's grants (the user doctor connects as): CREATE where init and backfill create
      * tables, SELECT on both sides, INSERT/UPDATE/DELETE on new (old to new) and on old (new to old,
      * from new-primary on); and an --app-user that holds nothing on the old table.

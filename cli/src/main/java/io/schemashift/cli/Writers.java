@@ -1,0 +1,230 @@
+package io.schemashift.cli;
+
+import io.schemashift.cli.Doctor.Severity;
+import io.schemashift.rewriter.Dialect;
+import io.schemashift.rewriter.Mapping;
+import io.schemashift.rewriter.TableMapping;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The {@code writers} check of {@code doctor}: what changes a mapped table's rows inside the
+ * database, where the driver never sees a statement, so that nothing mirrors it. Triggers on the
+ * old table (a BEFORE trigger's values, a write it makes), foreign keys whose ON DELETE / ON UPDATE
+ * action changes the old table's rows when a parent row changes, and views over the old table
+ * (writes through them are neither rewritten nor mirrored). Each is sound only if the new side
+ * does the same: a trigger of the same name on the new table, the same action on a key of the
+ * same parent table.
+ */
+final class Writers {
+
+    private Writers() {}
+
+    /** @param mapping every mapped table, to name a mapped parent and its columns as the new side does */
+    static List<Doctor.Finding> of(TableMapping t, Mapping mapping, Doctor.Place o, Doctor.Place n) {
+        String subject = t.oldName();
+        List<Doctor.Finding> found = new ArrayList<>();
+        try {
+            java.util.Map<String, Set<String>> newTriggers = triggers(n);
+            Set<String> unmatched = new TreeSet<>();
+            triggers(o).forEach((when, names) -> {
+                if (!newTriggers.containsKey(when)) {
+                    names.forEach(name -> unmatched.add(name + " (" + when + ")"));
+                }
+            });
+            if (!unmatched.isEmpty()) {
+                found.add(new Doctor.Finding(
+                        Severity.WARN,
+                        "writers",
+                        subject,
+                        "trigger(s) on " + o.qualified() + " with no trigger at the same moment on " + n.qualified()
+                                + ": " + String.join(", ", unmatched) + "; what they change is not mirrored (a"
+                                + " BEFORE trigger's values differ between the sides): give the new table the same"
+                                + " behaviour"));
+            }
+            Set<String> newCascades = new TreeSet<>();
+            for (Cascade c : cascades(n)) {
+                newCascades.add(c.text());
+            }
+            for (Cascade c : cascades(o)) {
+                if (!newCascades.contains(c.onNewSide(t, mapping).text())) {
+                    found.add(new Doctor.Finding(
+                            Severity.ERROR,
+                            "writers",
+                            subject,
+                            "foreign key of " + o.qualified() + " " + c.text()
+                                    + " changes its rows when the parent changes,"
+                                    + " inside the database; " + n.qualified() + " has no key with that action on"
+                                    + " the same parent, so the sides part: add it there, or make the action"
+                                    + " NO ACTION / RESTRICT"));
+                }
+            }
+            Set<String> views = views(o);
+            if (!views.isEmpty()) {
+                found.add(new Doctor.Finding(
+                        Severity.WARN,
+                        "writers",
+                        subject,
+                        "view(s) over " + o.qualified() + ": " + String.join(", ", views)
+                                + "; a statement through a view is neither rewritten nor mirrored: read and"
+                                + " write the table itself while the migration runs"));
+            }
+            if (found.isEmpty()) {
+                found.add(new Doctor.Finding(
+                        Severity.OK,
+                        "writers",
+                        subject,
+                        "no trigger, cascading foreign key or view changes " + o.qualified() + " unseen"));
+            }
+        } catch (SQLException e) {
+            found.add(new Doctor.Finding(
+                    Severity.WARN,
+                    "writers",
+                    subject,
+                    "could not read triggers, foreign keys or views: " + Redaction.oneLine(e.getMessage(), null)));
+        }
+        return found;
+    }
+
+    /**
+     * The table's triggers by when they fire ({@code BEFORE INSERT}…), names lower case: trigger
+     * names are unique per schema on MariaDB, so the new table's cannot be compared by name.
+     */
+    private static java.util.Map<String, Set<String>> triggers(Doctor.Place p) throws SQLException {
+        java.util.Map<String, Set<String>> byMoment = new java.util.TreeMap<>();
+        try (PreparedStatement ps = p.connection()
+                .prepareStatement("SELECT trigger_name, action_timing, event_manipulation FROM"
+                        + " information_schema.triggers WHERE event_object_table = ? AND event_object_schema = ?")) {
+            ps.setString(1, p.table());
+            ps.setString(2, schema(p));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String when = (rs.getString(2) + " " + rs.getString(3)).toUpperCase(Locale.ROOT);
+                    byMoment.computeIfAbsent(when, w -> new TreeSet<>()).add(lower(rs.getString(1)));
+                }
+            }
+        }
+        return byMoment;
+    }
+
+    /** A foreign key whose action changes the child's rows; names lower case. */
+    private record Cascade(List<String> columns, String parent, List<String> parentColumns, String actions) {
+
+        /** The same key as the new side names it: the child's columns renamed, a mapped parent as its new table. */
+        Cascade onNewSide(TableMapping child, Mapping mapping) {
+            TableMapping p = mapping.table(parent).orElse(null);
+            return new Cascade(
+                    columns.stream().map(c -> renamed(child, c)).toList(),
+                    p == null ? parent : lower(p.newName()),
+                    p == null
+                            ? parentColumns
+                            : parentColumns.stream().map(c -> renamed(p, c)).toList(),
+                    actions);
+        }
+
+        String text() {
+            return "(" + String.join(", ", columns) + ") -> " + parent + " (" + String.join(", ", parentColumns) + ") "
+                    + actions;
+        }
+
+        private static String renamed(TableMapping t, String column) {
+            for (var e : t.columns().entrySet()) {
+                if (e.getKey().equalsIgnoreCase(column) && e.getValue() != null) {
+                    return lower(e.getValue());
+                }
+            }
+            return column;
+        }
+    }
+
+    /** Foreign keys of the table whose ON DELETE or ON UPDATE action changes its rows. */
+    private static List<Cascade> cascades(Doctor.Place p) throws SQLException {
+        java.util.Map<String, Cascade> byName = new java.util.LinkedHashMap<>();
+        try (ResultSet rs = p.connection().getMetaData().getImportedKeys(p.catalog(), p.schema(), p.table())) {
+            while (rs.next()) {
+                short onUpdate = rs.getShort("UPDATE_RULE");
+                short onDelete = rs.getShort("DELETE_RULE");
+                if (!changesRows(onUpdate) && !changesRows(onDelete)) {
+                    continue;
+                }
+                String parent = lower(rs.getString("PKTABLE_NAME"));
+                Cascade c = byName.computeIfAbsent(
+                        parent + "/" + rs.getString("FK_NAME"),
+                        x -> new Cascade(
+                                new ArrayList<>(),
+                                parent,
+                                new ArrayList<>(),
+                                "ON DELETE " + rule(onDelete) + " ON UPDATE " + rule(onUpdate)));
+                c.columns().add(lower(rs.getString("FKCOLUMN_NAME")));
+                c.parentColumns().add(lower(rs.getString("PKCOLUMN_NAME")));
+            }
+        }
+        return List.copyOf(byName.values());
+    }
+
+    private static boolean changesRows(short rule) {
+        return rule == DatabaseMetaData.importedKeyCascade
+                || rule == DatabaseMetaData.importedKeySetNull
+                || rule == DatabaseMetaData.importedKeySetDefault;
+    }
+
+    private static String rule(short rule) {
+        return switch (rule) {
+            case DatabaseMetaData.importedKeyCascade -> "CASCADE";
+            case DatabaseMetaData.importedKeySetNull -> "SET NULL";
+            case DatabaseMetaData.importedKeySetDefault -> "SET DEFAULT";
+            case DatabaseMetaData.importedKeyRestrict -> "RESTRICT";
+            default -> "NO ACTION";
+        };
+    }
+
+    /** Views that read the table: PostgreSQL's view_table_usage; MariaDB's view definitions; not on H2. */
+    private static Set<String> views(Doctor.Place p) throws SQLException {
+        return switch (p.dialect()) {
+            case POSTGRESQL ->
+                names(
+                        p,
+                        "SELECT DISTINCT view_name FROM information_schema.view_table_usage"
+                                + " WHERE table_name = ? AND table_schema = ?",
+                        p.table(),
+                        schema(p));
+            case MARIADB ->
+                names(
+                        p,
+                        "SELECT table_name FROM information_schema.views WHERE view_definition LIKE ?"
+                                + " AND table_schema = ?",
+                        "%`" + p.table() + "`%",
+                        schema(p));
+            case H2 -> Set.of();
+        };
+    }
+
+    private static String schema(Doctor.Place p) {
+        return p.dialect() == Dialect.MARIADB ? p.catalog() : p.schema();
+    }
+
+    private static Set<String> names(Doctor.Place p, String sql, String a, String b) throws SQLException {
+        Set<String> names = new TreeSet<>();
+        try (PreparedStatement ps = p.connection().prepareStatement(sql)) {
+            ps.setString(1, a);
+            ps.setString(2, b);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    names.add(lower(rs.getString(1)));
+                }
+            }
+        }
+        return names;
+    }
+
+    private static String lower(String s) {
+        return s == null ? "" : s.toLowerCase(Locale.ROOT);
+    }
+}
