@@ -147,34 +147,33 @@ final class Kinds {
 
     /** {@code PREPARE name [(types)] AS statement}: the statement it prepares. */
     private static StatementKind prepare(Tokens t, int from, int to) {
+        int as = topLevelWord(t, from, to, "as");
+        return as < 0 ? StatementKind.OTHER : carried(t, t.significant(as + 1), to);
+    }
+
+    /** Index of the first of {@code words} outside parentheses in {@code [from, to)}, or -1. */
+    private static int topLevelWord(Tokens t, int from, int to, String... words) {
         int depth = 0;
         for (int i = from; i < to; i++) {
             if (t.isPunct(i, '(')) {
                 depth++;
             } else if (t.isPunct(i, ')')) {
                 depth--;
-            } else if (depth == 0 && t.isWord(i, "as")) {
-                return carried(t, t.significant(i + 1), to);
+            } else if (depth == 0) {
+                for (String w : words) {
+                    if (t.isWord(i, w)) {
+                        return i;
+                    }
+                }
             }
         }
-        return StatementKind.OTHER;
+        return -1;
     }
 
     /** {@code COPY … FROM} loads rows (an INSERT); {@code COPY … TO} exports them (a read). */
     private static StatementKind copy(Tokens t, int from, int to) {
-        int depth = 0;
-        for (int i = from; i < to; i++) {
-            if (t.isPunct(i, '(')) {
-                depth++;
-            } else if (t.isPunct(i, ')')) {
-                depth--;
-            } else if (depth == 0 && t.isWord(i, "from")) {
-                return StatementKind.INSERT;
-            } else if (depth == 0 && t.isWord(i, "to")) {
-                return StatementKind.SELECT;
-            }
-        }
-        return StatementKind.OTHER;
+        int i = topLevelWord(t, from, to, "from", "to");
+        return i < 0 ? StatementKind.OTHER : t.isWord(i, "from") ? StatementKind.INSERT : StatementKind.SELECT;
     }
 
     /**

@@ -4,19 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.schemashift.SchemaShift;
 import io.schemashift.SchemaShiftDataSource;
 import io.schemashift.it.EveryPhase;
 import io.schemashift.it.Operator;
+import io.schemashift.it.PooledApplication;
 import io.schemashift.testing.TestDatabase;
-import io.schemashift.testing.TestDatabases;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,7 +19,6 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.stream.LongStream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -53,28 +47,17 @@ class JdbcTemplateApplicationIT {
             value = TestDatabase.Kind.class,
             names = {"POSTGRESQL", "MARIADB"})
     void jdbcTemplate_everyPhaseAndOneRollback_sidesEqualNoDivergence(TestDatabase.Kind kind) throws Exception {
-        TestDatabase server = TestDatabases.of(kind);
-        String suffix = ProcessHandle.current().pid() + "_" + kind.name().toLowerCase(Locale.ROOT);
-        String url = server.create("it_jdbc_" + suffix);
-        String migration = "jdbc-" + suffix.replace('_', '-');
-        String scripts = kind == TestDatabase.Kind.POSTGRESQL ? "db/pg/" : "db/mariadb/";
-        try (Connection c = server.connect(url)) {
-            // the JPA application's Flyway scripts: the old table, then the expand migration
-            TestDatabases.run(c, script(scripts + "V1__customers.sql"), script(scripts + "V2__expand_clients.sql"));
-        }
+        PooledApplication db = PooledApplication.create(kind, "jdbc");
+        TestDatabase server = db.server();
+        String url = db.url();
+        String migration = db.migration();
         Path config = EveryPhase.config(migration, false);
         Operator operator = new Operator(server, url, config, "JdbcTemplateApplicationIT");
         operator.ok("init");
 
         MeterRegistry registry = new SimpleMeterRegistry();
         SchemaShift.meterRegistry(registry);
-        HikariConfig pool = new HikariConfig();
-        pool.setJdbcUrl(url);
-        pool.setUsername(server.user());
-        pool.setPassword(server.password());
-        pool.setMaximumPoolSize(4);
-        try (SchemaShiftDataSource dataSource = new SchemaShiftDataSource(new HikariDataSource(pool))) {
-            dataSource.setConfig(config.toString());
+        try (SchemaShiftDataSource dataSource = db.dataSource(config)) {
             Operator.awaitWritesAllowed(dataSource);
             Application app = new Application(
                     new NamedParameterJdbcTemplate(dataSource),
@@ -120,12 +103,6 @@ class JdbcTemplateApplicationIT {
                 rs.next();
                 return rs.getLong(1) + "/" + rs.getLong(2);
             }
-        }
-    }
-
-    private static String script(String resource) throws IOException {
-        try (InputStream in = JdbcTemplateApplicationIT.class.getClassLoader().getResourceAsStream(resource)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 

@@ -2,24 +2,17 @@ package io.schemashift.it.mybatis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.schemashift.SchemaShift;
 import io.schemashift.SchemaShiftDataSource;
 import io.schemashift.it.EveryPhase;
 import io.schemashift.it.Operator;
+import io.schemashift.it.PooledApplication;
 import io.schemashift.testing.TestDatabase;
-import io.schemashift.testing.TestDatabases;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Collectors;
 import org.apache.ibatis.annotations.Delete;
 import org.apache.ibatis.annotations.Insert;
@@ -131,43 +124,23 @@ class MyBatisApplicationIT {
             value = TestDatabase.Kind.class,
             names = {"POSTGRESQL", "MARIADB"})
     void myBatis_everyPhaseAndOneRollback_sidesEqualNoDivergence(TestDatabase.Kind kind) throws Exception {
-        TestDatabase server = TestDatabases.of(kind);
-        String suffix = ProcessHandle.current().pid() + "_" + kind.name().toLowerCase(Locale.ROOT);
-        String url = server.create("it_mybatis_" + suffix);
-        String migration = "mybatis-" + suffix.replace('_', '-');
-        String scripts = kind == TestDatabase.Kind.POSTGRESQL ? "db/pg/" : "db/mariadb/";
-        try (Connection c = server.connect(url)) {
-            // the JPA application's Flyway scripts: the old table, then the expand migration
-            TestDatabases.run(c, script(scripts + "V1__customers.sql"), script(scripts + "V2__expand_clients.sql"));
-        }
-        Path config = EveryPhase.config(migration, false);
-        Operator operator = new Operator(server, url, config, "MyBatisApplicationIT");
+        PooledApplication db = PooledApplication.create(kind, "mybatis");
+        Path config = EveryPhase.config(db.migration(), false);
+        Operator operator = new Operator(db.server(), db.url(), config, "MyBatisApplicationIT");
         operator.ok("init");
 
         MeterRegistry registry = new SimpleMeterRegistry();
         SchemaShift.meterRegistry(registry);
-        HikariConfig pool = new HikariConfig();
-        pool.setJdbcUrl(url);
-        pool.setUsername(server.user());
-        pool.setPassword(server.password());
-        pool.setMaximumPoolSize(4);
-        try (SchemaShiftDataSource dataSource = new SchemaShiftDataSource(new HikariDataSource(pool))) {
-            dataSource.setConfig(config.toString());
+        try (SchemaShiftDataSource dataSource = db.dataSource(config)) {
             Operator.awaitWritesAllowed(dataSource);
             Configuration configuration =
                     new Configuration(new Environment("it", new JdbcTransactionFactory(), dataSource));
             configuration.addMapper(CustomerMapper.class);
             Application app = new Application(new SqlSessionFactoryBuilder().build(configuration));
 
-            EveryPhase.run(operator, dataSource, kind, registry, migration, app::run);
+            EveryPhase.run(operator, dataSource, kind, registry, db.migration(), app::run);
         } finally {
             SchemaShift.unbindMeterRegistry(registry);
-        }
-    }
-
-    private static String script(String resource) throws IOException {
-        try (InputStream in = MyBatisApplicationIT.class.getClassLoader().getResourceAsStream(resource)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
