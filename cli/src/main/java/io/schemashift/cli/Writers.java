@@ -146,7 +146,10 @@ final class Writers {
 
     /** Foreign keys of the table whose ON DELETE or ON UPDATE action changes its rows. */
     private static List<Cascade> cascades(Doctor.Place p) throws SQLException {
-        java.util.Map<String, Cascade> byName = new java.util.LinkedHashMap<>();
+        // one row per key column, in key order: gathered per key, then made into records
+        java.util.Map<String, List<String>> columns = new java.util.LinkedHashMap<>();
+        java.util.Map<String, List<String>> parentColumns = new java.util.HashMap<>();
+        java.util.Map<String, String[]> parentAndActions = new java.util.HashMap<>();
         try (ResultSet rs = p.connection().getMetaData().getImportedKeys(p.catalog(), p.schema(), p.table())) {
             while (rs.next()) {
                 short onUpdate = rs.getShort("UPDATE_RULE");
@@ -155,18 +158,20 @@ final class Writers {
                     continue;
                 }
                 String parent = lower(rs.getString("PKTABLE_NAME"));
-                Cascade c = byName.computeIfAbsent(
-                        parent + "/" + rs.getString("FK_NAME"),
-                        x -> new Cascade(
-                                new ArrayList<>(),
-                                parent,
-                                new ArrayList<>(),
-                                "ON DELETE " + rule(onDelete) + " ON UPDATE " + rule(onUpdate)));
-                c.columns().add(lower(rs.getString("FKCOLUMN_NAME")));
-                c.parentColumns().add(lower(rs.getString("PKCOLUMN_NAME")));
+                String key = parent + "/" + rs.getString("FK_NAME");
+                columns.computeIfAbsent(key, k -> new ArrayList<>()).add(lower(rs.getString("FKCOLUMN_NAME")));
+                parentColumns.computeIfAbsent(key, k -> new ArrayList<>()).add(lower(rs.getString("PKCOLUMN_NAME")));
+                parentAndActions.put(
+                        key, new String[] {parent, "ON DELETE " + rule(onDelete) + " ON UPDATE " + rule(onUpdate)});
             }
         }
-        return List.copyOf(byName.values());
+        List<Cascade> cascades = new ArrayList<>();
+        columns.forEach((key, cols) -> cascades.add(new Cascade(
+                List.copyOf(cols),
+                parentAndActions.get(key)[0],
+                List.copyOf(parentColumns.get(key)),
+                parentAndActions.get(key)[1])));
+        return cascades;
     }
 
     private static boolean changesRows(short rule) {
