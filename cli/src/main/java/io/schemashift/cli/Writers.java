@@ -129,6 +129,17 @@ final class Writers {
                     actions);
         }
 
+        /** This key with the next column pair of the same key. */
+        Cascade and(Cascade next) {
+            return new Cascade(
+                    java.util.stream.Stream.concat(columns.stream(), next.columns.stream())
+                            .toList(),
+                    parent,
+                    java.util.stream.Stream.concat(parentColumns.stream(), next.parentColumns.stream())
+                            .toList(),
+                    actions);
+        }
+
         String text() {
             return "(" + String.join(", ", columns) + ") -> " + parent + " (" + String.join(", ", parentColumns) + ") "
                     + actions;
@@ -146,10 +157,8 @@ final class Writers {
 
     /** Foreign keys of the table whose ON DELETE or ON UPDATE action changes its rows. */
     private static List<Cascade> cascades(Doctor.Place p) throws SQLException {
-        // one row per key column, in key order: gathered per key, then made into records
-        java.util.Map<String, List<String>> columns = new java.util.LinkedHashMap<>();
-        java.util.Map<String, List<String>> parentColumns = new java.util.HashMap<>();
-        java.util.Map<String, String[]> parentAndActions = new java.util.HashMap<>();
+        // one row per key column, in key order
+        java.util.Map<String, Cascade> byKey = new java.util.LinkedHashMap<>();
         try (ResultSet rs = p.connection().getMetaData().getImportedKeys(p.catalog(), p.schema(), p.table())) {
             while (rs.next()) {
                 short onUpdate = rs.getShort("UPDATE_RULE");
@@ -158,20 +167,17 @@ final class Writers {
                     continue;
                 }
                 String parent = lower(rs.getString("PKTABLE_NAME"));
-                String key = parent + "/" + rs.getString("FK_NAME");
-                columns.computeIfAbsent(key, k -> new ArrayList<>()).add(lower(rs.getString("FKCOLUMN_NAME")));
-                parentColumns.computeIfAbsent(key, k -> new ArrayList<>()).add(lower(rs.getString("PKCOLUMN_NAME")));
-                parentAndActions.put(
-                        key, new String[] {parent, "ON DELETE " + rule(onDelete) + " ON UPDATE " + rule(onUpdate)});
+                byKey.merge(
+                        parent + "/" + rs.getString("FK_NAME"),
+                        new Cascade(
+                                List.of(lower(rs.getString("FKCOLUMN_NAME"))),
+                                parent,
+                                List.of(lower(rs.getString("PKCOLUMN_NAME"))),
+                                "ON DELETE " + rule(onDelete) + " ON UPDATE " + rule(onUpdate)),
+                        Cascade::and);
             }
         }
-        List<Cascade> cascades = new ArrayList<>();
-        columns.forEach((key, cols) -> cascades.add(new Cascade(
-                List.copyOf(cols),
-                parentAndActions.get(key)[0],
-                List.copyOf(parentColumns.get(key)),
-                parentAndActions.get(key)[1])));
-        return cascades;
+        return List.copyOf(byKey.values());
     }
 
     private static boolean changesRows(short rule) {

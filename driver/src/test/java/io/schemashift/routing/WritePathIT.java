@@ -399,39 +399,43 @@ class WritePathIT {
     @ParameterizedTest
     @EnumSource(TestDatabase.Kind.class)
     void batchGeneratedKeys_comeInTheBatchsOrder(TestDatabase.Kind kind) throws Exception {
-        for (String phase : List.of("old-only", "dual-write", "new-primary", "new-only")) {
-            MigrationFixture fx = fixture(kind, false, phase);
-            List<Long> keys = new ArrayList<>();
-            try (Connection c = fx.connect();
-                    PreparedStatement ps =
-                            c.prepareStatement("INSERT INTO customers (name) VALUES (?)", new String[] {"id"})) {
-                c.setAutoCommit(false);
-                for (int i = 0; i < 5; i++) {
-                    ps.setString(1, "row" + i);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-                try (ResultSet rs = ps.getGeneratedKeys()) {
-                    while (rs.next()) {
-                        keys.add(rs.getLong(1));
+        for (boolean separate : new boolean[] {false, true}) {
+            for (String phase : List.of("old-only", "dual-write", "new-primary", "new-only")) {
+                MigrationFixture fx = fixture(kind, separate, phase);
+                List<Long> keys = new ArrayList<>();
+                try (Connection c = fx.connect();
+                        PreparedStatement ps =
+                                c.prepareStatement("INSERT INTO customers (name) VALUES (?)", new String[] {"id"})) {
+                    c.setAutoCommit(false);
+                    for (int i = 0; i < 5; i++) {
+                        ps.setString(1, "row" + i);
+                        ps.addBatch();
                     }
+                    ps.executeBatch();
+                    try (ResultSet rs = ps.getGeneratedKeys()) {
+                        while (rs.next()) {
+                            keys.add(rs.getLong(1));
+                        }
+                    }
+                    c.commit();
                 }
-                c.commit();
-            }
-            // rows as id|name|…, from the side the phase writes first
-            java.util.Map<Long, String> nameById = new java.util.HashMap<>();
-            for (String row : phase.startsWith("new") ? fx.newRows() : fx.oldRows()) {
-                String[] cells = row.split("\\|");
-                nameById.put(Long.parseLong(cells[0]), cells[1]);
-            }
-            assertThat(keys).as(kind + " " + phase).hasSize(5);
-            for (int i = 0; i < 5; i++) {
-                assertThat(nameById.get(keys.get(i)))
-                        .as(kind + " " + phase + ": key " + i)
-                        .isEqualTo("row" + i);
-            }
-            if (!phase.equals("old-only") && !phase.equals("new-only")) {
-                fx.assertSidesEqual();
+                // rows as id|name|…, from the side the phase writes first
+                java.util.Map<Long, String> nameById = new java.util.HashMap<>();
+                for (String row : phase.startsWith("new") ? fx.newRows() : fx.oldRows()) {
+                    String[] cells = row.split("\\|");
+                    nameById.put(Long.parseLong(cells[0]), cells[1]);
+                }
+                assertThat(keys)
+                        .as(kind + " " + phase + " separate=" + separate)
+                        .hasSize(5);
+                for (int i = 0; i < 5; i++) {
+                    assertThat(nameById.get(keys.get(i)))
+                            .as(kind + " " + phase + " separate=" + separate + ": key " + i)
+                            .isEqualTo("row" + i);
+                }
+                if (!phase.equals("old-only") && !phase.equals("new-only")) {
+                    fx.assertSidesEqual();
+                }
             }
         }
     }
