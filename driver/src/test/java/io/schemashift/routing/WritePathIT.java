@@ -340,54 +340,56 @@ class WritePathIT {
     @EnumSource(TestDatabase.Kind.class)
     void updatableResultSet_onMappedTable_refusedPastOldOnly(TestDatabase.Kind kind) throws Exception {
         for (String phase : List.of("old-only", "dual-write", "read-new")) {
-            MigrationFixture fx = fixture(kind, false, phase);
-            fx.rawOld(
-                    "INSERT INTO customers (id, name, email) VALUES (1, 'before', 'a@x')",
-                    "CREATE TABLE notes (id INT PRIMARY KEY, body VARCHAR(20))",
-                    "INSERT INTO notes (id, body) VALUES (1, 'before')");
-            fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'before', 'before', 'a@x')");
-            try (Connection c = fx.connect();
-                    Statement st = c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_UPDATABLE);
-                    PreparedStatement ps = c.prepareStatement(
-                            "SELECT id, name FROM customers WHERE id = ?",
-                            ResultSet.TYPE_FORWARD_ONLY,
-                            ResultSet.CONCUR_UPDATABLE)) {
-                try (ResultSet notes = st.executeQuery("SELECT id, body FROM notes")) {
-                    assertThat(notes.next()).isTrue();
-                    notes.updateString("body", "after");
-                    notes.updateRow(); // an unmapped table: the driver's own update, in every phase
-                }
-                ps.setInt(1, 1);
-                try (ResultSet rs = ps.executeQuery()) {
-                    assertThat(rs.next()).isTrue();
-                    if (phase.equals("old-only")) {
-                        rs.updateString("name", "after");
-                        rs.updateRow();
-                    } else {
-                        assertThatThrownBy(() -> {
-                                    rs.updateString("name", "after");
-                                    rs.updateRow();
-                                })
-                                .as(kind + " " + phase)
-                                .isInstanceOf(SQLException.class)
-                                .hasMessageContaining("ResultSet.updateRow")
-                                .satisfies(e -> assertThat(((SQLException) e).getSQLState())
-                                        .isEqualTo("0A000"));
+            try (MigrationFixture fx = fixture(kind, false, phase)) {
+                fx.rawOld(
+                        "INSERT INTO customers (id, name, email) VALUES (1, 'before', 'a@x')",
+                        "CREATE TABLE notes (id INT PRIMARY KEY, body VARCHAR(20))",
+                        "INSERT INTO notes (id, body) VALUES (1, 'before')");
+                fx.rawNew(
+                        "INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'before', 'before', 'a@x')");
+                try (Connection c = fx.connect();
+                        Statement st = c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_UPDATABLE);
+                        PreparedStatement ps = c.prepareStatement(
+                                "SELECT id, name FROM customers WHERE id = ?",
+                                ResultSet.TYPE_FORWARD_ONLY,
+                                ResultSet.CONCUR_UPDATABLE)) {
+                    try (ResultSet notes = st.executeQuery("SELECT id, body FROM notes")) {
+                        assertThat(notes.next()).isTrue();
+                        notes.updateString("body", "after");
+                        notes.updateRow(); // an unmapped table: the driver's own update, in every phase
+                    }
+                    ps.setInt(1, 1);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        assertThat(rs.next()).isTrue();
+                        if (phase.equals("old-only")) {
+                            rs.updateString("name", "after");
+                            rs.updateRow();
+                        } else {
+                            assertThatThrownBy(() -> {
+                                        rs.updateString("name", "after");
+                                        rs.updateRow();
+                                    })
+                                    .as(kind + " " + phase)
+                                    .isInstanceOf(SQLException.class)
+                                    .hasMessageContaining("ResultSet.updateRow")
+                                    .satisfies(e -> assertThat(((SQLException) e).getSQLState())
+                                            .isEqualTo("0A000"));
+                        }
+                    }
+                    try (ResultSet rs = st.executeQuery("SELECT id, name FROM customers")) {
+                        assertThat(rs.next()).isTrue();
+                        if (!phase.equals("old-only")) {
+                            assertThatThrownBy(rs::deleteRow).isInstanceOf(SQLException.class);
+                        }
                     }
                 }
-                try (ResultSet rs = st.executeQuery("SELECT id, name FROM customers")) {
-                    assertThat(rs.next()).isTrue();
-                    if (!phase.equals("old-only")) {
-                        assertThatThrownBy(rs::deleteRow).isInstanceOf(SQLException.class);
-                    }
-                }
+                assertThat(MigrationFixture.ids(fx.oldRows()))
+                        .as(kind + " " + phase)
+                        .containsExactly(1);
+                assertThat(fx.oldRows().get(0)).startsWith(phase.equals("old-only") ? "1|after|" : "1|before|");
+                assertThat(fx.newRows()).as("new side untouched").containsExactly("1|before|before|a@x");
+                assertThat(fx.divergenceRecords()).isEmpty();
             }
-            assertThat(MigrationFixture.ids(fx.oldRows()))
-                    .as(kind + " " + phase)
-                    .containsExactly(1);
-            assertThat(fx.oldRows().get(0)).startsWith(phase.equals("old-only") ? "1|after|" : "1|before|");
-            assertThat(fx.newRows()).as("new side untouched").containsExactly("1|before|before|a@x");
-            assertThat(fx.divergenceRecords()).isEmpty();
         }
     }
 
@@ -401,40 +403,41 @@ class WritePathIT {
     void batchGeneratedKeys_comeInTheBatchsOrder(TestDatabase.Kind kind) throws Exception {
         for (boolean separate : new boolean[] {false, true}) {
             for (String phase : List.of("old-only", "dual-write", "new-primary", "new-only")) {
-                MigrationFixture fx = fixture(kind, separate, phase);
-                List<Long> keys = new ArrayList<>();
-                try (Connection c = fx.connect();
-                        PreparedStatement ps =
-                                c.prepareStatement("INSERT INTO customers (name) VALUES (?)", new String[] {"id"})) {
-                    c.setAutoCommit(false);
-                    for (int i = 0; i < 5; i++) {
-                        ps.setString(1, "row" + i);
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                    try (ResultSet rs = ps.getGeneratedKeys()) {
-                        while (rs.next()) {
-                            keys.add(rs.getLong(1));
+                try (MigrationFixture fx = fixture(kind, separate, phase)) {
+                    List<Long> keys = new ArrayList<>();
+                    try (Connection c = fx.connect();
+                            PreparedStatement ps = c.prepareStatement(
+                                    "INSERT INTO customers (name) VALUES (?)", new String[] {"id"})) {
+                        c.setAutoCommit(false);
+                        for (int i = 0; i < 5; i++) {
+                            ps.setString(1, "row" + i);
+                            ps.addBatch();
                         }
+                        ps.executeBatch();
+                        try (ResultSet rs = ps.getGeneratedKeys()) {
+                            while (rs.next()) {
+                                keys.add(rs.getLong(1));
+                            }
+                        }
+                        c.commit();
                     }
-                    c.commit();
-                }
-                // rows as id|name|…, from the side the phase writes first
-                java.util.Map<Long, String> nameById = new java.util.HashMap<>();
-                for (String row : phase.startsWith("new") ? fx.newRows() : fx.oldRows()) {
-                    String[] cells = row.split("\\|");
-                    nameById.put(Long.parseLong(cells[0]), cells[1]);
-                }
-                assertThat(keys)
-                        .as(kind + " " + phase + " separate=" + separate)
-                        .hasSize(5);
-                for (int i = 0; i < 5; i++) {
-                    assertThat(nameById.get(keys.get(i)))
-                            .as(kind + " " + phase + " separate=" + separate + ": key " + i)
-                            .isEqualTo("row" + i);
-                }
-                if (!phase.equals("old-only") && !phase.equals("new-only")) {
-                    fx.assertSidesEqual();
+                    // rows as id|name|…, from the side the phase writes first
+                    java.util.Map<Long, String> nameById = new java.util.HashMap<>();
+                    for (String row : phase.startsWith("new") ? fx.newRows() : fx.oldRows()) {
+                        String[] cells = row.split("\\|");
+                        nameById.put(Long.parseLong(cells[0]), cells[1]);
+                    }
+                    assertThat(keys)
+                            .as(kind + " " + phase + " separate=" + separate)
+                            .hasSize(5);
+                    for (int i = 0; i < 5; i++) {
+                        assertThat(nameById.get(keys.get(i)))
+                                .as(kind + " " + phase + " separate=" + separate + ": key " + i)
+                                .isEqualTo("row" + i);
+                    }
+                    if (!phase.equals("old-only") && !phase.equals("new-only")) {
+                        fx.assertSidesEqual();
+                    }
                 }
             }
         }
