@@ -10,6 +10,7 @@ import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.Mapping;
 import io.schemashift.rewriter.Rewriter;
 import io.schemashift.rewriter.TableMapping;
+import io.schemashift.runtime.InProcessDriver;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
@@ -122,6 +123,7 @@ final class Doctor {
             for (TableMapping t : config.mapping().tables()) {
                 table(dialect, old, neu, t, appUser, handover);
             }
+            findings.addAll(Writers.routines(InProcessDriver.rewriter(config, dialect, old.getMetaData())));
             boolean missing = controlTables(old);
             findings.addAll(Grants.migratorCreate(
                     place(old, dialect, null, "-"), place(neu, dialect, null, "-"), old == neu, missing));

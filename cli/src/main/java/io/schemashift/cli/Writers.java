@@ -3,6 +3,10 @@ package io.schemashift.cli;
 import io.schemashift.cli.Doctor.Severity;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.Mapping;
+import io.schemashift.rewriter.RefusalReason;
+import io.schemashift.rewriter.Refused;
+import io.schemashift.rewriter.Rewriter;
+import io.schemashift.rewriter.Routine;
 import io.schemashift.rewriter.TableMapping;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
@@ -21,7 +25,8 @@ import java.util.TreeSet;
  * action changes the old table's rows when a parent row changes, and views over the old table
  * (writes through them are neither rewritten nor mirrored). Each is sound only if the new side
  * does the same: a trigger of the same name on the new table, the same action on a key of the
- * same parent table.
+ * same parent table. And stored procedures and functions that name a mapped table: the driver
+ * refuses their calls.
  */
 final class Writers {
 
@@ -91,6 +96,69 @@ final class Writers {
                     "could not read triggers, foreign keys or views: " + Redaction.oneLine(e.getMessage(), null)));
         }
         return found;
+    }
+
+    /**
+     * Stored procedures and functions whose definitions name a mapped table, judged by the driver's
+     * own rewriter (built with the database's routines): a call of one is refused as what its
+     * definition does, since what a routine changes is not mirrored. H2's routines are not read.
+     */
+    static List<Doctor.Finding> routines(Rewriter rewriter) {
+        if (rewriter.dialect() == Dialect.H2) {
+            return List.of();
+        }
+        Set<String> names = new TreeSet<>();
+        Set<String> hidden = new TreeSet<>();
+        for (Routine r : rewriter.routines()) {
+            names.add(r.name());
+            if (r.definition() == null) {
+                hidden.add(r.name());
+            }
+        }
+        List<Doctor.Finding> found = new ArrayList<>();
+        for (String name : names) {
+            if (!(rewriter.rewrite("CALL " + quoted(name, rewriter.dialect()) + "()") instanceof Refused f)
+                    || f.reason() != RefusalReason.ROUTINE_CALL) {
+                continue;
+            }
+            String tables = String.join(", ", f.tables());
+            if (hidden.contains(name)) {
+                found.add(new Doctor.Finding(
+                        Severity.WARN,
+                        "writers",
+                        name,
+                        "the definition of routine " + name + " cannot be read by this user: the driver refuses"
+                                + " its calls as writes to every mapped table when its own user cannot read it"
+                                + " either; read it as its definer and keep mapped tables out of it"));
+            } else if (f.kind().isWrite()) {
+                found.add(new Doctor.Finding(
+                        Severity.ERROR,
+                        "writers",
+                        name,
+                        "routine " + name + " writes inside the database and names mapped table(s) " + tables
+                                + ": a call of it is a refused write (the whole table is recorded for repair while"
+                                + " the old side holds the truth, 0A000 from new-primary on); move the change"
+                                + " into the application's SQL"));
+            } else {
+                found.add(new Doctor.Finding(
+                        Severity.WARN,
+                        "writers",
+                        name,
+                        "routine " + name + " reads mapped table(s) " + tables
+                                + " inside the database: in new-only a call of it fails with 0A000 (it would read"
+                                + " the old table, no longer written); read the tables from the application"));
+            }
+        }
+        if (found.isEmpty()) {
+            found.add(new Doctor.Finding(
+                    Severity.OK, "writers", "routines", "no stored procedure or function names a mapped table"));
+        }
+        return found;
+    }
+
+    private static String quoted(String name, Dialect dialect) {
+        char q = dialect == Dialect.MARIADB ? '`' : '"';
+        return q + name.replace(String.valueOf(q), String.valueOf(q) + q) + q;
     }
 
     /**

@@ -171,8 +171,8 @@ class DoctorIT {
 
     /**
      * What changes the old table's rows inside the database, unseen by the driver: a trigger, a
-     * foreign key that cascades from a parent, a view. Each is reported until the new table does the
-     * same (a view always: statements through it are never routed).
+     * foreign key that cascades from a parent, a view, a routine. Each is reported until the new
+     * table does the same (a view and a routine always: statements through them are never routed).
      */
     @ParameterizedTest
     @EnumSource(
@@ -202,6 +202,18 @@ class DoctorIT {
                         c,
                         "CREATE TRIGGER customers_stamp BEFORE INSERT ON customers FOR EACH ROW SET NEW.name = NEW.name");
             }
+            TestDatabases.run(
+                    c,
+                    pg
+                            ? "CREATE PROCEDURE rename_customer(i INT, n VARCHAR) LANGUAGE sql"
+                                    + " AS $$ UPDATE customers SET name = n WHERE id = i $$"
+                            : "CREATE PROCEDURE rename_customer(i INT, n VARCHAR(100))"
+                                    + " UPDATE customers SET name = n WHERE id = i",
+                    pg
+                            ? "CREATE FUNCTION customer_count() RETURNS bigint LANGUAGE sql"
+                                    + " AS 'SELECT count(*) FROM customers'"
+                            : "CREATE FUNCTION customer_count() RETURNS BIGINT READS SQL DATA"
+                                    + " RETURN (SELECT count(*) FROM customers)");
         }
         Path config = yaml(
                 "writers",
@@ -217,7 +229,11 @@ class DoctorIT {
                         + " same moment on \\S+clients: customers_stamp \\(BEFORE INSERT\\)")
                 .containsPattern("error +writers +customers: foreign key of \\S+customers \\(account_id\\) ->"
                         + " accounts \\(id\\) ON DELETE CASCADE ON UPDATE (NO ACTION|RESTRICT) changes its rows")
-                .containsPattern("warn +writers +customers: view\\(s\\) over \\S+customers: customer_names");
+                .containsPattern("warn +writers +customers: view\\(s\\) over \\S+customers: customer_names")
+                .containsPattern("error +writers +rename_customer: routine rename_customer writes inside the"
+                        + " database and names mapped table\\(s\\) customers")
+                .containsPattern("warn +writers +customer_count: routine customer_count reads mapped table\\(s\\)"
+                        + " customers");
 
         try (Connection c = server.connect(url)) {
             TestDatabases.run(
@@ -225,6 +241,8 @@ class DoctorIT {
                     "ALTER TABLE clients ADD CONSTRAINT clients_account FOREIGN KEY (account) REFERENCES accounts (id)"
                             + " ON DELETE CASCADE",
                     "DROP VIEW customer_names",
+                    "DROP PROCEDURE rename_customer",
+                    "DROP FUNCTION customer_count",
                     pg
                             ? "CREATE TRIGGER customers_stamp BEFORE INSERT ON clients FOR EACH ROW EXECUTE FUNCTION"
                                     + " stamp()"
@@ -234,7 +252,8 @@ class DoctorIT {
         Cli.Run after = doctor(config);
         assertThat(after.out())
                 .as(after.toString())
-                .containsPattern("ok +writers +customers: no trigger, cascading foreign key or view");
+                .containsPattern("ok +writers +customers: no trigger, cascading foreign key or view")
+                .containsPattern("ok +writers +routines: no stored procedure or function names a mapped table");
     }
 
     /**

@@ -21,6 +21,7 @@ import io.schemashift.rewriter.RefusalReason;
 import io.schemashift.rewriter.Refused;
 import io.schemashift.rewriter.RewriteResult;
 import io.schemashift.rewriter.Rewriter;
+import io.schemashift.rewriter.Routine;
 import io.schemashift.rewriter.TableMapping;
 import io.schemashift.routing.MigrationContext;
 import io.schemashift.routing.Session;
@@ -91,10 +92,10 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
         }
     }
 
-    /** Old column lists are read again at most this often while a statement needs one that is missing. */
-    private static final long COLUMNS_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** The catalog is read again at most this often while a statement needs an old column list that is missing. */
+    private static final long CATALOG_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    private volatile long columnsReadAt;
+    private volatile long catalogReadAt;
 
     MigrationRuntime(MigrationConfig config, ConfigLocation location, MeterRegistry registry) {
         this.config = config;
@@ -194,7 +195,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                 autoIncrementStep(connection, dialect),
                 StatementCoverage.start(config, primaryConnections),
                 primaryConnections);
-        columnsReadAt = System.nanoTime();
+        catalogReadAt = System.nanoTime();
         control = loop;
         loop.start();
         LOG.info(
@@ -223,7 +224,26 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
     public static Rewriter rewriter(MigrationConfig config, Dialect dialect, DatabaseMetaData md) throws SQLException {
         return Rewriter.builder(md == null ? config.mapping() : withOldColumns(config.mapping(), md), dialect)
                 .oldSchema(md == null ? null : oldSchema(md.getConnection(), dialect))
+                .routines(md == null ? List.of() : routines(config, md.getConnection(), dialect))
                 .build();
+    }
+
+    /**
+     * The database's routines, so that a call of one that changes a mapped table is refused; none
+     * (logged) when the catalog cannot be read: {@code schemashift doctor} reports it too.
+     */
+    private static List<Routine> routines(MigrationConfig config, Connection connection, Dialect dialect) {
+        try {
+            return Routines.read(connection, dialect);
+        } catch (SQLException e) {
+            LOG.warn(
+                    "[{}] cannot read the database's stored procedures and functions ({}, SQLState {}):"
+                            + " calls of those that change a mapped table are not recognised",
+                    config.migration(),
+                    e.getClass().getSimpleName(),
+                    e.getSQLState());
+            return List.of();
+        }
     }
 
     /**
@@ -284,7 +304,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
         Started s = started;
         RewriteResult result = s.rewriter().rewrite(sql);
         if (result instanceof Refused r && r.reason() == RefusalReason.COLUMNS_UNKNOWN) {
-            Rewriter refreshed = rereadColumns(s);
+            Rewriter refreshed = rereadCatalog(s, false);
             if (refreshed != null) {
                 result = refreshed.rewrite(sql);
             }
@@ -296,32 +316,37 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
     }
 
     /**
-     * The old column lists are read at the first connection; a table created after it (by
-     * Flyway or Liquibase at start-up, say) has none, and {@code *} over it cannot be expanded.
-     * So a statement refused for that reason reads the lists again, at most once a second, and
-     * the rewriter is rebuilt when they changed.
+     * The old column lists and the routines are read at the first connection; a table created after
+     * it (by Flyway or Liquibase at start-up, say) has no list, and {@code *} over it cannot be
+     * expanded. So a statement refused for that reason reads the catalog again, at most once a
+     * second, and so does every change of the rollout (on the control loop's thread), so that a
+     * routine created since start is known when a table leaves {@code old-only}. The rewriter is
+     * rebuilt when what was read changed.
      *
-     * @return the new rewriter, or {@code null} when the lists were read too recently or did not change
+     * @param force read even if the catalog was read less than a second ago
+     * @return the new rewriter, or {@code null} when the catalog was read too recently or did not change
      */
-    private synchronized Rewriter rereadColumns(Started s) {
+    private synchronized Rewriter rereadCatalog(Started s, boolean force) {
         long now = System.nanoTime();
-        if (now - columnsReadAt < COLUMNS_RETRY_NANOS || started != s) {
+        if ((!force && now - catalogReadAt < CATALOG_RETRY_NANOS) || started != s) {
             return started != s ? started.rewriter() : null;
         }
-        columnsReadAt = now;
+        catalogReadAt = now;
         try (Connection c = s.primaryConnections().open()) {
             Rewriter next = rewriter(config, s.dialect(), c.getMetaData());
-            if (sameOldColumns(next.mapping(), s.rewriter().mapping())) {
+            boolean sameColumns = sameOldColumns(next.mapping(), s.rewriter().mapping());
+            if (sameColumns && next.routines().equals(s.rewriter().routines())) {
                 return null;
             }
             started = s.with(next);
             LOG.info(
-                    "[{}] the old tables' column lists changed; statements are rewritten with the new lists",
-                    config.migration());
+                    "[{}] the {} changed; statements are rewritten with what was read now",
+                    config.migration(),
+                    sameColumns ? "database's routines" : "old tables' column lists");
             return next;
         } catch (SQLException | RuntimeException e) {
             LOG.warn(
-                    "[{}] cannot read the old tables' column lists: {} (SQLState {})",
+                    "[{}] cannot read the old tables' column lists and routines: {} (SQLState {})",
                     config.migration(),
                     e.getClass().getSimpleName(),
                     e instanceof SQLException sql ? sql.getSQLState() : "-");
@@ -392,9 +417,15 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
      * the rollout they started with.
      */
     void apply(MigrationConfig.Rollout next, long version) {
+        MigrationConfig.Rollout before;
         synchronized (appliedChanged) {
+            before = applied.rollout();
             applied = new Applied(next, version);
             appliedChanged.notifyAll();
+        }
+        Started s = started;
+        if (s != null && !next.equals(before)) {
+            rereadCatalog(s, true);
         }
     }
 

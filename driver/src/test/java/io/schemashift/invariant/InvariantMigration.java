@@ -97,6 +97,22 @@ final class InvariantMigration implements AutoCloseable {
             // Before the first SchemaShift connection, which reads the old column list once.
             TestDatabases.run(old, "ALTER TABLE customers ADD COLUMN version INT DEFAULT 0");
             TestDatabases.run(neu, "ALTER TABLE clients ADD COLUMN version INT DEFAULT 0");
+            // a routine that writes the mapped table, for the palette's calls of it
+            switch (kind) {
+                case POSTGRESQL ->
+                    TestDatabases.run(
+                            old,
+                            "CREATE FUNCTION rename_customer(i INT, n VARCHAR) RETURNS void LANGUAGE plpgsql"
+                                    + " AS $$ BEGIN UPDATE customers SET name = n WHERE id = i; END $$");
+                case MARIADB ->
+                    TestDatabases.run(
+                            old,
+                            "CREATE PROCEDURE rename_customer(i INT, n VARCHAR(100))"
+                                    + " UPDATE customers SET name = n WHERE id = i");
+                case H2 -> {
+                    // H2's routines are Java methods: not looked into
+                }
+            }
             if (kind == TestDatabase.Kind.MARIADB) {
                 String url =
                         fx.server.create("ss_other_" + ProcessHandle.current().pid() + "_" + OTHERS.incrementAndGet());

@@ -183,11 +183,14 @@ final class Palette {
                 w.add(Step.execute(
                         "EXPLAIN ANALYZE of an UPDATE (it runs)",
                         "EXPLAIN ANALYZE UPDATE customers SET name = 'Explained 4' WHERE id = 4"));
+                w.add(Step.execute("UPDATE inside a function", "SELECT rename_customer(5, 'Routine 5')"));
             }
-            case MARIADB ->
+            case MARIADB -> {
                 w.add(Step.execute(
                         "ANALYZE of an UPDATE (it runs)",
                         "ANALYZE UPDATE customers SET name = 'Analyzed 4' WHERE id = 4"));
+                w.add(Step.execute("UPDATE inside a procedure", "CALL rename_customer(5, 'Routine 5')"));
+            }
             case H2 -> {
                 // H2 has neither
             }

@@ -2,9 +2,12 @@ package io.schemashift.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import io.schemashift.config.Phase;
 import io.schemashift.testing.TestDatabase;
 import io.schemashift.testing.TestDatabases;
+import java.nio.file.Files;
 import java.sql.BatchUpdateException;
 import java.sql.CallableStatement;
 import java.sql.Connection;
@@ -332,6 +335,90 @@ class WritePathIT {
     }
 
     /**
+     * A stored procedure or function whose definition changes a mapped table changes it inside the
+     * database, where nothing can mirror it: a call of it is a refused write on the table, recorded
+     * for the whole table while the old side holds the truth, {@code 0A000} from new-primary on,
+     * whether sent as SQL or through {@code prepareCall}. A routine over other tables runs as sent.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = TestDatabase.Kind.class,
+            names = {"POSTGRESQL", "MARIADB"})
+    void routineThatWritesAMappedTable_recordedOrRefused(TestDatabase.Kind kind) throws Exception {
+        boolean pg = kind == TestDatabase.Kind.POSTGRESQL;
+        String[] routines = pg
+                ? new String[] {
+                    "CREATE FUNCTION rename_customer(i INT, n VARCHAR) RETURNS void LANGUAGE plpgsql"
+                            + " AS $$ BEGIN UPDATE customers SET name = n WHERE id = i; END $$",
+                    "CREATE FUNCTION twice(i INT) RETURNS INT LANGUAGE sql AS 'SELECT i * 2'"
+                }
+                : new String[] {
+                    "CREATE PROCEDURE rename_customer(i INT, n VARCHAR(100)) UPDATE customers SET name = n WHERE id = i",
+                    "CREATE FUNCTION twice(i INT) RETURNS INT DETERMINISTIC RETURN i * 2"
+                };
+        String call = pg ? "SELECT rename_customer(1, 'renamed')" : "CALL rename_customer(1, 'renamed')";
+        for (String phase : List.of("dual-write", "new-primary")) {
+            try (MigrationFixture fx = fixture(kind, false, phase)) {
+                fx.rawOld("INSERT INTO customers (id, name, email) VALUES (1, 'before', 'a@x')");
+                fx.rawOld(routines);
+                fx.rawNew(
+                        "INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'before', 'before', 'a@x')");
+                try (Connection c = fx.connect();
+                        Statement st = c.createStatement()) {
+                    try (ResultSet rs = st.executeQuery("SELECT twice(21)")) {
+                        assertThat(rs.next()).isTrue();
+                        assertThat(rs.getInt(1)).isEqualTo(42);
+                    }
+                    if (phase.equals("dual-write")) {
+                        st.execute(call);
+                        assertThat(fx.oldRows()).containsExactly("1|renamed|renamed|a@x");
+                        try (CallableStatement cs = c.prepareCall("{call rename_customer(?, ?)}")) {
+                            cs.setInt(1, 1);
+                            cs.setString(2, "called");
+                            cs.execute();
+                        }
+                        assertThat(fx.oldRows()).containsExactly("1|called|called|a@x");
+                        assertThat(fx.newRows()).containsExactly("1|before|before|a@x");
+                        assertThat(fx.divergenceRecords()).containsOnly("null|refused_routine_call");
+                    } else {
+                        assertThatThrownBy(() -> st.execute(call))
+                                .isInstanceOf(SQLException.class)
+                                .hasMessageContaining("rename_customer")
+                                .hasMessageNotContaining("renamed")
+                                .satisfies(e -> assertThat(((SQLException) e).getSQLState())
+                                        .isEqualTo("0A000"));
+                        assertThat(fx.oldRows()).containsExactly("1|before|before|a@x");
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * A routine created after the driver started is read again when the rollout changes: a table
+     * that leaves old-only has its calls recognised.
+     */
+    @Test
+    void routineCreatedAfterStart_knownFromTheNextPhaseChange() throws Exception {
+        try (MigrationFixture fx = MigrationFixture.create(
+                TestDatabases.of(TestDatabase.Kind.POSTGRESQL), false, "phase: old-only\ncontrol: { poll: 100ms }\n")) {
+            fx.rawOld("INSERT INTO customers (id, name, email) VALUES (1, 'before', 'a@x')");
+            try (Connection c = fx.connect();
+                    Statement st = c.createStatement()) {
+                fx.rawOld(
+                        "CREATE PROCEDURE purge_customer(i INT) LANGUAGE sql AS $$ DELETE FROM customers WHERE id = i $$");
+                String text = Files.readString(fx.configPath());
+                fx.writeConfig(text.replace("phase: old-only", "phase: dual-write"));
+                await("dual-write applied").until(() -> fx.runtime().rollout().phase() == Phase.DUAL_WRITE);
+                await("routines read again").untilAsserted(() -> {
+                    st.execute("CALL purge_customer(2)");
+                    assertThat(fx.divergenceRecords()).containsOnly("null|refused_routine_call");
+                });
+            }
+        }
+    }
+
+    /**
      * An updatable result set changes rows with the database driver's own SQL, on the connection it
      * came from: on a mapped table past old-only that would change one side alone. It is refused
      * before anything changes; in old-only, and on tables the migration does not map, it works.
@@ -650,7 +737,7 @@ class WritePathIT {
                 Statement st = c.createStatement()) {
             st.execute("CREATE TABLE customers (id INT PRIMARY KEY, name VARCHAR(100), legacy_flag INT,"
                     + " email VARCHAR(100))");
-            org.awaitility.Awaitility.await("the column lists read again")
+            await("the column lists read again")
                     .atMost(java.time.Duration.ofSeconds(10))
                     .ignoreExceptionsMatching(e -> e instanceof SQLException s && "0A000".equals(s.getSQLState()))
                     .untilAsserted(() -> {

@@ -393,6 +393,9 @@ final class ColumnWalker {
         } else {
             return;
         }
+        if (name == null) {
+            return; // a nameless call node: JSqlParser's table function in FROM (customers_fn(1))
+        }
         String kind = NonDeterministicCalls.normalize(name);
         NonDeterminism nd = NonDeterministicCalls.kind(kind);
         if (nd == null) {

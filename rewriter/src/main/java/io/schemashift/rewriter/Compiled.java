@@ -1,5 +1,6 @@
 package io.schemashift.rewriter;
 
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,8 +21,23 @@ final class Compiled {
     private final Map<String, MappedTable> tables = new HashMap<>();
     /** Old table names, lower case, for the no-parse fast path. */
     final List<String> lowerNames;
+    /** Routines whose definitions name a mapped table, by name as the catalog stores it (MariaDB: lower case). */
+    private final Map<String, Called> routines = new HashMap<>();
+    /** Their names, lower case, for the no-parse fast path. */
+    private final List<String> lowerRoutineNames;
 
-    Compiled(Mapping mapping, Dialect dialect, String oldSchema) {
+    /**
+     * What SQL text reaches: the mapped tables it names, directly or in the SQL its string
+     * literals carry, and the first write among them ({@code null}: it only reads).
+     */
+    record Reach(Set<String> tables, StatementKind write) {
+        static final Reach NONE = new Reach(Set.of(), null);
+    }
+
+    /** A routine a statement calls: its catalog name, what its definition reaches, and whether the catalog hides it. */
+    record Called(String name, Reach reach, boolean hidden) {}
+
+    Compiled(Mapping mapping, Dialect dialect, String oldSchema, Collection<Routine> routineList) {
         this.names = new Names(dialect);
         this.oldSchema = oldSchema;
         for (TableMapping t : mapping.tables()) {
@@ -30,6 +46,83 @@ final class Compiled {
         this.lowerNames = mapping.tables().stream()
                 .map(t -> t.oldName().toLowerCase(Locale.ROOT))
                 .toList();
+        Reach everything = new Reach(new TreeSet<>(lowerNames), StatementKind.UPDATE);
+        for (Routine r : routineList) {
+            boolean hidden = r.definition() == null;
+            Reach reach = hidden ? everything : reach(Tokens.lex(r.definition(), dialect), 2);
+            if (!reach.tables().isEmpty()) {
+                String key = dialect == Dialect.MARIADB ? r.name().toLowerCase(Locale.ROOT) : r.name();
+                routines.merge(key, new Called(r.name(), reach, hidden), Compiled::either);
+            }
+        }
+        this.lowerRoutineNames = routines.keySet().stream()
+                .map(n -> n.toLowerCase(Locale.ROOT))
+                .distinct()
+                .toList();
+    }
+
+    /** Overloads share a name: a call of it may reach what any of them reaches. */
+    private static Called either(Called a, Called b) {
+        Set<String> tables = new TreeSet<>(a.reach().tables());
+        tables.addAll(b.reach().tables());
+        StatementKind write =
+                a.reach().write() != null ? a.reach().write() : b.reach().write();
+        return new Called(a.name(), new Reach(Set.copyOf(tables), write), a.hidden() || b.hidden());
+    }
+
+    /**
+     * What {@code t} reaches, itself and {@code depth} levels into the SQL its string literals
+     * carry (a PostgreSQL {@code DO} block or function body, a dynamic {@code EXECUTE '…'}, a
+     * MariaDB {@code PREPARE s FROM '…'}). Errs towards both: any mapped name counts, and so does
+     * any write, whichever table it writes.
+     */
+    Reach reach(Tokens t, int depth) {
+        Reach carried = carried(t, depth);
+        Set<String> named = mentioned(t);
+        if (named.isEmpty()) {
+            return carried;
+        }
+        named.addAll(carried.tables());
+        StatementKind write = writeOf(t);
+        return new Reach(Set.copyOf(named), write != null ? write : carried.write());
+    }
+
+    /** What the SQL in {@code t}'s string literals reaches, {@code depth} levels deep; not {@code t} itself. */
+    Reach carried(Tokens t, int depth) {
+        Set<String> tables = new TreeSet<>();
+        StatementKind write = null;
+        for (int i = 0; depth > 0 && i < t.size(); i++) {
+            if (t.kind(i) == Tokens.STRING) {
+                Reach r = reach(Tokens.lex(Tokens.stringBody(t.text(i)), dialect()), depth - 1);
+                tables.addAll(r.tables());
+                write = write != null ? write : r.write();
+            }
+        }
+        return tables.isEmpty() ? Reach.NONE : new Reach(Set.copyOf(tables), write);
+    }
+
+    private static StatementKind writeOf(Tokens t) {
+        StatementKind kind = Kinds.of(t);
+        return kind.isWrite() ? kind : Kinds.modifying(t, 0, t.size());
+    }
+
+    /**
+     * The first routine {@code t} calls whose definition names a mapped table, or {@code null}: a
+     * name of one followed by {@code (}, or after {@code CALL} (MariaDB allows {@code CALL p}).
+     */
+    Called routineCalled(Tokens t) {
+        if (routines.isEmpty()) {
+            return null;
+        }
+        for (int i = 0; i < t.size(); i++) {
+            if (t.kind(i) == Tokens.WORD || t.kind(i) == Tokens.QUOTED) {
+                Called c = routines.get(names.canonical(t.text(i)));
+                if (c != null && (t.isPunct(t.significant(i + 1), '(') || Kinds.after(t, i, "call"))) {
+                    return c;
+                }
+            }
+        }
+        return null;
     }
 
     /**
@@ -103,9 +196,14 @@ final class Compiled {
         return names.dialect() == Dialect.MARIADB ? canonical.equalsIgnoreCase(oldSchema) : canonical.equals(oldSchema);
     }
 
-    /** Whether {@code sql} may name a mapped table: a case-insensitive substring scan. */
+    /** Whether {@code sql} may name a mapped table or a routine that reaches one: a case-insensitive substring scan. */
     boolean mayMention(String sql) {
         for (String name : lowerNames) {
+            if (containsIgnoreCase(sql, name)) {
+                return true;
+            }
+        }
+        for (String name : lowerRoutineNames) {
             if (containsIgnoreCase(sql, name)) {
                 return true;
             }

@@ -177,8 +177,9 @@ final class Kinds {
     }
 
     /**
-     * The first data-modifying keyword in a {@code WITH} statement: {@code INSERT INTO},
-     * {@code UPDATE} (not {@code FOR [NO KEY] UPDATE}), {@code DELETE}, {@code MERGE INTO}.
+     * The first data-modifying keyword in a {@code WITH} statement or a routine's body: {@code
+     * INSERT INTO}, {@code UPDATE} (not {@code FOR [NO KEY] UPDATE}), {@code DELETE}, {@code MERGE
+     * INTO}, {@code TRUNCATE} (not the MariaDB function {@code TRUNCATE(x, d)}).
      */
     static StatementKind modifying(Tokens t, int from, int to) {
         for (int i = from; i < to; i++) {
@@ -197,6 +198,9 @@ final class Kinds {
             }
             if (t.isWord(i, "update") && !after(t, i, "for") && !after(t, i, "key") && !after(t, i, "on")) {
                 return after(t, i, "do") ? StatementKind.UPSERT : StatementKind.UPDATE;
+            }
+            if (t.isWord(i, "truncate") && !t.isPunct(next, '(')) {
+                return StatementKind.TRUNCATE;
             }
         }
         return null;
@@ -242,7 +246,7 @@ final class Kinds {
     }
 
     /** Whether the significant token before {@code i} is {@code word}. */
-    private static boolean after(Tokens t, int i, String word) {
+    static boolean after(Tokens t, int i, String word) {
         int j = i - 1;
         while (j >= 0 && t.kind(j) == Tokens.COMMENT) {
             j--;

@@ -17,6 +17,11 @@ public enum RefusalReason {
      * a pathological statement. Not cached the first time, so the next use tries again.
      */
     TIME_BOUND,
+    /**
+     * A call of a stored procedure or function whose definition names a mapped table, or is
+     * hidden from this user: what it changes happens inside the database, unmirrored.
+     */
+    ROUTINE_CALL,
     /** A construct the rewriter does not handle; the message names it. */
     UNSUPPORTED_CONSTRUCT,
     /** The rewriter itself failed; a bug, reported instead of thrown. */

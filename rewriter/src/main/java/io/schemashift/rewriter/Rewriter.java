@@ -3,6 +3,8 @@ package io.schemashift.rewriter;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +24,7 @@ public final class Rewriter {
 
     private final Mapping mapping;
     private final Dialect dialect;
+    private final List<Routine> routines;
     private final Compiled compiled;
     private final StatementRewriter statements;
     private final int maxSqlLength;
@@ -37,7 +40,8 @@ public final class Rewriter {
     private Rewriter(Builder b) {
         this.mapping = b.mapping;
         this.dialect = b.dialect;
-        this.compiled = new Compiled(b.mapping, b.dialect, b.oldSchema);
+        this.compiled = new Compiled(b.mapping, b.dialect, b.oldSchema, b.routines);
+        this.routines = b.routines;
         this.statements = new StatementRewriter(compiled, b.parseTimeout.toNanos());
         this.maxSqlLength = b.maxSqlLength;
         // half of the bytes for results by text, half for shapes
@@ -197,6 +201,11 @@ public final class Rewriter {
         return mapping;
     }
 
+    /** The database's routines this rewriter knows of (see {@link Builder#routines}). */
+    public List<Routine> routines() {
+        return routines;
+    }
+
     public Dialect dialect() {
         return dialect;
     }
@@ -210,6 +219,7 @@ public final class Rewriter {
         private int maxSqlLength = 100_000;
         private Duration parseTimeout = Duration.ofSeconds(1);
         private String oldSchema;
+        private List<Routine> routines = List.of();
 
         private Builder(Mapping mapping, Dialect dialect) {
             this.mapping = mapping;
@@ -271,6 +281,17 @@ public final class Rewriter {
          */
         public Builder oldSchema(String schema) {
             this.oldSchema = schema;
+            return this;
+        }
+
+        /**
+         * The database's stored procedures and functions (default none). A statement that calls
+         * one whose definition names a mapped table, or whose definition is hidden ({@code
+         * null}), is refused as {@link RefusalReason#ROUTINE_CALL}: what the routine changes is
+         * out of the rewriter's sight.
+         */
+        public Builder routines(Collection<Routine> routines) {
+            this.routines = List.copyOf(routines);
             return this;
         }
 

@@ -49,6 +49,10 @@ final class StatementRewriter {
      *     ValuesRows}), or {@code null}
      */
     RewriteResult rewrite(String sql, ValuesRows.Cut cut, Tokens tokens, Fingerprint fp) {
+        RewriteResult call = routineCall(tokens, fp);
+        if (call != null) {
+            return call;
+        }
         StatementKind delta = Kinds.dataChangeDelta(tokens);
         if (delta != null) {
             // H2's SELECT … FROM FINAL TABLE (INSERT …): a write inside a query, refused as that write
@@ -116,25 +120,44 @@ final class StatementRewriter {
     private RewriteResult unparseable(Tokens tokens, Fingerprint fp) {
         StatementKind kind = Kinds.of(tokens);
         Set<String> tables = new java.util.TreeSet<>(mapping.mentioned(tokens));
-        for (int i = 0; i < tokens.size(); i++) {
-            if (tokens.kind(i) != Tokens.STRING) {
-                continue;
-            }
-            Tokens carried = Tokens.lex(Tokens.stringBody(tokens.text(i)), mapping.dialect());
-            Set<String> named = mapping.mentioned(carried);
-            if (named.isEmpty()) {
-                continue;
-            }
-            tables.addAll(named);
-            StatementKind write = Kinds.of(carried);
-            if (!write.isWrite()) {
-                write = Kinds.modifying(carried, 0, carried.size());
-            }
-            if (write != null && write.isWrite() && !kind.isWrite()) {
-                kind = write;
-            }
+        Compiled.Reach carried = mapping.carried(tokens, 2);
+        tables.addAll(carried.tables());
+        if (carried.write() != null && !kind.isWrite()) {
+            kind = carried.write();
         }
         return refused(kind, tables, fp, RefusalReason.UNPARSEABLE, "the statement cannot be parsed");
+    }
+
+    /**
+     * A statement that calls a stored procedure or function whose definition names a mapped table
+     * (or is hidden from this user): what the routine changes happens inside the database, where
+     * nothing can mirror it, so the statement is refused as the write the definition does (or as
+     * a read): recorded for the whole table while the old side holds the truth, {@code 0A000}
+     * where the new side does. DDL on the routine itself is not a call.
+     */
+    private RewriteResult routineCall(Tokens tokens, Fingerprint fp) {
+        StatementKind kind = Kinds.of(tokens);
+        Compiled.Called called = kind == StatementKind.DDL ? null : mapping.routineCalled(tokens);
+        if (called == null) {
+            return null;
+        }
+        Set<String> tables = new java.util.TreeSet<>(mapping.mentioned(tokens));
+        tables.addAll(called.reach().tables());
+        StatementKind as = kind.isWrite()
+                ? kind
+                : called.reach().write() != null
+                        ? called.reach().write()
+                        : kind == StatementKind.OTHER ? StatementKind.SELECT : kind;
+        return refused(
+                as,
+                tables,
+                fp,
+                RefusalReason.ROUTINE_CALL,
+                "calls routine " + called.name()
+                        + (called.hidden()
+                                ? ", whose definition this user cannot read,"
+                                : ", whose definition names a mapped table,")
+                        + " and what a routine changes is not mirrored");
     }
 
     private RewriteResult dml(Rewrite rw, Statement st, StatementKind kind, Fingerprint fp) {

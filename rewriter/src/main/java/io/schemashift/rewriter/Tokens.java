@@ -135,7 +135,6 @@ final class Tokens {
         size++;
     }
 
-    /** Splits {@code sql} into tokens; never fails (an unterminated string or comment runs to the end). */
     /**
      * The text inside a string literal token ({@code '…'}, {@code E'…'}, {@code "…"} on MariaDB,
      * {@code $tag$…$tag$}), doubled quotes undone; escapes are left as written.
@@ -157,6 +156,7 @@ final class Tokens {
         return inner.replace(String.valueOf(q) + q, String.valueOf(q));
     }
 
+    /** Splits {@code sql} into tokens; never fails (an unterminated string or comment runs to the end). */
     static Tokens lex(String sql, Dialect dialect) {
         Tokens t = new Tokens(sql);
         int n = sql.length();

@@ -190,6 +190,72 @@ class RewriterTest {
         assertThat(r.rewrite(sql).kind().isWrite()).isFalse();
     }
 
+    /**
+     * A call of a routine whose definition names a mapped table is refused as the write its
+     * definition does (or as a read), whatever the calling statement looks like; DDL on the
+     * routine and routines over other tables are not calls that reach it.
+     */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "POSTGRESQL|CALL rename_customer(1, 'x')|UPDATE",
+                "POSTGRESQL|SELECT rename_customer(?, ?)|UPDATE",
+                "POSTGRESQL|{call rename_customer(?, ?)}|UPDATE",
+                "POSTGRESQL|SELECT * FROM \"Rename_Customer\"(1)|",
+                "POSTGRESQL|SELECT customer_count()|SELECT",
+                "POSTGRESQL|CALL purge_customers()|TRUNCATE",
+                "POSTGRESQL|CALL dynamic_delete(3)|DELETE",
+                "POSTGRESQL|INSERT INTO orders (id, n) VALUES (1, customer_count())|INSERT",
+                "POSTGRESQL|SELECT audit_only(1)|",
+                "POSTGRESQL|CREATE OR REPLACE FUNCTION rename_customer(a int, b text) RETURNS void AS 'SELECT 1' LANGUAGE sql|",
+                "POSTGRESQL|DROP FUNCTION rename_customer(int, text)|",
+                "POSTGRESQL|SELECT rename_customer FROM orders|",
+                "MARIADB|CALL RENAME_CUSTOMER(1, 'x')|UPDATE",
+                "MARIADB|CALL hidden_proc|UPDATE",
+                "MARIADB|SELECT `hidden_proc`(1)|UPDATE"
+            })
+    void rewrite_routineCall_refusedAsWhatItsDefinitionDoes(Dialect dialect, String sql, StatementKind kind) {
+        Rewriter r = Rewriter.builder(Fixtures.mapping(dialect), dialect)
+                .routines(List.of(
+                        new Routine(
+                                "rename_customer",
+                                "CREATE OR REPLACE FUNCTION public.rename_customer(i integer, n text) RETURNS void"
+                                        + " LANGUAGE plpgsql AS $function$ BEGIN UPDATE customers SET name = n"
+                                        + " WHERE id = i; END $function$"),
+                        new Routine("customer_count", "BEGIN RETURN (SELECT count(*) FROM customers); END"),
+                        new Routine("purge_customers", "BEGIN TRUNCATE customers; END"),
+                        new Routine(
+                                "dynamic_delete",
+                                "CREATE FUNCTION dynamic_delete(i int) RETURNS void AS $$ BEGIN"
+                                        + " EXECUTE 'DELETE FROM customers WHERE id = $1' USING i; END $$"
+                                        + " LANGUAGE plpgsql"),
+                        new Routine("audit_only", "BEGIN INSERT INTO audit (at) VALUES (now()); END"),
+                        new Routine("hidden_proc", null)))
+                .build();
+
+        RewriteResult result = r.rewrite(sql);
+
+        if (kind == null) {
+            assertThat(result).isNotInstanceOf(Refused.class);
+            return;
+        }
+        assertThat(result).isInstanceOfSatisfying(Refused.class, f -> {
+            assertThat(f.reason()).isEqualTo(RefusalReason.ROUTINE_CALL);
+            assertThat(f.tables()).contains("customers");
+            assertThat(f.kind()).isEqualTo(kind);
+            assertThat(f.message()).startsWith("calls routine ").doesNotContain("'x'");
+        });
+    }
+
+    /** A function in FROM whose name contains a mapped table's (so the text is parsed) is no table. */
+    @Test
+    void rewrite_tableFunctionInFrom_untouched() {
+        assertThat(pg.rewrite("SELECT * FROM customers_fn(1)")).isInstanceOf(Untouched.class);
+        assertThat(pg.rewrite("INSERT INTO customers (id, name) SELECT id, name FROM customers_fn(1)"))
+                .isInstanceOf(Rewritten.class);
+    }
+
     @Test
     void rewrite_internalError_tablesFromTheLexicalScan() {
         String sql = "UPDATE orders o SET total = 1 WHERE o.id IN (SELECT id FROM customers)";
