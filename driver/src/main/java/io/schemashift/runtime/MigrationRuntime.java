@@ -21,7 +21,6 @@ import io.schemashift.rewriter.RefusalReason;
 import io.schemashift.rewriter.Refused;
 import io.schemashift.rewriter.RewriteResult;
 import io.schemashift.rewriter.Rewriter;
-import io.schemashift.rewriter.Routine;
 import io.schemashift.rewriter.TableMapping;
 import io.schemashift.routing.MigrationContext;
 import io.schemashift.routing.Session;
@@ -35,6 +34,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -224,25 +224,47 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
     public static Rewriter rewriter(MigrationConfig config, Dialect dialect, DatabaseMetaData md) throws SQLException {
         return Rewriter.builder(md == null ? config.mapping() : withOldColumns(config.mapping(), md), dialect)
                 .oldSchema(md == null ? null : oldSchema(md.getConnection(), dialect))
-                .routines(md == null ? List.of() : routines(config, md.getConnection(), dialect))
+                .routines(
+                        md == null
+                                ? List.of()
+                                : catalog(
+                                        config,
+                                        "stored procedures and functions",
+                                        List.of(),
+                                        () -> Routines.read(md.getConnection(), dialect)))
+                .truncateCascades(
+                        md == null
+                                ? Map.of()
+                                : catalog(
+                                        config,
+                                        "foreign keys",
+                                        Map.of(),
+                                        () -> TruncateCascades.read(md.getConnection(), dialect, config.mapping())))
                 .build();
     }
 
+    /** A catalog read whose SQL may throw. */
+    private interface CatalogRead<T> {
+        T read() throws SQLException;
+    }
+
     /**
-     * The database's routines, so that a call of one that changes a mapped table is refused; none
-     * (logged) when the catalog cannot be read: {@code schemashift doctor} reports it too.
+     * What the catalog says about {@code what}, so that a statement that changes a mapped table
+     * through it (a routine, a cascading TRUNCATE) is refused; {@code none} (logged) when it cannot
+     * be read: {@code schemashift doctor} reports it too.
      */
-    private static List<Routine> routines(MigrationConfig config, Connection connection, Dialect dialect) {
+    private static <T> T catalog(MigrationConfig config, String what, T none, CatalogRead<T> read) {
         try {
-            return Routines.read(connection, dialect);
+            return read.read();
         } catch (SQLException e) {
             LOG.warn(
-                    "[{}] cannot read the database's stored procedures and functions ({}, SQLState {}):"
-                            + " calls of those that change a mapped table are not recognised",
+                    "[{}] cannot read the database's {} ({}, SQLState {}): statements that change a mapped"
+                            + " table through them are not recognised",
                     config.migration(),
+                    what,
                     e.getClass().getSimpleName(),
                     e.getSQLState());
-            return List.of();
+            return none;
         }
     }
 
@@ -335,18 +357,20 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
         try (Connection c = s.primaryConnections().open()) {
             Rewriter next = rewriter(config, s.dialect(), c.getMetaData());
             boolean sameColumns = sameOldColumns(next.mapping(), s.rewriter().mapping());
-            if (sameColumns && next.routines().equals(s.rewriter().routines())) {
+            if (sameColumns
+                    && next.routines().equals(s.rewriter().routines())
+                    && next.truncateCascades().equals(s.rewriter().truncateCascades())) {
                 return null;
             }
             started = s.with(next);
             LOG.info(
                     "[{}] the {} changed; statements are rewritten with what was read now",
                     config.migration(),
-                    sameColumns ? "database's routines" : "old tables' column lists");
+                    sameColumns ? "database's routines or foreign keys" : "old tables' column lists");
             return next;
         } catch (SQLException | RuntimeException e) {
             LOG.warn(
-                    "[{}] cannot read the old tables' column lists and routines: {} (SQLState {})",
+                    "[{}] cannot read the old tables' column lists, routines and foreign keys: {} (SQLState {})",
                     config.migration(),
                     e.getClass().getSimpleName(),
                     e instanceof SQLException sql ? sql.getSQLState() : "-");

@@ -395,6 +395,47 @@ class WritePathIT {
     }
 
     /**
+     * PostgreSQL's TRUNCATE … CASCADE of a table a mapped table references, directly or through
+     * another table, empties the mapped table too, inside the database: a refused TRUNCATE of it,
+     * recorded for the whole table while the old side holds the truth, 0A000 from new-primary on.
+     */
+    @Test
+    void truncateCascadeOfAParent_recordedOrRefused() throws Exception {
+        for (String phase : List.of("dual-write", "new-primary")) {
+            try (MigrationFixture fx = fixture(TestDatabase.Kind.POSTGRESQL, false, phase)) {
+                fx.rawOld(
+                        "CREATE TABLE regions (id INT PRIMARY KEY)",
+                        "CREATE TABLE accounts (id INT PRIMARY KEY, region INT REFERENCES regions (id))",
+                        "ALTER TABLE customers ADD FOREIGN KEY (legacy_flag) REFERENCES accounts (id)",
+                        "INSERT INTO regions (id) VALUES (1)",
+                        "INSERT INTO accounts (id, region) VALUES (1, 1)",
+                        "INSERT INTO customers (id, name, legacy_flag, email) VALUES (1, 'before', 1, 'a@x')");
+                fx.rawNew(
+                        "INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'before', 'before', 'a@x')");
+                try (Connection c = fx.connect();
+                        Statement st = c.createStatement()) {
+                    if (phase.equals("dual-write")) {
+                        st.execute("TRUNCATE accounts CASCADE");
+                        assertThat(fx.oldRows()).isEmpty();
+                        assertThat(fx.newRows()).containsExactly("1|before|before|a@x");
+                        assertThat(fx.divergenceRecords()).containsOnly("null|refused_unsupported_construct");
+                    } else {
+                        for (String truncate : List.of("TRUNCATE accounts CASCADE", "TRUNCATE TABLE regions CASCADE")) {
+                            assertThatThrownBy(() -> st.execute(truncate))
+                                    .as(truncate)
+                                    .isInstanceOf(SQLException.class)
+                                    .hasMessageContaining("customers")
+                                    .satisfies(e -> assertThat(((SQLException) e).getSQLState())
+                                            .isEqualTo("0A000"));
+                        }
+                        assertThat(fx.oldRows()).containsExactly("1|before|before|a@x");
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * A routine created after the driver started is read again when the rollout changes: a table
      * that leaves old-only has its calls recognised.
      */

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * A {@link Mapping} prepared for one dialect: tables by canonical name, matched by schema and
@@ -23,8 +24,8 @@ final class Compiled {
     final List<String> lowerNames;
     /** Routines whose definitions name a mapped table, by name as the catalog stores it (MariaDB: lower case). */
     private final Map<String, Called> routines = new HashMap<>();
-    /** Their names, lower case, for the no-parse fast path. */
-    private final List<String> lowerRoutineNames;
+    /** Their names and those of {@link #truncateCascades}, lower case, for the no-parse fast path. */
+    private final List<String> lowerLeadingNames;
 
     /**
      * What SQL text reaches: the mapped tables it names, directly or in the SQL its string
@@ -37,7 +38,15 @@ final class Compiled {
     /** A routine a statement calls: its catalog name, what its definition reaches, and whether the catalog hides it. */
     record Called(String name, Reach reach, boolean hidden) {}
 
-    Compiled(Mapping mapping, Dialect dialect, String oldSchema, Collection<Routine> routineList) {
+    /** Tables by canonical name, each with the mapped tables (lower-case old names) a TRUNCATE … CASCADE of it empties. */
+    private final Map<String, Set<String>> truncateCascades = new HashMap<>();
+
+    Compiled(
+            Mapping mapping,
+            Dialect dialect,
+            String oldSchema,
+            Collection<Routine> routineList,
+            Map<String, Set<String>> cascades) {
         this.names = new Names(dialect);
         this.oldSchema = oldSchema;
         for (TableMapping t : mapping.tables()) {
@@ -51,14 +60,22 @@ final class Compiled {
             boolean hidden = r.definition() == null;
             Reach reach = hidden ? everything : reach(Tokens.lex(r.definition(), dialect), 2);
             if (!reach.tables().isEmpty()) {
-                String key = dialect == Dialect.MARIADB ? r.name().toLowerCase(Locale.ROOT) : r.name();
-                routines.merge(key, new Called(r.name(), reach, hidden), Compiled::either);
+                routines.merge(stored(r.name()), new Called(r.name(), reach, hidden), Compiled::either);
             }
         }
-        this.lowerRoutineNames = routines.keySet().stream()
+        cascades.forEach((table, reached) -> truncateCascades.put(
+                stored(table),
+                reached.stream().map(t -> t.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet())));
+        this.lowerLeadingNames = java.util.stream.Stream.concat(
+                        routines.keySet().stream(), truncateCascades.keySet().stream())
                 .map(n -> n.toLowerCase(Locale.ROOT))
                 .distinct()
                 .toList();
+    }
+
+    /** A name as the catalog stores it, in the form {@link Names#canonical} gives a written one. */
+    private String stored(String catalogName) {
+        return names.dialect() == Dialect.MARIADB ? catalogName.toLowerCase(Locale.ROOT) : catalogName;
     }
 
     /** Overloads share a name: a call of it may reach what any of them reaches. */
@@ -196,14 +213,25 @@ final class Compiled {
         return names.dialect() == Dialect.MARIADB ? canonical.equalsIgnoreCase(oldSchema) : canonical.equals(oldSchema);
     }
 
-    /** Whether {@code sql} may name a mapped table or a routine that reaches one: a case-insensitive substring scan. */
+    /** The mapped tables (lower-case old names) a {@code TRUNCATE … CASCADE} of parsed table {@code t} empties through foreign keys. */
+    Set<String> truncateCascades(net.sf.jsqlparser.schema.Table t) {
+        if (t.getName() == null || (t.getSchemaName() != null && !inOldSchema(t.getSchemaName()))) {
+            return Set.of();
+        }
+        return truncateCascades.getOrDefault(names.canonical(t.getName()), Set.of());
+    }
+
+    /**
+     * Whether {@code sql} may name a mapped table, a routine that reaches one or a table whose
+     * TRUNCATE cascades to one: a case-insensitive substring scan.
+     */
     boolean mayMention(String sql) {
         for (String name : lowerNames) {
             if (containsIgnoreCase(sql, name)) {
                 return true;
             }
         }
-        for (String name : lowerRoutineNames) {
+        for (String name : lowerLeadingNames) {
             if (containsIgnoreCase(sql, name)) {
                 return true;
             }

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,6 +26,7 @@ public final class Rewriter {
     private final Mapping mapping;
     private final Dialect dialect;
     private final List<Routine> routines;
+    private final Map<String, Set<String>> truncateCascades;
     private final Compiled compiled;
     private final StatementRewriter statements;
     private final int maxSqlLength;
@@ -40,8 +42,9 @@ public final class Rewriter {
     private Rewriter(Builder b) {
         this.mapping = b.mapping;
         this.dialect = b.dialect;
-        this.compiled = new Compiled(b.mapping, b.dialect, b.oldSchema, b.routines);
+        this.compiled = new Compiled(b.mapping, b.dialect, b.oldSchema, b.routines, b.truncateCascades);
         this.routines = b.routines;
+        this.truncateCascades = b.truncateCascades;
         this.statements = new StatementRewriter(compiled, b.parseTimeout.toNanos());
         this.maxSqlLength = b.maxSqlLength;
         // half of the bytes for results by text, half for shapes
@@ -201,6 +204,11 @@ public final class Rewriter {
         return mapping;
     }
 
+    /** The tables whose TRUNCATE … CASCADE this rewriter knows to reach mapped tables (see {@link Builder#truncateCascades}). */
+    public Map<String, Set<String>> truncateCascades() {
+        return truncateCascades;
+    }
+
     /** The database's routines this rewriter knows of (see {@link Builder#routines}). */
     public List<Routine> routines() {
         return routines;
@@ -220,6 +228,7 @@ public final class Rewriter {
         private Duration parseTimeout = Duration.ofSeconds(1);
         private String oldSchema;
         private List<Routine> routines = List.of();
+        private Map<String, Set<String>> truncateCascades = Map.of();
 
         private Builder(Mapping mapping, Dialect dialect) {
             this.mapping = mapping;
@@ -292,6 +301,19 @@ public final class Rewriter {
          */
         public Builder routines(Collection<Routine> routines) {
             this.routines = List.copyOf(routines);
+            return this;
+        }
+
+        /**
+         * The tables whose {@code TRUNCATE … CASCADE} empties mapped tables too (default none): by
+         * name as the catalog stores it, each with the old names of the mapped tables that
+         * reference it through foreign keys, directly or through other tables. Such a TRUNCATE is
+         * refused as a TRUNCATE of those mapped tables, which it empties on one side only.
+         */
+        public Builder truncateCascades(Map<String, Set<String>> cascades) {
+            Map<String, Set<String>> copy = new java.util.HashMap<>();
+            cascades.forEach((table, reached) -> copy.put(table, Set.copyOf(reached)));
+            this.truncateCascades = Map.copyOf(copy);
             return this;
         }
 

@@ -329,7 +329,9 @@ final class StatementRewriter {
     /**
      * {@code TRUNCATE [TABLE] [ONLY] t} of one mapped table: the same statement on the new table.
      * It has no keys; the driver records the whole table when it cannot mirror it. Several tables
-     * in one TRUNCATE and {@code CASCADE} (which empties other tables too) are refused.
+     * in one TRUNCATE are refused, and so is {@code CASCADE} when it reaches a mapped table: of a
+     * mapped table, or of a table that mapped tables reference through foreign keys (the
+     * database empties them too, on the old side only).
      */
     private RewriteResult truncate(Rewrite rw, Truncate truncate, Fingerprint fp) {
         List<Table> targets =
@@ -343,19 +345,28 @@ final class StatementRewriter {
                 rw.newEdits.replace(Trees.start(n), Trees.end(n), mapping.table(t).newSqlName);
             }
         }
-        if (rw.tables.isEmpty()) {
+        Set<String> cascaded = new java.util.TreeSet<>();
+        if (truncate.getCascade()) {
+            for (Table t : targets) {
+                cascaded.addAll(mapping.truncateCascades(t));
+            }
+        }
+        if (rw.tables.isEmpty() && cascaded.isEmpty()) {
             return new Untouched(rw.sql, StatementKind.TRUNCATE, fp);
         }
         String refusal = targets.size() > 1
                 ? "a TRUNCATE of several tables"
                 : truncate.getCascade() ? "TRUNCATE … CASCADE" : null;
         if (refusal != null) {
+            Set<String> tables = new java.util.TreeSet<>(rw.tables);
+            tables.addAll(cascaded);
             return refused(
                     StatementKind.TRUNCATE,
-                    rw.tables,
+                    tables,
                     fp,
                     RefusalReason.UNSUPPORTED_CONSTRUCT,
-                    refusal + " is not supported");
+                    refusal + (cascaded.isEmpty() ? "" : " that empties mapped tables through foreign keys")
+                            + " is not supported");
         }
         SideStatement newSide = new SelfCheck(rw, timeoutNanos).verified(rw.newEdits, false);
         return new Rewritten(

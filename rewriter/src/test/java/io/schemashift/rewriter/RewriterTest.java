@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -246,6 +248,27 @@ class RewriterTest {
             assertThat(f.kind()).isEqualTo(kind);
             assertThat(f.message()).startsWith("calls routine ").doesNotContain("'x'");
         });
+    }
+
+    /**
+     * PostgreSQL's TRUNCATE … CASCADE empties every table that references the truncated one: when
+     * that reaches a mapped table, the statement is a refused TRUNCATE of it; without CASCADE, or
+     * of a table no mapped table references, it is untouched.
+     */
+    @Test
+    void rewrite_truncateCascadeReachingAMappedTable_refused() {
+        Rewriter r = Rewriter.builder(Fixtures.mapping(Dialect.POSTGRESQL), Dialect.POSTGRESQL)
+                .truncateCascades(Map.of("accounts", Set.of("customers")))
+                .build();
+
+        assertThat(r.rewrite("TRUNCATE TABLE accounts CASCADE")).isInstanceOfSatisfying(Refused.class, f -> {
+            assertThat(f.kind()).isEqualTo(StatementKind.TRUNCATE);
+            assertThat(f.tables()).containsExactly("customers");
+            assertThat(f.message()).contains("empties mapped tables through foreign keys");
+        });
+        assertThat(r.rewrite("TRUNCATE accounts")).isInstanceOf(Untouched.class);
+        assertThat(r.rewrite("TRUNCATE audit CASCADE")).isInstanceOf(Untouched.class);
+        assertThat(pg.rewrite("TRUNCATE accounts CASCADE")).isInstanceOf(Untouched.class);
     }
 
     /** A function in FROM whose name contains a mapped table's (so the text is parsed) is no table. */
