@@ -7,7 +7,9 @@ import io.schemashift.rewriter.RefusalReason;
 import io.schemashift.rewriter.Refused;
 import io.schemashift.rewriter.Rewriter;
 import io.schemashift.rewriter.Routine;
+import io.schemashift.rewriter.StatementKind;
 import io.schemashift.rewriter.TableMapping;
+import io.schemashift.rewriter.Trigger;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -78,8 +80,10 @@ final class Writers {
                         "writers",
                         subject,
                         "view(s) over " + o.qualified() + ": " + String.join(", ", views)
-                                + "; a statement through a view is neither rewritten nor mirrored: read and"
-                                + " write the table itself while the migration runs"));
+                                + "; a statement through a view is neither rewritten nor mirrored, so the driver"
+                                + " refuses it (a write is recorded while the old side holds the truth, 0A000 from"
+                                + " new-primary on; a read fails in new-only): read and write the table itself"
+                                + " while the migration runs"));
             }
             if (found.isEmpty()) {
                 found.add(new Doctor.Finding(
@@ -99,9 +103,10 @@ final class Writers {
     }
 
     /**
-     * Stored procedures and functions whose definitions name a mapped table, judged by the driver's
-     * own rewriter (built with the database's routines): a call of one is refused as what its
-     * definition does, since what a routine changes is not mirrored. H2's routines are not read.
+     * Stored procedures and functions whose definitions name a mapped table, and triggers of
+     * unmapped tables that do, judged by the driver's own rewriter (built with the database's
+     * routines and triggers): a call of one, or a write that fires one, is refused as a write to the
+     * mapped table, since what a routine changes is not mirrored. H2's are not read.
      */
     static List<Doctor.Finding> routines(Rewriter rewriter) {
         if (rewriter.dialect() == Dialect.H2) {
@@ -118,7 +123,7 @@ final class Writers {
         List<Doctor.Finding> found = new ArrayList<>();
         for (String name : names) {
             if (!(rewriter.rewrite("CALL " + quoted(name, rewriter.dialect()) + "()") instanceof Refused f)
-                    || f.reason() != RefusalReason.ROUTINE_CALL) {
+                    || f.reason() != RefusalReason.INDIRECT) {
                 continue;
             }
             String tables = String.join(", ", f.tables());
@@ -149,9 +154,37 @@ final class Writers {
                                 + " the old table, no longer written); read the tables from the application"));
             }
         }
+        for (Trigger t : rewriter.triggers()) {
+            StatementKind event = t.events().stream().sorted().findFirst().orElse(null);
+            String table = quoted(t.table(), rewriter.dialect());
+            String write = event == null
+                    ? null
+                    : switch (event) {
+                        case INSERT -> "INSERT INTO " + table + " (x) VALUES (1)";
+                        case UPDATE -> "UPDATE " + table + " SET x = 1";
+                        case DELETE -> "DELETE FROM " + table;
+                        case TRUNCATE -> "TRUNCATE " + table;
+                        default -> null;
+                    };
+            if (write != null && rewriter.rewrite(write) instanceof Refused f && f.reason() == RefusalReason.INDIRECT) {
+                found.add(new Doctor.Finding(
+                        Severity.ERROR,
+                        "writers",
+                        t.table(),
+                        "trigger " + t.name() + " on " + t.table() + " names mapped table(s) "
+                                + String.join(", ", f.tables()) + ": writing " + t.table() + " (" + event
+                                + ") changes them inside the database, on the old side only; the driver refuses"
+                                + " such writes (recorded while the old side holds the truth, 0A000 from"
+                                + " new-primary on) if its user can see the trigger (MariaDB: the TRIGGER"
+                                + " privilege on the table); move what the trigger does into the application"));
+            }
+        }
         if (found.isEmpty()) {
             found.add(new Doctor.Finding(
-                    Severity.OK, "writers", "routines", "no stored procedure or function names a mapped table"));
+                    Severity.OK,
+                    "writers",
+                    "routines",
+                    "no stored procedure, function or trigger of another table names a mapped table"));
         }
         return found;
     }

@@ -213,7 +213,16 @@ class DoctorIT {
                             ? "CREATE FUNCTION customer_count() RETURNS bigint LANGUAGE sql"
                                     + " AS 'SELECT count(*) FROM customers'"
                             : "CREATE FUNCTION customer_count() RETURNS BIGINT READS SQL DATA"
-                                    + " RETURN (SELECT count(*) FROM customers)");
+                                    + " RETURN (SELECT count(*) FROM customers)",
+                    pg
+                            ? "CREATE FUNCTION account_opened() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                                    + " UPDATE customers SET name = name WHERE account_id = NEW.id; RETURN NEW; END $$"
+                            : "SELECT 1",
+                    pg
+                            ? "CREATE TRIGGER accounts_opened AFTER INSERT ON accounts FOR EACH ROW EXECUTE FUNCTION"
+                                    + " account_opened()"
+                            : "CREATE TRIGGER accounts_opened AFTER INSERT ON accounts FOR EACH ROW"
+                                    + " UPDATE customers SET name = name WHERE account_id = NEW.id");
         }
         Path config = yaml(
                 "writers",
@@ -233,7 +242,9 @@ class DoctorIT {
                 .containsPattern("error +writers +rename_customer: routine rename_customer writes inside the"
                         + " database and names mapped table\\(s\\) customers")
                 .containsPattern("warn +writers +customer_count: routine customer_count reads mapped table\\(s\\)"
-                        + " customers");
+                        + " customers")
+                .containsPattern("error +writers +accounts: trigger accounts_opened on accounts names mapped"
+                        + " table\\(s\\) customers: writing accounts \\(INSERT\\) changes them");
 
         try (Connection c = server.connect(url)) {
             TestDatabases.run(
@@ -243,6 +254,7 @@ class DoctorIT {
                     "DROP VIEW customer_names",
                     "DROP PROCEDURE rename_customer",
                     "DROP FUNCTION customer_count",
+                    pg ? "DROP TRIGGER accounts_opened ON accounts" : "DROP TRIGGER accounts_opened",
                     pg
                             ? "CREATE TRIGGER customers_stamp BEFORE INSERT ON clients FOR EACH ROW EXECUTE FUNCTION"
                                     + " stamp()"
@@ -253,7 +265,8 @@ class DoctorIT {
         assertThat(after.out())
                 .as(after.toString())
                 .containsPattern("ok +writers +customers: no trigger, cascading foreign key or view")
-                .containsPattern("ok +writers +routines: no stored procedure or function names a mapped table");
+                .containsPattern(
+                        "ok +writers +routines: no stored procedure, function or trigger of another table names a mapped table");
     }
 
     /**

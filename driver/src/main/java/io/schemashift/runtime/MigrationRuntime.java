@@ -217,29 +217,25 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
     }
 
     /**
-     * The rewriter the driver uses for {@code config} on a database of {@code dialect}, with the
-     * old columns the file does not list read through {@code md} and the old schema its
-     * connection is in ({@code null}: both left unknown). {@code schemashift rewrite} previews with it.
+     * The rewriter the driver uses for {@code config} on a database of {@code dialect}, with what
+     * it reads through {@code md} ({@code null}: all left unknown): the old columns the file does
+     * not list, the old schema its connection is in, and the routines, triggers, views and foreign
+     * keys through which a statement may reach a mapped table. {@code schemashift rewrite} previews
+     * with it.
      */
     public static Rewriter rewriter(MigrationConfig config, Dialect dialect, DatabaseMetaData md) throws SQLException {
-        return Rewriter.builder(md == null ? config.mapping() : withOldColumns(config.mapping(), md), dialect)
-                .oldSchema(md == null ? null : oldSchema(md.getConnection(), dialect))
+        if (md == null) {
+            return Rewriter.builder(config.mapping(), dialect).build();
+        }
+        Connection c = md.getConnection();
+        return Rewriter.builder(withOldColumns(config.mapping(), md), dialect)
+                .oldSchema(oldSchema(c, dialect))
                 .routines(
-                        md == null
-                                ? List.of()
-                                : catalog(
-                                        config,
-                                        "stored procedures and functions",
-                                        List.of(),
-                                        () -> Routines.read(md.getConnection(), dialect)))
-                .truncateCascades(
-                        md == null
-                                ? Map.of()
-                                : catalog(
-                                        config,
-                                        "foreign keys",
-                                        Map.of(),
-                                        () -> TruncateCascades.read(md.getConnection(), dialect, config.mapping())))
+                        catalog(config, "stored procedures and functions", List.of(), () -> Routines.read(c, dialect)))
+                .triggers(catalog(config, "triggers", List.of(), () -> Routines.triggers(c, dialect)))
+                .views(catalog(config, "views", List.of(), () -> Routines.views(c, dialect)))
+                .truncateCascades(catalog(
+                        config, "foreign keys", Map.of(), () -> TruncateCascades.read(c, dialect, config.mapping())))
                 .build();
     }
 
@@ -357,20 +353,23 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
         try (Connection c = s.primaryConnections().open()) {
             Rewriter next = rewriter(config, s.dialect(), c.getMetaData());
             boolean sameColumns = sameOldColumns(next.mapping(), s.rewriter().mapping());
+            Rewriter current = s.rewriter();
             if (sameColumns
-                    && next.routines().equals(s.rewriter().routines())
-                    && next.truncateCascades().equals(s.rewriter().truncateCascades())) {
+                    && next.routines().equals(current.routines())
+                    && next.triggers().equals(current.triggers())
+                    && next.views().equals(current.views())
+                    && next.truncateCascades().equals(current.truncateCascades())) {
                 return null;
             }
             started = s.with(next);
             LOG.info(
                     "[{}] the {} changed; statements are rewritten with what was read now",
                     config.migration(),
-                    sameColumns ? "database's routines or foreign keys" : "old tables' column lists");
+                    sameColumns ? "database's routines, triggers, views or foreign keys" : "old tables' column lists");
             return next;
         } catch (SQLException | RuntimeException e) {
             LOG.warn(
-                    "[{}] cannot read the old tables' column lists, routines and foreign keys: {} (SQLState {})",
+                    "[{}] cannot read the old tables' column lists, routines, triggers, views and foreign keys: {} (SQLState {})",
                     config.migration(),
                     e.getClass().getSimpleName(),
                     e instanceof SQLException sql ? sql.getSQLState() : "-");

@@ -2,17 +2,24 @@ package io.schemashift.runtime;
 
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.Routine;
+import io.schemashift.rewriter.StatementKind;
+import io.schemashift.rewriter.Trigger;
+import io.schemashift.rewriter.View;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
- * The stored procedures and functions an application can call, read from the catalog with their
- * definitions, so that the rewriter can tell a call of one that changes a mapped table. H2's
- * routines are Java methods and are not read.
+ * The stored procedures and functions an application can call, the views it can go through and
+ * the triggers its writes fire, read from the catalog with their definitions, so that the rewriter
+ * can tell a statement that reaches a mapped table through one. Of H2, only the views are read: its
+ * routines and triggers are Java classes.
  */
 final class Routines {
 
@@ -40,6 +47,38 @@ final class Routines {
             SELECT ROUTINE_NAME, ROUTINE_DEFINITION FROM information_schema.ROUTINES
             WHERE ROUTINE_SCHEMA = DATABASE()""";
 
+    /** PostgreSQL triggers with their functions; {@code tgtype} bits 2–5: INSERT, DELETE, UPDATE, TRUNCATE. */
+    private static final String POSTGRESQL_TRIGGERS =
+            """
+            SELECT c.relname, t.tgtype, t.tgname, pg_get_functiondef(t.tgfoid)
+            FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE NOT t.tgisinternal AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'""";
+
+    /**
+     * MariaDB/MySQL triggers of the application's database; a user sees only those on tables it
+     * holds the TRIGGER privilege on (doctor, as the migrator, reports the rest).
+     */
+    private static final String MARIADB_TRIGGERS =
+            """
+            SELECT EVENT_OBJECT_TABLE, EVENT_MANIPULATION, TRIGGER_NAME, ACTION_STATEMENT
+            FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()""";
+
+    /** PostgreSQL views and materialized views with their queries. */
+    private static final String POSTGRESQL_VIEWS =
+            """
+            SELECT c.relname, pg_get_viewdef(c.oid)
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind IN ('v', 'm') AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'""";
+
+    /** MariaDB/MySQL views of the application's database; the definition is empty without SHOW VIEW. */
+    private static final String MARIADB_VIEWS =
+            """
+            SELECT TABLE_NAME, VIEW_DEFINITION FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE()""";
+
+    /** H2 views of the current schema. */
+    private static final String H2_VIEWS =
+            "SELECT TABLE_NAME, VIEW_DEFINITION FROM INFORMATION_SCHEMA.VIEWS WHERE TABLE_SCHEMA = SCHEMA()";
+
     private Routines() {}
 
     static List<Routine> read(Connection connection, Dialect dialect) throws SQLException {
@@ -60,5 +99,67 @@ final class Routines {
             }
         }
         return routines;
+    }
+
+    static List<View> views(Connection connection, Dialect dialect) throws SQLException {
+        List<View> views = new ArrayList<>();
+        String sql =
+                switch (dialect) {
+                    case POSTGRESQL -> POSTGRESQL_VIEWS;
+                    case MARIADB -> MARIADB_VIEWS;
+                    case H2 -> H2_VIEWS;
+                };
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                String definition = rs.getString(2);
+                views.add(new View(rs.getString(1), definition == null || definition.isBlank() ? null : definition));
+            }
+        }
+        return views;
+    }
+
+    static List<Trigger> triggers(Connection connection, Dialect dialect) throws SQLException {
+        List<Trigger> triggers = new ArrayList<>();
+        if (dialect == Dialect.H2) {
+            return triggers;
+        }
+        boolean pg = dialect == Dialect.POSTGRESQL;
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery(pg ? POSTGRESQL_TRIGGERS : MARIADB_TRIGGERS)) {
+            while (rs.next()) {
+                Set<StatementKind> events = pg ? events(rs.getInt(2)) : events(rs.getString(2));
+                triggers.add(new Trigger(rs.getString(1), events, rs.getString(3), rs.getString(4)));
+            }
+        }
+        return triggers;
+    }
+
+    private static Set<StatementKind> events(int tgtype) {
+        Set<StatementKind> events = EnumSet.noneOf(StatementKind.class);
+        if ((tgtype & 4) != 0) {
+            events.add(StatementKind.INSERT);
+        }
+        if ((tgtype & 8) != 0) {
+            events.add(StatementKind.DELETE);
+        }
+        if ((tgtype & 16) != 0) {
+            events.add(StatementKind.UPDATE);
+        }
+        if ((tgtype & 32) != 0) {
+            events.add(StatementKind.TRUNCATE);
+        }
+        return events;
+    }
+
+    /** {@code INSERT}, {@code UPDATE}, {@code DELETE} (MariaDB 11 also {@code INSERT,UPDATE}…). */
+    private static Set<StatementKind> events(String manipulation) {
+        Set<StatementKind> events = EnumSet.noneOf(StatementKind.class);
+        for (StatementKind k : List.of(StatementKind.INSERT, StatementKind.UPDATE, StatementKind.DELETE)) {
+            if (manipulation.toUpperCase(Locale.ROOT).contains(k.name())) {
+                events.add(k);
+            }
+        }
+        return events;
     }
 }

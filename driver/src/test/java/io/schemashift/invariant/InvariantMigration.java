@@ -97,20 +97,29 @@ final class InvariantMigration implements AutoCloseable {
             // Before the first SchemaShift connection, which reads the old column list once.
             TestDatabases.run(old, "ALTER TABLE customers ADD COLUMN version INT DEFAULT 0");
             TestDatabases.run(neu, "ALTER TABLE clients ADD COLUMN version INT DEFAULT 0");
-            // a routine that writes the mapped table, for the palette's calls of it
+            // a view, a routine, and a trigger of another table, that write the mapped table: for the palette
+            TestDatabases.run(old, "CREATE VIEW customer_names AS SELECT id, name FROM customers");
             switch (kind) {
                 case POSTGRESQL ->
                     TestDatabases.run(
                             old,
                             "CREATE FUNCTION rename_customer(i INT, n VARCHAR) RETURNS void LANGUAGE plpgsql"
-                                    + " AS $$ BEGIN UPDATE customers SET name = n WHERE id = i; END $$");
+                                    + " AS $$ BEGIN UPDATE customers SET name = n WHERE id = i; END $$",
+                            "CREATE TABLE orders (id INT, customer INT)",
+                            "CREATE FUNCTION order_placed() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                                    + " UPDATE customers SET name = 'Ordered' WHERE id = NEW.customer; RETURN NEW; END $$",
+                            "CREATE TRIGGER orders_placed AFTER INSERT ON orders FOR EACH ROW EXECUTE FUNCTION"
+                                    + " order_placed()");
                 case MARIADB ->
                     TestDatabases.run(
                             old,
                             "CREATE PROCEDURE rename_customer(i INT, n VARCHAR(100))"
-                                    + " UPDATE customers SET name = n WHERE id = i");
+                                    + " UPDATE customers SET name = n WHERE id = i",
+                            "CREATE TABLE orders (id INT, customer INT)",
+                            "CREATE TRIGGER orders_placed AFTER INSERT ON orders FOR EACH ROW"
+                                    + " UPDATE customers SET name = 'Ordered' WHERE id = NEW.customer");
                 case H2 -> {
-                    // H2's routines are Java methods: not looked into
+                    // H2's routines and triggers are Java classes: not looked into
                 }
             }
             if (kind == TestDatabase.Kind.MARIADB) {

@@ -174,6 +174,9 @@ final class Palette {
             w.add(Step.call("UPDATE via prepareCall", "UPDATE customers SET name = ? WHERE id = ?", "Call 10", 10));
         }
         w.add(Step.updatableRow("UPDATE through an updatable result set", 12, "Updatable 12"));
+        if (kind != Kind.H2) { // H2's views are read-only
+            w.add(Step.update("UPDATE through a view", "UPDATE customer_names SET name = 'Viewed 13' WHERE id = 13"));
+        }
         // statements that carry a write the parser does not see: run by the database all the same
         switch (kind) {
             case POSTGRESQL -> {
@@ -184,12 +187,16 @@ final class Palette {
                         "EXPLAIN ANALYZE of an UPDATE (it runs)",
                         "EXPLAIN ANALYZE UPDATE customers SET name = 'Explained 4' WHERE id = 4"));
                 w.add(Step.execute("UPDATE inside a function", "SELECT rename_customer(5, 'Routine 5')"));
+                w.add(Step.execute(
+                        "UPDATE by a trigger of another table", "INSERT INTO orders (id, customer) VALUES (1, 6)"));
             }
             case MARIADB -> {
                 w.add(Step.execute(
                         "ANALYZE of an UPDATE (it runs)",
                         "ANALYZE UPDATE customers SET name = 'Analyzed 4' WHERE id = 4"));
                 w.add(Step.execute("UPDATE inside a procedure", "CALL rename_customer(5, 'Routine 5')"));
+                w.add(Step.execute(
+                        "UPDATE by a trigger of another table", "INSERT INTO orders (id, customer) VALUES (1, 6)"));
             }
             case H2 -> {
                 // H2 has neither

@@ -379,7 +379,7 @@ class WritePathIT {
                         }
                         assertThat(fx.oldRows()).containsExactly("1|called|called|a@x");
                         assertThat(fx.newRows()).containsExactly("1|before|before|a@x");
-                        assertThat(fx.divergenceRecords()).containsOnly("null|refused_routine_call");
+                        assertThat(fx.divergenceRecords()).containsOnly("null|refused_indirect");
                     } else {
                         assertThatThrownBy(() -> st.execute(call))
                                 .isInstanceOf(SQLException.class)
@@ -436,6 +436,104 @@ class WritePathIT {
     }
 
     /**
+     * A trigger on a table the migration does not map that changes a mapped table does so on the
+     * old side only: a write that fires it is a refused write to the mapped table (recorded while the
+     * old side holds the truth, 0A000 from new-primary on); writes that fire nothing run as sent.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = TestDatabase.Kind.class,
+            names = {"POSTGRESQL", "MARIADB"})
+    void triggerOfAnotherTableThatWritesAMappedTable_recordedOrRefused(TestDatabase.Kind kind) throws Exception {
+        boolean pg = kind == TestDatabase.Kind.POSTGRESQL;
+        String[] trigger = pg
+                ? new String[] {
+                    "CREATE FUNCTION order_placed() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                            + " UPDATE customers SET name = 'ordered' WHERE id = NEW.customer; RETURN NEW; END $$",
+                    "CREATE TRIGGER orders_placed AFTER INSERT ON orders FOR EACH ROW EXECUTE FUNCTION order_placed()"
+                }
+                : new String[] {
+                    "CREATE TRIGGER orders_placed AFTER INSERT ON orders FOR EACH ROW"
+                            + " UPDATE customers SET name = 'ordered' WHERE id = NEW.customer"
+                };
+        for (String phase : List.of("dual-write", "new-primary")) {
+            try (MigrationFixture fx = fixture(kind, false, phase)) {
+                fx.rawOld(
+                        "CREATE TABLE orders (id INT PRIMARY KEY, customer INT)",
+                        "INSERT INTO orders (id, customer) VALUES (9, 1)",
+                        "INSERT INTO customers (id, name, email) VALUES (1, 'before', 'a@x')");
+                fx.rawOld(trigger);
+                fx.rawNew(
+                        "INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'before', 'before', 'a@x')");
+                try (Connection c = fx.connect();
+                        Statement st = c.createStatement()) {
+                    assertThat(st.executeUpdate("DELETE FROM orders WHERE id = 9"))
+                            .isEqualTo(1);
+                    if (phase.equals("dual-write")) {
+                        st.executeUpdate("INSERT INTO orders (id, customer) VALUES (1, 1)");
+                        assertThat(fx.oldRows()).containsExactly("1|ordered|ordered|a@x");
+                        assertThat(fx.newRows()).containsExactly("1|before|before|a@x");
+                        assertThat(fx.divergenceRecords()).containsOnly("null|refused_indirect");
+                    } else {
+                        assertThatThrownBy(() -> st.executeUpdate("INSERT INTO orders (id, customer) VALUES (1, 1)"))
+                                .isInstanceOf(SQLException.class)
+                                .hasMessageContaining("orders_placed")
+                                .satisfies(e -> assertThat(((SQLException) e).getSQLState())
+                                        .isEqualTo("0A000"));
+                        assertThat(fx.oldRows()).containsExactly("1|before|before|a@x");
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * A view over a mapped table is neither rewritten nor mirrored: a write through it is a refused
+     * write to the table (recorded while the old side holds the truth, 0A000 from new-primary on),
+     * a read through it a refused read (served by the old side until new-only, 0A000 there). H2's
+     * views are read-only: there only the refusals and the read are checked.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void viewOverAMappedTable_recordedOrRefused(TestDatabase.Kind kind) throws Exception {
+        for (String phase : List.of("dual-write", "new-primary", "new-only")) {
+            try (MigrationFixture fx = fixture(kind, false, phase)) {
+                fx.rawOld(
+                        "INSERT INTO customers (id, name, email) VALUES (1, 'before', 'a@x')",
+                        "CREATE VIEW customer_names AS SELECT id, name FROM customers");
+                fx.rawNew(
+                        "INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'before', 'before', 'a@x')");
+                String update = "UPDATE customer_names SET name = 'viewed' WHERE id = 1";
+                try (Connection c = fx.connect();
+                        Statement st = c.createStatement()) {
+                    if (phase.equals("dual-write")) {
+                        try (ResultSet rs = st.executeQuery("SELECT name FROM customer_names WHERE id = 1")) {
+                            assertThat(rs.next()).isTrue();
+                            assertThat(rs.getString(1)).isEqualTo("before");
+                        }
+                        if (kind == TestDatabase.Kind.H2) {
+                            continue; // H2's views are read-only
+                        }
+                        assertThat(st.executeUpdate(update)).isEqualTo(1);
+                        assertThat(fx.oldRows()).containsExactly("1|viewed|viewed|a@x");
+                        assertThat(fx.newRows()).containsExactly("1|before|before|a@x");
+                        assertThat(fx.divergenceRecords()).containsOnly("null|refused_indirect");
+                    } else {
+                        String refused = phase.equals("new-primary") ? update : "SELECT name FROM customer_names";
+                        assertThatThrownBy(() -> st.execute(refused))
+                                .as(kind + " " + phase)
+                                .isInstanceOf(SQLException.class)
+                                .hasMessageFindingMatch("(?i)view customer_names")
+                                .satisfies(e -> assertThat(((SQLException) e).getSQLState())
+                                        .isEqualTo("0A000"));
+                        assertThat(fx.oldRows()).containsExactly("1|before|before|a@x");
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * A routine created after the driver started is read again when the rollout changes: a table
      * that leaves old-only has its calls recognised.
      */
@@ -453,7 +551,7 @@ class WritePathIT {
                 await("dual-write applied").until(() -> fx.runtime().rollout().phase() == Phase.DUAL_WRITE);
                 await("routines read again").untilAsserted(() -> {
                     st.execute("CALL purge_customer(2)");
-                    assertThat(fx.divergenceRecords()).containsOnly("null|refused_routine_call");
+                    assertThat(fx.divergenceRecords()).containsOnly("null|refused_indirect");
                 });
             }
         }

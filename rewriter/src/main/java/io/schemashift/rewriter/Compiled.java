@@ -23,8 +23,10 @@ final class Compiled {
     /** Old table names, lower case, for the no-parse fast path. */
     final List<String> lowerNames;
     /** Routines whose definitions name a mapped table, by name as the catalog stores it (MariaDB: lower case). */
-    private final Map<String, Called> routines = new HashMap<>();
-    /** Their names and those of {@link #truncateCascades}, lower case, for the no-parse fast path. */
+    private final Map<String, Indirect> routines = new HashMap<>();
+    /** Views over mapped tables (through other views too), by name as the catalog stores it. */
+    private final Map<String, Indirect> views = new HashMap<>();
+    /** The names of both and the tables of {@link #truncateCascades} and {@link #triggers}, lower case, for the no-parse fast path. */
     private final List<String> lowerLeadingNames;
 
     /**
@@ -35,18 +37,31 @@ final class Compiled {
         static final Reach NONE = new Reach(Set.of(), null);
     }
 
-    /** A routine a statement calls: its catalog name, what its definition reaches, and whether the catalog hides it. */
-    record Called(String name, Reach reach, boolean hidden) {}
+    /** What in the database a statement may reach a mapped table through. */
+    enum Via {
+        ROUTINE,
+        TRIGGER,
+        VIEW
+    }
+
+    /** A routine, trigger or view: its catalog name, what its definition reaches, and whether the catalog hides it. */
+    record Indirect(Via via, String name, Reach reach, boolean hidden) {}
 
     /** Tables by canonical name, each with the mapped tables (lower-case old names) a TRUNCATE … CASCADE of it empties. */
     private final Map<String, Set<String>> truncateCascades = new HashMap<>();
+    /** Unmapped tables by canonical name, with their triggers whose definitions name a mapped table. */
+    private final Map<String, List<Trigger>> triggers = new HashMap<>();
+    /** What each of those triggers reaches, by trigger. */
+    private final Map<Trigger, Reach> triggerReach = new HashMap<>();
 
     Compiled(
             Mapping mapping,
             Dialect dialect,
             String oldSchema,
             Collection<Routine> routineList,
-            Map<String, Set<String>> cascades) {
+            Map<String, Set<String>> cascades,
+            Collection<Trigger> triggerList,
+            Collection<View> viewList) {
         this.names = new Names(dialect);
         this.oldSchema = oldSchema;
         for (TableMapping t : mapping.tables()) {
@@ -55,19 +70,50 @@ final class Compiled {
         this.lowerNames = mapping.tables().stream()
                 .map(t -> t.oldName().toLowerCase(Locale.ROOT))
                 .toList();
+        // views first, to a fixed point (a view over a view), so that every definition read after them counts them
+        for (boolean grew = true; grew; ) {
+            grew = false;
+            for (View v : viewList) {
+                Set<String> reached = v.definition() == null
+                        ? Set.copyOf(lowerNames)
+                        : reach(Tokens.lex(v.definition(), dialect), 2).tables();
+                Indirect known = views.get(stored(v.name()));
+                if (!reached.isEmpty()
+                        && (known == null || !known.reach().tables().equals(reached))) {
+                    views.put(
+                            stored(v.name()),
+                            new Indirect(Via.VIEW, v.name(), new Reach(reached, null), v.definition() == null));
+                    grew = true;
+                }
+            }
+        }
         Reach everything = new Reach(new TreeSet<>(lowerNames), StatementKind.UPDATE);
         for (Routine r : routineList) {
             boolean hidden = r.definition() == null;
             Reach reach = hidden ? everything : reach(Tokens.lex(r.definition(), dialect), 2);
             if (!reach.tables().isEmpty()) {
-                routines.merge(stored(r.name()), new Called(r.name(), reach, hidden), Compiled::either);
+                routines.merge(stored(r.name()), new Indirect(Via.ROUTINE, r.name(), reach, hidden), Compiled::either);
             }
         }
         cascades.forEach((table, reached) -> truncateCascades.put(
                 stored(table),
                 reached.stream().map(t -> t.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet())));
-        this.lowerLeadingNames = java.util.stream.Stream.concat(
-                        routines.keySet().stream(), truncateCascades.keySet().stream())
+        for (Trigger t : triggerList) {
+            Reach reach = reach(Tokens.lex(t.definition(), dialect), 2);
+            String table = stored(t.table());
+            // a trigger on a mapped table fires on the old side only: doctor's writers check reports it
+            if (!reach.tables().isEmpty() && !tables.containsKey(table)) {
+                triggers.computeIfAbsent(table, k -> new java.util.ArrayList<>())
+                        .add(t);
+                triggerReach.put(t, reach);
+            }
+        }
+        this.lowerLeadingNames = java.util.stream.Stream.of(
+                        routines.keySet().stream(),
+                        views.keySet().stream(),
+                        truncateCascades.keySet().stream(),
+                        triggers.keySet().stream())
+                .flatMap(names -> names)
                 .map(n -> n.toLowerCase(Locale.ROOT))
                 .distinct()
                 .toList();
@@ -79,12 +125,12 @@ final class Compiled {
     }
 
     /** Overloads share a name: a call of it may reach what any of them reaches. */
-    private static Called either(Called a, Called b) {
+    private static Indirect either(Indirect a, Indirect b) {
         Set<String> tables = new TreeSet<>(a.reach().tables());
         tables.addAll(b.reach().tables());
         StatementKind write =
                 a.reach().write() != null ? a.reach().write() : b.reach().write();
-        return new Called(a.name(), new Reach(Set.copyOf(tables), write), a.hidden() || b.hidden());
+        return new Indirect(a.via(), a.name(), new Reach(Set.copyOf(tables), write), a.hidden() || b.hidden());
     }
 
     /**
@@ -96,6 +142,12 @@ final class Compiled {
     Reach reach(Tokens t, int depth) {
         Reach carried = carried(t, depth);
         Set<String> named = mentioned(t);
+        for (int i = 0; !views.isEmpty() && i < t.size(); i++) {
+            Indirect v = relation(t, i) ? views.get(names.canonical(t.text(i))) : null;
+            if (v != null) {
+                named.addAll(v.reach().tables());
+            }
+        }
         if (named.isEmpty()) {
             return carried;
         }
@@ -124,22 +176,36 @@ final class Compiled {
     }
 
     /**
-     * The first routine {@code t} calls whose definition names a mapped table, or {@code null}: a
-     * name of one followed by {@code (}, or after {@code CALL} (MariaDB allows {@code CALL p}).
+     * The first routine {@code t} calls, or view it names, that reaches a mapped table, or {@code
+     * null}. A routine's name counts when {@code (} follows it or {@code CALL} precedes it (MariaDB
+     * allows {@code CALL p}); a view's when no {@code (} follows it, and a view whose definition
+     * is hidden only in a statement of write {@code kind}.
      */
-    Called routineCalled(Tokens t) {
-        if (routines.isEmpty()) {
+    Indirect indirect(Tokens t, StatementKind kind) {
+        if (routines.isEmpty() && views.isEmpty()) {
             return null;
         }
         for (int i = 0; i < t.size(); i++) {
-            if (t.kind(i) == Tokens.WORD || t.kind(i) == Tokens.QUOTED) {
-                Called c = routines.get(names.canonical(t.text(i)));
-                if (c != null && (t.isPunct(t.significant(i + 1), '(') || Kinds.after(t, i, "call"))) {
-                    return c;
-                }
+            if (!relation(t, i)) {
+                continue;
+            }
+            String name = names.canonical(t.text(i));
+            boolean call = t.isPunct(t.significant(i + 1), '(');
+            Indirect r = call || Kinds.after(t, i, "call") ? routines.get(name) : null;
+            if (r != null) {
+                return r;
+            }
+            Indirect v = call ? null : views.get(name);
+            if (v != null && (kind.isWrite() || !v.hidden())) {
+                return v;
             }
         }
         return null;
+    }
+
+    /** Whether token {@code i} is a name that may be this schema's: a word or quoted name, not qualified by another schema. */
+    private boolean relation(Tokens t, int i) {
+        return (t.kind(i) == Tokens.WORD || t.kind(i) == Tokens.QUOTED) && !inOtherSchema(t, i);
     }
 
     /**
@@ -213,6 +279,48 @@ final class Compiled {
         return names.dialect() == Dialect.MARIADB ? canonical.equalsIgnoreCase(oldSchema) : canonical.equals(oldSchema);
     }
 
+    /**
+     * The first trigger a write of {@code kind} to one of {@code written} (parsed table
+     * references) fires whose definition names a mapped table, or {@code null}.
+     */
+    Indirect fired(List<net.sf.jsqlparser.schema.Table> written, StatementKind kind) {
+        for (net.sf.jsqlparser.schema.Table t : written) {
+            if (t.getName() != null && (t.getSchemaName() == null || inOldSchema(t.getSchemaName()))) {
+                Indirect c = fired(names.canonical(t.getName()), kind);
+                if (c != null) {
+                    return c;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Like {@link #fired(List, StatementKind)} when the written tables are not known: any table named counts. */
+    Indirect fired(Tokens t, StatementKind kind) {
+        for (int i = 0; !triggers.isEmpty() && i < t.size(); i++) {
+            if (relation(t, i)) {
+                Indirect c = fired(names.canonical(t.text(i)), kind);
+                if (c != null) {
+                    return c;
+                }
+            }
+        }
+        return null;
+    }
+
+    private Indirect fired(String table, StatementKind kind) {
+        for (Trigger trigger : triggers.getOrDefault(table, List.of())) {
+            boolean fires = kind == StatementKind.UPSERT
+                    ? trigger.events().contains(StatementKind.INSERT)
+                            || trigger.events().contains(StatementKind.UPDATE)
+                    : trigger.events().contains(kind);
+            if (fires) {
+                return new Indirect(Via.TRIGGER, trigger.name(), triggerReach.get(trigger), false);
+            }
+        }
+        return null;
+    }
+
     /** The mapped tables (lower-case old names) a {@code TRUNCATE … CASCADE} of parsed table {@code t} empties through foreign keys. */
     Set<String> truncateCascades(net.sf.jsqlparser.schema.Table t) {
         if (t.getName() == null || (t.getSchemaName() != null && !inOldSchema(t.getSchemaName()))) {
@@ -222,8 +330,8 @@ final class Compiled {
     }
 
     /**
-     * Whether {@code sql} may name a mapped table, a routine that reaches one or a table whose
-     * TRUNCATE cascades to one: a case-insensitive substring scan.
+     * Whether {@code sql} may name a mapped table, a routine or view that reaches one or a table
+     * whose TRUNCATE cascades or triggers reach one: a case-insensitive substring scan.
      */
     boolean mayMention(String sql) {
         for (String name : lowerNames) {

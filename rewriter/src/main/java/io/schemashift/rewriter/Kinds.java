@@ -62,7 +62,7 @@ final class Kinds {
                 depth--;
             } else if (i == t.size() || (depth <= 0 && t.isPunct(i, ';'))) {
                 StatementKind k = ofOne(t, from, i);
-                if (k.isWrite()) {
+                if (k != null && k.isWrite()) {
                     return k;
                 }
                 if (first == null && k != null) {

@@ -18,10 +18,12 @@ public enum RefusalReason {
      */
     TIME_BOUND,
     /**
-     * A call of a stored procedure or function whose definition names a mapped table, or is
-     * hidden from this user: what it changes happens inside the database, unmirrored.
+     * The statement reaches a mapped table through something in the database: it calls a stored
+     * procedure or function whose definition names one (or is hidden from this user), writes a
+     * table whose trigger names one, or reads or writes a view over one. What happens there is
+     * neither rewritten nor mirrored.
      */
-    ROUTINE_CALL,
+    INDIRECT,
     /** A construct the rewriter does not handle; the message names it. */
     UNSUPPORTED_CONSTRUCT,
     /** The rewriter itself failed; a bug, reported instead of thrown. */

@@ -27,6 +27,8 @@ public final class Rewriter {
     private final Dialect dialect;
     private final List<Routine> routines;
     private final Map<String, Set<String>> truncateCascades;
+    private final List<Trigger> triggers;
+    private final List<View> views;
     private final Compiled compiled;
     private final StatementRewriter statements;
     private final int maxSqlLength;
@@ -42,9 +44,12 @@ public final class Rewriter {
     private Rewriter(Builder b) {
         this.mapping = b.mapping;
         this.dialect = b.dialect;
-        this.compiled = new Compiled(b.mapping, b.dialect, b.oldSchema, b.routines, b.truncateCascades);
+        this.compiled =
+                new Compiled(b.mapping, b.dialect, b.oldSchema, b.routines, b.truncateCascades, b.triggers, b.views);
         this.routines = b.routines;
         this.truncateCascades = b.truncateCascades;
+        this.triggers = b.triggers;
+        this.views = b.views;
         this.statements = new StatementRewriter(compiled, b.parseTimeout.toNanos());
         this.maxSqlLength = b.maxSqlLength;
         // half of the bytes for results by text, half for shapes
@@ -209,6 +214,16 @@ public final class Rewriter {
         return truncateCascades;
     }
 
+    /** The database's views this rewriter knows of (see {@link Builder#views}). */
+    public List<View> views() {
+        return views;
+    }
+
+    /** The database's triggers this rewriter knows of (see {@link Builder#triggers}). */
+    public List<Trigger> triggers() {
+        return triggers;
+    }
+
     /** The database's routines this rewriter knows of (see {@link Builder#routines}). */
     public List<Routine> routines() {
         return routines;
@@ -229,6 +244,8 @@ public final class Rewriter {
         private String oldSchema;
         private List<Routine> routines = List.of();
         private Map<String, Set<String>> truncateCascades = Map.of();
+        private List<Trigger> triggers = List.of();
+        private List<View> views = List.of();
 
         private Builder(Mapping mapping, Dialect dialect) {
             this.mapping = mapping;
@@ -296,7 +313,7 @@ public final class Rewriter {
         /**
          * The database's stored procedures and functions (default none). A statement that calls
          * one whose definition names a mapped table, or whose definition is hidden ({@code
-         * null}), is refused as {@link RefusalReason#ROUTINE_CALL}: what the routine changes is
+         * null}), is refused as {@link RefusalReason#INDIRECT}: what the routine changes is
          * out of the rewriter's sight.
          */
         public Builder routines(Collection<Routine> routines) {
@@ -314,6 +331,28 @@ public final class Rewriter {
             Map<String, Set<String>> copy = new java.util.HashMap<>();
             cascades.forEach((table, reached) -> copy.put(table, Set.copyOf(reached)));
             this.truncateCascades = Map.copyOf(copy);
+            return this;
+        }
+
+        /**
+         * The database's triggers (default none). A write to a table the mapping does not map that
+         * fires one whose definition names a mapped table is refused as {@link
+         * RefusalReason#INDIRECT}, as a write to those mapped tables: the trigger changes them on
+         * the old side only. (Triggers on mapped tables are left to {@code schemashift doctor}: the
+         * new table may have its own.)
+         */
+        public Builder triggers(Collection<Trigger> triggers) {
+            this.triggers = List.copyOf(triggers);
+            return this;
+        }
+
+        /**
+         * The database's views (default none). A statement that reads or writes one whose
+         * definition names a mapped table (through other views too) is refused as {@link
+         * RefusalReason#INDIRECT}: a view is neither rewritten nor mirrored.
+         */
+        public Builder views(Collection<View> views) {
+            this.views = List.copyOf(views);
             return this;
         }
 

@@ -18,12 +18,14 @@ import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.delete.Delete;
 import net.sf.jsqlparser.statement.insert.Insert;
 import net.sf.jsqlparser.statement.insert.ParenthesedInsert;
+import net.sf.jsqlparser.statement.merge.Merge;
 import net.sf.jsqlparser.statement.select.ParenthesedSelect;
 import net.sf.jsqlparser.statement.select.PlainSelect;
 import net.sf.jsqlparser.statement.select.Select;
 import net.sf.jsqlparser.statement.select.SetOperationList;
 import net.sf.jsqlparser.statement.truncate.Truncate;
 import net.sf.jsqlparser.statement.update.Update;
+import net.sf.jsqlparser.statement.upsert.Upsert;
 
 /** Rewrites one parsed statement that may touch a mapped table. Stateless; one call per statement. */
 final class StatementRewriter {
@@ -49,9 +51,9 @@ final class StatementRewriter {
      *     ValuesRows}), or {@code null}
      */
     RewriteResult rewrite(String sql, ValuesRows.Cut cut, Tokens tokens, Fingerprint fp) {
-        RewriteResult call = routineCall(tokens, fp);
-        if (call != null) {
-            return call;
+        RewriteResult indirect = indirect(tokens, fp);
+        if (indirect != null) {
+            return indirect;
         }
         StatementKind delta = Kinds.dataChangeDelta(tokens);
         if (delta != null) {
@@ -89,6 +91,14 @@ final class StatementRewriter {
         Statement st = parsed.statement();
         StatementKind kind = Kinds.of(st);
         StatementKind nested = nestedWrite(parsed.root());
+        StatementKind write = kind.isWrite() ? kind : nested;
+        if (write != null) {
+            List<Table> written = nested == null ? written(st) : null;
+            Compiled.Indirect fired = written != null ? mapping.fired(written, write) : mapping.fired(tokens, write);
+            if (fired != null) {
+                return reachedThrough(write, fired, tokens, fp);
+            }
+        }
         if (nested != null) {
             return modifyingWith(sql, kind.isWrite() ? kind : nested, parsed.root(), fp);
         }
@@ -125,39 +135,80 @@ final class StatementRewriter {
         if (carried.write() != null && !kind.isWrite()) {
             kind = carried.write();
         }
+        Compiled.Indirect fired = kind.isWrite() ? mapping.fired(tokens, kind) : null;
+        if (fired != null) {
+            tables.addAll(fired.reach().tables());
+        }
         return refused(kind, tables, fp, RefusalReason.UNPARSEABLE, "the statement cannot be parsed");
     }
 
     /**
-     * A statement that calls a stored procedure or function whose definition names a mapped table
-     * (or is hidden from this user): what the routine changes happens inside the database, where
-     * nothing can mirror it, so the statement is refused as the write the definition does (or as
-     * a read): recorded for the whole table while the old side holds the truth, {@code 0A000}
-     * where the new side does. DDL on the routine itself is not a call.
+     * The tables a parsed write writes, or {@code null} when more than its target may be written
+     * (a MariaDB multi-table UPDATE or DELETE).
      */
-    private RewriteResult routineCall(Tokens tokens, Fingerprint fp) {
-        StatementKind kind = Kinds.of(tokens);
-        Compiled.Called called = kind == StatementKind.DDL ? null : mapping.routineCalled(tokens);
-        if (called == null) {
-            return null;
+    private static List<Table> written(Statement st) {
+        if (st instanceof Insert insert) {
+            return List.of(insert.getTable());
+        } else if (st instanceof Update update) {
+            return update.getStartJoins() == null || update.getStartJoins().isEmpty()
+                    ? List.of(update.getTable())
+                    : null;
+        } else if (st instanceof Delete delete) {
+            return delete.getTables() == null || delete.getTables().isEmpty() ? List.of(delete.getTable()) : null;
+        } else if (st instanceof Merge merge) {
+            return List.of(merge.getTable());
+        } else if (st instanceof Upsert upsert) {
+            return List.of(upsert.getTable());
+        } else if (st instanceof Truncate truncate) {
+            return truncate.getTables() != null && !truncate.getTables().isEmpty()
+                    ? truncate.getTables()
+                    : List.of(truncate.getTable());
         }
+        return null;
+    }
+
+    /**
+     * A statement that reaches a mapped table through something in the database: it calls a routine
+     * whose definition names one (or is hidden from this user), reads or writes a view over one, or
+     * fires a trigger that names one. What happens there is out of the rewriter's sight and nothing
+     * mirrors it, so the statement is refused: as the statement's own write, else as the write the
+     * routine's definition does, else as a read. The refusal is recorded for the whole table while
+     * the old side holds the truth and fails with {@code 0A000} where the new side does. DDL on the
+     * routine or view itself does not reach it.
+     */
+    private RewriteResult indirect(Tokens tokens, Fingerprint fp) {
+        StatementKind kind = Kinds.of(tokens);
+        Compiled.Indirect through = kind == StatementKind.DDL ? null : mapping.indirect(tokens, kind);
+        return through == null ? null : reachedThrough(kind, through, tokens, fp);
+    }
+
+    private RewriteResult reachedThrough(StatementKind kind, Compiled.Indirect through, Tokens tokens, Fingerprint fp) {
         Set<String> tables = new java.util.TreeSet<>(mapping.mentioned(tokens));
-        tables.addAll(called.reach().tables());
+        tables.addAll(through.reach().tables());
         StatementKind as = kind.isWrite()
                 ? kind
-                : called.reach().write() != null
-                        ? called.reach().write()
+                : through.reach().write() != null
+                        ? through.reach().write()
                         : kind == StatementKind.OTHER ? StatementKind.SELECT : kind;
-        return refused(
-                as,
-                tables,
-                fp,
-                RefusalReason.ROUTINE_CALL,
-                "calls routine " + called.name()
-                        + (called.hidden()
-                                ? ", whose definition this user cannot read,"
-                                : ", whose definition names a mapped table,")
-                        + " and what a routine changes is not mirrored");
+        String what =
+                switch (through.via()) {
+                    case ROUTINE ->
+                        "calls routine " + through.name()
+                                + (through.hidden()
+                                        ? ", whose definition this user cannot read,"
+                                        : ", whose definition names a mapped table,")
+                                + " and what a routine changes is not mirrored";
+                    case TRIGGER ->
+                        "fires trigger " + through.name()
+                                + ", whose definition names a mapped table, and what a trigger changes is not mirrored";
+                    case VIEW ->
+                        "goes through view " + through.name()
+                                + (through.hidden()
+                                        ? ", whose definition this user cannot read,"
+                                        : ", over a mapped table,")
+                                + " and a statement through a view is neither rewritten nor mirrored";
+                };
+        return refused(as, tables, fp, RefusalReason.INDIRECT, what);
     }
 
     private RewriteResult dml(Rewrite rw, Statement st, StatementKind kind, Fingerprint fp) {

@@ -243,7 +243,7 @@ class RewriterTest {
             return;
         }
         assertThat(result).isInstanceOfSatisfying(Refused.class, f -> {
-            assertThat(f.reason()).isEqualTo(RefusalReason.ROUTINE_CALL);
+            assertThat(f.reason()).isEqualTo(RefusalReason.INDIRECT);
             assertThat(f.tables()).contains("customers");
             assertThat(f.kind()).isEqualTo(kind);
             assertThat(f.message()).startsWith("calls routine ").doesNotContain("'x'");
@@ -269,6 +269,108 @@ class RewriterTest {
         assertThat(r.rewrite("TRUNCATE accounts")).isInstanceOf(Untouched.class);
         assertThat(r.rewrite("TRUNCATE audit CASCADE")).isInstanceOf(Untouched.class);
         assertThat(pg.rewrite("TRUNCATE accounts CASCADE")).isInstanceOf(Untouched.class);
+    }
+
+    /**
+     * A write to an unmapped table that fires a trigger whose definition names a mapped table is
+     * a refused write to that table; other writes and reads of the table, and a trigger on a mapped
+     * table (doctor's business), are not.
+     */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "INSERT INTO orders (id, customer) VALUES (1, 2)|INSERT",
+                "insert into public.orders select 1, 2|INSERT",
+                "INSERT INTO orders (id, customer) VALUES (1, 2) ON CONFLICT (id) DO NOTHING|UPSERT",
+                "DELETE FROM orders WHERE id = 1|",
+                "UPDATE orders SET customer = 3 WHERE id = 1|",
+                "SELECT * FROM orders|",
+                "INSERT INTO audit SELECT id, customer FROM orders|",
+                "WITH x AS (INSERT INTO orders (id) VALUES (1) RETURNING id) SELECT id FROM x|INSERT",
+                "UPDATE customers SET name = 'x' WHERE id = 1|"
+            })
+    void rewrite_writeFiringATriggerThatNamesAMappedTable_refused(String sql, StatementKind kind) {
+        Rewriter r = Rewriter.builder(Fixtures.mapping(Dialect.POSTGRESQL), Dialect.POSTGRESQL)
+                .triggers(List.of(
+                        new Trigger(
+                                "orders",
+                                Set.of(StatementKind.INSERT),
+                                "orders_count",
+                                "CREATE FUNCTION count_order() RETURNS trigger AS $$ BEGIN UPDATE customers"
+                                        + " SET name = name WHERE id = NEW.customer; RETURN NEW; END $$ LANGUAGE plpgsql"),
+                        new Trigger(
+                                "customers",
+                                Set.of(StatementKind.UPDATE),
+                                "customers_touch",
+                                "BEGIN UPDATE customers SET name = NEW.name; END")))
+                .build();
+
+        RewriteResult result = r.rewrite(sql);
+
+        if (kind == null) {
+            assertThat(result instanceof Refused f && f.reason() == RefusalReason.INDIRECT)
+                    .as(result.toString())
+                    .isFalse();
+            return;
+        }
+        assertThat(result).isInstanceOfSatisfying(Refused.class, f -> {
+            assertThat(f.reason()).isEqualTo(RefusalReason.INDIRECT);
+            assertThat(f.kind()).isEqualTo(kind);
+            assertThat(f.tables()).containsExactly("customers");
+            assertThat(f.message())
+                    .isEqualTo("fires trigger orders_count, whose definition names a mapped table,"
+                            + " and what a trigger changes is not mirrored");
+        });
+    }
+
+    /**
+     * A statement through a view over a mapped table (directly or through another view) reads or
+     * writes it unseen: refused as the statement's write, or as a read; DDL on the view, and views
+     * over other tables, are not.
+     */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "SELECT * FROM customer_names|SELECT",
+                "SELECT n.name FROM orders o JOIN customer_names n ON n.id = o.customer|SELECT",
+                "UPDATE customer_names SET name = 'x' WHERE id = 1|UPDATE",
+                "DELETE FROM \"customer_names\"|DELETE",
+                "SELECT * FROM vip_names|SELECT",
+                "SELECT * FROM order_totals|",
+                "CREATE OR REPLACE VIEW customer_names AS SELECT 1 AS id|",
+                "DROP VIEW vip_names|"
+            })
+    void rewrite_statementThroughAViewOverAMappedTable_refused(String sql, StatementKind kind) {
+        Rewriter r = Rewriter.builder(Fixtures.mapping(Dialect.POSTGRESQL), Dialect.POSTGRESQL)
+                .views(List.of(
+                        new View("vip_names", "SELECT id, name FROM customer_names WHERE id < 10"),
+                        new View("customer_names", " SELECT customers.id, customers.name FROM customers;"),
+                        new View("order_totals", "SELECT customer, sum(total) FROM orders GROUP BY customer")))
+                .build();
+
+        RewriteResult result = r.rewrite(sql);
+
+        if (kind == null) {
+            assertThat(result instanceof Refused f && f.reason() == RefusalReason.INDIRECT)
+                    .as(result.toString())
+                    .isFalse();
+            return;
+        }
+        assertThat(result).isInstanceOfSatisfying(Refused.class, f -> {
+            assertThat(f.reason()).isEqualTo(RefusalReason.INDIRECT);
+            assertThat(f.kind()).isEqualTo(kind);
+            assertThat(f.tables()).containsExactly("customers");
+            assertThat(f.message()).startsWith("goes through view ");
+        });
+    }
+
+    /** A trailing semicolon ends no second statement: the kind is the statement's. */
+    @Test
+    void rewrite_trailingSemicolon_keepsTheKind() {
+        assertThat(pg.rewrite("SELECT 1;")).isInstanceOfSatisfying(Untouched.class, u -> assertThat(u.kind())
+                .isEqualTo(StatementKind.SELECT));
     }
 
     /** A function in FROM whose name contains a mapped table's (so the text is parsed) is no table. */
