@@ -139,6 +139,8 @@ public final class Session implements ReadContext {
         if (refusal != null) {
             refuseWhereNewHoldsTheTruth(t.rollout(), result, refusal);
             plan = Plan.OLD;
+        } else if (result instanceof Rewritten rw && rw.writesUnmapped()) {
+            plan = unmappedTarget(phase, result);
         } else {
             plan = Routing.plan(
                     phase, result.kind(), t.readNew() && !t.newFailed() && !locks(result) && !narrows(result));
@@ -162,6 +164,27 @@ public final class Session implements ReadContext {
             context.metrics().statement(result.kind(), ShiftMetrics.Route.OLD);
         }
         return plan;
+    }
+
+    /**
+     * A write to a table the mapping does not map that reads mapped tables changes no mapped row
+     * and its target exists once: it runs once, never mirrored. On the old side, which holds the
+     * mapped tables whole until new-only; in new-only on the new tables, in the one database when
+     * the new schema is in it. With a separate new database it would read one database and write
+     * the other: refused.
+     */
+    private Plan unmappedTarget(Phase phase, RewriteResult result) throws SQLException {
+        if (phase != Phase.NEW_ONLY) {
+            return Plan.OLD;
+        }
+        if (context.newDatabase() == null) {
+            return Plan.NEW;
+        }
+        context.metrics().refused(DivergenceReason.REFUSED_UNSUPPORTED_CONSTRUCT.refusalTag());
+        throw ShiftSqlState.FEATURE_NOT_SUPPORTED.error("this " + result.kind().name()
+                + " writes a table the migration does not map, which is in the old database, from " + result.tables()
+                + ", whose rows are in the new database alone in phase new-only (query "
+                + result.fingerprint().hash() + "); read them and write the table in two statements");
     }
 
     /**

@@ -440,15 +440,13 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
      * the rollout they started with.
      */
     void apply(MigrationConfig.Rollout next, long version) {
-        MigrationConfig.Rollout before;
+        Started s = started;
+        if (s != null && !next.equals(applied.rollout())) {
+            rereadCatalog(s, true); // first: the new rollout starts with the routines and views there are now
+        }
         synchronized (appliedChanged) {
-            before = applied.rollout();
             applied = new Applied(next, version);
             appliedChanged.notifyAll();
-        }
-        Started s = started;
-        if (s != null && !next.equals(before)) {
-            rereadCatalog(s, true);
         }
     }
 

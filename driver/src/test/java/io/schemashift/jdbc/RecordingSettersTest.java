@@ -52,6 +52,7 @@ class RecordingSettersTest {
             Set.of(),
             List.of(),
             false,
+            false,
             false);
 
     /** A fake statement that keeps the last call made on it. */

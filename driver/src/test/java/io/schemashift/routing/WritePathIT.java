@@ -20,6 +20,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Write paths that once escaped both the mirror and the divergence log (issue #12): each test
@@ -334,6 +335,65 @@ class WritePathIT {
         assertThat(np.newRows()).isEmpty();
     }
 
+    /** The customer both sides hold before each case of {@link #recordedOrRefused}. */
+    private static final String BEFORE = "1|before|before|a@x";
+
+    /** What a case runs through SchemaShift. */
+    private interface Work {
+        void run(Connection c) throws SQLException;
+    }
+
+    private static Work sql(String sql) {
+        return c -> {
+            try (Statement st = c.createStatement()) {
+                st.execute(sql);
+            }
+        };
+    }
+
+    /**
+     * A write that changes customers inside the database, out of the rewriter's sight: in
+     * dual-write it runs on the old side alone (which then holds {@code oldAfter}, {@code null}:
+     * no row) and the whole table is recorded as {@code reason}; in new-primary it fails with 0A000
+     * naming {@code named} before anything changes. {@code alongside} runs first in both phases and
+     * must work: statements on the same objects that do not reach customers.
+     */
+    private static void recordedOrRefused(
+            TestDatabase.Kind kind,
+            List<String> setUp,
+            Work alongside,
+            Work write,
+            String oldAfter,
+            String reason,
+            String named)
+            throws Exception {
+        for (String phase : List.of("dual-write", "new-primary")) {
+            try (MigrationFixture fx = fixture(kind, false, phase)) {
+                fx.rawOld("INSERT INTO customers (id, name, email) VALUES (1, 'before', 'a@x')");
+                fx.rawOld(setUp.toArray(String[]::new));
+                fx.rawNew(
+                        "INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'before', 'before', 'a@x')");
+                try (Connection c = fx.connect()) {
+                    alongside.run(c);
+                    if (phase.equals("dual-write")) {
+                        write.run(c);
+                        assertThat(fx.oldRows()).isEqualTo(oldAfter == null ? List.of() : List.of(oldAfter));
+                        assertThat(fx.newRows()).containsExactly(BEFORE);
+                        assertThat(fx.divergenceRecords()).containsOnly("null|refused_" + reason);
+                    } else {
+                        assertThatThrownBy(() -> write.run(c))
+                                .as(kind + " " + phase)
+                                .isInstanceOf(SQLException.class)
+                                .hasMessageContaining(named)
+                                .satisfies(e -> assertThat(((SQLException) e).getSQLState())
+                                        .isEqualTo("0A000"));
+                        assertThat(fx.oldRows()).containsExactly(BEFORE);
+                    }
+                }
+            }
+        }
+    }
+
     /**
      * A stored procedure or function whose definition changes a mapped table changes it inside the
      * database, where nothing can mirror it: a call of it is a refused write on the table, recorded
@@ -346,52 +406,31 @@ class WritePathIT {
             names = {"POSTGRESQL", "MARIADB"})
     void routineThatWritesAMappedTable_recordedOrRefused(TestDatabase.Kind kind) throws Exception {
         boolean pg = kind == TestDatabase.Kind.POSTGRESQL;
-        String[] routines = pg
-                ? new String[] {
-                    "CREATE FUNCTION rename_customer(i INT, n VARCHAR) RETURNS void LANGUAGE plpgsql"
-                            + " AS $$ BEGIN UPDATE customers SET name = n WHERE id = i; END $$",
-                    "CREATE FUNCTION twice(i INT) RETURNS INT LANGUAGE sql AS 'SELECT i * 2'"
-                }
-                : new String[] {
-                    "CREATE PROCEDURE rename_customer(i INT, n VARCHAR(100)) UPDATE customers SET name = n WHERE id = i",
-                    "CREATE FUNCTION twice(i INT) RETURNS INT DETERMINISTIC RETURN i * 2"
-                };
-        String call = pg ? "SELECT rename_customer(1, 'renamed')" : "CALL rename_customer(1, 'renamed')";
-        for (String phase : List.of("dual-write", "new-primary")) {
-            try (MigrationFixture fx = fixture(kind, false, phase)) {
-                fx.rawOld("INSERT INTO customers (id, name, email) VALUES (1, 'before', 'a@x')");
-                fx.rawOld(routines);
-                fx.rawNew(
-                        "INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'before', 'before', 'a@x')");
-                try (Connection c = fx.connect();
-                        Statement st = c.createStatement()) {
-                    try (ResultSet rs = st.executeQuery("SELECT twice(21)")) {
-                        assertThat(rs.next()).isTrue();
-                        assertThat(rs.getInt(1)).isEqualTo(42);
-                    }
-                    if (phase.equals("dual-write")) {
-                        st.execute(call);
-                        assertThat(fx.oldRows()).containsExactly("1|renamed|renamed|a@x");
-                        try (CallableStatement cs = c.prepareCall("{call rename_customer(?, ?)}")) {
-                            cs.setInt(1, 1);
-                            cs.setString(2, "called");
-                            cs.execute();
-                        }
-                        assertThat(fx.oldRows()).containsExactly("1|called|called|a@x");
-                        assertThat(fx.newRows()).containsExactly("1|before|before|a@x");
-                        assertThat(fx.divergenceRecords()).containsOnly("null|refused_indirect");
-                    } else {
-                        assertThatThrownBy(() -> st.execute(call))
-                                .isInstanceOf(SQLException.class)
-                                .hasMessageContaining("rename_customer")
-                                .hasMessageNotContaining("renamed")
-                                .satisfies(e -> assertThat(((SQLException) e).getSQLState())
-                                        .isEqualTo("0A000"));
-                        assertThat(fx.oldRows()).containsExactly("1|before|before|a@x");
-                    }
-                }
+        List<String> routines = pg
+                ? List.of(
+                        "CREATE FUNCTION rename_customer(i INT, n VARCHAR) RETURNS void LANGUAGE plpgsql"
+                                + " AS $$ BEGIN UPDATE customers SET name = n WHERE id = i; END $$",
+                        "CREATE FUNCTION twice(i INT) RETURNS INT LANGUAGE sql AS 'SELECT i * 2'")
+                : List.of(
+                        "CREATE PROCEDURE rename_customer(i INT, n VARCHAR(100)) UPDATE customers SET name = n WHERE id = i",
+                        "CREATE FUNCTION twice(i INT) RETURNS INT DETERMINISTIC RETURN i * 2");
+        Work twice = c -> {
+            try (Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT twice(21)")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).isEqualTo(42);
             }
-        }
+        };
+        String call = pg ? "SELECT rename_customer(1, 'renamed')" : "CALL rename_customer(1, 'renamed')";
+        recordedOrRefused(kind, routines, twice, sql(call), "1|renamed|renamed|a@x", "indirect", "rename_customer");
+        Work prepareCall = c -> {
+            try (CallableStatement cs = c.prepareCall("{call rename_customer(?, ?)}")) {
+                cs.setInt(1, 1);
+                cs.setString(2, "called");
+                cs.execute();
+            }
+        };
+        recordedOrRefused(kind, routines, twice, prepareCall, "1|called|called|a@x", "indirect", "rename_customer");
     }
 
     /**
@@ -399,40 +438,20 @@ class WritePathIT {
      * another table, empties the mapped table too, inside the database: a refused TRUNCATE of it,
      * recorded for the whole table while the old side holds the truth, 0A000 from new-primary on.
      */
-    @Test
-    void truncateCascadeOfAParent_recordedOrRefused() throws Exception {
-        for (String phase : List.of("dual-write", "new-primary")) {
-            try (MigrationFixture fx = fixture(TestDatabase.Kind.POSTGRESQL, false, phase)) {
-                fx.rawOld(
+    @ParameterizedTest
+    @ValueSource(strings = {"accounts", "regions"})
+    void truncateCascadeOfAParent_recordedOrRefused(String parent) throws Exception {
+        recordedOrRefused(
+                TestDatabase.Kind.POSTGRESQL,
+                List.of(
                         "CREATE TABLE regions (id INT PRIMARY KEY)",
                         "CREATE TABLE accounts (id INT PRIMARY KEY, region INT REFERENCES regions (id))",
-                        "ALTER TABLE customers ADD FOREIGN KEY (legacy_flag) REFERENCES accounts (id)",
-                        "INSERT INTO regions (id) VALUES (1)",
-                        "INSERT INTO accounts (id, region) VALUES (1, 1)",
-                        "INSERT INTO customers (id, name, legacy_flag, email) VALUES (1, 'before', 1, 'a@x')");
-                fx.rawNew(
-                        "INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'before', 'before', 'a@x')");
-                try (Connection c = fx.connect();
-                        Statement st = c.createStatement()) {
-                    if (phase.equals("dual-write")) {
-                        st.execute("TRUNCATE accounts CASCADE");
-                        assertThat(fx.oldRows()).isEmpty();
-                        assertThat(fx.newRows()).containsExactly("1|before|before|a@x");
-                        assertThat(fx.divergenceRecords()).containsOnly("null|refused_unsupported_construct");
-                    } else {
-                        for (String truncate : List.of("TRUNCATE accounts CASCADE", "TRUNCATE TABLE regions CASCADE")) {
-                            assertThatThrownBy(() -> st.execute(truncate))
-                                    .as(truncate)
-                                    .isInstanceOf(SQLException.class)
-                                    .hasMessageContaining("customers")
-                                    .satisfies(e -> assertThat(((SQLException) e).getSQLState())
-                                            .isEqualTo("0A000"));
-                        }
-                        assertThat(fx.oldRows()).containsExactly("1|before|before|a@x");
-                    }
-                }
-            }
-        }
+                        "ALTER TABLE customers ADD FOREIGN KEY (legacy_flag) REFERENCES accounts (id)"),
+                c -> {},
+                sql("TRUNCATE " + parent + " CASCADE"),
+                null,
+                "unsupported_construct",
+                "customers");
     }
 
     /**
@@ -445,46 +464,26 @@ class WritePathIT {
             value = TestDatabase.Kind.class,
             names = {"POSTGRESQL", "MARIADB"})
     void triggerOfAnotherTableThatWritesAMappedTable_recordedOrRefused(TestDatabase.Kind kind) throws Exception {
-        boolean pg = kind == TestDatabase.Kind.POSTGRESQL;
-        String[] trigger = pg
-                ? new String[] {
-                    "CREATE FUNCTION order_placed() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-                            + " UPDATE customers SET name = 'ordered' WHERE id = NEW.customer; RETURN NEW; END $$",
-                    "CREATE TRIGGER orders_placed AFTER INSERT ON orders FOR EACH ROW EXECUTE FUNCTION order_placed()"
-                }
-                : new String[] {
-                    "CREATE TRIGGER orders_placed AFTER INSERT ON orders FOR EACH ROW"
-                            + " UPDATE customers SET name = 'ordered' WHERE id = NEW.customer"
-                };
-        for (String phase : List.of("dual-write", "new-primary")) {
-            try (MigrationFixture fx = fixture(kind, false, phase)) {
-                fx.rawOld(
-                        "CREATE TABLE orders (id INT PRIMARY KEY, customer INT)",
-                        "INSERT INTO orders (id, customer) VALUES (9, 1)",
-                        "INSERT INTO customers (id, name, email) VALUES (1, 'before', 'a@x')");
-                fx.rawOld(trigger);
-                fx.rawNew(
-                        "INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'before', 'before', 'a@x')");
-                try (Connection c = fx.connect();
-                        Statement st = c.createStatement()) {
-                    assertThat(st.executeUpdate("DELETE FROM orders WHERE id = 9"))
-                            .isEqualTo(1);
-                    if (phase.equals("dual-write")) {
-                        st.executeUpdate("INSERT INTO orders (id, customer) VALUES (1, 1)");
-                        assertThat(fx.oldRows()).containsExactly("1|ordered|ordered|a@x");
-                        assertThat(fx.newRows()).containsExactly("1|before|before|a@x");
-                        assertThat(fx.divergenceRecords()).containsOnly("null|refused_indirect");
-                    } else {
-                        assertThatThrownBy(() -> st.executeUpdate("INSERT INTO orders (id, customer) VALUES (1, 1)"))
-                                .isInstanceOf(SQLException.class)
-                                .hasMessageContaining("orders_placed")
-                                .satisfies(e -> assertThat(((SQLException) e).getSQLState())
-                                        .isEqualTo("0A000"));
-                        assertThat(fx.oldRows()).containsExactly("1|before|before|a@x");
-                    }
-                }
-            }
+        List<String> setUp = new ArrayList<>(List.of(
+                "CREATE TABLE orders (id INT PRIMARY KEY, customer INT)",
+                "INSERT INTO orders (id, customer) VALUES (9, 1)"));
+        if (kind == TestDatabase.Kind.POSTGRESQL) {
+            setUp.add("CREATE FUNCTION order_placed() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                    + " UPDATE customers SET name = 'ordered' WHERE id = NEW.customer; RETURN NEW; END $$");
+            setUp.add(
+                    "CREATE TRIGGER orders_placed AFTER INSERT ON orders FOR EACH ROW EXECUTE FUNCTION order_placed()");
+        } else {
+            setUp.add("CREATE TRIGGER orders_placed AFTER INSERT ON orders FOR EACH ROW"
+                    + " UPDATE customers SET name = 'ordered' WHERE id = NEW.customer");
         }
+        recordedOrRefused(
+                kind,
+                setUp,
+                sql("DELETE FROM orders WHERE id = 9"),
+                sql("INSERT INTO orders (id, customer) VALUES (1, 1)"),
+                "1|ordered|ordered|a@x",
+                "indirect",
+                "orders_placed");
     }
 
     /**
@@ -529,6 +528,54 @@ class WritePathIT {
                         assertThat(fx.oldRows()).containsExactly("1|before|before|a@x");
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * A write to a table the migration does not map that reads a mapped one (an audit row copied
+     * from customers) runs once: mirroring it would apply it twice to the one table. It reads the
+     * old table until new-only and the new one there; with a separate new database, where the two
+     * are in different databases in new-only, it is refused.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void writeToAnUnmappedTableReadingAMappedOne_runsOnce(TestDatabase.Kind kind) throws Exception {
+        for (String phase : List.of("dual-write", "new-primary", "new-only")) {
+            try (MigrationFixture fx = fixture(kind, false, phase)) {
+                fx.rawOld("CREATE TABLE audit (id INT, n INT)");
+                // each side holds the row: on the old side as 'old', so that which side was read shows
+                fx.rawOld("INSERT INTO customers (id, name, email) VALUES (1, 'old', 'a@x')");
+                fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'new', 'new', 'a@x')");
+                try (Connection c = fx.connect();
+                        Statement st = c.createStatement()) {
+                    assertThat(st.executeUpdate(
+                                    "INSERT INTO audit (id, n) SELECT id, 0 FROM customers WHERE name = 'old'"))
+                            .isEqualTo(phase.equals("new-only") ? 0 : 1);
+                    assertThat(st.executeUpdate(
+                                    "INSERT INTO audit (id, n) SELECT id, 0 FROM customers WHERE name = 'new'"))
+                            .isEqualTo(phase.equals("new-only") ? 1 : 0);
+                    st.executeUpdate("UPDATE audit SET n = n + (SELECT count(*) FROM customers)");
+                    try (ResultSet rs = st.executeQuery("SELECT count(*), sum(n) FROM audit")) {
+                        assertThat(rs.next()).isTrue();
+                        assertThat(rs.getInt(1))
+                                .as(kind + " " + phase + " rows")
+                                .isEqualTo(1);
+                        assertThat(rs.getInt(2)).as(kind + " " + phase + " n").isEqualTo(1);
+                    }
+                }
+                assertThat(fx.divergenceRecords()).isEmpty();
+            }
+        }
+        try (MigrationFixture fx = fixture(kind, true, "new-only")) {
+            fx.rawOld("CREATE TABLE audit (id INT, n INT)");
+            try (Connection c = fx.connect();
+                    Statement st = c.createStatement()) {
+                assertThatThrownBy(() -> st.executeUpdate("INSERT INTO audit (id, n) SELECT id, 0 FROM customers"))
+                        .isInstanceOf(SQLException.class)
+                        .hasMessageContaining("writes a table the migration does not map")
+                        .satisfies(e ->
+                                assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"));
             }
         }
     }

@@ -27,6 +27,10 @@ import java.util.Set;
  *     branch, a derived table or CTE; not EXISTS, IN or a scalar subquery) over a mapped table
  *     with a dropped column, which the expansion leaves out. Such a read is served from the old
  *     side while the old side can serve it
+ * @param writesUnmapped a write whose target the mapping does not map, reading a mapped table
+ *     ({@code INSERT INTO audit SELECT … FROM customers}): it changes no mapped row, and its
+ *     target exists once, so it runs once, on a side that holds the mapped tables whole; never
+ *     mirrored, which would apply it twice
  */
 public record Rewritten(
         StatementKind kind,
@@ -40,5 +44,6 @@ public record Rewritten(
         Set<NonDeterminism> nondeterminism,
         List<List<ParamSource>> keys,
         boolean ordered,
-        boolean narrowsResult)
+        boolean narrowsResult,
+        boolean writesUnmapped)
         implements RewriteResult {}

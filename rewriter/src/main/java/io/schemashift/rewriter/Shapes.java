@@ -309,7 +309,8 @@ final class Shapes {
                     w.nondeterminism(),
                     List.of(),
                     w.ordered(),
-                    w.narrowsResult());
+                    w.narrowsResult(),
+                    w.writesUnmapped());
             return new Template(withFp, n, o, nk, ok, List.copyOf(keys));
         }
 
@@ -343,7 +344,8 @@ final class Shapes {
                     w.nondeterminism(),
                     keys.isEmpty() ? List.of() : List.copyOf(k),
                     w.ordered(),
-                    w.narrowsResult());
+                    w.narrowsResult(),
+                    w.writesUnmapped());
         }
     }
 

@@ -253,7 +253,8 @@ final class StatementRewriter {
                 nd,
                 extras == null ? List.of() : extras.keys(),
                 st instanceof Select s && ordered(s),
-                rw.narrowsResult);
+                rw.narrowsResult,
+                kind.isWrite() && extras == null);
     }
 
     private WriteExtras insert(Rewrite rw, ColumnWalker walker, Insert insert) {
@@ -284,9 +285,9 @@ final class StatementRewriter {
         Scope top = new Scope(null, Map.of());
         walker.addSource(top, update.getTable());
         Scope.Source target = top.sources.get(0);
-        if (target.mapped() != null
-                && update.getStartJoins() != null
-                && !update.getStartJoins().isEmpty()) {
+        boolean multiTable =
+                update.getStartJoins() != null && !update.getStartJoins().isEmpty();
+        if (target.mapped() != null && multiTable) {
             throw Refusal.unsupported("a multi-table UPDATE of a mapped table");
         }
         walker.addSource(top, update.getFromItem());
@@ -295,6 +296,10 @@ final class StatementRewriter {
             SetList.targets(update.getUpdateSets()).forEach(walker::skip);
         }
         walker.walk(rw.root, top);
+        if (multiTable && !rw.tables.isEmpty()) {
+            // its SET may write the joined mapped table too
+            throw Refusal.unsupported("a multi-table UPDATE that joins a mapped table");
+        }
         if (target.mapped() == null) {
             return null;
         }
@@ -306,9 +311,8 @@ final class StatementRewriter {
         Scope top = new Scope(null, Map.of());
         walker.addSource(top, delete.getTable());
         Scope.Source target = top.sources.get(0);
-        if (target.mapped() != null
-                && delete.getTables() != null
-                && !delete.getTables().isEmpty()) {
+        boolean multiTable = delete.getTables() != null && !delete.getTables().isEmpty();
+        if (target.mapped() != null && multiTable) {
             throw Refusal.unsupported("a multi-table DELETE of a mapped table");
         }
         if (delete.getUsingList() != null) {
@@ -316,6 +320,10 @@ final class StatementRewriter {
         }
         walker.addJoins(top, delete.getJoins());
         walker.walk(rw.root, top);
+        if (multiTable && !rw.tables.isEmpty()) {
+            // it may delete from the joined mapped table too
+            throw Refusal.unsupported("a multi-table DELETE that joins a mapped table");
+        }
         if (target.mapped() == null) {
             return null;
         }
@@ -431,6 +439,7 @@ final class StatementRewriter {
                 null,
                 Set.of(),
                 List.of(),
+                false,
                 false,
                 false);
     }

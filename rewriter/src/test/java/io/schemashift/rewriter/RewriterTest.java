@@ -236,18 +236,7 @@ class RewriterTest {
                         new Routine("hidden_proc", null)))
                 .build();
 
-        RewriteResult result = r.rewrite(sql);
-
-        if (kind == null) {
-            assertThat(result).isNotInstanceOf(Refused.class);
-            return;
-        }
-        assertThat(result).isInstanceOfSatisfying(Refused.class, f -> {
-            assertThat(f.reason()).isEqualTo(RefusalReason.INDIRECT);
-            assertThat(f.tables()).contains("customers");
-            assertThat(f.kind()).isEqualTo(kind);
-            assertThat(f.message()).startsWith("calls routine ").doesNotContain("'x'");
-        });
+        assertReachedIndirectly(r.rewrite(sql), kind, "calls routine ");
     }
 
     /**
@@ -306,22 +295,11 @@ class RewriterTest {
                                 "BEGIN UPDATE customers SET name = NEW.name; END")))
                 .build();
 
-        RewriteResult result = r.rewrite(sql);
-
-        if (kind == null) {
-            assertThat(result instanceof Refused f && f.reason() == RefusalReason.INDIRECT)
-                    .as(result.toString())
-                    .isFalse();
-            return;
-        }
-        assertThat(result).isInstanceOfSatisfying(Refused.class, f -> {
-            assertThat(f.reason()).isEqualTo(RefusalReason.INDIRECT);
-            assertThat(f.kind()).isEqualTo(kind);
-            assertThat(f.tables()).containsExactly("customers");
-            assertThat(f.message())
-                    .isEqualTo("fires trigger orders_count, whose definition names a mapped table,"
-                            + " and what a trigger changes is not mirrored");
-        });
+        assertReachedIndirectly(
+                r.rewrite(sql),
+                kind,
+                "fires trigger orders_count, whose definition names a mapped table, and what a trigger changes is not"
+                        + " mirrored");
     }
 
     /**
@@ -350,8 +328,14 @@ class RewriterTest {
                         new View("order_totals", "SELECT customer, sum(total) FROM orders GROUP BY customer")))
                 .build();
 
-        RewriteResult result = r.rewrite(sql);
+        assertReachedIndirectly(r.rewrite(sql), kind, "goes through view ");
+    }
 
+    /**
+     * {@code result} is refused as reaching customers indirectly, as a statement of {@code kind}
+     * with a message that starts with {@code message}; with {@code kind} null, it is not.
+     */
+    private static void assertReachedIndirectly(RewriteResult result, StatementKind kind, String message) {
         if (kind == null) {
             assertThat(result instanceof Refused f && f.reason() == RefusalReason.INDIRECT)
                     .as(result.toString())
@@ -362,7 +346,7 @@ class RewriterTest {
             assertThat(f.reason()).isEqualTo(RefusalReason.INDIRECT);
             assertThat(f.kind()).isEqualTo(kind);
             assertThat(f.tables()).containsExactly("customers");
-            assertThat(f.message()).startsWith("goes through view ");
+            assertThat(f.message()).startsWith(message).doesNotContain("'x'");
         });
     }
 
@@ -371,6 +355,36 @@ class RewriterTest {
     void rewrite_trailingSemicolon_keepsTheKind() {
         assertThat(pg.rewrite("SELECT 1;")).isInstanceOfSatisfying(Untouched.class, u -> assertThat(u.kind())
                 .isEqualTo(StatementKind.SELECT));
+    }
+
+    /**
+     * A write to an unmapped table that reads a mapped one is flagged, so that it runs once; one
+     * that may also write the joined mapped table (MariaDB's multi-table UPDATE and DELETE) is
+     * refused.
+     */
+    @Test
+    void rewrite_writeToAnUnmappedTable_flaggedOrRefused() {
+        Rewriter my = Fixtures.rewriter(Dialect.MARIADB);
+        for (String sql : List.of(
+                "INSERT INTO audit (id) SELECT id FROM customers",
+                "UPDATE audit SET n = (SELECT count(*) FROM customers)",
+                "DELETE FROM audit WHERE id IN (SELECT id FROM customers)")) {
+            assertThat(pg.rewrite(sql)).as(sql).isInstanceOfSatisfying(Rewritten.class, w -> assertThat(
+                            w.writesUnmapped())
+                    .isTrue());
+        }
+        assertThat(pg.rewrite("UPDATE customers SET name = 'x' WHERE id = 1"))
+                .isInstanceOfSatisfying(
+                        Rewritten.class, w -> assertThat(w.writesUnmapped()).isFalse());
+        for (String sql : List.of(
+                "UPDATE audit a JOIN customers c ON c.id = a.id SET a.n = 1, c.name = 'x'",
+                "DELETE a, c FROM audit a JOIN customers c ON c.id = a.id")) {
+            assertThat(my.rewrite(sql)).as(sql).isInstanceOfSatisfying(Refused.class, f -> {
+                assertThat(f.reason()).isEqualTo(RefusalReason.UNSUPPORTED_CONSTRUCT);
+                assertThat(f.tables()).containsExactly("customers");
+                assertThat(f.kind().isWrite()).isTrue();
+            });
+        }
     }
 
     /** A function in FROM whose name contains a mapped table's (so the text is parsed) is no table. */
