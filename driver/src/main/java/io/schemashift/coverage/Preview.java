@@ -110,7 +110,10 @@ public final class Preview {
             }
             return new Step(phase, kind.isWrite() ? Verdict.RECORDED : Verdict.REFUSED, reason, List.of(original(sql)));
         }
-        Plan plan = Routing.plan(phase, kind, Session.mayReadNew(rw));
+        // a write to an unmapped table runs once (as with the new schema in the same database)
+        Plan plan = rw.writesUnmapped()
+                ? Routing.unmappedTarget(phase, false)
+                : Routing.plan(phase, kind, Session.mayReadNew(rw));
         List<Run> runs = new ArrayList<>(2);
         runs.add(new Run(
                 plan.primary(), Role.PRIMARY, text(rw, plan.primary(), false), params(rw, plan.primary(), false)));

@@ -63,6 +63,20 @@ public final class Routing {
     }
 
     /**
+     * Where a write to a table the mapping does not map that reads mapped tables runs: once, never
+     * mirrored (its target exists once). On the old side, which holds the mapped tables whole until
+     * new-only; in new-only on the new tables, in the one database when the new schema is in it;
+     * {@code null} with a {@code separate} new database, where it would read one database and
+     * write the other.
+     */
+    public static Plan unmappedTarget(Phase phase, boolean separate) {
+        if (phase != Phase.NEW_ONLY) {
+            return Plan.OLD;
+        }
+        return separate ? null : Plan.NEW;
+    }
+
+    /**
      * Whether transaction {@code sequence} of connection {@code connection} reads from the new
      * side: a seeded 64-bit mix, so a given seed always routes the same way (reproducible tests),
      * and {@code percent} of transactions go to the new side.

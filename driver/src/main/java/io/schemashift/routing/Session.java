@@ -166,19 +166,11 @@ public final class Session implements ReadContext {
         return plan;
     }
 
-    /**
-     * A write to a table the mapping does not map that reads mapped tables changes no mapped row
-     * and its target exists once: it runs once, never mirrored. On the old side, which holds the
-     * mapped tables whole until new-only; in new-only on the new tables, in the one database when
-     * the new schema is in it. With a separate new database it would read one database and write
-     * the other: refused.
-     */
+    /** {@link Routing#unmappedTarget}, refused where it has no plan. */
     private Plan unmappedTarget(Phase phase, RewriteResult result) throws SQLException {
-        if (phase != Phase.NEW_ONLY) {
-            return Plan.OLD;
-        }
-        if (context.newDatabase() == null) {
-            return Plan.NEW;
+        Plan plan = Routing.unmappedTarget(phase, context.newDatabase() != null);
+        if (plan != null) {
+            return plan;
         }
         context.metrics().refused(DivergenceReason.REFUSED_UNSUPPORTED_CONSTRUCT.refusalTag());
         throw ShiftSqlState.FEATURE_NOT_SUPPORTED.error("this " + result.kind().name()
