@@ -182,9 +182,6 @@ final class Compiled {
      * is hidden only in a statement of write {@code kind}.
      */
     Indirect indirect(Tokens t, StatementKind kind) {
-        if (routines.isEmpty() && views.isEmpty()) {
-            return null;
-        }
         for (int i = 0; i < t.size(); i++) {
             if (!relation(t, i)) {
                 continue;
@@ -201,6 +198,45 @@ final class Compiled {
             }
         }
         return null;
+    }
+
+    /**
+     * The lexical scan of what a statement that is not analysed (too long, unparseable, out of
+     * time, several statements, a rewriter failure) touches: the mapped tables it names, and those
+     * it reaches through the routines and views it names, the triggers of the tables it writes, or
+     * a {@code TRUNCATE … CASCADE}. Errs towards naming a table, as {@link #mentioned(Tokens)}.
+     */
+    Set<String> touched(Tokens t) {
+        Set<String> found = mentioned(t);
+        StatementKind kind = Kinds.of(t);
+        boolean cascade = false;
+        for (int i = 0; kind == StatementKind.TRUNCATE && i < t.size(); i++) {
+            cascade |= t.isWord(i, "cascade");
+        }
+        for (int i = 0; i < t.size(); i++) {
+            if (!relation(t, i)) {
+                continue;
+            }
+            String name = names.canonical(t.text(i));
+            boolean call = t.isPunct(t.significant(i + 1), '(');
+            Indirect r = call || Kinds.after(t, i, "call") ? routines.get(name) : null;
+            Indirect v = call ? null : views.get(name);
+            Indirect f = kind.isWrite() ? fired(name, kind) : null;
+            for (Indirect through : new Indirect[] {r, v, f}) {
+                if (through != null && (through != v || kind.isWrite() || !v.hidden())) {
+                    found.addAll(through.reach().tables());
+                }
+            }
+            if (cascade) {
+                found.addAll(truncateCascades.getOrDefault(name, Set.of()));
+            }
+        }
+        return found;
+    }
+
+    /** Whether any routine or view reaches a mapped table. */
+    boolean hasIndirect() {
+        return !routines.isEmpty() || !views.isEmpty();
     }
 
     /** Whether token {@code i} is a name that may be this schema's: a word or quoted name, not qualified by another schema. */

@@ -122,6 +122,10 @@ public final class Rewriter {
             if (!compiled.mayMention(sql)) {
                 return remember(sql, new Untouched(sql, Kinds.of(tokens), Fingerprints.of(tokens)));
             }
+            RewriteResult indirect = statements.indirect(tokens);
+            if (indirect != null) {
+                return remember(sql, indirect);
+            }
             Shapes.Lifted lifted = shapes != null && sql.length() <= maxSqlLength ? Shapes.lift(tokens) : null;
             RewriteResult known = lifted == null ? null : shapes.known(sql, lifted);
             if (known != null) {
@@ -144,7 +148,7 @@ public final class Rewriter {
         if ((cut == null ? sql.length() : cut.parsedLength(sql)) > maxSqlLength) {
             return StatementRewriter.refused(
                     Kinds.of(tokens),
-                    compiled.mentioned(tokens),
+                    compiled.touched(tokens),
                     fp,
                     RefusalReason.UNPARSEABLE,
                     "statement longer than " + maxSqlLength + " characters");
@@ -184,7 +188,7 @@ public final class Rewriter {
         Set<String> tables;
         try {
             kind = tokens == null ? StatementKind.OTHER : Kinds.of(tokens);
-            tables = tokens == null ? compiled.mentioned(sql) : compiled.mentioned(tokens);
+            tables = tokens == null ? compiled.mentioned(sql) : compiled.touched(tokens);
         } catch (RuntimeException | StackOverflowError again) {
             tables = compiled.mentioned(sql);
         }

@@ -51,14 +51,10 @@ final class StatementRewriter {
      *     ValuesRows}), or {@code null}
      */
     RewriteResult rewrite(String sql, ValuesRows.Cut cut, Tokens tokens, Fingerprint fp) {
-        RewriteResult indirect = indirect(tokens, fp);
-        if (indirect != null) {
-            return indirect;
-        }
         StatementKind delta = Kinds.dataChangeDelta(tokens);
         if (delta != null) {
             // H2's SELECT … FROM FINAL TABLE (INSERT …): a write inside a query, refused as that write
-            Set<String> touched = mapping.mentioned(tokens);
+            Set<String> touched = mapping.touched(tokens);
             return touched.isEmpty()
                     ? new Untouched(sql, delta, fp)
                     : refused(
@@ -74,14 +70,14 @@ final class StatementRewriter {
         } catch (Parser.TimeBoundExceeded e) {
             return refused(
                     Kinds.of(tokens),
-                    mapping.mentioned(tokens),
+                    mapping.touched(tokens),
                     fp,
                     RefusalReason.TIME_BOUND,
                     "the parse took longer than the time bound");
         } catch (Parser.MoreThanOneStatement e) {
             return refused(
                     Kinds.of(tokens),
-                    mapping.mentioned(tokens),
+                    mapping.touched(tokens),
                     fp,
                     RefusalReason.UNSUPPORTED_CONSTRUCT,
                     "more than one statement in one string is not supported");
@@ -115,7 +111,7 @@ final class StatementRewriter {
         } catch (Refusal r) {
             // the walk may stop before it reaches every table: the lexical scan adds the rest
             Set<String> tables = new java.util.TreeSet<>(rw.tables);
-            tables.addAll(mapping.mentioned(tokens));
+            tables.addAll(mapping.touched(tokens));
             return refused(kind, tables, fp, r.reason, r.getMessage());
         }
     }
@@ -129,15 +125,11 @@ final class StatementRewriter {
      */
     private RewriteResult unparseable(Tokens tokens, Fingerprint fp) {
         StatementKind kind = Kinds.of(tokens);
-        Set<String> tables = new java.util.TreeSet<>(mapping.mentioned(tokens));
+        Set<String> tables = mapping.touched(tokens);
         Compiled.Reach carried = mapping.carried(tokens, 2);
         tables.addAll(carried.tables());
         if (carried.write() != null && !kind.isWrite()) {
             kind = carried.write();
-        }
-        Compiled.Indirect fired = kind.isWrite() ? mapping.fired(tokens, kind) : null;
-        if (fired != null) {
-            tables.addAll(fired.reach().tables());
         }
         return refused(kind, tables, fp, RefusalReason.UNPARSEABLE, "the statement cannot be parsed");
     }
@@ -174,12 +166,18 @@ final class StatementRewriter {
      * mirrors it, so the statement is refused: as the statement's own write, else as the write the
      * routine's definition does, else as a read. The refusal is recorded for the whole table while
      * the old side holds the truth and fails with {@code 0A000} where the new side does. DDL on the
-     * routine or view itself does not reach it.
+     * routine or view itself does not reach it. Checked before anything else (the length bound,
+     * the shape cache, the parse): only the tokens are needed.
+     *
+     * @return the refusal, or {@code null} when the statement names no such routine or view
      */
-    private RewriteResult indirect(Tokens tokens, Fingerprint fp) {
+    RewriteResult indirect(Tokens tokens) {
+        if (!mapping.hasIndirect()) {
+            return null; // the common case: no routine or view reaches a mapped table
+        }
         StatementKind kind = Kinds.of(tokens);
         Compiled.Indirect through = kind == StatementKind.DDL ? null : mapping.indirect(tokens, kind);
-        return through == null ? null : reachedThrough(kind, through, tokens, fp);
+        return through == null ? null : reachedThrough(kind, through, tokens, Fingerprints.of(tokens));
     }
 
     private RewriteResult reachedThrough(StatementKind kind, Compiled.Indirect through, Tokens tokens, Fingerprint fp) {

@@ -255,6 +255,10 @@ class RewriterTest {
             assertThat(f.tables()).containsExactly("customers");
             assertThat(f.message()).contains("empties mapped tables through foreign keys");
         });
+        // unparseable (RESTART IDENTITY): the lexical scan still finds what the cascade empties
+        assertThat(r.rewrite("TRUNCATE accounts RESTART IDENTITY CASCADE"))
+                .isInstanceOfSatisfying(
+                        Refused.class, f -> assertThat(f.tables()).containsExactly("customers"));
         assertThat(r.rewrite("TRUNCATE accounts")).isInstanceOf(Untouched.class);
         assertThat(r.rewrite("TRUNCATE audit CASCADE")).isInstanceOf(Untouched.class);
         assertThat(pg.rewrite("TRUNCATE accounts CASCADE")).isInstanceOf(Untouched.class);
@@ -385,6 +389,36 @@ class RewriterTest {
                 assertThat(f.kind().isWrite()).isTrue();
             });
         }
+    }
+
+    /**
+     * A statement too long to parse is still judged by what it reaches: a routine call or a view
+     * first (refused as such), a write that fires a trigger by the lexical scan.
+     */
+    @Test
+    void rewrite_tooLongToParse_stillReachesIndirectly() {
+        Rewriter r = Rewriter.builder(Fixtures.mapping(Dialect.POSTGRESQL), Dialect.POSTGRESQL)
+                .maxSqlLength(30)
+                .routines(List.of(new Routine("rename_customer", "BEGIN UPDATE customers SET name = 'x'; END")))
+                .views(List.of(new View("customer_names", "SELECT id, name FROM customers")))
+                .triggers(List.of(new Trigger(
+                        "orders", Set.of(StatementKind.INSERT), "orders_placed", "UPDATE customers SET name = 'y'")))
+                .build();
+
+        assertThat(r.rewrite("SELECT rename_customer(1, 'a long enough name')"))
+                .isInstanceOfSatisfying(Refused.class, f -> {
+                    assertThat(f.reason()).isEqualTo(RefusalReason.INDIRECT);
+                    assertThat(f.kind()).isEqualTo(StatementKind.UPDATE);
+                });
+        assertThat(r.rewrite("UPDATE customer_names SET name = 'a long enough name' WHERE id = 1"))
+                .isInstanceOfSatisfying(
+                        Refused.class, f -> assertThat(f.reason()).isEqualTo(RefusalReason.INDIRECT));
+        assertThat(r.rewrite("INSERT INTO orders (id, customer) VALUES (1, 2), (3, 4)"))
+                .isInstanceOfSatisfying(Refused.class, f -> {
+                    assertThat(f.reason()).isEqualTo(RefusalReason.UNPARSEABLE);
+                    assertThat(f.kind()).isEqualTo(StatementKind.INSERT);
+                    assertThat(f.tables()).containsExactly("customers");
+                });
     }
 
     /** A function in FROM whose name contains a mapped table's (so the text is parsed) is no table. */
