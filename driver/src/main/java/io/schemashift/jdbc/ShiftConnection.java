@@ -41,6 +41,12 @@ public abstract class ShiftConnection implements Connection {
     private Map<String, Savepoint> namedSavepoints;
     /** Auto-commit was switched off by a {@code BEGIN} sent as SQL: its end switches it on again. */
     private boolean begunBySql;
+    /** Where unqualified names resolve: the old tables' schema until the application moves the connection. */
+    private SchemaSwitch.Place place = SchemaSwitch.Place.HOME;
+    /** A schema switch sent as SQL that is running: where it goes, and where the connection was. */
+    private SchemaSwitch.Place placePending;
+
+    private SchemaSwitch.Place placeBefore;
 
     ShiftConnection(Connection delegate, Session session, ShadowReads shadow) {
         this.delegate = delegate;
@@ -73,10 +79,70 @@ public abstract class ShiftConnection implements Connection {
         if (session == null) {
             return null;
         }
-        RewriteResult result = session.context().rewrite(sql);
-        return result instanceof Refused r && r.reason() == RefusalReason.TIME_BOUND
-                ? session.context().rewrite(sql)
-                : result;
+        RewriteResult result = rewriteHere(sql);
+        return result instanceof Refused r && r.reason() == RefusalReason.TIME_BOUND ? rewriteHere(sql) : result;
+    }
+
+    /** The rewrite where this connection's unqualified names resolve (see {@link SchemaSwitch}). */
+    private RewriteResult rewriteHere(String sql) {
+        return switch (place) {
+            case HOME -> session.context().rewrite(sql);
+            case AWAY -> session.context().rewriteAway(sql);
+            case UNKNOWN -> {
+                RewriteResult r = session.context().rewrite(sql);
+                yield r.tables().isEmpty()
+                        ? r
+                        : new Refused(
+                                r.kind(),
+                                r.tables(),
+                                r.fingerprint(),
+                                RefusalReason.UNSUPPORTED_CONSTRUCT,
+                                "the connection's schema was changed in a way SchemaShift does not follow (SET LOCAL"
+                                        + " search_path, a search path with the old tables' schema after another);"
+                                        + " set it with setSchema or SET search_path");
+            }
+        };
+    }
+
+    /** Where {@code sql} moves this connection's unqualified names, or {@code null} when it is no schema switch. */
+    SchemaSwitch.Place schemaSwitch(String sql) {
+        return session == null
+                ? null
+                : SchemaSwitch.of(
+                        sql, session.context().dialect(), session.context().oldSchema());
+    }
+
+    /** A schema switch sent as SQL is about to run: where it goes holds once it ran ({@link #switchDone}). */
+    void switching(SchemaSwitch.Place next) {
+        placeBefore = place;
+        placePending = next;
+        place = SchemaSwitch.Place.UNKNOWN;
+    }
+
+    /** The statement that was {@link #switching} ended: it moved the connection, or, failed, left it where it was. */
+    void switchDone(boolean ran) {
+        if (placePending != null) {
+            place = ran ? placePending : placeBefore;
+            placePending = null;
+        }
+    }
+
+    @Override
+    public void setSchema(String schema) throws SQLException {
+        delegate.setSchema(schema);
+        if (session != null && session.context().dialect() != Dialect.MARIADB) {
+            place = SchemaSwitch.ofName(
+                    schema, session.context().dialect(), session.context().oldSchema());
+        }
+    }
+
+    @Override
+    public void setCatalog(String catalog) throws SQLException {
+        delegate.setCatalog(catalog);
+        if (session != null && session.context().dialect() == Dialect.MARIADB) {
+            place = SchemaSwitch.ofName(
+                    catalog, Dialect.MARIADB, session.context().oldSchema());
+        }
     }
 
     /**

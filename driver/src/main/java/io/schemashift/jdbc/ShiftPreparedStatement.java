@@ -45,6 +45,8 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
      * @param sql the text the application prepared ({@code null}: not on mapped tables)
      * @param keyRequest how it asked for generated keys
      * @param control the statement is transaction control sent as SQL ({@code COMMIT}…), else {@code null}
+     * @param place where the statement, a schema switch ({@code SET search_path}…), moves the
+     *     connection; {@code null} for any other statement
      * @param params the bound parameters, kept only for a statement on mapped tables
      * @param batch the parameters of each {@code addBatch}, for a statement on mapped tables
      */
@@ -53,6 +55,7 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
             String sql,
             KeyRequest keyRequest,
             TransactionControl control,
+            SchemaSwitch.Place place,
             Params params,
             List<Params> batch) {}
 
@@ -63,21 +66,26 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
             RewriteResult rewrite,
             KeyRequest keyRequest) {
         super(delegate, connection);
-        this.how = prepared(rewrite, sql, keyRequest);
+        this.how = prepared(rewrite, sql, keyRequest, connection);
         this.wantsKeys = keyRequest != KeyRequest.NONE;
     }
 
-    private static Prepared prepared(RewriteResult rewrite, String sql, KeyRequest keyRequest) {
+    private static Prepared prepared(
+            RewriteResult rewrite, String sql, KeyRequest keyRequest, ShiftConnection connection) {
         if (rewrite instanceof Rewritten) {
-            return new Prepared(rewrite, sql, keyRequest, null, new Params(), new ArrayList<>());
+            return new Prepared(rewrite, sql, keyRequest, null, null, new Params(), new ArrayList<>());
         }
         if (rewrite instanceof Refused) {
-            return new Prepared(rewrite, null, keyRequest, null, null, null);
+            return new Prepared(rewrite, null, keyRequest, null, null, null, null);
         }
-        TransactionControl control = rewrite instanceof Untouched u && u.kind() == StatementKind.OTHER
-                ? TransactionControl.of(u.sql())
-                : null;
-        return control == null ? null : new Prepared(rewrite, null, keyRequest, control, null, null);
+        if (!(rewrite instanceof Untouched u) || u.kind() != StatementKind.OTHER) {
+            return null;
+        }
+        TransactionControl control = TransactionControl.of(u.sql());
+        SchemaSwitch.Place place = control == null ? connection.schemaSwitch(u.sql()) : null;
+        return control == null && place == null
+                ? null
+                : new Prepared(rewrite, null, keyRequest, control, place, null, null);
     }
 
     /** The bound parameters, kept only for a statement on mapped tables (read by tests too); else {@code null}. */
@@ -115,6 +123,9 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
         finishShadow();
         releaseRouted();
         Prepared p = how;
+        if (p != null && p.place() != null) {
+            connection.switching(p.place());
+        }
         if (updatable) {
             routedRows = p != null && connection.session.readsRoutedRows(p.rewrite());
         }

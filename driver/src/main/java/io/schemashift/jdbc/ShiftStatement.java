@@ -195,6 +195,10 @@ public abstract class ShiftStatement implements Statement {
             if (control != null && connection.control(control)) {
                 return CONTROLLED;
             }
+            SchemaSwitch.Place place = control == null ? connection.schemaSwitch(sql) : null;
+            if (place != null) {
+                connection.switching(place);
+            }
         }
         Plan plan = session.plan(rewrite);
         routedRows = updatable && session.readsRoutedRows(rewrite);
@@ -235,6 +239,7 @@ public abstract class ShiftStatement implements Statement {
 
     /** The delegate's statement failed: on PostgreSQL that dooms the transaction on the old side. */
     void delegateFailed() {
+        connection.switchDone(false);
         if (connection.transaction != null) {
             connection.transaction.primaryFailed(Side.OLD);
         }
@@ -242,6 +247,7 @@ public abstract class ShiftStatement implements Statement {
 
     /** After the delegate ran a statement: in auto-commit mode its routing transaction ends. */
     void ranOnDelegate() throws SQLException {
+        connection.switchDone(true);
         if (connection.transaction != null) {
             connection.transaction.statementDone();
         }

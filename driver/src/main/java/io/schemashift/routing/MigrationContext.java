@@ -25,6 +25,15 @@ public interface MigrationContext {
     /** The statement's rewrite for the new schema (cached). */
     RewriteResult rewrite(String sql);
 
+    /**
+     * The rewrite on a connection whose schema the application moved away from the old tables'
+     * (there only names qualified with that schema are mapped tables).
+     */
+    RewriteResult rewriteAway(String sql);
+
+    /** The schema that holds the mapped old tables, as the database stores it; {@code null} when unknown. */
+    String oldSchema();
+
     ShiftMetrics metrics();
 
     DivergenceLog divergences();

@@ -316,6 +316,22 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
         return name.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
     }
 
+    @Override
+    public RewriteResult rewriteAway(String sql) {
+        Started s = started;
+        RewriteResult result =
+                s.rewriter().awayFromOldSchema(newDatabase == null).rewrite(sql);
+        if (s.coverage() != null) {
+            s.coverage().seen(result, applied.rollout());
+        }
+        return result;
+    }
+
+    @Override
+    public String oldSchema() {
+        return started.rewriter().oldSchema();
+    }
+
     /** Rewrites {@code sql} for the new schema (cached), and counts it in the statement coverage. */
     @Override
     public RewriteResult rewrite(String sql) {

@@ -581,6 +581,90 @@ class WritePathIT {
     }
 
     /**
+     * A connection the application moves to another schema (a tenant's: {@code setSchema},
+     * MariaDB's {@code setCatalog}, or SQL) writes that schema's same-named table: nothing is
+     * mirrored into the new table, and nothing recorded; a name qualified with the old schema is
+     * still the mapped table. Moved back (here with SQL), unqualified names are mapped again.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void connectionMovedToAnotherSchema_writesThereUnmirrored(TestDatabase.Kind kind) throws Exception {
+        try (MigrationFixture fx = fixture(kind, false, "dual-write")) {
+            String columns = "(id INT PRIMARY KEY, name VARCHAR(100), legacy_flag INT, email VARCHAR(100))";
+            String other;
+            String home;
+            String back;
+            switch (kind) {
+                case MARIADB -> {
+                    String url = fx.server.create("ss_tenant_" + fx.migration.replace('-', '_'));
+                    other = url.substring(url.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
+                    fx.rawOld("CREATE TABLE " + other + ".customers " + columns);
+                    try (Connection c = fx.server.connect(fx.oldUrl)) {
+                        home = c.getCatalog();
+                    }
+                    back = "USE " + home;
+                }
+                case POSTGRESQL -> {
+                    other = "tenant_b";
+                    home = "public";
+                    fx.rawOld("CREATE SCHEMA tenant_b", "CREATE TABLE tenant_b.customers " + columns);
+                    back = "SET search_path TO \"$user\", public";
+                }
+                default -> {
+                    other = "TENANT_B";
+                    home = "PUBLIC";
+                    fx.rawOld("CREATE SCHEMA tenant_b", "CREATE TABLE tenant_b.customers " + columns);
+                    back = "SET SCHEMA PUBLIC";
+                }
+            }
+            try (Connection c = fx.connect();
+                    Statement st = c.createStatement()) {
+                if (kind == TestDatabase.Kind.MARIADB) {
+                    c.setCatalog(other);
+                } else {
+                    c.setSchema(other);
+                }
+                st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (5, 'tenant', 't@x')");
+                st.executeUpdate("UPDATE customers SET name = 'tenant 5' WHERE id = 5");
+                st.executeUpdate("INSERT INTO " + home + ".customers (id, name, email) VALUES (1, 'home', 'h@x')");
+                st.execute(back);
+                st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (2, 'back', 'b@x')");
+            }
+            assertThat(fx.oldRows()).containsExactly("1|home|home|h@x", "2|back|back|b@x");
+            fx.assertSidesEqual();
+            assertThat(fx.divergenceRecords()).isEmpty();
+        }
+    }
+
+    /**
+     * A schema change the driver cannot follow (PostgreSQL's {@code SET LOCAL search_path}, which
+     * ends with the transaction) makes statements on mapped tables refused until the schema is set
+     * again: recorded in dual-write, never mirrored into the new table.
+     */
+    @Test
+    void connectionMovedUnfollowably_refusedUntilSetAgain() throws Exception {
+        try (MigrationFixture fx = fixture(TestDatabase.Kind.POSTGRESQL, false, "dual-write")) {
+            fx.rawOld(
+                    "CREATE SCHEMA tenant_b",
+                    "CREATE TABLE tenant_b.customers (id INT PRIMARY KEY, name VARCHAR(100), legacy_flag INT,"
+                            + " email VARCHAR(100))");
+            try (Connection c = fx.connect();
+                    Statement st = c.createStatement()) {
+                c.setAutoCommit(false);
+                st.execute("SET LOCAL search_path TO tenant_b");
+                st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (7, 'local', 'l@x')");
+                c.commit();
+                c.setAutoCommit(true);
+                st.execute("SET search_path TO public");
+                st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (8, 'home', 'h@x')");
+            }
+            assertThat(fx.oldRows()).containsExactly("8|home|home|h@x");
+            fx.assertSidesEqual();
+            assertThat(fx.divergenceRecords()).containsExactly("null|refused_unsupported_construct");
+        }
+    }
+
+    /**
      * A routine created after the driver started is read again when the rollout changes: a table
      * that leaves old-only has its calls recognised.
      */

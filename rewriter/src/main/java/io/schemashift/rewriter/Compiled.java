@@ -16,8 +16,13 @@ import java.util.stream.Collectors;
 final class Compiled {
 
     final Names names;
-    /** The schema unqualified names resolve to, as the database stores it; {@code null} when unknown. */
+    /** The schema that holds the mapped old tables, as the database stores it; {@code null} when unknown. */
     private final String oldSchema;
+    /**
+     * Whether unqualified names resolve to {@link #oldSchema}: false for a connection whose schema
+     * the application changed (a tenant's), where only names qualified with it are mapped tables.
+     */
+    private final boolean unqualifiedOld;
 
     private final Map<String, MappedTable> tables = new HashMap<>();
     /** Old table names, lower case, for the no-parse fast path. */
@@ -58,14 +63,18 @@ final class Compiled {
             Mapping mapping,
             Dialect dialect,
             String oldSchema,
+            boolean unqualifiedOld,
+            String awayNewSchema,
             Collection<Routine> routineList,
             Map<String, Set<String>> cascades,
             Collection<Trigger> triggerList,
             Collection<View> viewList) {
         this.names = new Names(dialect);
         this.oldSchema = oldSchema;
+        this.unqualifiedOld = unqualifiedOld;
         for (TableMapping t : mapping.tables()) {
-            tables.put(names.fold(t.oldName()), new MappedTable(t, names));
+            // away from the old schema, a new table in the same database is named with its schema
+            tables.put(names.fold(t.oldName()), new MappedTable(t, names, unqualifiedOld ? null : awayNewSchema));
         }
         this.lowerNames = mapping.tables().stream()
                 .map(t -> t.oldName().toLowerCase(Locale.ROOT))
@@ -241,7 +250,7 @@ final class Compiled {
 
     /** Whether token {@code i} is a name that may be this schema's: a word or quoted name, not qualified by another schema. */
     private boolean relation(Tokens t, int i) {
-        return (t.kind(i) == Tokens.WORD || t.kind(i) == Tokens.QUOTED) && !inOtherSchema(t, i);
+        return (t.kind(i) == Tokens.WORD || t.kind(i) == Tokens.QUOTED) && !outsideOldSchema(t, i);
     }
 
     /**
@@ -255,7 +264,7 @@ final class Compiled {
         for (int i = 0; i < tokens.size(); i++) {
             if (tokens.kind(i) == Tokens.WORD || tokens.kind(i) == Tokens.QUOTED) {
                 MappedTable m = tables.get(names.canonical(tokens.text(i)));
-                if (m != null && !inOtherSchema(tokens, i)) {
+                if (m != null && !outsideOldSchema(tokens, i)) {
                     found.add(m.lowerName);
                 }
             }
@@ -263,13 +272,21 @@ final class Compiled {
         return found;
     }
 
-    /** Whether the name at {@code i} is qualified ({@code q.name}) by a schema other than the old one. */
-    private boolean inOtherSchema(Tokens tokens, int i) {
+    /**
+     * Whether the name at {@code i} is qualified ({@code q.name}) by a schema other than the old
+     * one, or unqualified while unqualified names do not resolve to it.
+     */
+    private boolean outsideOldSchema(Tokens tokens, int i) {
         if (i < 2 || !tokens.isPunct(i - 1, '.')) {
-            return false;
+            return !unqualifiedOld;
         }
         byte k = tokens.kind(i - 2);
-        return (k == Tokens.WORD || k == Tokens.QUOTED) && !inOldSchema(tokens.text(i - 2));
+        return (k == Tokens.WORD || k == Tokens.QUOTED) ? !inOldSchema(tokens.text(i - 2)) : !unqualifiedOld;
+    }
+
+    /** Whether a parsed name qualified by {@code schema} ({@code null}: unqualified) is in the old schema. */
+    private boolean inOld(String schema) {
+        return schema == null ? unqualifiedOld : inOldSchema(schema);
     }
 
     /** Like {@link #mentioned(Tokens)} when not even the tokens are known: any occurrence counts. */
@@ -296,7 +313,7 @@ final class Compiled {
      * one qualified with the old schema ({@code schema.t}, {@code catalog.schema.t}).
      */
     MappedTable table(net.sf.jsqlparser.schema.Table t) {
-        if (t.getName() == null || (t.getSchemaName() != null && !inOldSchema(t.getSchemaName()))) {
+        if (t.getName() == null || !inOld(t.getSchemaName())) {
             return null;
         }
         return tables.get(names.canonical(t.getName()));
@@ -321,7 +338,7 @@ final class Compiled {
      */
     Indirect fired(List<net.sf.jsqlparser.schema.Table> written, StatementKind kind) {
         for (net.sf.jsqlparser.schema.Table t : written) {
-            if (t.getName() != null && (t.getSchemaName() == null || inOldSchema(t.getSchemaName()))) {
+            if (t.getName() != null && inOld(t.getSchemaName())) {
                 Indirect c = fired(names.canonical(t.getName()), kind);
                 if (c != null) {
                     return c;
@@ -359,7 +376,7 @@ final class Compiled {
 
     /** The mapped tables (lower-case old names) a {@code TRUNCATE … CASCADE} of parsed table {@code t} empties through foreign keys. */
     Set<String> truncateCascades(net.sf.jsqlparser.schema.Table t) {
-        if (t.getName() == null || (t.getSchemaName() != null && !inOldSchema(t.getSchemaName()))) {
+        if (t.getName() == null || !inOld(t.getSchemaName())) {
             return Set.of();
         }
         return truncateCascades.getOrDefault(names.canonical(t.getName()), Set.of());

@@ -54,11 +54,16 @@ final class MappedTable {
     final List<Derived> derived = new ArrayList<>();
     final List<String> key = new ArrayList<>();
 
-    MappedTable(TableMapping mapping, Names names) {
+    /**
+     * @param newSchemaDefault the schema to name the new table with when the mapping gives none
+     *     ({@code null}: leave it unqualified)
+     */
+    MappedTable(TableMapping mapping, Names names, String newSchemaDefault) {
         this.mapping = mapping;
         this.canonicalName = names.fold(mapping.oldName());
         this.lowerName = mapping.oldName().toLowerCase(java.util.Locale.ROOT);
-        this.newSqlName = names.qualified(mapping.newSchema(), mapping.newName());
+        this.newSqlName = names.qualified(
+                mapping.newSchema() != null ? mapping.newSchema() : newSchemaDefault, mapping.newName());
         this.columnsKnown = !mapping.oldColumns().isEmpty();
         mapping.columns().forEach((old, neu) -> columns.put(names.fold(old), new OldColumn(old, neu)));
         for (String old : mapping.oldColumns()) {

@@ -25,11 +25,12 @@ public final class Rewriter {
 
     private final Mapping mapping;
     private final Dialect dialect;
-    private final List<Routine> routines;
-    private final Map<String, Set<String>> truncateCascades;
-    private final List<Trigger> triggers;
-    private final List<View> views;
     private final Compiled compiled;
+    /** What this rewriter was built from (a copy), for the accessors and {@link #awayFromOldSchema()}. */
+    private final Builder builder;
+    /** {@link #awayFromOldSchema()}, built on first use. */
+    private volatile Rewriter away;
+
     private final StatementRewriter statements;
     private final int maxSqlLength;
     /** SQL texts whose parse ran out of time once (bounded: cleared past 1,000). */
@@ -44,12 +45,17 @@ public final class Rewriter {
     private Rewriter(Builder b) {
         this.mapping = b.mapping;
         this.dialect = b.dialect;
-        this.compiled =
-                new Compiled(b.mapping, b.dialect, b.oldSchema, b.routines, b.truncateCascades, b.triggers, b.views);
-        this.routines = b.routines;
-        this.truncateCascades = b.truncateCascades;
-        this.triggers = b.triggers;
-        this.views = b.views;
+        this.builder = b.copy(); // the caller may change b afterwards
+        this.compiled = new Compiled(
+                b.mapping,
+                b.dialect,
+                b.oldSchema,
+                b.unqualifiedOld,
+                b.awayNewSchema,
+                b.routines,
+                b.truncateCascades,
+                b.triggers,
+                b.views);
         this.statements = new StatementRewriter(compiled, b.parseTimeout.toNanos());
         this.maxSqlLength = b.maxSqlLength;
         // half of the bytes for results by text, half for shapes
@@ -215,22 +221,56 @@ public final class Rewriter {
 
     /** The tables whose TRUNCATE … CASCADE this rewriter knows to reach mapped tables (see {@link Builder#truncateCascades}). */
     public Map<String, Set<String>> truncateCascades() {
-        return truncateCascades;
+        return builder.truncateCascades;
+    }
+
+    /** The schema that holds the mapped old tables (see {@link Builder#oldSchema}); {@code null} when unknown. */
+    public String oldSchema() {
+        return builder.oldSchema;
+    }
+
+    /**
+     * This rewriter for a connection whose schema the application moved away from the old one (a
+     * tenant's): there an unqualified name is not a mapped table, only one qualified with the old
+     * schema is. Built on first use, with caches of its own; this rewriter itself when the old
+     * schema is not known.
+     *
+     * @param sameDatabase whether the new tables are reached through the same connection: then a
+     *     new table the mapping gives no schema is named with the old schema, where it is
+     */
+    public Rewriter awayFromOldSchema(boolean sameDatabase) {
+        if (builder.oldSchema == null || !builder.unqualifiedOld) {
+            return this;
+        }
+        Rewriter r = away;
+        if (r == null) {
+            synchronized (this) {
+                r = away;
+                if (r == null) {
+                    Builder b = builder.copy();
+                    b.unqualifiedOld = false;
+                    b.awayNewSchema = sameDatabase ? builder.oldSchema : null;
+                    r = b.build();
+                    away = r;
+                }
+            }
+        }
+        return r;
     }
 
     /** The database's views this rewriter knows of (see {@link Builder#views}). */
     public List<View> views() {
-        return views;
+        return builder.views;
     }
 
     /** The database's triggers this rewriter knows of (see {@link Builder#triggers}). */
     public List<Trigger> triggers() {
-        return triggers;
+        return builder.triggers;
     }
 
     /** The database's routines this rewriter knows of (see {@link Builder#routines}). */
     public List<Routine> routines() {
-        return routines;
+        return builder.routines;
     }
 
     public Dialect dialect() {
@@ -246,6 +286,8 @@ public final class Rewriter {
         private int maxSqlLength = 100_000;
         private Duration parseTimeout = Duration.ofSeconds(1);
         private String oldSchema;
+        private boolean unqualifiedOld = true;
+        private String awayNewSchema;
         private List<Routine> routines = List.of();
         private Map<String, Set<String>> truncateCascades = Map.of();
         private List<Trigger> triggers = List.of();
@@ -358,6 +400,22 @@ public final class Rewriter {
         public Builder views(Collection<View> views) {
             this.views = List.copyOf(views);
             return this;
+        }
+
+        /** A builder with this one's settings, which can then change without changing this one. */
+        private Builder copy() {
+            Builder b = new Builder(mapping, dialect);
+            b.cacheBytes = cacheBytes;
+            b.maxSqlLength = maxSqlLength;
+            b.parseTimeout = parseTimeout;
+            b.oldSchema = oldSchema;
+            b.unqualifiedOld = unqualifiedOld;
+            b.awayNewSchema = awayNewSchema;
+            b.routines = routines;
+            b.truncateCascades = truncateCascades;
+            b.triggers = triggers;
+            b.views = views;
+            return b;
         }
 
         /**

@@ -421,6 +421,31 @@ class RewriterTest {
                 });
     }
 
+    /** Away from the old schema, an unqualified name is another schema's table; a qualified one is still mapped. */
+    @Test
+    void awayFromOldSchema_onlyQualifiedNamesAreMapped() {
+        Rewriter home = Rewriter.builder(Fixtures.mapping(Dialect.POSTGRESQL), Dialect.POSTGRESQL)
+                .oldSchema("public")
+                .build();
+        Rewriter away = home.awayFromOldSchema(true);
+
+        assertThat(away.rewrite("UPDATE customers SET name = 'x' WHERE id = 1")).isInstanceOf(Untouched.class);
+        assertThat(away.rewrite("UPDATE public.customers SET name = 'x' WHERE id = 1"))
+                .isInstanceOfSatisfying(
+                        Rewritten.class, w -> assertThat(w.newSide().sql()).startsWith("UPDATE app_v2.clients "));
+        assertThat(home.rewrite("UPDATE customers SET name = 'x' WHERE id = 1")).isInstanceOf(Rewritten.class);
+        assertThat(away.awayFromOldSchema(true)).isSameAs(away);
+        assertThat(home.awayFromOldSchema(true)).isSameAs(away);
+        assertThat(pg.awayFromOldSchema(true)).as("old schema unknown").isSameAs(pg);
+        // a new table without a schema of its own is named with the old schema, where it is
+        Rewriter h2 = Rewriter.builder(Fixtures.mapping(Dialect.H2), Dialect.H2)
+                .oldSchema("PUBLIC")
+                .build();
+        assertThat(h2.awayFromOldSchema(true).rewrite("UPDATE PUBLIC.customers SET name = 'x' WHERE id = 1"))
+                .isInstanceOfSatisfying(
+                        Rewritten.class, w -> assertThat(w.newSide().sql()).startsWith("UPDATE PUBLIC.clients "));
+    }
+
     /** A function in FROM whose name contains a mapped table's (so the text is parsed) is no table. */
     @Test
     void rewrite_tableFunctionInFrom_untouched() {
