@@ -192,21 +192,24 @@ final class Compiled {
      */
     Indirect indirect(Tokens t, StatementKind kind) {
         for (int i = 0; i < t.size(); i++) {
-            if (!relation(t, i)) {
-                continue;
-            }
-            String name = names.canonical(t.text(i));
-            boolean call = t.isPunct(t.significant(i + 1), '(');
-            Indirect r = call || Kinds.after(t, i, "call") ? routines.get(name) : null;
-            if (r != null) {
-                return r;
-            }
-            Indirect v = call ? null : views.get(name);
-            if (v != null && (kind.isWrite() || !v.hidden())) {
-                return v;
+            Indirect through = relation(t, i) ? routineOrView(t, i, kind) : null;
+            if (through != null) {
+                return through;
             }
         }
         return null;
+    }
+
+    /** The routine called or the view named at token {@code i}, as {@link #indirect} counts them, or {@code null}. */
+    private Indirect routineOrView(Tokens t, int i, StatementKind kind) {
+        String name = names.canonical(t.text(i));
+        boolean call = t.isPunct(t.significant(i + 1), '(');
+        Indirect r = call || Kinds.after(t, i, "call") ? routines.get(name) : null;
+        if (r != null) {
+            return r;
+        }
+        Indirect v = call ? null : views.get(name);
+        return v != null && (kind.isWrite() || !v.hidden()) ? v : null;
     }
 
     /**
@@ -227,13 +230,11 @@ final class Compiled {
                 continue;
             }
             String name = names.canonical(t.text(i));
-            boolean call = t.isPunct(t.significant(i + 1), '(');
-            Indirect r = call || Kinds.after(t, i, "call") ? routines.get(name) : null;
-            Indirect v = call ? null : views.get(name);
-            Indirect f = kind.isWrite() ? fired(name, kind) : null;
-            for (Indirect through : new Indirect[] {r, v, f}) {
-                if (through != null && (through != v || kind.isWrite() || !v.hidden())) {
-                    found.addAll(through.reach().tables());
+            Indirect through = routineOrView(t, i, kind);
+            Indirect fired = kind.isWrite() ? fired(name, kind) : null;
+            for (Indirect reached : new Indirect[] {through, fired}) {
+                if (reached != null) {
+                    found.addAll(reached.reach().tables());
                 }
             }
             if (cascade) {
