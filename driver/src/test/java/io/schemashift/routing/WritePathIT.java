@@ -11,12 +11,14 @@ import java.nio.file.Files;
 import java.sql.BatchUpdateException;
 import java.sql.CallableStatement;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -661,6 +663,46 @@ class WritePathIT {
             assertThat(fx.oldRows()).containsExactly("8|home|home|h@x");
             fx.assertSidesEqual();
             assertThat(fx.divergenceRecords()).containsExactly("null|refused_unsupported_construct");
+        }
+    }
+
+    /**
+     * A MariaDB user that may call a routine but not read its definition (not the definer, no
+     * SELECT on mysql.proc) cannot tell what it changes: a call of it counts as a write to every
+     * mapped table, recorded for the whole table while the old side holds the truth. (This one
+     * builds the table's name at run time: read as root, its definition would not show it.)
+     */
+    @Test
+    void routineHiddenFromTheUser_countsAsWritingEveryMappedTable() throws Exception {
+        try (MigrationFixture fx = fixture(TestDatabase.Kind.MARIADB, false, "dual-write")) {
+            String user = "ss_app_" + fx.migration.replace('-', '_');
+            String database;
+            try (Connection c = fx.server.connect(fx.oldUrl)) {
+                database = c.getCatalog();
+            }
+            fx.rawOld(
+                    // its text does not name the table: only the hidden definition makes the call count
+                    "CREATE PROCEDURE stamp_customers() BEGIN"
+                            + " SET @s = CONCAT('UPDATE cust', 'omers SET email = ''stamped''');"
+                            + " PREPARE s FROM @s; EXECUTE s; DEALLOCATE PREPARE s; END",
+                    "INSERT INTO customers (id, name, email) VALUES (1, 'before', 'a@x')",
+                    "CREATE USER '" + user + "'@'%' IDENTIFIED BY 'app'",
+                    "GRANT SELECT, INSERT, UPDATE, DELETE, EXECUTE ON " + database + ".* TO '" + user + "'@'%'");
+            fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'before', 'before', 'a@x')");
+            Properties info = new Properties();
+            info.setProperty("user", user);
+            info.setProperty("password", "app");
+            info.setProperty("schemashift.config", fx.configPath().toString());
+            try (Connection c = DriverManager.getConnection(
+                            "jdbc:schemashift:" + fx.oldUrl.substring("jdbc:".length()), info);
+                    Statement st = c.createStatement()) {
+                st.execute("CALL stamp_customers()");
+            } finally {
+                fx.rawOld("DROP USER '" + user + "'@'%'");
+            }
+            assertThat(fx.oldRows()).containsExactly("1|before|before|stamped");
+            assertThat(fx.newRows()).containsExactly("1|before|before|a@x");
+            assertThat(fx.divergenceRecords()).containsOnly("null|refused_indirect");
         }
     }
 
