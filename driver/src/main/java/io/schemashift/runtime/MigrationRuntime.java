@@ -219,8 +219,8 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
     /**
      * The rewriter the driver uses for {@code config} on a database of {@code dialect}, with what
      * it reads through {@code md} ({@code null}: all left unknown): the old columns the file does
-     * not list, the old schema its connection is in, and the routines, triggers, views and foreign
-     * keys through which a statement may reach a mapped table. {@code schemashift rewrite} previews
+     * not list, the old schema its connection is in, and the routines, triggers, views, foreign keys
+     * and partitions through which a statement may reach a mapped table. {@code schemashift rewrite} previews
      * with it.
      */
     public static Rewriter rewriter(MigrationConfig config, Dialect dialect, DatabaseMetaData md) throws SQLException {
@@ -235,7 +235,15 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                 .triggers(catalog(config, "triggers", List.of(), () -> Routines.triggers(c, dialect)))
                 .views(catalog(config, "views", List.of(), () -> Routines.views(c, dialect)))
                 .truncateCascades(catalog(
-                        config, "foreign keys", Map.of(), () -> TruncateCascades.read(c, dialect, config.mapping())))
+                        config,
+                        "foreign keys",
+                        Map.of(),
+                        () -> TableRelations.truncateCascades(c, dialect, config.mapping())))
+                .relatives(catalog(
+                        config,
+                        "partitions and inheritance",
+                        Map.of(),
+                        () -> TableRelations.relatives(c, dialect, config.mapping())))
                 .build();
     }
 
@@ -374,7 +382,8 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                     && next.routines().equals(current.routines())
                     && next.triggers().equals(current.triggers())
                     && next.views().equals(current.views())
-                    && next.truncateCascades().equals(current.truncateCascades())) {
+                    && next.truncateCascades().equals(current.truncateCascades())
+                    && next.relatives().equals(current.relatives())) {
                 return null;
             }
             started = s.with(next);

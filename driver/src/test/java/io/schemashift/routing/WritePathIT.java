@@ -457,6 +457,23 @@ class WritePathIT {
     }
 
     /**
+     * A PostgreSQL table that shares rows with a mapped one (its parent by inheritance, or a child
+     * or partition of it): an UPDATE of the parent changes the mapped table's rows inside the
+     * database, so it is a refused write to the mapped table (recorded, 0A000 from new-primary on).
+     */
+    @Test
+    void parentTableOfAMappedOne_recordedOrRefused() throws Exception {
+        recordedOrRefused(
+                TestDatabase.Kind.POSTGRESQL,
+                List.of("CREATE TABLE people (id INT, name VARCHAR(100))", "ALTER TABLE customers INHERIT people"),
+                c -> {},
+                sql("UPDATE people SET name = 'via parent'"),
+                "1|via parent|via parent|a@x",
+                "indirect",
+                "people");
+    }
+
+    /**
      * A trigger on a table the migration does not map that changes a mapped table does so on the
      * old side only: a write that fires it is a refused write to the mapped table (recorded while the
      * old side holds the truth, 0A000 from new-primary on); writes that fire nothing run as sent.

@@ -29,7 +29,10 @@ final class Compiled {
     final List<String> lowerNames;
     /** Routines whose definitions name a mapped table, by name as the catalog stores it (MariaDB: lower case). */
     private final Map<String, Indirect> routines = new HashMap<>();
-    /** Views over mapped tables (through other views too), by name as the catalog stores it. */
+    /**
+     * Views over mapped tables (through other views too), and tables that share rows with mapped
+     * ones (partitions, inheritance), by name as the catalog stores it.
+     */
     private final Map<String, Indirect> views = new HashMap<>();
     /** The names of both and the tables of {@link #truncateCascades} and {@link #triggers}, lower case, for the no-parse fast path. */
     private final List<String> lowerLeadingNames;
@@ -46,7 +49,9 @@ final class Compiled {
     enum Via {
         ROUTINE,
         TRIGGER,
-        VIEW
+        VIEW,
+        /** A table that shares rows with a mapped one: a partition or child of it, or its parent. */
+        RELATIVE
     }
 
     /** A routine, trigger or view: its catalog name, what its definition reaches, and whether the catalog hides it. */
@@ -68,7 +73,8 @@ final class Compiled {
             Collection<Routine> routineList,
             Map<String, Set<String>> cascades,
             Collection<Trigger> triggerList,
-            Collection<View> viewList) {
+            Collection<View> viewList,
+            Map<String, Set<String>> relatives) {
         this.names = new Names(dialect);
         this.oldSchema = oldSchema;
         this.unqualifiedOld = unqualifiedOld;
@@ -79,6 +85,13 @@ final class Compiled {
         this.lowerNames = mapping.tables().stream()
                 .map(t -> t.oldName().toLowerCase(Locale.ROOT))
                 .toList();
+        relatives.forEach((table, reached) -> {
+            if (!tables.containsKey(stored(table))) { // a mapped relative is rewritten and mirrored itself
+                views.put(
+                        stored(table),
+                        new Indirect(Via.RELATIVE, table, new Reach(lowerNamesOf(reached), null), false));
+            }
+        });
         // views first, to a fixed point (a view over a view), so that every definition read after them counts them
         for (boolean grew = true; grew; ) {
             grew = false;
@@ -104,9 +117,7 @@ final class Compiled {
                 routines.merge(stored(r.name()), new Indirect(Via.ROUTINE, r.name(), reach, hidden), Compiled::either);
             }
         }
-        cascades.forEach((table, reached) -> truncateCascades.put(
-                stored(table),
-                reached.stream().map(t -> t.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet())));
+        cascades.forEach((table, reached) -> truncateCascades.put(stored(table), lowerNamesOf(reached)));
         for (Trigger t : triggerList) {
             Reach reach = reach(Tokens.lex(t.definition(), dialect), 2);
             String table = stored(t.table());
@@ -126,6 +137,10 @@ final class Compiled {
                 .map(n -> n.toLowerCase(Locale.ROOT))
                 .distinct()
                 .toList();
+    }
+
+    private static Set<String> lowerNamesOf(Set<String> oldNames) {
+        return oldNames.stream().map(t -> t.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
     }
 
     /** A name as the catalog stores it, in the form {@link Names#canonical} gives a written one. */
@@ -187,8 +202,8 @@ final class Compiled {
     /**
      * The first routine {@code t} calls, or view it names, that reaches a mapped table, or {@code
      * null}. A routine's name counts when {@code (} follows it or {@code CALL} precedes it (MariaDB
-     * allows {@code CALL p}); a view's when no {@code (} follows it, and a view whose definition
-     * is hidden only in a statement of write {@code kind}.
+     * allows {@code CALL p}); a view's anywhere, but a view whose definition is hidden only in a
+     * statement of write {@code kind}.
      */
     Indirect indirect(Tokens t, StatementKind kind) {
         for (int i = 0; i < t.size(); i++) {
@@ -208,7 +223,7 @@ final class Compiled {
         if (r != null) {
             return r;
         }
-        Indirect v = call ? null : views.get(name);
+        Indirect v = views.get(name); // also before "(": INSERT INTO v (a, b)
         return v != null && (kind.isWrite() || !v.hidden()) ? v : null;
     }
 

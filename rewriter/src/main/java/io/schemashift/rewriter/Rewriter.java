@@ -55,7 +55,8 @@ public final class Rewriter {
                 b.routines,
                 b.truncateCascades,
                 b.triggers,
-                b.views);
+                b.views,
+                b.relatives);
         this.statements = new StatementRewriter(compiled, b.parseTimeout.toNanos());
         this.maxSqlLength = b.maxSqlLength;
         // half of the bytes for results by text, half for shapes
@@ -258,6 +259,11 @@ public final class Rewriter {
         return r;
     }
 
+    /** The tables this rewriter knows to share rows with mapped tables (see {@link Builder#relatives}). */
+    public Map<String, Set<String>> relatives() {
+        return builder.relatives;
+    }
+
     /** The database's views this rewriter knows of (see {@link Builder#views}). */
     public List<View> views() {
         return builder.views;
@@ -292,6 +298,7 @@ public final class Rewriter {
         private Map<String, Set<String>> truncateCascades = Map.of();
         private List<Trigger> triggers = List.of();
         private List<View> views = List.of();
+        private Map<String, Set<String>> relatives = Map.of();
 
         private Builder(Mapping mapping, Dialect dialect) {
             this.mapping = mapping;
@@ -374,10 +381,14 @@ public final class Rewriter {
          * refused as a TRUNCATE of those mapped tables, which it empties on one side only.
          */
         public Builder truncateCascades(Map<String, Set<String>> cascades) {
-            Map<String, Set<String>> copy = new java.util.HashMap<>();
-            cascades.forEach((table, reached) -> copy.put(table, Set.copyOf(reached)));
-            this.truncateCascades = Map.copyOf(copy);
+            this.truncateCascades = copyOf(cascades);
             return this;
+        }
+
+        private static Map<String, Set<String>> copyOf(Map<String, Set<String>> tables) {
+            Map<String, Set<String>> copy = new java.util.HashMap<>();
+            tables.forEach((table, reached) -> copy.put(table, Set.copyOf(reached)));
+            return Map.copyOf(copy);
         }
 
         /**
@@ -415,7 +426,20 @@ public final class Rewriter {
             b.truncateCascades = truncateCascades;
             b.triggers = triggers;
             b.views = views;
+            b.relatives = relatives;
             return b;
+        }
+
+        /**
+         * The tables that share rows with mapped tables (default none): a mapped table's
+         * partitions and children, and the tables it is a partition or child of (PostgreSQL), by
+         * name as the catalog stores it, each with the old names of those mapped tables. A
+         * statement on one is refused as {@link RefusalReason#INDIRECT}, as it reads or writes
+         * them.
+         */
+        public Builder relatives(Map<String, Set<String>> relatives) {
+            this.relatives = copyOf(relatives);
+            return this;
         }
 
         /**

@@ -205,6 +205,10 @@ final class StatementRewriter {
                                         ? ", whose definition this user cannot read,"
                                         : ", over a mapped table,")
                                 + " and a statement through a view is neither rewritten nor mirrored";
+                    case RELATIVE ->
+                        "goes through table " + through.name()
+                                + ", which shares rows with a mapped table (a partition or inheritance), and a statement"
+                                + " on it is neither rewritten nor mirrored";
                 };
         return refused(as, tables, fp, RefusalReason.INDIRECT, what);
     }

@@ -318,6 +318,7 @@ class RewriterTest {
                 "SELECT * FROM customer_names|SELECT",
                 "SELECT n.name FROM orders o JOIN customer_names n ON n.id = o.customer|SELECT",
                 "UPDATE customer_names SET name = 'x' WHERE id = 1|UPDATE",
+                "INSERT INTO customer_names (id, name) VALUES (1, 'x')|INSERT",
                 "DELETE FROM \"customer_names\"|DELETE",
                 "SELECT * FROM vip_names|SELECT",
                 "SELECT * FROM order_totals|",
@@ -444,6 +445,30 @@ class RewriterTest {
         assertThat(h2.awayFromOldSchema(true).rewrite("UPDATE PUBLIC.customers SET name = 'x' WHERE id = 1"))
                 .isInstanceOfSatisfying(
                         Rewritten.class, w -> assertThat(w.newSide().sql()).startsWith("UPDATE PUBLIC.clients "));
+    }
+
+    /**
+     * A table that shares rows with a mapped one (PostgreSQL partitions and inheritance) reads or
+     * writes them unseen: refused as the statement's write, or as a read.
+     */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "INSERT INTO customers_2024 (id, name) VALUES (1, 'x')|INSERT",
+                "UPDATE people SET name = 'x' WHERE id = 1|UPDATE",
+                "SELECT count(*) FROM customers_2024|SELECT",
+                "UPDATE customers SET name = 'x' WHERE id = 1|"
+            })
+    void rewrite_statementOnATableThatSharesRows_refused(String sql, StatementKind kind) {
+        Rewriter r = Rewriter.builder(Fixtures.mapping(Dialect.POSTGRESQL), Dialect.POSTGRESQL)
+                .relatives(Map.of(
+                        "customers_2024", Set.of("customers"),
+                        "people", Set.of("customers"),
+                        "customers", Set.of("customers")))
+                .build();
+
+        assertReachedIndirectly(r.rewrite(sql), kind, "goes through table ");
     }
 
     /** A function in FROM whose name contains a mapped table's (so the text is parsed) is no table. */
