@@ -179,12 +179,26 @@ final class Writers {
                                 + " privilege on the table); move what the trigger does into the application"));
             }
         }
+        new java.util.TreeMap<>(rewriter.relatives()).forEach((table, mapped) -> {
+            if (mapped.stream().noneMatch(table::equalsIgnoreCase)) {
+                found.add(new Doctor.Finding(
+                        Severity.WARN,
+                        "writers",
+                        table,
+                        "table " + table + " shares rows with mapped table(s) "
+                                + String.join(", ", new TreeSet<>(mapped))
+                                + " (a partition or inheritance): the driver refuses statements on it (a write is"
+                                + " recorded while the old side holds the truth, 0A000 from new-primary on); write"
+                                + " the mapped table itself"));
+            }
+        });
         if (found.isEmpty()) {
             found.add(new Doctor.Finding(
                     Severity.OK,
                     "writers",
                     "routines",
-                    "no stored procedure, function or trigger of another table names a mapped table"));
+                    "no stored procedure, function, trigger of another table or related table reaches a mapped"
+                            + " table"));
         }
         return found;
     }

@@ -196,7 +196,9 @@ class DoctorIT {
                         c,
                         "CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql AS" + " $$ BEGIN RETURN NEW; END $$",
                         "CREATE TRIGGER customers_stamp BEFORE INSERT ON customers FOR EACH ROW EXECUTE FUNCTION"
-                                + " stamp()");
+                                + " stamp()",
+                        "CREATE TABLE people (id INT, name VARCHAR(100))",
+                        "ALTER TABLE customers INHERIT people");
             } else {
                 TestDatabases.run(
                         c,
@@ -245,6 +247,11 @@ class DoctorIT {
                         + " customers")
                 .containsPattern("error +writers +accounts: trigger accounts_opened on accounts names mapped"
                         + " table\\(s\\) customers: writing accounts \\(INSERT\\) changes them");
+        if (pg) {
+            assertThat(out)
+                    .containsPattern("warn +writers +people: table people shares rows with mapped table\\(s\\)"
+                            + " customers \\(a partition or inheritance\\)");
+        }
 
         try (Connection c = server.connect(url)) {
             TestDatabases.run(
@@ -255,6 +262,7 @@ class DoctorIT {
                     "DROP PROCEDURE rename_customer",
                     "DROP FUNCTION customer_count",
                     pg ? "DROP TRIGGER accounts_opened ON accounts" : "DROP TRIGGER accounts_opened",
+                    pg ? "ALTER TABLE customers NO INHERIT people" : "SELECT 1",
                     pg
                             ? "CREATE TRIGGER customers_stamp BEFORE INSERT ON clients FOR EACH ROW EXECUTE FUNCTION"
                                     + " stamp()"
@@ -266,7 +274,8 @@ class DoctorIT {
                 .as(after.toString())
                 .containsPattern("ok +writers +customers: no trigger, cascading foreign key or view")
                 .containsPattern(
-                        "ok +writers +routines: no stored procedure, function or trigger of another table names a mapped table");
+                        "ok +writers +routines: no stored procedure, function, trigger of another table or related table"
+                                + " reaches a mapped table");
     }
 
     /**
