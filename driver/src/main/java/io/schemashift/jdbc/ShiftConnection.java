@@ -104,6 +104,11 @@ public abstract class ShiftConnection implements Connection {
         };
     }
 
+    /** Where this connection's unqualified names resolve now. */
+    SchemaSwitch.Place place() {
+        return place;
+    }
+
     /** Where {@code sql} moves this connection's unqualified names, or {@code null} when it is no schema switch. */
     SchemaSwitch.Place schemaSwitch(String sql) {
         return session == null

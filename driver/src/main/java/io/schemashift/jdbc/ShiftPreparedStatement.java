@@ -4,6 +4,7 @@ import io.schemashift.api.Side;
 import io.schemashift.error.ShiftSqlState;
 import io.schemashift.mirror.DivergenceReason;
 import io.schemashift.mirror.Params;
+import io.schemashift.rewriter.RefusalReason;
 import io.schemashift.rewriter.Refused;
 import io.schemashift.rewriter.RewriteResult;
 import io.schemashift.rewriter.Rewritten;
@@ -42,11 +43,14 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
      * A statement on mapped tables, a refused one, or transaction control sent as SQL.
      *
      * @param rewrite the rewrite of the statement's SQL
-     * @param sql the text the application prepared ({@code null}: not on mapped tables)
+     * @param sql the text the application prepared, for a statement on mapped tables or one
+     *     prepared away from the old schema; else {@code null}
      * @param keyRequest how it asked for generated keys
      * @param control the statement is transaction control sent as SQL ({@code COMMIT}…), else {@code null}
      * @param place where the statement, a schema switch ({@code SET search_path}…), moves the
      *     connection; {@code null} for any other statement
+     * @param preparedAt where the connection's unqualified names resolved when it was prepared:
+     *     {@code rewrite} holds only there
      * @param params the bound parameters, kept only for a statement on mapped tables
      * @param batch the parameters of each {@code addBatch}, for a statement on mapped tables
      */
@@ -56,6 +60,7 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
             KeyRequest keyRequest,
             TransactionControl control,
             SchemaSwitch.Place place,
+            SchemaSwitch.Place preparedAt,
             Params params,
             List<Params> batch) {}
 
@@ -72,20 +77,26 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
 
     private static Prepared prepared(
             RewriteResult rewrite, String sql, KeyRequest keyRequest, ShiftConnection connection) {
+        SchemaSwitch.Place at = connection.place();
         if (rewrite instanceof Rewritten) {
-            return new Prepared(rewrite, sql, keyRequest, null, null, new Params(), new ArrayList<>());
+            return new Prepared(rewrite, sql, keyRequest, null, null, at, new Params(), new ArrayList<>());
         }
         if (rewrite instanceof Refused) {
-            return new Prepared(rewrite, null, keyRequest, null, null, null, null);
+            return new Prepared(rewrite, null, keyRequest, null, null, at, null, null);
         }
-        if (!(rewrite instanceof Untouched u) || u.kind() != StatementKind.OTHER) {
+        if (!(rewrite instanceof Untouched u)) {
             return null;
         }
-        TransactionControl control = TransactionControl.of(u.sql());
-        SchemaSwitch.Place place = control == null ? connection.schemaSwitch(u.sql()) : null;
-        return control == null && place == null
+        TransactionControl control = u.kind() == StatementKind.OTHER ? TransactionControl.of(u.sql()) : null;
+        SchemaSwitch.Place place =
+                u.kind() == StatementKind.OTHER && control == null ? connection.schemaSwitch(u.sql()) : null;
+        if (control != null || place != null) {
+            return new Prepared(rewrite, null, keyRequest, control, place, at, null, null);
+        }
+        // prepared away from the old schema, it may name a mapped table once the connection is back
+        return at == SchemaSwitch.Place.HOME
                 ? null
-                : new Prepared(rewrite, null, keyRequest, control, place, null, null);
+                : new Prepared(rewrite, sql, keyRequest, null, null, at, null, null);
     }
 
     /** The bound parameters, kept only for a statement on mapped tables (read by tests too); else {@code null}. */
@@ -126,6 +137,10 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
         if (p != null && p.place() != null) {
             connection.switching(p.place());
         }
+        if (p != null && p.sql() != null && p.preparedAt() != connection.place()) {
+            preparedElsewhere(p.sql());
+            return null;
+        }
         if (updatable) {
             routedRows = p != null && connection.session.readsRoutedRows(p.rewrite());
         }
@@ -140,6 +155,25 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
             return unreplayable(plan);
         }
         return plan == Plan.OLD ? null : plan;
+    }
+
+    /**
+     * A statement prepared before the connection's schema changed: its rewrite was made where
+     * its unqualified names resolved then. It runs as prepared, on the old side; when it names
+     * mapped tables where the names resolve now, as a refused statement on them (recorded, or
+     * {@code 0A000} where the new side holds the truth).
+     */
+    private void preparedElsewhere(String sql) throws SQLException {
+        RewriteResult now = connection.rewrite(sql);
+        if (!now.tables().isEmpty()) {
+            connection.session.plan(new Refused(
+                    now.kind(),
+                    now.tables(),
+                    now.fingerprint(),
+                    RefusalReason.UNSUPPORTED_CONSTRUCT,
+                    "prepared before the connection's schema changed, where its names resolved elsewhere;"
+                            + " prepare it again"));
+        }
     }
 
     /**

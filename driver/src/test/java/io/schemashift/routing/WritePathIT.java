@@ -656,6 +656,42 @@ class WritePathIT {
     }
 
     /**
+     * A statement prepared before the connection's schema changed was rewritten where its names
+     * resolved then: prepared at home and run away it writes the tenant's table, unmirrored and
+     * unrecorded; prepared away and run at home it writes the mapped table, so it is a refused write
+     * (recorded), never unrecorded.
+     */
+    @Test
+    void statementPreparedBeforeASchemaSwitch_runsWhereItsNamesResolveNow() throws Exception {
+        try (MigrationFixture fx = fixture(TestDatabase.Kind.POSTGRESQL, false, "dual-write")) {
+            fx.rawOld(
+                    "CREATE SCHEMA tenant_b",
+                    "CREATE TABLE tenant_b.customers (id INT PRIMARY KEY, name VARCHAR(100), legacy_flag INT,"
+                            + " email VARCHAR(100))");
+            String insert = "INSERT INTO customers (id, name, email) VALUES (?, ?, ?)";
+            try (Connection c = fx.connect();
+                    PreparedStatement home = c.prepareStatement(insert)) {
+                c.setSchema("tenant_b");
+                bind(home, 5, "tenant").executeUpdate();
+                try (PreparedStatement away = c.prepareStatement(insert)) {
+                    c.setSchema("public");
+                    bind(away, 6, "home").executeUpdate();
+                }
+            }
+            assertThat(fx.oldRows()).containsExactly("6|home|home|h@x");
+            assertThat(fx.newRows()).isEmpty();
+            assertThat(fx.divergenceRecords()).containsExactly("null|refused_unsupported_construct");
+        }
+    }
+
+    private static PreparedStatement bind(PreparedStatement ps, int id, String name) throws SQLException {
+        ps.setInt(1, id);
+        ps.setString(2, name);
+        ps.setString(3, "h@x");
+        return ps;
+    }
+
+    /**
      * A schema change the driver cannot follow (PostgreSQL's {@code SET LOCAL search_path}, which
      * ends with the transaction) makes statements on mapped tables refused until the schema is set
      * again: recorded in dual-write, never mirrored into the new table.
