@@ -26,6 +26,7 @@ public final class Rewriter {
     private final Mapping mapping;
     private final Dialect dialect;
     private final Compiled compiled;
+    private final Reaches reaches;
     /** What this rewriter was built from (a copy), for the accessors and {@link #awayFromOldSchema()}. */
     private final Builder builder;
     /** {@link #awayFromOldSchema()}, built on first use. */
@@ -46,18 +47,9 @@ public final class Rewriter {
         this.mapping = b.mapping;
         this.dialect = b.dialect;
         this.builder = b.copy(); // the caller may change b afterwards
-        this.compiled = new Compiled(
-                b.mapping,
-                b.dialect,
-                b.oldSchema,
-                b.unqualifiedOld,
-                b.awayNewSchema,
-                b.routines,
-                b.truncateCascades,
-                b.triggers,
-                b.views,
-                b.relatives);
-        this.statements = new StatementRewriter(compiled, b.parseTimeout.toNanos());
+        this.compiled = new Compiled(b.mapping, b.dialect, b.oldSchema, b.unqualifiedOld, b.awayNewSchema);
+        this.reaches = new Reaches(compiled, b.routines, b.truncateCascades, b.triggers, b.views, b.relatives);
+        this.statements = new StatementRewriter(compiled, reaches, b.parseTimeout.toNanos());
         this.maxSqlLength = b.maxSqlLength;
         // half of the bytes for results by text, half for shapes
         this.cache = Caffeine.newBuilder()
@@ -126,7 +118,7 @@ public final class Rewriter {
         Fingerprint fp = null;
         try {
             tokens = Tokens.lex(sql, dialect);
-            if (!compiled.mayMention(sql)) {
+            if (!compiled.mayMention(sql) && !reaches.mayMention(sql)) {
                 return remember(sql, new Untouched(sql, Kinds.of(tokens), Fingerprints.of(tokens)));
             }
             RewriteResult indirect = statements.indirect(tokens);
@@ -155,7 +147,7 @@ public final class Rewriter {
         if ((cut == null ? sql.length() : cut.parsedLength(sql)) > maxSqlLength) {
             return StatementRewriter.refused(
                     Kinds.of(tokens),
-                    compiled.touched(tokens),
+                    reaches.touched(tokens),
                     fp,
                     RefusalReason.UNPARSEABLE,
                     "statement longer than " + maxSqlLength + " characters");
@@ -195,7 +187,7 @@ public final class Rewriter {
         Set<String> tables;
         try {
             kind = tokens == null ? StatementKind.OTHER : Kinds.of(tokens);
-            tables = tokens == null ? compiled.mentioned(sql) : compiled.touched(tokens);
+            tables = tokens == null ? compiled.mentioned(sql) : reaches.touched(tokens);
         } catch (RuntimeException | StackOverflowError again) {
             tables = compiled.mentioned(sql);
         }

@@ -39,10 +39,12 @@ final class StatementRewriter {
             List<List<ParamSource>> keys) {}
 
     private final Compiled mapping;
+    private final Reaches reaches;
     private final long timeoutNanos;
 
-    StatementRewriter(Compiled mapping, long timeoutNanos) {
+    StatementRewriter(Compiled mapping, Reaches reaches, long timeoutNanos) {
         this.mapping = mapping;
+        this.reaches = reaches;
         this.timeoutNanos = timeoutNanos;
     }
 
@@ -54,7 +56,7 @@ final class StatementRewriter {
         StatementKind delta = Kinds.dataChangeDelta(tokens);
         if (delta != null) {
             // H2's SELECT … FROM FINAL TABLE (INSERT …): a write inside a query, refused as that write
-            Set<String> touched = mapping.touched(tokens);
+            Set<String> touched = reaches.touched(tokens);
             return touched.isEmpty()
                     ? new Untouched(sql, delta, fp)
                     : refused(
@@ -70,14 +72,14 @@ final class StatementRewriter {
         } catch (Parser.TimeBoundExceeded e) {
             return refused(
                     Kinds.of(tokens),
-                    mapping.touched(tokens),
+                    reaches.touched(tokens),
                     fp,
                     RefusalReason.TIME_BOUND,
                     "the parse took longer than the time bound");
         } catch (Parser.MoreThanOneStatement e) {
             return refused(
                     Kinds.of(tokens),
-                    mapping.touched(tokens),
+                    reaches.touched(tokens),
                     fp,
                     RefusalReason.UNSUPPORTED_CONSTRUCT,
                     "more than one statement in one string is not supported");
@@ -90,7 +92,7 @@ final class StatementRewriter {
         StatementKind write = kind.isWrite() ? kind : nested;
         if (write != null) {
             List<Table> written = nested == null ? written(st) : null;
-            Compiled.Indirect fired = written != null ? mapping.fired(written, write) : mapping.fired(tokens, write);
+            Reaches.Indirect fired = written != null ? reaches.fired(written, write) : reaches.fired(tokens, write);
             if (fired != null) {
                 return reachedThrough(write, fired, tokens, fp);
             }
@@ -111,7 +113,7 @@ final class StatementRewriter {
         } catch (Refusal r) {
             // the walk may stop before it reaches every table: the lexical scan adds the rest
             Set<String> tables = new java.util.TreeSet<>(rw.tables);
-            tables.addAll(mapping.touched(tokens));
+            tables.addAll(reaches.touched(tokens));
             return refused(kind, tables, fp, r.reason, r.getMessage());
         }
     }
@@ -125,8 +127,8 @@ final class StatementRewriter {
      */
     private RewriteResult unparseable(Tokens tokens, Fingerprint fp) {
         StatementKind kind = Kinds.of(tokens);
-        Set<String> tables = mapping.touched(tokens);
-        Compiled.Reach carried = mapping.carried(tokens, 2);
+        Set<String> tables = reaches.touched(tokens);
+        Reaches.Reach carried = reaches.carried(tokens, 2);
         tables.addAll(carried.tables());
         if (carried.write() != null && !kind.isWrite()) {
             kind = carried.write();
@@ -172,15 +174,15 @@ final class StatementRewriter {
      * @return the refusal, or {@code null} when the statement names no such routine or view
      */
     RewriteResult indirect(Tokens tokens) {
-        if (!mapping.hasIndirect()) {
+        if (!reaches.hasIndirect()) {
             return null; // the common case: no routine or view reaches a mapped table
         }
         StatementKind kind = Kinds.of(tokens);
-        Compiled.Indirect through = kind == StatementKind.DDL ? null : mapping.indirect(tokens, kind);
+        Reaches.Indirect through = kind == StatementKind.DDL ? null : reaches.indirect(tokens, kind);
         return through == null ? null : reachedThrough(kind, through, tokens, Fingerprints.of(tokens));
     }
 
-    private RewriteResult reachedThrough(StatementKind kind, Compiled.Indirect through, Tokens tokens, Fingerprint fp) {
+    private RewriteResult reachedThrough(StatementKind kind, Reaches.Indirect through, Tokens tokens, Fingerprint fp) {
         Set<String> tables = new java.util.TreeSet<>(mapping.mentioned(tokens));
         tables.addAll(through.reach().tables());
         StatementKind as = kind.isWrite()
@@ -409,7 +411,7 @@ final class StatementRewriter {
         Set<String> cascaded = new java.util.TreeSet<>();
         if (truncate.getCascade()) {
             for (Table t : targets) {
-                cascaded.addAll(mapping.truncateCascades(t));
+                cascaded.addAll(reaches.truncateCascades(t));
             }
         }
         if (rw.tables.isEmpty() && cascaded.isEmpty()) {
