@@ -43,9 +43,9 @@ public abstract class ShiftConnection implements Connection {
     private boolean begunBySql;
     /** Where unqualified names resolve: the old tables' schema until the application moves the connection. */
     private SchemaSwitch.Place place = SchemaSwitch.Place.HOME;
-    /** A schema switch sent as SQL that is running: where it goes, and where the connection was. */
+    /** Where a schema switch sent as SQL that is running goes; {@code null} when none runs. */
     private SchemaSwitch.Place placePending;
-
+    /** Where the connection was before that switch, should it fail. */
     private SchemaSwitch.Place placeBefore;
 
     ShiftConnection(Connection delegate, Session session, ShadowReads shadow) {

@@ -253,8 +253,8 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
     }
 
     /**
-     * What the catalog says about {@code what}, so that a statement that changes a mapped table
-     * through it (a routine, a cascading TRUNCATE) is refused; {@code none} (logged) when it cannot
+     * What the catalog says about {@code what}, so that a statement that reaches a mapped table
+     * through it (a routine, a trigger, a view, a cascading TRUNCATE, a partition) is refused; {@code none} (logged) when it cannot
      * be read: {@code schemashift doctor} reports it too.
      */
     private static <T> T catalog(MigrationConfig config, String what, T none, CatalogRead<T> read) {
@@ -327,12 +327,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
     @Override
     public RewriteResult rewriteAway(String sql) {
         Started s = started;
-        RewriteResult result =
-                s.rewriter().awayFromOldSchema(newDatabase == null).rewrite(sql);
-        if (s.coverage() != null) {
-            s.coverage().seen(result, applied.rollout());
-        }
-        return result;
+        return counted(s, s.rewriter().awayFromOldSchema(newDatabase == null).rewrite(sql));
     }
 
     @Override
@@ -351,6 +346,11 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                 result = refreshed.rewrite(sql);
             }
         }
+        return counted(s, result);
+    }
+
+    /** {@code result}, counted in the statement coverage. */
+    private RewriteResult counted(Started s, RewriteResult result) {
         if (s.coverage() != null) {
             s.coverage().seen(result, applied.rollout());
         }
@@ -358,11 +358,13 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
     }
 
     /**
-     * The old column lists and the routines are read at the first connection; a table created after
+     * The old column lists and what reaches mapped tables inside the database (routines, triggers,
+     * views, foreign keys, partitions) are read at the first connection; a table created after
      * it (by Flyway or Liquibase at start-up, say) has no list, and {@code *} over it cannot be
      * expanded. So a statement refused for that reason reads the catalog again, at most once a
-     * second, and so does every change of the rollout (on the control loop's thread), so that a
-     * routine created since start is known when a table leaves {@code old-only}. The rewriter is
+     * second, and so does every change of the rollout (on the control loop's thread, before it is
+     * put in force), so that a routine created since start is known when a table leaves {@code
+     * old-only}. The rewriter is
      * rebuilt when what was read changed.
      *
      * @param force read even if the catalog was read less than a second ago
