@@ -224,25 +224,43 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
      * with it.
      */
     public static Rewriter rewriter(MigrationConfig config, Dialect dialect, DatabaseMetaData md) throws SQLException {
+        return rewriter(config, dialect, md, null);
+    }
+
+    /**
+     * Like {@link #rewriter(MigrationConfig, Dialect, DatabaseMetaData)}; a part of the catalog
+     * that cannot be read now keeps what {@code previous} read of it ({@code null}: none), so that
+     * a failed re-read never drops what a statement is refused for.
+     */
+    static Rewriter rewriter(MigrationConfig config, Dialect dialect, DatabaseMetaData md, Rewriter previous)
+            throws SQLException {
         if (md == null) {
             return Rewriter.builder(config.mapping(), dialect).build();
         }
         Connection c = md.getConnection();
+        boolean known = previous != null;
         return Rewriter.builder(withOldColumns(config.mapping(), md), dialect)
                 .oldSchema(oldSchema(c, dialect))
-                .routines(
-                        catalog(config, "stored procedures and functions", List.of(), () -> Routines.read(c, dialect)))
-                .triggers(catalog(config, "triggers", List.of(), () -> Routines.triggers(c, dialect)))
-                .views(catalog(config, "views", List.of(), () -> Routines.views(c, dialect)))
+                .routines(catalog(
+                        config,
+                        "stored procedures and functions",
+                        known ? previous.routines() : List.of(),
+                        () -> Routines.read(c, dialect)))
+                .triggers(catalog(
+                        config,
+                        "triggers",
+                        known ? previous.triggers() : List.of(),
+                        () -> Routines.triggers(c, dialect)))
+                .views(catalog(config, "views", known ? previous.views() : List.of(), () -> Routines.views(c, dialect)))
                 .truncateCascades(catalog(
                         config,
                         "foreign keys",
-                        Map.of(),
+                        known ? previous.truncateCascades() : Map.of(),
                         () -> TableRelations.truncateCascades(c, dialect, config.mapping())))
                 .relatives(catalog(
                         config,
                         "partitions and inheritance",
-                        Map.of(),
+                        known ? previous.relatives() : Map.of(),
                         () -> TableRelations.relatives(c, dialect, config.mapping())))
                 .build();
     }
@@ -254,8 +272,8 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
 
     /**
      * What the catalog says about {@code what}, so that a statement that reaches a mapped table
-     * through it (a routine, a trigger, a view, a cascading TRUNCATE, a partition) is refused; {@code none} (logged) when it cannot
-     * be read: {@code schemashift doctor} reports it too.
+     * through it (a routine, a trigger, a view, a cascading TRUNCATE, a partition) is refused;
+     * {@code none} (logged) when it cannot be read: {@code schemashift doctor} reports it too.
      */
     private static <T> T catalog(MigrationConfig config, String what, T none, CatalogRead<T> read) {
         try {
@@ -377,7 +395,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
         }
         catalogReadAt = now;
         try (Connection c = s.primaryConnections().open()) {
-            Rewriter next = rewriter(config, s.dialect(), c.getMetaData());
+            Rewriter next = rewriter(config, s.dialect(), c.getMetaData(), s.rewriter());
             boolean sameColumns = sameOldColumns(next.mapping(), s.rewriter().mapping());
             Rewriter current = s.rewriter();
             if (sameColumns
