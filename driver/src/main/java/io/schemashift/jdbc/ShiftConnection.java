@@ -92,10 +92,8 @@ public abstract class ShiftConnection implements Connection {
                 RewriteResult r = session.context().rewrite(sql);
                 yield r.tables().isEmpty()
                         ? r
-                        : new Refused(
-                                r.kind(),
-                                r.tables(),
-                                r.fingerprint(),
+                        : Refused.as(
+                                r,
                                 RefusalReason.UNSUPPORTED_CONSTRUCT,
                                 "the connection's schema was changed in a way SchemaShift does not follow (SET LOCAL"
                                         + " search_path, a search path with the old tables' schema after another);"
@@ -162,10 +160,8 @@ public abstract class ShiftConnection implements Connection {
         }
         return result instanceof Refused refused
                 ? refused
-                : new Refused(
-                        result.kind(),
-                        result.tables(),
-                        result.fingerprint(),
+                : Refused.as(
+                        result,
                         RefusalReason.UNSUPPORTED_CONSTRUCT,
                         "SQL sent through prepareCall is not rewritten; use prepareStatement");
     }

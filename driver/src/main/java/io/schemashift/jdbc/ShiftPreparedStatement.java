@@ -166,10 +166,8 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
     private void preparedElsewhere(String sql) throws SQLException {
         RewriteResult now = connection.rewrite(sql);
         if (!now.tables().isEmpty()) {
-            connection.session.plan(new Refused(
-                    now.kind(),
-                    now.tables(),
-                    now.fingerprint(),
+            connection.session.plan(Refused.as(
+                    now,
                     RefusalReason.UNSUPPORTED_CONSTRUCT,
                     "prepared before the connection's schema changed, where its names resolved elsewhere;"
                             + " prepare it again"));

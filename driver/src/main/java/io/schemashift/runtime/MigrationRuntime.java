@@ -245,7 +245,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                         config,
                         "stored procedures and functions",
                         known ? previous.routines() : List.of(),
-                        () -> Routines.read(c, dialect)))
+                        () -> Routines.routines(c, dialect)))
                 .triggers(catalog(
                         config,
                         "triggers",

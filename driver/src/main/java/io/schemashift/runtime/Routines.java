@@ -81,58 +81,60 @@ final class Routines {
 
     private Routines() {}
 
-    static List<Routine> read(Connection connection, Dialect dialect) throws SQLException {
+    static List<Routine> routines(Connection connection, Dialect dialect) throws SQLException {
         String sql =
                 switch (dialect) {
                     case POSTGRESQL -> POSTGRESQL;
                     case MARIADB -> MARIADB;
                     case H2 -> null;
                 };
-        List<Routine> routines = new ArrayList<>();
-        if (sql == null) {
-            return routines;
-        }
-        try (Statement st = connection.createStatement();
-                ResultSet rs = st.executeQuery(sql)) {
-            while (rs.next()) {
-                routines.add(new Routine(rs.getString(1), rs.getString(2)));
-            }
-        }
-        return routines;
+        return rows(connection, sql, rs -> new Routine(rs.getString(1), rs.getString(2)));
     }
 
     static List<View> views(Connection connection, Dialect dialect) throws SQLException {
-        List<View> views = new ArrayList<>();
         String sql =
                 switch (dialect) {
                     case POSTGRESQL -> POSTGRESQL_VIEWS;
                     case MARIADB -> MARIADB_VIEWS;
                     case H2 -> H2_VIEWS;
                 };
-        try (Statement st = connection.createStatement();
-                ResultSet rs = st.executeQuery(sql)) {
-            while (rs.next()) {
-                String definition = rs.getString(2);
-                views.add(new View(rs.getString(1), definition == null || definition.isBlank() ? null : definition));
-            }
-        }
-        return views;
+        return rows(connection, sql, rs -> {
+            String definition = rs.getString(2);
+            return new View(rs.getString(1), definition == null || definition.isBlank() ? null : definition);
+        });
     }
 
     static List<Trigger> triggers(Connection connection, Dialect dialect) throws SQLException {
-        List<Trigger> triggers = new ArrayList<>();
-        if (dialect == Dialect.H2) {
-            return triggers;
-        }
         boolean pg = dialect == Dialect.POSTGRESQL;
+        String sql = dialect == Dialect.H2 ? null : pg ? POSTGRESQL_TRIGGERS : MARIADB_TRIGGERS;
+        return rows(
+                connection,
+                sql,
+                rs -> new Trigger(
+                        rs.getString(1),
+                        pg ? events(rs.getInt(2)) : events(rs.getString(2)),
+                        rs.getString(3),
+                        rs.getString(4)));
+    }
+
+    /** One row of a catalog query as a value. */
+    private interface Row<T> {
+        T of(ResultSet rs) throws SQLException;
+    }
+
+    /** Every row of {@code sql}; none when there is no query ({@code null}). */
+    private static <T> List<T> rows(Connection connection, String sql, Row<T> row) throws SQLException {
+        List<T> rows = new ArrayList<>();
+        if (sql == null) {
+            return rows;
+        }
         try (Statement st = connection.createStatement();
-                ResultSet rs = st.executeQuery(pg ? POSTGRESQL_TRIGGERS : MARIADB_TRIGGERS)) {
+                ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {
-                Set<StatementKind> events = pg ? events(rs.getInt(2)) : events(rs.getString(2));
-                triggers.add(new Trigger(rs.getString(1), events, rs.getString(3), rs.getString(4)));
+                rows.add(row.of(rs));
             }
         }
-        return triggers;
+        return rows;
     }
 
     private static Set<StatementKind> events(int tgtype) {

@@ -9,4 +9,13 @@ import java.util.Set;
  */
 public record Refused(
         StatementKind kind, Set<String> tables, Fingerprint fingerprint, RefusalReason reason, String message)
-        implements RewriteResult {}
+        implements RewriteResult {
+
+    /**
+     * {@code result}'s statement (its kind, tables and fingerprint) refused for {@code reason}: for
+     * a caller that knows more than the rewriter did about where or how the statement runs.
+     */
+    public static Refused as(RewriteResult result, RefusalReason reason, String message) {
+        return new Refused(result.kind(), result.tables(), result.fingerprint(), reason, message);
+    }
+}
