@@ -358,7 +358,8 @@ class WritePathIT {
      * dual-write it runs on the old side alone (which then holds {@code oldAfter}, {@code null}:
      * no row) and the whole table is recorded as {@code reason}; in new-primary it fails with 0A000
      * naming {@code named} before anything changes. {@code alongside} runs first in both phases and
-     * must work: statements on the same objects that do not reach customers.
+     * must work: statements on the same objects that do not reach customers. Both with the new
+     * table in the old one's database and in a separate new database.
      */
     private static void recordedOrRefused(
             TestDatabase.Kind kind,
@@ -369,27 +370,30 @@ class WritePathIT {
             String reason,
             String named)
             throws Exception {
-        for (String phase : List.of("dual-write", "new-primary")) {
-            try (MigrationFixture fx = fixture(kind, false, phase)) {
-                fx.rawOld("INSERT INTO customers (id, name, email) VALUES (1, 'before', 'a@x')");
-                fx.rawOld(setUp.toArray(String[]::new));
-                fx.rawNew(
-                        "INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'before', 'before', 'a@x')");
-                try (Connection c = fx.connect()) {
-                    alongside.run(c);
-                    if (phase.equals("dual-write")) {
-                        write.run(c);
-                        assertThat(fx.oldRows()).isEqualTo(oldAfter == null ? List.of() : List.of(oldAfter));
-                        assertThat(fx.newRows()).containsExactly(BEFORE);
-                        assertThat(fx.divergenceRecords()).containsOnly("null|refused_" + reason);
-                    } else {
-                        assertThatThrownBy(() -> write.run(c))
-                                .as(kind + " " + phase)
-                                .isInstanceOf(SQLException.class)
-                                .hasMessageContaining(named)
-                                .satisfies(e -> assertThat(((SQLException) e).getSQLState())
-                                        .isEqualTo("0A000"));
-                        assertThat(fx.oldRows()).containsExactly(BEFORE);
+        for (boolean separate : new boolean[] {false, true}) {
+            for (String phase : List.of("dual-write", "new-primary")) {
+                String as = kind + " " + phase + (separate ? ", separate new database" : "");
+                try (MigrationFixture fx = fixture(kind, separate, phase)) {
+                    fx.rawOld("INSERT INTO customers (id, name, email) VALUES (1, 'before', 'a@x')");
+                    fx.rawOld(setUp.toArray(String[]::new));
+                    fx.rawNew(
+                            "INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'before', 'before', 'a@x')");
+                    try (Connection c = fx.connect()) {
+                        alongside.run(c);
+                        if (phase.equals("dual-write")) {
+                            write.run(c);
+                            assertThat(fx.oldRows()).as(as).isEqualTo(oldAfter == null ? List.of() : List.of(oldAfter));
+                            assertThat(fx.newRows()).as(as).containsExactly(BEFORE);
+                            assertThat(fx.divergenceRecords()).as(as).containsOnly("null|refused_" + reason);
+                        } else {
+                            assertThatThrownBy(() -> write.run(c))
+                                    .as(as)
+                                    .isInstanceOf(SQLException.class)
+                                    .hasMessageContaining(named)
+                                    .satisfies(e -> assertThat(((SQLException) e).getSQLState())
+                                            .isEqualTo("0A000"));
+                            assertThat(fx.oldRows()).as(as).containsExactly(BEFORE);
+                        }
                     }
                 }
             }
@@ -514,37 +518,39 @@ class WritePathIT {
     @ParameterizedTest
     @EnumSource(TestDatabase.Kind.class)
     void viewOverAMappedTable_recordedOrRefused(TestDatabase.Kind kind) throws Exception {
-        for (String phase : List.of("dual-write", "new-primary", "new-only")) {
-            try (MigrationFixture fx = fixture(kind, false, phase)) {
-                fx.rawOld(
-                        "INSERT INTO customers (id, name, email) VALUES (1, 'before', 'a@x')",
-                        "CREATE VIEW customer_names AS SELECT id, name FROM customers");
-                fx.rawNew(
-                        "INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'before', 'before', 'a@x')");
-                String update = "UPDATE customer_names SET name = 'viewed' WHERE id = 1";
-                try (Connection c = fx.connect();
-                        Statement st = c.createStatement()) {
-                    if (phase.equals("dual-write")) {
-                        try (ResultSet rs = st.executeQuery("SELECT name FROM customer_names WHERE id = 1")) {
-                            assertThat(rs.next()).isTrue();
-                            assertThat(rs.getString(1)).isEqualTo("before");
+        for (boolean separate : new boolean[] {false, true}) {
+            for (String phase : List.of("dual-write", "new-primary", "new-only")) {
+                try (MigrationFixture fx = fixture(kind, separate, phase)) {
+                    fx.rawOld(
+                            "INSERT INTO customers (id, name, email) VALUES (1, 'before', 'a@x')",
+                            "CREATE VIEW customer_names AS SELECT id, name FROM customers");
+                    fx.rawNew(
+                            "INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'before', 'before', 'a@x')");
+                    String update = "UPDATE customer_names SET name = 'viewed' WHERE id = 1";
+                    try (Connection c = fx.connect();
+                            Statement st = c.createStatement()) {
+                        if (phase.equals("dual-write")) {
+                            try (ResultSet rs = st.executeQuery("SELECT name FROM customer_names WHERE id = 1")) {
+                                assertThat(rs.next()).isTrue();
+                                assertThat(rs.getString(1)).isEqualTo("before");
+                            }
+                            if (kind == TestDatabase.Kind.H2) {
+                                continue; // H2's views are read-only
+                            }
+                            assertThat(st.executeUpdate(update)).isEqualTo(1);
+                            assertThat(fx.oldRows()).containsExactly("1|viewed|viewed|a@x");
+                            assertThat(fx.newRows()).containsExactly("1|before|before|a@x");
+                            assertThat(fx.divergenceRecords()).containsOnly("null|refused_indirect");
+                        } else {
+                            String refused = phase.equals("new-primary") ? update : "SELECT name FROM customer_names";
+                            assertThatThrownBy(() -> st.execute(refused))
+                                    .as(kind + " " + phase + (separate ? " separate" : ""))
+                                    .isInstanceOf(SQLException.class)
+                                    .hasMessageFindingMatch("(?i)view customer_names")
+                                    .satisfies(e -> assertThat(((SQLException) e).getSQLState())
+                                            .isEqualTo("0A000"));
+                            assertThat(fx.oldRows()).containsExactly("1|before|before|a@x");
                         }
-                        if (kind == TestDatabase.Kind.H2) {
-                            continue; // H2's views are read-only
-                        }
-                        assertThat(st.executeUpdate(update)).isEqualTo(1);
-                        assertThat(fx.oldRows()).containsExactly("1|viewed|viewed|a@x");
-                        assertThat(fx.newRows()).containsExactly("1|before|before|a@x");
-                        assertThat(fx.divergenceRecords()).containsOnly("null|refused_indirect");
-                    } else {
-                        String refused = phase.equals("new-primary") ? update : "SELECT name FROM customer_names";
-                        assertThatThrownBy(() -> st.execute(refused))
-                                .as(kind + " " + phase)
-                                .isInstanceOf(SQLException.class)
-                                .hasMessageFindingMatch("(?i)view customer_names")
-                                .satisfies(e -> assertThat(((SQLException) e).getSQLState())
-                                        .isEqualTo("0A000"));
-                        assertThat(fx.oldRows()).containsExactly("1|before|before|a@x");
                     }
                 }
             }
@@ -560,30 +566,37 @@ class WritePathIT {
     @ParameterizedTest
     @EnumSource(TestDatabase.Kind.class)
     void writeToAnUnmappedTableReadingAMappedOne_runsOnce(TestDatabase.Kind kind) throws Exception {
-        for (String phase : List.of("dual-write", "new-primary", "new-only")) {
-            try (MigrationFixture fx = fixture(kind, false, phase)) {
-                fx.rawOld("CREATE TABLE audit (id INT, n INT)");
-                // each side holds the row: on the old side as 'old', so that which side was read shows
-                fx.rawOld("INSERT INTO customers (id, name, email) VALUES (1, 'old', 'a@x')");
-                fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'new', 'new', 'a@x')");
-                try (Connection c = fx.connect();
-                        Statement st = c.createStatement()) {
-                    assertThat(st.executeUpdate(
-                                    "INSERT INTO audit (id, n) SELECT id, 0 FROM customers WHERE name = 'old'"))
-                            .isEqualTo(phase.equals("new-only") ? 0 : 1);
-                    assertThat(st.executeUpdate(
-                                    "INSERT INTO audit (id, n) SELECT id, 0 FROM customers WHERE name = 'new'"))
-                            .isEqualTo(phase.equals("new-only") ? 1 : 0);
-                    st.executeUpdate("UPDATE audit SET n = n + (SELECT count(*) FROM customers)");
-                    try (ResultSet rs = st.executeQuery("SELECT count(*), sum(n) FROM audit")) {
-                        assertThat(rs.next()).isTrue();
-                        assertThat(rs.getInt(1))
-                                .as(kind + " " + phase + " rows")
-                                .isEqualTo(1);
-                        assertThat(rs.getInt(2)).as(kind + " " + phase + " n").isEqualTo(1);
+        for (boolean separate : new boolean[] {false, true}) {
+            for (String phase : separate
+                    ? List.of("dual-write", "new-primary")
+                    : List.of("dual-write", "new-primary", "new-only")) {
+                try (MigrationFixture fx = fixture(kind, separate, phase)) {
+                    fx.rawOld("CREATE TABLE audit (id INT, n INT)");
+                    // each side holds the row: on the old side as 'old', so that which side was read shows
+                    fx.rawOld("INSERT INTO customers (id, name, email) VALUES (1, 'old', 'a@x')");
+                    fx.rawNew(
+                            "INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'new', 'new', 'a@x')");
+                    try (Connection c = fx.connect();
+                            Statement st = c.createStatement()) {
+                        assertThat(st.executeUpdate(
+                                        "INSERT INTO audit (id, n) SELECT id, 0 FROM customers WHERE name = 'old'"))
+                                .isEqualTo(phase.equals("new-only") ? 0 : 1);
+                        assertThat(st.executeUpdate(
+                                        "INSERT INTO audit (id, n) SELECT id, 0 FROM customers WHERE name = 'new'"))
+                                .isEqualTo(phase.equals("new-only") ? 1 : 0);
+                        st.executeUpdate("UPDATE audit SET n = n + (SELECT count(*) FROM customers)");
+                        try (ResultSet rs = st.executeQuery("SELECT count(*), sum(n) FROM audit")) {
+                            assertThat(rs.next()).isTrue();
+                            assertThat(rs.getInt(1))
+                                    .as(kind + " " + phase + (separate ? " separate" : "") + " rows")
+                                    .isEqualTo(1);
+                            assertThat(rs.getInt(2))
+                                    .as(kind + " " + phase + " n")
+                                    .isEqualTo(1);
+                        }
                     }
+                    assertThat(fx.divergenceRecords()).isEmpty();
                 }
-                assertThat(fx.divergenceRecords()).isEmpty();
             }
         }
         try (MigrationFixture fx = fixture(kind, true, "new-only")) {
@@ -608,50 +621,54 @@ class WritePathIT {
     @ParameterizedTest
     @EnumSource(TestDatabase.Kind.class)
     void connectionMovedToAnotherSchema_writesThereUnmirrored(TestDatabase.Kind kind) throws Exception {
-        try (MigrationFixture fx = fixture(kind, false, "dual-write")) {
-            String columns = "(id INT PRIMARY KEY, name VARCHAR(100), legacy_flag INT, email VARCHAR(100))";
-            String other;
-            String home;
-            String back;
-            switch (kind) {
-                case MARIADB -> {
-                    String url = fx.server.create("ss_tenant_" + fx.migration.replace('-', '_'));
-                    other = url.substring(url.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
-                    fx.rawOld("CREATE TABLE " + other + ".customers " + columns);
-                    try (Connection c = fx.server.connect(fx.oldUrl)) {
-                        home = c.getCatalog();
+        for (boolean separate : new boolean[] {false, true}) {
+            try (MigrationFixture fx = fixture(kind, separate, "dual-write")) {
+                String columns = "(id INT PRIMARY KEY, name VARCHAR(100), legacy_flag INT, email VARCHAR(100))";
+                String other;
+                String home;
+                String back;
+                switch (kind) {
+                    case MARIADB -> {
+                        String url = fx.server.create("ss_tenant_" + fx.migration.replace('-', '_'));
+                        other = url.substring(url.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
+                        fx.rawOld("CREATE TABLE " + other + ".customers " + columns);
+                        try (Connection c = fx.server.connect(fx.oldUrl)) {
+                            home = c.getCatalog();
+                        }
+                        back = "USE " + home;
                     }
-                    back = "USE " + home;
+                    case POSTGRESQL -> {
+                        other = "tenant_b";
+                        home = "public";
+                        fx.rawOld("CREATE SCHEMA tenant_b", "CREATE TABLE tenant_b.customers " + columns);
+                        back = "SET search_path TO \"$user\", public";
+                    }
+                    default -> {
+                        other = "TENANT_B";
+                        home = "PUBLIC";
+                        fx.rawOld("CREATE SCHEMA tenant_b", "CREATE TABLE tenant_b.customers " + columns);
+                        back = "SET SCHEMA PUBLIC";
+                    }
                 }
-                case POSTGRESQL -> {
-                    other = "tenant_b";
-                    home = "public";
-                    fx.rawOld("CREATE SCHEMA tenant_b", "CREATE TABLE tenant_b.customers " + columns);
-                    back = "SET search_path TO \"$user\", public";
+                try (Connection c = fx.connect();
+                        Statement st = c.createStatement()) {
+                    if (kind == TestDatabase.Kind.MARIADB) {
+                        c.setCatalog(other);
+                    } else {
+                        c.setSchema(other);
+                    }
+                    st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (5, 'tenant', 't@x')");
+                    st.executeUpdate("UPDATE customers SET name = 'tenant 5' WHERE id = 5");
+                    st.executeUpdate("INSERT INTO " + home + ".customers (id, name, email) VALUES (1, 'home', 'h@x')");
+                    st.execute(back);
+                    st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (2, 'back', 'b@x')");
                 }
-                default -> {
-                    other = "TENANT_B";
-                    home = "PUBLIC";
-                    fx.rawOld("CREATE SCHEMA tenant_b", "CREATE TABLE tenant_b.customers " + columns);
-                    back = "SET SCHEMA PUBLIC";
-                }
+                assertThat(fx.oldRows())
+                        .as(kind + (separate ? " separate" : ""))
+                        .containsExactly("1|home|home|h@x", "2|back|back|b@x");
+                fx.assertSidesEqual();
+                assertThat(fx.divergenceRecords()).isEmpty();
             }
-            try (Connection c = fx.connect();
-                    Statement st = c.createStatement()) {
-                if (kind == TestDatabase.Kind.MARIADB) {
-                    c.setCatalog(other);
-                } else {
-                    c.setSchema(other);
-                }
-                st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (5, 'tenant', 't@x')");
-                st.executeUpdate("UPDATE customers SET name = 'tenant 5' WHERE id = 5");
-                st.executeUpdate("INSERT INTO " + home + ".customers (id, name, email) VALUES (1, 'home', 'h@x')");
-                st.execute(back);
-                st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (2, 'back', 'b@x')");
-            }
-            assertThat(fx.oldRows()).containsExactly("1|home|home|h@x", "2|back|back|b@x");
-            fx.assertSidesEqual();
-            assertThat(fx.divergenceRecords()).isEmpty();
         }
     }
 
@@ -663,24 +680,26 @@ class WritePathIT {
      */
     @Test
     void statementPreparedBeforeASchemaSwitch_runsWhereItsNamesResolveNow() throws Exception {
-        try (MigrationFixture fx = fixture(TestDatabase.Kind.POSTGRESQL, false, "dual-write")) {
-            fx.rawOld(
-                    "CREATE SCHEMA tenant_b",
-                    "CREATE TABLE tenant_b.customers (id INT PRIMARY KEY, name VARCHAR(100), legacy_flag INT,"
-                            + " email VARCHAR(100))");
-            String insert = "INSERT INTO customers (id, name, email) VALUES (?, ?, ?)";
-            try (Connection c = fx.connect();
-                    PreparedStatement home = c.prepareStatement(insert)) {
-                c.setSchema("tenant_b");
-                bind(home, 5, "tenant").executeUpdate();
-                try (PreparedStatement away = c.prepareStatement(insert)) {
-                    c.setSchema("public");
-                    bind(away, 6, "home").executeUpdate();
+        for (boolean separate : new boolean[] {false, true}) {
+            try (MigrationFixture fx = fixture(TestDatabase.Kind.POSTGRESQL, separate, "dual-write")) {
+                fx.rawOld(
+                        "CREATE SCHEMA tenant_b",
+                        "CREATE TABLE tenant_b.customers (id INT PRIMARY KEY, name VARCHAR(100), legacy_flag INT,"
+                                + " email VARCHAR(100))");
+                String insert = "INSERT INTO customers (id, name, email) VALUES (?, ?, ?)";
+                try (Connection c = fx.connect();
+                        PreparedStatement home = c.prepareStatement(insert)) {
+                    c.setSchema("tenant_b");
+                    bind(home, 5, "tenant").executeUpdate();
+                    try (PreparedStatement away = c.prepareStatement(insert)) {
+                        c.setSchema("public");
+                        bind(away, 6, "home").executeUpdate();
+                    }
                 }
+                assertThat(fx.oldRows()).containsExactly("6|home|home|h@x");
+                assertThat(fx.newRows()).isEmpty();
+                assertThat(fx.divergenceRecords()).containsExactly("null|refused_unsupported_construct");
             }
-            assertThat(fx.oldRows()).containsExactly("6|home|home|h@x");
-            assertThat(fx.newRows()).isEmpty();
-            assertThat(fx.divergenceRecords()).containsExactly("null|refused_unsupported_construct");
         }
     }
 
@@ -698,24 +717,26 @@ class WritePathIT {
      */
     @Test
     void connectionMovedUnfollowably_refusedUntilSetAgain() throws Exception {
-        try (MigrationFixture fx = fixture(TestDatabase.Kind.POSTGRESQL, false, "dual-write")) {
-            fx.rawOld(
-                    "CREATE SCHEMA tenant_b",
-                    "CREATE TABLE tenant_b.customers (id INT PRIMARY KEY, name VARCHAR(100), legacy_flag INT,"
-                            + " email VARCHAR(100))");
-            try (Connection c = fx.connect();
-                    Statement st = c.createStatement()) {
-                c.setAutoCommit(false);
-                st.execute("SET LOCAL search_path TO tenant_b");
-                st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (7, 'local', 'l@x')");
-                c.commit();
-                c.setAutoCommit(true);
-                st.execute("SET search_path TO public");
-                st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (8, 'home', 'h@x')");
+        for (boolean separate : new boolean[] {false, true}) {
+            try (MigrationFixture fx = fixture(TestDatabase.Kind.POSTGRESQL, separate, "dual-write")) {
+                fx.rawOld(
+                        "CREATE SCHEMA tenant_b",
+                        "CREATE TABLE tenant_b.customers (id INT PRIMARY KEY, name VARCHAR(100), legacy_flag INT,"
+                                + " email VARCHAR(100))");
+                try (Connection c = fx.connect();
+                        Statement st = c.createStatement()) {
+                    c.setAutoCommit(false);
+                    st.execute("SET LOCAL search_path TO tenant_b");
+                    st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (7, 'local', 'l@x')");
+                    c.commit();
+                    c.setAutoCommit(true);
+                    st.execute("SET search_path TO public");
+                    st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (8, 'home', 'h@x')");
+                }
+                assertThat(fx.oldRows()).containsExactly("8|home|home|h@x");
+                fx.assertSidesEqual();
+                assertThat(fx.divergenceRecords()).containsExactly("null|refused_unsupported_construct");
             }
-            assertThat(fx.oldRows()).containsExactly("8|home|home|h@x");
-            fx.assertSidesEqual();
-            assertThat(fx.divergenceRecords()).containsExactly("null|refused_unsupported_construct");
         }
     }
 
@@ -792,56 +813,58 @@ class WritePathIT {
     @ParameterizedTest
     @EnumSource(TestDatabase.Kind.class)
     void updatableResultSet_onMappedTable_refusedPastOldOnly(TestDatabase.Kind kind) throws Exception {
-        for (String phase : List.of("old-only", "dual-write", "read-new")) {
-            try (MigrationFixture fx = fixture(kind, false, phase)) {
-                fx.rawOld(
-                        "INSERT INTO customers (id, name, email) VALUES (1, 'before', 'a@x')",
-                        "CREATE TABLE notes (id INT PRIMARY KEY, body VARCHAR(20))",
-                        "INSERT INTO notes (id, body) VALUES (1, 'before')");
-                fx.rawNew(
-                        "INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'before', 'before', 'a@x')");
-                try (Connection c = fx.connect();
-                        Statement st = c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_UPDATABLE);
-                        PreparedStatement ps = c.prepareStatement(
-                                "SELECT id, name FROM customers WHERE id = ?",
-                                ResultSet.TYPE_FORWARD_ONLY,
-                                ResultSet.CONCUR_UPDATABLE)) {
-                    try (ResultSet notes = st.executeQuery("SELECT id, body FROM notes")) {
-                        assertThat(notes.next()).isTrue();
-                        notes.updateString("body", "after");
-                        notes.updateRow(); // an unmapped table: the driver's own update, in every phase
-                    }
-                    ps.setInt(1, 1);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        assertThat(rs.next()).isTrue();
-                        if (phase.equals("old-only")) {
-                            rs.updateString("name", "after");
-                            rs.updateRow();
-                        } else {
-                            assertThatThrownBy(() -> {
-                                        rs.updateString("name", "after");
-                                        rs.updateRow();
-                                    })
-                                    .as(kind + " " + phase)
-                                    .isInstanceOf(SQLException.class)
-                                    .hasMessageContaining("ResultSet.updateRow")
-                                    .satisfies(e -> assertThat(((SQLException) e).getSQLState())
-                                            .isEqualTo("0A000"));
+        for (boolean separate : new boolean[] {false, true}) {
+            for (String phase : List.of("old-only", "dual-write", "read-new")) {
+                try (MigrationFixture fx = fixture(kind, separate, phase)) {
+                    fx.rawOld(
+                            "INSERT INTO customers (id, name, email) VALUES (1, 'before', 'a@x')",
+                            "CREATE TABLE notes (id INT PRIMARY KEY, body VARCHAR(20))",
+                            "INSERT INTO notes (id, body) VALUES (1, 'before')");
+                    fx.rawNew(
+                            "INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'before', 'before', 'a@x')");
+                    try (Connection c = fx.connect();
+                            Statement st = c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_UPDATABLE);
+                            PreparedStatement ps = c.prepareStatement(
+                                    "SELECT id, name FROM customers WHERE id = ?",
+                                    ResultSet.TYPE_FORWARD_ONLY,
+                                    ResultSet.CONCUR_UPDATABLE)) {
+                        try (ResultSet notes = st.executeQuery("SELECT id, body FROM notes")) {
+                            assertThat(notes.next()).isTrue();
+                            notes.updateString("body", "after");
+                            notes.updateRow(); // an unmapped table: the driver's own update, in every phase
+                        }
+                        ps.setInt(1, 1);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            assertThat(rs.next()).isTrue();
+                            if (phase.equals("old-only")) {
+                                rs.updateString("name", "after");
+                                rs.updateRow();
+                            } else {
+                                assertThatThrownBy(() -> {
+                                            rs.updateString("name", "after");
+                                            rs.updateRow();
+                                        })
+                                        .as(kind + " " + phase + (separate ? " separate" : ""))
+                                        .isInstanceOf(SQLException.class)
+                                        .hasMessageContaining("ResultSet.updateRow")
+                                        .satisfies(e -> assertThat(((SQLException) e).getSQLState())
+                                                .isEqualTo("0A000"));
+                            }
+                        }
+                        try (ResultSet rs = st.executeQuery("SELECT id, name FROM customers")) {
+                            assertThat(rs.next()).isTrue();
+                            if (!phase.equals("old-only")) {
+                                assertThatThrownBy(rs::deleteRow).isInstanceOf(SQLException.class);
+                            }
                         }
                     }
-                    try (ResultSet rs = st.executeQuery("SELECT id, name FROM customers")) {
-                        assertThat(rs.next()).isTrue();
-                        if (!phase.equals("old-only")) {
-                            assertThatThrownBy(rs::deleteRow).isInstanceOf(SQLException.class);
-                        }
-                    }
+                    assertThat(MigrationFixture.ids(fx.oldRows()))
+                            .as(kind + " " + phase)
+                            .containsExactly(1);
+                    assertThat(fx.oldRows().get(0)).startsWith(phase.equals("old-only") ? "1|after|" : "1|before|");
+                    assertThat(fx.newRows()).as("new side untouched").containsExactly("1|before|before|a@x");
+                    assertThat(fx.divergenceRecords()).isEmpty();
                 }
-                assertThat(MigrationFixture.ids(fx.oldRows()))
-                        .as(kind + " " + phase)
-                        .containsExactly(1);
-                assertThat(fx.oldRows().get(0)).startsWith(phase.equals("old-only") ? "1|after|" : "1|before|");
-                assertThat(fx.newRows()).as("new side untouched").containsExactly("1|before|before|a@x");
-                assertThat(fx.divergenceRecords()).isEmpty();
             }
         }
     }
