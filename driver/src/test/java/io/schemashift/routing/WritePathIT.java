@@ -616,58 +616,70 @@ class WritePathIT {
      * A connection the application moves to another schema (a tenant's: {@code setSchema},
      * MariaDB's {@code setCatalog}, or SQL) writes that schema's same-named table: nothing is
      * mirrored into the new table, and nothing recorded; a name qualified with the old schema is
-     * still the mapped table. Moved back (here with SQL), unqualified names are mapped again.
+     * still the mapped table. Moved back (here with SQL), unqualified names are mapped again. In
+     * every phase that writes the new table, and with a separate new database: the tenant's table
+     * stays in the application's own database.
      */
     @ParameterizedTest
     @EnumSource(TestDatabase.Kind.class)
     void connectionMovedToAnotherSchema_writesThereUnmirrored(TestDatabase.Kind kind) throws Exception {
         for (boolean separate : new boolean[] {false, true}) {
-            try (MigrationFixture fx = fixture(kind, separate, "dual-write")) {
-                String columns = "(id INT PRIMARY KEY, name VARCHAR(100), legacy_flag INT, email VARCHAR(100))";
-                String other;
-                String home;
-                String back;
-                switch (kind) {
-                    case MARIADB -> {
-                        String url = fx.server.create("ss_tenant_" + fx.migration.replace('-', '_'));
-                        other = url.substring(url.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
-                        fx.rawOld("CREATE TABLE " + other + ".customers " + columns);
-                        try (Connection c = fx.server.connect(fx.oldUrl)) {
-                            home = c.getCatalog();
+            for (String phase : List.of("dual-write", "new-primary", "new-only")) {
+                String as = kind + " " + phase + (separate ? ", separate new database" : "");
+                try (MigrationFixture fx = fixture(kind, separate, phase)) {
+                    String columns = "(id INT PRIMARY KEY, name VARCHAR(100), legacy_flag INT, email VARCHAR(100))";
+                    String other;
+                    String home;
+                    String back;
+                    switch (kind) {
+                        case MARIADB -> {
+                            String url = fx.server.create("ss_tenant_" + fx.migration.replace('-', '_'));
+                            other = url.substring(url.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
+                            fx.rawOld("CREATE TABLE " + other + ".customers " + columns);
+                            try (Connection c = fx.server.connect(fx.oldUrl)) {
+                                home = c.getCatalog();
+                            }
+                            back = "USE " + home;
                         }
-                        back = "USE " + home;
+                        case POSTGRESQL -> {
+                            other = "tenant_b";
+                            home = "public";
+                            fx.rawOld("CREATE SCHEMA tenant_b", "CREATE TABLE tenant_b.customers " + columns);
+                            back = "SET search_path TO \"$user\", public";
+                        }
+                        default -> {
+                            other = "TENANT_B";
+                            home = "PUBLIC";
+                            fx.rawOld("CREATE SCHEMA tenant_b", "CREATE TABLE tenant_b.customers " + columns);
+                            back = "SET SCHEMA PUBLIC";
+                        }
                     }
-                    case POSTGRESQL -> {
-                        other = "tenant_b";
-                        home = "public";
-                        fx.rawOld("CREATE SCHEMA tenant_b", "CREATE TABLE tenant_b.customers " + columns);
-                        back = "SET search_path TO \"$user\", public";
+                    try (Connection c = fx.connect();
+                            Statement st = c.createStatement()) {
+                        if (kind == TestDatabase.Kind.MARIADB) {
+                            c.setCatalog(other);
+                        } else {
+                            c.setSchema(other);
+                        }
+                        st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (5, 'tenant', 't@x')");
+                        st.executeUpdate("UPDATE customers SET name = 'tenant 5' WHERE id = 5");
+                        st.executeUpdate(
+                                "INSERT INTO " + home + ".customers (id, name, email) VALUES (1, 'home', 'h@x')");
+                        st.execute(back);
+                        st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (2, 'back', 'b@x')");
                     }
-                    default -> {
-                        other = "TENANT_B";
-                        home = "PUBLIC";
-                        fx.rawOld("CREATE SCHEMA tenant_b", "CREATE TABLE tenant_b.customers " + columns);
-                        back = "SET SCHEMA PUBLIC";
+                    List<String> mapped = List.of("1|home|home|h@x", "2|back|back|b@x");
+                    assertThat(fx.newRows()).as(as).isEqualTo(mapped);
+                    assertThat(fx.oldRows()).as(as).isEqualTo(phase.equals("new-only") ? List.of() : mapped);
+                    try (Connection c = fx.server.connect(fx.oldUrl);
+                            Statement st = c.createStatement();
+                            ResultSet rs = st.executeQuery("SELECT id, name FROM " + other + ".customers")) {
+                        assertThat(rs.next()).as(as).isTrue();
+                        assertThat(rs.getString(2)).isEqualTo("tenant 5");
+                        assertThat(rs.next()).isFalse();
                     }
+                    assertThat(fx.divergenceRecords()).as(as).isEmpty();
                 }
-                try (Connection c = fx.connect();
-                        Statement st = c.createStatement()) {
-                    if (kind == TestDatabase.Kind.MARIADB) {
-                        c.setCatalog(other);
-                    } else {
-                        c.setSchema(other);
-                    }
-                    st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (5, 'tenant', 't@x')");
-                    st.executeUpdate("UPDATE customers SET name = 'tenant 5' WHERE id = 5");
-                    st.executeUpdate("INSERT INTO " + home + ".customers (id, name, email) VALUES (1, 'home', 'h@x')");
-                    st.execute(back);
-                    st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (2, 'back', 'b@x')");
-                }
-                assertThat(fx.oldRows())
-                        .as(kind + (separate ? " separate" : ""))
-                        .containsExactly("1|home|home|h@x", "2|back|back|b@x");
-                fx.assertSidesEqual();
-                assertThat(fx.divergenceRecords()).isEmpty();
             }
         }
     }
