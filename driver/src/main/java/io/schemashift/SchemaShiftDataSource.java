@@ -2,6 +2,7 @@ package io.schemashift;
 
 import io.schemashift.api.ConnectionSource;
 import io.schemashift.config.ConfigLocation;
+import io.schemashift.jdbc.ConnectionStart;
 import io.schemashift.jdbc.ShiftConnection;
 import io.schemashift.runtime.MigrationRuntime;
 import io.schemashift.runtime.Runtimes;
@@ -9,8 +10,10 @@ import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
@@ -30,6 +33,11 @@ public final class SchemaShiftDataSource implements DataSource, AutoCloseable {
 
     private final DataSource delegate;
     private volatile String config;
+    /**
+     * Where the wrapped DataSource's connections start, by user ("" for its own), read from the
+     * first one: each wrapper puts its connection back there on close (see {@link ConnectionStart}).
+     */
+    private final Map<String, ConnectionStart> starts = new ConcurrentHashMap<>();
 
     public SchemaShiftDataSource(DataSource delegate) {
         if (delegate == null) {
@@ -46,7 +54,7 @@ public final class SchemaShiftDataSource implements DataSource, AutoCloseable {
     @Override
     public Connection getConnection() throws SQLException {
         Optional<MigrationRuntime> runtime = runtime();
-        return wrap(runtime, delegate.getConnection(), ConnectionSource.pooled(delegate::getConnection));
+        return wrap(runtime, delegate.getConnection(), ConnectionSource.pooled(delegate::getConnection), "");
     }
 
     @Override
@@ -55,16 +63,23 @@ public final class SchemaShiftDataSource implements DataSource, AutoCloseable {
         return wrap(
                 runtime,
                 delegate.getConnection(username, password),
-                ConnectionSource.pooled(() -> delegate.getConnection(username, password)));
+                ConnectionSource.pooled(() -> delegate.getConnection(username, password)),
+                username == null ? "" : username);
     }
 
-    private static Connection wrap(Optional<MigrationRuntime> runtime, Connection connection, ConnectionSource more)
+    private Connection wrap(
+            Optional<MigrationRuntime> runtime, Connection connection, ConnectionSource more, String user)
             throws SQLException {
         if (runtime.isEmpty()) {
             return ShiftConnection.wrap(connection);
         }
         try {
-            return runtime.get().connect(connection, more);
+            ConnectionStart start = starts.get(user);
+            if (start == null) {
+                start = runtime.get().lentStart(connection);
+                starts.putIfAbsent(user, start);
+            }
+            return runtime.get().connect(connection, more, start);
         } catch (SQLException | RuntimeException e) {
             connection.close();
             throw e;

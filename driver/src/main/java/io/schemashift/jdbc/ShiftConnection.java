@@ -41,29 +41,40 @@ public abstract class ShiftConnection implements Connection {
     private Map<String, Savepoint> namedSavepoints;
     /** Auto-commit was switched off by a {@code BEGIN} sent as SQL: its end switches it on again. */
     private boolean begunBySql;
-    /** Where unqualified names resolve: the old tables' schema until the application moves the connection. */
-    private SchemaSwitch.Place place = SchemaSwitch.Place.HOME;
-    /** Where a schema switch sent as SQL that is running goes; {@code null} when none runs. */
-    private SchemaSwitch.Place placePending;
-    /** Where the connection was before that switch, should it fail. */
-    private SchemaSwitch.Place placeBefore;
+    /** Where the connection started; {@code null} without a configuration. */
+    private final ConnectionStart start;
+    /** Where unqualified names resolve; {@code null} without a configuration. */
+    private final SchemaPlace places;
 
-    ShiftConnection(Connection delegate, Session session, ShadowReads shadow) {
+    ShiftConnection(Connection delegate, Session session, ShadowReads shadow, ConnectionStart start) {
         this.delegate = delegate;
         this.session = session;
         this.transaction = session == null ? null : session.transaction();
         this.shadow = shadow;
+        this.start = start;
+        this.places = session == null
+                ? null
+                : new SchemaPlace(
+                        SchemaSwitch.ofStart(
+                                start,
+                                session.context().dialect(),
+                                session.context().oldSchema()),
+                        session.context().dialect() == Dialect.POSTGRESQL);
     }
 
     /** Wraps a real connection without a configuration: pure pass-through. */
     public static ShiftConnection wrap(Connection delegate) {
-        return wrap(delegate, null, null);
+        return wrap(delegate, null, null, null);
     }
 
-    /** Wraps a real connection whose statements {@code session} routes and whose reads {@code shadow} may compare. */
-    public static ShiftConnection wrap(Connection delegate, Session session, ShadowReads shadow) {
+    /**
+     * Wraps a real connection, which started at {@code start}, whose statements {@code session}
+     * routes and whose reads {@code shadow} may compare.
+     */
+    public static ShiftConnection wrap(
+            Connection delegate, Session session, ShadowReads shadow, ConnectionStart start) {
         try {
-            return (ShiftConnection) NEW.invokeExact(delegate, session, shadow);
+            return (ShiftConnection) NEW.invokeExact(delegate, session, shadow, start);
         } catch (Throwable t) {
             throw Wrappers.constructionFailed(t);
         }
@@ -85,7 +96,7 @@ public abstract class ShiftConnection implements Connection {
 
     /** The rewrite where this connection's unqualified names resolve (see {@link SchemaSwitch}). */
     private RewriteResult rewriteHere(String sql) {
-        return switch (place) {
+        return switch (places.now()) {
             case HOME -> session.context().rewrite(sql);
             case AWAY -> session.context().rewriteAway(sql);
             case UNKNOWN -> {
@@ -104,29 +115,40 @@ public abstract class ShiftConnection implements Connection {
 
     /** Where this connection's unqualified names resolve now. */
     SchemaSwitch.Place place() {
-        return place;
+        return places == null ? SchemaSwitch.Place.HOME : places.now();
     }
 
     /** Where {@code sql} moves this connection's unqualified names, or {@code null} when it is no schema switch. */
     SchemaSwitch.Place schemaSwitch(String sql) {
+        // a reset goes back to the session's default: where a connection SchemaShift opened started, not known for a
+        // lent one
         return session == null
                 ? null
                 : SchemaSwitch.of(
-                        sql, session.context().dialect(), session.context().oldSchema());
+                        sql,
+                        session.context().dialect(),
+                        session.context().oldSchema(),
+                        start.lent() ? SchemaSwitch.Place.UNKNOWN : places.start());
     }
 
     /** A schema switch sent as SQL is about to run: where it goes holds once it ran ({@link #switchDone}). */
     void switching(SchemaSwitch.Place next) {
-        placeBefore = place;
-        placePending = next;
-        place = SchemaSwitch.Place.UNKNOWN;
+        places.switching(next);
     }
 
     /** The statement that was {@link #switching} ended: it moved the connection, or, failed, left it where it was. */
     void switchDone(boolean ran) {
-        if (placePending != null) {
-            place = ran ? placePending : placeBefore;
-            placePending = null;
+        if (places != null && places.switchRunning()) {
+            places.switchDone(ran, inTransaction());
+        }
+    }
+
+    /** Whether a transaction is open (when that cannot be told, as if one were: see {@link SchemaPlace#moved}). */
+    private boolean inTransaction() {
+        try {
+            return !delegate.getAutoCommit();
+        } catch (SQLException e) {
+            return true;
         }
     }
 
@@ -134,8 +156,12 @@ public abstract class ShiftConnection implements Connection {
     public void setSchema(String schema) throws SQLException {
         delegate.setSchema(schema);
         if (session != null && session.context().dialect() != Dialect.MARIADB) {
-            place = SchemaSwitch.ofName(
-                    schema, session.context().dialect(), session.context().oldSchema());
+            places.moved(
+                    SchemaSwitch.ofName(
+                            schema,
+                            session.context().dialect(),
+                            session.context().oldSchema()),
+                    inTransaction());
         }
     }
 
@@ -143,8 +169,10 @@ public abstract class ShiftConnection implements Connection {
     public void setCatalog(String catalog) throws SQLException {
         delegate.setCatalog(catalog);
         if (session != null && session.context().dialect() == Dialect.MARIADB) {
-            place = SchemaSwitch.ofName(
-                    catalog, Dialect.MARIADB, session.context().oldSchema());
+            places.moved(
+                    SchemaSwitch.ofName(
+                            catalog, Dialect.MARIADB, session.context().oldSchema()),
+                    false);
         }
     }
 
@@ -350,8 +378,13 @@ public abstract class ShiftConnection implements Connection {
     public void commit() throws SQLException {
         if (transaction == null) {
             delegate.commit();
-        } else {
-            transaction.commit();
+            return;
+        }
+        Boolean kept = null;
+        try {
+            kept = transaction.commit();
+        } finally {
+            places.transactionEnded(kept);
         }
     }
 
@@ -359,8 +392,12 @@ public abstract class ShiftConnection implements Connection {
     public void rollback() throws SQLException {
         if (transaction == null) {
             delegate.rollback();
-        } else {
+            return;
+        }
+        try {
             transaction.rollback();
+        } finally {
+            places.transactionEnded(false);
         }
     }
 
@@ -368,21 +405,35 @@ public abstract class ShiftConnection implements Connection {
     public void setAutoCommit(boolean autoCommit) throws SQLException {
         if (transaction == null) {
             delegate.setAutoCommit(autoCommit);
-        } else {
-            transaction.setAutoCommit(autoCommit);
+            return;
+        }
+        Boolean kept = null;
+        try {
+            kept = transaction.setAutoCommit(autoCommit);
+        } finally {
+            if (autoCommit) {
+                places.transactionEnded(kept);
+            }
         }
     }
 
     @Override
     public Savepoint setSavepoint() throws SQLException {
-        Savepoint savepoint = delegate.setSavepoint();
-        return transaction == null ? savepoint : transaction.setSavepoint(savepoint);
+        return followed(delegate.setSavepoint());
     }
 
     @Override
     public Savepoint setSavepoint(String name) throws SQLException {
-        Savepoint savepoint = delegate.setSavepoint(name);
-        return transaction == null ? savepoint : transaction.setSavepoint(savepoint);
+        return followed(delegate.setSavepoint(name));
+    }
+
+    private Savepoint followed(Savepoint savepoint) throws SQLException {
+        if (transaction == null) {
+            return savepoint;
+        }
+        Savepoint followed = transaction.setSavepoint(savepoint);
+        places.savepoint(followed);
+        return followed;
     }
 
     @Override
@@ -391,6 +442,7 @@ public abstract class ShiftConnection implements Connection {
             delegate.rollback(savepoint);
         } else {
             transaction.rollback(savepoint);
+            places.rolledBackTo(savepoint);
         }
     }
 
@@ -400,15 +452,55 @@ public abstract class ShiftConnection implements Connection {
             delegate.releaseSavepoint(savepoint);
         } else {
             transaction.release(savepoint);
+            places.released(savepoint);
         }
     }
 
     @Override
     public void close() throws SQLException {
         if (transaction != null) {
-            transaction.close();
+            try {
+                leaveAsLent();
+            } finally {
+                transaction.close();
+            }
         }
         delegate.close();
+    }
+
+    /**
+     * A pool's connection that the application moved to another schema goes back where the pool
+     * lent it, so that the next borrower, placed by where the pool's connections start, is there.
+     * PostgreSQL: uncommitted work is rolled back first (as the pool would), which may already undo
+     * the switch. A connection that cannot be moved back is aborted rather than lent again.
+     */
+    private void leaveAsLent() throws SQLException {
+        if (!start.lent() || !places.switched() || places.isAtStart()) {
+            return;
+        }
+        try {
+            Dialect dialect = session.context().dialect();
+            if (dialect == Dialect.POSTGRESQL && !delegate.getAutoCommit()) {
+                rollback();
+                if (places.isAtStart()) {
+                    return;
+                }
+            }
+            switch (dialect) {
+                case POSTGRESQL -> {
+                    try (Statement st = delegate.createStatement()) {
+                        st.execute("SET search_path TO " + (start.schema().isEmpty() ? "''" : start.schema()));
+                    }
+                    if (!delegate.getAutoCommit()) {
+                        delegate.commit();
+                    }
+                }
+                case MARIADB -> delegate.setCatalog(start.schema());
+                default -> delegate.setSchema(start.schema());
+            }
+        } catch (SQLException | RuntimeException e) {
+            delegate.abort(Runnable::run);
+        }
     }
 
     @Override

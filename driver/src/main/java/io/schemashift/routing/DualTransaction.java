@@ -194,15 +194,17 @@ public final class DualTransaction {
     /**
      * A statement failed on {@code side} (the application's own statement: the old side's, or the
      * new side's as primary). In a transaction on PostgreSQL that side's transaction is now
-     * aborted; it is remembered so that the commit does not keep the other side's part.
+     * aborted; it is remembered so that the commit does not keep the other side's part, and so
+     * that the commit tells that the old side's work was rolled back (even when no statement of
+     * SchemaShift's ran in it: a search path set in it ends with it).
      */
     public void primaryFailed(Side side) {
-        if (autoCommit || !open || context.dialect() != Dialect.POSTGRESQL) {
+        if (autoCommit || context.dialect() != Dialect.POSTGRESQL) {
             return;
         }
         if (side == Side.OLD) {
             oldAborted = true;
-        } else if (context.newDatabase() != null) {
+        } else if (open && context.newDatabase() != null) {
             newAborted = true;
         }
     }
@@ -324,8 +326,14 @@ public final class DualTransaction {
 
     // ---- transaction control: the primary commits first ------------------------------------
 
-    public void commit() throws SQLException {
-        commitThen(old::commit);
+    /**
+     * Commits the application's transaction (see {@link #commitThen}).
+     *
+     * @return whether the old side's work was kept: {@code false} when it was rolled back instead
+     *     (an aborted PostgreSQL transaction, or a new-side primary whose part was lost)
+     */
+    public boolean commit() throws SQLException {
+        return commitThen(old::commit);
     }
 
     /**
@@ -333,9 +341,9 @@ public final class DualTransaction {
      * (the other side then rolls back), a mirror's failure is recorded. With two databases, the
      * primary's transaction also carries the intent record of what was mirrored, confirmed (and
      * so deleted) once the other side has committed. {@code commitOld} commits the application's
-     * connection.
+     * connection. Returns whether the old side's work was kept.
      */
-    private void commitThen(OldCommit commitOld) throws SQLException {
+    private boolean commitThen(OldCommit commitOld) throws SQLException {
         try {
             if (oldAborted || newAborted) {
                 // PostgreSQL rolls an aborted transaction back on commit, without an error: the
@@ -343,18 +351,20 @@ public final class DualTransaction {
                 rollbackQuietly(old);
                 endNew(false, false);
                 commitOld.run(); // ends the (empty) transaction as the application asked, e.g. auto-commit on
-            } else if (newPrimary) {
-                commitNewFirst(commitOld);
-            } else {
-                commitOldFirst(commitOld);
+                return false;
             }
+            if (newPrimary) {
+                return commitNewFirst(commitOld);
+            }
+            commitOldFirst(commitOld);
+            return true;
         } finally {
             end();
         }
     }
 
     /** The new side is the primary: it commits first, with the intent record of what the old side got. */
-    private void commitNewFirst(OldCommit commitOld) throws SQLException {
+    private boolean commitNewFirst(OldCommit commitOld) throws SQLException {
         if (newFailed) {
             // the primary's part is gone: committing the old side alone would fork the data
             rollbackQuietly(old);
@@ -364,7 +374,7 @@ public final class DualTransaction {
         }
         if (newConnection == null) {
             commitOld.run();
-            return;
+            return true;
         }
         IntentLog intents = context.intents();
         String intent =
@@ -380,11 +390,12 @@ public final class DualTransaction {
         } catch (SQLException e) {
             recordAll(mirroredToOld, DivergenceReason.COMMIT_FAILED);
             rollbackQuietly(old);
-            return; // the intent stays and is recovered too: the records above are only queued
+            return false; // the intent stays and is recovered too: the records above are only queued
         }
         if (intents != null) {
             intents.confirm(intent, true);
         }
+        return true;
     }
 
     /** The old side is the primary: it commits first, with the intent record of what the new side got. */
@@ -455,14 +466,20 @@ public final class DualTransaction {
         readOnly = on;
     }
 
-    public void setAutoCommit(boolean on) throws SQLException {
+    /**
+     * Switches auto-commit; switching it on commits the open transaction (JDBC).
+     *
+     * @return whether the old side's work of that transaction was kept ({@link #commit()}); {@code true} when none was open
+     */
+    public boolean setAutoCommit(boolean on) throws SQLException {
+        boolean kept = true;
         if (on && !autoCommit) {
-            // JDBC: switching auto-commit on commits the open transaction
-            commitThen(() -> old.setAutoCommit(true));
+            kept = commitThen(() -> old.setAutoCommit(true));
         } else {
             old.setAutoCommit(on);
         }
         autoCommit = on;
+        return kept;
     }
 
     /** Follows a savepoint the application set on its connection ({@code appSavepoint}) on the new side. */

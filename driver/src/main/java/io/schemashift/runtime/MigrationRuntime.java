@@ -9,6 +9,7 @@ import io.schemashift.config.Phase;
 import io.schemashift.control.ControlStore;
 import io.schemashift.coverage.StatementCoverage;
 import io.schemashift.error.ShiftSqlState;
+import io.schemashift.jdbc.ConnectionStart;
 import io.schemashift.jdbc.ShiftConnection;
 import io.schemashift.metrics.ShiftMetrics;
 import io.schemashift.mirror.CircuitBreaker;
@@ -134,17 +135,37 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
     }
 
     /**
-     * Wraps a new application connection.
+     * Wraps a new application connection, a connection of its own (opened for it, closed with it):
+     * where it starts is read from it.
      *
      * @param primaryConnections opens further connections to the application's database (for
      *     the divergence log); only the first connection's is kept
      */
     public ShiftConnection connect(Connection connection, ConnectionSource primaryConnections) throws SQLException {
+        return connect(connection, primaryConnections, null);
+    }
+
+    /**
+     * Wraps a new application connection that a pool lent, whose connections start at {@code
+     * lent} (read once from one of them with {@link #lentStart}; {@code null}: read from this one).
+     */
+    public ShiftConnection connect(Connection connection, ConnectionSource primaryConnections, ConnectionStart lent)
+            throws SQLException {
         Started s = started;
         if (s == null) {
             s = start(connection, primaryConnections);
         }
-        return ShiftConnection.wrap(connection, new Session(this, connection, sessions.incrementAndGet()), s.shadow());
+        ConnectionStart at = lent != null ? lent : ConnectionStart.of(connection, s.dialect(), false);
+        return ShiftConnection.wrap(
+                connection, new Session(this, connection, sessions.incrementAndGet()), s.shadow(), at);
+    }
+
+    /** Where {@code connection}, lent by a pool, starts: the pool's other connections start there too. */
+    public ConnectionStart lentStart(Connection connection) throws SQLException {
+        Dialect dialect = started != null
+                ? started.dialect()
+                : Dialect.fromJdbcUrl(connection.getMetaData().getURL()).orElse(Dialect.H2);
+        return ConnectionStart.of(connection, dialect, true);
     }
 
     private synchronized Started start(Connection connection, ConnectionSource primaryConnections) throws SQLException {

@@ -49,7 +49,8 @@ final class Kinds {
     /**
      * Kind of text that is not parsed, by its keywords. Errs towards a write: text of several
      * statements is the first write among them (else the first one's kind), and a {@code WITH}
-     * whose body inserts, updates or deletes is that write.
+     * whose body inserts, updates or deletes is that write. A read that calls {@code set_config}
+     * is OTHER ({@link #callsSetConfig}).
      */
     static StatementKind of(Tokens t) {
         StatementKind first = null;
@@ -71,7 +72,20 @@ final class Kinds {
                 from = i + 1;
             }
         }
-        return first == null ? StatementKind.OTHER : first;
+        return first == null || (first == StatementKind.SELECT && callsSetConfig(t)) ? StatementKind.OTHER : first;
+    }
+
+    /**
+     * A read that calls PostgreSQL's {@code set_config} changes the session as a {@code SET} does
+     * (the search path among others): it is OTHER, so that the driver looks at it as one.
+     */
+    private static boolean callsSetConfig(Tokens t) {
+        for (int i = 0; i < t.size(); i++) {
+            if (t.isWord(i, "set_config") && t.isPunct(t.significant(i + 1), '(')) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Kind of the statement in tokens {@code [from, to)}; {@code null} when there is none. */

@@ -24,6 +24,11 @@ class RewriterTest {
                 .isInstanceOf(Untouched.class)
                 .extracting(RewriteResult::kind)
                 .isEqualTo(StatementKind.OTHER);
+        // a read that sets the session's search path is a session statement too
+        assertThat(pg.rewrite("SELECT pg_catalog.set_config('search_path', 'app', false)")
+                        .kind())
+                .isEqualTo(StatementKind.OTHER);
+        assertThat(pg.rewrite("SELECT current_setting('search_path')").kind()).isEqualTo(StatementKind.SELECT);
     }
 
     @Test
