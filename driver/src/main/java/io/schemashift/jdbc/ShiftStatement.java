@@ -422,13 +422,19 @@ public abstract class ShiftStatement implements Statement {
                 : java.util.Arrays.stream(routedBatch()).asLongStream().toArray();
     }
 
+    /**
+     * Whether the batch can run as one real batch: no entry is routed, and none switches schemas
+     * (the entries after a switch resolve their names elsewhere, so they run one by one).
+     */
     private boolean batchIsVerbatim() throws SQLException {
         Session session = connection.session;
         if (session == null || batch == null) {
             return true;
         }
         for (String sql : batch) {
-            if (session.routes(connection.rewrite(sql))) {
+            RewriteResult rewrite = connection.rewrite(sql);
+            if (session.routes(rewrite)
+                    || rewrite.kind() == StatementKind.OTHER && connection.schemaSwitch(sql) != null) {
                 return false;
             }
         }

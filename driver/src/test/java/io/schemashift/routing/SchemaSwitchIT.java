@@ -244,6 +244,35 @@ class SchemaSwitchIT {
     }
 
     /**
+     * A batch of plain SQL that switches schemas runs entry by entry, each where its names resolve
+     * then: in a tenant's schema unmirrored, back home mirrored (also a batch that starts away,
+     * where no entry names a mapped table as written there).
+     */
+    @Test
+    void batchThatSwitchesSchemas_runsEachEntryWhereItResolves() throws Exception {
+        try (MigrationFixture fx = fixture(TestDatabase.Kind.POSTGRESQL, false, "dual-write")) {
+            fx.rawOld("CREATE SCHEMA tenant_b", "CREATE TABLE tenant_b.customers " + TENANT_COLUMNS);
+            try (Connection c = fx.connect();
+                    Statement st = c.createStatement()) {
+                st.addBatch("SET search_path TO tenant_b");
+                st.addBatch("INSERT INTO customers (id, name, email) VALUES (5, 'tenant', 't@x')");
+                st.addBatch("SET search_path TO public");
+                st.addBatch("INSERT INTO customers (id, name, email) VALUES (1, 'home', 'h@x')");
+                st.executeBatch();
+                c.setSchema("tenant_b");
+                st.addBatch("INSERT INTO customers (id, name, email) VALUES (6, 'tenant', 't@x')");
+                st.addBatch("SET search_path TO public");
+                st.addBatch("INSERT INTO customers (id, name, email) VALUES (2, 'home', 'h@x')");
+                assertThat(st.executeBatch()).hasSize(3);
+            }
+            assertThat(MigrationFixture.ids(fx.oldRows())).containsExactly(1, 2);
+            fx.assertSidesEqual();
+            assertThat(tenantIds(fx, "tenant_b")).containsExactly(5, 6);
+            assertThat(fx.divergenceRecords()).isEmpty();
+        }
+    }
+
+    /**
      * Two connections of one configuration can start in different schemas (here the second's URL
      * names a tenant's): each is placed by its own start, not by the first connection's.
      */
