@@ -440,6 +440,29 @@ class WritePathIT {
     }
 
     /**
+     * A routine that builds its SQL at run time (PostgreSQL {@code EXECUTE format(…)}, MariaDB
+     * {@code PREPARE … FROM @sql}) shows no table in its definition: a call of it counts as a write
+     * to every mapped table (recorded, 0A000 from new-primary on), whatever table it is given.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = TestDatabase.Kind.class,
+            names = {"POSTGRESQL", "MARIADB"})
+    void routineThatBuildsItsSql_recordedOrRefused(TestDatabase.Kind kind) throws Exception {
+        String routine = kind == TestDatabase.Kind.POSTGRESQL
+                ? "CREATE FUNCTION rename_any(t text, i INT, n text) RETURNS void LANGUAGE plpgsql AS $$ BEGIN"
+                        + " EXECUTE format('UPDATE %I SET name = $1 WHERE id = $2', t) USING n, i; END $$"
+                : "CREATE PROCEDURE rename_any(t VARCHAR(64), i INT, n VARCHAR(100)) BEGIN"
+                        + " SET @s = CONCAT('UPDATE ', t, ' SET name = ? WHERE id = ?'); SET @n = n; SET @i = i;"
+                        + " PREPARE st FROM @s; EXECUTE st USING @n, @i; DEALLOCATE PREPARE st; END";
+        String call = kind == TestDatabase.Kind.POSTGRESQL
+                ? "SELECT rename_any('customers', 1, 'renamed')"
+                : "CALL rename_any('customers', 1, 'renamed')";
+        recordedOrRefused(
+                kind, List.of(routine), c -> {}, sql(call), "1|renamed|renamed|a@x", "indirect", "rename_any");
+    }
+
+    /**
      * PostgreSQL's TRUNCATE … CASCADE of a table a mapped table references, directly or through
      * another table, empties the mapped table too, inside the database: a refused TRUNCATE of it,
      * recorded for the whole table while the old side holds the truth, 0A000 from new-primary on.

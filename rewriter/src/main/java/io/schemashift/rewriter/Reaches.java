@@ -37,8 +37,21 @@ final class Reaches {
         RELATIVE
     }
 
-    /** A routine, trigger, view or relative: its catalog name, what it reaches, and whether the catalog hides its definition. */
-    record Indirect(Via via, String name, Reach reach, boolean hidden) {}
+    /** How a definition showed what it reaches. */
+    enum Sight {
+        /** It names the mapped tables it reaches. */
+        NAMED,
+        /** The catalog hides it from this user: it counts as reaching every mapped table. */
+        HIDDEN,
+        /**
+         * It runs SQL it builds at run time ({@code EXECUTE format(…)}, MariaDB {@code PREPARE s
+         * FROM @sql}), whose tables no definition shows: it counts as reaching every mapped table.
+         */
+        DYNAMIC
+    }
+
+    /** A routine, trigger, view or relative: its catalog name, what it reaches, and how its definition showed it. */
+    record Indirect(Via via, String name, Reach reach, Sight sight) {}
 
     private final Compiled mapping;
     /** Routines whose definitions name a mapped table, by name as the catalog stores it (MariaDB: lower case). */
@@ -67,7 +80,7 @@ final class Reaches {
             if (mapping.table(stored(table)) == null) { // a mapped relative is rewritten and mirrored itself
                 views.put(
                         stored(table),
-                        new Indirect(Via.RELATIVE, table, new Reach(lowerNamesOf(reached), null), false));
+                        new Indirect(Via.RELATIVE, table, new Reach(lowerNamesOf(reached), null), Sight.NAMED));
             }
         });
         // views first, to a fixed point (a view over a view), so that every definition read after them counts them
@@ -83,22 +96,28 @@ final class Reaches {
                         && (known == null || !known.reach().tables().equals(reached))) {
                     views.put(
                             stored(v.name()),
-                            new Indirect(Via.VIEW, v.name(), new Reach(reached, null), v.definition() == null));
+                            new Indirect(
+                                    Via.VIEW,
+                                    v.name(),
+                                    new Reach(reached, null),
+                                    v.definition() == null ? Sight.HIDDEN : Sight.NAMED));
                     grew = true;
                 }
             }
         }
         Reach everything = new Reach(everyTable, StatementKind.UPDATE);
         for (Routine r : routineList) {
-            boolean hidden = r.definition() == null;
-            Reach reach = hidden ? everything : reach(Tokens.lex(r.definition(), dialect), 2);
+            Tokens body = r.definition() == null ? null : Tokens.lex(r.definition(), dialect);
+            Sight sight = body == null ? Sight.HIDDEN : dynamic(body, 2) ? Sight.DYNAMIC : Sight.NAMED;
+            Reach reach = sight == Sight.NAMED ? reach(body, 2) : everything;
             if (!reach.tables().isEmpty()) {
-                routines.merge(stored(r.name()), new Indirect(Via.ROUTINE, r.name(), reach, hidden), Reaches::either);
+                routines.merge(stored(r.name()), new Indirect(Via.ROUTINE, r.name(), reach, sight), Reaches::either);
             }
         }
         cascades.forEach((table, reached) -> truncateCascades.put(stored(table), lowerNamesOf(reached)));
         for (Trigger t : triggerList) {
-            Reach reach = reach(Tokens.lex(t.definition(), dialect), 2);
+            Tokens body = Tokens.lex(t.definition(), dialect);
+            Reach reach = dynamic(body, 2) ? everything : reach(body, 2);
             String table = stored(t.table());
             // a trigger on a mapped table fires on the old side only: doctor's writers check reports it
             if (!reach.tables().isEmpty() && mapping.table(table) == null) {
@@ -132,7 +151,60 @@ final class Reaches {
         tables.addAll(b.reach().tables());
         StatementKind write =
                 a.reach().write() != null ? a.reach().write() : b.reach().write();
-        return new Indirect(a.via(), a.name(), new Reach(Set.copyOf(tables), write), a.hidden() || b.hidden());
+        return new Indirect(
+                a.via(),
+                a.name(),
+                new Reach(Set.copyOf(tables), write),
+                a.sight() != Sight.NAMED ? a.sight() : b.sight());
+    }
+
+    /**
+     * Whether {@code t}, or the SQL its string literals carry ({@code depth} levels deep), runs
+     * SQL built at run time: PostgreSQL's {@code EXECUTE} (MariaDB's {@code EXECUTE IMMEDIATE})
+     * of anything but one string literal, MariaDB's {@code PREPARE s FROM} anything but one.
+     * Errs towards dynamic (a word EXECUTE in a message counts).
+     */
+    private boolean dynamic(Tokens t, int depth) {
+        for (int i = 0; i < t.size(); i++) {
+            int sql = -1;
+            if (t.isWord(i, "execute")) {
+                sql = t.significant(i + 1);
+                if (t.isWord(sql, "immediate")) {
+                    sql = t.significant(sql + 1);
+                } else if (mapping.dialect() == Dialect.MARIADB) {
+                    sql = -1; // EXECUTE name runs what PREPARE name FROM prepared
+                }
+            } else if (t.isWord(i, "from") && preparedFrom(t, i)) {
+                sql = t.significant(i + 1);
+            }
+            if (sql >= 0 && !literalAlone(t, sql)) {
+                return true;
+            }
+            if (depth > 0
+                    && t.kind(i) == Tokens.STRING
+                    && dynamic(Tokens.lex(Tokens.stringBody(t.text(i)), mapping.dialect()), depth - 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the {@code FROM} at {@code from} is MariaDB's {@code PREPARE name FROM}. */
+    private static boolean preparedFrom(Tokens t, int from) {
+        int name = from - 1;
+        while (name >= 0 && t.kind(name) == Tokens.COMMENT) {
+            name--;
+        }
+        return name > 0 && Kinds.after(t, name, "prepare");
+    }
+
+    /** Whether token {@code i} is a string literal that stands alone: not concatenated, not an argument. */
+    private static boolean literalAlone(Tokens t, int i) {
+        if (i >= t.size() || t.kind(i) != Tokens.STRING) {
+            return false;
+        }
+        int next = t.significant(i + 1);
+        return next >= t.size() || t.isPunct(next, ';') || t.isWord(next, "using") || t.isWord(next, "into");
     }
 
     /**
@@ -207,7 +279,7 @@ final class Reaches {
             return r;
         }
         Indirect v = views.get(name); // also before "(": INSERT INTO v (a, b)
-        return v != null && (kind.isWrite() || !v.hidden()) ? v : null;
+        return v != null && (kind.isWrite() || v.sight() != Sight.HIDDEN) ? v : null;
     }
 
     /**
@@ -278,7 +350,7 @@ final class Reaches {
                             || trigger.events().contains(StatementKind.UPDATE)
                     : trigger.events().contains(kind);
             if (fires) {
-                return new Indirect(Via.TRIGGER, trigger.name(), triggerReach.get(trigger), false);
+                return new Indirect(Via.TRIGGER, trigger.name(), triggerReach.get(trigger), Sight.NAMED);
             }
         }
         return null;

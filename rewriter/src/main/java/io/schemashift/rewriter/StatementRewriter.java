@@ -193,17 +193,14 @@ final class StatementRewriter {
         String what =
                 switch (through.via()) {
                     case ROUTINE ->
-                        "calls routine " + through.name()
-                                + (through.hidden()
-                                        ? ", whose definition this user cannot read,"
-                                        : ", whose definition names a mapped table,")
-                                + " and what a routine changes is not mirrored";
+                        "calls routine " + through.name() + ", whose definition " + shows(through.sight())
+                                + ", and what a routine changes is not mirrored";
                     case TRIGGER ->
-                        "fires trigger " + through.name()
-                                + ", whose definition names a mapped table, and what a trigger changes is not mirrored";
+                        "fires trigger " + through.name() + ", whose definition " + shows(through.sight())
+                                + ", and what a trigger changes is not mirrored";
                     case VIEW ->
                         "goes through view " + through.name()
-                                + (through.hidden()
+                                + (through.sight() == Reaches.Sight.HIDDEN
                                         ? ", whose definition this user cannot read,"
                                         : ", over a mapped table,")
                                 + " and a statement through a view is neither rewritten nor mirrored";
@@ -213,6 +210,14 @@ final class StatementRewriter {
                                 + " on it is neither rewritten nor mirrored";
                 };
         return refused(as, tables, fp, RefusalReason.INDIRECT, what);
+    }
+
+    private static String shows(Reaches.Sight sight) {
+        return switch (sight) {
+            case NAMED -> "names a mapped table";
+            case HIDDEN -> "this user cannot read";
+            case DYNAMIC -> "runs SQL it builds at run time (EXECUTE), which may reach any mapped table";
+        };
     }
 
     private RewriteResult dml(Rewrite rw, Statement st, StatementKind kind, Fingerprint fp) {

@@ -220,7 +220,13 @@ class RewriterTest {
                 "POSTGRESQL|SELECT rename_customer FROM orders|",
                 "MARIADB|CALL RENAME_CUSTOMER(1, 'x')|UPDATE",
                 "MARIADB|CALL hidden_proc|UPDATE",
-                "MARIADB|SELECT `hidden_proc`(1)|UPDATE"
+                "MARIADB|SELECT `hidden_proc`(1)|UPDATE",
+                // SQL built at run time may reach any mapped table
+                "POSTGRESQL|SELECT update_any('customers', 'x')|UPDATE",
+                "POSTGRESQL|SELECT update_concat('customers')|UPDATE",
+                "MARIADB|CALL delete_built('customers', 1)|UPDATE",
+                "MARIADB|CALL delete_prepared(1)|DELETE",
+                "MARIADB|CALL audit_prepared(1)|"
             })
     void rewrite_routineCall_refusedAsWhatItsDefinitionDoes(Dialect dialect, String sql, StatementKind kind) {
         Rewriter r = Rewriter.builder(Fixtures.mapping(dialect), dialect)
@@ -238,7 +244,25 @@ class RewriterTest {
                                         + " EXECUTE 'DELETE FROM customers WHERE id = $1' USING i; END $$"
                                         + " LANGUAGE plpgsql"),
                         new Routine("audit_only", "BEGIN INSERT INTO audit (at) VALUES (now()); END"),
-                        new Routine("hidden_proc", null)))
+                        new Routine("hidden_proc", null),
+                        new Routine(
+                                "update_any",
+                                "CREATE FUNCTION update_any(t text, n text) RETURNS void AS $$ BEGIN"
+                                        + " EXECUTE format('UPDATE %I SET name = $1', t) USING n; END $$ LANGUAGE plpgsql"),
+                        new Routine(
+                                "update_concat",
+                                "CREATE FUNCTION update_concat(t text) RETURNS void AS $$ BEGIN"
+                                        + " EXECUTE 'UPDATE ' || quote_ident(t) || ' SET name = NULL'; END $$ LANGUAGE plpgsql"),
+                        new Routine(
+                                "delete_built",
+                                "BEGIN SET @s = CONCAT('DELETE FROM ', t, ' WHERE id = ?'); PREPARE st FROM @s;"
+                                        + " EXECUTE st USING i; END"),
+                        new Routine(
+                                "delete_prepared",
+                                "BEGIN PREPARE st FROM 'DELETE FROM customers WHERE id = ?'; EXECUTE st USING i; END"),
+                        new Routine(
+                                "audit_prepared",
+                                "BEGIN PREPARE st FROM 'INSERT INTO audit (id) VALUES (?)'; EXECUTE st USING i; END")))
                 .build();
 
         assertReachedIndirectly(r.rewrite(sql), kind, "calls routine ");
