@@ -463,6 +463,32 @@ class WritePathIT {
     }
 
     /**
+     * SQL the application builds at run time inside the database (a PostgreSQL DO block running
+     * {@code EXECUTE format(…)}, MariaDB's {@code PREPARE st FROM @sql}) names no table where the
+     * driver can see it: it counts as a write to every mapped table (recorded, 0A000 from
+     * new-primary on, before anything runs).
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = TestDatabase.Kind.class,
+            names = {"POSTGRESQL", "MARIADB"})
+    void sqlBuiltAtRunTime_recordedOrRefused(TestDatabase.Kind kind) throws Exception {
+        Work write = kind == TestDatabase.Kind.POSTGRESQL
+                ? sql("DO $$ BEGIN EXECUTE format('UPDATE %I SET name = %L WHERE id = 1', 'cust' || 'omers',"
+                        + " 'renamed'); END $$")
+                : c -> {
+                    try (Statement st = c.createStatement()) {
+                        st.execute("SET @verb = 'UPDATE'");
+                        st.execute("SET @s = CONCAT(@verb, ' cust', 'omers SET name = ''renamed'' WHERE id = 1')");
+                        st.execute("PREPARE st FROM @s");
+                        st.execute("EXECUTE st");
+                    }
+                };
+        recordedOrRefused(
+                kind, List.of(), c -> {}, write, "1|renamed|renamed|a@x", "indirect", "builds SQL at run time");
+    }
+
+    /**
      * PostgreSQL's TRUNCATE … CASCADE of a table a mapped table references, directly or through
      * another table, empties the mapped table too, inside the database: a refused TRUNCATE of it,
      * recorded for the whole table while the old side holds the truth, 0A000 from new-primary on.

@@ -189,6 +189,20 @@ final class Reaches {
         return false;
     }
 
+    /**
+     * Whether a statement the application sends builds SQL at run time that no text shows: a
+     * PostgreSQL {@code DO} block that does ({@code EXECUTE format(…)}), MariaDB's {@code PREPARE s
+     * FROM @sql} or {@code EXECUTE IMMEDIATE} of an expression. ({@code EXECUTE name} runs what a
+     * {@code PREPARE name} prepared, which is judged by its own text.)
+     */
+    boolean buildsSql(Tokens t) {
+        return switch (mapping.dialect()) {
+            case POSTGRESQL -> t.isWord(t.significant(0), "do") && dynamic(t, 2);
+            case MARIADB -> dynamic(t, 0);
+            case H2 -> false;
+        };
+    }
+
     /** Whether the {@code FROM} at {@code from} is MariaDB's {@code PREPARE name FROM}. */
     private static boolean preparedFrom(Tokens t, int from) {
         int name = from - 1;

@@ -118,6 +118,10 @@ public final class Rewriter {
         Fingerprint fp = null;
         try {
             tokens = Tokens.lex(sql, dialect);
+            RewriteResult built = statements.builtAtRunTime(tokens);
+            if (built != null) {
+                return remember(sql, built);
+            }
             if (!compiled.mayMention(sql) && !reaches.mayMention(sql)) {
                 return remember(sql, new Untouched(sql, Kinds.of(tokens), Fingerprints.of(tokens)));
             }

@@ -182,6 +182,23 @@ final class StatementRewriter {
         return through == null ? null : reachedThrough(kind, through, tokens, Fingerprints.of(tokens));
     }
 
+    /**
+     * A statement that builds SQL at run time ({@link Reaches#buildsSql}) may write any mapped
+     * table, out of sight: refused as a write to every one; {@code null} for any other statement.
+     */
+    RewriteResult builtAtRunTime(Tokens tokens) {
+        if (!reaches.buildsSql(tokens)) {
+            return null;
+        }
+        return refused(
+                StatementKind.UPDATE,
+                Set.copyOf(mapping.lowerNames),
+                Fingerprints.of(tokens),
+                RefusalReason.INDIRECT,
+                "builds SQL at run time (EXECUTE of an expression, PREPARE … FROM a variable), which may write any"
+                        + " mapped table, and what it changes is not mirrored");
+    }
+
     private RewriteResult reachedThrough(StatementKind kind, Reaches.Indirect through, Tokens tokens, Fingerprint fp) {
         Set<String> tables = new java.util.TreeSet<>(mapping.mentioned(tokens));
         tables.addAll(through.reach().tables());

@@ -269,6 +269,34 @@ class RewriterTest {
     }
 
     /**
+     * A statement that builds its SQL at run time, out of any text's sight, may write any mapped
+     * table: it is refused as a write to every one. Running what an earlier PREPARE prepared is
+     * judged by that PREPARE, and literal SQL by what it names.
+     */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "POSTGRESQL|DO $$ BEGIN EXECUTE format('UPDATE %I SET name = NULL', 'cust' || 'omers'); END $$|true",
+                "POSTGRESQL|DO $$ BEGIN EXECUTE 'UPDATE audit SET at = now()'; END $$|false",
+                "POSTGRESQL|EXECUTE stored_plan(1)|false",
+                "MARIADB|PREPARE st FROM @sql|true",
+                "MARIADB|EXECUTE IMMEDIATE CONCAT('DELETE FROM ', @t)|true",
+                "MARIADB|PREPARE st FROM 'SELECT 1'|false",
+                "MARIADB|EXECUTE st USING @a|false",
+                "H2|SELECT 1|false"
+            })
+    void rewrite_sqlBuiltAtRunTime_refusedAsAWriteToEveryMappedTable(Dialect dialect, String sql, boolean refused) {
+        Rewriter r = Rewriter.builder(Fixtures.mapping(dialect), dialect).build();
+
+        if (refused) {
+            assertReachedIndirectly(r.rewrite(sql), StatementKind.UPDATE, "builds SQL at run time");
+        } else {
+            assertThat(r.rewrite(sql)).as(sql).isNotInstanceOf(Refused.class);
+        }
+    }
+
+    /**
      * PostgreSQL's TRUNCATE … CASCADE empties every table that references the truncated one: when
      * that reaches a mapped table, the statement is a refused TRUNCATE of it; without CASCADE, or
      * of a table no mapped table references, it is untouched.
