@@ -156,7 +156,14 @@ public final class Backfill {
                     new Run(tm.oldName(), cpName, shape, sql, source, separate == null ? null : target, cpConn, before);
             run.prepare();
             try {
-                run.loop(lower);
+                if (run.twoLanes()) {
+                    try (Connection second = oldSide.open()) {
+                        run.prepareLane(second);
+                        run.loopInTwoLanes(lower, second);
+                    }
+                } else {
+                    run.loop(lower);
+                }
             } finally {
                 run.restore();
             }
@@ -216,7 +223,9 @@ public final class Backfill {
         private long rows;
         private long batches;
         private long tableLocked;
-        private boolean tableLocks = Backfill.this.tableLocks;
+        /** Whether batches try to lock the old table (off for good once the privilege is missing); both lanes read it. */
+        private volatile boolean tableLocks = Backfill.this.tableLocks;
+
         private boolean oldAutoCommit;
         private int oldIsolation;
         private boolean newAutoCommit;
@@ -314,15 +323,10 @@ public final class Backfill {
                 Batch b;
                 try {
                     b = separate == null
-                            ? Transactions.retrying(() -> sameDatabaseBatch(from, false), oldConn)
+                            ? Transactions.retrying(() -> sameDatabaseBatch(from), oldConn)
                             : Transactions.retrying(() -> crossDatabaseBatch(from), oldConn, separate);
                 } catch (SQLException e) {
-                    throw new SQLException(
-                            "backfill of " + table + " failed in batch " + (batches + 1) + " (after " + rows
-                                    + " rows; the checkpoint keeps the last committed batch): " + e.getMessage(),
-                            e.getSQLState(),
-                            e.getErrorCode(),
-                            e);
+                    throw failed(batches + 1, e);
                 }
                 if (b.rows == 0) {
                     return;
@@ -348,31 +352,242 @@ public final class Backfill {
                     + " batches; the checkpoint keeps the last committed batch, run with resume to continue");
         }
 
+        private SQLException failed(long batch, SQLException e) {
+            return new SQLException(
+                    "backfill of " + table + " failed in batch " + batch + " (after " + rows
+                            + " rows; the checkpoint keeps the last committed batch): " + e.getMessage(),
+                    e.getSQLState(),
+                    e.getErrorCode(),
+                    e);
+        }
+
+        /**
+         * Whether two batches run at once ({@link #loopInTwoLanes}): on PostgreSQL with the new
+         * table in the same database, unthrottled (pacing and back-off measure one batch at a time).
+         */
+        boolean twoLanes() {
+            return dialect == Dialect.POSTGRESQL && separate == null && rowsPerSecond <= 0 && backoffFactor <= 0;
+        }
+
+        /** The second lane's connection runs batches as the first does ({@link #prepare}). */
+        void prepareLane(Connection lane) throws SQLException {
+            lane.setAutoCommit(false);
+            lane.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            if (synchronousCommit != null) {
+                try (Statement s = lane.createStatement()) {
+                    s.execute("SET synchronous_commit TO off");
+                }
+                lane.commit();
+            }
+        }
+
+        /**
+         * Two batches at once, one per connection, so that one batch's round trips (its range,
+         * lock, probe, checkpoint and commit) overlap the other's copy: the copy alone then takes
+         * about the time of the plain INSERT … SELECT. Each lane claims the next range once the
+         * batch before found the end of its own, and commits only after the batch before committed:
+         * the checkpoint never passes a batch that is not committed, and a batch after a failed or
+         * interrupted one rolls back. This thread is one lane, {@code second}'s thread the other.
+         */
+        void loopInTwoLanes(List<Object> start, Connection second) throws SQLException {
+            Lanes lanes = new Lanes(start);
+            Thread other = new Thread(() -> lanes.run(second), "schemashift-backfill-" + table);
+            other.setDaemon(true);
+            other.start();
+            boolean interrupted = false;
+            try {
+                lanes.run(oldConn);
+            } finally {
+                while (other.isAlive()) {
+                    try {
+                        other.join();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                        lanes.interrupt();
+                    }
+                }
+            }
+            if (interrupted || lanes.interrupted) {
+                Thread.currentThread().interrupt();
+                throw interrupted();
+            }
+            if (lanes.failure != null) {
+                throw lanes.failure;
+            }
+        }
+
+        /** What the two lanes share, guarded by this object's monitor. */
+        private final class Lanes {
+            /** The next batch's lower bound ({@code null}: the first key), once {@link #lowerKnown}. */
+            private List<Object> lower;
+
+            private boolean lowerKnown = true;
+            /** A batch found no row: nothing is left to claim. */
+            private boolean exhausted;
+
+            private long claimed;
+            private long committed;
+            private SQLException failure;
+            private boolean interrupted;
+
+            Lanes(List<Object> start) {
+                this.lower = start;
+            }
+
+            void run(Connection c) {
+                try {
+                    while (true) {
+                        long k;
+                        List<Object> from;
+                        synchronized (this) {
+                            while (!lowerKnown && !stopped() && !exhausted) {
+                                wait();
+                            }
+                            if (Thread.currentThread().isInterrupted()) {
+                                stop(null);
+                            }
+                            if (stopped() || exhausted) {
+                                return;
+                            }
+                            k = ++claimed;
+                            from = lower;
+                            lowerKnown = false;
+                        }
+                        Span span = span(c, from);
+                        synchronized (this) {
+                            exhausted = span.rows() == 0;
+                            lower = span.last();
+                            lowerKnown = true;
+                            notifyAll();
+                        }
+                        if (span.rows() == 0) {
+                            c.rollback();
+                            return;
+                        }
+                        String batchId = batchId(k);
+                        Batch b = Transactions.retrying(
+                                () -> {
+                                    boolean locked = copy(c, from, span, batchId, false);
+                                    long rowsBefore = awaitTurn(k);
+                                    record(
+                                            c,
+                                            batchId,
+                                            span.first(),
+                                            span.last(),
+                                            span.rows(),
+                                            before + rowsBefore + span.rows());
+                                    c.commit();
+                                    return new Batch(span.rows(), span.last(), 0, locked);
+                                },
+                                c);
+                        committed(k, b);
+                    }
+                } catch (SQLException | RuntimeException e) {
+                    Transactions.rollbackQuietly(e, c);
+                    synchronized (this) {
+                        if (!stopped()) {
+                            stop(failed(
+                                    committed + 1,
+                                    e instanceof SQLException q ? q : new SQLException(e.toString(), e)));
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Transactions.rollbackQuietly(e, c);
+                    interrupt();
+                }
+            }
+
+            /** Waits until every batch before {@code k} committed; the rows they copied. */
+            private synchronized long awaitTurn(long k) throws SQLException {
+                try {
+                    while (committed < k - 1 && !stopped()) {
+                        wait();
+                    }
+                } catch (InterruptedException e) {
+                    stop(null);
+                }
+                if (stopped()) {
+                    throw new SQLException("batch " + k + " rolled back: a batch before it did not commit");
+                }
+                return rows;
+            }
+
+            private synchronized void committed(long k, Batch b) {
+                committed = k;
+                rows += b.rows();
+                batches++;
+                if (b.tableLocked()) {
+                    tableLocked++;
+                }
+                progress.advanced(table, rows, b.rows());
+                if (Thread.currentThread().isInterrupted()) {
+                    stop(null); // before the next batch commits
+                }
+                notifyAll();
+            }
+
+            synchronized void interrupt() {
+                stop(null);
+            }
+
+            /** Stops both lanes: for {@code e}, or, {@code null}, for an interrupt. */
+            private void stop(SQLException e) {
+                if (e != null) {
+                    failure = e;
+                } else {
+                    interrupted = true;
+                }
+                notifyAll();
+            }
+
+            private boolean stopped() {
+                return failure != null || interrupted;
+            }
+        }
+
         /**
          * One transaction: find the next old keys (the batch's key range), copy the rows of that
-         * range that the new table lacks in a single INSERT … SELECT that locks the old rows it
-         * reads (or, on PostgreSQL, the whole old table when no writer holds it), then write the
-         * checkpoint. On PostgreSQL a range the new table holds no row of is copied without the
-         * anti-join; a row that reaches it after the look fails the statement (23505) and the
-         * batch runs again waiting on such rows ({@code waitOnConflict}).
+         * range that the new table lacks ({@link #copy}), then write the checkpoint.
          */
-        private Batch sameDatabaseBatch(List<Object> lower, boolean waitOnConflict) throws SQLException {
+        private Batch sameDatabaseBatch(List<Object> lower) throws SQLException {
             long t0 = System.nanoTime();
-            boolean rowLocks = !lockOldTable();
-            Span span = dialect == Dialect.H2 ? listKeys(lower) : batchEnd(lower);
-            List<Object> last = span.last();
-            int n = span.rows();
+            Span span = span(oldConn, lower);
             long readNanos = System.nanoTime() - t0;
-            if (n == 0) {
+            if (span.rows() == 0) {
                 oldConn.commit();
-                return new Batch(0, null, readNanos, !rowLocks);
+                return new Batch(0, null, readNanos, false);
             }
+            String batchId = batchId(batches + 1);
+            boolean tableLocked = copy(oldConn, lower, span, batchId, false);
+            record(oldConn, batchId, span.first(), span.last(), span.rows(), before + rows + span.rows());
+            oldConn.commit();
+            return new Batch(span.rows(), span.last(), readNanos, tableLocked);
+        }
+
+        /** The next batch's key range after {@code lower}, read on {@code c}. */
+        private Span span(Connection c, List<Object> lower) throws SQLException {
+            return dialect == Dialect.H2 ? listKeys(c, lower) : batchEnd(c, lower);
+        }
+
+        /**
+         * Copies, in {@code c}'s open transaction, the rows of the range {@code (lower, span.last]}
+         * that the new table lacks, in a single INSERT … SELECT that locks the old rows it reads
+         * (or, on PostgreSQL, the whole old table when no writer holds it). On PostgreSQL a range
+         * the new table holds no row of is copied without the anti-join; a row that reaches it after
+         * the look fails the statement (23505) and the copy runs again waiting on such rows ({@code
+         * waitOnConflict}). Returns whether the old table is locked.
+         */
+        private boolean copy(Connection c, List<Object> lower, Span span, String batchId, boolean waitOnConflict)
+                throws SQLException {
+            boolean rowLocks = !lockOldTable(c);
+            List<Object> last = span.last();
             NewRows newRows = waitOnConflict
                     ? NewRows.WAIT_AND_SKIP
-                    : dialect == Dialect.POSTGRESQL && !anyNewRow(lower, last) ? NewRows.NONE_SEEN : NewRows.SKIP_SEEN;
-            String batchId = batchId();
+                    : dialect == Dialect.POSTGRESQL && !anyNewRow(c, lower, last)
+                            ? NewRows.NONE_SEEN
+                            : NewRows.SKIP_SEEN;
             try (PreparedStatement ins =
-                    oldConn.prepareStatement(sql.insertMissingFromOld(lower != null, true, newRows, rowLocks))) {
+                    c.prepareStatement(sql.insertMissingFromOld(lower != null, true, newRows, rowLocks))) {
                 int i = 1;
                 if (shape.lineage()) {
                     ins.setString(i++, batchId);
@@ -387,17 +602,15 @@ public final class Backfill {
                     throw e;
                 }
                 // a row of the range reached the new table after the statement's snapshot: wait on it
-                oldConn.rollback();
-                return sameDatabaseBatch(lower, true);
+                c.rollback();
+                return copy(c, lower, span, batchId, true);
             }
-            record(oldConn, batchId, span.first(), last, n);
-            oldConn.commit();
-            return new Batch(n, last, readNanos, !rowLocks);
+            return !rowLocks;
         }
 
         /** Whether the new table holds any row of the batch's key range (one index probe). */
-        private boolean anyNewRow(List<Object> lower, List<Object> last) throws SQLException {
-            try (PreparedStatement ps = oldConn.prepareStatement(sql.anyNewRow(lower != null, true))) {
+        private boolean anyNewRow(Connection c, List<Object> lower, List<Object> last) throws SQLException {
+            try (PreparedStatement ps = c.prepareStatement(sql.anyNewRow(lower != null, true))) {
                 sql.range(Side.NEW).bind(ps, 1, lower, last);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next();
@@ -410,17 +623,17 @@ public final class Backfill {
          * walk of the key index that sends one key to the client, not every key of the batch (the
          * first is only looked up for lineage). Fewer keys than that left: the last batch, listed.
          */
-        private Span batchEnd(List<Object> lower) throws SQLException {
-            List<Object> end = oneKey(sql.chunkEnd(lower != null, false, batchSize), lower);
+        private Span batchEnd(Connection c, List<Object> lower) throws SQLException {
+            List<Object> end = oneKey(c, sql.chunkEnd(lower != null, false, batchSize), lower);
             if (end == null) {
-                return listKeys(lower);
+                return listKeys(c, lower);
             }
-            List<Object> first = lineage() ? oneKey(sql.chunkEnd(lower != null, false, 1), lower) : null;
+            List<Object> first = lineage() ? oneKey(c, sql.chunkEnd(lower != null, false, 1), lower) : null;
             return new Span(first, end, batchSize);
         }
 
-        private List<Object> oneKey(String query, List<Object> lower) throws SQLException {
-            try (PreparedStatement ps = oldConn.prepareStatement(query)) {
+        private List<Object> oneKey(Connection c, String query, List<Object> lower) throws SQLException {
+            try (PreparedStatement ps = c.prepareStatement(query)) {
                 sql.range(Side.OLD).bind(ps, 1, lower, null);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? key(rs) : null;
@@ -429,11 +642,11 @@ public final class Backfill {
         }
 
         /** Every key of the next batch (H2 locks them here: its MERGE does not lock what it reads). */
-        private Span listKeys(List<Object> lower) throws SQLException {
+        private Span listKeys(Connection c, List<Object> lower) throws SQLException {
             List<Object> first = null;
             List<Object> last = null;
             int n = 0;
-            try (PreparedStatement ps = oldConn.prepareStatement(sql.nextKeys(lower != null, batchSize))) {
+            try (PreparedStatement ps = c.prepareStatement(sql.nextKeys(lower != null, batchSize))) {
                 sql.range(Side.OLD).bind(ps, 1, lower, null);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -463,11 +676,11 @@ public final class Backfill {
          * without the privilege to lock it, the batch locks rows as before. Writers that come
          * later wait for the batch, as writers of its rows do under row locks.
          */
-        private boolean lockOldTable() throws SQLException {
+        private boolean lockOldTable(Connection c) throws SQLException {
             if (!tableLocks) {
                 return false;
             }
-            try (Statement s = oldConn.createStatement()) {
+            try (Statement s = c.createStatement()) {
                 s.execute(sql.lockOldTable());
                 return true;
             } catch (SQLException e) {
@@ -476,7 +689,7 @@ public final class Backfill {
                 } else if (!LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
                     throw e;
                 }
-                oldConn.rollback(); // the failed statement aborted the transaction
+                c.rollback(); // the failed statement aborted the transaction
                 return false;
             }
         }
@@ -492,10 +705,10 @@ public final class Backfill {
             List<Object> first = null;
             List<Object> last = null;
             int n = 0;
-            String batchId = batchId();
+            String batchId = batchId(batches + 1);
             int cols = shape.columns().size();
             Object[] row = new Object[cols + (shape.lineage() ? 1 : 0)];
-            boolean rowLocks = !lockOldTable();
+            boolean rowLocks = !lockOldTable(oldConn);
             try (PreparedStatement ps = oldConn.prepareStatement(sql.lockNextRows(lower != null, batchSize, rowLocks));
                     MultiRowInsert ins = new MultiRowInsert(separate, sql, dialect, row.length)) {
                 ps.setFetchSize(Math.min(batchSize, FETCH_SIZE)); // streams (PostgreSQL: autocommit is off)
@@ -528,24 +741,26 @@ public final class Backfill {
                 return new Batch(0, null, readNanos, !rowLocks);
             }
             if (cpConn == separate) {
-                record(separate, batchId, first, last, n);
+                record(separate, batchId, first, last, n, before + rows + n);
                 separate.commit();
             } else {
                 separate.commit();
-                record(oldConn, batchId, first, last, n); // behind at worst: a rerun is harmless
+                record(oldConn, batchId, first, last, n, before + rows + n); // behind at worst: a rerun is harmless
             }
             oldConn.commit();
             return new Batch(n, last, readNanos, !rowLocks);
         }
 
-        /** Checkpoint (and lineage row) of a batch, in the transaction of {@code c}. */
-        private void record(Connection c, String batchId, List<Object> first, List<Object> last, int n)
+        /** Checkpoint (and lineage row) of a batch of {@code n} rows, in the transaction of {@code c}. */
+        private void record(Connection c, String batchId, List<Object> first, List<Object> last, int n, long rowsCopied)
                 throws SQLException {
             Instant now = Instant.now();
-            if (c == cpConn) {
-                checkpoints.save(c, new Checkpoint(migration, cpName, KeyCodec.encode(last), before + rows + n, now));
+            // with one database every connection of the run is the checkpoint's and the new side's (a second lane's
+            // too)
+            if (c == cpConn || separate == null) {
+                checkpoints.save(c, new Checkpoint(migration, cpName, KeyCodec.encode(last), rowsCopied, now));
             }
-            if (lineage() && c == newConn) {
+            if (lineage() && (c == newConn || separate == null)) {
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + lineageTable
                         + " (migration, table_name, batch, first_key, last_key, row_count, migrated_at)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
@@ -561,8 +776,9 @@ public final class Backfill {
             }
         }
 
-        private String batchId() {
-            return runId + "-" + (batches + 1);
+        /** The lineage name of this run's {@code k}-th batch. */
+        private String batchId(long k) {
+            return runId + "-" + k;
         }
     }
 

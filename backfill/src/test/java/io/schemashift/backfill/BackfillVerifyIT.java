@@ -179,6 +179,50 @@ class BackfillVerifyIT {
     }
 
     /**
+     * On PostgreSQL two batches run at once, committing in order: a batch that fails for good
+     * (here a trigger refuses one row of the fifth) stops the batch after it before it commits, so
+     * the checkpoint holds exactly the batches before the failed one, and a resume copies the rest.
+     * The same table copied with a throttle (one batch at a time) holds the same rows.
+     */
+    @org.junit.jupiter.api.Test
+    void twoBatchesAtOnce_failedBatchStopsTheNext_checkpointKeepsTheCommittedOnes() throws Exception {
+        Setup s = setup(TestDatabase.Kind.POSTGRESQL, "bf_lanes", 20_000, false);
+        s.runNew(
+                "CREATE FUNCTION refuse_4500() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                        + " IF NEW.id = 4500 THEN RAISE EXCEPTION 'row 4500 refused'; END IF; RETURN NEW; END $$",
+                "CREATE TRIGGER refuse BEFORE INSERT ON clients FOR EACH ROW EXECUTE FUNCTION refuse_4500()");
+        List<Long> advanced = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ProgressListener recorder = new ProgressListener() {
+            @Override
+            public void advanced(String table, long rowsDone, long batchRows) {
+                advanced.add(rowsDone);
+            }
+        };
+
+        assertThatThrownBy(() ->
+                        s.backfill().batchSize(1000).progress(recorder).build().run(List.of("customers"), false))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("failed in batch 5 (after 4000 rows")
+                .hasMessageContaining("row 4500 refused");
+        assertThat(advanced).as("batches reported in order").containsExactly(1000L, 2000L, 3000L, 4000L);
+        assertThat(s.count(true, "SELECT COUNT(*) FROM clients")).isEqualTo(4000);
+        assertThat(s.count(true, "SELECT MAX(id) FROM clients")).isEqualTo(4000);
+        assertThat(s.count(
+                        true, "SELECT rows_copied FROM schemashift_backfill_checkpoint WHERE table_name = 'customers'"))
+                .isEqualTo(4000);
+
+        s.runNew("DROP TRIGGER refuse ON clients");
+        BackfillReport resumed = s.backfill().batchSize(1000).build().run(List.of("customers"), true);
+        assertThat(resumed.tables().get(0).rows()).isEqualTo(16_000);
+        assertThat(s.count(true, "SELECT COUNT(DISTINCT id) FROM clients")).isEqualTo(20_000);
+        assertThat(s.verifier().build().verify("customers", 5000).differences()).isZero();
+
+        s.runNew("TRUNCATE clients", "DELETE FROM schemashift_backfill_checkpoint");
+        s.backfill().batchSize(1000).rowsPerSecond(10_000_000).build().run(List.of("customers"), false);
+        assertThat(s.verifier().build().verify("customers", 5000).differences()).isZero();
+    }
+
+    /**
      * The new side already holds rows of some batches' key ranges (mirrored writes, newer than the
      * old side's values) and none of the others': the backfill keeps every one of them as it is and
      * copies all the rest, in one database and across two.

@@ -277,7 +277,7 @@ class RewriterTest {
     @CsvSource(
             delimiter = '|',
             value = {
-                "POSTGRESQL|DO $$ BEGIN EXECUTE format('UPDATE %I SET name = NULL', 'cust' || 'omers'); END $$|true",
+                "POSTGRESQL|DO $$ BEGIN EXECUTE format('UPDATE %I SET name = NULL', concat('cust', 'omers')); END $$|true",
                 "POSTGRESQL|DO $$ BEGIN EXECUTE 'UPDATE audit SET at = now()'; END $$|false",
                 "POSTGRESQL|EXECUTE stored_plan(1)|false",
                 "MARIADB|PREPARE st FROM @sql|true",
