@@ -156,13 +156,14 @@ public final class Backfill {
                     new Run(tm.oldName(), cpName, shape, sql, source, separate == null ? null : target, cpConn, before);
             run.prepare();
             try {
-                if (run.twoLanes()) {
-                    try (Connection second = oldSide.open()) {
+                Connection second = run.twoLanes() ? secondLane(tm.oldName()) : null;
+                if (second == null) {
+                    run.loop(lower);
+                } else {
+                    try (second) {
                         run.prepareLane(second);
                         run.loopInTwoLanes(lower, second);
                     }
-                } else {
-                    run.loop(lower);
                 }
             } finally {
                 run.restore();
@@ -185,6 +186,20 @@ public final class Backfill {
                     Duration.ofNanos(run.throttle.pacedNanos()),
                     Duration.ofNanos(run.throttle.backoffNanos()),
                     run.tableLocked);
+        }
+    }
+
+    /** A second connection for two batches at once, or {@code null} (one batch at a time) when none can be opened. */
+    private Connection secondLane(String table) {
+        try {
+            return oldSide.open();
+        } catch (SQLException e) {
+            LOG.warn(
+                    "{} backfill {}: one batch at a time, a second connection failed: {}",
+                    migration,
+                    table,
+                    e.getMessage());
+            return null;
         }
     }
 
@@ -361,12 +376,9 @@ public final class Backfill {
                     e);
         }
 
-        /**
-         * Whether two batches run at once ({@link #loopInTwoLanes}): on PostgreSQL with the new
-         * table in the same database, unthrottled (pacing and back-off measure one batch at a time).
-         */
+        /** Whether two batches run at once ({@link #loopInTwoLanes}): on PostgreSQL with the new table in the same database. */
         boolean twoLanes() {
-            return dialect == Dialect.POSTGRESQL && separate == null && rowsPerSecond <= 0 && backoffFactor <= 0;
+            return dialect == Dialect.POSTGRESQL && separate == null;
         }
 
         /** The second lane's connection runs batches as the first does ({@link #prepare}). */
@@ -391,6 +403,7 @@ public final class Backfill {
          */
         void loopInTwoLanes(List<Object> start, Connection second) throws SQLException {
             Lanes lanes = new Lanes(start);
+            throttle.start(System.nanoTime());
             Thread other = new Thread(() -> lanes.run(second), "schemashift-backfill-" + table);
             other.setDaemon(true);
             other.start();
@@ -453,7 +466,9 @@ public final class Backfill {
                             from = lower;
                             lowerKnown = false;
                         }
+                        long t0 = System.nanoTime();
                         Span span = span(c, from);
+                        long readNanos = System.nanoTime() - t0;
                         synchronized (this) {
                             exhausted = span.rows() == 0;
                             lower = span.last();
@@ -477,7 +492,7 @@ public final class Backfill {
                                             span.rows(),
                                             before + rowsBefore + span.rows());
                                     c.commit();
-                                    return new Batch(span.rows(), span.last(), 0, locked);
+                                    return new Batch(span.rows(), span.last(), readNanos, locked);
                                 },
                                 c);
                         committed(k, b);
@@ -520,6 +535,12 @@ public final class Backfill {
                     tableLocked++;
                 }
                 progress.advanced(table, rows, b.rows());
+                try {
+                    // a pause here holds both lanes: the other one waits for its turn, or for this monitor
+                    throttle.afterBatch(b.rows(), b.readNanos(), System.nanoTime());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
                 if (Thread.currentThread().isInterrupted()) {
                     stop(null); // before the next batch commits
                 }

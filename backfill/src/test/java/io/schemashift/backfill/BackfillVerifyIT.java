@@ -182,7 +182,7 @@ class BackfillVerifyIT {
      * On PostgreSQL two batches run at once, committing in order: a batch that fails for good
      * (here a trigger refuses one row of the fifth) stops the batch after it before it commits, so
      * the checkpoint holds exactly the batches before the failed one, and a resume copies the rest.
-     * The same table copied with a throttle (one batch at a time) holds the same rows.
+     * The same table copied with a pace holds the same rows.
      */
     @org.junit.jupiter.api.Test
     void twoBatchesAtOnce_failedBatchStopsTheNext_checkpointKeepsTheCommittedOnes() throws Exception {
