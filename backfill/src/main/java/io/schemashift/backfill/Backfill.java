@@ -425,7 +425,7 @@ public final class Backfill {
                 throw interrupted();
             }
             if (lanes.failure != null) {
-                throw lanes.failure;
+                throw failed(lanes.failedBatch, lanes.failure);
             }
         }
 
@@ -440,6 +440,9 @@ public final class Backfill {
 
             private long claimed;
             private long committed;
+            /** The first batch that failed for good, and how; the batches before it may still commit. */
+            private long failedBatch = Long.MAX_VALUE;
+
             private SQLException failure;
             private boolean interrupted;
 
@@ -448,16 +451,16 @@ public final class Backfill {
             }
 
             void run(Connection c) {
+                long k = 0;
                 try {
                     while (true) {
-                        long k;
                         List<Object> from;
                         synchronized (this) {
                             while (!lowerKnown && !stopped() && !exhausted) {
                                 wait();
                             }
                             if (Thread.currentThread().isInterrupted()) {
-                                stop(null);
+                                stop();
                             }
                             if (stopped() || exhausted) {
                                 return;
@@ -480,10 +483,11 @@ public final class Backfill {
                             return;
                         }
                         String batchId = batchId(k);
+                        long batch = k;
                         Batch b = Transactions.retrying(
                                 () -> {
                                     boolean locked = copy(c, from, span, batchId, false);
-                                    long rowsBefore = awaitTurn(k);
+                                    long rowsBefore = awaitTurn(batch);
                                     record(
                                             c,
                                             batchId,
@@ -499,32 +503,38 @@ public final class Backfill {
                     }
                 } catch (SQLException | RuntimeException e) {
                     Transactions.rollbackQuietly(e, c);
-                    synchronized (this) {
-                        if (!stopped()) {
-                            stop(failed(
-                                    committed + 1,
-                                    e instanceof SQLException q ? q : new SQLException(e.toString(), e)));
-                        }
-                    }
+                    fail(k, e instanceof SQLException q ? q : new SQLException(e.toString(), e));
                 } catch (InterruptedException e) {
                     Transactions.rollbackQuietly(e, c);
                     interrupt();
                 }
             }
 
-            /** Waits until every batch before {@code k} committed; the rows they copied. */
+            /**
+             * Waits until every batch before {@code k} committed; the rows they copied. Throws when
+             * one of them failed, or on an interrupt: batch {@code k} then rolls back.
+             */
             private synchronized long awaitTurn(long k) throws SQLException {
                 try {
-                    while (committed < k - 1 && !stopped()) {
+                    while (committed < k - 1 && !interrupted && failedBatch > k) {
                         wait();
                     }
                 } catch (InterruptedException e) {
-                    stop(null);
+                    stop();
                 }
-                if (stopped()) {
+                if (interrupted || failedBatch < k) {
                     throw new SQLException("batch " + k + " rolled back: a batch before it did not commit");
                 }
                 return rows;
+            }
+
+            /** Batch {@code k} failed for good: no batch after it commits, and none is claimed. */
+            private synchronized void fail(long k, SQLException e) {
+                if (k < failedBatch) {
+                    failedBatch = k;
+                    failure = e;
+                }
+                notifyAll();
             }
 
             private synchronized void committed(long k, Batch b) {
@@ -542,22 +552,18 @@ public final class Backfill {
                     Thread.currentThread().interrupt();
                 }
                 if (Thread.currentThread().isInterrupted()) {
-                    stop(null); // before the next batch commits
+                    stop(); // before the next batch commits
                 }
                 notifyAll();
             }
 
             synchronized void interrupt() {
-                stop(null);
+                stop();
             }
 
-            /** Stops both lanes: for {@code e}, or, {@code null}, for an interrupt. */
-            private void stop(SQLException e) {
-                if (e != null) {
-                    failure = e;
-                } else {
-                    interrupted = true;
-                }
+            /** Stops both lanes at once, for an interrupt: no batch commits any more. */
+            private void stop() {
+                interrupted = true;
                 notifyAll();
             }
 
