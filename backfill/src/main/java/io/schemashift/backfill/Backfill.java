@@ -156,7 +156,7 @@ public final class Backfill {
                     new Run(tm.oldName(), cpName, shape, sql, source, separate == null ? null : target, cpConn, before);
             run.prepare();
             try {
-                Connection second = run.twoLanes() ? secondLane(tm.oldName()) : null;
+                Connection second = run.twoLanes() ? secondLane(tm.oldName(), oldConn) : null;
                 if (second == null) {
                     run.loop(lower);
                 } else {
@@ -189,17 +189,41 @@ public final class Backfill {
         }
     }
 
-    /** A second connection for two batches at once, or {@code null} (one batch at a time) when none can be opened. */
-    private Connection secondLane(String table) {
+    /**
+     * A second connection for two batches at once, or {@code null} (one batch at a time) when none
+     * can be opened, or when the source hands out the session it gave before (a shared connection,
+     * which is then left open: it is {@code first}).
+     */
+    private Connection secondLane(String table, Connection first) {
+        Connection second = null;
         try {
-            return oldSide.open();
+            second = oldSide.open();
+            if (backendPid(second) != backendPid(first)) {
+                return second;
+            }
+            LOG.info("{} backfill {}: one batch at a time, the connection source shares one session", migration, table);
         } catch (SQLException e) {
             LOG.warn(
                     "{} backfill {}: one batch at a time, a second connection failed: {}",
                     migration,
                     table,
                     e.getMessage());
-            return null;
+            if (second != null && second != first) {
+                try {
+                    second.close();
+                } catch (SQLException ignored) {
+                    // it failed already: nothing more to lose
+                }
+            }
+        }
+        return null;
+    }
+
+    private static int backendPid(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
         }
     }
 

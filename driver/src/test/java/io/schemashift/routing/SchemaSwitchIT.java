@@ -37,7 +37,12 @@ class SchemaSwitchIT {
         return MigrationFixture.create(TestDatabases.of(kind), separate, "phase: " + phase + "\n");
     }
 
-    /** The ids in PostgreSQL's tenant_b.customers. */
+    /** Schema tenant_b with its own customers table (PostgreSQL, H2). */
+    private static void tenantSchema(MigrationFixture fx) throws SQLException {
+        fx.rawOld("CREATE SCHEMA tenant_b", "CREATE TABLE tenant_b.customers " + TENANT_COLUMNS);
+    }
+
+    /** The ids in {@code schema}.customers. */
     private static List<Integer> tenantIds(MigrationFixture fx, String schema) throws SQLException {
         List<Integer> ids = new ArrayList<>();
         try (Connection c = fx.server.connect(fx.oldUrl);
@@ -69,7 +74,6 @@ class SchemaSwitchIT {
             for (String phase : List.of("dual-write", "new-primary", "new-only")) {
                 String as = kind + " " + phase + (separate ? ", separate new database" : "");
                 try (MigrationFixture fx = fixture(kind, separate, phase)) {
-                    String columns = "(id INT PRIMARY KEY, name VARCHAR(100), legacy_flag INT, email VARCHAR(100))";
                     String other;
                     String home;
                     String back;
@@ -77,7 +81,7 @@ class SchemaSwitchIT {
                         case MARIADB -> {
                             String url = fx.server.create("ss_tenant_" + fx.migration.replace('-', '_'));
                             other = url.substring(url.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
-                            fx.rawOld("CREATE TABLE " + other + ".customers " + columns);
+                            fx.rawOld("CREATE TABLE " + other + ".customers " + TENANT_COLUMNS);
                             try (Connection c = fx.server.connect(fx.oldUrl)) {
                                 home = c.getCatalog();
                             }
@@ -86,13 +90,13 @@ class SchemaSwitchIT {
                         case POSTGRESQL -> {
                             other = "tenant_b";
                             home = "public";
-                            fx.rawOld("CREATE SCHEMA tenant_b", "CREATE TABLE tenant_b.customers " + columns);
+                            tenantSchema(fx);
                             back = "SET search_path TO \"$user\", public";
                         }
                         default -> {
                             other = "TENANT_B";
                             home = "PUBLIC";
-                            fx.rawOld("CREATE SCHEMA tenant_b", "CREATE TABLE tenant_b.customers " + columns);
+                            tenantSchema(fx);
                             back = "SET SCHEMA PUBLIC";
                         }
                     }
@@ -136,10 +140,7 @@ class SchemaSwitchIT {
     void statementPreparedBeforeASchemaSwitch_runsWhereItsNamesResolveNow() throws Exception {
         for (boolean separate : new boolean[] {false, true}) {
             try (MigrationFixture fx = fixture(TestDatabase.Kind.POSTGRESQL, separate, "dual-write")) {
-                fx.rawOld(
-                        "CREATE SCHEMA tenant_b",
-                        "CREATE TABLE tenant_b.customers (id INT PRIMARY KEY, name VARCHAR(100), legacy_flag INT,"
-                                + " email VARCHAR(100))");
+                tenantSchema(fx);
                 String insert = "INSERT INTO customers (id, name, email) VALUES (?, ?, ?)";
                 try (Connection c = fx.connect();
                         PreparedStatement home = c.prepareStatement(insert)) {
@@ -173,10 +174,7 @@ class SchemaSwitchIT {
     void connectionMovedUnfollowably_refusedUntilSetAgain() throws Exception {
         for (boolean separate : new boolean[] {false, true}) {
             try (MigrationFixture fx = fixture(TestDatabase.Kind.POSTGRESQL, separate, "dual-write")) {
-                fx.rawOld(
-                        "CREATE SCHEMA tenant_b",
-                        "CREATE TABLE tenant_b.customers (id INT PRIMARY KEY, name VARCHAR(100), legacy_flag INT,"
-                                + " email VARCHAR(100))");
+                tenantSchema(fx);
                 try (Connection c = fx.connect();
                         Statement st = c.createStatement()) {
                     c.setAutoCommit(false);
@@ -205,7 +203,7 @@ class SchemaSwitchIT {
     void switchInsideATransaction_endsWithIt() throws Exception {
         for (boolean separate : new boolean[] {false, true}) {
             try (MigrationFixture fx = fixture(TestDatabase.Kind.POSTGRESQL, separate, "dual-write")) {
-                fx.rawOld("CREATE SCHEMA tenant_b", "CREATE TABLE tenant_b.customers " + TENANT_COLUMNS);
+                tenantSchema(fx);
                 try (Connection c = fx.connect();
                         Statement st = c.createStatement()) {
                     c.setAutoCommit(false);
@@ -251,7 +249,7 @@ class SchemaSwitchIT {
     @Test
     void batchThatSwitchesSchemas_runsEachEntryWhereItResolves() throws Exception {
         try (MigrationFixture fx = fixture(TestDatabase.Kind.POSTGRESQL, false, "dual-write")) {
-            fx.rawOld("CREATE SCHEMA tenant_b", "CREATE TABLE tenant_b.customers " + TENANT_COLUMNS);
+            tenantSchema(fx);
             try (Connection c = fx.connect();
                     Statement st = c.createStatement()) {
                 st.addBatch("SET search_path TO tenant_b");
@@ -290,12 +288,12 @@ class SchemaSwitchIT {
                 }
                 case POSTGRESQL -> {
                     tenant = "tenant_b";
-                    fx.rawOld("CREATE SCHEMA tenant_b", "CREATE TABLE tenant_b.customers " + TENANT_COLUMNS);
+                    tenantSchema(fx);
                     tenantUrl = fx.oldUrl + (fx.oldUrl.contains("?") ? "&" : "?") + "currentSchema=tenant_b";
                 }
                 default -> {
                     tenant = "TENANT_B";
-                    fx.rawOld("CREATE SCHEMA tenant_b", "CREATE TABLE tenant_b.customers " + TENANT_COLUMNS);
+                    tenantSchema(fx);
                     tenantUrl = fx.oldUrl + ";SCHEMA=TENANT_B";
                 }
             }
@@ -340,7 +338,7 @@ class SchemaSwitchIT {
                 move = "USE " + tenant;
             } else {
                 tenant = "tenant_b";
-                fx.rawOld("CREATE SCHEMA tenant_b", "CREATE TABLE tenant_b.customers " + TENANT_COLUMNS);
+                tenantSchema(fx);
                 move = "SET search_path TO tenant_b";
             }
             HikariConfig hikari = new HikariConfig();
