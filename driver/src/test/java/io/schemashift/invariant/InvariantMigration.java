@@ -45,6 +45,22 @@ final class InvariantMigration implements AutoCloseable {
         };
     }
 
+    /** The other schema (MariaDB: database), as {@code setSchema} / {@code setCatalog} takes it. */
+    String otherSchema() {
+        String schema = otherTable.substring(0, otherTable.lastIndexOf('.'));
+        return kind == TestDatabase.Kind.H2 ? schema.toUpperCase(java.util.Locale.ROOT) : schema; // as H2 stores it
+    }
+
+    /** SQL that moves a connection back to the mapped table's schema. */
+    String homeSql() {
+        String home = ownTable.substring(0, ownTable.lastIndexOf('.'));
+        return switch (kind) {
+            case POSTGRESQL -> "SET search_path TO \"$user\", " + home;
+            case H2 -> "SET SCHEMA " + home;
+            case MARIADB -> "USE " + home;
+        };
+    }
+
     private static final java.util.Map<String, InvariantMigration> SHARED =
             new java.util.concurrent.ConcurrentHashMap<>();
 

@@ -95,7 +95,7 @@ class InvariantPropertiesIT {
                         // Not inside transaction blocks: DDL commits, the other table's content is
                         // tracked per statement, and blocks do not nest.
                         case TRANSACTION, SQL_TRANSACTION -> 0;
-                        case TRUNCATE, OTHER_SCHEMA_INSERT, OTHER_SCHEMA_DELETE -> blocks ? 2 : 0;
+                        case TRUNCATE, OTHER_SCHEMA_INSERT, OTHER_SCHEMA_DELETE, MOVED_INSERT -> blocks ? 2 : 0;
                         // About a second to parse: rare.
                         case LONG_INSERT -> blocks ? 1 : 0;
                         default -> 6;

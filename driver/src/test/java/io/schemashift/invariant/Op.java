@@ -46,6 +46,8 @@ record Op(Kind kind, int a, int n, List<Op> inner) {
         MULTI_STATEMENT,
         OTHER_SCHEMA_INSERT,
         OTHER_SCHEMA_DELETE,
+        /** An unqualified INSERT on a connection moved to the other schema, moved back with SQL after it. */
+        MOVED_INSERT,
         /** {@code setAutoCommit(false)}, {@link #inner}, a savepoint rolled back to when n is odd, commit or rollback. */
         TRANSACTION,
         /** Transaction control as SQL text around {@link #inner}. */
@@ -195,6 +197,7 @@ record Op(Kind kind, int a, int n, List<Op> inner) {
                         "INSERT INTO " + m.otherTable + " (id, name) VALUES (" + a + ", 'Other " + a + "')",
                         a,
                         true));
+            case MOVED_INSERT -> List.of(Step.moved("INSERT on a connection moved to another schema", m, a));
             case OTHER_SCHEMA_DELETE ->
                 List.of(Step.other(
                         "DELETE from the same-named table of another schema",

@@ -218,6 +218,7 @@ final class Palette {
                 "INSERT INTO " + m.otherTable + " (id, name) VALUES (130, 'Other 130')",
                 130,
                 true));
+        w.add(Step.moved("INSERT on a connection moved to another schema", m, 131));
         w.add(Step.update(
                 "UPDATE of the same-named table of another schema",
                 "UPDATE " + m.otherTable + " SET name = 'Other 130b' WHERE id = 130"));

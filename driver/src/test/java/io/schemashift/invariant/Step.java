@@ -1,5 +1,6 @@
 package io.schemashift.invariant;
 
+import io.schemashift.testing.TestDatabase;
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -228,6 +229,33 @@ record Step(String label, String sql, Effect effect, Expect expect, Action actio
                     ctx.otherExpected.remove(id);
                 }
                 return "count " + count;
+            }
+        });
+    }
+
+    /**
+     * An insert of an unqualified {@code customers} on a connection moved to the other schema
+     * ({@code setSchema}, MariaDB {@code setCatalog}), then moved back with SQL: it lands in the
+     * other schema's table, and the next statements are home again.
+     */
+    static Step moved(String label, InvariantMigration m, int id) {
+        String sql = "INSERT INTO customers (id, name) VALUES (" + id + ", 'Other " + id + "')";
+        return new Step(label, sql, Effect.WRITE, Expect.OK, (c, ctx) -> {
+            if (m.kind == TestDatabase.Kind.MARIADB) {
+                c.setCatalog(m.otherSchema());
+            } else {
+                c.setSchema(m.otherSchema());
+            }
+            try (Statement st = c.createStatement()) {
+                int count = st.executeUpdate(sql);
+                if (count > 0) {
+                    ctx.otherExpected.add(id);
+                }
+                return "count " + count;
+            } finally {
+                try (Statement st = c.createStatement()) {
+                    st.execute(m.homeSql());
+                }
             }
         });
     }
