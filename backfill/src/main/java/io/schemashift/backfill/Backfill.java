@@ -47,8 +47,8 @@ import org.slf4j.LoggerFactory;
  * <p>Immutable and thread-safe; {@link #run} may be called again (for example with {@code
  * resume}), but not concurrently for the same table.
  *
- * <p>Over 500 lines because a table's run (locks, key ranges, the two batch kinds, checkpoints,
- * lineage) is one piece of state that its parts share.
+ * <p>Over 500 lines because a table's run (locks, key ranges, the two batch kinds, two lanes of
+ * batches on PostgreSQL, checkpoints, lineage) is one piece of state that its parts share.
  */
 public final class Backfill {
 
