@@ -62,8 +62,8 @@ final class Reaches {
     private final Map<String, Set<String>> truncateCascades = new HashMap<>();
     /** Unmapped tables by stored name, with their triggers whose definitions name a mapped table. */
     private final Map<String, List<Trigger>> triggers = new HashMap<>();
-    /** What each of those triggers reaches, by trigger. */
-    private final Map<Trigger, Reach> triggerReach = new HashMap<>();
+    /** What each of those triggers reaches, and how its definition showed it, by trigger. */
+    private final Map<Trigger, Indirect> triggerReach = new HashMap<>();
     /** The names of all of the above, lower case, for the no-parse fast path. */
     private final List<String> lowerNames;
 
@@ -117,12 +117,13 @@ final class Reaches {
         cascades.forEach((table, reached) -> truncateCascades.put(stored(table), lowerNamesOf(reached)));
         for (Trigger t : triggerList) {
             Tokens body = Tokens.lex(t.definition(), dialect);
-            Reach reach = dynamic(body, 2) ? everything : reach(body, 2);
+            Sight sight = dynamic(body, 2) ? Sight.DYNAMIC : Sight.NAMED;
+            Reach reach = sight == Sight.NAMED ? reach(body, 2) : everything;
             String table = stored(t.table());
             // a trigger on a mapped table fires on the old side only: doctor's writers check reports it
             if (!reach.tables().isEmpty() && mapping.table(table) == null) {
                 triggers.computeIfAbsent(table, k -> new ArrayList<>()).add(t);
-                triggerReach.put(t, reach);
+                triggerReach.put(t, new Indirect(Via.TRIGGER, t.name(), reach, sight));
             }
         }
         this.lowerNames = Stream.of(
@@ -364,7 +365,7 @@ final class Reaches {
                             || trigger.events().contains(StatementKind.UPDATE)
                     : trigger.events().contains(kind);
             if (fires) {
-                return new Indirect(Via.TRIGGER, trigger.name(), triggerReach.get(trigger), Sight.NAMED);
+                return triggerReach.get(trigger);
             }
         }
         return null;
