@@ -179,11 +179,11 @@ class SchemaSwitchIT {
                         Statement st = c.createStatement()) {
                     c.setAutoCommit(false);
                     st.execute("SET LOCAL search_path TO tenant_b");
-                    st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (7, 'local', 'l@x')");
+                    insert(st, 7, "local");
                     c.commit();
                     c.setAutoCommit(true);
                     st.execute("SET search_path TO public");
-                    st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (8, 'home', 'h@x')");
+                    insert(st, 8, "home");
                 }
                 assertThat(fx.oldRows()).containsExactly("8|home|home|h@x");
                 fx.assertSidesEqual();
