@@ -33,12 +33,18 @@ public enum DivergenceReason {
     KEYS_UNKNOWN,
     /** The primary's batch failed part-way: the entries it applied were not mirrored. */
     PRIMARY_BATCH_FAILED,
-    /** The statement's value would differ per side: now(), random(), a UUID, a sequence, a default. */
+    /**
+     * The statement's value would differ per side: now(), random(), a UUID, a sequence, a default,
+     * the session's last insert id, who the connection is, a function declared volatile.
+     */
     NONDETERMINISTIC_NOW,
     NONDETERMINISTIC_RANDOM,
     NONDETERMINISTIC_UUID,
     NONDETERMINISTIC_SEQUENCE,
     NONDETERMINISTIC_DEFAULT_COLUMN,
+    NONDETERMINISTIC_SESSION,
+    NONDETERMINISTIC_CONNECTION,
+    NONDETERMINISTIC_VOLATILE,
     /** The tables of the statement are in different phases. */
     REFUSED_MIXED_PHASES,
     REFUSED_UNPARSEABLE,
@@ -86,6 +92,9 @@ public enum DivergenceReason {
             case UUID -> NONDETERMINISTIC_UUID;
             case SEQUENCE -> NONDETERMINISTIC_SEQUENCE;
             case DEFAULT_COLUMN -> NONDETERMINISTIC_DEFAULT_COLUMN;
+            case SESSION -> NONDETERMINISTIC_SESSION;
+            case CONNECTION -> NONDETERMINISTIC_CONNECTION;
+            case VOLATILE -> NONDETERMINISTIC_VOLATILE;
         };
     }
 }

@@ -12,6 +12,7 @@ import io.schemashift.mirror.Params;
 import io.schemashift.mirror.RowKey;
 import io.schemashift.mirror.SqlErrors;
 import io.schemashift.rewriter.Dialect;
+import io.schemashift.rewriter.NonDeterminism;
 import io.schemashift.rewriter.Rewritten;
 import io.schemashift.rewriter.SideStatement;
 import io.schemashift.rewriter.StatementKind;
@@ -404,9 +405,9 @@ public final class Execution {
 
     /** Why the mirror cannot run at all ({@code null}: it can). */
     private DivergenceReason skipReason(List<Params> entries, Side side) {
-        if (!rw.nondeterminism().isEmpty()) {
-            return DivergenceReason.nondeterministic(
-                    rw.nondeterminism().iterator().next());
+        NonDeterminism differs = rw.nondeterminism().isEmpty() ? null : rw.unmirrorable(context.newDatabase() != null);
+        if (differs != null) {
+            return DivergenceReason.nondeterministic(differs);
         }
         for (Params p : entries) {
             if (p != null && p.unmirrorable() != null) {

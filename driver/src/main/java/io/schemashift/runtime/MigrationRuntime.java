@@ -267,6 +267,11 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                         "stored procedures and functions",
                         known ? previous.routines() : List.of(),
                         () -> Routines.routines(c, dialect)))
+                .volatileFunctions(catalog(
+                        config,
+                        "volatile functions",
+                        known ? List.copyOf(previous.volatileFunctions()) : List.of(),
+                        () -> Routines.volatileFunctions(c, dialect)))
                 .triggers(catalog(
                         config,
                         "triggers",
@@ -421,6 +426,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
             Rewriter current = s.rewriter();
             if (sameColumns
                     && next.routines().equals(current.routines())
+                    && next.volatileFunctions().equals(current.volatileFunctions())
                     && next.triggers().equals(current.triggers())
                     && next.views().equals(current.views())
                     && next.truncateCascades().equals(current.truncateCascades())

@@ -18,7 +18,8 @@ import java.util.Set;
 /**
  * The stored procedures and functions an application can call, the views it can go through and
  * the triggers its writes fire, read from the catalog with their definitions, so that the rewriter
- * can tell a statement that reaches a mapped table through one. Of H2, only the views are read: its
+ * can tell a statement that reaches a mapped table through one; and the functions declared
+ * volatile, whose values a mirror cannot repeat. Of H2, only the views are read: its
  * routines and triggers are Java classes.
  */
 final class Routines {
@@ -63,6 +64,23 @@ final class Routines {
             SELECT EVENT_OBJECT_TABLE, EVENT_MANIPULATION, TRIGGER_NAME, ACTION_STATEMENT
             FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()""";
 
+    /**
+     * PostgreSQL functions declared volatile, every schema: the application's own (volatile unless
+     * declared otherwise), an extension's, the built-ins ({@code timeofday()}, {@code lo_import}…).
+     */
+    private static final String POSTGRESQL_VOLATILE =
+            "SELECT DISTINCT proname FROM pg_proc WHERE provolatile = 'v' AND prokind = 'f'";
+
+    /** MariaDB/MySQL stored functions of the application's database not declared DETERMINISTIC (the default). */
+    private static final String MARIADB_VOLATILE =
+            """
+            SELECT ROUTINE_NAME FROM information_schema.ROUTINES
+            WHERE ROUTINE_SCHEMA = DATABASE() AND ROUTINE_TYPE = 'FUNCTION' AND IS_DETERMINISTIC = 'NO'""";
+
+    /** H2 user-defined functions (Java aliases) not declared DETERMINISTIC. */
+    private static final String H2_VOLATILE =
+            "SELECT ROUTINE_NAME FROM INFORMATION_SCHEMA.ROUTINES WHERE ROUTINE_TYPE = 'FUNCTION' AND IS_DETERMINISTIC = 'NO'";
+
     /** PostgreSQL views and materialized views with their queries. */
     private static final String POSTGRESQL_VIEWS =
             """
@@ -89,6 +107,17 @@ final class Routines {
                     case H2 -> null;
                 };
         return rows(connection, sql, rs -> new Routine(rs.getString(1), rs.getString(2)));
+    }
+
+    /** The names of the functions whose value may differ between two calls, as the database declares them. */
+    static List<String> volatileFunctions(Connection connection, Dialect dialect) throws SQLException {
+        String sql =
+                switch (dialect) {
+                    case POSTGRESQL -> POSTGRESQL_VOLATILE;
+                    case MARIADB -> MARIADB_VOLATILE;
+                    case H2 -> H2_VOLATILE;
+                };
+        return rows(connection, sql, rs -> rs.getString(1));
     }
 
     static List<View> views(Connection connection, Dialect dialect) throws SQLException {

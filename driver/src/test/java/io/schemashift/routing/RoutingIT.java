@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
@@ -211,6 +212,76 @@ class RoutingIT {
         assertThat(fx.divergedKeys()).containsExactlyInAnyOrder(7, 8);
         assertThat(fx.divergenceReasons())
                 .containsExactlyInAnyOrder("nondeterministic_random", "nondeterministic_uuid");
+    }
+
+    /**
+     * A call whose value differs between two executions that no list of built-ins names: a
+     * function of the application's own (volatile, not deterministic), a built-in outside the list,
+     * a value of the session ({@code currval}, {@code LAST_INSERT_ID()}), who the connection is
+     * (the same on the application's connection, not on a separate new database's).
+     */
+    @ParameterizedTest
+    @CsvSource({"POSTGRESQL,false", "POSTGRESQL,true", "MARIADB,false", "MARIADB,true", "H2,false", "H2,true"})
+    void callsThatDifferBetweenSides_areNotMirroredButLoggedByKey(TestDatabase.Kind kind, boolean separate)
+            throws Exception {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), separate, "phase: dual-write\n");
+        String[] setUp =
+                switch (kind) {
+                    case POSTGRESQL ->
+                        new String[] {
+                            "CREATE FUNCTION token_of() RETURNS text LANGUAGE sql AS $$ SELECT md5(random()::text) $$",
+                            "CREATE SEQUENCE tickets"
+                        };
+                    case MARIADB ->
+                        new String[] {
+                            "CREATE FUNCTION token_of() RETURNS VARCHAR(40) NOT DETERMINISTIC NO SQL RETURN md5(rand())",
+                            "CREATE TABLE tickets (id INT AUTO_INCREMENT PRIMARY KEY)"
+                        };
+                    case H2 ->
+                        new String[] {
+                            "CREATE ALIAS token_of AS 'String t() { return java.util.UUID.randomUUID().toString(); }'"
+                        };
+                };
+        fx.rawOld(setUp);
+        if (separate) {
+            fx.rawNew(setUp); // the function exists on both sides: its two calls still differ
+        }
+        String who =
+                switch (kind) {
+                    case POSTGRESQL -> "CAST(pg_backend_pid() AS VARCHAR(20))";
+                    case MARIADB -> "CAST(connection_id() AS CHAR)";
+                    case H2 -> "CAST(session_id() AS VARCHAR(20))";
+                };
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO customers (id, name) VALUES (1, token_of())");
+            st.executeUpdate("INSERT INTO customers (id, name) VALUES (2, 'b')");
+            st.executeUpdate("UPDATE customers SET email = token_of() WHERE id = 2");
+            st.executeUpdate("INSERT INTO customers (id, name) VALUES (5, " + who + ")");
+            if (kind == TestDatabase.Kind.POSTGRESQL) {
+                st.executeUpdate("INSERT INTO customers (id, name) VALUES (3, CAST(timeofday() AS VARCHAR(100)))");
+                st.execute("SELECT nextval('tickets')");
+                st.executeUpdate(
+                        "INSERT INTO customers (id, name) VALUES (4, CAST(currval('tickets') AS VARCHAR(20)))");
+            } else if (kind == TestDatabase.Kind.MARIADB) {
+                st.executeUpdate("INSERT INTO customers (id, name) VALUES (3, sys_guid())");
+                st.executeUpdate("INSERT INTO tickets VALUES (NULL)");
+                st.executeUpdate("INSERT INTO customers (id, name) VALUES (4, CAST(LAST_INSERT_ID() AS CHAR))");
+            }
+        }
+        assertThat(fx.divergedKeys())
+                .as("every key on which the sides differ is in the divergence log")
+                .containsAll(fx.differingIds())
+                .contains(1, 2);
+        assertThat(fx.divergenceReasons()).contains("nondeterministic_volatile");
+        if (separate) {
+            assertThat(fx.divergedKeys())
+                    .as("who the connection is differs there")
+                    .contains(5);
+        } else {
+            assertThat(fx.divergedKeys()).as("the same connection: mirrored").doesNotContain(5);
+            assertThat(fx.differingIds()).doesNotContain(5);
+        }
     }
 
     @ParameterizedTest

@@ -244,7 +244,16 @@ final class ColumnWalker {
                 }
                 return null;
             }
-            r = scope.resolve(canonical, written);
+            try {
+                r = scope.resolve(canonical, written);
+            } catch (Refusal e) {
+                if (e.reason != RefusalReason.UNKNOWN_COLUMN
+                        || !NonDeterministicCalls.connectionKeyword(written, names.dialect())) {
+                    throw e;
+                }
+                rw.nondeterminism.add(NonDeterminism.CONNECTION); // current_user: no column, SQL's own value
+                return null;
+            }
             if (r == null) {
                 return null;
             }
@@ -398,6 +407,9 @@ final class ColumnWalker {
         }
         String kind = NonDeterministicCalls.normalize(name);
         NonDeterminism nd = NonDeterministicCalls.kind(kind);
+        if (nd == null && rw.mapping.volatileFunctions.contains(kind)) {
+            nd = NonDeterminism.VOLATILE;
+        }
         if (nd == null) {
             return;
         }

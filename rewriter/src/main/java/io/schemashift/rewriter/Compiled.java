@@ -25,16 +25,25 @@ final class Compiled {
     private final Map<String, MappedTable> tables = new HashMap<>();
     /** Old table names, lower case, for the no-parse fast path. */
     final List<String> lowerNames;
+    /** Functions the database declares volatile or not deterministic, lower case, without schema. */
+    final Set<String> volatileFunctions;
 
     /**
      * @param unqualifiedOld whether unqualified names resolve to {@code oldSchema}
      * @param awayNewSchema with {@code unqualifiedOld} false, the schema to name new tables that
      *     have none of their own with ({@code null}: leave them unqualified)
      */
-    Compiled(Mapping mapping, Dialect dialect, String oldSchema, boolean unqualifiedOld, String awayNewSchema) {
+    Compiled(
+            Mapping mapping,
+            Dialect dialect,
+            String oldSchema,
+            boolean unqualifiedOld,
+            String awayNewSchema,
+            Set<String> volatileFunctions) {
         this.names = new Names(dialect);
         this.oldSchema = oldSchema;
         this.unqualifiedOld = unqualifiedOld;
+        this.volatileFunctions = volatileFunctions;
         for (TableMapping t : mapping.tables()) {
             // away from the old schema, a new table in the same database is named with its schema
             tables.put(names.fold(t.oldName()), new MappedTable(t, names, unqualifiedOld ? null : awayNewSchema));

@@ -8,8 +8,25 @@ public enum NonDeterminism {
     RANDOM,
     /** {@code gen_random_uuid()}, {@code uuid()}, {@code random_uuid()}. */
     UUID,
-    /** {@code nextval(…)}, {@code NEXT VALUE FOR …}. */
+    /** {@code nextval(…)}, {@code currval(…)}, {@code lastval()}, {@code NEXT VALUE FOR …}. */
     SEQUENCE,
+    /**
+     * A value the session's previous statement set, which the primary's own execution changes
+     * before the mirror runs: MariaDB {@code LAST_INSERT_ID()}, {@code ROW_COUNT()}, {@code
+     * FOUND_ROWS()}.
+     */
+    SESSION,
+    /**
+     * Who or where the connection is ({@code current_user()}, {@code connection_id()}, {@code
+     * pg_backend_pid()}): the same on the application's own connection, different on a separate
+     * new database's.
+     */
+    CONNECTION,
+    /**
+     * A function the database declares volatile (PostgreSQL) or not deterministic (MariaDB, H2):
+     * the application's own, an extension's or a built-in outside the lists above.
+     */
+    VOLATILE,
     /** A new-side column that the statement leaves to its default (not a key the primary generates). */
     DEFAULT_COLUMN
 }

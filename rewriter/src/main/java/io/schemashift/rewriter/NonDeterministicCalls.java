@@ -22,16 +22,37 @@ final class NonDeterministicCalls {
             Map.entry("curtime", NonDeterminism.NOW),
             Map.entry("utc_timestamp", NonDeterminism.NOW),
             Map.entry("unix_timestamp", NonDeterminism.NOW),
+            Map.entry("timeofday", NonDeterminism.NOW),
             Map.entry("random", NonDeterminism.RANDOM),
             Map.entry("rand", NonDeterminism.RANDOM),
+            Map.entry("secure_rand", NonDeterminism.RANDOM),
+            Map.entry("random_bytes", NonDeterminism.RANDOM),
+            Map.entry("gen_random_bytes", NonDeterminism.RANDOM),
             Map.entry("gen_random_uuid", NonDeterminism.UUID),
             Map.entry("uuid", NonDeterminism.UUID),
             Map.entry("random_uuid", NonDeterminism.UUID),
             Map.entry("uuid_generate_v4", NonDeterminism.UUID),
             Map.entry("uuid_short", NonDeterminism.UUID),
+            Map.entry("uuid_generate_v1", NonDeterminism.UUID),
+            Map.entry("uuid_generate_v1mc", NonDeterminism.UUID),
+            Map.entry("uuidv7", NonDeterminism.UUID),
+            Map.entry("sys_guid", NonDeterminism.UUID),
             Map.entry("nextval", NonDeterminism.SEQUENCE),
             Map.entry("setval", NonDeterminism.SEQUENCE),
-            Map.entry("lastval", NonDeterminism.SEQUENCE));
+            Map.entry("currval", NonDeterminism.SEQUENCE),
+            Map.entry("lastval", NonDeterminism.SEQUENCE),
+            Map.entry("last_insert_id", NonDeterminism.SESSION),
+            Map.entry("row_count", NonDeterminism.SESSION),
+            Map.entry("found_rows", NonDeterminism.SESSION),
+            Map.entry("connection_id", NonDeterminism.CONNECTION),
+            Map.entry("pg_backend_pid", NonDeterminism.CONNECTION),
+            Map.entry("session_id", NonDeterminism.CONNECTION),
+            Map.entry("current_user", NonDeterminism.CONNECTION),
+            Map.entry("session_user", NonDeterminism.CONNECTION),
+            Map.entry("system_user", NonDeterminism.CONNECTION),
+            Map.entry("user", NonDeterminism.CONNECTION),
+            Map.entry("inet_client_addr", NonDeterminism.CONNECTION),
+            Map.entry("inet_client_port", NonDeterminism.CONNECTION));
 
     /** Timestamp calls a captured instant can replace, and whether their type has a time zone. */
     private static final Set<String> WITH_ZONE =
@@ -41,15 +62,29 @@ final class NonDeterministicCalls {
 
     private NonDeterministicCalls() {}
 
-    /** {@code CURRENT_TIMESTAMP(3)}, {@code pg_catalog.now} → {@code current_timestamp}, {@code now}. */
+    /** {@code CURRENT_TIMESTAMP(3)}, {@code pg_catalog.now}, {@code "Now"} → {@code current_timestamp}, {@code now}. */
     static String normalize(String name) {
-        String n = name.toLowerCase(Locale.ROOT).trim();
+        String n =
+                name.toLowerCase(Locale.ROOT).replace("\"", "").replace("`", "").trim();
         int paren = n.indexOf('(');
         if (paren >= 0) {
             n = n.substring(0, paren).trim();
         }
         int dot = n.lastIndexOf('.');
         return dot >= 0 ? n.substring(dot + 1) : n;
+    }
+
+    /** SQL's values without parentheses that say who or where the connection is ({@code current_user}), unquoted. */
+    private static final Set<String> CONNECTION_KEYWORDS =
+            Set.of("current_user", "session_user", "system_user", "current_role", "current_schema", "current_catalog");
+
+    /**
+     * Whether an unqualified, unquoted name that no table in scope has as a column is one of SQL's
+     * values of the connection ({@code current_user}; PostgreSQL's {@code user} too).
+     */
+    static boolean connectionKeyword(String written, Dialect dialect) {
+        String n = written.toLowerCase(Locale.ROOT);
+        return CONNECTION_KEYWORDS.contains(n) || (dialect == Dialect.POSTGRESQL && n.equals("user"));
     }
 
     static NonDeterminism kind(String normalized) {

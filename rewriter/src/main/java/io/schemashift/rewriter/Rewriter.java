@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * Rewrites SQL written against the old schema of a {@link Mapping} into SQL against the new
@@ -47,7 +48,8 @@ public final class Rewriter {
         this.mapping = b.mapping;
         this.dialect = b.dialect;
         this.builder = b.copy(); // the caller may change b afterwards
-        this.compiled = new Compiled(b.mapping, b.dialect, b.oldSchema, b.unqualifiedOld, b.awayNewSchema);
+        this.compiled =
+                new Compiled(b.mapping, b.dialect, b.oldSchema, b.unqualifiedOld, b.awayNewSchema, b.volatileFunctions);
         this.reaches = new Reaches(compiled, b.routines, b.truncateCascades, b.triggers, b.views, b.relatives);
         this.statements = new StatementRewriter(compiled, reaches, b.parseTimeout.toNanos());
         this.maxSqlLength = b.maxSqlLength;
@@ -270,6 +272,11 @@ public final class Rewriter {
         return builder.triggers;
     }
 
+    /** The volatile functions this rewriter knows of (see {@link Builder#volatileFunctions}). */
+    public Set<String> volatileFunctions() {
+        return builder.volatileFunctions;
+    }
+
     /** The database's routines this rewriter knows of (see {@link Builder#routines}). */
     public List<Routine> routines() {
         return builder.routines;
@@ -295,6 +302,7 @@ public final class Rewriter {
         private List<Trigger> triggers = List.of();
         private List<View> views = List.of();
         private Map<String, Set<String>> relatives = Map.of();
+        private Set<String> volatileFunctions = Set.of();
 
         private Builder(Mapping mapping, Dialect dialect) {
             this.mapping = mapping;
@@ -371,6 +379,19 @@ public final class Rewriter {
         }
 
         /**
+         * The names of the functions the database declares volatile (PostgreSQL {@code
+         * provolatile = 'v'}) or not deterministic (MariaDB, H2) (default none), any schema, any
+         * case. A write that calls one is {@link NonDeterminism#VOLATILE}: two calls may give the
+         * two sides different values. The well-known built-ins ({@code random()}, {@code uuid()},
+         * {@code nextval(…)}…) count without being listed.
+         */
+        public Builder volatileFunctions(Collection<String> names) {
+            this.volatileFunctions =
+                    names.stream().map(NonDeterministicCalls::normalize).collect(Collectors.toUnmodifiableSet());
+            return this;
+        }
+
+        /**
          * The tables whose {@code TRUNCATE … CASCADE} empties mapped tables too (default none): by
          * name as the catalog stores it, each with the old names of the mapped tables that
          * reference it through foreign keys, directly or through other tables. Such a TRUNCATE is
@@ -423,6 +444,7 @@ public final class Rewriter {
             b.triggers = triggers;
             b.views = views;
             b.relatives = relatives;
+            b.volatileFunctions = volatileFunctions;
             return b;
         }
 

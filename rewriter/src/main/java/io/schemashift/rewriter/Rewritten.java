@@ -18,7 +18,7 @@ import java.util.Set;
  *     primary; {@code null} when {@code generatedKeyColumns} is empty
  * @param oldSideWithKeys likewise for the old side, when the new side is primary
  * @param nondeterminism what could still make the two sides differ (after the {@code now()}
- *     substitution); a write with any of these is not mirrored
+ *     substitution); a write with any of these is not mirrored (see {@link #unmirrorable})
  * @param keys for a write, the key values of each affected row, one list per row with one source
  *     per key column, when every one is known from the SQL and its parameters; empty otherwise
  * @param ordered for a SELECT: whether its outermost query has an ORDER BY
@@ -46,4 +46,19 @@ public record Rewritten(
         boolean ordered,
         boolean narrowsResult,
         boolean writesUnmapped)
-        implements RewriteResult {}
+        implements RewriteResult {
+
+    /**
+     * What keeps this write from being mirrored ({@code null}: nothing): the first of its {@link
+     * #nondeterminism}, except who the connection is ({@link NonDeterminism#CONNECTION}), which
+     * differs only when the mirror runs on {@code anotherConnection} (a separate new database).
+     */
+    public NonDeterminism unmirrorable(boolean anotherConnection) {
+        for (NonDeterminism nd : nondeterminism) {
+            if (nd != NonDeterminism.CONNECTION || anotherConnection) {
+                return nd;
+            }
+        }
+        return null;
+    }
+}

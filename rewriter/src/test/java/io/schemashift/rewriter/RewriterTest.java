@@ -633,6 +633,43 @@ class RewriterTest {
     }
 
     @Test
+    void write_callsTheDatabaseDeclaresVolatile_reported() {
+        Rewriter withCatalog = Rewriter.builder(Fixtures.mapping(Dialect.POSTGRESQL), Dialect.POSTGRESQL)
+                .volatileFunctions(List.of("Token_Of", "lo_import"))
+                .build();
+        Rewritten r =
+                (Rewritten) withCatalog.rewrite("UPDATE customers SET email = public.\"token_of\"() WHERE id = ?");
+        assertThat(r.nondeterminism()).containsExactly(NonDeterminism.VOLATILE);
+        assertThat(r.unmirrorable(false)).isEqualTo(NonDeterminism.VOLATILE);
+        assertThat(((Rewritten) withCatalog.rewrite("UPDATE customers SET email = lower(?) WHERE id = ?"))
+                        .nondeterminism())
+                .as("not declared volatile")
+                .isEmpty();
+        assertThat(((Rewritten) pg.rewrite("UPDATE customers SET email = token_of() WHERE id = ?")).nondeterminism())
+                .as("a rewriter that read no catalog")
+                .isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "timeofday(), NOW",
+        "currval('s')::text, SEQUENCE",
+        "uuid_generate_v1()::text, UUID",
+        "last_insert_id()::text, SESSION",
+        "pg_backend_pid()::text, CONNECTION",
+        "current_user, CONNECTION",
+        "session_user, CONNECTION"
+    })
+    void write_builtInsThatDifferPerCall_reported(String call, NonDeterminism expected) {
+        Rewritten r = (Rewritten) pg.rewrite("UPDATE customers SET email = " + call + " WHERE id = ?");
+        assertThat(r.nondeterminism()).containsExactly(expected);
+        assertThat(r.unmirrorable(true)).isEqualTo(expected);
+        assertThat(r.unmirrorable(false))
+                .as("who the connection is: the same on the application's own connection")
+                .isEqualTo(expected == NonDeterminism.CONNECTION ? null : expected);
+    }
+
+    @Test
     void select_ordered_onlyForOuterOrderBy() {
         assertThat(((Rewritten) pg.rewrite("SELECT name FROM customers ORDER BY id")).ordered())
                 .isTrue();
