@@ -4,6 +4,7 @@ import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.RefusalReason;
 import io.schemashift.rewriter.Refused;
 import io.schemashift.rewriter.RewriteResult;
+import io.schemashift.rewriter.StatementKind;
 import io.schemashift.routing.DualTransaction;
 import io.schemashift.routing.Session;
 import io.schemashift.shadow.ShadowReads;
@@ -45,6 +46,12 @@ public abstract class ShiftConnection implements Connection {
     private final ConnectionStart start;
     /** Where unqualified names resolve; {@code null} without a configuration. */
     private final SchemaPlace places;
+    /**
+     * DDL was sent on this connection and the catalog not read since: read once it can be seen, at
+     * the next statement, or at the end of its transaction on PostgreSQL, whose DDL is
+     * transactional (another connection sees it only after the commit).
+     */
+    private boolean catalogChanging;
 
     ShiftConnection(Connection delegate, Session session, ShadowReads shadow, ConnectionStart start) {
         this.delegate = delegate;
@@ -90,8 +97,28 @@ public abstract class ShiftConnection implements Connection {
         if (session == null) {
             return null;
         }
+        if (catalogChanging && (!inTransaction() || session.context().dialect() != Dialect.POSTGRESQL)) {
+            catalogChanged(); // the DDL ran before this statement, and committed (MariaDB's and H2's always do)
+        }
         RewriteResult result = rewriteHere(sql);
-        return result instanceof Refused r && r.reason() == RefusalReason.TIME_BOUND ? rewriteHere(sql) : result;
+        if (result instanceof Refused r && r.reason() == RefusalReason.TIME_BOUND) {
+            result = rewriteHere(sql);
+        }
+        catalogChanging |= result.kind() == StatementKind.DDL;
+        return result;
+    }
+
+    /** DDL sent on this connection took effect: the runtime reads the catalog again (a routine it created…). */
+    private void catalogChanged() {
+        catalogChanging = false;
+        session.context().catalogChanged();
+    }
+
+    /** At the end of a transaction: DDL in it can now be seen. */
+    private void transactionEnded() {
+        if (catalogChanging) {
+            catalogChanged();
+        }
     }
 
     /** The rewrite where this connection's unqualified names resolve (see {@link SchemaSwitch}). */
@@ -385,6 +412,7 @@ public abstract class ShiftConnection implements Connection {
             kept = transaction.commit();
         } finally {
             places.transactionEnded(kept);
+            transactionEnded();
         }
     }
 
@@ -398,6 +426,7 @@ public abstract class ShiftConnection implements Connection {
             transaction.rollback();
         } finally {
             places.transactionEnded(false);
+            transactionEnded();
         }
     }
 
@@ -413,6 +442,7 @@ public abstract class ShiftConnection implements Connection {
         } finally {
             if (autoCommit) {
                 places.transactionEnded(kept);
+                transactionEnded();
             }
         }
     }
@@ -466,6 +496,9 @@ public abstract class ShiftConnection implements Connection {
             }
         }
         delegate.close();
+        if (session != null) {
+            transactionEnded(); // DDL as the connection's last statement
+        }
     }
 
     /**

@@ -31,6 +31,13 @@ public interface MigrationContext {
      */
     RewriteResult rewriteAway(String sql);
 
+    /**
+     * DDL the application sent has taken effect (committed): what was read of the catalog (old
+     * columns, routines, volatile functions, triggers, views, foreign keys, partitions) is read
+     * again now, on the caller's thread, so that the next statement is judged by it.
+     */
+    void catalogChanged();
+
     /** The schema that holds the mapped old tables, as the database stores it; {@code null} when unknown. */
     String oldSchema();
 

@@ -393,6 +393,14 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
         return counted(s, result);
     }
 
+    @Override
+    public void catalogChanged() {
+        Started s = started;
+        if (s != null) {
+            rereadCatalog(s, true);
+        }
+    }
+
     /** {@code result}, counted in the statement coverage. */
     private RewriteResult counted(Started s, RewriteResult result) {
         if (s.coverage() != null) {
@@ -408,8 +416,8 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
      * expanded. So a statement refused for that reason reads the catalog again, at most once a
      * second, and so does every change of the rollout (on the control loop's thread, before it is
      * put in force), so that a routine created since start is known when a table leaves {@code
-     * old-only}. The rewriter is
-     * rebuilt when what was read changed.
+     * old-only}, and so does DDL the application sends through the driver once it took effect
+     * ({@link #catalogChanged()}). The rewriter is rebuilt when what was read changed.
      *
      * @param force read even if the catalog was read less than a second ago
      * @return the new rewriter, or {@code null} when the catalog was read too recently or did not change

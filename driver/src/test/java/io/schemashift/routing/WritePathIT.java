@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -437,6 +438,35 @@ class WritePathIT {
             }
         };
         recordedOrRefused(kind, routines, twice, prepareCall, "1|called|called|a@x", "indirect", "rename_customer");
+    }
+
+    /**
+     * A routine created through the driver while it runs (a deployment's Flyway migration) is
+     * known from the statement after it took effect: at once in auto-commit mode (and on MariaDB,
+     * whose DDL commits), after the commit on PostgreSQL, whose DDL is transactional. A call of it
+     * is then recorded or refused as one created before the driver started.
+     */
+    @ParameterizedTest
+    @CsvSource({"POSTGRESQL,true", "POSTGRESQL,false", "MARIADB,true", "MARIADB,false"})
+    void routineCreatedThroughTheDriverWhileItRuns_recordedOrRefused(TestDatabase.Kind kind, boolean autoCommit)
+            throws Exception {
+        boolean pg = kind == TestDatabase.Kind.POSTGRESQL;
+        String create = pg
+                ? "CREATE FUNCTION rename_customer(i INT, n VARCHAR) RETURNS void LANGUAGE plpgsql"
+                        + " AS $$ BEGIN UPDATE customers SET name = n WHERE id = i; END $$"
+                : "CREATE PROCEDURE rename_customer(i INT, n VARCHAR(100)) UPDATE customers SET name = n WHERE id = i";
+        Work created = c -> {
+            c.setAutoCommit(autoCommit);
+            try (Statement st = c.createStatement()) {
+                st.execute(create);
+            }
+            if (!autoCommit) {
+                c.commit();
+                c.setAutoCommit(true);
+            }
+        };
+        String call = pg ? "SELECT rename_customer(1, 'renamed')" : "CALL rename_customer(1, 'renamed')";
+        recordedOrRefused(kind, List.of(), created, sql(call), "1|renamed|renamed|a@x", "indirect", "rename_customer");
     }
 
     /**
