@@ -88,24 +88,31 @@ public abstract class ShiftConnection implements Connection {
     }
 
     /**
-     * How a statement's SQL is routed: untouched without a configuration. The one retry policy of
-     * a parse that ran out of time (a cold JIT on a loaded machine): it gets one more try at once,
-     * rather than a refusal (for a prepared statement, one for its life). The rewriter does not
-     * cache a first time-out, so the try parses again; a second time-out is cached.
+     * How a statement's SQL is routed: untouched without a configuration; judged by the catalog as
+     * it is after the DDL this connection sent before it.
      */
     RewriteResult rewrite(String sql) {
         if (session == null) {
             return null;
         }
-        if (catalogChanging && (!inTransaction() || session.context().dialect() != Dialect.POSTGRESQL)) {
+        RewriteResult result = retried(sql);
+        if (result.kind() == StatementKind.DDL) {
+            catalogChanging = true; // read once a run of DDL (a migration script) is over
+        } else if (catalogChanging && (!inTransaction() || session.context().dialect() != Dialect.POSTGRESQL)) {
             catalogChanged(); // the DDL ran before this statement, and committed (MariaDB's and H2's always do)
+            result = retried(sql);
         }
-        RewriteResult result = rewriteHere(sql);
-        if (result instanceof Refused r && r.reason() == RefusalReason.TIME_BOUND) {
-            result = rewriteHere(sql);
-        }
-        catalogChanging |= result.kind() == StatementKind.DDL;
         return result;
+    }
+
+    /**
+     * The one retry policy of a parse that ran out of time (a cold JIT on a loaded machine): it gets
+     * one more try at once, rather than a refusal (for a prepared statement, one for its life). The
+     * rewriter does not cache a first time-out, so the try parses again; a second time-out is cached.
+     */
+    private RewriteResult retried(String sql) {
+        RewriteResult result = rewriteHere(sql);
+        return result instanceof Refused r && r.reason() == RefusalReason.TIME_BOUND ? rewriteHere(sql) : result;
     }
 
     /** DDL sent on this connection took effect: the runtime reads the catalog again (a routine it created…). */

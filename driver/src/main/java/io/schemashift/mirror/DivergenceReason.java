@@ -35,7 +35,8 @@ public enum DivergenceReason {
     PRIMARY_BATCH_FAILED,
     /**
      * The statement's value would differ per side: now(), random(), a UUID, a sequence, a default,
-     * the session's last insert id, who the connection is, a function declared volatile.
+     * the session's last insert id, who the connection is, a function declared volatile, rows a
+     * LIMIT picks.
      */
     NONDETERMINISTIC_NOW,
     NONDETERMINISTIC_RANDOM,
@@ -45,6 +46,7 @@ public enum DivergenceReason {
     NONDETERMINISTIC_SESSION,
     NONDETERMINISTIC_CONNECTION,
     NONDETERMINISTIC_VOLATILE,
+    NONDETERMINISTIC_ROW_CHOICE,
     /** The tables of the statement are in different phases. */
     REFUSED_MIXED_PHASES,
     REFUSED_UNPARSEABLE,
@@ -95,6 +97,7 @@ public enum DivergenceReason {
             case SESSION -> NONDETERMINISTIC_SESSION;
             case CONNECTION -> NONDETERMINISTIC_CONNECTION;
             case VOLATILE -> NONDETERMINISTIC_VOLATILE;
+            case ROW_CHOICE -> NONDETERMINISTIC_ROW_CHOICE;
         };
     }
 }

@@ -32,6 +32,7 @@ import net.sf.jsqlparser.statement.select.AllColumns;
 import net.sf.jsqlparser.statement.select.AllTableColumns;
 import net.sf.jsqlparser.statement.select.FromItem;
 import net.sf.jsqlparser.statement.select.Join;
+import net.sf.jsqlparser.statement.select.OrderByElement;
 import net.sf.jsqlparser.statement.select.ParenthesedFromItem;
 import net.sf.jsqlparser.statement.select.PlainSelect;
 import net.sf.jsqlparser.statement.select.SelectItem;
@@ -148,6 +149,14 @@ final class ColumnWalker {
             case JJTPLAINSELECT -> {
                 if (v instanceof PlainSelect ps) {
                     scope = selectScope(ps, scope);
+                    rowChoice(
+                            ps.getLimit() != null
+                                    || ps.getOffset() != null
+                                    || ps.getFetch() != null
+                                    || ps.getTop() != null,
+                            ps.getOrderByElements(),
+                            scope,
+                            ps.isSkipLocked());
                 }
             }
             case JJTCOLUMN -> {
@@ -178,6 +187,39 @@ final class ColumnWalker {
         for (int i = 0; i < n.jjtGetNumChildren(); i++) {
             walk(Trees.child(n, i), scope);
         }
+    }
+
+    /**
+     * A write whose rows a {@code LIMIT} ({@code OFFSET}, {@code FETCH}, {@code TOP}) picks without
+     * an {@code ORDER BY} on a mapped table's whole key, or that skips locked rows, may pick other
+     * rows on the other side: {@link NonDeterminism#ROW_CHOICE}.
+     */
+    void rowChoice(boolean limited, List<OrderByElement> orderBy, Scope scope, boolean skipLocked) {
+        if (rw.write && (skipLocked || (limited && !orderedByKey(orderBy, scope)))) {
+            rw.nondeterminism.add(NonDeterminism.ROW_CHOICE);
+        }
+    }
+
+    private boolean orderedByKey(List<OrderByElement> orderBy, Scope scope) {
+        if (orderBy == null || orderBy.isEmpty()) {
+            return false;
+        }
+        Set<String> ordered = new HashSet<>();
+        for (OrderByElement e : orderBy) {
+            if (e.getExpression() instanceof Column c) {
+                ordered.add(names.canonical(c.getColumnName()));
+            }
+        }
+        boolean mapped = false;
+        for (Scope.Source s : scope.sources) {
+            if (s.mapped() != null) {
+                mapped = true;
+                if (ordered.containsAll(s.mapped().key)) {
+                    return true;
+                }
+            }
+        }
+        return !mapped; // over unmapped tables alone, both sides read the same rows
     }
 
     private Scope selectScope(PlainSelect ps, Scope outer) {

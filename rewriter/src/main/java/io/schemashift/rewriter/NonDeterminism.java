@@ -27,6 +27,11 @@ public enum NonDeterminism {
      * the application's own, an extension's or a built-in outside the lists above.
      */
     VOLATILE,
+    /**
+     * Rows picked by a {@code LIMIT} (or {@code FETCH}, {@code TOP}, {@code OFFSET}) without an
+     * {@code ORDER BY} on the key, or by {@code SKIP LOCKED}: the other side may pick other rows.
+     */
+    ROW_CHOICE,
     /** A new-side column that the statement leaves to its default (not a key the primary generates). */
     DEFAULT_COLUMN
 }

@@ -322,6 +322,7 @@ final class StatementRewriter {
             SetList.targets(update.getUpdateSets()).forEach(walker::skip);
         }
         walker.walk(rw.root, top);
+        walker.rowChoice(update.getLimit() != null, update.getOrderByElements(), top, false);
         if (multiTable && !rw.tables.isEmpty()) {
             // its SET may write the joined mapped table too
             throw Refusal.unsupported("a multi-table UPDATE that joins a mapped table");
@@ -346,6 +347,7 @@ final class StatementRewriter {
         }
         walker.addJoins(top, delete.getJoins());
         walker.walk(rw.root, top);
+        walker.rowChoice(delete.getLimit() != null, delete.getOrderByElements(), top, false);
         if (multiTable && !rw.tables.isEmpty()) {
             // it may delete from the joined mapped table too
             throw Refusal.unsupported("a multi-table DELETE that joins a mapped table");

@@ -669,6 +669,41 @@ class RewriterTest {
                 .isEqualTo(expected == NonDeterminism.CONNECTION ? null : expected);
     }
 
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "DELETE FROM customers WHERE id IN (SELECT id FROM customers LIMIT 3)|true",
+                "UPDATE customers SET email = 'x' WHERE id IN (SELECT id FROM customers ORDER BY name LIMIT 3)|true",
+                "UPDATE customers SET email = 'x' WHERE id IN (SELECT id FROM customers ORDER BY id LIMIT 3)|false",
+                "UPDATE customers SET email = 'x' WHERE id IN (SELECT id FROM customers ORDER BY id OFFSET 2)|false",
+                "UPDATE customers SET email = 'x' WHERE id IN (SELECT id FROM customers OFFSET 2)|true",
+                "UPDATE customers SET email = 'x' WHERE id IN (SELECT id FROM customers ORDER BY id LIMIT 3 FOR UPDATE SKIP LOCKED)|true",
+                "INSERT INTO customers (id, name) SELECT id, name FROM staging LIMIT 5|true",
+                "INSERT INTO customers (id, name) SELECT id, name FROM staging ORDER BY id LIMIT 5|false",
+                "SELECT id FROM customers LIMIT 3|false"
+            })
+    void write_rowsPickedByAnUnorderedLimit_reported(String sql, boolean rowChoice) {
+        assertThat(((Rewritten) pg.rewrite(sql)).nondeterminism().contains(NonDeterminism.ROW_CHOICE))
+                .isEqualTo(rowChoice);
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "DELETE FROM customers WHERE email = 'x' LIMIT 10|true",
+                "UPDATE customers SET email = 'y' WHERE email = 'x' ORDER BY email LIMIT 10|true",
+                "UPDATE customers SET email = 'y' WHERE email = 'x' ORDER BY id LIMIT 10|false",
+                "DELETE FROM customers WHERE email = 'x' ORDER BY id DESC LIMIT 10|false"
+            })
+    void write_mariaDbLimitOfTheWriteItself_reported(String sql, boolean rowChoice) {
+        Rewriter maria = Rewriter.builder(Fixtures.mapping(Dialect.MARIADB), Dialect.MARIADB)
+                .build();
+        assertThat(((Rewritten) maria.rewrite(sql)).nondeterminism().contains(NonDeterminism.ROW_CHOICE))
+                .isEqualTo(rowChoice);
+    }
+
     @Test
     void select_ordered_onlyForOuterOrderBy() {
         assertThat(((Rewritten) pg.rewrite("SELECT name FROM customers ORDER BY id")).ordered())
