@@ -36,7 +36,7 @@ public enum DivergenceReason {
     /**
      * The statement's value would differ per side: now(), random(), a UUID, a sequence, a default,
      * the session's last insert id, who the connection is, a function declared volatile, rows a
-     * LIMIT picks.
+     * LIMIT picks, a table outside the mapping read in a separate new database.
      */
     NONDETERMINISTIC_NOW,
     NONDETERMINISTIC_RANDOM,
@@ -47,6 +47,7 @@ public enum DivergenceReason {
     NONDETERMINISTIC_CONNECTION,
     NONDETERMINISTIC_VOLATILE,
     NONDETERMINISTIC_ROW_CHOICE,
+    NONDETERMINISTIC_UNMAPPED_READ,
     /** The tables of the statement are in different phases. */
     REFUSED_MIXED_PHASES,
     REFUSED_UNPARSEABLE,
@@ -98,6 +99,7 @@ public enum DivergenceReason {
             case CONNECTION -> NONDETERMINISTIC_CONNECTION;
             case VOLATILE -> NONDETERMINISTIC_VOLATILE;
             case ROW_CHOICE -> NONDETERMINISTIC_ROW_CHOICE;
+            case UNMAPPED_READ -> NONDETERMINISTIC_UNMAPPED_READ;
         };
     }
 }

@@ -110,6 +110,10 @@ final class ColumnWalker {
         return n;
     }
 
+    private boolean isCte(Table t) {
+        return t.getSchemaName() == null && cteNames.contains(names.canonical(t.getName()));
+    }
+
     void skip(Column c) {
         skipped.add(c);
     }
@@ -126,6 +130,9 @@ final class ColumnWalker {
             Scope.Source s = new Scope.Source(t, names.canonical(t.getName()), alias, m, written);
             scope.sources.add(s);
             sources.put(t, s);
+            if (m == null && rw.write && !isCte(t) && !"dual".equalsIgnoreCase(t.getName())) {
+                rw.nondeterminism.add(NonDeterminism.UNMAPPED_READ);
+            }
         } else if (item instanceof ParenthesedFromItem p) {
             addSource(scope, p.getFromItem());
             addJoins(scope, p.getJoins());

@@ -32,6 +32,12 @@ public enum NonDeterminism {
      * {@code ORDER BY} on the key, or by {@code SKIP LOCKED}: the other side may pick other rows.
      */
     ROW_CHOICE,
+    /**
+     * A write that reads a table the mapping does not map ({@code INSERT INTO customers … SELECT …
+     * FROM staging}, a subquery on {@code countries}): the same table with the new schema in the
+     * same database, another table (or none) in a separate new database.
+     */
+    UNMAPPED_READ,
     /** A new-side column that the statement leaves to its default (not a key the primary generates). */
     DEFAULT_COLUMN
 }

@@ -50,12 +50,13 @@ public record Rewritten(
 
     /**
      * What keeps this write from being mirrored ({@code null}: nothing): the first of its {@link
-     * #nondeterminism}, except who the connection is ({@link NonDeterminism#CONNECTION}), which
-     * differs only when the mirror runs on {@code anotherConnection} (a separate new database).
+     * #nondeterminism}, except who the connection is ({@link NonDeterminism#CONNECTION}) and the
+     * tables outside the mapping it reads ({@link NonDeterminism#UNMAPPED_READ}), which differ only
+     * when the mirror runs in a {@code separateDatabase}.
      */
-    public NonDeterminism unmirrorable(boolean anotherConnection) {
+    public NonDeterminism unmirrorable(boolean separateDatabase) {
         for (NonDeterminism nd : nondeterminism) {
-            if (nd != NonDeterminism.CONNECTION || anotherConnection) {
+            if (separateDatabase || (nd != NonDeterminism.CONNECTION && nd != NonDeterminism.UNMAPPED_READ)) {
                 return nd;
             }
         }
