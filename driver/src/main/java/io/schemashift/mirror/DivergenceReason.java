@@ -15,6 +15,11 @@ public enum DivergenceReason {
     MIRROR_TIMEOUT,
     /** The mirror touched fewer rows than the primary (often: rows not backfilled yet). */
     MIRROR_MISSED_ROWS,
+    /**
+     * An upsert updated a row on the primary that the mirror side lacked (not backfilled yet):
+     * the mirror inserted it from the statement's values alone, and the backfill keeps it.
+     */
+    UPSERT_OF_LACKING_ROW,
     /** The mirror touched more rows than the primary. */
     MIRROR_COUNT_MISMATCH,
     /** The other side's commit failed after the primary's. */

@@ -166,6 +166,10 @@ public final class Execution {
         boolean keysWanted = !returnsRows && (needKeys || (appWantsKeys && write));
         PreparedStatement ps = prepared.on(connection, transaction.old(), sql.sql(), keysWanted);
         prepared.configure(ps);
+        UpsertGaps gaps =
+                mirror && rw.kind() == StatementKind.UPSERT && rw.unmirrorable(context.newDatabase() != null) == null
+                        ? UpsertGaps.before(context, rw, entries(), primary, connection)
+                        : null;
         long start = System.nanoTime();
         Result result;
         try {
@@ -184,7 +188,7 @@ public final class Execution {
         // transaction is rolled back and the application's statement runs again, alone. Its
         // first run left no trace but a consumed sequence value.
         boolean unguarded = localPair && onMirrorFailure() == MirrorFailurePolicy.RECORD;
-        DivergenceReason failed = mirror ? mirror(keys, result, unguarded) : null;
+        DivergenceReason failed = mirror ? mirror(keys, result, unguarded, gaps) : null;
         if (failed != null && unguarded) {
             transaction.restartLocalPair();
             result = execute(ps, sql, mode, params, batch, now, bound(ps, sql));
@@ -263,9 +267,11 @@ public final class Execution {
      * @param unguarded the mirror shares an auto-commit pair's local transaction and runs without a
      *     savepoint: on its failure the caller starts over with the application's statement alone
      *     and records the failure with the keys of that run
+     * @param gaps for an upsert, the rows it names that the primary held before it ran
      * @return the reason the mirror failed ({@code null}: it ran, or was skipped and recorded)
      */
-    private DivergenceReason mirror(GeneratedKeys keys, Result primary, boolean unguarded) throws SQLException {
+    private DivergenceReason mirror(GeneratedKeys keys, Result primary, boolean unguarded, UpsertGaps gaps)
+            throws SQLException {
         Side side = plan.mirror();
         List<Params> entries = entries();
         DivergenceReason skip = needKeys && keys == null ? DivergenceReason.KEYS_UNKNOWN : skipReason(entries, side);
@@ -283,6 +289,7 @@ public final class Execution {
         long start = System.nanoTime();
         try {
             Connection connection = transaction.connection(side, false);
+            List<Params> lacked = gaps == null ? List.of() : gaps.lackedBy(side, connection);
             long[] counts;
             if (separate) {
                 counts = runMirror(connection, sql, entries, keys, false);
@@ -301,6 +308,9 @@ public final class Execution {
                 if (context.newDatabase() != null) {
                     transaction.mirroredToOld(RowKey.touchedBy(rw, entries, keys));
                 }
+            }
+            if (!lacked.isEmpty()) {
+                record(lacked, keys, DivergenceReason.UPSERT_OF_LACKING_ROW);
             }
             boolean mismatch = recordCountMismatches(entries, keys, primary, counts);
             context.metrics().mirrored(mismatch ? MirrorOutcome.COUNT_MISMATCH : MirrorOutcome.OK);

@@ -355,6 +355,47 @@ class RoutingIT {
         }
     }
 
+    /**
+     * An upsert of a row the new side does not hold yet (not backfilled) updates it on the old
+     * side and inserts it on the new one, from the statement's values alone: the new row lacks
+     * what the old one kept, and the backfill keeps the row it finds. The key is recorded.
+     */
+    @ParameterizedTest
+    @CsvSource({"POSTGRESQL,false", "POSTGRESQL,true", "MARIADB,false", "MARIADB,true"})
+    void upsertOfARowTheNewSideLacks_isRecorded(TestDatabase.Kind kind, boolean separate) throws Exception {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), separate, "phase: dual-write\n");
+        fx.rawOld("INSERT INTO customers (id, name, email) VALUES (1, 'before', 'a@x')");
+        String upsert =
+                switch (kind) {
+                    case POSTGRESQL ->
+                        "INSERT INTO customers (id, name) VALUES (1, 'after') ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name";
+                    case MARIADB ->
+                        "INSERT INTO customers (id, name) VALUES (1, 'after') ON DUPLICATE KEY UPDATE name = VALUES(name)";
+                    case H2 -> throw new IllegalArgumentException("H2's MERGE … KEY is refused (unparseable)");
+                };
+        try (Connection c = fx.connect()) {
+            try (Statement st = c.createStatement()) {
+                st.executeUpdate(upsert);
+                st.executeUpdate(upsert.replace("(1, 'after')", "(2, 'new')"));
+            }
+            try (PreparedStatement ps = c.prepareStatement(upsert.replace("(1, 'after')", "(?, ?)"))) {
+                for (int id = 3; id <= 4; id++) { // a batch: a row both sides lack, and one on the old side alone
+                    ps.setInt(1, id);
+                    ps.setString(2, "batched");
+                    ps.addBatch();
+                }
+                fx.rawOld("INSERT INTO customers (id, name, email) VALUES (4, 'old only', 'd@x')");
+                ps.executeBatch();
+            }
+        }
+        assertThat(fx.oldRows()).contains("1|after|after|a@x", "4|batched|batched|d@x");
+        assertThat(fx.divergedKeys())
+                .as("every key on which the sides differ is in the divergence log")
+                .containsAll(fx.differingIds())
+                .containsExactlyInAnyOrder(1, 4);
+        assertThat(fx.divergenceReasons()).containsExactly("upsert_of_lacking_row");
+    }
+
     @ParameterizedTest
     @EnumSource(
             value = TestDatabase.Kind.class,
