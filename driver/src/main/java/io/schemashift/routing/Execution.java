@@ -28,8 +28,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.sql.rowset.CachedRowSet;
 
@@ -78,6 +80,9 @@ public final class Execution {
     }
 
     private static final String SAVEPOINT = "schemashift_mirror";
+    /** The writes whose update counts say which rows they changed, on both sides alike. */
+    private static final Set<StatementKind> COUNTED =
+            EnumSet.of(StatementKind.INSERT, StatementKind.UPSERT, StatementKind.UPDATE, StatementKind.DELETE);
 
     private final MigrationContext context;
     private final DualTransaction transaction;
@@ -368,11 +373,13 @@ public final class Execution {
      * The mirror and the primary are two statements, each with its own snapshot under READ
      * COMMITTED: a transaction that commits between them (on one database), or commits on one
      * side before the other (across two), can make the mirror touch other rows than the primary
-     * did. An UPDATE or DELETE whose counts differ is recorded for repair; nothing is lost
-     * silently.
+     * did; and a side that lacks rows the other holds (not backfilled yet) makes an {@code
+     * INSERT IGNORE} or {@code ON CONFLICT DO NOTHING} insert on one side only, or an {@code
+     * INSERT … SELECT} copy fewer rows. A write whose counts differ is recorded for repair; nothing
+     * is lost silently.
      */
     private boolean recordCountMismatches(List<Params> entries, GeneratedKeys keys, Result primary, long[] mirror) {
-        if (rw.kind() != StatementKind.UPDATE && rw.kind() != StatementKind.DELETE) {
+        if (!COUNTED.contains(rw.kind())) {
             return false;
         }
         long[] expected = primary.batchCounts() != null
