@@ -53,6 +53,8 @@ public enum DivergenceReason {
     NONDETERMINISTIC_VOLATILE,
     NONDETERMINISTIC_ROW_CHOICE,
     NONDETERMINISTIC_UNMAPPED_READ,
+    /** Mirrored, and recorded: the write read other rows of a mapped table, which the sides may not hold alike. */
+    MIRROR_READ_OTHER_ROWS,
     /** The tables of the statement are in different phases. */
     REFUSED_MIXED_PHASES,
     REFUSED_UNPARSEABLE,
@@ -105,6 +107,7 @@ public enum DivergenceReason {
             case VOLATILE -> NONDETERMINISTIC_VOLATILE;
             case ROW_CHOICE -> NONDETERMINISTIC_ROW_CHOICE;
             case UNMAPPED_READ -> NONDETERMINISTIC_UNMAPPED_READ;
+            case READS_OTHER_ROWS -> MIRROR_READ_OTHER_ROWS;
         };
     }
 }

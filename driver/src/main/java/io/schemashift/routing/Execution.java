@@ -317,6 +317,9 @@ public final class Execution {
             if (!lacked.isEmpty()) {
                 record(lacked, keys, DivergenceReason.UPSERT_OF_LACKING_ROW);
             }
+            if (rw.nondeterminism().contains(NonDeterminism.READS_OTHER_ROWS)) {
+                record(entries, keys, DivergenceReason.MIRROR_READ_OTHER_ROWS);
+            }
             boolean mismatch = recordCountMismatches(entries, keys, primary, counts);
             context.metrics().mirrored(mismatch ? MirrorOutcome.COUNT_MISMATCH : MirrorOutcome.OK);
             return null;

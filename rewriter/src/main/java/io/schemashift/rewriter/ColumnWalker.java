@@ -54,6 +54,9 @@ final class ColumnWalker {
     private final Map<Table, SimpleNode> tableNodes = new IdentityHashMap<>();
     private final Map<SelectItem<?>, SimpleNode> itemNodes = new IdentityHashMap<>();
     private final Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Mapped tables in FROM items so far, the written one first. */
+    private int mappedSources;
+
     final Set<String> cteNames = new HashSet<>();
     /** Column references the walk has changed (renamed, or requalified by the new table name). */
     private int changed;
@@ -132,6 +135,8 @@ final class ColumnWalker {
             sources.put(t, s);
             if (m == null && rw.write && !isCte(t) && !"dual".equalsIgnoreCase(t.getName())) {
                 rw.nondeterminism.add(NonDeterminism.UNMAPPED_READ);
+            } else if (m != null && rw.write && mappedSources++ > 0) {
+                rw.nondeterminism.add(NonDeterminism.READS_OTHER_ROWS); // the first is the written table
             }
         } else if (item instanceof ParenthesedFromItem p) {
             addSource(scope, p.getFromItem());

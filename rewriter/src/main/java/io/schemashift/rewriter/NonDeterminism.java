@@ -38,6 +38,13 @@ public enum NonDeterminism {
      * same database, another table (or none) in a separate new database.
      */
     UNMAPPED_READ,
+    /**
+     * A write that reads rows of a mapped table besides those it writes (a subquery, {@code UPDATE
+     * … FROM}, {@code INSERT … SELECT}): the same on both sides only while they hold the same
+     * rows, which they do not before the backfill ends or where a divergence waits for repair. It
+     * is mirrored, and the rows it writes are recorded so that {@code verify} checks them.
+     */
+    READS_OTHER_ROWS,
     /** A new-side column that the statement leaves to its default (not a key the primary generates). */
     DEFAULT_COLUMN
 }

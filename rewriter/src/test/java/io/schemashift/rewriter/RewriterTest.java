@@ -692,6 +692,30 @@ class RewriterTest {
     @CsvSource(
             delimiter = '|',
             value = {
+                "UPDATE customers SET email = (SELECT r.email FROM customers r WHERE r.id = 3) WHERE id = ?|READS_OTHER_ROWS",
+                "INSERT INTO customers (id, name) SELECT id + 100, name FROM customers|READS_OTHER_ROWS",
+                "UPDATE customers SET email = (SELECT label FROM countries WHERE code = ?) WHERE id = ?|UNMAPPED_READ",
+                "INSERT INTO customers (id, name) SELECT id, name FROM staging|UNMAPPED_READ",
+                "UPDATE customers SET email = 'x' WHERE id = ?|",
+                "INSERT INTO customers (id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = customers.name|",
+                "SELECT c.id FROM customers c JOIN customers d ON d.id = c.id JOIN countries n ON n.code = c.email|"
+            })
+    void write_readsOfOtherRowsAndTables_reported(String sql, NonDeterminism expected) {
+        Set<NonDeterminism> found = ((Rewritten) pg.rewrite(sql)).nondeterminism();
+        assertThat(found).isEqualTo(expected == null ? Set.of() : Set.of(expected));
+        Rewritten r = (Rewritten) pg.rewrite(sql);
+        assertThat(r.unmirrorable(false))
+                .as("mirrored with the new schema in the same database")
+                .isNull();
+        assertThat(r.unmirrorable(true))
+                .as("not with a separate new database, where the other table may differ")
+                .isEqualTo(expected == NonDeterminism.UNMAPPED_READ ? expected : null);
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
                 "DELETE FROM customers WHERE email = 'x' LIMIT 10|true",
                 "UPDATE customers SET email = 'y' WHERE email = 'x' ORDER BY email LIMIT 10|true",
                 "UPDATE customers SET email = 'y' WHERE email = 'x' ORDER BY id LIMIT 10|false",
