@@ -2,20 +2,18 @@ package io.schemashift.routing;
 
 import io.schemashift.api.Side;
 import io.schemashift.mirror.Params;
-import io.schemashift.mirror.RowKey;
 import io.schemashift.rewriter.Dialect;
-import io.schemashift.rewriter.KeyCodec;
 import io.schemashift.rewriter.ParamSource;
 import io.schemashift.rewriter.Rewritten;
 import io.schemashift.rewriter.SideStatement;
 import io.schemashift.rewriter.TableMapping;
+import io.schemashift.rewriter.UpsertProbe;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -24,29 +22,34 @@ import java.util.Set;
  * An upsert of a row that the primary holds and the mirror side lacks (not backfilled yet, or
  * lost to an earlier failure) updates the row on the primary and inserts it on the mirror from
  * the statement's values alone, and the backfill then keeps the mirror's row: the two rows differ
- * with no count to show it. So before the primary runs, the rows the upsert names are looked up
- * on the primary, and before the mirror runs, those found are looked up on the mirror side; the
- * entries that write a row found on the first and not on the second are recorded.
+ * with no count to show it. So before the primary runs, the rows the upsert names (by what
+ * decides its conflict: {@link UpsertProbe}) are looked up on the primary, and before the mirror
+ * runs, those found are looked up on the mirror side; the entries that write a row found on the
+ * first and not on the second are recorded.
  */
 final class UpsertGaps {
 
     private static final String SAVEPOINT = "schemashift_upsert_check";
 
     private final MigrationContext context;
-    private final Rewritten rw;
     private final List<Params> entries;
-    /** The statement that finds the named rows in the old table; {@code null}: their keys are not all in the text. */
+    /** Rows the probe looks up, per entry, in order: the look-up answers with their indexes. */
+    private final int rowsPerEntry;
+    /**
+     * {@code SELECT 0 FROM <old table> WHERE <row 0> UNION ALL SELECT 1 …}: the indexes of the
+     * looked-up rows a table holds; {@code null} when the upsert names its rows by no text.
+     */
     private final String oldLookup;
-    /** The application's parameters it binds, in order: {@code entry index, parameter index}. */
+    /** The application's parameters the look-up binds, in order: {@code entry index, parameter index}. */
     private final List<int[]> bound = new ArrayList<>();
-    /** The keys found on the primary, encoded; {@code null}: not looked up, or the look-up failed. */
-    private Set<String> onPrimary;
+    /** The indexes of the rows the primary held; {@code null}: not looked up, or the look-up failed. */
+    private Set<Integer> onPrimary;
 
     private UpsertGaps(MigrationContext context, Rewritten rw, List<Params> entries) {
         this.context = context;
-        this.rw = rw;
         this.entries = entries;
-        this.oldLookup = lookup();
+        this.rowsPerEntry = rw.probe() == null ? 0 : rw.probe().rows().size();
+        this.oldLookup = rw.probe() == null ? null : lookup(rw);
     }
 
     /** Looks up, on {@code primary}'s connection {@code c}, the rows the upsert names; before it runs. */
@@ -67,15 +70,15 @@ final class UpsertGaps {
         if (onPrimary.isEmpty()) {
             return List.of(); // every row is new: both sides insert the same values
         }
-        Set<String> onMirror = find(c, mirror);
+        Set<Integer> onMirror = find(c, mirror);
         if (onMirror == null) {
             return entries;
         }
         List<Params> lacked = new ArrayList<>();
-        for (Params entry : entries) {
-            for (RowKey row : RowKey.touchedBy(rw, Collections.singletonList(entry), null)) {
-                if (onPrimary.contains(row.key()) && !onMirror.contains(row.key())) {
-                    lacked.add(entry);
+        for (int e = 0; e < entries.size(); e++) {
+            for (int r = e * rowsPerEntry; r < (e + 1) * rowsPerEntry; r++) {
+                if (onPrimary.contains(r) && !onMirror.contains(r)) {
+                    lacked.add(entries.get(e));
                     break;
                 }
             }
@@ -84,64 +87,66 @@ final class UpsertGaps {
     }
 
     /**
-     * {@code SELECT <key> FROM <old table> WHERE (<key> = <value>) OR …}: each value a literal of
-     * the statement, or a parameter bound as the application bound it; {@code null} when a key is
-     * not in the text (a generated one).
+     * The look-up of every row the upsert writes, each value a literal of the statement or a
+     * parameter bound as the application bound it; {@code null} when one is neither.
      */
-    private String lookup() {
+    private String lookup(Rewritten rw) {
+        UpsertProbe probe = rw.probe();
         TableMapping table =
                 context.config().mapping().table(rw.tables().iterator().next()).orElse(null);
-        if (table == null || rw.keys().isEmpty()) {
+        if (table == null) {
             return null;
         }
-        List<String> key = table.key();
-        StringBuilder where = new StringBuilder();
+        String schema = context.oldSchema();
+        String from = " FROM " + (schema == null ? "" : schema + ".") + table.oldName() + " WHERE ";
+        StringBuilder sql = new StringBuilder();
+        int index = 0;
         for (int e = 0; e < entries.size(); e++) {
-            for (List<ParamSource> row : rw.keys()) {
-                where.append(where.length() == 0 ? "" : " OR ").append('(');
-                for (int k = 0; k < key.size(); k++) {
-                    where.append(k == 0 ? "" : " AND ").append(key.get(k)).append(" = ");
-                    ParamSource s = row.get(k);
-                    if (s instanceof ParamSource.Literal l) {
-                        where.append(l.sqlText());
-                    } else if (s instanceof ParamSource.Bound b && entries.get(e) != null) {
-                        where.append('?');
+            for (List<ParamSource> row : probe.rows()) {
+                sql.append(index == 0 ? "" : " UNION ALL ")
+                        .append("SELECT ")
+                        .append(index++)
+                        .append(from);
+                for (int k = 0; k < row.size(); k++) {
+                    sql.append(k == 0 ? "" : " AND ")
+                            .append(probe.columns().get(k))
+                            .append(" = ");
+                    if (row.get(k) instanceof ParamSource.Literal l) {
+                        sql.append(l.sqlText());
+                    } else if (row.get(k) instanceof ParamSource.Bound b && entries.get(e) != null) {
+                        sql.append('?');
                         bound.add(new int[] {e, b.index()});
                     } else {
                         return null;
                     }
                 }
-                where.append(')');
             }
         }
-        String schema = context.oldSchema();
-        return "SELECT " + String.join(", ", key) + " FROM " + (schema == null ? "" : schema + ".") + table.oldName()
-                + " WHERE " + where;
+        return sql.toString();
     }
 
-    /** The keys of the named rows {@code side} holds, encoded; {@code null} when the look-up failed. */
-    private Set<String> find(Connection c, Side side) {
-        SideStatement sql;
-        if (side == Side.OLD) {
-            sql = null;
-        } else if (context.rewrite(oldLookup) instanceof Rewritten r) {
-            sql = r.newSide();
-        } else {
-            return null;
+    /** The indexes of the looked-up rows {@code side} holds; {@code null} when the look-up failed. */
+    private Set<Integer> find(Connection c, Side side) {
+        SideStatement rewritten = null;
+        if (side == Side.NEW) {
+            if (!(context.rewrite(oldLookup) instanceof Rewritten r)) {
+                return null;
+            }
+            rewritten = r.newSide();
         }
         try {
             // PostgreSQL aborts a transaction on a failed statement: a savepoint keeps the application's
             boolean guard = context.dialect() == Dialect.POSTGRESQL && !c.getAutoCommit();
-            String text = sql == null ? oldLookup : sql.sql();
+            String text = rewritten == null ? oldLookup : rewritten.sql();
             try (PreparedStatement ps = c.prepareStatement(
                     guard ? "SAVEPOINT " + SAVEPOINT + "; " + text + "; RELEASE SAVEPOINT " + SAVEPOINT : text)) {
-                bind(ps, sql);
+                bind(ps, rewritten);
                 try {
                     ps.execute();
                     if (guard) {
                         ps.getMoreResults(); // past the SAVEPOINT
                     }
-                    return keys(ps.getResultSet());
+                    return indexes(ps.getResultSet());
                 } catch (SQLException e) {
                     if (guard) {
                         try (Statement st = c.createStatement()) {
@@ -174,18 +179,13 @@ final class UpsertGaps {
         }
     }
 
-    private static Set<String> keys(ResultSet rs) throws SQLException {
-        Set<String> keys = new HashSet<>();
+    private static Set<Integer> indexes(ResultSet rs) throws SQLException {
+        Set<Integer> found = new HashSet<>();
         try (rs) {
-            int n = rs.getMetaData().getColumnCount();
             while (rs.next()) {
-                List<Object> values = new ArrayList<>(n);
-                for (int i = 1; i <= n; i++) {
-                    values.add(rs.getObject(i));
-                }
-                keys.add(KeyCodec.encode(values));
+                found.add(rs.getInt(1));
             }
         }
-        return keys;
+        return found;
     }
 }

@@ -53,7 +53,8 @@ class RecordingSettersTest {
             List.of(),
             false,
             false,
-            false);
+            false,
+            null);
 
     /** A fake statement that keeps the last call made on it. */
     static final class Fake {

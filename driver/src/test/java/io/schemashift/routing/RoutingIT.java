@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * How reads and writes are routed: the read-new share per transaction or per connection, the safe
@@ -397,6 +398,39 @@ class RoutingIT {
                 .as("MariaDB's counts (2 updated, 1 inserted) tell it too")
                 .contains("upsert_of_lacking_row")
                 .isSubsetOf("upsert_of_lacking_row", "mirror_missed_rows");
+    }
+
+    /**
+     * PostgreSQL's upsert on another unique column than the key, whose key the database generates
+     * (the form jOOQ's {@code onConflict(EMAIL)} sends): looked up by that column; a row the new
+     * side lacks is recorded by the key the old side returned, one both sides hold is not.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void upsertOnAnotherUniqueColumn_lookedUpByIt(boolean separate) throws Exception {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.postgres(), separate, "phase: dual-write\n");
+        fx.rawOld(
+                "CREATE UNIQUE INDEX customers_email ON customers (email)",
+                "INSERT INTO customers (id, name, email) VALUES (1, 'lacking', 'a@x'), (2, 'held', 'b@x')");
+        fx.rawNew(
+                "CREATE UNIQUE INDEX clients_email ON clients (email)",
+                "INSERT INTO clients (id, full_name, name_search, email) VALUES (2, 'held', 'held', 'b@x')");
+        try (Connection c = fx.connect();
+                PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO customers (name, email) VALUES (?, ?) ON CONFLICT (email) DO UPDATE SET name = EXCLUDED.name",
+                        Statement.RETURN_GENERATED_KEYS)) {
+            for (String email : List.of("a@x", "b@x")) {
+                ps.setString(1, "upserted");
+                ps.setString(2, email);
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
+        }
+        assertThat(fx.oldRows()).containsExactly("1|upserted|upserted|a@x", "2|upserted|upserted|b@x");
+        assertThat(fx.divergedKeys())
+                .as("every key on which the sides differ is in the divergence log")
+                .containsAll(fx.differingIds())
+                .containsExactly(1);
+        assertThat(fx.divergenceReasons()).containsExactly("upsert_of_lacking_row");
     }
 
     /**

@@ -119,6 +119,7 @@ final class InsertRewriter {
         List<String> generated = generatedKeys(targets);
         List<MappedTable.Derived> derived = derivedWritten(targets);
         List<List<ParamSource>> keys = new ArrayList<>();
+        List<Map<String, ParamSource>> sources = new ArrayList<>();
         int[] starts = new int[rows.size()];
         int[] ends = new int[rows.size()];
         List<Fragment> plainRows = new ArrayList<>();
@@ -133,6 +134,7 @@ final class InsertRewriter {
             }
             Map<String, Fragment> byColumn = new HashMap<>();
             Map<String, ParamSource> simple = new HashMap<>();
+            sources.add(simple);
             for (int c = 0; c < row.size(); c++) {
                 if (table.key.contains(targets.get(c).canonical())
                         && rw.text(row.get(c)[0], row.get(c)[1]).equalsIgnoreCase("default")) {
@@ -179,7 +181,8 @@ final class InsertRewriter {
                 generated,
                 generated.isEmpty() ? null : keyed,
                 generated.isEmpty() ? null : oldKeyed,
-                known ? List.copyOf(keys) : List.of());
+                known ? List.copyOf(keys) : List.of(),
+                probe(known && generated.isEmpty() ? keys : null, sources));
     }
 
     private StatementRewriter.WriteExtras select(int listOpen, int listClose, SimpleNode tableNode) {
@@ -221,7 +224,46 @@ final class InsertRewriter {
         }
         replaceList(plain, listOpen, listClose, tableNode, newColumns(targets, derived));
         rw.regenerated = true;
-        return new StatementRewriter.WriteExtras(plain, List.of(), null, null, List.of());
+        return new StatementRewriter.WriteExtras(plain, List.of(), null, null, List.of(), null);
+    }
+
+    /**
+     * For an upsert, what decides its conflict and the values each row gives it: the key when
+     * every row names it ({@code keys}), else PostgreSQL's {@code ON CONFLICT (…)} columns when
+     * every row gives each a parameter or a literal; {@code null} otherwise, or for a plain INSERT.
+     */
+    private UpsertProbe probe(List<List<ParamSource>> keys, List<Map<String, ParamSource>> sources) {
+        boolean upsert = insert.getConflictAction() != null
+                || (insert.getDuplicateUpdateSets() != null
+                        && !insert.getDuplicateUpdateSets().isEmpty());
+        if (!upsert) {
+            return null;
+        }
+        if (keys != null) {
+            return new UpsertProbe(table.mapping.key(), keys);
+        }
+        if (insert.getConflictTarget() == null
+                || insert.getConflictTarget().getIndexColumnNames() == null
+                || insert.getConflictTarget().getIndexColumnNames().isEmpty()) {
+            return null;
+        }
+        List<String> columns = new ArrayList<>();
+        for (String written : insert.getConflictTarget().getIndexColumnNames()) {
+            columns.add(table.column(rw.names.canonical(written), written).name());
+        }
+        List<List<ParamSource>> rows = new ArrayList<>();
+        for (Map<String, ParamSource> simple : sources) {
+            List<ParamSource> row = new ArrayList<>();
+            for (String c : columns) {
+                ParamSource s = simple.get(rw.names.fold(c));
+                if (s == null) {
+                    return null;
+                }
+                row.add(s);
+            }
+            rows.add(row);
+        }
+        return new UpsertProbe(columns, rows);
     }
 
     /** Renames the columns of {@code ON CONFLICT (…)}, which JSqlParser keeps as plain names. */

@@ -31,6 +31,8 @@ import java.util.Set;
  *     ({@code INSERT INTO audit SELECT … FROM customers}): it changes no mapped row, and its
  *     target exists once, so it runs once, on a side that holds the mapped tables whole; never
  *     mirrored, which would apply it twice
+ * @param probe for an upsert, what decides its conflict and each row's values of it; {@code null}
+ *     when not known from the text, or not an upsert
  */
 public record Rewritten(
         StatementKind kind,
@@ -45,7 +47,8 @@ public record Rewritten(
         List<List<ParamSource>> keys,
         boolean ordered,
         boolean narrowsResult,
-        boolean writesUnmapped)
+        boolean writesUnmapped,
+        UpsertProbe probe)
         implements RewriteResult {
 
     /**

@@ -256,27 +256,43 @@ final class Shapes {
         private final Side oldWithKeys;
         /** Per key row and column: a {@link ParamSource}, or the Integer index of a lifted literal. */
         private final List<List<Object>> keys;
+        /** The upsert probe's rows, as {@link #keys}; {@code null}: none. */
+        private final List<List<Object>> probe;
 
         final int bytes;
 
-        private Template(RewriteResult shaped, Side n, Side o, Side nk, Side ok, List<List<Object>> keys) {
+        private Template(
+                RewriteResult shaped,
+                Side n,
+                Side o,
+                Side nk,
+                Side ok,
+                List<List<Object>> keys,
+                List<List<Object>> probe) {
             this.shaped = shaped;
             this.newSide = n;
             this.oldSide = o;
             this.newWithKeys = nk;
             this.oldWithKeys = ok;
             this.keys = keys;
-            this.bytes = 200 + Side.bytes(n) + Side.bytes(o) + Side.bytes(nk) + Side.bytes(ok) + 32 * keys.size();
+            this.probe = probe;
+            this.bytes = 200
+                    + Side.bytes(n)
+                    + Side.bytes(o)
+                    + Side.bytes(nk)
+                    + Side.bytes(ok)
+                    + 32 * keys.size()
+                    + (probe == null ? 0 : 32 * probe.size());
         }
 
         /** {@code null} when a side's {@code ?} and its parameter sources do not line up. */
         static Template of(RewriteResult shaped, Fingerprint fp, Lifted lifted, Dialect dialect) {
             if (shaped instanceof Untouched u) {
-                return new Template(new Untouched(u.sql(), u.kind(), fp), null, null, null, null, List.of());
+                return new Template(new Untouched(u.sql(), u.kind(), fp), null, null, null, null, List.of(), null);
             }
             if (shaped instanceof Refused f) {
                 Refused r = new Refused(f.kind(), f.tables(), fp, f.reason(), f.message());
-                return new Template(r, null, null, null, null, List.of());
+                return new Template(r, null, null, null, null, List.of(), null);
             }
             Rewritten w = (Rewritten) shaped;
             Side n = Side.of(w.newSide(), lifted, dialect);
@@ -289,14 +305,9 @@ final class Shapes {
                     || (ok == null) != (w.oldSideWithKeys() == null)) {
                 return null;
             }
-            List<List<Object>> keys = new ArrayList<>();
-            for (List<ParamSource> row : w.keys()) {
-                List<Object> r = new ArrayList<>();
-                for (ParamSource s : row) {
-                    r.add(Side.remap(s, lifted));
-                }
-                keys.add(List.copyOf(r));
-            }
+            List<List<Object>> keys = remapped(w.keys(), lifted);
+            List<List<Object>> probe =
+                    w.probe() == null ? null : remapped(w.probe().rows(), lifted);
             Rewritten withFp = new Rewritten(
                     w.kind(),
                     w.tables(),
@@ -310,8 +321,22 @@ final class Shapes {
                     List.of(),
                     w.ordered(),
                     w.narrowsResult(),
-                    w.writesUnmapped());
-            return new Template(withFp, n, o, nk, ok, List.copyOf(keys));
+                    w.writesUnmapped(),
+                    w.probe());
+            return new Template(withFp, n, o, nk, ok, keys, probe);
+        }
+
+        /** Rows of sources, a lifted literal as its index ({@link Integer}) among the lifted ones. */
+        private static List<List<Object>> remapped(List<List<ParamSource>> rows, Lifted lifted) {
+            List<List<Object>> out = new ArrayList<>();
+            for (List<ParamSource> row : rows) {
+                List<Object> r = new ArrayList<>();
+                for (ParamSource s : row) {
+                    r.add(Side.remap(s, lifted));
+                }
+                out.add(List.copyOf(r));
+            }
+            return List.copyOf(out);
         }
 
         RewriteResult instantiate(String sql, Lifted lifted) {
@@ -320,17 +345,6 @@ final class Shapes {
             }
             if (!(shaped instanceof Rewritten w)) {
                 return shaped; // a refusal names no value
-            }
-            List<List<ParamSource>> k = keys.isEmpty() ? List.of() : new ArrayList<>(keys.size());
-            for (List<Object> row : keys) {
-                List<ParamSource> r = new ArrayList<>(row.size());
-                for (Object s : row) {
-                    r.add(
-                            s instanceof Integer lit
-                                    ? new ParamSource.Literal(literal(sql, lifted, lit))
-                                    : (ParamSource) s);
-                }
-                k.add(List.copyOf(r));
             }
             return new Rewritten(
                     w.kind(),
@@ -342,10 +356,30 @@ final class Shapes {
                     newWithKeys == null ? null : newWithKeys.instantiate(sql, lifted),
                     oldWithKeys == null ? null : oldWithKeys.instantiate(sql, lifted),
                     w.nondeterminism(),
-                    keys.isEmpty() ? List.of() : List.copyOf(k),
+                    instantiated(keys, sql, lifted),
                     w.ordered(),
                     w.narrowsResult(),
-                    w.writesUnmapped());
+                    w.writesUnmapped(),
+                    probe == null ? null : new UpsertProbe(w.probe().columns(), instantiated(probe, sql, lifted)));
+        }
+
+        /** {@link #remapped} rows with this statement's literals put back. */
+        private static List<List<ParamSource>> instantiated(List<List<Object>> rows, String sql, Lifted lifted) {
+            if (rows.isEmpty()) {
+                return List.of();
+            }
+            List<List<ParamSource>> out = new ArrayList<>(rows.size());
+            for (List<Object> row : rows) {
+                List<ParamSource> r = new ArrayList<>(row.size());
+                for (Object s : row) {
+                    r.add(
+                            s instanceof Integer lit
+                                    ? new ParamSource.Literal(literal(sql, lifted, lit))
+                                    : (ParamSource) s);
+                }
+                out.add(List.copyOf(r));
+            }
+            return List.copyOf(out);
         }
     }
 

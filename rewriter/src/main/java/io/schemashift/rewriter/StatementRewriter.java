@@ -36,7 +36,8 @@ final class StatementRewriter {
             List<String> generatedKeyColumns,
             Edits newWithKeys,
             Edits oldWithKeys,
-            List<List<ParamSource>> keys) {}
+            List<List<ParamSource>> keys,
+            UpsertProbe probe) {}
 
     private final Compiled mapping;
     private final Reaches reaches;
@@ -280,7 +281,8 @@ final class StatementRewriter {
                 extras == null ? List.of() : extras.keys(),
                 st instanceof Select s && ordered(s),
                 rw.narrowsResult,
-                kind.isWrite() && extras == null);
+                kind.isWrite() && extras == null,
+                extras == null ? null : extras.probe());
     }
 
     private WriteExtras insert(Rewrite rw, ColumnWalker walker, Insert insert) {
@@ -331,7 +333,8 @@ final class StatementRewriter {
             return null;
         }
         new SetList(rw).rewrite(update.getUpdateSets(), target.mapped(), "");
-        return new WriteExtras(rw.newEdits, List.of(), null, null, new KeyFinder(rw).keys(update.getWhere(), target));
+        return new WriteExtras(
+                rw.newEdits, List.of(), null, null, new KeyFinder(rw).keys(update.getWhere(), target), null);
     }
 
     private WriteExtras delete(Rewrite rw, ColumnWalker walker, Delete delete) {
@@ -355,7 +358,8 @@ final class StatementRewriter {
         if (target.mapped() == null) {
             return null;
         }
-        return new WriteExtras(rw.newEdits, List.of(), null, null, new KeyFinder(rw).keys(delete.getWhere(), target));
+        return new WriteExtras(
+                rw.newEdits, List.of(), null, null, new KeyFinder(rw).keys(delete.getWhere(), target), null);
     }
 
     /**
@@ -469,7 +473,8 @@ final class StatementRewriter {
                 List.of(),
                 false,
                 false,
-                false);
+                false,
+                null);
     }
 
     /** DDL naming a mapped table is refused (it runs where it was sent); anything else is untouched. */

@@ -729,6 +729,38 @@ class RewriterTest {
     }
 
     @Test
+    void upsert_probe_isTheKeyOrTheConflictColumns() {
+        UpsertProbe byKey = ((Rewritten)
+                        pg.rewrite(
+                                "INSERT INTO customers (id, name) VALUES (?, ?), (7, 'x') ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name"))
+                .probe();
+        assertThat(byKey.columns()).containsExactly("id");
+        assertThat(byKey.rows())
+                .containsExactly(List.of(new ParamSource.Bound(1)), List.of(new ParamSource.Literal("7")));
+        UpsertProbe byEmail = ((Rewritten)
+                        pg.rewrite(
+                                "INSERT INTO customers (name, email) VALUES (?, ?) ON CONFLICT (email) DO UPDATE SET name = EXCLUDED.name"))
+                .probe();
+        assertThat(byEmail.columns()).containsExactly("email");
+        assertThat(byEmail.rows()).containsExactly(List.of(new ParamSource.Bound(2)));
+        assertThat(((Rewritten)
+                                pg.rewrite(
+                                        "INSERT INTO customers (name, email) VALUES (?, lower(?)) ON CONFLICT (email) DO NOTHING"))
+                        .probe())
+                .as("a value that is an expression")
+                .isNull();
+        assertThat(((Rewritten) pg.rewrite("INSERT INTO customers (id, name) VALUES (?, ?)")).probe())
+                .as("not an upsert")
+                .isNull();
+        for (int id : new int[] {8, 9}) { // the second from the rewrite of their shape, literals lifted
+            UpsertProbe literal = ((Rewritten) pg.rewrite("INSERT INTO customers (id, name) VALUES (" + id
+                            + ", 'n') ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name"))
+                    .probe();
+            assertThat(literal.rows()).containsExactly(List.of(new ParamSource.Literal(String.valueOf(id))));
+        }
+    }
+
+    @Test
     void select_ordered_onlyForOuterOrderBy() {
         assertThat(((Rewritten) pg.rewrite("SELECT name FROM customers ORDER BY id")).ordered())
                 .isTrue();
