@@ -22,9 +22,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import net.sf.jsqlparser.expression.CastExpression;
+import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.Function;
 import net.sf.jsqlparser.expression.NextValExpression;
 import net.sf.jsqlparser.expression.TimeKeyExpression;
+import net.sf.jsqlparser.parser.ASTNodeAccess;
 import net.sf.jsqlparser.parser.SimpleNode;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
@@ -36,6 +38,7 @@ import net.sf.jsqlparser.statement.select.OrderByElement;
 import net.sf.jsqlparser.statement.select.ParenthesedFromItem;
 import net.sf.jsqlparser.statement.select.PlainSelect;
 import net.sf.jsqlparser.statement.select.SelectItem;
+import net.sf.jsqlparser.statement.update.UpdateSet;
 
 /**
  * Walks JSqlParser's node tree once, in text order, and records the edits every statement kind
@@ -56,6 +59,8 @@ final class ColumnWalker {
     private final Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     /** Mapped tables in FROM items so far, the written one first. */
     private int mappedSources;
+    /** The mapped tables after the written one: rows a write may read besides those it writes. */
+    private final List<Table> otherMapped = new ArrayList<>();
 
     final Set<String> cteNames = new HashSet<>();
     /** Column references the walk has changed (renamed, or requalified by the new table name). */
@@ -113,6 +118,38 @@ final class ColumnWalker {
         return n;
     }
 
+    /**
+     * A write whose values ({@code SET} expressions) read rows of a mapped table besides those it
+     * writes: {@link NonDeterminism#READS_OTHER_ROWS}. Rows it only picks by (in {@code WHERE}, or
+     * copies with {@code INSERT … SELECT}) show in the update counts, which the driver compares.
+     */
+    void valuesRead(List<UpdateSet> sets) {
+        for (UpdateSet s : sets == null ? List.<UpdateSet>of() : sets) {
+            for (Expression e : s.getValues()) {
+                SimpleNode n = ((ASTNodeAccess) e).getASTNode();
+                if (n == null ? !otherMapped.isEmpty() : readsOtherRows(Trees.start(n), Trees.end(n))) {
+                    rw.nondeterminism.add(NonDeterminism.READS_OTHER_ROWS);
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Whether a mapped table besides the written one is read between two text offsets (a VALUES row). */
+    boolean readsOtherRows(int start, int end) {
+        for (Table t : otherMapped) {
+            int at = Trees.start(tableNode(t));
+            if (at >= start && at < end) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void markReadsOtherRows() {
+        rw.nondeterminism.add(NonDeterminism.READS_OTHER_ROWS);
+    }
+
     private boolean isCte(Table t) {
         return t.getSchemaName() == null && cteNames.contains(names.canonical(t.getName()));
     }
@@ -136,7 +173,7 @@ final class ColumnWalker {
             if (m == null && rw.write && !isCte(t) && !"dual".equalsIgnoreCase(t.getName())) {
                 rw.nondeterminism.add(NonDeterminism.UNMAPPED_READ);
             } else if (m != null && rw.write && mappedSources++ > 0) {
-                rw.nondeterminism.add(NonDeterminism.READS_OTHER_ROWS); // the first is the written table
+                otherMapped.add(t); // the first is the written table
             }
         } else if (item instanceof ParenthesedFromItem p) {
             addSource(scope, p.getFromItem());

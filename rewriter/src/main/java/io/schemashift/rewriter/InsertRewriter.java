@@ -54,10 +54,12 @@ final class InsertRewriter {
         SetList sets = new SetList(rw);
         if (insert.getConflictAction() != null && insert.getConflictAction().getUpdateSets() != null) {
             sets.rewrite(insert.getConflictAction().getUpdateSets(), table, target.newQualifier() + ".");
+            walker.valuesRead(insert.getConflictAction().getUpdateSets());
         }
         if (insert.getDuplicateUpdateSets() != null
                 && !insert.getDuplicateUpdateSets().isEmpty()) {
             sets.rewrite(insert.getDuplicateUpdateSets(), table, "");
+            walker.valuesRead(insert.getDuplicateUpdateSets());
         }
         return insert.getSelect() instanceof Values
                 ? values(afterTarget, listOpen, listClose, tableNode)
@@ -105,6 +107,9 @@ final class InsertRewriter {
         for (int i = tk.significant(v + 1); tk.isPunct(i, '('); ) {
             int close = tk.closing(i);
             rows.add(new int[] {i, close});
+            if (walker.readsOtherRows(tk.start(i), tk.end(close))) {
+                walker.markReadsOtherRows();
+            }
             items.add(split(i, close));
             int next = tk.significant(close + 1);
             if (!tk.isPunct(next, ',')) {

@@ -325,6 +325,7 @@ final class StatementRewriter {
         }
         walker.walk(rw.root, top);
         walker.rowChoice(update.getLimit() != null, update.getOrderByElements(), top, false);
+        walker.valuesRead(update.getUpdateSets());
         if (multiTable && !rw.tables.isEmpty()) {
             // its SET may write the joined mapped table too
             throw Refusal.unsupported("a multi-table UPDATE that joins a mapped table");

@@ -693,7 +693,9 @@ class RewriterTest {
             delimiter = '|',
             value = {
                 "UPDATE customers SET email = (SELECT r.email FROM customers r WHERE r.id = 3) WHERE id = ?|READS_OTHER_ROWS",
-                "INSERT INTO customers (id, name) SELECT id + 100, name FROM customers|READS_OTHER_ROWS",
+                "INSERT INTO customers (id, name) VALUES (?, (SELECT r.name FROM customers r WHERE r.id = 3))|READS_OTHER_ROWS",
+                "INSERT INTO customers (id, name) SELECT id + 100, name FROM customers|",
+                "UPDATE customers SET email = 'x' WHERE id IN (SELECT id FROM customers WHERE name = ?)|",
                 "UPDATE customers SET email = (SELECT label FROM countries WHERE code = ?) WHERE id = ?|UNMAPPED_READ",
                 "INSERT INTO customers (id, name) SELECT id, name FROM staging|UNMAPPED_READ",
                 "UPDATE customers SET email = 'x' WHERE id = ?|",
