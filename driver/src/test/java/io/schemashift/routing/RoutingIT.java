@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -26,6 +27,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Old and new rows are made to differ on purpose, so every read shows which side served it.
  */
 class RoutingIT {
+
+    /** Each test's fixtures closed after it: the class opens dozens, and their pools would hold the servers' connections. */
+    @AfterEach
+    void closeFixtures() throws SQLException {
+        MigrationFixture.closeAll();
+    }
 
     /** Row 1 reads "old" from the old side and "new" from the new side. */
     private static MigrationFixture markedSides(TestDatabase.Kind kind, String yaml) throws SQLException {
