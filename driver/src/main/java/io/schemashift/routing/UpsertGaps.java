@@ -30,18 +30,22 @@ import java.util.Set;
 final class UpsertGaps {
 
     private static final String SAVEPOINT = "schemashift_upsert_check";
+    /** Rows one look-up statement asks for: a large batch is looked up in parts, each parsed once. */
+    private static final int ROWS_PER_LOOKUP = 100;
+
+    /**
+     * {@code SELECT 0 FROM <old table> WHERE <row 0> UNION ALL SELECT 1 …}: the indexes of the
+     * looked-up rows a table holds, and the application's parameters it binds, in order: {@code
+     * entry index, parameter index}.
+     */
+    private record Lookup(String sql, List<int[]> bound) {}
 
     private final MigrationContext context;
     private final List<Params> entries;
     /** Rows the probe looks up, per entry, in order: the look-up answers with their indexes. */
     private final int rowsPerEntry;
-    /**
-     * {@code SELECT 0 FROM <old table> WHERE <row 0> UNION ALL SELECT 1 …}: the indexes of the
-     * looked-up rows a table holds; {@code null} when the upsert names its rows by no text.
-     */
-    private final String oldLookup;
-    /** The application's parameters the look-up binds, in order: {@code entry index, parameter index}. */
-    private final List<int[]> bound = new ArrayList<>();
+    /** The look-ups of every row the upsert writes; {@code null} when it names its rows by no text. */
+    private final List<Lookup> lookups;
     /** The indexes of the rows the primary held; {@code null}: not looked up, or the look-up failed. */
     private Set<Integer> onPrimary;
 
@@ -49,13 +53,13 @@ final class UpsertGaps {
         this.context = context;
         this.entries = entries;
         this.rowsPerEntry = rw.probe() == null ? 0 : rw.probe().rows().size();
-        this.oldLookup = rw.probe() == null ? null : lookup(rw);
+        this.lookups = rw.probe() == null ? null : lookups(rw);
     }
 
     /** Looks up, on {@code primary}'s connection {@code c}, the rows the upsert names; before it runs. */
     static UpsertGaps before(MigrationContext context, Rewritten rw, List<Params> entries, Side primary, Connection c) {
         UpsertGaps gaps = new UpsertGaps(context, rw, entries);
-        gaps.onPrimary = gaps.oldLookup == null ? null : gaps.find(c, primary);
+        gaps.onPrimary = gaps.lookups == null ? null : gaps.find(c, primary);
         return gaps;
     }
 
@@ -87,10 +91,10 @@ final class UpsertGaps {
     }
 
     /**
-     * The look-up of every row the upsert writes, each value a literal of the statement or a
+     * The look-ups of every row the upsert writes, each value a literal of the statement or a
      * parameter bound as the application bound it; {@code null} when one is neither.
      */
-    private String lookup(Rewritten rw) {
+    private List<Lookup> lookups(Rewritten rw) {
         UpsertProbe probe = rw.probe();
         TableMapping table =
                 context.config().mapping().table(rw.tables().iterator().next()).orElse(null);
@@ -99,11 +103,13 @@ final class UpsertGaps {
         }
         String schema = context.oldSchema();
         String from = " FROM " + (schema == null ? "" : schema + ".") + table.oldName() + " WHERE ";
+        List<Lookup> lookups = new ArrayList<>();
         StringBuilder sql = new StringBuilder();
+        List<int[]> bound = new ArrayList<>();
         int index = 0;
         for (int e = 0; e < entries.size(); e++) {
             for (List<ParamSource> row : probe.rows()) {
-                sql.append(index == 0 ? "" : " UNION ALL ")
+                sql.append(sql.isEmpty() ? "" : " UNION ALL ")
                         .append("SELECT ")
                         .append(index++)
                         .append(from);
@@ -120,49 +126,73 @@ final class UpsertGaps {
                         return null;
                     }
                 }
+                if (index % ROWS_PER_LOOKUP == 0) {
+                    lookups.add(new Lookup(sql.toString(), List.copyOf(bound)));
+                    sql.setLength(0);
+                    bound.clear();
+                }
             }
         }
-        return sql.toString();
+        if (!sql.isEmpty()) {
+            lookups.add(new Lookup(sql.toString(), List.copyOf(bound)));
+        }
+        return lookups;
     }
 
-    /** The indexes of the looked-up rows {@code side} holds; {@code null} when the look-up failed. */
+    /** The indexes of the looked-up rows {@code side} holds; {@code null} when a look-up failed. */
     private Set<Integer> find(Connection c, Side side) {
+        Set<Integer> found = new HashSet<>();
+        for (Lookup lookup : lookups) {
+            if (!find(c, side, lookup, found)) {
+                return null;
+            }
+        }
+        return found;
+    }
+
+    /** Adds the indexes of {@code lookup}'s rows that {@code side} holds to {@code found}; false when it failed. */
+    private boolean find(Connection c, Side side, Lookup lookup, Set<Integer> found) {
         SideStatement rewritten = null;
         if (side == Side.NEW) {
-            if (!(context.rewrite(oldLookup) instanceof Rewritten r)) {
-                return null;
+            if (!(context.rewrite(lookup.sql()) instanceof Rewritten r)) {
+                return false;
             }
             rewritten = r.newSide();
         }
         try {
             // PostgreSQL aborts a transaction on a failed statement: a savepoint keeps the application's
             boolean guard = context.dialect() == Dialect.POSTGRESQL && !c.getAutoCommit();
-            String text = rewritten == null ? oldLookup : rewritten.sql();
+            String text = rewritten == null ? lookup.sql() : rewritten.sql();
             try (PreparedStatement ps = c.prepareStatement(
                     guard ? "SAVEPOINT " + SAVEPOINT + "; " + text + "; RELEASE SAVEPOINT " + SAVEPOINT : text)) {
-                bind(ps, rewritten);
+                bind(ps, lookup.bound(), rewritten);
                 try {
                     ps.execute();
                     if (guard) {
                         ps.getMoreResults(); // past the SAVEPOINT
                     }
-                    return indexes(ps.getResultSet());
+                    try (ResultSet rs = ps.getResultSet()) {
+                        while (rs.next()) {
+                            found.add(rs.getInt(1));
+                        }
+                    }
+                    return true;
                 } catch (SQLException e) {
                     if (guard) {
                         try (Statement st = c.createStatement()) {
                             st.execute("ROLLBACK TO SAVEPOINT " + SAVEPOINT);
                         }
                     }
-                    return null;
+                    return false;
                 }
             }
         } catch (SQLException | RuntimeException e) {
-            return null;
+            return false;
         }
     }
 
     /** Binds the application's values: in order on the old side, by the rewrite's parameter sources on the new. */
-    private void bind(PreparedStatement ps, SideStatement newSide) throws SQLException {
+    private void bind(PreparedStatement ps, List<int[]> bound, SideStatement newSide) throws SQLException {
         if (newSide == null) {
             for (int i = 0; i < bound.size(); i++) {
                 entries.get(bound.get(i)[0]).bind(bound.get(i)[1], ps, i + 1);
@@ -177,15 +207,5 @@ final class UpsertGaps {
             int[] from = bound.get(b.index() - 1);
             entries.get(from[0]).bind(from[1], ps, i + 1);
         }
-    }
-
-    private static Set<Integer> indexes(ResultSet rs) throws SQLException {
-        Set<Integer> found = new HashSet<>();
-        try (rs) {
-            while (rs.next()) {
-                found.add(rs.getInt(1));
-            }
-        }
-        return found;
     }
 }

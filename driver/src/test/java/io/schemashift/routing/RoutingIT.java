@@ -387,7 +387,8 @@ class RoutingIT {
                 st.executeUpdate(upsert.replace("(1, 'after')", "(2, 'new')"));
             }
             try (PreparedStatement ps = c.prepareStatement(upsert.replace("(1, 'after')", "(?, ?)"))) {
-                for (int id = 3; id <= 4; id++) { // a batch: a row both sides lack, and one on the old side alone
+                // a batch, looked up in parts: rows both sides lack, and one (4) on the old side alone
+                for (int id = 3; id <= 252; id++) {
                     ps.setInt(1, id);
                     ps.setString(2, "batched");
                     ps.addBatch();
