@@ -48,6 +48,8 @@ final class UpsertGaps {
     private final List<Lookup> lookups;
     /** The indexes of the rows the primary held; {@code null}: not looked up, or the look-up failed. */
     private Set<Integer> onPrimary;
+    /** Those the mirror side held, when looked up together with the primary's (one database); else {@code null}. */
+    private Set<Integer> onMirror;
 
     private UpsertGaps(MigrationContext context, Rewritten rw, List<Params> entries) {
         this.context = context;
@@ -56,10 +58,19 @@ final class UpsertGaps {
         this.lookups = rw.probe() == null ? null : lookups(rw);
     }
 
-    /** Looks up, on {@code primary}'s connection {@code c}, the rows the upsert names; before it runs. */
+    /**
+     * Looks up, on {@code primary}'s connection {@code c}, the rows the upsert names, before it
+     * runs. With both sides in one PostgreSQL database, the mirror side's in the same round trip
+     * (the primary's write does not change the mirror's table).
+     */
     static UpsertGaps before(MigrationContext context, Rewritten rw, List<Params> entries, Side primary, Connection c) {
         UpsertGaps gaps = new UpsertGaps(context, rw, entries);
-        gaps.onPrimary = gaps.lookups == null ? null : gaps.find(c, primary);
+        if (gaps.lookups != null) {
+            boolean together = context.newDatabase() == null && context.dialect() == Dialect.POSTGRESQL;
+            List<Set<Integer>> found = gaps.find(c, together ? List.of(primary, primary.other()) : List.of(primary));
+            gaps.onPrimary = found == null ? null : found.get(0);
+            gaps.onMirror = found == null || !together ? null : found.get(1);
+        }
         return gaps;
     }
 
@@ -74,9 +85,13 @@ final class UpsertGaps {
         if (onPrimary.isEmpty()) {
             return List.of(); // every row is new: both sides insert the same values
         }
-        Set<Integer> onMirror = find(c, mirror);
+        Set<Integer> onMirror = this.onMirror;
         if (onMirror == null) {
-            return entries;
+            List<Set<Integer>> found = find(c, List.of(mirror));
+            if (found == null) {
+                return entries;
+            }
+            onMirror = found.get(0);
         }
         List<Params> lacked = new ArrayList<>();
         for (int e = 0; e < entries.size(); e++) {
@@ -139,42 +154,63 @@ final class UpsertGaps {
         return lookups;
     }
 
-    /** The indexes of the looked-up rows {@code side} holds; {@code null} when a look-up failed. */
-    private Set<Integer> find(Connection c, Side side) {
-        Set<Integer> found = new HashSet<>();
+    /** The indexes of the looked-up rows each of {@code sides} holds; {@code null} when a look-up failed. */
+    private List<Set<Integer>> find(Connection c, List<Side> sides) {
+        List<Set<Integer>> found = new ArrayList<>();
+        sides.forEach(side -> found.add(new HashSet<>()));
         for (Lookup lookup : lookups) {
-            if (!find(c, side, lookup, found)) {
+            if (!find(c, sides, lookup, found)) {
                 return null;
             }
         }
         return found;
     }
 
-    /** Adds the indexes of {@code lookup}'s rows that {@code side} holds to {@code found}; false when it failed. */
-    private boolean find(Connection c, Side side, Lookup lookup, Set<Integer> found) {
-        SideStatement rewritten = null;
-        if (side == Side.NEW) {
-            if (!(context.rewrite(lookup.sql()) instanceof Rewritten r)) {
+    /**
+     * Adds the indexes of {@code lookup}'s rows that each of {@code sides} holds to {@code found}
+     * (one statement each, in one message); false when it failed.
+     */
+    private boolean find(Connection c, List<Side> sides, Lookup lookup, List<Set<Integer>> found) {
+        List<SideStatement> statements = new ArrayList<>();
+        for (Side side : sides) {
+            if (side == Side.OLD) {
+                statements.add(null); // the look-up as built, its parameters in order
+            } else if (context.rewrite(lookup.sql()) instanceof Rewritten r) {
+                statements.add(r.newSide());
+            } else {
                 return false;
             }
-            rewritten = r.newSide();
         }
         try {
             // PostgreSQL aborts a transaction on a failed statement: a savepoint keeps the application's
             boolean guard = context.dialect() == Dialect.POSTGRESQL && !c.getAutoCommit();
-            String text = rewritten == null ? lookup.sql() : rewritten.sql();
-            try (PreparedStatement ps = c.prepareStatement(
-                    guard ? "SAVEPOINT " + SAVEPOINT + "; " + text + "; RELEASE SAVEPOINT " + SAVEPOINT : text)) {
-                bind(ps, lookup.bound(), rewritten);
+            List<String> parts = new ArrayList<>();
+            if (guard) {
+                parts.add("SAVEPOINT " + SAVEPOINT);
+            }
+            for (SideStatement st : statements) {
+                parts.add(st == null ? lookup.sql() : st.sql());
+            }
+            if (guard) {
+                parts.add("RELEASE SAVEPOINT " + SAVEPOINT);
+            }
+            try (PreparedStatement ps = c.prepareStatement(String.join("; ", parts))) {
+                int position = 0;
+                for (SideStatement st : statements) {
+                    position = bind(ps, lookup.bound(), st, position);
+                }
                 try {
                     ps.execute();
                     if (guard) {
                         ps.getMoreResults(); // past the SAVEPOINT
                     }
-                    try (ResultSet rs = ps.getResultSet()) {
-                        while (rs.next()) {
-                            found.add(rs.getInt(1));
+                    for (Set<Integer> side : found) {
+                        try (ResultSet rs = ps.getResultSet()) {
+                            while (rs.next()) {
+                                side.add(rs.getInt(1));
+                            }
                         }
+                        ps.getMoreResults();
                     }
                     return true;
                 } catch (SQLException e) {
@@ -191,21 +227,26 @@ final class UpsertGaps {
         }
     }
 
-    /** Binds the application's values: in order on the old side, by the rewrite's parameter sources on the new. */
-    private void bind(PreparedStatement ps, List<int[]> bound, SideStatement newSide) throws SQLException {
+    /**
+     * Binds the application's values after parameter {@code position}: in order on the old side
+     * ({@code newSide} null), by the rewrite's parameter sources on the new.
+     *
+     * @return the last parameter position bound
+     */
+    private int bind(PreparedStatement ps, List<int[]> bound, SideStatement newSide, int position) throws SQLException {
         if (newSide == null) {
-            for (int i = 0; i < bound.size(); i++) {
-                entries.get(bound.get(i)[0]).bind(bound.get(i)[1], ps, i + 1);
+            for (int[] from : bound) {
+                entries.get(from[0]).bind(from[1], ps, ++position);
             }
-            return;
+            return position;
         }
-        List<ParamSource> params = newSide.params();
-        for (int i = 0; i < params.size(); i++) {
-            if (!(params.get(i) instanceof ParamSource.Bound b)) {
-                throw new SQLException("the look-up's rewrite binds " + params.get(i));
+        for (ParamSource p : newSide.params()) {
+            if (!(p instanceof ParamSource.Bound b)) {
+                throw new SQLException("the look-up's rewrite binds " + p);
             }
             int[] from = bound.get(b.index() - 1);
-            entries.get(from[0]).bind(from[1], ps, i + 1);
+            entries.get(from[0]).bind(from[1], ps, ++position);
         }
+        return position;
     }
 }
