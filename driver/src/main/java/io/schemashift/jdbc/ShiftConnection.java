@@ -115,16 +115,29 @@ public abstract class ShiftConnection implements Connection {
         return result instanceof Refused r && r.reason() == RefusalReason.TIME_BOUND ? rewriteHere(sql) : result;
     }
 
-    /** DDL sent on this connection took effect: the runtime reads the catalog again (a routine it created…). */
+    /** DDL sent on this connection took effect: the runtime reads the catalog again through it (a routine it created…). */
     private void catalogChanged() {
         catalogChanging = false;
-        session.context().catalogChanged();
+        // a connection moved to another schema would read that schema's catalog: the runtime opens one of its own
+        session.context().catalogChanged(places.now() == SchemaSwitch.Place.HOME ? delegate : null);
     }
 
-    /** At the end of a transaction: DDL in it can now be seen. */
+    /**
+     * At the end of a transaction: DDL in it can now be seen. Out of auto-commit mode the read
+     * began a transaction of its own, with nothing of the application's in it: it is ended, so
+     * that the application finds the connection as it left it (a pool then resets its isolation).
+     */
     private void transactionEnded() {
-        if (catalogChanging) {
-            catalogChanged();
+        if (!catalogChanging) {
+            return;
+        }
+        catalogChanged();
+        try {
+            if (!delegate.getAutoCommit()) {
+                delegate.commit();
+            }
+        } catch (SQLException e) {
+            // the read's own transaction: the application's next statement or the pool ends it
         }
     }
 
@@ -495,6 +508,9 @@ public abstract class ShiftConnection implements Connection {
 
     @Override
     public void close() throws SQLException {
+        if (session != null && !inTransaction()) {
+            transactionEnded(); // DDL as the connection's last statement, in auto-commit mode
+        }
         if (transaction != null) {
             try {
                 leaveAsLent();
@@ -503,9 +519,6 @@ public abstract class ShiftConnection implements Connection {
             }
         }
         delegate.close();
-        if (session != null) {
-            transactionEnded(); // DDL as the connection's last statement
-        }
     }
 
     /**

@@ -7,6 +7,7 @@ import io.schemashift.mirror.IntentLog;
 import io.schemashift.mirror.NewDatabase;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.RewriteResult;
+import java.sql.Connection;
 import java.sql.SQLException;
 
 /**
@@ -34,9 +35,12 @@ public interface MigrationContext {
     /**
      * DDL the application sent has taken effect (committed): what was read of the catalog (old
      * columns, routines, volatile functions, triggers, views, foreign keys, partitions) is read
-     * again now, on the caller's thread, so that the next statement is judged by it.
+     * again now, on the caller's thread and {@code through} the connection that sent it (a pool
+     * the application drains could not lend another; {@code null}: a connection of the
+     * runtime's own, for one whose names resolve elsewhere), so that the next statement is judged
+     * by it.
      */
-    void catalogChanged();
+    void catalogChanged(Connection through);
 
     /** The schema that holds the mapped old tables, as the database stores it; {@code null} when unknown. */
     String oldSchema();

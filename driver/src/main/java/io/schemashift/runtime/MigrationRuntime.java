@@ -394,10 +394,23 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
     }
 
     @Override
-    public void catalogChanged() {
+    public void catalogChanged(Connection through) {
         Started s = started;
-        if (s != null) {
+        if (s == null) {
+            return;
+        }
+        if (through == null) {
             rereadCatalog(s, true);
+            return;
+        }
+        try {
+            reread(s, through);
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn(
+                    "[{}] cannot read the catalog again after DDL: {} (SQLState {})",
+                    config.migration(),
+                    e.getClass().getSimpleName(),
+                    e instanceof SQLException sql ? sql.getSQLState() : "-");
         }
     }
 
@@ -417,7 +430,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
      * second, and so does every change of the rollout (on the control loop's thread, before it is
      * put in force), so that a routine created since start is known when a table leaves {@code
      * old-only}, and so does DDL the application sends through the driver once it took effect
-     * ({@link #catalogChanged()}). The rewriter is rebuilt when what was read changed.
+     * ({@link #catalogChanged(Connection)}). The rewriter is rebuilt when what was read changed.
      *
      * @param force read even if the catalog was read less than a second ago
      * @return the new rewriter, or {@code null} when the catalog was read too recently or did not change
@@ -429,24 +442,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
         }
         catalogReadAt = now;
         try (Connection c = s.primaryConnections().open()) {
-            Rewriter next = rewriter(config, s.dialect(), c.getMetaData(), s.rewriter());
-            boolean sameColumns = sameOldColumns(next.mapping(), s.rewriter().mapping());
-            Rewriter current = s.rewriter();
-            if (sameColumns
-                    && next.routines().equals(current.routines())
-                    && next.volatileFunctions().equals(current.volatileFunctions())
-                    && next.triggers().equals(current.triggers())
-                    && next.views().equals(current.views())
-                    && next.truncateCascades().equals(current.truncateCascades())
-                    && next.relatives().equals(current.relatives())) {
-                return null;
-            }
-            started = s.with(next);
-            LOG.info(
-                    "[{}] the {} changed; statements are rewritten with what was read now",
-                    config.migration(),
-                    sameColumns ? "database's routines, triggers, views or foreign keys" : "old tables' column lists");
-            return next;
+            return reread(s, c);
         } catch (SQLException | RuntimeException e) {
             LOG.warn(
                     "[{}] cannot read the old tables' column lists, routines, triggers, views and foreign keys: {} (SQLState {})",
@@ -455,6 +451,31 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                     e instanceof SQLException sql ? sql.getSQLState() : "-");
             return null;
         }
+    }
+
+    /** Reads the catalog through {@code c}; the new rewriter, or {@code null} when nothing changed. */
+    private synchronized Rewriter reread(Started s, Connection c) throws SQLException {
+        if (started != s) {
+            return started.rewriter();
+        }
+        Rewriter next = rewriter(config, s.dialect(), c.getMetaData(), s.rewriter());
+        boolean sameColumns = sameOldColumns(next.mapping(), s.rewriter().mapping());
+        Rewriter current = s.rewriter();
+        if (sameColumns
+                && next.routines().equals(current.routines())
+                && next.volatileFunctions().equals(current.volatileFunctions())
+                && next.triggers().equals(current.triggers())
+                && next.views().equals(current.views())
+                && next.truncateCascades().equals(current.truncateCascades())
+                && next.relatives().equals(current.relatives())) {
+            return null;
+        }
+        started = s.with(next);
+        LOG.info(
+                "[{}] the {} changed; statements are rewritten with what was read now",
+                config.migration(),
+                sameColumns ? "database's routines, triggers, views or foreign keys" : "old tables' column lists");
+        return next;
     }
 
     private static boolean sameOldColumns(Mapping a, Mapping b) {

@@ -470,6 +470,42 @@ class WritePathIT {
     }
 
     /**
+     * The catalog is read again through the connection that sent the DDL: a pool the application
+     * has drained (here both of its two connections held) has none to lend, and waiting for one
+     * would stall the application's next statement for the pool's whole timeout.
+     */
+    @Test
+    void routineCreatedThroughADrainedPool_knownWithoutWaitingForTheMissingConnection() throws Exception {
+        TestDatabase server = TestDatabases.postgres();
+        try (MigrationFixture fx = fixture(TestDatabase.Kind.POSTGRESQL, false, "dual-write")) {
+            com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+            config.setJdbcUrl(fx.oldUrl);
+            config.setUsername(server.user());
+            config.setPassword(server.password());
+            config.setMaximumPoolSize(2);
+            config.setConnectionTimeout(5_000);
+            try (com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource(config);
+                    io.schemashift.SchemaShiftDataSource ds = new io.schemashift.SchemaShiftDataSource(pool)) {
+                ds.setConfig(fx.configPath().toString());
+                try (Connection c = ds.getConnection();
+                        Connection held = ds.getConnection();
+                        Statement st = c.createStatement()) {
+                    st.execute("INSERT INTO customers (id, name, email) VALUES (1, 'before', 'a@x')");
+                    st.execute("CREATE FUNCTION rename_customer(i INT, n VARCHAR) RETURNS void LANGUAGE plpgsql"
+                            + " AS $$ BEGIN UPDATE customers SET name = n WHERE id = i; END $$");
+                    long start = System.nanoTime();
+                    st.execute("SELECT rename_customer(1, 'renamed')");
+                    assertThat((System.nanoTime() - start) / 1_000_000)
+                            .as("ms: no wait for a third connection")
+                            .isLessThan(2_500);
+                    assertThat(held.isValid(1)).isTrue();
+                }
+                assertThat(fx.divergenceRecords()).containsOnly("null|refused_indirect");
+            }
+        }
+    }
+
+    /**
      * A routine that builds its SQL at run time (PostgreSQL {@code EXECUTE format(…)}, MariaDB
      * {@code PREPARE … FROM @sql}) shows no table in its definition: a call of it counts as a write
      * to every mapped table (recorded, 0A000 from new-primary on), whatever table it is given.
