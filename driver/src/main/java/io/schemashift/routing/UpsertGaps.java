@@ -117,7 +117,8 @@ final class UpsertGaps {
             return null;
         }
         String schema = context.oldSchema();
-        String from = " FROM " + (schema == null ? "" : schema + ".") + table.oldName() + " WHERE ";
+        String from = " FROM " + (schema == null ? "" : context.dialect().sqlOfStored(schema) + ".") + table.oldName()
+                + " WHERE ";
         List<Lookup> lookups = new ArrayList<>();
         StringBuilder sql = new StringBuilder();
         List<int[]> bound = new ArrayList<>();

@@ -24,4 +24,22 @@ public enum Dialect {
         }
         return Optional.empty();
     }
+
+    /**
+     * A name as the catalog stores it (a schema's, from {@code current_schema()}), written into
+     * SQL: as is where the database folds it unquoted to itself, quoted otherwise.
+     */
+    public String sqlOfStored(String stored) {
+        boolean folds =
+                switch (this) {
+                    case POSTGRESQL -> stored.matches("[a-z_][a-z0-9_]*");
+                    case H2 -> stored.matches("[A-Z_][A-Z0-9_]*");
+                    case MARIADB -> false;
+                };
+        if (folds) {
+            return stored;
+        }
+        String q = this == MARIADB ? "`" : "\"";
+        return q + stored.replace(q, q + q) + q;
+    }
 }

@@ -754,6 +754,15 @@ class RewriterTest {
     }
 
     @Test
+    void storedNames_quotedWhereTheDatabaseWouldFoldThem() {
+        assertThat(Dialect.POSTGRESQL.sqlOfStored("public")).isEqualTo("public");
+        assertThat(Dialect.POSTGRESQL.sqlOfStored("Tenant\"A")).isEqualTo("\"Tenant\"\"A\"");
+        assertThat(Dialect.H2.sqlOfStored("PUBLIC")).isEqualTo("PUBLIC");
+        assertThat(Dialect.H2.sqlOfStored("app")).isEqualTo("\"app\"");
+        assertThat(Dialect.MARIADB.sqlOfStored("shop-1")).isEqualTo("`shop-1`");
+    }
+
+    @Test
     void select_ordered_onlyForOuterOrderBy() {
         assertThat(((Rewritten) pg.rewrite("SELECT name FROM customers ORDER BY id")).ordered())
                 .isTrue();
