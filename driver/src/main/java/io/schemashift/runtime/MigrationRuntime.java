@@ -385,7 +385,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
         Started s = started;
         RewriteResult result = s.rewriter().rewrite(sql);
         if (result instanceof Refused r && r.reason() == RefusalReason.COLUMNS_UNKNOWN) {
-            Rewriter refreshed = rereadCatalog(s, false);
+            Rewriter refreshed = rereadCatalog(s, false, null);
             if (refreshed != null) {
                 result = refreshed.rewrite(sql);
             }
@@ -399,19 +399,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
         if (s == null) {
             return;
         }
-        if (through == null) {
-            rereadCatalog(s, true);
-            return;
-        }
-        try {
-            reread(s, through);
-        } catch (SQLException | RuntimeException e) {
-            LOG.warn(
-                    "[{}] cannot read the catalog again after DDL: {} (SQLState {})",
-                    config.migration(),
-                    e.getClass().getSimpleName(),
-                    e instanceof SQLException sql ? sql.getSQLState() : "-");
-        }
+        rereadCatalog(s, true, through);
     }
 
     /** {@code result}, counted in the statement coverage. */
@@ -433,16 +421,17 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
      * ({@link #catalogChanged(Connection)}). The rewriter is rebuilt when what was read changed.
      *
      * @param force read even if the catalog was read less than a second ago
+     * @param through the connection to read it through ({@code null}: one opened for it)
      * @return the new rewriter, or {@code null} when the catalog was read too recently or did not change
      */
-    private synchronized Rewriter rereadCatalog(Started s, boolean force) {
+    private synchronized Rewriter rereadCatalog(Started s, boolean force, Connection through) {
         long now = System.nanoTime();
         if ((!force && now - catalogReadAt < CATALOG_RETRY_NANOS) || started != s) {
             return started != s ? started.rewriter() : null;
         }
         catalogReadAt = now;
-        try (Connection c = s.primaryConnections().open()) {
-            return reread(s, c);
+        try (Connection opened = through == null ? s.primaryConnections().open() : null) {
+            return reread(s, through == null ? opened : through);
         } catch (SQLException | RuntimeException e) {
             LOG.warn(
                     "[{}] cannot read the old tables' column lists, routines, triggers, views and foreign keys: {} (SQLState {})",
@@ -454,10 +443,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
     }
 
     /** Reads the catalog through {@code c}; the new rewriter, or {@code null} when nothing changed. */
-    private synchronized Rewriter reread(Started s, Connection c) throws SQLException {
-        if (started != s) {
-            return started.rewriter();
-        }
+    private Rewriter reread(Started s, Connection c) throws SQLException {
         Rewriter next = rewriter(config, s.dialect(), c.getMetaData(), s.rewriter());
         boolean sameColumns = sameOldColumns(next.mapping(), s.rewriter().mapping());
         Rewriter current = s.rewriter();
@@ -543,7 +529,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
     void apply(MigrationConfig.Rollout next, long version) {
         Started s = started;
         if (s != null && !next.equals(applied.rollout())) {
-            rereadCatalog(s, true); // first: the new rollout starts with the routines and views there are now
+            rereadCatalog(s, true, null); // first: the new rollout starts with the routines and views there are now
         }
         synchronized (appliedChanged) {
             applied = new Applied(next, version);

@@ -99,35 +99,29 @@ final class Routines {
 
     private Routines() {}
 
+    /** The query of {@code dialect} among the three ({@code null}: that database has none to read). */
+    private static String of(Dialect dialect, String postgresql, String mariadb, String h2) {
+        return switch (dialect) {
+            case POSTGRESQL -> postgresql;
+            case MARIADB -> mariadb;
+            case H2 -> h2;
+        };
+    }
+
     static List<Routine> routines(Connection connection, Dialect dialect) throws SQLException {
-        String sql =
-                switch (dialect) {
-                    case POSTGRESQL -> POSTGRESQL;
-                    case MARIADB -> MARIADB;
-                    case H2 -> null;
-                };
-        return rows(connection, sql, rs -> new Routine(rs.getString(1), rs.getString(2)));
+        return rows(
+                connection,
+                of(dialect, POSTGRESQL, MARIADB, null),
+                rs -> new Routine(rs.getString(1), rs.getString(2)));
     }
 
     /** The names of the functions whose value may differ between two calls, as the database declares them. */
     static List<String> volatileFunctions(Connection connection, Dialect dialect) throws SQLException {
-        String sql =
-                switch (dialect) {
-                    case POSTGRESQL -> POSTGRESQL_VOLATILE;
-                    case MARIADB -> MARIADB_VOLATILE;
-                    case H2 -> H2_VOLATILE;
-                };
-        return rows(connection, sql, rs -> rs.getString(1));
+        return rows(connection, of(dialect, POSTGRESQL_VOLATILE, MARIADB_VOLATILE, H2_VOLATILE), rs -> rs.getString(1));
     }
 
     static List<View> views(Connection connection, Dialect dialect) throws SQLException {
-        String sql =
-                switch (dialect) {
-                    case POSTGRESQL -> POSTGRESQL_VIEWS;
-                    case MARIADB -> MARIADB_VIEWS;
-                    case H2 -> H2_VIEWS;
-                };
-        return rows(connection, sql, rs -> {
+        return rows(connection, of(dialect, POSTGRESQL_VIEWS, MARIADB_VIEWS, H2_VIEWS), rs -> {
             String definition = rs.getString(2);
             return new View(rs.getString(1), definition == null || definition.isBlank() ? null : definition);
         });
@@ -135,10 +129,9 @@ final class Routines {
 
     static List<Trigger> triggers(Connection connection, Dialect dialect) throws SQLException {
         boolean pg = dialect == Dialect.POSTGRESQL;
-        String sql = dialect == Dialect.H2 ? null : pg ? POSTGRESQL_TRIGGERS : MARIADB_TRIGGERS;
         return rows(
                 connection,
-                sql,
+                of(dialect, POSTGRESQL_TRIGGERS, MARIADB_TRIGGERS, null),
                 rs -> new Trigger(
                         rs.getString(1),
                         pg ? events(rs.getInt(2)) : events(rs.getString(2)),

@@ -135,8 +135,15 @@ final class ColumnWalker {
         }
     }
 
-    /** Whether a mapped table besides the written one is read between two text offsets (a VALUES row). */
-    boolean readsOtherRows(int start, int end) {
+    /** Like {@link #valuesRead(List)} for the values between two text offsets (a {@code VALUES} row). */
+    void valuesRead(int start, int end) {
+        if (readsOtherRows(start, end)) {
+            rw.nondeterminism.add(NonDeterminism.READS_OTHER_ROWS);
+        }
+    }
+
+    /** Whether a mapped table besides the written one is read between two text offsets. */
+    private boolean readsOtherRows(int start, int end) {
         for (Table t : otherMapped) {
             int at = Trees.start(tableNode(t));
             if (at >= start && at < end) {
@@ -144,10 +151,6 @@ final class ColumnWalker {
             }
         }
         return false;
-    }
-
-    void markReadsOtherRows() {
-        rw.nondeterminism.add(NonDeterminism.READS_OTHER_ROWS);
     }
 
     private boolean isCte(Table t) {

@@ -107,9 +107,7 @@ final class InsertRewriter {
         for (int i = tk.significant(v + 1); tk.isPunct(i, '('); ) {
             int close = tk.closing(i);
             rows.add(new int[] {i, close});
-            if (walker.readsOtherRows(tk.start(i), tk.end(close))) {
-                walker.markReadsOtherRows();
-            }
+            walker.valuesRead(tk.start(i), tk.end(close));
             items.add(split(i, close));
             int next = tk.significant(close + 1);
             if (!tk.isPunct(next, ',')) {
