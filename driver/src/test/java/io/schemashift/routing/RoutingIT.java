@@ -409,6 +409,30 @@ class RoutingIT {
     }
 
     /**
+     * In {@code new-primary} the new side holds the truth and the old one is the mirror: an upsert
+     * of a row only the new side holds updates it there and inserts it on the old side from its
+     * values alone; the row is recorded just the same.
+     */
+    @ParameterizedTest
+    @CsvSource({"POSTGRESQL,false", "POSTGRESQL,true", "MARIADB,false", "MARIADB,true"})
+    void upsertInNewPrimaryOfARowTheOldSideLacks_isRecorded(TestDatabase.Kind kind, boolean separate) throws Exception {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), separate, "phase: new-primary\n");
+        fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'before', 'before', 'a@x')");
+        String upsert = kind == TestDatabase.Kind.POSTGRESQL
+                ? "INSERT INTO customers (id, name) VALUES (1, 'after') ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name"
+                : "INSERT INTO customers (id, name) VALUES (1, 'after') ON DUPLICATE KEY UPDATE name = VALUES(name)";
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            st.executeUpdate(upsert);
+        }
+        assertThat(fx.newRows()).containsExactly("1|after|after|a@x");
+        assertThat(fx.divergedKeys())
+                .as("every key on which the sides differ is in the divergence log")
+                .containsAll(fx.differingIds())
+                .containsExactly(1);
+    }
+
+    /**
      * PostgreSQL's upsert on another unique column than the key, whose key the database generates
      * (the form jOOQ's {@code onConflict(EMAIL)} sends): looked up by that column; a row the new
      * side lacks is recorded by the key the old side returned, one both sides hold is not.
