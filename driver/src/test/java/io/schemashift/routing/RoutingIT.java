@@ -520,6 +520,43 @@ class RoutingIT {
         assertThat(fx.divergenceReasons()).containsExactly("mirror_read_other_rows");
     }
 
+    /**
+     * A copy of another row ({@code INSERT … SELECT}, {@code UPDATE … FROM}) takes what each side
+     * holds of it: when that row differs, so does the copy, whose counts still match. The copy is
+     * mirrored and recorded: by key when the statement names it, else as the whole table.
+     */
+    @ParameterizedTest
+    @CsvSource({"POSTGRESQL,false", "POSTGRESQL,true", "MARIADB,false", "H2,false"})
+    void copyOfARowThatDiffers_isRecorded(TestDatabase.Kind kind, boolean separate) throws Exception {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), separate, "phase: dual-write\n");
+        fx.rawOld(
+                "INSERT INTO customers (id, name, email) VALUES (5, 'e', 'e@x')",
+                "INSERT INTO customers (id, name, email) VALUES (7, 'g', 'g@x')");
+        fx.rawNew(
+                "INSERT INTO clients (id, full_name, name_search, email) VALUES (5, 'e', 'e', 'differs@x')",
+                "INSERT INTO clients (id, full_name, name_search, email) VALUES (7, 'g', 'g', 'g@x')");
+        boolean updateFrom = kind == TestDatabase.Kind.POSTGRESQL;
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            assertThat(
+                            st.executeUpdate(
+                                    "INSERT INTO customers (id, name, email) SELECT 6, name, email FROM customers WHERE id = 5"))
+                    .isEqualTo(1);
+            if (updateFrom) {
+                assertThat(
+                                st.executeUpdate(
+                                        "UPDATE customers SET email = r.email FROM customers r WHERE r.id = 5 AND customers.id = 7"))
+                        .isEqualTo(1);
+            }
+        }
+        assertThat(fx.differingIds()).containsExactlyElementsOf(updateFrom ? List.of(5, 6, 7) : List.of(5, 6));
+        assertThat(fx.divergenceRecords())
+                .as("the inserted copy as the whole table: its key is not in the text")
+                .contains("null|mirror_read_other_rows");
+        assertThat(fx.divergedKeys()).as("the updated one by key").isEqualTo(updateFrom ? Set.of(7) : Set.of());
+        assertThat(fx.divergenceReasons()).containsExactly("mirror_read_other_rows");
+    }
+
     @ParameterizedTest
     @EnumSource(
             value = TestDatabase.Kind.class,

@@ -61,6 +61,12 @@ final class ColumnWalker {
     private int mappedSources;
     /** The mapped tables after the written one: rows a write may read besides those it writes. */
     private final List<Table> otherMapped = new ArrayList<>();
+    /** Text offsets of a write's columns and {@code *} of {@link #otherMapped} tables. */
+    private final List<Integer> otherReads = new ArrayList<>();
+    /** Likewise of derived tables and CTEs: other rows when the statement reads any. */
+    private final List<Integer> derivedReads = new ArrayList<>();
+    /** A write's select items whose values reach its result: what {@code INSERT … SELECT} inserts. */
+    private final List<int[]> resultItems = new ArrayList<>();
 
     final Set<String> cteNames = new HashSet<>();
     /** Column references the walk has changed (renamed, or requalified by the new table name). */
@@ -120,8 +126,9 @@ final class ColumnWalker {
 
     /**
      * A write whose values ({@code SET} expressions) read rows of a mapped table besides those it
-     * writes: {@link NonDeterminism#READS_OTHER_ROWS}. Rows it only picks by (in {@code WHERE}, or
-     * copies with {@code INSERT … SELECT}) show in the update counts, which the driver compares.
+     * writes, in a subquery or through a column of a {@code FROM} item: {@link
+     * NonDeterminism#READS_OTHER_ROWS}. Rows it only picks by (in {@code WHERE}) show in the update
+     * counts, which the driver compares.
      */
     void valuesRead(List<UpdateSet> sets) {
         for (UpdateSet s : sets == null ? List.<UpdateSet>of() : sets) {
@@ -142,11 +149,55 @@ final class ColumnWalker {
         }
     }
 
+    /**
+     * Like {@link #valuesRead(List)} for {@code INSERT … SELECT}: the values it inserts are its
+     * select items (with those of the derived tables and CTEs feeding them), not its {@code WHERE}.
+     */
+    void resultsRead() {
+        for (int[] item : resultItems) {
+            valuesRead(item[0], item[1]);
+        }
+    }
+
     /** Whether a mapped table besides the written one is read between two text offsets. */
     private boolean readsOtherRows(int start, int end) {
         for (Table t : otherMapped) {
             int at = Trees.start(tableNode(t));
             if (at >= start && at < end) {
+                return true;
+            }
+        }
+        return within(otherReads, start, end) || (!otherMapped.isEmpty() && within(derivedReads, start, end));
+    }
+
+    private static boolean within(List<Integer> offsets, int start, int end) {
+        for (int at : offsets) {
+            if (at >= start && at < end) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Notes a write's read of a column (or {@code *}) of {@code s} at node {@code n} when it may
+     * come from other rows: {@code s} is a mapped table besides the written one, or a derived table
+     * or CTE ({@code null}: a column of no known source) in a statement that reads one.
+     */
+    private void noteRead(Scope.Source s, SimpleNode n) {
+        if (!rw.write) {
+            return;
+        }
+        if (s == null || s.derived(cteNames)) {
+            derivedReads.add(Trees.start(n)); // FROM items after a SET are walked after it
+        } else if (s.table() != null && isOtherMapped(s.table())) { // not EXCLUDED: the row itself
+            otherReads.add(Trees.start(n));
+        }
+    }
+
+    private boolean isOtherMapped(Table t) {
+        for (Table other : otherMapped) {
+            if (other == t) {
                 return true;
             }
         }
@@ -320,6 +371,7 @@ final class ColumnWalker {
         Scope.Resolved r;
         if (q != null && q.getName() != null) {
             Scope.Source s = scope.byQualifier(names.canonical(q.getName()));
+            noteRead(s, n);
             if (s == null || s.mapped() == null) {
                 return null;
             }
@@ -349,8 +401,12 @@ final class ColumnWalker {
                 return null;
             }
             if (r == null) {
+                if (scope.hasDerived(cteNames)) {
+                    noteRead(null, n);
+                }
                 return null;
             }
+            noteRead(r.source(), n);
         }
         apply(r, n, q != null && q.getName() != null);
         return r;
@@ -393,6 +449,9 @@ final class ColumnWalker {
         itemNodes.put(item, n);
         Object e = item.getExpression();
         boolean labelled = expressionDepth == 0;
+        if (labelled && rw.write) {
+            resultItems.add(new int[] {Trees.start(n), Trees.end(n)});
+        }
         if (e instanceof AllTableColumns all) {
             expandTable(all, n, scope, labelled);
             return;
@@ -429,7 +488,11 @@ final class ColumnWalker {
 
     /** {@code *}: every non-dropped old column of each mapped source, renamed ones aliased back. */
     private void expandAll(SimpleNode n, Scope scope, boolean labelled) {
-        if (scope == null || !scope.hasMapped()) {
+        if (scope == null) {
+            return;
+        }
+        scope.sources.forEach(s -> noteRead(s, n));
+        if (!scope.hasMapped()) {
             return;
         }
         boolean single = scope.sources.size() == 1;
@@ -451,6 +514,9 @@ final class ColumnWalker {
         Scope.Source s = scope == null
                 ? null
                 : scope.byQualifier(names.canonical(all.getTable().getName()));
+        if (scope != null) {
+            noteRead(s, n);
+        }
         if (s == null || s.mapped() == null) {
             return;
         }

@@ -61,9 +61,11 @@ final class InsertRewriter {
             sets.rewrite(insert.getDuplicateUpdateSets(), table, "");
             walker.valuesRead(insert.getDuplicateUpdateSets());
         }
-        return insert.getSelect() instanceof Values
-                ? values(afterTarget, listOpen, listClose, tableNode)
-                : select(listOpen, listClose, tableNode);
+        if (insert.getSelect() instanceof Values) {
+            return values(afterTarget, listOpen, listClose, tableNode);
+        }
+        walker.resultsRead();
+        return select(listOpen, listClose, tableNode);
     }
 
     private List<Target> targets(int count) {

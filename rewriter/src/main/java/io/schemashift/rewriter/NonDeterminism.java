@@ -39,8 +39,8 @@ public enum NonDeterminism {
      */
     UNMAPPED_READ,
     /**
-     * A write that reads rows of a mapped table besides those it writes (a subquery, {@code UPDATE
-     * … FROM}, {@code INSERT … SELECT}): the same on both sides only while they hold the same
+     * A write whose values read rows of a mapped table besides those it writes (a subquery, a
+     * column of {@code UPDATE … FROM}, an {@code INSERT … SELECT} copy): the same on both sides only while they hold the same
      * rows, which they do not before the backfill ends or where a divergence waits for repair. It
      * is mirrored, and the rows it writes are recorded so that {@code verify} checks them.
      */

@@ -3,6 +3,7 @@ package io.schemashift.rewriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import net.sf.jsqlparser.schema.Table;
 
 /**
@@ -19,6 +20,11 @@ final class Scope {
 
         boolean matches(String canonicalQualifier) {
             return alias != null ? alias.equals(canonicalQualifier) : canonicalQualifier.equals(name);
+        }
+
+        /** A subquery or a CTE: rows of whatever it reads. */
+        boolean derived(Set<String> cteNames) {
+            return table == null ? mapped == null : table.getSchemaName() == null && cteNames.contains(name);
         }
 
         /** How to qualify this source's columns in the new-side statement. */
@@ -110,6 +116,18 @@ final class Scope {
         for (Scope s = this; s != null; s = s.parent) {
             if (!s.sources.isEmpty()) {
                 return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a derived table (a subquery or CTE in FROM) is in scope: what an unresolved column may read. */
+    boolean hasDerived(Set<String> cteNames) {
+        for (Scope s = this; s != null; s = s.parent) {
+            for (Source src : s.sources) {
+                if (src.derived(cteNames)) {
+                    return true;
+                }
             }
         }
         return false;
