@@ -199,6 +199,21 @@ public abstract class ShiftConnection implements Connection {
         }
     }
 
+    /**
+     * As any wrapper's, except that an interface reaching pgjdbc's COPY API gets a view of the real
+     * connection whose COPY is judged like SQL sent as a statement ({@link CopyGuard}).
+     */
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (session != null
+                && !iface.isInstance(this)
+                && CopyGuard.reachesCopy(iface)
+                && delegate.isWrapperFor(iface)) {
+            return CopyGuard.view(this, delegate.unwrap(iface), iface);
+        }
+        return Wrappers.unwrap(this, delegate, iface);
+    }
+
     @Override
     public void setSchema(String schema) throws SQLException {
         delegate.setSchema(schema);

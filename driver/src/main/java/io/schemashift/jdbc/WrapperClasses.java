@@ -35,7 +35,7 @@ import net.bytebuddy.matcher.ElementMatcher;
  * Buddy implements every remaining interface method (default methods included) as a plain call
  * on the {@code delegate} field. Methods that return a {@link ResultSet} (metadata queries and the
  * like) are generated as {@code wrap(delegate.method(args))}, so no raw result set escapes; {@code
- * unwrap} and {@code isWrapperFor} call {@link Wrappers}, and {@code toString} (unless
+ * unwrap} and {@code isWrapperFor} (unless hand-written) call {@link Wrappers}, and {@code toString} (unless
  * hand-written) is the delegate's. A prepared statement on mapped tables gets a second class
  * whose parameter setters also record what they bound ({@link #recordingConstructor}).
  *
@@ -122,9 +122,9 @@ final class WrapperClasses {
                                 MethodCall.invokeSelf().onField("delegate").withAllArguments()))
                 .method(notHandWritten().and(not(returns(ResultSet.class))))
                 .intercept(delegateCall())
-                .method(named("unwrap").and(takesArguments(Class.class)))
+                .method(named("unwrap").and(takesArguments(Class.class)).and(isAbstract()))
                 .intercept(wrapperCall("unwrap"))
-                .method(named("isWrapperFor").and(takesArguments(Class.class)))
+                .method(named("isWrapperFor").and(takesArguments(Class.class)).and(isAbstract()))
                 .intercept(wrapperCall("isWrapperFor"));
         if (!declaresToString(wrapper)) {
             builder = builder.method(named("toString").and(takesArguments(0)))

@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import io.schemashift.config.Phase;
 import io.schemashift.testing.TestDatabase;
 import io.schemashift.testing.TestDatabases;
+import java.io.StringReader;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.sql.BatchUpdateException;
 import java.sql.CallableStatement;
@@ -24,6 +26,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+import org.postgresql.core.BaseConnection;
 
 /**
  * Write paths that once escaped both the mirror and the divergence log (issue #12): each test
@@ -333,6 +338,49 @@ class WritePathIT {
             assertThatThrownBy(() -> st.executeUpdate(copy))
                     .isInstanceOf(SQLException.class)
                     .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"));
+        }
+        assertThat(np.oldRows()).isEmpty();
+        assertThat(np.newRows()).isEmpty();
+    }
+
+    /**
+     * pgjdbc's COPY API, reached by unwrapping, runs its SQL on the real connection: a COPY into a
+     * mapped table is judged as the same SQL sent as a statement (recorded while the old side holds
+     * the truth, 0A000 from new-primary on); COPY of other tables, and out of a mapped one, work in
+     * every phase. Statements made from the unwrapped connection are routed.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void copyThroughPgjdbcsCopyApi_isARefusedWrite_recordedOrRefused(boolean separate) throws Exception {
+        String copyIn = "COPY customers (id, name) FROM STDIN WITH (FORMAT csv)";
+        MigrationFixture dual = fixture(TestDatabase.Kind.POSTGRESQL, separate, "dual-write");
+        try (Connection c = dual.connect()) {
+            CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+            assertThat(copy.copyIn(copyIn, new StringReader("5,copied\n"))).isEqualTo(1);
+            StringWriter out = new StringWriter();
+            copy.copyOut("COPY customers (id, name) TO STDOUT WITH (FORMAT csv)", out);
+            assertThat(out.toString()).isEqualTo("5,copied\n");
+            try (Statement st = c.unwrap(BaseConnection.class).createStatement()) {
+                st.executeUpdate("INSERT INTO customers (id, name) VALUES (6, 'through the unwrapped connection')");
+            }
+        }
+        assertThat(MigrationFixture.ids(dual.oldRows())).containsExactly(5, 6);
+        assertThat(MigrationFixture.ids(dual.newRows()))
+                .as("the insert mirrored")
+                .containsExactly(6);
+        assertThat(dual.divergenceRecords()).containsExactly("null|refused_unparseable");
+
+        MigrationFixture np = fixture(TestDatabase.Kind.POSTGRESQL, separate, "new-primary");
+        np.rawOld("CREATE TABLE notes (id INT)");
+        try (Connection c = np.connect()) {
+            CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+            assertThatThrownBy(() -> copy.copyIn(copyIn, new StringReader("5,copied\n")))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("customers")
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"));
+            assertThat(copy.copyIn("COPY notes (id) FROM STDIN", new StringReader("7\n")))
+                    .as("a table the migration does not map")
+                    .isEqualTo(1);
         }
         assertThat(np.oldRows()).isEmpty();
         assertThat(np.newRows()).isEmpty();
