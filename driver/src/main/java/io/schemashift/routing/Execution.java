@@ -233,9 +233,10 @@ public final class Execution {
      * The keys the primary generated: from the rows a {@code RETURNING} write returned, or from
      * the driver's generated keys. MariaDB's driver returns only the first key of a multi-row
      * INSERT; where the server hands out consecutive values ({@code innodb_autoinc_lock_mode} 0
-     * or 1) the others follow from it.
+     * or 1) the others follow from it, except for an upsert: a row it updates takes no value.
      *
-     * @return {@code null} when no keys were asked for, or a returned row lacks a key column
+     * @return {@code null} when no keys were asked for, a returned row lacks a key column, or an
+     *     upsert returned fewer keys than it wrote rows
      */
     private GeneratedKeys keys(PreparedStatement ps, boolean keysWanted, CachedRowSet rows) throws SQLException {
         if (rows != null) {
@@ -246,6 +247,10 @@ public final class Execution {
         }
         GeneratedKeys keys = GeneratedKeys.read(ps.getGeneratedKeys(), rw.generatedKeyColumns());
         int expected = rw.keys().size();
+        if (rw.kind() == StatementKind.UPSERT
+                && keys.size() < expected * entries().size()) {
+            return null; // the rows it updated took no key: which row a key belongs to is unknown
+        }
         long step = context.autoIncrementStep();
         if (batch == null
                 && step > 0

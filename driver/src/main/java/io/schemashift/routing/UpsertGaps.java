@@ -34,7 +34,7 @@ final class UpsertGaps {
     private static final int ROWS_PER_LOOKUP = 100;
 
     /**
-     * {@code SELECT 0 FROM <old table> WHERE <row 0> UNION ALL SELECT 1 …}: the indexes of the
+     * {@code SELECT 0 FROM <old table> WHERE (<row 0 on one group>) OR (…) UNION ALL SELECT 1 …}: the indexes of the
      * looked-up rows a table holds, and the application's parameters it binds, in order: {@code
      * entry index, parameter index}.
      */
@@ -129,18 +129,24 @@ final class UpsertGaps {
                         .append("SELECT ")
                         .append(index++)
                         .append(from);
-                for (int k = 0; k < row.size(); k++) {
-                    sql.append(k == 0 ? "" : " AND ")
-                            .append(probe.columns().get(k))
-                            .append(" = ");
-                    if (row.get(k) instanceof ParamSource.Literal l) {
-                        sql.append(l.sqlText());
-                    } else if (row.get(k) instanceof ParamSource.Bound b && entries.get(e) != null) {
-                        sql.append('?');
-                        bound.add(new int[] {e, b.index()});
-                    } else {
-                        return null;
+                for (int g = 0; g < probe.groups().size(); g++) {
+                    sql.append(g == 0 ? "(" : " OR (");
+                    List<Integer> group = probe.groups().get(g);
+                    for (int i = 0; i < group.size(); i++) {
+                        int k = group.get(i);
+                        sql.append(i == 0 ? "" : " AND ")
+                                .append(probe.columns().get(k))
+                                .append(" = ");
+                        if (row.get(k) instanceof ParamSource.Literal l) {
+                            sql.append(l.sqlText());
+                        } else if (row.get(k) instanceof ParamSource.Bound b && entries.get(e) != null) {
+                            sql.append('?');
+                            bound.add(new int[] {e, b.index()});
+                        } else {
+                            return null;
+                        }
                     }
+                    sql.append(')');
                 }
                 if (index % ROWS_PER_LOOKUP == 0) {
                     lookups.add(new Lookup(sql.toString(), List.copyOf(bound)));

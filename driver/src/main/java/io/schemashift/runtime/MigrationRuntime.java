@@ -33,6 +33,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -332,8 +333,8 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
 
     /**
      * Fills in each mapped table's old columns from the database where the file does not list
-     * them: the table in the connection's current schema (and catalog) only, so that a same-named
-     * table elsewhere adds no columns.
+     * them, and its unique indexes: the table in the connection's current schema (and catalog)
+     * only, so that a same-named table elsewhere adds no columns.
      */
     private static Mapping withOldColumns(Mapping mapping, DatabaseMetaData md) throws SQLException {
         List<TableMapping> tables = new ArrayList<>();
@@ -342,22 +343,53 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
         String schema = connection.getSchema();
         String schemaPattern = schema == null ? null : escaped(schema, escape);
         for (TableMapping t : mapping.tables()) {
-            if (!t.oldColumns().isEmpty()) {
-                tables.add(t);
-                continue;
-            }
             String name = md.storesUpperCaseIdentifiers()
                     ? t.oldName().toUpperCase(Locale.ROOT)
                     : md.storesLowerCaseIdentifiers() ? t.oldName().toLowerCase(Locale.ROOT) : t.oldName();
-            List<String> columns = new ArrayList<>();
-            try (ResultSet rs = md.getColumns(connection.getCatalog(), schemaPattern, escaped(name, escape), null)) {
-                while (rs.next()) {
-                    columns.add(rs.getString("COLUMN_NAME"));
+            TableMapping read = t;
+            if (t.oldColumns().isEmpty()) {
+                List<String> columns = new ArrayList<>();
+                try (ResultSet rs =
+                        md.getColumns(connection.getCatalog(), schemaPattern, escaped(name, escape), null)) {
+                    while (rs.next()) {
+                        columns.add(rs.getString("COLUMN_NAME"));
+                    }
                 }
+                read = t.withOldColumns(columns);
             }
-            tables.add(t.withOldColumns(columns));
+            tables.add(read.withUniqueKeys(uniqueKeys(md, connection.getCatalog(), schema, name, read.oldColumns())));
         }
         return Mapping.of(tables);
+    }
+
+    /**
+     * The columns of each unique index of a table (its primary key's included), named as its old
+     * columns are; an expression stays as the driver gives it, which no statement names, so that
+     * an upsert that may conflict on it is recorded; so is every such upsert when the indexes
+     * cannot be read.
+     */
+    private static List<List<String>> uniqueKeys(
+            DatabaseMetaData md, String catalog, String schema, String table, List<String> oldColumns) {
+        Map<String, List<String>> byIndex = new LinkedHashMap<>();
+        try (ResultSet rs = md.getIndexInfo(catalog, schema, table, true, true)) {
+            while (rs.next()) {
+                if (rs.getShort("TYPE") == DatabaseMetaData.tableIndexStatistic || rs.getBoolean("NON_UNIQUE")) {
+                    continue;
+                }
+                String column = rs.getString("COLUMN_NAME");
+                String old = column == null
+                        ? "(expression)"
+                        : oldColumns.stream()
+                                .filter(column::equalsIgnoreCase)
+                                .findFirst()
+                                .orElse(column);
+                byIndex.computeIfAbsent(rs.getString("INDEX_NAME"), index -> new ArrayList<>())
+                        .add(old);
+            }
+        } catch (SQLException e) {
+            return List.of(List.of("(indexes unreadable)"));
+        }
+        return List.copyOf(byIndex.values());
     }
 
     /** {@code name} as a metadata pattern that matches only itself: {@code _} and {@code %} escaped. */
@@ -445,7 +477,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
     /** Reads the catalog through {@code c}; the new rewriter, or {@code null} when nothing changed. */
     private Rewriter reread(Started s, Connection c) throws SQLException {
         Rewriter next = rewriter(config, s.dialect(), c.getMetaData(), s.rewriter());
-        boolean sameColumns = sameOldColumns(next.mapping(), s.rewriter().mapping());
+        boolean sameColumns = sameTables(next.mapping(), s.rewriter().mapping());
         Rewriter current = s.rewriter();
         if (sameColumns
                 && next.routines().equals(current.routines())
@@ -460,13 +492,16 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
         LOG.info(
                 "[{}] the {} changed; statements are rewritten with what was read now",
                 config.migration(),
-                sameColumns ? "database's routines, triggers, views or foreign keys" : "old tables' column lists");
+                sameColumns
+                        ? "database's routines, triggers, views or foreign keys"
+                        : "old tables' column lists or unique indexes");
         return next;
     }
 
-    private static boolean sameOldColumns(Mapping a, Mapping b) {
+    /** Whether the catalog gave both mappings the same old columns and unique indexes. */
+    private static boolean sameTables(Mapping a, Mapping b) {
         for (TableMapping t : a.tables()) {
-            if (!b.table(t.oldName()).map(TableMapping::oldColumns).equals(Optional.of(t.oldColumns()))) {
+            if (!b.table(t.oldName()).equals(Optional.of(t))) {
                 return false;
             }
         }

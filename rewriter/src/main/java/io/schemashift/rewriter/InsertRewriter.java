@@ -187,7 +187,7 @@ final class InsertRewriter {
                 generated.isEmpty() ? null : keyed,
                 generated.isEmpty() ? null : oldKeyed,
                 known ? List.copyOf(keys) : List.of(),
-                probe(known && generated.isEmpty() ? keys : null, sources));
+                probe(known && generated.isEmpty() ? keys : null, sources, generated));
     }
 
     private StatementRewriter.WriteExtras select(int listOpen, int listClose, SimpleNode tableNode) {
@@ -233,16 +233,23 @@ final class InsertRewriter {
     }
 
     /**
-     * For an upsert, what decides its conflict and the values each row gives it: the key when
-     * every row names it ({@code keys}), else PostgreSQL's {@code ON CONFLICT (…)} columns when
-     * every row gives each a parameter or a literal; {@code null} otherwise, or for a plain INSERT.
+     * For an upsert, what decides its conflict and the values each row gives it: for MariaDB's
+     * {@code ON DUPLICATE KEY UPDATE} every unique index of the table, when they are known;
+     * else the key when every row names it ({@code keys}), else PostgreSQL's {@code ON CONFLICT
+     * (…)} columns when every row gives each a parameter or a literal; {@code null} otherwise, or
+     * for a plain INSERT.
+     *
+     * @param generated the key columns the database generates for this statement
      */
-    private UpsertProbe probe(List<List<ParamSource>> keys, List<Map<String, ParamSource>> sources) {
-        boolean upsert = insert.getConflictAction() != null
-                || (insert.getDuplicateUpdateSets() != null
-                        && !insert.getDuplicateUpdateSets().isEmpty());
-        if (!upsert) {
+    private UpsertProbe probe(
+            List<List<ParamSource>> keys, List<Map<String, ParamSource>> sources, List<String> generated) {
+        boolean duplicateKey = insert.getDuplicateUpdateSets() != null
+                && !insert.getDuplicateUpdateSets().isEmpty();
+        if (!duplicateKey && insert.getConflictAction() == null) {
             return null;
+        }
+        if (duplicateKey && table.mapping.uniqueKeys() != null) {
+            return anyUniqueKey(sources, generated);
         }
         if (keys != null) {
             return new UpsertProbe(table.mapping.key(), keys);
@@ -269,6 +276,45 @@ final class InsertRewriter {
             rows.add(row);
         }
         return new UpsertProbe(columns, rows);
+    }
+
+    /**
+     * MariaDB's {@code ON DUPLICATE KEY UPDATE} updates the row that equals the new one on any
+     * unique index, not only the key. An index over a key the database generates for this
+     * statement cannot conflict; {@code null} when a row gives a column of another index no
+     * parameter or literal (left to its default, or computed).
+     */
+    private UpsertProbe anyUniqueKey(List<Map<String, ParamSource>> sources, List<String> generated) {
+        List<String> columns = new ArrayList<>();
+        List<List<Integer>> groups = new ArrayList<>();
+        for (List<String> unique : table.mapping.uniqueKeys()) {
+            if (unique.stream().anyMatch(c -> generated.stream().anyMatch(c::equalsIgnoreCase))) {
+                continue;
+            }
+            List<Integer> group = new ArrayList<>();
+            for (String c : unique) {
+                int at = columns.indexOf(c);
+                if (at < 0) {
+                    columns.add(c);
+                    at = columns.size() - 1;
+                }
+                group.add(at);
+            }
+            groups.add(group);
+        }
+        List<List<ParamSource>> rows = new ArrayList<>();
+        for (Map<String, ParamSource> simple : sources) {
+            List<ParamSource> row = new ArrayList<>();
+            for (String c : columns) {
+                ParamSource s = simple.get(rw.names.fold(c));
+                if (s == null) {
+                    return null;
+                }
+                row.add(s);
+            }
+            rows.add(row);
+        }
+        return new UpsertProbe(columns, groups, groups.isEmpty() ? List.of() : rows);
     }
 
     /** Renames the columns of {@code ON CONFLICT (…)}, which JSqlParser keeps as plain names. */

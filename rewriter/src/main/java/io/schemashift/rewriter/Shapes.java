@@ -360,7 +360,10 @@ final class Shapes {
                     w.ordered(),
                     w.narrowsResult(),
                     w.writesUnmapped(),
-                    probe == null ? null : new UpsertProbe(w.probe().columns(), instantiated(probe, sql, lifted)));
+                    probe == null
+                            ? null
+                            : new UpsertProbe(
+                                    w.probe().columns(), w.probe().groups(), instantiated(probe, sql, lifted)));
         }
 
         /** {@link #remapped} rows with this statement's literals put back. */

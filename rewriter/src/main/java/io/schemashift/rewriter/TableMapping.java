@@ -16,6 +16,9 @@ import java.util.Map;
  *     values a statement writes (insertion order is kept)
  * @param oldColumns every column of the old table in table order, or empty when unknown; needed
  *     to expand {@code *} and column-less INSERTs
+ * @param uniqueKeys the columns of each unique index of the old table, the primary key's
+ *     included, by old name, from database metadata; {@code null} when not read. A MariaDB
+ *     {@code ON DUPLICATE KEY UPDATE} conflicts on any of them
  */
 public record TableMapping(
         String oldName,
@@ -24,17 +27,38 @@ public record TableMapping(
         List<String> key,
         Map<String, String> columns,
         Map<String, String> derived,
-        List<String> oldColumns) {
+        List<String> oldColumns,
+        List<List<String>> uniqueKeys) {
 
     public TableMapping {
         key = List.copyOf(key);
         columns = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(columns));
         derived = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(derived));
         oldColumns = List.copyOf(oldColumns);
+        uniqueKeys = uniqueKeys == null
+                ? null
+                : uniqueKeys.stream().map(List::copyOf).toList();
+    }
+
+    /** A mapping whose unique indexes are not read (yet). */
+    public TableMapping(
+            String oldName,
+            String newName,
+            String newSchema,
+            List<String> key,
+            Map<String, String> columns,
+            Map<String, String> derived,
+            List<String> oldColumns) {
+        this(oldName, newName, newSchema, key, columns, derived, oldColumns, null);
     }
 
     /** The same mapping with the old table's column list filled in (from database metadata). */
     public TableMapping withOldColumns(List<String> columnsInTableOrder) {
-        return new TableMapping(oldName, newName, newSchema, key, columns, derived, columnsInTableOrder);
+        return new TableMapping(oldName, newName, newSchema, key, columns, derived, columnsInTableOrder, uniqueKeys);
+    }
+
+    /** The same mapping with the old table's unique indexes filled in (from database metadata). */
+    public TableMapping withUniqueKeys(List<List<String>> keys) {
+        return new TableMapping(oldName, newName, newSchema, key, columns, derived, oldColumns, keys);
     }
 }

@@ -763,6 +763,52 @@ class RewriterTest {
         }
     }
 
+    /**
+     * MariaDB's ON DUPLICATE KEY UPDATE conflicts on any unique index: with the table's unique
+     * indexes known, the probe holds one group per index the statement can hit.
+     */
+    @Test
+    void upsert_probeOnMariaDb_isEveryUniqueIndexItCanHit() {
+        String upsert = " ON DUPLICATE KEY UPDATE name = VALUES(name)";
+        Rewriter maria = Rewriter.builder(
+                        Mapping.of(List.of(Fixtures.customers(Dialect.MARIADB, true)
+                                .withUniqueKeys(List.of(List.of("id"), List.of("email", "city"))))),
+                        Dialect.MARIADB)
+                .build();
+        UpsertProbe both = ((Rewritten)
+                        maria.rewrite("INSERT INTO customers (id, name, email, city) VALUES (?, ?, ?, 'x')" + upsert))
+                .probe();
+        assertThat(both.columns()).containsExactly("id", "email", "city");
+        assertThat(both.groups()).containsExactly(List.of(0), List.of(1, 2));
+        assertThat(both.rows())
+                .containsExactly(
+                        List.of(new ParamSource.Bound(1), new ParamSource.Bound(3), new ParamSource.Literal("'x'")));
+        UpsertProbe generatedKey = ((Rewritten)
+                        maria.rewrite("INSERT INTO customers (name, email, city) VALUES (?, ?, ?)" + upsert))
+                .probe();
+        assertThat(generatedKey.columns())
+                .as("a key the database generates conflicts with no row")
+                .containsExactly("email", "city");
+        assertThat(generatedKey.groups()).containsExactly(List.of(0, 1));
+        assertThat(((Rewritten) maria.rewrite("INSERT INTO customers (id, name, email) VALUES (?, ?, ?)" + upsert))
+                        .probe())
+                .as("city left to its default: the look-up cannot name the row it may hit")
+                .isNull();
+
+        Rewriter keyOnly = Rewriter.builder(
+                        Mapping.of(List.of(
+                                Fixtures.customers(Dialect.MARIADB, true).withUniqueKeys(List.of(List.of("id"))))),
+                        Dialect.MARIADB)
+                .build();
+        UpsertProbe none = ((Rewritten) keyOnly.rewrite("INSERT INTO customers (name) VALUES (?)" + upsert)).probe();
+        assertThat(none.groups()).as("nothing to conflict with: a plain insert").isEmpty();
+        assertThat(none.rows()).isEmpty();
+        UpsertProbe unread = ((Rewritten) Fixtures.rewriter(Dialect.MARIADB)
+                        .rewrite("INSERT INTO customers (id, name) VALUES (?, ?)" + upsert))
+                .probe();
+        assertThat(unread.columns()).as("indexes not read: the key").containsExactly("id");
+    }
+
     @Test
     void storedNames_quotedWhereTheDatabaseWouldFoldThem() {
         assertThat(Dialect.POSTGRESQL.sqlOfStored("public")).isEqualTo("public");
