@@ -235,8 +235,7 @@ public final class Execution {
      * INSERT; where the server hands out consecutive values ({@code innodb_autoinc_lock_mode} 0
      * or 1) the others follow from it, except for an upsert: a row it updates takes no value.
      *
-     * @return {@code null} when no keys were asked for, a returned row lacks a key column, or an
-     *     upsert returned fewer keys than it wrote rows
+     * @return {@code null} when no keys were asked for, or a returned row lacks a key column
      */
     private GeneratedKeys keys(PreparedStatement ps, boolean keysWanted, CachedRowSet rows) throws SQLException {
         if (rows != null) {
@@ -247,12 +246,9 @@ public final class Execution {
         }
         GeneratedKeys keys = GeneratedKeys.read(ps.getGeneratedKeys(), rw.generatedKeyColumns());
         int expected = rw.keys().size();
-        if (rw.kind() == StatementKind.UPSERT
-                && keys.size() < expected * entries().size()) {
-            return null; // the rows it updated took no key: which row a key belongs to is unknown
-        }
         long step = context.autoIncrementStep();
         if (batch == null
+                && rw.kind() != StatementKind.UPSERT
                 && step > 0
                 && keys.size() == 1
                 && expected > 1
@@ -284,7 +280,12 @@ public final class Execution {
             throws SQLException {
         Side side = plan.mirror();
         List<Params> entries = entries();
-        DivergenceReason skip = needKeys && keys == null ? DivergenceReason.KEYS_UNKNOWN : skipReason(entries, side);
+        boolean asWritten = insertedNone(keys, entries);
+        boolean keysKnown = keys != null
+                && (asWritten
+                        || rw.kind() != StatementKind.UPSERT
+                        || keys.size() >= rw.keys().size() * entries.size());
+        DivergenceReason skip = needKeys && !keysKnown ? DivergenceReason.KEYS_UNKNOWN : skipReason(entries, side);
         if (skip != null) {
             context.metrics()
                     .mirrored(
@@ -292,7 +293,7 @@ public final class Execution {
             record(entries, keys, skip);
             return null;
         }
-        SideStatement sql = keys != null
+        SideStatement sql = keys != null && !asWritten
                 ? (side == Side.NEW ? rw.newSideWithKeys() : rw.oldSideWithKeys())
                 : (side == Side.NEW ? rw.newSide() : rw.oldSide());
         boolean separate = side == Side.NEW && context.newDatabase() != null;
@@ -335,6 +336,21 @@ public final class Execution {
                     .latency(side == Side.OLD ? Leg.OLD_MIRROR : Leg.NEW_MIRROR)
                     .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /**
+     * Whether an upsert of one row that returned no key inserted nothing: it updated or skipped
+     * the row its unique values name, and the mirror runs the statement as written, which finds
+     * that row by them on its side ({@link UpsertGaps} records it when absent). An upsert that
+     * returned fewer keys than rows otherwise is not mirrored: keys following the first by
+     * position would name the wrong rows.
+     */
+    private boolean insertedNone(GeneratedKeys keys, List<Params> entries) {
+        return rw.kind() == StatementKind.UPSERT
+                && keys != null
+                && keys.size() == 0
+                && rw.keys().size() == 1
+                && entries.size() == 1;
     }
 
     /**

@@ -469,8 +469,8 @@ class RoutingIT {
      * MariaDB's {@code ON DUPLICATE KEY UPDATE} hits a row on any unique index. Setting a row the
      * old side holds (by email, under another id) to its own values counts 1, as inserting it on a
      * new side that lacks it does: only the look-up by every unique index finds it. An upsert
-     * whose key the database generates is looked up by email, and not recorded when both sides
-     * hold the row.
+     * whose key the database generates updates a row both sides hold by email: it returns no key,
+     * is mirrored as written, and is not recorded.
      */
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
@@ -488,8 +488,13 @@ class RoutingIT {
                             + " ON DUPLICATE KEY UPDATE name = VALUES(name)"))
                     .as("the old side's row kept its values; the new side inserted one: both count 1")
                     .isEqualTo(1);
+            assertThat(st.executeUpdate("INSERT INTO customers (name, email) VALUES ('renamed', 'b@x')"
+                            + " ON DUPLICATE KEY UPDATE name = VALUES(name)"))
+                    .as("an update: no key generated, mirrored as written")
+                    .isEqualTo(2);
         }
         assertThat(MigrationFixture.ids(fx.oldRows())).containsExactly(2, 5);
+        assertThat(fx.newRows()).contains("2|renamed|renamed|b@x");
         Set<Integer> differing = new TreeSet<>(fx.differingIds());
         differing.remove(5); // not backfilled yet: the backfill's to copy
         assertThat(fx.divergedKeys())
