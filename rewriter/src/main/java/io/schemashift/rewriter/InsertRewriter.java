@@ -263,19 +263,8 @@ final class InsertRewriter {
         for (String written : insert.getConflictTarget().getIndexColumnNames()) {
             columns.add(table.column(rw.names.canonical(written), written).name());
         }
-        List<List<ParamSource>> rows = new ArrayList<>();
-        for (Map<String, ParamSource> simple : sources) {
-            List<ParamSource> row = new ArrayList<>();
-            for (String c : columns) {
-                ParamSource s = simple.get(rw.names.fold(c));
-                if (s == null) {
-                    return null;
-                }
-                row.add(s);
-            }
-            rows.add(row);
-        }
-        return new UpsertProbe(columns, rows);
+        List<List<ParamSource>> rows = rows(columns, sources);
+        return rows == null ? null : new UpsertProbe(columns, rows);
     }
 
     /**
@@ -302,6 +291,12 @@ final class InsertRewriter {
             }
             groups.add(group);
         }
+        List<List<ParamSource>> rows = rows(columns, sources);
+        return rows == null ? null : new UpsertProbe(columns, groups, groups.isEmpty() ? List.of() : rows);
+    }
+
+    /** Each row's source of each of {@code columns}; {@code null} when one is not a parameter or a literal. */
+    private List<List<ParamSource>> rows(List<String> columns, List<Map<String, ParamSource>> sources) {
         List<List<ParamSource>> rows = new ArrayList<>();
         for (Map<String, ParamSource> simple : sources) {
             List<ParamSource> row = new ArrayList<>();
@@ -314,7 +309,7 @@ final class InsertRewriter {
             }
             rows.add(row);
         }
-        return new UpsertProbe(columns, groups, groups.isEmpty() ? List.of() : rows);
+        return rows;
     }
 
     /** Renames the columns of {@code ON CONFLICT (…)}, which JSqlParser keeps as plain names. */
