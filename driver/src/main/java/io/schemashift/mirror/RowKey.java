@@ -27,7 +27,7 @@ public record RowKey(String table, String key, String fingerprint) {
     public static List<RowKey> touchedBy(Rewritten rw, List<Params> entries, GeneratedKeys keys) {
         String table = rw.tables().iterator().next();
         String fingerprint = rw.fingerprint().hash();
-        RowKey wholeTable = new RowKey(table, null, fingerprint);
+        RowKey wholeTable = wholeTable(rw);
         if (rw.keys().isEmpty()) {
             return List.of(wholeTable);
         }
@@ -48,6 +48,11 @@ public record RowKey(String table, String key, String fingerprint) {
             keyOffset += rw.keys().size();
         }
         return records;
+    }
+
+    /** The record of {@code rw}'s whole table: rows it writes that no key names. */
+    public static RowKey wholeTable(Rewritten rw) {
+        return new RowKey(rw.tables().iterator().next(), null, rw.fingerprint().hash());
     }
 
     private static Object valueOf(ParamSource source, Params params, GeneratedKeys keys, int keyOffset) {

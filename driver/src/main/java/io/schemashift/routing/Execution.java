@@ -13,6 +13,7 @@ import io.schemashift.mirror.RowKey;
 import io.schemashift.mirror.SqlErrors;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.NonDeterminism;
+import io.schemashift.rewriter.ParamSource;
 import io.schemashift.rewriter.Rewritten;
 import io.schemashift.rewriter.SideStatement;
 import io.schemashift.rewriter.StatementKind;
@@ -285,12 +286,18 @@ public final class Execution {
                 && (asWritten
                         || rw.kind() != StatementKind.UPSERT
                         || keys.size() >= rw.keys().size() * entries.size());
-        DivergenceReason skip = needKeys && !keysKnown ? DivergenceReason.KEYS_UNKNOWN : skipReason(entries, side);
+        boolean generatedHere = keyLeftToTheDatabase(entries);
+        DivergenceReason skip =
+                (needKeys && !keysKnown) || generatedHere ? DivergenceReason.KEYS_UNKNOWN : skipReason(entries, side);
         if (skip != null) {
             context.metrics()
                     .mirrored(
                             skip == DivergenceReason.BREAKER_OPEN ? MirrorOutcome.BREAKER_OPEN : MirrorOutcome.REFUSED);
-            record(entries, keys, skip);
+            if (generatedHere) {
+                context.divergences().recordAll(List.of(RowKey.wholeTable(rw)), skip); // its rows are not named
+            } else {
+                record(entries, keys, skip);
+            }
             return null;
         }
         SideStatement sql = keys != null && !asWritten
@@ -336,6 +343,40 @@ public final class Execution {
                     .latency(side == Side.OLD ? Leg.OLD_MIRROR : Leg.NEW_MIRROR)
                     .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /**
+     * Whether a row of this INSERT or upsert binds its key as NULL, or gives it as 0 on MariaDB:
+     * MariaDB's {@code AUTO_INCREMENT} then generates it (PostgreSQL and H2 refuse a NULL key), and
+     * each side would generate its own. (A key written as {@code NULL} is the rewriter's {@link
+     * NonDeterminism#SEQUENCE}; 0 is a literal a statement's shape shares with every other number.)
+     */
+    private boolean keyLeftToTheDatabase(List<Params> entries) {
+        if (rw.kind() != StatementKind.INSERT && rw.kind() != StatementKind.UPSERT) {
+            return false;
+        }
+        for (Params p : entries) {
+            for (List<ParamSource> row : rw.keys()) {
+                for (ParamSource source : row) {
+                    Object value = source instanceof ParamSource.Bound b && p != null
+                            ? p.value(b.index())
+                            : source instanceof ParamSource.Literal l ? l.sqlText() : "";
+                    if (value == null || (context.dialect() == Dialect.MARIADB && isZero(value))) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** 0 as MariaDB reads it into an integer column (a literal's text may be quoted). */
+    private static boolean isZero(Object value) {
+        if (value instanceof Number n) {
+            return n.doubleValue() == 0;
+        }
+        String text = value.toString().trim();
+        return text.equals("0") || text.equals("'0'");
     }
 
     /**

@@ -141,9 +141,15 @@ final class InsertRewriter {
             Map<String, ParamSource> simple = new HashMap<>();
             sources.add(simple);
             for (int c = 0; c < row.size(); c++) {
-                if (table.key.contains(targets.get(c).canonical())
-                        && rw.text(row.get(c)[0], row.get(c)[1]).equalsIgnoreCase("default")) {
-                    throw Refusal.unsupported("DEFAULT as a key value");
+                if (table.key.contains(targets.get(c).canonical())) {
+                    String value = rw.text(row.get(c)[0], row.get(c)[1]).trim();
+                    if (value.equalsIgnoreCase("default")) {
+                        throw Refusal.unsupported("DEFAULT as a key value");
+                    }
+                    if (value.equalsIgnoreCase("null")) {
+                        // MariaDB's AUTO_INCREMENT generates it (a NULL key fails elsewhere): each side its own
+                        rw.nondeterminism.add(NonDeterminism.SEQUENCE);
+                    }
                 }
                 byColumn.put(targets.get(c).canonical(), rw.newEdits.render(row.get(c)[0], row.get(c)[1]));
                 simple.put(targets.get(c).canonical(), simpleSource(row.get(c)));

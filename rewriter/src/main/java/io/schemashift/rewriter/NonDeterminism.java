@@ -8,7 +8,10 @@ public enum NonDeterminism {
     RANDOM,
     /** {@code gen_random_uuid()}, {@code uuid()}, {@code random_uuid()}. */
     UUID,
-    /** {@code nextval(…)}, {@code currval(…)}, {@code lastval()}, {@code NEXT VALUE FOR …}. */
+    /**
+     * {@code nextval(…)}, {@code currval(…)}, {@code lastval()}, {@code NEXT VALUE FOR …}; a key
+     * written as {@code NULL} in an INSERT, which MariaDB's {@code AUTO_INCREMENT} generates.
+     */
     SEQUENCE,
     /**
      * A value the session's previous statement set, which the primary's own execution changes

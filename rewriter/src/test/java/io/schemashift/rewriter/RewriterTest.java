@@ -810,6 +810,17 @@ class RewriterTest {
     }
 
     @Test
+    void insert_keyWrittenAsNull_isGeneratedPerSide() {
+        Rewriter maria = Fixtures.rewriter(Dialect.MARIADB);
+        assertThat(((Rewritten) maria.rewrite("INSERT INTO customers (id, name) VALUES (NULL, ?), (3, ?)"))
+                        .nondeterminism())
+                .as("AUTO_INCREMENT generates a NULL key, on each side its own")
+                .containsExactly(NonDeterminism.SEQUENCE);
+        assertThat(((Rewritten) maria.rewrite("INSERT INTO customers (id, name) VALUES (?, NULL)")).nondeterminism())
+                .isEmpty();
+    }
+
+    @Test
     void storedNames_quotedWhereTheDatabaseWouldFoldThem() {
         assertThat(Dialect.POSTGRESQL.sqlOfStored("public")).isEqualTo("public");
         assertThat(Dialect.POSTGRESQL.sqlOfStored("Tenant\"A")).isEqualTo("\"Tenant\"\"A\"");
