@@ -238,6 +238,18 @@ final class StatementRewriter {
         };
     }
 
+    /** Why a MERGE, REPLACE or UPSERT into mapped table {@code table} is refused, and what to send instead. */
+    private static String notTaken(Statement st, String table) {
+        if (st instanceof Upsert u
+                && u.getUpsertType() != null
+                && u.getUpsertType().name().contains("REPLACE")) {
+            return "REPLACE into mapped table " + table + " is not supported: it deletes and re-inserts the rows"
+                    + " that match on any unique index; use INSERT … ON DUPLICATE KEY UPDATE";
+        }
+        return (st instanceof Merge ? "MERGE" : "UPSERT") + " into mapped table " + table
+                + " is not supported; use INSERT … ON CONFLICT (PostgreSQL) or ON DUPLICATE KEY UPDATE (MariaDB)";
+    }
+
     private RewriteResult dml(Rewrite rw, Statement st, StatementKind kind, Fingerprint fp) {
         ColumnWalker walker = new ColumnWalker(rw);
         WriteExtras extras = null;
@@ -250,6 +262,12 @@ final class StatementRewriter {
         } else if (st instanceof Delete delete) {
             extras = delete(rw, walker, delete);
         } else {
+            List<Table> targets = written(st);
+            for (Table t : targets == null ? List.<Table>of() : targets) {
+                if (rw.mapped(t, walker.cteNames) != null) {
+                    throw new Refusal(RefusalReason.UNSUPPORTED_CONSTRUCT, notTaken(st, t.getName()));
+                }
+            }
             walker.walk(rw.root, null);
             if (!rw.tables.isEmpty()) {
                 throw Refusal.unsupported(

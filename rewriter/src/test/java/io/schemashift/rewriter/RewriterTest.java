@@ -810,6 +810,21 @@ class RewriterTest {
     }
 
     @Test
+    void replaceAndMerge_refusedWithWhatToSendInstead() {
+        Refused replace =
+                (Refused) Fixtures.rewriter(Dialect.MARIADB).rewrite("REPLACE INTO customers (id, name) VALUES (?, ?)");
+        assertThat(replace.reason()).isEqualTo(RefusalReason.UNSUPPORTED_CONSTRUCT);
+        assertThat(replace.message())
+                .contains("REPLACE into mapped table customers")
+                .contains("use INSERT … ON DUPLICATE KEY UPDATE");
+        Refused merge = (Refused) pg.rewrite(
+                "MERGE INTO customers c USING staging s ON c.id = s.id WHEN MATCHED THEN UPDATE SET name = s.name");
+        assertThat(merge.message())
+                .contains("MERGE into mapped table customers")
+                .contains("ON CONFLICT");
+    }
+
+    @Test
     void insert_keyWrittenAsNull_isGeneratedPerSide() {
         Rewriter maria = Fixtures.rewriter(Dialect.MARIADB);
         assertThat(((Rewritten) maria.rewrite("INSERT INTO customers (id, name) VALUES (NULL, ?), (3, ?)"))
