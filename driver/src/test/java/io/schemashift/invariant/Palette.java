@@ -49,6 +49,17 @@ final class Palette {
         w.add(Step.update(
                 "INSERT … SELECT from the mapped table",
                 "INSERT INTO customers (id, name, email) SELECT id + 200, name, email FROM customers WHERE id <= 2"));
+        if (kind == Kind.POSTGRESQL) {
+            w.add(Step.update(
+                    "UPDATE … FROM copying another row's value",
+                    "UPDATE customers SET email = r.email FROM customers r WHERE r.id = 2 AND customers.id = 3"));
+        }
+        if (kind == Kind.MARIADB) { // AUTO_INCREMENT generates a key given as NULL or 0
+            w.add(Step.update(
+                    "INSERT giving its key as NULL", "INSERT INTO customers (id, name) VALUES (NULL, 'Null key')"));
+            w.add(Step.prepared(
+                    "INSERT binding its key as 0", "INSERT INTO customers (id, name) VALUES (?, ?)", 0, "Zero key"));
+        }
         // INSERT with generated keys
         w.add(Step.update(
                 "INSERT one row, generated key, no RETURN_GENERATED_KEYS",
@@ -368,6 +379,10 @@ final class Palette {
                         Step.update(
                                 "upsert doing nothing",
                                 "INSERT IGNORE INTO customers (id, name) VALUES (104, 'Nothing 104')"),
+                        Step.update(
+                                "multi-row upsert, generated keys",
+                                "INSERT INTO customers (name, email) VALUES ('Upsert gen A', 'ug1@x'),"
+                                        + " ('Upsert gen B', 'ug2@x') ON DUPLICATE KEY UPDATE name = VALUES(name)"),
                         Step.update(
                                 "REPLACE INTO",
                                 "REPLACE INTO customers (id, name, email) VALUES (105, 'Replaced 105', 'x@x')"));
