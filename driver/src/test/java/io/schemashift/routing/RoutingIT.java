@@ -622,9 +622,17 @@ class RoutingIT {
      * mirrored and recorded: by key when the statement names it, else as the whole table.
      */
     @ParameterizedTest
-    @CsvSource({"POSTGRESQL,false", "POSTGRESQL,true", "MARIADB,false", "H2,false"})
-    void copyOfARowThatDiffers_isRecorded(TestDatabase.Kind kind, boolean separate) throws Exception {
-        MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), separate, "phase: dual-write\n");
+    @CsvSource({
+        "POSTGRESQL,false,dual-write",
+        "POSTGRESQL,true,dual-write",
+        "MARIADB,false,dual-write",
+        "H2,false,dual-write",
+        "POSTGRESQL,false,new-primary",
+        "POSTGRESQL,true,new-primary",
+        "MARIADB,true,new-primary"
+    })
+    void copyOfARowThatDiffers_isRecorded(TestDatabase.Kind kind, boolean separate, String phase) throws Exception {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), separate, "phase: " + phase + "\n");
         fx.rawOld(
                 "INSERT INTO customers (id, name, email) VALUES (5, 'e', 'e@x')",
                 "INSERT INTO customers (id, name, email) VALUES (7, 'g', 'g@x')");
