@@ -466,6 +466,40 @@ class RoutingIT {
     }
 
     /**
+     * An upsert that gives its key but conflicts on another unique column ({@code ON CONFLICT
+     * (email)}, or the constraint on it by name) updates the row that holds that email, under
+     * another key, and inserts its own key on a new side that lacks that row: both count 1. It is
+     * looked up by what decides its conflict, not by its key.
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "false,ON CONFLICT (email)",
+        "true,ON CONFLICT (email)",
+        "false,ON CONFLICT ON CONSTRAINT customers_email"
+    })
+    void upsertGivingItsKeyOnAnotherConflictTarget_lookedUpByTheTarget(boolean separate, String conflict)
+            throws Exception {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.postgres(), separate, "phase: dual-write\n");
+        fx.rawOld(
+                "ALTER TABLE customers ADD CONSTRAINT customers_email UNIQUE (email)",
+                "INSERT INTO customers (id, name, email) VALUES (5, 'held', 'a@x')");
+        fx.rawNew("ALTER TABLE clients ADD CONSTRAINT clients_email UNIQUE (email)");
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            assertThat(st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (9, 'upserted', 'a@x') "
+                            + conflict + " DO UPDATE SET name = EXCLUDED.name"))
+                    .isEqualTo(1);
+        }
+        assertThat(fx.oldRows()).containsExactly("5|upserted|upserted|a@x");
+        Set<Integer> differing = new TreeSet<>(fx.differingIds());
+        differing.remove(5); // not backfilled yet: the backfill's to copy
+        assertThat(fx.divergedKeys())
+                .as("every key on which the sides differ is in the divergence log")
+                .containsAll(differing)
+                .containsExactly(9);
+    }
+
+    /**
      * MariaDB's {@code ON DUPLICATE KEY UPDATE} hits a row on any unique index. Setting a row the
      * old side holds (by email, under another id) to its own values counts 1, as inserting it on a
      * new side that lacks it does: only the look-up by every unique index finds it. An upsert

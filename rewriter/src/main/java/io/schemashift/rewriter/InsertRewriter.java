@@ -7,6 +7,7 @@ import java.util.Map;
 import net.sf.jsqlparser.parser.SimpleNode;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.statement.insert.Insert;
+import net.sf.jsqlparser.statement.insert.InsertConflictTarget;
 import net.sf.jsqlparser.statement.select.AllColumns;
 import net.sf.jsqlparser.statement.select.PlainSelect;
 import net.sf.jsqlparser.statement.select.SelectItem;
@@ -239,11 +240,12 @@ final class InsertRewriter {
     }
 
     /**
-     * For an upsert, what decides its conflict and the values each row gives it: for MariaDB's
-     * {@code ON DUPLICATE KEY UPDATE} every unique index of the table, when they are known;
-     * else the key when every row names it ({@code keys}), else PostgreSQL's {@code ON CONFLICT
-     * (…)} columns when every row gives each a parameter or a literal; {@code null} otherwise, or
-     * for a plain INSERT.
+     * For an upsert, what decides its conflict and the values each row gives it: PostgreSQL's
+     * {@code ON CONFLICT (…)} columns; for one that conflicts on any unique index (MariaDB's {@code
+     * ON DUPLICATE KEY UPDATE}, {@code ON CONFLICT DO NOTHING} without a target) every unique index
+     * of the table when they are known, else the key when every row names it ({@code keys});
+     * {@code null} when a row gives one of them no parameter or literal, for {@code ON CONFLICT ON
+     * CONSTRAINT}, or for a plain INSERT.
      *
      * @param generated the key columns the database generates for this statement
      */
@@ -254,23 +256,24 @@ final class InsertRewriter {
         if (!duplicateKey && insert.getConflictAction() == null) {
             return null;
         }
-        if (duplicateKey && table.mapping.uniqueKeys() != null) {
+        InsertConflictTarget target = insert.getConflictTarget();
+        if (target != null
+                && target.getIndexColumnNames() != null
+                && !target.getIndexColumnNames().isEmpty()) {
+            List<String> columns = new ArrayList<>();
+            for (String written : target.getIndexColumnNames()) {
+                columns.add(table.column(rw.names.canonical(written), written).name());
+            }
+            List<List<ParamSource>> rows = rows(columns, sources);
+            return rows == null ? null : new UpsertProbe(columns, rows);
+        }
+        if (target != null) {
+            return null; // ON CONSTRAINT, or an index expression: columns the statement does not name
+        }
+        if (table.mapping.uniqueKeys() != null) {
             return anyUniqueKey(sources, generated);
         }
-        if (keys != null) {
-            return new UpsertProbe(table.mapping.key(), keys);
-        }
-        if (insert.getConflictTarget() == null
-                || insert.getConflictTarget().getIndexColumnNames() == null
-                || insert.getConflictTarget().getIndexColumnNames().isEmpty()) {
-            return null;
-        }
-        List<String> columns = new ArrayList<>();
-        for (String written : insert.getConflictTarget().getIndexColumnNames()) {
-            columns.add(table.column(rw.names.canonical(written), written).name());
-        }
-        List<List<ParamSource>> rows = rows(columns, sources);
-        return rows == null ? null : new UpsertProbe(columns, rows);
+        return keys == null ? null : new UpsertProbe(table.mapping.key(), keys);
     }
 
     /**

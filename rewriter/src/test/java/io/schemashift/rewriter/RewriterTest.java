@@ -810,6 +810,20 @@ class RewriterTest {
     }
 
     @Test
+    void upsert_probeIsTheConflictTargetEvenWhenTheKeyIsGiven() {
+        String values = "INSERT INTO customers (id, name, email) VALUES (?, ?, ?) ";
+        UpsertProbe byTarget =
+                ((Rewritten) pg.rewrite(values + "ON CONFLICT (email) DO UPDATE SET name = EXCLUDED.name")).probe();
+        assertThat(byTarget.columns()).as("the conflict is decided by email").containsExactly("email");
+        assertThat(byTarget.rows()).containsExactly(List.of(new ParamSource.Bound(3)));
+        assertThat(((Rewritten) pg.rewrite(values
+                                + "ON CONFLICT ON CONSTRAINT customers_email DO UPDATE SET name = EXCLUDED.name"))
+                        .probe())
+                .as("columns the statement does not name: every row recorded")
+                .isNull();
+    }
+
+    @Test
     void replaceAndMerge_refusedWithWhatToSendInstead() {
         Refused replace =
                 (Refused) Fixtures.rewriter(Dialect.MARIADB).rewrite("REPLACE INTO customers (id, name) VALUES (?, ?)");
