@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -115,17 +114,15 @@ final class CopyGuard {
     }
 
     private Object copyManager(Object real) throws SQLException {
-        Method api;
         try {
-            api = real.getClass().getMethod(COPY_API);
-            Object plain = api.invoke(real);
+            Object plain = real.getClass().getMethod(COPY_API).invoke(real);
             Class<?> guarded = GUARDED.get(plain.getClass());
             Object manager = guarded.getConstructors()[0].newInstance(real);
             ((Guarded) manager).guard(this);
             return manager;
         } catch (InvocationTargetException e) {
             throw e.getCause() instanceof SQLException s ? s : new SQLException("getCopyAPI failed", e.getCause());
-        } catch (ReflectiveOperationException | LinkageError | IllegalStateException e) {
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
             throw new SQLException("SchemaShift cannot guard this driver's COPY API", e);
         }
     }
