@@ -3,6 +3,7 @@ package io.schemashift.mirror;
 import io.schemashift.rewriter.KeyCodec;
 import io.schemashift.rewriter.ParamSource;
 import io.schemashift.rewriter.Rewritten;
+import io.schemashift.rewriter.StatementKind;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,12 +32,16 @@ public record RowKey(String table, String key, String fingerprint) {
         if (rw.keys().isEmpty()) {
             return List.of(wholeTable);
         }
+        boolean valuesNameTheRow = valuesNameTheRow(rw);
         List<RowKey> records = new ArrayList<>();
         int keyOffset = 0;
         for (Params entry : entries) {
             for (List<ParamSource> row : rw.keys()) {
                 List<Object> values = new ArrayList<>(row.size());
                 for (ParamSource source : row) {
+                    if (!valuesNameTheRow && !(source instanceof ParamSource.GeneratedKey)) {
+                        return List.of(wholeTable);
+                    }
                     Object value = valueOf(source, entry, keys, keyOffset);
                     if (value == null) {
                         return List.of(wholeTable);
@@ -48,6 +53,19 @@ public record RowKey(String table, String key, String fingerprint) {
             keyOffset += rw.keys().size();
         }
         return records;
+    }
+
+    /**
+     * Whether the key a write's values give names the row it changes. Not for an upsert whose
+     * conflict is decided by other columns ({@code ON CONFLICT (email)}, a MariaDB unique index,
+     * {@code ON CONSTRAINT}): the row it updates may hold another key. A key the primary returned
+     * ({@link ParamSource.GeneratedKey}) is that row's own.
+     */
+    private static boolean valuesNameTheRow(Rewritten rw) {
+        return rw.kind() != StatementKind.UPSERT
+                || (rw.probe() != null
+                        && rw.probe().groups().size() == 1
+                        && rw.probe().rows().equals(rw.keys()));
     }
 
     /** The record of {@code rw}'s whole table: rows it writes that no key names. */

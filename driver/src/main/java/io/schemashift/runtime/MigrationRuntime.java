@@ -368,7 +368,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
      * an upsert that may conflict on it is recorded; so is every such upsert when the indexes
      * cannot be read.
      */
-    private static List<List<String>> uniqueKeys(
+    private static Map<String, List<String>> uniqueKeys(
             DatabaseMetaData md, String catalog, String schema, String table, List<String> oldColumns) {
         Map<String, List<String>> byIndex = new LinkedHashMap<>();
         try (ResultSet rs = md.getIndexInfo(catalog, schema, table, true, true)) {
@@ -387,9 +387,9 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                         .add(old);
             }
         } catch (SQLException e) {
-            return List.of(List.of("(indexes unreadable)"));
+            return Map.of("(indexes unreadable)", List.of("(indexes unreadable)"));
         }
-        return List.copyOf(byIndex.values());
+        return byIndex;
     }
 
     /** {@code name} as a metadata pattern that matches only itself: {@code _} and {@code %} escaped. */

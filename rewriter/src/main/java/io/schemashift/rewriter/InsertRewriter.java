@@ -268,12 +268,29 @@ final class InsertRewriter {
             return rows == null ? null : new UpsertProbe(columns, rows);
         }
         if (target != null) {
-            return null; // ON CONSTRAINT, or an index expression: columns the statement does not name
+            // ON CONSTRAINT: its index's columns, when known; an index expression: not named
+            List<String> columns = constraintColumns(target.getConstraintName());
+            List<List<ParamSource>> rows = columns == null ? null : rows(columns, sources);
+            return rows == null ? null : new UpsertProbe(columns, rows);
         }
         if (table.mapping.uniqueKeys() != null) {
             return anyUniqueKey(sources, generated);
         }
         return keys == null ? null : new UpsertProbe(table.mapping.key(), keys);
+    }
+
+    /** The columns of the unique index named {@code constraint}; {@code null} when not known. */
+    private List<String> constraintColumns(String constraint) {
+        if (constraint == null || table.mapping.uniqueKeys() == null) {
+            return null;
+        }
+        String stored = rw.names.canonical(constraint); // as the catalog stores it
+        for (Map.Entry<String, List<String>> index : table.mapping.uniqueKeys().entrySet()) {
+            if (index.getKey().equals(stored)) {
+                return index.getValue();
+            }
+        }
+        return null;
     }
 
     /**
@@ -285,7 +302,7 @@ final class InsertRewriter {
     private UpsertProbe anyUniqueKey(List<Map<String, ParamSource>> sources, List<String> generated) {
         List<String> columns = new ArrayList<>();
         List<List<Integer>> groups = new ArrayList<>();
-        for (List<String> unique : table.mapping.uniqueKeys()) {
+        for (List<String> unique : table.mapping.uniqueKeys().values()) {
             if (unique.stream().anyMatch(c -> generated.stream().anyMatch(c::equalsIgnoreCase))) {
                 continue;
             }

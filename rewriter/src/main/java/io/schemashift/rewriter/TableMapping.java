@@ -16,9 +16,10 @@ import java.util.Map;
  *     values a statement writes (insertion order is kept)
  * @param oldColumns every column of the old table in table order, or empty when unknown; needed
  *     to expand {@code *} and column-less INSERTs
- * @param uniqueKeys the columns of each unique index of the old table, the primary key's
- *     included, by old name, from database metadata; {@code null} when not read. A MariaDB
- *     {@code ON DUPLICATE KEY UPDATE} conflicts on any of them
+ * @param uniqueKeys the columns of each unique index of the old table by the index's name (a
+ *     PostgreSQL unique constraint's index has its name), the primary key's included, columns by
+ *     old name, from database metadata; {@code null} when not read. A MariaDB {@code ON DUPLICATE
+ *     KEY UPDATE} conflicts on any of them
  */
 public record TableMapping(
         String oldName,
@@ -28,16 +29,18 @@ public record TableMapping(
         Map<String, String> columns,
         Map<String, String> derived,
         List<String> oldColumns,
-        List<List<String>> uniqueKeys) {
+        Map<String, List<String>> uniqueKeys) {
 
     public TableMapping {
         key = List.copyOf(key);
         columns = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(columns));
         derived = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(derived));
         oldColumns = List.copyOf(oldColumns);
-        uniqueKeys = uniqueKeys == null
-                ? null
-                : uniqueKeys.stream().map(List::copyOf).toList();
+        if (uniqueKeys != null) {
+            Map<String, List<String>> copy = new java.util.LinkedHashMap<>();
+            uniqueKeys.forEach((index, indexColumns) -> copy.put(index, List.copyOf(indexColumns)));
+            uniqueKeys = java.util.Collections.unmodifiableMap(copy);
+        }
     }
 
     /** A mapping whose unique indexes are not read (yet). */
@@ -58,7 +61,7 @@ public record TableMapping(
     }
 
     /** The same mapping with the old table's unique indexes filled in (from database metadata). */
-    public TableMapping withUniqueKeys(List<List<String>> keys) {
+    public TableMapping withUniqueKeys(Map<String, List<String>> keys) {
         return new TableMapping(oldName, newName, newSchema, key, columns, derived, oldColumns, keys);
     }
 }

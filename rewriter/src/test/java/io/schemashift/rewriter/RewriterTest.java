@@ -770,9 +770,12 @@ class RewriterTest {
     @Test
     void upsert_probeOnMariaDb_isEveryUniqueIndexItCanHit() {
         String upsert = " ON DUPLICATE KEY UPDATE name = VALUES(name)";
+        Map<String, List<String>> unique = new java.util.LinkedHashMap<>();
+        unique.put("PRIMARY", List.of("id"));
+        unique.put("customers_email", List.of("email", "city"));
         Rewriter maria = Rewriter.builder(
-                        Mapping.of(List.of(Fixtures.customers(Dialect.MARIADB, true)
-                                .withUniqueKeys(List.of(List.of("id"), List.of("email", "city"))))),
+                        Mapping.of(List.of(
+                                Fixtures.customers(Dialect.MARIADB, true).withUniqueKeys(unique))),
                         Dialect.MARIADB)
                 .build();
         UpsertProbe both = ((Rewritten)
@@ -796,8 +799,8 @@ class RewriterTest {
                 .isNull();
 
         Rewriter keyOnly = Rewriter.builder(
-                        Mapping.of(List.of(
-                                Fixtures.customers(Dialect.MARIADB, true).withUniqueKeys(List.of(List.of("id"))))),
+                        Mapping.of(List.of(Fixtures.customers(Dialect.MARIADB, true)
+                                .withUniqueKeys(Map.of("PRIMARY", List.of("id"))))),
                         Dialect.MARIADB)
                 .build();
         UpsertProbe none = ((Rewritten) keyOnly.rewrite("INSERT INTO customers (name) VALUES (?)" + upsert)).probe();
@@ -820,6 +823,21 @@ class RewriterTest {
                                 + "ON CONFLICT ON CONSTRAINT customers_email DO UPDATE SET name = EXCLUDED.name"))
                         .probe())
                 .as("columns the statement does not name: every row recorded")
+                .isNull();
+        Rewriter indexed = Rewriter.builder(
+                        Mapping.of(List.of(Fixtures.customers(Dialect.POSTGRESQL, true)
+                                .withUniqueKeys(Map.of("customers_email", List.of("email"))))),
+                        Dialect.POSTGRESQL)
+                .build();
+        UpsertProbe byConstraint = ((Rewritten) indexed.rewrite(
+                        values + "ON CONFLICT ON CONSTRAINT Customers_Email DO UPDATE SET name = EXCLUDED.name"))
+                .probe();
+        assertThat(byConstraint.columns())
+                .as("the constraint's index, read from the catalog")
+                .containsExactly("email");
+        assertThat(((Rewritten) indexed.rewrite(
+                                values + "ON CONFLICT ON CONSTRAINT other DO UPDATE SET name = EXCLUDED.name"))
+                        .probe())
                 .isNull();
     }
 
