@@ -241,11 +241,11 @@ final class InsertRewriter {
 
     /**
      * For an upsert, what decides its conflict and the values each row gives it: PostgreSQL's
-     * {@code ON CONFLICT (…)} columns; for one that conflicts on any unique index (MariaDB's {@code
-     * ON DUPLICATE KEY UPDATE}, {@code ON CONFLICT DO NOTHING} without a target) every unique index
-     * of the table when they are known, else the key when every row names it ({@code keys});
-     * {@code null} when a row gives one of them no parameter or literal, for {@code ON CONFLICT ON
-     * CONSTRAINT}, or for a plain INSERT.
+     * {@code ON CONFLICT (…)} columns, or those of the index of {@code ON CONFLICT ON CONSTRAINT};
+     * for one that conflicts on any unique index (MariaDB's {@code ON DUPLICATE KEY UPDATE}, {@code
+     * ON CONFLICT DO NOTHING} without a target) every unique index of the table when they are
+     * known, else the key when every row names it ({@code keys}); {@code null} when a row gives one
+     * of them no parameter or literal, when the columns are not known, or for a plain INSERT.
      *
      * @param generated the key columns the database generates for this statement
      */
@@ -257,19 +257,8 @@ final class InsertRewriter {
             return null;
         }
         InsertConflictTarget target = insert.getConflictTarget();
-        if (target != null
-                && target.getIndexColumnNames() != null
-                && !target.getIndexColumnNames().isEmpty()) {
-            List<String> columns = new ArrayList<>();
-            for (String written : target.getIndexColumnNames()) {
-                columns.add(table.column(rw.names.canonical(written), written).name());
-            }
-            List<List<ParamSource>> rows = rows(columns, sources);
-            return rows == null ? null : new UpsertProbe(columns, rows);
-        }
         if (target != null) {
-            // ON CONSTRAINT: its index's columns, when known; an index expression: not named
-            List<String> columns = constraintColumns(target.getConstraintName());
+            List<String> columns = targetColumns(target);
             List<List<ParamSource>> rows = columns == null ? null : rows(columns, sources);
             return rows == null ? null : new UpsertProbe(columns, rows);
         }
@@ -279,18 +268,23 @@ final class InsertRewriter {
         return keys == null ? null : new UpsertProbe(table.mapping.key(), keys);
     }
 
-    /** The columns of the unique index named {@code constraint}; {@code null} when not known. */
-    private List<String> constraintColumns(String constraint) {
-        if (constraint == null || table.mapping.uniqueKeys() == null) {
-            return null;
-        }
-        String stored = rw.names.canonical(constraint); // as the catalog stores it
-        for (Map.Entry<String, List<String>> index : table.mapping.uniqueKeys().entrySet()) {
-            if (index.getKey().equals(stored)) {
-                return index.getValue();
+    /**
+     * The old columns a conflict target names, or those of the constraint it names (its index, as
+     * the catalog gave it); {@code null} for an index expression or a constraint not known.
+     */
+    private List<String> targetColumns(InsertConflictTarget target) {
+        if (target.getIndexColumnNames() != null
+                && !target.getIndexColumnNames().isEmpty()) {
+            List<String> columns = new ArrayList<>();
+            for (String written : target.getIndexColumnNames()) {
+                columns.add(table.column(rw.names.canonical(written), written).name());
             }
+            return columns;
         }
-        return null;
+        String constraint = target.getConstraintName();
+        return constraint == null || table.mapping.uniqueKeys() == null
+                ? null
+                : table.mapping.uniqueKeys().get(rw.names.canonical(constraint));
     }
 
     /**
