@@ -344,19 +344,23 @@ final class VerifyCommand extends CommandBase {
     }
 
     /**
-     * The rows named by intent records that no running process will confirm any more (a process
-     * stopped between the two commits of a transaction over two databases). An instance turns them
-     * into divergence records when it starts; verify reads them too, so that a crash is found even
+     * The rows named by intent records that no running process will clear any more (a process
+     * stopped between the two commits of a transaction over two databases, or before the
+     * divergence records of a one-sided change were written). An instance turns them into
+     * divergence records when it starts; verify reads them too, so that a crash is found even
      * while no instance runs. Their records go once a repair has made every checked table equal.
      */
     private List<LoggedKey> staleIntents(Context context) {
         MigrationConfig.Writes writes = context.config().writes();
-        if (context.newConnections() == null || !writes.intent()) {
+        if (!writes.intent()) {
             return List.of();
         }
         Instant before = Instant.now().minus(writes.intentStaleAfter());
         List<LoggedKey> keys = new ArrayList<>();
-        for (ConnectionSource side : List.of(context.connections(), context.newConnections())) {
+        List<ConnectionSource> sides = context.newConnections() == null
+                ? List.of(context.connections())
+                : List.of(context.connections(), context.newConnections());
+        for (ConnectionSource side : sides) {
             try (Connection c = side.open()) {
                 List<IntentLog.Stale> stale = IntentLog.stale(
                         c, writes.intentTable(), context.config().migration(), before);
@@ -366,8 +370,8 @@ final class VerifyCommand extends CommandBase {
                 intents.put(side, stale);
             } catch (SQLException e) {
                 err().println("schemashift: warning: cannot read the intent records in " + writes.intentTable()
-                        + " (SQLState " + e.getSQLState() + "): a transaction cut off between its two commits would"
-                        + " not be found; run 'schemashift init' on both databases");
+                        + " (SQLState " + e.getSQLState() + "): the rows of a process that stopped before its intent"
+                        + " records were cleared would not be found; run 'schemashift init'");
                 err().flush();
             }
         }

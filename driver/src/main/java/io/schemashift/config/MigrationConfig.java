@@ -115,12 +115,13 @@ public record MigrationConfig(
      * @param breakerFailures consecutive mirror failures that open the circuit breaker
      * @param breakerCooldown how long an open breaker skips the new side before probing again
      * @param divergenceTable the table (on the primary database) that records divergences
-     * @param intent with a separate new database: each transaction that writes a mapped table
-     *     leaves an intent record in the primary's own transaction, cleared once the other side
-     *     committed too, so that a crash between the two commits cannot hide a difference
+     * @param intent a transaction leaves an intent record in the primary's own transaction naming
+     *     the rows that are not safe yet (with a separate new database, those it mirrored; always,
+     *     those of a one-sided change whose divergence records are not written yet), cleared once
+     *     they are, so that a crash cannot hide a difference
      * @param intentTable the table of intent records (in both databases)
-     * @param intentStaleAfter an intent older than this is taken for a transaction whose second
-     *     commit never happened, and turned into divergence records
+     * @param intentStaleAfter an intent older than this is taken for a transaction whose process
+     *     died before it was cleared, and turned into divergence records
      */
     public record Writes(
             MirrorFailurePolicy onMirrorFailure,

@@ -62,6 +62,10 @@ public final class DivergenceLog implements AutoCloseable {
     private final BlockingQueue<Divergence> queue = new ArrayBlockingQueue<>(QUEUE);
     /** Records queued and not yet written (or given up): what {@link #flush} waits for. */
     private final AtomicLong outstanding = new AtomicLong();
+    /** Records queued so far, in queue order (counted with the queue under {@code this}): the last one's mark. */
+    private long queued;
+    /** The mark of the last record written or given up (the writer takes the queue in order); under {@code this}. */
+    private long settled;
 
     private final LogThrottle logThrottle = new LogThrottle(Duration.ofSeconds(10));
     private final LogThrottle errorThrottle = new LogThrottle(REPEAT_ERROR);
@@ -102,9 +106,7 @@ public final class DivergenceLog implements AutoCloseable {
             unkeyed.increment();
             key = null;
         }
-        outstanding.incrementAndGet();
-        if (closed || !queue.offer(new Divergence(table, key, fingerprint, reason, Instant.now()))) {
-            outstanding.decrementAndGet();
+        if (!enqueue(new Divergence(table, key, fingerprint, reason, Instant.now()))) {
             lose(1);
         }
         long events = logThrottle.event();
@@ -126,6 +128,25 @@ public final class DivergenceLog implements AutoCloseable {
         for (RowKey row : rows) {
             record(row.table(), row.key(), row.fingerprint(), reason.tag());
         }
+    }
+
+    private synchronized boolean enqueue(Divergence d) {
+        if (closed || !queue.offer(d)) {
+            return false;
+        }
+        outstanding.incrementAndGet();
+        queued++;
+        return true;
+    }
+
+    /** The mark of the last record queued so far: once {@link #settled()} reaches it, it and all before are settled. */
+    public synchronized long mark() {
+        return queued;
+    }
+
+    /** The mark of the last record written (or given up): every record up to it is settled. */
+    public synchronized long settled() {
+        return settled;
     }
 
     /** Records queued and not written yet: the divergence backlog (a gauge, the health check). */
@@ -258,6 +279,9 @@ public final class DivergenceLog implements AutoCloseable {
             return; // after close() gave up, it counted everything left as lost
         }
         outstanding.addAndGet(-records);
+        synchronized (this) {
+            settled += records;
+        }
         if (lost) {
             lose(records);
         }

@@ -26,12 +26,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Intent records close the window between the two commits of a transaction that spans two
- * databases. The primary's transaction writes one row naming the rows it mirrored; once the other
- * side has committed too, the row is deleted (in batches, in the background). A process that dies
- * between the two commits leaves the row behind: any instance finds it once it is older than
- * {@code writes.intentStaleAfter} and turns it into divergence records, so that {@code verify
- * --from-divergences} repairs exactly those rows.
+ * Intent records make what may differ between the sides survive a process that dies. The primary's transaction
+ * writes one row naming the rows that are not safe yet: with a separate new database, the rows it mirrored (the
+ * other side commits after it); in any set-up, the rows of a one-sided change whose divergence records are only
+ * queued in memory so far. The row is deleted (in batches, in the background) once the other side has committed
+ * and those records are written. A process that dies before leaves the row behind: any instance finds it once it
+ * is older than {@code writes.intentStaleAfter} and turns it into divergence records, so that {@code verify
+ * --from-divergences} repairs exactly those rows. A change that commits on its own (an auto-commit statement)
+ * gets its intent before it runs.
  *
  * <p>The driver never creates the table ({@code schemashift init} does); when it is missing or
  * forbidden, the write is counted ({@code schemashift.intent.failures}) and logged, and the
@@ -46,23 +48,31 @@ public final class IntentLog implements AutoCloseable {
     /** What a recovered intent's divergence records carry for a statement fingerprint. */
     private static final String FINGERPRINT = "intent";
 
-    private record Written(String txn, boolean onNew) {}
+    /** @param recordsMark the divergence log's mark its records must reach before it goes ({@code 0}: none) */
+    private record Written(String txn, boolean onNew, long recordsMark) {}
 
     private final String migration;
     private final String table;
     private final Dialect dialect;
     private final Duration staleAfter;
     private final ConnectionSource oldSide;
+    /** {@code null} with the new schema in the same database. */
     private final ConnectionSource newSide;
+
     private final DivergenceLog divergences;
     private final ShiftMetrics metrics;
     private final ConcurrentLinkedQueue<Written> confirmed = new ConcurrentLinkedQueue<>();
+    /** Confirmed intents whose divergence records are not written yet; the cleaner's own. */
+    private final List<Written> awaitingRecords = new ArrayList<>();
+
     private final AtomicLong sequence = new AtomicLong();
     private final String instance = UUID.randomUUID().toString().substring(0, 18);
     private final LogThrottle failures = new LogThrottle(Duration.ofSeconds(10));
     private final Thread cleaner;
-    /** The insert of an intent record; on PostgreSQL under a savepoint, in the same round trip. */
+    /** The insert of an intent record, alone (auto-commit) ... */
     private final String insertSql;
+    /** ... and in a transaction: on PostgreSQL under a savepoint, in the same round trip. */
+    private final String insertInTransactionSql;
 
     private volatile boolean closed;
 
@@ -83,10 +93,10 @@ public final class IntentLog implements AutoCloseable {
         this.newSide = newSide;
         this.divergences = divergences;
         this.metrics = metrics;
-        String insert = "INSERT INTO " + table + " (txn, migration, keys_text, at) VALUES (?, ?, ?, ?)";
-        this.insertSql = dialect == Dialect.POSTGRESQL
-                ? "SAVEPOINT " + SAVEPOINT + "; " + insert + "; RELEASE SAVEPOINT " + SAVEPOINT
-                : insert;
+        this.insertSql = "INSERT INTO " + table + " (txn, migration, keys_text, at) VALUES (?, ?, ?, ?)";
+        this.insertInTransactionSql = dialect == Dialect.POSTGRESQL
+                ? "SAVEPOINT " + SAVEPOINT + "; " + insertSql + "; RELEASE SAVEPOINT " + SAVEPOINT
+                : insertSql;
         this.cleaner = new Thread(this::clean, "schemashift-intent-" + migration);
         cleaner.setDaemon(true);
         cleaner.start();
@@ -114,24 +124,30 @@ public final class IntentLog implements AutoCloseable {
     public final class Writer implements AutoCloseable {
         private final Connection primary;
         private PreparedStatement insert;
+        /** {@link #insert} is the auto-commit one. */
+        private boolean insertAlone;
 
         private Writer(Connection primary) {
             this.primary = primary;
         }
 
         /**
-         * Writes the intent of the transaction about to commit on the connection, inside it. Never fails the
-         * transaction: on PostgreSQL, where a failed statement aborts the transaction, the insert runs under a
-         * savepoint.
+         * Writes the intent of the transaction about to commit on the connection, inside it; in auto-commit mode,
+         * on its own. Never fails the transaction: on PostgreSQL, where a failed statement aborts the transaction,
+         * the insert runs under a savepoint.
          *
          * @return the intent's id, to {@link #confirm} once the other side committed; {@code null} when it could not
          *     be written (counted and logged)
          */
         public String write(List<RowKey> rows) {
             String txn = instance + "-" + sequence.incrementAndGet();
+            boolean alone = false;
             try {
-                if (insert == null || insert.isClosed()) {
-                    insert = primary.prepareStatement(insertSql);
+                alone = primary.getAutoCommit();
+                if (insert == null || insert.isClosed() || insertAlone != alone) {
+                    close();
+                    insert = primary.prepareStatement(alone ? insertSql : insertInTransactionSql);
+                    insertAlone = alone;
                 }
                 insert.setString(1, txn);
                 insert.setString(2, migration);
@@ -141,7 +157,7 @@ public final class IntentLog implements AutoCloseable {
                 return txn;
             } catch (SQLException | RuntimeException e) {
                 close(); // prepared again next time: the table may have been created or granted since
-                failed(primary, e);
+                failed(primary, alone, e);
                 return null;
             }
         }
@@ -159,8 +175,8 @@ public final class IntentLog implements AutoCloseable {
         }
     }
 
-    private void failed(Connection primary, Exception e) {
-        if (dialect == Dialect.POSTGRESQL) {
+    private void failed(Connection primary, boolean alone, Exception e) {
+        if (dialect == Dialect.POSTGRESQL && !alone) {
             try (Statement st = primary.createStatement()) {
                 st.execute("ROLLBACK TO SAVEPOINT " + SAVEPOINT);
             } catch (SQLException rollbackFailed) {
@@ -172,7 +188,8 @@ public final class IntentLog implements AutoCloseable {
         if (events > 0) {
             LOG.error(
                     "[{}] cannot write {} intent record(s) to table {} in the last 10s: {} (SQLState {}); a crash"
-                            + " between the two commits of such a transaction would go unrecorded. Run"
+                            + " before such a transaction's second commit, or before its divergence records are"
+                            + " written, would go unrecorded. Run"
                             + " 'schemashift init' on both databases and grant the application INSERT and DELETE",
                     migration,
                     events,
@@ -182,10 +199,13 @@ public final class IntentLog implements AutoCloseable {
         }
     }
 
-    /** Both sides committed the transaction of intent {@code txn}: its record can go. */
-    public void confirm(String txn, boolean onNew) {
+    /**
+     * Both sides committed the transaction of intent {@code txn}: its record can go once the divergence log has
+     * written every record up to {@code recordsMark} ({@code 0}: at once).
+     */
+    public void confirm(String txn, boolean onNew, long recordsMark) {
         if (txn != null) {
-            confirmed.add(new Written(txn, onNew));
+            confirmed.add(new Written(txn, onNew, recordsMark));
         }
     }
 
@@ -245,8 +265,16 @@ public final class IntentLog implements AutoCloseable {
         List<String> onOld = new ArrayList<>();
         List<String> onNew = new ArrayList<>();
         for (Written w; (w = confirmed.poll()) != null; ) {
-            (w.onNew() ? onNew : onOld).add(w.txn());
+            awaitingRecords.add(w);
         }
+        long settled = divergences.settled();
+        awaitingRecords.removeIf(w -> {
+            if (w.recordsMark() > settled) {
+                return false;
+            }
+            (w.onNew() ? onNew : onOld).add(w.txn());
+            return true;
+        });
         delete(oldSide, onOld);
         delete(newSide, onNew);
     }
@@ -288,7 +316,8 @@ public final class IntentLog implements AutoCloseable {
                 return 0;
             }
             LOG.warn(
-                    "[{}] {} transaction(s) committed on one side only (a process stopped between the two commits);"
+                    "[{}] {} transaction(s) may have committed on one side only (a process stopped before their"
+                            + " second commit, or before their divergence records were written);"
                             + " their rows are in the divergence log: run 'schemashift verify --from-divergences"
                             + " --repair'",
                     migration,

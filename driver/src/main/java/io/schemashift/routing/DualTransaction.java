@@ -20,7 +20,8 @@ import java.util.Map;
  * rollout and read-new pick it keeps to its end), hands out the new side's connection, follows
  * savepoints, commits in order (the primary first, with the intent record in its transaction, then
  * the other side), rolls the other side back when one side fails, and records in the divergence
- * log whatever one side kept and the other lost. One object per connection, reset when a
+ * log whatever one side kept and the other lost: the intent record names those rows too, until
+ * their divergence records are written. One object per connection, reset when a
  * transaction ends (nothing is allocated per transaction); like the connection, not thread-safe.
  *
  * <p>Over 500 lines: the one owner of the two-sided transaction (issue #16), kept whole on
@@ -80,6 +81,12 @@ public final class DualTransaction {
      * old connection until it ends): {@link #statementDone()} commits it in order.
      */
     private boolean statementTransaction;
+    /** An auto-commit write on one database runs as a local transaction until {@link #commitLocalPair()}. */
+    private boolean localPair;
+    /** Rows recorded in the divergence log in this transaction: its intent names them until they are written. */
+    private final List<RowKey> recorded = new ArrayList<>();
+    /** The divergence log's mark after this transaction's last record. */
+    private long recordsMark;
 
     DualTransaction(MigrationContext context, Connection old, long connectionId) throws SQLException {
         this.context = context;
@@ -212,7 +219,7 @@ public final class DualTransaction {
     /** The separate new side failed inside the transaction: its part is rolled back and recorded. */
     void newSideFailed(DivergenceReason reason) {
         newFailed = true;
-        recordAll(mirroredToNew, reason);
+        record(mirroredToNew, reason);
         mirroredToNew.clear();
         if (newConnection != null) {
             rollbackQuietly(newConnection);
@@ -237,6 +244,7 @@ public final class DualTransaction {
         }
         if (context.newDatabase() == null) {
             old.setAutoCommit(false);
+            localPair = true;
             return true;
         }
         if (context.intents() != null
@@ -256,7 +264,10 @@ public final class DualTransaction {
      * round trip.
      */
     void commitLocalPair() throws SQLException {
+        String intent = writeIntent(old, List.of());
+        localPair = false;
         old.setAutoCommit(true);
+        confirmIntent(intent, false);
     }
 
     /** The mirror of an unguarded local pair failed: both sides' work goes, the primary's runs again alone. */
@@ -266,6 +277,7 @@ public final class DualTransaction {
 
     /** The local pair failed (or its commit did): nothing of it stays, and the connection is in auto-commit again. */
     void abandonLocalPair() {
+        localPair = false;
         rollbackQuietly(old);
         restoreAutoCommit();
     }
@@ -308,7 +320,7 @@ public final class DualTransaction {
         try {
             SQLException failed = endNew(true, true);
             if (failed != null) {
-                recordAll(mirroredToOld, DivergenceReason.COMMIT_FAILED);
+                record(mirroredToOld, DivergenceReason.COMMIT_FAILED);
                 throw failed;
             }
         } finally {
@@ -373,12 +385,10 @@ public final class DualTransaction {
                             + " whole transaction was rolled back; retry it");
         }
         if (newConnection == null) {
-            commitOld.run();
+            commitOldFirst(commitOld);
             return true;
         }
-        IntentLog intents = context.intents();
-        String intent =
-                intents != null && !mirroredToOld.isEmpty() ? intents.write(newConnection, mirroredToOld) : null;
+        String intent = writeIntent(newConnection, mirroredToOld);
         SQLException failed = endNew(true, false);
         if (failed != null) {
             rollbackQuietly(old);
@@ -388,22 +398,18 @@ public final class DualTransaction {
         try {
             commitOld.run();
         } catch (SQLException e) {
-            recordAll(mirroredToOld, DivergenceReason.COMMIT_FAILED);
+            record(mirroredToOld, DivergenceReason.COMMIT_FAILED);
             rollbackQuietly(old);
             return false; // the intent stays and is recovered too: the records above are only queued
         }
-        if (intents != null) {
-            intents.confirm(intent, true);
-        }
+        confirmIntent(intent, true);
         return true;
     }
 
     /** The old side is the primary: it commits first, with the intent record of what the new side got. */
     private void commitOldFirst(OldCommit commitOld) throws SQLException {
-        IntentLog intents = context.intents();
-        String intent = intents != null && newConnection != null && !newFailed && !mirroredToNew.isEmpty()
-                ? intentsOnOld(intents).write(mirroredToNew)
-                : null;
+        boolean mirrored = newConnection != null && !newFailed && !mirroredToNew.isEmpty();
+        String intent = writeIntent(old, mirrored ? mirroredToNew : List.of());
         try {
             commitOld.run();
         } catch (SQLException e) {
@@ -414,17 +420,41 @@ public final class DualTransaction {
             crashPointForTests();
         }
         endNew(true, false);
-        if (intent != null && !newFailed) {
-            intents.confirm(intent, false);
+        if (!newFailed) {
+            confirmIntent(intent, false);
         }
     }
 
-    /** The intent writer of the application's connection, its insert prepared once. */
-    private IntentLog.Writer intentsOnOld(IntentLog intents) {
+    /**
+     * Writes, in the primary's transaction about to commit, the intent record naming {@code mirrored} (the rows
+     * the other side commits after it) and the rows this transaction recorded.
+     *
+     * @return the intent's id; {@code null} when there is nothing to name or no intent log
+     */
+    private String writeIntent(Connection primary, List<RowKey> mirrored) {
+        IntentLog intents = context.intents();
+        if (intents == null || (mirrored.isEmpty() && recorded.isEmpty())) {
+            return null;
+        }
+        List<RowKey> rows = mirrored;
+        if (!recorded.isEmpty()) {
+            rows = new ArrayList<>(mirrored);
+            rows.addAll(recorded);
+        }
+        if (primary != old) {
+            return intents.write(primary, rows);
+        }
         if (intentsOnOld == null) {
             intentsOnOld = intents.writer(old);
         }
-        return intentsOnOld;
+        return intentsOnOld.write(rows);
+    }
+
+    /** The transaction of {@code intent} is committed on both sides: it goes once its records are written too. */
+    private void confirmIntent(String intent, boolean onNew) {
+        if (intent != null) {
+            context.intents().confirm(intent, onNew, recorded.isEmpty() ? 0 : recordsMark);
+        }
     }
 
     /**
@@ -643,10 +673,23 @@ public final class DualTransaction {
         oldAborted = false;
         newAborted = false;
         statementTransaction = false;
+        recorded.clear();
     }
 
-    private void recordAll(List<RowKey> rows, DivergenceReason reason) {
+    /**
+     * Records {@code rows} in the divergence log: a change one side has and the other may lack. Until those
+     * records are written they live only in memory, so the intent record of the transaction names them too; a
+     * statement that commits on its own gets an intent of its own now (before it runs, when it is refused before
+     * it runs).
+     */
+    void record(List<RowKey> rows, DivergenceReason reason) {
         context.divergences().recordAll(rows, reason);
+        recorded.addAll(rows);
+        recordsMark = context.divergences().mark();
+        if (autoCommit && !localPair && !statementTransaction) {
+            confirmIntent(writeIntent(old, List.of()), false);
+            recorded.clear();
+        }
     }
 
     static void rollbackQuietly(Connection c) {

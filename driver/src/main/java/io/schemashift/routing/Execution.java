@@ -294,7 +294,7 @@ public final class Execution {
                     .mirrored(
                             skip == DivergenceReason.BREAKER_OPEN ? MirrorOutcome.BREAKER_OPEN : MirrorOutcome.REFUSED);
             if (generatedHere) {
-                context.divergences().recordAll(List.of(RowKey.wholeTable(rw)), skip); // its rows are not named
+                transaction.record(List.of(RowKey.wholeTable(rw)), skip); // its rows are not named
             } else {
                 record(entries, keys, skip);
             }
@@ -577,7 +577,7 @@ public final class Execution {
     }
 
     private void record(List<Params> entries, GeneratedKeys keys, DivergenceReason reason) {
-        context.divergences().recordAll(RowKey.touchedBy(rw, entries, keys), reason);
+        transaction.record(RowKey.touchedBy(rw, entries, keys), reason);
     }
 
     /** Whether a side of {@code rw} binds the captured {@code now()} (most statements do not). */

@@ -49,7 +49,7 @@ public interface MigrationContext {
 
     DivergenceLog divergences();
 
-    /** The intent records of two-database transactions; {@code null} when off or with one database. */
+    /** The intent records of transactions with rows not safe yet; {@code null} when off. */
     IntentLog intents();
 
     /** The separate new-side database; {@code null} when the new schema is in the same database. */

@@ -6,6 +6,7 @@ import io.schemashift.config.Phase;
 import io.schemashift.error.ShiftSqlState;
 import io.schemashift.metrics.ShiftMetrics;
 import io.schemashift.mirror.DivergenceReason;
+import io.schemashift.mirror.RowKey;
 import io.schemashift.rewriter.Refused;
 import io.schemashift.rewriter.RewriteResult;
 import io.schemashift.rewriter.Rewritten;
@@ -13,6 +14,8 @@ import io.schemashift.rewriter.StatementKind;
 import io.schemashift.shadow.ReadContext;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -218,10 +221,14 @@ public final class Session implements ReadContext {
      * could not be analysed) for {@code verify --from-divergences}.
      */
     private void recordUnmirrored(MigrationConfig.Rollout rollout, RewriteResult result, DivergenceReason reason) {
+        List<RowKey> tables = new ArrayList<>();
         for (String table : result.tables()) {
             if (rollout.phaseOf(table) != Phase.OLD_ONLY) {
-                context.divergences().record(table, null, result.fingerprint().hash(), reason.tag());
+                tables.add(new RowKey(table, null, result.fingerprint().hash()));
             }
+        }
+        if (!tables.isEmpty()) {
+            transaction.record(tables, reason);
         }
     }
 }

@@ -197,14 +197,14 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                 Tags.empty(),
                 divergences::backlog);
         ShadowReads shadow = ShadowReads.start(config, dialect, metrics, primaryConnections, newDatabase);
-        IntentLog intents = newDatabase != null && config.writes().intent()
+        IntentLog intents = config.writes().intent()
                 ? new IntentLog(
                         config.migration(),
                         config.writes().intentTable(),
                         dialect,
                         config.writes().intentStaleAfter(),
                         primaryConnections,
-                        newDatabase::borrow,
+                        newDatabase != null ? newDatabase::borrow : null,
                         divergences,
                         metrics)
                 : null;
@@ -599,10 +599,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
         return started.divergences();
     }
 
-    /**
-     * The intent records of two-database transactions; {@code null} with the new schema in the same
-     * database or {@code writes.intent: false}.
-     */
+    /** The intent records of transactions with rows not safe yet; {@code null} with {@code writes.intent: false}. */
     public IntentLog intents() {
         return started.intents();
     }
