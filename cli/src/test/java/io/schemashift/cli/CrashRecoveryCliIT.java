@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Issue 13's crash proof: with a separate new database, an application JVM dies between the two
  * commits of a write (one side has the row, the other not) and no instance runs afterwards. {@code
  * verify --from-divergences} finds the row through the intent record left on the primary, {@code
- * --repair} copies it from the side that holds the truth, and the intent record goes.
+ * --repair} copies it from the side that holds the truth, and the intent record goes. The same
+ * holds for a one-sided write whose divergence record was still in memory when its process died.
  */
 class CrashRecoveryCliIT {
 
@@ -98,5 +99,65 @@ class CrashRecoveryCliIT {
                 .isZero();
         Cli.Run after = db.cli(config, "verify");
         assertThat(after.exit()).as(after.toString()).isZero();
+    }
+
+    /**
+     * With the new schema in the same database: a write refused before it ran (it reads the dropped column) runs on
+     * the old side alone, and the process dies the moment it returned, before its divergence record could be
+     * written. Its intent record, written before it ran, names the table; verify finds it with no instance running
+     * and repairs the new side from the old.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kinds")
+    void killedRightAfterAOneSidedWrite_sameDatabase_verifyFindsAndRepairsTheTable(TestDatabase.Kind kind)
+            throws Exception {
+        String migration = "crash_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
+        CliDatabase db = CliDatabase.create(kind, migration, false);
+        db.run(
+                db.oldUrl(),
+                "CREATE TABLE customers (id BIGINT PRIMARY KEY, name VARCHAR(100), email VARCHAR(100),"
+                        + " legacy_flag INT)",
+                "CREATE TABLE clients (id BIGINT PRIMARY KEY, full_name VARCHAR(100), email VARCHAR(100),"
+                        + " name_search VARCHAR(100))",
+                "INSERT INTO customers VALUES (1, 'a', 'a@x', 1)",
+                "INSERT INTO clients VALUES (1, 'a', 'a@x', 'a')");
+        Path config = db.customersConfig(dir, migration, "writes:\n  intentStaleAfter: 1s\nphase: dual-write\n");
+        Cli.Run init = db.cli(config, "init");
+        assertThat(init.exit()).as(init.toString()).isZero();
+
+        assertThat(CrashingWriter.haltAfter(
+                        "jdbc:schemashift:" + db.oldUrl().substring("jdbc:".length()),
+                        db.server().user(),
+                        db.server().password(),
+                        config,
+                        false,
+                        "UPDATE customers SET name = 'killed' WHERE legacy_flag = 1"))
+                .as("the writer was killed right after its statement")
+                .isEqualTo(137);
+        assertThat(db.count(db.oldUrl(), "SELECT COUNT(*) FROM clients WHERE full_name = 'killed'"))
+                .as("not mirrored")
+                .isZero();
+        assertThat(db.count(db.oldUrl(), "SELECT COUNT(*) FROM schemashift_intent")
+                        + db.count(db.oldUrl(), "SELECT COUNT(*) FROM schemashift_divergence"))
+                .as("the write is named: by its intent, or by its record if the writer was that quick")
+                .isPositive();
+
+        // No instance runs: verify alone finds the table once the intent is stale (1 s), and repairs it.
+        Thread.sleep(1_500);
+        Cli.Run repair = db.cli(config, "verify", "--from-divergences", "--repair");
+        assertThat(repair.exit()).as(repair.toString()).isZero();
+        assertThat(repair.out()).contains("changes: insert 0, update 1, delete 0 rows");
+        assertThat(db.count(db.oldUrl(), "SELECT COUNT(*) FROM clients WHERE full_name = 'killed'"))
+                .as("copied from the truth side")
+                .isEqualTo(1);
+        assertThat(db.count(db.oldUrl(), "SELECT COUNT(*) FROM schemashift_intent"))
+                .as("the repaired intent is cleared")
+                .isZero();
+        Cli.Run after = db.cli(config, "verify");
+        assertThat(after.exit()).as(after.toString()).isZero();
+    }
+
+    static Stream<TestDatabase.Kind> kinds() {
+        return Stream.of(TestDatabase.Kind.POSTGRESQL, TestDatabase.Kind.MARIADB);
     }
 }
