@@ -427,17 +427,19 @@ public final class DualTransaction {
 
     /**
      * Writes, in the primary's transaction about to commit, the intent record naming {@code mirrored} (the rows
-     * the other side commits after it) and the rows this transaction recorded.
+     * the other side commits after it) and the rows this transaction recorded whose records are not written yet.
      *
      * @return the intent's id; {@code null} when there is nothing to name or no intent log
      */
     private String writeIntent(Connection primary, List<RowKey> mirrored) {
         IntentLog intents = context.intents();
-        if (intents == null || (mirrored.isEmpty() && recorded.isEmpty())) {
+        // records the background writer has already written need no intent
+        boolean recordsInMemory = !recorded.isEmpty() && context.divergences().settled() < recordsMark;
+        if (intents == null || (mirrored.isEmpty() && !recordsInMemory)) {
             return null;
         }
         List<RowKey> rows = mirrored;
-        if (!recorded.isEmpty()) {
+        if (recordsInMemory) {
             rows = new ArrayList<>(mirrored);
             rows.addAll(recorded);
         }

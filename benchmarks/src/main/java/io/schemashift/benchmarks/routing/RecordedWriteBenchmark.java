@@ -2,6 +2,8 @@ package io.schemashift.benchmarks.routing;
 
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.schemashift.control.ControlSchema;
+import io.schemashift.rewriter.Dialect;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -76,6 +78,9 @@ public class RecordedWriteBenchmark {
                 st.execute(Setups.CREATE_OLD);
                 st.execute(Setups.CREATE_NEW);
             }
+            Dialect dialect = database.equals("h2") ? Dialect.H2 : Dialect.POSTGRESQL;
+            ControlSchema.execute(admin, ControlSchema.createDivergenceTable(dialect, "schemashift_divergence"));
+            ControlSchema.execute(admin, ControlSchema.createIntentTable(dialect, "schemashift_intent"));
             raw = DriverManager.getConnection(url, login);
             raw.setAutoCommit(false);
             dualWrite = DriverManager.getConnection(
