@@ -16,8 +16,9 @@ public enum DivergenceReason {
     /** The mirror touched fewer rows than the primary (often: rows not backfilled yet). */
     MIRROR_MISSED_ROWS,
     /**
-     * An upsert updated a row on the primary that the mirror side lacked (not backfilled yet):
-     * the mirror inserted it from the statement's values alone, and the backfill keeps it.
+     * An upsert wrote a row one side held and the other lacked (not backfilled yet, or held under
+     * another key by the unique column that decides the conflict): one side updated it, the other
+     * inserted one from the statement's values alone.
      */
     UPSERT_OF_LACKING_ROW,
     /** The mirror touched more rows than the primary. */

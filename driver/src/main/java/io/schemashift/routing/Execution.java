@@ -307,7 +307,7 @@ public final class Execution {
         long start = System.nanoTime();
         try {
             Connection connection = transaction.connection(side, false);
-            List<Params> lacked = gaps == null ? List.of() : gaps.lackedBy(side, connection);
+            List<Params> uneven = gaps == null ? List.of() : gaps.unevenOn(side, connection);
             long[] counts;
             if (separate) {
                 counts = runMirror(connection, sql, entries, keys, false);
@@ -327,8 +327,8 @@ public final class Execution {
                     transaction.mirroredToOld(RowKey.touchedBy(rw, entries, keys));
                 }
             }
-            if (!lacked.isEmpty()) {
-                record(lacked, keys, DivergenceReason.UPSERT_OF_LACKING_ROW);
+            if (!uneven.isEmpty()) {
+                record(uneven, keys, DivergenceReason.UPSERT_OF_LACKING_ROW);
             }
             if (rw.nondeterminism().contains(NonDeterminism.READS_OTHER_ROWS)) {
                 record(entries, keys, DivergenceReason.MIRROR_READ_OTHER_ROWS);

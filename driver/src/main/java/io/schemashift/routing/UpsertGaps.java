@@ -19,13 +19,13 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * An upsert of a row that the primary holds and the mirror side lacks (not backfilled yet, or
- * lost to an earlier failure) updates the row on the primary and inserts it on the mirror from
- * the statement's values alone, and the backfill then keeps the mirror's row: the two rows differ
- * with no count to show it. So before the primary runs, the rows the upsert names (by what
- * decides its conflict: {@link UpsertProbe}) are looked up on the primary, and before the mirror
- * runs, those found are looked up on the mirror side; the entries that write a row found on the
- * first and not on the second are recorded.
+ * An upsert of a row that one side holds and the other lacks (not backfilled yet, lost to an
+ * earlier failure, or held under another key by a unique column that decides the conflict)
+ * updates the row on one side and inserts it on the other from the statement's values alone: the
+ * two rows differ, and both count one row. So before the primary runs, the rows the upsert names
+ * (by what decides its conflict: {@link UpsertProbe}) are looked up on the primary, and before the
+ * mirror runs, on the mirror side; the entries that write a row found on one and not on the other
+ * are recorded.
  */
 final class UpsertGaps {
 
@@ -76,14 +76,12 @@ final class UpsertGaps {
 
     /**
      * The entries that write a row the primary held and {@code mirror}'s connection {@code c}
-     * lacks, looked up now, before the mirror runs; every entry when that cannot be told.
+     * lacks, or one {@code c} holds and the primary lacked, looked up now, before the mirror runs;
+     * every entry when that cannot be told.
      */
-    List<Params> lackedBy(Side mirror, Connection c) {
+    List<Params> unevenOn(Side mirror, Connection c) {
         if (onPrimary == null) {
             return entries;
-        }
-        if (onPrimary.isEmpty()) {
-            return List.of(); // every row is new: both sides insert the same values
         }
         Set<Integer> onMirror = this.onMirror;
         if (onMirror == null) {
@@ -96,7 +94,7 @@ final class UpsertGaps {
         List<Params> lacked = new ArrayList<>();
         for (int e = 0; e < entries.size(); e++) {
             for (int r = e * rowsPerEntry; r < (e + 1) * rowsPerEntry; r++) {
-                if (onPrimary.contains(r) && !onMirror.contains(r)) {
+                if (onPrimary.contains(r) != onMirror.contains(r)) {
                     lacked.add(entries.get(e));
                     break;
                 }

@@ -543,6 +543,57 @@ class RoutingIT {
     }
 
     /**
+     * An upsert decided by another unique column ({@code ON CONFLICT (email)}, MariaDB's any-index {@code ON
+     * DUPLICATE KEY}) updates the row holding that email on one side and inserts its own key on the other,
+     * whichever side holds it, primary or mirror, in {@code dual-write} as from {@code new-primary} on (where the
+     * old side is the mirror). Both count 1; the sides then differ, and the table is recorded.
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "POSTGRESQL,false,true",
+        "POSTGRESQL,false,false",
+        "POSTGRESQL,true,true",
+        "POSTGRESQL,true,false",
+        "MARIADB,false,true",
+        "MARIADB,false,false",
+        "MARIADB,true,true",
+        "MARIADB,true,false"
+    })
+    void upsertOnAnotherUniqueColumn_eitherSideHoldingTheRow_everyDifferenceLogged(
+            TestDatabase.Kind kind, boolean separate, boolean newHoldsTheRow) throws Exception {
+        for (String phase : List.of("dual-write", "new-primary")) {
+            upsertOnAnotherUniqueColumn(kind, separate, newHoldsTheRow, phase);
+        }
+    }
+
+    private static void upsertOnAnotherUniqueColumn(
+            TestDatabase.Kind kind, boolean separate, boolean newHoldsTheRow, String phase) throws Exception {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), separate, "phase: " + phase + "\n");
+        fx.rawOld("CREATE UNIQUE INDEX customers_email ON customers (email)");
+        fx.rawNew("CREATE UNIQUE INDEX clients_email ON clients (email)");
+        if (newHoldsTheRow) {
+            fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (5, 'held', 'held', 'a@x')");
+        } else {
+            fx.rawOld("INSERT INTO customers (id, name, email) VALUES (5, 'held', 'a@x')");
+        }
+        String upsert = kind == TestDatabase.Kind.MARIADB
+                ? "INSERT INTO customers (id, name, email) VALUES (9, 'upserted', 'a@x')"
+                        + " ON DUPLICATE KEY UPDATE name = VALUES(name)"
+                : "INSERT INTO customers (id, name, email) VALUES (9, 'upserted', 'a@x')"
+                        + " ON CONFLICT (email) DO UPDATE SET name = EXCLUDED.name";
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            st.executeUpdate(upsert);
+        }
+        assertThat(fx.differingIds())
+                .as(phase + ": one side updated row 5, the other inserted row 9")
+                .containsExactly(5, 9);
+        assertThat(fx.divergenceRecords())
+                .as(phase + ": the row one side updated holds another key than the statement gives: the whole table")
+                .anySatisfy(r -> assertThat(r).startsWith("null|"));
+    }
+
+    /**
      * MariaDB returns the first key a multi-row {@code ON DUPLICATE KEY UPDATE} inserted; the rows
      * it updated take none, so the keys of the others do not follow from their positions (here b
      * and c got 1000 and 1001, where positions would give 1001 and 1002). Such keys are not
