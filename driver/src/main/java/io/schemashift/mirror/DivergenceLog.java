@@ -98,15 +98,20 @@ public final class DivergenceLog implements AutoCloseable {
         writer.start();
     }
 
-    /** Records one divergence; never blocks and never throws. */
-    public void record(String table, String key, String fingerprint, String reason) {
+    /**
+     * Records one divergence; never blocks and never throws.
+     *
+     * @return whether it was queued: {@code false} when it was lost at once (the queue full, or closed)
+     */
+    public boolean record(String table, String key, String fingerprint, String reason) {
         metrics.diverged(table, reason);
         if (key != null && key.length() > ControlSchema.KEY_TEXT_MAX) {
             // verify reads a record without a key as "this table": complete, if coarse
             unkeyed.increment();
             key = null;
         }
-        if (!enqueue(new Divergence(table, key, fingerprint, reason, Instant.now()))) {
+        boolean queued = enqueue(new Divergence(table, key, fingerprint, reason, Instant.now()));
+        if (!queued) {
             lose(1);
         }
         long events = logThrottle.event();
@@ -121,13 +126,20 @@ public final class DivergenceLog implements AutoCloseable {
                     fingerprint,
                     tableName);
         }
+        return queued;
     }
 
-    /** Records each of {@code rows} for {@code reason}; never blocks and never throws. */
-    public void recordAll(List<RowKey> rows, DivergenceReason reason) {
+    /**
+     * Records each of {@code rows} for {@code reason}; never blocks and never throws.
+     *
+     * @return whether every one was queued
+     */
+    public boolean recordAll(List<RowKey> rows, DivergenceReason reason) {
+        boolean queued = true;
         for (RowKey row : rows) {
-            record(row.table(), row.key(), row.fingerprint(), reason.tag());
+            queued &= record(row.table(), row.key(), row.fingerprint(), reason.tag());
         }
+        return queued;
     }
 
     private synchronized boolean enqueue(Divergence d) {

@@ -87,6 +87,8 @@ public final class DualTransaction {
     private final List<RowKey> recorded = new ArrayList<>();
     /** The divergence log's mark after this transaction's last record. */
     private long recordsMark;
+    /** A record of this transaction was lost at once (the queue full): its intent stays, to be recovered. */
+    private boolean recordLost;
 
     DualTransaction(MigrationContext context, Connection old, long connectionId) throws SQLException {
         this.context = context;
@@ -434,7 +436,8 @@ public final class DualTransaction {
     private String writeIntent(Connection primary, List<RowKey> mirrored) {
         IntentLog intents = context.intents();
         // records the background writer has already written need no intent
-        boolean recordsInMemory = !recorded.isEmpty() && context.divergences().settled() < recordsMark;
+        boolean recordsInMemory =
+                !recorded.isEmpty() && (recordLost || context.divergences().settled() < recordsMark);
         if (intents == null || (mirrored.isEmpty() && !recordsInMemory)) {
             return null;
         }
@@ -452,9 +455,12 @@ public final class DualTransaction {
         return intentsOnOld.write(rows);
     }
 
-    /** The transaction of {@code intent} is committed on both sides: it goes once its records are written too. */
+    /**
+     * The transaction of {@code intent} is committed on both sides: it goes once its records are written too
+     * (never when one was lost: the intent, found stale, records its rows again).
+     */
     private void confirmIntent(String intent, boolean onNew) {
-        if (intent != null) {
+        if (intent != null && !recordLost) {
             context.intents().confirm(intent, onNew, recorded.isEmpty() ? 0 : recordsMark);
         }
     }
@@ -676,6 +682,7 @@ public final class DualTransaction {
         newAborted = false;
         statementTransaction = false;
         recorded.clear();
+        recordLost = false;
     }
 
     /**
@@ -685,12 +692,13 @@ public final class DualTransaction {
      * it runs).
      */
     void record(List<RowKey> rows, DivergenceReason reason) {
-        context.divergences().recordAll(rows, reason);
+        recordLost |= !context.divergences().recordAll(rows, reason);
         recorded.addAll(rows);
         recordsMark = context.divergences().mark();
         if (autoCommit && !localPair && !statementTransaction) {
             confirmIntent(writeIntent(old, List.of()), false);
             recorded.clear();
+            recordLost = false;
         }
     }
 

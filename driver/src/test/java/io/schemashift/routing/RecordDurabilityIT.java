@@ -7,8 +7,10 @@ import io.schemashift.testing.CrashingWriter;
 import io.schemashift.testing.TestDatabase;
 import io.schemashift.testing.TestDatabases;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Duration;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -64,5 +66,30 @@ class RecordDurabilityIT {
                 }
             }
         }
+    }
+
+    /**
+     * A record lost at once (the queue full while the divergence table cannot be written) is not cleared with the
+     * records written after it: its intent stays, and becomes divergence records once stale.
+     */
+    @Test
+    void recordLostToAFullQueue_keepsItsIntent() throws Exception {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.h2(), false, "phase: dual-write\n");
+        fx.rawOld(
+                "INSERT INTO customers (id, name, legacy_flag) VALUES (1, 'a', 1)",
+                "ALTER TABLE schemashift_divergence RENAME TO divergence_away");
+        try (Connection c = fx.connect();
+                PreparedStatement refused = c.prepareStatement("UPDATE customers SET name = ? WHERE legacy_flag = 1")) {
+            for (int i = 0; i < 10_550; i++) { // the queue holds 10,000, the writer's batch 500 more
+                refused.setString(1, "n" + i);
+                refused.executeUpdate();
+            }
+        }
+        int lost = (int) fx.count("schemashift.divergences.lost");
+        assertThat(lost).as("records lost to the full queue").isPositive();
+        fx.rawOld("ALTER TABLE divergence_away RENAME TO schemashift_divergence");
+        assertThat(fx.divergenceRecords()).as("the queued ones written").hasSize(10_550 - lost);
+        Thread.sleep(1_000); // the cleaner deletes every intent whose records are written, every 200 ms
+        assertThat(fx.intents(false)).as("the intents of the lost records stay").isEqualTo(lost);
     }
 }
