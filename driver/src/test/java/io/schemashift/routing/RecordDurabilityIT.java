@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -21,7 +22,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class RecordDurabilityIT {
 
-    private static final String CONFIG = "phase: dual-write\nwrites:\n  intentStaleAfter: 1s\n";
+    private static final String STALE = "writes:\n  intentStaleAfter: 1s\n";
     /** Refused (it reads the dropped column): runs on the old side alone, recorded before it runs. */
     private static final String REFUSED = "UPDATE customers SET name = 'killed' WHERE legacy_flag = 1";
     /** Mirrored and recorded after it ran: it copies row 2, which the sides hold differently. */
@@ -32,40 +33,51 @@ class RecordDurabilityIT {
             value = TestDatabase.Kind.class,
             names = {"POSTGRESQL", "MARIADB"})
     void oneSidedChange_killedRightAfterItsCommit_isInTheDivergenceLog(TestDatabase.Kind kind) throws Exception {
-        for (boolean separate : new boolean[] {false, true}) {
-            for (boolean transaction : new boolean[] {false, true}) {
-                for (String sql : new String[] {REFUSED, COPY}) {
-                    String run = (separate ? "separate" : "same") + " database, "
-                            + (transaction ? "in a transaction" : "auto-commit") + ": " + sql;
-                    MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), separate, CONFIG);
-                    fx.rawOld("INSERT INTO customers (id, name, legacy_flag) VALUES (1, 'a', 1), (2, 'x', NULL)");
-                    fx.rawNew("INSERT INTO clients (id, full_name, name_search) VALUES (1, 'a', 'a'), (2, 'y', 'y')");
-                    int exit = CrashingWriter.haltAfter(
-                            "jdbc:schemashift:" + fx.oldUrl.substring("jdbc:".length()),
-                            fx.server.user(),
-                            fx.server.password(),
-                            fx.configPath(),
-                            transaction,
-                            sql);
-                    assertThat(exit).as("killed after its commit: " + run).isEqualTo(137);
-                    assertThat(fx.differingIds()).as(run).contains(sql.equals(REFUSED) ? 1 : 102);
-
-                    // Any instance that starts finds a stale intent and records its rows.
-                    try (Connection c = fx.connect();
-                            Statement st = c.createStatement()) {
-                        st.executeQuery("SELECT 1").close();
+        for (String phase : List.of("dual-write", "new-primary")) {
+            // a refused write runs on the old side alone only while the old side holds the truth
+            List<String> writes = phase.equals("dual-write") ? List.of(REFUSED, COPY) : List.of(COPY);
+            for (boolean separate : new boolean[] {false, true}) {
+                for (boolean transaction : new boolean[] {false, true}) {
+                    for (String sql : writes) {
+                        killedRightAfter(kind, phase, separate, transaction, sql);
                     }
-                    await().atMost(Duration.ofSeconds(30))
-                            .untilAsserted(
-                                    () -> assertThat(fx.intents(false)).as(run).isZero());
-                    String reason = sql.equals(REFUSED) ? "refused_dropped_column_read" : "mirror_read_other_rows";
-                    assertThat(fx.divergenceRecords())
-                            .as("the whole table is named, by the statement or by its intent: " + run)
-                            .isNotEmpty()
-                            .allSatisfy(r -> assertThat(r).isIn("null|" + reason, "null|unconfirmed_commit"));
                 }
             }
         }
+    }
+
+    private static void killedRightAfter(
+            TestDatabase.Kind kind, String phase, boolean separate, boolean transaction, String sql) throws Exception {
+        String run = phase + ", " + (separate ? "separate" : "same") + " database, "
+                + (transaction ? "in a transaction" : "auto-commit") + ": " + sql;
+        MigrationFixture fx =
+                MigrationFixture.create(TestDatabases.of(kind), separate, "phase: " + phase + "\n" + STALE);
+        fx.rawOld("INSERT INTO customers (id, name, legacy_flag) VALUES (1, 'a', 1), (2, 'x', NULL)");
+        fx.rawNew("INSERT INTO clients (id, full_name, name_search) VALUES (1, 'a', 'a'), (2, 'y', 'y')");
+        int exit = CrashingWriter.haltAfter(
+                "jdbc:schemashift:" + fx.oldUrl.substring("jdbc:".length()),
+                fx.server.user(),
+                fx.server.password(),
+                fx.configPath(),
+                transaction,
+                sql);
+        assertThat(exit).as("killed after its commit: " + run).isEqualTo(137);
+        assertThat(fx.differingIds()).as(run).contains(sql.equals(REFUSED) ? 1 : 102);
+
+        // Any instance that starts finds a stale intent and records its rows.
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            st.executeQuery("SELECT 1").close();
+        }
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(fx.intents(false) + (separate ? fx.intents(true) : 0))
+                        .as(run)
+                        .isZero());
+        String reason = sql.equals(REFUSED) ? "refused_dropped_column_read" : "mirror_read_other_rows";
+        assertThat(fx.divergenceRecords())
+                .as("the whole table is named, by the statement or by its intent: " + run)
+                .isNotEmpty()
+                .allSatisfy(r -> assertThat(r).isIn("null|" + reason, "null|unconfirmed_commit"));
     }
 
     /**
