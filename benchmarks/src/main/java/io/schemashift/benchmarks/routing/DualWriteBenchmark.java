@@ -80,12 +80,7 @@ public class DualWriteBenchmark {
             url = database.equals("h2") ? "jdbc:h2:mem:bench_routing;DB_CLOSE_DELAY=-1" : Setups.postgres("ss_bench");
             Properties login = Setups.login();
             admin = DriverManager.getConnection(url, login);
-            try (Statement st = admin.createStatement()) {
-                st.execute("DROP TABLE IF EXISTS customers");
-                st.execute("DROP TABLE IF EXISTS clients");
-                st.execute(Setups.CREATE_OLD);
-                st.execute(Setups.CREATE_NEW);
-            }
+            Setups.recreateTables(admin);
             String shiftUrl = "jdbc:schemashift:" + url.substring("jdbc:".length());
             raw = DriverManager.getConnection(url, login);
             raw.setAutoCommit(false);
@@ -113,9 +108,7 @@ public class DualWriteBenchmark {
 
         @TearDown(Level.Trial)
         public void close() throws SQLException {
-            for (Connection c : new Connection[] {raw, dualWrite, oldOnly, passThrough, admin}) {
-                c.close();
-            }
+            Setups.closeAll(raw, dualWrite, oldOnly, passThrough, admin);
         }
 
         private String config(String phase) throws IOException {

@@ -72,12 +72,7 @@ public class RecordedWriteBenchmark {
                     : Setups.postgres("ss_bench");
             Properties login = Setups.login();
             admin = DriverManager.getConnection(url, login);
-            try (Statement st = admin.createStatement()) {
-                st.execute("DROP TABLE IF EXISTS customers");
-                st.execute("DROP TABLE IF EXISTS clients");
-                st.execute(Setups.CREATE_OLD);
-                st.execute(Setups.CREATE_NEW);
-            }
+            Setups.recreateTables(admin);
             Dialect dialect = database.equals("h2") ? Dialect.H2 : Dialect.POSTGRESQL;
             ControlSchema.execute(admin, ControlSchema.createDivergenceTable(dialect, "schemashift_divergence"));
             ControlSchema.execute(admin, ControlSchema.createIntentTable(dialect, "schemashift_intent"));
@@ -106,9 +101,7 @@ public class RecordedWriteBenchmark {
 
         @TearDown(Level.Trial)
         public void close() throws SQLException {
-            for (Connection c : new Connection[] {raw, dualWrite, admin}) {
-                c.close();
-            }
+            Setups.closeAll(raw, dualWrite, admin);
         }
 
         private String config() throws IOException {

@@ -86,6 +86,22 @@ final class Setups {
         }
     }
 
+    /** Drops and creates {@link #CREATE_OLD} and {@link #CREATE_NEW}, empty. */
+    static void recreateTables(Connection admin) throws SQLException {
+        try (Statement st = admin.createStatement()) {
+            st.execute("DROP TABLE IF EXISTS customers");
+            st.execute("DROP TABLE IF EXISTS clients");
+            st.execute(CREATE_OLD);
+            st.execute(CREATE_NEW);
+        }
+    }
+
+    static void closeAll(Connection... connections) throws SQLException {
+        for (Connection c : connections) {
+            c.close();
+        }
+    }
+
     /** A configuration file holding {@code yaml}, deleted when the JVM ends. */
     static String configFile(String name, String yaml) throws IOException {
         Path file = Files.createTempFile("schemashift-bench-" + name, ".yaml");

@@ -67,12 +67,7 @@ public class UpsertBenchmark {
             String url = Setups.postgres("ss_bench");
             Properties login = Setups.login();
             admin = DriverManager.getConnection(url, login);
-            try (Statement st = admin.createStatement()) {
-                st.execute("DROP TABLE IF EXISTS customers");
-                st.execute("DROP TABLE IF EXISTS clients");
-                st.execute(Setups.CREATE_OLD);
-                st.execute(Setups.CREATE_NEW);
-            }
+            Setups.recreateTables(admin);
             raw = DriverManager.getConnection(url, login);
             raw.setAutoCommit(false);
             dualWrite = DriverManager.getConnection(
@@ -112,9 +107,7 @@ public class UpsertBenchmark {
 
         @TearDown(Level.Trial)
         public void close() throws SQLException {
-            for (Connection c : new Connection[] {raw, dualWrite, admin}) {
-                c.close();
-            }
+            Setups.closeAll(raw, dualWrite, admin);
         }
     }
 
