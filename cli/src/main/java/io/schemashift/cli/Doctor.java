@@ -435,6 +435,9 @@ final class Doctor {
         tables.put("mismatch", t.mismatch());
         tables.put("runs", t.runs());
         tables.put("statements", ControlSchema.STATEMENTS_TABLE);
+        if (config.writes().intent()) {
+            tables.put("intent", t.intent());
+        }
         List<String> missing = new ArrayList<>();
         for (Map.Entry<String, String> e : tables.entrySet()) {
             try (Statement s = old.createStatement();
@@ -452,7 +455,8 @@ final class Doctor {
                     Severity.ERROR,
                     "schemashift",
                     String.join(", ", missing),
-                    "missing: run 'schemashift init' (the driver records divergences, coverage and heartbeats there)");
+                    "missing: run 'schemashift init' (the driver records divergences, intents, coverage and heartbeats"
+                            + " there)");
         }
         return !missing.isEmpty();
     }
