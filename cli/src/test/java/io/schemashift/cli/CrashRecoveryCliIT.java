@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.schemashift.config.Phase;
+import io.schemashift.mirror.IntentLog;
 import io.schemashift.testing.CrashingWriter;
 import io.schemashift.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
@@ -143,7 +146,19 @@ class CrashRecoveryCliIT {
                 .isPositive();
 
         // No instance runs: verify alone finds the table once the intent is stale (1 s), and repairs it.
-        Thread.sleep(1_500);
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    try (Connection c = db.server().connect(db.oldUrl())) {
+                        return IntentLog.stale(
+                                                c,
+                                                "schemashift_intent",
+                                                migration,
+                                                Instant.now().minus(Duration.ofSeconds(1)))
+                                        .size()
+                                == db.count(db.oldUrl(), "SELECT COUNT(*) FROM schemashift_intent");
+                    }
+                });
         Cli.Run repair = db.cli(config, "verify", "--from-divergences", "--repair");
         assertThat(repair.exit()).as(repair.toString()).isZero();
         assertThat(repair.out()).contains("changes: insert 0, update 1, delete 0 rows");

@@ -101,7 +101,10 @@ class RecordDurabilityIT {
         assertThat(lost).as("records lost to the full queue").isPositive();
         fx.rawOld("ALTER TABLE divergence_away RENAME TO schemashift_divergence");
         assertThat(fx.divergenceRecords()).as("the queued ones written").hasSize(10_550 - lost);
-        Thread.sleep(1_000); // the cleaner deletes every intent whose records are written, every 200 ms
-        assertThat(fx.intents(false)).as("the intents of the lost records stay").isEqualTo(lost);
+        // the cleaner deletes every intent whose records are written, every 200 ms: those of the lost ones stay
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                        fx.intents(false))
+                .as("the intents of the lost records stay")
+                .isEqualTo(lost));
     }
 }
