@@ -11,6 +11,8 @@ import net.sf.jsqlparser.expression.LongValue;
 import net.sf.jsqlparser.expression.SignedExpression;
 import net.sf.jsqlparser.expression.StringValue;
 import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
+import net.sf.jsqlparser.expression.operators.conditional.OrExpression;
+import net.sf.jsqlparser.expression.operators.conditional.XorExpression;
 import net.sf.jsqlparser.expression.operators.relational.EqualsTo;
 import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
 import net.sf.jsqlparser.expression.operators.relational.InExpression;
@@ -32,7 +34,9 @@ final class KeyFinder {
         MappedTable t = target.mapped();
         Map<String, List<ParamSource>> found = new HashMap<>();
         List<Expression> conjuncts = new ArrayList<>();
-        flatten(where, conjuncts);
+        if (!flatten(where, conjuncts)) {
+            return List.of();
+        }
         for (Expression e : conjuncts) {
             if (e instanceof EqualsTo eq) {
                 pin(eq.getLeftExpression(), List.of(eq.getRightExpression()), target, found);
@@ -59,13 +63,37 @@ final class KeyFinder {
         return List.of(row);
     }
 
-    private static void flatten(Expression e, List<Expression> into) {
+    /**
+     * Adds the conjuncts of {@code e} to {@code into}. JSqlParser 5.3 parses {@code x IN (…) AND y}
+     * as {@code x IN ((…) AND y)} and {@code x IN (…) OR y} as {@code x IN ((…) OR y)}, also
+     * within an AND (JSqlParser issue 2244, fixed in 5.4): the ANDs after an IN list are put back
+     * beside it; after an OR the tree's conjunctions cannot be trusted.
+     *
+     * @return {@code false} when they cannot: the statement names no keys
+     */
+    private static boolean flatten(Expression e, List<Expression> into) {
         if (e instanceof AndExpression and) {
-            flatten(and.getLeftExpression(), into);
-            flatten(and.getRightExpression(), into);
-        } else if (e != null) {
+            return flatten(and.getLeftExpression(), into) && flatten(and.getRightExpression(), into);
+        }
+        if (e instanceof InExpression in
+                && (in.getRightExpression() instanceof OrExpression
+                        || in.getRightExpression() instanceof XorExpression)) {
+            return false;
+        }
+        if (e instanceof InExpression in && in.getRightExpression() instanceof AndExpression swallowed) {
+            List<Expression> after = new ArrayList<>();
+            if (!flatten(swallowed, after)) {
+                return false;
+            }
+            InExpression list = new InExpression(in.getLeftExpression(), after.get(0)).withNot(in.isNot());
+            into.add(list);
+            into.addAll(after.subList(1, after.size()));
+            return true;
+        }
+        if (e != null) {
             into.add(e);
         }
+        return true;
     }
 
     /** Records {@code values} for a key column of the target; a key pinned twice becomes unknown. */
