@@ -321,12 +321,22 @@ public final class ControlStore {
     }
 
     /**
-     * Divergences recorded for this migration at or after {@code since}, but for writes that
-     * found fewer rows on the mirror ({@code mirror_missed_rows}): before and during a backfill
-     * every update of a row not copied yet is one, and {@code verify} checks them.
+     * The divergence reasons that ask {@code verify} to check rows a write reached on both sides
+     * rather than say that one side lacks a change: a mirror that found fewer rows (before a
+     * backfill ends, every update of a row not copied yet), and writes whose values or rows come
+     * from other rows, recorded on every run. Phase guards do not count them; the differences in
+     * the rows those writes read are recorded, and counted, themselves.
      */
+    public static final List<String> CHECK_ONLY_REASONS =
+            List.of("mirror_missed_rows", "mirror_read_other_rows", "mirror_picked_by_other_rows");
+
+    private static final String NOT_CHECK_ONLY = CHECK_ONLY_REASONS.stream()
+            .map(r -> "'" + r + "'")
+            .collect(Collectors.joining(", ", " AND reason NOT IN (", ")"));
+
+    /** Divergences recorded for this migration at or after {@code since}, but the {@link #CHECK_ONLY_REASONS}. */
     public long divergencesSince(Instant since) throws SQLException {
-        return countSince(tables.divergence(), since, " AND reason <> 'mirror_missed_rows'");
+        return countSince(tables.divergence(), since, NOT_CHECK_ONLY);
     }
 
     /** Mismatch reports (of any outcome) recorded for this migration at or after {@code since}. */

@@ -56,6 +56,13 @@ public enum DivergenceReason {
     NONDETERMINISTIC_UNMAPPED_READ,
     /** Mirrored, and recorded: the write read other rows of a mapped table, which the sides may not hold alike. */
     MIRROR_READ_OTHER_ROWS,
+    /**
+     * Mirrored, and recorded: the write picked its rows by other rows of a mapped table, and each
+     * side may have picked its own. Like {@link #MIRROR_MISSED_ROWS} and {@link
+     * #MIRROR_READ_OTHER_ROWS}, a record that asks {@code verify} to check the rows, which phase
+     * guards do not count ({@code ControlStore.CHECK_ONLY_REASONS}).
+     */
+    MIRROR_PICKED_BY_OTHER_ROWS,
     /** The tables of the statement are in different phases. */
     REFUSED_MIXED_PHASES,
     REFUSED_UNPARSEABLE,
@@ -109,6 +116,7 @@ public enum DivergenceReason {
             case ROW_CHOICE -> NONDETERMINISTIC_ROW_CHOICE;
             case UNMAPPED_READ -> NONDETERMINISTIC_UNMAPPED_READ;
             case READS_OTHER_ROWS -> MIRROR_READ_OTHER_ROWS;
+            case PICKS_BY_OTHER_ROWS -> MIRROR_PICKED_BY_OTHER_ROWS;
         };
     }
 }

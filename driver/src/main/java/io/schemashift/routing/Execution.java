@@ -330,8 +330,10 @@ public final class Execution {
             if (!uneven.isEmpty()) {
                 record(uneven, keys, DivergenceReason.UPSERT_OF_LACKING_ROW);
             }
-            if (rw.nondeterminism().contains(NonDeterminism.READS_OTHER_ROWS)) {
-                record(entries, keys, DivergenceReason.MIRROR_READ_OTHER_ROWS);
+            for (NonDeterminism nd : rw.nondeterminism()) {
+                if (nd.mirroredAndRecorded()) {
+                    record(entries, keys, DivergenceReason.nondeterministic(nd));
+                }
             }
             boolean mismatch = recordCountMismatches(entries, keys, primary, counts);
             context.metrics().mirrored(mismatch ? MirrorOutcome.COUNT_MISMATCH : MirrorOutcome.OK);

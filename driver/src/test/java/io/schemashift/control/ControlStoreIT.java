@@ -238,6 +238,9 @@ class ControlStoreIT {
             divergence(c, t, store.migration(), "orders", T0.minus(20, ChronoUnit.MINUTES));
             divergence(c, t, store.migration(), "orders", T0);
             divergence(c, t, "another-migration", "orders", T0);
+            for (String checkOnly : ControlStore.CHECK_ONLY_REASONS) {
+                divergence(c, t, store.migration(), "orders", T0, checkOnly);
+            }
             mismatch(c, t, store.migration(), "f1", "orders", T0.minus(1, ChronoUnit.HOURS));
             mismatch(c, t, store.migration(), "f1", "orders", T0);
             mismatch(c, t, store.migration(), "f2", "items", T0.plusSeconds(1));
@@ -246,7 +249,9 @@ class ControlStoreIT {
             mismatch(c, t, "another-migration", "f9", "orders", T0);
         }
         Instant windowStart = T0.minus(15, ChronoUnit.MINUTES);
-        assertThat(store.divergencesSince(windowStart)).isEqualTo(1);
+        assertThat(store.divergencesSince(windowStart))
+                .as("records that only ask verify to check rows are not counted")
+                .isEqualTo(1);
         assertThat(store.divergencesSince(Instant.EPOCH)).isEqualTo(2);
         assertThat(store.mismatchesSince(windowStart)).isEqualTo(4);
 
@@ -264,12 +269,18 @@ class ControlStoreIT {
 
     private static void divergence(Connection c, ControlTables t, String migration, String table, Instant at)
             throws SQLException {
+        divergence(c, t, migration, table, at, "mirror_failed");
+    }
+
+    private static void divergence(
+            Connection c, ControlTables t, String migration, String table, Instant at, String reason)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(ControlSchema.insertDivergence(t.divergence()))) {
             ps.setString(1, migration);
             ps.setString(2, table);
             ps.setString(3, "[\"42\"]");
             ps.setString(4, "abcdef0123456789");
-            ps.setString(5, "mirror-failed");
+            ps.setString(5, reason);
             ps.setObject(6, ControlSchema.timestamp(at));
             ps.executeUpdate();
         }

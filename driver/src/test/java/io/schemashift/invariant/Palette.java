@@ -149,6 +149,10 @@ final class Palette {
         // DELETE
         w.add(Step.prepared("DELETE by key", "DELETE FROM customers WHERE id = ?", 6));
         w.add(Step.update("DELETE by non-key predicate", "DELETE FROM customers WHERE email LIKE 'g%'"));
+        w.add(
+                Step.update(
+                        "UPDATE picking rows through a subquery on the mapped table",
+                        "UPDATE customers SET email = 'picked@x' WHERE id IN (SELECT id FROM customers WHERE name LIKE 'Ann%')"));
         if (kind != Kind.H2) {
             w.add(Step.query("DELETE … RETURNING via executeQuery", "DELETE FROM customers WHERE id = 7 RETURNING id"));
         }

@@ -159,6 +159,20 @@ final class ColumnWalker {
         }
     }
 
+    /**
+     * A write that reads rows of a mapped table besides those it writes anywhere, not in its values
+     * alone, and does not name the one row it writes ({@code keys}, as the statement gives them):
+     * {@link NonDeterminism#PICKS_BY_OTHER_ROWS}. One named row is changed on both sides or its
+     * update counts differ, which the driver compares; a set of rows can differ at equal counts.
+     */
+    void rowsPicked(List<List<ParamSource>> keys) {
+        if (!otherMapped.isEmpty()
+                && keys.size() != 1
+                && !rw.nondeterminism.contains(NonDeterminism.READS_OTHER_ROWS)) {
+            rw.nondeterminism.add(NonDeterminism.PICKS_BY_OTHER_ROWS);
+        }
+    }
+
     /** Whether a mapped table besides the written one is read between two text offsets. */
     private boolean readsOtherRows(int start, int end) {
         for (Table t : otherMapped) {

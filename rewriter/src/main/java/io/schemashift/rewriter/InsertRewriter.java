@@ -236,7 +236,29 @@ final class InsertRewriter {
         }
         replaceList(plain, listOpen, listClose, tableNode, newColumns(targets, derived));
         rw.regenerated = true;
-        return new StatementRewriter.WriteExtras(plain, List.of(), null, null, List.of(), null);
+        return new StatementRewriter.WriteExtras(plain, List.of(), null, null, selectedKey(ps, star, targets), null);
+    }
+
+    /**
+     * The one row's key of an {@code INSERT … SELECT} that selects each key column as a {@code ?}
+     * or a literal ({@code SELECT ?, ? WHERE NOT EXISTS (…)}): every row it selects has that key,
+     * so it inserts one row at most. Else none: the rows it inserts are not named in its text.
+     */
+    private List<List<ParamSource>> selectedKey(PlainSelect ps, boolean star, List<Target> targets) {
+        if (star) {
+            return List.of();
+        }
+        Map<String, ParamSource> simple = new HashMap<>();
+        List<SelectItem<?>> items = ps.getSelectItems();
+        for (int c = 0; c < items.size(); c++) {
+            SimpleNode n = walker.itemNode(items.get(c));
+            ParamSource s = simpleSource(new int[] {Trees.start(n), Trees.end(n)});
+            if (s != null) {
+                simple.put(targets.get(c).canonical(), s);
+            }
+        }
+        List<ParamSource> key = rowKey(0, simple, List.of());
+        return key == null ? List.of() : List.of(key);
     }
 
     /**

@@ -48,6 +48,19 @@ public enum NonDeterminism {
      * is mirrored, and the rows it writes are recorded so that {@code verify} checks them.
      */
     READS_OTHER_ROWS,
+    /**
+     * A write that picks its rows by rows of a mapped table besides them (a subquery in its {@code
+     * WHERE}, the items of {@code UPDATE … FROM} or {@code DELETE … USING}) and does not name the
+     * one row it writes: where a row it picks by differs between the sides, each side may change
+     * other rows with the same update count. It is mirrored, and the rows it writes are recorded
+     * (the whole table, unless the statement names their keys) so that {@code verify} checks them.
+     */
+    PICKS_BY_OTHER_ROWS,
     /** A new-side column that the statement leaves to its default (not a key the primary generates). */
-    DEFAULT_COLUMN
+    DEFAULT_COLUMN;
+
+    /** Whether a write with it is mirrored all the same, and its rows recorded for {@code verify} to check. */
+    public boolean mirroredAndRecorded() {
+        return this == READS_OTHER_ROWS || this == PICKS_BY_OTHER_ROWS;
+    }
 }

@@ -55,12 +55,12 @@ public record Rewritten(
      * What keeps this write from being mirrored ({@code null}: nothing): the first of its {@link
      * #nondeterminism}, except who the connection is ({@link NonDeterminism#CONNECTION}) and the
      * tables outside the mapping it reads ({@link NonDeterminism#UNMAPPED_READ}), which differ only
-     * when the mirror runs in a {@code separateDatabase}, and {@link
-     * NonDeterminism#READS_OTHER_ROWS}, which is mirrored and recorded.
+     * when the mirror runs in a {@code separateDatabase}, and those {@linkplain
+     * NonDeterminism#mirroredAndRecorded() mirrored and recorded}.
      */
     public NonDeterminism unmirrorable(boolean separateDatabase) {
         for (NonDeterminism nd : nondeterminism) {
-            if (nd != NonDeterminism.READS_OTHER_ROWS
+            if (!nd.mirroredAndRecorded()
                     && (separateDatabase || (nd != NonDeterminism.CONNECTION && nd != NonDeterminism.UNMAPPED_READ))) {
                 return nd;
             }

@@ -277,6 +277,9 @@ final class StatementRewriter {
         if (rw.tables.isEmpty()) {
             return new Untouched(rw.sql, kind, fp);
         }
+        if (extras != null) {
+            walker.rowsPicked(extras.keys());
+        }
         Edits newEdits = extras == null ? rw.newEdits : extras.newSide();
         SelfCheck check = new SelfCheck(rw, timeoutNanos);
         SideStatement newSide = check.verified(newEdits, rw.regenerated);
