@@ -32,9 +32,9 @@ import org.slf4j.LoggerFactory;
  * schemashift.control.failures} counts each attempt, and the heartbeat reports the failure, so that
  * every forward phase guard refuses. Records are lost, and counted in {@code
  * schemashift.divergences.lost}, only when the bounded queue is full, when the database rejects the
- * record itself, or when {@link #close} gives up. A key longer than the key column is stored as a
- * table-level record (no key), counted in {@code schemashift.divergences.unkeyed}: {@code verify}
- * then checks the whole table.
+ * record even without its key, or when {@link #close} gives up. A key longer than the key column,
+ * or one the database rejects, is stored as a table-level record (no key), counted in {@code
+ * schemashift.divergences.unkeyed}: {@code verify} then checks the whole table.
  *
  * <p>Thread-safe.
  */
@@ -236,12 +236,20 @@ public final class DivergenceLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes the records of a rejected batch one by one. A keyed record the database still rejects
+     * (its key text, in a character set the column cannot hold) is written without its key: {@code
+     * verify} then checks the whole table, as for a key longer than the column.
+     */
     private void writeOneByOne(List<Divergence> batch) {
         int lost = 0;
         for (Divergence d : batch) {
             try {
                 write(List.of(d));
             } catch (SQLException | RuntimeException e) {
+                if (d.key() != null && writtenWithoutKey(d)) {
+                    continue;
+                }
                 lost++;
                 LOG.error(
                         "[{}] the database rejected a divergence record for table {} in table {} ({}, SQLState {});"
@@ -257,6 +265,21 @@ public final class DivergenceLog implements AutoCloseable {
         settle(batch.size() - lost, false);
         settle(lost, true);
         batch.clear();
+    }
+
+    private boolean writtenWithoutKey(Divergence d) {
+        try {
+            write(List.of(new Divergence(d.table(), null, d.fingerprint(), d.reason(), d.at())));
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
+        unkeyed.increment();
+        LOG.warn(
+                "[{}] the database rejected the key of a divergence record for table {}; it is recorded for the whole"
+                        + " table, which 'schemashift verify --from-divergences' checks in full",
+                migration,
+                d.table());
+        return true;
     }
 
     private void failed(ControlHealth.Kind kind, SQLException e, int records) {

@@ -109,4 +109,29 @@ class RecordDurabilityIT {
                 .as("the intents of the lost records stay")
                 .isEqualTo(lost));
     }
+
+    /**
+     * A record the database rejects with its key (here a check on the key text; in the field, a character the
+     * column's character set cannot hold) is written for the whole table rather than lost.
+     */
+    @Test
+    void recordRejectedForItsKey_isWrittenForTheWholeTable() throws Exception {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.h2(), false, "phase: dual-write\n");
+        fx.rawOld(
+                "INSERT INTO customers (id, name) VALUES (7, 'a'), (8, 'b')",
+                "ALTER TABLE schemashift_divergence ADD CONSTRAINT no_seven CHECK (key_text NOT LIKE '%7%')");
+        fx.rawNew(
+                "INSERT INTO clients (id, full_name, name_search) VALUES (7, 'a', 'a'), (8, 'b', 'b')",
+                "ALTER TABLE clients ADD CONSTRAINT no_bad CHECK (full_name <> 'bad')");
+        try (Connection c = fx.connect();
+                PreparedStatement failsOnNew = c.prepareStatement("UPDATE customers SET name = 'bad' WHERE id = ?")) {
+            for (int id : new int[] {7, 8}) {
+                failsOnNew.setInt(1, id);
+                assertThat(failsOnNew.executeUpdate()).isEqualTo(1);
+            }
+        }
+        assertThat(fx.divergenceRecords()).containsExactlyInAnyOrder("null|mirror_failed", "[\"8\"]|mirror_failed");
+        assertThat(fx.count("schemashift.divergences.lost")).isZero();
+        assertThat(fx.count("schemashift.divergences.unkeyed")).isEqualTo(1);
+    }
 }
