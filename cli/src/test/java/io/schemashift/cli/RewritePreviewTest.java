@@ -50,6 +50,9 @@ class RewritePreviewTest {
     /** Statements from the rewriter's golden corpus, with the values the test binds. */
     private record Case(String sql, List<Object> params) {}
 
+    private static final String PICKING =
+            "UPDATE customers SET city = ? WHERE id IN (SELECT id FROM customers WHERE name = ?)";
+
     private static final List<Case> CORPUS = List.of(
             new Case(
                     "INSERT INTO customers(id, name, email, city) VALUES (?, ?, ?, ?)",
@@ -68,7 +71,9 @@ class RewritePreviewTest {
             // refused: writes a dropped column only
             new Case("UPDATE customers SET legacy_flag = true WHERE id = ?", List.of(7)),
             // a write to an unmapped table that reads a mapped one: once, never mirrored
-            new Case("INSERT INTO audit (id) SELECT id FROM customers WHERE id = ?", List.of(7)));
+            new Case("INSERT INTO audit (id) SELECT id FROM customers WHERE id = ?", List.of(7)),
+            // picks its rows by other rows: mirrored, and recorded
+            new Case(PICKING, List.of("Oslo", "Bob")));
 
     @TempDir
     Path dir;
@@ -162,6 +167,24 @@ class RewritePreviewTest {
                         .isEqualTo(expected);
             }
         }
+    }
+
+    @Test
+    void preview_mirroredWriteThatIsRecordedToo_saysWhy() throws Exception {
+        var config = ConfigLocation.of(
+                        config(Phase.DUAL_WRITE).toString(), "test", getClass().getClassLoader())
+                .load(new ConfigReader());
+        Rewriter rewriter;
+        try (Connection c = h2().getConnection()) {
+            rewriter = MigrationRuntime.rewriter(config, Dialect.H2, c.getMetaData());
+        }
+        Preview.Step step = Preview.of(rewriter.rewrite(PICKING), PICKING).get(Phase.DUAL_WRITE);
+        assertThat(step.verdict()).isEqualTo(Verdict.MIRRORED);
+        assertThat(step.reason()).isEqualTo("mirror_picked_by_other_rows");
+        assertThat(Preview.of(rewriter.rewrite("DELETE FROM customers WHERE id = ?"), "")
+                        .get(Phase.DUAL_WRITE)
+                        .reason())
+                .isNull();
     }
 
     @Test

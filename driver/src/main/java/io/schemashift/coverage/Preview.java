@@ -2,6 +2,7 @@ package io.schemashift.coverage;
 
 import io.schemashift.api.Side;
 import io.schemashift.config.Phase;
+import io.schemashift.mirror.DivergenceReason;
 import io.schemashift.rewriter.NonDeterminism;
 import io.schemashift.rewriter.ParamSource;
 import io.schemashift.rewriter.Refused;
@@ -58,7 +59,8 @@ public final class Preview {
     /**
      * The outcome in one phase.
      *
-     * @param reason why the statement is refused or not mirrored ({@code null} when it is not)
+     * @param reason why the statement is refused or not mirrored, or why it is recorded though
+     *     mirrored ({@code mirror_picked_by_other_rows}…); {@code null} when none of these
      */
     public record Step(Phase phase, Verdict verdict, String reason, List<Run> runs) {}
 
@@ -128,7 +130,7 @@ public final class Preview {
                 boolean keys = !rw.generatedKeyColumns().isEmpty();
                 runs.add(new Run(
                         plan.mirror(), Role.MIRROR, text(rw, plan.mirror(), keys), params(rw, plan.mirror(), keys)));
-                verdict = Verdict.MIRRORED;
+                return new Step(phase, Verdict.MIRRORED, recordedThoughMirrored(rw), List.copyOf(runs));
             }
         } else if (kind == StatementKind.SELECT && phase.comparesReads() && reason == null) {
             Side other = plan.primary().other();
@@ -138,6 +140,16 @@ public final class Preview {
             verdict = plan.primary() == Side.NEW ? Verdict.REWRITTEN : Verdict.PASS_THROUGH;
         }
         return new Step(phase, verdict, verdict == Verdict.RECORDED ? reason : null, List.copyOf(runs));
+    }
+
+    /** The record a mirrored write leaves on every run ({@code mirror_read_other_rows}…), or {@code null}. */
+    private static String recordedThoughMirrored(Rewritten rw) {
+        for (NonDeterminism nd : rw.nondeterminism()) {
+            if (nd.mirroredAndRecorded()) {
+                return DivergenceReason.nondeterministic(nd).tag();
+            }
+        }
+        return null;
     }
 
     private static Run original(String sql) {
