@@ -160,10 +160,11 @@ final class ColumnWalker {
     }
 
     /**
-     * A write that reads rows of a mapped table besides those it writes anywhere, not in its values
-     * alone, and does not name the one row it writes ({@code keys}, as the statement gives them):
-     * {@link NonDeterminism#PICKS_BY_OTHER_ROWS}. One named row is changed on both sides or its
-     * update counts differ, which the driver compares; a set of rows can differ at equal counts.
+     * A write that reads a mapped table besides the rows it writes (other than in its values, which
+     * {@link #valuesRead} reports) and does not name the one row it writes ({@code keys}, as the
+     * statement gives them): {@link NonDeterminism#PICKS_BY_OTHER_ROWS}. One named row is changed on
+     * both sides or the update counts differ, which the driver compares; a set of rows can differ
+     * at equal counts.
      */
     void rowsPicked(List<List<ParamSource>> keys) {
         if (!otherMapped.isEmpty()

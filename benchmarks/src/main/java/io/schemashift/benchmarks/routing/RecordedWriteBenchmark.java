@@ -31,8 +31,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * writes an intent record naming the recorded rows (deleted in the background once the divergence records are
  * written, so that a crash in between cannot lose them): {@code recordedWrite}, one auto-commit {@code INSERT …
  * SELECT} copying another row of the mapped table through SchemaShift (mirrored, and recorded as {@code
- * mirror_read_other_rows}), against {@code rawPair}, the two copies written by hand in one transaction. The
- * commits wait for the disk as they do by default.
+ * mirror_read_other_rows}), against {@code rawPair}, the two copies written by hand in one transaction. And
+ * {@code pickedUpdate}, an auto-commit {@code UPDATE} that picks its row through a subquery on the mapped table
+ * (mirrored, and recorded for the whole table as {@code mirror_picked_by_other_rows}), against {@code keyedUpdate},
+ * the same change by key (mirrored, nothing recorded). The commits wait for the disk as they do by default.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -62,6 +64,8 @@ public class RecordedWriteBenchmark {
         PreparedStatement rawOld;
         PreparedStatement rawNew;
         PreparedStatement shiftCopy;
+        PreparedStatement shiftKeyed;
+        PreparedStatement shiftPicked;
         int nextId;
 
         @Setup(Level.Trial)
@@ -83,6 +87,9 @@ public class RecordedWriteBenchmark {
             rawOld = raw.prepareStatement(COPY_OLD);
             rawNew = raw.prepareStatement(COPY_NEW);
             shiftCopy = dualWrite.prepareStatement(COPY_OLD);
+            shiftKeyed = dualWrite.prepareStatement("UPDATE customers SET name = ? WHERE id = -1");
+            shiftPicked = dualWrite.prepareStatement(
+                    "UPDATE customers SET name = ? WHERE id IN (SELECT id FROM customers WHERE id < 0)");
             reset();
         }
 
@@ -123,5 +130,17 @@ public class RecordedWriteBenchmark {
     public int recordedWrite(Db db) throws SQLException {
         db.shiftCopy.setInt(1, ++db.nextId);
         return db.shiftCopy.executeUpdate();
+    }
+
+    @Benchmark
+    public int keyedUpdate(Db db) throws SQLException {
+        db.shiftKeyed.setString(1, "n" + ++db.nextId);
+        return db.shiftKeyed.executeUpdate();
+    }
+
+    @Benchmark
+    public int pickedUpdate(Db db) throws SQLException {
+        db.shiftPicked.setString(1, "n" + ++db.nextId);
+        return db.shiftPicked.executeUpdate();
     }
 }
