@@ -29,7 +29,10 @@ class KeyFinderTest {
                 "DELETE FROM customers WHERE id = ? AND name IN (?, ?) OR email = ?|",
                 "DELETE FROM customers WHERE name IN (?, ?) OR id = ?|",
                 "DELETE FROM customers WHERE id IN (1, 2) AND (email = 'a' OR name = 'b')|1 2",
-                "DELETE FROM customers WHERE id = 5 OR id = 6|"
+                "DELETE FROM customers WHERE id = 5 OR id = 6|",
+                "DELETE FROM customers WHERE id IN (1, 2) AND name IN ('a', 'b') AND email = 'x'|1 2",
+                "DELETE FROM customers WHERE name IN ('a', 'b') AND id IN (?, ?) AND email = 'x'|?1 ?2",
+                "DELETE FROM customers WHERE id IN (1, 2) AND name IN ('a', 'b') OR email = 'x'|"
             })
     void keys_asTheWhereClauseMeansThem(String sql, String keys) {
         List<List<ParamSource>> expected = keys == null
