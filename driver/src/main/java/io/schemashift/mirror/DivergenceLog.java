@@ -327,9 +327,15 @@ public final class DivergenceLog implements AutoCloseable {
         health.lost(records);
     }
 
+    /**
+     * Writes {@code batch} in one transaction: a batch the database rejects leaves no record of it
+     * behind (H2 and MariaDB go on past a failed row in auto-commit), so that writing its records
+     * one by one afterwards writes none twice. The connection goes back in auto-commit: it may be
+     * the application's pool's.
+     */
     private void write(List<Divergence> batch) throws SQLException {
         try (Connection c = primary.open()) {
-            c.setAutoCommit(true);
+            c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement(ControlSchema.insertDivergence(tableName))) {
                 for (Divergence d : batch) {
                     ps.setString(1, migration);
@@ -341,6 +347,16 @@ public final class DivergenceLog implements AutoCloseable {
                     ps.addBatch();
                 }
                 ps.executeBatch();
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException rollbackFailed) {
+                    e.addSuppressed(rollbackFailed);
+                }
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
             }
         }
     }
