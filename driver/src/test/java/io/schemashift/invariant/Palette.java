@@ -131,6 +131,9 @@ final class Palette {
         w.add(Step.update(
                 "UPDATE with an expression over a renamed column",
                 "UPDATE customers SET name = upper(name) WHERE id IN (2, 3)"));
+        w.add(Step.prepared(
+                "UPDATE that moves a row to another key", "UPDATE customers SET id = ? WHERE id = ?", 150, 10));
+        w.add(Step.prepared("UPDATE that moves it back", "UPDATE customers SET id = ? WHERE id = ?", 10, 150));
         w.add(Step.update(
                 "UPDATE filtered on a dropped column", "UPDATE customers SET email = 'flag@x' WHERE legacy_flag = 1"));
         w.add(Step.update("UPDATE with a random value", "UPDATE customers SET email = " + random() + " WHERE id = 4"));

@@ -757,6 +757,33 @@ class RoutingIT {
                                 : List.of("[\"6\"]|mirror_read_other_rows"));
     }
 
+    /**
+     * An UPDATE that changes a row's key moves the row: when its mirror fails, the row is missing under its new key
+     * on one side and still there under its old key on the other, and the record must name both (or the table).
+     */
+    @ParameterizedTest
+    @CsvSource({"POSTGRESQL,false", "POSTGRESQL,true", "MARIADB,false", "MARIADB,true", "H2,false"})
+    void updateOfTheKey_whoseMirrorFails_isRecordedUnderBothKeys(TestDatabase.Kind kind, boolean separate)
+            throws Exception {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), separate, "phase: dual-write\n");
+        fx.rawOld("INSERT INTO customers (id, name) VALUES (5, 'e')");
+        fx.rawNew(
+                "INSERT INTO clients (id, full_name, name_search) VALUES (5, 'e', 'e')",
+                "ALTER TABLE clients ADD CONSTRAINT not_moved CHECK (full_name <> 'moved')");
+        try (Connection c = fx.connect();
+                PreparedStatement move =
+                        c.prepareStatement("UPDATE customers SET id = ?, name = 'moved' WHERE id = ?")) {
+            move.setInt(1, 99);
+            move.setInt(2, 5);
+            assertThat(move.executeUpdate()).isEqualTo(1);
+        }
+        assertThat(fx.differingIds()).containsExactly(5, 99);
+        boolean wholeTable = fx.divergenceRecords().contains("null|mirror_failed");
+        assertThat(wholeTable || fx.divergedKeys().containsAll(List.of(5, 99)))
+                .as("every key on which the sides differ is in the divergence log: " + fx.divergenceRecords())
+                .isTrue();
+    }
+
     /** Writes that pick rows 6 and 7 by row 5's email: {@code p@x} on the old side, {@code q@x} on the new. */
     enum Picking {
         SUBQUERY_UPDATE("UPDATE customers SET name = 'picked' WHERE email = (SELECT email FROM customers WHERE id = 5)"

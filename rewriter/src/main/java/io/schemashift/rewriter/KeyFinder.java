@@ -17,6 +17,8 @@ import net.sf.jsqlparser.expression.operators.relational.EqualsTo;
 import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
 import net.sf.jsqlparser.expression.operators.relational.InExpression;
 import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.statement.update.Update;
+import net.sf.jsqlparser.statement.update.UpdateSet;
 
 /**
  * The keys of the rows an UPDATE or DELETE affects, when its WHERE pins them: {@code key = ?},
@@ -28,6 +30,43 @@ final class KeyFinder {
 
     KeyFinder(Rewrite rw) {
         this.rw = rw;
+    }
+
+    /**
+     * The keys of the rows an UPDATE affects, under their keys before and after it: one that sets a
+     * key column moves its row, which then differs under both keys when only one side moved it.
+     * Named when the statement gives both (one row, each key column it sets to a {@code ?} or a
+     * literal); else none.
+     */
+    List<List<ParamSource>> keys(Update update, Scope.Source target) {
+        List<List<ParamSource>> before = keys(update.getWhere(), target);
+        List<String> key = target.mapped().key;
+        Map<String, ParamSource> set = new HashMap<>();
+        for (UpdateSet us : update.getUpdateSets()) {
+            for (int i = 0; i < us.getColumns().size(); i++) {
+                String column = rw.names.canonical(us.getColumns().get(i).getColumnName());
+                if (key.contains(column)) {
+                    ParamSource value = us.getValues().size() == us.getColumns().size()
+                            ? source(us.getValues().get(i))
+                            : null;
+                    if (value == null) {
+                        return List.of();
+                    }
+                    set.put(column, value);
+                }
+            }
+        }
+        if (set.isEmpty()) {
+            return before;
+        }
+        if (before.size() != 1) {
+            return List.of();
+        }
+        List<ParamSource> after = new ArrayList<>();
+        for (int k = 0; k < key.size(); k++) {
+            after.add(set.getOrDefault(key.get(k), before.get(0).get(k)));
+        }
+        return List.of(before.get(0), List.copyOf(after));
     }
 
     List<List<ParamSource>> keys(Expression where, Scope.Source target) {

@@ -355,8 +355,7 @@ final class StatementRewriter {
             return null;
         }
         new SetList(rw).rewrite(update.getUpdateSets(), target.mapped(), "");
-        return new WriteExtras(
-                rw.newEdits, List.of(), null, null, new KeyFinder(rw).keys(update.getWhere(), target), null);
+        return new WriteExtras(rw.newEdits, List.of(), null, null, new KeyFinder(rw).keys(update, target), null);
     }
 
     private WriteExtras delete(Rewrite rw, ColumnWalker walker, Delete delete) {

@@ -7,7 +7,10 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The keys an UPDATE or DELETE names: the rows its records and intents name instead of the whole table. */
+/**
+ * The keys an UPDATE or DELETE names: the rows its records and intents name instead of the whole table (an UPDATE
+ * of the key: its row under both keys).
+ */
 class KeyFinderTest {
 
     private final Rewriter pg = Rewriter.builder(Fixtures.mapping(Dialect.POSTGRESQL), Dialect.POSTGRESQL)
@@ -32,7 +35,12 @@ class KeyFinderTest {
                 "DELETE FROM customers WHERE id = 5 OR id = 6|",
                 "DELETE FROM customers WHERE id IN (1, 2) AND name IN ('a', 'b') AND email = 'x'|1 2",
                 "DELETE FROM customers WHERE name IN ('a', 'b') AND id IN (?, ?) AND email = 'x'|?1 ?2",
-                "DELETE FROM customers WHERE id IN (1, 2) AND name IN ('a', 'b') OR email = 'x'|"
+                "DELETE FROM customers WHERE id IN (1, 2) AND name IN ('a', 'b') OR email = 'x'|",
+                "UPDATE customers SET id = ?, name = 'moved' WHERE id = ?|?2 ?1",
+                "UPDATE customers SET name = 'moved', id = 99 WHERE id = 5 AND email = ?|5 99",
+                "UPDATE customers SET id = id + 100 WHERE id = 5|",
+                "UPDATE customers SET id = 9 WHERE email = 'a'|",
+                "UPDATE customers SET id = 7 WHERE id IN (1, 2)|"
             })
     void keys_asTheWhereClauseMeansThem(String sql, String keys) {
         List<List<ParamSource>> expected = keys == null
