@@ -784,6 +784,30 @@ class RoutingIT {
                 .isTrue();
     }
 
+    /** Likewise an upsert whose update sets the key: the row it updates moves to a key the statement does not name. */
+    @ParameterizedTest
+    @CsvSource({"POSTGRESQL,false", "POSTGRESQL,true", "MARIADB,false", "MARIADB,true"})
+    void upsertThatSetsTheKey_whoseMirrorFails_isRecordedForTheWholeTable(TestDatabase.Kind kind, boolean separate)
+            throws Exception {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), separate, "phase: dual-write\n");
+        fx.rawOld("INSERT INTO customers (id, name) VALUES (5, 'e')");
+        fx.rawNew(
+                "INSERT INTO clients (id, full_name, name_search) VALUES (5, 'e', 'e')",
+                "ALTER TABLE clients ADD CONSTRAINT not_moved CHECK (full_name <> 'moved')");
+        String upsert = kind == TestDatabase.Kind.POSTGRESQL
+                ? "INSERT INTO customers (id, name) VALUES (5, 'moved')"
+                        + " ON CONFLICT (id) DO UPDATE SET id = 1005, name = EXCLUDED.name"
+                : "INSERT INTO customers (id, name) VALUES (5, 'moved') ON DUPLICATE KEY UPDATE id = 1005, name = 'moved'";
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            st.executeUpdate(upsert);
+        }
+        assertThat(fx.differingIds()).containsExactly(5, 1005);
+        assertThat(fx.divergenceRecords())
+                .as("every key on which the sides differ is in the divergence log")
+                .contains("null|mirror_failed");
+    }
+
     /** Writes that pick rows 6 and 7 by row 5's email: {@code p@x} on the old side, {@code q@x} on the new. */
     enum Picking {
         SUBQUERY_UPDATE("UPDATE customers SET name = 'picked' WHERE email = (SELECT email FROM customers WHERE id = 5)"

@@ -12,6 +12,7 @@ import net.sf.jsqlparser.statement.select.AllColumns;
 import net.sf.jsqlparser.statement.select.PlainSelect;
 import net.sf.jsqlparser.statement.select.SelectItem;
 import net.sf.jsqlparser.statement.select.Values;
+import net.sf.jsqlparser.statement.update.UpdateSet;
 
 /**
  * INSERT (VALUES or SELECT, with PostgreSQL and MariaDB upserts) into a mapped table: the column
@@ -267,16 +268,27 @@ final class InsertRewriter {
      * for one that conflicts on any unique index (MariaDB's {@code ON DUPLICATE KEY UPDATE}, {@code
      * ON CONFLICT DO NOTHING} without a target) every unique index of the table when they are
      * known, else the key when every row names it ({@code keys}); {@code null} when a row gives one
-     * of them no parameter or literal, when the columns are not known, or for a plain INSERT.
+     * of them no parameter or literal, when the columns are not known, for an upsert whose update
+     * sets the key (it moves the row it updates to a key no row names: the driver records the
+     * whole table), or for a plain INSERT.
      *
      * @param generated the key columns the database generates for this statement
      */
     private UpsertProbe probe(
             List<List<ParamSource>> keys, List<Map<String, ParamSource>> sources, List<String> generated) {
-        boolean duplicateKey = insert.getDuplicateUpdateSets() != null
-                && !insert.getDuplicateUpdateSets().isEmpty();
-        if (!duplicateKey && insert.getConflictAction() == null) {
+        List<UpdateSet> update = insert.getDuplicateUpdateSets() != null
+                        && !insert.getDuplicateUpdateSets().isEmpty()
+                ? insert.getDuplicateUpdateSets()
+                : insert.getConflictAction() == null
+                        ? null
+                        : insert.getConflictAction().getUpdateSets();
+        if (update == null && insert.getConflictAction() == null) {
             return null;
+        }
+        for (Column set : update == null ? List.<Column>of() : SetList.targets(update)) {
+            if (table.key.contains(rw.names.canonical(set.getColumnName()))) {
+                return null;
+            }
         }
         InsertConflictTarget target = insert.getConflictTarget();
         if (target != null) {

@@ -788,6 +788,12 @@ class RewriterTest {
         assertThat(((Rewritten) pg.rewrite("INSERT INTO customers (id, name) VALUES (?, ?)")).probe())
                 .as("not an upsert")
                 .isNull();
+        assertThat(((Rewritten)
+                                pg.rewrite(
+                                        "INSERT INTO customers (id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET id = EXCLUDED.id + 1000"))
+                        .probe())
+                .as("an update that moves the row to another key: recorded for the whole table")
+                .isNull();
         for (int id : new int[] {8, 9}) { // the second from the rewrite of their shape, literals lifted
             UpsertProbe literal = ((Rewritten) pg.rewrite("INSERT INTO customers (id, name) VALUES (" + id
                             + ", 'n') ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name"))
