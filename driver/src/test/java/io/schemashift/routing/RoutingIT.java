@@ -757,6 +757,17 @@ class RoutingIT {
                                 : List.of("[\"6\"]|mirror_read_other_rows"));
     }
 
+    /** Row 5 on both sides, in dual-write; the new side refuses a row named 'moved', so that a mirror fails. */
+    private static MigrationFixture rowFiveNotMovableOnNew(TestDatabase.Kind kind, boolean separate)
+            throws SQLException {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), separate, "phase: dual-write\n");
+        fx.rawOld("INSERT INTO customers (id, name) VALUES (5, 'e')");
+        fx.rawNew(
+                "INSERT INTO clients (id, full_name, name_search) VALUES (5, 'e', 'e')",
+                "ALTER TABLE clients ADD CONSTRAINT not_moved CHECK (full_name <> 'moved')");
+        return fx;
+    }
+
     /**
      * An UPDATE that changes a row's key moves the row: when its mirror fails, the row is missing under its new key
      * on one side and still there under its old key on the other, and the record must name both (or the table).
@@ -765,11 +776,7 @@ class RoutingIT {
     @CsvSource({"POSTGRESQL,false", "POSTGRESQL,true", "MARIADB,false", "MARIADB,true", "H2,false"})
     void updateOfTheKey_whoseMirrorFails_isRecordedUnderBothKeys(TestDatabase.Kind kind, boolean separate)
             throws Exception {
-        MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), separate, "phase: dual-write\n");
-        fx.rawOld("INSERT INTO customers (id, name) VALUES (5, 'e')");
-        fx.rawNew(
-                "INSERT INTO clients (id, full_name, name_search) VALUES (5, 'e', 'e')",
-                "ALTER TABLE clients ADD CONSTRAINT not_moved CHECK (full_name <> 'moved')");
+        MigrationFixture fx = rowFiveNotMovableOnNew(kind, separate);
         try (Connection c = fx.connect();
                 PreparedStatement move =
                         c.prepareStatement("UPDATE customers SET id = ?, name = 'moved' WHERE id = ?")) {
@@ -789,11 +796,7 @@ class RoutingIT {
     @CsvSource({"POSTGRESQL,false", "POSTGRESQL,true", "MARIADB,false", "MARIADB,true"})
     void upsertThatSetsTheKey_whoseMirrorFails_isRecordedForTheWholeTable(TestDatabase.Kind kind, boolean separate)
             throws Exception {
-        MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), separate, "phase: dual-write\n");
-        fx.rawOld("INSERT INTO customers (id, name) VALUES (5, 'e')");
-        fx.rawNew(
-                "INSERT INTO clients (id, full_name, name_search) VALUES (5, 'e', 'e')",
-                "ALTER TABLE clients ADD CONSTRAINT not_moved CHECK (full_name <> 'moved')");
+        MigrationFixture fx = rowFiveNotMovableOnNew(kind, separate);
         String upsert = kind == TestDatabase.Kind.POSTGRESQL
                 ? "INSERT INTO customers (id, name) VALUES (5, 'moved')"
                         + " ON CONFLICT (id) DO UPDATE SET id = 1005, name = EXCLUDED.name"
