@@ -330,9 +330,11 @@ public final class Execution {
             if (!uneven.isEmpty()) {
                 record(uneven, keys, DivergenceReason.UPSERT_OF_LACKING_ROW);
             }
-            for (NonDeterminism nd : rw.nondeterminism()) {
-                if (nd.mirroredAndRecorded()) {
-                    record(entries, keys, DivergenceReason.nondeterministic(nd));
+            if (!rw.nondeterminism().isEmpty()) { // most writes: no loop on the hot path
+                for (NonDeterminism nd : rw.nondeterminism()) {
+                    if (nd.mirroredAndRecorded()) {
+                        record(entries, keys, DivergenceReason.nondeterministic(nd));
+                    }
                 }
             }
             boolean mismatch = recordCountMismatches(entries, keys, primary, counts);
