@@ -144,12 +144,8 @@ public final class Preview {
 
     /** The record a mirrored write leaves on every run ({@code mirror_read_other_rows}…), or {@code null}. */
     private static String recordedThoughMirrored(Rewritten rw) {
-        for (NonDeterminism nd : rw.nondeterminism()) {
-            if (nd.mirroredAndRecorded()) {
-                return DivergenceReason.nondeterministic(nd).tag();
-            }
-        }
-        return null;
+        NonDeterminism nd = rw.recordedThoughMirrored();
+        return nd == null ? null : DivergenceReason.nondeterministic(nd).tag();
     }
 
     private static Run original(String sql) {

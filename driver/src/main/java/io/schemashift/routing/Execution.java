@@ -330,12 +330,9 @@ public final class Execution {
             if (!uneven.isEmpty()) {
                 record(uneven, keys, DivergenceReason.UPSERT_OF_LACKING_ROW);
             }
-            if (!rw.nondeterminism().isEmpty()) { // most writes: no loop on the hot path
-                for (NonDeterminism nd : rw.nondeterminism()) {
-                    if (nd.mirroredAndRecorded()) {
-                        record(entries, keys, DivergenceReason.nondeterministic(nd));
-                    }
-                }
+            NonDeterminism recordedToo = rw.nondeterminism().isEmpty() ? null : rw.recordedThoughMirrored();
+            if (recordedToo != null) {
+                record(entries, keys, DivergenceReason.nondeterministic(recordedToo));
             }
             boolean mismatch = recordCountMismatches(entries, keys, primary, counts);
             context.metrics().mirrored(mismatch ? MirrorOutcome.COUNT_MISMATCH : MirrorOutcome.OK);

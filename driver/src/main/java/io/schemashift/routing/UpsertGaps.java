@@ -91,16 +91,16 @@ final class UpsertGaps {
             }
             onMirror = found.get(0);
         }
-        List<Params> lacked = new ArrayList<>();
+        List<Params> uneven = new ArrayList<>();
         for (int e = 0; e < entries.size(); e++) {
             for (int r = e * rowsPerEntry; r < (e + 1) * rowsPerEntry; r++) {
                 if (onPrimary.contains(r) != onMirror.contains(r)) {
-                    lacked.add(entries.get(e));
+                    uneven.add(entries.get(e));
                     break;
                 }
             }
         }
-        return lacked;
+        return uneven;
     }
 
     /**

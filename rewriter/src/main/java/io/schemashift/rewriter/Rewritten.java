@@ -52,6 +52,19 @@ public record Rewritten(
         implements RewriteResult {
 
     /**
+     * What makes this write recorded although it is mirrored ({@code null}: nothing): its {@linkplain
+     * NonDeterminism#mirroredAndRecorded() mirrored and recorded} kind, of which the rewriter reports one at most.
+     */
+    public NonDeterminism recordedThoughMirrored() {
+        for (NonDeterminism nd : nondeterminism) {
+            if (nd.mirroredAndRecorded()) {
+                return nd;
+            }
+        }
+        return null;
+    }
+
+    /**
      * What keeps this write from being mirrored ({@code null}: nothing): the first of its {@link
      * #nondeterminism}, except who the connection is ({@link NonDeterminism#CONNECTION}) and the
      * tables outside the mapping it reads ({@link NonDeterminism#UNMAPPED_READ}), which differ only
