@@ -52,6 +52,8 @@ public abstract class ShiftConnection implements Connection {
      * transactional (another connection sees it only after the commit).
      */
     private boolean catalogChanging;
+    /** Mapped tables a temporary table of this connection hides; {@code null} without a configuration. */
+    private final TemporaryTables temporary;
 
     ShiftConnection(Connection delegate, Session session, ShadowReads shadow, ConnectionStart start) {
         this.delegate = delegate;
@@ -67,6 +69,10 @@ public abstract class ShiftConnection implements Connection {
                                 session.context().dialect(),
                                 session.context().oldSchema()),
                         session.context().dialect() == Dialect.POSTGRESQL);
+        this.temporary = session == null
+                ? null
+                : new TemporaryTables(
+                        session.context().dialect(), session.context().oldSchema());
     }
 
     /** Wraps a real connection without a configuration: pure pass-through. */
@@ -102,7 +108,17 @@ public abstract class ShiftConnection implements Connection {
             catalogChanged(); // the DDL ran before this statement, and committed (MariaDB's and H2's always do)
             result = retried(sql);
         }
-        return result;
+        RewriteResult judged = temporary.judge(result, delegate);
+        temporary.running(sql, result.kind());
+        return judged;
+    }
+
+    /**
+     * {@code prepared}, the rewrite of a statement prepared on this connection, or its refusal
+     * when a temporary table created since hides a mapped table it names.
+     */
+    RewriteResult judged(RewriteResult prepared) {
+        return temporary.judge(prepared, delegate);
     }
 
     /**
@@ -128,6 +144,7 @@ public abstract class ShiftConnection implements Connection {
      * that the application finds the connection as it left it (a pool then resets its isolation).
      */
     private void transactionEnded() {
+        temporary.transactionEnded();
         if (!catalogChanging) {
             return;
         }
@@ -508,6 +525,7 @@ public abstract class ShiftConnection implements Connection {
         } else {
             transaction.rollback(savepoint);
             places.rolledBackTo(savepoint);
+            temporary.transactionEnded();
         }
     }
 

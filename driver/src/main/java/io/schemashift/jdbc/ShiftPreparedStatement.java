@@ -150,6 +150,11 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
             }
             return null;
         }
+        RewriteResult judged = connection.judged(p.rewrite());
+        if (judged != p.rewrite()) {
+            connection.session.plan(judged); // a temporary table created since hides a table it names
+            return null;
+        }
         Plan plan = connection.session.plan(p.rewrite());
         if (plan != Plan.OLD && p.params().unmirrorable() != null) {
             return unreplayable(plan);

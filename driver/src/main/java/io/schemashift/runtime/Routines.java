@@ -81,12 +81,13 @@ final class Routines {
     private static final String H2_VOLATILE =
             "SELECT ROUTINE_NAME FROM INFORMATION_SCHEMA.ROUTINES WHERE ROUTINE_TYPE = 'FUNCTION' AND IS_DETERMINISTIC = 'NO'";
 
-    /** PostgreSQL views and materialized views with their queries. */
+    /** PostgreSQL views and materialized views with their queries, every session's temporary ones included. */
     private static final String POSTGRESQL_VIEWS =
             """
             SELECT c.relname, pg_get_viewdef(c.oid)
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE c.relkind IN ('v', 'm') AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'""";
+            WHERE c.relkind IN ('v', 'm') AND n.nspname <> 'information_schema'
+              AND (n.nspname NOT LIKE 'pg\\_%' OR n.nspname LIKE 'pg\\_temp\\_%')""";
 
     /** MariaDB/MySQL views of the application's database; the definition is empty without SHOW VIEW. */
     private static final String MARIADB_VIEWS =

@@ -193,6 +193,79 @@ class RoutingIT {
         fx.rawOld("INSERT INTO audit_notes VALUES (1)", "UPDATE customers SET note = 'x'");
     }
 
+    /**
+     * A temporary table that takes a mapped table's name hides it from the connection's statements:
+     * mirrored into the new table, their writes would fork it. They run on the old side alone (on the
+     * temporary table) and are recorded; once the temporary table is gone, writes are mirrored again.
+     */
+    @ParameterizedTest
+    @CsvSource({"POSTGRESQL,false", "POSTGRESQL,true", "MARIADB,false", "MARIADB,true"})
+    void temporaryTableNamedLikeAMappedTable_itsStatementsAreNotMirrored(TestDatabase.Kind kind, boolean separate)
+            throws Exception {
+        boolean pg = kind == TestDatabase.Kind.POSTGRESQL;
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), separate, "phase: dual-write\n");
+        String temporary = "CREATE TEMPORARY TABLE customers"
+                + " (id INT PRIMARY KEY, name VARCHAR(100), legacy_flag BOOLEAN, email VARCHAR(100))";
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO customers (id, name) VALUES (1, 'One'), (2, 'Two')");
+            PreparedStatement preparedBefore = c.prepareStatement("UPDATE customers SET name = ? WHERE id = ?");
+            st.execute(temporary);
+            assertThat(st.executeUpdate("INSERT INTO customers (id, name) VALUES (2, 'Temporary 2')"))
+                    .isEqualTo(1);
+            assertThat(st.executeUpdate("UPDATE customers SET name = 'Temporary 1' WHERE id = 1"))
+                    .as("the temporary table has no row 1")
+                    .isZero();
+            preparedBefore.setString(1, "Prepared 2");
+            preparedBefore.setInt(2, 2);
+            assertThat(preparedBefore.executeUpdate()).isEqualTo(1);
+            try (ResultSet rs = st.executeQuery("SELECT name FROM customers WHERE id = 2")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("Prepared 2");
+            }
+            st.execute(pg ? "DROP TABLE customers" : "DROP TEMPORARY TABLE customers");
+            st.executeUpdate("INSERT INTO customers (id, name) VALUES (3, 'Three')");
+            if (pg) {
+                c.setAutoCommit(false);
+                st.execute(temporary + " ON COMMIT DROP");
+                st.executeUpdate("INSERT INTO customers (id, name) VALUES (4, 'Temporary 4')");
+                c.commit();
+                st.executeUpdate("INSERT INTO customers (id, name) VALUES (5, 'Five')");
+                c.commit();
+                c.setAutoCommit(true);
+                st.execute(temporary);
+                st.execute("DISCARD TEMP");
+                st.executeUpdate("UPDATE customers SET name = 'Six' WHERE id = 3");
+            }
+        }
+        assertThat(fx.oldRows())
+                .containsExactlyElementsOf(
+                        pg
+                                ? List.of("1|One|one|null", "2|Two|two|null", "3|Six|six|null", "5|Five|five|null")
+                                : List.of("1|One|one|null", "2|Two|two|null", "3|Three|three|null"));
+        fx.assertSidesEqual();
+        assertThat(fx.divergenceRecords())
+                .as("the temporary table's writes, recorded for the whole table they hide")
+                .containsOnly("null|refused_unsupported_construct")
+                .hasSize(pg ? 4 : 3);
+    }
+
+    /** A temporary view over a mapped table reaches it as any view (PostgreSQL: MariaDB and H2 have none). */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void writeThroughATemporaryView_isRecorded(boolean separate) throws Exception {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.postgres(), separate, "phase: dual-write\n");
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO customers (id, name) VALUES (6, 'Six')");
+            st.execute("CREATE TEMPORARY VIEW recent_customers AS SELECT * FROM customers");
+            assertThat(st.executeUpdate("UPDATE recent_customers SET name = 'Viewed 6' WHERE id = 6"))
+                    .isEqualTo(1);
+        }
+        assertThat(fx.differingIds()).containsExactly(6);
+        assertThat(fx.divergenceRecords()).containsExactly("null|refused_indirect");
+    }
+
     @Test
     void now_isOneCapturedValueOnBothSides() throws Exception {
         MigrationFixture fx = MigrationFixture.create(TestDatabases.postgres(), true, "phase: dual-write\n");
