@@ -11,6 +11,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.parser.ParseException;
 import net.sf.jsqlparser.parser.SimpleNode;
 import net.sf.jsqlparser.schema.Table;
@@ -345,7 +346,11 @@ final class StatementRewriter {
             SetList.targets(update.getUpdateSets()).forEach(walker::skip);
         }
         walker.walk(rw.root, top);
-        walker.rowChoice(update.getLimit() != null, update.getOrderByElements(), top, false);
+        walker.rowChoice(
+                update.getLimit() != null && !oneRow(rw, update.getWhere(), target),
+                update.getOrderByElements(),
+                top,
+                false);
         walker.valuesRead(update.getUpdateSets());
         if (multiTable && !rw.tables.isEmpty()) {
             // its SET may write the joined mapped table too
@@ -356,6 +361,11 @@ final class StatementRewriter {
         }
         new SetList(rw).rewrite(update.getUpdateSets(), target.mapped(), "");
         return new WriteExtras(rw.newEdits, List.of(), null, null, new KeyFinder(rw).keys(update, target), null);
+    }
+
+    /** {@code where} pins the mapped target's whole key to one value: a LIMIT has no rows to choose among. */
+    private static boolean oneRow(Rewrite rw, Expression where, Scope.Source target) {
+        return target.mapped() != null && new KeyFinder(rw).keys(where, target).size() == 1;
     }
 
     private WriteExtras delete(Rewrite rw, ColumnWalker walker, Delete delete) {
@@ -371,7 +381,11 @@ final class StatementRewriter {
         }
         walker.addJoins(top, delete.getJoins());
         walker.walk(rw.root, top);
-        walker.rowChoice(delete.getLimit() != null, delete.getOrderByElements(), top, false);
+        walker.rowChoice(
+                delete.getLimit() != null && !oneRow(rw, delete.getWhere(), target),
+                delete.getOrderByElements(),
+                top,
+                false);
         if (multiTable && !rw.tables.isEmpty()) {
             // it may delete from the joined mapped table too
             throw Refusal.unsupported("a multi-table DELETE that joins a mapped table");

@@ -705,7 +705,13 @@ class RewriterTest {
                 "DELETE FROM customers WHERE email = 'x' LIMIT 10|true|MARIADB",
                 "UPDATE customers SET email = 'y' WHERE email = 'x' ORDER BY email LIMIT 10|true|MARIADB",
                 "UPDATE customers SET email = 'y' WHERE email = 'x' ORDER BY id LIMIT 10|false|MARIADB",
-                "DELETE FROM customers WHERE email = 'x' ORDER BY id DESC LIMIT 10|false|MARIADB"
+                "DELETE FROM customers WHERE email = 'x' ORDER BY id DESC LIMIT 10|false|MARIADB",
+                "UPDATE customers SET email = 'y' WHERE id = ? LIMIT 1|false|MARIADB",
+                "DELETE FROM customers WHERE id = 5 AND email = 'x' LIMIT 1|false|MARIADB",
+                "UPDATE customers SET id = ? WHERE id = ? LIMIT 1|false|MARIADB",
+                "DELETE FROM customers WHERE id IN (?, ?) LIMIT 1|true|MARIADB",
+                "DELETE FROM customers WHERE id = ? OR email = 'x' LIMIT 1|true|MARIADB",
+                "UPDATE customers SET email = 'x' WHERE id IN (SELECT id FROM customers WHERE id = ? LIMIT 1)|true|"
             })
     void write_rowsPickedByAnUnorderedLimit_reported(String sql, boolean rowChoice, Dialect dialect) {
         Rewriter r = dialect == null
