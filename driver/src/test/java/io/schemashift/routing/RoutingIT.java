@@ -250,6 +250,28 @@ class RoutingIT {
                 .hasSize(pg ? 4 : 3);
     }
 
+    /** The DEFAULT keyword as a value gives each side its column's default, as a column left out would. */
+    @ParameterizedTest
+    @CsvSource({"POSTGRESQL,false", "POSTGRESQL,true", "MARIADB,false", "MARIADB,true"})
+    void defaultKeyword_mirroredAsEachSidesDefault(TestDatabase.Kind kind, boolean separate) throws Exception {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), separate, "phase: dual-write\n");
+        fx.rawOld("ALTER TABLE customers ALTER COLUMN email SET DEFAULT 'none'");
+        fx.rawNew("ALTER TABLE clients ALTER COLUMN email SET DEFAULT 'none'");
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (1, 'One', DEFAULT), (2, 'Two', 'b')");
+            st.executeUpdate("UPDATE customers SET email = DEFAULT WHERE id = 2");
+            if (kind == TestDatabase.Kind.MARIADB) {
+                st.executeUpdate("UPDATE customers SET name = DEFAULT WHERE id = 1");
+            }
+        }
+        assertThat(fx.oldRows())
+                .containsExactly(
+                        kind == TestDatabase.Kind.MARIADB ? "1|null|null|none" : "1|One|one|none", "2|Two|two|none");
+        fx.assertSidesEqual();
+        assertThat(fx.divergenceRecords()).isEmpty();
+    }
+
     /** A temporary view over a mapped table reaches it as any view (PostgreSQL: MariaDB and H2 have none). */
     @ParameterizedTest
     @ValueSource(booleans = {false, true})

@@ -408,6 +408,9 @@ final class ColumnWalker {
             try {
                 r = scope.resolve(canonical, written);
             } catch (Refusal e) {
+                if (e.reason == RefusalReason.UNKNOWN_COLUMN && written.equalsIgnoreCase("default")) {
+                    return null; // VALUES (…, DEFAULT), SET c = DEFAULT: no column, each side's own default
+                }
                 if (e.reason != RefusalReason.UNKNOWN_COLUMN
                         || !NonDeterministicCalls.connectionKeyword(written, names.dialect())) {
                     throw e;

@@ -66,6 +66,12 @@ final class InsertRewriter {
         if (insert.getSelect() instanceof Values) {
             return values(afterTarget, listOpen, listClose, tableNode);
         }
+        if (insert.getSetUpdateSets() != null && !insert.getSetUpdateSets().isEmpty()) {
+            throw Refusal.unsupported("INSERT … SET (send INSERT … (columns) VALUES (…))");
+        }
+        if (insert.getSelect() == null) {
+            throw Refusal.unsupported("INSERT … DEFAULT VALUES (name the columns and their values)");
+        }
         walker.resultsRead();
         return select(listOpen, listClose, tableNode);
     }

@@ -886,6 +886,45 @@ class RewriterTest {
                 .isNull();
     }
 
+    /** Forms the rewriter does not rebuild are refused with what to send instead, not a misleading reason. */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "MARIADB|INSERT INTO customers SET id = ?, name = ?|INSERT … SET|INSERT … (columns) VALUES",
+                "POSTGRESQL|INSERT INTO customers DEFAULT VALUES|INSERT … DEFAULT VALUES|name the columns",
+                "POSTGRESQL|INSERT INTO customers (id, name) VALUES (DEFAULT, ?)|DEFAULT as a key value|",
+                "POSTGRESQL|INSERT INTO customers (id, name) VALUES (?, DEFAULT)|DEFAULT as the value of a source|",
+                "POSTGRESQL|UPDATE customers SET name = DEFAULT WHERE id = ?|DEFAULT as the value of a source|"
+            })
+    void formsNotRebuilt_refusedWithWhatToSendInstead(Dialect dialect, String sql, String what, String instead) {
+        Refused r = (Refused) Fixtures.rewriter(dialect).rewrite(sql);
+        assertThat(r.reason()).isEqualTo(RefusalReason.UNSUPPORTED_CONSTRUCT);
+        assertThat(r.message()).contains(what).contains(instead == null ? "" : instead);
+    }
+
+    /**
+     * The DEFAULT keyword as a value is no column: each side takes its column's default, as for a
+     * column an INSERT leaves out. A derived column over it reads the new column back on MariaDB,
+     * which assigns left to right.
+     */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "POSTGRESQL|INSERT INTO customers (id, name, email) VALUES (?, ?, DEFAULT)"
+                        + "|INSERT INTO app_v2.clients (id, full_name, email_address, name_search) VALUES (?, ?, DEFAULT, lower(?))",
+                "POSTGRESQL|UPDATE customers SET email = DEFAULT WHERE id = ?"
+                        + "|UPDATE app_v2.clients SET email_address = DEFAULT WHERE id = ?",
+                "MARIADB|UPDATE customers SET name = DEFAULT WHERE id = ?"
+                        + "|UPDATE clients SET full_name = DEFAULT, name_search = lower(full_name) WHERE id = ?"
+            })
+    void defaultKeyword_isEachSidesDefault(Dialect dialect, String sql, String newSide) {
+        Rewritten r = (Rewritten) Fixtures.rewriter(dialect).rewrite(sql);
+        assertThat(r.newSide().sql()).isEqualTo(newSide);
+        assertThat(r.nondeterminism()).isEmpty();
+    }
+
     @Test
     void replaceAndMerge_refusedWithWhatToSendInstead() {
         Refused replace =
