@@ -54,6 +54,8 @@ public abstract class ShiftConnection implements Connection {
     private boolean catalogChanging;
     /** Mapped tables a temporary table of this connection hides; {@code null} without a configuration. */
     private final TemporaryTables temporary;
+    /** Statements prepared with SQL on this connection that reach mapped tables: what their EXECUTE runs. */
+    private final SqlPrepares sqlPrepares;
 
     ShiftConnection(Connection delegate, Session session, ShadowReads shadow, ConnectionStart start) {
         this.delegate = delegate;
@@ -69,6 +71,7 @@ public abstract class ShiftConnection implements Connection {
                                 session.context().dialect(),
                                 session.context().oldSchema()),
                         session.context().dialect() == Dialect.POSTGRESQL);
+        this.sqlPrepares = session == null ? null : new SqlPrepares();
         this.temporary = session == null
                 ? null
                 : new TemporaryTables(
@@ -108,7 +111,7 @@ public abstract class ShiftConnection implements Connection {
             catalogChanged(); // the DDL ran before this statement, and committed (MariaDB's and H2's always do)
             result = retried(sql);
         }
-        RewriteResult judged = temporary.judge(result, delegate);
+        RewriteResult judged = temporary.judge(sqlPrepares.judge(sql, result), delegate);
         temporary.running(sql, result.kind());
         return judged;
     }

@@ -250,6 +250,43 @@ class RoutingIT {
                 .hasSize(pg ? 4 : 3);
     }
 
+    /**
+     * A statement prepared with SQL runs at each EXECUTE: each is judged as the statement it runs
+     * (a refused write, recorded), not as a plain EXECUTE that changes the old table unrecorded.
+     */
+    @ParameterizedTest
+    @CsvSource({"POSTGRESQL,false", "POSTGRESQL,true", "MARIADB,false", "MARIADB,true"})
+    void executeOfASqlPreparedWrite_isRecordedEachTime(TestDatabase.Kind kind, boolean separate) throws Exception {
+        boolean pg = kind == TestDatabase.Kind.POSTGRESQL;
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), separate, "phase: dual-write\n");
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO customers (id, name) VALUES (1, 'One'), (2, 'Two')");
+            st.execute(
+                    pg
+                            ? "PREPARE Renamer(int, varchar) AS UPDATE customers SET name = $2 WHERE id = $1"
+                            : "PREPARE Renamer FROM 'UPDATE customers SET name = ? WHERE id = ?'");
+            assertThat(fx.divergenceRecords()).containsExactly("null|refused_unparseable");
+            if (pg) {
+                st.execute("EXECUTE renamer(1, 'Renamed 1')");
+                st.execute("EXECUTE \"renamer\"(2, 'Renamed 2')");
+                st.execute("DEALLOCATE renamer");
+                st.execute("PREPARE renamer AS SELECT 1");
+            } else {
+                st.execute("SET @n = 'Renamed 1', @i = 1");
+                st.execute("EXECUTE renamer USING @n, @i");
+                st.execute("SET @n = 'Renamed 2', @i = 2");
+                st.execute("EXECUTE `RENAMER` USING @n, @i");
+                st.execute("PREPARE renamer FROM 'SELECT 1'");
+            }
+            st.execute("EXECUTE renamer");
+        }
+        assertThat(fx.differingIds()).containsExactly(1, 2);
+        assertThat(fx.divergenceRecords())
+                .as("the PREPARE and each EXECUTE of the write; not the EXECUTE of what replaced it")
+                .containsExactly("null|refused_unparseable", "null|refused_unparseable", "null|refused_unparseable");
+    }
+
     /** The DEFAULT keyword as a value gives each side its column's default, as a column left out would. */
     @ParameterizedTest
     @CsvSource({"POSTGRESQL,false", "POSTGRESQL,true", "MARIADB,false", "MARIADB,true"})
