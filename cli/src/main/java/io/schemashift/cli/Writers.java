@@ -22,8 +22,8 @@ import java.util.TreeSet;
 
 /**
  * The {@code writers} check of {@code doctor}: what changes a mapped table's rows inside the
- * database, where the driver never sees a statement, so that nothing mirrors it. Triggers on the
- * old table (a BEFORE trigger's values, a write it makes), foreign keys whose ON DELETE / ON UPDATE
+ * database, where the driver never sees a statement, so that nothing mirrors it. Triggers (and
+ * PostgreSQL rules) on the old table (a BEFORE trigger's values, a write it makes), foreign keys whose ON DELETE / ON UPDATE
  * action changes the old table's rows when a parent row changes, and views over the old table
  * (writes through them are neither rewritten nor mirrored). Each is sound only if the new side
  * does the same: a trigger of the same name on the new table, the same action on a key of the
@@ -51,7 +51,8 @@ final class Writers {
                         Severity.WARN,
                         "writers",
                         subject,
-                        "trigger(s) on " + o.qualified() + " with no trigger at the same moment on " + n.qualified()
+                        "trigger(s) or rule(s) on " + o.qualified() + " with none at the same moment on "
+                                + n.qualified()
                                 + ": " + String.join(", ", unmatched) + "; what they change is not mirrored (a"
                                 + " BEFORE trigger's values differ between the sides): give the new table the same"
                                 + " behaviour"));
@@ -219,14 +220,33 @@ final class Writers {
                         + " information_schema.triggers WHERE event_object_table = ? AND event_object_schema = ?")) {
             ps.setString(1, p.table());
             ps.setString(2, schema(p));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String when = (rs.getString(2) + " " + rs.getString(3)).toUpperCase(Locale.ROOT);
-                    byMoment.computeIfAbsent(when, w -> new TreeSet<>()).add(lower(rs.getString(1)));
-                }
+            moments(ps, byMoment);
+        }
+        if (p.dialect() == Dialect.POSTGRESQL) {
+            // a rule rewrites a write on the table into other statements, or adds some: a trigger by other means
+            try (PreparedStatement ps = p.connection().prepareStatement(POSTGRESQL_RULES)) {
+                ps.setString(1, p.table());
+                ps.setString(2, schema(p));
+                moments(ps, byMoment);
             }
         }
         return byMoment;
+    }
+
+    /** PostgreSQL rules on a table, as (name, {@code RULE}, event). */
+    private static final String POSTGRESQL_RULES = "SELECT r.rulename, 'RULE', CASE r.ev_type WHEN '2' THEN 'UPDATE'"
+            + " WHEN '3' THEN 'INSERT' ELSE 'DELETE' END FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class"
+            + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = ? AND n.nspname = ?"
+            + " AND r.ev_type IN ('2', '3', '4')";
+
+    /** Adds the rows of {@code ps}, (name, timing, event), to {@code byMoment}, names lower case. */
+    private static void moments(PreparedStatement ps, java.util.Map<String, Set<String>> byMoment) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String when = (rs.getString(2) + " " + rs.getString(3)).toUpperCase(Locale.ROOT);
+                byMoment.computeIfAbsent(when, w -> new TreeSet<>()).add(lower(rs.getString(1)));
+            }
+        }
     }
 
     /** A foreign key whose action changes the child's rows; names lower case. */

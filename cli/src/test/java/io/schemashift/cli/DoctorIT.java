@@ -198,7 +198,12 @@ class DoctorIT {
                         "CREATE TRIGGER customers_stamp BEFORE INSERT ON customers FOR EACH ROW EXECUTE FUNCTION"
                                 + " stamp()",
                         "CREATE TABLE people (id INT, name VARCHAR(100))",
-                        "ALTER TABLE customers INHERIT people");
+                        "ALTER TABLE customers INHERIT people",
+                        "CREATE TABLE customer_log (id INT)",
+                        "CREATE RULE customers_logged AS ON DELETE TO customers DO ALSO INSERT INTO customer_log"
+                                + " VALUES (OLD.id)",
+                        "CREATE RULE accounts_closed AS ON DELETE TO accounts DO ALSO DELETE FROM customers"
+                                + " WHERE account_id = OLD.id");
             } else {
                 TestDatabases.run(
                         c,
@@ -236,8 +241,10 @@ class DoctorIT {
                 """);
         String out = doctor(config).out();
         assertThat(out)
-                .containsPattern("warn +writers +customers: trigger\\(s\\) on \\S+customers with no trigger at the"
-                        + " same moment on \\S+clients: customers_stamp \\(BEFORE INSERT\\)")
+                .containsPattern("warn +writers +customers: trigger\\(s\\) or rule\\(s\\) on \\S+customers with none at"
+                        + " the same moment on \\S+clients: "
+                        + (pg ? "customers_logged \\(RULE DELETE\\), " : "")
+                        + "customers_stamp \\(BEFORE INSERT\\)")
                 .containsPattern("error +writers +customers: foreign key of \\S+customers \\(account_id\\) ->"
                         + " accounts \\(id\\) ON DELETE CASCADE ON UPDATE (NO ACTION|RESTRICT) changes its rows")
                 .containsPattern("warn +writers +customers: view\\(s\\) over \\S+customers: customer_names")
@@ -250,7 +257,9 @@ class DoctorIT {
         if (pg) {
             assertThat(out)
                     .containsPattern("warn +writers +people: table people shares rows with mapped table\\(s\\)"
-                            + " customers \\(a partition or inheritance\\)");
+                            + " customers \\(a partition or inheritance\\)")
+                    .containsPattern("error +writers +accounts: trigger accounts_closed \\(a rule\\) on accounts names"
+                            + " mapped table\\(s\\) customers: writing accounts \\(DELETE\\) changes them");
         }
 
         try (Connection c = server.connect(url)) {
@@ -263,6 +272,11 @@ class DoctorIT {
                     "DROP FUNCTION customer_count",
                     pg ? "DROP TRIGGER accounts_opened ON accounts" : "DROP TRIGGER accounts_opened",
                     pg ? "ALTER TABLE customers NO INHERIT people" : "SELECT 1",
+                    pg ? "DROP RULE accounts_closed ON accounts" : "SELECT 1",
+                    pg
+                            ? "CREATE RULE customers_logged AS ON DELETE TO clients DO ALSO INSERT INTO customer_log"
+                                    + " VALUES (OLD.id)"
+                            : "SELECT 1",
                     pg
                             ? "CREATE TRIGGER customers_stamp BEFORE INSERT ON clients FOR EACH ROW EXECUTE FUNCTION"
                                     + " stamp()"

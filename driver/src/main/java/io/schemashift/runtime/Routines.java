@@ -48,12 +48,20 @@ final class Routines {
             SELECT ROUTINE_NAME, ROUTINE_DEFINITION FROM information_schema.ROUTINES
             WHERE ROUTINE_SCHEMA = DATABASE()""";
 
-    /** PostgreSQL triggers with their functions; {@code tgtype} bits 2–5: INSERT, DELETE, UPDATE, TRUNCATE. */
+    /**
+     * PostgreSQL triggers with their functions ({@code tgtype} bits 2–5: INSERT, DELETE, UPDATE,
+     * TRUNCATE), and rules as triggers of their event: a rule rewrites a write into other statements.
+     */
     private static final String POSTGRESQL_TRIGGERS =
             """
             SELECT c.relname, t.tgtype, t.tgname, pg_get_functiondef(t.tgfoid)
             FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE NOT t.tgisinternal AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'""";
+            WHERE NOT t.tgisinternal AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'
+            UNION ALL
+            SELECT c.relname, CASE r.ev_type WHEN '2' THEN 16 WHEN '3' THEN 4 ELSE 8 END,
+                   r.rulename || ' (a rule)', pg_get_ruledef(r.oid)
+            FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE r.ev_type IN ('2', '3', '4') AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'""";
 
     /**
      * MariaDB/MySQL triggers of the application's database; a user sees only those on tables it

@@ -673,6 +673,26 @@ class WritePathIT {
     }
 
     /**
+     * A PostgreSQL rule on a table the migration does not map that writes a mapped table is a
+     * trigger by other means: a write that fires it is a refused write to the mapped table.
+     */
+    @Test
+    void ruleOfAnotherTableThatWritesAMappedTable_recordedOrRefused() throws Exception {
+        recordedOrRefused(
+                TestDatabase.Kind.POSTGRESQL,
+                List.of(
+                        "CREATE TABLE orders (id INT PRIMARY KEY, customer INT)",
+                        "INSERT INTO orders (id, customer) VALUES (9, 1)",
+                        "CREATE RULE orders_placed AS ON INSERT TO orders DO ALSO"
+                                + " UPDATE customers SET name = 'ordered' WHERE id = NEW.customer"),
+                sql("DELETE FROM orders WHERE id = 9"),
+                sql("INSERT INTO orders (id, customer) VALUES (1, 1)"),
+                "1|ordered|ordered|a@x",
+                "indirect",
+                "orders_placed (a rule)");
+    }
+
+    /**
      * A view over a mapped table is neither rewritten nor mirrored: a write through it is a refused
      * write to the table (recorded while the old side holds the truth, 0A000 from new-primary on),
      * a read through it a refused read (served by the old side until new-only, 0A000 there). H2's
