@@ -23,6 +23,12 @@ public enum DivergenceReason {
     UPSERT_OF_LACKING_ROW,
     /** The mirror touched more rows than the primary. */
     MIRROR_COUNT_MISMATCH,
+    /**
+     * A side's driver did not say how many rows the write changed (a batch run by MariaDB's bulk
+     * protocol or pgjdbc's {@code reWriteBatchedInserts} reports {@code SUCCESS_NO_INFO}), so a
+     * difference could not be told: an {@code INSERT IGNORE} may have skipped a row on one side.
+     */
+    MIRROR_COUNT_UNKNOWN,
     /** The other side's commit failed after the primary's. */
     COMMIT_FAILED,
     /** A transaction committed on one side and the process stopped before the other (a stale intent record). */

@@ -194,7 +194,8 @@ public final class Execution {
         // transaction is rolled back and the application's statement runs again, alone. Its
         // first run left no trace but a consumed sequence value.
         boolean unguarded = localPair && onMirrorFailure() == MirrorFailurePolicy.RECORD;
-        DivergenceReason failed = mirror ? mirror(keys, result, unguarded, gaps) : null;
+        DivergenceReason failed =
+                mirror ? mirror(keys, result, rows == null ? -1 : rows.size(), unguarded, gaps) : null;
         if (failed != null && unguarded) {
             transaction.restartLocalPair();
             result = execute(ps, sql, mode, params, batch, now, bound(ps, sql));
@@ -271,13 +272,15 @@ public final class Execution {
     /**
      * Mirrors the write to the plan's mirror side.
      *
+     * @param primaryCount the rows the primary returned ({@code RETURNING}), its count; -1 otherwise
      * @param unguarded the mirror shares an auto-commit pair's local transaction and runs without a
      *     savepoint: on its failure the caller starts over with the application's statement alone
      *     and records the failure with the keys of that run
      * @param gaps for an upsert, the rows it names that the primary held before it ran
      * @return the reason the mirror failed ({@code null}: it ran, or was skipped and recorded)
      */
-    private DivergenceReason mirror(GeneratedKeys keys, Result primary, boolean unguarded, UpsertGaps gaps)
+    private DivergenceReason mirror(
+            GeneratedKeys keys, Result primary, long primaryCount, boolean unguarded, UpsertGaps gaps)
             throws SQLException {
         Side side = plan.mirror();
         List<Params> entries = entries();
@@ -334,7 +337,7 @@ public final class Execution {
             if (recordedToo != null) {
                 record(entries, keys, DivergenceReason.nondeterministic(recordedToo));
             }
-            boolean mismatch = recordCountMismatches(entries, keys, primary, counts);
+            boolean mismatch = recordCountMismatches(entries, keys, primary, primaryCount, counts, gaps != null);
             context.metrics().mirrored(mismatch ? MirrorOutcome.COUNT_MISMATCH : MirrorOutcome.OK);
             return null;
         } catch (SQLException | RuntimeException failure) {
@@ -442,24 +445,40 @@ public final class Execution {
      * did; and a side that lacks rows the other holds (not backfilled yet) makes an {@code
      * INSERT IGNORE} or {@code ON CONFLICT DO NOTHING} insert on one side only, or an {@code
      * INSERT … SELECT} copy fewer rows. A write whose counts differ is recorded for repair; nothing
-     * is lost silently.
+     * is lost silently. Nor where a side's count is not known: such entries are recorded too, unless
+     * the counts could not differ (an {@code INSERT … VALUES} inserts every row or fails; an upsert
+     * whose rows were looked up before it ran, {@code gapsKnown}, had the rows one side lacks recorded).
+     *
+     * @param primaryCount the primary's count when its result was rows ({@code RETURNING}); else -1
      */
-    private boolean recordCountMismatches(List<Params> entries, GeneratedKeys keys, Result primary, long[] mirror) {
+    private boolean recordCountMismatches(
+            List<Params> entries,
+            GeneratedKeys keys,
+            Result primary,
+            long primaryCount,
+            long[] mirror,
+            boolean gapsKnown) {
         if (!COUNTED.contains(rw.kind())) {
             return false;
         }
         long[] expected = primary.batchCounts() != null
                 ? Arrays.stream(primary.batchCounts()).asLongStream().toArray()
-                : new long[] {primary.updateCount()};
-        if (expected.length != mirror.length) {
-            return false;
-        }
+                : new long[] {primary.isResultSet() ? primaryCount : primary.updateCount()};
+        boolean mayDiffer = !rw.insertsEveryRow() && !gapsKnown;
         List<Params> extra = new ArrayList<>();
         List<Params> missed = new ArrayList<>();
+        List<Params> unknown = new ArrayList<>();
         for (int i = 0; i < expected.length; i++) {
-            if (expected[i] >= 0 && mirror[i] >= 0 && expected[i] != mirror[i]) {
+            if (expected.length != mirror.length || expected[i] < 0 || mirror[i] < 0) {
+                if (mayDiffer) {
+                    unknown.add(entries.get(i));
+                }
+            } else if (expected[i] != mirror[i]) {
                 (mirror[i] > expected[i] ? extra : missed).add(entries.get(i));
             }
+        }
+        if (!unknown.isEmpty()) {
+            record(unknown, keys, DivergenceReason.MIRROR_COUNT_UNKNOWN);
         }
         if (!missed.isEmpty()) {
             // Fewer rows on the mirror: most often rows not backfilled yet, which the backfill
@@ -555,11 +574,11 @@ public final class Execution {
             throws SQLException {
         if (entries.size() == 1) {
             Binder.bind(ps, sql, entries.get(0), now, keys, 0);
-            ps.execute();
+            boolean rows = ps.execute();
             if (inline) {
-                ps.getMoreResults(); // past the SAVEPOINT, to the mirrored statement's count
+                rows = ps.getMoreResults(); // past the SAVEPOINT, to the mirrored statement's result
             }
-            return new long[] {ps.getLargeUpdateCount()};
+            return new long[] {rows ? rowCount(ps.getResultSet()) : ps.getLargeUpdateCount()};
         }
         int keyOffset = 0;
         int rowsPerEntry = Math.max(1, rw.keys().size());
@@ -569,6 +588,17 @@ public final class Execution {
             ps.addBatch();
         }
         return Arrays.stream(ps.executeBatch()).asLongStream().toArray();
+    }
+
+    /** The rows a write returned ({@code RETURNING}): its count. */
+    private static long rowCount(ResultSet rs) throws SQLException {
+        long n = 0;
+        try (rs) {
+            while (rs.next()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private static void execute(Connection c, String sql) throws SQLException {

@@ -54,6 +54,7 @@ class RecordingSettersTest {
             false,
             false,
             false,
+            false,
             null);
 
     /** A fake statement that keeps the last call made on it. */

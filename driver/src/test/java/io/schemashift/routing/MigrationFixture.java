@@ -303,11 +303,17 @@ public final class MigrationFixture implements AutoCloseable {
 
     /** A connection through SchemaShift. */
     public Connection connect() throws SQLException {
+        return connect("");
+    }
+
+    /** A connection through SchemaShift with the real driver's {@code parameters} ({@code a=1&b=2}) added to the URL. */
+    public Connection connect(String parameters) throws SQLException {
         Properties info = new Properties();
         info.setProperty("user", server.user());
         info.setProperty("password", server.password());
         info.setProperty("schemashift.config", config.toString());
-        return DriverManager.getConnection("jdbc:schemashift:" + oldUrl.substring("jdbc:".length()), info);
+        String url = parameters.isEmpty() ? oldUrl : oldUrl + (oldUrl.contains("?") ? "&" : "?") + parameters;
+        return DriverManager.getConnection("jdbc:schemashift:" + url.substring("jdbc:".length()), info);
     }
 
     /** The old side's rows as {@code id|name|lower(name)|email}, by id. */

@@ -31,6 +31,9 @@ import java.util.Set;
  *     ({@code INSERT INTO audit SELECT … FROM customers}): it changes no mapped row, and its
  *     target exists once, so it runs once, on a side that holds the mapped tables whole; never
  *     mirrored, which would apply it twice
+ * @param insertsEveryRow an {@code INSERT … VALUES} without {@code IGNORE} or a conflict clause:
+ *     each row is inserted or the statement fails, so each side's count is the number of rows and
+ *     needs no comparing (a driver may report a batch's counts as unknown)
  * @param probe for an upsert, what decides its conflict and each row's values of it; {@code null}
  *     when not known from the text, or not an upsert
  */
@@ -48,6 +51,7 @@ public record Rewritten(
         boolean ordered,
         boolean narrowsResult,
         boolean writesUnmapped,
+        boolean insertsEveryRow,
         UpsertProbe probe)
         implements RewriteResult {
 

@@ -322,6 +322,7 @@ final class Shapes {
                     w.ordered(),
                     w.narrowsResult(),
                     w.writesUnmapped(),
+                    w.insertsEveryRow(),
                     w.probe());
             return new Template(withFp, n, o, nk, ok, keys, probe);
         }
@@ -360,6 +361,7 @@ final class Shapes {
                     w.ordered(),
                     w.narrowsResult(),
                     w.writesUnmapped(),
+                    w.insertsEveryRow(),
                     probe == null
                             ? null
                             : new UpsertProbe(

@@ -24,6 +24,7 @@ import net.sf.jsqlparser.statement.select.ParenthesedSelect;
 import net.sf.jsqlparser.statement.select.PlainSelect;
 import net.sf.jsqlparser.statement.select.Select;
 import net.sf.jsqlparser.statement.select.SetOperationList;
+import net.sf.jsqlparser.statement.select.Values;
 import net.sf.jsqlparser.statement.truncate.Truncate;
 import net.sf.jsqlparser.statement.update.Update;
 import net.sf.jsqlparser.statement.upsert.Upsert;
@@ -304,6 +305,10 @@ final class StatementRewriter {
                 st instanceof Select s && ordered(s),
                 rw.narrowsResult,
                 kind.isWrite() && extras == null,
+                kind == StatementKind.INSERT
+                        && st instanceof Insert i
+                        && i.getSelect() instanceof Values
+                        && !i.isModifierIgnore(),
                 extras == null ? null : extras.probe());
     }
 
@@ -506,6 +511,7 @@ final class StatementRewriter {
                 null,
                 Set.of(),
                 List.of(),
+                false,
                 false,
                 false,
                 false,
