@@ -102,6 +102,19 @@ final class Palette {
                 "batch of prepared INSERTs",
                 "INSERT INTO customers (id, name, email) VALUES (?, ?, ?)",
                 List.of(row(110, "Batch 110", "b@x"), row(111, "Batch 111", "b@x"), row(112, "Batch 112", "b@x"))));
+        if (kind != Kind.H2) {
+            // MariaDB's driver reports such a batch's counts as unknown (its bulk protocol)
+            w.add(Step.batch(
+                    "batch of INSERTs that skip a taken key",
+                    kind == Kind.POSTGRESQL
+                            ? "INSERT INTO customers (id, name) VALUES (?, ?) ON CONFLICT DO NOTHING"
+                            : "INSERT IGNORE INTO customers (id, name) VALUES (?, ?)",
+                    List.of(row(160, "Skip 160"), row(101, "Skip 101"), row(161, "Skip 161"))));
+        }
+        w.add(Step.batch(
+                "batch of prepared UPDATEs",
+                "UPDATE customers SET email = ? WHERE id = ?",
+                List.of(row("batch@x", 160), row("batch@x", 3))));
         w.add(Step.statementBatch(
                 "batch of mixed statements",
                 List.of(
@@ -158,6 +171,11 @@ final class Palette {
                         "UPDATE customers SET email = 'picked@x' WHERE id IN (SELECT id FROM customers WHERE name LIKE 'Ann%')"));
         if (kind != Kind.H2) {
             w.add(Step.query("DELETE … RETURNING via executeQuery", "DELETE FROM customers WHERE id = 7 RETURNING id"));
+        }
+        if (kind == Kind.POSTGRESQL) {
+            w.add(Step.query(
+                    "UPDATE … RETURNING via executeQuery",
+                    "UPDATE customers SET email = 'ret@x' WHERE id = 4 RETURNING id"));
         }
         // writes inside reads
         switch (kind) {
