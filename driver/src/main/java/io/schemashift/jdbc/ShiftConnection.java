@@ -5,6 +5,7 @@ import io.schemashift.rewriter.RefusalReason;
 import io.schemashift.rewriter.Refused;
 import io.schemashift.rewriter.RewriteResult;
 import io.schemashift.rewriter.StatementKind;
+import io.schemashift.rewriter.Untouched;
 import io.schemashift.routing.DualTransaction;
 import io.schemashift.routing.Session;
 import io.schemashift.shadow.ShadowReads;
@@ -331,6 +332,37 @@ public abstract class ShiftConnection implements Connection {
             }
         }
         return true;
+    }
+
+    /**
+     * Before {@code sql} runs: where the database would commit the open transaction by itself first
+     * ({@link ImplicitCommit}), the driver commits it, so that a separate new database's part and
+     * the transaction's records go with it (a transaction begun by SQL then ends, as it does there).
+     */
+    void beforeRunning(RewriteResult rewrite, String sql) throws SQLException {
+        if (ImplicitCommit.before(session.context().dialect(), rewrite.kind(), sql)) {
+            commitBefore();
+        }
+    }
+
+    /** Whether the database commits the open transaction before {@code untouched} runs ({@link ImplicitCommit}). */
+    boolean commitsFirst(Untouched untouched) {
+        return ImplicitCommit.before(session.context().dialect(), untouched.kind(), untouched.sql());
+    }
+
+    /** A statement that commits the open transaction first is about to run ({@link #beforeRunning}). */
+    void commitBefore() throws SQLException {
+        if (!delegate.getAutoCommit()) {
+            // DDL about to run: the catalog is read after it, at the next statement, not at this commit
+            boolean changing = catalogChanging;
+            catalogChanging = false;
+            try {
+                commit();
+                endSqlTransaction();
+            } finally {
+                catalogChanging |= changing;
+            }
+        }
     }
 
     private void endSqlTransaction() throws SQLException {

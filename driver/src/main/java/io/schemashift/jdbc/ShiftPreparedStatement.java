@@ -62,7 +62,8 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
             SchemaSwitch.Place place,
             SchemaSwitch.Place preparedAt,
             Params params,
-            List<Params> batch) {}
+            List<Params> batch,
+            boolean commitsFirst) {}
 
     ShiftPreparedStatement(
             PreparedStatement delegate,
@@ -79,10 +80,10 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
             RewriteResult rewrite, String sql, KeyRequest keyRequest, ShiftConnection connection) {
         SchemaSwitch.Place at = connection.place();
         if (rewrite instanceof Rewritten) {
-            return new Prepared(rewrite, sql, keyRequest, null, null, at, new Params(), new ArrayList<>());
+            return new Prepared(rewrite, sql, keyRequest, null, null, at, new Params(), new ArrayList<>(), false);
         }
         if (rewrite instanceof Refused) {
-            return new Prepared(rewrite, null, keyRequest, null, null, at, null, null);
+            return new Prepared(rewrite, null, keyRequest, null, null, at, null, null, false);
         }
         if (!(rewrite instanceof Untouched u)) {
             return null;
@@ -91,12 +92,13 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
         SchemaSwitch.Place place =
                 u.kind() == StatementKind.OTHER && control == null ? connection.schemaSwitch(u.sql()) : null;
         if (control != null || place != null) {
-            return new Prepared(rewrite, null, keyRequest, control, place, at, null, null);
+            return new Prepared(rewrite, null, keyRequest, control, place, at, null, null, false);
         }
+        boolean commitsFirst = connection.commitsFirst(u);
         // prepared away from the old schema, it may name a mapped table once the connection is back
-        return at == SchemaSwitch.Place.HOME
+        return at == SchemaSwitch.Place.HOME && !commitsFirst
                 ? null
-                : new Prepared(rewrite, sql, keyRequest, null, null, at, null, null);
+                : new Prepared(rewrite, sql, keyRequest, null, null, at, null, null, commitsFirst);
     }
 
     /** The bound parameters, kept only for a statement on mapped tables (read by tests too); else {@code null}. */
@@ -136,6 +138,9 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
         Prepared p = how;
         if (p != null && p.place() != null) {
             connection.switching(p.place());
+        }
+        if (p != null && p.commitsFirst()) {
+            connection.commitBefore();
         }
         if (p != null && p.sql() != null && p.preparedAt() != connection.place()) {
             preparedElsewhere(p.sql());

@@ -200,6 +200,7 @@ public abstract class ShiftStatement implements Statement {
                 connection.switching(place);
             }
         }
+        connection.beforeRunning(rewrite, sql);
         Plan plan = session.plan(rewrite);
         routedRows = updatable && session.readsRoutedRows(rewrite);
         pendingShadow = mode == Execution.Mode.QUERY || mode == Execution.Mode.EXECUTE

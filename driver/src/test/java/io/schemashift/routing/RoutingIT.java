@@ -194,6 +194,61 @@ class RoutingIT {
     }
 
     /**
+     * MariaDB and H2 commit the open transaction before DDL (MariaDB also before LOCK TABLES…): the
+     * driver commits it first, the new side's part with it, so that a later ROLLBACK takes back
+     * nothing on either side; a MariaDB temporary table commits nothing, and a rollback after it
+     * takes back the writes on both.
+     */
+    @ParameterizedTest
+    @CsvSource({"MARIADB,false", "MARIADB,true", "H2,false", "H2,true"})
+    void statementThatCommitsImplicitly_commitsBothSidesFirst(TestDatabase.Kind kind, boolean separate)
+            throws Exception {
+        boolean maria = kind == TestDatabase.Kind.MARIADB;
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), separate, "phase: dual-write\n");
+        fx.rawOld("CREATE TABLE staging (id INT)");
+        List<String> commitFirst = new ArrayList<>(List.of(
+                "CREATE TABLE notes (id INT)",
+                "ALTER TABLE customers ADD COLUMN note VARCHAR(10)",
+                "TRUNCATE TABLE staging",
+                "prepared: CREATE INDEX notes_id ON notes (id)"));
+        if (maria) {
+            commitFirst.add("LOCK TABLES staging WRITE");
+        }
+        int id = 1;
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            for (String sql : commitFirst) {
+                st.executeUpdate("INSERT INTO customers (id, name) VALUES (" + id++ + ", 'kept')");
+                if (sql.startsWith("prepared: ")) {
+                    try (PreparedStatement ps = c.prepareStatement(sql.substring("prepared: ".length()))) {
+                        ps.execute();
+                    }
+                } else {
+                    st.execute(sql);
+                }
+                if (sql.startsWith("LOCK")) {
+                    st.execute("UNLOCK TABLES");
+                }
+                c.rollback();
+            }
+            if (maria) {
+                st.executeUpdate("INSERT INTO customers (id, name) VALUES (" + id + ", 'gone')");
+                st.execute("CREATE TEMPORARY TABLE scratch (id INT)");
+                c.rollback();
+            }
+            c.setAutoCommit(true);
+        }
+        assertThat(MigrationFixture.ids(fx.oldRows()))
+                .as("each write before a statement that commits first is kept")
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(1, commitFirst.size() + 1)
+                        .boxed()
+                        .toList());
+        fx.assertSidesEqual();
+        assertThat(fx.divergenceRecords()).isEmpty();
+    }
+
+    /**
      * A temporary table that takes a mapped table's name hides it from the connection's statements:
      * mirrored into the new table, their writes would fork it. They run on the old side alone (on the
      * temporary table) and are recorded; once the temporary table is gone, writes are mirrored again.
