@@ -306,6 +306,19 @@ public abstract class ShiftConnection implements Connection {
                 }
                 endSqlTransaction();
             }
+            // the chained transaction begins at once: auto-commit stays off, a BEGIN's transaction goes on
+            case COMMIT_AND_CHAIN -> {
+                if (!delegate.getAutoCommit()) {
+                    commit();
+                }
+                forgetSavepoints();
+            }
+            case ROLLBACK_AND_CHAIN -> {
+                if (!delegate.getAutoCommit()) {
+                    rollback();
+                }
+                forgetSavepoints();
+            }
             case SAVEPOINT -> {
                 if (namedSavepoints == null) {
                     namedSavepoints = new HashMap<>();
@@ -332,6 +345,13 @@ public abstract class ShiftConnection implements Connection {
             }
         }
         return true;
+    }
+
+    /** The transaction ended: the savepoints named in it are gone. */
+    private void forgetSavepoints() {
+        if (namedSavepoints != null) {
+            namedSavepoints.clear();
+        }
     }
 
     /**
@@ -366,9 +386,7 @@ public abstract class ShiftConnection implements Connection {
     }
 
     private void endSqlTransaction() throws SQLException {
-        if (namedSavepoints != null) {
-            namedSavepoints.clear();
-        }
+        forgetSavepoints();
         if (begunBySql) {
             begunBySql = false;
             setAutoCommit(true);

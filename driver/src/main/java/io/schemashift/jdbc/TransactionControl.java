@@ -19,7 +19,10 @@ record TransactionControl(Verb verb, String name, boolean on) {
     enum Verb {
         BEGIN,
         COMMIT,
+        /** {@code COMMIT AND CHAIN}: the next transaction begins at once, with the same characteristics. */
+        COMMIT_AND_CHAIN,
         ROLLBACK,
+        ROLLBACK_AND_CHAIN,
         SAVEPOINT,
         ROLLBACK_TO_SAVEPOINT,
         RELEASE_SAVEPOINT,
@@ -29,10 +32,13 @@ record TransactionControl(Verb verb, String name, boolean on) {
     private static final String ID = "([A-Za-z_][A-Za-z0-9_$]*|\"[^\"]+\"|`[^`]+`)";
     private static final Pattern BEGIN =
             Pattern.compile("(?:BEGIN(?:\\s+(?:WORK|TRANSACTION))?|START\\s+TRANSACTION)", Pattern.CASE_INSENSITIVE);
+    /** {@code AND CHAIN} (group 2) or {@code AND NO CHAIN} (groups 1 and 2) after a COMMIT or ROLLBACK. */
+    private static final String CHAIN = "(?:\\s+AND\\s+(NO\\s+)?(CHAIN))?";
+
     private static final Pattern COMMIT =
-            Pattern.compile("(?:COMMIT|END)(?:\\s+(?:WORK|TRANSACTION))?", Pattern.CASE_INSENSITIVE);
+            Pattern.compile("(?:COMMIT|END)(?:\\s+(?:WORK|TRANSACTION))?" + CHAIN, Pattern.CASE_INSENSITIVE);
     private static final Pattern ROLLBACK =
-            Pattern.compile("(?:ROLLBACK|ABORT)(?:\\s+(?:WORK|TRANSACTION))?", Pattern.CASE_INSENSITIVE);
+            Pattern.compile("(?:ROLLBACK|ABORT)(?:\\s+(?:WORK|TRANSACTION))?" + CHAIN, Pattern.CASE_INSENSITIVE);
     private static final Pattern SAVEPOINT = Pattern.compile("SAVEPOINT\\s+" + ID, Pattern.CASE_INSENSITIVE);
     private static final Pattern ROLLBACK_TO = Pattern.compile(
             "ROLLBACK(?:\\s+(?:WORK|TRANSACTION))?\\s+TO\\s+(?:SAVEPOINT\\s+)?" + ID, Pattern.CASE_INSENSITIVE);
@@ -66,13 +72,13 @@ record TransactionControl(Verb verb, String name, boolean on) {
         if (BEGIN.matcher(text).matches()) {
             return new TransactionControl(Verb.BEGIN, null, false);
         }
-        if (COMMIT.matcher(text).matches()) {
-            return new TransactionControl(Verb.COMMIT, null, false);
-        }
-        if (ROLLBACK.matcher(text).matches()) {
-            return new TransactionControl(Verb.ROLLBACK, null, false);
-        }
         Matcher m;
+        if ((m = COMMIT.matcher(text)).matches()) {
+            return new TransactionControl(chained(m) ? Verb.COMMIT_AND_CHAIN : Verb.COMMIT, null, false);
+        }
+        if ((m = ROLLBACK.matcher(text)).matches()) {
+            return new TransactionControl(chained(m) ? Verb.ROLLBACK_AND_CHAIN : Verb.ROLLBACK, null, false);
+        }
         if ((m = SAVEPOINT.matcher(text)).matches()) {
             return new TransactionControl(Verb.SAVEPOINT, name(m.group(1)), false);
         }
@@ -87,6 +93,10 @@ record TransactionControl(Verb verb, String name, boolean on) {
             return new TransactionControl(Verb.AUTOCOMMIT, null, v.equals("1") || v.equals("ON") || v.equals("TRUE"));
         }
         return null;
+    }
+
+    private static boolean chained(Matcher m) {
+        return m.group(2) != null && m.group(1) == null;
     }
 
     /** A savepoint name as the database folds it: quoted names as written, others in lower case. */
