@@ -347,6 +347,28 @@ public abstract class ShiftConnection implements Connection {
         return true;
     }
 
+    /**
+     * A statement failed with {@code failure}. MariaDB and H2 roll back the whole transaction of a
+     * deadlock's victim (SQLState class 40): the driver rolls back the other side's part too, as
+     * the application's {@code rollback()} would, so that what the application does next (even a
+     * commit) applies to both sides alike. PostgreSQL keeps the transaction, aborted, until its end.
+     */
+    void failed(Throwable failure) {
+        if (session.context().dialect() == Dialect.POSTGRESQL
+                || !(failure instanceof SQLException e)
+                || e.getSQLState() == null
+                || !e.getSQLState().startsWith("40")) {
+            return;
+        }
+        try {
+            if (!delegate.getAutoCommit()) {
+                rollback();
+            }
+        } catch (SQLException rollbackFailed) {
+            failure.addSuppressed(rollbackFailed);
+        }
+    }
+
     /** The transaction ended: the savepoints named in it are gone. */
     private void forgetSavepoints() {
         if (namedSavepoints != null) {

@@ -235,7 +235,7 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
         try {
             return wrap(prepared().executeQuery(), shadow);
         } catch (SQLException | RuntimeException e) {
-            delegateFailed();
+            delegateFailed(e);
             throw e;
         } finally {
             ranOnDelegate();
@@ -270,7 +270,7 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
         try {
             return prepared().executeUpdate();
         } catch (SQLException | RuntimeException e) {
-            delegateFailed();
+            delegateFailed(e);
             throw e;
         } finally {
             ranOnDelegate();
@@ -289,7 +289,7 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
         try {
             return prepared().executeLargeUpdate();
         } catch (SQLException | RuntimeException e) {
-            delegateFailed();
+            delegateFailed(e);
             throw e;
         } finally {
             ranOnDelegate();
@@ -309,7 +309,7 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
         try {
             return prepared().execute();
         } catch (SQLException | RuntimeException e) {
-            delegateFailed();
+            delegateFailed(e);
             throw e;
         } finally {
             ranOnDelegate();
@@ -346,7 +346,7 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
         try {
             return prepared().executeBatch();
         } catch (SQLException | RuntimeException e) {
-            delegateFailed();
+            delegateFailed(e);
             throw e;
         } finally {
             forgetBatch();
@@ -365,7 +365,7 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
         try {
             return prepared().executeLargeBatch();
         } catch (SQLException | RuntimeException e) {
-            delegateFailed();
+            delegateFailed(e);
             throw e;
         } finally {
             forgetBatch();

@@ -227,6 +227,7 @@ public abstract class ShiftStatement implements Statement {
             result = execution.run();
         } catch (SQLException | RuntimeException e) {
             connection.transaction.statementFailed();
+            connection.failed(e);
             throw e;
         }
         connection.transaction.statementDone();
@@ -238,11 +239,15 @@ public abstract class ShiftStatement implements Statement {
         return null;
     }
 
-    /** The delegate's statement failed: on PostgreSQL that dooms the transaction on the old side. */
-    void delegateFailed() {
+    /**
+     * The delegate's statement failed with {@code failure}: on PostgreSQL that dooms the transaction
+     * on the old side; on MariaDB and H2 a deadlock rolled it back ({@link ShiftConnection#failed}).
+     */
+    void delegateFailed(Throwable failure) {
         connection.switchDone(false);
         if (connection.transaction != null) {
             connection.transaction.primaryFailed(Side.OLD);
+            connection.failed(failure);
         }
     }
 
@@ -268,7 +273,7 @@ public abstract class ShiftStatement implements Statement {
         try {
             return wrap(delegate.executeQuery(sql), shadow);
         } catch (SQLException | RuntimeException e) {
-            delegateFailed();
+            delegateFailed(e);
             throw e;
         } finally {
             ranOnDelegate();
@@ -292,7 +297,7 @@ public abstract class ShiftStatement implements Statement {
         try {
             return verbatim.run().longValue();
         } catch (SQLException | RuntimeException e) {
-            delegateFailed();
+            delegateFailed(e);
             throw e;
         } finally {
             ranOnDelegate();
@@ -311,7 +316,7 @@ public abstract class ShiftStatement implements Statement {
         try {
             return verbatim.run();
         } catch (SQLException | RuntimeException e) {
-            delegateFailed();
+            delegateFailed(e);
             throw e;
         } finally {
             ranOnDelegate();
@@ -453,7 +458,7 @@ public abstract class ShiftStatement implements Statement {
         try {
             return run.run();
         } catch (SQLException | RuntimeException e) {
-            delegateFailed();
+            delegateFailed(e);
             throw e;
         } finally {
             if (batch != null) {

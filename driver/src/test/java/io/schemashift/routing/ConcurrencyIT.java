@@ -6,7 +6,9 @@ import io.schemashift.testing.TestDatabase;
 import io.schemashift.testing.TestDatabases;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -19,6 +21,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * 8 threads × 2,000 transactions in {@code dual-write} mixing inserts, updates, deletes, upserts
@@ -34,6 +37,64 @@ class ConcurrencyIT {
     static Stream<Arguments> setups() {
         return Stream.of(TestDatabase.Kind.POSTGRESQL, TestDatabase.Kind.MARIADB)
                 .flatMap(kind -> Stream.of(Arguments.of(kind, false), Arguments.of(kind, true)));
+    }
+
+    /**
+     * MariaDB rolls back the whole transaction of a deadlock's victim. Through SchemaShift the other
+     * side's part goes with it, as if the application had rolled back: an application that goes on
+     * and commits after the error (as it may on MariaDB alone) commits the same writes on both.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void deadlockVictim_itsWholeTransactionGoesOnBothSides(boolean separate) throws Exception {
+        MigrationFixture fx =
+                MigrationFixture.create(TestDatabases.of(TestDatabase.Kind.MARIADB), separate, "phase: dual-write\n");
+        fx.rawOld(
+                "CREATE TABLE locks (id INT PRIMARY KEY, n INT)",
+                "INSERT INTO locks VALUES (1, 0), (2, 0)",
+                "CREATE TABLE heavy (id INT PRIMARY KEY)");
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (Connection victim = fx.connect();
+                Statement v = victim.createStatement();
+                Connection other = fx.server.connect(fx.oldUrl);
+                Statement o = other.createStatement()) {
+            other.setAutoCommit(false);
+            for (int i = 0; i < 50; i++) { // the larger transaction: InnoDB rolls back the other one
+                o.executeUpdate("INSERT INTO heavy VALUES (" + i + ")");
+            }
+            o.executeUpdate("UPDATE locks SET n = n + 1 WHERE id = 2");
+            victim.setAutoCommit(false);
+            v.executeUpdate("INSERT INTO customers (id, name) VALUES (1, 'rolled back by the server')");
+            v.executeUpdate("UPDATE locks SET n = n + 1 WHERE id = 1");
+            Future<?> waiting = pool.submit(() -> v.executeUpdate("UPDATE locks SET n = n + 1 WHERE id = 2"));
+            try (Statement watch = fx.server.connect(fx.oldUrl).createStatement()) {
+                while (!lockWait(watch)) {
+                    Thread.onSpinWait();
+                }
+                watch.getConnection().close();
+            }
+            o.executeUpdate("UPDATE locks SET n = n + 1 WHERE id = 1");
+            other.commit();
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(waiting::get))
+                    .as("the victim's statement")
+                    .hasRootCauseInstanceOf(SQLException.class)
+                    .rootCause()
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("40001"));
+            v.executeUpdate("INSERT INTO customers (id, name) VALUES (2, 'committed after the error')");
+            victim.commit();
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(MigrationFixture.ids(fx.oldRows())).containsExactly(2);
+        fx.assertSidesEqual();
+    }
+
+    /** Whether a transaction waits for a row lock (InnoDB's view). */
+    private static boolean lockWait(Statement watch) throws SQLException {
+        try (ResultSet rs = watch.executeQuery(
+                "SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'")) {
+            return rs.next() && rs.getInt(1) > 0;
+        }
     }
 
     @ParameterizedTest(name = "{0} separate={1}")
