@@ -5,7 +5,6 @@ import io.schemashift.rewriter.RefusalReason;
 import io.schemashift.rewriter.Refused;
 import io.schemashift.rewriter.RewriteResult;
 import io.schemashift.rewriter.StatementKind;
-import io.schemashift.rewriter.Untouched;
 import io.schemashift.routing.DualTransaction;
 import io.schemashift.routing.Session;
 import io.schemashift.shadow.ShadowReads;
@@ -382,14 +381,14 @@ public abstract class ShiftConnection implements Connection {
      * the transaction's records go with it (a transaction begun by SQL then ends, as it does there).
      */
     void beforeRunning(RewriteResult rewrite, String sql) throws SQLException {
-        if (ImplicitCommit.before(session.context().dialect(), rewrite.kind(), sql)) {
+        if (commitsFirst(rewrite, sql)) {
             commitBefore();
         }
     }
 
-    /** Whether the database commits the open transaction before {@code untouched} runs ({@link ImplicitCommit}). */
-    boolean commitsFirst(Untouched untouched) {
-        return ImplicitCommit.before(session.context().dialect(), untouched.kind(), untouched.sql());
+    /** Whether the database commits the open transaction before {@code sql} runs ({@link ImplicitCommit}). */
+    boolean commitsFirst(RewriteResult rewrite, String sql) {
+        return ImplicitCommit.before(session.context().dialect(), rewrite.kind(), sql);
     }
 
     /** A statement that commits the open transaction first is about to run ({@link #beforeRunning}). */

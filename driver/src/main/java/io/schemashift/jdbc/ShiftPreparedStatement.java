@@ -80,10 +80,20 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
             RewriteResult rewrite, String sql, KeyRequest keyRequest, ShiftConnection connection) {
         SchemaSwitch.Place at = connection.place();
         if (rewrite instanceof Rewritten) {
-            return new Prepared(rewrite, sql, keyRequest, null, null, at, new Params(), new ArrayList<>(), false);
+            return new Prepared(
+                    rewrite,
+                    sql,
+                    keyRequest,
+                    null,
+                    null,
+                    at,
+                    new Params(),
+                    new ArrayList<>(),
+                    connection.commitsFirst(rewrite, sql));
         }
         if (rewrite instanceof Refused) {
-            return new Prepared(rewrite, null, keyRequest, null, null, at, null, null, false);
+            return new Prepared(
+                    rewrite, null, keyRequest, null, null, at, null, null, connection.commitsFirst(rewrite, sql));
         }
         if (!(rewrite instanceof Untouched u)) {
             return null;
@@ -94,7 +104,7 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
         if (control != null || place != null) {
             return new Prepared(rewrite, null, keyRequest, control, place, at, null, null, false);
         }
-        boolean commitsFirst = connection.commitsFirst(u);
+        boolean commitsFirst = connection.commitsFirst(u, sql);
         // prepared away from the old schema, it may name a mapped table once the connection is back
         return at == SchemaSwitch.Place.HOME && !commitsFirst
                 ? null

@@ -429,8 +429,9 @@ public abstract class ShiftStatement implements Statement {
     }
 
     /**
-     * Whether the batch can run as one real batch: no entry is routed, and none switches schemas
-     * (the entries after a switch resolve their names elsewhere, so they run one by one).
+     * Whether the batch can run as one real batch: no entry is routed, none switches schemas (the
+     * entries after a switch resolve their names elsewhere, so they run one by one), and none
+     * commits the open transaction by itself ({@link ImplicitCommit}: the driver commits it first).
      */
     private boolean batchIsVerbatim() throws SQLException {
         Session session = connection.session;
@@ -440,7 +441,8 @@ public abstract class ShiftStatement implements Statement {
         for (String sql : batch) {
             RewriteResult rewrite = connection.rewrite(sql);
             if (session.routes(rewrite)
-                    || rewrite.kind() == StatementKind.OTHER && connection.schemaSwitch(sql) != null) {
+                    || rewrite.kind() == StatementKind.OTHER && connection.schemaSwitch(sql) != null
+                    || connection.commitsFirst(rewrite, sql)) {
                 return false;
             }
         }

@@ -1,5 +1,6 @@
 package io.schemashift.jdbc;
 
+import io.schemashift.rewriter.Refused;
 import io.schemashift.rewriter.RewriteResult;
 import java.util.HashMap;
 import java.util.Locale;
@@ -33,8 +34,9 @@ final class SqlPrepares {
     /** {@code result}, the rewrite of {@code sql}, or, for an {@code EXECUTE}, that of the statement it runs. */
     RewriteResult judge(String sql, RewriteResult result) {
         if (!result.tables().isEmpty()) {
-            Matcher m = PREPARE.matcher(sql);
-            if (m.lookingAt()) {
+            // a PREPARE is never rewritten (the rewriter cannot parse one): most statements look no further
+            Matcher m = result instanceof Refused ? PREPARE.matcher(sql) : null;
+            if (m != null && m.lookingAt()) {
                 if (byName == null) {
                     byName = new HashMap<>(4);
                 }

@@ -210,7 +210,9 @@ class RoutingIT {
                 "CREATE TABLE notes (id INT)",
                 "ALTER TABLE customers ADD COLUMN note VARCHAR(10)",
                 "TRUNCATE TABLE staging",
-                "prepared: CREATE INDEX notes_id ON notes (id)"));
+                "prepared: CREATE INDEX notes_id ON notes (id)",
+                "prepared: ALTER TABLE customers ADD COLUMN remark VARCHAR(10)",
+                "batch: CREATE TABLE notes_too (id INT)"));
         if (maria) {
             commitFirst.add("LOCK TABLES staging WRITE");
         }
@@ -224,6 +226,10 @@ class RoutingIT {
                     try (PreparedStatement ps = c.prepareStatement(sql.substring("prepared: ".length()))) {
                         ps.execute();
                     }
+                } else if (sql.startsWith("batch: ")) {
+                    st.addBatch("INSERT INTO staging VALUES (1)");
+                    st.addBatch(sql.substring("batch: ".length()));
+                    st.executeBatch();
                 } else {
                     st.execute(sql);
                 }
