@@ -386,11 +386,14 @@ public final class ConfigReader {
         }
 
         private MigrationConfig.Control control(NodeTuple entry) throws ConfigException {
-            Map<String, NodeTuple> e =
-                    section(entry, "control", keys("table", "poll", "heartbeatTable", "auditTable", "runsTable"));
+            Map<String, NodeTuple> e = section(
+                    entry,
+                    "control",
+                    keys("table", "poll", "catalogRefresh", "heartbeatTable", "auditTable", "runsTable"));
             return new MigrationConfig.Control(
                     tableName(e, "control", "table", null),
                     duration(e, "control", "poll", Duration.ofSeconds(5)),
+                    duration(e, "control", "catalogRefresh", Duration.ofSeconds(60)),
                     tableName(e, "control", "heartbeatTable", "schemashift_heartbeat"),
                     tableName(e, "control", "auditTable", "schemashift_audit"),
                     tableName(e, "control", "runsTable", "schemashift_runs"));

@@ -147,11 +147,19 @@ public record MigrationConfig(
      *
      * @param table the control table that holds the rollout for every instance, or {@code null}
      * @param poll how often the control table is read (and the heartbeat written)
+     * @param catalogRefresh how often the catalog (routines, triggers, rules, views, foreign keys) is
+     *     read again, to see what another client created since
      * @param heartbeatTable where each instance reports what it applies
      * @param auditTable where every change of phase or percentages is recorded
      * @param runsTable where backfill and verify record their runs, per table
      */
-    public record Control(String table, Duration poll, String heartbeatTable, String auditTable, String runsTable) {
+    public record Control(
+            String table,
+            Duration poll,
+            Duration catalogRefresh,
+            String heartbeatTable,
+            String auditTable,
+            String runsTable) {
 
         public Optional<String> controlTable() {
             return Optional.ofNullable(table);

@@ -152,7 +152,10 @@ final class ControlLoop implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::round, 0, config.control().poll().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** One poll: the rollout first, so that the heartbeat reports what was just applied. */
+    /**
+     * One poll: the rollout first, so that the heartbeat reports what was just applied; then the
+     * catalog, when it is due.
+     */
     private void round() {
         try {
             switch (source) {
@@ -163,6 +166,7 @@ final class ControlLoop implements AutoCloseable {
                 }
             }
             beat();
+            runtime.refreshCatalog();
         } catch (RuntimeException e) {
             // a bug here must not end the loop: the scheduler drops a task that throws
             LOG.error("[{}] control loop failed: {}", config.migration(), e.toString());

@@ -425,6 +425,20 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
         return counted(s, result);
     }
 
+    /**
+     * Reads the catalog again once {@code control.catalogRefresh} has passed since the last read (on
+     * the control loop's thread): a routine, trigger, rule or view another client created (psql, an
+     * application not on the driver) is known within that time.
+     */
+    void refreshCatalog() {
+        Started s = started;
+        if (s != null
+                && System.nanoTime() - catalogReadAt
+                        >= config.control().catalogRefresh().toNanos()) {
+            rereadCatalog(s, true, null);
+        }
+    }
+
     @Override
     public void catalogChanged(Connection through) {
         Started s = started;

@@ -47,6 +47,7 @@ class ConfigReaderTest {
             control:
               table: schemashift_control
               poll: 5s
+              catalogRefresh: 2m
             report:
               mismatchTable: schemashift_mismatch
               values: redacted
@@ -75,6 +76,7 @@ class ConfigReaderTest {
         assertThat(config.compare().ignore()).containsExactly("customers.updated_at");
         assertThat(config.writes().budget()).isEqualTo(Duration.ofMillis(300));
         assertThat(config.control().controlTable()).contains("schemashift_control");
+        assertThat(config.control().catalogRefresh()).isEqualTo(Duration.ofMinutes(2));
         assertThat(config.report().values()).isEqualTo(ReportValues.REDACTED);
     }
 
@@ -94,6 +96,7 @@ class ConfigReaderTest {
         assertThat(config.newSide().separateDatabase()).isFalse();
         assertThat(config.writes().onMirrorFailure()).isEqualTo(MigrationConfig.MirrorFailurePolicy.RECORD);
         assertThat(config.mapping().table("t").orElseThrow().newName()).isEqualTo("t");
+        assertThat(config.control().catalogRefresh()).isEqualTo(Duration.ofSeconds(60));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -115,6 +118,7 @@ class ConfigReaderTest {
             unknown override     | migration: m\\nrouting: { tables: { orders: { phase: dual-write } } }\\n   | app.yaml, line 2, key 'routing.tables.orders': unknown table
             bad duration         | migration: m\\nwrites: { budget: soon }\\n                                 | app.yaml, line 2, key 'writes.budget': must be a duration such as 250ms
             zero poll            | migration: m\\ncontrol: { poll: 0s }\\n                                    | app.yaml, line 2, key 'control.poll': must be at least 100ms
+            zero catalogRefresh  | migration: m\\ncontrol: { catalogRefresh: 0s }\\n                          | app.yaml, line 2, key 'control.catalogRefresh': must be at least 100ms
             tiny budget          | migration: m\\nwrites: { budget: 99ms }\\n                                 | app.yaml, line 2, key 'writes.budget': must be at least 100ms
             bad choice           | migration: m\\nwrites: { onMirrorFailure: ignore }\\n                      | app.yaml, line 2, key 'writes.onMirrorFailure': must be one of record, fail
             bad pool setting     | migration: m\\nnew: { url: 'jdbc:h2:mem:x', pool: { maxPool: 3 } }\\n     | app.yaml, line 2, key 'new.pool.maxPool': unknown HikariCP setting

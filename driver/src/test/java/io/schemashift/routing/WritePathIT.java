@@ -499,6 +499,48 @@ class WritePathIT {
     }
 
     /**
+     * A routine another client creates while the driver runs (psql, an application not on the
+     * driver) is known within {@code control.catalogRefresh}: its calls are then recorded or refused
+     * as those of a routine created before the driver started.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = TestDatabase.Kind.class,
+            names = {"POSTGRESQL", "MARIADB"})
+    void routineCreatedByAnotherClient_knownWithinTheCatalogRefresh(TestDatabase.Kind kind) throws Exception {
+        boolean pg = kind == TestDatabase.Kind.POSTGRESQL;
+        MigrationFixture fx = MigrationFixture.create(
+                TestDatabases.of(kind), false, "phase: dual-write\ncontrol:\n  poll: 100ms\n  catalogRefresh: 200ms\n");
+        fx.rawOld("INSERT INTO customers (id, name, email) VALUES (1, 'before', 'a@x')");
+        fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'before', 'before', 'a@x')");
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE customers SET email = 'b@x' WHERE id = 1"); // the driver runs
+            fx.rawOld(
+                    pg
+                            ? "CREATE FUNCTION customer_count() RETURNS bigint LANGUAGE sql"
+                                    + " AS 'SELECT count(*) FROM customers'"
+                            : "CREATE FUNCTION customer_count() RETURNS BIGINT READS SQL DATA"
+                                    + " RETURN (SELECT count(*) FROM customers)",
+                    pg
+                            ? "CREATE PROCEDURE rename_customer(i INT, n VARCHAR) LANGUAGE sql"
+                                    + " AS $$ UPDATE customers SET name = n WHERE id = i $$"
+                            : "CREATE PROCEDURE rename_customer(i INT, n VARCHAR(100))"
+                                    + " UPDATE customers SET name = n WHERE id = i");
+            // a read that calls the new routine is a refused read once it is known
+            await().atMost(java.time.Duration.ofSeconds(20)).until(() -> {
+                try (ResultSet rs = st.executeQuery("SELECT customer_count()")) {
+                    rs.next();
+                }
+                return fx.count("schemashift.rewrite.refusals", "reason", "indirect") > 0;
+            });
+            st.execute("CALL rename_customer(1, 'renamed')");
+        }
+        assertThat(fx.oldRows()).containsExactly("1|renamed|renamed|b@x");
+        assertThat(fx.divergenceRecords()).containsExactly("null|refused_indirect");
+    }
+
+    /**
      * A routine created through the driver while it runs (a deployment's Flyway migration) is
      * known from the statement after it took effect: at once in auto-commit mode (and on MariaDB,
      * whose DDL commits), after the commit on PostgreSQL, whose DDL is transactional. A call of it
