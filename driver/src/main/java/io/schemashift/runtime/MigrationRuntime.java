@@ -432,10 +432,20 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
      */
     void refreshCatalog() {
         Started s = started;
-        if (s != null
-                && System.nanoTime() - catalogReadAt
-                        >= config.control().catalogRefresh().toNanos()) {
-            rereadCatalog(s, true, null);
+        if (s == null
+                || System.nanoTime() - catalogReadAt
+                        < config.control().catalogRefresh().toNanos()) {
+            return;
+        }
+        // opened before the read takes the lock: a drained pool makes only this loop wait, never a statement
+        try (Connection c = s.primaryConnections().open()) {
+            rereadCatalog(s, true, c);
+        } catch (SQLException e) {
+            LOG.warn(
+                    "[{}] cannot open a connection to read the catalog again: {} (SQLState {})",
+                    config.migration(),
+                    e.getClass().getSimpleName(),
+                    e.getSQLState());
         }
     }
 
