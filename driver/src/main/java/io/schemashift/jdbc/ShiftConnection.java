@@ -388,7 +388,7 @@ public abstract class ShiftConnection implements Connection {
 
     /** Whether the database commits the open transaction before {@code sql} runs ({@link ImplicitCommit}). */
     boolean commitsFirst(RewriteResult rewrite, String sql) {
-        return ImplicitCommit.before(session.context().dialect(), rewrite.kind(), sql);
+        return session != null && ImplicitCommit.before(session.context().dialect(), rewrite.kind(), sql);
     }
 
     /** A statement that commits the open transaction first is about to run ({@link #beforeRunning}). */

@@ -272,6 +272,19 @@ public final class DualTransaction {
         confirmIntent(intent, false);
     }
 
+    /**
+     * The primary's batch failed part-way in auto-commit mode and its entries were recorded: what it
+     * applied is committed, as the JDBC driver alone commits it (MariaDB and H2 go on past a failed
+     * entry). Nothing to do in the application's own transaction.
+     */
+    void keepFailedBatch() throws SQLException {
+        if (localPair) {
+            commitLocalPair();
+        } else if (statementTransaction) {
+            statementDone();
+        }
+    }
+
     /** The mirror of an unguarded local pair failed: both sides' work goes, the primary's runs again alone. */
     void restartLocalPair() throws SQLException {
         old.rollback();

@@ -208,16 +208,27 @@ public final class Execution {
 
     /**
      * Runs the application's statement on the primary. A batch that fails part-way may leave the
-     * entries before the failure applied (and, in a transaction the application goes on to
-     * commit, kept) while the mirror never runs: outside a local pair, every entry is recorded
-     * before the failure reaches the application.
+     * entries around the failure applied (and, in a transaction the application goes on to commit,
+     * kept) while the mirror never runs: every entry is recorded before the failure reaches the
+     * application. In auto-commit mode MariaDB and H2 keep what such a batch applied (they go on
+     * past a failed entry and report its count): so does the pair, committing the primary's part;
+     * a PostgreSQL batch keeps nothing, and neither does its local pair.
      */
     private Result executePrimary(PreparedStatement ps, SideStatement sql) throws SQLException {
         try {
             return execute(ps, sql, mode, params, batch, now, bound(ps, sql));
         } catch (BatchUpdateException e) {
-            if (mirror && !localPair) {
+            boolean keep = context.dialect() != Dialect.POSTGRESQL;
+            if (mirror && (keep || !localPair)) {
                 record(batch, null, DivergenceReason.PRIMARY_BATCH_FAILED);
+            }
+            if (mirror && keep) {
+                try {
+                    transaction.keepFailedBatch();
+                    localPair = false;
+                } catch (SQLException commitFailed) {
+                    e.addSuppressed(commitFailed);
+                }
             }
             throw e;
         }

@@ -21,6 +21,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -35,6 +36,12 @@ import org.postgresql.core.BaseConnection;
  * runs the statement through the driver and then checks both tables and the log from outside.
  */
 class WritePathIT {
+
+    /** Each test's fixtures closed after it: the class opens dozens, and their pools would hold the servers' connections. */
+    @AfterEach
+    void closeFixtures() throws SQLException {
+        MigrationFixture.closeAll();
+    }
 
     private static MigrationFixture fixture(TestDatabase.Kind kind, boolean separate, String phase) {
         return MigrationFixture.create(TestDatabases.of(kind), separate, "phase: " + phase + "\n");
@@ -221,6 +228,46 @@ class WritePathIT {
         List<Integer> differing = new ArrayList<>(fx.differingIds());
         assertThat(fx.divergedKeys()).containsAll(differing);
         assertThat(fx.divergenceReasons()).containsExactly("primary_batch_failed");
+    }
+
+    /**
+     * A batch that fails part-way in auto-commit mode keeps what the JDBC driver alone keeps: H2 and
+     * MariaDB (outside its bulk protocol) go on past the failed entry and commit the others, which
+     * the pair commits too, each entry recorded (the mirror never ran); a PostgreSQL batch keeps
+     * nothing. The application is told the other entries succeeded: they must not be rolled back.
+     */
+    @ParameterizedTest
+    @CsvSource({"H2,false", "H2,true", "MARIADB,false", "MARIADB,true", "POSTGRESQL,false", "POSTGRESQL,true"})
+    void batchFailingPartWayInAutoCommit_keepsWhatTheDriverAloneKeeps(TestDatabase.Kind kind, boolean separate)
+            throws Exception {
+        boolean keeps = kind != TestDatabase.Kind.POSTGRESQL;
+        MigrationFixture fx = fixture(kind, separate, "dual-write");
+        fx.rawOld("INSERT INTO customers (id, name) VALUES (1, 'one')");
+        fx.rawNew("INSERT INTO clients (id, full_name, name_search) VALUES (1, 'one', 'one')");
+        try (Connection c = fx.connect(kind == TestDatabase.Kind.MARIADB ? "useBulkStmtsForInserts=false" : "");
+                PreparedStatement ps = c.prepareStatement("INSERT INTO customers (id, name) VALUES (?, ?)")) {
+            for (int id : new int[] {300, 1, 301}) {
+                ps.setInt(1, id);
+                ps.setString(2, "batch " + id);
+                ps.addBatch();
+            }
+            assertThatThrownBy(ps::executeBatch)
+                    .isInstanceOf(BatchUpdateException.class)
+                    .satisfies(e -> assertThat(((BatchUpdateException) e).getUpdateCounts())
+                            .containsExactly(
+                                    keeps
+                                            ? new int[] {1, Statement.EXECUTE_FAILED, 1}
+                                            : new int[] {
+                                                Statement.EXECUTE_FAILED,
+                                                Statement.EXECUTE_FAILED,
+                                                Statement.EXECUTE_FAILED
+                                            }));
+        }
+        assertThat(MigrationFixture.ids(fx.oldRows()))
+                .containsExactlyElementsOf(keeps ? List.of(1, 300, 301) : List.of(1));
+        assertThat(fx.divergedKeys())
+                .as("every key on which the sides differ is in the divergence log")
+                .containsAll(fx.differingIds());
     }
 
     @ParameterizedTest
