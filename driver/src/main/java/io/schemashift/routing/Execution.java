@@ -212,13 +212,15 @@ public final class Execution {
      * kept) while the mirror never runs: every entry is recorded before the failure reaches the
      * application. In auto-commit mode MariaDB and H2 keep what such a batch applied (they go on
      * past a failed entry and report its count): so does the pair, committing the primary's part;
-     * a PostgreSQL batch keeps nothing, and neither does its local pair.
+     * a PostgreSQL batch keeps nothing, nor does one that applied no entry (MariaDB's bulk protocol
+     * fails every entry), and neither does its local pair.
      */
     private Result executePrimary(PreparedStatement ps, SideStatement sql) throws SQLException {
         try {
             return execute(ps, sql, mode, params, batch, now, bound(ps, sql));
         } catch (BatchUpdateException e) {
-            boolean keep = context.dialect() != Dialect.POSTGRESQL;
+            boolean keep = context.dialect() != Dialect.POSTGRESQL
+                    && Arrays.stream(e.getUpdateCounts()).anyMatch(c -> c != Statement.EXECUTE_FAILED);
             if (mirror && (keep || !localPair)) {
                 record(batch, null, DivergenceReason.PRIMARY_BATCH_FAILED);
             }
