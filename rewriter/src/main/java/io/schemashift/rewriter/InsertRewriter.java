@@ -469,9 +469,7 @@ final class InsertRewriter {
         for (Object p : d.parts()) {
             if (p instanceof MappedTable.Source s) {
                 Fragment v = byColumn.get(s.canonical());
-                if (v.text().equalsIgnoreCase("default")) {
-                    throw Refusal.unsupported("DEFAULT as the value of a source of derived column " + d.newName());
-                }
+                d.refuseDefaultSource(v);
                 boolean single = simple.get(s.canonical()) != null;
                 parts.add(single ? v : Fragment.join(List.of("(", v, ")")));
             } else {

@@ -36,6 +36,16 @@ final class MappedTable {
                     .map(p -> ((Source) p).canonical())
                     .toList();
         }
+
+        /**
+         * Refuses {@code value} for one of this column's sources when it is the DEFAULT keyword:
+         * the expression cannot take it, and each side's default may differ.
+         */
+        void refuseDefaultSource(Fragment value) {
+            if (value.text().equalsIgnoreCase("default")) {
+                throw Refusal.unsupported("DEFAULT as the value of a source of derived column " + newName);
+            }
+        }
     }
 
     record Source(String canonical) {}

@@ -121,10 +121,8 @@ final class SetList {
                         throw Refusal.unsupported("derived column " + d.newName() + " over a dropped column");
                     }
                     parts.add(qualifier + rw.names.sql(oc.newName()));
-                } else if (v.text().equalsIgnoreCase("default")) {
-                    // the new column's default, which the derived value could read back only on MariaDB
-                    throw Refusal.unsupported("DEFAULT as the value of a source of derived column " + d.newName());
                 } else {
+                    d.refuseDefaultSource(v); // MariaDB alone reads it back from the new column (above)
                     parts.add(single.get(s.canonical()) ? v : Fragment.join(List.of("(", v, ")")));
                 }
             } else {
