@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -346,6 +347,45 @@ class RoutingIT {
         assertThat(fx.divergenceRecords())
                 .as("the PREPARE and each EXECUTE of the write; not the EXECUTE of what replaced it")
                 .containsExactly("null|refused_unparseable", "null|refused_unparseable", "null|refused_unparseable");
+    }
+
+    /**
+     * SQL that runs statements held in a string or in a block: MariaDB's and H2's {@code EXECUTE
+     * IMMEDIATE}, of a literal or of an expression, and MariaDB's compound statements outside a
+     * routine ({@code BEGIN NOT ATOMIC … END}, {@code IF … END IF}, a labelled loop). Each write of a
+     * mapped table in there is recorded for the whole table; each ran on the old side unrecorded
+     * (a literal's SQL was taken for a statement on no table, a block for an OTHER statement).
+     */
+    @ParameterizedTest
+    @CsvSource({"MARIADB,false", "MARIADB,true", "H2,false", "H2,true"})
+    void writesHeldInAStringOrABlock_areRecorded(TestDatabase.Kind kind, boolean separate) throws Exception {
+        boolean maria = kind == TestDatabase.Kind.MARIADB;
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), separate, "phase: dual-write\n");
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            st.executeUpdate(
+                    "INSERT INTO customers (id, name) VALUES (1, 'One'), (2, 'Two'), (3, 'Three'), (4, 'Four')");
+            st.execute("EXECUTE IMMEDIATE 'UPDATE customers SET name = ''Renamed'' WHERE id = 1'");
+            st.execute(
+                    maria
+                            ? "EXECUTE IMMEDIATE CONCAT('UPDATE cust', 'omers SET name = ''Built'' WHERE id = 2')"
+                            : "EXECUTE IMMEDIATE 'UPDATE cust' || 'omers SET name = ''Built'' WHERE id = 2'");
+            if (maria) {
+                st.execute("EXECUTE IMMEDIATE 'SELECT name FROM customers'");
+                st.execute("BEGIN NOT ATOMIC SELECT 1; UPDATE customers SET name = 'Block' WHERE id = 3; END");
+                st.execute("IF (SELECT COUNT(*) FROM customers) > 0 THEN DO 1; ELSE DELETE FROM customers; END IF");
+                st.execute(
+                        "WHILE (SELECT COUNT(*) FROM customers WHERE id = 4) > 0 DO DELETE FROM customers WHERE id = 4;"
+                                + " END WHILE");
+            }
+        }
+        assertThat(fx.differingIds()).containsExactlyElementsOf(maria ? List.of(1, 2, 3, 4) : List.of(1, 2));
+        List<String> strings = List.of("null|refused_unsupported_construct", "null|refused_indirect");
+        List<String> blocks = maria ? Collections.nCopies(3, "null|refused_unparseable") : List.of();
+        assertThat(fx.divergenceRecords())
+                .as("each write recorded for the whole table (the IF's too, whose ELSE may delete); not the read")
+                .containsExactlyInAnyOrderElementsOf(
+                        Stream.concat(strings.stream(), blocks.stream()).toList());
     }
 
     /** The DEFAULT keyword as a value gives each side its column's default, as a column left out would. */

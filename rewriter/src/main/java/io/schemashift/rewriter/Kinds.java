@@ -122,8 +122,18 @@ final class Kinds {
                 t.isWord(t.significant(i + 1), "table") ? StatementKind.OTHER : carried(t, t.significant(i + 1), to);
             case "prepare" -> prepare(t, i + 1, to);
             case "create", "alter", "drop", "rename", "comment" -> StatementKind.DDL;
-            default -> StatementKind.OTHER;
+            // MariaDB runs compound statements outside routines (BEGIN NOT ATOMIC … END, IF … END IF,
+            // loops); the text of one splits at its semicolons into pieces that start with these
+            case "begin", "if", "case", "when", "else", "elseif", "elsif", "while", "loop", "repeat", "for" ->
+                compound(t, i + 1, to);
+            default -> t.isPunct(t.significant(i + 1), ':') ? compound(t, i + 1, to) : StatementKind.OTHER; // a label
         };
+    }
+
+    /** A piece of a compound statement: the first write in it, else OTHER. */
+    private static StatementKind compound(Tokens t, int from, int to) {
+        StatementKind write = modifying(t, from, to);
+        return write != null ? write : StatementKind.OTHER;
     }
 
     /**
@@ -191,9 +201,10 @@ final class Kinds {
     }
 
     /**
-     * The first data-modifying keyword in a {@code WITH} statement or a routine's body: {@code
-     * INSERT INTO}, {@code UPDATE} (not {@code FOR [NO KEY] UPDATE}), {@code DELETE}, {@code MERGE
-     * INTO}, {@code TRUNCATE} (not the MariaDB function {@code TRUNCATE(x, d)}).
+     * The first data-modifying keyword in a {@code WITH} statement, a routine's body or a compound
+     * statement: {@code INSERT} and {@code REPLACE} (not the MariaDB functions {@code INSERT(…)} and
+     * {@code REPLACE(…)}, nor {@code CREATE OR REPLACE}), {@code UPDATE} (not {@code FOR [NO KEY] UPDATE}), {@code DELETE}, {@code
+     * MERGE INTO}, {@code TRUNCATE} (not the MariaDB function {@code TRUNCATE(x, d)}).
      */
     static StatementKind modifying(Tokens t, int from, int to) {
         for (int i = from; i < to; i++) {
@@ -201,8 +212,11 @@ final class Kinds {
                 continue;
             }
             int next = t.significant(i + 1);
-            if (t.isWord(i, "insert") && t.isWord(next, "into")) {
+            if (t.isWord(i, "insert") && !t.isPunct(next, '(')) {
                 return insert(t, i, to);
+            }
+            if (t.isWord(i, "replace") && !t.isPunct(next, '(') && !after(t, i, "or")) {
+                return StatementKind.UPSERT;
             }
             if (t.isWord(i, "merge") && t.isWord(next, "into")) {
                 return StatementKind.UPSERT;

@@ -161,7 +161,7 @@ final class Reaches {
 
     /**
      * Whether {@code t}, or the SQL its string literals carry ({@code depth} levels deep), runs
-     * SQL built at run time: PostgreSQL's {@code EXECUTE} (MariaDB's {@code EXECUTE IMMEDIATE})
+     * SQL built at run time: PostgreSQL's {@code EXECUTE} (MariaDB's and H2's {@code EXECUTE IMMEDIATE})
      * of anything but one string literal, MariaDB's {@code PREPARE s FROM} anything but one.
      * Errs towards dynamic (a word EXECUTE in a message counts).
      */
@@ -172,8 +172,8 @@ final class Reaches {
                 sql = t.significant(i + 1);
                 if (t.isWord(sql, "immediate")) {
                     sql = t.significant(sql + 1);
-                } else if (mapping.dialect() == Dialect.MARIADB) {
-                    sql = -1; // EXECUTE name runs what PREPARE name FROM prepared
+                } else if (mapping.dialect() != Dialect.POSTGRESQL) {
+                    sql = -1; // MariaDB's EXECUTE name runs what PREPARE name FROM prepared; H2 has none
                 }
             } else if (t.isWord(i, "from") && preparedFrom(t, i)) {
                 sql = t.significant(i + 1);
@@ -193,14 +193,13 @@ final class Reaches {
     /**
      * Whether a statement the application sends builds SQL at run time that no text shows: a
      * PostgreSQL {@code DO} block that does ({@code EXECUTE format(…)}), MariaDB's {@code PREPARE s
-     * FROM @sql} or {@code EXECUTE IMMEDIATE} of an expression. ({@code EXECUTE name} runs what a
-     * {@code PREPARE name} prepared, which is judged by its own text.)
+     * FROM @sql}, MariaDB's or H2's {@code EXECUTE IMMEDIATE} of an expression. ({@code EXECUTE
+     * name} runs what a {@code PREPARE name} prepared, which is judged by its own text.)
      */
     boolean buildsSql(Tokens t) {
         return switch (mapping.dialect()) {
             case POSTGRESQL -> t.isWord(t.significant(0), "do") && dynamic(t, 2);
-            case MARIADB -> dynamic(t, 0);
-            case H2 -> false;
+            case MARIADB, H2 -> dynamic(t, 0);
         };
     }
 

@@ -120,7 +120,7 @@ public final class Rewriter {
         Fingerprint fp = null;
         try {
             tokens = Tokens.lex(sql, dialect);
-            RewriteResult built = statements.builtAtRunTime(tokens);
+            RewriteResult built = statements.runsString(tokens);
             if (built != null) {
                 return remember(sql, built);
             }

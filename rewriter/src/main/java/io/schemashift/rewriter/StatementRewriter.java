@@ -186,12 +186,27 @@ final class StatementRewriter {
     }
 
     /**
-     * A statement that builds SQL at run time ({@link Reaches#buildsSql}) may write any mapped
-     * table, out of sight: refused as a write to every one; {@code null} for any other statement.
+     * A statement that runs SQL held in a string, which is never rewritten. Built at run time
+     * ({@link Reaches#buildsSql}), it may write any mapped table, out of sight: refused as a write
+     * to every one. MariaDB's and H2's {@code EXECUTE IMMEDIATE '…'} is refused as the statement
+     * its literal holds, when that names a mapped table (parsed, it would look like a statement on
+     * no table). {@code null} for any other statement.
      */
-    RewriteResult builtAtRunTime(Tokens tokens) {
+    RewriteResult runsString(Tokens tokens) {
         if (!reaches.buildsSql(tokens)) {
-            return null;
+            int execute = tokens.significant(0);
+            if (!tokens.isWord(execute, "execute") || !tokens.isWord(tokens.significant(execute + 1), "immediate")) {
+                return null;
+            }
+            Reaches.Reach carried = reaches.carried(tokens, 2);
+            return carried.tables().isEmpty()
+                    ? null
+                    : refused(
+                            carried.write() != null ? carried.write() : StatementKind.OTHER,
+                            carried.tables(),
+                            Fingerprints.of(tokens),
+                            RefusalReason.UNSUPPORTED_CONSTRUCT,
+                            "EXECUTE IMMEDIATE runs the statement its string holds, which is not rewritten");
         }
         return refused(
                 StatementKind.UPDATE,

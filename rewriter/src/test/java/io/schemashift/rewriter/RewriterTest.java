@@ -286,7 +286,9 @@ class RewriterTest {
                 "MARIADB|EXECUTE IMMEDIATE CONCAT('DELETE FROM ', @t)|true",
                 "MARIADB|PREPARE st FROM 'SELECT 1'|false",
                 "MARIADB|EXECUTE st USING @a|false",
-                "H2|SELECT 1|false"
+                "H2|EXECUTE IMMEDIATE CONCAT('UPDATE cust', 'omers SET name = NULL')|true",
+                "H2|EXECUTE IMMEDIATE 'UPDATE audit SET at = NOW()'|false",
+                "H2|SELECT execute FROM audit|false"
             })
     void rewrite_sqlBuiltAtRunTime_refusedAsAWriteToEveryMappedTable(Dialect dialect, String sql, boolean refused) {
         Rewriter r = Rewriter.builder(Fixtures.mapping(dialect), dialect).build();
@@ -296,6 +298,55 @@ class RewriterTest {
         } else {
             assertThat(r.rewrite(sql)).as(sql).isNotInstanceOf(Refused.class);
         }
+    }
+
+    /**
+     * {@code EXECUTE IMMEDIATE} of a literal runs the statement the literal holds, which is not
+     * rewritten: refused as that statement (a write, or OTHER for a read) on the tables it names.
+     */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "MARIADB|EXECUTE IMMEDIATE 'UPDATE customers SET name = ''x'' WHERE id = 1'|UPDATE",
+                "MARIADB|EXECUTE IMMEDIATE 'DELETE FROM customers WHERE id = ?' USING 7|DELETE",
+                "MARIADB|EXECUTE IMMEDIATE 'SELECT name FROM customers'|OTHER",
+                "H2|execute  immediate 'INSERT INTO customers (id) VALUES (1)'|INSERT"
+            })
+    void rewrite_executeImmediateOfALiteral_refusedAsWhatItHolds(Dialect dialect, String sql, StatementKind kind) {
+        Rewriter r = Rewriter.builder(Fixtures.mapping(dialect), dialect).build();
+
+        assertThat(r.rewrite(sql)).as(sql).isInstanceOfSatisfying(Refused.class, f -> {
+            assertThat(f.kind()).isEqualTo(kind);
+            assertThat(f.tables()).containsExactly("customers");
+            assertThat(f.message()).contains("EXECUTE IMMEDIATE runs the statement its string holds");
+        });
+        assertThat(r.rewrite("EXECUTE IMMEDIATE 'UPDATE audit SET at = NOW()'")).isInstanceOf(Untouched.class);
+    }
+
+    /**
+     * MariaDB runs compound statements outside routines; one that writes a mapped table anywhere in
+     * it (a branch, a loop) is that write, refused; one that only reads stays OTHER.
+     */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "BEGIN NOT ATOMIC SELECT 1; UPDATE customers SET name = 'x' WHERE id = 1; END|UPDATE",
+                "IF @a > 0 THEN DO 1; ELSE DELETE FROM customers; END IF|DELETE",
+                "WHILE @a > 0 DO INSERT customers (id) VALUES (@a); SET @a = @a - 1; END WHILE|INSERT",
+                "CASE @a WHEN 1 THEN REPLACE INTO customers (id) VALUES (1); END CASE|UPSERT",
+                "again: LOOP UPDATE customers SET name = NULL; LEAVE again; END LOOP|UPDATE",
+                "BEGIN NOT ATOMIC SELECT name FROM customers FOR UPDATE; END|OTHER"
+            })
+    void rewrite_compoundStatementWritingAMappedTable_refusedAsThatWrite(String sql, StatementKind kind) {
+        Rewriter r = Rewriter.builder(Fixtures.mapping(Dialect.MARIADB), Dialect.MARIADB)
+                .build();
+
+        assertThat(r.rewrite(sql)).as(sql).isInstanceOfSatisfying(Refused.class, f -> {
+            assertThat(f.kind()).isEqualTo(kind);
+            assertThat(f.tables()).containsExactly("customers");
+        });
     }
 
     /**
