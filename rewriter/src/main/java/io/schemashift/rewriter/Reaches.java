@@ -193,13 +193,15 @@ final class Reaches {
     /**
      * Whether a statement the application sends builds SQL at run time that no text shows: a
      * PostgreSQL {@code DO} block that does ({@code EXECUTE format(…)}), MariaDB's {@code PREPARE s
-     * FROM @sql}, MariaDB's or H2's {@code EXECUTE IMMEDIATE} of an expression. ({@code EXECUTE
+     * FROM @sql}, MariaDB's or H2's {@code EXECUTE IMMEDIATE} of an expression, H2's {@code
+     * RUNSCRIPT} (the SQL of a file). ({@code EXECUTE
      * name} runs what a {@code PREPARE name} prepared, which is judged by its own text.)
      */
     boolean buildsSql(Tokens t) {
         return switch (mapping.dialect()) {
             case POSTGRESQL -> t.isWord(t.significant(0), "do") && dynamic(t, 2);
-            case MARIADB, H2 -> dynamic(t, 0);
+            case MARIADB -> dynamic(t, 0);
+            case H2 -> dynamic(t, 0) || t.isWord(t.significant(0), "runscript"); // RUNSCRIPT: SQL from a file
         };
     }
 

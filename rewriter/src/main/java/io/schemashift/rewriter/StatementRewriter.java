@@ -213,7 +213,8 @@ final class StatementRewriter {
                 Set.copyOf(mapping.lowerNames),
                 Fingerprints.of(tokens),
                 RefusalReason.INDIRECT,
-                "builds SQL at run time (EXECUTE of an expression, PREPARE … FROM a variable), which may write any"
+                "builds SQL at run time or reads it from a file (EXECUTE of an expression, PREPARE … FROM a"
+                        + " variable, RUNSCRIPT), which may write any"
                         + " mapped table, and what it changes is not mirrored");
     }
 

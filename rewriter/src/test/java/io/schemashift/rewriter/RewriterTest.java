@@ -288,6 +288,7 @@ class RewriterTest {
                 "MARIADB|EXECUTE st USING @a|false",
                 "H2|EXECUTE IMMEDIATE CONCAT('UPDATE cust', 'omers SET name = NULL')|true",
                 "H2|EXECUTE IMMEDIATE 'UPDATE audit SET at = NOW()'|false",
+                "H2|RUNSCRIPT FROM '/tmp/changes.sql'|true",
                 "H2|SELECT execute FROM audit|false"
             })
     void rewrite_sqlBuiltAtRunTime_refusedAsAWriteToEveryMappedTable(Dialect dialect, String sql, boolean refused) {
