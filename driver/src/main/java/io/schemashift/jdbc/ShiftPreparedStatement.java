@@ -105,8 +105,9 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
             return new Prepared(rewrite, null, keyRequest, control, place, at, null, null, false);
         }
         boolean commitsFirst = connection.commitsFirst(u, sql);
-        // prepared away from the old schema, it may name a mapped table once the connection is back
-        return at == SchemaSwitch.Place.HOME && !commitsFirst
+        // prepared away from the old schema, it may name a mapped table once the connection is back;
+        // a SET may change the session's settings, which a separate new side follows
+        return at == SchemaSwitch.Place.HOME && !commitsFirst && u.kind() != StatementKind.OTHER
                 ? null
                 : new Prepared(rewrite, sql, keyRequest, null, null, at, null, null, commitsFirst);
     }
@@ -160,6 +161,9 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
             routedRows = p != null && connection.session.readsRoutedRows(p.rewrite());
         }
         if (p == null || p.params() == null) {
+            if (p != null && p.rewrite().kind() == StatementKind.OTHER) {
+                connection.session.settingsMayChange();
+            }
             if (p != null && p.rewrite() instanceof Refused) {
                 connection.session.plan(p.rewrite()); // counts the refusal, logs a refused write
             }

@@ -7,6 +7,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.schemashift.config.MigrationConfig;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -22,6 +25,12 @@ public final class NewDatabase implements AutoCloseable {
     private final HikariDataSource pool;
     private final HikariDataSource shadowPool;
     private final CircuitBreaker breaker;
+    /**
+     * The session settings each pooled connection (the driver's own, not the pool's proxy) is
+     * known to have committed; a connection not here may have any.
+     */
+    private final Map<Connection, SessionSettings> settled = Collections.synchronizedMap(new WeakHashMap<>());
+
     private final int budgetMillis;
     private final ExecutorService timeouts = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "schemashift-new-side-timeout");
@@ -93,6 +102,26 @@ public final class NewDatabase implements AutoCloseable {
      */
     public void budget(Connection c, boolean on) throws SQLException {
         c.setNetworkTimeout(timeouts, on ? budgetMillis : 0);
+    }
+
+    /**
+     * Gives {@code c}, borrowed for one transaction, the application connection's {@code
+     * settings}, unless it has them already. {@code fresh}: nothing ran on it yet in this
+     * transaction, so the change is committed at once and outlives it (PostgreSQL's settings are
+     * transactional); later in a transaction it lasts as long as that transaction's outcome, so the
+     * connection's settings are then unknown.
+     */
+    public void align(Connection c, SessionSettings settings, boolean fresh) throws SQLException {
+        Connection own = c.unwrap(Connection.class);
+        if (settings.equals(settled.get(own))) {
+            return;
+        }
+        settled.remove(own);
+        settings.apply(c);
+        if (fresh) {
+            c.commit();
+            settled.put(own, settings);
+        }
     }
 
     /** A connection for a shadow read, from the shadow reads' own pool (never the mirrors'). */

@@ -6,6 +6,7 @@ import io.schemashift.error.ShiftSqlState;
 import io.schemashift.mirror.DivergenceReason;
 import io.schemashift.mirror.IntentLog;
 import io.schemashift.mirror.RowKey;
+import io.schemashift.mirror.SessionSettings;
 import io.schemashift.rewriter.Dialect;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -43,6 +44,16 @@ public final class DualTransaction {
      * may still be reading; each is released when its result set or statement closes.
      */
     private final List<Connection> held = new ArrayList<>(2);
+    /**
+     * The application connection's session settings ({@link SessionSettings}), read when a
+     * separate new side's connection first needs them; {@code null}: unknown (a statement that may
+     * change them ran since).
+     */
+    private SessionSettings settings;
+    /** A statement that may change the session's settings ran in the open transaction (its end may undo it). */
+    private boolean settingsTouched;
+    /** The open transaction's new-side connection has {@link #settings}. */
+    private boolean newAligned;
     /** Writes intent records on the application's connection (old side primary); created at its first. */
     private IntentLog.Writer intentsOnOld;
 
@@ -155,7 +166,8 @@ public final class DualTransaction {
             return old;
         }
         begin();
-        if (newConnection == null) {
+        boolean fresh = newConnection == null;
+        if (fresh) {
             Connection c = context.newDatabase().borrow();
             try {
                 if (isolation >= 0) {
@@ -168,12 +180,33 @@ public final class DualTransaction {
             }
             newConnection = c;
             budgeted = false;
+            newAligned = false;
+        }
+        if (!newAligned) {
+            if (settings == null) {
+                settings = SessionSettings.read(old, context.dialect());
+            }
+            context.newDatabase().align(newConnection, settings, fresh);
+            newAligned = true;
         }
         if (budgeted == primary) {
             context.newDatabase().budget(newConnection, !primary);
             budgeted = !primary;
         }
         return newConnection;
+    }
+
+    /**
+     * A statement that may change the session's settings ({@code SET time_zone}, {@code SET
+     * DateStyle}…) is about to run: with a separate new side, they are read again before its next
+     * use, and again once this transaction ends (which may undo them).
+     */
+    void settingsMayChange() {
+        if (context.newDatabase() != null) {
+            settings = null;
+            settingsTouched = true;
+            newAligned = false;
+        }
     }
 
     /**
@@ -679,6 +712,10 @@ public final class DualTransaction {
 
     /** The transaction is over: the next statement begins another. */
     private void end() {
+        if (settingsTouched) {
+            settings = null;
+            settingsTouched = false;
+        }
         open = false;
         rollout = null;
         readNew = false;

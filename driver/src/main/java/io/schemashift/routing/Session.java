@@ -117,6 +117,11 @@ public final class Session implements ReadContext {
         return !locks(result) && !narrows(result);
     }
 
+    /** A statement that may change the session's settings is about to run ({@link DualTransaction#settingsMayChange}). */
+    public void settingsMayChange() {
+        transaction.settingsMayChange();
+    }
+
     /**
      * Whether a statement would run anywhere but unchanged on the old side; counts nothing.
      *
@@ -127,6 +132,9 @@ public final class Session implements ReadContext {
     }
 
     private Plan plan(RewriteResult result, boolean count) throws SQLException {
+        if (count && result.kind() == StatementKind.OTHER) {
+            transaction.settingsMayChange();
+        }
         if (result.tables().isEmpty()) {
             return Plan.OLD;
         }

@@ -397,6 +397,80 @@ class RoutingIT {
                         Stream.concat(strings.stream(), blocks.stream()).toList());
     }
 
+    /**
+     * The session settings that change what a statement's values mean (the time zone of a timestamp
+     * literal and of {@code NOW()}, PostgreSQL's date style, MariaDB's SQL mode) are the
+     * application connection's on a separate new side too: its pooled connections had their own,
+     * so the same text stored other instants there, with no error and nothing recorded. A
+     * connection that set nothing gets the defaults back; a PostgreSQL {@code SET} rolled back is
+     * undone on both. A MariaDB variable {@code @v} is not carried: a write reading one is
+     * recorded, not mirrored with the new connection's {@code NULL}.
+     */
+    @ParameterizedTest
+    @CsvSource({"POSTGRESQL,false", "POSTGRESQL,true", "MARIADB,false", "MARIADB,true"})
+    void sessionSettings_holdOnTheNewSideToo(TestDatabase.Kind kind, boolean separate) throws Exception {
+        boolean pg = kind == TestDatabase.Kind.POSTGRESQL;
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), separate, "phase: dual-write\n");
+        fx.rawOld("ALTER TABLE customers ADD COLUMN at " + (pg ? "TIMESTAMPTZ" : "TIMESTAMP NULL"));
+        fx.rawNew("ALTER TABLE clients ADD COLUMN at " + (pg ? "TIMESTAMPTZ" : "TIMESTAMP NULL"));
+        String insert = "INSERT INTO customers (id, name, at) VALUES (?, 'n', ?)";
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            st.execute(pg ? "SET TIME ZONE 'Asia/Kolkata'" : "SET time_zone = '+05:30'");
+            st.executeUpdate("INSERT INTO customers (id, name, at) VALUES (1, 'literal', '2026-01-01 10:00:00')");
+            st.executeUpdate("INSERT INTO customers (id, name, at) VALUES (2, 'now', NOW())");
+            try (PreparedStatement ps = c.prepareStatement(insert)) {
+                ps.setInt(1, 3);
+                ps.setTimestamp(2, java.sql.Timestamp.valueOf("2026-01-01 10:00:00"));
+                ps.executeUpdate();
+            }
+            if (pg) {
+                try (PreparedStatement set = c.prepareStatement("SET datestyle = 'ISO, DMY'")) {
+                    set.execute();
+                }
+                st.executeUpdate("INSERT INTO customers (id, name, at) VALUES (4, 'dmy', '02/01/2026 10:00:00')");
+                c.setAutoCommit(false);
+                st.execute("SET TIME ZONE 'America/New_York'");
+                c.rollback(); // undoes the SET
+                c.setAutoCommit(true);
+            } else {
+                st.execute("SET sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES')");
+                st.executeUpdate("UPDATE \"customers\" SET \"email\" = 'quoted' WHERE id = 1");
+                st.execute("SET time_zone = '-03:00'");
+                st.execute("SET @tenant = 'acme'");
+                st.executeUpdate("UPDATE customers SET name = @tenant WHERE id = 2");
+            }
+            st.executeUpdate("INSERT INTO customers (id, name, at) VALUES (5, 'later', '2026-01-01 10:00:00')");
+        }
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO customers (id, name, at) VALUES (6, 'default', '2026-01-01 10:00:00')");
+        }
+        String epoch = pg ? "extract(epoch FROM at)::bigint" : "UNIX_TIMESTAMP(at)";
+        List<String> old = instants(fx, fx.oldUrl, "SELECT id, " + epoch + ", email FROM customers ORDER BY id");
+        assertThat(instants(fx, fx.newUrl, "SELECT id, " + epoch + ", email FROM clients ORDER BY id"))
+                .as("the same instants on both sides")
+                .isEqualTo(old)
+                .hasSize(pg ? 6 : 5);
+        assertThat(old.get(0)).as("10:00 at +05:30").startsWith("1|1767241800|");
+        assertThat(fx.divergenceRecords())
+                .as("a variable's value is the session's own: not mirrored to another database's session")
+                .isEqualTo(pg || !separate ? List.of() : List.of("[\"2\"]|nondeterministic_connection"));
+        assertThat(fx.differingIds()).isEqualTo(pg || !separate ? Set.of() : Set.of(2));
+    }
+
+    private static List<String> instants(MigrationFixture fx, String url, String query) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = fx.server.connect(url);
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(query)) {
+            while (rs.next()) {
+                rows.add(rs.getInt(1) + "|" + rs.getLong(2) + "|" + rs.getString(3));
+            }
+        }
+        return rows;
+    }
+
     /** The DEFAULT keyword as a value gives each side its column's default, as a column left out would. */
     @ParameterizedTest
     @CsvSource({"POSTGRESQL,false", "POSTGRESQL,true", "MARIADB,false", "MARIADB,true"})

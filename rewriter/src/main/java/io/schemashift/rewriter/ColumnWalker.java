@@ -26,6 +26,7 @@ import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.Function;
 import net.sf.jsqlparser.expression.NextValExpression;
 import net.sf.jsqlparser.expression.TimeKeyExpression;
+import net.sf.jsqlparser.expression.UserVariable;
 import net.sf.jsqlparser.parser.ASTNodeAccess;
 import net.sf.jsqlparser.parser.SimpleNode;
 import net.sf.jsqlparser.schema.Column;
@@ -576,6 +577,9 @@ final class ColumnWalker {
             name = t.getStringValue();
         } else if (v instanceof NextValExpression) {
             rw.nondeterminism.add(NonDeterminism.SEQUENCE);
+            return;
+        } else if (v instanceof UserVariable) {
+            rw.nondeterminism.add(NonDeterminism.CONNECTION); // @v, @@v: this session's value
             return;
         } else {
             return;

@@ -20,9 +20,10 @@ public enum NonDeterminism {
      */
     SESSION,
     /**
-     * Who or where the connection is ({@code current_user()}, {@code connection_id()}, {@code
-     * pg_backend_pid()}): the same on the application's own connection, different on a separate
-     * new database's.
+     * Who or where the connection is, or what its session holds ({@code current_user()}, {@code
+     * connection_id()}, {@code pg_backend_pid()}, a MariaDB variable {@code @v} or {@code @@v},
+     * PostgreSQL's {@code current_setting(…)}): the same on the application's own connection,
+     * different on a separate new database's.
      */
     CONNECTION,
     /**

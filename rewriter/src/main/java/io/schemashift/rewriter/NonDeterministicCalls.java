@@ -46,6 +46,7 @@ final class NonDeterministicCalls {
             Map.entry("found_rows", NonDeterminism.SESSION),
             Map.entry("connection_id", NonDeterminism.CONNECTION),
             Map.entry("pg_backend_pid", NonDeterminism.CONNECTION),
+            Map.entry("current_setting", NonDeterminism.CONNECTION),
             Map.entry("session_id", NonDeterminism.CONNECTION),
             Map.entry("current_user", NonDeterminism.CONNECTION),
             Map.entry("session_user", NonDeterminism.CONNECTION),

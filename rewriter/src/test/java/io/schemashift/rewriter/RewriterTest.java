@@ -722,6 +722,23 @@ class RewriterTest {
                 .isEmpty();
     }
 
+    /** A MariaDB variable holds this session's value: another on a separate new database's connection. */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "UPDATE customers SET email = @tenant WHERE id = ?",
+                "UPDATE customers SET email = 'x' WHERE id = @id",
+                "INSERT INTO customers (id, email) VALUES (?, @@session.time_zone)"
+            })
+    void write_readingASessionVariable_connectionBound(String sql) {
+        Rewriter maria = Rewriter.builder(Fixtures.mapping(Dialect.MARIADB), Dialect.MARIADB)
+                .build();
+        Rewritten r = (Rewritten) maria.rewrite(sql);
+        assertThat(r.nondeterminism()).contains(NonDeterminism.CONNECTION);
+        assertThat(r.unmirrorable(true)).isNotNull();
+    }
+
     @ParameterizedTest
     @CsvSource({
         "timeofday(), NOW",
@@ -730,7 +747,8 @@ class RewriterTest {
         "last_insert_id()::text, SESSION",
         "pg_backend_pid()::text, CONNECTION",
         "current_user, CONNECTION",
-        "session_user, CONNECTION"
+        "session_user, CONNECTION",
+        "current_setting('app.tenant'), CONNECTION"
     })
     void write_builtInsThatDifferPerCall_reported(String call, NonDeterminism expected) {
         Rewritten r = (Rewritten) pg.rewrite("UPDATE customers SET email = " + call + " WHERE id = ?");

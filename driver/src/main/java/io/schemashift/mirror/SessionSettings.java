@@ -1,0 +1,71 @@
+package io.schemashift.mirror;
+
+import io.schemashift.rewriter.Dialect;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The session settings that change what a statement's values mean: the time zone a timestamp
+ * literal (or {@code NOW()}) is read in, the date style of a date literal, MariaDB's SQL mode
+ * (quotes, escapes, pipes). A separate new database's connection must run the application's
+ * mirrored statements under the values the application's own connection has, or the same text
+ * stores different rows there without an error. H2: none are followed.
+ *
+ * @param dialect the database's
+ * @param values as the application's connection reports them, in the dialect's order
+ */
+public record SessionSettings(Dialect dialect, List<String> values) {
+
+    /** The values {@code connection}, a database of {@code dialect}, has now. */
+    public static SessionSettings read(Connection connection, Dialect dialect) throws SQLException {
+        String query =
+                switch (dialect) {
+                    case POSTGRESQL ->
+                        "SELECT current_setting('TimeZone'), current_setting('DateStyle'),"
+                                + " current_setting('IntervalStyle'), current_setting('standard_conforming_strings')";
+                    case MARIADB ->
+                        "SELECT @@session.time_zone, @@session.sql_mode," + " @@session.div_precision_increment";
+                    case H2 -> null;
+                };
+        if (query == null) {
+            return new SessionSettings(dialect, List.of());
+        }
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery(query)) {
+            rs.next();
+            List<String> values = new ArrayList<>(4);
+            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                values.add(rs.getString(i));
+            }
+            return new SessionSettings(dialect, List.copyOf(values));
+        }
+    }
+
+    /** Gives {@code connection} these values for its session. */
+    void apply(Connection connection) throws SQLException {
+        String set =
+                switch (dialect) {
+                    case POSTGRESQL ->
+                        "SELECT set_config('TimeZone', ?, false), set_config('DateStyle', ?, false),"
+                                + " set_config('IntervalStyle', ?, false), set_config('standard_conforming_strings', ?,"
+                                + " false)";
+                    case MARIADB ->
+                        "SET SESSION time_zone = ?, sql_mode = ?, div_precision_increment = CAST(? AS UNSIGNED)";
+                    case H2 -> null;
+                };
+        if (set == null) {
+            return;
+        }
+        try (PreparedStatement ps = connection.prepareStatement(set)) {
+            for (int i = 0; i < values.size(); i++) {
+                ps.setString(i + 1, values.get(i));
+            }
+            ps.execute();
+        }
+    }
+}
