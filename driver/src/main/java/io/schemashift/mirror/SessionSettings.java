@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * The session settings that change what a statement's values mean: the time zone a timestamp
  * literal (or {@code NOW()}) is read in, the date style of a date literal, MariaDB's SQL mode
- * (quotes, escapes, pipes). A separate new database's connection must run the application's
+ * (quotes, escapes, pipes) and its foreign key checks (off for a bulk load). A separate new database's connection must run the application's
  * mirrored statements under the values the application's own connection has, or the same text
  * stores different rows there without an error. H2: none are followed.
  *
@@ -29,7 +29,8 @@ public record SessionSettings(Dialect dialect, List<String> values) {
                         "SELECT current_setting('TimeZone'), current_setting('DateStyle'),"
                                 + " current_setting('IntervalStyle'), current_setting('standard_conforming_strings')";
                     case MARIADB ->
-                        "SELECT @@session.time_zone, @@session.sql_mode," + " @@session.div_precision_increment";
+                        "SELECT @@session.time_zone, @@session.sql_mode,"
+                                + " @@session.div_precision_increment, @@session.foreign_key_checks";
                     case H2 -> null;
                 };
         if (query == null) {
@@ -55,7 +56,8 @@ public record SessionSettings(Dialect dialect, List<String> values) {
                                 + " set_config('IntervalStyle', ?, false), set_config('standard_conforming_strings', ?,"
                                 + " false)";
                     case MARIADB ->
-                        "SET SESSION time_zone = ?, sql_mode = ?, div_precision_increment = CAST(? AS UNSIGNED)";
+                        "SET SESSION time_zone = ?, sql_mode = ?, div_precision_increment = CAST(? AS UNSIGNED),"
+                                + " foreign_key_checks = CAST(? AS UNSIGNED)";
                     case H2 -> null;
                 };
         if (set == null) {
