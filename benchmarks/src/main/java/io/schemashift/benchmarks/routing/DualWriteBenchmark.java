@@ -33,6 +33,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code dualWrite}: one auto-commit insert in phase {@code dual-write} (SchemaShift runs it
  *       and its rewritten mirror in one transaction), against {@code rawPair}: the two inserts
  *       written by hand, run raw in one transaction;
+ *   <li>{@code dualUpdate}: one auto-commit update by key of an existing row (a fixed set of 1,000,
+ *       so that the tables do not grow during the run), against {@code rawUpdatePair}: both
+ *       updates by hand in one transaction;
  *   <li>{@code routedRead}: a reused point select on a mapped table in phase {@code old-only} with a
  *       configuration present, against the same select through a SchemaShift URL without one
  *       ({@code passThroughRead}).
@@ -49,6 +52,11 @@ import org.openjdk.jmh.annotations.Warmup;
         value = 1,
         jvmArgsAppend = {"-XX:+UseParallelGC", "-Xms2g", "-Xmx2g"})
 public class DualWriteBenchmark {
+
+    private static final String UPDATE_OLD = "UPDATE customers SET email = ? WHERE id = ?";
+    private static final String UPDATE_NEW = "UPDATE clients SET email = ? WHERE id = ?";
+    /** The rows the updates cycle through: ids -1,001 to -2. */
+    private static final int UPDATED_ROWS = 1_000;
 
     private static final String CONFIG = "migration: bench-%1$s\n" + Setups.MAPPING + "phase: %1$s\n";
 
@@ -69,10 +77,18 @@ public class DualWriteBenchmark {
         PreparedStatement rawOld;
         PreparedStatement rawNew;
         PreparedStatement shiftInsert;
+        PreparedStatement rawUpdateOld;
+        PreparedStatement rawUpdateNew;
+        PreparedStatement shiftUpdate;
         PreparedStatement routedSelect;
         PreparedStatement passThroughSelect;
         int nextId;
-        int nextRead;
+        int updated;
+
+        int nextUpdated() {
+            updated = (updated + 1) % UPDATED_ROWS;
+            return -2 - updated;
+        }
 
         @Setup(Level.Trial)
         public void open() throws Exception {
@@ -90,6 +106,9 @@ public class DualWriteBenchmark {
             rawOld = raw.prepareStatement(Setups.INSERT_OLD);
             rawNew = raw.prepareStatement(Setups.INSERT_NEW);
             shiftInsert = dualWrite.prepareStatement(Setups.INSERT_OLD);
+            rawUpdateOld = raw.prepareStatement(UPDATE_OLD);
+            rawUpdateNew = raw.prepareStatement(UPDATE_NEW);
+            shiftUpdate = dualWrite.prepareStatement(UPDATE_OLD);
             routedSelect = oldOnly.prepareStatement("SELECT name, email FROM customers WHERE id = ?");
             passThroughSelect = passThrough.prepareStatement("SELECT name, email FROM customers WHERE id = ?");
             truncate();
@@ -102,6 +121,12 @@ public class DualWriteBenchmark {
                 st.execute("DELETE FROM customers");
                 st.execute("DELETE FROM clients");
                 st.execute("INSERT INTO customers (id, name, email) VALUES (-1, 'Reader', 'r@x')");
+            }
+            try (PreparedStatement old = admin.prepareStatement(Setups.INSERT_OLD);
+                    PreparedStatement neu = admin.prepareStatement(Setups.INSERT_NEW)) {
+                for (int id = -UPDATED_ROWS - 1; id < -1; id++) {
+                    Setups.insertPair(old, neu, id);
+                }
             }
             nextId = 0;
         }
@@ -126,6 +151,25 @@ public class DualWriteBenchmark {
     @Benchmark
     public int dualWrite(Db db) throws SQLException {
         return Setups.insert(db.shiftInsert, ++db.nextId);
+    }
+
+    @Benchmark
+    public int rawUpdatePair(Db db) throws SQLException {
+        int id = db.nextUpdated();
+        int n = update(db.rawUpdateOld, id) + update(db.rawUpdateNew, id);
+        db.raw.commit();
+        return n;
+    }
+
+    @Benchmark
+    public int dualUpdate(Db db) throws SQLException {
+        return update(db.shiftUpdate, db.nextUpdated());
+    }
+
+    private static int update(PreparedStatement ps, int id) throws SQLException {
+        ps.setString(1, "e" + id);
+        ps.setInt(2, id);
+        return ps.executeUpdate();
     }
 
     @Benchmark
