@@ -37,6 +37,8 @@ public abstract class ShiftStatement implements Statement {
     private ShiftResultSet current;
     /** The last routed execution, or {@code null} when the delegate ran it. */
     Execution.Result routed;
+    /** {@link #getMoreResults} moved past the one result of a {@link #released} execution. */
+    private boolean routedMoved;
 
     private SideStatements sides;
     /** The application asked for generated keys (for the statement's last execution). */
@@ -231,6 +233,7 @@ public abstract class ShiftStatement implements Statement {
             throw e;
         }
         connection.transaction.statementDone();
+        routedMoved = false;
         return routed = result;
     }
 
@@ -490,23 +493,44 @@ public abstract class ShiftStatement implements Statement {
         return wrap(r != null ? r.resultSet() : delegate.getResultSet(), shadow);
     }
 
+    /**
+     * Whether {@code r}'s statement is gone: a separate new side's goes back to its pool with its
+     * connection when an auto-commit write ends. A routed execution is one statement with one
+     * result, which the execution kept: the calls about it are answered from that.
+     */
+    private static boolean released(Execution.Result r) throws SQLException {
+        return r != null && r.statement().isClosed();
+    }
+
+    /** The update count of {@code r}, {@link #released}: -1 for a result set or once moved past it. */
+    private long keptUpdateCount(Execution.Result r) {
+        return routedMoved || r.isResultSet() ? -1 : r.updateCount();
+    }
+
     @Override
     public int getUpdateCount() throws SQLException {
-        return primary().getUpdateCount();
+        Execution.Result r = routed;
+        return released(r) ? (int) keptUpdateCount(r) : primary().getUpdateCount();
     }
 
     @Override
     public long getLargeUpdateCount() throws SQLException {
-        return primary().getLargeUpdateCount();
+        Execution.Result r = routed;
+        return released(r) ? keptUpdateCount(r) : primary().getLargeUpdateCount();
     }
 
     @Override
     public boolean getMoreResults() throws SQLException {
-        return primary().getMoreResults();
+        return getMoreResults(CLOSE_CURRENT_RESULT);
     }
 
     @Override
     public boolean getMoreResults(int current) throws SQLException {
+        Execution.Result r = routed;
+        if (released(r)) {
+            routedMoved = true;
+            return false;
+        }
         return primary().getMoreResults(current);
     }
 
