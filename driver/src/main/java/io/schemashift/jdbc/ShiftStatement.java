@@ -540,7 +540,8 @@ public abstract class ShiftStatement implements Statement {
         if (r != null && r.keys() != null) {
             return ShiftResultSet.wrap(r.keys().forApplication(wantsKeys, keyColumns), this);
         }
-        ResultSet keys = primary().getGeneratedKeys();
+        // none asked for: the statement the application made answers as its driver does (a released one is closed)
+        ResultSet keys = (released(r) ? delegate : primary()).getGeneratedKeys();
         return keys == null ? null : ShiftResultSet.wrap(keys, this);
     }
 

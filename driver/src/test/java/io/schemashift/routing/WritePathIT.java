@@ -76,6 +76,11 @@ class WritePathIT {
                     .isEqualTo(1);
             assertThat(st.getUpdateCount()).isEqualTo(1);
             assertThat(st.getMoreResults(Statement.CLOSE_CURRENT_RESULT)).isFalse();
+            try (ResultSet none = st.getGeneratedKeys()) {
+                assertThat(none.next()).as("no keys asked for: none").isFalse();
+            } catch (SQLException driversOwnAnswer) { // MariaDB: keys not asked for
+                assertThat(driversOwnAnswer.getMessage()).doesNotContain("closed");
+            }
             try (PreparedStatement ps = c.prepareStatement("UPDATE customers SET email = ? WHERE id = ?")) {
                 ps.setString(1, "c");
                 ps.setInt(2, 2);
