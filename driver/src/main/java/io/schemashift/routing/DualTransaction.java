@@ -182,16 +182,16 @@ public final class DualTransaction {
             budgeted = false;
             newAligned = false;
         }
-        if (!newAligned) {
+        if (budgeted == primary) {
+            context.newDatabase().budget(newConnection, !primary);
+            budgeted = !primary;
+        }
+        if (!newAligned) { // within the budget: mirror work
             if (settings == null) {
                 settings = SessionSettings.read(old, context.dialect());
             }
             context.newDatabase().align(newConnection, settings, fresh);
             newAligned = true;
-        }
-        if (budgeted == primary) {
-            context.newDatabase().budget(newConnection, !primary);
-            budgeted = !primary;
         }
         return newConnection;
     }
