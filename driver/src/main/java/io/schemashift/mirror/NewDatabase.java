@@ -7,9 +7,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.schemashift.config.MigrationConfig;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Collections;
-import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -25,11 +22,8 @@ public final class NewDatabase implements AutoCloseable {
     private final HikariDataSource pool;
     private final HikariDataSource shadowPool;
     private final CircuitBreaker breaker;
-    /**
-     * The session settings each pooled connection (the driver's own, not the pool's proxy) is
-     * known to have committed; a connection not here may have any.
-     */
-    private final Map<Connection, SessionSettings> settled = Collections.synchronizedMap(new WeakHashMap<>());
+    /** The session settings the connections of both pools were given. */
+    private final SessionSettings.Given given = new SessionSettings.Given();
 
     private final int budgetMillis;
     private final ExecutorService timeouts = Executors.newCachedThreadPool(r -> {
@@ -105,23 +99,11 @@ public final class NewDatabase implements AutoCloseable {
     }
 
     /**
-     * Gives {@code c}, borrowed for one transaction, the application connection's {@code
-     * settings}, unless it has them already. {@code fresh}: nothing ran on it yet in this
-     * transaction, so the change is committed at once and outlives it (PostgreSQL's settings are
-     * transactional); later in a transaction it lasts as long as that transaction's outcome, so the
-     * connection's settings are then unknown.
+     * Gives {@code c}, borrowed from either pool, the application connection's {@code settings}
+     * ({@link SessionSettings.Given#align}).
      */
     public void align(Connection c, SessionSettings settings, boolean fresh) throws SQLException {
-        Connection own = c.unwrap(Connection.class);
-        if (settings.equals(settled.get(own))) {
-            return;
-        }
-        settled.remove(own);
-        settings.apply(c);
-        if (fresh) {
-            c.commit();
-            settled.put(own, settings);
-        }
+        given.align(c, settings, fresh);
     }
 
     /** A connection for a shadow read, from the shadow reads' own pool (never the mirrors'). */

@@ -7,7 +7,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * The session settings that change what a statement's values mean: the time zone a timestamp
@@ -48,7 +51,7 @@ public record SessionSettings(Dialect dialect, List<String> values) {
     }
 
     /** Gives {@code connection} these values for its session. */
-    void apply(Connection connection) throws SQLException {
+    public void apply(Connection connection) throws SQLException {
         String set =
                 switch (dialect) {
                     case POSTGRESQL ->
@@ -68,6 +71,36 @@ public record SessionSettings(Dialect dialect, List<String> values) {
                 ps.setString(i + 1, values.get(i));
             }
             ps.execute();
+        }
+    }
+
+    /**
+     * The settings each connection (the database driver's own, not a pool's proxy) was given and
+     * kept; a connection not here may have any. Thread-safe.
+     */
+    public static final class Given {
+        private final Map<Connection, SessionSettings> kept = Collections.synchronizedMap(new WeakHashMap<>());
+
+        /**
+         * Gives {@code c} {@code settings}, unless it has them already. In auto-commit they hold at
+         * once; else, when {@code fresh} (nothing ran on it in this transaction yet), they are
+         * committed at once, so that they outlive it (PostgreSQL's settings are transactional);
+         * later in a transaction they last as long as that transaction's outcome, so the
+         * connection's settings are then unknown.
+         */
+        public void align(Connection c, SessionSettings settings, boolean fresh) throws SQLException {
+            Connection own = c.unwrap(Connection.class);
+            if (settings.equals(kept.get(own))) {
+                return;
+            }
+            kept.remove(own);
+            settings.apply(c);
+            if (c.getAutoCommit()) {
+                kept.put(own, settings);
+            } else if (fresh) {
+                c.commit();
+                kept.put(own, settings);
+            }
         }
     }
 }

@@ -187,13 +187,21 @@ public final class DualTransaction {
             budgeted = !primary;
         }
         if (!newAligned) { // within the budget: mirror work
-            if (settings == null) {
-                settings = SessionSettings.read(old, context.dialect());
-            }
-            context.newDatabase().align(newConnection, settings, fresh);
+            context.newDatabase().align(newConnection, sessionSettings(), fresh);
             newAligned = true;
         }
         return newConnection;
+    }
+
+    /**
+     * The application connection's session settings, read when first needed after a change; {@code
+     * null} with one database, where the new side runs on that connection.
+     */
+    SessionSettings sessionSettings() throws SQLException {
+        if (context.newDatabase() != null && settings == null) {
+            settings = SessionSettings.read(old, context.dialect());
+        }
+        return settings;
     }
 
     /**

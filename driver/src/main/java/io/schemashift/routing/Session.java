@@ -7,6 +7,7 @@ import io.schemashift.error.ShiftSqlState;
 import io.schemashift.metrics.ShiftMetrics;
 import io.schemashift.mirror.DivergenceReason;
 import io.schemashift.mirror.RowKey;
+import io.schemashift.mirror.SessionSettings;
 import io.schemashift.rewriter.Refused;
 import io.schemashift.rewriter.RewriteResult;
 import io.schemashift.rewriter.Rewritten;
@@ -115,6 +116,11 @@ public final class Session implements ReadContext {
     /** Whether {@code read-new} may serve this read from the new side ({@code schemashift rewrite} previews with it). */
     public static boolean mayReadNew(RewriteResult result) {
         return !locks(result) && !narrows(result);
+    }
+
+    @Override
+    public SessionSettings sessionSettings() throws SQLException {
+        return transaction.sessionSettings();
     }
 
     /** A statement that may change the session's settings is about to run ({@link DualTransaction#settingsMayChange}). */

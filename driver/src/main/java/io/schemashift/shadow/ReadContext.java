@@ -2,6 +2,8 @@ package io.schemashift.shadow;
 
 import io.schemashift.config.MigrationConfig;
 import io.schemashift.config.Phase;
+import io.schemashift.mirror.SessionSettings;
+import java.sql.SQLException;
 import java.util.Set;
 
 /** What a shadow read needs to know of the application's connection when its query is about to run. */
@@ -15,4 +17,10 @@ public interface ReadContext {
 
     /** Whether the current transaction has uncommitted writes, which the other side cannot see. */
     boolean inDirtyTransaction();
+
+    /**
+     * The application connection's session settings, which the shadow connections of a separate
+     * new side take too (they change what a timestamp reads as); {@code null} with one database.
+     */
+    SessionSettings sessionSettings() throws SQLException;
 }

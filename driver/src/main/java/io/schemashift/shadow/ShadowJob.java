@@ -132,7 +132,7 @@ final class ShadowJob implements Runnable {
 
     /** Runs the read on {@code side}, on a shadow connection, with the application's bound values. */
     private Rows.Result query(Side side) throws SQLException {
-        return read.reads.connections().on(side, c -> query(c, side));
+        return read.reads.connections().on(side, read.settings, c -> query(c, side));
     }
 
     private Rows.Result query(Connection c, Side side) throws SQLException {

@@ -2,6 +2,7 @@ package io.schemashift.shadow;
 
 import io.schemashift.api.Side;
 import io.schemashift.mirror.Params;
+import io.schemashift.mirror.SessionSettings;
 import io.schemashift.rewriter.Rewritten;
 import io.schemashift.rewriter.SideStatement;
 import java.sql.ResultSet;
@@ -21,6 +22,8 @@ public final class ShadowRead {
     final Timestamp now;
     final String table;
     final String fingerprint;
+    /** The application connection's session settings, for the shadow connections ({@code null}: one database). */
+    final SessionSettings settings;
 
     ShadowRead(
             ShadowReads reads,
@@ -29,7 +32,8 @@ public final class ShadowRead {
             Params params,
             Timestamp now,
             String table,
-            String fingerprint) {
+            String fingerprint,
+            SessionSettings settings) {
         this.reads = reads;
         this.rewritten = rewritten;
         this.primary = primary;
@@ -37,6 +41,7 @@ public final class ShadowRead {
         this.now = now;
         this.table = table;
         this.fingerprint = fingerprint;
+        this.settings = settings;
     }
 
     /**

@@ -19,6 +19,7 @@ import io.schemashift.rewriter.RewriteResult;
 import io.schemashift.rewriter.Rewritten;
 import io.schemashift.rewriter.StatementKind;
 import io.schemashift.rewriter.TableMapping;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -134,14 +135,15 @@ public final class ShadowReads implements AutoCloseable {
         }
         try {
             return pick(session, rw, primary, params);
-        } catch (RuntimeException e) {
-            // a bug here must not reach the application's statement; the read is simply not compared
+        } catch (SQLException | RuntimeException e) {
+            // a bug here, or the session's settings unreadable, must not reach the application's
+            // statement; the read is simply not compared
             LOG.warn("[{}] shadow read not compared: {}", migration, e.toString());
             return null;
         }
     }
 
-    private ShadowRead pick(ReadContext session, Rewritten rw, Side primary, Params params) {
+    private ShadowRead pick(ReadContext session, Rewritten rw, Side primary, Params params) throws SQLException {
         int percent = session.rollout().shadowPercent();
         if (percent <= 0 || (percent < 100 && ThreadLocalRandom.current().nextInt(100) >= percent)) {
             return null;
@@ -174,7 +176,8 @@ public final class ShadowReads implements AutoCloseable {
                 params == null ? null : params.snapshot(),
                 Timestamp.from(Instant.now().truncatedTo(ChronoUnit.MICROS)),
                 table,
-                fingerprint);
+                fingerprint,
+                session.sessionSettings());
     }
 
     /** Hands a comparison to the executor; never blocks: when it is full the comparison is dropped and counted. */

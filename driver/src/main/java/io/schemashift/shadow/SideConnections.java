@@ -3,6 +3,7 @@ package io.schemashift.shadow;
 import io.schemashift.api.ConnectionSource;
 import io.schemashift.api.Side;
 import io.schemashift.mirror.NewDatabase;
+import io.schemashift.mirror.SessionSettings;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Set;
@@ -31,6 +32,8 @@ final class SideConnections implements AutoCloseable {
     private final int networkTimeoutMillis;
     private final ThreadLocal<Connection> local = new ThreadLocal<>();
     private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+    /** The session settings this object's own connections were given. */
+    private final SessionSettings.Given given = new SessionSettings.Given();
 
     SideConnections(ConnectionSource primaryDatabase, NewDatabase newDatabase, int networkTimeoutMillis) {
         this.primaryDatabase = primaryDatabase;
@@ -40,10 +43,22 @@ final class SideConnections implements AutoCloseable {
 
     /** Runs {@code work} on a connection to {@code side}'s database, outside any application transaction. */
     <T> T on(Side side, Work<T> work) throws SQLException {
+        return on(side, null, work);
+    }
+
+    /**
+     * Runs {@code work} on a connection to {@code side}'s database, outside any application
+     * transaction, under the application connection's session {@code settings} ({@code null}: the
+     * connection's own).
+     */
+    <T> T on(Side side, SessionSettings settings, Work<T> work) throws SQLException {
         if (side == Side.NEW && newDatabase != null) {
             try (Connection c = newDatabase.borrowForShadow()) {
                 timeout(c);
                 try {
+                    if (settings != null) {
+                        newDatabase.align(c, settings, true);
+                    }
                     return work.run(c);
                 } finally {
                     rollbackQuietly(c); // the pool hands out auto-commit off: end the read's snapshot
@@ -55,7 +70,7 @@ final class SideConnections implements AutoCloseable {
             try (Connection c = primaryDatabase.open()) {
                 c.setAutoCommit(true);
                 timeout(c);
-                return work.run(c);
+                return settings == null ? work.run(c) : lent(c, settings, work);
             }
         }
         Connection c = local.get();
@@ -67,6 +82,9 @@ final class SideConnections implements AutoCloseable {
             open.add(c);
         }
         try {
+            if (settings != null) {
+                given.align(c, settings, true);
+            }
             return work.run(c);
         } catch (SQLException | RuntimeException e) {
             // after a timeout or a broken socket the connection's state is unknown: start afresh next time
@@ -74,6 +92,23 @@ final class SideConnections implements AutoCloseable {
             open.remove(c);
             closeQuietly(c);
             throw e;
+        }
+    }
+
+    /**
+     * Runs {@code work} on {@code c}, lent by the application's pool, under {@code settings}; the
+     * connection gets its own back before it returns, so that no application thread inherits them.
+     */
+    private static <T> T lent(Connection c, SessionSettings settings, Work<T> work) throws SQLException {
+        SessionSettings own = SessionSettings.read(c, settings.dialect());
+        if (own.equals(settings)) {
+            return work.run(c);
+        }
+        settings.apply(c);
+        try {
+            return work.run(c);
+        } finally {
+            own.apply(c);
         }
     }
 

@@ -108,6 +108,88 @@ class ShadowReadIT {
     }
 
     /**
+     * With a separate new database, the shadow reads run under the application connection's session
+     * settings on both sides: a MariaDB {@code TIMESTAMP} reads in the session's time zone, so a
+     * time zone given in the application's URL (which the shadow's own old connection shares, the
+     * new side's pool does not) counted every such read as a mismatch, and one set with {@code SET}
+     * (which neither shares) as transient, blind to a real difference. A real difference is still
+     * found. (PostgreSQL's {@code timestamptz} reads as the same instant in any zone: checked with
+     * {@code SET}.)
+     */
+    @TestFactory
+    Stream<DynamicTest> sessionTimeZone_sharedByTheShadowReads() {
+        return perServer("time zone", kind -> {
+            boolean pg = kind == TestDatabase.Kind.POSTGRESQL;
+            for (String how : pg ? List.of("set", "pool") : List.of("url", "set", "pool")) {
+                MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), true, SHADOW_ALL);
+                String type = pg ? "TIMESTAMPTZ" : "TIMESTAMP NULL";
+                fx.rawOld("ALTER TABLE customers ADD COLUMN at " + type);
+                fx.rawNew("ALTER TABLE clients ADD COLUMN at " + type);
+                String utc = pg ? "+00'" : "'"; // the raw connections' session: UTC
+                fx.rawOld("INSERT INTO customers (id, name, at) VALUES (1, 'One', '2026-01-01 10:00:00" + utc + "),"
+                        + " (2, 'Two', '2026-01-01 10:00:00" + utc + ")");
+                fx.rawNew("INSERT INTO clients (id, full_name, name_search, at) VALUES (1, 'One', 'one',"
+                        + " '2026-01-01 10:00:00" + utc + "), (2, 'Two', 'two', '2026-01-01 11:00:00" + utc + ")");
+                com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+                config.setJdbcUrl(fx.oldUrl);
+                config.setUsername(fx.server.user());
+                config.setPassword(fx.server.password());
+                config.setMaximumPoolSize(2);
+                boolean lent = how.equals("pool");
+                try (com.zaxxer.hikari.HikariDataSource pool =
+                                lent ? new com.zaxxer.hikari.HikariDataSource(config) : null;
+                        io.schemashift.SchemaShiftDataSource ds =
+                                lent ? new io.schemashift.SchemaShiftDataSource(pool) : null) {
+                    String zone = pg ? "'America/Sao_Paulo'" : "'-03:00'";
+                    if (lent) {
+                        ds.setConfig(fx.configPath().toString());
+                    }
+                    try (Connection c = lent
+                                    ? ds.getConnection()
+                                    : fx.connect(how.equals("url") ? "sessionVariables=time_zone=" + zone : "");
+                            Statement st = c.createStatement()) {
+                        if (!how.equals("url")) {
+                            st.execute((pg ? "SET TIME ZONE " : "SET time_zone = ") + zone);
+                        }
+                        for (int id : new int[] {1, 1, 1, 2}) {
+                            try (ResultSet rs = st.executeQuery("SELECT id, at FROM customers WHERE id = " + id)) {
+                                assertThat(rs.next()).isTrue();
+                                assertThat(rs.getString("at")).as(how).startsWith("2026-01-01 07:00:00");
+                            }
+                        }
+                        ShadowMeters.drain(fx);
+                        await("the comparisons of the data source's own runtime too")
+                                .atMost(Duration.ofSeconds(30))
+                                .until(() -> ShadowMeters.outcome(fx, "match")
+                                                + ShadowMeters.outcome(fx, "mismatch")
+                                                + ShadowMeters.outcome(fx, "transient")
+                                        >= 4);
+                        // counted before the data source's runtime closes, and its meters with it
+                        assertThat(ShadowMeters.outcome(fx, "match")).as(how).isEqualTo(3);
+                        assertThat(ShadowMeters.outcome(fx, "mismatch"))
+                                .as(how + ": row 2 differs")
+                                .isEqualTo(1);
+                        assertThat(ShadowMeters.outcome(fx, "transient"))
+                                .as(how)
+                                .isZero();
+                        if (lent) { // the application's other connection, which the shadow read borrowed
+                            try (Connection other = pool.getConnection();
+                                    Statement o = other.createStatement();
+                                    ResultSet rs =
+                                            o.executeQuery(pg ? "SHOW TimeZone" : "SELECT @@session.time_zone")) {
+                                assertThat(rs.next()).isTrue();
+                                assertThat("'" + rs.getString(1) + "'")
+                                        .as("given back as it was lent")
+                                        .isNotEqualTo(zone);
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /**
      * jOOQ and MyBatis run a query with {@code execute()} and read {@code getResultSet()}: those reads
      * are compared too (they were never compared before), for prepared and plain statements.
      */
