@@ -147,6 +147,9 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
         finishShadow();
         releaseRouted();
         Prepared p = how;
+        if (p != null && p.rewrite().kind() == StatementKind.OTHER) {
+            connection.session.settingsMayChange(); // a SET: a separate new side follows the session's settings
+        }
         if (p != null && p.place() != null) {
             connection.switching(p.place());
         }
@@ -161,9 +164,6 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
             routedRows = p != null && connection.session.readsRoutedRows(p.rewrite());
         }
         if (p == null || p.params() == null) {
-            if (p != null && p.rewrite().kind() == StatementKind.OTHER) {
-                connection.session.settingsMayChange();
-            }
             if (p != null && p.rewrite() instanceof Refused) {
                 connection.session.plan(p.rewrite()); // counts the refusal, logs a refused write
             }

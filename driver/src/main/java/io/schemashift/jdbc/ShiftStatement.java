@@ -521,17 +521,21 @@ public abstract class ShiftStatement implements Statement {
 
     @Override
     public boolean getMoreResults() throws SQLException {
-        return getMoreResults(CLOSE_CURRENT_RESULT);
+        return !movedPastReleased() && primary().getMoreResults();
     }
 
     @Override
     public boolean getMoreResults(int current) throws SQLException {
-        Execution.Result r = routed;
-        if (released(r)) {
-            routedMoved = true;
+        return !movedPastReleased() && primary().getMoreResults(current);
+    }
+
+    /** Moves past the one result of a {@link #released} execution; {@code false} when the last one is not such. */
+    private boolean movedPastReleased() throws SQLException {
+        if (!released(routed)) {
             return false;
         }
-        return primary().getMoreResults(current);
+        routedMoved = true;
+        return true;
     }
 
     @Override

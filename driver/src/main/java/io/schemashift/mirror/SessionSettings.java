@@ -15,9 +15,10 @@ import java.util.WeakHashMap;
 /**
  * The session settings that change what a statement's values mean: the time zone a timestamp
  * literal (or {@code NOW()}) is read in, the date style of a date literal, MariaDB's SQL mode
- * (quotes, escapes, pipes) and its foreign key checks (off for a bulk load). A separate new database's connection must run the application's
- * mirrored statements under the values the application's own connection has, or the same text
- * stores different rows there without an error. H2: none are followed.
+ * (quotes, escapes, pipes) and its foreign key checks (off for a bulk load). A separate new
+ * database's connection must run the application's mirrored statements under the values the
+ * application's own connection has, or the same text stores different rows there without an
+ * error. H2: none are followed.
  *
  * @param dialect the database's
  * @param values as the application's connection reports them, in the dialect's order

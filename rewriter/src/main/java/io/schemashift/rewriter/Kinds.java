@@ -202,9 +202,10 @@ final class Kinds {
 
     /**
      * The first data-modifying keyword in a {@code WITH} statement, a routine's body or a compound
-     * statement: {@code INSERT} and {@code REPLACE} (not the MariaDB functions {@code INSERT(…)} and
-     * {@code REPLACE(…)}, nor {@code CREATE OR REPLACE}), {@code UPDATE} (not {@code FOR [NO KEY] UPDATE}), {@code DELETE}, {@code
-     * MERGE INTO}, {@code TRUNCATE} (not the MariaDB function {@code TRUNCATE(x, d)}).
+     * statement: {@code INSERT} and {@code REPLACE} (not the MariaDB functions {@code INSERT(…)}
+     * and {@code REPLACE(…)}, nor {@code CREATE OR REPLACE}), {@code UPDATE} (not {@code FOR [NO
+     * KEY] UPDATE}), {@code DELETE}, {@code MERGE INTO}, {@code TRUNCATE} (not the MariaDB function
+     * {@code TRUNCATE(x, d)}).
      */
     static StatementKind modifying(Tokens t, int from, int to) {
         for (int i = from; i < to; i++) {

@@ -194,8 +194,8 @@ final class Reaches {
      * Whether a statement the application sends builds SQL at run time that no text shows: a
      * PostgreSQL {@code DO} block that does ({@code EXECUTE format(…)}), MariaDB's {@code PREPARE s
      * FROM @sql}, MariaDB's or H2's {@code EXECUTE IMMEDIATE} of an expression, H2's {@code
-     * RUNSCRIPT} (the SQL of a file). ({@code EXECUTE
-     * name} runs what a {@code PREPARE name} prepared, which is judged by its own text.)
+     * RUNSCRIPT} (the SQL of a file). ({@code EXECUTE name} runs what a {@code PREPARE name}
+     * prepared, which is judged by its own text.)
      */
     boolean buildsSql(Tokens t) {
         return switch (mapping.dialect()) {

@@ -193,29 +193,29 @@ final class StatementRewriter {
      * no table). {@code null} for any other statement.
      */
     RewriteResult runsString(Tokens tokens) {
-        if (!reaches.buildsSql(tokens)) {
-            int execute = tokens.significant(0);
-            if (!tokens.isWord(execute, "execute") || !tokens.isWord(tokens.significant(execute + 1), "immediate")) {
-                return null;
-            }
-            Reaches.Reach carried = reaches.carried(tokens, 2);
-            return carried.tables().isEmpty()
-                    ? null
-                    : refused(
-                            carried.write() != null ? carried.write() : StatementKind.OTHER,
-                            carried.tables(),
-                            Fingerprints.of(tokens),
-                            RefusalReason.UNSUPPORTED_CONSTRUCT,
-                            "EXECUTE IMMEDIATE runs the statement its string holds, which is not rewritten");
+        if (reaches.buildsSql(tokens)) {
+            return refused(
+                    StatementKind.UPDATE,
+                    Set.copyOf(mapping.lowerNames),
+                    Fingerprints.of(tokens),
+                    RefusalReason.INDIRECT,
+                    "builds SQL at run time or reads it from a file (EXECUTE of an expression, PREPARE … FROM a"
+                            + " variable, RUNSCRIPT), which may write any mapped table, and what it changes is not"
+                            + " mirrored");
         }
-        return refused(
-                StatementKind.UPDATE,
-                Set.copyOf(mapping.lowerNames),
-                Fingerprints.of(tokens),
-                RefusalReason.INDIRECT,
-                "builds SQL at run time or reads it from a file (EXECUTE of an expression, PREPARE … FROM a"
-                        + " variable, RUNSCRIPT), which may write any"
-                        + " mapped table, and what it changes is not mirrored");
+        int execute = tokens.significant(0);
+        if (!tokens.isWord(execute, "execute") || !tokens.isWord(tokens.significant(execute + 1), "immediate")) {
+            return null;
+        }
+        Reaches.Reach carried = reaches.carried(tokens, 2);
+        return carried.tables().isEmpty()
+                ? null
+                : refused(
+                        carried.write() != null ? carried.write() : StatementKind.OTHER,
+                        carried.tables(),
+                        Fingerprints.of(tokens),
+                        RefusalReason.UNSUPPORTED_CONSTRUCT,
+                        "EXECUTE IMMEDIATE runs the statement its string holds, which is not rewritten");
     }
 
     private RewriteResult reachedThrough(StatementKind kind, Reaches.Indirect through, Tokens tokens, Fingerprint fp) {
