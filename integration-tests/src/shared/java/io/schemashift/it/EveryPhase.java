@@ -79,12 +79,13 @@ public final class EveryPhase {
             String migration,
             Workload workload)
             throws Exception {
-        run(operator, app, kind, registry, migration, 1, workload);
+        run(operator, app, kind, registry, migration, 1, null, workload);
     }
 
     /**
      * The tour, with the operator asking for {@code minComparisons} shadow comparisons before each
-     * move past shadow-read (0: the application's reads are not compared, and the caller says why).
+     * move past shadow-read (0: the application's reads are not compared, and the caller says why),
+     * the new table in the database of {@code newUrl} ({@code null}: the application's).
      */
     public static void run(
             Operator operator,
@@ -93,10 +94,12 @@ public final class EveryPhase {
             MeterRegistry registry,
             String migration,
             long minComparisons,
+            String newUrl,
             Workload workload)
             throws Exception {
         String min = Long.toString(minComparisons);
-        Identities keys = new Identities(operator.server(), operator.url(), kind);
+        Identities keys =
+                new Identities(operator.server(), operator.url(), newUrl == null ? operator.url() : newUrl, kind);
         workload.run("a");
         operator.move(app, "dual-write", "phase", "dual-write");
         workload.run("b");
@@ -141,8 +144,11 @@ public final class EveryPhase {
                 .sum();
     }
 
-    /** The operator's raw access to the database, for the identity step and the checks. */
-    private record Identities(TestDatabase server, String url, TestDatabase.Kind kind) {
+    /**
+     * The operator's raw access to the databases, for the identity step and the checks: {@code
+     * customers} in {@code url}'s, {@code clients} in {@code newUrl}'s (the same or a second one).
+     */
+    private record Identities(TestDatabase server, String url, String newUrl, TestDatabase.Kind kind) {
 
         /**
          * The operator's step before a side starts generating keys again: move its identity past the
@@ -152,12 +158,25 @@ public final class EveryPhase {
             if (kind != TestDatabase.Kind.POSTGRESQL) {
                 return;
             }
-            try (Connection c = server.connect(url);
+            long otherMax = max(other);
+            try (Connection c = server.connect(where(table));
                     Statement s = c.createStatement()) {
                 s.execute("SELECT setval(pg_get_serial_sequence('" + table + "', 'id'), "
-                        + "GREATEST((SELECT COALESCE(max(id), 1) FROM " + table + "), "
-                        + "(SELECT COALESCE(max(id), 1) FROM " + other + ")))");
+                        + "GREATEST((SELECT COALESCE(max(id), 1) FROM " + table + "), " + otherMax + "))");
             }
+        }
+
+        private long max(String table) throws Exception {
+            try (Connection c = server.connect(where(table));
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT COALESCE(max(id), 1) FROM " + table)) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+
+        private String where(String table) {
+            return table.equals("clients") ? newUrl : url;
         }
 
         long count(String sql) throws Exception {

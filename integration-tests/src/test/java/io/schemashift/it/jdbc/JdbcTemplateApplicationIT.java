@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.namedparam.SqlParameterSource;
@@ -42,16 +42,15 @@ class JdbcTemplateApplicationIT {
 
     private static final String SHAPE = "SELECT email FROM customers WHERE id IN (:ids) ORDER BY id";
 
-    @ParameterizedTest
-    @EnumSource(
-            value = TestDatabase.Kind.class,
-            names = {"POSTGRESQL", "MARIADB"})
-    void jdbcTemplate_everyPhaseAndOneRollback_sidesEqualNoDivergence(TestDatabase.Kind kind) throws Exception {
-        PooledApplication db = PooledApplication.create(kind, "jdbc");
+    @ParameterizedTest(name = "{0} separate={1}")
+    @CsvSource({"POSTGRESQL,false", "POSTGRESQL,true", "MARIADB,false", "MARIADB,true"})
+    void jdbcTemplate_everyPhaseAndOneRollback_sidesEqualNoDivergence(TestDatabase.Kind kind, boolean separate)
+            throws Exception {
+        PooledApplication db = PooledApplication.create(kind, "jdbc", separate);
         TestDatabase server = db.server();
         String url = db.url();
         String migration = db.migration();
-        Path config = EveryPhase.config(migration, false);
+        Path config = db.config();
         Operator operator = new Operator(server, url, config, "JdbcTemplateApplicationIT");
         operator.ok("init");
 
@@ -63,7 +62,7 @@ class JdbcTemplateApplicationIT {
                     new NamedParameterJdbcTemplate(dataSource),
                     new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
 
-            EveryPhase.run(operator, dataSource, kind, registry, migration, app::run);
+            EveryPhase.run(operator, dataSource, kind, registry, migration, 1, db.newUrl(), app::run);
 
             // IN lists of lengths 1 to 6 of one statement never run before (new-only: every statement is rewritten)
             double cached = cacheSize(registry, migration);

@@ -75,7 +75,14 @@ class JooqApplicationIT {
             // jOOQ runs every query with PreparedStatement.execute() and getResultSet(): those reads
             // are shadow-compared like executeQuery()'s, so the operator can ask for comparisons.
             EveryPhase.run(
-                    operator, dataSource, TestDatabase.Kind.POSTGRESQL, registry, migration, 1, tag -> run(dsl, tag));
+                    operator,
+                    dataSource,
+                    TestDatabase.Kind.POSTGRESQL,
+                    registry,
+                    migration,
+                    1,
+                    null,
+                    tag -> run(dsl, tag));
             assertThat(EveryPhase.sum(registry, "schemashift.shadow.comparisons", migration))
                     .as("shadow comparisons of jOOQ reads (execute + getResultSet)")
                     .isPositive();

@@ -28,7 +28,7 @@ import org.apache.ibatis.session.SqlSessionFactory;
 import org.apache.ibatis.session.SqlSessionFactoryBuilder;
 import org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A MyBatis 3 application on PostgreSQL and MariaDB (annotated mappers over HikariCP, wrapped in a
@@ -119,13 +119,12 @@ class MyBatisApplicationIT {
         int delete(long id);
     }
 
-    @ParameterizedTest
-    @EnumSource(
-            value = TestDatabase.Kind.class,
-            names = {"POSTGRESQL", "MARIADB"})
-    void myBatis_everyPhaseAndOneRollback_sidesEqualNoDivergence(TestDatabase.Kind kind) throws Exception {
-        PooledApplication db = PooledApplication.create(kind, "mybatis");
-        Path config = EveryPhase.config(db.migration(), false);
+    @ParameterizedTest(name = "{0} separate={1}")
+    @CsvSource({"POSTGRESQL,false", "POSTGRESQL,true", "MARIADB,false", "MARIADB,true"})
+    void myBatis_everyPhaseAndOneRollback_sidesEqualNoDivergence(TestDatabase.Kind kind, boolean separate)
+            throws Exception {
+        PooledApplication db = PooledApplication.create(kind, "mybatis", separate);
+        Path config = db.config();
         Operator operator = new Operator(db.server(), db.url(), config, "MyBatisApplicationIT");
         operator.ok("init");
 
@@ -138,7 +137,7 @@ class MyBatisApplicationIT {
             configuration.addMapper(CustomerMapper.class);
             Application app = new Application(new SqlSessionFactoryBuilder().build(configuration));
 
-            EveryPhase.run(operator, dataSource, kind, registry, db.migration(), app::run);
+            EveryPhase.run(operator, dataSource, kind, registry, db.migration(), 1, db.newUrl(), app::run);
         } finally {
             SchemaShift.unbindMeterRegistry(registry);
         }
