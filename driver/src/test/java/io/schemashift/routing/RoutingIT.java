@@ -382,6 +382,7 @@ class RoutingIT {
                                 + " END WHILE");
             } else {
                 Path script = Files.createTempFile("schemashift-script", ".sql");
+                script.toFile().deleteOnExit();
                 Files.writeString(script, "UPDATE customers SET name = 'Scripted' WHERE id = 3;\n");
                 st.execute("RUNSCRIPT FROM '" + script + "'");
             }
@@ -399,12 +400,11 @@ class RoutingIT {
 
     /**
      * The session settings that change what a statement's values mean (the time zone of a timestamp
-     * literal and of {@code NOW()}, PostgreSQL's date style, MariaDB's SQL mode) are the
-     * application connection's (and MariaDB's foreign key checks, off for a bulk load) on a separate
-     * new side too: its pooled connections had their own,
-     * so the same text stored other instants there, with no error and nothing recorded. A
-     * connection that set nothing gets the defaults back; a PostgreSQL {@code SET} rolled back is
-     * undone on both. A MariaDB variable {@code @v} is not carried: a write reading one is
+     * literal and of {@code NOW()}, PostgreSQL's date style, MariaDB's SQL mode and foreign key
+     * checks, off for a bulk load) are the application connection's on a separate new side too:
+     * its pooled connections had their own, so the same text stored other instants there, with no
+     * error and nothing recorded. A connection that set nothing gets the defaults back; a
+     * PostgreSQL {@code SET} rolled back is undone on both. A MariaDB variable {@code @v} is not carried: a write reading one is
      * recorded, not mirrored with the new connection's {@code NULL}.
      */
     @ParameterizedTest
