@@ -187,6 +187,31 @@ class RewritePreviewTest {
                 .isNull();
     }
 
+    /** DDL that changes a mapped table is previewed as the driver treats it: recorded, refused in new-primary. */
+    @Test
+    void preview_schemaChange_recordedThenRefusedThenTheContract() throws Exception {
+        var config = ConfigLocation.of(
+                        config(Phase.DUAL_WRITE).toString(), "test", getClass().getClassLoader())
+                .load(new ConfigReader());
+        Rewriter rewriter;
+        try (Connection c = h2().getConnection()) {
+            rewriter = MigrationRuntime.rewriter(config, Dialect.H2, c.getMetaData());
+        }
+        String drop = "ALTER TABLE customers DROP COLUMN email";
+        Map<Phase, Preview.Step> steps = Preview.of(rewriter.rewrite(drop), drop);
+        assertThat(steps.get(Phase.OLD_ONLY).verdict()).isEqualTo(Verdict.PASS_THROUGH);
+        assertThat(steps.get(Phase.DUAL_WRITE).verdict()).isEqualTo(Verdict.RECORDED);
+        assertThat(steps.get(Phase.READ_NEW).verdict()).isEqualTo(Verdict.RECORDED);
+        assertThat(steps.get(Phase.NEW_PRIMARY).verdict()).isEqualTo(Verdict.FAILS);
+        assertThat(steps.get(Phase.NEW_ONLY).verdict()).isEqualTo(Verdict.RECORDED);
+        assertThat(steps.get(Phase.DUAL_WRITE).reason()).isEqualTo("schema_change");
+        String index = "CREATE INDEX by_email ON customers (email)";
+        assertThat(Preview.of(rewriter.rewrite(index), index)
+                        .get(Phase.NEW_PRIMARY)
+                        .verdict())
+                .isEqualTo(Verdict.PASS_THROUGH);
+    }
+
     @Test
     void rewrite_dialectAndStdin_printsEveryPhase() throws Exception {
         Path yaml = config(Phase.OLD_ONLY);

@@ -107,6 +107,12 @@ public final class Preview {
             return new Step(phase, Verdict.PASS_THROUGH, null, List.of(original(sql)));
         }
         if (!(result instanceof Rewritten rw)) {
+            if (kind == StatementKind.DDL && Session.changesRows(result)) {
+                // DDL that changes the old table: runs there and is recorded, but not while old is the mirror
+                return phase == Phase.NEW_PRIMARY
+                        ? new Step(phase, Verdict.FAILS, reason, List.of())
+                        : new Step(phase, Verdict.RECORDED, reason, List.of(original(sql)));
+            }
             if (kind != StatementKind.SELECT && !kind.isWrite()) {
                 return new Step(phase, Verdict.PASS_THROUGH, reason, List.of(original(sql))); // DDL: where it was sent
             }

@@ -382,7 +382,7 @@ public abstract class ShiftConnection implements Connection {
      */
     void beforeRunning(RewriteResult rewrite, String sql) throws SQLException {
         if (commitsFirst(rewrite, sql)) {
-            commitBefore();
+            commitBefore(rewrite);
         }
     }
 
@@ -392,7 +392,7 @@ public abstract class ShiftConnection implements Connection {
     }
 
     /** A statement that commits the open transaction first is about to run ({@link #beforeRunning}). */
-    void commitBefore() throws SQLException {
+    void commitBefore(RewriteResult rewrite) throws SQLException {
         if (!delegate.getAutoCommit()) {
             // DDL about to run: the catalog is read after it, at the next statement, not at this commit
             boolean changing = catalogChanging;
@@ -403,6 +403,7 @@ public abstract class ShiftConnection implements Connection {
             } finally {
                 catalogChanging |= changing;
             }
+            session.runsAlone(rewrite); // and commits itself: a record of it cannot wait for the application's commit
         }
     }
 

@@ -154,7 +154,7 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
             connection.switching(p.place());
         }
         if (p != null && p.commitsFirst()) {
-            connection.commitBefore();
+            connection.commitBefore(p.rewrite());
         }
         if (p != null && p.sql() != null && p.preparedAt() != connection.place()) {
             preparedElsewhere(p.sql());

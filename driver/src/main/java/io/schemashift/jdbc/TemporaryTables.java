@@ -5,6 +5,7 @@ import io.schemashift.rewriter.RefusalReason;
 import io.schemashift.rewriter.Refused;
 import io.schemashift.rewriter.RewriteResult;
 import io.schemashift.rewriter.StatementKind;
+import io.schemashift.routing.Session;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -75,7 +76,8 @@ final class TemporaryTables {
      * names, its refusal.
      */
     RewriteResult judge(RewriteResult result, Connection connection) {
-        if (asked == null || result.tables().isEmpty() || result.kind() == StatementKind.DDL) {
+        boolean ddl = result.kind() == StatementKind.DDL;
+        if (asked == null || result.tables().isEmpty() || (ddl && !Session.changesRows(result))) {
             return result;
         }
         for (String table : result.tables()) {
@@ -92,6 +94,14 @@ final class TemporaryTables {
                                     + e.getMessage() + ")");
                 }
                 asked.put(table, hidden);
+            }
+            if (hidden && ddl) {
+                // PostgreSQL's DROP TABLE or ALTER TABLE of the name acts on the temporary table
+                return Refused.as(
+                        result,
+                        RefusalReason.UNSUPPORTED_CONSTRUCT,
+                        "DDL on the temporary table of this connection named " + table + ", which hides the mapped"
+                                + " table");
             }
             if (hidden) {
                 return Refused.as(

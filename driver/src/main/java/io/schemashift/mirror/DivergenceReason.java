@@ -78,6 +78,8 @@ public enum DivergenceReason {
     REFUSED_COLUMNS_UNKNOWN,
     REFUSED_TIME_BOUND,
     REFUSED_INDIRECT,
+    /** DDL changed the rows or columns of the old table (or, from {@code new-primary} on, was refused). */
+    REFUSED_SCHEMA_CHANGE,
     REFUSED_UNSUPPORTED_CONSTRUCT,
     REFUSED_INTERNAL_ERROR;
 
@@ -103,6 +105,7 @@ public enum DivergenceReason {
             case COLUMNS_UNKNOWN -> REFUSED_COLUMNS_UNKNOWN;
             case TIME_BOUND -> REFUSED_TIME_BOUND;
             case INDIRECT -> REFUSED_INDIRECT;
+            case SCHEMA_CHANGE -> REFUSED_SCHEMA_CHANGE;
             case UNSUPPORTED_CONSTRUCT -> REFUSED_UNSUPPORTED_CONSTRUCT;
             case INTERNAL_ERROR -> REFUSED_INTERNAL_ERROR;
         };

@@ -750,10 +750,20 @@ public final class DualTransaction {
      * it runs).
      */
     void record(List<RowKey> rows, DivergenceReason reason) {
+        record(rows, reason, false);
+    }
+
+    /**
+     * {@link #record(List, DivergenceReason)} for a statement that {@code runsAlone}: it commits the open
+     * transaction by itself before it runs (MariaDB's and H2's DDL and {@code TRUNCATE}), and then its own
+     * change whatever the application does next. Its intent is written now, as in auto-commit mode: out of it,
+     * the statement's implicit commit commits the intent with it.
+     */
+    void record(List<RowKey> rows, DivergenceReason reason, boolean runsAlone) {
         recordLost |= !context.divergences().recordAll(rows, reason);
         recorded.addAll(rows);
         recordsMark = context.divergences().mark();
-        if (autoCommit && !localPair && !statementTransaction) {
+        if ((autoCommit || runsAlone) && !localPair && !statementTransaction) {
             confirmIntent(writeIntent(old, List.of()), false);
             recorded.clear();
             recordLost = false;

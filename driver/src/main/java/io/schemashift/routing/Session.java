@@ -8,6 +8,7 @@ import io.schemashift.metrics.ShiftMetrics;
 import io.schemashift.mirror.DivergenceReason;
 import io.schemashift.mirror.RowKey;
 import io.schemashift.mirror.SessionSettings;
+import io.schemashift.rewriter.RefusalReason;
 import io.schemashift.rewriter.Refused;
 import io.schemashift.rewriter.RewriteResult;
 import io.schemashift.rewriter.Rewritten;
@@ -32,6 +33,8 @@ public final class Session implements ReadContext {
 
     private final MigrationContext context;
     private final DualTransaction transaction;
+    /** The statement last found to commit by itself before it runs ({@link #runsAlone}). */
+    private RewriteResult runsAlone;
 
     public Session(MigrationContext context, Connection old, long id) throws SQLException {
         this.context = context;
@@ -78,6 +81,15 @@ public final class Session implements ReadContext {
      */
     public Plan plan(RewriteResult result) throws SQLException {
         return plan(result, true);
+    }
+
+    /**
+     * The statement of {@code result}, about to run, commits the open transaction by itself first
+     * and its own change after: what {@link #plan} records for it is made durable before it runs,
+     * as in auto-commit mode.
+     */
+    public void runsAlone(RewriteResult result) {
+        runsAlone = result;
     }
 
     private static final Pattern LOCKING = Pattern.compile(
@@ -144,7 +156,7 @@ public final class Session implements ReadContext {
         if (result.tables().isEmpty()) {
             return Plan.OLD;
         }
-        if (result.kind().isWrite() && !context.writesAllowed()) {
+        if (changesRows(result) && !context.writesAllowed()) {
             throw context.writesRefused(result.tables().iterator().next()); // fail closed: the fleet's phase is unknown
         }
         DualTransaction t = transaction.begin();
@@ -174,7 +186,7 @@ public final class Session implements ReadContext {
         if (count && plan == Plan.OLD) {
             if (refusal != null) {
                 context.metrics().refused(refusal.refusalTag());
-                if (result.kind().isWrite()) {
+                if (changesRows(result)) {
                     recordUnmirrored(t.rollout(), result, refusal);
                 }
             }
@@ -197,17 +209,33 @@ public final class Session implements ReadContext {
     }
 
     /**
+     * Whether {@code result} changes the rows of its tables: a write, or DDL that changes what the
+     * old table holds ({@link RefusalReason#SCHEMA_CHANGE}), which the other side does not follow.
+     */
+    public static boolean changesRows(RewriteResult result) {
+        return result.kind().isWrite() || (result instanceof Refused r && r.reason() == RefusalReason.SCHEMA_CHANGE);
+    }
+
+    /**
      * A statement the rewriter cannot handle may run on the old side alone only while the old
      * side holds the truth for its tables: up to {@code read-new} for writes (the record then
      * lets repair fix the new side), up to {@code new-primary} for reads (old is still mirrored).
+     * DDL that changes the old table is refused in {@code new-primary} alone: the old table is
+     * then the mirror a rollback returns to; in {@code new-only} it is no longer kept (its contract
+     * migration drops it), and the change is recorded as any other the old side gets there.
      */
     private void refuseWhereNewHoldsTheTruth(
             MigrationConfig.Rollout rollout, RewriteResult result, DivergenceReason refusal) throws SQLException {
         Phase latest = Routing.latestPhaseOf(rollout, result.tables());
-        boolean write = result.kind().isWrite();
-        boolean newHoldsTheTruth = write
-                ? latest.ordinal() >= Phase.NEW_PRIMARY.ordinal()
-                : result.kind() == StatementKind.SELECT && latest == Phase.NEW_ONLY;
+        boolean newHoldsTheTruth;
+        if (result.kind() == StatementKind.DDL) {
+            newHoldsTheTruth = changesRows(result)
+                    && result.tables().stream().anyMatch(table -> rollout.phaseOf(table) == Phase.NEW_PRIMARY);
+        } else {
+            newHoldsTheTruth = result.kind().isWrite()
+                    ? latest.ordinal() >= Phase.NEW_PRIMARY.ordinal()
+                    : result.kind() == StatementKind.SELECT && latest == Phase.NEW_ONLY;
+        }
         if (!newHoldsTheTruth) {
             return;
         }
@@ -215,6 +243,12 @@ public final class Session implements ReadContext {
         String why = result instanceof Refused r
                 ? r.reason().name().toLowerCase(Locale.ROOT) + ": " + r.message()
                 : "its tables are in different phases";
+        if (result.kind() == StatementKind.DDL) {
+            throw ShiftSqlState.FEATURE_NOT_SUPPORTED.error("this DDL changes the rows or columns of " + result.tables()
+                    + " (" + why + ", query " + result.fingerprint().hash() + "); in phase new-primary the old table"
+                    + " is the mirror a rollback returns to, and the new table would not change with it. Change the"
+                    + " old table once the phase is new-only (the contract step), or move the phase back first");
+        }
         throw ShiftSqlState.FEATURE_NOT_SUPPORTED.error("this " + result.kind().name() + " on " + result.tables()
                 + " cannot be rewritten for the new schema (" + why + ", query "
                 + result.fingerprint().hash()
@@ -242,7 +276,7 @@ public final class Session implements ReadContext {
             }
         }
         if (!tables.isEmpty()) {
-            transaction.record(tables, reason);
+            transaction.record(tables, reason, result == runsAlone);
         }
     }
 }

@@ -96,6 +96,7 @@ class InvariantPropertiesIT {
                         // tracked per statement, and blocks do not nest.
                         case TRANSACTION, SQL_TRANSACTION -> 0;
                         case TRUNCATE, OTHER_SCHEMA_INSERT, OTHER_SCHEMA_DELETE, MOVED_INSERT -> blocks ? 2 : 0;
+                        case SCHEMA_CHANGE -> blocks ? 1 : 0;
                         // About a second to parse: rare.
                         case LONG_INSERT -> blocks ? 1 : 0;
                         default -> 6;

@@ -39,6 +39,8 @@ record Op(Kind kind, int a, int n, List<Op> inner) {
         /** A write inside a read: a data-modifying CTE (PG), OLD TABLE (H2), DELETE … RETURNING (MariaDB). */
         WRITE_IN_QUERY,
         TRUNCATE,
+        /** DDL that changes the values of a column of the old table. */
+        SCHEMA_CHANGE,
         LONG_INSERT,
         PREPARE_CALL,
         /** {@code updateRow()} on an updatable result set (the database driver's own UPDATE). */
@@ -174,6 +176,7 @@ record Op(Kind kind, int a, int n, List<Op> inner) {
                                         "DELETE FROM customers WHERE id = " + a + " RETURNING id");
                         });
             case TRUNCATE -> List.of(Step.update("TRUNCATE", "TRUNCATE TABLE customers"));
+            case SCHEMA_CHANGE -> p.schemaChange();
             case LONG_INSERT -> List.of(p.longInsert(10_000 + a * 10));
             // MariaDB's driver takes only {call …} through prepareCall.
             case PREPARE_CALL ->

@@ -361,6 +361,9 @@ final class Palette {
             w.add(Step.sql("COMMIT as SQL", "COMMIT", Effect.COMMIT));
             w.add(Step.sql("SET autocommit on as SQL", autocommitSql(true), Effect.MANUAL_END));
         }
+        // DDL that changes the old table's values, then a write the mirror takes as before
+        w.addAll(schemaChange());
+        w.add(Step.update("UPDATE after DDL", "UPDATE customers SET email = 'after-ddl@x' WHERE id = 4"));
         // TRUNCATE, then life goes on
         w.add(Step.update("TRUNCATE", "TRUNCATE TABLE customers"));
         w.add(insertRows("INSERT multi-row, explicit keys", 140, 2));
@@ -447,6 +450,26 @@ final class Palette {
     }
 
     /** The long multi-row INSERT: {@link #LONG_ROWS} rows, about 130,000 characters. */
+    /** DDL that changes the emails the old table holds and keeps its shape (the column where it was). */
+    List<Step> schemaChange() {
+        String label = "DDL that changes a column's values";
+        return switch (kind) {
+            case POSTGRESQL ->
+                List.of(Step.update(
+                        label, "ALTER TABLE customers ALTER COLUMN email TYPE VARCHAR(100) USING upper(email)"));
+            case MARIADB ->
+                List.of(Step.update(
+                        label,
+                        "ALTER TABLE customers DROP COLUMN email, ADD COLUMN email VARCHAR(100) AFTER legacy_flag"));
+            // H2 drops and adds in two statements: sent as one text, the snapshot between them never sees no column
+            case H2 ->
+                List.of(Step.update(
+                        label,
+                        "ALTER TABLE customers DROP COLUMN email; ALTER TABLE customers ADD COLUMN email VARCHAR(100)"
+                                + " AFTER legacy_flag"));
+        };
+    }
+
     Step longInsert(int first) {
         StringBuilder sql = new StringBuilder("INSERT INTO customers (id, name, legacy_flag, email) VALUES ");
         for (int i = 0; i < LONG_ROWS; i++) {

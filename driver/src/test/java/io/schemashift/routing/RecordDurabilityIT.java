@@ -14,6 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A one-sided change stays named in the divergence log when its process is killed the moment the change committed,
@@ -80,6 +81,43 @@ class RecordDurabilityIT {
                 .as("the rows are named, by the statement or by its intent: " + run)
                 .isNotEmpty()
                 .allSatisfy(r -> assertThat(r).isIn(rows + "|" + reason, rows + "|unconfirmed_commit"));
+    }
+
+    /**
+     * DDL that changes a mapped table, sent inside a transaction on MariaDB, commits the transaction
+     * and itself at once: its record cannot wait for the application's commit. With the divergence
+     * table out of reach (the record stays in memory) and the process killed before that commit,
+     * the intent written before the DDL ran (and committed by it) still names the table. Before: the
+     * intent was to be written at the application's commit, which never came, and the record died
+     * with the process.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void schemaChangeInATransaction_killedBeforeItsCommit_isInTheDivergenceLog(boolean separate) throws Exception {
+        MigrationFixture fx = MigrationFixture.create(
+                TestDatabases.of(TestDatabase.Kind.MARIADB), separate, "phase: dual-write\n" + STALE);
+        fx.rawOld(
+                "INSERT INTO customers (id, name, email) VALUES (1, 'a', 'a@x')",
+                "ALTER TABLE schemashift_divergence RENAME TO divergence_away");
+        fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'a', 'a', 'a@x')");
+        int exit = CrashingWriter.haltBeforeCommit(
+                "jdbc:schemashift:" + fx.oldUrl.substring("jdbc:".length()),
+                fx.server.user(),
+                fx.server.password(),
+                fx.configPath(),
+                "ALTER TABLE customers DROP COLUMN email");
+        assertThat(exit).isEqualTo(137);
+        fx.rawOld(
+                "ALTER TABLE divergence_away RENAME TO schemashift_divergence",
+                "ALTER TABLE customers ADD COLUMN email VARCHAR(100)");
+        assertThat(fx.differingIds()).as("the email the old side lost").containsExactly(1);
+
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            st.executeQuery("SELECT 1").close(); // an instance starts and finds the stale intent
+        }
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(fx.divergenceRecords()).containsExactly("null|unconfirmed_commit"));
     }
 
     /**

@@ -399,6 +399,96 @@ class RoutingIT {
     }
 
     /**
+     * In {@code new-primary} the same writes held in a string, a block or a script fail with {@code
+     * 0A000} before they run: the old table, the mirror a rollback returns to, keeps its rows, and
+     * so does the new one.
+     */
+    @ParameterizedTest
+    @CsvSource({"MARIADB,false", "MARIADB,true", "H2,false"})
+    void writesHeldInAStringOrABlock_failInNewPrimary(TestDatabase.Kind kind, boolean separate) throws Exception {
+        boolean maria = kind == TestDatabase.Kind.MARIADB;
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), separate, "phase: new-primary\n");
+        fx.rawOld("INSERT INTO customers (id, name) VALUES (1, 'One')");
+        fx.rawNew("INSERT INTO clients (id, full_name, name_search) VALUES (1, 'One', 'one')");
+        List<String> writes = new ArrayList<>(List.of(
+                "EXECUTE IMMEDIATE 'UPDATE customers SET name = ''Renamed'' WHERE id = 1'",
+                "EXECUTE IMMEDIATE 'ALTER TABLE customers DROP COLUMN email'"));
+        if (maria) {
+            writes.add("BEGIN NOT ATOMIC SELECT 1; UPDATE customers SET name = 'Block' WHERE id = 1; END");
+            writes.add("IF (SELECT COUNT(*) FROM customers) > 5 THEN DO 1; ELSE DELETE FROM customers; END IF");
+        } else {
+            Path script = Files.createTempFile("schemashift-script", ".sql");
+            script.toFile().deleteOnExit();
+            Files.writeString(script, "UPDATE customers SET name = 'Scripted' WHERE id = 1;\n");
+            writes.add("RUNSCRIPT FROM '" + script + "'");
+        }
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            for (String sql : writes) {
+                assertThatThrownBy(() -> st.execute(sql))
+                        .as(sql)
+                        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState())
+                                .isEqualTo("0A000"))
+                        .hasMessageContaining("new-primary");
+            }
+        }
+        assertThat(fx.oldRows()).containsExactly("1|One|one|null");
+        fx.assertSidesEqual();
+        assertThat(fx.divergenceRecords()).isEmpty();
+    }
+
+    /**
+     * DDL that changes a mapped old table's rows or columns forks the sides as a write does: while
+     * the old side is the primary it runs there and the table is recorded; in {@code new-primary},
+     * where the old table is the mirror a rollback returns to, it fails before it runs; in {@code
+     * new-only} (the contract step) it runs, recorded. DDL that keeps every value (an index, a new column)
+     * runs unrecorded. Before: every DDL ran on the old side alone, unrecorded, and a dropped and
+     * re-added column left the old side's emails empty with nothing in the divergence log.
+     */
+    @ParameterizedTest
+    @CsvSource({"POSTGRESQL,false", "POSTGRESQL,true", "MARIADB,false", "MARIADB,true", "H2,false"})
+    void ddlThatChangesAMappedTable_isRecordedOrRefused(TestDatabase.Kind kind, boolean separate) throws Exception {
+        MigrationFixture dual = MigrationFixture.create(TestDatabases.of(kind), separate, "phase: dual-write\n");
+        try (Connection c = dual.connect();
+                Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (1, 'One', 'a@x'), (2, 'Two', 'b@x'),"
+                    + " (3, 'Three', 'c@x')");
+            st.execute("CREATE INDEX customers_by_name ON customers (name)");
+            st.execute("ALTER TABLE customers DROP COLUMN email");
+            st.execute("ALTER TABLE customers ADD COLUMN email VARCHAR(100)");
+            st.executeUpdate("UPDATE customers SET email = 'again@x' WHERE id = 1"); // mirrored as before
+        }
+        assertThat(dual.differingIds()).as("the emails the old side lost").containsExactly(2, 3);
+        assertThat(dual.divergenceRecords())
+                .as("the drop, recorded for the whole table; not the index, not the new column")
+                .containsExactly("null|refused_schema_change");
+
+        MigrationFixture newPrimary = MigrationFixture.create(TestDatabases.of(kind), separate, "phase: new-primary\n");
+        try (Connection c = newPrimary.connect();
+                Statement st = c.createStatement()) {
+            assertThatThrownBy(() -> st.execute("ALTER TABLE customers DROP COLUMN email"))
+                    .isInstanceOfSatisfying(
+                            SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("0A000"))
+                    .hasMessageContaining("changes the rows or columns of [customers]")
+                    .hasMessageContaining("new-primary");
+            st.execute("CREATE INDEX customers_by_name ON customers (name)");
+        }
+        newPrimary.rawOld("SELECT email FROM customers"); // the column is still there
+        assertThat(newPrimary.divergenceRecords()).isEmpty();
+
+        MigrationFixture newOnly = MigrationFixture.create(TestDatabases.of(kind), separate, "phase: new-only\n");
+        try (Connection c = newOnly.connect();
+                Statement st = c.createStatement()) {
+            st.execute("ALTER TABLE customers DROP COLUMN legacy_flag"); // the contract
+        }
+        assertThatThrownBy(() -> newOnly.rawOld("SELECT legacy_flag FROM customers"))
+                .isInstanceOf(SQLException.class);
+        assertThat(newOnly.divergenceRecords())
+                .as("recorded, as every change the old side gets in new-only")
+                .containsExactly("null|refused_schema_change");
+    }
+
+    /**
      * The session settings that change what a statement's values mean (the time zone of a timestamp
      * literal and of {@code NOW()}, PostgreSQL's date style, MariaDB's SQL mode and foreign key
      * checks, off for a bulk load) are the application connection's on a separate new side too:

@@ -48,12 +48,15 @@ final class Kinds {
 
     /**
      * Kind of text that is not parsed, by its keywords. Errs towards a write: text of several
-     * statements is the first write among them (else the first one's kind), and a {@code WITH}
-     * whose body inserts, updates or deletes is that write. A read that calls {@code set_config}
-     * is OTHER ({@link #callsSetConfig}).
+     * statements is the first write among them (else an UPDATE if one is DDL that changes a
+     * table's rows or columns, else the first one's kind), and a {@code WITH} whose body inserts,
+     * updates or deletes is that write. A read that calls {@code set_config} is OTHER ({@link
+     * #callsSetConfig}).
      */
     static StatementKind of(Tokens t) {
         StatementKind first = null;
+        boolean several = false;
+        boolean changesTable = false;
         int from = 0;
         int depth = 0;
         for (int i = 0; i <= t.size(); i++) {
@@ -66,11 +69,17 @@ final class Kinds {
                 if (k != null && k.isWrite()) {
                     return k;
                 }
+                changesTable |= k == StatementKind.DDL && SchemaChanges.at(t, t.significant(from), i);
                 if (first == null && k != null) {
                     first = k;
+                } else if (k != null) {
+                    several = true;
                 }
                 from = i + 1;
             }
+        }
+        if (several && changesTable) {
+            return StatementKind.UPDATE; // recorded or refused as a write, as one DDL alone is
         }
         return first == null || (first == StatementKind.SELECT && callsSetConfig(t)) ? StatementKind.OTHER : first;
     }
@@ -205,12 +214,16 @@ final class Kinds {
      * statement: {@code INSERT} and {@code REPLACE} (not the MariaDB functions {@code INSERT(…)}
      * and {@code REPLACE(…)}, nor {@code CREATE OR REPLACE}), {@code UPDATE} (not {@code FOR [NO
      * KEY] UPDATE}), {@code DELETE}, {@code MERGE INTO}, {@code TRUNCATE} (not the MariaDB function
-     * {@code TRUNCATE(x, d)}).
+     * {@code TRUNCATE(x, d)}); DDL that changes a table's rows or columns ({@link SchemaChanges})
+     * counts as an UPDATE.
      */
     static StatementKind modifying(Tokens t, int from, int to) {
         for (int i = from; i < to; i++) {
             if (t.kind(i) != Tokens.WORD) {
                 continue;
+            }
+            if (SchemaChanges.at(t, i, to)) {
+                return StatementKind.UPDATE;
             }
             int next = t.significant(i + 1);
             if (t.isWord(i, "insert") && !t.isPunct(next, '(')) {

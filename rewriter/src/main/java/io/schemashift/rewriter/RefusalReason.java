@@ -24,6 +24,12 @@ public enum RefusalReason {
      * neither rewritten nor mirrored.
      */
     INDIRECT,
+    /**
+     * DDL that changes the rows or columns of a mapped old table ({@code DROP TABLE}, {@code ALTER
+     * TABLE … DROP COLUMN}, a new column type, a rename…): it runs where it was sent, like any DDL,
+     * and is recorded or refused like a write, since the other side does not change with it.
+     */
+    SCHEMA_CHANGE,
     /** A construct the rewriter does not handle; the message names it. */
     UNSUPPORTED_CONSTRUCT,
     /** The rewriter itself failed; a bug, reported instead of thrown. */

@@ -104,7 +104,7 @@ final class StatementRewriter {
             return modifyingWith(sql, kind.isWrite() ? kind : nested, parsed.root(), fp);
         }
         if (kind == StatementKind.DDL || kind == StatementKind.OTHER) {
-            return nonDml(sql, kind, parsed.root(), fp);
+            return nonDml(sql, kind, tokens, parsed.root(), fp);
         }
         if (st instanceof Truncate truncate) {
             return truncate(new Rewrite(sql, tokens, mapping, parsed.root(), true), truncate, fp);
@@ -135,6 +135,10 @@ final class StatementRewriter {
         tables.addAll(carried.tables());
         if (carried.write() != null && !kind.isWrite()) {
             kind = carried.write();
+        }
+        if (changesTable(kind, tokens)) {
+            return refused(
+                    kind, tables, fp, RefusalReason.SCHEMA_CHANGE, "DDL that changes the table's rows or columns");
         }
         return refused(kind, tables, fp, RefusalReason.UNPARSEABLE, "the statement cannot be parsed");
     }
@@ -534,18 +538,29 @@ final class StatementRewriter {
                 null);
     }
 
-    /** DDL naming a mapped table is refused (it runs where it was sent); anything else is untouched. */
-    private RewriteResult nonDml(String sql, StatementKind kind, SimpleNode root, Fingerprint fp) {
+    /**
+     * DDL naming a mapped table is refused (it runs where it was sent): as a {@link
+     * RefusalReason#SCHEMA_CHANGE} when it changes the rows or columns the table holds, which the
+     * driver then records or refuses like a write. Anything else is untouched.
+     */
+    private RewriteResult nonDml(String sql, StatementKind kind, Tokens tokens, SimpleNode root, Fingerprint fp) {
         Set<String> touched = mappedTables(root);
-        if (kind == StatementKind.DDL && !touched.isEmpty()) {
-            return refused(
-                    kind,
-                    touched,
-                    fp,
-                    RefusalReason.UNSUPPORTED_CONSTRUCT,
-                    "DDL is not rewritten; it runs on the side it was sent to");
+        if (kind != StatementKind.DDL || touched.isEmpty()) {
+            return new Untouched(sql, kind, fp);
         }
-        return new Untouched(sql, kind, fp);
+        return changesTable(kind, tokens)
+                ? refused(
+                        kind, touched, fp, RefusalReason.SCHEMA_CHANGE, "DDL that changes the table's rows or columns")
+                : refused(
+                        kind,
+                        touched,
+                        fp,
+                        RefusalReason.UNSUPPORTED_CONSTRUCT,
+                        "DDL is not rewritten; it runs on the side it was sent to");
+    }
+
+    private static boolean changesTable(StatementKind kind, Tokens tokens) {
+        return kind == StatementKind.DDL && SchemaChanges.at(tokens, tokens.significant(0), tokens.size());
     }
 
     static Refused refused(

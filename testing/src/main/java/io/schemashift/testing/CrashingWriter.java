@@ -16,13 +16,14 @@ import java.util.concurrent.TimeUnit;
  * driver's IntentIT and RecordDurabilityIT, the CLI's CrashRecoveryCliIT): either between the two
  * commits of its first two-database write ({@code -Dschemashift.test.haltBetweenCommits=true}), or
  * the moment its last statement (or commit) returned, before anything SchemaShift does in the
- * background can happen.
+ * background can happen, or with its transaction still open.
  */
 public final class CrashingWriter {
 
     private static final String BETWEEN_COMMITS = "between-commits";
     private static final String AFTER_AUTO_COMMIT = "after-auto-commit";
     private static final String AFTER_COMMIT = "after-commit";
+    private static final String BEFORE_COMMIT = "before-commit";
 
     private CrashingWriter() {}
 
@@ -53,6 +54,21 @@ public final class CrashingWriter {
             throws Exception {
         List<String> args = new ArrayList<>();
         args.add(transaction ? AFTER_COMMIT : AFTER_AUTO_COMMIT);
+        args.addAll(Arrays.asList(statements));
+        return run(List.of(), url, user, password, config, args);
+    }
+
+    /**
+     * Runs {@code statements} through {@code url} in a JVM of its own, as one transaction, and halts
+     * it the moment the last statement returned: the transaction is never committed (what a
+     * statement committed by itself stays).
+     *
+     * @return its exit code: 137 when it halted there
+     */
+    public static int haltBeforeCommit(String url, String user, String password, Path config, String... statements)
+            throws Exception {
+        List<String> args = new ArrayList<>();
+        args.add(BEFORE_COMMIT);
         args.addAll(Arrays.asList(statements));
         return run(List.of(), url, user, password, config, args);
     }
@@ -96,7 +112,7 @@ public final class CrashingWriter {
                     st.execute(sql);
                 }
             }
-            if (!c.getAutoCommit()) {
+            if (mode.equals(AFTER_COMMIT)) {
                 c.commit();
             }
             Runtime.getRuntime().halt(137); // as if killed: no shutdown hook, no background thread runs on
