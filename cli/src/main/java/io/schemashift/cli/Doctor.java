@@ -10,6 +10,7 @@ import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.Mapping;
 import io.schemashift.rewriter.Rewriter;
 import io.schemashift.rewriter.TableMapping;
+import io.schemashift.runtime.ColumnDefaults;
 import io.schemashift.runtime.InProcessDriver;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -210,6 +211,16 @@ final class Doctor {
                 continue;
             }
             compatible(subject + " -> " + target, o, c);
+            if (t.key().stream().noneMatch(oldCol::equalsIgnoreCase)
+                    && !ColumnDefaults.shared(o.defaultValue(), c.defaultValue())) {
+                add(
+                        Severity.WARN,
+                        "default",
+                        subject + " -> " + target,
+                        "default " + o.defaultValue() + " on old, " + c.defaultValue() + " on new: an INSERT that"
+                                + " leaves the column out (or writes DEFAULT) runs on the primary only and is"
+                                + " recorded; give both the same constant default");
+            }
         }
         for (String d : t.derived().keySet()) {
             if (!nc.containsKey(lower(d))) {

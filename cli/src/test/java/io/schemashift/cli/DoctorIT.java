@@ -59,10 +59,12 @@ class DoctorIT {
             TestDatabases.run(
                     c,
                     "CREATE TABLE customers (id " + generated + ", name VARCHAR(100), amount DECIMAL(10,2),"
-                            + " created_at TIMESTAMP NULL, email VARCHAR(50))",
+                            + " created_at TIMESTAMP NULL, email VARCHAR(50), status VARCHAR(10) DEFAULT 'a',"
+                            + " tier INT DEFAULT 0)",
                     "CREATE TABLE clients (id " + generated + ", full_name VARCHAR(20) NOT NULL,"
                             + " amount DECIMAL(10,0), created_at " + (pg ? "TIMESTAMPTZ" : "VARCHAR(30)")
-                            + ", name_search VARCHAR(100), bad_col VARCHAR(10), extra INT NOT NULL)",
+                            + ", name_search VARCHAR(100), bad_col VARCHAR(10), extra INT NOT NULL,"
+                            + " status VARCHAR(10) DEFAULT 'b', tier INT DEFAULT 0)",
                     "INSERT INTO customers (name, amount) VALUES ('Ann', 1.50)",
                     "INSERT INTO clients (id, full_name, extra) VALUES (1, 'a', 0), (2, 'b', 0), (5, 'e', 0)",
                     "CREATE TABLE orders (id INT NULL, total INT)",
@@ -110,6 +112,8 @@ class DoctorIT {
                             + " old, NOT NULL on new")
                     .containsPattern("warn +type +customers.amount -> amount: .*\\(10,2\\) -> .*\\(10,0\\)")
                     .contains("error  column       customers new extra: NOT NULL without a default")
+                    .containsPattern("warn +default +customers.status -> status: default 'a'[^,]* on old, 'b'.* on new")
+                    .doesNotContain("customers.tier -> tier: default")
                     .contains("ok     derived      customers derived name_search: evaluates on a sample row")
                     .contains("error  derived      customers derived bad_col: 'nosuchfn(name)' fails on the old table")
                     .contains("error  key          orders old key (id): column id allows NULL")

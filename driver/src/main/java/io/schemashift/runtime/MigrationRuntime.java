@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -180,7 +181,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                     "SchemaShift supports PostgreSQL, MariaDB/MySQL and H2; this database is "
                             + md.getDatabaseProductName());
         }
-        Rewriter rewriter = rewriter(config, dialect, md);
+        Rewriter rewriter = rewriter(config, dialect, md, null, newDatabase);
         metrics.rewriteCache(rewriter.cache());
         DivergenceLog divergences = new DivergenceLog(
                 config.migration(),
@@ -246,22 +247,32 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
      * with it.
      */
     public static Rewriter rewriter(MigrationConfig config, Dialect dialect, DatabaseMetaData md) throws SQLException {
-        return rewriter(config, dialect, md, null);
+        return rewriter(config, dialect, md, null, null);
     }
 
     /**
      * Like {@link #rewriter(MigrationConfig, Dialect, DatabaseMetaData)}; a part of the catalog
      * that cannot be read now keeps what {@code previous} read of it ({@code null}: none), so that
-     * a failed re-read never drops what a statement is refused for.
+     * a failed re-read never drops what a statement is refused for. The new tables' column
+     * defaults are read through {@code md} with the new schema in the same database, else from
+     * {@code newDatabase} ({@code null}: not read).
      */
-    static Rewriter rewriter(MigrationConfig config, Dialect dialect, DatabaseMetaData md, Rewriter previous)
+    static Rewriter rewriter(
+            MigrationConfig config, Dialect dialect, DatabaseMetaData md, Rewriter previous, NewDatabase newDatabase)
             throws SQLException {
         if (md == null) {
             return Rewriter.builder(config.mapping(), dialect).build();
         }
         Connection c = md.getConnection();
         boolean known = previous != null;
-        return Rewriter.builder(withOldColumns(config.mapping(), md), dialect)
+        Mapping withColumns = withOldColumns(config.mapping(), md);
+        Mapping mapping = catalog(
+                config,
+                "column defaults",
+                known ? keptDefaults(withColumns, previous.mapping()) : withColumns,
+                () -> withDifferingDefaults(
+                        config, withColumns, md, dialect, newDatabase, known ? previous.mapping() : null));
+        return Rewriter.builder(mapping, dialect)
                 .oldSchema(oldSchema(c, dialect))
                 .routines(catalog(
                         config,
@@ -392,6 +403,84 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
         return byIndex;
     }
 
+    /**
+     * Each mapped table with the old columns whose default its new column does not share ({@link
+     * ColumnDefaults}); logged when they differ from what {@code previous} read ({@code null}: at
+     * the first read). Not read with a separate new database that is not given (a preview): none then.
+     */
+    private static Mapping withDifferingDefaults(
+            MigrationConfig config,
+            Mapping mapping,
+            DatabaseMetaData md,
+            Dialect dialect,
+            NewDatabase newDatabase,
+            Mapping previous)
+            throws SQLException {
+        boolean same = !config.newSide().separateDatabase();
+        if (!same && newDatabase == null) {
+            return mapping;
+        }
+        try (Connection borrowed = same ? null : newDatabase.borrow()) {
+            DatabaseMetaData newMd = same ? md : borrowed.getMetaData();
+            List<TableMapping> tables = new ArrayList<>();
+            for (TableMapping t : mapping.tables()) {
+                Map<String, String> oldDefaults = ColumnDefaults.read(
+                        md,
+                        md.getConnection().getCatalog(),
+                        pattern(md, md.getConnection().getSchema()),
+                        pattern(md, t.oldName()));
+                Connection n = newMd.getConnection();
+                String newSchema = t.newSchema() != null
+                        ? t.newSchema()
+                        : dialect == Dialect.MARIADB ? n.getCatalog() : n.getSchema();
+                Map<String, String> newDefaults = dialect == Dialect.MARIADB
+                        ? ColumnDefaults.read(newMd, newSchema, null, pattern(newMd, t.newName()))
+                        : ColumnDefaults.read(
+                                newMd, n.getCatalog(), pattern(newMd, newSchema), pattern(newMd, t.newName()));
+                Set<String> differing = ColumnDefaults.differing(t, oldDefaults, newDefaults);
+                Set<String> before = previous == null
+                        ? Set.of()
+                        : previous.table(t.oldName())
+                                .map(TableMapping::differingDefaults)
+                                .orElse(Set.of());
+                if (!differing.isEmpty() && !differing.equals(before)) {
+                    LOG.warn(
+                            "[{}] {}: the default of {} differs on {} (or is evaluated once per side): an INSERT that"
+                                    + " leaves such a column out runs on the primary only and is recorded; give the"
+                                    + " columns the same default",
+                            config.migration(),
+                            t.oldName(),
+                            differing,
+                            t.newName());
+                }
+                tables.add(t.withDifferingDefaults(differing));
+            }
+            return Mapping.of(tables);
+        }
+    }
+
+    /** {@code mapping} with the differing defaults {@code previous} read, where a re-read failed. */
+    private static Mapping keptDefaults(Mapping mapping, Mapping previous) {
+        List<TableMapping> tables = new ArrayList<>();
+        for (TableMapping t : mapping.tables()) {
+            tables.add(t.withDifferingDefaults(previous.table(t.oldName())
+                    .map(TableMapping::differingDefaults)
+                    .orElse(Set.of())));
+        }
+        return Mapping.of(tables);
+    }
+
+    /** {@code name} in the case the database stores it, as a metadata pattern that matches only itself. */
+    private static String pattern(DatabaseMetaData md, String name) throws SQLException {
+        if (name == null) {
+            return null;
+        }
+        String stored = md.storesUpperCaseIdentifiers()
+                ? name.toUpperCase(Locale.ROOT)
+                : md.storesLowerCaseIdentifiers() ? name.toLowerCase(Locale.ROOT) : name;
+        return escaped(stored, md.getSearchStringEscape());
+    }
+
     /** {@code name} as a metadata pattern that matches only itself: {@code _} and {@code %} escaped. */
     private static String escaped(String name, String escape) {
         if (escape == null || escape.isEmpty()) {
@@ -500,7 +589,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
 
     /** Reads the catalog through {@code c}; the new rewriter, or {@code null} when nothing changed. */
     private Rewriter reread(Started s, Connection c) throws SQLException {
-        Rewriter next = rewriter(config, s.dialect(), c.getMetaData(), s.rewriter());
+        Rewriter next = rewriter(config, s.dialect(), c.getMetaData(), s.rewriter(), newDatabase);
         boolean sameColumns = sameTables(next.mapping(), s.rewriter().mapping());
         Rewriter current = s.rewriter();
         if (sameColumns

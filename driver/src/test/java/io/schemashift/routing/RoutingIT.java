@@ -438,6 +438,59 @@ class RoutingIT {
     }
 
     /**
+     * An INSERT that leaves a column to its default, where the old and the new column's defaults
+     * differ, would store one value on each side: it runs on the primary only and its key is
+     * recorded. The same default on both sides, or the column written, is mirrored as ever. Before:
+     * mirrored, each side storing its own default, nothing recorded.
+     */
+    @ParameterizedTest
+    @CsvSource({"POSTGRESQL,false", "POSTGRESQL,true", "MARIADB,false", "MARIADB,true", "H2,false"})
+    void insertLeavingADifferingDefault_isRecorded(TestDatabase.Kind kind, boolean separate) throws Exception {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), separate, "phase: dual-write\n");
+        fx.rawOld(
+                "ALTER TABLE customers ADD COLUMN status VARCHAR(20) DEFAULT 'active'",
+                "ALTER TABLE customers ADD COLUMN tier INT DEFAULT 0");
+        fx.rawNew(
+                "ALTER TABLE clients ADD COLUMN status VARCHAR(20) DEFAULT 'new'",
+                "ALTER TABLE clients ADD COLUMN tier INT DEFAULT 0");
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO customers (id, name) VALUES (1, 'left to the defaults')");
+            st.executeUpdate("INSERT INTO customers (id, name, status) VALUES (2, 'status written', 'gold')");
+            st.executeUpdate(
+                    "INSERT INTO customers (id, name, status, tier) VALUES (3, 'written DEFAULT', DEFAULT, 1)");
+            try (PreparedStatement ps =
+                    c.prepareStatement("INSERT INTO customers (id, name, status) VALUES (?, ?, ?)")) {
+                ps.setInt(1, 4);
+                ps.setString(2, "prepared");
+                ps.setString(3, "silver");
+                ps.executeUpdate();
+            }
+        }
+        List<String> old = statuses(fx, fx.oldUrl, "customers");
+        List<String> neu = statuses(fx, fx.newUrl, "clients");
+        assertThat(old).containsExactly("1|active|0", "2|gold|0", "3|active|1", "4|silver|0");
+        assertThat(neu)
+                .as("mirrored where the column was written; the tier's default is shared")
+                .containsExactly("2|gold|0", "4|silver|0");
+        assertThat(fx.divergenceRecords())
+                .containsExactlyInAnyOrder(
+                        "[\"1\"]|nondeterministic_default_column", "[\"3\"]|nondeterministic_default_column");
+    }
+
+    private static List<String> statuses(MigrationFixture fx, String url, String table) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = fx.server.connect(url);
+                ResultSet rs =
+                        c.createStatement().executeQuery("SELECT id, status, tier FROM " + table + " ORDER BY id")) {
+            while (rs.next()) {
+                rows.add(rs.getInt(1) + "|" + rs.getString(2) + "|" + rs.getInt(3));
+            }
+        }
+        return rows;
+    }
+
+    /**
      * DDL that changes a mapped old table's rows or columns forks the sides as a write does: while
      * the old side is the primary it runs there and the table is recorded; in {@code new-primary},
      * where the old table is the mirror a rollback returns to, it fails before it runs; in {@code

@@ -37,10 +37,10 @@ class CatalogReadTest {
                             Refused.class, f -> assertThat(f.reason()).isEqualTo(RefusalReason.INDIRECT));
 
             DatabaseMetaData failing = failingStatements(c);
-            Rewriter reread = MigrationRuntime.rewriter(config, Dialect.H2, failing, first);
+            Rewriter reread = MigrationRuntime.rewriter(config, Dialect.H2, failing, first, null);
             assertThat(reread.views()).isEqualTo(first.views());
             assertThat(reread.rewrite("UPDATE customer_names SET name = 'x'")).isInstanceOf(Refused.class);
-            assertThat(MigrationRuntime.rewriter(config, Dialect.H2, failing, null)
+            assertThat(MigrationRuntime.rewriter(config, Dialect.H2, failing, null, null)
                             .views())
                     .as("nothing read before: nothing kept")
                     .isEmpty();

@@ -131,6 +131,7 @@ final class InsertRewriter {
         List<Target> targets = targets(items.get(0).size());
         List<String> generated = generatedKeys(targets);
         List<MappedTable.Derived> derived = derivedWritten(targets);
+        defaultsLeft(targets);
         List<List<ParamSource>> keys = new ArrayList<>();
         List<Map<String, ParamSource>> sources = new ArrayList<>();
         int[] starts = new int[rows.size()];
@@ -158,6 +159,10 @@ final class InsertRewriter {
                         // MariaDB's AUTO_INCREMENT generates it (a NULL key fails elsewhere): each side its own
                         rw.nondeterminism.add(NonDeterminism.SEQUENCE);
                     }
+                }
+                if (table.differingDefaults.contains(targets.get(c).canonical())
+                        && rw.text(row.get(c)[0], row.get(c)[1]).trim().equalsIgnoreCase("default")) {
+                    rw.nondeterminism.add(NonDeterminism.DEFAULT_COLUMN); // each side its own default
                 }
                 byColumn.put(targets.get(c).canonical(), rw.newEdits.render(row.get(c)[0], row.get(c)[1]));
                 simple.put(targets.get(c).canonical(), simpleSource(row.get(c)));
@@ -215,6 +220,7 @@ final class InsertRewriter {
             throw Refusal.unsupported("an INSERT … SELECT that leaves key columns to be generated");
         }
         derived = derivedWritten(targets);
+        defaultsLeft(targets);
         boolean dropsAny = targets.stream().anyMatch(t -> t.column().dropped());
         Edits plain = rw.newEdits.copy();
         if (!derived.isEmpty() || dropsAny) {
@@ -407,6 +413,20 @@ final class InsertRewriter {
             }
         }
         return missing;
+    }
+
+    /**
+     * An old column the statement leaves to its default, where the new column's default differs:
+     * each side would store its own value.
+     */
+    private void defaultsLeft(List<Target> targets) {
+        for (String column : table.differingDefaults) {
+            if (!table.key.contains(column)
+                    && targets.stream().noneMatch(t -> t.canonical().equals(column))) {
+                rw.nondeterminism.add(NonDeterminism.DEFAULT_COLUMN);
+                return;
+            }
+        }
     }
 
     /** Derived columns whose every source the statement writes; the others keep their default. */

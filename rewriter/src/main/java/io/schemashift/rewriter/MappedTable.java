@@ -63,6 +63,8 @@ final class MappedTable {
     final List<OldColumn> oldColumns = new ArrayList<>();
     final List<Derived> derived = new ArrayList<>();
     final List<String> key = new ArrayList<>();
+    /** Canonical names of the old columns whose default differs on the new side ({@link TableMapping#differingDefaults}). */
+    final java.util.Set<String> differingDefaults = new java.util.HashSet<>();
 
     /**
      * @param newSchemaDefault the schema to name the new table with when the mapping gives none
@@ -83,6 +85,7 @@ final class MappedTable {
         for (String k : mapping.key()) {
             key.add(names.fold(k));
         }
+        mapping.differingDefaults().forEach(c -> differingDefaults.add(names.fold(c)));
         mapping.derived().forEach((col, expr) -> derived.add(parseDerived(col, expr, names)));
     }
 

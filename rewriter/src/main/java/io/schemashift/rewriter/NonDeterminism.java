@@ -57,7 +57,11 @@ public enum NonDeterminism {
      * (the whole table, unless the statement names their keys) so that {@code verify} checks them.
      */
     PICKS_BY_OTHER_ROWS,
-    /** A new-side column that the statement leaves to its default (not a key the primary generates). */
+    /**
+     * A column the statement leaves to its default (not a key the primary generates) where the sides'
+     * defaults differ: a derived new column whose sources it does not all write, or an old column
+     * whose new column has another default.
+     */
     DEFAULT_COLUMN;
 
     /** Whether a write with it is mirrored all the same, and its rows recorded for {@code verify} to check. */

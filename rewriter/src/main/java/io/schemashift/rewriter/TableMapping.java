@@ -20,6 +20,9 @@ import java.util.Map;
  *     PostgreSQL unique constraint's index has its name), the primary key's included, columns by
  *     old name, from database metadata; {@code null} when not read. A MariaDB {@code ON DUPLICATE
  *     KEY UPDATE} conflicts on any of them
+ * @param differingDefaults the old columns (by old name) whose default the new column does not
+ *     share, from database metadata: an INSERT that leaves one to its default stores different
+ *     values on the two sides. Empty when none differ or the defaults were not read
  */
 public record TableMapping(
         String oldName,
@@ -29,13 +32,15 @@ public record TableMapping(
         Map<String, String> columns,
         Map<String, String> derived,
         List<String> oldColumns,
-        Map<String, List<String>> uniqueKeys) {
+        Map<String, List<String>> uniqueKeys,
+        java.util.Set<String> differingDefaults) {
 
     public TableMapping {
         key = List.copyOf(key);
         columns = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(columns));
         derived = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(derived));
         oldColumns = List.copyOf(oldColumns);
+        differingDefaults = java.util.Set.copyOf(differingDefaults);
         if (uniqueKeys != null) {
             Map<String, List<String>> copy = new java.util.LinkedHashMap<>();
             uniqueKeys.forEach((index, indexColumns) -> copy.put(index, List.copyOf(indexColumns)));
@@ -52,16 +57,24 @@ public record TableMapping(
             Map<String, String> columns,
             Map<String, String> derived,
             List<String> oldColumns) {
-        this(oldName, newName, newSchema, key, columns, derived, oldColumns, null);
+        this(oldName, newName, newSchema, key, columns, derived, oldColumns, null, java.util.Set.of());
     }
 
     /** The same mapping with the old table's column list filled in (from database metadata). */
     public TableMapping withOldColumns(List<String> columnsInTableOrder) {
-        return new TableMapping(oldName, newName, newSchema, key, columns, derived, columnsInTableOrder, uniqueKeys);
+        return new TableMapping(
+                oldName, newName, newSchema, key, columns, derived, columnsInTableOrder, uniqueKeys, differingDefaults);
     }
 
     /** The same mapping with the old table's unique indexes filled in (from database metadata). */
     public TableMapping withUniqueKeys(Map<String, List<String>> keys) {
-        return new TableMapping(oldName, newName, newSchema, key, columns, derived, oldColumns, keys);
+        return new TableMapping(
+                oldName, newName, newSchema, key, columns, derived, oldColumns, keys, differingDefaults);
+    }
+
+    /** The same mapping with the old columns whose default differs on the new side (from database metadata). */
+    public TableMapping withDifferingDefaults(java.util.Set<String> oldColumnNames) {
+        return new TableMapping(
+                oldName, newName, newSchema, key, columns, derived, oldColumns, uniqueKeys, oldColumnNames);
     }
 }

@@ -1,0 +1,88 @@
+package io.schemashift.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.schemashift.rewriter.TableMapping;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ColumnDefaultsTest {
+
+    private static final TableMapping CUSTOMERS = new TableMapping(
+            "customers",
+            "clients",
+            null,
+            List.of("id"),
+            mapOf("name", "full_name", "legacy_flag", null),
+            Map.of(),
+            List.of());
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '"',
+            nullValues = "-",
+            value = {
+                "'active'::character varying | 'active'",
+                "'{}'::text[] | '{}'",
+                "(0) | 0",
+                "NULL | -",
+                "NULL::character varying | -",
+                "CURRENT_TIMESTAMP | current_timestamp",
+                "current_timestamp() | current_timestamp()",
+                "  | -"
+            })
+    void normalized_dropsCastsAndNull(String reported, String expected) {
+        assertThat(ColumnDefaults.normalized(reported)).isEqualTo(expected);
+    }
+
+    @Test
+    void differing_comparesEachMappedColumnWithItsNewColumn() {
+        Map<String, String> old = mapOf(
+                "id", "nextval('customers_id_seq'::regclass)",
+                "name", "'anon'::character varying",
+                "legacy_flag", "0",
+                "status", "'active'::character varying",
+                "tier", "0",
+                "created", "now()",
+                "token", "gen_random_uuid()",
+                "note", null,
+                "gone", "'x'");
+        Map<String, String> neu = mapOf(
+                "id", "nextval('clients_id_seq'::regclass)",
+                "full_name", "'anon'::text",
+                "status", "'new'::character varying",
+                "tier", "(0)",
+                "created", "now()",
+                "token", "gen_random_uuid()",
+                "note", "'n'");
+        assertThat(ColumnDefaults.differing(CUSTOMERS, old, neu))
+                .as("a differing constant, a call made once per side, a default on one side only; not the key,"
+                        + " not the current time")
+                .containsExactlyInAnyOrder("status", "token", "note");
+        assertThat(ColumnDefaults.differing(CUSTOMERS, old, Map.of()))
+                .as("the new table not found: its own check reports it")
+                .isEmpty();
+    }
+
+    @Test
+    void differing_theCurrentTimeInAnyDialectsSpelling_isShared() {
+        Map<String, String> old = mapOf("created", "current_timestamp()", "seen", "CURRENT_TIMESTAMP");
+        Map<String, String> neu = mapOf("created", "current_timestamp()", "seen", "now()");
+        assertThat(ColumnDefaults.differing(CUSTOMERS, old, neu))
+                .as("the same text is shared; another spelling is compared as text")
+                .containsExactly("seen");
+    }
+
+    private static Map<String, String> mapOf(String... keysAndValues) {
+        Map<String, String> map = new HashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
+    }
+}
