@@ -10,7 +10,6 @@ import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.Mapping;
 import io.schemashift.rewriter.Rewriter;
 import io.schemashift.rewriter.TableMapping;
-import io.schemashift.runtime.ColumnDefaults;
 import io.schemashift.runtime.InProcessDriver;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -212,7 +211,7 @@ final class Doctor {
             }
             compatible(subject + " -> " + target, o, c);
             if (t.key().stream().noneMatch(oldCol::equalsIgnoreCase)
-                    && !ColumnDefaults.shared(o.defaultValue(), c.defaultValue())) {
+                    && !InProcessDriver.sameDefault(o.defaultValue(), c.defaultValue())) {
                 add(
                         Severity.WARN,
                         "default",

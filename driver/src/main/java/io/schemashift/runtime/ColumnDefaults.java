@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * later, on a separate database by that server's clock); any other call (a sequence, a UUID) or
  * another text differs.
  */
-public final class ColumnDefaults {
+final class ColumnDefaults {
 
     /** PostgreSQL's casts in a reported default: {@code 'x'::character varying}, {@code '{}'::text[]}. */
     private static final Pattern CAST = Pattern.compile("::[a-z_ ]+(?:\\([0-9, ]*\\))?(?:\\[\\])*");
@@ -79,10 +79,9 @@ public final class ColumnDefaults {
 
     /**
      * Whether an old column whose default the database reports as {@code oldReported} and its new
-     * column ({@code newReported}) store the same value where an INSERT leaves them out ({@code
-     * schemashift doctor} checks it before the migration).
+     * column ({@code newReported}) store the same value where an INSERT leaves them out.
      */
-    public static boolean shared(String oldReported, String newReported) {
+    static boolean shared(String oldReported, String newReported) {
         return sharedNormalized(normalized(oldReported), normalized(newReported));
     }
 
@@ -96,7 +95,7 @@ public final class ColumnDefaults {
                         || CURRENT_TIME.matcher(oldDefault).matches());
     }
 
-    /** The default as compared: lower case outside quotes does not matter here, casts and {@code NULL} dropped. */
+    /** The default as compared: casts, outer parentheses and {@code NULL} dropped; lower case unless a quoted literal. */
     static String normalized(String reported) {
         if (reported == null) {
             return null;

@@ -13,7 +13,8 @@ import java.util.Properties;
 
 /**
  * What a tool may use of the driver beside its JDBC surface: the rewriter the driver builds for a
- * configuration (the preview of {@code schemashift rewrite}), and the driver running in this JVM,
+ * configuration (the preview of {@code schemashift rewrite}), how it compares column defaults, and
+ * the driver running in this JVM,
  * for a tool that runs an application in-process (the demo). The runtime's parts (shadow executor,
  * control loop, coverage) stay behind it. Thread-safe.
  */
@@ -33,6 +34,15 @@ public final class InProcessDriver {
      */
     public static Rewriter rewriter(MigrationConfig config, Dialect dialect, DatabaseMetaData md) throws SQLException {
         return MigrationRuntime.rewriter(config, dialect, md);
+    }
+
+    /**
+     * Whether an old column whose default the database reports as {@code oldDefault} and its new
+     * column ({@code newDefault}) store the same value where an INSERT leaves them out, as the
+     * driver judges it ({@code schemashift doctor} checks it before the migration).
+     */
+    public static boolean sameDefault(String oldDefault, String newDefault) {
+        return ColumnDefaults.shared(oldDefault, newDefault);
     }
 
     /**

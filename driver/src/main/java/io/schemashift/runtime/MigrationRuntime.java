@@ -318,8 +318,8 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
             return read.read();
         } catch (SQLException e) {
             LOG.warn(
-                    "[{}] cannot read the database's {} ({}, SQLState {}): statements that change a mapped"
-                            + " table through them are not recognised",
+                    "[{}] cannot read the database's {} ({}, SQLState {}): the statements they make differ between"
+                            + " the sides are judged by what was read before (nothing, at the first read)",
                     config.migration(),
                     what,
                     e.getClass().getSimpleName(),

@@ -162,7 +162,7 @@ final class InsertRewriter {
                 }
                 if (table.differingDefaults.contains(targets.get(c).canonical())
                         && rw.text(row.get(c)[0], row.get(c)[1]).trim().equalsIgnoreCase("default")) {
-                    rw.nondeterminism.add(NonDeterminism.DEFAULT_COLUMN); // each side its own default
+                    rw.nondeterminism.add(NonDeterminism.DEFAULT_COLUMN);
                 }
                 byColumn.put(targets.get(c).canonical(), rw.newEdits.render(row.get(c)[0], row.get(c)[1]));
                 simple.put(targets.get(c).canonical(), simpleSource(row.get(c)));

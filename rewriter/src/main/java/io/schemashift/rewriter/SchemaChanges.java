@@ -62,16 +62,6 @@ final class SchemaChanges {
 
     private SchemaChanges() {}
 
-    /** Whether a statement in tokens {@code [from, to)} is DDL that changes a table's rows or columns. */
-    static boolean in(Tokens t, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (t.kind(i) == Tokens.WORD && at(t, i, to)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** Whether the DDL that starts at token {@code i} changes a table's rows or columns. */
     static boolean at(Tokens t, int i, int to) {
         int next = t.significant(i + 1);

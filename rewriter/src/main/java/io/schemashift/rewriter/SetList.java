@@ -74,6 +74,10 @@ final class SetList {
                         RefusalReason.UNKNOWN_COLUMN,
                         "column " + written + " is not a column of " + t.mapping.oldName());
             }
+            if (t.differingDefaults.contains(canonical)
+                    && tk.sql.substring(valueStart, valueEnd).trim().equalsIgnoreCase("default")) {
+                rw.nondeterminism.add(NonDeterminism.DEFAULT_COLUMN);
+            }
             Fragment value = rw.newEdits.render(valueStart, valueEnd);
             values.put(canonical, value);
             readsColumns.put(canonical, rw.hasColumnIn(valueStart, valueEnd));
