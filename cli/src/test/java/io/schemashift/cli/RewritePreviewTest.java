@@ -171,13 +171,7 @@ class RewritePreviewTest {
 
     @Test
     void preview_mirroredWriteThatIsRecordedToo_saysWhy() throws Exception {
-        var config = ConfigLocation.of(
-                        config(Phase.DUAL_WRITE).toString(), "test", getClass().getClassLoader())
-                .load(new ConfigReader());
-        Rewriter rewriter;
-        try (Connection c = h2().getConnection()) {
-            rewriter = MigrationRuntime.rewriter(config, Dialect.H2, c.getMetaData());
-        }
+        Rewriter rewriter = dualWriteRewriter();
         Preview.Step step = Preview.of(rewriter.rewrite(PICKING), PICKING).get(Phase.DUAL_WRITE);
         assertThat(step.verdict()).isEqualTo(Verdict.MIRRORED);
         assertThat(step.reason()).isEqualTo("mirror_picked_by_other_rows");
@@ -187,16 +181,20 @@ class RewritePreviewTest {
                 .isNull();
     }
 
-    /** DDL that changes a mapped table is previewed as the driver treats it: recorded, refused in new-primary. */
-    @Test
-    void preview_schemaChange_recordedThenRefusedThenTheContract() throws Exception {
+    /** The rewriter the driver builds for the test's configuration in dual-write, on H2. */
+    private Rewriter dualWriteRewriter() throws Exception {
         var config = ConfigLocation.of(
                         config(Phase.DUAL_WRITE).toString(), "test", getClass().getClassLoader())
                 .load(new ConfigReader());
-        Rewriter rewriter;
         try (Connection c = h2().getConnection()) {
-            rewriter = MigrationRuntime.rewriter(config, Dialect.H2, c.getMetaData());
+            return MigrationRuntime.rewriter(config, Dialect.H2, c.getMetaData());
         }
+    }
+
+    /** DDL that changes a mapped table is previewed as the driver treats it: recorded, refused in new-primary. */
+    @Test
+    void preview_schemaChange_recordedThenRefusedThenTheContract() throws Exception {
+        Rewriter rewriter = dualWriteRewriter();
         String drop = "ALTER TABLE customers DROP COLUMN email";
         Map<Phase, Preview.Step> steps = Preview.of(rewriter.rewrite(drop), drop);
         assertThat(steps.get(Phase.OLD_ONLY).verdict()).isEqualTo(Verdict.PASS_THROUGH);
