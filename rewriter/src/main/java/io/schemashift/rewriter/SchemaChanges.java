@@ -114,20 +114,28 @@ final class SchemaChanges {
         return switch (word) {
             case "drop" -> !DROPPED_WITHOUT_VALUES.contains(lower(t, skipIfExists(t, next)));
             case "rename" -> !RENAMED_WITHOUT_VALUES.contains(lower(t, next));
-            case "alter" -> columnTypeChanges(t, skip(t, next, "column"));
+            case "alter" ->
+                !t.isWord(next, "index") && !t.isWord(next, "key") && columnChanges(t, skip(t, next, "column"));
             case "set" -> t.isWord(next, "schema"); // moves the table: its name changes
             default -> !KEEPING.contains(word);
         };
     }
 
-    /** {@code ALTER [COLUMN] c …}: a new type ({@code TYPE}, {@code SET DATA TYPE}) or generation expression. */
-    private static boolean columnTypeChanges(Tokens t, int column) {
+    /**
+     * {@code ALTER [COLUMN] c …}: anything but a default, a NOT NULL, an identity or a storage
+     * setting — a new type ({@code TYPE}, {@code SET DATA TYPE}, H2's type alone), a new generation
+     * expression, H2's {@code RENAME TO}, or an unknown form.
+     */
+    private static boolean columnChanges(Tokens t, int column) {
         int verb = t.significant(column + 1);
-        if (t.isWord(verb, "type")) {
-            return true;
-        }
-        int what = t.significant(verb + 1);
-        return t.isWord(verb, "set") && (t.isWord(what, "data") || t.isWord(what, "expression"));
+        return switch (lower(t, verb)) {
+            case "set" -> {
+                int what = t.significant(verb + 1);
+                yield t.isWord(what, "data") || t.isWord(what, "expression");
+            }
+            case "drop", "add", "reset", "restart" -> false;
+            default -> true;
+        };
     }
 
     /** The token after the next comma outside parentheses, or {@code to}. */

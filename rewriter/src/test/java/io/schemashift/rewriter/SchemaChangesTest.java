@@ -39,6 +39,8 @@ class SchemaChangesTest {
                         "ALTER TABLE customers ALTER COLUMN email TYPE text USING upper(email)",
                         CHANGE),
                 Arguments.of(Dialect.H2, "ALTER TABLE customers ALTER COLUMN email SET DATA TYPE VARCHAR(10)", CHANGE),
+                Arguments.of(Dialect.H2, "ALTER TABLE customers ALTER COLUMN email VARCHAR(10)", CHANGE),
+                Arguments.of(Dialect.H2, "ALTER TABLE customers ALTER COLUMN email RENAME TO mail", CHANGE),
                 Arguments.of(Dialect.MARIADB, "ALTER TABLE customers MODIFY email VARCHAR(10)", CHANGE),
                 Arguments.of(Dialect.MARIADB, "ALTER TABLE customers CHANGE email mail VARCHAR(200)", CHANGE),
                 Arguments.of(Dialect.MARIADB, "ALTER TABLE customers CONVERT TO CHARACTER SET latin1", CHANGE),
@@ -59,6 +61,9 @@ class SchemaChangesTest {
                         KEEPS),
                 Arguments.of(Dialect.POSTGRESQL, "ALTER TABLE customers DROP CONSTRAINT IF EXISTS name_set", KEEPS),
                 Arguments.of(Dialect.POSTGRESQL, "ALTER TABLE customers OWNER TO app", KEEPS),
+                Arguments.of(Dialect.POSTGRESQL, "ALTER TABLE customers ALTER COLUMN email DROP DEFAULT", KEEPS),
+                Arguments.of(Dialect.H2, "ALTER TABLE customers ALTER COLUMN email SET NOT NULL", KEEPS),
+                Arguments.of(Dialect.MARIADB, "ALTER TABLE customers ALTER INDEX by_name INVISIBLE", KEEPS),
                 Arguments.of(
                         Dialect.MARIADB,
                         "ALTER TABLE customers ADD INDEX by_name (name), ALGORITHM=INPLACE, LOCK=NONE",
