@@ -354,9 +354,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
         String schema = connection.getSchema();
         String schemaPattern = schema == null ? null : escaped(schema, escape);
         for (TableMapping t : mapping.tables()) {
-            String name = md.storesUpperCaseIdentifiers()
-                    ? t.oldName().toUpperCase(Locale.ROOT)
-                    : md.storesLowerCaseIdentifiers() ? t.oldName().toLowerCase(Locale.ROOT) : t.oldName();
+            String name = stored(md, t.oldName());
             TableMapping read = t;
             if (t.oldColumns().isEmpty()) {
                 List<String> columns = new ArrayList<>();
@@ -424,19 +422,24 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
             DatabaseMetaData newMd = same ? md : borrowed.getMetaData();
             List<TableMapping> tables = new ArrayList<>();
             for (TableMapping t : mapping.tables()) {
+                String oldSchema = md.getConnection().getSchema();
                 Map<String, String> oldDefaults = ColumnDefaults.read(
                         md,
                         md.getConnection().getCatalog(),
-                        pattern(md, md.getConnection().getSchema()),
+                        oldSchema == null ? null : escaped(oldSchema, md.getSearchStringEscape()),
                         pattern(md, t.oldName()));
                 Connection n = newMd.getConnection();
+                // the file's schema as written, the connection's as stored
                 String newSchema = t.newSchema() != null
-                        ? t.newSchema()
+                        ? stored(newMd, t.newSchema())
                         : dialect == Dialect.MARIADB ? n.getCatalog() : n.getSchema();
                 Map<String, String> newDefaults = dialect == Dialect.MARIADB
                         ? ColumnDefaults.read(newMd, newSchema, null, pattern(newMd, t.newName()))
                         : ColumnDefaults.read(
-                                newMd, n.getCatalog(), pattern(newMd, newSchema), pattern(newMd, t.newName()));
+                                newMd,
+                                n.getCatalog(),
+                                newSchema == null ? null : escaped(newSchema, newMd.getSearchStringEscape()),
+                                pattern(newMd, t.newName()));
                 Set<String> differing = ColumnDefaults.differing(t, oldDefaults, newDefaults);
                 Set<String> before = previous == null
                         ? Set.of()
@@ -470,15 +473,16 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
         return Mapping.of(tables);
     }
 
-    /** {@code name} in the case the database stores it, as a metadata pattern that matches only itself. */
-    private static String pattern(DatabaseMetaData md, String name) throws SQLException {
-        if (name == null) {
-            return null;
-        }
-        String stored = md.storesUpperCaseIdentifiers()
+    /** A name the file gives, in the case the database stores unquoted names. */
+    private static String stored(DatabaseMetaData md, String name) throws SQLException {
+        return md.storesUpperCaseIdentifiers()
                 ? name.toUpperCase(Locale.ROOT)
                 : md.storesLowerCaseIdentifiers() ? name.toLowerCase(Locale.ROOT) : name;
-        return escaped(stored, md.getSearchStringEscape());
+    }
+
+    /** {@link #stored}, as a metadata pattern that matches only itself. */
+    private static String pattern(DatabaseMetaData md, String name) throws SQLException {
+        return escaped(stored(md, name), md.getSearchStringEscape());
     }
 
     /** {@code name} as a metadata pattern that matches only itself: {@code _} and {@code %} escaped. */
