@@ -6,6 +6,7 @@ import io.schemashift.backfill.KeyHandover;
 import io.schemashift.config.MigrationConfig;
 import io.schemashift.control.ControlSchema;
 import io.schemashift.control.ControlTables;
+import io.schemashift.rewriter.CascadingKey;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.Mapping;
 import io.schemashift.rewriter.Rewriter;
@@ -120,8 +121,9 @@ final class Doctor {
         try (Connection old = oldSide.open();
                 Connection fresh = newSide == null ? null : newSide.open()) {
             Connection neu = fresh == null ? old : fresh;
+            List<CascadingKey> keys = cascadingKeys(dialect, old, neu);
             for (TableMapping t : config.mapping().tables()) {
-                table(dialect, old, neu, t, appUser, handover);
+                table(dialect, old, neu, t, appUser, handover, keys);
             }
             findings.addAll(Writers.routines(InProcessDriver.rewriter(config, dialect, old.getMetaData())));
             boolean missing = controlTables(old);
@@ -130,8 +132,28 @@ final class Doctor {
         }
     }
 
+    /** The foreign keys the driver refuses the firing writes of; {@code null} (reported) when they cannot be read. */
+    private List<CascadingKey> cascadingKeys(Dialect dialect, Connection old, Connection neu) {
+        try {
+            return InProcessDriver.cascadingKeys(config, dialect, old.getMetaData(), neu.getMetaData());
+        } catch (SQLException e) {
+            add(
+                    Severity.WARN,
+                    "writers",
+                    "foreign keys",
+                    "could not read the foreign keys of the mapped tables: " + Redaction.oneLine(e.getMessage(), null));
+            return null;
+        }
+    }
+
     private void table(
-            Dialect dialect, Connection old, Connection neu, TableMapping t, String appUser, KeyHandover handover)
+            Dialect dialect,
+            Connection old,
+            Connection neu,
+            TableMapping t,
+            String appUser,
+            KeyHandover handover,
+            List<CascadingKey> keys)
             throws SQLException {
         Place o = place(old, dialect, null, t.oldName());
         Place n = place(neu, dialect, t.newSchema(), t.newName());
@@ -158,7 +180,7 @@ final class Doctor {
         }
         findings.addAll(Grants.migrator(t, o, n));
         migratorKeys(t, o, oc, n, nc, newKey);
-        findings.addAll(Writers.of(t, config.mapping(), o, n));
+        findings.addAll(Writers.of(t, keys, o, n));
     }
 
     /**

@@ -1,8 +1,8 @@
 package io.schemashift.cli;
 
 import io.schemashift.cli.Doctor.Severity;
+import io.schemashift.rewriter.CascadingKey;
 import io.schemashift.rewriter.Dialect;
-import io.schemashift.rewriter.Mapping;
 import io.schemashift.rewriter.RefusalReason;
 import io.schemashift.rewriter.Refused;
 import io.schemashift.rewriter.Rewriter;
@@ -10,7 +10,6 @@ import io.schemashift.rewriter.Routine;
 import io.schemashift.rewriter.StatementKind;
 import io.schemashift.rewriter.TableMapping;
 import io.schemashift.rewriter.Trigger;
-import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -24,18 +23,21 @@ import java.util.TreeSet;
  * The {@code writers} check of {@code doctor}: what changes a mapped table's rows inside the
  * database, where the driver never sees a statement, so that nothing mirrors it. Triggers (and
  * PostgreSQL rules) on the old table (a BEFORE trigger's values, a write it makes), foreign keys whose ON DELETE / ON UPDATE
- * action changes the old table's rows when a parent row changes, and views over the old table
- * (writes through them are neither rewritten nor mirrored). Each is sound only if the new side
- * does the same: a trigger of the same name on the new table, the same action on a key of the
- * same parent table. And stored procedures and functions that name a mapped table: the driver
- * refuses their calls.
+ * action changes one side's rows when a parent row changes (as the driver judges them: it refuses the
+ * writes that fire them), and views over the old table (writes through them are neither rewritten
+ * nor mirrored). Each is sound only if the new side does the same: a trigger of the same name on the
+ * new table, the same key with the same action. And stored procedures and functions that name a
+ * mapped table: the driver refuses their calls.
  */
 final class Writers {
 
     private Writers() {}
 
-    /** @param mapping every mapped table, to name a mapped parent and its columns as the new side does */
-    static List<Doctor.Finding> of(TableMapping t, Mapping mapping, Doctor.Place o, Doctor.Place n) {
+    /**
+     * @param keys the foreign keys whose actions change a mapped table on one side only, as the
+     *     driver reads them ({@code null}: they could not be read, reported once by the caller)
+     */
+    static List<Doctor.Finding> of(TableMapping t, List<CascadingKey> keys, Doctor.Place o, Doctor.Place n) {
         String subject = t.oldName();
         List<Doctor.Finding> found = new ArrayList<>();
         try {
@@ -57,21 +59,19 @@ final class Writers {
                                 + " BEFORE trigger's values differ between the sides): give the new table the same"
                                 + " behaviour"));
             }
-            Set<String> newCascades = new TreeSet<>();
-            for (Cascade c : cascades(n)) {
-                newCascades.add(c.text());
-            }
-            for (Cascade c : cascades(o)) {
-                if (!newCascades.contains(c.onNewSide(t, mapping).text())) {
+            for (CascadingKey k : keys == null ? List.<CascadingKey>of() : keys) {
+                if (k.child().equalsIgnoreCase(t.oldName())) {
                     found.add(new Doctor.Finding(
                             Severity.ERROR,
                             "writers",
                             subject,
-                            "foreign key of " + o.qualified() + " " + c.text()
-                                    + " changes its rows when the parent changes,"
-                                    + " inside the database; " + n.qualified() + " has no key with that action on"
-                                    + " the same parent, so the sides part: add it there, or make the action"
-                                    + " NO ACTION / RESTRICT"));
+                            "foreign key " + k.description() + " changes the rows of " + o.qualified()
+                                    + " when its parent changes, inside the database, and the other side does not do"
+                                    + " the same (no key with the same columns, parent and actions; with a separate new"
+                                    + " database, a parent the migration does not map is a copy there that the"
+                                    + " application's writes never reach): the driver refuses a write that fires it"
+                                    + " (recorded while the old side holds the truth, 0A000 from new-primary on); give"
+                                    + " both tables the same key, or make the action NO ACTION / RESTRICT"));
                 }
             }
             Set<String> views = views(o);
@@ -91,7 +91,8 @@ final class Writers {
                         Severity.OK,
                         "writers",
                         subject,
-                        "no trigger, cascading foreign key or view changes " + o.qualified() + " unseen"));
+                        "no trigger, " + (keys == null ? "" : "cascading foreign key ") + "or view changes "
+                                + o.qualified() + " unseen"));
             }
         } catch (SQLException e) {
             found.add(new Doctor.Finding(
@@ -247,88 +248,6 @@ final class Writers {
                 byMoment.computeIfAbsent(when, w -> new TreeSet<>()).add(lower(rs.getString(1)));
             }
         }
-    }
-
-    /** A foreign key whose action changes the child's rows; names lower case. */
-    private record Cascade(List<String> columns, String parent, List<String> parentColumns, String actions) {
-
-        /** The same key as the new side names it: the child's columns renamed, a mapped parent as its new table. */
-        Cascade onNewSide(TableMapping child, Mapping mapping) {
-            TableMapping p = mapping.table(parent).orElse(null);
-            return new Cascade(
-                    columns.stream().map(c -> renamed(child, c)).toList(),
-                    p == null ? parent : lower(p.newName()),
-                    p == null
-                            ? parentColumns
-                            : parentColumns.stream().map(c -> renamed(p, c)).toList(),
-                    actions);
-        }
-
-        /** This key with the next column pair of the same key. */
-        Cascade and(Cascade next) {
-            return new Cascade(
-                    java.util.stream.Stream.concat(columns.stream(), next.columns.stream())
-                            .toList(),
-                    parent,
-                    java.util.stream.Stream.concat(parentColumns.stream(), next.parentColumns.stream())
-                            .toList(),
-                    actions);
-        }
-
-        String text() {
-            return "(" + String.join(", ", columns) + ") -> " + parent + " (" + String.join(", ", parentColumns) + ") "
-                    + actions;
-        }
-
-        private static String renamed(TableMapping t, String column) {
-            for (var e : t.columns().entrySet()) {
-                if (e.getKey().equalsIgnoreCase(column) && e.getValue() != null) {
-                    return lower(e.getValue());
-                }
-            }
-            return column;
-        }
-    }
-
-    /** Foreign keys of the table whose ON DELETE or ON UPDATE action changes its rows. */
-    private static List<Cascade> cascades(Doctor.Place p) throws SQLException {
-        // one row per key column, in key order
-        java.util.Map<String, Cascade> byKey = new java.util.LinkedHashMap<>();
-        try (ResultSet rs = p.connection().getMetaData().getImportedKeys(p.catalog(), p.schema(), p.table())) {
-            while (rs.next()) {
-                short onUpdate = rs.getShort("UPDATE_RULE");
-                short onDelete = rs.getShort("DELETE_RULE");
-                if (!changesRows(onUpdate) && !changesRows(onDelete)) {
-                    continue;
-                }
-                String parent = lower(rs.getString("PKTABLE_NAME"));
-                byKey.merge(
-                        parent + "/" + rs.getString("FK_NAME"),
-                        new Cascade(
-                                List.of(lower(rs.getString("FKCOLUMN_NAME"))),
-                                parent,
-                                List.of(lower(rs.getString("PKCOLUMN_NAME"))),
-                                "ON DELETE " + rule(onDelete) + " ON UPDATE " + rule(onUpdate)),
-                        Cascade::and);
-            }
-        }
-        return List.copyOf(byKey.values());
-    }
-
-    private static boolean changesRows(short rule) {
-        return rule == DatabaseMetaData.importedKeyCascade
-                || rule == DatabaseMetaData.importedKeySetNull
-                || rule == DatabaseMetaData.importedKeySetDefault;
-    }
-
-    private static String rule(short rule) {
-        return switch (rule) {
-            case DatabaseMetaData.importedKeyCascade -> "CASCADE";
-            case DatabaseMetaData.importedKeySetNull -> "SET NULL";
-            case DatabaseMetaData.importedKeySetDefault -> "SET DEFAULT";
-            case DatabaseMetaData.importedKeyRestrict -> "RESTRICT";
-            default -> "NO ACTION";
-        };
     }
 
     /** Views that read the table: PostgreSQL's view_table_usage; MariaDB's view definitions; not on H2. */

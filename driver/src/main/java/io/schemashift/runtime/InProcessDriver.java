@@ -3,18 +3,20 @@ package io.schemashift.runtime;
 import io.schemashift.config.MigrationConfig;
 import io.schemashift.config.Phase;
 import io.schemashift.coverage.StatementCoverage;
+import io.schemashift.rewriter.CascadingKey;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.Rewriter;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 
 /**
  * What a tool may use of the driver beside its JDBC surface: the rewriter the driver builds for a
- * configuration (the preview of {@code schemashift rewrite}), how it compares column defaults, and
- * the driver running in this JVM,
+ * configuration (the preview of {@code schemashift rewrite}), how it compares column defaults, the
+ * foreign keys whose actions it refuses, and the driver running in this JVM,
  * for a tool that runs an application in-process (the demo). The runtime's parts (shadow executor,
  * control loop, coverage) stay behind it. Thread-safe.
  */
@@ -43,6 +45,19 @@ public final class InProcessDriver {
      */
     public static boolean sameDefault(String oldDefault, String newDefault) {
         return ColumnDefaults.shared(oldDefault, newDefault);
+    }
+
+    /**
+     * The foreign keys of {@code config}'s mapped tables whose actions change one side's rows only,
+     * read through the old side's {@code md} and the new side's {@code newMd} (the same with the new
+     * schema in the same database): the driver refuses the writes that fire them ({@code
+     * schemashift doctor} reports them).
+     *
+     * @throws SQLException if the metadata cannot be read
+     */
+    public static List<CascadingKey> cascadingKeys(
+            MigrationConfig config, Dialect dialect, DatabaseMetaData md, DatabaseMetaData newMd) throws SQLException {
+        return MigrationRuntime.cascadingKeys(config, dialect, md, newMd);
     }
 
     /**

@@ -16,6 +16,7 @@ import io.schemashift.mirror.CircuitBreaker;
 import io.schemashift.mirror.DivergenceLog;
 import io.schemashift.mirror.IntentLog;
 import io.schemashift.mirror.NewDatabase;
+import io.schemashift.rewriter.CascadingKey;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.Mapping;
 import io.schemashift.rewriter.RefusalReason;
@@ -41,6 +42,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -270,8 +272,12 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                 config,
                 "column defaults",
                 known ? keptDefaults(withColumns, previous.mapping()) : withColumns,
-                () -> withDifferingDefaults(
-                        config, withColumns, md, dialect, newDatabase, known ? previous.mapping() : null));
+                () -> onNewSide(
+                        config,
+                        md,
+                        newDatabase,
+                        newMd -> withDifferingDefaults(
+                                config, withColumns, md, newMd, dialect, known ? previous.mapping() : null)));
         return Rewriter.builder(mapping, dialect)
                 .oldSchema(oldSchema(c, dialect))
                 .routines(catalog(
@@ -289,6 +295,11 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                         "triggers",
                         known ? previous.triggers() : List.of(),
                         () -> Routines.triggers(c, dialect)))
+                .cascadingKeys(catalog(
+                        config,
+                        "foreign key actions",
+                        known ? previous.cascadingKeys() : List.of(),
+                        () -> onNewSide(config, md, newDatabase, newMd -> cascadingKeys(config, dialect, md, newMd))))
                 .views(catalog(config, "views", known ? previous.views() : List.of(), () -> Routines.views(c, dialect)))
                 .truncateCascades(catalog(
                         config,
@@ -401,65 +412,117 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
         return byIndex;
     }
 
+    /** A read of the new side's catalog, through its metadata ({@code null}: not given). */
+    private interface NewSideRead<T> {
+        T read(DatabaseMetaData newMd) throws SQLException;
+    }
+
+    /**
+     * Reads the new side's catalog: through {@code md} with the new schema in the same database,
+     * else through a connection borrowed from {@code newDatabase} ({@code null}, a preview: none).
+     */
+    private static <T> T onNewSide(
+            MigrationConfig config, DatabaseMetaData md, NewDatabase newDatabase, NewSideRead<T> read)
+            throws SQLException {
+        if (!config.newSide().separateDatabase()) {
+            return read.read(md);
+        }
+        if (newDatabase == null) {
+            return read.read(null);
+        }
+        try (Connection borrowed = newDatabase.borrow()) {
+            return read.read(borrowed.getMetaData());
+        }
+    }
+
+    /** Where a table is, as metadata calls take it: exact names, as the catalog stores them. */
+    private record Place(String catalog, String schema, String table) {}
+
+    /** Where {@code t}'s old table is: the connection's schema. */
+    private static Place oldPlace(DatabaseMetaData md, TableMapping t) throws SQLException {
+        Connection c = md.getConnection();
+        return new Place(c.getCatalog(), c.getSchema(), stored(md, t.oldName()));
+    }
+
+    /** Where {@code t}'s new table is: the file's schema as written, else the connection's (MariaDB's database is its catalog). */
+    private static Place newPlace(DatabaseMetaData md, Dialect dialect, TableMapping t) throws SQLException {
+        Connection n = md.getConnection();
+        String table = stored(md, t.newName());
+        if (dialect == Dialect.MARIADB) {
+            return new Place(t.newSchema() != null ? stored(md, t.newSchema()) : n.getCatalog(), null, table);
+        }
+        return new Place(n.getCatalog(), t.newSchema() != null ? stored(md, t.newSchema()) : n.getSchema(), table);
+    }
+
+    /** The column defaults of the table at {@code p}. */
+    private static Map<String, String> defaults(DatabaseMetaData md, Place p) throws SQLException {
+        String escape = md.getSearchStringEscape();
+        return ColumnDefaults.read(
+                md, p.catalog(), p.schema() == null ? null : escaped(p.schema(), escape), escaped(p.table(), escape));
+    }
+
+    /**
+     * The foreign keys of the mapped tables whose actions change one side's rows only ({@link
+     * ForeignKeys#oneSided}), read through {@code md} and {@code newMd} ({@code null}: a separate
+     * new database not given, whose keys count as none). {@code schemashift doctor} reports them.
+     */
+    static List<CascadingKey> cascadingKeys(
+            MigrationConfig config, Dialect dialect, DatabaseMetaData md, DatabaseMetaData newMd) throws SQLException {
+        List<CascadingKey> keys = new ArrayList<>();
+        UnaryOperator<String> fold = storedCase(md);
+        for (TableMapping t : config.mapping().tables()) {
+            Place o = oldPlace(md, t);
+            List<ForeignKeys.Key> old = ForeignKeys.read(md, o.catalog(), o.schema(), o.table());
+            List<ForeignKeys.Key> neu = null;
+            if (newMd != null) {
+                Place n = newPlace(newMd, dialect, t);
+                neu = ForeignKeys.read(newMd, n.catalog(), n.schema(), n.table());
+            }
+            keys.addAll(ForeignKeys.oneSided(
+                    t, config.mapping(), old, neu, config.newSide().separateDatabase(), fold));
+        }
+        return keys;
+    }
+
     /**
      * Each mapped table with the old columns whose default its new column does not share ({@link
      * ColumnDefaults}); logged when they differ from what {@code previous} read ({@code null}: at
-     * the first read). Not read with a separate new database that is not given (a preview): none then.
+     * the first read). Not read when the new side's metadata is not given (a preview of a separate
+     * new database): none then.
      */
     private static Mapping withDifferingDefaults(
             MigrationConfig config,
             Mapping mapping,
             DatabaseMetaData md,
+            DatabaseMetaData newMd,
             Dialect dialect,
-            NewDatabase newDatabase,
             Mapping previous)
             throws SQLException {
-        boolean same = !config.newSide().separateDatabase();
-        if (!same && newDatabase == null) {
+        if (newMd == null) {
             return mapping;
         }
-        try (Connection borrowed = same ? null : newDatabase.borrow()) {
-            DatabaseMetaData newMd = same ? md : borrowed.getMetaData();
-            List<TableMapping> tables = new ArrayList<>();
-            for (TableMapping t : mapping.tables()) {
-                String oldSchema = md.getConnection().getSchema();
-                Map<String, String> oldDefaults = ColumnDefaults.read(
-                        md,
-                        md.getConnection().getCatalog(),
-                        oldSchema == null ? null : escaped(oldSchema, md.getSearchStringEscape()),
-                        pattern(md, t.oldName()));
-                Connection n = newMd.getConnection();
-                // the file's schema as written, the connection's as stored
-                String newSchema = t.newSchema() != null
-                        ? stored(newMd, t.newSchema())
-                        : dialect == Dialect.MARIADB ? n.getCatalog() : n.getSchema();
-                Map<String, String> newDefaults = dialect == Dialect.MARIADB
-                        ? ColumnDefaults.read(newMd, newSchema, null, pattern(newMd, t.newName()))
-                        : ColumnDefaults.read(
-                                newMd,
-                                n.getCatalog(),
-                                newSchema == null ? null : escaped(newSchema, newMd.getSearchStringEscape()),
-                                pattern(newMd, t.newName()));
-                Set<String> differing = ColumnDefaults.differing(t, oldDefaults, newDefaults);
-                Set<String> before = previous == null
-                        ? Set.of()
-                        : previous.table(t.oldName())
-                                .map(TableMapping::differingDefaults)
-                                .orElse(Set.of());
-                if (!differing.isEmpty() && !differing.equals(before)) {
-                    LOG.warn(
-                            "[{}] {}: the default of {} differs on {} (or is evaluated once per side): an INSERT that"
-                                    + " leaves such a column out runs on the primary only and is recorded; give the"
-                                    + " columns the same default",
-                            config.migration(),
-                            t.oldName(),
-                            differing,
-                            t.newName());
-                }
-                tables.add(t.withDifferingDefaults(differing));
+        List<TableMapping> tables = new ArrayList<>();
+        for (TableMapping t : mapping.tables()) {
+            Set<String> differing = ColumnDefaults.differing(
+                    t, defaults(md, oldPlace(md, t)), defaults(newMd, newPlace(newMd, dialect, t)));
+            Set<String> before = previous == null
+                    ? Set.of()
+                    : previous.table(t.oldName())
+                            .map(TableMapping::differingDefaults)
+                            .orElse(Set.of());
+            if (!differing.isEmpty() && !differing.equals(before)) {
+                LOG.warn(
+                        "[{}] {}: the default of {} differs on {} (or is evaluated once per side): an INSERT that"
+                                + " leaves such a column out runs on the primary only and is recorded; give the"
+                                + " columns the same default",
+                        config.migration(),
+                        t.oldName(),
+                        differing,
+                        t.newName());
             }
-            return Mapping.of(tables);
+            tables.add(t.withDifferingDefaults(differing));
         }
+        return Mapping.of(tables);
     }
 
     /** {@code mapping} with the differing defaults {@code previous} read, where a re-read failed. */
@@ -475,14 +538,15 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
 
     /** A name the file gives, in the case the database stores unquoted names. */
     private static String stored(DatabaseMetaData md, String name) throws SQLException {
-        return md.storesUpperCaseIdentifiers()
-                ? name.toUpperCase(Locale.ROOT)
-                : md.storesLowerCaseIdentifiers() ? name.toLowerCase(Locale.ROOT) : name;
+        return storedCase(md).apply(name);
     }
 
-    /** {@link #stored}, as a metadata pattern that matches only itself. */
-    private static String pattern(DatabaseMetaData md, String name) throws SQLException {
-        return escaped(stored(md, name), md.getSearchStringEscape());
+    /** How the database stores an unquoted name: {@link #stored} as a function. */
+    private static UnaryOperator<String> storedCase(DatabaseMetaData md) throws SQLException {
+        if (md.storesUpperCaseIdentifiers()) {
+            return name -> name.toUpperCase(Locale.ROOT);
+        }
+        return md.storesLowerCaseIdentifiers() ? name -> name.toLowerCase(Locale.ROOT) : UnaryOperator.identity();
     }
 
     /** {@code name} as a metadata pattern that matches only itself: {@code _} and {@code %} escaped. */
@@ -602,6 +666,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                 && next.triggers().equals(current.triggers())
                 && next.views().equals(current.views())
                 && next.truncateCascades().equals(current.truncateCascades())
+                && next.cascadingKeys().equals(current.cascadingKeys())
                 && next.relatives().equals(current.relatives())) {
             return null;
         }

@@ -562,7 +562,7 @@ class WritePathIT {
                             assertThatThrownBy(() -> write.run(c))
                                     .as(as)
                                     .isInstanceOf(SQLException.class)
-                                    .hasMessageContaining(named)
+                                    .satisfies(e -> assertThat(e.getMessage()).containsIgnoringCase(named))
                                     .satisfies(e -> assertThat(((SQLException) e).getSQLState())
                                             .isEqualTo("0A000"));
                             assertThat(fx.oldRows()).as(as).containsExactly(BEFORE);
@@ -787,6 +787,92 @@ class WritePathIT {
                 null,
                 "unsupported_construct",
                 "customers");
+    }
+
+    /**
+     * A foreign key whose ON DELETE or ON UPDATE action changes a mapped table's rows when a row
+     * of its parent changes does so inside the database, on the side the parent's write runs on:
+     * where the new table has no key with the same action on the same parent, a write that fires
+     * it is a refused write to the mapped table (recorded while the old side holds the truth, 0A000
+     * from new-primary on). An UPDATE that sets none of the parent's referenced columns fires no
+     * ON UPDATE action and runs as sent.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void cascadingForeignKeyTheNewTableLacks_recordedOrRefused(TestDatabase.Kind kind) throws Exception {
+        List<String> setUp = List.of(
+                "CREATE TABLE accounts (id INT PRIMARY KEY, label VARCHAR(20))",
+                "INSERT INTO accounts (id, label) VALUES (7, 'a')",
+                "UPDATE customers SET legacy_flag = 7 WHERE id = 1",
+                "ALTER TABLE customers ADD CONSTRAINT customers_account FOREIGN KEY (legacy_flag)"
+                        + " REFERENCES accounts (id) ON DELETE CASCADE ON UPDATE CASCADE");
+        Work relabel = sql("UPDATE accounts SET label = 'b' WHERE id = 7");
+        recordedOrRefused(
+                kind, setUp, relabel, sql("DELETE FROM accounts WHERE id = 7"), null, "indirect", "customers_account");
+        recordedOrRefused(
+                kind,
+                setUp,
+                relabel,
+                sql("UPDATE accounts SET id = 8 WHERE id = 7"),
+                BEFORE,
+                "indirect",
+                "customers_account");
+    }
+
+    /**
+     * A cascading foreign key the new table shares (the same columns, parent and actions) changes
+     * both tables alike when the new schema is in the same database: the parent's DELETE runs as
+     * sent and nothing is recorded. With a separate new database the new table's key points at that
+     * database's copy of the parent, which the application's write never reaches: recorded, 0A000
+     * from new-primary on.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void cascadingForeignKeyBothTablesShare_mirroredInOneDatabase(TestDatabase.Kind kind) throws Exception {
+        for (boolean separate : new boolean[] {false, true}) {
+            for (String phase : List.of("dual-write", "new-primary")) {
+                String as = kind + " " + phase + (separate ? ", separate new database" : "");
+                try (MigrationFixture fx = fixture(kind, separate, phase)) {
+                    String accounts = "CREATE TABLE accounts (id INT PRIMARY KEY)";
+                    fx.rawOld(
+                            "INSERT INTO customers (id, name, email) VALUES (1, 'before', 'a@x'), (2, 'kept', 'b@x')",
+                            accounts,
+                            "INSERT INTO accounts (id) VALUES (1), (2)",
+                            "ALTER TABLE customers ADD CONSTRAINT customers_account FOREIGN KEY (id)"
+                                    + " REFERENCES accounts (id) ON DELETE CASCADE");
+                    if (separate) {
+                        fx.rawNew(accounts, "INSERT INTO accounts (id) VALUES (1), (2)");
+                    }
+                    fx.rawNew(
+                            "INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'before', 'before',"
+                                    + " 'a@x'), (2, 'kept', 'kept', 'b@x')",
+                            "ALTER TABLE clients ADD CONSTRAINT clients_account FOREIGN KEY (id)"
+                                    + " REFERENCES accounts (id) ON DELETE CASCADE");
+                    try (Connection c = fx.connect()) {
+                        Work delete = sql("DELETE FROM accounts WHERE id = 1");
+                        if (!separate) {
+                            delete.run(c);
+                            assertThat(fx.oldRows()).as(as).containsExactly("2|kept|kept|b@x");
+                            assertThat(fx.newRows()).as(as).containsExactly("2|kept|kept|b@x");
+                            assertThat(fx.divergenceRecords()).as(as).isEmpty();
+                        } else if (phase.equals("dual-write")) {
+                            delete.run(c);
+                            assertThat(fx.oldRows()).as(as).containsExactly("2|kept|kept|b@x");
+                            assertThat(fx.divergenceRecords()).as(as).containsOnly("null|refused_indirect");
+                        } else {
+                            assertThatThrownBy(() -> delete.run(c))
+                                    .as(as)
+                                    .isInstanceOf(SQLException.class)
+                                    .satisfies(
+                                            e -> assertThat(e.getMessage()).containsIgnoringCase("customers_account"))
+                                    .satisfies(e -> assertThat(((SQLException) e).getSQLState())
+                                            .isEqualTo("0A000"));
+                            assertThat(fx.oldRows()).as(as).hasSize(2);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /**

@@ -14,8 +14,8 @@ import java.util.stream.Stream;
 /**
  * What in the database reaches a mapped table beside a statement's own table names: routines
  * whose definitions name one, views over one, tables that share rows with one (partitions,
- * inheritance), triggers of other tables that name one, and tables whose {@code TRUNCATE …
- * CASCADE} empties one. Built from what the driver reads of the catalog, for one {@link Compiled}
+ * inheritance), triggers of other tables that name one, foreign keys whose actions change one on
+ * one side only, and tables whose {@code TRUNCATE … CASCADE} empties one. Built from what the driver reads of the catalog, for one {@link Compiled}
  * mapping. Immutable.
  */
 final class Reaches {
@@ -32,6 +32,8 @@ final class Reaches {
     enum Via {
         ROUTINE,
         TRIGGER,
+        /** A foreign key whose action changes a mapped table's rows on one side only. */
+        FOREIGN_KEY,
         VIEW,
         /** A table that shares rows with a mapped one: a partition or child of it, or its parent. */
         RELATIVE
@@ -64,6 +66,8 @@ final class Reaches {
     private final Map<String, List<Trigger>> triggers = new HashMap<>();
     /** What each of those triggers reaches, and how its definition showed it, by trigger. */
     private final Map<Trigger, Indirect> triggerReach = new HashMap<>();
+    /** Parent tables by stored name, with their foreign keys that change mapped tables on one side only. */
+    private final Map<String, List<CascadingKey>> keys = new HashMap<>();
     /** The names of all of the above, lower case, for the no-parse fast path. */
     private final List<String> lowerNames;
 
@@ -72,6 +76,7 @@ final class Reaches {
             Collection<Routine> routineList,
             Map<String, Set<String>> cascades,
             Collection<Trigger> triggerList,
+            Collection<CascadingKey> keyList,
             Collection<View> viewList,
             Map<String, Set<String>> relatives) {
         this.mapping = mapping;
@@ -126,11 +131,15 @@ final class Reaches {
                 triggerReach.put(t, new Indirect(Via.TRIGGER, t.name(), reach, sight));
             }
         }
+        for (CascadingKey k : keyList) {
+            keys.computeIfAbsent(stored(k.parent()), p -> new ArrayList<>()).add(k);
+        }
         this.lowerNames = Stream.of(
                         routines.keySet().stream(),
                         views.keySet().stream(),
                         truncateCascades.keySet().stream(),
-                        triggers.keySet().stream())
+                        triggers.keySet().stream(),
+                        keys.keySet().stream())
                 .flatMap(names -> names)
                 .map(n -> n.toLowerCase(Locale.ROOT))
                 .distinct()
@@ -317,7 +326,7 @@ final class Reaches {
             }
             String name = mapping.names.canonical(t.text(i));
             Indirect through = routineOrView(t, i, kind);
-            Indirect fired = kind.isWrite() ? fired(name, kind) : null;
+            Indirect fired = kind.isWrite() ? fired(name, kind, null) : null;
             for (Indirect reached : new Indirect[] {through, fired}) {
                 if (reached != null) {
                     found.addAll(reached.reach().tables());
@@ -332,12 +341,18 @@ final class Reaches {
 
     /**
      * The first trigger a write of {@code kind} to one of {@code written} (parsed table
-     * references) fires whose definition names a mapped table, or {@code null}.
+     * references) fires whose definition names a mapped table, or foreign key it fires that changes
+     * one on one side only, or {@code null}.
+     *
+     * @param set the columns the write sets, lower case ({@code null}: not known), for a key's
+     *     {@code ON UPDATE} action
      */
-    Indirect fired(List<net.sf.jsqlparser.schema.Table> written, StatementKind kind) {
+    Indirect fired(List<net.sf.jsqlparser.schema.Table> written, StatementKind kind, Set<String> set) {
         for (net.sf.jsqlparser.schema.Table t : written) {
-            if (t.getName() != null && mapping.inOld(t.getSchemaName())) {
-                Indirect c = fired(mapping.names.canonical(t.getName()), kind);
+            if (t.getName() != null) {
+                String name = mapping.names.canonical(t.getName());
+                // a key's parent may be in any schema: its name alone counts (a namesake elsewhere is refused too)
+                Indirect c = mapping.inOld(t.getSchemaName()) ? fired(name, kind, set) : keyed(name, kind, set);
                 if (c != null) {
                     return c;
                 }
@@ -348,9 +363,9 @@ final class Reaches {
 
     /** Like {@link #fired(List, StatementKind)} when the written tables are not known: any table named counts. */
     Indirect fired(Tokens t, StatementKind kind) {
-        for (int i = 0; !triggers.isEmpty() && i < t.size(); i++) {
+        for (int i = 0; (!triggers.isEmpty() || !keys.isEmpty()) && i < t.size(); i++) {
             if (mapping.relation(t, i)) {
-                Indirect c = fired(mapping.names.canonical(t.text(i)), kind);
+                Indirect c = fired(mapping.names.canonical(t.text(i)), kind, null);
                 if (c != null) {
                     return c;
                 }
@@ -359,7 +374,7 @@ final class Reaches {
         return null;
     }
 
-    private Indirect fired(String table, StatementKind kind) {
+    private Indirect fired(String table, StatementKind kind, Set<String> set) {
         for (Trigger trigger : triggers.getOrDefault(table, List.of())) {
             boolean fires = kind == StatementKind.UPSERT
                     ? trigger.events().contains(StatementKind.INSERT)
@@ -369,7 +384,35 @@ final class Reaches {
                 return triggerReach.get(trigger);
             }
         }
+        return keyed(table, kind, set);
+    }
+
+    /** The first foreign key of parent {@code table} whose action a write of {@code kind} setting {@code set} fires. */
+    private Indirect keyed(String table, StatementKind kind, Set<String> set) {
+        for (CascadingKey key : keys.getOrDefault(table, List.of())) {
+            if (fires(key, kind, set)) {
+                Reach reach = new Reach(Set.of(key.child().toLowerCase(Locale.ROOT)), StatementKind.UPDATE);
+                return new Indirect(Via.FOREIGN_KEY, key.name(), reach, Sight.NAMED);
+            }
+        }
         return null;
+    }
+
+    /**
+     * Whether a write of {@code kind} to a key's parent, setting {@code set} ({@code null}: not
+     * known), may fire its action: a DELETE its {@code ON DELETE}; an UPDATE its {@code ON UPDATE}
+     * when it sets a referenced column; an upsert whose update is known likewise; any other upsert
+     * (MariaDB's {@code REPLACE} deletes, a {@code MERGE} may delete) either.
+     */
+    private static boolean fires(CascadingKey key, StatementKind kind, Set<String> set) {
+        boolean onUpdate = key.events().contains(StatementKind.UPDATE)
+                && (set == null || set.stream().anyMatch(key.parentColumns()::contains));
+        return switch (kind) {
+            case DELETE -> key.events().contains(StatementKind.DELETE);
+            case UPDATE -> onUpdate;
+            case UPSERT -> onUpdate || set == null && key.events().contains(StatementKind.DELETE);
+            default -> false;
+        };
     }
 
     /** The mapped tables (lower-case old names) a {@code TRUNCATE … CASCADE} of parsed table {@code t} empties through foreign keys. */

@@ -50,7 +50,8 @@ public final class Rewriter {
         this.builder = b.copy(); // the caller may change b afterwards
         this.compiled =
                 new Compiled(b.mapping, b.dialect, b.oldSchema, b.unqualifiedOld, b.awayNewSchema, b.volatileFunctions);
-        this.reaches = new Reaches(compiled, b.routines, b.truncateCascades, b.triggers, b.views, b.relatives);
+        this.reaches = new Reaches(
+                compiled, b.routines, b.truncateCascades, b.triggers, b.cascadingKeys, b.views, b.relatives);
         this.statements = new StatementRewriter(compiled, reaches, b.parseTimeout.toNanos());
         this.maxSqlLength = b.maxSqlLength;
         // half of the bytes for results by text, half for shapes
@@ -223,6 +224,11 @@ public final class Rewriter {
         return builder.truncateCascades;
     }
 
+    /** The foreign keys this rewriter knows to change mapped tables on one side only (see {@link Builder#cascadingKeys}). */
+    public List<CascadingKey> cascadingKeys() {
+        return builder.cascadingKeys;
+    }
+
     /** The schema that holds the mapped old tables (see {@link Builder#oldSchema}); {@code null} when unknown. */
     public String oldSchema() {
         return builder.oldSchema;
@@ -300,6 +306,7 @@ public final class Rewriter {
         private List<Routine> routines = List.of();
         private Map<String, Set<String>> truncateCascades = Map.of();
         private List<Trigger> triggers = List.of();
+        private List<CascadingKey> cascadingKeys = List.of();
         private List<View> views = List.of();
         private Map<String, Set<String>> relatives = Map.of();
         private Set<String> volatileFunctions = Set.of();
@@ -421,6 +428,17 @@ public final class Rewriter {
         }
 
         /**
+         * The foreign keys whose actions change a mapped table's rows on one side only (default
+         * none). A write to a key's parent that fires it (a DELETE; an UPDATE that sets a referenced
+         * column; an upsert or MERGE) is refused as {@link RefusalReason#INDIRECT}, as a write to
+         * the mapped table.
+         */
+        public Builder cascadingKeys(Collection<CascadingKey> keys) {
+            this.cascadingKeys = List.copyOf(keys);
+            return this;
+        }
+
+        /**
          * The database's views (default none). A statement that reads or writes one whose
          * definition names a mapped table (through other views too) is refused as {@link
          * RefusalReason#INDIRECT}: a view is neither rewritten nor mirrored.
@@ -442,6 +460,7 @@ public final class Rewriter {
             b.routines = routines;
             b.truncateCascades = truncateCascades;
             b.triggers = triggers;
+            b.cascadingKeys = cascadingKeys;
             b.views = views;
             b.relatives = relatives;
             b.volatileFunctions = volatileFunctions;

@@ -14,6 +14,7 @@ import java.util.Set;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.parser.ParseException;
 import net.sf.jsqlparser.parser.SimpleNode;
+import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.delete.Delete;
@@ -27,6 +28,7 @@ import net.sf.jsqlparser.statement.select.SetOperationList;
 import net.sf.jsqlparser.statement.select.Values;
 import net.sf.jsqlparser.statement.truncate.Truncate;
 import net.sf.jsqlparser.statement.update.Update;
+import net.sf.jsqlparser.statement.update.UpdateSet;
 import net.sf.jsqlparser.statement.upsert.Upsert;
 
 /** Rewrites one parsed statement that may touch a mapped table. Stateless; one call per statement. */
@@ -95,7 +97,8 @@ final class StatementRewriter {
         StatementKind write = kind.isWrite() ? kind : nested;
         if (write != null) {
             List<Table> written = nested == null ? written(st) : null;
-            Reaches.Indirect fired = written != null ? reaches.fired(written, write) : reaches.fired(tokens, write);
+            Reaches.Indirect fired =
+                    written != null ? reaches.fired(written, write, set(st)) : reaches.fired(tokens, write);
             if (fired != null) {
                 return reachedThrough(write, fired, tokens, fp);
             }
@@ -169,6 +172,31 @@ final class StatementRewriter {
     }
 
     /**
+     * The columns {@code st} sets in rows that exist, lower case: an UPDATE's, an upsert's update
+     * ({@code ON CONFLICT DO UPDATE}, {@code ON DUPLICATE KEY UPDATE}; none for {@code DO NOTHING});
+     * {@code null} when not known (MariaDB's {@code REPLACE}, {@code MERGE}).
+     */
+    private Set<String> set(Statement st) {
+        List<UpdateSet> sets;
+        if (st instanceof Update update) {
+            sets = update.getUpdateSets();
+        } else if (st instanceof Insert insert) {
+            sets = insert.getConflictAction() != null
+                    ? insert.getConflictAction().getUpdateSets()
+                    : insert.getDuplicateUpdateSets();
+        } else {
+            return null;
+        }
+        Set<String> columns = new java.util.HashSet<>();
+        for (UpdateSet u : sets == null ? List.<UpdateSet>of() : sets) {
+            for (Column c : u.getColumns()) {
+                columns.add(mapping.names.canonical(c.getColumnName()).toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        return columns;
+    }
+
+    /**
      * A statement that reaches a mapped table through something in the database: it calls a routine
      * whose definition names one (or is hidden from this user), reads or writes a view over one, or
      * fires a trigger that names one. What happens there is out of the rewriter's sight and nothing
@@ -238,6 +266,11 @@ final class StatementRewriter {
                     case TRIGGER ->
                         "fires trigger " + through.name() + ", whose definition " + shows(through.sight())
                                 + ", and what a trigger changes is not mirrored";
+                    case FOREIGN_KEY ->
+                        "fires the action of foreign key " + through.name() + " of mapped table "
+                                + String.join(", ", through.reach().tables())
+                                + ", which the new table does not share, and what a key's action changes is not"
+                                + " mirrored";
                     case VIEW ->
                         "goes through view " + through.name()
                                 + (through.sight() == Reaches.Sight.HIDDEN

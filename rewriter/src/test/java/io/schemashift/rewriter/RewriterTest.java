@@ -418,6 +418,50 @@ class RewriterTest {
     }
 
     /**
+     * A write to a parent whose foreign-key action changes a mapped table on one side only is a
+     * refused write to that table: a DELETE fires an ON DELETE action; an UPDATE, or an upsert's
+     * update, an ON UPDATE action only when it sets a referenced column; MariaDB's REPLACE (which
+     * deletes) and a MERGE either. Reads, INSERTs and updates of other columns fire nothing.
+     */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "POSTGRESQL|DELETE FROM accounts WHERE id = 1|DELETE",
+                "POSTGRESQL|delete from public.accounts|DELETE",
+                "POSTGRESQL|UPDATE accounts SET code = 'b' WHERE id = 1|UPDATE",
+                "POSTGRESQL|UPDATE accounts SET \"code\" = 'b', label = 'c'|UPDATE",
+                "POSTGRESQL|UPDATE accounts SET label = 'b' WHERE id = 1|",
+                "POSTGRESQL|INSERT INTO accounts (id, code) VALUES (1, 'a') ON CONFLICT (id) DO UPDATE SET code = 'b'|UPSERT",
+                "POSTGRESQL|INSERT INTO accounts (id, code) VALUES (1, 'a') ON CONFLICT (id) DO UPDATE SET label = 'b'|",
+                "POSTGRESQL|INSERT INTO accounts (id, code) VALUES (1, 'a') ON CONFLICT (id) DO NOTHING|",
+                "POSTGRESQL|INSERT INTO accounts (id, code) VALUES (1, 'a')|",
+                "POSTGRESQL|SELECT * FROM accounts|",
+                "POSTGRESQL|MERGE INTO accounts a USING src s ON a.id = s.id WHEN MATCHED THEN DELETE|UPSERT",
+                "MARIADB|REPLACE INTO accounts (id, code) VALUES (1, 'a')|UPSERT",
+                "MARIADB|INSERT INTO accounts (id, code) VALUES (1, 'a') ON DUPLICATE KEY UPDATE code = 'b'|UPSERT",
+                "MARIADB|INSERT INTO accounts (id, code) VALUES (1, 'a') ON DUPLICATE KEY UPDATE label = 'b'|",
+                "MARIADB|UPDATE `accounts` SET `CODE` = 'b'|UPDATE"
+            })
+    void rewrite_writeFiringAOneSidedForeignKeyAction_refused(Dialect dialect, String sql, StatementKind kind) {
+        Rewriter r = Rewriter.builder(Fixtures.mapping(dialect), dialect)
+                .cascadingKeys(List.of(new CascadingKey(
+                        "accounts",
+                        "customers",
+                        "customers_account",
+                        Set.of(StatementKind.DELETE, StatementKind.UPDATE),
+                        Set.of("code"),
+                        "of public.customers (account_code) -> accounts (code) ON DELETE CASCADE ON UPDATE CASCADE")))
+                .build();
+
+        assertReachedIndirectly(
+                r.rewrite(sql),
+                kind,
+                "fires the action of foreign key customers_account of mapped table customers, which the new table does"
+                        + " not share");
+    }
+
+    /**
      * A statement through a view over a mapped table (directly or through another view) reads or
      * writes it unseen: refused as the statement's write, or as a read; DDL on the view, and views
      * over other tables, are not.
