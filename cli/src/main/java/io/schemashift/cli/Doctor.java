@@ -132,7 +132,7 @@ final class Doctor {
         }
     }
 
-    /** The foreign keys the driver refuses the firing writes of; {@code null} (reported) when they cannot be read. */
+    /** The foreign keys whose firing writes the driver records; {@code null} (reported) when they cannot be read. */
     private List<CascadingKey> cascadingKeys(Dialect dialect, Connection old, Connection neu) {
         try {
             return InProcessDriver.cascadingKeys(config, dialect, old.getMetaData(), neu.getMetaData());

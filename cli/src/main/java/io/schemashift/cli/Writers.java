@@ -23,7 +23,7 @@ import java.util.TreeSet;
  * The {@code writers} check of {@code doctor}: what changes a mapped table's rows inside the
  * database, where the driver never sees a statement, so that nothing mirrors it. Triggers (and
  * PostgreSQL rules) on the old table (a BEFORE trigger's values, a write it makes), foreign keys whose ON DELETE / ON UPDATE
- * action changes one side's rows when a parent row changes (as the driver judges them: it refuses the
+ * action changes one side's rows when a parent row changes (as the driver judges them: it records the
  * writes that fire them), and views over the old table (writes through them are neither rewritten
  * nor mirrored). Each is sound only if the new side does the same: a trigger of the same name on the
  * new table, the same key with the same action. And stored procedures and functions that name a
@@ -69,8 +69,9 @@ final class Writers {
                                     + " when its parent changes, inside the database, and the other side does not do"
                                     + " the same (no key with the same columns, parent and actions; with a separate new"
                                     + " database, a parent the migration does not map is a copy there that the"
-                                    + " application's writes never reach): the driver refuses a write that fires it"
-                                    + " (recorded while the old side holds the truth, 0A000 from new-primary on); give"
+                                    + " application's writes never reach): a write to its parent that fires it is"
+                                    + " recorded for the whole table in every phase (to a mapped parent, refused:"
+                                    + " recorded while the old side holds the truth, 0A000 from new-primary on); give"
                                     + " both tables the same key, or make the action NO ACTION / RESTRICT"));
                 }
             }

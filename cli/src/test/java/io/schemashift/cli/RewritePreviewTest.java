@@ -183,10 +183,15 @@ class RewritePreviewTest {
 
     /** The rewriter the driver builds for the test's configuration in dual-write, on H2. */
     private Rewriter dualWriteRewriter() throws Exception {
+        return dualWriteRewriter(h2());
+    }
+
+    /** Like {@link #dualWriteRewriter()}, with the catalog of {@code h2}. */
+    private Rewriter dualWriteRewriter(JdbcDataSource h2) throws Exception {
         var config = ConfigLocation.of(
                         config(Phase.DUAL_WRITE).toString(), "test", getClass().getClassLoader())
                 .load(new ConfigReader());
-        try (Connection c = h2().getConnection()) {
+        try (Connection c = h2.getConnection()) {
             return MigrationRuntime.rewriter(config, Dialect.H2, c.getMetaData());
         }
     }
@@ -205,6 +210,33 @@ class RewritePreviewTest {
         assertThat(steps.get(Phase.DUAL_WRITE).reason()).isEqualTo("schema_change");
         String index = "CREATE INDEX by_email ON customers (email)";
         assertThat(Preview.of(rewriter.rewrite(index), index)
+                        .get(Phase.NEW_PRIMARY)
+                        .verdict())
+                .isEqualTo(Verdict.PASS_THROUGH);
+    }
+
+    /**
+     * A write to an unmapped parent whose foreign key action changes the old table alone is
+     * previewed as the driver treats it: run as sent and recorded in every phase, never refused.
+     */
+    @Test
+    void preview_foreignKeyAction_recordedInEveryPhase() throws Exception {
+        JdbcDataSource h2 = h2();
+        try (Connection c = h2.getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE accounts (id INT PRIMARY KEY)");
+            s.execute("ALTER TABLE customers ADD COLUMN account INT REFERENCES accounts (id) ON DELETE CASCADE");
+        }
+        Rewriter rewriter = dualWriteRewriter(h2);
+        String delete = "DELETE FROM accounts WHERE id = ?";
+        Map<Phase, Preview.Step> steps = Preview.of(rewriter.rewrite(delete), delete);
+        assertThat(steps.get(Phase.OLD_ONLY).verdict()).isEqualTo(Verdict.PASS_THROUGH);
+        for (Phase phase : List.of(Phase.DUAL_WRITE, Phase.READ_NEW, Phase.NEW_PRIMARY, Phase.NEW_ONLY)) {
+            assertThat(steps.get(phase).verdict()).as(phase.configName()).isEqualTo(Verdict.RECORDED);
+            assertThat(steps.get(phase).reason()).as(phase.configName()).isEqualTo("foreign_key_action");
+        }
+        String insert = "INSERT INTO accounts (id) VALUES (?)";
+        assertThat(Preview.of(rewriter.rewrite(insert), insert)
                         .get(Phase.NEW_PRIMARY)
                         .verdict())
                 .isEqualTo(Verdict.PASS_THROUGH);

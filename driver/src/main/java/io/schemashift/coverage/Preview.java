@@ -113,6 +113,9 @@ public final class Preview {
                         ? new Step(phase, Verdict.FAILS, reason, List.of())
                         : new Step(phase, Verdict.RECORDED, reason, List.of(original(sql)));
             }
+            if (Session.recordedInEveryPhase(result)) {
+                return new Step(phase, Verdict.RECORDED, reason, List.of(original(sql)));
+            }
             if (kind != StatementKind.SELECT && !kind.isWrite()) {
                 return new Step(phase, Verdict.PASS_THROUGH, reason, List.of(original(sql))); // DDL: where it was sent
             }

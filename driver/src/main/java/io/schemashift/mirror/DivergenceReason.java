@@ -78,6 +78,8 @@ public enum DivergenceReason {
     REFUSED_COLUMNS_UNKNOWN,
     REFUSED_TIME_BOUND,
     REFUSED_INDIRECT,
+    /** A write to an unmapped parent fired a foreign key's action that changes a mapped table on one side only. */
+    REFUSED_FOREIGN_KEY_ACTION,
     /** DDL changed the rows or columns of the old table (or, from {@code new-primary} on, was refused). */
     REFUSED_SCHEMA_CHANGE,
     REFUSED_UNSUPPORTED_CONSTRUCT,
@@ -105,6 +107,7 @@ public enum DivergenceReason {
             case COLUMNS_UNKNOWN -> REFUSED_COLUMNS_UNKNOWN;
             case TIME_BOUND -> REFUSED_TIME_BOUND;
             case INDIRECT -> REFUSED_INDIRECT;
+            case FOREIGN_KEY_ACTION -> REFUSED_FOREIGN_KEY_ACTION;
             case SCHEMA_CHANGE -> REFUSED_SCHEMA_CHANGE;
             case UNSUPPORTED_CONSTRUCT -> REFUSED_UNSUPPORTED_CONSTRUCT;
             case INTERNAL_ERROR -> REFUSED_INTERNAL_ERROR;

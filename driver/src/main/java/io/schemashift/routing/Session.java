@@ -217,18 +217,31 @@ public final class Session implements ReadContext {
     }
 
     /**
+     * Whether {@code result} runs where it was sent and is recorded in every phase past {@code
+     * old-only}: a write to an unmapped parent that fires a one-sided foreign key action ({@link
+     * RefusalReason#FOREIGN_KEY_ACTION}).
+     */
+    public static boolean recordedInEveryPhase(RewriteResult result) {
+        return result instanceof Refused r && r.reason() == RefusalReason.FOREIGN_KEY_ACTION;
+    }
+
+    /**
      * A statement the rewriter cannot handle may run on the old side alone only while the old
      * side holds the truth for its tables: up to {@code read-new} for writes (the record then
      * lets repair fix the new side), up to {@code new-primary} for reads (old is still mirrored).
      * DDL that changes the old table is refused in {@code new-primary} alone: the old table is
      * then the mirror a rollback returns to; in {@code new-only} it is no longer kept (its contract
-     * migration drops it), and the change is recorded as any other the old side gets there.
+     * migration drops it), and the change is recorded as any other the old side gets there. A
+     * write {@link #recordedInEveryPhase} is never refused: it runs where its parent is, which no
+     * phase moves, and its record lets repair bring either side to the truth.
      */
     private void refuseWhereNewHoldsTheTruth(
             MigrationConfig.Rollout rollout, RewriteResult result, DivergenceReason refusal) throws SQLException {
         Phase latest = Routing.latestPhaseOf(rollout, result.tables());
         boolean newHoldsTheTruth;
-        if (result.kind() == StatementKind.DDL) {
+        if (recordedInEveryPhase(result)) {
+            newHoldsTheTruth = false;
+        } else if (result.kind() == StatementKind.DDL) {
             newHoldsTheTruth = changesRows(result)
                     && result.tables().stream().anyMatch(table -> rollout.phaseOf(table) == Phase.NEW_PRIMARY);
         } else {

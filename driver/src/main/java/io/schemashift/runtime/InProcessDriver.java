@@ -16,7 +16,7 @@ import java.util.Properties;
 /**
  * What a tool may use of the driver beside its JDBC surface: the rewriter the driver builds for a
  * configuration (the preview of {@code schemashift rewrite}), how it compares column defaults, the
- * foreign keys whose actions it refuses, and the driver running in this JVM,
+ * foreign keys whose actions it records, and the driver running in this JVM,
  * for a tool that runs an application in-process (the demo). The runtime's parts (shadow executor,
  * control loop, coverage) stay behind it. Thread-safe.
  */
@@ -50,7 +50,7 @@ public final class InProcessDriver {
     /**
      * The foreign keys of {@code config}'s mapped tables whose actions change one side's rows only,
      * read through the old side's {@code md} and the new side's {@code newMd} (the same with the new
-     * schema in the same database): the driver refuses the writes that fire them ({@code
+     * schema in the same database): the driver records the writes that fire them ({@code
      * schemashift doctor} reports them).
      *
      * @throws SQLException if the metadata cannot be read

@@ -562,7 +562,7 @@ class WritePathIT {
                             assertThatThrownBy(() -> write.run(c))
                                     .as(as)
                                     .isInstanceOf(SQLException.class)
-                                    .satisfies(e -> assertThat(e.getMessage()).containsIgnoringCase(named))
+                                    .hasMessageContaining(named)
                                     .satisfies(e -> assertThat(((SQLException) e).getSQLState())
                                             .isEqualTo("0A000"));
                             assertThat(fx.oldRows()).as(as).containsExactly(BEFORE);
@@ -791,83 +791,118 @@ class WritePathIT {
 
     /**
      * A foreign key whose ON DELETE or ON UPDATE action changes a mapped table's rows when a row
-     * of its parent changes does so inside the database, on the side the parent's write runs on:
-     * where the new table has no key with the same action on the same parent, a write that fires
-     * it is a refused write to the mapped table (recorded while the old side holds the truth, 0A000
-     * from new-primary on). An UPDATE that sets none of the parent's referenced columns fires no
-     * ON UPDATE action and runs as sent.
+     * of its parent changes does so inside the database, on the side the parent's write runs on.
+     * Where the new table has no key with the same action on the same parent, a write to the
+     * parent that fires it runs as sent in every phase and the mapped table is recorded (repair
+     * brings the other side to the truth). An UPDATE that sets none of the parent's referenced
+     * columns fires no ON UPDATE action: it runs as sent, unrecorded.
      */
     @ParameterizedTest
     @EnumSource(TestDatabase.Kind.class)
-    void cascadingForeignKeyTheNewTableLacks_recordedOrRefused(TestDatabase.Kind kind) throws Exception {
-        List<String> setUp = List.of(
-                "CREATE TABLE accounts (id INT PRIMARY KEY, label VARCHAR(20))",
-                "INSERT INTO accounts (id, label) VALUES (7, 'a')",
-                "UPDATE customers SET legacy_flag = 7 WHERE id = 1",
-                "ALTER TABLE customers ADD CONSTRAINT customers_account FOREIGN KEY (legacy_flag)"
-                        + " REFERENCES accounts (id) ON DELETE CASCADE ON UPDATE CASCADE");
-        Work relabel = sql("UPDATE accounts SET label = 'b' WHERE id = 7");
-        recordedOrRefused(
-                kind, setUp, relabel, sql("DELETE FROM accounts WHERE id = 7"), null, "indirect", "customers_account");
-        recordedOrRefused(
-                kind,
-                setUp,
-                relabel,
-                sql("UPDATE accounts SET id = 8 WHERE id = 7"),
-                BEFORE,
-                "indirect",
-                "customers_account");
+    void cascadingForeignKeyTheNewTableLacks_recordedInEveryPhase(TestDatabase.Kind kind) throws Exception {
+        for (String write : List.of("DELETE FROM accounts WHERE id = 7", "UPDATE accounts SET id = 8 WHERE id = 7")) {
+            cascade(
+                    kind,
+                    List.of(
+                            "CREATE TABLE accounts (id INT PRIMARY KEY, label VARCHAR(20))",
+                            "INSERT INTO accounts (id, label) VALUES (7, 'a')",
+                            "UPDATE customers SET legacy_flag = 7 WHERE id = 1",
+                            "ALTER TABLE customers ADD CONSTRAINT customers_account FOREIGN KEY (legacy_flag)"
+                                    + " REFERENCES accounts (id) ON DELETE CASCADE ON UPDATE CASCADE"),
+                    List.of(),
+                    "UPDATE accounts SET label = 'b' WHERE id = 7",
+                    write,
+                    true,
+                    true);
+        }
     }
 
     /**
-     * A cascading foreign key the new table shares (the same columns, parent and actions) changes
-     * both tables alike when the new schema is in the same database: the parent's DELETE runs as
-     * sent and nothing is recorded. With a separate new database the new table's key points at that
-     * database's copy of the parent, which the application's write never reaches: recorded, 0A000
-     * from new-primary on.
+     * A cascading foreign key both tables share (the same columns, parent and actions) changes
+     * both alike when the new schema is in the same database: the parent's DELETE runs as sent and
+     * nothing is recorded. With a separate new database the new table's key points at that
+     * database's copy of the parent, which the application's write never reaches: recorded in
+     * every phase.
      */
     @ParameterizedTest
     @EnumSource(TestDatabase.Kind.class)
-    void cascadingForeignKeyBothTablesShare_mirroredInOneDatabase(TestDatabase.Kind kind) throws Exception {
+    void cascadingForeignKeyBothTablesShare_recordedOnlyWithASeparateNewDatabase(TestDatabase.Kind kind)
+            throws Exception {
+        cascade(
+                kind,
+                List.of(ACCOUNTS, ACCOUNT_ROWS, "ALTER TABLE customers ADD CONSTRAINT customers_account" + ACCOUNT_KEY),
+                List.of("ALTER TABLE clients ADD CONSTRAINT clients_account" + ACCOUNT_KEY),
+                null,
+                "DELETE FROM accounts WHERE id = 1",
+                false,
+                true);
+    }
+
+    /**
+     * A cascading foreign key of the new table that the old one lacks, with the new schema in the
+     * same database: the parent's DELETE changes the new table alone, recorded in every phase.
+     * With a separate new database the key points at that database's copy of the parent, which the
+     * application's write never reaches: neither side changes.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void cascadingForeignKeyOfTheNewTableAlone_recordedInOneDatabase(TestDatabase.Kind kind) throws Exception {
+        cascade(
+                kind,
+                List.of(ACCOUNTS, ACCOUNT_ROWS),
+                List.of("ALTER TABLE clients ADD CONSTRAINT clients_account" + ACCOUNT_KEY),
+                null,
+                "DELETE FROM accounts WHERE id = 1",
+                true,
+                false);
+    }
+
+    private static final String ACCOUNTS = "CREATE TABLE accounts (id INT PRIMARY KEY)";
+    private static final String ACCOUNT_ROWS = "INSERT INTO accounts (id) VALUES (1), (2)";
+    private static final String ACCOUNT_KEY = " FOREIGN KEY (id) REFERENCES accounts (id) ON DELETE CASCADE";
+
+    /**
+     * Rows 1 and 2 on both sides and {@code oldSetUp} / {@code newSetUp} (a separate new database
+     * gets its own {@code accounts} with rows 1 and 2, 7), then {@code alongside} ({@code null}:
+     * none), which records nothing, and {@code write} through SchemaShift in each phase past
+     * old-only. Whatever the sides then hold, every row that differs is
+     * recorded: the mapped table is, for the whole table, exactly when {@code recorded…} says so.
+     */
+    private static void cascade(
+            TestDatabase.Kind kind,
+            List<String> oldSetUp,
+            List<String> newSetUp,
+            String alongside,
+            String write,
+            boolean recordedInOneDatabase,
+            boolean recordedInTwo)
+            throws Exception {
         for (boolean separate : new boolean[] {false, true}) {
-            for (String phase : List.of("dual-write", "new-primary")) {
-                String as = kind + " " + phase + (separate ? ", separate new database" : "");
+            for (String phase : List.of("dual-write", "new-primary", "new-only")) {
+                String as = kind + " " + phase + (separate ? ", separate new database" : "") + ": " + write;
                 try (MigrationFixture fx = fixture(kind, separate, phase)) {
-                    String accounts = "CREATE TABLE accounts (id INT PRIMARY KEY)";
-                    fx.rawOld(
-                            "INSERT INTO customers (id, name, email) VALUES (1, 'before', 'a@x'), (2, 'kept', 'b@x')",
-                            accounts,
-                            "INSERT INTO accounts (id) VALUES (1), (2)",
-                            "ALTER TABLE customers ADD CONSTRAINT customers_account FOREIGN KEY (id)"
-                                    + " REFERENCES accounts (id) ON DELETE CASCADE");
+                    fx.rawOld("INSERT INTO customers (id, name, email) VALUES (1, 'one', 'a@x'), (2, 'two', 'b@x')");
+                    fx.rawOld(oldSetUp.toArray(String[]::new));
                     if (separate) {
-                        fx.rawNew(accounts, "INSERT INTO accounts (id) VALUES (1), (2)");
+                        fx.rawNew(ACCOUNTS, "INSERT INTO accounts (id) VALUES (1), (2), (7)");
                     }
-                    fx.rawNew(
-                            "INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'before', 'before',"
-                                    + " 'a@x'), (2, 'kept', 'kept', 'b@x')",
-                            "ALTER TABLE clients ADD CONSTRAINT clients_account FOREIGN KEY (id)"
-                                    + " REFERENCES accounts (id) ON DELETE CASCADE");
+                    fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'one', 'one', 'a@x'),"
+                            + " (2, 'two', 'two', 'b@x')");
+                    fx.rawNew(newSetUp.toArray(String[]::new));
                     try (Connection c = fx.connect()) {
-                        Work delete = sql("DELETE FROM accounts WHERE id = 1");
-                        if (!separate) {
-                            delete.run(c);
-                            assertThat(fx.oldRows()).as(as).containsExactly("2|kept|kept|b@x");
-                            assertThat(fx.newRows()).as(as).containsExactly("2|kept|kept|b@x");
-                            assertThat(fx.divergenceRecords()).as(as).isEmpty();
-                        } else if (phase.equals("dual-write")) {
-                            delete.run(c);
-                            assertThat(fx.oldRows()).as(as).containsExactly("2|kept|kept|b@x");
-                            assertThat(fx.divergenceRecords()).as(as).containsOnly("null|refused_indirect");
-                        } else {
-                            assertThatThrownBy(() -> delete.run(c))
-                                    .as(as)
-                                    .isInstanceOf(SQLException.class)
-                                    .satisfies(
-                                            e -> assertThat(e.getMessage()).containsIgnoringCase("customers_account"))
-                                    .satisfies(e -> assertThat(((SQLException) e).getSQLState())
-                                            .isEqualTo("0A000"));
-                            assertThat(fx.oldRows()).as(as).hasSize(2);
+                        if (alongside != null) {
+                            sql(alongside).run(c);
+                            assertThat(fx.divergenceRecords())
+                                    .as(as + ": " + alongside)
+                                    .isEmpty();
+                        }
+                        sql(write).run(c);
+                        boolean recorded = separate ? recordedInTwo : recordedInOneDatabase;
+                        assertThat(fx.divergenceRecords())
+                                .as(as)
+                                .isEqualTo(recorded ? List.of("null|refused_foreign_key_action") : List.of());
+                        if (!recorded) {
+                            assertThat(fx.differingIds()).as(as).isEmpty();
                         }
                     }
                 }

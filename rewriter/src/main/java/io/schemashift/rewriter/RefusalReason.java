@@ -20,10 +20,18 @@ public enum RefusalReason {
     /**
      * The statement reaches a mapped table through something in the database: it calls a stored
      * procedure or function whose definition names one (or is hidden from this user), writes a
-     * table whose trigger names one, or reads or writes a view over one. What happens there is
+     * table whose trigger names one, writes a mapped parent whose foreign key action changes one
+     * on one side only, or reads or writes a view over one. What happens there is
      * neither rewritten nor mirrored.
      */
     INDIRECT,
+    /**
+     * A write to a table the migration does not map fires a foreign key's action ({@code ON DELETE
+     * CASCADE}…) that changes a mapped table on one side only ({@link CascadingKey}). It runs where
+     * it was sent, in every phase, and the mapped table is recorded: whichever side the action
+     * changed, repair brings the other to the side that holds the truth.
+     */
+    FOREIGN_KEY_ACTION,
     /**
      * DDL that changes the rows or columns of a mapped old table ({@code DROP TABLE}, {@code ALTER
      * TABLE … DROP COLUMN}, a new column type, a rename…): it runs where it was sent, like any DDL,

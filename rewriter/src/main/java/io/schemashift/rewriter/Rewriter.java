@@ -430,8 +430,9 @@ public final class Rewriter {
         /**
          * The foreign keys whose actions change a mapped table's rows on one side only (default
          * none). A write to a key's parent that fires it (a DELETE; an UPDATE that sets a referenced
-         * column; an upsert or MERGE) is refused as {@link RefusalReason#INDIRECT}, as a write to
-         * the mapped table.
+         * column; an upsert or MERGE) is refused as a write to the mapped table: {@link
+         * RefusalReason#FOREIGN_KEY_ACTION} when the parent is unmapped, else {@link
+         * RefusalReason#INDIRECT}.
          */
         public Builder cascadingKeys(Collection<CascadingKey> keys) {
             this.cascadingKeys = List.copyOf(keys);

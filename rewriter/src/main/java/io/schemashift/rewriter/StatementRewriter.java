@@ -282,7 +282,12 @@ final class StatementRewriter {
                                 + ", which shares rows with a mapped table (a partition or inheritance), and a statement"
                                 + " on it is neither rewritten nor mirrored";
                 };
-        return refused(as, tables, fp, RefusalReason.INDIRECT, what);
+        // a key fired by a write to an unmapped parent changes mapped rows only through its action
+        RefusalReason reason = through.via() == Reaches.Via.FOREIGN_KEY
+                        && mapping.mentioned(tokens).isEmpty()
+                ? RefusalReason.FOREIGN_KEY_ACTION
+                : RefusalReason.INDIRECT;
+        return refused(as, tables, fp, reason, what);
     }
 
     private static String shows(Reaches.Sight sight) {

@@ -454,11 +454,44 @@ class RewriterTest {
                         "of public.customers (account_code) -> accounts (code) ON DELETE CASCADE ON UPDATE CASCADE")))
                 .build();
 
+        RewriteResult result = r.rewrite(sql);
+        if (kind == null) {
+            assertThat(result).as(sql).isNotInstanceOf(Refused.class);
+            return;
+        }
+        assertThat(result).as(sql).isInstanceOfSatisfying(Refused.class, f -> {
+            assertThat(f.reason()).isEqualTo(RefusalReason.FOREIGN_KEY_ACTION);
+            assertThat(f.kind()).isEqualTo(kind);
+            assertThat(f.tables()).containsExactly("customers");
+            assertThat(f.message())
+                    .startsWith("fires the action of foreign key customers_account of mapped table customers, which the"
+                            + " new table does not share")
+                    .doesNotContain("'b'");
+        });
+    }
+
+    /**
+     * A mapped parent's write that fires a one-sided key action cannot run where it was sent in
+     * every phase (its own rows are routed): refused as {@link RefusalReason#INDIRECT}, recorded
+     * while the old side holds the truth, 0A000 from new-primary on.
+     */
+    @Test
+    void rewrite_mappedParentFiringAOneSidedForeignKeyAction_refusedAsIndirect() {
+        Rewriter r = Rewriter.builder(Fixtures.mapping(Dialect.POSTGRESQL), Dialect.POSTGRESQL)
+                .cascadingKeys(List.of(new CascadingKey(
+                        "customers",
+                        "customers",
+                        "customers_referrer",
+                        Set.of(StatementKind.DELETE),
+                        Set.of("id"),
+                        "of public.customers (referrer) -> customers (id) ON DELETE SET NULL ON UPDATE NO ACTION")))
+                .build();
+
         assertReachedIndirectly(
-                r.rewrite(sql),
-                kind,
-                "fires the action of foreign key customers_account of mapped table customers, which the new table does"
-                        + " not share");
+                r.rewrite("DELETE FROM customers WHERE id = 1"),
+                StatementKind.DELETE,
+                "fires the action of foreign key customers_referrer of mapped table customers");
+        assertThat(r.rewrite("UPDATE customers SET name = 'x' WHERE id = 1")).isInstanceOf(Rewritten.class);
     }
 
     /**
