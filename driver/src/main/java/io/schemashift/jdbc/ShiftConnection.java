@@ -112,7 +112,7 @@ public abstract class ShiftConnection implements Connection {
             result = retried(sql);
         }
         RewriteResult judged = temporary.judge(sqlPrepares.judge(sql, result), delegate);
-        temporary.running(sql, result.kind());
+        temporary.running(sql, result);
         return judged;
     }
 

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * temporary table may take a mapped table's name, and the connection's statements on that name
  * then reach the temporary table: mirrored into the new table, they would fork the new side. So
  * after a statement that may create or drop one (DDL that says {@code TEMP} or {@code TEMPORARY},
- * any DDL while one hides a table, the end of a transaction then: a rollback or {@code ON COMMIT
+ * PostgreSQL's {@code SELECT … INTO TEMP} of a mapped table's name, any DDL while one hides a table, the end of a transaction then: a rollback or {@code ON COMMIT
  * DROP} removes it), the connection asks its database, once per mapped table a statement names,
  * and a statement naming a hidden table is refused: it runs on the old side alone and is recorded,
  * as any statement the rewriter cannot handle. H2 refuses a temporary table of a taken name.
@@ -51,9 +51,11 @@ final class TemporaryTables {
         this.schema = schema;
     }
 
-    /** {@code sql}, of {@code kind}, is about to run: what was asked may no longer hold once it ran. */
-    void running(String sql, StatementKind kind) {
-        if (dialect == Dialect.H2 || (kind != StatementKind.DDL && kind != StatementKind.OTHER)) {
+    /** {@code sql}, rewritten as {@code result}, is about to run: what was asked may no longer hold once it ran. */
+    void running(String sql, RewriteResult result) {
+        StatementKind kind = result.kind();
+        if (dialect == Dialect.H2
+                || (kind != StatementKind.DDL && kind != StatementKind.OTHER && !selectsInto(result))) {
             return;
         }
         if (dialect == Dialect.POSTGRESQL && DROP_ALL.matcher(sql).matches()) {
@@ -62,6 +64,18 @@ final class TemporaryTables {
                 || MAY_CREATE.matcher(sql).find()) {
             asked = new HashMap<>(4);
         }
+    }
+
+    /**
+     * Whether {@code result} may be PostgreSQL's {@code SELECT … INTO TEMP customers}, which creates
+     * a table of a mapped name: JSqlParser cannot parse it, so it is a refused read naming the table
+     * (checked only then: reads that parse are the hot path).
+     */
+    private boolean selectsInto(RewriteResult result) {
+        return dialect == Dialect.POSTGRESQL
+                && result.kind() == StatementKind.SELECT
+                && result instanceof Refused
+                && !result.tables().isEmpty();
     }
 
     /** The open transaction ended, or rolled back to a savepoint: a temporary table it created may be gone. */

@@ -60,6 +60,11 @@ public enum DivergenceReason {
     NONDETERMINISTIC_VOLATILE,
     NONDETERMINISTIC_ROW_CHOICE,
     NONDETERMINISTIC_UNMAPPED_READ,
+    /**
+     * Mirrored, and recorded: the write fired a trigger that one side's table has and the other's
+     * lacks, which may change the rows. A divergence like any other, counted by the phase guards.
+     */
+    MIRROR_ONE_SIDED_TRIGGER,
     /** Mirrored, and recorded: the write read other rows of a mapped table, which the sides may not hold alike. */
     MIRROR_READ_OTHER_ROWS,
     /**
@@ -127,6 +132,7 @@ public enum DivergenceReason {
             case VOLATILE -> NONDETERMINISTIC_VOLATILE;
             case ROW_CHOICE -> NONDETERMINISTIC_ROW_CHOICE;
             case UNMAPPED_READ -> NONDETERMINISTIC_UNMAPPED_READ;
+            case ONE_SIDED_TRIGGER -> MIRROR_ONE_SIDED_TRIGGER;
             case READS_OTHER_ROWS -> MIRROR_READ_OTHER_ROWS;
             case PICKS_BY_OTHER_ROWS -> MIRROR_PICKED_BY_OTHER_ROWS;
         };

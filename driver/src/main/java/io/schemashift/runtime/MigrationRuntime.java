@@ -295,6 +295,20 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                         "triggers",
                         known ? previous.triggers() : List.of(),
                         () -> Routines.triggers(c, dialect)))
+                .newTriggers(
+                        config.newSide().separateDatabase()
+                                ? catalog(
+                                        config,
+                                        "new database's triggers",
+                                        known && previous.newTriggers() != null ? previous.newTriggers() : List.of(),
+                                        () -> onNewSide(
+                                                config,
+                                                md,
+                                                newDatabase,
+                                                newMd -> newMd == null
+                                                        ? List.of()
+                                                        : Routines.triggers(newMd.getConnection(), dialect)))
+                                : null)
                 .cascadingKeys(catalog(
                         config,
                         "foreign key actions",
@@ -664,6 +678,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                 && next.routines().equals(current.routines())
                 && next.volatileFunctions().equals(current.volatileFunctions())
                 && next.triggers().equals(current.triggers())
+                && java.util.Objects.equals(next.newTriggers(), current.newTriggers())
                 && next.views().equals(current.views())
                 && next.truncateCascades().equals(current.truncateCascades())
                 && next.cascadingKeys().equals(current.cascadingKeys())

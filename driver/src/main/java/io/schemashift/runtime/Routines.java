@@ -49,28 +49,39 @@ final class Routines {
             WHERE ROUTINE_SCHEMA = DATABASE()""";
 
     /**
-     * PostgreSQL triggers with their functions ({@code tgtype} bits 2–5: INSERT, DELETE, UPDATE,
-     * TRUNCATE), and rules as triggers of their event: a rule rewrites a write into other statements.
+     * PostgreSQL triggers with their functions ({@code tgtype} bit 1: BEFORE; bits 2–5: INSERT,
+     * DELETE, UPDATE, TRUNCATE), and rules as triggers of their event: a rule rewrites a write into
+     * other statements (one {@code DO INSTEAD} replaces the write, as a BEFORE trigger may change it).
      */
     private static final String POSTGRESQL_TRIGGERS =
             """
-            SELECT c.relname, t.tgtype, t.tgname, pg_get_functiondef(t.tgfoid)
+            SELECT c.relname, t.tgtype, t.tgname, pg_get_functiondef(t.tgfoid), (t.tgtype & 2) <> 0
             FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE NOT t.tgisinternal AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'
             UNION ALL
             SELECT c.relname, CASE r.ev_type WHEN '2' THEN 16 WHEN '3' THEN 4 ELSE 8 END,
-                   r.rulename || ' (a rule)', pg_get_ruledef(r.oid)
+                   r.rulename || ' (a rule)', pg_get_ruledef(r.oid), r.is_instead
             FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE r.ev_type IN ('2', '3', '4') AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'""";
 
     /**
      * MariaDB/MySQL triggers of the application's database; a user sees only those on tables it
-     * holds the TRIGGER privilege on (doctor, as the migrator, reports the rest).
+     * holds the TRIGGER privilege on (doctor, as the migrator, reports the rest). A column's {@code
+     * ON UPDATE CURRENT_TIMESTAMP} counts as a trigger before UPDATE: it sets the row's value.
      */
     private static final String MARIADB_TRIGGERS =
             """
-            SELECT EVENT_OBJECT_TABLE, EVENT_MANIPULATION, TRIGGER_NAME, ACTION_STATEMENT
-            FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()""";
+            SELECT EVENT_OBJECT_TABLE, EVENT_MANIPULATION, TRIGGER_NAME, ACTION_STATEMENT, ACTION_TIMING = 'BEFORE'
+            FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()
+            UNION ALL
+            SELECT TABLE_NAME, 'UPDATE', CONCAT(COLUMN_NAME, ' (ON UPDATE)'), EXTRA, TRUE
+            FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND EXTRA LIKE '%on update%'""";
+
+    /** H2's triggers are Java classes, not read; a column's {@code ON UPDATE} counts as a trigger before UPDATE. */
+    private static final String H2_TRIGGERS =
+            """
+            SELECT TABLE_NAME, 'UPDATE', COLUMN_NAME || ' (ON UPDATE)', COLUMN_ON_UPDATE, TRUE
+            FROM INFORMATION_SCHEMA.COLUMNS WHERE COLUMN_ON_UPDATE IS NOT NULL""";
 
     /**
      * PostgreSQL functions declared volatile, every schema: the application's own (volatile unless
@@ -140,12 +151,13 @@ final class Routines {
         boolean pg = dialect == Dialect.POSTGRESQL;
         return rows(
                 connection,
-                of(dialect, POSTGRESQL_TRIGGERS, MARIADB_TRIGGERS, null),
+                of(dialect, POSTGRESQL_TRIGGERS, MARIADB_TRIGGERS, H2_TRIGGERS),
                 rs -> new Trigger(
                         rs.getString(1),
                         pg ? events(rs.getInt(2)) : events(rs.getString(2)),
                         rs.getString(3),
-                        rs.getString(4)));
+                        rs.getString(4),
+                        rs.getBoolean(5)));
     }
 
     /** One row of a catalog query as a value. */

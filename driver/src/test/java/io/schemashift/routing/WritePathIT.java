@@ -960,6 +960,70 @@ class WritePathIT {
     }
 
     /**
+     * A trigger on the old table that sets the row's values (BEFORE UPDATE; on MariaDB and H2 also a
+     * column's ON UPDATE CURRENT_TIMESTAMP), with none at that moment on the new table, changes the
+     * old row alone: the UPDATE is mirrored and its row is recorded by key, from dual-write and from
+     * new-primary (where the old side is the mirror that fires it), on one database and two; an
+     * INSERT fires nothing. With the same trigger on the new table nothing is recorded.
+     */
+    @ParameterizedTest
+    @CsvSource({"POSTGRESQL,trigger", "MARIADB,trigger", "MARIADB,on-update", "H2,on-update"})
+    void triggerOfAMappedTableTheOtherLacks_writesMirroredAndRecordedByKey(TestDatabase.Kind kind, String how)
+            throws Exception {
+        for (boolean separate : new boolean[] {false, true}) {
+            for (boolean both : new boolean[] {false, true}) {
+                for (String phase : List.of("dual-write", "new-primary")) {
+                    String as = kind + " " + how + " " + phase + (separate ? ", separate new database" : "")
+                            + (both ? ", on both tables" : "");
+                    try (MigrationFixture fx = fixture(kind, separate, phase)) {
+                        fx.rawOld("INSERT INTO customers (id, name, email) VALUES (1, 'before', 'a@x')");
+                        fx.rawNew(
+                                "INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'before', 'before', 'a@x')");
+                        fx.rawOld(stamp(kind, how, "customers", true).toArray(String[]::new));
+                        fx.rawNew(stamp(kind, how, "clients", both).toArray(String[]::new));
+                        try (Connection c = fx.connect()) {
+                            sql("UPDATE customers SET name = 'renamed' WHERE id = 1")
+                                    .run(c);
+                            sql("INSERT INTO customers (id, name, email) VALUES (2, 'two', 'b@x')")
+                                    .run(c);
+                        }
+                        if (both) {
+                            assertThat(fx.divergenceRecords()).as(as).isEmpty();
+                            fx.assertSidesEqual();
+                        } else {
+                            assertThat(fx.divergenceRecords())
+                                    .as(as)
+                                    .containsExactly("[\"1\"]|mirror_one_sided_trigger");
+                            if (how.equals("trigger")) {
+                                assertThat(fx.differingIds()).as(as).containsExactly(1);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** What stamps {@code table}'s rows at an UPDATE ({@code stamps}), or the same table without it. */
+    private static List<String> stamp(TestDatabase.Kind kind, String how, String table, boolean stamps) {
+        if (how.equals("on-update")) {
+            String type = kind == TestDatabase.Kind.MARIADB ? "TIMESTAMP NULL DEFAULT NULL" : "TIMESTAMP";
+            return List.of("ALTER TABLE " + table + " ADD COLUMN touched " + type
+                    + (stamps ? " ON UPDATE CURRENT_TIMESTAMP" : ""));
+        }
+        if (!stamps) {
+            return List.of();
+        }
+        String trigger = "CREATE TRIGGER " + table + "_stamp BEFORE UPDATE ON " + table + " FOR EACH ROW ";
+        return kind == TestDatabase.Kind.POSTGRESQL
+                ? List.of(
+                        "CREATE OR REPLACE FUNCTION stamp_email() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                                + " NEW.email := 'stamped'; RETURN NEW; END $$",
+                        trigger + "EXECUTE FUNCTION stamp_email()")
+                : List.of(trigger + "SET NEW.email = 'stamped'");
+    }
+
+    /**
      * A PostgreSQL rule on a table the migration does not map that writes a mapped table is a
      * trigger by other means: a write that fires it is a refused write to the mapped table.
      */

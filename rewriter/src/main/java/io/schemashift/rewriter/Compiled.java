@@ -53,6 +53,11 @@ final class Compiled {
                 .toList();
     }
 
+    /** The mapped tables. */
+    java.util.Collection<MappedTable> tables() {
+        return tables.values();
+    }
+
     /** Whether token {@code i} is a name that may be this schema's: a word or quoted name, not qualified by another schema. */
     boolean relation(Tokens t, int i) {
         return (t.kind(i) == Tokens.WORD || t.kind(i) == Tokens.QUOTED) && !outsideOldSchema(t, i);

@@ -43,6 +43,15 @@ public enum NonDeterminism {
      */
     UNMAPPED_READ,
     /**
+     * A write to a mapped table that fires a trigger (or PostgreSQL rule) one side's table has and
+     * the other's lacks at the same moment, which may change the rows: one that runs before an
+     * INSERT or UPDATE (it may set the row's values), or whose definition names a mapped table. It
+     * is mirrored, and the rows it writes are recorded so that {@code verify} checks them; unlike
+     * the two below, the record counts: the sides do differ where the trigger changed something.
+     * Declared before them, so that it is the record a write with several of these leaves.
+     */
+    ONE_SIDED_TRIGGER,
+    /**
      * A write whose values read rows of a mapped table besides those it writes (a subquery, a
      * column of {@code UPDATE … FROM}, an {@code INSERT … SELECT} copy): the same on both sides only while they hold the same
      * rows, which they do not before the backfill ends or where a divergence waits for repair. It
@@ -66,6 +75,6 @@ public enum NonDeterminism {
 
     /** Whether a write with it is mirrored all the same, and its rows recorded for {@code verify} to check. */
     public boolean mirroredAndRecorded() {
-        return this == READS_OTHER_ROWS || this == PICKS_BY_OTHER_ROWS;
+        return this == ONE_SIDED_TRIGGER || this == READS_OTHER_ROWS || this == PICKS_BY_OTHER_ROWS;
     }
 }

@@ -2,6 +2,7 @@ package io.schemashift.rewriter;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -66,6 +67,11 @@ final class Reaches {
     private final Map<String, List<Trigger>> triggers = new HashMap<>();
     /** What each of those triggers reaches, and how its definition showed it, by trigger. */
     private final Map<Trigger, Indirect> triggerReach = new HashMap<>();
+    /**
+     * Mapped tables by lower-case old name, with the writes that fire a trigger one side's table has
+     * and the other's lacks, and which may change rows ({@link NonDeterminism#ONE_SIDED_TRIGGER}).
+     */
+    private final Map<String, Set<StatementKind>> oneSided = new HashMap<>();
     /** Parent tables by stored name, with their foreign keys that change mapped tables on one side only. */
     private final Map<String, List<CascadingKey>> keys = new HashMap<>();
     /** The names of all of the above, lower case, for the no-parse fast path. */
@@ -76,6 +82,7 @@ final class Reaches {
             Collection<Routine> routineList,
             Map<String, Set<String>> cascades,
             Collection<Trigger> triggerList,
+            Collection<Trigger> newTriggerList,
             Collection<CascadingKey> keyList,
             Collection<View> viewList,
             Map<String, Set<String>> relatives) {
@@ -131,6 +138,17 @@ final class Reaches {
                 triggerReach.put(t, new Indirect(Via.TRIGGER, t.name(), reach, sight));
             }
         }
+        Collection<Trigger> onNewSide = newTriggerList == null ? triggerList : newTriggerList;
+        for (MappedTable m : mapping.tables()) {
+            Set<StatementKind> events = EnumSet.noneOf(StatementKind.class);
+            List<Trigger> old = on(triggerList, m.mapping.oldName());
+            List<Trigger> neu = on(onNewSide, m.mapping.newName());
+            unmatched(old, neu, events);
+            unmatched(neu, old, events);
+            if (!events.isEmpty()) {
+                oneSided.put(m.lowerName, Set.copyOf(events));
+            }
+        }
         for (CascadingKey k : keyList) {
             keys.computeIfAbsent(stored(k.parent()), p -> new ArrayList<>()).add(k);
         }
@@ -144,6 +162,60 @@ final class Reaches {
                 .map(n -> n.toLowerCase(Locale.ROOT))
                 .distinct()
                 .toList();
+    }
+
+    /** The triggers of {@code triggers} on the table configured as {@code name}. */
+    private List<Trigger> on(Collection<Trigger> triggers, String name) {
+        String stored = stored(mapping.names.fold(name));
+        return triggers.stream().filter(t -> stored(t.table()).equals(stored)).toList();
+    }
+
+    /** Adds to {@code events} those of {@code side}'s triggers that may change rows, with none at the same moment on {@code other}. */
+    private void unmatched(List<Trigger> side, List<Trigger> other, Set<StatementKind> events) {
+        for (Trigger t : side) {
+            if (!changesRows(t)) {
+                continue;
+            }
+            for (StatementKind e : t.events()) {
+                if (other.stream()
+                        .noneMatch(o -> o.before() == t.before() && o.events().contains(e))) {
+                    events.add(e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether a trigger on a mapped table may change rows the other side would not: it runs before
+     * an INSERT or UPDATE (it may set the row's values), or its definition names a mapped table, by
+     * its old or its new name. Errs towards yes: any mention counts.
+     */
+    private boolean changesRows(Trigger t) {
+        if (t.before()
+                && (t.events().contains(StatementKind.INSERT) || t.events().contains(StatementKind.UPDATE))) {
+            return true;
+        }
+        for (MappedTable m : mapping.tables()) {
+            if (Compiled.containsIgnoreCase(t.definition(), m.lowerName)
+                    || Compiled.containsIgnoreCase(
+                            t.definition(), m.mapping.newName().toLowerCase(Locale.ROOT))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a write of {@code kind} to mapped table {@code lowerOldName} fires a trigger one side's
+     * table has and the other's lacks ({@link NonDeterminism#ONE_SIDED_TRIGGER}): an upsert may insert,
+     * update or (MariaDB's {@code REPLACE}) delete.
+     */
+    boolean firesOneSided(String lowerOldName, StatementKind kind) {
+        Set<StatementKind> events = oneSided.get(lowerOldName);
+        if (events == null) {
+            return false;
+        }
+        return kind == StatementKind.UPSERT ? !events.isEmpty() : events.contains(kind);
     }
 
     private static Set<String> lowerNamesOf(Set<String> oldNames) {
@@ -350,9 +422,9 @@ final class Reaches {
     Indirect fired(List<net.sf.jsqlparser.schema.Table> written, StatementKind kind, Set<String> set) {
         for (net.sf.jsqlparser.schema.Table t : written) {
             if (t.getName() != null) {
-                String name = mapping.names.canonical(t.getName());
-                // a key's parent may be in any schema: its name alone counts (a namesake elsewhere is refused too)
-                Indirect c = mapping.inOld(t.getSchemaName()) ? fired(name, kind, set) : keyed(name, kind, set);
+                // a trigger's table and a key's parent may be in any schema (PostgreSQL's catalog gives every
+                // schema's): the name alone counts, and a namesake elsewhere is refused too
+                Indirect c = fired(mapping.names.canonical(t.getName()), kind, set);
                 if (c != null) {
                     return c;
                 }

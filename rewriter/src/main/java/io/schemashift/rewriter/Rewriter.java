@@ -51,7 +51,14 @@ public final class Rewriter {
         this.compiled =
                 new Compiled(b.mapping, b.dialect, b.oldSchema, b.unqualifiedOld, b.awayNewSchema, b.volatileFunctions);
         this.reaches = new Reaches(
-                compiled, b.routines, b.truncateCascades, b.triggers, b.cascadingKeys, b.views, b.relatives);
+                compiled,
+                b.routines,
+                b.truncateCascades,
+                b.triggers,
+                b.newTriggers,
+                b.cascadingKeys,
+                b.views,
+                b.relatives);
         this.statements = new StatementRewriter(compiled, reaches, b.parseTimeout.toNanos());
         this.maxSqlLength = b.maxSqlLength;
         // half of the bytes for results by text, half for shapes
@@ -224,6 +231,11 @@ public final class Rewriter {
         return builder.truncateCascades;
     }
 
+    /** The separate new database's triggers this rewriter knows of ({@code null}: none separate; see {@link Builder#newTriggers}). */
+    public List<Trigger> newTriggers() {
+        return builder.newTriggers;
+    }
+
     /** The foreign keys this rewriter knows to change mapped tables on one side only (see {@link Builder#cascadingKeys}). */
     public List<CascadingKey> cascadingKeys() {
         return builder.cascadingKeys;
@@ -306,6 +318,7 @@ public final class Rewriter {
         private List<Routine> routines = List.of();
         private Map<String, Set<String>> truncateCascades = Map.of();
         private List<Trigger> triggers = List.of();
+        private List<Trigger> newTriggers;
         private List<CascadingKey> cascadingKeys = List.of();
         private List<View> views = List.of();
         private Map<String, Set<String>> relatives = Map.of();
@@ -419,11 +432,23 @@ public final class Rewriter {
          * The database's triggers (default none). A write to a table the mapping does not map that
          * fires one whose definition names a mapped table is refused as {@link
          * RefusalReason#INDIRECT}, as a write to those mapped tables: the trigger changes them on
-         * the old side only. (Triggers on mapped tables are left to {@code schemashift doctor}: the
-         * new table may have its own.)
+         * the old side only. A trigger on a mapped table that may change rows, with none at the same
+         * moment on its new table, makes the writes that fire it {@link
+         * NonDeterminism#ONE_SIDED_TRIGGER}.
          */
         public Builder triggers(Collection<Trigger> triggers) {
             this.triggers = List.copyOf(triggers);
+            return this;
+        }
+
+        /**
+         * The triggers of a separate new database ({@code null}, the default: the new tables are in
+         * the database of {@link #triggers}). A write to a mapped table that fires a trigger one
+         * side's table has and the other's lacks at the same moment, and which may change rows, is
+         * mirrored and recorded ({@link NonDeterminism#ONE_SIDED_TRIGGER}).
+         */
+        public Builder newTriggers(Collection<Trigger> triggers) {
+            this.newTriggers = triggers == null ? null : List.copyOf(triggers);
             return this;
         }
 
@@ -461,6 +486,7 @@ public final class Rewriter {
             b.routines = routines;
             b.truncateCascades = truncateCascades;
             b.triggers = triggers;
+            b.newTriggers = newTriggers;
             b.cascadingKeys = cascadingKeys;
             b.views = views;
             b.relatives = relatives;

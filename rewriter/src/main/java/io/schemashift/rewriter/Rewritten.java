@@ -57,7 +57,7 @@ public record Rewritten(
 
     /**
      * What makes this write recorded although it is mirrored ({@code null}: nothing): its {@linkplain
-     * NonDeterminism#mirroredAndRecorded() mirrored and recorded} kind, of which the rewriter reports one at most.
+     * NonDeterminism#mirroredAndRecorded() mirrored and recorded} kind, the first where there are several.
      */
     public NonDeterminism recordedThoughMirrored() {
         for (NonDeterminism nd : nondeterminism) {

@@ -339,6 +339,9 @@ final class StatementRewriter {
         }
         if (extras != null) {
             walker.rowsPicked(extras.keys());
+            if (firesOneSidedTrigger(rw, st, kind, walker)) {
+                rw.nondeterminism.add(NonDeterminism.ONE_SIDED_TRIGGER);
+            }
         }
         Edits newEdits = extras == null ? rw.newEdits : extras.newSide();
         SelfCheck check = new SelfCheck(rw, timeoutNanos);
@@ -368,6 +371,24 @@ final class StatementRewriter {
                         && i.getSelect() instanceof Values
                         && !i.isModifierIgnore(),
                 extras == null ? null : extras.probe());
+    }
+
+    /**
+     * Whether the write fires a trigger that its mapped table has on one side only: its target, or
+     * any mapped table it names when the target is not one table (a multi-table UPDATE or DELETE).
+     */
+    private boolean firesOneSidedTrigger(Rewrite rw, Statement st, StatementKind kind, ColumnWalker walker) {
+        List<Table> targets = written(st);
+        if (targets == null) {
+            return rw.tables.stream().anyMatch(t -> reaches.firesOneSided(t, kind));
+        }
+        for (Table t : targets) {
+            MappedTable m = rw.mapped(t, walker.cteNames);
+            if (m != null && reaches.firesOneSided(m.lowerName, kind)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private WriteExtras insert(Rewrite rw, ColumnWalker walker, Insert insert) {

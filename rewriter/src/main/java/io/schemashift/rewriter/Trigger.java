@@ -11,8 +11,10 @@ import java.util.Set;
  *     DELETE}, {@code TRUNCATE}
  * @param name the trigger's name, for messages
  * @param definition what it runs: its function's definition or its statement
+ * @param before whether it runs before the row changes (PostgreSQL: also a rule {@code DO INSTEAD}),
+ *     when it may change the row's values
  */
-public record Trigger(String table, Set<StatementKind> events, String name, String definition) {
+public record Trigger(String table, Set<StatementKind> events, String name, String definition, boolean before) {
 
     public Trigger {
         events = Set.copyOf(events);

@@ -402,12 +402,14 @@ class RewriterTest {
                                 Set.of(StatementKind.INSERT),
                                 "orders_count",
                                 "CREATE FUNCTION count_order() RETURNS trigger AS $$ BEGIN UPDATE customers"
-                                        + " SET name = name WHERE id = NEW.customer; RETURN NEW; END $$ LANGUAGE plpgsql"),
+                                        + " SET name = name WHERE id = NEW.customer; RETURN NEW; END $$ LANGUAGE plpgsql",
+                                false),
                         new Trigger(
                                 "customers",
                                 Set.of(StatementKind.UPDATE),
                                 "customers_touch",
-                                "BEGIN UPDATE customers SET name = NEW.name; END")))
+                                "BEGIN UPDATE customers SET name = NEW.name; END",
+                                false)))
                 .build();
 
         assertReachedIndirectly(
@@ -415,6 +417,101 @@ class RewriterTest {
                 kind,
                 "fires trigger orders_count, whose definition names a mapped table, and what a trigger changes is not"
                         + " mirrored");
+    }
+
+    /**
+     * A write to a mapped table that fires a trigger its table has on one side only, and which may
+     * change rows (one before an INSERT or UPDATE, or one whose definition names a mapped table),
+     * is mirrored and recorded; a trigger after a DELETE that writes another table only, and reads,
+     * are not.
+     */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "UPDATE customers SET name = 'x' WHERE id = 1|true",
+                "INSERT INTO customers (id, name) VALUES (1, 'x')|true",
+                "INSERT INTO customers (id, name) VALUES (1, 'x') ON CONFLICT (id) DO UPDATE SET name = 'y'|true",
+                "DELETE FROM customers WHERE id = 1|false",
+                "SELECT name FROM customers WHERE id = 1|false"
+            })
+    void rewrite_writeFiringAOneSidedTrigger_mirroredAndRecorded(String sql, boolean recorded) {
+        Rewriter r = Rewriter.builder(Fixtures.mapping(Dialect.POSTGRESQL), Dialect.POSTGRESQL)
+                .triggers(List.of(STAMP, AUDIT))
+                .build();
+
+        assertThat(r.rewrite(sql)).as(sql).isInstanceOfSatisfying(Rewritten.class, w -> {
+            assertThat(w.nondeterminism().contains(NonDeterminism.ONE_SIDED_TRIGGER))
+                    .isEqualTo(recorded);
+            assertThat(w.unmirrorable(false)).isNull();
+            if (recorded) {
+                assertThat(w.recordedThoughMirrored()).isEqualTo(NonDeterminism.ONE_SIDED_TRIGGER);
+            }
+        });
+    }
+
+    /**
+     * A trigger the new table has at the same moment counts as the same behaviour; with a separate
+     * new database only that database's triggers count, and one the new table alone has is
+     * one-sided too.
+     */
+    @Test
+    void rewrite_triggerAtTheSameMomentOnBothTables_notRecorded() {
+        Trigger newStamp = new Trigger("clients", STAMP.events(), "clients_stamp", STAMP.definition(), true);
+        String update = "UPDATE customers SET name = 'x' WHERE id = 1";
+        Rewriter same = Rewriter.builder(Fixtures.mapping(Dialect.POSTGRESQL), Dialect.POSTGRESQL)
+                .triggers(List.of(STAMP, newStamp))
+                .build();
+        Rewriter separateWithout = Rewriter.builder(Fixtures.mapping(Dialect.POSTGRESQL), Dialect.POSTGRESQL)
+                .triggers(List.of(STAMP, newStamp))
+                .newTriggers(List.of())
+                .build();
+        Rewriter newAlone = Rewriter.builder(Fixtures.mapping(Dialect.POSTGRESQL), Dialect.POSTGRESQL)
+                .newTriggers(List.of(newStamp))
+                .build();
+
+        assertThat(((Rewritten) same.rewrite(update)).nondeterminism()).isEmpty();
+        assertThat(((Rewritten) separateWithout.rewrite(update)).nondeterminism())
+                .containsExactly(NonDeterminism.ONE_SIDED_TRIGGER);
+        assertThat(((Rewritten) newAlone.rewrite(update)).nondeterminism())
+                .containsExactly(NonDeterminism.ONE_SIDED_TRIGGER);
+    }
+
+    private static final Trigger STAMP = new Trigger(
+            "customers",
+            Set.of(StatementKind.INSERT, StatementKind.UPDATE),
+            "customers_stamp",
+            "BEGIN NEW.email := lower(NEW.email); RETURN NEW; END",
+            true);
+    private static final Trigger AUDIT = new Trigger(
+            "customers",
+            Set.of(StatementKind.DELETE),
+            "customers_audit",
+            "BEGIN INSERT INTO audit VALUES (OLD.id); RETURN OLD; END",
+            false);
+
+    /**
+     * PostgreSQL's catalog gives the triggers of every schema by table name: a write to a table of
+     * that name in a schema other than the old tables' fires one as well (a namesake's write is
+     * refused too).
+     */
+    @Test
+    void rewrite_writeToAnotherSchemasTableFiringATrigger_refused() {
+        Rewriter r = Rewriter.builder(Fixtures.mapping(Dialect.POSTGRESQL), Dialect.POSTGRESQL)
+                .oldSchema("public")
+                .triggers(List.of(new Trigger(
+                        "orders",
+                        Set.of(StatementKind.INSERT),
+                        "orders_count",
+                        "BEGIN UPDATE customers SET name = name; END",
+                        false)))
+                .build();
+
+        assertReachedIndirectly(
+                r.rewrite("INSERT INTO billing.orders (id, customer) VALUES (1, 2)"),
+                StatementKind.INSERT,
+                "fires trigger orders_count");
+        assertReachedIndirectly(r.rewrite("INSERT INTO billing.invoices (id) VALUES (1)"), null, "");
     }
 
     /**
@@ -591,7 +688,11 @@ class RewriterTest {
                 .routines(List.of(new Routine("rename_customer", "BEGIN UPDATE customers SET name = 'x'; END")))
                 .views(List.of(new View("customer_names", "SELECT id, name FROM customers")))
                 .triggers(List.of(new Trigger(
-                        "orders", Set.of(StatementKind.INSERT), "orders_placed", "UPDATE customers SET name = 'y'")))
+                        "orders",
+                        Set.of(StatementKind.INSERT),
+                        "orders_placed",
+                        "UPDATE customers SET name = 'y'",
+                        false)))
                 .build();
 
         assertThat(r.rewrite("SELECT rename_customer(1, 'a long enough name')"))
