@@ -20,8 +20,9 @@ import java.util.regex.Pattern;
  * temporary table may take a mapped table's name, and the connection's statements on that name
  * then reach the temporary table: mirrored into the new table, they would fork the new side. So
  * after a statement that may create or drop one (DDL that says {@code TEMP} or {@code TEMPORARY},
- * PostgreSQL's {@code SELECT … INTO TEMP} of a mapped table's name, any DDL while one hides a table, the end of a transaction then: a rollback or {@code ON COMMIT
- * DROP} removes it), the connection asks its database, once per mapped table a statement names,
+ * PostgreSQL's {@code SELECT … INTO TEMP} of a mapped table's name, any DDL while one hides a
+ * table, the end of a transaction then: a rollback or {@code ON COMMIT DROP} removes it), the
+ * connection asks its database, once per mapped table a statement names,
  * and a statement naming a hidden table is refused: it runs on the old side alone and is recorded,
  * as any statement the rewriter cannot handle. H2 refuses a temporary table of a taken name.
  */

@@ -63,6 +63,20 @@ final class ForeignKeys {
                     onUpdate);
         }
 
+        /** This key as the other side names it: its columns through {@code column}, its parent as {@code parent}, the parent's columns through {@code parentColumn}. */
+        Key as(UnaryOperator<String> column, String parent, UnaryOperator<String> parentColumn) {
+            return new Key(
+                    name,
+                    table,
+                    columns.stream().map(column).toList(),
+                    place,
+                    parent,
+                    storedParent,
+                    parentColumns.stream().map(parentColumn).toList(),
+                    onDelete,
+                    onUpdate);
+        }
+
         /** What a side must share with another for the two to change rows alike. */
         boolean sameAction(Key other, boolean samePlace) {
             return columns.equals(other.columns)
@@ -148,20 +162,10 @@ final class ForeignKeys {
         List<CascadingKey> found = new ArrayList<>();
         for (Key k : old) {
             TableMapping parent = mapping.table(k.parent()).orElse(null);
-            Key onNewSide = new Key(
-                    k.name(),
-                    k.table(),
-                    k.columns().stream().map(c -> renamed(t, c)).toList(),
-                    k.place(),
+            Key onNewSide = k.as(
+                    c -> renamed(t, c),
                     parent == null ? k.parent() : lower(parent.newName()),
-                    k.storedParent(),
-                    parent == null
-                            ? k.parentColumns()
-                            : k.parentColumns().stream()
-                                    .map(c -> renamed(parent, c))
-                                    .toList(),
-                    k.onDelete(),
-                    k.onUpdate());
+                    parent == null ? UnaryOperator.identity() : c -> renamed(parent, c));
             boolean shared = neu != null
                     && !(separate && parent == null)
                     && neu.stream().anyMatch(n -> n.sameAction(onNewSide, parent == null));
@@ -177,20 +181,10 @@ final class ForeignKeys {
             if (separate && parent == null) {
                 continue;
             }
-            Key onOldSide = new Key(
-                    n.name(),
-                    n.table(),
-                    n.columns().stream().map(c -> original(t, c)).toList(),
-                    n.place(),
+            Key onOldSide = n.as(
+                    c -> original(t, c),
                     parent == null ? n.parent() : lower(parent.oldName()),
-                    n.storedParent(),
-                    parent == null
-                            ? n.parentColumns()
-                            : n.parentColumns().stream()
-                                    .map(c -> original(parent, c))
-                                    .toList(),
-                    n.onDelete(),
-                    n.onUpdate());
+                    parent == null ? UnaryOperator.identity() : c -> original(parent, c));
             if (old.stream().noneMatch(o -> o.sameAction(onOldSide, parent == null))) {
                 found.add(cascading(
                         t,

@@ -67,20 +67,21 @@ final class Routines {
     /**
      * MariaDB/MySQL triggers of the application's database; a user sees only those on tables it
      * holds the TRIGGER privilege on (doctor, as the migrator, reports the rest). A column's {@code
-     * ON UPDATE CURRENT_TIMESTAMP} counts as a trigger before UPDATE: it sets the row's value.
+     * ON UPDATE CURRENT_TIMESTAMP} counts as a trigger before UPDATE that sets the column ({@code SET
+     * NEW.c …}).
      */
     private static final String MARIADB_TRIGGERS =
             """
             SELECT EVENT_OBJECT_TABLE, EVENT_MANIPULATION, TRIGGER_NAME, ACTION_STATEMENT, ACTION_TIMING = 'BEFORE'
             FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()
             UNION ALL
-            SELECT TABLE_NAME, 'UPDATE', CONCAT(COLUMN_NAME, ' (ON UPDATE)'), EXTRA, TRUE
+            SELECT TABLE_NAME, 'UPDATE', CONCAT(COLUMN_NAME, ' (ON UPDATE)'), CONCAT('SET NEW.', COLUMN_NAME, ' ', EXTRA), TRUE
             FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND EXTRA LIKE '%on update%'""";
 
-    /** H2's triggers are Java classes, not read; a column's {@code ON UPDATE} counts as a trigger before UPDATE. */
+    /** H2's triggers are Java classes, not read; a column's {@code ON UPDATE} counts as a trigger before UPDATE that sets it. */
     private static final String H2_TRIGGERS =
             """
-            SELECT TABLE_NAME, 'UPDATE', COLUMN_NAME || ' (ON UPDATE)', COLUMN_ON_UPDATE, TRUE
+            SELECT TABLE_NAME, 'UPDATE', COLUMN_NAME || ' (ON UPDATE)', 'SET NEW.' || COLUMN_NAME || ' = ' || COLUMN_ON_UPDATE, TRUE
             FROM INFORMATION_SCHEMA.COLUMNS WHERE COLUMN_ON_UPDATE IS NOT NULL""";
 
     /**

@@ -16,8 +16,9 @@ import java.util.stream.Stream;
  * What in the database reaches a mapped table beside a statement's own table names: routines
  * whose definitions name one, views over one, tables that share rows with one (partitions,
  * inheritance), triggers of other tables that name one, foreign keys whose actions change one on
- * one side only, and tables whose {@code TRUNCATE … CASCADE} empties one. Built from what the driver reads of the catalog, for one {@link Compiled}
- * mapping. Immutable.
+ * one side only, and tables whose {@code TRUNCATE … CASCADE} empties one; and the triggers of mapped
+ * tables that one side has and the other lacks. Built from what the driver reads of the catalog,
+ * for one {@link Compiled} mapping. Immutable.
  */
 final class Reaches {
 
@@ -143,8 +144,8 @@ final class Reaches {
             Set<StatementKind> events = EnumSet.noneOf(StatementKind.class);
             List<Trigger> old = on(triggerList, m.mapping.oldName());
             List<Trigger> neu = on(onNewSide, m.mapping.newName());
-            unmatched(old, neu, events);
-            unmatched(neu, old, events);
+            unmatched(old, neu, mappedColumns(m, false), events);
+            unmatched(neu, old, mappedColumns(m, true), events);
             if (!events.isEmpty()) {
                 oneSided.put(m.lowerName, Set.copyOf(events));
             }
@@ -170,10 +171,36 @@ final class Reaches {
         return triggers.stream().filter(t -> stored(t.table()).equals(stored)).toList();
     }
 
-    /** Adds to {@code events} those of {@code side}'s triggers that may change rows, with none at the same moment on {@code other}. */
-    private void unmatched(List<Trigger> side, List<Trigger> other, Set<StatementKind> events) {
+    /**
+     * The lower-case names of {@code m}'s columns that the other side has too, as its old ({@code
+     * newSide} false) or new table names them (derived columns are the new side's); {@code null}
+     * when the old columns are not known.
+     */
+    private static Set<String> mappedColumns(MappedTable m, boolean newSide) {
+        if (!m.columnsKnown) {
+            return null;
+        }
+        Set<String> columns = new java.util.HashSet<>();
+        for (MappedTable.OldColumn c : m.oldColumns) {
+            if (!c.dropped()) {
+                columns.add((newSide ? c.newName() : c.name()).toLowerCase(Locale.ROOT));
+            }
+        }
+        if (newSide) {
+            m.derived.forEach(d -> columns.add(d.newName().toLowerCase(Locale.ROOT)));
+        }
+        return columns;
+    }
+
+    /**
+     * Adds to {@code events} those of {@code side}'s triggers that may change rows, with none at the
+     * same moment on {@code other}.
+     *
+     * @param columns the mapped columns of {@code side}'s table ({@code null}: not known)
+     */
+    private void unmatched(List<Trigger> side, List<Trigger> other, Set<String> columns, Set<StatementKind> events) {
         for (Trigger t : side) {
-            if (!changesRows(t)) {
+            if (!changesRows(t, columns)) {
                 continue;
             }
             for (StatementKind e : t.events()) {
@@ -187,18 +214,38 @@ final class Reaches {
 
     /**
      * Whether a trigger on a mapped table may change rows the other side would not: it runs before
-     * an INSERT or UPDATE (it may set the row's values), or its definition names a mapped table, by
-     * its old or its new name. Errs towards yes: any mention counts.
+     * an INSERT or UPDATE and names {@code NEW.c} for a mapped column {@code c} (it may set that
+     * value; one that sets only columns of its own side, an {@code updated_at} the other table
+     * lacks, does not part the sides), or its definition names a mapped table, by its old or its new
+     * name (a PostgreSQL rule's always does). Errs towards yes: any mention counts.
+     *
+     * @param columns the mapped columns of the trigger's table ({@code null}: not known, any counts)
      */
-    private boolean changesRows(Trigger t) {
+    private boolean changesRows(Trigger t, Set<String> columns) {
         if (t.before()
-                && (t.events().contains(StatementKind.INSERT) || t.events().contains(StatementKind.UPDATE))) {
+                && (t.events().contains(StatementKind.INSERT) || t.events().contains(StatementKind.UPDATE))
+                && (columns == null || setsAnyOf(t.definition(), columns))) {
             return true;
         }
         for (MappedTable m : mapping.tables()) {
             if (Compiled.containsIgnoreCase(t.definition(), m.lowerName)
                     || Compiled.containsIgnoreCase(
                             t.definition(), m.mapping.newName().toLowerCase(Locale.ROOT))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code definition} names {@code NEW.c} (quoted or not) for one of {@code columns}. */
+    private static boolean setsAnyOf(String definition, Set<String> columns) {
+        String text = definition.toLowerCase(Locale.ROOT).replace("\"", "").replace("`", "");
+        for (int at = text.indexOf("new."); at >= 0; at = text.indexOf("new.", at + 4)) {
+            int end = at + 4;
+            while (end < text.length() && (Character.isLetterOrDigit(text.charAt(end)) || text.charAt(end) == '_')) {
+                end++;
+            }
+            if (columns.contains(text.substring(at + 4, end))) {
                 return true;
             }
         }
@@ -433,7 +480,7 @@ final class Reaches {
         return null;
     }
 
-    /** Like {@link #fired(List, StatementKind)} when the written tables are not known: any table named counts. */
+    /** Like {@link #fired(List, StatementKind, Set)} when the written tables are not known: any table named counts. */
     Indirect fired(Tokens t, StatementKind kind) {
         for (int i = 0; (!triggers.isEmpty() || !keys.isEmpty()) && i < t.size(); i++) {
             if (mapping.relation(t, i)) {
