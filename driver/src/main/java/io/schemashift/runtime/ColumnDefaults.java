@@ -5,6 +5,7 @@ import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -12,13 +13,15 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * The old columns (keys aside) whose default the new column does not share, from database
- * metadata: an INSERT that leaves such a column out (or writes {@code DEFAULT}) would store one
- * value on each side, mirrored and unrecorded. Defaults are compared as the database reports them,
- * casts aside: the same constant is shared, and so is the same current time ({@code now()}, {@code
+ * What each table fills in by itself, from database metadata, compared between an old table and
+ * its new one. Defaults: the old columns (keys aside) whose default the new column does not share;
+ * an INSERT that leaves such a column out (or writes {@code DEFAULT}) would store one value on each
+ * side, mirrored and unrecorded. Defaults are compared as the database reports them, casts aside:
+ * the same constant is shared, and so is the same current time ({@code now()}, {@code
  * CURRENT_TIMESTAMP}…), which each side reads when its statement runs (the mirror's a moment
  * later, on a separate database by that server's clock); any other call (a sequence, a UUID) or
- * another text differs.
+ * another text differs. Generated columns (computed at every write, not once): those one side
+ * computes and the other stores, and the derived columns the new table computes.
  */
 final class ColumnDefaults {
 
@@ -30,16 +33,37 @@ final class ColumnDefaults {
 
     private ColumnDefaults() {}
 
-    /** Column name (lower case) → its default as reported, {@code null} for none, of one table. */
-    static Map<String, String> read(DatabaseMetaData md, String catalog, String schemaPattern, String tablePattern)
+    /**
+     * One table's columns, by lower-case name.
+     *
+     * @param defaults each column that is not generated, with its default as reported ({@code null}
+     *     for none); empty when the table was not found
+     * @param generated the generated columns (PostgreSQL reports a generation expression as the
+     *     default: it is not one)
+     */
+    record Columns(Map<String, String> defaults, Set<String> generated) {
+
+        boolean has(String lower) {
+            return defaults.containsKey(lower) || generated.contains(lower);
+        }
+    }
+
+    /** The columns of one table. */
+    static Columns read(DatabaseMetaData md, String catalog, String schemaPattern, String tablePattern)
             throws SQLException {
         Map<String, String> defaults = new HashMap<>();
+        Set<String> generated = new HashSet<>();
         try (ResultSet rs = md.getColumns(catalog, schemaPattern, tablePattern, null)) {
             while (rs.next()) {
-                defaults.put(rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT), rs.getString("COLUMN_DEF"));
+                String name = rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT);
+                if ("YES".equalsIgnoreCase(rs.getString("IS_GENERATEDCOLUMN"))) {
+                    generated.add(name);
+                } else {
+                    defaults.put(name, rs.getString("COLUMN_DEF"));
+                }
             }
         }
-        return defaults;
+        return new Columns(defaults, generated);
     }
 
     /**
@@ -55,26 +79,59 @@ final class ColumnDefaults {
             return differing;
         }
         for (Map.Entry<String, String> old : oldDefaults.entrySet()) {
-            if (table.key().stream().anyMatch(old.getKey()::equalsIgnoreCase)) {
-                continue; // a key the primary generates reaches the mirror as a value
+            String newKey = newColumn(table, old.getKey());
+            if (newKey == null || !newDefaults.containsKey(newKey)) {
+                continue; // not a column of the new table (the mapping's own check reports it), or generated there
             }
-            String oldColumn = mappedName(table.columns(), old.getKey());
-            String newColumn =
-                    oldColumn == null ? old.getKey() : table.columns().get(oldColumn);
-            if (oldColumn != null && newColumn == null) {
-                continue; // dropped: the new side has nothing to default
-            }
-            String oldDefault = normalized(old.getValue());
-            String newKey = newColumn.toLowerCase(Locale.ROOT);
-            if (!newDefaults.containsKey(newKey)) {
-                continue; // not a column of the new table: the mapping's own check reports it
-            }
-            String newDefault = normalized(newDefaults.get(newKey));
-            if (!sharedNormalized(oldDefault, newDefault)) {
-                differing.add(oldColumn != null ? oldColumn : old.getKey());
+            if (!sharedNormalized(normalized(old.getValue()), normalized(newDefaults.get(newKey)))) {
+                differing.add(oldName(table, old.getKey()));
             }
         }
         return differing;
+    }
+
+    /** The old columns of {@code table} (by old name, keys aside) that one side generates and the other stores. */
+    static Set<String> computedOnOneSide(TableMapping table, Columns old, Columns neu) {
+        Set<String> oneSided = new TreeSet<>();
+        Set<String> oldColumns = new HashSet<>(old.defaults().keySet());
+        oldColumns.addAll(old.generated());
+        for (String column : oldColumns) {
+            String newKey = newColumn(table, column);
+            if (newKey != null
+                    && neu.has(newKey)
+                    && old.generated().contains(column) != neu.generated().contains(newKey)) {
+                oneSided.add(oldName(table, column));
+            }
+        }
+        return oneSided;
+    }
+
+    /** The derived columns of {@code table} that the new table generates. */
+    static Set<String> generatedDerived(TableMapping table, Columns neu) {
+        Set<String> generated = new TreeSet<>();
+        table.derived().keySet().stream()
+                .filter(d -> neu.generated().contains(d.toLowerCase(Locale.ROOT)))
+                .forEach(generated::add);
+        return generated;
+    }
+
+    /**
+     * The new column (lower case) of old column {@code lower}; {@code null} for a key column (a
+     * key the primary generates reaches the mirror as a value) or one the mapping drops.
+     */
+    private static String newColumn(TableMapping table, String lower) {
+        if (table.key().stream().anyMatch(lower::equalsIgnoreCase)) {
+            return null;
+        }
+        String oldColumn = mappedName(table.columns(), lower);
+        String newColumn = oldColumn == null ? lower : table.columns().get(oldColumn);
+        return newColumn == null ? null : newColumn.toLowerCase(Locale.ROOT);
+    }
+
+    /** Old column {@code lower} as the mapping writes it. */
+    private static String oldName(TableMapping table, String lower) {
+        String mapped = mappedName(table.columns(), lower);
+        return mapped != null ? mapped : lower;
     }
 
     /**

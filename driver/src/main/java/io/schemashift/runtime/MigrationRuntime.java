@@ -270,13 +270,13 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
         Mapping withColumns = withOldColumns(config.mapping(), md);
         Mapping mapping = catalog(
                 config,
-                "column defaults",
+                "column defaults and generated columns",
                 known ? keptDefaults(withColumns, previous.mapping()) : withColumns,
                 () -> onNewSide(
                         config,
                         md,
                         newDatabase,
-                        newMd -> withDifferingDefaults(
+                        newMd -> withColumnFacts(
                                 config, withColumns, md, newMd, dialect, known ? previous.mapping() : null)));
         return Rewriter.builder(mapping, dialect)
                 .oldSchema(oldSchema(c, dialect))
@@ -468,8 +468,8 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
         return new Place(n.getCatalog(), t.newSchema() != null ? stored(md, t.newSchema()) : n.getSchema(), table);
     }
 
-    /** The column defaults of the table at {@code p}. */
-    private static Map<String, String> defaults(DatabaseMetaData md, Place p) throws SQLException {
+    /** The columns of the table at {@code p}, with their defaults. */
+    private static ColumnDefaults.Columns columns(DatabaseMetaData md, Place p) throws SQLException {
         String escape = md.getSearchStringEscape();
         return ColumnDefaults.read(
                 md, p.catalog(), p.schema() == null ? null : escaped(p.schema(), escape), escaped(p.table(), escape));
@@ -499,12 +499,13 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
     }
 
     /**
-     * Each mapped table with the old columns whose default its new column does not share ({@link
-     * ColumnDefaults}); logged when they differ from what {@code previous} read ({@code null}: at
-     * the first read). Not read when the new side's metadata is not given (a preview of a separate
+     * Each mapped table with the old columns whose default its new column does not share, those one
+     * side generates and the other stores, and without the derived columns the new table generates
+     * ({@link ColumnDefaults}); logged when they differ from what {@code previous} read ({@code
+     * null}: at the first read). Not read when the new side's metadata is not given (a preview of a separate
      * new database): none then.
      */
-    private static Mapping withDifferingDefaults(
+    private static Mapping withColumnFacts(
             MigrationConfig config,
             Mapping mapping,
             DatabaseMetaData md,
@@ -517,14 +518,13 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
         }
         List<TableMapping> tables = new ArrayList<>();
         for (TableMapping t : mapping.tables()) {
-            Set<String> differing = ColumnDefaults.differing(
-                    t, defaults(md, oldPlace(md, t)), defaults(newMd, newPlace(newMd, dialect, t)));
-            Set<String> before = previous == null
-                    ? Set.of()
-                    : previous.table(t.oldName())
-                            .map(TableMapping::differingDefaults)
-                            .orElse(Set.of());
-            if (!differing.isEmpty() && !differing.equals(before)) {
+            ColumnDefaults.Columns old = columns(md, oldPlace(md, t));
+            ColumnDefaults.Columns neu = columns(newMd, newPlace(newMd, dialect, t));
+            Set<String> differing = ColumnDefaults.differing(t, old.defaults(), neu.defaults());
+            Set<String> computed = ColumnDefaults.computedOnOneSide(t, old, neu);
+            TableMapping before =
+                    previous == null ? null : previous.table(t.oldName()).orElse(null);
+            if (!differing.isEmpty() && (before == null || !differing.equals(before.differingDefaults()))) {
                 LOG.warn(
                         "[{}] {}: the default of {} differs on {} (or is evaluated once per side): an INSERT that"
                                 + " leaves such a column out runs on the primary only and is recorded; give the"
@@ -534,18 +534,33 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                         differing,
                         t.newName());
             }
-            tables.add(t.withDifferingDefaults(differing));
+            if (!computed.isEmpty() && (before == null || !computed.equals(before.computedOnOneSide()))) {
+                LOG.warn(
+                        "[{}] {}: {} computed (GENERATED) by one table and stored by the other: every INSERT and"
+                                + " UPDATE is mirrored and its rows recorded for repair; generate them on both sides",
+                        config.migration(),
+                        t.oldName(),
+                        computed);
+            }
+            tables.add(
+                    t.withDifferingDefaults(differing).withComputed(computed, ColumnDefaults.generatedDerived(t, neu)));
         }
         return Mapping.of(tables);
     }
 
-    /** {@code mapping} with the differing defaults {@code previous} read, where a re-read failed. */
+    /** {@code mapping} with the differing defaults and computed columns {@code previous} read, where a re-read failed. */
     private static Mapping keptDefaults(Mapping mapping, Mapping previous) {
         List<TableMapping> tables = new ArrayList<>();
         for (TableMapping t : mapping.tables()) {
-            tables.add(t.withDifferingDefaults(previous.table(t.oldName())
-                    .map(TableMapping::differingDefaults)
-                    .orElse(Set.of())));
+            TableMapping before = previous.table(t.oldName()).orElse(null);
+            if (before == null) {
+                tables.add(t);
+                continue;
+            }
+            Set<String> generatedDerived = new java.util.HashSet<>(t.derived().keySet());
+            generatedDerived.removeAll(before.derived().keySet());
+            tables.add(t.withDifferingDefaults(before.differingDefaults())
+                    .withComputed(before.computedOnOneSide(), generatedDerived));
         }
         return Mapping.of(tables);
     }

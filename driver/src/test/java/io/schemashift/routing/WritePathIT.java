@@ -1028,6 +1028,106 @@ class WritePathIT {
         }
     }
 
+    /**
+     * A column one table computes (GENERATED) and the other stores is a trigger of its own: every
+     * INSERT and UPDATE computes it again on one side only. Such writes are mirrored and their rows
+     * recorded; a column both tables generate forks nothing (and an INSERT that leaves it out is
+     * mirrored, though PostgreSQL reports its expression as a default).
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void generatedColumnOnOneSide_writesMirroredAndRecordedByKey(TestDatabase.Kind kind) throws Exception {
+        for (boolean separate : new boolean[] {false, true}) {
+            for (String generatedOn : List.of("old", "new", "both")) {
+                for (String phase : List.of("dual-write", "new-primary")) {
+                    String as = kind + " generated on " + generatedOn + ", " + phase
+                            + (separate ? ", separate new database" : "");
+                    try (MigrationFixture fx = fixture(kind, separate, phase)) {
+                        fx.rawOld(
+                                "INSERT INTO customers (id, name, email) VALUES (1, 'before', 'a@x')",
+                                shout(kind, "customers", !generatedOn.equals("new")));
+                        fx.rawNew(
+                                "INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'before', 'before', 'a@x')",
+                                shout(kind, "clients", !generatedOn.equals("old")));
+                        try (Connection c = fx.connect()) {
+                            sql("UPDATE customers SET email = 'c@x' WHERE id = 1")
+                                    .run(c);
+                            sql("INSERT INTO customers (id, name, email) VALUES (2, 'two', 'b@x')")
+                                    .run(c);
+                        }
+                        fx.assertSidesEqual();
+                        if (generatedOn.equals("both")) {
+                            assertThat(fx.divergenceRecords()).as(as).isEmpty();
+                            assertThat(shouts(fx, true)).as(as).isEqualTo(shouts(fx, false));
+                        } else {
+                            assertThat(fx.divergenceRecords())
+                                    .as(as)
+                                    .containsExactlyInAnyOrder(
+                                            "[\"1\"]|mirror_one_sided_trigger", "[\"2\"]|mirror_one_sided_trigger");
+                            assertThat(shouts(fx, true)).as(as).isNotEqualTo(shouts(fx, false));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * A derived column the new table generates itself is the database's to fill: writes leave it
+     * out (a value written into it would fail every mirrored write), and both sides agree.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void derivedColumnTheNewTableGenerates_leftToTheDatabase(TestDatabase.Kind kind) throws Exception {
+        for (boolean separate : new boolean[] {false, true}) {
+            try (MigrationFixture fx = fixture(kind, separate, "dual-write")) {
+                fx.rawNew(
+                        "ALTER TABLE clients DROP COLUMN name_search",
+                        "ALTER TABLE clients ADD COLUMN name_search VARCHAR(100) "
+                                + generated(kind, "lower(full_name)"));
+                try (Connection c = fx.connect()) {
+                    sql("INSERT INTO customers (id, name, email) VALUES (1, 'One', 'a@x')")
+                            .run(c);
+                    sql("UPDATE customers SET name = 'Renamed' WHERE id = 1").run(c);
+                }
+                assertThat(fx.newRows())
+                        .as(kind + (separate ? " separate" : ""))
+                        .containsExactly("1|Renamed|renamed|a@x");
+                fx.assertSidesEqual();
+                assertThat(fx.divergenceRecords()).isEmpty();
+            }
+        }
+    }
+
+    /** Adds column {@code shout} to {@code table}: {@code upper(email)}, generated or stored. */
+    private static String shout(TestDatabase.Kind kind, String table, boolean generated) {
+        return "ALTER TABLE " + table + " ADD COLUMN shout VARCHAR(100)"
+                + (generated ? " " + generated(kind, "upper(email)") : "");
+    }
+
+    /** A generated column's clause in {@code kind}'s syntax. */
+    private static String generated(TestDatabase.Kind kind, String expression) {
+        return switch (kind) {
+            case POSTGRESQL -> "GENERATED ALWAYS AS (" + expression + ") STORED";
+            case MARIADB -> "AS (" + expression + ") PERSISTENT";
+            case H2 -> "GENERATED ALWAYS AS (" + expression + ")";
+        };
+    }
+
+    /** One side's {@code id|shout} rows, by id. */
+    private static List<String> shouts(MigrationFixture fx, boolean newSide) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = fx.server.connect(newSide ? fx.newUrl : fx.oldUrl);
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "SELECT id, shout FROM " + (newSide ? "clients" : "customers") + " ORDER BY id")) {
+            while (rs.next()) {
+                rows.add(rs.getInt(1) + "|" + rs.getString(2));
+            }
+        }
+        return rows;
+    }
+
     /** What stamps {@code table}'s rows at an UPDATE ({@code stamps}), or the same table without it. */
     private static List<String> stamp(TestDatabase.Kind kind, String how, String table, boolean stamps) {
         if (how.equals("on-update")) {

@@ -6,6 +6,7 @@ import io.schemashift.rewriter.TableMapping;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -76,6 +77,34 @@ class ColumnDefaultsTest {
         assertThat(ColumnDefaults.differing(CUSTOMERS, old, neu))
                 .as("the same text is shared; another spelling is compared as text")
                 .containsExactly("seen");
+    }
+
+    @Test
+    void computedOnOneSide_comparesEachMappedColumnWithItsNewColumn() {
+        TableMapping derivedToo = new TableMapping(
+                "customers",
+                "clients",
+                null,
+                List.of("id"),
+                mapOf("name", "full_name", "legacy_flag", null),
+                Map.of("name_search", "lower(name)", "shout", "upper(email)"),
+                List.of());
+        ColumnDefaults.Columns old = new ColumnDefaults.Columns(
+                mapOf("name", null, "email", null, "note", null, "legacy_flag", null),
+                Set.of("id", "initial", "total", "gone"));
+        ColumnDefaults.Columns neu = new ColumnDefaults.Columns(
+                mapOf("initial", null, "email", null, "shout", null),
+                Set.of("id", "full_name", "total", "name_search", "note"));
+        assertThat(ColumnDefaults.computedOnOneSide(derivedToo, old, neu))
+                .as("generated on one side only, by the mapping's names; not the key, not a column both generate,"
+                        + " not one the new table lacks")
+                .containsExactlyInAnyOrder("name", "initial", "note");
+        assertThat(ColumnDefaults.generatedDerived(derivedToo, neu)).containsExactly("name_search");
+        assertThat(derivedToo
+                        .withComputed(Set.of("name"), Set.of("NAME_SEARCH"))
+                        .derived())
+                .as("the derived columns the new table generates are left to it")
+                .containsOnlyKeys("shout");
     }
 
     private static Map<String, String> mapOf(String... keysAndValues) {

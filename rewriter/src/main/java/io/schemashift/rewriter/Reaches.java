@@ -70,7 +70,8 @@ final class Reaches {
     private final Map<Trigger, Indirect> triggerReach = new HashMap<>();
     /**
      * Mapped tables by lower-case old name, with the writes that fire a trigger one side's table has
-     * and the other's lacks, and which may change rows ({@link NonDeterminism#ONE_SIDED_TRIGGER}).
+     * and the other's lacks, and which may change rows, or that store a column one side's table
+     * computes and the other's stores ({@link NonDeterminism#ONE_SIDED_TRIGGER}).
      */
     private final Map<String, Set<StatementKind>> oneSided = new HashMap<>();
     /** Parent tables by stored name, with their foreign keys that change mapped tables on one side only. */
@@ -146,6 +147,11 @@ final class Reaches {
             List<Trigger> neu = on(onNewSide, m.mapping.newName());
             unmatched(old, neu, mappedColumns(m, false), events);
             unmatched(neu, old, mappedColumns(m, true), events);
+            if (!m.mapping.computedOnOneSide().isEmpty()) {
+                // a generated column is a trigger of its own: each INSERT and UPDATE computes it again
+                events.add(StatementKind.INSERT);
+                events.add(StatementKind.UPDATE);
+            }
             if (!events.isEmpty()) {
                 oneSided.put(m.lowerName, Set.copyOf(events));
             }

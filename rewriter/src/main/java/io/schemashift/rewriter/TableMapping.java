@@ -23,6 +23,9 @@ import java.util.Map;
  * @param differingDefaults the old columns (by old name) whose default the new column does not
  *     share, from database metadata: an INSERT that leaves one to its default stores different
  *     values on the two sides. Empty when none differ or the defaults were not read
+ * @param computedOnOneSide the old columns (by old name) that one side's table computes itself (a
+ *     generated column) and the other's stores, from database metadata: any INSERT or UPDATE of
+ *     the table may store different values on the two sides. Empty when none or not read
  */
 public record TableMapping(
         String oldName,
@@ -33,7 +36,8 @@ public record TableMapping(
         Map<String, String> derived,
         List<String> oldColumns,
         Map<String, List<String>> uniqueKeys,
-        java.util.Set<String> differingDefaults) {
+        java.util.Set<String> differingDefaults,
+        java.util.Set<String> computedOnOneSide) {
 
     public TableMapping {
         key = List.copyOf(key);
@@ -41,6 +45,7 @@ public record TableMapping(
         derived = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(derived));
         oldColumns = List.copyOf(oldColumns);
         differingDefaults = java.util.Set.copyOf(differingDefaults);
+        computedOnOneSide = java.util.Set.copyOf(computedOnOneSide);
         if (uniqueKeys != null) {
             Map<String, List<String>> copy = new java.util.LinkedHashMap<>();
             uniqueKeys.forEach((index, indexColumns) -> copy.put(index, List.copyOf(indexColumns)));
@@ -57,24 +62,82 @@ public record TableMapping(
             Map<String, String> columns,
             Map<String, String> derived,
             List<String> oldColumns) {
-        this(oldName, newName, newSchema, key, columns, derived, oldColumns, null, java.util.Set.of());
+        this(
+                oldName,
+                newName,
+                newSchema,
+                key,
+                columns,
+                derived,
+                oldColumns,
+                null,
+                java.util.Set.of(),
+                java.util.Set.of());
     }
 
     /** The same mapping with the old table's column list filled in (from database metadata). */
     public TableMapping withOldColumns(List<String> columnsInTableOrder) {
         return new TableMapping(
-                oldName, newName, newSchema, key, columns, derived, columnsInTableOrder, uniqueKeys, differingDefaults);
+                oldName,
+                newName,
+                newSchema,
+                key,
+                columns,
+                derived,
+                columnsInTableOrder,
+                uniqueKeys,
+                differingDefaults,
+                computedOnOneSide);
     }
 
     /** The same mapping with the old table's unique indexes filled in (from database metadata). */
     public TableMapping withUniqueKeys(Map<String, List<String>> keys) {
         return new TableMapping(
-                oldName, newName, newSchema, key, columns, derived, oldColumns, keys, differingDefaults);
+                oldName,
+                newName,
+                newSchema,
+                key,
+                columns,
+                derived,
+                oldColumns,
+                keys,
+                differingDefaults,
+                computedOnOneSide);
     }
 
     /** The same mapping with the old columns whose default differs on the new side (from database metadata). */
     public TableMapping withDifferingDefaults(java.util.Set<String> oldColumnNames) {
         return new TableMapping(
-                oldName, newName, newSchema, key, columns, derived, oldColumns, uniqueKeys, oldColumnNames);
+                oldName,
+                newName,
+                newSchema,
+                key,
+                columns,
+                derived,
+                oldColumns,
+                uniqueKeys,
+                oldColumnNames,
+                computedOnOneSide);
+    }
+
+    /**
+     * The same mapping with what the tables compute themselves (from database metadata): the old
+     * columns one side computes and the other stores, and without the derived columns the new table
+     * computes ({@code generatedDerived}), which the database fills and a write must leave alone.
+     */
+    public TableMapping withComputed(java.util.Set<String> oneSided, java.util.Set<String> generatedDerived) {
+        Map<String, String> written = new java.util.LinkedHashMap<>(derived);
+        written.keySet().removeIf(c -> generatedDerived.stream().anyMatch(c::equalsIgnoreCase));
+        return new TableMapping(
+                oldName,
+                newName,
+                newSchema,
+                key,
+                columns,
+                written,
+                oldColumns,
+                uniqueKeys,
+                differingDefaults,
+                oneSided);
     }
 }
