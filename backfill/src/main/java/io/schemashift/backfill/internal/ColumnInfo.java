@@ -16,8 +16,10 @@ import java.util.UUID;
  * @param jdbcType a {@link Types} constant
  * @param typeName the database's own type name, lower case
  * @param nullable whether the column may hold NULL (unknown counts as nullable)
+ * @param generated whether the table computes it itself ({@code GENERATED ALWAYS AS …}): no
+ *     statement may write it
  */
-public record ColumnInfo(String name, int jdbcType, String typeName, boolean nullable) {
+public record ColumnInfo(String name, int jdbcType, String typeName, boolean nullable, boolean generated) {
 
     public ColumnInfo {
         typeName = typeName == null ? "" : typeName.toLowerCase(Locale.ROOT);

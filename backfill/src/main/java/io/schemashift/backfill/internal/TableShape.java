@@ -20,13 +20,21 @@ import java.util.Map;
  *
  * @param oldTable the old table as it appears in SQL
  * @param newTable the new table as it appears in SQL (schema-qualified when the mapping says so)
- * @param columns every new column that is filled from the old row, key columns included
+ * @param columns every new column that is filled from the old row, key columns included; not
+ *     those the new table generates
  * @param key the key columns, in key order
  * @param lineage whether the new table has the lineage columns {@code schemashift_batch} and
  *     {@code schemashift_migrated_at}
+ * @param generated the mapped columns the new table generates: it computes them from the columns
+ *     copied, so they are neither copied nor compared (copying the other way, they are)
  */
 public record TableShape(
-        String oldTable, String newTable, List<MappedColumn> columns, List<MappedColumn> key, boolean lineage) {
+        String oldTable,
+        String newTable,
+        List<MappedColumn> columns,
+        List<MappedColumn> key,
+        boolean lineage,
+        List<MappedColumn> generated) {
 
     /** Lineage column: the batch that copied the row. */
     public static final String LINEAGE_BATCH = "schemashift_batch";
@@ -36,6 +44,7 @@ public record TableShape(
     public TableShape {
         columns = List.copyOf(columns);
         key = List.copyOf(key);
+        generated = List.copyOf(generated);
     }
 
     /**
@@ -61,19 +70,21 @@ public record TableShape(
      * statement of {@link Statements} built on the result moves rows from new to old. Renamed
      * columns go back to their old names; derived columns are left out (the old table has no
      * column for them) and so are old columns the mapping drops (an insert leaves them NULL or
-     * at their default, an update leaves them as they are). No lineage is written to the old
-     * table.
+     * at their default, an update leaves them as they are) and those the old table generates. No
+     * lineage is written to the old table.
      */
     public TableShape reversed() {
+        List<MappedColumn> back = java.util.stream.Stream.concat(columns.stream(), generated.stream())
+                .filter(c -> !c.derived())
+                .map(MappedColumn::reversed)
+                .toList();
         return new TableShape(
                 newTable,
                 oldTable,
-                columns.stream()
-                        .filter(c -> !c.derived())
-                        .map(MappedColumn::reversed)
-                        .toList(),
+                back.stream().filter(c -> !c.newType().generated()).toList(),
                 key.stream().map(MappedColumn::reversed).toList(),
-                false);
+                false,
+                back.stream().filter(c -> c.newType().generated()).toList());
     }
 
     /** Old-side expressions of every mapped column, in column order. */
@@ -159,6 +170,10 @@ public record TableShape(
                     null,
                     newColumn(newCols, newTable, target, "a derived expression")));
         }
+        List<MappedColumn> generated = mapped.stream()
+                .filter(c -> c.newType().generated() && m.key().stream().noneMatch(c.oldExpr()::equalsIgnoreCase))
+                .toList();
+        mapped.removeAll(generated);
 
         List<MappedColumn> key = new ArrayList<>();
         for (String k : m.key()) {
@@ -174,7 +189,7 @@ public record TableShape(
                     "table " + oldTable + " has no key in the mapping; backfill and verify need one");
         }
         boolean lineage = newCols.containsKey(LINEAGE_BATCH) && newCols.containsKey(LINEAGE_AT);
-        TableShape shape = new TableShape(oldTable, newTable, mapped, key, lineage);
+        TableShape shape = new TableShape(oldTable, newTable, mapped, key, lineage, generated);
         KeyCheck.require(oldConn, oldTable, oldLocated, shape.oldKey(), "old");
         KeyCheck.require(newConn, newTable, newLocated, shape.newKey(), "new");
         return shape;
@@ -240,7 +255,8 @@ public record TableShape(
                                         col,
                                         rs.getInt("DATA_TYPE"),
                                         rs.getString("TYPE_NAME"),
-                                        rs.getInt("NULLABLE") != DatabaseMetaData.columnNoNulls));
+                                        rs.getInt("NULLABLE") != DatabaseMetaData.columnNoNulls,
+                                        "YES".equalsIgnoreCase(rs.getString("IS_GENERATEDCOLUMN"))));
                     }
                 }
                 if (!found.isEmpty()) {
