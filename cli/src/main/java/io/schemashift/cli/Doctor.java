@@ -123,10 +123,11 @@ final class Doctor {
                 Connection fresh = newSide == null ? null : newSide.open()) {
             Connection neu = fresh == null ? old : fresh;
             List<CascadingKey> keys = cascadingKeys(dialect, old, neu);
+            Rewriter rewriter = InProcessDriver.rewriter(config, dialect, old.getMetaData(), neu.getMetaData());
             for (TableMapping t : config.mapping().tables()) {
-                table(dialect, old, neu, t, appUser, handover, keys);
+                table(dialect, old, neu, t, appUser, handover, keys, rewriter);
             }
-            findings.addAll(Writers.routines(InProcessDriver.rewriter(config, dialect, old.getMetaData())));
+            findings.addAll(Writers.routines(rewriter));
             boolean missing = controlTables(old);
             findings.addAll(Grants.migratorCreate(
                     place(old, dialect, null, "-"), place(neu, dialect, null, "-"), old == neu, missing));
@@ -154,7 +155,8 @@ final class Doctor {
             TableMapping t,
             String appUser,
             KeyHandover handover,
-            List<CascadingKey> keys)
+            List<CascadingKey> keys,
+            Rewriter rewriter)
             throws SQLException {
         Place o = place(old, dialect, null, t.oldName());
         Place n = place(neu, dialect, t.newSchema(), t.newName());
@@ -181,7 +183,7 @@ final class Doctor {
         }
         findings.addAll(Grants.migrator(t, o, n));
         migratorKeys(t, o, oc, n, nc, newKey);
-        findings.addAll(Writers.of(t, keys, o, n));
+        findings.addAll(Writers.of(t, keys, rewriter.oneSidedTriggers(t.oldName()), o, n));
     }
 
     /**

@@ -22,12 +22,13 @@ import java.util.TreeSet;
 /**
  * The {@code writers} check of {@code doctor}: what changes a mapped table's rows inside the
  * database, where the driver never sees a statement, so that nothing mirrors it. Triggers (and
- * PostgreSQL rules) on the old table (a BEFORE trigger's values, a write it makes), foreign keys whose ON DELETE / ON UPDATE
- * action changes one side's rows when a parent row changes (as the driver judges them: it records the
- * writes that fire them), and views over the old table (writes through them are neither rewritten
- * nor mirrored). Each is sound only if the new side does the same: a trigger of the same name on the
- * new table, the same key with the same action. And stored procedures and functions that name a
- * mapped table: the driver refuses their calls.
+ * PostgreSQL rules, MariaDB's and H2's ON UPDATE columns) of either table that may change rows (a
+ * BEFORE trigger's values, a write it makes) and foreign keys whose ON DELETE / ON UPDATE action
+ * changes one side's rows when a parent row changes, each as the driver judges them (it records
+ * the writes that fire them), and views over the old table (writes through them are neither
+ * rewritten nor mirrored). Each is sound only if the other side does the same: a trigger at the
+ * same moment on the other table, the same key with the same action. And stored procedures and
+ * functions that name a mapped table: the driver refuses their calls.
  */
 final class Writers {
 
@@ -36,28 +37,23 @@ final class Writers {
     /**
      * @param keys the foreign keys whose actions change a mapped table on one side only, as the
      *     driver reads them ({@code null}: they could not be read, reported once by the caller)
+     * @param oneSidedTriggers the triggers of either table that may change rows with none at the
+     *     same moment on the other, as the driver judges them ({@link Rewriter#oneSidedTriggers})
      */
-    static List<Doctor.Finding> of(TableMapping t, List<CascadingKey> keys, Doctor.Place o, Doctor.Place n) {
+    static List<Doctor.Finding> of(
+            TableMapping t, List<CascadingKey> keys, Set<String> oneSidedTriggers, Doctor.Place o, Doctor.Place n) {
         String subject = t.oldName();
         List<Doctor.Finding> found = new ArrayList<>();
         try {
-            java.util.Map<String, Set<String>> newTriggers = triggers(n);
-            Set<String> unmatched = new TreeSet<>();
-            triggers(o).forEach((when, names) -> {
-                if (!newTriggers.containsKey(when)) {
-                    names.forEach(name -> unmatched.add(name + " (" + when + ")"));
-                }
-            });
-            if (!unmatched.isEmpty()) {
+            if (!oneSidedTriggers.isEmpty()) {
                 found.add(new Doctor.Finding(
                         Severity.WARN,
                         "writers",
                         subject,
-                        "trigger(s) or rule(s) on " + o.qualified() + " with none at the same moment on "
-                                + n.qualified()
-                                + ": " + String.join(", ", unmatched) + "; what they change is not mirrored (a"
-                                + " BEFORE trigger's values differ between the sides): give the new table the same"
-                                + " behaviour"));
+                        "trigger(s) or rule(s) that may change rows, with none at the same moment on the other table ("
+                                + o.qualified() + ", " + n.qualified() + "): " + String.join(", ", oneSidedTriggers)
+                                + "; a write that fires one is mirrored and its rows recorded"
+                                + " (mirror_one_sided_trigger): give the other table the same behaviour"));
             }
             for (CascadingKey k : keys == null ? List.<CascadingKey>of() : keys) {
                 if (k.child().equalsIgnoreCase(t.oldName())) {
@@ -209,46 +205,6 @@ final class Writers {
     private static String quoted(String name, Dialect dialect) {
         char q = dialect == Dialect.MARIADB ? '`' : '"';
         return q + name.replace(String.valueOf(q), String.valueOf(q) + q) + q;
-    }
-
-    /**
-     * The table's triggers by when they fire ({@code BEFORE INSERT}…), names lower case: trigger
-     * names are unique per schema on MariaDB, so the new table's cannot be compared by name.
-     */
-    private static java.util.Map<String, Set<String>> triggers(Doctor.Place p) throws SQLException {
-        java.util.Map<String, Set<String>> byMoment = new java.util.TreeMap<>();
-        try (PreparedStatement ps = p.connection()
-                .prepareStatement("SELECT trigger_name, action_timing, event_manipulation FROM"
-                        + " information_schema.triggers WHERE event_object_table = ? AND event_object_schema = ?")) {
-            ps.setString(1, p.table());
-            ps.setString(2, schema(p));
-            moments(ps, byMoment);
-        }
-        if (p.dialect() == Dialect.POSTGRESQL) {
-            // a rule rewrites a write on the table into other statements, or adds some: a trigger by other means
-            try (PreparedStatement ps = p.connection().prepareStatement(POSTGRESQL_RULES)) {
-                ps.setString(1, p.table());
-                ps.setString(2, schema(p));
-                moments(ps, byMoment);
-            }
-        }
-        return byMoment;
-    }
-
-    /** PostgreSQL rules on a table, as (name, {@code RULE}, event). */
-    private static final String POSTGRESQL_RULES = "SELECT r.rulename, 'RULE', CASE r.ev_type WHEN '2' THEN 'UPDATE'"
-            + " WHEN '3' THEN 'INSERT' ELSE 'DELETE' END FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class"
-            + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = ? AND n.nspname = ?"
-            + " AND r.ev_type IN ('2', '3', '4')";
-
-    /** Adds the rows of {@code ps}, (name, timing, event), to {@code byMoment}, names lower case. */
-    private static void moments(PreparedStatement ps, java.util.Map<String, Set<String>> byMoment) throws SQLException {
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                String when = (rs.getString(2) + " " + rs.getString(3)).toUpperCase(Locale.ROOT);
-                byMoment.computeIfAbsent(when, w -> new TreeSet<>()).add(lower(rs.getString(1)));
-            }
-        }
     }
 
     /** Views that read the table: PostgreSQL's view_table_usage; MariaDB's view definitions; not on H2. */

@@ -223,9 +223,10 @@ class DoctorIT {
     }
 
     /**
-     * What changes the old table's rows inside the database, unseen by the driver: a trigger, a
-     * foreign key that cascades from a parent, a view, a routine. Each is reported until the new
-     * table does the same (a view and a routine always: statements through them are never routed).
+     * What changes a mapped table's rows inside the database, unseen by the driver: a trigger (of
+     * either table, an ON UPDATE column), a foreign key that cascades from a parent, a view, a
+     * routine. Each is reported until the other table does the same (a view and a routine always:
+     * statements through them are never routed).
      */
     @ParameterizedTest
     @EnumSource(
@@ -247,9 +248,13 @@ class DoctorIT {
             if (pg) {
                 TestDatabases.run(
                         c,
-                        "CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql AS" + " $$ BEGIN RETURN NEW; END $$",
+                        "CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql AS"
+                                + " $$ BEGIN NEW.name := trim(NEW.name); RETURN NEW; END $$",
                         "CREATE TRIGGER customers_stamp BEFORE INSERT ON customers FOR EACH ROW EXECUTE FUNCTION"
                                 + " stamp()",
+                        "CREATE FUNCTION tidy() RETURNS trigger LANGUAGE plpgsql AS"
+                                + " $$ BEGIN NEW.full_name := trim(NEW.full_name); RETURN NEW; END $$",
+                        "CREATE TRIGGER clients_tidy BEFORE UPDATE ON clients FOR EACH ROW EXECUTE FUNCTION tidy()",
                         "CREATE TABLE people (id INT, name VARCHAR(100))",
                         "ALTER TABLE customers INHERIT people",
                         "CREATE TABLE customer_log (id INT)",
@@ -260,7 +265,9 @@ class DoctorIT {
             } else {
                 TestDatabases.run(
                         c,
-                        "CREATE TRIGGER customers_stamp BEFORE INSERT ON customers FOR EACH ROW SET NEW.name = NEW.name");
+                        "CREATE TRIGGER customers_stamp BEFORE INSERT ON customers FOR EACH ROW SET NEW.name = NEW.name",
+                        "ALTER TABLE customers ADD COLUMN seen TIMESTAMP NULL DEFAULT NULL",
+                        "ALTER TABLE clients ADD COLUMN seen TIMESTAMP NULL DEFAULT NULL ON UPDATE CURRENT_TIMESTAMP");
             }
             TestDatabases.run(
                     c,
@@ -294,10 +301,15 @@ class DoctorIT {
                 """);
         String out = doctor(config).out();
         assertThat(out)
-                .containsPattern("warn +writers +customers: trigger\\(s\\) or rule\\(s\\) on \\S+customers with none at"
-                        + " the same moment on \\S+clients: "
-                        + (pg ? "customers_logged \\(RULE DELETE\\), " : "")
-                        + "customers_stamp \\(BEFORE INSERT\\)")
+                .containsPattern(
+                        "warn +writers +customers: trigger\\(s\\) or rule\\(s\\) that may change rows, with none"
+                                + " at the same moment on the other table \\(\\S+customers, \\S+clients\\): "
+                                + (pg
+                                        ? "clients_tidy on clients \\(BEFORE UPDATE\\), customers_logged \\(a rule\\) on"
+                                                + " customers \\(AFTER DELETE\\), customers_stamp on customers \\(BEFORE INSERT\\);"
+                                        : "customers_stamp on customers \\(BEFORE INSERT\\), seen \\(ON UPDATE\\) on clients"
+                                                + " \\(BEFORE UPDATE\\);")
+                                + " a write that fires one is mirrored and its rows recorded")
                 .containsPattern("error +writers +customers: foreign key of \\S+customers \\(account_id\\) ->"
                         + " accounts \\(id\\) ON DELETE CASCADE ON UPDATE NO ACTION changes the rows of \\S+customers")
                 .containsPattern("warn +writers +customers: view\\(s\\) over \\S+customers: customer_names")
@@ -334,7 +346,11 @@ class DoctorIT {
                             ? "CREATE TRIGGER customers_stamp BEFORE INSERT ON clients FOR EACH ROW EXECUTE FUNCTION"
                                     + " stamp()"
                             : "CREATE TRIGGER clients_stamp BEFORE INSERT ON clients FOR EACH ROW"
-                                    + " SET NEW.full_name = NEW.full_name");
+                                    + " SET NEW.full_name = NEW.full_name",
+                    pg
+                            ? "CREATE TRIGGER customers_tidy BEFORE UPDATE ON customers FOR EACH ROW EXECUTE FUNCTION"
+                                    + " stamp()"
+                            : "ALTER TABLE customers MODIFY seen TIMESTAMP NULL DEFAULT NULL ON UPDATE CURRENT_TIMESTAMP");
         }
         Cli.Run after = doctor(config);
         assertThat(after.out())

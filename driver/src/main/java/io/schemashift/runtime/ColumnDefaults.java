@@ -1,6 +1,7 @@
 package io.schemashift.runtime;
 
 import io.schemashift.rewriter.TableMapping;
+import io.schemashift.rewriter.TableMapping.ComputedBy;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -9,6 +10,7 @@ import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
@@ -90,9 +92,12 @@ final class ColumnDefaults {
         return differing;
     }
 
-    /** The old columns of {@code table} (by old name, keys aside) that one side generates and the other stores. */
-    static Set<String> computedOnOneSide(TableMapping table, Columns old, Columns neu) {
-        Set<String> oneSided = new TreeSet<>();
+    /**
+     * The old columns of {@code table} (by old name, keys aside) that one side generates and the
+     * other stores, with the table that generates each.
+     */
+    static Map<String, ComputedBy> computedOnOneSide(TableMapping table, Columns old, Columns neu) {
+        Map<String, ComputedBy> oneSided = new TreeMap<>();
         Set<String> oldColumns = new HashSet<>(old.defaults().keySet());
         oldColumns.addAll(old.generated());
         for (String column : oldColumns) {
@@ -100,7 +105,9 @@ final class ColumnDefaults {
             if (newKey != null
                     && neu.has(newKey)
                     && old.generated().contains(column) != neu.generated().contains(newKey)) {
-                oneSided.add(oldName(table, column));
+                oneSided.put(
+                        oldName(table, column),
+                        old.generated().contains(column) ? ComputedBy.OLD_TABLE : ComputedBy.NEW_TABLE);
             }
         }
         return oneSided;

@@ -39,6 +39,18 @@ public final class InProcessDriver {
     }
 
     /**
+     * Like {@link #rewriter(MigrationConfig, Dialect, DatabaseMetaData)}, with a separate new
+     * database's triggers, columns and foreign keys read through {@code newMd} (the same as {@code
+     * md} when the new schema is in the same database), as the running driver reads them.
+     *
+     * @throws SQLException if the metadata cannot be read
+     */
+    public static Rewriter rewriter(
+            MigrationConfig config, Dialect dialect, DatabaseMetaData md, DatabaseMetaData newMd) throws SQLException {
+        return MigrationRuntime.rewriter(config, dialect, md, newMd);
+    }
+
+    /**
      * Whether an old column whose default the database reports as {@code oldDefault} and its new
      * column ({@code newDefault}) store the same value where an INSERT leaves them out, as the
      * driver judges it ({@code schemashift doctor} checks it before the migration).

@@ -183,7 +183,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                     "SchemaShift supports PostgreSQL, MariaDB/MySQL and H2; this database is "
                             + md.getDatabaseProductName());
         }
-        Rewriter rewriter = rewriter(config, dialect, md, null, newDatabase);
+        Rewriter rewriter = rewriter(config, dialect, md, null, NewCatalog.pooled(newDatabase));
         metrics.rewriteCache(rewriter.cache());
         DivergenceLog divergences = new DivergenceLog(
                 config.migration(),
@@ -253,14 +253,25 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
     }
 
     /**
+     * Like {@link #rewriter(MigrationConfig, Dialect, DatabaseMetaData)}, with a separate new
+     * database's catalog (its triggers, column defaults and generated columns, foreign keys) read
+     * through {@code newMd}, as the running driver reads them: {@code schemashift doctor} reports
+     * what the driver will record.
+     */
+    static Rewriter rewriter(MigrationConfig config, Dialect dialect, DatabaseMetaData md, DatabaseMetaData newMd)
+            throws SQLException {
+        return rewriter(config, dialect, md, null, NewCatalog.of(newMd));
+    }
+
+    /**
      * Like {@link #rewriter(MigrationConfig, Dialect, DatabaseMetaData)}; a part of the catalog
      * that cannot be read now keeps what {@code previous} read of it ({@code null}: none), so that
-     * a failed re-read never drops what a statement is refused for. The new tables' column
-     * defaults are read through {@code md} with the new schema in the same database, else from
-     * {@code newDatabase} ({@code null}: not read).
+     * a failed re-read never drops what a statement is refused for. The new side's catalog is read
+     * through {@code md} with the new schema in the same database, else through {@code newCatalog}
+     * ({@code null}: not read).
      */
     static Rewriter rewriter(
-            MigrationConfig config, Dialect dialect, DatabaseMetaData md, Rewriter previous, NewDatabase newDatabase)
+            MigrationConfig config, Dialect dialect, DatabaseMetaData md, Rewriter previous, NewCatalog newCatalog)
             throws SQLException {
         if (md == null) {
             return Rewriter.builder(config.mapping(), dialect).build();
@@ -275,7 +286,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                 () -> onNewSide(
                         config,
                         md,
-                        newDatabase,
+                        newCatalog,
                         newMd -> withColumnFacts(
                                 config, withColumns, md, newMd, dialect, known ? previous.mapping() : null)));
         return Rewriter.builder(mapping, dialect)
@@ -304,7 +315,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                                         () -> onNewSide(
                                                 config,
                                                 md,
-                                                newDatabase,
+                                                newCatalog,
                                                 newMd -> newMd == null
                                                         ? List.of()
                                                         : Routines.triggers(newMd.getConnection(), dialect)))
@@ -313,7 +324,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                         config,
                         "foreign key actions",
                         known ? previous.cascadingKeys() : List.of(),
-                        () -> onNewSide(config, md, newDatabase, newMd -> cascadingKeys(config, dialect, md, newMd))))
+                        () -> onNewSide(config, md, newCatalog, newMd -> cascadingKeys(config, dialect, md, newMd))))
                 .views(catalog(config, "views", known ? previous.views() : List.of(), () -> Routines.views(c, dialect)))
                 .truncateCascades(catalog(
                         config,
@@ -427,26 +438,53 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
     }
 
     /** A read of the new side's catalog, through its metadata ({@code null}: not given). */
-    private interface NewSideRead<T> {
+    interface NewSideRead<T> {
         T read(DatabaseMetaData newMd) throws SQLException;
+    }
+
+    /** A separate new database's catalog, for one read at a time. */
+    interface NewCatalog {
+
+        <T> T read(NewSideRead<T> read) throws SQLException;
+
+        /** Through a connection borrowed from {@code newDatabase} for each read ({@code null}: none). */
+        static NewCatalog pooled(NewDatabase newDatabase) {
+            return newDatabase == null
+                    ? null
+                    : new NewCatalog() {
+                        @Override
+                        public <T> T read(NewSideRead<T> read) throws SQLException {
+                            try (Connection borrowed = newDatabase.borrow()) {
+                                return read.read(borrowed.getMetaData());
+                            }
+                        }
+                    };
+        }
+
+        /** Through {@code newMd}, which the caller keeps open ({@code null}: none). */
+        static NewCatalog of(DatabaseMetaData newMd) {
+            return newMd == null
+                    ? null
+                    : new NewCatalog() {
+                        @Override
+                        public <T> T read(NewSideRead<T> read) throws SQLException {
+                            return read.read(newMd);
+                        }
+                    };
+        }
     }
 
     /**
      * Reads the new side's catalog: through {@code md} with the new schema in the same database,
-     * else through a connection borrowed from {@code newDatabase} ({@code null}, a preview: none).
+     * else through {@code newCatalog} ({@code null}, a preview: none).
      */
     private static <T> T onNewSide(
-            MigrationConfig config, DatabaseMetaData md, NewDatabase newDatabase, NewSideRead<T> read)
+            MigrationConfig config, DatabaseMetaData md, NewCatalog newCatalog, NewSideRead<T> read)
             throws SQLException {
         if (!config.newSide().separateDatabase()) {
             return read.read(md);
         }
-        if (newDatabase == null) {
-            return read.read(null);
-        }
-        try (Connection borrowed = newDatabase.borrow()) {
-            return read.read(borrowed.getMetaData());
-        }
+        return newCatalog == null ? read.read(null) : newCatalog.read(read);
     }
 
     /** Where a table is, as metadata calls take it: exact names, as the catalog stores them. */
@@ -521,7 +559,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
             ColumnDefaults.Columns old = columns(md, oldPlace(md, t));
             ColumnDefaults.Columns neu = columns(newMd, newPlace(newMd, dialect, t));
             Set<String> differing = ColumnDefaults.differing(t, old.defaults(), neu.defaults());
-            Set<String> computed = ColumnDefaults.computedOnOneSide(t, old, neu);
+            Map<String, TableMapping.ComputedBy> computed = ColumnDefaults.computedOnOneSide(t, old, neu);
             TableMapping before =
                     previous == null ? null : previous.table(t.oldName()).orElse(null);
             if (!differing.isEmpty() && (before == null || !differing.equals(before.differingDefaults()))) {
@@ -536,8 +574,9 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
             }
             if (!computed.isEmpty() && (before == null || !computed.equals(before.computedOnOneSide()))) {
                 LOG.warn(
-                        "[{}] {}: {} computed (GENERATED) by one table and stored by the other: every INSERT and"
-                                + " UPDATE is mirrored and its rows recorded for repair; generate them on both sides",
+                        "[{}] {}: columns computed (GENERATED) by one table and stored by the other, by the table"
+                                + " that computes each: {}; every INSERT and UPDATE is mirrored (leaving the new"
+                                + " table's to it) and its rows recorded for repair; generate them on both sides",
                         config.migration(),
                         t.oldName(),
                         computed);
@@ -686,7 +725,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
 
     /** Reads the catalog through {@code c}; the new rewriter, or {@code null} when nothing changed. */
     private Rewriter reread(Started s, Connection c) throws SQLException {
-        Rewriter next = rewriter(config, s.dialect(), c.getMetaData(), s.rewriter(), newDatabase);
+        Rewriter next = rewriter(config, s.dialect(), c.getMetaData(), s.rewriter(), NewCatalog.pooled(newDatabase));
         boolean sameColumns = sameTables(next.mapping(), s.rewriter().mapping());
         Rewriter current = s.rewriter();
         if (sameColumns

@@ -3,6 +3,7 @@ package io.schemashift.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.schemashift.rewriter.TableMapping;
+import io.schemashift.rewriter.TableMapping.ComputedBy;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,10 +99,13 @@ class ColumnDefaultsTest {
         assertThat(ColumnDefaults.computedOnOneSide(derivedToo, old, neu))
                 .as("generated on one side only, by the mapping's names; not the key, not a column both generate,"
                         + " not one the new table lacks")
-                .containsExactlyInAnyOrder("name", "initial", "note");
+                .containsOnly(
+                        Map.entry("name", ComputedBy.NEW_TABLE),
+                        Map.entry("initial", ComputedBy.OLD_TABLE),
+                        Map.entry("note", ComputedBy.NEW_TABLE));
         assertThat(ColumnDefaults.generatedDerived(derivedToo, neu)).containsExactly("name_search");
         assertThat(derivedToo
-                        .withComputed(Set.of("name"), Set.of("NAME_SEARCH"))
+                        .withComputed(Map.of("name", ComputedBy.NEW_TABLE), Set.of("NAME_SEARCH"))
                         .derived())
                 .as("the derived columns the new table generates are left to it")
                 .containsOnlyKeys("shout");

@@ -82,7 +82,7 @@ final class InsertRewriter {
             for (Column c : insert.getColumns()) {
                 String written = c.getColumnName();
                 String canonical = rw.names.canonical(written);
-                MappedTable.OldColumn oc = table.column(canonical, written);
+                MappedTable.OldColumn oc = table.written(canonical, written);
                 if (oc == null) {
                     throw new Refusal(
                             RefusalReason.UNKNOWN_COLUMN,
@@ -102,7 +102,8 @@ final class InsertRewriter {
                     RefusalReason.UNKNOWN_COLUMN, "more values than " + table.mapping.oldName() + " has columns");
         }
         for (MappedTable.OldColumn oc : table.oldColumns.subList(0, count)) {
-            targets.add(new Target(rw.names.sql(oc.name()), rw.names.fold(oc.name()), oc));
+            String canonical = rw.names.fold(oc.name());
+            targets.add(new Target(rw.names.sql(oc.name()), canonical, table.written(canonical, oc.name())));
         }
         return targets;
     }

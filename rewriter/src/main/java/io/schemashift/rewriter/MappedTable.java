@@ -65,6 +65,8 @@ final class MappedTable {
     final List<String> key = new ArrayList<>();
     /** Canonical names of the old columns whose default differs on the new side ({@link TableMapping#differingDefaults}). */
     final java.util.Set<String> differingDefaults = new java.util.HashSet<>();
+    /** Canonical names of the old columns the new table computes and the old stores ({@link TableMapping#computedOnOneSide}). */
+    private final java.util.Set<String> computedByNew = new java.util.HashSet<>();
 
     /**
      * @param newSchemaDefault the schema to name the new table with when the mapping gives none
@@ -86,6 +88,11 @@ final class MappedTable {
             key.add(names.fold(k));
         }
         mapping.differingDefaults().forEach(c -> differingDefaults.add(names.fold(c)));
+        mapping.computedOnOneSide().forEach((c, by) -> {
+            if (by == TableMapping.ComputedBy.NEW_TABLE) {
+                computedByNew.add(names.fold(c));
+            }
+        });
         mapping.derived().forEach((col, expr) -> derived.add(parseDerived(col, expr, names)));
     }
 
@@ -96,6 +103,15 @@ final class MappedTable {
             return c;
         }
         return columnsKnown ? null : new OldColumn(written, written);
+    }
+
+    /**
+     * The column as a write's target ({@link #column}): one the new table computes is dropped there
+     * (a value written into a generated column fails), though a read finds it under its new name.
+     */
+    OldColumn written(String canonical, String written) {
+        OldColumn c = column(canonical, written);
+        return c != null && computedByNew.contains(canonical) ? new OldColumn(c.name(), null) : c;
     }
 
     /** Whether the mapping changes this column's name or drops it. */

@@ -2,6 +2,7 @@ package io.schemashift.rewriter;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -74,6 +75,8 @@ final class Reaches {
      * computes and the other's stores ({@link NonDeterminism#ONE_SIDED_TRIGGER}).
      */
     private final Map<String, Set<StatementKind>> oneSided = new HashMap<>();
+    /** The triggers behind {@link #oneSided}, described with their moment and table, by lower-case old name. */
+    private final Map<String, Set<String>> oneSidedTriggers = new HashMap<>();
     /** Parent tables by stored name, with their foreign keys that change mapped tables on one side only. */
     private final Map<String, List<CascadingKey>> keys = new HashMap<>();
     /** The names of all of the above, lower case, for the no-parse fast path. */
@@ -143,10 +146,14 @@ final class Reaches {
         Collection<Trigger> onNewSide = newTriggerList == null ? triggerList : newTriggerList;
         for (MappedTable m : mapping.tables()) {
             Set<StatementKind> events = EnumSet.noneOf(StatementKind.class);
+            Set<String> described = new TreeSet<>();
             List<Trigger> old = on(triggerList, m.mapping.oldName());
             List<Trigger> neu = on(onNewSide, m.mapping.newName());
-            unmatched(old, neu, mappedColumns(m, false), events);
-            unmatched(neu, old, mappedColumns(m, true), events);
+            unmatched(old, neu, mappedColumns(m, false), events, described);
+            unmatched(neu, old, mappedColumns(m, true), events, described);
+            if (!described.isEmpty()) {
+                oneSidedTriggers.put(m.lowerName, Collections.unmodifiableSet(described));
+            }
             if (!m.mapping.computedOnOneSide().isEmpty()) {
                 // a generated column is a trigger of its own: each INSERT and UPDATE computes it again
                 events.add(StatementKind.INSERT);
@@ -204,18 +211,38 @@ final class Reaches {
      *
      * @param columns the mapped columns of {@code side}'s table ({@code null}: not known)
      */
-    private void unmatched(List<Trigger> side, List<Trigger> other, Set<String> columns, Set<StatementKind> events) {
+    private void unmatched(
+            List<Trigger> side,
+            List<Trigger> other,
+            Set<String> columns,
+            Set<StatementKind> events,
+            Set<String> described) {
         for (Trigger t : side) {
             if (!changesRows(t, columns)) {
                 continue;
             }
+            Set<StatementKind> missing = EnumSet.noneOf(StatementKind.class);
             for (StatementKind e : t.events()) {
                 if (other.stream()
                         .noneMatch(o -> o.before() == t.before() && o.events().contains(e))) {
-                    events.add(e);
+                    missing.add(e);
                 }
             }
+            if (!missing.isEmpty()) {
+                events.addAll(missing);
+                described.add(t.name() + " on " + t.table() + " (" + (t.before() ? "BEFORE " : "AFTER ")
+                        + missing.stream().map(Enum::name).collect(Collectors.joining(", ")) + ")");
+            }
         }
+    }
+
+    /**
+     * The triggers of mapped table {@code lowerOldName}, or of its new table, that may change rows
+     * and have no counterpart at the same moment on the other table, as {@code name on table
+     * (BEFORE INSERT, UPDATE)}; empty when none.
+     */
+    Set<String> oneSidedTriggers(String lowerOldName) {
+        return oneSidedTriggers.getOrDefault(lowerOldName, Set.of());
     }
 
     /**

@@ -285,6 +285,16 @@ public final class Rewriter {
         return builder.views;
     }
 
+    /**
+     * The triggers of {@code oldTable} (a mapped table, by its old name) or of its new table that
+     * may change rows and that the other table lacks at the same moment, as {@code name on table
+     * (BEFORE INSERT, UPDATE)}: a write that fires one is mirrored and recorded ({@link
+     * NonDeterminism#ONE_SIDED_TRIGGER}). Empty when none, or the table is not mapped.
+     */
+    public Set<String> oneSidedTriggers(String oldTable) {
+        return reaches.oneSidedTriggers(oldTable.toLowerCase(java.util.Locale.ROOT));
+    }
+
     /** The database's triggers this rewriter knows of (see {@link Builder#triggers}). */
     public List<Trigger> triggers() {
         return builder.triggers;

@@ -68,7 +68,7 @@ final class SetList {
             int nameToken = rw.lastToken(Trees.end(col));
             String written = tk.text(nameToken);
             String canonical = rw.names.canonical(written);
-            MappedTable.OldColumn oc = t.column(canonical, written);
+            MappedTable.OldColumn oc = t.written(canonical, written);
             if (oc == null) {
                 throw new Refusal(
                         RefusalReason.UNKNOWN_COLUMN,

@@ -24,8 +24,9 @@ import java.util.Map;
  *     share, from database metadata: an INSERT that leaves one to its default stores different
  *     values on the two sides. Empty when none differ or the defaults were not read
  * @param computedOnOneSide the old columns (by old name) that one side's table computes itself (a
- *     generated column) and the other's stores, from database metadata: any INSERT or UPDATE of
- *     the table may store different values on the two sides. Empty when none or not read
+ *     generated column) and the other's stores, with the table that computes each, from database
+ *     metadata: any INSERT or UPDATE of the table may store different values on the two sides,
+ *     and a write leaves a column the new table computes to it. Empty when none or not read
  */
 public record TableMapping(
         String oldName,
@@ -37,7 +38,13 @@ public record TableMapping(
         List<String> oldColumns,
         Map<String, List<String>> uniqueKeys,
         java.util.Set<String> differingDefaults,
-        java.util.Set<String> computedOnOneSide) {
+        Map<String, ComputedBy> computedOnOneSide) {
+
+    /** Which table computes a column that the other table stores. */
+    public enum ComputedBy {
+        OLD_TABLE,
+        NEW_TABLE
+    }
 
     public TableMapping {
         key = List.copyOf(key);
@@ -45,7 +52,7 @@ public record TableMapping(
         derived = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(derived));
         oldColumns = List.copyOf(oldColumns);
         differingDefaults = java.util.Set.copyOf(differingDefaults);
-        computedOnOneSide = java.util.Set.copyOf(computedOnOneSide);
+        computedOnOneSide = Map.copyOf(computedOnOneSide);
         if (uniqueKeys != null) {
             Map<String, List<String>> copy = new java.util.LinkedHashMap<>();
             uniqueKeys.forEach((index, indexColumns) -> copy.put(index, List.copyOf(indexColumns)));
@@ -62,17 +69,7 @@ public record TableMapping(
             Map<String, String> columns,
             Map<String, String> derived,
             List<String> oldColumns) {
-        this(
-                oldName,
-                newName,
-                newSchema,
-                key,
-                columns,
-                derived,
-                oldColumns,
-                null,
-                java.util.Set.of(),
-                java.util.Set.of());
+        this(oldName, newName, newSchema, key, columns, derived, oldColumns, null, java.util.Set.of(), Map.of());
     }
 
     /** The same mapping with the old table's column list filled in (from database metadata). */
@@ -125,7 +122,7 @@ public record TableMapping(
      * columns one side computes and the other stores, and without the derived columns the new table
      * computes ({@code generatedDerived}), which the database fills and a write must leave alone.
      */
-    public TableMapping withComputed(java.util.Set<String> oneSided, java.util.Set<String> generatedDerived) {
+    public TableMapping withComputed(Map<String, ComputedBy> oneSided, java.util.Set<String> generatedDerived) {
         Map<String, String> written = new java.util.LinkedHashMap<>(derived);
         written.keySet().removeIf(c -> generatedDerived.stream().anyMatch(c::equalsIgnoreCase));
         return new TableMapping(

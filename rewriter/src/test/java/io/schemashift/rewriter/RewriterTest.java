@@ -482,10 +482,16 @@ class RewriterTest {
                 .build();
 
         assertThat(((Rewritten) same.rewrite(update)).nondeterminism()).isEmpty();
+        assertThat(same.oneSidedTriggers("customers")).isEmpty();
         assertThat(((Rewritten) separateWithout.rewrite(update)).nondeterminism())
                 .containsExactly(NonDeterminism.ONE_SIDED_TRIGGER);
+        assertThat(separateWithout.oneSidedTriggers("CUSTOMERS"))
+                .as("what doctor reports")
+                .containsExactly("customers_stamp on customers (BEFORE INSERT, UPDATE)");
         assertThat(((Rewritten) newAlone.rewrite(update)).nondeterminism())
                 .containsExactly(NonDeterminism.ONE_SIDED_TRIGGER);
+        assertThat(newAlone.oneSidedTriggers("customers"))
+                .containsExactly("clients_stamp on clients (BEFORE INSERT, UPDATE)");
         Rewriter audited = Rewriter.builder(Fixtures.mapping(Dialect.POSTGRESQL), Dialect.POSTGRESQL)
                 .triggers(List.of(newAudit))
                 .build();
