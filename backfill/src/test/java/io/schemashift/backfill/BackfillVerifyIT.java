@@ -332,13 +332,16 @@ class BackfillVerifyIT {
                 TestDatabases.run(
                         c,
                         "ALTER TABLE customers ADD COLUMN shout VARCHAR(200)",
-                        "ALTER TABLE customers ADD COLUMN initial VARCHAR(10) " + generated(kind, "substr(name, 1, 1)"),
+                        "ALTER TABLE customers ADD COLUMN initial VARCHAR(10) "
+                                + TestDatabases.generatedAs(kind, "substr(name, 1, 1)"),
                         "UPDATE customers SET shout = upper(email)");
             }
             s.runNew(
                     "ALTER TABLE clients DROP COLUMN name_search",
-                    "ALTER TABLE clients ADD COLUMN name_search VARCHAR(100) " + generated(kind, "lower(full_name)"),
-                    "ALTER TABLE clients ADD COLUMN shout VARCHAR(200) " + generated(kind, "upper(email)"),
+                    "ALTER TABLE clients ADD COLUMN name_search VARCHAR(100) "
+                            + TestDatabases.generatedAs(kind, "lower(full_name)"),
+                    "ALTER TABLE clients ADD COLUMN shout VARCHAR(200) "
+                            + TestDatabases.generatedAs(kind, "upper(email)"),
                     "ALTER TABLE clients ADD COLUMN initial VARCHAR(10)");
 
             s.backfill().batchSize(300).build().run(List.of(), false);
@@ -373,15 +376,6 @@ class BackfillVerifyIT {
                                     + " AND email = 'user6@example.com'"))
                     .isEqualTo(1);
         }
-    }
-
-    /** A generated column's clause in {@code kind}'s syntax. */
-    private static String generated(TestDatabase.Kind kind, String expression) {
-        return switch (kind) {
-            case POSTGRESQL -> "GENERATED ALWAYS AS (" + expression + ") STORED";
-            case MARIADB -> "AS (" + expression + ") PERSISTENT";
-            case H2 -> "GENERATED ALWAYS AS (" + expression + ")";
-        };
     }
 
     private static void corruptVerifyRepair(Setup s) throws Exception {

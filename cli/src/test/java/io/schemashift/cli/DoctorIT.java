@@ -185,20 +185,19 @@ class DoctorIT {
     void doctor_generatedColumns_reportedWhereOneTableComputesThem(TestDatabase.Kind kind) throws Exception {
         server = TestDatabases.of(kind);
         url = server.create("doctor_gen_" + PID);
-        String generated = kind == TestDatabase.Kind.POSTGRESQL ? " STORED" : " PERSISTENT";
         try (Connection c = server.connect(url)) {
             TestDatabases.run(
                     c,
                     "CREATE TABLE customers (id INT PRIMARY KEY, name VARCHAR(100), email VARCHAR(100),"
-                            + " shout VARCHAR(100), initial VARCHAR(10) GENERATED ALWAYS AS (substr(name, 1, 1))"
-                            + generated + ", domain VARCHAR(100) GENERATED ALWAYS AS (lower(email))" + generated + ")",
+                            + " shout VARCHAR(100), initial VARCHAR(10) "
+                            + TestDatabases.generatedAs(kind, "substr(name, 1, 1)") + ", domain VARCHAR(100) "
+                            + TestDatabases.generatedAs(kind, "lower(email)") + ")",
                     "CREATE TABLE clients (id INT PRIMARY KEY, full_name VARCHAR(100), email VARCHAR(100),"
-                            + " shout VARCHAR(100) GENERATED ALWAYS AS (upper(email))" + generated
-                            + ", initial VARCHAR(10), domain VARCHAR(100) GENERATED ALWAYS AS (lower(email))"
-                            + generated
-                            + ", name_search VARCHAR(100)" + (kind == TestDatabase.Kind.POSTGRESQL ? " NOT NULL" : "")
-                            + " GENERATED ALWAYS AS (lower(full_name))" + generated
-                            + ")");
+                            + " shout VARCHAR(100) " + TestDatabases.generatedAs(kind, "upper(email)")
+                            + ", initial VARCHAR(10), domain VARCHAR(100) "
+                            + TestDatabases.generatedAs(kind, "lower(email)")
+                            + ", name_search VARCHAR(100)" + (kind == TestDatabase.Kind.POSTGRESQL ? " NOT NULL " : " ")
+                            + TestDatabases.generatedAs(kind, "lower(full_name)") + ")");
         }
         Path config = yaml(
                 "generated",

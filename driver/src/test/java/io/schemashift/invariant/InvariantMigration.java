@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -95,6 +96,16 @@ final class InvariantMigration implements AutoCloseable {
      * hide a missing record behind a slow one.
      */
     static InvariantMigration create(TestDatabase.Kind kind, boolean separate, Phase phase) throws Exception {
+        return create(kind, separate, phase, List.of(), List.of());
+    }
+
+    /**
+     * {@link #create(TestDatabase.Kind, boolean, Phase)}, then runs {@code oldSql} on the old side
+     * and {@code newSql} on the new one, before the first SchemaShift connection reads the catalog.
+     */
+    static InvariantMigration create(
+            TestDatabase.Kind kind, boolean separate, Phase phase, List<String> oldSql, List<String> newSql)
+            throws Exception {
         String routing =
                 switch (phase) {
                     case READ_NEW -> "routing:\n  readNewPercent: 100\n  shadowPercent: 100\n";
@@ -147,6 +158,11 @@ final class InvariantMigration implements AutoCloseable {
                 other = "other_schema.customers";
                 TestDatabases.run(old, "CREATE SCHEMA other_schema", "CREATE TABLE " + other + " " + columns);
             }
+        }
+        try (Connection old = fx.server.connect(fx.oldUrl);
+                Connection neu = fx.server.connect(fx.newUrl)) {
+            TestDatabases.run(old, oldSql.toArray(String[]::new));
+            TestDatabases.run(neu, newSql.toArray(String[]::new));
         }
         InvariantMigration m = new InvariantMigration(fx, kind, separate, phase, other);
         m.reset();

@@ -1093,7 +1093,7 @@ class WritePathIT {
                 fx.rawNew(
                         "ALTER TABLE clients DROP COLUMN name_search",
                         "ALTER TABLE clients ADD COLUMN name_search VARCHAR(100) "
-                                + generated(kind, "lower(full_name)"));
+                                + TestDatabases.generatedAs(kind, "lower(full_name)"));
                 try (Connection c = fx.connect()) {
                     sql("INSERT INTO customers (id, name, email) VALUES (1, 'One', 'a@x')")
                             .run(c);
@@ -1111,16 +1111,7 @@ class WritePathIT {
     /** Adds column {@code shout} to {@code table}: {@code upper(email)}, generated or stored. */
     private static String shout(TestDatabase.Kind kind, String table, boolean generated) {
         return "ALTER TABLE " + table + " ADD COLUMN shout VARCHAR(100)"
-                + (generated ? " " + generated(kind, "upper(email)") : "");
-    }
-
-    /** A generated column's clause in {@code kind}'s syntax. */
-    private static String generated(TestDatabase.Kind kind, String expression) {
-        return switch (kind) {
-            case POSTGRESQL -> "GENERATED ALWAYS AS (" + expression + ") STORED";
-            case MARIADB -> "AS (" + expression + ") PERSISTENT";
-            case H2 -> "GENERATED ALWAYS AS (" + expression + ")";
-        };
+                + (generated ? " " + TestDatabases.generatedAs(kind, "upper(email)") : "");
     }
 
     /** One side's {@code id|shout} rows, by id. */

@@ -118,6 +118,15 @@ public final class TestDatabases {
                 : "jdbc:mariadb://127.0.0.1:3306/?sslMode=disable";
     }
 
+    /** The clause that makes a column generated from {@code expression}, stored, in {@code kind}'s syntax. */
+    public static String generatedAs(TestDatabase.Kind kind, String expression) {
+        return switch (kind) {
+            case POSTGRESQL -> "GENERATED ALWAYS AS (" + expression + ") STORED";
+            case MARIADB -> "AS (" + expression + ") PERSISTENT";
+            case H2 -> "GENERATED ALWAYS AS (" + expression + ")";
+        };
+    }
+
     /** Runs DDL/DML statements on a connection, one by one, failing on the first error. */
     public static void run(Connection connection, String... sql) throws SQLException {
         try (Statement statement = connection.createStatement()) {
