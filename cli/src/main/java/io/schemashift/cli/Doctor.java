@@ -244,12 +244,15 @@ final class Doctor {
                         "computed (GENERATED) by the " + (o.generated() ? "old" : "new") + " table only: every"
                                 + " INSERT and UPDATE of the table is mirrored and its rows recorded"
                                 + " (mirror_one_sided_trigger); generate it on both sides, or on neither");
-            } else if (!key && !o.generated() && !InProcessDriver.sameDefault(o.defaultValue(), c.defaultValue())) {
+            } else if (!key
+                    && !o.generated()
+                    && !InProcessDriver.sameDefault(
+                            o.defaultValue(), o.autoIncrement(), c.defaultValue(), c.autoIncrement())) {
                 add(
                         Severity.WARN,
                         "default",
                         subject + " -> " + target,
-                        "default " + o.defaultValue() + " on old, " + c.defaultValue() + " on new: an INSERT that"
+                        "default " + shown(o) + " on old, " + shown(c) + " on new: an INSERT that"
                                 + " leaves the column out (or writes DEFAULT) runs on the primary only and is"
                                 + " recorded; give both the same constant default");
             }
@@ -287,6 +290,11 @@ final class Doctor {
                         "NOT NULL without a default, and no old or derived column fills it: mirrored inserts fail");
             }
         }
+    }
+
+    /** A column's default as doctor shows it: an identity's numbering included. */
+    private static String shown(Col c) {
+        return c.autoIncrement() && c.defaultValue() == null ? "(identity)" : c.defaultValue();
     }
 
     /** Type family, length, numeric scale, nullability and time zone of one mapped column. */

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * the same constant is shared, and so is the same current time ({@code now()}, {@code
  * CURRENT_TIMESTAMP}…), which each side reads when its statement runs (the mirror's a moment
  * later, on a separate database by that server's clock); any other call (a sequence, a UUID) or
- * another text differs. Generated columns (computed at every write, not once): those one side
+ * another text differs; so does an identity column's numbering. Generated columns (computed at every write, not once): those one side
  * computes and the other stores, and the derived columns the new table computes.
  */
 final class ColumnDefaults {
@@ -33,7 +33,18 @@ final class ColumnDefaults {
     private static final Pattern CURRENT_TIME = Pattern.compile(
             "(?:now\\(\\)|current_timestamp|current_date|current_time|localtimestamp|localtime)(?:\\(\\d*\\))?");
 
+    /** The default of an identity column, as compared: a call, so never shared. */
+    private static final String IDENTITY = "identity()";
+
     private ColumnDefaults() {}
+
+    /**
+     * A column's default as compared: as reported, or a call for an identity column ({@code
+     * autoIncrement}), which reports none yet numbers the rows of each side on its own.
+     */
+    static String compared(String reported, boolean autoIncrement) {
+        return reported == null && autoIncrement ? IDENTITY : reported;
+    }
 
     /**
      * One table's columns, by lower-case name.
@@ -61,7 +72,11 @@ final class ColumnDefaults {
                 if ("YES".equalsIgnoreCase(rs.getString("IS_GENERATEDCOLUMN"))) {
                     generated.add(name);
                 } else {
-                    defaults.put(name, rs.getString("COLUMN_DEF"));
+                    defaults.put(
+                            name,
+                            compared(
+                                    rs.getString("COLUMN_DEF"),
+                                    "YES".equalsIgnoreCase(rs.getString("IS_AUTOINCREMENT"))));
                 }
             }
         }

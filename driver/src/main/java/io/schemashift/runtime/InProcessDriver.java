@@ -53,10 +53,13 @@ public final class InProcessDriver {
     /**
      * Whether an old column whose default the database reports as {@code oldDefault} and its new
      * column ({@code newDefault}) store the same value where an INSERT leaves them out, as the
-     * driver judges it ({@code schemashift doctor} checks it before the migration).
+     * driver judges it ({@code schemashift doctor} checks it before the migration); an identity
+     * column ({@code oldIdentity}, {@code newIdentity}: JDBC's {@code IS_AUTOINCREMENT}) numbers
+     * each side's rows on its own.
      */
-    public static boolean sameDefault(String oldDefault, String newDefault) {
-        return ColumnDefaults.shared(oldDefault, newDefault);
+    public static boolean sameDefault(String oldDefault, boolean oldIdentity, String newDefault, boolean newIdentity) {
+        return ColumnDefaults.shared(
+                ColumnDefaults.compared(oldDefault, oldIdentity), ColumnDefaults.compared(newDefault, newIdentity));
     }
 
     /**
