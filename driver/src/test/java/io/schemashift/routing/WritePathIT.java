@@ -195,6 +195,33 @@ class WritePathIT {
         }
     }
 
+    /**
+     * DDL that drops the schema (MariaDB: the database) holding the mapped tables, or every object,
+     * names no table yet takes them all: refused as a schema change, so from new-primary on it fails
+     * with 0A000 and both tables stay. Before: it ran, and took the new side's truth with it.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void dropOfTheMappedTablesSchema_fromNewPrimaryOn_failsWith0A000(TestDatabase.Kind kind) throws Exception {
+        MigrationFixture fx = fixture(kind, false, "new-primary");
+        fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'a', 'a', 'a@x')");
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            String drop =
+                    switch (kind) {
+                        case POSTGRESQL -> "DROP SCHEMA " + c.getSchema() + " CASCADE";
+                        case MARIADB -> "DROP DATABASE " + c.getCatalog();
+                        case H2 -> "DROP ALL OBJECTS";
+                    };
+            assertThatThrownBy(() -> st.execute(drop))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("changes the rows or columns of [customers] (schema_change: drops")
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"));
+        }
+        assertThat(fx.newRows()).containsExactly("1|a|a|a@x");
+        assertThat(fx.oldRows()).isEmpty();
+    }
+
     @ParameterizedTest
     @EnumSource(TestDatabase.Kind.class)
     void refusedWrite_whileOldIsPrimary_runsOnOldAndIsRecorded(TestDatabase.Kind kind) throws Exception {

@@ -99,6 +99,32 @@ final class Compiled {
         return schema == null ? unqualifiedOld : inOldSchema(schema);
     }
 
+    /**
+     * The mapped tables (lower-case old names) with a table in the schema written as {@code
+     * writtenSchema}: an old table qualified with it, an unqualified one when it is the old schema
+     * (or that is not known), and one whose new table the mapping puts there.
+     */
+    Set<String> tablesIn(String writtenSchema) {
+        String canonical = names.canonical(writtenSchema);
+        Set<String> found = new TreeSet<>();
+        for (MappedTable m : tables.values()) {
+            String old = m.mapping.oldName();
+            int dot = old.lastIndexOf('.');
+            boolean oldThere = dot < 0 ? inOldSchema(writtenSchema) : sameSchema(old.substring(0, dot), canonical);
+            boolean newThere = m.mapping.newSchema() != null && sameSchema(m.mapping.newSchema(), canonical);
+            if (oldThere || newThere) {
+                found.add(m.lowerName);
+            }
+        }
+        return found;
+    }
+
+    /** Whether a schema the mapping names is the one {@code canonical} names (MariaDB: in any case). */
+    private boolean sameSchema(String configured, String canonical) {
+        String c = names.canonical(configured);
+        return names.dialect() == Dialect.MARIADB ? c.equalsIgnoreCase(canonical) : c.equals(canonical);
+    }
+
     /** Like {@link #mentioned(Tokens)} when not even the tokens are known: any occurrence counts. */
     Set<String> mentioned(String sql) {
         Set<String> found = new TreeSet<>();

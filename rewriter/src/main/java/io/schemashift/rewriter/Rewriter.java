@@ -132,6 +132,10 @@ public final class Rewriter {
             if (built != null) {
                 return remember(sql, built);
             }
+            RewriteResult dropped = statements.dropsSchemas(tokens);
+            if (dropped != null) {
+                return remember(sql, dropped);
+            }
             if (!compiled.mayMention(sql) && !reaches.mayMention(sql)) {
                 return remember(sql, new Untouched(sql, Kinds.of(tokens), Fingerprints.of(tokens)));
             }

@@ -138,6 +138,60 @@ final class SchemaChanges {
         };
     }
 
+    /**
+     * The schemas a statement drops or renames with every table in them, as written: {@code DROP
+     * SCHEMA|DATABASE [IF EXISTS] a [, b…]}, {@code ALTER SCHEMA|DATABASE a RENAME …}; {@link
+     * Dropped#EVERY} for one that drops tables without naming them or their schema (PostgreSQL's
+     * {@code DROP OWNED BY}, H2's {@code DROP ALL OBJECTS}); {@code null} for any other statement.
+     */
+    static Dropped droppedSchemas(Tokens t) {
+        int i = t.significant(0);
+        int next = t.significant(i + 1);
+        if (t.isWord(i, "drop")
+                && (t.isWord(next, "owned")
+                        || (t.isWord(next, "all") && t.isWord(t.significant(next + 1), "objects")))) {
+            return Dropped.EVERY;
+        }
+        boolean drop = t.isWord(i, "drop");
+        if (!(drop || t.isWord(i, "alter")) || !(t.isWord(next, "schema") || t.isWord(next, "database"))) {
+            return null;
+        }
+        int name = skipIfExists(t, t.significant(next + 1));
+        java.util.List<String> names = new java.util.ArrayList<>();
+        while (name < t.size() && (t.kind(name) == Tokens.WORD || t.kind(name) == Tokens.QUOTED)) {
+            names.add(t.text(name));
+            int after = t.significant(name + 1);
+            if (!drop || !t.isPunct(after, ',')) {
+                if (!drop && !renames(t, after)) {
+                    return null; // ALTER SCHEMA … OWNER TO, ALTER DATABASE … CHARACTER SET: every table stays
+                }
+                break;
+            }
+            name = t.significant(after + 1);
+        }
+        return names.isEmpty() ? null : new Dropped(false, java.util.List.copyOf(names));
+    }
+
+    /** Whether the rest of a statement, from {@code i}, renames what it names. */
+    private static boolean renames(Tokens t, int i) {
+        for (; i < t.size(); i = t.significant(i + 1)) {
+            if (t.isWord(i, "rename")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Schemas dropped or renamed with every table in them.
+     *
+     * @param every whether the statement may drop the tables of any schema
+     * @param names the schemas it names, as written (empty when {@code every})
+     */
+    record Dropped(boolean every, java.util.List<String> names) {
+        static final Dropped EVERY = new Dropped(true, java.util.List.of());
+    }
+
     /** The token after the next comma outside parentheses, or {@code to}. */
     private static int nextAction(Tokens t, int i, int to) {
         int depth = 0;

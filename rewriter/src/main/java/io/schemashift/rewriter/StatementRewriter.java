@@ -250,6 +250,31 @@ final class StatementRewriter {
                         "EXECUTE IMMEDIATE runs the statement its string holds, which is not rewritten");
     }
 
+    /**
+     * DDL that drops or renames a schema holding mapped tables ({@link SchemaChanges#droppedSchemas}),
+     * which names none of them: refused as the {@code DROP TABLE} of each. {@code null} for any other
+     * statement, or one whose schemas hold no mapped table.
+     */
+    RewriteResult dropsSchemas(Tokens tokens) {
+        SchemaChanges.Dropped dropped = SchemaChanges.droppedSchemas(tokens);
+        if (dropped == null) {
+            return null;
+        }
+        Set<String> tables = new java.util.TreeSet<>();
+        if (dropped.every()) {
+            tables.addAll(mapping.lowerNames);
+        }
+        dropped.names().forEach(schema -> tables.addAll(mapping.tablesIn(schema)));
+        return tables.isEmpty()
+                ? null
+                : refused(
+                        StatementKind.DDL,
+                        tables,
+                        Fingerprints.of(tokens),
+                        RefusalReason.SCHEMA_CHANGE,
+                        "drops or renames a schema (or every object of an owner) holding mapped tables");
+    }
+
     private RewriteResult reachedThrough(StatementKind kind, Reaches.Indirect through, Tokens tokens, Fingerprint fp) {
         Set<String> tables = new java.util.TreeSet<>(mapping.mentioned(tokens));
         tables.addAll(through.reach().tables());
