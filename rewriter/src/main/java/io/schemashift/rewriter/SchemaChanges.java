@@ -57,6 +57,8 @@ final class SchemaChanges {
     /** What {@code ALTER TABLE … DROP x} drops that holds no values. */
     private static final Set<String> DROPPED_WITHOUT_VALUES =
             Set.of("constraint", "index", "key", "primary", "foreign", "check", "period", "system", "default");
+    /** What a {@code DROP x … CASCADE} drops the columns that use, of any table. */
+    private static final Set<String> COLUMN_CASCADES = Set.of("type", "domain", "extension", "function", "collation");
     /** What {@code ALTER TABLE … RENAME x} renames that holds no values. */
     private static final Set<String> RENAMED_WITHOUT_VALUES = Set.of("index", "key", "constraint");
 
@@ -141,15 +143,23 @@ final class SchemaChanges {
     /**
      * The schemas a statement drops or renames with every table in them, as written: {@code DROP
      * SCHEMA|DATABASE [IF EXISTS] a [, b…]}, {@code ALTER SCHEMA|DATABASE a RENAME …}; {@link
-     * Dropped#EVERY} for one that drops tables without naming them or their schema (PostgreSQL's
-     * {@code DROP OWNED BY}, H2's {@code DROP ALL OBJECTS}); {@code null} for any other statement.
+     * Dropped#EVERY} for one that may drop tables or columns, or change stored values, without
+     * naming a table or its schema: PostgreSQL's {@code DROP OWNED BY}, H2's {@code DROP ALL
+     * OBJECTS}, a {@code DROP TYPE|DOMAIN|EXTENSION|FUNCTION|COLLATION … CASCADE} (the columns of
+     * that type, or computed with that function, go with it; without {@code CASCADE} the database
+     * refuses to drop what a column uses), and an enum's {@code ALTER TYPE … RENAME VALUE}; {@code
+     * null} for any other statement.
      */
     static Dropped droppedSchemas(Tokens t) {
         int i = t.significant(0);
         int next = t.significant(i + 1);
         if (t.isWord(i, "drop")
                 && (t.isWord(next, "owned")
-                        || (t.isWord(next, "all") && t.isWord(t.significant(next + 1), "objects")))) {
+                        || (t.isWord(next, "all") && t.isWord(t.significant(next + 1), "objects"))
+                        || (COLUMN_CASCADES.contains(lower(t, next)) && has(t, next, "cascade")))) {
+            return Dropped.EVERY;
+        }
+        if (t.isWord(i, "alter") && t.isWord(next, "type") && has(t, next, "rename") && has(t, next, "value")) {
             return Dropped.EVERY;
         }
         boolean drop = t.isWord(i, "drop");
@@ -174,8 +184,13 @@ final class SchemaChanges {
 
     /** Whether the rest of a statement, from {@code i}, renames what it names. */
     private static boolean renames(Tokens t, int i) {
+        return has(t, i, "rename");
+    }
+
+    /** Whether the statement has the word {@code word} at or after token {@code i}. */
+    private static boolean has(Tokens t, int i, String word) {
         for (; i < t.size(); i = t.significant(i + 1)) {
-            if (t.isWord(i, "rename")) {
+            if (t.isWord(i, word)) {
                 return true;
             }
         }

@@ -251,9 +251,10 @@ final class StatementRewriter {
     }
 
     /**
-     * DDL that drops or renames a schema holding mapped tables ({@link SchemaChanges#droppedSchemas}),
-     * which names none of them: refused as the {@code DROP TABLE} of each. {@code null} for any other
-     * statement, or one whose schemas hold no mapped table.
+     * DDL that drops or renames a schema holding mapped tables, or may take their columns or change
+     * their values otherwise ({@link SchemaChanges#droppedSchemas}), which names none of them:
+     * refused as the {@code DROP TABLE} of each. {@code null} for any other statement, or one whose
+     * schemas hold no mapped table.
      */
     RewriteResult dropsSchemas(Tokens tokens) {
         SchemaChanges.Dropped dropped = SchemaChanges.droppedSchemas(tokens);
@@ -272,7 +273,8 @@ final class StatementRewriter {
                         tables,
                         Fingerprints.of(tokens),
                         RefusalReason.SCHEMA_CHANGE,
-                        "drops or renames a schema (or every object of an owner) holding mapped tables");
+                        "drops or renames a schema holding mapped tables, or drops (CASCADE) or changes what"
+                                + " their columns may use");
     }
 
     private RewriteResult reachedThrough(StatementKind kind, Reaches.Indirect through, Tokens tokens, Fingerprint fp) {

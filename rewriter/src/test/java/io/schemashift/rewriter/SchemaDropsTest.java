@@ -8,9 +8,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * DDL that drops or renames a whole schema names no table, yet takes every table in it: one that
  * holds a mapped table (the old one, or a new one the mapping puts there) is refused as the
- * {@code DROP TABLE} of each, and a statement that drops the tables of an owner or of every schema
- * as a change of every mapped table. Any other schema, and a change that keeps the tables, is
- * left alone.
+ * {@code DROP TABLE} of each; a statement that drops the tables of an owner or of every schema, or
+ * with {@code CASCADE} a type, domain, extension or function that columns may use, or renames an
+ * enum's value, as a change of every mapped table. Any other schema, and a change that keeps the
+ * tables, is left alone.
  */
 class SchemaDropsTest {
 
@@ -27,6 +28,14 @@ class SchemaDropsTest {
                 "POSTGRESQL | ALTER SCHEMA public OWNER TO bob | false",
                 "POSTGRESQL | DROP OWNED BY app | true",
                 "POSTGRESQL | DROP TABLE scratch | false",
+                "POSTGRESQL | DROP TYPE mood CASCADE | true",
+                "POSTGRESQL | DROP TYPE IF EXISTS mood | false",
+                "POSTGRESQL | DROP EXTENSION citext CASCADE | true",
+                "POSTGRESQL | DROP FUNCTION slug(text) CASCADE | true",
+                "POSTGRESQL | DROP DOMAIN email_address CASCADE | true",
+                "POSTGRESQL | DROP VIEW v CASCADE | false",
+                "POSTGRESQL | ALTER TYPE mood RENAME VALUE 'ok' TO 'fine' | true",
+                "POSTGRESQL | ALTER TYPE mood ADD VALUE 'meh' | false",
                 "MARIADB | DROP DATABASE shop | true",
                 "MARIADB | DROP SCHEMA IF EXISTS `SHOP` | true",
                 "MARIADB | DROP DATABASE scratch | false",
