@@ -22,8 +22,9 @@ import java.util.regex.Pattern;
  * the same constant is shared, and so is the same current time ({@code now()}, {@code
  * CURRENT_TIMESTAMP}…), which each side reads when its statement runs (the mirror's a moment
  * later, on a separate database by that server's clock); any other call (a sequence, a UUID) or
- * another text differs; so does an identity column's numbering. Generated columns (computed at every write, not once): those one side
- * computes and the other stores, and the derived columns the new table computes.
+ * another text differs; so does an identity column's numbering. Generated columns (computed at
+ * every write, not once): those one side computes and the other stores, and the derived columns
+ * the new table computes.
  */
 final class ColumnDefaults {
 

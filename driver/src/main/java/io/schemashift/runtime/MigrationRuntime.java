@@ -540,8 +540,8 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
      * Each mapped table with the old columns whose default its new column does not share, those one
      * side generates and the other stores, and without the derived columns the new table generates
      * ({@link ColumnDefaults}); logged when they differ from what {@code previous} read ({@code
-     * null}: at the first read). Not read when the new side's metadata is not given (a preview of a separate
-     * new database): none then.
+     * null}: at the first read). Not read when the new side's metadata is not given (a preview of a
+     * separate new database): none then.
      */
     private static Mapping withColumnFacts(
             MigrationConfig config,
@@ -587,7 +587,10 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
         return Mapping.of(tables);
     }
 
-    /** {@code mapping} with the differing defaults and computed columns {@code previous} read, where a re-read failed. */
+    /**
+     * {@code mapping} with the differing defaults and computed columns {@code previous} read, where
+     * a re-read failed.
+     */
     private static Mapping keptDefaults(Mapping mapping, Mapping previous) {
         List<TableMapping> tables = new ArrayList<>();
         for (TableMapping t : mapping.tables()) {

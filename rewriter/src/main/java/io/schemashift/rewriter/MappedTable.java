@@ -65,7 +65,10 @@ final class MappedTable {
     final List<String> key = new ArrayList<>();
     /** Canonical names of the old columns whose default differs on the new side ({@link TableMapping#differingDefaults}). */
     final java.util.Set<String> differingDefaults = new java.util.HashSet<>();
-    /** Canonical names of the old columns the new table computes and the old stores ({@link TableMapping#computedOnOneSide}). */
+    /**
+     * Canonical names of the old columns the new table computes and the old stores ({@link
+     * TableMapping#computedOnOneSide}).
+     */
     private final java.util.Set<String> computedByNew = new java.util.HashSet<>();
 
     /**
