@@ -111,6 +111,21 @@ class ColumnDefaultsTest {
                 .containsOnlyKeys("shout");
     }
 
+    @Test
+    void compared_anIdentityNumbersEachSideOnItsOwn() {
+        assertThat(ColumnDefaults.shared(ColumnDefaults.compared(null, true), ColumnDefaults.compared(null, true)))
+                .as("an identity on both sides")
+                .isFalse();
+        assertThat(ColumnDefaults.shared(ColumnDefaults.compared(null, true), ColumnDefaults.compared(null, false)))
+                .isFalse();
+        assertThat(ColumnDefaults.compared("nextval('s'::regclass)", true))
+                .as("a reported default kept")
+                .isEqualTo("nextval('s'::regclass)");
+        assertThat(ColumnDefaults.shared(ColumnDefaults.compared(null, false), ColumnDefaults.compared(null, false)))
+                .as("no default on either side")
+                .isTrue();
+    }
+
     private static Map<String, String> mapOf(String... keysAndValues) {
         Map<String, String> map = new HashMap<>();
         for (int i = 0; i < keysAndValues.length; i += 2) {
