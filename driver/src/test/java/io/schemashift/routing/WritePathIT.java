@@ -884,6 +884,29 @@ class WritePathIT {
                 false);
     }
 
+    /**
+     * A write to a mapped table that is itself the parent of a one-sided cascading key (here a
+     * self-reference the new table lacks) cannot run where it was sent: its own rows are routed, and
+     * what the key's action changes is not. Refused as indirect: recorded while the old side holds
+     * the truth, 0A000 from new-primary on.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void mappedParentFiringAOneSidedKeyAction_recordedOrRefused(TestDatabase.Kind kind) throws Exception {
+        recordedOrRefused(
+                kind,
+                List.of(
+                        "ALTER TABLE customers ADD COLUMN referrer INT",
+                        "UPDATE customers SET referrer = 1 WHERE id = 1",
+                        "ALTER TABLE customers ADD CONSTRAINT customers_referrer FOREIGN KEY (referrer)"
+                                + " REFERENCES customers (id) ON DELETE CASCADE"),
+                c -> {},
+                sql("DELETE FROM customers WHERE id = 1"),
+                null,
+                "indirect",
+                "of mapped table customers, which the new table does not share");
+    }
+
     private static final String ACCOUNTS = "CREATE TABLE accounts (id INT PRIMARY KEY)";
     private static final String ACCOUNT_ROWS = "INSERT INTO accounts (id) VALUES (1), (2)";
     private static final String ACCOUNT_KEY = " FOREIGN KEY (id) REFERENCES accounts (id) ON DELETE CASCADE";
