@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -257,8 +258,13 @@ final class Reaches {
     private boolean changesRows(Trigger t, Set<String> columns) {
         if (t.before()
                 && (t.events().contains(StatementKind.INSERT) || t.events().contains(StatementKind.UPDATE))
-                && (columns == null || setsAnyOf(t.definition(), columns))) {
+                && (columns == null
+                        || setsAnyOf(t.definition(), columns)
+                        || REPLACES_NEW.matcher(t.definition()).find())) {
             return true;
+        }
+        if (dynamic(Tokens.lex(t.definition(), mapping.dialect()), 2)) {
+            return true; // SQL built at run time may write any table
         }
         for (MappedTable m : mapping.tables()) {
             if (Compiled.containsIgnoreCase(t.definition(), m.lowerName)
@@ -269,6 +275,13 @@ final class Reaches {
         }
         return false;
     }
+
+    /**
+     * A trigger body that replaces the row wholesale, without naming a column: PostgreSQL's {@code
+     * NEW := …}, {@code NEW = …}, {@code SELECT … INTO NEW}.
+     */
+    private static final Pattern REPLACES_NEW =
+            Pattern.compile("\\bnew\\s*:?=(?!=)|\\binto\\s+new\\b(?!\\s*\\.)", Pattern.CASE_INSENSITIVE);
 
     /** Whether {@code definition} names {@code NEW.c} (quoted or not) for one of {@code columns}. */
     private static boolean setsAnyOf(String definition, Set<String> columns) {

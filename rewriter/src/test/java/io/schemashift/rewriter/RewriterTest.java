@@ -498,6 +498,33 @@ class RewriterTest {
         assertThat(((Rewritten) audited.rewrite(update)).nondeterminism()).isEmpty();
     }
 
+    /**
+     * A BEFORE trigger may change the row without naming {@code NEW.c}: it replaces {@code NEW}
+     * wholesale ({@code NEW := …}, {@code SELECT … INTO NEW}), or runs SQL it builds (which may also
+     * write a mapped table). Each counts as one that may change rows; one that only returns {@code
+     * NEW} does not.
+     */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "BEGIN NEW := jsonb_populate_record(NEW, '{\"email\": \"x\"}'); RETURN NEW; END | true",
+                "BEGIN NEW = ROW(1, 'x'); RETURN NEW; END | true",
+                "BEGIN SELECT * INTO NEW FROM defaults_row(); RETURN NEW; END | true",
+                "BEGIN EXECUTE format('UPDATE %I SET x = 1', TG_ARGV[0]); RETURN NEW; END | true",
+                "BEGIN PERFORM pg_notify('changes', 'row'); RETURN NEW; END | false",
+                "BEGIN RETURN NEW; END | false"
+            })
+    void rewrite_triggerChangingTheRowWithoutNamingItsColumns_oneSided(String body, boolean oneSided) {
+        Rewriter r = Rewriter.builder(Fixtures.mapping(Dialect.POSTGRESQL), Dialect.POSTGRESQL)
+                .triggers(List.of(new Trigger(
+                        "customers", Set.of(StatementKind.INSERT, StatementKind.UPDATE), "customers_fill", body, true)))
+                .build();
+        assertThat(((Rewritten) r.rewrite("UPDATE customers SET name = ? WHERE id = ?")).nondeterminism())
+                .as(body)
+                .isEqualTo(oneSided ? Set.of(NonDeterminism.ONE_SIDED_TRIGGER) : Set.of());
+    }
+
     private static final Trigger STAMP = new Trigger(
             "customers",
             Set.of(StatementKind.INSERT, StatementKind.UPDATE),
