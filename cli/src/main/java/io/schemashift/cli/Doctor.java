@@ -183,7 +183,7 @@ final class Doctor {
         }
         findings.addAll(Grants.migrator(t, o, n));
         migratorKeys(t, o, oc, n, nc, newKey);
-        findings.addAll(Writers.of(t, keys, rewriter.oneSidedTriggers(t.oldName()), o, n));
+        findings.addAll(Writers.of(t, keys, rewriter, o, n));
     }
 
     /**

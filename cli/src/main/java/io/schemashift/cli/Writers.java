@@ -37,23 +37,35 @@ final class Writers {
     /**
      * @param keys the foreign keys whose actions change a mapped table on one side only, as the
      *     driver reads them ({@code null}: they could not be read, reported once by the caller)
-     * @param oneSidedTriggers the triggers of either table that may change rows with none at the
-     *     same moment on the other, as the driver judges them ({@link Rewriter#oneSidedTriggers})
+     * @param rewriter the driver's rewriter, which judges the triggers of either table with none at
+     *     the same moment on the other ({@link Rewriter#oneSidedTriggers})
      */
     static List<Doctor.Finding> of(
-            TableMapping t, List<CascadingKey> keys, Set<String> oneSidedTriggers, Doctor.Place o, Doctor.Place n) {
+            TableMapping t, List<CascadingKey> keys, Rewriter rewriter, Doctor.Place o, Doctor.Place n) {
         String subject = t.oldName();
         List<Doctor.Finding> found = new ArrayList<>();
         try {
-            if (!oneSidedTriggers.isEmpty()) {
+            Set<String> changing = rewriter.oneSidedTriggers(t.oldName(), true);
+            if (!changing.isEmpty()) {
                 found.add(new Doctor.Finding(
                         Severity.WARN,
                         "writers",
                         subject,
                         "trigger(s) or rule(s) that may change rows, with none at the same moment on the other table ("
-                                + o.qualified() + ", " + n.qualified() + "): " + String.join(", ", oneSidedTriggers)
+                                + o.qualified() + ", " + n.qualified() + "): " + String.join(", ", changing)
                                 + "; a write that fires one is mirrored and its rows recorded"
                                 + " (mirror_one_sided_trigger): give the other table the same behaviour"));
+            }
+            Set<String> harmless = rewriter.oneSidedTriggers(t.oldName(), false);
+            if (!harmless.isEmpty()) {
+                found.add(new Doctor.Finding(
+                        Severity.WARN,
+                        "writers",
+                        subject,
+                        "trigger(s) or rule(s) that change no mapped value, with none at the same moment on the other"
+                                + " table: " + String.join(", ", harmless) + "; nothing forks, but what they do (an"
+                                + " audit row…) happens for one side's writes only, and stops with that side: give"
+                                + " the other table the same trigger if it must go on"));
             }
             for (CascadingKey k : keys == null ? List.<CascadingKey>of() : keys) {
                 if (k.child().equalsIgnoreCase(t.oldName())) {

@@ -257,7 +257,20 @@ class DoctorIT {
                             + " CONSTRAINT customers_account FOREIGN KEY (account_id) REFERENCES accounts (id)"
                             + " ON DELETE CASCADE)",
                     "CREATE TABLE clients (id INT PRIMARY KEY, full_name VARCHAR(100), account INT)",
-                    "CREATE VIEW customer_names AS SELECT id, name FROM customers");
+                    "CREATE VIEW customer_names AS SELECT id, name FROM customers",
+                    "CREATE TABLE audit_log (id INT)");
+            // an audit trigger on the old table alone: it changes no mapped value
+            TestDatabases.run(
+                    c,
+                    pg
+                            ? "CREATE FUNCTION log_row() RETURNS trigger LANGUAGE plpgsql AS"
+                                    + " $$ BEGIN INSERT INTO audit_log VALUES (NEW.id); RETURN NEW; END $$"
+                            : "SELECT 1",
+                    pg
+                            ? "CREATE TRIGGER customers_audit AFTER INSERT ON customers FOR EACH ROW EXECUTE FUNCTION"
+                                    + " log_row()"
+                            : "CREATE TRIGGER customers_audit AFTER INSERT ON customers FOR EACH ROW"
+                                    + " INSERT INTO audit_log VALUES (NEW.id)");
             if (pg) {
                 TestDatabases.run(
                         c,
@@ -314,6 +327,9 @@ class DoctorIT {
                 """);
         String out = doctor(config).out();
         assertThat(out)
+                .containsPattern("warn +writers +customers: trigger\\(s\\) or rule\\(s\\) that change no mapped value,"
+                        + " with none at the same moment on the other table: customers_audit on customers"
+                        + " \\(AFTER INSERT\\); nothing forks")
                 .containsPattern(
                         "warn +writers +customers: trigger\\(s\\) or rule\\(s\\) that may change rows, with none"
                                 + " at the same moment on the other table \\(\\S+customers, \\S+clients\\): "
@@ -363,7 +379,12 @@ class DoctorIT {
                     pg
                             ? "CREATE TRIGGER customers_tidy BEFORE UPDATE ON customers FOR EACH ROW EXECUTE FUNCTION"
                                     + " stamp()"
-                            : "ALTER TABLE customers MODIFY seen TIMESTAMP NULL DEFAULT NULL ON UPDATE CURRENT_TIMESTAMP");
+                            : "ALTER TABLE customers MODIFY seen TIMESTAMP NULL DEFAULT NULL ON UPDATE CURRENT_TIMESTAMP",
+                    pg
+                            ? "CREATE TRIGGER clients_audit AFTER INSERT ON clients FOR EACH ROW EXECUTE FUNCTION"
+                                    + " log_row()"
+                            : "CREATE TRIGGER clients_audit AFTER INSERT ON clients FOR EACH ROW"
+                                    + " INSERT INTO audit_log VALUES (NEW.id)");
         }
         Cli.Run after = doctor(config);
         assertThat(after.out())

@@ -78,6 +78,8 @@ final class Reaches {
     private final Map<String, Set<StatementKind>> oneSided = new HashMap<>();
     /** The triggers behind {@link #oneSided}, described with their moment and table, by lower-case old name. */
     private final Map<String, Set<String>> oneSidedTriggers = new HashMap<>();
+    /** Triggers of one table only that change no mapped value (an audit log), described alike. */
+    private final Map<String, Set<String>> harmlessTriggers = new HashMap<>();
     /** Parent tables by stored name, with their foreign keys that change mapped tables on one side only. */
     private final Map<String, List<CascadingKey>> keys = new HashMap<>();
     /** The names of all of the above, lower case, for the no-parse fast path. */
@@ -148,12 +150,16 @@ final class Reaches {
         for (MappedTable m : mapping.tables()) {
             Set<StatementKind> events = EnumSet.noneOf(StatementKind.class);
             Set<String> described = new TreeSet<>();
+            Set<String> harmless = new TreeSet<>();
             List<Trigger> old = on(triggerList, m.mapping.oldName());
             List<Trigger> neu = on(onNewSide, m.mapping.newName());
-            unmatched(old, neu, mappedColumns(m, false), events, described);
-            unmatched(neu, old, mappedColumns(m, true), events, described);
+            unmatched(old, neu, mappedColumns(m, false), events, described, harmless);
+            unmatched(neu, old, mappedColumns(m, true), events, described, harmless);
             if (!described.isEmpty()) {
                 oneSidedTriggers.put(m.lowerName, Collections.unmodifiableSet(described));
+            }
+            if (!harmless.isEmpty()) {
+                harmlessTriggers.put(m.lowerName, Collections.unmodifiableSet(harmless));
             }
             if (!m.mapping.computedOnOneSide().isEmpty()) {
                 // a generated column is a trigger of its own: each INSERT and UPDATE computes it again
@@ -217,11 +223,9 @@ final class Reaches {
             List<Trigger> other,
             Set<String> columns,
             Set<StatementKind> events,
-            Set<String> described) {
+            Set<String> described,
+            Set<String> harmless) {
         for (Trigger t : side) {
-            if (!changesRows(t, columns)) {
-                continue;
-            }
             Set<StatementKind> missing = EnumSet.noneOf(StatementKind.class);
             for (StatementKind e : t.events()) {
                 if (other.stream()
@@ -229,21 +233,29 @@ final class Reaches {
                     missing.add(e);
                 }
             }
-            if (!missing.isEmpty()) {
+            if (missing.isEmpty()) {
+                continue;
+            }
+            String description = t.name() + " on " + t.table() + " (" + (t.before() ? "BEFORE " : "AFTER ")
+                    + missing.stream().map(Enum::name).collect(Collectors.joining(", ")) + ")";
+            if (changesRows(t, columns)) {
                 events.addAll(missing);
-                described.add(t.name() + " on " + t.table() + " (" + (t.before() ? "BEFORE " : "AFTER ")
-                        + missing.stream().map(Enum::name).collect(Collectors.joining(", ")) + ")");
+                described.add(description);
+            } else {
+                harmless.add(description);
             }
         }
     }
 
     /**
-     * The triggers of mapped table {@code lowerOldName}, or of its new table, that may change rows
-     * and have no counterpart at the same moment on the other table, as {@code name on table
-     * (BEFORE INSERT, UPDATE)}; empty when none.
+     * The triggers of mapped table {@code lowerOldName}, or of its new table, that have no
+     * counterpart at the same moment on the other table, as {@code name on table (BEFORE INSERT,
+     * UPDATE)}: those that may change rows ({@code changingRows}; their writes are {@link
+     * NonDeterminism#ONE_SIDED_TRIGGER}), or those that change no mapped value (an audit log): nothing
+     * forks, but what they do happens on one side only. Empty when none.
      */
-    Set<String> oneSidedTriggers(String lowerOldName) {
-        return oneSidedTriggers.getOrDefault(lowerOldName, Set.of());
+    Set<String> unmatchedTriggers(String lowerOldName, boolean changingRows) {
+        return (changingRows ? oneSidedTriggers : harmlessTriggers).getOrDefault(lowerOldName, Set.of());
     }
 
     /**

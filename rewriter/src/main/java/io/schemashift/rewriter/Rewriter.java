@@ -291,12 +291,14 @@ public final class Rewriter {
 
     /**
      * The triggers of {@code oldTable} (a mapped table, by its old name) or of its new table that
-     * may change rows and that the other table lacks at the same moment, as {@code name on table
-     * (BEFORE INSERT, UPDATE)}: a write that fires one is mirrored and recorded ({@link
-     * NonDeterminism#ONE_SIDED_TRIGGER}). Empty when none, or the table is not mapped.
+     * the other table lacks at the same moment, as {@code name on table (BEFORE INSERT, UPDATE)}:
+     * with {@code changingRows}, those that may change rows (a write that fires one is mirrored and
+     * recorded: {@link NonDeterminism#ONE_SIDED_TRIGGER}); else those that change no mapped value
+     * (an audit log), whose work happens on one side only. Empty when none, or the table is not
+     * mapped.
      */
-    public Set<String> oneSidedTriggers(String oldTable) {
-        return reaches.oneSidedTriggers(oldTable.toLowerCase(java.util.Locale.ROOT));
+    public Set<String> oneSidedTriggers(String oldTable, boolean changingRows) {
+        return reaches.unmatchedTriggers(oldTable.toLowerCase(java.util.Locale.ROOT), changingRows);
     }
 
     /** The database's triggers this rewriter knows of (see {@link Builder#triggers}). */

@@ -482,20 +482,23 @@ class RewriterTest {
                 .build();
 
         assertThat(((Rewritten) same.rewrite(update)).nondeterminism()).isEmpty();
-        assertThat(same.oneSidedTriggers("customers")).isEmpty();
+        assertThat(same.oneSidedTriggers("customers", true)).isEmpty();
         assertThat(((Rewritten) separateWithout.rewrite(update)).nondeterminism())
                 .containsExactly(NonDeterminism.ONE_SIDED_TRIGGER);
-        assertThat(separateWithout.oneSidedTriggers("CUSTOMERS"))
+        assertThat(separateWithout.oneSidedTriggers("CUSTOMERS", true))
                 .as("what doctor reports")
                 .containsExactly("customers_stamp on customers (BEFORE INSERT, UPDATE)");
         assertThat(((Rewritten) newAlone.rewrite(update)).nondeterminism())
                 .containsExactly(NonDeterminism.ONE_SIDED_TRIGGER);
-        assertThat(newAlone.oneSidedTriggers("customers"))
+        assertThat(newAlone.oneSidedTriggers("customers", true))
                 .containsExactly("clients_stamp on clients (BEFORE INSERT, UPDATE)");
         Rewriter audited = Rewriter.builder(Fixtures.mapping(Dialect.POSTGRESQL), Dialect.POSTGRESQL)
                 .triggers(List.of(newAudit))
                 .build();
         assertThat(((Rewritten) audited.rewrite(update)).nondeterminism()).isEmpty();
+        assertThat(audited.oneSidedTriggers("customers", false))
+                .as("one table's trigger that sets only columns the other lacks: reported, not recorded")
+                .containsExactly("clients_audit on clients (BEFORE UPDATE)");
     }
 
     /**
