@@ -63,7 +63,10 @@ final class ForeignKeys {
                     onUpdate);
         }
 
-        /** This key as the other side names it: its columns through {@code column}, its parent as {@code parent}, the parent's columns through {@code parentColumn}. */
+        /**
+         * This key as the other side names it: its columns through {@code column}, its parent as
+         * {@code parent}, the parent's columns through {@code parentColumn}.
+         */
         Key as(UnaryOperator<String> column, String parent, UnaryOperator<String> parentColumn) {
             return new Key(
                     name,

@@ -172,7 +172,7 @@ final class SchemaChanges {
             names.add(t.text(name));
             int after = t.significant(name + 1);
             if (!drop || !t.isPunct(after, ',')) {
-                if (!drop && !renames(t, after)) {
+                if (!drop && !has(t, after, "rename")) {
                     return null; // ALTER SCHEMA … OWNER TO, ALTER DATABASE … CHARACTER SET: every table stays
                 }
                 break;
@@ -180,11 +180,6 @@ final class SchemaChanges {
             name = t.significant(after + 1);
         }
         return names.isEmpty() ? null : new Dropped(false, java.util.List.copyOf(names));
-    }
-
-    /** Whether the rest of a statement, from {@code i}, renames what it names. */
-    private static boolean renames(Tokens t, int i) {
-        return has(t, i, "rename");
     }
 
     /** Whether the statement has the word {@code word} at or after token {@code i}. */
