@@ -3,6 +3,7 @@ package io.schemashift.cli;
 import io.schemashift.api.ConnectionSource;
 import io.schemashift.api.Side;
 import io.schemashift.backfill.KeyHandover;
+import io.schemashift.catalog.ColumnType;
 import io.schemashift.config.MigrationConfig;
 import io.schemashift.control.ControlSchema;
 import io.schemashift.control.ControlTables;
@@ -94,14 +95,24 @@ final class Doctor {
     /** A column as the database describes it. */
     private record Col(
             String name,
-            int type,
-            String typeName,
-            int size,
-            int scale,
+            ColumnType type,
             boolean nullable,
             boolean autoIncrement,
             String defaultValue,
-            boolean generated) {}
+            boolean generated) {
+
+        String typeName() {
+            return type.name();
+        }
+
+        int size() {
+            return type.size();
+        }
+
+        int scale() {
+            return type.digits() == null ? 0 : type.digits();
+        }
+    }
 
     /** Where a table lives: catalog and schema as JDBC metadata wants them. */
     record Place(Connection connection, Dialect dialect, String catalog, String schema, String table) {
@@ -234,8 +245,8 @@ final class Doctor {
                                 + " to drop it)");
                 continue;
             }
-            compatible(subject + " -> " + target, o, c);
             boolean key = t.key().stream().anyMatch(oldCol::equalsIgnoreCase);
+            compatible(subject + " -> " + target, o, c, key);
             if (!key && o.generated() != c.generated()) {
                 add(
                         Severity.WARN,
@@ -297,29 +308,46 @@ final class Doctor {
         return c.autoIncrement() && c.defaultValue() == null ? "(identity)" : c.defaultValue();
     }
 
-    /** Type family, length, numeric scale, nullability and time zone of one mapped column. */
-    private void compatible(String subject, Col o, Col n) {
+    /**
+     * Type family, length, numeric scale, nullability and time zone of one mapped column ({@code
+     * key}: one of the table's key columns).
+     */
+    private void compatible(String subject, Col o, Col n, boolean key) {
         String of = family(o);
         String nf = family(n);
         List<String> problems = new ArrayList<>();
         Severity s = Severity.OK;
-        if (!of.equals(nf) && !(of.equals("integer") && nf.equals("decimal"))) {
-            boolean numeric = Set.of("integer", "decimal", "float", "boolean").contains(of)
-                    && Set.of("integer", "decimal", "float", "boolean").contains(nf);
-            s = numeric ? Severity.WARN : Severity.ERROR;
-            problems.add("type " + o.typeName() + " -> " + n.typeName() + (numeric ? " (values may round)" : ""));
+        boolean numeric = Set.of("integer", "decimal", "float", "boolean").contains(of)
+                && Set.of("integer", "decimal", "float", "boolean").contains(nf);
+        if (!of.equals(nf) && !numeric) {
+            s = Severity.ERROR;
+            problems.add("type " + o.typeName() + " -> " + n.typeName());
         } else if (of.equals("text") || of.equals("binary")) {
             if (n.size() < o.size()) {
                 s = Severity.WARN;
                 problems.add("length " + o.size() + " -> " + n.size() + " (longer values fail on the new side)");
             }
-        } else if (of.equals("decimal") || of.equals("integer")) {
-            if (n.scale() < o.scale() || n.size() - n.scale() < o.size() - o.scale()) {
-                s = Severity.WARN;
-                problems.add(o.typeName() + "(" + o.size() + "," + o.scale() + ") -> " + n.typeName() + "(" + n.size()
-                        + "," + n.scale() + ") (values may not fit or may round)");
-            }
-        } else if (of.equals("timestamp") && timeZone(o) != timeZone(n)) {
+        } else if (Set.of("decimal", "integer").contains(of)
+                && Set.of("decimal", "integer").contains(nf)
+                && n.size() - n.scale() < o.size() - o.scale()) {
+            s = Severity.WARN;
+            problems.add(o.typeName() + "(" + o.size() + "," + o.scale() + ") -> " + n.typeName() + "(" + n.size() + ","
+                    + n.scale() + ") (larger values fail on the new side)");
+        } else if (of.equals("boolean") != nf.equals("boolean")) {
+            s = Severity.WARN;
+            problems.add("type " + o.typeName() + " -> " + n.typeName() + " (values may change)");
+        }
+        if (o.type().storesApartFrom(n.type())) {
+            s = key ? Severity.ERROR : max(s, Severity.WARN);
+            problems.add(o.type().shown() + " -> " + n.type().shown() + ": a written value may be stored"
+                    + " differently on each side (rounded to another scale, fractional seconds or float width,"
+                    + " or padded)"
+                    + (key
+                            ? ", so a row gets another key on each side; give both sides the same key type"
+                            : "; every write that sets it is mirrored and its rows recorded"
+                                    + " (mirror_one_sided_trigger)"));
+        }
+        if (of.equals("timestamp") && timeZone(o) != timeZone(n)) {
             s = Severity.WARN;
             problems.add(o.typeName() + " -> " + n.typeName() + " (with and without time zone: values shift by the"
                     + " session's offset)");
@@ -340,7 +368,7 @@ final class Doctor {
     }
 
     private static String family(Col c) {
-        return switch (c.type()) {
+        return switch (c.type().jdbcType()) {
             case Types.CHAR,
                     Types.VARCHAR,
                     Types.LONGVARCHAR,
@@ -363,7 +391,9 @@ final class Doctor {
 
     private static boolean timeZone(Col c) {
         String n = c.typeName().toLowerCase(Locale.ROOT);
-        return c.type() == Types.TIMESTAMP_WITH_TIMEZONE || n.equals("timestamptz") || n.contains("with time zone");
+        return c.type().jdbcType() == Types.TIMESTAMP_WITH_TIMEZONE
+                || n.equals("timestamptz")
+                || n.contains("with time zone");
     }
 
     /** The key columns: not null, and a primary key or unique index on exactly them (or fewer). */
@@ -550,10 +580,7 @@ final class Doctor {
                         lower(name),
                         new Col(
                                 name,
-                                rs.getInt("DATA_TYPE"),
-                                rs.getString("TYPE_NAME"),
-                                rs.getInt("COLUMN_SIZE"),
-                                rs.getInt("DECIMAL_DIGITS"),
+                                ColumnType.of(rs),
                                 rs.getInt("NULLABLE") != DatabaseMetaData.columnNoNulls,
                                 "YES".equalsIgnoreCase(rs.getString("IS_AUTOINCREMENT")),
                                 rs.getString("COLUMN_DEF"),

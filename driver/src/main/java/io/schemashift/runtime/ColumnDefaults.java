@@ -1,5 +1,6 @@
 package io.schemashift.runtime;
 
+import io.schemashift.catalog.ColumnType;
 import io.schemashift.rewriter.TableMapping;
 import io.schemashift.rewriter.TableMapping.ComputedBy;
 import java.sql.DatabaseMetaData;
@@ -24,7 +25,7 @@ import java.util.regex.Pattern;
  * later, on a separate database by that server's clock); any other call (a sequence, a UUID) or
  * another text differs; so does an identity column's numbering. Generated columns (computed at
  * every write, not once): those one side computes and the other stores, and the derived columns
- * the new table computes.
+ * the new table computes. And the columns whose two types store a written value apart.
  */
 final class ColumnDefaults {
 
@@ -54,8 +55,9 @@ final class ColumnDefaults {
      *     for none); empty when the table was not found
      * @param generated the generated columns (PostgreSQL reports a generation expression as the
      *     default: it is not one)
+     * @param types every column's type
      */
-    record Columns(Map<String, String> defaults, Set<String> generated) {
+    record Columns(Map<String, String> defaults, Set<String> generated, Map<String, ColumnType> types) {
 
         boolean has(String lower) {
             return defaults.containsKey(lower) || generated.contains(lower);
@@ -67,9 +69,11 @@ final class ColumnDefaults {
             throws SQLException {
         Map<String, String> defaults = new HashMap<>();
         Set<String> generated = new HashSet<>();
+        Map<String, ColumnType> types = new HashMap<>();
         try (ResultSet rs = md.getColumns(catalog, schemaPattern, tablePattern, null)) {
             while (rs.next()) {
                 String name = rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT);
+                types.put(name, ColumnType.of(rs));
                 if ("YES".equalsIgnoreCase(rs.getString("IS_GENERATEDCOLUMN"))) {
                     generated.add(name);
                 } else {
@@ -81,7 +85,7 @@ final class ColumnDefaults {
                 }
             }
         }
-        return new Columns(defaults, generated);
+        return new Columns(defaults, generated, types);
     }
 
     /**
@@ -109,8 +113,31 @@ final class ColumnDefaults {
     }
 
     /**
+     * The old columns of {@code table} (by old name, keys aside) whose default, shared by the new
+     * column, is the current time, each with its default as the old table reports it.
+     */
+    static Map<String, String> clockDefaults(
+            TableMapping table, Map<String, String> oldDefaults, Map<String, String> newDefaults) {
+        Map<String, String> clock = new TreeMap<>();
+        oldDefaults.forEach((column, reported) -> {
+            String newKey = newColumn(table, column);
+            String compared = normalized(reported);
+            if (newKey != null
+                    && newDefaults.containsKey(newKey)
+                    && compared != null
+                    && CURRENT_TIME.matcher(compared).matches()
+                    && sharedNormalized(compared, normalized(newDefaults.get(newKey)))) {
+                clock.put(oldName(table, column), reported);
+            }
+        });
+        return clock;
+    }
+
+    /**
      * The old columns of {@code table} (by old name, keys aside) that one side generates and the
-     * other stores, with the table that generates each.
+     * other stores, with the table that generates each; and those neither generates whose two types
+     * store a written value apart ({@link ColumnType#storesApartFrom}: {@link
+     * ComputedBy#EACH_TABLE_ROUNDING}).
      */
     static Map<String, ComputedBy> computedOnOneSide(TableMapping table, Columns old, Columns neu) {
         Map<String, ComputedBy> oneSided = new TreeMap<>();
@@ -118,15 +145,22 @@ final class ColumnDefaults {
         oldColumns.addAll(old.generated());
         for (String column : oldColumns) {
             String newKey = newColumn(table, column);
-            if (newKey != null
-                    && neu.has(newKey)
-                    && old.generated().contains(column) != neu.generated().contains(newKey)) {
-                oneSided.put(
-                        oldName(table, column),
-                        old.generated().contains(column) ? ComputedBy.OLD_TABLE : ComputedBy.NEW_TABLE);
+            if (newKey == null || !neu.has(newKey)) {
+                continue;
+            }
+            boolean oldGenerates = old.generated().contains(column);
+            if (oldGenerates != neu.generated().contains(newKey)) {
+                oneSided.put(oldName(table, column), oldGenerates ? ComputedBy.OLD_TABLE : ComputedBy.NEW_TABLE);
+            } else if (!oldGenerates
+                    && storesApart(old.types().get(column), neu.types().get(newKey))) {
+                oneSided.put(oldName(table, column), ComputedBy.EACH_TABLE_ROUNDING);
             }
         }
         return oneSided;
+    }
+
+    private static boolean storesApart(ColumnType old, ColumnType neu) {
+        return old != null && neu != null && old.storesApartFrom(neu);
     }
 
     /** The derived columns of {@code table} that the new table generates. */

@@ -574,15 +574,18 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
             }
             if (!computed.isEmpty() && (before == null || !computed.equals(before.computedOnOneSide()))) {
                 LOG.warn(
-                        "[{}] {}: columns computed (GENERATED) by one table and stored by the other, by the table"
-                                + " that computes each: {}; every INSERT and UPDATE is mirrored (leaving the new"
-                                + " table's to it) and its rows recorded for repair; generate them on both sides",
+                        "[{}] {}: columns one table computes (GENERATED) and the other stores, or whose two types"
+                                + " store a written value apart (EACH_TABLE_ROUNDING: scale, fractional seconds,"
+                                + " float width, CHAR padding), by the table that computes each: {}; every INSERT and"
+                                + " UPDATE (of a generated column's table) or write that sets the column (of a"
+                                + " rounded one) is mirrored (leaving the new table's to it) and its rows recorded"
+                                + " for repair; give the columns the same type and generation on both sides",
                         config.migration(),
                         t.oldName(),
                         computed);
             }
-            tables.add(
-                    t.withDifferingDefaults(differing).withComputed(computed, ColumnDefaults.generatedDerived(t, neu)));
+            tables.add(t.withDefaults(differing, ColumnDefaults.clockDefaults(t, old.defaults(), neu.defaults()))
+                    .withComputed(computed, ColumnDefaults.generatedDerived(t, neu)));
         }
         return Mapping.of(tables);
     }
@@ -601,7 +604,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
             }
             Set<String> generatedDerived = new java.util.HashSet<>(t.derived().keySet());
             generatedDerived.removeAll(before.derived().keySet());
-            tables.add(t.withDifferingDefaults(before.differingDefaults())
+            tables.add(t.withDefaults(before.differingDefaults(), before.clockDefaults())
                     .withComputed(before.computedOnOneSide(), generatedDerived));
         }
         return Mapping.of(tables);

@@ -508,6 +508,57 @@ class RoutingIT {
         }
     }
 
+    /**
+     * A column both tables default to the current time ({@code created_at DEFAULT
+     * CURRENT_TIMESTAMP}), which an INSERT leaves out: each side would read its own clock when its
+     * statement runs (another database's, or a moment later), and store another instant. Both
+     * sides get one timestamp, captured once per execution, as for a {@code now()} the statement
+     * writes itself.
+     */
+    @ParameterizedTest
+    @CsvSource({"POSTGRESQL,false", "POSTGRESQL,true", "MARIADB,false", "MARIADB,true", "H2,false", "H2,true"})
+    void insertLeavingACurrentTimeDefault_storesOneInstantOnBothSides(TestDatabase.Kind kind, boolean separate)
+            throws Exception {
+        String column = kind == TestDatabase.Kind.MARIADB
+                ? "created DATETIME(6) DEFAULT CURRENT_TIMESTAMP(6)"
+                : "created TIMESTAMP(6) DEFAULT CURRENT_TIMESTAMP";
+        for (String phase : List.of("dual-write", "new-primary")) {
+            MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), separate, "phase: " + phase + "\n");
+            fx.rawOld("ALTER TABLE customers ADD COLUMN " + column);
+            fx.rawNew("ALTER TABLE clients ADD COLUMN " + column);
+            try (Connection c = fx.connect();
+                    Statement st = c.createStatement()) {
+                st.executeUpdate("INSERT INTO customers (id, name) VALUES (1, 'stamped by the default')");
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO customers (id, name) VALUES (?, ?)")) {
+                    for (int id = 2; id <= 4; id++) {
+                        ps.setInt(1, id);
+                        ps.setString(2, "prepared " + id);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+                st.executeUpdate("INSERT INTO customers (id, name, created) VALUES (5, 'written DEFAULT', DEFAULT)");
+            }
+            List<String> old = createdAt(fx, fx.oldUrl, "customers");
+            assertThat(old).as(kind + " " + phase).hasSize(5).noneMatch(r -> r.endsWith("|null"));
+            assertThat(createdAt(fx, fx.newUrl, "clients"))
+                    .as(kind + " " + phase + (separate ? " separate" : ""))
+                    .isEqualTo(old);
+            assertThat(fx.divergenceRecords()).isEmpty();
+        }
+    }
+
+    private static List<String> createdAt(MigrationFixture fx, String url, String table) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = fx.server.connect(url);
+                ResultSet rs = c.createStatement().executeQuery("SELECT id, created FROM " + table + " ORDER BY id")) {
+            while (rs.next()) {
+                rows.add(rs.getInt(1) + "|" + rs.getTimestamp(2));
+            }
+        }
+        return rows;
+    }
+
     private static List<String> statuses(MigrationFixture fx, String url, String table) throws SQLException {
         List<String> rows = new ArrayList<>();
         try (Connection c = fx.server.connect(url);

@@ -1132,6 +1132,81 @@ class WritePathIT {
     }
 
     /**
+     * Column types that store a written value apart (another numeric scale, either way; a float and
+     * a double; other fractional seconds): a write that sets the column stores one value on each
+     * side (an INSERT, an UPDATE, an upsert's update), and is mirrored with its rows recorded; a
+     * write that leaves the column alone is not recorded, and neither is a write to a column whose
+     * types agree.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void columnTypesThatStoreAValueApart_writesSettingThemRecordedByKey(TestDatabase.Kind kind) throws Exception {
+        boolean maria = kind == TestDatabase.Kind.MARIADB;
+        String decimal = maria ? "DECIMAL" : "NUMERIC";
+        String timestamp = maria ? "DATETIME" : "TIMESTAMP";
+        List<List<String>> pairs = List.of(
+                List.of(decimal + "(10,4)", decimal + "(10,2)", "1.23456"),
+                List.of(decimal + "(10,2)", decimal + "(12,4)", "1.23456"),
+                List.of(maria ? "FLOAT" : "REAL", maria ? "DOUBLE" : "DOUBLE PRECISION", "0.1"),
+                List.of(timestamp + "(6)", timestamp + "(0)", "TIMESTAMP '2024-01-01 10:00:00.654321'"),
+                List.of(decimal + "(10,2)", decimal + "(10,2)", "1.23456"));
+        for (boolean separate : new boolean[] {false, true}) {
+            for (List<String> pair : pairs) {
+                for (String phase : List.of("dual-write", "new-primary")) {
+                    String as = kind + " " + pair.get(0) + " -> " + pair.get(1) + ", " + phase
+                            + (separate ? ", separate new database" : "");
+                    try (MigrationFixture fx = fixture(kind, separate, phase)) {
+                        fx.rawOld(
+                                "ALTER TABLE customers ADD COLUMN amount " + pair.get(0),
+                                "INSERT INTO customers (id, name, email) VALUES (1, 'one', 'a@x'), (3, 'three', 'c@x'),"
+                                        + " (5, 'five', 'f@x')");
+                        fx.rawNew(
+                                "ALTER TABLE clients ADD COLUMN amount " + pair.get(1),
+                                "INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'one', 'one', 'a@x'),"
+                                        + " (3, 'three', 'three', 'c@x'), (5, 'five', 'five', 'f@x')");
+                        String value = pair.get(2);
+                        String upsert = "INSERT INTO customers (id, name, email, amount) VALUES (5, 'five', 'f@x', "
+                                + value + ")";
+                        try (Connection c = fx.connect()) {
+                            sql("UPDATE customers SET amount = " + value + " WHERE id = 1")
+                                    .run(c);
+                            sql("INSERT INTO customers (id, name, email, amount) VALUES (2, 'two', 'b@x', " + value
+                                            + ")")
+                                    .run(c);
+                            sql("UPDATE customers SET email = 'e@x' WHERE id = 3")
+                                    .run(c);
+                            sql(switch (kind) {
+                                        case POSTGRESQL ->
+                                            upsert + " ON CONFLICT (id) DO UPDATE SET amount = EXCLUDED.amount";
+                                        case MARIADB -> upsert + " ON DUPLICATE KEY UPDATE amount = VALUES(amount)";
+                                        case H2 -> "UPDATE customers SET amount = " + value + " WHERE id = 5";
+                                    })
+                                    .run(c);
+                        }
+                        fx.assertSidesEqual();
+                        if (pair.get(0).equals(pair.get(1))) {
+                            assertThat(fx.divergenceRecords()).as(as).isEmpty();
+                            assertThat(values(fx, true, "amount")).as(as).isEqualTo(values(fx, false, "amount"));
+                        } else {
+                            assertThat(fx.divergenceRecords())
+                                    .as(as)
+                                    .containsExactlyInAnyOrder(
+                                            "[\"1\"]|mirror_one_sided_trigger",
+                                            "[\"2\"]|mirror_one_sided_trigger",
+                                            "[\"5\"]|mirror_one_sided_trigger");
+                            List<String> apart = new ArrayList<>(values(fx, false, "amount"));
+                            apart.removeAll(values(fx, true, "amount"));
+                            assertThat(apart)
+                                    .as(as + ": the rows the sides store apart")
+                                    .hasSize(3);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * A derived column the new table generates itself is the database's to fill: writes leave it
      * out (a value written into it would fail every mirrored write), and both sides agree.
      */
@@ -1166,13 +1241,27 @@ class WritePathIT {
 
     /** One side's {@code id|shout} rows, by id. */
     private static List<String> shouts(MigrationFixture fx, boolean newSide) throws SQLException {
+        return values(fx, newSide, "shout");
+    }
+
+    /**
+     * One side's {@code id|value} rows of {@code column}, by id: a float as the double it is, a
+     * decimal without trailing zeros.
+     */
+    private static List<String> values(MigrationFixture fx, boolean newSide, String column) throws SQLException {
         List<String> rows = new ArrayList<>();
         try (Connection c = fx.server.connect(newSide ? fx.newUrl : fx.oldUrl);
                 Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(
-                        "SELECT id, shout FROM " + (newSide ? "clients" : "customers") + " ORDER BY id")) {
+                        "SELECT id, " + column + " FROM " + (newSide ? "clients" : "customers") + " ORDER BY id")) {
             while (rs.next()) {
-                rows.add(rs.getInt(1) + "|" + rs.getString(2));
+                Object v = rs.getObject(2);
+                String shown = v instanceof Float f
+                        ? Double.toString(f.doubleValue())
+                        : v instanceof java.math.BigDecimal d
+                                ? d.stripTrailingZeros().toPlainString()
+                                : String.valueOf(v);
+                rows.add(rs.getInt(1) + "|" + shown);
             }
         }
         return rows;

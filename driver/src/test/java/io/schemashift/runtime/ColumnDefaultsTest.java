@@ -2,8 +2,10 @@ package io.schemashift.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.schemashift.catalog.ColumnType;
 import io.schemashift.rewriter.TableMapping;
 import io.schemashift.rewriter.TableMapping.ComputedBy;
+import java.sql.Types;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +83,32 @@ class ColumnDefaultsTest {
     }
 
     @Test
+    void clockDefaults_theSharedCurrentTimestampOfEachMappedColumn() {
+        Map<String, String> old = mapOf(
+                "id", "now()",
+                "created", "CURRENT_TIMESTAMP(6)",
+                "name", "now()",
+                "seen", "now()",
+                "day", "CURRENT_DATE",
+                "note", "'x'",
+                "legacy_flag", "now()");
+        Map<String, String> neu = mapOf(
+                "id", "now()",
+                "created", "CURRENT_TIMESTAMP(6)",
+                "full_name", "now()::timestamp with time zone",
+                "seen", "CURRENT_TIMESTAMP",
+                "day", "CURRENT_DATE",
+                "note", "'x'");
+        assertThat(ColumnDefaults.clockDefaults(CUSTOMERS, old, neu))
+                .as("the current time both share, by old name, as the old table reports it; not the key, not a"
+                        + " differing default, not a constant, not a dropped column")
+                .containsOnly(
+                        Map.entry("created", "CURRENT_TIMESTAMP(6)"),
+                        Map.entry("name", "now()"),
+                        Map.entry("day", "CURRENT_DATE"));
+    }
+
+    @Test
     void computedOnOneSide_comparesEachMappedColumnWithItsNewColumn() {
         TableMapping derivedToo = new TableMapping(
                 "customers",
@@ -90,19 +118,29 @@ class ColumnDefaultsTest {
                 mapOf("name", "full_name", "legacy_flag", null),
                 Map.of("name_search", "lower(name)", "shout", "upper(email)"),
                 List.of());
+        ColumnType text = new ColumnType(Types.VARCHAR, "varchar", 100, null);
         ColumnDefaults.Columns old = new ColumnDefaults.Columns(
-                mapOf("name", null, "email", null, "note", null, "legacy_flag", null),
-                Set.of("id", "initial", "total", "gone"));
+                mapOf("name", null, "email", null, "note", null, "legacy_flag", null, "amount", null, "price", null),
+                Set.of("id", "initial", "total", "gone"),
+                Map.of(
+                        "email", text,
+                        "amount", new ColumnType(Types.NUMERIC, "numeric", 10, 4),
+                        "price", new ColumnType(Types.NUMERIC, "numeric", 10, 2)));
         ColumnDefaults.Columns neu = new ColumnDefaults.Columns(
-                mapOf("initial", null, "email", null, "shout", null),
-                Set.of("id", "full_name", "total", "name_search", "note"));
+                mapOf("initial", null, "email", null, "shout", null, "amount", null, "price", null),
+                Set.of("id", "full_name", "total", "name_search", "note"),
+                Map.of(
+                        "email", text,
+                        "amount", new ColumnType(Types.NUMERIC, "numeric", 10, 2),
+                        "price", new ColumnType(Types.NUMERIC, "numeric", 12, 2)));
         assertThat(ColumnDefaults.computedOnOneSide(derivedToo, old, neu))
                 .as("generated on one side only, by the mapping's names; not the key, not a column both generate,"
-                        + " not one the new table lacks")
+                        + " not one the new table lacks; and a stored column whose types round a value apart")
                 .containsOnly(
                         Map.entry("name", ComputedBy.NEW_TABLE),
                         Map.entry("initial", ComputedBy.OLD_TABLE),
-                        Map.entry("note", ComputedBy.NEW_TABLE));
+                        Map.entry("note", ComputedBy.NEW_TABLE),
+                        Map.entry("amount", ComputedBy.EACH_TABLE_ROUNDING));
         assertThat(ColumnDefaults.generatedDerived(derivedToo, neu)).containsExactly("name_search");
         assertThat(derivedToo
                         .withComputed(Map.of("name", ComputedBy.NEW_TABLE), Set.of("NAME_SEARCH"))

@@ -133,6 +133,8 @@ final class InsertRewriter {
         List<String> generated = generatedKeys(targets);
         List<MappedTable.Derived> derived = derivedWritten(targets);
         defaultsLeft(targets);
+        List<String> clocks = clocksLeft(targets, listOpen >= 0);
+        stampClocks(rows, items, targets, clocks, listClose);
         List<List<ParamSource>> keys = new ArrayList<>();
         List<Map<String, ParamSource>> sources = new ArrayList<>();
         int[] starts = new int[rows.size()];
@@ -177,6 +179,7 @@ final class InsertRewriter {
             for (MappedTable.Derived d : derived) {
                 cells.add(fill(d, byColumn, simple));
             }
+            clocks.forEach(c -> cells.add(table.clock(c)));
             starts[r] = tk.start(rows.get(r)[0]);
             ends[r] = tk.end(rows.get(r)[1]);
             plainRows.add(row(cells, List.of()));
@@ -193,6 +196,7 @@ final class InsertRewriter {
         plain.replaceEach(starts, ends, plainRows);
         keyed.replaceEach(starts, ends, keyedRows);
         List<String> columns = newColumns(targets, derived);
+        clocks.forEach(c -> columns.add(rw.names.sql(table.column(c, c).newName())));
         replaceList(plain, listOpen, listClose, tableNode, columns);
         List<String> withKeys = new ArrayList<>(columns);
         generated.forEach(
@@ -222,6 +226,7 @@ final class InsertRewriter {
         }
         derived = derivedWritten(targets);
         defaultsLeft(targets);
+        clocksLeft(targets, false);
         boolean dropsAny = targets.stream().anyMatch(t -> t.column().dropped());
         Edits plain = rw.newEdits.copy();
         if (!derived.isEmpty() || dropsAny) {
@@ -426,6 +431,56 @@ final class InsertRewriter {
                     && targets.stream().noneMatch(t -> t.canonical().equals(column))) {
                 rw.nondeterminism.add(NonDeterminism.DEFAULT_COLUMN);
                 return;
+            }
+        }
+    }
+
+    /**
+     * The old columns (canonical) the statement leaves to a current-timestamp default both tables
+     * share, which each side would read from its own clock. Where the statement cannot be given
+     * them ({@code fillable} false: an {@code INSERT … SELECT}, or no column list), it is {@link
+     * NonDeterminism#DEFAULT_COLUMN} instead, and none are returned.
+     */
+    private List<String> clocksLeft(List<Target> targets, boolean fillable) {
+        List<String> left = new ArrayList<>();
+        for (String column : table.clockDefaults.keySet()) {
+            if (!table.key.contains(column)
+                    && targets.stream().noneMatch(t -> t.canonical().equals(column))) {
+                left.add(column);
+            }
+        }
+        if (!left.isEmpty() && !fillable) {
+            rw.nondeterminism.add(NonDeterminism.DEFAULT_COLUMN);
+            return List.of();
+        }
+        return left;
+    }
+
+    /**
+     * Gives both sides one captured instant for each current-timestamp default: a {@code DEFAULT}
+     * written for one becomes the instant, and each of {@code clocks} (left out) is added to the old
+     * side's column list and rows (the new side's are rebuilt with them). Before the side statements'
+     * copies are taken, so that every variant has them.
+     */
+    private void stampClocks(
+            List<int[]> rows, List<List<int[]>> items, List<Target> targets, List<String> clocks, int listClose) {
+        for (List<int[]> row : items) {
+            for (int c = 0; c < row.size(); c++) {
+                String column = targets.get(c).canonical();
+                int[] span = row.get(c);
+                if (table.clockDefaults.containsKey(column)
+                        && rw.text(span[0], span[1]).trim().equalsIgnoreCase("default")) {
+                    rw.oldEdits.replace(span[0], span[1], table.clock(column));
+                    rw.newEdits.replace(span[0], span[1], table.clock(column));
+                }
+            }
+        }
+        for (String column : clocks) {
+            rw.oldEdits.insert(
+                    tk.start(listClose),
+                    ", " + rw.names.sql(table.column(column, column).name()));
+            for (int[] row : rows) {
+                rw.oldEdits.insert(tk.start(row[1]), Fragment.join(List.of(", ", table.clock(column))));
             }
         }
     }

@@ -66,10 +66,20 @@ final class MappedTable {
     /** Canonical names of the old columns whose default differs on the new side ({@link TableMapping#differingDefaults}). */
     final java.util.Set<String> differingDefaults = new java.util.HashSet<>();
     /**
+     * Canonical names of the old columns both tables default to the current timestamp, each with
+     * the cast of the captured instant that replaces it ({@link TableMapping#clockDefaults}).
+     */
+    final Map<String, String> clockDefaults = new java.util.TreeMap<>();
+    /**
      * Canonical names of the old columns the new table computes and the old stores ({@link
      * TableMapping#computedOnOneSide}).
      */
     private final java.util.Set<String> computedByNew = new java.util.HashSet<>();
+    /**
+     * Lower-case names of the old columns whose types round a written value apart ({@link
+     * TableMapping.ComputedBy#EACH_TABLE_ROUNDING}).
+     */
+    final java.util.Set<String> roundedApart = new java.util.HashSet<>();
 
     /**
      * @param newSchemaDefault the schema to name the new table with when the mapping gives none
@@ -91,12 +101,25 @@ final class MappedTable {
             key.add(names.fold(k));
         }
         mapping.differingDefaults().forEach(c -> differingDefaults.add(names.fold(c)));
+        mapping.clockDefaults().forEach((c, call) -> {
+            String cast = NonDeterministicCalls.nowCast(NonDeterministicCalls.normalize(call), names.dialect());
+            if (cast != null) {
+                clockDefaults.put(names.fold(c), cast);
+            }
+        });
         mapping.computedOnOneSide().forEach((c, by) -> {
             if (by == TableMapping.ComputedBy.NEW_TABLE) {
                 computedByNew.add(names.fold(c));
+            } else if (by == TableMapping.ComputedBy.EACH_TABLE_ROUNDING) {
+                roundedApart.add(c.toLowerCase(java.util.Locale.ROOT));
             }
         });
         mapping.derived().forEach((col, expr) -> derived.add(parseDerived(col, expr, names)));
+    }
+
+    /** The captured instant that stands for old column {@code canonical}'s current-timestamp default. */
+    Fragment clock(String canonical) {
+        return new Fragment(clockDefaults.get(canonical), List.of(new ParamSource.Now()));
     }
 
     /** The column, or {@code null} when the old columns are known and it is not one of them. */

@@ -47,7 +47,9 @@ public enum NonDeterminism {
      * the other's lacks at the same moment, which may change the rows: one that runs before an
      * INSERT or UPDATE (it may set the row's values), or whose definition names a mapped table; and
      * an INSERT or UPDATE of a table with a column one side computes (a generated column) and the
-     * other stores ({@link TableMapping#computedOnOneSide}). It is mirrored, and the rows it writes
+     * other stores ({@link TableMapping#computedOnOneSide}), or that sets a column whose two types
+     * round a written value apart (a scale, fractional seconds, float width or CHAR padding of its
+     * own on each side). It is mirrored, and the rows it writes
      * are recorded so that {@code verify} checks them; unlike the two below, the record counts: the
      * sides do differ where the trigger changed something.
      * Declared before them, so that it is the record a write with several of these leaves.

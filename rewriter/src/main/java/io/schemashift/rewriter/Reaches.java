@@ -161,7 +161,8 @@ final class Reaches {
             if (!harmless.isEmpty()) {
                 harmlessTriggers.put(m.lowerName, Collections.unmodifiableSet(harmless));
             }
-            if (!m.mapping.computedOnOneSide().isEmpty()) {
+            if (m.mapping.computedOnOneSide().containsValue(TableMapping.ComputedBy.OLD_TABLE)
+                    || m.mapping.computedOnOneSide().containsValue(TableMapping.ComputedBy.NEW_TABLE)) {
                 // a generated column is a trigger of its own: each INSERT and UPDATE computes it again
                 events.add(StatementKind.INSERT);
                 events.add(StatementKind.UPDATE);

@@ -74,9 +74,14 @@ final class SetList {
                         RefusalReason.UNKNOWN_COLUMN,
                         "column " + written + " is not a column of " + t.mapping.oldName());
             }
-            if (t.differingDefaults.contains(canonical)
-                    && tk.sql.substring(valueStart, valueEnd).trim().equalsIgnoreCase("default")) {
+            boolean toDefault = tk.sql.substring(valueStart, valueEnd).trim().equalsIgnoreCase("default");
+            if (toDefault && t.differingDefaults.contains(canonical)) {
                 rw.nondeterminism.add(NonDeterminism.DEFAULT_COLUMN);
+            }
+            if (toDefault && t.clockDefaults.containsKey(canonical)) {
+                // each side's clock would differ: both get the captured instant
+                rw.oldEdits.replace(valueStart, valueEnd, t.clock(canonical));
+                rw.newEdits.replace(valueStart, valueEnd, t.clock(canonical));
             }
             Fragment value = rw.newEdits.render(valueStart, valueEnd);
             values.put(canonical, value);

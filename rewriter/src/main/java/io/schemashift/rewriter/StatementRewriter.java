@@ -401,8 +401,9 @@ final class StatementRewriter {
     }
 
     /**
-     * Whether the write fires a trigger that its mapped table has on one side only: its target, or
-     * any mapped table it names when the target is not one table (a multi-table UPDATE or DELETE).
+     * Whether the write fires a trigger that its mapped table has on one side only, or sets a column
+     * whose two types round a written value apart: its target, or any mapped table it names when the
+     * target is not one table (a multi-table UPDATE or DELETE of unmapped tables).
      */
     private boolean firesOneSidedTrigger(Rewrite rw, Statement st, StatementKind kind, ColumnWalker walker) {
         List<Table> targets = written(st);
@@ -411,11 +412,30 @@ final class StatementRewriter {
         }
         for (Table t : targets) {
             MappedTable m = rw.mapped(t, walker.cteNames);
-            if (m != null && reaches.firesOneSided(m.lowerName, kind)) {
+            if (m != null && (reaches.firesOneSided(m.lowerName, kind) || setsRoundedApart(m, st))) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Whether {@code st} (an INSERT, UPDATE or upsert of {@code m}) sets a column whose types round a value apart. */
+    private boolean setsRoundedApart(MappedTable m, Statement st) {
+        if (m.roundedApart.isEmpty() || !(st instanceof Insert || st instanceof Update)) {
+            return false;
+        }
+        Set<String> written = set(st);
+        if (written == null || (st instanceof Insert insert && insert.getColumns() == null)) {
+            return true; // every column
+        }
+        if (st instanceof Insert insert) {
+            for (Column c : insert.getColumns()) {
+                written.add(mapping.names.canonical(c.getColumnName()).toLowerCase(java.util.Locale.ROOT));
+            }
+            // a current-timestamp default left out is written the captured instant
+            m.clockDefaults.keySet().forEach(c -> written.add(c.toLowerCase(java.util.Locale.ROOT)));
+        }
+        return written.stream().anyMatch(m.roundedApart::contains);
     }
 
     private WriteExtras insert(Rewrite rw, ColumnWalker walker, Insert insert) {

@@ -23,10 +23,16 @@ import java.util.Map;
  * @param differingDefaults the old columns (by old name) whose default the new column does not
  *     share, from database metadata: an INSERT that leaves one to its default stores different
  *     values on the two sides. Empty when none differ or the defaults were not read
+ * @param clockDefaults the old columns (by old name, keys aside) whose default, the same on the new
+ *     column, is the current timestamp, with its call as the database reports it ({@code now()},
+ *     {@code CURRENT_TIMESTAMP(6)}…), from database metadata: each side would read its own clock, so
+ *     an INSERT that leaves one out writes one captured instant to both. Empty when none or not read
  * @param computedOnOneSide the old columns (by old name) that one side's table computes itself (a
  *     generated column) and the other's stores, with the table that computes each, from database
  *     metadata: any INSERT or UPDATE of the table may store different values on the two sides,
- *     and a write leaves a column the new table computes to it. Empty when none or not read
+ *     and a write leaves a column the new table computes to it; and those whose two types round a
+ *     written value apart ({@link ComputedBy#EACH_TABLE_ROUNDING}), which a write that sets them
+ *     may store differently. Empty when none or not read
  */
 public record TableMapping(
         String oldName,
@@ -38,12 +44,19 @@ public record TableMapping(
         List<String> oldColumns,
         Map<String, List<String>> uniqueKeys,
         java.util.Set<String> differingDefaults,
+        Map<String, String> clockDefaults,
         Map<String, ComputedBy> computedOnOneSide) {
 
     /** Which table computes a column that the other table stores. */
     public enum ComputedBy {
         OLD_TABLE,
-        NEW_TABLE
+        NEW_TABLE,
+        /**
+         * Each table: neither generates the column, but their types round a written value apart
+         * (numeric scale, fractional seconds, float width, CHAR padding), so each stores its own
+         * value of it. Only a write that sets the column may store different values.
+         */
+        EACH_TABLE_ROUNDING
     }
 
     public TableMapping {
@@ -52,6 +65,7 @@ public record TableMapping(
         derived = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(derived));
         oldColumns = List.copyOf(oldColumns);
         differingDefaults = java.util.Set.copyOf(differingDefaults);
+        clockDefaults = Map.copyOf(clockDefaults);
         computedOnOneSide = Map.copyOf(computedOnOneSide);
         if (uniqueKeys != null) {
             Map<String, List<String>> copy = new java.util.LinkedHashMap<>();
@@ -69,7 +83,18 @@ public record TableMapping(
             Map<String, String> columns,
             Map<String, String> derived,
             List<String> oldColumns) {
-        this(oldName, newName, newSchema, key, columns, derived, oldColumns, null, java.util.Set.of(), Map.of());
+        this(
+                oldName,
+                newName,
+                newSchema,
+                key,
+                columns,
+                derived,
+                oldColumns,
+                null,
+                java.util.Set.of(),
+                Map.of(),
+                Map.of());
     }
 
     /** The same mapping with the old table's column list filled in (from database metadata). */
@@ -84,6 +109,7 @@ public record TableMapping(
                 columnsInTableOrder,
                 uniqueKeys,
                 differingDefaults,
+                clockDefaults,
                 computedOnOneSide);
     }
 
@@ -99,11 +125,15 @@ public record TableMapping(
                 oldColumns,
                 keys,
                 differingDefaults,
+                clockDefaults,
                 computedOnOneSide);
     }
 
-    /** The same mapping with the old columns whose default differs on the new side (from database metadata). */
-    public TableMapping withDifferingDefaults(java.util.Set<String> oldColumnNames) {
+    /**
+     * The same mapping with the old columns whose default differs on the new side, and those both
+     * default to the current timestamp (from database metadata).
+     */
+    public TableMapping withDefaults(java.util.Set<String> differing, Map<String, String> clock) {
         return new TableMapping(
                 oldName,
                 newName,
@@ -113,7 +143,8 @@ public record TableMapping(
                 derived,
                 oldColumns,
                 uniqueKeys,
-                oldColumnNames,
+                differing,
+                clock,
                 computedOnOneSide);
     }
 
@@ -135,6 +166,7 @@ public record TableMapping(
                 oldColumns,
                 uniqueKeys,
                 differingDefaults,
+                clockDefaults,
                 oneSided);
     }
 }

@@ -3,6 +3,7 @@ package io.schemashift.rewriter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -33,8 +34,8 @@ class DifferingDefaultsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("writes")
     void differingDefault_leftToIt_isDefaultColumn(String sql, boolean left) {
-        Mapping mapping =
-                Mapping.of(List.of(Fixtures.customers(Dialect.POSTGRESQL, true).withDifferingDefaults(Set.of("city"))));
+        Mapping mapping = Mapping.of(
+                List.of(Fixtures.customers(Dialect.POSTGRESQL, true).withDefaults(Set.of("city"), Map.of())));
         RewriteResult r = Rewriter.builder(mapping, Dialect.POSTGRESQL).build().rewrite(sql);
         assertThat(r).isInstanceOf(Rewritten.class);
         assertThat(((Rewritten) r).nondeterminism().contains(NonDeterminism.DEFAULT_COLUMN))

@@ -201,7 +201,7 @@ class ShapesTest {
     }
 
     /** {@code sql} with each literal the shape lifts replaced by a random value of the same class. */
-    private static String withOtherValues(String sql, Dialect dialect, Random random) {
+    static String withOtherValues(String sql, Dialect dialect, Random random) {
         Shapes.Lifted lifted = Shapes.lift(Tokens.lex(sql, dialect));
         if (lifted == null) {
             return sql;

@@ -1,0 +1,141 @@
+package io.schemashift.catalog;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.Objects;
+
+/**
+ * A column's type as JDBC metadata reports it, and whether a value written to two columns is
+ * stored alike. The driver records the writes that set a mapped column whose types store values
+ * apart ({@link io.schemashift.rewriter.TableMapping.ComputedBy#EACH_TABLE_ROUNDING}); {@code
+ * schemashift doctor} warns about the column before the migration.
+ *
+ * @param jdbcType {@code DATA_TYPE}, a {@link Types} constant
+ * @param name {@code TYPE_NAME}
+ * @param size {@code COLUMN_SIZE}
+ * @param digits {@code DECIMAL_DIGITS}, {@code null} when the database reports none (PostgreSQL's
+ *     unconstrained {@code numeric}; MariaDB's fractional seconds, which its size gives)
+ */
+public record ColumnType(int jdbcType, String name, int size, Integer digits) {
+
+    /** What a type does to a written value. */
+    private enum Kind {
+        EXACT,
+        FLOAT,
+        DATE,
+        TIME,
+        TIMESTAMP,
+        PADDED_TEXT,
+        TEXT,
+        OTHER
+    }
+
+    /** MariaDB reports no fractional digits for its temporal types: its size counts them after these. */
+    private static final int MARIADB_DATETIME_CHARS = 19;
+
+    private static final int MARIADB_TIME_CHARS = 10;
+
+    /** The type of the column of one {@code DatabaseMetaData.getColumns} row. */
+    public static ColumnType of(ResultSet columnsRow) throws SQLException {
+        int digits = columnsRow.getInt("DECIMAL_DIGITS");
+        Integer reported = columnsRow.wasNull() ? null : digits;
+        return new ColumnType(
+                columnsRow.getInt("DATA_TYPE"),
+                columnsRow.getString("TYPE_NAME"),
+                columnsRow.getInt("COLUMN_SIZE"),
+                reported);
+    }
+
+    /**
+     * Whether a value written to a column of this type and to one of {@code other} may be stored
+     * differently: each rounds it to its own numeric scale, fractional seconds or float width,
+     * truncates a time to a date, or pads text to its own {@code CHAR} length. Sizes aside (a value
+     * too long or too large for one side fails there), and so are types of different families
+     * (text and numbers: doctor reports them as errors).
+     */
+    public boolean storesApartFrom(ColumnType other) {
+        Kind k = kind();
+        Kind o = other.kind();
+        if (k == Kind.OTHER || o == Kind.OTHER) {
+            return false;
+        }
+        if (numeric(k) && numeric(o)) {
+            if (k != o) {
+                return true; // an exact number and a float
+            }
+            return k == Kind.EXACT
+                    ? scale() != other.scale()
+                    : floatBits() != other.floatBits() || !Objects.equals(digits, other.digits);
+        }
+        if (temporal(k) && temporal(o)) {
+            return k != o || fraction() != other.fraction();
+        }
+        if (text(k) && text(o)) {
+            return k != o || (k == Kind.PADDED_TEXT && size != other.size);
+        }
+        return false;
+    }
+
+    /** The type as doctor shows it: its name, with the scale, fractional seconds or length that matter. */
+    public String shown() {
+        return switch (kind()) {
+            case EXACT -> digits == null || isInteger() ? name : name + "(" + size + "," + digits + ")";
+            case DATE, TIME, TIMESTAMP -> name + "(" + fraction() + ")";
+            case PADDED_TEXT -> name + "(" + size + ")";
+            default -> name;
+        };
+    }
+
+    private Kind kind() {
+        return switch (jdbcType) {
+            case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT, Types.NUMERIC, Types.DECIMAL -> Kind.EXACT;
+            case Types.REAL, Types.FLOAT, Types.DOUBLE -> Kind.FLOAT;
+            case Types.DATE -> Kind.DATE;
+            case Types.TIME, Types.TIME_WITH_TIMEZONE -> Kind.TIME;
+            case Types.TIMESTAMP, Types.TIMESTAMP_WITH_TIMEZONE -> Kind.TIMESTAMP;
+            case Types.CHAR, Types.NCHAR -> Kind.PADDED_TEXT;
+            case Types.VARCHAR, Types.NVARCHAR, Types.LONGVARCHAR, Types.LONGNVARCHAR, Types.CLOB, Types.NCLOB ->
+                Kind.TEXT;
+            default -> Kind.OTHER;
+        };
+    }
+
+    private boolean isInteger() {
+        return jdbcType != Types.NUMERIC && jdbcType != Types.DECIMAL;
+    }
+
+    /** Decimal places kept; {@link Integer#MAX_VALUE} for any (PostgreSQL's bare {@code numeric}, H2's {@code DECFLOAT}). */
+    private int scale() {
+        if (isInteger()) {
+            return 0;
+        }
+        return digits == null || "DECFLOAT".equalsIgnoreCase(name) ? Integer.MAX_VALUE : digits;
+    }
+
+    /** Binary digits of a float's mantissa: 24 for a single, 53 for a double. */
+    private int floatBits() {
+        return jdbcType == Types.REAL || (jdbcType == Types.FLOAT && size <= 24) ? 24 : 53;
+    }
+
+    /** Fractional digits of seconds kept. */
+    private int fraction() {
+        if (digits != null) {
+            return digits;
+        }
+        int chars = kind() == Kind.TIME ? MARIADB_TIME_CHARS : MARIADB_DATETIME_CHARS;
+        return kind() == Kind.DATE || size <= chars ? 0 : size - chars - 1;
+    }
+
+    private static boolean numeric(Kind k) {
+        return k == Kind.EXACT || k == Kind.FLOAT;
+    }
+
+    private static boolean temporal(Kind k) {
+        return k == Kind.DATE || k == Kind.TIME || k == Kind.TIMESTAMP;
+    }
+
+    private static boolean text(Kind k) {
+        return k == Kind.PADDED_TEXT || k == Kind.TEXT;
+    }
+}

@@ -1,0 +1,87 @@
+package io.schemashift.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Whether two column types store a written value alike, from what each database's JDBC driver
+ * reports for it ({@code DATA_TYPE}, {@code TYPE_NAME}, {@code COLUMN_SIZE}, {@code DECIMAL_DIGITS};
+ * {@code -} for a {@code NULL}), as read on PostgreSQL 15 (pgjdbc 42.7), MariaDB 10.11 (Connector/J
+ * 3.5) and H2 2.4.
+ */
+class ColumnTypeTest {
+
+    @ParameterizedTest(name = "{0} {1}({2},{3}) / {4} {5}({6},{7}): {8}")
+    @CsvSource({
+        // exact numbers: the scale decides; integers keep none; a bare numeric keeps any
+        "2, numeric, 10, 2, 2, numeric, 12, 4, true",
+        "2, numeric, 10, 2, 2, numeric, 12, 2, false",
+        "2, numeric, 10, 4, 2, numeric, 10, 2, true",
+        "2, numeric, 0, -, 2, numeric, 10, 2, true",
+        "2, numeric, 0, -, 2, numeric, 0, -, false",
+        "4, int4, 10, 0, -5, int8, 19, 0, false",
+        "4, int4, 10, 0, 2, numeric, 12, 0, false",
+        "4, int4, 10, 0, 2, numeric, 12, 2, true",
+        "3, DECIMAL, 10, 0, 4, INT, 10, 0, false",
+        "2, NUMERIC, 10, 2, 2, DECFLOAT, 100000, 0, true",
+        // floats: the width decides; an exact number and a float never agree
+        "7, float4, 8, 8, 8, float8, 17, 17, true",
+        "7, FLOAT, 12, -, 8, DOUBLE, 22, -, true",
+        "8, DOUBLE, 22, -, 8, DOUBLE, 10, 2, true",
+        "6, REAL, 24, 0, 7, REAL, 24, 0, false",
+        "8, DOUBLE PRECISION, 53, 0, 6, FLOAT, 53, 0, false",
+        "8, float8, 17, 17, 2, numeric, 12, 4, true",
+        "4, int4, 10, 0, 8, float8, 17, 17, true",
+        // fractional seconds; MariaDB gives them in the size only
+        "93, timestamp, 29, 6, 93, timestamp, 22, 0, true",
+        "93, timestamp, 26, 3, 93, timestamptz, 32, 3, false",
+        "93, DATETIME, 23, -, 93, DATETIME, 19, -, true",
+        "93, DATETIME, 26, -, 93, TIMESTAMP, 26, -, false",
+        "92, TIME, 13, -, 92, TIME, 10, -, true",
+        "91, date, 13, 0, 93, timestamp, 29, 6, true",
+        "93, TIMESTAMP, 26, 6, 2014, TIMESTAMP WITH TIME ZONE, 35, 6, false",
+        // text: CHAR pads to its length, VARCHAR keeps what it is given; lengths aside
+        "1, bpchar, 5, 0, 12, varchar, 5, 0, true",
+        "1, CHARACTER, 5, 0, 1, CHARACTER, 10, 0, true",
+        "12, varchar, 20, 0, 12, varchar, 100, 0, false",
+        "12, varchar, 20, 0, 2005, text, 2147483647, 0, false",
+        // other families: doctor's errors, not a rounding
+        "12, varchar, 20, 0, 4, int4, 10, 0, false",
+        "16, bool, 1, 0, 4, int4, 10, 0, false"
+    })
+    void storesApartFrom(
+            int oldType,
+            String oldName,
+            int oldSize,
+            String oldDigits,
+            int newType,
+            String newName,
+            int newSize,
+            String newDigits,
+            boolean apart) {
+        ColumnType old = new ColumnType(oldType, oldName, oldSize, digits(oldDigits));
+        ColumnType neu = new ColumnType(newType, newName, newSize, digits(newDigits));
+        assertThat(old.storesApartFrom(neu)).isEqualTo(apart);
+        assertThat(neu.storesApartFrom(old)).as("either way").isEqualTo(apart);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "2, numeric, 10, 2, 'numeric(10,2)'",
+        "2, numeric, 0, -, numeric",
+        "4, int4, 10, 0, int4",
+        "93, DATETIME, 26, -, DATETIME(6)",
+        "93, timestamp, 29, 6, timestamp(6)",
+        "1, bpchar, 5, 0, bpchar(5)",
+        "12, varchar, 5, 0, varchar"
+    })
+    void shown(int type, String name, int size, String digits, String shown) {
+        assertThat(new ColumnType(type, name, size, digits(digits)).shown()).isEqualTo(shown);
+    }
+
+    private static Integer digits(String reported) {
+        return reported.equals("-") ? null : Integer.valueOf(reported);
+    }
+}

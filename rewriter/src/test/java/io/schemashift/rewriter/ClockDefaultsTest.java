@@ -1,0 +1,125 @@
+package io.schemashift.rewriter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A column both tables default to the current timestamp ({@link TableMapping#clockDefaults}, here
+ * {@code created_at DEFAULT now()}): each side would read its own clock, so a write that leaves it
+ * to its default gives both sides one captured instant ({@link ParamSource.Now}), as a {@code
+ * now()} the statement writes itself; where the statement cannot carry it, it is {@link
+ * NonDeterminism#DEFAULT_COLUMN}.
+ */
+class ClockDefaultsTest {
+
+    private static Mapping mapping(Dialect dialect) {
+        return Mapping.of(
+                List.of(Fixtures.customers(dialect, true).withDefaults(Set.of(), Map.of("created_at", "now()"))));
+    }
+
+    private static Rewritten rewrite(Dialect dialect, String sql) {
+        RewriteResult r = Rewriter.builder(mapping(dialect), dialect).build().rewrite(sql);
+        assertThat(r).as(sql).isInstanceOf(Rewritten.class);
+        return (Rewritten) r;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "INSERT INTO customers (id, name) VALUES (?, ?)"
+                        + " | INSERT INTO customers (id, name, created_at) VALUES (?, ?, CAST(? AS timestamptz))"
+                        + " | INSERT INTO app_v2.clients (id, full_name, name_search, created_at) VALUES (?, ?, lower(?),"
+                        + " CAST(? AS timestamptz))",
+                "INSERT INTO customers (id, name) VALUES (1, 'a'), (2, 'b')"
+                        + " | INSERT INTO customers (id, name, created_at) VALUES (1, 'a', CAST(? AS timestamptz)),"
+                        + " (2, 'b', CAST(? AS timestamptz))"
+                        + " | INSERT INTO app_v2.clients (id, full_name, name_search, created_at) VALUES (1, 'a', lower('a'),"
+                        + " CAST(? AS timestamptz)), (2, 'b', lower('b'), CAST(? AS timestamptz))",
+                "INSERT INTO customers (id, name, created_at) VALUES (?, ?, DEFAULT)"
+                        + " | INSERT INTO customers (id, name, created_at) VALUES (?, ?, CAST(? AS timestamptz))"
+                        + " | INSERT INTO app_v2.clients (id, full_name, created_at, name_search) VALUES (?, ?,"
+                        + " CAST(? AS timestamptz), lower(?))",
+                "UPDATE customers SET created_at = DEFAULT, email = ? WHERE id = ?"
+                        + " | UPDATE customers SET created_at = CAST(? AS timestamptz), email = ? WHERE id = ?"
+                        + " | UPDATE app_v2.clients SET created_at = CAST(? AS timestamptz), email_address = ? WHERE id = ?",
+                "INSERT INTO customers (id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name"
+                        + " | INSERT INTO customers (id, name, created_at) VALUES (?, ?, CAST(? AS timestamptz)) ON"
+                        + " CONFLICT (id) DO UPDATE SET name = EXCLUDED.name"
+                        + " | INSERT INTO app_v2.clients (id, full_name, name_search, created_at) VALUES (?, ?, lower(?),"
+                        + " CAST(? AS timestamptz)) ON CONFLICT (id) DO UPDATE SET full_name = EXCLUDED.full_name,"
+                        + " name_search = lower((EXCLUDED.full_name))"
+            })
+    void leftToTheDefault_bothSidesGetOneCapturedInstant(String sql, String oldSide, String newSide) {
+        Rewritten r = rewrite(Dialect.POSTGRESQL, sql);
+        assertThat(r.oldSide().sql()).isEqualTo(oldSide);
+        assertThat(r.newSide().sql()).isEqualTo(newSide);
+        assertThat(r.oldSide().bindsNow()).isTrue();
+        assertThat(r.newSide().bindsNow()).isTrue();
+        assertThat(r.nondeterminism()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "INSERT INTO customers (id, name, created_at) VALUES (?, ?, ?)",
+                "UPDATE customers SET email = ? WHERE id = ?",
+                "INSERT INTO customers (id, name, created_at) SELECT id, name, created_at FROM staging"
+            })
+    void written_untouched(String sql) {
+        Rewritten r = rewrite(Dialect.POSTGRESQL, sql);
+        assertThat(r.oldSide().sql()).isEqualTo(sql);
+        assertThat(r.newSide().bindsNow()).isFalse();
+        assertThat(r.nondeterminism()).doesNotContain(NonDeterminism.DEFAULT_COLUMN);
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "INSERT INTO customers (id, name) SELECT id, name FROM customers_archive",
+                "INSERT INTO customers VALUES (1, 'a', 'e', 'c', 0)"
+            })
+    void notCarried_defaultColumn(String sql) {
+        assertThat(rewrite(Dialect.POSTGRESQL, sql).nondeterminism()).contains(NonDeterminism.DEFAULT_COLUMN);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"MARIADB", "H2"})
+    void otherDialects_bindTheInstantInTheirOwnType(Dialect dialect) {
+        Rewritten r = rewrite(dialect, "INSERT INTO customers (name) VALUES (?)");
+        String instant = dialect == Dialect.MARIADB ? "?" : "CAST(? AS TIMESTAMP WITH TIME ZONE)";
+        assertThat(r.oldSide().sql()).isEqualTo("INSERT INTO customers (name, created_at) VALUES (?, " + instant + ")");
+        assertThat(r.generatedKeyColumns()).containsExactly("id");
+        assertThat(r.oldSideWithKeys().sql())
+                .as("the key the primary generated comes after the instant, in the list and in the row")
+                .isEqualTo("INSERT INTO customers (name, created_at, id) VALUES (?, " + instant + ", ?)");
+    }
+
+    /** The statement's shape (its literals lifted out) rewritten once serves other values alike. */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "POSTGRESQL | INSERT INTO customers (id, name) VALUES (1, 'a'), (2, 'b')",
+                "MARIADB | INSERT INTO customers (id, name, created_at) VALUES (7, 'x', DEFAULT)",
+                "H2 | INSERT INTO customers (name, email) VALUES ('x', 'y')",
+                "POSTGRESQL | UPDATE customers SET created_at = DEFAULT, email = 'z' WHERE id = 3"
+            })
+    void byShape_equalsDirectRewrite(Dialect dialect, String sql) {
+        Rewriter cached = Rewriter.builder(mapping(dialect), dialect).build();
+        Rewriter direct =
+                Rewriter.builder(mapping(dialect), dialect).cacheBytes(0).build();
+        java.util.Random random = new java.util.Random(sql.hashCode());
+        assertThat(cached.rewrite(sql)).isEqualTo(direct.rewrite(sql));
+        for (int i = 0; i < 10; i++) {
+            String other = ShapesTest.withOtherValues(sql, dialect, random);
+            assertThat(cached.rewrite(other)).as(other).isEqualTo(direct.rewrite(other));
+        }
+    }
+}
