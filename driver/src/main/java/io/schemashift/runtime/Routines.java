@@ -55,12 +55,12 @@ final class Routines {
      */
     private static final String POSTGRESQL_TRIGGERS =
             """
-            SELECT c.relname, t.tgtype, t.tgname, pg_get_functiondef(t.tgfoid), (t.tgtype & 2) <> 0
+            SELECT c.relname, t.tgtype, t.tgname, pg_get_functiondef(t.tgfoid), (t.tgtype & 2) <> 0, NULL
             FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE NOT t.tgisinternal AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'
             UNION ALL
             SELECT c.relname, CASE r.ev_type WHEN '2' THEN 16 WHEN '3' THEN 4 ELSE 8 END,
-                   r.rulename || ' (a rule)', pg_get_ruledef(r.oid), r.is_instead
+                   r.rulename || ' (a rule)', pg_get_ruledef(r.oid), r.is_instead, NULL
             FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE r.ev_type IN ('2', '3', '4') AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'""";
 
@@ -68,20 +68,24 @@ final class Routines {
      * MariaDB/MySQL triggers of the application's database; a user sees only those on tables it
      * holds the TRIGGER privilege on (doctor, as the migrator, reports the rest). A column's {@code
      * ON UPDATE CURRENT_TIMESTAMP} counts as a trigger before UPDATE that sets the column ({@code SET
-     * NEW.c …}).
+     * NEW.c …}), which stamps it ({@link Trigger#stamps}).
      */
     private static final String MARIADB_TRIGGERS =
             """
-            SELECT EVENT_OBJECT_TABLE, EVENT_MANIPULATION, TRIGGER_NAME, ACTION_STATEMENT, ACTION_TIMING = 'BEFORE'
+            SELECT EVENT_OBJECT_TABLE, EVENT_MANIPULATION, TRIGGER_NAME, ACTION_STATEMENT, ACTION_TIMING = 'BEFORE',
+                   NULL
             FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()
             UNION ALL
-            SELECT TABLE_NAME, 'UPDATE', CONCAT(COLUMN_NAME, ' (ON UPDATE)'), CONCAT('SET NEW.', COLUMN_NAME, ' ', EXTRA), TRUE
+            SELECT TABLE_NAME, 'UPDATE', CONCAT(COLUMN_NAME, ' (ON UPDATE)'), CONCAT('SET NEW.', COLUMN_NAME, ' ', EXTRA), TRUE,
+                   CASE WHEN LOWER(EXTRA) LIKE '%current_timestamp%' THEN COLUMN_NAME END
             FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND EXTRA LIKE '%on update%'""";
 
     /** H2's triggers are Java classes, not read; a column's {@code ON UPDATE} counts as a trigger before UPDATE that sets it. */
     private static final String H2_TRIGGERS =
             """
-            SELECT TABLE_NAME, 'UPDATE', COLUMN_NAME || ' (ON UPDATE)', 'SET NEW.' || COLUMN_NAME || ' = ' || COLUMN_ON_UPDATE, TRUE
+            SELECT TABLE_NAME, 'UPDATE', COLUMN_NAME || ' (ON UPDATE)', 'SET NEW.' || COLUMN_NAME || ' = ' || COLUMN_ON_UPDATE, TRUE,
+                   CASE WHEN UPPER(COLUMN_ON_UPDATE) LIKE 'CURRENT_TIMESTAMP%'
+                     OR UPPER(COLUMN_ON_UPDATE) LIKE 'LOCALTIMESTAMP%' THEN COLUMN_NAME END
             FROM INFORMATION_SCHEMA.COLUMNS WHERE COLUMN_ON_UPDATE IS NOT NULL""";
 
     /**
@@ -158,7 +162,8 @@ final class Routines {
                         pg ? events(rs.getInt(2)) : events(rs.getString(2)),
                         rs.getString(3),
                         rs.getString(4),
-                        rs.getBoolean(5)));
+                        rs.getBoolean(5),
+                        rs.getString(6)));
     }
 
     /** One row of a catalog query as a value. */

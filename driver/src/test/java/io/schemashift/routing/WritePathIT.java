@@ -1055,6 +1055,59 @@ class WritePathIT {
     }
 
     /**
+     * A column both tables stamp at every UPDATE with the current timestamp (MariaDB's and H2's
+     * {@code ON UPDATE CURRENT_TIMESTAMP}) would read each side's clock: MariaDB per statement, a
+     * separate new database by its own. Both sides get one captured instant; an UPDATE that sets
+     * the column itself keeps its value.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = TestDatabase.Kind.class,
+            names = {"MARIADB", "H2"})
+    void onUpdateCurrentTimestampOnBothTables_storesOneInstant(TestDatabase.Kind kind) throws Exception {
+        boolean maria = kind == TestDatabase.Kind.MARIADB;
+        String column = "touched " + (maria ? "DATETIME(6) NULL DEFAULT NULL" : "TIMESTAMP(6)")
+                + " ON UPDATE CURRENT_TIMESTAMP" + (maria ? "(6)" : "");
+        for (boolean separate : new boolean[] {false, true}) {
+            for (String phase : List.of("dual-write", "new-primary")) {
+                String as = kind + " " + phase + (separate ? ", separate new database" : "");
+                try (MigrationFixture fx = fixture(kind, separate, phase)) {
+                    fx.rawOld(
+                            "ALTER TABLE customers ADD COLUMN " + column,
+                            "INSERT INTO customers (id, name, email) VALUES (1, 'one', 'a@x'), (2, 'two', 'b@x'),"
+                                    + " (3, 'three', 'c@x')");
+                    fx.rawNew(
+                            "ALTER TABLE clients ADD COLUMN " + column,
+                            "INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'one', 'one', 'a@x'),"
+                                    + " (2, 'two', 'two', 'b@x'), (3, 'three', 'three', 'c@x')");
+                    try (Connection c = fx.connect()) {
+                        sql("UPDATE customers SET name = 'renamed' WHERE id = 1")
+                                .run(c);
+                        try (PreparedStatement ps = c.prepareStatement("UPDATE customers SET email = ? WHERE id = ?")) {
+                            ps.setString(1, "e@x");
+                            ps.setInt(2, 2);
+                            ps.executeUpdate();
+                        }
+                        sql("UPDATE customers SET touched = TIMESTAMP '2020-01-01 00:00:00', email = 'f@x' WHERE id = 3")
+                                .run(c);
+                        if (maria) {
+                            sql("INSERT INTO customers (id, name, email) VALUES (1, 'one', 'a@x') ON DUPLICATE KEY"
+                                            + " UPDATE email = 'upserted'")
+                                    .run(c);
+                        }
+                    }
+                    fx.assertSidesEqual();
+                    assertThat(fx.divergenceRecords()).as(as).isEmpty();
+                    List<String> old = values(fx, false, "touched");
+                    assertThat(old).as(as).hasSize(3).noneMatch(r -> r.endsWith("|null"));
+                    assertThat(old).as(as).contains("3|2020-01-01 00:00:00.0");
+                    assertThat(values(fx, true, "touched")).as(as).isEqualTo(old);
+                }
+            }
+        }
+    }
+
+    /**
      * A column the new table gained, stamped at every UPDATE (ON UPDATE CURRENT_TIMESTAMP), sets no
      * value the old table holds: the UPDATE is mirrored and nothing is recorded.
      */

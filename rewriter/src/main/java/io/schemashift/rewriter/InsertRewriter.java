@@ -29,13 +29,16 @@ final class InsertRewriter {
     private final Insert insert;
     private final MappedTable table;
     private final Tokens tk;
+    /** The columns both tables stamp at every UPDATE ({@link Reaches#stamped}), for an upsert's update. */
+    private final java.util.Set<String> stamped;
 
-    InsertRewriter(Rewrite rw, ColumnWalker walker, Insert insert, MappedTable table) {
+    InsertRewriter(Rewrite rw, ColumnWalker walker, Insert insert, MappedTable table, java.util.Set<String> stamped) {
         this.rw = rw;
         this.walker = walker;
         this.insert = insert;
         this.table = table;
         this.tk = rw.tokens;
+        this.stamped = stamped;
     }
 
     StatementRewriter.WriteExtras rewrite(Scope.Source target) {
@@ -55,12 +58,12 @@ final class InsertRewriter {
         conflictTarget(afterTarget);
         SetList sets = new SetList(rw);
         if (insert.getConflictAction() != null && insert.getConflictAction().getUpdateSets() != null) {
-            sets.rewrite(insert.getConflictAction().getUpdateSets(), table, target.newQualifier() + ".");
+            sets.rewrite(insert.getConflictAction().getUpdateSets(), table, target.newQualifier() + ".", stamped);
             walker.valuesRead(insert.getConflictAction().getUpdateSets());
         }
         if (insert.getDuplicateUpdateSets() != null
                 && !insert.getDuplicateUpdateSets().isEmpty()) {
-            sets.rewrite(insert.getDuplicateUpdateSets(), table, "");
+            sets.rewrite(insert.getDuplicateUpdateSets(), table, "", stamped);
             walker.valuesRead(insert.getDuplicateUpdateSets());
         }
         if (insert.getSelect() instanceof Values) {

@@ -78,6 +78,11 @@ final class Reaches {
     private final Map<String, Set<StatementKind>> oneSided = new HashMap<>();
     /** The triggers behind {@link #oneSided}, described with their moment and table, by lower-case old name. */
     private final Map<String, Set<String>> oneSidedTriggers = new HashMap<>();
+    /**
+     * Mapped tables by lower-case old name, with the canonical names of the old columns both tables
+     * stamp with the current timestamp at every UPDATE ({@link Trigger#stamps}).
+     */
+    private final Map<String, Set<String>> stamped = new HashMap<>();
     /** Triggers of one table only that change no mapped value (an audit log), described alike. */
     private final Map<String, Set<String>> harmlessTriggers = new HashMap<>();
     /** Parent tables by stored name, with their foreign keys that change mapped tables on one side only. */
@@ -153,6 +158,7 @@ final class Reaches {
             Set<String> harmless = new TreeSet<>();
             List<Trigger> old = on(triggerList, m.mapping.oldName());
             List<Trigger> neu = on(onNewSide, m.mapping.newName());
+            stampedOnBoth(m, old, neu);
             unmatched(old, neu, mappedColumns(m, false), events, described, harmless);
             unmatched(neu, old, mappedColumns(m, true), events, described, harmless);
             if (!described.isEmpty()) {
@@ -184,6 +190,31 @@ final class Reaches {
                 .map(n -> n.toLowerCase(Locale.ROOT))
                 .distinct()
                 .toList();
+    }
+
+    /** Notes the columns of {@code m} that both its old ({@code old}) and new table ({@code neu}) stamp. */
+    private void stampedOnBoth(MappedTable m, List<Trigger> old, List<Trigger> neu) {
+        for (Trigger t : old) {
+            if (t.stamps() == null) {
+                continue;
+            }
+            String canonical = mapping.names.fold(t.stamps());
+            MappedTable.OldColumn c = m.column(canonical, t.stamps());
+            if (c != null
+                    && !c.dropped()
+                    && neu.stream().anyMatch(n -> c.newName().equalsIgnoreCase(n.stamps()))) {
+                stamped.computeIfAbsent(m.lowerName, k -> new TreeSet<>()).add(canonical);
+            }
+        }
+    }
+
+    /**
+     * The canonical names of the old columns of mapped table {@code lowerOldName} that both tables
+     * stamp with the current timestamp at every UPDATE: each side would read its own clock, so an
+     * UPDATE that leaves one alone sets it to one captured instant on both.
+     */
+    Set<String> stamped(String lowerOldName) {
+        return stamped.getOrDefault(lowerOldName, Set.of());
     }
 
     /** The triggers of {@code triggers} on the table configured as {@code name}. */

@@ -37,8 +37,11 @@ final class SetList {
 
     /**
      * @param qualifier prefix for new-side columns a derived expression reads but the list does not set
+     * @param stamped the columns both tables stamp with the current timestamp at every UPDATE ({@link
+     *     Reaches#stamped}): each one the list leaves alone is set to one captured instant on both
+     *     sides
      */
-    void rewrite(List<UpdateSet> sets, MappedTable t, String qualifier) {
+    void rewrite(List<UpdateSet> sets, MappedTable t, String qualifier, Set<String> stamped) {
         Tokens tk = rw.tokens;
         Map<String, Fragment> values = new LinkedHashMap<>();
         Map<String, Boolean> readsColumns = new LinkedHashMap<>();
@@ -103,6 +106,18 @@ final class SetList {
         }
         if (out.isEmpty()) {
             throw Refusal.unsupported("a SET that writes only dropped columns (nothing to mirror)");
+        }
+        for (String column : stamped) {
+            if (!values.containsKey(column)) {
+                MappedTable.OldColumn oc = t.column(column, column);
+                Fragment instant = new Fragment(
+                        NonDeterministicCalls.nowCast("current_timestamp", rw.names.dialect()),
+                        List.of(new ParamSource.Now()));
+                rw.oldEdits.insert(listEnd, Fragment.join(List.of(", " + rw.names.sql(oc.name()) + " = ", instant)));
+                comma(out);
+                out.add(rw.names.sql(oc.newName()) + " = ");
+                out.add(instant);
+            }
         }
         rw.newEdits.replace(listStart, listEnd, Fragment.join(out));
         rw.regenerated = true;

@@ -459,7 +459,7 @@ final class StatementRewriter {
             SetList.targets(insert.getConflictAction().getUpdateSets()).forEach(walker::skip);
         }
         walker.walk(rw.root, top);
-        return new InsertRewriter(rw, walker, insert, t).rewrite(target);
+        return new InsertRewriter(rw, walker, insert, t, reaches.stamped(t.lowerName)).rewrite(target);
     }
 
     private WriteExtras update(Rewrite rw, ColumnWalker walker, Update update) {
@@ -490,7 +490,8 @@ final class StatementRewriter {
         if (target.mapped() == null) {
             return null;
         }
-        new SetList(rw).rewrite(update.getUpdateSets(), target.mapped(), "");
+        new SetList(rw)
+                .rewrite(update.getUpdateSets(), target.mapped(), "", reaches.stamped(target.mapped().lowerName));
         return new WriteExtras(rw.newEdits, List.of(), null, null, new KeyFinder(rw).keys(update, target), null);
     }
 

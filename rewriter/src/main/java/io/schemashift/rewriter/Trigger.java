@@ -13,10 +13,18 @@ import java.util.Set;
  * @param definition what it runs: its function's definition or its statement
  * @param before whether it runs before the row changes (PostgreSQL: also a rule {@code DO INSTEAD}),
  *     when it may change the row's values
+ * @param stamps the column it sets to the current timestamp when it is a column's {@code ON UPDATE
+ *     CURRENT_TIMESTAMP} (MariaDB, H2), by name as the catalog stores it; {@code null} for a trigger
  */
-public record Trigger(String table, Set<StatementKind> events, String name, String definition, boolean before) {
+public record Trigger(
+        String table, Set<StatementKind> events, String name, String definition, boolean before, String stamps) {
 
     public Trigger {
         events = Set.copyOf(events);
+    }
+
+    /** A trigger proper (not a column's {@code ON UPDATE}). */
+    public Trigger(String table, Set<StatementKind> events, String name, String definition, boolean before) {
+        this(table, events, name, definition, before, null);
     }
 }
