@@ -52,9 +52,11 @@ final class Writers {
                         "writers",
                         subject,
                         "trigger(s) or rule(s) that may change rows, with none at the same moment on the other table ("
-                                + o.qualified() + ", " + n.qualified() + "): " + String.join(", ", changing)
+                                + o.qualified() + ", " + n.qualified() + "), or on both reading each side's own"
+                                + " clock: " + String.join(", ", changing)
                                 + "; a write that fires one is mirrored and its rows recorded"
-                                + " (mirror_one_sided_trigger): give the other table the same behaviour"));
+                                + " (mirror_one_sided_trigger): give the other table the same behaviour (for a"
+                                + " clock, let one side set the value and the other keep what it is given)"));
             }
             Set<String> harmless = rewriter.oneSidedTriggers(t.oldName(), false);
             if (!harmless.isEmpty()) {

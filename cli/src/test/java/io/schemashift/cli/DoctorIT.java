@@ -334,7 +334,8 @@ class DoctorIT {
                         + " \\(AFTER INSERT\\); nothing forks")
                 .containsPattern(
                         "warn +writers +customers: trigger\\(s\\) or rule\\(s\\) that may change rows, with none"
-                                + " at the same moment on the other table \\(\\S+customers, \\S+clients\\): "
+                                + " at the same moment on the other table \\(\\S+customers, \\S+clients\\), or on"
+                                + " both reading each side's own clock: "
                                 + (pg
                                         ? "clients_tidy on clients \\(BEFORE UPDATE\\), customers_logged \\(a rule\\) on"
                                                 + " customers \\(AFTER DELETE\\), customers_stamp on customers \\(BEFORE INSERT\\);"

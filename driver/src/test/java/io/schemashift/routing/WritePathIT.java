@@ -1055,6 +1055,69 @@ class WritePathIT {
     }
 
     /**
+     * A trigger on both tables that sets a mapped column from the current time reads each side's
+     * clock: with a separate new database and on MariaDB (each statement's time) the sides store
+     * other instants, so the writes that fire it are mirrored and their rows recorded; on PostgreSQL
+     * in one database both statements share a transaction and its {@code now()}: nothing differs and
+     * nothing is recorded.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = TestDatabase.Kind.class,
+            names = {"POSTGRESQL", "MARIADB"})
+    void clockReadingTriggerOnBothTables_recordedWhereTheClocksDiffer(TestDatabase.Kind kind) throws Exception {
+        boolean pg = kind == TestDatabase.Kind.POSTGRESQL;
+        for (boolean separate : new boolean[] {false, true}) {
+            for (String phase : List.of("dual-write", "new-primary")) {
+                String as = kind + " " + phase + (separate ? ", separate new database" : "");
+                try (MigrationFixture fx = fixture(kind, separate, phase)) {
+                    for (String table : List.of("customers", "clients")) {
+                        List<String> ddl = new ArrayList<>();
+                        ddl.add("ALTER TABLE " + table + " ADD COLUMN touched "
+                                + (pg ? "TIMESTAMP(6)" : "DATETIME(6)"));
+                        if (pg) {
+                            ddl.add("CREATE OR REPLACE FUNCTION stamp_touched() RETURNS trigger LANGUAGE plpgsql AS $$"
+                                    + " BEGIN NEW.touched := now(); RETURN NEW; END $$");
+                            ddl.add("CREATE TRIGGER " + table + "_touched BEFORE INSERT OR UPDATE ON " + table
+                                    + " FOR EACH ROW EXECUTE FUNCTION stamp_touched()");
+                        } else {
+                            for (String event : List.of("INSERT", "UPDATE")) {
+                                ddl.add("CREATE TRIGGER " + table + "_touched_" + event + " BEFORE " + event + " ON "
+                                        + table + " FOR EACH ROW SET NEW.touched = NOW(6)");
+                            }
+                        }
+                        if (table.equals("customers")) {
+                            fx.rawOld(ddl.toArray(String[]::new));
+                        } else {
+                            fx.rawNew(ddl.toArray(String[]::new));
+                        }
+                    }
+                    try (Connection c = fx.connect()) {
+                        sql("INSERT INTO customers (id, name, email) VALUES (1, 'one', 'a@x')")
+                                .run(c);
+                        sql("UPDATE customers SET name = 'renamed' WHERE id = 1")
+                                .run(c);
+                        sql("INSERT INTO customers (id, name, email) VALUES (2, 'two', 'b@x')")
+                                .run(c);
+                    }
+                    fx.assertSidesEqual();
+                    List<String> apart = new ArrayList<>(values(fx, false, "touched"));
+                    apart.removeAll(values(fx, true, "touched"));
+                    if (pg && !separate) {
+                        assertThat(apart).as(as).isEmpty();
+                        assertThat(fx.divergenceRecords()).as(as).isEmpty();
+                    } else {
+                        assertThat(apart).as(as + ": the clocks differ").isNotEmpty();
+                        assertThat(fx.divergenceRecords())
+                                .as(as)
+                                .containsOnly("[\"1\"]|mirror_one_sided_trigger", "[\"2\"]|mirror_one_sided_trigger");
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * A column both tables stamp at every UPDATE with the current timestamp (MariaDB's and H2's
      * {@code ON UPDATE CURRENT_TIMESTAMP}) would read each side's clock: MariaDB per statement, a
      * separate new database by its own. Both sides get one captured instant; an UPDATE that sets

@@ -87,6 +87,12 @@ final class Reaches {
     private final Map<String, Set<String>> harmlessTriggers = new HashMap<>();
     /** Parent tables by stored name, with their foreign keys that change mapped tables on one side only. */
     private final Map<String, List<CascadingKey>> keys = new HashMap<>();
+    /**
+     * Whether the two sides' statements read different clocks: the new table is in a separate
+     * database (its own transaction, its own server), or MariaDB, whose current time is the
+     * statement's.
+     */
+    private final boolean clocksApart;
     /** The names of all of the above, lower case, for the no-parse fast path. */
     private final List<String> lowerNames;
 
@@ -101,6 +107,7 @@ final class Reaches {
             Map<String, Set<String>> relatives) {
         this.mapping = mapping;
         Dialect dialect = mapping.dialect();
+        this.clocksApart = newTriggerList != null || dialect == Dialect.MARIADB;
         relatives.forEach((table, reached) -> {
             if (mapping.table(stored(table)) == null) { // a mapped relative is rewritten and mirrored itself
                 views.put(
@@ -266,6 +273,14 @@ final class Reaches {
                 }
             }
             if (missing.isEmpty()) {
+                if (readsItsOwnClock(t, columns)) {
+                    Set<StatementKind> stamping = EnumSet.copyOf(t.events());
+                    stamping.retainAll(EnumSet.of(StatementKind.INSERT, StatementKind.UPDATE));
+                    events.addAll(stamping);
+                    described.add(t.name() + " on " + t.table() + " (BEFORE "
+                            + stamping.stream().map(Enum::name).collect(Collectors.joining(", "))
+                            + ", on both tables, sets a value from the current time each side reads on its own)");
+                }
                 continue;
             }
             String description = t.name() + " on " + t.table() + " (" + (t.before() ? "BEFORE " : "AFTER ")
@@ -319,6 +334,36 @@ final class Reaches {
         }
         return false;
     }
+
+    /**
+     * Whether a trigger the other table has too sets a mapped value from the current time, which each
+     * side reads on its own: another clock, or another moment ({@link #clocksApart}; on PostgreSQL
+     * in one database, where both statements share a transaction, only the calls that read the
+     * time of the statement or of the call). A column's {@code ON UPDATE} is not one: both sides
+     * are given one instant instead ({@link #stamped}).
+     */
+    private boolean readsItsOwnClock(Trigger t, Set<String> columns) {
+        return t.stamps() == null
+                && t.before()
+                && (t.events().contains(StatementKind.INSERT) || t.events().contains(StatementKind.UPDATE))
+                && (columns == null
+                        || setsAnyOf(t.definition(), columns)
+                        || REPLACES_NEW.matcher(t.definition()).find())
+                && (clocksApart ? ANY_CLOCK : STATEMENT_CLOCK)
+                        .matcher(t.definition())
+                        .find();
+    }
+
+    /** A call that reads the current date or time. */
+    private static final Pattern ANY_CLOCK = Pattern.compile(
+            "\\b(?:now|current_timestamp|localtimestamp|clock_timestamp|statement_timestamp|transaction_timestamp"
+                    + "|sysdate|current_date|current_time|localtime|curdate|curtime|utc_timestamp|unix_timestamp"
+                    + "|timeofday)\\b",
+            Pattern.CASE_INSENSITIVE);
+
+    /** A PostgreSQL call that reads the time of the statement or of the call, not the transaction's. */
+    private static final Pattern STATEMENT_CLOCK =
+            Pattern.compile("\\b(?:clock_timestamp|statement_timestamp|timeofday)\\b", Pattern.CASE_INSENSITIVE);
 
     /**
      * A trigger body that replaces the row wholesale, without naming a column: PostgreSQL's {@code
