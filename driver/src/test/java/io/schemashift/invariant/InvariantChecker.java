@@ -52,10 +52,11 @@ final class InvariantChecker implements AutoCloseable {
     record Violation(Breach breach, String where, Set<Integer> keys, String detail) {}
 
     /** One row through the mapping: {@code name, lower(name), email, version} (old names). */
-    record Row(String name, String lower, String email, String version) {
+    /** @param stamp the migration's stamped column ({@link InvariantMigration#stamped}), {@code null} without one */
+    record Row(String name, String lower, String email, String version, Object stamp) {
         @Override
         public String toString() {
-            return name + "|" + lower + "|" + email + "|" + version;
+            return name + "|" + lower + "|" + email + "|" + version + (stamp == null ? "" : "|" + stamp);
         }
     }
 
@@ -70,15 +71,17 @@ final class InvariantChecker implements AutoCloseable {
     }
 
     private static final Pattern KEY = Pattern.compile("\\[\"?(-?\\d+)\"?]");
-    private static final String OLD_ROWS = "SELECT id, name, lower(name), email, version FROM customers";
-    private static final String NEW_ROWS = "SELECT id, full_name, name_search, email, version FROM clients";
-
     private final InvariantMigration m;
+    private final String oldRows;
+    private final String newRows;
     private final Connection old;
     private final Connection neu;
 
     InvariantChecker(InvariantMigration m) throws SQLException {
         this.m = m;
+        String stamp = m.stamped == null ? "" : ", " + m.stamped;
+        this.oldRows = "SELECT id, name, lower(name), email, version" + stamp + " FROM customers";
+        this.newRows = "SELECT id, full_name, name_search, email, version" + stamp + " FROM clients";
         this.old = m.fx.server.connect(m.fx.oldUrl);
         this.neu = m.fx.server.connect(m.fx.newUrl);
     }
@@ -88,7 +91,7 @@ final class InvariantChecker implements AutoCloseable {
     }
 
     Snapshot snapshot() throws SQLException {
-        return new Snapshot(rows(old, OLD_ROWS), rows(neu, NEW_ROWS));
+        return new Snapshot(rows(old, oldRows), rows(neu, newRows));
     }
 
     /** The divergence records of this migration, once every queued record is written. */
@@ -311,7 +314,7 @@ final class InvariantChecker implements AutoCloseable {
 
     private static Map<Integer, Row> toMap(Set<Integer> keys) {
         Map<Integer, Row> map = new HashMap<>();
-        keys.forEach(k -> map.put(k, new Row("", "", "", "")));
+        keys.forEach(k -> map.put(k, new Row("", "", "", "", null)));
         return map;
     }
 
@@ -320,7 +323,10 @@ final class InvariantChecker implements AutoCloseable {
         try (Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {
-                rows.put(rs.getInt(1), new Row(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)));
+                Object stamp = rs.getMetaData().getColumnCount() > 5 ? rs.getObject(6) : null;
+                rows.put(
+                        rs.getInt(1),
+                        new Row(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), stamp));
             }
         }
         return rows;
@@ -345,11 +351,12 @@ final class InvariantChecker implements AutoCloseable {
         Connection target = newIsTruth ? old : neu;
         String table = newIsTruth ? "customers" : "clients";
         try (var delete = target.prepareStatement("DELETE FROM " + table + " WHERE id = ?");
-                var insert = target.prepareStatement(
-                        newIsTruth
-                                ? "INSERT INTO customers (id, name, email, version) VALUES (?, ?, ?, ?)"
-                                : "INSERT INTO clients (id, full_name, name_search, email, version)"
-                                        + " VALUES (?, ?, lower(?), ?, ?)")) {
+                var insert = target.prepareStatement((newIsTruth
+                                ? "INSERT INTO customers (id, name, email, version"
+                                : "INSERT INTO clients (id, full_name, name_search, email, version")
+                        + (m.stamped == null ? ")" : ", " + m.stamped + ")")
+                        + (newIsTruth ? " VALUES (?, ?, ?, ?" : " VALUES (?, ?, lower(?), ?, ?")
+                        + (m.stamped == null ? ")" : ", ?)"))) {
             // Batched: after an unmirrored long statement or TRUNCATE, thousands of keys differ.
             for (int k : keys) {
                 delete.setInt(1, k);
@@ -363,7 +370,10 @@ final class InvariantChecker implements AutoCloseable {
                         insert.setString(i++, row.name());
                     }
                     insert.setString(i++, row.email());
-                    insert.setObject(i, row.version() == null ? null : Integer.valueOf(row.version()));
+                    insert.setObject(i++, row.version() == null ? null : Integer.valueOf(row.version()));
+                    if (m.stamped != null) {
+                        insert.setObject(i, row.stamp());
+                    }
                     insert.addBatch();
                 }
             }

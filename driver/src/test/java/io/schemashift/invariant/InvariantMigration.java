@@ -31,14 +31,25 @@ final class InvariantMigration implements AutoCloseable {
     final String otherTable;
     /** The mapped {@code customers}, qualified with its own schema (MariaDB: database). */
     final String ownTable;
+    /**
+     * A column both tables default to the current timestamp, which the checker compares too
+     * ({@code null}: none).
+     */
+    final String stamped;
 
     private InvariantMigration(
-            MigrationFixture fx, TestDatabase.Kind kind, boolean separate, Phase phase, String otherTable) {
+            MigrationFixture fx,
+            TestDatabase.Kind kind,
+            boolean separate,
+            Phase phase,
+            String otherTable,
+            String stamped) {
         this.fx = fx;
         this.kind = kind;
         this.separate = separate;
         this.phase = phase;
         this.otherTable = otherTable;
+        this.stamped = stamped;
         this.ownTable = switch (kind) {
             case POSTGRESQL -> "public.customers";
             case H2 -> "PUBLIC.customers";
@@ -106,6 +117,22 @@ final class InvariantMigration implements AutoCloseable {
     static InvariantMigration create(
             TestDatabase.Kind kind, boolean separate, Phase phase, List<String> oldSql, List<String> newSql)
             throws Exception {
+        return create(kind, separate, phase, oldSql, newSql, null);
+    }
+
+    /**
+     * {@link #create(TestDatabase.Kind, boolean, Phase, List, List)} where both tables also get
+     * column {@code stamped} ({@code null}: none), defaulting to the current timestamp, which the
+     * application's writes leave out and the checker compares.
+     */
+    static InvariantMigration create(
+            TestDatabase.Kind kind,
+            boolean separate,
+            Phase phase,
+            List<String> oldSql,
+            List<String> newSql,
+            String stamped)
+            throws Exception {
         String routing =
                 switch (phase) {
                     case READ_NEW -> "routing:\n  readNewPercent: 100\n  shadowPercent: 100\n";
@@ -124,6 +151,14 @@ final class InvariantMigration implements AutoCloseable {
             // Before the first SchemaShift connection, which reads the old column list once.
             TestDatabases.run(old, "ALTER TABLE customers ADD COLUMN version INT DEFAULT 0");
             TestDatabases.run(neu, "ALTER TABLE clients ADD COLUMN version INT DEFAULT 0");
+            if (stamped != null) {
+                String column = " ADD COLUMN " + stamped
+                        + (kind == TestDatabase.Kind.MARIADB
+                                ? " DATETIME(6) DEFAULT CURRENT_TIMESTAMP(6)"
+                                : " TIMESTAMP(6) DEFAULT CURRENT_TIMESTAMP");
+                TestDatabases.run(old, "ALTER TABLE customers" + column);
+                TestDatabases.run(neu, "ALTER TABLE clients" + column);
+            }
             // a view, a routine, and a trigger of another table, that write the mapped table: for the palette
             TestDatabases.run(old, "CREATE VIEW customer_names AS SELECT id, name FROM customers");
             switch (kind) {
@@ -164,7 +199,7 @@ final class InvariantMigration implements AutoCloseable {
             TestDatabases.run(old, oldSql.toArray(String[]::new));
             TestDatabases.run(neu, newSql.toArray(String[]::new));
         }
-        InvariantMigration m = new InvariantMigration(fx, kind, separate, phase, other);
+        InvariantMigration m = new InvariantMigration(fx, kind, separate, phase, other, stamped);
         m.reset();
         return m;
     }
@@ -177,23 +212,29 @@ final class InvariantMigration implements AutoCloseable {
         fx.runtime().divergences().flush(java.time.Duration.ofSeconds(30));
         StringBuilder oldRows = new StringBuilder();
         StringBuilder newRows = new StringBuilder();
+        // the seeds' stamps are one instant on both sides, as a backfill leaves them
+        String stamp = stamped == null ? "" : ", TIMESTAMP '2020-01-01 00:00:00'";
         for (int id = 1; id <= SEED_ROWS; id++) {
             String sep = id == 1 ? "" : ", ";
-            oldRows.append(sep).append(String.format("(%d, 'Seed %d', %d, 's%d@example.com', 0)", id, id, id % 2, id));
+            oldRows.append(sep)
+                    .append(String.format("(%d, 'Seed %d', %d, 's%d@example.com', 0%s)", id, id, id % 2, id, stamp));
             newRows.append(sep)
-                    .append(String.format("(%d, 'Seed %d', 'seed %d', 's%d@example.com', 0)", id, id, id, id));
+                    .append(String.format("(%d, 'Seed %d', 'seed %d', 's%d@example.com', 0%s)", id, id, id, id, stamp));
         }
+        String stampColumn = stamped == null ? "" : ", " + stamped;
         try (Connection old = fx.server.connect(fx.oldUrl);
                 Connection neu = fx.server.connect(fx.newUrl)) {
             TestDatabases.run(
                     old,
                     "DELETE FROM customers",
                     "DELETE FROM " + otherTable,
-                    "INSERT INTO customers (id, name, legacy_flag, email, version) VALUES " + oldRows);
+                    "INSERT INTO customers (id, name, legacy_flag, email, version" + stampColumn + ") VALUES "
+                            + oldRows);
             TestDatabases.run(
                     neu,
                     "DELETE FROM clients",
-                    "INSERT INTO clients (id, full_name, name_search, email, version) VALUES " + newRows);
+                    "INSERT INTO clients (id, full_name, name_search, email, version" + stampColumn + ") VALUES "
+                            + newRows);
             deleteDivergences(old);
         }
     }

@@ -229,10 +229,23 @@ final class InsertRewriter {
         }
         derived = derivedWritten(targets);
         defaultsLeft(targets);
-        clocksLeft(targets, false);
+        List<String> clocks = clocksLeft(targets, !star && listOpen >= 0);
+        // each selected row gets the instant after its last item (on the new side: as is, or in the rebuilt items)
+        int afterItems = clocks.isEmpty()
+                ? -1
+                : Trees.end(walker.itemNode(
+                        ps.getSelectItems().get(ps.getSelectItems().size() - 1)));
+        for (String column : clocks) {
+            rw.oldEdits.insert(
+                    tk.start(listClose),
+                    ", " + rw.names.sql(table.column(column, column).name()));
+            rw.oldEdits.insert(afterItems, Fragment.join(List.of(", ", table.clock(column))));
+        }
         boolean dropsAny = targets.stream().anyMatch(t -> t.column().dropped());
         Edits plain = rw.newEdits.copy();
-        if (!derived.isEmpty() || dropsAny) {
+        if (derived.isEmpty() && !dropsAny) {
+            clocks.forEach(c -> plain.insert(afterItems, Fragment.join(List.of(", ", table.clock(c)))));
+        } else {
             if (star) {
                 throw Refusal.unsupported(
                         "INSERT … SELECT with a set operation or * into a table with derived or dropped columns");
@@ -252,11 +265,17 @@ final class InsertRewriter {
                 comma(cells);
                 cells.add(fill(d, byColumn, Map.of()));
             }
+            for (String column : clocks) {
+                comma(cells);
+                cells.add(table.clock(column));
+            }
             int start = Trees.start(walker.itemNode(items.get(0)));
             int end = Trees.end(walker.itemNode(items.get(items.size() - 1)));
             plain.replace(start, end, Fragment.join(cells));
         }
-        replaceList(plain, listOpen, listClose, tableNode, newColumns(targets, derived));
+        List<String> columns = newColumns(targets, derived);
+        clocks.forEach(c -> columns.add(rw.names.sql(table.column(c, c).newName())));
+        replaceList(plain, listOpen, listClose, tableNode, columns);
         rw.regenerated = true;
         return new StatementRewriter.WriteExtras(plain, List.of(), null, null, selectedKey(ps, star, targets), null);
     }
@@ -441,8 +460,8 @@ final class InsertRewriter {
     /**
      * The old columns (canonical) the statement leaves to a current-timestamp default both tables
      * share, which each side would read from its own clock. Where the statement cannot be given
-     * them ({@code fillable} false: an {@code INSERT … SELECT}, or no column list), it is {@link
-     * NonDeterminism#DEFAULT_COLUMN} instead, and none are returned.
+     * them ({@code fillable} false: no column list, an {@code INSERT … SELECT *} or of a set
+     * operation), it is {@link NonDeterminism#DEFAULT_COLUMN} instead, and none are returned.
      */
     private List<String> clocksLeft(List<Target> targets, boolean fillable) {
         List<String> left = new ArrayList<>();
