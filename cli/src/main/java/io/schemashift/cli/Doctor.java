@@ -329,6 +329,7 @@ final class Doctor {
             }
         } else if (Set.of("decimal", "integer").contains(of)
                 && Set.of("decimal", "integer").contains(nf)
+                && n.type().digits() != null // PostgreSQL's bare numeric holds any
                 && n.size() - n.scale() < o.size() - o.scale()) {
             s = Severity.WARN;
             problems.add(o.typeName() + "(" + o.size() + "," + o.scale() + ") -> " + n.typeName() + "(" + n.size() + ","

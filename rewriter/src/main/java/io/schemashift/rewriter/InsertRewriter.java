@@ -198,8 +198,7 @@ final class InsertRewriter {
         }
         plain.replaceEach(starts, ends, plainRows);
         keyed.replaceEach(starts, ends, keyedRows);
-        List<String> columns = newColumns(targets, derived);
-        clocks.forEach(c -> columns.add(rw.names.sql(table.column(c, c).newName())));
+        List<String> columns = withClocks(newColumns(targets, derived), clocks);
         replaceList(plain, listOpen, listClose, tableNode, columns);
         List<String> withKeys = new ArrayList<>(columns);
         generated.forEach(
@@ -236,9 +235,7 @@ final class InsertRewriter {
                 : Trees.end(walker.itemNode(
                         ps.getSelectItems().get(ps.getSelectItems().size() - 1)));
         for (String column : clocks) {
-            rw.oldEdits.insert(
-                    tk.start(listClose),
-                    ", " + rw.names.sql(table.column(column, column).name()));
+            listClock(column, listClose);
             rw.oldEdits.insert(afterItems, Fragment.join(List.of(", ", table.clock(column))));
         }
         boolean dropsAny = targets.stream().anyMatch(t -> t.column().dropped());
@@ -273,8 +270,7 @@ final class InsertRewriter {
             int end = Trees.end(walker.itemNode(items.get(items.size() - 1)));
             plain.replace(start, end, Fragment.join(cells));
         }
-        List<String> columns = newColumns(targets, derived);
-        clocks.forEach(c -> columns.add(rw.names.sql(table.column(c, c).newName())));
+        List<String> columns = withClocks(newColumns(targets, derived), clocks);
         replaceList(plain, listOpen, listClose, tableNode, columns);
         rw.regenerated = true;
         return new StatementRewriter.WriteExtras(plain, List.of(), null, null, selectedKey(ps, star, targets), null);
@@ -498,13 +494,24 @@ final class InsertRewriter {
             }
         }
         for (String column : clocks) {
-            rw.oldEdits.insert(
-                    tk.start(listClose),
-                    ", " + rw.names.sql(table.column(column, column).name()));
+            listClock(column, listClose);
             for (int[] row : rows) {
                 rw.oldEdits.insert(tk.start(row[1]), Fragment.join(List.of(", ", table.clock(column))));
             }
         }
+    }
+
+    /** Adds current-timestamp column {@code column} to the end of the old side's column list. */
+    private void listClock(String column, int listClose) {
+        rw.oldEdits.insert(
+                tk.start(listClose),
+                ", " + rw.names.sql(table.column(column, column).name()));
+    }
+
+    /** {@code columns} (the new side's list) with the new names of current-timestamp columns {@code clocks}. */
+    private List<String> withClocks(List<String> columns, List<String> clocks) {
+        clocks.forEach(c -> columns.add(rw.names.sql(table.column(c, c).newName())));
+        return columns;
     }
 
     /** Derived columns whose every source the statement writes; the others keep their default. */

@@ -17,25 +17,25 @@ import org.junit.jupiter.params.provider.CsvSource;
 class StampedColumnsTest {
 
     private static Rewriter rewriter(Dialect dialect, boolean onBoth) {
-        String stored = dialect == Dialect.H2 ? "CREATED_AT" : "created_at";
-        Trigger old = new Trigger(
-                dialect == Dialect.H2 ? "CUSTOMERS" : "customers",
-                Set.of(StatementKind.UPDATE),
-                stored + " (ON UPDATE)",
-                "SET NEW." + stored + " = CURRENT_TIMESTAMP",
-                true,
-                stored);
-        Trigger neu = new Trigger(
-                dialect == Dialect.H2 ? "CLIENTS" : "clients",
-                Set.of(StatementKind.UPDATE),
-                stored + " (ON UPDATE)",
-                "SET NEW." + stored + " = CURRENT_TIMESTAMP",
-                true,
-                stored);
+        Trigger old = stamp(dialect, "customers");
+        Trigger neu = stamp(dialect, "clients");
         return Rewriter.builder(Fixtures.mapping(dialect), dialect)
                 .triggers(List.of(old))
                 .newTriggers(onBoth ? List.of(neu) : List.of())
                 .build();
+    }
+
+    /** {@code table}'s {@code created_at ON UPDATE CURRENT_TIMESTAMP}, as the catalog shows it. */
+    private static Trigger stamp(Dialect dialect, String table) {
+        boolean h2 = dialect == Dialect.H2;
+        String column = h2 ? "CREATED_AT" : "created_at";
+        return new Trigger(
+                h2 ? table.toUpperCase(java.util.Locale.ROOT) : table,
+                Set.of(StatementKind.UPDATE),
+                column + " (ON UPDATE)",
+                "SET NEW." + column + " = CURRENT_TIMESTAMP",
+                true,
+                column);
     }
 
     @ParameterizedTest(name = "{0}: {1}")
