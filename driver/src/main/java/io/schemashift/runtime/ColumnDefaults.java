@@ -33,7 +33,7 @@ final class ColumnDefaults {
     private static final Pattern CAST = Pattern.compile("::[a-z_ ]+(?:\\([0-9, ]*\\))?(?:\\[\\])*");
     /** The current time, as each side reads it when its statement runs. */
     private static final Pattern CURRENT_TIME = Pattern.compile(
-            "(?:now\\(\\)|current_timestamp|current_date|current_time|localtimestamp|localtime)(?:\\(\\d*\\))?");
+            "(?:now\\(\\)|current_timestamp|current_date|curdate|current_time|localtimestamp|localtime)(?:\\(\\d*\\))?");
 
     /** The default of an identity column, as compared: a call, so never shared. */
     private static final String IDENTITY = "identity()";

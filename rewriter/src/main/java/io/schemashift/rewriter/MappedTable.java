@@ -105,6 +105,8 @@ final class MappedTable {
             String cast = NonDeterministicCalls.nowCast(NonDeterministicCalls.normalize(call), names.dialect());
             if (cast != null) {
                 clockDefaults.put(names.fold(c), cast);
+            } else {
+                differingDefaults.add(names.fold(c)); // a time of day no instant stands for: each side's own
             }
         });
         mapping.computedOnOneSide().forEach((c, by) -> {

@@ -61,6 +61,9 @@ final class NonDeterministicCalls {
 
     private static final Set<String> WITHOUT_ZONE = Set.of("localtimestamp", "sysdate");
 
+    /** Date calls a captured instant can replace: its date in the session's time zone. */
+    private static final Set<String> DATES = Set.of("current_date", "curdate");
+
     private NonDeterministicCalls() {}
 
     /** {@code CURRENT_TIMESTAMP(3)}, {@code pg_catalog.now}, {@code "Now"} → {@code current_timestamp}, {@code now}. */
@@ -97,6 +100,13 @@ final class NonDeterministicCalls {
      * replaced (it is then reported). Typed, so that arithmetic on it still resolves.
      */
     static String nowCast(String normalized, Dialect dialect) {
+        if (DATES.contains(normalized)) {
+            return switch (dialect) {
+                case POSTGRESQL -> "CAST(CAST(? AS timestamptz) AS date)";
+                case H2 -> "CAST(CAST(? AS TIMESTAMP WITH TIME ZONE) AS DATE)";
+                case MARIADB -> "CAST(? AS DATE)";
+            };
+        }
         boolean zoned = WITH_ZONE.contains(normalized);
         if (!zoned && !WITHOUT_ZONE.contains(normalized)) {
             return null;

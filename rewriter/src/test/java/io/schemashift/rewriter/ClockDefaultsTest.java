@@ -151,4 +151,36 @@ class ClockDefaultsTest {
                         "INSERT INTO clients (id, town, created_at) SELECT id, city, CAST(? AS timestamptz) FROM staging");
         assertThat(r.nondeterminism()).doesNotContain(NonDeterminism.DEFAULT_COLUMN);
     }
+
+    /** A {@code CURRENT_DATE} default, and the call itself in a write, take the captured instant's date. */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "POSTGRESQL | CAST(CAST(? AS timestamptz) AS date)",
+                "MARIADB | CAST(? AS DATE)",
+                "H2 | CAST(CAST(? AS TIMESTAMP WITH TIME ZONE) AS DATE)"
+            })
+    void currentDate_theInstantsDate(Dialect dialect, String date) {
+        Mapping mapping = Mapping.of(List.of(
+                Fixtures.customers(dialect, true).withDefaults(Set.of(), Map.of("created_at", "CURRENT_DATE"))));
+        Rewriter rewriter = Rewriter.builder(mapping, dialect).build();
+        Rewritten left = (Rewritten) rewriter.rewrite("INSERT INTO customers (id, name) VALUES (1, 'a')");
+        assertThat(left.oldSide().sql())
+                .isEqualTo("INSERT INTO customers (id, name, created_at) VALUES (1, 'a', " + date + ")");
+        Rewritten written = (Rewritten) rewriter.rewrite("UPDATE customers SET created_at = CURRENT_DATE WHERE id = 1");
+        assertThat(written.oldSide().sql()).isEqualTo("UPDATE customers SET created_at = " + date + " WHERE id = 1");
+        assertThat(written.nondeterminism()).isEmpty();
+    }
+
+    /** A time-of-day default has no instant to stand for it: leaving it out is recorded. */
+    @org.junit.jupiter.api.Test
+    void currentTime_leftOut_defaultColumn() {
+        Mapping mapping = Mapping.of(List.of(Fixtures.customers(Dialect.POSTGRESQL, true)
+                .withDefaults(Set.of(), Map.of("created_at", "CURRENT_TIME"))));
+        Rewritten r = (Rewritten) Rewriter.builder(mapping, Dialect.POSTGRESQL)
+                .build()
+                .rewrite("INSERT INTO customers (id, name) VALUES (?, ?)");
+        assertThat(r.nondeterminism()).contains(NonDeterminism.DEFAULT_COLUMN);
+    }
 }
