@@ -595,9 +595,8 @@ final class ColumnWalker {
         if (nd == null) {
             return;
         }
-        String cast = NonDeterministicCalls.nowCast(kind, names.dialect());
-        if (rw.write && cast != null) {
-            Fragment now = new Fragment(cast, List.of(new ParamSource.Now()));
+        Fragment now = NonDeterministicCalls.instant(kind, names.dialect());
+        if (rw.write && now != null) {
             rw.newEdits.replace(Trees.start(n), Trees.end(n), now);
             rw.oldEdits.replace(Trees.start(n), Trees.end(n), now);
         } else {

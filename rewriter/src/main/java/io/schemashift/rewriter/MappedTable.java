@@ -67,9 +67,9 @@ final class MappedTable {
     final java.util.Set<String> differingDefaults = new java.util.HashSet<>();
     /**
      * Canonical names of the old columns both tables default to the current timestamp, each with
-     * the cast of the captured instant that replaces it ({@link TableMapping#clockDefaults}).
+     * the captured instant that replaces it ({@link TableMapping#clockDefaults}).
      */
-    final Map<String, String> clockDefaults = new java.util.TreeMap<>();
+    final Map<String, Fragment> clockDefaults = new java.util.TreeMap<>();
     /**
      * Canonical names of the old columns the new table computes and the old stores ({@link
      * TableMapping#computedOnOneSide}).
@@ -102,9 +102,9 @@ final class MappedTable {
         }
         mapping.differingDefaults().forEach(c -> differingDefaults.add(names.fold(c)));
         mapping.clockDefaults().forEach((c, call) -> {
-            String cast = NonDeterministicCalls.nowCast(NonDeterministicCalls.normalize(call), names.dialect());
-            if (cast != null) {
-                clockDefaults.put(names.fold(c), cast);
+            Fragment instant = NonDeterministicCalls.instant(NonDeterministicCalls.normalize(call), names.dialect());
+            if (instant != null) {
+                clockDefaults.put(names.fold(c), instant);
             } else {
                 differingDefaults.add(names.fold(c)); // a time of day no instant stands for: each side's own
             }
@@ -121,7 +121,7 @@ final class MappedTable {
 
     /** The captured instant that stands for old column {@code canonical}'s current-timestamp default. */
     Fragment clock(String canonical) {
-        return new Fragment(clockDefaults.get(canonical), List.of(new ParamSource.Now()));
+        return clockDefaults.get(canonical);
     }
 
     /** The column, or {@code null} when the old columns are known and it is not one of them. */

@@ -1,5 +1,6 @@
 package io.schemashift.rewriter;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -96,10 +97,16 @@ final class NonDeterministicCalls {
     }
 
     /**
-     * The parameter text that replaces the call in a write, or {@code null} when the call is not
-     * replaced (it is then reported). Typed, so that arithmetic on it still resolves.
+     * The captured instant ({@link ParamSource.Now}) that replaces the call in a write, typed so that
+     * arithmetic on it still resolves; {@code null} when the call is not replaced (it is then
+     * reported).
      */
-    static String nowCast(String normalized, Dialect dialect) {
+    static Fragment instant(String normalized, Dialect dialect) {
+        String cast = cast(normalized, dialect);
+        return cast == null ? null : new Fragment(cast, List.of(new ParamSource.Now()));
+    }
+
+    private static String cast(String normalized, Dialect dialect) {
         if (DATES.contains(normalized)) {
             return switch (dialect) {
                 case POSTGRESQL -> "CAST(CAST(? AS timestamptz) AS date)";

@@ -110,9 +110,7 @@ final class SetList {
         for (String column : stamped) {
             if (!values.containsKey(column)) {
                 MappedTable.OldColumn oc = t.column(column, column);
-                Fragment instant = new Fragment(
-                        NonDeterministicCalls.nowCast("current_timestamp", rw.names.dialect()),
-                        List.of(new ParamSource.Now()));
+                Fragment instant = NonDeterministicCalls.instant("current_timestamp", rw.names.dialect());
                 rw.oldEdits.insert(listEnd, Fragment.join(List.of(", " + rw.names.sql(oc.name()) + " = ", instant)));
                 comma(out);
                 out.add(rw.names.sql(oc.newName()) + " = ");
