@@ -62,6 +62,10 @@ final class NonDeterministicCalls {
 
     private static final Set<String> WITHOUT_ZONE = Set.of("localtimestamp", "sysdate");
 
+    /** PostgreSQL's clock calls whose value moves within a transaction: the statement's or the call's time. */
+    private static final Set<String> MOVING_IN_A_TRANSACTION =
+            Set.of("clock_timestamp", "statement_timestamp", "timeofday");
+
     /** Date calls a captured instant can replace: its date in the session's time zone. */
     private static final Set<String> DATES = Set.of("current_date", "curdate");
 
@@ -94,6 +98,16 @@ final class NonDeterministicCalls {
 
     static NonDeterminism kind(String normalized) {
         return KINDS.get(normalized);
+    }
+
+    /**
+     * Whether {@code normalized} reads the current date or time; with {@code oneTransaction} (two
+     * statements in one PostgreSQL transaction, which share its {@code now()}), only a call whose
+     * value moves within it.
+     */
+    static boolean readsClock(String normalized, boolean oneTransaction) {
+        return KINDS.get(normalized) == NonDeterminism.NOW
+                && (!oneTransaction || MOVING_IN_A_TRANSACTION.contains(normalized));
     }
 
     /**

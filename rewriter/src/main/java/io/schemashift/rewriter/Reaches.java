@@ -349,21 +349,25 @@ final class Reaches {
                 && (columns == null
                         || setsAnyOf(t.definition(), columns)
                         || REPLACES_NEW.matcher(t.definition()).find())
-                && (clocksApart ? ANY_CLOCK : STATEMENT_CLOCK)
-                        .matcher(t.definition())
-                        .find();
+                && readsClock(Tokens.lex(t.definition(), mapping.dialect()), 2);
     }
 
-    /** A call that reads the current date or time. */
-    private static final Pattern ANY_CLOCK = Pattern.compile(
-            "\\b(?:now|current_timestamp|localtimestamp|clock_timestamp|statement_timestamp|transaction_timestamp"
-                    + "|sysdate|current_date|current_time|localtime|curdate|curtime|utc_timestamp|unix_timestamp"
-                    + "|timeofday)\\b",
-            Pattern.CASE_INSENSITIVE);
-
-    /** A PostgreSQL call that reads the time of the statement or of the call, not the transaction's. */
-    private static final Pattern STATEMENT_CLOCK =
-            Pattern.compile("\\b(?:clock_timestamp|statement_timestamp|timeofday)\\b", Pattern.CASE_INSENSITIVE);
+    /**
+     * Whether a definition calls a clock whose value differs between the two sides' statements, in
+     * its text or the SQL its strings carry (PostgreSQL's function body is one).
+     */
+    private boolean readsClock(Tokens t, int depth) {
+        for (int i = 0; i < t.size(); i++) {
+            if ((t.kind(i) == Tokens.WORD
+                            && NonDeterministicCalls.readsClock(t.text(i).toLowerCase(Locale.ROOT), !clocksApart))
+                    || (depth > 0
+                            && t.kind(i) == Tokens.STRING
+                            && readsClock(Tokens.lex(Tokens.stringBody(t.text(i)), mapping.dialect()), depth - 1))) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /**
      * A trigger body that replaces the row wholesale, without naming a column: PostgreSQL's {@code
