@@ -65,6 +65,12 @@ public enum DivergenceReason {
      * lacks, which may change the rows. A divergence like any other, counted by the phase guards.
      */
     MIRROR_ONE_SIDED_TRIGGER,
+    /**
+     * Mirrored, and recorded: a side stored another value than the write gave it, with a warning
+     * only (MariaDB outside strict mode cut a string or clamped a number to its column), and the
+     * other side may have stored the value as given. Counted by the phase guards.
+     */
+    MIRROR_VALUE_ADJUSTED,
     /** Mirrored, and recorded: the write read other rows of a mapped table, which the sides may not hold alike. */
     MIRROR_READ_OTHER_ROWS,
     /**

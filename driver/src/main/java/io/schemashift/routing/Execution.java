@@ -5,6 +5,7 @@ import io.schemashift.config.MigrationConfig.MirrorFailurePolicy;
 import io.schemashift.error.ShiftSqlState;
 import io.schemashift.metrics.ShiftMetrics.Leg;
 import io.schemashift.metrics.ShiftMetrics.MirrorOutcome;
+import io.schemashift.mirror.AdjustedValues;
 import io.schemashift.mirror.Binder;
 import io.schemashift.mirror.DivergenceReason;
 import io.schemashift.mirror.GeneratedKeys;
@@ -184,6 +185,8 @@ public final class Execution {
             transaction.primaryFailed(primary);
             throw e;
         }
+        // Read before any other statement runs on the connection: only the last one's warnings are kept.
+        boolean primaryAdjusted = mirror && AdjustedValues.byLastStatement(connection, context.dialect());
         transaction.primaryRan(primary, write, result.isResultSet());
         context.metrics()
                 .latency(primary == Side.OLD ? Leg.OLD_PRIMARY : Leg.NEW_PRIMARY)
@@ -195,7 +198,7 @@ public final class Execution {
         // first run left no trace but a consumed sequence value.
         boolean unguarded = localPair && onMirrorFailure() == MirrorFailurePolicy.RECORD;
         DivergenceReason failed =
-                mirror ? mirror(keys, result, rows == null ? -1 : rows.size(), unguarded, gaps) : null;
+                mirror ? mirror(keys, result, rows == null ? -1 : rows.size(), unguarded, gaps, primaryAdjusted) : null;
         if (failed != null && unguarded) {
             transaction.restartLocalPair();
             result = execute(ps, sql, mode, params, batch, now, bound(ps, sql));
@@ -290,10 +293,16 @@ public final class Execution {
      *     savepoint: on its failure the caller starts over with the application's statement alone
      *     and records the failure with the keys of that run
      * @param gaps for an upsert, the rows it names that the primary held before it ran
+     * @param primaryAdjusted the primary stored a value other than it was given ({@link AdjustedValues})
      * @return the reason the mirror failed ({@code null}: it ran, or was skipped and recorded)
      */
     private DivergenceReason mirror(
-            GeneratedKeys keys, Result primary, long primaryCount, boolean unguarded, UpsertGaps gaps)
+            GeneratedKeys keys,
+            Result primary,
+            long primaryCount,
+            boolean unguarded,
+            UpsertGaps gaps,
+            boolean primaryAdjusted)
             throws SQLException {
         Side side = plan.mirror();
         List<Params> entries = entries();
@@ -342,6 +351,9 @@ public final class Execution {
                 if (context.newDatabase() != null) {
                     transaction.mirroredToOld(RowKey.touchedBy(rw, entries, keys));
                 }
+            }
+            if (primaryAdjusted || AdjustedValues.byLastStatement(connection, context.dialect())) {
+                record(entries, keys, DivergenceReason.MIRROR_VALUE_ADJUSTED);
             }
             if (!uneven.isEmpty()) {
                 record(uneven, keys, DivergenceReason.UPSERT_OF_LACKING_ROW);

@@ -36,6 +36,8 @@ final class InvariantMigration implements AutoCloseable {
      * ({@code null}: none).
      */
     final String stamped;
+    /** Driver properties the application's connections carry besides the defaults (MariaDB's {@code sessionVariables}). */
+    final Properties appProperties = new Properties();
 
     private InvariantMigration(
             MigrationFixture fx,
@@ -263,6 +265,7 @@ final class InvariantMigration implements AutoCloseable {
         if (kind == TestDatabase.Kind.MARIADB) {
             info.setProperty("allowMultiQueries", "true");
         }
+        info.putAll(appProperties);
         return DriverManager.getConnection("jdbc:schemashift:" + fx.oldUrl.substring("jdbc:".length()), info);
     }
 

@@ -1323,6 +1323,84 @@ class WritePathIT {
     }
 
     /**
+     * MariaDB outside strict mode stores what fits of a value too long or too large for its column,
+     * with a warning only: where the old and new columns differ in size, a write setting them
+     * stores one value on one side and another on the other. Each write whose value a side
+     * adjusted is recorded by key (a batch: its entries); one whose values fit both columns is not.
+     */
+    @Test
+    void mariadbOutsideStrictMode_valueAdjustedOnOneSide_recordedByKey() throws Exception {
+        TestDatabase.Kind kind = TestDatabase.Kind.MARIADB;
+        // old type, new type, a value one of them adjusts (SQL, bound), one both store as given
+        List<List<Object>> pairs = List.of(
+                List.of("VARCHAR(20)", "VARCHAR(8)", "'twelve chars'", "twelve chars", "'fits'", "fits"),
+                List.of("VARCHAR(8)", "VARCHAR(20)", "'twelve chars'", "twelve chars", "'fits'", "fits"),
+                List.of("INT", "SMALLINT", "100000", 100000, "7", 7),
+                List.of("VARCHAR(20)", "VARCHAR(20)", "'twelve chars'", "twelve chars", "'fits'", "fits"));
+        for (boolean separate : new boolean[] {false, true}) {
+            for (List<Object> pair : pairs) {
+                for (String phase : List.of("dual-write", "new-primary")) {
+                    String as = pair.get(0) + " -> " + pair.get(1) + ", " + phase
+                            + (separate ? ", separate new database" : "");
+                    try (MigrationFixture fx = fixture(kind, separate, phase)) {
+                        fx.rawOld(
+                                "ALTER TABLE customers ADD COLUMN code " + pair.get(0),
+                                "INSERT INTO customers (id, name, email) VALUES (1, 'one', 'a@x'), (3, 'three', 'c@x'),"
+                                        + " (5, 'five', 'f@x')");
+                        fx.rawNew(
+                                "ALTER TABLE clients ADD COLUMN code " + pair.get(1),
+                                "INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'one', 'one', 'a@x'),"
+                                        + " (3, 'three', 'three', 'c@x'), (5, 'five', 'five', 'f@x')");
+                        try (Connection c = fx.connect()) {
+                            sql("SET sql_mode = ''").run(c);
+                            sql("UPDATE customers SET code = " + pair.get(2) + " WHERE id = 1")
+                                    .run(c);
+                            sql("INSERT INTO customers (id, name, email, code) VALUES (2, 'two', 'b@x', " + pair.get(2)
+                                            + ")")
+                                    .run(c);
+                            sql("UPDATE customers SET code = " + pair.get(4) + " WHERE id = 3")
+                                    .run(c);
+                            sql("INSERT INTO customers (id, name, email, code) VALUES (5, 'five', 'f@x', " + pair.get(2)
+                                            + ") ON DUPLICATE KEY UPDATE code = VALUES(code)")
+                                    .run(c);
+                            try (PreparedStatement ps = c.prepareStatement(
+                                    "INSERT INTO customers (id, name, email, code) VALUES (?, 'batch', 'g@x', ?)")) {
+                                ps.setInt(1, 6);
+                                ps.setObject(2, pair.get(3));
+                                ps.addBatch();
+                                ps.setInt(1, 7);
+                                ps.setObject(2, pair.get(5));
+                                ps.addBatch();
+                                ps.executeBatch();
+                            }
+                        }
+                        fx.assertSidesEqual();
+                        List<String> apart = new ArrayList<>(values(fx, false, "code"));
+                        apart.removeAll(values(fx, true, "code"));
+                        List<String> recorded = fx.divergenceRecords();
+                        if (pair.get(0).equals(pair.get(1))) {
+                            assertThat(apart).as(as).isEmpty();
+                            assertThat(recorded).as(as).isEmpty();
+                        } else {
+                            assertThat(apart)
+                                    .as(as + ": the rows the sides store apart")
+                                    .hasSize(4);
+                            assertThat(recorded)
+                                    .as(as)
+                                    .contains(
+                                            "[\"1\"]|mirror_value_adjusted",
+                                            "[\"2\"]|mirror_value_adjusted",
+                                            "[\"5\"]|mirror_value_adjusted",
+                                            "[\"6\"]|mirror_value_adjusted")
+                                    .noneMatch(r -> r.startsWith("[\"3\"]"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * A derived column the new table generates itself is the database's to fill: writes leave it
      * out (a value written into it would fail every mirrored write), and both sides agree.
      */
