@@ -345,8 +345,8 @@ final class Doctor {
                     + " or padded)"
                     + (key
                             ? ", so a row gets another key on each side; give both sides the same key type"
-                            : "; every write that sets it is mirrored and its rows recorded"
-                                    + " (mirror_one_sided_trigger)"));
+                            : "; a write that sets it to a value beyond what both keep alike is mirrored and its"
+                                    + " rows recorded (mirror_value_adjusted)"));
         }
         if (of.equals("timestamp") && timeZone(o) != timeZone(n)) {
             s = Severity.WARN;

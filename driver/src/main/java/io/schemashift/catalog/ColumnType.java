@@ -1,5 +1,6 @@
 package io.schemashift.catalog;
 
+import io.schemashift.rewriter.KeptAlike;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -75,6 +76,26 @@ public record ColumnType(int jdbcType, String name, int size, Integer digits) {
             return k != o || (k == Kind.PADDED_TEXT && size != other.size);
         }
         return false;
+    }
+
+    /**
+     * What this type and {@code other}, which {@linkplain #storesApartFrom store values apart}, keep
+     * alike of a written value: the decimals both keep of two exact numbers, the fractional second
+     * digits of two times or timestamps, whole days of a date and a timestamp; nothing otherwise.
+     */
+    public KeptAlike keptAlikeWith(ColumnType other) {
+        Kind k = kind();
+        Kind o = other.kind();
+        if (k == Kind.EXACT && o == Kind.EXACT) {
+            return new KeptAlike(KeptAlike.Measure.DECIMALS, Math.min(scale(), other.scale()));
+        }
+        if (k == o && (k == Kind.TIME || k == Kind.TIMESTAMP)) {
+            return new KeptAlike(KeptAlike.Measure.SECOND_FRACTIONS, Math.min(fraction(), other.fraction()));
+        }
+        if ((k == Kind.DATE && o == Kind.TIMESTAMP) || (k == Kind.TIMESTAMP && o == Kind.DATE)) {
+            return new KeptAlike(KeptAlike.Measure.WHOLE_DAYS, 0);
+        }
+        return KeptAlike.NOTHING;
     }
 
     /** The type as doctor shows it: its name, with the scale, fractional seconds or length that matter. */

@@ -66,9 +66,11 @@ public enum DivergenceReason {
      */
     MIRROR_ONE_SIDED_TRIGGER,
     /**
-     * Mirrored, and recorded: a side stored another value than the write gave it, with a warning
-     * only (MariaDB outside strict mode cut a string or clamped a number to its column), and the
-     * other side may have stored the value as given. Counted by the phase guards.
+     * Mirrored, and recorded: a side stored another value than the write gave it, and the other
+     * side may have stored the value as given: one side's type rounds it where the other's keeps
+     * more (another scale, fractional seconds, float width, {@code CHAR} padding), or MariaDB
+     * outside strict mode cut a string or clamped a number to its column with a warning only.
+     * Counted by the phase guards.
      */
     MIRROR_VALUE_ADJUSTED,
     /** Mirrored, and recorded: the write read other rows of a mapped table, which the sides may not hold alike. */
@@ -139,6 +141,7 @@ public enum DivergenceReason {
             case ROW_CHOICE -> NONDETERMINISTIC_ROW_CHOICE;
             case UNMAPPED_READ -> NONDETERMINISTIC_UNMAPPED_READ;
             case ONE_SIDED_TRIGGER -> MIRROR_ONE_SIDED_TRIGGER;
+            case ROUNDS_APART -> MIRROR_VALUE_ADJUSTED;
             case READS_OTHER_ROWS -> MIRROR_READ_OTHER_ROWS;
             case PICKS_BY_OTHER_ROWS -> MIRROR_PICKED_BY_OTHER_ROWS;
         };

@@ -73,6 +73,14 @@ public record RowKey(String table, String key, String fingerprint) {
         return new RowKey(rw.tables().iterator().next(), null, rw.fingerprint().hash());
     }
 
+    /** A literal's value as written: a string's text unquoted, a number's text as it stands. */
+    static String literal(ParamSource.Literal l) {
+        String text = l.sqlText();
+        return text.length() >= 2 && text.startsWith("'") && text.endsWith("'")
+                ? text.substring(1, text.length() - 1).replace("''", "'")
+                : text;
+    }
+
     private static Object valueOf(ParamSource source, Params params, GeneratedKeys keys, int keyOffset) {
         try {
             if (source instanceof ParamSource.Bound b) {
@@ -82,10 +90,7 @@ public record RowKey(String table, String key, String fingerprint) {
                 return keys == null ? null : keys.get(keyOffset + g.row(), g.column());
             }
             if (source instanceof ParamSource.Literal l) {
-                String text = l.sqlText();
-                return text.length() >= 2 && text.startsWith("'") && text.endsWith("'")
-                        ? text.substring(1, text.length() - 1).replace("''", "'")
-                        : text;
+                return literal(l);
             }
         } catch (SQLException missing) {
             // fewer keys than rows: the key stays unknown

@@ -9,6 +9,7 @@ import io.schemashift.mirror.AdjustedValues;
 import io.schemashift.mirror.Binder;
 import io.schemashift.mirror.DivergenceReason;
 import io.schemashift.mirror.GeneratedKeys;
+import io.schemashift.mirror.KeptValues;
 import io.schemashift.mirror.Params;
 import io.schemashift.mirror.RowKey;
 import io.schemashift.mirror.SqlErrors;
@@ -186,7 +187,8 @@ public final class Execution {
             throw e;
         }
         // Read before any other statement runs on the connection: only the last one's warnings are kept.
-        boolean primaryAdjusted = mirror && AdjustedValues.byLastStatement(connection, context.dialect());
+        List<String> primaryAdjusted =
+                mirror ? AdjustedValues.ofLastStatement(connection, context.dialect()) : List.of();
         transaction.primaryRan(primary, write, result.isResultSet());
         context.metrics()
                 .latency(primary == Side.OLD ? Leg.OLD_PRIMARY : Leg.NEW_PRIMARY)
@@ -293,7 +295,7 @@ public final class Execution {
      *     savepoint: on its failure the caller starts over with the application's statement alone
      *     and records the failure with the keys of that run
      * @param gaps for an upsert, the rows it names that the primary held before it ran
-     * @param primaryAdjusted the primary stored a value other than it was given ({@link AdjustedValues})
+     * @param primaryAdjusted the values the primary stored other than it was given ({@link AdjustedValues})
      * @return the reason the mirror failed ({@code null}: it ran, or was skipped and recorded)
      */
     private DivergenceReason mirror(
@@ -302,7 +304,7 @@ public final class Execution {
             long primaryCount,
             boolean unguarded,
             UpsertGaps gaps,
-            boolean primaryAdjusted)
+            List<String> primaryAdjusted)
             throws SQLException {
         Side side = plan.mirror();
         List<Params> entries = entries();
@@ -352,7 +354,8 @@ public final class Execution {
                     transaction.mirroredToOld(RowKey.touchedBy(rw, entries, keys));
                 }
             }
-            if (primaryAdjusted || AdjustedValues.byLastStatement(connection, context.dialect())) {
+            if (AdjustedValues.apart(primaryAdjusted, AdjustedValues.ofLastStatement(connection, context.dialect()))
+                    || !KeptValues.allKept(rw.rounded(), entries, now)) {
                 record(entries, keys, DivergenceReason.MIRROR_VALUE_ADJUSTED);
             }
             if (!uneven.isEmpty()) {

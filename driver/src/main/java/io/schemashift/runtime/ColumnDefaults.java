@@ -1,6 +1,7 @@
 package io.schemashift.runtime;
 
 import io.schemashift.catalog.ColumnType;
+import io.schemashift.rewriter.KeptAlike;
 import io.schemashift.rewriter.TableMapping;
 import io.schemashift.rewriter.TableMapping.ComputedBy;
 import java.sql.DatabaseMetaData;
@@ -157,6 +158,23 @@ final class ColumnDefaults {
             }
         }
         return oneSided;
+    }
+
+    /**
+     * What both types of each column of {@code computed} whose types round a value apart ({@link
+     * ComputedBy#EACH_TABLE_ROUNDING}) keep alike of a written value, by old name.
+     */
+    static Map<String, KeptAlike> keptAlike(
+            TableMapping table, Map<String, ComputedBy> computed, Columns old, Columns neu) {
+        Map<String, KeptAlike> kept = new TreeMap<>();
+        computed.forEach((column, by) -> {
+            if (by == ComputedBy.EACH_TABLE_ROUNDING) {
+                String lower = column.toLowerCase(Locale.ROOT);
+                kept.put(
+                        column, old.types().get(lower).keptAlikeWith(neu.types().get(newColumn(table, lower))));
+            }
+        });
+        return kept;
     }
 
     private static boolean storesApart(ColumnType old, ColumnType neu) {

@@ -577,15 +577,19 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                         "[{}] {}: columns one table computes (GENERATED) and the other stores, or whose two types"
                                 + " store a written value apart (EACH_TABLE_ROUNDING: scale, fractional seconds,"
                                 + " float width, CHAR padding), by the table that computes each: {}; every INSERT and"
-                                + " UPDATE (of a generated column's table) or write that sets the column (of a"
-                                + " rounded one) is mirrored (leaving the new table's to it) and its rows recorded"
-                                + " for repair; give the columns the same type and generation on both sides",
+                                + " UPDATE (of a generated column's table), or write that sets the column to a value"
+                                + " beyond what both types keep alike (of a rounded one), is mirrored (leaving the new"
+                                + " table's to it) and its rows recorded for repair; give the columns the same type"
+                                + " and generation on both sides",
                         config.migration(),
                         t.oldName(),
                         computed);
             }
             tables.add(t.withDefaults(differing, ColumnDefaults.clockDefaults(t, old.defaults(), neu.defaults()))
-                    .withComputed(computed, ColumnDefaults.generatedDerived(t, neu)));
+                    .withComputed(
+                            computed,
+                            ColumnDefaults.keptAlike(t, computed, old, neu),
+                            ColumnDefaults.generatedDerived(t, neu)));
         }
         return Mapping.of(tables);
     }
@@ -605,7 +609,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
             Set<String> generatedDerived = new java.util.HashSet<>(t.derived().keySet());
             generatedDerived.removeAll(before.derived().keySet());
             tables.add(t.withDefaults(before.differingDefaults(), before.clockDefaults())
-                    .withComputed(before.computedOnOneSide(), generatedDerived));
+                    .withComputed(before.computedOnOneSide(), before.keptAlike(), generatedDerived));
         }
         return Mapping.of(tables);
     }

@@ -2,6 +2,7 @@ package io.schemashift.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.schemashift.rewriter.KeptAlike;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -65,6 +66,37 @@ class ColumnTypeTest {
         ColumnType neu = new ColumnType(newType, newName, newSize, digits(newDigits));
         assertThat(old.storesApartFrom(neu)).isEqualTo(apart);
         assertThat(neu.storesApartFrom(old)).as("either way").isEqualTo(apart);
+    }
+
+    @ParameterizedTest(name = "{0} {1}({2},{3}) / {4} {5}({6},{7}): {8} {9}")
+    @CsvSource({
+        "2, numeric, 10, 2, 2, numeric, 12, 4, DECIMALS, 2",
+        "2, numeric, 0, -, 2, numeric, 10, 2, DECIMALS, 2",
+        "4, int4, 10, 0, 2, numeric, 12, 2, DECIMALS, 0",
+        "2, NUMERIC, 10, 2, 2, DECFLOAT, 100000, 0, DECIMALS, 2",
+        "93, timestamp, 29, 6, 93, timestamp, 22, 0, SECOND_FRACTIONS, 0",
+        "93, DATETIME, 23, -, 93, DATETIME, 26, -, SECOND_FRACTIONS, 3",
+        "92, TIME, 13, -, 92, TIME, 10, -, SECOND_FRACTIONS, 0",
+        "91, date, 13, 0, 93, timestamp, 29, 6, WHOLE_DAYS, 0",
+        "7, float4, 8, 8, 8, float8, 17, 17, NOTHING, 0",
+        "8, float8, 17, 17, 2, numeric, 12, 4, NOTHING, 0",
+        "1, bpchar, 5, 0, 12, varchar, 5, 0, NOTHING, 0"
+    })
+    void keptAlikeWith(
+            int oldType,
+            String oldName,
+            int oldSize,
+            String oldDigits,
+            int newType,
+            String newName,
+            int newSize,
+            String newDigits,
+            KeptAlike.Measure measure,
+            int keptDigits) {
+        ColumnType old = new ColumnType(oldType, oldName, oldSize, digits(oldDigits));
+        ColumnType neu = new ColumnType(newType, newName, newSize, digits(newDigits));
+        assertThat(old.keptAlikeWith(neu)).isEqualTo(new KeptAlike(measure, keptDigits));
+        assertThat(neu.keptAlikeWith(old)).as("either way").isEqualTo(new KeptAlike(measure, keptDigits));
     }
 
     @ParameterizedTest

@@ -77,6 +77,40 @@ class InvariantIT {
         }
     }
 
+    /**
+     * The current-timestamp workload where the table that holds the truth keeps whole seconds of
+     * the stamped column and the other keeps microseconds: the instant each INSERT captures is
+     * rounded on one side only (the checker compares the column), and each such write must leave its
+     * rows in the divergence log. (Whole seconds on the truth side, so that the checker's repair
+     * toward the other side makes the rows equal again.)
+     */
+    @TestFactory
+    Stream<DynamicNode> columnRoundedApart_workload_keepsInvariant() {
+        return everyDatabaseModeAndPhase(
+                List.of(Phase.DUAL_WRITE, Phase.NEW_PRIMARY), InvariantIT::wholeSecondsOnTheTruthSide);
+    }
+
+    private static void wholeSecondsOnTheTruthSide(Kind kind, boolean separate, Phase phase) throws Exception {
+        String table = phase.newIsPrimary() ? "clients" : "customers";
+        List<String> wholeSeconds = List.of(
+                switch (kind) {
+                    case POSTGRESQL -> "ALTER TABLE " + table + " ALTER COLUMN created TYPE TIMESTAMP(0)";
+                    case MARIADB -> "ALTER TABLE " + table + " MODIFY created DATETIME(0) DEFAULT CURRENT_TIMESTAMP";
+                    case H2 -> "ALTER TABLE " + table + " ALTER COLUMN created SET DATA TYPE TIMESTAMP(0)";
+                });
+        try (InvariantMigration m = InvariantMigration.create(
+                        kind,
+                        separate,
+                        phase,
+                        phase.newIsPrimary() ? List.of() : wholeSeconds,
+                        phase.newIsPrimary() ? wholeSeconds : List.of(),
+                        "created");
+                InvariantChecker checker = new InvariantChecker(m)) {
+            WorkloadRunner.Result r = WorkloadRunner.run(m, new Palette(m).workload(), true);
+            checker.assertNone(r.violations(), r.log());
+        }
+    }
+
     private static void oneSidedTrigger(Kind kind, boolean separate, Phase phase) throws Exception {
         String table = phase.newIsPrimary() ? "clients" : "customers";
         List<String> trigger =

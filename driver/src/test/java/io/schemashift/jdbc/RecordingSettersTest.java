@@ -55,6 +55,7 @@ class RecordingSettersTest {
             false,
             false,
             false,
+            null,
             null);
 
     /** A fake statement that keeps the last call made on it. */

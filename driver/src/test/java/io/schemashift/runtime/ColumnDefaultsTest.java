@@ -3,6 +3,7 @@ package io.schemashift.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.schemashift.catalog.ColumnType;
+import io.schemashift.rewriter.KeptAlike;
 import io.schemashift.rewriter.TableMapping;
 import io.schemashift.rewriter.TableMapping.ComputedBy;
 import java.sql.Types;
@@ -141,9 +142,13 @@ class ColumnDefaultsTest {
                         Map.entry("initial", ComputedBy.OLD_TABLE),
                         Map.entry("note", ComputedBy.NEW_TABLE),
                         Map.entry("amount", ComputedBy.EACH_TABLE_ROUNDING));
+        assertThat(ColumnDefaults.keptAlike(
+                        derivedToo, ColumnDefaults.computedOnOneSide(derivedToo, old, neu), old, neu))
+                .as("numeric(10,4) and numeric(10,2) keep 2 decimals alike")
+                .containsOnly(Map.entry("amount", new KeptAlike(KeptAlike.Measure.DECIMALS, 2)));
         assertThat(ColumnDefaults.generatedDerived(derivedToo, neu)).containsExactly("name_search");
         assertThat(derivedToo
-                        .withComputed(Map.of("name", ComputedBy.NEW_TABLE), Set.of("NAME_SEARCH"))
+                        .withComputed(Map.of("name", ComputedBy.NEW_TABLE), Map.of(), Set.of("NAME_SEARCH"))
                         .derived())
                 .as("the derived columns the new table generates are left to it")
                 .containsOnlyKeys("shout");

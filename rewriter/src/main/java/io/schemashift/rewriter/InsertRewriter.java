@@ -183,6 +183,7 @@ final class InsertRewriter {
                 cells.add(fill(d, byColumn, simple));
             }
             clocks.forEach(c -> cells.add(table.clock(c)));
+            clocks.forEach(c -> simple.put(c, new ParamSource.Now()));
             starts[r] = tk.start(rows.get(r)[0]);
             ends[r] = tk.end(rows.get(r)[1]);
             plainRows.add(row(cells, List.of()));
@@ -213,7 +214,8 @@ final class InsertRewriter {
                 generated.isEmpty() ? null : keyed,
                 generated.isEmpty() ? null : oldKeyed,
                 known ? List.copyOf(keys) : List.of(),
-                probe(known && generated.isEmpty() ? keys : null, sources, generated));
+                probe(known && generated.isEmpty() ? keys : null, sources, generated),
+                sources);
     }
 
     private StatementRewriter.WriteExtras select(int listOpen, int listClose, SimpleNode tableNode) {
@@ -273,7 +275,8 @@ final class InsertRewriter {
         List<String> columns = withClocks(newColumns(targets, derived), clocks);
         replaceList(plain, listOpen, listClose, tableNode, columns);
         rw.regenerated = true;
-        return new StatementRewriter.WriteExtras(plain, List.of(), null, null, selectedKey(ps, star, targets), null);
+        return new StatementRewriter.WriteExtras(
+                plain, List.of(), null, null, selectedKey(ps, star, targets), null, null);
     }
 
     /**

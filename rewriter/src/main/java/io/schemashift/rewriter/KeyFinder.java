@@ -166,7 +166,8 @@ final class KeyFinder {
                 || target.matches(rw.names.canonical(c.getTable().getName()));
     }
 
-    private ParamSource source(Expression v) {
+    /** Where a value written as {@code v} comes from: a {@code ?} or a number or string literal; else {@code null}. */
+    ParamSource source(Expression v) {
         if (v instanceof JdbcParameter p && p.getASTNode() != null) {
             int n = rw.tokens.paramAt(Trees.start(p.getASTNode()));
             return n > 0 ? new ParamSource.Bound(n) : null;

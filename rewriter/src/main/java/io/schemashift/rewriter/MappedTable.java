@@ -77,9 +77,9 @@ final class MappedTable {
     private final java.util.Set<String> computedByNew = new java.util.HashSet<>();
     /**
      * Lower-case names of the old columns whose types round a written value apart ({@link
-     * TableMapping.ComputedBy#EACH_TABLE_ROUNDING}).
+     * TableMapping.ComputedBy#EACH_TABLE_ROUNDING}), with what both types keep alike.
      */
-    final java.util.Set<String> roundedApart = new java.util.HashSet<>();
+    final Map<String, KeptAlike> roundedApart = new java.util.HashMap<>();
 
     /**
      * @param newSchemaDefault the schema to name the new table with when the mapping gives none
@@ -113,7 +113,9 @@ final class MappedTable {
             if (by == TableMapping.ComputedBy.NEW_TABLE) {
                 computedByNew.add(names.fold(c));
             } else if (by == TableMapping.ComputedBy.EACH_TABLE_ROUNDING) {
-                roundedApart.add(c.toLowerCase(java.util.Locale.ROOT));
+                roundedApart.put(
+                        c.toLowerCase(java.util.Locale.ROOT),
+                        mapping.keptAlike().getOrDefault(c, KeptAlike.NOTHING));
             }
         });
         mapping.derived().forEach((col, expr) -> derived.add(parseDerived(col, expr, names)));

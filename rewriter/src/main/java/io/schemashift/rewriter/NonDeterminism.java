@@ -47,14 +47,20 @@ public enum NonDeterminism {
      * the other's lacks at the same moment, which may change the rows: one that runs before an
      * INSERT or UPDATE (it may set the row's values), or whose definition names a mapped table; and
      * an INSERT or UPDATE of a table with a column one side computes (a generated column) and the
-     * other stores ({@link TableMapping#computedOnOneSide}), or that sets a column whose two types
-     * round a written value apart (a scale, fractional seconds, float width or CHAR padding of its
-     * own on each side). It is mirrored, and the rows it writes
+     * other stores ({@link TableMapping#computedOnOneSide}). It is mirrored, and the rows it writes
      * are recorded so that {@code verify} checks them; unlike the two below, the record counts: the
      * sides do differ where the trigger changed something.
      * Declared before them, so that it is the record a write with several of these leaves.
      */
     ONE_SIDED_TRIGGER,
+    /**
+     * A write that sets a column whose two types round a written value apart (a scale, fractional
+     * seconds, float width or {@code CHAR} padding of its own on each side) to a value the driver
+     * cannot judge before it runs: an expression, a {@code SELECT}'s. (A {@code ?} or a literal is
+     * judged at each execution, {@link Rewritten#rounded}.) Mirrored, and its rows recorded; the
+     * record counts.
+     */
+    ROUNDS_APART,
     /**
      * A write whose values read rows of a mapped table besides those it writes (a subquery, a
      * column of {@code UPDATE … FROM}, an {@code INSERT … SELECT} copy): the same on both sides only while they hold the same
@@ -79,6 +85,9 @@ public enum NonDeterminism {
 
     /** Whether a write with it is mirrored all the same, and its rows recorded for {@code verify} to check. */
     public boolean mirroredAndRecorded() {
-        return this == ONE_SIDED_TRIGGER || this == READS_OTHER_ROWS || this == PICKS_BY_OTHER_ROWS;
+        return this == ONE_SIDED_TRIGGER
+                || this == ROUNDS_APART
+                || this == READS_OTHER_ROWS
+                || this == PICKS_BY_OTHER_ROWS;
     }
 }

@@ -36,6 +36,9 @@ import java.util.Set;
  *     needs no comparing (a driver may report a batch's counts as unknown)
  * @param probe for an upsert, what decides its conflict and each row's values of it; {@code null}
  *     when not known from the text, or not an upsert
+ * @param rounded for a write that sets columns whose two types round a value apart, each value it
+ *     gives them, judged at each execution; {@code null} when it sets none, or sets one to a value
+ *     not known before it runs ({@link NonDeterminism#ROUNDS_APART})
  */
 public record Rewritten(
         StatementKind kind,
@@ -52,7 +55,8 @@ public record Rewritten(
         boolean narrowsResult,
         boolean writesUnmapped,
         boolean insertsEveryRow,
-        UpsertProbe probe)
+        UpsertProbe probe,
+        RoundedValues rounded)
         implements RewriteResult {
 
     /**

@@ -258,6 +258,8 @@ final class Shapes {
         private final List<List<Object>> keys;
         /** The upsert probe's rows, as {@link #keys}; {@code null}: none. */
         private final List<List<Object>> probe;
+        /** The rounded values' rows, as {@link #keys}; {@code null}: none. */
+        private final List<List<Object>> rounded;
 
         final int bytes;
 
@@ -268,7 +270,8 @@ final class Shapes {
                 Side nk,
                 Side ok,
                 List<List<Object>> keys,
-                List<List<Object>> probe) {
+                List<List<Object>> probe,
+                List<List<Object>> rounded) {
             this.shaped = shaped;
             this.newSide = n;
             this.oldSide = o;
@@ -276,23 +279,26 @@ final class Shapes {
             this.oldWithKeys = ok;
             this.keys = keys;
             this.probe = probe;
+            this.rounded = rounded;
             this.bytes = 200
                     + Side.bytes(n)
                     + Side.bytes(o)
                     + Side.bytes(nk)
                     + Side.bytes(ok)
                     + 32 * keys.size()
-                    + (probe == null ? 0 : 32 * probe.size());
+                    + (probe == null ? 0 : 32 * probe.size())
+                    + (rounded == null ? 0 : 32 * rounded.size());
         }
 
         /** {@code null} when a side's {@code ?} and its parameter sources do not line up. */
         static Template of(RewriteResult shaped, Fingerprint fp, Lifted lifted, Dialect dialect) {
             if (shaped instanceof Untouched u) {
-                return new Template(new Untouched(u.sql(), u.kind(), fp), null, null, null, null, List.of(), null);
+                return new Template(
+                        new Untouched(u.sql(), u.kind(), fp), null, null, null, null, List.of(), null, null);
             }
             if (shaped instanceof Refused f) {
                 Refused r = new Refused(f.kind(), f.tables(), fp, f.reason(), f.message());
-                return new Template(r, null, null, null, null, List.of(), null);
+                return new Template(r, null, null, null, null, List.of(), null, null);
             }
             Rewritten w = (Rewritten) shaped;
             Side n = Side.of(w.newSide(), lifted, dialect);
@@ -308,6 +314,8 @@ final class Shapes {
             List<List<Object>> keys = remapped(w.keys(), lifted);
             List<List<Object>> probe =
                     w.probe() == null ? null : remapped(w.probe().rows(), lifted);
+            List<List<Object>> rounded =
+                    w.rounded() == null ? null : remapped(w.rounded().rows(), lifted);
             Rewritten withFp = new Rewritten(
                     w.kind(),
                     w.tables(),
@@ -323,8 +331,9 @@ final class Shapes {
                     w.narrowsResult(),
                     w.writesUnmapped(),
                     w.insertsEveryRow(),
-                    w.probe());
-            return new Template(withFp, n, o, nk, ok, keys, probe);
+                    w.probe(),
+                    w.rounded());
+            return new Template(withFp, n, o, nk, ok, keys, probe, rounded);
         }
 
         /** Rows of sources, a lifted literal as its index ({@link Integer}) among the lifted ones. */
@@ -365,7 +374,8 @@ final class Shapes {
                     probe == null
                             ? null
                             : new UpsertProbe(
-                                    w.probe().columns(), w.probe().groups(), instantiated(probe, sql, lifted)));
+                                    w.probe().columns(), w.probe().groups(), instantiated(probe, sql, lifted)),
+                    rounded == null ? null : new RoundedValues(w.rounded().kept(), instantiated(rounded, sql, lifted)));
         }
 
         /** {@link #remapped} rows with this statement's literals put back. */

@@ -41,7 +41,8 @@ final class StatementRewriter {
             Edits newWithKeys,
             Edits oldWithKeys,
             List<List<ParamSource>> keys,
-            UpsertProbe probe) {}
+            UpsertProbe probe,
+            List<Map<String, ParamSource>> rowValues) {}
 
     private final Compiled mapping;
     private final Reaches reaches;
@@ -364,11 +365,13 @@ final class StatementRewriter {
         if (rw.tables.isEmpty()) {
             return new Untouched(rw.sql, kind, fp);
         }
+        RoundedValues rounded = null;
         if (extras != null) {
             walker.rowsPicked(extras.keys());
             if (firesOneSidedTrigger(rw, st, kind, walker)) {
                 rw.nondeterminism.add(NonDeterminism.ONE_SIDED_TRIGGER);
             }
+            rounded = rounded(rw, st, walker, extras);
         }
         Edits newEdits = extras == null ? rw.newEdits : extras.newSide();
         SelfCheck check = new SelfCheck(rw, timeoutNanos);
@@ -397,7 +400,8 @@ final class StatementRewriter {
                         && st instanceof Insert i
                         && i.getSelect() instanceof Values
                         && !i.isModifierIgnore(),
-                extras == null ? null : extras.probe());
+                extras == null ? null : extras.probe(),
+                rounded);
     }
 
     /**
@@ -412,30 +416,147 @@ final class StatementRewriter {
         }
         for (Table t : targets) {
             MappedTable m = rw.mapped(t, walker.cteNames);
-            if (m != null && (reaches.firesOneSided(m.lowerName, kind) || setsRoundedApart(m, st))) {
+            if (m != null && reaches.firesOneSided(m.lowerName, kind)) {
                 return true;
             }
         }
         return false;
     }
 
-    /** Whether {@code st} (an INSERT, UPDATE or upsert of {@code m}) sets a column whose types round a value apart. */
-    private boolean setsRoundedApart(MappedTable m, Statement st) {
-        if (m.roundedApart.isEmpty() || !(st instanceof Insert || st instanceof Update)) {
-            return false;
+    /**
+     * The values an INSERT, UPDATE or upsert of one mapped table gives the columns whose two types
+     * round a value apart, for the driver to judge at each execution ({@code null}: it sets none).
+     * A value not known before the statement runs (an expression, a {@code SELECT}'s) makes the
+     * write {@link NonDeterminism#ROUNDS_APART} instead: mirrored, and its rows recorded.
+     */
+    private RoundedValues rounded(Rewrite rw, Statement st, ColumnWalker walker, WriteExtras extras) {
+        List<Table> targets = written(st);
+        if (!(st instanceof Insert || st instanceof Update) || targets == null || targets.size() != 1) {
+            return null;
         }
-        Set<String> written = set(st);
-        if (written == null || (st instanceof Insert insert && insert.getColumns() == null)) {
-            return true; // every column
+        MappedTable m = rw.mapped(targets.get(0), walker.cteNames);
+        if (m == null || m.roundedApart.isEmpty()) {
+            return null;
         }
-        if (st instanceof Insert insert) {
-            for (Column c : insert.getColumns()) {
-                written.add(mapping.names.canonical(c.getColumnName()).toLowerCase(java.util.Locale.ROOT));
+        List<KeptAlike> kept = new ArrayList<>();
+        List<ParamSource> setValues = new ArrayList<>(); // what SET gives every row
+        List<UpdateSet> sets = updateSets(st);
+        if (sets != null) {
+            KeyFinder values = new KeyFinder(rw);
+            Set<String> set = new java.util.HashSet<>();
+            for (UpdateSet us : sets) {
+                for (int i = 0; i < us.getColumns().size(); i++) {
+                    String column = lower(us.getColumns().get(i).getColumnName());
+                    set.add(column);
+                    KeptAlike k = m.roundedApart.get(column);
+                    Expression v = us.getValues().size() == us.getColumns().size()
+                            ? us.getValues().get(i)
+                            : null;
+                    if (k == null || (st instanceof Insert && insertedValue(v, column))) {
+                        continue; // an upsert's inserted value is judged with its row's
+                    }
+                    ParamSource source = v == null ? null : values.source(v);
+                    if (source == null) {
+                        return roundsApart(rw);
+                    }
+                    kept.add(k);
+                    setValues.add(source);
+                }
             }
-            // a current-timestamp default left out is written the captured instant
-            m.clockDefaults.keySet().forEach(c -> written.add(c.toLowerCase(java.util.Locale.ROOT)));
+            for (String column : reaches.stamped(m.lowerName)) {
+                KeptAlike k = m.roundedApart.get(lower(column));
+                if (k != null && !set.contains(lower(column))) {
+                    kept.add(k); // stamped with the captured instant
+                    setValues.add(new ParamSource.Now());
+                }
+            }
         }
-        return written.stream().anyMatch(m.roundedApart::contains);
+        if (st instanceof Update) {
+            return kept.isEmpty() ? null : new RoundedValues(kept, List.of(setValues));
+        }
+        return insertedRounded(rw, (Insert) st, m, extras.rowValues(), kept, setValues);
+    }
+
+    /**
+     * {@link #rounded} of an INSERT: each row's values of the rounded columns, then what its upsert
+     * update sets ({@code kept} and {@code setValues} so far).
+     *
+     * @param rows per VALUES row, each column's source ({@code null} value: an expression); {@code
+     *     null} for an {@code INSERT … SELECT}
+     */
+    private RoundedValues insertedRounded(
+            Rewrite rw,
+            Insert insert,
+            MappedTable m,
+            List<Map<String, ParamSource>> rows,
+            List<KeptAlike> kept,
+            List<ParamSource> setValues) {
+        if (rows == null) {
+            boolean writesOne = insert.getColumns() == null
+                    || insert.getColumns().stream().anyMatch(c -> m.roundedApart.containsKey(lower(c.getColumnName())))
+                    || m.clockDefaults.keySet().stream().anyMatch(c -> m.roundedApart.containsKey(lower(c)));
+            return writesOne ? roundsApart(rw) : kept.isEmpty() ? null : new RoundedValues(kept, List.of(setValues));
+        }
+        List<String> columns = rows.get(0).keySet().stream()
+                .filter(c -> m.roundedApart.containsKey(lower(c)))
+                .sorted()
+                .toList();
+        if (columns.isEmpty() && kept.isEmpty()) {
+            return null;
+        }
+        List<KeptAlike> all = new ArrayList<>();
+        columns.forEach(c -> all.add(m.roundedApart.get(lower(c))));
+        all.addAll(kept);
+        List<List<ParamSource>> out = new ArrayList<>(rows.size());
+        for (Map<String, ParamSource> row : rows) {
+            List<ParamSource> values = new ArrayList<>(all.size());
+            for (String c : columns) {
+                ParamSource source = row.get(c);
+                if (source == null) {
+                    return roundsApart(rw);
+                }
+                values.add(source);
+            }
+            values.addAll(setValues);
+            out.add(values);
+        }
+        return new RoundedValues(all, out);
+    }
+
+    /** Marks the write {@link NonDeterminism#ROUNDS_APART}: no value of it is judged. */
+    private static RoundedValues roundsApart(Rewrite rw) {
+        rw.nondeterminism.add(NonDeterminism.ROUNDS_APART);
+        return null;
+    }
+
+    /** The SET list of an UPDATE, or of an upsert's update ({@code null}: none). */
+    private static List<UpdateSet> updateSets(Statement st) {
+        if (st instanceof Update update) {
+            return update.getUpdateSets();
+        }
+        Insert insert = (Insert) st;
+        return insert.getConflictAction() != null
+                ? insert.getConflictAction().getUpdateSets()
+                : insert.getDuplicateUpdateSets();
+    }
+
+    /** Whether an upsert's update sets {@code column} to the value its row inserts: {@code EXCLUDED.c}, {@code VALUES(c)}. */
+    private boolean insertedValue(Expression v, String column) {
+        if (v instanceof Column c) {
+            return c.getTable() != null
+                    && "excluded".equalsIgnoreCase(c.getTable().getName())
+                    && lower(c.getColumnName()).equals(column);
+        }
+        return v instanceof net.sf.jsqlparser.expression.Function f
+                && "values".equalsIgnoreCase(f.getName())
+                && f.getParameters() != null
+                && f.getParameters().size() == 1
+                && f.getParameters().get(0) instanceof Column c
+                && lower(c.getColumnName()).equals(column);
+    }
+
+    private String lower(String written) {
+        return mapping.names.canonical(written).toLowerCase(java.util.Locale.ROOT);
     }
 
     private WriteExtras insert(Rewrite rw, ColumnWalker walker, Insert insert) {
@@ -492,7 +613,7 @@ final class StatementRewriter {
         }
         new SetList(rw)
                 .rewrite(update.getUpdateSets(), target.mapped(), "", reaches.stamped(target.mapped().lowerName));
-        return new WriteExtras(rw.newEdits, List.of(), null, null, new KeyFinder(rw).keys(update, target), null);
+        return new WriteExtras(rw.newEdits, List.of(), null, null, new KeyFinder(rw).keys(update, target), null, null);
     }
 
     /** {@code where} pins the mapped target's whole key to one value: a LIMIT has no rows to choose among. */
@@ -526,7 +647,7 @@ final class StatementRewriter {
             return null;
         }
         return new WriteExtras(
-                rw.newEdits, List.of(), null, null, new KeyFinder(rw).keys(delete.getWhere(), target), null);
+                rw.newEdits, List.of(), null, null, new KeyFinder(rw).keys(delete.getWhere(), target), null, null);
     }
 
     /**
@@ -642,6 +763,7 @@ final class StatementRewriter {
                 false,
                 false,
                 false,
+                null,
                 null);
     }
 

@@ -33,6 +33,9 @@ import java.util.Map;
  *     and a write leaves a column the new table computes to it; and those whose two types round a
  *     written value apart ({@link ComputedBy#EACH_TABLE_ROUNDING}), which a write that sets them
  *     may store differently. Empty when none or not read
+ * @param keptAlike of the columns whose types round a written value apart, what both keep alike
+ *     of a value (a column without one keeps nothing alike): a write whose values fit it stores
+ *     them the same on both sides. Empty when none or not read
  */
 public record TableMapping(
         String oldName,
@@ -45,7 +48,8 @@ public record TableMapping(
         Map<String, List<String>> uniqueKeys,
         java.util.Set<String> differingDefaults,
         Map<String, String> clockDefaults,
-        Map<String, ComputedBy> computedOnOneSide) {
+        Map<String, ComputedBy> computedOnOneSide,
+        Map<String, KeptAlike> keptAlike) {
 
     /** Which table computes a column that the other table stores. */
     public enum ComputedBy {
@@ -67,6 +71,7 @@ public record TableMapping(
         differingDefaults = java.util.Set.copyOf(differingDefaults);
         clockDefaults = Map.copyOf(clockDefaults);
         computedOnOneSide = Map.copyOf(computedOnOneSide);
+        keptAlike = Map.copyOf(keptAlike);
         if (uniqueKeys != null) {
             Map<String, List<String>> copy = new java.util.LinkedHashMap<>();
             uniqueKeys.forEach((index, indexColumns) -> copy.put(index, List.copyOf(indexColumns)));
@@ -94,6 +99,7 @@ public record TableMapping(
                 null,
                 java.util.Set.of(),
                 Map.of(),
+                Map.of(),
                 Map.of());
     }
 
@@ -110,7 +116,8 @@ public record TableMapping(
                 uniqueKeys,
                 differingDefaults,
                 clockDefaults,
-                computedOnOneSide);
+                computedOnOneSide,
+                keptAlike);
     }
 
     /** The same mapping with the old table's unique indexes filled in (from database metadata). */
@@ -126,7 +133,8 @@ public record TableMapping(
                 keys,
                 differingDefaults,
                 clockDefaults,
-                computedOnOneSide);
+                computedOnOneSide,
+                keptAlike);
     }
 
     /**
@@ -145,15 +153,19 @@ public record TableMapping(
                 uniqueKeys,
                 differing,
                 clock,
-                computedOnOneSide);
+                computedOnOneSide,
+                keptAlike);
     }
 
     /**
      * The same mapping with what the tables compute themselves (from database metadata): the old
      * columns one side computes and the other stores, and without the derived columns the new table
-     * computes ({@code generatedDerived}), which the database fills and a write must leave alone.
+     * computes ({@code generatedDerived}), which the database fills and a write must leave alone;
+     * and what the types of each column of {@code oneSided} that rounds values apart keep alike
+     * ({@code kept}).
      */
-    public TableMapping withComputed(Map<String, ComputedBy> oneSided, java.util.Set<String> generatedDerived) {
+    public TableMapping withComputed(
+            Map<String, ComputedBy> oneSided, Map<String, KeptAlike> kept, java.util.Set<String> generatedDerived) {
         Map<String, String> written = new java.util.LinkedHashMap<>(derived);
         written.keySet().removeIf(c -> generatedDerived.stream().anyMatch(c::equalsIgnoreCase));
         return new TableMapping(
@@ -167,6 +179,7 @@ public record TableMapping(
                 uniqueKeys,
                 differingDefaults,
                 clockDefaults,
-                oneSided);
+                oneSided,
+                kept);
     }
 }

@@ -21,7 +21,7 @@ class GeneratedColumnsTest {
     private static Rewriter rewriter(ComputedBy by) {
         return Rewriter.builder(
                         Mapping.of(List.of(Fixtures.customers(Dialect.POSTGRESQL, true)
-                                .withComputed(Map.of("city", by), Set.of("name_search")))),
+                                .withComputed(Map.of("city", by), Map.of(), Set.of("name_search")))),
                         Dialect.POSTGRESQL)
                 .build();
     }

@@ -1,0 +1,169 @@
+package io.schemashift.mirror;
+
+import io.schemashift.rewriter.KeptAlike;
+import io.schemashift.rewriter.ParamSource;
+import io.schemashift.rewriter.RoundedValues;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Whether the values a write gives columns whose two types round a value apart ({@link
+ * RoundedValues}) fit what both types keep alike, so that both sides store them the same. A value
+ * whose kind is not known here (a stream, a driver's own object) does not: its write is recorded.
+ */
+public final class KeptValues {
+
+    /** A time of day in a string: its fractional seconds, if any, in group 1. */
+    private static final Pattern TIME = Pattern.compile("\\d{1,2}:\\d{2}:\\d{2}(?:\\.(\\d{1,9}))?");
+
+    /** A date alone, or at midnight. */
+    private static final Pattern WHOLE_DAY = Pattern.compile("\\s*\\d{4}-\\d{2}-\\d{2}(?:[ T]00:00:00(?:\\.0*)?)?\\s*");
+
+    private static final long[] NANOS_PER_DIGIT = {
+        1_000_000_000L, 100_000_000L, 10_000_000L, 1_000_000L, 100_000L, 10_000L, 1_000L, 100L, 10L, 1L
+    };
+
+    /** A value not known (a parameter the application did not bind): no measure fits it. */
+    private static final Object UNKNOWN = new Object();
+
+    private KeptValues() {}
+
+    /**
+     * Whether every value of {@code rounded} ({@code null}: none) fits, for each of {@code entries}
+     * (a batch's, or the one set of parameters).
+     *
+     * @param now the instant the execution captured, for {@link ParamSource.Now}
+     */
+    public static boolean allKept(RoundedValues rounded, List<Params> entries, Timestamp now) {
+        if (rounded == null) {
+            return true;
+        }
+        for (Params entry : entries) {
+            for (List<ParamSource> row : rounded.rows()) {
+                for (int i = 0; i < row.size(); i++) {
+                    if (!kept(rounded.kept().get(i), value(row.get(i), entry, now))) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    private static Object value(ParamSource source, Params entry, Timestamp now) {
+        if (source instanceof ParamSource.Bound b) {
+            return entry == null ? UNKNOWN : entry.value(b.index());
+        }
+        if (source instanceof ParamSource.Literal l) {
+            return RowKey.literal(l);
+        }
+        return source instanceof ParamSource.Now ? now : UNKNOWN;
+    }
+
+    /** Whether both types store {@code value} alike ({@code NULL} always). */
+    static boolean kept(KeptAlike kept, Object value) {
+        if (value == null) {
+            return true;
+        }
+        return switch (kept.measure()) {
+            case DECIMALS -> {
+                BigDecimal d = decimal(value);
+                yield d != null && d.stripTrailingZeros().scale() <= kept.digits();
+            }
+            case SECOND_FRACTIONS -> {
+                long nanos = nanos(value);
+                yield nanos >= 0 && nanos % NANOS_PER_DIGIT[Math.min(kept.digits(), 9)] == 0;
+            }
+            case WHOLE_DAYS -> wholeDay(value);
+            case NOTHING -> false;
+        };
+    }
+
+    private static BigDecimal decimal(Object value) {
+        if (value instanceof BigDecimal d) {
+            return d;
+        }
+        if (value instanceof BigInteger i) {
+            return new BigDecimal(i);
+        }
+        if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            return BigDecimal.valueOf(((Number) value).longValue());
+        }
+        if (value instanceof Double || value instanceof Float) {
+            double d = ((Number) value).doubleValue();
+            return Double.isFinite(d) ? new BigDecimal(Double.toString(d)) : null;
+        }
+        if (value instanceof String s) {
+            try {
+                return new BigDecimal(s.trim());
+            } catch (NumberFormatException notANumber) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** The fractional seconds of a time value, in nanoseconds; -1 when not known. */
+    private static long nanos(Object value) {
+        if (value instanceof Timestamp t) {
+            return t.getNanos();
+        }
+        if (value instanceof java.util.Date d) { // java.sql.Date and Time too: milliseconds
+            return Math.floorMod(d.getTime(), 1000L) * 1_000_000L;
+        }
+        if (value instanceof LocalDateTime t) {
+            return t.getNano();
+        }
+        if (value instanceof LocalTime t) {
+            return t.getNano();
+        }
+        if (value instanceof OffsetDateTime t) {
+            return t.getNano();
+        }
+        if (value instanceof ZonedDateTime t) {
+            return t.getNano();
+        }
+        if (value instanceof OffsetTime t) {
+            return t.getNano();
+        }
+        if (value instanceof Instant t) {
+            return t.getNano();
+        }
+        if (value instanceof LocalDate) {
+            return 0;
+        }
+        if (value instanceof String s) {
+            Matcher m = TIME.matcher(s);
+            if (m.find()) {
+                String fraction = m.group(1) == null ? "" : m.group(1);
+                return Long.parseLong((fraction + "000000000").substring(0, 9));
+            }
+            return WHOLE_DAY.matcher(s).matches() ? 0 : -1;
+        }
+        return -1;
+    }
+
+    private static boolean wholeDay(Object value) {
+        if (value instanceof LocalDate || value instanceof java.sql.Date) {
+            return true;
+        }
+        if (value instanceof Timestamp t) {
+            return t.toLocalDateTime().toLocalTime().equals(LocalTime.MIDNIGHT);
+        }
+        if (value instanceof LocalDateTime t) {
+            return t.toLocalTime().equals(LocalTime.MIDNIGHT);
+        }
+        return value instanceof String s && WHOLE_DAY.matcher(s).matches();
+    }
+}
