@@ -6,13 +6,11 @@ import io.schemashift.rewriter.RoundedValues;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.Timestamp;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
-import java.time.OffsetDateTime;
-import java.time.OffsetTime;
-import java.time.ZonedDateTime;
+import java.time.temporal.ChronoField;
+import java.time.temporal.TemporalAccessor;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -122,23 +120,8 @@ public final class KeptValues {
         if (value instanceof java.util.Date d) { // java.sql.Date and Time too: milliseconds
             return Math.floorMod(d.getTime(), 1000L) * 1_000_000L;
         }
-        if (value instanceof LocalDateTime t) {
-            return t.getNano();
-        }
-        if (value instanceof LocalTime t) {
-            return t.getNano();
-        }
-        if (value instanceof OffsetDateTime t) {
-            return t.getNano();
-        }
-        if (value instanceof ZonedDateTime t) {
-            return t.getNano();
-        }
-        if (value instanceof OffsetTime t) {
-            return t.getNano();
-        }
-        if (value instanceof Instant t) {
-            return t.getNano();
+        if (value instanceof TemporalAccessor t && t.isSupported(ChronoField.NANO_OF_SECOND)) {
+            return t.get(ChronoField.NANO_OF_SECOND); // java.time's times, date-times and instants
         }
         if (value instanceof LocalDate) {
             return 0;

@@ -1278,15 +1278,7 @@ class WritePathIT {
                 for (String phase : List.of("dual-write", "new-primary")) {
                     String as = kind + " " + pair.get(0) + " -> " + pair.get(1) + ", " + phase
                             + (separate ? ", separate new database" : "");
-                    try (MigrationFixture fx = fixture(kind, separate, phase)) {
-                        fx.rawOld(
-                                "ALTER TABLE customers ADD COLUMN amount " + pair.get(0),
-                                "INSERT INTO customers (id, name, email) VALUES (1, 'one', 'a@x'), (3, 'three', 'c@x'),"
-                                        + " (5, 'five', 'f@x')");
-                        fx.rawNew(
-                                "ALTER TABLE clients ADD COLUMN amount " + pair.get(1),
-                                "INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'one', 'one', 'a@x'),"
-                                        + " (3, 'three', 'three', 'c@x'), (5, 'five', 'five', 'f@x')");
+                    try (MigrationFixture fx = withColumn(kind, separate, phase, "amount", pair.get(0), pair.get(1))) {
                         String value = (String) pair.get(2);
                         String upsert = "INSERT INTO customers (id, name, email, amount) VALUES (5, 'five', 'f@x', "
                                 + value + ")";
@@ -1358,15 +1350,7 @@ class WritePathIT {
                 for (String phase : List.of("dual-write", "new-primary")) {
                     String as = pair.get(0) + " -> " + pair.get(1) + ", " + phase
                             + (separate ? ", separate new database" : "");
-                    try (MigrationFixture fx = fixture(kind, separate, phase)) {
-                        fx.rawOld(
-                                "ALTER TABLE customers ADD COLUMN code " + pair.get(0),
-                                "INSERT INTO customers (id, name, email) VALUES (1, 'one', 'a@x'), (3, 'three', 'c@x'),"
-                                        + " (5, 'five', 'f@x')");
-                        fx.rawNew(
-                                "ALTER TABLE clients ADD COLUMN code " + pair.get(1),
-                                "INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'one', 'one', 'a@x'),"
-                                        + " (3, 'three', 'three', 'c@x'), (5, 'five', 'five', 'f@x')");
+                    try (MigrationFixture fx = withColumn(kind, separate, phase, "code", pair.get(0), pair.get(1))) {
                         try (Connection c = fx.connect()) {
                             sql("SET sql_mode = ''").run(c);
                             sql("UPDATE customers SET code = " + pair.get(2) + " WHERE id = 1")
@@ -1441,6 +1425,24 @@ class WritePathIT {
                 assertThat(fx.divergenceRecords()).isEmpty();
             }
         }
+    }
+
+    /**
+     * A migration in {@code phase} whose tables have a column {@code column} of type {@code oldType}
+     * on the old side and {@code newType} on the new, and customers 1, 3 and 5 on both sides.
+     */
+    private static MigrationFixture withColumn(
+            TestDatabase.Kind kind, boolean separate, String phase, String column, Object oldType, Object newType)
+            throws SQLException {
+        MigrationFixture fx = fixture(kind, separate, phase);
+        fx.rawOld(
+                "ALTER TABLE customers ADD COLUMN " + column + " " + oldType,
+                "INSERT INTO customers (id, name, email) VALUES (1, 'one', 'a@x'), (3, 'three', 'c@x'), (5, 'five', 'f@x')");
+        fx.rawNew(
+                "ALTER TABLE clients ADD COLUMN " + column + " " + newType,
+                "INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'one', 'one', 'a@x'),"
+                        + " (3, 'three', 'three', 'c@x'), (5, 'five', 'five', 'f@x')");
+        return fx;
     }
 
     /** Adds column {@code shout} to {@code table}: {@code upper(email)}, generated or stored. */
