@@ -139,9 +139,42 @@ final class Doctor {
                 table(dialect, old, neu, t, appUser, handover, keys, rewriter);
             }
             findings.addAll(Writers.routines(rewriter));
+            sqlMode(dialect, old);
             boolean missing = controlTables(old);
             findings.addAll(Grants.migratorCreate(
                     place(old, dialect, null, "-"), place(neu, dialect, null, "-"), old == neu, missing));
+        }
+    }
+
+    /**
+     * MariaDB outside strict mode stores a value too long or too large for its column cut or
+     * clamped to fit, with a warning only. The driver compares the two statements' warnings and
+     * records a write they tell apart; two columns of different lengths that both cut a value each
+     * store their own part of it with the same warning, unseen. Read on the doctor's own session:
+     * the server's default, or what the URL sets ({@code sessionVariables}).
+     */
+    private void sqlMode(Dialect dialect, Connection old) {
+        if (dialect != Dialect.MARIADB) {
+            return;
+        }
+        try (Statement s = old.createStatement();
+                ResultSet rs = s.executeQuery("SELECT @@SESSION.sql_mode")) {
+            rs.next();
+            String mode = rs.getString(1) == null ? "" : rs.getString(1);
+            if (mode.contains("STRICT_TRANS_TABLES") || mode.contains("STRICT_ALL_TABLES")) {
+                add(Severity.OK, "sqlmode", "sql_mode", "strict: a value that does not fit its column fails");
+            } else {
+                add(
+                        Severity.WARN,
+                        "sqlmode",
+                        "sql_mode",
+                        "not strict ('" + mode + "'): a value too long or too large for a column is cut to fit with a"
+                                + " warning only; writes whose two statements adjust values differently are recorded"
+                                + " (mirror_value_adjusted), but two columns of different lengths that both cut a value"
+                                + " are not told apart; add STRICT_TRANS_TABLES");
+            }
+        } catch (SQLException e) {
+            add(Severity.WARN, "sqlmode", "sql_mode", "cannot read: " + Redaction.oneLine(e.getMessage(), null));
         }
     }
 
