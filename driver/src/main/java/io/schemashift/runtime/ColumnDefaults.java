@@ -221,10 +221,26 @@ final class ColumnDefaults {
         if (oldDefault == null || newDefault == null) {
             return oldDefault == null && newDefault == null;
         }
+        if (CURRENT_TIME.matcher(oldDefault).matches()
+                && CURRENT_TIME.matcher(newDefault).matches()) {
+            return clockRead(oldDefault).equals(clockRead(newDefault));
+        }
         // a call other than the current time gives each side its own value
-        return oldDefault.equals(newDefault)
-                && (!oldDefault.contains("(")
-                        || CURRENT_TIME.matcher(oldDefault).matches());
+        return oldDefault.equals(newDefault) && !oldDefault.contains("(");
+    }
+
+    /**
+     * What a current-time default reads, whatever its spelling and precision: {@code now()},
+     * {@code CURRENT_TIMESTAMP(6)} and {@code LOCALTIMESTAMP} read the same instant (the driver
+     * binds one captured instant for each, and judges the column types' rounding of it apart).
+     */
+    private static String clockRead(String normalized) {
+        String call = normalized.replaceFirst("\\(\\d*\\)$", "");
+        return switch (call) {
+            case "now", "current_timestamp", "localtimestamp" -> "timestamp";
+            case "current_date", "curdate" -> "date";
+            default -> call; // a time of day: current_time, localtime
+        };
     }
 
     /** The default as compared: casts, outer parentheses and {@code NULL} dropped; lower case unless a quoted literal. */

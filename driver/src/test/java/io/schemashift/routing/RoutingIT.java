@@ -550,6 +550,54 @@ class RoutingIT {
         }
     }
 
+    /**
+     * The current time in another spelling or precision on the new column ({@code now()} or {@code
+     * LOCALTIMESTAMP} against {@code CURRENT_TIMESTAMP}; MariaDB's {@code DATETIME} against {@code
+     * DATETIME(6)}) is the same instant: an INSERT that leaves it out is mirrored with one captured
+     * instant, and its rows recorded only where one column's type rounds it (whole seconds against
+     * microseconds) — not run on the primary alone as a differing default would be.
+     */
+    @ParameterizedTest
+    @CsvSource({"POSTGRESQL,false", "POSTGRESQL,true", "MARIADB,false", "MARIADB,true", "H2,false", "H2,true"})
+    void insertLeavingACurrentTimeDefaultSpelledOtherwise_mirrored(TestDatabase.Kind kind, boolean separate)
+            throws Exception {
+        boolean maria = kind == TestDatabase.Kind.MARIADB;
+        String oldColumn =
+                maria ? "created DATETIME DEFAULT CURRENT_TIMESTAMP" : "created TIMESTAMP(6) DEFAULT CURRENT_TIMESTAMP";
+        String newColumn = maria
+                ? "created DATETIME(6) DEFAULT CURRENT_TIMESTAMP(6)"
+                : "created TIMESTAMP(6) DEFAULT " + (kind == TestDatabase.Kind.H2 ? "LOCALTIMESTAMP" : "now()");
+        String day = "on_day DATE DEFAULT " + (maria ? "(CURRENT_DATE)" : "CURRENT_DATE");
+        for (String phase : List.of("dual-write", "new-primary")) {
+            String as = kind + " " + phase + (separate ? " separate" : "");
+            MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), separate, "phase: " + phase + "\n");
+            fx.rawOld("ALTER TABLE customers ADD COLUMN " + oldColumn, "ALTER TABLE customers ADD COLUMN " + day);
+            fx.rawNew("ALTER TABLE clients ADD COLUMN " + newColumn, "ALTER TABLE clients ADD COLUMN " + day);
+            try (Connection c = fx.connect();
+                    PreparedStatement ps = c.prepareStatement("INSERT INTO customers (id, name) VALUES (?, ?)")) {
+                for (int id = 1; id <= 3; id++) {
+                    ps.setInt(1, id);
+                    ps.setString(2, "stamped " + id);
+                    ps.executeUpdate();
+                }
+            }
+            fx.assertSidesEqual();
+            List<String> old = createdAt(fx, fx.oldUrl, "customers");
+            assertThat(old).as(as).hasSize(3).noneMatch(r -> r.contains("|null"));
+            if (maria) {
+                assertThat(fx.divergenceRecords())
+                        .as(as + ": whole seconds on one side, microseconds on the other")
+                        .containsExactlyInAnyOrder(
+                                "[\"1\"]|mirror_value_adjusted",
+                                "[\"2\"]|mirror_value_adjusted",
+                                "[\"3\"]|mirror_value_adjusted");
+            } else {
+                assertThat(createdAt(fx, fx.newUrl, "clients")).as(as).isEqualTo(old);
+                assertThat(fx.divergenceRecords()).as(as).isEmpty();
+            }
+        }
+    }
+
     private static List<String> createdAt(MigrationFixture fx, String url, String table) throws SQLException {
         List<String> rows = new ArrayList<>();
         try (Connection c = fx.server.connect(url);

@@ -75,12 +75,25 @@ class ColumnDefaultsTest {
     }
 
     @Test
-    void differing_theCurrentTimeInAnyDialectsSpelling_isShared() {
-        Map<String, String> old = mapOf("created", "current_timestamp()", "seen", "CURRENT_TIMESTAMP");
-        Map<String, String> neu = mapOf("created", "current_timestamp()", "seen", "now()");
+    void differing_theCurrentTimeInAnySpellingOrPrecision_isShared() {
+        Map<String, String> old = mapOf(
+                "created", "current_timestamp()",
+                "seen", "CURRENT_TIMESTAMP",
+                "stamped", "current_timestamp()",
+                "day", "curdate()",
+                "at", "CURRENT_TIME",
+                "tier", "CURRENT_DATE");
+        Map<String, String> neu = mapOf(
+                "created", "current_timestamp()",
+                "seen", "now()",
+                "stamped", "current_timestamp(6)",
+                "day", "CURRENT_DATE",
+                "at", "CURRENT_TIMESTAMP",
+                "tier", "now()");
         assertThat(ColumnDefaults.differing(CUSTOMERS, old, neu))
-                .as("the same text is shared; another spelling is compared as text")
-                .containsExactly("seen");
+                .as("the same instant however spelled, and the same date; a time of day is not a timestamp, nor a"
+                        + " date")
+                .containsExactlyInAnyOrder("at", "tier");
     }
 
     @Test
@@ -101,11 +114,12 @@ class ColumnDefaultsTest {
                 "day", "CURRENT_DATE",
                 "note", "'x'");
         assertThat(ColumnDefaults.clockDefaults(CUSTOMERS, old, neu))
-                .as("the current time both share, by old name, as the old table reports it; not the key, not a"
-                        + " differing default, not a constant, not a dropped column")
+                .as("the current time both share (in any spelling), by old name, as the old table reports it; not"
+                        + " the key, not a constant, not a dropped column")
                 .containsOnly(
                         Map.entry("created", "CURRENT_TIMESTAMP(6)"),
                         Map.entry("name", "now()"),
+                        Map.entry("seen", "now()"),
                         Map.entry("day", "CURRENT_DATE"));
     }
 
