@@ -178,20 +178,14 @@ final class StatementRewriter {
      * {@code null} when not known (MariaDB's {@code REPLACE}, {@code MERGE}).
      */
     private Set<String> set(Statement st) {
-        List<UpdateSet> sets;
-        if (st instanceof Update update) {
-            sets = update.getUpdateSets();
-        } else if (st instanceof Insert insert) {
-            sets = insert.getConflictAction() != null
-                    ? insert.getConflictAction().getUpdateSets()
-                    : insert.getDuplicateUpdateSets();
-        } else {
+        if (!(st instanceof Update || st instanceof Insert)) {
             return null;
         }
+        List<UpdateSet> sets = updateSets(st);
         Set<String> columns = new java.util.HashSet<>();
         for (UpdateSet u : sets == null ? List.<UpdateSet>of() : sets) {
             for (Column c : u.getColumns()) {
-                columns.add(mapping.names.canonical(c.getColumnName()).toLowerCase(java.util.Locale.ROOT));
+                columns.add(lower(c.getColumnName()));
             }
         }
         return columns;
