@@ -49,12 +49,13 @@ public final class AdjustedValues {
             return List.of();
         }
         try {
-            List<String> adjusted = List.of();
-            for (SQLWarning w = connection.getWarnings(); w != null; w = w.getNextWarning()) {
+            SQLWarning first = connection.getWarnings();
+            if (first == null) {
+                return List.of();
+            }
+            List<String> adjusted = new ArrayList<>();
+            for (SQLWarning w = first; w != null; w = w.getNextWarning()) {
                 if (CODES.contains(w.getErrorCode())) {
-                    if (adjusted.isEmpty()) {
-                        adjusted = new ArrayList<>();
-                    }
                     Matcher row = ROW.matcher(String.valueOf(w.getMessage()));
                     adjusted.add(w.getErrorCode() + (row.find() ? "@" + row.group(1) : ""));
                 }

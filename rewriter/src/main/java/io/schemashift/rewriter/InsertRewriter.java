@@ -182,8 +182,10 @@ final class InsertRewriter {
             for (MappedTable.Derived d : derived) {
                 cells.add(fill(d, byColumn, simple));
             }
-            clocks.forEach(c -> cells.add(table.clock(c)));
-            clocks.forEach(c -> simple.put(c, new ParamSource.Now()));
+            for (String c : clocks) {
+                cells.add(table.clock(c));
+                simple.put(c, new ParamSource.Now());
+            }
             starts[r] = tk.start(rows.get(r)[0]);
             ends[r] = tk.end(rows.get(r)[1]);
             plainRows.add(row(cells, List.of()));
