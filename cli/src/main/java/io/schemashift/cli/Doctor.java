@@ -149,9 +149,10 @@ final class Doctor {
     /**
      * MariaDB outside strict mode stores a value too long or too large for its column cut or
      * clamped to fit, with a warning only. The driver compares the two statements' warnings and
-     * records a write they tell apart; two columns of different lengths that both cut a value each
-     * store their own part of it with the same warning, unseen. Read on the doctor's own session:
-     * the server's default, or what the URL sets ({@code sessionVariables}).
+     * records a write they tell apart, or whose warnings name a column of two types (each side cut
+     * the value to its own length): rows to repair, and the cut value is lost on the truth side
+     * too. Read on the doctor's own session: the server's default, or what the URL sets ({@code
+     * sessionVariables}).
      */
     private void sqlMode(Dialect dialect, Connection old) {
         if (dialect != Dialect.MARIADB) {
@@ -169,9 +170,9 @@ final class Doctor {
                         "sqlmode",
                         "sql_mode",
                         "not strict ('" + mode + "'): a value too long or too large for a column is cut to fit with a"
-                                + " warning only; writes whose two statements adjust values differently are recorded"
-                                + " (mirror_value_adjusted), but two columns of different lengths that both cut a value"
-                                + " are not told apart; add STRICT_TRANS_TABLES");
+                                + " warning only, and lost; writes whose two statements adjust values differently, or"
+                                + " cut a column of two lengths or ranges, are recorded (mirror_value_adjusted) for"
+                                + " repair; add STRICT_TRANS_TABLES");
             }
         } catch (SQLException e) {
             add(Severity.WARN, "sqlmode", "sql_mode", "cannot read: " + Redaction.oneLine(e.getMessage(), null));

@@ -79,11 +79,16 @@ public record ColumnType(int jdbcType, String name, int size, Integer digits) {
     }
 
     /**
-     * What this type and {@code other}, which {@linkplain #storesApartFrom store values apart}, keep
-     * alike of a written value: the decimals both keep of two exact numbers, the fractional second
-     * digits of two times or timestamps, whole days of a date and a timestamp; nothing otherwise.
+     * What this type and {@code other} keep alike of a written value. Of two that {@linkplain
+     * #storesApartFrom store values apart}: the decimals both keep of two exact numbers, the
+     * fractional second digits of two times or timestamps, whole days of a date and a timestamp;
+     * nothing otherwise. Of two that differ only in length or range: what fits both ({@link
+     * KeptAlike#FITTING}). {@code null} for one type.
      */
     public KeptAlike keptAlikeWith(ColumnType other) {
+        if (!storesApartFrom(other)) {
+            return equals(other) ? null : KeptAlike.FITTING;
+        }
         Kind k = kind();
         Kind o = other.kind();
         if (k == Kind.EXACT && o == Kind.EXACT) {

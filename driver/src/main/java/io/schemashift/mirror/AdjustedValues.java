@@ -1,6 +1,7 @@
 package io.schemashift.mirror;
 
 import io.schemashift.rewriter.Dialect;
+import io.schemashift.rewriter.Mapping;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
@@ -21,6 +22,15 @@ import java.util.regex.Pattern;
  */
 public final class AdjustedValues {
 
+    /**
+     * One value a statement stored other than it was given.
+     *
+     * @param code MariaDB's warning code
+     * @param row the statement's row it names, 0 when none
+     * @param column the column it names as the statement's side names it; {@code null} when none
+     */
+    public record Adjustment(int code, long row, String column) {}
+
     /** MariaDB's warning codes for a value changed to fit its column. */
     private static final Set<Integer> CODES = Set.of(
             1048, // ER_BAD_NULL_ERROR: NULL into a NOT NULL column, stored as its implicit default
@@ -36,15 +46,21 @@ public final class AdjustedValues {
 
     private static final Pattern ROW = Pattern.compile(" at row (\\d+)$");
 
+    /**
+     * The column a warning names: {@code 'name'}, or {@code `db`.`table`.`name`}. The last such
+     * name in the message: a value quoted before it may hold anything.
+     */
+    private static final Pattern COLUMN = Pattern.compile("(?i)column [`'](?:[^`']*[`']\\.[`'])*([^`']*)[`']");
+
     private AdjustedValues() {}
 
     /**
-     * The adjustments of the last statement {@code connection} ran, each as its code and row (the
-     * column is left out: the mapping may rename it); empty when none, {@code null} when they could
-     * not be read. MariaDB's driver keeps the count of the last statement's warnings and asks for
-     * them only when there are some: nothing is sent for a write that stored what it was given.
+     * The adjustments of the last statement {@code connection} ran; empty when none, {@code null}
+     * when they could not be read. MariaDB's driver keeps the count of the last statement's warnings
+     * and asks for them only when there are some: nothing is sent for a write that stored what it
+     * was given.
      */
-    public static List<String> ofLastStatement(Connection connection, Dialect dialect) {
+    public static List<Adjustment> ofLastStatement(Connection connection, Dialect dialect) {
         if (dialect != Dialect.MARIADB) {
             return List.of();
         }
@@ -53,11 +69,10 @@ public final class AdjustedValues {
             if (first == null) {
                 return List.of();
             }
-            List<String> adjusted = new ArrayList<>();
+            List<Adjustment> adjusted = new ArrayList<>();
             for (SQLWarning w = first; w != null; w = w.getNextWarning()) {
                 if (CODES.contains(w.getErrorCode())) {
-                    Matcher row = ROW.matcher(String.valueOf(w.getMessage()));
-                    adjusted.add(w.getErrorCode() + (row.find() ? "@" + row.group(1) : ""));
+                    adjusted.add(of(w.getErrorCode(), String.valueOf(w.getMessage())));
                 }
             }
             return adjusted;
@@ -66,14 +81,48 @@ public final class AdjustedValues {
         }
     }
 
+    /** The adjustment a warning of {@code code} saying {@code message} tells. */
+    static Adjustment of(int code, String message) {
+        Matcher row = ROW.matcher(message);
+        String column = null;
+        for (Matcher named = COLUMN.matcher(message); named.find(); ) {
+            column = named.group(1);
+        }
+        return new Adjustment(code, row.find() ? Long.parseLong(row.group(1)) : 0, column);
+    }
+
     /**
      * Whether the two statements of a mirrored write may have stored different values: their
-     * adjustments ({@link #ofLastStatement}) differ, or one side's could not be read. Two columns
-     * of one type adjust a value alike (a note for each side's rounding to the same scale); so
-     * do two of different lengths that both cut it, unless the lengths differ too, which the
-     * warnings cannot tell.
+     * adjustments differ in code or row, or one side's could not be read; or both adjusted a value
+     * of a column whose two types differ (each cut or clamped it to its own length or range), or
+     * one the warning does not name. Two columns of one type adjust a value alike (a note for each
+     * side's rounding to the same scale, a cut to the same length). {@code tables} are the
+     * statement's mapped tables (old names), whose columns the primary's warnings name.
      */
-    public static boolean apart(List<String> primary, List<String> mirror) {
-        return primary == null || mirror == null || !primary.equals(mirror);
+    public static boolean apart(
+            List<Adjustment> primary, List<Adjustment> mirror, Mapping mapping, Set<String> tables) {
+        if (primary == null || mirror == null || primary.size() != mirror.size()) {
+            return true;
+        }
+        for (int i = 0; i < primary.size(); i++) {
+            Adjustment p = primary.get(i);
+            Adjustment m = mirror.get(i);
+            if (p.code() != m.code()
+                    || p.row() != m.row()
+                    || p.column() == null
+                    || typedApart(p.column(), mapping, tables)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean typedApart(String column, Mapping mapping, Set<String> tables) {
+        for (String table : tables) {
+            if (mapping.table(table).map(t -> t.typedApart(column)).orElse(false)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -85,6 +85,7 @@ public final class KeptValues {
             }
             case WHOLE_DAYS -> wholeDay(value);
             case NOTHING -> false;
+            case FITTING -> true; // a value cut or clamped to fit is judged by its warnings (AdjustedValues)
         };
     }
 

@@ -187,7 +187,7 @@ public final class Execution {
             throw e;
         }
         // Read before any other statement runs on the connection: only the last one's warnings are kept.
-        List<String> primaryAdjusted =
+        List<AdjustedValues.Adjustment> primaryAdjusted =
                 mirror ? AdjustedValues.ofLastStatement(connection, context.dialect()) : List.of();
         transaction.primaryRan(primary, write, result.isResultSet());
         context.metrics()
@@ -304,7 +304,7 @@ public final class Execution {
             long primaryCount,
             boolean unguarded,
             UpsertGaps gaps,
-            List<String> primaryAdjusted)
+            List<AdjustedValues.Adjustment> primaryAdjusted)
             throws SQLException {
         Side side = plan.mirror();
         List<Params> entries = entries();
@@ -354,7 +354,11 @@ public final class Execution {
                     transaction.mirroredToOld(RowKey.touchedBy(rw, entries, keys));
                 }
             }
-            if (AdjustedValues.apart(primaryAdjusted, AdjustedValues.ofLastStatement(connection, context.dialect()))
+            if (AdjustedValues.apart(
+                            primaryAdjusted,
+                            AdjustedValues.ofLastStatement(connection, context.dialect()),
+                            context.mapping(),
+                            rw.tables())
                     || !KeptValues.allKept(rw.rounded(), entries, now)) {
                 record(entries, keys, DivergenceReason.MIRROR_VALUE_ADJUSTED);
             }

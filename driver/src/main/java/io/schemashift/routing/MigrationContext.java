@@ -6,6 +6,7 @@ import io.schemashift.mirror.DivergenceLog;
 import io.schemashift.mirror.IntentLog;
 import io.schemashift.mirror.NewDatabase;
 import io.schemashift.rewriter.Dialect;
+import io.schemashift.rewriter.Mapping;
 import io.schemashift.rewriter.RewriteResult;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -56,6 +57,9 @@ public interface MigrationContext {
     NewDatabase newDatabase();
 
     Dialect dialect();
+
+    /** The mapping the current rewriter holds, with what the catalog told of each table. */
+    Mapping mapping();
 
     /** See {@code MigrationContext#autoIncrementStep()}: 0 when multi-row keys cannot be inferred. */
     long autoIncrementStep();

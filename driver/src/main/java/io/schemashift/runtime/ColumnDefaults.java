@@ -161,17 +161,17 @@ final class ColumnDefaults {
     }
 
     /**
-     * What both types of each column of {@code computed} whose types round a value apart ({@link
-     * ComputedBy#EACH_TABLE_ROUNDING}) keep alike of a written value, by old name.
+     * What both types of each column of {@code table} whose two types differ keep alike of a written
+     * value ({@link ColumnType#keptAlikeWith}), by old name, keys included.
      */
-    static Map<String, KeptAlike> keptAlike(
-            TableMapping table, Map<String, ComputedBy> computed, Columns old, Columns neu) {
+    static Map<String, KeptAlike> keptAlike(TableMapping table, Columns old, Columns neu) {
         Map<String, KeptAlike> kept = new TreeMap<>();
-        computed.forEach((column, by) -> {
-            if (by == ComputedBy.EACH_TABLE_ROUNDING) {
-                String lower = column.toLowerCase(Locale.ROOT);
-                kept.put(
-                        column, old.types().get(lower).keptAlikeWith(neu.types().get(newColumn(table, lower))));
+        old.types().forEach((lower, type) -> {
+            String counterpart = counterpart(table, lower);
+            ColumnType other = counterpart == null ? null : neu.types().get(counterpart);
+            KeptAlike alike = other == null ? null : type.keptAlikeWith(other);
+            if (alike != null) {
+                kept.put(oldName(table, lower), alike);
             }
         });
         return kept;
@@ -195,9 +195,11 @@ final class ColumnDefaults {
      * key the primary generates reaches the mirror as a value) or one the mapping drops.
      */
     private static String newColumn(TableMapping table, String lower) {
-        if (table.key().stream().anyMatch(lower::equalsIgnoreCase)) {
-            return null;
-        }
+        return table.key().stream().anyMatch(lower::equalsIgnoreCase) ? null : counterpart(table, lower);
+    }
+
+    /** The new column (lower case) of old column {@code lower}, a key's included; {@code null} when dropped. */
+    private static String counterpart(TableMapping table, String lower) {
         String oldColumn = mappedName(table.columns(), lower);
         String newColumn = oldColumn == null ? lower : table.columns().get(oldColumn);
         return newColumn == null ? null : newColumn.toLowerCase(Locale.ROOT);

@@ -587,9 +587,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
             }
             tables.add(t.withDefaults(differing, ColumnDefaults.clockDefaults(t, old.defaults(), neu.defaults()))
                     .withComputed(
-                            computed,
-                            ColumnDefaults.keptAlike(t, computed, old, neu),
-                            ColumnDefaults.generatedDerived(t, neu)));
+                            computed, ColumnDefaults.keptAlike(t, old, neu), ColumnDefaults.generatedDerived(t, neu)));
         }
         return Mapping.of(tables);
     }
@@ -912,6 +910,11 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
 
     public Dialect dialect() {
         return started.dialect();
+    }
+
+    @Override
+    public Mapping mapping() {
+        return started.rewriter().mapping();
     }
 
     /**

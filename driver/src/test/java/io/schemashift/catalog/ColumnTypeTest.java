@@ -3,6 +3,8 @@ package io.schemashift.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.schemashift.rewriter.KeptAlike;
+import java.sql.Types;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -80,7 +82,11 @@ class ColumnTypeTest {
         "91, date, 13, 0, 93, timestamp, 29, 6, WHOLE_DAYS, 0",
         "7, float4, 8, 8, 8, float8, 17, 17, NOTHING, 0",
         "8, float8, 17, 17, 2, numeric, 12, 4, NOTHING, 0",
-        "1, bpchar, 5, 0, 12, varchar, 5, 0, NOTHING, 0"
+        "1, bpchar, 5, 0, 12, varchar, 5, 0, NOTHING, 0",
+        "12, VARCHAR, 20, -, 12, VARCHAR, 8, -, FITTING, 0",
+        "4, INT, 10, 0, 5, SMALLINT, 5, 0, FITTING, 0",
+        "3, DECIMAL, 5, 2, 3, DECIMAL, 7, 2, FITTING, 0",
+        "93, TIMESTAMP, 19, -, 93, DATETIME, 19, -, FITTING, 0"
     })
     void keptAlikeWith(
             int oldType,
@@ -97,6 +103,13 @@ class ColumnTypeTest {
         ColumnType neu = new ColumnType(newType, newName, newSize, digits(newDigits));
         assertThat(old.keptAlikeWith(neu)).isEqualTo(new KeptAlike(measure, keptDigits));
         assertThat(neu.keptAlikeWith(old)).as("either way").isEqualTo(new KeptAlike(measure, keptDigits));
+    }
+
+    @Test
+    void keptAlikeWith_oneType_null() {
+        ColumnType varchar = new ColumnType(Types.VARCHAR, "VARCHAR", 8, null);
+        assertThat(varchar.keptAlikeWith(new ColumnType(Types.VARCHAR, "VARCHAR", 8, null)))
+                .isNull();
     }
 
     @ParameterizedTest

@@ -154,19 +154,37 @@ class InvariantIT {
         return everyModeAndPhase(
                 databases().stream().filter(k -> k == Kind.MARIADB).toList(),
                 List.of(Phase.DUAL_WRITE, Phase.NEW_PRIMARY),
-                InvariantIT::shorterNamesOnTheTruthSide);
+                (kind, separate, phase) -> namesCutOutsideStrictMode(kind, separate, phase, 100));
     }
 
-    private static void shorterNamesOnTheTruthSide(Kind kind, boolean separate, Phase phase) throws Exception {
-        List<String> shorter = phase.newIsPrimary()
-                ? List.of("ALTER TABLE clients MODIFY full_name VARCHAR(8), MODIFY name_search VARCHAR(8)")
-                : List.of("ALTER TABLE customers MODIFY name VARCHAR(8)");
+    /**
+     * The same, with the other side's name columns short too ({@code VARCHAR(10)}): a name too long
+     * for both is cut on each side to its own length, with the same warning on both.
+     */
+    @TestFactory
+    Stream<DynamicNode> valuesCutOnBothSidesOutsideStrictMode_workload_keepsInvariant() {
+        return everyModeAndPhase(
+                databases().stream().filter(k -> k == Kind.MARIADB).toList(),
+                List.of(Phase.DUAL_WRITE, Phase.NEW_PRIMARY),
+                (kind, separate, phase) -> namesCutOutsideStrictMode(kind, separate, phase, 10));
+    }
+
+    /**
+     * The palette outside strict mode with the truth side's name columns {@code VARCHAR(8)} and the
+     * other side's {@code VARCHAR(otherLength)} (the new table's {@code name_search}, which derives
+     * from the name, as short as the name where the new table holds the truth).
+     */
+    private static void namesCutOutsideStrictMode(Kind kind, boolean separate, Phase phase, int otherLength)
+            throws Exception {
+        int oldLength = phase.newIsPrimary() ? otherLength : 8;
+        int newLength = phase.newIsPrimary() ? 8 : otherLength;
         try (InvariantMigration m = InvariantMigration.create(
                         kind,
                         separate,
                         phase,
-                        phase.newIsPrimary() ? List.of() : shorter,
-                        phase.newIsPrimary() ? shorter : List.of());
+                        List.of("ALTER TABLE customers MODIFY name VARCHAR(" + oldLength + ")"),
+                        List.of("ALTER TABLE clients MODIFY full_name VARCHAR(" + newLength + ")"
+                                + (phase.newIsPrimary() ? ", MODIFY name_search VARCHAR(8)" : "")));
                 InvariantChecker checker = new InvariantChecker(m)) {
             m.appProperties.setProperty("sessionVariables", "sql_mode=''");
             WorkloadRunner.Result r = WorkloadRunner.run(m, new Palette(m).workload(), true);

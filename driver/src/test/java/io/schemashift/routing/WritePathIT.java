@@ -1338,13 +1338,23 @@ class WritePathIT {
     @Test
     void mariadbOutsideStrictMode_valueAdjustedOnOneSide_recordedByKey() throws Exception {
         TestDatabase.Kind kind = TestDatabase.Kind.MARIADB;
-        // old type, new type, a value one of them adjusts (SQL, bound), one both store as given
+        // old type, new type, a value one or each of them adjusts (SQL, bound), one both store as given
         List<List<Object>> pairs = List.of(
                 List.of("VARCHAR(20)", "VARCHAR(8)", "'twelve chars'", "twelve chars", "'fits'", "fits"),
                 List.of("VARCHAR(8)", "VARCHAR(20)", "'twelve chars'", "twelve chars", "'fits'", "fits"),
                 List.of("INT", "SMALLINT", "100000", 100000, "7", 7),
                 List.of("VARCHAR(20)", "VARCHAR(20)", "'twelve chars'", "twelve chars", "'fits'", "fits"),
-                List.of("VARCHAR(8)", "VARCHAR(8)", "'twelve chars'", "twelve chars", "'fits'", "fits"));
+                List.of("VARCHAR(8)", "VARCHAR(8)", "'twelve chars'", "twelve chars", "'fits'", "fits"),
+                // each side cuts or clamps it, to its own length or range
+                List.of("VARCHAR(5)", "VARCHAR(8)", "'twelve chars'", "twelve chars", "'fits'", "fits"),
+                List.of("SMALLINT", "TINYINT", "100000", 100000, "7", 7),
+                List.of(
+                        "DECIMAL(5,1)",
+                        "DECIMAL(7,1)",
+                        "1234567.5",
+                        new BigDecimal("1234567.5"),
+                        "12.5",
+                        new BigDecimal("12.5")));
         for (boolean separate : new boolean[] {false, true}) {
             for (List<Object> pair : pairs) {
                 for (String phase : List.of("dual-write", "new-primary")) {

@@ -140,14 +140,18 @@ class ColumnDefaultsTest {
                 Map.of(
                         "email", text,
                         "amount", new ColumnType(Types.NUMERIC, "numeric", 10, 4),
-                        "price", new ColumnType(Types.NUMERIC, "numeric", 10, 2)));
+                        "price", new ColumnType(Types.NUMERIC, "numeric", 10, 2),
+                        "id", new ColumnType(Types.INTEGER, "int4", 10, 0),
+                        "name", new ColumnType(Types.VARCHAR, "varchar", 20, null)));
         ColumnDefaults.Columns neu = new ColumnDefaults.Columns(
                 mapOf("initial", null, "email", null, "shout", null, "amount", null, "price", null),
                 Set.of("id", "full_name", "total", "name_search", "note"),
                 Map.of(
                         "email", text,
                         "amount", new ColumnType(Types.NUMERIC, "numeric", 10, 2),
-                        "price", new ColumnType(Types.NUMERIC, "numeric", 12, 2)));
+                        "price", new ColumnType(Types.NUMERIC, "numeric", 12, 2),
+                        "id", new ColumnType(Types.BIGINT, "int8", 19, 0),
+                        "full_name", new ColumnType(Types.VARCHAR, "varchar", 50, null)));
         assertThat(ColumnDefaults.computedOnOneSide(derivedToo, old, neu))
                 .as("generated on one side only, by the mapping's names; not the key, not a column both generate,"
                         + " not one the new table lacks; and a stored column whose types round a value apart")
@@ -156,10 +160,14 @@ class ColumnDefaultsTest {
                         Map.entry("initial", ComputedBy.OLD_TABLE),
                         Map.entry("note", ComputedBy.NEW_TABLE),
                         Map.entry("amount", ComputedBy.EACH_TABLE_ROUNDING));
-        assertThat(ColumnDefaults.keptAlike(
-                        derivedToo, ColumnDefaults.computedOnOneSide(derivedToo, old, neu), old, neu))
-                .as("numeric(10,4) and numeric(10,2) keep 2 decimals alike")
-                .containsOnly(Map.entry("amount", new KeptAlike(KeptAlike.Measure.DECIMALS, 2)));
+        assertThat(ColumnDefaults.keptAlike(derivedToo, old, neu))
+                .as("numeric(10,4) and numeric(10,2) keep 2 decimals alike; two lengths or ranges (the key's, a"
+                        + " renamed column's by its old name) what fits both; one type nothing to tell")
+                .containsOnly(
+                        Map.entry("amount", new KeptAlike(KeptAlike.Measure.DECIMALS, 2)),
+                        Map.entry("price", KeptAlike.FITTING),
+                        Map.entry("id", KeptAlike.FITTING),
+                        Map.entry("name", KeptAlike.FITTING));
         assertThat(ColumnDefaults.generatedDerived(derivedToo, neu)).containsExactly("name_search");
         assertThat(derivedToo
                         .withComputed(Map.of("name", ComputedBy.NEW_TABLE), Map.of(), Set.of("NAME_SEARCH"))

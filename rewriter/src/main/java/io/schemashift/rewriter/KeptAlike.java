@@ -1,9 +1,9 @@
 package io.schemashift.rewriter;
 
 /**
- * What both types of a column whose types store values apart ({@link
- * TableMapping.ComputedBy#EACH_TABLE_ROUNDING}) keep alike of a written value: one within it is
- * stored the same on both sides, any other may be rounded apart. A {@code numeric(10,2)} widened to
+ * What both types of a column whose two types differ keep alike of a written value: one within it
+ * is stored the same on both sides, any other may be rounded ({@link
+ * TableMapping.ComputedBy#EACH_TABLE_ROUNDING}), cut or clamped apart. A {@code numeric(10,2)} widened to
  * {@code numeric(12,4)} keeps 2 decimals alike, so {@code 19.99} forks nothing and {@code 1.23456}
  * does.
  *
@@ -21,9 +21,18 @@ public record KeptAlike(Measure measure, int digits) {
         /** A date, or a timestamp at midnight (a date and a timestamp). */
         WHOLE_DAYS,
         /** No value can be told alike (float widths, an exact number and a float, {@code CHAR} padding). */
-        NOTHING
+        NOTHING,
+        /**
+         * Any value that fits both types (two lengths or ranges, which round nothing): one that does
+         * not is refused, except where MariaDB outside strict mode cuts or clamps it to each side's
+         * own size, which only its warnings tell.
+         */
+        FITTING
     }
 
     /** Types that may store any value apart. */
     public static final KeptAlike NOTHING = new KeptAlike(Measure.NOTHING, 0);
+
+    /** Types that store alike every value that fits both. */
+    public static final KeptAlike FITTING = new KeptAlike(Measure.FITTING, 0);
 }

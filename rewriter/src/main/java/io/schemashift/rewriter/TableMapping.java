@@ -33,9 +33,10 @@ import java.util.Map;
  *     and a write leaves a column the new table computes to it; and those whose two types round a
  *     written value apart ({@link ComputedBy#EACH_TABLE_ROUNDING}), which a write that sets them
  *     may store differently. Empty when none or not read
- * @param keptAlike of the columns whose types round a written value apart, what both keep alike
- *     of a value (a column without one keeps nothing alike): a write whose values fit it stores
- *     them the same on both sides. Empty when none or not read
+ * @param keptAlike of the columns (by old name) whose two types differ, what both keep alike of a
+ *     value: a write whose values fit it stores them the same on both sides. A column whose types
+ *     round a value apart without an entry keeps nothing alike; one without an entry otherwise has
+ *     one type on both sides. Empty when none or not read
  */
 public record TableMapping(
         String oldName,
@@ -77,6 +78,20 @@ public record TableMapping(
             uniqueKeys.forEach((index, indexColumns) -> copy.put(index, List.copyOf(indexColumns)));
             uniqueKeys = java.util.Collections.unmodifiableMap(copy);
         }
+    }
+
+    /**
+     * Whether {@code column}, by its old or its new name (case-insensitive), has two types that
+     * differ ({@link #keptAlike}): a value cut or clamped on both sides may be stored apart.
+     */
+    public boolean typedApart(String column) {
+        for (String old : keptAlike.keySet()) {
+            String renamed = columns.containsKey(old) ? columns.get(old) : old;
+            if (old.equalsIgnoreCase(column) || (renamed != null && renamed.equalsIgnoreCase(column))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A mapping whose unique indexes are not read (yet). */
