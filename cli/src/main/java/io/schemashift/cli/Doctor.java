@@ -292,14 +292,19 @@ final class Doctor {
             } else if (!key
                     && !o.generated()
                     && !InProcessDriver.sameDefault(
-                            o.defaultValue(), o.autoIncrement(), c.defaultValue(), c.autoIncrement())) {
+                            o.defaultValue(),
+                            o.autoIncrement(),
+                            o.type(),
+                            c.defaultValue(),
+                            c.autoIncrement(),
+                            c.type())) {
                 add(
                         Severity.WARN,
                         "default",
                         subject + " -> " + target,
                         "default " + shown(o) + " on old, " + shown(c) + " on new: an INSERT that"
                                 + " leaves the column out (or writes DEFAULT) runs on the primary only and is"
-                                + " recorded; give both the same constant default");
+                                + " recorded; give both the same constant default, one both types store alike");
             }
         }
         for (String d : t.derived().keySet()) {

@@ -69,6 +69,14 @@ public final class KeptValues {
         return source instanceof ParamSource.Now ? now : UNKNOWN;
     }
 
+    /**
+     * Whether both types store the literal {@code sqlText} alike (a constant default as the
+     * database reports it, a string quoted).
+     */
+    public static boolean keptLiteral(KeptAlike kept, String sqlText) {
+        return kept(kept, RowKey.literal(new ParamSource.Literal(sqlText)));
+    }
+
     /** Whether both types store {@code value} alike ({@code NULL} always). */
     static boolean kept(KeptAlike kept, Object value) {
         if (value == null) {

@@ -1,9 +1,11 @@
 package io.schemashift.runtime;
 
 import io.schemashift.catalog.ColumnType;
+import io.schemashift.mirror.KeptValues;
 import io.schemashift.rewriter.KeptAlike;
 import io.schemashift.rewriter.TableMapping;
 import io.schemashift.rewriter.TableMapping.ComputedBy;
+import java.math.BigDecimal;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -32,6 +34,10 @@ final class ColumnDefaults {
 
     /** PostgreSQL's casts in a reported default: {@code 'x'::character varying}, {@code '{}'::text[]}. */
     private static final Pattern CAST = Pattern.compile("::[a-z_ ]+(?:\\([0-9, ]*\\))?(?:\\[\\])*");
+
+    /** A number written as a plain decimal. */
+    private static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d*)?");
+
     /** The current time, as each side reads it when its statement runs. */
     private static final Pattern CURRENT_TIME = Pattern.compile(
             "(?:now\\(\\)|current_timestamp|current_date|curdate|current_time|localtimestamp|localtime)(?:\\(\\d*\\))?");
@@ -90,24 +96,30 @@ final class ColumnDefaults {
     }
 
     /**
-     * The old columns of {@code table} (by old name) whose default differs from their new column's.
+     * The old columns of {@code table} (by old name) whose default differs from their new column's,
+     * or is one both types store apart ({@link #sharedAlike}).
      *
-     * @param oldDefaults the old table's, from {@link #read}
-     * @param newDefaults the new table's, from {@link #read}; empty when the new table was not found
+     * @param old the old table's, from {@link #read}
+     * @param neu the new table's, from {@link #read}; no defaults when the new table was not found
      *     (nothing is compared: its own check reports it)
      */
-    static Set<String> differing(TableMapping table, Map<String, String> oldDefaults, Map<String, String> newDefaults) {
+    static Set<String> differing(TableMapping table, Columns old, Columns neu) {
         Set<String> differing = new TreeSet<>();
+        Map<String, String> newDefaults = neu.defaults();
         if (newDefaults.isEmpty()) {
             return differing;
         }
-        for (Map.Entry<String, String> old : oldDefaults.entrySet()) {
-            String newKey = newColumn(table, old.getKey());
+        for (Map.Entry<String, String> column : old.defaults().entrySet()) {
+            String newKey = newColumn(table, column.getKey());
             if (newKey == null || !newDefaults.containsKey(newKey)) {
                 continue; // not a column of the new table (the mapping's own check reports it), or generated there
             }
-            if (!sharedNormalized(normalized(old.getValue()), normalized(newDefaults.get(newKey)))) {
-                differing.add(oldName(table, old.getKey()));
+            if (!sharedAlike(
+                    column.getValue(),
+                    old.types().get(column.getKey()),
+                    newDefaults.get(newKey),
+                    neu.types().get(newKey))) {
+                differing.add(oldName(table, column.getKey()));
             }
         }
         return differing;
@@ -219,6 +231,29 @@ final class ColumnDefaults {
         return sharedNormalized(normalized(oldReported), normalized(newReported));
     }
 
+    /**
+     * Whether an old column of {@code oldType} whose default the database reports as {@code
+     * oldReported} and its new column store the same value where an INSERT leaves them out: one
+     * default ({@link #shared}), and one value of it where the two types round a value apart — a
+     * constant within what both keep alike ({@code DEFAULT 1.5} on a {@code numeric(10,2)} and a
+     * {@code numeric(12,4)}, not {@code 1.23456}); the current time's captured instant is judged
+     * at each write. A type not known ({@code null}) is taken as the other's.
+     */
+    static boolean sharedAlike(String oldReported, ColumnType oldType, String newReported, ColumnType newType) {
+        String oldDefault = normalized(oldReported);
+        if (!sharedNormalized(oldDefault, normalized(newReported))) {
+            return false;
+        }
+        if (oldDefault == null
+                || oldType == null
+                || newType == null
+                || !oldType.storesApartFrom(newType)
+                || CURRENT_TIME.matcher(oldDefault).matches()) {
+            return true;
+        }
+        return KeptValues.keptLiteral(oldType.keptAlikeWith(newType), oldDefault);
+    }
+
     private static boolean sharedNormalized(String oldDefault, String newDefault) {
         if (oldDefault == null || newDefault == null) {
             return oldDefault == null && newDefault == null;
@@ -228,7 +263,15 @@ final class ColumnDefaults {
             return clockRead(oldDefault).equals(clockRead(newDefault));
         }
         // a call other than the current time gives each side its own value
-        return oldDefault.equals(newDefault) && !oldDefault.contains("(");
+        return (oldDefault.equals(newDefault) && !oldDefault.contains("(")) || sameNumber(oldDefault, newDefault);
+    }
+
+    /** Whether two defaults are one number in two scales (MariaDB reports a decimal's at its column's: 1.50, 1.5000). */
+    private static boolean sameNumber(String oldDefault, String newDefault) {
+        if (!NUMBER.matcher(oldDefault).matches() || !NUMBER.matcher(newDefault).matches()) {
+            return false;
+        }
+        return new BigDecimal(oldDefault).compareTo(new BigDecimal(newDefault)) == 0;
     }
 
     /**

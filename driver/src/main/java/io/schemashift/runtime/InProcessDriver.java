@@ -1,5 +1,6 @@
 package io.schemashift.runtime;
 
+import io.schemashift.catalog.ColumnType;
 import io.schemashift.config.MigrationConfig;
 import io.schemashift.config.Phase;
 import io.schemashift.coverage.StatementCoverage;
@@ -55,11 +56,20 @@ public final class InProcessDriver {
      * column ({@code newDefault}) store the same value where an INSERT leaves them out, as the
      * driver judges it ({@code schemashift doctor} checks it before the migration); an identity
      * column ({@code oldIdentity}, {@code newIdentity}: JDBC's {@code IS_AUTOINCREMENT}) numbers
-     * each side's rows on its own.
+     * each side's rows on its own, and a constant the two types round apart is stored apart.
      */
-    public static boolean sameDefault(String oldDefault, boolean oldIdentity, String newDefault, boolean newIdentity) {
-        return ColumnDefaults.shared(
-                ColumnDefaults.compared(oldDefault, oldIdentity), ColumnDefaults.compared(newDefault, newIdentity));
+    public static boolean sameDefault(
+            String oldDefault,
+            boolean oldIdentity,
+            ColumnType oldType,
+            String newDefault,
+            boolean newIdentity,
+            ColumnType newType) {
+        return ColumnDefaults.sharedAlike(
+                ColumnDefaults.compared(oldDefault, oldIdentity),
+                oldType,
+                ColumnDefaults.compared(newDefault, newIdentity),
+                newType);
     }
 
     /**

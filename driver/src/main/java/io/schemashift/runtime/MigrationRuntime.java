@@ -558,7 +558,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
         for (TableMapping t : mapping.tables()) {
             ColumnDefaults.Columns old = columns(md, oldPlace(md, t));
             ColumnDefaults.Columns neu = columns(newMd, newPlace(newMd, dialect, t));
-            Set<String> differing = ColumnDefaults.differing(t, old.defaults(), neu.defaults());
+            Set<String> differing = ColumnDefaults.differing(t, old, neu);
             Map<String, TableMapping.ComputedBy> computed = ColumnDefaults.computedOnOneSide(t, old, neu);
             TableMapping before =
                     previous == null ? null : previous.table(t.oldName()).orElse(null);

@@ -484,6 +484,58 @@ class RoutingIT {
     }
 
     /**
+     * One constant default on two columns whose types round a value apart ({@code numeric(10,2)}
+     * beside {@code numeric(12,4)}) is stored as one value where both keep it ({@code 1.5}) and
+     * as two where they do not ({@code 1.23456}: 1.23 and 1.2346): an INSERT that leaves the second
+     * out runs on the primary only and is recorded, as for a differing default. Before: mirrored,
+     * each side rounding the default its own way, nothing recorded (PostgreSQL and H2 report the
+     * default as written; MariaDB rounds it into each column's type when the table is made, so its
+     * two defaults differ).
+     */
+    @ParameterizedTest
+    @CsvSource({"POSTGRESQL,false", "POSTGRESQL,true", "MARIADB,false", "MARIADB,true", "H2,false"})
+    void insertLeavingADefaultTheTypesRoundApart_isRecorded(TestDatabase.Kind kind, boolean separate) throws Exception {
+        for (String phase : List.of("dual-write", "new-primary")) {
+            MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), separate, "phase: " + phase + "\n");
+            fx.rawOld(
+                    "ALTER TABLE customers ADD COLUMN amount NUMERIC(10,2) DEFAULT 1.5",
+                    "ALTER TABLE customers ADD COLUMN rate NUMERIC(10,2) DEFAULT 1.23456");
+            fx.rawNew(
+                    "ALTER TABLE clients ADD COLUMN amount NUMERIC(12,4) DEFAULT 1.5",
+                    "ALTER TABLE clients ADD COLUMN rate NUMERIC(12,4) DEFAULT 1.23456");
+            try (Connection c = fx.connect();
+                    Statement st = c.createStatement()) {
+                st.executeUpdate("INSERT INTO customers (id, name) VALUES (1, 'left to the defaults')");
+                st.executeUpdate("INSERT INTO customers (id, name, rate) VALUES (2, 'rate written', 2.5)");
+            }
+            String as = kind + " " + phase + (separate ? " separate" : "");
+            String primary = phase.equals("new-primary") ? fx.newUrl : fx.oldUrl;
+            String mirror = phase.equals("new-primary") ? fx.oldUrl : fx.newUrl;
+            assertThat(amounts(fx, primary, phase.equals("new-primary") ? "clients" : "customers"))
+                    .as(as)
+                    .hasSize(2);
+            assertThat(amounts(fx, mirror, phase.equals("new-primary") ? "customers" : "clients"))
+                    .as(as + ": mirrored where the default both keep alike is left out")
+                    .containsExactly("2|1.5|2.5");
+            assertThat(fx.divergenceRecords()).as(as).containsExactly("[\"1\"]|nondeterministic_default_column");
+        }
+    }
+
+    private static List<String> amounts(MigrationFixture fx, String url, String table) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = fx.server.connect(url);
+                ResultSet rs =
+                        c.createStatement().executeQuery("SELECT id, amount, rate FROM " + table + " ORDER BY id")) {
+            while (rs.next()) {
+                rows.add(rs.getInt(1) + "|"
+                        + rs.getBigDecimal(2).stripTrailingZeros().toPlainString() + "|"
+                        + rs.getBigDecimal(3).stripTrailingZeros().toPlainString());
+            }
+        }
+        return rows;
+    }
+
+    /**
      * A column that is not the key but an identity (PostgreSQL, H2: {@code GENERATED … AS
      * IDENTITY}, which JDBC reports with no default) numbers each side's rows on its own: an
      * INSERT that leaves it out runs on the primary alone and is recorded, on one side or both.

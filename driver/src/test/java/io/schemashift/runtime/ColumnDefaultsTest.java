@@ -65,11 +65,11 @@ class ColumnDefaultsTest {
                 "created", "now()",
                 "token", "gen_random_uuid()",
                 "note", "'n'");
-        assertThat(ColumnDefaults.differing(CUSTOMERS, old, neu))
+        assertThat(ColumnDefaults.differing(CUSTOMERS, defaults(old), defaults(neu)))
                 .as("a differing constant, a call made once per side, a default on one side only; not the key,"
                         + " not the current time")
                 .containsExactlyInAnyOrder("status", "token", "note");
-        assertThat(ColumnDefaults.differing(CUSTOMERS, old, Map.of()))
+        assertThat(ColumnDefaults.differing(CUSTOMERS, defaults(old), defaults(Map.of())))
                 .as("the new table not found: its own check reports it")
                 .isEmpty();
     }
@@ -90,10 +90,55 @@ class ColumnDefaultsTest {
                 "day", "CURRENT_DATE",
                 "at", "CURRENT_TIMESTAMP",
                 "tier", "now()");
-        assertThat(ColumnDefaults.differing(CUSTOMERS, old, neu))
+        assertThat(ColumnDefaults.differing(CUSTOMERS, defaults(old), defaults(neu)))
                 .as("the same instant however spelled, and the same date; a time of day is not a timestamp, nor a"
                         + " date")
                 .containsExactlyInAnyOrder("at", "tier");
+    }
+
+    @Test
+    void differing_aConstantTheTwoTypesRoundApart() {
+        ColumnType cents = new ColumnType(Types.NUMERIC, "numeric", 10, 2);
+        ColumnType fourth = new ColumnType(Types.NUMERIC, "numeric", 12, 4);
+        ColumnType seconds = new ColumnType(Types.TIMESTAMP, "timestamp", 22, 0);
+        ColumnType micros = new ColumnType(Types.TIMESTAMP, "timestamp", 29, 6);
+        ColumnType text = new ColumnType(Types.VARCHAR, "varchar", 8, null);
+        ColumnType longText = new ColumnType(Types.VARCHAR, "varchar", 20, null);
+        // column, old default, old type, new default, new type
+        List<List<Object>> columns = List.of(
+                List.of("amount", "1.50", cents, "1.5000", fourth), // MariaDB's report of DEFAULT 1.5
+                List.of("rate", "1.23456", cents, "1.23456", fourth),
+                List.of("fee", "'0.125'::numeric", cents, "'0.125'::numeric", fourth),
+                List.of("created", "now()", seconds, "now()", micros),
+                List.of(
+                        "at",
+                        "'2024-01-01 10:00:00.5'::timestamp",
+                        seconds,
+                        "'2024-01-01 10:00:00.5'::timestamp",
+                        micros),
+                List.of("code", "'abc'", text, "'abc'", longText),
+                List.of("label", "'1.50'", text, "'1.5000'", text));
+        Map<String, String> oldDefaults = new HashMap<>();
+        Map<String, String> newDefaults = new HashMap<>();
+        Map<String, ColumnType> oldTypes = new HashMap<>();
+        Map<String, ColumnType> newTypes = new HashMap<>();
+        for (List<Object> c : columns) {
+            oldDefaults.put((String) c.get(0), (String) c.get(1));
+            oldTypes.put((String) c.get(0), (ColumnType) c.get(2));
+            newDefaults.put((String) c.get(0), (String) c.get(3));
+            newTypes.put((String) c.get(0), (ColumnType) c.get(4));
+        }
+        assertThat(ColumnDefaults.differing(
+                        CUSTOMERS,
+                        new ColumnDefaults.Columns(oldDefaults, Set.of(), oldTypes),
+                        new ColumnDefaults.Columns(newDefaults, Set.of(), newTypes)))
+                .as("constants beyond what both types keep, and two texts; not a number within it in two scales,"
+                        + " not the current time (its instant is judged at each write), not two lengths")
+                .containsExactlyInAnyOrder("rate", "fee", "at", "label");
+    }
+
+    private static ColumnDefaults.Columns defaults(Map<String, String> defaults) {
+        return new ColumnDefaults.Columns(defaults, Set.of(), Map.of());
     }
 
     @Test
