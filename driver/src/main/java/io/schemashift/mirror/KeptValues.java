@@ -6,6 +6,7 @@ import io.schemashift.rewriter.RoundedValues;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -36,6 +37,29 @@ public final class KeptValues {
     private static final Object UNKNOWN = new Object();
 
     private KeptValues() {}
+
+    /**
+     * The instant an execution binds for {@code now()} and the current-time defaults it writes: the
+     * clock's in microseconds, or in the fractional second digits both types keep alike of each
+     * column of {@code rounded} it is written to ({@code null}: none), so that both sides store the
+     * one instant alike. A {@code DATETIME} beside a {@code DATETIME(6)} stores whole seconds on
+     * both while both are kept: as the old column always did.
+     */
+    public static Timestamp capturedNow(RoundedValues rounded) {
+        int digits = 6;
+        if (rounded != null) {
+            for (List<ParamSource> row : rounded.rows()) {
+                for (int i = 0; i < row.size(); i++) {
+                    KeptAlike kept = rounded.kept().get(i);
+                    if (row.get(i) instanceof ParamSource.Now && kept.measure() == KeptAlike.Measure.SECOND_FRACTIONS) {
+                        digits = Math.min(digits, kept.digits());
+                    }
+                }
+            }
+        }
+        Instant now = Instant.now();
+        return Timestamp.from(now.minusNanos(now.getNano() % NANOS_PER_DIGIT[digits]));
+    }
 
     /**
      * Whether every value of {@code rounded} ({@code null}: none) fits, for each of {@code entries}

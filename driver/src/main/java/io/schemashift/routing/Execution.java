@@ -26,8 +26,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -136,7 +134,7 @@ public final class Execution {
         this.write = rw.kind().isWrite();
         this.mirror = plan.mirror() != null && write;
         this.needKeys = mirror && !rw.generatedKeyColumns().isEmpty();
-        this.now = capturesNow(rw) ? Timestamp.from(Instant.now().truncatedTo(ChronoUnit.MICROS)) : null;
+        this.now = capturesNow(rw) ? KeptValues.capturedNow(rw.rounded()) : null;
     }
 
     /**

@@ -79,10 +79,12 @@ class InvariantIT {
 
     /**
      * The current-timestamp workload where the table that holds the truth keeps whole seconds of
-     * the stamped column and the other keeps microseconds: the instant each INSERT captures is
-     * rounded on one side only (the checker compares the column), and each such write must leave its
-     * rows in the divergence log. (Whole seconds on the truth side, so that the checker's repair
-     * toward the other side makes the rows equal again.)
+     * the stamped column and the other keeps microseconds (the checker compares the column): the
+     * instant each INSERT captures for the default, and a {@code CURRENT_TIMESTAMP} an UPDATE
+     * writes, must be stored alike on both sides; an instant the application writes with a
+     * fraction is rounded on one side only, and each such write must leave its rows in the
+     * divergence log. (Whole seconds on the truth side, so that the checker's repair toward the
+     * other side makes the rows equal again.)
      */
     @TestFactory
     Stream<DynamicNode> columnRoundedApart_workload_keepsInvariant() {

@@ -3,6 +3,7 @@ package io.schemashift.invariant;
 import io.schemashift.invariant.Step.Effect;
 import io.schemashift.invariant.Step.Expect;
 import io.schemashift.testing.TestDatabase.Kind;
+import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -144,6 +145,24 @@ final class Palette {
         w.add(Step.update(
                 "UPDATE with an expression over a renamed column",
                 "UPDATE customers SET name = upper(name) WHERE id IN (2, 3)"));
+        if (m.stamped != null) {
+            // the stamped column written by the application: bound and literal instants with and
+            // without fractional seconds, and one computed from the row
+            String set = "UPDATE customers SET " + m.stamped + " = ";
+            w.add(Step.prepared(
+                    "UPDATE of the stamped column to a bound instant with microseconds",
+                    set + "? WHERE id = 7",
+                    Timestamp.valueOf("2021-05-05 10:00:00.123456")));
+            w.add(Step.prepared(
+                    "UPDATE of the stamped column to a bound whole second",
+                    set + "? WHERE id = 8",
+                    Timestamp.valueOf("2021-05-05 10:00:01")));
+            w.add(Step.update(
+                    "UPDATE of the stamped column to a literal with a fraction",
+                    set + "TIMESTAMP '2021-06-06 11:00:00.5' WHERE id = 9"));
+            w.add(Step.update(
+                    "UPDATE of the stamped column to the current time", set + "CURRENT_TIMESTAMP WHERE id = 11"));
+        }
         w.add(Step.prepared(
                 "UPDATE that moves a row to another key", "UPDATE customers SET id = ? WHERE id = ?", 150, 10));
         w.add(Step.prepared("UPDATE that moves it back", "UPDATE customers SET id = ? WHERE id = ?", 10, 150));

@@ -102,4 +102,30 @@ class KeptValuesTest {
         p.set(1, new BigDecimal(value), (st, i, args) -> {}, new Object[] {1, value});
         return p;
     }
+
+    @Test
+    void capturedNow_inTheFractionalSecondsBothStampedTypesKeep() {
+        KeptAlike seconds = new KeptAlike(Measure.SECOND_FRACTIONS, 0);
+        KeptAlike millis = new KeptAlike(Measure.SECOND_FRACTIONS, 3);
+        KeptAlike cents = new KeptAlike(Measure.DECIMALS, 2);
+        ParamSource now = new ParamSource.Now();
+        ParamSource bound = new ParamSource.Bound(1);
+        List<Integer> stampedInMillis = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            assertThat(KeptValues.capturedNow(null).getNanos() % 1_000)
+                    .as("microseconds")
+                    .isZero();
+            assertThat(KeptValues.capturedNow(new RoundedValues(List.of(seconds), List.of(List.of(now))))
+                            .getNanos())
+                    .as("whole seconds beside a DATETIME")
+                    .isZero();
+            stampedInMillis.add(KeptValues.capturedNow(
+                            new RoundedValues(List.of(millis, seconds, cents), List.of(List.of(now, bound, now))))
+                    .getNanos());
+        }
+        assertThat(stampedInMillis)
+                .as("the digits of the columns it stamps (milliseconds); a bound value's column aside")
+                .allMatch(n -> n % 1_000_000 == 0)
+                .anyMatch(n -> n != 0);
+    }
 }
