@@ -2,6 +2,7 @@ package io.schemashift.runtime;
 
 import io.schemashift.catalog.ColumnType;
 import io.schemashift.mirror.KeptValues;
+import io.schemashift.rewriter.ClockRead;
 import io.schemashift.rewriter.KeptAlike;
 import io.schemashift.rewriter.TableMapping;
 import io.schemashift.rewriter.TableMapping.ComputedBy;
@@ -23,10 +24,11 @@ import java.util.regex.Pattern;
  * its new one. Defaults: the old columns (keys aside) whose default the new column does not share;
  * an INSERT that leaves such a column out (or writes {@code DEFAULT}) would store one value on each
  * side, mirrored and unrecorded. Defaults are compared as the database reports them, casts aside:
- * the same constant is shared, and so is the same current time ({@code now()}, {@code
- * CURRENT_TIMESTAMP}…), which each side reads when its statement runs (the mirror's a moment
- * later, on a separate database by that server's clock); any other call (a sequence, a UUID) or
- * another text differs; so does an identity column's numbering. Generated columns (computed at
+ * the same constant is shared (a number in any scale), and so is the current timestamp or date in
+ * any spelling ({@link ClockRead}: {@code now()}, {@code CURRENT_TIMESTAMP(6)}…), which each side
+ * would read when its statement runs (the mirror's a moment later, on a separate database by that
+ * server's clock) and a write gets captured once for both; a time of day, any other call (a
+ * sequence, a UUID) or another text differs; so does an identity column's numbering. Generated columns (computed at
  * every write, not once): those one side computes and the other stores, and the derived columns
  * the new table computes. And the columns whose two types store a written value apart.
  */
@@ -37,10 +39,6 @@ final class ColumnDefaults {
 
     /** A number written as a plain decimal. */
     private static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d*)?");
-
-    /** The current time, as each side reads it when its statement runs. */
-    private static final Pattern CURRENT_TIME = Pattern.compile(
-            "(?:now\\(\\)|current_timestamp|current_date|curdate|current_time|localtimestamp|localtime)(?:\\(\\d*\\))?");
 
     /** The default of an identity column, as compared: a call, so never shared. */
     private static final String IDENTITY = "identity()";
@@ -138,7 +136,7 @@ final class ColumnDefaults {
             if (newKey != null
                     && newDefaults.containsKey(newKey)
                     && compared != null
-                    && CURRENT_TIME.matcher(compared).matches()
+                    && ClockRead.of(compared) != null
                     && sharedNormalized(compared, normalized(newDefaults.get(newKey)))) {
                 clock.put(oldName(table, column), reported);
             }
@@ -248,7 +246,7 @@ final class ColumnDefaults {
                 || oldType == null
                 || newType == null
                 || !oldType.storesApartFrom(newType)
-                || CURRENT_TIME.matcher(oldDefault).matches()) {
+                || ClockRead.of(oldDefault) != null) {
             return true;
         }
         return KeptValues.keptLiteral(oldType.keptAlikeWith(newType), oldDefault);
@@ -258,9 +256,11 @@ final class ColumnDefaults {
         if (oldDefault == null || newDefault == null) {
             return oldDefault == null && newDefault == null;
         }
-        if (CURRENT_TIME.matcher(oldDefault).matches()
-                && CURRENT_TIME.matcher(newDefault).matches()) {
-            return clockRead(oldDefault).equals(clockRead(newDefault));
+        ClockRead oldClock = ClockRead.of(oldDefault);
+        ClockRead newClock = ClockRead.of(newDefault);
+        if (oldClock != null || newClock != null) {
+            // one instant or date, captured for both sides, however spelled; a time of day each reads its own
+            return oldClock == newClock && oldClock != ClockRead.OTHER;
         }
         // a call other than the current time gives each side its own value
         return (oldDefault.equals(newDefault) && !oldDefault.contains("(")) || sameNumber(oldDefault, newDefault);
@@ -272,20 +272,6 @@ final class ColumnDefaults {
             return false;
         }
         return new BigDecimal(oldDefault).compareTo(new BigDecimal(newDefault)) == 0;
-    }
-
-    /**
-     * What a current-time default reads, whatever its spelling and precision: {@code now()},
-     * {@code CURRENT_TIMESTAMP(6)} and {@code LOCALTIMESTAMP} read the same instant (the driver
-     * binds one captured instant for each, and judges the column types' rounding of it apart).
-     */
-    private static String clockRead(String normalized) {
-        String call = normalized.replaceFirst("\\(\\d*\\)$", "");
-        return switch (call) {
-            case "now", "current_timestamp", "localtimestamp" -> "timestamp";
-            case "current_date", "curdate" -> "date";
-            default -> call; // a time of day: current_time, localtime
-        };
     }
 
     /** The default as compared: casts, outer parentheses and {@code NULL} dropped; lower case unless a quoted literal. */

@@ -100,6 +100,19 @@ final class NonDeterministicCalls {
         return KINDS.get(normalized);
     }
 
+    /** What the call {@code normalized} reads of the clock; {@code null} when it does not read it. */
+    static ClockRead clockRead(String normalized) {
+        if (KINDS.get(normalized) != NonDeterminism.NOW) {
+            return null;
+        }
+        if (DATES.contains(normalized)) {
+            return ClockRead.DATE;
+        }
+        return WITH_ZONE.contains(normalized) || WITHOUT_ZONE.contains(normalized)
+                ? ClockRead.INSTANT
+                : ClockRead.OTHER;
+    }
+
     /**
      * Whether {@code normalized} reads the current date or time; with {@code oneTransaction} (two
      * statements in one PostgreSQL transaction, which share its {@code now()}), only a call whose
