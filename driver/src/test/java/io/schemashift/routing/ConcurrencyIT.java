@@ -16,6 +16,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -68,8 +69,18 @@ class ConcurrencyIT {
             v.executeUpdate("UPDATE locks SET n = n + 1 WHERE id = 1");
             Future<?> waiting = pool.submit(() -> v.executeUpdate("UPDATE locks SET n = n + 1 WHERE id = 2"));
             try (Statement watch = fx.server.connect(fx.oldUrl).createStatement()) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 while (!lockWait(watch)) {
-                    Thread.onSpinWait();
+                    // a statement that ends, or never starts, without waiting would leave this loop spinning
+                    if (waiting.isDone()) {
+                        waiting.get(); // its failure
+                        org.assertj.core.api.Assertions.fail(
+                                "the victim's UPDATE ran without waiting for the row lock");
+                    }
+                    assertThat(System.nanoTime() - deadline)
+                            .as("the victim's UPDATE waits for the row lock within 30 s")
+                            .isNegative();
+                    Thread.sleep(2);
                 }
                 watch.getConnection().close();
             }
