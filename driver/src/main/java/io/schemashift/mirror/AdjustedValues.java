@@ -44,6 +44,12 @@ public final class AdjustedValues {
             1917, // ER_DATA_TRUNCATED
             1918); // ER_BAD_DATA
 
+    /**
+     * How many warnings of a statement MariaDB keeps by default ({@code max_error_count}): a list
+     * that long may have lost the rest, which could be the ones that differ.
+     */
+    private static final int KEPT_AT_MOST = 64;
+
     private static final Pattern ROW = Pattern.compile(" at row (\\d+)$");
 
     /**
@@ -56,9 +62,9 @@ public final class AdjustedValues {
 
     /**
      * The adjustments of the last statement {@code connection} ran; empty when none, {@code null}
-     * when they could not be read. MariaDB's driver keeps the count of the last statement's warnings
-     * and asks for them only when there are some: nothing is sent for a write that stored what it
-     * was given.
+     * when they could not be read, or not all of them ({@link #KEPT_AT_MOST}). MariaDB's driver
+     * keeps the count of the last statement's warnings and asks for them only when there are some:
+     * nothing is sent for a write that stored what it was given.
      */
     public static List<Adjustment> ofLastStatement(Connection connection, Dialect dialect) {
         if (dialect != Dialect.MARIADB) {
@@ -70,12 +76,14 @@ public final class AdjustedValues {
                 return List.of();
             }
             List<Adjustment> adjusted = new ArrayList<>();
+            int warnings = 0;
             for (SQLWarning w = first; w != null; w = w.getNextWarning()) {
+                warnings++;
                 if (CODES.contains(w.getErrorCode())) {
                     adjusted.add(of(w.getErrorCode(), String.valueOf(w.getMessage())));
                 }
             }
-            return adjusted;
+            return warnings >= KEPT_AT_MOST ? null : adjusted;
         } catch (SQLException unreadable) {
             return null;
         }
