@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -67,7 +68,11 @@ class ConcurrencyIT {
             victim.setAutoCommit(false);
             v.executeUpdate("INSERT INTO customers (id, name) VALUES (1, 'rolled back by the server')");
             v.executeUpdate("UPDATE locks SET n = n + 1 WHERE id = 1");
-            Future<?> waiting = pool.submit(() -> v.executeUpdate("UPDATE locks SET n = n + 1 WHERE id = 2"));
+            AtomicReference<Thread> runner = new AtomicReference<>();
+            Future<?> waiting = pool.submit(() -> {
+                runner.set(Thread.currentThread());
+                return v.executeUpdate("UPDATE locks SET n = n + 1 WHERE id = 2");
+            });
             try (Statement watch = fx.server.connect(fx.oldUrl).createStatement()) {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 while (!lockWait(watch)) {
@@ -77,9 +82,11 @@ class ConcurrencyIT {
                         org.assertj.core.api.Assertions.fail(
                                 "the victim's UPDATE ran without waiting for the row lock");
                     }
-                    assertThat(System.nanoTime() - deadline)
-                            .as("the victim's UPDATE waits for the row lock within 30 s")
-                            .isNegative();
+                    if (System.nanoTime() > deadline) {
+                        org.assertj.core.api.Assertions.fail("the victim's UPDATE did not wait for the row lock within"
+                                + " 30 s; where it is:\n" + stack(runner.get()) + "\nthe server's sessions:\n"
+                                + processList(watch));
+                    }
                     Thread.sleep(2);
                 }
                 watch.getConnection().close();
@@ -98,6 +105,37 @@ class ConcurrencyIT {
         }
         assertThat(MigrationFixture.ids(fx.oldRows())).containsExactly(2);
         fx.assertSidesEqual();
+    }
+
+    private static String stack(Thread thread) {
+        if (thread == null) {
+            return "(not started)";
+        }
+        StringBuilder s = new StringBuilder(thread.getName() + " " + thread.getState());
+        for (StackTraceElement e : thread.getStackTrace()) {
+            s.append("\n  at ").append(e);
+        }
+        return s.toString();
+    }
+
+    private static String processList(Statement watch) throws SQLException {
+        StringBuilder s = new StringBuilder();
+        try (ResultSet rs = watch.executeQuery(
+                "SELECT id, command, time, state, LEFT(info, 120) FROM information_schema.PROCESSLIST")) {
+            while (rs.next()) {
+                s.append(rs.getLong(1))
+                        .append(" | ")
+                        .append(rs.getString(2))
+                        .append(" | ")
+                        .append(rs.getLong(3))
+                        .append(" s | ")
+                        .append(rs.getString(4))
+                        .append(" | ")
+                        .append(rs.getString(5))
+                        .append('\n');
+            }
+        }
+        return s.toString();
     }
 
     /** Whether a transaction waits for a row lock (InnoDB's view). */
