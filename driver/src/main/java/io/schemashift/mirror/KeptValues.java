@@ -43,7 +43,7 @@ public final class KeptValues {
      * clock's in microseconds, or in the fractional second digits both types keep alike of each
      * column of {@code rounded} it is written to ({@code null}: none), so that both sides store the
      * one instant alike. A {@code DATETIME} beside a {@code DATETIME(6)} stores whole seconds on
-     * both while both are kept: as the old column always did.
+     * both while both are kept, as the narrower column would anyway.
      */
     public static Timestamp capturedNow(RoundedValues rounded) {
         int digits = 6;

@@ -28,9 +28,10 @@ import java.util.regex.Pattern;
  * any spelling ({@link ClockRead}: {@code now()}, {@code CURRENT_TIMESTAMP(6)}…), which each side
  * would read when its statement runs (the mirror's a moment later, on a separate database by that
  * server's clock) and a write gets captured once for both; a time of day, any other call (a
- * sequence, a UUID) or another text differs; so does an identity column's numbering. Generated columns (computed at
- * every write, not once): those one side computes and the other stores, and the derived columns
- * the new table computes. And the columns whose two types store a written value apart.
+ * sequence, a UUID) or another text differs; so does an identity column's numbering, and a
+ * constant the two types store apart. Generated columns (computed at every write, not once): those
+ * one side computes and the other stores, and the derived columns the new table computes. And what
+ * the two types of each column keep alike of a written value.
  */
 final class ColumnDefaults {
 
@@ -222,17 +223,9 @@ final class ColumnDefaults {
     }
 
     /**
-     * Whether an old column whose default the database reports as {@code oldReported} and its new
-     * column ({@code newReported}) store the same value where an INSERT leaves them out.
-     */
-    static boolean shared(String oldReported, String newReported) {
-        return sharedNormalized(normalized(oldReported), normalized(newReported));
-    }
-
-    /**
      * Whether an old column of {@code oldType} whose default the database reports as {@code
      * oldReported} and its new column store the same value where an INSERT leaves them out: one
-     * default ({@link #shared}), and one value of it where the two types round a value apart — a
+     * default, and one value of it where the two types round a value apart — a
      * constant within what both keep alike ({@code DEFAULT 1.5} on a {@code numeric(10,2)} and a
      * {@code numeric(12,4)}, not {@code 1.23456}); the current time's captured instant is judged
      * at each write. A type not known ({@code null}) is taken as the other's.

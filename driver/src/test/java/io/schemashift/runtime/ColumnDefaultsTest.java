@@ -225,15 +225,18 @@ class ColumnDefaultsTest {
 
     @Test
     void compared_anIdentityNumbersEachSideOnItsOwn() {
-        assertThat(ColumnDefaults.shared(ColumnDefaults.compared(null, true), ColumnDefaults.compared(null, true)))
+        assertThat(ColumnDefaults.sharedAlike(
+                        ColumnDefaults.compared(null, true), null, ColumnDefaults.compared(null, true), null))
                 .as("an identity on both sides")
                 .isFalse();
-        assertThat(ColumnDefaults.shared(ColumnDefaults.compared(null, true), ColumnDefaults.compared(null, false)))
+        assertThat(ColumnDefaults.sharedAlike(
+                        ColumnDefaults.compared(null, true), null, ColumnDefaults.compared(null, false), null))
                 .isFalse();
         assertThat(ColumnDefaults.compared("nextval('s'::regclass)", true))
                 .as("a reported default kept")
                 .isEqualTo("nextval('s'::regclass)");
-        assertThat(ColumnDefaults.shared(ColumnDefaults.compared(null, false), ColumnDefaults.compared(null, false)))
+        assertThat(ColumnDefaults.sharedAlike(
+                        ColumnDefaults.compared(null, false), null, ColumnDefaults.compared(null, false), null))
                 .as("no default on either side")
                 .isTrue();
     }

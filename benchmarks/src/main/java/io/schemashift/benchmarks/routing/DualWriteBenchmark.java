@@ -64,8 +64,11 @@ public class DualWriteBenchmark {
     @State(Scope.Thread)
     public static class Db {
 
-        /** {@code h2} in memory, or {@code postgresql} on 127.0.0.1:5432 (database {@code ss_bench}). */
-        @Param({"h2", "postgresql"})
+        /**
+         * {@code h2} in memory, {@code postgresql} on 127.0.0.1:5432 or {@code mariadb} on
+         * 127.0.0.1:3306 (database {@code ss_bench}).
+         */
+        @Param({"h2", "postgresql", "mariadb"})
         public String database;
 
         String url;
@@ -93,8 +96,12 @@ public class DualWriteBenchmark {
         @Setup(Level.Trial)
         public void open() throws Exception {
             Metrics.globalRegistry.add(new SimpleMeterRegistry());
-            url = database.equals("h2") ? "jdbc:h2:mem:bench_routing;DB_CLOSE_DELAY=-1" : Setups.postgres("ss_bench");
-            Properties login = Setups.login();
+            url = switch (database) {
+                case "h2" -> "jdbc:h2:mem:bench_routing;DB_CLOSE_DELAY=-1";
+                case "mariadb" -> Setups.mariadb("ss_bench");
+                default -> Setups.postgres("ss_bench");
+            };
+            Properties login = database.equals("mariadb") ? Setups.mariadbLogin() : Setups.login();
             admin = DriverManager.getConnection(url, login);
             Setups.recreateTables(admin);
             String shiftUrl = "jdbc:schemashift:" + url.substring("jdbc:".length());

@@ -54,6 +54,26 @@ final class Setups {
         return server + name;
     }
 
+    /**
+     * The URL of MariaDB database {@code name} on {@code bench.mariadb} (127.0.0.1:3306 by default),
+     * created when missing; log in with {@link #mariadbLogin}.
+     */
+    static String mariadb(String name) throws SQLException {
+        String server = System.getProperty("bench.mariadb", "jdbc:mariadb://127.0.0.1:3306/");
+        try (Connection c = DriverManager.getConnection(server, mariadbLogin());
+                Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE IF NOT EXISTS " + name);
+        }
+        return server + name;
+    }
+
+    static Properties mariadbLogin() {
+        Properties p = new Properties();
+        p.setProperty("user", System.getProperty("bench.mariadb.user", "root"));
+        p.setProperty("password", System.getProperty("bench.mariadb.password", ""));
+        return p;
+    }
+
     static Properties login() {
         Properties p = new Properties();
         p.setProperty("user", System.getProperty("bench.user", "postgres"));
