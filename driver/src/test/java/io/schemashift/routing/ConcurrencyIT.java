@@ -1,6 +1,7 @@
 package io.schemashift.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.schemashift.testing.TestDatabase;
 import io.schemashift.testing.TestDatabases;
@@ -9,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -16,10 +18,11 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -74,20 +77,21 @@ class ConcurrencyIT {
                 return v.executeUpdate("UPDATE locks SET n = n + 1 WHERE id = 2");
             });
             try (Statement watch = fx.server.connect(fx.oldUrl).createStatement()) {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (!lockWait(watch)) {
-                    // a statement that ends, or never starts, without waiting would leave this loop spinning
-                    if (waiting.isDone()) {
-                        waiting.get(); // its failure
-                        org.assertj.core.api.Assertions.fail(
-                                "the victim's UPDATE ran without waiting for the row lock");
-                    }
-                    if (System.nanoTime() > deadline) {
-                        org.assertj.core.api.Assertions.fail("the victim's UPDATE did not wait for the row lock within"
-                                + " 30 s; where it is:\n" + stack(runner.get()) + "\nthe server's sessions:\n"
-                                + processList(watch));
-                    }
-                    Thread.sleep(2);
+                try {
+                    // a statement that ends, or never reaches the server, without waiting fails at once
+                    await("the victim's UPDATE waits for the row lock")
+                            .atMost(Duration.ofSeconds(30))
+                            .pollInterval(Duration.ofMillis(2))
+                            .failFast(waiting::isDone)
+                            .until(() -> lockWait(watch));
+                } catch (TerminalFailureException ranWithoutWaiting) {
+                    waiting.get(); // its failure
+                    throw ranWithoutWaiting;
+                } catch (ConditionTimeoutException stalled) {
+                    throw new AssertionError(
+                            "the victim's UPDATE did not wait for the row lock within 30 s; where it is:\n"
+                                    + stack(runner.get()) + "\nthe server's sessions:\n" + processList(watch),
+                            stalled);
                 }
                 watch.getConnection().close();
             }
