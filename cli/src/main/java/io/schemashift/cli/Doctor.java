@@ -381,16 +381,11 @@ final class Doctor {
             s = key ? Severity.ERROR : max(s, Severity.WARN);
             problems.add(o.type().shown() + " -> " + n.type().shown() + ": a written value may be stored"
                     + " differently on each side (rounded to another scale, fractional seconds or float width,"
-                    + " or padded)"
+                    + " shifted by a time zone other than UTC, or padded)"
                     + (key
                             ? ", so a row gets another key on each side; give both sides the same key type"
                             : "; a write that sets it to a value beyond what both keep alike is mirrored and its"
                                     + " rows recorded (mirror_value_adjusted)"));
-        }
-        if (of.equals("timestamp") && timeZone(o) != timeZone(n)) {
-            s = Severity.WARN;
-            problems.add(o.typeName() + " -> " + n.typeName() + " (with and without time zone: values shift by the"
-                    + " session's offset)");
         }
         if (o.nullable() && !n.nullable()) {
             s = max(s, Severity.WARN);
@@ -427,13 +422,6 @@ final class Doctor {
             case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> "binary";
             default -> c.typeName().toLowerCase(Locale.ROOT);
         };
-    }
-
-    private static boolean timeZone(Col c) {
-        String n = c.typeName().toLowerCase(Locale.ROOT);
-        return c.type().jdbcType() == Types.TIMESTAMP_WITH_TIMEZONE
-                || n.equals("timestamptz")
-                || n.contains("with time zone");
     }
 
     /** The key columns: not null, and a primary key or unique index on exactly them (or fewer). */

@@ -27,6 +27,8 @@ public record ColumnType(int jdbcType, String name, int size, Integer digits) {
         DATE,
         TIME,
         TIMESTAMP,
+        /** A timestamp with time zone: an instant, shown in the session's zone. */
+        ZONED_TIMESTAMP,
         PADDED_TEXT,
         TEXT,
         OTHER
@@ -51,7 +53,8 @@ public record ColumnType(int jdbcType, String name, int size, Integer digits) {
     /**
      * Whether a value written to a column of this type and to one of {@code other} may be stored
      * differently: each rounds it to its own numeric scale, fractional seconds or float width,
-     * truncates a time to a date, or pads text to its own {@code CHAR} length. Sizes aside (a value
+     * truncates a time to a date, reads a wall clock in the session's time zone for the other's
+     * instant, or pads text to its own {@code CHAR} length. Sizes aside (a value
      * too long or too large for one side fails there), and so are types of different families
      * (text and numbers: doctor reports them as errors).
      */
@@ -81,8 +84,8 @@ public record ColumnType(int jdbcType, String name, int size, Integer digits) {
     /**
      * What this type and {@code other} keep alike of a written value. Of two that {@linkplain
      * #storesApartFrom store values apart}: the decimals both keep of two exact numbers, the
-     * fractional second digits of two times or timestamps, whole days of a date and a timestamp;
-     * nothing otherwise. Of two that differ only in length or range: what fits both ({@link
+     * fractional second digits of two times or timestamps, whole days of a date and a timestamp, a
+     * UTC wall clock of a timestamp and a timestamp with time zone; nothing otherwise. Of two that differ only in length or range: what fits both ({@link
      * KeptAlike#FITTING}). {@code null} for one type.
      */
     public KeptAlike keptAlikeWith(ColumnType other) {
@@ -94,8 +97,11 @@ public record ColumnType(int jdbcType, String name, int size, Integer digits) {
         if (k == Kind.EXACT && o == Kind.EXACT) {
             return new KeptAlike(KeptAlike.Measure.DECIMALS, Math.min(scale(), other.scale()));
         }
-        if (k == o && (k == Kind.TIME || k == Kind.TIMESTAMP)) {
+        if (k == o && (k == Kind.TIME || k == Kind.TIMESTAMP || k == Kind.ZONED_TIMESTAMP)) {
             return new KeptAlike(KeptAlike.Measure.SECOND_FRACTIONS, Math.min(fraction(), other.fraction()));
+        }
+        if ((k == Kind.TIMESTAMP && o == Kind.ZONED_TIMESTAMP) || (k == Kind.ZONED_TIMESTAMP && o == Kind.TIMESTAMP)) {
+            return new KeptAlike(KeptAlike.Measure.UTC_WALL_CLOCK, Math.min(fraction(), other.fraction()));
         }
         if ((k == Kind.DATE && o == Kind.TIMESTAMP) || (k == Kind.TIMESTAMP && o == Kind.DATE)) {
             return new KeptAlike(KeptAlike.Measure.WHOLE_DAYS, 0);
@@ -107,7 +113,7 @@ public record ColumnType(int jdbcType, String name, int size, Integer digits) {
     public String shown() {
         return switch (kind()) {
             case EXACT -> digits == null || isInteger() ? name : name + "(" + size + "," + digits + ")";
-            case DATE, TIME, TIMESTAMP -> name + "(" + fraction() + ")";
+            case DATE, TIME, TIMESTAMP, ZONED_TIMESTAMP -> name + "(" + fraction() + ")";
             case PADDED_TEXT -> name + "(" + size + ")";
             default -> name;
         };
@@ -119,12 +125,19 @@ public record ColumnType(int jdbcType, String name, int size, Integer digits) {
             case Types.REAL, Types.FLOAT, Types.DOUBLE -> Kind.FLOAT;
             case Types.DATE -> Kind.DATE;
             case Types.TIME, Types.TIME_WITH_TIMEZONE -> Kind.TIME;
-            case Types.TIMESTAMP, Types.TIMESTAMP_WITH_TIMEZONE -> Kind.TIMESTAMP;
+            case Types.TIMESTAMP -> zonedName() ? Kind.ZONED_TIMESTAMP : Kind.TIMESTAMP;
+            case Types.TIMESTAMP_WITH_TIMEZONE -> Kind.ZONED_TIMESTAMP;
             case Types.CHAR, Types.NCHAR -> Kind.PADDED_TEXT;
             case Types.VARCHAR, Types.NVARCHAR, Types.LONGVARCHAR, Types.LONGNVARCHAR, Types.CLOB, Types.NCLOB ->
                 Kind.TEXT;
             default -> Kind.OTHER;
         };
+    }
+
+    /** Whether this timestamp is one with time zone (PostgreSQL reports {@code timestamptz} as {@link Types#TIMESTAMP}). */
+    private boolean zonedName() {
+        String n = name.toLowerCase(java.util.Locale.ROOT);
+        return n.equals("timestamptz") || n.contains("with time zone");
     }
 
     private boolean isInteger() {
@@ -158,7 +171,7 @@ public record ColumnType(int jdbcType, String name, int size, Integer digits) {
     }
 
     private static boolean temporal(Kind k) {
-        return k == Kind.DATE || k == Kind.TIME || k == Kind.TIMESTAMP;
+        return k == Kind.DATE || k == Kind.TIME || k == Kind.TIMESTAMP || k == Kind.ZONED_TIMESTAMP;
     }
 
     private static boolean text(Kind k) {

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.time.ZoneId;
 import java.time.temporal.ChronoField;
 import java.time.temporal.TemporalAccessor;
 import java.util.List;
@@ -25,6 +26,10 @@ public final class KeptValues {
 
     /** A time of day in a string: its fractional seconds, if any, in group 1. */
     private static final Pattern TIME = Pattern.compile("\\d{1,2}:\\d{2}:\\d{2}(?:\\.(\\d{1,9}))?");
+
+    /** What may follow a time of day in a string that keeps it at UTC: nothing or UTC's offset, then the quote's end. */
+    private static final Pattern UTC_AFTER_TIME =
+            Pattern.compile("\\s*(?:(?:Z|UTC|GMT|[+-]00(?::?00)?)\\s*)?(?:'.*)?", Pattern.CASE_INSENSITIVE);
 
     /** A date alone, or at midnight. */
     private static final Pattern WHOLE_DAY = Pattern.compile("\\s*\\d{4}-\\d{2}-\\d{2}(?:[ T]00:00:00(?:\\.0*)?)?\\s*");
@@ -51,7 +56,9 @@ public final class KeptValues {
             for (List<ParamSource> row : rounded.rows()) {
                 for (int i = 0; i < row.size(); i++) {
                     KeptAlike kept = rounded.kept().get(i);
-                    if (row.get(i) instanceof ParamSource.Now && kept.measure() == KeptAlike.Measure.SECOND_FRACTIONS) {
+                    if (row.get(i) instanceof ParamSource.Now
+                            && (kept.measure() == KeptAlike.Measure.SECOND_FRACTIONS
+                                    || kept.measure() == KeptAlike.Measure.UTC_WALL_CLOCK)) {
                         digits = Math.min(digits, kept.digits());
                     }
                 }
@@ -62,19 +69,35 @@ public final class KeptValues {
     }
 
     /**
+     * Whether judging the values of {@code rounded} ({@code null}: none) needs the session's time
+     * zone ({@link KeptAlike.Measure#UTC_WALL_CLOCK}).
+     */
+    public static boolean readsTheTimeZone(RoundedValues rounded) {
+        if (rounded != null) {
+            for (KeptAlike kept : rounded.kept()) {
+                if (kept.measure() == KeptAlike.Measure.UTC_WALL_CLOCK) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
      * Whether every value of {@code rounded} ({@code null}: none) fits, for each of {@code entries}
      * (a batch's, or the one set of parameters).
      *
      * @param now the instant the execution captured, for {@link ParamSource.Now}
+     * @param utcSession the session's time zone is UTC (asked only where {@link #readsTheTimeZone})
      */
-    public static boolean allKept(RoundedValues rounded, List<Params> entries, Timestamp now) {
+    public static boolean allKept(RoundedValues rounded, List<Params> entries, Timestamp now, boolean utcSession) {
         if (rounded == null) {
             return true;
         }
         for (Params entry : entries) {
             for (List<ParamSource> row : rounded.rows()) {
                 for (int i = 0; i < row.size(); i++) {
-                    if (!kept(rounded.kept().get(i), value(row.get(i), entry, now))) {
+                    if (!kept(rounded.kept().get(i), value(row.get(i), entry, now), utcSession)) {
                         return false;
                     }
                 }
@@ -95,14 +118,17 @@ public final class KeptValues {
 
     /**
      * Whether both types store the literal {@code sqlText} alike (a constant default as the
-     * database reports it, a string quoted).
+     * database reports it, a string quoted; its time zone, if any, is in its text).
      */
     public static boolean keptLiteral(KeptAlike kept, String sqlText) {
-        return kept(kept, RowKey.literal(new ParamSource.Literal(sqlText)));
+        return kept(kept, RowKey.literal(new ParamSource.Literal(sqlText)), true);
     }
 
-    /** Whether both types store {@code value} alike ({@code NULL} always). */
-    static boolean kept(KeptAlike kept, Object value) {
+    /**
+     * Whether both types store {@code value} alike ({@code NULL} always), written in a session
+     * whose time zone is UTC or not ({@code utcSession}).
+     */
+    static boolean kept(KeptAlike kept, Object value, boolean utcSession) {
         if (value == null) {
             return true;
         }
@@ -111,14 +137,41 @@ public final class KeptValues {
                 BigDecimal d = decimal(value);
                 yield d != null && d.stripTrailingZeros().scale() <= kept.digits();
             }
-            case SECOND_FRACTIONS -> {
-                long nanos = nanos(value);
-                yield nanos >= 0 && nanos % NANOS_PER_DIGIT[Math.min(kept.digits(), 9)] == 0;
-            }
+            case SECOND_FRACTIONS -> fractionsKept(kept.digits(), value);
+            case UTC_WALL_CLOCK -> utcSession && fractionsKept(kept.digits(), value) && withoutOwnOffset(value);
             case WHOLE_DAYS -> wholeDay(value);
             case NOTHING -> false;
             case FITTING -> true; // a value cut or clamped to fit is judged by its warnings (AdjustedValues)
         };
+    }
+
+    private static boolean fractionsKept(int digits, Object value) {
+        long nanos = nanos(value);
+        return nanos >= 0 && nanos % NANOS_PER_DIGIT[Math.min(digits, 9)] == 0;
+    }
+
+    /**
+     * Whether {@code value}, written in a UTC session, reaches a timestamp and a timestamp with
+     * time zone as one UTC wall clock: a {@code java.time} value (the database converts it in the
+     * session's zone), a {@link java.util.Date} while the JVM's zone is at UTC's offset (JDBC
+     * drivers send it in the JVM's zone), a string without an offset of its own but UTC's (one
+     * without time zone drops the offset, the other applies it).
+     */
+    private static boolean withoutOwnOffset(Object value) {
+        if (value instanceof java.util.Date d) {
+            return ZoneId.systemDefault()
+                            .getRules()
+                            .getOffset(Instant.ofEpochMilli(d.getTime()))
+                            .getTotalSeconds()
+                    == 0;
+        }
+        if (value instanceof String s) {
+            Matcher time = TIME.matcher(s);
+            return time.find()
+                    ? UTC_AFTER_TIME.matcher(s).region(time.end(), s.length()).matches()
+                    : WHOLE_DAY.matcher(s).matches();
+        }
+        return value instanceof TemporalAccessor;
     }
 
     private static BigDecimal decimal(Object value) {

@@ -6,6 +6,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.zone.ZoneRules;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -18,7 +22,7 @@ import java.util.WeakHashMap;
  * (quotes, escapes, pipes) and its foreign key checks (off for a bulk load). A separate new
  * database's connection must run the application's mirrored statements under the values the
  * application's own connection has, or the same text stores different rows there without an
- * error. H2: none are followed.
+ * error. H2: its time zone. The time zone comes first, in every dialect.
  *
  * @param dialect the database's
  * @param values as the application's connection reports them, in the dialect's order
@@ -35,17 +39,15 @@ public record SessionSettings(Dialect dialect, List<String> values) {
                     case MARIADB ->
                         "SELECT @@session.time_zone, @@session.sql_mode,"
                                 + " @@session.div_precision_increment, @@session.foreign_key_checks";
-                    case H2 -> null;
+                    case H2 -> "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'TIME ZONE'";
                 };
-        if (query == null) {
-            return new SessionSettings(dialect, List.of());
-        }
         try (Statement st = connection.createStatement();
                 ResultSet rs = st.executeQuery(query)) {
-            rs.next();
             List<String> values = new ArrayList<>(4);
-            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                values.add(rs.getString(i));
+            if (rs.next()) { // an H2 before 2.0 has no time zone setting
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    values.add(rs.getString(i));
+                }
             }
             return new SessionSettings(dialect, List.copyOf(values));
         }
@@ -62,9 +64,9 @@ public record SessionSettings(Dialect dialect, List<String> values) {
                     case MARIADB ->
                         "SET SESSION time_zone = ?, sql_mode = ?, div_precision_increment = CAST(? AS UNSIGNED),"
                                 + " foreign_key_checks = CAST(? AS UNSIGNED)";
-                    case H2 -> null;
+                    case H2 -> "SET TIME ZONE ?";
                 };
-        if (set == null) {
+        if (values.isEmpty()) {
             return;
         }
         try (PreparedStatement ps = connection.prepareStatement(set)) {
@@ -72,6 +74,22 @@ public record SessionSettings(Dialect dialect, List<String> values) {
                 ps.setString(i + 1, values.get(i));
             }
             ps.execute();
+        }
+    }
+
+    /**
+     * Whether the session reads a wall clock at UTC: its time zone is one at UTC's offset all year
+     * ({@code UTC}, {@code Etc/UTC}, {@code GMT}, {@code +00:00}). A zone Java does not know is not.
+     */
+    public boolean inUtc() {
+        if (values.isEmpty() || values.get(0) == null) {
+            return false;
+        }
+        try {
+            ZoneRules rules = ZoneId.of(values.get(0)).getRules();
+            return rules.isFixedOffset() && rules.getOffset(Instant.EPOCH).getTotalSeconds() == 0;
+        } catch (DateTimeException unknown) {
+            return false;
         }
     }
 

@@ -46,8 +46,8 @@ public final class DualTransaction {
     private final List<Connection> held = new ArrayList<>(2);
     /**
      * The application connection's session settings ({@link SessionSettings}), read when a
-     * separate new side's connection first needs them; {@code null}: unknown (a statement that may
-     * change them ran since).
+     * separate new side's connection, or a write judged by the session's time zone, first needs
+     * them; {@code null}: unknown (a statement that may change them ran since).
      */
     private SessionSettings settings;
     /** A statement that may change the session's settings ran in the open transaction (its end may undo it). */
@@ -198,7 +198,16 @@ public final class DualTransaction {
      * null} with one database, where the new side runs on that connection.
      */
     SessionSettings sessionSettings() throws SQLException {
-        if (context.newDatabase() != null && settings == null) {
+        return context.newDatabase() == null ? null : settings();
+    }
+
+    /** Whether the application connection's session reads a wall clock at UTC ({@link SessionSettings#inUtc}). */
+    boolean sessionInUtc() throws SQLException {
+        return settings().inUtc();
+    }
+
+    private SessionSettings settings() throws SQLException {
+        if (settings == null) {
             settings = SessionSettings.read(old, context.dialect());
         }
         return settings;
@@ -206,15 +215,13 @@ public final class DualTransaction {
 
     /**
      * A statement that may change the session's settings ({@code SET time_zone}, {@code SET
-     * DateStyle}…) is about to run: with a separate new side, they are read again before its next
-     * use, and again once this transaction ends (which may undo them).
+     * DateStyle}…) is about to run: they are read again before their next use, and again once this
+     * transaction ends (which may undo them).
      */
     void settingsMayChange() {
-        if (context.newDatabase() != null) {
-            settings = null;
-            settingsTouched = true;
-            newAligned = false;
-        }
+        settings = null;
+        settingsTouched = true;
+        newAligned = false;
     }
 
     /**

@@ -357,7 +357,11 @@ public final class Execution {
                             AdjustedValues.ofLastStatement(connection, context.dialect()),
                             context.mapping(),
                             rw.tables())
-                    || !KeptValues.allKept(rw.rounded(), entries, now)) {
+                    || !KeptValues.allKept(
+                            rw.rounded(),
+                            entries,
+                            now,
+                            KeptValues.readsTheTimeZone(rw.rounded()) && transaction.sessionInUtc())) {
                 record(entries, keys, DivergenceReason.MIRROR_VALUE_ADJUSTED);
             }
             if (!uneven.isEmpty()) {

@@ -39,12 +39,13 @@ class ColumnTypeTest {
         "4, int4, 10, 0, 8, float8, 17, 17, true",
         // fractional seconds; MariaDB gives them in the size only
         "93, timestamp, 29, 6, 93, timestamp, 22, 0, true",
-        "93, timestamp, 26, 3, 93, timestamptz, 32, 3, false",
+        // a wall clock beside an instant: the session's time zone places one on the other
+        "93, timestamp, 26, 3, 93, timestamptz, 32, 3, true",
         "93, DATETIME, 23, -, 93, DATETIME, 19, -, true",
         "93, DATETIME, 26, -, 93, TIMESTAMP, 26, -, false",
         "92, TIME, 13, -, 92, TIME, 10, -, true",
         "91, date, 13, 0, 93, timestamp, 29, 6, true",
-        "93, TIMESTAMP, 26, 6, 2014, TIMESTAMP WITH TIME ZONE, 35, 6, false",
+        "93, TIMESTAMP, 26, 6, 2014, TIMESTAMP WITH TIME ZONE, 35, 6, true",
         // text: CHAR pads to its length, VARCHAR keeps what it is given; lengths aside
         "1, bpchar, 5, 0, 12, varchar, 5, 0, true",
         "1, CHARACTER, 5, 0, 1, CHARACTER, 10, 0, true",
@@ -80,6 +81,10 @@ class ColumnTypeTest {
         "93, DATETIME, 23, -, 93, DATETIME, 26, -, SECOND_FRACTIONS, 3",
         "92, TIME, 13, -, 92, TIME, 10, -, SECOND_FRACTIONS, 0",
         "91, date, 13, 0, 93, timestamp, 29, 6, WHOLE_DAYS, 0",
+        "93, timestamp, 26, 3, 93, timestamptz, 32, 6, UTC_WALL_CLOCK, 3",
+        "93, TIMESTAMP, 26, 6, 2014, TIMESTAMP WITH TIME ZONE, 35, 6, UTC_WALL_CLOCK, 6",
+        "93, timestamptz, 35, 6, 93, timestamptz, 32, 3, SECOND_FRACTIONS, 3",
+        "91, date, 13, 0, 93, timestamptz, 35, 6, NOTHING, 0",
         "7, float4, 8, 8, 8, float8, 17, 17, NOTHING, 0",
         "8, float8, 17, 17, 2, numeric, 12, 4, NOTHING, 0",
         "1, bpchar, 5, 0, 12, varchar, 5, 0, NOTHING, 0",

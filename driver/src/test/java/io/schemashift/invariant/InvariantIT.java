@@ -113,6 +113,36 @@ class InvariantIT {
         }
     }
 
+    /**
+     * The current-timestamp workload where the new table's stamped column is a timestamp with time
+     * zone and the old table's one without (the checker compares them as UTC wall clocks, as
+     * verify does): a write in a UTC session of a value without an offset of its own stores one
+     * value on both sides; a string with another offset, or any value written after {@code SET TIME
+     * ZONE 'Asia/Tokyo'}, shifts one side, and each such write must leave its rows in the
+     * divergence log.
+     */
+    @TestFactory
+    Stream<DynamicNode> timestampGainingItsTimeZone_workload_keepsInvariant() {
+        return everyModeAndPhase(
+                databases().stream().filter(k -> k != Kind.MARIADB).toList(),
+                List.of(Phase.DUAL_WRITE, Phase.NEW_PRIMARY),
+                InvariantIT::zonedOnTheNewSide);
+    }
+
+    private static void zonedOnTheNewSide(Kind kind, boolean separate, Phase phase) throws Exception {
+        String zoned =
+                switch (kind) {
+                    case POSTGRESQL -> "ALTER TABLE clients ALTER COLUMN created TYPE TIMESTAMPTZ";
+                    default -> "ALTER TABLE clients ALTER COLUMN created SET DATA TYPE TIMESTAMP WITH TIME ZONE";
+                };
+        try (InvariantMigration m =
+                        InvariantMigration.create(kind, separate, phase, List.of(), List.of(zoned), "created");
+                InvariantChecker checker = new InvariantChecker(m)) {
+            WorkloadRunner.Result r = WorkloadRunner.run(m, new Palette(m).workload(), true);
+            checker.assertNone(r.violations(), r.log());
+        }
+    }
+
     private static void oneSidedTrigger(Kind kind, boolean separate, Phase phase) throws Exception {
         String table = phase.newIsPrimary() ? "clients" : "customers";
         List<String> trigger =

@@ -162,6 +162,21 @@ final class Palette {
                     set + "TIMESTAMP '2021-06-06 11:00:00.5' WHERE id = 9"));
             w.add(Step.update(
                     "UPDATE of the stamped column to the current time", set + "CURRENT_TIMESTAMP WHERE id = 11"));
+            if (kind != Kind.MARIADB) {
+                // time zones: an offset of the value's own, and a session in another zone
+                w.add(Step.update(
+                        "UPDATE of the stamped column to a string with an offset",
+                        set + "'2021-07-07 12:00:00+05' WHERE id = 12"));
+                w.add(Step.execute("SET TIME ZONE (Tokyo)", "SET TIME ZONE 'Asia/Tokyo'"));
+                w.add(Step.update(
+                        "UPDATE of the stamped column to a literal in Tokyo",
+                        set + "TIMESTAMP '2021-08-08 13:00:00' WHERE id = 1"));
+                w.add(Step.prepared(
+                        "UPDATE of the stamped column to a bound wall clock in Tokyo",
+                        set + "? WHERE id = 2",
+                        java.time.LocalDateTime.parse("2021-08-08T13:00:01")));
+                w.add(Step.execute("SET TIME ZONE (UTC)", "SET TIME ZONE 'UTC'"));
+            }
         }
         w.add(Step.prepared(
                 "UPDATE that moves a row to another key", "UPDATE customers SET id = ? WHERE id = ?", 150, 10));

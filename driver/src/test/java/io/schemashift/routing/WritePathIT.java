@@ -1329,6 +1329,107 @@ class WritePathIT {
     }
 
     /**
+     * A timestamp beside a timestamp with time zone: the wall clock is read as UTC (as {@code
+     * schemashift verify} reads it), so a write stores one value on both sides only when its
+     * session's time zone is UTC and its value carries no other offset. Each write that sets the
+     * column otherwise (a string with an offset of its own, any value written after {@code SET TIME
+     * ZONE 'Asia/Tokyo'}) is mirrored and its rows recorded; the rest are not. Before: none was,
+     * and the sides held other instants for keys 3 (PostgreSQL), 5 and 7.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = TestDatabase.Kind.class,
+            names = {"POSTGRESQL", "H2"})
+    void timestampGainingOrLosingItsTimeZone_writesOutsideUtcRecordedByKey(TestDatabase.Kind kind) throws Exception {
+        Timestamp bound = Timestamp.valueOf("2024-01-01 10:00:00");
+        boolean jvmInUtc = java.time.ZoneId.systemDefault()
+                        .getRules()
+                        .getOffset(bound.toInstant())
+                        .getTotalSeconds()
+                == 0;
+        List<List<String>> pairs = List.of(
+                List.of("TIMESTAMP", "TIMESTAMP WITH TIME ZONE"), List.of("TIMESTAMP WITH TIME ZONE", "TIMESTAMP"));
+        for (boolean separate : new boolean[] {false, true}) {
+            for (List<String> pair : pairs) {
+                for (String phase : List.of("dual-write", "new-primary")) {
+                    String as = kind + " " + pair.get(0) + " -> " + pair.get(1) + ", " + phase
+                            + (separate ? ", separate new database" : "");
+                    try (MigrationFixture fx = withColumn(kind, separate, phase, "stamp", pair.get(0), pair.get(1))) {
+                        try (Connection c = fx.connect()) {
+                            sql("SET TIME ZONE 'UTC'").run(c);
+                            sql("UPDATE customers SET stamp = '2024-01-01 10:00:00' WHERE id = 1")
+                                    .run(c);
+                            sql("UPDATE customers SET stamp = '2024-01-01 10:00:00+05' WHERE id = 3")
+                                    .run(c);
+                            insertStamp(c, 2, java.time.OffsetDateTime.parse("2024-01-01T10:00:00+05:00"));
+                            insertStamp(c, 4, java.time.LocalDateTime.parse("2024-01-01T10:00:00"));
+                            insertStamp(c, 6, bound);
+                            sql("SET TIME ZONE 'Asia/Tokyo'").run(c);
+                            sql("UPDATE customers SET stamp = '2024-01-01 10:00:00' WHERE id = 5")
+                                    .run(c);
+                            insertStamp(c, 7, java.time.LocalDateTime.parse("2024-01-01T10:00:00"));
+                            sql("SET TIME ZONE 'UTC'").run(c);
+                            sql("UPDATE customers SET stamp = '2024-01-02 10:00:00' WHERE id = 1")
+                                    .run(c);
+                        }
+                        fx.assertSidesEqual();
+                        List<String> apart = new ArrayList<>(utcWallClocks(fx, false));
+                        apart.removeAll(utcWallClocks(fx, true));
+                        List<String> expected = new ArrayList<>(
+                                List.of("[\"3\"]|mirror_value_adjusted", "[\"5\"]|mirror_value_adjusted"));
+                        expected.add("[\"7\"]|mirror_value_adjusted");
+                        if (!jvmInUtc) {
+                            expected.add("[\"6\"]|mirror_value_adjusted"); // the JVM's offset rides along
+                        }
+                        List<String> recorded = fx.divergenceRecords();
+                        assertThat(recorded).as(as).containsExactlyInAnyOrderElementsOf(expected);
+                        assertThat(apart)
+                                .as(as + ": every row the sides store apart is recorded")
+                                .allSatisfy(row -> assertThat(recorded)
+                                        .contains("[\"" + row.substring(0, row.indexOf('|'))
+                                                + "\"]|mirror_value_adjusted"));
+                        assertThat(apart)
+                                .as(as + ": the rows the sides store apart")
+                                .extracting(row -> row.charAt(0))
+                                .contains('5', '7');
+                    }
+                }
+            }
+        }
+    }
+
+    private static void insertStamp(Connection c, int id, Object stamp) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement("INSERT INTO customers (id, name, email, stamp) VALUES (?, 'new', 'n@x', ?)")) {
+            ps.setInt(1, id);
+            ps.setObject(2, stamp);
+            ps.executeUpdate();
+        }
+    }
+
+    /** One side's {@code id|wall clock} rows of column {@code stamp}, by id: a timestamp with time zone in UTC. */
+    private static List<String> utcWallClocks(MigrationFixture fx, boolean newSide) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = fx.server.connect(newSide ? fx.newUrl : fx.oldUrl);
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "SELECT id, stamp FROM " + (newSide ? "clients" : "customers") + " ORDER BY id")) {
+            String type = rs.getMetaData().getColumnTypeName(2).toLowerCase(java.util.Locale.ROOT);
+            boolean zoned = type.contains("tz") || type.contains("time zone");
+            while (rs.next()) {
+                Object wallClock = zoned
+                        ? java.util.Optional.ofNullable(rs.getObject(2, java.time.OffsetDateTime.class))
+                                .map(t -> t.withOffsetSameInstant(java.time.ZoneOffset.UTC)
+                                        .toLocalDateTime())
+                                .orElse(null)
+                        : rs.getObject(2, java.time.LocalDateTime.class);
+                rows.add(rs.getInt(1) + "|" + wallClock);
+            }
+        }
+        return rows;
+    }
+
+    /**
      * MariaDB outside strict mode stores what fits of a value too long or too large for its column,
      * with a warning only: where the old and new columns differ in size, a write setting them
      * stores one value on one side and another on the other. Each write whose value one side
