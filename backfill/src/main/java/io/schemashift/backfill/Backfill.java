@@ -767,8 +767,8 @@ public final class Backfill {
                 try (ResultSet rs = ps.executeQuery()) {
                     readNanos = System.nanoTime() - t0;
                     while (rs.next()) {
-                        for (int i = 1; i <= cols; i++) {
-                            row[i - 1] = rs.getObject(i);
+                        for (int i = 0; i < cols; i++) {
+                            row[i] = shape.read(rs, i);
                         }
                         if (shape.lineage()) {
                             row[cols] = batchId;

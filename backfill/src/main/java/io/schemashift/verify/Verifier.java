@@ -306,8 +306,8 @@ public final class Verifier {
                             : allowed.contains(RepairAction.INSERT) ? sql.insertIfAbsent() : null;
                     if (write != null) {
                         try (PreparedStatement up = target.prepareStatement(write)) {
-                            for (int i = 1; i <= cols; i++) {
-                                up.setObject(i, rs.getObject(i));
+                            for (int i = 0; i < cols; i++) {
+                                up.setObject(i + 1, shape.read(rs, i));
                             }
                             if (shape.lineage()) {
                                 up.setString(cols + 1, "repair");

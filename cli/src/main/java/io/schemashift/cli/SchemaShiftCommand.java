@@ -6,7 +6,10 @@ import io.schemashift.config.ConfigLocation;
 import io.schemashift.config.ConfigReader;
 import io.schemashift.config.MigrationConfig;
 import io.schemashift.rewriter.Dialect;
+import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -197,10 +200,27 @@ public class SchemaShiftCommand implements Callable<Integer> {
         return connect(realUrl(side.url()), properties);
     }
 
+    /**
+     * Connections to {@code jdbcUrl}. On PostgreSQL and H2 their sessions are in UTC, whatever the
+     * JVM's zone: a timestamp copied into a timestamp with time zone (or back) is read as a UTC wall
+     * clock, as verify compares them and the driver judges mirrored writes. MariaDB's sessions
+     * keep the server's zone, in which the application's read its {@code TIMESTAMP}s.
+     */
     private static ConnectionSource connect(String jdbcUrl, Properties properties) {
+        boolean utc =
+                Dialect.fromJdbcUrl(jdbcUrl).filter(d -> d != Dialect.MARIADB).isPresent();
         return () -> {
             DriverManager.setLoginTimeout(LOGIN_TIMEOUT_SECONDS);
-            return DriverManager.getConnection(jdbcUrl, properties);
+            Connection c = DriverManager.getConnection(jdbcUrl, properties);
+            if (utc) {
+                try (Statement st = c.createStatement()) {
+                    st.execute("SET TIME ZONE 'UTC'");
+                } catch (SQLException e) {
+                    c.close();
+                    throw e;
+                }
+            }
+            return c;
         };
     }
 

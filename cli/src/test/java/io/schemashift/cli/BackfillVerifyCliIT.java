@@ -327,6 +327,40 @@ class BackfillVerifyCliIT {
 
     // ---- helpers -------------------------------------------------------------------------------
 
+    /**
+     * A timestamp that gains its time zone, copied and compared by a JVM in another zone: backfill
+     * and verify read the wall clock as UTC alike (the driver's judgement of a mirrored write too),
+     * so the copy is equal. Before, the copy read it in the JVM's zone (Tokyo: nine hours off)
+     * while verify read it in UTC, and every row differed, again after each repair.
+     */
+    @org.junit.jupiter.api.Test
+    void timestampGainingItsTimeZone_copiedAndComparedAsUtc_inAJvmOfAnotherZone() throws Exception {
+        java.util.TimeZone jvmZone = java.util.TimeZone.getDefault();
+        java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("Asia/Tokyo"));
+        try {
+            for (boolean separate : new boolean[] {false, true}) {
+                setUp(TestDatabase.Kind.POSTGRESQL, separate, "phase: dual-write\n");
+                run(newUrl, "ALTER TABLE clients ALTER COLUMN created_at TYPE TIMESTAMPTZ");
+                Cli.Run backfill = cli("backfill");
+                assertThat(backfill.exit()).as(backfill.toString()).isZero();
+                assertThat(count(
+                                newUrl,
+                                "SELECT COUNT(*) FROM clients WHERE created_at = TIMESTAMPTZ '2024-01-01 00:00:01+00'"))
+                        .as("row 1, its wall clock read as UTC" + (separate ? ", separate new database" : ""))
+                        .isEqualTo(1);
+                run(newUrl, "UPDATE clients SET created_at = created_at + INTERVAL '1 hour' WHERE id = 2");
+                assertThat(cli("verify").exit()).isEqualTo(VerifyCommand.DIFFER);
+                Cli.Run repair = cli("verify", "--repair");
+                assertThat(repair.exit()).as(repair.toString()).isZero();
+                assertThat(repair.out()).contains("repaired 1 rows; those keys now: equal");
+                Cli.Run verify = cli("verify");
+                assertThat(verify.exit()).as(verify.toString()).isZero();
+            }
+        } finally {
+            java.util.TimeZone.setDefault(jvmZone);
+        }
+    }
+
     private void setUp(TestDatabase.Kind kind, boolean separate, String yaml) throws Exception {
         migration = "clibf_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
         db = CliDatabase.create(kind, migration, separate);

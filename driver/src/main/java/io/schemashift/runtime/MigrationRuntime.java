@@ -576,7 +576,8 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                 LOG.warn(
                         "[{}] {}: columns one table computes (GENERATED) and the other stores, or whose two types"
                                 + " store a written value apart (EACH_TABLE_ROUNDING: scale, fractional seconds,"
-                                + " float width, CHAR padding), by the table that computes each: {}; every INSERT and"
+                                + " float width, a time zone, CHAR padding), by the table that computes each: {};"
+                                + " every INSERT and"
                                 + " UPDATE (of a generated column's table), or write that sets the column to a value"
                                 + " beyond what both types keep alike (of a rounded one), is mirrored (leaving the new"
                                 + " table's to it) and its rows recorded for repair; give the columns the same type"

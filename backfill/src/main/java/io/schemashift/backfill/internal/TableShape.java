@@ -7,6 +7,8 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -105,6 +107,25 @@ public record TableShape(
     /** New key column names, in key order. */
     public List<String> newKey() {
         return key.stream().map(MappedColumn::newName).toList();
+    }
+
+    /**
+     * The value of column {@code i} of {@link #columns()} in a row read by {@link #oldExprs()}, to
+     * bind to the new column: a timestamp that is not a key as a {@code java.time} value, which no
+     * JVM time zone moves (a {@code java.sql.Timestamp} travels in the JVM's zone: a wall clock
+     * copied into a timestamp with time zone would land at the JVM's offset, one in a daylight
+     * saving gap would move); anything else as the driver gives it.
+     */
+    public Object read(ResultSet rs, int i) throws SQLException {
+        MappedColumn c = columns.get(i);
+        ColumnInfo.Kind kind = c.derived() ? ColumnInfo.Kind.OTHER : c.oldType().kind();
+        if (kind == ColumnInfo.Kind.TIMESTAMP && !key.contains(c)) {
+            return rs.getObject(i + 1, LocalDateTime.class);
+        }
+        if (kind == ColumnInfo.Kind.TIMESTAMP_TZ && !key.contains(c)) {
+            return rs.getObject(i + 1, OffsetDateTime.class);
+        }
+        return rs.getObject(i + 1);
     }
 
     /** Position of each key column in {@link #columns()}, in key order. */
