@@ -522,14 +522,29 @@ class RoutingIT {
     }
 
     private static List<String> amounts(MigrationFixture fx, String url, String table) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Connection c = fx.server.connect(url);
-                ResultSet rs =
-                        c.createStatement().executeQuery("SELECT id, amount, rate FROM " + table + " ORDER BY id")) {
-            while (rs.next()) {
-                rows.add(rs.getInt(1) + "|"
+        return rows(
+                fx,
+                url,
+                "SELECT id, amount, rate FROM " + table + " ORDER BY id",
+                rs -> rs.getInt(1) + "|"
                         + rs.getBigDecimal(2).stripTrailingZeros().toPlainString() + "|"
                         + rs.getBigDecimal(3).stripTrailingZeros().toPlainString());
+    }
+
+    /** One result row as text. */
+    @FunctionalInterface
+    private interface RowText {
+        String of(ResultSet rs) throws SQLException;
+    }
+
+    /** The rows {@code query} reads on {@code url}, each as {@code text} shows it. */
+    private static List<String> rows(MigrationFixture fx, String url, String query, RowText text) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = fx.server.connect(url);
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(query)) {
+            while (rs.next()) {
+                rows.add(text.of(rs));
             }
         }
         return rows;
@@ -646,27 +661,19 @@ class RoutingIT {
     }
 
     private static List<String> createdAt(MigrationFixture fx, String url, String table) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Connection c = fx.server.connect(url);
-                ResultSet rs =
-                        c.createStatement().executeQuery("SELECT id, created, on_day FROM " + table + " ORDER BY id")) {
-            while (rs.next()) {
-                rows.add(rs.getInt(1) + "|" + rs.getTimestamp(2) + "|" + rs.getDate(3));
-            }
-        }
-        return rows;
+        return rows(
+                fx,
+                url,
+                "SELECT id, created, on_day FROM " + table + " ORDER BY id",
+                rs -> rs.getInt(1) + "|" + rs.getTimestamp(2) + "|" + rs.getDate(3));
     }
 
     private static List<String> statuses(MigrationFixture fx, String url, String table) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Connection c = fx.server.connect(url);
-                ResultSet rs =
-                        c.createStatement().executeQuery("SELECT id, status, tier FROM " + table + " ORDER BY id")) {
-            while (rs.next()) {
-                rows.add(rs.getInt(1) + "|" + rs.getString(2) + "|" + rs.getInt(3));
-            }
-        }
-        return rows;
+        return rows(
+                fx,
+                url,
+                "SELECT id, status, tier FROM " + table + " ORDER BY id",
+                rs -> rs.getInt(1) + "|" + rs.getString(2) + "|" + rs.getInt(3));
     }
 
     /**
@@ -811,15 +818,7 @@ class RoutingIT {
     }
 
     private static List<String> instants(MigrationFixture fx, String url, String query) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Connection c = fx.server.connect(url);
-                Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery(query)) {
-            while (rs.next()) {
-                rows.add(rs.getInt(1) + "|" + rs.getLong(2) + "|" + rs.getString(3));
-            }
-        }
-        return rows;
+        return rows(fx, url, query, rs -> rs.getInt(1) + "|" + rs.getLong(2) + "|" + rs.getString(3));
     }
 
     /** The DEFAULT keyword as a value gives each side its column's default, as a column left out would. */
