@@ -4,6 +4,7 @@ import io.schemashift.rewriter.KeptAlike;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -54,9 +55,9 @@ public record ColumnType(int jdbcType, String name, int size, Integer digits) {
      * Whether a value written to a column of this type and to one of {@code other} may be stored
      * differently: each rounds it to its own numeric scale, fractional seconds or float width,
      * truncates a time to a date, reads a wall clock in the session's time zone for the other's
-     * instant, or pads text to its own {@code CHAR} length. Sizes aside (a value
-     * too long or too large for one side fails there), and so are types of different families
-     * (text and numbers: doctor reports them as errors).
+     * instant, or pads text to its own {@code CHAR} length. Sizes aside (a value too long or too
+     * large for one side fails there), and so are types of different families (text and numbers:
+     * doctor reports them as errors).
      */
     public boolean storesApartFrom(ColumnType other) {
         Kind k = kind();
@@ -85,8 +86,9 @@ public record ColumnType(int jdbcType, String name, int size, Integer digits) {
      * What this type and {@code other} keep alike of a written value. Of two that {@linkplain
      * #storesApartFrom store values apart}: the decimals both keep of two exact numbers, the
      * fractional second digits of two times or timestamps, whole days of a date and a timestamp, a
-     * UTC wall clock of a timestamp and a timestamp with time zone; nothing otherwise. Of two that differ only in length or range: what fits both ({@link
-     * KeptAlike#FITTING}). {@code null} for one type.
+     * UTC wall clock of a timestamp and a timestamp with time zone; nothing otherwise. Of two that
+     * differ only in length or range: what fits both ({@link KeptAlike#FITTING}). {@code null} for
+     * one type.
      */
     public KeptAlike keptAlikeWith(ColumnType other) {
         if (!storesApartFrom(other)) {
@@ -134,9 +136,9 @@ public record ColumnType(int jdbcType, String name, int size, Integer digits) {
         };
     }
 
-    /** Whether this timestamp is one with time zone (PostgreSQL reports {@code timestamptz} as {@link Types#TIMESTAMP}). */
+    /** Whether this is a timestamp with time zone (PostgreSQL reports {@code timestamptz} as {@link Types#TIMESTAMP}). */
     private boolean zonedName() {
-        String n = name.toLowerCase(java.util.Locale.ROOT);
+        String n = name.toLowerCase(Locale.ROOT);
         return n.equals("timestamptz") || n.contains("with time zone");
     }
 
