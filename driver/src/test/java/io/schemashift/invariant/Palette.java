@@ -447,7 +447,16 @@ final class Palette {
                                         + " ('Upsert gen B', 'ug2@x') ON DUPLICATE KEY UPDATE name = VALUES(name)"),
                         Step.update(
                                 "REPLACE INTO",
-                                "REPLACE INTO customers (id, name, email) VALUES (105, 'Replaced 105', 'x@x')"));
+                                "REPLACE INTO customers (id, name, email) VALUES (105, 'Replaced 105', 'x@x')"),
+                        Step.prepared(
+                                "INSERT … SET",
+                                "INSERT INTO customers SET id = ?, name = ?, email = 's@x'",
+                                119,
+                                "Set 119"),
+                        Step.update(
+                                "INSERT … SET updating an existing row",
+                                "INSERT INTO customers SET id = 118, name = 'Set 118' ON DUPLICATE KEY UPDATE name ="
+                                        + " VALUES(name)"));
             case H2 ->
                 List.of(
                         Step.update(

@@ -1329,6 +1329,38 @@ class WritePathIT {
     }
 
     /**
+     * MariaDB's {@code INSERT … SET} is mirrored as the {@code INSERT … VALUES} it means (before:
+     * refused, and in dual-write the whole table recorded): with parameters, literals and an
+     * upsert's update, both sides hold the same rows and nothing is recorded.
+     */
+    @Test
+    void mariadbInsertSet_mirroredAsValues() throws Exception {
+        for (boolean separate : new boolean[] {false, true}) {
+            for (String phase : List.of("dual-write", "new-primary")) {
+                String as = phase + (separate ? ", separate new database" : "");
+                try (MigrationFixture fx = fixture(TestDatabase.Kind.MARIADB, separate, phase);
+                        Connection c = fx.connect()) {
+                    try (PreparedStatement ps =
+                            c.prepareStatement("INSERT INTO customers SET id = ?, name = ?, email = ?")) {
+                        ps.setInt(1, 1);
+                        ps.setString(2, "One");
+                        ps.setString(3, "a@x");
+                        ps.executeUpdate();
+                    }
+                    sql("INSERT IGNORE INTO customers SET id = 2, name = 'Two, too', email = 'b@x'")
+                            .run(c);
+                    sql("INSERT INTO customers SET id = 1, name = 'Uno', email = 'u@x'"
+                                    + " ON DUPLICATE KEY UPDATE name = VALUES(name)")
+                            .run(c);
+                    assertThat(fx.oldRows()).as(as).containsExactly("1|Uno|uno|a@x", "2|Two, too|two, too|b@x");
+                    fx.assertSidesEqual();
+                    assertThat(fx.divergenceRecords()).as(as).isEmpty();
+                }
+            }
+        }
+    }
+
+    /**
      * A timestamp beside a timestamp with time zone: the wall clock is read as UTC (as {@code
      * schemashift verify} reads it), so a write stores one value on both sides only when its
      * session's time zone is UTC and its value carries no other offset. Each write that sets the

@@ -139,6 +139,10 @@ public final class Rewriter {
             if (!compiled.mayMention(sql) && !reaches.mayMention(sql)) {
                 return remember(sql, new Untouched(sql, Kinds.of(tokens), Fingerprints.of(tokens)));
             }
+            String values = dialect == Dialect.MARIADB ? InsertSet.asValues(tokens, sql) : null;
+            if (values != null) {
+                return remember(sql, rewrite(values));
+            }
             RewriteResult indirect = statements.indirect(tokens);
             if (indirect != null) {
                 return remember(sql, indirect);

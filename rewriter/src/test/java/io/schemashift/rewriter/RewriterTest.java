@@ -1190,7 +1190,6 @@ class RewriterTest {
     @CsvSource(
             delimiter = '|',
             value = {
-                "MARIADB|INSERT INTO customers SET id = ?, name = ?|INSERT … SET|INSERT … (columns) VALUES",
                 "POSTGRESQL|INSERT INTO customers DEFAULT VALUES|INSERT … DEFAULT VALUES|name the columns",
                 "POSTGRESQL|INSERT INTO customers (id, name) VALUES (DEFAULT, ?)|DEFAULT as a key value|",
                 "POSTGRESQL|INSERT INTO customers (id, name) VALUES (?, DEFAULT)|DEFAULT as the value of a source|",
