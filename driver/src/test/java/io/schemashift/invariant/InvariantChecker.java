@@ -1,18 +1,15 @@
 package io.schemashift.invariant;
 
 import io.schemashift.config.Phase;
+import io.schemashift.testing.TestDatabases;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -322,24 +319,12 @@ final class InvariantChecker implements AutoCloseable {
         return map;
     }
 
-    /** A timestamp column's wall clock; one with time zone's in UTC, as verify compares them. */
-    private static LocalDateTime utcWallClock(ResultSet rs, int column) throws SQLException {
-        String type = rs.getMetaData().getColumnTypeName(column).toLowerCase(Locale.ROOT);
-        if (type.contains("tz") || type.contains("time zone")) {
-            OffsetDateTime stamp = rs.getObject(column, OffsetDateTime.class);
-            return stamp == null
-                    ? null
-                    : stamp.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
-        }
-        return rs.getObject(column, LocalDateTime.class);
-    }
-
     private static Map<Integer, Row> rows(Connection c, String sql) throws SQLException {
         Map<Integer, Row> rows = new TreeMap<>();
         try (Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {
-                Object stamp = rs.getMetaData().getColumnCount() > 5 ? utcWallClock(rs, 6) : null;
+                Object stamp = rs.getMetaData().getColumnCount() > 5 ? TestDatabases.utcWallClock(rs, 6) : null;
                 rows.put(
                         rs.getInt(1),
                         new Row(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), stamp));

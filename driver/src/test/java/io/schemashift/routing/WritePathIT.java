@@ -1454,16 +1454,8 @@ class WritePathIT {
                 Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(
                         "SELECT id, stamp FROM " + (newSide ? "clients" : "customers") + " ORDER BY id")) {
-            String type = rs.getMetaData().getColumnTypeName(2).toLowerCase(java.util.Locale.ROOT);
-            boolean zoned = type.contains("tz") || type.contains("time zone");
             while (rs.next()) {
-                Object wallClock = zoned
-                        ? java.util.Optional.ofNullable(rs.getObject(2, java.time.OffsetDateTime.class))
-                                .map(t -> t.withOffsetSameInstant(java.time.ZoneOffset.UTC)
-                                        .toLocalDateTime())
-                                .orElse(null)
-                        : rs.getObject(2, java.time.LocalDateTime.class);
-                rows.add(rs.getInt(1) + "|" + wallClock);
+                rows.add(rs.getInt(1) + "|" + TestDatabases.utcWallClock(rs, 2));
             }
         }
         return rows;

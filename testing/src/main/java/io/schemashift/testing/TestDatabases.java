@@ -140,4 +140,19 @@ public final class TestDatabases {
         DriverManager.setLoginTimeout(3);
         return DriverManager.getConnection(url, user, password);
     }
+
+    /**
+     * Column {@code column} of {@code rs}, a timestamp, as a wall clock: one with time zone's in
+     * UTC, as {@code schemashift verify} compares a timestamp with one without.
+     */
+    public static java.time.LocalDateTime utcWallClock(java.sql.ResultSet rs, int column) throws SQLException {
+        String type = rs.getMetaData().getColumnTypeName(column).toLowerCase(java.util.Locale.ROOT);
+        if (type.contains("tz") || type.contains("time zone")) {
+            java.time.OffsetDateTime stamp = rs.getObject(column, java.time.OffsetDateTime.class);
+            return stamp == null
+                    ? null
+                    : stamp.withOffsetSameInstant(java.time.ZoneOffset.UTC).toLocalDateTime();
+        }
+        return rs.getObject(column, java.time.LocalDateTime.class);
+    }
 }
