@@ -171,10 +171,9 @@ final class Shapes {
      */
     private static char stringClass(Tokens t, int i) {
         int start = t.start(i);
-        int backslash = t.sql.indexOf('\\', start);
         if (t.sql.charAt(start) != '\''
                 || (start > 0 && Tokens.isWordPart(t.sql.charAt(start - 1)))
-                || (backslash >= 0 && backslash < t.end(i))) {
+                || holdsBackslash(t.sql, start, t.end(i))) {
             return 0;
         }
         return afterTypeWord(t, i) ? 0 : 's';
@@ -232,6 +231,15 @@ final class Shapes {
         return j >= 0
                 && t.kind(j) == Tokens.WORD
                 && TYPE_WORDS.contains(t.text(j).toLowerCase(Locale.ROOT));
+    }
+
+    private static boolean holdsBackslash(String sql, int from, int end) {
+        for (int c = from; c < end; c++) {
+            if (sql.charAt(c) == '\\') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The end of the run of digits from {@code from}. */
