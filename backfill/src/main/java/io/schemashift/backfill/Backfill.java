@@ -768,7 +768,7 @@ public final class Backfill {
                     readNanos = System.nanoTime() - t0;
                     while (rs.next()) {
                         for (int i = 0; i < cols; i++) {
-                            row[i] = shape.read(rs, i);
+                            row[i] = shape.read(rs, i, dialect);
                         }
                         if (shape.lineage()) {
                             row[cols] = batchId;

@@ -307,7 +307,7 @@ public final class Verifier {
                     if (write != null) {
                         try (PreparedStatement up = target.prepareStatement(write)) {
                             for (int i = 0; i < cols; i++) {
-                                up.setObject(i + 1, shape.read(rs, i));
+                                up.setObject(i + 1, shape.read(rs, i, sql.dialect()));
                             }
                             if (shape.lineage()) {
                                 up.setString(cols + 1, "repair");

@@ -30,11 +30,16 @@ public record ColumnInfo(String name, int jdbcType, String typeName, boolean nul
         if (typeName.startsWith("bool") || jdbcType == Types.BOOLEAN || jdbcType == Types.BIT) {
             return Kind.BOOLEAN;
         }
+        if (typeName.equals("uuid")) {
+            return Kind.OTHER; // H2 reports it as binary; its text is what both sides compare and keys spell
+        }
         return switch (jdbcType) {
             case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> Kind.INTEGER;
             case Types.DECIMAL, Types.NUMERIC -> Kind.DECIMAL;
             case Types.REAL, Types.FLOAT, Types.DOUBLE -> Kind.FLOAT;
             case Types.DATE -> Kind.DATE;
+            case Types.TIME -> typeName.contains("tz") || typeName.contains("time zone") ? Kind.TIME_TZ : Kind.TIME;
+            case Types.TIME_WITH_TIMEZONE -> Kind.TIME_TZ;
             case Types.TIMESTAMP ->
                 typeName.contains("tz") || typeName.contains("time zone") ? Kind.TIMESTAMP_TZ : Kind.TIMESTAMP;
             case Types.TIMESTAMP_WITH_TIMEZONE -> Kind.TIMESTAMP_TZ;
@@ -81,6 +86,8 @@ public record ColumnInfo(String name, int jdbcType, String typeName, boolean nul
         DECIMAL,
         FLOAT,
         DATE,
+        TIME,
+        TIME_TZ,
         TIMESTAMP,
         TIMESTAMP_TZ,
         CHAR,

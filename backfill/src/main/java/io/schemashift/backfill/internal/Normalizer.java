@@ -7,16 +7,32 @@ import io.schemashift.rewriter.Dialect;
  * hash the same value to the same text even when the column type changed: numbers without
  * trailing zeros ({@code 5.50} and {@code 5.5000} are {@code 5.5}; {@code 5.00} is {@code 5}),
  * booleans as {@code 1}/{@code 0}, timestamps as {@code yyyy-MM-dd HH:mm:ss.ffffff} (time zones
- * in UTC), binary as hex, CHAR without trailing blanks, text as-is. NULL stays NULL.
+ * in UTC; a date beside a timestamp as its midnight), times as {@code HH:mm:ss.ffffff} (time zones
+ * in UTC), binary as hex, CHAR without trailing blanks (and text beside a CHAR too: the padding
+ * is not data), PostgreSQL {@code json} as {@code jsonb} writes it (keys in order, no blank
+ * between tokens), text as-is. NULL stays NULL.
  */
 final class Normalizer {
 
     private Normalizer() {}
 
-    static String text(Dialect d, String expr, ColumnInfo type) {
+    /**
+     * @param type the column's type on this side
+     * @param other the type of the column it is compared with on the other side
+     */
+    static String text(Dialect d, String expr, ColumnInfo type, ColumnInfo other) {
         String e = expr;
         return switch (type.kind()) {
-            case TEXT -> e;
+            case TEXT -> other.kind() == ColumnInfo.Kind.CHAR ? "RTRIM(" + e + ")" : e;
+            case DATE ->
+                other.kind() == ColumnInfo.Kind.TIMESTAMP || other.kind() == ColumnInfo.Kind.TIMESTAMP_TZ
+                        ? timestamp(d, e, false)
+                        : cast(d, e);
+            case TIME, TIME_TZ -> time(d, e, type.kind() == ColumnInfo.Kind.TIME_TZ);
+            case OTHER ->
+                d == Dialect.POSTGRESQL && type.typeName().equals("json")
+                        ? "CAST(CAST(" + e + " AS jsonb) AS text)"
+                        : cast(d, e);
             case BOOLEAN -> d == Dialect.MARIADB ? "CAST((" + e + ") + 0 AS CHAR)" : cast(d, "CAST(" + e + " AS INT)");
             case DECIMAL ->
                 d == Dialect.POSTGRESQL ? "trim_scale(CAST(" + e + " AS numeric))::text" : trimZeros(cast(d, e));
@@ -44,6 +60,15 @@ final class Normalizer {
     private static String trimZeros(String s) {
         return "CASE WHEN " + s + " LIKE '%.%' THEN TRIM(TRAILING '.' FROM TRIM(TRAILING '0' FROM " + s + ")) ELSE " + s
                 + " END";
+    }
+
+    private static String time(Dialect d, String e, boolean withZone) {
+        return switch (d) {
+            case POSTGRESQL ->
+                "to_char(" + (withZone ? "((" + e + ") AT TIME ZONE 'UTC')::time" : e) + ", 'HH24:MI:SS.US')";
+            case MARIADB -> "TIME_FORMAT(" + e + ", '%H:%i:%s.%f')";
+            case H2 -> "FORMATDATETIME(" + e + ", 'HH:mm:ss.SSSSSS'" + (withZone ? ", 'en', 'UTC'" : "") + ")";
+        };
     }
 
     private static String timestamp(Dialect d, String e, boolean withZone) {

@@ -32,6 +32,10 @@ public final class Statements {
         return shape;
     }
 
+    public Dialect dialect() {
+        return dialect;
+    }
+
     /** The key range over the given side's key columns. */
     public KeyRange range(Side side) {
         return side == Side.OLD ? oldRange : newRange;
@@ -328,16 +332,18 @@ public final class Statements {
     }
 
     /**
-     * Each mapped column as normalized text on one side: the old side evaluates derived
-     * expressions, and both sides normalize by the new column's type where the old one has none.
+     * Each mapped column as normalized text on one side, by its own type and the other side's: the
+     * old side evaluates derived expressions, and both sides normalize by the new column's type
+     * where the old one has none.
      */
     public List<String> cells(Side side) {
         List<String> cells = new ArrayList<>();
         for (TableShape.MappedColumn c : shape.columns()) {
+            ColumnInfo oldType = c.derived() ? c.newType() : c.oldType();
             if (side == Side.OLD) {
-                cells.add(Normalizer.text(dialect, c.oldExpr(), c.derived() ? c.newType() : c.oldType()));
+                cells.add(Normalizer.text(dialect, c.oldExpr(), oldType, c.newType()));
             } else {
-                cells.add(Normalizer.text(dialect, c.newName(), c.newType()));
+                cells.add(Normalizer.text(dialect, c.newName(), c.newType(), oldType));
             }
         }
         return cells;

@@ -114,11 +114,16 @@ public record TableShape(
      * bind to the new column: a timestamp that is not a key as a {@code java.time} value, which no
      * JVM time zone moves (a {@code java.sql.Timestamp} travels in the JVM's zone: a wall clock
      * copied into a timestamp with time zone would land at the JVM's offset, one in a daylight
-     * saving gap would move); anything else as the driver gives it.
+     * saving gap would move); a MariaDB {@code TIME} that is not a key as its text (a duration of up
+     * to ±838 hours, which neither {@code java.sql.Time} nor {@code LocalTime} holds); anything else
+     * as the driver gives it.
      */
-    public Object read(ResultSet rs, int i) throws SQLException {
+    public Object read(ResultSet rs, int i, Dialect dialect) throws SQLException {
         MappedColumn c = columns.get(i);
         ColumnInfo.Kind kind = c.derived() ? ColumnInfo.Kind.OTHER : c.oldType().kind();
+        if (kind == ColumnInfo.Kind.TIME && dialect == Dialect.MARIADB && !key.contains(c)) {
+            return rs.getString(i + 1);
+        }
         if (kind == ColumnInfo.Kind.TIMESTAMP && !key.contains(c)) {
             return rs.getObject(i + 1, LocalDateTime.class);
         }
