@@ -27,6 +27,8 @@ public record ColumnType(int jdbcType, String name, int size, Integer digits) {
         FLOAT,
         DATE,
         TIME,
+        /** A time with time zone: a time of day at an offset, the session's unless the value gives one. */
+        ZONED_TIME,
         TIMESTAMP,
         /** A timestamp with time zone: an instant, shown in the session's zone. */
         ZONED_TIMESTAMP,
@@ -86,7 +88,7 @@ public record ColumnType(int jdbcType, String name, int size, Integer digits) {
      * What this type and {@code other} keep alike of a written value. Of two that {@linkplain
      * #storesApartFrom store values apart}: the decimals both keep of two exact numbers, the
      * fractional second digits of two times or timestamps, whole days of a date and a timestamp, a
-     * UTC wall clock of a timestamp and a timestamp with time zone; nothing otherwise. Of two that
+     * UTC wall clock of a time or timestamp and one with time zone; nothing otherwise. Of two that
      * differ only in length or range: what fits both ({@link KeptAlike#FITTING}). {@code null} for
      * one type.
      */
@@ -99,10 +101,13 @@ public record ColumnType(int jdbcType, String name, int size, Integer digits) {
         if (k == Kind.EXACT && o == Kind.EXACT) {
             return new KeptAlike(KeptAlike.Measure.DECIMALS, Math.min(scale(), other.scale()));
         }
-        if (k == o && (k == Kind.TIME || k == Kind.TIMESTAMP || k == Kind.ZONED_TIMESTAMP)) {
+        if (k == o && (k == Kind.TIME || k == Kind.ZONED_TIME || k == Kind.TIMESTAMP || k == Kind.ZONED_TIMESTAMP)) {
             return new KeptAlike(KeptAlike.Measure.SECOND_FRACTIONS, Math.min(fraction(), other.fraction()));
         }
-        if ((k == Kind.TIMESTAMP && o == Kind.ZONED_TIMESTAMP) || (k == Kind.ZONED_TIMESTAMP && o == Kind.TIMESTAMP)) {
+        if ((k == Kind.TIMESTAMP && o == Kind.ZONED_TIMESTAMP)
+                || (k == Kind.ZONED_TIMESTAMP && o == Kind.TIMESTAMP)
+                || (k == Kind.TIME && o == Kind.ZONED_TIME)
+                || (k == Kind.ZONED_TIME && o == Kind.TIME)) {
             return new KeptAlike(KeptAlike.Measure.UTC_WALL_CLOCK, Math.min(fraction(), other.fraction()));
         }
         if ((k == Kind.DATE && o == Kind.TIMESTAMP) || (k == Kind.TIMESTAMP && o == Kind.DATE)) {
@@ -115,7 +120,7 @@ public record ColumnType(int jdbcType, String name, int size, Integer digits) {
     public String shown() {
         return switch (kind()) {
             case EXACT -> digits == null || isInteger() ? name : name + "(" + size + "," + digits + ")";
-            case DATE, TIME, TIMESTAMP, ZONED_TIMESTAMP -> name + "(" + fraction() + ")";
+            case DATE, TIME, ZONED_TIME, TIMESTAMP, ZONED_TIMESTAMP -> name + "(" + fraction() + ")";
             case PADDED_TEXT -> name + "(" + size + ")";
             default -> name;
         };
@@ -126,7 +131,8 @@ public record ColumnType(int jdbcType, String name, int size, Integer digits) {
             case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT, Types.NUMERIC, Types.DECIMAL -> Kind.EXACT;
             case Types.REAL, Types.FLOAT, Types.DOUBLE -> Kind.FLOAT;
             case Types.DATE -> Kind.DATE;
-            case Types.TIME, Types.TIME_WITH_TIMEZONE -> Kind.TIME;
+            case Types.TIME -> zonedName() ? Kind.ZONED_TIME : Kind.TIME;
+            case Types.TIME_WITH_TIMEZONE -> Kind.ZONED_TIME;
             case Types.TIMESTAMP -> zonedName() ? Kind.ZONED_TIMESTAMP : Kind.TIMESTAMP;
             case Types.TIMESTAMP_WITH_TIMEZONE -> Kind.ZONED_TIMESTAMP;
             case Types.CHAR, Types.NCHAR -> Kind.PADDED_TEXT;
@@ -136,10 +142,13 @@ public record ColumnType(int jdbcType, String name, int size, Integer digits) {
         };
     }
 
-    /** Whether this is a timestamp with time zone (PostgreSQL reports {@code timestamptz} as {@link Types#TIMESTAMP}). */
+    /**
+     * Whether this is a time or timestamp with time zone (PostgreSQL reports {@code timetz} and
+     * {@code timestamptz} as {@link Types#TIME} and {@link Types#TIMESTAMP}).
+     */
     private boolean zonedName() {
         String n = name.toLowerCase(Locale.ROOT);
-        return n.equals("timestamptz") || n.contains("with time zone");
+        return n.equals("timetz") || n.equals("timestamptz") || n.contains("with time zone");
     }
 
     private boolean isInteger() {
@@ -173,7 +182,11 @@ public record ColumnType(int jdbcType, String name, int size, Integer digits) {
     }
 
     private static boolean temporal(Kind k) {
-        return k == Kind.DATE || k == Kind.TIME || k == Kind.TIMESTAMP || k == Kind.ZONED_TIMESTAMP;
+        return k == Kind.DATE
+                || k == Kind.TIME
+                || k == Kind.ZONED_TIME
+                || k == Kind.TIMESTAMP
+                || k == Kind.ZONED_TIMESTAMP;
     }
 
     private static boolean text(Kind k) {

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.time.OffsetTime;
 import java.time.ZoneId;
 import java.time.temporal.ChronoField;
 import java.time.temporal.TemporalAccessor;
@@ -151,13 +152,17 @@ public final class KeptValues {
     }
 
     /**
-     * Whether {@code value}, written in a UTC session, reaches a timestamp and a timestamp with
+     * Whether {@code value}, written in a UTC session, reaches a time or timestamp and one with
      * time zone as one UTC wall clock: a {@code java.time} value (the database converts it in the
-     * session's zone), a {@link java.util.Date} while the JVM's zone is at UTC's offset (JDBC
-     * drivers send it in the JVM's zone), a string without an offset of its own but UTC's (one
-     * without time zone drops the offset, the other applies it).
+     * session's zone) but an {@link OffsetTime} at another offset than UTC's (a time without zone
+     * keeps its wall clock, dropping the offset), a {@link java.util.Date} while the JVM's zone is
+     * at UTC's offset (JDBC drivers send it in the JVM's zone), a string without an offset of its
+     * own but UTC's (one without time zone drops the offset, the other applies it).
      */
     private static boolean withoutOwnOffset(Object value) {
+        if (value instanceof OffsetTime t) {
+            return t.getOffset().getTotalSeconds() == 0;
+        }
         if (value instanceof java.util.Date d) {
             return ZoneId.systemDefault()
                             .getRules()

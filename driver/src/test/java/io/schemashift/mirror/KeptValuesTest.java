@@ -12,6 +12,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
+import java.time.OffsetTime;
 import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.List;
@@ -87,7 +88,11 @@ class KeptValuesTest {
                 "2024-01-01T10:00:00Z",
                 "2024-01-01 10:00:00 UTC",
                 "2024-01-01",
-                "'2020-01-01 00:00:00+00'::timestamp with time zone")) {
+                "'2020-01-01 00:00:00+00'::timestamp with time zone",
+                LocalTime.of(10, 0),
+                OffsetTime.parse("10:00:00Z"),
+                "10:00:00",
+                "10:00:00+00")) {
             assertThat(KeptValues.kept(micros, alike, true))
                     .as("%s in UTC", alike)
                     .isTrue();
@@ -100,6 +105,8 @@ class KeptValuesTest {
                 "2024-01-01T10:00:00-08:00",
                 "2024-01-01 10:00:00 Asia/Tokyo",
                 "2024-01-01 10:00:00.1234567",
+                OffsetTime.parse("10:00:00+09:00"),
+                "10:00:00+09",
                 "infinity",
                 new Object())) {
             assertThat(KeptValues.kept(micros, apart, true)).as("%s", apart).isFalse();

@@ -1438,6 +1438,102 @@ class WritePathIT {
         }
     }
 
+    /**
+     * A time beside a time with time zone, judged as the timestamps above are: {@code schemashift
+     * verify} reads both as a UTC wall clock, so a write stores one value on both sides only when
+     * its session's time zone is UTC and its value carries no other offset. Recorded: a string or
+     * an {@link java.time.OffsetTime} at another offset (keys 3, 2), any value written after {@code
+     * SET TIME ZONE 'Asia/Tokyo'} (5, 7, 8 through a statement batch). Before: none was, one type
+     * of another size to the driver.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = TestDatabase.Kind.class,
+            names = {"POSTGRESQL", "H2"})
+    void timeGainingOrLosingItsTimeZone_writesOutsideUtcRecordedByKey(TestDatabase.Kind kind) throws Exception {
+        String zoned = kind == TestDatabase.Kind.POSTGRESQL ? "TIMETZ" : "TIME WITH TIME ZONE";
+        for (boolean separate : new boolean[] {false, true}) {
+            for (List<String> pair : List.of(List.of("TIME", zoned), List.of(zoned, "TIME"))) {
+                for (String phase : List.of("dual-write", "new-primary")) {
+                    String as = kind + " " + pair.get(0) + " -> " + pair.get(1) + ", " + phase
+                            + (separate ? ", separate new database" : "");
+                    try (MigrationFixture fx = withColumn(kind, separate, phase, "stamp", pair.get(0), pair.get(1))) {
+                        try (Connection c = fx.connect()) {
+                            sql("SET TIME ZONE 'UTC'").run(c);
+                            sql("UPDATE customers SET stamp = '10:00:00' WHERE id = 1")
+                                    .run(c);
+                            sql("UPDATE customers SET stamp = '10:00:00+05' WHERE id = 3")
+                                    .run(c);
+                            insertStamp(c, 2, java.time.OffsetTime.parse("10:00:00+05:00"));
+                            insertStamp(c, 4, java.time.LocalTime.parse("10:00:00"));
+                            insertStamp(c, 6, java.time.OffsetTime.parse("10:00:00Z"));
+                            sql("SET TIME ZONE 'Asia/Tokyo'").run(c);
+                            sql("UPDATE customers SET stamp = '10:00:00' WHERE id = 5")
+                                    .run(c);
+                            insertStamp(c, 7, java.time.LocalTime.parse("10:00:00"));
+                            sql("SET TIME ZONE 'UTC'").run(c);
+                            sql("UPDATE customers SET stamp = '11:00:00' WHERE id = 1")
+                                    .run(c);
+                            try (Statement batch = c.createStatement()) {
+                                batch.addBatch("SET TIME ZONE 'Asia/Tokyo'");
+                                batch.addBatch("INSERT INTO customers (id, name, email, stamp)"
+                                        + " VALUES (8, 'batch', 'b@x', '10:00:00')");
+                                batch.addBatch("SET TIME ZONE 'UTC'");
+                                batch.executeBatch();
+                            }
+                        }
+                        fx.assertSidesEqual();
+                        List<String> apart = new ArrayList<>(utcTimes(fx, false));
+                        apart.removeAll(utcTimes(fx, true));
+                        List<String> recorded = fx.divergenceRecords();
+                        assertThat(recorded)
+                                .as(as)
+                                .containsExactlyInAnyOrder(
+                                        "[\"2\"]|mirror_value_adjusted",
+                                        "[\"3\"]|mirror_value_adjusted",
+                                        "[\"5\"]|mirror_value_adjusted",
+                                        "[\"7\"]|mirror_value_adjusted",
+                                        "[\"8\"]|mirror_value_adjusted");
+                        assertThat(apart)
+                                .as(as + ": every row the sides store apart is recorded")
+                                .allSatisfy(row -> assertThat(recorded)
+                                        .contains("[\"" + row.substring(0, row.indexOf('|'))
+                                                + "\"]|mirror_value_adjusted"));
+                        assertThat(apart)
+                                .as(as + ": the rows the sides store apart")
+                                .extracting(row -> row.charAt(0))
+                                .contains('5', '7', '8');
+                    }
+                }
+            }
+        }
+    }
+
+    /** One side's {@code id|time} rows of column {@code stamp}, by id: a time with time zone in UTC. */
+    private static List<String> utcTimes(MigrationFixture fx, boolean newSide) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = fx.server.connect(newSide ? fx.newUrl : fx.oldUrl);
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "SELECT id, stamp FROM " + (newSide ? "clients" : "customers") + " ORDER BY id")) {
+            boolean zoned = rs.getMetaData()
+                    .getColumnTypeName(2)
+                    .toLowerCase(java.util.Locale.ROOT)
+                    .matches(".*(tz|time zone).*");
+            while (rs.next()) {
+                java.time.OffsetTime at = zoned ? rs.getObject(2, java.time.OffsetTime.class) : null;
+                Object time = zoned
+                        ? (at == null
+                                ? null
+                                : at.withOffsetSameInstant(java.time.ZoneOffset.UTC)
+                                        .toLocalTime())
+                        : rs.getObject(2, java.time.LocalTime.class);
+                rows.add(rs.getInt(1) + "|" + time);
+            }
+        }
+        return rows;
+    }
+
     private static void insertStamp(Connection c, int id, Object stamp) throws SQLException {
         try (PreparedStatement ps =
                 c.prepareStatement("INSERT INTO customers (id, name, email, stamp) VALUES (?, 'new', 'n@x', ?)")) {

@@ -19,10 +19,10 @@ public record KeptAlike(Measure measure, int digits) {
         /** A time with at most {@code digits} fractional second digits (two times or timestamps). */
         SECOND_FRACTIONS,
         /**
-         * A timestamp with at most {@code digits} fractional second digits, written in a session
-         * whose time zone is UTC and carrying no other offset of its own (a timestamp and a
-         * timestamp with time zone: the wall clock is read as UTC, as {@code schemashift verify}
-         * reads it; any other zone shifts one side's value by its offset).
+         * A time or timestamp with at most {@code digits} fractional second digits, written in a
+         * session whose time zone is UTC and carrying no other offset of its own (a time or
+         * timestamp beside one with time zone: the wall clock is read as UTC, as {@code
+         * schemashift verify} reads it; any other zone shifts one side's value by its offset).
          */
         UTC_WALL_CLOCK,
         /** A date, or a timestamp at midnight (a date and a timestamp). */
