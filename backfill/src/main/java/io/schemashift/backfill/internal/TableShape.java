@@ -7,8 +7,11 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.OffsetDateTime;
+import java.time.OffsetTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -111,26 +114,27 @@ public record TableShape(
 
     /**
      * The value of column {@code i} of {@link #columns()} in a row read by {@link #oldExprs()}, to
-     * bind to the new column: a timestamp that is not a key as a {@code java.time} value, which no
-     * JVM time zone moves (a {@code java.sql.Timestamp} travels in the JVM's zone: a wall clock
-     * copied into a timestamp with time zone would land at the JVM's offset, one in a daylight
-     * saving gap would move); a MariaDB {@code TIME} that is not a key as its text (a duration of up
-     * to ±838 hours, which neither {@code java.sql.Time} nor {@code LocalTime} holds); anything else
+     * bind to the new column. A time or timestamp (a date too, but on MariaDB, whose zero dates
+     * {@code java.time} cannot hold) that is not a key as a {@code java.time} value, which no JVM
+     * time zone moves: {@code java.sql} ones travel in the JVM's zone (a date or wall clock copied
+     * into a column with time zone would land at the JVM's offset, one in a daylight saving gap
+     * would move); a MariaDB {@code TIME} as its text (a duration of up to
+     * ±838 hours, which neither {@code java.sql.Time} nor {@code LocalTime} holds). Anything else
      * as the driver gives it.
      */
     public Object read(ResultSet rs, int i, Dialect dialect) throws SQLException {
         MappedColumn c = columns.get(i);
-        ColumnInfo.Kind kind = c.derived() ? ColumnInfo.Kind.OTHER : c.oldType().kind();
-        if (kind == ColumnInfo.Kind.TIME && dialect == Dialect.MARIADB && !key.contains(c)) {
-            return rs.getString(i + 1);
+        if (c.derived() || key.contains(c)) {
+            return rs.getObject(i + 1);
         }
-        if (kind == ColumnInfo.Kind.TIMESTAMP && !key.contains(c)) {
-            return rs.getObject(i + 1, LocalDateTime.class);
-        }
-        if (kind == ColumnInfo.Kind.TIMESTAMP_TZ && !key.contains(c)) {
-            return rs.getObject(i + 1, OffsetDateTime.class);
-        }
-        return rs.getObject(i + 1);
+        return switch (c.oldType().kind()) {
+            case DATE -> dialect == Dialect.MARIADB ? rs.getObject(i + 1) : rs.getObject(i + 1, LocalDate.class);
+            case TIME -> dialect == Dialect.MARIADB ? rs.getString(i + 1) : rs.getObject(i + 1, LocalTime.class);
+            case TIME_TZ -> rs.getObject(i + 1, OffsetTime.class);
+            case TIMESTAMP -> rs.getObject(i + 1, LocalDateTime.class);
+            case TIMESTAMP_TZ -> rs.getObject(i + 1, OffsetDateTime.class);
+            default -> rs.getObject(i + 1);
+        };
     }
 
     /** Position of each key column in {@link #columns()}, in key order. */
