@@ -1,6 +1,7 @@
 package io.schemashift.backfill.internal;
 
 import io.schemashift.rewriter.Dialect;
+import java.sql.Types;
 
 /**
  * Turns a column value into canonical text on the server, so that both sides of a migration
@@ -9,8 +10,9 @@ import io.schemashift.rewriter.Dialect;
  * booleans as {@code 1}/{@code 0}, timestamps as {@code yyyy-MM-dd HH:mm:ss.ffffff} (time zones
  * in UTC; a date beside a timestamp as its midnight), times as {@code HH:mm:ss.ffffff} (time zones
  * in UTC), binary as hex, CHAR without trailing blanks (and text beside a CHAR too: the padding
- * is not data), PostgreSQL {@code json} as {@code jsonb} writes it (keys in order, no blank
- * between tokens), text as-is. NULL stays NULL.
+ * is not data), PostgreSQL {@code json} as {@code jsonb} writes it (keys in order, one blank
+ * after each {@code :} and {@code ,}), a double beside a single-precision float as the float it
+ * rounds to (the old side cannot tell more digits apart), text as-is. NULL stays NULL.
  */
 final class Normalizer {
 
@@ -29,6 +31,7 @@ final class Normalizer {
                         ? timestamp(d, e, false)
                         : cast(d, e);
             case TIME, TIME_TZ -> time(d, e, type.kind() == ColumnInfo.Kind.TIME_TZ);
+            case FLOAT -> cast(d, widens(other, type) ? narrowed(d, e) : e);
             case OTHER ->
                 d == Dialect.POSTGRESQL && type.typeName().equals("json")
                         ? "CAST(CAST(" + e + " AS jsonb) AS text)"
@@ -46,6 +49,31 @@ final class Normalizer {
                 };
             default -> cast(d, e);
         };
+    }
+
+    /** Whether {@code single} is a single-precision float beside a wider float {@code other}. */
+    static boolean widens(ColumnInfo single, ColumnInfo other) {
+        return single.jdbcType() == Types.REAL
+                && other.kind() == ColumnInfo.Kind.FLOAT
+                && other.jdbcType() != Types.REAL;
+    }
+
+    /**
+     * A single-precision float as the double its decimal text spells ({@code 0.1}), not as its
+     * binary value widened ({@code 0.10000000149011612}): the number the application wrote. On
+     * MariaDB, whose {@code FLOAT} text keeps six significant digits, the binary value.
+     */
+    static String widened(Dialect d, String e) {
+        return switch (d) {
+            case POSTGRESQL -> "CAST(CAST(" + e + " AS text) AS double precision)";
+            case MARIADB -> e;
+            case H2 -> "CAST(CAST(" + e + " AS VARCHAR) AS DOUBLE PRECISION)";
+        };
+    }
+
+    /** A double as the single-precision float it rounds to: what a single beside it can hold. */
+    private static String narrowed(Dialect d, String e) {
+        return "CAST(" + e + " AS " + (d == Dialect.MARIADB ? "FLOAT" : "REAL") + ")";
     }
 
     private static String cast(Dialect d, String e) {

@@ -66,14 +66,14 @@ public final class Statements {
      * rowLocks} is false (only for a batch that holds {@link #lockOldTable()}).
      */
     public String lockNextRows(boolean hasLower, int limit, boolean rowLocks) {
-        return "SELECT " + String.join(", ", shape.oldExprs()) + " FROM " + shape.oldTable()
+        return "SELECT " + String.join(", ", shape.oldExprs(dialect)) + " FROM " + shape.oldTable()
                 + oldRange.where(hasLower, false) + " ORDER BY " + String.join(", ", shape.oldKey()) + " LIMIT "
                 + limit + (rowLocks ? lockClause() : "");
     }
 
     /** One old row by key, mapped to new columns, locked. */
     public String lockRowByKey() {
-        return "SELECT " + String.join(", ", shape.oldExprs()) + " FROM " + shape.oldTable() + " WHERE "
+        return "SELECT " + String.join(", ", shape.oldExprs(dialect)) + " FROM " + shape.oldTable() + " WHERE "
                 + KeyCondition.equal(shape.oldKey()).sql() + lockClause();
     }
 
@@ -132,7 +132,7 @@ public final class Statements {
      */
     public String insertMissingFromOld(boolean hasLower, boolean hasUpper, NewRows newRows, boolean rowLocks) {
         List<String> cols = new ArrayList<>(shape.newNames());
-        List<String> exprs = new ArrayList<>(shape.oldExprs());
+        List<String> exprs = new ArrayList<>(shape.oldExprs(dialect));
         if (shape.lineage()) {
             cols.add(TableShape.LINEAGE_BATCH);
             cols.add(TableShape.LINEAGE_AT);

@@ -68,6 +68,15 @@ public record TableShape(
         MappedColumn reversed() {
             return new MappedColumn(oldExpr, newName, false, newType, oldType);
         }
+
+        /**
+         * The old-side expression whose value the new column gets: a single-precision float copied
+         * into a wider one goes through its decimal text, as the application wrote it and would
+         * write it through the mirror ({@link Normalizer#widened}).
+         */
+        String copied(Dialect dialect) {
+            return !derived && Normalizer.widens(oldType, newType) ? Normalizer.widened(dialect, oldExpr) : oldExpr;
+        }
     }
 
     /**
@@ -92,9 +101,9 @@ public record TableShape(
                 back.stream().filter(c -> c.newType().generated()).toList());
     }
 
-    /** Old-side expressions of every mapped column, in column order. */
-    public List<String> oldExprs() {
-        return columns.stream().map(MappedColumn::oldExpr).toList();
+    /** Old-side expressions of every mapped column as it is copied ({@link MappedColumn#copied}), in column order. */
+    public List<String> oldExprs(Dialect dialect) {
+        return columns.stream().map(c -> c.copied(dialect)).toList();
     }
 
     /** New column names, in column order. */
@@ -113,7 +122,7 @@ public record TableShape(
     }
 
     /**
-     * The value of column {@code i} of {@link #columns()} in a row read by {@link #oldExprs()}, to
+     * The value of column {@code i} of {@link #columns()} in a row read by {@link #oldExprs}, to
      * bind to the new column. A time or timestamp (a date too, but on MariaDB, whose zero dates
      * {@code java.time} cannot hold) that is not a key as a {@code java.time} value, which no JVM
      * time zone moves: {@code java.sql} ones travel in the JVM's zone (a date or wall clock copied
