@@ -1361,52 +1361,47 @@ class WritePathIT {
     }
 
     /**
-     * A timestamp beside a timestamp with time zone: the wall clock is read as UTC (as {@code
-     * schemashift verify} reads it), so a write stores one value on both sides only when its
-     * session's time zone is UTC and its value carries no other offset. Each write that sets the
-     * column otherwise (a string with an offset of its own, any value written after {@code SET TIME
-     * ZONE 'Asia/Tokyo'}) is mirrored and its rows recorded; the rest are not. Before: none was,
-     * and the sides held other instants for keys 3 (PostgreSQL), 5 and 7.
+     * A timestamp beside a timestamp with time zone, and a time beside a time with time zone: the
+     * wall clock is read as UTC (as {@code schemashift verify} reads it), so a write stores one
+     * value on both sides only when its session's time zone is UTC and its value carries no other
+     * offset. Recorded: a string with an offset of its own (key 3), any value written after {@code
+     * SET TIME ZONE 'Asia/Tokyo'} (5, 7, and 8 through a statement batch), an {@code OffsetTime} at
+     * another offset (2: a time without zone keeps its wall clock, dropping the offset; an {@code
+     * OffsetDateTime} is one instant on both), a {@code java.sql.Timestamp} while the JVM is not at
+     * UTC (6). The rest are not. Before: none was, and the sides held other values for keys 3
+     * (PostgreSQL), 5 and 7; the times were one type of another size to the driver.
      */
     @ParameterizedTest
-    @EnumSource(
-            value = TestDatabase.Kind.class,
-            names = {"POSTGRESQL", "H2"})
-    void timestampGainingOrLosingItsTimeZone_writesOutsideUtcRecordedByKey(TestDatabase.Kind kind) throws Exception {
-        Timestamp bound = Timestamp.valueOf("2024-01-01 10:00:00");
-        boolean jvmInUtc = java.time.ZoneId.systemDefault()
-                        .getRules()
-                        .getOffset(bound.toInstant())
-                        .getTotalSeconds()
-                == 0;
-        List<List<String>> pairs = List.of(
-                List.of("TIMESTAMP", "TIMESTAMP WITH TIME ZONE"), List.of("TIMESTAMP WITH TIME ZONE", "TIMESTAMP"));
+    @CsvSource({"POSTGRESQL, false", "POSTGRESQL, true", "H2, false", "H2, true"})
+    void gainingOrLosingItsTimeZone_writesOutsideUtcRecordedByKey(TestDatabase.Kind kind, boolean time)
+            throws Exception {
+        ZonePair z = ZonePair.of(kind, time);
         for (boolean separate : new boolean[] {false, true}) {
-            for (List<String> pair : pairs) {
+            for (List<String> pair : List.of(List.of(z.plain(), z.zoned()), List.of(z.zoned(), z.plain()))) {
                 for (String phase : List.of("dual-write", "new-primary")) {
                     String as = kind + " " + pair.get(0) + " -> " + pair.get(1) + ", " + phase
                             + (separate ? ", separate new database" : "");
                     try (MigrationFixture fx = withColumn(kind, separate, phase, "stamp", pair.get(0), pair.get(1))) {
                         try (Connection c = fx.connect()) {
                             sql("SET TIME ZONE 'UTC'").run(c);
-                            sql("UPDATE customers SET stamp = '2024-01-01 10:00:00' WHERE id = 1")
+                            sql("UPDATE customers SET stamp = '" + z.wallClock() + "' WHERE id = 1")
                                     .run(c);
-                            sql("UPDATE customers SET stamp = '2024-01-01 10:00:00+05' WHERE id = 3")
+                            sql("UPDATE customers SET stamp = '" + z.wallClock() + "+05' WHERE id = 3")
                                     .run(c);
-                            insertStamp(c, 2, java.time.OffsetDateTime.parse("2024-01-01T10:00:00+05:00"));
-                            insertStamp(c, 4, java.time.LocalDateTime.parse("2024-01-01T10:00:00"));
-                            insertStamp(c, 6, bound);
+                            insertStamp(c, 2, z.atPlusFive());
+                            insertStamp(c, 4, z.local());
+                            insertStamp(c, 6, z.jvmZoned());
                             sql("SET TIME ZONE 'Asia/Tokyo'").run(c);
-                            sql("UPDATE customers SET stamp = '2024-01-01 10:00:00' WHERE id = 5")
+                            sql("UPDATE customers SET stamp = '" + z.wallClock() + "' WHERE id = 5")
                                     .run(c);
-                            insertStamp(c, 7, java.time.LocalDateTime.parse("2024-01-01T10:00:00"));
+                            insertStamp(c, 7, z.local());
                             sql("SET TIME ZONE 'UTC'").run(c);
-                            sql("UPDATE customers SET stamp = '2024-01-02 10:00:00' WHERE id = 1")
+                            sql("UPDATE customers SET stamp = '" + z.laterWallClock() + "' WHERE id = 1")
                                     .run(c);
                             try (Statement batch = c.createStatement()) {
                                 batch.addBatch("SET TIME ZONE 'Asia/Tokyo'");
                                 batch.addBatch("INSERT INTO customers (id, name, email, stamp)"
-                                        + " VALUES (8, 'batch', 'b@x', '2024-01-01 10:00:00')");
+                                        + " VALUES (8, 'batch', 'b@x', '" + z.wallClock() + "')");
                                 batch.addBatch("SET TIME ZONE 'UTC'");
                                 batch.executeBatch();
                             }
@@ -1414,11 +1409,15 @@ class WritePathIT {
                         fx.assertSidesEqual();
                         List<String> apart = new ArrayList<>(utcWallClocks(fx, false));
                         apart.removeAll(utcWallClocks(fx, true));
-                        List<String> expected = new ArrayList<>(
-                                List.of("[\"3\"]|mirror_value_adjusted", "[\"5\"]|mirror_value_adjusted"));
-                        expected.add("[\"7\"]|mirror_value_adjusted");
-                        expected.add("[\"8\"]|mirror_value_adjusted");
-                        if (!jvmInUtc) {
+                        List<String> expected = new ArrayList<>(List.of(
+                                "[\"3\"]|mirror_value_adjusted",
+                                "[\"5\"]|mirror_value_adjusted",
+                                "[\"7\"]|mirror_value_adjusted",
+                                "[\"8\"]|mirror_value_adjusted"));
+                        if (time) {
+                            expected.add("[\"2\"]|mirror_value_adjusted"); // the offset dropped beside a time
+                        }
+                        if (!time && !jvmAtUtc()) {
                             expected.add("[\"6\"]|mirror_value_adjusted"); // the JVM's offset rides along
                         }
                         List<String> recorded = fx.divergenceRecords();
@@ -1439,99 +1438,51 @@ class WritePathIT {
     }
 
     /**
-     * A time beside a time with time zone, judged as the timestamps above are: {@code schemashift
-     * verify} reads both as a UTC wall clock, so a write stores one value on both sides only when
-     * its session's time zone is UTC and its value carries no other offset. Recorded: a string or
-     * an {@link java.time.OffsetTime} at another offset (keys 3, 2), any value written after {@code
-     * SET TIME ZONE 'Asia/Tokyo'} (5, 7, 8 through a statement batch). Before: none was, one type
-     * of another size to the driver.
+     * A type beside the same with time zone, and what the test writes to it.
+     *
+     * @param wallClock a wall clock as SQL text, without quotes
+     * @param laterWallClock another one
+     * @param local the wall clock as a {@code java.time} value without zone
+     * @param atPlusFive the wall clock at {@code +05:00}
+     * @param jvmZoned a value JDBC drivers send in the JVM's zone (a time at UTC: none)
      */
-    @ParameterizedTest
-    @EnumSource(
-            value = TestDatabase.Kind.class,
-            names = {"POSTGRESQL", "H2"})
-    void timeGainingOrLosingItsTimeZone_writesOutsideUtcRecordedByKey(TestDatabase.Kind kind) throws Exception {
-        String zoned = kind == TestDatabase.Kind.POSTGRESQL ? "TIMETZ" : "TIME WITH TIME ZONE";
-        for (boolean separate : new boolean[] {false, true}) {
-            for (List<String> pair : List.of(List.of("TIME", zoned), List.of(zoned, "TIME"))) {
-                for (String phase : List.of("dual-write", "new-primary")) {
-                    String as = kind + " " + pair.get(0) + " -> " + pair.get(1) + ", " + phase
-                            + (separate ? ", separate new database" : "");
-                    try (MigrationFixture fx = withColumn(kind, separate, phase, "stamp", pair.get(0), pair.get(1))) {
-                        try (Connection c = fx.connect()) {
-                            sql("SET TIME ZONE 'UTC'").run(c);
-                            sql("UPDATE customers SET stamp = '10:00:00' WHERE id = 1")
-                                    .run(c);
-                            sql("UPDATE customers SET stamp = '10:00:00+05' WHERE id = 3")
-                                    .run(c);
-                            insertStamp(c, 2, java.time.OffsetTime.parse("10:00:00+05:00"));
-                            insertStamp(c, 4, java.time.LocalTime.parse("10:00:00"));
-                            insertStamp(c, 6, java.time.OffsetTime.parse("10:00:00Z"));
-                            sql("SET TIME ZONE 'Asia/Tokyo'").run(c);
-                            sql("UPDATE customers SET stamp = '10:00:00' WHERE id = 5")
-                                    .run(c);
-                            insertStamp(c, 7, java.time.LocalTime.parse("10:00:00"));
-                            sql("SET TIME ZONE 'UTC'").run(c);
-                            sql("UPDATE customers SET stamp = '11:00:00' WHERE id = 1")
-                                    .run(c);
-                            try (Statement batch = c.createStatement()) {
-                                batch.addBatch("SET TIME ZONE 'Asia/Tokyo'");
-                                batch.addBatch("INSERT INTO customers (id, name, email, stamp)"
-                                        + " VALUES (8, 'batch', 'b@x', '10:00:00')");
-                                batch.addBatch("SET TIME ZONE 'UTC'");
-                                batch.executeBatch();
-                            }
-                        }
-                        fx.assertSidesEqual();
-                        List<String> apart = new ArrayList<>(utcTimes(fx, false));
-                        apart.removeAll(utcTimes(fx, true));
-                        List<String> recorded = fx.divergenceRecords();
-                        assertThat(recorded)
-                                .as(as)
-                                .containsExactlyInAnyOrder(
-                                        "[\"2\"]|mirror_value_adjusted",
-                                        "[\"3\"]|mirror_value_adjusted",
-                                        "[\"5\"]|mirror_value_adjusted",
-                                        "[\"7\"]|mirror_value_adjusted",
-                                        "[\"8\"]|mirror_value_adjusted");
-                        assertThat(apart)
-                                .as(as + ": every row the sides store apart is recorded")
-                                .allSatisfy(row -> assertThat(recorded)
-                                        .contains("[\"" + row.substring(0, row.indexOf('|'))
-                                                + "\"]|mirror_value_adjusted"));
-                        assertThat(apart)
-                                .as(as + ": the rows the sides store apart")
-                                .extracting(row -> row.charAt(0))
-                                .contains('5', '7', '8');
-                    }
-                }
+    private record ZonePair(
+            String plain,
+            String zoned,
+            String wallClock,
+            String laterWallClock,
+            Object local,
+            Object atPlusFive,
+            Object jvmZoned) {
+
+        static ZonePair of(TestDatabase.Kind kind, boolean time) {
+            if (time) {
+                return new ZonePair(
+                        "TIME",
+                        kind == TestDatabase.Kind.POSTGRESQL ? "TIMETZ" : "TIME WITH TIME ZONE",
+                        "10:00:00",
+                        "11:00:00",
+                        java.time.LocalTime.parse("10:00:00"),
+                        java.time.OffsetTime.parse("10:00:00+05:00"),
+                        java.time.OffsetTime.parse("10:00:00Z"));
             }
+            return new ZonePair(
+                    "TIMESTAMP",
+                    "TIMESTAMP WITH TIME ZONE",
+                    "2024-01-01 10:00:00",
+                    "2024-01-02 10:00:00",
+                    java.time.LocalDateTime.parse("2024-01-01T10:00:00"),
+                    java.time.OffsetDateTime.parse("2024-01-01T10:00:00+05:00"),
+                    Timestamp.valueOf("2024-01-01 10:00:00"));
         }
     }
 
-    /** One side's {@code id|time} rows of column {@code stamp}, by id: a time with time zone in UTC. */
-    private static List<String> utcTimes(MigrationFixture fx, boolean newSide) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Connection c = fx.server.connect(newSide ? fx.newUrl : fx.oldUrl);
-                Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery(
-                        "SELECT id, stamp FROM " + (newSide ? "clients" : "customers") + " ORDER BY id")) {
-            boolean zoned = rs.getMetaData()
-                    .getColumnTypeName(2)
-                    .toLowerCase(java.util.Locale.ROOT)
-                    .matches(".*(tz|time zone).*");
-            while (rs.next()) {
-                java.time.OffsetTime at = zoned ? rs.getObject(2, java.time.OffsetTime.class) : null;
-                Object time = zoned
-                        ? (at == null
-                                ? null
-                                : at.withOffsetSameInstant(java.time.ZoneOffset.UTC)
-                                        .toLocalTime())
-                        : rs.getObject(2, java.time.LocalTime.class);
-                rows.add(rs.getInt(1) + "|" + time);
-            }
-        }
-        return rows;
+    private static boolean jvmAtUtc() {
+        return java.time.ZoneId.systemDefault()
+                        .getRules()
+                        .getOffset(Timestamp.valueOf("2024-01-01 10:00:00").toInstant())
+                        .getTotalSeconds()
+                == 0;
     }
 
     private static void insertStamp(Connection c, int id, Object stamp) throws SQLException {
@@ -1543,7 +1494,10 @@ class WritePathIT {
         }
     }
 
-    /** One side's {@code id|wall clock} rows of column {@code stamp}, by id: a timestamp with time zone in UTC. */
+    /**
+     * One side's {@code id|wall clock} rows of column {@code stamp}, by id: a time or timestamp with
+     * time zone in UTC.
+     */
     private static List<String> utcWallClocks(MigrationFixture fx, boolean newSide) throws SQLException {
         List<String> rows = new ArrayList<>();
         try (Connection c = fx.server.connect(newSide ? fx.newUrl : fx.oldUrl);

@@ -142,12 +142,22 @@ public final class TestDatabases {
     }
 
     /**
-     * Column {@code column} of {@code rs}, a timestamp, as a wall clock: one with time zone's in
-     * UTC, as {@code schemashift verify} compares a timestamp with one without.
+     * Column {@code column} of {@code rs}, a timestamp or a time, as a wall clock: one with time
+     * zone's in UTC, as {@code schemashift verify} compares it with one without.
      */
-    public static java.time.LocalDateTime utcWallClock(java.sql.ResultSet rs, int column) throws SQLException {
+    public static java.time.temporal.Temporal utcWallClock(java.sql.ResultSet rs, int column) throws SQLException {
         String type = rs.getMetaData().getColumnTypeName(column).toLowerCase(java.util.Locale.ROOT);
-        if (type.contains("tz") || type.contains("time zone")) {
+        boolean zoned = type.contains("tz") || type.contains("time zone");
+        if (!type.startsWith("timestamp")) {
+            if (!zoned) {
+                return rs.getObject(column, java.time.LocalTime.class);
+            }
+            java.time.OffsetTime time = rs.getObject(column, java.time.OffsetTime.class);
+            return time == null
+                    ? null
+                    : time.withOffsetSameInstant(java.time.ZoneOffset.UTC).toLocalTime();
+        }
+        if (zoned) {
             java.time.OffsetDateTime stamp = rs.getObject(column, java.time.OffsetDateTime.class);
             return stamp == null
                     ? null
