@@ -148,7 +148,7 @@ public final class TestDatabases {
     public static java.time.temporal.Temporal utcWallClock(java.sql.ResultSet rs, int column) throws SQLException {
         String type = rs.getMetaData().getColumnTypeName(column).toLowerCase(java.util.Locale.ROOT);
         boolean zoned = type.contains("tz") || type.contains("time zone");
-        if (!type.startsWith("timestamp")) {
+        if (type.startsWith("time") && !type.startsWith("timestamp")) { // not MariaDB's DATETIME
             if (!zoned) {
                 return rs.getObject(column, java.time.LocalTime.class);
             }
