@@ -46,6 +46,7 @@ class VerifyTypePairsIT {
                                 "JSONB",
                                 List.of("'{\"b\": 1,  \"a\": [1, 2]}'"),
                                 "'{\"b\": 1, \"a\": [2, 1]}'"),
+                        new Pair("TEXT", "JSONB", List.of("'{\"b\": 1,  \"a\": [1, 2]}'"), "'{\"a\": 3}'"),
                         new Pair("REAL", "DOUBLE PRECISION", List.of("0.1", "0.12345679", "1e10"), "0.2"));
             case MARIADB ->
                 List.of(

@@ -10,8 +10,8 @@ import java.sql.Types;
  * booleans as {@code 1}/{@code 0}, timestamps as {@code yyyy-MM-dd HH:mm:ss.ffffff} (time zones
  * in UTC; a date beside a timestamp as its midnight), times as {@code HH:mm:ss.ffffff} (time zones
  * in UTC), binary as hex, CHAR without trailing blanks (and text beside a CHAR too: the padding
- * is not data), PostgreSQL {@code json} as {@code jsonb} writes it (keys in order, one blank
- * after each {@code :} and {@code ,}), a double beside a single-precision float as the float it
+ * is not data), PostgreSQL {@code json} (and text beside a {@code json} or {@code jsonb}) as
+ * {@code jsonb} writes it (keys in order, one blank after each {@code :} and {@code ,}), a double beside a single-precision float as the float it
  * rounds to (the old side cannot tell more digits apart), text as-is. NULL stays NULL.
  */
 final class Normalizer {
@@ -25,17 +25,17 @@ final class Normalizer {
     static String text(Dialect d, String expr, ColumnInfo type, ColumnInfo other) {
         String e = expr;
         return switch (type.kind()) {
-            case TEXT -> other.kind() == ColumnInfo.Kind.CHAR ? "RTRIM(" + e + ")" : e;
+            case TEXT ->
+                other.kind() == ColumnInfo.Kind.CHAR
+                        ? "RTRIM(" + e + ")"
+                        : d == Dialect.POSTGRESQL && json(other) ? asJsonb(e) : e;
             case DATE ->
                 other.kind() == ColumnInfo.Kind.TIMESTAMP || other.kind() == ColumnInfo.Kind.TIMESTAMP_TZ
                         ? timestamp(d, e, false)
                         : cast(d, e);
             case TIME, TIME_TZ -> time(d, e, type.kind() == ColumnInfo.Kind.TIME_TZ);
             case FLOAT -> cast(d, widens(other, type) ? narrowed(d, e) : e);
-            case OTHER ->
-                d == Dialect.POSTGRESQL && type.typeName().equals("json")
-                        ? "CAST(CAST(" + e + " AS jsonb) AS text)"
-                        : cast(d, e);
+            case OTHER -> d == Dialect.POSTGRESQL && type.typeName().equals("json") ? asJsonb(e) : cast(d, e);
             case BOOLEAN -> d == Dialect.MARIADB ? "CAST((" + e + ") + 0 AS CHAR)" : cast(d, "CAST(" + e + " AS INT)");
             case DECIMAL ->
                 d == Dialect.POSTGRESQL ? "trim_scale(CAST(" + e + " AS numeric))::text" : trimZeros(cast(d, e));
@@ -49,6 +49,16 @@ final class Normalizer {
                 };
             default -> cast(d, e);
         };
+    }
+
+    /** PostgreSQL: whether the column is {@code json} or {@code jsonb}. */
+    static boolean json(ColumnInfo type) {
+        return type.typeName().equals("json") || type.typeName().equals("jsonb");
+    }
+
+    /** PostgreSQL: JSON text as {@code jsonb} spells it (keys ordered, one blank after each {@code :} and {@code ,}). */
+    private static String asJsonb(String e) {
+        return "CAST(CAST(" + e + " AS jsonb) AS text)";
     }
 
     /** Whether {@code single} is a single-precision float beside a wider float {@code other}. */

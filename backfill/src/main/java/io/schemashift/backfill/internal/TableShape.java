@@ -72,10 +72,20 @@ public record TableShape(
         /**
          * The old-side expression whose value the new column gets: a single-precision float copied
          * into a wider one goes through its decimal text, as the application wrote it and would
-         * write it through the mirror ({@link Normalizer#widened}).
+         * write it through the mirror ({@link Normalizer#widened}); PostgreSQL text into a {@code
+         * json} or {@code jsonb} column is cast to it (no assignment cast exists).
          */
         String copied(Dialect dialect) {
-            return !derived && Normalizer.widens(oldType, newType) ? Normalizer.widened(dialect, oldExpr) : oldExpr;
+            if (derived) {
+                return oldExpr;
+            }
+            if (Normalizer.widens(oldType, newType)) {
+                return Normalizer.widened(dialect, oldExpr);
+            }
+            boolean text = oldType.kind() == ColumnInfo.Kind.TEXT || oldType.kind() == ColumnInfo.Kind.CHAR;
+            return dialect == Dialect.POSTGRESQL && text && Normalizer.json(newType)
+                    ? "CAST(" + oldExpr + " AS " + newType.typeName() + ")"
+                    : oldExpr;
         }
     }
 
