@@ -11,8 +11,9 @@ import java.sql.Types;
  * in UTC; a date beside a timestamp as its midnight), times as {@code HH:mm:ss.ffffff} (time zones
  * in UTC), binary as hex, CHAR without trailing blanks (and text beside a CHAR too: the padding
  * is not data), PostgreSQL {@code json} (and text beside a {@code json} or {@code jsonb}) as
- * {@code jsonb} writes it (keys in order, one blank after each {@code :} and {@code ,}), a double beside a single-precision float as the float it
- * rounds to (the old side cannot tell more digits apart), text as-is. NULL stays NULL.
+ * {@code jsonb} writes it (keys in order, one blank after each {@code :} and {@code ,}), a
+ * double beside a single-precision float as the float it rounds to (the old side cannot tell
+ * more digits apart), text as-is. NULL stays NULL.
  */
 final class Normalizer {
 

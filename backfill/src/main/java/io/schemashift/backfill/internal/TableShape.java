@@ -82,8 +82,7 @@ public record TableShape(
             if (Normalizer.widens(oldType, newType)) {
                 return Normalizer.widened(dialect, oldExpr);
             }
-            boolean text = oldType.kind() == ColumnInfo.Kind.TEXT || oldType.kind() == ColumnInfo.Kind.CHAR;
-            return dialect == Dialect.POSTGRESQL && text && Normalizer.json(newType)
+            return dialect == Dialect.POSTGRESQL && oldType.kind() == ColumnInfo.Kind.TEXT && Normalizer.json(newType)
                     ? "CAST(" + oldExpr + " AS " + newType.typeName() + ")"
                     : oldExpr;
         }
