@@ -38,10 +38,9 @@ public record ColumnInfo(String name, int jdbcType, String typeName, boolean nul
             case Types.DECIMAL, Types.NUMERIC -> Kind.DECIMAL;
             case Types.REAL, Types.FLOAT, Types.DOUBLE -> Kind.FLOAT;
             case Types.DATE -> Kind.DATE;
-            case Types.TIME -> typeName.contains("tz") || typeName.contains("time zone") ? Kind.TIME_TZ : Kind.TIME;
+            case Types.TIME -> zonedName() ? Kind.TIME_TZ : Kind.TIME;
             case Types.TIME_WITH_TIMEZONE -> Kind.TIME_TZ;
-            case Types.TIMESTAMP ->
-                typeName.contains("tz") || typeName.contains("time zone") ? Kind.TIMESTAMP_TZ : Kind.TIMESTAMP;
+            case Types.TIMESTAMP -> zonedName() ? Kind.TIMESTAMP_TZ : Kind.TIMESTAMP;
             case Types.TIMESTAMP_WITH_TIMEZONE -> Kind.TIMESTAMP_TZ;
             case Types.CHAR, Types.NCHAR -> Kind.CHAR;
             case Types.VARCHAR, Types.NVARCHAR, Types.LONGVARCHAR, Types.LONGNVARCHAR, Types.CLOB, Types.NCLOB ->
@@ -49,6 +48,11 @@ public record ColumnInfo(String name, int jdbcType, String typeName, boolean nul
             case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> Kind.BINARY;
             default -> Kind.OTHER;
         };
+    }
+
+    /** PostgreSQL reports {@code timetz} and {@code timestamptz} as {@link Types#TIME} and {@link Types#TIMESTAMP}. */
+    private boolean zonedName() {
+        return typeName.contains("tz") || typeName.contains("time zone");
     }
 
     /**

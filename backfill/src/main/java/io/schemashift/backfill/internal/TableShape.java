@@ -142,16 +142,22 @@ public record TableShape(
      */
     public Object read(ResultSet rs, int i, Dialect dialect) throws SQLException {
         MappedColumn c = columns.get(i);
-        if (c.derived() || key.contains(c)) {
-            return rs.getObject(i + 1);
-        }
-        return switch (c.oldType().kind()) {
-            case DATE -> dialect == Dialect.MARIADB ? rs.getObject(i + 1) : rs.getObject(i + 1, LocalDate.class);
-            case TIME -> dialect == Dialect.MARIADB ? rs.getString(i + 1) : rs.getObject(i + 1, LocalTime.class);
-            case TIME_TZ -> rs.getObject(i + 1, OffsetTime.class);
-            case TIMESTAMP -> rs.getObject(i + 1, LocalDateTime.class);
-            case TIMESTAMP_TZ -> rs.getObject(i + 1, OffsetDateTime.class);
+        ColumnInfo.Kind kind = c.derived() ? ColumnInfo.Kind.OTHER : c.oldType().kind();
+        return switch (kind) {
+            case DATE, TIME, TIME_TZ, TIMESTAMP, TIMESTAMP_TZ ->
+                key.contains(c) ? rs.getObject(i + 1) : temporal(rs, i + 1, kind, dialect);
             default -> rs.getObject(i + 1);
+        };
+    }
+
+    private static Object temporal(ResultSet rs, int column, ColumnInfo.Kind kind, Dialect dialect)
+            throws SQLException {
+        return switch (kind) {
+            case DATE -> dialect == Dialect.MARIADB ? rs.getObject(column) : rs.getObject(column, LocalDate.class);
+            case TIME -> dialect == Dialect.MARIADB ? rs.getString(column) : rs.getObject(column, LocalTime.class);
+            case TIME_TZ -> rs.getObject(column, OffsetTime.class);
+            case TIMESTAMP -> rs.getObject(column, LocalDateTime.class);
+            default -> rs.getObject(column, OffsetDateTime.class); // TIMESTAMP_TZ
         };
     }
 
