@@ -132,12 +132,30 @@ final class InsertRewriter {
         if (rows.isEmpty()) {
             throw Refusal.unsupported("this VALUES form");
         }
-        List<Target> targets = targets(items.get(0).size());
+        List<Target> listed = targets(items.get(0).size());
+        for (List<int[]> row : items) {
+            if (row.size() != listed.size()) {
+                throw Refusal.unsupported("a VALUES row whose size differs from the column list");
+            }
+        }
+        // a key written as DEFAULT is generated like one left out: the new side's rows leave it out
+        List<Integer> defaultKeys = keysWrittenAsDefault(listed, items);
+        List<Target> targets = new ArrayList<>(listed);
+        List<List<int[]>> given = new ArrayList<>();
+        for (List<int[]> row : items) {
+            given.add(new ArrayList<>(row));
+        }
+        for (int c = defaultKeys.size() - 1; c >= 0; c--) {
+            int at = defaultKeys.get(c);
+            targets.remove(at);
+            given.forEach(row -> row.remove(at));
+        }
         List<String> generated = generatedKeys(targets);
+        List<String> oldLacks = generatedKeys(listed);
         List<MappedTable.Derived> derived = derivedWritten(targets);
         defaultsLeft(targets);
         List<String> clocks = clocksLeft(targets, listOpen >= 0);
-        stampClocks(rows, items, targets, clocks, listClose);
+        stampClocks(rows, given, targets, clocks, listClose);
         List<List<ParamSource>> keys = new ArrayList<>();
         List<Map<String, ParamSource>> sources = new ArrayList<>();
         int[] starts = new int[rows.size()];
@@ -148,20 +166,13 @@ final class InsertRewriter {
         Edits keyed = rw.newEdits.copy();
         Edits oldKeyed = rw.oldEdits.copy();
         for (int r = 0; r < rows.size(); r++) {
-            List<int[]> row = items.get(r);
-            if (row.size() != targets.size()) {
-                throw Refusal.unsupported("a VALUES row whose size differs from the column list");
-            }
+            List<int[]> row = given.get(r);
             Map<String, Fragment> byColumn = new HashMap<>();
             Map<String, ParamSource> simple = new HashMap<>();
             sources.add(simple);
             for (int c = 0; c < row.size(); c++) {
                 if (table.key.contains(targets.get(c).canonical())) {
-                    String value = rw.text(row.get(c)[0], row.get(c)[1]).trim();
-                    if (value.equalsIgnoreCase("default")) {
-                        throw Refusal.unsupported("DEFAULT as a key value");
-                    }
-                    if (value.equalsIgnoreCase("null")) {
+                    if (rw.text(row.get(c)[0], row.get(c)[1]).trim().equalsIgnoreCase("null")) {
                         // MariaDB's AUTO_INCREMENT generates it (a NULL key fails elsewhere): each side its own
                         rw.nondeterminism.add(NonDeterminism.SEQUENCE);
                     }
@@ -191,12 +202,16 @@ final class InsertRewriter {
             plainRows.add(row(cells, List.of()));
             List<Object> keyParams = new ArrayList<>();
             for (int k = 0; k < generated.size(); k++) {
-                keyParams.add(new Fragment("?", List.of(new ParamSource.GeneratedKey(r, k))));
+                Fragment key = new Fragment("?", List.of(new ParamSource.GeneratedKey(r, k)));
+                keyParams.add(key);
+                if (oldLacks.contains(generated.get(k))) {
+                    oldKeyed.insert(tk.start(rows.get(r)[1]), Fragment.join(List.of(", ", key)));
+                } else {
+                    int[] cell = items.get(r).get(indexOf(listed, generated.get(k)));
+                    oldKeyed.replace(cell[0], cell[1], key);
+                }
             }
             keyedRows.add(row(cells, keyParams));
-            for (Object p : keyParams) {
-                oldKeyed.insert(tk.start(rows.get(r)[1]), Fragment.join(List.of(", ", p)));
-            }
             keys.add(rowKey(r, simple, generated));
         }
         plain.replaceEach(starts, ends, plainRows);
@@ -207,7 +222,7 @@ final class InsertRewriter {
         generated.forEach(
                 k -> withKeys.add(rw.names.sql(table.column(rw.names.fold(k), k).newName())));
         replaceList(keyed, listOpen, listClose, tableNode, withKeys);
-        oldKeyedList(oldKeyed, listOpen, listClose, tableNode, targets, generated);
+        oldKeyedList(oldKeyed, listOpen, listClose, tableNode, listed, oldLacks);
         rw.regenerated = true;
         boolean known = keys.stream().allMatch(k -> k != null);
         return new StatementRewriter.WriteExtras(
@@ -432,6 +447,42 @@ final class InsertRewriter {
                 }
             }
         }
+    }
+
+    /**
+     * The indexes in {@code targets} of the key columns every row writes as {@code DEFAULT}; a key
+     * column some rows write as DEFAULT and others not is refused (the rows' keys would not line up
+     * with the keys the database returns).
+     */
+    private List<Integer> keysWrittenAsDefault(List<Target> targets, List<List<int[]>> items) {
+        List<Integer> found = new ArrayList<>();
+        for (int c = 0; c < targets.size(); c++) {
+            if (!table.key.contains(targets.get(c).canonical())) {
+                continue;
+            }
+            int defaults = 0;
+            for (List<int[]> row : items) {
+                if (rw.text(row.get(c)[0], row.get(c)[1]).trim().equalsIgnoreCase("default")) {
+                    defaults++;
+                }
+            }
+            if (defaults == items.size()) {
+                found.add(c);
+            } else if (defaults > 0) {
+                throw Refusal.unsupported("DEFAULT as the key value of some rows only");
+            }
+        }
+        return found;
+    }
+
+    private int indexOf(List<Target> targets, String key) {
+        String canonical = rw.names.fold(key);
+        for (int c = 0; c < targets.size(); c++) {
+            if (targets.get(c).canonical().equals(canonical)) {
+                return c;
+            }
+        }
+        throw new IllegalStateException("key column " + key + " is not listed");
     }
 
     private List<String> generatedKeys(List<Target> targets) {

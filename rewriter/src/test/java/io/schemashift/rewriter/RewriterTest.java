@@ -880,6 +880,33 @@ class RewriterTest {
                         List.of(new ParamSource.GeneratedKey(0, 0)), List.of(new ParamSource.GeneratedKey(1, 0)));
     }
 
+    /** A key written as DEFAULT: the new side leaves it out, the side that gets the keys writes them in its place. */
+    @Test
+    void insert_keyWrittenAsDefault_generatedLikeAKeyLeftOut() {
+        Rewritten r = (Rewritten) pg.rewrite("INSERT INTO customers (id, name) VALUES (DEFAULT, ?), (default, 'b')");
+        assertThat(r.generatedKeyColumns()).containsExactly("id");
+        assertThat(r.newSide().sql())
+                .isEqualTo(
+                        "INSERT INTO app_v2.clients (full_name, name_search) VALUES (?, lower(?)), ('b', lower('b'))");
+        assertThat(r.newSideWithKeys().sql())
+                .isEqualTo("INSERT INTO app_v2.clients (full_name, name_search, id) VALUES (?, lower(?), ?),"
+                        + " ('b', lower('b'), ?)");
+        assertThat(r.oldSideWithKeys().sql()).isEqualTo("INSERT INTO customers (id, name) VALUES (?, ?), (?, 'b')");
+        assertThat(r.oldSideWithKeys().params())
+                .containsExactly(
+                        new ParamSource.GeneratedKey(0, 0),
+                        new ParamSource.Bound(1),
+                        new ParamSource.GeneratedKey(1, 0));
+        assertThat(r.keys())
+                .containsExactly(
+                        List.of(new ParamSource.GeneratedKey(0, 0)), List.of(new ParamSource.GeneratedKey(1, 0)));
+        assertThat(((Rewritten) pg.rewrite("INSERT INTO customers VALUES (DEFAULT, ?, ?)"))
+                        .oldSideWithKeys()
+                        .sql())
+                .as("no column list: the old side's values keep their places")
+                .isEqualTo("INSERT INTO customers VALUES (?, ?, ?)");
+    }
+
     @Test
     void bindsAsWritten_onlyWhereEachPlaceholderTakesTheParameterOfItsPosition() {
         Rewritten plain = (Rewritten) pg.rewrite("INSERT INTO customers (id, name) VALUES (?, ?)");
@@ -1191,7 +1218,7 @@ class RewriterTest {
             delimiter = '|',
             value = {
                 "POSTGRESQL|INSERT INTO customers DEFAULT VALUES|INSERT … DEFAULT VALUES|name the columns",
-                "POSTGRESQL|INSERT INTO customers (id, name) VALUES (DEFAULT, ?)|DEFAULT as a key value|",
+                "POSTGRESQL|INSERT INTO customers (id, name) VALUES (DEFAULT, ?), (?, ?)|DEFAULT as the key value of some rows only|",
                 "POSTGRESQL|INSERT INTO customers (id, name) VALUES (?, DEFAULT)|DEFAULT as the value of a source|",
                 "POSTGRESQL|UPDATE customers SET name = DEFAULT WHERE id = ?|DEFAULT as the value of a source|"
             })
