@@ -1361,6 +1361,96 @@ class WritePathIT {
     }
 
     /**
+     * MariaDB's multi-table UPDATE and DELETE, which pick a mapped table's rows through a join: one
+     * that changes the mapped table alone is rewritten and mirrored like PostgreSQL's {@code UPDATE
+     * … FROM} (with a separate new database, where the joined table is another copy, its rows are
+     * recorded instead); one that changes an unmapped table and only reads the mapped one runs once.
+     * One that changes the mapped table and another is refused (recorded while old is primary).
+     * Before: every one that named a mapped table was refused.
+     */
+    @Test
+    void mariadbMultiTableUpdateAndDelete_ofOneTable_mirroredOrRunOnce() throws Exception {
+        for (boolean separate : new boolean[] {false, true}) {
+            for (String phase : List.of("dual-write", "new-primary")) {
+                String as = phase + (separate ? ", separate new database" : "");
+                try (MigrationFixture fx = fixture(TestDatabase.Kind.MARIADB, separate, phase)) {
+                    fx.rawOld(
+                            "INSERT INTO customers (id, name, email) VALUES (1, 'a', 'a@x'), (2, 'b', 'b@x'),"
+                                    + " (3, 'c', 'c@x'), (4, 'd', 'd@x')",
+                            "CREATE TABLE orders (id INT PRIMARY KEY, customer INT, label VARCHAR(20))",
+                            "INSERT INTO orders VALUES (10, 1, 'ten'), (11, 2, 'eleven'), (12, 3, 'twelve')");
+                    fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'a', 'a', 'a@x'),"
+                            + " (2, 'b', 'b', 'b@x'), (3, 'c', 'c', 'c@x'), (4, 'd', 'd', 'd@x')");
+                    if (separate) { // the new database's own copy, which a write through it joins in new-primary
+                        fx.rawNew(
+                                "CREATE TABLE orders (id INT PRIMARY KEY, customer INT, label VARCHAR(20))",
+                                "INSERT INTO orders VALUES (10, 1, 'ten'), (11, 2, 'eleven'), (12, 3, 'twelve')");
+                    }
+                    try (Connection c = fx.connect();
+                            Statement st = c.createStatement()) {
+                        assertThat(st.executeUpdate("UPDATE customers c JOIN orders o ON o.customer = c.id"
+                                        + " SET c.name = o.label WHERE o.id = 10"))
+                                .as(as)
+                                .isEqualTo(1);
+                        try (PreparedStatement ps = c.prepareStatement("UPDATE customers, orders"
+                                + " SET customers.email = orders.label, name = 'B'"
+                                + " WHERE orders.customer = customers.id AND orders.id = ?")) {
+                            ps.setInt(1, 11);
+                            assertThat(ps.executeUpdate()).as(as).isEqualTo(1);
+                        }
+                        assertThat(st.executeUpdate(
+                                        "DELETE c FROM customers c JOIN orders o ON o.customer = c.id WHERE o.id = 12"))
+                                .as(as)
+                                .isEqualTo(1);
+                        // orders is written once, through the old database's customers (which, with a
+                        // separate new database in new-primary, did not get the changes above)
+                        int labelled = st.executeUpdate("UPDATE orders o JOIN customers c ON c.id = o.customer"
+                                + " SET o.label = concat(c.name, '!')");
+                        int deleted = st.executeUpdate("DELETE orders FROM orders"
+                                + " JOIN customers ON customers.id = orders.customer WHERE customers.name = 'B'");
+                        if (!(separate && phase.equals("new-primary"))) {
+                            assertThat(labelled).as(as).isEqualTo(2);
+                            assertThat(deleted).as(as).isEqualTo(1);
+                        }
+                        assertThat(phase.equals("dual-write") ? fx.oldRows() : fx.newRows())
+                                .as(as)
+                                .containsExactly("1|ten|ten|a@x", "2|B|b|eleven", "4|d|d|d@x");
+                        if (separate) { // the join read the new database's copy of orders: not mirrored, recorded
+                            assertThat(fx.differingIds()).as(as).isNotEmpty();
+                            assertThat(fx.divergenceRecords())
+                                    .as(as + ": the rows are not named, the whole table is recorded")
+                                    .contains("null|nondeterministic_unmapped_read");
+                        } else {
+                            fx.assertSidesEqual();
+                            assertThat(fx.divergenceRecords()).as(as).isEmpty();
+                            try (ResultSet rs = st.executeQuery("SELECT id, label FROM orders ORDER BY id")) {
+                                assertThat(rs.next()).isTrue();
+                                assertThat(rs.getString(2)).as(as).isEqualTo("ten!");
+                                assertThat(rs.next()).isTrue();
+                                assertThat(rs.getInt(1))
+                                        .as(as + ": order 11 deleted once")
+                                        .isEqualTo(12);
+                                assertThat(rs.next()).isFalse();
+                            }
+                        }
+                        String both = "UPDATE customers c JOIN orders o ON o.customer = c.id SET c.name = 'x',"
+                                + " o.label = 'y' WHERE o.id = 10";
+                        if (phase.equals("dual-write")) {
+                            assertThat(st.executeUpdate(both)).as(as).isEqualTo(2);
+                            assertThat(fx.divergenceRecords()).as(as).contains("null|refused_unsupported_construct");
+                        } else {
+                            assertThatThrownBy(() -> st.executeUpdate(both))
+                                    .as(as)
+                                    .isInstanceOf(SQLException.class)
+                                    .hasMessageContaining("sets columns of more than one table");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * A timestamp beside a timestamp with time zone, and a time beside a time with time zone: the
      * wall clock is read as UTC (as {@code schemashift verify} reads it), so a write stores one
      * value on both sides only when its session's time zone is UTC and its value carries no other

@@ -254,6 +254,11 @@ final class ColumnWalker {
         }
     }
 
+    /** Takes {@code t}, a table's name written outside FROM (MariaDB's {@code DELETE t FROM t …}), for a reference to {@code s}. */
+    void reference(Table t, Scope.Source s) {
+        sources.put(t, s);
+    }
+
     void addJoins(Scope scope, List<Join> joins) {
         if (joins != null) {
             for (Join j : joins) {

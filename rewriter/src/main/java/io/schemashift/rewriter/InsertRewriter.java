@@ -226,6 +226,7 @@ final class InsertRewriter {
         rw.regenerated = true;
         boolean known = keys.stream().allMatch(k -> k != null);
         return new StatementRewriter.WriteExtras(
+                table,
                 plain,
                 generated,
                 generated.isEmpty() ? null : keyed,
@@ -293,7 +294,7 @@ final class InsertRewriter {
         replaceList(plain, listOpen, listClose, tableNode, columns);
         rw.regenerated = true;
         return new StatementRewriter.WriteExtras(
-                plain, List.of(), null, null, selectedKey(ps, star, targets), null, null);
+                table, plain, List.of(), null, null, selectedKey(ps, star, targets), null, null);
     }
 
     /**

@@ -96,6 +96,17 @@ final class Rewrite {
         return false;
     }
 
+    /** The column references inside {@code [start, end)}. */
+    List<Column> columnsIn(int start, int end) {
+        List<Column> found = new ArrayList<>();
+        columnNodes.forEach((c, n) -> {
+            if (Trees.start(n) >= start && Trees.end(n) <= end) {
+                found.add(c);
+            }
+        });
+        return found;
+    }
+
     String text(int start, int end) {
         return sql.substring(start, end);
     }

@@ -21,6 +21,8 @@ final class SetList {
     private final Rewrite rw;
     /** Per set column of the list being rebuilt: whether its value is one token (needs no parentheses). */
     private final Map<String, Boolean> single = new LinkedHashMap<>();
+    /** The table a multi-table UPDATE changes; {@code null} for any other list. */
+    private Scope.Source joined;
 
     SetList(Rewrite rw) {
         this.rw = rw;
@@ -42,9 +44,29 @@ final class SetList {
      *     sides
      */
     void rewrite(List<UpdateSet> sets, MappedTable t, String qualifier, Set<String> stamped) {
+        rewrite(sets, t, qualifier, "", "", stamped);
+    }
+
+    /**
+     * For a multi-table UPDATE (MariaDB) of {@code target}: every column it sets, the old side's
+     * stamped ones too, is qualified by the table's alias or name (a joined table may have a column
+     * of that name).
+     */
+    void rewriteJoined(List<UpdateSet> sets, Scope.Source target, Set<String> stamped) {
+        String qualifier = target.newQualifier() + ".";
+        joined = target;
+        rewrite(sets, target.mapped(), qualifier, target.written() + ".", qualifier, stamped);
+    }
+
+    /**
+     * @param oldSet prefix of the columns added to the old side's list
+     * @param newSet prefix of the columns of the new side's list
+     */
+    private void rewrite(
+            List<UpdateSet> sets, MappedTable t, String qualifier, String oldSet, String newSet, Set<String> stamped) {
         Tokens tk = rw.tokens;
         Map<String, Fragment> values = new LinkedHashMap<>();
-        Map<String, Boolean> readsColumns = new LinkedHashMap<>();
+        Map<String, int[]> spans = new LinkedHashMap<>();
         single.clear();
         List<Object> out = new ArrayList<>();
         int listStart = -1;
@@ -88,11 +110,11 @@ final class SetList {
             }
             Fragment value = rw.newEdits.render(valueStart, valueEnd);
             values.put(canonical, value);
-            readsColumns.put(canonical, rw.hasColumnIn(valueStart, valueEnd));
+            spans.put(canonical, new int[] {valueStart, valueEnd});
             single.put(canonical, tk.indexAt(valueEnd) - tk.indexAt(valueStart) == 1);
             if (!oc.dropped()) {
                 comma(out);
-                out.add(oc.renamed() ? rw.names.sql(oc.newName()) : written);
+                out.add(newSet + (oc.renamed() ? rw.names.sql(oc.newName()) : written));
                 out.add(" = ");
                 out.add(value);
             }
@@ -100,8 +122,8 @@ final class SetList {
         for (MappedTable.Derived d : t.derived) {
             if (d.sources().stream().anyMatch(values::containsKey)) {
                 comma(out);
-                out.add(rw.names.sql(d.newName()) + " = ");
-                out.add(derivedValue(d, t, values, readsColumns, qualifier));
+                out.add(newSet + rw.names.sql(d.newName()) + " = ");
+                out.add(derivedValue(d, t, values, spans, qualifier));
             }
         }
         if (out.isEmpty()) {
@@ -111,9 +133,10 @@ final class SetList {
             if (!values.containsKey(column)) {
                 MappedTable.OldColumn oc = t.column(column, column);
                 Fragment instant = NonDeterministicCalls.instant("current_timestamp", rw.names.dialect());
-                rw.oldEdits.insert(listEnd, Fragment.join(List.of(", " + rw.names.sql(oc.name()) + " = ", instant)));
+                rw.oldEdits.insert(
+                        listEnd, Fragment.join(List.of(", " + oldSet + rw.names.sql(oc.name()) + " = ", instant)));
                 comma(out);
-                out.add(rw.names.sql(oc.newName()) + " = ");
+                out.add(newSet + rw.names.sql(oc.newName()) + " = ");
                 out.add(instant);
             }
         }
@@ -125,17 +148,24 @@ final class SetList {
             MappedTable.Derived d,
             MappedTable t,
             Map<String, Fragment> values,
-            Map<String, Boolean> reads,
+            Map<String, int[]> spans,
             String qualifier) {
         List<Object> parts = new ArrayList<>();
         for (Object p : d.parts()) {
             if (p instanceof MappedTable.Source s) {
                 Fragment v = values.get(s.canonical());
                 MappedTable.OldColumn oc = t.column(s.canonical(), s.canonical());
+                int[] span = spans.get(s.canonical());
+                boolean reads = v != null && rw.hasColumnIn(span[0], span[1]);
+                if (reads && joined != null) {
+                    refuseReadingTheTarget(d, span);
+                }
                 // MariaDB assigns left to right: a value that reads columns is read back from its new column
+                // (not in a multi-table UPDATE, which keeps no order: there it reads other tables only)
                 boolean readBack = v == null
                         || (rw.names.dialect() == Dialect.MARIADB
-                                && reads.get(s.canonical())
+                                && reads
+                                && joined == null
                                 && oc != null
                                 && !oc.dropped());
                 if (readBack) {
@@ -152,6 +182,22 @@ final class SetList {
             }
         }
         return Fragment.join(parts);
+    }
+
+    /**
+     * A multi-table UPDATE assigns in no documented order: a derived column's source set from the
+     * changed table's own columns could be read before or after its assignment.
+     */
+    private void refuseReadingTheTarget(MappedTable.Derived d, int[] span) {
+        for (Column c : rw.columnsIn(span[0], span[1])) {
+            boolean own = c.getTable() == null || c.getTable().getName() == null
+                    ? joined.mapped().column(rw.names.canonical(c.getColumnName()), c.getColumnName()) != null
+                    : joined.matches(rw.names.canonical(c.getTable().getName()));
+            if (own) {
+                throw Refusal.unsupported("a multi-table UPDATE that sets a source of derived column " + d.newName()
+                        + " from its own table's columns");
+            }
+        }
     }
 
     private static void comma(List<Object> out) {

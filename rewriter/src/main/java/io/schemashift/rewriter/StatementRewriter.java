@@ -34,8 +34,12 @@ import net.sf.jsqlparser.statement.upsert.Upsert;
 /** Rewrites one parsed statement that may touch a mapped table. Stateless; one call per statement. */
 final class StatementRewriter {
 
-    /** What a write adds to the plain new-side text. {@code newSide} are the edits that make it. */
+    /**
+     * What a write adds to the plain new-side text. {@code target} is the mapped table it changes;
+     * {@code newSide} are the edits that make it.
+     */
     record WriteExtras(
+            MappedTable target,
             Edits newSide,
             List<String> generatedKeyColumns,
             Edits newWithKeys,
@@ -424,12 +428,8 @@ final class StatementRewriter {
      * write {@link NonDeterminism#ROUNDS_APART} instead: mirrored, and its rows recorded.
      */
     private RoundedValues rounded(Rewrite rw, Statement st, ColumnWalker walker, WriteExtras extras) {
-        List<Table> targets = written(st);
-        if (!(st instanceof Insert || st instanceof Update) || targets == null || targets.size() != 1) {
-            return null;
-        }
-        MappedTable m = rw.mapped(targets.get(0), walker.cteNames);
-        if (m == null || m.roundedApart.isEmpty()) {
+        MappedTable m = extras.target();
+        if (!(st instanceof Insert || st instanceof Update) || m.roundedApart.isEmpty()) {
             return null;
         }
         List<KeptAlike> kept = new ArrayList<>();
@@ -580,14 +580,12 @@ final class StatementRewriter {
     private WriteExtras update(Rewrite rw, ColumnWalker walker, Update update) {
         Scope top = new Scope(null, Map.of());
         walker.addSource(top, update.getTable());
-        Scope.Source target = top.sources.get(0);
-        boolean multiTable =
-                update.getStartJoins() != null && !update.getStartJoins().isEmpty();
-        if (target.mapped() != null && multiTable) {
-            throw Refusal.unsupported("a multi-table UPDATE of a mapped table");
-        }
+        walker.addJoins(top, update.getStartJoins());
         walker.addSource(top, update.getFromItem());
         walker.addJoins(top, update.getJoins());
+        boolean multiTable =
+                update.getStartJoins() != null && !update.getStartJoins().isEmpty();
+        Scope.Source target = multiTable ? setTable(rw, top, update.getUpdateSets()) : top.sources.get(0);
         if (target.mapped() != null) {
             SetList.targets(update.getUpdateSets()).forEach(walker::skip);
         }
@@ -598,16 +596,88 @@ final class StatementRewriter {
                 top,
                 false);
         walker.valuesRead(update.getUpdateSets());
-        if (multiTable && !rw.tables.isEmpty()) {
-            // its SET may write the joined mapped table too
-            throw Refusal.unsupported("a multi-table UPDATE that joins a mapped table");
-        }
         if (target.mapped() == null) {
             return null;
         }
-        new SetList(rw)
-                .rewrite(update.getUpdateSets(), target.mapped(), "", reaches.stamped(target.mapped().lowerName));
-        return new WriteExtras(rw.newEdits, List.of(), null, null, new KeyFinder(rw).keys(update, target), null, null);
+        SetList sets = new SetList(rw);
+        Set<String> stamped = reaches.stamped(target.mapped().lowerName);
+        if (multiTable) {
+            sets.rewriteJoined(update.getUpdateSets(), target, stamped);
+        } else {
+            sets.rewrite(update.getUpdateSets(), target.mapped(), "", stamped);
+        }
+        return new WriteExtras(
+                target.mapped(),
+                rw.newEdits,
+                List.of(),
+                null,
+                null,
+                new KeyFinder(rw).keys(update, target),
+                null,
+                null);
+    }
+
+    /**
+     * The table a MariaDB multi-table UPDATE changes: the one whose columns its SET list names, by
+     * the table's alias or name, or unqualified (the mapped table's when it has that column, else an
+     * unmapped table's). Refused when it sets columns of more than one table (a mirror would change
+     * the other table twice, or a mapped one without its mapping), or when the mapped table it sets
+     * comes after another mapped one (the walk takes the first for the written one).
+     */
+    private static Scope.Source setTable(Rewrite rw, Scope top, List<UpdateSet> sets) {
+        Scope.Source unmapped = new Scope.Source(null, null, null, null, null);
+        Scope.Source found = null;
+        for (Column c : SetList.targets(sets)) {
+            Scope.Source s = setSource(rw, top, c, unmapped);
+            if (found != null && found != s) {
+                throw Refusal.unsupported("a multi-table UPDATE that sets columns of more than one table");
+            }
+            found = s;
+        }
+        for (Scope.Source s : top.sources) {
+            if (s == found) {
+                break;
+            }
+            if (s.mapped() != null && found.mapped() != null) {
+                throw Refusal.unsupported("a multi-table UPDATE that sets a mapped table joined after another");
+            }
+        }
+        return found;
+    }
+
+    /** The source of one SET column of a multi-table UPDATE, {@code unmapped} for any unmapped table. */
+    private static Scope.Source setSource(Rewrite rw, Scope top, Column c, Scope.Source unmapped) {
+        String canonical = rw.names.canonical(c.getColumnName());
+        if (c.getTable() != null && c.getTable().getName() != null) {
+            String qualifier = rw.names.canonical(c.getTable().getName());
+            for (Scope.Source s : top.sources) {
+                if (s.name() != null && s.matches(qualifier)) {
+                    return s.mapped() == null ? unmapped : s;
+                }
+            }
+            throw Refusal.unsupported(
+                    "a multi-table UPDATE that sets a column of " + c.getTable().getName());
+        }
+        Scope.Source owner = unmapped;
+        for (Scope.Source s : top.sources) {
+            if (s.mapped() == null) {
+                continue;
+            }
+            if (!s.mapped().columnsKnown) {
+                throw new Refusal(
+                        RefusalReason.COLUMNS_UNKNOWN,
+                        "a multi-table UPDATE that sets unqualified column " + c.getColumnName()
+                                + " needs the columns of " + s.mapped().mapping.oldName());
+            }
+            if (s.mapped().column(canonical, c.getColumnName()) != null) {
+                if (owner != unmapped) {
+                    throw Refusal.unsupported("a multi-table UPDATE that sets unqualified column " + c.getColumnName()
+                            + " of two mapped tables");
+                }
+                owner = s;
+            }
+        }
+        return owner;
     }
 
     /** {@code where} pins the mapped target's whole key to one value: a LIMIT has no rows to choose among. */
@@ -618,30 +688,71 @@ final class StatementRewriter {
     private WriteExtras delete(Rewrite rw, ColumnWalker walker, Delete delete) {
         Scope top = new Scope(null, Map.of());
         walker.addSource(top, delete.getTable());
-        Scope.Source target = top.sources.get(0);
-        boolean multiTable = delete.getTables() != null && !delete.getTables().isEmpty();
-        if (target.mapped() != null && multiTable) {
-            throw Refusal.unsupported("a multi-table DELETE of a mapped table");
-        }
         if (delete.getUsingList() != null) {
             delete.getUsingList().forEach(u -> walker.addSource(top, u));
         }
         walker.addJoins(top, delete.getJoins());
+        boolean multiTable = delete.getTables() != null && !delete.getTables().isEmpty();
+        Scope.Source target = multiTable ? deletedTable(rw, walker, top, delete.getTables()) : top.sources.get(0);
         walker.walk(rw.root, top);
         walker.rowChoice(
                 delete.getLimit() != null && !oneRow(rw, delete.getWhere(), target),
                 delete.getOrderByElements(),
                 top,
                 false);
-        if (multiTable && !rw.tables.isEmpty()) {
-            // it may delete from the joined mapped table too
-            throw Refusal.unsupported("a multi-table DELETE that joins a mapped table");
-        }
         if (target.mapped() == null) {
             return null;
         }
         return new WriteExtras(
-                rw.newEdits, List.of(), null, null, new KeyFinder(rw).keys(delete.getWhere(), target), null, null);
+                target.mapped(),
+                rw.newEdits,
+                List.of(),
+                null,
+                null,
+                new KeyFinder(rw).keys(delete.getWhere(), target),
+                null,
+                null);
+    }
+
+    /**
+     * The table a MariaDB multi-table DELETE ({@code DELETE t FROM t JOIN …}) deletes from, named by
+     * its alias or name in the list before {@code FROM}; refused when that list names a mapped table
+     * and another, or a mapped table joined after another mapped one (the walk takes the first for
+     * the written one). A mapped table named by its name is renamed there.
+     */
+    private static Scope.Source deletedTable(Rewrite rw, ColumnWalker walker, Scope top, List<Table> deleted) {
+        List<Scope.Source> sources = new ArrayList<>();
+        for (Table t : deleted) {
+            Scope.Source source = null;
+            for (Scope.Source s : top.sources) {
+                if (s.name() != null && s.matches(rw.names.canonical(t.getName()))) {
+                    source = s;
+                    break;
+                }
+            }
+            if (source == null) {
+                throw Refusal.unsupported("a multi-table DELETE from " + t.getName() + ", which it does not join");
+            }
+            if (source.alias() == null) {
+                walker.reference(t, source);
+            }
+            sources.add(source);
+        }
+        Scope.Source target = sources.get(0);
+        if (sources.stream().anyMatch(s -> s.mapped() != null)) {
+            if (sources.size() > 1) {
+                throw Refusal.unsupported("a multi-table DELETE from a mapped table and another");
+            }
+            for (Scope.Source s : top.sources) {
+                if (s == target) {
+                    break;
+                }
+                if (s.mapped() != null) {
+                    throw Refusal.unsupported("a multi-table DELETE from a mapped table joined after another");
+                }
+            }
+        }
+        return target;
     }
 
     /**
