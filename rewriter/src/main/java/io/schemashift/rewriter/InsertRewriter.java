@@ -433,8 +433,12 @@ final class InsertRewriter {
             i++;
         }
         int open = tk.significant(i + 1);
+        if (tk.isWord(open, "on")) {
+            constraintTarget(open);
+            return;
+        }
         if (!tk.isPunct(open, '(')) {
-            return; // ON CONFLICT ON CONSTRAINT name: constraint names are not mapped
+            return;
         }
         for (int j = open + 1, close = tk.closing(open); j < close; j++) {
             if (tk.kind(j) == Tokens.WORD || tk.kind(j) == Tokens.QUOTED) {
@@ -484,6 +488,31 @@ final class InsertRewriter {
             }
         }
         throw new IllegalStateException("key column " + key + " is not listed");
+    }
+
+    /**
+     * {@code ON CONFLICT ON CONSTRAINT name} (from token {@code on}): constraint names are not
+     * mapped (the new table's is another, in one schema it must be), so the new side names the
+     * columns of the old constraint's index instead, by their new names; kept as written when the
+     * catalog gave no such index (an exclusion constraint: its mirror fails, and is recorded).
+     */
+    private void constraintTarget(int on) {
+        int name = tk.significant(tk.significant(on + 1) + 1);
+        List<String> columns = table.mapping.uniqueKeys() == null
+                ? null
+                : table.mapping.uniqueKeys().get(rw.names.canonical(tk.text(name)));
+        if (columns == null) {
+            return;
+        }
+        List<String> renamed = new ArrayList<>();
+        for (String column : columns) {
+            MappedTable.OldColumn oc = table.column(rw.names.fold(column), column);
+            if (oc == null || oc.dropped()) {
+                throw Refusal.unsupported("ON CONFLICT on a constraint over a dropped or unknown column " + column);
+            }
+            renamed.add(rw.names.sql(oc.newName()));
+        }
+        rw.newEdits.replace(tk.start(on), tk.end(name), "(" + String.join(", ", renamed) + ")");
     }
 
     private List<String> generatedKeys(List<Target> targets) {

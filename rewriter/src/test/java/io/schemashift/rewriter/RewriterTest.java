@@ -1256,16 +1256,20 @@ class RewriterTest {
                                 .withUniqueKeys(Map.of("customers_email", List.of("email"))))),
                         Dialect.POSTGRESQL)
                 .build();
-        UpsertProbe byConstraint = ((Rewritten) indexed.rewrite(
-                        values + "ON CONFLICT ON CONSTRAINT Customers_Email DO UPDATE SET name = EXCLUDED.name"))
-                .probe();
-        assertThat(byConstraint.columns())
+        Rewritten constraint = (Rewritten) indexed.rewrite(
+                values + "ON CONFLICT ON CONSTRAINT Customers_Email DO UPDATE SET name = EXCLUDED.name");
+        assertThat(constraint.probe().columns())
                 .as("the constraint's index, read from the catalog")
                 .containsExactly("email");
-        assertThat(((Rewritten) indexed.rewrite(
-                                values + "ON CONFLICT ON CONSTRAINT other DO UPDATE SET name = EXCLUDED.name"))
-                        .probe())
-                .isNull();
+        assertThat(constraint.newSide().sql())
+                .as("the new table's constraint has another name: the new side names its columns")
+                .isEqualTo("INSERT INTO app_v2.clients (id, full_name, email_address, name_search) VALUES (?, ?, ?,"
+                        + " lower(?)) ON CONFLICT (email_address) DO UPDATE SET full_name = EXCLUDED.full_name,"
+                        + " name_search = lower((EXCLUDED.full_name))");
+        Rewritten other = (Rewritten)
+                indexed.rewrite(values + "ON CONFLICT ON CONSTRAINT other DO UPDATE SET name = EXCLUDED.name");
+        assertThat(other.probe()).isNull();
+        assertThat(other.newSide().sql()).as("not in the catalog: kept").contains("ON CONFLICT ON CONSTRAINT other");
     }
 
     /** Forms the rewriter does not rebuild are refused with what to send instead, not a misleading reason. */
