@@ -55,6 +55,18 @@ final class Palette {
                     "UPDATE … FROM copying another row's value",
                     "UPDATE customers SET email = r.email FROM customers r WHERE r.id = 2 AND customers.id = 3"));
         }
+        if (kind == Kind.MARIADB) {
+            w.add(Step.update(
+                    "multi-table UPDATE through a derived table",
+                    "UPDATE customers c JOIN (SELECT 103 AS id, 'joined@x' AS email) k ON k.id = c.id"
+                            + " SET c.email = k.email, name = 'Joined 103'"));
+            w.add(Step.update(
+                    "multi-table UPDATE copying another row's value",
+                    "UPDATE customers c JOIN customers r ON r.id = 2 SET c.email = r.email WHERE c.id = 3"));
+            w.add(Step.update(
+                    "multi-table DELETE through a derived table",
+                    "DELETE c FROM customers c JOIN (SELECT 104 AS id) k ON k.id = c.id"));
+        }
         if (kind == Kind.MARIADB) { // AUTO_INCREMENT generates a key given as NULL or 0
             w.add(Step.update(
                     "INSERT giving its key as NULL", "INSERT INTO customers (id, name) VALUES (NULL, 'Null key')"));
@@ -65,6 +77,9 @@ final class Palette {
         w.add(Step.update(
                 "INSERT one row, generated key, no RETURN_GENERATED_KEYS",
                 "INSERT INTO customers (name, email) VALUES ('Gen plain', 'g1@x')"));
+        w.add(Step.update(
+                "INSERT with its key written as DEFAULT",
+                "INSERT INTO customers (id, name, email) VALUES (DEFAULT, 'Default key', 'dk@x')"));
         w.add(Step.preparedWithKeys(
                 "INSERT one row, generated key, RETURN_GENERATED_KEYS",
                 "INSERT INTO customers (name, legacy_flag, email) VALUES (?, ?, ?)",
