@@ -59,13 +59,16 @@ public record RowKey(String table, String key, String fingerprint) {
      * Whether the key a write's values give names the row it changes. Not for an upsert whose
      * conflict is decided by other columns ({@code ON CONFLICT (email)}, a MariaDB unique index,
      * {@code ON CONSTRAINT}): the row it updates may hold another key. A key the primary returned
-     * ({@link ParamSource.GeneratedKey}) is that row's own.
+     * ({@link ParamSource.GeneratedKey}) is that row's own; so are the keys of an upsert that
+     * updates no row it finds (none can conflict; MariaDB's {@code REPLACE}, whose rewrite gives
+     * no keys when another unique index may delete rows under other keys).
      */
     private static boolean valuesNameTheRow(Rewritten rw) {
         return rw.kind() != StatementKind.UPSERT
                 || (rw.probe() != null
-                        && rw.probe().groups().size() == 1
-                        && rw.probe().rows().equals(rw.keys()));
+                        && (rw.probe().groups().isEmpty()
+                                || (rw.probe().groups().size() == 1
+                                        && rw.probe().rows().equals(rw.keys()))));
     }
 
     /** The record of {@code rw}'s whole table: rows it writes that no key names. */

@@ -1361,6 +1361,84 @@ class WritePathIT {
     }
 
     /**
+     * MariaDB's {@code REPLACE} (VALUES, SET, SELECT) is mirrored as a REPLACE: the row it leaves
+     * is the statement's values alone, so a side that lacks the row it replaces ends alike; where
+     * the counts differ (that row not on the new side yet) the rows are recorded, by key when no
+     * other unique index could have deleted rows the statement does not name, else the whole table.
+     * Before: refused (recorded for the whole table while old is primary, failed from new-primary on).
+     */
+    @Test
+    void mariadbReplace_mirroredAsAReplace() throws Exception {
+        for (boolean separate : new boolean[] {false, true}) {
+            for (String phase : List.of("dual-write", "new-primary")) {
+                String as = phase + (separate ? ", separate new database" : "");
+                try (MigrationFixture fx = fixture(TestDatabase.Kind.MARIADB, separate, phase);
+                        Connection c = fx.connect();
+                        Statement st = c.createStatement()) {
+                    fx.rawOld("INSERT INTO customers (id, name, legacy_flag, email) VALUES (1, 'a', 7, 'a@x'),"
+                            + " (2, 'b', 7, 'b@x'), (3, 'c', 7, 'c@x')");
+                    fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'a', 'a', 'a@x'),"
+                            + " (2, 'b', 'b', 'b@x')"); // 3 not backfilled yet
+                    try (PreparedStatement ps = c.prepareStatement("REPLACE INTO customers (id, name) VALUES (?, ?)")) {
+                        ps.setInt(1, 1);
+                        ps.setString(2, "One");
+                        ps.executeUpdate();
+                    }
+                    st.executeUpdate("REPLACE INTO customers SET id = 2, name = 'Two', email = 'two@x'");
+                    st.executeUpdate(
+                            "REPLACE customers (id, name, email) VALUES (3, 'Three', '3@x'), (4, 'Four', '4@x')");
+                    st.executeUpdate(
+                            "REPLACE INTO customers (id, name, email) SELECT id + 10, name, email FROM customers"
+                                    + " WHERE id = 1");
+                    assertThat(phase.equals("dual-write") ? fx.oldRows() : fx.newRows())
+                            .as(as)
+                            .containsExactly(
+                                    "1|One|one|null",
+                                    "2|Two|two|two@x",
+                                    "3|Three|three|3@x",
+                                    "4|Four|four|4@x",
+                                    "11|One|one|null");
+                    fx.assertSidesEqual();
+                    assertThat(fx.divergedKeys()).as(as).containsAll(fx.differingIds());
+                    // the counts of the entry of keys 3 and 4 differed (the new side lacked 3, which the old one
+                    // replaced); the copy through a SELECT of the mapped table reads other rows: the whole table
+                    String counts = phase.equals("dual-write") ? "mirror_missed_rows" : "mirror_count_mismatch";
+                    assertThat(fx.divergenceRecords())
+                            .as(as)
+                            .containsOnly("[\"3\"]|" + counts, "[\"4\"]|" + counts, "null|mirror_read_other_rows");
+                }
+            }
+        }
+    }
+
+    /**
+     * A REPLACE into a table with a unique index besides the key deletes the row holding its email
+     * under another key: where the new table lacks that index, it keeps that row, the counts
+     * differ, and the whole table is recorded (the statement's keys do not name the deleted row).
+     */
+    @Test
+    void mariadbReplaceOnAnotherUniqueIndex_theNewTableLacks_recordsTheWholeTable() throws Exception {
+        for (boolean separate : new boolean[] {false, true}) {
+            String as = separate ? "separate new database" : "one database";
+            try (MigrationFixture fx = fixture(TestDatabase.Kind.MARIADB, separate, "dual-write")) {
+                fx.rawOld(
+                        "CREATE UNIQUE INDEX customers_email ON customers (email)",
+                        "INSERT INTO customers (id, name, email) VALUES (1, 'a', 'a@x')");
+                fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'a', 'a', 'a@x')");
+                try (Connection c = fx.connect();
+                        Statement st = c.createStatement()) {
+                    assertThat(st.executeUpdate("REPLACE INTO customers (id, name, email) VALUES (9, 'n', 'a@x')"))
+                            .as(as)
+                            .isEqualTo(2);
+                    assertThat(fx.oldRows()).as(as).containsExactly("9|n|n|a@x");
+                    assertThat(fx.differingIds()).as(as).containsExactly(1);
+                }
+                assertThat(fx.divergenceRecords()).as(as).containsExactly("null|mirror_missed_rows");
+            }
+        }
+    }
+
+    /**
      * MariaDB's multi-table UPDATE and DELETE, which pick a mapped table's rows through a join: one
      * that changes the mapped table alone is rewritten and mirrored like PostgreSQL's {@code UPDATE
      * … FROM} (with a separate new database, where the joined table is another copy, its rows are

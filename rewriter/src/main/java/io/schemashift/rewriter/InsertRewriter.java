@@ -231,7 +231,7 @@ final class InsertRewriter {
                 generated,
                 generated.isEmpty() ? null : keyed,
                 generated.isEmpty() ? null : oldKeyed,
-                known ? List.copyOf(keys) : List.of(),
+                known && keysNameEveryRow() ? List.copyOf(keys) : List.of(),
                 probe(known && generated.isEmpty() ? keys : null, sources, generated),
                 sources);
     }
@@ -294,7 +294,30 @@ final class InsertRewriter {
         replaceList(plain, listOpen, listClose, tableNode, columns);
         rw.regenerated = true;
         return new StatementRewriter.WriteExtras(
-                table, plain, List.of(), null, null, selectedKey(ps, star, targets), null, null);
+                table,
+                plain,
+                List.of(),
+                null,
+                null,
+                keysNameEveryRow() ? selectedKey(ps, star, targets) : List.of(),
+                rw.replaces ? UpsertProbe.NOTHING : null,
+                null);
+    }
+
+    /**
+     * Whether the keys the rows give name every row the statement changes: not for a {@code
+     * REPLACE} into a table with a unique index besides the key (or whose indexes were not read),
+     * which deletes the rows that hold one of the new rows' values there, under other keys.
+     */
+    private boolean keysNameEveryRow() {
+        if (!rw.replaces) {
+            return true;
+        }
+        Map<String, List<String>> unique = table.mapping.uniqueKeys();
+        return unique != null
+                && unique.values().stream()
+                        .allMatch(columns -> columns.size() == table.key.size()
+                                && columns.stream().allMatch(c -> table.key.contains(rw.names.fold(c))));
     }
 
     /**
@@ -327,7 +350,7 @@ final class InsertRewriter {
      * known, else the key when every row names it ({@code keys}); {@code null} when a row gives one
      * of them no parameter or literal, when the columns are not known, for an upsert whose update
      * sets the key (it moves the row it updates to a key no row names: the driver records the
-     * whole table), or for a plain INSERT.
+     * whole table), or for a plain INSERT; {@link UpsertProbe#NOTHING} for a {@code REPLACE}.
      *
      * @param generated the key columns the database generates for this statement
      */
@@ -339,6 +362,9 @@ final class InsertRewriter {
                 : insert.getConflictAction() == null
                         ? null
                         : insert.getConflictAction().getUpdateSets();
+        if (rw.replaces) {
+            return UpsertProbe.NOTHING;
+        }
         if (update == null && insert.getConflictAction() == null) {
             return null;
         }

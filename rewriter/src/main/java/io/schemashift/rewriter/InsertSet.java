@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * MariaDB's {@code INSERT … SET a = 1, b = ?} spelled as the {@code INSERT … (a, b) VALUES (1, ?)}
- * it means (MariaDB documents the two forms as one): the rewriter rewrites the second, and the
+ * MariaDB's {@code INSERT … SET a = 1, b = ?} (and {@code REPLACE … SET}) spelled as the {@code
+ * INSERT … (a, b) VALUES (1, ?)} it means (MariaDB documents the two forms as one): the rewriter rewrites the second, and the
  * parameters keep their order.
  */
 final class InsertSet {
@@ -19,7 +19,7 @@ final class InsertSet {
      */
     static String asValues(Tokens tk, String sql) {
         int i = tk.significant(0);
-        if (!tk.isWord(i, "insert")) {
+        if (!tk.isWord(i, "insert") && !tk.isWord(i, "replace")) {
             return null;
         }
         int set = tk.significant(i + 1);

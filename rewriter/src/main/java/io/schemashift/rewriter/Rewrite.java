@@ -37,6 +37,8 @@ final class Rewrite {
     boolean valuesCut;
     /** Set when a {@code *} whose columns reach the result leaves out a dropped column. */
     boolean narrowsResult;
+    /** Set for MariaDB's {@code REPLACE}, rewritten as the INSERT it starts as and run as a REPLACE. */
+    boolean replaces;
 
     private final Map<Column, SimpleNode> columnNodes = new IdentityHashMap<>();
 

@@ -117,8 +117,19 @@ final class StatementRewriter {
         if (st instanceof Truncate truncate) {
             return truncate(new Rewrite(sql, tokens, mapping, parsed.root(), true), truncate, fp);
         }
+        if (replacesMapped(st)) {
+            try {
+                return replace(sql, cut, tokens, fp);
+            } catch (ParseException | RuntimeException | StackOverflowError e) {
+                return unparseable(tokens, fp);
+            }
+        }
         Rewrite rw = new Rewrite(sql, tokens, mapping, parsed.root(), kind.isWrite());
         rw.valuesCut = cut != null;
+        return dmlOrRefused(rw, st, kind, tokens, fp);
+    }
+
+    private RewriteResult dmlOrRefused(Rewrite rw, Statement st, StatementKind kind, Tokens tokens, Fingerprint fp) {
         try {
             return dml(rw, st, kind, fp);
         } catch (Refusal r) {
@@ -127,6 +138,35 @@ final class StatementRewriter {
             tables.addAll(reaches.touched(tokens));
             return refused(kind, tables, fp, r.reason, r.getMessage());
         }
+    }
+
+    /** MariaDB's {@code REPLACE} into a mapped table. */
+    private boolean replacesMapped(Statement st) {
+        return mapping.dialect() == Dialect.MARIADB
+                && st instanceof Upsert u
+                && u.getUpsertType() != null
+                && u.getUpsertType().name().startsWith("REPLACE")
+                && mapping.table(u.getTable()) != null;
+    }
+
+    /**
+     * MariaDB's {@code REPLACE}: the INSERT it starts as (its first word swapped, the text's
+     * positions kept) is rewritten, and each side runs it as a REPLACE. The row a REPLACE leaves is
+     * its values alone, whatever row it deletes, so a side that lacks that row (not backfilled) ends
+     * alike; the counts, compared as for any write, tell it.
+     */
+    private RewriteResult replace(String sql, ValuesRows.Cut cut, Tokens tokens, Fingerprint fp) throws ParseException {
+        int word = tokens.significant(0);
+        int start = tokens.start(word);
+        String asInsert = sql.substring(0, start) + "INSERT " + sql.substring(tokens.end(word));
+        Parser.Parsed parsed = Parser.statement(asInsert, timeoutNanos, cut);
+        Tokens insertTokens = Tokens.lex(asInsert, mapping.dialect());
+        Rewrite rw = new Rewrite(asInsert, insertTokens, mapping, parsed.root(), true);
+        rw.valuesCut = cut != null;
+        rw.replaces = true;
+        rw.oldEdits.replace(start, start + "INSERT ".length(), "REPLACE");
+        rw.newEdits.replace(start, start + "INSERT ".length(), "REPLACE");
+        return dmlOrRefused(rw, parsed.statement(), StatementKind.UPSERT, tokens, fp);
     }
 
     /**

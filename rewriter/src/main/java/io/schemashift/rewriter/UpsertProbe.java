@@ -16,6 +16,12 @@ import java.util.List;
  */
 public record UpsertProbe(List<String> columns, List<List<Integer>> groups, List<List<ParamSource>> rows) {
 
+    /**
+     * No row to look up: what the upsert leaves does not depend on the rows it finds (MariaDB's
+     * {@code REPLACE} deletes them and inserts its values).
+     */
+    public static final UpsertProbe NOTHING = new UpsertProbe(List.of(), List.of(), List.of());
+
     public UpsertProbe {
         columns = List.copyOf(columns);
         groups = groups.stream().map(List::copyOf).toList();

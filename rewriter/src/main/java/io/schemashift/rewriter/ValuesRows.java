@@ -32,11 +32,11 @@ final class ValuesRows {
 
     /**
      * The rows ({@code [open, close]} token indexes) of the statement's top-level {@code VALUES}
-     * list when it is an {@code INSERT}, or an empty list.
+     * list when it is an {@code INSERT} (or MariaDB's {@code REPLACE}), or an empty list.
      */
     static List<int[]> of(Tokens t) {
         int first = t.significant(0);
-        if (!t.isWord(first, "insert")) {
+        if (!t.isWord(first, "insert") && !t.isWord(first, "replace")) {
             return List.of();
         }
         int depth = 0;

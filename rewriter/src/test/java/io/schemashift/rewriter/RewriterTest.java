@@ -738,6 +738,45 @@ class RewriterTest {
         }
     }
 
+    /**
+     * MariaDB's REPLACE is rewritten as the INSERT it starts as and runs as a REPLACE on both sides;
+     * its keys name its rows only when no other unique index may delete rows under other keys.
+     */
+    @Test
+    void mariadbReplace_rewrittenAsItsInsertAndRunAsAReplace() {
+        Rewriter keyOnly = Rewriter.builder(
+                        Mapping.of(List.of(Fixtures.customers(Dialect.MARIADB, true)
+                                .withUniqueKeys(Map.of("PRIMARY", List.of("id"))))),
+                        Dialect.MARIADB)
+                .build();
+        Rewritten r = (Rewritten) keyOnly.rewrite("REPLACE INTO customers (id, name) VALUES (?, ?)");
+        assertThat(r.kind()).isEqualTo(StatementKind.UPSERT);
+        assertThat(r.oldSide().sql()).isEqualTo("REPLACE INTO customers (id, name) VALUES (?, ?)");
+        assertThat(r.newSide().sql())
+                .isEqualTo("REPLACE INTO clients (id, full_name, name_search) VALUES (?, ?, lower(?))");
+        assertThat(r.keys()).containsExactly(List.of(new ParamSource.Bound(1)));
+        assertThat(r.probe()).as("nothing to look up").isEqualTo(UpsertProbe.NOTHING);
+        assertThat(((Rewritten) keyOnly.rewrite("replace customers set id = 1, name = 'a'"))
+                        .newSide()
+                        .sql())
+                .isEqualTo("REPLACE clients (id, full_name, name_search) VALUES (1, 'a', lower('a'))");
+        Rewriter emailToo = Rewriter.builder(
+                        Mapping.of(List.of(Fixtures.customers(Dialect.MARIADB, true)
+                                .withUniqueKeys(Map.of("PRIMARY", List.of("id"), "email", List.of("email"))))),
+                        Dialect.MARIADB)
+                .build();
+        assertThat(((Rewritten) emailToo.rewrite("REPLACE INTO customers (id, email) VALUES (?, ?)")).keys())
+                .as("a row holding the email under another key is deleted too: the whole table")
+                .isEmpty();
+        assertThat(((Rewritten) Fixtures.rewriter(Dialect.MARIADB).rewrite("REPLACE INTO customers (id) VALUES (1)"))
+                        .keys())
+                .as("indexes not read")
+                .isEmpty();
+        assertThat(Fixtures.rewriter(Dialect.H2).rewrite("REPLACE INTO customers (id) VALUES (1)"))
+                .as("MariaDB's alone")
+                .isInstanceOf(Refused.class);
+    }
+
     /** A trailing semicolon ends no second statement: the kind is the statement's. */
     @Test
     void rewrite_trailingSemicolon_keepsTheKind() {
@@ -1310,10 +1349,11 @@ class RewriterTest {
         assertThat(r.nondeterminism()).isEmpty();
     }
 
+    /** MERGE, and REPLACE outside MariaDB (H2's MySQL mode), refused saying what to send instead. */
     @Test
     void replaceAndMerge_refusedWithWhatToSendInstead() {
         Refused replace =
-                (Refused) Fixtures.rewriter(Dialect.MARIADB).rewrite("REPLACE INTO customers (id, name) VALUES (?, ?)");
+                (Refused) Fixtures.rewriter(Dialect.H2).rewrite("REPLACE INTO customers (id, name) VALUES (?, ?)");
         assertThat(replace.reason()).isEqualTo(RefusalReason.UNSUPPORTED_CONSTRUCT);
         assertThat(replace.message())
                 .contains("REPLACE into mapped table customers")
