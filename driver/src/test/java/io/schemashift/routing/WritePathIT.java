@@ -2250,6 +2250,51 @@ class WritePathIT {
     }
 
     /**
+     * {@code INSERT … DEFAULT VALUES} (an entity of generated columns alone, a row made to take its
+     * key) is an INSERT that names no column: the key the primary generates reaches the other side.
+     * Here the derived column's source is left to its default too, so the row is not mirrored but
+     * recorded by its key ({@code DEFAULT_COLUMN}); from new-primary on it runs. Before: refused
+     * (recorded for the whole table while old is primary, failed from new-primary on).
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = TestDatabase.Kind.class,
+            names = {"POSTGRESQL", "H2"})
+    void insertDefaultValues_recordedByTheKeyThePrimaryGenerated(TestDatabase.Kind kind) throws Exception {
+        for (boolean separate : new boolean[] {false, true}) {
+            for (String phase : List.of("dual-write", "new-primary")) {
+                String as = kind + " " + phase + " separate=" + separate;
+                try (MigrationFixture fx = fixture(kind, separate, phase);
+                        Connection c = fx.connect();
+                        Statement st = c.createStatement()) {
+                    assertThat(st.executeUpdate(
+                                    "INSERT INTO customers DEFAULT VALUES", Statement.RETURN_GENERATED_KEYS))
+                            .as(as)
+                            .isEqualTo(1);
+                    long key;
+                    try (ResultSet keys = st.getGeneratedKeys()) {
+                        assertThat(keys.next()).as(as).isTrue();
+                        key = keys.getLong(1);
+                    }
+                    assertThat(st.executeUpdate("INSERT INTO customers DEFAULT VALUES"))
+                            .isEqualTo(1);
+                    assertThat(phase.equals("dual-write") ? fx.oldRows() : fx.newRows())
+                            .as(as)
+                            .hasSize(2)
+                            .first()
+                            .asString()
+                            .startsWith(key + "|null|");
+                    assertThat(fx.divergedKeys()).as(as).containsAll(fx.differingIds());
+                    assertThat(fx.divergenceRecords())
+                            .as(as)
+                            .hasSize(2)
+                            .allMatch(r -> r.endsWith("|nondeterministic_default_column") && !r.startsWith("null"));
+                }
+            }
+        }
+    }
+
+    /**
      * Spring's {@code KeyHolder.getKey()} fails on more than one column: an application that names
      * its key column gets that column only, though the driver had the database return every column
      * (PostgreSQL does for {@code RETURN_GENERATED_KEYS}).

@@ -73,7 +73,7 @@ final class InsertRewriter {
             throw Refusal.unsupported("INSERT … SET (send INSERT … (columns) VALUES (…))");
         }
         if (insert.getSelect() == null) {
-            throw Refusal.unsupported("INSERT … DEFAULT VALUES (name the columns and their values)");
+            return defaultValues(afterTarget);
         }
         walker.resultsRead();
         return select(listOpen, listClose, tableNode);
@@ -234,6 +234,66 @@ final class InsertRewriter {
                 known && keysNameEveryRow() ? List.copyOf(keys) : List.of(),
                 probe(known && generated.isEmpty() ? keys : null, sources, generated),
                 sources);
+    }
+
+    /**
+     * {@code INSERT … DEFAULT VALUES} (from token {@code from} on): an INSERT that names no column.
+     * The side that gets the keys the primary generated writes them as values: {@code (id) VALUES
+     * (?)}; every other column is left to its default, as an INSERT leaves the columns it does not
+     * name.
+     */
+    private StatementRewriter.WriteExtras defaultValues(int from) {
+        int word = from;
+        while (word < tk.size() && !(tk.isWord(word, "default") && tk.isWord(tk.significant(word + 1), "values"))) {
+            word++;
+        }
+        if (word >= tk.size() || insert.getConflictAction() != null) {
+            throw Refusal.unsupported("this INSERT … DEFAULT VALUES form");
+        }
+        int start = tk.start(word);
+        int end = tk.end(tk.significant(word + 1));
+        List<String> generated = generatedKeys(List.of());
+        derivedWritten(List.of());
+        defaultsLeft(List.of());
+        clocksLeft(List.of(), false);
+        Edits keyed = rw.newEdits.copy();
+        Edits oldKeyed = rw.oldEdits.copy();
+        List<Object> keyValues = new ArrayList<>();
+        for (int k = 0; k < generated.size(); k++) {
+            comma(keyValues);
+            keyValues.add(new Fragment("?", List.of(new ParamSource.GeneratedKey(0, k))));
+        }
+        Fragment values = Fragment.join(List.of(") VALUES (", Fragment.join(keyValues), ")"));
+        keyed.replace(
+                start,
+                end,
+                Fragment.join(List.of(
+                        "(",
+                        String.join(
+                                ", ",
+                                generated.stream()
+                                        .map(k -> rw.names.sql(table.column(rw.names.fold(k), k)
+                                                .newName()))
+                                        .toList()),
+                        values)));
+        oldKeyed.replace(
+                start,
+                end,
+                Fragment.join(List.of(
+                        "(",
+                        String.join(", ", generated.stream().map(rw.names::sql).toList()),
+                        values)));
+        rw.regenerated = true;
+        List<ParamSource> key = rowKey(0, Map.of(), generated);
+        return new StatementRewriter.WriteExtras(
+                table,
+                rw.newEdits,
+                generated,
+                generated.isEmpty() ? null : keyed,
+                generated.isEmpty() ? null : oldKeyed,
+                key == null ? List.of() : List.of(key),
+                null,
+                null);
     }
 
     private StatementRewriter.WriteExtras select(int listOpen, int listClose, SimpleNode tableNode) {
