@@ -409,7 +409,7 @@ final class StatementRewriter {
             if (firesOneSidedTrigger(rw, st, kind, walker)) {
                 rw.nondeterminism.add(NonDeterminism.ONE_SIDED_TRIGGER);
             }
-            rounded = rounded(rw, st, walker, extras);
+            rounded = rounded(rw, st, extras);
         }
         Edits newEdits = extras == null ? rw.newEdits : extras.newSide();
         SelfCheck check = new SelfCheck(rw, timeoutNanos);
@@ -467,7 +467,7 @@ final class StatementRewriter {
      * A value not known before the statement runs (an expression, a {@code SELECT}'s) makes the
      * write {@link NonDeterminism#ROUNDS_APART} instead: mirrored, and its rows recorded.
      */
-    private RoundedValues rounded(Rewrite rw, Statement st, ColumnWalker walker, WriteExtras extras) {
+    private RoundedValues rounded(Rewrite rw, Statement st, WriteExtras extras) {
         MappedTable m = extras.target();
         if (!(st instanceof Insert || st instanceof Update) || m.roundedApart.isEmpty()) {
             return null;

@@ -722,6 +722,16 @@ class RewriterTest {
                         .newSide()
                         .sql())
                 .isEqualTo("DELETE c FROM clients c JOIN orders o ON o.customer = c.id");
+        for (String form : List.of(
+                "DELETE FROM c USING customers c JOIN orders o ON o.customer = c.id",
+                "DELETE customers.* FROM customers JOIN orders ON orders.customer = customers.id")) {
+            assertThat(my.rewrite(form))
+                    .as(form + ": deletes from the mapped table, rewritten or refused, never a write of another")
+                    .satisfiesAnyOf(r -> assertThat(r).isInstanceOf(Refused.class), r -> {
+                        assertThat(((Rewritten) r).writesUnmapped()).isFalse();
+                        assertThat(((Rewritten) r).newSide().sql()).contains("clients");
+                    });
+        }
         for (String[] refused : new String[][] {
             {"UPDATE customers c JOIN orders o ON o.customer = c.id SET c.name = upper(c.name)", "from its own table"},
             {

@@ -114,6 +114,20 @@ class RoundedColumnsTest {
         }
     }
 
+    /** MariaDB's multi-table UPDATE and REPLACE are judged as the UPDATE and INSERT they rewrite as. */
+    @Test
+    void mariaDbMultiTableUpdateAndReplace_judgedLikeTheirSingleTableForms() {
+        Rewritten joined = rewrite(
+                Dialect.MARIADB,
+                "UPDATE customers c JOIN orders o ON o.customer = c.id SET c.city = o.city WHERE o.id = 1");
+        assertThat(joined.nondeterminism()).as("a joined table's value").contains(NonDeterminism.ROUNDS_APART);
+        Rewritten bound =
+                rewrite(Dialect.MARIADB, "UPDATE customers c JOIN orders o ON o.customer = c.id SET c.city = ?");
+        assertThat(bound.rounded().rows()).hasToString("[[Bound[index=1]]]");
+        Rewritten replaced = rewrite(Dialect.MARIADB, "REPLACE INTO customers (id, name, city) VALUES (?, ?, ?)");
+        assertThat(replaced.rounded().rows()).hasToString("[[Bound[index=3]]]");
+    }
+
     @Test
     void statementsOfOneShape_eachItsOwnLiterals() {
         Rewriter r = rewriter(Dialect.POSTGRESQL);
