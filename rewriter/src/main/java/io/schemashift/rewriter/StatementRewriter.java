@@ -17,6 +17,7 @@ import net.sf.jsqlparser.parser.SimpleNode;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.UnsupportedStatement;
 import net.sf.jsqlparser.statement.delete.Delete;
 import net.sf.jsqlparser.statement.insert.Insert;
 import net.sf.jsqlparser.statement.insert.ParenthesedInsert;
@@ -97,6 +98,10 @@ final class StatementRewriter {
             return unparseable(tokens, fp);
         }
         Statement st = parsed.statement();
+        if (st instanceof UnsupportedStatement && Kinds.of(tokens) != StatementKind.OTHER) {
+            // JSqlParser gives up without an error on some forms (REPLACE LOW_PRIORITY): judged by the tokens
+            return unparseable(tokens, fp);
+        }
         StatementKind kind = Kinds.of(st);
         StatementKind nested = nestedWrite(parsed.root());
         StatementKind write = kind.isWrite() ? kind : nested;

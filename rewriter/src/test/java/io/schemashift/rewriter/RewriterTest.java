@@ -1372,6 +1372,26 @@ class RewriterTest {
         assertThat(r.nondeterminism()).isEmpty();
     }
 
+    /**
+     * A statement JSqlParser returns as unsupported without an error is judged by its tokens, as
+     * one it cannot parse: a write or DDL naming a mapped table is refused, never untouched (it was:
+     * {@code REPLACE LOW_PRIORITY} ran on the primary alone, unrecorded).
+     */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "REPLACE LOW_PRIORITY INTO customers (id, name) VALUES (1, 'a')|UPSERT",
+                "REPLACE DELAYED INTO customers (id, name) VALUES (1, 'a')|UPSERT"
+            })
+    void unsupportedStatementOfAMappedTable_refusedAsUnparseable(String sql, StatementKind kind) {
+        assertThat(Fixtures.rewriter(Dialect.MARIADB).rewrite(sql)).isInstanceOfSatisfying(Refused.class, r -> {
+            assertThat(r.reason()).isEqualTo(RefusalReason.UNPARSEABLE);
+            assertThat(r.kind()).isEqualTo(kind);
+            assertThat(r.tables()).containsExactly("customers");
+        });
+    }
+
     /** MERGE, and REPLACE outside MariaDB (H2's MySQL mode), refused saying what to send instead. */
     @Test
     void replaceAndMerge_refusedWithWhatToSendInstead() {
