@@ -47,7 +47,13 @@ final class StatementRewriter {
             Edits oldWithKeys,
             List<List<ParamSource>> keys,
             UpsertProbe probe,
-            List<Map<String, ParamSource>> rowValues) {}
+            List<Map<String, ParamSource>> rowValues) {
+
+        /** An UPDATE's or DELETE's: its rows named by {@code keys}, no key generated, nothing to look up. */
+        static WriteExtras of(MappedTable target, Edits newSide, List<List<ParamSource>> keys) {
+            return new WriteExtras(target, newSide, List.of(), null, null, keys, null, null);
+        }
+    }
 
     private final Compiled mapping;
     private final Reaches reaches;
@@ -651,15 +657,7 @@ final class StatementRewriter {
         } else {
             sets.rewrite(update.getUpdateSets(), target.mapped(), "", stamped);
         }
-        return new WriteExtras(
-                target.mapped(),
-                rw.newEdits,
-                List.of(),
-                null,
-                null,
-                new KeyFinder(rw).keys(update, target),
-                null,
-                null);
+        return WriteExtras.of(target.mapped(), rw.newEdits, new KeyFinder(rw).keys(update, target));
     }
 
     /**
@@ -679,15 +677,23 @@ final class StatementRewriter {
             }
             found = s;
         }
-        for (Scope.Source s : top.sources) {
-            if (s == found) {
-                break;
-            }
-            if (s.mapped() != null && found.mapped() != null) {
-                throw Refusal.unsupported("a multi-table UPDATE that sets a mapped table joined after another");
-            }
+        if (found.mapped() != null && mappedBefore(top, found)) {
+            throw Refusal.unsupported("a multi-table UPDATE that sets a mapped table joined after another");
         }
         return found;
+    }
+
+    /** Whether a mapped table comes before {@code target} among the sources (the walk takes the first for the written one). */
+    private static boolean mappedBefore(Scope top, Scope.Source target) {
+        for (Scope.Source s : top.sources) {
+            if (s == target) {
+                return false;
+            }
+            if (s.mapped() != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The source of one SET column of a multi-table UPDATE, {@code unmapped} for any unmapped table. */
@@ -748,15 +754,7 @@ final class StatementRewriter {
         if (target.mapped() == null) {
             return null;
         }
-        return new WriteExtras(
-                target.mapped(),
-                rw.newEdits,
-                List.of(),
-                null,
-                null,
-                new KeyFinder(rw).keys(delete.getWhere(), target),
-                null,
-                null);
+        return WriteExtras.of(target.mapped(), rw.newEdits, new KeyFinder(rw).keys(delete.getWhere(), target));
     }
 
     /**
@@ -788,13 +786,8 @@ final class StatementRewriter {
             if (sources.size() > 1) {
                 throw Refusal.unsupported("a multi-table DELETE from a mapped table and another");
             }
-            for (Scope.Source s : top.sources) {
-                if (s == target) {
-                    break;
-                }
-                if (s.mapped() != null) {
-                    throw Refusal.unsupported("a multi-table DELETE from a mapped table joined after another");
-                }
+            if (mappedBefore(top, target)) {
+                throw Refusal.unsupported("a multi-table DELETE from a mapped table joined after another");
             }
         }
         return target;
