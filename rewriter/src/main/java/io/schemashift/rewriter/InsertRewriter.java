@@ -219,8 +219,7 @@ final class InsertRewriter {
         List<String> columns = withClocks(newColumns(targets, derived), clocks);
         replaceList(plain, listOpen, listClose, tableNode, columns);
         List<String> withKeys = new ArrayList<>(columns);
-        generated.forEach(
-                k -> withKeys.add(rw.names.sql(table.column(rw.names.fold(k), k).newName())));
+        withKeys.addAll(newKeyNames(generated));
         replaceList(keyed, listOpen, listClose, tableNode, withKeys);
         oldKeyedList(oldKeyed, listOpen, listClose, tableNode, listed, oldLacks);
         rw.regenerated = true;
@@ -264,18 +263,7 @@ final class InsertRewriter {
             keyValues.add(new Fragment("?", List.of(new ParamSource.GeneratedKey(0, k))));
         }
         Fragment values = Fragment.join(List.of(") VALUES (", Fragment.join(keyValues), ")"));
-        keyed.replace(
-                start,
-                end,
-                Fragment.join(List.of(
-                        "(",
-                        String.join(
-                                ", ",
-                                generated.stream()
-                                        .map(k -> rw.names.sql(table.column(rw.names.fold(k), k)
-                                                .newName()))
-                                        .toList()),
-                        values)));
+        keyed.replace(start, end, Fragment.join(List.of("(", String.join(", ", newKeyNames(generated)), values)));
         oldKeyed.replace(
                 start,
                 end,
@@ -294,6 +282,13 @@ final class InsertRewriter {
                 key == null ? List.of() : List.of(key),
                 null,
                 null);
+    }
+
+    /** The new names of key columns {@code keys} (old names), as SQL. */
+    private List<String> newKeyNames(List<String> keys) {
+        return keys.stream()
+                .map(k -> rw.names.sql(table.column(rw.names.fold(k), k).newName()))
+                .toList();
     }
 
     private StatementRewriter.WriteExtras select(int listOpen, int listClose, SimpleNode tableNode) {
