@@ -1,5 +1,6 @@
 package io.schemashift.runtime;
 
+import io.schemashift.catalog.AssignmentCasts;
 import io.schemashift.catalog.ColumnType;
 import io.schemashift.mirror.KeptValues;
 import io.schemashift.rewriter.ClockRead;
@@ -7,6 +8,7 @@ import io.schemashift.rewriter.KeptAlike;
 import io.schemashift.rewriter.TableMapping;
 import io.schemashift.rewriter.TableMapping.ComputedBy;
 import java.math.BigDecimal;
+import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -186,6 +188,31 @@ final class ColumnDefaults {
             }
         });
         return kept;
+    }
+
+    /**
+     * PostgreSQL: the old columns of {@code table} (by old name) whose new column, of a type of
+     * another name, takes no value of the old type by assignment, each with the type to cast a
+     * value to ({@link AssignmentCasts}), asked of the new table's database {@code newSide}.
+     *
+     * @param schema the new table's schema and name, as the catalog stores them
+     */
+    static Map<String, String> newTypeCasts(
+            TableMapping table, Columns old, Columns neu, Connection newSide, String schema, String newTable)
+            throws SQLException {
+        Map<String, String> casts = new TreeMap<>();
+        for (Map.Entry<String, ColumnType> column : old.types().entrySet()) {
+            String counterpart = counterpart(table, column.getKey());
+            ColumnType other = counterpart == null ? null : neu.types().get(counterpart);
+            if (other != null
+                    && !other.name().equalsIgnoreCase(column.getValue().name())) {
+                String cast = AssignmentCasts.castTo(newSide, column.getValue().name(), schema, newTable, counterpart);
+                if (cast != null) {
+                    casts.put(oldName(table, column.getKey()), cast);
+                }
+            }
+        }
+        return casts;
     }
 
     private static boolean storesApart(ColumnType old, ColumnType neu) {

@@ -538,8 +538,9 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
 
     /**
      * Each mapped table with the old columns whose default its new column does not share, those one
-     * side generates and the other stores, and without the derived columns the new table generates
-     * ({@link ColumnDefaults}); logged when they differ from what {@code previous} read ({@code
+     * side generates and the other stores, those whose new type takes a cast of a written value
+     * (PostgreSQL), and without the derived columns the new table generates ({@link
+     * ColumnDefaults}); logged when they differ from what {@code previous} read ({@code
      * null}: at the first read). Not read when the new side's metadata is not given (a preview of a
      * separate new database): none then.
      */
@@ -557,7 +558,8 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
         List<TableMapping> tables = new ArrayList<>();
         for (TableMapping t : mapping.tables()) {
             ColumnDefaults.Columns old = columns(md, oldPlace(md, t));
-            ColumnDefaults.Columns neu = columns(newMd, newPlace(newMd, dialect, t));
+            Place newPlace = newPlace(newMd, dialect, t);
+            ColumnDefaults.Columns neu = columns(newMd, newPlace);
             Set<String> differing = ColumnDefaults.differing(t, old, neu);
             Map<String, TableMapping.ComputedBy> computed = ColumnDefaults.computedOnOneSide(t, old, neu);
             TableMapping before =
@@ -586,15 +588,20 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                         t.oldName(),
                         computed);
             }
+            Map<String, String> casts = dialect == Dialect.POSTGRESQL
+                    ? ColumnDefaults.newTypeCasts(
+                            t, old, neu, newMd.getConnection(), newPlace.schema(), newPlace.table())
+                    : Map.of();
             tables.add(t.withDefaults(differing, ColumnDefaults.clockDefaults(t, old.defaults(), neu.defaults()))
                     .withComputed(
-                            computed, ColumnDefaults.keptAlike(t, old, neu), ColumnDefaults.generatedDerived(t, neu)));
+                            computed, ColumnDefaults.keptAlike(t, old, neu), ColumnDefaults.generatedDerived(t, neu))
+                    .withCasts(casts));
         }
         return Mapping.of(tables);
     }
 
     /**
-     * {@code mapping} with the differing defaults and computed columns {@code previous} read, where
+     * {@code mapping} with the differing defaults, computed columns and casts {@code previous} read, where
      * a re-read failed.
      */
     private static Mapping keptDefaults(Mapping mapping, Mapping previous) {
@@ -608,7 +615,8 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
             Set<String> generatedDerived = new java.util.HashSet<>(t.derived().keySet());
             generatedDerived.removeAll(before.derived().keySet());
             tables.add(t.withDefaults(before.differingDefaults(), before.clockDefaults())
-                    .withComputed(before.computedOnOneSide(), before.keptAlike(), generatedDerived));
+                    .withComputed(before.computedOnOneSide(), before.keptAlike(), generatedDerived)
+                    .withCasts(before.newTypeCasts()));
         }
         return Mapping.of(tables);
     }

@@ -433,7 +433,25 @@ final class ColumnWalker {
             noteRead(r.source(), n);
         }
         apply(r, n, q != null && q.getName() != null);
+        castCompared(r, canonical, n);
         return r;
+    }
+
+    /**
+     * The values column reference {@code n} is compared with, cast on the new side to the column's
+     * new type where that takes no value of the old one ({@link MappedTable#castForNew}): {@code ref
+     * = ?} becomes {@code ref = CAST(? AS uuid)}, which an index on the new column still serves.
+     */
+    private void castCompared(Scope.Resolved r, String canonical, SimpleNode n) {
+        String type = r.source().mapped().newTypeCast(canonical);
+        if (type == null) {
+            return;
+        }
+        int first = rw.tokens.indexAt(Trees.start(n));
+        for (int[] value : new ComparedValues(rw.tokens).of(first, rw.lastToken(Trees.end(n)))) {
+            rw.newEdits.insert(value[0], "CAST(");
+            rw.newEdits.insert(value[1], " AS " + type + ")");
+        }
     }
 
     private boolean sameColumn(Object expression, String canonical) {

@@ -187,7 +187,7 @@ final class InsertRewriter {
             List<Object> cells = new ArrayList<>();
             for (Target t : targets) {
                 if (!t.column().dropped()) {
-                    cells.add(byColumn.get(t.canonical()));
+                    cells.add(table.castForNew(t.canonical(), byColumn.get(t.canonical())));
                 }
             }
             for (MappedTable.Derived d : derived) {
@@ -233,6 +233,28 @@ final class InsertRewriter {
                 known && keysNameEveryRow() ? List.copyOf(keys) : List.of(),
                 probe(known && generated.isEmpty() ? keys : null, sources, generated),
                 sources);
+    }
+
+    /**
+     * The selected values of columns whose new type takes no value of the old one, cast to it in
+     * {@code edits} ({@link MappedTable#castForNew}); an item's alias stays outside the cast.
+     */
+    private void castSelected(Edits edits, List<SelectItem<?>> items, List<Target> targets) {
+        for (int c = 0; c < items.size(); c++) {
+            String type = table.newTypeCast(targets.get(c).canonical());
+            if (type == null || targets.get(c).column().dropped()) {
+                continue;
+            }
+            SimpleNode n = walker.itemNode(items.get(c));
+            int end = Trees.end(n);
+            if (items.get(c).getAlias() != null) {
+                int alias = rw.lastToken(end);
+                int before = previous(alias);
+                end = tk.end(tk.isWord(before, "as") ? previous(before) : before);
+            }
+            edits.insert(Trees.start(n), "CAST(");
+            edits.insert(end, " AS " + type + ")");
+        }
     }
 
     /**
@@ -315,6 +337,9 @@ final class InsertRewriter {
         }
         boolean dropsAny = targets.stream().anyMatch(t -> t.column().dropped());
         Edits plain = rw.newEdits.copy();
+        if (!star) {
+            castSelected(plain, ps.getSelectItems(), targets);
+        }
         if (derived.isEmpty() && !dropsAny) {
             clocks.forEach(c -> plain.insert(afterItems, Fragment.join(List.of(", ", table.clock(c)))));
         } else {
@@ -330,7 +355,7 @@ final class InsertRewriter {
                 byColumn.put(targets.get(c).canonical(), rw.newEdits.render(Trees.start(n), Trees.end(n), false));
                 if (!targets.get(c).column().dropped()) {
                     comma(cells);
-                    cells.add(rw.newEdits.render(Trees.start(n), Trees.end(n)));
+                    cells.add(plain.render(Trees.start(n), Trees.end(n)));
                 }
             }
             for (MappedTable.Derived d : derived) {

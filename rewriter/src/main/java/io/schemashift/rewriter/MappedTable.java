@@ -80,6 +80,8 @@ final class MappedTable {
      * TableMapping.ComputedBy#EACH_TABLE_ROUNDING}), with what both types keep alike.
      */
     final Map<String, KeptAlike> roundedApart = new java.util.HashMap<>();
+    /** Canonical old names to the new type a value written to or compared with the column is cast to ({@link TableMapping#newTypeCasts}). */
+    private final Map<String, String> newTypeCasts = new java.util.HashMap<>();
 
     /**
      * @param newSchemaDefault the schema to name the new table with when the mapping gives none
@@ -118,7 +120,25 @@ final class MappedTable {
                         mapping.keptAlike().getOrDefault(c, KeptAlike.NOTHING));
             }
         });
+        mapping.newTypeCasts().forEach((c, type) -> newTypeCasts.put(names.fold(c), type));
         mapping.derived().forEach((col, expr) -> derived.add(parseDerived(col, expr, names)));
+    }
+
+    /**
+     * {@code value}, written to or compared with old column {@code canonical}, as the new side
+     * takes it: cast to the new column's type where that takes no value of the old type by
+     * assignment ({@link TableMapping#newTypeCasts}); as is otherwise, and when it is {@code DEFAULT}.
+     */
+    Fragment castForNew(String canonical, Fragment value) {
+        String type = newTypeCasts.get(canonical);
+        return type == null || value.text().trim().equalsIgnoreCase("default")
+                ? value
+                : Fragment.join(List.of("CAST(", value, " AS " + type + ")"));
+    }
+
+    /** The new type {@link #castForNew} casts a value of old column {@code canonical} to, or {@code null}. */
+    String newTypeCast(String canonical) {
+        return newTypeCasts.get(canonical);
     }
 
     /** The captured instant that stands for old column {@code canonical}'s current-timestamp default. */

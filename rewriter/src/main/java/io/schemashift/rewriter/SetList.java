@@ -116,7 +116,7 @@ final class SetList {
                 comma(out);
                 out.add(newSet + (oc.renamed() ? rw.names.sql(oc.newName()) : written));
                 out.add(" = ");
-                out.add(value);
+                out.add(t.castForNew(canonical, value));
             }
         }
         for (MappedTable.Derived d : t.derived) {

@@ -37,6 +37,11 @@ import java.util.Map;
  *     value: a write whose values fit it stores them the same on both sides. A column whose types
  *     round a value apart without an entry keeps nothing alike; one without an entry otherwise has
  *     one type on both sides. Empty when none or not read
+ * @param newTypeCasts the old columns (by old name) whose new column takes no value of the old
+ *     column's type by assignment (PostgreSQL: {@code text} → {@code uuid}, {@code jsonb}, an enum,
+ *     a number or a date; {@code integer} → {@code boolean}), each with the new type as a {@code
+ *     CAST} names it, from the catalog: the new side casts the values a statement writes to such a
+ *     column and those it compares with it. Empty when none or not read
  */
 public record TableMapping(
         String oldName,
@@ -50,7 +55,8 @@ public record TableMapping(
         java.util.Set<String> differingDefaults,
         Map<String, String> clockDefaults,
         Map<String, ComputedBy> computedOnOneSide,
-        Map<String, KeptAlike> keptAlike) {
+        Map<String, KeptAlike> keptAlike,
+        Map<String, String> newTypeCasts) {
 
     /** Which table computes a column that the other table stores. */
     public enum ComputedBy {
@@ -73,6 +79,7 @@ public record TableMapping(
         clockDefaults = Map.copyOf(clockDefaults);
         computedOnOneSide = Map.copyOf(computedOnOneSide);
         keptAlike = Map.copyOf(keptAlike);
+        newTypeCasts = Map.copyOf(newTypeCasts);
         if (uniqueKeys != null) {
             Map<String, List<String>> copy = new java.util.LinkedHashMap<>();
             uniqueKeys.forEach((index, indexColumns) -> copy.put(index, List.copyOf(indexColumns)));
@@ -115,6 +122,7 @@ public record TableMapping(
                 java.util.Set.of(),
                 Map.of(),
                 Map.of(),
+                Map.of(),
                 Map.of());
     }
 
@@ -132,7 +140,8 @@ public record TableMapping(
                 differingDefaults,
                 clockDefaults,
                 computedOnOneSide,
-                keptAlike);
+                keptAlike,
+                newTypeCasts);
     }
 
     /** The same mapping with the old table's unique indexes filled in (from database metadata). */
@@ -149,7 +158,8 @@ public record TableMapping(
                 differingDefaults,
                 clockDefaults,
                 computedOnOneSide,
-                keptAlike);
+                keptAlike,
+                newTypeCasts);
     }
 
     /**
@@ -169,7 +179,8 @@ public record TableMapping(
                 differing,
                 clock,
                 computedOnOneSide,
-                keptAlike);
+                keptAlike,
+                newTypeCasts);
     }
 
     /**
@@ -195,6 +206,25 @@ public record TableMapping(
                 differingDefaults,
                 clockDefaults,
                 oneSided,
-                kept);
+                kept,
+                newTypeCasts);
+    }
+
+    /** The same mapping with the columns whose new type takes a cast of the written value (from the catalog). */
+    public TableMapping withCasts(Map<String, String> casts) {
+        return new TableMapping(
+                oldName,
+                newName,
+                newSchema,
+                key,
+                columns,
+                derived,
+                oldColumns,
+                uniqueKeys,
+                differingDefaults,
+                clockDefaults,
+                computedOnOneSide,
+                keptAlike,
+                casts);
     }
 }

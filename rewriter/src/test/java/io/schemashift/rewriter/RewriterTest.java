@@ -1472,4 +1472,61 @@ class RewriterTest {
         assertThat(h2.rewrite("SELECT * FROM FINAL TABLE (INSERT INTO orders (id) VALUES (1)) JOIN customers c ON 1=1"))
                 .isInstanceOf(Refused.class);
     }
+
+    /**
+     * A column whose new type takes no value of the old one by assignment (PostgreSQL {@code text}
+     * → {@code uuid}, an enum): the new side casts what a statement writes to it and the parameters
+     * and literals it is compared with; DEFAULT, expressions and other columns are left alone.
+     */
+    @Test
+    void typeChangedColumn_valuesWrittenAndComparedCastToTheNewType() {
+        Rewriter casting = Rewriter.builder(
+                        Mapping.of(List.of(Fixtures.customers(Dialect.POSTGRESQL, true)
+                                .withCasts(Map.of("email", "uuid", "city", "app_v2.town_kind")))),
+                        Dialect.POSTGRESQL)
+                .build();
+        assertThat(((Rewritten) casting.rewrite(
+                                "INSERT INTO customers (id, email, city) VALUES (?, ?, 'Oslo'), (2, NULL, DEFAULT)"))
+                        .newSide()
+                        .sql())
+                .isEqualTo("INSERT INTO app_v2.clients (id, email_address, town) VALUES (?, CAST(? AS uuid),"
+                        + " CAST('Oslo' AS app_v2.town_kind)), (2, CAST(NULL AS uuid), DEFAULT)");
+        assertThat(((Rewritten)
+                                casting.rewrite(
+                                        "UPDATE customers SET email = ?, city = DEFAULT WHERE email = ? AND city IN ('a', ?) AND id = ?"))
+                        .newSide()
+                        .sql())
+                .isEqualTo(
+                        "UPDATE app_v2.clients SET email_address = CAST(? AS uuid), town = DEFAULT WHERE email_address"
+                                + " = CAST(? AS uuid) AND town IN (CAST('a' AS app_v2.town_kind), CAST(? AS app_v2.town_kind))"
+                                + " AND id = ?");
+        assertThat(((Rewritten)
+                                casting.rewrite(
+                                        "SELECT id FROM customers c WHERE ? = c.email OR c.email <> ?"
+                                                + " OR c.email IS NOT DISTINCT FROM ? OR c.city NOT BETWEEN ? AND 'z' OR c.email >= -1"))
+                        .newSide()
+                        .sql())
+                .isEqualTo(
+                        "SELECT id FROM app_v2.clients c WHERE CAST(? AS uuid) = c.email_address OR c.email_address"
+                                + " <> CAST(? AS uuid) OR c.email_address IS NOT DISTINCT FROM CAST(? AS uuid) OR c.town NOT BETWEEN"
+                                + " CAST(? AS app_v2.town_kind) AND CAST('z' AS app_v2.town_kind) OR c.email_address >= CAST(-1 AS uuid)");
+        String untouched = "SELECT id FROM customers WHERE email = ? || 'x' OR email = ?::text OR email || 'x' = ?"
+                + " OR email = lower(?) OR email = ANY (?) OR email IN (SELECT 'a') OR email = name OR email IN (?, lower(?))"
+                + " OR ? + 1 = email OR email LIKE ?";
+        assertThat(((Rewritten) casting.rewrite(untouched)).newSide().sql())
+                .as("an operand of a longer expression, a column, a subquery, LIKE: as written")
+                .isEqualTo(untouched
+                        .replace("customers", "app_v2.clients")
+                        .replace("email", "email_address")
+                        .replace("= name", "= full_name"));
+        assertThat(((Rewritten)
+                                casting.rewrite(
+                                        "INSERT INTO customers (id, email, name) SELECT ?, ? AS e, name FROM customers WHERE id = ?"))
+                        .newSide()
+                        .sql())
+                .as("INSERT … SELECT: the selected value, not its alias")
+                .isEqualTo(
+                        "INSERT INTO app_v2.clients (id, email_address, full_name, name_search) SELECT ?, CAST(? AS uuid)"
+                                + " AS e, full_name AS name, lower((full_name)) FROM app_v2.clients WHERE id = ?");
+    }
 }

@@ -1,0 +1,178 @@
+package io.schemashift.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.schemashift.testing.TestDatabase;
+import io.schemashift.testing.TestDatabases;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * PostgreSQL column type changes whose new type takes no value of the old one by assignment
+ * ({@code text} → {@code uuid}, {@code jsonb}, {@code integer}, {@code date}, an enum; {@code
+ * integer} → {@code boolean}): pgjdbc sends a {@code setString} value as {@code varchar}, which
+ * such a column refuses, and so does a comparison of it with one. The application's statements,
+ * written for the old types, are mirrored and read on the new side with the values cast to the new
+ * types: nothing recorded, both sides equal, and reads from the new side find the rows.
+ */
+class TypeChangeIT {
+
+    private static final String ACCOUNTS =
+            """
+              accounts:
+                to: accounts_v2
+                key: [id]
+            """;
+
+    private static final String OLD_TABLE = "CREATE TABLE accounts (id BIGINT PRIMARY KEY, ref TEXT, doc TEXT,"
+            + " qty VARCHAR(10), born VARCHAR(20), tier TEXT, active INT)";
+
+    /** Both sides' rows, each value as the new type spells it. */
+    private static final String OLD_ROWS =
+            "SELECT id || '|' || ref || '|' || CAST(doc AS jsonb) || '|' || CAST(qty AS int)"
+                    + " || '|' || CAST(born AS date) || '|' || tier || '|' || CAST(active AS boolean) FROM accounts ORDER BY id";
+
+    private static final String NEW_ROWS = "SELECT id || '|' || ref || '|' || doc || '|' || qty || '|' || born || '|'"
+            + " || tier || '|' || active FROM accounts_v2 ORDER BY id";
+
+    private static final String REF_1 = "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11";
+    private static final String REF_2 = "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a12";
+    private static final String REF_3 = "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a13";
+    private static final String REF_4 = "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a14";
+
+    @AfterEach
+    void close() throws SQLException {
+        MigrationFixture.closeAll();
+    }
+
+    private static MigrationFixture fixture(boolean separate, String phase) throws SQLException {
+        MigrationFixture fx = MigrationFixture.create(
+                TestDatabases.of(TestDatabase.Kind.POSTGRESQL), separate, ACCOUNTS, "phase: " + phase + "\n");
+        fx.rawOld(OLD_TABLE);
+        fx.rawNew(
+                "CREATE TYPE tier_kind AS ENUM ('gold', 'silver')",
+                "CREATE TABLE accounts_v2 (id BIGINT PRIMARY KEY, ref UUID, doc JSONB, qty INTEGER, born DATE,"
+                        + " tier tier_kind, active BOOLEAN)");
+        return fx;
+    }
+
+    @ParameterizedTest
+    @CsvSource({"false, dual-write", "true, dual-write", "false, new-primary", "true, new-primary", "false, new-only"})
+    void boundStringsAndNumbers_writtenAndComparedAsTheNewTypes(boolean separate, String phase) throws Exception {
+        MigrationFixture fx = fixture(separate, phase);
+        boolean newOnly = phase.equals("new-only");
+        try (Connection c = fx.connect()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO accounts (id, ref, doc, qty, born, tier, active) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                row(ps, 1, REF_1, "{\"b\": 1, \"a\": 2}", "7", "2024-01-31", "gold", 1);
+                ps.executeUpdate();
+                row(ps, 2, REF_2, "[1, 2]", "8", "2024-02-29", "silver", 0);
+                ps.addBatch();
+                row(ps, 3, REF_3, "{}", "9", "2024-03-01", "gold", 0);
+                ps.addBatch();
+                assertThat(ps.executeBatch()).containsExactly(1, 1);
+            }
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE accounts SET doc = ?, qty = ?, tier = ? WHERE ref = ? AND born >= ?")) {
+                ps.setString(1, "{\"c\": 3}");
+                ps.setString(2, "70");
+                ps.setString(3, "silver");
+                ps.setString(4, REF_1);
+                ps.setString(5, "2024-01-01");
+                assertThat(ps.executeUpdate()).as("the row found by its uuid").isEqualTo(1);
+            }
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE accounts SET active = ? WHERE tier IN (?, ?) AND qty <> ?")) {
+                ps.setInt(1, 1);
+                ps.setString(2, "gold");
+                ps.setString(3, "silver");
+                ps.setString(4, "8");
+                assertThat(ps.executeUpdate()).isEqualTo(2);
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT id FROM accounts WHERE ref = ? OR (born BETWEEN ? AND ? AND qty IN (?, ?) AND ? = tier) ORDER BY id")) {
+                ps.setString(1, REF_2);
+                ps.setString(2, "2024-03-01");
+                ps.setString(3, "2024-12-31");
+                ps.setString(4, "9");
+                ps.setString(5, "10");
+                ps.setString(6, "gold");
+                assertThat(ids(ps)).as("read on the primary").containsExactly(2L, 3L);
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO accounts (id, ref, doc, qty, born, tier, active) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                            + " ON CONFLICT (id) DO UPDATE SET doc = ?, qty = EXCLUDED.qty")) {
+                row(ps, 2, REF_2, "[1]", "80", "2024-02-29", "silver", 0);
+                ps.setString(8, "[2]");
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO accounts (id, ref, doc, qty, born, tier, active) SELECT ?, ?, ?, ?, ?, ?, ?"
+                            + " WHERE NOT EXISTS (SELECT 1 FROM accounts WHERE ref = ?)")) {
+                row(ps, 4, REF_4, "{\"d\": null}", "4", "2024-04-01", "gold", 1);
+                ps.setString(8, REF_4);
+                assertThat(ps.executeUpdate())
+                        .as("inserted where its uuid is not found")
+                        .isEqualTo(1);
+                row(ps, 5, REF_4, "{}", "5", "2024-05-01", "gold", 1);
+                assertThat(ps.executeUpdate()).as("found, not inserted").isZero();
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM accounts WHERE ref = ? AND doc = ?")) {
+                ps.setString(1, REF_3);
+                ps.setString(2, "{}");
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
+        }
+        List<String> expected = List.of(
+                "1|" + REF_1 + "|{\"c\": 3}|70|2024-01-31|silver|true",
+                "2|" + REF_2 + "|[2]|80|2024-02-29|silver|false",
+                "4|" + REF_4 + "|{\"d\": null}|4|2024-04-01|gold|true");
+        assertThat(rows(fx.newUrl, NEW_ROWS)).as("new side").isEqualTo(expected);
+        if (!newOnly) {
+            assertThat(rows(fx.oldUrl, OLD_ROWS)).as("old side").isEqualTo(expected);
+        }
+        assertThat(fx.divergenceRecords())
+                .as("nothing recorded: every write mirrored")
+                .isEmpty();
+    }
+
+    private static void row(
+            PreparedStatement ps, long id, String ref, String doc, String qty, String born, String tier, int active)
+            throws SQLException {
+        ps.setLong(1, id);
+        ps.setString(2, ref);
+        ps.setString(3, doc);
+        ps.setString(4, qty);
+        ps.setString(5, born);
+        ps.setString(6, tier);
+        ps.setInt(7, active);
+    }
+
+    private static List<Long> ids(PreparedStatement ps) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                ids.add(rs.getLong(1));
+            }
+        }
+        return ids;
+    }
+
+    private static List<String> rows(String url, String sql) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = TestDatabases.of(TestDatabase.Kind.POSTGRESQL).connect(url);
+                ResultSet rs = c.createStatement().executeQuery(sql)) {
+            while (rs.next()) {
+                rows.add(rs.getString(1));
+            }
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,208 @@
+package io.schemashift.rewriter;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The values a column reference is compared with, found by the tokens beside it: {@code c = ?},
+ * {@code ? <> c}, {@code c IN (?, 'x')}, {@code c NOT IN (…)}, {@code c BETWEEN ? AND ?}, {@code
+ * c IS [NOT] DISTINCT FROM ?}. A value is one parameter or literal (a number may be signed);
+ * a comparison with anything else (an expression, a column, a subquery) yields none, and so does
+ * one whose column or value is an operand of a tighter operator ({@code c || 'x' = ?}, {@code c =
+ * ? + 1}).
+ */
+final class ComparedValues {
+
+    /** Characters of operators that bind tighter than a comparison, or make a value part of a longer one. */
+    private static final String TIGHTER = "+-*/%|^&:[.~#@";
+
+    private final Tokens tk;
+
+    ComparedValues(Tokens tk) {
+        this.tk = tk;
+    }
+
+    /** Each value compared with the column whose tokens are {@code first … last}, as {@code {start, end}} offsets. */
+    List<int[]> of(int first, int last) {
+        List<int[]> values = new ArrayList<>();
+        int after = tk.significant(last + 1);
+        int operator = comparison(after);
+        int word = tk.isWord(after, "not") ? tk.significant(after + 1) : after; // NOT IN, NOT BETWEEN
+        if (operator > 0) {
+            if (!tighterBefore(first)) {
+                add(values, tk.significant(after + operator), true);
+            }
+        } else if (tk.isWord(word, "in")) {
+            inList(values, tk.significant(word + 1));
+        } else if (tk.isWord(word, "between")) {
+            between(values, tk.significant(word + 1));
+        } else if (tk.isWord(after, "is")) {
+            int i = tk.significant(after + 1);
+            i = tk.isWord(i, "not") ? tk.significant(i + 1) : i;
+            if (tk.isWord(i, "distinct") && tk.isWord(tk.significant(i + 1), "from")) {
+                add(values, tk.significant(tk.significant(i + 1) + 1), true);
+            }
+        }
+        if (!tighter(after)) {
+            valueBefore(values, first);
+        }
+        return values;
+    }
+
+    /** {@code ? = c}: a value before the comparison that the column ends. */
+    private void valueBefore(List<int[]> values, int first) {
+        int op = previous(first);
+        int opStart = op;
+        if (op > 0
+                && (tk.isPunct(op, '>') || tk.isPunct(op, '='))
+                && adjacent(op - 1, op)
+                && (tk.isPunct(op - 1, '<') || tk.isPunct(op - 1, '>') || tk.isPunct(op - 1, '!'))) {
+            opStart = op - 1;
+        }
+        if (op < 0 || comparison(opStart) != op - opStart + 1) {
+            return;
+        }
+        int value = previous(opStart);
+        if (value < 0) {
+            return;
+        }
+        int start = value;
+        int sign = previous(value);
+        if (tk.kind(value) == Tokens.NUMBER
+                && sign >= 0
+                && (tk.isPunct(sign, '-') || tk.isPunct(sign, '+'))
+                && adjacent(sign, value)
+                && unary(sign)) {
+            start = sign;
+        }
+        int before = previous(start);
+        if (simple(value) && (before < 0 || !tighter(before))) {
+            values.add(new int[] {tk.start(start), tk.end(value)});
+        }
+    }
+
+    /** {@code (v, v, …)}: every item a value, or none taken. */
+    private void inList(List<int[]> values, int open) {
+        if (!tk.isPunct(open, '(')) {
+            return;
+        }
+        List<int[]> items = new ArrayList<>();
+        int i = tk.significant(open + 1);
+        while (true) {
+            int end = value(i);
+            if (end < 0) {
+                return;
+            }
+            items.add(new int[] {tk.start(i), tk.end(end)});
+            int next = tk.significant(end + 1);
+            if (tk.isPunct(next, ')')) {
+                values.addAll(items);
+                return;
+            }
+            if (!tk.isPunct(next, ',')) {
+                return;
+            }
+            i = tk.significant(next + 1);
+        }
+    }
+
+    /** {@code [SYMMETRIC] v AND v}. */
+    private void between(List<int[]> values, int i) {
+        i = tk.isWord(i, "symmetric") || tk.isWord(i, "asymmetric") ? tk.significant(i + 1) : i;
+        int low = value(i);
+        if (low < 0 || !tk.isWord(tk.significant(low + 1), "and")) {
+            return;
+        }
+        int high = tk.significant(tk.significant(low + 1) + 1);
+        int highEnd = value(high);
+        if (highEnd >= 0 && !tighter(tk.significant(highEnd + 1))) {
+            values.add(new int[] {tk.start(i), tk.end(low)});
+            values.add(new int[] {tk.start(high), tk.end(highEnd)});
+        }
+    }
+
+    /** Adds the value starting at token {@code i} when it is one and (if {@code last}) nothing binds it tighter after. */
+    private void add(List<int[]> values, int i, boolean last) {
+        int end = value(i);
+        if (end >= 0 && (!last || !tighter(tk.significant(end + 1)))) {
+            values.add(new int[] {tk.start(i), tk.end(end)});
+        }
+    }
+
+    /** The last token of a value starting at {@code i} (a parameter, a string, a signed number), or -1. */
+    private int value(int i) {
+        if (i >= tk.size()) {
+            return -1;
+        }
+        if ((tk.isPunct(i, '-') || tk.isPunct(i, '+'))
+                && i + 1 < tk.size()
+                && tk.kind(i + 1) == Tokens.NUMBER
+                && adjacent(i, i + 1)) {
+            return i + 1;
+        }
+        return simple(i) ? i : -1;
+    }
+
+    private boolean simple(int i) {
+        byte kind = tk.kind(i);
+        return kind == Tokens.PARAM || kind == Tokens.STRING || kind == Tokens.NUMBER;
+    }
+
+    /**
+     * The number of tokens of the comparison operator at {@code i} ({@code =}, {@code <>}, {@code
+     * !=}, {@code <}, {@code <=}, {@code >}, {@code >=}), 0 when there is none; {@code =>}, {@code
+     * <=>}, {@code <<} and the like are not one.
+     */
+    private int comparison(int i) {
+        if (i >= tk.size() || tk.kind(i) != Tokens.PUNCT) {
+            return 0;
+        }
+        char c = tk.sql.charAt(tk.start(i));
+        boolean joined = i + 1 < tk.size() && tk.kind(i + 1) == Tokens.PUNCT && adjacent(i, i + 1);
+        char next = joined ? tk.sql.charAt(tk.start(i + 1)) : ' ';
+        int length =
+                switch (c) {
+                    case '=' -> 1;
+                    case '<' -> next == '>' || next == '=' ? 2 : 1;
+                    case '>' -> next == '=' ? 2 : 1;
+                    case '!' -> next == '=' ? 2 : 0;
+                    default -> 0;
+                };
+        boolean longer = length > 0
+                && i + length < tk.size()
+                && tk.kind(i + length) == Tokens.PUNCT
+                && adjacent(i + length - 1, i + length)
+                && "<>=!".indexOf(tk.sql.charAt(tk.start(i + length))) >= 0;
+        return longer ? 0 : length;
+    }
+
+    /** Whether the token before the column's first binds it into a longer operand. */
+    private boolean tighterBefore(int first) {
+        int before = previous(first);
+        return before >= 0 && tighter(before);
+    }
+
+    private boolean tighter(int i) {
+        return i < tk.size() && tk.kind(i) == Tokens.PUNCT && TIGHTER.indexOf(tk.sql.charAt(tk.start(i))) >= 0
+                || tk.isWord(i, "collate");
+    }
+
+    /** Whether the sign at {@code i} follows an operator or a parenthesis, not an operand ({@code ? + 1}). */
+    private boolean unary(int i) {
+        int before = previous(i);
+        return before < 0 || (tk.kind(before) == Tokens.PUNCT && !tk.isPunct(before, ')'));
+    }
+
+    private boolean adjacent(int a, int b) {
+        return tk.end(a) == tk.start(b);
+    }
+
+    /** The token before {@code i} that is not a comment, or -1. */
+    private int previous(int i) {
+        int p = i - 1;
+        while (p >= 0 && tk.kind(p) == Tokens.COMMENT) {
+            p--;
+        }
+        return p;
+    }
+}
