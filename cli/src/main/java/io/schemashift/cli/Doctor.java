@@ -1,5 +1,6 @@
 package io.schemashift.cli;
 
+import io.schemashift.api.AssignmentCasts;
 import io.schemashift.api.ConnectionSource;
 import io.schemashift.api.Side;
 import io.schemashift.backfill.KeyHandover;
@@ -250,7 +251,7 @@ final class Doctor {
         }
     }
 
-    private void columns(TableMapping t, Map<String, Col> oc, Map<String, Col> nc, Place n) {
+    private void columns(TableMapping t, Map<String, Col> oc, Map<String, Col> nc, Place n) throws SQLException {
         Set<String> mapped = new LinkedHashSet<>();
         mapped.addAll(t.key());
         mapped.addAll(t.columns().keySet());
@@ -280,7 +281,7 @@ final class Doctor {
                 continue;
             }
             boolean key = t.key().stream().anyMatch(oldCol::equalsIgnoreCase);
-            compatible(subject + " -> " + target, o, c, key);
+            compatible(subject + " -> " + target, o, c, key, n);
             if (!key && o.generated() != c.generated()) {
                 add(
                         Severity.WARN,
@@ -349,16 +350,28 @@ final class Doctor {
 
     /**
      * Type family, length, numeric scale, nullability and time zone of one mapped column ({@code
-     * key}: one of the table's key columns).
+     * key}: one of the table's key columns) of the new table at {@code at}.
      */
-    private void compatible(String subject, Col o, Col n, boolean key) {
+    private void compatible(String subject, Col o, Col n, boolean key, Place at) throws SQLException {
         String of = family(o);
         String nf = family(n);
         List<String> problems = new ArrayList<>();
         Severity s = Severity.OK;
         boolean numeric = Set.of("integer", "decimal", "float", "boolean").contains(of)
                 && Set.of("integer", "decimal", "float", "boolean").contains(nf);
-        if (!of.equals(nf) && !numeric) {
+        AssignmentCasts.Target cast = !of.equals(nf) && !numeric && !key && at.dialect() == Dialect.POSTGRESQL
+                ? AssignmentCasts.of(at.connection(), o.typeName(), at.schema(), at.table(), n.name())
+                        .filter(t -> !t.byAssignment() && t.castable())
+                        .orElse(null)
+                : null;
+        if (cast != null) {
+            s = Severity.WARN;
+            problems.add("type " + o.typeName() + " -> " + n.typeName() + ": the new side casts the values written"
+                    + " to it and the parameters and literals compared with it (CAST(? AS " + cast.type() + "));"
+                    + " a value " + cast.type() + " cannot read fails there (recorded while old is primary, the"
+                    + " statement fails from new-primary on), and a comparison with another column or an"
+                    + " expression is not cast");
+        } else if (!of.equals(nf) && !numeric) {
             s = Severity.ERROR;
             problems.add("type " + o.typeName() + " -> " + n.typeName());
         } else if (of.equals("text") || of.equals("binary")) {

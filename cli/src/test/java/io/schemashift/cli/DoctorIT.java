@@ -60,11 +60,12 @@ class DoctorIT {
                     c,
                     "CREATE TABLE customers (id " + generated + ", name VARCHAR(100), amount DECIMAL(10,2),"
                             + " created_at TIMESTAMP NULL, email VARCHAR(50), status VARCHAR(10) DEFAULT 'a',"
-                            + " tier INT DEFAULT 0)",
+                            + " tier INT DEFAULT 0" + (pg ? ", ref VARCHAR(36), flag BOOLEAN" : "") + ")",
                     "CREATE TABLE clients (id " + generated + ", full_name VARCHAR(20) NOT NULL,"
                             + " amount DECIMAL(10,0), created_at " + (pg ? "TIMESTAMPTZ" : "VARCHAR(30)")
                             + ", name_search VARCHAR(100), bad_col VARCHAR(10), extra INT NOT NULL,"
-                            + " status VARCHAR(10) DEFAULT 'b', tier INT DEFAULT 0)",
+                            + " status VARCHAR(10) DEFAULT 'b', tier INT DEFAULT 0"
+                            + (pg ? ", ref UUID, flag DATE" : "") + ")",
                     "INSERT INTO customers (name, amount) VALUES ('Ann', 1.50)",
                     "INSERT INTO clients (id, full_name, extra) VALUES (1, 'a', 0), (2, 'b', 0), (5, 'e', 0)",
                     "CREATE TABLE orders (id INT NULL, total INT)",
@@ -128,6 +129,11 @@ class DoctorIT {
                         .containsPattern("warn +type +customers.created_at -> created_at: timestamp\\(6\\) ->"
                                 + " timestamptz\\(6\\): a written value may be stored differently on each side .*shifted"
                                 + " by a time zone other than UTC")
+                        .containsPattern(
+                                "warn +type +customers.ref -> ref: type varchar -> uuid: the new side casts the"
+                                        + " values written to it and the parameters and literals compared with it \\(CAST\\(\\?"
+                                        + " AS uuid\\)\\)")
+                        .containsPattern("error +type +customers.flag -> flag: type bool -> date")
                         .contains("warn   keys         customers new key id: generator's next value 1 <= max(id) 5")
                         .contains("warn   grants       customers grants of " + app + ": broader on public.clients"
                                 + " than on public.customers: TRUNCATE")

@@ -15,7 +15,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * A column whose type changes to one that holds its values alike but spells them otherwise: after
+ * A column whose type changes to one that holds its values alike but spells them otherwise, or
+ * (PostgreSQL) to one that takes no value of the old type by assignment ({@code text} → {@code
+ * uuid}, {@code integer}, an enum…: copied through a cast): after
  * {@code schemashift backfill}, {@code schemashift verify} finds the sides equal (before: every
  * row differed, and {@code verify --repair} could not make them equal), and it still finds a row
  * whose value does differ, which {@code --repair} then mends. One database and two.
@@ -23,6 +25,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 class VerifyTypePairsIT {
 
     private static final AtomicInteger DATABASES = new AtomicInteger();
+
+    /** A PostgreSQL enum, created on the new side before its table. */
+    private static final String TIER = "tier_kind";
 
     @TempDir
     Path dir;
@@ -47,6 +52,15 @@ class VerifyTypePairsIT {
                                 List.of("'{\"b\": 1,  \"a\": [1, 2]}'"),
                                 "'{\"b\": 1, \"a\": [2, 1]}'"),
                         new Pair("TEXT", "JSONB", List.of("'{\"b\": 1,  \"a\": [1, 2]}'"), "'{\"a\": 3}'"),
+                        new Pair(
+                                "TEXT",
+                                "UUID",
+                                List.of("'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'"),
+                                "'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a12'"),
+                        new Pair("TEXT", "INTEGER", List.of("'7'", "'-12'"), "8"),
+                        new Pair("VARCHAR(20)", "DATE", List.of("'2024-01-31'"), "'2024-02-01'"),
+                        new Pair("INT", "BOOLEAN", List.of("1", "0"), "false"),
+                        new Pair("TEXT", TIER, List.of("'gold'"), "'silver'"),
                         new Pair("REAL", "DOUBLE PRECISION", List.of("0.1", "0.12345679", "1e10"), "0.2"));
             case MARIADB ->
                 List.of(
@@ -91,6 +105,9 @@ class VerifyTypePairsIT {
                         db.oldUrl(),
                         "CREATE TABLE customers (id BIGINT PRIMARY KEY, name VARCHAR(100), legacy_flag INT, v "
                                 + pair.oldType() + ")");
+                if (pair.newType().equals(TIER)) {
+                    db.run(db.newUrl(), "CREATE TYPE " + TIER + " AS ENUM ('gold', 'silver')");
+                }
                 db.run(
                         db.newUrl(),
                         "CREATE TABLE clients (id BIGINT PRIMARY KEY, full_name VARCHAR(100),"

@@ -1,6 +1,6 @@
 package io.schemashift.runtime;
 
-import io.schemashift.catalog.AssignmentCasts;
+import io.schemashift.api.AssignmentCasts;
 import io.schemashift.catalog.ColumnType;
 import io.schemashift.mirror.KeptValues;
 import io.schemashift.rewriter.ClockRead;

@@ -199,7 +199,8 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                 "Divergence records queued and not yet written to the divergence table",
                 Tags.empty(),
                 divergences::backlog);
-        ShadowReads shadow = ShadowReads.start(config, dialect, metrics, primaryConnections, newDatabase);
+        ShadowReads shadow =
+                ShadowReads.start(config, dialect, metrics, primaryConnections, newDatabase, this::mapping);
         IntentLog intents = config.writes().intent()
                 ? new IntentLog(
                         config.migration(),

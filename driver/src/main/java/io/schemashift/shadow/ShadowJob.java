@@ -165,6 +165,7 @@ final class ShadowJob implements Runnable {
                 .compare(ComparisonInput.builder()
                         .columns(pick(primary.labels(), p), pick(other.labels(), o))
                         .key(read.key())
+                        .textColumns(read.reads.retypedColumns(read.rewritten))
                         .tables(read.rewritten.tables())
                         .orderBy(read.rewritten.ordered())
                         .rows(project(primary.rows(), p), project(other.rows(), o))

@@ -15,6 +15,7 @@ import io.schemashift.metrics.ShiftMetrics;
 import io.schemashift.mirror.NewDatabase;
 import io.schemashift.mirror.Params;
 import io.schemashift.rewriter.Dialect;
+import io.schemashift.rewriter.Mapping;
 import io.schemashift.rewriter.RewriteResult;
 import io.schemashift.rewriter.Rewritten;
 import io.schemashift.rewriter.StatementKind;
@@ -34,6 +35,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +52,7 @@ public final class ShadowReads implements AutoCloseable {
 
     private final String migration;
     private final MigrationConfig config;
+    private final Supplier<Mapping> mapping;
     private final ShiftMetrics shift;
     private final ShadowMetrics metrics;
     private final ShadowComparator comparator;
@@ -68,9 +71,11 @@ public final class ShadowReads implements AutoCloseable {
             Dialect dialect,
             ShiftMetrics shift,
             ConnectionSource primary,
-            NewDatabase newDatabase) {
+            NewDatabase newDatabase,
+            Supplier<Mapping> mapping) {
         this.migration = config.migration();
         this.config = config;
+        this.mapping = mapping;
         this.shift = shift;
         MigrationConfig.Shadow settings = config.shadow();
         this.timeoutNanos = settings.timeout().toNanos();
@@ -97,14 +102,16 @@ public final class ShadowReads implements AutoCloseable {
      *
      * @param primary opens connections to the application's database
      * @param newDatabase the separate new-side database, or {@code null} when the new schema is in the same database
+     * @param mapping the mapping as the catalog last completed it (its {@link TableMapping#newTypeCasts})
      */
     public static ShadowReads start(
             MigrationConfig config,
             Dialect dialect,
             ShiftMetrics shift,
             ConnectionSource primary,
-            NewDatabase newDatabase) {
-        return new ShadowReads(config, dialect, shift, primary, newDatabase);
+            NewDatabase newDatabase,
+            Supplier<Mapping> mapping) {
+        return new ShadowReads(config, dialect, shift, primary, newDatabase, mapping);
     }
 
     /** The comparison rules of {@code compare:} and {@code report.values}. */
@@ -208,6 +215,21 @@ public final class ShadowReads implements AutoCloseable {
                 .table(rw.tables().iterator().next())
                 .map(TableMapping::key)
                 .orElse(List.of());
+    }
+
+    /**
+     * The lower-case old names of the columns of the tables {@code rw} reads whose new type takes a
+     * cast of the old one's values ({@link TableMapping#newTypeCasts}): each side reads them as
+     * another kind (text against a number, a date, JSON), so they are compared by their text.
+     */
+    Set<String> retypedColumns(Rewritten rw) {
+        Mapping current = mapping.get();
+        Set<String> names = new HashSet<>();
+        for (String t : rw.tables()) {
+            current.table(t)
+                    .ifPresent(m -> m.newTypeCasts().keySet().forEach(c -> names.add(c.toLowerCase(Locale.ROOT))));
+        }
+        return names;
     }
 
     /** The lower-case old names of the columns the mapping drops from the tables {@code rw} reads. */

@@ -139,6 +139,32 @@ public final class MigrationFixture implements AutoCloseable {
         }
     }
 
+    /**
+     * PostgreSQL: {@code customers} and a table {@code accounts} whose columns change type on the
+     * new side ({@code accounts_v2}) to ones that take no value of the old type by assignment:
+     * {@code ref} text → uuid, {@code doc} text → jsonb, {@code qty} varchar → integer, {@code born}
+     * varchar → date, {@code tier} text → the enum {@code tier_kind} ({@code gold}, {@code silver}),
+     * {@code active} int → boolean; keyed by {@code id}.
+     */
+    public static MigrationFixture retyped(boolean separate, String extraYaml) throws SQLException {
+        MigrationFixture fx = create(
+                TestDatabases.of(TestDatabase.Kind.POSTGRESQL),
+                separate,
+                """
+                  accounts:
+                    to: accounts_v2
+                    key: [id]
+                """,
+                extraYaml);
+        fx.rawOld("CREATE TABLE accounts (id BIGINT PRIMARY KEY, ref TEXT, doc TEXT, qty VARCHAR(10),"
+                + " born VARCHAR(20), tier TEXT, active INT)");
+        fx.rawNew(
+                "CREATE TYPE tier_kind AS ENUM ('gold', 'silver')",
+                "CREATE TABLE accounts_v2 (id BIGINT PRIMARY KEY, ref UUID, doc JSONB, qty INTEGER, born DATE,"
+                        + " tier tier_kind, active BOOLEAN)");
+        return fx;
+    }
+
     /** The intent table's default name. */
     public static final String INTENT_TABLE = ControlTables.DEFAULT_INTENT;
 

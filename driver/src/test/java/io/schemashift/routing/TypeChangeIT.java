@@ -24,16 +24,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class TypeChangeIT {
 
-    private static final String ACCOUNTS =
-            """
-              accounts:
-                to: accounts_v2
-                key: [id]
-            """;
-
-    private static final String OLD_TABLE = "CREATE TABLE accounts (id BIGINT PRIMARY KEY, ref TEXT, doc TEXT,"
-            + " qty VARCHAR(10), born VARCHAR(20), tier TEXT, active INT)";
-
     /** Both sides' rows, each value as the new type spells it. */
     private static final String OLD_ROWS =
             "SELECT id || '|' || ref || '|' || CAST(doc AS jsonb) || '|' || CAST(qty AS int)"
@@ -52,21 +42,10 @@ class TypeChangeIT {
         MigrationFixture.closeAll();
     }
 
-    private static MigrationFixture fixture(boolean separate, String phase) throws SQLException {
-        MigrationFixture fx = MigrationFixture.create(
-                TestDatabases.of(TestDatabase.Kind.POSTGRESQL), separate, ACCOUNTS, "phase: " + phase + "\n");
-        fx.rawOld(OLD_TABLE);
-        fx.rawNew(
-                "CREATE TYPE tier_kind AS ENUM ('gold', 'silver')",
-                "CREATE TABLE accounts_v2 (id BIGINT PRIMARY KEY, ref UUID, doc JSONB, qty INTEGER, born DATE,"
-                        + " tier tier_kind, active BOOLEAN)");
-        return fx;
-    }
-
     @ParameterizedTest
     @CsvSource({"false, dual-write", "true, dual-write", "false, new-primary", "true, new-primary", "false, new-only"})
     void boundStringsAndNumbers_writtenAndComparedAsTheNewTypes(boolean separate, String phase) throws Exception {
-        MigrationFixture fx = fixture(separate, phase);
+        MigrationFixture fx = MigrationFixture.retyped(separate, "phase: " + phase + "\n");
         boolean newOnly = phase.equals("new-only");
         try (Connection c = fx.connect()) {
             try (PreparedStatement ps = c.prepareStatement(

@@ -57,6 +57,52 @@ class ShadowReadIT {
         void run(TestDatabase.Kind kind) throws Exception;
     }
 
+    // ---- a column whose type changed is compared by its text ------------------------------------
+
+    /**
+     * PostgreSQL {@code text} → {@code uuid}, {@code jsonb}, {@code integer}, {@code date}, an enum
+     * and {@code int} → {@code boolean}: the sides read each value as another kind (a string against
+     * a number, a date, a boolean), which matched nothing before; compared by their text, equal rows
+     * match and a changed value is still a mismatch, on that column alone.
+     */
+    @org.junit.jupiter.api.Test
+    void retypedColumns_comparedByTheirText() throws Exception {
+        MigrationFixture fx = MigrationFixture.retyped(false, SHADOW_ALL);
+        try (Connection c = fx.connect()) {
+            try (PreparedStatement insert = c.prepareStatement(
+                    "INSERT INTO accounts (id, ref, doc, qty, born, tier, active) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                for (int id = 1; id <= 2; id++) {
+                    insert.setInt(1, id);
+                    insert.setString(2, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1" + id);
+                    insert.setString(3, "{\"a\": " + id + "}");
+                    insert.setString(4, "7" + id);
+                    insert.setString(5, "2024-01-3" + id % 2);
+                    insert.setString(6, "gold");
+                    insert.setInt(7, id % 2);
+                    insert.executeUpdate();
+                }
+            }
+            fx.rawNew("UPDATE accounts_v2 SET qty = 99 WHERE id = 2");
+            try (PreparedStatement select = c.prepareStatement("SELECT * FROM accounts WHERE id = ? AND tier = ?")) {
+                for (int id = 1; id <= 2; id++) {
+                    select.setInt(1, id);
+                    select.setString(2, "gold");
+                    try (ResultSet rs = select.executeQuery()) {
+                        assertThat(rs.next()).isTrue();
+                        assertThat(rs.getString("qty")).isEqualTo("7" + id);
+                    }
+                }
+            }
+        }
+        ShadowMeters.drain(fx);
+        assertThat(ShadowMeters.outcome(fx, "match")).as("row 1 alike").isEqualTo(1);
+        assertThat(ShadowMeters.outcome(fx, "mismatch"))
+                .as("row 2's qty changed")
+                .isEqualTo(1);
+        assertThat(mismatchRows(fx)).singleElement().satisfies(r -> assertThat(r[1])
+                .isEqualToIgnoringCase("qty"));
+    }
+
     // ---- a divergence is found, and reported without its values -------------------------------
 
     @TestFactory

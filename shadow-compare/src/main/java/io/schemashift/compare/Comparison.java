@@ -26,6 +26,9 @@ final class Comparison {
     private final List<String> columns;
     private final int width;
     private final boolean[] compared;
+    /** Per column: compared by its text ({@link ComparisonInput#textColumns}). */
+    private final boolean[] asText;
+
     private final int[] key;
     private final boolean ordered;
     private final boolean plain;
@@ -70,8 +73,10 @@ final class Comparison {
         this.columns = input.primaryColumns();
         this.width = columns.size();
         this.compared = new boolean[width];
+        this.asText = new boolean[width];
         for (int i = 0; i < width; i++) {
             compared[i] = !ignored(columns.get(i));
+            asText[i] = input.textColumns().contains(columns.get(i).toLowerCase(Locale.ROOT));
         }
         this.key = keyIndexes();
         this.ordered = rules.ordered(input.hasOrderBy());
@@ -243,7 +248,7 @@ final class Comparison {
         Row r = new Row(index, width, stored ? (plain ? raw.clone() : null) : raw);
         long rowHash = Hashing.start(width);
         for (int i = 0; i < width; i++) {
-            Object n = values.normalize(raw[i]);
+            Object n = asText[i] ? values.normalizeText(raw[i]) : values.normalize(raw[i]);
             r.categories[i] = (byte) Values.category(n).ordinal();
             r.hashes[i] = Values.hash(n);
             if (compared[i]) {

@@ -21,6 +21,7 @@ public final class ComparisonInput {
     private final List<String> primaryColumns;
     private final List<String> otherColumns;
     private final List<String> keyColumns;
+    private final Set<String> textColumns;
     private final Set<String> tables;
     private final boolean hasOrderBy;
     private final Iterator<Object[]> primaryRows;
@@ -30,6 +31,7 @@ public final class ComparisonInput {
         this.primaryColumns = List.copyOf(Objects.requireNonNull(b.primaryColumns, "columns"));
         this.otherColumns = List.copyOf(b.otherColumns);
         this.keyColumns = List.copyOf(b.keyColumns);
+        this.textColumns = Set.copyOf(b.textColumns);
         this.tables = Set.copyOf(b.tables);
         this.hasOrderBy = b.hasOrderBy;
         this.primaryRows = Objects.requireNonNull(b.primaryRows, "rows");
@@ -56,6 +58,11 @@ public final class ComparisonInput {
         return keyColumns;
     }
 
+    /** The lower-case labels of the columns compared by their text ({@link Builder#textColumns}). */
+    public Set<String> textColumns() {
+        return textColumns;
+    }
+
     /** The lower-case names of the (configured) tables the query reads. */
     public Set<String> tables() {
         return tables;
@@ -77,7 +84,7 @@ public final class ComparisonInput {
     @Override
     public String toString() {
         return "ComparisonInput[columns=" + primaryColumns + ", otherColumns=" + otherColumns + ", key=" + keyColumns
-                + ", tables=" + tables + ", hasOrderBy=" + hasOrderBy + "]";
+                + ", textColumns=" + textColumns + ", tables=" + tables + ", hasOrderBy=" + hasOrderBy + "]";
     }
 
     /** Builds a {@link ComparisonInput}. Not thread-safe. */
@@ -85,6 +92,7 @@ public final class ComparisonInput {
         private List<String> primaryColumns;
         private List<String> otherColumns;
         private List<String> keyColumns = List.of();
+        private Set<String> textColumns = Set.of();
         private Set<String> tables = Set.of();
         private boolean hasOrderBy;
         private Iterator<Object[]> primaryRows;
@@ -111,6 +119,19 @@ public final class ComparisonInput {
          */
         public Builder key(List<String> keyColumns) {
             this.keyColumns = List.copyOf(keyColumns);
+            return this;
+        }
+
+        /**
+         * Sets the labels of the columns compared by their text, case-insensitive: a column whose type
+         * differs between the sides so that one reads a value as another kind (text against a number, a
+         * date, a boolean or JSON), each value as text both spell alike. Default: none.
+         *
+         * @throws NullPointerException if the set or a label is null
+         */
+        public Builder textColumns(Set<String> labels) {
+            this.textColumns = Set.copyOf(
+                    labels.stream().map(l -> l.toLowerCase(Locale.ROOT)).toList());
             return this;
         }
 

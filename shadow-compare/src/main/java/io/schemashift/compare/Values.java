@@ -45,6 +45,12 @@ final class Values {
 
     private static final int PLAIN_LIMIT = 100;
 
+    /** A plain decimal number, as {@link #normalizeText} reads one. */
+    private static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern.compile("[-+]?\\d+(\\.\\d+)?");
+
+    private static final java.time.format.DateTimeFormatter WHOLE_SECONDS =
+            java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss");
+
     private final CompareRules rules;
     private final ChronoUnit precision;
 
@@ -94,6 +100,36 @@ final class Values {
             return n;
         }
         return new Other(v.toString());
+    }
+
+    /**
+     * A value of a column whose type differs between the sides ({@link ComparisonInput#textColumns}),
+     * as text both spell alike, under the string rules: a boolean as {@code 1} or {@code 0} (as an
+     * integer flag reads), a date as {@code yyyy-MM-dd}, a timestamp as {@code yyyy-MM-dd HH:mm:ss}
+     * with its fraction of a second (if any, without trailing zeros), anything else (a UUID, JSON, an enum's label) as its
+     * text; then a text that is a plain decimal number without leading or trailing zeros, as the
+     * number the other side holds ({@code '7.50'} beside {@code 7.5}, {@code '007'} beside {@code 7}).
+     * Null stays null.
+     */
+    Object normalizeText(Object v) {
+        if (v == null) {
+            return null;
+        }
+        String text;
+        if (v instanceof Boolean b) {
+            text = b ? "1" : "0";
+        } else if (v instanceof LocalDateTime t) {
+            text = t.toLocalDate() + " " + t.toLocalTime().withNano(0).format(WHOLE_SECONDS)
+                    + (t.getNano() == 0
+                            ? ""
+                            : String.format(Locale.ROOT, ".%09d", t.getNano()).replaceAll("0+$", ""));
+        } else {
+            text = v.toString();
+        }
+        return string(
+                DECIMAL.matcher(text).matches()
+                        ? new BigDecimal(text).stripTrailingZeros().toPlainString()
+                        : text);
     }
 
     private Object string(String s) {

@@ -191,6 +191,56 @@ class ShadowComparatorTest {
         assertThat(compare(CompareRules.defaults(), input).outcome()).isEqualTo(Outcome.MATCH);
     }
 
+    /**
+     * A column whose type changed (text on the old side; a number, a boolean, a date, a timestamp or
+     * JSON text on the new) compares by its text: equal values match, a changed one still differs.
+     */
+    @Test
+    void textColumns_valuesOfAnotherKind_comparedByTheirText() {
+        List<String> columns = List.of("id", "qty", "active", "born", "at", "doc");
+        Object[] old = row(1, "7.50", 1, "2024-01-31", "2024-01-31 10:00:00.5", "{\"a\": 1}");
+        Object[] neu = row(
+                1,
+                new BigDecimal("7.5"),
+                true,
+                java.time.LocalDate.of(2024, 1, 31),
+                java.time.LocalDateTime.of(2024, 1, 31, 10, 0, 0, 500_000_000),
+                "{\"a\": 1}");
+        java.util.function.Function<Object[], ComparisonInput> against = other -> ComparisonInput.builder()
+                .columns(columns, columns)
+                .key(List.of("id"))
+                .textColumns(java.util.Set.of("QTY", "active", "born", "at", "doc"))
+                .rows(
+                        List.<Object[]>of(old).iterator(),
+                        List.<Object[]>of(other).iterator())
+                .build();
+
+        assertThat(compare(CompareRules.defaults(), against.apply(neu)).outcome())
+                .isEqualTo(Outcome.MATCH);
+        Object[] changed = neu.clone();
+        changed[2] = false;
+        changed[3] = java.time.LocalDate.of(2024, 2, 1);
+        assertThat(compare(CompareRules.defaults(), against.apply(changed))
+                        .mismatch()
+                        .orElseThrow()
+                        .columnDifferences())
+                .containsOnlyKeys("active", "born");
+        assertThat(compare(
+                                CompareRules.defaults(),
+                                ComparisonInput.builder()
+                                        .columns(columns, columns)
+                                        .key(List.of("id"))
+                                        .rows(
+                                                List.<Object[]>of(old).iterator(),
+                                                List.<Object[]>of(neu).iterator())
+                                        .build())
+                        .mismatch()
+                        .orElseThrow()
+                        .columnDifferences())
+                .as("not named: a string never equals a number")
+                .containsOnlyKeys("qty", "active", "born", "at");
+    }
+
     @Test
     void ignore_plainAndTableQualified_skipColumns() {
         List<Object[]> other = List.of(row(1, "changed", new BigDecimal("99")), ROWS.get(1), ROWS.get(2));

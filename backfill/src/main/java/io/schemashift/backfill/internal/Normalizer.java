@@ -13,7 +13,7 @@ import java.sql.Types;
  * is not data), PostgreSQL {@code json} (and text beside a {@code json} or {@code jsonb}) as
  * {@code jsonb} writes it (keys in order, one blank after each {@code :} and {@code ,}), a
  * double beside a single-precision float as the float it rounds to (the old side cannot tell
- * more digits apart), text as-is. NULL stays NULL.
+ * more digits apart), text as-is (on PostgreSQL cast to {@code text}: an enum, which pgjdbc reports as text, as its label). NULL stays NULL.
  */
 final class Normalizer {
 
@@ -29,7 +29,9 @@ final class Normalizer {
             case TEXT ->
                 other.kind() == ColumnInfo.Kind.CHAR
                         ? "RTRIM(" + e + ")"
-                        : d == Dialect.POSTGRESQL && json(other) ? asJsonb(e) : e;
+                        : d == Dialect.POSTGRESQL && json(other)
+                                ? asJsonb(e)
+                                : d == Dialect.POSTGRESQL ? cast(d, e) : e;
             case DATE ->
                 other.kind() == ColumnInfo.Kind.TIMESTAMP || other.kind() == ColumnInfo.Kind.TIMESTAMP_TZ
                         ? timestamp(d, e, false)
@@ -53,7 +55,7 @@ final class Normalizer {
     }
 
     /** PostgreSQL: whether the column is {@code json} or {@code jsonb}. */
-    static boolean json(ColumnInfo type) {
+    private static boolean json(ColumnInfo type) {
         return type.typeName().equals("json") || type.typeName().equals("jsonb");
     }
 

@@ -132,7 +132,7 @@ public final class Statements {
      */
     public String insertMissingFromOld(boolean hasLower, boolean hasUpper, NewRows newRows, boolean rowLocks) {
         List<String> cols = new ArrayList<>(shape.newNames());
-        List<String> exprs = new ArrayList<>(shape.oldExprs(dialect));
+        List<String> exprs = new ArrayList<>(shape.writtenExprs(dialect));
         if (shape.lineage()) {
             cols.add(TableShape.LINEAGE_BATCH);
             cols.add(TableShape.LINEAGE_AT);
@@ -389,7 +389,8 @@ public final class Statements {
         return switch (kind) {
             case INTEGER -> "hashint8extended(CAST(" + value + " AS bigint), " + seed + ")";
             case DECIMAL -> "hash_numeric_extended(" + value + ", " + seed + ")";
-            case TEXT -> "hashtextextended(" + value + ", " + seed + ")";
+            case TEXT ->
+                "hashtextextended(CAST(" + value + " AS text), " + seed + ")"; // an enum too: pgjdbc reports it as text
             case CHAR -> "hashbpcharextended(" + value + ", " + seed + ")";
             case DATE -> "hashint4extended((" + value + ") - DATE '2000-01-01', " + seed + ")";
             case TIMESTAMP -> "timestamp_hash_extended(" + value + ", " + seed + ")";
@@ -443,7 +444,7 @@ public final class Statements {
     }
 
     private String values() {
-        String values = "?, ".repeat(shape.columns().size() - 1) + "?";
+        String values = String.join(", ", shape.writtenParams());
         return shape.lineage() ? values + ", CAST(? AS " + batchType() + "), CURRENT_TIMESTAMP" : values;
     }
 

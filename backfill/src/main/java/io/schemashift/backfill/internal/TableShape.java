@@ -1,5 +1,6 @@
 package io.schemashift.backfill.internal;
 
+import io.schemashift.api.AssignmentCasts;
 import io.schemashift.error.ShiftSqlState;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.TableMapping;
@@ -60,31 +61,40 @@ public record TableShape(
      * @param derived whether {@code oldExpr} is a derived expression
      * @param oldType the old column's type, {@code null} when derived
      * @param newType the new column's type
+     * @param castTo the type a value of the old column is cast to when written to the new one, which
+     *     takes none by assignment (PostgreSQL {@code text} → {@code jsonb}, {@code uuid}, an enum…;
+     *     {@link AssignmentCasts}); {@code null} when none is needed
+     * @param castBack likewise for a value of the new column written to the old one
      */
     public record MappedColumn(
-            String newName, String oldExpr, boolean derived, ColumnInfo oldType, ColumnInfo newType) {
+            String newName,
+            String oldExpr,
+            boolean derived,
+            ColumnInfo oldType,
+            ColumnInfo newType,
+            String castTo,
+            String castBack) {
 
         /** The same column copied from the new side to the old. Not for derived columns. */
         MappedColumn reversed() {
-            return new MappedColumn(oldExpr, newName, false, newType, oldType);
+            return new MappedColumn(oldExpr, newName, false, newType, oldType, castBack, castTo);
         }
 
         /**
          * The old-side expression whose value the new column gets: a single-precision float copied
          * into a wider one goes through its decimal text, as the application wrote it and would
-         * write it through the mirror ({@link Normalizer#widened}); PostgreSQL text into a {@code
-         * json} or {@code jsonb} column is cast to it (no assignment cast exists).
+         * write it through the mirror ({@link Normalizer#widened}).
          */
         String copied(Dialect dialect) {
-            if (derived) {
-                return oldExpr;
-            }
-            if (Normalizer.widens(oldType, newType)) {
+            if (!derived && Normalizer.widens(oldType, newType)) {
                 return Normalizer.widened(dialect, oldExpr);
             }
-            return dialect == Dialect.POSTGRESQL && oldType.kind() == ColumnInfo.Kind.TEXT && Normalizer.json(newType)
-                    ? "CAST(" + oldExpr + " AS " + newType.typeName() + ")"
-                    : oldExpr;
+            return oldExpr;
+        }
+
+        /** {@code value} (SQL: a copied expression or a {@code ?}) as the new column takes it: {@link #castTo} applied. */
+        String written(String value) {
+            return castTo == null ? value : "CAST(" + value + " AS " + castTo + ")";
         }
     }
 
@@ -113,6 +123,16 @@ public record TableShape(
     /** Old-side expressions of every mapped column as it is copied ({@link MappedColumn#copied}), in column order. */
     public List<String> oldExprs(Dialect dialect) {
         return columns.stream().map(c -> c.copied(dialect)).toList();
+    }
+
+    /** {@link #oldExprs} as the new columns take them in one database ({@link MappedColumn#written}). */
+    public List<String> writtenExprs(Dialect dialect) {
+        return columns.stream().map(c -> c.written(c.copied(dialect))).toList();
+    }
+
+    /** A {@code ?} per mapped column as the new column takes it ({@link MappedColumn#written}), in column order. */
+    public List<String> writtenParams() {
+        return columns.stream().map(c -> c.written("?")).toList();
     }
 
     /** New column names, in column order. */
@@ -208,12 +228,22 @@ public record TableShape(
             if (ot == null) {
                 throw ShiftSqlState.NO_SUCH_OBJECT.error("old table " + oldTable + " has no column " + oldName);
             }
+            ColumnInfo nt = newColumn(newCols, newTable, target, oldTable + "." + oldName);
+            boolean retyped = dialect == Dialect.POSTGRESQL && !ot.typeName().equals(nt.typeName());
             mapped.add(new MappedColumn(
                     Identifiers.require(target, "new column"),
                     Identifiers.require(oldName, "old column"),
                     false,
                     ot,
-                    newColumn(newCols, newTable, target, oldTable + "." + oldName)));
+                    nt,
+                    retyped
+                            ? AssignmentCasts.castTo(
+                                    newConn, ot.typeName(), newLocated.schema(), newLocated.name(), nt.name())
+                            : null,
+                    retyped
+                            ? AssignmentCasts.castTo(
+                                    oldConn, nt.typeName(), oldLocated.schema(), oldLocated.name(), ot.name())
+                            : null));
         }
         for (Map.Entry<String, String> d : m.derived().entrySet()) {
             String target = Identifiers.require(d.getKey(), "derived column");
@@ -222,7 +252,9 @@ public record TableShape(
                     "(" + d.getValue() + ")",
                     true,
                     null,
-                    newColumn(newCols, newTable, target, "a derived expression")));
+                    newColumn(newCols, newTable, target, "a derived expression"),
+                    null,
+                    null));
         }
         List<MappedColumn> generated = mapped.stream()
                 .filter(c -> c.newType().generated() && m.key().stream().noneMatch(c.oldExpr()::equalsIgnoreCase))

@@ -1,9 +1,10 @@
-package io.schemashift.catalog;
+package io.schemashift.api;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Optional;
 
 /**
  * PostgreSQL: whether a new column takes a value of its old column's type by assignment. It does
@@ -18,19 +19,23 @@ public final class AssignmentCasts {
     /**
      * The new column's type as a {@code CAST} names it (qualified where the connection's search
      * path does not see it; without a length or scale, which a comparison must not round by, bit
-     * strings aside), and whether it takes a value of the old type by assignment.
+     * strings aside), whether it takes a value of the old type by assignment, and whether an
+     * explicit cast exists (from a string type to any: its input function).
      */
     private static final String QUERY =
             """
             SELECT format_type(a.atttypid, CASE WHEN b.typcategory = 'V' THEN a.atttypmod END),
                    COALESCE(b.typcategory = 'S' OR b.oid = o.oid OR EXISTS (
                        SELECT 1 FROM pg_catalog.pg_cast k
-                       WHERE k.castsource = o.oid AND k.casttarget = b.oid AND k.castcontext IN ('a', 'i')), false)
+                       WHERE k.castsource = o.oid AND k.casttarget = b.oid AND k.castcontext IN ('a', 'i')), false),
+                   COALESCE(o.typcategory = 'S' OR EXISTS (
+                       SELECT 1 FROM pg_catalog.pg_cast k WHERE k.castsource = o.oid AND k.casttarget = b.oid), false)
             FROM pg_catalog.pg_attribute a
             JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
             JOIN pg_catalog.pg_type b ON b.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END
-            LEFT JOIN (SELECT CASE WHEN typtype = 'd' THEN typbasetype ELSE oid END AS oid
-                       FROM pg_catalog.pg_type WHERE oid = to_regtype(?)) o ON true
+            LEFT JOIN (SELECT ob.oid, ob.typcategory FROM pg_catalog.pg_type ot
+                       JOIN pg_catalog.pg_type ob ON ob.oid = CASE WHEN ot.typtype = 'd' THEN ot.typbasetype ELSE ot.oid END
+                       WHERE ot.oid = to_regtype(?)) o ON true
             WHERE a.attrelid = (SELECT c.oid FROM pg_catalog.pg_class c
                                 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
                                 WHERE n.nspname = ? AND c.relname = ?)
@@ -39,15 +44,24 @@ public final class AssignmentCasts {
     private AssignmentCasts() {}
 
     /**
-     * The type a value of {@code oldType} must be cast to for new column {@code column} of {@code
-     * schema.table}, or {@code null} when the column takes it by assignment (or is not found).
+     * How a new column takes a value of the old column's type.
+     *
+     * @param type the new column's type as a {@code CAST} names it
+     * @param byAssignment whether it takes one as is
+     * @param castable whether a {@code CAST} to {@code type} takes one (by assignment too)
+     */
+    public record Target(String type, boolean byAssignment, boolean castable) {}
+
+    /**
+     * How new column {@code column} of {@code schema.table} takes a value of {@code oldType};
+     * empty when the column is not found.
      *
      * @param newSide a connection to the new table's database
      * @param oldType the old column's type as database metadata names it ({@code text}, {@code int4},
-     *     {@code "app"."status"}); one the new database does not know takes a cast
+     *     {@code "app"."status"}); one the new database does not know takes nothing by assignment
      * @param schema the new table's schema and table as the catalog stores them, and its column in any case
      */
-    public static String castTo(Connection newSide, String oldType, String schema, String table, String column)
+    public static Optional<Target> of(Connection newSide, String oldType, String schema, String table, String column)
             throws SQLException {
         try (PreparedStatement ps = newSide.prepareStatement(QUERY)) {
             ps.setString(1, oldType);
@@ -55,8 +69,24 @@ public final class AssignmentCasts {
             ps.setString(3, table);
             ps.setString(4, column);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && !rs.getBoolean(2) ? rs.getString(1) : null;
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                boolean byAssignment = rs.getBoolean(2);
+                return Optional.of(new Target(rs.getString(1), byAssignment, byAssignment || rs.getBoolean(3)));
             }
         }
+    }
+
+    /**
+     * The type a value of {@code oldType} must be cast to for new column {@code column} ({@link
+     * #of}), or {@code null} when the column takes it by assignment (or is not found).
+     */
+    public static String castTo(Connection newSide, String oldType, String schema, String table, String column)
+            throws SQLException {
+        return of(newSide, oldType, schema, table, column)
+                .filter(t -> !t.byAssignment())
+                .map(Target::type)
+                .orElse(null);
     }
 }
