@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * uuid}, {@code integer}, an enum…: copied through a cast): after
  * {@code schemashift backfill}, {@code schemashift verify} finds the sides equal (before: every
  * row differed, and {@code verify --repair} could not make them equal), and it still finds a row
- * whose value does differ, which {@code --repair} then mends. One database and two.
+ * whose value does differ, which {@code --repair} then mends, towards the new side and (from
+ * {@code new-primary} on) back towards the old. One database and two.
  */
 class VerifyTypePairsIT {
 
@@ -144,6 +145,14 @@ class VerifyTypePairsIT {
                 assertThat(repair.out()).as(as).contains("repaired 1 rows; those keys now: equal");
                 Cli.Run again = db.cli(config, "verify");
                 assertThat(again.exit()).as(as + "\n" + again).isZero();
+
+                // from new-primary on the new side holds the truth: a repair writes its value back to the old
+                Path newPrimary =
+                        db.customersConfig(Files.createTempDirectory(dir, "c"), migration, "phase: new-primary\n");
+                db.run(db.oldUrl(), "UPDATE customers SET v = NULL WHERE id = 1");
+                Cli.Run back = db.cli(newPrimary, "verify", "--repair");
+                assertThat(back.exit()).as(as + "\n" + back).isZero();
+                assertThat(back.out()).as(as).contains("repaired 1 rows; those keys now: equal");
             }
         }
     }
