@@ -19,8 +19,9 @@ public final class AssignmentCasts {
     /**
      * The new column's type as a {@code CAST} names it (qualified where the connection's search
      * path does not see it; without a length or scale, which a comparison must not round by, bit
-     * strings aside), whether it takes a value of the old type by assignment, and whether an
-     * explicit cast exists (from a string type to any: its input function).
+     * strings aside), whether it takes a value of the old type by assignment, whether an explicit
+     * cast exists (from a string type to any: its input function), and the old type as a {@code
+     * CAST} names it on this database.
      */
     private static final String QUERY =
             """
@@ -29,11 +30,12 @@ public final class AssignmentCasts {
                        SELECT 1 FROM pg_catalog.pg_cast k
                        WHERE k.castsource = o.oid AND k.casttarget = b.oid AND k.castcontext IN ('a', 'i')), false),
                    COALESCE(o.typcategory = 'S' OR EXISTS (
-                       SELECT 1 FROM pg_catalog.pg_cast k WHERE k.castsource = o.oid AND k.casttarget = b.oid), false)
+                       SELECT 1 FROM pg_catalog.pg_cast k WHERE k.castsource = o.oid AND k.casttarget = b.oid), false),
+                   format_type(o.own, NULL)
             FROM pg_catalog.pg_attribute a
             JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
             JOIN pg_catalog.pg_type b ON b.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END
-            LEFT JOIN (SELECT ob.oid, ob.typcategory FROM pg_catalog.pg_type ot
+            LEFT JOIN (SELECT ot.oid AS own, ob.oid, ob.typcategory FROM pg_catalog.pg_type ot
                        JOIN pg_catalog.pg_type ob ON ob.oid = CASE WHEN ot.typtype = 'd' THEN ot.typbasetype ELSE ot.oid END
                        WHERE ot.oid = to_regtype(?)) o ON true
             WHERE a.attrelid = (SELECT c.oid FROM pg_catalog.pg_class c
@@ -49,8 +51,10 @@ public final class AssignmentCasts {
      * @param type the new column's type as a {@code CAST} names it
      * @param byAssignment whether it takes one as is
      * @param castable whether a {@code CAST} to {@code type} takes one (by assignment too)
+     * @param oldType the old type as a {@code CAST} names it on the new side, {@code null} when that
+     *     database does not know it
      */
-    public record Target(String type, boolean byAssignment, boolean castable) {}
+    public record Target(String type, boolean byAssignment, boolean castable, String oldType) {}
 
     /**
      * How new column {@code column} of {@code schema.table} takes a value of {@code oldType};
@@ -73,7 +77,8 @@ public final class AssignmentCasts {
                     return Optional.empty();
                 }
                 boolean byAssignment = rs.getBoolean(2);
-                return Optional.of(new Target(rs.getString(1), byAssignment, byAssignment || rs.getBoolean(3)));
+                return Optional.of(
+                        new Target(rs.getString(1), byAssignment, byAssignment || rs.getBoolean(3), rs.getString(4)));
             }
         }
     }

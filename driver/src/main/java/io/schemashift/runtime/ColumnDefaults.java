@@ -193,26 +193,27 @@ final class ColumnDefaults {
     /**
      * PostgreSQL: the old columns of {@code table} (by old name) whose new column, of a type of
      * another name, takes no value of the old type by assignment, each with the type to cast a
-     * value to ({@link AssignmentCasts}), asked of the new table's database {@code newSide}.
+     * value to and the old type to read it back as ({@link AssignmentCasts}), asked of the new
+     * table's database {@code newSide}.
      *
      * @param schema the new table's schema and name, as the catalog stores them
      */
-    static Map<String, String> newTypeCasts(
+    static Map<String, TableMapping.Retyped> retyped(
             TableMapping table, Columns old, Columns neu, Connection newSide, String schema, String newTable)
             throws SQLException {
-        Map<String, String> casts = new TreeMap<>();
+        Map<String, TableMapping.Retyped> retyped = new TreeMap<>();
         for (Map.Entry<String, ColumnType> column : old.types().entrySet()) {
             String counterpart = counterpart(table, column.getKey());
             ColumnType other = counterpart == null ? null : neu.types().get(counterpart);
             if (other != null
                     && !other.name().equalsIgnoreCase(column.getValue().name())) {
-                String cast = AssignmentCasts.castTo(newSide, column.getValue().name(), schema, newTable, counterpart);
-                if (cast != null) {
-                    casts.put(oldName(table, column.getKey()), cast);
-                }
+                AssignmentCasts.of(newSide, column.getValue().name(), schema, newTable, counterpart)
+                        .filter(t -> !t.byAssignment())
+                        .ifPresent(t -> retyped.put(
+                                oldName(table, column.getKey()), new TableMapping.Retyped(t.type(), t.oldType())));
             }
         }
-        return casts;
+        return retyped;
     }
 
     private static boolean storesApart(ColumnType old, ColumnType neu) {

@@ -589,14 +589,13 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                         t.oldName(),
                         computed);
             }
-            Map<String, String> casts = dialect == Dialect.POSTGRESQL
-                    ? ColumnDefaults.newTypeCasts(
-                            t, old, neu, newMd.getConnection(), newPlace.schema(), newPlace.table())
+            Map<String, TableMapping.Retyped> retyped = dialect == Dialect.POSTGRESQL
+                    ? ColumnDefaults.retyped(t, old, neu, newMd.getConnection(), newPlace.schema(), newPlace.table())
                     : Map.of();
             tables.add(t.withDefaults(differing, ColumnDefaults.clockDefaults(t, old.defaults(), neu.defaults()))
                     .withComputed(
                             computed, ColumnDefaults.keptAlike(t, old, neu), ColumnDefaults.generatedDerived(t, neu))
-                    .withCasts(casts));
+                    .withRetyped(retyped));
         }
         return Mapping.of(tables);
     }
@@ -617,7 +616,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
             generatedDerived.removeAll(before.derived().keySet());
             tables.add(t.withDefaults(before.differingDefaults(), before.clockDefaults())
                     .withComputed(before.computedOnOneSide(), before.keptAlike(), generatedDerived)
-                    .withCasts(before.newTypeCasts()));
+                    .withRetyped(before.retyped()));
         }
         return Mapping.of(tables);
     }

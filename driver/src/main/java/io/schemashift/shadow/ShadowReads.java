@@ -102,7 +102,7 @@ public final class ShadowReads implements AutoCloseable {
      *
      * @param primary opens connections to the application's database
      * @param newDatabase the separate new-side database, or {@code null} when the new schema is in the same database
-     * @param mapping the mapping as the catalog last completed it (its {@link TableMapping#newTypeCasts})
+     * @param mapping the mapping as the catalog last completed it (its {@link TableMapping#retyped})
      */
     public static ShadowReads start(
             MigrationConfig config,
@@ -219,15 +219,14 @@ public final class ShadowReads implements AutoCloseable {
 
     /**
      * The lower-case old names of the columns of the tables {@code rw} reads whose new type takes a
-     * cast of the old one's values ({@link TableMapping#newTypeCasts}): each side reads them as
+     * cast of the old one's values ({@link TableMapping#retyped}): each side reads them as
      * another kind (text against a number, a date, JSON), so they are compared by their text.
      */
     Set<String> retypedColumns(Rewritten rw) {
         Mapping current = mapping.get();
         Set<String> names = new HashSet<>();
         for (String t : rw.tables()) {
-            current.table(t)
-                    .ifPresent(m -> m.newTypeCasts().keySet().forEach(c -> names.add(c.toLowerCase(Locale.ROOT))));
+            current.table(t).ifPresent(m -> m.retyped().keySet().forEach(c -> names.add(c.toLowerCase(Locale.ROOT))));
         }
         return names;
     }

@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * integer} → {@code boolean}): pgjdbc sends a {@code setString} value as {@code varchar}, which
  * such a column refuses, and so does a comparison of it with one. The application's statements,
  * written for the old types, are mirrored and read on the new side with the values cast to the new
- * types: nothing recorded, both sides equal, and reads from the new side find the rows.
+ * types: nothing recorded, both sides equal, and reads from the new side find the rows and give
+ * the values as the old types.
  */
 class TypeChangeIT {
 
@@ -85,6 +86,12 @@ class TypeChangeIT {
                 ps.setString(6, "gold");
                 assertThat(ids(ps)).as("read on the primary").containsExactly(2L, 3L);
             }
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT id FROM accounts WHERE tier = ANY (?) AND ref <> ALL (?) ORDER BY id")) {
+                ps.setArray(1, c.createArrayOf("text", new String[] {"gold"}));
+                ps.setArray(2, c.createArrayOf("text", new String[] {REF_1}));
+                assertThat(ids(ps)).as("an array parameter").containsExactly(3L);
+            }
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO accounts (id, ref, doc, qty, born, tier, active) VALUES (?, ?, ?, ?, ?, ?, ?)"
                             + " ON CONFLICT (id) DO UPDATE SET doc = ?, qty = EXCLUDED.qty")) {
@@ -107,6 +114,27 @@ class TypeChangeIT {
                 ps.setString(1, REF_3);
                 ps.setString(2, "{}");
                 assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
+        }
+        try (Connection c = fx.connect();
+                PreparedStatement all = c.prepareStatement("SELECT * FROM accounts WHERE id = ?");
+                PreparedStatement named =
+                        c.prepareStatement("SELECT a.ref, active AS flag FROM accounts a WHERE id = ?")) {
+            all.setLong(1, 1);
+            try (ResultSet rs = all.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(List.of(
+                                rs.getObject("ref"), rs.getObject("qty"), rs.getObject("born"), rs.getObject("tier")))
+                        .as("read as the old types, from either side")
+                        .containsExactly(REF_1, "70", "2024-01-31", "silver");
+                assertThat(rs.getObject("active")).isEqualTo(1);
+                assertThat(rs.getObject("doc")).isInstanceOf(String.class);
+            }
+            named.setLong(1, 1);
+            try (ResultSet rs = named.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getObject("ref")).isEqualTo(REF_1);
+                assertThat(rs.getInt("flag")).isEqualTo(1);
             }
         }
         List<String> expected = List.of(

@@ -58,6 +58,8 @@ final class ColumnWalker {
     private final Map<Table, SimpleNode> tableNodes = new IdentityHashMap<>();
     private final Map<SelectItem<?>, SimpleNode> itemNodes = new IdentityHashMap<>();
     private final Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** References to a column whose type changes, with the old type a select item of one reads it back as. */
+    private final Map<Column, String> readBack = new IdentityHashMap<>();
     /** Mapped tables in FROM items so far, the written one first. */
     private int mappedSources;
     /** The mapped tables after the written one: rows a write may read besides those it writes. */
@@ -434,6 +436,10 @@ final class ColumnWalker {
         }
         apply(r, n, q != null && q.getName() != null);
         castCompared(r, canonical, n);
+        String back = r.source().mapped().oldTypeCast(canonical);
+        if (back != null) {
+            readBack.put(c, back);
+        }
         return r;
     }
 
@@ -448,9 +454,9 @@ final class ColumnWalker {
             return;
         }
         int first = rw.tokens.indexAt(Trees.start(n));
-        for (int[] value : new ComparedValues(rw.tokens).of(first, rw.lastToken(Trees.end(n)))) {
-            rw.newEdits.insert(value[0], "CAST(");
-            rw.newEdits.insert(value[1], " AS " + type + ")");
+        for (ComparedValues.Value value : new ComparedValues(rw.tokens).of(first, rw.lastToken(Trees.end(n)))) {
+            rw.newEdits.insert(value.start(), "CAST(");
+            rw.newEdits.insert(value.end(), " AS " + type + (value.array() ? "[])" : ")"));
         }
     }
 
@@ -509,6 +515,17 @@ final class ColumnWalker {
         expressionDepth++;
         walkChildren(n, scope);
         expressionDepth--;
+        // only where the labels reach a result: a subquery's value is compared on the new type
+        String back = labelled && e instanceof Column ? readBack.get(bare) : null;
+        if (back != null) {
+            // a column whose type changes is read as the old type, the one the application was written for;
+            // PostgreSQL labels the cast with the column's name
+            SimpleNode column = rw.node(bare);
+            int start = Trees.start(column);
+            int end = Trees.end(column);
+            rw.newEdits.replace(
+                    start, end, Fragment.join(List.of("CAST(", rw.newEdits.render(start, end), " AS " + back + ")")));
+        }
         if (item.getAlias() != null || changed == before) {
             return;
         }
@@ -528,7 +545,10 @@ final class ColumnWalker {
         }
     }
 
-    /** {@code *}: every non-dropped old column of each mapped source, renamed ones aliased back. */
+    /**
+     * {@code *}: every non-dropped old column of each mapped source, renamed ones aliased back, one
+     * whose type changes read back as the old type.
+     */
     private void expandAll(SimpleNode n, Scope scope, boolean labelled) {
         if (scope == null) {
             return;
@@ -577,7 +597,12 @@ final class ColumnWalker {
         for (MappedTable.OldColumn c : m.oldColumns) {
             if (!c.dropped()) {
                 String item = qualifier + names.sql(c.newName());
-                items.add(c.renamed() ? item + " AS " + names.sql(c.name()) : item);
+                String back = labelled ? m.oldTypeCast(names.fold(c.name())) : null;
+                if (back != null) {
+                    items.add("CAST(" + item + " AS " + back + ") AS " + names.sql(c.name()));
+                } else {
+                    items.add(c.renamed() ? item + " AS " + names.sql(c.name()) : item);
+                }
             } else if (labelled) {
                 rw.narrowsResult = true;
             }

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * The values a column reference is compared with, found by the tokens beside it: {@code c = ?},
  * {@code ? <> c}, {@code c IN (?, 'x')}, {@code c NOT IN (…)}, {@code c BETWEEN ? AND ?}, {@code
- * c IS [NOT] DISTINCT FROM ?}. A value is one parameter or literal (a number may be signed);
+ * c IS [NOT] DISTINCT FROM ?}, {@code c = ANY (?)} (an array parameter). A value is one parameter or
+ * literal (a number may be signed);
  * a comparison with anything else (an expression, a column, a subquery) yields none, and so does
  * one whose column or value is an operand of a tighter operator ({@code c || 'x' = ?}, {@code c =
  * ? + 1}).
@@ -16,21 +17,33 @@ final class ComparedValues {
     /** Characters of operators that bind tighter than a comparison, or make a value part of a longer one. */
     private static final String TIGHTER = "+-*/%|^&:[.~#@";
 
+    /**
+     * One value, as text offsets.
+     *
+     * @param array whether it is the array of {@code = ANY (?)}: it takes the array of the column's type
+     */
+    record Value(int start, int end, boolean array) {}
+
     private final Tokens tk;
 
     ComparedValues(Tokens tk) {
         this.tk = tk;
     }
 
-    /** Each value compared with the column whose tokens are {@code first … last}, as {@code {start, end}} offsets. */
-    List<int[]> of(int first, int last) {
-        List<int[]> values = new ArrayList<>();
+    /** Each value compared with the column whose tokens are {@code first … last}. */
+    List<Value> of(int first, int last) {
+        List<Value> values = new ArrayList<>();
         int after = tk.significant(last + 1);
         int operator = comparison(after);
         int word = tk.isWord(after, "not") ? tk.significant(after + 1) : after; // NOT IN, NOT BETWEEN
         if (operator > 0) {
             if (!tighterBefore(first)) {
-                add(values, tk.significant(after + operator), true);
+                int v = tk.significant(after + operator);
+                if (tk.isWord(v, "any") || tk.isWord(v, "some") || tk.isWord(v, "all")) {
+                    arrayParameter(values, tk.significant(v + 1));
+                } else {
+                    add(values, v);
+                }
             }
         } else if (tk.isWord(word, "in")) {
             inList(values, tk.significant(word + 1));
@@ -40,7 +53,7 @@ final class ComparedValues {
             int i = tk.significant(after + 1);
             i = tk.isWord(i, "not") ? tk.significant(i + 1) : i;
             if (tk.isWord(i, "distinct") && tk.isWord(tk.significant(i + 1), "from")) {
-                add(values, tk.significant(tk.significant(i + 1) + 1), true);
+                add(values, tk.significant(tk.significant(i + 1) + 1));
             }
         }
         if (!tighter(after)) {
@@ -50,7 +63,7 @@ final class ComparedValues {
     }
 
     /** {@code ? = c}: a value before the comparison that the column ends. */
-    private void valueBefore(List<int[]> values, int first) {
+    private void valueBefore(List<Value> values, int first) {
         int op = previous(first);
         int opStart = op;
         if (op > 0
@@ -77,23 +90,34 @@ final class ComparedValues {
         }
         int before = previous(start);
         if (simple(value) && (before < 0 || !tighter(before))) {
-            values.add(new int[] {tk.start(start), tk.end(value)});
+            values.add(new Value(tk.start(start), tk.end(value), false));
+        }
+    }
+
+    /** {@code (?)} of {@code = ANY (?)}: one parameter, an array. */
+    private void arrayParameter(List<Value> values, int open) {
+        int p = tk.significant(open + 1);
+        if (tk.isPunct(open, '(')
+                && p < tk.size()
+                && tk.kind(p) == Tokens.PARAM
+                && tk.isPunct(tk.significant(p + 1), ')')) {
+            values.add(new Value(tk.start(p), tk.end(p), true));
         }
     }
 
     /** {@code (v, v, …)}: every item a value, or none taken. */
-    private void inList(List<int[]> values, int open) {
+    private void inList(List<Value> values, int open) {
         if (!tk.isPunct(open, '(')) {
             return;
         }
-        List<int[]> items = new ArrayList<>();
+        List<Value> items = new ArrayList<>();
         int i = tk.significant(open + 1);
         while (true) {
             int end = value(i);
             if (end < 0) {
                 return;
             }
-            items.add(new int[] {tk.start(i), tk.end(end)});
+            items.add(new Value(tk.start(i), tk.end(end), false));
             int next = tk.significant(end + 1);
             if (tk.isPunct(next, ')')) {
                 values.addAll(items);
@@ -107,7 +131,7 @@ final class ComparedValues {
     }
 
     /** {@code [SYMMETRIC] v AND v}. */
-    private void between(List<int[]> values, int i) {
+    private void between(List<Value> values, int i) {
         i = tk.isWord(i, "symmetric") || tk.isWord(i, "asymmetric") ? tk.significant(i + 1) : i;
         int low = value(i);
         if (low < 0 || !tk.isWord(tk.significant(low + 1), "and")) {
@@ -116,16 +140,16 @@ final class ComparedValues {
         int high = tk.significant(tk.significant(low + 1) + 1);
         int highEnd = value(high);
         if (highEnd >= 0 && !tighter(tk.significant(highEnd + 1))) {
-            values.add(new int[] {tk.start(i), tk.end(low)});
-            values.add(new int[] {tk.start(high), tk.end(highEnd)});
+            values.add(new Value(tk.start(i), tk.end(low), false));
+            values.add(new Value(tk.start(high), tk.end(highEnd), false));
         }
     }
 
-    /** Adds the value starting at token {@code i} when it is one and (if {@code last}) nothing binds it tighter after. */
-    private void add(List<int[]> values, int i, boolean last) {
+    /** Adds the value starting at token {@code i} when it is one and nothing binds it tighter after. */
+    private void add(List<Value> values, int i) {
         int end = value(i);
-        if (end >= 0 && (!last || !tighter(tk.significant(end + 1)))) {
-            values.add(new int[] {tk.start(i), tk.end(end)});
+        if (end >= 0 && !tighter(tk.significant(end + 1))) {
+            values.add(new Value(tk.start(i), tk.end(end), false));
         }
     }
 

@@ -237,7 +237,9 @@ final class InsertRewriter {
 
     /**
      * The selected values of columns whose new type takes no value of the old one, cast to it in
-     * {@code edits} ({@link MappedTable#castForNew}); an item's alias stays outside the cast.
+     * {@code edits} ({@link MappedTable#castForNew}); an alias the item is written with stays outside
+     * the cast, one the walk added (a renamed column's old name) is dropped: no one reads the labels
+     * of the rows an INSERT inserts.
      */
     private void castSelected(Edits edits, List<SelectItem<?>> items, List<Target> targets) {
         for (int c = 0; c < items.size(); c++) {
@@ -246,13 +248,19 @@ final class InsertRewriter {
                 continue;
             }
             SimpleNode n = walker.itemNode(items.get(c));
+            int start = Trees.start(n);
             int end = Trees.end(n);
-            if (items.get(c).getAlias() != null) {
-                int alias = rw.lastToken(end);
-                int before = previous(alias);
-                end = tk.end(tk.isWord(before, "as") ? previous(before) : before);
+            if (items.get(c).getAlias() == null) {
+                edits.replace(
+                        start,
+                        end,
+                        Fragment.join(List.of("CAST(", edits.render(start, end, false), " AS " + type + ")")));
+                continue;
             }
-            edits.insert(Trees.start(n), "CAST(");
+            int alias = rw.lastToken(end);
+            int before = previous(alias);
+            end = tk.end(tk.isWord(before, "as") ? previous(before) : before);
+            edits.insert(start, "CAST(");
             edits.insert(end, " AS " + type + ")");
         }
     }

@@ -80,8 +80,8 @@ final class MappedTable {
      * TableMapping.ComputedBy#EACH_TABLE_ROUNDING}), with what both types keep alike.
      */
     final Map<String, KeptAlike> roundedApart = new java.util.HashMap<>();
-    /** Canonical old names to the new type a value written to or compared with the column is cast to ({@link TableMapping#newTypeCasts}). */
-    private final Map<String, String> newTypeCasts = new java.util.HashMap<>();
+    /** Canonical old names of the columns whose new type takes a cast of the old one's values ({@link TableMapping#retyped}). */
+    private final Map<String, TableMapping.Retyped> retyped = new java.util.HashMap<>();
 
     /**
      * @param newSchemaDefault the schema to name the new table with when the mapping gives none
@@ -120,17 +120,17 @@ final class MappedTable {
                         mapping.keptAlike().getOrDefault(c, KeptAlike.NOTHING));
             }
         });
-        mapping.newTypeCasts().forEach((c, type) -> newTypeCasts.put(names.fold(c), type));
+        mapping.retyped().forEach((c, types) -> retyped.put(names.fold(c), types));
         mapping.derived().forEach((col, expr) -> derived.add(parseDerived(col, expr, names)));
     }
 
     /**
      * {@code value}, written to or compared with old column {@code canonical}, as the new side
      * takes it: cast to the new column's type where that takes no value of the old type by
-     * assignment ({@link TableMapping#newTypeCasts}); as is otherwise, and when it is {@code DEFAULT}.
+     * assignment ({@link TableMapping#retyped}); as is otherwise, and when it is {@code DEFAULT}.
      */
     Fragment castForNew(String canonical, Fragment value) {
-        String type = newTypeCasts.get(canonical);
+        String type = newTypeCast(canonical);
         return type == null || value.text().trim().equalsIgnoreCase("default")
                 ? value
                 : Fragment.join(List.of("CAST(", value, " AS " + type + ")"));
@@ -138,7 +138,18 @@ final class MappedTable {
 
     /** The new type {@link #castForNew} casts a value of old column {@code canonical} to, or {@code null}. */
     String newTypeCast(String canonical) {
-        return newTypeCasts.get(canonical);
+        TableMapping.Retyped r = retyped.get(canonical);
+        return r == null ? null : r.newType();
+    }
+
+    /**
+     * The old type a query's read of old column {@code canonical} is cast back to, so that the
+     * application reads the type it was written for from the new side too; {@code null} when the
+     * column keeps its type (or the new database does not know the old one).
+     */
+    String oldTypeCast(String canonical) {
+        TableMapping.Retyped r = retyped.get(canonical);
+        return r == null ? null : r.oldType();
     }
 
     /** The captured instant that stands for old column {@code canonical}'s current-timestamp default. */

@@ -37,11 +37,11 @@ import java.util.Map;
  *     value: a write whose values fit it stores them the same on both sides. A column whose types
  *     round a value apart without an entry keeps nothing alike; one without an entry otherwise has
  *     one type on both sides. Empty when none or not read
- * @param newTypeCasts the old columns (by old name) whose new column takes no value of the old
+ * @param retyped the old columns (by old name) whose new column takes no value of the old
  *     column's type by assignment (PostgreSQL: {@code text} → {@code uuid}, {@code jsonb}, an enum,
- *     a number or a date; {@code integer} → {@code boolean}), each with the new type as a {@code
- *     CAST} names it, from the catalog: the new side casts the values a statement writes to such a
- *     column and those it compares with it. Empty when none or not read
+ *     a number or a date; {@code integer} → {@code boolean}), from the catalog: the new side casts
+ *     the values a statement writes to such a column and those it compares with it to the new type,
+ *     and the column a query selects back to the old one. Empty when none or not read
  */
 public record TableMapping(
         String oldName,
@@ -56,7 +56,16 @@ public record TableMapping(
         Map<String, String> clockDefaults,
         Map<String, ComputedBy> computedOnOneSide,
         Map<String, KeptAlike> keptAlike,
-        Map<String, String> newTypeCasts) {
+        Map<String, Retyped> retyped) {
+
+    /**
+     * A column whose type changes to one that takes no value of the old by assignment.
+     *
+     * @param newType the new column's type as a {@code CAST} names it
+     * @param oldType the old column's type as a {@code CAST} names it on the new side, {@code null}
+     *     when the new database does not know it (a value the new side reads stays of the new type)
+     */
+    public record Retyped(String newType, String oldType) {}
 
     /** Which table computes a column that the other table stores. */
     public enum ComputedBy {
@@ -79,7 +88,7 @@ public record TableMapping(
         clockDefaults = Map.copyOf(clockDefaults);
         computedOnOneSide = Map.copyOf(computedOnOneSide);
         keptAlike = Map.copyOf(keptAlike);
-        newTypeCasts = Map.copyOf(newTypeCasts);
+        retyped = Map.copyOf(retyped);
         if (uniqueKeys != null) {
             Map<String, List<String>> copy = new java.util.LinkedHashMap<>();
             uniqueKeys.forEach((index, indexColumns) -> copy.put(index, List.copyOf(indexColumns)));
@@ -141,7 +150,7 @@ public record TableMapping(
                 clockDefaults,
                 computedOnOneSide,
                 keptAlike,
-                newTypeCasts);
+                retyped);
     }
 
     /** The same mapping with the old table's unique indexes filled in (from database metadata). */
@@ -159,7 +168,7 @@ public record TableMapping(
                 clockDefaults,
                 computedOnOneSide,
                 keptAlike,
-                newTypeCasts);
+                retyped);
     }
 
     /**
@@ -180,7 +189,7 @@ public record TableMapping(
                 clock,
                 computedOnOneSide,
                 keptAlike,
-                newTypeCasts);
+                retyped);
     }
 
     /**
@@ -207,11 +216,11 @@ public record TableMapping(
                 clockDefaults,
                 oneSided,
                 kept,
-                newTypeCasts);
+                retyped);
     }
 
     /** The same mapping with the columns whose new type takes a cast of the written value (from the catalog). */
-    public TableMapping withCasts(Map<String, String> casts) {
+    public TableMapping withRetyped(Map<String, Retyped> changes) {
         return new TableMapping(
                 oldName,
                 newName,
@@ -225,6 +234,6 @@ public record TableMapping(
                 clockDefaults,
                 computedOnOneSide,
                 keptAlike,
-                casts);
+                changes);
     }
 }

@@ -1482,7 +1482,11 @@ class RewriterTest {
     void typeChangedColumn_valuesWrittenAndComparedCastToTheNewType() {
         Rewriter casting = Rewriter.builder(
                         Mapping.of(List.of(Fixtures.customers(Dialect.POSTGRESQL, true)
-                                .withCasts(Map.of("email", "uuid", "city", "app_v2.town_kind")))),
+                                .withRetyped(Map.of(
+                                        "email",
+                                        new TableMapping.Retyped("uuid", "text"),
+                                        "city",
+                                        new TableMapping.Retyped("app_v2.town_kind", "character varying"))))),
                         Dialect.POSTGRESQL)
                 .build();
         assertThat(((Rewritten) casting.rewrite(
@@ -1510,8 +1514,39 @@ class RewriterTest {
                         "SELECT id FROM app_v2.clients c WHERE CAST(? AS uuid) = c.email_address OR c.email_address"
                                 + " <> CAST(? AS uuid) OR c.email_address IS NOT DISTINCT FROM CAST(? AS uuid) OR c.town NOT BETWEEN"
                                 + " CAST(? AS app_v2.town_kind) AND CAST('z' AS app_v2.town_kind) OR c.email_address >= CAST(-1 AS uuid)");
+        assertThat(((Rewritten) casting.rewrite("DELETE FROM customers WHERE city = ANY (?) AND email <> ALL(?)"))
+                        .newSide()
+                        .sql())
+                .as("an array parameter: the array of the new type")
+                .isEqualTo(
+                        "DELETE FROM app_v2.clients WHERE town = ANY (CAST(? AS app_v2.town_kind[])) AND email_address"
+                                + " <> ALL(CAST(? AS uuid[]))");
+        assertThat(((Rewritten) casting.rewrite("SELECT c.email, city AS place, email::text, * FROM customers c"))
+                        .newSide()
+                        .sql())
+                .as("a column read back as its old type; one the statement casts itself as written")
+                .isEqualTo("SELECT CAST(c.email_address AS text) AS email, CAST(town AS character varying) AS place,"
+                        + " email_address::text AS email, id, full_name AS name, CAST(email_address AS text) AS email,"
+                        + " CAST(town AS character varying) AS city, created_at FROM app_v2.clients c");
+        assertThat(((Rewritten) casting.rewrite("SELECT id FROM customers WHERE email IN (SELECT email FROM customers"
+                                + " WHERE city = 'x') AND EXISTS (SELECT * FROM customers)"))
+                        .newSide()
+                        .sql())
+                .as("a subquery's values compared on the new type")
+                .isEqualTo(
+                        "SELECT id FROM app_v2.clients WHERE email_address IN (SELECT email_address AS email FROM app_v2.clients"
+                                + " WHERE town = CAST('x' AS app_v2.town_kind)) AND EXISTS (SELECT id, full_name AS name,"
+                                + " email_address AS email, town AS city, created_at FROM app_v2.clients)");
+        assertThat(((Rewritten) casting.rewrite(
+                                "INSERT INTO customers (id, city) SELECT id + 100, city FROM customers"))
+                        .newSide()
+                        .sql())
+                .as("a column read back as its old type and written as the new one")
+                .isEqualTo(
+                        "INSERT INTO app_v2.clients (id, town) SELECT id + 100, CAST(CAST(town AS character varying) AS"
+                                + " app_v2.town_kind) FROM app_v2.clients");
         String untouched = "SELECT id FROM customers WHERE email = ? || 'x' OR email = ?::text OR email || 'x' = ?"
-                + " OR email = lower(?) OR email = ANY (?) OR email IN (SELECT 'a') OR email = name OR email IN (?, lower(?))"
+                + " OR email = lower(?) OR email = ANY (ARRAY[?]) OR email IN (SELECT 'a') OR email = name OR email IN (?, lower(?))"
                 + " OR ? + 1 = email OR email LIKE ?";
         assertThat(((Rewritten) casting.rewrite(untouched)).newSide().sql())
                 .as("an operand of a longer expression, a column, a subquery, LIKE: as written")

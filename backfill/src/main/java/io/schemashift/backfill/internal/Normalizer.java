@@ -13,7 +13,8 @@ import java.sql.Types;
  * is not data), PostgreSQL {@code json} (and text beside a {@code json} or {@code jsonb}) as
  * {@code jsonb} writes it (keys in order, one blank after each {@code :} and {@code ,}), a
  * double beside a single-precision float as the float it rounds to (the old side cannot tell
- * more digits apart), text as-is (on PostgreSQL cast to {@code text}: an enum, which pgjdbc reports as text, as its label). NULL stays NULL.
+ * more digits apart), text as-is (on PostgreSQL cast to {@code text}: an enum, which pgjdbc
+ * reports as text, as its label). NULL stays NULL.
  */
 final class Normalizer {
 
