@@ -83,6 +83,16 @@ public final class AssignmentCasts {
         }
     }
 
+    /** Whether the database {@code c} reaches knows {@code type} (as a {@code CAST} names it). */
+    public static boolean knows(Connection c, String type) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT to_regtype(?) IS NOT NULL")) {
+            ps.setString(1, type);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
     /**
      * The type a value of {@code oldType} must be cast to for new column {@code column} ({@link
      * #of}), or {@code null} when the column takes it by assignment (or is not found).

@@ -45,6 +45,10 @@ final class Values {
 
     private static final int PLAIN_LIMIT = 100;
 
+    /** A UUID in any case, with or without its hyphens, as {@link #normalizeText} reads one. */
+    private static final java.util.regex.Pattern UUID_TEXT = java.util.regex.Pattern.compile(
+            "\\p{XDigit}{8}-?\\p{XDigit}{4}-?\\p{XDigit}{4}-?\\p{XDigit}{4}-?\\p{XDigit}{12}");
+
     /** A plain decimal number, as {@link #normalizeText} reads one. */
     private static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern.compile("[-+]?\\d+(\\.\\d+)?");
 
@@ -108,7 +112,8 @@ final class Values {
      * integer flag reads), a date as {@code yyyy-MM-dd}, a timestamp as {@code yyyy-MM-dd HH:mm:ss}
      * with its fraction of a second (if any, without trailing zeros), anything else (a UUID, JSON, an enum's label) as its
      * text; then a text that is a plain decimal number without leading or trailing zeros, as the
-     * number the other side holds ({@code '7.50'} beside {@code 7.5}, {@code '007'} beside {@code 7}).
+     * number the other side holds ({@code '7.50'} beside {@code 7.5}, {@code '007'} beside {@code 7}),
+     * and a UUID in lower case without hyphens (an old text in upper case beside the new {@code uuid}).
      * Null stays null.
      */
     Object normalizeText(Object v) {
@@ -126,10 +131,12 @@ final class Values {
         } else {
             text = v.toString();
         }
-        return string(
-                DECIMAL.matcher(text).matches()
-                        ? new BigDecimal(text).stripTrailingZeros().toPlainString()
-                        : text);
+        if (DECIMAL.matcher(text).matches()) {
+            text = new BigDecimal(text).stripTrailingZeros().toPlainString();
+        } else if (UUID_TEXT.matcher(text).matches()) {
+            text = text.replace("-", "").toLowerCase(Locale.ROOT);
+        }
+        return string(text);
     }
 
     private Object string(String s) {

@@ -197,19 +197,27 @@ class ShadowComparatorTest {
      */
     @Test
     void textColumns_valuesOfAnotherKind_comparedByTheirText() {
-        List<String> columns = List.of("id", "qty", "active", "born", "at", "doc");
-        Object[] old = row(1, "7.50", 1, "2024-01-31", "2024-01-31 10:00:00.5", "{\"a\": 1}");
+        List<String> columns = List.of("id", "qty", "active", "born", "at", "doc", "ref");
+        Object[] old = row(
+                1,
+                "7.50",
+                1,
+                "2024-01-31",
+                "2024-01-31 10:00:00.5",
+                "{\"a\": 1}",
+                "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11");
         Object[] neu = row(
                 1,
                 new BigDecimal("7.5"),
                 true,
                 java.time.LocalDate.of(2024, 1, 31),
                 java.time.LocalDateTime.of(2024, 1, 31, 10, 0, 0, 500_000_000),
-                "{\"a\": 1}");
+                "{\"a\": 1}",
+                java.util.UUID.fromString("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"));
         java.util.function.Function<Object[], ComparisonInput> against = other -> ComparisonInput.builder()
                 .columns(columns, columns)
                 .key(List.of("id"))
-                .textColumns(java.util.Set.of("QTY", "active", "born", "at", "doc"))
+                .textColumns(java.util.Set.of("QTY", "active", "born", "at", "doc", "ref"))
                 .rows(
                         List.<Object[]>of(old).iterator(),
                         List.<Object[]>of(other).iterator())
@@ -238,7 +246,7 @@ class ShadowComparatorTest {
                         .orElseThrow()
                         .columnDifferences())
                 .as("not named: a string never equals a number")
-                .containsOnlyKeys("qty", "active", "born", "at");
+                .containsOnlyKeys("qty", "active", "born", "at", "ref");
     }
 
     @Test

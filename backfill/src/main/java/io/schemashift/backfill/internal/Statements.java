@@ -333,15 +333,16 @@ public final class Statements {
 
     /**
      * Each mapped column as normalized text on one side, by its own type and the other side's: the
-     * old side evaluates derived expressions, and both sides normalize by the new column's type
-     * where the old one has none.
+     * old side evaluates derived expressions and casts a value to a new type that takes it only
+     * through a cast ({@link TableShape.MappedColumn#comparedAs}), and both sides normalize by the
+     * new column's type where the old one has none or is cast to it.
      */
     public List<String> cells(Side side) {
         List<String> cells = new ArrayList<>();
         for (TableShape.MappedColumn c : shape.columns()) {
-            ColumnInfo oldType = c.derived() ? c.newType() : c.oldType();
+            ColumnInfo oldType = c.comparedType();
             if (side == Side.OLD) {
-                cells.add(Normalizer.text(dialect, c.oldExpr(), oldType, c.newType()));
+                cells.add(Normalizer.text(dialect, c.comparedExpr(), oldType, c.newType()));
             } else {
                 cells.add(Normalizer.text(dialect, c.newName(), c.newType(), oldType));
             }
@@ -355,7 +356,8 @@ public final class Statements {
      * types hash alike is hashed typed, by its type's own hash function (integers of every width
      * alike, numerics without trailing zeros, varchar as text, CHAR without trailing blanks,
      * timestamps with time zone in UTC); a derived expression is cast to the new column's type
-     * first; anything else is hashed as normalized text. Typed hashes save the text conversion, and
+     * first, and so is an old value a new type takes only through a cast; anything else is hashed as
+     * normalized text. Typed hashes save the text conversion, and
      * calling the hash functions directly saves building a record per row for {@code
      * hash_record_extended}: together most of the scan time.
      */
@@ -374,6 +376,8 @@ public final class Statements {
                                 ? "CAST(" + c.oldExpr() + " AS " + c.newType().typeName() + ")"
                                 : c.newName(),
                         i + 1);
+            } else if (c.comparedAs() != null && hashable) {
+                hash = typedHash(kind, side == Side.OLD ? c.comparedExpr() : c.newName(), i + 1);
             } else if (!c.derived() && hashable && hashAlike(c.oldType(), c.newType())) {
                 hash = typedHash(kind, side == Side.OLD ? c.oldExpr() : c.newName(), i + 1);
             } else {

@@ -65,6 +65,10 @@ public record TableShape(
      *     takes none by assignment (PostgreSQL {@code text} → {@code jsonb}, {@code uuid}, an enum…;
      *     {@link AssignmentCasts}); {@code null} when none is needed
      * @param castBack likewise for a value of the new column written to the old one
+     * @param comparedAs {@link #castTo} where the old database knows that type too: verify compares
+     *     the old value cast to it with the new one, which is what the new side holds of it
+     *     ({@code '007'} beside {@code 7}); {@code null} otherwise (an enum of a separate new
+     *     database: its label is compared as text)
      */
     public record MappedColumn(
             String newName,
@@ -73,11 +77,12 @@ public record TableShape(
             ColumnInfo oldType,
             ColumnInfo newType,
             String castTo,
-            String castBack) {
+            String castBack,
+            String comparedAs) {
 
         /** The same column copied from the new side to the old. Not for derived columns. */
         MappedColumn reversed() {
-            return new MappedColumn(oldExpr, newName, false, newType, oldType, castBack, castTo);
+            return new MappedColumn(oldExpr, newName, false, newType, oldType, castBack, castTo, null);
         }
 
         /**
@@ -90,6 +95,16 @@ public record TableShape(
                 return Normalizer.widened(dialect, oldExpr);
             }
             return oldExpr;
+        }
+
+        /** The old side's value as verify compares it: a derived expression, or cast as {@link #comparedAs} says. */
+        String comparedExpr() {
+            return comparedAs == null ? oldExpr : "CAST(" + oldExpr + " AS " + comparedAs + ")";
+        }
+
+        /** The type verify normalizes the old side's value by: the new column's where the old has none or is cast to it. */
+        ColumnInfo comparedType() {
+            return derived || comparedAs != null ? newType : oldType;
         }
 
         /** {@code value} (SQL: a copied expression or a {@code ?}) as the new column takes it: {@link #castTo} applied. */
@@ -230,20 +245,21 @@ public record TableShape(
             }
             ColumnInfo nt = newColumn(newCols, newTable, target, oldTable + "." + oldName);
             boolean retyped = dialect == Dialect.POSTGRESQL && !ot.typeName().equals(nt.typeName());
+            String castTo = retyped
+                    ? AssignmentCasts.castTo(newConn, ot.typeName(), newLocated.schema(), newLocated.name(), nt.name())
+                    : null;
             mapped.add(new MappedColumn(
                     Identifiers.require(target, "new column"),
                     Identifiers.require(oldName, "old column"),
                     false,
                     ot,
                     nt,
-                    retyped
-                            ? AssignmentCasts.castTo(
-                                    newConn, ot.typeName(), newLocated.schema(), newLocated.name(), nt.name())
-                            : null,
+                    castTo,
                     retyped
                             ? AssignmentCasts.castTo(
                                     oldConn, nt.typeName(), oldLocated.schema(), oldLocated.name(), ot.name())
-                            : null));
+                            : null,
+                    castTo != null && AssignmentCasts.knows(oldConn, castTo) ? castTo : null));
         }
         for (Map.Entry<String, String> d : m.derived().entrySet()) {
             String target = Identifiers.require(d.getKey(), "derived column");
@@ -253,6 +269,7 @@ public record TableShape(
                     true,
                     null,
                     newColumn(newCols, newTable, target, "a derived expression"),
+                    null,
                     null,
                     null));
         }
