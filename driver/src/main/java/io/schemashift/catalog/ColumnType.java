@@ -57,9 +57,9 @@ public record ColumnType(int jdbcType, String name, int size, Integer digits) {
      * Whether a value written to a column of this type and to one of {@code other} may be stored
      * differently: each rounds it to its own numeric scale, fractional seconds or float width,
      * truncates a time to a date, reads a wall clock in the session's time zone for the other's
-     * instant, or pads text to its own {@code CHAR} length. Sizes aside (a value too long or too
-     * large for one side fails there), and so are types of different families (text and numbers:
-     * doctor reports them as errors).
+     * instant, or pads text to its own {@code CHAR} length, or one stores a text as written and the
+     * other rounds it ({@link #roundsText}). Sizes aside (a value too long or too large for one side
+     * fails there), and so are other types of different families (doctor reports them).
      */
     public boolean storesApartFrom(ColumnType other) {
         Kind k = kind();
@@ -81,14 +81,38 @@ public record ColumnType(int jdbcType, String name, int size, Integer digits) {
         if (text(k) && text(o)) {
             return k != o || (k == Kind.PADDED_TEXT && size != other.size);
         }
-        return false;
+        ColumnType typed = besideText(other);
+        return typed != null && typed.roundsText();
+    }
+
+    /** Of this type and {@code other}, the one that is not text when the other is; {@code null} otherwise. */
+    private ColumnType besideText(ColumnType other) {
+        if (text(kind()) != text(other.kind())) {
+            return text(kind()) ? other : this;
+        }
+        return null;
+    }
+
+    /**
+     * Whether a text written to this type may be stored rounded: a number with a scale ({@code
+     * '1.005'} into a {@code numeric(10,2)}), a time or timestamp with fewer than 6 fractional
+     * digits. A text an integer or a date cannot take fails; one with a time zone is read in the
+     * session's (not judged here).
+     */
+    private boolean roundsText() {
+        return switch (kind()) {
+            case EXACT -> !isInteger() && scale() != Integer.MAX_VALUE;
+            case TIME, TIMESTAMP -> fraction() < 6;
+            default -> false;
+        };
     }
 
     /**
      * What this type and {@code other} keep alike of a written value. Of two that {@linkplain
      * #storesApartFrom store values apart}: the decimals both keep of two exact numbers, the
      * fractional second digits of two times or timestamps, whole days of a date and a timestamp, a
-     * UTC wall clock of a time or timestamp and one with time zone; nothing otherwise. Of two that
+     * UTC wall clock of a time or timestamp and one with time zone, the decimals or fractional
+     * seconds of the type beside a text that it rounds; nothing otherwise. Of two that
      * differ only in length or range: what fits both ({@link KeptAlike#FITTING}). {@code null} for
      * one type.
      */
@@ -112,6 +136,12 @@ public record ColumnType(int jdbcType, String name, int size, Integer digits) {
         }
         if ((k == Kind.DATE && o == Kind.TIMESTAMP) || (k == Kind.TIMESTAMP && o == Kind.DATE)) {
             return new KeptAlike(KeptAlike.Measure.WHOLE_DAYS, 0);
+        }
+        ColumnType typed = besideText(other);
+        if (typed != null) {
+            return typed.kind() == Kind.EXACT
+                    ? new KeptAlike(KeptAlike.Measure.DECIMALS, typed.scale())
+                    : new KeptAlike(KeptAlike.Measure.SECOND_FRACTIONS, typed.fraction());
         }
         return KeptAlike.NOTHING;
     }

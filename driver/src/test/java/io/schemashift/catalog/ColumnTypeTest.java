@@ -56,7 +56,13 @@ class ColumnTypeTest {
         "12, varchar, 20, 0, 2005, text, 2147483647, 0, false",
         // other families: doctor's errors, not a rounding
         "12, varchar, 20, 0, 4, int4, 10, 0, false",
-        "16, bool, 1, 0, 4, int4, 10, 0, false"
+        "16, bool, 1, 0, 4, int4, 10, 0, false",
+        // text beside a type that rounds what it reads of it (PostgreSQL casts a text to the new type)
+        "12, text, 2147483647, 0, 2, numeric, 10, 2, true",
+        "12, varchar, 20, 0, 2, numeric, 0, -, false",
+        "12, varchar, 30, 0, 93, timestamp, 22, 0, true",
+        "12, varchar, 30, 0, 93, timestamp, 29, 6, false",
+        "12, varchar, 30, 0, 91, date, 13, 0, false"
     })
     void storesApartFrom(
             int oldType,
@@ -97,7 +103,9 @@ class ColumnTypeTest {
         "12, VARCHAR, 20, -, 12, VARCHAR, 8, -, FITTING, 0",
         "4, INT, 10, 0, 5, SMALLINT, 5, 0, FITTING, 0",
         "3, DECIMAL, 5, 2, 3, DECIMAL, 7, 2, FITTING, 0",
-        "93, TIMESTAMP, 19, -, 93, DATETIME, 19, -, FITTING, 0"
+        "93, TIMESTAMP, 19, -, 93, DATETIME, 19, -, FITTING, 0",
+        "12, text, 2147483647, 0, 2, numeric, 10, 2, DECIMALS, 2",
+        "12, varchar, 30, 0, 93, timestamp, 23, 1, SECOND_FRACTIONS, 1"
     })
     void keptAlikeWith(
             int oldType,

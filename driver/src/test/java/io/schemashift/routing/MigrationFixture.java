@@ -144,7 +144,7 @@ public final class MigrationFixture implements AutoCloseable {
      * new side ({@code accounts_v2}) to ones that take no value of the old type by assignment:
      * {@code ref} text → uuid, {@code doc} text → jsonb, {@code qty} varchar → integer, {@code born}
      * varchar → date, {@code tier} text → the enum {@code tier_kind} ({@code gold}, {@code silver}),
-     * {@code active} int → boolean; keyed by {@code id}.
+     * {@code active} int → boolean, {@code amount} text → numeric(10,2); keyed by {@code id}.
      */
     public static MigrationFixture retyped(boolean separate, String extraYaml) throws SQLException {
         MigrationFixture fx = create(
@@ -157,11 +157,11 @@ public final class MigrationFixture implements AutoCloseable {
                 """,
                 extraYaml);
         fx.rawOld("CREATE TABLE accounts (id BIGINT PRIMARY KEY, ref TEXT, doc TEXT, qty VARCHAR(10),"
-                + " born VARCHAR(20), tier TEXT, active INT)");
+                + " born VARCHAR(20), tier TEXT, active INT, amount TEXT)");
         fx.rawNew(
                 "CREATE TYPE tier_kind AS ENUM ('gold', 'silver')",
                 "CREATE TABLE accounts_v2 (id BIGINT PRIMARY KEY, ref UUID, doc JSONB, qty INTEGER, born DATE,"
-                        + " tier tier_kind, active BOOLEAN)");
+                        + " tier tier_kind, active BOOLEAN, amount NUMERIC(10,2))");
         return fx;
     }
 

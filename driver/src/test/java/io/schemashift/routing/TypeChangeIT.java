@@ -150,6 +150,37 @@ class TypeChangeIT {
                 .isEmpty();
     }
 
+    /**
+     * {@code text} → {@code numeric(10,2)}: a text with more decimals is stored rounded on the new
+     * side, so the write is mirrored and its row recorded ({@code mirror_value_adjusted}); one the
+     * scale keeps is not.
+     */
+    @ParameterizedTest
+    @CsvSource({"false, dual-write", "true, dual-write", "false, new-primary"})
+    void textIntoAScaledNumber_roundedWritesRecorded(boolean separate, String phase) throws Exception {
+        MigrationFixture fx = MigrationFixture.retyped(separate, "phase: " + phase + "\n");
+        try (Connection c = fx.connect();
+                PreparedStatement insert = c.prepareStatement("INSERT INTO accounts (id, amount) VALUES (?, ?)");
+                PreparedStatement update = c.prepareStatement("UPDATE accounts SET amount = ? WHERE id = ?")) {
+            for (long id = 1; id <= 3; id++) {
+                insert.setLong(1, id);
+                insert.setString(2, id == 2 ? "1.005" : "1.5");
+                insert.executeUpdate();
+            }
+            update.setString(1, "2.125");
+            update.setLong(2, 3);
+            update.executeUpdate();
+            update.setString(1, "2.12");
+            update.setLong(2, 1);
+            update.executeUpdate();
+        }
+        assertThat(rows(fx.newUrl, "SELECT id || '|' || amount FROM accounts_v2 ORDER BY id"))
+                .containsExactly("1|2.12", "2|1.01", "3|2.13");
+        assertThat(fx.divergenceRecords())
+                .as("the rounded rows, by key")
+                .containsExactlyInAnyOrder("[\"2\"]|mirror_value_adjusted", "[\"3\"]|mirror_value_adjusted");
+    }
+
     private static void row(
             PreparedStatement ps, long id, String ref, String doc, String qty, String born, String tier, int active)
             throws SQLException {
