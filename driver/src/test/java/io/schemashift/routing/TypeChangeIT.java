@@ -151,6 +151,34 @@ class TypeChangeIT {
     }
 
     /**
+     * A join of the retyped column with a column of the old type (another table still holds the
+     * text): the new side casts the other column to the new type, so the join runs there too.
+     */
+    @ParameterizedTest
+    @CsvSource({"dual-write", "new-primary"})
+    void joinWithAColumnOfTheOldType_castToTheNewType(String phase) throws Exception {
+        MigrationFixture fx = MigrationFixture.retyped(false, "phase: " + phase + "\n");
+        fx.rawOld(
+                "CREATE TABLE orders (id INT PRIMARY KEY, account_ref TEXT)",
+                "INSERT INTO orders VALUES (10, '" + REF_2 + "'), (11, '" + REF_1 + "')");
+        try (Connection c = fx.connect()) {
+            try (PreparedStatement insert =
+                    c.prepareStatement("INSERT INTO accounts (id, ref, tier) VALUES (?, ?, ?)")) {
+                insert.setLong(1, 2);
+                insert.setString(2, REF_2);
+                insert.setString(3, "gold");
+                insert.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT o.id FROM orders o JOIN accounts a ON a.ref = o.account_ref WHERE a.tier = ?")) {
+                ps.setString(1, "gold");
+                assertThat(ids(ps)).containsExactly(10L);
+            }
+        }
+        assertThat(fx.divergenceRecords()).isEmpty();
+    }
+
+    /**
      * {@code text} → {@code numeric(10,2)}: a text with more decimals is stored rounded on the new
      * side, so the write is mirrored and its row recorded ({@code mirror_value_adjusted}); one the
      * scale keeps is not.

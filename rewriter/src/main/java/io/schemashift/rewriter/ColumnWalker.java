@@ -58,6 +58,11 @@ final class ColumnWalker {
     private final Map<Table, SimpleNode> tableNodes = new IdentityHashMap<>();
     private final Map<SelectItem<?>, SimpleNode> itemNodes = new IdentityHashMap<>();
     private final Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** A value compared with a retyped column, and the new type it is cast to. */
+    private record ComparedCast(ComparedValues.Value value, String type) {}
+
+    /** The casts {@link #castCompared} found, placed when the walk ends. */
+    private final List<ComparedCast> comparedCasts = new ArrayList<>();
     /** References to a column whose type changes, with the old type a select item of one reads it back as. */
     private final Map<Column, String> readBack = new IdentityHashMap<>();
     /** Mapped tables in FROM items so far, the written one first. */
@@ -269,7 +274,21 @@ final class ColumnWalker {
         }
     }
 
-    void walk(SimpleNode n, Scope scope) {
+    /**
+     * Walks the statement from {@code root}; then casts the values compared with retyped columns
+     * ({@link #castCompared}), once every column reference is renamed: a rename replaces its name's
+     * text, and would drop a cast already placed around it.
+     */
+    void walk(SimpleNode root, Scope scope) {
+        visit(root, scope);
+        for (ComparedCast c : comparedCasts) {
+            rw.newEdits.insert(c.value().start(), "CAST(");
+            rw.newEdits.insert(c.value().end(), " AS " + c.type() + (c.value().array() ? "[])" : ")"));
+        }
+        comparedCasts.clear();
+    }
+
+    private void visit(SimpleNode n, Scope scope) {
         Object v = n.jjtGetValue();
         switch (n.getId()) {
             case JJTPLAINSELECT -> {
@@ -311,7 +330,7 @@ final class ColumnWalker {
 
     private void walkChildren(SimpleNode n, Scope scope) {
         for (int i = 0; i < n.jjtGetNumChildren(); i++) {
-            walk(Trees.child(n, i), scope);
+            visit(Trees.child(n, i), scope);
         }
     }
 
@@ -455,8 +474,7 @@ final class ColumnWalker {
         }
         int first = rw.tokens.indexAt(Trees.start(n));
         for (ComparedValues.Value value : new ComparedValues(rw.tokens).of(first, rw.lastToken(Trees.end(n)))) {
-            rw.newEdits.insert(value.start(), "CAST(");
-            rw.newEdits.insert(value.end(), " AS " + type + (value.array() ? "[])" : ")"));
+            comparedCasts.add(new ComparedCast(value, type));
         }
     }
 

@@ -2,15 +2,16 @@ package io.schemashift.rewriter;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * The values a column reference is compared with, found by the tokens beside it: {@code c = ?},
  * {@code ? <> c}, {@code c IN (?, 'x')}, {@code c NOT IN (…)}, {@code c BETWEEN ? AND ?}, {@code
- * c IS [NOT] DISTINCT FROM ?}, {@code c = ANY (?)} (an array parameter). A value is one parameter or
- * literal (a number may be signed);
- * a comparison with anything else (an expression, a column, a subquery) yields none, and so does
- * one whose column or value is an operand of a tighter operator ({@code c || 'x' = ?}, {@code c =
- * ? + 1}).
+ * c IS [NOT] DISTINCT FROM ?}, {@code c = ANY (?)} (an array parameter), {@code c = o.ref} (a
+ * join). A value is one parameter, literal (a number may be signed) or column reference; a
+ * comparison with anything else (an expression, a subquery) yields none, and so does one whose
+ * column or value is an operand of a tighter operator ({@code c || 'x' = ?}, {@code c = ? + 1}).
  */
 final class ComparedValues {
 
@@ -23,6 +24,10 @@ final class ComparedValues {
      * @param array whether it is the array of {@code = ANY (?)}: it takes the array of the column's type
      */
     record Value(int start, int end, boolean array) {}
+
+    /** Words that start an expression rather than name a column. */
+    private static final Set<String> EXPRESSION_WORDS =
+            Set.of("case", "not", "exists", "array", "interval", "row", "select", "any", "all", "some", "cast");
 
     private final Tokens tk;
 
@@ -88,8 +93,12 @@ final class ComparedValues {
                 && unary(sign)) {
             start = sign;
         }
+        while (word(start) && start >= 2 && tk.isPunct(start - 1, '.') && word(start - 2)) {
+            start -= 2; // t.c: the column reference from its first part
+        }
         int before = previous(start);
-        if (simple(value) && (before < 0 || !tighter(before))) {
+        boolean valueHere = simple(value) || (word(start) && name(start) == value);
+        if (valueHere && (before < 0 || !tighter(before))) {
             values.add(new Value(tk.start(start), tk.end(value), false));
         }
     }
@@ -164,7 +173,30 @@ final class ComparedValues {
                 && adjacent(i, i + 1)) {
             return i + 1;
         }
-        return simple(i) ? i : -1;
+        return simple(i) ? i : name(i);
+    }
+
+    /**
+     * The last token of a column reference starting at {@code i} ({@code c}, {@code t.c}, {@code
+     * "s"."t"."c"}), or -1: not a function call, a keyword that starts an expression or a typed
+     * literal ({@code DATE '…'}).
+     */
+    private int name(int i) {
+        if (!word(i)
+                || (tk.kind(i) == Tokens.WORD
+                        && EXPRESSION_WORDS.contains(tk.text(i).toLowerCase(Locale.ROOT)))) {
+            return -1;
+        }
+        int last = i;
+        while (tk.isPunct(last + 1, '.') && word(last + 2)) {
+            last += 2;
+        }
+        int next = tk.significant(last + 1);
+        return tk.isPunct(next, '(') || (next < tk.size() && tk.kind(next) == Tokens.STRING) ? -1 : last;
+    }
+
+    private boolean word(int i) {
+        return i < tk.size() && (tk.kind(i) == Tokens.WORD || tk.kind(i) == Tokens.QUOTED);
     }
 
     private boolean simple(int i) {

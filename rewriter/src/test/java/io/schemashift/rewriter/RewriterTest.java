@@ -1546,14 +1546,27 @@ class RewriterTest {
                         "INSERT INTO app_v2.clients (id, town) SELECT id + 100, CAST(CAST(town AS character varying) AS"
                                 + " app_v2.town_kind) FROM app_v2.clients");
         String untouched = "SELECT id FROM customers WHERE email = ? || 'x' OR email = ?::text OR email || 'x' = ?"
-                + " OR email = lower(?) OR email = ANY (ARRAY[?]) OR email IN (SELECT 'a') OR email = name OR email IN (?, lower(?))"
+                + " OR email = lower(?) OR email = ANY (ARRAY[?]) OR email IN (SELECT 'a') OR email IN (?, lower(?))"
                 + " OR ? + 1 = email OR email LIKE ?";
         assertThat(((Rewritten) casting.rewrite(untouched)).newSide().sql())
-                .as("an operand of a longer expression, a column, a subquery, LIKE: as written")
-                .isEqualTo(untouched
-                        .replace("customers", "app_v2.clients")
-                        .replace("email", "email_address")
-                        .replace("= name", "= full_name"));
+                .as("an operand of a longer expression, a subquery, LIKE: as written")
+                .isEqualTo(untouched.replace("customers", "app_v2.clients").replace("email", "email_address"));
+        assertThat(((Rewritten) casting.rewrite("SELECT a.id FROM customers a JOIN orders o ON o.email_text = a.email"
+                                + " WHERE a.city IN (o.place, \"o\".\"Town\") AND a.email = a.name AND a.city = CASE WHEN ? THEN"
+                                + " 'x' END AND a.city <> DATE '2024-01-01'"))
+                        .newSide()
+                        .sql())
+                .as("another column: cast to the new type; an expression, a typed literal: as written")
+                .isEqualTo(
+                        "SELECT a.id FROM app_v2.clients a JOIN orders o ON CAST(o.email_text AS uuid) = a.email_address"
+                                + " WHERE a.town IN (CAST(o.place AS app_v2.town_kind), CAST(\"o\".\"Town\" AS app_v2.town_kind))"
+                                + " AND a.email_address = CAST(a.full_name AS uuid) AND a.town = CASE WHEN ? THEN 'x' END AND"
+                                + " a.town <> DATE '2024-01-01'");
+        assertThat(((Rewritten) casting.rewrite("UPDATE customers SET name = email WHERE id = ?"))
+                        .newSide()
+                        .sql())
+                .as("a SET target before a retyped value: rebuilt, not cast")
+                .startsWith("UPDATE app_v2.clients SET full_name = email_address");
         assertThat(((Rewritten)
                                 casting.rewrite(
                                         "INSERT INTO customers (id, email, name) SELECT ?, ? AS e, name FROM customers WHERE id = ?"))
