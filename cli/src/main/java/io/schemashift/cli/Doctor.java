@@ -370,7 +370,7 @@ final class Doctor {
                     + " to it and the parameters, literals and columns compared with it (CAST(? AS " + cast.type()
                     + "));"
                     + " a value " + cast.type() + " cannot read fails there (recorded while old is primary, the"
-                    + " statement fails from new-primary on), and an expression over the column (lower(), LIKE)"
+                    + " statement fails from new-primary on), and a comparison with an expression or a subquery"
                     + " is not cast");
         } else if (!of.equals(nf) && !numeric) {
             s = Severity.ERROR;

@@ -92,6 +92,14 @@ class TypeChangeIT {
                 ps.setArray(2, c.createArrayOf("text", new String[] {REF_1}));
                 assertThat(ids(ps)).as("an array parameter").containsExactly(3L);
             }
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT id FROM accounts WHERE tier LIKE ? AND upper(ref) <> ? ORDER BY id")) {
+                ps.setString(1, "gol%");
+                ps.setString(2, REF_1.toUpperCase(java.util.Locale.ROOT));
+                assertThat(ids(ps))
+                        .as("a pattern match, a function: on the old type")
+                        .containsExactly(3L);
+            }
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO accounts (id, ref, doc, qty, born, tier, active) VALUES (?, ?, ?, ?, ?, ?, ?)"
                             + " ON CONFLICT (id) DO UPDATE SET doc = ?, qty = EXCLUDED.qty")) {

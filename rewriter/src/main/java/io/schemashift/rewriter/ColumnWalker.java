@@ -63,6 +63,11 @@ final class ColumnWalker {
 
     /** The casts {@link #castCompared} found, placed when the walk ends. */
     private final List<ComparedCast> comparedCasts = new ArrayList<>();
+    /**
+     * How many function calls enclose the current node within its query: a retyped column there is
+     * read as its old type, and so is one a pattern matches ({@link ComparedValues#matched}).
+     */
+    private int operandDepth;
     /** References to a column whose type changes, with the old type a select item of one reads it back as. */
     private final Map<Column, String> readBack = new IdentityHashMap<>();
     /** Mapped tables in FROM items so far, the written one first. */
@@ -324,7 +329,11 @@ final class ColumnWalker {
         }
         boolean expression = EXPRESSION_NODES[n.getId()];
         expressionDepth += expression ? 1 : 0;
+        int outerOperands = operandDepth;
+        // a subquery's columns are its own; a function's arguments are operands
+        operandDepth = v instanceof PlainSelect ? 0 : operandDepth + (v instanceof Function ? 1 : 0);
         walkChildren(n, scope);
+        operandDepth = outerOperands;
         expressionDepth -= expression ? 1 : 0;
     }
 
@@ -454,8 +463,13 @@ final class ColumnWalker {
             noteRead(r.source(), n);
         }
         apply(r, n, q != null && q.getName() != null);
-        castCompared(r, canonical, n);
         String back = r.source().mapped().oldTypeCast(canonical);
+        if (back != null && (operandDepth > 0 || new ComparedValues(rw.tokens).matched(rw.lastToken(Trees.end(n))))) {
+            // lower(ref), ref LIKE ?: the old type's function or operator, as the application wrote it
+            castBack(n, back);
+            return r;
+        }
+        castCompared(r, canonical, n);
         if (back != null) {
             readBack.put(c, back);
         }
@@ -476,6 +490,14 @@ final class ColumnWalker {
         for (ComparedValues.Value value : new ComparedValues(rw.tokens).of(first, rw.lastToken(Trees.end(n)))) {
             comparedCasts.add(new ComparedCast(value, type));
         }
+    }
+
+    /** Column reference {@code n} (renamed already) read as {@code oldType} on the new side. */
+    private void castBack(SimpleNode n, String oldType) {
+        int start = Trees.start(n);
+        int end = Trees.end(n);
+        rw.newEdits.replace(
+                start, end, Fragment.join(List.of("CAST(", rw.newEdits.render(start, end), " AS " + oldType + ")")));
     }
 
     private boolean sameColumn(Object expression, String canonical) {
@@ -538,11 +560,7 @@ final class ColumnWalker {
         if (back != null) {
             // a column whose type changes is read as the old type, the one the application was written for;
             // PostgreSQL labels the cast with the column's name
-            SimpleNode column = rw.node(bare);
-            int start = Trees.start(column);
-            int end = Trees.end(column);
-            rw.newEdits.replace(
-                    start, end, Fragment.join(List.of("CAST(", rw.newEdits.render(start, end), " AS " + back + ")")));
+            castBack(rw.node(bare), back);
         }
         if (item.getAlias() != null || changed == before) {
             return;

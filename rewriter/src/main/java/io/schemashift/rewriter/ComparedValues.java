@@ -67,6 +67,20 @@ final class ComparedValues {
         return values;
     }
 
+    /**
+     * Whether the column whose last token is {@code last} is matched against a pattern: {@code [NOT]
+     * LIKE}, {@code [NOT] ILIKE}, {@code [NOT] SIMILAR TO}, {@code ~}, {@code !~} (a text operator).
+     */
+    boolean matched(int last) {
+        int after = tk.significant(last + 1);
+        int word = tk.isWord(after, "not") ? tk.significant(after + 1) : after;
+        return tk.isWord(word, "like")
+                || tk.isWord(word, "ilike")
+                || tk.isWord(word, "similar")
+                || tk.isPunct(after, '~')
+                || (tk.isPunct(after, '!') && tk.isPunct(after + 1, '~'));
+    }
+
     /** {@code ? = c}: a value before the comparison that the column ends. */
     private void valueBefore(List<Value> values, int first) {
         int op = previous(first);

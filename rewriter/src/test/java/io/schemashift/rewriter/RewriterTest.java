@@ -1547,9 +1547,9 @@ class RewriterTest {
                                 + " app_v2.town_kind) FROM app_v2.clients");
         String untouched = "SELECT id FROM customers WHERE email = ? || 'x' OR email = ?::text OR email || 'x' = ?"
                 + " OR email = lower(?) OR email = ANY (ARRAY[?]) OR email IN (SELECT 'a') OR email IN (?, lower(?))"
-                + " OR ? + 1 = email OR email LIKE ?";
+                + " OR ? + 1 = email";
         assertThat(((Rewritten) casting.rewrite(untouched)).newSide().sql())
-                .as("an operand of a longer expression, a subquery, LIKE: as written")
+                .as("an operand of a longer expression, a subquery: as written")
                 .isEqualTo(untouched.replace("customers", "app_v2.clients").replace("email", "email_address"));
         assertThat(((Rewritten) casting.rewrite("SELECT a.id FROM customers a JOIN orders o ON o.email_text = a.email"
                                 + " WHERE a.city IN (o.place, \"o\".\"Town\") AND a.email = a.name AND a.city = CASE WHEN ? THEN"
@@ -1562,6 +1562,18 @@ class RewriterTest {
                                 + " WHERE a.town IN (CAST(o.place AS app_v2.town_kind), CAST(\"o\".\"Town\" AS app_v2.town_kind))"
                                 + " AND a.email_address = CAST(a.full_name AS uuid) AND a.town = CASE WHEN ? THEN 'x' END AND"
                                 + " a.town <> DATE '2024-01-01'");
+        assertThat(((Rewritten)
+                                casting.rewrite(
+                                        "SELECT lower(email) FROM customers WHERE email LIKE ? AND coalesce(city, ?)"
+                                                + " = ? AND email IN (SELECT email FROM customers WHERE lower(city) = ? AND city = ?)"))
+                        .newSide()
+                        .sql())
+                .as("an argument of a function or pattern match: read as the old type, as the application wrote it")
+                .isEqualTo(
+                        "SELECT lower(CAST(email_address AS text)) FROM app_v2.clients WHERE CAST(email_address AS text)"
+                                + " LIKE ? AND coalesce(CAST(town AS character varying), ?) = ? AND email_address IN (SELECT"
+                                + " email_address AS email FROM app_v2.clients WHERE lower(CAST(town AS character varying)) = ?"
+                                + " AND town = CAST(? AS app_v2.town_kind))");
         assertThat(((Rewritten) casting.rewrite("UPDATE customers SET name = email WHERE id = ?"))
                         .newSide()
                         .sql())
