@@ -176,7 +176,7 @@ final class ComparedValues {
         }
     }
 
-    /** The last token of a value starting at {@code i} (a parameter, a string, a signed number), or -1. */
+    /** The last token of a value starting at {@code i} (a parameter, a string, a signed number, a column), or -1. */
     private int value(int i) {
         if (i >= tk.size()) {
             return -1;
