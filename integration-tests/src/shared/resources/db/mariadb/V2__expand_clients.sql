@@ -4,5 +4,6 @@ CREATE TABLE clients (
     full_name VARCHAR(100) NOT NULL,
     name_search VARCHAR(100),
     email_address VARCHAR(100) NOT NULL,
+    ref VARCHAR(36),
     version BIGINT NOT NULL
 ) ENGINE = InnoDB;

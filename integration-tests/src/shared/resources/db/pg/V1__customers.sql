@@ -3,5 +3,6 @@ CREATE TABLE customers (
     name VARCHAR(100) NOT NULL,
     email VARCHAR(100) NOT NULL,
     legacy_flag INT DEFAULT 1,
+    ref VARCHAR(36),
     version BIGINT NOT NULL
 );

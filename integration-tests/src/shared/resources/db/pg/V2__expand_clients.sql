@@ -4,5 +4,7 @@ CREATE TABLE clients (
     full_name VARCHAR(100) NOT NULL,
     name_search VARCHAR(100),
     email_address VARCHAR(100) NOT NULL,
+    -- retyped: the new column takes no varchar by assignment (the driver casts)
+    ref UUID,
     version BIGINT NOT NULL
 );

@@ -21,8 +21,9 @@ import java.sql.Statement;
  * one shadow match.
  *
  * <p>The mapping is the same for every application: {@code customers(id, name, email,
- * legacy_flag, version)} becomes {@code clients(id, full_name, email_address, name_search =
- * lower(name), version)}: a renamed table, two renamed columns, a dropped and a derived one.
+ * legacy_flag, ref, version)} becomes {@code clients(id, full_name, email_address, name_search =
+ * lower(name), ref, version)}: a renamed table, two renamed columns, a dropped and a derived one,
+ * and on PostgreSQL a column retyped from {@code varchar} to {@code uuid} (the JPA shop writes it).
  */
 public final class EveryPhase {
 
@@ -50,7 +51,7 @@ public final class EveryPhase {
                     to: clients
                     key: [id]
                 """
-                        + (oldColumns ? "    oldColumns: [id, name, email, legacy_flag, version]\n" : "")
+                        + (oldColumns ? "    oldColumns: [id, name, email, legacy_flag, ref, version]\n" : "")
                         + """
                     columns:
                       name: full_name

@@ -24,6 +24,9 @@ public class Customer {
 
     private String email;
 
+    /** A reference kept as text in the old table and as a {@code uuid} in the new one (PostgreSQL). */
+    private String ref;
+
     @Version
     private long version;
 
@@ -32,6 +35,7 @@ public class Customer {
     public Customer(String name, String email) {
         this.name = name;
         this.email = email;
+        this.ref = java.util.UUID.randomUUID().toString();
     }
 
     public Long getId() {
@@ -48,6 +52,10 @@ public class Customer {
 
     public String getEmail() {
         return email;
+    }
+
+    public String getRef() {
+        return ref;
     }
 
     public long getVersion() {

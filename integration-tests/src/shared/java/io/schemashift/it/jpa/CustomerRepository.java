@@ -15,6 +15,9 @@ public interface CustomerRepository extends JpaRepository<Customer, Long> {
     @Query("select c from Customer c where c.id = :id")
     Optional<Customer> lockById(@Param("id") Long id);
 
+    /** By a column whose type changes on the new side: Hibernate binds the String as varchar. */
+    Optional<Customer> findByRef(String ref);
+
     @Query(value = "SELECT * FROM customers WHERE email LIKE :pattern ORDER BY id", nativeQuery = true)
     List<Customer> findByEmailLike(@Param("pattern") String pattern);
 }

@@ -125,6 +125,9 @@ public final class ShopTour {
 
             List<Customer> mine = customers.findByEmailLike("%@" + tag + ".example");
             assertThat(mine).extracting(Customer::getId).containsExactlyElementsOf(ids);
+            assertThat(customers.findByRef(mine.get(3).getRef()))
+                    .as("found by its reference, read back as the text the entity holds")
+                    .hasValueSatisfying(c -> assertThat(c.getId()).isEqualTo(ids.get(3)));
             assertThat(mine.get(2).getName()).isEqualTo("Name " + tag + " 2+");
 
             assertThatThrownBy(() -> shop.registerThenFail(tag)).hasMessage("rolled back on purpose");
