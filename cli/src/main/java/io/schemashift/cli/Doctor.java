@@ -367,11 +367,11 @@ final class Doctor {
         if (cast != null) {
             s = Severity.WARN;
             problems.add("type " + o.typeName() + " -> " + n.typeName() + ": the new side casts the values written"
-                    + " to it and the parameters, literals and columns compared with it (CAST(? AS " + cast.type()
+                    + " to it and the values, expressions and subqueries compared with it (CAST(? AS " + cast.type()
                     + "));"
                     + " a value " + cast.type() + " cannot read fails there (recorded while old is primary, the"
-                    + " statement fails from new-primary on), and a comparison with an expression or a subquery"
-                    + " is not cast");
+                    + " statement fails from new-primary on), and a longer expression written before the column"
+                    + " (? || 'x' = col) is not cast");
         } else if (!of.equals(nf) && !numeric) {
             s = Severity.ERROR;
             problems.add("type " + o.typeName() + " -> " + n.typeName());

@@ -131,7 +131,8 @@ class DoctorIT {
                                 + " by a time zone other than UTC")
                         .containsPattern(
                                 "warn +type +customers.ref -> ref: type varchar -> uuid: the new side casts the"
-                                        + " values written to it and the parameters, literals and columns compared with it \\(CAST\\(\\?"
+                                        + " values written to it and the values, expressions and subqueries compared with it"
+                                        + " \\(CAST\\(\\?"
                                         + " AS uuid\\)\\)")
                         .containsPattern("error +type +customers.flag -> flag: type bool -> date")
                         .contains("warn   keys         customers new key id: generator's next value 1 <= max(id) 5")

@@ -187,6 +187,70 @@ class TypeChangeIT {
     }
 
     /**
+     * A retyped column compared with an expression or a subquery of the old type ({@code ref =
+     * lower(?)}, {@code ref IN (SELECT …)}, {@code tier = CASE … END}, {@code ref = ANY
+     * (string_to_array(?, ','))}): the new side casts the expression, or each row of the subquery,
+     * to the new type; before, each such statement failed there (its mirror recorded, and from
+     * {@code new-primary} on the application's statement failed).
+     */
+    @ParameterizedTest
+    @CsvSource({"false, dual-write", "true, dual-write", "false, new-primary", "true, new-primary"})
+    void comparedWithAnExpressionOrASubquery_castToTheNewType(boolean separate, String phase) throws Exception {
+        MigrationFixture fx = MigrationFixture.retyped(separate, "phase: " + phase + "\n");
+        try (Connection c = fx.connect()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO accounts (id, ref, doc, qty, born, tier, active) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                row(ps, 1, REF_1, "{}", "1", "2024-01-01", "gold", 1);
+                ps.executeUpdate();
+                row(ps, 2, REF_2, "{}", "2", "2024-01-02", "silver", 0);
+                ps.executeUpdate();
+                row(ps, 3, REF_3, "{}", "3", "2024-01-03", "silver", 0);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE accounts SET qty = ? WHERE ref = lower(?)")) {
+                ps.setString(1, "10");
+                ps.setString(2, REF_1.toUpperCase(java.util.Locale.ROOT));
+                assertThat(ps.executeUpdate())
+                        .as("found through a function of the old type")
+                        .isEqualTo(1);
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE accounts SET doc = ? WHERE tier = CASE WHEN ? THEN 'gold' ELSE 'silver' END"
+                            + " AND qty = trim(?) || ''")) {
+                ps.setString(1, "[3]");
+                ps.setBoolean(2, false);
+                ps.setString(3, " 3 ");
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT id FROM accounts WHERE ref IN (SELECT ref FROM accounts WHERE id <> ?)"
+                            + " AND ref = ANY (string_to_array(?, ',')) ORDER BY id")) {
+                ps.setInt(1, 2);
+                ps.setString(2, REF_1 + "," + REF_3);
+                assertThat(ids(ps))
+                        .as("a subquery's rows, an array of the old type")
+                        .containsExactly(1L, 3L);
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT id FROM accounts WHERE ref = (SELECT max(ref) FROM accounts WHERE tier = ?)")) {
+                ps.setString(1, "silver");
+                assertThat(ids(ps)).as("a scalar subquery").containsExactly(3L);
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM accounts WHERE ref = CAST(? AS varchar)")) {
+                ps.setString(1, REF_2);
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
+        }
+        List<String> expected =
+                List.of("1|" + REF_1 + "|{}|10|2024-01-01|gold|true", "3|" + REF_3 + "|[3]|3|2024-01-03|silver|false");
+        assertThat(rows(fx.newUrl, NEW_ROWS)).as("new side").isEqualTo(expected);
+        assertThat(rows(fx.oldUrl, OLD_ROWS)).as("old side").isEqualTo(expected);
+        assertThat(fx.divergenceRecords())
+                .as("nothing recorded: every write mirrored")
+                .isEmpty();
+    }
+
+    /**
      * {@code text} → {@code numeric(10,2)}: a text with more decimals is stored rounded on the new
      * side, so the write is mirrored and its row recorded ({@code mirror_value_adjusted}); one the
      * scale keeps is not.

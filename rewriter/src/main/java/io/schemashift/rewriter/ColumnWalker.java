@@ -15,6 +15,7 @@ import static net.sf.jsqlparser.parser.CCJSqlParserTreeConstants.JJTWITHITEM;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -286,9 +287,28 @@ final class ColumnWalker {
      */
     void walk(SimpleNode root, Scope scope) {
         visit(root, scope);
+        // one value may hold another ((SELECT … WHERE town = 'x')): at one offset, the outer opens first and closes
+        // last
+        comparedCasts.sort(Comparator.comparingInt(
+                        (ComparedCast c) -> c.value().end() - c.value().start())
+                .reversed());
         for (ComparedCast c : comparedCasts) {
-            rw.newEdits.insert(c.value().start(), "CAST(");
-            rw.newEdits.insert(c.value().end(), " AS " + c.type() + (c.value().array() ? "[])" : ")"));
+            ComparedValues.Value value = c.value();
+            rw.newEdits.insert(
+                    value.start(),
+                    value.form() == ComparedValues.Form.ROWS ? "SELECT CAST(v AS " + c.type() + ") FROM (" : "CAST(");
+        }
+        for (int i = comparedCasts.size() - 1; i >= 0; i--) {
+            ComparedCast c = comparedCasts.get(i);
+            ComparedValues.Value value = c.value();
+            rw.newEdits.insert(
+                    value.end(),
+                    switch (value.form()) {
+                        case VALUE -> " AS " + c.type() + ")";
+                        case ARRAY -> " AS " + c.type() + "[])";
+                        // the query's rows keep their own names and types; only its one column is cast
+                        case ROWS -> ") AS schemashift_in(v)";
+                    });
         }
         comparedCasts.clear();
     }

@@ -8,26 +8,71 @@ import java.util.Set;
 /**
  * The values a column reference is compared with, found by the tokens beside it: {@code c = ?},
  * {@code ? <> c}, {@code c IN (?, 'x')}, {@code c NOT IN (…)}, {@code c BETWEEN ? AND ?}, {@code
- * c IS [NOT] DISTINCT FROM ?}, {@code c = ANY (?)} (an array parameter), {@code c = o.ref} (a
- * join). A value is one parameter, literal (a number may be signed) or column reference; a
- * comparison with anything else (an expression, a subquery) yields none, and so does one whose
- * column or value is an operand of a tighter operator ({@code c || 'x' = ?}, {@code c = ? + 1}).
+ * c IS [NOT] DISTINCT FROM ?}, {@code c = ANY (?)} (an array), {@code c IN (SELECT …)} and {@code
+ * c = ALL (SELECT …)} (a subquery's rows), {@code c = o.ref} (a join). A value after the column is
+ * an operand: a parameter, a literal (a number may be signed), a column reference, a call ({@code
+ * lower(?)}, {@code CAST(…)}), a parenthesised expression or scalar subquery, {@code CASE … END},
+ * {@code ARRAY[…]}, each with {@code ::type} casts and joined by operators that bind tighter than
+ * the comparison ({@code ? || 'x'}). A value before the column is one primary only ({@code
+ * lower(?) = c}); a comparison whose column is an operand of a tighter operator ({@code c || 'x' =
+ * ?}), or whose value is ({@code ? + 1 = c}, {@code c = ?[1]}, {@code c = ? COLLATE "C"}), yields
+ * none.
  */
 final class ComparedValues {
 
     /** Characters of operators that bind tighter than a comparison, or make a value part of a longer one. */
     private static final String TIGHTER = "+-*/%|^&:[.~#@";
 
-    /**
-     * One value, as text offsets.
-     *
-     * @param array whether it is the array of {@code = ANY (?)}: it takes the array of the column's type
-     */
-    record Value(int start, int end, boolean array) {}
+    /** What a value is, and so how it takes the column's type. */
+    enum Form {
+        /** One value. */
+        VALUE,
+        /** The array of {@code = ANY (…)}: it takes the array of the column's type. */
+        ARRAY,
+        /** The query of {@code IN (…)} or {@code = ANY (…)}: each of its rows takes the column's type. */
+        ROWS
+    }
+
+    /** One value, as text offsets ({@link Form#ROWS}: the query inside the parentheses). */
+    record Value(int start, int end, Form form) {}
 
     /** Words that start an expression rather than name a column. */
     private static final Set<String> EXPRESSION_WORDS =
-            Set.of("case", "not", "exists", "array", "interval", "row", "select", "any", "all", "some", "cast");
+            Set.of("case", "not", "exists", "array", "interval", "row", "select", "any", "all", "some", "cast", "end");
+
+    /** Words that a parenthesis follows without making a call of them. */
+    private static final Set<String> NOT_CALLS = Set.of(
+            "not",
+            "exists",
+            "any",
+            "all",
+            "some",
+            "row",
+            "select",
+            "in",
+            "values",
+            "and",
+            "or",
+            "where",
+            "on",
+            "when",
+            "then",
+            "else",
+            "having",
+            "between",
+            "is",
+            "like",
+            "from",
+            "interval");
+
+    /** Words that continue a type's name after {@code ::} ({@code character varying}, {@code time with time zone}). */
+    private static final Set<String> TYPE_WORDS = Set.of("varying", "precision", "with", "without", "time", "zone");
+
+    /** Characters that start a binary operator binding tighter than a comparison. */
+    private static final String OPERATOR = "+-*/%|^&~#@";
+
+    /** Characters an operator that {@link #OPERATOR} starts may go on with ({@code ||}, {@code ->>}). */
+    private static final String OPERATOR_PART = OPERATOR + "<>=!";
 
     private final Tokens tk;
 
@@ -45,7 +90,7 @@ final class ComparedValues {
             if (!tighterBefore(first)) {
                 int v = tk.significant(after + operator);
                 if (tk.isWord(v, "any") || tk.isWord(v, "some") || tk.isWord(v, "all")) {
-                    arrayParameter(values, tk.significant(v + 1));
+                    quantified(values, tk.significant(v + 1));
                 } else {
                     add(values, v);
                 }
@@ -98,6 +143,14 @@ final class ComparedValues {
         if (value < 0) {
             return;
         }
+        if (tk.isPunct(value, ')')) {
+            int start = call(opening(value));
+            int before = start < 0 ? -1 : previous(start);
+            if (start >= 0 && (before < 0 || !tighter(before))) {
+                values.add(new Value(tk.start(start), tk.end(value), Form.VALUE));
+            }
+            return;
+        }
         int start = value;
         int sign = previous(value);
         if (tk.kind(value) == Tokens.NUMBER
@@ -113,24 +166,61 @@ final class ComparedValues {
         int before = previous(start);
         boolean valueHere = simple(value) || (word(start) && name(start) == value);
         if (valueHere && (before < 0 || !tighter(before))) {
-            values.add(new Value(tk.start(start), tk.end(value), false));
+            values.add(new Value(tk.start(start), tk.end(value), Form.VALUE));
         }
     }
 
-    /** {@code (?)} of {@code = ANY (?)}: one parameter, an array. */
-    private void arrayParameter(List<Value> values, int open) {
-        int p = tk.significant(open + 1);
-        if (tk.isPunct(open, '(')
-                && p < tk.size()
-                && tk.kind(p) == Tokens.PARAM
-                && tk.isPunct(tk.significant(p + 1), ')')) {
-            values.add(new Value(tk.start(p), tk.end(p), true));
+    /**
+     * The first token of the call or parenthesised expression whose opening parenthesis is {@code
+     * open}: the call's name ({@code lower(}, {@code s.f(}) written right before it, else {@code
+     * open}; -1 when there is none.
+     */
+    private int call(int open) {
+        if (open < 0) {
+            return -1;
         }
+        int name = open - 1;
+        if (!word(name)
+                || !adjacent(name, open)
+                || NOT_CALLS.contains(tk.text(name).toLowerCase(Locale.ROOT))) {
+            return open;
+        }
+        while (name >= 2 && tk.isPunct(name - 1, '.') && word(name - 2)) {
+            name -= 2;
+        }
+        return name;
     }
 
-    /** {@code (v, v, …)}: every item a value, or none taken. */
-    private void inList(List<Value> values, int open) {
+    /** {@code (…)} of {@code = ANY (…)}: the rows of a query, or an array. */
+    private void quantified(List<Value> values, int open) {
         if (!tk.isPunct(open, '(')) {
+            return;
+        }
+        if (!rows(values, open)) {
+            int first = tk.significant(open + 1);
+            int end = operand(first);
+            if (end >= 0 && tk.isPunct(tk.significant(end + 1), ')')) {
+                values.add(new Value(tk.start(first), tk.end(end), Form.ARRAY));
+            }
+        }
+    }
+
+    /** {@code (SELECT …)}: adds the query inside parenthesis {@code open} when there is one. */
+    private boolean rows(List<Value> values, int open) {
+        int first = tk.significant(open + 1);
+        if (!tk.isWord(first, "select") && !tk.isWord(first, "with")) {
+            return false;
+        }
+        int close = tk.closing(open);
+        if (close > 0) {
+            values.add(new Value(tk.start(first), tk.end(previous(close)), Form.ROWS));
+        }
+        return true;
+    }
+
+    /** {@code (v, v, …)}: every item a value, or none taken; {@code (SELECT …)}: the query's rows. */
+    private void inList(List<Value> values, int open) {
+        if (!tk.isPunct(open, '(') || rows(values, open)) {
             return;
         }
         List<Value> items = new ArrayList<>();
@@ -140,7 +230,7 @@ final class ComparedValues {
             if (end < 0) {
                 return;
             }
-            items.add(new Value(tk.start(i), tk.end(end), false));
+            items.add(new Value(tk.start(i), tk.end(end), Form.VALUE));
             int next = tk.significant(end + 1);
             if (tk.isPunct(next, ')')) {
                 values.addAll(items);
@@ -162,22 +252,52 @@ final class ComparedValues {
         }
         int high = tk.significant(tk.significant(low + 1) + 1);
         int highEnd = value(high);
-        if (highEnd >= 0 && !tighter(tk.significant(highEnd + 1))) {
-            values.add(new Value(tk.start(i), tk.end(low), false));
-            values.add(new Value(tk.start(high), tk.end(highEnd), false));
+        if (highEnd >= 0) {
+            values.add(new Value(tk.start(i), tk.end(low), Form.VALUE));
+            values.add(new Value(tk.start(high), tk.end(highEnd), Form.VALUE));
         }
     }
 
     /** Adds the value starting at token {@code i} when it is one and nothing binds it tighter after. */
     private void add(List<Value> values, int i) {
         int end = value(i);
-        if (end >= 0 && !tighter(tk.significant(end + 1))) {
-            values.add(new Value(tk.start(i), tk.end(end), false));
+        if (end >= 0) {
+            values.add(new Value(tk.start(i), tk.end(end), Form.VALUE));
         }
     }
 
-    /** The last token of a value starting at {@code i} (a parameter, a string, a signed number, a column), or -1. */
+    /** The last token of a value starting at {@code i} that nothing after binds tighter, or -1. */
     private int value(int i) {
+        int end = operand(i);
+        return end >= 0 && !tighter(tk.significant(end + 1)) ? end : -1;
+    }
+
+    /**
+     * The last token of the operand starting at {@code i}: primaries ({@link #primary}), each with
+     * its {@code ::type} casts, joined by operators that bind tighter than a comparison; or -1.
+     */
+    private int operand(int i) {
+        int end = primary(i);
+        while (end >= 0) {
+            int next = tk.significant(end + 1);
+            if (tk.isPunct(next, ':') && tk.isPunct(next + 1, ':') && adjacent(next, next + 1)) {
+                end = typeName(tk.significant(next + 2));
+                continue;
+            }
+            int operator = operator(next);
+            if (operator == 0) {
+                return end;
+            }
+            end = primary(tk.significant(next + operator));
+        }
+        return -1;
+    }
+
+    /**
+     * The last token of a primary starting at {@code i}: a parameter, a string, a signed number, a
+     * column, a call, a parenthesised expression, {@code CASE … END}, {@code ARRAY[…]}; or -1.
+     */
+    private int primary(int i) {
         if (i >= tk.size()) {
             return -1;
         }
@@ -187,7 +307,108 @@ final class ComparedValues {
                 && adjacent(i, i + 1)) {
             return i + 1;
         }
-        return simple(i) ? i : name(i);
+        if (simple(i)) {
+            return i;
+        }
+        if (tk.isPunct(i, '(')) {
+            return tk.closing(i);
+        }
+        if (tk.isWord(i, "case")) {
+            return caseEnd(i);
+        }
+        int next = tk.significant(i + 1);
+        if (tk.isWord(i, "array") && tk.isPunct(next, '[')) {
+            return bracketEnd(next);
+        }
+        int last = i;
+        while (word(last) && tk.isPunct(last + 1, '.') && word(last + 2)) {
+            last += 2;
+        }
+        int open = last + 1;
+        if (word(i) && tk.isPunct(open, '(') && call(open) == i) {
+            return tk.closing(open);
+        }
+        return name(i);
+    }
+
+    /** The last token of a type's name after {@code ::} ({@code text}, {@code s.t}, {@code numeric(10, 2)[]}), or -1. */
+    private int typeName(int i) {
+        if (!word(i)) {
+            return -1;
+        }
+        int last = i;
+        while (tk.isPunct(last + 1, '.') && word(last + 2)) {
+            last += 2;
+        }
+        for (int next = tk.significant(last + 1);
+                next < tk.size()
+                        && tk.kind(next) == Tokens.WORD
+                        && TYPE_WORDS.contains(tk.text(next).toLowerCase(Locale.ROOT));
+                next = tk.significant(last + 1)) {
+            last = next;
+        }
+        int next = tk.significant(last + 1);
+        if (tk.isPunct(next, '(')) {
+            last = tk.closing(next);
+        }
+        while (last >= 0 && tk.isPunct(last + 1, '[') && tk.isPunct(last + 2, ']')) {
+            last += 2;
+        }
+        return last;
+    }
+
+    /** The number of tokens of the operator at {@code i} that binds tighter than a comparison, 0 when none starts there. */
+    private int operator(int i) {
+        if (i >= tk.size() || tk.kind(i) != Tokens.PUNCT || OPERATOR.indexOf(tk.sql.charAt(tk.start(i))) < 0) {
+            return 0;
+        }
+        int n = 1;
+        while (i + n < tk.size()
+                && tk.kind(i + n) == Tokens.PUNCT
+                && adjacent(i + n - 1, i + n)
+                && OPERATOR_PART.indexOf(tk.sql.charAt(tk.start(i + n))) >= 0) {
+            n++;
+        }
+        return n;
+    }
+
+    /** The {@code END} that closes the {@code CASE} at {@code i}, or -1. */
+    private int caseEnd(int i) {
+        int depth = 0;
+        for (int j = i; j < tk.size(); j++) {
+            if (tk.isWord(j, "case")) {
+                depth++;
+            } else if (tk.isWord(j, "end") && --depth == 0) {
+                return j;
+            }
+        }
+        return -1;
+    }
+
+    /** The bracket that closes the one at {@code open}, or -1. */
+    private int bracketEnd(int open) {
+        int depth = 0;
+        for (int j = open; j < tk.size(); j++) {
+            if (tk.isPunct(j, '[')) {
+                depth++;
+            } else if (tk.isPunct(j, ']') && --depth == 0) {
+                return j;
+            }
+        }
+        return -1;
+    }
+
+    /** The parenthesis that opens the one that closes at {@code close}, or -1. */
+    private int opening(int close) {
+        int depth = 0;
+        for (int j = close; j >= 0; j--) {
+            if (tk.isPunct(j, ')')) {
+                depth++;
+            } else if (tk.isPunct(j, '(') && --depth == 0) {
+                return j;
+            }
+        }
+        return -1;
     }
 
     /**

@@ -1533,10 +1533,10 @@ class RewriterTest {
                         .newSide()
                         .sql())
                 .as("a subquery's values compared on the new type")
-                .isEqualTo(
-                        "SELECT id FROM app_v2.clients WHERE email_address IN (SELECT email_address AS email FROM app_v2.clients"
-                                + " WHERE town = CAST('x' AS app_v2.town_kind)) AND EXISTS (SELECT id, full_name AS name,"
-                                + " email_address AS email, town AS city, created_at FROM app_v2.clients)");
+                .isEqualTo("SELECT id FROM app_v2.clients WHERE email_address IN (SELECT CAST(v AS uuid) FROM (SELECT"
+                        + " email_address AS email FROM app_v2.clients WHERE town = CAST('x' AS app_v2.town_kind)) AS"
+                        + " schemashift_in(v)) AND EXISTS (SELECT id, full_name AS name,"
+                        + " email_address AS email, town AS city, created_at FROM app_v2.clients)");
         assertThat(((Rewritten) casting.rewrite(
                                 "INSERT INTO customers (id, city) SELECT id + 100, city FROM customers"))
                         .newSide()
@@ -1545,23 +1545,39 @@ class RewriterTest {
                 .isEqualTo(
                         "INSERT INTO app_v2.clients (id, town) SELECT id + 100, CAST(CAST(town AS character varying) AS"
                                 + " app_v2.town_kind) FROM app_v2.clients");
-        String untouched = "SELECT id FROM customers WHERE email = ? || 'x' OR email = ?::text OR email || 'x' = ?"
-                + " OR email = lower(?) OR email = ANY (ARRAY[?]) OR email IN (SELECT 'a') OR email IN (?, lower(?))"
-                + " OR ? + 1 = email";
+        assertThat(((Rewritten) casting.rewrite("SELECT id FROM customers WHERE email = ? || 'x' OR email = ?::text"
+                                + " OR email = lower(?) OR email = ANY (ARRAY[?]) OR email IN (SELECT 'a') OR email IN (?,"
+                                + " lower(?)) OR email = (SELECT name FROM customers WHERE id = ?) OR email = CAST(? AS"
+                                + " varchar) OR email NOT BETWEEN upper(?) AND lower(?) OR city <> ALL (SELECT o.place FROM"
+                                + " orders o WHERE o.id = customers.id) OR lower(?) = email OR (?) = email"))
+                        .newSide()
+                        .sql())
+                .as("an expression, a subquery of the old type: cast to the new type")
+                .isEqualTo("SELECT id FROM app_v2.clients WHERE email_address = CAST(? || 'x' AS uuid) OR email_address"
+                        + " = CAST(?::text AS uuid) OR email_address = CAST(lower(?) AS uuid) OR email_address = ANY"
+                        + " (CAST(ARRAY[?] AS uuid[])) OR email_address IN (SELECT CAST(v AS uuid) FROM (SELECT 'a') AS"
+                        + " schemashift_in(v)) OR email_address IN (CAST(? AS uuid), CAST(lower(?) AS uuid)) OR"
+                        + " email_address = CAST((SELECT full_name AS name FROM app_v2.clients WHERE id = ?) AS uuid) OR"
+                        + " email_address = CAST(CAST(? AS varchar) AS uuid) OR email_address NOT BETWEEN CAST(upper(?) AS"
+                        + " uuid) AND CAST(lower(?) AS uuid) OR town <> ALL (SELECT CAST(v AS app_v2.town_kind) FROM"
+                        + " (SELECT o.place FROM orders o WHERE o.id = app_v2.clients.id) AS schemashift_in(v)) OR"
+                        + " CAST(lower(?) AS uuid) = email_address OR CAST((?) AS uuid) = email_address");
+        String untouched = "SELECT id FROM customers WHERE email || 'x' = ? OR ? + 1 = email OR email = ?[1]"
+                + " OR email = ARRAY[?][1]";
         assertThat(((Rewritten) casting.rewrite(untouched)).newSide().sql())
-                .as("an operand of a longer expression, a subquery: as written")
+                .as("the column an operand of a longer expression; a value one after an operator: as written")
                 .isEqualTo(untouched.replace("customers", "app_v2.clients").replace("email", "email_address"));
         assertThat(((Rewritten) casting.rewrite("SELECT a.id FROM customers a JOIN orders o ON o.email_text = a.email"
                                 + " WHERE a.city IN (o.place, \"o\".\"Town\") AND a.email = a.name AND a.city = CASE WHEN ? THEN"
                                 + " 'x' END AND a.city <> DATE '2024-01-01'"))
                         .newSide()
                         .sql())
-                .as("another column: cast to the new type; an expression, a typed literal: as written")
+                .as("another column, an expression: cast to the new type; a typed literal: as written")
                 .isEqualTo(
                         "SELECT a.id FROM app_v2.clients a JOIN orders o ON CAST(o.email_text AS uuid) = a.email_address"
                                 + " WHERE a.town IN (CAST(o.place AS app_v2.town_kind), CAST(\"o\".\"Town\" AS app_v2.town_kind))"
-                                + " AND a.email_address = CAST(a.full_name AS uuid) AND a.town = CASE WHEN ? THEN 'x' END AND"
-                                + " a.town <> DATE '2024-01-01'");
+                                + " AND a.email_address = CAST(a.full_name AS uuid) AND a.town = CAST(CASE WHEN ? THEN 'x' END"
+                                + " AS app_v2.town_kind) AND a.town <> DATE '2024-01-01'");
         assertThat(((Rewritten)
                                 casting.rewrite(
                                         "SELECT lower(email) FROM customers WHERE email LIKE ? AND coalesce(city, ?)"
@@ -1572,8 +1588,9 @@ class RewriterTest {
                 .isEqualTo(
                         "SELECT lower(CAST(email_address AS text)) FROM app_v2.clients WHERE CAST(email_address AS text)"
                                 + " LIKE ? AND coalesce(CAST(town AS character varying), ?) = ? AND email_address IN (SELECT"
-                                + " email_address AS email FROM app_v2.clients WHERE lower(CAST(town AS character varying)) = ?"
-                                + " AND town = CAST(? AS app_v2.town_kind))");
+                                + " CAST(v AS uuid) FROM (SELECT email_address AS email FROM app_v2.clients WHERE"
+                                + " lower(CAST(town AS character varying)) = ? AND town = CAST(? AS app_v2.town_kind)) AS"
+                                + " schemashift_in(v))");
         assertThat(((Rewritten) casting.rewrite("UPDATE customers SET name = email WHERE id = ?"))
                         .newSide()
                         .sql())
