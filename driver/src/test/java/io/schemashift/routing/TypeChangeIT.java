@@ -251,6 +251,63 @@ class TypeChangeIT {
     }
 
     /**
+     * A retyped column as a {@code SET} value of a column whose type did not change, which a derived
+     * column reads ({@code SET label = ref}, {@code label_search: lower(label)}): the value is read
+     * as its old type, so the derived column computes over text as on the old side (before, {@code
+     * lower(uuid)} failed on the new side and the mirror was recorded); the new side's text is the
+     * new type's spelling of it, so the write is recorded by key ({@code mirror_value_adjusted}) for
+     * verify to check. An upsert that sets the retyped column itself from {@code EXCLUDED} is
+     * mirrored and not recorded.
+     */
+    @ParameterizedTest
+    @CsvSource({"false, dual-write", "true, dual-write", "false, new-primary"})
+    void setFromARetypedColumn_readAsTheOldTypeAndRecorded(boolean separate, String phase) throws Exception {
+        MigrationFixture fx = MigrationFixture.create(
+                TestDatabases.of(TestDatabase.Kind.POSTGRESQL),
+                separate,
+                """
+                  accounts:
+                    to: accounts_v2
+                    key: [id]
+                    derived:
+                      label_search: "lower(label)"
+                """,
+                "phase: " + phase + "\n");
+        fx.rawOld("CREATE TABLE accounts (id BIGINT PRIMARY KEY, ref TEXT, label TEXT)");
+        fx.rawNew("CREATE TABLE accounts_v2 (id BIGINT PRIMARY KEY, ref UUID, label TEXT, label_search TEXT)");
+        String upper = REF_1.toUpperCase(java.util.Locale.ROOT);
+        try (Connection c = fx.connect()) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO accounts (id, ref, label) VALUES (?, ?, ?)"
+                    + " ON CONFLICT (id) DO UPDATE SET ref = EXCLUDED.ref, label = EXCLUDED.label")) {
+                for (int i = 0; i < 2; i++) {
+                    ps.setLong(1, 2);
+                    ps.setString(2, i == 0 ? REF_3 : REF_2);
+                    ps.setString(3, "Second");
+                    assertThat(ps.executeUpdate()).isEqualTo(1);
+                }
+                ps.setLong(1, 1);
+                ps.setString(2, upper);
+                ps.setString(3, "First");
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE accounts SET label = ref WHERE id = ?")) {
+                ps.setLong(1, 1);
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
+        }
+        assertThat(rows(
+                        fx.newUrl,
+                        "SELECT id || '|' || ref || '|' || label || '|' || label_search FROM accounts_v2 ORDER BY id"))
+                .as("the label in the new type's spelling, its derived column computed from it")
+                .containsExactly("1|" + REF_1 + "|" + REF_1 + "|" + REF_1, "2|" + REF_2 + "|Second|second");
+        assertThat(rows(fx.oldUrl, "SELECT id || '|' || ref || '|' || label FROM accounts ORDER BY id"))
+                .containsExactly("1|" + upper + "|" + upper, "2|" + REF_2 + "|Second");
+        assertThat(fx.divergenceRecords())
+                .as("the row whose label each side spells apart, by key")
+                .containsExactly("[\"1\"]|mirror_value_adjusted");
+    }
+
+    /**
      * {@code text} → {@code numeric(10,2)}: a text with more decimals is stored rounded on the new
      * side, so the write is mirrored and its row recorded ({@code mirror_value_adjusted}); one the
      * scale keeps is not.

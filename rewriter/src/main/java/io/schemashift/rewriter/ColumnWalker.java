@@ -69,6 +69,10 @@ final class ColumnWalker {
      * read as its old type, and so is one a pattern matches ({@link ComparedValues#matched}).
      */
     private int operandDepth;
+    /** Column references that are a whole {@code SET} value of a mapped table ({@link #setValues}). */
+    private final Set<Column> setValues = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Text offsets of the retyped column references read as their old type ({@link #castBack}). */
+    private final List<Integer> readAsOld = new ArrayList<>();
     /** References to a column whose type changes, with the old type a select item of one reads it back as. */
     private final Map<Column, String> readBack = new IdentityHashMap<>();
     /** Mapped tables in FROM items so far, the written one first. */
@@ -239,6 +243,54 @@ final class ColumnWalker {
 
     void skip(Column c) {
         skipped.add(c);
+    }
+
+    /**
+     * The {@code SET} values of mapped table {@code target} that are a column reference ({@code SET
+     * name = ref}), before the walk: a retyped one is read as its old type, the value the
+     * application wrote the statement for and the one a derived column computed from the target
+     * reads ({@code lower(name)}). Not for a retyped target, which casts the value to its new type
+     * ({@code SET ref = EXCLUDED.ref} stays as it is).
+     */
+    void setValues(List<UpdateSet> sets, MappedTable target) {
+        for (UpdateSet s : sets == null ? List.<UpdateSet>of() : sets) {
+            if (!retypedTarget(s, target)) {
+                for (Expression e : s.getValues()) {
+                    if (e instanceof Column c) {
+                        setValues.add(c);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * After the walk: a {@code SET} value of {@code target} that reads a retyped column as its old
+     * type ({@code SET label = ref}, {@code SET label = lower(EXCLUDED.ref)}) into a column whose
+     * type did not change is spelled by each side's own type ({@code '007'} on the old side, {@code
+     * '7'} from an {@code integer}): {@link NonDeterminism#ROUNDS_APART}, mirrored and its rows
+     * recorded.
+     */
+    void valuesRespelled(List<UpdateSet> sets, MappedTable target) {
+        for (UpdateSet s : sets == null ? List.<UpdateSet>of() : sets) {
+            if (retypedTarget(s, target)) {
+                continue;
+            }
+            for (Expression e : s.getValues()) {
+                SimpleNode n = ((ASTNodeAccess) e).getASTNode();
+                int start = n == null ? 0 : Trees.start(n);
+                int end = n == null ? Integer.MAX_VALUE : Trees.end(n);
+                if (readAsOld.stream().anyMatch(at -> at >= start && at < end)) {
+                    rw.nondeterminism.add(NonDeterminism.ROUNDS_APART);
+                    return;
+                }
+            }
+        }
+    }
+
+    private boolean retypedTarget(UpdateSet s, MappedTable target) {
+        return s.getColumns().size() == 1
+                && target.newTypeCast(names.canonical(s.getColumns().get(0).getColumnName())) != null;
     }
 
     /** Adds a FROM item (and, for a parenthesized join, the items inside it) to {@code scope}. */
@@ -484,8 +536,12 @@ final class ColumnWalker {
         }
         apply(r, n, q != null && q.getName() != null);
         String back = r.source().mapped().oldTypeCast(canonical);
-        if (back != null && (operandDepth > 0 || new ComparedValues(rw.tokens).matched(rw.lastToken(Trees.end(n))))) {
-            // lower(ref), ref LIKE ?: the old type's function or operator, as the application wrote it
+        if (back != null
+                && (operandDepth > 0
+                        || setValues.contains(c)
+                        || new ComparedValues(rw.tokens).matched(rw.lastToken(Trees.end(n))))) {
+            // lower(ref), ref LIKE ?, SET name = ref: the old type's function, operator or value, as the application
+            // wrote it
             castBack(n, back);
             return r;
         }
@@ -516,6 +572,7 @@ final class ColumnWalker {
     private void castBack(SimpleNode n, String oldType) {
         int start = Trees.start(n);
         int end = Trees.end(n);
+        readAsOld.add(start);
         rw.newEdits.replace(
                 start, end, Fragment.join(List.of("CAST(", rw.newEdits.render(start, end), " AS " + oldType + ")")));
     }

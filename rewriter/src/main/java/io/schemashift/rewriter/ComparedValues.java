@@ -180,7 +180,8 @@ final class ComparedValues {
             return -1;
         }
         int name = open - 1;
-        if (!word(name)
+        if (name < 0
+                || !word(name)
                 || !adjacent(name, open)
                 || NOT_CALLS.contains(tk.text(name).toLowerCase(Locale.ROOT))) {
             return open;

@@ -60,6 +60,7 @@ final class InsertRewriter {
         if (insert.getConflictAction() != null && insert.getConflictAction().getUpdateSets() != null) {
             sets.rewrite(insert.getConflictAction().getUpdateSets(), table, target.newQualifier() + ".", stamped);
             walker.valuesRead(insert.getConflictAction().getUpdateSets());
+            walker.valuesRespelled(insert.getConflictAction().getUpdateSets(), table);
         }
         if (insert.getDuplicateUpdateSets() != null
                 && !insert.getDuplicateUpdateSets().isEmpty()) {

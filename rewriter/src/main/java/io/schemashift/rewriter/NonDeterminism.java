@@ -57,8 +57,9 @@ public enum NonDeterminism {
      * A write that sets a column whose two types round a written value apart (a scale, fractional
      * seconds, float width or {@code CHAR} padding of its own on each side) to a value the driver
      * cannot judge before it runs: an expression, a {@code SELECT}'s. (A {@code ?} or a literal is
-     * judged at each execution, {@link Rewritten#rounded}.) Mirrored, and its rows recorded; the
-     * record counts.
+     * judged at each execution, {@link Rewritten#rounded}.) Also a {@code SET} of a column from a
+     * column whose type changed, read as its old type ({@code SET label = ref}): each side spells the
+     * value by its own type. Mirrored, and its rows recorded; the record counts.
      */
     ROUNDS_APART,
     /**

@@ -623,6 +623,7 @@ final class StatementRewriter {
         }
         if (insert.getConflictAction() != null && insert.getConflictAction().getUpdateSets() != null) {
             SetList.targets(insert.getConflictAction().getUpdateSets()).forEach(walker::skip);
+            walker.setValues(insert.getConflictAction().getUpdateSets(), t);
         }
         walker.walk(rw.root, top);
         return new InsertRewriter(rw, walker, insert, t, reaches.stamped(t.lowerName)).rewrite(target);
@@ -639,6 +640,7 @@ final class StatementRewriter {
         Scope.Source target = multiTable ? setTable(rw, top, update.getUpdateSets()) : top.sources.get(0);
         if (target.mapped() != null) {
             SetList.targets(update.getUpdateSets()).forEach(walker::skip);
+            walker.setValues(update.getUpdateSets(), target.mapped());
         }
         walker.walk(rw.root, top);
         walker.rowChoice(
@@ -650,6 +652,7 @@ final class StatementRewriter {
         if (target.mapped() == null) {
             return null;
         }
+        walker.valuesRespelled(update.getUpdateSets(), target.mapped());
         SetList sets = new SetList(rw);
         Set<String> stamped = reaches.stamped(target.mapped().lowerName);
         if (multiTable) {

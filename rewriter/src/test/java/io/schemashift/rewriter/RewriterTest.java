@@ -1591,11 +1591,27 @@ class RewriterTest {
                                 + " CAST(v AS uuid) FROM (SELECT email_address AS email FROM app_v2.clients WHERE"
                                 + " lower(CAST(town AS character varying)) = ? AND town = CAST(? AS app_v2.town_kind)) AS"
                                 + " schemashift_in(v))");
-        assertThat(((Rewritten) casting.rewrite("UPDATE customers SET name = email WHERE id = ?"))
-                        .newSide()
-                        .sql())
-                .as("a SET target before a retyped value: rebuilt, not cast")
-                .startsWith("UPDATE app_v2.clients SET full_name = email_address");
+        Rewritten setFromRetyped = (Rewritten) casting.rewrite("UPDATE customers SET name = email WHERE id = ?");
+        assertThat(setFromRetyped.newSide().sql())
+                .as("a retyped column as a SET value: read as the old type, for the target and the derived column")
+                .isEqualTo("UPDATE app_v2.clients SET full_name = CAST(email_address AS text), name_search ="
+                        + " lower(CAST(email_address AS text)) WHERE id = ?");
+        assertThat(setFromRetyped.nondeterminism())
+                .as("spelled by each side's own type: mirrored and recorded")
+                .containsExactly(NonDeterminism.ROUNDS_APART);
+        Rewritten upsert = (Rewritten) casting.rewrite("INSERT INTO customers (id, name) VALUES (?, ?) ON CONFLICT (id)"
+                + " DO UPDATE SET name = lower(EXCLUDED.email), email = EXCLUDED.email");
+        assertThat(upsert.newSide().sql())
+                .as("so in an upsert's SET; a retyped target's value is cast to the new type")
+                .endsWith("DO UPDATE SET full_name = lower(CAST(EXCLUDED.email_address AS text)), email_address ="
+                        + " CAST(EXCLUDED.email_address AS uuid), name_search ="
+                        + " lower((lower(CAST(EXCLUDED.email_address AS text))))");
+        assertThat(upsert.nondeterminism()).containsExactly(NonDeterminism.ROUNDS_APART);
+        assertThat(((Rewritten) casting.rewrite("INSERT INTO customers (id, name, email) VALUES (?, ?, ?) ON CONFLICT"
+                                + " (id) DO UPDATE SET email = EXCLUDED.email"))
+                        .nondeterminism())
+                .as("a retyped column set from itself: the same value on both sides")
+                .isEmpty();
         assertThat(((Rewritten)
                                 casting.rewrite(
                                         "INSERT INTO customers (id, email, name) SELECT ?, ? AS e, name FROM customers WHERE id = ?"))

@@ -35,7 +35,9 @@ import java.util.concurrent.locks.LockSupport;
  * (what the application waits for) per setting, p50/p90/p99/p99.9, the shadow outcomes and the CPU time the shadow
  * threads spent per comparison; the target is p99 at 100% within +5% of p99 at 0%. A 15 s warm-up per setting comes
  * first. With 0 as the second setting's percent, the run compares the same setting with itself (A/A): the ratios it
- * prints are the harness's noise floor on the machine.
+ * prints are the harness's noise floor on the machine. Each ratio comes with a 95% interval by a bootstrap over the
+ * rounds (the two settings' rounds of one round number drawn together, as they ran side by side in time): a target is
+ * shown met when the interval's upper end is within it.
  *
  * <p>Usage: {@code java -XX:+UseParallelGC -Xms1g -Xmx1g -cp benchmarks/target/benchmarks.jar
  * io.schemashift.benchmarks.shadow.ShadowLoadHarness [seconds per round [rounds [threads [ops/s per thread
@@ -47,6 +49,9 @@ public final class ShadowLoadHarness {
 
     private static final int ROWS = 100_000;
     private static final int WARM_UP_SECONDS = 15;
+
+    /** Bootstrap draws for the ratios' intervals. */
+    private static final int DRAWS = 1_000;
 
     private ShadowLoadHarness() {}
 
@@ -96,6 +101,7 @@ public final class ShadowLoadHarness {
         run(url, off, threads, rate, WARM_UP_SECONDS);
         run(url, on, threads, rate, WARM_UP_SECONDS);
         long[][] results = new long[2][];
+        List<List<long[]>> perRound = List.of(new ArrayList<>(), new ArrayList<>());
         long shadowCpu = 0;
         double compared = 0;
         for (int round = 0; round < rounds; round++) {
@@ -113,6 +119,7 @@ public final class ShadowLoadHarness {
                         mode == 0 ? "0" : String.valueOf(percent),
                         summary(lat));
                 results[mode] = results[mode] == null ? lat : concat(results[mode], lat);
+                perRound.get(mode).add(lat);
             }
         }
         for (long[] r : results) {
@@ -120,11 +127,18 @@ public final class ShadowLoadHarness {
         }
         System.out.printf(Locale.ROOT, "all rounds shadow 0   %s%n", summary(results[0]));
         System.out.printf(Locale.ROOT, "all rounds shadow %-3d %s%n", percent, summary(results[1]));
+        double[] p50 = interval(perRound, 50);
+        double[] p99 = interval(perRound, 99);
         System.out.printf(
                 Locale.ROOT,
-                "p50 ratio %.3f, p99 ratio %.3f (target <= 1.05)%n",
+                "p50 ratio %.3f (95%% interval %.3f–%.3f, target <= 1.10), p99 ratio %.3f (95%% interval %.3f–%.3f,"
+                        + " target <= 1.05)%n",
                 (double) pct(results[1], 50) / pct(results[0], 50),
-                (double) pct(results[1], 99) / pct(results[0], 99));
+                p50[0],
+                p50[1],
+                (double) pct(results[1], 99) / pct(results[0], 99),
+                p99[0],
+                p99[1]);
         System.out.println("shadow outcomes at " + percent + "%: " + outcomes(meters, "harness-on-" + pid));
         if (compared > 0) {
             System.out.printf(
@@ -223,6 +237,41 @@ public final class ShadowLoadHarness {
             }
         }
         return cpu;
+    }
+
+    /**
+     * The 2.5th and 97.5th percentiles of the ratio of percentile {@code p} (second setting over first) over {@link
+     * #DRAWS} draws of the rounds with replacement, each draw taking both settings' rounds of the same round number.
+     */
+    private static double[] interval(List<List<long[]>> perRound, double p) {
+        int rounds = perRound.get(0).size();
+        SplittableRandom random = new SplittableRandom(17);
+        double[] ratios = new double[DRAWS];
+        for (int d = 0; d < DRAWS; d++) {
+            int[] picks = random.ints(rounds, 0, rounds).toArray();
+            long[] first = drawn(perRound.get(0), picks);
+            long[] second = drawn(perRound.get(1), picks);
+            ratios[d] = (double) pct(second, p) / pct(first, p);
+        }
+        Arrays.sort(ratios);
+        return new double[] {ratios[(int) (DRAWS * 0.025)], ratios[(int) (DRAWS * 0.975) - 1]};
+    }
+
+    /** The latencies of the rounds {@code picks} names, sorted. */
+    private static long[] drawn(List<long[]> rounds, int[] picks) {
+        int n = 0;
+        for (int pick : picks) {
+            n += rounds.get(pick).length;
+        }
+        long[] all = new long[n];
+        int at = 0;
+        for (int pick : picks) {
+            long[] round = rounds.get(pick);
+            System.arraycopy(round, 0, all, at, round.length);
+            at += round.length;
+        }
+        Arrays.sort(all);
+        return all;
     }
 
     private static long[] concat(long[] a, long[] b) {
