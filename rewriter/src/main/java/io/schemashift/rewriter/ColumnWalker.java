@@ -516,7 +516,7 @@ final class ColumnWalker {
             try {
                 r = scope.resolve(canonical, written);
             } catch (Refusal e) {
-                if (e.reason == RefusalReason.UNKNOWN_COLUMN && written.equalsIgnoreCase("default")) {
+                if (e.reason == RefusalReason.UNKNOWN_COLUMN && Fragment.isDefault(written)) {
                     return null; // VALUES (…, DEFAULT), SET c = DEFAULT: no column, each side's own default
                 }
                 if (e.reason != RefusalReason.UNKNOWN_COLUMN

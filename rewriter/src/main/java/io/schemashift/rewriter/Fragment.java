@@ -25,6 +25,16 @@ record Fragment(String text, List<ParamSource> params) {
         return new Fragment(text.toString(), List.copyOf(params));
     }
 
+    /** Whether it is the keyword {@code DEFAULT}: a value left to each side's own column default. */
+    boolean isDefault() {
+        return isDefault(text);
+    }
+
+    /** Whether {@code sql} is the keyword {@code DEFAULT}, blanks around it aside. */
+    static boolean isDefault(String sql) {
+        return sql.trim().equalsIgnoreCase("default");
+    }
+
     SideStatement toStatement() {
         return new SideStatement(text, params);
     }

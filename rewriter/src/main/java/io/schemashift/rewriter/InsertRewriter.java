@@ -179,7 +179,7 @@ final class InsertRewriter {
                     }
                 }
                 if (table.differingDefaults.contains(targets.get(c).canonical())
-                        && rw.text(row.get(c)[0], row.get(c)[1]).trim().equalsIgnoreCase("default")) {
+                        && Fragment.isDefault(rw.text(row.get(c)[0], row.get(c)[1]))) {
                     rw.nondeterminism.add(NonDeterminism.DEFAULT_COLUMN);
                 }
                 byColumn.put(targets.get(c).canonical(), rw.newEdits.render(row.get(c)[0], row.get(c)[1]));
@@ -582,7 +582,7 @@ final class InsertRewriter {
             }
             int defaults = 0;
             for (List<int[]> row : items) {
-                if (rw.text(row.get(c)[0], row.get(c)[1]).trim().equalsIgnoreCase("default")) {
+                if (Fragment.isDefault(rw.text(row.get(c)[0], row.get(c)[1]))) {
                     defaults++;
                 }
             }
@@ -687,8 +687,7 @@ final class InsertRewriter {
             for (int c = 0; c < row.size(); c++) {
                 String column = targets.get(c).canonical();
                 int[] span = row.get(c);
-                if (table.clockDefaults.containsKey(column)
-                        && rw.text(span[0], span[1]).trim().equalsIgnoreCase("default")) {
+                if (table.clockDefaults.containsKey(column) && Fragment.isDefault(rw.text(span[0], span[1]))) {
                     rw.oldEdits.replace(span[0], span[1], table.clock(column));
                     rw.newEdits.replace(span[0], span[1], table.clock(column));
                 }

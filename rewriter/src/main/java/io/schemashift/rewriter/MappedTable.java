@@ -42,7 +42,7 @@ final class MappedTable {
          * the expression cannot take it, and each side's default may differ.
          */
         void refuseDefaultSource(Fragment value) {
-            if (value.text().equalsIgnoreCase("default")) {
+            if (value.isDefault()) {
                 throw Refusal.unsupported("DEFAULT as the value of a source of derived column " + newName);
             }
         }
@@ -131,9 +131,7 @@ final class MappedTable {
      */
     Fragment castForNew(String canonical, Fragment value) {
         String type = newTypeCast(canonical);
-        return type == null || value.text().trim().equalsIgnoreCase("default")
-                ? value
-                : Fragment.join(List.of("CAST(", value, " AS " + type + ")"));
+        return type == null || value.isDefault() ? value : Fragment.join(List.of("CAST(", value, " AS " + type + ")"));
     }
 
     /** The new type {@link #castForNew} casts a value of old column {@code canonical} to, or {@code null}. */

@@ -99,7 +99,7 @@ final class SetList {
                         RefusalReason.UNKNOWN_COLUMN,
                         "column " + written + " is not a column of " + t.mapping.oldName());
             }
-            boolean toDefault = tk.sql.substring(valueStart, valueEnd).trim().equalsIgnoreCase("default");
+            boolean toDefault = Fragment.isDefault(tk.sql.substring(valueStart, valueEnd));
             if (toDefault && t.differingDefaults.contains(canonical)) {
                 rw.nondeterminism.add(NonDeterminism.DEFAULT_COLUMN);
             }
