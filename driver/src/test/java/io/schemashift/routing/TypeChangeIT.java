@@ -154,8 +154,9 @@ class TypeChangeIT {
             assertThat(rows(fx.oldUrl, OLD_ROWS)).as("old side").isEqualTo(expected);
         }
         assertThat(fx.divergenceRecords())
-                .as("nothing recorded: every write mirrored")
-                .isEmpty();
+                .as("every write mirrored; the one that picks rows by born >= ? (text and date order"
+                        + " '2024-1-31' apart) recorded with its table")
+                .isEqualTo(newOnly ? List.of() : List.of("null|mirror_picked_by_other_rows"));
     }
 
     /**
@@ -305,6 +306,42 @@ class TypeChangeIT {
         assertThat(fx.divergenceRecords())
                 .as("the row whose label each side spells apart, by key")
                 .containsExactly("[\"1\"]|mirror_value_adjusted");
+    }
+
+    /**
+     * A write that picks rows by an order of a column whose new type orders its values otherwise
+     * ({@code varchar} → {@code integer}: {@code '100' < '20'} as text, not as a number): each side
+     * changes another row at the same update count, which was not recorded. Now the write is
+     * mirrored and the table recorded ({@code mirror_picked_by_other_rows}) for verify to check.
+     */
+    @ParameterizedTest
+    @CsvSource({"false, dual-write", "true, dual-write", "false, new-primary"})
+    void orderedComparison_otherRowsOnEachSide_recorded(boolean separate, String phase) throws Exception {
+        MigrationFixture fx = MigrationFixture.retyped(separate, "phase: " + phase + "\n");
+        try (Connection c = fx.connect()) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO accounts (id, qty) VALUES (?, ?)")) {
+                ps.setLong(1, 1);
+                ps.setString(2, "100");
+                ps.executeUpdate();
+                ps.setLong(1, 2);
+                ps.setString(2, "3");
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE accounts SET active = ? WHERE qty < ?")) {
+                ps.setInt(1, 1);
+                ps.setString(2, "20");
+                assertThat(ps.executeUpdate())
+                        .as("one row on each side, not the same one")
+                        .isEqualTo(1);
+            }
+        }
+        assertThat(rows(fx.oldUrl, "SELECT id || '|' || coalesce(active, 0) FROM accounts ORDER BY id"))
+                .containsExactly("1|1", "2|0");
+        assertThat(rows(fx.newUrl, "SELECT id || '|' || coalesce(active, false) FROM accounts_v2 ORDER BY id"))
+                .containsExactly("1|false", "2|true");
+        assertThat(fx.divergenceRecords())
+                .as("the table, whose rows verify then checks")
+                .containsExactly("null|mirror_picked_by_other_rows");
     }
 
     /**

@@ -71,6 +71,11 @@ final class ColumnWalker {
     private int operandDepth;
     /** Column references that are a whole {@code SET} value of a mapped table ({@link #setValues}). */
     private final Set<Column> setValues = Collections.newSetFromMap(new IdentityHashMap<>());
+    /**
+     * Whether a column whose type orders its values otherwise on each side is compared by order
+     * ({@link MappedTable#orderedApart}): a write picks, or computes, by it.
+     */
+    private boolean orderedApart;
     /** Text offsets of the retyped column references read as their old type ({@link #castBack}). */
     private final List<Integer> readAsOld = new ArrayList<>();
     /** References to a column whose type changes, with the old type a select item of one reads it back as. */
@@ -182,9 +187,15 @@ final class ColumnWalker {
      * {@link #valuesRead} reports) and does not name the one row it writes ({@code keys}, as the
      * statement gives them): {@link NonDeterminism#PICKS_BY_OTHER_ROWS}. One named row is changed on
      * both sides or the update counts differ, which the driver compares; a set of rows can differ
-     * at equal counts.
+     * at equal counts. So does a write that compares a column by an order each side's type gives
+     * it otherwise ({@code WHERE qty < ?}: {@code '100' < '20'} as text, not as an integer), named
+     * row or not: there the value it computes may differ too.
      */
     void rowsPicked(List<List<ParamSource>> keys) {
+        if (orderedApart && !rw.nondeterminism.contains(NonDeterminism.READS_OTHER_ROWS)) {
+            rw.nondeterminism.add(NonDeterminism.PICKS_BY_OTHER_ROWS);
+            return;
+        }
         if (!otherMapped.isEmpty()
                 && keys.size() != 1
                 && !rw.nondeterminism.contains(NonDeterminism.READS_OTHER_ROWS)) {
@@ -563,9 +574,12 @@ final class ColumnWalker {
             return;
         }
         int first = rw.tokens.indexAt(Trees.start(n));
-        for (ComparedValues.Value value : new ComparedValues(rw.tokens).of(first, rw.lastToken(Trees.end(n)))) {
+        int last = rw.lastToken(Trees.end(n));
+        ComparedValues compared = new ComparedValues(rw.tokens);
+        for (ComparedValues.Value value : compared.of(first, last)) {
             comparedCasts.add(new ComparedCast(value, type));
         }
+        orderedApart |= r.source().mapped().orderedApart(canonical) && compared.ordered(first, last);
     }
 
     /** Column reference {@code n} (renamed already) read as {@code oldType} on the new side. */

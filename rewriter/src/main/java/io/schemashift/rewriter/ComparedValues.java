@@ -113,6 +113,37 @@ final class ComparedValues {
     }
 
     /**
+     * Whether the column whose tokens are {@code first … last} is compared by order: {@code <},
+     * {@code <=}, {@code >}, {@code >=} on either side of it, {@code [NOT] BETWEEN}.
+     */
+    boolean ordered(int first, int last) {
+        int after = tk.significant(last + 1);
+        int word = tk.isWord(after, "not") ? tk.significant(after + 1) : after;
+        if (tk.isWord(word, "between") || (comparison(after) > 0 && ordering(after))) {
+            return true;
+        }
+        int op = previous(first);
+        int opStart = operatorStart(op);
+        return op >= 0 && comparison(opStart) == op - opStart + 1 && ordering(opStart);
+    }
+
+    /** The first token of the comparison operator whose last token is {@code op} ({@code <=}, {@code <>}, {@code !=}). */
+    private int operatorStart(int op) {
+        return op > 0
+                        && (tk.isPunct(op, '>') || tk.isPunct(op, '='))
+                        && adjacent(op - 1, op)
+                        && (tk.isPunct(op - 1, '<') || tk.isPunct(op - 1, '>') || tk.isPunct(op - 1, '!'))
+                ? op - 1
+                : op;
+    }
+
+    /** Whether the comparison operator starting at {@code i} orders ({@code <}, {@code <=}, {@code >}, {@code >=}). */
+    private boolean ordering(int i) {
+        boolean notEqual = tk.isPunct(i, '<') && tk.isPunct(i + 1, '>') && adjacent(i, i + 1);
+        return (tk.isPunct(i, '<') || tk.isPunct(i, '>')) && !notEqual;
+    }
+
+    /**
      * Whether the column whose last token is {@code last} is matched against a pattern: {@code [NOT]
      * LIKE}, {@code [NOT] ILIKE}, {@code [NOT] SIMILAR TO}, {@code ~}, {@code !~} (a text operator).
      */
@@ -129,13 +160,7 @@ final class ComparedValues {
     /** {@code ? = c}: a value before the comparison that the column ends. */
     private void valueBefore(List<Value> values, int first) {
         int op = previous(first);
-        int opStart = op;
-        if (op > 0
-                && (tk.isPunct(op, '>') || tk.isPunct(op, '='))
-                && adjacent(op - 1, op)
-                && (tk.isPunct(op - 1, '<') || tk.isPunct(op - 1, '>') || tk.isPunct(op - 1, '!'))) {
-            opStart = op - 1;
-        }
+        int opStart = operatorStart(op);
         if (op < 0 || comparison(opStart) != op - opStart + 1) {
             return;
         }

@@ -150,6 +150,26 @@ final class MappedTable {
         return r == null ? null : r.oldType();
     }
 
+    /**
+     * Whether old column {@code canonical} changes from a string type to one that orders its values
+     * otherwise ({@code '100' < '20'} as text, {@code 20 < 100} as an integer; an enum by the order
+     * it declares), or from a type the new database does not know.
+     */
+    boolean orderedApart(String canonical) {
+        TableMapping.Retyped r = retyped.get(canonical);
+        if (r == null) {
+            return false;
+        }
+        String old = r.oldType();
+        return old == null
+                || old.equals("text")
+                || old.startsWith("character")
+                || old.startsWith("varchar")
+                || old.equals("bpchar")
+                || old.equals("name")
+                || old.equals("citext");
+    }
+
     /** The captured instant that stands for old column {@code canonical}'s current-timestamp default. */
     Fragment clock(String canonical) {
         return clockDefaults.get(canonical);

@@ -73,8 +73,10 @@ public enum NonDeterminism {
      * A write that picks its rows by rows of a mapped table besides them (a subquery in its {@code
      * WHERE}, the items of {@code UPDATE … FROM} or {@code DELETE … USING}) and does not name the
      * one row it writes: where a row it picks by differs between the sides, each side may change
-     * other rows with the same update count. It is mirrored, and the rows it writes are recorded
-     * (the whole table, unless the statement names their keys) so that {@code verify} checks them.
+     * other rows with the same update count. Also a write that compares a PostgreSQL column whose
+     * type changed from a string type by order ({@code WHERE qty < ?}), which each side's type
+     * orders its own way. It is mirrored, and the rows it writes are recorded (the whole table,
+     * unless the statement names their keys) so that {@code verify} checks them.
      */
     PICKS_BY_OTHER_ROWS,
     /**

@@ -1591,6 +1591,22 @@ class RewriterTest {
                                 + " CAST(v AS uuid) FROM (SELECT email_address AS email FROM app_v2.clients WHERE"
                                 + " lower(CAST(town AS character varying)) = ? AND town = CAST(? AS app_v2.town_kind)) AS"
                                 + " schemashift_in(v))");
+        for (String ordered : List.of(
+                "UPDATE customers SET name = ? WHERE city < ?",
+                "UPDATE customers SET name = ? WHERE id = ? AND ? >= email",
+                "DELETE FROM customers WHERE email NOT BETWEEN ? AND ?",
+                "UPDATE customers SET name = CASE WHEN city > ? THEN 'a' END WHERE id = ?")) {
+            assertThat(((Rewritten) casting.rewrite(ordered)).nondeterminism())
+                    .as("%s: an order each side's type gives otherwise, named row or not", ordered)
+                    .containsExactly(NonDeterminism.PICKS_BY_OTHER_ROWS);
+        }
+        for (String plain : List.of(
+                "UPDATE customers SET name = ? WHERE email <> ? AND ? <> city AND id > ? AND ? != email",
+                "SELECT id FROM customers WHERE city < ?")) {
+            assertThat(((Rewritten) casting.rewrite(plain)).nondeterminism())
+                    .as("%s: equality, or a read", plain)
+                    .isEmpty();
+        }
         Rewritten setFromRetyped = (Rewritten) casting.rewrite("UPDATE customers SET name = email WHERE id = ?");
         assertThat(setFromRetyped.newSide().sql())
                 .as("a retyped column as a SET value: read as the old type, for the target and the derived column")
