@@ -169,7 +169,7 @@ final class ComparedValues {
             return;
         }
         if (tk.isPunct(value, ')')) {
-            int start = call(opening(value));
+            int start = call(tk.opening(value));
             int before = start < 0 ? -1 : previous(start);
             if (start >= 0 && (before < 0 || !tighter(before))) {
                 values.add(new Value(tk.start(start), tk.end(value), Form.VALUE));
@@ -344,7 +344,7 @@ final class ComparedValues {
         }
         int next = tk.significant(i + 1);
         if (tk.isWord(i, "array") && tk.isPunct(next, '[')) {
-            return bracketEnd(next);
+            return tk.closingBracket(next);
         }
         int last = i;
         while (word(last) && tk.isPunct(last + 1, '.') && word(last + 2)) {
@@ -405,32 +405,6 @@ final class ComparedValues {
             if (tk.isWord(j, "case")) {
                 depth++;
             } else if (tk.isWord(j, "end") && --depth == 0) {
-                return j;
-            }
-        }
-        return -1;
-    }
-
-    /** The bracket that closes the one at {@code open}, or -1. */
-    private int bracketEnd(int open) {
-        int depth = 0;
-        for (int j = open; j < tk.size(); j++) {
-            if (tk.isPunct(j, '[')) {
-                depth++;
-            } else if (tk.isPunct(j, ']') && --depth == 0) {
-                return j;
-            }
-        }
-        return -1;
-    }
-
-    /** The parenthesis that opens the one that closes at {@code close}, or -1. */
-    private int opening(int close) {
-        int depth = 0;
-        for (int j = close; j >= 0; j--) {
-            if (tk.isPunct(j, ')')) {
-                depth++;
-            } else if (tk.isPunct(j, '(') && --depth == 0) {
                 return j;
             }
         }

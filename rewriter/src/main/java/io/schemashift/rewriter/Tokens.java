@@ -76,11 +76,29 @@ final class Tokens {
 
     /** Index of the parenthesis that closes the one at {@code open}, or -1. */
     int closing(int open) {
+        return matching(open, '(', ')', 1);
+    }
+
+    /** Index of the bracket that closes the one at {@code open}, or -1. */
+    int closingBracket(int open) {
+        return matching(open, '[', ']', 1);
+    }
+
+    /** Index of the parenthesis that opens the one that closes at {@code close}, or -1. */
+    int opening(int close) {
+        return matching(close, ')', '(', -1);
+    }
+
+    /**
+     * From token {@code from} (a {@code nest}) in direction {@code step}, the {@code end} that
+     * brings the nesting back to none, or -1.
+     */
+    private int matching(int from, char nest, char end, int step) {
         int depth = 0;
-        for (int i = open; i < size; i++) {
-            if (isPunct(i, '(')) {
+        for (int i = from; i >= 0 && i < size; i += step) {
+            if (isPunct(i, nest)) {
                 depth++;
-            } else if (isPunct(i, ')') && --depth == 0) {
+            } else if (isPunct(i, end) && --depth == 0) {
                 return i;
             }
         }
