@@ -30,7 +30,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * type by assignment ({@code ref text → uuid}, {@code qty varchar → integer}, {@code tier text →}
  * an enum): random workloads through the driver, with values in every spelling the old type keeps
  * apart and the new one does not ({@code 'A0EE…'} and {@code 'a0ee…'}, {@code '007'} and {@code
- * '7'}), written, compared, copied into another column and picked by; then {@code schemashift
+ * '7'}), written, compared, copied into another column and picked by (a function or pattern of
+ * them included); then {@code schemashift
  * verify} compares the sides as the new type reads the old values, and every key on which they
  * differ must be in the divergence log. Every other workload writes each value in one spelling
  * only, not the new type's ({@code 'A0EE…'}, {@code '007'}), and picks rows by key or by those
@@ -124,9 +125,9 @@ class RetypedInvariantIT {
         String tier = TIERS[random.nextInt(TIERS.length)];
         String sql;
         List<Object> params;
-        int op = random.nextInt(10);
-        if (oneSpelling && (op == 4 || op == 5)) {
-            op = 3; // they record the whole table: rows picked by other rows, or not named by key
+        int op = random.nextInt(12);
+        if (oneSpelling && (op == 4 || op == 5 || op == 11)) {
+            op = 3; // they record the whole table: rows picked by other rows or by a spelling, not named by key
         }
         switch (op) {
             case 0 -> {
@@ -165,6 +166,14 @@ class RetypedInvariantIT {
             case 8 -> {
                 sql = "DELETE FROM customers WHERE id = ? AND ref = ?";
                 params = List.of(id, ref);
+            }
+            case 10 -> {
+                sql = "UPDATE customers SET tier = ? WHERE id = ? AND length(qty) = ?";
+                params = List.of(tier, id, 1 + random.nextInt(3));
+            }
+            case 11 -> {
+                sql = "DELETE FROM customers WHERE ref LIKE ?";
+                params = List.of(ref.substring(0, 3) + "%");
             }
             default -> {
                 sql = "UPDATE customers SET qty = ? WHERE ref = ANY (string_to_array(?, ','))";

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -331,6 +332,46 @@ class TypeChangeIT {
                 ps.setInt(1, 1);
                 ps.setString(2, "20");
                 assertThat(ps.executeUpdate())
+                        .as("one row on each side, not the same one")
+                        .isEqualTo(1);
+            }
+        }
+        assertThat(rows(fx.oldUrl, "SELECT id || '|' || coalesce(active, 0) FROM accounts ORDER BY id"))
+                .containsExactly("1|1", "2|0");
+        assertThat(rows(fx.newUrl, "SELECT id || '|' || coalesce(active, false) FROM accounts_v2 ORDER BY id"))
+                .containsExactly("1|false", "2|true");
+        assertThat(fx.divergenceRecords())
+                .as("the table, whose rows verify then checks")
+                .containsExactly("null|mirror_picked_by_other_rows");
+    }
+
+    /**
+     * A write that picks its rows by a function or pattern of a column retyped from a string type
+     * reads the stored text on the old side and the new type's spelling on the new one ({@code '07'}
+     * against {@code '7'}): {@code length(qty) = 2} picks row 1 on the old side and row 2 ({@code
+     * '012'}, {@code 12}) on the new, one row each, which was not recorded. Now the write is mirrored
+     * and the table recorded ({@code mirror_picked_by_other_rows}) for verify to check.
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "false, dual-write, length(qty) = 2",
+        "true, dual-write, qty LIKE '__'",
+        "false, new-primary, length(qty) = 2"
+    })
+    void functionOrPatternPicksRows_otherRowsOnEachSide_recorded(boolean separate, String phase, String picked)
+            throws Exception {
+        MigrationFixture fx = MigrationFixture.retyped(separate, "phase: " + phase + "\n");
+        try (Connection c = fx.connect()) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO accounts (id, qty) VALUES (?, ?)")) {
+                ps.setLong(1, 1);
+                ps.setString(2, "07");
+                ps.executeUpdate();
+                ps.setLong(1, 2);
+                ps.setString(2, "012");
+                ps.executeUpdate();
+            }
+            try (Statement st = c.createStatement()) {
+                assertThat(st.executeUpdate("UPDATE accounts SET active = 1 WHERE " + picked))
                         .as("one row on each side, not the same one")
                         .isEqualTo(1);
             }

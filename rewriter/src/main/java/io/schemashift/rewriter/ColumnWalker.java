@@ -71,13 +71,21 @@ final class ColumnWalker {
     private int operandDepth;
     /** Column references that are a whole {@code SET} value of a mapped table ({@link #setValues}). */
     private final Set<Column> setValues = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Text ranges of the {@code SET} values of the written table ({@link #setValues}). */
+    private final List<int[]> setValueRanges = new ArrayList<>();
     /**
      * Whether a column whose type orders its values otherwise on each side is compared by order
-     * ({@link MappedTable#orderedApart}): a write picks, or computes, by it.
+     * ({@link MappedTable#fromStringType}): a write picks, or computes, by it.
      */
     private boolean orderedApart;
     /** Text offsets of the retyped column references read as their old type ({@link #castBack}). */
     private final List<Integer> readAsOld = new ArrayList<>();
+    /**
+     * Text offsets of a write's reads, as their old type, of a column retyped from a string type
+     * ({@code lower(qty)}, {@code qty LIKE ?}): the old side reads the spelling stored, the new side
+     * its own type's ({@code '07'} against {@code '7'}).
+     */
+    private final List<Integer> spelledReads = new ArrayList<>();
     /** References to a column whose type changes, with the old type a select item of one reads it back as. */
     private final Map<Column, String> readBack = new IdentityHashMap<>();
     /** Mapped tables in FROM items so far, the written one first. */
@@ -187,20 +195,38 @@ final class ColumnWalker {
      * {@link #valuesRead} reports) and does not name the one row it writes ({@code keys}, as the
      * statement gives them): {@link NonDeterminism#PICKS_BY_OTHER_ROWS}. One named row is changed on
      * both sides or the update counts differ, which the driver compares; a set of rows can differ
-     * at equal counts. So does a write that compares a column by an order each side's type gives
-     * it otherwise ({@code WHERE qty < ?}: {@code '100' < '20'} as text, not as an integer), named
-     * row or not: there the value it computes may differ too.
+     * at equal counts. So does one that picks its rows by a function or pattern of a column retyped
+     * from a string type ({@code WHERE length(qty) = 2}: {@code '07'} on the old side, {@code '12'}
+     * on the new), and one that compares such a column by an order each side's type gives it
+     * otherwise ({@code WHERE qty < ?}: {@code '100' < '20'} as text, not as an integer), named row
+     * or not: there the value it computes may differ too.
      */
     void rowsPicked(List<List<ParamSource>> keys) {
-        if (orderedApart && !rw.nondeterminism.contains(NonDeterminism.READS_OTHER_ROWS)) {
-            rw.nondeterminism.add(NonDeterminism.PICKS_BY_OTHER_ROWS);
+        if (rw.nondeterminism.contains(NonDeterminism.READS_OTHER_ROWS)) {
             return;
         }
-        if (!otherMapped.isEmpty()
-                && keys.size() != 1
-                && !rw.nondeterminism.contains(NonDeterminism.READS_OTHER_ROWS)) {
+        if (orderedApart || (keys.size() != 1 && (!otherMapped.isEmpty() || picksBySpelling()))) {
             rw.nondeterminism.add(NonDeterminism.PICKS_BY_OTHER_ROWS);
         }
+    }
+
+    /** Whether a {@link #spelledReads spelled read} is neither a SET value nor a result item. */
+    private boolean picksBySpelling() {
+        for (int at : spelledReads) {
+            if (!inside(setValueRanges, at) && !inside(resultItems, at)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean inside(List<int[]> ranges, int at) {
+        for (int[] range : ranges) {
+            if (at >= range[0] && at < range[1]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether a mapped table besides the written one is read between two text offsets. */
@@ -265,11 +291,11 @@ final class ColumnWalker {
      */
     void setValues(List<UpdateSet> sets, MappedTable target) {
         for (UpdateSet s : sets == null ? List.<UpdateSet>of() : sets) {
-            if (!retypedTarget(s, target)) {
-                for (Expression e : s.getValues()) {
-                    if (e instanceof Column c) {
-                        setValues.add(c);
-                    }
+            boolean retyped = retypedTarget(s, target);
+            for (Expression e : s.getValues()) {
+                setValueRanges.add(range(e));
+                if (!retyped && e instanceof Column c) {
+                    setValues.add(c);
                 }
             }
         }
@@ -288,15 +314,19 @@ final class ColumnWalker {
                 continue;
             }
             for (Expression e : s.getValues()) {
-                SimpleNode n = ((ASTNodeAccess) e).getASTNode();
-                int start = n == null ? 0 : Trees.start(n);
-                int end = n == null ? Integer.MAX_VALUE : Trees.end(n);
-                if (readAsOld.stream().anyMatch(at -> at >= start && at < end)) {
+                int[] range = range(e);
+                if (readAsOld.stream().anyMatch(at -> at >= range[0] && at < range[1])) {
                     rw.nondeterminism.add(NonDeterminism.ROUNDS_APART);
                     return;
                 }
             }
         }
+    }
+
+    /** The text range of expression {@code e}: the whole statement where it has no node. */
+    private static int[] range(Expression e) {
+        SimpleNode n = ((ASTNodeAccess) e).getASTNode();
+        return n == null ? new int[] {0, Integer.MAX_VALUE} : new int[] {Trees.start(n), Trees.end(n)};
     }
 
     private boolean retypedTarget(UpdateSet s, MappedTable target) {
@@ -554,6 +584,9 @@ final class ColumnWalker {
             // lower(ref), ref LIKE ?, SET name = ref: the old type's function, operator or value, as the application
             // wrote it
             castBack(n, back);
+            if (rw.write && r.source().mapped().fromStringType(canonical)) {
+                spelledReads.add(Trees.start(n));
+            }
             return r;
         }
         castCompared(r, canonical, n);
@@ -579,7 +612,7 @@ final class ColumnWalker {
         for (ComparedValues.Value value : compared.of(first, last)) {
             comparedCasts.add(new ComparedCast(value, type));
         }
-        orderedApart |= r.source().mapped().orderedApart(canonical) && compared.ordered(first, last);
+        orderedApart |= r.source().mapped().fromStringType(canonical) && compared.ordered(first, last);
     }
 
     /** Column reference {@code n} (renamed already) read as {@code oldType} on the new side. */

@@ -151,11 +151,12 @@ final class MappedTable {
     }
 
     /**
-     * Whether old column {@code canonical} changes from a string type to one that orders its values
-     * otherwise ({@code '100' < '20'} as text, {@code 20 < 100} as an integer; an enum by the order
-     * it declares), or from a type the new database does not know.
+     * Whether old column {@code canonical} changes from a string type (or from a type the new
+     * database does not know) to another: the new type orders its values otherwise ({@code '100' <
+     * '20'} as text, {@code 20 < 100} as an integer; an enum by the order it declares) and spells
+     * them its own way ({@code '07'} is {@code 7}, read back as {@code '7'}).
      */
-    boolean orderedApart(String canonical) {
+    boolean fromStringType(String canonical) {
         TableMapping.Retyped r = retyped.get(canonical);
         if (r == null) {
             return false;

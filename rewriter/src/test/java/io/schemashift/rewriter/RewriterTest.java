@@ -1600,6 +1600,26 @@ class RewriterTest {
                     .as("%s: an order each side's type gives otherwise, named row or not", ordered)
                     .containsExactly(NonDeterminism.PICKS_BY_OTHER_ROWS);
         }
+        for (String spelled : List.of(
+                "UPDATE customers SET name = ? WHERE lower(email) = ?",
+                "DELETE FROM customers WHERE city LIKE ?",
+                "UPDATE customers SET name = ? WHERE id IN (?, ?) AND length(city) = ?",
+                "DELETE FROM customers WHERE coalesce(city, ?) = ? RETURNING id")) {
+            assertThat(((Rewritten) casting.rewrite(spelled)).nondeterminism())
+                    .as("%s: rows picked by a spelling of the old type, which the new side spells its own way", spelled)
+                    .containsExactly(NonDeterminism.PICKS_BY_OTHER_ROWS);
+        }
+        for (String named : List.of(
+                "UPDATE customers SET name = ? WHERE id = ? AND email LIKE ?",
+                "DELETE FROM customers WHERE email = ? RETURNING lower(email), city")) {
+            assertThat(((Rewritten) casting.rewrite(named)).nondeterminism())
+                    .as("%s: one named row (the update counts tell), or the spelling only returned", named)
+                    .isEmpty();
+        }
+        assertThat(((Rewritten) casting.rewrite("UPDATE customers SET name = lower(email) WHERE city = ?"))
+                        .nondeterminism())
+                .as("the spelling only written: its rows recorded, not the table")
+                .containsExactly(NonDeterminism.ROUNDS_APART);
         for (String plain : List.of(
                 "UPDATE customers SET name = ? WHERE email <> ? AND ? <> city AND id > ? AND ? != email",
                 "SELECT id FROM customers WHERE city < ?")) {
