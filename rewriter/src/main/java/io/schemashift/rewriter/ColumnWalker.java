@@ -78,12 +78,16 @@ final class ColumnWalker {
      * ({@link MappedTable#fromStringType}): a write picks, or computes, by it.
      */
     private boolean orderedApart;
-    /** Text offsets of the retyped column references read as their old type ({@link #castBack}). */
+    /**
+     * Text offsets of the retyped column references read as their old type ({@link #castBack}), or
+     * made a string as they are ({@code ref::text}): text each side spells by its own type.
+     */
     private final List<Integer> readAsOld = new ArrayList<>();
     /**
-     * Text offsets of a write's reads, as their old type, of a column retyped from a string type
-     * ({@code lower(qty)}, {@code qty LIKE ?}): the old side reads the spelling stored, the new side
-     * its own type's ({@code '07'} against {@code '7'}).
+     * Text offsets of a write's reads of a retyped column by its spelling: as its old type where
+     * that is a string type ({@code lower(qty)}, {@code qty LIKE ?}), or made a string ({@code
+     * qty::text}, {@code qty || 'x'}). The old side reads the spelling stored, the new side its own
+     * type's ({@code '07'} against {@code '7'}).
      */
     private final List<Integer> spelledReads = new ArrayList<>();
     /** References to a column whose type changes, with the old type a select item of one reads it back as. */
@@ -577,10 +581,9 @@ final class ColumnWalker {
         }
         apply(r, n, q != null && q.getName() != null);
         String back = r.source().mapped().oldTypeCast(canonical);
-        if (back != null
-                && (operandDepth > 0
-                        || setValues.contains(c)
-                        || new ComparedValues(rw.tokens).matched(rw.lastToken(Trees.end(n))))) {
+        ComparedValues around = new ComparedValues(rw.tokens);
+        int last = rw.lastToken(Trees.end(n));
+        if (back != null && (operandDepth > 0 || setValues.contains(c) || around.matched(last))) {
             // lower(ref), ref LIKE ?, SET name = ref: the old type's function, operator or value, as the application
             // wrote it
             castBack(n, back);
@@ -588,6 +591,13 @@ final class ColumnWalker {
                 spelledReads.add(Trees.start(n));
             }
             return r;
+        }
+        if (back != null && around.respelled(rw.tokens.indexAt(Trees.start(n)), last)) {
+            // ref::text, ref || 'x': the new type's own text, as written (an index on ref::text still serves it)
+            readAsOld.add(Trees.start(n));
+            if (rw.write) {
+                spelledReads.add(Trees.start(n));
+            }
         }
         castCompared(r, canonical, n);
         if (back != null) {

@@ -65,6 +65,10 @@ final class ComparedValues {
             "from",
             "interval");
 
+    /** PostgreSQL's string types, as a cast names them ({@code varchar(10)}, {@code character varying}: the first word). */
+    private static final Set<String> STRING_TYPES =
+            Set.of("text", "varchar", "character", "char", "bpchar", "name", "citext");
+
     /** Words that continue a type's name after {@code ::} ({@code character varying}, {@code time with time zone}). */
     private static final Set<String> TYPE_WORDS = Set.of("varying", "precision", "with", "without", "time", "zone");
 
@@ -155,6 +159,37 @@ final class ComparedValues {
                 || tk.isWord(word, "similar")
                 || tk.isPunct(after, '~')
                 || (tk.isPunct(after, '!') && tk.isPunct(after + 1, '~'));
+    }
+
+    /**
+     * Whether the column whose tokens are {@code first … last} is made a string: cast to a string
+     * type ({@code c::text}, {@code CAST(c AS varchar(10))}) or concatenated ({@code c || 'x'},
+     * {@code 'x' || c}). Each side then reads its own type's spelling of the value.
+     */
+    boolean respelled(int first, int last) {
+        int after = tk.significant(last + 1);
+        int before = previous(first);
+        if (concatenation(after) || (before > 0 && concatenation(before - 1))) {
+            return true;
+        }
+        if (tk.isPunct(after, ':') && tk.isPunct(after + 1, ':')) {
+            return stringType(tk.significant(after + 2));
+        }
+        return before > 0
+                && tk.isPunct(before, '(')
+                && tk.isWord(previous(before), "cast")
+                && tk.isWord(after, "as")
+                && stringType(tk.significant(after + 1));
+    }
+
+    private boolean concatenation(int i) {
+        return tk.isPunct(i, '|') && tk.isPunct(i + 1, '|') && adjacent(i, i + 1);
+    }
+
+    private boolean stringType(int i) {
+        return i < tk.size()
+                && tk.kind(i) == Tokens.WORD
+                && STRING_TYPES.contains(tk.text(i).toLowerCase(Locale.ROOT));
     }
 
     /** {@code ? = c}: a value before the comparison that the column ends. */

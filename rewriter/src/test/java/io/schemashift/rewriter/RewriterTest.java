@@ -1604,7 +1604,10 @@ class RewriterTest {
                 "UPDATE customers SET name = ? WHERE lower(email) = ?",
                 "DELETE FROM customers WHERE city LIKE ?",
                 "UPDATE customers SET name = ? WHERE id IN (?, ?) AND length(city) = ?",
-                "DELETE FROM customers WHERE coalesce(city, ?) = ? RETURNING id")) {
+                "DELETE FROM customers WHERE coalesce(city, ?) = ? RETURNING id",
+                "UPDATE customers SET name = ? WHERE email::text LIKE ?",
+                "DELETE FROM customers WHERE CAST(city AS varchar(10)) = ?",
+                "DELETE FROM customers c WHERE c.email || 'x' = ? OR ? || c.email = ?")) {
             assertThat(((Rewritten) casting.rewrite(spelled)).nondeterminism())
                     .as("%s: rows picked by a spelling of the old type, which the new side spells its own way", spelled)
                     .containsExactly(NonDeterminism.PICKS_BY_OTHER_ROWS);
@@ -1616,10 +1619,21 @@ class RewriterTest {
                     .as("%s: one named row (the update counts tell), or the spelling only returned", named)
                     .isEmpty();
         }
-        assertThat(((Rewritten) casting.rewrite("UPDATE customers SET name = lower(email) WHERE city = ?"))
-                        .nondeterminism())
-                .as("the spelling only written: its rows recorded, not the table")
-                .containsExactly(NonDeterminism.ROUNDS_APART);
+        for (String written : List.of(
+                "UPDATE customers SET name = lower(email) WHERE city = ?",
+                "UPDATE customers SET name = email || '/x' WHERE city = ?",
+                "UPDATE customers SET name = CAST(email AS text) WHERE city = ? AND CAST(email AS uuid) = ?")) {
+            assertThat(((Rewritten) casting.rewrite(written)).nondeterminism())
+                    .as("%s: the spelling only written: its rows recorded, not the table", written)
+                    .containsExactly(NonDeterminism.ROUNDS_APART);
+        }
+        assertThat(((Rewritten) casting.rewrite("DELETE FROM customers WHERE email::text || ? = ? AND"
+                                + " CAST(city AS character varying) = ?"))
+                        .newSide()
+                        .sql())
+                .as("a cast to a string type or a concatenation: as written (an index on email::text still serves it)")
+                .isEqualTo("DELETE FROM app_v2.clients WHERE email_address::text || ? = ? AND"
+                        + " CAST(town AS character varying) = ?");
         for (String plain : List.of(
                 "UPDATE customers SET name = ? WHERE email <> ? AND ? <> city AND id > ? AND ? != email",
                 "SELECT id FROM customers WHERE city < ?")) {
