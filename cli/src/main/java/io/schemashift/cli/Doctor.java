@@ -371,7 +371,13 @@ final class Doctor {
                     + "));"
                     + " a value " + cast.type() + " cannot read fails there (recorded while old is primary, the"
                     + " statement fails from new-primary on), and a longer expression written before the column"
-                    + " (? || 'x' = col) is not cast");
+                    + " (? || 'x' = col) is not cast; a write that picks its rows by the column's text (a function,"
+                    + " a pattern, ::text) or, from a string type, by its order is mirrored and its rows recorded"
+                    + " (mirror_picked_by_other_rows)"
+                    + (n.typeName().equals("timestamptz")
+                            ? "; a text without an offset is read in each session's time zone: run the application"
+                                    + " and the CLI in one"
+                            : ""));
         } else if (!of.equals(nf) && !numeric) {
             s = Severity.ERROR;
             problems.add("type " + o.typeName() + " -> " + n.typeName());

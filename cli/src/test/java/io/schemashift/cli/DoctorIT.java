@@ -60,12 +60,12 @@ class DoctorIT {
                     c,
                     "CREATE TABLE customers (id " + generated + ", name VARCHAR(100), amount DECIMAL(10,2),"
                             + " created_at TIMESTAMP NULL, email VARCHAR(50), status VARCHAR(10) DEFAULT 'a',"
-                            + " tier INT DEFAULT 0" + (pg ? ", ref VARCHAR(36), flag BOOLEAN" : "") + ")",
+                            + " tier INT DEFAULT 0" + (pg ? ", ref VARCHAR(36), flag BOOLEAN, seen TEXT" : "") + ")",
                     "CREATE TABLE clients (id " + generated + ", full_name VARCHAR(20) NOT NULL,"
                             + " amount DECIMAL(10,0), created_at " + (pg ? "TIMESTAMPTZ" : "VARCHAR(30)")
                             + ", name_search VARCHAR(100), bad_col VARCHAR(10), extra INT NOT NULL,"
                             + " status VARCHAR(10) DEFAULT 'b', tier INT DEFAULT 0"
-                            + (pg ? ", ref UUID, flag DATE" : "") + ")",
+                            + (pg ? ", ref UUID, flag DATE, seen TIMESTAMPTZ" : "") + ")",
                     "INSERT INTO customers (name, amount) VALUES ('Ann', 1.50)",
                     "INSERT INTO clients (id, full_name, extra) VALUES (1, 'a', 0), (2, 'b', 0), (5, 'e', 0)",
                     "CREATE TABLE orders (id INT NULL, total INT)",
@@ -133,7 +133,11 @@ class DoctorIT {
                                 "warn +type +customers.ref -> ref: type varchar -> uuid: the new side casts the"
                                         + " values written to it and the values, expressions and subqueries compared with it"
                                         + " \\(CAST\\(\\?"
-                                        + " AS uuid\\)\\)")
+                                        + " AS uuid\\)\\).*a write that picks its rows by the column's text .*is"
+                                        + " mirrored and its rows recorded \\(mirror_picked_by_other_rows\\)")
+                        .doesNotContainPattern("customers.ref -> ref: .*each session's time zone")
+                        .containsPattern("warn +type +customers.seen -> seen: type text -> timestamptz: .*a text"
+                                + " without an offset is read in each session's time zone")
                         .containsPattern("error +type +customers.flag -> flag: type bool -> date")
                         .contains("warn   keys         customers new key id: generator's next value 1 <= max(id) 5")
                         .contains("warn   grants       customers grants of " + app + ": broader on public.clients"
