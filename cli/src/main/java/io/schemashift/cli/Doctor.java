@@ -370,8 +370,8 @@ final class Doctor {
                     + " to it and the values, expressions and subqueries compared with it (CAST(? AS " + cast.type()
                     + "));"
                     + " a value " + cast.type() + " cannot read fails there (recorded while old is primary, the"
-                    + " statement fails from new-primary on), and a longer expression written before the column"
-                    + " (? || 'x' = col) is not cast; a write that picks its rows by the column's text (a function,"
+                    + " statement fails from new-primary on), and a value with a subscript or COLLATE (col = ?[1])"
+                    + " is not cast; a write that picks its rows by the column's text (a function,"
                     + " a pattern, ::text) or, from a string type, by its order is mirrored and its rows recorded"
                     + " (mirror_picked_by_other_rows)"
                     + (n.typeName().equals("timestamptz")

@@ -218,10 +218,11 @@ class TypeChangeIT {
             }
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE accounts SET doc = ? WHERE tier = CASE WHEN ? THEN 'gold' ELSE 'silver' END"
-                            + " AND qty = trim(?) || ''")) {
+                            + " AND qty = trim(?) || '' AND ? || '' = ref")) {
                 ps.setString(1, "[3]");
                 ps.setBoolean(2, false);
                 ps.setString(3, " 3 ");
+                ps.setString(4, REF_3);
                 assertThat(ps.executeUpdate()).isEqualTo(1);
             }
             try (PreparedStatement ps =

@@ -13,10 +13,9 @@ import java.util.Set;
  * an operand: a parameter, a literal (a number may be signed), a column reference, a call ({@code
  * lower(?)}, {@code CAST(…)}), a parenthesised expression or scalar subquery, {@code CASE … END},
  * {@code ARRAY[…]}, each with {@code ::type} casts and joined by operators that bind tighter than
- * the comparison ({@code ? || 'x'}). A value before the column is one primary only ({@code
- * lower(?) = c}); a comparison whose column is an operand of a tighter operator ({@code c || 'x' =
- * ?}), or whose value is ({@code ? + 1 = c}, {@code c = ?[1]}, {@code c = ? COLLATE "C"}), yields
- * none.
+ * the comparison ({@code ? || 'x'}); so is a value before the column ({@code lower(?) || 'x' = c}).
+ * A comparison whose column is an operand of a tighter operator ({@code c || 'x' = ?}), or whose
+ * value is ({@code c = ?[1]}, {@code c = ? COLLATE "C"}), yields none.
  */
 final class ComparedValues {
 
@@ -68,6 +67,39 @@ final class ComparedValues {
     /** PostgreSQL's string types, as a cast names them ({@code varchar(10)}, {@code character varying}: the first word). */
     private static final Set<String> STRING_TYPES =
             Set.of("text", "varchar", "character", "char", "bpchar", "name", "citext");
+
+    /** Punctuation an operand holds between its primaries: qualifiers, {@code ::} casts, arithmetic, {@code ||}. */
+    private static final String OPERAND_PUNCT = ".:|+-*/%^";
+
+    /** Words no operand holds outside parentheses: an operand before a comparison starts after one. */
+    private static final Set<String> BOUNDARY_WORDS = Set.of(
+            "where",
+            "and",
+            "or",
+            "not",
+            "on",
+            "when",
+            "then",
+            "else",
+            "having",
+            "select",
+            "set",
+            "returning",
+            "by",
+            "between",
+            "in",
+            "is",
+            "like",
+            "ilike",
+            "from",
+            "values",
+            "exists",
+            "any",
+            "all",
+            "some",
+            "distinct",
+            "using",
+            "case");
 
     /** Words that continue a type's name after {@code ::} ({@code character varying}, {@code time with time zone}). */
     private static final Set<String> TYPE_WORDS = Set.of("varying", "precision", "with", "without", "time", "zone");
@@ -192,42 +224,47 @@ final class ComparedValues {
                 && STRING_TYPES.contains(tk.text(i).toLowerCase(Locale.ROOT));
     }
 
-    /** {@code ? = c}: a value before the comparison that the column ends. */
+    /**
+     * {@code ? = c}, {@code ? || 'x' = c}: a value before the comparison that the column ends, read
+     * back to the token no operand holds (a keyword, an opening parenthesis, a comma) and taken when
+     * the operand read forward from there ends right before the comparison.
+     */
     private void valueBefore(List<Value> values, int first) {
         int op = previous(first);
         int opStart = operatorStart(op);
         if (op < 0 || comparison(opStart) != op - opStart + 1) {
             return;
         }
-        int value = previous(opStart);
-        if (value < 0) {
-            return;
+        int end = previous(opStart);
+        int start = operandStart(end);
+        if (start >= 0 && operand(start) == end) {
+            values.add(new Value(tk.start(start), tk.end(end), Form.VALUE));
         }
-        if (tk.isPunct(value, ')')) {
-            int start = call(tk.opening(value));
-            int before = start < 0 ? -1 : previous(start);
-            if (start >= 0 && (before < 0 || !tighter(before))) {
-                values.add(new Value(tk.start(start), tk.end(value), Form.VALUE));
+    }
+
+    /** The first token of the tokens an operand may hold that end at {@code end}, or -1. */
+    private int operandStart(int end) {
+        int start = -1;
+        for (int i = end; i >= 0; i = previous(i)) {
+            if (tk.isPunct(i, ')')) {
+                i = tk.opening(i);
+                if (i < 0) {
+                    return -1;
+                }
+            } else if (!inOperand(i)) {
+                break;
             }
-            return;
+            start = i;
         }
-        int start = value;
-        int sign = previous(value);
-        if (tk.kind(value) == Tokens.NUMBER
-                && sign >= 0
-                && (tk.isPunct(sign, '-') || tk.isPunct(sign, '+'))
-                && adjacent(sign, value)
-                && unary(sign)) {
-            start = sign;
+        return start;
+    }
+
+    private boolean inOperand(int i) {
+        byte kind = tk.kind(i);
+        if (kind == Tokens.PUNCT) {
+            return OPERAND_PUNCT.indexOf(tk.sql.charAt(tk.start(i))) >= 0;
         }
-        while (word(start) && start >= 2 && tk.isPunct(start - 1, '.') && word(start - 2)) {
-            start -= 2; // t.c: the column reference from its first part
-        }
-        int before = previous(start);
-        boolean valueHere = simple(value) || (word(start) && name(start) == value);
-        if (valueHere && (before < 0 || !tighter(before))) {
-            values.add(new Value(tk.start(start), tk.end(value), Form.VALUE));
-        }
+        return kind != Tokens.WORD || !BOUNDARY_WORDS.contains(tk.text(i).toLowerCase(Locale.ROOT));
     }
 
     /**

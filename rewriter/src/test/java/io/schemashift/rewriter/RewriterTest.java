@@ -1562,11 +1562,24 @@ class RewriterTest {
                         + " uuid) AND CAST(lower(?) AS uuid) OR town <> ALL (SELECT CAST(v AS app_v2.town_kind) FROM"
                         + " (SELECT o.place FROM orders o WHERE o.id = app_v2.clients.id) AS schemashift_in(v)) OR"
                         + " CAST(lower(?) AS uuid) = email_address OR CAST((?) AS uuid) = email_address");
-        String untouched = "SELECT id FROM customers WHERE email || 'x' = ? OR ? + 1 = email OR email = ?[1]"
-                + " OR email = ARRAY[?][1]";
+        String untouched = "SELECT id FROM customers WHERE email || 'x' = ? OR email = ?[1]"
+                + " OR email = ARRAY[?][1] OR ARRAY[?][1] = email OR DATE '2024-01-01' = city";
         assertThat(((Rewritten) casting.rewrite(untouched)).newSide().sql())
                 .as("the column an operand of a longer expression; a value one after an operator: as written")
-                .isEqualTo(untouched.replace("customers", "app_v2.clients").replace("email", "email_address"));
+                .isEqualTo(untouched
+                        .replace("customers", "app_v2.clients")
+                        .replace("email", "email_address")
+                        .replace("city", "town"));
+        assertThat(((Rewritten) casting.rewrite("DELETE FROM customers WHERE ? || 'x' = email AND (lower(?)::text"
+                                + " || ?) = email OR ? * 2 - 1 <> city AND city IN (?, ?) AND ?::varchar(10) = city"))
+                        .newSide()
+                        .sql())
+                .as("a longer expression before the column: cast whole")
+                .isEqualTo(
+                        "DELETE FROM app_v2.clients WHERE CAST(? || 'x' AS uuid) = email_address AND CAST((lower(?)::text"
+                                + " || ?) AS uuid) = email_address OR CAST(? * 2 - 1 AS app_v2.town_kind) <> town AND town IN"
+                                + " (CAST(? AS app_v2.town_kind), CAST(? AS app_v2.town_kind)) AND CAST(?::varchar(10) AS"
+                                + " app_v2.town_kind) = town");
         assertThat(((Rewritten) casting.rewrite("SELECT a.id FROM customers a JOIN orders o ON o.email_text = a.email"
                                 + " WHERE a.city IN (o.place, \"o\".\"Town\") AND a.email = a.name AND a.city = CASE WHEN ? THEN"
                                 + " 'x' END AND a.city <> DATE '2024-01-01'"))
