@@ -8,7 +8,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -318,70 +317,42 @@ class TypeChangeIT {
     }
 
     /**
-     * A write that picks rows by an order of a column whose new type orders its values otherwise
-     * ({@code varchar} → {@code integer}: {@code '100' < '20'} as text, not as a number): each side
-     * changes another row at the same update count, which was not recorded. Now the write is
-     * mirrored and the table recorded ({@code mirror_picked_by_other_rows}) for verify to check.
-     */
-    @ParameterizedTest
-    @CsvSource({"false, dual-write", "true, dual-write", "false, new-primary"})
-    void orderedComparison_otherRowsOnEachSide_recorded(boolean separate, String phase) throws Exception {
-        MigrationFixture fx = MigrationFixture.retyped(separate, "phase: " + phase + "\n");
-        try (Connection c = fx.connect()) {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO accounts (id, qty) VALUES (?, ?)")) {
-                ps.setLong(1, 1);
-                ps.setString(2, "100");
-                ps.executeUpdate();
-                ps.setLong(1, 2);
-                ps.setString(2, "3");
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE accounts SET active = ? WHERE qty < ?")) {
-                ps.setInt(1, 1);
-                ps.setString(2, "20");
-                assertThat(ps.executeUpdate())
-                        .as("one row on each side, not the same one")
-                        .isEqualTo(1);
-            }
-        }
-        assertThat(rows(fx.oldUrl, "SELECT id || '|' || coalesce(active, 0) FROM accounts ORDER BY id"))
-                .containsExactly("1|1", "2|0");
-        assertThat(rows(fx.newUrl, "SELECT id || '|' || coalesce(active, false) FROM accounts_v2 ORDER BY id"))
-                .containsExactly("1|false", "2|true");
-        assertThat(fx.divergenceRecords())
-                .as("the table, whose rows verify then checks")
-                .containsExactly("null|mirror_picked_by_other_rows");
-    }
-
-    /**
-     * A write that picks its rows by a function or pattern of a column retyped from a string type
-     * reads the stored text on the old side and the new type's spelling on the new one ({@code '07'}
-     * against {@code '7'}): {@code length(qty) = 2} picks row 1 on the old side and row 2 ({@code
-     * '012'}, {@code 12}) on the new, one row each, which was not recorded. Now the write is mirrored
-     * and the table recorded ({@code mirror_picked_by_other_rows}) for verify to check.
+     * A write that picks its rows by a column retyped from a string type through anything but its
+     * equality with a value: an order ({@code qty < ?}: {@code '100' < '20'} as text, not as an
+     * integer), a function, a pattern, a cast to a string type or a concatenation ({@code
+     * length(qty) = 2} reads {@code '07'} on the old side and {@code '7'} on the new, so it picks row
+     * 2, {@code '012'}, there). Each side changed another row at the same update count, which was not
+     * recorded. Now the write is mirrored and the table recorded ({@code
+     * mirror_picked_by_other_rows}) for verify to check.
      */
     @ParameterizedTest
     @CsvSource({
-        "false, dual-write, length(qty) = 2",
-        "true, dual-write, qty LIKE '__'",
-        "false, new-primary, length(qty) = 2",
-        "false, dual-write, qty::text LIKE '__'",
-        "true, dual-write, CAST(qty AS varchar(5)) || '' LIKE '__'"
+        "false, dual-write, 100, 3, qty < ?, 20",
+        "true, dual-write, 100, 3, qty < ?, 20",
+        "false, new-primary, 100, 3, qty < ?, 20",
+        "false, dual-write, 07, 012, length(qty) = 2,",
+        "true, dual-write, 07, 012, qty LIKE '__',",
+        "false, new-primary, 07, 012, length(qty) = 2,",
+        "false, dual-write, 07, 012, qty::text LIKE '__',",
+        "true, dual-write, 07, 012, CAST(qty AS varchar(5)) || '' LIKE '__',"
     })
-    void functionOrPatternPicksRows_otherRowsOnEachSide_recorded(boolean separate, String phase, String picked)
-            throws Exception {
+    void rowsPickedByOrderOrSpelling_otherRowsOnEachSide_recorded(
+            boolean separate, String phase, String first, String second, String picked, String bound) throws Exception {
         MigrationFixture fx = MigrationFixture.retyped(separate, "phase: " + phase + "\n");
         try (Connection c = fx.connect()) {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO accounts (id, qty) VALUES (?, ?)")) {
                 ps.setLong(1, 1);
-                ps.setString(2, "07");
+                ps.setString(2, first);
                 ps.executeUpdate();
                 ps.setLong(1, 2);
-                ps.setString(2, "012");
+                ps.setString(2, second);
                 ps.executeUpdate();
             }
-            try (Statement st = c.createStatement()) {
-                assertThat(st.executeUpdate("UPDATE accounts SET active = 1 WHERE " + picked))
+            try (PreparedStatement ps = c.prepareStatement("UPDATE accounts SET active = 1 WHERE " + picked)) {
+                if (bound != null) {
+                    ps.setString(1, bound);
+                }
+                assertThat(ps.executeUpdate())
                         .as("one row on each side, not the same one")
                         .isEqualTo(1);
             }
