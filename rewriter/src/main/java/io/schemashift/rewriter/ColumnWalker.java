@@ -199,11 +199,11 @@ final class ColumnWalker {
      * {@link #valuesRead} reports) and does not name the one row it writes ({@code keys}, as the
      * statement gives them): {@link NonDeterminism#PICKS_BY_OTHER_ROWS}. One named row is changed on
      * both sides or the update counts differ, which the driver compares; a set of rows can differ
-     * at equal counts. So does one that picks its rows by a function or pattern of a column retyped
-     * from a string type ({@code WHERE length(qty) = 2}: {@code '07'} on the old side, {@code '12'}
-     * on the new), and one that compares such a column by an order each side's type gives it
-     * otherwise ({@code WHERE qty < ?}: {@code '100' < '20'} as text, not as an integer), named row
-     * or not: there the value it computes may differ too.
+     * at equal counts. So does one that picks its rows by the spelling of a retyped column ({@link
+     * #spelledReads}: {@code WHERE length(qty) = 2} reads {@code '07'} on the old side, {@code '7'}
+     * on the new), and one that compares a column retyped from a string type by an order each
+     * side's type gives it otherwise ({@code WHERE qty < ?}: {@code '100' < '20'} as text, not as an
+     * integer), named row or not: there the value it computes may differ too.
      */
     void rowsPicked(List<List<ParamSource>> keys) {
         if (rw.nondeterminism.contains(NonDeterminism.READS_OTHER_ROWS)) {

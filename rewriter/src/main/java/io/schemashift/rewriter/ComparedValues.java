@@ -10,7 +10,7 @@ import java.util.Set;
  * {@code ? <> c}, {@code c IN (?, 'x')}, {@code c NOT IN (…)}, {@code c BETWEEN ? AND ?}, {@code
  * c IS [NOT] DISTINCT FROM ?}, {@code c = ANY (?)} (an array), {@code c IN (SELECT …)} and {@code
  * c = ALL (SELECT …)} (a subquery's rows), {@code c = o.ref} (a join). A value after the column is
- * an operand: a parameter, a literal (a number may be signed), a column reference, a call ({@code
+ * an operand: a parameter, a literal (a number or a parameter may be signed), a column reference, a call ({@code
  * lower(?)}, {@code CAST(…)}), a parenthesised expression or scalar subquery, {@code CASE … END},
  * {@code ARRAY[…]}, each with {@code ::type} casts and joined by operators that bind tighter than
  * the comparison ({@code ? || 'x'}); so is a value before the column ({@code lower(?) || 'x' = c}).
@@ -392,7 +392,7 @@ final class ComparedValues {
     }
 
     /**
-     * The last token of a primary starting at {@code i}: a parameter, a string, a signed number, a
+     * The last token of a primary starting at {@code i}: a parameter or a number (either signed), a string, a
      * column, a call, a parenthesised expression, {@code CASE … END}, {@code ARRAY[…]}; or -1.
      */
     private int primary(int i) {
@@ -401,7 +401,7 @@ final class ComparedValues {
         }
         if ((tk.isPunct(i, '-') || tk.isPunct(i, '+'))
                 && i + 1 < tk.size()
-                && tk.kind(i + 1) == Tokens.NUMBER
+                && (tk.kind(i + 1) == Tokens.NUMBER || tk.kind(i + 1) == Tokens.PARAM)
                 && adjacent(i, i + 1)) {
             return i + 1;
         }
@@ -548,12 +548,6 @@ final class ComparedValues {
     private boolean tighter(int i) {
         return i < tk.size() && tk.kind(i) == Tokens.PUNCT && TIGHTER.indexOf(tk.sql.charAt(tk.start(i))) >= 0
                 || tk.isWord(i, "collate");
-    }
-
-    /** Whether the sign at {@code i} follows an operator or a parenthesis, not an operand ({@code ? + 1}). */
-    private boolean unary(int i) {
-        int before = previous(i);
-        return before < 0 || (tk.kind(before) == Tokens.PUNCT && !tk.isPunct(before, ')'));
     }
 
     private boolean adjacent(int a, int b) {

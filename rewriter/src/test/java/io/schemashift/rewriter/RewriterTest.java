@@ -1570,8 +1570,10 @@ class RewriterTest {
                         .replace("customers", "app_v2.clients")
                         .replace("email", "email_address")
                         .replace("city", "town"));
-        assertThat(((Rewritten) casting.rewrite("DELETE FROM customers WHERE ? || 'x' = email AND (lower(?)::text"
-                                + " || ?) = email OR ? * 2 - 1 <> city AND city IN (?, ?) AND ?::varchar(10) = city"))
+        assertThat(((Rewritten)
+                                casting.rewrite(
+                                        "DELETE FROM customers WHERE ? || 'x' = email AND (lower(?)::text"
+                                                + " || ?) = email OR ? * 2 - 1 <> city AND city IN (?, ?) AND ?::varchar(10) = city AND -? <> city"))
                         .newSide()
                         .sql())
                 .as("a longer expression before the column: cast whole")
@@ -1579,7 +1581,7 @@ class RewriterTest {
                         "DELETE FROM app_v2.clients WHERE CAST(? || 'x' AS uuid) = email_address AND CAST((lower(?)::text"
                                 + " || ?) AS uuid) = email_address OR CAST(? * 2 - 1 AS app_v2.town_kind) <> town AND town IN"
                                 + " (CAST(? AS app_v2.town_kind), CAST(? AS app_v2.town_kind)) AND CAST(?::varchar(10) AS"
-                                + " app_v2.town_kind) = town");
+                                + " app_v2.town_kind) = town AND CAST(-? AS app_v2.town_kind) <> town");
         assertThat(((Rewritten) casting.rewrite("SELECT a.id FROM customers a JOIN orders o ON o.email_text = a.email"
                                 + " WHERE a.city IN (o.place, \"o\".\"Town\") AND a.email = a.name AND a.city = CASE WHEN ? THEN"
                                 + " 'x' END AND a.city <> DATE '2024-01-01'"))
