@@ -12,7 +12,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -217,7 +219,7 @@ public final class DivergenceLog implements AutoCloseable {
      */
     private boolean writeOrKeep(List<Divergence> batch) {
         try {
-            write(batch);
+            write(folded(batch));
             if (health.recovered(ControlHealth.Operation.DIVERGENCE_WRITE)) {
                 LOG.info("[{}] divergence records are written to table {} again", migration, tableName);
             }
@@ -235,6 +237,26 @@ public final class DivergenceLog implements AutoCloseable {
             return false;
         }
     }
+
+    /**
+     * {@code batch} with the records of one table, key, reason and statement folded into one, at the
+     * latest of their times: a write that records the whole table (or a hot row) on every run adds
+     * one row per batch, not one per run. The latest time keeps a record from looking older than a
+     * verify that began before its last run.
+     */
+    static List<Divergence> folded(List<Divergence> batch) {
+        Map<Fold, Divergence> rows = new LinkedHashMap<>();
+        for (Divergence d : batch) {
+            rows.merge(
+                    new Fold(d.table(), d.key(), d.reason(), d.fingerprint()),
+                    d,
+                    (a, b) -> b.at().isAfter(a.at()) ? b : a);
+        }
+        return rows.size() == batch.size() ? batch : new ArrayList<>(rows.values());
+    }
+
+    /** What makes two records one for {@link #folded}. */
+    private record Fold(String table, String key, String reason, String fingerprint) {}
 
     /**
      * Writes the records of a rejected batch one by one. A keyed record the database still rejects

@@ -140,7 +140,10 @@ class RecordDurabilityIT {
         int lost = (int) fx.count("schemashift.divergences.lost");
         assertThat(lost).as("records lost to the full queue").isPositive();
         fx.rawOld("ALTER TABLE divergence_away RENAME TO schemashift_divergence");
-        assertThat(fx.divergenceRecords()).as("the queued ones written").hasSize(10_550 - lost);
+        assertThat(fx.divergenceRecords())
+                .as("the queued ones written, those of one batch as one row (each records the whole table alike)")
+                .containsOnly("null|refused_dropped_column_read")
+                .hasSizeBetween(1, (10_550 - lost) / 100);
         // the cleaner deletes every intent whose records are written, every 200 ms: those of the lost ones stay
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
                         fx.intents(false))
