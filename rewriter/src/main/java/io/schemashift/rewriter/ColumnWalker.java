@@ -581,22 +581,24 @@ final class ColumnWalker {
         }
         apply(r, n, q != null && q.getName() != null);
         String back = r.source().mapped().oldTypeCast(canonical);
-        ComparedValues around = new ComparedValues(rw.tokens);
-        int last = rw.lastToken(Trees.end(n));
-        if (back != null && (operandDepth > 0 || setValues.contains(c) || around.matched(last))) {
-            // lower(ref), ref LIKE ?, SET name = ref: the old type's function, operator or value, as the application
-            // wrote it
-            castBack(n, back);
-            if (rw.write && r.source().mapped().fromStringType(canonical)) {
-                spelledReads.add(Trees.start(n));
+        if (back != null) {
+            ComparedValues around = new ComparedValues(rw.tokens);
+            int last = rw.lastToken(Trees.end(n));
+            if (operandDepth > 0 || setValues.contains(c) || around.matched(last)) {
+                // lower(ref), ref LIKE ?, SET name = ref: the old type's function, operator or value, as the
+                // application wrote it
+                castBack(n, back);
+                if (rw.write && r.source().mapped().fromStringType(canonical)) {
+                    spelledReads.add(Trees.start(n));
+                }
+                return r;
             }
-            return r;
-        }
-        if (back != null && around.respelled(rw.tokens.indexAt(Trees.start(n)), last)) {
-            // ref::text, ref || 'x': the new type's own text, as written (an index on ref::text still serves it)
-            readAsOld.add(Trees.start(n));
-            if (rw.write) {
-                spelledReads.add(Trees.start(n));
+            if (around.respelled(rw.tokens.indexAt(Trees.start(n)), last)) {
+                // ref::text, ref || 'x': the new type's own text, as written (an index on ref::text still serves it)
+                readAsOld.add(Trees.start(n));
+                if (rw.write) {
+                    spelledReads.add(Trees.start(n));
+                }
             }
         }
         castCompared(r, canonical, n);
