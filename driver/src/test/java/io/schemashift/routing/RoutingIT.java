@@ -353,9 +353,10 @@ class RoutingIT {
             st.execute("EXECUTE renamer");
         }
         assertThat(fx.differingIds()).containsExactly(1, 2);
-        assertThat(fx.divergenceRecords())
+        assertThat(fx.divergenceRecords()).containsOnly("null|refused_unparseable");
+        assertThat(fx.count("schemashift.divergences", "reason", "refused_unparseable"))
                 .as("the PREPARE and each EXECUTE of the write; not the EXECUTE of what replaced it")
-                .containsExactly("null|refused_unparseable", "null|refused_unparseable", "null|refused_unparseable");
+                .isEqualTo(3);
     }
 
     /**
@@ -717,10 +718,10 @@ class RoutingIT {
             st.executeBatch();
         }
         assertThat(dual.differingIds()).as("every email the old side lost").containsExactly(1, 2, 3);
-        assertThat(dual.divergenceRecords())
+        assertThat(dual.divergenceRecords()).containsOnly("null|refused_schema_change");
+        assertThat(dual.count("schemashift.divergences", "reason", "refused_schema_change"))
                 .as("each drop recorded")
-                .containsExactly(
-                        "null|refused_schema_change", "null|refused_schema_change", "null|refused_schema_change");
+                .isEqualTo(3);
 
         MigrationFixture newPrimary = MigrationFixture.create(TestDatabases.of(kind), separate, "phase: new-primary\n");
         try (Connection c = newPrimary.connect();
@@ -1318,8 +1319,11 @@ class RoutingIT {
         assertThat(MigrationFixture.ids(fx.newRows()))
                 .as("only the row with its key")
                 .containsExactly(7);
-        assertThat(fx.divergenceRecords())
-                .containsExactlyInAnyOrder("null|nondeterministic_sequence", "null|keys_unknown", "null|keys_unknown");
+        assertThat(fx.divergenceRecords()).containsOnly("null|nondeterministic_sequence", "null|keys_unknown");
+        assertThat(fx.count("schemashift.divergences", "reason", "keys_unknown"))
+                .isEqualTo(2);
+        assertThat(fx.count("schemashift.divergences", "reason", "nondeterministic_sequence"))
+                .isEqualTo(1);
     }
 
     /**
