@@ -245,6 +245,9 @@ public final class DivergenceLog implements AutoCloseable {
      * verify that began before its last run.
      */
     static List<Divergence> folded(List<Divergence> batch) {
+        if (batch.size() < 2) {
+            return batch;
+        }
         Map<Fold, Divergence> rows = new LinkedHashMap<>();
         for (Divergence d : batch) {
             rows.merge(

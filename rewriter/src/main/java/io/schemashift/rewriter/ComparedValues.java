@@ -64,10 +64,6 @@ final class ComparedValues {
             "from",
             "interval");
 
-    /** PostgreSQL's string types, as a cast names them ({@code varchar(10)}, {@code character varying}: the first word). */
-    private static final Set<String> STRING_TYPES =
-            Set.of("text", "varchar", "character", "char", "bpchar", "name", "citext");
-
     /** Punctuation an operand holds between its primaries: qualifiers, {@code ::} casts, arithmetic, {@code ||}. */
     private static final String OPERAND_PUNCT = ".:|+-*/%^";
 
@@ -219,9 +215,7 @@ final class ComparedValues {
     }
 
     private boolean stringType(int i) {
-        return i < tk.size()
-                && tk.kind(i) == Tokens.WORD
-                && STRING_TYPES.contains(tk.text(i).toLowerCase(Locale.ROOT));
+        return i < tk.size() && tk.kind(i) == Tokens.WORD && MappedTable.stringType(tk.text(i));
     }
 
     /**

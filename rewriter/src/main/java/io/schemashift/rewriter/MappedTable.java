@@ -3,7 +3,9 @@ package io.schemashift.rewriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import net.sf.jsqlparser.parser.CCJSqlParserTreeConstants;
 import net.sf.jsqlparser.parser.SimpleNode;
 import net.sf.jsqlparser.schema.Column;
@@ -49,6 +51,10 @@ final class MappedTable {
     }
 
     record Source(String canonical) {}
+
+    /** PostgreSQL's string types by the first word of their name ({@link #stringType}). */
+    private static final Set<String> STRING_TYPES =
+            Set.of("text", "varchar", "character", "char", "bpchar", "name", "citext");
 
     final TableMapping mapping;
     final String canonicalName;
@@ -161,14 +167,19 @@ final class MappedTable {
         if (r == null) {
             return false;
         }
-        String old = r.oldType();
-        return old == null
-                || old.equals("text")
-                || old.startsWith("character")
-                || old.startsWith("varchar")
-                || old.equals("bpchar")
-                || old.equals("name")
-                || old.equals("citext");
+        return r.oldType() == null || stringType(r.oldType());
+    }
+
+    /**
+     * Whether PostgreSQL type {@code name} is a string type, as the catalog or a cast names it
+     * ({@code character varying(10)}, {@code varchar}, {@code text}): by its first word.
+     */
+    static boolean stringType(String name) {
+        int end = 0;
+        while (end < name.length() && Character.isLetter(name.charAt(end))) {
+            end++;
+        }
+        return STRING_TYPES.contains(name.substring(0, end).toLowerCase(Locale.ROOT));
     }
 
     /** The captured instant that stands for old column {@code canonical}'s current-timestamp default. */

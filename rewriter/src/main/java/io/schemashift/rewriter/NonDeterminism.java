@@ -75,7 +75,9 @@ public enum NonDeterminism {
      * one row it writes: where a row it picks by differs between the sides, each side may change
      * other rows with the same update count. Also a write that compares a PostgreSQL column whose
      * type changed from a string type by order ({@code WHERE qty < ?}), which each side's type
-     * orders its own way. It is mirrored, and the rows it writes are recorded (the whole table,
+     * orders its own way, or that picks its rows by the spelling of a retyped column ({@code WHERE
+     * length(qty) = 2}, {@code ref LIKE ?}, {@code qty::text = ?}), which each side spells its own
+     * way. It is mirrored, and the rows it writes are recorded (the whole table,
      * unless the statement names their keys) so that {@code verify} checks them.
      */
     PICKS_BY_OTHER_ROWS,
