@@ -295,10 +295,10 @@ final class ColumnWalker {
      */
     void setValues(List<UpdateSet> sets, MappedTable target) {
         for (UpdateSet s : sets == null ? List.<UpdateSet>of() : sets) {
-            boolean retyped = retypedTarget(s, target);
-            for (Expression e : s.getValues()) {
+            for (int i = 0; i < s.getValues().size(); i++) {
+                Expression e = s.getValues().get(i);
                 setValueRanges.add(range(e));
-                if (!retyped && e instanceof Column c) {
+                if (!retypedTarget(s, i, target) && e instanceof Column c) {
                     setValues.add(c);
                 }
             }
@@ -314,11 +314,11 @@ final class ColumnWalker {
      */
     void valuesRespelled(List<UpdateSet> sets, MappedTable target) {
         for (UpdateSet s : sets == null ? List.<UpdateSet>of() : sets) {
-            if (retypedTarget(s, target)) {
-                continue;
-            }
-            for (Expression e : s.getValues()) {
-                int[] range = range(e);
+            for (int i = 0; i < s.getValues().size(); i++) {
+                if (retypedTarget(s, i, target)) {
+                    continue;
+                }
+                int[] range = range(s.getValues().get(i));
                 if (readAsOld.stream().anyMatch(at -> at >= range[0] && at < range[1])) {
                     rw.nondeterminism.add(NonDeterminism.ROUNDS_APART);
                     return;
@@ -333,9 +333,13 @@ final class ColumnWalker {
         return n == null ? new int[] {0, Integer.MAX_VALUE} : new int[] {Trees.start(n), Trees.end(n)};
     }
 
-    private boolean retypedTarget(UpdateSet s, MappedTable target) {
-        return s.getColumns().size() == 1
-                && target.newTypeCast(names.canonical(s.getColumns().get(0).getColumnName())) != null;
+    /**
+     * Whether value {@code i} of {@code s} is set to a retyped column: the column of its position in a
+     * row ({@code SET (a, b) = (x, y)}); a row from a subquery sets no column of its own.
+     */
+    private boolean retypedTarget(UpdateSet s, int i, MappedTable target) {
+        return s.getColumns().size() == s.getValues().size()
+                && target.newTypeCast(names.canonical(s.getColumns().get(i).getColumnName())) != null;
     }
 
     /** Adds a FROM item (and, for a parenthesized join, the items inside it) to {@code scope}. */

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import net.sf.jsqlparser.parser.SimpleNode;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.statement.update.UpdateSet;
 
@@ -73,50 +72,20 @@ final class SetList {
         int listEnd = -1;
         for (int i = 0; i < sets.size(); i++) {
             UpdateSet us = sets.get(i);
-            if (us.getColumns().size() != 1 || us.getValues().size() != 1) {
-                throw Refusal.unsupported("a multi-column SET (a, b) = (…)");
-            }
-            SimpleNode col = rw.node(us.getColumns().get(0));
-            int eq = tk.significant(tk.indexAt(Trees.end(col)));
-            if (!tk.isPunct(eq, '=')) {
-                throw new IllegalStateException("no = after a SET column");
-            }
-            int valueStart = tk.start(tk.significant(eq + 1));
+            Item item = item(us);
+            int valueStart = tk.start(tk.significant(item.equals() + 1));
             int valueEnd = i + 1 < sets.size()
-                    ? endBeforeComma(
-                            Trees.start(rw.node(sets.get(i + 1).getColumns().get(0))))
+                    ? endBeforeComma(item(sets.get(i + 1)).start())
                     : listEnd(tk.indexAt(valueStart));
             if (listStart < 0) {
-                listStart = Trees.start(col);
+                listStart = item.start();
             }
             listEnd = valueEnd;
-            int nameToken = rw.lastToken(Trees.end(col));
-            String written = tk.text(nameToken);
-            String canonical = rw.names.canonical(written);
-            MappedTable.OldColumn oc = t.written(canonical, written);
-            if (oc == null) {
-                throw new Refusal(
-                        RefusalReason.UNKNOWN_COLUMN,
-                        "column " + written + " is not a column of " + t.mapping.oldName());
-            }
-            boolean toDefault = Fragment.isDefault(tk.sql.substring(valueStart, valueEnd));
-            if (toDefault && t.differingDefaults.contains(canonical)) {
-                rw.nondeterminism.add(NonDeterminism.DEFAULT_COLUMN);
-            }
-            if (toDefault && t.clockDefaults.containsKey(canonical)) {
-                // each side's clock would differ: both get the captured instant
-                rw.oldEdits.replace(valueStart, valueEnd, t.clock(canonical));
-                rw.newEdits.replace(valueStart, valueEnd, t.clock(canonical));
-            }
-            Fragment value = rw.newEdits.render(valueStart, valueEnd);
-            values.put(canonical, value);
-            spans.put(canonical, new int[] {valueStart, valueEnd});
-            single.put(canonical, tk.indexAt(valueEnd) - tk.indexAt(valueStart) == 1);
-            if (!oc.dropped()) {
-                comma(out);
-                out.add(newSet + (oc.renamed() ? rw.names.sql(oc.newName()) : written));
-                out.add(" = ");
-                out.add(t.castForNew(canonical, value));
+            List<int[]> valueSpans = us.getColumns().size() == 1
+                    ? List.of(new int[] {valueStart, valueEnd})
+                    : rowValues(valueStart, valueEnd, us.getColumns().size());
+            for (int j = 0; j < valueSpans.size(); j++) {
+                assign(us.getColumns().get(j), valueSpans.get(j), t, values, spans, out, newSet);
             }
         }
         for (MappedTable.Derived d : t.derived) {
@@ -142,6 +111,119 @@ final class SetList {
         }
         rw.newEdits.replace(listStart, listEnd, Fragment.join(out));
         rw.regenerated = true;
+    }
+
+    /** Adds the new side's assignment of one set column, {@code span} its value's text range. */
+    private void assign(
+            Column column,
+            int[] span,
+            MappedTable t,
+            Map<String, Fragment> values,
+            Map<String, int[]> spans,
+            List<Object> out,
+            String newSet) {
+        Tokens tk = rw.tokens;
+        int valueStart = span[0];
+        int valueEnd = span[1];
+        int nameToken = rw.lastToken(Trees.end(rw.node(column)));
+        String written = tk.text(nameToken);
+        String canonical = rw.names.canonical(written);
+        MappedTable.OldColumn oc = t.written(canonical, written);
+        if (oc == null) {
+            throw new Refusal(
+                    RefusalReason.UNKNOWN_COLUMN, "column " + written + " is not a column of " + t.mapping.oldName());
+        }
+        boolean toDefault = Fragment.isDefault(tk.sql.substring(valueStart, valueEnd));
+        if (toDefault && t.differingDefaults.contains(canonical)) {
+            rw.nondeterminism.add(NonDeterminism.DEFAULT_COLUMN);
+        }
+        if (toDefault && t.clockDefaults.containsKey(canonical)) {
+            // each side's clock would differ: both get the captured instant
+            rw.oldEdits.replace(valueStart, valueEnd, t.clock(canonical));
+            rw.newEdits.replace(valueStart, valueEnd, t.clock(canonical));
+        }
+        Fragment value = rw.newEdits.render(valueStart, valueEnd);
+        values.put(canonical, value);
+        spans.put(canonical, new int[] {valueStart, valueEnd});
+        single.put(canonical, tk.indexAt(valueEnd) - tk.indexAt(valueStart) == 1);
+        if (!oc.dropped()) {
+            comma(out);
+            out.add(newSet + (oc.renamed() ? rw.names.sql(oc.newName()) : written));
+            out.add(" = ");
+            out.add(t.castForNew(canonical, value));
+        }
+    }
+
+    /**
+     * Where a set item ({@code a = x}, or a row of columns {@code (a, b) = (x, y)}) starts, and its
+     * {@code =} token.
+     */
+    private record Item(int start, int equals) {}
+
+    private Item item(UpdateSet us) {
+        Tokens tk = rw.tokens;
+        List<Column> columns = us.getColumns();
+        int first = tk.indexAt(Trees.start(rw.node(columns.get(0))));
+        int open = first - 1;
+        while (open >= 0 && tk.kind(open) == Tokens.COMMENT) {
+            open--;
+        }
+        boolean row = open >= 0 && tk.isPunct(open, '(');
+        int after = tk.significant(tk.indexAt(Trees.end(rw.node(columns.get(columns.size() - 1)))));
+        int eq = row ? tk.significant(tk.closing(open) + 1) : after;
+        if (!tk.isPunct(eq, '=')) {
+            throw new IllegalStateException("no = after a SET column");
+        }
+        return new Item(row ? tk.start(open) : tk.start(first), eq);
+    }
+
+    /**
+     * The text ranges of the values of a row {@code (x, y)} set to as many columns. PostgreSQL and H2
+     * read every value of a row as the statement found the row, as they read the values of separate
+     * assignments, so the new side sets each column on its own. A row from a subquery is refused: its
+     * values have no text of their own.
+     */
+    private List<int[]> rowValues(int start, int end, int columns) {
+        Tokens tk = rw.tokens;
+        int open = tk.indexAt(start);
+        int close = tk.isPunct(open, '(') ? tk.closing(open) : -1;
+        int first = tk.significant(open + 1);
+        if (close < 0
+                || tk.end(close) != end
+                || tk.isWord(first, "select")
+                || tk.isWord(first, "with")
+                || tk.isWord(first, "values")) {
+            throw Refusal.unsupported("a SET (a, b) = … from anything but a row of values (a subquery)");
+        }
+        List<int[]> spans = new ArrayList<>();
+        int depth = 0;
+        int from = first;
+        for (int i = first; i < close; i++) {
+            if (tk.isPunct(i, '(')) {
+                depth++;
+            } else if (tk.isPunct(i, ')')) {
+                depth--;
+            } else if (depth == 0 && tk.isPunct(i, ',')) {
+                spans.add(span(from, i));
+                from = tk.significant(i + 1);
+            }
+        }
+        spans.add(span(from, close));
+        if (spans.size() != columns) {
+            throw Refusal.unsupported(
+                    "a SET (a, b) = (…) with " + spans.size() + " values for " + columns + " columns");
+        }
+        return spans;
+    }
+
+    /** The text from token {@code from} to the last token before {@code to} that is not a comment. */
+    private int[] span(int from, int to) {
+        Tokens tk = rw.tokens;
+        int last = to - 1;
+        while (last > from && tk.kind(last) == Tokens.COMMENT) {
+            last--;
+        }
+        return new int[] {tk.start(from), tk.end(last)};
     }
 
     private Fragment derivedValue(

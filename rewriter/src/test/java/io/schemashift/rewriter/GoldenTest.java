@@ -159,6 +159,16 @@ class GoldenTest {
                 my(
                         "UPDATE `customers` SET `name` = ? WHERE `id` = ?",
                         "UPDATE clients SET full_name = ?, name_search = lower(?) WHERE `id` = ?"),
+                // a row of columns set from a row of values: one assignment per column on the new side
+                pg(
+                        "UPDATE customers SET (name, email) = (?, ?) WHERE id = ?",
+                        "UPDATE app_v2.clients SET full_name = ?, email_address = ?, name_search = lower(?) WHERE id = ?"),
+                h2(
+                        "UPDATE customers SET (city, legacy_flag) = (upper(?), 1), email = ? WHERE id = ?",
+                        "UPDATE clients SET town = upper(?), email_address = ? WHERE id = ?"),
+                h2(
+                        "UPDATE customers SET ( name ) = ( SELECT max(total) || '' FROM orders ), email = ? WHERE id = ?",
+                        "UPDATE clients SET full_name = ( SELECT max(total) || '' FROM orders ), email_address = ?, name_search = lower((( SELECT max(total) || '' FROM orders ))) WHERE id = ?"),
                 // TRUNCATE
                 pg("TRUNCATE TABLE customers", "TRUNCATE TABLE app_v2.clients"),
                 pg("TRUNCATE ONLY public.customers -- all", "TRUNCATE ONLY app_v2.clients -- all"),
@@ -170,7 +180,10 @@ class GoldenTest {
                         "INSERT INTO app_v2.clients(id, full_name, name_search) VALUES (?, ?, lower(?)) ON CONFLICT (id) DO UPDATE SET full_name = EXCLUDED.full_name, name_search = lower((EXCLUDED.full_name))"),
                 my(
                         "INSERT INTO customers(id, name) VALUES (?, ?) ON DUPLICATE KEY UPDATE name = VALUES(name)",
-                        "INSERT INTO clients(id, full_name, name_search) VALUES (?, ?, lower(?)) ON DUPLICATE KEY UPDATE full_name = VALUES(full_name), name_search = lower(full_name)"));
+                        "INSERT INTO clients(id, full_name, name_search) VALUES (?, ?, lower(?)) ON DUPLICATE KEY UPDATE full_name = VALUES(full_name), name_search = lower(full_name)"),
+                pg(
+                        "INSERT INTO customers(id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET (name, email) = (EXCLUDED.name, lower(EXCLUDED.email))",
+                        "INSERT INTO app_v2.clients(id, full_name, name_search) VALUES (?, ?, lower(?)) ON CONFLICT (id) DO UPDATE SET full_name = EXCLUDED.full_name, email_address = lower(EXCLUDED.email_address), name_search = lower((EXCLUDED.full_name))"));
     }
 
     @ParameterizedTest(name = "{0}: {1}")
@@ -195,7 +208,11 @@ class GoldenTest {
                 pg("SELECT * FROM customers JOIN orders USING (id)", RefusalReason.UNSUPPORTED_CONSTRUCT),
                 pg("CREATE INDEX i ON customers(name)", RefusalReason.UNSUPPORTED_CONSTRUCT),
                 my("ALTER TABLE customers ADD COLUMN x INT", RefusalReason.UNSUPPORTED_CONSTRUCT),
-                pg("UPDATE customers SET legacy_flag = true WHERE id = 1", RefusalReason.UNSUPPORTED_CONSTRUCT));
+                pg("UPDATE customers SET legacy_flag = true WHERE id = 1", RefusalReason.UNSUPPORTED_CONSTRUCT),
+                pg(
+                        "UPDATE customers SET (name, email) = (SELECT name, email FROM customers WHERE id = 2) WHERE id = 1",
+                        RefusalReason.UNSUPPORTED_CONSTRUCT),
+                h2("UPDATE customers SET (name, email) = (?, ?, ?) WHERE id = 1", RefusalReason.UNSUPPORTED_CONSTRUCT));
     }
 
     @ParameterizedTest(name = "{0}: {1}")

@@ -1474,6 +1474,64 @@ class RewriterTest {
     }
 
     /**
+     * {@code SET (a, b) = (x, y)} means {@code SET a = x, b = y} (PostgreSQL and H2 read every value
+     * as the statement found the row): the new side gets those assignments, with the same parameters,
+     * casts of retyped columns and judgements, whatever the columns' mapping.
+     */
+    @Test
+    void rowOfColumnsSetFromARowOfValues_rewrittenAsItsSeparateAssignments() {
+        Rewriter retyped = Rewriter.builder(
+                        Mapping.of(List.of(Fixtures.customers(Dialect.POSTGRESQL, true)
+                                .withRetyped(Map.of(
+                                        "email",
+                                        new TableMapping.Retyped("uuid", "text"),
+                                        "city",
+                                        new TableMapping.Retyped("app_v2.town_kind", "character varying"))))),
+                        Dialect.POSTGRESQL)
+                .build();
+        String[][] rowAndSeparate = {
+            {
+                "UPDATE customers SET (name, email) = (?, ?) WHERE id = ?",
+                "UPDATE customers SET name = ?, email = ? WHERE id = ?"
+            },
+            {
+                "UPDATE customers SET (email, city, name) = (city, DEFAULT, email) WHERE id = ?",
+                "UPDATE customers SET email = city, city = DEFAULT, name = email WHERE id = ?"
+            },
+            {
+                "UPDATE customers SET (legacy_flag, city) = (?, lower(/* a, b */ ?)), name = ? WHERE id = ?",
+                "UPDATE customers SET legacy_flag = ?, city = lower(/* a, b */ ?), name = ? WHERE id = ?"
+            },
+            {
+                "UPDATE customers SET (name) = (SELECT max(o.total) || '' FROM orders o) WHERE id = ?",
+                "UPDATE customers SET name = (SELECT max(o.total) || '' FROM orders o) WHERE id = ?"
+            },
+            {
+                "INSERT INTO customers (id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET (name, city) ="
+                        + " (EXCLUDED.name, coalesce(?, EXCLUDED.city))",
+                "INSERT INTO customers (id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name,"
+                        + " city = coalesce(?, EXCLUDED.city)"
+            }
+        };
+        for (Rewriter rewriter :
+                List.of(Fixtures.rewriter(Dialect.POSTGRESQL), Fixtures.rewriter(Dialect.H2), retyped)) {
+            for (String[] pair : rowAndSeparate) {
+                RewriteResult row = rewriter.rewrite(pair[0]);
+                RewriteResult separate = rewriter.rewrite(pair[1]);
+                assertThat(separate).as(pair[1]).isInstanceOf(Rewritten.class);
+                assertThat(row).as(pair[0]).isInstanceOfSatisfying(Rewritten.class, r -> {
+                    Rewritten s = (Rewritten) separate;
+                    assertThat(r.newSide()).as(pair[0]).isEqualTo(s.newSide());
+                    assertThat(r.oldSide().sql()).isEqualTo(pair[0]);
+                    assertThat(r.nondeterminism()).as(pair[0]).isEqualTo(s.nondeterminism());
+                    assertThat(r.keys()).isEqualTo(s.keys());
+                    assertThat(r.rounded()).isEqualTo(s.rounded());
+                });
+            }
+        }
+    }
+
+    /**
      * A column whose new type takes no value of the old one by assignment (PostgreSQL {@code text}
      * → {@code uuid}, an enum): the new side casts what a statement writes to it and the parameters
      * and literals it is compared with; DEFAULT, expressions and other columns are left alone.
