@@ -733,9 +733,11 @@ final class ColumnWalker {
         if (!scope.hasMapped()) {
             return;
         }
-        boolean single = scope.sources.size() == 1;
+        List<Scope.Source> read =
+                scope.sources.stream().filter(s -> !s.proposedRow()).toList();
+        boolean single = read.size() == 1;
         List<String> items = new ArrayList<>();
-        for (Scope.Source s : scope.sources) {
+        for (Scope.Source s : read) {
             if (s.mapped() == null) {
                 items.add(s.written() + ".*");
             } else {

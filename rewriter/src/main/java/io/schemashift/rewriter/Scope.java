@@ -22,6 +22,14 @@ final class Scope {
             return alias != null ? alias.equals(canonicalQualifier) : canonicalQualifier.equals(name);
         }
 
+        /**
+         * The row an upsert proposes ({@code EXCLUDED}): its columns resolve, but it is no row of the
+         * statement's result, so {@code *} (in {@code RETURNING}) does not read it.
+         */
+        boolean proposedRow() {
+            return table == null && mapped != null;
+        }
+
         /** A subquery or a CTE: rows of whatever it reads. */
         boolean derived(Set<String> cteNames) {
             return table == null ? mapped == null : table.getSchemaName() == null && cteNames.contains(name);

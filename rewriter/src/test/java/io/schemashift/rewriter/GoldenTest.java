@@ -181,6 +181,20 @@ class GoldenTest {
                 my(
                         "INSERT INTO customers(id, name) VALUES (?, ?) ON DUPLICATE KEY UPDATE name = VALUES(name)",
                         "INSERT INTO clients(id, full_name, name_search) VALUES (?, ?, lower(?)) ON DUPLICATE KEY UPDATE full_name = VALUES(full_name), name_search = lower(full_name)"),
+                // RETURNING * reads the written row, never the row an upsert proposed (EXCLUDED)
+                pg(
+                        "INSERT INTO customers(id, name) VALUES (?, ?) RETURNING *",
+                        "INSERT INTO app_v2.clients(id, full_name, name_search) VALUES (?, ?, lower(?)) RETURNING id,"
+                                + " full_name AS name, email_address AS email, town AS city, created_at"),
+                pg(
+                        "INSERT INTO customers(id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name RETURNING *",
+                        "INSERT INTO app_v2.clients(id, full_name, name_search) VALUES (?, ?, lower(?)) ON CONFLICT (id) DO"
+                                + " UPDATE SET full_name = EXCLUDED.full_name, name_search = lower((EXCLUDED.full_name)) RETURNING"
+                                + " id, full_name AS name, email_address AS email, town AS city, created_at"),
+                my(
+                        "INSERT INTO customers(id, name) VALUES (?, ?) RETURNING *",
+                        "INSERT INTO clients(id, full_name, name_search) VALUES (?, ?, lower(?)) RETURNING id,"
+                                + " full_name AS name, email_address AS email, town AS city, created_at"),
                 pg(
                         "INSERT INTO customers(id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET (name, email) = (EXCLUDED.name, lower(EXCLUDED.email))",
                         "INSERT INTO app_v2.clients(id, full_name, name_search) VALUES (?, ?, lower(?)) ON CONFLICT (id) DO UPDATE SET full_name = EXCLUDED.full_name, email_address = lower(EXCLUDED.email_address), name_search = lower((EXCLUDED.full_name))"));
