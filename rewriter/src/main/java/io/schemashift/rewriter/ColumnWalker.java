@@ -58,6 +58,9 @@ final class ColumnWalker {
 
     private final Map<Table, SimpleNode> tableNodes = new IdentityHashMap<>();
     private final Map<SelectItem<?>, SimpleNode> itemNodes = new IdentityHashMap<>();
+    /** The expressions of {@code DISTINCT ON (…)}: they pick rows and label nothing, so they get no alias. */
+    private final Set<SelectItem<?>> distinctOn = Collections.newSetFromMap(new IdentityHashMap<>());
+
     private final Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     /** A value compared with a retyped column, and the new type it is cast to. */
     private record ComparedCast(ComparedValues.Value value, String type) {}
@@ -419,6 +422,9 @@ final class ColumnWalker {
         switch (n.getId()) {
             case JJTPLAINSELECT -> {
                 if (v instanceof PlainSelect ps) {
+                    if (ps.getDistinct() != null && ps.getDistinct().getOnSelectItems() != null) {
+                        distinctOn.addAll(ps.getDistinct().getOnSelectItems());
+                    }
                     scope = selectScope(ps, scope);
                     rowChoice(
                             ps.getLimit() != null
@@ -441,7 +447,7 @@ final class ColumnWalker {
                 return;
             }
             case JJTSELECTITEM -> {
-                if (v instanceof SelectItem<?> item) {
+                if (v instanceof SelectItem<?> item && !distinctOn.contains(item)) {
                     selectItem(item, n, scope);
                     return;
                 }

@@ -105,6 +105,7 @@ class DifferentialIT {
                     "SELECT c.city, o.total FROM orders o LEFT JOIN customers c ON c.id = o.customer_id WHERE o.id = ?",
                     id);
             quoted(cases, dialect, id);
+            applicationShapes(cases, dialect, id);
             // computed items keep their labels (H2 labels them with its printing of the old text)
             add(cases, "SELECT upper(name) FROM customers WHERE id IN (?, ?) ORDER BY id", id, id + 1);
             add(cases, "SELECT (SELECT max(name) FROM customers WHERE id > ?) AS m", id);
@@ -227,6 +228,65 @@ class DifferentialIT {
             }
         }
         cases.add(new Case(sql.toString(), params));
+    }
+
+    /**
+     * Forms that ORMs, query builders and hand-written data access send: locking reads, paging, window
+     * functions, insert-if-absent, optimistic updates, rows of columns set at once, {@code RETURNING *}.
+     */
+    private static void applicationShapes(List<Case> cases, Dialect dialect, int id) {
+        add(cases, "SELECT id, name FROM customers WHERE id = ? FOR UPDATE", id);
+        add(cases, "SELECT name, count(*) OVER (PARTITION BY city) AS n FROM customers WHERE id > ? ORDER BY id", id);
+        add(cases, "SELECT coalesce(max(id), 0) + ? AS next_id FROM customers", id);
+        add(cases, "SELECT c.name FROM customers c ORDER BY c.name DESC, c.id LIMIT ?", id % 4 + 1);
+        add(
+                cases,
+                "SELECT name FROM customers WHERE city IN (SELECT city FROM customers GROUP BY city HAVING count(*) > ?)"
+                        + " ORDER BY id",
+                id % 3);
+        add(
+                cases,
+                "INSERT INTO customers(id, name) SELECT ?, ? FROM orders o WHERE o.id = 1 AND NOT EXISTS"
+                        + " (SELECT 1 FROM customers WHERE id = ?)",
+                id + 3,
+                "I" + id,
+                id + 3);
+        add(cases, "UPDATE customers SET name = ?, email = ? WHERE id = ? AND name = ?", "O" + id, "o@x", id, "Bob");
+        if (dialect != Dialect.MARIADB) {
+            add(cases, "UPDATE customers SET (name, city) = (?, upper(?)) WHERE id = ?", "P" + id, "row", id);
+            add(cases, "SELECT id, name FROM customers ORDER BY id OFFSET ? ROWS FETCH FIRST 2 ROWS ONLY", id % 4);
+        }
+        if (dialect != Dialect.H2) {
+            add(
+                    cases,
+                    "INSERT INTO customers(id, name, city) VALUES (?, ?, ?) RETURNING *",
+                    650 + id,
+                    "S" + id,
+                    "Sofia");
+        }
+        if (dialect == Dialect.POSTGRESQL) {
+            add(cases, "UPDATE customers SET city = ? WHERE id = ? RETURNING *", "Turku", id);
+            add(cases, "DELETE FROM customers WHERE id = ? RETURNING *", id);
+            add(
+                    cases,
+                    "INSERT INTO customers(id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET (name, city) ="
+                            + " (EXCLUDED.name, 'Up') RETURNING *",
+                    id,
+                    "W" + id);
+            add(cases, "SELECT DISTINCT ON (city) city, name FROM customers WHERE id > ? ORDER BY city, name", id % 3);
+            add(cases, "SELECT count(*) FILTER (WHERE city = ?) AS n FROM customers", "Oslo");
+            add(cases, "SELECT id, name FROM customers WHERE id = ? FOR NO KEY UPDATE", id);
+            add(
+                    cases,
+                    "SELECT c.name, x.m FROM customers c CROSS JOIN LATERAL (SELECT max(total) AS m FROM orders o"
+                            + " WHERE o.customer_id = c.id) x WHERE c.id >= ? ORDER BY c.id",
+                    id);
+            add(cases, "UPDATE customers SET name = ? WHERE id = ? AND name IS DISTINCT FROM ?", "D" + id, id, "Ann");
+            add(
+                    cases,
+                    "DELETE FROM customers USING orders o WHERE o.customer_id = customers.id AND o.total > ?",
+                    id * 25);
+        }
     }
 
     /** Quoted identifiers and each dialect's case rules for unquoted ones. */

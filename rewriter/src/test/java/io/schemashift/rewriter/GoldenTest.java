@@ -49,6 +49,11 @@ class GoldenTest {
                 h2(
                         "SELECT name FROM customers UNION SELECT city FROM customers",
                         "SELECT full_name AS name FROM clients UNION SELECT town AS city FROM clients"),
+                // DISTINCT ON's expressions pick rows, they label nothing
+                pg(
+                        "SELECT DISTINCT ON (city, lower(c.name)) city, name FROM customers c ORDER BY city, lower(c.name)",
+                        "SELECT DISTINCT ON (town, lower(c.full_name)) town AS city, full_name AS name FROM app_v2.clients c"
+                                + " ORDER BY town, lower(c.full_name)"),
                 my("SELECT lower(name) FROM customers", "SELECT lower(full_name) AS `lower(name)` FROM clients"),
                 // H2 labels a computed item with its own printing of it: the new side keeps the old label
                 h2(
