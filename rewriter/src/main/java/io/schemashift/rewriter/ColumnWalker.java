@@ -426,6 +426,7 @@ final class ColumnWalker {
                         distinctOn.addAll(ps.getDistinct().getOnSelectItems());
                     }
                     scope = selectScope(ps, scope);
+                    OrdinalPositions.refuseShifted(ps, scope, names);
                     rowChoice(
                             ps.getLimit() != null
                                     || ps.getOffset() != null

@@ -19,8 +19,9 @@ import java.util.Set;
  * statement (a literal that shows in an H2 column label, a literal JSqlParser does not accept as
  * {@code ?}). The key carries the class of each lifted literal (string, integer, decimal,
  * exponent, negative), so that the check covers every class a shape is used with; nothing in the
- * rewriter reads a literal's value beyond its class, which {@code ShapesTest} checks over the
- * golden corpus with random values.
+ * rewriter reads a lifted literal's value beyond its class, which {@code ShapesTest} checks over the
+ * golden corpus with random values. The one literal whose value it reads, a column position in
+ * {@code ORDER BY} or {@code GROUP BY}, is not lifted ({@link Ordinals}).
  */
 final class Shapes {
 
@@ -75,15 +76,17 @@ final class Shapes {
         int slots = 0;
         int cursor = 0;
         int own = 0;
+        Ordinals ordinals = new Ordinals();
         for (int i = 0; i < t.size(); i++) {
             byte kind = t.kind(i);
+            ordinals.pass(t, i);
             if (kind == Tokens.PARAM) {
                 params = grow(params, slots);
                 params[slots++] = ++own;
                 continue;
             }
             char cls = kind == Tokens.STRING ? stringClass(t, i) : kind == Tokens.NUMBER ? numberClass(t, i) : 0;
-            if (cls == 0) {
+            if (cls == 0 || (kind == Tokens.NUMBER && ordinals.isPosition(t, i))) {
                 continue;
             }
             int start = t.start(i);
@@ -157,6 +160,76 @@ final class Shapes {
     @FunctionalInterface
     interface ShapeRewrite {
         RewriteResult rewrite(String sql, Tokens tokens);
+    }
+
+    /**
+     * Tracks the {@code ORDER BY} and {@code GROUP BY} lists a lexer pass is in, by parenthesis depth: an
+     * integer that is a whole item of one is a column position ({@code ORDER BY 6}), whose value the
+     * rewriter reads ({@link OrdinalPositions}), so it stays in the shape.
+     */
+    private static final class Ordinals {
+
+        /** Words that end an ordering list at its depth. */
+        private static final Set<String> LIST_ENDS = Set.of(
+                "limit",
+                "offset",
+                "fetch",
+                "having",
+                "for",
+                "union",
+                "except",
+                "intersect",
+                "window",
+                "order",
+                "qualify",
+                "returning");
+        /** What may follow a position within or at the end of its list. */
+        private static final Set<String> AFTER_POSITION = Set.of("asc", "desc", "nulls");
+
+        private final java.util.BitSet inList = new java.util.BitSet();
+        private int depth;
+
+        void pass(Tokens t, int i) {
+            if (t.isPunct(i, '(')) {
+                inList.clear(++depth);
+            } else if (t.isPunct(i, ')')) {
+                inList.clear(depth--);
+            } else if (t.isPunct(i, ';')) {
+                inList.clear(depth);
+            } else if (t.kind(i) == Tokens.WORD) {
+                int before = previous(t, i);
+                if (t.isWord(i, "by") && before >= 0 && (t.isWord(before, "order") || t.isWord(before, "group"))) {
+                    inList.set(depth);
+                } else if (LIST_ENDS.contains(t.text(i).toLowerCase(Locale.ROOT))) {
+                    inList.clear(depth);
+                }
+            }
+        }
+
+        boolean isPosition(Tokens t, int i) {
+            if (depth < 0 || !inList.get(depth)) {
+                return false;
+            }
+            int before = previous(t, i);
+            int after = t.significant(i + 1);
+            boolean starts = before >= 0 && (t.isWord(before, "by") || t.isPunct(before, ','));
+            boolean ends = after >= t.size()
+                    || t.isPunct(after, ',')
+                    || t.isPunct(after, ')')
+                    || t.isPunct(after, ';')
+                    || (t.kind(after) == Tokens.WORD
+                            && (AFTER_POSITION.contains(t.text(after).toLowerCase(Locale.ROOT))
+                                    || LIST_ENDS.contains(t.text(after).toLowerCase(Locale.ROOT))));
+            return starts && ends;
+        }
+
+        private static int previous(Tokens t, int i) {
+            int j = i - 1;
+            while (j >= 0 && t.kind(j) == Tokens.COMMENT) {
+                j--;
+            }
+            return j;
+        }
     }
 
     private static boolean timedOut(RewriteResult r) {

@@ -252,9 +252,21 @@ class DifferentialIT {
                 "I" + id,
                 id + 3);
         add(cases, "UPDATE customers SET name = ?, email = ? WHERE id = ? AND name = ?", "O" + id, "o@x", id, "Bob");
+        add(cases, "SELECT * FROM customers ORDER BY 4, 1 LIMIT ?", id + 1);
+        add(cases, "SELECT name AS \"Name\", c.city AS \"c.city\" FROM customers c WHERE c.id IN (?, ?, ?)", id, 1, 2);
+        add(cases, "SELECT count(*) FROM (SELECT * FROM customers WHERE id > ?) t", id);
+        add(cases, "SELECT t.* FROM (SELECT name, city FROM customers WHERE id <> ?) t ORDER BY 1, 2", id);
+        add(cases, "SELECT name FROM customers WHERE id > ? UNION ALL SELECT city FROM customers ORDER BY 1", id);
+        add(cases, "SELECT CASE WHEN count(*) > 0 THEN 1 ELSE 0 END AS any_row FROM customers WHERE city = ?", "Oslo");
+        add(cases, "UPDATE customers SET email = NULL WHERE email = ? OR id = ?", "bob@x.io", id);
+        add(cases, "SELECT * FROM customers WHERE name IS NULL OR email IS NULL ORDER BY id");
+        if (dialect != Dialect.H2) { // H2 reads a GROUP BY number as a constant
+            add(cases, "SELECT name, city FROM customers WHERE id > ? GROUP BY 2, 1 ORDER BY 2, 1", id % 3);
+        }
         if (dialect != Dialect.MARIADB) {
             add(cases, "UPDATE customers SET (name, city) = (?, upper(?)) WHERE id = ?", "P" + id, "row", id);
             add(cases, "SELECT id, name FROM customers ORDER BY id OFFSET ? ROWS FETCH FIRST 2 ROWS ONLY", id % 4);
+            add(cases, "SELECT id, name FROM customers ORDER BY city NULLS FIRST, id DESC NULLS LAST");
         }
         if (dialect != Dialect.H2) {
             add(
@@ -263,6 +275,18 @@ class DifferentialIT {
                     650 + id,
                     "S" + id,
                     "Sofia");
+        }
+        if (dialect == Dialect.MARIADB) {
+            add(
+                    cases,
+                    "SELECT city, GROUP_CONCAT(name ORDER BY name SEPARATOR ',') AS names FROM customers GROUP BY city");
+            add(cases, "INSERT IGNORE INTO customers(id, name) VALUES (?, ?)", id, "G" + id);
+            add(cases, "REPLACE INTO customers(id, name, city) VALUES (?, ?, ?)", id, "H" + id, "Lyon");
+        }
+        if (dialect == Dialect.H2) {
+            add(
+                    cases,
+                    "SELECT city, LISTAGG(name, ',') WITHIN GROUP (ORDER BY name) AS names FROM customers GROUP BY city");
         }
         if (dialect == Dialect.POSTGRESQL) {
             add(cases, "UPDATE customers SET city = ? WHERE id = ? RETURNING *", "Turku", id);
@@ -275,6 +299,14 @@ class DifferentialIT {
                     "W" + id);
             add(cases, "SELECT DISTINCT ON (city) city, name FROM customers WHERE id > ? ORDER BY city, name", id % 3);
             add(cases, "SELECT count(*) FILTER (WHERE city = ?) AS n FROM customers", "Oslo");
+            add(
+                    cases,
+                    "SELECT city, string_agg(name, ',' ORDER BY name) AS names FROM customers GROUP BY city ORDER BY 1");
+            add(cases, "SELECT id FROM customers WHERE name ILIKE ? ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED", "%a%");
+            add(
+                    cases,
+                    "DELETE FROM customers WHERE id IN (SELECT id FROM customers WHERE city = ? ORDER BY id LIMIT 1)",
+                    "Paris");
             add(cases, "SELECT id, name FROM customers WHERE id = ? FOR NO KEY UPDATE", id);
             add(
                     cases,

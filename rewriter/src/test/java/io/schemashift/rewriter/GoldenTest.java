@@ -49,6 +49,10 @@ class GoldenTest {
                 h2(
                         "SELECT name FROM customers UNION SELECT city FROM customers",
                         "SELECT full_name AS name FROM clients UNION SELECT town AS city FROM clients"),
+                pg(
+                        "SELECT * FROM customers ORDER BY 4, 1",
+                        "SELECT id, full_name AS name, email_address AS email, town AS city, created_at FROM"
+                                + " app_v2.clients ORDER BY 4, 1"),
                 // DISTINCT ON's expressions pick rows, they label nothing
                 pg(
                         "SELECT DISTINCT ON (city, lower(c.name)) city, name FROM customers c ORDER BY city, lower(c.name)",
@@ -231,7 +235,15 @@ class GoldenTest {
                 pg(
                         "UPDATE customers SET (name, email) = (SELECT name, email FROM customers WHERE id = 2) WHERE id = 1",
                         RefusalReason.UNSUPPORTED_CONSTRUCT),
-                h2("UPDATE customers SET (name, email) = (?, ?, ?) WHERE id = 1", RefusalReason.UNSUPPORTED_CONSTRUCT));
+                h2("UPDATE customers SET (name, email) = (?, ?, ?) WHERE id = 1", RefusalReason.UNSUPPORTED_CONSTRUCT),
+                // a position at or after a column * leaves out (legacy_flag, the fifth) names another one there
+                pg("SELECT * FROM customers ORDER BY 6", RefusalReason.UNSUPPORTED_CONSTRUCT),
+                my(
+                        "SELECT c.*, o.total FROM customers c JOIN orders o ON o.customer_id = c.id ORDER BY 7",
+                        RefusalReason.UNSUPPORTED_CONSTRUCT),
+                h2(
+                        "SELECT city, count(*) FROM (SELECT *, 1 FROM customers GROUP BY 5) t GROUP BY city",
+                        RefusalReason.UNSUPPORTED_CONSTRUCT));
     }
 
     @ParameterizedTest(name = "{0}: {1}")

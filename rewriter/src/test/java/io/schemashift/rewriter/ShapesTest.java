@@ -149,6 +149,15 @@ class ShapesTest {
                         "SELECT a FROM t WHERE b = -5 OR b IN (-1, 2)",
                         "SELECT a FROM t WHERE b = ? OR b IN (?, ?)"),
                 Arguments.of(Dialect.H2, "SELECT a -5 FROM t", "SELECT a -? FROM t"),
+                // a column position stays: the rewriter reads it (OrdinalPositions)
+                Arguments.of(
+                        Dialect.POSTGRESQL,
+                        "SELECT * FROM t WHERE b IN (1, 2) GROUP BY 3, (4) ORDER BY 2 DESC, lower(c), 1 LIMIT 5",
+                        "SELECT * FROM t WHERE b IN (?, ?) GROUP BY 3, (?) ORDER BY 2 DESC, lower(c), 1 LIMIT ?"),
+                Arguments.of(
+                        Dialect.H2,
+                        "SELECT (SELECT x FROM u ORDER BY 1) FROM t ORDER BY f(2, 3) + 4",
+                        "SELECT (SELECT x FROM u ORDER BY 1) FROM t ORDER BY f(?, ?) + ?"),
                 Arguments.of(
                         Dialect.H2,
                         "SELECT a FROM t WHERE d > DATE '2024-01-01' LIMIT 1",
