@@ -170,21 +170,22 @@ final class Shapes {
     private static final class Ordinals {
 
         /** Words that end an ordering list at its depth. */
-        private static final Set<String> LIST_ENDS = Set.of(
-                "limit",
-                "offset",
-                "fetch",
-                "having",
-                "for",
-                "union",
-                "except",
-                "intersect",
-                "window",
-                "order",
-                "qualify",
-                "returning");
-        /** What may follow a position within or at the end of its list. */
-        private static final Set<String> AFTER_POSITION = Set.of("asc", "desc", "nulls");
+        private static final String[] LIST_ENDS = {
+            "limit",
+            "offset",
+            "fetch",
+            "having",
+            "for",
+            "union",
+            "except",
+            "intersect",
+            "window",
+            "order",
+            "qualify",
+            "returning"
+        };
+        /** What may follow a position within its list. */
+        private static final String[] AFTER_POSITION = {"asc", "desc", "nulls"};
 
         private final java.util.BitSet inList = new java.util.BitSet();
         private int depth;
@@ -197,10 +198,9 @@ final class Shapes {
             } else if (t.isPunct(i, ';')) {
                 inList.clear(depth);
             } else if (t.kind(i) == Tokens.WORD) {
-                int before = previous(t, i);
-                if (t.isWord(i, "by") && before >= 0 && (t.isWord(before, "order") || t.isWord(before, "group"))) {
+                if (t.isWord(i, "by") && afterOrderOrGroup(t, i)) {
                     inList.set(depth);
-                } else if (LIST_ENDS.contains(t.text(i).toLowerCase(Locale.ROOT))) {
+                } else if (isAny(t, i, LIST_ENDS)) {
                     inList.clear(depth);
                 }
             }
@@ -217,10 +217,24 @@ final class Shapes {
                     || t.isPunct(after, ',')
                     || t.isPunct(after, ')')
                     || t.isPunct(after, ';')
-                    || (t.kind(after) == Tokens.WORD
-                            && (AFTER_POSITION.contains(t.text(after).toLowerCase(Locale.ROOT))
-                                    || LIST_ENDS.contains(t.text(after).toLowerCase(Locale.ROOT))));
+                    || isAny(t, after, AFTER_POSITION)
+                    || isAny(t, after, LIST_ENDS);
             return starts && ends;
+        }
+
+        private static boolean afterOrderOrGroup(Tokens t, int i) {
+            int before = previous(t, i);
+            return before >= 0 && (t.isWord(before, "order") || t.isWord(before, "group"));
+        }
+
+        /** Whether token {@code i} is one of {@code words} (no text is cut out: this runs on every token). */
+        private static boolean isAny(Tokens t, int i, String[] words) {
+            for (String w : words) {
+                if (t.isWord(i, w)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private static int previous(Tokens t, int i) {
