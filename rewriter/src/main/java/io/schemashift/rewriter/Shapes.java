@@ -187,27 +187,34 @@ final class Shapes {
         /** What may follow a position within its list. */
         private static final String[] AFTER_POSITION = {"asc", "desc", "nulls"};
 
-        private final java.util.BitSet inList = new java.util.BitSet();
+        /** Bit {@code d}: an ordering list is open at parenthesis depth {@code d} (deeper ones share bit 63). */
+        private long open;
+
         private int depth;
 
         void pass(Tokens t, int i) {
-            if (t.isPunct(i, '(')) {
-                inList.clear(++depth);
-            } else if (t.isPunct(i, ')')) {
-                inList.clear(depth--);
-            } else if (t.isPunct(i, ';')) {
-                inList.clear(depth);
-            } else if (t.kind(i) == Tokens.WORD) {
+            byte kind = t.kind(i);
+            if (kind == Tokens.PUNCT) {
+                if (t.isPunct(i, '(')) {
+                    depth++;
+                    open &= ~bit();
+                } else if (t.isPunct(i, ')')) {
+                    open &= ~bit();
+                    depth--;
+                } else if (t.isPunct(i, ';')) {
+                    open &= ~bit();
+                }
+            } else if (kind == Tokens.WORD) {
                 if (t.isWord(i, "by") && afterOrderOrGroup(t, i)) {
-                    inList.set(depth);
-                } else if (isAny(t, i, LIST_ENDS)) {
-                    inList.clear(depth);
+                    open |= bit();
+                } else if (open != 0 && isAny(t, i, LIST_ENDS)) { // most statements never open a list
+                    open &= ~bit();
                 }
             }
         }
 
         boolean isPosition(Tokens t, int i) {
-            if (depth < 0 || !inList.get(depth)) {
+            if ((open & bit()) == 0) {
                 return false;
             }
             int before = previous(t, i);
@@ -220,6 +227,10 @@ final class Shapes {
                     || isAny(t, after, AFTER_POSITION)
                     || isAny(t, after, LIST_ENDS);
             return starts && ends;
+        }
+
+        private long bit() {
+            return 1L << Math.min(Math.max(depth, 0), 63);
         }
 
         private static boolean afterOrderOrGroup(Tokens t, int i) {
