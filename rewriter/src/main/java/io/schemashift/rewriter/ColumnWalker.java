@@ -38,8 +38,11 @@ import net.sf.jsqlparser.statement.select.FromItem;
 import net.sf.jsqlparser.statement.select.Join;
 import net.sf.jsqlparser.statement.select.OrderByElement;
 import net.sf.jsqlparser.statement.select.ParenthesedFromItem;
+import net.sf.jsqlparser.statement.select.ParenthesedSelect;
 import net.sf.jsqlparser.statement.select.PlainSelect;
+import net.sf.jsqlparser.statement.select.Select;
 import net.sf.jsqlparser.statement.select.SelectItem;
+import net.sf.jsqlparser.statement.select.SetOperationList;
 import net.sf.jsqlparser.statement.update.UpdateSet;
 
 /**
@@ -58,6 +61,8 @@ final class ColumnWalker {
 
     private final Map<Table, SimpleNode> tableNodes = new IdentityHashMap<>();
     private final Map<SelectItem<?>, SimpleNode> itemNodes = new IdentityHashMap<>();
+    /** The {@code ORDER BY} of a set operation, by its first branch: its positions count that select list. */
+    private final Map<PlainSelect, List<OrderByElement>> unionOrders = new IdentityHashMap<>();
     /** The expressions of {@code DISTINCT ON (…)}: they pick rows and label nothing, so they get no alias. */
     private final Set<SelectItem<?>> distinctOn = Collections.newSetFromMap(new IdentityHashMap<>());
 
@@ -419,6 +424,15 @@ final class ColumnWalker {
 
     private void visit(SimpleNode n, Scope scope) {
         Object v = n.jjtGetValue();
+        if (v instanceof SetOperationList union && union.getOrderByElements() != null) {
+            Select first = union.getSelects().get(0);
+            if (first instanceof ParenthesedSelect p) {
+                first = p.getSelect();
+            }
+            if (first instanceof PlainSelect ps) {
+                unionOrders.put(ps, union.getOrderByElements());
+            }
+        }
         switch (n.getId()) {
             case JJTPLAINSELECT -> {
                 if (v instanceof PlainSelect ps) {
@@ -426,7 +440,7 @@ final class ColumnWalker {
                         distinctOn.addAll(ps.getDistinct().getOnSelectItems());
                     }
                     scope = selectScope(ps, scope);
-                    OrdinalPositions.refuseShifted(ps, scope, names);
+                    OrdinalPositions.refuseShifted(ps, scope, names, unionOrders.getOrDefault(ps, List.of()));
                     rowChoice(
                             ps.getLimit() != null
                                     || ps.getOffset() != null

@@ -19,10 +19,18 @@ final class OrdinalPositions {
 
     private OrdinalPositions() {}
 
-    /** Refuses {@code ps} when one of its positions falls at or after a column its {@code *} leaves out. */
-    static void refuseShifted(PlainSelect ps, Scope scope, Names names) {
+    /**
+     * Refuses {@code ps} when one of its positions falls at or after a column its {@code *} leaves
+     * out.
+     *
+     * @param unionOrder the {@code ORDER BY} of the set operation ({@code UNION}…) whose first branch
+     *     {@code ps} is: its positions count this select list too; else empty
+     */
+    static void refuseShifted(PlainSelect ps, Scope scope, Names names, List<OrderByElement> unionOrder) {
+        List<Expression> positionals = positionals(ps);
+        unionOrder.forEach(o -> positionals.add(o.getExpression()));
         long highest = 0;
-        for (Expression e : positionals(ps)) {
+        for (Expression e : positionals) {
             if (e instanceof LongValue position) {
                 highest = Math.max(highest, position.getValue());
             }

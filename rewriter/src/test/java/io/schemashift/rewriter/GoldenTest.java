@@ -53,6 +53,11 @@ class GoldenTest {
                         "SELECT * FROM customers ORDER BY 4, 1",
                         "SELECT id, full_name AS name, email_address AS email, town AS city, created_at FROM"
                                 + " app_v2.clients ORDER BY 4, 1"),
+                h2(
+                        "SELECT * FROM customers UNION SELECT * FROM customers ORDER BY 2",
+                        "SELECT id, full_name AS name, email_address AS email, town AS city, created_at FROM clients UNION"
+                                + " SELECT id, full_name AS name, email_address AS email, town AS city, created_at FROM"
+                                + " clients ORDER BY 2"),
                 // DISTINCT ON's expressions pick rows, they label nothing
                 pg(
                         "SELECT DISTINCT ON (city, lower(c.name)) city, name FROM customers c ORDER BY city, lower(c.name)",
@@ -238,6 +243,12 @@ class GoldenTest {
                 h2("UPDATE customers SET (name, email) = (?, ?, ?) WHERE id = 1", RefusalReason.UNSUPPORTED_CONSTRUCT),
                 // a position at or after a column * leaves out (legacy_flag, the fifth) names another one there
                 pg("SELECT * FROM customers ORDER BY 6", RefusalReason.UNSUPPORTED_CONSTRUCT),
+                pg(
+                        "SELECT * FROM customers WHERE id = 1 UNION ALL (SELECT * FROM customers) ORDER BY 6",
+                        RefusalReason.UNSUPPORTED_CONSTRUCT),
+                h2(
+                        "(SELECT * FROM customers) UNION SELECT * FROM customers ORDER BY 6 DESC",
+                        RefusalReason.UNSUPPORTED_CONSTRUCT),
                 my(
                         "SELECT c.*, o.total FROM customers c JOIN orders o ON o.customer_id = c.id ORDER BY 7",
                         RefusalReason.UNSUPPORTED_CONSTRUCT),
