@@ -119,7 +119,7 @@ class CoverageTest {
                         + " new-only rewritten")
                 .contains("[dropped_column_read]")
                 .contains(
-                        "dual-write refused, shadow-read refused, read-new refused, new-primary fails, new-only fails")
+                        "dual-write refused, shadow-read refused, read-new refused, new-primary refused, new-only fails")
                 .doesNotContain("notes");
         assertThat(text.out()).containsPattern("insert +6 run\\(s\\)");
 

@@ -68,6 +68,8 @@ class RewritePreviewTest {
             // read-new keeps these on the old side: a locking read, and a * that would lose legacy_flag
             new Case("SELECT name FROM customers WHERE id = ? FOR UPDATE", List.of(7)),
             new Case("SELECT * FROM customers WHERE id = ?", List.of(7)),
+            // a refused read: served by the old side until new-only, where it fails
+            new Case("SELECT legacy_flag FROM customers WHERE id = ?", List.of(7)),
             // refused: writes a dropped column only
             new Case("UPDATE customers SET legacy_flag = true WHERE id = ?", List.of(7)),
             // a write to an unmapped table that reads a mapped one: once, never mirrored
@@ -262,7 +264,8 @@ class RewritePreviewTest {
                 .contains("params: $1, $1, $2")
                 .contains("refused: ")
                 .contains("dropped_column_read")
-                .contains("new-primary  fails (dropped_column_read)");
+                .contains("new-primary  refused (dropped_column_read)")
+                .contains("new-only     fails (dropped_column_read)");
     }
 
     @Test

@@ -107,22 +107,17 @@ public final class Preview {
             return new Step(phase, Verdict.PASS_THROUGH, null, List.of(original(sql)));
         }
         if (!(result instanceof Rewritten rw)) {
-            if (kind == StatementKind.DDL && Session.changesRows(result)) {
-                // DDL that changes the old table: runs there and is recorded, but not while old is the mirror
-                return phase == Phase.NEW_PRIMARY
-                        ? new Step(phase, Verdict.FAILS, reason, List.of())
-                        : new Step(phase, Verdict.RECORDED, reason, List.of(original(sql)));
-            }
-            if (Session.recordedInEveryPhase(result)) {
-                return new Step(phase, Verdict.RECORDED, reason, List.of(original(sql)));
-            }
-            if (kind != StatementKind.SELECT && !kind.isWrite()) {
-                return new Step(phase, Verdict.PASS_THROUGH, reason, List.of(original(sql))); // DDL: where it was sent
-            }
-            if (phase.newIsPrimary()) {
+            if (Session.failsWhereNewHoldsTheTruth(result, phase, phase == Phase.NEW_PRIMARY)) {
                 return new Step(phase, Verdict.FAILS, reason, List.of());
             }
-            return new Step(phase, kind.isWrite() ? Verdict.RECORDED : Verdict.REFUSED, reason, List.of(original(sql)));
+            // DDL that changes the old table runs there and is recorded, as a refused write is
+            boolean recorded = kind.isWrite()
+                    || Session.recordedInEveryPhase(result)
+                    || (kind == StatementKind.DDL && Session.changesRows(result));
+            if (!recorded && kind != StatementKind.SELECT) {
+                return new Step(phase, Verdict.PASS_THROUGH, reason, List.of(original(sql))); // DDL: where it was sent
+            }
+            return new Step(phase, recorded ? Verdict.RECORDED : Verdict.REFUSED, reason, List.of(original(sql)));
         }
         // a write to an unmapped table runs once (as with the new schema in the same database)
         Plan plan = rw.writesUnmapped()

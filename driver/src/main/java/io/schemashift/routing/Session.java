@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The routing of one application connection: where each statement runs ({@link #plan}), from
@@ -92,19 +91,12 @@ public final class Session implements ReadContext {
         runsAlone = result;
     }
 
-    private static final Pattern LOCKING = Pattern.compile(
-            "\\bFOR\\s+(?:NO\\s+KEY\\s+)?UPDATE\\b|\\bFOR\\s+(?:KEY\\s+)?SHARE\\b|\\bLOCK\\s+IN\\s+SHARE\\s+MODE\\b",
-            Pattern.CASE_INSENSITIVE);
-
     /**
      * A locking read ({@code FOR UPDATE}, {@code FOR SHARE}, {@code LOCK IN SHARE MODE}) must lock
      * the rows where the transaction will write them: in {@code read-new} that is the old side.
-     * (Text inside a literal may match too: that only keeps a read on the old side.)
      */
     private static boolean locks(RewriteResult result) {
-        return result.kind() == StatementKind.SELECT
-                && result instanceof Rewritten rw
-                && LOCKING.matcher(rw.oldSide().sql()).find();
+        return result instanceof Rewritten rw && rw.locksRows();
     }
 
     /**
@@ -238,18 +230,9 @@ public final class Session implements ReadContext {
     private void refuseWhereNewHoldsTheTruth(
             MigrationConfig.Rollout rollout, RewriteResult result, DivergenceReason refusal) throws SQLException {
         Phase latest = Routing.latestPhaseOf(rollout, result.tables());
-        boolean newHoldsTheTruth;
-        if (recordedInEveryPhase(result)) {
-            newHoldsTheTruth = false;
-        } else if (result.kind() == StatementKind.DDL) {
-            newHoldsTheTruth = changesRows(result)
-                    && result.tables().stream().anyMatch(table -> rollout.phaseOf(table) == Phase.NEW_PRIMARY);
-        } else {
-            newHoldsTheTruth = result.kind().isWrite()
-                    ? latest.ordinal() >= Phase.NEW_PRIMARY.ordinal()
-                    : result.kind() == StatementKind.SELECT && latest == Phase.NEW_ONLY;
-        }
-        if (!newHoldsTheTruth) {
+        boolean anyInNewPrimary =
+                result.tables().stream().anyMatch(table -> rollout.phaseOf(table) == Phase.NEW_PRIMARY);
+        if (!failsWhereNewHoldsTheTruth(result, latest, anyInNewPrimary)) {
             return;
         }
         context.metrics().refused(refusal.refusalTag());
@@ -267,6 +250,25 @@ public final class Session implements ReadContext {
                 + result.fingerprint().hash()
                 + "); in phase " + latest.configName() + " the new schema holds the truth, so it does not run on"
                 + " the old table alone. Rewrite the statement or move the table's phase back");
+    }
+
+    /**
+     * Whether a statement the rewriter cannot handle fails with {@code 0A000} rather than running on
+     * the old side alone (see {@link #refuseWhereNewHoldsTheTruth}), its tables' latest phase being
+     * {@code latest}. The one rule the driver applies and the preview shows.
+     *
+     * @param anyInNewPrimary one of its tables is in {@code new-primary} (DDL is refused there only)
+     */
+    public static boolean failsWhereNewHoldsTheTruth(RewriteResult result, Phase latest, boolean anyInNewPrimary) {
+        if (recordedInEveryPhase(result)) {
+            return false;
+        }
+        if (result.kind() == StatementKind.DDL) {
+            return changesRows(result) && anyInNewPrimary;
+        }
+        return result.kind().isWrite()
+                ? latest.ordinal() >= Phase.NEW_PRIMARY.ordinal()
+                : result.kind() == StatementKind.SELECT && latest == Phase.NEW_ONLY;
     }
 
     /** A write that runs on the old side only although its tables mirror writes: counted and logged. */

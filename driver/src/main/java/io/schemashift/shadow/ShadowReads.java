@@ -165,6 +165,8 @@ public final class ShadowReads implements AutoCloseable {
         SkipReason skip = null;
         if (session.inDirtyTransaction()) {
             skip = SkipReason.UNCOMMITTED_WRITES;
+        } else if (rw.locksRows()) {
+            skip = SkipReason.LOCKING_READ;
         } else if (!rw.nondeterminism().isEmpty()) {
             skip = SkipReason.NONDETERMINISTIC;
         } else if (params != null && params.unmirrorable() != null) {

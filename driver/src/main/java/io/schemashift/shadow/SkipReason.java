@@ -14,6 +14,12 @@ enum SkipReason {
     SCROLLABLE,
     /** The transaction has writes the other side cannot see yet. */
     UNCOMMITTED_WRITES,
+    /**
+     * A locking read ({@code FOR UPDATE}, {@code FOR SHARE}): its copy would lock the other side's rows
+     * from another connection, where the application's mirrored writes can wait on it (a deadlock), and
+     * {@code SKIP LOCKED} answers by other transactions' locks.
+     */
+    LOCKING_READ,
     /** The query reads now(), random() or the like: the sides may answer differently and both be right. */
     NONDETERMINISTIC,
     /** A parameter can be read only once (a stream) and cannot be sent to the other side. */

@@ -686,6 +686,38 @@ class ShadowReadIT {
         });
     }
 
+    /**
+     * A locking read is not compared: its copy would lock the other side's rows from another
+     * connection, where the application's own mirrored writes can wait on it (a deadlock that may
+     * abort the application's transaction), and with {@code SKIP LOCKED} it answers by other
+     * transactions' locks.
+     */
+    @TestFactory
+    Stream<DynamicTest> lockingRead_skippedNotCompared() {
+        return perServer("locking read", kind -> {
+            MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), false, SHADOW_ALL);
+            fx.rawOld("INSERT INTO customers (id, name) VALUES (1, 'a')");
+            fx.rawNew("INSERT INTO clients (id, full_name, name_search) VALUES (1, 'a', 'a')");
+            try (Connection c = fx.connect()) {
+                c.setAutoCommit(false);
+                PreparedStatement ps = c.prepareStatement("SELECT name FROM customers WHERE id = ? FOR UPDATE");
+                ps.setInt(1, 1);
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).isEqualTo("a");
+                }
+                c.commit();
+                readRepeatedly(c, 1);
+                c.commit();
+            }
+            ShadowMeters.drain(fx);
+            assertThat(ShadowMeters.skipped(fx, "locking_read")).isEqualTo(1);
+            assertThat(ShadowMeters.outcome(fx, "match"))
+                    .as("the plain read only")
+                    .isEqualTo(1);
+        });
+    }
+
     // ---- Prometheus ---------------------------------------------------------------------------------
 
     @TestFactory
