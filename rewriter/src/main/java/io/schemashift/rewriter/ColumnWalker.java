@@ -28,6 +28,7 @@ import net.sf.jsqlparser.expression.Function;
 import net.sf.jsqlparser.expression.NextValExpression;
 import net.sf.jsqlparser.expression.TimeKeyExpression;
 import net.sf.jsqlparser.expression.UserVariable;
+import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
 import net.sf.jsqlparser.parser.ASTNodeAccess;
 import net.sf.jsqlparser.parser.SimpleNode;
 import net.sf.jsqlparser.schema.Column;
@@ -710,14 +711,16 @@ final class ColumnWalker {
             return;
         }
         int before = changed;
-        Column bare = e instanceof Column c
-                ? c
+        // every database labels a column in parentheses, (name), with the column's name
+        Column column = parenthesized(e);
+        Column bare = column != null
+                ? column
                 : e instanceof CastExpression ce && ce.getLeftExpression() instanceof Column c ? c : null;
         expressionDepth++;
         walkChildren(n, scope);
         expressionDepth--;
         // only where the labels reach a result: a subquery's value is compared on the new type
-        String back = labelled && e instanceof Column ? readBack.get(bare) : null;
+        String back = labelled && column != null ? readBack.get(bare) : null;
         if (back != null) {
             // a column whose type changes is read as the old type, the one the application was written for;
             // PostgreSQL labels the cast with the column's name
@@ -727,7 +730,7 @@ final class ColumnWalker {
             return;
         }
         int end = Trees.end(n);
-        if (bare != null && (e instanceof Column || names.dialect() == Dialect.POSTGRESQL)) {
+        if (bare != null && (column != null || names.dialect() == Dialect.POSTGRESQL)) {
             rw.newEdits.insert(end, " AS " + bare.getColumnName());
         } else if (names.dialect() == Dialect.MARIADB) {
             rw.newEdits.insert(end, " AS `" + rw.text(Trees.start(n), end).replace("`", "``") + "`");
@@ -740,6 +743,15 @@ final class ColumnWalker {
             }
             rw.newEdits.insert(end, " AS \"" + label.replace("\"", "\"\"") + "\"");
         }
+    }
+
+    /** The column {@code e} is, in any number of parentheses; {@code null} when it is another expression. */
+    private static Column parenthesized(Object e) {
+        Object inner = e;
+        while (inner instanceof ParenthesedExpressionList<?> p && p.size() == 1) {
+            inner = p.get(0);
+        }
+        return inner instanceof Column c ? c : null;
     }
 
     /**

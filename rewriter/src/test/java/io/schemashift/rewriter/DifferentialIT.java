@@ -260,6 +260,7 @@ class DifferentialIT {
         add(cases, "SELECT CASE WHEN count(*) > 0 THEN 1 ELSE 0 END AS any_row FROM customers WHERE city = ?", "Oslo");
         add(cases, "UPDATE customers SET email = NULL WHERE email = ? OR id = ?", "bob@x.io", id);
         add(cases, "SELECT * FROM customers WHERE name IS NULL OR email IS NULL ORDER BY id");
+        add(cases, "SELECT (name), ((c.city)) FROM customers c WHERE c.id = ?", id);
         if (dialect != Dialect.H2) { // H2 reads a GROUP BY number as a constant
             add(cases, "SELECT name, city FROM customers WHERE id > ? GROUP BY 2, 1 ORDER BY 2, 1", id % 3);
         }

@@ -58,6 +58,12 @@ class GoldenTest {
                         "SELECT id, full_name AS name, email_address AS email, town AS city, created_at FROM clients UNION"
                                 + " SELECT id, full_name AS name, email_address AS email, town AS city, created_at FROM"
                                 + " clients ORDER BY 2"),
+                // a column in parentheses is labelled with its name, as the column itself
+                pg(
+                        "SELECT (name), ((c.city)) FROM customers c",
+                        "SELECT (full_name) AS name, ((c.town)) AS city FROM app_v2.clients c"),
+                my("SELECT (name) FROM customers", "SELECT (full_name) AS name FROM clients"),
+                h2("SELECT (name) FROM customers", "SELECT (full_name) AS name FROM clients"),
                 // DISTINCT ON's expressions pick rows, they label nothing
                 pg(
                         "SELECT DISTINCT ON (city, lower(c.name)) city, name FROM customers c ORDER BY city, lower(c.name)",
