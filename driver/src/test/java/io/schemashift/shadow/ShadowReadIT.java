@@ -695,9 +695,7 @@ class ShadowReadIT {
     @TestFactory
     Stream<DynamicTest> lockingRead_skippedNotCompared() {
         return perServer("locking read", kind -> {
-            MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), false, SHADOW_ALL);
-            fx.rawOld("INSERT INTO customers (id, name) VALUES (1, 'a')");
-            fx.rawNew("INSERT INTO clients (id, full_name, name_search) VALUES (1, 'a', 'a')");
+            MigrationFixture fx = oneRowEachSide(kind);
             try (Connection c = fx.connect()) {
                 c.setAutoCommit(false);
                 PreparedStatement ps = c.prepareStatement("SELECT name FROM customers WHERE id = ? FOR UPDATE");
@@ -723,9 +721,7 @@ class ShadowReadIT {
     @TestFactory
     Stream<DynamicTest> prometheusScrape_afterWorkload_showsShadowMetersWithMigrationTag() {
         return perServer("prometheus", kind -> {
-            MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), false, SHADOW_ALL);
-            fx.rawOld("INSERT INTO customers (id, name) VALUES (1, 'a')");
-            fx.rawNew("INSERT INTO clients (id, full_name, name_search) VALUES (1, 'a', 'a')");
+            MigrationFixture fx = oneRowEachSide(kind);
             try (Connection c = fx.connect()) {
                 readRepeatedly(c, 10);
                 c.setAutoCommit(false);
@@ -755,6 +751,14 @@ class ShadowReadIT {
                             && l.contains("side=\"new\"")
                             && !l.endsWith(" 0.0"));
         });
+    }
+
+    /** Shadow-compares every read; row 1 on each side, equal. */
+    private static MigrationFixture oneRowEachSide(TestDatabase.Kind kind) throws Exception {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), false, SHADOW_ALL);
+        fx.rawOld("INSERT INTO customers (id, name) VALUES (1, 'a')");
+        fx.rawNew("INSERT INTO clients (id, full_name, name_search) VALUES (1, 'a', 'a')");
+        return fx;
     }
 
     private static double count(String migration, String outcome) {

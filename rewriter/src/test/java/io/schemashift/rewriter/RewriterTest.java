@@ -1473,14 +1473,9 @@ class RewriterTest {
                 .isInstanceOf(Refused.class);
     }
 
-    /**
-     * {@code SET (a, b) = (x, y)} means {@code SET a = x, b = y} (PostgreSQL and H2 read every value
-     * as the statement found the row): the new side gets those assignments, with the same parameters,
-     * casts of retyped columns and judgements, whatever the columns' mapping.
-     */
-    @Test
-    void rowOfColumnsSetFromARowOfValues_rewrittenAsItsSeparateAssignments() {
-        Rewriter retyped = Rewriter.builder(
+    /** PostgreSQL, {@code email} {@code text} → {@code uuid} and {@code city} {@code character varying} → an enum. */
+    private static Rewriter retypedRewriter() {
+        return Rewriter.builder(
                         Mapping.of(List.of(Fixtures.customers(Dialect.POSTGRESQL, true)
                                 .withRetyped(Map.of(
                                         "email",
@@ -1489,6 +1484,16 @@ class RewriterTest {
                                         new TableMapping.Retyped("app_v2.town_kind", "character varying"))))),
                         Dialect.POSTGRESQL)
                 .build();
+    }
+
+    /**
+     * {@code SET (a, b) = (x, y)} means {@code SET a = x, b = y} (PostgreSQL and H2 read every value
+     * as the statement found the row): the new side gets those assignments, with the same parameters,
+     * casts of retyped columns and judgements, whatever the columns' mapping.
+     */
+    @Test
+    void rowOfColumnsSetFromARowOfValues_rewrittenAsItsSeparateAssignments() {
+        Rewriter retyped = retypedRewriter();
         String[][] rowAndSeparate = {
             {
                 "UPDATE customers SET (name, email) = (?, ?) WHERE id = ?",
@@ -1538,15 +1543,7 @@ class RewriterTest {
      */
     @Test
     void typeChangedColumn_valuesWrittenAndComparedCastToTheNewType() {
-        Rewriter casting = Rewriter.builder(
-                        Mapping.of(List.of(Fixtures.customers(Dialect.POSTGRESQL, true)
-                                .withRetyped(Map.of(
-                                        "email",
-                                        new TableMapping.Retyped("uuid", "text"),
-                                        "city",
-                                        new TableMapping.Retyped("app_v2.town_kind", "character varying"))))),
-                        Dialect.POSTGRESQL)
-                .build();
+        Rewriter casting = retypedRewriter();
         assertThat(((Rewritten) casting.rewrite(
                                 "INSERT INTO customers (id, email, city) VALUES (?, ?, 'Oslo'), (2, NULL, DEFAULT)"))
                         .newSide()
