@@ -36,8 +36,8 @@ final class OrdinalPositions {
             }
         }
         if (highest > 0 && highest >= firstShifted(ps, scope, names)) {
-            throw Refusal.unsupported("an ORDER BY or GROUP BY position at or after a column that * leaves out"
-                    + " (dropped in the new schema); name the column instead");
+            throw Refusal.unsupported(
+                    "an ORDER BY or GROUP BY position at or after a column that * leaves out (dropped in the new schema)");
         }
     }
 
