@@ -766,8 +766,7 @@ final class ColumnWalker {
         if (!scope.hasMapped()) {
             return;
         }
-        List<Scope.Source> read =
-                scope.sources.stream().filter(s -> !s.proposedRow()).toList();
+        List<Scope.Source> read = scope.starSources();
         boolean single = read.size() == 1;
         List<String> items = new ArrayList<>();
         for (Scope.Source s : read) {

@@ -154,7 +154,7 @@ final class ComparedValues {
         if (tk.isWord(word, "between") || (comparison(after) > 0 && ordering(after))) {
             return true;
         }
-        int op = previous(first);
+        int op = tk.significantBefore(first);
         int opStart = operatorStart(op);
         return op >= 0 && comparison(opStart) == op - opStart + 1 && ordering(opStart);
     }
@@ -196,7 +196,7 @@ final class ComparedValues {
      */
     boolean respelled(int first, int last) {
         int after = tk.significant(last + 1);
-        int before = previous(first);
+        int before = tk.significantBefore(first);
         if (concatenation(after) || (before > 0 && concatenation(before - 1))) {
             return true;
         }
@@ -205,7 +205,7 @@ final class ComparedValues {
         }
         return before > 0
                 && tk.isPunct(before, '(')
-                && tk.isWord(previous(before), "cast")
+                && tk.isWord(tk.significantBefore(before), "cast")
                 && tk.isWord(after, "as")
                 && stringType(tk.significant(after + 1));
     }
@@ -224,12 +224,12 @@ final class ComparedValues {
      * the operand read forward from there ends right before the comparison.
      */
     private void valueBefore(List<Value> values, int first) {
-        int op = previous(first);
+        int op = tk.significantBefore(first);
         int opStart = operatorStart(op);
         if (op < 0 || comparison(opStart) != op - opStart + 1) {
             return;
         }
-        int end = previous(opStart);
+        int end = tk.significantBefore(opStart);
         int start = operandStart(end);
         if (start >= 0 && operand(start) == end) {
             values.add(new Value(tk.start(start), tk.end(end), Form.VALUE));
@@ -239,7 +239,7 @@ final class ComparedValues {
     /** The first token of the tokens an operand may hold that end at {@code end}, or -1. */
     private int operandStart(int end) {
         int start = -1;
-        for (int i = end; i >= 0; i = previous(i)) {
+        for (int i = end; i >= 0; i = tk.significantBefore(i)) {
             if (tk.isPunct(i, ')')) {
                 i = tk.opening(i);
                 if (i < 0) {
@@ -305,7 +305,7 @@ final class ComparedValues {
         }
         int close = tk.closing(open);
         if (close > 0) {
-            values.add(new Value(tk.start(first), tk.end(previous(close)), Form.ROWS));
+            values.add(new Value(tk.start(first), tk.end(tk.significantBefore(close)), Form.ROWS));
         }
         return true;
     }
@@ -535,7 +535,7 @@ final class ComparedValues {
 
     /** Whether the token before the column's first binds it into a longer operand. */
     private boolean tighterBefore(int first) {
-        int before = previous(first);
+        int before = tk.significantBefore(first);
         return before >= 0 && tighter(before);
     }
 
@@ -546,14 +546,5 @@ final class ComparedValues {
 
     private boolean adjacent(int a, int b) {
         return tk.end(a) == tk.start(b);
-    }
-
-    /** The token before {@code i} that is not a comment, or -1. */
-    private int previous(int i) {
-        int p = i - 1;
-        while (p >= 0 && tk.kind(p) == Tokens.COMMENT) {
-            p--;
-        }
-        return p;
     }
 }

@@ -46,8 +46,8 @@ final class InsertRewriter {
         int listOpen = -1;
         int listClose = -1;
         if (insert.getColumns() != null && !insert.getColumns().isEmpty()) {
-            listOpen =
-                    previous(tk.indexAt(Trees.start(rw.node(insert.getColumns().get(0)))));
+            listOpen = tk.significantBefore(
+                    tk.indexAt(Trees.start(rw.node(insert.getColumns().get(0)))));
             listClose = tk.closing(listOpen);
             if (!tk.isPunct(listOpen, '(') || listClose < 0) {
                 throw new IllegalStateException("column list not found");
@@ -259,8 +259,8 @@ final class InsertRewriter {
                 continue;
             }
             int alias = rw.lastToken(end);
-            int before = previous(alias);
-            end = tk.end(tk.isWord(before, "as") ? previous(before) : before);
+            int before = tk.significantBefore(alias);
+            end = tk.end(tk.isWord(before, "as") ? tk.significantBefore(before) : before);
             edits.insert(start, "CAST(");
             edits.insert(end, " AS " + type + ")");
         }
@@ -864,13 +864,5 @@ final class InsertRewriter {
             items.add(new int[] {tk.start(first), tk.end(last)});
         }
         return items;
-    }
-
-    private int previous(int i) {
-        int j = i - 1;
-        while (j >= 0 && tk.kind(j) == Tokens.COMMENT) {
-            j--;
-        }
-        return j;
     }
 }

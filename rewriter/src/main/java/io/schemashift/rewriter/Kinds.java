@@ -289,10 +289,7 @@ final class Kinds {
 
     /** Whether the significant token before {@code i} is {@code word}. */
     static boolean after(Tokens t, int i, String word) {
-        int j = i - 1;
-        while (j >= 0 && t.kind(j) == Tokens.COMMENT) {
-            j--;
-        }
+        int j = t.significantBefore(i);
         return j >= 0 && t.isWord(j, word);
     }
 }

@@ -71,7 +71,7 @@ final class OrdinalPositions {
                         scope.byQualifier(names.canonical(all.getTable().getName()));
                 read = s == null ? List.of() : List.of(s);
             } else if (item.getExpression() instanceof AllColumns) {
-                read = scope.sources.stream().filter(s -> !s.proposedRow()).toList();
+                read = scope.starSources();
             } else {
                 position++;
                 continue;

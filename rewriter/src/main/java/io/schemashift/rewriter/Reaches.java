@@ -474,10 +474,7 @@ final class Reaches {
 
     /** Whether the {@code FROM} at {@code from} is MariaDB's {@code PREPARE name FROM}. */
     private static boolean preparedFrom(Tokens t, int from) {
-        int name = from - 1;
-        while (name >= 0 && t.kind(name) == Tokens.COMMENT) {
-            name--;
-        }
+        int name = t.significantBefore(from);
         return name > 0 && Kinds.after(t, name, "prepare");
     }
 

@@ -22,14 +22,6 @@ final class Scope {
             return alias != null ? alias.equals(canonicalQualifier) : canonicalQualifier.equals(name);
         }
 
-        /**
-         * The row an upsert proposes ({@code EXCLUDED}): its columns resolve, but it is no row of the
-         * statement's result, so {@code *} (in {@code RETURNING}) does not read it.
-         */
-        boolean proposedRow() {
-            return table == null && mapped != null;
-        }
-
         /** A subquery or a CTE: rows of whatever it reads. */
         boolean derived(Set<String> cteNames) {
             return table == null ? mapped == null : table.getSchemaName() == null && cteNames.contains(name);
@@ -57,6 +49,16 @@ final class Scope {
     Scope(Scope parent, Map<String, Object> itemAliases) {
         this.parent = parent;
         this.itemAliases = itemAliases;
+    }
+
+    /**
+     * The sources {@code *} reads: all but the row an upsert proposes ({@code EXCLUDED}, the one source
+     * with a mapping and no table), whose columns resolve but which is no row of the result.
+     */
+    List<Source> starSources() {
+        return sources.stream()
+                .filter(s -> s.table() != null || s.mapped() == null)
+                .toList();
     }
 
     boolean hasMapped() {

@@ -164,10 +164,7 @@ final class SetList {
         Tokens tk = rw.tokens;
         List<Column> columns = us.getColumns();
         int first = tk.indexAt(Trees.start(rw.node(columns.get(0))));
-        int open = first - 1;
-        while (open >= 0 && tk.kind(open) == Tokens.COMMENT) {
-            open--;
-        }
+        int open = tk.significantBefore(first);
         boolean row = open >= 0 && tk.isPunct(open, '(');
         int after = tk.significant(tk.indexAt(Trees.end(rw.node(columns.get(columns.size() - 1)))));
         int eq = row ? tk.significant(tk.closing(open) + 1) : after;

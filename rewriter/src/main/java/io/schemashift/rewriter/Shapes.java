@@ -217,7 +217,7 @@ final class Shapes {
             if ((open & bit()) == 0) {
                 return false;
             }
-            int before = previous(t, i);
+            int before = t.significantBefore(i);
             int after = t.significant(i + 1);
             boolean starts = before >= 0 && (t.isWord(before, "by") || t.isPunct(before, ','));
             boolean ends = after >= t.size()
@@ -234,7 +234,7 @@ final class Shapes {
         }
 
         private static boolean afterOrderOrGroup(Tokens t, int i) {
-            int before = previous(t, i);
+            int before = t.significantBefore(i);
             return before >= 0 && (t.isWord(before, "order") || t.isWord(before, "group"));
         }
 
@@ -246,14 +246,6 @@ final class Shapes {
                 }
             }
             return false;
-        }
-
-        private static int previous(Tokens t, int i) {
-            int j = i - 1;
-            while (j >= 0 && t.kind(j) == Tokens.COMMENT) {
-                j--;
-            }
-            return j;
         }
     }
 

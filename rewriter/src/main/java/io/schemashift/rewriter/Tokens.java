@@ -74,6 +74,15 @@ final class Tokens {
         return i;
     }
 
+    /** Last token before {@code i} that is not a comment; -1 if none. */
+    int significantBefore(int i) {
+        int j = i - 1;
+        while (j >= 0 && kinds[j] == COMMENT) {
+            j--;
+        }
+        return j;
+    }
+
     /** Index of the parenthesis that closes the one at {@code open}, or -1. */
     int closing(int open) {
         return matching(open, '(', ')', 1);
