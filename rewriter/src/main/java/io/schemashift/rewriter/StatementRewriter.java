@@ -85,7 +85,7 @@ final class StatementRewriter {
         }
         Parser.Parsed parsed;
         try {
-            parsed = Parser.statement(sql, timeoutNanos, cut);
+            parsed = Parser.statement(ShareModeLock.parseable(tokens, mapping.dialect()), timeoutNanos, cut);
         } catch (Parser.TimeBoundExceeded e) {
             return refused(
                     Kinds.of(tokens),
@@ -170,8 +170,9 @@ final class StatementRewriter {
         int word = tokens.significant(0);
         int start = tokens.start(word);
         String asInsert = sql.substring(0, start) + "INSERT " + sql.substring(tokens.end(word));
-        Parser.Parsed parsed = Parser.statement(asInsert, timeoutNanos, cut);
         Tokens insertTokens = Tokens.lex(asInsert, mapping.dialect());
+        Parser.Parsed parsed =
+                Parser.statement(ShareModeLock.parseable(insertTokens, mapping.dialect()), timeoutNanos, cut);
         Rewrite rw = new Rewrite(asInsert, insertTokens, mapping, parsed.root(), true);
         rw.valuesCut = cut != null;
         rw.replaces = true;

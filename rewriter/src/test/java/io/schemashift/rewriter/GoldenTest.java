@@ -189,6 +189,20 @@ class GoldenTest {
                 h2(
                         "UPDATE customers SET ( name ) = ( SELECT max(total) || '' FROM orders ), email = ? WHERE id = ?",
                         "UPDATE clients SET full_name = ( SELECT max(total) || '' FROM orders ), email_address = ?, name_search = lower((( SELECT max(total) || '' FROM orders ))) WHERE id = ?"),
+                // MariaDB's own share lock (Hibernate's and jOOQ's PESSIMISTIC_READ there), kept as written
+                my(
+                        "select c1_0.id,c1_0.name from customers c1_0 where c1_0.id=? lock in share mode",
+                        "select c1_0.id,c1_0.full_name AS name from clients c1_0 where c1_0.id=? lock in share mode"),
+                my(
+                        "SELECT * FROM customers WHERE id = ? LOCK IN SHARE MODE NOWAIT;",
+                        "SELECT id, full_name AS name, email_address AS email, town AS city, created_at FROM clients WHERE"
+                                + " id = ? LOCK IN SHARE MODE NOWAIT;"),
+                my(
+                        "SELECT name FROM customers WHERE city = ? LOCK /* s */ IN SHARE MODE WAIT 5",
+                        "SELECT full_name AS name FROM clients WHERE town = ? LOCK /* s */ IN SHARE MODE WAIT 5"),
+                my(
+                        "SELECT id FROM customers WHERE city = ? ORDER BY id LIMIT 3 LOCK IN SHARE MODE SKIP LOCKED",
+                        "SELECT id FROM clients WHERE town = ? ORDER BY id LIMIT 3 LOCK IN SHARE MODE SKIP LOCKED"),
                 // TRUNCATE
                 pg("TRUNCATE TABLE customers", "TRUNCATE TABLE app_v2.clients"),
                 pg("TRUNCATE ONLY public.customers -- all", "TRUNCATE ONLY app_v2.clients -- all"),
