@@ -183,6 +183,28 @@ class RewritePreviewTest {
                 .isNull();
     }
 
+    /** A shadow run is previewed only where the driver compares: never for a locking or nondeterministic read. */
+    @Test
+    void preview_shadowRun_onlyForReadsTheDriverCompares() throws Exception {
+        Rewriter rewriter = dualWriteRewriter();
+        Map<String, Boolean> compared = Map.of(
+                "SELECT name FROM customers WHERE id = ?", true,
+                "SELECT name FROM customers WHERE id = ? FOR UPDATE", false,
+                "SELECT name FROM customers WHERE id = ? FOR SHARE", false,
+                "SELECT name, random() FROM customers WHERE id = ?", false);
+        compared.forEach((sql, shadowed) -> {
+            for (Phase phase : List.of(Phase.SHADOW_READ, Phase.READ_NEW, Phase.NEW_PRIMARY)) {
+                assertThat(Preview.of(rewriter.rewrite(sql), sql).get(phase).runs())
+                        .as("%s in %s", sql, phase)
+                        .extracting(Preview.Run::role)
+                        .containsExactlyElementsOf(
+                                shadowed
+                                        ? List.of(Preview.Role.PRIMARY, Preview.Role.SHADOW)
+                                        : List.of(Preview.Role.PRIMARY));
+            }
+        });
+    }
+
     /** The rewriter the driver builds for the test's configuration in dual-write, on H2. */
     private Rewriter dualWriteRewriter() throws Exception {
         return dualWriteRewriter(h2());

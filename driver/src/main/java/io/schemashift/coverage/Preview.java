@@ -13,6 +13,7 @@ import io.schemashift.rewriter.StatementKind;
 import io.schemashift.routing.Plan;
 import io.schemashift.routing.Routing;
 import io.schemashift.routing.Session;
+import io.schemashift.shadow.ShadowReads;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -27,7 +28,7 @@ import java.util.Map;
  *
  * <p>In {@code read-new} a read is shown for a transaction picked to read from the new side (the
  * other transactions read the old side, as in {@code shadow-read}); locking reads and reads the
- * new side would narrow stay on the old side, as in the driver.
+ * new side would narrow stay on the old side, as in the driver, and are not compared.
  */
 public final class Preview {
 
@@ -136,7 +137,7 @@ public final class Preview {
                         plan.mirror(), Role.MIRROR, text(rw, plan.mirror(), keys), params(rw, plan.mirror(), keys)));
                 return new Step(phase, Verdict.MIRRORED, recordedThoughMirrored(rw), List.copyOf(runs));
             }
-        } else if (kind == StatementKind.SELECT && phase.comparesReads() && reason == null) {
+        } else if (kind == StatementKind.SELECT && phase.comparesReads() && ShadowReads.compares(rw)) {
             Side other = plan.primary().other();
             runs.add(new Run(other, Role.SHADOW, text(rw, other, false), params(rw, other, false)));
             verdict = Verdict.REWRITTEN;

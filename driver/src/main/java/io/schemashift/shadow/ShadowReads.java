@@ -150,6 +150,36 @@ public final class ShadowReads implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether executions of {@code rw} are compared at all (what {@code schemashift rewrite} shows as
+     * the shadow run); an execution can still be skipped for its session, its parameters or a shutdown.
+     */
+    public static boolean compares(Rewritten rw) {
+        return skipAlways(rw) == null;
+    }
+
+    private SkipReason skip(ReadContext session, Rewritten rw, Params params) {
+        if (session.inDirtyTransaction()) {
+            return SkipReason.UNCOMMITTED_WRITES;
+        }
+        SkipReason always = skipAlways(rw);
+        if (always != null) {
+            return always;
+        }
+        if (params != null && params.unmirrorable() != null) {
+            return SkipReason.UNREPLAYABLE_PARAMETER;
+        }
+        return closed ? SkipReason.SHUT_DOWN : null;
+    }
+
+    /** Why no execution of {@code rw} is compared, whatever its session and parameters; {@code null}: none. */
+    private static SkipReason skipAlways(Rewritten rw) {
+        if (rw.locksRows()) {
+            return SkipReason.LOCKING_READ;
+        }
+        return rw.nondeterminism().isEmpty() ? null : SkipReason.NONDETERMINISTIC;
+    }
+
     private ShadowRead pick(ReadContext session, Rewritten rw, Side primary, Params params) throws SQLException {
         int percent = session.rollout().shadowPercent();
         if (percent <= 0 || (percent < 100 && ThreadLocalRandom.current().nextInt(100) >= percent)) {
@@ -162,18 +192,7 @@ public final class ShadowReads implements AutoCloseable {
         String table =
                 rw.tables().size() == 1 ? rw.tables().iterator().next() : String.join(",", new TreeSet<>(rw.tables()));
         String fingerprint = metrics.fingerprintTag(rw.fingerprint().hash());
-        SkipReason skip = null;
-        if (session.inDirtyTransaction()) {
-            skip = SkipReason.UNCOMMITTED_WRITES;
-        } else if (rw.locksRows()) {
-            skip = SkipReason.LOCKING_READ;
-        } else if (!rw.nondeterminism().isEmpty()) {
-            skip = SkipReason.NONDETERMINISTIC;
-        } else if (params != null && params.unmirrorable() != null) {
-            skip = SkipReason.UNREPLAYABLE_PARAMETER;
-        } else if (closed) {
-            skip = SkipReason.SHUT_DOWN;
-        }
+        SkipReason skip = skip(session, rw, params);
         if (skip != null) {
             metrics.skipped(skip, table, fingerprint);
             return null;
