@@ -33,29 +33,19 @@ final class Parser extends CCJSqlParser {
     }
 
     /**
-     * Parses one whole statement.
+     * Parses one whole statement: the parser's text of it, with the positions of the tokens mapped
+     * back to their place in the statement.
      *
      * @throws ParseException if it is not one statement, or the parse took longer than {@code timeoutNanos}
      */
-    static Parsed statement(String sql, long timeoutNanos) throws ParseException {
-        return statement(sql, timeoutNanos, null);
-    }
-
-    /**
-     * Parses {@code sql} without the characters of {@code cut} (when not {@code null}); the
-     * positions of the tokens after the cut are shifted back to their place in {@code sql}.
-     *
-     * @throws ParseException as {@link #statement(String, long)}
-     */
-    static Parsed statement(String sql, long timeoutNanos, ValuesRows.Cut cut) throws ParseException {
-        Parsed parsed = parse(cut == null ? sql : sql.substring(0, cut.from()) + sql.substring(cut.to()), timeoutNanos);
-        if (cut != null) {
-            int shift = cut.to() - cut.from();
+    static Parsed statement(ParseText text, long timeoutNanos) throws ParseException {
+        Parsed parsed = parse(text.text, timeoutNanos);
+        if (!text.sameOffsets()) {
             for (Token t = parsed.root().jjtGetFirstToken(); t != null; t = t.next) {
-                if (t.absoluteBegin - 1 >= cut.from()) {
-                    t.absoluteBegin += shift;
-                    t.absoluteEnd += shift;
-                }
+                int start = t.absoluteBegin - 1;
+                int end = t.absoluteEnd - 1;
+                t.absoluteBegin = text.original(start) + 1;
+                t.absoluteEnd = (end > start ? text.original(end - 1) + 1 : text.original(start)) + 1;
             }
         }
         return parsed;

@@ -34,7 +34,7 @@ final class SelfCheck {
             // rows after the first were built like the first from literal cells: parse the first
             ValuesRows.Cut cut = rw.valuesCut ? ValuesRows.afterFirst(out, false) : null;
             try {
-                Parser.statement(ShareModeLock.parseable(out, rw.names.dialect()), timeoutNanos, cut);
+                Parser.statement(ParseText.of(out, rw.names.dialect(), cut), timeoutNanos);
             } catch (Parser.TimeBoundExceeded e) {
                 throw new Refusal(RefusalReason.TIME_BOUND, "the check of the rewrite took longer than the time bound");
             } catch (ParseException | RuntimeException | StackOverflowError e) {

@@ -85,7 +85,7 @@ final class StatementRewriter {
         }
         Parser.Parsed parsed;
         try {
-            parsed = Parser.statement(ShareModeLock.parseable(tokens, mapping.dialect()), timeoutNanos, cut);
+            parsed = Parser.statement(ParseText.of(tokens, mapping.dialect(), cut), timeoutNanos);
         } catch (Parser.TimeBoundExceeded e) {
             return refused(
                     Kinds.of(tokens),
@@ -171,8 +171,7 @@ final class StatementRewriter {
         int start = tokens.start(word);
         String asInsert = sql.substring(0, start) + "INSERT " + sql.substring(tokens.end(word));
         Tokens insertTokens = Tokens.lex(asInsert, mapping.dialect());
-        Parser.Parsed parsed =
-                Parser.statement(ShareModeLock.parseable(insertTokens, mapping.dialect()), timeoutNanos, cut);
+        Parser.Parsed parsed = Parser.statement(ParseText.of(insertTokens, mapping.dialect(), cut), timeoutNanos);
         Rewrite rw = new Rewrite(asInsert, insertTokens, mapping, parsed.root(), true);
         rw.valuesCut = cut != null;
         rw.replaces = true;

@@ -7,8 +7,8 @@ import java.util.List;
  * The rows of a multi-row {@code INSERT … VALUES}, found lexically, so that a long one is not
  * parsed row by row: JSqlParser spends far more on each row than on the rest of the statement (a
  * 1,500-row INSERT took seconds). When every row after the first holds only literals and
- * parameters, those rows are cut out of the text that is parsed ({@link Parser#statement(String,
- * long, Cut)} shifts the positions after the cut back); the rewrite then rebuilds every row from
+ * parameters, those rows are cut out of the text that is parsed ({@link ParseText} maps the
+ * positions after the cut back); the rewrite then rebuilds every row from
  * the tokens, as it always does, and the parse tree covers the first row, the column list and
  * everything after the rows.
  */

@@ -264,7 +264,9 @@ class DifferentialIT {
         if (dialect != Dialect.H2) { // H2 reads a GROUP BY number as a constant
             add(cases, "SELECT name, city FROM customers WHERE id > ? GROUP BY 2, 1 ORDER BY 2, 1", id % 3);
         }
-        if (dialect != Dialect.MARIADB) {
+        if (dialect != Dialect.MARIADB) { // || is OR there
+            add(cases, "SELECT id, name FROM customers c WHERE c.name LIKE '%'||?||'%' ORDER BY id", "o");
+            add(cases, "UPDATE customers SET name = ?||'-'||name, city = ?||city WHERE id = ?", "T", "t", id);
             add(cases, "UPDATE customers SET (name, city) = (?, upper(?)) WHERE id = ?", "P" + id, "row", id);
             add(cases, "SELECT id, name FROM customers ORDER BY id OFFSET ? ROWS FETCH FIRST 2 ROWS ONLY", id % 4);
             add(cases, "SELECT id, name FROM customers ORDER BY city NULLS FIRST, id DESC NULLS LAST");

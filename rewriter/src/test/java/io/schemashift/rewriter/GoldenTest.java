@@ -189,6 +189,18 @@ class GoldenTest {
                 h2(
                         "UPDATE customers SET ( name ) = ( SELECT max(total) || '' FROM orders ), email = ? WHERE id = ?",
                         "UPDATE clients SET full_name = ( SELECT max(total) || '' FROM orders ), email_address = ?, name_search = lower((( SELECT max(total) || '' FROM orders ))) WHERE id = ?"),
+                // a parameter right before || or &&: not PostgreSQL's ?| and ?& operators
+                pg(
+                        "SELECT c.id FROM customers c WHERE c.name LIKE '%'||?||'%' AND c.city ILIKE ('%'||?||'%')",
+                        "SELECT c.id FROM app_v2.clients c WHERE c.full_name LIKE '%'||?||'%' AND c.town ILIKE"
+                                + " ('%'||?||'%')"),
+                h2(
+                        "SELECT id FROM customers WHERE ?||'x' = name AND city = ?&&email = ?",
+                        "SELECT id FROM clients WHERE ?||'x' = full_name AND town = ?&&email_address = ?"),
+                pg(
+                        "UPDATE customers SET name = ?||'-'||name WHERE id = ?",
+                        "UPDATE app_v2.clients SET full_name = ?||'-'||full_name, name_search = lower((?||'-'||full_name))"
+                                + " WHERE id = ?"),
                 // MariaDB's own share lock (Hibernate's and jOOQ's PESSIMISTIC_READ there), kept as written
                 my(
                         "select c1_0.id,c1_0.name from customers c1_0 where c1_0.id=? lock in share mode",

@@ -58,6 +58,9 @@ class ShapesTest {
                         "SELECT name FROM customers WHERE name = 'x'::text AND id = 99999999999999999999"),
                 Arguments.of(Dialect.H2, "SELECT * FROM customers WHERE city = 'x' ORDER BY 2 DESC"),
                 Arguments.of(
+                        Dialect.POSTGRESQL, "SELECT name FROM customers WHERE name LIKE '%'||'ab'||'%' AND id = 1"),
+                Arguments.of(Dialect.MARIADB, "SELECT name FROM customers WHERE id = 3 LOCK IN SHARE MODE"),
+                Arguments.of(
                         Dialect.POSTGRESQL,
                         "SELECT count(*) FROM customers c JOIN orders o ON o.customer_id = c.id WHERE o.total > 100.50"));
     }

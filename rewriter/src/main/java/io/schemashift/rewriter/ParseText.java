@@ -1,0 +1,141 @@
+package io.schemashift.rewriter;
+
+import java.util.Arrays;
+
+/**
+ * The text JSqlParser reads for a statement, and how its offsets map back to the statement's own,
+ * so that the rewrite edits the text the application wrote at the parse tree's positions. It
+ * differs from the statement only where the parser would otherwise fail or read it otherwise than
+ * the databases do:
+ *
+ * <ul>
+ *   <li>the literal {@code VALUES} rows of a {@link ValuesRows.Cut} are left out;
+ *   <li>a {@code ?} directly followed by {@code |} or {@code &} gets a space after it: JSqlParser
+ *       reads {@code ?|} and {@code ?&} as PostgreSQL's JSON key operators, where the drivers read a
+ *       parameter ({@code name LIKE '%'||?||'%'}, as MyBatis mappers and hand-written SQL send it);
+ *   <li>MariaDB's {@code LOCK IN SHARE MODE}, the shared row lock Hibernate and jOOQ ask for there,
+ *       which JSqlParser 5.3 does not parse, reads {@code FOR SHARE}, padded to the same length.
+ * </ul>
+ */
+final class ParseText {
+
+    private static final String FOR_SHARE = "FOR SHARE";
+
+    final String text;
+    /** From parsed offset {@code from[k]} on, the statement's offset is the parsed one plus {@code shift[k]}. */
+    private final int[] from;
+
+    private final int[] shift;
+
+    private ParseText(String text, int[] from, int[] shift) {
+        this.text = text;
+        this.from = from;
+        this.shift = shift;
+    }
+
+    /** The parser's text for the statement {@code t}, without the characters of {@code cut} (when not {@code null}). */
+    static ParseText of(Tokens t, Dialect dialect, ValuesRows.Cut cut) {
+        Builder b = new Builder(t.sql);
+        for (int i = 0; i < t.size(); i++) {
+            if (cut != null && t.start(i) >= cut.from() && t.start(i) < cut.to()) {
+                if (b.copied <= cut.from()) {
+                    b.skip(cut.from(), cut.to());
+                }
+                continue;
+            }
+            int mode = dialect == Dialect.MARIADB ? shareModeEnd(t, i) : -1;
+            if (mode >= 0) {
+                int length = t.end(mode) - t.start(i);
+                b.replace(t.start(i), t.end(mode), FOR_SHARE + " ".repeat(length - FOR_SHARE.length()));
+                i = mode;
+            } else if (t.kind(i) == Tokens.PARAM
+                    && (t.isPunct(i + 1, '|') || t.isPunct(i + 1, '&'))
+                    && t.start(i + 1) == t.end(i)) {
+                b.insert(t.end(i), " ");
+            }
+        }
+        return b.build();
+    }
+
+    /** Whether the parser's text is the statement's own, offset for offset. */
+    boolean sameOffsets() {
+        return from.length == 0;
+    }
+
+    /** The statement's offset of the parser's offset {@code parsed}. */
+    int original(int parsed) {
+        int k = Arrays.binarySearch(from, parsed);
+        k = k >= 0 ? k : -k - 2;
+        return k < 0 ? parsed : parsed + shift[k];
+    }
+
+    /** The index of {@code MODE} when the words from {@code i} are {@code LOCK IN SHARE MODE}, else -1. */
+    private static int shareModeEnd(Tokens t, int i) {
+        if (!t.isWord(i, "lock")) {
+            return -1;
+        }
+        int in = t.significant(i + 1);
+        int share = t.significant(in + 1);
+        int mode = t.significant(share + 1);
+        return t.isWord(in, "in") && t.isWord(share, "share") && t.isWord(mode, "mode") ? mode : -1;
+    }
+
+    /** Copies the statement into the parser's text, with the changes in order of their offsets. */
+    private static final class Builder {
+        private final String sql;
+        private StringBuilder text;
+        private int copied; // the statement's characters before this offset are in text
+        private int[] from = new int[0];
+        private int[] shift = new int[0];
+
+        Builder(String sql) {
+            this.sql = sql;
+        }
+
+        void skip(int start, int end) {
+            copyTo(start);
+            copied = end;
+            mark();
+        }
+
+        void insert(int at, String s) {
+            copyTo(at);
+            text.append(s);
+            mark();
+        }
+
+        /** Same length: every offset stays. */
+        void replace(int start, int end, String s) {
+            copyTo(start);
+            text.append(s);
+            copied = end;
+        }
+
+        private void copyTo(int offset) {
+            if (text == null) {
+                text = new StringBuilder(sql.length() + 8);
+            }
+            text.append(sql, copied, offset);
+            copied = offset;
+        }
+
+        private void mark() {
+            if (from.length > 0 && from[from.length - 1] == text.length()) {
+                shift[shift.length - 1] = copied - text.length();
+                return;
+            }
+            from = Arrays.copyOf(from, from.length + 1);
+            shift = Arrays.copyOf(shift, shift.length + 1);
+            from[from.length - 1] = text.length();
+            shift[shift.length - 1] = copied - text.length();
+        }
+
+        ParseText build() {
+            if (text == null) {
+                return new ParseText(sql, from, shift);
+            }
+            copyTo(sql.length());
+            return new ParseText(text.toString(), from, shift);
+        }
+    }
+}
