@@ -180,6 +180,9 @@ final class Palette {
                     set + "TIMESTAMP '2021-06-06 11:00:00.5' WHERE id = 9"));
             w.add(Step.update(
                     "UPDATE of the stamped column to the current time", set + "CURRENT_TIMESTAMP WHERE id = 11"));
+            w.add(Step.update(
+                    "UPDATE of the stamped column to the local time, a keyword JSqlParser reads as a column",
+                    set + "LOCALTIMESTAMP WHERE id = 6"));
             if (kind != Kind.MARIADB) {
                 // time zones: an offset of the value's own, and a session in another zone
                 w.add(Step.update(

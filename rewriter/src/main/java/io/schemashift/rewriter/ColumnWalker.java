@@ -560,8 +560,12 @@ final class ColumnWalker {
         if (names.dialect() == Dialect.MARIADB && written.startsWith("\"")) {
             return null; // a string literal on MariaDB, which JSqlParser reads as a quoted column
         }
-        String canonical = names.canonical(written);
         Table q = c.getTable();
+        if ((q == null || q.getName() == null) && NonDeterministicCalls.clockKeyword(written)) {
+            nondeterministicCall(written, n); // LOCALTIMESTAMP, LOCALTIME: SQL's clock, read as a column by JSqlParser
+            return null;
+        }
+        String canonical = names.canonical(written);
         Scope.Resolved r;
         if (q != null && q.getName() != null) {
             Scope.Source s = scope.byQualifier(names.canonical(q.getName()));
@@ -842,9 +846,13 @@ final class ColumnWalker {
         } else {
             return;
         }
-        if (name == null) {
-            return; // a nameless call node: JSqlParser's table function in FROM (customers_fn(1))
+        if (name != null) { // null: a nameless call node, JSqlParser's table function in FROM (customers_fn(1))
+            nondeterministicCall(name, n);
         }
+    }
+
+    /** A call by {@code name} at {@code n}: a clock read a write captures once for both sides, or noted. */
+    private void nondeterministicCall(String name, SimpleNode n) {
         String kind = NonDeterministicCalls.normalize(name);
         NonDeterminism nd = NonDeterministicCalls.kind(kind);
         if (nd == null && rw.mapping.volatileFunctions.contains(kind)) {

@@ -96,6 +96,15 @@ final class NonDeterministicCalls {
         return CONNECTION_KEYWORDS.contains(n) || (dialect == Dialect.POSTGRESQL && n.equals("user"));
     }
 
+    /**
+     * Whether an unqualified name is one of SQL's clock keywords that JSqlParser reads as a column
+     * ({@code LOCALTIMESTAMP}, {@code LOCALTIME}; reserved words on every dialect, so never a column
+     * unless quoted).
+     */
+    static boolean clockKeyword(String written) {
+        return written.equalsIgnoreCase("localtimestamp") || written.equalsIgnoreCase("localtime");
+    }
+
     static NonDeterminism kind(String normalized) {
         return KINDS.get(normalized);
     }

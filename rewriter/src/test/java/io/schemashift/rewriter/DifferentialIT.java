@@ -162,6 +162,10 @@ class DifferentialIT {
                     id + 1);
             add(cases, "UPDATE customers SET name = upper(name) WHERE city = ?", id % 2 == 0 ? "Paris" : "Oslo");
             add(cases, "UPDATE customers SET created_at = now(), email = ? WHERE id >= ?", "t" + id, id);
+            add(
+                    cases,
+                    "UPDATE customers SET created_at = LOCALTIMESTAMP WHERE id = ? OR created_at < localtimestamp",
+                    id);
             add(cases, "DELETE FROM customers WHERE id = ?", id);
             add(cases, "DELETE FROM customers WHERE city = ? AND id > ?", "Oslo", id);
             if (dialect == Dialect.POSTGRESQL) {

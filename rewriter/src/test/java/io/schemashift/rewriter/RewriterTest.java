@@ -1052,6 +1052,29 @@ class RewriterTest {
         assertThat(r.keys()).containsExactly(List.of(new ParamSource.Bound(1)));
     }
 
+    /** LOCALTIMESTAMP and LOCALTIME (Hibernate's local date-time functions), which JSqlParser reads as columns. */
+    @Test
+    void localClockKeywords_readAsTheClock_notAsColumns() {
+        for (Dialect dialect : Dialect.values()) {
+            Rewriter rewriter = Fixtures.rewriter(dialect);
+            Rewritten write =
+                    (Rewritten) rewriter.rewrite("UPDATE customers SET created_at = LOCALTIMESTAMP WHERE id = ?");
+            assertThat(write.newSide().params())
+                    .as(dialect.name())
+                    .containsExactly(new ParamSource.Now(), new ParamSource.Bound(1));
+            assertThat(write.oldSide().params())
+                    .as(dialect.name())
+                    .containsExactly(new ParamSource.Now(), new ParamSource.Bound(1));
+            assertThat(write.nondeterminism()).as(dialect.name()).isEmpty();
+            Rewritten read = (Rewritten) rewriter.rewrite(
+                    "select c1_0.id from customers c1_0 where c1_0.created_at<localtimestamp and c1_0.name<>localtime");
+            assertThat(read.newSide().sql())
+                    .as(dialect.name())
+                    .endsWith("c1_0 where c1_0.created_at<localtimestamp and c1_0.full_name<>localtime");
+            assertThat(read.nondeterminism()).as(dialect.name()).containsExactly(NonDeterminism.NOW);
+        }
+    }
+
     @Test
     void write_keys_namedAlongsideSubqueriesAndInASelectedRow() {
         assertThat(((Rewritten)
