@@ -50,6 +50,10 @@ final class Palette {
         w.add(Step.update(
                 "INSERT … SELECT from the mapped table",
                 "INSERT INTO customers (id, name, email) SELECT id + 200, name, email FROM customers WHERE id <= 2"));
+        w.add(Step.update(
+                "INSERT … SELECT of a UNION, whose rows no item stands for one column of",
+                "INSERT INTO customers (id, name, legacy_flag) SELECT id + 230, name, 1 FROM customers WHERE id <= 2"
+                        + " UNION SELECT 240, 'Union 240', 0"));
         if (kind == Kind.POSTGRESQL) {
             w.add(Step.update(
                     "UPDATE … FROM copying another row's value",

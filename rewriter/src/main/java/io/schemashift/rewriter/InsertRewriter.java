@@ -4,13 +4,17 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import net.sf.jsqlparser.expression.JdbcParameter;
 import net.sf.jsqlparser.parser.SimpleNode;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.statement.insert.Insert;
 import net.sf.jsqlparser.statement.insert.InsertConflictTarget;
 import net.sf.jsqlparser.statement.select.AllColumns;
+import net.sf.jsqlparser.statement.select.ParenthesedSelect;
 import net.sf.jsqlparser.statement.select.PlainSelect;
+import net.sf.jsqlparser.statement.select.Select;
 import net.sf.jsqlparser.statement.select.SelectItem;
+import net.sf.jsqlparser.statement.select.SetOperationList;
 import net.sf.jsqlparser.statement.select.Values;
 import net.sf.jsqlparser.statement.update.UpdateSet;
 
@@ -353,31 +357,10 @@ final class InsertRewriter {
             clocks.forEach(c -> plain.insert(afterItems, Fragment.join(List.of(", ", table.clock(c)))));
         } else {
             if (star) {
-                throw Refusal.unsupported(
-                        "INSERT … SELECT with a set operation or * into a table with derived or dropped columns");
+                wrapRows(plain, targets, derived);
+            } else {
+                pickRows(plain, ps.getSelectItems(), targets, derived, clocks);
             }
-            Map<String, Fragment> byColumn = new HashMap<>();
-            List<Object> cells = new ArrayList<>();
-            List<SelectItem<?>> items = ps.getSelectItems();
-            for (int c = 0; c < items.size(); c++) {
-                SimpleNode n = walker.itemNode(items.get(c));
-                byColumn.put(targets.get(c).canonical(), rw.newEdits.render(Trees.start(n), Trees.end(n), false));
-                if (!targets.get(c).column().dropped()) {
-                    comma(cells);
-                    cells.add(plain.render(Trees.start(n), Trees.end(n)));
-                }
-            }
-            for (MappedTable.Derived d : derived) {
-                comma(cells);
-                cells.add(fill(d, byColumn, Map.of()));
-            }
-            for (String column : clocks) {
-                comma(cells);
-                cells.add(table.clock(column));
-            }
-            int start = Trees.start(walker.itemNode(items.get(0)));
-            int end = Trees.end(walker.itemNode(items.get(items.size() - 1)));
-            plain.replace(start, end, Fragment.join(cells));
         }
         List<String> columns = withClocks(newColumns(targets, derived), clocks);
         replaceList(plain, listOpen, listClose, tableNode, columns);
@@ -391,6 +374,119 @@ final class InsertRewriter {
                 keysNameEveryRow() ? selectedKey(ps, star, targets) : List.of(),
                 rw.replaces ? UpsertProbe.NOTHING : null,
                 null);
+    }
+
+    /**
+     * The new side's select items of an INSERT … SELECT into a table with derived or dropped
+     * columns: each item of a dropped column left out, each derived column computed from the items
+     * it reads, each clock left out captured.
+     */
+    private void pickRows(
+            Edits plain,
+            List<SelectItem<?>> items,
+            List<Target> targets,
+            List<MappedTable.Derived> derived,
+            List<String> clocks) {
+        Map<String, Fragment> byColumn = new HashMap<>();
+        List<Object> cells = new ArrayList<>();
+        for (int c = 0; c < items.size(); c++) {
+            SimpleNode n = walker.itemNode(items.get(c));
+            byColumn.put(targets.get(c).canonical(), rw.newEdits.render(Trees.start(n), Trees.end(n), false));
+            if (!targets.get(c).column().dropped()) {
+                comma(cells);
+                cells.add(plain.render(Trees.start(n), Trees.end(n)));
+            }
+        }
+        for (MappedTable.Derived d : derived) {
+            comma(cells);
+            cells.add(fill(d, byColumn, Map.of()));
+        }
+        for (String column : clocks) {
+            comma(cells);
+            cells.add(table.clock(column));
+        }
+        int start = Trees.start(walker.itemNode(items.get(0)));
+        int end = Trees.end(walker.itemNode(items.get(items.size() - 1)));
+        plain.replace(start, end, Fragment.join(cells));
+    }
+
+    /**
+     * The new side of an INSERT … SELECT into a table with derived or dropped columns whose rows come
+     * from a set operation, a {@code *} or a parenthesized query, where no item stands for one
+     * column: the query's rows are named by position in a CTE, and the new columns are picked or
+     * computed from them ({@code INSERT INTO clients (id, full_name, name_search) WITH
+     * schemashift_rows (c1, c2) AS (SELECT ?, ? UNION SELECT ?, ?) SELECT c1, c2, lower((c2)) FROM
+     * schemashift_rows}, on every dialect). The query runs whole, so a {@code UNION} still compares
+     * the rows with their dropped columns.
+     */
+    private void wrapRows(Edits plain, List<Target> targets, List<MappedTable.Derived> derived) {
+        Select query = insert.getSelect();
+        if (query.getWithItemsList() != null && !query.getWithItemsList().isEmpty()) {
+            throw Refusal.unsupported(
+                    "INSERT … WITH … SELECT with a set operation or * into a table with derived or dropped columns");
+        }
+        if (rw.narrowsResult) {
+            // the new side's * leaves a dropped column out: its rows have fewer columns than the old side's
+            throw Refusal.unsupported(
+                    "INSERT … SELECT * of a table with dropped columns into a table with derived or dropped columns");
+        }
+        if (rw.names.dialect() == Dialect.H2 && selectsParameter(query)) {
+            // the CTE's column would have no type: H2 types a selected ? only by the column it is inserted into
+            throw Refusal.unsupported(
+                    "on H2, INSERT … SELECT ? with a set operation or in parentheses into a table with derived or"
+                            + " dropped columns");
+        }
+        SimpleNode n = childOf(rw.root, query);
+        Map<String, Fragment> byColumn = new HashMap<>();
+        List<String> positions = new ArrayList<>();
+        List<Object> cells = new ArrayList<>();
+        for (int c = 0; c < targets.size(); c++) {
+            String position = "c" + (c + 1);
+            positions.add(position);
+            byColumn.put(targets.get(c).canonical(), new Fragment(position, List.of()));
+            if (!targets.get(c).column().dropped()) {
+                String type = table.newTypeCast(targets.get(c).canonical());
+                comma(cells);
+                cells.add(type == null ? position : "CAST(" + position + " AS " + type + ")");
+            }
+        }
+        for (MappedTable.Derived d : derived) {
+            comma(cells);
+            cells.add(fill(d, byColumn, Map.of()));
+        }
+        int start = Trees.start(n);
+        int end = Trees.end(n);
+        plain.replace(
+                start,
+                end,
+                Fragment.join(List.of(
+                        "WITH schemashift_rows (" + String.join(", ", positions) + ") AS (",
+                        plain.render(start, end),
+                        ") SELECT ",
+                        Fragment.join(cells),
+                        " FROM schemashift_rows")));
+    }
+
+    /** Whether a select item of {@code query}, or of one of its branches, is a bare {@code ?}. */
+    private static boolean selectsParameter(Select query) {
+        if (query instanceof PlainSelect ps) {
+            return ps.getSelectItems().stream().anyMatch(i -> i.getExpression() instanceof JdbcParameter);
+        }
+        if (query instanceof SetOperationList ops) {
+            return ops.getSelects().stream().anyMatch(InsertRewriter::selectsParameter);
+        }
+        return !(query instanceof ParenthesedSelect p) || selectsParameter(p.getSelect());
+    }
+
+    /** The child of {@code parent} whose parse value is {@code value}. */
+    private static SimpleNode childOf(SimpleNode parent, Object value) {
+        for (int i = 0; i < parent.jjtGetNumChildren(); i++) {
+            SimpleNode child = (SimpleNode) parent.jjtGetChild(i);
+            if (child.jjtGetValue() == value) {
+                return child;
+            }
+        }
+        throw new Refusal(RefusalReason.INTERNAL_ERROR, "the INSERT's query is not in the parse tree");
     }
 
     /**

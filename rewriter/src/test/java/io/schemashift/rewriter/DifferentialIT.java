@@ -151,6 +151,33 @@ class DifferentialIT {
                     "INSERT INTO customers(id, name, city) SELECT id + " + (500 + 10 * id)
                             + ", CONCAT('o', total), 'X' FROM orders WHERE total > ?",
                     id * 25);
+            // rows no select item stands for one column of: a set operation, a *, a query in parentheses
+            if (dialect != Dialect.H2) { // H2 cannot type a parameter that a UNION selects
+                add(
+                        cases,
+                        "INSERT INTO customers(id, name, city) SELECT ?, ?, ? UNION ALL SELECT ?, ?, ?",
+                        700 + id,
+                        "U" + id,
+                        "Ulm",
+                        710 + id,
+                        null,
+                        "Ulm");
+            }
+            add(
+                    cases,
+                    "INSERT INTO customers(id, name, legacy_flag) SELECT id + " + (720 + 10 * id)
+                            + ", CONCAT('u', total), " + (id % 2 == 0) + " FROM orders WHERE total > ? UNION SELECT "
+                            + (790 + id) + ", 'w', FALSE",
+                    id * 25);
+            add(
+                    cases,
+                    "INSERT INTO customers(id, name) SELECT * FROM (SELECT id + " + (800 + 10 * id)
+                            + " AS a, CONCAT('s', total) AS b FROM orders WHERE total > ?) x",
+                    id * 25);
+            add(
+                    cases,
+                    "INSERT INTO customers(id, name) (SELECT id + " + (890 + 10 * id) + ", CONCAT('p', ?) FROM orders)",
+                    "P" + id);
             bulkInsert(cases, id);
             add(cases, "UPDATE customers SET name = ? WHERE id = ?", "Zed" + id, id);
             add(

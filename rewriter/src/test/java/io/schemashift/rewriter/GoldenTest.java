@@ -215,6 +215,19 @@ class GoldenTest {
                 my(
                         "SELECT id FROM customers WHERE city = ? ORDER BY id LIMIT 3 LOCK IN SHARE MODE SKIP LOCKED",
                         "SELECT id FROM clients WHERE town = ? ORDER BY id LIMIT 3 LOCK IN SHARE MODE SKIP LOCKED"),
+                // INSERT … SELECT whose rows no item stands for one column of: named by position in a CTE
+                pg(
+                        "INSERT INTO customers(id, name) SELECT ?, ? UNION ALL SELECT ?, ?",
+                        "INSERT INTO app_v2.clients(id, full_name, name_search) WITH schemashift_rows (c1, c2) AS (SELECT"
+                                + " ?, ? UNION ALL SELECT ?, ?) SELECT c1, c2, lower((c2)) FROM schemashift_rows"),
+                my(
+                        "INSERT INTO customers (id, name, legacy_flag) SELECT * FROM staging UNION SELECT 1, 'x', 0",
+                        "INSERT INTO clients (id, full_name, name_search) WITH schemashift_rows (c1, c2, c3) AS (SELECT *"
+                                + " FROM staging UNION SELECT 1, 'x', 0) SELECT c1, c2, lower((c2)) FROM schemashift_rows"),
+                h2(
+                        "INSERT INTO customers (id, name) (SELECT id + 100, CONCAT('s', ?) FROM orders)",
+                        "INSERT INTO clients (id, full_name, name_search) WITH schemashift_rows (c1, c2) AS ((SELECT id +"
+                                + " 100, CONCAT('s', ?) FROM orders)) SELECT c1, c2, lower((c2)) FROM schemashift_rows"),
                 // TRUNCATE
                 pg("TRUNCATE TABLE customers", "TRUNCATE TABLE app_v2.clients"),
                 pg("TRUNCATE ONLY public.customers -- all", "TRUNCATE ONLY app_v2.clients -- all"),
@@ -266,6 +279,13 @@ class GoldenTest {
                 pg("SELECT FROM WHERE customers", RefusalReason.UNPARSEABLE),
                 h2("SELECT substring(name, 1, 2) FROM customers", RefusalReason.UNSUPPORTED_CONSTRUCT),
                 pg("SELECT * FROM customers JOIN orders USING (id)", RefusalReason.UNSUPPORTED_CONSTRUCT),
+                // H2 would not type the ? the CTE selects
+                h2("INSERT INTO customers (id, name) (SELECT ?, ?)", RefusalReason.UNSUPPORTED_CONSTRUCT),
+                // the new side's * would leave legacy_flag out of the rows it copies
+                pg("INSERT INTO customers SELECT * FROM customers WHERE id = ?", RefusalReason.UNSUPPORTED_CONSTRUCT),
+                pg(
+                        "INSERT INTO customers (id, name) WITH x AS (SELECT 1 AS a) SELECT a, 'n' FROM x UNION SELECT 2, 'm'",
+                        RefusalReason.UNSUPPORTED_CONSTRUCT),
                 pg("CREATE INDEX i ON customers(name)", RefusalReason.UNSUPPORTED_CONSTRUCT),
                 my("ALTER TABLE customers ADD COLUMN x INT", RefusalReason.UNSUPPORTED_CONSTRUCT),
                 pg("UPDATE customers SET legacy_flag = true WHERE id = 1", RefusalReason.UNSUPPORTED_CONSTRUCT),
