@@ -368,7 +368,9 @@ final class ColumnWalker {
             } else if (m != null && rw.write && mappedSources++ > 0) {
                 otherMapped.add(t); // the first is the written table
             }
-        } else if (item instanceof ParenthesedFromItem p) {
+        } else if (item instanceof ParenthesedFromItem p && p.getAlias() == null) {
+            // a parenthesized join: its tables are this scope's; with an alias, (VALUES …) v(x), it is one derived
+            // table
             addSource(scope, p.getFromItem());
             addJoins(scope, p.getJoins());
         } else if (item != null) {

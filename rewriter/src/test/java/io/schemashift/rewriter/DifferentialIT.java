@@ -334,6 +334,11 @@ class DifferentialIT {
                     id,
                     "W" + id);
             add(cases, "SELECT DISTINCT ON (city) city, name FROM customers WHERE id > ? ORDER BY city, name", id % 3);
+            add(
+                    cases,
+                    "SELECT * FROM (VALUES (1, 'one'), (2, 'two')) AS v(n, label) JOIN customers c ON c.id = v.n"
+                            + " WHERE c.id <= ? ORDER BY c.id",
+                    id);
             add(cases, "SELECT count(*) FILTER (WHERE city = ?) AS n FROM customers", "Oslo");
             add(
                     cases,

@@ -228,6 +228,11 @@ class GoldenTest {
                         "INSERT INTO customers (id, name) (SELECT id + 100, CONCAT('s', ?) FROM orders)",
                         "INSERT INTO clients (id, full_name, name_search) WITH schemashift_rows (c1, c2) AS ((SELECT id +"
                                 + " 100, CONCAT('s', ?) FROM orders)) SELECT c1, c2, lower((c2)) FROM schemashift_rows"),
+                // a VALUES list as a derived table beside a mapped one
+                pg(
+                        "SELECT * FROM (VALUES (1, 'a')) AS v(x, y) JOIN customers c ON c.id = v.x",
+                        "SELECT v.*, c.id, c.full_name AS name, c.email_address AS email, c.town AS city, c.created_at FROM"
+                                + " (VALUES (1, 'a')) AS v(x, y) JOIN app_v2.clients c ON c.id = v.x"),
                 // TRUNCATE
                 pg("TRUNCATE TABLE customers", "TRUNCATE TABLE app_v2.clients"),
                 pg("TRUNCATE ONLY public.customers -- all", "TRUNCATE ONLY app_v2.clients -- all"),
