@@ -61,6 +61,9 @@ final class ColumnWalker {
     private final Map<Table, Scope.Source> sources = new IdentityHashMap<>();
 
     private final Map<Table, SimpleNode> tableNodes = new IdentityHashMap<>();
+    /** The table a locking clause names ({@code FOR UPDATE OF customers}), with the scope of its select. */
+    private final Map<Table, Scope> lockedTables = new IdentityHashMap<>();
+
     private final Map<SelectItem<?>, SimpleNode> itemNodes = new IdentityHashMap<>();
     /** The {@code ORDER BY} of a set operation, by its first branch: its positions count that select list. */
     private final Map<PlainSelect, List<OrderByElement>> unionOrders = new IdentityHashMap<>();
@@ -443,6 +446,9 @@ final class ColumnWalker {
                         distinctOn.addAll(ps.getDistinct().getOnSelectItems());
                     }
                     scope = selectScope(ps, scope);
+                    if (ps.getForUpdateTable() != null) {
+                        lockedTables.put(ps.getForUpdateTable(), scope);
+                    }
                     OrdinalPositions.refuseShifted(ps, scope, names, unionOrders.getOrDefault(ps, List.of()));
                     rowChoice(
                             ps.getLimit() != null
@@ -548,8 +554,18 @@ final class ColumnWalker {
                 rw.newEdits.replace(Trees.start(n), Trees.end(n), s.mapped().newSqlName);
             }
         } else if (rw.mapped(t, cteNames) != null) {
-            throw Refusal.unsupported(
-                    "a reference to mapped table " + t.getName() + " outside FROM, JOIN or the target");
+            Scope.Source locked = lockedTables.containsKey(t) && t.getSchemaName() == null
+                    ? lockedTables.get(t).byQualifier(names.canonical(t.getName()))
+                    : null;
+            if (locked == null || locked.mapped() == null) {
+                throw Refusal.unsupported(
+                        "a reference to mapped table " + t.getName() + " outside FROM, JOIN or the target");
+            }
+            // FOR UPDATE OF customers: the table by its name, which a locking clause takes unqualified
+            rw.newEdits.replace(
+                    Trees.start(n),
+                    Trees.end(n),
+                    names.qualified(null, locked.mapped().mapping.newName()));
         }
     }
 

@@ -349,6 +349,7 @@ class DifferentialIT {
                     "DELETE FROM customers WHERE id IN (SELECT id FROM customers WHERE city = ? ORDER BY id LIMIT 1)",
                     "Paris");
             add(cases, "SELECT id, name FROM customers WHERE id = ? FOR NO KEY UPDATE", id);
+            add(cases, "SELECT id, name FROM customers WHERE id = ? FOR UPDATE OF customers", id);
             add(
                     cases,
                     "SELECT c.name, x.m FROM customers c CROSS JOIN LATERAL (SELECT max(total) AS m FROM orders o"

@@ -228,6 +228,13 @@ class GoldenTest {
                         "INSERT INTO customers (id, name) (SELECT id + 100, CONCAT('s', ?) FROM orders)",
                         "INSERT INTO clients (id, full_name, name_search) WITH schemashift_rows (c1, c2) AS ((SELECT id +"
                                 + " 100, CONCAT('s', ?) FROM orders)) SELECT c1, c2, lower((c2)) FROM schemashift_rows"),
+                // a locking clause naming the table (jOOQ's forUpdate().of(CUSTOMERS))
+                pg(
+                        "SELECT id FROM customers WHERE id = ? FOR UPDATE OF customers NOWAIT",
+                        "SELECT id FROM app_v2.clients WHERE id = ? FOR UPDATE OF clients NOWAIT"),
+                pg(
+                        "SELECT c.id FROM customers c JOIN orders o ON o.customer_id = c.id FOR SHARE OF c",
+                        "SELECT c.id FROM app_v2.clients c JOIN orders o ON o.customer_id = c.id FOR SHARE OF c"),
                 // a VALUES list as a derived table beside a mapped one
                 pg(
                         "SELECT * FROM (VALUES (1, 'a')) AS v(x, y) JOIN customers c ON c.id = v.x",
