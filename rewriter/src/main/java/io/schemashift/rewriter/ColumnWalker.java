@@ -569,6 +569,22 @@ final class ColumnWalker {
         }
     }
 
+    /**
+     * PostgreSQL's whole-row reference, a table or alias named where a column goes ({@code SELECT c
+     * FROM customers c}, {@code row_to_json(c)}): on the new side it would be a row of the new
+     * table's columns, under their new names.
+     */
+    private void refuseWholeRow(Scope scope, String canonical, String written) {
+        if (names.dialect() != Dialect.POSTGRESQL) {
+            return;
+        }
+        Scope.Source s = scope.byQualifier(canonical);
+        if (s != null && s.mapped() != null) {
+            throw Refusal.unsupported("a whole-row reference (" + written + ") to mapped table "
+                    + s.mapped().mapping.oldName());
+        }
+    }
+
     /** Resolves and renames one column reference; returns what it resolved to, or {@code null}. */
     Scope.Resolved column(Column c, SimpleNode n, Scope scope) {
         if (scope == null) {
@@ -612,6 +628,9 @@ final class ColumnWalker {
                 if (e.reason == RefusalReason.UNKNOWN_COLUMN && Fragment.isDefault(written)) {
                     return null; // VALUES (…, DEFAULT), SET c = DEFAULT: no column, each side's own default
                 }
+                if (e.reason == RefusalReason.UNKNOWN_COLUMN) {
+                    refuseWholeRow(scope, canonical, written);
+                }
                 if (e.reason != RefusalReason.UNKNOWN_COLUMN
                         || !NonDeterministicCalls.connectionKeyword(written, names.dialect())) {
                     throw e;
@@ -620,6 +639,7 @@ final class ColumnWalker {
                 return null;
             }
             if (r == null) {
+                refuseWholeRow(scope, canonical, written);
                 if (scope.hasDerived(cteNames)) {
                     noteRead(null, n);
                 }

@@ -291,6 +291,11 @@ class GoldenTest {
                 pg("SELECT FROM WHERE customers", RefusalReason.UNPARSEABLE),
                 h2("SELECT substring(name, 1, 2) FROM customers", RefusalReason.UNSUPPORTED_CONSTRUCT),
                 pg("SELECT * FROM customers JOIN orders USING (id)", RefusalReason.UNSUPPORTED_CONSTRUCT),
+                // whole-row references: a row of the new table's columns on the new side
+                pg("SELECT c FROM customers c WHERE c.id = ?", RefusalReason.UNSUPPORTED_CONSTRUCT),
+                pg(
+                        "SELECT row_to_json(customers) FROM customers JOIN orders o ON o.customer_id = customers.id",
+                        RefusalReason.UNSUPPORTED_CONSTRUCT),
                 // H2 would not type the ? the CTE selects
                 h2("INSERT INTO customers (id, name) (SELECT ?, ?)", RefusalReason.UNSUPPORTED_CONSTRUCT),
                 // the new side's * would leave legacy_flag out of the rows it copies
