@@ -13,6 +13,8 @@ import java.util.Arrays;
  *   <li>a {@code ?} directly followed by {@code |} or {@code &} gets a space after it: JSqlParser
  *       reads {@code ?|} and {@code ?&} as PostgreSQL's JSON key operators, where the drivers read a
  *       parameter ({@code name LIKE '%'||?||'%'}, as MyBatis mappers and hand-written SQL send it);
+ *   <li>pgjdbc's {@code ??} (a {@code ?} operator, no parameter: {@code data ?? 'key'}, {@code ??|}) reads
+ *       {@code ||}: JSqlParser would take it for parameters;
  *   <li>MariaDB's {@code LOCK IN SHARE MODE}, the shared row lock Hibernate and jOOQ ask for there,
  *       which JSqlParser 5.3 does not parse, reads {@code FOR SHARE}, padded to the same length.
  * </ul>
@@ -48,6 +50,8 @@ final class ParseText {
                 int length = t.end(mode) - t.start(i);
                 b.replace(t.start(i), t.end(mode), FOR_SHARE + " ".repeat(length - FOR_SHARE.length()));
                 i = mode;
+            } else if (t.isPunct(i, '?')) {
+                b.replace(t.start(i), t.end(i), t.end(i) - t.start(i) == 2 ? "||" : "|| ");
             } else if (t.kind(i) == Tokens.PARAM
                     && (t.isPunct(i + 1, '|') || t.isPunct(i + 1, '&'))
                     && t.start(i + 1) == t.end(i)) {

@@ -5,7 +5,8 @@ import java.util.Arrays;
 /**
  * The tokens of one SQL text, as offsets into it. Built by {@link #lex}: a small dialect-aware
  * scanner that knows strings, quoted identifiers, comments and PostgreSQL dollar quotes, so that
- * a {@code ?} inside any of them is never taken for a parameter.
+ * a {@code ?} inside any of them is never taken for a parameter; nor is pgjdbc's escaped
+ * {@code ??} operator.
  */
 final class Tokens {
 
@@ -222,6 +223,10 @@ final class Tokens {
                 int close = sql.indexOf(sql.substring(i, tagEnd), tagEnd);
                 i = close < 0 ? n : close + (tagEnd - i);
                 t.add(STRING, start, i);
+            } else if (c == '?' && dialect == Dialect.POSTGRESQL && i + 1 < n && sql.charAt(i + 1) == '?') {
+                // pgjdbc's escape for a jsonb operator (??, ??|, ??&): one operator, no parameter
+                i += i + 2 < n && (sql.charAt(i + 2) == '|' || sql.charAt(i + 2) == '&') ? 3 : 2;
+                t.add(PUNCT, start, i);
             } else if (c == '?') {
                 i++;
                 t.add(PARAM, start, i);

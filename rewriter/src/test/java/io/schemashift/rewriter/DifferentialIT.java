@@ -350,6 +350,16 @@ class DifferentialIT {
                     "Paris");
             add(cases, "SELECT id, name FROM customers WHERE id = ? FOR NO KEY UPDATE", id);
             add(cases, "SELECT id, name FROM customers WHERE id = ? FOR UPDATE OF customers", id);
+            // pgjdbc's escaped jsonb operators: ?? and ??| are no parameters
+            add(
+                    cases,
+                    "SELECT id, name FROM customers WHERE jsonb_build_object(coalesce(city, '-'), 1) ?? ? ORDER BY id",
+                    "Oslo");
+            add(
+                    cases,
+                    "UPDATE customers SET name = ? WHERE jsonb_build_object(coalesce(city, '-'), id) ??| ARRAY['Oslo', 'Rome'] AND id > ?",
+                    "J" + id,
+                    id);
             add(
                     cases,
                     "SELECT c.name, x.m FROM customers c CROSS JOIN LATERAL (SELECT max(total) AS m FROM orders o"

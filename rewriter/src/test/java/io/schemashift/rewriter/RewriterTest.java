@@ -1052,6 +1052,21 @@ class RewriterTest {
         assertThat(r.keys()).containsExactly(List.of(new ParamSource.Bound(1)));
     }
 
+    /** pgjdbc's ?? is a ? operator, not two parameters: the parameter map counts what pgjdbc binds. */
+    @Test
+    void escapedQuestionMarkOperator_isNoParameter() {
+        Rewritten read = (Rewritten) pg.rewrite("SELECT id FROM customers WHERE city::jsonb ??| array['a'] AND id = ?");
+        assertThat(read.newSide().sql())
+                .isEqualTo("SELECT id FROM app_v2.clients WHERE town::jsonb ??| array['a'] AND id = ?");
+        assertThat(read.newSide().params()).containsExactly(new ParamSource.Bound(1));
+        Rewritten write = (Rewritten) pg.rewrite("UPDATE customers SET name = ? WHERE city::jsonb ?? 'k' AND id = ?");
+        assertThat(write.newSide().sql())
+                .isEqualTo(
+                        "UPDATE app_v2.clients SET full_name = ?, name_search = lower(?) WHERE town::jsonb ?? 'k' AND id = ?");
+        assertThat(write.newSide().params())
+                .containsExactly(new ParamSource.Bound(1), new ParamSource.Bound(1), new ParamSource.Bound(2));
+    }
+
     /** LOCALTIMESTAMP and LOCALTIME (Hibernate's local date-time functions), which JSqlParser reads as columns. */
     @Test
     void localClockKeywords_readAsTheClock_notAsColumns() {
