@@ -372,8 +372,7 @@ final class ColumnWalker {
                 otherMapped.add(t); // the first is the written table
             }
         } else if (item instanceof ParenthesedFromItem p && p.getAlias() == null) {
-            // a parenthesized join: its tables are this scope's; with an alias, (VALUES …) v(x), it is one derived
-            // table
+            // a parenthesized join; with an alias, (VALUES …) AS v(x), it is one derived table
             addSource(scope, p.getFromItem());
             addJoins(scope, p.getJoins());
         } else if (item != null) {

@@ -13,8 +13,16 @@ import java.util.Arrays;
  *   <li>a {@code ?} directly followed by {@code |} or {@code &} gets a space after it: JSqlParser
  *       reads {@code ?|} and {@code ?&} as PostgreSQL's JSON key operators, where the drivers read a
  *       parameter ({@code name LIKE '%'||?||'%'}, as MyBatis mappers and hand-written SQL send it);
- *   <li>pgjdbc's {@code ??} (a {@code ?} operator, no parameter: {@code data ?? 'key'}, {@code ??|}) reads
- *       {@code ||}: JSqlParser would take it for parameters;
+ *   <li>pgjdbc's {@code ??}, {@code ??|} and {@code ??&} (jsonb operators, no parameters: {@code
+ *       data ?? 'key'}) read {@code ||}: JSqlParser would take them for parameters;
+ *   <li>a collation named otherwise than by one bare word ({@code COLLATE "C"}, {@code COLLATE
+ *       pg_catalog."default"}, MariaDB's {@code COLLATE 'utf8mb4_bin'}) reads as a bare word of the
+ *       same length: JSqlParser takes only that;
+ *   <li>in a PostgreSQL escape string, {@code E'it\'s'}, a quote escaped by a backslash reads as a
+ *       doubled quote, {@code E'it''s'} (the same string): JSqlParser ends the string there;
+ *   <li>a PostgreSQL dollar-quoted string, {@code $q$O'Hare$q$}, reads as the same string quoted
+ *       the standard way, {@code 'O''Hare'}, padded to the same length: JSqlParser reads {@code $$…$$}
+ *       as a name, and ends a tagged one at a quote inside;
  *   <li>MariaDB's {@code LOCK IN SHARE MODE}, the shared row lock Hibernate and jOOQ ask for there,
  *       which JSqlParser 5.3 does not parse, reads {@code FOR SHARE}, padded to the same length.
  * </ul>
@@ -46,10 +54,22 @@ final class ParseText {
                 continue;
             }
             int mode = dialect == Dialect.MARIADB ? shareModeEnd(t, i) : -1;
-            if (mode >= 0) {
+            int collation = t.isWord(i, "collate") ? collationEnd(t, t.significant(i + 1)) : -1;
+            if (collation >= 0) {
+                int name = t.significant(i + 1);
+                int length = t.end(collation) - t.start(name);
+                b.replace(t.start(name), t.end(collation), "c" + "_".repeat(length - 1));
+                i = collation;
+            } else if (mode >= 0) {
                 int length = t.end(mode) - t.start(i);
                 b.replace(t.start(i), t.end(mode), FOR_SHARE + " ".repeat(length - FOR_SHARE.length()));
                 i = mode;
+            } else if (dialect == Dialect.POSTGRESQL && t.kind(i) == Tokens.STRING && escapesQuote(t, i)) {
+                b.replace(t.start(i), t.end(i), doubledQuotes(t.text(i)));
+            } else if (dialect == Dialect.POSTGRESQL
+                    && t.kind(i) == Tokens.STRING
+                    && standardQuoted(t.text(i)) != null) {
+                b.replace(t.start(i), t.end(i), standardQuoted(t.text(i)));
             } else if (t.isPunct(i, '?')) {
                 b.replace(t.start(i), t.end(i), t.end(i) - t.start(i) == 2 ? "||" : "|| ");
             } else if (t.kind(i) == Tokens.PARAM
@@ -71,6 +91,71 @@ final class ParseText {
         int k = Arrays.binarySearch(from, parsed);
         k = k >= 0 ? k : -k - 2;
         return k < 0 ? parsed : parsed + shift[k];
+    }
+
+    /**
+     * The last token of a collation name that starts at {@code i} when it is not one bare word (a
+     * quoted name, a string, or a qualified name), else -1.
+     */
+    private static int collationEnd(Tokens t, int i) {
+        int last = -1;
+        boolean plain = true;
+        int k = i;
+        while (k < t.size()) {
+            byte kind = t.kind(k);
+            if (kind != Tokens.WORD && kind != Tokens.QUOTED && kind != Tokens.STRING) {
+                break;
+            }
+            plain &= kind == Tokens.WORD;
+            last = k;
+            int dot = t.significant(k + 1);
+            if (!t.isPunct(dot, '.')) {
+                break;
+            }
+            plain = false;
+            k = t.significant(dot + 1);
+        }
+        return plain ? -1 : last;
+    }
+
+    /**
+     * A dollar-quoted string literal as the same string quoted the standard way, padded to its
+     * length; {@code null} when {@code literal} is not one, or its body holds a backslash (which
+     * JSqlParser may read as an escape) or too many quotes to double in its length.
+     */
+    private static String standardQuoted(String literal) {
+        if (literal.length() < 4 || literal.charAt(0) != '$') {
+            return null;
+        }
+        int tag = literal.indexOf('$', 1) + 1; // the length of $tag$
+        if (tag <= 0 || literal.length() < 2 * tag || !literal.endsWith(literal.substring(0, tag))) {
+            return null; // unterminated
+        }
+        String body = literal.substring(tag, literal.length() - tag);
+        String quoted = "'" + body.replace("'", "''") + "'";
+        return body.indexOf('\\') >= 0 || quoted.length() > literal.length()
+                ? null
+                : quoted + " ".repeat(literal.length() - quoted.length());
+    }
+
+    /** Whether string token {@code i} is an escape string ({@code E'…'}) with a backslash in it. */
+    private static boolean escapesQuote(Tokens t, int i) {
+        int backslash = t.sql.indexOf('\\', t.start(i));
+        return (t.sql.charAt(t.start(i)) | 32) == 'e' && backslash >= 0 && backslash < t.end(i);
+    }
+
+    /** An escape string with each {@code \'} spelled {@code ''}; every other escape kept. */
+    private static String doubledQuotes(String literal) {
+        StringBuilder s = new StringBuilder(literal);
+        for (int k = 2; k < s.length() - 1; k++) {
+            if (s.charAt(k) == '\\') {
+                if (s.charAt(k + 1) == '\'') {
+                    s.setCharAt(k, '\'');
+                }
+                k++; // the escaped character
+            }
+        }
+        return s.toString();
     }
 
     /** The index of {@code MODE} when the words from {@code i} are {@code LOCK IN SHARE MODE}, else -1. */

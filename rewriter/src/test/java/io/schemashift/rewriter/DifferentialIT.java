@@ -350,6 +350,9 @@ class DifferentialIT {
                     "Paris");
             add(cases, "SELECT id, name FROM customers WHERE id = ? FOR NO KEY UPDATE", id);
             add(cases, "SELECT id, name FROM customers WHERE id = ? FOR UPDATE OF customers", id);
+            add(cases, "SELECT id, name FROM customers WHERE id >= ? ORDER BY name COLLATE \"C\", id", id);
+            add(cases, "UPDATE customers SET city = E'O\\'Hare' WHERE id = ? AND name <> E'it\\'s'", id);
+            add(cases, "SELECT id FROM customers WHERE city <> $tag$O'Hare$tag$ AND id > ? ORDER BY id", id);
             // pgjdbc's escaped jsonb operators: ?? and ??| are no parameters
             add(
                     cases,

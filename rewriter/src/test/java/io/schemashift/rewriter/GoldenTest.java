@@ -228,6 +228,23 @@ class GoldenTest {
                         "INSERT INTO customers (id, name) (SELECT id + 100, CONCAT('s', ?) FROM orders)",
                         "INSERT INTO clients (id, full_name, name_search) WITH schemashift_rows (c1, c2) AS ((SELECT id +"
                                 + " 100, CONCAT('s', ?) FROM orders)) SELECT c1, c2, lower((c2)) FROM schemashift_rows"),
+                // an escape string with a backslash-escaped quote
+                pg(
+                        "SELECT id FROM customers WHERE name = E'it\\'s' AND city <> E'a\\\\' AND email = ?",
+                        "SELECT id FROM app_v2.clients WHERE full_name = E'it\\'s' AND town <> E'a\\\\' AND"
+                                + " email_address = ?"),
+                pg(
+                        "UPDATE customers SET city = $q$O'Hare$q$ WHERE name = $$it's$$ AND id = ?",
+                        "UPDATE app_v2.clients SET town = $q$O'Hare$q$ WHERE full_name = $$it's$$ AND id = ?"),
+                // a collation JSqlParser takes only as one bare word
+                pg(
+                        "SELECT id, name FROM customers WHERE name ILIKE ? ORDER BY name COLLATE \"C\", city COLLATE"
+                                + " pg_catalog.\"default\"",
+                        "SELECT id, full_name AS name FROM app_v2.clients WHERE full_name ILIKE ? ORDER BY full_name"
+                                + " COLLATE \"C\", town COLLATE pg_catalog.\"default\""),
+                my(
+                        "SELECT name FROM customers WHERE city COLLATE 'utf8mb4_bin' = ?",
+                        "SELECT full_name AS name FROM clients WHERE town COLLATE 'utf8mb4_bin' = ?"),
                 // a locking clause naming the table (jOOQ's forUpdate().of(CUSTOMERS))
                 pg(
                         "SELECT id FROM customers WHERE id = ? FOR UPDATE OF customers NOWAIT",
