@@ -66,9 +66,7 @@ final class ParseText {
                 i = mode;
             } else if (dialect == Dialect.POSTGRESQL && t.kind(i) == Tokens.STRING && escapesQuote(t, i)) {
                 b.replace(t.start(i), t.end(i), doubledQuotes(t.text(i)));
-            } else if (dialect == Dialect.POSTGRESQL
-                    && t.kind(i) == Tokens.STRING
-                    && standardQuoted(t.text(i)) != null) {
+            } else if (dialect == Dialect.POSTGRESQL && dollarQuoted(t, i) && standardQuoted(t.text(i)) != null) {
                 b.replace(t.start(i), t.end(i), standardQuoted(t.text(i)));
             } else if (t.isPunct(i, '?')) {
                 b.replace(t.start(i), t.end(i), t.end(i) - t.start(i) == 2 ? "||" : "|| ");
@@ -118,6 +116,10 @@ final class ParseText {
         return plain ? -1 : last;
     }
 
+    private static boolean dollarQuoted(Tokens t, int i) {
+        return t.kind(i) == Tokens.STRING && t.sql.charAt(t.start(i)) == '$';
+    }
+
     /**
      * A dollar-quoted string literal as the same string quoted the standard way, padded to its
      * length; {@code null} when {@code literal} is not one, or its body holds a backslash (which
@@ -140,8 +142,11 @@ final class ParseText {
 
     /** Whether string token {@code i} is an escape string ({@code E'…'}) with a backslash in it. */
     private static boolean escapesQuote(Tokens t, int i) {
+        if ((t.sql.charAt(t.start(i)) | 32) != 'e') {
+            return false;
+        }
         int backslash = t.sql.indexOf('\\', t.start(i));
-        return (t.sql.charAt(t.start(i)) | 32) == 'e' && backslash >= 0 && backslash < t.end(i);
+        return backslash >= 0 && backslash < t.end(i);
     }
 
     /** An escape string with each {@code \'} spelled {@code ''}; every other escape kept. */
