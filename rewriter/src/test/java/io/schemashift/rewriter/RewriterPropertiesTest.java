@@ -123,6 +123,9 @@ class RewriterPropertiesTest {
                 column.map(c -> new Condition("{q}" + c + " IS NOT NULL", List.of())),
                 Combinators.combine(column, Arbitraries.of("A%", "%o%", "B%"))
                         .as((c, p) -> new Condition("{q}" + c + " LIKE ?", List.of(p))),
+                // a parameter against || (JSqlParser's lexer would read ?| as an operator)
+                Combinators.combine(column, Arbitraries.of("A", "o", "B"))
+                        .as((c, p) -> new Condition("{q}" + c + " LIKE '%'||?||'%'", List.of(p))),
                 Combinators.combine(column, text)
                         .as((c, t) -> new Condition("lower({q}" + c + ") = lower(?)", List.of(t))),
                 Combinators.combine(column, text, text)
