@@ -6,6 +6,7 @@ import io.schemashift.backfill.internal.Args;
 import io.schemashift.backfill.internal.Identifiers;
 import io.schemashift.backfill.internal.JobBuilder;
 import io.schemashift.backfill.internal.MultiRowInsert;
+import io.schemashift.backfill.internal.SessionSetting;
 import io.schemashift.backfill.internal.Statements;
 import io.schemashift.backfill.internal.Statements.NewRows;
 import io.schemashift.backfill.internal.TableShape;
@@ -268,8 +269,8 @@ public final class Backfill {
         private boolean oldAutoCommit;
         private int oldIsolation;
         private boolean newAutoCommit;
-        /** The target session's {@code synchronous_commit} before the run, when the run switched it off. */
-        private String synchronousCommit;
+        /** The target session's {@code synchronous_commit}, when the run switched it off. */
+        private SessionSetting synchronousCommit;
 
         Run(
                 String table,
@@ -322,12 +323,7 @@ public final class Backfill {
             if (dialect != Dialect.POSTGRESQL || cpConn != newConn) {
                 return;
             }
-            try (Statement s = newConn.createStatement();
-                    ResultSet rs = s.executeQuery("SHOW synchronous_commit")) {
-                rs.next();
-                synchronousCommit = rs.getString(1);
-                s.execute("SET synchronous_commit TO off");
-            }
+            synchronousCommit = SessionSetting.set(newConn, "synchronous_commit", "off");
             newConn.commit();
         }
 
@@ -337,11 +333,7 @@ public final class Backfill {
                 separate.rollback();
             }
             if (synchronousCommit != null) {
-                try (PreparedStatement ps =
-                        newConn.prepareStatement("SELECT set_config('synchronous_commit', ?, false)")) {
-                    ps.setString(1, synchronousCommit);
-                    ps.execute();
-                }
+                synchronousCommit.close();
                 newConn.commit();
             }
             oldConn.setTransactionIsolation(oldIsolation);

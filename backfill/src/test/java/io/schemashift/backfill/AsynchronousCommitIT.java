@@ -54,9 +54,60 @@ class AsynchronousCommitIT {
         }
     }
 
+    /**
+     * A verify scans with one backend per side (the two sides are hashed at once, on a live primary):
+     * no parallel workers while it runs, and the pool's connections get their setting back.
+     */
+    @Test
+    void verify_scansWithoutParallelWorkers_thenTheSessionSettingIsRestored() throws Exception {
+        TestDatabase db = TestDatabases.of(TestDatabase.Kind.POSTGRESQL);
+        String url = db.create("serial_scan_" + ProcessHandle.current().pid());
+        try (Connection first = db.connect(url);
+                Connection second = db.connect(url);
+                Connection third = db.connect(url)) {
+            Schemas.createOld(first, TestDatabase.Kind.POSTGRESQL);
+            Schemas.fill(first, TestDatabase.Kind.POSTGRESQL, ROWS);
+            Schemas.createNew(first, TestDatabase.Kind.POSTGRESQL);
+            Backfill.builder(Schemas.mapping(), Schemas.dialect(TestDatabase.Kind.POSTGRESQL), () -> uncloseable(first))
+                    .migration("serial")
+                    .build()
+                    .run(List.of("customers"), false);
+            List<Connection> pool = List.of(first, second, third);
+            java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+            List<String> duringChunks = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+            var report = io.schemashift.verify.Verifier.builder(
+                            Schemas.mapping(),
+                            Schemas.dialect(TestDatabase.Kind.POSTGRESQL),
+                            () -> uncloseable(pool.get(next.getAndIncrement() % pool.size())))
+                    .migration("serial")
+                    .progress(new ProgressListener() {
+                        @Override
+                        public void advanced(String table, long rowsDone, long batchRows) {
+                            duringChunks.add(setting(first, "max_parallel_workers_per_gather")
+                                    + setting(second, "max_parallel_workers_per_gather"));
+                        }
+                    })
+                    .build()
+                    .verify("customers", 1000);
+
+            assertThat(report.differences()).isZero();
+            assertThat(duringChunks).isNotEmpty().containsOnly("00");
+            for (Connection c : pool) {
+                assertThat(setting(c, "max_parallel_workers_per_gather"))
+                        .as("after the verify")
+                        .isEqualTo("2");
+            }
+        }
+    }
+
     private static String synchronousCommit(Connection c) {
+        return setting(c, "synchronous_commit");
+    }
+
+    private static String setting(Connection c, String name) {
         try (Statement s = c.createStatement();
-                var rs = s.executeQuery("SHOW synchronous_commit")) {
+                var rs = s.executeQuery("SHOW " + name)) {
             rs.next();
             return rs.getString(1);
         } catch (SQLException e) {
