@@ -61,8 +61,11 @@ final class ColumnWalker {
     private final Map<Table, Scope.Source> sources = new IdentityHashMap<>();
 
     private final Map<Table, SimpleNode> tableNodes = new IdentityHashMap<>();
-    /** The table a locking clause names ({@code FOR UPDATE OF customers}), with the scope of its select. */
-    private final Map<Table, Scope> lockedTables = new IdentityHashMap<>();
+    /**
+     * The table a locking clause names ({@code FOR UPDATE OF customers}), with the scope of its
+     * select; {@code null} until one does (most statements have none).
+     */
+    private Map<Table, Scope> lockedTables;
 
     private final Map<SelectItem<?>, SimpleNode> itemNodes = new IdentityHashMap<>();
     /** The {@code ORDER BY} of a set operation, by its first branch: its positions count that select list. */
@@ -446,6 +449,9 @@ final class ColumnWalker {
                     }
                     scope = selectScope(ps, scope);
                     if (ps.getForUpdateTable() != null) {
+                        if (lockedTables == null) {
+                            lockedTables = new IdentityHashMap<>(2);
+                        }
                         lockedTables.put(ps.getForUpdateTable(), scope);
                     }
                     OrdinalPositions.refuseShifted(ps, scope, names, unionOrders.getOrDefault(ps, List.of()));
@@ -553,7 +559,7 @@ final class ColumnWalker {
                 rw.newEdits.replace(Trees.start(n), Trees.end(n), s.mapped().newSqlName);
             }
         } else if (rw.mapped(t, cteNames) != null) {
-            Scope.Source locked = lockedTables.containsKey(t) && t.getSchemaName() == null
+            Scope.Source locked = lockedTables != null && lockedTables.containsKey(t) && t.getSchemaName() == null
                     ? lockedTables.get(t).byQualifier(names.canonical(t.getName()))
                     : null;
             if (locked == null || locked.mapped() == null) {

@@ -30,6 +30,7 @@ import java.util.Arrays;
 final class ParseText {
 
     private static final String FOR_SHARE = "FOR SHARE";
+    private static final int[] NONE = {};
 
     final String text;
     /** From parsed offset {@code from[k]} on, the statement's offset is the parsed one plus {@code shift[k]}. */
@@ -179,8 +180,8 @@ final class ParseText {
         private final String sql;
         private StringBuilder text;
         private int copied; // the statement's characters before this offset are in text
-        private int[] from = new int[0];
-        private int[] shift = new int[0];
+        private int[] from = NONE;
+        private int[] shift = NONE;
 
         Builder(String sql) {
             this.sql = sql;
