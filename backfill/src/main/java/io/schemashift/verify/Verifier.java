@@ -196,7 +196,7 @@ public final class Verifier {
     /**
      * PostgreSQL: no parallel workers for the checksum scans. The two sides are hashed at once, one
      * backend each, on a primary the application is using: workers would take its cores (on two
-     * cores, both sides' workers made the whole scan a fifth slower than one backend per side).
+     * cores, both sides' workers made the whole scan a quarter slower than one backend per side).
      * {@code null} elsewhere.
      */
     private SessionSetting serialScans(Connection c) throws SQLException {
