@@ -206,7 +206,32 @@ public final class Execution {
             keys = keys(ps, keysWanted, rows);
             record(entries(), keys, failed);
         }
+        if (primary == Side.NEW && keys != null && keys.size() > 0) {
+            tellOldSessionTheKey(keys);
+        }
         return new Result(ps, result.isResultSet(), result.updateCount(), result.batchCounts(), keys, rows);
+    }
+
+    /**
+     * MariaDB with a separate new database: the application's connection is the old database's,
+     * where {@code SELECT LAST_INSERT_ID()} (MyBatis' {@code selectKey}) would read its own session
+     * (the mirror wrote the key as a value, which leaves it alone), not the key the new side just
+     * generated: {@code LAST_INSERT_ID(key)} sets it there, the first key of the statement (of a
+     * batch's last statement) as the server gives it. On one database both share one session.
+     */
+    private void tellOldSessionTheKey(GeneratedKeys keys) {
+        if (context.dialect() != Dialect.MARIADB
+                || context.newDatabase() == null
+                || rw.generatedKeyColumns().isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps =
+                transaction.connection(Side.OLD, false).prepareStatement("SELECT LAST_INSERT_ID(?)")) {
+            ps.setObject(1, keys.get(mode == Mode.BATCH ? keys.size() - 1 : 0, 0));
+            ps.executeQuery().close();
+        } catch (SQLException e) {
+            // the application's statement ran and is mirrored: LAST_INSERT_ID() keeps its old value, as before
+        }
     }
 
     /**

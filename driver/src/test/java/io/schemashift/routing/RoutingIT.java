@@ -1295,6 +1295,47 @@ class RoutingIT {
     }
 
     /**
+     * MariaDB: the key of an insert the new side numbered, read back through the session ({@code
+     * SELECT LAST_INSERT_ID()}, MyBatis' {@code selectKey}). The application's connection is the old
+     * database's, where the mirror wrote the key as a value, which leaves {@code LAST_INSERT_ID()}
+     * alone: the driver hands it the key (with the tables in one database both share one session).
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void lastInsertId_afterAnInsertTheNewSideNumbered_isThatKey(boolean separate) throws Exception {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.mariadb(), separate, "phase: new-primary\n");
+        fx.rawNew("ALTER TABLE clients AUTO_INCREMENT = 5000");
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO customers (name) VALUES ('one')");
+            assertThat(lastInsertId(st)).isEqualTo(5000);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO customers (name) VALUES (?), (?)")) {
+                ps.setString(1, "two");
+                ps.setString(2, "three");
+                ps.executeUpdate();
+            }
+            assertThat(lastInsertId(st)).as("a multi-row insert's first key").isEqualTo(5001);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO customers (name) VALUES (?)")) {
+                for (String name : List.of("four", "five")) {
+                    ps.setString(1, name);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            assertThat(lastInsertId(st)).as("a batch's last statement's key").isEqualTo(5004);
+        }
+        assertThat(MigrationFixture.ids(fx.oldRows())).containsExactly(5000, 5001, 5002, 5003, 5004);
+        assertThat(fx.divergenceRecords()).isEmpty();
+    }
+
+    private static long lastInsertId(Statement st) throws SQLException {
+        try (ResultSet rs = st.executeQuery("SELECT LAST_INSERT_ID()")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /**
      * MariaDB generates an {@code AUTO_INCREMENT} key for a row that gives it as NULL or 0 (what
      * a MyBatis mapper that lists {@code id} sends for a new object). Each side would generate its
      * own: such a row is not mirrored, and the table is recorded.
