@@ -102,6 +102,8 @@ public final class Execution {
     private final boolean mirror;
     /** The mirror needs the keys the primary generates. */
     private final boolean needKeys;
+    /** Whether the old session is told the key the new side generated ({@link #tellOldSessionTheKey}). */
+    private final boolean tellsKey;
     /** The {@code now()} both sides bind, captured once ({@code null}: neither side binds it). */
     private final Timestamp now;
     /** An auto-commit pair on one database, run in a local transaction this execution ends. */
@@ -134,6 +136,11 @@ public final class Execution {
         this.write = rw.kind().isWrite();
         this.mirror = plan.mirror() != null && write;
         this.needKeys = mirror && !rw.generatedKeyColumns().isEmpty();
+        this.tellsKey = write
+                && plan.primary() == Side.NEW
+                && context.dialect() == Dialect.MARIADB
+                && context.newDatabase() != null
+                && !rw.generatedKeyColumns().isEmpty();
         this.now = capturesNow(rw) ? KeptValues.capturedNow(rw.rounded()) : null;
     }
 
@@ -169,7 +176,7 @@ public final class Execution {
         // A write that returns rows (RETURNING) hands its keys over in those rows: asking the
         // driver for generated keys as well would make it keep the rows from the application.
         boolean returnsRows = write && mode != Mode.UPDATE && mode != Mode.BATCH && Returning.in(sql.sql());
-        boolean keysWanted = !returnsRows && (needKeys || (appWantsKeys && write));
+        boolean keysWanted = !returnsRows && (needKeys || tellsKey || (appWantsKeys && write));
         PreparedStatement ps = prepared.on(connection, transaction.old(), sql.sql(), keysWanted);
         prepared.configure(ps);
         UpsertGaps gaps =
@@ -206,7 +213,7 @@ public final class Execution {
             keys = keys(ps, keysWanted, rows);
             record(entries(), keys, failed);
         }
-        if (primary == Side.NEW && keys != null && keys.size() > 0) {
+        if (tellsKey && keys != null && keys.size() > 0) {
             tellOldSessionTheKey(keys);
         }
         return new Result(ps, result.isResultSet(), result.updateCount(), result.batchCounts(), keys, rows);
@@ -217,14 +224,10 @@ public final class Execution {
      * where {@code SELECT LAST_INSERT_ID()} (MyBatis' {@code selectKey}) would read its own session
      * (the mirror wrote the key as a value, which leaves it alone), not the key the new side just
      * generated: {@code LAST_INSERT_ID(key)} sets it there, the first key of the statement (of a
-     * batch's last statement) as the server gives it. On one database both share one session.
+     * batch's last statement) as the server gives it; in {@code new-only} too, where no mirror runs.
+     * On one database both share one session.
      */
     private void tellOldSessionTheKey(GeneratedKeys keys) {
-        if (context.dialect() != Dialect.MARIADB
-                || context.newDatabase() == null
-                || rw.generatedKeyColumns().isEmpty()) {
-            return;
-        }
         try (PreparedStatement ps =
                 transaction.connection(Side.OLD, false).prepareStatement("SELECT LAST_INSERT_ID(?)")) {
             ps.setObject(1, keys.get(mode == Mode.BATCH ? keys.size() - 1 : 0, 0));
