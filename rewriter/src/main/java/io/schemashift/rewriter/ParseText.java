@@ -23,6 +23,10 @@ import java.util.Arrays;
  *   <li>a PostgreSQL dollar-quoted string, {@code $q$O'Hare$q$}, reads as the same string quoted
  *       the standard way, {@code 'O''Hare'}, padded to the same length: JSqlParser reads {@code $$…$$}
  *       as a name, and ends a tagged one at a quote inside;
+ *   <li>PostgreSQL's {@code UPDATE ONLY t}, {@code DELETE FROM ONLY t} (the table without its
+ *       inheritance children) and {@code TRUNCATE … RESTART IDENTITY} / {@code CONTINUE IDENTITY}:
+ *       those words read as blanks, which JSqlParser needs and the rewrite does not (they stay in
+ *       the text each side runs);
  *   <li>MariaDB's {@code LOCK IN SHARE MODE}, the shared row lock Hibernate and jOOQ ask for there,
  *       which JSqlParser 5.3 does not parse, reads {@code FOR SHARE}, padded to the same length.
  * </ul>
@@ -69,6 +73,10 @@ final class ParseText {
                 b.replace(t.start(i), t.end(i), doubledQuotes(t.text(i)));
             } else if (dialect == Dialect.POSTGRESQL && dollarQuoted(t, i) && standardQuoted(t.text(i)) != null) {
                 b.replace(t.start(i), t.end(i), standardQuoted(t.text(i)));
+            } else if (dialect == Dialect.POSTGRESQL && blanked(t, i) > 0) {
+                int last = blanked(t, i);
+                b.replace(t.start(i), t.end(last), " ".repeat(t.end(last) - t.start(i)));
+                i = last;
             } else if (t.isPunct(i, '?')) {
                 b.replace(t.start(i), t.end(i), t.end(i) - t.start(i) == 2 ? "||" : "|| ");
             } else if (t.kind(i) == Tokens.PARAM
@@ -119,6 +127,27 @@ final class ParseText {
 
     private static boolean dollarQuoted(Tokens t, int i) {
         return t.kind(i) == Tokens.STRING && t.sql.charAt(t.start(i)) == '$';
+    }
+
+    /**
+     * The last token of PostgreSQL words at {@code i} that JSqlParser does not take and the rewrite
+     * does not need: {@code ONLY} right after {@code UPDATE} or {@code DELETE FROM} at the start, {@code
+     * RESTART IDENTITY} or {@code CONTINUE IDENTITY} in a {@code TRUNCATE}; else -1.
+     */
+    private static int blanked(Tokens t, int i) {
+        int first = t.significant(0);
+        if (t.isWord(i, "only")) {
+            int before = t.significantBefore(i);
+            boolean update = before == first && t.isWord(first, "update");
+            boolean delete =
+                    t.isWord(before, "from") && t.significantBefore(before) == first && t.isWord(first, "delete");
+            return update || delete ? i : -1;
+        }
+        if ((t.isWord(i, "restart") || t.isWord(i, "continue")) && t.isWord(first, "truncate")) {
+            int identity = t.significant(i + 1);
+            return t.isWord(identity, "identity") ? identity : -1;
+        }
+        return -1;
     }
 
     /**

@@ -353,6 +353,8 @@ class DifferentialIT {
             add(cases, "SELECT id, name FROM customers WHERE id >= ? ORDER BY name COLLATE \"C\", id", id);
             add(cases, "UPDATE customers SET city = E'O\\'Hare' WHERE id = ? AND name <> E'it\\'s'", id);
             add(cases, "SELECT id FROM customers WHERE city <> $tag$O'Hare$tag$ AND id > ? ORDER BY id", id);
+            add(cases, "UPDATE ONLY customers SET city = ? WHERE id = ?", "Only", id);
+            add(cases, "DELETE FROM ONLY customers WHERE id = ?", id + 1);
             // pgjdbc's escaped jsonb operators: ?? and ??| are no parameters
             add(
                     cases,

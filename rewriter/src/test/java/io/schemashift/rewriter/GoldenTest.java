@@ -259,6 +259,15 @@ class GoldenTest {
                                 + " (VALUES (1, 'a')) AS v(x, y) JOIN app_v2.clients c ON c.id = v.x"),
                 // TRUNCATE
                 pg("TRUNCATE TABLE customers", "TRUNCATE TABLE app_v2.clients"),
+                pg("TRUNCATE customers RESTART IDENTITY", "TRUNCATE app_v2.clients RESTART IDENTITY"),
+                pg(
+                        "TRUNCATE TABLE ONLY customers CONTINUE IDENTITY",
+                        "TRUNCATE TABLE ONLY app_v2.clients CONTINUE IDENTITY"),
+                // PostgreSQL's ONLY: the table without inheritance children
+                pg(
+                        "UPDATE ONLY customers SET name = ? WHERE id = ?",
+                        "UPDATE ONLY app_v2.clients SET full_name = ?, name_search = lower(?) WHERE id = ?"),
+                pg("DELETE FROM ONLY customers WHERE city = ?", "DELETE FROM ONLY app_v2.clients WHERE town = ?"),
                 pg("TRUNCATE ONLY public.customers -- all", "TRUNCATE ONLY app_v2.clients -- all"),
                 my("TRUNCATE customers", "TRUNCATE clients"),
                 h2("TRUNCATE TABLE CUSTOMERS", "TRUNCATE TABLE clients"),
@@ -396,8 +405,8 @@ class GoldenTest {
                 Arguments.of(Dialect.POSTGRESQL, "TRUNCATE customers CASCADE", unsupported, StatementKind.TRUNCATE),
                 Arguments.of(
                         Dialect.POSTGRESQL,
-                        "TRUNCATE customers RESTART IDENTITY",
-                        RefusalReason.UNPARSEABLE,
+                        "TRUNCATE customers RESTART IDENTITY CASCADE",
+                        unsupported,
                         StatementKind.TRUNCATE),
                 // unparseable: the lexical kind, WITH bodies included
                 Arguments.of(

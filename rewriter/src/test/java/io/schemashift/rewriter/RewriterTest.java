@@ -366,7 +366,7 @@ class RewriterTest {
             assertThat(f.tables()).containsExactly("customers");
             assertThat(f.message()).contains("empties mapped tables through foreign keys");
         });
-        // unparseable (RESTART IDENTITY): the lexical scan still finds what the cascade empties
+        // with RESTART IDENTITY too
         assertThat(r.rewrite("TRUNCATE accounts RESTART IDENTITY CASCADE"))
                 .isInstanceOfSatisfying(
                         Refused.class, f -> assertThat(f.tables()).containsExactly("customers"));
