@@ -58,8 +58,11 @@ final class ParseText {
                 }
                 continue;
             }
+            boolean pg = dialect == Dialect.POSTGRESQL;
             int mode = dialect == Dialect.MARIADB ? shareModeEnd(t, i) : -1;
             int collation = t.isWord(i, "collate") ? collationEnd(t, t.significant(i + 1)) : -1;
+            int blank = pg ? blanked(t, i) : -1;
+            String quoted = pg && dollarQuoted(t, i) ? standardQuoted(t.text(i)) : null;
             if (collation >= 0) {
                 int name = t.significant(i + 1);
                 int length = t.end(collation) - t.start(name);
@@ -69,14 +72,13 @@ final class ParseText {
                 int length = t.end(mode) - t.start(i);
                 b.replace(t.start(i), t.end(mode), FOR_SHARE + " ".repeat(length - FOR_SHARE.length()));
                 i = mode;
-            } else if (dialect == Dialect.POSTGRESQL && t.kind(i) == Tokens.STRING && escapesQuote(t, i)) {
+            } else if (blank >= 0) {
+                b.replace(t.start(i), t.end(blank), " ".repeat(t.end(blank) - t.start(i)));
+                i = blank;
+            } else if (quoted != null) {
+                b.replace(t.start(i), t.end(i), quoted);
+            } else if (pg && t.kind(i) == Tokens.STRING && escapesQuote(t, i)) {
                 b.replace(t.start(i), t.end(i), doubledQuotes(t.text(i)));
-            } else if (dialect == Dialect.POSTGRESQL && dollarQuoted(t, i) && standardQuoted(t.text(i)) != null) {
-                b.replace(t.start(i), t.end(i), standardQuoted(t.text(i)));
-            } else if (dialect == Dialect.POSTGRESQL && blanked(t, i) > 0) {
-                int last = blanked(t, i);
-                b.replace(t.start(i), t.end(last), " ".repeat(t.end(last) - t.start(i)));
-                i = last;
             } else if (t.isPunct(i, '?')) {
                 b.replace(t.start(i), t.end(i), t.end(i) - t.start(i) == 2 ? "||" : "|| ");
             } else if (t.kind(i) == Tokens.PARAM
