@@ -27,6 +27,9 @@ import java.util.Arrays;
  *       inheritance children) and {@code TRUNCATE … RESTART IDENTITY} / {@code CONTINUE IDENTITY}:
  *       those words read as blanks, which JSqlParser needs and the rewrite does not (they stay in
  *       the text each side runs);
+ *   <li>MariaDB's select modifiers {@code HIGH_PRIORITY}, {@code SQL_SMALL_RESULT}, {@code
+ *       SQL_BIG_RESULT} and {@code SQL_BUFFER_RESULT} read as blanks: JSqlParser takes the first for a
+ *       column and the next item for its alias;
  *   <li>MariaDB's {@code LOCK IN SHARE MODE}, the shared row lock Hibernate and jOOQ ask for there,
  *       which JSqlParser 5.3 does not parse, reads {@code FOR SHARE}, padded to the same length.
  * </ul>
@@ -35,6 +38,22 @@ final class ParseText {
 
     private static final String FOR_SHARE = "FOR SHARE";
     private static final int[] NONE = {};
+
+    /** The words a MariaDB select modifier may follow. */
+    private static final String[] AFTER_SELECT = {
+        "select",
+        "all",
+        "distinct",
+        "distinctrow",
+        "high_priority",
+        "straight_join",
+        "sql_small_result",
+        "sql_big_result",
+        "sql_buffer_result",
+        "sql_cache",
+        "sql_no_cache",
+        "sql_calc_found_rows"
+    };
 
     final String text;
     /** From parsed offset {@code from[k]} on, the statement's offset is the parsed one plus {@code shift[k]}. */
@@ -61,7 +80,7 @@ final class ParseText {
             boolean pg = dialect == Dialect.POSTGRESQL;
             int mode = dialect == Dialect.MARIADB ? shareModeEnd(t, i) : -1;
             int collation = t.isWord(i, "collate") ? collationEnd(t, t.significant(i + 1)) : -1;
-            int blank = pg ? blanked(t, i) : -1;
+            int blank = pg ? blanked(t, i) : dialect == Dialect.MARIADB && selectModifier(t, i) ? i : -1;
             String quoted = pg && dollarQuoted(t, i) ? standardQuoted(t.text(i)) : null;
             if (collation >= 0) {
                 int name = t.significant(i + 1);
@@ -129,6 +148,23 @@ final class ParseText {
 
     private static boolean dollarQuoted(Tokens t, int i) {
         return t.kind(i) == Tokens.STRING && t.sql.charAt(t.start(i)) == '$';
+    }
+
+    /** Whether token {@code i} is one of the MariaDB select modifiers JSqlParser misreads, right after SELECT or another modifier. */
+    private static boolean selectModifier(Tokens t, int i) {
+        if (!(t.isWord(i, "high_priority")
+                || t.isWord(i, "sql_small_result")
+                || t.isWord(i, "sql_big_result")
+                || t.isWord(i, "sql_buffer_result"))) {
+            return false;
+        }
+        int before = t.significantBefore(i);
+        for (String word : AFTER_SELECT) {
+            if (t.isWord(before, word)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -315,6 +315,7 @@ class DifferentialIT {
                     cases,
                     "SELECT city, GROUP_CONCAT(name ORDER BY name SEPARATOR ',') AS names FROM customers GROUP BY city");
             add(cases, "SELECT id, name FROM customers WHERE id = ? LOCK IN SHARE MODE", id);
+            add(cases, "SELECT HIGH_PRIORITY SQL_SMALL_RESULT name, city FROM customers WHERE id >= ? ORDER BY id", id);
             add(cases, "SELECT * FROM customers WHERE city = ? ORDER BY 1 LOCK IN SHARE MODE NOWAIT", "Oslo");
             add(cases, "INSERT IGNORE INTO customers(id, name) VALUES (?, ?)", id, "G" + id);
             add(cases, "REPLACE INTO customers(id, name, city) VALUES (?, ?, ?)", id, "H" + id, "Lyon");

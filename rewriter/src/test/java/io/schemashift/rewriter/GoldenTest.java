@@ -257,6 +257,11 @@ class GoldenTest {
                         "SELECT * FROM (VALUES (1, 'a')) AS v(x, y) JOIN customers c ON c.id = v.x",
                         "SELECT v.*, c.id, c.full_name AS name, c.email_address AS email, c.town AS city, c.created_at FROM"
                                 + " (VALUES (1, 'a')) AS v(x, y) JOIN app_v2.clients c ON c.id = v.x"),
+                // MariaDB select modifiers JSqlParser reads as a column aliased by the next item
+                my(
+                        "SELECT HIGH_PRIORITY SQL_BUFFER_RESULT name, c.city FROM customers c JOIN orders o ON o.customer_id = c.id",
+                        "SELECT HIGH_PRIORITY SQL_BUFFER_RESULT full_name AS name, c.town AS city FROM clients c JOIN orders o ON"
+                                + " o.customer_id = c.id"),
                 // TRUNCATE
                 pg("TRUNCATE TABLE customers", "TRUNCATE TABLE app_v2.clients"),
                 pg("TRUNCATE customers RESTART IDENTITY", "TRUNCATE app_v2.clients RESTART IDENTITY"),
