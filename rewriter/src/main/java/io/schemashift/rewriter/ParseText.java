@@ -16,12 +16,12 @@ import java.util.Arrays;
  *   <li>pgjdbc's {@code ??}, {@code ??|} and {@code ??&} (jsonb operators, no parameters: {@code
  *       data ?? 'key'}) read {@code ||}: JSqlParser would take them for parameters;
  *   <li>a collation named otherwise than by one bare word ({@code COLLATE "C"}, {@code COLLATE
- *       pg_catalog."default"}, MariaDB's {@code COLLATE 'utf8mb4_bin'}) reads as a bare word of the
- *       same length: JSqlParser takes only that;
+ *       pg_catalog."default"}, MariaDB's {@code COLLATE 'utf8mb4_bin'}) reads as a bare word: JSqlParser
+ *       takes only that;
  *   <li>in a PostgreSQL escape string, {@code E'it\'s'}, a quote escaped by a backslash reads as a
  *       doubled quote, {@code E'it''s'} (the same string): JSqlParser ends the string there;
  *   <li>a PostgreSQL dollar-quoted string, {@code $q$O'Hare$q$}, reads as the same string quoted
- *       the standard way, {@code 'O''Hare'}, padded to the same length: JSqlParser reads {@code $$…$$}
+ *       the standard way, {@code 'O''Hare'}: JSqlParser reads {@code $$…$$}
  *       as a name, and ends a tagged one at a quote inside;
  *   <li>PostgreSQL's {@code UPDATE ONLY t}, {@code DELETE FROM ONLY t} (the table without its
  *       inheritance children) and {@code TRUNCATE … RESTART IDENTITY} / {@code CONTINUE IDENTITY}:
@@ -31,8 +31,11 @@ import java.util.Arrays;
  *       SQL_BIG_RESULT} and {@code SQL_BUFFER_RESULT} read as blanks: JSqlParser takes the first for a
  *       column and the next item for its alias;
  *   <li>MariaDB's {@code LOCK IN SHARE MODE}, the shared row lock Hibernate and jOOQ ask for there,
- *       which JSqlParser 5.3 does not parse, reads {@code FOR SHARE}, padded to the same length.
+ *       which JSqlParser 5.3 does not parse, reads {@code FOR SHARE}.
  * </ul>
+ *
+ * Each such change is padded with spaces to the length it replaces, so that every offset stays;
+ * only the space after a {@code ?} and the cut shift them.
  */
 final class ParseText {
 
@@ -70,6 +73,8 @@ final class ParseText {
     /** The parser's text for the statement {@code t}, without the characters of {@code cut} (when not {@code null}). */
     static ParseText of(Tokens t, Dialect dialect, ValuesRows.Cut cut) {
         Builder b = new Builder(t.sql);
+        boolean pg = dialect == Dialect.POSTGRESQL;
+        int first = t.significant(0);
         for (int i = 0; i < t.size(); i++) {
             if (cut != null && t.start(i) >= cut.from() && t.start(i) < cut.to()) {
                 if (b.copied <= cut.from()) {
@@ -77,29 +82,25 @@ final class ParseText {
                 }
                 continue;
             }
-            boolean pg = dialect == Dialect.POSTGRESQL;
             int mode = dialect == Dialect.MARIADB ? shareModeEnd(t, i) : -1;
             int collation = t.isWord(i, "collate") ? collationEnd(t, t.significant(i + 1)) : -1;
-            int blank = pg ? blanked(t, i) : dialect == Dialect.MARIADB && selectModifier(t, i) ? i : -1;
+            int blank = pg ? blanked(t, i, first) : dialect == Dialect.MARIADB && selectModifier(t, i) ? i : -1;
             String quoted = pg && dollarQuoted(t, i) ? standardQuoted(t.text(i)) : null;
             if (collation >= 0) {
-                int name = t.significant(i + 1);
-                int length = t.end(collation) - t.start(name);
-                b.replace(t.start(name), t.end(collation), "c" + "_".repeat(length - 1));
+                b.pad(t.start(t.significant(i + 1)), t.end(collation), "c");
                 i = collation;
             } else if (mode >= 0) {
-                int length = t.end(mode) - t.start(i);
-                b.replace(t.start(i), t.end(mode), FOR_SHARE + " ".repeat(length - FOR_SHARE.length()));
+                b.pad(t.start(i), t.end(mode), FOR_SHARE);
                 i = mode;
             } else if (blank >= 0) {
-                b.replace(t.start(i), t.end(blank), " ".repeat(t.end(blank) - t.start(i)));
+                b.pad(t.start(i), t.end(blank), "");
                 i = blank;
             } else if (quoted != null) {
-                b.replace(t.start(i), t.end(i), quoted);
+                b.pad(t.start(i), t.end(i), quoted);
             } else if (pg && t.kind(i) == Tokens.STRING && escapesQuote(t, i)) {
-                b.replace(t.start(i), t.end(i), doubledQuotes(t.text(i)));
+                b.pad(t.start(i), t.end(i), doubledQuotes(t.text(i)));
             } else if (t.isPunct(i, '?')) {
-                b.replace(t.start(i), t.end(i), t.end(i) - t.start(i) == 2 ? "||" : "|| ");
+                b.pad(t.start(i), t.end(i), "||");
             } else if (t.kind(i) == Tokens.PARAM
                     && (t.isPunct(i + 1, '|') || t.isPunct(i + 1, '&'))
                     && t.start(i + 1) == t.end(i)) {
@@ -169,11 +170,11 @@ final class ParseText {
 
     /**
      * The last token of PostgreSQL words at {@code i} that JSqlParser does not take and the rewrite
-     * does not need: {@code ONLY} right after {@code UPDATE} or {@code DELETE FROM} at the start, {@code
-     * RESTART IDENTITY} or {@code CONTINUE IDENTITY} in a {@code TRUNCATE}; else -1.
+     * does not need: {@code ONLY} right after {@code UPDATE} or {@code DELETE FROM} at the start
+     * ({@code first}, the statement's first token), {@code RESTART IDENTITY} or {@code CONTINUE
+     * IDENTITY} in a {@code TRUNCATE}; else -1.
      */
-    private static int blanked(Tokens t, int i) {
-        int first = t.significant(0);
+    private static int blanked(Tokens t, int i, int first) {
         if (t.isWord(i, "only")) {
             int before = t.significantBefore(i);
             boolean update = before == first && t.isWord(first, "update");
@@ -189,23 +190,18 @@ final class ParseText {
     }
 
     /**
-     * A dollar-quoted string literal as the same string quoted the standard way, padded to its
-     * length; {@code null} when {@code literal} is not one, or its body holds a backslash (which
-     * JSqlParser may read as an escape) or too many quotes to double in its length.
+     * A dollar-quoted string literal as the same string quoted the standard way; {@code null} when
+     * it is unterminated, or its body holds a backslash (which JSqlParser may read as an escape) or
+     * too many quotes to double in its length.
      */
     private static String standardQuoted(String literal) {
-        if (literal.length() < 4 || literal.charAt(0) != '$') {
-            return null;
-        }
         int tag = literal.indexOf('$', 1) + 1; // the length of $tag$
         if (tag <= 0 || literal.length() < 2 * tag || !literal.endsWith(literal.substring(0, tag))) {
             return null; // unterminated
         }
         String body = literal.substring(tag, literal.length() - tag);
         String quoted = "'" + body.replace("'", "''") + "'";
-        return body.indexOf('\\') >= 0 || quoted.length() > literal.length()
-                ? null
-                : quoted + " ".repeat(literal.length() - quoted.length());
+        return body.indexOf('\\') >= 0 || quoted.length() > literal.length() ? null : quoted;
     }
 
     /** Whether string token {@code i} is an escape string ({@code E'…'}) with a backslash in it. */
@@ -266,10 +262,10 @@ final class ParseText {
             mark();
         }
 
-        /** Same length: every offset stays. */
-        void replace(int start, int end, String s) {
+        /** Replaces {@code [start, end)} with {@code s} padded with spaces to the same length: every offset stays. */
+        void pad(int start, int end, String s) {
             copyTo(start);
-            text.append(s);
+            text.append(s).append(" ".repeat(end - start - s.length()));
             copied = end;
         }
 
