@@ -225,7 +225,7 @@ final class Doctor {
         key(t, "new", n, nc, newKey);
         derived(t, o);
         generator(t, newKey, handover);
-        identityAlways(t, o, n);
+        identityAlways(t, o, oc, n);
         if (appUser != null) {
             findings.addAll(Grants.appUser(t, o, n, appUser));
         }
@@ -572,7 +572,7 @@ final class Doctor {
      * write the other side's values into it. An error on the new side, written from the first
      * mirrored insert on; a warning on the old, written from new-primary on.
      */
-    private void identityAlways(TableMapping t, Place o, Place n) {
+    private void identityAlways(TableMapping t, Place o, Map<String, Col> oc, Place n) {
         if (o.dialect() == Dialect.MARIADB) {
             return;
         }
@@ -592,7 +592,8 @@ final class Doctor {
                 }
             }
             for (String neu : newAlways) {
-                if (!t.derived().containsKey(neu) && writtenFromOld(t, neu)) {
+                // written when an old column maps onto it (a new column of its own is left to its identity)
+                if (oc.keySet().stream().anyMatch(old -> neu.equalsIgnoreCase(newName(t, old)))) {
                     add(
                             Severity.ERROR,
                             "identity",
@@ -606,19 +607,6 @@ final class Doctor {
         } catch (SQLException e) {
             add(Severity.WARN, "identity", t.oldName(), "cannot read the identity columns: " + first(e));
         }
-    }
-
-    /** Whether new column {@code neu} takes the values of an old column (renamed or kept by name). */
-    private static boolean writtenFromOld(TableMapping t, String neu) {
-        for (Map.Entry<String, String> e : t.columns().entrySet()) {
-            if (e.getValue() != null && e.getValue().equalsIgnoreCase(neu)) {
-                return true;
-            }
-            if (e.getKey().equalsIgnoreCase(neu)) {
-                return false; // the old column of that name is renamed or dropped
-            }
-        }
-        return t.oldColumns().isEmpty() || t.oldColumns().stream().anyMatch(c -> c.equalsIgnoreCase(neu));
     }
 
     /** The columns of {@code p}'s table numbered by an identity GENERATED ALWAYS, in lower case. */
