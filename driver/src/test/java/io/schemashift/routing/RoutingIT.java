@@ -579,6 +579,39 @@ class RoutingIT {
     }
 
     /**
+     * Keys numbered GENERATED ALWAYS on both sides (PostgreSQL, H2), which take a written value only
+     * with OVERRIDING SYSTEM VALUE: the side that mirrors writes the primary's keys all the same, in
+     * dual-write (the new side) and in new-primary (the old side), and an application's own OVERRIDING
+     * SYSTEM VALUE stays once. Before: every mirrored insert failed and was recorded.
+     */
+    @ParameterizedTest
+    @CsvSource({"POSTGRESQL,false", "POSTGRESQL,true", "H2,false", "H2,true"})
+    void keysGeneratedAlways_mirroredAsThePrimaryNumberedThem(TestDatabase.Kind kind, boolean separate)
+            throws Exception {
+        for (String phase : List.of("dual-write", "new-primary")) {
+            MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), separate, "phase: " + phase + "\n");
+            fx.rawOld("ALTER TABLE customers ALTER COLUMN id SET GENERATED ALWAYS");
+            fx.rawNew("ALTER TABLE clients ALTER COLUMN id SET GENERATED ALWAYS");
+            try (Connection c = fx.connect();
+                    Statement st = c.createStatement()) {
+                st.executeUpdate("INSERT INTO customers (name) VALUES ('one')");
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO customers (name, email) VALUES (?, ?)")) {
+                    for (String name : List.of("two", "three")) {
+                        ps.setString(1, name);
+                        ps.setString(2, name + "@x");
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+                st.executeUpdate("INSERT INTO customers (id, name) OVERRIDING SYSTEM VALUE VALUES (5, 'five')");
+            }
+            assertThat(MigrationFixture.ids(fx.oldRows())).as(phase).containsExactly(5, 1000, 1001, 1002);
+            fx.assertSidesEqual();
+            assertThat(fx.divergenceRecords()).as(phase).isEmpty();
+        }
+    }
+
+    /**
      * A column both tables default to the current time ({@code created_at DEFAULT
      * CURRENT_TIMESTAMP}), which an INSERT leaves out: each side would read its own clock when its
      * statement runs (another database's, or a moment later), and store another instant. Both

@@ -26,6 +26,16 @@ public enum Dialect {
     }
 
     /**
+     * What follows an INSERT's column list so that the values it writes go into an identity column
+     * numbered {@code GENERATED ALWAYS} too (PostgreSQL 10 and later, H2; a no-op on any other
+     * column): mirrored inserts, backfill and repair write the keys the other side holds. Empty on
+     * MariaDB, which has no such identity.
+     */
+    public String overridingIdentity() {
+        return this == MARIADB ? "" : " OVERRIDING SYSTEM VALUE";
+    }
+
+    /**
      * A name as the catalog stores it (a schema's, from {@code current_schema()}), written into
      * SQL: as is where the database folds it unquoted to itself, quoted otherwise.
      */

@@ -35,6 +35,11 @@ final class InsertRewriter {
     private final Tokens tk;
     /** The columns both tables stamp at every UPDATE ({@link Reaches#stamped}), for an upsert's update. */
     private final java.util.Set<String> stamped;
+    /**
+     * What follows the column list of every INSERT a side gets from the rewrite ({@link
+     * Dialect#overridingIdentity}); empty where the application's statement says it itself.
+     */
+    private String overriding;
 
     InsertRewriter(Rewrite rw, ColumnWalker walker, Insert insert, MappedTable table, java.util.Set<String> stamped) {
         this.rw = rw;
@@ -58,6 +63,13 @@ final class InsertRewriter {
             }
         }
         int afterTarget = listClose >= 0 ? listClose + 1 : tk.indexAt(Trees.end(tableNode));
+        int clause = tk.significant(afterTarget);
+        if (tk.isWord(clause, "overriding")) { // SYSTEM VALUE: the parser reads no other
+            afterTarget = tk.significant(tk.significant(clause + 1) + 1) + 1;
+            overriding = "";
+        } else {
+            overriding = rw.names.dialect().overridingIdentity();
+        }
         // the upsert clauses first: the row and list rebuilds below copy the edits made so far
         conflictTarget(afterTarget);
         SetList sets = new SetList(rw);
@@ -297,7 +309,7 @@ final class InsertRewriter {
             comma(keyValues);
             keyValues.add(new Fragment("?", List.of(new ParamSource.GeneratedKey(0, k))));
         }
-        Fragment values = Fragment.join(List.of(") VALUES (", Fragment.join(keyValues), ")"));
+        Fragment values = Fragment.join(List.of(")" + overriding + " VALUES (", Fragment.join(keyValues), ")"));
         keyed.replace(start, end, Fragment.join(List.of("(", String.join(", ", newKeyNames(generated)), values)));
         oldKeyed.replace(
                 start,
@@ -836,7 +848,7 @@ final class InsertRewriter {
     }
 
     private void replaceList(Edits edits, int listOpen, int listClose, SimpleNode tableNode, List<String> columns) {
-        String list = "(" + String.join(", ", columns) + ")";
+        String list = "(" + String.join(", ", columns) + ")" + overriding;
         if (listOpen >= 0) {
             edits.replace(tk.start(listOpen), tk.end(listClose), list);
         } else {
@@ -844,6 +856,10 @@ final class InsertRewriter {
         }
     }
 
+    /**
+     * The old side's column list for the keys the new side generated: the keys the statement leaves
+     * out ({@code generated}) added, then {@link #overriding}.
+     */
     private void oldKeyedList(
             Edits edits,
             int listOpen,
@@ -851,17 +867,17 @@ final class InsertRewriter {
             SimpleNode tableNode,
             List<Target> targets,
             List<String> generated) {
-        if (generated.isEmpty()) {
-            return;
-        }
         List<String> keys = generated.stream().map(rw.names::sql).toList();
         if (listOpen >= 0) {
-            edits.insert(tk.start(listClose), ", " + String.join(", ", keys));
-        } else {
+            if (!keys.isEmpty()) {
+                edits.insert(tk.start(listClose), ", " + String.join(", ", keys));
+            }
+            edits.insert(tk.end(listClose), overriding);
+        } else { // the parser reads OVERRIDING only after a column list
             List<String> cols =
                     new ArrayList<>(targets.stream().map(Target::written).toList());
             cols.addAll(keys);
-            edits.insert(Trees.end(tableNode), " (" + String.join(", ", cols) + ")");
+            edits.insert(Trees.end(tableNode), " (" + String.join(", ", cols) + ")" + overriding);
         }
     }
 

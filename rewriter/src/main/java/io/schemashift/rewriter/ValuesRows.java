@@ -46,6 +46,8 @@ final class ValuesRows {
                 depth++;
             } else if (t.isPunct(i, ')')) {
                 depth--;
+            } else if (depth == 0 && t.isWord(i, "overriding")) {
+                i = t.significant(t.significant(i + 1) + 1); // OVERRIDING SYSTEM VALUE: no row follows its VALUE
             } else if (depth == 0 && (t.isWord(i, "values") || t.isWord(i, "value") || t.isWord(i, "select"))) {
                 break;
             }

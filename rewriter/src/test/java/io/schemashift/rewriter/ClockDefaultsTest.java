@@ -35,21 +35,21 @@ class ClockDefaultsTest {
             value = {
                 "INSERT INTO customers (id, name) VALUES (?, ?)"
                         + " | INSERT INTO customers (id, name, created_at) VALUES (?, ?, CAST(? AS timestamptz))"
-                        + " | INSERT INTO app_v2.clients (id, full_name, name_search, created_at) VALUES (?, ?, lower(?),"
+                        + " | INSERT INTO app_v2.clients (id, full_name, name_search, created_at) OVERRIDING SYSTEM VALUE VALUES (?, ?, lower(?),"
                         + " CAST(? AS timestamptz))",
                 "INSERT INTO customers (id, name) VALUES (1, 'a'), (2, 'b')"
                         + " | INSERT INTO customers (id, name, created_at) VALUES (1, 'a', CAST(? AS timestamptz)),"
                         + " (2, 'b', CAST(? AS timestamptz))"
-                        + " | INSERT INTO app_v2.clients (id, full_name, name_search, created_at) VALUES (1, 'a', lower('a'),"
+                        + " | INSERT INTO app_v2.clients (id, full_name, name_search, created_at) OVERRIDING SYSTEM VALUE VALUES (1, 'a', lower('a'),"
                         + " CAST(? AS timestamptz)), (2, 'b', lower('b'), CAST(? AS timestamptz))",
                 "INSERT INTO customers (id, name, created_at) VALUES (?, ?, DEFAULT)"
                         + " | INSERT INTO customers (id, name, created_at) VALUES (?, ?, CAST(? AS timestamptz))"
-                        + " | INSERT INTO app_v2.clients (id, full_name, created_at, name_search) VALUES (?, ?,"
+                        + " | INSERT INTO app_v2.clients (id, full_name, created_at, name_search) OVERRIDING SYSTEM VALUE VALUES (?, ?,"
                         + " CAST(? AS timestamptz), lower(?))",
                 "INSERT INTO customers (id, name) SELECT id + 100, name FROM customers WHERE id < ?"
                         + " | INSERT INTO customers (id, name, created_at) SELECT id + 100, name, CAST(? AS timestamptz)"
                         + " FROM customers WHERE id < ?"
-                        + " | INSERT INTO app_v2.clients (id, full_name, name_search, created_at) SELECT id + 100,"
+                        + " | INSERT INTO app_v2.clients (id, full_name, name_search, created_at) OVERRIDING SYSTEM VALUE SELECT id + 100,"
                         + " full_name AS name, lower((full_name)), CAST(? AS timestamptz) FROM app_v2.clients WHERE id < ?",
                 "UPDATE customers SET created_at = DEFAULT, email = ? WHERE id = ?"
                         + " | UPDATE customers SET created_at = CAST(? AS timestamptz), email = ? WHERE id = ?"
@@ -57,7 +57,7 @@ class ClockDefaultsTest {
                 "INSERT INTO customers (id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name"
                         + " | INSERT INTO customers (id, name, created_at) VALUES (?, ?, CAST(? AS timestamptz)) ON"
                         + " CONFLICT (id) DO UPDATE SET name = EXCLUDED.name"
-                        + " | INSERT INTO app_v2.clients (id, full_name, name_search, created_at) VALUES (?, ?, lower(?),"
+                        + " | INSERT INTO app_v2.clients (id, full_name, name_search, created_at) OVERRIDING SYSTEM VALUE VALUES (?, ?, lower(?),"
                         + " CAST(? AS timestamptz)) ON CONFLICT (id) DO UPDATE SET full_name = EXCLUDED.full_name,"
                         + " name_search = lower((EXCLUDED.full_name))"
             })
@@ -103,7 +103,9 @@ class ClockDefaultsTest {
         assertThat(r.generatedKeyColumns()).containsExactly("id");
         assertThat(r.oldSideWithKeys().sql())
                 .as("the key the primary generated comes after the instant, in the list and in the row")
-                .isEqualTo("INSERT INTO customers (name, created_at, id) VALUES (?, " + instant + ", ?)");
+                .isEqualTo("INSERT INTO customers (name, created_at, id)"
+                        + (dialect == Dialect.MARIADB ? "" : " OVERRIDING SYSTEM VALUE") + " VALUES (?, " + instant
+                        + ", ?)");
     }
 
     /** The statement's shape (its literals lifted out) rewritten once serves other values alike. */
@@ -148,7 +150,7 @@ class ClockDefaultsTest {
                         "INSERT INTO customers (id, city, created_at) SELECT id, city, CAST(? AS timestamptz) FROM staging");
         assertThat(r.newSide().sql())
                 .isEqualTo(
-                        "INSERT INTO clients (id, town, created_at) SELECT id, city, CAST(? AS timestamptz) FROM staging");
+                        "INSERT INTO clients (id, town, created_at) OVERRIDING SYSTEM VALUE SELECT id, city, CAST(? AS timestamptz) FROM staging");
         assertThat(r.nondeterminism()).doesNotContain(NonDeterminism.DEFAULT_COLUMN);
     }
 

@@ -31,14 +31,14 @@ class GeneratedColumnsTest {
             delimiter = '|',
             value = {
                 "INSERT INTO customers (id, name, city) VALUES (?, ?, ?)"
-                        + " | INSERT INTO app_v2.clients (id, full_name) VALUES (?, ?) | 2",
+                        + " | INSERT INTO app_v2.clients (id, full_name) OVERRIDING SYSTEM VALUE VALUES (?, ?) | 2",
                 "INSERT INTO customers VALUES (1, 'a', 'e', 'c', 0, '2024-01-01')"
                         + " | INSERT INTO app_v2.clients (id, full_name, email_address, created_at)"
-                        + " VALUES (1, 'a', 'e', '2024-01-01') | 0",
+                        + " OVERRIDING SYSTEM VALUE VALUES (1, 'a', 'e', '2024-01-01') | 0",
                 "UPDATE customers SET name = ?, city = ? WHERE id = ?"
                         + " | UPDATE app_v2.clients SET full_name = ? WHERE id = ? | 2",
                 "INSERT INTO customers (id, city) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET city = EXCLUDED.city,"
-                        + " name = 'x' | INSERT INTO app_v2.clients (id) VALUES (?) ON CONFLICT (id) DO UPDATE SET"
+                        + " name = 'x' | INSERT INTO app_v2.clients (id) OVERRIDING SYSTEM VALUE VALUES (?) ON CONFLICT (id) DO UPDATE SET"
                         + " full_name = 'x' | 1"
             })
     void writeOfAColumnTheNewTableComputes_leftToIt(String sql, String newSide, int params) {

@@ -111,25 +111,25 @@ class GoldenTest {
                 // INSERT
                 pg(
                         "INSERT INTO customers(id, name) VALUES (?, ?)",
-                        "INSERT INTO app_v2.clients(id, full_name, name_search) VALUES (?, ?, lower(?))"),
+                        "INSERT INTO app_v2.clients(id, full_name, name_search) OVERRIDING SYSTEM VALUE VALUES (?, ?, lower(?))"),
                 my(
                         "INSERT INTO customers(id, name, legacy_flag) VALUES (1, 'a', 1), (2, ?, 0)",
                         "INSERT INTO clients(id, full_name, name_search) VALUES (1, 'a', lower('a')), (2, ?, lower(?))"),
                 h2(
                         "INSERT INTO customers VALUES (1, 'a', 'e', 'c', true, NULL)",
-                        "INSERT INTO clients (id, full_name, email_address, town, created_at, name_search) VALUES (1, 'a', 'e', 'c', NULL, lower('a'))"),
+                        "INSERT INTO clients (id, full_name, email_address, town, created_at, name_search) OVERRIDING SYSTEM VALUE VALUES (1, 'a', 'e', 'c', NULL, lower('a'))"),
                 pg(
                         "INSERT INTO customers(id, name) SELECT customer_id, 'x' || total FROM orders",
-                        "INSERT INTO app_v2.clients(id, full_name, name_search) SELECT customer_id, 'x' || total, lower(('x' || total)) FROM orders"),
+                        "INSERT INTO app_v2.clients(id, full_name, name_search) OVERRIDING SYSTEM VALUE SELECT customer_id, 'x' || total, lower(('x' || total)) FROM orders"),
                 pg(
                         "INSERT INTO customers(id, city) VALUES (?, ?) RETURNING id, city",
-                        "INSERT INTO app_v2.clients(id, town) VALUES (?, ?) RETURNING id, town AS city"),
+                        "INSERT INTO app_v2.clients(id, town) OVERRIDING SYSTEM VALUE VALUES (?, ?) RETURNING id, town AS city"),
                 h2(
                         "INSERT INTO customers(id, name, city) VALUES (?, ?, ?), (?, ?, ?)",
-                        "INSERT INTO clients(id, full_name, town, name_search) VALUES (?, ?, ?, lower(?)), (?, ?, ?, lower(?))"),
+                        "INSERT INTO clients(id, full_name, town, name_search) OVERRIDING SYSTEM VALUE VALUES (?, ?, ?, lower(?)), (?, ?, ?, lower(?))"),
                 h2(
                         "INSERT INTO customers(id, name) SELECT customer_id, CONCAT('o', total) FROM orders",
-                        "INSERT INTO clients(id, full_name, name_search) SELECT customer_id, CONCAT('o', total), lower((CONCAT('o', total))) FROM orders"),
+                        "INSERT INTO clients(id, full_name, name_search) OVERRIDING SYSTEM VALUE SELECT customer_id, CONCAT('o', total), lower((CONCAT('o', total))) FROM orders"),
                 my(
                         "INSERT INTO customers(id, name, city) VALUES (?, ?, ?) RETURNING id, name",
                         "INSERT INTO clients(id, full_name, town, name_search) VALUES (?, ?, ?, lower(?)) RETURNING id, full_name AS name"),
@@ -140,13 +140,13 @@ class GoldenTest {
                 pg(
                         "INSERT INTO customers(id, name, city) VALUES " + times(8, "(?, ?, ?)")
                                 + " ON CONFLICT (id) DO UPDATE SET city = EXCLUDED.city RETURNING id, city",
-                        "INSERT INTO app_v2.clients(id, full_name, town, name_search) VALUES "
+                        "INSERT INTO app_v2.clients(id, full_name, town, name_search) OVERRIDING SYSTEM VALUE VALUES "
                                 + times(8, "(?, ?, ?, lower(?))")
                                 + " ON CONFLICT (id) DO UPDATE SET town = EXCLUDED.town RETURNING id, town AS city"),
                 h2(
                         "INSERT INTO customers(id, legacy_flag, name, city) VALUES (1, true, 'a', 'x'), "
                                 + times(8, "(-2, NULL, 'it''s', DEFAULT)") + " -- bulk",
-                        "INSERT INTO clients(id, full_name, town, name_search) VALUES (1, 'a', 'x', lower('a')), "
+                        "INSERT INTO clients(id, full_name, town, name_search) OVERRIDING SYSTEM VALUE VALUES (1, 'a', 'x', lower('a')), "
                                 + times(8, "(-2, 'it''s', DEFAULT, lower('it''s'))") + " -- bulk"),
                 my(
                         "INSERT INTO customers(id, name) VALUES (?, ?), " + times(7, "(?, upper(?))")
@@ -218,7 +218,7 @@ class GoldenTest {
                 // INSERT … SELECT whose rows no item stands for one column of: named by position in a CTE
                 pg(
                         "INSERT INTO customers(id, name) SELECT ?, ? UNION ALL SELECT ?, ?",
-                        "INSERT INTO app_v2.clients(id, full_name, name_search) WITH schemashift_rows (c1, c2) AS (SELECT"
+                        "INSERT INTO app_v2.clients(id, full_name, name_search) OVERRIDING SYSTEM VALUE WITH schemashift_rows (c1, c2) AS (SELECT"
                                 + " ?, ? UNION ALL SELECT ?, ?) SELECT c1, c2, lower((c2)) FROM schemashift_rows"),
                 my(
                         "INSERT INTO customers (id, name, legacy_flag) SELECT * FROM staging UNION SELECT 1, 'x', 0",
@@ -226,7 +226,7 @@ class GoldenTest {
                                 + " FROM staging UNION SELECT 1, 'x', 0) SELECT c1, c2, lower((c2)) FROM schemashift_rows"),
                 h2(
                         "INSERT INTO customers (id, name) (SELECT id + 100, CONCAT('s', ?) FROM orders)",
-                        "INSERT INTO clients (id, full_name, name_search) WITH schemashift_rows (c1, c2) AS ((SELECT id +"
+                        "INSERT INTO clients (id, full_name, name_search) OVERRIDING SYSTEM VALUE WITH schemashift_rows (c1, c2) AS ((SELECT id +"
                                 + " 100, CONCAT('s', ?) FROM orders)) SELECT c1, c2, lower((c2)) FROM schemashift_rows"),
                 // an escape string with a backslash-escaped quote
                 pg(
@@ -279,18 +279,18 @@ class GoldenTest {
                 // upserts
                 pg(
                         "INSERT INTO customers(id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name",
-                        "INSERT INTO app_v2.clients(id, full_name, name_search) VALUES (?, ?, lower(?)) ON CONFLICT (id) DO UPDATE SET full_name = EXCLUDED.full_name, name_search = lower((EXCLUDED.full_name))"),
+                        "INSERT INTO app_v2.clients(id, full_name, name_search) OVERRIDING SYSTEM VALUE VALUES (?, ?, lower(?)) ON CONFLICT (id) DO UPDATE SET full_name = EXCLUDED.full_name, name_search = lower((EXCLUDED.full_name))"),
                 my(
                         "INSERT INTO customers(id, name) VALUES (?, ?) ON DUPLICATE KEY UPDATE name = VALUES(name)",
                         "INSERT INTO clients(id, full_name, name_search) VALUES (?, ?, lower(?)) ON DUPLICATE KEY UPDATE full_name = VALUES(full_name), name_search = lower(full_name)"),
                 // RETURNING * reads the written row, never the row an upsert proposed (EXCLUDED)
                 pg(
                         "INSERT INTO customers(id, name) VALUES (?, ?) RETURNING *",
-                        "INSERT INTO app_v2.clients(id, full_name, name_search) VALUES (?, ?, lower(?)) RETURNING id,"
+                        "INSERT INTO app_v2.clients(id, full_name, name_search) OVERRIDING SYSTEM VALUE VALUES (?, ?, lower(?)) RETURNING id,"
                                 + " full_name AS name, email_address AS email, town AS city, created_at"),
                 pg(
                         "INSERT INTO customers(id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name RETURNING *",
-                        "INSERT INTO app_v2.clients(id, full_name, name_search) VALUES (?, ?, lower(?)) ON CONFLICT (id) DO"
+                        "INSERT INTO app_v2.clients(id, full_name, name_search) OVERRIDING SYSTEM VALUE VALUES (?, ?, lower(?)) ON CONFLICT (id) DO"
                                 + " UPDATE SET full_name = EXCLUDED.full_name, name_search = lower((EXCLUDED.full_name)) RETURNING"
                                 + " id, full_name AS name, email_address AS email, town AS city, created_at"),
                 my(
@@ -299,7 +299,7 @@ class GoldenTest {
                                 + " full_name AS name, email_address AS email, town AS city, created_at"),
                 pg(
                         "INSERT INTO customers(id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET (name, email) = (EXCLUDED.name, lower(EXCLUDED.email))",
-                        "INSERT INTO app_v2.clients(id, full_name, name_search) VALUES (?, ?, lower(?)) ON CONFLICT (id) DO UPDATE SET full_name = EXCLUDED.full_name, email_address = lower(EXCLUDED.email_address), name_search = lower((EXCLUDED.full_name))"));
+                        "INSERT INTO app_v2.clients(id, full_name, name_search) OVERRIDING SYSTEM VALUE VALUES (?, ?, lower(?)) ON CONFLICT (id) DO UPDATE SET full_name = EXCLUDED.full_name, email_address = lower(EXCLUDED.email_address), name_search = lower((EXCLUDED.full_name))"));
     }
 
     @ParameterizedTest(name = "{0}: {1}")

@@ -101,8 +101,8 @@ class RewriterTest {
     @Test
     void rewrite_longMultiRowInsertOfLiterals_rewrittenEveryRow() {
         StringBuilder sql = new StringBuilder("INSERT INTO customers (id, name, email) VALUES ");
-        StringBuilder expected =
-                new StringBuilder("INSERT INTO app_v2.clients (id, full_name, email_address, name_search) VALUES ");
+        StringBuilder expected = new StringBuilder(
+                "INSERT INTO app_v2.clients (id, full_name, email_address, name_search) OVERRIDING SYSTEM VALUE VALUES ");
         int rows = 0;
         for (; sql.length() < 130_000; rows++) {
             String name = "'name " + rows + "'";
@@ -970,7 +970,8 @@ class RewriterTest {
         assertThat(r.generatedKeyColumns()).containsExactly("id");
         assertThat(r.newSideWithKeys().sql())
                 .isEqualTo(
-                        "INSERT INTO app_v2.clients(full_name, name_search, id) VALUES (?, lower(?), ?), (?, lower(?), ?)");
+                        "INSERT INTO app_v2.clients(full_name, name_search, id) OVERRIDING SYSTEM VALUE VALUES (?, lower(?), ?),"
+                                + " (?, lower(?), ?)");
         assertThat(r.newSideWithKeys().params())
                 .containsExactly(
                         new ParamSource.Bound(1),
@@ -979,7 +980,8 @@ class RewriterTest {
                         new ParamSource.Bound(2),
                         new ParamSource.Bound(2),
                         new ParamSource.GeneratedKey(1, 0));
-        assertThat(r.oldSideWithKeys().sql()).isEqualTo("INSERT INTO customers(name, id) VALUES (?, ?), (?, ?)");
+        assertThat(r.oldSideWithKeys().sql())
+                .isEqualTo("INSERT INTO customers(name, id) OVERRIDING SYSTEM VALUE VALUES (?, ?), (?, ?)");
         assertThat(r.keys())
                 .containsExactly(
                         List.of(new ParamSource.GeneratedKey(0, 0)), List.of(new ParamSource.GeneratedKey(1, 0)));
@@ -991,8 +993,10 @@ class RewriterTest {
         Rewritten r = (Rewritten) pg.rewrite("INSERT INTO customers DEFAULT VALUES RETURNING id");
         assertThat(r.newSide().sql()).isEqualTo("INSERT INTO app_v2.clients DEFAULT VALUES RETURNING id");
         assertThat(r.generatedKeyColumns()).containsExactly("id");
-        assertThat(r.newSideWithKeys().sql()).isEqualTo("INSERT INTO app_v2.clients (id) VALUES (?) RETURNING id");
-        assertThat(r.oldSideWithKeys().sql()).isEqualTo("INSERT INTO customers (id) VALUES (?) RETURNING id");
+        assertThat(r.newSideWithKeys().sql())
+                .isEqualTo("INSERT INTO app_v2.clients (id) OVERRIDING SYSTEM VALUE VALUES (?) RETURNING id");
+        assertThat(r.oldSideWithKeys().sql())
+                .isEqualTo("INSERT INTO customers (id) OVERRIDING SYSTEM VALUE VALUES (?) RETURNING id");
         assertThat(r.keys()).containsExactly(List.of(new ParamSource.GeneratedKey(0, 0)));
         assertThat(r.nondeterminism())
                 .as("the derived column's source left to its default")
@@ -1006,11 +1010,12 @@ class RewriterTest {
         assertThat(r.generatedKeyColumns()).containsExactly("id");
         assertThat(r.newSide().sql())
                 .isEqualTo(
-                        "INSERT INTO app_v2.clients (full_name, name_search) VALUES (?, lower(?)), ('b', lower('b'))");
+                        "INSERT INTO app_v2.clients (full_name, name_search) OVERRIDING SYSTEM VALUE VALUES (?, lower(?)), ('b', lower('b'))");
         assertThat(r.newSideWithKeys().sql())
-                .isEqualTo("INSERT INTO app_v2.clients (full_name, name_search, id) VALUES (?, lower(?), ?),"
-                        + " ('b', lower('b'), ?)");
-        assertThat(r.oldSideWithKeys().sql()).isEqualTo("INSERT INTO customers (id, name) VALUES (?, ?), (?, 'b')");
+                .isEqualTo("INSERT INTO app_v2.clients (full_name, name_search, id) OVERRIDING SYSTEM VALUE VALUES"
+                        + " (?, lower(?), ?), ('b', lower('b'), ?)");
+        assertThat(r.oldSideWithKeys().sql())
+                .isEqualTo("INSERT INTO customers (id, name) OVERRIDING SYSTEM VALUE VALUES (?, ?), (?, 'b')");
         assertThat(r.oldSideWithKeys().params())
                 .containsExactly(
                         new ParamSource.GeneratedKey(0, 0),
@@ -1022,8 +1027,47 @@ class RewriterTest {
         assertThat(((Rewritten) pg.rewrite("INSERT INTO customers VALUES (DEFAULT, ?, ?)"))
                         .oldSideWithKeys()
                         .sql())
-                .as("no column list: the old side's values keep their places")
-                .isEqualTo("INSERT INTO customers VALUES (?, ?, ?)");
+                .as("no column list: the old side's values keep their places, named")
+                .isEqualTo("INSERT INTO customers (id, name, email) OVERRIDING SYSTEM VALUE VALUES (?, ?, ?)");
+    }
+
+    /**
+     * PostgreSQL and H2 write into a column numbered GENERATED ALWAYS only with {@code OVERRIDING
+     * SYSTEM VALUE}, a no-op on any other column: every INSERT the new side gets says it, as does the
+     * old side's insert of keys the new side generated (above). The application's own clause stays
+     * once; {@code OVERRIDING USER VALUE}, which drops the values written for an identity, is
+     * refused (the parser reads no such clause). MariaDB has no such identity.
+     */
+    @Test
+    void insert_overridesIdentityOnPostgreSqlAndH2() {
+        Rewritten explicit = (Rewritten) pg.rewrite("INSERT INTO customers (id, name) VALUES (?, ?)");
+        assertThat(explicit.newSide().sql())
+                .isEqualTo("INSERT INTO app_v2.clients (id, full_name, name_search) OVERRIDING SYSTEM VALUE"
+                        + " VALUES (?, ?, lower(?))");
+        assertThat(explicit.oldSide().sql()).isEqualTo("INSERT INTO customers (id, name) VALUES (?, ?)");
+        Rewritten own =
+                (Rewritten) pg.rewrite("INSERT INTO customers (id, name) overriding system value VALUES (?, ?)");
+        assertThat(own.newSide().sql())
+                .isEqualTo("INSERT INTO app_v2.clients (id, full_name, name_search) overriding system value"
+                        + " VALUES (?, ?, lower(?))");
+        assertThat(own.oldSide().sql())
+                .isEqualTo("INSERT INTO customers (id, name) overriding system value VALUES (?, ?)");
+        Rewritten copy = (Rewritten) pg.rewrite("INSERT INTO customers (id, name) SELECT customer_id, 'x' FROM orders");
+        assertThat(copy.newSide().sql())
+                .isEqualTo("INSERT INTO app_v2.clients (id, full_name, name_search) OVERRIDING SYSTEM VALUE"
+                        + " SELECT customer_id, 'x', lower(('x')) FROM orders");
+        assertThat(((Rewritten) Fixtures.rewriter(Dialect.H2).rewrite("INSERT INTO customers (id, name) VALUES (?, ?)"))
+                        .newSide()
+                        .sql())
+                .contains("(id, full_name, name_search) OVERRIDING SYSTEM VALUE VALUES (?, ?, lower(?))");
+        assertThat(((Rewritten) Fixtures.rewriter(Dialect.MARIADB)
+                                .rewrite("INSERT INTO customers (id, name) VALUES (?, ?)"))
+                        .newSide()
+                        .sql())
+                .doesNotContain("OVERRIDING");
+        RewriteResult user = pg.rewrite("INSERT INTO customers (id, name) OVERRIDING USER VALUE VALUES (?, ?)");
+        assertThat(user).isInstanceOf(Refused.class);
+        assertThat(((Refused) user).reason()).isEqualTo(RefusalReason.UNPARSEABLE);
     }
 
     @Test
@@ -1364,9 +1408,10 @@ class RewriterTest {
                 .containsExactly("email");
         assertThat(constraint.newSide().sql())
                 .as("the new table's constraint has another name: the new side names its columns")
-                .isEqualTo("INSERT INTO app_v2.clients (id, full_name, email_address, name_search) VALUES (?, ?, ?,"
-                        + " lower(?)) ON CONFLICT (email_address) DO UPDATE SET full_name = EXCLUDED.full_name,"
-                        + " name_search = lower((EXCLUDED.full_name))");
+                .isEqualTo(
+                        "INSERT INTO app_v2.clients (id, full_name, email_address, name_search) OVERRIDING SYSTEM VALUE VALUES (?, ?, ?,"
+                                + " lower(?)) ON CONFLICT (email_address) DO UPDATE SET full_name = EXCLUDED.full_name,"
+                                + " name_search = lower((EXCLUDED.full_name))");
         Rewritten other = (Rewritten)
                 indexed.rewrite(values + "ON CONFLICT ON CONSTRAINT other DO UPDATE SET name = EXCLUDED.name");
         assertThat(other.probe()).isNull();
@@ -1398,7 +1443,7 @@ class RewriterTest {
             delimiter = '|',
             value = {
                 "POSTGRESQL|INSERT INTO customers (id, name, email) VALUES (?, ?, DEFAULT)"
-                        + "|INSERT INTO app_v2.clients (id, full_name, email_address, name_search) VALUES (?, ?, DEFAULT, lower(?))",
+                        + "|INSERT INTO app_v2.clients (id, full_name, email_address, name_search) OVERRIDING SYSTEM VALUE VALUES (?, ?, DEFAULT, lower(?))",
                 "POSTGRESQL|UPDATE customers SET email = DEFAULT WHERE id = ?"
                         + "|UPDATE app_v2.clients SET email_address = DEFAULT WHERE id = ?",
                 "MARIADB|UPDATE customers SET name = DEFAULT WHERE id = ?"
@@ -1586,8 +1631,9 @@ class RewriterTest {
                                 "INSERT INTO customers (id, email, city) VALUES (?, ?, 'Oslo'), (2, NULL, DEFAULT)"))
                         .newSide()
                         .sql())
-                .isEqualTo("INSERT INTO app_v2.clients (id, email_address, town) VALUES (?, CAST(? AS uuid),"
-                        + " CAST('Oslo' AS app_v2.town_kind)), (2, CAST(NULL AS uuid), DEFAULT)");
+                .isEqualTo(
+                        "INSERT INTO app_v2.clients (id, email_address, town) OVERRIDING SYSTEM VALUE VALUES (?, CAST(? AS uuid),"
+                                + " CAST('Oslo' AS app_v2.town_kind)), (2, CAST(NULL AS uuid), DEFAULT)");
         assertThat(((Rewritten)
                                 casting.rewrite(
                                         "UPDATE customers SET email = ?, city = DEFAULT WHERE email = ? AND city IN ('a', ?) AND id = ?"))
@@ -1636,7 +1682,7 @@ class RewriterTest {
                         .sql())
                 .as("a column read back as its old type and written as the new one")
                 .isEqualTo(
-                        "INSERT INTO app_v2.clients (id, town) SELECT id + 100, CAST(CAST(town AS character varying) AS"
+                        "INSERT INTO app_v2.clients (id, town) OVERRIDING SYSTEM VALUE SELECT id + 100, CAST(CAST(town AS character varying) AS"
                                 + " app_v2.town_kind) FROM app_v2.clients");
         assertThat(((Rewritten) casting.rewrite("SELECT id FROM customers WHERE email = ? || 'x' OR email = ?::text"
                                 + " OR email = lower(?) OR email = ANY (ARRAY[?]) OR email IN (SELECT 'a') OR email IN (?,"
@@ -1777,7 +1823,7 @@ class RewriterTest {
                         .sql())
                 .as("INSERT … SELECT: the selected value, not its alias")
                 .isEqualTo(
-                        "INSERT INTO app_v2.clients (id, email_address, full_name, name_search) SELECT ?, CAST(? AS uuid)"
+                        "INSERT INTO app_v2.clients (id, email_address, full_name, name_search) OVERRIDING SYSTEM VALUE SELECT ?, CAST(? AS uuid)"
                                 + " AS e, full_name AS name, lower((full_name)) FROM app_v2.clients WHERE id = ?");
     }
 }

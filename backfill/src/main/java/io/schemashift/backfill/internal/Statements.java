@@ -142,7 +142,7 @@ public final class Statements {
         String where = oldRange.where(hasLower, hasUpper);
         return switch (dialect) {
             case POSTGRESQL -> {
-                String insert = "INSERT INTO " + shape.newTable() + " (" + String.join(", ", cols) + ") SELECT "
+                String insert = "INSERT INTO " + shape.newTable() + " " + columnList(cols) + " SELECT "
                         + String.join(", ", exprs) + " FROM " + shape.oldTable();
                 String lock = rowLocks ? " FOR SHARE" : "";
                 if (newRows == NewRows.NONE_SEEN) {
@@ -167,7 +167,7 @@ public final class Statements {
                         + (rowLocks ? " FOR SHARE OF o" : "");
             }
             case MARIADB ->
-                "INSERT INTO " + shape.newTable() + " (" + String.join(", ", cols) + ") SELECT "
+                "INSERT INTO " + shape.newTable() + " " + columnList(cols) + " SELECT "
                         + String.join(", ", exprs) + " FROM " + shape.oldTable() + where + " ON DUPLICATE KEY UPDATE "
                         + keepKey(shape.newTable() + ".");
             case H2 -> {
@@ -176,8 +176,8 @@ public final class Statements {
                     aliased.add(exprs.get(i) + " AS " + cols.get(i));
                 }
                 yield "MERGE INTO " + shape.newTable() + " t USING (SELECT " + String.join(", ", aliased) + " FROM "
-                        + shape.oldTable() + where + ") s ON (" + keyJoin() + ") WHEN NOT MATCHED THEN INSERT ("
-                        + String.join(", ", cols) + ") VALUES (" + prefixed("s.", cols) + ")";
+                        + shape.oldTable() + where + ") s ON (" + keyJoin() + ") WHEN NOT MATCHED THEN INSERT "
+                        + columnList(cols) + " VALUES (" + prefixed("s.", cols) + ")";
             }
         };
     }
@@ -212,25 +212,39 @@ public final class Statements {
         String values = ("(" + values() + "), ").repeat(rows - 1) + "(" + values() + ")";
         return switch (dialect) {
             case POSTGRESQL ->
-                "INSERT INTO " + shape.newTable() + " (" + String.join(", ", cols) + ") VALUES " + values
-                        + " ON CONFLICT (" + String.join(", ", shape.newKey()) + ") DO NOTHING";
+                "INSERT INTO " + shape.newTable() + " " + columnList(cols) + " VALUES " + values + " ON CONFLICT ("
+                        + String.join(", ", shape.newKey()) + ") DO NOTHING";
             case MARIADB ->
-                "INSERT INTO " + shape.newTable() + " (" + String.join(", ", cols) + ") VALUES " + values
+                "INSERT INTO " + shape.newTable() + " " + columnList(cols) + " VALUES " + values
                         + " ON DUPLICATE KEY UPDATE " + keepKey("");
-            case H2 -> {
-                List<String> sourceCols = new ArrayList<>(shape.newNames());
-                List<String> inserted = new ArrayList<>(prefixedList("s.", shape.newNames()));
-                if (shape.lineage()) {
-                    sourceCols.add(TableShape.LINEAGE_BATCH);
-                    inserted.add("s." + TableShape.LINEAGE_BATCH);
-                    inserted.add("CURRENT_TIMESTAMP");
-                }
-                yield "MERGE INTO " + shape.newTable() + " t USING (VALUES (" + "?, ".repeat(sourceCols.size() - 1)
-                        + "?)) s(" + String.join(", ", sourceCols) + ") ON (" + keyJoin()
-                        + ") WHEN NOT MATCHED THEN INSERT (" + String.join(", ", cols) + ") VALUES ("
-                        + String.join(", ", inserted) + ")";
-            }
+            case H2 -> h2Merge(false);
         };
+    }
+
+    /**
+     * H2's insert of one row from parameters ({@link #insertIfAbsent()}'s), a row whose key exists
+     * kept, or overwritten with {@code overwrite}. {@code MERGE … USING}, not {@code MERGE … KEY},
+     * which writes no identity numbered GENERATED ALWAYS.
+     */
+    private String h2Merge(boolean overwrite) {
+        List<String> cols = writtenColumns();
+        List<String> sourceCols = new ArrayList<>(shape.newNames());
+        List<String> inserted = new ArrayList<>(prefixedList("s.", shape.newNames()));
+        if (shape.lineage()) {
+            sourceCols.add(TableShape.LINEAGE_BATCH);
+            inserted.add("s." + TableShape.LINEAGE_BATCH);
+            inserted.add("CURRENT_TIMESTAMP");
+        }
+        List<String> sets = new ArrayList<>();
+        for (int i = 0; i < cols.size(); i++) {
+            if (!shape.newKey().contains(cols.get(i))) {
+                sets.add(cols.get(i) + " = " + inserted.get(i));
+            }
+        }
+        return "MERGE INTO " + shape.newTable() + " t USING (VALUES (" + "?, ".repeat(sourceCols.size() - 1) + "?)) s("
+                + String.join(", ", sourceCols) + ") ON (" + keyJoin() + ")"
+                + (overwrite && !sets.isEmpty() ? " WHEN MATCHED THEN UPDATE SET " + String.join(", ", sets) : "")
+                + " WHEN NOT MATCHED THEN INSERT " + columnList(cols) + " VALUES (" + String.join(", ", inserted) + ")";
     }
 
     /** Inserts or overwrites one new row; parameters as {@link #insertIfAbsent()}. */
@@ -240,8 +254,8 @@ public final class Statements {
                 cols.stream().filter(c -> !shape.newKey().contains(c)).toList();
         return switch (dialect) {
             case POSTGRESQL ->
-                "INSERT INTO " + shape.newTable() + " (" + String.join(", ", cols) + ") VALUES ("
-                        + values() + ") ON CONFLICT (" + String.join(", ", shape.newKey()) + ") DO "
+                "INSERT INTO " + shape.newTable() + " " + columnList(cols) + " VALUES (" + values() + ") ON CONFLICT ("
+                        + String.join(", ", shape.newKey()) + ") DO "
                         + (nonKey.isEmpty()
                                 ? "NOTHING"
                                 : "UPDATE SET "
@@ -249,16 +263,14 @@ public final class Statements {
                                                 .map(c -> c + " = EXCLUDED." + c)
                                                 .collect(Collectors.joining(", ")));
             case MARIADB ->
-                "INSERT INTO " + shape.newTable() + " (" + String.join(", ", cols) + ") VALUES ("
-                        + values() + ") ON DUPLICATE KEY UPDATE "
+                "INSERT INTO " + shape.newTable() + " " + columnList(cols) + " VALUES (" + values()
+                        + ") ON DUPLICATE KEY UPDATE "
                         + (nonKey.isEmpty()
                                 ? keepKey("")
                                 : nonKey.stream()
                                         .map(c -> c + " = VALUES(" + c + ")")
                                         .collect(Collectors.joining(", ")));
-            case H2 ->
-                "MERGE INTO " + shape.newTable() + " (" + String.join(", ", cols) + ") KEY ("
-                        + String.join(", ", shape.newKey()) + ") VALUES (" + values() + ")";
+            case H2 -> h2Merge(true);
         };
     }
 
@@ -445,6 +457,14 @@ public final class Statements {
             cols.add(TableShape.LINEAGE_AT);
         }
         return cols;
+    }
+
+    /**
+     * An INSERT's column list, with what makes an identity numbered GENERATED ALWAYS take the value
+     * written ({@link Dialect#overridingIdentity}): the rows copied keep the other side's keys.
+     */
+    private String columnList(List<String> cols) {
+        return "(" + String.join(", ", cols) + ")" + dialect.overridingIdentity();
     }
 
     private String values() {
