@@ -334,6 +334,15 @@ public final class Execution {
             throws SQLException {
         Side side = plan.mirror();
         List<Params> entries = entries();
+        if (needKeys && insertedNoRow(primary, primaryCount)) {
+            context.metrics().mirrored(MirrorOutcome.OK); // no row, no key: nothing to mirror
+            return null;
+        }
+        if (needKeys && keys != null && !keysPairWithEntries(primary, keys, entries)) {
+            context.metrics().mirrored(MirrorOutcome.REFUSED);
+            transaction.record(List.of(RowKey.wholeTable(rw)), DivergenceReason.KEYS_UNKNOWN);
+            return null;
+        }
         boolean asWritten = insertedNone(keys, entries);
         boolean keysKnown = keys != null
                 && (asWritten
@@ -443,6 +452,29 @@ public final class Execution {
         }
         String text = value.toString().trim();
         return text.equals("0") || text.equals("'0'");
+    }
+
+    /**
+     * Whether an INSERT that numbers its rows inserted none: one that selects a row without FROM
+     * ({@code … SELECT ? WHERE NOT EXISTS (…)}) may not, an {@code INSERT IGNORE} may skip it.
+     */
+    private boolean insertedNoRow(Result primary, long primaryCount) {
+        return rw.kind() == StatementKind.INSERT
+                && mode != Mode.BATCH
+                && (primaryCount >= 0 ? primaryCount : primary.updateCount()) == 0;
+    }
+
+    /**
+     * Whether the keys of a batch's INSERTs pair with its entries in order: not when an entry
+     * inserted no row (counted 0), nor when fewer keys came back than the entries' rows.
+     */
+    private boolean keysPairWithEntries(Result primary, GeneratedKeys keys, List<Params> entries) {
+        if (mode != Mode.BATCH || rw.kind() != StatementKind.INSERT) {
+            return true;
+        }
+        int[] counts = primary.batchCounts();
+        return (counts == null || Arrays.stream(counts).noneMatch(c -> c == 0))
+                && keys.size() >= (long) entries.size() * Math.max(1, rw.keys().size());
     }
 
     /**

@@ -264,21 +264,19 @@ final class InsertRewriter {
             if (type == null || targets.get(c).column().dropped()) {
                 continue;
             }
-            SimpleNode n = walker.itemNode(items.get(c));
-            int start = Trees.start(n);
-            int end = Trees.end(n);
             if (items.get(c).getAlias() == null) {
+                SimpleNode n = walker.itemNode(items.get(c));
+                int start = Trees.start(n);
+                int end = Trees.end(n);
                 edits.replace(
                         start,
                         end,
                         Fragment.join(List.of("CAST(", edits.render(start, end, false), " AS " + type + ")")));
                 continue;
             }
-            int alias = rw.lastToken(end);
-            int before = tk.significantBefore(alias);
-            end = tk.end(tk.isWord(before, "as") ? tk.significantBefore(before) : before);
-            edits.insert(start, "CAST(");
-            edits.insert(end, " AS " + type + ")");
+            int[] span = expressionSpan(items.get(c));
+            edits.insert(span[0], "CAST(");
+            edits.insert(span[1], " AS " + type + ")");
         }
     }
 
@@ -345,8 +343,10 @@ final class InsertRewriter {
         boolean star =
                 ps == null || ps.getSelectItems().stream().anyMatch(i -> i.getExpression() instanceof AllColumns);
         targets = targets(star ? table.oldColumns.size() : ps.getSelectItems().size());
-        if (!generatedKeys(targets).isEmpty()) {
-            throw Refusal.unsupported("an INSERT … SELECT that leaves key columns to be generated");
+        List<String> generated = generatedKeys(targets);
+        if (!generated.isEmpty() && (star || listOpen < 0 || !selectsOneRow(ps))) {
+            throw Refusal.unsupported(
+                    "an INSERT … SELECT that leaves key columns to be generated (but of one row selected without FROM)");
         }
         derived = derivedWritten(targets);
         defaultsLeft(targets);
@@ -377,6 +377,9 @@ final class InsertRewriter {
         List<String> columns = withClocks(newColumns(targets, derived), clocks);
         replaceList(plain, listOpen, listClose, tableNode, columns);
         rw.regenerated = true;
+        if (!generated.isEmpty()) {
+            return oneSelectedRow(plain, ps.getSelectItems(), targets, derived, clocks, generated, listOpen);
+        }
         return new StatementRewriter.WriteExtras(
                 table,
                 plain,
@@ -386,6 +389,100 @@ final class InsertRewriter {
                 keysNameEveryRow() ? selectedKey(ps, star, targets) : List.of(),
                 rw.replaces ? UpsertProbe.NOTHING : null,
                 null);
+    }
+
+    /**
+     * Whether {@code ps} selects one row without reading a table ({@code SELECT ?, 'x' WHERE NOT
+     * EXISTS (…)}): an INSERT of it inserts that row or none. Not an upsert, whose row may update
+     * another, nor a {@code REPLACE}.
+     */
+    private boolean selectsOneRow(PlainSelect ps) {
+        return ps != null
+                && ps.getFromItem() == null
+                && (ps.getJoins() == null || ps.getJoins().isEmpty())
+                && ps.getGroupBy() == null
+                && ps.getHaving() == null
+                && (insert.getSelect().getWithItemsList() == null
+                        || insert.getSelect().getWithItemsList().isEmpty())
+                && insert.getConflictAction() == null
+                && (insert.getDuplicateUpdateSets() == null
+                        || insert.getDuplicateUpdateSets().isEmpty())
+                && !rw.replaces;
+    }
+
+    /**
+     * An INSERT … SELECT of one row selected without FROM that leaves its key to the database
+     * (seed data: {@code INSERT INTO customers (name) SELECT ? WHERE NOT EXISTS (…)}), whose new
+     * side is {@code plain}. The side that gets the keys the primary generated inserts the selected
+     * values as one {@code VALUES} row with them, without the condition: the row exactly when the
+     * primary inserted it (when it inserted none, nothing is mirrored).
+     */
+    private StatementRewriter.WriteExtras oneSelectedRow(
+            Edits plain,
+            List<SelectItem<?>> items,
+            List<Target> targets,
+            List<MappedTable.Derived> derived,
+            List<String> clocks,
+            List<String> generated,
+            int listOpen) {
+        Map<String, Fragment> byColumn = new HashMap<>();
+        Map<String, ParamSource> simple = new HashMap<>();
+        List<Object> oldCells = new ArrayList<>();
+        for (int c = 0; c < items.size(); c++) {
+            int[] span = expressionSpan(items.get(c));
+            byColumn.put(targets.get(c).canonical(), rw.newEdits.render(span[0], span[1], false));
+            simple.put(targets.get(c).canonical(), simpleSource(span));
+            oldCells.add(rw.oldEdits.render(span[0], span[1], false));
+        }
+        List<Object> newCells = new ArrayList<>();
+        for (Target t : targets) {
+            if (!t.column().dropped()) {
+                newCells.add(table.castForNew(t.canonical(), byColumn.get(t.canonical())));
+            }
+        }
+        for (MappedTable.Derived d : derived) {
+            newCells.add(fill(d, byColumn, simple));
+        }
+        List<String> oldColumns =
+                new ArrayList<>(targets.stream().map(Target::written).toList());
+        for (String c : clocks) {
+            newCells.add(table.clock(c));
+            oldCells.add(table.clock(c));
+            oldColumns.add(rw.names.sql(table.column(c, c).name()));
+        }
+        List<Object> keyParams = new ArrayList<>();
+        for (int k = 0; k < generated.size(); k++) {
+            keyParams.add(new Fragment("?", List.of(new ParamSource.GeneratedKey(0, k))));
+        }
+        List<String> newColumns = withClocks(newColumns(targets, derived), clocks);
+        newColumns.addAll(newKeyNames(generated));
+        oldColumns.addAll(generated.stream().map(rw.names::sql).toList());
+        int start = tk.start(listOpen);
+        int end = Trees.end(childOf(rw.root, insert.getSelect()));
+        Edits keyed = rw.newEdits.copy();
+        keyed.replace(start, end, valuesRow(newColumns, newCells, keyParams));
+        Edits oldKeyed = rw.oldEdits.copy();
+        oldKeyed.replace(start, end, valuesRow(oldColumns, oldCells, keyParams));
+        List<ParamSource> key = rowKey(0, simple, generated);
+        return new StatementRewriter.WriteExtras(
+                table, plain, generated, keyed, oldKeyed, List.of(key), null, List.of(simple));
+    }
+
+    /** {@code (columns) OVERRIDING SYSTEM VALUE VALUES (cells, extra)}, as the dialect spells it. */
+    private Fragment valuesRow(List<String> columns, List<Object> cells, List<Object> extra) {
+        return Fragment.join(
+                List.of("(" + String.join(", ", columns) + ")" + overriding + " VALUES ", row(cells, extra)));
+    }
+
+    /** The text span of a select item's expression, without the alias it is written with. */
+    private int[] expressionSpan(SelectItem<?> item) {
+        SimpleNode n = walker.itemNode(item);
+        int end = Trees.end(n);
+        if (item.getAlias() != null) {
+            int before = tk.significantBefore(rw.lastToken(end));
+            end = tk.end(tk.isWord(before, "as") ? tk.significantBefore(before) : before);
+        }
+        return new int[] {Trees.start(n), end};
     }
 
     /**

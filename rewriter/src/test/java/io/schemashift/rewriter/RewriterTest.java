@@ -1032,6 +1032,35 @@ class RewriterTest {
     }
 
     /**
+     * Seed data ({@code INSERT … SELECT <values> WHERE NOT EXISTS (…)}): one row selected without
+     * FROM, its key left to the database, inserted or not. The side that gets the keys the primary
+     * generated inserts the selected values as one VALUES row with them, without the condition: the
+     * row exactly when the primary inserted it. With a FROM the rows are not named: refused.
+     */
+    @Test
+    void insertSelectOfOneRowWithoutFrom_keyedAsAValuesRow() {
+        Rewritten r = (Rewritten) pg.rewrite("INSERT INTO customers (name, email) SELECT 'George', ? AS e"
+                + " WHERE NOT EXISTS (SELECT * FROM customers WHERE id = 1)");
+        assertThat(r.generatedKeyColumns()).containsExactly("id");
+        assertThat(r.newSideWithKeys().sql())
+                .isEqualTo("INSERT INTO app_v2.clients (full_name, email_address, name_search, id) OVERRIDING SYSTEM"
+                        + " VALUE VALUES ('George', ?, lower('George'), ?)");
+        assertThat(r.newSideWithKeys().params())
+                .containsExactly(new ParamSource.Bound(1), new ParamSource.GeneratedKey(0, 0));
+        assertThat(r.oldSideWithKeys().sql())
+                .isEqualTo("INSERT INTO customers (name, email, id) OVERRIDING SYSTEM VALUE VALUES ('George', ?, ?)");
+        assertThat(r.keys()).containsExactly(List.of(new ParamSource.GeneratedKey(0, 0)));
+        assertThat(r.newSide().sql()).contains("SELECT 'George', ? AS e, lower(('George')) WHERE NOT EXISTS");
+
+        assertThat(pg.rewrite("INSERT INTO customers (name) SELECT name FROM staging"))
+                .as("rows from a FROM")
+                .isInstanceOf(Refused.class);
+        assertThat(pg.rewrite("INSERT INTO customers (name) SELECT ? ON CONFLICT DO NOTHING"))
+                .as("an upsert")
+                .isInstanceOf(Refused.class);
+    }
+
+    /**
      * PostgreSQL and H2 write into a column numbered GENERATED ALWAYS only with {@code OVERRIDING
      * SYSTEM VALUE}, a no-op on any other column: every INSERT the new side gets says it, as does the
      * old side's insert of keys the new side generated (above). The application's own clause stays
