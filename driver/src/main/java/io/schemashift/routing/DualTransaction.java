@@ -3,6 +3,7 @@ package io.schemashift.routing;
 import io.schemashift.api.Side;
 import io.schemashift.config.MigrationConfig;
 import io.schemashift.error.ShiftSqlState;
+import io.schemashift.mirror.CircuitBreaker;
 import io.schemashift.mirror.DivergenceReason;
 import io.schemashift.mirror.IntentLog;
 import io.schemashift.mirror.RowKey;
@@ -149,6 +150,30 @@ public final class DualTransaction {
     /** An earlier failure rolled back the new side's part of this transaction. */
     boolean newFailed() {
         return newFailed;
+    }
+
+    /**
+     * Whether the new side can serve the open transaction's reads in {@code read-new}: always with
+     * one database. A separate one that is down (its breaker open, or no connection within the
+     * budget) cannot, and the transaction reads from the old side from here on, which holds every
+     * row until {@code new-primary}: the application's read does not fail for the new side's sake.
+     */
+    boolean newServesReads() {
+        if (context.newDatabase() == null || newConnection != null) {
+            return true;
+        }
+        CircuitBreaker breaker = context.newDatabase().breaker();
+        if (breaker.allow()) {
+            try {
+                connection(Side.NEW, true);
+                breaker.success();
+                return true;
+            } catch (SQLException | RuntimeException e) {
+                breaker.failure();
+            }
+        }
+        readNew = false;
+        return false;
     }
 
     /** The transaction already holds a new-side connection (so the breaker let it through). */

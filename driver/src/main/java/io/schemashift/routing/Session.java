@@ -165,6 +165,9 @@ public final class Session implements ReadContext {
         } else {
             plan = Routing.plan(
                     phase, result.kind(), t.readNew() && !t.newFailed() && !locks(result) && !narrows(result));
+            if (plan.primary() == Side.NEW && phase == Phase.READ_NEW && !t.newServesReads()) {
+                plan = Plan.OLD; // the old side holds every row until new-primary
+            }
             if (plan.primary() == Side.NEW && t.newFailed()) {
                 if (result.kind() == StatementKind.SELECT) {
                     plan = Plan.OLD; // never read from a side that missed this transaction's writes

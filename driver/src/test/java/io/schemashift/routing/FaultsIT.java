@@ -8,6 +8,7 @@ import io.schemashift.testing.TestDatabases;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -45,6 +46,37 @@ class FaultsIT {
         assertThat(fx.oldRows()).hasSize(30);
         assertThat(fx.divergedKeys()).as("rows the new side missed").containsAll(range(1, 30));
         assertThat(fx.divergenceReasons()).contains("breaker_open");
+    }
+
+    /**
+     * {@code read-new} with the new database down: the reads picked for it are served by the old
+     * side, which holds every row until {@code new-primary}, within the budget, instead of failing
+     * the application's reads.
+     */
+    @Test
+    void newSideDown_readNew_readsServedByTheOldSide() throws Exception {
+        MigrationFixture fx = MigrationFixture.create(
+                TestDatabases.postgres(),
+                true,
+                WRITES.replace("phase: dual-write", "phase: read-new\nrouting:\n  readNewPercent: 100"));
+        fx.rawOld("INSERT INTO customers (id, name, email) VALUES (1, 'old', 'o@x')");
+        String config = Files.readString(fx.configPath());
+        fx.writeConfig(config.replace(fx.newUrl, "jdbc:postgresql://127.0.0.1:1/nowhere"));
+
+        try (Connection c = fx.connect();
+                PreparedStatement read = c.prepareStatement("SELECT name FROM customers WHERE id = ?")) {
+            for (int i = 0; i < 10; i++) {
+                read.setInt(1, 1);
+                long start = System.nanoTime();
+                try (ResultSet rs = read.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).isEqualTo("old");
+                }
+                assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
+                        .as("read " + i)
+                        .isLessThanOrEqualTo(BUDGET_MS + MARGIN_MS);
+            }
+        }
     }
 
     @Test
