@@ -222,29 +222,36 @@ public final class Statements {
     }
 
     /**
-     * H2's insert of one row from parameters ({@link #insertIfAbsent()}'s), a row whose key exists
-     * kept, or overwritten with {@code overwrite}. {@code MERGE … USING}, not {@code MERGE … KEY},
-     * which writes no identity numbered GENERATED ALWAYS.
+     * H2's insert of one row from {@link #insertIfAbsent()}'s parameters, a row whose key exists
+     * kept, or overwritten with {@code overwrite}. Numbered parameters ({@code ?1}) stand where
+     * their columns type them (a {@code MERGE … USING} source would take a timestamp for a date
+     * as text) and give the key twice; not {@code MERGE … KEY}, which writes no identity numbered
+     * GENERATED ALWAYS.
      */
     private String h2Merge(boolean overwrite) {
         List<String> cols = writtenColumns();
-        List<String> sourceCols = new ArrayList<>(shape.newNames());
-        List<String> inserted = new ArrayList<>(prefixedList("s.", shape.newNames()));
-        if (shape.lineage()) {
-            sourceCols.add(TableShape.LINEAGE_BATCH);
-            inserted.add("s." + TableShape.LINEAGE_BATCH);
-            inserted.add("CURRENT_TIMESTAMP");
+        List<String> values = new ArrayList<>();
+        List<TableShape.MappedColumn> columns = shape.columns();
+        for (int i = 0; i < columns.size(); i++) {
+            values.add(columns.get(i).written("?" + (i + 1)));
         }
+        if (shape.lineage()) {
+            values.add("CAST(?" + (columns.size() + 1) + " AS " + batchType() + ")");
+            values.add("CURRENT_TIMESTAMP");
+        }
+        List<String> keys = new ArrayList<>();
         List<String> sets = new ArrayList<>();
         for (int i = 0; i < cols.size(); i++) {
-            if (!shape.newKey().contains(cols.get(i))) {
-                sets.add(cols.get(i) + " = " + inserted.get(i));
+            if (shape.newKey().contains(cols.get(i))) {
+                keys.add(values.get(i));
+            } else {
+                sets.add(cols.get(i) + " = " + values.get(i));
             }
         }
-        return "MERGE INTO " + shape.newTable() + " t USING (VALUES (" + "?, ".repeat(sourceCols.size() - 1) + "?)) s("
-                + String.join(", ", sourceCols) + ") ON (" + keyJoin() + ")"
+        return "MERGE INTO " + shape.newTable() + " t USING (VALUES (" + String.join(", ", keys) + ")) s("
+                + String.join(", ", shape.newKey()) + ") ON (" + keyJoin() + ")"
                 + (overwrite && !sets.isEmpty() ? " WHEN MATCHED THEN UPDATE SET " + String.join(", ", sets) : "")
-                + " WHEN NOT MATCHED THEN INSERT " + columnList(cols) + " VALUES (" + String.join(", ", inserted) + ")";
+                + " WHEN NOT MATCHED THEN INSERT " + columnList(cols) + " VALUES (" + String.join(", ", values) + ")";
     }
 
     /** Inserts or overwrites one new row; parameters as {@link #insertIfAbsent()}. */
