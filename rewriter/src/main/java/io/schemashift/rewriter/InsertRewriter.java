@@ -468,10 +468,14 @@ final class InsertRewriter {
                 table, plain, generated, keyed, oldKeyed, List.of(key), null, List.of(simple));
     }
 
-    /** {@code (columns) OVERRIDING SYSTEM VALUE VALUES (cells, extra)}, as the dialect spells it. */
+    /**
+     * {@code (columns) OVERRIDING SYSTEM VALUE VALUES (cells, extra)}, as the dialect spells it: it
+     * stands for the statement's list and query, and for an OVERRIDING clause of its own between them.
+     */
     private Fragment valuesRow(List<String> columns, List<Object> cells, List<Object> extra) {
-        return Fragment.join(
-                List.of("(" + String.join(", ", columns) + ")" + overriding + " VALUES ", row(cells, extra)));
+        return Fragment.join(List.of(
+                "(" + String.join(", ", columns) + ")" + rw.names.dialect().overridingIdentity() + " VALUES ",
+                row(cells, extra)));
     }
 
     /** The text span of a select item's expression, without the alias it is written with. */

@@ -1052,6 +1052,11 @@ class RewriterTest {
         assertThat(r.keys()).containsExactly(List.of(new ParamSource.GeneratedKey(0, 0)));
         assertThat(r.newSide().sql()).contains("SELECT 'George', ? AS e, lower(('George')) WHERE NOT EXISTS");
 
+        assertThat(((Rewritten) pg.rewrite("INSERT INTO customers (name) OVERRIDING SYSTEM VALUE SELECT ?"))
+                        .oldSideWithKeys()
+                        .sql())
+                .as("the statement's own clause")
+                .isEqualTo("INSERT INTO customers (name, id) OVERRIDING SYSTEM VALUE VALUES (?, ?)");
         assertThat(pg.rewrite("INSERT INTO customers (name) SELECT name FROM staging"))
                 .as("rows from a FROM")
                 .isInstanceOf(Refused.class);
