@@ -243,8 +243,9 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
     public ResultSet executeQuery() throws SQLException {
         Plan plan = plan();
         ShadowRead shadow = shadow(plan);
-        if (plan != null) {
-            return wrap(run(plan, Execution.Mode.QUERY).resultSet(), shadow);
+        Execution.Result result = plan == null ? null : run(plan, Execution.Mode.QUERY);
+        if (result != null) {
+            return wrap(result.resultSet(), shadow);
         }
         try {
             return wrap(prepared().executeQuery(), shadow);
@@ -317,8 +318,9 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
         }
         Plan plan = plan();
         pendingShadow = shadow(plan);
-        if (plan != null) {
-            return run(plan, Execution.Mode.EXECUTE).isResultSet();
+        Execution.Result result = plan == null ? null : run(plan, Execution.Mode.EXECUTE);
+        if (result != null) {
+            return result.isResultSet();
         }
         try {
             return prepared().execute();

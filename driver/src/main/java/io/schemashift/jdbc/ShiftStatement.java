@@ -220,6 +220,8 @@ public abstract class ShiftStatement implements Statement {
      * statement was the whole transaction.
      *
      * @param params the bound values, or {@code null} for plain SQL
+     * @return {@code null} when a read that failed on the new side is to run unchanged on the old
+     *     side instead ({@link Session#readFallsBack})
      */
     final Execution.Result run(Rewritten rewrite, Plan plan, Execution.Mode mode, Params params) throws SQLException {
         Execution execution =
@@ -228,6 +230,10 @@ public abstract class ShiftStatement implements Statement {
         try {
             result = execution.run();
         } catch (SQLException | RuntimeException e) {
+            boolean read = mode == Execution.Mode.QUERY || mode == Execution.Mode.EXECUTE;
+            if (read && e instanceof SQLException && connection.session.readFallsBack(rewrite, plan)) {
+                return null; // the caller runs it unchanged on the old side
+            }
             connection.transaction.statementFailed();
             connection.failed(e);
             throw e;

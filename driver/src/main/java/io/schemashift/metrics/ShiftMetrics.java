@@ -45,6 +45,14 @@ public final class ShiftMetrics {
         COUNT_MISMATCH
     }
 
+    /** Why a read picked for the new side in {@code read-new} was served by the old side. */
+    public enum Fallback {
+        /** The separate new database is down: its breaker open, or no connection within the budget. */
+        UNAVAILABLE,
+        /** The read failed on the new side. */
+        FAILED
+    }
+
     /** Which side, and in which role, a latency was measured on. */
     public enum Leg {
         OLD_PRIMARY,
@@ -59,6 +67,7 @@ public final class ShiftMetrics {
     private final Tags common;
     private final Map<StatementKind, Counter[]> statements = new ConcurrentHashMap<>();
     private final EnumMap<MirrorOutcome, Counter> mirrored = new EnumMap<>(MirrorOutcome.class);
+    private final EnumMap<Fallback, Counter> fallbacks = new EnumMap<>(Fallback.class);
     private final EnumMap<Leg, Timer> latency = new EnumMap<>(Leg.class);
     private final Map<String, Counter> refusals = new ConcurrentHashMap<>();
     private final Map<String, Counter> divergences = new ConcurrentHashMap<>();
@@ -109,6 +118,16 @@ public final class ShiftMetrics {
                             .baseUnit("statements")
                             .tags(common)
                             .tag("outcome", tag(outcome))
+                            .register(registry));
+        }
+        for (Fallback cause : Fallback.values()) {
+            fallbacks.put(
+                    cause,
+                    Counter.builder("schemashift.reads.fallbacks")
+                            .description("Reads picked for the new side in read-new that the old side served, by cause")
+                            .baseUnit("statements")
+                            .tags(common)
+                            .tag("cause", tag(cause))
                             .register(registry));
         }
         for (Leg leg : Leg.values()) {
@@ -165,6 +184,11 @@ public final class ShiftMetrics {
                     .register(registry);
         }
         return byRoute;
+    }
+
+    /** Counts a read picked for the new side in {@code read-new} that the old side served, and why. */
+    public void readFellBack(Fallback cause) {
+        fallbacks.get(cause).increment();
     }
 
     public void mirrored(MirrorOutcome outcome) {

@@ -3,6 +3,7 @@ package io.schemashift.routing;
 import io.schemashift.api.Side;
 import io.schemashift.config.MigrationConfig;
 import io.schemashift.error.ShiftSqlState;
+import io.schemashift.metrics.ShiftMetrics;
 import io.schemashift.mirror.CircuitBreaker;
 import io.schemashift.mirror.DivergenceReason;
 import io.schemashift.mirror.IntentLog;
@@ -172,8 +173,14 @@ public final class DualTransaction {
                 breaker.failure();
             }
         }
-        readNew = false;
+        readFromOld(ShiftMetrics.Fallback.UNAVAILABLE);
         return false;
+    }
+
+    /** The open transaction reads from the old side from here on, though picked for the new one. */
+    void readFromOld(ShiftMetrics.Fallback cause) {
+        readNew = false;
+        context.metrics().readFellBack(cause);
     }
 
     /** The transaction already holds a new-side connection (so the breaker let it through). */

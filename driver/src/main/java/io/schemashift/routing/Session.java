@@ -8,6 +8,7 @@ import io.schemashift.metrics.ShiftMetrics;
 import io.schemashift.mirror.DivergenceReason;
 import io.schemashift.mirror.RowKey;
 import io.schemashift.mirror.SessionSettings;
+import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.RefusalReason;
 import io.schemashift.rewriter.Refused;
 import io.schemashift.rewriter.RewriteResult;
@@ -188,6 +189,24 @@ public final class Session implements ReadContext {
             context.metrics().statement(result.kind(), ShiftMetrics.Route.OLD);
         }
         return plan;
+    }
+
+    /**
+     * Whether a read that failed on the new side in {@code read-new} ({@code plan}) runs on the old
+     * side instead, which holds every row until {@code new-primary}: the application's read does not
+     * fail for the new side's sake, and the rest of the transaction reads there. Not on PostgreSQL
+     * inside a transaction, where the failure aborted it (one database) or would take the old
+     * side's part back at the commit (two).
+     */
+    public boolean readFallsBack(RewriteResult result, Plan plan) {
+        if (result.kind() != StatementKind.SELECT
+                || plan.primary() != Side.NEW
+                || phaseOf(result.tables()) != Phase.READ_NEW
+                || (context.dialect() == Dialect.POSTGRESQL && !transaction.autoCommit())) {
+            return false;
+        }
+        transaction.readFromOld(ShiftMetrics.Fallback.FAILED);
+        return true;
     }
 
     /** {@link Routing#unmappedTarget}, refused where it has no plan. */

@@ -77,6 +77,9 @@ class FaultsIT {
                         .isLessThanOrEqualTo(BUDGET_MS + MARGIN_MS);
             }
         }
+        assertThat(fx.count("schemashift.reads.fallbacks", "cause", "unavailable"))
+                .as("one per transaction (each read in auto-commit)")
+                .isEqualTo(10);
     }
 
     @Test

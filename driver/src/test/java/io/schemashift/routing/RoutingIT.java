@@ -81,6 +81,47 @@ class RoutingIT {
         assertThat(newTransactions).as("transactions served by the new side").isBetween(60, 120);
     }
 
+    /**
+     * {@code read-new}: a read that fails on the new side (here its table lost a column behind the
+     * driver's back) is served by the old side, which holds every row until {@code new-primary}, and
+     * counted; not on PostgreSQL inside a transaction, which the failure aborted.
+     */
+    @ParameterizedTest
+    @CsvSource({"POSTGRESQL,false", "POSTGRESQL,true", "MARIADB,false", "MARIADB,true", "H2,false"})
+    void readFailingOnTheNewSide_inReadNew_servedByTheOldSide(TestDatabase.Kind kind, boolean separate)
+            throws Exception {
+        MigrationFixture fx = MigrationFixture.create(
+                TestDatabases.of(kind), separate, "phase: read-new\nrouting:\n  readNewPercent: 100\n");
+        fx.rawOld("INSERT INTO customers (id, name, email) VALUES (1, 'old', 'o@x')");
+        fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'new', 'new', 'n@x')");
+        String sql = "SELECT name, email FROM customers WHERE id = 1";
+        try (Connection c = fx.connect();
+                PreparedStatement read = c.prepareStatement(sql);
+                Statement st = c.createStatement()) {
+            assertThat(name(read.executeQuery())).as("served by the new side").isEqualTo("new");
+            fx.rawNew("ALTER TABLE clients DROP COLUMN email");
+            assertThat(name(read.executeQuery())).isEqualTo("old");
+            assertThat(name(st.executeQuery(sql))).isEqualTo("old");
+            c.setAutoCommit(false);
+            if (kind == TestDatabase.Kind.POSTGRESQL) {
+                assertThatThrownBy(() -> read.executeQuery()).isInstanceOf(SQLException.class);
+                c.rollback();
+            } else {
+                assertThat(name(read.executeQuery())).as("in a transaction").isEqualTo("old");
+                c.commit();
+            }
+        }
+        assertThat(fx.count("schemashift.reads.fallbacks", "cause", "failed"))
+                .isEqualTo(kind == TestDatabase.Kind.POSTGRESQL ? 2 : 3);
+    }
+
+    private static String name(ResultSet rs) throws SQLException {
+        try (rs) {
+            assertThat(rs.next()).isTrue();
+            return rs.getString(1);
+        }
+    }
+
     @Test
     void stickinessConnection_everyTransactionOfAConnectionOnOneSide() throws Exception {
         MigrationFixture fx = markedSides(
