@@ -86,7 +86,7 @@ class DashboardIT {
         }
         assertThat(expressions).as("dashboard queries").hasSizeGreaterThan(15);
         List<String> alerts = alertExpressions();
-        assertThat(alerts).as("alert expressions").hasSize(10);
+        assertThat(alerts).as("alert expressions").hasSize(11);
         expressions.addAll(alerts);
         Set<String> queried = new TreeSet<>();
         for (String e : expressions) {
