@@ -26,6 +26,8 @@ record Op(Kind kind, int a, int n, List<Op> inner) {
         INSERT_MULTI_GENERATED,
         INSERT_RETURNING,
         INSERT_SELECT,
+        /** Seed data: one row selected without FROM, inserted unless there, its key generated; a batch of them. */
+        INSERT_SEED,
         BATCH,
         /** A batch whose middle entry repeats a seed key: it fails. */
         BATCH_FAILING,
@@ -118,6 +120,20 @@ record Op(Kind kind, int a, int n, List<Op> inner) {
                         "INSERT … SELECT from the mapped table",
                         "INSERT INTO customers (id, name, email) SELECT id + " + (100 + a)
                                 + ", name, email FROM customers" + " WHERE id = " + (1 + n % 12)));
+            case INSERT_SEED -> {
+                String seed = "INSERT INTO customers (name, email) SELECT ?, 's@x' WHERE NOT EXISTS"
+                        + " (SELECT * FROM customers WHERE name = ?)";
+                if (n % 2 == 0 || db == io.schemashift.testing.TestDatabase.Kind.MARIADB) {
+                    String named = "'Seed " + a % 5 + "'";
+                    yield List.of(Step.update(
+                            "INSERT … SELECT one row without FROM (seed), generated key", seed.replace("?", named)));
+                }
+                // MariaDB's bulk protocol takes no INSERT … SELECT of parameters, with or without SchemaShift
+                yield List.of(Step.batch(
+                        "batch of seed INSERT … SELECT, generated keys",
+                        seed,
+                        List.of(Palette.row("Seed " + a % 5, "Seed " + a % 5), Palette.row("Seed " + n, "Seed " + n))));
+            }
             case BATCH -> {
                 List<Object[]> rows = new ArrayList<>();
                 for (int i = 0; i < 1 + n % 4; i++) {
