@@ -181,7 +181,8 @@ public abstract class ShiftStatement implements Statement {
 
     /**
      * Routes plain SQL: {@code null} when it runs unchanged on the old side (the caller then
-     * uses the delegate), {@link #CONTROLLED} when it was transaction control, else the routed result.
+     * uses the delegate), {@link #CONTROLLED} when it was transaction control or ran here (MariaDB's
+     * {@code LOCK TABLES}, extended), else the routed result.
      */
     private Execution.Result route(String sql, Execution.Mode mode, boolean keys) throws SQLException {
         keyColumns = null;
@@ -203,6 +204,21 @@ public abstract class ShiftStatement implements Statement {
             }
         }
         connection.beforeRunning(rewrite, sql);
+        String locking =
+                rewrite.kind() == StatementKind.OTHER && !rewrite.tables().isEmpty()
+                        ? session.context().lockTables(sql)
+                        : null;
+        if (locking != null) {
+            try {
+                delegate.execute(locking);
+            } catch (SQLException | RuntimeException e) {
+                delegateFailed(e);
+                throw e;
+            } finally {
+                ranOnDelegate();
+            }
+            return CONTROLLED;
+        }
         Plan plan = session.plan(rewrite);
         routedRows = updatable && session.readsRoutedRows(rewrite);
         pendingShadow = mode == Execution.Mode.QUERY || mode == Execution.Mode.EXECUTE

@@ -34,6 +34,13 @@ public interface MigrationContext {
     RewriteResult rewriteAway(String sql);
 
     /**
+     * MariaDB's {@code LOCK TABLES} naming a mapped table past {@code old-only}: the statement that
+     * also locks what the driver uses on the application's connection (the new tables with one
+     * database, the intent table); {@code null} for any other statement.
+     */
+    String lockTables(String sql);
+
+    /**
      * DDL the application sent has taken effect (committed): what was read of the catalog (old
      * columns, routines, volatile functions, triggers, views, foreign keys, partitions) is read
      * again now, on the caller's thread and {@code through} the connection that sent it (a pool

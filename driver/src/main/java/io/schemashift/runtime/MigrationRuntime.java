@@ -649,6 +649,17 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
     }
 
     @Override
+    public String lockTables(String sql) {
+        MigrationConfig.Rollout rollout = rollout();
+        return started.rewriter()
+                .lockTables(
+                        sql,
+                        table -> rollout.phaseOf(table) != Phase.OLD_ONLY,
+                        newDatabase == null,
+                        config.writes().intent() ? List.of(config.writes().intentTable()) : List.of());
+    }
+
+    @Override
     public String oldSchema() {
         return started.rewriter().oldSchema();
     }

@@ -1463,6 +1463,29 @@ class RoutingIT {
     }
 
     /**
+     * MariaDB's {@code LOCK TABLES} leaves the session only the tables it locks: the driver locks the
+     * new table too (one database) and its intent table, so the writes under the lock are mirrored,
+     * in dual-write and new-primary. Before: each mirror failed and was recorded, and from
+     * new-primary on the write itself failed.
+     */
+    @ParameterizedTest
+    @CsvSource({"false, dual-write", "false, new-primary", "true, dual-write", "true, new-primary"})
+    void lockTables_onMariaDb_writesUnderTheLockMirrored(boolean separate, String phase) throws Exception {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.mariadb(), separate, "phase: " + phase + "\n");
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            st.execute("LOCK TABLES customers WRITE");
+            st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (1, 'one', 'o@x')");
+            st.executeUpdate("INSERT INTO customers (name, email) VALUES ('two', 't@x')");
+            st.executeUpdate("UPDATE customers SET email = 'u@x' WHERE id = 1");
+            st.execute("UNLOCK TABLES");
+        }
+        assertThat(MigrationFixture.ids(fx.oldRows())).containsExactly(1, 1000);
+        fx.assertSidesEqual();
+        assertThat(fx.divergenceRecords()).isEmpty();
+    }
+
+    /**
      * MariaDB generates an {@code AUTO_INCREMENT} key for a row that gives it as NULL or 0 (what
      * a MyBatis mapper that lists {@code id} sends for a new object). Each side would generate its
      * own: such a row is not mirrored, and the table is recorded.

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -252,6 +253,21 @@ public final class Rewriter {
     /** The schema that holds the mapped old tables (see {@link Builder#oldSchema}); {@code null} when unknown. */
     public String oldSchema() {
         return builder.oldSchema;
+    }
+
+    /**
+     * MariaDB's {@code LOCK TABLES}, which leaves the session only the tables it locks: {@code sql}
+     * with the tables the driver also uses on the application's connection locked too ({@link
+     * LockTables}); {@code null} on another dialect, or when {@code sql} is no such statement or
+     * locks no mapped table {@code routed} accepts (by lower-case old name).
+     *
+     * @param newTables whether the new tables are in the application's database
+     * @param also tables the driver writes on the application's connection (its intent table)
+     */
+    public String lockTables(String sql, Predicate<String> routed, boolean newTables, List<String> also) {
+        return dialect == Dialect.MARIADB
+                ? LockTables.extended(Tokens.lex(sql, dialect), compiled, routed, newTables, also)
+                : null;
     }
 
     /**

@@ -1032,6 +1032,34 @@ class RewriterTest {
     }
 
     /**
+     * MariaDB's LOCK TABLES leaves the session only the tables it locks: each mapped table's new
+     * table is locked as the old one is (alias and lock type alike), with one database, and the
+     * tables the driver writes on the connection; nothing to do for other statements, other tables,
+     * tables not routed, or another dialect.
+     */
+    @Test
+    void lockTables_onMariaDb_alsoLocksWhatTheDriverUses() {
+        Rewriter my = Fixtures.rewriter(Dialect.MARIADB);
+        List<String> intent = List.of("schemashift_intent");
+        assertThat(my.lockTables("LOCK TABLES customers AS c READ, orders WRITE", t -> true, true, intent))
+                .isEqualTo(
+                        "LOCK TABLES customers AS c READ, orders WRITE, clients AS c READ, schemashift_intent WRITE");
+        assertThat(my.lockTables("lock table `customers` low_priority write;", t -> true, true, intent))
+                .isEqualTo("lock table `customers` low_priority write, clients low_priority write,"
+                        + " schemashift_intent WRITE;");
+        assertThat(my.lockTables("LOCK TABLES customers WRITE", t -> true, false, intent))
+                .as("two databases: the new tables are not on this connection")
+                .isEqualTo("LOCK TABLES customers WRITE, schemashift_intent WRITE");
+        assertThat(my.lockTables("LOCK TABLES customers WRITE", t -> false, true, intent))
+                .isNull();
+        assertThat(my.lockTables("LOCK TABLES orders WRITE", t -> true, true, intent))
+                .isNull();
+        assertThat(my.lockTables("UNLOCK TABLES", t -> true, true, intent)).isNull();
+        assertThat(pg.lockTables("LOCK TABLE customers IN EXCLUSIVE MODE", t -> true, true, intent))
+                .isNull();
+    }
+
+    /**
      * Seed data ({@code INSERT … SELECT <values> WHERE NOT EXISTS (…)}): one row selected without
      * FROM, its key left to the database, inserted or not. The side that gets the keys the primary
      * generated inserts the selected values as one VALUES row with them, without the condition: the
