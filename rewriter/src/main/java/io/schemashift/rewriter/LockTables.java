@@ -2,6 +2,7 @@ package io.schemashift.rewriter;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Predicate;
 
 /**
@@ -11,13 +12,16 @@ import java.util.function.Predicate;
  */
 final class LockTables {
 
+    /** A table added to the list: its bare name, lower case, and its item. */
+    private record Added(String name, String item) {}
+
     private LockTables() {}
 
     /**
      * {@code t}'s statement with, after its list, each new table of an item naming a mapped table
      * that {@code routed} accepts (by lower-case old name), when {@code newTables}, then each of
-     * {@code also} locked for writing; {@code null} when it is no {@code LOCK TABLE[S]} or locks no
-     * such table.
+     * {@code also} locked for writing, but those the statement locks itself; {@code null} when it is
+     * no {@code LOCK TABLE[S]}, locks no such table, or leaves nothing to add.
      */
     static String extended(Tokens t, Compiled mapping, Predicate<String> routed, boolean newTables, List<String> also) {
         int lock = t.significant(0);
@@ -25,7 +29,8 @@ final class LockTables {
         if (!t.isWord(lock, "lock") || !(t.isWord(word, "table") || t.isWord(word, "tables"))) {
             return null;
         }
-        List<String> added = new ArrayList<>();
+        List<Added> added = new ArrayList<>();
+        List<String> locked = new ArrayList<>();
         boolean any = false;
         int listEnd = t.end(word);
         for (int item = t.significant(word + 1); item < t.size() && !t.isPunct(item, ';'); ) {
@@ -37,21 +42,31 @@ final class LockTables {
                 last = next;
                 next = t.significant(next + 1);
             }
+            locked.add(bare(t.text(name)));
             MappedTable m = mapping.relation(t, name) ? mapping.table(mapping.names.canonical(t.text(name))) : null;
             if (m != null && routed.test(m.lowerName)) {
                 any = true;
                 if (newTables) {
-                    added.add(m.newSqlName + t.sql.substring(t.end(name), t.end(last)));
+                    added.add(new Added(
+                            bare(m.mapping.newName()), m.newSqlName + t.sql.substring(t.end(name), t.end(last))));
                 }
             }
             listEnd = t.end(last);
             item = t.isPunct(next, ',') ? t.significant(next + 1) : t.size();
         }
-        if (!any) {
+        also.forEach(table -> added.add(new Added(bare(table), table + " WRITE")));
+        // a table the application locks itself (as the docs once told it to) is not locked twice
+        added.removeIf(a -> locked.contains(a.name()));
+        if (!any || added.isEmpty()) {
             return null;
         }
-        also.forEach(table -> added.add(table + " WRITE"));
         String sql = t.sql;
-        return sql.substring(0, listEnd) + ", " + String.join(", ", added) + sql.substring(listEnd);
+        return sql.substring(0, listEnd) + ", "
+                + String.join(", ", added.stream().map(Added::item).toList()) + sql.substring(listEnd);
+    }
+
+    /** A table's name without schema and quotes, lower case (MariaDB compares them so on most systems). */
+    private static String bare(String name) {
+        return name.substring(name.lastIndexOf('.') + 1).replace("`", "").toLowerCase(Locale.ROOT);
     }
 }

@@ -1050,6 +1050,15 @@ class RewriterTest {
         assertThat(my.lockTables("LOCK TABLES customers WRITE", t -> true, false, intent))
                 .as("two databases: the new tables are not on this connection")
                 .isEqualTo("LOCK TABLES customers WRITE, schemashift_intent WRITE");
+        assertThat(my.lockTables("LOCK TABLES customers WRITE, clients WRITE", t -> true, true, intent))
+                .as("a table the statement locks itself")
+                .isEqualTo("LOCK TABLES customers WRITE, clients WRITE, schemashift_intent WRITE");
+        assertThat(my.lockTables(
+                        "LOCK TABLES customers WRITE, clients WRITE, schemashift_intent WRITE",
+                        t -> true,
+                        true,
+                        intent))
+                .isNull();
         assertThat(my.lockTables("LOCK TABLES customers WRITE", t -> false, true, intent))
                 .isNull();
         assertThat(my.lockTables("LOCK TABLES orders WRITE", t -> true, true, intent))
