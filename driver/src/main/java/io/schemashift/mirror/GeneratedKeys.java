@@ -30,6 +30,11 @@ public final class GeneratedKeys {
      * @throws SQLException if the driver returned no such column
      */
     public static GeneratedKeys read(ResultSet generated, List<String> keyColumns) throws SQLException {
+        if (generated.getMetaData().getColumnCount() == 0) {
+            // pgjdbc, after a batch whose every INSERT inserted nothing: keys of no column, none
+            generated.close();
+            return new GeneratedKeys(RowSetProvider.newFactory().createCachedRowSet());
+        }
         return of(cache(generated), keyColumns, true);
     }
 

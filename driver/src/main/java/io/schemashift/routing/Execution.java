@@ -455,13 +455,19 @@ public final class Execution {
     }
 
     /**
-     * Whether an INSERT that numbers its rows inserted none: one that selects a row without FROM
-     * ({@code … SELECT ? WHERE NOT EXISTS (…)}) may not, an {@code INSERT IGNORE} may skip it.
+     * Whether an INSERT that numbers its rows inserted none (nor did any entry of a batch): one that
+     * selects a row without FROM ({@code … SELECT ? WHERE NOT EXISTS (…)}) may not, an {@code
+     * INSERT IGNORE} may skip it.
      */
     private boolean insertedNoRow(Result primary, long primaryCount) {
-        return rw.kind() == StatementKind.INSERT
-                && mode != Mode.BATCH
-                && (primaryCount >= 0 ? primaryCount : primary.updateCount()) == 0;
+        if (rw.kind() != StatementKind.INSERT) {
+            return false;
+        }
+        if (mode == Mode.BATCH) {
+            return primary.batchCounts() != null
+                    && Arrays.stream(primary.batchCounts()).allMatch(c -> c == 0);
+        }
+        return (primaryCount >= 0 ? primaryCount : primary.updateCount()) == 0;
     }
 
     /**

@@ -682,6 +682,13 @@ class RoutingIT {
                     ps.addBatch();
                 }
                 ps.executeBatch();
+                for (String name : List.of("George", "Carol")) { // there already: the batch inserts nothing
+                    ps.setString(1, name);
+                    ps.setString(2, "again@x");
+                    ps.setString(3, name);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
             }
             assertThat(fx.oldRows())
                     .as(phase)
@@ -689,19 +696,22 @@ class RoutingIT {
             fx.assertSidesEqual();
             assertThat(fx.divergenceRecords()).as(phase).isEmpty();
 
-            try (Connection c = fx.connect();
-                    PreparedStatement ps = c.prepareStatement(bound)) {
-                for (String name : List.of("Betty", "Dora")) {
-                    ps.setString(1, name);
-                    ps.setString(2, name.charAt(0) + "@x");
-                    ps.setString(3, name);
-                    ps.addBatch();
+            for (List<String> names : List.of(List.of("Betty", "Dora"), List.of("Erin", "Erin"))) {
+                try (Connection c = fx.connect();
+                        PreparedStatement ps = c.prepareStatement(bound)) {
+                    for (String name : names) {
+                        ps.setString(1, name);
+                        ps.setString(2, name.charAt(0) + "@x");
+                        ps.setString(3, name);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
                 }
-                ps.executeBatch();
             }
             assertThat(fx.divergenceRecords())
-                    .as(phase + ": one entry of the batch inserted nothing")
-                    .containsExactly("null|keys_unknown");
+                    .as(phase + ": an entry of each batch inserted nothing (the first, the last)")
+                    .isNotEmpty()
+                    .containsOnly("null|keys_unknown");
         }
     }
 
