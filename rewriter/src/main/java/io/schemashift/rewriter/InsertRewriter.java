@@ -201,15 +201,7 @@ final class InsertRewriter {
                 byColumn.put(targets.get(c).canonical(), rw.newEdits.render(row.get(c)[0], row.get(c)[1]));
                 simple.put(targets.get(c).canonical(), simpleSource(row.get(c)));
             }
-            List<Object> cells = new ArrayList<>();
-            for (Target t : targets) {
-                if (!t.column().dropped()) {
-                    cells.add(table.castForNew(t.canonical(), byColumn.get(t.canonical())));
-                }
-            }
-            for (MappedTable.Derived d : derived) {
-                cells.add(fill(d, byColumn, simple));
-            }
+            List<Object> cells = newCells(targets, derived, byColumn, simple);
             for (String c : clocks) {
                 cells.add(table.clock(c));
                 simple.put(c, new ParamSource.Now());
@@ -434,15 +426,7 @@ final class InsertRewriter {
             simple.put(targets.get(c).canonical(), simpleSource(span));
             oldCells.add(rw.oldEdits.render(span[0], span[1], false));
         }
-        List<Object> newCells = new ArrayList<>();
-        for (Target t : targets) {
-            if (!t.column().dropped()) {
-                newCells.add(table.castForNew(t.canonical(), byColumn.get(t.canonical())));
-            }
-        }
-        for (MappedTable.Derived d : derived) {
-            newCells.add(fill(d, byColumn, simple));
-        }
+        List<Object> newCells = newCells(targets, derived, byColumn, simple);
         List<String> oldColumns =
                 new ArrayList<>(targets.stream().map(Target::written).toList());
         for (String c : clocks) {
@@ -466,6 +450,27 @@ final class InsertRewriter {
         List<ParamSource> key = rowKey(0, simple, generated);
         return new StatementRewriter.WriteExtras(
                 table, plain, generated, keyed, oldKeyed, List.of(key), null, List.of(simple));
+    }
+
+    /**
+     * A row's new-side values by the new column list: each written column's value ({@code byColumn},
+     * cast where the new type takes no value of the old), then each derived column computed from them.
+     */
+    private List<Object> newCells(
+            List<Target> targets,
+            List<MappedTable.Derived> derived,
+            Map<String, Fragment> byColumn,
+            Map<String, ParamSource> simple) {
+        List<Object> cells = new ArrayList<>();
+        for (Target t : targets) {
+            if (!t.column().dropped()) {
+                cells.add(table.castForNew(t.canonical(), byColumn.get(t.canonical())));
+            }
+        }
+        for (MappedTable.Derived d : derived) {
+            cells.add(fill(d, byColumn, simple));
+        }
+        return cells;
     }
 
     /**
