@@ -338,25 +338,22 @@ public final class Execution {
             context.metrics().mirrored(MirrorOutcome.OK); // no row, no key: nothing to mirror
             return null;
         }
-        if (needKeys && keys != null && !keysPairWithEntries(primary, keys, entries)) {
-            context.metrics().mirrored(MirrorOutcome.REFUSED);
-            transaction.record(List.of(RowKey.wholeTable(rw)), DivergenceReason.KEYS_UNKNOWN);
-            return null;
-        }
         boolean asWritten = insertedNone(keys, entries);
         boolean keysKnown = keys != null
                 && (asWritten
                         || rw.kind() != StatementKind.UPSERT
                         || keys.size() >= rw.keys().size() * entries.size());
-        boolean generatedHere = keyLeftToTheDatabase(entries);
+        // rows no key names: a key each side's database would generate, or keys that do not pair with a batch's entries
+        boolean unnamed = keyLeftToTheDatabase(entries)
+                || (needKeys && keys != null && !keysPairWithEntries(primary, keys, entries));
         DivergenceReason skip =
-                (needKeys && !keysKnown) || generatedHere ? DivergenceReason.KEYS_UNKNOWN : skipReason(entries, side);
+                (needKeys && !keysKnown) || unnamed ? DivergenceReason.KEYS_UNKNOWN : skipReason(entries, side);
         if (skip != null) {
             context.metrics()
                     .mirrored(
                             skip == DivergenceReason.BREAKER_OPEN ? MirrorOutcome.BREAKER_OPEN : MirrorOutcome.REFUSED);
-            if (generatedHere) {
-                transaction.record(List.of(RowKey.wholeTable(rw)), skip); // its rows are not named
+            if (unnamed) {
+                transaction.record(List.of(RowKey.wholeTable(rw)), skip);
             } else {
                 record(entries, keys, skip);
             }
