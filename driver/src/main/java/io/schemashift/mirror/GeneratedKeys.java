@@ -94,6 +94,16 @@ public final class GeneratedKeys {
         return result;
     }
 
+    /**
+     * These keys, the application's as they were, with {@code rows} for the mirror to bind instead:
+     * each row's key columns, then other values of it ({@link io.schemashift.rewriter.ReadBack}).
+     */
+    public GeneratedKeys withValues(List<Object[]> rows) {
+        GeneratedKeys result = new GeneratedKeys(this.rows);
+        result.keys.addAll(rows);
+        return result;
+    }
+
     private static int position(ResultSetMetaData md, String column, int keyCount) throws SQLException {
         for (int i = 1; i <= md.getColumnCount(); i++) {
             if (md.getColumnLabel(i).equalsIgnoreCase(column)

@@ -34,21 +34,25 @@ public record RowKey(String table, String key, String fingerprint) {
         }
         boolean valuesNameTheRow = valuesNameTheRow(rw);
         List<RowKey> records = new ArrayList<>();
+        // an INSERT … SELECT read back: one key row per row it inserted
+        int copies = rw.readBack() != null && keys != null ? keys.size() : 1;
         int keyOffset = 0;
         for (Params entry : entries) {
-            for (List<ParamSource> row : rw.keys()) {
-                List<Object> values = new ArrayList<>(row.size());
-                for (ParamSource source : row) {
-                    if (!valuesNameTheRow && !(source instanceof ParamSource.GeneratedKey)) {
-                        return List.of(wholeTable);
+            for (int copy = 0; copy < copies; copy++) {
+                for (List<ParamSource> row : rw.keys()) {
+                    List<Object> values = new ArrayList<>(row.size());
+                    for (ParamSource source : row) {
+                        if (!valuesNameTheRow && !(source instanceof ParamSource.GeneratedKey)) {
+                            return List.of(wholeTable);
+                        }
+                        Object value = valueOf(source, entry, keys, keyOffset + copy);
+                        if (value == null) {
+                            return List.of(wholeTable);
+                        }
+                        values.add(value);
                     }
-                    Object value = valueOf(source, entry, keys, keyOffset);
-                    if (value == null) {
-                        return List.of(wholeTable);
-                    }
-                    values.add(value);
+                    records.add(new RowKey(table, KeyCodec.encode(values), fingerprint));
                 }
-                records.add(new RowKey(table, KeyCodec.encode(values), fingerprint));
             }
             keyOffset += rw.keys().size();
         }

@@ -199,7 +199,7 @@ public final class Execution {
                 .latency(primary == Side.OLD ? Leg.OLD_PRIMARY : Leg.NEW_PRIMARY)
                 .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         CachedRowSet rows = returnsRows && result.isResultSet() ? GeneratedKeys.cache(ps.getResultSet()) : null;
-        GeneratedKeys keys = keys(ps, keysWanted, rows);
+        GeneratedKeys keys = keys(ps, keysWanted, rows, result);
         // An auto-commit pair on one database needs no savepoint: if the mirror fails, the local
         // transaction is rolled back and the application's statement runs again, alone. Its
         // first run left no trace but a consumed sequence value.
@@ -210,7 +210,7 @@ public final class Execution {
             transaction.restartLocalPair();
             result = execute(ps, sql, mode, params, batch, now, bound(ps, sql));
             rows = returnsRows && result.isResultSet() ? GeneratedKeys.cache(ps.getResultSet()) : null;
-            keys = keys(ps, keysWanted, rows);
+            keys = keys(ps, keysWanted, rows, result);
             record(entries(), keys, failed);
         }
         if (tellsKey && keys != null && keys.size() > 0) {
@@ -278,12 +278,14 @@ public final class Execution {
     /**
      * The keys the primary generated: from the rows a {@code RETURNING} write returned, or from
      * the driver's generated keys. MariaDB's driver returns only the first key of a multi-row
-     * INSERT; where the server hands out consecutive values ({@code innodb_autoinc_lock_mode} 0
-     * or 1) the others follow from it, except for an upsert: a row it updates takes no value.
+     * INSERT (of an INSERT … SELECT: as many as it counted); where the server hands out consecutive
+     * values ({@code innodb_autoinc_lock_mode} 0 or 1) the others follow from it, except for an
+     * upsert: a row it updates takes no value.
      *
      * @return {@code null} when no keys were asked for, or a returned row lacks a key column
      */
-    private GeneratedKeys keys(PreparedStatement ps, boolean keysWanted, CachedRowSet rows) throws SQLException {
+    private GeneratedKeys keys(PreparedStatement ps, boolean keysWanted, CachedRowSet rows, Result primary)
+            throws SQLException {
         if (rows != null) {
             return needKeys ? GeneratedKeys.fromRows(rows, rw.generatedKeyColumns()) : null;
         }
@@ -291,7 +293,8 @@ public final class Execution {
             return null;
         }
         GeneratedKeys keys = GeneratedKeys.read(ps.getGeneratedKeys(), rw.generatedKeyColumns());
-        int expected = rw.keys().size();
+        long expected =
+                rw.readBack() != null ? primary.updateCount() : rw.keys().size();
         long step = context.autoIncrementStep();
         if (batch == null
                 && rw.kind() != StatementKind.UPSERT
@@ -299,7 +302,7 @@ public final class Execution {
                 && keys.size() == 1
                 && expected > 1
                 && rw.generatedKeyColumns().size() == 1) {
-            keys = keys.consecutive(expected, step);
+            keys = keys.consecutive((int) expected, step);
         }
         return keys;
     }
@@ -344,8 +347,10 @@ public final class Execution {
                         || rw.kind() != StatementKind.UPSERT
                         || keys.size() >= rw.keys().size() * entries.size());
         // rows no key names: a key each side's database would generate, or keys that do not pair with a batch's entries
+        // or with the rows an INSERT … SELECT inserted
         boolean unnamed = keyLeftToTheDatabase(entries)
-                || (needKeys && keys != null && !keysPairWithEntries(primary, keys, entries));
+                || (needKeys && keys != null && !keysPairWithEntries(primary, keys, entries))
+                || (rw.readBack() != null && keys != null && !keysPairWithRows(primary, primaryCount, keys));
         DivergenceReason skip =
                 (needKeys && !keysKnown) || unnamed ? DivergenceReason.KEYS_UNKNOWN : skipReason(entries, side);
         if (skip != null) {
@@ -358,6 +363,16 @@ public final class Execution {
                 record(entries, keys, skip);
             }
             return null;
+        }
+        if (rw.readBack() != null) {
+            ReadBackRows.Read read = ReadBackRows.read(
+                    context, rw.readBack(), plan.primary(), transaction.connection(plan.primary(), false), keys);
+            if (read.rows() == null) {
+                context.metrics().mirrored(MirrorOutcome.REFUSED);
+                record(entries, keys, read.failed());
+                return null;
+            }
+            keys = read.rows();
         }
         SideStatement sql = keys != null && !asWritten
                 ? (side == Side.NEW ? rw.newSideWithKeys() : rw.oldSideWithKeys())
@@ -478,6 +493,15 @@ public final class Execution {
         int[] counts = primary.batchCounts();
         return (counts == null || Arrays.stream(counts).noneMatch(c -> c == 0))
                 && keys.size() >= (long) entries.size() * Math.max(1, rw.keys().size());
+    }
+
+    /**
+     * Whether an INSERT … SELECT read back by its keys ({@link ReadBackRows}) returned a key for
+     * each row it inserted: not a batch (whose entries' rows the keys do not tell apart), nor where
+     * MariaDB's server hands out keys that need not be consecutive (only the first is returned).
+     */
+    private boolean keysPairWithRows(Result primary, long primaryCount, GeneratedKeys keys) {
+        return mode != Mode.BATCH && keys.size() == (primaryCount >= 0 ? primaryCount : primary.updateCount());
     }
 
     /**
@@ -630,7 +654,7 @@ public final class Execution {
     private long[] runMirror(
             Connection connection, SideStatement sql, List<Params> entries, GeneratedKeys keys, boolean guard)
             throws SQLException {
-        boolean inline = guard && entries.size() == 1;
+        boolean inline = guard && entries.size() == 1 && rw.readBack() == null;
         boolean separateSavepoint = guard && !inline;
         if (separateSavepoint) {
             execute(connection, "SAVEPOINT " + SAVEPOINT);
@@ -669,6 +693,14 @@ public final class Execution {
     private long[] executeMirror(
             PreparedStatement ps, SideStatement sql, List<Params> entries, GeneratedKeys keys, boolean inline)
             throws SQLException {
+        if (rw.readBack() != null) {
+            for (int row = 0; row < keys.size(); row++) {
+                Binder.bind(ps, sql, entries.get(0), now, keys, row);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+            return new long[] {keys.size()}; // one VALUES row each, inserted or the batch fails
+        }
         if (entries.size() == 1) {
             Binder.bind(ps, sql, entries.get(0), now, keys, 0);
             boolean rows = ps.execute();

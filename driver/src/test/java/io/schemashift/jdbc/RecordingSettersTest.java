@@ -56,6 +56,7 @@ class RecordingSettersTest {
             false,
             false,
             null,
+            null,
             null);
 
     /** A fake statement that keeps the last call made on it. */

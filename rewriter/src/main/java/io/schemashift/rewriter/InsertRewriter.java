@@ -241,7 +241,8 @@ final class InsertRewriter {
                 generated.isEmpty() ? null : oldKeyed,
                 known && keysNameEveryRow() ? List.copyOf(keys) : List.of(),
                 probe(known && generated.isEmpty() ? keys : null, sources, generated),
-                sources);
+                sources,
+                null);
     }
 
     /**
@@ -318,6 +319,7 @@ final class InsertRewriter {
                 generated.isEmpty() ? null : oldKeyed,
                 key == null ? List.of() : List.of(key),
                 null,
+                null,
                 null);
     }
 
@@ -336,9 +338,10 @@ final class InsertRewriter {
                 ps == null || ps.getSelectItems().stream().anyMatch(i -> i.getExpression() instanceof AllColumns);
         targets = targets(star ? table.oldColumns.size() : ps.getSelectItems().size());
         List<String> generated = generatedKeys(targets);
-        if (!generated.isEmpty() && (star || listOpen < 0 || !selectsOneRow(ps))) {
-            throw Refusal.unsupported(
-                    "an INSERT … SELECT that leaves key columns to be generated (but of one row selected without FROM)");
+        boolean oneRow = !generated.isEmpty() && !star && listOpen >= 0 && selectsOneRow(ps);
+        if (!generated.isEmpty() && !oneRow && (star || listOpen < 0 || !readsBack(generated))) {
+            throw Refusal.unsupported("an INSERT … SELECT * or without a column list, an upsert's, a REPLACE's or"
+                    + " an INSERT IGNORE's, or with a key it writes in part, that leaves key columns to be generated");
         }
         derived = derivedWritten(targets);
         defaultsLeft(targets);
@@ -369,8 +372,11 @@ final class InsertRewriter {
         List<String> columns = withClocks(newColumns(targets, derived), clocks);
         replaceList(plain, listOpen, listClose, tableNode, columns);
         rw.regenerated = true;
-        if (!generated.isEmpty()) {
+        if (oneRow) {
             return oneSelectedRow(plain, ps.getSelectItems(), targets, derived, clocks, generated, listOpen);
+        }
+        if (!generated.isEmpty()) {
+            return copiedRows(plain, targets, derived, clocks, generated, listOpen);
         }
         return new StatementRewriter.WriteExtras(
                 table,
@@ -380,6 +386,7 @@ final class InsertRewriter {
                 null,
                 keysNameEveryRow() ? selectedKey(ps, star, targets) : List.of(),
                 rw.replaces ? UpsertProbe.NOTHING : null,
+                null,
                 null);
     }
 
@@ -396,10 +403,87 @@ final class InsertRewriter {
                 && ps.getHaving() == null
                 && (insert.getSelect().getWithItemsList() == null
                         || insert.getSelect().getWithItemsList().isEmpty())
-                && insert.getConflictAction() == null
+                && insertsEverySelectedRow();
+    }
+
+    /**
+     * Whether the rows an INSERT … SELECT inserted can be read back by the keys the database gave
+     * them ({@link ReadBack}): it leaves every key column to the database (the returned keys name its
+     * rows), and inserts each row it selects (an upsert's row may update another, a {@code REPLACE}
+     * delete others, and an {@code INSERT IGNORE} skip some after MariaDB has numbered them, so that
+     * keys counted on from the first would name other rows).
+     */
+    private boolean readsBack(List<String> generated) {
+        return generated.size() == table.mapping.key().size()
+                && insertsEverySelectedRow()
+                && !insert.isModifierIgnore();
+    }
+
+    /** Not an upsert nor a {@code REPLACE}. */
+    private boolean insertsEverySelectedRow() {
+        return insert.getConflictAction() == null
                 && (insert.getDuplicateUpdateSets() == null
                         || insert.getDuplicateUpdateSets().isEmpty())
                 && !rw.replaces;
+    }
+
+    /**
+     * An INSERT … SELECT … FROM that leaves its key to the database ({@code INSERT INTO order_items
+     * (order_id, sku) SELECT ?, sku FROM cart_items WHERE …}), whose new side is {@code plain}: which
+     * rows it selects, and so which key goes with which values, only the primary can tell. Its rows
+     * are read back there by their keys ({@link ReadBack}); the side that gets them inserts each as a
+     * {@code VALUES} row of the read values and its key.
+     */
+    private StatementRewriter.WriteExtras copiedRows(
+            Edits plain,
+            List<Target> targets,
+            List<MappedTable.Derived> derived,
+            List<String> clocks,
+            List<String> generated,
+            int listOpen) {
+        Map<String, Fragment> byColumn = new HashMap<>();
+        List<Object> oldCells = new ArrayList<>();
+        for (int c = 0; c < targets.size(); c++) {
+            Fragment read = new Fragment("?", List.of(new ParamSource.GeneratedKey(0, generated.size() + c)));
+            byColumn.put(targets.get(c).canonical(), read);
+            oldCells.add(read);
+        }
+        List<Object> newCells = newCells(targets, derived, byColumn, Map.of());
+        List<String> oldColumns =
+                new ArrayList<>(targets.stream().map(Target::written).toList());
+        for (String c : clocks) {
+            newCells.add(table.clock(c));
+            oldCells.add(table.clock(c));
+            oldColumns.add(rw.names.sql(table.column(c, c).name()));
+        }
+        List<Object> keyParams = new ArrayList<>();
+        for (int k = 0; k < generated.size(); k++) {
+            keyParams.add(new Fragment("?", List.of(new ParamSource.GeneratedKey(0, k))));
+        }
+        List<String> newColumns = withClocks(newColumns(targets, derived), clocks);
+        newColumns.addAll(newKeyNames(generated));
+        List<String> keyNames = generated.stream().map(rw.names::sql).toList();
+        oldColumns.addAll(keyNames);
+        int start = tk.start(listOpen);
+        int end = Trees.end(childOf(rw.root, insert.getSelect()));
+        Edits keyed = rw.newEdits.copy();
+        keyed.replace(start, end, valuesRow(newColumns, newCells, keyParams));
+        Edits oldKeyed = rw.oldEdits.copy();
+        oldKeyed.replace(start, end, valuesRow(oldColumns, oldCells, keyParams));
+        ReadBack readBack = new ReadBack(
+                insert.getTable().getFullyQualifiedName(),
+                keyNames,
+                targets.stream().map(Target::written).toList());
+        return new StatementRewriter.WriteExtras(
+                table,
+                plain,
+                generated,
+                keyed,
+                oldKeyed,
+                List.of(rowKey(0, Map.of(), generated)),
+                null,
+                null,
+                readBack);
     }
 
     /**
@@ -449,7 +533,7 @@ final class InsertRewriter {
         oldKeyed.replace(start, end, valuesRow(oldColumns, oldCells, keyParams));
         List<ParamSource> key = rowKey(0, simple, generated);
         return new StatementRewriter.WriteExtras(
-                table, plain, generated, keyed, oldKeyed, List.of(key), null, List.of(simple));
+                table, plain, generated, keyed, oldKeyed, List.of(key), null, List.of(simple), null);
     }
 
     /**

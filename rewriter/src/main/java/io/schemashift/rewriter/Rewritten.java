@@ -40,6 +40,9 @@ import java.util.regex.Pattern;
  * @param rounded for a write that sets columns whose two types round a value apart, each value it
  *     gives them, judged at each execution; {@code null} when it sets none, or sets one to a value
  *     not known before it runs ({@link NonDeterminism#ROUNDS_APART})
+ * @param readBack for an {@code INSERT … SELECT … FROM} that leaves its key to the database, the
+ *     read of the rows it inserted by their keys, which the mirror inserts ({@code *WithKeys});
+ *     {@code null} otherwise
  */
 public record Rewritten(
         StatementKind kind,
@@ -57,7 +60,8 @@ public record Rewritten(
         boolean writesUnmapped,
         boolean insertsEveryRow,
         UpsertProbe probe,
-        RoundedValues rounded)
+        RoundedValues rounded,
+        ReadBack readBack)
         implements RewriteResult {
 
     private static final Pattern LOCKING = Pattern.compile(

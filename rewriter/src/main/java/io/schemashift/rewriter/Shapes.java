@@ -430,7 +430,8 @@ final class Shapes {
                     w.writesUnmapped(),
                     w.insertsEveryRow(),
                     w.probe(),
-                    w.rounded());
+                    w.rounded(),
+                    w.readBack());
             return new Template(withFp, n, o, nk, ok, keys, probe, rounded);
         }
 
@@ -473,7 +474,8 @@ final class Shapes {
                             ? null
                             : new UpsertProbe(
                                     w.probe().columns(), w.probe().groups(), instantiated(probe, sql, lifted)),
-                    rounded == null ? null : new RoundedValues(w.rounded().kept(), instantiated(rounded, sql, lifted)));
+                    rounded == null ? null : new RoundedValues(w.rounded().kept(), instantiated(rounded, sql, lifted)),
+                    w.readBack());
         }
 
         /** {@link #remapped} rows with this statement's literals put back. */

@@ -47,11 +47,12 @@ final class StatementRewriter {
             Edits oldWithKeys,
             List<List<ParamSource>> keys,
             UpsertProbe probe,
-            List<Map<String, ParamSource>> rowValues) {
+            List<Map<String, ParamSource>> rowValues,
+            ReadBack readBack) {
 
         /** An UPDATE's or DELETE's: its rows named by {@code keys}, no key generated, nothing to look up. */
         static WriteExtras of(MappedTable target, Edits newSide, List<List<ParamSource>> keys) {
-            return new WriteExtras(target, newSide, List.of(), null, null, keys, null, null);
+            return new WriteExtras(target, newSide, List.of(), null, null, keys, null, null, null);
         }
     }
 
@@ -417,6 +418,12 @@ final class StatementRewriter {
         RoundedValues rounded = null;
         if (extras != null) {
             walker.rowsPicked(extras.keys());
+            if (extras.readBack() != null) {
+                // its mirror inserts the rows the primary stored, read back: it computes no value of
+                // the select's nor picks a row, so only what the mirror's own insert does remains
+                rw.nondeterminism.retainAll(EnumSet.of(
+                        NonDeterminism.DEFAULT_COLUMN, NonDeterminism.ONE_SIDED_TRIGGER, NonDeterminism.ROUNDS_APART));
+            }
             if (firesOneSidedTrigger(rw, st, kind, walker)) {
                 rw.nondeterminism.add(NonDeterminism.ONE_SIDED_TRIGGER);
             }
@@ -450,7 +457,8 @@ final class StatementRewriter {
                         && i.getSelect() instanceof Values
                         && !i.isModifierIgnore(),
                 extras == null ? null : extras.probe(),
-                rounded);
+                rounded,
+                extras == null ? null : extras.readBack());
     }
 
     /**
@@ -909,6 +917,7 @@ final class StatementRewriter {
                 false,
                 false,
                 false,
+                null,
                 null,
                 null);
     }

@@ -1072,7 +1072,7 @@ class RewriterTest {
      * Seed data ({@code INSERT … SELECT <values> WHERE NOT EXISTS (…)}): one row selected without
      * FROM, its key left to the database, inserted or not. The side that gets the keys the primary
      * generated inserts the selected values as one VALUES row with them, without the condition: the
-     * row exactly when the primary inserted it. With a FROM the rows are not named: refused.
+     * row exactly when the primary inserted it.
      */
     @Test
     void insertSelectOfOneRowWithoutFrom_keyedAsAValuesRow() {
@@ -1094,12 +1094,56 @@ class RewriterTest {
                         .sql())
                 .as("the statement's own clause")
                 .isEqualTo("INSERT INTO customers (name, id) OVERRIDING SYSTEM VALUE VALUES (?, ?)");
-        assertThat(pg.rewrite("INSERT INTO customers (name) SELECT name FROM staging"))
-                .as("rows from a FROM")
-                .isInstanceOf(Refused.class);
         assertThat(pg.rewrite("INSERT INTO customers (name) SELECT ? ON CONFLICT DO NOTHING"))
                 .as("an upsert")
                 .isInstanceOf(Refused.class);
+    }
+
+    /**
+     * Rows copied with {@code INSERT … SELECT … FROM}, the key left to the database: the primary
+     * runs the statement; its rows are read back there by the keys it returned ({@link ReadBack}:
+     * the keys, then the written columns), and the other side inserts each as a VALUES row of those
+     * values ({@link ParamSource.GeneratedKey} columns past the keys), the new side's cast and derived
+     * from them. What the select computes or reads is the primary's alone, so a read of other rows
+     * makes the write no less mirrorable. Refused where the returned keys need not name the rows
+     * inserted: an upsert, {@code INSERT IGNORE}, {@code SELECT *}.
+     */
+    @Test
+    void insertSelectFromLeavingTheKey_readBackAndInsertedAsValuesRows() {
+        Rewritten r = (Rewritten) pg.rewrite(
+                "INSERT INTO customers (email, name) SELECT ?, upper(name) FROM customers WHERE id < ? ORDER BY id");
+        assertThat(r.readBack().sql(2)).isEqualTo("SELECT id, email, name FROM customers WHERE id IN (?, ?)");
+        assertThat(r.newSideWithKeys().sql())
+                .isEqualTo("INSERT INTO app_v2.clients (email_address, full_name, name_search, id) OVERRIDING SYSTEM"
+                        + " VALUE VALUES (?, ?, lower((?)), ?)");
+        assertThat(r.newSideWithKeys().params())
+                .containsExactly(
+                        new ParamSource.GeneratedKey(0, 1),
+                        new ParamSource.GeneratedKey(0, 2),
+                        new ParamSource.GeneratedKey(0, 2),
+                        new ParamSource.GeneratedKey(0, 0));
+        assertThat(r.oldSideWithKeys().sql())
+                .isEqualTo("INSERT INTO customers (email, name, id) OVERRIDING SYSTEM VALUE VALUES (?, ?, ?)");
+        assertThat(r.keys()).containsExactly(List.of(new ParamSource.GeneratedKey(0, 0)));
+        assertThat(r.nondeterminism())
+                .as("the select's reads are the primary's alone")
+                .isEmpty();
+        assertThat(r.newSide().sql()).contains("SELECT ?, upper(full_name), lower((upper(full_name))) FROM");
+
+        assertThat(new ReadBack("t", List.of("a", "b"), List.of("c")).sql(2))
+                .as("a key of two columns")
+                .isEqualTo("SELECT a, b, c FROM t WHERE (a = ? AND b = ?) OR (a = ? AND b = ?)");
+        for (String refused : List.of(
+                "INSERT INTO customers (name) SELECT name FROM staging ON CONFLICT DO NOTHING",
+                "INSERT INTO customers (name, email) SELECT * FROM staging")) {
+            assertThat(pg.rewrite(refused)).as(refused).isInstanceOf(Refused.class);
+        }
+        Rewriter my = Fixtures.rewriter(Dialect.MARIADB);
+        assertThat(my.rewrite("INSERT IGNORE INTO customers (name) SELECT name FROM staging"))
+                .as("INSERT IGNORE: MariaDB numbers rows it then skips")
+                .isInstanceOf(Refused.class);
+        assertThat(((Rewritten) my.rewrite("INSERT INTO customers (name) SELECT name FROM staging")).readBack())
+                .isNotNull();
     }
 
     /**
