@@ -28,6 +28,8 @@ record Op(Kind kind, int a, int n, List<Op> inner) {
         INSERT_SELECT,
         /** Seed data: one row selected without FROM, inserted unless there, its key generated; a batch of them. */
         INSERT_SEED,
+        /** Rows copied from the mapped table itself, their keys generated (read back on the primary). */
+        INSERT_COPY,
         BATCH,
         /** A batch whose middle entry repeats a seed key: it fails. */
         BATCH_FAILING,
@@ -133,6 +135,22 @@ record Op(Kind kind, int a, int n, List<Op> inner) {
                         "batch of seed INSERT … SELECT, generated keys",
                         seed,
                         List.of(Palette.row("Seed " + a % 5, "Seed " + a % 5), Palette.row("Seed " + n, "Seed " + n))));
+            }
+            case INSERT_COPY -> {
+                String copy = "INSERT INTO customers (name, email) SELECT CONCAT('Pc ', name), email FROM customers"
+                        + " WHERE id BETWEEN ? AND ?";
+                int from = 1 + n % 12;
+                yield List.of(
+                        n % 2 == 0
+                                ? Step.update(
+                                        "INSERT … SELECT … FROM, generated keys",
+                                        copy.replaceFirst("\\?", String.valueOf(from))
+                                                .replaceFirst("\\?", String.valueOf(from + a % 3)))
+                                : Step.preparedWithKeys(
+                                        "INSERT … SELECT … FROM, generated keys, RETURN_GENERATED_KEYS",
+                                        copy,
+                                        from,
+                                        from + a % 3));
             }
             case BATCH -> {
                 List<Object[]> rows = new ArrayList<>();
