@@ -657,7 +657,8 @@ class RoutingIT {
      * (a clone of an order's lines, an archive): which rows the select finds, and so which key goes
      * with which values, only the primary can tell. The rows are read back there by the keys it
      * returned and mirrored with them, in dual-write and new-primary, plain or prepared, in
-     * auto-commit and in a transaction, selecting rows of the mapped table itself. A batch of such
+     * auto-commit and in a transaction, selecting rows of the mapped table itself, through a set
+     * operation too. A batch of such
      * inserts cannot tell its entries' rows apart (its table is recorded whole); a row the primary
      * cannot give back (new-primary: a column the new table dropped) is recorded by its key. Before:
      * refused, recorded whole, and failed from new-primary on.
@@ -694,6 +695,11 @@ class RoutingIT {
                 st.executeUpdate(
                         "INSERT INTO customers (name) SELECT CONCAT('tx ', name) FROM customers WHERE id = 1000");
                 c.commit();
+                assertThat(st.executeUpdate("INSERT INTO customers (name, email) SELECT name, email FROM customers"
+                                + " WHERE name = 'Bob' UNION ALL SELECT 'Uma', 'u@x'"))
+                        .as("a set operation")
+                        .isEqualTo(2);
+                c.commit();
             }
             // MariaDB numbers an INSERT … SELECT's rows in blocks (1, 2, 4…) and drops the rest: ids have gaps
             assertThat(fx.oldRows().stream().map(r -> r.substring(r.indexOf('|') + 1)))
@@ -705,7 +711,9 @@ class RoutingIT {
                             "Bob copy|bob copy|b@x",
                             "ANN|ann|p@x",
                             "BOB|bob|p@x",
-                            "tx Ann|tx ann|null");
+                            "tx Ann|tx ann|null",
+                            "Bob|bob|b@x",
+                            "Uma|uma|u@x");
             assertThat(fx.oldRows()).as("the application's first key").contains(firstKey + "|ANN|ann|p@x");
             fx.assertSidesEqual();
             assertThat(fx.divergenceRecords()).as(phase).isEmpty();

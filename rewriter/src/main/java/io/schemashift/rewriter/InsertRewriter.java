@@ -339,9 +339,9 @@ final class InsertRewriter {
         targets = targets(star ? table.oldColumns.size() : ps.getSelectItems().size());
         List<String> generated = generatedKeys(targets);
         boolean oneRow = !generated.isEmpty() && !star && listOpen >= 0 && selectsOneRow(ps);
-        if (!generated.isEmpty() && !oneRow && (star || listOpen < 0 || !readsBack(generated))) {
-            throw Refusal.unsupported("an INSERT … SELECT * or without a column list, an upsert's, a REPLACE's or"
-                    + " an INSERT IGNORE's, or with a key it writes in part, that leaves key columns to be generated");
+        if (!generated.isEmpty() && !oneRow && (listOpen < 0 || !readsBack(generated))) {
+            throw Refusal.unsupported("an INSERT … SELECT without a column list, an upsert's, a REPLACE's or an"
+                    + " INSERT IGNORE's, or with a key it writes in part, that leaves key columns to be generated");
         }
         derived = derivedWritten(targets);
         defaultsLeft(targets);
@@ -449,37 +449,17 @@ final class InsertRewriter {
             oldCells.add(read);
         }
         List<Object> newCells = newCells(targets, derived, byColumn, Map.of());
-        List<String> oldColumns =
-                new ArrayList<>(targets.stream().map(Target::written).toList());
-        for (String c : clocks) {
-            newCells.add(table.clock(c));
-            oldCells.add(table.clock(c));
-            oldColumns.add(rw.names.sql(table.column(c, c).name()));
-        }
-        List<Object> keyParams = new ArrayList<>();
-        for (int k = 0; k < generated.size(); k++) {
-            keyParams.add(new Fragment("?", List.of(new ParamSource.GeneratedKey(0, k))));
-        }
-        List<String> newColumns = withClocks(newColumns(targets, derived), clocks);
-        newColumns.addAll(newKeyNames(generated));
-        List<String> keyNames = generated.stream().map(rw.names::sql).toList();
-        oldColumns.addAll(keyNames);
-        int start = tk.start(listOpen);
-        int end = Trees.end(childOf(rw.root, insert.getSelect()));
-        Edits keyed = rw.newEdits.copy();
-        keyed.replace(start, end, valuesRow(newColumns, newCells, keyParams));
-        Edits oldKeyed = rw.oldEdits.copy();
-        oldKeyed.replace(start, end, valuesRow(oldColumns, oldCells, keyParams));
+        Keyed keyed = keyedRow(newCells, oldCells, targets, derived, clocks, generated, listOpen);
         ReadBack readBack = new ReadBack(
                 insert.getTable().getFullyQualifiedName(),
-                keyNames,
+                generated.stream().map(rw.names::sql).toList(),
                 targets.stream().map(Target::written).toList());
         return new StatementRewriter.WriteExtras(
                 table,
                 plain,
                 generated,
-                keyed,
-                oldKeyed,
+                keyed.newSide(),
+                keyed.oldSide(),
                 List.of(rowKey(0, Map.of(), generated)),
                 null,
                 null,
@@ -511,6 +491,28 @@ final class InsertRewriter {
             oldCells.add(rw.oldEdits.render(span[0], span[1], false));
         }
         List<Object> newCells = newCells(targets, derived, byColumn, simple);
+        Keyed keyed = keyedRow(newCells, oldCells, targets, derived, clocks, generated, listOpen);
+        List<ParamSource> key = rowKey(0, simple, generated);
+        return new StatementRewriter.WriteExtras(
+                table, plain, generated, keyed.newSide(), keyed.oldSide(), List.of(key), null, List.of(simple), null);
+    }
+
+    /** The statement each side that gets the primary's keys runs instead: one keyed VALUES row. */
+    private record Keyed(Edits newSide, Edits oldSide) {}
+
+    /**
+     * The statement with its column list and query replaced by one VALUES row per side: the row's
+     * cells ({@code newCells} by the new column list, {@code oldCells} by the written one), each
+     * clock the statement leaves out, then the keys the primary generated.
+     */
+    private Keyed keyedRow(
+            List<Object> newCells,
+            List<Object> oldCells,
+            List<Target> targets,
+            List<MappedTable.Derived> derived,
+            List<String> clocks,
+            List<String> generated,
+            int listOpen) {
         List<String> oldColumns =
                 new ArrayList<>(targets.stream().map(Target::written).toList());
         for (String c : clocks) {
@@ -531,9 +533,7 @@ final class InsertRewriter {
         keyed.replace(start, end, valuesRow(newColumns, newCells, keyParams));
         Edits oldKeyed = rw.oldEdits.copy();
         oldKeyed.replace(start, end, valuesRow(oldColumns, oldCells, keyParams));
-        List<ParamSource> key = rowKey(0, simple, generated);
-        return new StatementRewriter.WriteExtras(
-                table, plain, generated, keyed, oldKeyed, List.of(key), null, List.of(simple), null);
+        return new Keyed(keyed, oldKeyed);
     }
 
     /**

@@ -1106,7 +1106,7 @@ class RewriterTest {
      * values ({@link ParamSource.GeneratedKey} columns past the keys), the new side's cast and derived
      * from them. What the select computes or reads is the primary's alone, so a read of other rows
      * makes the write no less mirrorable. Refused where the returned keys need not name the rows
-     * inserted: an upsert, {@code INSERT IGNORE}, {@code SELECT *}.
+     * inserted: an upsert, {@code INSERT IGNORE}. A {@code *} or a set operation is read back alike.
      */
     @Test
     void insertSelectFromLeavingTheKey_readBackAndInsertedAsValuesRows() {
@@ -1135,8 +1135,15 @@ class RewriterTest {
                 .isEqualTo("SELECT a, b, c FROM t WHERE (a = ? AND b = ?) OR (a = ? AND b = ?)");
         for (String refused : List.of(
                 "INSERT INTO customers (name) SELECT name FROM staging ON CONFLICT DO NOTHING",
-                "INSERT INTO customers (name, email) SELECT * FROM staging")) {
+                "INSERT INTO customers (name) SELECT name FROM staging ON CONFLICT (id) DO UPDATE SET name = 'x'")) {
             assertThat(pg.rewrite(refused)).as(refused).isInstanceOf(Refused.class);
+        }
+        for (String star : List.of(
+                "INSERT INTO customers (name, email) SELECT * FROM staging",
+                "INSERT INTO customers (name) SELECT name FROM staging UNION SELECT label FROM towns")) {
+            Rewritten copy = (Rewritten) pg.rewrite(star);
+            assertThat(copy.readBack().sql(1)).as(star).startsWith("SELECT id, name");
+            assertThat(copy.newSide().sql()).as(star).contains("WITH schemashift_rows");
         }
         Rewriter my = Fixtures.rewriter(Dialect.MARIADB);
         assertThat(my.rewrite("INSERT IGNORE INTO customers (name) SELECT name FROM staging"))
