@@ -3,6 +3,7 @@ package io.schemashift.routing;
 import io.schemashift.api.Side;
 import io.schemashift.mirror.DivergenceReason;
 import io.schemashift.mirror.GeneratedKeys;
+import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.ParamSource;
 import io.schemashift.rewriter.ReadBack;
 import io.schemashift.rewriter.Refused;
@@ -12,6 +13,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,6 +24,7 @@ import java.util.List;
  */
 final class ReadBackRows {
 
+    private static final String SAVEPOINT = "schemashift_read_back";
     /** Keys one read names: a larger insert is read in parts, each padded to this many keys, so one text is parsed once. */
     private static final int KEYS_PER_READ = 100;
 
@@ -52,6 +55,17 @@ final class ReadBackRows {
         }
         int keyColumns = readBack.keyColumns().size();
         List<Object[]> rows = new ArrayList<>(keys.size());
+        boolean guard;
+        try {
+            // a failed statement aborts a PostgreSQL transaction, the application's: savepoint, read
+            // and release travel in one round trip
+            guard = context.dialect() == Dialect.POSTGRESQL && !c.getAutoCommit();
+        } catch (SQLException e) {
+            return new Read(null, DivergenceReason.MIRROR_FAILED);
+        }
+        if (guard) {
+            text = "SAVEPOINT " + SAVEPOINT + "; " + text + "; RELEASE SAVEPOINT " + SAVEPOINT;
+        }
         try (PreparedStatement ps = c.prepareStatement(text)) {
             for (int from = 0; from < keys.size(); from += KEYS_PER_READ) {
                 for (int p = 0; p < KEYS_PER_READ * keyColumns; p++) {
@@ -59,7 +73,14 @@ final class ReadBackRows {
                     int row = Math.min(from + index / keyColumns, keys.size() - 1); // padded with the last key
                     ps.setObject(p + 1, keys.get(row, index % keyColumns));
                 }
-                try (ResultSet rs = ps.executeQuery()) {
+                boolean results = ps.execute();
+                if (guard) {
+                    results = ps.getMoreResults(); // past the SAVEPOINT
+                }
+                if (!results) {
+                    throw new SQLException("the read-back returned no rows");
+                }
+                try (ResultSet rs = ps.getResultSet()) {
                     int columns = rs.getMetaData().getColumnCount();
                     while (rs.next()) {
                         Object[] values = new Object[columns];
@@ -71,6 +92,13 @@ final class ReadBackRows {
                 }
             }
         } catch (SQLException e) {
+            if (guard) {
+                try (Statement st = c.createStatement()) {
+                    st.execute("ROLLBACK TO SAVEPOINT " + SAVEPOINT);
+                } catch (SQLException rollbackFailed) {
+                    // the transaction stays aborted: the application's next statement says so
+                }
+            }
             return new Read(null, DivergenceReason.MIRROR_FAILED);
         }
         return rows.size() == keys.size()
