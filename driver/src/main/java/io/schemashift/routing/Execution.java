@@ -102,6 +102,8 @@ public final class Execution {
     private final boolean mirror;
     /** The mirror needs the keys the primary generates. */
     private final boolean needKeys;
+    /** The primary can return them (PostgreSQL: to a user that may read the table). */
+    private final boolean keysReturned;
     /** Whether the old session is told the key the new side generated ({@link #tellOldSessionTheKey}). */
     private final boolean tellsKey;
     /** The {@code now()} both sides bind, captured once ({@code null}: neither side binds it). */
@@ -136,6 +138,9 @@ public final class Execution {
         this.write = rw.kind().isWrite();
         this.mirror = plan.mirror() != null && write;
         this.needKeys = mirror && !rw.generatedKeyColumns().isEmpty();
+        // keys the primary cannot return are not asked for: the mirror is recorded, its keys unknown
+        this.keysReturned =
+                !needKeys || context.returnsKeys(rw.tables().iterator().next(), plan.primary());
         this.tellsKey = write
                 && plan.primary() == Side.NEW
                 && context.dialect() == Dialect.MARIADB
@@ -176,7 +181,7 @@ public final class Execution {
         // A write that returns rows (RETURNING) hands its keys over in those rows: asking the
         // driver for generated keys as well would make it keep the rows from the application.
         boolean returnsRows = write && mode != Mode.UPDATE && mode != Mode.BATCH && Returning.in(sql.sql());
-        boolean keysWanted = !returnsRows && (needKeys || tellsKey || (appWantsKeys && write));
+        boolean keysWanted = !returnsRows && ((needKeys && keysReturned) || tellsKey || (appWantsKeys && write));
         PreparedStatement ps = prepared.on(connection, transaction.old(), sql.sql(), keysWanted);
         prepared.configure(ps);
         UpsertGaps gaps =

@@ -1,5 +1,6 @@
 package io.schemashift.routing;
 
+import io.schemashift.api.Side;
 import io.schemashift.config.MigrationConfig;
 import io.schemashift.metrics.ShiftMetrics;
 import io.schemashift.mirror.DivergenceLog;
@@ -70,6 +71,13 @@ public interface MigrationContext {
 
     /** See {@code MigrationContext#autoIncrementStep()}: 0 when multi-row keys cannot be inferred. */
     long autoIncrementStep();
+
+    /**
+     * Whether a write to mapped table {@code table} (its lower-case old name) on {@code side} can have
+     * the keys it generates returned: not on PostgreSQL to a user that may not read the table
+     * ({@code RETURNING} needs it).
+     */
+    boolean returnsKeys(String table, Side side);
 
     /** Whether writes to mapped tables may run (false while the fleet's rollout is unknown). */
     boolean writesAllowed();

@@ -3,6 +3,7 @@ package io.schemashift.runtime;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.schemashift.api.ConnectionSource;
+import io.schemashift.api.Side;
 import io.schemashift.config.ConfigLocation;
 import io.schemashift.config.MigrationConfig;
 import io.schemashift.config.Phase;
@@ -88,12 +89,21 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
             ShadowReads shadow,
             IntentLog intents,
             long autoIncrementStep,
+            KeyReturns keyReturns,
             StatementCoverage coverage,
             ConnectionSource primaryConnections) {
 
         Started with(Rewriter next) {
             return new Started(
-                    dialect, next, divergences, shadow, intents, autoIncrementStep, coverage, primaryConnections);
+                    dialect,
+                    next,
+                    divergences,
+                    shadow,
+                    intents,
+                    autoIncrementStep,
+                    keyReturns,
+                    coverage,
+                    primaryConnections);
         }
     }
 
@@ -219,6 +229,11 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                 shadow,
                 intents,
                 autoIncrementStep(connection, dialect),
+                catalog(
+                        config,
+                        "table privileges",
+                        KeyReturns.ALL,
+                        () -> KeyReturns.read(connection, newDatabase, dialect, rewriter.mapping())),
                 StatementCoverage.start(config, primaryConnections),
                 primaryConnections);
         catalogReadAt = System.nanoTime();
@@ -943,6 +958,11 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
      */
     public long autoIncrementStep() {
         return started.autoIncrementStep();
+    }
+
+    @Override
+    public boolean returnsKeys(String table, Side side) {
+        return started.keyReturns().returns(table, side);
     }
 
     /**

@@ -334,9 +334,18 @@ public final class MigrationFixture implements AutoCloseable {
 
     /** A connection through SchemaShift with the real driver's {@code parameters} ({@code a=1&b=2}) added to the URL. */
     public Connection connect(String parameters) throws SQLException {
+        return connect(parameters, server.user(), server.password());
+    }
+
+    /** A connection through SchemaShift as another user of the old database. */
+    public Connection connectAs(String user, String password) throws SQLException {
+        return connect("", user, password);
+    }
+
+    private Connection connect(String parameters, String user, String password) throws SQLException {
         Properties info = new Properties();
-        info.setProperty("user", server.user());
-        info.setProperty("password", server.password());
+        info.setProperty("user", user);
+        info.setProperty("password", password);
         info.setProperty("schemashift.config", config.toString());
         String url = parameters.isEmpty() ? oldUrl : oldUrl + (oldUrl.contains("?") ? "&" : "?") + parameters;
         return DriverManager.getConnection("jdbc:schemashift:" + url.substring("jdbc:".length()), info);
