@@ -9,7 +9,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -76,6 +78,14 @@ final class KeyReturns {
             }
         }
         return unreadable;
+    }
+
+    /** The tables that return no keys, each old table by its name and each new one as {@code the new table of <old name>}, for the log. */
+    List<String> unreadable() {
+        List<String> tables = new ArrayList<>();
+        oldUnreadable.stream().sorted().forEach(tables::add);
+        newUnreadable.stream().sorted().forEach(t -> tables.add("the new table of " + t));
+        return tables;
     }
 
     /** Whether a write to mapped table {@code table} on {@code side} can have its generated keys returned. */

@@ -222,6 +222,19 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                         divergences,
                         metrics)
                 : null;
+        KeyReturns keyReturns = catalog(
+                config,
+                "table privileges",
+                KeyReturns.ALL,
+                () -> KeyReturns.read(connection, newDatabase, dialect, rewriter.mapping()));
+        if (!keyReturns.unreadable().isEmpty()) {
+            LOG.warn(
+                    "[{}] the user may not read {}: an INSERT there that leaves its key to the database is recorded,"
+                            + " not mirrored (PostgreSQL returns keys only to a user that may read the table); grant"
+                            + " SELECT to have it mirrored",
+                    config.migration(),
+                    keyReturns.unreadable());
+        }
         started = new Started(
                 dialect,
                 rewriter,
@@ -229,11 +242,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                 shadow,
                 intents,
                 autoIncrementStep(connection, dialect),
-                catalog(
-                        config,
-                        "table privileges",
-                        KeyReturns.ALL,
-                        () -> KeyReturns.read(connection, newDatabase, dialect, rewriter.mapping())),
+                keyReturns,
                 StatementCoverage.start(config, primaryConnections),
                 primaryConnections);
         catalogReadAt = System.nanoTime();
