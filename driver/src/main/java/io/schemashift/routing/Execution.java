@@ -19,6 +19,7 @@ import io.schemashift.rewriter.ParamSource;
 import io.schemashift.rewriter.Rewritten;
 import io.schemashift.rewriter.SideStatement;
 import io.schemashift.rewriter.StatementKind;
+import io.schemashift.rewriter.TableMapping;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -297,7 +298,7 @@ public final class Execution {
         if (!keysWanted) {
             return null;
         }
-        GeneratedKeys keys = GeneratedKeys.read(ps.getGeneratedKeys(), rw.generatedKeyColumns());
+        GeneratedKeys keys = GeneratedKeys.read(ps.getGeneratedKeys(), keyNamesOnPrimary());
         long expected =
                 rw.readBack() != null ? primary.updateCount() : rw.keys().size();
         long step = context.autoIncrementStep();
@@ -310,6 +311,19 @@ public final class Execution {
             keys = keys.consecutive((int) expected, step);
         }
         return keys;
+    }
+
+    /**
+     * The generated key columns as the primary's table names them: the new names where the new side
+     * is primary (PostgreSQL returns the whole row, whose first column need not be the key).
+     */
+    private List<String> keyNamesOnPrimary() {
+        if (plan.primary() == Side.OLD) {
+            return rw.generatedKeyColumns();
+        }
+        TableMapping table =
+                context.mapping().table(rw.tables().iterator().next()).orElseThrow();
+        return rw.generatedKeyColumns().stream().map(table::newColumn).toList();
     }
 
     /** The parameters of each row the statement writes: the batch's entries, or the one set of parameters. */

@@ -366,6 +366,22 @@ public final class MigrationFixture implements AutoCloseable {
         assertThat(newRows()).as("new side").isEqualTo(oldRows());
     }
 
+    /** The rows {@code sql} reads on the old side ({@code newSide}: the new side), each as its columns' text joined by {@code |}. */
+    public List<String> query(boolean newSide, String sql) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = server.connect(newSide ? newUrl : oldUrl);
+                ResultSet rs = c.createStatement().executeQuery(sql)) {
+            while (rs.next()) {
+                List<String> cells = new ArrayList<>();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    cells.add(rs.getString(i));
+                }
+                rows.add(String.join("|", cells));
+            }
+        }
+        return rows;
+    }
+
     private List<String> rows(String url, String sql) throws SQLException {
         List<String> rows = new ArrayList<>();
         try (Connection c = server.connect(url);

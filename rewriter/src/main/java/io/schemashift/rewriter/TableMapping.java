@@ -110,6 +110,19 @@ public record TableMapping(
         return false;
     }
 
+    /**
+     * The new table's name of old column {@code column} (case-insensitive): its new name, or its own
+     * when it keeps it; {@code null} when the new table drops it.
+     */
+    public String newColumn(String column) {
+        for (Map.Entry<String, String> e : columns.entrySet()) {
+            if (e.getKey().equalsIgnoreCase(column)) {
+                return e.getValue();
+            }
+        }
+        return column;
+    }
+
     /** A mapping whose unique indexes are not read (yet). */
     public TableMapping(
             String oldName,
