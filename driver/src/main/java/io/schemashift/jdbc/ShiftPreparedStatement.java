@@ -92,8 +92,17 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
                     connection.commitsFirst(rewrite, sql));
         }
         if (rewrite instanceof Refused) {
+            // the text of a statement that is no write nor read (LOCK TABLES), to lock more at execution
             return new Prepared(
-                    rewrite, null, keyRequest, null, null, at, null, null, connection.commitsFirst(rewrite, sql));
+                    rewrite,
+                    rewrite.kind() == StatementKind.OTHER ? sql : null,
+                    keyRequest,
+                    null,
+                    null,
+                    at,
+                    null,
+                    null,
+                    connection.commitsFirst(rewrite, sql));
         }
         if (!(rewrite instanceof Untouched u)) {
             return null;
@@ -269,8 +278,15 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
     // capturing the statement would allocate on every pass-through execution.
 
     /** Whether the statement was transaction control, which the connection carried out instead. */
+    /** Transaction control sent as SQL, or MariaDB's {@code LOCK TABLES} of a mapped table: run here. */
     private boolean controlled() throws SQLException {
-        return how != null && how.control() != null && connection.control(how.control());
+        Prepared p = how;
+        return p != null
+                && ((p.control() != null && connection.control(p.control()))
+                        || (p.rewrite() instanceof Refused
+                                && p.sql() != null
+                                && p.preparedAt() == connection.place()
+                                && lockedTables(p.rewrite(), p.sql())));
     }
 
     @Override

@@ -13,6 +13,7 @@ import io.schemashift.routing.SideStatements;
 import io.schemashift.shadow.ShadowRead;
 import java.lang.invoke.MethodHandle;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -204,19 +205,7 @@ public abstract class ShiftStatement implements Statement {
             }
         }
         connection.beforeRunning(rewrite, sql);
-        String locking =
-                rewrite.kind() == StatementKind.OTHER && !rewrite.tables().isEmpty()
-                        ? session.context().lockTables(sql)
-                        : null;
-        if (locking != null) {
-            try {
-                delegate.execute(locking);
-            } catch (SQLException | RuntimeException e) {
-                delegateFailed(e);
-                throw e;
-            } finally {
-                ranOnDelegate();
-            }
+        if (lockedTables(rewrite, sql)) {
             return CONTROLLED;
         }
         Plan plan = session.plan(rewrite);
@@ -274,6 +263,37 @@ public abstract class ShiftStatement implements Statement {
             connection.transaction.primaryFailed(Side.OLD);
             connection.failed(failure);
         }
+    }
+
+    /**
+     * MariaDB's {@code LOCK TABLES} naming a mapped table past {@code old-only}: runs it with what the
+     * driver uses on the connection locked too ({@link io.schemashift.routing.MigrationContext#lockTables}).
+     *
+     * @return {@code false} when {@code sql} is no such statement, to run as routed
+     */
+    final boolean lockedTables(RewriteResult rewrite, String sql) throws SQLException {
+        String locking =
+                rewrite.kind() == StatementKind.OTHER && !rewrite.tables().isEmpty()
+                        ? connection.session.context().lockTables(sql)
+                        : null;
+        if (locking == null) {
+            return false;
+        }
+        try {
+            if (delegate instanceof PreparedStatement) {
+                try (Statement st = connection.delegate.createStatement()) { // a prepared one runs its own text only
+                    st.execute(locking);
+                }
+            } else {
+                delegate.execute(locking);
+            }
+        } catch (SQLException | RuntimeException e) {
+            delegateFailed(e);
+            throw e;
+        } finally {
+            ranOnDelegate();
+        }
+        return true;
     }
 
     /** After the delegate ran a statement: in auto-commit mode its routing transaction ends. */

@@ -1654,22 +1654,31 @@ class RoutingIT {
     /**
      * MariaDB's {@code LOCK TABLES} leaves the session only the tables it locks: the driver locks the
      * new table too (one database) and its intent table, so the writes under the lock are mirrored,
-     * in dual-write and new-primary. Before: each mirror failed and was recorded, and from
-     * new-primary on the write itself failed.
+     * in dual-write and new-primary, sent as a plain statement or prepared (MyBatis prepares every
+     * statement). Before: each mirror failed and was recorded, and from new-primary on the write
+     * itself failed (prepared: until this release).
      */
     @ParameterizedTest
     @CsvSource({"false, dual-write", "false, new-primary", "true, dual-write", "true, new-primary"})
     void lockTables_onMariaDb_writesUnderTheLockMirrored(boolean separate, String phase) throws Exception {
         MigrationFixture fx = MigrationFixture.create(TestDatabases.mariadb(), separate, "phase: " + phase + "\n");
-        try (Connection c = fx.connect();
-                Statement st = c.createStatement()) {
-            st.execute("LOCK TABLES customers WRITE");
-            st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (1, 'one', 'o@x')");
-            st.executeUpdate("INSERT INTO customers (name, email) VALUES ('two', 't@x')");
-            st.executeUpdate("UPDATE customers SET email = 'u@x' WHERE id = 1");
-            st.execute("UNLOCK TABLES");
+        for (int id : List.of(1, 10)) {
+            try (Connection c = fx.connect();
+                    Statement st = c.createStatement()) {
+                if (id == 1) {
+                    st.execute("LOCK TABLES customers WRITE");
+                } else {
+                    try (PreparedStatement lock = c.prepareStatement("LOCK TABLES customers WRITE")) {
+                        lock.executeUpdate();
+                    }
+                }
+                st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (" + id + ", 'one', 'o@x')");
+                st.executeUpdate("INSERT INTO customers (name, email) VALUES ('two', 't@x')");
+                st.executeUpdate("UPDATE customers SET email = 'u@x' WHERE id = " + id);
+                st.execute("UNLOCK TABLES");
+            }
         }
-        assertThat(MigrationFixture.ids(fx.oldRows())).containsExactly(1, 1000);
+        assertThat(MigrationFixture.ids(fx.oldRows())).containsExactly(1, 10, 1000, 1001);
         fx.assertSidesEqual();
         assertThat(fx.divergenceRecords()).isEmpty();
     }
