@@ -24,8 +24,8 @@ public final class GeneratedKeys {
     }
 
     /**
-     * Reads the key columns {@code keyColumns} (matched by label, case-insensitively; by position
-     * when the driver labels a lone key differently, as MariaDB's {@code insert_id} does).
+     * Reads the key columns {@code keyColumns} (matched by label, case-insensitively; a lone key
+     * also as the only column returned, which MariaDB labels {@code insert_id}).
      *
      * @throws SQLException if the driver returned no such column
      */
@@ -111,8 +111,8 @@ public final class GeneratedKeys {
                 return i;
             }
         }
-        if (keyCount == 1 && md.getColumnCount() >= 1) {
-            return 1;
+        if (keyCount == 1 && md.getColumnCount() == 1) {
+            return 1; // a lone key under another label; among several columns, the first need not be it
         }
         throw ShiftSqlState.FEATURE_NOT_SUPPORTED.error(
                 "the database returned no generated value for key column " + column);
