@@ -18,6 +18,8 @@ public final class GeneratedKeys {
 
     private final CachedRowSet rows;
     private final List<Object[]> keys = new ArrayList<>();
+    /** Whether the returned columns hold every key column: else the keys are unknown, the rows kept for the application. */
+    private boolean named = true;
 
     private GeneratedKeys(CachedRowSet rows) {
         this.rows = rows;
@@ -25,9 +27,8 @@ public final class GeneratedKeys {
 
     /**
      * Reads the key columns {@code keyColumns} (matched by label, case-insensitively; a lone key
-     * also as the only column returned, which MariaDB labels {@code insert_id}).
-     *
-     * @throws SQLException if the driver returned no such column
+     * also as the only column returned, which MariaDB labels {@code insert_id}). When a key column
+     * is not among those returned, the keys are not {@link #named} (the rows stay the application's).
      */
     public static GeneratedKeys read(ResultSet generated, List<String> keyColumns) throws SQLException {
         if (generated.getMetaData().getColumnCount() == 0) {
@@ -35,7 +36,19 @@ public final class GeneratedKeys {
             generated.close();
             return new GeneratedKeys(RowSetProvider.newFactory().createCachedRowSet());
         }
-        return of(cache(generated), keyColumns, true);
+        CachedRowSet rows = cache(generated);
+        try {
+            return of(rows, keyColumns, true);
+        } catch (SQLException unnamed) {
+            GeneratedKeys result = new GeneratedKeys(rows);
+            result.named = false;
+            return result;
+        }
+    }
+
+    /** Whether the keys were found among the returned columns (see {@link #read}). */
+    public boolean named() {
+        return named;
     }
 
     /**

@@ -362,6 +362,7 @@ public final class Execution {
         }
         boolean asWritten = insertedNone(keys, entries);
         boolean keysKnown = keys != null
+                && keys.named()
                 && (asWritten
                         || rw.kind() != StatementKind.UPSERT
                         || keys.size() >= rw.keys().size() * entries.size());
@@ -533,6 +534,7 @@ public final class Execution {
     private boolean insertedNone(GeneratedKeys keys, List<Params> entries) {
         return rw.kind() == StatementKind.UPSERT
                 && keys != null
+                && keys.named()
                 && keys.size() == 0
                 && rw.keys().size() == 1
                 && entries.size() == 1;
