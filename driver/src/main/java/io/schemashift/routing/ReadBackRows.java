@@ -80,16 +80,7 @@ final class ReadBackRows {
                 if (!results) {
                     throw new SQLException("the read-back returned no rows");
                 }
-                try (ResultSet rs = ps.getResultSet()) {
-                    int columns = rs.getMetaData().getColumnCount();
-                    while (rs.next()) {
-                        Object[] values = new Object[columns];
-                        for (int i = 0; i < columns; i++) {
-                            values[i] = rs.getObject(i + 1);
-                        }
-                        rows.add(values);
-                    }
-                }
+                addRows(ps.getResultSet(), rows);
             }
         } catch (SQLException e) {
             if (guard) {
@@ -104,5 +95,18 @@ final class ReadBackRows {
         return rows.size() == keys.size()
                 ? new Read(keys.withValues(rows), null)
                 : new Read(null, DivergenceReason.KEYS_UNKNOWN);
+    }
+
+    private static void addRows(ResultSet rs, List<Object[]> rows) throws SQLException {
+        try (rs) {
+            int columns = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                Object[] values = new Object[columns];
+                for (int i = 0; i < columns; i++) {
+                    values[i] = rs.getObject(i + 1);
+                }
+                rows.add(values);
+            }
+        }
     }
 }
