@@ -277,8 +277,10 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
     // The execute methods below repeat the delegate's try / failed / finally block on purpose: a lambda
     // capturing the statement would allocate on every pass-through execution.
 
-    /** Whether the statement was transaction control, which the connection carried out instead. */
-    /** Transaction control sent as SQL, or MariaDB's {@code LOCK TABLES} of a mapped table: run here. */
+    /**
+     * Whether the statement was transaction control sent as SQL, which the connection carried out
+     * instead, or MariaDB's {@code LOCK TABLES} of a mapped table, run here with more tables locked.
+     */
     private boolean controlled() throws SQLException {
         Prepared p = how;
         return p != null

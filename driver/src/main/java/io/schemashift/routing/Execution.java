@@ -388,7 +388,11 @@ public final class Execution {
             ReadBackRows.Read read = ReadBackRows.read(
                     context, rw.readBack(), plan.primary(), transaction.connection(plan.primary(), false), keys);
             if (read.rows() == null) {
-                context.metrics().mirrored(MirrorOutcome.REFUSED);
+                context.metrics()
+                        .mirrored(
+                                read.failed() == DivergenceReason.MIRROR_FAILED
+                                        ? MirrorOutcome.FAILED
+                                        : MirrorOutcome.REFUSED);
                 record(entries, keys, read.failed());
                 return null;
             }

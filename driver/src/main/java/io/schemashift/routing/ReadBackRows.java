@@ -68,7 +68,7 @@ final class ReadBackRows {
         }
         try (PreparedStatement ps = c.prepareStatement(text)) {
             for (int from = 0; from < keys.size(); from += KEYS_PER_READ) {
-                for (int p = 0; p < KEYS_PER_READ * keyColumns; p++) {
+                for (int p = 0; p < (sources == null ? KEYS_PER_READ * keyColumns : sources.size()); p++) {
                     int index = sources == null ? p : ((ParamSource.Bound) sources.get(p)).index() - 1;
                     int row = Math.min(from + index / keyColumns, keys.size() - 1); // padded with the last key
                     ps.setObject(p + 1, keys.get(row, index % keyColumns));
