@@ -34,10 +34,11 @@ public record RowKey(String table, String key, String fingerprint) {
         }
         boolean valuesNameTheRow = valuesNameTheRow(rw);
         List<RowKey> records = new ArrayList<>();
-        // an INSERT … SELECT read back: one key row per row it inserted
-        int copies = rw.readBack() != null && keys != null ? keys.size() : 1;
+        // an INSERT … SELECT read back: one key row per row it (a batch: all its entries) inserted
+        boolean readBack = rw.readBack() != null && keys != null;
+        int copies = readBack ? keys.size() : 1;
         int keyOffset = 0;
-        for (Params entry : entries) {
+        for (Params entry : readBack ? entries.subList(0, 1) : entries) {
             for (int copy = 0; copy < copies; copy++) {
                 for (List<ParamSource> row : rw.keys()) {
                     List<Object> values = new ArrayList<>(row.size());

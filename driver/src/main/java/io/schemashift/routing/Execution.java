@@ -369,7 +369,7 @@ public final class Execution {
         // rows no key names: a key each side's database would generate, or keys that do not pair with a batch's entries
         // or with the rows an INSERT … SELECT inserted
         boolean unnamed = keyLeftToTheDatabase(entries)
-                || (needKeys && keys != null && !keysPairWithEntries(primary, keys, entries))
+                || (needKeys && keys != null && rw.readBack() == null && !keysPairWithEntries(primary, keys, entries))
                 || (rw.readBack() != null && keys != null && !keysPairWithRows(primary, primaryCount, keys));
         DivergenceReason skip =
                 (needKeys && !keysKnown) || unnamed ? DivergenceReason.KEYS_UNKNOWN : skipReason(entries, side);
@@ -444,7 +444,9 @@ public final class Execution {
             if (recordedToo != null) {
                 record(entries, keys, DivergenceReason.nondeterministic(recordedToo));
             }
-            boolean mismatch = recordCountMismatches(entries, keys, primary, primaryCount, counts, gaps != null);
+            // a read-back's rows are the primary's, one each (keysPairWithRows): no count to compare
+            boolean mismatch = rw.readBack() == null
+                    && recordCountMismatches(entries, keys, primary, primaryCount, counts, gaps != null);
             context.metrics().mirrored(mismatch ? MirrorOutcome.COUNT_MISMATCH : MirrorOutcome.OK);
             return null;
         } catch (SQLException | RuntimeException failure) {
@@ -521,11 +523,20 @@ public final class Execution {
 
     /**
      * Whether an INSERT … SELECT read back by its keys ({@link ReadBackRows}) returned a key for
-     * each row it inserted: not a batch (whose entries' rows the keys do not tell apart), nor where
-     * MariaDB's server hands out keys that need not be consecutive (only the first is returned).
+     * each row it inserted (of a batch: its entries together, whose rows the keys need not tell
+     * apart): not where MariaDB returns only the first (its server need not hand out consecutive
+     * values; a batch's entries each return one), nor where a count is unknown.
      */
     private boolean keysPairWithRows(Result primary, long primaryCount, GeneratedKeys keys) {
-        return mode != Mode.BATCH && keys.size() == (primaryCount >= 0 ? primaryCount : primary.updateCount());
+        long inserted = 0;
+        if (primary.batchCounts() != null) {
+            for (int count : primary.batchCounts()) {
+                inserted = count < 0 || inserted < 0 ? -1 : inserted + count;
+            }
+        } else {
+            inserted = primaryCount >= 0 ? primaryCount : primary.updateCount();
+        }
+        return keys.size() == inserted;
     }
 
     /**
@@ -723,8 +734,8 @@ public final class Execution {
                 Binder.bind(ps, sql, entries.get(0), now, keys, row);
                 ps.addBatch();
             }
-            ps.executeBatch();
-            return new long[] {keys.size()}; // one VALUES row each, inserted or the batch fails
+            ps.executeBatch(); // one VALUES row each, inserted or the batch fails
+            return new long[] {keys.size()};
         }
         if (entries.size() == 1) {
             Binder.bind(ps, sql, entries.get(0), now, keys, 0);
