@@ -140,8 +140,7 @@ public final class Execution {
         this.mirror = plan.mirror() != null && write;
         this.needKeys = mirror && !rw.generatedKeyColumns().isEmpty();
         // keys the primary cannot return are not asked for: the mirror is recorded, its keys unknown
-        this.keysReturned =
-                !needKeys || context.returnsKeys(rw.tables().iterator().next(), plan.primary());
+        this.keysReturned = !needKeys || context.mayRead(rw.tables().iterator().next(), plan.primary());
         this.tellsKey = write
                 && plan.primary() == Side.NEW
                 && context.dialect() == Dialect.MARIADB

@@ -73,11 +73,10 @@ public interface MigrationContext {
     long autoIncrementStep();
 
     /**
-     * Whether a write to mapped table {@code table} (its lower-case old name) on {@code side} can have
-     * the keys it generates returned: not on PostgreSQL to a user that may not read the table
-     * ({@code RETURNING} needs it).
+     * Whether the user may read mapped table {@code table} (its lower-case old name) on {@code side}
+     * (asked on PostgreSQL, where a write's generated keys come back only to a user that may).
      */
-    boolean returnsKeys(String table, Side side);
+    boolean mayRead(String table, Side side);
 
     /** Whether writes to mapped tables may run (false while the fleet's rollout is unknown). */
     boolean writesAllowed();

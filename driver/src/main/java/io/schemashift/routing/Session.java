@@ -166,7 +166,7 @@ public final class Session implements ReadContext {
         } else {
             plan = Routing.plan(
                     phase, result.kind(), t.readNew() && !t.newFailed() && !locks(result) && !narrows(result));
-            if (plan.primary() == Side.NEW && phase == Phase.READ_NEW && !t.newServesReads()) {
+            if (plan.primary() == Side.NEW && phase == Phase.READ_NEW && !newServes(result, t)) {
                 plan = Plan.OLD; // the old side holds every row until new-primary
             }
             if (plan.primary() == Side.NEW && t.newFailed()) {
@@ -189,6 +189,20 @@ public final class Session implements ReadContext {
             context.metrics().statement(result.kind(), ShiftMetrics.Route.OLD);
         }
         return plan;
+    }
+
+    /**
+     * Whether the new side can serve a read picked for it in {@code read-new}: the user may read its
+     * tables there, and a separate new database answers ({@link DualTransaction#newServesReads}).
+     */
+    private boolean newServes(RewriteResult result, DualTransaction t) {
+        for (String table : result.tables()) {
+            if (!context.mayRead(table, Side.NEW)) {
+                t.readFromOld(ShiftMetrics.Fallback.UNAVAILABLE);
+                return false;
+            }
+        }
+        return t.newServesReads();
     }
 
     /**

@@ -89,11 +89,11 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
             ShadowReads shadow,
             IntentLog intents,
             long autoIncrementStep,
-            KeyReturns keyReturns,
+            ReadableTables readable,
             StatementCoverage coverage,
             ConnectionSource primaryConnections) {
 
-        Started with(Rewriter next) {
+        Started with(Rewriter next, ReadableTables nextReadable) {
             return new Started(
                     dialect,
                     next,
@@ -101,7 +101,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                     shadow,
                     intents,
                     autoIncrementStep,
-                    keyReturns,
+                    nextReadable,
                     coverage,
                     primaryConnections);
         }
@@ -222,19 +222,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                         divergences,
                         metrics)
                 : null;
-        KeyReturns keyReturns = catalog(
-                config,
-                "table privileges",
-                KeyReturns.ALL,
-                () -> KeyReturns.read(connection, newDatabase, dialect, rewriter.mapping()));
-        if (!keyReturns.unreadable().isEmpty()) {
-            LOG.warn(
-                    "[{}] the user may not read {}: an INSERT there that leaves its key to the database is recorded,"
-                            + " not mirrored (PostgreSQL returns keys only to a user that may read the table); grant"
-                            + " SELECT to have it mirrored",
-                    config.migration(),
-                    keyReturns.unreadable());
-        }
+        ReadableTables readable = readableTables(connection, dialect, rewriter.mapping(), ReadableTables.ALL);
         started = new Started(
                 dialect,
                 rewriter,
@@ -242,7 +230,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                 shadow,
                 intents,
                 autoIncrementStep(connection, dialect),
-                keyReturns,
+                readable,
                 StatementCoverage.start(config, primaryConnections),
                 primaryConnections);
         catalogReadAt = System.nanoTime();
@@ -775,11 +763,33 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
         }
     }
 
+    /**
+     * The tables the user of {@code c} may not read, logged when any are; {@code previous} when the
+     * privileges cannot be read.
+     */
+    private ReadableTables readableTables(Connection c, Dialect dialect, Mapping mapping, ReadableTables previous) {
+        ReadableTables readable = catalog(
+                config, "table privileges", previous, () -> ReadableTables.read(c, newDatabase, dialect, mapping));
+        if (!readable.unreadable().isEmpty() && !readable.equals(previous)) {
+            LOG.warn(
+                    "[{}] the user may not read {}: an INSERT there that leaves its key to the database is recorded,"
+                            + " not mirrored (PostgreSQL returns keys only to a user that may read the table), and"
+                            + " read-new reads of a new table there are served by the old side; grant SELECT",
+                    config.migration(),
+                    readable.unreadable());
+        }
+        return readable;
+    }
+
     /** Reads the catalog through {@code c}; the new rewriter, or {@code null} when nothing changed. */
     private Rewriter reread(Started s, Connection c) throws SQLException {
         Rewriter next = rewriter(config, s.dialect(), c.getMetaData(), s.rewriter(), NewCatalog.pooled(newDatabase));
+        ReadableTables readable = readableTables(c, s.dialect(), next.mapping(), s.readable());
         boolean sameColumns = sameTables(next.mapping(), s.rewriter().mapping());
         Rewriter current = s.rewriter();
+        if (!readable.equals(s.readable())) {
+            started = s.with(current, readable); // a grant given or taken: no rewrite changes
+        }
         if (sameColumns
                 && next.routines().equals(current.routines())
                 && next.volatileFunctions().equals(current.volatileFunctions())
@@ -791,7 +801,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                 && next.relatives().equals(current.relatives())) {
             return null;
         }
-        started = s.with(next);
+        started = started.with(next, readable);
         LOG.info(
                 "[{}] the {} changed; statements are rewritten with what was read now",
                 config.migration(),
@@ -970,8 +980,8 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
     }
 
     @Override
-    public boolean returnsKeys(String table, Side side) {
-        return started.keyReturns().returns(table, side);
+    public boolean mayRead(String table, Side side) {
+        return started.readable().mayRead(table, side);
     }
 
     /**

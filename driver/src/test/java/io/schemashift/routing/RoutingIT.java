@@ -115,6 +115,58 @@ class RoutingIT {
                 .isEqualTo(kind == TestDatabase.Kind.POSTGRESQL ? 2 : 3);
     }
 
+    /**
+     * {@code read-new} on PostgreSQL, a user not granted the new table yet: its reads, in auto-commit
+     * and inside a transaction (where a failed read would abort it), are served by the old side from
+     * the start and counted ({@code cause=unavailable}); once the grant is given and the catalog read
+     * again, by the new side. Before: every read picked for the new side failed with "permission
+     * denied" inside a transaction.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void readNew_newTableNotGranted_servedByTheOldSide(boolean separate) throws Exception {
+        MigrationFixture fx = MigrationFixture.create(
+                TestDatabases.postgres(), separate, "phase: read-new\nrouting:\n  readNewPercent: 100\n");
+        fx.rawOld("INSERT INTO customers (id, name, email) VALUES (1, 'old', 'o@x')");
+        fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'new', 'new', 'n@x')");
+        String role = "ss_reader_" + ProcessHandle.current().pid() + "_" + System.nanoTime() % 100_000;
+        fx.rawOld(
+                "CREATE ROLE " + role + " LOGIN PASSWORD 'reader'",
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + role);
+        if (separate) { // the new database is reached as the configured user: the role stands for it there
+            String config = Files.readString(fx.configPath());
+            fx.writeConfig(config.replaceFirst("(?m)^  user: .*$", "  user: " + role)
+                    .replaceFirst("(?m)^  password: .*$", "  password: reader"));
+            fx.rawNew("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + role);
+        }
+        fx.rawNew("REVOKE SELECT ON clients FROM " + role);
+        String sql = "SELECT name FROM customers WHERE id = 1";
+        try {
+            try (Connection c = fx.connectAs(role, "reader");
+                    PreparedStatement read = c.prepareStatement(sql)) {
+                assertThat(name(read.executeQuery())).isEqualTo("old");
+                c.setAutoCommit(false);
+                assertThat(name(read.executeQuery())).as("in a transaction").isEqualTo("old");
+                assertThat(name(read.executeQuery())).isEqualTo("old");
+                c.commit();
+                assertThat(fx.count("schemashift.reads.fallbacks", "cause", "unavailable"))
+                        .isEqualTo(2);
+
+                fx.rawNew("GRANT SELECT ON clients TO " + role);
+                fx.runtime().catalogChanged(null);
+                assertThat(name(read.executeQuery())).as("granted").isEqualTo("new");
+                c.commit();
+            }
+        } finally {
+            fx.runtime().close();
+            fx.rawOld("DROP OWNED BY " + role);
+            if (separate) {
+                fx.rawNew("DROP OWNED BY " + role);
+            }
+            fx.rawOld("DROP ROLE " + role);
+        }
+    }
+
     private static String name(ResultSet rs) throws SQLException {
         try (rs) {
             assertThat(rs.next()).isTrue();

@@ -16,25 +16,20 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * PostgreSQL returns an INSERT's generated keys with {@code RETURNING}, which needs the privilege to
- * read the table: the mapped tables, per side, that the user writing them may not read (an
- * insert-only audit table). A write to one asks for no keys, so it cannot fail for them; its mirror,
- * which needs them, is recorded instead. Read once, when the first connection opens.
+ * The mapped tables, per side, that the user may not read (an insert-only audit table, a new table
+ * not granted yet), on PostgreSQL. There an INSERT's generated keys come back only through {@code
+ * RETURNING}, which needs the read: a write to such a table asks for no keys, so it cannot fail for
+ * them (its mirror, which needs them, is recorded instead); and a read picked for a new table the
+ * user may not read is served by the old side in {@code read-new}. Read when the first connection
+ * opens and with the catalog again.
+ *
+ * @param oldUnreadable mapped tables (their lower-case old names) whose old table the user may not read
+ * @param newUnreadable those whose new table the user may not read
  */
-final class KeyReturns {
+record ReadableTables(Set<String> oldUnreadable, Set<String> newUnreadable) {
 
-    /** Every table returns its keys: MariaDB's and H2's drivers need no privilege for them. */
-    static final KeyReturns ALL = new KeyReturns(Set.of(), Set.of());
-
-    /** Mapped tables (their lower-case old names) whose old table, and whose new table, cannot be read. */
-    private final Set<String> oldUnreadable;
-
-    private final Set<String> newUnreadable;
-
-    private KeyReturns(Set<String> oldUnreadable, Set<String> newUnreadable) {
-        this.oldUnreadable = oldUnreadable;
-        this.newUnreadable = newUnreadable;
-    }
+    /** Every table readable: not asked on MariaDB and H2, whose drivers return keys without it. */
+    static final ReadableTables ALL = new ReadableTables(Set.of(), Set.of());
 
     /**
      * Asks the database through {@code old} (the application's first connection), and through a
@@ -42,7 +37,7 @@ final class KeyReturns {
      *
      * @throws SQLException when the privileges cannot be read
      */
-    static KeyReturns read(Connection old, NewDatabase newDatabase, Dialect dialect, Mapping mapping)
+    static ReadableTables read(Connection old, NewDatabase newDatabase, Dialect dialect, Mapping mapping)
             throws SQLException {
         if (dialect != Dialect.POSTGRESQL) {
             return ALL;
@@ -56,7 +51,7 @@ final class KeyReturns {
                 newUnreadable = unreadable(c, mapping, Side.NEW);
             }
         }
-        return new KeyReturns(Set.copyOf(oldUnreadable), Set.copyOf(newUnreadable));
+        return new ReadableTables(Set.copyOf(oldUnreadable), Set.copyOf(newUnreadable));
     }
 
     private static Set<String> unreadable(Connection c, Mapping mapping, Side side) throws SQLException {
@@ -80,7 +75,7 @@ final class KeyReturns {
         return unreadable;
     }
 
-    /** The tables that return no keys, each old table by its name and each new one as {@code the new table of <old name>}, for the log. */
+    /** The tables the user may not read, each old table by its name and each new one as {@code the new table of <old name>}, for the log. */
     List<String> unreadable() {
         List<String> tables = new ArrayList<>();
         oldUnreadable.stream().sorted().forEach(tables::add);
@@ -88,8 +83,8 @@ final class KeyReturns {
         return tables;
     }
 
-    /** Whether a write to mapped table {@code table} on {@code side} can have its generated keys returned. */
-    boolean returns(String table, Side side) {
+    /** Whether the user may read mapped table {@code table} (its lower-case old name) on {@code side}. */
+    boolean mayRead(String table, Side side) {
         return !(side == Side.OLD ? oldUnreadable : newUnreadable).contains(table);
     }
 }
