@@ -183,6 +183,27 @@ class RewritePreviewTest {
                 .isNull();
     }
 
+    /**
+     * Rows copied with their key left to the database are mirrored from what the primary read back;
+     * from new-primary on, a copy that writes a column the new table drops is recorded (the new side
+     * cannot give that column back), as the driver does.
+     */
+    @Test
+    void preview_copyLeavingTheKey_mirroredOrRecordedAsTheDriverDoes() throws Exception {
+        Rewriter rewriter = dualWriteRewriter();
+        String copy = "INSERT INTO customers (name, email) SELECT name, email FROM customers WHERE id < ?";
+        String dropped = "INSERT INTO customers (name, legacy_flag) SELECT name, TRUE FROM customers";
+        for (Phase phase : List.of(Phase.DUAL_WRITE, Phase.READ_NEW, Phase.NEW_PRIMARY)) {
+            assertThat(Preview.of(rewriter.rewrite(copy), copy).get(phase).verdict())
+                    .as(phase.configName())
+                    .isEqualTo(Verdict.MIRRORED);
+        }
+        Map<Phase, Preview.Step> steps = Preview.of(rewriter.rewrite(dropped), dropped);
+        assertThat(steps.get(Phase.DUAL_WRITE).verdict()).isEqualTo(Verdict.MIRRORED);
+        assertThat(steps.get(Phase.NEW_PRIMARY).verdict()).isEqualTo(Verdict.RECORDED);
+        assertThat(steps.get(Phase.NEW_PRIMARY).reason()).isEqualTo("dropped_column_read");
+    }
+
     /** A shadow run is previewed only where the driver compares: never for a locking or nondeterministic read. */
     @Test
     void preview_shadowRun_onlyForReadsTheDriverCompares() throws Exception {

@@ -131,6 +131,11 @@ public final class Preview {
         if (plan.mirror() != null) {
             if (reason != null) {
                 verdict = Verdict.RECORDED;
+            } else if (rw.readBack() != null
+                    && plan.primary() == Side.NEW
+                    && rw.readBack().readsDropped()) {
+                // copied rows the new side cannot give back: recorded by key (ReadBackRows)
+                return new Step(phase, Verdict.RECORDED, "dropped_column_read", List.copyOf(runs));
             } else {
                 boolean keys = !rw.generatedKeyColumns().isEmpty();
                 runs.add(new Run(

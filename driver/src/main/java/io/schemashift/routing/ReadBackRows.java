@@ -43,6 +43,9 @@ final class ReadBackRows {
         String sql = readBack.sql(KEYS_PER_READ);
         String text = sql; // old-schema: as written on the old side
         List<ParamSource> sources = null; // the parameters of the text on the new side, in order
+        if (primary == Side.NEW && readBack.readsDropped()) {
+            return new Read(null, DivergenceReason.REFUSED_DROPPED_COLUMN_READ);
+        }
         if (primary == Side.NEW) {
             RewriteResult rewrite = context.rewrite(sql);
             if (rewrite instanceof Refused refused) {

@@ -453,7 +453,8 @@ final class InsertRewriter {
         ReadBack readBack = new ReadBack(
                 insert.getTable().getFullyQualifiedName(),
                 generated.stream().map(rw.names::sql).toList(),
-                targets.stream().map(Target::written).toList());
+                targets.stream().map(Target::written).toList(),
+                targets.stream().anyMatch(t -> t.column().dropped()));
         return new StatementRewriter.WriteExtras(
                 table,
                 plain,

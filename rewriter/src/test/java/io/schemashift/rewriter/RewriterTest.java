@@ -1130,7 +1130,7 @@ class RewriterTest {
                 .isEmpty();
         assertThat(r.newSide().sql()).contains("SELECT ?, upper(full_name), lower((upper(full_name))) FROM");
 
-        assertThat(new ReadBack("t", List.of("a", "b"), List.of("c")).sql(2))
+        assertThat(new ReadBack("t", List.of("a", "b"), List.of("c"), false).sql(2))
                 .as("a key of two columns")
                 .isEqualTo("SELECT a, b, c FROM t WHERE (a = ? AND b = ?) OR (a = ? AND b = ?)");
         for (String refused : List.of(
