@@ -3,7 +3,6 @@ package io.schemashift.routing;
 import io.schemashift.api.Side;
 import io.schemashift.mirror.DivergenceReason;
 import io.schemashift.mirror.GeneratedKeys;
-import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.ParamSource;
 import io.schemashift.rewriter.ReadBack;
 import io.schemashift.rewriter.Refused;
@@ -13,7 +12,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -58,41 +56,26 @@ final class ReadBackRows {
         }
         int keyColumns = readBack.keyColumns().size();
         List<Object[]> rows = new ArrayList<>(keys.size());
-        boolean guard;
+        GuardedRead read;
         try {
-            // a failed statement aborts a PostgreSQL transaction, the application's: savepoint, read
-            // and release travel in one round trip
-            guard = context.dialect() == Dialect.POSTGRESQL && !c.getAutoCommit();
+            read = new GuardedRead(context, c, SAVEPOINT);
         } catch (SQLException e) {
             return new Read(null, DivergenceReason.MIRROR_FAILED);
         }
-        if (guard) {
-            text = "SAVEPOINT " + SAVEPOINT + "; " + text + "; RELEASE SAVEPOINT " + SAVEPOINT;
-        }
-        try (PreparedStatement ps = c.prepareStatement(text)) {
+        try (PreparedStatement ps = c.prepareStatement(read.text(List.of(text)))) {
             for (int from = 0; from < keys.size(); from += KEYS_PER_READ) {
                 for (int p = 0; p < (sources == null ? KEYS_PER_READ * keyColumns : sources.size()); p++) {
                     int index = sources == null ? p : ((ParamSource.Bound) sources.get(p)).index() - 1;
                     int row = Math.min(from + index / keyColumns, keys.size() - 1); // padded with the last key
                     ps.setObject(p + 1, keys.get(row, index % keyColumns));
                 }
-                boolean results = ps.execute();
-                if (guard) {
-                    results = ps.getMoreResults(); // past the SAVEPOINT
-                }
-                if (!results) {
+                if (!read.execute(ps)) {
                     throw new SQLException("the read-back returned no rows");
                 }
                 addRows(ps.getResultSet(), rows);
             }
         } catch (SQLException e) {
-            if (guard) {
-                try (Statement st = c.createStatement()) {
-                    st.execute("ROLLBACK TO SAVEPOINT " + SAVEPOINT);
-                } catch (SQLException rollbackFailed) {
-                    // the transaction stays aborted: the application's next statement says so
-                }
-            }
+            read.failed();
             return new Read(null, DivergenceReason.MIRROR_FAILED);
         }
         return rows.size() == keys.size()

@@ -12,7 +12,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -187,28 +186,18 @@ final class UpsertGaps {
             }
         }
         try {
-            // PostgreSQL aborts a transaction on a failed statement: a savepoint keeps the application's
-            boolean guard = context.dialect() == Dialect.POSTGRESQL && !c.getAutoCommit();
+            GuardedRead read = new GuardedRead(context, c, SAVEPOINT);
             List<String> parts = new ArrayList<>();
-            if (guard) {
-                parts.add("SAVEPOINT " + SAVEPOINT);
-            }
             for (SideStatement st : statements) {
                 parts.add(st == null ? lookup.sql() : st.sql());
             }
-            if (guard) {
-                parts.add("RELEASE SAVEPOINT " + SAVEPOINT);
-            }
-            try (PreparedStatement ps = c.prepareStatement(String.join("; ", parts))) {
+            try (PreparedStatement ps = c.prepareStatement(read.text(parts))) {
                 int position = 0;
                 for (SideStatement st : statements) {
                     position = bind(ps, lookup.bound(), st, position);
                 }
                 try {
-                    ps.execute();
-                    if (guard) {
-                        ps.getMoreResults(); // past the SAVEPOINT
-                    }
+                    read.execute(ps);
                     for (Set<Integer> side : found) {
                         try (ResultSet rs = ps.getResultSet()) {
                             while (rs.next()) {
@@ -219,11 +208,7 @@ final class UpsertGaps {
                     }
                     return true;
                 } catch (SQLException e) {
-                    if (guard) {
-                        try (Statement st = c.createStatement()) {
-                            st.execute("ROLLBACK TO SAVEPOINT " + SAVEPOINT);
-                        }
-                    }
+                    read.failed();
                     return false;
                 }
             }
