@@ -38,6 +38,8 @@ record Op(Kind kind, int a, int n, List<Op> inner) {
         UPDATE_PREDICATE,
         UPDATE_DROPPED_COLUMN,
         UPDATE_VERSIONED,
+        /** The first rows after a key, by key: a MariaDB UPDATE's own ORDER BY LIMIT (a queue's claim), else a subquery. */
+        UPDATE_FIRST_ROWS,
         DELETE_KEY,
         DELETE_PREDICATE,
         /** A write inside a read: a data-modifying CTE (PG), OLD TABLE (H2), DELETE … RETURNING (MariaDB). */
@@ -187,6 +189,7 @@ record Op(Kind kind, int a, int n, List<Op> inner) {
                         "Pv " + n,
                         a,
                         n % 2));
+            case UPDATE_FIRST_ROWS -> List.of(Step.update("UPDATE of the first rows by key", firstRows(db)));
             case DELETE_KEY -> List.of(Step.prepared("DELETE by key", "DELETE FROM customers WHERE id = ?", a));
             case DELETE_PREDICATE ->
                 List.of(Step.update(
@@ -278,6 +281,14 @@ record Op(Kind kind, int a, int n, List<Op> inner) {
                 yield s;
             }
         };
+    }
+
+    private String firstRows(io.schemashift.testing.TestDatabase.Kind db) {
+        String update = "UPDATE customers SET email = 'first" + n + "@x' WHERE ";
+        String first = "id > " + a + " ORDER BY id LIMIT " + (1 + n % 3);
+        return db == io.schemashift.testing.TestDatabase.Kind.MARIADB
+                ? update + first
+                : update + "id IN (SELECT id FROM customers WHERE " + first + ")";
     }
 
     private String upsert(io.schemashift.testing.TestDatabase.Kind db, String name) {

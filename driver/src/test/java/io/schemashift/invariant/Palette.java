@@ -167,6 +167,7 @@ final class Palette {
         w.add(Step.update(
                 "UPDATE with an expression over a renamed column",
                 "UPDATE customers SET name = upper(name) WHERE id IN (2, 3)"));
+        w.addAll(Op.of(Op.Kind.UPDATE_FIRST_ROWS, 4, 1).steps(this, m));
         if (m.stamped != null) {
             // the stamped column written by the application: bound and literal instants with and
             // without fractional seconds, and one computed from the row

@@ -510,6 +510,19 @@ final class ColumnWalker {
         }
     }
 
+    /**
+     * The {@code LIMIT} of an {@code UPDATE} or {@code DELETE} itself (MariaDB: a job queue's claim,
+     * a purge in slices): unordered by the key as {@link #rowChoice}; ordered by a mapped table's
+     * key, it takes the first rows each side holds, which are other rows where one side lacks a row
+     * (not backfilled yet, a divergence waiting for repair): {@link NonDeterminism#PICKS_BY_OTHER_ROWS}.
+     */
+    void writeLimit(boolean limited, List<OrderByElement> orderBy, Scope scope) {
+        rowChoice(limited, orderBy, scope, false);
+        if (limited && orderedByKey(orderBy, scope) && scope.sources.stream().anyMatch(s -> s.mapped() != null)) {
+            rw.nondeterminism.add(NonDeterminism.PICKS_BY_OTHER_ROWS);
+        }
+    }
+
     private boolean orderedByKey(List<OrderByElement> orderBy, Scope scope) {
         if (orderBy == null || orderBy.isEmpty()) {
             return false;

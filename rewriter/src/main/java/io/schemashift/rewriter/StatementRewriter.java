@@ -651,11 +651,8 @@ final class StatementRewriter {
             walker.setValues(update.getUpdateSets(), target.mapped());
         }
         walker.walk(rw.root, top);
-        walker.rowChoice(
-                update.getLimit() != null && !oneRow(rw, update.getWhere(), target),
-                update.getOrderByElements(),
-                top,
-                false);
+        walker.writeLimit(
+                update.getLimit() != null && !oneRow(rw, update.getWhere(), target), update.getOrderByElements(), top);
         walker.valuesRead(update.getUpdateSets());
         if (target.mapped() == null) {
             return null;
@@ -757,11 +754,8 @@ final class StatementRewriter {
         boolean multiTable = delete.getTables() != null && !delete.getTables().isEmpty();
         Scope.Source target = multiTable ? deletedTable(rw, walker, top, delete.getTables()) : top.sources.get(0);
         walker.walk(rw.root, top);
-        walker.rowChoice(
-                delete.getLimit() != null && !oneRow(rw, delete.getWhere(), target),
-                delete.getOrderByElements(),
-                top,
-                false);
+        walker.writeLimit(
+                delete.getLimit() != null && !oneRow(rw, delete.getWhere(), target), delete.getOrderByElements(), top);
         if (target.mapped() == null) {
             return null;
         }

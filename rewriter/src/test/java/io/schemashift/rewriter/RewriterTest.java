@@ -1370,6 +1370,30 @@ class RewriterTest {
                 .isEqualTo(rowChoice);
     }
 
+    /**
+     * A MariaDB write's own {@code ORDER BY id LIMIT n} takes the first rows each side holds, which
+     * are other rows where a side lacks one: mirrored and recorded, unless it names its one row.
+     */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "UPDATE customers SET email = 'y' WHERE email = 'x' ORDER BY id LIMIT 10|PICKS_BY_OTHER_ROWS",
+                "DELETE FROM customers WHERE email = 'x' ORDER BY id DESC LIMIT 10|PICKS_BY_OTHER_ROWS",
+                "DELETE FROM customers WHERE id IN (?, ?) ORDER BY id LIMIT 1|PICKS_BY_OTHER_ROWS",
+                "UPDATE customers SET email = 'y' WHERE email = 'x' ORDER BY email LIMIT 10|ROW_CHOICE",
+                "UPDATE customers SET email = 'y' WHERE id = ? ORDER BY id LIMIT 1|",
+                "DELETE FROM customers WHERE email = 'x' ORDER BY id|"
+            })
+    void write_firstRowsByKey_pickedByOtherRows(String sql, NonDeterminism expected) {
+        Rewriter mariadb = Rewriter.builder(Fixtures.mapping(Dialect.MARIADB), Dialect.MARIADB)
+                .build();
+        Rewritten r = (Rewritten) mariadb.rewrite(sql);
+        assertThat(r.nondeterminism()).isEqualTo(expected == null ? Set.of() : Set.of(expected));
+        assertThat(r.recordedThoughMirrored())
+                .isEqualTo(expected == NonDeterminism.PICKS_BY_OTHER_ROWS ? expected : null);
+    }
+
     @ParameterizedTest
     @CsvSource(
             delimiter = '|',
