@@ -28,6 +28,7 @@ import net.sf.jsqlparser.expression.Function;
 import net.sf.jsqlparser.expression.NextValExpression;
 import net.sf.jsqlparser.expression.TimeKeyExpression;
 import net.sf.jsqlparser.expression.UserVariable;
+import net.sf.jsqlparser.expression.VariableAssignment;
 import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
 import net.sf.jsqlparser.parser.ASTNodeAccess;
 import net.sf.jsqlparser.parser.SimpleNode;
@@ -898,6 +899,9 @@ final class ColumnWalker {
             return;
         } else if (v instanceof UserVariable) {
             rw.nondeterminism.add(NonDeterminism.CONNECTION); // @v, @@v: this session's value
+            return;
+        } else if (v instanceof VariableAssignment) {
+            rw.nondeterminism.add(NonDeterminism.SESSION); // @n := @n + 1: the primary's run moves it
             return;
         } else {
             return;

@@ -16,7 +16,7 @@ public enum NonDeterminism {
     /**
      * A value the session's previous statement set, which the primary's own execution changes
      * before the mirror runs: MariaDB {@code LAST_INSERT_ID()}, {@code ROW_COUNT()}, {@code
-     * FOUND_ROWS()}.
+     * FOUND_ROWS()}, a variable the write assigns ({@code @n := @n + 1}).
      */
     SESSION,
     /**

@@ -1318,6 +1318,27 @@ class RewriterTest {
         assertThat(r.unmirrorable(true)).isNotNull();
     }
 
+    /**
+     * A MariaDB variable a write assigns ({@code SET rank = (@r := @r + 1) ORDER BY score}, the
+     * ranking idiom) holds another value when the mirror runs: the primary's run moved it, even on
+     * the application's own connection. Not mirrored.
+     */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "UPDATE customers SET email = concat('x', @n := @n + 1) ORDER BY id",
+                "UPDATE customers SET email = (@n := @n + 1) WHERE id = ?",
+                "INSERT INTO customers (id, email) VALUES (?, @last := ?)"
+            })
+    void write_assigningASessionVariable_notMirrored(String sql) {
+        Rewriter maria = Rewriter.builder(Fixtures.mapping(Dialect.MARIADB), Dialect.MARIADB)
+                .build();
+        Rewritten r = (Rewritten) maria.rewrite(sql);
+        assertThat(r.nondeterminism()).contains(NonDeterminism.SESSION);
+        assertThat(r.unmirrorable(false)).isEqualTo(NonDeterminism.SESSION);
+    }
+
     @ParameterizedTest
     @CsvSource({
         "timeofday(), NOW",
