@@ -31,7 +31,10 @@ import java.util.Arrays;
  *       SQL_BIG_RESULT} and {@code SQL_BUFFER_RESULT} read as blanks: JSqlParser takes the first for a
  *       column and the next item for its alias;
  *   <li>MariaDB's {@code LOCK IN SHARE MODE}, the shared row lock Hibernate and jOOQ ask for there,
- *       which JSqlParser 5.3 does not parse, reads {@code FOR SHARE}.
+ *       which JSqlParser 5.3 does not parse, reads {@code FOR SHARE};
+ *   <li>MariaDB's {@code BINARY} operator in a condition or an order ({@code WHERE BINARY name = ?},
+ *       a case-sensitive match) reads as blanks: JSqlParser 5.3 does not parse it, and the rewrite
+ *       does not need it (it stays in the text each side runs).
  * </ul>
  *
  * Each such change is padded with spaces to the length it replaces, so that every offset stays;
@@ -84,7 +87,9 @@ final class ParseText {
             }
             int mode = dialect == Dialect.MARIADB ? shareModeEnd(t, i) : -1;
             int collation = t.isWord(i, "collate") ? collationEnd(t, t.significant(i + 1)) : -1;
-            int blank = pg ? blanked(t, i, first) : dialect == Dialect.MARIADB && selectModifier(t, i) ? i : -1;
+            int blank = pg
+                    ? blanked(t, i, first)
+                    : dialect == Dialect.MARIADB && (selectModifier(t, i) || binaryOperator(t, i)) ? i : -1;
             String quoted = pg && dollarQuoted(t, i) ? standardQuoted(t.text(i)) : null;
             if (collation >= 0) {
                 b.pad(t.start(t.significant(i + 1)), t.end(collation), "c");
@@ -166,6 +171,33 @@ final class ParseText {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether token {@code i} is MariaDB's {@code BINARY} operator in a condition or an order ({@code
+     * WHERE BINARY name = ?}, {@code name = BINARY ?}, {@code ORDER BY BINARY name}: compare or order
+     * by bytes), which JSqlParser 5.3 does not parse: after a condition's word or a comparison, before
+     * an operand. Not the type ({@code CAST(x AS BINARY)}, {@code BINARY(16)}), nor in a select item,
+     * where it names the result column.
+     */
+    private static boolean binaryOperator(Tokens t, int i) {
+        if (!t.isWord(i, "binary")) {
+            return false;
+        }
+        int before = t.significantBefore(i);
+        boolean afterCondition = t.isWord(before, "where")
+                || t.isWord(before, "and")
+                || t.isWord(before, "or")
+                || t.isWord(before, "not")
+                || t.isWord(before, "on")
+                || t.isWord(before, "having")
+                || t.isWord(before, "by")
+                || t.isWord(before, "when")
+                || (before >= 0
+                        && t.kind(before) == Tokens.PUNCT
+                        && "(=<>!".indexOf(t.sql.charAt(t.start(before))) >= 0);
+        int operand = t.significant(i + 1);
+        return afterCondition && operand < t.size() && (t.kind(operand) != Tokens.PUNCT || t.isPunct(operand, '('));
     }
 
     /**

@@ -315,6 +315,17 @@ class DifferentialIT {
                     cases,
                     "SELECT city, GROUP_CONCAT(name ORDER BY name SEPARATOR ',') AS names FROM customers GROUP BY city");
             add(cases, "SELECT id, name FROM customers WHERE id = ? LOCK IN SHARE MODE", id);
+            add(
+                    cases,
+                    "SELECT id FROM customers WHERE BINARY city = ? OR name = BINARY ? ORDER BY BINARY name, id",
+                    "oslo",
+                    "Bob");
+            add(
+                    cases,
+                    "UPDATE customers SET email = ? WHERE BINARY name = ? AND id > ?",
+                    "b" + id + "@x.io",
+                    "Bob",
+                    id % 3);
             add(cases, "SELECT HIGH_PRIORITY SQL_SMALL_RESULT name, city FROM customers WHERE id >= ? ORDER BY id", id);
             add(cases, "SELECT * FROM customers WHERE city = ? ORDER BY 1 LOCK IN SHARE MODE NOWAIT", "Oslo");
             add(cases, "INSERT IGNORE INTO customers(id, name) VALUES (?, ?)", id, "G" + id);

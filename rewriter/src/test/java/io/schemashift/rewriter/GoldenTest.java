@@ -215,6 +215,16 @@ class GoldenTest {
                 my(
                         "SELECT id FROM customers WHERE city = ? ORDER BY id LIMIT 3 LOCK IN SHARE MODE SKIP LOCKED",
                         "SELECT id FROM clients WHERE town = ? ORDER BY id LIMIT 3 LOCK IN SHARE MODE SKIP LOCKED"),
+                // MariaDB's BINARY operator (a case-sensitive match), kept as written
+                my(
+                        "UPDATE customers SET email = ? WHERE BINARY name = ?",
+                        "UPDATE clients SET email_address = ? WHERE BINARY full_name = ?"),
+                my(
+                        "SELECT id FROM customers WHERE (BINARY city = ? OR name = BINARY ?) ORDER BY BINARY name, id",
+                        "SELECT id FROM clients WHERE (BINARY town = ? OR full_name = BINARY ?) ORDER BY BINARY full_name, id"),
+                my(
+                        "SELECT id FROM customers WHERE name LIKE BINARY 'A%' AND NOT BINARY city <=> ?",
+                        "SELECT id FROM clients WHERE full_name LIKE BINARY 'A%' AND NOT BINARY town <=> ?"),
                 // INSERT … SELECT whose rows no item stands for one column of: named by position in a CTE
                 pg(
                         "INSERT INTO customers(id, name) SELECT ?, ? UNION ALL SELECT ?, ?",
