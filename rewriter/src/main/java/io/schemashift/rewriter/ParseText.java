@@ -27,11 +27,12 @@ import java.util.Arrays;
  *       inheritance children) and {@code TRUNCATE … RESTART IDENTITY} / {@code CONTINUE IDENTITY}:
  *       those words read as blanks, which JSqlParser needs and the rewrite does not (they stay in
  *       the text each side runs);
- *   <li>MariaDB's select modifiers {@code HIGH_PRIORITY}, {@code SQL_SMALL_RESULT}, {@code
- *       SQL_BIG_RESULT} and {@code SQL_BUFFER_RESULT} read as blanks: JSqlParser takes the first for a
- *       column and the next item for its alias;
+ *   <li>MariaDB's select modifiers ({@code HIGH_PRIORITY}, {@code STRAIGHT_JOIN}, {@code
+ *       SQL_CALC_FOUND_ROWS}, {@code SQL_NO_CACHE}…) read as blanks: JSqlParser takes some for a
+ *       column aliased by the next item, and others only alone and first;
  *   <li>MariaDB's {@code LOCK IN SHARE MODE}, the shared row lock Hibernate and jOOQ ask for there,
  *       which JSqlParser 5.3 does not parse, reads {@code FOR SHARE};
+ *   <li>MariaDB's {@code MOD} operator ({@code id MOD 2}) reads {@code %};
  *   <li>MariaDB's {@code BINARY} operator in a condition or an order ({@code WHERE BINARY name = ?},
  *       a case-sensitive match) reads as blanks: JSqlParser 5.3 does not parse it, and the rewrite
  *       does not need it (it stays in the text each side runs).
@@ -45,7 +46,7 @@ final class ParseText {
     private static final String FOR_SHARE = "FOR SHARE";
     private static final int[] NONE = {};
 
-    /** The words a MariaDB select modifier may follow. */
+    /** The words a MariaDB select modifier may follow: from {@link #MODIFIERS_FROM} on, the modifiers. */
     private static final String[] AFTER_SELECT = {
         "select",
         "all",
@@ -60,6 +61,8 @@ final class ParseText {
         "sql_no_cache",
         "sql_calc_found_rows"
     };
+
+    private static final int MODIFIERS_FROM = 4;
 
     final String text;
     /** From parsed offset {@code from[k]} on, the statement's offset is the parsed one plus {@code shift[k]}. */
@@ -102,6 +105,8 @@ final class ParseText {
                 i = blank;
             } else if (quoted != null) {
                 b.pad(t.start(i), t.end(i), quoted);
+            } else if (dialect == Dialect.MARIADB && modOperator(t, i)) {
+                b.pad(t.start(i), t.end(i), "%");
             } else if (pg && t.kind(i) == Tokens.STRING && escapesQuote(t, i)) {
                 b.pad(t.start(i), t.end(i), doubledQuotes(t.text(i)));
             } else if (t.isPunct(i, '?')) {
@@ -156,21 +161,46 @@ final class ParseText {
         return t.kind(i) == Tokens.STRING && t.sql.charAt(t.start(i)) == '$';
     }
 
-    /** Whether token {@code i} is one of the MariaDB select modifiers JSqlParser misreads, right after SELECT or another modifier. */
+    /**
+     * Whether token {@code i} is a MariaDB select modifier right after {@code SELECT}, {@code
+     * DISTINCT} or another modifier: JSqlParser takes some for a column aliased by the next item
+     * ({@code HIGH_PRIORITY}), and others only alone and first ({@code SELECT DISTINCT
+     * SQL_CALC_FOUND_ROWS}, {@code SQL_NO_CACHE SQL_CALC_FOUND_ROWS}). They hint the server, and say
+     * nothing the rewrite reads.
+     */
     private static boolean selectModifier(Tokens t, int i) {
-        if (!(t.isWord(i, "high_priority")
-                || t.isWord(i, "sql_small_result")
-                || t.isWord(i, "sql_big_result")
-                || t.isWord(i, "sql_buffer_result"))) {
+        if (t.kind(i) != Tokens.WORD) {
             return false;
         }
+        boolean modifier = false;
+        for (int k = MODIFIERS_FROM; k < AFTER_SELECT.length && !modifier; k++) {
+            modifier = t.isWord(i, AFTER_SELECT[k]);
+        }
         int before = t.significantBefore(i);
-        for (String word : AFTER_SELECT) {
-            if (t.isWord(before, word)) {
+        for (int k = 0; modifier && k < AFTER_SELECT.length; k++) {
+            if (t.isWord(before, AFTER_SELECT[k])) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * Whether token {@code i} is MariaDB's {@code MOD} operator ({@code id MOD 2}, the same as {@code
+     * %}), which JSqlParser 5.3 does not parse: between two operands. Not the function {@code MOD(a,
+     * b)}.
+     */
+    private static boolean modOperator(Tokens t, int i) {
+        if (!t.isWord(i, "mod")) {
+            return false;
+        }
+        int before = t.significantBefore(i);
+        int after = t.significant(i + 1);
+        return before >= 0
+                && (t.kind(before) != Tokens.PUNCT || t.isPunct(before, ')'))
+                && t.kind(before) != Tokens.COMMENT
+                && after < t.size()
+                && t.kind(after) != Tokens.PUNCT;
     }
 
     /**

@@ -317,6 +317,10 @@ class DifferentialIT {
             add(cases, "SELECT id, name FROM customers WHERE id = ? LOCK IN SHARE MODE", id);
             add(
                     cases,
+                    "SELECT DISTINCT SQL_CALC_FOUND_ROWS SQL_NO_CACHE name FROM customers WHERE id MOD 2 = ? ORDER BY name",
+                    id % 2);
+            add(
+                    cases,
                     "SELECT id FROM customers WHERE BINARY city = ? OR name = BINARY ? ORDER BY BINARY name, id",
                     "oslo",
                     "Bob");

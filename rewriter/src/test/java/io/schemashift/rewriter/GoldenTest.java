@@ -215,6 +215,16 @@ class GoldenTest {
                 my(
                         "SELECT id FROM customers WHERE city = ? ORDER BY id LIMIT 3 LOCK IN SHARE MODE SKIP LOCKED",
                         "SELECT id FROM clients WHERE town = ? ORDER BY id LIMIT 3 LOCK IN SHARE MODE SKIP LOCKED"),
+                // MariaDB's select modifiers in any order, and its MOD operator, kept as written
+                my(
+                        "SELECT DISTINCT SQL_CALC_FOUND_ROWS SQL_NO_CACHE name FROM customers WHERE id MOD 2 = ? LIMIT 10",
+                        "SELECT DISTINCT SQL_CALC_FOUND_ROWS SQL_NO_CACHE full_name AS name FROM clients WHERE id MOD 2 = ? LIMIT 10"),
+                my(
+                        "SELECT HIGH_PRIORITY STRAIGHT_JOIN c.name FROM customers c WHERE c.id = ?",
+                        "SELECT HIGH_PRIORITY STRAIGHT_JOIN c.full_name AS name FROM clients c WHERE c.id = ?"),
+                my(
+                        "UPDATE customers SET city = ? WHERE (id MOD ?) = MOD(?, 7)",
+                        "UPDATE clients SET town = ? WHERE (id MOD ?) = MOD(?, 7)"),
                 // MariaDB's BINARY operator (a case-sensitive match), kept as written
                 my(
                         "UPDATE customers SET email = ? WHERE BINARY name = ?",
