@@ -216,6 +216,24 @@ final class ColumnDefaults {
         return retyped;
     }
 
+    /**
+     * The old string columns of {@code table} (by old name) whose new column has another collation
+     * ({@link Collations}), as retyped columns without a cast: each side orders their values its
+     * own way.
+     */
+    static Map<String, TableMapping.Retyped> collatedApart(
+            TableMapping table, Map<String, String> old, Map<String, String> neu) {
+        Map<String, TableMapping.Retyped> apart = new TreeMap<>();
+        old.forEach((lower, collation) -> {
+            String counterpart = counterpart(table, lower);
+            String other = counterpart == null ? null : neu.get(counterpart);
+            if (other != null && !other.equals(collation)) {
+                apart.put(oldName(table, lower), new TableMapping.Retyped(null, null));
+            }
+        });
+        return apart;
+    }
+
     private static boolean storesApart(ColumnType old, ColumnType neu) {
         return old != null && neu != null && old.storesApartFrom(neu);
     }

@@ -41,6 +41,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
@@ -570,7 +571,8 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
         }
         List<TableMapping> tables = new ArrayList<>();
         for (TableMapping t : mapping.tables()) {
-            ColumnDefaults.Columns old = columns(md, oldPlace(md, t));
+            Place oldPlace = oldPlace(md, t);
+            ColumnDefaults.Columns old = columns(md, oldPlace);
             Place newPlace = newPlace(newMd, dialect, t);
             ColumnDefaults.Columns neu = columns(newMd, newPlace);
             Set<String> differing = ColumnDefaults.differing(t, old, neu);
@@ -601,15 +603,44 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                         t.oldName(),
                         computed);
             }
-            Map<String, TableMapping.Retyped> retyped = dialect == Dialect.POSTGRESQL
-                    ? ColumnDefaults.retyped(t, old, neu, newMd.getConnection(), newPlace.schema(), newPlace.table())
-                    : Map.of();
+            Map<String, TableMapping.Retyped> retyped = new TreeMap<>(ColumnDefaults.collatedApart(
+                    t,
+                    Collations.read(
+                            md.getConnection(), dialect, oldPlace.catalog(), oldPlace.schema(), oldPlace.table()),
+                    Collations.read(
+                            newMd.getConnection(), dialect, newPlace.catalog(), newPlace.schema(), newPlace.table())));
+            if (!retyped.isEmpty() && (before == null || !retyped.keySet().equals(collated(before)))) {
+                LOG.warn(
+                        "[{}] {}: the collation of {} differs on {}: each side orders their values its own way, so a"
+                                + " write that compares one by order (WHERE {} < ?) is mirrored and its rows recorded"
+                                + " (mirror_picked_by_other_rows); give the columns the same collation",
+                        config.migration(),
+                        t.oldName(),
+                        retyped.keySet(),
+                        t.newName(),
+                        retyped.keySet().iterator().next());
+            }
+            if (dialect == Dialect.POSTGRESQL) {
+                retyped.putAll(ColumnDefaults.retyped(
+                        t, old, neu, newMd.getConnection(), newPlace.schema(), newPlace.table()));
+            }
             tables.add(t.withDefaults(differing, ColumnDefaults.clockDefaults(t, old.defaults(), neu.defaults()))
                     .withComputed(
                             computed, ColumnDefaults.keptAlike(t, old, neu), ColumnDefaults.generatedDerived(t, neu))
                     .withRetyped(retyped));
         }
         return Mapping.of(tables);
+    }
+
+    /** The columns of {@code table} whose collation differs between the sides (retyped without a cast). */
+    private static Set<String> collated(TableMapping table) {
+        Set<String> collated = new java.util.TreeSet<>();
+        table.retyped().forEach((column, r) -> {
+            if (r.newType() == null) {
+                collated.add(column);
+            }
+        });
+        return collated;
     }
 
     /**

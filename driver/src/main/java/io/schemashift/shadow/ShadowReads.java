@@ -247,7 +247,11 @@ public final class ShadowReads implements AutoCloseable {
         Mapping current = mapping.get();
         Set<String> names = new HashSet<>();
         for (String t : rw.tables()) {
-            current.table(t).ifPresent(m -> m.retyped().keySet().forEach(c -> names.add(c.toLowerCase(Locale.ROOT))));
+            current.table(t).ifPresent(m -> m.retyped().forEach((c, r) -> {
+                if (r.newType() != null) { // a collation alone changes no kind
+                    names.add(c.toLowerCase(Locale.ROOT));
+                }
+            }));
         }
         return names;
     }

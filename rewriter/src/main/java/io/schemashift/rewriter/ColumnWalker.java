@@ -90,8 +90,8 @@ final class ColumnWalker {
     /** Text ranges of the {@code SET} values of the written table ({@link #setValues}). */
     private final List<int[]> setValueRanges = new ArrayList<>();
     /**
-     * Whether a column whose type orders its values otherwise on each side is compared by order
-     * ({@link MappedTable#fromStringType}): a write picks, or computes, by it.
+     * Whether a column whose type or collation orders its values otherwise on each side is compared
+     * by order ({@link MappedTable#orderedApart}): a write picks, or computes, by it.
      */
     private boolean orderedApart;
     /**
@@ -698,20 +698,25 @@ final class ColumnWalker {
     /**
      * The values column reference {@code n} is compared with, cast on the new side to the column's
      * new type where that takes no value of the old one ({@link MappedTable#castForNew}): {@code ref
-     * = ?} becomes {@code ref = CAST(? AS uuid)}, which an index on the new column still serves.
+     * = ?} becomes {@code ref = CAST(? AS uuid)}, which an index on the new column still serves;
+     * and whether it compares a column each side orders its own way by order ({@link #orderedApart}).
      */
     private void castCompared(Scope.Resolved r, String canonical, SimpleNode n) {
-        String type = r.source().mapped().newTypeCast(canonical);
-        if (type == null) {
+        MappedTable m = r.source().mapped();
+        String type = m.newTypeCast(canonical);
+        boolean ordersApart = m.orderedApart(canonical);
+        if (type == null && !ordersApart) {
             return;
         }
         int first = rw.tokens.indexAt(Trees.start(n));
         int last = rw.lastToken(Trees.end(n));
         ComparedValues compared = new ComparedValues(rw.tokens);
-        for (ComparedValues.Value value : compared.of(first, last)) {
-            comparedCasts.add(new ComparedCast(value, type));
+        if (type != null) {
+            for (ComparedValues.Value value : compared.of(first, last)) {
+                comparedCasts.add(new ComparedCast(value, type));
+            }
         }
-        orderedApart |= r.source().mapped().fromStringType(canonical) && compared.ordered(first, last);
+        orderedApart |= ordersApart && compared.ordered(first, last);
     }
 
     /** Column reference {@code n} (renamed already) read as {@code oldType} on the new side. */

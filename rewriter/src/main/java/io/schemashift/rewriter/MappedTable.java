@@ -164,10 +164,20 @@ final class MappedTable {
      */
     boolean fromStringType(String canonical) {
         TableMapping.Retyped r = retyped.get(canonical);
-        if (r == null) {
+        if (r == null || r.newType() == null) {
             return false;
         }
         return r.oldType() == null || stringType(r.oldType());
+    }
+
+    /**
+     * Whether old column {@code canonical} orders its values otherwise on the new side: retyped from
+     * a string type ({@link #fromStringType}), or of another collation ({@code 'B' < 'a'} by bytes,
+     * {@code 'a' < 'B'} by language).
+     */
+    boolean orderedApart(String canonical) {
+        TableMapping.Retyped r = retyped.get(canonical);
+        return r != null && (r.newType() == null || fromStringType(canonical));
     }
 
     /**

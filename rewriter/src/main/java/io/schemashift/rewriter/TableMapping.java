@@ -41,7 +41,8 @@ import java.util.Map;
  *     column's type by assignment (PostgreSQL: {@code text} → {@code uuid}, {@code jsonb}, an enum,
  *     a number or a date; {@code integer} → {@code boolean}), from the catalog: the new side casts
  *     the values a statement writes to such a column and those it compares with it to the new type,
- *     and the column a query selects back to the old one. Empty when none or not read
+ *     and the column a query selects back to the old one. Also the string columns whose collation
+ *     changes (PostgreSQL, MariaDB), which each side orders its own way. Empty when none or not read
  */
 public record TableMapping(
         String oldName,
@@ -59,9 +60,11 @@ public record TableMapping(
         Map<String, Retyped> retyped) {
 
     /**
-     * A column whose type changes to one that takes no value of the old by assignment.
+     * A column whose type changes to one that takes no value of the old by assignment, or whose
+     * collation changes ({@code newType} and {@code oldType} both {@code null}: the values need no
+     * cast, but each side orders them its own way).
      *
-     * @param newType the new column's type as a {@code CAST} names it
+     * @param newType the new column's type as a {@code CAST} names it; {@code null} for a collation
      * @param oldType the old column's type as a {@code CAST} names it on the new side, {@code null}
      *     when the new database does not know it (a value the new side reads stays of the new type)
      */

@@ -1723,6 +1723,38 @@ class RewriterTest {
                 .isInstanceOf(Refused.class);
     }
 
+    /**
+     * A column whose collation changes ({@link TableMapping.Retyped} without types): its values go to
+     * the new side as written, and a write that compares it by order is recorded (each side orders it
+     * its own way); by equality, or in a read, nothing changes.
+     */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "UPDATE customers SET name = ? WHERE email < ?|true",
+                "DELETE FROM customers WHERE email BETWEEN ? AND ?|true",
+                "UPDATE customers SET name = CASE WHEN email >= 'm' THEN 'late' END WHERE id = ?|true",
+                "UPDATE customers SET name = ? WHERE email = ?|false",
+                "UPDATE customers SET email = ? WHERE id > ?|false",
+                "SELECT id FROM customers WHERE email < ?|false"
+            })
+    void collationChanged_orderedComparisonInAWrite_picksByOtherRows(String sql, boolean picks) {
+        for (Dialect dialect : List.of(Dialect.POSTGRESQL, Dialect.MARIADB)) {
+            Rewriter collated = Rewriter.builder(
+                            Mapping.of(List.of(Fixtures.customers(dialect, true)
+                                    .withRetyped(Map.of("email", new TableMapping.Retyped(null, null))))),
+                            dialect)
+                    .build();
+            Rewritten r = (Rewritten) collated.rewrite(sql);
+            Rewritten plain = (Rewritten) Fixtures.rewriter(dialect).rewrite(sql);
+            assertThat(r.newSide()).as("no cast").isEqualTo(plain.newSide());
+            assertThat(r.nondeterminism().contains(NonDeterminism.PICKS_BY_OTHER_ROWS))
+                    .as(sql)
+                    .isEqualTo(picks);
+        }
+    }
+
     /** PostgreSQL, {@code email} {@code text} → {@code uuid} and {@code city} {@code character varying} → an enum. */
     private static Rewriter retypedRewriter() {
         return Rewriter.builder(
