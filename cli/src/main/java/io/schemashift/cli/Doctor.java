@@ -13,6 +13,7 @@ import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.Mapping;
 import io.schemashift.rewriter.Rewriter;
 import io.schemashift.rewriter.TableMapping;
+import io.schemashift.runtime.Collations;
 import io.schemashift.runtime.InProcessDriver;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -219,6 +220,7 @@ final class Doctor {
         }
         add(Severity.OK, "table", t.oldName(), o.qualified() + " -> " + n.qualified());
         columns(t, oc, nc, n);
+        collations(t, o, n);
         key(t, "old", o, oc, t.key());
         List<String> newKey = t.key().stream().map(k -> newName(t, k)).toList();
         key(t, "new", n, nc, newKey);
@@ -340,6 +342,35 @@ final class Doctor {
                         t.oldName() + " new " + c.name(),
                         "NOT NULL without a default, and no old or derived column fills it: mirrored inserts fail");
             }
+        }
+    }
+
+    /**
+     * The mapped string columns whose collation differs between the sides ({@link Collations}): each
+     * side orders their values its own way. A write that compares one by order is recorded; on a key,
+     * backfill and verify would walk each table in ranges the other orders otherwise.
+     */
+    private void collations(TableMapping t, Place o, Place n) throws SQLException {
+        Map<String, String> old = Collations.read(o.connection(), o.dialect(), o.catalog(), o.schema(), o.table());
+        Map<String, String> neu = Collations.read(n.connection(), n.dialect(), n.catalog(), n.schema(), n.table());
+        for (Map.Entry<String, String> e : old.entrySet()) {
+            String target = newName(t, e.getKey());
+            String other = target == null ? null : neu.get(lower(target));
+            if (other == null || other.equals(e.getValue())) {
+                continue;
+            }
+            boolean key = t.key().stream().anyMatch(e.getKey()::equalsIgnoreCase);
+            add(
+                    key ? Severity.ERROR : Severity.WARN,
+                    "collation",
+                    t.oldName() + "." + e.getKey() + " -> " + target,
+                    e.getValue() + " -> " + other + ": each side orders the values its own way"
+                            + (key
+                                    ? ", and backfill and verify walk both tables in ranges of the key; give the key"
+                                            + " one collation"
+                                    : "; a write that compares the column by order (WHERE col < ?, BETWEEN) is"
+                                            + " mirrored and its rows recorded (mirror_picked_by_other_rows); give"
+                                            + " both columns one collation"));
         }
     }
 

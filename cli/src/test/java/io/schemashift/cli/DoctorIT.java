@@ -202,6 +202,48 @@ class DoctorIT {
     }
 
     /**
+     * A mapped string column whose collation changes is reported: a warning on a column (writes that
+     * compare it by order are recorded), an error on the key (backfill and verify walk key ranges).
+     * One collation, spelled otherwise (PostgreSQL's default, C), is not.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = TestDatabase.Kind.class,
+            names = {"POSTGRESQL", "MARIADB"})
+    void doctor_collationChanged_reported(TestDatabase.Kind kind) throws Exception {
+        server = TestDatabases.of(kind);
+        url = server.create("doctor_coll_" + PID);
+        boolean pg = kind == TestDatabase.Kind.POSTGRESQL;
+        String bytes = pg ? "COLLATE \"C\"" : "CHARACTER SET utf8mb4 COLLATE utf8mb4_bin";
+        String language = pg ? "COLLATE \"en-x-icu\"" : "CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci";
+        try (Connection c = server.connect(url)) {
+            TestDatabases.run(
+                    c,
+                    "CREATE TABLE customers (code VARCHAR(20) " + bytes + " PRIMARY KEY, name VARCHAR(100) " + bytes
+                            + ", email VARCHAR(100) " + bytes + ")",
+                    "CREATE TABLE clients (code VARCHAR(20) " + language + " PRIMARY KEY, full_name VARCHAR(100) "
+                            + language + ", email VARCHAR(100) " + (pg ? "COLLATE \"POSIX\"" : bytes) + ")");
+        }
+        Path config = yaml(
+                "collation",
+                """
+                  customers:
+                    to: clients
+                    key: [code]
+                    columns: { name: full_name }
+                """);
+        Cli.Run run = doctor(config);
+        String from = pg ? "c" : "utf8mb4_bin";
+        String to = pg ? "en-x-icu" : "utf8mb4_general_ci";
+        assertThat(run.out())
+                .as(run.toString())
+                .containsPattern("warn +collation +customers.name -> full_name: " + from + " -> " + to
+                        + ": each side orders the values its own way; a write that compares the column by order")
+                .containsPattern("error +collation +customers.code -> code: " + from + " -> " + to)
+                .doesNotContainPattern("collation +customers.email");
+    }
+
+    /**
      * A column one table generates and the other stores is reported (every write of the table is
      * mirrored and recorded); a derived column the new table generates is left to it; a generated
      * expression is not compared as a default, an identity's numbering is (PostgreSQL).

@@ -14,9 +14,10 @@ import java.util.Set;
  * The collation that orders each string column of a table, from the catalog: PostgreSQL (the
  * database's own where the column takes the default) and MariaDB. A column whose collation differs
  * between its old and new table is ordered otherwise on each side ({@code 'B' < 'a'} by bytes,
- * {@code 'a' < 'B'} by language), so a write that compares it by order may pick other rows there.
+ * {@code 'a' < 'B'} by language), so a write that compares it by order may pick other rows there;
+ * {@code schemashift doctor} reports it.
  */
-final class Collations {
+public final class Collations {
 
     /** PostgreSQL collations that order UTF-8 text by its bytes: one order under any of these names. */
     private static final Set<String> BY_BYTES = Set.of("c", "posix", "c.utf-8", "c.utf8", "ucs_basic");
@@ -38,7 +39,7 @@ final class Collations {
      * (PostgreSQL) or database {@code catalog} (MariaDB), {@code null} for the connection's own;
      * empty on other databases.
      */
-    static Map<String, String> read(Connection c, Dialect dialect, String catalog, String schema, String table)
+    public static Map<String, String> read(Connection c, Dialect dialect, String catalog, String schema, String table)
             throws SQLException {
         String sql =
                 switch (dialect) {
