@@ -42,6 +42,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
@@ -553,7 +554,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
     /**
      * Each mapped table with the old columns whose default its new column does not share, those one
      * side generates and the other stores, those whose new type takes a cast of a written value
-     * (PostgreSQL), and without the derived columns the new table generates ({@link
+     * (PostgreSQL) or whose collation changes, and without the derived columns the new table generates ({@link
      * ColumnDefaults}); logged when they differ from what {@code previous} read ({@code
      * null}: at the first read). Not read when the new side's metadata is not given (a preview of a
      * separate new database): none then.
@@ -634,7 +635,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
 
     /** The columns of {@code table} whose collation differs between the sides (retyped without a cast). */
     private static Set<String> collated(TableMapping table) {
-        Set<String> collated = new java.util.TreeSet<>();
+        Set<String> collated = new TreeSet<>();
         table.retyped().forEach((column, r) -> {
             if (r.newType() == null) {
                 collated.add(column);
