@@ -68,6 +68,16 @@ public final class Session implements ReadContext {
         return transaction.dirty();
     }
 
+    @Override
+    public boolean mayRead(Set<String> tables, Side side) {
+        for (String table : tables) {
+            if (!context.mayRead(table, side)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * Where a statement runs. Statements on unmapped tables, and those that cannot take part in
      * the migration while the old side is the primary, run unchanged on the old side: {@link
@@ -196,11 +206,9 @@ public final class Session implements ReadContext {
      * tables there, and a separate new database answers ({@link DualTransaction#newServesReads}).
      */
     private boolean newServes(RewriteResult result, DualTransaction t) {
-        for (String table : result.tables()) {
-            if (!context.mayRead(table, Side.NEW)) {
-                t.readFromOld(ShiftMetrics.Fallback.UNAVAILABLE);
-                return false;
-            }
+        if (!mayRead(result.tables(), Side.NEW)) {
+            t.readFromOld(ShiftMetrics.Fallback.UNAVAILABLE);
+            return false;
         }
         return t.newServesReads();
     }

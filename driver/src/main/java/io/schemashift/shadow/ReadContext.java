@@ -1,5 +1,6 @@
 package io.schemashift.shadow;
 
+import io.schemashift.api.Side;
 import io.schemashift.config.MigrationConfig;
 import io.schemashift.config.Phase;
 import io.schemashift.mirror.SessionSettings;
@@ -17,6 +18,9 @@ public interface ReadContext {
 
     /** Whether the current transaction has uncommitted writes, which the other side cannot see. */
     boolean inDirtyTransaction();
+
+    /** Whether the user may read every one of {@code tables} on {@code side} (PostgreSQL: granted there). */
+    boolean mayRead(Set<String> tables, Side side);
 
     /**
      * The application connection's session settings, which the shadow connections of a separate

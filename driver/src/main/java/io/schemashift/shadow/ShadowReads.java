@@ -192,7 +192,8 @@ public final class ShadowReads implements AutoCloseable {
         String table =
                 rw.tables().size() == 1 ? rw.tables().iterator().next() : String.join(",", new TreeSet<>(rw.tables()));
         String fingerprint = metrics.fingerprintTag(rw.fingerprint().hash());
-        SkipReason skip = skip(session, rw, params);
+        SkipReason skip =
+                session.mayRead(rw.tables(), primary.other()) ? skip(session, rw, params) : SkipReason.NOT_GRANTED;
         if (skip != null) {
             metrics.skipped(skip, table, fingerprint);
             return null;

@@ -24,6 +24,11 @@ enum SkipReason {
     NONDETERMINISTIC,
     /** A parameter can be read only once (a stream) and cannot be sent to the other side. */
     UNREPLAYABLE_PARAMETER,
+    /**
+     * The user may not read a table on the side the copy would run on (PostgreSQL, before its grant
+     * there): the copy would fail and count as an error.
+     */
+    NOT_GRANTED,
     /** The runtime is shutting down. */
     SHUT_DOWN
 }
