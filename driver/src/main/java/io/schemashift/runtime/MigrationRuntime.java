@@ -417,19 +417,24 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                 }
                 read = t.withOldColumns(columns);
             }
-            tables.add(read.withUniqueKeys(uniqueKeys(md, connection.getCatalog(), schema, name, read.oldColumns())));
+            List<String> oldColumns = read.oldColumns();
+            tables.add(read.withUniqueKeys(
+                    uniqueKeys(md, connection.getCatalog(), schema, name, column -> oldColumns.stream()
+                            .filter(column::equalsIgnoreCase)
+                            .findFirst()
+                            .orElse(column))));
         }
         return Mapping.of(tables);
     }
 
     /**
-     * The columns of each unique index of a table (its primary key's included), named as its old
-     * columns are; an expression stays as the driver gives it, which no statement names, so that
-     * an upsert that may conflict on it is recorded; so is every such upsert when the indexes
-     * cannot be read.
+     * The columns of each unique index of a table (its primary key's included), named as the old
+     * columns are ({@code oldName} of the name the catalog gives); an expression stays as the driver
+     * gives it, which no statement names, so that an upsert that may conflict on it is recorded; so
+     * is every such upsert when the indexes cannot be read.
      */
     private static Map<String, List<String>> uniqueKeys(
-            DatabaseMetaData md, String catalog, String schema, String table, List<String> oldColumns) {
+            DatabaseMetaData md, String catalog, String schema, String table, UnaryOperator<String> oldName) {
         Map<String, List<String>> byIndex = new LinkedHashMap<>();
         try (ResultSet rs = md.getIndexInfo(catalog, schema, table, true, true)) {
             while (rs.next()) {
@@ -437,12 +442,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                     continue;
                 }
                 String column = rs.getString("COLUMN_NAME");
-                String old = column == null
-                        ? "(expression)"
-                        : oldColumns.stream()
-                                .filter(column::equalsIgnoreCase)
-                                .findFirst()
-                                .orElse(column);
+                String old = column == null ? "(expression)" : oldName.apply(column);
                 byIndex.computeIfAbsent(rs.getString("INDEX_NAME"), index -> new ArrayList<>())
                         .add(old);
             }
@@ -554,7 +554,8 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
     /**
      * Each mapped table with the old columns whose default its new column does not share, those one
      * side generates and the other stores, those whose new type takes a cast of a written value
-     * (PostgreSQL) or whose collation changes, and without the derived columns the new table generates ({@link
+     * (PostgreSQL) or whose collation changes, the new table's unique indexes the old one lacks ({@link
+     * #withNewUniqueKeys}), and without the derived columns the new table generates ({@link
      * ColumnDefaults}); logged when they differ from what {@code previous} read ({@code
      * null}: at the first read). Not read when the new side's metadata is not given (a preview of a
      * separate new database): none then.
@@ -625,12 +626,59 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                 retyped.putAll(ColumnDefaults.retyped(
                         t, old, neu, newMd.getConnection(), newPlace.schema(), newPlace.table()));
             }
-            tables.add(t.withDefaults(differing, ColumnDefaults.clockDefaults(t, old.defaults(), neu.defaults()))
+            TableMapping withIndexes = t.uniqueKeys() == null
+                    ? t
+                    : t.withUniqueKeys(withNewUniqueKeys(
+                            t,
+                            uniqueKeys(
+                                    newMd,
+                                    newPlace.catalog(),
+                                    newPlace.schema(),
+                                    newPlace.table(),
+                                    column -> oldColumnOf(t, column))));
+            tables.add(withIndexes
+                    .withDefaults(differing, ColumnDefaults.clockDefaults(t, old.defaults(), neu.defaults()))
                     .withComputed(
                             computed, ColumnDefaults.keptAlike(t, old, neu), ColumnDefaults.generatedDerived(t, neu))
                     .withRetyped(retyped));
         }
         return Mapping.of(tables);
+    }
+
+    /**
+     * {@code t}'s unique indexes with those of its new table ({@code newIndexes}, by old column
+     * names) that no old index matches: MariaDB's {@code ON DUPLICATE KEY UPDATE} and {@code
+     * REPLACE} hit a row on any unique index, so where only the new table has one (the migration
+     * adds {@code UNIQUE (email)}) the new side updates or deletes a row under another key. An index
+     * over a column the old table lacks keeps the new name, which no statement gives: such upserts
+     * are recorded as the whole table.
+     */
+    private static Map<String, List<String>> withNewUniqueKeys(TableMapping t, Map<String, List<String>> newIndexes) {
+        Map<String, List<String>> all = new LinkedHashMap<>(t.uniqueKeys());
+        Set<Set<String>> held = new java.util.HashSet<>();
+        t.uniqueKeys().values().forEach(columns -> held.add(lowerSet(columns)));
+        newIndexes.forEach((index, columns) -> {
+            if (held.add(lowerSet(columns))) {
+                all.put("new table " + index, columns); // no constraint a statement names
+            }
+        });
+        return all;
+    }
+
+    private static Set<String> lowerSet(List<String> columns) {
+        Set<String> lower = new TreeSet<>();
+        columns.forEach(c -> lower.add(c.toLowerCase(Locale.ROOT)));
+        return lower;
+    }
+
+    /** The old column whose new column is {@code newColumn}; the new name where none is (a column the old table lacks). */
+    private static String oldColumnOf(TableMapping t, String newColumn) {
+        for (String old : t.oldColumns()) {
+            if (newColumn.equalsIgnoreCase(t.newColumn(old))) {
+                return old;
+            }
+        }
+        return newColumn;
     }
 
     /** The columns of {@code table} whose collation differs between the sides (retyped without a cast). */
@@ -645,8 +693,8 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
     }
 
     /**
-     * {@code mapping} with the differing defaults, computed columns and casts {@code previous} read, where
-     * a re-read failed.
+     * {@code mapping} with the differing defaults, computed columns, casts and unique indexes (the new
+     * table's among them) {@code previous} read, where a re-read failed.
      */
     private static Mapping keptDefaults(Mapping mapping, Mapping previous) {
         List<TableMapping> tables = new ArrayList<>();
@@ -658,7 +706,8 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
             }
             Set<String> generatedDerived = new java.util.HashSet<>(t.derived().keySet());
             generatedDerived.removeAll(before.derived().keySet());
-            tables.add(t.withDefaults(before.differingDefaults(), before.clockDefaults())
+            TableMapping indexes = before.uniqueKeys() == null ? t : t.withUniqueKeys(before.uniqueKeys());
+            tables.add(indexes.withDefaults(before.differingDefaults(), before.clockDefaults())
                     .withComputed(before.computedOnOneSide(), before.keptAlike(), generatedDerived)
                     .withRetyped(before.retyped()));
         }

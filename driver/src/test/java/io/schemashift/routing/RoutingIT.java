@@ -1634,6 +1634,39 @@ class RoutingIT {
     }
 
     /**
+     * A unique index the new table has and the old lacks (the migration adds {@code UNIQUE (email)}):
+     * MariaDB's {@code ON DUPLICATE KEY UPDATE} and {@code REPLACE} hit a row on any unique index, so
+     * where the old side inserts row 2, the new side updates (or replaces) row 1, which holds the email.
+     * Every key on which the sides then differ must be in the log.
+     */
+    @ParameterizedTest
+    @CsvSource({"false, ON DUPLICATE KEY", "true, ON DUPLICATE KEY", "false, REPLACE", "true, REPLACE"})
+    void upsertHittingAUniqueIndexOnlyTheNewTableHas_everyDifferenceLogged(boolean separate, String form)
+            throws Exception {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.mariadb(), separate, "phase: dual-write\n");
+        fx.rawNew("CREATE UNIQUE INDEX clients_email ON clients (email)");
+        fx.rawOld("INSERT INTO customers (id, name, email) VALUES (1, 'first', 'a@x')");
+        fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'first', 'first', 'a@x')");
+        String sql = form.equals("REPLACE")
+                ? "REPLACE INTO customers (id, name, email) VALUES (2, 'second', 'a@x')"
+                : "INSERT INTO customers (id, name, email) VALUES (2, 'second', 'a@x')"
+                        + " ON DUPLICATE KEY UPDATE name = VALUES(name)";
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            st.executeUpdate(sql);
+        }
+        Set<Integer> differing = fx.differingIds();
+        assertThat(differing).isNotEmpty();
+        List<String> records = fx.divergenceRecords();
+        boolean wholeTable = records.stream().anyMatch(r -> r.startsWith("null|"));
+        for (int id : differing) {
+            assertThat(wholeTable || records.stream().anyMatch(r -> r.startsWith("[\"" + id + "\"]|")))
+                    .as("key " + id + " differs; records " + records)
+                    .isTrue();
+        }
+    }
+
+    /**
      * An upsert decided by another unique column ({@code ON CONFLICT (email)}, MariaDB's any-index {@code ON
      * DUPLICATE KEY}) updates the row holding that email on one side and inserts its own key on the other,
      * whichever side holds it, primary or mirror, in {@code dual-write} as from {@code new-primary} on (where the
