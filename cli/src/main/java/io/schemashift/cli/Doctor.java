@@ -30,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 
 /**
  * The checks of {@code schemashift doctor}: the configuration on its own, then both schemas as
@@ -221,6 +222,7 @@ final class Doctor {
         add(Severity.OK, "table", t.oldName(), o.qualified() + " -> " + n.qualified());
         columns(t, oc, nc, n);
         collations(t, o, n);
+        uniqueIndexes(t, o, n, oc.keySet());
         key(t, "old", o, oc, t.key());
         List<String> newKey = t.key().stream().map(k -> newName(t, k)).toList();
         key(t, "new", n, nc, newKey);
@@ -372,6 +374,59 @@ final class Doctor {
                                             + " mirrored and its rows recorded (mirror_picked_by_other_rows); give"
                                             + " both columns one collation"));
         }
+    }
+
+    /**
+     * The unique indexes one table has and the other lacks, by the old names of their columns: an
+     * upsert or {@code REPLACE} that hits a row on any unique index (MariaDB's {@code ON DUPLICATE KEY
+     * UPDATE}, {@code ON CONFLICT DO NOTHING} without a target) may change another row on each side,
+     * which the driver records as the whole table; rows the old table holds alike on an index only
+     * the new one has fail there.
+     */
+    private void uniqueIndexes(TableMapping t, Place o, Place n, Set<String> oldColumns) throws SQLException {
+        Map<Set<String>, String> old = uniqueIndexes(o, column -> column);
+        Map<Set<String>, String> neu = uniqueIndexes(n, column -> {
+            for (String c : oldColumns) {
+                if (column.equalsIgnoreCase(newName(t, c))) {
+                    return c;
+                }
+            }
+            return column;
+        });
+        for (boolean newOnly : new boolean[] {false, true}) {
+            Map<Set<String>, String> here = newOnly ? neu : old;
+            Map<Set<String>, String> there = newOnly ? old : neu;
+            here.forEach((columns, index) -> {
+                if (!there.containsKey(columns)) {
+                    add(
+                            Severity.WARN,
+                            "unique",
+                            t.oldName() + " " + (newOnly ? "new" : "old") + " index " + index + " " + columns,
+                            "on the " + (newOnly ? "new" : "old") + " table only: an ON DUPLICATE KEY UPDATE, REPLACE"
+                                    + " or ON CONFLICT DO NOTHING hitting it changes another row on each side, and is"
+                                    + " recorded as the whole table"
+                                    + (newOnly ? "; old rows alike on it fail the backfill there" : "")
+                                    + "; give both tables the index");
+                }
+            });
+        }
+    }
+
+    /** The unique indexes of the table at {@code p} by their column sets (lower case, named by {@code oldName}). */
+    private static Map<Set<String>, String> uniqueIndexes(Place p, UnaryOperator<String> oldName) throws SQLException {
+        Map<String, Set<String>> byIndex = new HashMap<>();
+        try (ResultSet rs = p.connection().getMetaData().getIndexInfo(p.catalog(), p.schema(), p.table(), true, true)) {
+            while (rs.next()) {
+                if (rs.getShort("TYPE") != DatabaseMetaData.tableIndexStatistic && !rs.getBoolean("NON_UNIQUE")) {
+                    String column = rs.getString("COLUMN_NAME");
+                    byIndex.computeIfAbsent(rs.getString("INDEX_NAME"), i -> new TreeSet<>())
+                            .add(column == null ? "(expression)" : lower(oldName.apply(column)));
+                }
+            }
+        }
+        Map<Set<String>, String> byColumns = new HashMap<>();
+        byIndex.forEach((index, columns) -> byColumns.putIfAbsent(columns, index));
+        return byColumns;
     }
 
     /** A column's default as doctor shows it: an identity's numbering included. */

@@ -202,6 +202,43 @@ class DoctorIT {
     }
 
     /**
+     * A unique index one table has and the other lacks is reported, by the old names of its columns
+     * (a renamed column's index on both sides is not).
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = TestDatabase.Kind.class,
+            names = {"POSTGRESQL", "MARIADB"})
+    void doctor_uniqueIndexOnOneSide_reported(TestDatabase.Kind kind) throws Exception {
+        server = TestDatabases.of(kind);
+        url = server.create("doctor_uniq_" + PID);
+        try (Connection c = server.connect(url)) {
+            TestDatabases.run(
+                    c,
+                    "CREATE TABLE customers (id INT PRIMARY KEY, name VARCHAR(100), email VARCHAR(100), code INT)",
+                    "CREATE UNIQUE INDEX customers_name ON customers (name)",
+                    "CREATE UNIQUE INDEX customers_code ON customers (code)",
+                    "CREATE TABLE clients (id INT PRIMARY KEY, full_name VARCHAR(100), email VARCHAR(100), code INT)",
+                    "CREATE UNIQUE INDEX clients_full_name ON clients (full_name)",
+                    "CREATE UNIQUE INDEX clients_email ON clients (email)");
+        }
+        Path config = yaml(
+                "unique",
+                """
+                  customers:
+                    to: clients
+                    key: [id]
+                    columns: { name: full_name }
+                """);
+        Cli.Run run = doctor(config);
+        assertThat(run.out())
+                .as(run.toString())
+                .containsPattern("warn +unique +customers new index clients_email \\[email\\]: on the new table only")
+                .containsPattern("warn +unique +customers old index customers_code \\[code\\]: on the old table only")
+                .doesNotContainPattern("unique +customers (old|new) index \\S+ \\[(name|full_name|id)\\]");
+    }
+
+    /**
      * A mapped string column whose collation changes is reported: a warning on a column (writes that
      * compare it by order are recorded), an error on the key (backfill and verify walk key ranges).
      * One collation, spelled otherwise (PostgreSQL's default, C), is not.
