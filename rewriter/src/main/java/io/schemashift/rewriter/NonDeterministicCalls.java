@@ -22,6 +22,8 @@ final class NonDeterministicCalls {
             Map.entry("curdate", NonDeterminism.NOW),
             Map.entry("curtime", NonDeterminism.NOW),
             Map.entry("utc_timestamp", NonDeterminism.NOW),
+            Map.entry("utc_date", NonDeterminism.NOW),
+            Map.entry("utc_time", NonDeterminism.NOW),
             Map.entry("unix_timestamp", NonDeterminism.NOW),
             Map.entry("timeofday", NonDeterminism.NOW),
             Map.entry("random", NonDeterminism.RANDOM),
@@ -54,7 +56,22 @@ final class NonDeterministicCalls {
             Map.entry("system_user", NonDeterminism.CONNECTION),
             Map.entry("user", NonDeterminism.CONNECTION),
             Map.entry("inet_client_addr", NonDeterminism.CONNECTION),
-            Map.entry("inet_client_port", NonDeterminism.CONNECTION));
+            Map.entry("inet_client_port", NonDeterminism.CONNECTION),
+            // the database, server or transaction the connection is on: another with a separate new database
+            Map.entry("inet_server_addr", NonDeterminism.CONNECTION),
+            Map.entry("inet_server_port", NonDeterminism.CONNECTION),
+            Map.entry("database", NonDeterminism.CONNECTION),
+            Map.entry("schema", NonDeterminism.CONNECTION),
+            Map.entry("current_database", NonDeterminism.CONNECTION),
+            Map.entry("current_schema", NonDeterminism.CONNECTION),
+            Map.entry("current_schemas", NonDeterminism.CONNECTION),
+            Map.entry("version", NonDeterminism.CONNECTION),
+            Map.entry("pg_postmaster_start_time", NonDeterminism.CONNECTION),
+            Map.entry("pg_conf_load_time", NonDeterminism.CONNECTION),
+            Map.entry("txid_current", NonDeterminism.CONNECTION),
+            Map.entry("txid_current_if_assigned", NonDeterminism.CONNECTION),
+            Map.entry("pg_current_xact_id", NonDeterminism.CONNECTION),
+            Map.entry("pg_current_xact_id_if_assigned", NonDeterminism.CONNECTION));
 
     /** Timestamp calls a captured instant can replace, and whether their type has a time zone. */
     private static final Set<String> WITH_ZONE =

@@ -1318,6 +1318,23 @@ class RewriterTest {
         assertThat(r.unmirrorable(true)).isNotNull();
     }
 
+    /** MariaDB built-ins whose value is the connection's database or the clock's. */
+    @ParameterizedTest
+    @CsvSource({
+        "database(), CONNECTION",
+        "schema(), CONNECTION",
+        "version(), CONNECTION",
+        "utc_date(), NOW",
+        "utc_time(), NOW"
+    })
+    void write_mariadbBuiltInsThatDifferPerConnectionOrCall_reported(String call, NonDeterminism expected) {
+        Rewriter maria = Rewriter.builder(Fixtures.mapping(Dialect.MARIADB), Dialect.MARIADB)
+                .build();
+        Rewritten r = (Rewritten) maria.rewrite("UPDATE customers SET email = " + call + " WHERE id = ?");
+        assertThat(r.nondeterminism()).containsExactly(expected);
+        assertThat(r.unmirrorable(true)).isEqualTo(expected);
+    }
+
     /**
      * A MariaDB variable a write assigns ({@code SET rank = (@r := @r + 1) ORDER BY score}, the
      * ranking idiom) holds another value when the mirror runs: the primary's run moved it, even on
@@ -1348,7 +1365,13 @@ class RewriterTest {
         "pg_backend_pid()::text, CONNECTION",
         "current_user, CONNECTION",
         "session_user, CONNECTION",
-        "current_setting('app.tenant'), CONNECTION"
+        "current_setting('app.tenant'), CONNECTION",
+        "current_database(), CONNECTION",
+        "current_schema(), CONNECTION",
+        "inet_server_addr()::text, CONNECTION",
+        "version(), CONNECTION",
+        "txid_current()::text, CONNECTION",
+        "pg_current_xact_id()::text, CONNECTION"
     })
     void write_builtInsThatDifferPerCall_reported(String call, NonDeterminism expected) {
         Rewritten r = (Rewritten) pg.rewrite("UPDATE customers SET email = " + call + " WHERE id = ?");
