@@ -337,6 +337,42 @@ public final class MigrationFixture implements AutoCloseable {
         return connect(parameters, server.user(), server.password());
     }
 
+    /**
+     * A PostgreSQL login role (its password its name) that may read and write every table of both
+     * sides; with a separate new database the configuration reaches that database as the role too.
+     * Tests take grants back from it; {@link #dropRole} removes it.
+     */
+    public String applicationRole(String prefix) throws SQLException, IOException {
+        String role = prefix + "_" + ProcessHandle.current().pid() + "_" + System.nanoTime() % 100_000;
+        String grant = "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + role;
+        rawOld("CREATE ROLE " + role + " LOGIN PASSWORD '" + role + "'", grant);
+        if (!oldUrl.equals(newUrl)) {
+            writeConfig(Files.readString(config)
+                    .replaceFirst("(?m)^  user: .*$", "  user: " + role)
+                    .replaceFirst("(?m)^  password: .*$", "  password: " + role));
+            rawNew(grant);
+        }
+        return role;
+    }
+
+    /** Stops the runtime (its pooled connections are the role's) and drops {@code role} with what it owns. */
+    public void dropRole(String role) throws SQLException {
+        runtime().close();
+        rawOld("DROP OWNED BY " + role);
+        if (!oldUrl.equals(newUrl)) {
+            rawNew("DROP OWNED BY " + role);
+        }
+        rawOld("DROP ROLE " + role);
+    }
+
+    /** The first column of the one row {@code rs} must have, as a string; closes it. */
+    public static String firstValue(ResultSet rs) throws SQLException {
+        try (rs) {
+            assertThat(rs.next()).isTrue();
+            return rs.getString(1);
+        }
+    }
+
     /** A connection through SchemaShift as another user of the old database. */
     public Connection connectAs(String user, String password) throws SQLException {
         return connect("", user, password);

@@ -129,20 +129,11 @@ class RoutingIT {
                 TestDatabases.postgres(), separate, "phase: read-new\nrouting:\n  readNewPercent: 100\n");
         fx.rawOld("INSERT INTO customers (id, name, email) VALUES (1, 'old', 'o@x')");
         fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'new', 'new', 'n@x')");
-        String role = "ss_reader_" + ProcessHandle.current().pid() + "_" + System.nanoTime() % 100_000;
-        fx.rawOld(
-                "CREATE ROLE " + role + " LOGIN PASSWORD 'reader'",
-                "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + role);
-        if (separate) { // the new database is reached as the configured user: the role stands for it there
-            String config = Files.readString(fx.configPath());
-            fx.writeConfig(config.replaceFirst("(?m)^  user: .*$", "  user: " + role)
-                    .replaceFirst("(?m)^  password: .*$", "  password: reader"));
-            fx.rawNew("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + role);
-        }
+        String role = fx.applicationRole("ss_reader");
         fx.rawNew("REVOKE SELECT ON clients FROM " + role);
         String sql = "SELECT name FROM customers WHERE id = 1";
         try {
-            try (Connection c = fx.connectAs(role, "reader");
+            try (Connection c = fx.connectAs(role, role);
                     PreparedStatement read = c.prepareStatement(sql)) {
                 assertThat(name(read.executeQuery())).isEqualTo("old");
                 c.setAutoCommit(false);
@@ -158,20 +149,12 @@ class RoutingIT {
                 c.commit();
             }
         } finally {
-            fx.runtime().close();
-            fx.rawOld("DROP OWNED BY " + role);
-            if (separate) {
-                fx.rawNew("DROP OWNED BY " + role);
-            }
-            fx.rawOld("DROP ROLE " + role);
+            fx.dropRole(role);
         }
     }
 
     private static String name(ResultSet rs) throws SQLException {
-        try (rs) {
-            assertThat(rs.next()).isTrue();
-            return rs.getString(1);
-        }
+        return MigrationFixture.firstValue(rs);
     }
 
     @Test

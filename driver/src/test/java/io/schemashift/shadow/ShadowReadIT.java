@@ -786,45 +786,24 @@ class ShadowReadIT {
                 TestDatabases.postgres(), separate, "phase: shadow-read\nrouting:\n  shadowPercent: 100\n");
         fx.rawOld("INSERT INTO customers (id, name, email) VALUES (1, 'same', 'o@x')");
         fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'same', 'same', 'o@x')");
-        String role = "ss_shadow_" + ProcessHandle.current().pid() + "_" + System.nanoTime() % 100_000;
-        fx.rawOld(
-                "CREATE ROLE " + role + " LOGIN PASSWORD 'reader'",
-                "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + role);
-        if (separate) {
-            String config = Files.readString(fx.configPath());
-            fx.writeConfig(config.replaceFirst("(?m)^  user: .*$", "  user: " + role)
-                    .replaceFirst("(?m)^  password: .*$", "  password: reader"));
-            fx.rawNew("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + role);
-        }
+        String role = fx.applicationRole("ss_shadow");
         fx.rawNew("REVOKE SELECT ON clients FROM " + role);
         try {
-            try (Connection c = fx.connectAs(role, "reader");
+            try (Connection c = fx.connectAs(role, role);
                     PreparedStatement read = c.prepareStatement("SELECT name FROM customers WHERE id = 1")) {
-                assertThat(firstName(read.executeQuery())).isEqualTo("same");
+                assertThat(MigrationFixture.firstValue(read.executeQuery())).isEqualTo("same");
                 ShadowMeters.drain(fx);
                 assertThat(ShadowMeters.skipped(fx, "not_granted")).isEqualTo(1);
                 assertThat(ShadowMeters.outcome(fx, "error")).isZero();
 
                 fx.rawNew("GRANT SELECT ON clients TO " + role);
                 fx.runtime().catalogChanged(null);
-                assertThat(firstName(read.executeQuery())).isEqualTo("same");
+                assertThat(MigrationFixture.firstValue(read.executeQuery())).isEqualTo("same");
                 ShadowMeters.drain(fx);
                 assertThat(ShadowMeters.outcome(fx, "match")).as("granted").isEqualTo(1);
             }
         } finally {
-            fx.runtime().close();
-            fx.rawOld("DROP OWNED BY " + role);
-            if (separate) {
-                fx.rawNew("DROP OWNED BY " + role);
-            }
-            fx.rawOld("DROP ROLE " + role);
-        }
-    }
-
-    private static String firstName(ResultSet rs) throws SQLException {
-        try (rs) {
-            assertThat(rs.next()).isTrue();
-            return rs.getString(1);
+            fx.dropRole(role);
         }
     }
 }
