@@ -97,7 +97,7 @@ class DoctorIT {
                     to: clients
                     key: [id]
                     columns: { name: full_name }
-                    derived: { name_search: "lower(name)", bad_col: "nosuchfn(name)" }
+                    derived: { name_search: "lower(name)", bad_col: "nosuchfn(name)", clocked: "concat(name, now())" }
                   orders:
                     to: orders_v2
                     key: [id]
@@ -119,6 +119,8 @@ class DoctorIT {
                     .doesNotContain("customers.tier -> tier: default")
                     .contains("ok     derived      customers derived name_search: evaluates on a sample row")
                     .contains("error  derived      customers derived bad_col: 'nosuchfn(name)' fails on the old table")
+                    .contains("warn   derived      customers derived clocked: 'concat(name, now())' reads now: each"
+                            + " write, the backfill and verify compute a value of their own")
                     .contains("error  key          orders old key (id): column id allows NULL")
                     .contains("error  key          orders new key (id): column id allows NULL")
                     .contains("ok     key          customers new key (id): primary key")
