@@ -1,6 +1,8 @@
 package io.schemashift.rewriter;
 
 import java.util.Arrays;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * The text JSqlParser reads for a statement, and how its offsets map back to the statement's own,
@@ -63,6 +65,28 @@ final class ParseText {
     };
 
     private static final int MODIFIERS_FROM = 4;
+
+    /** Words after which {@code MOD} starts an operand (a column so named) rather than following one. */
+    private static final Set<String> KEYWORDS_BEFORE_AN_OPERAND = Set.of(
+            "select",
+            "distinct",
+            "by",
+            "where",
+            "and",
+            "or",
+            "not",
+            "on",
+            "when",
+            "then",
+            "else",
+            "as",
+            "set",
+            "having",
+            "in",
+            "is",
+            "return",
+            "returning",
+            "values");
 
     final String text;
     /** From parsed offset {@code from[k]} on, the statement's offset is the parsed one plus {@code shift[k]}. */
@@ -186,9 +210,10 @@ final class ParseText {
     }
 
     /**
-     * Whether token {@code i} is MariaDB's {@code MOD} operator ({@code id MOD 2}, the same as {@code
-     * %}), which JSqlParser 5.3 does not parse: between two operands. Not the function {@code MOD(a,
-     * b)}.
+     * Whether token {@code i} is MariaDB's {@code MOD} operator ({@code id MOD 2}, {@code id MOD ?},
+     * the same as {@code %}), which JSqlParser 5.3 does not parse: after an operand, before a number or
+     * a parameter. Not a column named {@code mod} ({@code SELECT mod FROM t}, {@code ORDER BY mod
+     * DESC}) nor the function {@code MOD(a, b)}.
      */
     private static boolean modOperator(Tokens t, int i) {
         if (!t.isWord(i, "mod")) {
@@ -196,11 +221,15 @@ final class ParseText {
         }
         int before = t.significantBefore(i);
         int after = t.significant(i + 1);
-        return before >= 0
-                && (t.kind(before) != Tokens.PUNCT || t.isPunct(before, ')'))
-                && t.kind(before) != Tokens.COMMENT
-                && after < t.size()
-                && t.kind(after) != Tokens.PUNCT;
+        boolean operandBefore = before >= 0
+                && (t.isPunct(before, ')')
+                        || t.kind(before) == Tokens.QUOTED
+                        || t.kind(before) == Tokens.NUMBER
+                        || t.kind(before) == Tokens.PARAM
+                        || (t.kind(before) == Tokens.WORD
+                                && !KEYWORDS_BEFORE_AN_OPERAND.contains(
+                                        t.text(before).toLowerCase(Locale.ROOT))));
+        return operandBefore && after < t.size() && (t.kind(after) == Tokens.NUMBER || t.kind(after) == Tokens.PARAM);
     }
 
     /**

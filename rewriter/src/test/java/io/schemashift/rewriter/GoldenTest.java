@@ -225,6 +225,9 @@ class GoldenTest {
                 my(
                         "UPDATE customers SET city = ? WHERE (id MOD ?) = MOD(?, 7)",
                         "UPDATE clients SET town = ? WHERE (id MOD ?) = MOD(?, 7)"),
+                my(
+                        "SELECT id MOD 3 AS mod FROM customers ORDER BY mod DESC, MOD (id, 2)",
+                        "SELECT id MOD 3 AS mod FROM clients ORDER BY mod DESC, MOD (id, 2)"),
                 // MariaDB's BINARY operator (a case-sensitive match), kept as written
                 my(
                         "UPDATE customers SET email = ? WHERE BINARY name = ?",
