@@ -15,7 +15,6 @@ import io.schemashift.rewriter.NonDeterminism;
 import io.schemashift.rewriter.Rewriter;
 import io.schemashift.rewriter.Rewritten;
 import io.schemashift.rewriter.TableMapping;
-import io.schemashift.runtime.Collations;
 import io.schemashift.runtime.InProcessDriver;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -350,13 +349,16 @@ final class Doctor {
     }
 
     /**
-     * The mapped string columns whose collation differs between the sides ({@link Collations}): each
-     * side orders their values its own way. A write that compares one by order is recorded; on a key,
-     * backfill and verify would walk each table in ranges the other orders otherwise.
+     * The mapped string columns whose collation differs between the sides ({@link
+     * InProcessDriver#collations}): each side orders their values its own way. A write that compares
+     * one by order is recorded; on a key, backfill and verify would walk each table in ranges the
+     * other orders otherwise.
      */
     private void collations(TableMapping t, Place o, Place n) throws SQLException {
-        Map<String, String> old = Collations.read(o.connection(), o.dialect(), o.catalog(), o.schema(), o.table());
-        Map<String, String> neu = Collations.read(n.connection(), n.dialect(), n.catalog(), n.schema(), n.table());
+        Map<String, String> old =
+                InProcessDriver.collations(o.connection(), o.dialect(), o.catalog(), o.schema(), o.table());
+        Map<String, String> neu =
+                InProcessDriver.collations(n.connection(), n.dialect(), n.catalog(), n.schema(), n.table());
         for (Map.Entry<String, String> e : old.entrySet()) {
             String target = newName(t, e.getKey());
             String other = target == null ? null : neu.get(lower(target));

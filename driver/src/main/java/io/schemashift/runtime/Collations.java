@@ -15,9 +15,9 @@ import java.util.Set;
  * database's own where the column takes the default) and MariaDB. A column whose collation differs
  * between its old and new table is ordered otherwise on each side ({@code 'B' < 'a'} by bytes,
  * {@code 'a' < 'B'} by language), so a write that compares it by order may pick other rows there;
- * {@code schemashift doctor} reports it.
+ * {@code schemashift doctor} reports it ({@link InProcessDriver#collations}).
  */
-public final class Collations {
+final class Collations {
 
     /** PostgreSQL collations that order UTF-8 text by its bytes: one order under any of these names. */
     private static final Set<String> BY_BYTES = Set.of("c", "posix", "c.utf-8", "c.utf8", "ucs_basic");
@@ -39,7 +39,7 @@ public final class Collations {
      * (PostgreSQL) or database {@code catalog} (MariaDB), {@code null} for the connection's own;
      * empty on other databases.
      */
-    public static Map<String, String> read(Connection c, Dialect dialect, String catalog, String schema, String table)
+    static Map<String, String> read(Connection c, Dialect dialect, String catalog, String schema, String table)
             throws SQLException {
         String sql =
                 switch (dialect) {

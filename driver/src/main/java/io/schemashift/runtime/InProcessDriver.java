@@ -7,17 +7,19 @@ import io.schemashift.coverage.StatementCoverage;
 import io.schemashift.rewriter.CascadingKey;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.Rewriter;
+import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
 /**
  * What a tool may use of the driver beside its JDBC surface: the rewriter the driver builds for a
  * configuration (the preview of {@code schemashift rewrite}), how it compares column defaults, the
- * foreign keys whose actions it records, and the driver running in this JVM,
+ * foreign keys whose actions it records, the collations it reads, and the driver running in this JVM,
  * for a tool that runs an application in-process (the demo). The runtime's parts (shadow executor,
  * control loop, coverage) stay behind it. Thread-safe.
  */
@@ -83,6 +85,20 @@ public final class InProcessDriver {
     public static List<CascadingKey> cascadingKeys(
             MigrationConfig config, Dialect dialect, DatabaseMetaData md, DatabaseMetaData newMd) throws SQLException {
         return MigrationRuntime.cascadingKeys(config, dialect, md, newMd);
+    }
+
+    /**
+     * The collation that orders each string column (by lower-case name) of {@code table}, as the
+     * driver reads it to tell the columns each side orders its own way ({@code schemashift doctor}
+     * reports them); empty on databases without per-column collations.
+     *
+     * @param catalog MariaDB's database, {@code null} for the connection's
+     * @param schema PostgreSQL's schema, {@code null} for the connection's
+     * @throws SQLException if the catalog cannot be read
+     */
+    public static Map<String, String> collations(
+            Connection c, Dialect dialect, String catalog, String schema, String table) throws SQLException {
+        return Collations.read(c, dialect, catalog, schema, table);
     }
 
     /**
