@@ -1,8 +1,6 @@
 package io.schemashift.rewriter;
 
 import java.util.Arrays;
-import java.util.Locale;
-import java.util.Set;
 
 /**
  * The text JSqlParser reads for a statement, and how its offsets map back to the statement's own,
@@ -65,28 +63,6 @@ final class ParseText {
     };
 
     private static final int MODIFIERS_FROM = 4;
-
-    /** Words after which {@code MOD} starts an operand (a column so named) rather than following one. */
-    private static final Set<String> KEYWORDS_BEFORE_AN_OPERAND = Set.of(
-            "select",
-            "distinct",
-            "by",
-            "where",
-            "and",
-            "or",
-            "not",
-            "on",
-            "when",
-            "then",
-            "else",
-            "as",
-            "set",
-            "having",
-            "in",
-            "is",
-            "return",
-            "returning",
-            "values");
 
     final String text;
     /** From parsed offset {@code from[k]} on, the statement's offset is the parsed one plus {@code shift[k]}. */
@@ -223,12 +199,11 @@ final class ParseText {
         int after = t.significant(i + 1);
         boolean operandBefore = before >= 0
                 && (t.isPunct(before, ')')
+                        || t.kind(before) == Tokens.WORD
                         || t.kind(before) == Tokens.QUOTED
                         || t.kind(before) == Tokens.NUMBER
-                        || t.kind(before) == Tokens.PARAM
-                        || (t.kind(before) == Tokens.WORD
-                                && !KEYWORDS_BEFORE_AN_OPERAND.contains(
-                                        t.text(before).toLowerCase(Locale.ROOT))));
+                        || t.kind(before) == Tokens.PARAM);
+        // a column named mod is never followed by a number or a parameter: that is the operator
         return operandBefore && after < t.size() && (t.kind(after) == Tokens.NUMBER || t.kind(after) == Tokens.PARAM);
     }
 
