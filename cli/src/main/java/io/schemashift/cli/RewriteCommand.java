@@ -103,13 +103,15 @@ final class RewriteCommand extends CommandBase {
             }
         }
         List<Object> docs = new ArrayList<>();
+        boolean separate = context.config().newSide().separateDatabase();
         for (String sql : input()) {
             RewriteResult result = rewriter.rewrite(sql);
-            Map<Phase, Preview.Step> steps = Preview.of(result, sql);
+            Map<Phase, Preview.Step> steps = Preview.of(result, sql, separate);
+            String reason = Preview.reason(result, separate);
             if (json) {
-                docs.add(json(sql, result, steps));
+                docs.add(json(sql, result, reason, steps));
             } else {
-                print(sql, result, steps);
+                print(sql, result, reason, steps);
             }
         }
         if (json) {
@@ -151,7 +153,7 @@ final class RewriteCommand extends CommandBase {
         return result instanceof Rewritten ? "rewritten" : "refused";
     }
 
-    private void print(String sql, RewriteResult result, Map<Phase, Preview.Step> steps) {
+    private void print(String sql, RewriteResult result, String reason, Map<Phase, Preview.Step> steps) {
         out().println("statement: " + sql);
         out().printf(
                         "  %s, %s, tables %s, fingerprint %s%n",
@@ -160,9 +162,9 @@ final class RewriteCommand extends CommandBase {
                         result.tables().isEmpty() ? "(no mapped table)" : String.join(",", result.tables()),
                         result.fingerprint().hash());
         if (result instanceof Refused r) {
-            out().printf("  refused: %s (%s)%n", r.message(), Preview.reason(result));
-        } else if (Preview.reason(result) != null) {
-            out().printf("  writes not mirrored: %s%n", Preview.reason(result));
+            out().printf("  refused: %s (%s)%n", r.message(), reason);
+        } else if (reason != null) {
+            out().printf("  writes not mirrored: %s%n", reason);
         }
         for (Phase p : phases()) {
             Preview.Step step = steps.get(p);
@@ -188,14 +190,14 @@ final class RewriteCommand extends CommandBase {
         out().println();
     }
 
-    private Map<String, Object> json(String sql, RewriteResult result, Map<Phase, Preview.Step> steps) {
+    private Map<String, Object> json(String sql, RewriteResult result, String reason, Map<Phase, Preview.Step> steps) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("sql", sql);
         m.put("kind", result.kind().name().toLowerCase(Locale.ROOT));
         m.put("outcome", outcome(result));
         m.put("tables", List.copyOf(result.tables()));
         m.put("fingerprint", result.fingerprint().hash());
-        m.put("reason", Preview.reason(result));
+        m.put("reason", reason);
         m.put("message", result instanceof Refused r ? r.message() : null);
         List<Object> phaseDocs = new ArrayList<>();
         for (Phase p : phases()) {

@@ -131,7 +131,7 @@ class RewritePreviewTest {
             ds.setConfig(yaml.toString());
             for (Case k : CORPUS) {
                 Preview.Step step =
-                        Preview.of(rewriter.rewrite(k.sql()), k.sql()).get(phase);
+                        Preview.of(rewriter.rewrite(k.sql()), k.sql(), false).get(phase);
                 Set<String> expected = new HashSet<>();
                 for (Preview.Run run : step.runs()) {
                     if (run.role() != Preview.Role.SHADOW) {
@@ -174,13 +174,45 @@ class RewritePreviewTest {
     @Test
     void preview_mirroredWriteThatIsRecordedToo_saysWhy() throws Exception {
         Rewriter rewriter = dualWriteRewriter();
-        Preview.Step step = Preview.of(rewriter.rewrite(PICKING), PICKING).get(Phase.DUAL_WRITE);
+        Preview.Step step =
+                Preview.of(rewriter.rewrite(PICKING), PICKING, false).get(Phase.DUAL_WRITE);
         assertThat(step.verdict()).isEqualTo(Verdict.MIRRORED);
         assertThat(step.reason()).isEqualTo("mirror_picked_by_other_rows");
-        assertThat(Preview.of(rewriter.rewrite("DELETE FROM customers WHERE id = ?"), "")
+        assertThat(Preview.of(rewriter.rewrite("DELETE FROM customers WHERE id = ?"), "", false)
                         .get(Phase.DUAL_WRITE)
                         .reason())
                 .isNull();
+    }
+
+    /**
+     * With a separate new database, a write whose value only the application's connection gives (who
+     * the connection is, a table outside the mapping) is recorded while the old side is the primary
+     * and fails from new-primary on, as the driver does
+     * ({@code RoutingIT.valueOfTheApplicationsConnection_withTheNewDatabaseAsPrimary_refused}); with
+     * the new schema in the same database it is mirrored.
+     */
+    @Test
+    void preview_valueOfTheApplicationsConnection_failsWhereASeparateNewDatabaseIsPrimary() throws Exception {
+        Rewriter rewriter = dualWriteRewriter();
+        Map<String, String> writes = Map.of(
+                "UPDATE customers SET name = current_user WHERE id = ?",
+                "nondeterministic_connection",
+                "UPDATE customers SET city = (SELECT label FROM countries WHERE code = ?) WHERE id = ?",
+                "nondeterministic_unmapped_read");
+        for (Map.Entry<String, String> w : writes.entrySet()) {
+            Map<Phase, Preview.Step> separate = Preview.of(rewriter.rewrite(w.getKey()), w.getKey(), true);
+            Map<Phase, Preview.Step> one = Preview.of(rewriter.rewrite(w.getKey()), w.getKey(), false);
+            assertThat(separate.get(Phase.DUAL_WRITE).verdict()).as(w.getKey()).isEqualTo(Verdict.RECORDED);
+            assertThat(separate.get(Phase.DUAL_WRITE).reason()).isEqualTo(w.getValue());
+            for (Phase phase : List.of(Phase.NEW_PRIMARY, Phase.NEW_ONLY)) {
+                assertThat(separate.get(phase).verdict()).as(w.getKey()).isEqualTo(Verdict.FAILS);
+                assertThat(separate.get(phase).reason()).isEqualTo(w.getValue());
+                assertThat(separate.get(phase).runs()).isEmpty();
+            }
+            assertThat(one.get(Phase.DUAL_WRITE).verdict()).as(w.getKey()).isEqualTo(Verdict.MIRRORED);
+            assertThat(one.get(Phase.NEW_PRIMARY).verdict()).isEqualTo(Verdict.MIRRORED);
+            assertThat(one.get(Phase.NEW_ONLY).verdict()).isEqualTo(Verdict.REWRITTEN);
+        }
     }
 
     /**
@@ -194,11 +226,13 @@ class RewritePreviewTest {
         String copy = "INSERT INTO customers (name, email) SELECT name, email FROM customers WHERE id < ?";
         String dropped = "INSERT INTO customers (name, legacy_flag) SELECT name, TRUE FROM customers";
         for (Phase phase : List.of(Phase.DUAL_WRITE, Phase.READ_NEW, Phase.NEW_PRIMARY)) {
-            assertThat(Preview.of(rewriter.rewrite(copy), copy).get(phase).verdict())
+            assertThat(Preview.of(rewriter.rewrite(copy), copy, false)
+                            .get(phase)
+                            .verdict())
                     .as(phase.configName())
                     .isEqualTo(Verdict.MIRRORED);
         }
-        Map<Phase, Preview.Step> steps = Preview.of(rewriter.rewrite(dropped), dropped);
+        Map<Phase, Preview.Step> steps = Preview.of(rewriter.rewrite(dropped), dropped, false);
         assertThat(steps.get(Phase.DUAL_WRITE).verdict()).isEqualTo(Verdict.MIRRORED);
         assertThat(steps.get(Phase.NEW_PRIMARY).verdict()).isEqualTo(Verdict.RECORDED);
         assertThat(steps.get(Phase.NEW_PRIMARY).reason()).isEqualTo("dropped_column_read");
@@ -215,7 +249,9 @@ class RewritePreviewTest {
                 "SELECT name, random() FROM customers WHERE id = ?", false);
         compared.forEach((sql, shadowed) -> {
             for (Phase phase : List.of(Phase.SHADOW_READ, Phase.READ_NEW, Phase.NEW_PRIMARY)) {
-                assertThat(Preview.of(rewriter.rewrite(sql), sql).get(phase).runs())
+                assertThat(Preview.of(rewriter.rewrite(sql), sql, false)
+                                .get(phase)
+                                .runs())
                         .as("%s in %s", sql, phase)
                         .extracting(Preview.Run::role)
                         .containsExactlyElementsOf(
@@ -246,7 +282,7 @@ class RewritePreviewTest {
     void preview_schemaChange_recordedThenRefusedThenTheContract() throws Exception {
         Rewriter rewriter = dualWriteRewriter();
         String drop = "ALTER TABLE customers DROP COLUMN email";
-        Map<Phase, Preview.Step> steps = Preview.of(rewriter.rewrite(drop), drop);
+        Map<Phase, Preview.Step> steps = Preview.of(rewriter.rewrite(drop), drop, false);
         assertThat(steps.get(Phase.OLD_ONLY).verdict()).isEqualTo(Verdict.PASS_THROUGH);
         assertThat(steps.get(Phase.DUAL_WRITE).verdict()).isEqualTo(Verdict.RECORDED);
         assertThat(steps.get(Phase.READ_NEW).verdict()).isEqualTo(Verdict.RECORDED);
@@ -254,7 +290,7 @@ class RewritePreviewTest {
         assertThat(steps.get(Phase.NEW_ONLY).verdict()).isEqualTo(Verdict.RECORDED);
         assertThat(steps.get(Phase.DUAL_WRITE).reason()).isEqualTo("schema_change");
         String index = "CREATE INDEX by_email ON customers (email)";
-        assertThat(Preview.of(rewriter.rewrite(index), index)
+        assertThat(Preview.of(rewriter.rewrite(index), index, false)
                         .get(Phase.NEW_PRIMARY)
                         .verdict())
                 .isEqualTo(Verdict.PASS_THROUGH);
@@ -274,14 +310,14 @@ class RewritePreviewTest {
         }
         Rewriter rewriter = dualWriteRewriter(h2);
         String delete = "DELETE FROM accounts WHERE id = ?";
-        Map<Phase, Preview.Step> steps = Preview.of(rewriter.rewrite(delete), delete);
+        Map<Phase, Preview.Step> steps = Preview.of(rewriter.rewrite(delete), delete, false);
         assertThat(steps.get(Phase.OLD_ONLY).verdict()).isEqualTo(Verdict.PASS_THROUGH);
         for (Phase phase : List.of(Phase.DUAL_WRITE, Phase.READ_NEW, Phase.NEW_PRIMARY, Phase.NEW_ONLY)) {
             assertThat(steps.get(phase).verdict()).as(phase.configName()).isEqualTo(Verdict.RECORDED);
             assertThat(steps.get(phase).reason()).as(phase.configName()).isEqualTo("foreign_key_action");
         }
         String insert = "INSERT INTO accounts (id) VALUES (?)";
-        assertThat(Preview.of(rewriter.rewrite(insert), insert)
+        assertThat(Preview.of(rewriter.rewrite(insert), insert, false)
                         .get(Phase.NEW_PRIMARY)
                         .verdict())
                 .isEqualTo(Verdict.PASS_THROUGH);

@@ -65,20 +65,23 @@ public final class Preview {
      */
     public record Step(Phase phase, Verdict verdict, String reason, List<Run> runs) {}
 
-    /** The verdict of {@code result} in every phase, in phase order; {@code sql} is the application's text. */
-    public static Map<Phase, Step> of(RewriteResult result, String sql) {
+    /**
+     * The verdict of {@code result} in every phase, in phase order; {@code sql} is the application's
+     * text; {@code separate}: the new schema is in a separate database ({@code new.url}).
+     */
+    public static Map<Phase, Step> of(RewriteResult result, String sql, boolean separate) {
         Map<Phase, Step> steps = new EnumMap<>(Phase.class);
         for (Phase phase : Phase.values()) {
-            steps.put(phase, step(result, sql, phase));
+            steps.put(phase, step(result, sql, phase, separate));
         }
         return steps;
     }
 
     /** The verdicts alone, in phase order (what the coverage records for a shape). */
-    public static Verdict[] verdicts(RewriteResult result) {
+    public static Verdict[] verdicts(RewriteResult result, boolean separate) {
         Verdict[] verdicts = new Verdict[Phase.values().length];
         for (Phase phase : Phase.values()) {
-            verdicts[phase.ordinal()] = step(result, null, phase).verdict();
+            verdicts[phase.ordinal()] = step(result, null, phase, separate).verdict();
         }
         return verdicts;
     }
@@ -87,23 +90,23 @@ public final class Preview {
      * Why the statement is refused or its writes are not mirrored: the refusal reason ({@code
      * unparseable}…) or the non-determinism ({@code nondeterministic_sequence}…); {@code null} otherwise.
      */
-    public static String reason(RewriteResult result) {
+    public static String reason(RewriteResult result, boolean separate) {
         if (result instanceof Refused r) {
             return r.reason().name().toLowerCase(Locale.ROOT);
         }
         if (result instanceof Rewritten rw && !rw.nondeterminism().isEmpty()) {
-            // a write as with the new schema in the same database (see step), a read not compared
+            // a read is not compared
             NonDeterminism first = rw.kind().isWrite()
-                    ? rw.unmirrorable(false)
+                    ? rw.unmirrorable(separate)
                     : rw.nondeterminism().iterator().next();
             return first == null ? null : "nondeterministic_" + first.name().toLowerCase(Locale.ROOT);
         }
         return null;
     }
 
-    private static Step step(RewriteResult result, String sql, Phase phase) {
+    private static Step step(RewriteResult result, String sql, Phase phase, boolean separate) {
         StatementKind kind = result.kind();
-        String reason = reason(result);
+        String reason = reason(result, separate);
         if (result.tables().isEmpty() || phase == Phase.OLD_ONLY) {
             return new Step(phase, Verdict.PASS_THROUGH, null, List.of(original(sql)));
         }
@@ -120,10 +123,20 @@ public final class Preview {
             }
             return new Step(phase, recorded ? Verdict.RECORDED : Verdict.REFUSED, reason, List.of(original(sql)));
         }
-        // a write to an unmapped table runs once (as with the new schema in the same database)
+        // a write to an unmapped table runs once
         Plan plan = rw.writesUnmapped()
-                ? Routing.unmappedTarget(phase, false)
+                ? Routing.unmappedTarget(phase, separate)
                 : Routing.plan(phase, kind, Session.mayReadNew(rw));
+        if (plan == null) {
+            return new Step(
+                    phase, Verdict.FAILS, DivergenceReason.REFUSED_UNSUPPORTED_CONSTRUCT.refusalTag(), List.of());
+        }
+        NonDeterminism own =
+                separate && plan.primary() == Side.NEW && kind.isWrite() ? rw.ofTheApplicationsConnection() : null;
+        if (own != null) { // Session#refuseTheApplicationsConnectionValue
+            return new Step(
+                    phase, Verdict.FAILS, DivergenceReason.nondeterministic(own).tag(), List.of());
+        }
         List<Run> runs = new ArrayList<>(2);
         runs.add(new Run(
                 plan.primary(), Role.PRIMARY, text(rw, plan.primary(), false), params(rw, plan.primary(), false)));

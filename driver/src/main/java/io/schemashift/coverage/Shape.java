@@ -28,13 +28,13 @@ final class Shape {
     /** The counts up to the last successful flush (flush thread only). */
     private final long[] flushed = new long[Phase.values().length];
 
-    Shape(RewriteResult result, Instant firstSeen) {
+    Shape(RewriteResult result, boolean separate, Instant firstSeen) {
         this(
                 result.fingerprint().hash(),
                 String.join(",", result.tables()),
                 result.kind(),
-                Preview.verdicts(result),
-                Preview.reason(result),
+                Preview.verdicts(result, separate),
+                Preview.reason(result, separate),
                 result.fingerprint().text(),
                 firstSeen);
     }

@@ -42,6 +42,9 @@ public final class StatementCoverage implements AutoCloseable {
 
     private final String migration;
     private final int maxShapes;
+    /** The new schema is in a separate database: the verdicts of writes the application's connection values ({@link Preview}). */
+    private final boolean separate;
+
     private final Path file;
     private final CoverageStore store;
     private final ConnectionSource primary;
@@ -57,6 +60,7 @@ public final class StatementCoverage implements AutoCloseable {
 
     private StatementCoverage(MigrationConfig config, ConnectionSource primary) {
         this.migration = config.migration();
+        this.separate = config.newSide().separateDatabase();
         this.maxShapes = config.coverage().maxShapes();
         this.file = config.coverage().file() == null
                 ? null
@@ -112,7 +116,7 @@ public final class StatementCoverage implements AutoCloseable {
             Shape known = shapes.get(result.fingerprint().hash());
             return known != null ? known : overflow;
         }
-        return shapes.computeIfAbsent(result.fingerprint().hash(), k -> new Shape(result, Instant.now()));
+        return shapes.computeIfAbsent(result.fingerprint().hash(), k -> new Shape(result, separate, Instant.now()));
     }
 
     /** Every shape seen in this JVM (and the overflow, once it counted anything), counts as of now. */

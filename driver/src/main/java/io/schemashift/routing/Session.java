@@ -9,6 +9,7 @@ import io.schemashift.mirror.DivergenceReason;
 import io.schemashift.mirror.RowKey;
 import io.schemashift.mirror.SessionSettings;
 import io.schemashift.rewriter.Dialect;
+import io.schemashift.rewriter.NonDeterminism;
 import io.schemashift.rewriter.RefusalReason;
 import io.schemashift.rewriter.Refused;
 import io.schemashift.rewriter.RewriteResult;
@@ -179,6 +180,9 @@ public final class Session implements ReadContext {
             if (plan.primary() == Side.NEW && phase == Phase.READ_NEW && !newServes(result, t)) {
                 plan = Plan.OLD; // the old side holds every row until new-primary
             }
+            if (plan.primary() == Side.NEW && context.newDatabase() != null && result instanceof Rewritten rw) {
+                refuseTheApplicationsConnectionValue(rw);
+            }
             if (plan.primary() == Side.NEW && t.newFailed()) {
                 if (result.kind() == StatementKind.SELECT) {
                     plan = Plan.OLD; // never read from a side that missed this transaction's writes
@@ -229,6 +233,32 @@ public final class Session implements ReadContext {
         }
         transaction.readFromOld(ShiftMetrics.Fallback.FAILED);
         return true;
+    }
+
+    /**
+     * A write whose primary is a separate new database's connection and whose value is the
+     * application's only on the application's own ({@link Rewritten#ofTheApplicationsConnection}):
+     * refused, before either side changes, rather than storing the new connection's value where
+     * the truth is.
+     */
+    private void refuseTheApplicationsConnectionValue(Rewritten rw) throws SQLException {
+        NonDeterminism own = rw.kind().isWrite() ? rw.ofTheApplicationsConnection() : null;
+        if (own == null) {
+            return;
+        }
+        context.metrics().refused(DivergenceReason.nondeterministic(own).refusalTag());
+        throw ShiftSqlState.FEATURE_NOT_SUPPORTED.error("this " + rw.kind().name() + " on " + rw.tables()
+                + " reads "
+                + switch (own) {
+                    case UNMAPPED_READ -> "a table the migration does not map, which is in the old database";
+                    case SESSION -> "a value the application's session set (LAST_INSERT_ID(), currval(…), a variable)";
+                    default ->
+                        "what the application's connection is or holds (a variable, a setting, the user,"
+                                + " the database)";
+                }
+                + " (query " + rw.fingerprint().hash() + "); its tables are written on the separate new database"
+                + " first, whose connection is not the application's connection and would give its own value"
+                + ". Pass the value as a parameter, or move the table's phase back to dual-write");
     }
 
     /** {@link Routing#unmappedTarget}, refused where it has no plan. */

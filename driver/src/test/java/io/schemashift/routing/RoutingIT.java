@@ -1300,6 +1300,54 @@ class RoutingIT {
     }
 
     /**
+     * From {@code new-primary} on with a separate new database, the primary runs on a new-side
+     * connection, not the application's: a write whose value the application's own connection gives
+     * — what its session holds ({@code @tenant}, {@code current_setting(…)}), a value its previous
+     * statement set ({@code LAST_INSERT_ID()}, {@code currval(…)}), who or where it is, a table outside
+     * the mapping (in the old database; the new one may hold a stale copy) — would store the new
+     * connection's value on the side that holds the truth. Refused before either side changes.
+     */
+    @ParameterizedTest
+    @CsvSource({"POSTGRESQL,new-primary", "POSTGRESQL,new-only", "MARIADB,new-primary", "MARIADB,new-only"})
+    void valueOfTheApplicationsConnection_withTheNewDatabaseAsPrimary_refused(TestDatabase.Kind kind, String phase)
+            throws Exception {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), true, "phase: " + phase + "\n");
+        String countries = "CREATE TABLE countries (code VARCHAR(2) PRIMARY KEY, label VARCHAR(20))";
+        fx.rawOld(countries, "INSERT INTO countries VALUES ('x', 'Xland')");
+        fx.rawNew(countries, "INSERT INTO countries VALUES ('x', 'stale copy')");
+        fx.rawOld("INSERT INTO customers (id, name) VALUES (3, 'c3')");
+        fx.rawNew("INSERT INTO clients (id, full_name, name_search) VALUES (3, 'c3', 'c3')");
+        boolean pg = kind == TestDatabase.Kind.POSTGRESQL;
+        fx.rawOld(pg ? "CREATE SEQUENCE tickets" : "CREATE TABLE tickets (id INT AUTO_INCREMENT PRIMARY KEY)");
+        List<String> writes = List.of(
+                "INSERT INTO customers (id, name) VALUES (1, "
+                        + (pg ? "current_setting('app.tenant', true)" : "@tenant") + ")",
+                "INSERT INTO customers (id, name) VALUES (2, CAST("
+                        + (pg ? "currval('tickets') AS VARCHAR(20)" : "LAST_INSERT_ID() AS CHAR") + "))",
+                "INSERT INTO customers (id, name) VALUES (4, " + (pg ? "current_database()" : "database()") + ")",
+                "UPDATE customers SET name = (SELECT label FROM countries WHERE code = 'x') WHERE id = 3");
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            st.execute(pg ? "SELECT set_config('app.tenant', 'acme', false)" : "SET @tenant = 'acme'");
+            st.execute(pg ? "SELECT nextval('tickets')" : "INSERT INTO tickets VALUES (NULL)");
+            for (String write : writes) {
+                assertThatThrownBy(() -> st.executeUpdate(write))
+                        .as(phase + ": " + write)
+                        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState())
+                                .isEqualTo("0A000"))
+                        .hasMessageContaining("the application's connection");
+            }
+        }
+        assertThat(fx.oldRows()).as(phase).containsExactly("3|c3|c3|null");
+        assertThat(fx.newRows()).as(phase).containsExactly("3|c3|c3|null");
+        String refusals = "schemashift.rewrite.refusals";
+        assertThat(fx.count(refusals, "reason", "nondeterministic_connection")).isEqualTo(2);
+        assertThat(fx.count(refusals, "reason", "nondeterministic_session")).isEqualTo(1);
+        assertThat(fx.count(refusals, "reason", "nondeterministic_unmapped_read"))
+                .isEqualTo(1);
+    }
+
+    /**
      * A call whose value differs between two executions that no list of built-ins names: a
      * function of the application's own (volatile, not deterministic), a built-in outside the list,
      * a value of the session ({@code currval}, {@code LAST_INSERT_ID()}), who the connection is
@@ -1309,7 +1357,15 @@ class RoutingIT {
     @CsvSource({"POSTGRESQL,false", "POSTGRESQL,true", "MARIADB,false", "MARIADB,true", "H2,false", "H2,true"})
     void callsThatDifferBetweenSides_areNotMirroredButLoggedByKey(TestDatabase.Kind kind, boolean separate)
             throws Exception {
-        MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), separate, "phase: dual-write\n");
+        // a separate new database as the primary refuses those of the application's connection (the test above)
+        for (String phase : separate ? List.of("dual-write") : List.of("dual-write", "new-primary")) {
+            callsThatDifferBetweenSides(kind, separate, phase);
+        }
+    }
+
+    private static void callsThatDifferBetweenSides(TestDatabase.Kind kind, boolean separate, String phase)
+            throws Exception {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), separate, "phase: " + phase + "\n");
         String[] setUp =
                 switch (kind) {
                     case POSTGRESQL ->
@@ -1359,17 +1415,19 @@ class RoutingIT {
             }
         }
         assertThat(fx.divergedKeys())
-                .as("every key on which the sides differ is in the divergence log")
+                .as(phase + ": every key on which the sides differ is in the divergence log")
                 .containsAll(fx.differingIds())
                 .contains(1, 2);
         assertThat(fx.divergenceReasons()).contains("nondeterministic_volatile");
         if (separate) {
             assertThat(fx.divergedKeys())
-                    .as("who the connection is differs there")
+                    .as(phase + ": who the connection is differs there")
                     .contains(5);
         } else {
-            assertThat(fx.divergedKeys()).as("the same connection: mirrored").doesNotContain(5, 6);
-            assertThat(fx.differingIds()).doesNotContain(5, 6);
+            assertThat(fx.divergedKeys())
+                    .as(phase + ": the same connection: mirrored")
+                    .doesNotContain(5, 6);
+            assertThat(fx.differingIds()).as(phase).doesNotContain(5, 6);
         }
     }
 
@@ -1630,7 +1688,14 @@ class RoutingIT {
     @CsvSource({"false, ON DUPLICATE KEY", "true, ON DUPLICATE KEY", "false, REPLACE", "true, REPLACE"})
     void upsertHittingAUniqueIndexOnlyTheNewTableHas_everyDifferenceLogged(boolean separate, String form)
             throws Exception {
-        MigrationFixture fx = MigrationFixture.create(TestDatabases.mariadb(), separate, "phase: dual-write\n");
+        for (String phase : List.of("dual-write", "new-primary")) {
+            upsertHittingAUniqueIndexOnlyTheNewTableHas(separate, form, phase);
+        }
+    }
+
+    private static void upsertHittingAUniqueIndexOnlyTheNewTableHas(boolean separate, String form, String phase)
+            throws Exception {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.mariadb(), separate, "phase: " + phase + "\n");
         fx.rawNew("CREATE UNIQUE INDEX clients_email ON clients (email)");
         fx.rawOld("INSERT INTO customers (id, name, email) VALUES (1, 'first', 'a@x')");
         fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'first', 'first', 'a@x')");
@@ -1643,12 +1708,12 @@ class RoutingIT {
             st.executeUpdate(sql);
         }
         Set<Integer> differing = fx.differingIds();
-        assertThat(differing).isNotEmpty();
+        assertThat(differing).as(phase).isNotEmpty();
         List<String> records = fx.divergenceRecords();
         boolean wholeTable = records.stream().anyMatch(r -> r.startsWith("null|"));
         for (int id : differing) {
             assertThat(wholeTable || records.stream().anyMatch(r -> r.startsWith("[\"" + id + "\"]|")))
-                    .as("key " + id + " differs; records " + records)
+                    .as(phase + ": key " + id + " differs; records " + records)
                     .isTrue();
         }
     }
@@ -2187,7 +2252,14 @@ class RoutingIT {
     @CsvSource({"POSTGRESQL, false", "POSTGRESQL, true", "MARIADB, false", "MARIADB, true"})
     void orderedComparisonOfAColumnWhoseCollationChanges_recorded(TestDatabase.Kind kind, boolean separate)
             throws Exception {
-        MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), separate, "phase: dual-write\n");
+        for (String phase : List.of("dual-write", "new-primary")) {
+            orderedComparisonOfAColumnWhoseCollationChanges(kind, separate, phase);
+        }
+    }
+
+    private static void orderedComparisonOfAColumnWhoseCollationChanges(
+            TestDatabase.Kind kind, boolean separate, String phase) throws Exception {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), separate, "phase: " + phase + "\n");
         if (kind == TestDatabase.Kind.POSTGRESQL) {
             fx.rawOld("ALTER TABLE customers ALTER COLUMN email TYPE VARCHAR(100) COLLATE \"C\"");
             fx.rawNew("ALTER TABLE clients ALTER COLUMN email TYPE VARCHAR(100) COLLATE \"en-x-icu\"");
@@ -2210,10 +2282,10 @@ class RoutingIT {
                     .isEqualTo(1);
         }
         assertThat(fx.differingIds())
-                .as("row 1 on the old side, row 2 on the new")
+                .as(phase + ": row 1 on the old side, row 2 on the new")
                 .containsExactly(1, 2);
         assertThat(fx.divergenceRecords())
-                .as("the whole table: the rows taken are not named in the text")
+                .as(phase + ": the whole table: the rows taken are not named in the text")
                 .containsExactly("null|mirror_picked_by_other_rows");
     }
 

@@ -9,14 +9,15 @@ public enum NonDeterminism {
     /** {@code gen_random_uuid()}, {@code uuid()}, {@code random_uuid()}. */
     UUID,
     /**
-     * {@code nextval(…)}, {@code currval(…)}, {@code lastval()}, {@code NEXT VALUE FOR …}; a key
-     * written as {@code NULL} in an INSERT, which MariaDB's {@code AUTO_INCREMENT} generates.
+     * {@code nextval(…)}, {@code setval(…)}, {@code NEXT VALUE FOR …}; a key written as {@code NULL}
+     * in an INSERT, which MariaDB's {@code AUTO_INCREMENT} generates.
      */
     SEQUENCE,
     /**
-     * A value the session's previous statement set, which the primary's own execution changes
+     * A value the session's previous statement set, which the primary's own execution may change
      * before the mirror runs: MariaDB {@code LAST_INSERT_ID()}, {@code ROW_COUNT()}, {@code
-     * FOUND_ROWS()}, a variable the write assigns ({@code @n := @n + 1}).
+     * FOUND_ROWS()}, PostgreSQL {@code currval(…)}, {@code lastval()}, a variable the write assigns
+     * ({@code @n := @n + 1}).
      */
     SESSION,
     /**
@@ -87,6 +88,15 @@ public enum NonDeterminism {
      * whose new column has another default.
      */
     DEFAULT_COLUMN;
+
+    /**
+     * Whether its value is the application's only on the application's own connection: what that
+     * connection's session holds, who or where it is, a table outside the mapping (in the old
+     * database). A separate new database's connection gives its own.
+     */
+    public boolean ofTheApplicationsConnection() {
+        return this == SESSION || this == CONNECTION || this == UNMAPPED_READ;
+    }
 
     /** Whether a write with it is mirrored all the same, and its rows recorded for {@code verify} to check. */
     public boolean mirroredAndRecorded() {

@@ -91,6 +91,19 @@ public record Rewritten(
     }
 
     /**
+     * The first of its {@link #nondeterminism} whose value is the application's only on the
+     * application's own connection ({@link NonDeterminism#ofTheApplicationsConnection}); {@code null}: none.
+     */
+    public NonDeterminism ofTheApplicationsConnection() {
+        for (NonDeterminism nd : nondeterminism) {
+            if (nd.ofTheApplicationsConnection()) {
+                return nd;
+            }
+        }
+        return null;
+    }
+
+    /**
      * What keeps this write from being mirrored ({@code null}: nothing): the first of its {@link
      * #nondeterminism}, except who the connection is ({@link NonDeterminism#CONNECTION}) and the
      * tables outside the mapping it reads ({@link NonDeterminism#UNMAPPED_READ}), which differ only

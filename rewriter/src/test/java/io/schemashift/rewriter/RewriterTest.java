@@ -1359,7 +1359,7 @@ class RewriterTest {
     @ParameterizedTest
     @CsvSource({
         "timeofday(), NOW",
-        "currval('s')::text, SEQUENCE",
+        "currval('s')::text, SESSION",
         "uuid_generate_v1()::text, UUID",
         "last_insert_id()::text, SESSION",
         "pg_backend_pid()::text, CONNECTION",
