@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.schemashift.SchemaShiftDataSource;
+import io.schemashift.api.Side;
 import io.schemashift.config.ConfigLocation;
 import io.schemashift.config.ConfigReader;
 import io.schemashift.config.Phase;
@@ -189,10 +190,11 @@ class RewritePreviewTest {
      * the connection is, a table outside the mapping) is recorded while the old side is the primary
      * and fails from new-primary on, as the driver does
      * ({@code RoutingIT.valueOfTheApplicationsConnection_withTheNewDatabaseAsPrimary_refused}); with
-     * the new schema in the same database it is mirrored.
+     * the new schema in the same database it is mirrored. A read joining such a table is served by
+     * the old side up to new-primary and fails in new-only.
      */
     @Test
-    void preview_valueOfTheApplicationsConnection_failsWhereASeparateNewDatabaseIsPrimary() throws Exception {
+    void preview_valueOfTheApplicationsConnection_notTakenFromASeparateNewDatabase() throws Exception {
         Rewriter rewriter = dualWriteRewriter();
         Map<String, String> writes = Map.of(
                 "UPDATE customers SET name = current_user WHERE id = ?",
@@ -213,6 +215,21 @@ class RewritePreviewTest {
             assertThat(one.get(Phase.NEW_PRIMARY).verdict()).isEqualTo(Verdict.MIRRORED);
             assertThat(one.get(Phase.NEW_ONLY).verdict()).isEqualTo(Verdict.REWRITTEN);
         }
+        String read = "SELECT c.name, n.label FROM customers c JOIN countries n ON n.code = c.city";
+        Map<Phase, Preview.Step> separate = Preview.of(rewriter.rewrite(read), read, true);
+        for (Phase phase : List.of(Phase.READ_NEW, Phase.NEW_PRIMARY)) {
+            assertThat(separate.get(phase).verdict()).as(phase.configName()).isEqualTo(Verdict.PASS_THROUGH);
+            assertThat(separate.get(phase).runs())
+                    .extracting(Preview.Run::side)
+                    .as(phase.configName() + ": the old side, which holds the table")
+                    .containsExactly(Side.OLD);
+        }
+        assertThat(separate.get(Phase.NEW_ONLY).verdict()).isEqualTo(Verdict.FAILS);
+        assertThat(Preview.of(rewriter.rewrite(read), read, false)
+                        .get(Phase.NEW_PRIMARY)
+                        .verdict())
+                .as("one database: served and compared by the new side")
+                .isEqualTo(Verdict.REWRITTEN);
     }
 
     /**

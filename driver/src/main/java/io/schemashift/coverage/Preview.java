@@ -96,9 +96,8 @@ public final class Preview {
         }
         if (result instanceof Rewritten rw && !rw.nondeterminism().isEmpty()) {
             // a read is not compared
-            NonDeterminism first = rw.kind().isWrite()
-                    ? rw.unmirrorable(separate)
-                    : rw.nondeterminism().iterator().next();
+            NonDeterminism first =
+                    rw.kind().isWrite() ? rw.unmirrorable(separate) : ShadowReads.differing(rw, separate);
             return first == null ? null : "nondeterministic_" + first.name().toLowerCase(Locale.ROOT);
         }
         return null;
@@ -131,11 +130,16 @@ public final class Preview {
             return new Step(
                     phase, Verdict.FAILS, DivergenceReason.REFUSED_UNSUPPORTED_CONSTRUCT.refusalTag(), List.of());
         }
-        NonDeterminism own =
-                separate && plan.primary() == Side.NEW && kind.isWrite() ? rw.ofTheApplicationsConnection() : null;
-        if (own != null) { // Session#refuseTheApplicationsConnectionValue
-            return new Step(
-                    phase, Verdict.FAILS, DivergenceReason.nondeterministic(own).tag(), List.of());
+        NonDeterminism own = separate && plan.primary() == Side.NEW ? rw.ofTheApplicationsConnection() : null;
+        if (own != null) { // as Session#onTheApplicationsConnection
+            plan = Routing.onTheApplicationsConnection(phase, kind);
+            if (plan == null) {
+                return new Step(
+                        phase,
+                        Verdict.FAILS,
+                        DivergenceReason.nondeterministic(own).tag(),
+                        List.of());
+            }
         }
         List<Run> runs = new ArrayList<>(2);
         runs.add(new Run(
@@ -155,7 +159,7 @@ public final class Preview {
                         plan.mirror(), Role.MIRROR, text(rw, plan.mirror(), keys), params(rw, plan.mirror(), keys)));
                 return new Step(phase, Verdict.MIRRORED, recordedThoughMirrored(rw), List.copyOf(runs));
             }
-        } else if (kind == StatementKind.SELECT && phase.comparesReads() && ShadowReads.compares(rw)) {
+        } else if (kind == StatementKind.SELECT && phase.comparesReads() && ShadowReads.compares(rw, separate)) {
             Side other = plan.primary().other();
             runs.add(new Run(other, Role.SHADOW, text(rw, other, false), params(rw, other, false)));
             verdict = Verdict.REWRITTEN;

@@ -77,6 +77,17 @@ public final class Routing {
     }
 
     /**
+     * Where a statement whose value only the application's connection gives
+     * ({@code Rewritten.ofTheApplicationsConnection}) runs when its plan's primary is a separate new
+     * database's connection: a read on the old side, which is written up to {@code new-primary};
+     * {@code null}, nowhere, for a write (it would store the new connection's value where the truth
+     * is) and for a read in {@code new-only}.
+     */
+    public static Plan onTheApplicationsConnection(Phase phase, StatementKind kind) {
+        return kind == StatementKind.SELECT && phase != Phase.NEW_ONLY ? Plan.OLD : null;
+    }
+
+    /**
      * Whether transaction {@code sequence} of connection {@code connection} reads from the new
      * side: a seeded 64-bit mix, so a given seed always routes the same way (reproducible tests),
      * and {@code percent} of transactions go to the new side.

@@ -180,8 +180,11 @@ public final class Session implements ReadContext {
             if (plan.primary() == Side.NEW && phase == Phase.READ_NEW && !newServes(result, t)) {
                 plan = Plan.OLD; // the old side holds every row until new-primary
             }
-            if (plan.primary() == Side.NEW && context.newDatabase() != null && result instanceof Rewritten rw) {
-                refuseTheApplicationsConnectionValue(rw);
+            if (plan.primary() == Side.NEW
+                    && context.newDatabase() != null
+                    && result instanceof Rewritten rw
+                    && rw.ofTheApplicationsConnection() != null) {
+                plan = onTheApplicationsConnection(phase, rw);
             }
             if (plan.primary() == Side.NEW && t.newFailed()) {
                 if (result.kind() == StatementKind.SELECT) {
@@ -236,16 +239,18 @@ public final class Session implements ReadContext {
     }
 
     /**
-     * A write whose primary is a separate new database's connection and whose value is the
+     * A statement whose primary would be a separate new database's connection and whose value is the
      * application's only on the application's own ({@link Rewritten#ofTheApplicationsConnection}):
-     * refused, before either side changes, rather than storing the new connection's value where
-     * the truth is.
+     * a read runs on the old side while it is written ({@link Routing#onTheApplicationsConnection}),
+     * anything else is refused, before either side changes, rather than storing (or returning) the
+     * new connection's value where the truth is.
      */
-    private void refuseTheApplicationsConnectionValue(Rewritten rw) throws SQLException {
-        NonDeterminism own = rw.kind().isWrite() ? rw.ofTheApplicationsConnection() : null;
-        if (own == null) {
-            return;
+    private Plan onTheApplicationsConnection(Phase phase, Rewritten rw) throws SQLException {
+        Plan plan = Routing.onTheApplicationsConnection(phase, rw.kind());
+        if (plan != null) {
+            return plan;
         }
+        NonDeterminism own = rw.ofTheApplicationsConnection();
         context.metrics().refused(DivergenceReason.nondeterministic(own).refusalTag());
         throw ShiftSqlState.FEATURE_NOT_SUPPORTED.error("this " + rw.kind().name() + " on " + rw.tables()
                 + " reads "
@@ -256,9 +261,12 @@ public final class Session implements ReadContext {
                         "what the application's connection is or holds (a variable, a setting, the user,"
                                 + " the database)";
                 }
-                + " (query " + rw.fingerprint().hash() + "); its tables are written on the separate new database"
-                + " first, whose connection is not the application's connection and would give its own value"
-                + ". Pass the value as a parameter, or move the table's phase back to dual-write");
+                + " (query " + rw.fingerprint().hash() + "); in phase " + phase.configName() + " its tables are "
+                + (rw.kind().isWrite()
+                        ? "written on the separate new database first"
+                        : "read on the separate new database")
+                + ", whose connection is not the application's connection and would give its own value"
+                + ". Pass the value as a parameter, or move the table's phase back");
     }
 
     /** {@link Routing#unmappedTarget}, refused where it has no plan. */

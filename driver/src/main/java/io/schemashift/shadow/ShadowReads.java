@@ -16,6 +16,7 @@ import io.schemashift.mirror.NewDatabase;
 import io.schemashift.mirror.Params;
 import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.Mapping;
+import io.schemashift.rewriter.NonDeterminism;
 import io.schemashift.rewriter.RewriteResult;
 import io.schemashift.rewriter.Rewritten;
 import io.schemashift.rewriter.StatementKind;
@@ -65,6 +66,8 @@ public final class ShadowReads implements AutoCloseable {
     private final ScheduledThreadPoolExecutor settling;
     private final long settleNanos;
     private volatile boolean closed;
+    /** The new schema is in a separate database ({@link #skipAlways}). */
+    private final boolean separate;
 
     private ShadowReads(
             MigrationConfig config,
@@ -75,6 +78,7 @@ public final class ShadowReads implements AutoCloseable {
             Supplier<Mapping> mapping) {
         this.migration = config.migration();
         this.config = config;
+        this.separate = newDatabase != null;
         this.mapping = mapping;
         this.shift = shift;
         MigrationConfig.Shadow settings = config.shadow();
@@ -154,15 +158,15 @@ public final class ShadowReads implements AutoCloseable {
      * Whether executions of {@code rw} are compared at all (what {@code schemashift rewrite} shows as
      * the shadow run); an execution can still be skipped for its session, its parameters or a shutdown.
      */
-    public static boolean compares(Rewritten rw) {
-        return skipAlways(rw) == null;
+    public static boolean compares(Rewritten rw, boolean separate) {
+        return skipAlways(rw, separate) == null;
     }
 
     private SkipReason skip(ReadContext session, Rewritten rw, Params params) {
         if (session.inDirtyTransaction()) {
             return SkipReason.UNCOMMITTED_WRITES;
         }
-        SkipReason always = skipAlways(rw);
+        SkipReason always = skipAlways(rw, separate);
         if (always != null) {
             return always;
         }
@@ -173,11 +177,25 @@ public final class ShadowReads implements AutoCloseable {
     }
 
     /** Why no execution of {@code rw} is compared, whatever its session and parameters; {@code null}: none. */
-    private static SkipReason skipAlways(Rewritten rw) {
+    private static SkipReason skipAlways(Rewritten rw, boolean separate) {
         if (rw.locksRows()) {
             return SkipReason.LOCKING_READ;
         }
-        return rw.nondeterminism().isEmpty() ? null : SkipReason.NONDETERMINISTIC;
+        return differing(rw, separate) == null ? null : SkipReason.NONDETERMINISTIC;
+    }
+
+    /**
+     * What makes a read's two results differ ({@code null}: nothing): the first of its {@link
+     * Rewritten#nondeterminism}, except a table outside the mapping where both sides read the same
+     * one (not {@code separate}).
+     */
+    public static NonDeterminism differing(Rewritten rw, boolean separate) {
+        for (NonDeterminism nd : rw.nondeterminism()) {
+            if (separate || nd != NonDeterminism.UNMAPPED_READ) {
+                return nd;
+            }
+        }
+        return null;
     }
 
     private ShadowRead pick(ReadContext session, Rewritten rw, Side primary, Params params) throws SQLException {

@@ -15,6 +15,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -1345,6 +1346,58 @@ class RoutingIT {
         assertThat(fx.count(refusals, "reason", "nondeterministic_session")).isEqualTo(1);
         assertThat(fx.count(refusals, "reason", "nondeterministic_unmapped_read"))
                 .isEqualTo(1);
+    }
+
+    /**
+     * Reads too: where a separate new database would serve a read whose value only the application's
+     * connection gives (a table outside the mapping, of which the new database holds at most a stale
+     * copy; a variable of the application's session), the old side serves it while it is still
+     * written ({@code read-new}, {@code new-primary}); in {@code new-only} it fails with {@code 0A000}.
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "POSTGRESQL,read-new",
+        "POSTGRESQL,new-primary",
+        "POSTGRESQL,new-only",
+        "MARIADB,read-new",
+        "MARIADB,new-primary",
+        "MARIADB,new-only"
+    })
+    void readOfTheApplicationsConnection_notServedByASeparateNewDatabase(TestDatabase.Kind kind, String phase)
+            throws Exception {
+        MigrationFixture fx = MigrationFixture.create(
+                TestDatabases.of(kind), true, "phase: " + phase + "\nrouting:\n  readNewPercent: 100\n");
+        String countries = "CREATE TABLE countries (code VARCHAR(2) PRIMARY KEY, label VARCHAR(20))";
+        fx.rawOld(countries, "INSERT INTO countries VALUES ('x', 'Xland')");
+        fx.rawNew(countries, "INSERT INTO countries VALUES ('x', 'stale copy')");
+        fx.rawOld("INSERT INTO customers (id, name) VALUES (3, 'c3')");
+        fx.rawNew("INSERT INTO clients (id, full_name, name_search) VALUES (3, 'c3', 'c3')");
+        boolean pg = kind == TestDatabase.Kind.POSTGRESQL;
+        Map<String, String> reads = Map.of(
+                "SELECT co.label FROM customers c JOIN countries co ON co.code = 'x' WHERE c.id = 3",
+                "Xland",
+                "SELECT " + (pg ? "current_setting('app.tenant', true)" : "@tenant") + " FROM customers WHERE id = 3",
+                "acme");
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            st.execute(pg ? "SELECT set_config('app.tenant', 'acme', false)" : "SET @tenant = 'acme'");
+            for (Map.Entry<String, String> read : reads.entrySet()) {
+                if (phase.equals("new-only")) {
+                    assertThatThrownBy(() -> st.executeQuery(read.getKey()))
+                            .as(read.getKey())
+                            .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState())
+                                    .isEqualTo("0A000"))
+                            .hasMessageContaining("the application's connection");
+                } else {
+                    try (ResultSet rs = st.executeQuery(read.getKey())) {
+                        assertThat(rs.next()).isTrue();
+                        assertThat(rs.getString(1))
+                                .as(phase + ": " + read.getKey())
+                                .isEqualTo(read.getValue());
+                    }
+                }
+            }
+        }
     }
 
     /**

@@ -370,8 +370,8 @@ final class ColumnWalker {
             Scope.Source s = new Scope.Source(t, names.canonical(t.getName()), alias, m, written);
             scope.sources.add(s);
             sources.put(t, s);
-            if (m == null && rw.write && !isCte(t) && !"dual".equalsIgnoreCase(t.getName())) {
-                rw.nondeterminism.add(NonDeterminism.UNMAPPED_READ);
+            if (m == null && !isCte(t) && !"dual".equalsIgnoreCase(t.getName())) {
+                rw.nondeterminism.add(NonDeterminism.UNMAPPED_READ); // a read's too: a separate new database lacks it
             } else if (m != null && rw.write && mappedSources++ > 0) {
                 otherMapped.add(t); // the first is the written table
             }

@@ -38,9 +38,9 @@ public enum NonDeterminism {
      */
     ROW_CHOICE,
     /**
-     * A write that reads a table the mapping does not map ({@code INSERT INTO customers … SELECT …
-     * FROM staging}, a subquery on {@code countries}): the same table with the new schema in the
-     * same database, another table (or none) in a separate new database.
+     * A statement that reads a table the mapping does not map ({@code INSERT INTO customers … SELECT …
+     * FROM staging}, a subquery or a join on {@code countries}): the same table with the new schema in
+     * the same database, another table (or none) in a separate new database.
      */
     UNMAPPED_READ,
     /**
