@@ -225,6 +225,12 @@ class RewritePreviewTest {
                     .containsExactly(Side.OLD);
         }
         assertThat(separate.get(Phase.NEW_ONLY).verdict()).isEqualTo(Verdict.FAILS);
+        String locking = read + " FOR UPDATE";
+        assertThat(Preview.of(rewriter.rewrite(locking), locking, true)
+                        .get(Phase.NEW_PRIMARY)
+                        .verdict())
+                .as("its locks belong where the writes go first")
+                .isEqualTo(Verdict.FAILS);
         assertThat(Preview.of(rewriter.rewrite(read), read, false)
                         .get(Phase.NEW_PRIMARY)
                         .verdict())

@@ -132,7 +132,7 @@ public final class Preview {
         }
         NonDeterminism own = separate && plan.primary() == Side.NEW ? rw.ofTheApplicationsConnection() : null;
         if (own != null) { // as Session#onTheApplicationsConnection
-            plan = Routing.onTheApplicationsConnection(phase, kind);
+            plan = Routing.onTheApplicationsConnection(phase, kind, rw.locksRows());
             if (plan == null) {
                 return new Step(
                         phase,

@@ -81,10 +81,12 @@ public final class Routing {
      * ({@code Rewritten.ofTheApplicationsConnection}) runs when its plan's primary is a separate new
      * database's connection: a read on the old side, which is written up to {@code new-primary};
      * {@code null}, nowhere, for a write (it would store the new connection's value where the truth
-     * is) and for a read in {@code new-only}.
+     * is), for a read in {@code new-only}, and for a read that {@code locksRows} in {@code
+     * new-primary}, whose locks belong where the writes go first (on the old side they would meet
+     * the writes only at their mirror: a deadlock across the two databases, which neither sees).
      */
-    public static Plan onTheApplicationsConnection(Phase phase, StatementKind kind) {
-        return kind == StatementKind.SELECT && phase != Phase.NEW_ONLY ? Plan.OLD : null;
+    public static Plan onTheApplicationsConnection(Phase phase, StatementKind kind, boolean locksRows) {
+        return kind == StatementKind.SELECT && phase != Phase.NEW_ONLY && !locksRows ? Plan.OLD : null;
     }
 
     /**

@@ -246,7 +246,7 @@ public final class Session implements ReadContext {
      * new connection's value where the truth is.
      */
     private Plan onTheApplicationsConnection(Phase phase, Rewritten rw) throws SQLException {
-        Plan plan = Routing.onTheApplicationsConnection(phase, rw.kind());
+        Plan plan = Routing.onTheApplicationsConnection(phase, rw.kind(), rw.locksRows());
         if (plan != null) {
             return plan;
         }
@@ -262,7 +262,7 @@ public final class Session implements ReadContext {
                                 + " the database)";
                 }
                 + " (query " + rw.fingerprint().hash() + "); in phase " + phase.configName() + " its tables are "
-                + (rw.kind().isWrite()
+                + (rw.kind().isWrite() || rw.locksRows()
                         ? "written on the separate new database first"
                         : "read on the separate new database")
                 + ", whose connection is not the application's connection and would give its own value"

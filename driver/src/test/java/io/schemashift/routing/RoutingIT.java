@@ -1352,7 +1352,8 @@ class RoutingIT {
      * Reads too: where a separate new database would serve a read whose value only the application's
      * connection gives (a table outside the mapping, of which the new database holds at most a stale
      * copy; a variable of the application's session), the old side serves it while it is still
-     * written ({@code read-new}, {@code new-primary}); in {@code new-only} it fails with {@code 0A000}.
+     * written ({@code read-new}, {@code new-primary}); in {@code new-only} it fails with {@code 0A000},
+     * and so does a locking read in {@code new-primary}, whose locks belong where the writes go first.
      */
     @ParameterizedTest
     @CsvSource({
@@ -1381,6 +1382,19 @@ class RoutingIT {
         try (Connection c = fx.connect();
                 Statement st = c.createStatement()) {
             st.execute(pg ? "SELECT set_config('app.tenant', 'acme', false)" : "SET @tenant = 'acme'");
+            String locking = "SELECT co.label FROM customers c JOIN countries co ON co.code = 'x' WHERE c.id = 3"
+                    + (pg ? " FOR UPDATE OF c" : " FOR UPDATE");
+            if (phase.equals("read-new")) { // the old side is the primary: it locks and reads there
+                try (ResultSet rs = st.executeQuery(locking)) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).isEqualTo("Xland");
+                }
+            } else {
+                assertThatThrownBy(() -> st.executeQuery(locking))
+                        .as(phase + ": " + locking)
+                        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState())
+                                .isEqualTo("0A000"));
+            }
             for (Map.Entry<String, String> read : reads.entrySet()) {
                 if (phase.equals("new-only")) {
                     assertThatThrownBy(() -> st.executeQuery(read.getKey()))
