@@ -42,7 +42,7 @@ public final class StatementCoverage implements AutoCloseable {
 
     private final String migration;
     private final int maxShapes;
-    /** The new schema is in a separate database: the verdicts of writes the application's connection values ({@link Preview}). */
+    /** The new schema is in a separate database, which changes some verdicts ({@link Preview#of}). */
     private final boolean separate;
 
     private final Path file;
