@@ -164,7 +164,7 @@ final class RewriteCommand extends CommandBase {
         if (result instanceof Refused r) {
             out().printf("  refused: %s (%s)%n", r.message(), reason);
         } else if (reason != null) {
-            out().printf("  writes not mirrored: %s%n", reason);
+            out().printf("  %s: %s%n", result.kind().isWrite() ? "writes not mirrored" : "reads not compared", reason);
         }
         for (Phase p : phases()) {
             Preview.Step step = steps.get(p);

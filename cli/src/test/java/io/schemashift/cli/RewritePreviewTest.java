@@ -370,6 +370,29 @@ class RewritePreviewTest {
                 .contains("new-only     fails (dropped_column_read)");
     }
 
+    /** With the configuration's {@code new.url}, the preview is the separate database's. */
+    @Test
+    void rewrite_separateNewDatabase_showsWhatItRefuses() throws Exception {
+        Path yaml = config(Phase.OLD_ONLY);
+        Files.writeString(yaml, Files.readString(yaml) + "new:\n  url: jdbc:h2:mem:elsewhere\n");
+        Cli.Run run = Cli.run(
+                Map.of(),
+                "rewrite",
+                "--config",
+                yaml.toString(),
+                "--dialect",
+                "h2",
+                "UPDATE customers SET name = CAST(session_id() AS VARCHAR(20)) WHERE id = ?",
+                "SELECT c.name FROM customers c JOIN countries n ON n.code = c.city");
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.out())
+                .contains("writes not mirrored: nondeterministic_connection")
+                .contains("dual-write   recorded (nondeterministic_connection)")
+                .contains("new-primary  fails (nondeterministic_connection)")
+                .contains("reads not compared: nondeterministic_unmapped_read")
+                .contains("new-only     fails (nondeterministic_unmapped_read)");
+    }
+
     @Test
     void rewrite_json_namesVerdictAndRuns() throws Exception {
         Path yaml = config(Phase.OLD_ONLY);
