@@ -370,18 +370,20 @@ class RewritePreviewTest {
                 .contains("new-only     fails (dropped_column_read)");
     }
 
+    /** {@code schemashift rewrite --config yaml --dialect h2 args…}. */
+    private static Cli.Run rewriteOnH2(Path yaml, String... args) {
+        List<String> line = new ArrayList<>(List.of("rewrite", "--config", yaml.toString(), "--dialect", "h2"));
+        line.addAll(List.of(args));
+        return Cli.run(Map.of(), line.toArray(String[]::new));
+    }
+
     /** With the configuration's {@code new.url}, the preview is the separate database's. */
     @Test
     void rewrite_separateNewDatabase_showsWhatItRefuses() throws Exception {
         Path yaml = config(Phase.OLD_ONLY);
         Files.writeString(yaml, Files.readString(yaml) + "new:\n  url: jdbc:h2:mem:elsewhere\n");
-        Cli.Run run = Cli.run(
-                Map.of(),
-                "rewrite",
-                "--config",
-                yaml.toString(),
-                "--dialect",
-                "h2",
+        Cli.Run run = rewriteOnH2(
+                yaml,
                 "UPDATE customers SET name = CAST(session_id() AS VARCHAR(20)) WHERE id = ?",
                 "SELECT c.name FROM customers c JOIN countries n ON n.code = c.city");
         assertThat(run.exit()).as(run.toString()).isZero();
@@ -396,17 +398,7 @@ class RewritePreviewTest {
     @Test
     void rewrite_json_namesVerdictAndRuns() throws Exception {
         Path yaml = config(Phase.OLD_ONLY);
-        Cli.Run run = Cli.run(
-                Map.of(),
-                "rewrite",
-                "--config",
-                yaml.toString(),
-                "--dialect",
-                "h2",
-                "--phase",
-                "new-primary",
-                "--json",
-                "DELETE FROM customers WHERE id = ?");
+        Cli.Run run = rewriteOnH2(yaml, "--phase", "new-primary", "--json", "DELETE FROM customers WHERE id = ?");
         assertThat(run.exit()).as(run.toString()).isZero();
         assertThat(run.out())
                 .startsWith("{\"migration\":\"preview-")
