@@ -239,6 +239,31 @@ class RewritePreviewTest {
     }
 
     /**
+     * A locking read the rewriter refuses runs on the old side, as the driver runs it, but fails in
+     * new-primary with a separate new database, where its locks would meet the writes only at their
+     * mirror; with one database it still runs on the old side.
+     */
+    @Test
+    void preview_refusedLockingRead_failsInNewPrimaryWithASeparateNewDatabase() throws Exception {
+        Rewriter rewriter = dualWriteRewriter();
+        String locking = "SELECT legacy_flag FROM customers WHERE id = ? FOR UPDATE";
+        Map<Phase, Preview.Step> separate = Preview.of(rewriter.rewrite(locking), locking, true);
+        Map<Phase, Preview.Step> one = Preview.of(rewriter.rewrite(locking), locking, false);
+        assertThat(separate.get(Phase.NEW_PRIMARY).verdict()).isEqualTo(Verdict.FAILS);
+        assertThat(separate.get(Phase.NEW_PRIMARY).reason()).isEqualTo("dropped_column_read");
+        assertThat(separate.get(Phase.READ_NEW).verdict()).isEqualTo(Verdict.REFUSED);
+        assertThat(one.get(Phase.NEW_PRIMARY).verdict()).isEqualTo(Verdict.REFUSED);
+        assertThat(one.get(Phase.NEW_PRIMARY).runs())
+                .extracting(Preview.Run::side)
+                .containsExactly(Side.OLD);
+        String plain = "SELECT legacy_flag FROM customers WHERE id = ?";
+        assertThat(Preview.of(rewriter.rewrite(plain), plain, true)
+                        .get(Phase.NEW_PRIMARY)
+                        .verdict())
+                .isEqualTo(Verdict.REFUSED);
+    }
+
+    /**
      * Rows copied with their key left to the database are mirrored from what the primary read back;
      * from new-primary on, a copy that writes a column the new table drops is recorded (the new side
      * cannot give that column back), as the driver does.

@@ -110,7 +110,7 @@ public final class Preview {
             return new Step(phase, Verdict.PASS_THROUGH, null, List.of(original(sql)));
         }
         if (!(result instanceof Rewritten rw)) {
-            if (Session.failsWhereNewHoldsTheTruth(result, phase, phase == Phase.NEW_PRIMARY)) {
+            if (Session.failsWhereNewHoldsTheTruth(result, phase, phase == Phase.NEW_PRIMARY, separate)) {
                 return new Step(phase, Verdict.FAILS, reason, List.of());
             }
             // DDL that changes the old table runs there and is recorded, as a refused write is

@@ -108,7 +108,7 @@ public final class Session implements ReadContext {
      * the rows where the transaction will write them: in {@code read-new} that is the old side.
      */
     private static boolean locks(RewriteResult result) {
-        return result instanceof Rewritten rw && rw.locksRows();
+        return result instanceof Rewritten && result.locksRows();
     }
 
     /**
@@ -314,13 +314,23 @@ public final class Session implements ReadContext {
         Phase latest = Routing.latestPhaseOf(rollout, result.tables());
         boolean anyInNewPrimary =
                 result.tables().stream().anyMatch(table -> rollout.phaseOf(table) == Phase.NEW_PRIMARY);
-        if (!failsWhereNewHoldsTheTruth(result, latest, anyInNewPrimary)) {
+        boolean separate = context.newDatabase() != null;
+        if (!failsWhereNewHoldsTheTruth(result, latest, anyInNewPrimary, separate)) {
             return;
         }
         context.metrics().refused(refusal.refusalTag());
         String why = result instanceof Refused r
                 ? r.reason().name().toLowerCase(Locale.ROOT) + ": " + r.message()
                 : "its tables are in different phases";
+        if (result.kind() == StatementKind.SELECT && latest != Phase.NEW_ONLY) {
+            throw ShiftSqlState.FEATURE_NOT_SUPPORTED.error("this locking SELECT on " + result.tables()
+                    + " cannot be rewritten for the new schema (" + why + ", query "
+                    + result.fingerprint().hash()
+                    + "); in phase new-primary its locks belong on the separate new database, where the writes go"
+                    + " first: on the old table they would meet those writes only at their mirror, a deadlock"
+                    + " across two databases that neither detects. Rewrite the statement or move the table's"
+                    + " phase back");
+        }
         if (result.kind() == StatementKind.DDL) {
             throw ShiftSqlState.FEATURE_NOT_SUPPORTED.error("this DDL changes the rows or columns of " + result.tables()
                     + " (" + why + ", query " + result.fingerprint().hash() + "); in phase new-primary the old table"
@@ -339,9 +349,12 @@ public final class Session implements ReadContext {
      * the old side alone (see {@link #refuseWhereNewHoldsTheTruth}), its tables' latest phase being
      * {@code latest}. The one rule the driver applies and the preview shows.
      *
-     * @param anyInNewPrimary one of its tables is in {@code new-primary} (DDL is refused there only)
+     * @param anyInNewPrimary one of its tables is in {@code new-primary} (DDL is refused there only,
+     *     and so is a locking read with a separate new database)
+     * @param separate the new side is a separate database
      */
-    public static boolean failsWhereNewHoldsTheTruth(RewriteResult result, Phase latest, boolean anyInNewPrimary) {
+    public static boolean failsWhereNewHoldsTheTruth(
+            RewriteResult result, Phase latest, boolean anyInNewPrimary, boolean separate) {
         if (recordedInEveryPhase(result)) {
             return false;
         }
@@ -350,7 +363,8 @@ public final class Session implements ReadContext {
         }
         return result.kind().isWrite()
                 ? latest.ordinal() >= Phase.NEW_PRIMARY.ordinal()
-                : result.kind() == StatementKind.SELECT && latest == Phase.NEW_ONLY;
+                : result.kind() == StatementKind.SELECT
+                        && (latest == Phase.NEW_ONLY || (separate && anyInNewPrimary && result.locksRows()));
     }
 
     /** A write that runs on the old side only although its tables mirror writes: counted and logged. */

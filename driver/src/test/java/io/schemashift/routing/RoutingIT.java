@@ -1405,6 +1405,47 @@ class RoutingIT {
     }
 
     /**
+     * A locking read the rewriter cannot handle (it reads a column the new schema drops) runs on the
+     * old side, as any such read does, except in {@code new-primary} with a separate new database:
+     * there the writes go to the new side first and reach the old side only at their mirror, so a
+     * lock on an old row would meet them there, in a deadlock across two databases that neither
+     * detects. It fails with {@code 0A000} before anything is locked; with one database it still
+     * locks on the old side (the database sees the whole cycle), and a plain read is served there.
+     */
+    @ParameterizedTest
+    @CsvSource({"POSTGRESQL,false", "POSTGRESQL,true", "MARIADB,false", "MARIADB,true"})
+    void unrewritableLockingRead_inNewPrimaryWithASeparateDatabase_refused(TestDatabase.Kind kind, boolean separate)
+            throws Exception {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), separate, "phase: new-primary\n");
+        fx.rawOld("INSERT INTO customers (id, name, legacy_flag) VALUES (3, 'c3', 1)");
+        fx.rawNew("INSERT INTO clients (id, full_name, name_search) VALUES (3, 'c3', 'c3')");
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            String locking = "SELECT legacy_flag FROM customers WHERE id = 3 FOR UPDATE";
+            if (separate) {
+                assertThatThrownBy(() -> st.executeQuery(locking))
+                        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState())
+                                .isEqualTo("0A000"))
+                        .hasMessageContaining("dropped_column_read")
+                        .hasMessageContaining("locks");
+            } else {
+                try (ResultSet rs = st.executeQuery(locking)) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getInt(1)).isEqualTo(1);
+                }
+            }
+            try (ResultSet rs = st.executeQuery("SELECT legacy_flag FROM customers WHERE id = 3")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).isEqualTo(1);
+            }
+            c.rollback();
+        }
+        assertThat(fx.count("schemashift.rewrite.refusals", "reason", "dropped_column_read"))
+                .isEqualTo(2);
+    }
+
+    /**
      * A separate new database holding row 3 alike on both sides and a table the migration does not
      * map, {@code countries}, whose copy in the new database is stale.
      */

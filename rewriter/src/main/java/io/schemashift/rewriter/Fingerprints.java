@@ -1,6 +1,7 @@
 package io.schemashift.rewriter;
 
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Builds {@link Fingerprint}s from tokens: comments dropped, literals and parameters as {@code
@@ -9,6 +10,9 @@ import java.util.Locale;
 final class Fingerprints {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private static final Pattern LOCKING = Pattern.compile(
+            "\\bfor\\s+(?:no\\s+key\\s+)?update\\b|\\bfor\\s+(?:key\\s+)?share\\b|\\block\\s+in\\s+share\\s+mode\\b");
 
     private Fingerprints() {}
 
@@ -39,6 +43,11 @@ final class Fingerprints {
         }
         String text = out.toString();
         return new Fingerprint(text, hash(text));
+    }
+
+    /** Whether {@code fp}'s statement takes row locks ({@link RewriteResult#locksRows}); its words are lower case. */
+    static boolean locksRows(Fingerprint fp) {
+        return LOCKING.matcher(fp.text()).find();
     }
 
     private static boolean isPlaceholder(Tokens t, int i) {

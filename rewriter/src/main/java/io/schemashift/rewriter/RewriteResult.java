@@ -13,4 +13,13 @@ public sealed interface RewriteResult permits Untouched, Rewritten, Refused {
 
     /** The statement shape: literals and parameter lists normalized, plus a short stable hash. */
     Fingerprint fingerprint();
+
+    /**
+     * Whether this is a locking read ({@code FOR UPDATE}, {@code FOR NO KEY UPDATE}, {@code FOR
+     * [KEY] SHARE}, {@code LOCK IN SHARE MODE}), read from its fingerprint, which holds no comment
+     * and no literal's text; refused or not, its locks belong where the writes go first.
+     */
+    default boolean locksRows() {
+        return kind() == StatementKind.SELECT && Fingerprints.locksRows(fingerprint());
+    }
 }

@@ -2,7 +2,6 @@ package io.schemashift.rewriter;
 
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * A statement rewritten for the new schema, with everything the driver needs to run it on either
@@ -63,19 +62,6 @@ public record Rewritten(
         RoundedValues rounded,
         ReadBack readBack)
         implements RewriteResult {
-
-    private static final Pattern LOCKING = Pattern.compile(
-            "\\bFOR\\s+(?:NO\\s+KEY\\s+)?UPDATE\\b|\\bFOR\\s+(?:KEY\\s+)?SHARE\\b|\\bLOCK\\s+IN\\s+SHARE\\s+MODE\\b",
-            Pattern.CASE_INSENSITIVE);
-
-    /**
-     * Whether this is a locking read ({@code FOR UPDATE}, {@code FOR NO KEY UPDATE}, {@code FOR
-     * [KEY] SHARE}, {@code LOCK IN SHARE MODE}). Text inside a literal may match too: such a read is
-     * then treated as locking, which only keeps it where locks belong and uncompared.
-     */
-    public boolean locksRows() {
-        return kind == StatementKind.SELECT && LOCKING.matcher(oldSide.sql()).find();
-    }
 
     /**
      * What makes this write recorded although it is mirrored ({@code null}: nothing): its {@linkplain
