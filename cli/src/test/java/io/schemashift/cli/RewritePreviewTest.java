@@ -11,7 +11,9 @@ import io.schemashift.config.Phase;
 import io.schemashift.coverage.Preview;
 import io.schemashift.coverage.Verdict;
 import io.schemashift.rewriter.Dialect;
+import io.schemashift.rewriter.RewriteResult;
 import io.schemashift.rewriter.Rewriter;
+import io.schemashift.rewriter.StatementKind;
 import io.schemashift.runtime.MigrationRuntime;
 import java.io.ByteArrayInputStream;
 import java.lang.reflect.InvocationHandler;
@@ -236,6 +238,31 @@ class RewritePreviewTest {
                         .verdict())
                 .as("one database: served and compared by the new side")
                 .isEqualTo(Verdict.REWRITTEN);
+    }
+
+    /**
+     * DDL that creates a table from a mapped table's rows runs where it was sent, on the old side,
+     * never read or compared on the new side, and fails in new-only, where the old rows are stale.
+     */
+    @Test
+    void preview_ddlCopyingAMappedTable_onTheOldSideThenFails() throws Exception {
+        Rewriter rewriter = dualWriteRewriter();
+        for (String copy : List.of(
+                "CREATE TABLE copied AS SELECT * FROM customers", "SELECT id, name INTO copied FROM customers")) {
+            RewriteResult result = rewriter.rewrite(copy);
+            assertThat(result.kind()).as(copy).isEqualTo(StatementKind.DDL);
+            for (boolean separate : List.of(false, true)) {
+                Map<Phase, Preview.Step> steps = Preview.of(result, copy, separate);
+                for (Phase phase : List.of(Phase.SHADOW_READ, Phase.READ_NEW, Phase.NEW_PRIMARY)) {
+                    assertThat(steps.get(phase).verdict()).as(copy).isEqualTo(Verdict.PASS_THROUGH);
+                    assertThat(steps.get(phase).reason()).isEqualTo("rows_copied");
+                    assertThat(steps.get(phase).runs())
+                            .extracting(Preview.Run::side)
+                            .containsExactly(Side.OLD);
+                }
+                assertThat(steps.get(Phase.NEW_ONLY).verdict()).as(copy).isEqualTo(Verdict.FAILS);
+            }
+        }
     }
 
     /**

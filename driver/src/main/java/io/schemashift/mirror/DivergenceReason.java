@@ -95,6 +95,8 @@ public enum DivergenceReason {
     REFUSED_FOREIGN_KEY_ACTION,
     /** DDL changed the rows or columns of the old table (or, from {@code new-primary} on, was refused). */
     REFUSED_SCHEMA_CHANGE,
+    /** DDL that copies a mapped table's rows (counted only: it changes no mapped table). */
+    REFUSED_ROWS_COPIED,
     REFUSED_UNSUPPORTED_CONSTRUCT,
     REFUSED_INTERNAL_ERROR;
 
@@ -122,6 +124,7 @@ public enum DivergenceReason {
             case INDIRECT -> REFUSED_INDIRECT;
             case FOREIGN_KEY_ACTION -> REFUSED_FOREIGN_KEY_ACTION;
             case SCHEMA_CHANGE -> REFUSED_SCHEMA_CHANGE;
+            case ROWS_COPIED -> REFUSED_ROWS_COPIED;
             case UNSUPPORTED_CONSTRUCT -> REFUSED_UNSUPPORTED_CONSTRUCT;
             case INTERNAL_ERROR -> REFUSED_INTERNAL_ERROR;
         };

@@ -290,6 +290,11 @@ public final class Session implements ReadContext {
         return result.kind().isWrite() || (result instanceof Refused r && r.reason() == RefusalReason.SCHEMA_CHANGE);
     }
 
+    /** Whether {@code result} creates a table from a mapped table's rows ({@link RefusalReason#ROWS_COPIED}). */
+    private static boolean copiesRows(RewriteResult result) {
+        return result instanceof Refused r && r.reason() == RefusalReason.ROWS_COPIED;
+    }
+
     /**
      * Whether {@code result} runs where it was sent and is recorded in every phase past {@code
      * old-only}: a write to an unmapped parent that fires a one-sided foreign key action ({@link
@@ -331,6 +336,13 @@ public final class Session implements ReadContext {
                     + " across two databases that neither detects. Rewrite the statement or move the table's"
                     + " phase back");
         }
+        if (copiesRows(result)) {
+            throw ShiftSqlState.FEATURE_NOT_SUPPORTED.error("this DDL creates a table from the rows of "
+                    + result.tables() + " (" + why + ", query "
+                    + result.fingerprint().hash() + "); in phase new-only"
+                    + " the old table is no longer written, so its rows are stale. Copy from the new table by its own"
+                    + " name, or move the table's phase back");
+        }
         if (result.kind() == StatementKind.DDL) {
             throw ShiftSqlState.FEATURE_NOT_SUPPORTED.error("this DDL changes the rows or columns of " + result.tables()
                     + " (" + why + ", query " + result.fingerprint().hash() + "); in phase new-primary the old table"
@@ -349,7 +361,7 @@ public final class Session implements ReadContext {
      * the old side alone (see {@link #refuseWhereNewHoldsTheTruth}), its tables' latest phase being
      * {@code latest}. The one rule the driver applies and the preview shows.
      *
-     * @param anyInNewPrimary one of its tables is in {@code new-primary} (DDL is refused there only,
+     * @param anyInNewPrimary one of its tables is in {@code new-primary} (DDL that changes a table is refused there only,
      *     and so is a locking read with a separate new database)
      * @param separate the new side is a separate database
      */
@@ -359,7 +371,7 @@ public final class Session implements ReadContext {
             return false;
         }
         if (result.kind() == StatementKind.DDL) {
-            return changesRows(result) && anyInNewPrimary;
+            return (changesRows(result) && anyInNewPrimary) || (copiesRows(result) && latest == Phase.NEW_ONLY);
         }
         return result.kind().isWrite()
                 ? latest.ordinal() >= Phase.NEW_PRIMARY.ordinal()

@@ -1446,6 +1446,65 @@ class RoutingIT {
     }
 
     /**
+     * DDL that copies a mapped table's rows into a new table ({@code CREATE TABLE … AS SELECT},
+     * PostgreSQL's {@code SELECT … INTO}) creates it where the application's connection is, from
+     * the old table, never as a read served or compared by the new side (which would create the
+     * table there, or copy the new table's rows under the old names): up to {@code new-primary}
+     * the old table holds every row. In {@code new-only}, where the old table is no longer written,
+     * it fails with {@code 0A000} rather than copy stale rows.
+     */
+    @ParameterizedTest
+    @CsvSource({"POSTGRESQL,false", "POSTGRESQL,true", "MARIADB,true", "H2,false"})
+    void ddlCopyingAMappedTable_createsItFromTheOldTable_failsInNewOnly(TestDatabase.Kind kind, boolean separate)
+            throws Exception {
+        boolean pg = kind == TestDatabase.Kind.POSTGRESQL;
+        for (String phase : List.of("shadow-read", "read-new", "new-primary", "new-only")) {
+            MigrationFixture fx = MigrationFixture.create(
+                    TestDatabases.of(kind),
+                    separate,
+                    "phase: " + phase + "\nrouting:\n  readNewPercent: 100\n  shadowPercent: 100\n");
+            fx.rawOld("INSERT INTO customers (id, name, legacy_flag) VALUES (3, 'c3', 1)");
+            fx.rawNew("INSERT INTO clients (id, full_name, name_search) VALUES (3, 'c3', 'c3')");
+            List<String> copies = new ArrayList<>(List.of("CREATE TABLE copied_a AS SELECT * FROM customers"));
+            if (pg) {
+                copies.add("SELECT * INTO copied_b FROM customers");
+            }
+            try (Connection c = fx.connect();
+                    Statement st = c.createStatement()) {
+                for (String copy : copies) {
+                    String table = copy.contains("copied_a") ? "copied_a" : "copied_b";
+                    if (phase.equals("new-only")) {
+                        assertThatThrownBy(() -> st.execute(copy))
+                                .as(copy)
+                                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState())
+                                        .isEqualTo("0A000"))
+                                .hasMessageContaining("rows_copied");
+                        assertThat(fx.query(false, "SELECT count(*) FROM customers"))
+                                .as("nothing created")
+                                .containsExactly("1");
+                        continue;
+                    }
+                    st.execute(copy);
+                    assertThat(fx.query(false, "SELECT id, name, legacy_flag FROM " + table))
+                            .as(phase + ": " + copy + ", on the old side, from the old table")
+                            .containsExactly("3|c3|1");
+                    if (separate) {
+                        assertThatThrownBy(() -> fx.query(true, "SELECT count(*) FROM " + table))
+                                .as(phase + ": " + copy + " created nothing in the new database")
+                                .isInstanceOf(SQLException.class);
+                    }
+                }
+            }
+            if (phase.equals("new-only")) {
+                assertThatThrownBy(() -> fx.query(false, "SELECT count(*) FROM copied_a"))
+                        .isInstanceOf(SQLException.class);
+                assertThat(fx.count("schemashift.rewrite.refusals", "reason", "rows_copied"))
+                        .isEqualTo(copies.size());
+            }
+        }
+    }
+
+    /**
      * A separate new database holding row 3 alike on both sides and a table the migration does not
      * map, {@code countries}, whose copy in the new database is stale.
      */

@@ -1,10 +1,14 @@
 package io.schemashift.rewriter;
 
 import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.create.table.CreateTable;
+import net.sf.jsqlparser.statement.create.view.CreateView;
 import net.sf.jsqlparser.statement.delete.Delete;
 import net.sf.jsqlparser.statement.insert.Insert;
 import net.sf.jsqlparser.statement.merge.Merge;
+import net.sf.jsqlparser.statement.select.PlainSelect;
 import net.sf.jsqlparser.statement.select.Select;
+import net.sf.jsqlparser.statement.select.SetOperationList;
 import net.sf.jsqlparser.statement.truncate.Truncate;
 import net.sf.jsqlparser.statement.update.Update;
 import net.sf.jsqlparser.statement.upsert.Upsert;
@@ -19,8 +23,8 @@ final class Kinds {
     private Kinds() {}
 
     static StatementKind of(Statement st) {
-        if (st instanceof Select) {
-            return StatementKind.SELECT;
+        if (st instanceof Select select) {
+            return into(select) ? StatementKind.DDL : StatementKind.SELECT; // SELECT … INTO creates a table
         }
         if (st instanceof Insert i) {
             boolean upsert = i.getConflictAction() != null
@@ -44,6 +48,55 @@ final class Kinds {
         String area =
                 pkg.startsWith(STATEMENTS) ? pkg.substring(STATEMENTS.length()).split("\\.")[0] : "";
         return DDL_PACKAGES.contains(area) ? StatementKind.DDL : StatementKind.OTHER;
+    }
+
+    /**
+     * Whether {@code st} creates a table from the rows of a query: {@code CREATE TABLE … AS SELECT}
+     * (MariaDB's without {@code AS} too), a materialized view, PostgreSQL's {@code SELECT … INTO}.
+     */
+    static boolean copiesRows(Statement st) {
+        if (st instanceof Select select) {
+            return into(select);
+        }
+        if (st instanceof CreateTable create) {
+            return create.getSelect() != null;
+        }
+        return st instanceof CreateView view && view.isMaterialized();
+    }
+
+    /**
+     * {@link #copiesRows(Statement)} of text that is not parsed: {@code CREATE … TABLE} with a
+     * {@code SELECT} in it or PostgreSQL's {@code AS TABLE}, or {@code CREATE MATERIALIZED VIEW}.
+     */
+    static boolean copiesRows(Tokens t) {
+        int i = t.significant(0);
+        if (!t.isWord(i, "create")) {
+            return false;
+        }
+        for (i = t.significant(i + 1); i < t.size() && t.kind(i) == Tokens.WORD; i = t.significant(i + 1)) {
+            if (t.isWord(i, "materialized")) {
+                return true;
+            }
+            if (t.isWord(i, "table")) {
+                for (int j = t.significant(i + 1); j < t.size(); j = t.significant(j + 1)) {
+                    if (t.isWord(j, "select") || (t.isWord(j, "as") && t.isWord(t.significant(j + 1), "table"))) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private static boolean into(Select select) {
+        if (select instanceof PlainSelect plain) {
+            return (plain.getIntoTables() != null && !plain.getIntoTables().isEmpty())
+                    || plain.getIntoTempTable() != null;
+        }
+        return select instanceof SetOperationList set
+                && !set.getSelects().isEmpty()
+                && into(set.getSelects().get(0));
     }
 
     /**

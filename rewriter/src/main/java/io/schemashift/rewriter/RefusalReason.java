@@ -38,6 +38,12 @@ public enum RefusalReason {
      * and is recorded or refused like a write, since the other side does not change with it.
      */
     SCHEMA_CHANGE,
+    /**
+     * DDL that creates a table from a mapped table's rows ({@code CREATE TABLE … AS SELECT}, a
+     * materialized view, PostgreSQL's {@code SELECT … INTO}): it runs where it was sent, on the
+     * old table, which holds every row until {@code new-only}, and fails there.
+     */
+    ROWS_COPIED,
     /** A construct the rewriter does not handle; the message names it. */
     UNSUPPORTED_CONSTRUCT,
     /** The rewriter itself failed; a bug, reported instead of thrown. */

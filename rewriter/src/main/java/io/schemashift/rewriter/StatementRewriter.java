@@ -35,6 +35,8 @@ import net.sf.jsqlparser.statement.upsert.Upsert;
 /** Rewrites one parsed statement that may touch a mapped table. Stateless; one call per statement. */
 final class StatementRewriter {
 
+    private static final String ROWS_COPIED = "DDL that creates a table from a mapped table's rows";
+
     /**
      * What a write adds to the plain new-side text. {@code target} is the mapped table it changes;
      * {@code newSide} are the edits that make it.
@@ -124,7 +126,7 @@ final class StatementRewriter {
             return modifyingWith(sql, kind.isWrite() ? kind : nested, parsed.root(), fp);
         }
         if (kind == StatementKind.DDL || kind == StatementKind.OTHER) {
-            return nonDml(sql, kind, tokens, parsed.root(), fp);
+            return nonDml(sql, kind, tokens, parsed.root(), fp, Kinds.copiesRows(st));
         }
         if (st instanceof Truncate truncate) {
             return truncate(new Rewrite(sql, tokens, mapping, parsed.root(), true), truncate, fp);
@@ -199,6 +201,9 @@ final class StatementRewriter {
         if (changesTable(kind, tokens)) {
             return refused(
                     kind, tables, fp, RefusalReason.SCHEMA_CHANGE, "DDL that changes the table's rows or columns");
+        }
+        if (kind == StatementKind.DDL && Kinds.copiesRows(tokens)) {
+            return refused(kind, tables, fp, RefusalReason.ROWS_COPIED, ROWS_COPIED);
         }
         return refused(kind, tables, fp, RefusalReason.UNPARSEABLE, "the statement cannot be parsed");
     }
@@ -919,16 +924,21 @@ final class StatementRewriter {
     /**
      * DDL naming a mapped table is refused (it runs where it was sent): as a {@link
      * RefusalReason#SCHEMA_CHANGE} when it changes the rows or columns the table holds, which the
-     * driver then records or refuses like a write. Anything else is untouched.
+     * driver then records or refuses like a write; as {@link RefusalReason#ROWS_COPIED} when it
+     * creates a table from a mapped table's rows. Anything else is untouched.
      */
-    private RewriteResult nonDml(String sql, StatementKind kind, Tokens tokens, SimpleNode root, Fingerprint fp) {
+    private RewriteResult nonDml(
+            String sql, StatementKind kind, Tokens tokens, SimpleNode root, Fingerprint fp, boolean copiesRows) {
         Set<String> touched = mappedTables(root);
         if (kind != StatementKind.DDL || touched.isEmpty()) {
             return new Untouched(sql, kind, fp);
         }
-        return changesTable(kind, tokens)
-                ? refused(
-                        kind, touched, fp, RefusalReason.SCHEMA_CHANGE, "DDL that changes the table's rows or columns")
+        if (changesTable(kind, tokens)) {
+            return refused(
+                    kind, touched, fp, RefusalReason.SCHEMA_CHANGE, "DDL that changes the table's rows or columns");
+        }
+        return copiesRows
+                ? refused(kind, touched, fp, RefusalReason.ROWS_COPIED, ROWS_COPIED)
                 : refused(
                         kind,
                         touched,

@@ -73,7 +73,24 @@ class SchemaChangesTest {
                 Arguments.of(Dialect.MARIADB, "ALTER TABLE customers RENAME INDEX by_name TO customers_name", KEEPS),
                 Arguments.of(Dialect.MARIADB, "ALTER TABLE customers ENGINE=InnoDB", KEEPS),
                 Arguments.of(Dialect.H2, "ALTER TABLE customers ADD CONSTRAINT one_email UNIQUE (email)", KEEPS),
-                Arguments.of(Dialect.H2, "CREATE TABLE archive AS SELECT * FROM customers", KEEPS));
+                // a new table from the rows: runs on the old table, fails in new-only
+                Arguments.of(Dialect.H2, "CREATE TABLE archive AS SELECT * FROM customers", RefusalReason.ROWS_COPIED),
+                Arguments.of(
+                        Dialect.MARIADB, "CREATE TABLE archive SELECT * FROM customers", RefusalReason.ROWS_COPIED),
+                Arguments.of(
+                        Dialect.POSTGRESQL, "CREATE TEMP TABLE archive AS TABLE customers", RefusalReason.ROWS_COPIED),
+                Arguments.of(
+                        Dialect.POSTGRESQL,
+                        "CREATE MATERIALIZED VIEW archive AS SELECT id FROM customers",
+                        RefusalReason.ROWS_COPIED),
+                Arguments.of(
+                        Dialect.POSTGRESQL,
+                        "SELECT id, name INTO archive FROM customers WHERE id > 3",
+                        RefusalReason.ROWS_COPIED),
+                Arguments.of(
+                        Dialect.POSTGRESQL,
+                        "SELECT id INTO archive FROM customers UNION SELECT id FROM customers",
+                        RefusalReason.ROWS_COPIED));
     }
 
     @ParameterizedTest(name = "{0}: {1}")
