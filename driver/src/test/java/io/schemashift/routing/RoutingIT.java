@@ -1405,6 +1405,48 @@ class RoutingIT {
     }
 
     /**
+     * A read that takes a lock of the application's session (PostgreSQL's advisory locks, MariaDB's
+     * named locks) or changes its settings takes it on the application's connection, where its
+     * unlock (a statement that names no table) runs, never on a separate new database's pooled
+     * connection, where it would stay with the pool: the old side serves it in {@code read-new}
+     * and {@code new-primary}.
+     */
+    @ParameterizedTest
+    @CsvSource({"POSTGRESQL,read-new", "POSTGRESQL,new-primary", "MARIADB,read-new", "MARIADB,new-primary"})
+    void readTakingALockOfTheSession_takesItOnTheApplicationsConnection(TestDatabase.Kind kind, String phase)
+            throws Exception {
+        MigrationFixture fx =
+                withAStaleCopyOfCountries(kind, "phase: " + phase + "\nrouting:\n  readNewPercent: 100\n");
+        boolean pg = kind == TestDatabase.Kind.POSTGRESQL;
+        try (Connection c = fx.connect();
+                Statement st = c.createStatement()) {
+            String lock = pg
+                    ? "SELECT pg_advisory_lock(id) FROM customers WHERE id = 3"
+                    : "SELECT GET_LOCK(CONCAT('ss-lock-', id), 0) FROM customers WHERE id = 3";
+            try (ResultSet rs = st.executeQuery(lock)) {
+                assertThat(rs.next()).isTrue();
+            }
+            String unlock = pg ? "SELECT pg_advisory_unlock(3)" : "SELECT RELEASE_LOCK('ss-lock-3')";
+            try (ResultSet rs = st.executeQuery(unlock)) {
+                assertThat(rs.next()).isTrue();
+                assertThat(pg ? rs.getBoolean(1) : rs.getInt(1) == 1)
+                        .as(phase + ": the lock is the application's session's")
+                        .isTrue();
+            }
+            if (pg) {
+                st.executeQuery("SELECT set_config('app.tenant', name, false) FROM customers WHERE id = 3")
+                        .close();
+                try (ResultSet rs = st.executeQuery("SELECT current_setting('app.tenant', true)")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1))
+                            .as(phase + ": the setting is the session's")
+                            .isEqualTo("c3");
+                }
+            }
+        }
+    }
+
+    /**
      * A locking read the rewriter cannot handle (it reads a column the new schema drops) runs on the
      * old side, as any such read does, except in {@code new-primary} with a separate new database:
      * there the writes go to the new side first and reach the old side only at their mirror, so a

@@ -71,7 +71,26 @@ final class NonDeterministicCalls {
             Map.entry("txid_current", NonDeterminism.CONNECTION),
             Map.entry("txid_current_if_assigned", NonDeterminism.CONNECTION),
             Map.entry("pg_current_xact_id", NonDeterminism.CONNECTION),
-            Map.entry("pg_current_xact_id_if_assigned", NonDeterminism.CONNECTION));
+            Map.entry("pg_current_xact_id_if_assigned", NonDeterminism.CONNECTION),
+            // what they do belongs to the session they run in: a lock it holds, a setting, a notice
+            Map.entry("set_config", NonDeterminism.CONNECTION),
+            Map.entry("pg_notify", NonDeterminism.CONNECTION),
+            Map.entry("pg_advisory_lock", NonDeterminism.CONNECTION),
+            Map.entry("pg_advisory_lock_shared", NonDeterminism.CONNECTION),
+            Map.entry("pg_advisory_xact_lock", NonDeterminism.CONNECTION),
+            Map.entry("pg_advisory_xact_lock_shared", NonDeterminism.CONNECTION),
+            Map.entry("pg_try_advisory_lock", NonDeterminism.CONNECTION),
+            Map.entry("pg_try_advisory_lock_shared", NonDeterminism.CONNECTION),
+            Map.entry("pg_try_advisory_xact_lock", NonDeterminism.CONNECTION),
+            Map.entry("pg_try_advisory_xact_lock_shared", NonDeterminism.CONNECTION),
+            Map.entry("pg_advisory_unlock", NonDeterminism.CONNECTION),
+            Map.entry("pg_advisory_unlock_shared", NonDeterminism.CONNECTION),
+            Map.entry("pg_advisory_unlock_all", NonDeterminism.CONNECTION),
+            Map.entry("get_lock", NonDeterminism.CONNECTION),
+            Map.entry("release_lock", NonDeterminism.CONNECTION),
+            Map.entry("release_all_locks", NonDeterminism.CONNECTION),
+            Map.entry("is_free_lock", NonDeterminism.CONNECTION),
+            Map.entry("is_used_lock", NonDeterminism.CONNECTION));
 
     /** Timestamp calls a captured instant can replace, and whether their type has a time zone. */
     private static final Set<String> WITH_ZONE =

@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RewriterTest {
 
@@ -1356,6 +1357,25 @@ class RewriterTest {
         assertThat(r.unmirrorable(false)).isEqualTo(NonDeterminism.SESSION);
     }
 
+    /** Calls that act on the session they run in (a setting, a notice) are of the application's connection. */
+    @ParameterizedTest
+    @ValueSource(strings = {"set_config('app.tenant', email, false)", "pg_notify('changes', email)::text"})
+    void write_callsActingOnTheSession_ofTheApplicationsConnection(String call) {
+        Rewritten r = (Rewritten) pg.rewrite("UPDATE customers SET email = " + call + " WHERE id = ?");
+        assertThat(r.nondeterminism()).containsExactly(NonDeterminism.CONNECTION);
+        assertThat(r.unmirrorable(true)).isEqualTo(NonDeterminism.CONNECTION);
+    }
+
+    /** A read that takes a named lock acts on the session it runs in: the application's connection's. */
+    @Test
+    void read_takingANamedLock_isOfTheApplicationsConnection() {
+        Rewriter maria = Rewriter.builder(Fixtures.mapping(Dialect.MARIADB), Dialect.MARIADB)
+                .build();
+        Rewritten r = (Rewritten) maria.rewrite("SELECT GET_LOCK(CONCAT('c', id), 0) FROM customers WHERE id = 1");
+        assertThat(r.nondeterminism()).containsExactly(NonDeterminism.CONNECTION);
+        assertThat(r.ofTheApplicationsConnection()).isEqualTo(NonDeterminism.CONNECTION);
+    }
+
     @ParameterizedTest
     @CsvSource({
         "timeofday(), NOW",
@@ -1371,7 +1391,9 @@ class RewriterTest {
         "inet_server_addr()::text, CONNECTION",
         "version(), CONNECTION",
         "txid_current()::text, CONNECTION",
-        "pg_current_xact_id()::text, CONNECTION"
+        "pg_current_xact_id()::text, CONNECTION",
+        "pg_try_advisory_xact_lock(id)::text, CONNECTION",
+        "pg_advisory_unlock_all()::text, CONNECTION"
     })
     void write_builtInsThatDifferPerCall_reported(String call, NonDeterminism expected) {
         Rewritten r = (Rewritten) pg.rewrite("UPDATE customers SET email = " + call + " WHERE id = ?");
