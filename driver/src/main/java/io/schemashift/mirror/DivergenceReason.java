@@ -82,6 +82,12 @@ public enum DivergenceReason {
      * guards do not count ({@code ControlStore.CHECK_ONLY_REASONS}).
      */
     MIRROR_PICKED_BY_OTHER_ROWS,
+    /**
+     * Mirrored, and recorded: a separate new database's catalog (its triggers, defaults, foreign
+     * keys) had not been read yet (the database was down when the driver started), so what would
+     * make the sides part was not known. Counted by the phase guards, like a one-sided trigger.
+     */
+    MIRROR_CATALOG_UNREAD,
     /** The tables of the statement are in different phases. */
     REFUSED_MIXED_PHASES,
     REFUSED_UNPARSEABLE,

@@ -64,6 +64,13 @@ public interface MigrationContext {
     /** The separate new-side database; {@code null} when the new schema is in the same database. */
     NewDatabase newDatabase();
 
+    /**
+     * Whether the separate new database's catalog (its triggers, column defaults, foreign keys) has
+     * been read since the driver started; until it is, a write mirrored there is recorded too.
+     * Always {@code true} without a separate new database.
+     */
+    boolean newCatalogRead();
+
     Dialect dialect();
 
     /** The mapping the current rewriter holds, with what the catalog told of each table. */

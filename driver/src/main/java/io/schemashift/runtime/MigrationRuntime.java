@@ -113,6 +113,8 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
     private static final long CATALOG_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private volatile long catalogReadAt;
+    /** Whether the separate new database's catalog was read once ({@link #newCatalogRead()}). */
+    private volatile boolean newCatalogRead;
 
     MigrationRuntime(MigrationConfig config, ConfigLocation location, MeterRegistry registry) {
         this.config = config;
@@ -195,7 +197,9 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                     "SchemaShift supports PostgreSQL, MariaDB/MySQL and H2; this database is "
                             + md.getDatabaseProductName());
         }
-        Rewriter rewriter = rewriter(config, dialect, md, null, NewCatalog.pooled(newDatabase));
+        PooledCatalog newCatalog = NewCatalog.pooled(newDatabase);
+        Rewriter rewriter = rewriter(config, dialect, md, null, newCatalog);
+        newCatalogRead = newCatalog == null || !newCatalog.failed();
         metrics.rewriteCache(rewriter.cache());
         DivergenceLog divergences = new DivergenceLog(
                 config.migration(),
@@ -463,17 +467,8 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
         <T> T read(NewSideRead<T> read) throws SQLException;
 
         /** Through a connection borrowed from {@code newDatabase} for each read ({@code null}: none). */
-        static NewCatalog pooled(NewDatabase newDatabase) {
-            return newDatabase == null
-                    ? null
-                    : new NewCatalog() {
-                        @Override
-                        public <T> T read(NewSideRead<T> read) throws SQLException {
-                            try (Connection borrowed = newDatabase.borrow()) {
-                                return read.read(borrowed.getMetaData());
-                            }
-                        }
-                    };
+        static PooledCatalog pooled(NewDatabase newDatabase) {
+            return newDatabase == null ? null : new PooledCatalog(newDatabase);
         }
 
         /** Through {@code newMd}, which the caller keeps open ({@code null}: none). */
@@ -486,6 +481,31 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                             return read.read(newMd);
                         }
                     };
+        }
+    }
+
+    /** A separate new database's catalog through its pool, which remembers whether a read failed. */
+    static final class PooledCatalog implements NewCatalog {
+
+        private final NewDatabase newDatabase;
+        private boolean failed;
+
+        private PooledCatalog(NewDatabase newDatabase) {
+            this.newDatabase = newDatabase;
+        }
+
+        @Override
+        public <T> T read(NewSideRead<T> read) throws SQLException {
+            try (Connection borrowed = newDatabase.borrow()) {
+                return read.read(borrowed.getMetaData());
+            } catch (SQLException | RuntimeException e) {
+                failed = true;
+                throw e;
+            }
+        }
+
+        boolean failed() {
+            return failed;
         }
     }
 
@@ -774,13 +794,16 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
     /**
      * Reads the catalog again once {@code control.catalogRefresh} has passed since the last read (on
      * the control loop's thread): a routine, trigger, rule or view another client created (psql, an
-     * application not on the driver) is known within that time.
+     * application not on the driver) is known within that time. At every call while a separate new
+     * database's catalog has not been read once (it was down at the start): until then every write
+     * mirrored there is recorded too.
      */
     void refreshCatalog() {
         Started s = started;
         if (s == null
-                || System.nanoTime() - catalogReadAt
-                        < config.control().catalogRefresh().toNanos()) {
+                || (newCatalogRead
+                        && System.nanoTime() - catalogReadAt
+                                < config.control().catalogRefresh().toNanos())) {
             return;
         }
         // opened before the read takes the lock: a drained pool makes only this loop wait, never a statement
@@ -864,7 +887,10 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
 
     /** Reads the catalog through {@code c}; the new rewriter, or {@code null} when nothing changed. */
     private Rewriter reread(Started s, Connection c) throws SQLException {
-        Rewriter next = rewriter(config, s.dialect(), c.getMetaData(), s.rewriter(), NewCatalog.pooled(newDatabase));
+        PooledCatalog newCatalog = NewCatalog.pooled(newDatabase);
+        Rewriter next = rewriter(config, s.dialect(), c.getMetaData(), s.rewriter(), newCatalog);
+        // once read, what was read is kept when a read fails
+        newCatalogRead = newCatalogRead || newCatalog == null || !newCatalog.failed();
         ReadableTables readable = readableTables(c, s.dialect(), next.mapping(), s.readable());
         boolean sameColumns = sameTables(next.mapping(), s.rewriter().mapping());
         Rewriter current = s.rewriter();
@@ -1001,6 +1027,11 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
     /** Shadow reads: which reads are compared, and the executor that compares them. */
     public ShadowReads shadow() {
         return started.shadow();
+    }
+
+    @Override
+    public boolean newCatalogRead() {
+        return newCatalogRead;
     }
 
     /** The separate new-side database, or {@code null} when the new schema is in the same database. */
