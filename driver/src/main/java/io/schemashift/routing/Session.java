@@ -361,8 +361,8 @@ public final class Session implements ReadContext {
      * the old side alone (see {@link #refuseWhereNewHoldsTheTruth}), its tables' latest phase being
      * {@code latest}. The one rule the driver applies and the preview shows.
      *
-     * @param anyInNewPrimary one of its tables is in {@code new-primary} (DDL that changes a table is refused there only,
-     *     and so is a locking read with a separate new database)
+     * @param anyInNewPrimary one of its tables is in {@code new-primary} (DDL that changes a table
+     *     is refused there only, and so is a locking read with a separate new database)
      * @param separate the new side is a separate database
      */
     public static boolean failsWhereNewHoldsTheTruth(
