@@ -795,15 +795,18 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
      * Reads the catalog again once {@code control.catalogRefresh} has passed since the last read (on
      * the control loop's thread): a routine, trigger, rule or view another client created (psql, an
      * application not on the driver) is known within that time. At every call while a separate new
-     * database's catalog has not been read once (it was down at the start): until then every write
-     * mirrored there is recorded too.
+     * database's catalog has not been read once (it was down at the start) and its breaker is not
+     * open: until then every write mirrored there is recorded too.
      */
     void refreshCatalog() {
         Started s = started;
-        if (s == null
-                || (newCatalogRead
-                        && System.nanoTime() - catalogReadAt
-                                < config.control().catalogRefresh().toNanos())) {
+        if (s == null) {
+            return;
+        }
+        boolean due = System.nanoTime() - catalogReadAt
+                >= config.control().catalogRefresh().toNanos();
+        // while the new database is known to be down (its breaker open), no read is tried, nor logged
+        if (!due && (newCatalogRead || newDatabase.breaker().state() == CircuitBreaker.State.OPEN)) {
             return;
         }
         // opened before the read takes the lock: a drained pool makes only this loop wait, never a statement
