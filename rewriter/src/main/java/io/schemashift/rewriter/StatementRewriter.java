@@ -18,6 +18,7 @@ import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.UnsupportedStatement;
+import net.sf.jsqlparser.statement.create.table.CreateTable;
 import net.sf.jsqlparser.statement.delete.Delete;
 import net.sf.jsqlparser.statement.insert.Insert;
 import net.sf.jsqlparser.statement.insert.ParenthesedInsert;
@@ -126,7 +127,10 @@ final class StatementRewriter {
             return modifyingWith(sql, kind.isWrite() ? kind : nested, parsed.root(), fp);
         }
         if (kind == StatementKind.DDL || kind == StatementKind.OTHER) {
-            return nonDml(sql, kind, tokens, parsed.root(), fp, Kinds.copiesRows(st));
+            // CREATE OR REPLACE TABLE of a mapped table replaces it: a schema change, not a copy
+            boolean copiesRows = Kinds.copiesRows(st)
+                    && !(st instanceof CreateTable create && mapping.table(create.getTable()) != null);
+            return nonDml(sql, kind, tokens, parsed.root(), fp, copiesRows);
         }
         if (st instanceof Truncate truncate) {
             return truncate(new Rewrite(sql, tokens, mapping, parsed.root(), true), truncate, fp);
@@ -933,12 +937,12 @@ final class StatementRewriter {
         if (kind != StatementKind.DDL || touched.isEmpty()) {
             return new Untouched(sql, kind, fp);
         }
-        if (changesTable(kind, tokens)) {
-            return refused(
-                    kind, touched, fp, RefusalReason.SCHEMA_CHANGE, "DDL that changes the table's rows or columns");
+        if (copiesRows) {
+            return refused(kind, touched, fp, RefusalReason.ROWS_COPIED, ROWS_COPIED);
         }
-        return copiesRows
-                ? refused(kind, touched, fp, RefusalReason.ROWS_COPIED, ROWS_COPIED)
+        return changesTable(kind, tokens)
+                ? refused(
+                        kind, touched, fp, RefusalReason.SCHEMA_CHANGE, "DDL that changes the table's rows or columns")
                 : refused(
                         kind,
                         touched,

@@ -80,6 +80,11 @@ class SchemaChangesTest {
                 Arguments.of(
                         Dialect.POSTGRESQL, "CREATE TEMP TABLE archive AS TABLE customers", RefusalReason.ROWS_COPIED),
                 Arguments.of(
+                        Dialect.MARIADB,
+                        "CREATE OR REPLACE TABLE archive AS SELECT * FROM customers",
+                        RefusalReason.ROWS_COPIED),
+                Arguments.of(Dialect.MARIADB, "CREATE OR REPLACE TABLE customers AS SELECT * FROM staging", CHANGE),
+                Arguments.of(
                         Dialect.POSTGRESQL,
                         "CREATE MATERIALIZED VIEW archive AS SELECT id FROM customers",
                         RefusalReason.ROWS_COPIED),
