@@ -65,8 +65,9 @@ final class Routines {
             WHERE r.ev_type IN ('2', '3', '4') AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'""";
 
     /**
-     * MariaDB/MySQL triggers of the application's database; a user sees only those on tables it
-     * holds the TRIGGER privilege on (doctor, as the migrator, reports the rest). A column's {@code
+     * MariaDB/MySQL triggers of the application's database; without the TRIGGER privilege on its
+     * table a user sees a trigger's definition as NULL (MariaDB) or not at all (MySQL: doctor, as
+     * the migrator, reports it). A column's {@code
      * ON UPDATE CURRENT_TIMESTAMP} counts as a trigger before UPDATE that sets the column ({@code SET
      * NEW.c …}), which stamps it ({@link Trigger#stamps}).
      */

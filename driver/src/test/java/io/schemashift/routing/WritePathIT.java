@@ -2074,6 +2074,48 @@ class WritePathIT {
     }
 
     /**
+     * A MariaDB user without the TRIGGER privilege sees each trigger's name, table and moment, but
+     * not what it runs (information_schema gives NULL): a trigger of a mapped table that the other
+     * table lacks is taken as one that may change rows (its writes mirrored and their rows recorded),
+     * and one of another table as one that may write every mapped table (its writes recorded for
+     * the whole table). Before, the hidden definition failed every connection with a
+     * NullPointerException.
+     */
+    @Test
+    void triggersHiddenFromTheUser_countAsChangingRows() throws Exception {
+        for (boolean separate : new boolean[] {false, true}) {
+            try (MigrationFixture fx = fixture(TestDatabase.Kind.MARIADB, separate, "dual-write")) {
+                String user = "ss_trg_" + fx.migration.replace('-', '_');
+                String database;
+                try (Connection c = fx.server.connect(fx.oldUrl)) {
+                    database = c.getCatalog();
+                }
+                fx.rawOld(
+                        "CREATE TRIGGER lower_email BEFORE INSERT ON customers FOR EACH ROW"
+                                + " SET NEW.email = LOWER(NEW.email)",
+                        "CREATE TABLE orders (id INT PRIMARY KEY, customer INT)",
+                        "CREATE TRIGGER touch_customer AFTER INSERT ON orders FOR EACH ROW"
+                                + " UPDATE customers SET name = 'touched' WHERE id = NEW.customer",
+                        "CREATE USER '" + user + "'@'%' IDENTIFIED BY 'app'",
+                        "GRANT SELECT, INSERT, UPDATE, DELETE ON " + database + ".* TO '" + user + "'@'%'");
+                try (Connection c = fx.connectAs(user, "app");
+                        Statement st = c.createStatement()) {
+                    st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (1, 'a', 'A@X')");
+                    assertThat(fx.oldRows()).containsExactly("1|a|a|a@x");
+                    assertThat(fx.newRows()).containsExactly("1|a|a|A@X");
+                    assertThat(fx.divergenceRecords()).containsExactly("[\"1\"]|mirror_one_sided_trigger");
+                    st.executeUpdate("INSERT INTO orders (id, customer) VALUES (10, 1)");
+                    assertThat(fx.oldRows()).containsExactly("1|touched|touched|a@x");
+                    assertThat(fx.divergenceRecords())
+                            .containsExactlyInAnyOrder("[\"1\"]|mirror_one_sided_trigger", "null|refused_indirect");
+                } finally {
+                    fx.rawOld("DROP USER '" + user + "'@'%'");
+                }
+            }
+        }
+    }
+
+    /**
      * A routine created after the driver started is read again when the rollout changes: a table
      * that leaves old-only has its calls recognised.
      */

@@ -148,8 +148,8 @@ final class Reaches {
         }
         cascades.forEach((table, reached) -> truncateCascades.put(stored(table), lowerNamesOf(reached)));
         for (Trigger t : triggerList) {
-            Tokens body = Tokens.lex(t.definition(), dialect);
-            Sight sight = dynamic(body, 2) ? Sight.DYNAMIC : Sight.NAMED;
+            Tokens body = t.definition() == null ? null : Tokens.lex(t.definition(), dialect);
+            Sight sight = body == null ? Sight.HIDDEN : dynamic(body, 2) ? Sight.DYNAMIC : Sight.NAMED;
             Reach reach = sight == Sight.NAMED ? reach(body, 2) : everything;
             String table = stored(t.table());
             // a trigger on a mapped table fires on the old side only: doctor's writers check reports it
@@ -277,14 +277,18 @@ final class Reaches {
                     Set<StatementKind> stamping = EnumSet.copyOf(t.events());
                     stamping.retainAll(EnumSet.of(StatementKind.INSERT, StatementKind.UPDATE));
                     events.addAll(stamping);
-                    described.add(t.name() + " on " + t.table() + " (BEFORE "
-                            + stamping.stream().map(Enum::name).collect(Collectors.joining(", "))
-                            + ", on both tables, sets a value from the current time each side reads on its own)");
+                    described.add(
+                            t.name() + " on " + t.table() + " (BEFORE "
+                                    + stamping.stream().map(Enum::name).collect(Collectors.joining(", "))
+                                    + (t.definition() == null
+                                            ? ", on both tables, whose definition this user cannot read)"
+                                            : ", on both tables, sets a value from the current time each side reads on its own)"));
                 }
                 continue;
             }
             String description = t.name() + " on " + t.table() + " (" + (t.before() ? "BEFORE " : "AFTER ")
-                    + missing.stream().map(Enum::name).collect(Collectors.joining(", ")) + ")";
+                    + missing.stream().map(Enum::name).collect(Collectors.joining(", "))
+                    + (t.definition() == null ? ", whose definition this user cannot read" : "") + ")";
             if (changesRows(t, columns)) {
                 events.addAll(missing);
                 described.add(description);
@@ -310,11 +314,15 @@ final class Reaches {
      * an INSERT or UPDATE and names {@code NEW.c} for a mapped column {@code c} (it may set that
      * value; one that sets only columns of its own side, an {@code updated_at} the other table
      * lacks, does not part the sides), or its definition names a mapped table, by its old or its new
-     * name (a PostgreSQL rule's always does). Errs towards yes: any mention counts.
+     * name (a PostgreSQL rule's always does). Errs towards yes: any mention counts, and so does a
+     * definition the user may not read.
      *
      * @param columns the mapped columns of the trigger's table ({@code null}: not known, any counts)
      */
     private boolean changesRows(Trigger t, Set<String> columns) {
+        if (t.definition() == null) {
+            return true; // hidden from this user (MariaDB without the TRIGGER privilege): it may do anything
+        }
         if (t.before()
                 && (t.events().contains(StatementKind.INSERT) || t.events().contains(StatementKind.UPDATE))
                 && (columns == null
@@ -340,16 +348,18 @@ final class Reaches {
      * side reads on its own: another clock, or another moment ({@link #clocksApart}; on PostgreSQL
      * in one database, where both statements share a transaction, only the calls that read the
      * time of the statement or of the call). A column's {@code ON UPDATE} is not one: both sides
-     * are given one instant instead ({@link #stamped}).
+     * are given one instant instead ({@link #stamped}). One whose definition the user may not read
+     * may.
      */
     private boolean readsItsOwnClock(Trigger t, Set<String> columns) {
         return t.stamps() == null
                 && t.before()
                 && (t.events().contains(StatementKind.INSERT) || t.events().contains(StatementKind.UPDATE))
-                && (columns == null
-                        || setsAnyOf(t.definition(), columns)
-                        || REPLACES_NEW.matcher(t.definition()).find())
-                && readsClock(Tokens.lex(t.definition(), mapping.dialect()), 2);
+                && (t.definition() == null // hidden from this user: it may read the time
+                        || ((columns == null
+                                        || setsAnyOf(t.definition(), columns)
+                                        || REPLACES_NEW.matcher(t.definition()).find())
+                                && readsClock(Tokens.lex(t.definition(), mapping.dialect()), 2)));
     }
 
     /**

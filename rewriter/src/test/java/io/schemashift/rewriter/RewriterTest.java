@@ -529,6 +529,39 @@ class RewriterTest {
                 .isEqualTo(oneSided ? Set.of(NonDeterminism.ONE_SIDED_TRIGGER) : Set.of());
     }
 
+    /**
+     * A trigger whose definition the user may not read (MariaDB without the TRIGGER privilege: the
+     * catalog gives its name, table and moment only) may do anything: on one mapped table it may
+     * change rows, on both it may read each side's clock, on another table it may write every
+     * mapped table.
+     */
+    @Test
+    void rewrite_triggerWhoseDefinitionIsHidden_countsAsChangingRows() {
+        Set<StatementKind> insert = Set.of(StatementKind.INSERT);
+        Trigger oldHidden = new Trigger("customers", insert, "customers_fill", null, true);
+        Trigger newHidden = new Trigger("clients", insert, "clients_fill", null, true);
+        String write = "INSERT INTO customers (id, name) VALUES (?, ?)";
+        Rewriter oneSided = Rewriter.builder(Fixtures.mapping(Dialect.MARIADB), Dialect.MARIADB)
+                .triggers(List.of(oldHidden))
+                .build();
+        Rewriter both = Rewriter.builder(Fixtures.mapping(Dialect.MARIADB), Dialect.MARIADB)
+                .triggers(List.of(oldHidden, newHidden))
+                .build();
+        Rewriter other = Rewriter.builder(Fixtures.mapping(Dialect.MARIADB), Dialect.MARIADB)
+                .triggers(List.of(new Trigger("orders", insert, "orders_count", null, false)))
+                .build();
+
+        assertThat(((Rewritten) oneSided.rewrite(write)).nondeterminism())
+                .containsExactly(NonDeterminism.ONE_SIDED_TRIGGER);
+        assertThat(oneSided.oneSidedTriggers("customers", true))
+                .containsExactly("customers_fill on customers (BEFORE INSERT, whose definition this user cannot read)");
+        assertThat(((Rewritten) both.rewrite(write)).nondeterminism())
+                .containsExactly(NonDeterminism.ONE_SIDED_TRIGGER);
+        assertThat(other.rewrite("INSERT INTO orders (id) VALUES (1)"))
+                .isInstanceOfSatisfying(Refused.class, r -> assertThat(r.message())
+                        .contains("fires trigger orders_count, whose definition this user cannot read"));
+    }
+
     private static final Trigger STAMP = new Trigger(
             "customers",
             Set.of(StatementKind.INSERT, StatementKind.UPDATE),
