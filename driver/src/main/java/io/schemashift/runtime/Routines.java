@@ -52,11 +52,29 @@ final class Routines {
      * PostgreSQL triggers with their functions ({@code tgtype} bit 1: BEFORE; bits 2–5: INSERT,
      * DELETE, UPDATE, TRUNCATE), and rules as triggers of their event: a rule rewrites a write into
      * other statements (one {@code DO INSTEAD} replaces the write, as a BEFORE trigger may change it).
+     * Only a PL/pgSQL function's body is SQL to judge. One in C that changes only the row it fires
+     * for (contrib's and the built-in ones that set the column their first argument names) is given
+     * as the assignment it makes ({@code NEW.touched := now()} for {@code moddatetime(touched)});
+     * any other function's definition as {@code NULL}: it may do anything.
      */
     private static final String POSTGRESQL_TRIGGERS =
             """
-            SELECT c.relname, t.tgtype, t.tgname, pg_get_functiondef(t.tgfoid), (t.tgtype & 2) <> 0, NULL
+            SELECT c.relname, t.tgtype, t.tgname,
+                   CASE WHEN l.lanname = 'plpgsql' THEN pg_get_functiondef(t.tgfoid)
+                        WHEN l.lanname IN ('c', 'internal') THEN
+                            CASE WHEN p.proname IN ('suppress_redundant_updates_trigger', 'lo_manage') THEN 'RETURN NEW'
+                                 WHEN t.tgnargs = 0 THEN NULL
+                                 ELSE 'NEW.' || split_part(encode(t.tgargs, 'escape'), '\\000', 1) || ' := '
+                                     || CASE p.proname WHEN 'moddatetime' THEN 'now()'
+                                                       WHEN 'insert_username' THEN 'current_user'
+                                                       WHEN 'autoinc' THEN 'nextval()'
+                                                       WHEN 'tsvector_update_trigger' THEN 'to_tsvector()'
+                                                       WHEN 'tsvector_update_trigger_column' THEN 'to_tsvector()' END
+                            END
+                   END,
+                   (t.tgtype & 2) <> 0, NULL
             FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+                 JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_language l ON l.oid = p.prolang
             WHERE NOT t.tgisinternal AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'
             UNION ALL
             SELECT c.relname, CASE r.ev_type WHEN '2' THEN 16 WHEN '3' THEN 4 ELSE 8 END,

@@ -1057,6 +1057,48 @@ class WritePathIT {
     }
 
     /**
+     * A PostgreSQL trigger whose function is written in C (an extension's, {@code moddatetime}; or
+     * built in, {@code tsvector_update_trigger}) shows no SQL to judge: it sets the column its
+     * arguments name. Counted as one that may change rows: an UPDATE that fires it where the other
+     * table lacks it is mirrored and its row recorded. Before, its definition (a library's path)
+     * named no column, and the rows parted silently. On a table the migration does not map it
+     * changes nothing mapped: writes there are not recorded.
+     */
+    @Test
+    void triggerFunctionWrittenInC_countsAsChangingRows() throws Exception {
+        for (boolean separate : new boolean[] {false, true}) {
+            try (MigrationFixture fx = fixture(TestDatabase.Kind.POSTGRESQL, separate, "dual-write")) {
+                fx.rawOld(
+                        "CREATE EXTENSION IF NOT EXISTS moddatetime",
+                        "ALTER TABLE customers ADD COLUMN touched TIMESTAMP",
+                        "INSERT INTO customers (id, name, email) VALUES (1, 'before', 'a@x')",
+                        "CREATE TRIGGER customers_touched BEFORE UPDATE ON customers FOR EACH ROW"
+                                + " EXECUTE FUNCTION moddatetime(touched)",
+                        "CREATE TABLE orders (id INT PRIMARY KEY, touched TIMESTAMP)",
+                        "CREATE TRIGGER orders_touched BEFORE UPDATE ON orders FOR EACH ROW"
+                                + " EXECUTE FUNCTION moddatetime(touched)");
+                fx.rawNew(
+                        "ALTER TABLE clients ADD COLUMN touched TIMESTAMP",
+                        "INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'before', 'before', 'a@x')");
+                try (Connection c = fx.connect();
+                        Statement st = c.createStatement()) {
+                    st.executeUpdate("UPDATE customers SET name = 'renamed' WHERE id = 1");
+                    // another table's: it changes that table's row only, no mapped one
+                    st.executeUpdate("INSERT INTO orders (id) VALUES (1)");
+                    st.executeUpdate("UPDATE orders SET id = 2");
+                }
+                assertThat(fx.query(false, "SELECT count(*) FROM customers WHERE touched IS NOT NULL"))
+                        .containsExactly("1");
+                assertThat(fx.query(true, "SELECT count(*) FROM clients WHERE touched IS NOT NULL"))
+                        .containsExactly("0");
+                assertThat(fx.divergenceRecords())
+                        .as(separate ? "separate new database" : "one database")
+                        .containsExactly("[\"1\"]|mirror_one_sided_trigger");
+            }
+        }
+    }
+
+    /**
      * A trigger on both tables that sets a mapped column from the current time reads each side's
      * clock: with a separate new database and on MariaDB (each statement's time) the sides store
      * other instants, so the writes that fire it are mirrored and their rows recorded; on PostgreSQL

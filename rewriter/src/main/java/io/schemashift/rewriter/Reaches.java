@@ -281,14 +281,14 @@ final class Reaches {
                             t.name() + " on " + t.table() + " (BEFORE "
                                     + stamping.stream().map(Enum::name).collect(Collectors.joining(", "))
                                     + (t.definition() == null
-                                            ? ", on both tables, whose definition this user cannot read)"
+                                            ? ", on both tables, whose definition cannot be read)"
                                             : ", on both tables, sets a value from the current time each side reads on its own)"));
                 }
                 continue;
             }
             String description = t.name() + " on " + t.table() + " (" + (t.before() ? "BEFORE " : "AFTER ")
                     + missing.stream().map(Enum::name).collect(Collectors.joining(", "))
-                    + (t.definition() == null ? ", whose definition this user cannot read" : "") + ")";
+                    + (t.definition() == null ? ", whose definition cannot be read" : "") + ")";
             if (changesRows(t, columns)) {
                 events.addAll(missing);
                 described.add(description);
@@ -321,7 +321,7 @@ final class Reaches {
      */
     private boolean changesRows(Trigger t, Set<String> columns) {
         if (t.definition() == null) {
-            return true; // hidden from this user (MariaDB without the TRIGGER privilege): it may do anything
+            return true; // hidden from this user, or not SQL (a C function): it may do anything
         }
         if (t.before()
                 && (t.events().contains(StatementKind.INSERT) || t.events().contains(StatementKind.UPDATE))

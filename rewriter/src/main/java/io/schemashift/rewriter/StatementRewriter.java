@@ -380,7 +380,7 @@ final class StatementRewriter {
     private static String shows(Reaches.Sight sight) {
         return switch (sight) {
             case NAMED -> "names a mapped table";
-            case HIDDEN -> "this user cannot read";
+            case HIDDEN -> "cannot be read (hidden from this user, or not SQL)";
             case DYNAMIC -> "runs SQL it builds at run time (EXECUTE), which may reach any mapped table";
         };
     }

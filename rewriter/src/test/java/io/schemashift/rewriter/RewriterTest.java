@@ -554,12 +554,12 @@ class RewriterTest {
         assertThat(((Rewritten) oneSided.rewrite(write)).nondeterminism())
                 .containsExactly(NonDeterminism.ONE_SIDED_TRIGGER);
         assertThat(oneSided.oneSidedTriggers("customers", true))
-                .containsExactly("customers_fill on customers (BEFORE INSERT, whose definition this user cannot read)");
+                .containsExactly("customers_fill on customers (BEFORE INSERT, whose definition cannot be read)");
         assertThat(((Rewritten) both.rewrite(write)).nondeterminism())
                 .containsExactly(NonDeterminism.ONE_SIDED_TRIGGER);
         assertThat(other.rewrite("INSERT INTO orders (id) VALUES (1)"))
                 .isInstanceOfSatisfying(Refused.class, r -> assertThat(r.message())
-                        .contains("fires trigger orders_count, whose definition this user cannot read"));
+                        .contains("fires trigger orders_count, whose definition cannot be read"));
     }
 
     private static final Trigger STAMP = new Trigger(
