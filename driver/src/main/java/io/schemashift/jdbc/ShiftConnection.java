@@ -52,6 +52,8 @@ public abstract class ShiftConnection implements Connection {
      * transactional (another connection sees it only after the commit).
      */
     private boolean catalogChanging;
+    /** The runtime's rewriter version read before this connection's last rewrite (the version it may be of). */
+    private int rewrittenAt;
     /** Mapped tables a temporary table of this connection hides; {@code null} without a configuration. */
     private final TemporaryTables temporary;
     /** Statements prepared with SQL on this connection that reach mapped tables: what their EXECUTE runs. */
@@ -104,6 +106,7 @@ public abstract class ShiftConnection implements Connection {
         if (session == null) {
             return null;
         }
+        rewrittenAt = session.context().rewriterVersion();
         RewriteResult result = retried(sql);
         if (result.kind() == StatementKind.DDL) {
             catalogChanging = true; // read once a run of DDL (a migration script) is over
@@ -114,6 +117,16 @@ public abstract class ShiftConnection implements Connection {
         RewriteResult judged = temporary.judge(sqlPrepares.judge(sql, result), delegate);
         temporary.running(sql, result);
         return judged;
+    }
+
+    /** The rewriter version the last {@link #rewrite} may be of: a statement prepared under an older one is rewritten again. */
+    int rewrittenAt() {
+        return rewrittenAt;
+    }
+
+    /** Whether a statement rewritten at rewriter version {@code version} may be judged by an outdated catalog. */
+    boolean outdated(int version) {
+        return session.context().rewriterVersion() != version;
     }
 
     /**

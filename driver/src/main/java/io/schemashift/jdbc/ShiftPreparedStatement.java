@@ -37,7 +37,7 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
      * What a statement needs beyond the pass-through; {@code null} for every statement that goes straight to the
      * real one, so that the wrapper allocated on every prepare (the path ORMs take) stays small.
      */
-    private final Prepared how;
+    private Prepared how;
 
     /**
      * A statement on mapped tables, a refused one, or transaction control sent as SQL.
@@ -53,6 +53,8 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
      *     {@code rewrite} holds only there
      * @param params the bound parameters, kept only for a statement on mapped tables
      * @param batch the parameters of each {@code addBatch}, for a statement on mapped tables
+     * @param rewriterVersion the runtime's rewriter version {@code rewrite} was made at, for a
+     *     statement on mapped tables: one made by an older rewriter is made again before it runs
      */
     private record Prepared(
             RewriteResult rewrite,
@@ -63,7 +65,8 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
             SchemaSwitch.Place preparedAt,
             Params params,
             List<Params> batch,
-            boolean commitsFirst) {}
+            boolean commitsFirst,
+            int rewriterVersion) {}
 
     ShiftPreparedStatement(
             PreparedStatement delegate,
@@ -89,7 +92,8 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
                     at,
                     new Params(),
                     new ArrayList<>(),
-                    connection.commitsFirst(rewrite, sql));
+                    connection.commitsFirst(rewrite, sql),
+                    connection.rewrittenAt());
         }
         if (rewrite instanceof Refused) {
             // the text of a statement that is no write nor read (LOCK TABLES), to lock more at execution
@@ -102,7 +106,8 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
                     at,
                     null,
                     null,
-                    connection.commitsFirst(rewrite, sql));
+                    connection.commitsFirst(rewrite, sql),
+                    0);
         }
         if (!(rewrite instanceof Untouched u)) {
             return null;
@@ -111,14 +116,14 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
         SchemaSwitch.Place place =
                 u.kind() == StatementKind.OTHER && control == null ? connection.schemaSwitch(u.sql()) : null;
         if (control != null || place != null) {
-            return new Prepared(rewrite, null, keyRequest, control, place, at, null, null, false);
+            return new Prepared(rewrite, null, keyRequest, control, place, at, null, null, false, 0);
         }
         boolean commitsFirst = connection.commitsFirst(u, sql);
         // prepared away from the old schema, it may name a mapped table once the connection is back;
         // a SET may change the session's settings, which a separate new side follows
         return at == SchemaSwitch.Place.HOME && !commitsFirst && u.kind() != StatementKind.OTHER
                 ? null
-                : new Prepared(rewrite, sql, keyRequest, null, null, at, null, null, commitsFirst);
+                : new Prepared(rewrite, sql, keyRequest, null, null, at, null, null, commitsFirst, 0);
     }
 
     /** The bound parameters, kept only for a statement on mapped tables (read by tests too); else {@code null}. */
@@ -155,7 +160,7 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
     private Plan plan() throws SQLException {
         finishShadow();
         releaseRouted();
-        Prepared p = how;
+        Prepared p = current();
         if (p != null && p.rewrite().kind() == StatementKind.OTHER) {
             connection.session.settingsMayChange(); // a SET: a separate new side follows the session's settings
         }
@@ -188,6 +193,35 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
             return unreplayable(plan);
         }
         return plan == Plan.OLD ? null : plan;
+    }
+
+    /**
+     * What this statement is, as the catalog says now: a statement on mapped tables prepared before
+     * the catalog changed what it is rewritten to (a trigger of its table known since, say) is
+     * rewritten again, keeping its bound parameters and batch; its delegate, prepared with the
+     * application's text, stays.
+     */
+    private Prepared current() {
+        Prepared p = how;
+        if (p == null
+                || p.params() == null
+                || p.preparedAt() != connection.place()
+                || !connection.outdated(p.rewriterVersion())) {
+            return p;
+        }
+        RewriteResult now = connection.rewrite(p.sql());
+        how = new Prepared(
+                now,
+                p.sql(),
+                p.keyRequest(),
+                null,
+                null,
+                p.preparedAt(),
+                p.params(),
+                p.batch(),
+                connection.commitsFirst(now, p.sql()),
+                connection.rewrittenAt());
+        return how;
     }
 
     /**

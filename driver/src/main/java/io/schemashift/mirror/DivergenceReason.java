@@ -83,9 +83,10 @@ public enum DivergenceReason {
      */
     MIRROR_PICKED_BY_OTHER_ROWS,
     /**
-     * Mirrored, and recorded: a separate new database's catalog (its triggers, defaults, foreign
-     * keys) had not been read yet (the database was down when the driver started), so what would
-     * make the sides part was not known. Counted by the phase guards, like a one-sided trigger.
+     * Mirrored, and recorded: a part of either side's catalog (triggers, defaults, foreign keys…)
+     * had not been read yet (a separate new database was down when the driver started, a catalog
+     * table could not be read), so what would make the sides part was not known. Counted by the
+     * phase guards, like a one-sided trigger.
      */
     MIRROR_CATALOG_UNREAD,
     /** The tables of the statement are in different phases. */

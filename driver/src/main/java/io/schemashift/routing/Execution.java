@@ -443,7 +443,7 @@ public final class Execution {
             if (recordedToo != null) {
                 record(entries, keys, DivergenceReason.nondeterministic(recordedToo));
             }
-            if (!context.newCatalogRead()) { // a one-sided trigger or default would go unseen
+            if (!context.catalogRead()) { // a one-sided trigger or default would go unseen
                 record(entries, keys, DivergenceReason.MIRROR_CATALOG_UNREAD);
             }
             // a read-back's rows are the primary's, one each (keysPairWithRows): no count to compare

@@ -65,11 +65,19 @@ public interface MigrationContext {
     NewDatabase newDatabase();
 
     /**
-     * Whether the separate new database's catalog (its triggers, column defaults, foreign keys) has
-     * been read since the driver started; until it is, a write mirrored there is recorded too.
-     * Always {@code true} without a separate new database.
+     * Whether every part of both sides' catalogs (triggers, column defaults, foreign keys, routines…)
+     * has been read since the driver started; until it is (a separate new database was down, a
+     * catalog table not readable), what would part the sides is not known, and a mirrored write is
+     * recorded too.
      */
-    boolean newCatalogRead();
+    boolean catalogRead();
+
+    /**
+     * Changes whenever the catalog changed what statements are rewritten to (a trigger, routine or
+     * foreign key read since): a statement prepared under another version is rewritten again before
+     * it runs, so that it is judged by what the catalog says now.
+     */
+    int rewriterVersion();
 
     Dialect dialect();
 

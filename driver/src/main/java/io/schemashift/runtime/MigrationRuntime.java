@@ -113,8 +113,10 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
     private static final long CATALOG_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private volatile long catalogReadAt;
-    /** Whether the separate new database's catalog was read once ({@link #newCatalogRead()}). */
-    private volatile boolean newCatalogRead;
+    /** Whether every part of both sides' catalogs was read once ({@link #catalogRead()}). */
+    private volatile boolean catalogRead;
+    /** How many times a rewriter made from a changed catalog replaced the one before ({@link #rewriterVersion()}). */
+    private volatile int rewriterVersion;
 
     MigrationRuntime(MigrationConfig config, ConfigLocation location, MeterRegistry registry) {
         this.config = config;
@@ -197,9 +199,9 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                     "SchemaShift supports PostgreSQL, MariaDB/MySQL and H2; this database is "
                             + md.getDatabaseProductName());
         }
-        PooledCatalog newCatalog = NewCatalog.pooled(newDatabase);
-        Rewriter rewriter = rewriter(config, dialect, md, null, newCatalog);
-        newCatalogRead = newCatalog == null || !newCatalog.failed();
+        CatalogPass pass = new CatalogPass(config);
+        Rewriter rewriter = rewriter(pass, dialect, md, null, NewCatalog.pooled(newDatabase));
+        catalogRead = pass.whole();
         metrics.rewriteCache(rewriter.cache());
         DivergenceLog divergences = new DivergenceLog(
                 config.migration(),
@@ -268,7 +270,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
      * with it.
      */
     public static Rewriter rewriter(MigrationConfig config, Dialect dialect, DatabaseMetaData md) throws SQLException {
-        return rewriter(config, dialect, md, null, null);
+        return rewriter(new CatalogPass(config), dialect, md, null, null);
     }
 
     /**
@@ -279,7 +281,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
      */
     static Rewriter rewriter(MigrationConfig config, Dialect dialect, DatabaseMetaData md, DatabaseMetaData newMd)
             throws SQLException {
-        return rewriter(config, dialect, md, null, NewCatalog.of(newMd));
+        return rewriter(new CatalogPass(config), dialect, md, null, NewCatalog.of(newMd));
     }
 
     /**
@@ -290,16 +292,16 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
      * ({@code null}: not read).
      */
     static Rewriter rewriter(
-            MigrationConfig config, Dialect dialect, DatabaseMetaData md, Rewriter previous, NewCatalog newCatalog)
+            CatalogPass pass, Dialect dialect, DatabaseMetaData md, Rewriter previous, NewCatalog newCatalog)
             throws SQLException {
+        MigrationConfig config = pass.config();
         if (md == null) {
             return Rewriter.builder(config.mapping(), dialect).build();
         }
         Connection c = md.getConnection();
         boolean known = previous != null;
         Mapping withColumns = withOldColumns(config.mapping(), md);
-        Mapping mapping = catalog(
-                config,
+        Mapping mapping = pass.part(
                 "column defaults and generated columns",
                 known ? keptDefaults(withColumns, previous.mapping()) : withColumns,
                 () -> onNewSide(
@@ -310,25 +312,19 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                                 config, withColumns, md, newMd, dialect, known ? previous.mapping() : null)));
         return Rewriter.builder(mapping, dialect)
                 .oldSchema(oldSchema(c, dialect))
-                .routines(catalog(
-                        config,
+                .routines(pass.part(
                         "stored procedures and functions",
                         known ? previous.routines() : List.of(),
                         () -> Routines.routines(c, dialect)))
-                .volatileFunctions(catalog(
-                        config,
+                .volatileFunctions(pass.part(
                         "volatile functions",
                         known ? List.copyOf(previous.volatileFunctions()) : List.of(),
                         () -> Routines.volatileFunctions(c, dialect)))
-                .triggers(catalog(
-                        config,
-                        "triggers",
-                        known ? previous.triggers() : List.of(),
-                        () -> Routines.triggers(c, dialect)))
+                .triggers(pass.part(
+                        "triggers", known ? previous.triggers() : List.of(), () -> Routines.triggers(c, dialect)))
                 .newTriggers(
                         config.newSide().separateDatabase()
-                                ? catalog(
-                                        config,
+                                ? pass.part(
                                         "new database's triggers",
                                         known && previous.newTriggers() != null ? previous.newTriggers() : List.of(),
                                         () -> onNewSide(
@@ -339,19 +335,16 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                                                         ? List.of()
                                                         : Routines.triggers(newMd.getConnection(), dialect)))
                                 : null)
-                .cascadingKeys(catalog(
-                        config,
+                .cascadingKeys(pass.part(
                         "foreign key actions",
                         known ? previous.cascadingKeys() : List.of(),
                         () -> onNewSide(config, md, newCatalog, newMd -> cascadingKeys(config, dialect, md, newMd))))
-                .views(catalog(config, "views", known ? previous.views() : List.of(), () -> Routines.views(c, dialect)))
-                .truncateCascades(catalog(
-                        config,
+                .views(pass.part("views", known ? previous.views() : List.of(), () -> Routines.views(c, dialect)))
+                .truncateCascades(pass.part(
                         "foreign keys",
                         known ? previous.truncateCascades() : Map.of(),
                         () -> TableRelations.truncateCascades(c, dialect, config.mapping())))
-                .relatives(catalog(
-                        config,
+                .relatives(pass.part(
                         "partitions and inheritance",
                         known ? previous.relatives() : Map.of(),
                         () -> TableRelations.relatives(c, dialect, config.mapping())))
@@ -363,23 +356,45 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
         T read() throws SQLException;
     }
 
-    /**
-     * What the catalog says about {@code what}, so that a statement that reaches a mapped table
-     * through it (a routine, a trigger, a view, a cascading TRUNCATE, a partition) is refused;
-     * {@code none} (logged) when it cannot be read: {@code schemashift doctor} reports it too.
-     */
-    private static <T> T catalog(MigrationConfig config, String what, T none, CatalogRead<T> read) {
-        try {
-            return read.read();
-        } catch (SQLException e) {
-            LOG.warn(
-                    "[{}] cannot read the database's {} ({}, SQLState {}): the statements they make differ between"
-                            + " the sides are judged by what was read before (nothing, at the first read)",
-                    config.migration(),
-                    what,
-                    e.getClass().getSimpleName(),
-                    e.getSQLState());
-            return none;
+    /** One read of the catalog, part by part, which remembers whether a part could not be read. */
+    static final class CatalogPass {
+
+        private final MigrationConfig config;
+        private boolean failed;
+
+        CatalogPass(MigrationConfig config) {
+            this.config = config;
+        }
+
+        MigrationConfig config() {
+            return config;
+        }
+
+        /**
+         * What the catalog says about {@code what}, so that a statement that reaches a mapped table
+         * through it (a routine, a trigger, a view, a cascading TRUNCATE, a partition) is refused;
+         * {@code none} (logged) when it cannot be read: {@code schemashift doctor} reports it too.
+         */
+        <T> T part(String what, T none, CatalogRead<T> read) {
+            try {
+                return read.read();
+            } catch (SQLException e) {
+                failed = true;
+                LOG.warn(
+                        "[{}] cannot read the database's {} ({}, SQLState {}): the statements they make differ"
+                                + " between the sides are judged by what was read before (nothing, at the first read;"
+                                + " until every part is read once, mirrored writes are recorded too)",
+                        config.migration(),
+                        what,
+                        e.getClass().getSimpleName(),
+                        e.getSQLState());
+                return none;
+            }
+        }
+
+        /** Whether every part was read. */
+        boolean whole() {
+            return !failed;
         }
     }
 
@@ -467,8 +482,17 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
         <T> T read(NewSideRead<T> read) throws SQLException;
 
         /** Through a connection borrowed from {@code newDatabase} for each read ({@code null}: none). */
-        static PooledCatalog pooled(NewDatabase newDatabase) {
-            return newDatabase == null ? null : new PooledCatalog(newDatabase);
+        static NewCatalog pooled(NewDatabase newDatabase) {
+            return newDatabase == null
+                    ? null
+                    : new NewCatalog() {
+                        @Override
+                        public <T> T read(NewSideRead<T> read) throws SQLException {
+                            try (Connection borrowed = newDatabase.borrow()) {
+                                return read.read(borrowed.getMetaData());
+                            }
+                        }
+                    };
         }
 
         /** Through {@code newMd}, which the caller keeps open ({@code null}: none). */
@@ -481,31 +505,6 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                             return read.read(newMd);
                         }
                     };
-        }
-    }
-
-    /** A separate new database's catalog through its pool, which remembers whether a read failed. */
-    static final class PooledCatalog implements NewCatalog {
-
-        private final NewDatabase newDatabase;
-        private boolean failed;
-
-        private PooledCatalog(NewDatabase newDatabase) {
-            this.newDatabase = newDatabase;
-        }
-
-        @Override
-        public <T> T read(NewSideRead<T> read) throws SQLException {
-            try (Connection borrowed = newDatabase.borrow()) {
-                return read.read(borrowed.getMetaData());
-            } catch (SQLException | RuntimeException e) {
-                failed = true;
-                throw e;
-            }
-        }
-
-        boolean failed() {
-            return failed;
         }
     }
 
@@ -794,9 +793,10 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
     /**
      * Reads the catalog again once {@code control.catalogRefresh} has passed since the last read (on
      * the control loop's thread): a routine, trigger, rule or view another client created (psql, an
-     * application not on the driver) is known within that time. At every call while a separate new
-     * database's catalog has not been read once (it was down at the start) and its breaker is not
-     * open: until then every write mirrored there is recorded too.
+     * application not on the driver) is known within that time. At every call while a part of the
+     * catalog has not been read once (a separate new database was down at the start, a catalog
+     * table could not be read) and a separate new database's breaker is not open: until then every
+     * mirrored write is recorded too.
      */
     void refreshCatalog() {
         Started s = started;
@@ -806,7 +806,9 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
         boolean due = System.nanoTime() - catalogReadAt
                 >= config.control().catalogRefresh().toNanos();
         // while the new database is known to be down (its breaker open), no read is tried, nor logged
-        if (!due && (newCatalogRead || newDatabase.breaker().state() == CircuitBreaker.State.OPEN)) {
+        if (!due
+                && (catalogRead
+                        || (newDatabase != null && newDatabase.breaker().state() == CircuitBreaker.State.OPEN))) {
             return;
         }
         // opened before the read takes the lock: a drained pool makes only this loop wait, never a statement
@@ -875,8 +877,8 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
      * privileges cannot be read.
      */
     private ReadableTables readableTables(Connection c, Dialect dialect, Mapping mapping, ReadableTables previous) {
-        ReadableTables readable = catalog(
-                config, "table privileges", previous, () -> ReadableTables.read(c, newDatabase, dialect, mapping));
+        ReadableTables readable = new CatalogPass(config)
+                .part("table privileges", previous, () -> ReadableTables.read(c, newDatabase, dialect, mapping));
         if (!readable.unreadable().isEmpty() && !readable.equals(previous)) {
             LOG.warn(
                     "[{}] the user may not read {}: an INSERT there that leaves its key to the database is recorded,"
@@ -890,10 +892,8 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
 
     /** Reads the catalog through {@code c}; the new rewriter, or {@code null} when nothing changed. */
     private Rewriter reread(Started s, Connection c) throws SQLException {
-        PooledCatalog newCatalog = NewCatalog.pooled(newDatabase);
-        Rewriter next = rewriter(config, s.dialect(), c.getMetaData(), s.rewriter(), newCatalog);
-        // once read, what was read is kept when a read fails
-        newCatalogRead = newCatalogRead || newCatalog == null || !newCatalog.failed();
+        CatalogPass pass = new CatalogPass(config);
+        Rewriter next = rewriter(pass, s.dialect(), c.getMetaData(), s.rewriter(), NewCatalog.pooled(newDatabase));
         ReadableTables readable = readableTables(c, s.dialect(), next.mapping(), s.readable());
         boolean sameColumns = sameTables(next.mapping(), s.rewriter().mapping());
         Rewriter current = s.rewriter();
@@ -909,9 +909,13 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                 && next.truncateCascades().equals(current.truncateCascades())
                 && next.cascadingKeys().equals(current.cascadingKeys())
                 && next.relatives().equals(current.relatives())) {
+            catalogRead = catalogRead || pass.whole();
             return null;
         }
         started = started.with(next, readable);
+        rewriterVersion++; // only here, under this method's lock
+        // once read, what was read is kept when a read fails; known as whole once statements see it
+        catalogRead = catalogRead || pass.whole();
         LOG.info(
                 "[{}] the {} changed; statements are rewritten with what was read now",
                 config.migration(),
@@ -1033,8 +1037,13 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
     }
 
     @Override
-    public boolean newCatalogRead() {
-        return newCatalogRead;
+    public boolean catalogRead() {
+        return catalogRead;
+    }
+
+    @Override
+    public int rewriterVersion() {
+        return rewriterVersion;
     }
 
     /** The separate new-side database, or {@code null} when the new schema is in the same database. */

@@ -1057,6 +1057,37 @@ class WritePathIT {
     }
 
     /**
+     * A trigger another client creates on the old table while the application holds a prepared
+     * statement (a batch job, a statement cache): once the catalog is read again, the statement is
+     * rewritten again before it runs, and its writes that fire the trigger are recorded. Before, it
+     * kept the judgement made when it was prepared, and the rows parted silently.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = TestDatabase.Kind.class,
+            names = {"POSTGRESQL", "MARIADB"})
+    void triggerCreatedWhileAStatementIsPrepared_itsWritesRecordedOnceRead(TestDatabase.Kind kind) throws Exception {
+        try (MigrationFixture fx = MigrationFixture.create(
+                TestDatabases.of(kind),
+                false,
+                "phase: dual-write\ncontrol: { poll: 100ms, catalogRefresh: 100ms }\n")) {
+            fx.rawOld("INSERT INTO customers (id, name, email) VALUES (1, 'before', 'a@x')");
+            fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'before', 'before', 'a@x')");
+            try (Connection c = fx.connect();
+                    PreparedStatement update = c.prepareStatement("UPDATE customers SET name = ? WHERE id = ?")) {
+                int version = fx.runtime().rewriterVersion();
+                fx.rawOld(stamp(kind, "trigger", "customers", true).toArray(String[]::new));
+                await("the trigger read").until(() -> fx.runtime().rewriterVersion() != version);
+                update.setString(1, "renamed");
+                update.setInt(2, 1);
+                update.executeUpdate();
+            }
+            assertThat(fx.differingIds()).containsExactly(1).isSubsetOf(fx.divergedKeys());
+            assertThat(fx.divergenceRecords()).containsExactly("[\"1\"]|mirror_one_sided_trigger");
+        }
+    }
+
+    /**
      * A PostgreSQL trigger whose function is written in C (an extension's, {@code moddatetime}; or
      * built in, {@code tsvector_update_trigger}) shows no SQL to judge: it sets the column its
      * arguments name. Counted as one that may change rows: an UPDATE that fires it where the other

@@ -30,17 +30,24 @@ class CatalogReadTest {
                 st.execute("CREATE TABLE customers (id INT PRIMARY KEY, name VARCHAR(20))");
                 st.execute("CREATE VIEW customer_names AS SELECT id, name FROM customers");
             }
-            Rewriter first = MigrationRuntime.rewriter(config, Dialect.H2, c.getMetaData());
+            MigrationRuntime.CatalogPass whole = new MigrationRuntime.CatalogPass(config);
+            Rewriter first = MigrationRuntime.rewriter(whole, Dialect.H2, c.getMetaData(), null, null);
+            assertThat(whole.whole()).isTrue();
             assertThat(first.views()).extracting(View::name).containsExactly("CUSTOMER_NAMES");
             assertThat(first.rewrite("UPDATE customer_names SET name = 'x'"))
                     .isInstanceOfSatisfying(
                             Refused.class, f -> assertThat(f.reason()).isEqualTo(RefusalReason.INDIRECT));
 
             DatabaseMetaData failing = failingStatements(c);
-            Rewriter reread = MigrationRuntime.rewriter(config, Dialect.H2, failing, first, null);
+            MigrationRuntime.CatalogPass failed = new MigrationRuntime.CatalogPass(config);
+            Rewriter reread = MigrationRuntime.rewriter(failed, Dialect.H2, failing, first, null);
+            assertThat(failed.whole())
+                    .as("mirrored writes are recorded until a whole read")
+                    .isFalse();
             assertThat(reread.views()).isEqualTo(first.views());
             assertThat(reread.rewrite("UPDATE customer_names SET name = 'x'")).isInstanceOf(Refused.class);
-            assertThat(MigrationRuntime.rewriter(config, Dialect.H2, failing, null, null)
+            assertThat(MigrationRuntime.rewriter(
+                                    new MigrationRuntime.CatalogPass(config), Dialect.H2, failing, null, null)
                             .views())
                     .as("nothing read before: nothing kept")
                     .isEmpty();
