@@ -10,6 +10,7 @@ import io.schemashift.rewriter.TableMapping.ComputedBy;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
@@ -72,8 +73,24 @@ final class ColumnDefaults {
         }
     }
 
-    /** The columns of one table. */
-    static Columns read(DatabaseMetaData md, String catalog, String schemaPattern, String tablePattern)
+    /**
+     * The default of each column of a table whose type is a domain with one, and that has none of
+     * its own (PostgreSQL, H2: the column's metadata reports none, yet the domain's applies).
+     */
+    private static final String DOMAIN_DEFAULTS =
+            """
+            SELECT c.column_name, d.domain_default
+            FROM information_schema.columns c
+            JOIN information_schema.domains d ON d.domain_catalog = c.domain_catalog
+                 AND d.domain_schema = c.domain_schema AND d.domain_name = c.domain_name
+            WHERE c.table_name LIKE ? ESCAPE '\\' AND c.column_default IS NULL AND d.domain_default IS NOT NULL""";
+
+    /**
+     * The columns of one table.
+     *
+     * @param domains whether the database has domains, whose defaults its columns take
+     */
+    static Columns read(DatabaseMetaData md, boolean domains, String catalog, String schemaPattern, String tablePattern)
             throws SQLException {
         Map<String, String> defaults = new HashMap<>();
         Set<String> generated = new HashSet<>();
@@ -90,6 +107,20 @@ final class ColumnDefaults {
                             compared(
                                     rs.getString("COLUMN_DEF"),
                                     "YES".equalsIgnoreCase(rs.getString("IS_AUTOINCREMENT"))));
+                }
+            }
+        }
+        if (domains && defaults.containsValue(null)) {
+            String sql = DOMAIN_DEFAULTS + (schemaPattern == null ? "" : " AND c.table_schema LIKE ? ESCAPE '\\'");
+            try (PreparedStatement ps = md.getConnection().prepareStatement(sql)) {
+                ps.setString(1, tablePattern);
+                if (schemaPattern != null) {
+                    ps.setString(2, schemaPattern);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        defaults.replace(rs.getString(1).toLowerCase(Locale.ROOT), null, rs.getString(2));
+                    }
                 }
             }
         }

@@ -540,11 +540,15 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
         return new Place(n.getCatalog(), t.newSchema() != null ? stored(md, t.newSchema()) : n.getSchema(), table);
     }
 
-    /** The columns of the table at {@code p}, with their defaults. */
-    private static ColumnDefaults.Columns columns(DatabaseMetaData md, Place p) throws SQLException {
+    /** The columns of the table at {@code p}, with their defaults (a domain's included: MariaDB has none). */
+    private static ColumnDefaults.Columns columns(DatabaseMetaData md, Dialect dialect, Place p) throws SQLException {
         String escape = md.getSearchStringEscape();
         return ColumnDefaults.read(
-                md, p.catalog(), p.schema() == null ? null : escaped(p.schema(), escape), escaped(p.table(), escape));
+                md,
+                dialect != Dialect.MARIADB,
+                p.catalog(),
+                p.schema() == null ? null : escaped(p.schema(), escape),
+                escaped(p.table(), escape));
     }
 
     /**
@@ -593,9 +597,9 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
         List<TableMapping> tables = new ArrayList<>();
         for (TableMapping t : mapping.tables()) {
             Place oldPlace = oldPlace(md, t);
-            ColumnDefaults.Columns old = columns(md, oldPlace);
+            ColumnDefaults.Columns old = columns(md, dialect, oldPlace);
             Place newPlace = newPlace(newMd, dialect, t);
-            ColumnDefaults.Columns neu = columns(newMd, newPlace);
+            ColumnDefaults.Columns neu = columns(newMd, dialect, newPlace);
             Set<String> differing = ColumnDefaults.differing(t, old, neu);
             Map<String, TableMapping.ComputedBy> computed = ColumnDefaults.computedOnOneSide(t, old, neu);
             TableMapping before =
