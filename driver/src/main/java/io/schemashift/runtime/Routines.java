@@ -19,8 +19,8 @@ import java.util.Set;
  * The stored procedures and functions an application can call, the views it can go through and
  * the triggers its writes fire, read from the catalog with their definitions, so that the rewriter
  * can tell a statement that reaches a mapped table through one; and the functions declared
- * volatile, whose values a mirror cannot repeat. Of H2, only the views are read: its
- * routines and triggers are Java classes.
+ * volatile, whose values a mirror cannot repeat. Of H2, the views and the triggers are read (a
+ * trigger is a Java class: it may do anything); its routines are Java methods.
  */
 final class Routines {
 
@@ -99,9 +99,16 @@ final class Routines {
                    CASE WHEN LOWER(EXTRA) LIKE '%current_timestamp%' THEN COLUMN_NAME END
             FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND EXTRA LIKE '%on update%'""";
 
-    /** H2's triggers are Java classes, not read; a column's {@code ON UPDATE} counts as a trigger before UPDATE that sets it. */
+    /**
+     * H2's triggers, one row per event: Java classes, whose definition is no SQL to judge ({@code
+     * NULL}: they may do anything); a column's {@code ON UPDATE} counts as a trigger before UPDATE
+     * that sets it.
+     */
     private static final String H2_TRIGGERS =
             """
+            SELECT EVENT_OBJECT_TABLE, EVENT_MANIPULATION, TRIGGER_NAME, NULL, ACTION_TIMING = 'BEFORE', NULL
+            FROM INFORMATION_SCHEMA.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = SCHEMA()
+            UNION ALL
             SELECT TABLE_NAME, 'UPDATE', COLUMN_NAME || ' (ON UPDATE)', 'SET NEW.' || COLUMN_NAME || ' = ' || COLUMN_ON_UPDATE, TRUE,
                    CASE WHEN UPPER(COLUMN_ON_UPDATE) LIKE 'CURRENT_TIMESTAMP%'
                      OR UPPER(COLUMN_ON_UPDATE) LIKE 'LOCALTIMESTAMP%' THEN COLUMN_NAME END

@@ -1057,6 +1057,43 @@ class WritePathIT {
     }
 
     /**
+     * An H2 trigger is a Java class: nothing to judge, so it may do anything. On a mapped table the
+     * other table lacks, its writes are mirrored and their rows recorded; on another table, a write
+     * that fires it is recorded for every mapped table. Before, H2's triggers were not read at all,
+     * and the rows parted silently.
+     */
+    @Test
+    void h2TriggerInJava_countsAsChangingRows() throws Exception {
+        try (MigrationFixture fx = fixture(TestDatabase.Kind.H2, false, "dual-write")) {
+            fx.rawOld(
+                    "CREATE TRIGGER lower_email BEFORE INSERT ON customers FOR EACH ROW CALL \""
+                            + LowerEmail.class.getName() + "\"",
+                    "CREATE TABLE orders (id INT PRIMARY KEY)",
+                    "CREATE TRIGGER orders_seen AFTER INSERT ON orders FOR EACH ROW CALL \""
+                            + LowerEmail.class.getName() + "\"");
+            try (Connection c = fx.connect();
+                    Statement st = c.createStatement()) {
+                st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (1, 'a', 'A@X')");
+                st.executeUpdate("INSERT INTO orders (id) VALUES (1)");
+            }
+            assertThat(fx.oldRows()).containsExactly("1|a|a|a@x");
+            assertThat(fx.newRows()).containsExactly("1|a|a|A@X");
+            assertThat(fx.divergenceRecords())
+                    .containsExactlyInAnyOrder("[\"1\"]|mirror_one_sided_trigger", "null|refused_indirect");
+        }
+    }
+
+    /** An H2 trigger that lowers the email of a customers row it is given (the fourth column), and leaves other rows alone. */
+    public static final class LowerEmail implements org.h2.api.Trigger {
+        @Override
+        public void fire(Connection c, Object[] oldRow, Object[] newRow) {
+            if (newRow != null && newRow.length > 3 && newRow[3] instanceof String email) {
+                newRow[3] = email.toLowerCase(java.util.Locale.ROOT);
+            }
+        }
+    }
+
+    /**
      * A trigger another client creates on the old table while the application holds a prepared
      * statement (a batch job, a statement cache): once the catalog is read again, the statement is
      * rewritten again before it runs, and its writes that fire the trigger are recorded. Before, it
