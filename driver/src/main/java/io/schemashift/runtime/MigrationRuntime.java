@@ -25,6 +25,7 @@ import io.schemashift.rewriter.Refused;
 import io.schemashift.rewriter.RewriteResult;
 import io.schemashift.rewriter.Rewriter;
 import io.schemashift.rewriter.TableMapping;
+import io.schemashift.rewriter.Trigger;
 import io.schemashift.routing.MigrationContext;
 import io.schemashift.routing.Session;
 import io.schemashift.shadow.ShadowReads;
@@ -323,9 +324,9 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                 .triggers(pass.part(
                         "triggers", known ? previous.triggers() : List.of(), () -> Routines.triggers(c, dialect)))
                 .newTriggers(
-                        config.newSide().separateDatabase()
+                        config.newSide().separateDatabase() || newDatabasesOfTheirOwn(config, dialect)
                                 ? pass.part(
-                                        "new database's triggers",
+                                        "new tables' triggers",
                                         known && previous.newTriggers() != null ? previous.newTriggers() : List.of(),
                                         () -> onNewSide(
                                                 config,
@@ -333,7 +334,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                                                 newCatalog,
                                                 newMd -> newMd == null
                                                         ? List.of()
-                                                        : Routines.triggers(newMd.getConnection(), dialect)))
+                                                        : newTriggers(config, dialect, newMd.getConnection())))
                                 : null)
                 .cascadingKeys(pass.part(
                         "foreign key actions",
@@ -349,6 +350,36 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                         known ? previous.relatives() : Map.of(),
                         () -> TableRelations.relatives(c, dialect, config.mapping())))
                 .build();
+    }
+
+    /**
+     * Whether new tables are in MariaDB databases named by {@code new.schema}, whose triggers the
+     * application's database's do not include.
+     */
+    private static boolean newDatabasesOfTheirOwn(MigrationConfig config, Dialect dialect) {
+        return dialect == Dialect.MARIADB && config.mapping().tables().stream().anyMatch(t -> t.newSchema() != null);
+    }
+
+    /**
+     * The new tables' triggers, through {@code n} (the separate new database's connection, or the
+     * application's): its database's, and on MariaDB each database {@code new.schema} names.
+     */
+    private static List<Trigger> newTriggers(MigrationConfig config, Dialect dialect, Connection n)
+            throws SQLException {
+        List<Trigger> triggers = new ArrayList<>(Routines.triggers(n, dialect));
+        if (dialect == Dialect.MARIADB) {
+            Set<String> databases = new TreeSet<>();
+            for (TableMapping t : config.mapping().tables()) {
+                if (t.newSchema() != null) {
+                    databases.add(stored(n.getMetaData(), t.newSchema()));
+                }
+            }
+            databases.remove(n.getCatalog());
+            for (String database : databases) {
+                triggers.addAll(Routines.triggersOf(n, database));
+            }
+        }
+        return triggers;
     }
 
     /** A catalog read whose SQL may throw. */

@@ -83,7 +83,7 @@ final class Routines {
             WHERE r.ev_type IN ('2', '3', '4') AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'""";
 
     /**
-     * MariaDB/MySQL triggers of the application's database; without the TRIGGER privilege on its
+     * MariaDB/MySQL triggers of a database ({@code {database}}: the application's); without the TRIGGER privilege on its
      * table a user sees a trigger's definition as NULL (MariaDB) or not at all (MySQL: doctor, as
      * the migrator, reports it). A column's {@code
      * ON UPDATE CURRENT_TIMESTAMP} counts as a trigger before UPDATE that sets the column ({@code SET
@@ -93,11 +93,11 @@ final class Routines {
             """
             SELECT EVENT_OBJECT_TABLE, EVENT_MANIPULATION, TRIGGER_NAME, ACTION_STATEMENT, ACTION_TIMING = 'BEFORE',
                    NULL
-            FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()
+            FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = {database}
             UNION ALL
             SELECT TABLE_NAME, 'UPDATE', CONCAT(COLUMN_NAME, ' (ON UPDATE)'), CONCAT('SET NEW.', COLUMN_NAME, ' ', EXTRA), TRUE,
                    CASE WHEN LOWER(EXTRA) LIKE '%current_timestamp%' THEN COLUMN_NAME END
-            FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND EXTRA LIKE '%on update%'""";
+            FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = {database} AND EXTRA LIKE '%on update%'""";
 
     /**
      * H2's triggers, one row per event: Java classes, whose definition is no SQL to judge ({@code
@@ -179,10 +179,24 @@ final class Routines {
     }
 
     static List<Trigger> triggers(Connection connection, Dialect dialect) throws SQLException {
+        return triggers(connection, dialect, "DATABASE()");
+    }
+
+    /**
+     * MariaDB/MySQL: the triggers of database {@code database} of the same server (where {@code
+     * new.schema} puts the new tables), as {@link #triggers} reads the application's.
+     */
+    static List<Trigger> triggersOf(Connection connection, String database) throws SQLException {
+        return triggers(connection, Dialect.MARIADB, "'" + database.replace("'", "''") + "'");
+    }
+
+    /** The triggers, on MariaDB those of the database {@code mariadbDatabase} names (an SQL expression). */
+    private static List<Trigger> triggers(Connection connection, Dialect dialect, String mariadbDatabase)
+            throws SQLException {
         boolean pg = dialect == Dialect.POSTGRESQL;
         return rows(
                 connection,
-                of(dialect, POSTGRESQL_TRIGGERS, MARIADB_TRIGGERS, H2_TRIGGERS),
+                of(dialect, POSTGRESQL_TRIGGERS, MARIADB_TRIGGERS.replace("{database}", mariadbDatabase), H2_TRIGGERS),
                 rs -> new Trigger(
                         rs.getString(1),
                         pg ? events(rs.getInt(2)) : events(rs.getString(2)),

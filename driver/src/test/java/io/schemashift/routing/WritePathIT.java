@@ -1057,6 +1057,51 @@ class WritePathIT {
     }
 
     /**
+     * New tables in a schema of their own in the same database ({@code new.schema}; on MariaDB
+     * another database of the same server): a trigger of the new table that the old one lacks is
+     * read there too, and the writes that fire it are mirrored and recorded.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = TestDatabase.Kind.class,
+            names = {"POSTGRESQL", "MARIADB"})
+    void triggerOfANewTableInASchemaOfItsOwn_writesRecorded(TestDatabase.Kind kind) throws Exception {
+        boolean pg = kind == TestDatabase.Kind.POSTGRESQL;
+        try (MigrationFixture fx = fixture(kind, false, "dual-write")) {
+            String schema;
+            try (Connection c = fx.server.connect(fx.oldUrl)) {
+                schema = pg ? "v2" : c.getCatalog() + "_v2";
+            }
+            fx.rawOld(
+                    pg ? "CREATE SCHEMA v2" : "CREATE DATABASE " + schema,
+                    pg
+                            ? "CREATE TABLE v2.clients (LIKE clients INCLUDING ALL)"
+                            : "CREATE TABLE " + schema + ".clients LIKE clients",
+                    pg
+                            ? "CREATE FUNCTION v2.stamp_email() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                                    + " NEW.email := 'stamped'; RETURN NEW; END $$"
+                            : "DO 0",
+                    "CREATE TRIGGER " + (pg ? "" : schema + ".") + "stamp_email BEFORE INSERT ON " + schema
+                            + ".clients FOR EACH ROW "
+                            + (pg ? "EXECUTE FUNCTION v2.stamp_email()" : "SET NEW.email = 'stamped'"));
+            fx.writeConfig(Files.readString(fx.configPath()) + "new:\n  schema: " + schema + "\n");
+            try {
+                try (Connection c = fx.connect();
+                        Statement st = c.createStatement()) {
+                    st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (1, 'a', 'a@x')");
+                }
+                assertThat(fx.query(true, "SELECT email FROM " + schema + ".clients"))
+                        .containsExactly("stamped");
+                assertThat(fx.divergenceRecords()).containsExactly("[\"1\"]|mirror_one_sided_trigger");
+            } finally {
+                if (!pg) {
+                    fx.rawOld("DROP DATABASE " + schema);
+                }
+            }
+        }
+    }
+
+    /**
      * An H2 trigger is a Java class: nothing to judge, so it may do anything. On a mapped table the
      * other table lacks, its writes are mirrored and their rows recorded; on another table, a write
      * that fires it is recorded for every mapped table. Before, H2's triggers were not read at all,
