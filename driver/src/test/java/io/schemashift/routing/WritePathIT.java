@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.sql.BatchUpdateException;
 import java.sql.CallableStatement;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -22,7 +21,6 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -2188,6 +2186,22 @@ class WritePathIT {
     }
 
     /**
+     * A MariaDB user (password {@code app}) of the old database with {@code privileges} on it, which
+     * the test drops.
+     */
+    private static String mariadbUser(MigrationFixture fx, String prefix, String privileges) throws SQLException {
+        String user = prefix + "_" + fx.migration.replace('-', '_');
+        String database;
+        try (Connection c = fx.server.connect(fx.oldUrl)) {
+            database = c.getCatalog();
+        }
+        fx.rawOld(
+                "CREATE USER '" + user + "'@'%' IDENTIFIED BY 'app'",
+                "GRANT " + privileges + " ON " + database + ".* TO '" + user + "'@'%'");
+        return user;
+    }
+
+    /**
      * A MariaDB user that may call a routine but not read its definition (not the definer, no
      * SELECT on mysql.proc) cannot tell what it changes: a call of it counts as a write to every
      * mapped table, recorded for the whole table while the old side holds the truth. (This one
@@ -2196,26 +2210,15 @@ class WritePathIT {
     @Test
     void routineHiddenFromTheUser_countsAsWritingEveryMappedTable() throws Exception {
         try (MigrationFixture fx = fixture(TestDatabase.Kind.MARIADB, false, "dual-write")) {
-            String user = "ss_app_" + fx.migration.replace('-', '_');
-            String database;
-            try (Connection c = fx.server.connect(fx.oldUrl)) {
-                database = c.getCatalog();
-            }
             fx.rawOld(
                     // its text does not name the table: only the hidden definition makes the call count
                     "CREATE PROCEDURE stamp_customers() BEGIN"
                             + " SET @s = CONCAT('UPDATE cust', 'omers SET email = ''stamped''');"
                             + " PREPARE s FROM @s; EXECUTE s; DEALLOCATE PREPARE s; END",
-                    "INSERT INTO customers (id, name, email) VALUES (1, 'before', 'a@x')",
-                    "CREATE USER '" + user + "'@'%' IDENTIFIED BY 'app'",
-                    "GRANT SELECT, INSERT, UPDATE, DELETE, EXECUTE ON " + database + ".* TO '" + user + "'@'%'");
+                    "INSERT INTO customers (id, name, email) VALUES (1, 'before', 'a@x')");
             fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'before', 'before', 'a@x')");
-            Properties info = new Properties();
-            info.setProperty("user", user);
-            info.setProperty("password", "app");
-            info.setProperty("schemashift.config", fx.configPath().toString());
-            try (Connection c = DriverManager.getConnection(
-                            "jdbc:schemashift:" + fx.oldUrl.substring("jdbc:".length()), info);
+            String user = mariadbUser(fx, "ss_app", "SELECT, INSERT, UPDATE, DELETE, EXECUTE");
+            try (Connection c = fx.connectAs(user, "app");
                     Statement st = c.createStatement()) {
                 st.execute("CALL stamp_customers()");
                 assertThat(fx.oldRows()).containsExactly("1|before|before|stamped");
@@ -2240,19 +2243,13 @@ class WritePathIT {
     void triggersHiddenFromTheUser_countAsChangingRows() throws Exception {
         for (boolean separate : new boolean[] {false, true}) {
             try (MigrationFixture fx = fixture(TestDatabase.Kind.MARIADB, separate, "dual-write")) {
-                String user = "ss_trg_" + fx.migration.replace('-', '_');
-                String database;
-                try (Connection c = fx.server.connect(fx.oldUrl)) {
-                    database = c.getCatalog();
-                }
                 fx.rawOld(
                         "CREATE TRIGGER lower_email BEFORE INSERT ON customers FOR EACH ROW"
                                 + " SET NEW.email = LOWER(NEW.email)",
                         "CREATE TABLE orders (id INT PRIMARY KEY, customer INT)",
                         "CREATE TRIGGER touch_customer AFTER INSERT ON orders FOR EACH ROW"
-                                + " UPDATE customers SET name = 'touched' WHERE id = NEW.customer",
-                        "CREATE USER '" + user + "'@'%' IDENTIFIED BY 'app'",
-                        "GRANT SELECT, INSERT, UPDATE, DELETE ON " + database + ".* TO '" + user + "'@'%'");
+                                + " UPDATE customers SET name = 'touched' WHERE id = NEW.customer");
+                String user = mariadbUser(fx, "ss_trg", "SELECT, INSERT, UPDATE, DELETE");
                 try (Connection c = fx.connectAs(user, "app");
                         Statement st = c.createStatement()) {
                     st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (1, 'a', 'A@X')");
