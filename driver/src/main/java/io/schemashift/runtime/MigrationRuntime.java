@@ -49,6 +49,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Everything one configured migration shares across the connections of a JVM: the validated
@@ -116,6 +117,8 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
     private volatile long catalogReadAt;
     /** Whether every part of both sides' catalogs was read once ({@link #catalogRead()}). */
     private volatile boolean catalogRead;
+    /** The parts of the catalog the last read could not read (read and written under this runtime's lock). */
+    private Set<String> failingParts = Set.of();
     /** How many times a rewriter made from a changed catalog replaced the one before ({@link #rewriterVersion()}). */
     private volatile int rewriterVersion;
 
@@ -203,6 +206,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
         CatalogPass pass = new CatalogPass(config);
         Rewriter rewriter = rewriter(pass, dialect, md, null, NewCatalog.pooled(newDatabase));
         catalogRead = pass.whole();
+        failingParts = pass.failing();
         metrics.rewriteCache(rewriter.cache());
         DivergenceLog divergences = new DivergenceLog(
                 config.migration(),
@@ -387,14 +391,24 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
         T read() throws SQLException;
     }
 
-    /** One read of the catalog, part by part, which remembers whether a part could not be read. */
+    /** One read of the catalog, part by part, which remembers the parts it could not read. */
     static final class CatalogPass {
 
         private final MigrationConfig config;
-        private boolean failed;
+        private final Set<String> failingBefore;
+        private final Set<String> failing = new TreeSet<>();
 
         CatalogPass(MigrationConfig config) {
+            this(config, Set.of());
+        }
+
+        /**
+         * @param failingBefore the parts the read before could not read: their failure again is
+         *     logged at DEBUG, not at every control poll that retries them
+         */
+        CatalogPass(MigrationConfig config, Set<String> failingBefore) {
             this.config = config;
+            this.failingBefore = failingBefore;
         }
 
         MigrationConfig config() {
@@ -410,22 +424,29 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
             try {
                 return read.read();
             } catch (SQLException e) {
-                failed = true;
-                LOG.warn(
-                        "[{}] cannot read the database's {} ({}, SQLState {}): the statements they make differ"
-                                + " between the sides are judged by what was read before (nothing, at the first read;"
-                                + " until every part is read once, mirrored writes are recorded too)",
-                        config.migration(),
-                        what,
-                        e.getClass().getSimpleName(),
-                        e.getSQLState());
+                failing.add(what);
+                LOG.atLevel(failingBefore.contains(what) ? Level.DEBUG : Level.WARN)
+                        .log(
+                                "[{}] cannot read the database's {} ({}, SQLState {}): the statements they make"
+                                        + " differ between the sides are judged by what was read before (nothing, at"
+                                        + " the first read; until every part is read once, mirrored writes are"
+                                        + " recorded too)",
+                                config.migration(),
+                                what,
+                                e.getClass().getSimpleName(),
+                                e.getSQLState());
                 return none;
             }
         }
 
         /** Whether every part was read. */
         boolean whole() {
-            return !failed;
+            return failing.isEmpty();
+        }
+
+        /** The parts it could not read. */
+        Set<String> failing() {
+            return failing;
         }
     }
 
@@ -927,8 +948,9 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
 
     /** Reads the catalog through {@code c}; the new rewriter, or {@code null} when nothing changed. */
     private Rewriter reread(Started s, Connection c) throws SQLException {
-        CatalogPass pass = new CatalogPass(config);
+        CatalogPass pass = new CatalogPass(config, failingParts);
         Rewriter next = rewriter(pass, s.dialect(), c.getMetaData(), s.rewriter(), NewCatalog.pooled(newDatabase));
+        failingParts = pass.failing();
         ReadableTables readable = readableTables(c, s.dialect(), next.mapping(), s.readable());
         boolean sameColumns = sameTables(next.mapping(), s.rewriter().mapping());
         Rewriter current = s.rewriter();
@@ -944,13 +966,13 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                 && next.truncateCascades().equals(current.truncateCascades())
                 && next.cascadingKeys().equals(current.cascadingKeys())
                 && next.relatives().equals(current.relatives())) {
-            catalogRead = catalogRead || pass.whole();
+            wholeCatalogRead(pass);
             return null;
         }
         started = started.with(next, readable);
         rewriterVersion++; // only here, under this method's lock
         // once read, what was read is kept when a read fails; known as whole once statements see it
-        catalogRead = catalogRead || pass.whole();
+        wholeCatalogRead(pass);
         LOG.info(
                 "[{}] the {} changed; statements are rewritten with what was read now",
                 config.migration(),
@@ -958,6 +980,16 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                         ? "database's routines, triggers, views or foreign keys"
                         : "old tables' column lists or unique indexes");
         return next;
+    }
+
+    /** Marks the catalog read once {@code pass} read every part, which the log says the first time. */
+    private void wholeCatalogRead(CatalogPass pass) {
+        if (!catalogRead && pass.whole()) {
+            catalogRead = true;
+            LOG.info(
+                    "[{}] every part of the catalog is read now: mirrored writes are no longer recorded for it",
+                    config.migration());
+        }
     }
 
     /** Whether the catalog gave both mappings the same old columns and unique indexes. */

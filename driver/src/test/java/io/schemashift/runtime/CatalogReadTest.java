@@ -44,6 +44,9 @@ class CatalogReadTest {
             assertThat(failed.whole())
                     .as("mirrored writes are recorded until a whole read")
                     .isFalse();
+            assertThat(failed.failing())
+                    .as("kept for the next read, which logs them again at DEBUG only")
+                    .contains("views", "triggers");
             assertThat(reread.views()).isEqualTo(first.views());
             assertThat(reread.rewrite("UPDATE customer_names SET name = 'x'")).isInstanceOf(Refused.class);
             assertThat(MigrationRuntime.rewriter(
