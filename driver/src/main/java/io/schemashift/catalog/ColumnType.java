@@ -207,6 +207,16 @@ public record ColumnType(int jdbcType, String name, int size, Integer digits) {
         return kind() == Kind.DATE || size <= chars ? 0 : size - chars - 1;
     }
 
+    /**
+     * Whether this type and {@code other} order their values apart: one holds text, compared
+     * character by character ({@code '9' > '50'}), the other numbers or times, compared by value.
+     */
+    public boolean ordersApartFrom(ColumnType other) {
+        Kind k = kind();
+        Kind o = other.kind();
+        return text(k) ? numeric(o) || temporal(o) : text(o) && (numeric(k) || temporal(k));
+    }
+
     private static boolean numeric(Kind k) {
         return k == Kind.EXACT || k == Kind.FLOAT;
     }

@@ -265,6 +265,24 @@ final class ColumnDefaults {
         return apart;
     }
 
+    /**
+     * MariaDB, H2: the old columns of {@code table} (by old name) that hold text on one side and
+     * numbers or times on the other (a {@code VARCHAR} code become {@code INT}, which these
+     * databases convert on assignment), as retyped columns without a cast: each side orders their
+     * values its own way. PostgreSQL's are retyped with casts ({@link #retyped}).
+     */
+    static Map<String, TableMapping.Retyped> typedApart(TableMapping table, Columns old, Columns neu) {
+        Map<String, TableMapping.Retyped> apart = new TreeMap<>();
+        old.types().forEach((lower, type) -> {
+            String counterpart = counterpart(table, lower);
+            ColumnType other = counterpart == null ? null : neu.types().get(counterpart);
+            if (other != null && type.ordersApartFrom(other)) {
+                apart.put(oldName(table, lower), new TableMapping.Retyped(null, null));
+            }
+        });
+        return apart;
+    }
+
     private static boolean storesApart(ColumnType old, ColumnType neu) {
         return old != null && neu != null && old.storesApartFrom(neu);
     }

@@ -686,7 +686,9 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                             md.getConnection(), dialect, oldPlace.catalog(), oldPlace.schema(), oldPlace.table()),
                     Collations.read(
                             newMd.getConnection(), dialect, newPlace.catalog(), newPlace.schema(), newPlace.table())));
-            if (!retyped.isEmpty() && (before == null || !retyped.keySet().equals(collated(before)))) {
+            // each set logged once: what the catalog read before ordered apart already was
+            Set<String> apartBefore = before == null ? Set.of() : collated(before);
+            if (!apartBefore.containsAll(retyped.keySet())) {
                 LOG.warn(
                         "[{}] {}: the collation of {} differs on {}: each side orders their values its own way, so a"
                                 + " write that compares one by order (WHERE {} < ?) is mirrored and its rows recorded"
@@ -700,6 +702,19 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
             if (dialect == Dialect.POSTGRESQL) {
                 retyped.putAll(ColumnDefaults.retyped(
                         t, old, neu, newMd.getConnection(), newPlace.schema(), newPlace.table()));
+            } else {
+                Map<String, TableMapping.Retyped> typedApart = ColumnDefaults.typedApart(t, old, neu);
+                if (!apartBefore.containsAll(typedApart.keySet())) {
+                    LOG.warn(
+                            "[{}] {}: {} holds text on one side and numbers or times on the other of {}: each side"
+                                    + " orders their values its own way ('9' > '50' as text), so a write that compares"
+                                    + " one by order is mirrored and its rows recorded (mirror_picked_by_other_rows)",
+                            config.migration(),
+                            t.oldName(),
+                            typedApart.keySet(),
+                            t.newName());
+                }
+                retyped.putAll(typedApart);
             }
             TableMapping withIndexes = t.uniqueKeys() == null
                     ? t

@@ -124,6 +124,23 @@ class ColumnTypeTest {
         assertThat(neu.keptAlikeWith(old)).as("either way").isEqualTo(new KeptAlike(measure, keptDigits));
     }
 
+    /** Text against numbers or times orders apart ({@code '9' > '50'}); two texts, two numbers, or text and a bit, do not. */
+    @Test
+    void ordersApartFrom_textAgainstNumbersOrTimes() {
+        ColumnType varchar = new ColumnType(Types.VARCHAR, "VARCHAR", 10, null);
+        ColumnType integer = new ColumnType(Types.INTEGER, "INT", 10, 0);
+        ColumnType date = new ColumnType(Types.DATE, "DATE", 10, null);
+        assertThat(varchar.ordersApartFrom(integer)).isTrue();
+        assertThat(integer.ordersApartFrom(varchar)).isTrue();
+        assertThat(varchar.ordersApartFrom(date)).isTrue();
+        assertThat(varchar.ordersApartFrom(new ColumnType(Types.CHAR, "CHAR", 10, null)))
+                .isFalse();
+        assertThat(integer.ordersApartFrom(new ColumnType(Types.BIGINT, "BIGINT", 19, 0)))
+                .isFalse();
+        assertThat(varchar.ordersApartFrom(new ColumnType(Types.BIT, "BIT", 1, null)))
+                .isFalse();
+    }
+
     @Test
     void keptAlikeWith_oneType_null() {
         ColumnType varchar = new ColumnType(Types.VARCHAR, "VARCHAR", 8, null);
