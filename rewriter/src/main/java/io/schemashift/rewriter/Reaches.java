@@ -315,7 +315,7 @@ final class Reaches {
      * value; one that sets only columns of its own side, an {@code updated_at} the other table
      * lacks, does not part the sides), or its definition names a mapped table, by its old or its new
      * name (a PostgreSQL rule's always does). Errs towards yes: any mention counts, and so does a
-     * definition the user may not read.
+     * definition that cannot be read ({@link Trigger#definition}).
      *
      * @param columns the mapped columns of the trigger's table ({@code null}: not known, any counts)
      */
@@ -348,14 +348,13 @@ final class Reaches {
      * side reads on its own: another clock, or another moment ({@link #clocksApart}; on PostgreSQL
      * in one database, where both statements share a transaction, only the calls that read the
      * time of the statement or of the call). A column's {@code ON UPDATE} is not one: both sides
-     * are given one instant instead ({@link #stamped}). One whose definition the user may not read
-     * may.
+     * are given one instant instead ({@link #stamped}). One whose definition cannot be read may.
      */
     private boolean readsItsOwnClock(Trigger t, Set<String> columns) {
         return t.stamps() == null
                 && t.before()
                 && (t.events().contains(StatementKind.INSERT) || t.events().contains(StatementKind.UPDATE))
-                && (t.definition() == null // hidden from this user: it may read the time
+                && (t.definition() == null // not readable: it may read the time
                         || ((columns == null
                                         || setsAnyOf(t.definition(), columns)
                                         || REPLACES_NEW.matcher(t.definition()).find())

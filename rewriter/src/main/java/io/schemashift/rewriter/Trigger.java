@@ -12,7 +12,7 @@ import java.util.Set;
  * @param name the trigger's name, for messages
  * @param definition what it runs: its function's definition or its statement; {@code null} when it
  *     is not SQL to judge: the user may not read it (MariaDB without the TRIGGER privilege on its
- *     table), or its function is not PL/pgSQL
+ *     table), its function is not PL/pgSQL, or it is an H2 Java class
  * @param before whether it runs before the row changes (PostgreSQL: also a rule {@code DO INSTEAD}),
  *     when it may change the row's values
  * @param stamps the column it sets to the current timestamp when it is a column's {@code ON UPDATE
