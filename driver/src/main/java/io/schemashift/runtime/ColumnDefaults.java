@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BiPredicate;
 import java.util.regex.Pattern;
 
 /**
@@ -254,15 +255,7 @@ final class ColumnDefaults {
      */
     static Map<String, TableMapping.Retyped> collatedApart(
             TableMapping table, Map<String, String> old, Map<String, String> neu) {
-        Map<String, TableMapping.Retyped> apart = new TreeMap<>();
-        old.forEach((lower, collation) -> {
-            String counterpart = counterpart(table, lower);
-            String other = counterpart == null ? null : neu.get(counterpart);
-            if (other != null && !other.equals(collation)) {
-                apart.put(oldName(table, lower), new TableMapping.Retyped(null, null));
-            }
-        });
-        return apart;
+        return orderedApart(table, old, neu, (collation, other) -> !other.equals(collation));
     }
 
     /**
@@ -272,15 +265,25 @@ final class ColumnDefaults {
      * values its own way. PostgreSQL's are retyped with casts ({@link #retyped}).
      */
     static Map<String, TableMapping.Retyped> typedApart(TableMapping table, Columns old, Columns neu) {
-        Map<String, TableMapping.Retyped> apart = new TreeMap<>();
-        old.types().forEach((lower, type) -> {
+        return orderedApart(table, old.types(), neu.types(), ColumnType::ordersApartFrom);
+    }
+
+    /**
+     * The old columns of {@code table} (by old name) whose fact in {@code old} and their new
+     * column's in {@code neu} (by lower-case name) are {@code apart}, as retyped columns without a
+     * cast.
+     */
+    private static <V> Map<String, TableMapping.Retyped> orderedApart(
+            TableMapping table, Map<String, V> old, Map<String, V> neu, BiPredicate<V, V> apart) {
+        Map<String, TableMapping.Retyped> ordered = new TreeMap<>();
+        old.forEach((lower, fact) -> {
             String counterpart = counterpart(table, lower);
-            ColumnType other = counterpart == null ? null : neu.types().get(counterpart);
-            if (other != null && type.ordersApartFrom(other)) {
-                apart.put(oldName(table, lower), new TableMapping.Retyped(null, null));
+            V other = counterpart == null ? null : neu.get(counterpart);
+            if (other != null && apart.test(fact, other)) {
+                ordered.put(oldName(table, lower), new TableMapping.Retyped(null, null));
             }
         });
-        return apart;
+        return ordered;
     }
 
     private static boolean storesApart(ColumnType old, ColumnType neu) {
