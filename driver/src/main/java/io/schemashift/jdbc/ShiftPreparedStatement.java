@@ -43,8 +43,8 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
      * A statement on mapped tables, a refused one, or transaction control sent as SQL.
      *
      * @param rewrite the rewrite of the statement's SQL
-     * @param sql the text the application prepared, for a statement on mapped tables or one
-     *     prepared away from the old schema; else {@code null}
+     * @param sql the text the application prepared, to judge it again; {@code null} for transaction
+     *     control and schema switches
      * @param keyRequest how it asked for generated keys
      * @param control the statement is transaction control sent as SQL ({@code COMMIT}…), else {@code null}
      * @param place where the statement, a schema switch ({@code SET search_path}…), moves the
@@ -53,8 +53,8 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
      *     {@code rewrite} holds only there
      * @param params the bound parameters, kept only for a statement on mapped tables
      * @param batch the parameters of each {@code addBatch}, for a statement on mapped tables
-     * @param rewriterVersion the runtime's rewriter version {@code rewrite} was made at, for a
-     *     statement on mapped tables: one made by an older rewriter is made again before it runs
+     * @param rewriterVersion the runtime's rewriter version {@code rewrite} was made at: one made by
+     *     an older rewriter is made again before the statement runs
      */
     private record Prepared(
             RewriteResult rewrite,
@@ -95,35 +95,30 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
                     connection.commitsFirst(rewrite, sql),
                     connection.rewrittenAt());
         }
-        if (rewrite instanceof Refused) {
-            // the text of a statement that is no write nor read (LOCK TABLES), to lock more at execution
-            return new Prepared(
-                    rewrite,
-                    rewrite.kind() == StatementKind.OTHER ? sql : null,
-                    keyRequest,
-                    null,
-                    null,
-                    at,
-                    null,
-                    null,
-                    connection.commitsFirst(rewrite, sql),
-                    0);
+        if (rewrite instanceof Untouched u && u.kind() == StatementKind.OTHER) {
+            TransactionControl control = TransactionControl.of(u.sql());
+            SchemaSwitch.Place place = control == null ? connection.schemaSwitch(u.sql()) : null;
+            if (control != null || place != null) {
+                return new Prepared(rewrite, null, keyRequest, control, place, at, null, null, false, 0);
+            }
         }
-        if (!(rewrite instanceof Untouched u)) {
-            return null;
-        }
-        TransactionControl control = u.kind() == StatementKind.OTHER ? TransactionControl.of(u.sql()) : null;
-        SchemaSwitch.Place place =
-                u.kind() == StatementKind.OTHER && control == null ? connection.schemaSwitch(u.sql()) : null;
-        if (control != null || place != null) {
-            return new Prepared(rewrite, null, keyRequest, control, place, at, null, null, false, 0);
-        }
-        boolean commitsFirst = connection.commitsFirst(u, sql);
-        // prepared away from the old schema, it may name a mapped table once the connection is back;
-        // a SET may change the session's settings, which a separate new side follows
-        return at == SchemaSwitch.Place.HOME && !commitsFirst && u.kind() != StatementKind.OTHER
+        // Without a configuration there is nothing to judge. Else the text is kept, for any statement:
+        // a change of the catalog (a trigger created on its table, a routine it calls replaced) or of
+        // the connection's schema may make it reach a mapped table, and a refused LOCK TABLES locks
+        // more at execution
+        return rewrite == null
                 ? null
-                : new Prepared(rewrite, sql, keyRequest, null, null, at, null, null, commitsFirst, 0);
+                : new Prepared(
+                        rewrite,
+                        sql,
+                        keyRequest,
+                        null,
+                        null,
+                        at,
+                        null,
+                        null,
+                        connection.commitsFirst(rewrite, sql),
+                        connection.rewrittenAt());
     }
 
     /** The bound parameters, kept only for a statement on mapped tables (read by tests too); else {@code null}. */
@@ -196,20 +191,29 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
     }
 
     /**
-     * What this statement is, as the catalog says now: a statement on mapped tables prepared before
-     * the catalog changed what it is rewritten to (a trigger of its table known since, say) is
-     * rewritten again, keeping its bound parameters and batch; its delegate, prepared with the
-     * application's text, stays.
+     * What this statement is, as the catalog says now: one prepared before the catalog changed what
+     * it is rewritten to (a trigger of its table known since, a routine it calls replaced) is
+     * rewritten again, keeping the bound parameters and batch of one on mapped tables; its
+     * delegate, prepared with the application's text, stays. One whose bound values were not kept
+     * (it reached no mapped table when prepared) cannot be mirrored: where it is now rewritten, it
+     * is refused.
      */
     private Prepared current() {
         Prepared p = how;
         if (p == null
-                || p.params() == null
+                || p.sql() == null
                 || p.preparedAt() != connection.place()
                 || !connection.outdated(p.rewriterVersion())) {
             return p;
         }
         RewriteResult now = connection.rewrite(p.sql());
+        if (now instanceof Rewritten && p.params() == null) {
+            now = Refused.as(
+                    now,
+                    RefusalReason.UNSUPPORTED_CONSTRUCT,
+                    "prepared before the catalog changed what it writes, its bound values were not kept;"
+                            + " prepare it again");
+        }
         how = new Prepared(
                 now,
                 p.sql(),

@@ -1168,6 +1168,73 @@ class WritePathIT {
     }
 
     /**
+     * A statement on a table the migration does not map, prepared before the catalog made it reach
+     * a mapped table (a trigger created on its table, a routine it calls replaced by one that
+     * writes), is judged again at its next execution once the change is read: its writes are
+     * recorded as those of one prepared after. Before, it kept the judgement of its prepare
+     * ("untouched") for its whole life and the rows parted silently.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = TestDatabase.Kind.class,
+            names = {"POSTGRESQL", "MARIADB"})
+    void catalogChangedWhileAStatementOnAnotherTableIsPrepared_itsWritesRecordedOnceRead(TestDatabase.Kind kind)
+            throws Exception {
+        boolean pg = kind == TestDatabase.Kind.POSTGRESQL;
+        for (boolean separate : new boolean[] {false, true}) {
+            try (MigrationFixture fx = MigrationFixture.create(
+                    TestDatabases.of(kind),
+                    separate,
+                    "phase: dual-write\ncontrol: { poll: 100ms, catalogRefresh: 100ms }\n")) {
+                fx.rawOld(
+                        "INSERT INTO customers (id, name, email) VALUES (1, 'before', 'a@x'), (2, 'before', 'b@x')",
+                        "CREATE TABLE orders (id INT PRIMARY KEY, customer INT)",
+                        pg
+                                ? "CREATE FUNCTION touch(i INT) RETURNS int LANGUAGE sql AS 'SELECT i'"
+                                : "CREATE PROCEDURE touch(i INT) SELECT i");
+                fx.rawNew("INSERT INTO clients (id, full_name, name_search, email)"
+                        + " VALUES (1, 'before', 'before', 'a@x'), (2, 'before', 'before', 'b@x')");
+                try (Connection c = fx.connect();
+                        PreparedStatement order =
+                                c.prepareStatement("INSERT INTO orders (id, customer) VALUES (?, ?)");
+                        PreparedStatement touch = c.prepareStatement(pg ? "SELECT touch(?)" : "CALL touch(?)")) {
+                    order.setInt(1, 10);
+                    order.setInt(2, 1);
+                    order.executeUpdate(); // judged, and run, before the catalog changes
+                    int version = fx.runtime().rewriterVersion();
+                    fx.rawOld(
+                            pg
+                                    ? "CREATE FUNCTION order_placed() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                                            + " UPDATE customers SET email = 'ordered' WHERE id = NEW.customer;"
+                                            + " RETURN NEW; END $$"
+                                    : "CREATE TRIGGER orders_placed AFTER INSERT ON orders FOR EACH ROW"
+                                            + " UPDATE customers SET email = 'ordered' WHERE id = NEW.customer",
+                            pg
+                                    ? "CREATE TRIGGER orders_placed AFTER INSERT ON orders FOR EACH ROW"
+                                            + " EXECUTE FUNCTION order_placed()"
+                                    : "DO 0",
+                            pg
+                                    ? "CREATE OR REPLACE FUNCTION touch(i INT) RETURNS int LANGUAGE plpgsql AS $$"
+                                            + " BEGIN UPDATE customers SET name = 'touched' WHERE id = i; RETURN i; END $$"
+                                    : "CREATE OR REPLACE PROCEDURE touch(i INT)"
+                                            + " UPDATE customers SET name = 'touched' WHERE id = i");
+                    await("the catalog read").until(() -> fx.runtime().rewriterVersion() != version);
+                    order.setInt(1, 11);
+                    order.setInt(2, 1);
+                    order.executeUpdate();
+                    touch.setInt(1, 2);
+                    touch.execute();
+                }
+                assertThat(fx.oldRows()).containsExactly("1|before|before|ordered", "2|touched|touched|b@x");
+                assertThat(fx.newRows()).containsExactly("1|before|before|a@x", "2|before|before|b@x");
+                assertThat(fx.divergenceRecords())
+                        .as(separate ? "separate new database" : "one database")
+                        .containsExactly("null|refused_indirect", "null|refused_indirect");
+            }
+        }
+    }
+
+    /**
      * A PostgreSQL trigger whose function is written in C (an extension's, {@code moddatetime}; or
      * built in, {@code tsvector_update_trigger}) shows no SQL to judge: it sets the column its
      * arguments name. Counted as one that may change rows: an UPDATE that fires it where the other
