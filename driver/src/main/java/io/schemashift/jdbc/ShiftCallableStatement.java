@@ -1,6 +1,6 @@
 package io.schemashift.jdbc;
 
-import io.schemashift.rewriter.Refused;
+import io.schemashift.rewriter.RewriteResult;
 import java.lang.invoke.MethodHandle;
 import java.sql.CallableStatement;
 import java.sql.ResultSet;
@@ -19,18 +19,24 @@ public abstract class ShiftCallableStatement extends ShiftPreparedStatement impl
 
     final CallableStatement callable;
 
-    ShiftCallableStatement(CallableStatement delegate, ShiftConnection connection, Refused refused) {
-        super(delegate, connection, null, refused, KeyRequest.NONE);
+    ShiftCallableStatement(CallableStatement delegate, ShiftConnection connection, String sql, RewriteResult judged) {
+        super(delegate, connection, sql, judged, KeyRequest.NONE);
         this.callable = delegate;
     }
 
-    /** @param refused the refusal of SQL that names a mapped table, else {@code null} */
-    static ShiftCallableStatement wrap(CallableStatement delegate, ShiftConnection connection, Refused refused) {
+    /** @param judged how its SQL is routed ({@link ShiftConnection#callable}) */
+    static ShiftCallableStatement wrap(
+            CallableStatement delegate, ShiftConnection connection, String sql, RewriteResult judged) {
         try {
-            return (ShiftCallableStatement) NEW.invokeExact(delegate, connection, refused);
+            return (ShiftCallableStatement) NEW.invokeExact(delegate, connection, sql, judged);
         } catch (Throwable t) {
             throw Wrappers.constructionFailed(t);
         }
+    }
+
+    @Override
+    RewriteResult judgedAgain(String sql) {
+        return connection.callable(sql);
     }
 
     private Object wrapCursor(Object value) {

@@ -4,6 +4,7 @@ import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.RefusalReason;
 import io.schemashift.rewriter.Refused;
 import io.schemashift.rewriter.RewriteResult;
+import io.schemashift.rewriter.Rewritten;
 import io.schemashift.rewriter.StatementKind;
 import io.schemashift.routing.DualTransaction;
 import io.schemashift.routing.Session;
@@ -272,21 +273,18 @@ public abstract class ShiftConnection implements Connection {
     }
 
     /**
-     * SQL sent through {@code prepareCall} is not rewritten (its parameters may be OUT
-     * parameters): when it names a mapped table, it is refused, so that a write is recorded, or
-     * fails where the new side holds the truth; {@code null} otherwise.
+     * How SQL sent through {@code prepareCall} is routed. It is not rewritten (its parameters may be
+     * OUT parameters): when it names a mapped table, it is refused, so that a write is recorded, or
+     * fails where the new side holds the truth; else untouched; {@code null} without a configuration.
      */
-    private Refused callable(String sql) {
+    RewriteResult callable(String sql) {
         RewriteResult result = rewrite(sql);
-        if (result == null || result.tables().isEmpty()) {
-            return null;
-        }
-        return result instanceof Refused refused
-                ? refused
-                : Refused.as(
+        return result instanceof Rewritten
+                ? Refused.as(
                         result,
                         RefusalReason.UNSUPPORTED_CONSTRUCT,
-                        "SQL sent through prepareCall is not rewritten; use prepareStatement");
+                        "SQL sent through prepareCall is not rewritten; use prepareStatement")
+                : result;
     }
 
     /**
@@ -506,14 +504,14 @@ public abstract class ShiftConnection implements Connection {
 
     @Override
     public CallableStatement prepareCall(String sql) throws SQLException {
-        return ShiftCallableStatement.wrap(delegate.prepareCall(sql), this, callable(sql));
+        return ShiftCallableStatement.wrap(delegate.prepareCall(sql), this, sql, callable(sql));
     }
 
     @Override
     public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
         return concurrency(
                 ShiftCallableStatement.wrap(
-                        delegate.prepareCall(sql, resultSetType, resultSetConcurrency), this, callable(sql)),
+                        delegate.prepareCall(sql, resultSetType, resultSetConcurrency), this, sql, callable(sql)),
                 resultSetConcurrency);
     }
 
@@ -524,6 +522,7 @@ public abstract class ShiftConnection implements Connection {
                 ShiftCallableStatement.wrap(
                         delegate.prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability),
                         this,
+                        sql,
                         callable(sql)),
                 resultSetConcurrency);
     }

@@ -206,7 +206,7 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
                 || !connection.outdated(p.rewriterVersion())) {
             return p;
         }
-        RewriteResult now = connection.rewrite(p.sql());
+        RewriteResult now = judgedAgain(p.sql());
         if (now instanceof Rewritten && p.params() == null) {
             now = Refused.as(
                     now,
@@ -226,6 +226,11 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
                 connection.commitsFirst(now, p.sql()),
                 connection.rewrittenAt());
         return how;
+    }
+
+    /** How {@code sql} is routed now, by the catalog as it is. */
+    RewriteResult judgedAgain(String sql) {
+        return connection.rewrite(sql);
     }
 
     /**

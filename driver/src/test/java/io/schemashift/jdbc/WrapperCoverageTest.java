@@ -105,7 +105,7 @@ class WrapperCoverageTest {
         add(
                 all,
                 CallableStatement.class,
-                (r, c) -> ShiftCallableStatement.wrap(r.fake(CallableStatement.class), c, null));
+                (r, c) -> ShiftCallableStatement.wrap(r.fake(CallableStatement.class), c, null, null));
         add(
                 all,
                 ResultSet.class,
@@ -195,7 +195,7 @@ class WrapperCoverageTest {
                 Arguments.of(
                         "CallableStatement",
                         CallableStatement.class,
-                        ShiftCallableStatement.wrap(r.fake(CallableStatement.class), c, null)),
+                        ShiftCallableStatement.wrap(r.fake(CallableStatement.class), c, null, null)),
                 Arguments.of("ResultSet", ResultSet.class, ShiftResultSet.wrap(r.fake(ResultSet.class), s)),
                 Arguments.of(
                         "DatabaseMetaData",

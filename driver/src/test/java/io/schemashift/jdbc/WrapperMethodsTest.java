@@ -38,7 +38,7 @@ class WrapperMethodsTest {
                 Arguments.of(ShiftPreparedStatement.class, PreparedStatement.class, (Function<Object, Wrapper>) d ->
                         ShiftPreparedStatement.wrap((PreparedStatement) d, connection(), null, null, KeyRequest.NONE)),
                 Arguments.of(ShiftCallableStatement.class, CallableStatement.class, (Function<Object, Wrapper>)
-                        d -> ShiftCallableStatement.wrap((CallableStatement) d, connection(), null)),
+                        d -> ShiftCallableStatement.wrap((CallableStatement) d, connection(), null, null)),
                 Arguments.of(ShiftResultSet.class, ResultSet.class, (Function<Object, Wrapper>)
                         d -> ShiftResultSet.wrap((ResultSet) d, connection())),
                 Arguments.of(ShiftDatabaseMetaData.class, DatabaseMetaData.class, (Function<Object, Wrapper>)

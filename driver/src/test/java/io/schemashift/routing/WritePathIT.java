@@ -1170,8 +1170,9 @@ class WritePathIT {
     /**
      * A statement on a table the migration does not map, prepared before the catalog made it reach
      * a mapped table (a trigger created on its table, a routine it calls replaced by one that
-     * writes), is judged again at its next execution once the change is read: its writes are
-     * recorded as those of one prepared after. Before, it kept the judgement of its prepare
+     * writes; called through {@code prepareStatement} or {@code prepareCall}), is judged again at
+     * its next execution once the change is read: its writes are recorded as those of one prepared
+     * after. Before, it kept the judgement of its prepare
      * ("untouched") for its whole life and the rows parted silently.
      */
     @ParameterizedTest
@@ -1187,17 +1188,20 @@ class WritePathIT {
                     separate,
                     "phase: dual-write\ncontrol: { poll: 100ms, catalogRefresh: 100ms }\n")) {
                 fx.rawOld(
-                        "INSERT INTO customers (id, name, email) VALUES (1, 'before', 'a@x'), (2, 'before', 'b@x')",
+                        "INSERT INTO customers (id, name, email)"
+                                + " VALUES (1, 'before', 'a@x'), (2, 'before', 'b@x'), (3, 'before', 'c@x')",
                         "CREATE TABLE orders (id INT PRIMARY KEY, customer INT)",
                         pg
                                 ? "CREATE FUNCTION touch(i INT) RETURNS int LANGUAGE sql AS 'SELECT i'"
                                 : "CREATE PROCEDURE touch(i INT) SELECT i");
                 fx.rawNew("INSERT INTO clients (id, full_name, name_search, email)"
-                        + " VALUES (1, 'before', 'before', 'a@x'), (2, 'before', 'before', 'b@x')");
+                        + " VALUES (1, 'before', 'before', 'a@x'), (2, 'before', 'before', 'b@x'),"
+                        + " (3, 'before', 'before', 'c@x')");
                 try (Connection c = fx.connect();
                         PreparedStatement order =
                                 c.prepareStatement("INSERT INTO orders (id, customer) VALUES (?, ?)");
-                        PreparedStatement touch = c.prepareStatement(pg ? "SELECT touch(?)" : "CALL touch(?)")) {
+                        PreparedStatement touch = c.prepareStatement(pg ? "SELECT touch(?)" : "CALL touch(?)");
+                        CallableStatement call = c.prepareCall("{call touch(?)}")) {
                     order.setInt(1, 10);
                     order.setInt(2, 1);
                     order.executeUpdate(); // judged, and run, before the catalog changes
@@ -1224,12 +1228,16 @@ class WritePathIT {
                     order.executeUpdate();
                     touch.setInt(1, 2);
                     touch.execute();
+                    call.setInt(1, 3);
+                    call.execute();
                 }
-                assertThat(fx.oldRows()).containsExactly("1|before|before|ordered", "2|touched|touched|b@x");
-                assertThat(fx.newRows()).containsExactly("1|before|before|a@x", "2|before|before|b@x");
+                assertThat(fx.oldRows())
+                        .containsExactly("1|before|before|ordered", "2|touched|touched|b@x", "3|touched|touched|c@x");
+                assertThat(fx.newRows())
+                        .containsExactly("1|before|before|a@x", "2|before|before|b@x", "3|before|before|c@x");
                 assertThat(fx.divergenceRecords())
                         .as(separate ? "separate new database" : "one database")
-                        .containsExactly("null|refused_indirect", "null|refused_indirect");
+                        .containsExactly("null|refused_indirect", "null|refused_indirect", "null|refused_indirect");
             }
         }
     }
