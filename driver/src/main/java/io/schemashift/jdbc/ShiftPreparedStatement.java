@@ -34,13 +34,14 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
     private static final MethodHandle NEW_RECORDING = WrapperClasses.recordingConstructor(ShiftPreparedStatement.class);
 
     /**
-     * What a statement needs beyond the pass-through; {@code null} for every statement that goes straight to the
-     * real one, so that the wrapper allocated on every prepare (the path ORMs take) stays small.
+     * What a statement needs beyond the pass-through; {@code null} without a configuration, so that the wrapper
+     * allocated on every prepare (the path ORMs take) stays small.
      */
     private Prepared how;
 
     /**
-     * A statement on mapped tables, a refused one, or transaction control sent as SQL.
+     * How a statement of a configured connection runs: rewritten, refused, untouched, or transaction control sent
+     * as SQL.
      *
      * @param rewrite the rewrite of the statement's SQL
      * @param sql the text the application prepared, to judge it again; {@code null} for transaction
