@@ -16,6 +16,7 @@ import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.AroundPropertyHook;
+import net.jqwik.api.lifecycle.PropagationMode;
 import net.jqwik.api.lifecycle.PropertyExecutionResult;
 import net.jqwik.api.lifecycle.PropertyExecutor;
 import net.jqwik.api.lifecycle.PropertyLifecycleContext;
@@ -28,7 +29,8 @@ import net.jqwik.api.lifecycle.PropertyLifecycleContext;
  * {@code -Dinvariant.scale=10} multiplies every try count
  * (see docs/testing.md).
  */
-@AddLifecycleHook(InvariantPropertiesIT.ScaledTries.class)
+// propagated: a hook on a container applies to the container alone by default
+@AddLifecycleHook(value = InvariantPropertiesIT.ScaledTries.class, propagateTo = PropagationMode.ALL_DESCENDANTS)
 class InvariantPropertiesIT {
 
     /** A phase and a mode to run a workload in. */
