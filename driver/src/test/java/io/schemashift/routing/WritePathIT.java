@@ -1243,6 +1243,52 @@ class WritePathIT {
     }
 
     /**
+     * From {@code new-primary} on, the same statement, judged again, fails with {@code 0A000} before
+     * either side changes, as one prepared after the trigger was created.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = TestDatabase.Kind.class,
+            names = {"POSTGRESQL", "MARIADB"})
+    void catalogChangedWhileAStatementOnAnotherTableIsPrepared_failsFromNewPrimaryOn(TestDatabase.Kind kind)
+            throws Exception {
+        boolean pg = kind == TestDatabase.Kind.POSTGRESQL;
+        try (MigrationFixture fx = MigrationFixture.create(
+                TestDatabases.of(kind),
+                false,
+                "phase: new-primary\ncontrol: { poll: 100ms, catalogRefresh: 100ms }\n")) {
+            fx.rawOld(
+                    "INSERT INTO customers (id, name, email) VALUES (1, 'before', 'a@x')",
+                    "CREATE TABLE orders (id INT PRIMARY KEY, customer INT)");
+            fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'before', 'before', 'a@x')");
+            try (Connection c = fx.connect();
+                    PreparedStatement order = c.prepareStatement("INSERT INTO orders (id, customer) VALUES (?, ?)")) {
+                int version = fx.runtime().rewriterVersion();
+                if (pg) {
+                    fx.rawOld(
+                            "CREATE FUNCTION order_placed() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                                    + " UPDATE customers SET email = 'ordered' WHERE id = NEW.customer; RETURN NEW; END $$",
+                            "CREATE TRIGGER orders_placed AFTER INSERT ON orders FOR EACH ROW EXECUTE FUNCTION order_placed()");
+                } else {
+                    fx.rawOld("CREATE TRIGGER orders_placed AFTER INSERT ON orders FOR EACH ROW"
+                            + " UPDATE customers SET email = 'ordered' WHERE id = NEW.customer");
+                }
+                await("the trigger read").until(() -> fx.runtime().rewriterVersion() != version);
+                order.setInt(1, 10);
+                order.setInt(2, 1);
+                assertThatThrownBy(order::executeUpdate)
+                        .isInstanceOf(SQLException.class)
+                        .hasMessageContaining("orders_placed")
+                        .satisfies(e ->
+                                assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"));
+            }
+            assertThat(fx.query(false, "SELECT count(*) FROM orders")).containsExactly("0");
+            assertThat(fx.oldRows()).containsExactly("1|before|before|a@x");
+            assertThat(fx.newRows()).containsExactly("1|before|before|a@x");
+        }
+    }
+
+    /**
      * A PostgreSQL trigger whose function is written in C (an extension's, {@code moddatetime}; or
      * built in, {@code tsvector_update_trigger}) shows no SQL to judge: it sets the column its
      * arguments name. Counted as one that may change rows: an UPDATE that fires it where the other
