@@ -82,20 +82,10 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
 
     private static Prepared prepared(
             RewriteResult rewrite, String sql, KeyRequest keyRequest, ShiftConnection connection) {
-        SchemaSwitch.Place at = connection.place();
-        if (rewrite instanceof Rewritten) {
-            return new Prepared(
-                    rewrite,
-                    sql,
-                    keyRequest,
-                    null,
-                    null,
-                    at,
-                    new Params(),
-                    new ArrayList<>(),
-                    connection.commitsFirst(rewrite, sql),
-                    connection.rewrittenAt());
+        if (rewrite == null) {
+            return null; // without a configuration there is nothing to judge
         }
+        SchemaSwitch.Place at = connection.place();
         if (rewrite instanceof Untouched u && u.kind() == StatementKind.OTHER) {
             TransactionControl control = TransactionControl.of(u.sql());
             SchemaSwitch.Place place = control == null ? connection.schemaSwitch(u.sql()) : null;
@@ -103,23 +93,22 @@ public abstract class ShiftPreparedStatement extends ShiftStatement implements P
                 return new Prepared(rewrite, null, keyRequest, control, place, at, null, null, false, 0);
             }
         }
-        // Without a configuration there is nothing to judge. Else the text is kept, for any statement:
-        // a change of the catalog (a trigger created on its table, a routine it calls replaced) or of
-        // the connection's schema may make it reach a mapped table, and a refused LOCK TABLES locks
-        // more at execution
-        return rewrite == null
-                ? null
-                : new Prepared(
-                        rewrite,
-                        sql,
-                        keyRequest,
-                        null,
-                        null,
-                        at,
-                        null,
-                        null,
-                        connection.commitsFirst(rewrite, sql),
-                        connection.rewrittenAt());
+        // The text is kept for any statement: a change of the catalog (a trigger created on its table,
+        // a routine it calls replaced) or of the connection's schema may make it reach a mapped table,
+        // and a refused LOCK TABLES locks more at execution. The bound values only for one on mapped
+        // tables, which is mirrored.
+        boolean mapped = rewrite instanceof Rewritten;
+        return new Prepared(
+                rewrite,
+                sql,
+                keyRequest,
+                null,
+                null,
+                at,
+                mapped ? new Params() : null,
+                mapped ? new ArrayList<>() : null,
+                connection.commitsFirst(rewrite, sql),
+                connection.rewrittenAt());
     }
 
     /** The bound parameters, kept only for a statement on mapped tables (read by tests too); else {@code null}. */
