@@ -101,6 +101,14 @@ class WritePathIT {
         return MigrationFixture.create(TestDatabases.of(kind), separate, "phase: " + phase + "\n");
     }
 
+    /** {@link #fixture}, its catalog read again every 100 ms: a change another client makes is soon known. */
+    private static MigrationFixture refreshingFixture(TestDatabase.Kind kind, boolean separate, String phase) {
+        return MigrationFixture.create(
+                TestDatabases.of(kind),
+                separate,
+                "phase: " + phase + "\ncontrol: { poll: 100ms, catalogRefresh: 100ms }\n");
+    }
+
     @ParameterizedTest
     @EnumSource(
             value = TestDatabase.Kind.class,
@@ -1148,10 +1156,7 @@ class WritePathIT {
             value = TestDatabase.Kind.class,
             names = {"POSTGRESQL", "MARIADB"})
     void triggerCreatedWhileAStatementIsPrepared_itsWritesRecordedOnceRead(TestDatabase.Kind kind) throws Exception {
-        try (MigrationFixture fx = MigrationFixture.create(
-                TestDatabases.of(kind),
-                false,
-                "phase: dual-write\ncontrol: { poll: 100ms, catalogRefresh: 100ms }\n")) {
+        try (MigrationFixture fx = refreshingFixture(kind, false, "dual-write")) {
             fx.rawOld("INSERT INTO customers (id, name, email) VALUES (1, 'before', 'a@x')");
             fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'before', 'before', 'a@x')");
             try (Connection c = fx.connect();
@@ -1184,10 +1189,7 @@ class WritePathIT {
             throws Exception {
         boolean pg = kind == TestDatabase.Kind.POSTGRESQL;
         for (boolean separate : new boolean[] {false, true}) {
-            try (MigrationFixture fx = MigrationFixture.create(
-                    TestDatabases.of(kind),
-                    separate,
-                    "phase: dual-write\ncontrol: { poll: 100ms, catalogRefresh: 100ms }\n")) {
+            try (MigrationFixture fx = refreshingFixture(kind, separate, "dual-write")) {
                 fx.rawOld(
                         "INSERT INTO customers (id, name, email)"
                                 + " VALUES (1, 'before', 'a@x'), (2, 'before', 'b@x'), (3, 'before', 'c@x')",
@@ -1249,30 +1251,32 @@ class WritePathIT {
     void catalogChangedWhileAStatementOnAnotherTableIsPrepared_failsFromNewPrimaryOn(TestDatabase.Kind kind)
             throws Exception {
         boolean pg = kind == TestDatabase.Kind.POSTGRESQL;
-        try (MigrationFixture fx = MigrationFixture.create(
-                TestDatabases.of(kind),
-                false,
-                "phase: new-primary\ncontrol: { poll: 100ms, catalogRefresh: 100ms }\n")) {
-            fx.rawOld(
-                    "INSERT INTO customers (id, name, email) VALUES (1, 'before', 'a@x')",
-                    "CREATE TABLE orders (id INT PRIMARY KEY, customer INT)");
-            fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'before', 'before', 'a@x')");
-            try (Connection c = fx.connect();
-                    PreparedStatement order = c.prepareStatement("INSERT INTO orders (id, customer) VALUES (?, ?)")) {
-                int version = fx.runtime().rewriterVersion();
-                fx.rawOld(ordersTrigger(pg));
-                await("the trigger read").until(() -> fx.runtime().rewriterVersion() != version);
-                order.setInt(1, 10);
-                order.setInt(2, 1);
-                assertThatThrownBy(order::executeUpdate)
-                        .isInstanceOf(SQLException.class)
-                        .hasMessageContaining("orders_placed")
-                        .satisfies(e ->
-                                assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"));
+        for (boolean separate : new boolean[] {false, true}) {
+            try (MigrationFixture fx = refreshingFixture(kind, separate, "new-primary")) {
+                fx.rawOld(
+                        "INSERT INTO customers (id, name, email) VALUES (1, 'before', 'a@x')",
+                        "CREATE TABLE orders (id INT PRIMARY KEY, customer INT)");
+                fx.rawNew(
+                        "INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'before', 'before', 'a@x')");
+                try (Connection c = fx.connect();
+                        PreparedStatement order =
+                                c.prepareStatement("INSERT INTO orders (id, customer) VALUES (?, ?)")) {
+                    int version = fx.runtime().rewriterVersion();
+                    fx.rawOld(ordersTrigger(pg));
+                    await("the trigger read").until(() -> fx.runtime().rewriterVersion() != version);
+                    order.setInt(1, 10);
+                    order.setInt(2, 1);
+                    assertThatThrownBy(order::executeUpdate)
+                            .as(separate ? "separate new database" : "one database")
+                            .isInstanceOf(SQLException.class)
+                            .hasMessageContaining("orders_placed")
+                            .satisfies(e ->
+                                    assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"));
+                }
+                assertThat(fx.query(false, "SELECT count(*) FROM orders")).containsExactly("0");
+                assertThat(fx.oldRows()).containsExactly("1|before|before|a@x");
+                assertThat(fx.newRows()).containsExactly("1|before|before|a@x");
             }
-            assertThat(fx.query(false, "SELECT count(*) FROM orders")).containsExactly("0");
-            assertThat(fx.oldRows()).containsExactly("1|before|before|a@x");
-            assertThat(fx.newRows()).containsExactly("1|before|before|a@x");
         }
     }
 
