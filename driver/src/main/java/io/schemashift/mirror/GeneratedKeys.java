@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import javax.sql.rowset.CachedRowSet;
 import javax.sql.rowset.RowSetMetaDataImpl;
@@ -138,6 +139,11 @@ public final class GeneratedKeys {
                     "the database returned " + keys.size() + " generated key(s), row " + row + " needed");
         }
         return keys.get(row)[column];
+    }
+
+    /** The key columns of the {@code row}-th row, in the order they were asked for. */
+    public List<Object> row(int row) {
+        return Arrays.asList(keys.get(row).clone());
     }
 
     /** How many rows of keys there are. */

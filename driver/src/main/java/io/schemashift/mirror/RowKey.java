@@ -76,6 +76,24 @@ public record RowKey(String table, String key, String fingerprint) {
                                         && rw.probe().rows().equals(rw.keys()))));
     }
 
+    /**
+     * The rows an UPDATE or DELETE returned, one record each by the key columns of its table in
+     * {@code keys}; the whole table when one is {@code NULL}.
+     */
+    public static List<RowKey> returned(Rewritten rw, GeneratedKeys keys) {
+        String table = rw.tables().iterator().next();
+        String fingerprint = rw.fingerprint().hash();
+        List<RowKey> records = new ArrayList<>(keys.size());
+        for (int row = 0; row < keys.size(); row++) {
+            List<Object> values = keys.row(row);
+            if (values.contains(null)) {
+                return List.of(wholeTable(rw));
+            }
+            records.add(new RowKey(table, KeyCodec.encode(values), fingerprint));
+        }
+        return records;
+    }
+
     /** The record of {@code rw}'s whole table: rows it writes that no key names. */
     public static RowKey wholeTable(Rewritten rw) {
         return new RowKey(rw.tables().iterator().next(), null, rw.fingerprint().hash());

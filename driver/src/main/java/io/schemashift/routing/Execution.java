@@ -111,6 +111,8 @@ public final class Execution {
     private final Timestamp now;
     /** An auto-commit pair on one database, run in a local transaction this execution ends. */
     private boolean localPair;
+    /** The keys of the rows the primary returned where its text names none ({@link #returnedKeys}). */
+    private GeneratedKeys returnedKeys;
 
     /**
      * @param params the application's parameters ({@code null}: a plain statement)
@@ -205,6 +207,7 @@ public final class Execution {
                 .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         CachedRowSet rows = returnsRows && result.isResultSet() ? GeneratedKeys.cache(ps.getResultSet()) : null;
         GeneratedKeys keys = keys(ps, keysWanted, rows, result);
+        returnedKeys = returnedKeys(rows);
         // An auto-commit pair on one database needs no savepoint: if the mirror fails, the local
         // transaction is rolled back and the application's statement runs again, alone. Its
         // first run left no trace but a consumed sequence value.
@@ -216,7 +219,8 @@ public final class Execution {
             result = execute(ps, sql, mode, params, batch, now, bound(ps, sql));
             rows = returnsRows && result.isResultSet() ? GeneratedKeys.cache(ps.getResultSet()) : null;
             keys = keys(ps, keysWanted, rows, result);
-            record(entries(), keys, failed);
+            returnedKeys = returnedKeys(rows);
+            recordUnmirrored(entries(), keys, failed);
         }
         if (tellsKey && keys != null && keys.size() > 0) {
             tellOldSessionTheKey(keys);
@@ -313,6 +317,24 @@ public final class Execution {
     }
 
     /**
+     * The keys of the rows an UPDATE or DELETE returned ({@code RETURNING} the key) when its text
+     * names no row: a job queue's claim by {@code SKIP LOCKED}, a purge by an unordered {@code
+     * LIMIT}. Where its mirror changes nothing they are exactly the rows the sides hold apart ({@code
+     * null}: another write, or the key not returned).
+     */
+    private GeneratedKeys returnedKeys(CachedRowSet rows) throws SQLException {
+        if (rows == null
+                || !mirror
+                || !rw.keys().isEmpty()
+                || (rw.kind() != StatementKind.UPDATE && rw.kind() != StatementKind.DELETE)) {
+            return null;
+        }
+        TableMapping table =
+                context.mapping().table(rw.tables().iterator().next()).orElseThrow();
+        return GeneratedKeys.fromRows(rows, table.key());
+    }
+
+    /**
      * The generated key columns as the primary's table names them: the new names where the new side
      * is primary (PostgreSQL returns the whole row, whose first column need not be the key).
      */
@@ -379,7 +401,7 @@ public final class Execution {
             if (unnamed) {
                 transaction.record(List.of(RowKey.wholeTable(rw)), skip);
             } else {
-                record(entries, keys, skip);
+                recordUnmirrored(entries, keys, skip);
             }
             return null;
         }
@@ -582,7 +604,7 @@ public final class Execution {
             transaction.newSideFailed(reason);
         }
         if (!unguarded) {
-            record(entries, keys, reason);
+            recordUnmirrored(entries, keys, reason);
         }
         if (onMirrorFailure() == MirrorFailurePolicy.FAIL) {
             throw new SQLException(
@@ -776,6 +798,15 @@ public final class Execution {
 
     private void record(List<Params> entries, GeneratedKeys keys, DivergenceReason reason) {
         transaction.record(RowKey.touchedBy(rw, entries, keys), reason);
+    }
+
+    /**
+     * Records a write whose mirror changed nothing: by the keys its text names, else by those of
+     * the rows the primary returned ({@link #returnedKeys}), the rows it alone changed.
+     */
+    private void recordUnmirrored(List<Params> entries, GeneratedKeys keys, DivergenceReason reason) {
+        transaction.record(
+                returnedKeys != null ? RowKey.returned(rw, returnedKeys) : RowKey.touchedBy(rw, entries, keys), reason);
     }
 
     /** Whether a side of {@code rw} binds the captured {@code now()} (most statements do not). */

@@ -158,6 +158,61 @@ class WritePathIT {
         assertThat(fx.divergenceRecords()).containsExactly("null|keys_unknown");
     }
 
+    /**
+     * A job queue's claim picks its rows by {@code SKIP LOCKED} (or a {@code LIMIT} not ordered by
+     * the key): the other side could pick other rows, so it is not mirrored. It returns the keys it
+     * changed, and its record names those rows, not the whole table: the rows that differ, which
+     * repair copies alone; a poll that claims nothing leaves no record (it was one for the whole
+     * table). PostgreSQL's UPDATE and DELETE, MariaDB's DELETE ({@code RETURNING});
+     * in dual-write and new-primary, on one database and two.
+     */
+    @ParameterizedTest
+    @CsvSource({"POSTGRESQL,dual-write", "POSTGRESQL,new-primary", "MARIADB,dual-write", "MARIADB,new-primary"})
+    void claimOfRowsItChoosesItself_recordedByTheKeysItReturned(TestDatabase.Kind kind, String phase) throws Exception {
+        boolean postgres = kind == TestDatabase.Kind.POSTGRESQL;
+        List<String> claims = new ArrayList<>();
+        if (postgres) {
+            claims.add("UPDATE customers SET name = 'claimed' WHERE id IN (SELECT id FROM customers"
+                    + " WHERE name = ? ORDER BY email FOR UPDATE SKIP LOCKED LIMIT 2) RETURNING id");
+        }
+        claims.add("DELETE FROM customers WHERE name = ? "
+                + (postgres
+                        ? "AND id IN (SELECT id FROM customers" + " WHERE name = 'queued' ORDER BY email LIMIT 1) "
+                        : "LIMIT 1 ")
+                + "RETURNING id");
+        for (boolean separate : new boolean[] {false, true}) {
+            try (MigrationFixture fx = fixture(kind, separate, phase)) {
+                for (int id = 1; id <= 4; id++) {
+                    fx.rawOld("INSERT INTO customers (id, name, email) VALUES (" + id + ", 'queued', '" + id + "@x')");
+                    fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (" + id
+                            + ", 'queued', 'queued', '" + id + "@x')");
+                }
+                List<String> returned = new ArrayList<>();
+                try (Connection c = fx.connect()) {
+                    for (String claim : claims) {
+                        try (PreparedStatement ps = c.prepareStatement(claim)) {
+                            ps.setString(1, "queued");
+                            try (ResultSet rs = ps.executeQuery()) {
+                                while (rs.next()) {
+                                    returned.add("[\"" + rs.getInt(1) + "\"]|nondeterministic_row_choice");
+                                }
+                            }
+                            ps.setString(1, "nobody"); // an empty queue's poll: nothing changed, nothing recorded
+                            try (ResultSet rs = ps.executeQuery()) {
+                                assertThat(rs.next()).isFalse();
+                            }
+                        }
+                    }
+                }
+                assertThat(returned).as("separate=" + separate).hasSize(claims.size() + (postgres ? 1 : 0));
+                assertThat(fx.divergenceRecords())
+                        .as("separate=" + separate)
+                        .containsExactlyInAnyOrderElementsOf(returned);
+                assertThat(fx.divergedKeys()).as("separate=" + separate).containsAll(fx.differingIds());
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(
             value = TestDatabase.Kind.class,
