@@ -96,8 +96,9 @@ public final class Preview {
         }
         if (result instanceof Rewritten rw && !rw.nondeterminism().isEmpty()) {
             // a read is not compared
-            NonDeterminism first =
-                    rw.kind().isWrite() ? rw.unmirrorable(separate) : ShadowReads.differing(rw, separate);
+            NonDeterminism first = rw.kind().isWrite()
+                    ? rw.unmirrorable(separate, rw.keyedMirror() != null)
+                    : ShadowReads.differing(rw, separate);
             return first == null ? null : "nondeterministic_" + first.name().toLowerCase(Locale.ROOT);
         }
         return null;
@@ -154,7 +155,8 @@ public final class Preview {
                 // copied rows the new side cannot give back: recorded by key (ReadBackRows)
                 return new Step(phase, Verdict.RECORDED, "dropped_column_read", List.copyOf(runs));
             } else {
-                boolean keys = !rw.generatedKeyColumns().isEmpty();
+                // by the primary's generated keys, or once per row it returned by its key (KeyedMirror)
+                boolean keys = !rw.generatedKeyColumns().isEmpty() || rw.keyedMirror() != null;
                 runs.add(new Run(
                         plan.mirror(), Role.MIRROR, text(rw, plan.mirror(), keys), params(rw, plan.mirror(), keys)));
                 return new Step(phase, Verdict.MIRRORED, recordedThoughMirrored(rw), List.copyOf(runs));
@@ -171,7 +173,7 @@ public final class Preview {
 
     /** The record a mirrored write leaves on every run ({@code mirror_read_other_rows}…), or {@code null}. */
     private static String recordedThoughMirrored(Rewritten rw) {
-        NonDeterminism nd = rw.recordedThoughMirrored();
+        NonDeterminism nd = rw.recordedThoughMirrored(rw.keyedMirror() != null);
         return nd == null ? null : DivergenceReason.nondeterministic(nd).tag();
     }
 
@@ -179,8 +181,13 @@ public final class Preview {
         return new Run(Side.OLD, Role.PRIMARY, sql, null);
     }
 
-    /** The statement a side runs: as the driver's {@code Execution} picks it (with the primary's generated keys for a mirror). */
+    /** The statement a side runs: as the driver's {@code Execution} picks it (with the primary's keys for a mirror). */
     private static SideStatement statement(Rewritten rw, Side side, boolean keys) {
+        if (keys && rw.keyedMirror() != null) {
+            return side == Side.NEW
+                    ? rw.keyedMirror().newSide()
+                    : rw.keyedMirror().oldSide();
+        }
         if (keys) {
             return side == Side.NEW ? rw.newSideWithKeys() : rw.oldSideWithKeys();
         }

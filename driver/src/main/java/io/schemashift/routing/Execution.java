@@ -377,7 +377,7 @@ public final class Execution {
             throws SQLException {
         Side side = plan.mirror();
         List<Params> entries = entries();
-        if (needKeys && insertedNoRow(primary, primaryCount)) {
+        if ((needKeys && insertedNoRow(primary, primaryCount)) || (mirrorsByKey() && returnedKeys.size() == 0)) {
             context.metrics().mirrored(MirrorOutcome.OK); // no row, no key: nothing to mirror
             return null;
         }
@@ -419,9 +419,13 @@ public final class Execution {
             }
             keys = read.rows();
         }
-        SideStatement sql = keys != null && !asWritten
-                ? (side == Side.NEW ? rw.newSideWithKeys() : rw.oldSideWithKeys())
-                : (side == Side.NEW ? rw.newSide() : rw.oldSide());
+        SideStatement sql = mirrorsByKey()
+                ? (side == Side.NEW
+                        ? rw.keyedMirror().newSide()
+                        : rw.keyedMirror().oldSide())
+                : keys != null && !asWritten
+                        ? (side == Side.NEW ? rw.newSideWithKeys() : rw.oldSideWithKeys())
+                        : (side == Side.NEW ? rw.newSide() : rw.oldSide());
         boolean separate = side == Side.NEW && context.newDatabase() != null;
         long start = System.nanoTime();
         try {
@@ -431,7 +435,7 @@ public final class Execution {
             if (separate) {
                 counts = runMirror(connection, sql, entries, keys, false);
                 context.newDatabase().breaker().success();
-                transaction.mirroredToNew(RowKey.touchedBy(rw, entries, keys));
+                transaction.mirroredToNew(touched(entries, keys, mirrorsByKey()));
             } else {
                 // A failing mirror only needs a savepoint when it shares a transaction with the
                 // app's write; in auto-commit mode (new-primary, separate database) it stands alone.
@@ -443,7 +447,7 @@ public final class Execution {
                         && !connection.getAutoCommit();
                 counts = runMirror(connection, sql, entries, keys, guard);
                 if (context.newDatabase() != null) {
-                    transaction.mirroredToOld(RowKey.touchedBy(rw, entries, keys));
+                    transaction.mirroredToOld(touched(entries, keys, mirrorsByKey()));
                 }
             }
             if (AdjustedValues.apart(
@@ -461,7 +465,8 @@ public final class Execution {
             if (!uneven.isEmpty()) {
                 record(uneven, keys, DivergenceReason.UPSERT_OF_LACKING_ROW);
             }
-            NonDeterminism recordedToo = rw.nondeterminism().isEmpty() ? null : rw.recordedThoughMirrored();
+            NonDeterminism recordedToo =
+                    rw.nondeterminism().isEmpty() ? null : rw.recordedThoughMirrored(mirrorsByKey());
             if (recordedToo != null) {
                 record(entries, keys, DivergenceReason.nondeterministic(recordedToo));
             }
@@ -688,7 +693,8 @@ public final class Execution {
 
     /** Why the mirror cannot run at all ({@code null}: it can). */
     private DivergenceReason skipReason(List<Params> entries, Side side) {
-        NonDeterminism differs = rw.nondeterminism().isEmpty() ? null : rw.unmirrorable(context.newDatabase() != null);
+        NonDeterminism differs =
+                rw.nondeterminism().isEmpty() ? null : rw.unmirrorable(context.newDatabase() != null, mirrorsByKey());
         if (differs != null) {
             return DivergenceReason.nondeterministic(differs);
         }
@@ -714,7 +720,7 @@ public final class Execution {
     private long[] runMirror(
             Connection connection, SideStatement sql, List<Params> entries, GeneratedKeys keys, boolean guard)
             throws SQLException {
-        boolean inline = guard && entries.size() == 1 && rw.readBack() == null;
+        boolean inline = guard && entries.size() == 1 && rw.readBack() == null && !mirrorsByKey();
         boolean separateSavepoint = guard && !inline;
         if (separateSavepoint) {
             execute(connection, "SAVEPOINT " + SAVEPOINT);
@@ -761,6 +767,17 @@ public final class Execution {
             ps.executeBatch(); // one VALUES row each, inserted or the batch fails
             return new long[] {keys.size()};
         }
+        if (mirrorsByKey()) {
+            for (int row = 0; row < returnedKeys.size(); row++) {
+                Binder.bind(ps, sql, entries.get(0), now, returnedKeys, row);
+                ps.addBatch();
+            }
+            long changed = 0; // one row each at most: their sum against the primary's rows
+            for (int count : ps.executeBatch()) {
+                changed = count < 0 || changed < 0 ? -1 : changed + count;
+            }
+            return new long[] {changed};
+        }
         if (entries.size() == 1) {
             Binder.bind(ps, sql, entries.get(0), now, keys, 0);
             boolean rows = ps.execute();
@@ -796,8 +813,9 @@ public final class Execution {
         }
     }
 
+    /** Records the rows the write touched: by the keys the primary returned where the mirror ran by them. */
     private void record(List<Params> entries, GeneratedKeys keys, DivergenceReason reason) {
-        transaction.record(RowKey.touchedBy(rw, entries, keys), reason);
+        transaction.record(touched(entries, keys, mirrorsByKey()), reason);
     }
 
     /**
@@ -805,8 +823,25 @@ public final class Execution {
      * the rows the primary returned ({@link #returnedKeys}), the rows it alone changed.
      */
     private void recordUnmirrored(List<Params> entries, GeneratedKeys keys, DivergenceReason reason) {
-        transaction.record(
-                returnedKeys != null ? RowKey.returned(rw, returnedKeys) : RowKey.touchedBy(rw, entries, keys), reason);
+        transaction.record(touched(entries, keys, true), reason);
+    }
+
+    /**
+     * The rows the write touched: by the keys its text names or the primary generated; {@code
+     * byReturnedKeys}, by those of the rows the primary returned where it returned them.
+     */
+    private List<RowKey> touched(List<Params> entries, GeneratedKeys keys, boolean byReturnedKeys) {
+        return byReturnedKeys && returnedKeys != null
+                ? RowKey.returned(rw, returnedKeys)
+                : RowKey.touchedBy(rw, entries, keys);
+    }
+
+    /**
+     * Whether the mirror runs once per row the primary returned, by its key ({@link
+     * Rewritten#keyedMirror}): for a write that picks its own rows, when they came back with their keys.
+     */
+    private boolean mirrorsByKey() {
+        return rw.keyedMirror() != null && returnedKeys != null;
     }
 
     /** Whether a side of {@code rw} binds the captured {@code now()} (most statements do not). */

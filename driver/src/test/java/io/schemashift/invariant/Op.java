@@ -40,6 +40,11 @@ record Op(Kind kind, int a, int n, List<Op> inner) {
         UPDATE_VERSIONED,
         /** The first rows after a key, by key: a MariaDB UPDATE's own ORDER BY LIMIT (a queue's claim), else a subquery. */
         UPDATE_FIRST_ROWS,
+        /**
+         * A job queue's claim: rows it picks itself (SKIP LOCKED, an unordered LIMIT), returning their
+         * keys (PostgreSQL UPDATE, MariaDB DELETE; H2 has no RETURNING).
+         */
+        CLAIM,
         DELETE_KEY,
         DELETE_PREDICATE,
         /** A write inside a read: a data-modifying CTE (PG), OLD TABLE (H2), DELETE … RETURNING (MariaDB). */
@@ -190,6 +195,21 @@ record Op(Kind kind, int a, int n, List<Op> inner) {
                         a,
                         n % 2));
             case UPDATE_FIRST_ROWS -> List.of(Step.update("UPDATE of the first rows by key", firstRows(db)));
+            case CLAIM ->
+                switch (db) {
+                    case POSTGRESQL ->
+                        List.of(Step.query(
+                                "claim by SKIP LOCKED, RETURNING its keys",
+                                "UPDATE customers SET name = 'Claim " + n + "' WHERE id IN (SELECT id FROM customers"
+                                        + " WHERE id > " + a + " ORDER BY email FOR UPDATE SKIP LOCKED LIMIT "
+                                        + (1 + n % 3) + ") RETURNING id"));
+                    case MARIADB ->
+                        List.of(Step.query(
+                                "DELETE of rows an unordered LIMIT picks, RETURNING their keys",
+                                "DELETE FROM customers WHERE id > " + a + " ORDER BY email LIMIT " + (1 + n % 3)
+                                        + " RETURNING id"));
+                    case H2 -> List.of();
+                };
             case DELETE_KEY -> List.of(Step.prepared("DELETE by key", "DELETE FROM customers WHERE id = ?", a));
             case DELETE_PREDICATE ->
                 List.of(Step.update(

@@ -57,6 +57,7 @@ class RecordingSettersTest {
             false,
             null,
             null,
+            null,
             null);
 
     /** A fake statement that keeps the last call made on it. */

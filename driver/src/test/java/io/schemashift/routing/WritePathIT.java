@@ -160,57 +160,112 @@ class WritePathIT {
 
     /**
      * A job queue's claim picks its rows by {@code SKIP LOCKED} (or a {@code LIMIT} not ordered by
-     * the key): the other side could pick other rows, so it is not mirrored. It returns the keys it
-     * changed, and its record names those rows, not the whole table: the rows that differ, which
-     * repair copies alone; a poll that claims nothing leaves no record (it was one for the whole
-     * table). PostgreSQL's UPDATE and DELETE, MariaDB's DELETE ({@code RETURNING});
-     * in dual-write and new-primary, on one database and two.
+     * the key): the other side could pick other rows. It returns the keys it changed, and the
+     * mirror changes those rows, by key; a poll that claims nothing runs no mirror. Where the
+     * mirror's side lacks a claimed row (not backfilled), the claim's rows are recorded. PostgreSQL's
+     * UPDATE and DELETE, MariaDB's DELETE ({@code RETURNING}); in dual-write and new-primary, on one
+     * database and two. (Before 2026-12-07 such claims were not mirrored: recorded for the whole
+     * table on every run, then by the returned keys.)
      */
     @ParameterizedTest
     @CsvSource({"POSTGRESQL,dual-write", "POSTGRESQL,new-primary", "MARIADB,dual-write", "MARIADB,new-primary"})
-    void claimOfRowsItChoosesItself_recordedByTheKeysItReturned(TestDatabase.Kind kind, String phase) throws Exception {
+    void claimOfRowsItChoosesItself_mirroredByTheKeysItReturned(TestDatabase.Kind kind, String phase) throws Exception {
         boolean postgres = kind == TestDatabase.Kind.POSTGRESQL;
         List<String> claims = new ArrayList<>();
         if (postgres) {
             claims.add("UPDATE customers SET name = 'claimed' WHERE id IN (SELECT id FROM customers"
                     + " WHERE name = ? ORDER BY email FOR UPDATE SKIP LOCKED LIMIT 2) RETURNING id");
+            claims.add("DELETE FROM customers WHERE name = ? AND id IN (SELECT id FROM customers"
+                    + " WHERE name = 'queued' ORDER BY email LIMIT 1) RETURNING id");
+        } else {
+            claims.add("DELETE FROM customers WHERE name = ? ORDER BY email LIMIT 1 RETURNING id");
         }
-        claims.add("DELETE FROM customers WHERE name = ? "
-                + (postgres
-                        ? "AND id IN (SELECT id FROM customers" + " WHERE name = 'queued' ORDER BY email LIMIT 1) "
-                        : "LIMIT 1 ")
-                + "RETURNING id");
         for (boolean separate : new boolean[] {false, true}) {
-            try (MigrationFixture fx = fixture(kind, separate, phase)) {
-                for (int id = 1; id <= 4; id++) {
-                    fx.rawOld("INSERT INTO customers (id, name, email) VALUES (" + id + ", 'queued', '" + id + "@x')");
-                    fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (" + id
-                            + ", 'queued', 'queued', '" + id + "@x')");
-                }
-                List<String> returned = new ArrayList<>();
-                try (Connection c = fx.connect()) {
-                    for (String claim : claims) {
-                        try (PreparedStatement ps = c.prepareStatement(claim)) {
-                            ps.setString(1, "queued");
-                            try (ResultSet rs = ps.executeQuery()) {
-                                while (rs.next()) {
-                                    returned.add("[\"" + rs.getInt(1) + "\"]|nondeterministic_row_choice");
-                                }
-                            }
-                            ps.setString(1, "nobody"); // an empty queue's poll: nothing changed, nothing recorded
-                            try (ResultSet rs = ps.executeQuery()) {
-                                assertThat(rs.next()).isFalse();
-                            }
-                        }
+            for (boolean mirrorLacksRow : new boolean[] {false, true}) {
+                String as = "separate=" + separate + ", mirror lacks row 1=" + mirrorLacksRow;
+                try (MigrationFixture fx = fixture(kind, separate, phase)) {
+                    queue(fx, 4);
+                    if (mirrorLacksRow && phase.equals("dual-write")) {
+                        fx.rawNew("DELETE FROM clients WHERE id = 1");
+                    } else if (mirrorLacksRow) {
+                        fx.rawOld("DELETE FROM customers WHERE id = 1");
+                    }
+                    List<Integer> returned = claim(fx, claims);
+                    assertThat(returned).as(as).contains(1).hasSize(postgres ? 3 : 1);
+                    if (mirrorLacksRow) {
+                        assertThat(fx.divergenceRecords())
+                                .as(as)
+                                .contains("[\"1\"]|mirror_missed_rows")
+                                .allMatch(r -> r.endsWith("|mirror_missed_rows"));
+                        assertThat(fx.divergedKeys()).as(as).containsAll(fx.differingIds());
+                    } else {
+                        fx.assertSidesEqual();
+                        assertThat(fx.divergenceRecords()).as(as).isEmpty();
                     }
                 }
-                assertThat(returned).as("separate=" + separate).hasSize(claims.size() + (postgres ? 1 : 0));
-                assertThat(fx.divergenceRecords())
-                        .as("separate=" + separate)
-                        .containsExactlyInAnyOrderElementsOf(returned);
-                assertThat(fx.divergedKeys()).as("separate=" + separate).containsAll(fx.differingIds());
             }
         }
+    }
+
+    /**
+     * A claim whose mirror cannot run (it also sets a random value) is recorded by the keys it
+     * returned, not the whole table: the rows that differ, which repair copies alone; a poll that
+     * claims nothing leaves no record.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = TestDatabase.Kind.class,
+            names = {"POSTGRESQL", "MARIADB"})
+    void claimWhoseMirrorCannotRun_recordedByTheKeysItReturned(TestDatabase.Kind kind) throws Exception {
+        String claim = kind == TestDatabase.Kind.POSTGRESQL
+                ? "UPDATE customers SET name = 'claimed', email = md5(random()::text) WHERE id IN (SELECT id"
+                        + " FROM customers WHERE name = ? ORDER BY email FOR UPDATE SKIP LOCKED LIMIT 2) RETURNING id"
+                : "DELETE FROM customers WHERE name = ? AND RAND() < 2 ORDER BY email LIMIT 2 RETURNING id";
+        for (boolean separate : new boolean[] {false, true}) {
+            try (MigrationFixture fx = fixture(kind, separate, "dual-write")) {
+                queue(fx, 4);
+                assertThat(claim(fx, List.of(claim))).as("separate=" + separate).containsExactlyInAnyOrder(1, 2);
+                assertThat(fx.divergenceRecords())
+                        .as("separate=" + separate)
+                        .containsExactlyInAnyOrder(
+                                "[\"1\"]|nondeterministic_random", "[\"2\"]|nondeterministic_random");
+                assertThat(fx.divergedKeys()).containsAll(fx.differingIds());
+            }
+        }
+    }
+
+    /** Rows 1 to {@code n}, named {@code queued}, on both sides. */
+    private static void queue(MigrationFixture fx, int n) throws SQLException {
+        for (int id = 1; id <= n; id++) {
+            fx.rawOld("INSERT INTO customers (id, name, email) VALUES (" + id + ", 'queued', '" + id + "@x')");
+            fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (" + id
+                    + ", 'queued', 'queued', '" + id + "@x')");
+        }
+    }
+
+    /**
+     * Runs each claim for {@code queued} rows, then once more for rows none has (an empty queue's
+     * poll, which must return none): the keys the claims returned.
+     */
+    private static List<Integer> claim(MigrationFixture fx, List<String> claims) throws SQLException {
+        List<Integer> returned = new ArrayList<>();
+        try (Connection c = fx.connect()) {
+            for (String claim : claims) {
+                try (PreparedStatement ps = c.prepareStatement(claim)) {
+                    ps.setString(1, "queued");
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            returned.add(rs.getInt(1));
+                        }
+                    }
+                    ps.setString(1, "nobody");
+                    try (ResultSet rs = ps.executeQuery()) {
+                        assertThat(rs.next()).isFalse();
+                    }
+                }
+            }
+        }
+        return returned;
     }
 
     @ParameterizedTest

@@ -189,6 +189,10 @@ public final class Rewriter {
                     + bytes(w.oldSide())
                     + bytes(w.newSideWithKeys())
                     + bytes(w.oldSideWithKeys())
+                    + (w.keyedMirror() == null
+                            ? 0
+                            : bytes(w.keyedMirror().newSide())
+                                    + bytes(w.keyedMirror().oldSide()))
                     + 48 * w.keys().size();
         } else if (r instanceof Refused f) {
             b += 2 * f.message().length();

@@ -42,6 +42,8 @@ import java.util.Set;
  * @param readBack for an {@code INSERT … SELECT … FROM} that leaves its key to the database, the
  *     read of the rows it inserted by their keys, which the mirror inserts ({@code *WithKeys});
  *     {@code null} otherwise
+ * @param keyedMirror for an UPDATE or DELETE that picks its own rows and returns them, the mirror
+ *     of each row the primary returned, by its key; {@code null} otherwise
  */
 public record Rewritten(
         StatementKind kind,
@@ -60,16 +62,19 @@ public record Rewritten(
         boolean insertsEveryRow,
         UpsertProbe probe,
         RoundedValues rounded,
-        ReadBack readBack)
+        ReadBack readBack,
+        KeyedMirror keyedMirror)
         implements RewriteResult {
 
     /**
      * What makes this write recorded although it is mirrored ({@code null}: nothing): its {@linkplain
-     * NonDeterminism#mirroredAndRecorded() mirrored and recorded} kind, the first where there are several.
+     * NonDeterminism#mirroredAndRecorded() mirrored and recorded} kind, the first where there are several;
+     * where the mirror runs by the keys the primary returned ({@code byReturnedKeys}, {@link
+     * #keyedMirror}), not the rows it picks by others ({@link NonDeterminism#PICKS_BY_OTHER_ROWS}).
      */
-    public NonDeterminism recordedThoughMirrored() {
+    public NonDeterminism recordedThoughMirrored(boolean byReturnedKeys) {
         for (NonDeterminism nd : nondeterminism) {
-            if (nd.mirroredAndRecorded()) {
+            if (nd.mirroredAndRecorded() && !(byReturnedKeys && nd == NonDeterminism.PICKS_BY_OTHER_ROWS)) {
                 return nd;
             }
         }
@@ -97,8 +102,17 @@ public record Rewritten(
      * NonDeterminism#mirroredAndRecorded() mirrored and recorded}.
      */
     public NonDeterminism unmirrorable(boolean separateDatabase) {
+        return unmirrorable(separateDatabase, false);
+    }
+
+    /**
+     * {@link #unmirrorable(boolean)}, where {@code byReturnedKeys} says the mirror runs by the keys
+     * the primary returned ({@link #keyedMirror}): the rows it picked are then no other side's choice.
+     */
+    public NonDeterminism unmirrorable(boolean separateDatabase, boolean byReturnedKeys) {
         for (NonDeterminism nd : nondeterminism) {
             if (!nd.mirroredAndRecorded()
+                    && !(byReturnedKeys && nd == NonDeterminism.ROW_CHOICE)
                     && (separateDatabase || (nd != NonDeterminism.CONNECTION && nd != NonDeterminism.UNMAPPED_READ))) {
                 return nd;
             }

@@ -352,6 +352,10 @@ final class Shapes {
         private final Side oldSide;
         private final Side newWithKeys;
         private final Side oldWithKeys;
+        /** The {@link KeyedMirror}'s sides; {@code null}: none. */
+        private final Side newByKey;
+
+        private final Side oldByKey;
         /** Per key row and column: a {@link ParamSource}, or the Integer index of a lifted literal. */
         private final List<List<Object>> keys;
         /** The upsert probe's rows, as {@link #keys}; {@code null}: none. */
@@ -367,6 +371,8 @@ final class Shapes {
                 Side o,
                 Side nk,
                 Side ok,
+                Side nb,
+                Side ob,
                 List<List<Object>> keys,
                 List<List<Object>> probe,
                 List<List<Object>> rounded) {
@@ -375,6 +381,8 @@ final class Shapes {
             this.oldSide = o;
             this.newWithKeys = nk;
             this.oldWithKeys = ok;
+            this.newByKey = nb;
+            this.oldByKey = ob;
             this.keys = keys;
             this.probe = probe;
             this.rounded = rounded;
@@ -383,6 +391,8 @@ final class Shapes {
                     + Side.bytes(o)
                     + Side.bytes(nk)
                     + Side.bytes(ok)
+                    + Side.bytes(nb)
+                    + Side.bytes(ob)
                     + 32 * keys.size()
                     + (probe == null ? 0 : 32 * probe.size())
                     + (rounded == null ? 0 : 32 * rounded.size());
@@ -392,21 +402,34 @@ final class Shapes {
         static Template of(RewriteResult shaped, Fingerprint fp, Lifted lifted, Dialect dialect) {
             if (shaped instanceof Untouched u) {
                 return new Template(
-                        new Untouched(u.sql(), u.kind(), fp), null, null, null, null, List.of(), null, null);
+                        new Untouched(u.sql(), u.kind(), fp),
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        List.of(),
+                        null,
+                        null);
             }
             if (shaped instanceof Refused f) {
                 Refused r = new Refused(f.kind(), f.tables(), fp, f.reason(), f.message());
-                return new Template(r, null, null, null, null, List.of(), null, null);
+                return new Template(r, null, null, null, null, null, null, List.of(), null, null);
             }
             Rewritten w = (Rewritten) shaped;
             Side n = Side.of(w.newSide(), lifted, dialect);
             Side o = Side.of(w.oldSide(), lifted, dialect);
             Side nk = w.newSideWithKeys() == null ? null : Side.of(w.newSideWithKeys(), lifted, dialect);
             Side ok = w.oldSideWithKeys() == null ? null : Side.of(w.oldSideWithKeys(), lifted, dialect);
+            KeyedMirror keyed = w.keyedMirror();
+            Side nb = keyed == null ? null : Side.of(keyed.newSide(), lifted, dialect);
+            Side ob = keyed == null ? null : Side.of(keyed.oldSide(), lifted, dialect);
             if (n == null
                     || o == null
                     || (nk == null) != (w.newSideWithKeys() == null)
-                    || (ok == null) != (w.oldSideWithKeys() == null)) {
+                    || (ok == null) != (w.oldSideWithKeys() == null)
+                    || (keyed != null && (nb == null || ob == null))) {
                 return null;
             }
             List<List<Object>> keys = remapped(w.keys(), lifted);
@@ -431,8 +454,9 @@ final class Shapes {
                     w.insertsEveryRow(),
                     w.probe(),
                     w.rounded(),
-                    w.readBack());
-            return new Template(withFp, n, o, nk, ok, keys, probe, rounded);
+                    w.readBack(),
+                    keyed);
+            return new Template(withFp, n, o, nk, ok, nb, ob, keys, probe, rounded);
         }
 
         /** Rows of sources, a lifted literal as its index ({@link Integer}) among the lifted ones. */
@@ -475,7 +499,10 @@ final class Shapes {
                             : new UpsertProbe(
                                     w.probe().columns(), w.probe().groups(), instantiated(probe, sql, lifted)),
                     rounded == null ? null : new RoundedValues(w.rounded().kept(), instantiated(rounded, sql, lifted)),
-                    w.readBack());
+                    w.readBack(),
+                    newByKey == null
+                            ? null
+                            : new KeyedMirror(newByKey.instantiate(sql, lifted), oldByKey.instantiate(sql, lifted)));
         }
 
         /** {@link #remapped} rows with this statement's literals put back. */

@@ -445,6 +445,7 @@ final class StatementRewriter {
         List<String> generated = extras == null ? List.of() : extras.generatedKeyColumns();
         SideStatement newWithKeys = generated.isEmpty() ? null : check.verified(extras.newWithKeys(), true);
         SideStatement oldWithKeys = generated.isEmpty() ? null : check.verified(extras.oldWithKeys(), true);
+        KeyedMirror keyed = extras == null ? null : KeyedMirror.of(rw, st, extras.target(), newEdits, check);
         Set<NonDeterminism> nd =
                 rw.nondeterminism.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(rw.nondeterminism));
         return new Rewritten(
@@ -467,7 +468,8 @@ final class StatementRewriter {
                         && !i.isModifierIgnore(),
                 extras == null ? null : extras.probe(),
                 rounded,
-                extras == null ? null : extras.readBack());
+                extras == null ? null : extras.readBack(),
+                keyed);
     }
 
     /**
@@ -920,6 +922,7 @@ final class StatementRewriter {
                 false,
                 false,
                 false,
+                null,
                 null,
                 null,
                 null);

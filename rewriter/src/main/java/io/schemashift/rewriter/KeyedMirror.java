@@ -1,0 +1,167 @@
+package io.schemashift.rewriter;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.statement.ReturningClause;
+import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.delete.Delete;
+import net.sf.jsqlparser.statement.select.AllColumns;
+import net.sf.jsqlparser.statement.select.SelectItem;
+import net.sf.jsqlparser.statement.update.Update;
+
+/**
+ * The mirror of an UPDATE or DELETE that picks its own rows ({@link NonDeterminism#ROW_CHOICE}:
+ * {@code SKIP LOCKED}, an unordered {@code LIMIT}; {@link NonDeterminism#PICKS_BY_OTHER_ROWS}) and
+ * returns them ({@code RETURNING}): what each side runs for one row the primary returned, found by
+ * its key ({@link ParamSource.GeneratedKey} of row 0, column {@code k} the {@code k}-th key column),
+ * with the clauses that picked the rows ({@code WHERE}, {@code ORDER BY}, {@code LIMIT}) and {@code
+ * RETURNING} cut off. The other side then changes the rows the primary changed, not those it would
+ * pick itself: a job queue's claim is mirrored rather than recorded.
+ *
+ * @param newSide what the new side runs for one row
+ * @param oldSide what the old side runs for one row, where the new side is the primary
+ */
+public record KeyedMirror(SideStatement newSide, SideStatement oldSide) {
+
+    /** The clauses that pick a single-table write's rows or return them, the first of which ends what is kept. */
+    private static final Set<String> PICKING = Set.of("where", "order", "limit", "returning");
+
+    /**
+     * {@code null} when {@code st} is not such a write: another kind, a write over joins, {@code
+     * USING} or {@code WITH} (which may pick rows or give values the key alone does not), one that
+     * sets a key column (it returns the key after it), one that does not return its key under the
+     * key's name ({@link #returnsKeys}); or when its text cannot be cut so.
+     *
+     * @param newEdits the edits that make its new-side statement
+     */
+    static KeyedMirror of(Rewrite rw, Statement st, MappedTable target, Edits newEdits, SelfCheck check) {
+        if (target == null
+                || !(rw.nondeterminism.contains(NonDeterminism.ROW_CHOICE)
+                        || rw.nondeterminism.contains(NonDeterminism.PICKS_BY_OTHER_ROWS))
+                || !alone(st)
+                || !returnsKeys(
+                        rw,
+                        st instanceof Update u ? u.getReturningClause() : ((Delete) st).getReturningClause(),
+                        target)
+                || setsKey(rw, st, target)) {
+            return null;
+        }
+        int cut = cut(rw.tokens, st instanceof Update ? "set" : "from");
+        // an edit that ends where the cut starts (a SET list's added column) is kept only past a blank
+        if (cut <= 0 || !Character.isWhitespace(rw.sql.charAt(cut - 1))) {
+            return null;
+        }
+        List<String> oldKeys = new ArrayList<>();
+        List<String> newKeys = new ArrayList<>();
+        for (String k : target.key) {
+            MappedTable.OldColumn c = target.column(k, k);
+            if (c == null || c.dropped()) {
+                return null;
+            }
+            oldKeys.add(rw.names.sql(c.name()));
+            newKeys.add(target.newColumnSql(c, rw.names));
+        }
+        try {
+            return new KeyedMirror(
+                    check.verified(byKey(newEdits, cut, rw.sql.length(), newKeys), true),
+                    check.verified(byKey(rw.oldEdits, cut, rw.sql.length(), oldKeys), true));
+        } catch (Refusal | IllegalStateException notCut) {
+            return null; // a comment in the cut clauses, an edit across the cut: recorded as before
+        }
+    }
+
+    private static boolean alone(Statement st) {
+        if (st instanceof Update u) {
+            return u.getReturningClause() != null
+                    && u.getWithItemsList() == null
+                    && u.getFromItem() == null
+                    && (u.getJoins() == null || u.getJoins().isEmpty())
+                    && (u.getStartJoins() == null || u.getStartJoins().isEmpty());
+        }
+        return st instanceof Delete d
+                && d.getReturningClause() != null
+                && d.getWithItemsList() == null
+                && (d.getUsingList() == null || d.getUsingList().isEmpty())
+                && (d.getJoins() == null || d.getJoins().isEmpty())
+                && (d.getTables() == null || d.getTables().isEmpty());
+    }
+
+    /**
+     * Whether {@code returning} gives each key column under its own name ({@code RETURNING id},
+     * {@code *}) and nothing else under such a name ({@code RETURNING ref AS id}): the returned
+     * rows' labels then name their keys, which the driver reads by those labels.
+     */
+    private static boolean returnsKeys(Rewrite rw, ReturningClause returning, MappedTable target) {
+        if (returning.getDataItems() != null && !returning.getDataItems().isEmpty()) {
+            return false; // RETURNING … INTO
+        }
+        Set<String> returned = new HashSet<>();
+        for (SelectItem<?> item : returning) {
+            if (item.getExpression() instanceof AllColumns) {
+                returned.addAll(target.key);
+                continue;
+            }
+            String column = item.getExpression() instanceof Column c ? rw.names.canonical(c.getColumnName()) : null;
+            String label =
+                    item.getAlias() != null ? rw.names.canonical(item.getAlias().getName()) : column;
+            if (column != null && column.equals(label) && target.key.contains(column)) {
+                returned.add(column);
+            } else if (label != null && target.key.contains(label)) {
+                return false;
+            }
+        }
+        return returned.containsAll(target.key);
+    }
+
+    private static boolean setsKey(Rewrite rw, Statement st, MappedTable target) {
+        if (st instanceof Update u) {
+            for (Column c : SetList.targets(u.getUpdateSets())) {
+                if (target.key.contains(rw.names.canonical(c.getColumnName()))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The offset of the first of {@link #PICKING} outside parentheses after the first {@code after}
+     * keyword ({@code SET} of an UPDATE, {@code FROM} of a DELETE); -1 when there is none.
+     */
+    private static int cut(Tokens tokens, String after) {
+        int depth = 0;
+        boolean past = false;
+        for (int i = 0; i < tokens.size(); i++) {
+            if (tokens.isPunct(i, '(')) {
+                depth++;
+            } else if (tokens.isPunct(i, ')')) {
+                depth--;
+            } else if (depth == 0 && tokens.kind(i) == Tokens.WORD) {
+                String word = tokens.text(i).toLowerCase(Locale.ROOT);
+                if (!past) {
+                    past = word.equals(after);
+                } else if (PICKING.contains(word)) {
+                    return tokens.start(i);
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** {@code edits} with everything from {@code cut} replaced by {@code WHERE k1 = ? AND …}. */
+    private static Edits byKey(Edits edits, int cut, int end, List<String> keys) {
+        List<Object> pieces = new ArrayList<>();
+        pieces.add("WHERE ");
+        for (int k = 0; k < keys.size(); k++) {
+            pieces.add((k > 0 ? " AND " : "") + keys.get(k) + " = ");
+            pieces.add(new Fragment("?", List.of(new ParamSource.GeneratedKey(0, k))));
+        }
+        Edits cutEdits = edits.copy();
+        cutEdits.replace(cut, end, Fragment.join(pieces));
+        return cutEdits;
+    }
+}
