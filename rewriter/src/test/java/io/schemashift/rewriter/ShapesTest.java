@@ -32,6 +32,12 @@ class ShapesTest {
                 Arguments.of(
                         Dialect.POSTGRESQL, "INSERT INTO customers (id, name, created_at) VALUES (-5, 'x', now())"),
                 Arguments.of(Dialect.POSTGRESQL, "INSERT INTO customers (name) VALUES ('x') RETURNING id"),
+                Arguments.of(
+                        Dialect.POSTGRESQL,
+                        "UPDATE customers SET name = 'claimed', city = 'x' WHERE id IN (SELECT id FROM customers"
+                                + " WHERE city = 'y' AND id > 3 FOR UPDATE SKIP LOCKED LIMIT 5) RETURNING id"),
+                Arguments.of(
+                        Dialect.MARIADB, "DELETE FROM customers WHERE city = 'y' ORDER BY name LIMIT 10 RETURNING id"),
                 Arguments.of(Dialect.POSTGRESQL, "SELECT name FROM customers WHERE created_at > DATE '2024-01-01'"),
                 Arguments.of(
                         Dialect.POSTGRESQL, "SELECT name FROM customers WHERE created_at > now() - INTERVAL '1 day'"),
