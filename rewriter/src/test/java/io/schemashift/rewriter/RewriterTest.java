@@ -1507,6 +1507,51 @@ class RewriterTest {
     }
 
     /**
+     * db-scheduler's lock-and-fetch on PostgreSQL (its statement as the library sends it): a claim by
+     * {@code SKIP LOCKED} over a two-column key, returning {@code st1.*}, mirrored once per claimed
+     * row by both key columns.
+     */
+    @Test
+    void dbSchedulersLockAndFetch_mirroredByItsTwoColumnKey() {
+        Rewriter r = Rewriter.builder(
+                        Mapping.of(List.of(new TableMapping(
+                                "scheduled_tasks",
+                                "scheduled_tasks_v2",
+                                null,
+                                List.of("task_name", "task_instance"),
+                                Map.of("picked_by", "owner"),
+                                Map.of(),
+                                List.of(
+                                        "task_name",
+                                        "task_instance",
+                                        "task_data",
+                                        "execution_time",
+                                        "picked",
+                                        "picked_by",
+                                        "last_heartbeat",
+                                        "version",
+                                        "priority")))),
+                        Dialect.POSTGRESQL)
+                .build();
+        Rewritten w = (Rewritten) r.rewrite("UPDATE scheduled_tasks st1 SET picked = ?, picked_by = ?,"
+                + " last_heartbeat = ?, version = version + 1 WHERE (st1.task_name, st1.task_instance) IN"
+                + " (SELECT st2.task_name, st2.task_instance FROM scheduled_tasks st2 WHERE picked = ? AND"
+                + " execution_time <= ? ORDER BY priority DESC, execution_time ASC FOR UPDATE SKIP LOCKED LIMIT ?)"
+                + " RETURNING st1.*");
+        assertThat(w.keyedMirror().newSide().sql())
+                .isEqualTo("UPDATE scheduled_tasks_v2 st1 SET picked = ?, owner = ?, last_heartbeat = ?,"
+                        + " version = version + 1 WHERE task_name = ? AND task_instance = ?");
+        assertThat(w.keyedMirror().newSide().params())
+                .containsExactly(
+                        new ParamSource.Bound(1),
+                        new ParamSource.Bound(2),
+                        new ParamSource.Bound(3),
+                        new ParamSource.GeneratedKey(0, 0),
+                        new ParamSource.GeneratedKey(0, 1));
+        assertThat(w.unmirrorable(false, true)).isNull();
+    }
+
+    /**
      * A MariaDB write's own {@code ORDER BY id LIMIT n} takes the first rows each side holds, which
      * are other rows where a side lacks one: mirrored and recorded, unless it names its one row.
      */
