@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.statement.ReturningClause;
 import net.sf.jsqlparser.statement.Statement;
@@ -24,8 +25,16 @@ import net.sf.jsqlparser.statement.update.Update;
  *
  * @param newSide what the new side runs for one row
  * @param oldSide what the old side runs for one row, where the new side is the primary
+ * @param nondeterminism what could still make the sides differ when mirrored so: that of the
+ *     statement for one row itself (its SET list's values: a subquery's unordered {@code LIMIT}, a
+ *     retyped column compared by order), judged as the old-side statement it is; not the picking
+ *     of the rows, which the key replaced
  */
-public record KeyedMirror(SideStatement newSide, SideStatement oldSide) {
+public record KeyedMirror(SideStatement newSide, SideStatement oldSide, Set<NonDeterminism> nondeterminism) {
+
+    public KeyedMirror {
+        nondeterminism = Set.copyOf(nondeterminism);
+    }
 
     /** The clauses that pick a single-table write's rows or return them, the first of which ends what is kept. */
     private static final Set<String> PICKING = Set.of("where", "order", "limit", "returning");
@@ -37,8 +46,15 @@ public record KeyedMirror(SideStatement newSide, SideStatement oldSide) {
      * key's name ({@link #returnsKeys}); or when its text cannot be cut so.
      *
      * @param newEdits the edits that make its new-side statement
+     * @param judge the non-determinism of an old-side statement's text ({@code null}: not rewritten)
      */
-    static KeyedMirror of(Rewrite rw, Statement st, MappedTable target, Edits newEdits, SelfCheck check) {
+    static KeyedMirror of(
+            Rewrite rw,
+            Statement st,
+            MappedTable target,
+            Edits newEdits,
+            SelfCheck check,
+            Function<String, Set<NonDeterminism>> judge) {
         if (target == null
                 || !(rw.nondeterminism.contains(NonDeterminism.ROW_CHOICE)
                         || rw.nondeterminism.contains(NonDeterminism.PICKS_BY_OTHER_ROWS))
@@ -65,13 +81,16 @@ public record KeyedMirror(SideStatement newSide, SideStatement oldSide) {
             oldKeys.add(rw.names.sql(c.name()));
             newKeys.add(target.newColumnSql(c, rw.names));
         }
+        SideStatement newSide;
+        SideStatement oldSide;
         try {
-            return new KeyedMirror(
-                    check.verified(byKey(newEdits, cut, rw.sql.length(), newKeys), true),
-                    check.verified(byKey(rw.oldEdits, cut, rw.sql.length(), oldKeys), true));
+            newSide = check.verified(byKey(newEdits, cut, rw.sql.length(), newKeys), true);
+            oldSide = check.verified(byKey(rw.oldEdits, cut, rw.sql.length(), oldKeys), true);
         } catch (Refusal | IllegalStateException notCut) {
             return null; // a comment in the cut clauses, an edit across the cut: recorded as before
         }
+        Set<NonDeterminism> own = judge.apply(oldSide.sql());
+        return own == null ? null : new KeyedMirror(newSide, oldSide, own);
     }
 
     private static boolean alone(Statement st) {

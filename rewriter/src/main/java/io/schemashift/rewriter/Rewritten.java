@@ -69,12 +69,12 @@ public record Rewritten(
     /**
      * What makes this write recorded although it is mirrored ({@code null}: nothing): its {@linkplain
      * NonDeterminism#mirroredAndRecorded() mirrored and recorded} kind, the first where there are several;
-     * where the mirror runs by the keys the primary returned ({@code byReturnedKeys}, {@link
-     * #keyedMirror}), not the rows it picks by others ({@link NonDeterminism#PICKS_BY_OTHER_ROWS}).
+     * where the mirror runs by the keys the primary returned ({@code byReturnedKeys}), its {@link
+     * #keyedMirror}'s.
      */
     public NonDeterminism recordedThoughMirrored(boolean byReturnedKeys) {
-        for (NonDeterminism nd : nondeterminism) {
-            if (nd.mirroredAndRecorded() && !(byReturnedKeys && nd == NonDeterminism.PICKS_BY_OTHER_ROWS)) {
+        for (NonDeterminism nd : byReturnedKeys ? keyedMirror.nondeterminism() : nondeterminism) {
+            if (nd.mirroredAndRecorded()) {
                 return nd;
             }
         }
@@ -107,12 +107,11 @@ public record Rewritten(
 
     /**
      * {@link #unmirrorable(boolean)}, where {@code byReturnedKeys} says the mirror runs by the keys
-     * the primary returned ({@link #keyedMirror}): the rows it picked are then no other side's choice.
+     * the primary returned: its {@link #keyedMirror}'s, whose rows are no other side's choice.
      */
     public NonDeterminism unmirrorable(boolean separateDatabase, boolean byReturnedKeys) {
-        for (NonDeterminism nd : nondeterminism) {
+        for (NonDeterminism nd : byReturnedKeys ? keyedMirror.nondeterminism() : nondeterminism) {
             if (!nd.mirroredAndRecorded()
-                    && !(byReturnedKeys && nd == NonDeterminism.ROW_CHOICE)
                     && (separateDatabase || (nd != NonDeterminism.CONNECTION && nd != NonDeterminism.UNMAPPED_READ))) {
                 return nd;
             }

@@ -502,7 +502,10 @@ final class Shapes {
                     w.readBack(),
                     newByKey == null
                             ? null
-                            : new KeyedMirror(newByKey.instantiate(sql, lifted), oldByKey.instantiate(sql, lifted)));
+                            : new KeyedMirror(
+                                    newByKey.instantiate(sql, lifted),
+                                    oldByKey.instantiate(sql, lifted),
+                                    w.keyedMirror().nondeterminism()));
         }
 
         /** {@link #remapped} rows with this statement's literals put back. */

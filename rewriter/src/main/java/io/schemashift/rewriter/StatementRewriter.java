@@ -445,7 +445,9 @@ final class StatementRewriter {
         List<String> generated = extras == null ? List.of() : extras.generatedKeyColumns();
         SideStatement newWithKeys = generated.isEmpty() ? null : check.verified(extras.newWithKeys(), true);
         SideStatement oldWithKeys = generated.isEmpty() ? null : check.verified(extras.oldWithKeys(), true);
-        KeyedMirror keyed = extras == null ? null : KeyedMirror.of(rw, st, extras.target(), newEdits, check);
+        KeyedMirror keyed = extras == null
+                ? null
+                : KeyedMirror.of(rw, st, extras.target(), newEdits, check, this::nondeterminismOf);
         Set<NonDeterminism> nd =
                 rw.nondeterminism.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(rw.nondeterminism));
         return new Rewritten(
@@ -470,6 +472,12 @@ final class StatementRewriter {
                 rounded,
                 extras == null ? null : extras.readBack(),
                 keyed);
+    }
+
+    /** The non-determinism of old-side statement {@code sql} as rewritten ({@code null}: not rewritten). */
+    private Set<NonDeterminism> nondeterminismOf(String sql) {
+        Tokens tokens = Tokens.lex(sql, mapping.dialect());
+        return rewrite(sql, null, tokens, Fingerprints.of(tokens)) instanceof Rewritten w ? w.nondeterminism() : null;
     }
 
     /**

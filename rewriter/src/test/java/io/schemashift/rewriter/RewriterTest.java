@@ -1507,6 +1507,32 @@ class RewriterTest {
     }
 
     /**
+     * The per-row mirror is judged as the statement it is: a value of its SET list that a side
+     * could compute apart (a subquery's unordered {@code LIMIT}, here over a table the mapping does
+     * not map) still keeps it from being mirrored, though the key now picks the rows; a subquery
+     * that reads the mapped table leaves it mirrored and recorded.
+     */
+    @Test
+    void rowMirroredByKey_judgedByItsOwnSetList() {
+        Rewritten limited = (Rewritten) pg.rewrite("UPDATE customers SET name = (SELECT label FROM labels LIMIT 1)"
+                + " WHERE id IN (SELECT id FROM customers FOR UPDATE SKIP LOCKED LIMIT 5) RETURNING id");
+        assertThat(limited.keyedMirror()).isNotNull();
+        assertThat(limited.unmirrorable(false, true)).isEqualTo(NonDeterminism.ROW_CHOICE);
+        Rewritten reading = (Rewritten)
+                pg.rewrite(
+                        "UPDATE customers SET name = (SELECT r.name FROM customers r"
+                                + " WHERE r.id = 1) WHERE id IN (SELECT id FROM customers FOR UPDATE SKIP LOCKED LIMIT 5) RETURNING id");
+        assertThat(reading.unmirrorable(false, true)).isNull();
+        assertThat(reading.recordedThoughMirrored(true)).isEqualTo(NonDeterminism.READS_OTHER_ROWS);
+        Rewritten plain = (Rewritten)
+                pg.rewrite(
+                        "UPDATE customers SET name = ? WHERE id IN (SELECT id FROM customers FOR UPDATE SKIP LOCKED LIMIT 5) RETURNING id");
+        assertThat(plain.nondeterminism()).contains(NonDeterminism.ROW_CHOICE, NonDeterminism.PICKS_BY_OTHER_ROWS);
+        assertThat(plain.keyedMirror().nondeterminism()).isEmpty();
+        assertThat(plain.recordedThoughMirrored(true)).isNull();
+    }
+
+    /**
      * db-scheduler's lock-and-fetch on PostgreSQL (its statement as the library sends it): a claim by
      * {@code SKIP LOCKED} over a two-column key, returning {@code st1.*}, mirrored once per claimed
      * row by both key columns.
