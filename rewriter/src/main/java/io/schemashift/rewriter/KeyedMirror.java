@@ -32,12 +32,12 @@ import net.sf.jsqlparser.statement.update.Update;
  */
 public record KeyedMirror(SideStatement newSide, SideStatement oldSide, Set<NonDeterminism> nondeterminism) {
 
+    /** The clauses that pick a single-table write's rows or return them, the first of which ends what is kept. */
+    private static final Set<String> PICKING = Set.of("where", "order", "limit", "returning");
+
     public KeyedMirror {
         nondeterminism = Set.copyOf(nondeterminism);
     }
-
-    /** The clauses that pick a single-table write's rows or return them, the first of which ends what is kept. */
-    private static final Set<String> PICKING = Set.of("where", "order", "limit", "returning");
 
     /**
      * {@code null} when {@code st} is not such a write: another kind, a write over joins, {@code
