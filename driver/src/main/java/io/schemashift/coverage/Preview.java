@@ -3,6 +3,7 @@ package io.schemashift.coverage;
 import io.schemashift.api.Side;
 import io.schemashift.config.Phase;
 import io.schemashift.mirror.DivergenceReason;
+import io.schemashift.rewriter.KeyedMirror;
 import io.schemashift.rewriter.NonDeterminism;
 import io.schemashift.rewriter.ParamSource;
 import io.schemashift.rewriter.Refused;
@@ -143,8 +144,8 @@ public final class Preview {
             }
         }
         List<Run> runs = new ArrayList<>(2);
-        runs.add(new Run(
-                plan.primary(), Role.PRIMARY, text(rw, plan.primary(), false), params(rw, plan.primary(), false)));
+        SideStatement primary = primaryStatement(rw, plan);
+        runs.add(new Run(plan.primary(), Role.PRIMARY, primary.sql(), primary.params()));
         Verdict verdict;
         if (plan.mirror() != null) {
             if (reason != null) {
@@ -179,6 +180,18 @@ public final class Preview {
 
     private static Run original(String sql) {
         return new Run(Side.OLD, Role.PRIMARY, sql, null);
+    }
+
+    /**
+     * The primary's statement: a claim that returns no rows, where a mirror follows, with {@code
+     * RETURNING} of its key appended (as {@code Execution} runs it for a user who may read the table).
+     */
+    private static SideStatement primaryStatement(Rewritten rw, Plan plan) {
+        KeyedMirror keyed = rw.keyedMirror();
+        if (plan.mirror() != null && keyed != null && keyed.oldPrimary() != null) {
+            return plan.primary() == Side.NEW ? keyed.newPrimary() : keyed.oldPrimary();
+        }
+        return statement(rw, plan.primary(), false);
     }
 
     /** The statement a side runs: as the driver's {@code Execution} picks it (with the primary's keys for a mirror). */

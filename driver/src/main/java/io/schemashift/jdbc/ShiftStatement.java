@@ -536,12 +536,14 @@ public abstract class ShiftStatement implements Statement {
     }
 
     /**
-     * Whether {@code r}'s statement is gone: a separate new side's goes back to its pool with its
-     * connection when an auto-commit write ends. A routed execution is one statement with one
-     * result, which the execution kept: the calls about it are answered from that.
+     * Whether {@code r}'s statement does not answer for it: a separate new side's goes back to its
+     * pool with its connection when an auto-commit write ends; a claim's returned the rows of the
+     * {@code RETURNING} the driver appended ({@link Execution.Result#countsRows}). A routed execution
+     * is one statement with one result, which the execution kept: the calls about it are answered
+     * from that.
      */
     private static boolean released(Execution.Result r) throws SQLException {
-        return r != null && r.statement().isClosed();
+        return r != null && (r.countsRows() || r.statement().isClosed());
     }
 
     /** The update count of {@code r}, {@link #released}: -1 for a result set or once moved past it. */

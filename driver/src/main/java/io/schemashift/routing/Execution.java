@@ -65,7 +65,9 @@ public final class Execution {
      *     and the update count come from
      * @param keys the primary's generated keys, when they were read (else {@code null})
      * @param rows the rows a {@code RETURNING} write returned, read before the mirror ran (else
-     *     {@code null})
+     *     {@code null}); where {@code isResultSet} is {@code false}, those of the {@code RETURNING}
+     *     the driver appended to find a claim's keys ({@link #countsRows}), of which the
+     *     application sees the count alone
      */
     public record Result(
             PreparedStatement statement,
@@ -77,7 +79,18 @@ public final class Execution {
 
         /** The result set the application reads: the rows kept from a {@code RETURNING} write, else the statement's. */
         public ResultSet resultSet() throws SQLException {
-            return rows != null ? rows : statement.getResultSet();
+            if (rows != null) {
+                return isResultSet ? rows : null;
+            }
+            return statement.getResultSet();
+        }
+
+        /**
+         * Whether the application's statement returned no rows where the primary's did (the {@code
+         * RETURNING} the driver appended): its results are the update count kept here, not the statement's.
+         */
+        public boolean countsRows() {
+            return rows != null && !isResultSet;
         }
     }
 
@@ -178,11 +191,19 @@ public final class Execution {
 
     private Result primaryThenMirror() throws SQLException {
         Side primary = plan.primary();
-        SideStatement sql = primary == Side.OLD ? rw.oldSide() : rw.newSide();
+        boolean findsKeys = findsClaimedKeys();
+        SideStatement sql = findsKeys
+                ? (primary == Side.OLD
+                        ? rw.keyedMirror().oldPrimary()
+                        : rw.keyedMirror().newPrimary())
+                : (primary == Side.OLD ? rw.oldSide() : rw.newSide());
+        // the RETURNING appended to a claim returns rows to executeUpdate, which pgjdbc refuses after running
+        Mode runs = findsKeys ? Mode.EXECUTE : mode;
         Connection connection = transaction.connection(primary, true);
         // A write that returns rows (RETURNING) hands its keys over in those rows: asking the
         // driver for generated keys as well would make it keep the rows from the application.
-        boolean returnsRows = write && mode != Mode.UPDATE && mode != Mode.BATCH && Returning.in(sql.sql());
+        boolean returnsRows =
+                findsKeys || (write && mode != Mode.UPDATE && mode != Mode.BATCH && Returning.in(sql.sql()));
         boolean keysWanted = !returnsRows && ((needKeys && keysReturned) || tellsKey || (appWantsKeys && write));
         PreparedStatement ps = prepared.on(connection, transaction.old(), sql.sql(), keysWanted);
         prepared.configure(ps);
@@ -193,7 +214,7 @@ public final class Execution {
         long start = System.nanoTime();
         Result result;
         try {
-            result = executePrimary(ps, sql);
+            result = executePrimary(ps, sql, runs);
         } catch (SQLException | RuntimeException e) {
             transaction.primaryFailed(primary);
             throw e;
@@ -201,7 +222,7 @@ public final class Execution {
         // Read before any other statement runs on the connection: only the last one's warnings are kept.
         List<AdjustedValues.Adjustment> primaryAdjusted =
                 mirror ? AdjustedValues.ofLastStatement(connection, context.dialect()) : List.of();
-        transaction.primaryRan(primary, write, result.isResultSet());
+        transaction.primaryRan(primary, write, result.isResultSet() && !findsKeys);
         context.metrics()
                 .latency(primary == Side.OLD ? Leg.OLD_PRIMARY : Leg.NEW_PRIMARY)
                 .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
@@ -216,7 +237,7 @@ public final class Execution {
                 mirror ? mirror(keys, result, rows == null ? -1 : rows.size(), unguarded, gaps, primaryAdjusted) : null;
         if (failed != null && unguarded) {
             transaction.restartLocalPair();
-            result = execute(ps, sql, mode, params, batch, now, bound(ps, sql));
+            result = execute(ps, sql, runs, params, batch, now, bound(ps, sql));
             rows = returnsRows && result.isResultSet() ? GeneratedKeys.cache(ps.getResultSet()) : null;
             keys = keys(ps, keysWanted, rows, result);
             returnedKeys = returnedKeys(rows);
@@ -225,7 +246,27 @@ public final class Execution {
         if (tellsKey && keys != null && keys.size() > 0) {
             tellOldSessionTheKey(keys);
         }
+        if (findsKeys && rows != null) {
+            return new Result(ps, false, rows.size(), null, null, rows);
+        }
         return new Result(ps, result.isResultSet(), result.updateCount(), result.batchCounts(), keys, rows);
+    }
+
+    /**
+     * Whether the primary runs a claim that returns no rows with {@code RETURNING} of its key
+     * appended ({@link io.schemashift.rewriter.KeyedMirror#oldPrimary}), so that its rows are mirrored
+     * or recorded by their keys: not for a batch or a query, nor where the application asked for
+     * generated keys (its driver appends a {@code RETURNING} of its own), nor on PostgreSQL for a user
+     * who may not read the table ({@code RETURNING} needs the read: the statement would fail where
+     * the application's does not).
+     */
+    private boolean findsClaimedKeys() {
+        return mirror
+                && rw.keyedMirror() != null
+                && rw.keyedMirror().oldPrimary() != null
+                && (mode == Mode.UPDATE || mode == Mode.EXECUTE)
+                && !appWantsKeys
+                && context.mayRead(rw.tables().iterator().next(), plan.primary());
     }
 
     /**
@@ -255,9 +296,9 @@ public final class Execution {
      * a PostgreSQL batch keeps nothing, nor does one that applied no entry (MariaDB's bulk protocol
      * fails every entry), and neither does its local pair.
      */
-    private Result executePrimary(PreparedStatement ps, SideStatement sql) throws SQLException {
+    private Result executePrimary(PreparedStatement ps, SideStatement sql, Mode runs) throws SQLException {
         try {
-            return execute(ps, sql, mode, params, batch, now, bound(ps, sql));
+            return execute(ps, sql, runs, params, batch, now, bound(ps, sql));
         } catch (BatchUpdateException e) {
             boolean keep = context.dialect() != Dialect.POSTGRESQL
                     && Arrays.stream(e.getUpdateCounts()).anyMatch(c -> c != Statement.EXECUTE_FAILED);

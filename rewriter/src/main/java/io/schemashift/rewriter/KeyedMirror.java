@@ -17,20 +17,31 @@ import net.sf.jsqlparser.statement.update.Update;
 /**
  * The mirror of an UPDATE or DELETE that picks its own rows ({@link NonDeterminism#ROW_CHOICE}:
  * {@code SKIP LOCKED}, an unordered {@code LIMIT}; {@link NonDeterminism#PICKS_BY_OTHER_ROWS}) and
- * returns them ({@code RETURNING}): what each side runs for one row the primary returned, found by
- * its key ({@link ParamSource.GeneratedKey} of row 0, column {@code k} the {@code k}-th key column),
- * with the clauses that picked the rows ({@code WHERE}, {@code ORDER BY}, {@code LIMIT}) and {@code
- * RETURNING} cut off. The other side then changes the rows the primary changed, not those it would
- * pick itself: a job queue's claim is mirrored rather than recorded.
+ * returns them ({@code RETURNING}), or, where the dialect lets it, is made to return their keys:
+ * what each side runs for one row the primary returned, found by its key ({@link
+ * ParamSource.GeneratedKey} of row 0, column {@code k} the {@code k}-th key column), with the clauses
+ * that picked the rows ({@code WHERE}, {@code ORDER BY}, {@code LIMIT}) and {@code RETURNING} cut
+ * off. The other side then changes the rows the primary changed, not those it would pick itself: a
+ * job queue's claim is mirrored rather than recorded.
  *
  * @param newSide what the new side runs for one row
  * @param oldSide what the old side runs for one row, where the new side is the primary
+ * @param newPrimary for a write that returns no rows, the new-side statement with {@code RETURNING}
+ *     of the key appended (labelled by the old names), which the new side runs as the primary so that
+ *     the rows it picked are known: the application is given their count; {@code null} where the
+ *     write returns its keys itself
+ * @param oldPrimary likewise for the old side
  * @param nondeterminism what could still make the sides differ when mirrored so: that of the
  *     statement for one row itself (its SET list's values: a subquery's unordered {@code LIMIT}, a
  *     retyped column compared by order), judged as the old-side statement it is; not the picking
  *     of the rows, which the key replaced
  */
-public record KeyedMirror(SideStatement newSide, SideStatement oldSide, Set<NonDeterminism> nondeterminism) {
+public record KeyedMirror(
+        SideStatement newSide,
+        SideStatement oldSide,
+        SideStatement newPrimary,
+        SideStatement oldPrimary,
+        Set<NonDeterminism> nondeterminism) {
 
     /** The clauses that pick a single-table write's rows or return them, the first of which ends what is kept. */
     private static final Set<String> PICKING = Set.of("where", "order", "limit", "returning");
@@ -42,8 +53,9 @@ public record KeyedMirror(SideStatement newSide, SideStatement oldSide, Set<NonD
     /**
      * {@code null} when {@code st} is not such a write: another kind, a write over joins, {@code
      * USING} or {@code WITH} (which may pick rows or give values the key alone does not), one that
-     * sets a key column (it returns the key after it), one that does not return its key under the
-     * key's name ({@link #returnsKeys}); or when its text cannot be cut so.
+     * sets a key column (it returns the key after it), one that returns rows but not its key under
+     * the key's name ({@link #returnsKeys}), one that returns none outside PostgreSQL ({@link
+     * #returnsAppended}); or when its text cannot be cut so.
      *
      * @param newEdits the edits that make its new-side statement
      * @param judge the non-determinism of an old-side statement's text ({@code null}: not rewritten)
@@ -59,11 +71,12 @@ public record KeyedMirror(SideStatement newSide, SideStatement oldSide, Set<NonD
                 || !(rw.nondeterminism.contains(NonDeterminism.ROW_CHOICE)
                         || rw.nondeterminism.contains(NonDeterminism.PICKS_BY_OTHER_ROWS))
                 || !alone(st)
-                || !returnsKeys(
-                        rw,
-                        st instanceof Update u ? u.getReturningClause() : ((Delete) st).getReturningClause(),
-                        target)
                 || setsKey(rw, st, target)) {
+            return null;
+        }
+        ReturningClause returning =
+                st instanceof Update u ? u.getReturningClause() : ((Delete) st).getReturningClause();
+        if (returning == null ? !returnsAppended(rw.mapping.dialect()) : !returnsKeys(rw, returning, target)) {
             return null;
         }
         int cut = cut(rw.tokens, st instanceof Update ? "set" : "from");
@@ -73,36 +86,55 @@ public record KeyedMirror(SideStatement newSide, SideStatement oldSide, Set<NonD
         }
         List<String> oldKeys = new ArrayList<>();
         List<String> newKeys = new ArrayList<>();
+        List<String> newReturned = new ArrayList<>();
         for (String k : target.key) {
             MappedTable.OldColumn c = target.column(k, k);
             if (c == null || c.dropped()) {
                 return null;
             }
-            oldKeys.add(rw.names.sql(c.name()));
-            newKeys.add(target.newColumnSql(c, rw.names));
+            String oldKey = rw.names.sql(c.name());
+            String newKey = target.newColumnSql(c, rw.names);
+            oldKeys.add(oldKey);
+            newKeys.add(newKey);
+            newReturned.add(newKey.equals(oldKey) ? newKey : newKey + " AS " + oldKey);
         }
         SideStatement newSide;
         SideStatement oldSide;
+        SideStatement newPrimary = null;
+        SideStatement oldPrimary = null;
         try {
             newSide = check.verified(byKey(newEdits, cut, rw.sql.length(), newKeys), true);
             oldSide = check.verified(byKey(rw.oldEdits, cut, rw.sql.length(), oldKeys), true);
+            if (returning == null) {
+                int end = end(rw.tokens);
+                newPrimary = check.verified(returning(newEdits, end, newReturned), true);
+                oldPrimary = check.verified(returning(rw.oldEdits, end, oldKeys), true);
+            }
         } catch (Refusal | IllegalStateException notCut) {
             return null; // a comment in the cut clauses, an edit across the cut: recorded as before
         }
         Set<NonDeterminism> own = judge.apply(oldSide.sql());
-        return own == null ? null : new KeyedMirror(newSide, oldSide, own);
+        return own == null ? null : new KeyedMirror(newSide, oldSide, newPrimary, oldPrimary, own);
+    }
+
+    /**
+     * Whether {@code st}, which returns no rows, is made to return its keys: on PostgreSQL, where
+     * the driver knows whether the user may read the table, which {@code RETURNING} needs. (H2 and
+     * MariaDB's UPDATE have no {@code RETURNING}; MariaDB's DELETE asks for a read of the key
+     * column, which the driver does not know the user has.)
+     */
+    private static boolean returnsAppended(Dialect dialect) {
+        return dialect == Dialect.POSTGRESQL;
     }
 
     private static boolean alone(Statement st) {
         if (st instanceof Update u) {
-            return u.getReturningClause() != null
-                    && u.getWithItemsList() == null
+            return u.getWithItemsList() == null
                     && u.getFromItem() == null
                     && (u.getJoins() == null || u.getJoins().isEmpty())
                     && (u.getStartJoins() == null || u.getStartJoins().isEmpty());
         }
         return st instanceof Delete d
-                && d.getReturningClause() != null
                 && d.getWithItemsList() == null
                 && (d.getUsingList() == null || d.getUsingList().isEmpty())
                 && (d.getJoins() == null || d.getJoins().isEmpty())
@@ -169,6 +201,23 @@ public record KeyedMirror(SideStatement newSide, SideStatement oldSide, Set<NonD
             }
         }
         return -1;
+    }
+
+    /** The offset where the statement's text ends: past its last token that is neither a comment nor a {@code ;}. */
+    private static int end(Tokens tokens) {
+        for (int i = tokens.size() - 1; i >= 0; i--) {
+            if (tokens.kind(i) != Tokens.COMMENT && !tokens.isPunct(i, ';')) {
+                return tokens.end(i);
+            }
+        }
+        throw new IllegalStateException("no statement");
+    }
+
+    /** {@code edits} with {@code RETURNING} of {@code keys} appended at {@code end}. */
+    private static Edits returning(Edits edits, int end, List<String> keys) {
+        Edits appended = edits.copy();
+        appended.insert(end, " RETURNING " + String.join(", ", keys));
+        return appended;
     }
 
     /** {@code edits} with everything from {@code cut} replaced by {@code WHERE k1 = ? AND …}. */

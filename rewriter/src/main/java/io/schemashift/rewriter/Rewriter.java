@@ -192,7 +192,9 @@ public final class Rewriter {
                     + (w.keyedMirror() == null
                             ? 0
                             : bytes(w.keyedMirror().newSide())
-                                    + bytes(w.keyedMirror().oldSide()))
+                                    + bytes(w.keyedMirror().oldSide())
+                                    + bytes(w.keyedMirror().newPrimary())
+                                    + bytes(w.keyedMirror().oldPrimary()))
                     + 48 * w.keys().size();
         } else if (r instanceof Refused f) {
             b += 2 * f.message().length();

@@ -352,10 +352,8 @@ final class Shapes {
         private final Side oldSide;
         private final Side newWithKeys;
         private final Side oldWithKeys;
-        /** The {@link KeyedMirror}'s sides; {@code null}: none. */
-        private final Side newByKey;
-
-        private final Side oldByKey;
+        /** The {@link KeyedMirror}'s statements; {@code null}: none. */
+        private final KeyedSides keyed;
         /** Per key row and column: a {@link ParamSource}, or the Integer index of a lifted literal. */
         private final List<List<Object>> keys;
         /** The upsert probe's rows, as {@link #keys}; {@code null}: none. */
@@ -371,8 +369,7 @@ final class Shapes {
                 Side o,
                 Side nk,
                 Side ok,
-                Side nb,
-                Side ob,
+                KeyedSides keyed,
                 List<List<Object>> keys,
                 List<List<Object>> probe,
                 List<List<Object>> rounded) {
@@ -381,8 +378,7 @@ final class Shapes {
             this.oldSide = o;
             this.newWithKeys = nk;
             this.oldWithKeys = ok;
-            this.newByKey = nb;
-            this.oldByKey = ob;
+            this.keyed = keyed;
             this.keys = keys;
             this.probe = probe;
             this.rounded = rounded;
@@ -391,8 +387,7 @@ final class Shapes {
                     + Side.bytes(o)
                     + Side.bytes(nk)
                     + Side.bytes(ok)
-                    + Side.bytes(nb)
-                    + Side.bytes(ob)
+                    + (keyed == null ? 0 : keyed.bytes())
                     + 32 * keys.size()
                     + (probe == null ? 0 : 32 * probe.size())
                     + (rounded == null ? 0 : 32 * rounded.size());
@@ -402,20 +397,11 @@ final class Shapes {
         static Template of(RewriteResult shaped, Fingerprint fp, Lifted lifted, Dialect dialect) {
             if (shaped instanceof Untouched u) {
                 return new Template(
-                        new Untouched(u.sql(), u.kind(), fp),
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        List.of(),
-                        null,
-                        null);
+                        new Untouched(u.sql(), u.kind(), fp), null, null, null, null, null, List.of(), null, null);
             }
             if (shaped instanceof Refused f) {
                 Refused r = new Refused(f.kind(), f.tables(), fp, f.reason(), f.message());
-                return new Template(r, null, null, null, null, null, null, List.of(), null, null);
+                return new Template(r, null, null, null, null, null, List.of(), null, null);
             }
             Rewritten w = (Rewritten) shaped;
             Side n = Side.of(w.newSide(), lifted, dialect);
@@ -423,13 +409,12 @@ final class Shapes {
             Side nk = w.newSideWithKeys() == null ? null : Side.of(w.newSideWithKeys(), lifted, dialect);
             Side ok = w.oldSideWithKeys() == null ? null : Side.of(w.oldSideWithKeys(), lifted, dialect);
             KeyedMirror keyed = w.keyedMirror();
-            Side nb = keyed == null ? null : Side.of(keyed.newSide(), lifted, dialect);
-            Side ob = keyed == null ? null : Side.of(keyed.oldSide(), lifted, dialect);
+            KeyedSides kb = keyed == null ? null : KeyedSides.of(keyed, lifted, dialect);
             if (n == null
                     || o == null
                     || (nk == null) != (w.newSideWithKeys() == null)
                     || (ok == null) != (w.oldSideWithKeys() == null)
-                    || (keyed != null && (nb == null || ob == null))) {
+                    || (keyed != null && kb == null)) {
                 return null;
             }
             List<List<Object>> keys = remapped(w.keys(), lifted);
@@ -456,7 +441,7 @@ final class Shapes {
                     w.rounded(),
                     w.readBack(),
                     keyed);
-            return new Template(withFp, n, o, nk, ok, nb, ob, keys, probe, rounded);
+            return new Template(withFp, n, o, nk, ok, kb, keys, probe, rounded);
         }
 
         /** Rows of sources, a lifted literal as its index ({@link Integer}) among the lifted ones. */
@@ -500,12 +485,9 @@ final class Shapes {
                                     w.probe().columns(), w.probe().groups(), instantiated(probe, sql, lifted)),
                     rounded == null ? null : new RoundedValues(w.rounded().kept(), instantiated(rounded, sql, lifted)),
                     w.readBack(),
-                    newByKey == null
+                    keyed == null
                             ? null
-                            : new KeyedMirror(
-                                    newByKey.instantiate(sql, lifted),
-                                    oldByKey.instantiate(sql, lifted),
-                                    w.keyedMirror().nondeterminism()));
+                            : keyed.instantiate(sql, lifted, w.keyedMirror().nondeterminism()));
         }
 
         /** {@link #remapped} rows with this statement's literals put back. */
@@ -530,6 +512,38 @@ final class Shapes {
 
     private static String literal(String sql, Lifted lifted, int k) {
         return sql.substring(lifted.starts()[k], lifted.ends()[k]);
+    }
+
+    /** A {@link KeyedMirror}'s statements cut at the lifted literals; the primaries {@code null} as there. */
+    private record KeyedSides(Side newSide, Side oldSide, Side newPrimary, Side oldPrimary) {
+
+        /** {@code null} when a statement's {@code ?} and its parameter sources do not line up. */
+        static KeyedSides of(KeyedMirror k, Lifted lifted, Dialect dialect) {
+            Side n = Side.of(k.newSide(), lifted, dialect);
+            Side o = Side.of(k.oldSide(), lifted, dialect);
+            Side np = k.newPrimary() == null ? null : Side.of(k.newPrimary(), lifted, dialect);
+            Side op = k.oldPrimary() == null ? null : Side.of(k.oldPrimary(), lifted, dialect);
+            if (n == null
+                    || o == null
+                    || (np == null) != (k.newPrimary() == null)
+                    || (op == null) != (k.oldPrimary() == null)) {
+                return null;
+            }
+            return new KeyedSides(n, o, np, op);
+        }
+
+        int bytes() {
+            return Side.bytes(newSide) + Side.bytes(oldSide) + Side.bytes(newPrimary) + Side.bytes(oldPrimary);
+        }
+
+        KeyedMirror instantiate(String sql, Lifted lifted, Set<NonDeterminism> nondeterminism) {
+            return new KeyedMirror(
+                    newSide.instantiate(sql, lifted),
+                    oldSide.instantiate(sql, lifted),
+                    newPrimary == null ? null : newPrimary.instantiate(sql, lifted),
+                    oldPrimary == null ? null : oldPrimary.instantiate(sql, lifted),
+                    nondeterminism);
+        }
     }
 
     /**

@@ -1507,6 +1507,66 @@ class RewriterTest {
     }
 
     /**
+     * A claim that returns no rows is made to return its keys on PostgreSQL: the primary runs it
+     * with {@code RETURNING} of the key appended (before a trailing {@code ;}; a key the new side
+     * renames is labelled by its old name), and it is mirrored by key as one that returns
+     * them. Not on MariaDB (its DELETE's {@code RETURNING} needs a read the driver does not know the
+     * user has) nor H2 (no {@code RETURNING}); nor where the statement returns rows itself.
+     */
+    @Test
+    void claimReturningNoRows_madeToReturnItsKeysOnPostgresql() {
+        Rewritten claim = (Rewritten) pg.rewrite(
+                "UPDATE customers SET name = ? WHERE id IN (SELECT id FROM customers FOR UPDATE SKIP LOCKED LIMIT 5);");
+        assertThat(claim.keyedMirror().oldPrimary().sql())
+                .isEqualTo("UPDATE customers SET name = ? WHERE id IN (SELECT id FROM customers FOR UPDATE SKIP LOCKED"
+                        + " LIMIT 5) RETURNING id;");
+        assertThat(claim.keyedMirror().newPrimary().sql())
+                .isEqualTo("UPDATE app_v2.clients SET full_name = ?, name_search = lower(?) WHERE id IN (SELECT id FROM"
+                        + " app_v2.clients FOR UPDATE SKIP LOCKED LIMIT 5) RETURNING id;");
+        assertThat(claim.keyedMirror().newPrimary().params())
+                .containsExactly(new ParamSource.Bound(1), new ParamSource.Bound(1));
+        assertThat(claim.keyedMirror().newSide().sql())
+                .isEqualTo("UPDATE app_v2.clients SET full_name = ?, name_search = lower(?) WHERE id = ?");
+        assertThat(claim.unmirrorable(false, true)).isNull();
+
+        Rewriter renamed = Rewriter.builder(
+                        Mapping.of(List.of(new TableMapping(
+                                "jobs",
+                                "jobs_v2",
+                                null,
+                                List.of("id"),
+                                Map.of("id", "job_id", "owner", "worker"),
+                                Map.of(),
+                                List.of("id", "owner", "done")))),
+                        Dialect.POSTGRESQL)
+                .build();
+        Rewritten purge =
+                (Rewritten) renamed.rewrite("DELETE FROM jobs WHERE id IN (SELECT id FROM jobs WHERE done LIMIT 100)");
+        assertThat(purge.keyedMirror().oldPrimary().sql())
+                .isEqualTo("DELETE FROM jobs WHERE id IN (SELECT id FROM jobs WHERE done LIMIT 100) RETURNING id");
+        assertThat(purge.keyedMirror().newPrimary().sql())
+                .isEqualTo("DELETE FROM jobs_v2 WHERE job_id IN (SELECT job_id AS id FROM jobs_v2 WHERE done LIMIT 100)"
+                        + " RETURNING job_id AS id");
+        assertThat(purge.keyedMirror().oldSide().sql()).isEqualTo("DELETE FROM jobs WHERE id = ?");
+
+        Rewritten returning = (Rewritten)
+                pg.rewrite(
+                        "UPDATE customers SET name = ? WHERE id IN (SELECT id FROM customers FOR UPDATE SKIP LOCKED LIMIT 5) RETURNING id");
+        assertThat(returning.keyedMirror().oldPrimary()).isNull();
+        assertThat(returning.keyedMirror().newPrimary()).isNull();
+        Rewriter maria = Rewriter.builder(Fixtures.mapping(Dialect.MARIADB), Dialect.MARIADB)
+                .build();
+        assertThat(((Rewritten) maria.rewrite("DELETE FROM customers WHERE email = 'x' LIMIT 10")).keyedMirror())
+                .isNull();
+        assertThat(((Rewritten) maria.rewrite("DELETE FROM customers WHERE email = 'x' LIMIT 10 RETURNING id"))
+                        .keyedMirror())
+                .isNotNull();
+        Rewriter h2 = Rewriter.builder(Fixtures.mapping(Dialect.H2), Dialect.H2).build();
+        assertThat(((Rewritten) h2.rewrite("DELETE FROM customers WHERE email = 'x' LIMIT 10")).keyedMirror())
+                .isNull();
+    }
+
+    /**
      * The per-row mirror is judged as the statement it is: a value of its SET list that a side
      * could compute apart (a subquery's unordered {@code LIMIT}, here over a table the mapping does
      * not map) still keeps it from being mirrored, though the key now picks the rows; a subquery
