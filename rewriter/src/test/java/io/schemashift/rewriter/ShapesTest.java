@@ -38,6 +38,9 @@ class ShapesTest {
                                 + " WHERE city = 'y' AND id > 3 FOR UPDATE SKIP LOCKED LIMIT 5) RETURNING id"),
                 Arguments.of(
                         Dialect.MARIADB, "DELETE FROM customers WHERE city = 'y' ORDER BY name LIMIT 10 RETURNING id"),
+                Arguments.of(
+                        Dialect.POSTGRESQL,
+                        "DELETE FROM customers WHERE id IN (SELECT id FROM customers WHERE city = 'y' LIMIT 100)"),
                 Arguments.of(Dialect.POSTGRESQL, "SELECT name FROM customers WHERE created_at > DATE '2024-01-01'"),
                 Arguments.of(
                         Dialect.POSTGRESQL, "SELECT name FROM customers WHERE created_at > now() - INTERVAL '1 day'"),
