@@ -197,12 +197,17 @@ record Op(Kind kind, int a, int n, List<Op> inner) {
             case UPDATE_FIRST_ROWS -> List.of(Step.update("UPDATE of the first rows by key", firstRows(db)));
             case CLAIM ->
                 switch (db) {
-                    case POSTGRESQL ->
-                        List.of(Step.query(
-                                "claim by SKIP LOCKED, RETURNING its keys",
-                                "UPDATE customers SET name = 'Claim " + n + "' WHERE id IN (SELECT id FROM customers"
-                                        + " WHERE id > " + a + " ORDER BY email FOR UPDATE SKIP LOCKED LIMIT "
-                                        + (1 + n % 3) + ") RETURNING id"));
+                    case POSTGRESQL -> {
+                        String claim = "UPDATE customers SET name = 'Claim " + n + "' WHERE id IN (SELECT id FROM"
+                                + " customers WHERE id > " + a + " ORDER BY email FOR UPDATE SKIP LOCKED LIMIT "
+                                + (1 + n % 3) + ")";
+                        // returning no rows, the driver appends the RETURNING
+                        yield List.of(
+                                n % 2 == 0
+                                        ? Step.query(
+                                                "claim by SKIP LOCKED, RETURNING its keys", claim + " RETURNING id")
+                                        : Step.update("claim by SKIP LOCKED, returning no rows", claim));
+                    }
                     case MARIADB ->
                         List.of(Step.query(
                                 "DELETE of rows an unordered LIMIT picks, RETURNING their keys",
