@@ -255,7 +255,8 @@ public final class Execution {
     /**
      * Whether the primary runs a claim that returns no rows with {@code RETURNING} of its key
      * appended ({@link io.schemashift.rewriter.KeyedMirror#oldPrimary}), so that its rows are mirrored
-     * or recorded by their keys: not for a batch or a query, nor where the application asked for
+     * or recorded by their keys: not where the statement names its rows ({@link #returnedKeys}), nor
+     * for a batch or a query, nor where the application asked for
      * generated keys (its driver appends a {@code RETURNING} of its own), nor on PostgreSQL for a user
      * who may not read the table ({@code RETURNING} needs the read: the statement would fail where
      * the application's does not).
@@ -264,6 +265,7 @@ public final class Execution {
         return mirror
                 && rw.keyedMirror() != null
                 && rw.keyedMirror().oldPrimary() != null
+                && rw.keys().isEmpty()
                 && (mode == Mode.UPDATE || mode == Mode.EXECUTE)
                 && !appWantsKeys
                 && context.mayRead(rw.tables().iterator().next(), plan.primary());

@@ -1680,8 +1680,10 @@ class RoutingIT {
 
     /**
      * A write whose rows a LIMIT picks without an ORDER BY on the key may pick other rows on the
-     * other side (here PostgreSQL's heap order differs between the sides): not mirrored, recorded.
-     * Ordered by the key, it is mirrored and recorded: the first rows each side holds may differ.
+     * other side (here PostgreSQL's heap order differs between the sides): not mirrored, recorded
+     * (MariaDB, H2); on PostgreSQL run with {@code RETURNING} of its key appended and mirrored by
+     * those keys, nothing recorded. Ordered by the key, it is mirrored and recorded: the first rows
+     * each side holds may differ.
      */
     @ParameterizedTest
     @EnumSource(
@@ -1704,12 +1706,21 @@ class RoutingIT {
             assertThat(st.executeUpdate(pick.replace("LIMIT 1", "ORDER BY id LIMIT 1")))
                     .isEqualTo(1);
         }
-        assertThat(fx.divergenceRecords())
-                .as("the rows are not named: the whole table; the ordered pick is mirrored and recorded too")
-                .containsExactlyInAnyOrder("null|nondeterministic_row_choice", "null|mirror_picked_by_other_rows");
-        assertThat(fx.newRows())
-                .as("the ordered pick mirrored: the first row without an email on each side")
-                .anyMatch(row -> row.endsWith("|picked"));
+        if (kind == TestDatabase.Kind.POSTGRESQL) {
+            assertThat(fx.divergenceRecords())
+                    .as("the unordered pick mirrored by the key it returned; the ordered one mirrored and recorded")
+                    .containsExactly("null|mirror_picked_by_other_rows");
+            assertThat(fx.newRows())
+                    .as("both picks mirrored: the sides' first rows without an email are alike after the first")
+                    .isEqualTo(fx.oldRows());
+        } else {
+            assertThat(fx.divergenceRecords())
+                    .as("the rows are not named: the whole table; the ordered pick is mirrored and recorded too")
+                    .containsExactlyInAnyOrder("null|nondeterministic_row_choice", "null|mirror_picked_by_other_rows");
+            assertThat(fx.newRows())
+                    .as("the ordered pick mirrored: the first row without an email on each side")
+                    .anyMatch(row -> row.endsWith("|picked"));
+        }
     }
 
     /**

@@ -54,7 +54,7 @@ public record KeyedMirror(
      * {@code null} when {@code st} is not such a write: another kind, a write over joins, {@code
      * USING} or {@code WITH} (which may pick rows or give values the key alone does not), one that
      * sets a key column (it returns the key after it), one that returns rows but not its key under
-     * the key's name ({@link #returnsKeys}), one that returns none outside PostgreSQL ({@link
+     * the key's name ({@link #returnsKeys}), one that returns none but is not made to ({@link
      * #returnsAppended}); or when its text cannot be cut so.
      *
      * @param newEdits the edits that make its new-side statement
@@ -76,7 +76,7 @@ public record KeyedMirror(
         }
         ReturningClause returning =
                 st instanceof Update u ? u.getReturningClause() : ((Delete) st).getReturningClause();
-        if (returning == null ? !returnsAppended(rw.mapping.dialect()) : !returnsKeys(rw, returning, target)) {
+        if (returning == null ? !returnsAppended(rw) : !returnsKeys(rw, returning, target)) {
             return null;
         }
         int cut = cut(rw.tokens, st instanceof Update ? "set" : "from");
@@ -118,13 +118,16 @@ public record KeyedMirror(
     }
 
     /**
-     * Whether {@code st}, which returns no rows, is made to return its keys: on PostgreSQL, where
-     * the driver knows whether the user may read the table, which {@code RETURNING} needs. (H2 and
+     * Whether a write that returns no rows is made to return its keys: one whose rows are a choice
+     * ({@link NonDeterminism#ROW_CHOICE}: a claim, a purge in slices, as many rows as its {@code
+     * LIMIT} at most, each then a mirrored statement; a write that picks its rows by other rows alone
+     * may change a whole table, and stays one mirrored statement, recorded), on PostgreSQL, where the
+     * driver knows whether the user may read the table, which {@code RETURNING} needs. (H2 and
      * MariaDB's UPDATE have no {@code RETURNING}; MariaDB's DELETE asks for a read of the key
      * column, which the driver does not know the user has.)
      */
-    private static boolean returnsAppended(Dialect dialect) {
-        return dialect == Dialect.POSTGRESQL;
+    private static boolean returnsAppended(Rewrite rw) {
+        return rw.nondeterminism.contains(NonDeterminism.ROW_CHOICE) && rw.mapping.dialect() == Dialect.POSTGRESQL;
     }
 
     private static boolean alone(Statement st) {

@@ -1511,7 +1511,8 @@ class RewriterTest {
      * with {@code RETURNING} of the key appended (before a trailing {@code ;}; a key the new side
      * renames is labelled by its old name), and it is mirrored by key as one that returns
      * them. Not on MariaDB (its DELETE's {@code RETURNING} needs a read the driver does not know the
-     * user has) nor H2 (no {@code RETURNING}); nor where the statement returns rows itself.
+     * user has) nor H2 (no {@code RETURNING}); nor where the statement returns rows itself; nor
+     * where its rows are no choice but picked by other rows alone, which may be a whole table.
      */
     @Test
     void claimReturningNoRows_madeToReturnItsKeysOnPostgresql() {
@@ -1554,6 +1555,10 @@ class RewriterTest {
                         "UPDATE customers SET name = ? WHERE id IN (SELECT id FROM customers FOR UPDATE SKIP LOCKED LIMIT 5) RETURNING id");
         assertThat(returning.keyedMirror().oldPrimary()).isNull();
         assertThat(returning.keyedMirror().newPrimary()).isNull();
+        Rewritten byOtherRows = (Rewritten)
+                pg.rewrite("DELETE FROM customers WHERE email IN (SELECT email FROM customers WHERE id = 5)");
+        assertThat(byOtherRows.nondeterminism()).containsExactly(NonDeterminism.PICKS_BY_OTHER_ROWS);
+        assertThat(byOtherRows.keyedMirror()).isNull();
         Rewriter maria = Rewriter.builder(Fixtures.mapping(Dialect.MARIADB), Dialect.MARIADB)
                 .build();
         assertThat(((Rewritten) maria.rewrite("DELETE FROM customers WHERE email = 'x' LIMIT 10")).keyedMirror())
