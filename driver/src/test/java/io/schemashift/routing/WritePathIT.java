@@ -211,23 +211,40 @@ class WritePathIT {
 
     /**
      * A claim whose mirror cannot run (its SET list gives a random value) is recorded by the keys it
-     * returned, not the whole table: the rows that differ, which repair copies alone; a poll that
-     * claims nothing leaves no record. (A MariaDB DELETE has no SET list: its random values can only
-     * pick rows, and it is mirrored by key, above.)
+     * returned, or, returning no rows, by those of the {@code RETURNING} the driver appended; not the
+     * whole table: the rows that differ, which repair copies alone; a poll that claims nothing leaves
+     * no record. Dual-write and new-primary, one and two databases. (A MariaDB DELETE has no SET
+     * list: its random values can only pick rows, and it is mirrored by key, above.)
      */
-    @Test
-    void claimWhoseMirrorCannotRun_recordedByTheKeysItReturned() throws Exception {
+    @ParameterizedTest
+    @CsvSource({"dual-write", "new-primary"})
+    void claimWhoseMirrorCannotRun_recordedByTheKeysItReturned(String phase) throws Exception {
         String claim = "UPDATE customers SET name = 'claimed', email = md5(random()::text) WHERE id IN (SELECT id"
-                + " FROM customers WHERE name = ? ORDER BY email FOR UPDATE SKIP LOCKED LIMIT 2) RETURNING id";
-        for (boolean separate : new boolean[] {false, true}) {
-            try (MigrationFixture fx = fixture(TestDatabase.Kind.POSTGRESQL, separate, "dual-write")) {
-                queue(fx, 4);
-                assertThat(claim(fx, List.of(claim))).as("separate=" + separate).containsExactlyInAnyOrder(1, 2);
-                assertThat(fx.divergenceRecords())
-                        .as("separate=" + separate)
-                        .containsExactlyInAnyOrder(
-                                "[\"1\"]|nondeterministic_random", "[\"2\"]|nondeterministic_random");
-                assertThat(fx.divergedKeys()).containsAll(fx.differingIds());
+                + " FROM customers WHERE name = ? ORDER BY email FOR UPDATE SKIP LOCKED LIMIT 2)";
+        for (boolean returning : new boolean[] {true, false}) {
+            for (boolean separate : new boolean[] {false, true}) {
+                String as = "returning=" + returning + ", separate=" + separate;
+                try (MigrationFixture fx = fixture(TestDatabase.Kind.POSTGRESQL, separate, phase)) {
+                    queue(fx, 4);
+                    if (returning) {
+                        assertThat(claim(fx, List.of(claim + " RETURNING id")))
+                                .as(as)
+                                .containsExactlyInAnyOrder(1, 2);
+                    } else {
+                        try (Connection c = fx.connect();
+                                PreparedStatement ps = c.prepareStatement(claim)) {
+                            ps.setString(1, "queued");
+                            assertThat(ps.executeUpdate()).as(as).isEqualTo(2);
+                            ps.setString(1, "nobody");
+                            assertThat(ps.executeUpdate()).as(as).isZero();
+                        }
+                    }
+                    assertThat(fx.divergenceRecords())
+                            .as(as)
+                            .containsExactlyInAnyOrder(
+                                    "[\"1\"]|nondeterministic_random", "[\"2\"]|nondeterministic_random");
+                    assertThat(fx.divergedKeys()).as(as).containsAll(fx.differingIds());
+                }
             }
         }
     }
