@@ -25,6 +25,7 @@ import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.TerminalFailureException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -184,6 +185,78 @@ class ConcurrencyIT {
                 .as("rows that differ and are not in the divergence log")
                 .isSubsetOf(logged);
         assertThat(logged.size()).as("logged rows").isLessThan(THREADS * TRANSACTIONS / 100);
+    }
+
+    /**
+     * Workers of a job queue on PostgreSQL, each in a loop of transactions: claim up to five rows by
+     * {@code SKIP LOCKED} under a mark of its own (alternately returning their keys and returning
+     * none), then finish them by that mark ({@code DELETE … WHERE name = ?}), until the queue is
+     * empty. Each claim is mirrored by the keys its primary took, so the mirror's side marks the same
+     * rows and the finishing delete removes them there too: both sides end empty with nothing
+     * recorded, and every row was claimed once. Dual-write and new-primary, one and two databases.
+     */
+    @ParameterizedTest(name = "{0} separate={1}")
+    @CsvSource({"dual-write,false", "dual-write,true", "new-primary,false", "new-primary,true"})
+    void workersClaimingAQueue_eachRowOnceOnBothSides(String phase, boolean separate) throws Exception {
+        int rows = 300;
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.postgres(), separate, "phase: " + phase + "\n");
+        for (int id = 1; id <= rows; id++) {
+            fx.rawOld("INSERT INTO customers (id, name, email) VALUES (" + id + ", 'queued', '" + (id * 7919 % rows)
+                    + "@x')");
+            fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (" + id
+                    + ", 'queued', 'queued', '" + (id * 7919 % rows) + "@x')");
+        }
+        AtomicLong claimed = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<?>> workers = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int worker = t;
+            workers.add(pool.submit(() -> {
+                claimUntilEmpty(fx, worker, claimed);
+                return null;
+            }));
+        }
+        for (Future<?> w : workers) {
+            w.get();
+        }
+        pool.shutdown();
+        assertThat(claimed.get()).as("rows claimed, each once").isEqualTo(rows);
+        assertThat(fx.oldRows()).as("old side").isEmpty();
+        assertThat(fx.newRows()).as("new side").isEmpty();
+        assertThat(fx.divergenceRecords()).isEmpty();
+    }
+
+    private static void claimUntilEmpty(MigrationFixture fx, int worker, AtomicLong claimed) throws SQLException {
+        String claim = "UPDATE customers SET name = ? WHERE id IN (SELECT id FROM customers WHERE name = 'queued'"
+                + " ORDER BY email FOR UPDATE SKIP LOCKED LIMIT 5)";
+        try (Connection c = fx.connect();
+                PreparedStatement returning = c.prepareStatement(claim + " RETURNING id");
+                PreparedStatement counting = c.prepareStatement(claim);
+                PreparedStatement finish = c.prepareStatement("DELETE FROM customers WHERE name = ?")) {
+            c.setAutoCommit(false);
+            for (int round = 0; ; round++) {
+                String mark = "w" + worker + "-" + round;
+                int taken = 0;
+                if (round % 2 == 0) {
+                    returning.setString(1, mark);
+                    try (ResultSet rs = returning.executeQuery()) {
+                        while (rs.next()) {
+                            taken++;
+                        }
+                    }
+                } else {
+                    counting.setString(1, mark);
+                    taken = counting.executeUpdate();
+                }
+                finish.setString(1, mark);
+                assertThat(finish.executeUpdate()).as(mark).isEqualTo(taken);
+                c.commit();
+                if (taken == 0) {
+                    return;
+                }
+                claimed.addAndGet(taken);
+            }
+        }
     }
 
     private static void work(
