@@ -67,7 +67,13 @@ public final class SideStatements implements AutoCloseable {
             ps.setQueryTimeout(queryTimeout);
         }
         if (maxRows >= 0) {
-            ps.setLargeMaxRows(maxRows);
+            // pgjdbc has no setLargeMaxRows (SQLFeatureNotSupportedException): the int setter wherever it holds the
+            // value
+            if (maxRows <= Integer.MAX_VALUE) {
+                ps.setMaxRows((int) maxRows);
+            } else {
+                ps.setLargeMaxRows(maxRows);
+            }
         }
         if (fetchSize >= 0) {
             ps.setFetchSize(fetchSize);

@@ -1679,6 +1679,44 @@ class RoutingIT {
     }
 
     /**
+     * A limit on the rows a statement returns ({@code setMaxRows}: Spring's {@code JdbcTemplate}
+     * applies its {@code maxRows} to every statement it makes, jOOQ's {@code maxRows} too) is kept by
+     * the statements that run in the application's place, reads and writes, on every database and in
+     * each phase that rewrites. Before: on PostgreSQL every such statement on a mapped table failed
+     * ({@code setLargeMaxRows}, which pgjdbc does not implement).
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = TestDatabase.Kind.class,
+            names = {"POSTGRESQL", "MARIADB", "H2"})
+    void rowLimitOfAStatement_keptWhereItIsRewritten(TestDatabase.Kind kind) throws Exception {
+        for (String phase : List.of("dual-write", "new-primary", "new-only")) {
+            MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), false, "phase: " + phase + "\n");
+            try (Connection c = fx.connect();
+                    Statement st = c.createStatement();
+                    PreparedStatement update = c.prepareStatement("UPDATE customers SET email = ? WHERE id > ?")) {
+                st.executeUpdate("INSERT INTO customers (id, name) VALUES (1, 'a'), (2, 'b'), (3, 'c')");
+                st.setMaxRows(2);
+                assertThat(st.getMaxRows()).isEqualTo(2);
+                List<String> names = new ArrayList<>();
+                try (ResultSet rs = st.executeQuery("SELECT name FROM customers ORDER BY id")) {
+                    while (rs.next()) {
+                        names.add(rs.getString(1));
+                    }
+                }
+                assertThat(names).as(phase).containsExactly("a", "b");
+                update.setMaxRows(1);
+                update.setString(1, "x@y");
+                update.setInt(2, 0);
+                assertThat(update.executeUpdate()).as(phase).isEqualTo(3);
+            }
+            if (!phase.equals("new-only")) {
+                fx.assertSidesEqual();
+            }
+        }
+    }
+
+    /**
      * A write whose rows a LIMIT picks without an ORDER BY on the key may pick other rows on the
      * other side (here PostgreSQL's heap order differs between the sides): not mirrored, recorded
      * (MariaDB, H2); on PostgreSQL run with {@code RETURNING} of its key appended and mirrored by
