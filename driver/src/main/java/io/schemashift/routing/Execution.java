@@ -207,6 +207,9 @@ public final class Execution {
         boolean keysWanted = !returnsRows && ((needKeys && keysReturned) || tellsKey || (appWantsKeys && write));
         PreparedStatement ps = prepared.on(connection, transaction.old(), sql.sql(), keysWanted);
         prepared.configure(ps);
+        if (findsKeys) {
+            ps.setMaxRows(0); // the application's row limit would keep keys from the driver: every row it changed
+        }
         UpsertGaps gaps =
                 mirror && rw.kind() == StatementKind.UPSERT && rw.unmirrorable(context.newDatabase() != null) == null
                         ? UpsertGaps.before(context, rw, entries(), primary, connection)
@@ -227,8 +230,8 @@ public final class Execution {
                 .latency(primary == Side.OLD ? Leg.OLD_PRIMARY : Leg.NEW_PRIMARY)
                 .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         CachedRowSet rows = returnsRows && result.isResultSet() ? GeneratedKeys.cache(ps.getResultSet()) : null;
-        GeneratedKeys keys = keys(ps, keysWanted, rows, result);
-        returnedKeys = returnedKeys(rows);
+        GeneratedKeys keys = keys(ps, keysWanted, allReturned(rows, ps), result);
+        returnedKeys = returnedKeys(allReturned(rows, ps));
         // An auto-commit pair on one database needs no savepoint: if the mirror fails, the local
         // transaction is rolled back and the application's statement runs again, alone. Its
         // first run left no trace but a consumed sequence value.
@@ -239,8 +242,8 @@ public final class Execution {
             transaction.restartLocalPair();
             result = execute(ps, sql, runs, params, batch, now, bound(ps, sql));
             rows = returnsRows && result.isResultSet() ? GeneratedKeys.cache(ps.getResultSet()) : null;
-            keys = keys(ps, keysWanted, rows, result);
-            returnedKeys = returnedKeys(rows);
+            keys = keys(ps, keysWanted, allReturned(rows, ps), result);
+            returnedKeys = returnedKeys(allReturned(rows, ps));
             recordUnmirrored(entries(), keys, failed);
         }
         if (tellsKey && keys != null && keys.size() > 0) {
@@ -250,6 +253,16 @@ public final class Execution {
             return new Result(ps, false, rows.size(), null, null, rows);
         }
         return new Result(ps, result.isResultSet(), result.updateCount(), result.batchCounts(), keys, rows);
+    }
+
+    /**
+     * {@code rows}, the rows a write returned ({@code RETURNING}), where they are every row it
+     * returned; {@code null} where the application's row limit ({@code setMaxRows}) may have cut
+     * them: it limits what a write returns, not what it changes, so the rows past it would go
+     * unmirrored and unrecorded. The keys are then unknown, and the write recorded for its table.
+     */
+    private static CachedRowSet allReturned(CachedRowSet rows, PreparedStatement ps) throws SQLException {
+        return rows == null || ps.getMaxRows() == 0 || rows.size() < ps.getMaxRows() ? rows : null;
     }
 
     /**
