@@ -8,6 +8,7 @@ import io.schemashift.rewriter.Rewritten;
 import io.schemashift.rewriter.StatementKind;
 import io.schemashift.routing.DualTransaction;
 import io.schemashift.routing.Session;
+import io.schemashift.routing.SideStatements;
 import io.schemashift.shadow.ShadowReads;
 import java.lang.invoke.MethodHandle;
 import java.sql.CallableStatement;
@@ -433,18 +434,22 @@ public abstract class ShiftConnection implements Connection {
 
     @Override
     public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
-        return concurrency(
+        return resultSets(
                 ShiftStatement.wrap(delegate.createStatement(resultSetType, resultSetConcurrency), this),
-                resultSetConcurrency);
+                resultSetType,
+                resultSetConcurrency,
+                -1);
     }
 
     @Override
     public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability)
             throws SQLException {
-        return concurrency(
+        return resultSets(
                 ShiftStatement.wrap(
                         delegate.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability), this),
-                resultSetConcurrency);
+                resultSetType,
+                resultSetConcurrency,
+                resultSetHoldability);
     }
 
     @Override
@@ -479,27 +484,31 @@ public abstract class ShiftConnection implements Connection {
     @Override
     public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency)
             throws SQLException {
-        return concurrency(
+        return resultSets(
                 ShiftPreparedStatement.wrap(
                         delegate.prepareStatement(sql, resultSetType, resultSetConcurrency),
                         this,
                         sql,
                         rewrite(sql),
                         KeyRequest.NONE),
-                resultSetConcurrency);
+                resultSetType,
+                resultSetConcurrency,
+                -1);
     }
 
     @Override
     public PreparedStatement prepareStatement(
             String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
-        return concurrency(
+        return resultSets(
                 ShiftPreparedStatement.wrap(
                         delegate.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability),
                         this,
                         sql,
                         rewrite(sql),
                         KeyRequest.NONE),
-                resultSetConcurrency);
+                resultSetType,
+                resultSetConcurrency,
+                resultSetHoldability);
     }
 
     @Override
@@ -509,27 +518,37 @@ public abstract class ShiftConnection implements Connection {
 
     @Override
     public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
-        return concurrency(
+        return resultSets(
                 ShiftCallableStatement.wrap(
                         delegate.prepareCall(sql, resultSetType, resultSetConcurrency), this, sql, callable(sql)),
-                resultSetConcurrency);
+                resultSetType,
+                resultSetConcurrency,
+                -1);
     }
 
     @Override
     public CallableStatement prepareCall(
             String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
-        return concurrency(
+        return resultSets(
                 ShiftCallableStatement.wrap(
                         delegate.prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability),
                         this,
                         sql,
                         callable(sql)),
-                resultSetConcurrency);
+                resultSetType,
+                resultSetConcurrency,
+                resultSetHoldability);
     }
 
-    /** Marks a statement whose result sets may change rows themselves, on a configured connection. */
-    private <S extends ShiftStatement> S concurrency(S statement, int resultSetConcurrency) {
-        statement.updatable = session != null && resultSetConcurrency == ResultSet.CONCUR_UPDATABLE;
+    /**
+     * Gives a statement made for a kind of result set that kind for its side statements too, and marks one whose
+     * result sets may change rows themselves, on a configured connection.
+     *
+     * @param holdability -1: the connection's
+     */
+    private <S extends ShiftStatement> S resultSets(S statement, int type, int concurrency, int holdability) {
+        statement.updatable = session != null && concurrency == ResultSet.CONCUR_UPDATABLE;
+        statement.resultSets = new SideStatements.ResultSets(type, concurrency, holdability);
         return statement;
     }
 

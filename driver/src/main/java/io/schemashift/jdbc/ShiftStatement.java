@@ -59,6 +59,8 @@ public abstract class ShiftStatement implements Statement {
     ShadowRead pendingShadow;
     /** Created with {@code CONCUR_UPDATABLE} on a configured connection: its result sets may change rows themselves. */
     boolean updatable;
+    /** The result sets it was created for, which its side statements return too ({@code null}: the default). */
+    SideStatements.ResultSets resultSets;
     /**
      * The current result set holds rows of a mapped table past {@code old-only}: changing them through it
      * ({@code updateRow}, {@code insertRow}, {@code deleteRow}) would write one side alone, so it is refused.
@@ -169,6 +171,7 @@ public abstract class ShiftStatement implements Statement {
     SideStatements sides() {
         if (sides == null) {
             sides = newSides();
+            sides.resultSets(resultSets);
         }
         return sides;
     }

@@ -32,6 +32,17 @@ public final class SideStatements implements AutoCloseable {
 
     private long maxRows = -1;
     private int fetchSize = -1;
+    /** The kind of result sets the application's statement was made for ({@code null}: the default). */
+    private ResultSets resultSets;
+
+    /**
+     * The result sets a statement was made for ({@code createStatement(type, concurrency[,
+     * holdability])}): the side statements that run its reads in its place return the same kind, a
+     * scrollable one for a paging read.
+     *
+     * @param holdability -1: the connection's
+     */
+    public record ResultSets(int type, int concurrency, int holdability) {}
 
     /** For a plain {@code Statement}, which has no text of its own. */
     public SideStatements() {
@@ -59,6 +70,10 @@ public final class SideStatements implements AutoCloseable {
 
     public void fetchSize(int rows) {
         fetchSize = rows;
+    }
+
+    public void resultSets(ResultSets kind) {
+        resultSets = kind;
     }
 
     /** Gives a side statement the settings the application made on its own statement. */
@@ -98,7 +113,7 @@ public final class SideStatements implements AutoCloseable {
     PreparedStatement on(Connection connection, Connection appConnection, String sql, boolean keys)
             throws SQLException {
         if (connection != appConnection) {
-            return prepare(connection, sql, keys);
+            return prepare(connection, sql, keys, resultSets);
         }
         if (own != null && keys == ownKeys && sql.equals(ownSql)) {
             return own;
@@ -106,7 +121,7 @@ public final class SideStatements implements AutoCloseable {
         String cacheKey = keys ? "K" + sql : sql;
         PreparedStatement ps = statements.get(cacheKey);
         if (ps == null || ps.isClosed()) {
-            ps = prepare(connection, sql, keys);
+            ps = prepare(connection, sql, keys, resultSets);
             statements.put(cacheKey, ps);
         }
         return ps;
@@ -117,8 +132,18 @@ public final class SideStatements implements AutoCloseable {
         return ps == own;
     }
 
-    private static PreparedStatement prepare(Connection c, String sql, boolean keys) throws SQLException {
-        return keys ? c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS) : c.prepareStatement(sql);
+    /** Keys go before the kind of result set: JDBC has no call for both, and a write that asks for keys scrolls nothing. */
+    private static PreparedStatement prepare(Connection c, String sql, boolean keys, ResultSets kind)
+            throws SQLException {
+        if (keys) {
+            return c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS);
+        }
+        if (kind == null) {
+            return c.prepareStatement(sql);
+        }
+        return kind.holdability() < 0
+                ? c.prepareStatement(sql, kind.type(), kind.concurrency())
+                : c.prepareStatement(sql, kind.type(), kind.concurrency(), kind.holdability());
     }
 
     @Override

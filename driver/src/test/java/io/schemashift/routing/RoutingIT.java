@@ -1717,6 +1717,40 @@ class RoutingIT {
     }
 
     /**
+     * A statement made for a scrollable result set (what a paging UI or a report reads with {@code
+     * absolute}, {@code previous}, {@code last}) gets one where its read of a mapped table runs as
+     * another statement (rewritten for the new side, or run beside the application's), plain or
+     * prepared, on every database and in each phase.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = TestDatabase.Kind.class,
+            names = {"POSTGRESQL", "MARIADB", "H2"})
+    void scrollableResultSet_scrollsWhereTheReadIsRewritten(TestDatabase.Kind kind) throws Exception {
+        for (String phase : List.of("dual-write", "new-primary", "new-only")) {
+            MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), false, "phase: " + phase + "\n");
+            String read = "SELECT name FROM customers ORDER BY id";
+            try (Connection c = fx.connect();
+                    Statement st = c.createStatement(ResultSet.TYPE_SCROLL_INSENSITIVE, ResultSet.CONCUR_READ_ONLY);
+                    PreparedStatement ps =
+                            c.prepareStatement(read, ResultSet.TYPE_SCROLL_INSENSITIVE, ResultSet.CONCUR_READ_ONLY)) {
+                st.executeUpdate("INSERT INTO customers (id, name) VALUES (1, 'a'), (2, 'b'), (3, 'c')");
+                for (ResultSet rs : List.of(st.executeQuery(read), ps.executeQuery())) {
+                    try (rs) {
+                        assertThat(rs.getType()).as(phase).isEqualTo(ResultSet.TYPE_SCROLL_INSENSITIVE);
+                        assertThat(rs.absolute(2)).as(phase).isTrue();
+                        assertThat(rs.getString(1)).as(phase).isEqualTo("b");
+                        assertThat(rs.previous()).as(phase).isTrue();
+                        assertThat(rs.getString(1)).as(phase).isEqualTo("a");
+                        assertThat(rs.last()).as(phase).isTrue();
+                        assertThat(rs.getRow()).as(phase).isEqualTo(3);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * A write whose rows a LIMIT picks without an ORDER BY on the key may pick other rows on the
      * other side (here PostgreSQL's heap order differs between the sides): not mirrored, recorded
      * (MariaDB, H2); on PostgreSQL run with {@code RETURNING} of its key appended and mirrored by
