@@ -230,8 +230,9 @@ public final class Execution {
                 .latency(primary == Side.OLD ? Leg.OLD_PRIMARY : Leg.NEW_PRIMARY)
                 .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         CachedRowSet rows = returnsRows && result.isResultSet() ? GeneratedKeys.cache(ps.getResultSet()) : null;
-        GeneratedKeys keys = keys(ps, keysWanted, allReturned(rows, ps), result);
-        returnedKeys = returnedKeys(allReturned(rows, ps));
+        CachedRowSet all = allReturned(rows, ps);
+        GeneratedKeys keys = keys(ps, keysWanted, all, result);
+        returnedKeys = returnedKeys(all);
         // An auto-commit pair on one database needs no savepoint: if the mirror fails, the local
         // transaction is rolled back and the application's statement runs again, alone. Its
         // first run left no trace but a consumed sequence value.
@@ -242,8 +243,9 @@ public final class Execution {
             transaction.restartLocalPair();
             result = execute(ps, sql, runs, params, batch, now, bound(ps, sql));
             rows = returnsRows && result.isResultSet() ? GeneratedKeys.cache(ps.getResultSet()) : null;
-            keys = keys(ps, keysWanted, allReturned(rows, ps), result);
-            returnedKeys = returnedKeys(allReturned(rows, ps));
+            all = allReturned(rows, ps);
+            keys = keys(ps, keysWanted, all, result);
+            returnedKeys = returnedKeys(all);
             recordUnmirrored(entries(), keys, failed);
         }
         if (tellsKey && keys != null && keys.size() > 0) {

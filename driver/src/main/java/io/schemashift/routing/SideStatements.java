@@ -82,8 +82,7 @@ public final class SideStatements implements AutoCloseable {
             ps.setQueryTimeout(queryTimeout);
         }
         if (maxRows >= 0) {
-            // pgjdbc has no setLargeMaxRows (SQLFeatureNotSupportedException): the int setter wherever it holds the
-            // value
+            // the int setter where it holds the value: pgjdbc has no setLargeMaxRows
             if (maxRows <= Integer.MAX_VALUE) {
                 ps.setMaxRows((int) maxRows);
             } else {
