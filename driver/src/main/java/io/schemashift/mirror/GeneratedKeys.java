@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import javax.sql.rowset.CachedRowSet;
+import javax.sql.rowset.RowSetFactory;
 import javax.sql.rowset.RowSetMetaDataImpl;
 import javax.sql.rowset.RowSetProvider;
 
@@ -17,6 +18,9 @@ import javax.sql.rowset.RowSetProvider;
  */
 public final class GeneratedKeys {
 
+    /** One factory for every row set: looking it up (a service lookup) costs more than the row set itself. */
+    private static final RowSetFactory ROW_SETS = rowSetFactory();
+
     private final CachedRowSet rows;
     private final List<Object[]> keys = new ArrayList<>();
     /** Whether the returned columns hold every key column: else the keys are unknown, the rows kept for the application. */
@@ -24,6 +28,14 @@ public final class GeneratedKeys {
 
     private GeneratedKeys(CachedRowSet rows) {
         this.rows = rows;
+    }
+
+    private static RowSetFactory rowSetFactory() {
+        try {
+            return RowSetProvider.newFactory();
+        } catch (SQLException e) {
+            throw new IllegalStateException("no javax.sql.rowset factory in this JVM", e);
+        }
     }
 
     /**
@@ -35,7 +47,7 @@ public final class GeneratedKeys {
         if (generated.getMetaData().getColumnCount() == 0) {
             // pgjdbc, after a batch whose every INSERT inserted nothing: keys of no column, none
             generated.close();
-            return new GeneratedKeys(RowSetProvider.newFactory().createCachedRowSet());
+            return new GeneratedKeys(ROW_SETS.createCachedRowSet());
         }
         CachedRowSet rows = cache(generated);
         try {
@@ -67,7 +79,7 @@ public final class GeneratedKeys {
 
     /** Reads every row of {@code rs} into memory and closes it; the copy is positioned before its first row. */
     public static CachedRowSet cache(ResultSet rs) throws SQLException {
-        CachedRowSet rows = RowSetProvider.newFactory().createCachedRowSet();
+        CachedRowSet rows = ROW_SETS.createCachedRowSet();
         try (rs) {
             rows.populate(rs);
         }
@@ -197,7 +209,7 @@ public final class GeneratedKeys {
             projected.setColumnTypeName(k + 1, md.getColumnTypeName(from));
             projected.setNullable(k + 1, md.isNullable(from));
         }
-        CachedRowSet out = RowSetProvider.newFactory().createCachedRowSet();
+        CachedRowSet out = ROW_SETS.createCachedRowSet();
         out.setMetaData(projected);
         while (rows.next()) {
             // a CachedRowSet inserts at its cursor: from before the first row every key would come
