@@ -285,6 +285,8 @@ class WritePathIT {
                             assertThat(ps.executeUpdate()).as(as).isEqualTo(2);
                             ps.setString(1, "nobody");
                             assertThat(ps.executeUpdate()).as(as).isZero();
+                            assertThat(ps.execute()).as(as + ": MyBatis' way").isFalse();
+                            assertThat(ps.getUpdateCount()).as(as).isZero();
                             assertThat(st.execute(purge)).as(as).isFalse();
                             assertThat(st.getResultSet()).as(as).isNull();
                             assertThat(st.getUpdateCount()).as(as).isEqualTo(1);
