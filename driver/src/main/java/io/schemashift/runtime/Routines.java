@@ -72,13 +72,13 @@ final class Routines {
                                                        WHEN 'tsvector_update_trigger_column' THEN 'to_tsvector()' END
                             END
                    END,
-                   (t.tgtype & 2) <> 0, NULL
+                   (t.tgtype & 2) <> 0, NULL, FALSE
             FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
                  JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_language l ON l.oid = p.prolang
             WHERE NOT t.tgisinternal AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'
             UNION ALL
             SELECT c.relname, CASE r.ev_type WHEN '2' THEN 16 WHEN '3' THEN 4 ELSE 8 END,
-                   r.rulename || ' (a rule)', pg_get_ruledef(r.oid), r.is_instead, NULL
+                   r.rulename || ' (a rule)', pg_get_ruledef(r.oid), r.is_instead, NULL, TRUE
             FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE r.ev_type IN ('2', '3', '4') AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'""";
 
@@ -92,11 +92,11 @@ final class Routines {
     private static final String MARIADB_TRIGGERS =
             """
             SELECT EVENT_OBJECT_TABLE, EVENT_MANIPULATION, TRIGGER_NAME, ACTION_STATEMENT, ACTION_TIMING = 'BEFORE',
-                   NULL
+                   NULL, FALSE
             FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = {database}
             UNION ALL
             SELECT TABLE_NAME, 'UPDATE', CONCAT(COLUMN_NAME, ' (ON UPDATE)'), CONCAT('SET NEW.', COLUMN_NAME, ' ', EXTRA), TRUE,
-                   CASE WHEN LOWER(EXTRA) LIKE '%current_timestamp%' THEN COLUMN_NAME END
+                   CASE WHEN LOWER(EXTRA) LIKE '%current_timestamp%' THEN COLUMN_NAME END, FALSE
             FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = {database} AND EXTRA LIKE '%on update%'""";
 
     /**
@@ -106,12 +106,12 @@ final class Routines {
      */
     private static final String H2_TRIGGERS =
             """
-            SELECT EVENT_OBJECT_TABLE, EVENT_MANIPULATION, TRIGGER_NAME, NULL, ACTION_TIMING = 'BEFORE', NULL
+            SELECT EVENT_OBJECT_TABLE, EVENT_MANIPULATION, TRIGGER_NAME, NULL, ACTION_TIMING = 'BEFORE', NULL, FALSE
             FROM INFORMATION_SCHEMA.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = SCHEMA()
             UNION ALL
             SELECT TABLE_NAME, 'UPDATE', COLUMN_NAME || ' (ON UPDATE)', 'SET NEW.' || COLUMN_NAME || ' = ' || COLUMN_ON_UPDATE, TRUE,
                    CASE WHEN UPPER(COLUMN_ON_UPDATE) LIKE 'CURRENT_TIMESTAMP%'
-                     OR UPPER(COLUMN_ON_UPDATE) LIKE 'LOCALTIMESTAMP%' THEN COLUMN_NAME END
+                     OR UPPER(COLUMN_ON_UPDATE) LIKE 'LOCALTIMESTAMP%' THEN COLUMN_NAME END, FALSE
             FROM INFORMATION_SCHEMA.COLUMNS WHERE COLUMN_ON_UPDATE IS NOT NULL""";
 
     /**
@@ -203,7 +203,8 @@ final class Routines {
                         rs.getString(3),
                         rs.getString(4),
                         rs.getBoolean(5),
-                        rs.getString(6)));
+                        rs.getString(6),
+                        rs.getBoolean(7)));
     }
 
     /** One row of a catalog query as a value. */

@@ -55,8 +55,11 @@ public record KeyedMirror(
      * USING} or {@code WITH} (which may pick rows or give values the key alone does not), one that
      * sets a key column (it returns the key after it), one that returns rows but not its key under
      * the key's name ({@link #returnsKeys}), one that returns none but is not made to ({@link
-     * #returnsAppended}); or when its text cannot be cut so.
+     * #returnsAppended}, or its table has a rule: "cannot perform DELETE RETURNING" where the
+     * application's statement runs); or when its text cannot be cut so.
      *
+     * @param ruled whether the target's old or new table has a rule ({@link Trigger#rule}), which
+     *     may refuse an appended {@code RETURNING} where the application's statement runs
      * @param newEdits the edits that make its new-side statement
      * @param judge the non-determinism of an old-side statement's text ({@code null}: not rewritten)
      */
@@ -64,6 +67,7 @@ public record KeyedMirror(
             Rewrite rw,
             Statement st,
             MappedTable target,
+            boolean ruled,
             Edits newEdits,
             SelfCheck check,
             Function<String, Set<NonDeterminism>> judge) {
@@ -76,7 +80,7 @@ public record KeyedMirror(
         }
         ReturningClause returning =
                 st instanceof Update u ? u.getReturningClause() : ((Delete) st).getReturningClause();
-        if (returning == null ? !returnsAppended(rw) : !returnsKeys(rw, returning, target)) {
+        if (returning == null ? ruled || !returnsAppended(rw) : !returnsKeys(rw, returning, target)) {
             return null;
         }
         int cut = cut(rw.tokens, st instanceof Update ? "set" : "from");

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -83,6 +84,8 @@ final class Reaches {
      * stamp with the current timestamp at every UPDATE ({@link Trigger#stamps}).
      */
     private final Map<String, Set<String>> stamped = new HashMap<>();
+    /** Mapped tables by lower-case old name whose old or new table has a PostgreSQL rule ({@link Trigger#rule}). */
+    private final Set<String> ruled = new HashSet<>();
     /** Triggers of one table only that change no mapped value (an audit log), described alike. */
     private final Map<String, Set<String>> harmlessTriggers = new HashMap<>();
     /** Parent tables by stored name, with their foreign keys that change mapped tables on one side only. */
@@ -166,6 +169,9 @@ final class Reaches {
             List<Trigger> old = on(triggerList, m.mapping.oldName());
             List<Trigger> neu = on(onNewSide, m.mapping.newName());
             stampedOnBoth(m, old, neu);
+            if (old.stream().anyMatch(Trigger::rule) || neu.stream().anyMatch(Trigger::rule)) {
+                ruled.add(m.lowerName);
+            }
             unmatched(old, neu, mappedColumns(m, false), events, described, harmless);
             unmatched(neu, old, mappedColumns(m, true), events, described, harmless);
             if (!described.isEmpty()) {
@@ -222,6 +228,11 @@ final class Reaches {
      */
     Set<String> stamped(String lowerOldName) {
         return stamped.getOrDefault(lowerOldName, Set.of());
+    }
+
+    /** Whether mapped table {@code lowerOldName}'s old or new table has a rule, which may refuse a {@code RETURNING}. */
+    boolean ruled(String lowerOldName) {
+        return ruled.contains(lowerOldName);
     }
 
     /** The triggers of {@code triggers} on the table configured as {@code name}. */

@@ -447,7 +447,14 @@ final class StatementRewriter {
         SideStatement oldWithKeys = generated.isEmpty() ? null : check.verified(extras.oldWithKeys(), true);
         KeyedMirror keyed = extras == null
                 ? null
-                : KeyedMirror.of(rw, st, extras.target(), newEdits, check, this::nondeterminismOf);
+                : KeyedMirror.of(
+                        rw,
+                        st,
+                        extras.target(),
+                        extras.target() != null && reaches.ruled(extras.target().lowerName),
+                        newEdits,
+                        check,
+                        this::nondeterminismOf);
         Set<NonDeterminism> nd =
                 rw.nondeterminism.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(rw.nondeterminism));
         return new Rewritten(

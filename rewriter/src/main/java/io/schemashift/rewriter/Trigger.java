@@ -17,16 +17,30 @@ import java.util.Set;
  *     when it may change the row's values
  * @param stamps the column it sets to the current timestamp when it is a column's {@code ON UPDATE
  *     CURRENT_TIMESTAMP} (MariaDB, H2), by name as the catalog stores it; {@code null} for a trigger
+ * @param rule whether it is a PostgreSQL rule (which takes a write's {@code RETURNING} only where it
+ *     is an unconditional {@code DO INSTEAD} with one of its own)
  */
 public record Trigger(
-        String table, Set<StatementKind> events, String name, String definition, boolean before, String stamps) {
+        String table,
+        Set<StatementKind> events,
+        String name,
+        String definition,
+        boolean before,
+        String stamps,
+        boolean rule) {
 
     public Trigger {
         events = Set.copyOf(events);
     }
 
+    /** A trigger proper or a column's {@code ON UPDATE} (no rule). */
+    public Trigger(
+            String table, Set<StatementKind> events, String name, String definition, boolean before, String stamps) {
+        this(table, events, name, definition, before, stamps, false);
+    }
+
     /** A trigger proper (not a column's {@code ON UPDATE}). */
     public Trigger(String table, Set<StatementKind> events, String name, String definition, boolean before) {
-        this(table, events, name, definition, before, null);
+        this(table, events, name, definition, before, null, false);
     }
 }

@@ -1512,7 +1512,8 @@ class RewriterTest {
      * renames is labelled by its old name), and it is mirrored by key as one that returns
      * them. Not on MariaDB (its DELETE's {@code RETURNING} needs a read the driver does not know the
      * user has) nor H2 (no {@code RETURNING}); nor where the statement returns rows itself; nor
-     * where its rows are no choice but picked by other rows alone, which may be a whole table.
+     * where its rows are no choice but picked by other rows alone, which may be a whole table; nor
+     * on a table with a rule, which may refuse the {@code RETURNING}.
      */
     @Test
     void claimReturningNoRows_madeToReturnItsKeysOnPostgresql() {
@@ -1568,6 +1569,20 @@ class RewriterTest {
                 .isNotNull();
         Rewriter h2 = Rewriter.builder(Fixtures.mapping(Dialect.H2), Dialect.H2).build();
         assertThat(((Rewritten) h2.rewrite("DELETE FROM customers WHERE email = 'x' LIMIT 10")).keyedMirror())
+                .isNull();
+        Rewriter ruled = Rewriter.builder(Fixtures.mapping(Dialect.POSTGRESQL), Dialect.POSTGRESQL)
+                .triggers(List.of(new Trigger(
+                        "customers",
+                        Set.of(StatementKind.DELETE),
+                        "customers_kept (a rule)",
+                        "CREATE RULE customers_kept AS ON DELETE TO customers WHERE old.id > 100 DO INSTEAD NOTHING",
+                        true,
+                        null,
+                        true)))
+                .build();
+        assertThat(((Rewritten) ruled.rewrite("DELETE FROM customers WHERE id IN (SELECT id FROM customers LIMIT 10)"))
+                        .keyedMirror())
+                .as("a rule may refuse RETURNING (cannot perform DELETE RETURNING)")
                 .isNull();
     }
 
