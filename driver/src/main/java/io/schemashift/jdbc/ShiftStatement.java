@@ -110,7 +110,7 @@ public abstract class ShiftStatement implements Statement {
      */
     ShadowRead shadow(RewriteResult rewrite, Side primary, Params params) {
         Session session = connection.session;
-        return session == null ? null : connection.shadow.decide(session, rewrite, primary, params);
+        return session == null ? null : connection.shadow.decide(session, rewrite, primary, params, sides().rowLimit());
     }
 
     /**

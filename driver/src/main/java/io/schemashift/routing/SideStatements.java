@@ -72,6 +72,11 @@ public final class SideStatements implements AutoCloseable {
         fetchSize = rows;
     }
 
+    /** The application's row limit on its statement ({@code setMaxRows}); 0: none. */
+    public long rowLimit() {
+        return Math.max(maxRows, 0);
+    }
+
     public void resultSets(ResultSets kind) {
         resultSets = kind;
     }

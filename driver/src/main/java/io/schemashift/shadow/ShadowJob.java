@@ -141,6 +141,9 @@ final class ShadowJob implements Runnable {
         long start = System.nanoTime();
         try (PreparedStatement ps = c.prepareStatement(sql.sql())) {
             ps.setQueryTimeout(reads.timeoutSeconds());
+            if (read.rowLimit > 0) {
+                ps.setMaxRows((int) Math.min(read.rowLimit, Integer.MAX_VALUE));
+            }
             Binder.bind(ps, sql, read.params, read.now, null, 0);
             try (ResultSet rs = ps.executeQuery()) {
                 return Rows.read(rs, read.maxRows());

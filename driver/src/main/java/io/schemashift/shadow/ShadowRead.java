@@ -24,6 +24,11 @@ public final class ShadowRead {
     final String fingerprint;
     /** The application connection's session settings, for the shadow connections ({@code null}: one database). */
     final SessionSettings settings;
+    /**
+     * The row limit the application set on its statement ({@code setMaxRows}; 0: none): the shadow read and the
+     * re-reads return as many rows, as a {@code LIMIT} in the text would.
+     */
+    final long rowLimit;
 
     ShadowRead(
             ShadowReads reads,
@@ -33,7 +38,8 @@ public final class ShadowRead {
             Timestamp now,
             String table,
             String fingerprint,
-            SessionSettings settings) {
+            SessionSettings settings,
+            long rowLimit) {
         this.reads = reads;
         this.rewritten = rewritten;
         this.primary = primary;
@@ -42,6 +48,7 @@ public final class ShadowRead {
         this.table = table;
         this.fingerprint = fingerprint;
         this.settings = settings;
+        this.rowLimit = rowLimit;
     }
 
     /**

@@ -140,12 +140,12 @@ public final class ShadowReads implements AutoCloseable {
      * @param primary the side whose rows the application reads
      * @param params the application's bound values, or {@code null} for a plain statement
      */
-    public ShadowRead decide(ReadContext session, RewriteResult rewrite, Side primary, Params params) {
+    public ShadowRead decide(ReadContext session, RewriteResult rewrite, Side primary, Params params, long rowLimit) {
         if (!(rewrite instanceof Rewritten rw) || rw.kind() != StatementKind.SELECT) {
             return null;
         }
         try {
-            return pick(session, rw, primary, params);
+            return pick(session, rw, primary, params, rowLimit);
         } catch (SQLException | RuntimeException e) {
             // a bug here, or the session's settings unreadable, must not reach the application's
             // statement; the read is simply not compared
@@ -198,7 +198,8 @@ public final class ShadowReads implements AutoCloseable {
         return null;
     }
 
-    private ShadowRead pick(ReadContext session, Rewritten rw, Side primary, Params params) throws SQLException {
+    private ShadowRead pick(ReadContext session, Rewritten rw, Side primary, Params params, long rowLimit)
+            throws SQLException {
         int percent = session.rollout().shadowPercent();
         if (percent <= 0 || (percent < 100 && ThreadLocalRandom.current().nextInt(100) >= percent)) {
             return null;
@@ -224,7 +225,8 @@ public final class ShadowReads implements AutoCloseable {
                 Timestamp.from(Instant.now().truncatedTo(ChronoUnit.MICROS)),
                 table,
                 fingerprint,
-                session.sessionSettings());
+                session.sessionSettings(),
+                rowLimit);
     }
 
     /** Hands a comparison to the executor; never blocks: when it is full the comparison is dropped and counted. */
