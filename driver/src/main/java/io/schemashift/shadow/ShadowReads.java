@@ -139,6 +139,7 @@ public final class ShadowReads implements AutoCloseable {
      *
      * @param primary the side whose rows the application reads
      * @param params the application's bound values, or {@code null} for a plain statement
+     * @param rowLimit the row limit on the application's statement ({@code setMaxRows}; 0: none)
      */
     public ShadowRead decide(ReadContext session, RewriteResult rewrite, Side primary, Params params, long rowLimit) {
         if (!(rewrite instanceof Rewritten rw) || rw.kind() != StatementKind.SELECT) {

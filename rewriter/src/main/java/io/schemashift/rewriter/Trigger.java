@@ -17,8 +17,8 @@ import java.util.Set;
  *     when it may change the row's values
  * @param stamps the column it sets to the current timestamp when it is a column's {@code ON UPDATE
  *     CURRENT_TIMESTAMP} (MariaDB, H2), by name as the catalog stores it; {@code null} for a trigger
- * @param rule whether it is a PostgreSQL rule (which takes a write's {@code RETURNING} only where it
- *     is an unconditional {@code DO INSTEAD} with one of its own)
+ * @param rule whether it is a PostgreSQL rule: a {@code DO INSTEAD} one that is conditional, or has
+ *     no {@code RETURNING} of its own, refuses a write's {@code RETURNING}
  */
 public record Trigger(
         String table,
