@@ -116,7 +116,7 @@ public final class Execution {
     private final boolean mirror;
     /** The mirror needs the keys the primary generates. */
     private final boolean needKeys;
-    /** The primary can return them (PostgreSQL: to a user that may read the table). */
+    /** The primary can return them (PostgreSQL: to a user that may read the table; elsewhere always). */
     private final boolean keysReturned;
     /** Whether the old session is told the key the new side generated ({@link #tellOldSessionTheKey}). */
     private final boolean tellsKey;
@@ -155,7 +155,9 @@ public final class Execution {
         this.mirror = plan.mirror() != null && write;
         this.needKeys = mirror && !rw.generatedKeyColumns().isEmpty();
         // keys the primary cannot return are not asked for: the mirror is recorded, its keys unknown
-        this.keysReturned = !needKeys || context.mayRead(rw.tables().iterator().next(), plan.primary());
+        this.keysReturned = !needKeys
+                || context.dialect() != Dialect.POSTGRESQL
+                || context.mayRead(rw.tables().iterator().next(), plan.primary());
         this.tellsKey = write
                 && plan.primary() == Side.NEW
                 && context.dialect() == Dialect.MARIADB
@@ -272,9 +274,9 @@ public final class Execution {
      * appended ({@link io.schemashift.rewriter.KeyedMirror#oldPrimary}), so that its rows are mirrored
      * or recorded by their keys: not where the statement names its rows ({@link #returnedKeys}), nor
      * for a batch or a query, nor where the application asked for
-     * generated keys (its driver appends a {@code RETURNING} of its own), nor on PostgreSQL for a user
-     * who may not read the table ({@code RETURNING} needs the read: the statement would fail where
-     * the application's does not).
+     * generated keys (its driver appends a {@code RETURNING} of its own), nor for a user who may not
+     * read the table ({@code RETURNING} needs the read: the statement would fail where the
+     * application's does not).
      */
     private boolean findsClaimedKeys() {
         return mirror

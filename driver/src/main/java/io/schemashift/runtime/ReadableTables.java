@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -17,18 +18,19 @@ import java.util.Set;
 
 /**
  * The mapped tables, per side, that the user may not read (an insert-only audit table, a new table
- * not granted yet), on PostgreSQL. There an INSERT's generated keys come back only through {@code
- * RETURNING}, which needs the read: a write to such a table asks for no keys, so it cannot fail for
- * them (its mirror, which needs them, is recorded instead); and a read picked for a new table the
- * user may not read is served by the old side in {@code read-new}. Read when the first connection
- * opens and with the catalog again.
+ * not granted yet), on PostgreSQL and MariaDB. On PostgreSQL an INSERT's generated keys come back
+ * only through {@code RETURNING}, which needs the read: a write to such a table asks for no keys, so
+ * it cannot fail for them (its mirror, which needs them, is recorded instead). On both, a claim is
+ * made to return its keys ({@code RETURNING}) only where the user may read its table, and a read
+ * picked for a new table the user may not read is served by the old side in {@code read-new}. Read
+ * when the first connection opens and with the catalog again.
  *
  * @param oldUnreadable mapped tables (their lower-case old names) whose old table the user may not read
  * @param newUnreadable those whose new table the user may not read
  */
 record ReadableTables(Set<String> oldUnreadable, Set<String> newUnreadable) {
 
-    /** Every table readable: not asked on MariaDB and H2, whose drivers return keys without it. */
+    /** Every table readable: not asked on H2, which has no grants per table. */
     static final ReadableTables ALL = new ReadableTables(Set.of(), Set.of());
 
     /**
@@ -39,19 +41,63 @@ record ReadableTables(Set<String> oldUnreadable, Set<String> newUnreadable) {
      */
     static ReadableTables read(Connection old, NewDatabase newDatabase, Dialect dialect, Mapping mapping)
             throws SQLException {
-        if (dialect != Dialect.POSTGRESQL) {
+        if (dialect == Dialect.H2) {
             return ALL;
         }
-        Set<String> oldUnreadable = unreadable(old, mapping, Side.OLD);
+        Set<String> oldUnreadable = unreadable(old, mapping, Side.OLD, dialect);
         Set<String> newUnreadable;
         if (newDatabase == null) {
-            newUnreadable = unreadable(old, mapping, Side.NEW);
+            newUnreadable = unreadable(old, mapping, Side.NEW, dialect);
         } else {
             try (Connection c = newDatabase.borrow()) {
-                newUnreadable = unreadable(c, mapping, Side.NEW);
+                newUnreadable = unreadable(c, mapping, Side.NEW, dialect);
             }
         }
         return new ReadableTables(Set.copyOf(oldUnreadable), Set.copyOf(newUnreadable));
+    }
+
+    private static Set<String> unreadable(Connection c, Mapping mapping, Side side, Dialect dialect)
+            throws SQLException {
+        return dialect == Dialect.MARIADB ? unreadableOnMariadb(c, mapping, side) : unreadable(c, mapping, side);
+    }
+
+    /**
+     * MariaDB has no {@code has_table_privilege}, and its grants come from users, roles, databases,
+     * tables and columns: a read of no row of every column answers for all of them at once (a column
+     * the user may not read refuses {@code *}: error 1142 or 1143). A table not there (1146) has no
+     * keys to return either.
+     */
+    private static Set<String> unreadableOnMariadb(Connection c, Mapping mapping, Side side) throws SQLException {
+        Set<String> unreadable = new HashSet<>();
+        try (Statement st = c.createStatement()) {
+            for (TableMapping t : mapping.tables()) {
+                String table = side == Side.OLD
+                        ? quoted(t.oldName())
+                        : (t.newSchema() == null ? "" : quoted(t.newSchema()) + ".") + quoted(t.newName());
+                try {
+                    st.executeQuery("SELECT * FROM " + table + " WHERE 1 = 0").close();
+                } catch (SQLException e) {
+                    if (e.getErrorCode() == 1142 || e.getErrorCode() == 1143) {
+                        unreadable.add(t.oldName().toLowerCase(Locale.ROOT));
+                    } else if (e.getErrorCode() != 1146) {
+                        throw e;
+                    }
+                }
+            }
+        }
+        return unreadable;
+    }
+
+    /** A configured name as MariaDB reads it: each dot-separated part in backquotes. */
+    private static String quoted(String name) {
+        StringBuilder q = new StringBuilder();
+        for (String part : name.split("\\.")) {
+            q.append(q.length() == 0 ? "" : ".")
+                    .append('`')
+                    .append(part.replace("`", "``"))
+                    .append('`');
+        }
+        return q.toString();
     }
 
     private static Set<String> unreadable(Connection c, Mapping mapping, Side side) throws SQLException {

@@ -80,7 +80,7 @@ public record KeyedMirror(
         }
         ReturningClause returning =
                 st instanceof Update u ? u.getReturningClause() : ((Delete) st).getReturningClause();
-        if (returning == null ? ruled || !returnsAppended(rw) : !returnsKeys(rw, returning, target)) {
+        if (returning == null ? ruled || !returnsAppended(rw, st) : !returnsKeys(rw, returning, target)) {
             return null;
         }
         int cut = cut(rw.tokens, st instanceof Update ? "set" : "from");
@@ -125,13 +125,14 @@ public record KeyedMirror(
      * Whether a write that returns no rows is made to return its keys: one whose rows are a choice
      * ({@link NonDeterminism#ROW_CHOICE}: a claim, a purge in slices, as many rows as its {@code
      * LIMIT} at most, each then a mirrored statement; a write that picks its rows by other rows alone
-     * may change a whole table, and stays one mirrored statement, recorded), on PostgreSQL, where the
-     * driver knows whether the user may read the table, which {@code RETURNING} needs. (H2 and
-     * MariaDB's UPDATE have no {@code RETURNING}; MariaDB's DELETE asks for a read of the key
-     * column, which the driver does not know the user has.)
+     * may change a whole table, and stays one mirrored statement, recorded): PostgreSQL's UPDATE
+     * and DELETE, MariaDB's DELETE (its UPDATE has no {@code RETURNING}, nor has H2). The driver runs
+     * it so only for a user who may read the table, which {@code RETURNING} needs.
      */
-    private static boolean returnsAppended(Rewrite rw) {
-        return rw.nondeterminism.contains(NonDeterminism.ROW_CHOICE) && rw.mapping.dialect() == Dialect.POSTGRESQL;
+    private static boolean returnsAppended(Rewrite rw, Statement st) {
+        Dialect dialect = rw.mapping.dialect();
+        return rw.nondeterminism.contains(NonDeterminism.ROW_CHOICE)
+                && (dialect == Dialect.POSTGRESQL || (dialect == Dialect.MARIADB && st instanceof Delete));
     }
 
     private static boolean alone(Statement st) {

@@ -1507,16 +1507,16 @@ class RewriterTest {
     }
 
     /**
-     * A claim that returns no rows is made to return its keys on PostgreSQL: the primary runs it
-     * with {@code RETURNING} of the key appended (before a trailing {@code ;}; a key the new side
-     * renames is labelled by its old name), and it is mirrored by key as one that returns
-     * them. Not on MariaDB (its DELETE's {@code RETURNING} needs a read the driver does not know the
-     * user has) nor H2 (no {@code RETURNING}); nor where the statement returns rows itself; nor
+     * A claim that returns no rows is made to return its keys on PostgreSQL and by MariaDB's DELETE:
+     * the primary runs it with {@code RETURNING} of the key appended (before a trailing {@code ;}; a
+     * key the new side renames is labelled by its old name), and it is mirrored by key as one that
+     * returns them. Not MariaDB's UPDATE nor H2 (no {@code RETURNING}); nor where the statement
+     * returns rows itself; nor
      * where its rows are no choice but picked by other rows alone, which may be a whole table; nor
      * on a table with a rule, which may refuse the {@code RETURNING}.
      */
     @Test
-    void claimReturningNoRows_madeToReturnItsKeysOnPostgresql() {
+    void claimReturningNoRows_madeToReturnItsKeys() {
         Rewritten claim = (Rewritten) pg.rewrite(
                 "UPDATE customers SET name = ? WHERE id IN (SELECT id FROM customers FOR UPDATE SKIP LOCKED LIMIT 5);");
         assertThat(claim.keyedMirror().oldPrimary().sql())
@@ -1562,7 +1562,12 @@ class RewriterTest {
         assertThat(byOtherRows.keyedMirror()).isNull();
         Rewriter maria = Rewriter.builder(Fixtures.mapping(Dialect.MARIADB), Dialect.MARIADB)
                 .build();
-        assertThat(((Rewritten) maria.rewrite("DELETE FROM customers WHERE email = 'x' LIMIT 10")).keyedMirror())
+        Rewritten slice = (Rewritten) maria.rewrite("DELETE FROM customers WHERE email = 'x' LIMIT 10;");
+        assertThat(slice.keyedMirror().oldPrimary().sql())
+                .isEqualTo("DELETE FROM customers WHERE email = 'x' LIMIT 10 RETURNING id;");
+        assertThat(((Rewritten) maria.rewrite("UPDATE customers SET name = 'y' WHERE email = 'x' LIMIT 10"))
+                        .keyedMirror())
+                .as("MariaDB's UPDATE has no RETURNING")
                 .isNull();
         assertThat(((Rewritten) maria.rewrite("DELETE FROM customers WHERE email = 'x' LIMIT 10 RETURNING id"))
                         .keyedMirror())
