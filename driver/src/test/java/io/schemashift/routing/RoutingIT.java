@@ -154,6 +154,56 @@ class RoutingIT {
         }
     }
 
+    /**
+     * The same on MariaDB (one database): a user granted every table but the new one is served by
+     * the old side from the start, inside a transaction too; once granted and the catalog read again,
+     * by the new side. Before: MariaDB's grants were not read, and every such read went to the new
+     * side, failed there ("SELECT command denied") and fell back one by one.
+     */
+    @Test
+    void readNew_newTableNotGranted_servedByTheOldSide_mariadb() throws Exception {
+        MigrationFixture fx = MigrationFixture.create(
+                TestDatabases.of(TestDatabase.Kind.MARIADB),
+                false,
+                "phase: read-new\nrouting:\n  readNewPercent: 100\n");
+        fx.rawOld("INSERT INTO customers (id, name, email) VALUES (1, 'old', 'o@x')");
+        fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'new', 'new', 'n@x')");
+        String user = "ss_reader_" + fx.migration.replace('-', '_');
+        String database;
+        List<String> tables = new ArrayList<>();
+        try (Connection c = fx.server.connect(fx.oldUrl);
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT TABLE_NAME FROM information_schema.TABLES"
+                        + " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME <> 'clients'")) {
+            database = c.getCatalog();
+            while (rs.next()) {
+                tables.add(rs.getString(1));
+            }
+        }
+        fx.rawOld(
+                "CREATE USER '" + user + "'@'%' IDENTIFIED BY 'app'",
+                "GRANT INSERT, UPDATE, DELETE ON " + database + ".* TO '" + user + "'@'%'");
+        for (String table : tables) {
+            fx.rawOld("GRANT SELECT ON " + database + "." + table + " TO '" + user + "'@'%'");
+        }
+        try (Connection c = fx.connectAs(user, "app");
+                PreparedStatement read = c.prepareStatement("SELECT name FROM customers WHERE id = 1")) {
+            assertThat(name(read.executeQuery())).isEqualTo("old");
+            c.setAutoCommit(false);
+            assertThat(name(read.executeQuery())).as("in a transaction").isEqualTo("old");
+            c.commit();
+            assertThat(fx.count("schemashift.reads.fallbacks", "cause", "unavailable"))
+                    .isEqualTo(2);
+            fx.rawOld("GRANT SELECT ON " + database + ".clients TO '" + user + "'@'%'");
+            fx.runtime().catalogChanged(null);
+            assertThat(name(read.executeQuery())).as("granted").isEqualTo("new");
+            c.commit();
+        } finally {
+            fx.runtime().close();
+            fx.rawOld("DROP USER '" + user + "'@'%'");
+        }
+    }
+
     private static String name(ResultSet rs) throws SQLException {
         return MigrationFixture.firstValue(rs);
     }
