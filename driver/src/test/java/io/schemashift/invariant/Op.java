@@ -208,11 +208,16 @@ record Op(Kind kind, int a, int n, List<Op> inner) {
                                                 "claim by SKIP LOCKED, RETURNING its keys", claim + " RETURNING id")
                                         : Step.update("claim by SKIP LOCKED, returning no rows", claim));
                     }
-                    case MARIADB ->
-                        List.of(Step.query(
-                                "DELETE of rows an unordered LIMIT picks, RETURNING their keys",
-                                "DELETE FROM customers WHERE id > " + a + " ORDER BY email LIMIT " + (1 + n % 3)
-                                        + " RETURNING id"));
+                    case MARIADB -> {
+                        String slice = "DELETE FROM customers WHERE id > " + a + " ORDER BY email LIMIT " + (1 + n % 3);
+                        yield List.of(
+                                n % 2 == 0
+                                        ? Step.query(
+                                                "DELETE of rows an unordered LIMIT picks, RETURNING their keys",
+                                                slice + " RETURNING id")
+                                        : Step.update(
+                                                "DELETE of rows an unordered LIMIT picks, returning no rows", slice));
+                    }
                     case H2 -> List.of();
                 };
             case DELETE_KEY -> List.of(Step.prepared("DELETE by key", "DELETE FROM customers WHERE id = ?", a));
