@@ -266,7 +266,11 @@ public final class Execution {
      * unmirrored and unrecorded. The keys are then unknown, and the write recorded for its table.
      */
     private static CachedRowSet allReturned(CachedRowSet rows, PreparedStatement ps) throws SQLException {
-        return rows == null || ps.getMaxRows() == 0 || rows.size() < ps.getMaxRows() ? rows : null;
+        if (rows == null) {
+            return null;
+        }
+        int limit = ps.getMaxRows();
+        return limit == 0 || rows.size() < limit ? rows : null;
     }
 
     /**

@@ -87,12 +87,7 @@ public final class SideStatements implements AutoCloseable {
             ps.setQueryTimeout(queryTimeout);
         }
         if (maxRows >= 0) {
-            // the int setter where it holds the value: pgjdbc has no setLargeMaxRows
-            if (maxRows <= Integer.MAX_VALUE) {
-                ps.setMaxRows((int) maxRows);
-            } else {
-                ps.setLargeMaxRows(maxRows);
-            }
+            ps.setMaxRows((int) Math.min(maxRows, Integer.MAX_VALUE)); // pgjdbc has no setLargeMaxRows
         }
         if (fetchSize >= 0) {
             ps.setFetchSize(fetchSize);

@@ -88,14 +88,11 @@ record ReadableTables(Set<String> oldUnreadable, Set<String> newUnreadable) {
         return unreadable;
     }
 
-    /** A configured name as MariaDB reads it: each dot-separated part in backquotes. */
+    /** A configured name as MariaDB reads it: each dot-separated part quoted. */
     private static String quoted(String name) {
         StringBuilder q = new StringBuilder();
         for (String part : name.split("\\.")) {
-            q.append(q.length() == 0 ? "" : ".")
-                    .append('`')
-                    .append(part.replace("`", "``"))
-                    .append('`');
+            q.append(q.length() == 0 ? "" : ".").append(Dialect.MARIADB.sqlOfStored(part));
         }
         return q.toString();
     }

@@ -355,6 +355,39 @@ public final class MigrationFixture implements AutoCloseable {
         return role;
     }
 
+    /**
+     * A MariaDB user (password {@code app}) who may write every table of the old database and read
+     * every one but {@code unread}, of which only {@code readColumns}: for tests of what the driver
+     * does for a user it may not read a mapped table for. Dropped by the caller.
+     */
+    public String mariadbUserReadingAllBut(String prefix, String unread, String... readColumns) throws SQLException {
+        String user = prefix + "_" + migration.replace('-', '_');
+        String database;
+        List<String> tables = new ArrayList<>();
+        try (Connection c = server.connect(oldUrl);
+                PreparedStatement ps = c.prepareStatement("SELECT TABLE_NAME FROM information_schema.TABLES"
+                        + " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME <> ?")) {
+            database = c.getCatalog();
+            ps.setString(1, unread);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+            }
+        }
+        rawOld(
+                "CREATE USER '" + user + "'@'%' IDENTIFIED BY 'app'",
+                "GRANT INSERT, UPDATE, DELETE ON " + database + ".* TO '" + user + "'@'%'");
+        for (String table : tables) {
+            rawOld("GRANT SELECT ON " + database + "." + table + " TO '" + user + "'@'%'");
+        }
+        if (readColumns.length > 0) {
+            rawOld("GRANT SELECT (" + String.join(", ", readColumns) + ") ON " + database + "." + unread + " TO '"
+                    + user + "'@'%'");
+        }
+        return user;
+    }
+
     /** Stops the runtime (its pooled connections are the role's) and drops {@code role} with what it owns. */
     public void dropRole(String role) throws SQLException {
         runtime().close();

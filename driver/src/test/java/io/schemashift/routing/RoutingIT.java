@@ -168,24 +168,7 @@ class RoutingIT {
                 "phase: read-new\nrouting:\n  readNewPercent: 100\n");
         fx.rawOld("INSERT INTO customers (id, name, email) VALUES (1, 'old', 'o@x')");
         fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'new', 'new', 'n@x')");
-        String user = "ss_reader_" + fx.migration.replace('-', '_');
-        String database;
-        List<String> tables = new ArrayList<>();
-        try (Connection c = fx.server.connect(fx.oldUrl);
-                Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT TABLE_NAME FROM information_schema.TABLES"
-                        + " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME <> 'clients'")) {
-            database = c.getCatalog();
-            while (rs.next()) {
-                tables.add(rs.getString(1));
-            }
-        }
-        fx.rawOld(
-                "CREATE USER '" + user + "'@'%' IDENTIFIED BY 'app'",
-                "GRANT INSERT, UPDATE, DELETE ON " + database + ".* TO '" + user + "'@'%'");
-        for (String table : tables) {
-            fx.rawOld("GRANT SELECT ON " + database + "." + table + " TO '" + user + "'@'%'");
-        }
+        String user = fx.mariadbUserReadingAllBut("ss_reader", "clients");
         try (Connection c = fx.connectAs(user, "app");
                 PreparedStatement read = c.prepareStatement("SELECT name FROM customers WHERE id = 1")) {
             assertThat(name(read.executeQuery())).isEqualTo("old");
@@ -194,7 +177,7 @@ class RoutingIT {
             c.commit();
             assertThat(fx.count("schemashift.reads.fallbacks", "cause", "unavailable"))
                     .isEqualTo(2);
-            fx.rawOld("GRANT SELECT ON " + database + ".clients TO '" + user + "'@'%'");
+            fx.rawOld("GRANT SELECT ON clients TO '" + user + "'@'%'");
             fx.runtime().catalogChanged(null);
             assertThat(name(read.executeQuery())).as("granted").isEqualTo("new");
             c.commit();

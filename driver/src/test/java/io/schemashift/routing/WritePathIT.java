@@ -334,25 +334,7 @@ class WritePathIT {
         }
         try (MigrationFixture fx = fixture(TestDatabase.Kind.MARIADB, false, phase)) {
             queue(fx, 4);
-            String user = "ss_slicer_" + fx.migration.replace('-', '_');
-            String database;
-            List<String> tables = new ArrayList<>();
-            try (Connection c = fx.server.connect(fx.oldUrl);
-                    Statement st = c.createStatement();
-                    ResultSet rs = st.executeQuery("SELECT TABLE_NAME FROM information_schema.TABLES"
-                            + " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME <> 'customers'")) {
-                database = c.getCatalog();
-                while (rs.next()) {
-                    tables.add(rs.getString(1));
-                }
-            }
-            fx.rawOld(
-                    "CREATE USER '" + user + "'@'%' IDENTIFIED BY 'app'",
-                    "GRANT INSERT, UPDATE, DELETE ON " + database + ".* TO '" + user + "'@'%'",
-                    "GRANT SELECT (name, email) ON " + database + ".customers TO '" + user + "'@'%'");
-            for (String table : tables) {
-                fx.rawOld("GRANT SELECT ON " + database + "." + table + " TO '" + user + "'@'%'");
-            }
+            String user = fx.mariadbUserReadingAllBut("ss_slicer", "customers", "name", "email");
             try (Connection c = fx.connectAs(user, "app");
                     PreparedStatement ps = c.prepareStatement(slice)) {
                 ps.setString(1, "queued");
