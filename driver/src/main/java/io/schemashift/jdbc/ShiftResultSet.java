@@ -71,7 +71,7 @@ public abstract class ShiftResultSet implements ResultSet {
         finishShadow();
         delegate.close();
         if (owner instanceof ShiftStatement statement) {
-            statement.resultSetClosed();
+            statement.resultSetClosed(this);
         }
     }
 

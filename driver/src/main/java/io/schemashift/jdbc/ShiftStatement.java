@@ -66,6 +66,11 @@ public abstract class ShiftStatement implements Statement {
      * ({@code updateRow}, {@code insertRow}, {@code deleteRow}) would write one side alone, so it is refused.
      */
     boolean routedRows;
+    /**
+     * JDBC's {@code closeOnCompletion}, kept here rather than by the delegate: the result set the application
+     * closes may come from a side statement, which the delegate never hears of.
+     */
+    private boolean closeOnCompletion;
 
     ShiftStatement(Statement delegate, ShiftConnection connection) {
         this.delegate = delegate;
@@ -146,12 +151,28 @@ public abstract class ShiftStatement implements Statement {
         }
     }
 
-    /** The application closed the result set of the last execution. */
-    void resultSetClosed() {
+    /** The application closed {@code rs}, a result set of this statement. */
+    void resultSetClosed(ShiftResultSet rs) throws SQLException {
         Execution.Result r = routed;
         if (r != null && r.isResultSet()) {
             resultsDone(r);
         }
+        if (closeOnCompletion && rs == current) {
+            close();
+        }
+    }
+
+    @Override
+    public void closeOnCompletion() throws SQLException {
+        if (delegate.isClosed()) {
+            throw ShiftSqlState.NOT_IN_PREREQUISITE_STATE.error("this statement is closed");
+        }
+        closeOnCompletion = true;
+    }
+
+    @Override
+    public boolean isCloseOnCompletion() {
+        return closeOnCompletion;
     }
 
     /** The application is done with the results of {@code r}. */

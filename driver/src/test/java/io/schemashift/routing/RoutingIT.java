@@ -1784,6 +1784,52 @@ class RoutingIT {
     }
 
     /**
+     * A statement told to {@code closeOnCompletion} closes when the application closes its result set,
+     * wherever the read ran: before, in {@code new-primary} and {@code new-only} (a side statement's
+     * result set) the application's statement stayed open, one leaked statement per read. A write
+     * leaves it open, as JDBC says.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = TestDatabase.Kind.class,
+            names = {"POSTGRESQL", "MARIADB", "H2"})
+    void closeOnCompletion_closesTheStatementWhereverTheReadRan(TestDatabase.Kind kind) throws Exception {
+        for (String phase : List.of("old-only", "dual-write", "new-primary", "new-only")) {
+            MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), false, "phase: " + phase + "\n");
+            String read = "SELECT name FROM customers ORDER BY id";
+            try (Connection c = fx.connect()) {
+                Statement st = c.createStatement();
+                PreparedStatement ps = c.prepareStatement(read);
+                st.closeOnCompletion();
+                ps.closeOnCompletion();
+                assertThat(st.isCloseOnCompletion()).isTrue();
+                assertThat(st.executeUpdate("INSERT INTO customers (id, name) VALUES (1, 'a')"))
+                        .isEqualTo(1);
+                assertThat(st.isClosed()).as(phase + ": a write leaves it open").isFalse();
+                for (Statement s : List.of(st, ps)) {
+                    ResultSet rs = s == st ? st.executeQuery(read) : ps.executeQuery();
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).isEqualTo("a");
+                    assertThat(s.isClosed())
+                            .as(phase + ": open while its rows are read")
+                            .isFalse();
+                    rs.close();
+                    assertThat(s.isClosed())
+                            .as(phase + ": closed with its result set")
+                            .isTrue();
+                }
+                assertThatThrownBy(st::closeOnCompletion).isInstanceOf(SQLException.class);
+                try (Statement other = c.createStatement()) {
+                    other.executeQuery(read).close();
+                    assertThat(other.isClosed())
+                            .as(phase + ": without it, open")
+                            .isFalse();
+                }
+            }
+        }
+    }
+
+    /**
      * A write whose rows a LIMIT picks without an ORDER BY on the key may pick other rows on the
      * other side (here PostgreSQL's heap order differs between the sides): not mirrored, recorded
      * (MariaDB, H2); on PostgreSQL run with {@code RETURNING} of its key appended and mirrored by
