@@ -1784,6 +1784,50 @@ class RoutingIT {
     }
 
     /**
+     * Date arithmetic with a unit first, as Hibernate 6 writes it on MariaDB ({@code timestampadd},
+     * {@code timestampdiff}) and H2 ({@code dateadd}, {@code datediff}): rewritten, a write mirrored,
+     * a read served by the new side in {@code new-only}. Before, the unit was looked up as a column:
+     * every such statement was refused ({@code unknown_column}), a write recorded for its whole table
+     * in {@code dual-write} and failed from {@code new-primary} on, a read failed in {@code new-only}.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = TestDatabase.Kind.class,
+            names = {"MARIADB", "H2"})
+    void dateArithmeticWithAUnit_rewrittenAndMirrored(TestDatabase.Kind kind) throws Exception {
+        String days = kind == TestDatabase.Kind.MARIADB
+                ? "TIMESTAMPDIFF(DAY, '2020-01-01', TIMESTAMPADD(DAY, id, '2020-01-01'))"
+                : "DATEDIFF(DAY, DATE '2020-01-01', DATEADD(DAY, id, DATE '2020-01-01'))";
+        for (String phase : List.of("dual-write", "new-primary", "new-only")) {
+            MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), false, "phase: " + phase + "\n");
+            try (Connection c = fx.connect();
+                    PreparedStatement write = c.prepareStatement("UPDATE customers SET email = CAST(" + days + " AS "
+                            + (kind == TestDatabase.Kind.H2 ? "VARCHAR" : "CHAR") + "(10)) WHERE id = ?");
+                    PreparedStatement read =
+                            c.prepareStatement("SELECT name, email FROM customers WHERE " + days + " = ?")) {
+                try (Statement st = c.createStatement()) {
+                    st.executeUpdate("INSERT INTO customers (id, name) VALUES (1, 'a'), (2, 'b')");
+                }
+                write.setInt(1, 2);
+                assertThat(write.executeUpdate()).as(phase).isEqualTo(1);
+                read.setInt(1, 2);
+                try (ResultSet rs = read.executeQuery()) {
+                    assertThat(rs.next()).as(phase).isTrue();
+                    assertThat(rs.getString(1) + "|" + rs.getString(2))
+                            .as(phase)
+                            .isEqualTo("b|2");
+                    assertThat(rs.next()).isFalse();
+                }
+            }
+            assertThat(fx.count("schemashift.rewrite.refusals")).as(phase).isZero();
+            if (!phase.equals("new-only")) {
+                fx.assertSidesEqual();
+                assertThat(fx.divergenceRecords()).as(phase).isEmpty();
+            }
+        }
+    }
+
+    /**
      * A statement told to {@code closeOnCompletion} closes when the application closes its result set,
      * wherever the read ran: before, in {@code new-primary} and {@code new-only} (a side statement's
      * result set) the application's statement stayed open, one leaked statement per read. A write

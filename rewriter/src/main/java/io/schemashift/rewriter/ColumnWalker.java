@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import net.sf.jsqlparser.expression.CastExpression;
@@ -29,6 +30,7 @@ import net.sf.jsqlparser.expression.NextValExpression;
 import net.sf.jsqlparser.expression.TimeKeyExpression;
 import net.sf.jsqlparser.expression.UserVariable;
 import net.sf.jsqlparser.expression.VariableAssignment;
+import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
 import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
 import net.sf.jsqlparser.parser.ASTNodeAccess;
 import net.sf.jsqlparser.parser.SimpleNode;
@@ -130,6 +132,9 @@ final class ColumnWalker {
     private int expressionDepth;
 
     private static final boolean[] EXPRESSION_NODES = expressionNodes();
+    /** H2's calls whose first argument is a date-time unit ({@link #skipUnit}). */
+    private static final Set<String> UNIT_FIRST_H2 =
+            Set.of("timestampadd", "timestampdiff", "dateadd", "datediff", "date_trunc");
 
     private static boolean[] expressionNodes() {
         boolean[] nodes = new boolean[net.sf.jsqlparser.parser.CCJSqlParserTreeConstants.jjtNodeName.length];
@@ -482,7 +487,12 @@ final class ColumnWalker {
                     return;
                 }
             }
-            default -> nondeterministic(v, n);
+            default -> {
+                nondeterministic(v, n);
+                if (v instanceof Function f) {
+                    skipUnit(f);
+                }
+            }
         }
         boolean expression = EXPRESSION_NODES[n.getId()];
         expressionDepth += expression ? 1 : 0;
@@ -882,6 +892,34 @@ final class ColumnWalker {
             } else if (labelled) {
                 rw.narrowsResult = true;
             }
+        }
+    }
+
+    /**
+     * The date-time unit that MariaDB's and H2's {@code TIMESTAMPADD} and {@code TIMESTAMPDIFF} (H2's
+     * {@code DATEADD}, {@code DATEDIFF} and {@code DATE_TRUNC} too) take first, written as a bare word
+     * ({@code timestampadd(second, ?, t)}, as Hibernate 6 writes date arithmetic), is a keyword the parser
+     * reads as a column: it is never one there, so it is neither looked up nor renamed. On PostgreSQL
+     * ({@code date_trunc('day', t)}) such a word would be a column, and is.
+     */
+    private void skipUnit(Function f) {
+        ExpressionList<?> args = f.getParameters();
+        if (f.getName() == null
+                || args == null
+                || args.size() < 2
+                || !(args.get(0) instanceof Column unit)
+                || (unit.getTable() != null && unit.getTable().getName() != null)) {
+            return;
+        }
+        String name = f.getName().toLowerCase(Locale.ROOT);
+        boolean unitFirst =
+                switch (names.dialect()) {
+                    case MARIADB -> name.equals("timestampadd") || name.equals("timestampdiff");
+                    case H2 -> UNIT_FIRST_H2.contains(name);
+                    case POSTGRESQL -> false;
+                };
+        if (unitFirst) {
+            skipped.add(unit);
         }
     }
 

@@ -783,6 +783,65 @@ class RewriterTest {
     }
 
     /**
+     * The unit that MariaDB's and H2's date arithmetic takes first ({@code TIMESTAMPADD(SECOND, …)},
+     * H2's {@code DATEADD(DAY, …)}: Hibernate 6 writes date arithmetic so) is a keyword, neither
+     * looked up as a column (before: refused, {@code unknown_column}) nor renamed when a mapped column
+     * has its name. PostgreSQL has no such call: a bare word there is a column.
+     */
+    @Test
+    void dateUnitArgument_keptAsAKeyword() {
+        for (Dialect dialect : List.of(Dialect.MARIADB, Dialect.H2)) {
+            Rewriter r = Fixtures.rewriter(dialect);
+            assertThat(((Rewritten) r.rewrite(
+                                    "SELECT name FROM customers WHERE TIMESTAMPDIFF(SECOND, created_at, ?) > 60"))
+                            .newSide()
+                            .sql())
+                    .as(dialect.name())
+                    .isEqualTo("SELECT full_name AS name FROM clients WHERE TIMESTAMPDIFF(SECOND, created_at, ?) > 60");
+            assertThat(((Rewritten)
+                                    r.rewrite(
+                                            "UPDATE customers SET created_at = TIMESTAMPADD(MICROSECOND, ?, created_at) WHERE id = ?"))
+                            .newSide()
+                            .sql())
+                    .as(dialect.name())
+                    .isEqualTo("UPDATE clients SET created_at = TIMESTAMPADD(MICROSECOND, ?, created_at) WHERE id = ?");
+            Rewriter dayRenamed = Rewriter.builder(
+                            Mapping.of(List.of(new TableMapping(
+                                    "visits",
+                                    "visits_v2",
+                                    null,
+                                    List.of("id"),
+                                    Map.of("day", "visit_day"),
+                                    Map.of(),
+                                    List.of("id", "day", "seen")))),
+                            dialect)
+                    .build();
+            assertThat(((Rewritten) dayRenamed.rewrite("SELECT id FROM visits WHERE TIMESTAMPADD(DAY, day, seen) > ?"))
+                            .newSide()
+                            .sql())
+                    .as(dialect.name() + ": the unit kept, the column renamed")
+                    .isEqualTo("SELECT id FROM visits_v2 WHERE TIMESTAMPADD(DAY, visit_day, seen) > ?");
+        }
+        Rewriter h2 = Fixtures.rewriter(Dialect.H2);
+        for (String call :
+                List.of("DATEADD(DAY, 1, created_at)", "DATEDIFF(DAY, created_at, ?)", "DATE_TRUNC(DAY, created_at)")) {
+            assertThat(((Rewritten) h2.rewrite("SELECT " + call + " FROM customers WHERE city = ?"))
+                            .newSide()
+                            .sql())
+                    .isEqualTo("SELECT " + call + " FROM clients WHERE town = ?");
+        }
+        assertThat(Fixtures.rewriter(Dialect.POSTGRESQL).rewrite("SELECT date_trunc(day, created_at) FROM customers"))
+                .isInstanceOfSatisfying(
+                        Refused.class, f -> assertThat(f.reason()).isEqualTo(RefusalReason.UNKNOWN_COLUMN));
+        assertThat(((Rewritten) Fixtures.rewriter(Dialect.MARIADB)
+                                .rewrite("SELECT id FROM customers WHERE DATEDIFF(city, created_at) > 1"))
+                        .newSide()
+                        .sql())
+                .as("MariaDB's DATEDIFF takes two dates, both columns")
+                .isEqualTo("SELECT id FROM clients WHERE DATEDIFF(town, created_at) > 1");
+    }
+
+    /**
      * MariaDB's REPLACE is rewritten as the INSERT it starts as and runs as a REPLACE on both sides;
      * its keys name its rows only when no other unique index may delete rows under other keys.
      */
