@@ -163,10 +163,7 @@ public abstract class ShiftStatement implements Statement {
     }
 
     @Override
-    public void closeOnCompletion() throws SQLException {
-        if (delegate.isClosed()) {
-            throw ShiftSqlState.NOT_IN_PREREQUISITE_STATE.error("this statement is closed");
-        }
+    public void closeOnCompletion() {
         closeOnCompletion = true;
     }
 

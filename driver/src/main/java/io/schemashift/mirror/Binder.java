@@ -6,10 +6,15 @@ import io.schemashift.rewriter.SideStatement;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 /** Fills a rewritten statement's parameters, for the mirror and for a shadow read alike. */
 public final class Binder {
+
+    private static final DateTimeFormatter UTC_WALL_CLOCK =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS").withZone(ZoneOffset.UTC);
 
     private Binder() {}
 
@@ -29,8 +34,12 @@ public final class Binder {
                     throw ShiftSqlState.PARAMETERS_MISSING.error("statement has parameters but none were bound");
                 }
                 params.bind(b.index(), ps, i + 1);
-            } else if (source instanceof ParamSource.Now) {
-                ps.setTimestamp(i + 1, now);
+            } else if (source instanceof ParamSource.Now n) {
+                if (n.form() == ParamSource.NowForm.UTC_TEXT) {
+                    ps.setString(i + 1, UTC_WALL_CLOCK.format(now.toInstant()));
+                } else {
+                    ps.setTimestamp(i + 1, now);
+                }
             } else if (source instanceof ParamSource.GeneratedKey g) {
                 ps.setObject(i + 1, keys.get(keyOffset + g.row(), g.column()));
             } else if (source instanceof ParamSource.Literal) {

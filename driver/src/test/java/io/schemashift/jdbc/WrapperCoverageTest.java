@@ -31,8 +31,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 class WrapperCoverageTest {
 
     /** Methods answered by the wrapper itself instead of the delegate. */
-    private static final Set<String> ANSWERED_BY_WRAPPER =
-            Set.of("Statement.getConnection", "ResultSet.getStatement", "DatabaseMetaData.getConnection");
+    private static final Set<String> ANSWERED_BY_WRAPPER = Set.of(
+            "Statement.getConnection",
+            "Statement.closeOnCompletion",
+            "Statement.isCloseOnCompletion",
+            "ResultSet.getStatement",
+            "DatabaseMetaData.getConnection");
 
     /** A fake delegate that records the last method called on it. */
     static final class Recorder {

@@ -1809,6 +1809,90 @@ class WritePathIT {
     }
 
     /**
+     * A clock call in a write is replaced by one instant captured for both sides; it must store the
+     * value the call itself gives: the session's wall clock (and on MariaDB, the call's fractional
+     * digits), whatever the JVM's time zone. Until this release MariaDB's {@code NOW()},
+     * {@code CURDATE()} and the stamp of an {@code ON UPDATE CURRENT_TIMESTAMP} column, and
+     * PostgreSQL's {@code LOCALTIMESTAMP}, stored the JVM's wall clock: hours off on both sides alike
+     * (nothing to see in {@code verify}) in a session whose time zone is not the JVM's.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void clockReplacedInAWrite_storesTheSessionsWallClock(TestDatabase.Kind kind) throws Exception {
+        boolean maria = kind == TestDatabase.Kind.MARIADB;
+        int jvmHours = java.time.ZoneId.systemDefault()
+                        .getRules()
+                        .getOffset(java.time.Instant.now())
+                        .getTotalSeconds()
+                / 3600;
+        String zone = Math.abs(jvmHours - 5) >= Math.abs(jvmHours + 7) ? "+05:00" : "-07:00";
+        String setZone =
+                switch (kind) {
+                    case MARIADB -> "SET time_zone = '" + zone + "'";
+                    case POSTGRESQL -> "SET TIME ZONE INTERVAL '" + zone + "' HOUR TO MINUTE";
+                    case H2 -> "SET TIME ZONE '" + zone + "'";
+                };
+        String text = maria ? "CHAR" : "VARCHAR(100)";
+        String wallClock = maria ? "NOW()" : "LOCALTIMESTAMP";
+        String today = maria ? "CURDATE()" : "CURRENT_DATE";
+        for (boolean separate : new boolean[] {false, true}) {
+            for (String phase : List.of("dual-write", "new-primary")) {
+                String as = kind + " " + phase + (separate ? ", separate new database" : "");
+                try (MigrationFixture fx = fixture(kind, separate, phase)) {
+                    if (kind != TestDatabase.Kind.POSTGRESQL) {
+                        String stamped = "touched " + (maria ? "DATETIME(6) NULL DEFAULT NULL" : "TIMESTAMP(6)")
+                                + " ON UPDATE CURRENT_TIMESTAMP" + (maria ? "(6)" : "");
+                        fx.rawOld("ALTER TABLE customers ADD COLUMN " + stamped);
+                        fx.rawNew("ALTER TABLE clients ADD COLUMN " + stamped);
+                    }
+                    fx.rawOld("INSERT INTO customers (id, name) VALUES (1, 'one')");
+                    fx.rawNew("INSERT INTO clients (id, full_name, name_search) VALUES (1, 'one', 'one')");
+                    String session;
+                    try (Connection c = fx.connect();
+                            Statement st = c.createStatement()) {
+                        st.execute(setZone);
+                        st.executeUpdate("UPDATE customers SET email = CAST(" + wallClock + " AS " + text
+                                + "), name = CAST(" + today + " AS " + text + ") WHERE id = 1");
+                        try (ResultSet rs = st.executeQuery("SELECT CAST(" + wallClock + " AS " + text + ")")) {
+                            assertThat(rs.next()).isTrue();
+                            session = rs.getString(1);
+                        }
+                    }
+                    fx.assertSidesEqual();
+                    assertThat(fx.divergenceRecords()).as(as).isEmpty();
+                    java.time.LocalDateTime expected = wallClock(session);
+                    List<String> rows = fx.oldRows(); // id|name|lower|email
+                    String[] row = rows.get(0).split("\\|");
+                    assertThat(java.time.Duration.between(wallClock(row[3]), expected)
+                                    .abs())
+                            .as(as + ": " + wallClock + " written as " + row[3] + ", the session's is " + session)
+                            .isLessThan(java.time.Duration.ofMinutes(2));
+                    if (maria) {
+                        assertThat(row[3])
+                                .as(as + ": NOW() has no fractional digits")
+                                .hasSize(19);
+                    }
+                    assertThat(row[1]).as(as + ": " + today).isEqualTo(session.substring(0, 10));
+                    if (kind != TestDatabase.Kind.POSTGRESQL) {
+                        String touched = values(fx, false, "touched").get(0);
+                        assertThat(java.time.Duration.between(
+                                                wallClock(touched.substring(touched.indexOf('|') + 1)), expected)
+                                        .abs())
+                                .as(as + ": ON UPDATE CURRENT_TIMESTAMP stamped " + touched + ", the session's is "
+                                        + session)
+                                .isLessThan(java.time.Duration.ofMinutes(2));
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@code yyyy-MM-dd HH:mm:ss[.f…]} to the second. */
+    private static java.time.LocalDateTime wallClock(String text) {
+        return java.time.LocalDateTime.parse(text.substring(0, 19).replace(' ', 'T'));
+    }
+
+    /**
      * A column the new table gained, stamped at every UPDATE (ON UPDATE CURRENT_TIMESTAMP), sets no
      * value the old table holds: the UPDATE is mirrored and nothing is recorded.
      */

@@ -625,7 +625,8 @@ final class ColumnWalker {
         }
         Table q = c.getTable();
         if ((q == null || q.getName() == null) && NonDeterministicCalls.clockKeyword(written)) {
-            nondeterministicCall(written, n); // LOCALTIMESTAMP, LOCALTIME: SQL's clock, read as a column by JSqlParser
+            nondeterministicCall(
+                    written, -1, n); // LOCALTIMESTAMP, LOCALTIME: SQL's clock, read as a column by JSqlParser
             return null;
         }
         String canonical = names.canonical(written);
@@ -950,12 +951,15 @@ final class ColumnWalker {
             return;
         }
         if (name != null) { // null: a nameless call node, JSqlParser's table function in FROM (customers_fn(1))
-            nondeterministicCall(name, n);
+            nondeterministicCall(name, NonDeterministicCalls.digits(v.toString()), n);
         }
     }
 
-    /** A call by {@code name} at {@code n}: a clock read a write captures once for both sides, or noted. */
-    private void nondeterministicCall(String name, SimpleNode n) {
+    /**
+     * A call by {@code name} at {@code n}: a clock read a write captures once for both sides (to the
+     * fractional {@code digits} it asks for, -1: none given), or noted.
+     */
+    private void nondeterministicCall(String name, int digits, SimpleNode n) {
         String kind = NonDeterministicCalls.normalize(name);
         NonDeterminism nd = NonDeterministicCalls.kind(kind);
         if (nd == null && rw.mapping.volatileFunctions.contains(kind)) {
@@ -964,7 +968,7 @@ final class ColumnWalker {
         if (nd == null) {
             return;
         }
-        Fragment now = NonDeterministicCalls.instant(kind, names.dialect());
+        Fragment now = NonDeterministicCalls.instant(kind, names.dialect(), digits);
         if (rw.write && now != null) {
             rw.newEdits.replace(Trees.start(n), Trees.end(n), now);
             rw.oldEdits.replace(Trees.start(n), Trees.end(n), now);

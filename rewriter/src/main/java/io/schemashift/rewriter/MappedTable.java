@@ -110,7 +110,8 @@ final class MappedTable {
         }
         mapping.differingDefaults().forEach(c -> differingDefaults.add(names.fold(c)));
         mapping.clockDefaults().forEach((c, call) -> {
-            Fragment instant = NonDeterministicCalls.instant(NonDeterministicCalls.normalize(call), names.dialect());
+            Fragment instant = NonDeterministicCalls.instant(
+                    NonDeterministicCalls.normalize(call), names.dialect(), NonDeterministicCalls.digits(call.trim()));
             if (instant != null) {
                 clockDefaults.put(names.fold(c), instant);
             } else {

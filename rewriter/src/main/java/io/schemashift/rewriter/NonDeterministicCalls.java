@@ -169,31 +169,59 @@ final class NonDeterministicCalls {
     }
 
     /**
-     * The captured instant ({@link ParamSource.Now}) that replaces the call in a write, typed so that
-     * arithmetic on it still resolves; {@code null} when the call is not replaced (it is then
-     * reported).
+     * The captured instant ({@link ParamSource.Now}) that replaces the call in a write, typed as the
+     * call's value is and read in the session's time zone as the call reads the clock (so the row
+     * holds what the call would have given, whatever the JVM's zone); {@code null} when the call is
+     * not replaced (it is then reported).
+     *
+     * @param digits the fractional second digits the call asks for ({@code now(3)}), or -1: none given
      */
-    static Fragment instant(String normalized, Dialect dialect) {
-        String cast = cast(normalized, dialect);
-        return cast == null ? null : new Fragment(cast, List.of(new ParamSource.Now()));
+    static Fragment instant(String normalized, Dialect dialect, int digits) {
+        String cast = cast(normalized, dialect, digits);
+        if (cast == null) {
+            return null;
+        }
+        ParamSource.NowForm form =
+                dialect == Dialect.MARIADB ? ParamSource.NowForm.UTC_TEXT : ParamSource.NowForm.TIMESTAMP;
+        return new Fragment(cast, List.of(new ParamSource.Now(form)));
     }
 
-    private static String cast(String normalized, Dialect dialect) {
+    /** MariaDB: the bound UTC wall clock as the session's, to {@code digits} fractional digits. */
+    private static String mariadbWallClock(int digits) {
+        return "CONVERT_TZ(CAST(? AS DATETIME(" + digits + ")), '+00:00', @@session.time_zone)";
+    }
+
+    private static String cast(String normalized, Dialect dialect, int digits) {
         if (DATES.contains(normalized)) {
             return switch (dialect) {
                 case POSTGRESQL -> "CAST(CAST(? AS timestamptz) AS date)";
                 case H2 -> "CAST(CAST(? AS TIMESTAMP WITH TIME ZONE) AS DATE)";
-                case MARIADB -> "CAST(? AS DATE)";
+                case MARIADB -> "CAST(" + mariadbWallClock(6) + " AS DATE)";
             };
         }
         boolean zoned = WITH_ZONE.contains(normalized);
         if (!zoned && !WITHOUT_ZONE.contains(normalized)) {
             return null;
         }
+        String precision = digits < 0 ? "" : "(" + digits + ")";
         return switch (dialect) {
-            case POSTGRESQL -> zoned ? "CAST(? AS timestamptz)" : "CAST(? AS timestamp)";
+            case POSTGRESQL ->
+                zoned
+                        ? "CAST(? AS timestamptz" + precision + ")"
+                        : "CAST(CAST(? AS timestamptz) AS timestamp" + precision + ")";
             case H2 -> zoned ? "CAST(? AS TIMESTAMP WITH TIME ZONE)" : "CAST(? AS TIMESTAMP)";
-            case MARIADB -> "?";
+            case MARIADB -> mariadbWallClock(Math.max(digits, 0)); // NOW() has none
         };
+    }
+
+    /** The fractional second digits a call's text asks for ({@code CURRENT_TIMESTAMP(3)}: 3), or -1: none given. */
+    static int digits(String call) {
+        int open = call.lastIndexOf('(');
+        int close = call.lastIndexOf(')');
+        if (open < 0 || close != call.length() - 1) {
+            return -1;
+        }
+        String inside = call.substring(open + 1, close).trim();
+        return inside.length() == 1 && Character.isDigit(inside.charAt(0)) ? inside.charAt(0) - '0' : -1;
     }
 }

@@ -101,7 +101,8 @@ final class SetList {
         for (String column : stamped) {
             if (!values.containsKey(column)) {
                 MappedTable.OldColumn oc = t.column(column, column);
-                Fragment instant = NonDeterministicCalls.instant("current_timestamp", rw.names.dialect());
+                Fragment instant = NonDeterministicCalls.instant(
+                        "current_timestamp", rw.names.dialect(), 6); // the column keeps the digits it has
                 rw.oldEdits.insert(
                         listEnd, Fragment.join(List.of(", " + oldSet + rw.names.sql(oc.name()) + " = ", instant)));
                 comma(out);

@@ -98,7 +98,9 @@ class ClockDefaultsTest {
     @ValueSource(strings = {"MARIADB", "H2"})
     void otherDialects_bindTheInstantInTheirOwnType(Dialect dialect) {
         Rewritten r = rewrite(dialect, "INSERT INTO customers (name) VALUES (?)");
-        String instant = dialect == Dialect.MARIADB ? "?" : "CAST(? AS TIMESTAMP WITH TIME ZONE)";
+        String instant = dialect == Dialect.MARIADB
+                ? "CONVERT_TZ(CAST(? AS DATETIME(0)), '+00:00', @@session.time_zone)"
+                : "CAST(? AS TIMESTAMP WITH TIME ZONE)";
         assertThat(r.oldSide().sql()).isEqualTo("INSERT INTO customers (name, created_at) VALUES (?, " + instant + ")");
         assertThat(r.generatedKeyColumns()).containsExactly("id");
         assertThat(r.oldSideWithKeys().sql())
@@ -160,7 +162,7 @@ class ClockDefaultsTest {
             delimiter = '|',
             value = {
                 "POSTGRESQL | CAST(CAST(? AS timestamptz) AS date)",
-                "MARIADB | CAST(? AS DATE)",
+                "MARIADB | CAST(CONVERT_TZ(CAST(? AS DATETIME(6)), '+00:00', @@session.time_zone) AS DATE)",
                 "H2 | CAST(CAST(? AS TIMESTAMP WITH TIME ZONE) AS DATE)"
             })
     void currentDate_theInstantsDate(Dialect dialect, String date) {

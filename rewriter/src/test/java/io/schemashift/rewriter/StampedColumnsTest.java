@@ -43,17 +43,17 @@ class StampedColumnsTest {
             delimiter = '|',
             value = {
                 "MARIADB | UPDATE customers SET name = ? WHERE id = ?"
-                        + " | UPDATE customers SET name = ?, created_at = ? WHERE id = ?"
-                        + " | UPDATE clients SET full_name = ?, name_search = lower(?), created_at = ? WHERE id = ?",
+                        + " | UPDATE customers SET name = ?, created_at = CONVERT_TZ(CAST(? AS DATETIME(6)), '+00:00', @@session.time_zone) WHERE id = ?"
+                        + " | UPDATE clients SET full_name = ?, name_search = lower(?), created_at = CONVERT_TZ(CAST(? AS DATETIME(6)), '+00:00', @@session.time_zone) WHERE id = ?",
                 "H2 | UPDATE customers SET email = 'x' WHERE id = 1"
                         + " | UPDATE customers SET email = 'x', created_at = CAST(? AS TIMESTAMP WITH TIME ZONE) WHERE id = 1"
                         + " | UPDATE clients SET email_address = 'x', created_at = CAST(? AS TIMESTAMP WITH TIME ZONE)"
                         + " WHERE id = 1",
                 "MARIADB | INSERT INTO customers (id, name) VALUES (?, ?) ON DUPLICATE KEY UPDATE email = 'u'"
                         + " | INSERT INTO customers (id, name) VALUES (?, ?) ON DUPLICATE KEY UPDATE email = 'u',"
-                        + " created_at = ?"
+                        + " created_at = CONVERT_TZ(CAST(? AS DATETIME(6)), '+00:00', @@session.time_zone)"
                         + " | INSERT INTO clients (id, full_name, name_search) VALUES (?, ?, lower(?)) ON DUPLICATE KEY"
-                        + " UPDATE email_address = 'u', created_at = ?"
+                        + " UPDATE email_address = 'u', created_at = CONVERT_TZ(CAST(? AS DATETIME(6)), '+00:00', @@session.time_zone)"
             })
     void stampedOnBoth_leftAlone_oneInstantOnBothSides(Dialect dialect, String sql, String oldSide, String newSide) {
         Rewritten r = (Rewritten) rewriter(dialect, true).rewrite(sql);
