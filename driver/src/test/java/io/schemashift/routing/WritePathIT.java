@@ -1887,6 +1887,44 @@ class WritePathIT {
         }
     }
 
+    /**
+     * MariaDB's {@code UTC_TIMESTAMP(n)} and {@code UTC_DATE()} in a write (ShedLock's lock on
+     * MariaDB) are replaced by the captured instant's UTC wall clock: mirrored, nothing recorded.
+     * Until this release such writes were not mirrored and recorded every time
+     * ({@code nondeterministic_now}).
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void mariadbUtcTimestamp_mirroredWithOneInstant(boolean separate) throws Exception {
+        for (String phase : List.of("dual-write", "new-primary")) {
+            String as = phase + (separate ? ", separate new database" : "");
+            try (MigrationFixture fx = fixture(TestDatabase.Kind.MARIADB, separate, phase)) {
+                fx.rawOld("INSERT INTO customers (id, name) VALUES (1, 'one')");
+                fx.rawNew("INSERT INTO clients (id, full_name, name_search) VALUES (1, 'one', 'one')");
+                String utc;
+                try (Connection c = fx.connect();
+                        Statement st = c.createStatement()) {
+                    st.execute("SET time_zone = '+05:00'");
+                    st.executeUpdate("UPDATE customers SET email = CAST(UTC_TIMESTAMP(3) AS CHAR),"
+                            + " name = CAST(UTC_DATE() AS CHAR) WHERE id = 1");
+                    try (ResultSet rs = st.executeQuery("SELECT CAST(UTC_TIMESTAMP(3) AS CHAR)")) {
+                        assertThat(rs.next()).isTrue();
+                        utc = rs.getString(1);
+                    }
+                }
+                fx.assertSidesEqual();
+                assertThat(fx.divergenceRecords()).as(as).isEmpty();
+                String[] row = fx.oldRows().get(0).split("\\|");
+                assertThat(row[3]).as(as + ": three fractional digits").hasSize(23);
+                assertThat(java.time.Duration.between(wallClock(row[3]), wallClock(utc))
+                                .abs())
+                        .as(as + ": UTC_TIMESTAMP(3) written as " + row[3] + ", the server's is " + utc)
+                        .isLessThan(java.time.Duration.ofMinutes(2));
+                assertThat(row[1]).as(as).isEqualTo(utc.substring(0, 10));
+            }
+        }
+    }
+
     /** {@code yyyy-MM-dd HH:mm:ss[.f…]} to the second. */
     private static java.time.LocalDateTime wallClock(String text) {
         return java.time.LocalDateTime.parse(text.substring(0, 19).replace(' ', 'T'));

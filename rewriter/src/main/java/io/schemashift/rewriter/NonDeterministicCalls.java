@@ -105,6 +105,9 @@ final class NonDeterministicCalls {
     /** Date calls a captured instant can replace: its date in the session's time zone. */
     private static final Set<String> DATES = Set.of("current_date", "curdate");
 
+    /** MariaDB's calls of the UTC wall clock a captured instant can replace (ShedLock's {@code UTC_TIMESTAMP(3)}). */
+    private static final Set<String> UTC = Set.of("utc_timestamp", "utc_date");
+
     private NonDeterministicCalls() {}
 
     /** {@code CURRENT_TIMESTAMP(3)}, {@code pg_catalog.now}, {@code "Now"} → {@code current_timestamp}, {@code now}. */
@@ -192,6 +195,14 @@ final class NonDeterministicCalls {
     }
 
     private static String cast(String normalized, Dialect dialect, int digits) {
+        if (UTC.contains(normalized)) {
+            if (dialect != Dialect.MARIADB) {
+                return null;
+            }
+            return normalized.equals("utc_date")
+                    ? "CAST(? AS DATE)"
+                    : "CAST(? AS DATETIME(" + Math.max(digits, 0) + "))";
+        }
         if (DATES.contains(normalized)) {
             return switch (dialect) {
                 case POSTGRESQL -> "CAST(CAST(? AS timestamptz) AS date)";

@@ -1415,7 +1415,7 @@ class RewriterTest {
         "database(), CONNECTION",
         "schema(), CONNECTION",
         "version(), CONNECTION",
-        "utc_date(), NOW",
+        "curtime(), NOW",
         "utc_time(), NOW"
     })
     void write_mariadbBuiltInsThatDifferPerConnectionOrCall_reported(String call, NonDeterminism expected) {
@@ -1424,6 +1424,24 @@ class RewriterTest {
         Rewritten r = (Rewritten) maria.rewrite("UPDATE customers SET email = " + call + " WHERE id = ?");
         assertThat(r.nondeterminism()).containsExactly(expected);
         assertThat(r.unmirrorable(true)).isEqualTo(expected);
+    }
+
+    /** MariaDB's UTC clock in a write is the captured instant's UTC wall clock, bound as text, at the call's digits. */
+    @Test
+    void write_mariadbUtcClock_replacedByTheCapturedInstant() {
+        Rewritten r = (Rewritten) Fixtures.rewriter(Dialect.MARIADB)
+                .rewrite("UPDATE customers SET created_at = utc_timestamp(3), email = utc_date() WHERE id = ?");
+        assertThat(r.newSide().sql())
+                .isEqualTo("UPDATE clients SET created_at = CAST(? AS DATETIME(3)), email_address = CAST(? AS DATE)"
+                        + " WHERE id = ?");
+        ParamSource now = new ParamSource.Now(ParamSource.NowForm.UTC_TEXT);
+        assertThat(r.newSide().params()).containsExactly(now, now, new ParamSource.Bound(1));
+        assertThat(r.nondeterminism()).isEmpty();
+        assertThat(((Rewritten) Fixtures.rewriter(Dialect.MARIADB)
+                                .rewrite("SELECT id FROM customers WHERE created_at < utc_timestamp()"))
+                        .nondeterminism())
+                .as("a read is not changed: its value is not compared")
+                .containsExactly(NonDeterminism.NOW);
     }
 
     /**
