@@ -626,7 +626,7 @@ final class ColumnWalker {
         Table q = c.getTable();
         if ((q == null || q.getName() == null) && NonDeterministicCalls.clockKeyword(written)) {
             nondeterministicCall(
-                    written, -1, n); // LOCALTIMESTAMP, LOCALTIME: SQL's clock, read as a column by JSqlParser
+                    written, null, n); // LOCALTIMESTAMP, LOCALTIME: SQL's clock, read as a column by JSqlParser
             return null;
         }
         String canonical = names.canonical(written);
@@ -951,15 +951,15 @@ final class ColumnWalker {
             return;
         }
         if (name != null) { // null: a nameless call node, JSqlParser's table function in FROM (customers_fn(1))
-            nondeterministicCall(name, NonDeterministicCalls.digits(v.toString()), n);
+            nondeterministicCall(name, v, n);
         }
     }
 
     /**
-     * A call by {@code name} at {@code n}: a clock read a write captures once for both sides (to the
-     * fractional {@code digits} it asks for, -1: none given), or noted.
+     * A call by {@code name} at {@code n} ({@code call}: its expression, {@code null} for a bare keyword): a clock
+     * read a write captures once for both sides, to the fractional digits the call asks for, or noted.
      */
-    private void nondeterministicCall(String name, int digits, SimpleNode n) {
+    private void nondeterministicCall(String name, Object call, SimpleNode n) {
         String kind = NonDeterministicCalls.normalize(name);
         NonDeterminism nd = NonDeterministicCalls.kind(kind);
         if (nd == null && rw.mapping.volatileFunctions.contains(kind)) {
@@ -968,6 +968,7 @@ final class ColumnWalker {
         if (nd == null) {
             return;
         }
+        int digits = call == null ? -1 : NonDeterministicCalls.digits(call.toString());
         Fragment now = NonDeterministicCalls.instant(kind, names.dialect(), digits);
         if (rw.write && now != null) {
             rw.newEdits.replace(Trees.start(n), Trees.end(n), now);
