@@ -2,7 +2,6 @@ package io.schemashift.benchmarks.routing;
 
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.schemashift.control.ControlSchema;
 import io.schemashift.rewriter.Dialect;
 import java.io.IOException;
 import java.sql.Connection;
@@ -73,9 +72,7 @@ public class ClaimBenchmark {
                 st.execute("CREATE INDEX customers_queued ON customers (id) WHERE name = 'queued'");
                 st.execute("CREATE INDEX clients_queued ON clients (id) WHERE full_name = 'queued'");
             }
-            ControlSchema.execute(
-                    admin, ControlSchema.createDivergenceTable(Dialect.POSTGRESQL, "schemashift_divergence"));
-            ControlSchema.execute(admin, ControlSchema.createIntentTable(Dialect.POSTGRESQL, "schemashift_intent"));
+            Setups.createControlTables(admin, Dialect.POSTGRESQL);
             raw = DriverManager.getConnection(url, login);
             rawPair = DriverManager.getConnection(url, login);
             rawPair.setAutoCommit(false);

@@ -2,7 +2,6 @@ package io.schemashift.benchmarks.routing;
 
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.schemashift.control.ControlSchema;
 import io.schemashift.rewriter.Dialect;
 import java.io.IOException;
 import java.sql.Connection;
@@ -78,8 +77,7 @@ public class RecordedWriteBenchmark {
             admin = DriverManager.getConnection(url, login);
             Setups.recreateTables(admin);
             Dialect dialect = database.equals("h2") ? Dialect.H2 : Dialect.POSTGRESQL;
-            ControlSchema.execute(admin, ControlSchema.createDivergenceTable(dialect, "schemashift_divergence"));
-            ControlSchema.execute(admin, ControlSchema.createIntentTable(dialect, "schemashift_intent"));
+            Setups.createControlTables(admin, dialect);
             raw = DriverManager.getConnection(url, login);
             raw.setAutoCommit(false);
             dualWrite = DriverManager.getConnection(

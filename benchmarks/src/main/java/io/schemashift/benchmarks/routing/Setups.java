@@ -1,5 +1,7 @@
 package io.schemashift.benchmarks.routing;
 
+import io.schemashift.control.ControlSchema;
+import io.schemashift.rewriter.Dialect;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,6 +116,12 @@ final class Setups {
             st.execute(CREATE_OLD);
             st.execute(CREATE_NEW);
         }
+    }
+
+    /** The divergence and intent tables, as {@code schemashift init} creates them: the driver creates no table itself. */
+    static void createControlTables(Connection admin, Dialect dialect) throws SQLException {
+        ControlSchema.execute(admin, ControlSchema.createDivergenceTable(dialect, "schemashift_divergence"));
+        ControlSchema.execute(admin, ControlSchema.createIntentTable(dialect, "schemashift_intent"));
     }
 
     static void closeAll(Connection... connections) throws SQLException {
