@@ -2002,6 +2002,69 @@ class RoutingIT {
     }
 
     /**
+     * A MERGE by key (Hibernate's {@code StatelessSession.upsert} on PostgreSQL 15+ and H2, and one
+     * with VALUES rows): mirrored, rewritten to the new table; a row the mirror side lacks (one side
+     * updates it, the other inserts it from the statement's values alone) is recorded by its key.
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "POSTGRESQL,false,dual-write",
+        "POSTGRESQL,true,dual-write",
+        "POSTGRESQL,false,new-primary",
+        "POSTGRESQL,true,new-primary",
+        "H2,false,dual-write",
+        "H2,true,dual-write",
+        "H2,false,new-primary",
+        "H2,true,new-primary"
+    })
+    void mergeByKey_mirrored_aRowOneSideLacksRecorded(TestDatabase.Kind kind, boolean separate, String phase)
+            throws Exception {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), separate, "phase: " + phase + "\n");
+        for (int id : new int[] {1, 3}) {
+            fx.rawOld("INSERT INTO customers (id, name, email) VALUES (" + id + ", 'before', 'a@x')");
+            fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (" + id
+                    + ", 'before', 'before', 'a@x')");
+        }
+        boolean oldPrimary = phase.equals("dual-write");
+        // row 4 on the primary alone (not backfilled yet): the mirror inserts it from the statement's values
+        if (oldPrimary) {
+            fx.rawOld("INSERT INTO customers (id, name, email) VALUES (4, 'primary only', 'd@x')");
+        } else {
+            fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (4, 'primary only',"
+                    + " 'primary only', 'd@x')");
+        }
+        String hibernate = "merge into customers as t using (select cast(? as integer) id, cast(? as varchar(100))"
+                + " name) as s on (t.id=s.id) when not matched then insert (id, name) values (s.id, s.name)"
+                + " when matched then update set name=s.name";
+        try (Connection c = fx.connect()) {
+            try (PreparedStatement ps = c.prepareStatement(hibernate)) {
+                for (int id : new int[] {1, 2, 4}) {
+                    ps.setInt(1, id);
+                    ps.setString(2, "merged " + id);
+                    assertThat(ps.executeUpdate()).as("row %d", id).isEqualTo(1);
+                }
+            }
+            try (Statement st = c.createStatement()) {
+                assertThat(st.executeUpdate("MERGE INTO customers c USING (VALUES (3, 'gone'), (5, 'five')) s(id, name)"
+                                + " ON c.id = s.id WHEN MATCHED AND s.name = 'gone' THEN DELETE"
+                                + " WHEN NOT MATCHED THEN INSERT (id, name, email) VALUES (s.id, s.name, 'e@x')"))
+                        .isEqualTo(2);
+            }
+        }
+        List<String> expected = List.of(
+                "1|merged 1|merged 1|a@x", "2|merged 2|merged 2|null", "4|merged 4|merged 4|d@x", "5|five|five|e@x");
+        assertThat(oldPrimary ? fx.oldRows() : fx.newRows()).containsExactlyElementsOf(expected);
+        assertThat(fx.divergedKeys())
+                .as("every key on which the sides differ is in the divergence log")
+                .containsAll(fx.differingIds())
+                .containsExactly(4);
+        assertThat(fx.divergenceReasons()).containsExactly("upsert_of_lacking_row");
+        assertThat(oldPrimary ? fx.newRows() : fx.oldRows())
+                .as("the mirror inserted row 4 from the statement's values alone")
+                .contains("4|merged 4|merged 4|null");
+    }
+
+    /**
      * In {@code new-primary} the new side holds the truth and the old one is the mirror: an upsert
      * of a row only the new side holds updates it there and inserts it on the old side from its
      * values alone; the row is recorded just the same.

@@ -307,6 +307,10 @@ final class ColumnWalker {
         skipped.add(c);
     }
 
+    boolean skipped(Column c) {
+        return skipped.contains(c);
+    }
+
     /**
      * The {@code SET} values of mapped table {@code target} that are a column reference ({@code SET
      * name = ref}), before the walk: a retyped one is read as its old type, the value the

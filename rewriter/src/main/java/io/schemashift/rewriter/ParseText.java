@@ -35,7 +35,9 @@ import java.util.Arrays;
  *   <li>MariaDB's {@code MOD} operator ({@code id MOD 2}) reads {@code %};
  *   <li>MariaDB's {@code BINARY} operator in a condition or an order ({@code WHERE BINARY name = ?},
  *       a case-sensitive match) reads as blanks: JSqlParser 5.3 does not parse it, and the rewrite
- *       does not need it (it stays in the text each side runs).
+ *       does not need it (it stays in the text each side runs);
+ *   <li>{@code OVERRIDING SYSTEM VALUE} (and {@code USER}) in a {@code MERGE}'s INSERT reads as
+ *       blanks: PostgreSQL and H2 take it there, JSqlParser 5.3 only in an INSERT.
  * </ul>
  *
  * Each such change is padded with spaces to the length it replaces, so that every offset stays;
@@ -93,6 +95,9 @@ final class ParseText {
             int blank = pg
                     ? blanked(t, i, first)
                     : dialect == Dialect.MARIADB && (selectModifier(t, i) || binaryOperator(t, i)) ? i : -1;
+            if (blank < 0 && t.isWord(first, "merge")) {
+                blank = overriding(t, i);
+            }
             String quoted = pg && dollarQuoted(t, i) ? standardQuoted(t.text(i)) : null;
             if (collation >= 0) {
                 b.pad(t.start(t.significant(i + 1)), t.end(collation), "c");
@@ -253,6 +258,16 @@ final class ParseText {
             return t.isWord(identity, "identity") ? identity : -1;
         }
         return -1;
+    }
+
+    /** The last token of {@code OVERRIDING SYSTEM VALUE} or {@code OVERRIDING USER VALUE} starting at {@code i}, else -1. */
+    private static int overriding(Tokens t, int i) {
+        if (!t.isWord(i, "overriding")) {
+            return -1;
+        }
+        int which = t.significant(i + 1);
+        int value = t.significant(which + 1);
+        return (t.isWord(which, "system") || t.isWord(which, "user")) && t.isWord(value, "value") ? value : -1;
     }
 
     /**

@@ -15,7 +15,8 @@ import net.sf.jsqlparser.statement.update.UpdateSet;
  */
 final class SetList {
 
-    private static final Set<String> TERMINATORS = Set.of("where", "from", "returning", "order", "limit", "output");
+    private static final Set<String> TERMINATORS =
+            Set.of("where", "from", "returning", "order", "limit", "output", "when");
 
     private final Rewrite rw;
     /** Per set column of the list being rebuilt: whether its value is one token (needs no parentheses). */
@@ -300,6 +301,7 @@ final class SetList {
     private int listEnd(int from) {
         Tokens tk = rw.tokens;
         int depth = 0;
+        int cases = 0; // CASE … END open: its WHEN ends no list (a MERGE's next WHEN does)
         int last = from;
         for (int i = from; i < tk.size(); i++) {
             if (tk.isPunct(i, '(')) {
@@ -308,7 +310,12 @@ final class SetList {
                 if (--depth < 0) {
                     break;
                 }
+            } else if (tk.isWord(i, "case")) {
+                cases++;
+            } else if (cases > 0 && tk.isWord(i, "end")) {
+                cases--;
             } else if (depth == 0
+                    && cases == 0
                     && (tk.isPunct(i, ';')
                             || (tk.kind(i) == Tokens.WORD
                                     && TERMINATORS.contains(tk.text(i).toLowerCase(java.util.Locale.ROOT))))) {

@@ -385,7 +385,7 @@ final class StatementRewriter {
         };
     }
 
-    /** Why a MERGE, REPLACE or UPSERT into mapped table {@code table} is refused, and what to send instead. */
+    /** Why a REPLACE or UPSERT into mapped table {@code table} is refused, and what to send instead. */
     private static String notTaken(Statement st, String table) {
         if (st instanceof Upsert u
                 && u.getUpsertType() != null
@@ -393,7 +393,7 @@ final class StatementRewriter {
             return "REPLACE into mapped table " + table + " is not supported: it deletes and re-inserts the rows"
                     + " that match on any unique index; use INSERT … ON DUPLICATE KEY UPDATE";
         }
-        return (st instanceof Merge ? "MERGE" : "UPSERT") + " into mapped table " + table
+        return "UPSERT into mapped table " + table
                 + " is not supported; use INSERT … ON CONFLICT (PostgreSQL) or ON DUPLICATE KEY UPDATE (MariaDB)";
     }
 
@@ -408,6 +408,16 @@ final class StatementRewriter {
             extras = update(rw, walker, update);
         } else if (st instanceof Delete delete) {
             extras = delete(rw, walker, delete);
+        } else if (st instanceof Merge merge && rw.mapped(merge.getTable(), walker.cteNames) != null) {
+            Scope top = new Scope(null, Map.of());
+            walker.addSource(top, merge.getTable());
+            extras = new MergeRewriter(
+                            rw,
+                            walker,
+                            merge,
+                            top.sources.get(0).mapped(),
+                            reaches.stamped(top.sources.get(0).mapped().lowerName))
+                    .rewrite(top);
         } else {
             List<Table> targets = written(st);
             for (Table t : targets == null ? List.<Table>of() : targets) {

@@ -1989,20 +1989,80 @@ class RewriterTest {
         });
     }
 
-    /** MERGE, and REPLACE outside MariaDB (H2's MySQL mode), refused saying what to send instead. */
+    /** REPLACE outside MariaDB (H2's MySQL mode), refused saying what to send instead. */
     @Test
-    void replaceAndMerge_refusedWithWhatToSendInstead() {
+    void replace_refusedWithWhatToSendInstead() {
         Refused replace =
                 (Refused) Fixtures.rewriter(Dialect.H2).rewrite("REPLACE INTO customers (id, name) VALUES (?, ?)");
         assertThat(replace.reason()).isEqualTo(RefusalReason.UNSUPPORTED_CONSTRUCT);
         assertThat(replace.message())
                 .contains("REPLACE into mapped table customers")
                 .contains("use INSERT … ON DUPLICATE KEY UPDATE");
-        Refused merge = (Refused) pg.rewrite(
-                "MERGE INTO customers c USING staging s ON c.id = s.id WHEN MATCHED THEN UPDATE SET name = s.name");
-        assertThat(merge.message())
-                .contains("MERGE into mapped table customers")
-                .contains("ON CONFLICT");
+    }
+
+    /** Hibernate's upsert (PostgreSQL 15+) and a MERGE with VALUES rows (H2): rewritten, their keys looked up first. */
+    @Test
+    void merge_byKey_rewrittenAndItsRowsLookedUp() {
+        Rewritten hibernate = (Rewritten) pg.rewrite("merge into customers as t using (select cast(? as integer) id,"
+                + " cast(? as varchar) name, cast(? as varchar) email) as s on (t.id=s.id)"
+                + " when not matched then insert (id, name, email, legacy_flag) values (s.id, s.name, s.email, true)"
+                + " when matched and t.name <> s.name then update set name=s.name, legacy_flag = false"
+                + " when matched then delete");
+        assertThat(hibernate.kind()).isEqualTo(StatementKind.UPSERT);
+        assertThat(hibernate.newSide().sql())
+                .isEqualTo(
+                        "merge into app_v2.clients as t using (select cast(? as integer) id, cast(? as varchar) name,"
+                                + " cast(? as varchar) email) as s on (t.id=s.id) when not matched then insert (id, full_name,"
+                                + " email_address, name_search) OVERRIDING SYSTEM VALUE values (s.id, s.name, s.email,"
+                                + " lower((s.name))) when matched and t.full_name <> s.name then update set full_name = s.name,"
+                                + " name_search = lower((s.name)) when matched then delete");
+        assertThat(hibernate.probe().columns()).containsExactly("id");
+        assertThat(hibernate.probe().rows()).containsExactly(List.of(new ParamSource.Bound(1)));
+        assertThat(hibernate.keys()).containsExactly(List.of(new ParamSource.Bound(1)));
+
+        Rewritten rows = (Rewritten) Fixtures.rewriter(Dialect.H2)
+                .rewrite("MERGE INTO customers c USING (VALUES (105, 'Merged'), (?, ?)) s(id, name) ON c.id = s.id"
+                        + " WHEN MATCHED THEN UPDATE SET name = CASE WHEN c.city = 'x' THEN s.name ELSE c.name END"
+                        + " WHEN NOT MATCHED THEN INSERT (id, name) VALUES (s.id, s.name)");
+        assertThat(rows.newSide().sql())
+                .isEqualTo("MERGE INTO clients c USING (VALUES (105, 'Merged'), (?, ?)) s(id, name) ON c.id = s.id"
+                        + " WHEN MATCHED THEN UPDATE SET full_name = CASE WHEN c.town = 'x' THEN s.name ELSE"
+                        + " c.full_name END, name_search = lower((CASE WHEN c.town = 'x' THEN s.name ELSE c.full_name"
+                        + " END)) WHEN NOT MATCHED THEN INSERT (id, full_name, name_search) OVERRIDING SYSTEM VALUE"
+                        + " VALUES (s.id, s.name, lower((s.name)))");
+        assertThat(rows.probe().rows())
+                .containsExactly(List.of(new ParamSource.Literal("105")), List.of(new ParamSource.Bound(1)));
+    }
+
+    /** A MERGE whose rows are not known by key before it runs: refused, saying why. */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "MERGE INTO customers c USING staging s ON c.id = s.id WHEN MATCHED THEN DELETE"
+                        + "|whose USING is not rows it gives",
+                "MERGE INTO customers c USING (SELECT id FROM staging) s ON c.id = s.id WHEN MATCHED THEN DELETE"
+                        + "|whose USING is not rows it gives",
+                "MERGE INTO customers c USING (VALUES (1, 'x')) s(k, n) ON c.id = s.k AND c.name = s.n"
+                        + " WHEN MATCHED THEN DELETE|whose ON is not its key",
+                "MERGE INTO customers c USING (VALUES (1, 'x')) s(k, n) ON c.name = s.n WHEN MATCHED THEN DELETE"
+                        + "|whose ON is not its key",
+                "MERGE INTO customers c USING (VALUES (?, ?)) s(k, n) ON c.id = s.k"
+                        + " WHEN NOT MATCHED THEN INSERT (id, name) VALUES (s.k + 1, s.n)|another value than the source column",
+                "MERGE INTO customers c USING (VALUES (?, ?)) s(k, n) ON c.id = s.k"
+                        + " WHEN NOT MATCHED THEN INSERT (name) VALUES (s.n)|leaves key columns",
+                "MERGE INTO customers c USING (VALUES (?, ?)) s(k, n) ON c.id = s.k"
+                        + " WHEN MATCHED THEN UPDATE SET id = s.k + 1|sets key column id",
+                "MERGE INTO customers c USING (VALUES (?, ?)) s(k, n) ON c.id = s.k"
+                        + " WHEN MATCHED THEN UPDATE SET email = name|column name in a MERGE",
+                "MERGE INTO customers c USING (VALUES (lower(?), ?)) s(k, n) ON c.id = s.k"
+                        + " WHEN MATCHED THEN DELETE|gives key column id other than a parameter or a literal"
+            })
+    void merge_notByKey_refused(String sql, String why) {
+        Refused r = (Refused) pg.rewrite(sql);
+        assertThat(r.kind()).isEqualTo(StatementKind.UPSERT);
+        assertThat(r.tables()).contains("customers");
+        assertThat(r.message()).contains(why);
     }
 
     @Test
