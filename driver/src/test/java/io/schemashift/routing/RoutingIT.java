@@ -2043,6 +2043,12 @@ class RoutingIT {
                     ps.setString(2, "merged " + id);
                     assertThat(ps.executeUpdate()).as("row %d", id).isEqualTo(1);
                 }
+                for (int id : new int[] {6, 7}) { // a batch, looked up as one
+                    ps.setInt(1, id);
+                    ps.setString(2, "merged " + id);
+                    ps.addBatch();
+                }
+                assertThat(ps.executeBatch()).containsExactly(1, 1);
             }
             try (Statement st = c.createStatement()) {
                 assertThat(st.executeUpdate("MERGE INTO customers c USING (VALUES (3, 'gone'), (5, 'five')) s(id, name)"
@@ -2052,7 +2058,12 @@ class RoutingIT {
             }
         }
         List<String> expected = List.of(
-                "1|merged 1|merged 1|a@x", "2|merged 2|merged 2|null", "4|merged 4|merged 4|d@x", "5|five|five|e@x");
+                "1|merged 1|merged 1|a@x",
+                "2|merged 2|merged 2|null",
+                "4|merged 4|merged 4|d@x",
+                "5|five|five|e@x",
+                "6|merged 6|merged 6|null",
+                "7|merged 7|merged 7|null");
         assertThat(oldPrimary ? fx.oldRows() : fx.newRows()).containsExactlyElementsOf(expected);
         assertThat(fx.divergedKeys())
                 .as("every key on which the sides differ is in the divergence log")
