@@ -18,6 +18,11 @@ final class Palette {
     /** Rows in the long multi-row INSERT: about 130,000 characters of SQL. */
     static final int LONG_ROWS = 1500;
 
+    /** Hibernate's {@code StatelessSession.upsert} on PostgreSQL 15+ and H2: id, then name. */
+    private static final String HIBERNATE_MERGE = "merge into customers as t using (select cast(? as integer) id,"
+            + " cast(? as varchar(100)) name) as s on (t.id=s.id) when not matched then insert (id, name)"
+            + " values (s.id, s.name) when matched then update set name=s.name";
+
     private final Kind kind;
     private final InvariantMigration m;
 
@@ -453,7 +458,8 @@ final class Palette {
                         Step.update(
                                 "upsert on a named constraint",
                                 "INSERT INTO customers (id, name) VALUES (105, 'Constraint 105')"
-                                        + " ON CONFLICT ON CONSTRAINT customers_pkey DO UPDATE SET name = EXCLUDED.name"));
+                                        + " ON CONFLICT ON CONSTRAINT customers_pkey DO UPDATE SET name = EXCLUDED.name"),
+                        Step.prepared("MERGE by key (Hibernate's upsert)", HIBERNATE_MERGE, 106, "Merged 106"));
             case MARIADB ->
                 List.of(
                         Step.update(
@@ -495,7 +501,8 @@ final class Palette {
                                 "MERGE INTO … USING",
                                 "MERGE INTO customers c USING (VALUES (105, 'Merged 105')) s(id, name) ON c.id = s.id"
                                         + " WHEN MATCHED THEN UPDATE SET name = s.name"
-                                        + " WHEN NOT MATCHED THEN INSERT (id, name) VALUES (s.id, s.name)"));
+                                        + " WHEN NOT MATCHED THEN INSERT (id, name) VALUES (s.id, s.name)"),
+                        Step.prepared("MERGE by key (Hibernate's upsert)", HIBERNATE_MERGE, 119, "Merged 119"));
         };
     }
 
