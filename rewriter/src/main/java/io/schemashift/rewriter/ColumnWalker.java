@@ -307,6 +307,7 @@ final class ColumnWalker {
         skipped.add(c);
     }
 
+    /** Whether the walk leaves {@code c} alone ({@link #skip}). */
     boolean skipped(Column c) {
         return skipped.contains(c);
     }

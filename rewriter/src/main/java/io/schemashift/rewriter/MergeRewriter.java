@@ -290,6 +290,9 @@ final class MergeRewriter {
             }
             Expression value =
                     c < insert.getValues().size() ? insert.getValues().get(c) : null;
+            if (value instanceof Column v && unqualified(v)) {
+                throw notQualified(v);
+            }
             if (!(value instanceof Column v
                     && of(v, sourceName)
                     && rw.names.canonical(v.getColumnName()).equals(matched.get(column)))) {
@@ -313,15 +316,22 @@ final class MergeRewriter {
         for (SimpleNode n : nodes) {
             if (n.jjtGetValue() instanceof Column c
                     && !walker.skipped(c)
-                    && (c.getTable() == null || c.getTable().getName() == null)
+                    && unqualified(c)
                     && changed(rw.names.canonical(c.getColumnName()))) {
-                throw new Refusal(
-                        RefusalReason.AMBIGUOUS_COLUMN,
-                        "column " + c.getColumnName() + " in a MERGE into mapped table " + tableName()
-                                + " is not qualified (write t." + c.getColumnName() + " or s."
-                                + c.getColumnName() + ")");
+                throw notQualified(c);
             }
         }
+    }
+
+    private static boolean unqualified(Column c) {
+        return c.getTable() == null || c.getTable().getName() == null;
+    }
+
+    private Refusal notQualified(Column c) {
+        return new Refusal(
+                RefusalReason.AMBIGUOUS_COLUMN,
+                "column " + c.getColumnName() + " in a MERGE into mapped table " + tableName()
+                        + " is not qualified (write t." + c.getColumnName() + " or s." + c.getColumnName() + ")");
     }
 
     /** Whether the new table names, drops or types column {@code canonical} otherwise. */

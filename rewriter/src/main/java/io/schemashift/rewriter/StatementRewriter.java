@@ -409,15 +409,7 @@ final class StatementRewriter {
         } else if (st instanceof Delete delete) {
             extras = delete(rw, walker, delete);
         } else if (st instanceof Merge merge && rw.mapped(merge.getTable(), walker.cteNames) != null) {
-            Scope top = new Scope(null, Map.of());
-            walker.addSource(top, merge.getTable());
-            extras = new MergeRewriter(
-                            rw,
-                            walker,
-                            merge,
-                            top.sources.get(0).mapped(),
-                            reaches.stamped(top.sources.get(0).mapped().lowerName))
-                    .rewrite(top);
+            extras = merge(rw, walker, merge);
         } else {
             List<Table> targets = written(st);
             for (Table t : targets == null ? List.<Table>of() : targets) {
@@ -671,6 +663,14 @@ final class StatementRewriter {
         }
         walker.walk(rw.root, top);
         return new InsertRewriter(rw, walker, insert, t, reaches.stamped(t.lowerName)).rewrite(target);
+    }
+
+    /** A MERGE into a mapped table. */
+    private WriteExtras merge(Rewrite rw, ColumnWalker walker, Merge merge) {
+        Scope top = new Scope(null, Map.of());
+        walker.addSource(top, merge.getTable());
+        MappedTable t = top.sources.get(0).mapped();
+        return new MergeRewriter(rw, walker, merge, t, reaches.stamped(t.lowerName)).rewrite(top);
     }
 
     private WriteExtras update(Rewrite rw, ColumnWalker walker, Update update) {

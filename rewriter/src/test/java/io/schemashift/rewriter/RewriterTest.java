@@ -2055,6 +2055,8 @@ class RewriterTest {
                         + " WHEN MATCHED THEN UPDATE SET id = s.k + 1|sets key column id",
                 "MERGE INTO customers c USING (VALUES (?, ?)) s(k, n) ON c.id = s.k"
                         + " WHEN MATCHED THEN UPDATE SET email = name|column name in a MERGE",
+                "MERGE INTO customers c USING (VALUES (?, ?)) s(id, name) ON c.id = s.id"
+                        + " WHEN NOT MATCHED THEN INSERT (id, name) VALUES (id, name)|column id in a MERGE",
                 "MERGE INTO customers c USING (VALUES (lower(?), ?)) s(k, n) ON c.id = s.k"
                         + " WHEN MATCHED THEN DELETE|gives key column id other than a parameter or a literal"
             })
