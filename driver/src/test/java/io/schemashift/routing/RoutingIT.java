@@ -1962,7 +1962,7 @@ class RoutingIT {
      * what the old one kept, and the backfill keeps the row it finds. The key is recorded.
      */
     @ParameterizedTest
-    @CsvSource({"POSTGRESQL,false", "POSTGRESQL,true", "MARIADB,false", "MARIADB,true"})
+    @CsvSource({"POSTGRESQL,false", "POSTGRESQL,true", "MARIADB,false", "MARIADB,true", "H2,false", "H2,true"})
     void upsertOfARowTheNewSideLacks_isRecorded(TestDatabase.Kind kind, boolean separate) throws Exception {
         MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), separate, "phase: dual-write\n");
         fx.rawOld("INSERT INTO customers (id, name, email) VALUES (1, 'before', 'a@x')");
@@ -1972,7 +1972,7 @@ class RoutingIT {
                         "INSERT INTO customers (id, name) VALUES (1, 'after') ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name";
                     case MARIADB ->
                         "INSERT INTO customers (id, name) VALUES (1, 'after') ON DUPLICATE KEY UPDATE name = VALUES(name)";
-                    case H2 -> throw new IllegalArgumentException("H2's MERGE … KEY is refused (unparseable)");
+                    case H2 -> "MERGE INTO customers (id, name) KEY (id) VALUES (1, 'after')";
                 };
         try (Connection c = fx.connect()) {
             try (Statement st = c.createStatement()) {
@@ -2081,13 +2081,18 @@ class RoutingIT {
      * values alone; the row is recorded just the same.
      */
     @ParameterizedTest
-    @CsvSource({"POSTGRESQL,false", "POSTGRESQL,true", "MARIADB,false", "MARIADB,true"})
+    @CsvSource({"POSTGRESQL,false", "POSTGRESQL,true", "MARIADB,false", "MARIADB,true", "H2,false", "H2,true"})
     void upsertInNewPrimaryOfARowTheOldSideLacks_isRecorded(TestDatabase.Kind kind, boolean separate) throws Exception {
         MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), separate, "phase: new-primary\n");
         fx.rawNew("INSERT INTO clients (id, full_name, name_search, email) VALUES (1, 'before', 'before', 'a@x')");
-        String upsert = kind == TestDatabase.Kind.POSTGRESQL
-                ? "INSERT INTO customers (id, name) VALUES (1, 'after') ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name"
-                : "INSERT INTO customers (id, name) VALUES (1, 'after') ON DUPLICATE KEY UPDATE name = VALUES(name)";
+        String upsert =
+                switch (kind) {
+                    case POSTGRESQL ->
+                        "INSERT INTO customers (id, name) VALUES (1, 'after') ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name";
+                    case MARIADB ->
+                        "INSERT INTO customers (id, name) VALUES (1, 'after') ON DUPLICATE KEY UPDATE name = VALUES(name)";
+                    case H2 -> "MERGE INTO customers (id, name) VALUES (1, 'after')"; // H2's own: by the primary key
+                };
         try (Connection c = fx.connect();
                 Statement st = c.createStatement()) {
             st.executeUpdate(upsert);

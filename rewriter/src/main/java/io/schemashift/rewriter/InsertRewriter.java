@@ -68,7 +68,7 @@ final class InsertRewriter {
             afterTarget = tk.significant(tk.significant(clause + 1) + 1) + 1;
             overriding = "";
         } else {
-            overriding = rw.names.dialect().overridingIdentity();
+            overriding = rw.mergesByKey ? "" : rw.names.dialect().overridingIdentity(); // H2's MERGE takes none
         }
         // the upsert clauses first: the row and list rebuilds below copy the edits made so far
         conflictTarget(afterTarget);
@@ -752,6 +752,9 @@ final class InsertRewriter {
                         : insert.getConflictAction().getUpdateSets();
         if (rw.replaces) {
             return UpsertProbe.NOTHING;
+        }
+        if (rw.mergesByKey) {
+            return keys == null ? null : new UpsertProbe(table.mapping.key(), keys);
         }
         if (update == null && insert.getConflictAction() == null) {
             return null;

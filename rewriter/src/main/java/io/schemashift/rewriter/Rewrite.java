@@ -39,6 +39,8 @@ final class Rewrite {
     boolean narrowsResult;
     /** Set for MariaDB's {@code REPLACE}, rewritten as the INSERT it starts as and run as a REPLACE. */
     boolean replaces;
+    /** Set for H2's {@code MERGE INTO t … [KEY (…)] VALUES}, rewritten as the INSERT it reads as and run as that MERGE. */
+    boolean mergesByKey;
 
     private final Map<Column, SimpleNode> columnNodes = new IdentityHashMap<>();
 

@@ -31,10 +31,11 @@ final class SelfCheck {
             throw Refusal.unsupported("a comment inside a clause the rewriter rebuilds");
         }
         if (reparse) {
+            Tokens parsed = rw.mergesByKey ? Tokens.lex(H2MergeKey.of(out).asInsert(), rw.names.dialect()) : out;
             // rows after the first were built like the first from literal cells: parse the first
-            ValuesRows.Cut cut = rw.valuesCut ? ValuesRows.afterFirst(out, false) : null;
+            ValuesRows.Cut cut = rw.valuesCut ? ValuesRows.afterFirst(parsed, false) : null;
             try {
-                Parser.statement(ParseText.of(out, rw.names.dialect(), cut), timeoutNanos);
+                Parser.statement(ParseText.of(parsed, rw.names.dialect(), cut), timeoutNanos);
             } catch (Parser.TimeBoundExceeded e) {
                 throw new Refusal(RefusalReason.TIME_BOUND, "the check of the rewrite took longer than the time bound");
             } catch (ParseException | RuntimeException | StackOverflowError e) {

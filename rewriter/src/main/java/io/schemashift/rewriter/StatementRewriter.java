@@ -87,6 +87,10 @@ final class StatementRewriter {
                             RefusalReason.UNSUPPORTED_CONSTRUCT,
                             "a data change delta table (FINAL, NEW or OLD TABLE) is not supported");
         }
+        RewriteResult h2Merge = mapping.dialect() == Dialect.H2 ? h2MergeByKey(tokens, fp) : null;
+        if (h2Merge != null) {
+            return h2Merge;
+        }
         Parser.Parsed parsed;
         try {
             parsed = Parser.statement(ParseText.of(tokens, mapping.dialect(), cut), timeoutNanos);
@@ -185,6 +189,85 @@ final class StatementRewriter {
         rw.oldEdits.replace(start, start + "INSERT ".length(), "REPLACE");
         rw.newEdits.replace(start, start + "INSERT ".length(), "REPLACE");
         return dmlOrRefused(rw, parsed.statement(), StatementKind.UPSERT, tokens, fp);
+    }
+
+    /**
+     * H2's own upsert, {@code MERGE INTO t [(columns)] [KEY (columns)] VALUES …}, which JSqlParser
+     * does not parse: into a mapped table it is rewritten as the INSERT it reads as (its verb
+     * swapped, {@code KEY} left out of the parse) and each side runs it as that MERGE, the new side
+     * with the key's new names. It updates the row its key names or inserts one: its rows are looked
+     * up by key on both sides first, as an upsert's ({@link UpsertProbe}). {@code null} when the
+     * statement is not that form, cannot be read as an INSERT, or writes no mapped table (then judged
+     * as any other).
+     */
+    private RewriteResult h2MergeByKey(Tokens tokens, Fingerprint fp) {
+        H2MergeKey form = H2MergeKey.of(tokens);
+        if (form == null) {
+            return null;
+        }
+        int keyWord = form.keyWord();
+        int keyClose = form.keyClose();
+        String asInsert = form.asInsert();
+        Tokens insertTokens = Tokens.lex(asInsert, mapping.dialect());
+        ValuesRows.Cut cut = ValuesRows.afterFirst(insertTokens, true);
+        Parser.Parsed parsed;
+        try {
+            parsed = Parser.statement(ParseText.of(insertTokens, mapping.dialect(), cut), timeoutNanos);
+        } catch (ParseException | RuntimeException | StackOverflowError e) {
+            return null;
+        }
+        if (!(parsed.statement() instanceof Insert insert)) {
+            return null;
+        }
+        MappedTable table = mapping.table(insert.getTable());
+        if (table == null) {
+            return null;
+        }
+        // the columns it sets in a row it finds are its list's: not known here, as for any MERGE
+        Reaches.Indirect fired = reaches.fired(List.of(insert.getTable()), StatementKind.UPSERT, null);
+        if (fired != null) {
+            return reachedThrough(StatementKind.UPSERT, fired, tokens, fp);
+        }
+        Rewrite rw = new Rewrite(asInsert, insertTokens, mapping, parsed.root(), true);
+        rw.valuesCut = cut != null;
+        rw.mergesByKey = true;
+        int start = tokens.start(form.verb());
+        rw.oldEdits.replace(start, start + "INSERT".length(), "MERGE");
+        rw.newEdits.replace(start, start + "INSERT".length(), "MERGE");
+        if (keyWord >= 0) {
+            List<String> newNames = new ArrayList<>();
+            Set<String> keyColumns = new java.util.HashSet<>();
+            for (int k = tokens.significant(keyWord + 1) + 1; k < keyClose; k++) {
+                if (tokens.kind(k) == Tokens.WORD || tokens.kind(k) == Tokens.QUOTED) {
+                    String written = tokens.text(k);
+                    MappedTable.OldColumn oc = table.written(rw.names.canonical(written), written);
+                    if (oc == null) {
+                        return refused(
+                                StatementKind.UPSERT,
+                                Set.of(table.lowerName),
+                                fp,
+                                RefusalReason.UNKNOWN_COLUMN,
+                                "column " + written + " is not a column of " + table.mapping.oldName());
+                    }
+                    keyColumns.add(rw.names.canonical(written));
+                    newNames.add(oc.renamed() ? rw.names.sql(oc.newName()) : written);
+                }
+            }
+            if (!keyColumns.equals(new java.util.HashSet<>(table.key))) {
+                return refused(
+                        StatementKind.UPSERT,
+                        Set.of(table.lowerName),
+                        fp,
+                        RefusalReason.UNSUPPORTED_CONSTRUCT,
+                        "H2's MERGE … KEY on other columns than the key of " + table.mapping.oldName()
+                                + " is not supported (it may change the key of the row it updates)");
+            }
+            int blank = tokens.start(keyWord) + H2MergeKey.SHIFT;
+            int blankEnd = tokens.end(keyClose) + H2MergeKey.SHIFT;
+            rw.oldEdits.replace(blank, blankEnd, tokens.sql.substring(tokens.start(keyWord), tokens.end(keyClose)));
+            rw.newEdits.replace(blank, blankEnd, "KEY (" + String.join(", ", newNames) + ")");
+        }
+        return dmlOrRefused(rw, insert, StatementKind.UPSERT, tokens, fp);
     }
 
     /**

@@ -2034,6 +2034,34 @@ class RewriterTest {
                 .containsExactly(List.of(new ParamSource.Literal("105")), List.of(new ParamSource.Bound(1)));
     }
 
+    /** H2's own MERGE (by KEY, or by the primary key): run as that MERGE on both sides, its rows looked up by key. */
+    @Test
+    void h2MergeByKey_rewrittenAndItsRowsLookedUp() {
+        Rewriter h2 = Fixtures.rewriter(Dialect.H2);
+        Rewritten byKey = (Rewritten) h2.rewrite("MERGE INTO customers (id, name) KEY (id) VALUES (?, ?), (7, 'x')");
+        assertThat(byKey.kind()).isEqualTo(StatementKind.UPSERT);
+        assertThat(byKey.oldSide().sql()).isEqualTo("MERGE INTO customers (id, name) KEY (id) VALUES (?, ?), (7, 'x')");
+        assertThat(byKey.newSide().sql())
+                .isEqualTo("MERGE INTO clients (id, full_name, name_search) KEY (id) VALUES (?, ?, lower(?)),"
+                        + " (7, 'x', lower('x'))");
+        assertThat(byKey.probe().columns()).containsExactly("id");
+        assertThat(byKey.probe().rows())
+                .containsExactly(List.of(new ParamSource.Bound(1)), List.of(new ParamSource.Literal("7")));
+        assertThat(byKey.keys()).isEqualTo(byKey.probe().rows());
+
+        Rewritten byPrimaryKey =
+                (Rewritten) h2.rewrite("merge into customers (id, legacy_flag, city) values (?, ?, ?)");
+        assertThat(byPrimaryKey.newSide().sql()).isEqualTo("MERGE into clients (id, town) values (?, ?)");
+        assertThat(byPrimaryKey.newSide().params()).containsExactly(new ParamSource.Bound(1), new ParamSource.Bound(3));
+        assertThat(byPrimaryKey.probe().rows()).containsExactly(List.of(new ParamSource.Bound(1)));
+
+        Refused byOtherColumns = (Refused) h2.rewrite("MERGE INTO customers (id, email) KEY (email) VALUES (?, ?)");
+        assertThat(byOtherColumns.message()).contains("MERGE … KEY on other columns than the key");
+        assertThat(h2.rewrite("MERGE INTO other (id, name) KEY (id) VALUES (1, 'x')"))
+                .as("not a mapped table")
+                .isInstanceOf(Untouched.class);
+    }
+
     /** A MERGE whose rows are not known by key before it runs: refused, saying why. */
     @ParameterizedTest
     @CsvSource(
