@@ -2076,6 +2076,40 @@ class RoutingIT {
     }
 
     /**
+     * A MERGE that matches the key to a value (jOOQ's {@code USING (SELECT 1) ON (t.id = ?)}): the
+     * INSERT gives the key its own parameter, which the statement does not tie to the matched one.
+     * Both keys are looked up, and where one side lacks either row both are recorded: here the
+     * old side updates row 1 and the new side, lacking it, inserts row 2.
+     */
+    @ParameterizedTest
+    @CsvSource({"POSTGRESQL,false", "POSTGRESQL,true", "H2,false", "H2,true"})
+    void mergeMatchingTheKeyToAValue_bothKeysRecordedWhereASideLacksARow(TestDatabase.Kind kind, boolean separate)
+            throws Exception {
+        MigrationFixture fx = MigrationFixture.create(TestDatabases.of(kind), separate, "phase: dual-write\n");
+        fx.rawOld("INSERT INTO customers (id, name, email) VALUES (1, 'before', 'a@x')");
+        String jooq = "merge into customers using (select 1 as one) as s on (customers.id = ?)"
+                + " when matched then update set name = ? when not matched then insert (id, name) values (?, ?)";
+        try (Connection c = fx.connect();
+                PreparedStatement ps = c.prepareStatement(jooq)) {
+            for (int[] keys : new int[][] {{1, 2}, {3, 3}}) {
+                ps.setInt(1, keys[0]);
+                ps.setString(2, "updated " + keys[0]);
+                ps.setInt(3, keys[1]);
+                ps.setString(4, "inserted " + keys[1]);
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
+        }
+        assertThat(fx.oldRows()).containsExactly("1|updated 1|updated 1|a@x", "3|inserted 3|inserted 3|null");
+        assertThat(fx.newRows())
+                .as("the new side lacked row 1 and inserted row 2")
+                .containsExactly("2|inserted 2|inserted 2|null", "3|inserted 3|inserted 3|null");
+        assertThat(fx.divergedKeys())
+                .as("every key on which the sides differ is in the divergence log")
+                .containsAll(fx.differingIds())
+                .containsExactlyInAnyOrder(1, 2);
+    }
+
+    /**
      * H2's own MERGE of a SELECT's rows: the keys it writes are not in its text, so it is mirrored
      * and recorded as the whole table (the new side may lack a row it updates on the old); with a
      * separate new database it reads a table the new side has its own copy of, and is recorded only.

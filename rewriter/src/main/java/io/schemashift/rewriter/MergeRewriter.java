@@ -34,10 +34,13 @@ import net.sf.jsqlparser.statement.update.UpdateSet;
 /**
  * A {@code MERGE} into a mapped table that matches its rows by key: {@code USING} rows the
  * statement gives ({@code VALUES} or a {@code SELECT} without {@code FROM}), {@code ON} the
- * target's whole key equal to source columns and nothing else. Its rows are then known before it
- * runs, as an upsert's are: the driver looks up their keys on both sides first ({@link
- * UpsertProbe}), and a row one side holds and the other lacks (one side updates it, the other
- * inserts it) is recorded by key. The clauses are rewritten as an UPDATE's {@code SET} list and an
+ * target's whole key equal to source columns or to values (a parameter or a literal: jOOQ's {@code
+ * USING (SELECT 1) ON (t.id = ?)}) and nothing else. Its rows are then known before it runs, as an
+ * upsert's are: the driver looks up their keys on both sides first ({@link UpsertProbe}), and a row
+ * one side holds and the other lacks (one side updates it, the other inserts it) is recorded by
+ * key. A key matched to a value is looked up twice, by that value and by the one the INSERT gives
+ * it (which the statement alone does not tie to it): whichever row one side lacks, both are
+ * recorded. The clauses are rewritten as an UPDATE's {@code SET} list and an
  * INSERT's row are. Any other MERGE into a mapped table is refused: the rows it changes are not
  * known until it has run.
  */
@@ -57,6 +60,12 @@ final class MergeRewriter {
         this.stamped = stamped;
     }
 
+    /** How {@code ON} matches one key column: to a source column (canonical), or to a value. */
+    private record Match(String sourceColumn, Expression value) {}
+
+    /** The {@code USING} rows: how many, and the named columns' values in each (canonical names). */
+    private record SourceRows(int count, Map<String, List<Expression>> columns) {}
+
     /** @param top the statement's scope, holding the target alone */
     StatementRewriter.WriteExtras rewrite(Scope top) {
         Scope.Source target = top.sources.get(0);
@@ -67,13 +76,17 @@ final class MergeRewriter {
         String sourceName = source == null || source.getAlias() == null
                 ? null
                 : rw.names.canonical(source.getAlias().getName());
-        Map<String, List<Expression>> rows = sourceRows(source);
-        if (rows == null || sourceName == null) {
+        SourceRows rows = sourceRows(source);
+        if (rows == null) {
             throw Refusal.unsupported("a MERGE into mapped table " + tableName()
-                    + " whose USING is not rows it gives (VALUES, or a SELECT without FROM, with an alias)");
+                    + " whose USING is not rows it gives (VALUES, or a SELECT without FROM)");
         }
-        Map<String, String> matched = matchedKey(target, sourceName);
-        List<List<ParamSource>> keys = keys(rows, matched);
+        Map<String, Match> matched = matchedKey(target, sourceName);
+        boolean byValue = matched.values().stream().anyMatch(m -> m.value() != null);
+        if (byValue && rows.count() != 1) {
+            throw notByKey();
+        }
+        List<List<ParamSource>> keys = new ArrayList<>(keys(rows, matched));
         MergeInsert insert = null;
         List<List<UpdateSet>> updates = new ArrayList<>();
         for (MergeOperation op : merge.getOperations()) {
@@ -94,7 +107,10 @@ final class MergeRewriter {
                 if (insert != null || i.getWhereCondition() != null) {
                     throw Refusal.unsupported("this MERGE … INSERT form");
                 }
-                insertsMatchedKey(i, matched, sourceName);
+                List<ParamSource> inserted = insertedKey(i, matched, sourceName, rows);
+                if (byValue) {
+                    keys.add(inserted);
+                }
                 i.getColumns().forEach(walker::skip);
                 insert = i;
             } else if (!(op instanceof MergeDelete)) {
@@ -134,7 +150,7 @@ final class MergeRewriter {
      * The source's columns, canonical, each with its value in every row; {@code null} when the
      * source is not rows the statement gives.
      */
-    private Map<String, List<Expression>> sourceRows(FromItem source) {
+    private SourceRows sourceRows(FromItem source) {
         if (source instanceof ParenthesedFromItem p && p.getFromItem() instanceof Values v) {
             return valuesRows(v, source.getAlias());
         }
@@ -145,7 +161,10 @@ final class MergeRewriter {
             return valuesRows(v, source.getAlias());
         }
         if (!(ps.getSelect() instanceof PlainSelect select)
-                || select.getFromItem() != null
+                || (select.getFromItem() != null
+                        && !(select.getFromItem() instanceof net.sf.jsqlparser.schema.Table t
+                                && "dual".equalsIgnoreCase(t.getName())))
+                || select.getJoins() != null
                 || select.getWhere() != null
                 || select.getGroupBy() != null
                 || select.getHaving() != null) {
@@ -156,15 +175,14 @@ final class MergeRewriter {
             String name = item.getAlias() != null
                     ? item.getAlias().getName()
                     : item.getExpression() instanceof Column c ? c.getColumnName() : null;
-            if (name == null) {
-                return null;
+            if (name != null) { // SELECT 1: a column no clause can name
+                columns.put(rw.names.canonical(name), List.of(item.getExpression()));
             }
-            columns.put(rw.names.canonical(name), List.of(item.getExpression()));
         }
-        return columns;
+        return new SourceRows(1, columns);
     }
 
-    private Map<String, List<Expression>> valuesRows(Values values, Alias alias) {
+    private SourceRows valuesRows(Values values, Alias alias) {
         if (alias == null || alias.getAliasColumns() == null) {
             return null;
         }
@@ -188,30 +206,34 @@ final class MergeRewriter {
                 columns.get(names.get(c)).add(cells.get(c));
             }
         }
-        return columns;
+        return new SourceRows(rows.size(), columns);
     }
 
     /**
-     * The source column each key column is matched with: {@code ON} is {@code target.k = source.c}
-     * for every key column, joined by {@code AND}, and nothing else.
+     * What each key column is matched with: {@code ON} is {@code target.k = source.c} or {@code
+     * target.k = <parameter or literal>} for every key column, joined by {@code AND}, and nothing
+     * else.
      */
-    private Map<String, String> matchedKey(Scope.Source target, String sourceName) {
+    private Map<String, Match> matchedKey(Scope.Source target, String sourceName) {
+        String targetName = target.alias() != null ? target.alias() : target.name();
         List<Expression> terms = new ArrayList<>();
         conjuncts(merge.getOnCondition(), terms);
-        Map<String, String> matched = new HashMap<>();
+        Map<String, Match> matched = new HashMap<>();
         for (Expression term : terms) {
-            if (!(term instanceof EqualsTo eq
-                    && eq.getLeftExpression() instanceof Column left
-                    && eq.getRightExpression() instanceof Column right)) {
+            if (!(term instanceof EqualsTo eq)) {
                 throw notByKey();
             }
-            Column key = of(left, target.alias() != null ? target.alias() : target.name()) ? left : right;
-            Column other = key == left ? right : left;
-            if (!of(key, target.alias() != null ? target.alias() : target.name()) || !of(other, sourceName)) {
+            boolean keyLeft = eq.getLeftExpression() instanceof Column c && of(c, targetName);
+            if (!((keyLeft ? eq.getLeftExpression() : eq.getRightExpression()) instanceof Column key
+                    && of(key, targetName))) {
                 throw notByKey();
             }
+            Expression other = keyLeft ? eq.getRightExpression() : eq.getLeftExpression();
+            Match m = other instanceof Column c && sourceName != null && of(c, sourceName)
+                    ? new Match(rw.names.canonical(c.getColumnName()), null)
+                    : value(other) != null ? new Match(null, other) : null;
             String k = rw.names.canonical(key.getColumnName());
-            if (!table.key.contains(k) || matched.put(k, rw.names.canonical(other.getColumnName())) != null) {
+            if (m == null || !table.key.contains(k) || matched.put(k, m) != null) {
                 throw notByKey();
             }
         }
@@ -223,7 +245,8 @@ final class MergeRewriter {
 
     private Refusal notByKey() {
         return Refusal.unsupported("a MERGE into mapped table " + tableName()
-                + " whose ON is not its key equal to the source's columns (ON t.key = s.column [AND …])");
+                + " whose ON is not its key equal to the source's columns or to values (ON t.key = s.column [AND …],"
+                + " or t.key = ? with one source row)");
     }
 
     private static void conjuncts(Expression e, List<Expression> into) {
@@ -244,45 +267,56 @@ final class MergeRewriter {
                 && rw.names.canonical(c.getTable().getName()).equals(canonicalName);
     }
 
-    /** Per source row, its key: the values the source gives the matched columns, each a parameter or a literal. */
-    private List<List<ParamSource>> keys(Map<String, List<Expression>> rows, Map<String, String> matched) {
-        KeyFinder finder = new KeyFinder(rw);
+    /**
+     * Per source row, its key: the values the source gives the matched columns, or those the key is
+     * matched to, each a parameter or a literal.
+     */
+    private List<List<ParamSource>> keys(SourceRows rows, Map<String, Match> matched) {
         List<List<ParamSource>> keys = new ArrayList<>();
-        for (String k : table.mapping.key()) {
-            List<Expression> values = rows.get(matched.get(rw.names.canonical(k)));
-            if (values == null) {
-                throw new Refusal(
-                        RefusalReason.UNKNOWN_COLUMN,
-                        "the MERGE's source has no column " + matched.get(rw.names.canonical(k)));
-            }
-            for (int r = 0; r < values.size(); r++) {
-                Expression v = values.get(r);
-                while (v instanceof CastExpression cast) {
-                    v = cast.getLeftExpression();
+        for (int r = 0; r < rows.count(); r++) {
+            List<ParamSource> key = new ArrayList<>();
+            for (String k : table.mapping.key()) {
+                Match m = matched.get(rw.names.canonical(k));
+                Expression v = m.value();
+                if (m.sourceColumn() != null) {
+                    List<Expression> values = rows.columns().get(m.sourceColumn());
+                    if (values == null) {
+                        throw new Refusal(
+                                RefusalReason.UNKNOWN_COLUMN, "the MERGE's source has no column " + m.sourceColumn());
+                    }
+                    v = values.get(r);
                 }
-                ParamSource s = finder.source(v);
+                ParamSource s = value(v);
                 if (s == null) {
                     throw Refusal.unsupported("a MERGE into mapped table " + tableName()
                             + " whose source gives key column " + k + " other than a parameter or a literal");
                 }
-                if (keys.size() <= r) {
-                    keys.add(new ArrayList<>());
-                }
-                keys.get(r).add(s);
+                key.add(s);
             }
+            keys.add(List.copyOf(key));
         }
-        return keys.stream().map(List::copyOf).toList();
+        return keys;
+    }
+
+    /** A parameter or a literal, in a {@code CAST} or not; {@code null} for anything else. */
+    private ParamSource value(Expression v) {
+        while (v instanceof CastExpression cast) {
+            v = cast.getLeftExpression();
+        }
+        return new KeyFinder(rw).source(v);
     }
 
     /**
-     * The INSERT gives every key column the source column the row was matched on: the row it
-     * inserts is the one the look-up found missing.
+     * The key the INSERT gives its row, in key order. A key column matched to a source column gets
+     * that column (the row it inserts is the one the look-up found missing); one matched to a value
+     * gets a parameter, a literal or a source column that is one.
      */
-    private void insertsMatchedKey(MergeInsert insert, Map<String, String> matched, String sourceName) {
+    private List<ParamSource> insertedKey(
+            MergeInsert insert, Map<String, Match> matched, String sourceName, SourceRows rows) {
         if (insert.getColumns() == null || insert.getColumns().isEmpty()) {
             throw Refusal.unsupported("a MERGE's INSERT without a column list");
         }
-        Set<String> given = new HashSet<>();
+        Map<String, ParamSource> given = new HashMap<>();
         for (int c = 0; c < insert.getColumns().size(); c++) {
             String column = rw.names.canonical(insert.getColumns().get(c).getColumnName());
             if (!table.key.contains(column)) {
@@ -293,17 +327,30 @@ final class MergeRewriter {
             if (value instanceof Column v && unqualified(v)) {
                 throw notQualified(v);
             }
-            if (!(value instanceof Column v
-                    && of(v, sourceName)
-                    && rw.names.canonical(v.getColumnName()).equals(matched.get(column)))) {
+            Match m = matched.get(column);
+            String fromSource = value instanceof Column v && sourceName != null && of(v, sourceName)
+                    ? rw.names.canonical(v.getColumnName())
+                    : null;
+            // with one source row (a key matched to a value), a source column holds one value
+            ParamSource s = fromSource == null
+                    ? value(value)
+                    : rows.columns().containsKey(fromSource)
+                            ? value(rows.columns().get(fromSource).get(0))
+                            : null;
+            if (m.sourceColumn() != null ? !m.sourceColumn().equals(fromSource) : s == null) {
                 throw Refusal.unsupported("a MERGE whose INSERT gives key column " + column
-                        + " another value than the source column it is matched on");
+                        + (m.sourceColumn() != null
+                                ? " another value than the source column it is matched on"
+                                : " other than a parameter or a literal"));
             }
-            given.add(column);
+            given.put(column, s);
         }
-        if (!given.equals(new HashSet<>(table.key))) {
+        if (!given.keySet().equals(new HashSet<>(table.key))) {
             throw Refusal.unsupported("a MERGE whose INSERT leaves key columns of " + tableName() + " out");
         }
+        return table.mapping.key().stream()
+                .map(k -> given.get(rw.names.canonical(k)))
+                .toList();
     }
 
     /**

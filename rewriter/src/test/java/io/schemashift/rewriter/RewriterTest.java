@@ -2032,6 +2032,20 @@ class RewriterTest {
                         + " VALUES (s.id, s.name, lower((s.name)))");
         assertThat(rows.probe().rows())
                 .containsExactly(List.of(new ParamSource.Literal("105")), List.of(new ParamSource.Bound(1)));
+
+        // jOOQ's form: the key matched to a value, looked up by it and by the one the INSERT gives
+        Rewritten byValue = (Rewritten) Fixtures.rewriter(Dialect.H2)
+                .rewrite("merge into \"PUBLIC\".\"CUSTOMERS\" using (select 1 \"one\")"
+                        + " on (\"PUBLIC\".\"CUSTOMERS\".\"ID\" = ?) when matched then update set"
+                        + " \"PUBLIC\".\"CUSTOMERS\".\"NAME\" = ? when not matched then insert (\"ID\", \"NAME\")"
+                        + " values (?, ?)");
+        assertThat(byValue.newSide().sql())
+                .isEqualTo("merge into clients using (select 1 \"one\") on (clients.\"ID\" = ?) when matched then"
+                        + " update set full_name = ?, name_search = lower(?) when not matched then insert (\"ID\","
+                        + " full_name, name_search) OVERRIDING SYSTEM VALUE values (?, ?, lower(?))");
+        assertThat(byValue.probe().rows())
+                .containsExactly(List.of(new ParamSource.Bound(1)), List.of(new ParamSource.Bound(3)));
+        assertThat(byValue.keys()).isEqualTo(byValue.probe().rows());
     }
 
     /** H2's own MERGE (by KEY, or by the primary key): run as that MERGE on both sides, its rows looked up by key. */
@@ -2085,6 +2099,10 @@ class RewriterTest {
                         + " WHEN MATCHED THEN UPDATE SET email = name|column name in a MERGE",
                 "MERGE INTO customers c USING (VALUES (?, ?)) s(id, name) ON c.id = s.id"
                         + " WHEN NOT MATCHED THEN INSERT (id, name) VALUES (id, name)|column id in a MERGE",
+                "MERGE INTO customers c USING (VALUES (1), (2)) s(x) ON c.id = ? WHEN MATCHED THEN DELETE"
+                        + "|whose ON is not its key",
+                "MERGE INTO customers c USING (SELECT 1) s ON c.id = ?"
+                        + " WHEN NOT MATCHED THEN INSERT (id, name) VALUES (? + 1, ?)|other than a parameter or a literal",
                 "MERGE INTO customers c USING (VALUES (lower(?), ?)) s(k, n) ON c.id = s.k"
                         + " WHEN MATCHED THEN DELETE|gives key column id other than a parameter or a literal"
             })
