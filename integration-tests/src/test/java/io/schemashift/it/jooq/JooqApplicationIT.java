@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * SchemaShiftDataSource}), driven through every phase and one rollback by the operator's CLI. jOOQ
  * renders every name quoted and the table schema-qualified ({@code "public"."customers"}); the
  * workload uses {@code insertInto(…).returning()}, {@code onConflict().doUpdate()}, a batch, a
- * {@code fetchLazy} cursor in a transaction and a rolled-back transaction.
+ * {@code fetchLazy} cursor in a transaction, a rolled-back transaction and a {@code mergeInto(…)}.
  */
 class JooqApplicationIT {
 
@@ -171,6 +171,19 @@ class JooqApplicationIT {
                 }))
                 .hasMessageContaining("rolled back on purpose");
         assertThat(dsl.fetchCount(CUSTOMERS, EMAIL.eq(tag + "@doomed.example"))).isZero();
+
+        // MERGE (PostgreSQL 15+) matching the key to a value: rewritten and mirrored
+        assertThat(dsl.mergeInto(CUSTOMERS)
+                        .using(DSL.selectOne())
+                        .on(ID.eq(single))
+                        .whenMatchedThenUpdate()
+                        .set(NAME, "Merged " + tag)
+                        .whenNotMatchedThenInsert(ID, NAME, EMAIL, VERSION)
+                        .values(single, "Merged " + tag, tag + "m@" + tag + ".example", 0L)
+                        .execute())
+                .isEqualTo(1);
+        assertThat(dsl.fetchValue(DSL.select(NAME).from(CUSTOMERS).where(ID.eq(single))))
+                .isEqualTo("Merged " + tag);
 
         assertThat(dsl.deleteFrom(CUSTOMERS).where(ID.eq(single)).execute()).isEqualTo(1);
         assertThat(dsl.fetchExists(CUSTOMERS, ID.eq(single))).isFalse();
