@@ -1,7 +1,10 @@
 package io.schemashift.it.jpa;
 
+import jakarta.persistence.EntityManagerFactory;
 import java.util.ArrayList;
 import java.util.List;
+import org.hibernate.SessionFactory;
+import org.hibernate.StatelessSession;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -10,9 +13,11 @@ import org.springframework.transaction.annotation.Transactional;
 public class ShopService {
 
     private final CustomerRepository customers;
+    private final EntityManagerFactory entityManagerFactory;
 
-    public ShopService(CustomerRepository customers) {
+    public ShopService(CustomerRepository customers, EntityManagerFactory entityManagerFactory) {
         this.customers = customers;
+        this.entityManagerFactory = entityManagerFactory;
     }
 
     /** Inserts {@code n} customers in one transaction (IDENTITY keys). */
@@ -44,6 +49,21 @@ public class ShopService {
     public void registerThenFail(String tag) {
         customers.saveAndFlush(new Customer("Doomed " + tag, tag + "@doomed.example"));
         throw new IllegalStateException("rolled back on purpose");
+    }
+
+    /**
+     * Hibernate's upsert ({@code StatelessSession.upsert}): a {@code MERGE} on PostgreSQL 15+, an
+     * {@code ON DUPLICATE KEY UPDATE} on MariaDB.
+     */
+    public void upsertName(long id, String name) {
+        try (StatelessSession session =
+                entityManagerFactory.unwrap(SessionFactory.class).openStatelessSession()) {
+            var tx = session.beginTransaction();
+            Customer customer = session.get(Customer.class, id);
+            customer.setName(name);
+            session.upsert(customer);
+            tx.commit();
+        }
     }
 
     @Transactional

@@ -130,6 +130,9 @@ public final class ShopTour {
                     .hasValueSatisfying(c -> assertThat(c.getId()).isEqualTo(ids.get(3)));
             assertThat(mine.get(2).getName()).isEqualTo("Name " + tag + " 2+");
 
+            shop.upsertName(ids.get(2), "Upserted " + tag);
+            assertThat(customers.findById(ids.get(2)).orElseThrow().getName()).isEqualTo("Upserted " + tag);
+
             assertThatThrownBy(() -> shop.registerThenFail(tag)).hasMessage("rolled back on purpose");
             assertThat(customers.findByEmailLike(tag + "@doomed.example")).isEmpty();
 
