@@ -31,7 +31,8 @@ final class SelfCheck {
             throw Refusal.unsupported("a comment inside a clause the rewriter rebuilds");
         }
         if (reparse) {
-            Tokens parsed = rw.mergesByKey ? Tokens.lex(H2MergeKey.of(out).asInsert(), rw.names.dialect()) : out;
+            H2MergeKey merge = rw.mergesByKey ? H2MergeKey.of(out) : null; // parsed as the INSERT it reads as
+            Tokens parsed = merge == null ? out : Tokens.lex(merge.asInsert(), rw.names.dialect());
             // rows after the first were built like the first from literal cells: parse the first
             ValuesRows.Cut cut = rw.valuesCut ? ValuesRows.afterFirst(parsed, false) : null;
             try {
