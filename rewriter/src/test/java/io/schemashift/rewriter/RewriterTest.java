@@ -2069,6 +2069,15 @@ class RewriterTest {
         assertThat(byPrimaryKey.newSide().params()).containsExactly(new ParamSource.Bound(1), new ParamSource.Bound(3));
         assertThat(byPrimaryKey.probe().rows()).containsExactly(List.of(new ParamSource.Bound(1)));
 
+        for (int id = 41; id <= 43; id++) { // one shape, its literals put back each time
+            Rewritten literal =
+                    (Rewritten) h2.rewrite("MERGE INTO customers (id, name) KEY (id) VALUES (" + id + ", 'n')");
+            assertThat(literal.newSide().sql())
+                    .isEqualTo("MERGE INTO clients (id, full_name, name_search) KEY (id) VALUES (" + id
+                            + ", 'n', lower('n'))");
+            assertThat(literal.probe().rows()).containsExactly(List.of(new ParamSource.Literal(String.valueOf(id))));
+        }
+
         Refused byOtherColumns = (Refused) h2.rewrite("MERGE INTO customers (id, email) KEY (email) VALUES (?, ?)");
         assertThat(byOtherColumns.message()).contains("MERGE … KEY on other columns than the key");
         assertThat(h2.rewrite("MERGE INTO other (id, name) KEY (id) VALUES (1, 'x')"))
