@@ -2050,6 +2050,17 @@ class RoutingIT {
                 }
                 assertThat(ps.executeBatch()).containsExactly(1, 1);
             }
+            // jOOQ's onConflict(ID).doUpdate() of several rows on H2: the rows as SELECT … UNION ALL SELECT …
+            try (PreparedStatement ps = c.prepareStatement("merge into customers using (select cast(? as integer) id,"
+                    + " cast(? as varchar(100)) name union all select cast(? as integer), cast(? as varchar(100))) t"
+                    + " on customers.id = t.id when matched then update set name = t.name"
+                    + " when not matched then insert (id, name) values (t.id, t.name)")) {
+                ps.setInt(1, 8);
+                ps.setString(2, "merged 8");
+                ps.setInt(3, 9);
+                ps.setString(4, "merged 9");
+                assertThat(ps.executeUpdate()).isEqualTo(2);
+            }
             try (Statement st = c.createStatement()) {
                 assertThat(st.executeUpdate("MERGE INTO customers c USING (VALUES (3, 'gone'), (5, 'five')) s(id, name)"
                                 + " ON c.id = s.id WHEN MATCHED AND s.name = 'gone' THEN DELETE"
@@ -2063,7 +2074,9 @@ class RoutingIT {
                 "4|merged 4|merged 4|d@x",
                 "5|five|five|e@x",
                 "6|merged 6|merged 6|null",
-                "7|merged 7|merged 7|null");
+                "7|merged 7|merged 7|null",
+                "8|merged 8|merged 8|null",
+                "9|merged 9|merged 9|null");
         assertThat(oldPrimary ? fx.oldRows() : fx.newRows()).containsExactlyElementsOf(expected);
         assertThat(fx.divergedKeys())
                 .as("every key on which the sides differ is in the divergence log")

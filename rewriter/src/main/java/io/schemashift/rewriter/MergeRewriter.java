@@ -28,6 +28,7 @@ import net.sf.jsqlparser.statement.select.ParenthesedFromItem;
 import net.sf.jsqlparser.statement.select.ParenthesedSelect;
 import net.sf.jsqlparser.statement.select.PlainSelect;
 import net.sf.jsqlparser.statement.select.SelectItem;
+import net.sf.jsqlparser.statement.select.SetOperationList;
 import net.sf.jsqlparser.statement.select.Values;
 import net.sf.jsqlparser.statement.update.UpdateSet;
 
@@ -160,26 +161,61 @@ final class MergeRewriter {
         if (ps.getSelect() instanceof Values v) {
             return valuesRows(v, source.getAlias());
         }
-        if (!(ps.getSelect() instanceof PlainSelect select)
-                || (select.getFromItem() != null
-                        && !(select.getFromItem() instanceof net.sf.jsqlparser.schema.Table t
-                                && "dual".equalsIgnoreCase(t.getName())))
-                || select.getJoins() != null
-                || select.getWhere() != null
-                || select.getGroupBy() != null
-                || select.getHaving() != null) {
-            return null;
-        }
+        // jOOQ sends several rows as SELECT … UNION ALL SELECT …: any set operation keeps some of them
+        List<?> selects = ps.getSelect() instanceof SetOperationList ops ? ops.getSelects() : List.of(ps.getSelect());
+        List<String> names = null;
         Map<String, List<Expression>> columns = new LinkedHashMap<>();
-        for (SelectItem<?> item : select.getSelectItems()) {
+        for (Object each : selects) {
+            if (!(each instanceof PlainSelect select) || !withoutFrom(select)) {
+                return null;
+            }
+            List<SelectItem<?>> items = select.getSelectItems();
+            if (names == null) {
+                names = columnNames(items, source.getAlias());
+            }
+            if (items.size() != names.size()) {
+                return null;
+            }
+            for (int c = 0; c < items.size(); c++) {
+                if (names.get(c) != null) { // SELECT 1: a column no clause can name
+                    columns.computeIfAbsent(names.get(c), n -> new ArrayList<>())
+                            .add(items.get(c).getExpression());
+                }
+            }
+        }
+        return new SourceRows(selects.size(), columns);
+    }
+
+    /** A SELECT of values alone: no {@code FROM} but {@code DUAL}, no {@code WHERE}, grouping or join. */
+    private static boolean withoutFrom(PlainSelect select) {
+        return (select.getFromItem() == null
+                        || (select.getFromItem() instanceof net.sf.jsqlparser.schema.Table t
+                                && "dual".equalsIgnoreCase(t.getName())))
+                && select.getJoins() == null
+                && select.getWhere() == null
+                && select.getGroupBy() == null
+                && select.getHaving() == null;
+    }
+
+    /**
+     * The canonical name of each selected column, {@code null} for one without a name: the
+     * source's alias columns ({@code AS s(a, b)}) where it has them, else each item's alias or
+     * column name.
+     */
+    private List<String> columnNames(List<SelectItem<?>> items, Alias alias) {
+        if (alias != null && alias.getAliasColumns() != null) {
+            return alias.getAliasColumns().stream()
+                    .map(c -> rw.names.canonical(c.name))
+                    .toList();
+        }
+        List<String> names = new ArrayList<>();
+        for (SelectItem<?> item : items) {
             String name = item.getAlias() != null
                     ? item.getAlias().getName()
                     : item.getExpression() instanceof Column c ? c.getColumnName() : null;
-            if (name != null) { // SELECT 1: a column no clause can name
-                columns.put(rw.names.canonical(name), List.of(item.getExpression()));
-            }
+            names.add(name == null ? null : rw.names.canonical(name));
         }
-        return new SourceRows(1, columns);
+        return names;
     }
 
     private SourceRows valuesRows(Values values, Alias alias) {

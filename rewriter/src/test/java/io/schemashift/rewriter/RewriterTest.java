@@ -2046,6 +2046,15 @@ class RewriterTest {
         assertThat(byValue.probe().rows())
                 .containsExactly(List.of(new ParamSource.Bound(1)), List.of(new ParamSource.Bound(3)));
         assertThat(byValue.keys()).isEqualTo(byValue.probe().rows());
+
+        // jOOQ's onConflict(ID).doUpdate() of two rows on H2
+        Rewritten union = (Rewritten) Fixtures.rewriter(Dialect.H2)
+                .rewrite("merge into customers using (select cast(? as bigint) id, cast(? as varchar) name"
+                        + " union all select cast(? as bigint), cast(? as varchar)) t on customers.id = t.id"
+                        + " when matched then update set name = t.name"
+                        + " when not matched then insert (id, name) values (t.id, t.name)");
+        assertThat(union.probe().rows())
+                .containsExactly(List.of(new ParamSource.Bound(1)), List.of(new ParamSource.Bound(3)));
     }
 
     /** H2's own MERGE (by KEY, or by the primary key): run as that MERGE on both sides, its rows looked up by key. */
