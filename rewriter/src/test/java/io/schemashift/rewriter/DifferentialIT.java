@@ -219,6 +219,35 @@ class DifferentialIT {
                         "Kyiv");
                 add(cases, "INSERT INTO customers(id, name) VALUES (?, ?) ON CONFLICT DO NOTHING", id, "N" + id);
             }
+            if (dialect != Dialect.MARIADB) { // MERGE: PostgreSQL 15+ and H2
+                add(
+                        cases,
+                        "merge into customers as t using (select cast(? as integer) id, cast(? as varchar(100)) name)"
+                                + " as s on (t.id=s.id) when not matched then insert (id, name) values (s.id, s.name)"
+                                + " when matched then update set name=s.name",
+                        id,
+                        "M" + id);
+                add(
+                        cases,
+                        "MERGE INTO customers c USING (VALUES (CAST(? AS integer), CAST(? AS varchar(100)))) s(id, city)"
+                                + " ON c.id = s.id WHEN MATCHED AND s.city = 'Oslo' THEN DELETE"
+                                + " WHEN MATCHED THEN UPDATE SET city = s.city, name = lower(c.name)"
+                                + " WHEN NOT MATCHED THEN INSERT (id, name, city) VALUES (s.id, 'V', s.city)",
+                        id + 3,
+                        id % 3 == 0 ? "Oslo" : "Lima");
+                add(
+                        cases,
+                        "merge into customers using (select 1 as one) as s on (customers.id = ?)"
+                                + " when matched then update set name = ? when not matched then insert (id, name)"
+                                + " values (?, ?)",
+                        id + 1,
+                        "J" + id,
+                        id + 1,
+                        "J" + id);
+            }
+            if (dialect == Dialect.H2) {
+                add(cases, "MERGE INTO customers (id, name, city) KEY (id) VALUES (?, ?, ?)", id + 2, "K" + id, "Kyiv");
+            }
             if (dialect == Dialect.MARIADB) {
                 add(
                         cases,

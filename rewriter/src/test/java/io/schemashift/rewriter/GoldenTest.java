@@ -322,7 +322,19 @@ class GoldenTest {
                                 + " full_name AS name, email_address AS email, town AS city, created_at"),
                 pg(
                         "INSERT INTO customers(id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET (name, email) = (EXCLUDED.name, lower(EXCLUDED.email))",
-                        "INSERT INTO app_v2.clients(id, full_name, name_search) OVERRIDING SYSTEM VALUE VALUES (?, ?, lower(?)) ON CONFLICT (id) DO UPDATE SET full_name = EXCLUDED.full_name, email_address = lower(EXCLUDED.email_address), name_search = lower((EXCLUDED.full_name))"));
+                        "INSERT INTO app_v2.clients(id, full_name, name_search) OVERRIDING SYSTEM VALUE VALUES (?, ?, lower(?)) ON CONFLICT (id) DO UPDATE SET full_name = EXCLUDED.full_name, email_address = lower(EXCLUDED.email_address), name_search = lower((EXCLUDED.full_name))"),
+                // MERGE by key
+                pg(
+                        "MERGE INTO customers c USING (VALUES (?, ?)) s(id, name) ON c.id = s.id"
+                                + " WHEN MATCHED THEN UPDATE SET name = s.name"
+                                + " WHEN NOT MATCHED THEN INSERT (id, name) VALUES (s.id, s.name)",
+                        "MERGE INTO app_v2.clients c USING (VALUES (?, ?)) s(id, name) ON c.id = s.id"
+                                + " WHEN MATCHED THEN UPDATE SET full_name = s.name, name_search = lower((s.name))"
+                                + " WHEN NOT MATCHED THEN INSERT (id, full_name, name_search) OVERRIDING SYSTEM VALUE"
+                                + " VALUES (s.id, s.name, lower((s.name)))"),
+                h2(
+                        "MERGE INTO customers (id, city) KEY (id) VALUES (?, ?)",
+                        "MERGE INTO clients (id, town) KEY (id) VALUES (?, ?)"));
     }
 
     @ParameterizedTest(name = "{0}: {1}")
