@@ -203,10 +203,9 @@ final class MergeRewriter {
      * column name.
      */
     private List<String> columnNames(List<SelectItem<?>> items, Alias alias) {
-        if (alias != null && alias.getAliasColumns() != null) {
-            return alias.getAliasColumns().stream()
-                    .map(c -> rw.names.canonical(c.name))
-                    .toList();
+        List<String> aliased = aliasColumns(alias);
+        if (aliased != null) {
+            return aliased;
         }
         List<String> names = new ArrayList<>();
         for (SelectItem<?> item : items) {
@@ -218,13 +217,20 @@ final class MergeRewriter {
         return names;
     }
 
+    /** The canonical names an alias gives the source's columns ({@code AS s(a, b)}), or {@code null}. */
+    private List<String> aliasColumns(Alias alias) {
+        return alias == null || alias.getAliasColumns() == null
+                ? null
+                : alias.getAliasColumns().stream()
+                        .map(c -> rw.names.canonical(c.name))
+                        .toList();
+    }
+
     private SourceRows valuesRows(Values values, Alias alias) {
-        if (alias == null || alias.getAliasColumns() == null) {
+        List<String> names = aliasColumns(alias);
+        if (names == null) {
             return null;
         }
-        List<String> names = alias.getAliasColumns().stream()
-                .map(c -> rw.names.canonical(c.name))
-                .toList();
         Map<String, List<Expression>> columns = new LinkedHashMap<>();
         names.forEach(n -> columns.put(n, new ArrayList<>()));
         List<? extends Expression> given = values.getExpressions();
