@@ -4,6 +4,7 @@ import io.schemashift.api.AssignmentCasts;
 import io.schemashift.catalog.ColumnType;
 import io.schemashift.mirror.KeptValues;
 import io.schemashift.rewriter.ClockRead;
+import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.KeptAlike;
 import io.schemashift.rewriter.TableMapping;
 import io.schemashift.rewriter.TableMapping.ComputedBy;
@@ -42,6 +43,29 @@ final class ColumnDefaults {
     /** PostgreSQL's casts in a reported default: {@code 'x'::character varying}, {@code '{}'::text[]}. */
     private static final Pattern CAST = Pattern.compile("::[a-z_ ]+(?:\\([0-9, ]*\\))?(?:\\[\\])*");
 
+    /** PostgreSQL's built-in types as JDBC's {@code TYPE_NAME} names them, which every database has. */
+    private static final Set<String> POSTGRESQL_BUILT_IN = Set.of(
+            "varchar",
+            "text",
+            "bpchar",
+            "int2",
+            "int4",
+            "int8",
+            "numeric",
+            "float4",
+            "float8",
+            "bool",
+            "date",
+            "time",
+            "timetz",
+            "timestamp",
+            "timestamptz",
+            "interval",
+            "uuid",
+            "json",
+            "jsonb",
+            "bytea");
+
     /** A number written as a plain decimal. */
     private static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d*)?");
 
@@ -66,8 +90,10 @@ final class ColumnDefaults {
      * @param generated the generated columns (PostgreSQL reports a generation expression as the
      *     default: it is not one)
      * @param types every column's type
+     * @param nullable the columns that take {@code NULL}
      */
-    record Columns(Map<String, String> defaults, Set<String> generated, Map<String, ColumnType> types) {
+    record Columns(
+            Map<String, String> defaults, Set<String> generated, Map<String, ColumnType> types, Set<String> nullable) {
 
         boolean has(String lower) {
             return defaults.containsKey(lower) || generated.contains(lower);
@@ -96,10 +122,14 @@ final class ColumnDefaults {
         Map<String, String> defaults = new HashMap<>();
         Set<String> generated = new HashSet<>();
         Map<String, ColumnType> types = new HashMap<>();
+        Set<String> nullable = new HashSet<>();
         try (ResultSet rs = md.getColumns(catalog, schemaPattern, tablePattern, null)) {
             while (rs.next()) {
                 String name = rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT);
                 types.put(name, ColumnType.of(rs));
+                if ("YES".equalsIgnoreCase(rs.getString("IS_NULLABLE"))) {
+                    nullable.add(name);
+                }
                 if ("YES".equalsIgnoreCase(rs.getString("IS_GENERATEDCOLUMN"))) {
                     generated.add(name);
                 } else {
@@ -125,7 +155,35 @@ final class ColumnDefaults {
                 }
             }
         }
-        return new Columns(defaults, generated, types);
+        return new Columns(defaults, generated, types, nullable);
+    }
+
+    /**
+     * The old columns of {@code table} (by old name, keys aside) that store {@code NULL} where an
+     * INSERT leaves them out — nullable, no default of their own or their domain's (MariaDB reports
+     * {@code NULL}), no identity, not generated — each with that {@code NULL} as {@code dialect}
+     * writes it: on PostgreSQL cast to the column's type, so that a function over it resolves as
+     * over the column ({@code lower(CAST(NULL AS varchar))}), and only for the built-in types every
+     * database has (a separate new database may lack the old one's enum); untyped on MariaDB and H2,
+     * which resolve a function over a bare {@code NULL}.
+     */
+    static Map<String, String> nullsLeftOut(TableMapping table, Columns old, Dialect dialect) {
+        Map<String, String> nulls = new TreeMap<>();
+        old.defaults().forEach((lower, reported) -> {
+            ColumnType type = old.types().get(lower);
+            if (normalized(reported) != null
+                    || !old.nullable().contains(lower)
+                    || type == null
+                    || table.key().stream().anyMatch(lower::equalsIgnoreCase)) {
+                return;
+            }
+            if (dialect != Dialect.POSTGRESQL) {
+                nulls.put(oldName(table, lower), "NULL");
+            } else if (POSTGRESQL_BUILT_IN.contains(type.name())) {
+                nulls.put(oldName(table, lower), "CAST(NULL AS " + type.name() + ")");
+            }
+        });
+        return nulls;
     }
 
     /**

@@ -597,6 +597,51 @@ class RoutingIT {
     }
 
     /**
+     * An INSERT that leaves out the source of a derived column ({@code name} under {@code name_search
+     * = lower(name)}), which the old table stores as {@code NULL} (nullable, no default): the new side
+     * computes the derived column from that {@code NULL}, as the backfill does from the stored row,
+     * and the write is mirrored, in either phase that writes both sides. Where the old column has a
+     * default, the new side cannot compute it from the statement: recorded, as before. Before: every
+     * such INSERT ran on the primary alone and was recorded ({@code nondeterministic_default_column}).
+     */
+    @ParameterizedTest
+    @CsvSource({"POSTGRESQL,false", "POSTGRESQL,true", "MARIADB,false", "MARIADB,true", "H2,false"})
+    void insertLeavingADerivedColumnsSourceThatStoresNull_mirroredComputedFromTheNull(
+            TestDatabase.Kind kind, boolean separate) throws Exception {
+        for (String phase : List.of("dual-write", "new-primary")) {
+            String as = kind + " " + phase + " separate=" + separate;
+            try (MigrationFixture fx =
+                    MigrationFixture.create(TestDatabases.of(kind), separate, "phase: " + phase + "\n")) {
+                try (Connection c = fx.connect();
+                        Statement st = c.createStatement()) {
+                    st.executeUpdate("INSERT INTO customers (id, email) VALUES (1, 'a@x'), (2, 'b@x')");
+                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO customers (id, email) VALUES (?, ?)")) {
+                        ps.setInt(1, 3);
+                        ps.setString(2, "c@x");
+                        ps.executeUpdate();
+                    }
+                    st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (4, 'Named', 'd@x')");
+                }
+                assertThat(fx.oldRows()).as(as).hasSize(4).contains("1|null|null|a@x", "4|Named|named|d@x");
+                fx.assertSidesEqual();
+                assertThat(fx.divergenceRecords()).as(as).isEmpty();
+            }
+            try (MigrationFixture fx =
+                    MigrationFixture.create(TestDatabases.of(kind), separate, "phase: " + phase + "\n")) {
+                fx.rawOld("ALTER TABLE customers ALTER COLUMN name SET DEFAULT 'anon'");
+                fx.rawNew("ALTER TABLE clients ALTER COLUMN full_name SET DEFAULT 'anon'");
+                try (Connection c = fx.connect();
+                        Statement st = c.createStatement()) {
+                    st.executeUpdate("INSERT INTO customers (id, email) VALUES (1, 'a@x')");
+                }
+                assertThat(fx.divergenceRecords())
+                        .as(as + ": the old column's default, not a NULL")
+                        .containsExactly("[\"1\"]|nondeterministic_default_column");
+            }
+        }
+    }
+
+    /**
      * A column whose type is a domain with a default (PostgreSQL, H2) takes the domain's default,
      * which the column's metadata does not report: an INSERT that leaves it out, where the new
      * column has none (or another), is recorded as for a differing column default; with the same

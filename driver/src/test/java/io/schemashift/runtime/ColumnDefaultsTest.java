@@ -46,6 +46,54 @@ class ColumnDefaultsTest {
     }
 
     @Test
+    void nullsLeftOut_nullableColumnsWithoutADefault_typedOnPostgresqlByBuiltInTypesOnly() {
+        ColumnType varchar = new ColumnType(Types.VARCHAR, "varchar", 100, null);
+        ColumnDefaults.Columns old = new ColumnDefaults.Columns(
+                mapOf(
+                        "id",
+                        null,
+                        "name",
+                        null,
+                        "email",
+                        "NULL",
+                        "legacy_flag",
+                        "NULL::integer",
+                        "status",
+                        "'active'::character varying",
+                        "code",
+                        null,
+                        "mood",
+                        null,
+                        "serial_no",
+                        "identity()"),
+                Set.of("shout"),
+                Map.of(
+                        "id", new ColumnType(Types.INTEGER, "int4", 10, 0),
+                        "name", varchar,
+                        "email", varchar,
+                        "legacy_flag", new ColumnType(Types.INTEGER, "int4", 10, 0),
+                        "status", varchar,
+                        "code", varchar,
+                        "mood", new ColumnType(Types.VARCHAR, "mood", 2147483647, null),
+                        "serial_no", new ColumnType(Types.INTEGER, "int4", 10, 0),
+                        "shout", varchar),
+                Set.of("id", "name", "email", "legacy_flag", "status", "mood", "serial_no", "shout"));
+        assertThat(ColumnDefaults.nullsLeftOut(CUSTOMERS, old, io.schemashift.rewriter.Dialect.POSTGRESQL))
+                .as("by old name; not the key, a default, a NOT NULL column, an identity, a generated column;"
+                        + " an enum a separate new database may lack left out")
+                .containsOnly(
+                        Map.entry("name", "CAST(NULL AS varchar)"),
+                        Map.entry("email", "CAST(NULL AS varchar)"),
+                        Map.entry("legacy_flag", "CAST(NULL AS int4)"));
+        assertThat(ColumnDefaults.nullsLeftOut(CUSTOMERS, old, io.schemashift.rewriter.Dialect.MARIADB))
+                .containsOnly(
+                        Map.entry("name", "NULL"),
+                        Map.entry("email", "NULL"),
+                        Map.entry("legacy_flag", "NULL"),
+                        Map.entry("mood", "NULL"));
+    }
+
+    @Test
     void differing_comparesEachMappedColumnWithItsNewColumn() {
         Map<String, String> old = mapOf(
                 "id", "nextval('customers_id_seq'::regclass)",
@@ -132,15 +180,15 @@ class ColumnDefaultsTest {
         }
         assertThat(ColumnDefaults.differing(
                         CUSTOMERS,
-                        new ColumnDefaults.Columns(oldDefaults, Set.of(), oldTypes),
-                        new ColumnDefaults.Columns(newDefaults, Set.of(), newTypes)))
+                        new ColumnDefaults.Columns(oldDefaults, Set.of(), oldTypes, Set.of()),
+                        new ColumnDefaults.Columns(newDefaults, Set.of(), newTypes, Set.of())))
                 .as("constants beyond what both types keep, and two texts; not a number within it in two scales,"
                         + " not the current time (its instant is judged at each write), not two lengths")
                 .containsExactlyInAnyOrder("rate", "fee", "at", "label");
     }
 
     private static ColumnDefaults.Columns defaults(Map<String, String> defaults) {
-        return new ColumnDefaults.Columns(defaults, Set.of(), Map.of());
+        return new ColumnDefaults.Columns(defaults, Set.of(), Map.of(), Set.of());
     }
 
     @Test
@@ -189,7 +237,8 @@ class ColumnDefaultsTest {
                         "amount", new ColumnType(Types.NUMERIC, "numeric", 10, 4),
                         "price", new ColumnType(Types.NUMERIC, "numeric", 10, 2),
                         "id", new ColumnType(Types.INTEGER, "int4", 10, 0),
-                        "name", new ColumnType(Types.VARCHAR, "varchar", 20, null)));
+                        "name", new ColumnType(Types.VARCHAR, "varchar", 20, null)),
+                Set.of());
         ColumnDefaults.Columns neu = new ColumnDefaults.Columns(
                 mapOf("initial", null, "email", null, "shout", null, "amount", null, "price", null),
                 Set.of("id", "full_name", "total", "name_search", "note"),
@@ -198,7 +247,8 @@ class ColumnDefaultsTest {
                         "amount", new ColumnType(Types.NUMERIC, "numeric", 10, 2),
                         "price", new ColumnType(Types.NUMERIC, "numeric", 12, 2),
                         "id", new ColumnType(Types.BIGINT, "int8", 19, 0),
-                        "full_name", new ColumnType(Types.VARCHAR, "varchar", 50, null)));
+                        "full_name", new ColumnType(Types.VARCHAR, "varchar", 50, null)),
+                Set.of());
         assertThat(ColumnDefaults.computedOnOneSide(derivedToo, old, neu))
                 .as("generated on one side only, by the mapping's names; not the key, not a column both generate,"
                         + " not one the new table lacks; and a stored column whose types round a value apart")

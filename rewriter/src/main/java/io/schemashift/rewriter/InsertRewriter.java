@@ -290,7 +290,9 @@ final class InsertRewriter {
         int start = tk.start(word);
         int end = tk.end(tk.significant(word + 1));
         List<String> generated = generatedKeys(List.of());
-        derivedWritten(List.of());
+        if (!table.derived.isEmpty()) {
+            rw.nondeterminism.add(NonDeterminism.DEFAULT_COLUMN); // its new side writes the keys alone
+        }
         defaultsLeft(List.of());
         clocksLeft(List.of(), false);
         Edits keyed = rw.newEdits.copy();
@@ -1016,12 +1018,18 @@ final class InsertRewriter {
         return columns;
     }
 
-    /** Derived columns whose every source the statement writes; the others keep their default. */
+    /**
+     * Derived columns whose every source the statement writes or leaves out to store {@code NULL}
+     * ({@link MappedTable#nullLeftOut}: computed from that {@code NULL}); the others keep their
+     * default. Not in H2's {@code MERGE}, whose row updates the row of its key where there is one:
+     * a column it leaves out keeps that row's value.
+     */
     private List<MappedTable.Derived> derivedWritten(List<Target> targets) {
         List<MappedTable.Derived> written = new ArrayList<>();
         for (MappedTable.Derived d : table.derived) {
             if (d.sources().stream()
-                    .allMatch(s -> targets.stream().anyMatch(t -> t.canonical().equals(s)))) {
+                    .allMatch(s -> targets.stream().anyMatch(t -> t.canonical().equals(s))
+                            || (!rw.mergesByKey && table.nullLeftOut(s) != null))) {
                 written.add(d);
             } else {
                 rw.nondeterminism.add(NonDeterminism.DEFAULT_COLUMN);
@@ -1080,6 +1088,10 @@ final class InsertRewriter {
         for (Object p : d.parts()) {
             if (p instanceof MappedTable.Source s) {
                 Fragment v = byColumn.get(s.canonical());
+                if (v == null) { // a source left out to store NULL (derivedWritten)
+                    parts.add(table.nullLeftOut(s.canonical()));
+                    continue;
+                }
                 d.refuseDefaultSource(v);
                 boolean single = simple.get(s.canonical()) != null;
                 parts.add(single ? v : Fragment.join(List.of("(", v, ")")));

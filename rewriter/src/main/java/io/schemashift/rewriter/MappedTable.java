@@ -77,6 +77,11 @@ final class MappedTable {
      */
     final Map<String, Fragment> clockDefaults = new java.util.TreeMap<>();
     /**
+     * Canonical names of the old columns that store {@code NULL} where an INSERT leaves them out,
+     * each with that {@code NULL} as written ({@link TableMapping#nullsLeftOut}).
+     */
+    private final Map<String, Fragment> nullsLeftOut = new java.util.HashMap<>();
+    /**
      * Canonical names of the old columns the new table computes and the old stores ({@link
      * TableMapping#computedOnOneSide}).
      */
@@ -118,6 +123,7 @@ final class MappedTable {
                 differingDefaults.add(names.fold(c)); // a time of day no instant stands for: each side's own
             }
         });
+        mapping.nullsLeftOut().forEach((c, sql) -> nullsLeftOut.put(names.fold(c), new Fragment(sql, List.of())));
         mapping.computedOnOneSide().forEach((c, by) -> {
             if (by == TableMapping.ComputedBy.NEW_TABLE) {
                 computedByNew.add(names.fold(c));
@@ -191,6 +197,14 @@ final class MappedTable {
             end++;
         }
         return STRING_TYPES.contains(name.substring(0, end).toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * The {@code NULL} old column {@code canonical} stores where an INSERT leaves it out, or {@code
+     * null} when it may store something else (a default, an identity's number) or is not known.
+     */
+    Fragment nullLeftOut(String canonical) {
+        return nullsLeftOut.get(canonical);
     }
 
     /** The captured instant that stands for old column {@code canonical}'s current-timestamp default. */

@@ -27,6 +27,11 @@ import java.util.Map;
  *     column, is the current timestamp, with its call as the database reports it ({@code now()},
  *     {@code CURRENT_TIMESTAMP(6)}…), from database metadata: each side would read its own clock, so
  *     an INSERT that leaves one out writes one captured instant to both. Empty when none or not read
+ * @param nullsLeftOut the old columns (by old name, keys aside) that store {@code NULL} where an
+ *     INSERT leaves them out (nullable, without a default of their own or their domain's, not
+ *     generated), each with the {@code NULL} as the dialect writes it for the column's type ({@code
+ *     CAST(NULL AS varchar)} on PostgreSQL), from database metadata: a derived column over one that
+ *     an INSERT leaves out is computed from that {@code NULL}. Empty when none or not read
  * @param computedOnOneSide the old columns (by old name) that one side's table computes itself (a
  *     generated column) and the other's stores, with the table that computes each, from database
  *     metadata: any INSERT or UPDATE of the table may store different values on the two sides,
@@ -57,7 +62,8 @@ public record TableMapping(
         Map<String, String> clockDefaults,
         Map<String, ComputedBy> computedOnOneSide,
         Map<String, KeptAlike> keptAlike,
-        Map<String, Retyped> retyped) {
+        Map<String, Retyped> retyped,
+        Map<String, String> nullsLeftOut) {
 
     /**
      * A column whose type changes to one that takes no value of the old by assignment, or whose
@@ -92,6 +98,7 @@ public record TableMapping(
         computedOnOneSide = Map.copyOf(computedOnOneSide);
         keptAlike = Map.copyOf(keptAlike);
         retyped = Map.copyOf(retyped);
+        nullsLeftOut = Map.copyOf(nullsLeftOut);
         if (uniqueKeys != null) {
             Map<String, List<String>> copy = new java.util.LinkedHashMap<>();
             uniqueKeys.forEach((index, indexColumns) -> copy.put(index, List.copyOf(indexColumns)));
@@ -148,6 +155,7 @@ public record TableMapping(
                 Map.of(),
                 Map.of(),
                 Map.of(),
+                Map.of(),
                 Map.of());
     }
 
@@ -166,7 +174,8 @@ public record TableMapping(
                 clockDefaults,
                 computedOnOneSide,
                 keptAlike,
-                retyped);
+                retyped,
+                nullsLeftOut);
     }
 
     /** The same mapping with the old table's unique indexes filled in (from database metadata). */
@@ -184,14 +193,17 @@ public record TableMapping(
                 clockDefaults,
                 computedOnOneSide,
                 keptAlike,
-                retyped);
+                retyped,
+                nullsLeftOut);
     }
 
     /**
-     * The same mapping with the old columns whose default differs on the new side, and those both
-     * default to the current timestamp (from database metadata).
+     * The same mapping with the old columns whose default differs on the new side, those both
+     * default to the current timestamp, and those that store {@code NULL} where an INSERT leaves
+     * them out (from database metadata).
      */
-    public TableMapping withDefaults(java.util.Set<String> differing, Map<String, String> clock) {
+    public TableMapping withDefaults(
+            java.util.Set<String> differing, Map<String, String> clock, Map<String, String> nulls) {
         return new TableMapping(
                 oldName,
                 newName,
@@ -205,7 +217,8 @@ public record TableMapping(
                 clock,
                 computedOnOneSide,
                 keptAlike,
-                retyped);
+                retyped,
+                nulls);
     }
 
     /**
@@ -232,7 +245,8 @@ public record TableMapping(
                 clockDefaults,
                 oneSided,
                 kept,
-                retyped);
+                retyped,
+                nullsLeftOut);
     }
 
     /** The same mapping with the columns whose new type takes a cast of the written value (from the catalog). */
@@ -250,6 +264,7 @@ public record TableMapping(
                 clockDefaults,
                 computedOnOneSide,
                 keptAlike,
-                changes);
+                changes,
+                nullsLeftOut);
     }
 }

@@ -19,8 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ClockDefaultsTest {
 
     private static Mapping mapping(Dialect dialect) {
-        return Mapping.of(
-                List.of(Fixtures.customers(dialect, true).withDefaults(Set.of(), Map.of("created_at", "now()"))));
+        return Mapping.of(List.of(
+                Fixtures.customers(dialect, true).withDefaults(Set.of(), Map.of("created_at", "now()"), Map.of())));
     }
 
     private static Rewritten rewrite(Dialect dialect, String sql) {
@@ -143,7 +143,7 @@ class ClockDefaultsTest {
                         Map.of("city", "town"),
                         Map.of(),
                         Fixtures.CUSTOMER_COLUMNS)
-                .withDefaults(Set.of(), Map.of("created_at", "CURRENT_TIMESTAMP"));
+                .withDefaults(Set.of(), Map.of("created_at", "CURRENT_TIMESTAMP"), Map.of());
         Rewritten r = (Rewritten) Rewriter.builder(Mapping.of(List.of(plain)), Dialect.POSTGRESQL)
                 .build()
                 .rewrite("INSERT INTO customers (id, city) SELECT id, city FROM staging");
@@ -166,8 +166,8 @@ class ClockDefaultsTest {
                 "H2 | CAST(CAST(? AS TIMESTAMP WITH TIME ZONE) AS DATE)"
             })
     void currentDate_theInstantsDate(Dialect dialect, String date) {
-        Mapping mapping = Mapping.of(List.of(
-                Fixtures.customers(dialect, true).withDefaults(Set.of(), Map.of("created_at", "CURRENT_DATE"))));
+        Mapping mapping = Mapping.of(List.of(Fixtures.customers(dialect, true)
+                .withDefaults(Set.of(), Map.of("created_at", "CURRENT_DATE"), Map.of())));
         Rewriter rewriter = Rewriter.builder(mapping, dialect).build();
         Rewritten left = (Rewritten) rewriter.rewrite("INSERT INTO customers (id, name) VALUES (1, 'a')");
         assertThat(left.oldSide().sql())
@@ -181,7 +181,7 @@ class ClockDefaultsTest {
     @org.junit.jupiter.api.Test
     void currentTime_leftOut_defaultColumn() {
         Mapping mapping = Mapping.of(List.of(Fixtures.customers(Dialect.POSTGRESQL, true)
-                .withDefaults(Set.of(), Map.of("created_at", "CURRENT_TIME"))));
+                .withDefaults(Set.of(), Map.of("created_at", "CURRENT_TIME"), Map.of())));
         Rewritten r = (Rewritten) Rewriter.builder(mapping, Dialect.POSTGRESQL)
                 .build()
                 .rewrite("INSERT INTO customers (id, name) VALUES (?, ?)");

@@ -35,7 +35,7 @@ class DifferingDefaultsTest {
     @MethodSource("writes")
     void differingDefault_leftToIt_isDefaultColumn(String sql, boolean left) {
         Mapping mapping = Mapping.of(
-                List.of(Fixtures.customers(Dialect.POSTGRESQL, true).withDefaults(Set.of("city"), Map.of())));
+                List.of(Fixtures.customers(Dialect.POSTGRESQL, true).withDefaults(Set.of("city"), Map.of(), Map.of())));
         RewriteResult r = Rewriter.builder(mapping, Dialect.POSTGRESQL).build().rewrite(sql);
         assertThat(r).isInstanceOf(Rewritten.class);
         assertThat(((Rewritten) r).nondeterminism().contains(NonDeterminism.DEFAULT_COLUMN))

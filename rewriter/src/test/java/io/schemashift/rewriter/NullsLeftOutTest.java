@@ -1,0 +1,93 @@
+package io.schemashift.rewriter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A source of a derived column that an INSERT leaves out, where the old column stores {@code NULL}
+ * then ({@link TableMapping#nullsLeftOut}, here {@code name} under {@code name_search =
+ * lower(name)}): the new side computes the derived column from that {@code NULL}, as the backfill
+ * computes it from the stored row, and the write is mirrored. Where the catalog does not say so,
+ * or the row may update one whose value stays (H2's {@code MERGE}), it is {@link
+ * NonDeterminism#DEFAULT_COLUMN} as before.
+ */
+class NullsLeftOutTest {
+
+    private static Rewritten rewrite(Dialect dialect, String sql, boolean nullKnown) {
+        TableMapping customers = Fixtures.customers(dialect, true);
+        if (nullKnown) {
+            customers = customers.withDefaults(
+                    Set.of(),
+                    Map.of(),
+                    Map.of("name", dialect == Dialect.POSTGRESQL ? "CAST(NULL AS varchar)" : "NULL"));
+        }
+        RewriteResult r = Rewriter.builder(Mapping.of(List.of(customers)), dialect)
+                .build()
+                .rewrite(sql);
+        assertThat(r).as(sql).isInstanceOf(Rewritten.class);
+        return (Rewritten) r;
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "POSTGRESQL | INSERT INTO customers (id, email) VALUES (?, ?)"
+                        + " | INSERT INTO app_v2.clients (id, email_address, name_search) OVERRIDING SYSTEM VALUE"
+                        + " VALUES (?, ?, lower(CAST(NULL AS varchar)))",
+                "POSTGRESQL | INSERT INTO customers (id, email) SELECT id + 100, email FROM customers WHERE id < ?"
+                        + " | INSERT INTO app_v2.clients (id, email_address, name_search) OVERRIDING SYSTEM VALUE"
+                        + " SELECT id + 100, email_address AS email, lower(CAST(NULL AS varchar)) FROM app_v2.clients"
+                        + " WHERE id < ?",
+                "POSTGRESQL | INSERT INTO customers (id, email) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET email ="
+                        + " EXCLUDED.email"
+                        + " | INSERT INTO app_v2.clients (id, email_address, name_search) OVERRIDING SYSTEM VALUE"
+                        + " VALUES (?, ?, lower(CAST(NULL AS varchar))) ON CONFLICT (id) DO UPDATE SET email_address ="
+                        + " EXCLUDED.email_address",
+                "H2 | INSERT INTO customers (id, email) VALUES (1, 'a@x'), (2, 'b@x')"
+                        + " | INSERT INTO clients (id, email_address, name_search) OVERRIDING SYSTEM VALUE"
+                        + " VALUES (1, 'a@x', lower(NULL)), (2, 'b@x', lower(NULL))",
+                "MARIADB | INSERT INTO customers (id, email) VALUES (?, ?) ON DUPLICATE KEY UPDATE email = VALUES(email)"
+                        + " | INSERT INTO clients (id, email_address, name_search) VALUES (?, ?, lower(NULL)) ON"
+                        + " DUPLICATE KEY UPDATE email_address = VALUES(email_address)"
+            })
+    void sourceLeftOut_derivedComputedFromItsNull(Dialect dialect, String sql, String newSide) {
+        Rewritten r = rewrite(dialect, sql, true);
+        assertThat(r.newSide().sql()).isEqualTo(newSide);
+        assertThat(r.nondeterminism()).doesNotContain(NonDeterminism.DEFAULT_COLUMN);
+        assertThat(rewrite(dialect, sql, false).nondeterminism())
+                .as("without the catalog's word: left to the new column's default")
+                .contains(NonDeterminism.DEFAULT_COLUMN);
+    }
+
+    @Test
+    void mergeIntoAMatchedRow_orDefaultValues_stillLeftToTheDefault() {
+        assertThat(rewrite(Dialect.H2, "MERGE INTO customers (id, email) KEY (id) VALUES (?, ?)", true)
+                        .nondeterminism())
+                .as("a matched row keeps its name, whatever the new side would compute from NULL")
+                .contains(NonDeterminism.DEFAULT_COLUMN);
+        assertThat(rewrite(Dialect.POSTGRESQL, "INSERT INTO customers DEFAULT VALUES", true)
+                        .nondeterminism())
+                .contains(NonDeterminism.DEFAULT_COLUMN);
+    }
+
+    @Test
+    void mergesInsertBranch_computedFromTheNull() {
+        Rewritten r = rewrite(
+                Dialect.POSTGRESQL,
+                "MERGE INTO customers t USING (VALUES (?, ?)) s(id, email) ON t.id = s.id"
+                        + " WHEN MATCHED THEN UPDATE SET email = s.email"
+                        + " WHEN NOT MATCHED THEN INSERT (id, email) VALUES (s.id, s.email)",
+                true);
+        assertThat(r.newSide().sql())
+                .contains("INSERT (id, email_address, name_search) OVERRIDING SYSTEM VALUE VALUES (s.id, s.email,"
+                        + " lower(CAST(NULL AS varchar)))");
+        assertThat(r.nondeterminism()).doesNotContain(NonDeterminism.DEFAULT_COLUMN);
+    }
+}
