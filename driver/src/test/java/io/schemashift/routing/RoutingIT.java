@@ -1139,6 +1139,55 @@ class RoutingIT {
     }
 
     /**
+     * H2's {@code MERGE … KEY} that leaves out a column both tables default to the current time
+     * updates a row of its key without touching that column: the row keeps its time on both sides.
+     * A row it inserts would take each side's own clock, and the driver cannot tell before it runs
+     * which it does: it runs on the primary alone and its key is recorded. Before: the column was
+     * added to the primary's MERGE with a captured instant, as for an INSERT, so every matched row's
+     * time was overwritten, on both sides.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void h2MergeLeavingACurrentTimeDefaultOut_keepsAMatchedRowsTime(boolean separate) throws Exception {
+        for (String phase : List.of("dual-write", "new-primary")) {
+            String as = phase + (separate ? " separate" : "");
+            try (MigrationFixture fx = MigrationFixture.create(
+                    TestDatabases.of(TestDatabase.Kind.H2), separate, "phase: " + phase + "\n")) {
+                String column = "created TIMESTAMP(6) DEFAULT CURRENT_TIMESTAMP";
+                String day = "on_day DATE DEFAULT CURRENT_DATE";
+                fx.rawOld("ALTER TABLE customers ADD COLUMN " + column, "ALTER TABLE customers ADD COLUMN " + day);
+                fx.rawNew("ALTER TABLE clients ADD COLUMN " + column, "ALTER TABLE clients ADD COLUMN " + day);
+                try (Connection c = fx.connect();
+                        Statement st = c.createStatement()) {
+                    st.executeUpdate("INSERT INTO customers (id, name, created, on_day)"
+                            + " VALUES (1, 'a', TIMESTAMP '2020-01-02 03:04:05', DATE '2020-01-02')");
+                    st.executeUpdate("MERGE INTO customers (id, name) KEY (id) VALUES (1, 'renamed')");
+                    try (PreparedStatement ps = c.prepareStatement("MERGE INTO customers (id, name) VALUES (?, ?)")) {
+                        ps.setInt(1, 1);
+                        ps.setString(2, "renamed again");
+                        ps.executeUpdate();
+                        ps.setInt(1, 2);
+                        ps.setString(2, "inserted");
+                        ps.executeUpdate();
+                    }
+                }
+                List<String> old = createdAt(fx, fx.oldUrl, "customers");
+                assertThat(old).as(as).hasSize(phase.equals("dual-write") ? 2 : 1);
+                assertThat(createdAt(fx, fx.newUrl, "clients"))
+                        .as(as)
+                        .hasSize(phase.equals("dual-write") ? 1 : 2)
+                        .contains("1|2020-01-02 03:04:05.0|2020-01-02");
+                assertThat(old).as(as).contains("1|2020-01-02 03:04:05.0|2020-01-02");
+                assertThat(fx.divergenceRecords())
+                        .as(as + ": run on the primary alone, as any write that leaves a side its own default")
+                        .containsOnly(
+                                "[\"1\"]|nondeterministic_default_column", "[\"2\"]|nondeterministic_default_column");
+                assertThat(fx.divergedKeys()).as(as).containsAll(fx.differingIds());
+            }
+        }
+    }
+
+    /**
      * The current time in another spelling or precision on the new column ({@code now()} or {@code
      * LOCALTIMESTAMP} against {@code CURRENT_TIMESTAMP}; MariaDB's {@code DATETIME} against {@code
      * DATETIME(6)}) is the same instant: an INSERT that leaves it out is mirrored with one captured

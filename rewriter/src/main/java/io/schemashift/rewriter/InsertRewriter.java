@@ -962,7 +962,9 @@ final class InsertRewriter {
      * The old columns (canonical) the statement leaves to a current-timestamp default both tables
      * share, which each side would read from its own clock. Where the statement cannot be given
      * them ({@code fillable} false: no column list, an {@code INSERT … SELECT *} or of a set
-     * operation), it is {@link NonDeterminism#DEFAULT_COLUMN} instead, and none are returned.
+     * operation), or would then set them in a row it updates (H2's {@code MERGE}, whose row updates
+     * the row of its key where there is one), it is {@link NonDeterminism#DEFAULT_COLUMN} instead,
+     * and none are returned.
      */
     private List<String> clocksLeft(List<Target> targets, boolean fillable) {
         List<String> left = new ArrayList<>();
@@ -972,7 +974,7 @@ final class InsertRewriter {
                 left.add(column);
             }
         }
-        if (!left.isEmpty() && !fillable) {
+        if (!left.isEmpty() && (!fillable || rw.mergesByKey)) {
             rw.nondeterminism.add(NonDeterminism.DEFAULT_COLUMN);
             return List.of();
         }

@@ -177,6 +177,31 @@ class ClockDefaultsTest {
         assertThat(written.nondeterminism()).isEmpty();
     }
 
+    /**
+     * H2's {@code MERGE} updates the row of its key where there is one: a column it leaves out keeps
+     * that row's value, so no instant is added (it would overwrite the row's time); a row it inserts
+     * takes each side's own clock, recorded. A {@code DEFAULT} it writes sets the time in either
+     * case, and gets the instant.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(
+            strings = {
+                "MERGE INTO customers (id, name) KEY (id) VALUES (?, ?)",
+                "MERGE INTO customers (id, name) VALUES (?, ?)"
+            })
+    void h2Merge_leftOut_notStamped(String sql) {
+        Rewritten r = rewrite(Dialect.H2, sql);
+        assertThat(r.oldSide().sql()).isEqualTo(sql);
+        assertThat(r.nondeterminism()).contains(NonDeterminism.DEFAULT_COLUMN);
+        Rewritten written =
+                rewrite(Dialect.H2, "MERGE INTO customers (id, name, created_at) KEY (id) VALUES (?, ?, DEFAULT)");
+        assertThat(written.oldSide().sql())
+                .isEqualTo(
+                        "MERGE INTO customers (id, name, created_at) KEY (id) VALUES (?, ?, CAST(? AS TIMESTAMP WITH TIME"
+                                + " ZONE))");
+        assertThat(written.nondeterminism()).doesNotContain(NonDeterminism.DEFAULT_COLUMN);
+    }
+
     /** A time-of-day default has no instant to stand for it: leaving it out is recorded. */
     @org.junit.jupiter.api.Test
     void currentTime_leftOut_defaultColumn() {
