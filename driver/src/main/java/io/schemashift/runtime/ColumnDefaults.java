@@ -66,6 +66,19 @@ final class ColumnDefaults {
             "jsonb",
             "bytea");
 
+    /** An integer, PostgreSQL's in quotes ({@code '-3'::integer}, casts dropped). */
+    private static final Pattern INTEGER = Pattern.compile("(-?\\d{1,18})|'(-?\\d{1,18})'");
+
+    /** A string literal: quotes doubled inside, no backslash (MariaDB may read one as an escape). */
+    private static final Pattern STRING = Pattern.compile("'(?:[^'\\\\]|'')*'");
+
+    private static final Set<Integer> INTEGER_TYPES =
+            Set.of(java.sql.Types.TINYINT, java.sql.Types.SMALLINT, java.sql.Types.INTEGER, java.sql.Types.BIGINT);
+
+    /** Not {@code CHAR}: some databases pad a value to its length. */
+    private static final Set<Integer> VARYING_STRING_TYPES = Set.of(
+            java.sql.Types.VARCHAR, java.sql.Types.NVARCHAR, java.sql.Types.LONGVARCHAR, java.sql.Types.LONGNVARCHAR);
+
     /** A number written as a plain decimal. */
     private static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d*)?");
 
@@ -159,31 +172,59 @@ final class ColumnDefaults {
     }
 
     /**
-     * The old columns of {@code table} (by old name, keys aside) that store {@code NULL} where an
-     * INSERT leaves them out — nullable, no default of their own or their domain's (MariaDB reports
-     * {@code NULL}), no identity, not generated — each with that {@code NULL} as {@code dialect}
-     * writes it: on PostgreSQL cast to the column's type, so that a function over it resolves as
-     * over the column ({@code lower(CAST(NULL AS varchar))}), and only for the built-in types every
-     * database has (a separate new database may lack the old one's enum); untyped on MariaDB and H2,
-     * which resolve a function over a bare {@code NULL}.
+     * The old columns of {@code table} (by old name, keys aside, generated ones aside) whose value
+     * where an INSERT leaves them out is known before it runs, each as {@code dialect} writes it:
+     * {@code NULL} for a nullable column without a default of its own or its domain's (MariaDB
+     * reports {@code NULL}); a constant default, where the column stores it as written — a string
+     * of a variable-length string column that it fits, an integer of an integer column (not a
+     * number with a scale the column rounds, not a padded {@code CHAR}, not a call or an identity's
+     * number). On PostgreSQL the value is cast to the column's type, so that a function over it
+     * resolves as over the column ({@code lower(CAST(NULL AS varchar))}), and only for the built-in
+     * types every database has (a separate new database may lack the old one's enum); MariaDB and
+     * H2 take it as is.
      */
-    static Map<String, String> nullsLeftOut(TableMapping table, Columns old, Dialect dialect) {
-        Map<String, String> nulls = new TreeMap<>();
+    static Map<String, String> valuesLeftOut(TableMapping table, Columns old, Dialect dialect) {
+        Map<String, String> values = new TreeMap<>();
         old.defaults().forEach((lower, reported) -> {
             ColumnType type = old.types().get(lower);
-            if (normalized(reported) != null
-                    || !old.nullable().contains(lower)
-                    || type == null
-                    || table.key().stream().anyMatch(lower::equalsIgnoreCase)) {
+            if (type == null || table.key().stream().anyMatch(lower::equalsIgnoreCase)) {
+                return;
+            }
+            String value =
+                    storedAsWritten(normalized(reported), type, old.nullable().contains(lower));
+            if (value == null) {
                 return;
             }
             if (dialect != Dialect.POSTGRESQL) {
-                nulls.put(oldName(table, lower), "NULL");
+                values.put(oldName(table, lower), value);
             } else if (POSTGRESQL_BUILT_IN.contains(type.name())) {
-                nulls.put(oldName(table, lower), "CAST(NULL AS " + type.name() + ")");
+                values.put(oldName(table, lower), "CAST(" + value + " AS " + type.name() + ")");
             }
         });
-        return nulls;
+        return values;
+    }
+
+    /**
+     * The value a column of {@code type} stores where an INSERT leaves it to default {@code
+     * compared} ({@link #normalized}: {@code null} for none), as a literal; {@code null} when not a
+     * constant the column stores as written.
+     */
+    private static String storedAsWritten(String compared, ColumnType type, boolean nullable) {
+        if (compared == null) {
+            return nullable ? "NULL" : null;
+        }
+        if (INTEGER_TYPES.contains(type.jdbcType())) {
+            java.util.regex.Matcher m = INTEGER.matcher(compared);
+            return !m.matches() ? null : m.group(1) != null ? m.group(1) : m.group(2);
+        }
+        if (VARYING_STRING_TYPES.contains(type.jdbcType())
+                && STRING.matcher(compared).matches()) {
+            int length = compared.length()
+                    - 2
+                    - (compared.length() - compared.replace("''", "").length()) / 2;
+            return type.size() <= 0 || length <= type.size() ? compared : null;
+        }
+        return null;
     }
 
     /**

@@ -730,7 +730,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                     .withDefaults(
                             differing,
                             ColumnDefaults.clockDefaults(t, old.defaults(), neu.defaults()),
-                            ColumnDefaults.nullsLeftOut(t, old, dialect))
+                            ColumnDefaults.valuesLeftOut(t, old, dialect))
                     .withComputed(
                             computed, ColumnDefaults.keptAlike(t, old, neu), ColumnDefaults.generatedDerived(t, neu))
                     .withRetyped(retyped));
@@ -800,7 +800,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
             Set<String> generatedDerived = new java.util.HashSet<>(t.derived().keySet());
             generatedDerived.removeAll(before.derived().keySet());
             TableMapping indexes = before.uniqueKeys() == null ? t : t.withUniqueKeys(before.uniqueKeys());
-            tables.add(indexes.withDefaults(before.differingDefaults(), before.clockDefaults(), before.nullsLeftOut())
+            tables.add(indexes.withDefaults(before.differingDefaults(), before.clockDefaults(), before.valuesLeftOut())
                     .withComputed(before.computedOnOneSide(), before.keptAlike(), generatedDerived)
                     .withRetyped(before.retyped()));
         }

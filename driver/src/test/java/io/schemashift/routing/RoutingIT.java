@@ -598,15 +598,16 @@ class RoutingIT {
 
     /**
      * An INSERT that leaves out the source of a derived column ({@code name} under {@code name_search
-     * = lower(name)}), which the old table stores as {@code NULL} (nullable, no default): the new side
-     * computes the derived column from that {@code NULL}, as the backfill does from the stored row,
-     * and the write is mirrored, in either phase that writes both sides. Where the old column has a
-     * default, the new side cannot compute it from the statement: recorded, as before. Before: every
-     * such INSERT ran on the primary alone and was recorded ({@code nondeterministic_default_column}).
+     * = lower(name)}), which the old table stores as {@code NULL} (nullable, no default) or as its
+     * constant default: the new side computes the derived column from that value, as the backfill
+     * does from the stored row, and the write is mirrored, in either phase that writes both sides.
+     * Where the old column's default is a call, the new side cannot compute it from the statement:
+     * recorded, as before. Before: every such INSERT ran on the primary alone and was recorded
+     * ({@code nondeterministic_default_column}).
      */
     @ParameterizedTest
     @CsvSource({"POSTGRESQL,false", "POSTGRESQL,true", "MARIADB,false", "MARIADB,true", "H2,false"})
-    void insertLeavingADerivedColumnsSourceThatStoresNull_mirroredComputedFromTheNull(
+    void insertLeavingOutADerivedColumnsSourceOfAKnownValue_mirroredComputedFromIt(
             TestDatabase.Kind kind, boolean separate) throws Exception {
         for (String phase : List.of("dual-write", "new-primary")) {
             String as = kind + " " + phase + " separate=" + separate;
@@ -628,14 +629,30 @@ class RoutingIT {
             }
             try (MigrationFixture fx =
                     MigrationFixture.create(TestDatabases.of(kind), separate, "phase: " + phase + "\n")) {
-                fx.rawOld("ALTER TABLE customers ALTER COLUMN name SET DEFAULT 'anon'");
-                fx.rawNew("ALTER TABLE clients ALTER COLUMN full_name SET DEFAULT 'anon'");
+                fx.rawOld("ALTER TABLE customers ALTER COLUMN name SET DEFAULT 'it''s anon'");
+                fx.rawNew("ALTER TABLE clients ALTER COLUMN full_name SET DEFAULT 'it''s anon'");
+                try (Connection c = fx.connect();
+                        Statement st = c.createStatement()) {
+                    st.executeUpdate("INSERT INTO customers (id, email) VALUES (1, 'a@x')");
+                }
+                assertThat(fx.oldRows()).as(as).containsExactly("1|it's anon|it's anon|a@x");
+                fx.assertSidesEqual();
+                assertThat(fx.divergenceRecords())
+                        .as(as + ": a constant default")
+                        .isEmpty();
+            }
+            try (MigrationFixture fx =
+                    MigrationFixture.create(TestDatabases.of(kind), separate, "phase: " + phase + "\n")) {
+                // H2 keeps upper('anon') as the constant it is
+                String call = kind == TestDatabase.Kind.H2 ? "CAST(RANDOM_UUID() AS VARCHAR(100))" : "upper('anon')";
+                fx.rawOld("ALTER TABLE customers ALTER COLUMN name SET DEFAULT (" + call + ")");
+                fx.rawNew("ALTER TABLE clients ALTER COLUMN full_name SET DEFAULT (" + call + ")");
                 try (Connection c = fx.connect();
                         Statement st = c.createStatement()) {
                     st.executeUpdate("INSERT INTO customers (id, email) VALUES (1, 'a@x')");
                 }
                 assertThat(fx.divergenceRecords())
-                        .as(as + ": the old column's default, not a NULL")
+                        .as(as + ": a default the database computes, not known before it runs")
                         .containsExactly("[\"1\"]|nondeterministic_default_column");
             }
         }

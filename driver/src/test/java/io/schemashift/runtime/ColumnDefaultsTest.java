@@ -46,50 +46,66 @@ class ColumnDefaultsTest {
     }
 
     @Test
-    void nullsLeftOut_nullableColumnsWithoutADefault_typedOnPostgresqlByBuiltInTypesOnly() {
-        ColumnType varchar = new ColumnType(Types.VARCHAR, "varchar", 100, null);
+    void valuesLeftOut_nullsAndConstantsStoredAsWritten_typedOnPostgresqlByBuiltInTypesOnly() {
+        ColumnType varchar = new ColumnType(Types.VARCHAR, "varchar", 10, null);
+        ColumnType int4 = new ColumnType(Types.INTEGER, "int4", 10, 0);
         ColumnDefaults.Columns old = new ColumnDefaults.Columns(
                 mapOf(
-                        "id",
-                        null,
-                        "name",
-                        null,
-                        "email",
-                        "NULL",
-                        "legacy_flag",
-                        "NULL::integer",
-                        "status",
-                        "'active'::character varying",
-                        "code",
-                        null,
-                        "mood",
-                        null,
-                        "serial_no",
-                        "identity()"),
+                        "id", null,
+                        "name", null,
+                        "email", "NULL",
+                        "legacy_flag", "NULL::integer",
+                        "status", "'it''s on'::character varying",
+                        "tier", "'-3'::integer",
+                        "rank", "7",
+                        "code", null,
+                        "mood", null,
+                        "serial_no", "identity()",
+                        "amount", "1.5",
+                        "initial", "'a'::bpchar",
+                        "too_long", "'eleven char'::character varying",
+                        "path", "'a\\b'",
+                        "upper_name", "upper('x'::text)",
+                        "created", "now()"),
                 Set.of("shout"),
-                Map.of(
-                        "id", new ColumnType(Types.INTEGER, "int4", 10, 0),
-                        "name", varchar,
-                        "email", varchar,
-                        "legacy_flag", new ColumnType(Types.INTEGER, "int4", 10, 0),
-                        "status", varchar,
-                        "code", varchar,
-                        "mood", new ColumnType(Types.VARCHAR, "mood", 2147483647, null),
-                        "serial_no", new ColumnType(Types.INTEGER, "int4", 10, 0),
-                        "shout", varchar),
-                Set.of("id", "name", "email", "legacy_flag", "status", "mood", "serial_no", "shout"));
-        assertThat(ColumnDefaults.nullsLeftOut(CUSTOMERS, old, io.schemashift.rewriter.Dialect.POSTGRESQL))
-                .as("by old name; not the key, a default, a NOT NULL column, an identity, a generated column;"
-                        + " an enum a separate new database may lack left out")
+                Map.ofEntries(
+                        Map.entry("id", int4),
+                        Map.entry("name", varchar),
+                        Map.entry("email", varchar),
+                        Map.entry("legacy_flag", int4),
+                        Map.entry("status", varchar),
+                        Map.entry("tier", int4),
+                        Map.entry("rank", new ColumnType(Types.SMALLINT, "int2", 5, 0)),
+                        Map.entry("code", varchar),
+                        Map.entry("mood", new ColumnType(Types.VARCHAR, "mood", 2147483647, null)),
+                        Map.entry("serial_no", int4),
+                        Map.entry("amount", new ColumnType(Types.NUMERIC, "numeric", 10, 0)),
+                        Map.entry("initial", new ColumnType(Types.CHAR, "bpchar", 5, null)),
+                        Map.entry("too_long", varchar),
+                        Map.entry("path", varchar),
+                        Map.entry("upper_name", varchar),
+                        Map.entry("created", new ColumnType(Types.TIMESTAMP, "timestamp", 26, 6)),
+                        Map.entry("shout", varchar)),
+                Set.of("id", "name", "email", "legacy_flag", "status", "tier", "mood", "serial_no", "shout"));
+        assertThat(ColumnDefaults.valuesLeftOut(CUSTOMERS, old, io.schemashift.rewriter.Dialect.POSTGRESQL))
+                .as("by old name; not the key, a NOT NULL column without a default, an identity, a generated"
+                        + " column, a rounded number, a padded CHAR, a string longer than the column, a backslash,"
+                        + " a call; an enum a separate new database may lack left out")
                 .containsOnly(
                         Map.entry("name", "CAST(NULL AS varchar)"),
                         Map.entry("email", "CAST(NULL AS varchar)"),
-                        Map.entry("legacy_flag", "CAST(NULL AS int4)"));
-        assertThat(ColumnDefaults.nullsLeftOut(CUSTOMERS, old, io.schemashift.rewriter.Dialect.MARIADB))
+                        Map.entry("legacy_flag", "CAST(NULL AS int4)"),
+                        Map.entry("status", "CAST('it''s on' AS varchar)"),
+                        Map.entry("tier", "CAST(-3 AS int4)"),
+                        Map.entry("rank", "CAST(7 AS int2)"));
+        assertThat(ColumnDefaults.valuesLeftOut(CUSTOMERS, old, io.schemashift.rewriter.Dialect.MARIADB))
                 .containsOnly(
                         Map.entry("name", "NULL"),
                         Map.entry("email", "NULL"),
                         Map.entry("legacy_flag", "NULL"),
+                        Map.entry("status", "'it''s on'"),
+                        Map.entry("tier", "-3"),
+                        Map.entry("rank", "7"),
                         Map.entry("mood", "NULL"));
     }
 

@@ -1021,9 +1021,9 @@ final class InsertRewriter {
     }
 
     /**
-     * Derived columns whose every source the statement writes or leaves out to store {@code NULL}
-     * ({@link MappedTable#nullLeftOut}: computed from that {@code NULL}); the others keep their
-     * default. Not in H2's {@code MERGE}, whose row updates the row of its key where there is one:
+     * Derived columns whose every source the statement writes, or leaves out where the value it
+     * then stores is known ({@link MappedTable#valueLeftOut}: computed from that value); the others
+     * keep their default. Not in H2's {@code MERGE}, whose row updates the row of its key where there is one:
      * a column it leaves out keeps that row's value.
      */
     private List<MappedTable.Derived> derivedWritten(List<Target> targets) {
@@ -1031,7 +1031,7 @@ final class InsertRewriter {
         for (MappedTable.Derived d : table.derived) {
             if (d.sources().stream()
                     .allMatch(s -> targets.stream().anyMatch(t -> t.canonical().equals(s))
-                            || (!rw.mergesByKey && table.nullLeftOut(s) != null))) {
+                            || (!rw.mergesByKey && table.valueLeftOut(s) != null))) {
                 written.add(d);
             } else {
                 rw.nondeterminism.add(NonDeterminism.DEFAULT_COLUMN);
@@ -1090,8 +1090,8 @@ final class InsertRewriter {
         for (Object p : d.parts()) {
             if (p instanceof MappedTable.Source s) {
                 Fragment v = byColumn.get(s.canonical());
-                if (v == null) { // a source left out to store NULL (derivedWritten)
-                    parts.add(table.nullLeftOut(s.canonical()));
+                if (v == null) { // a source left out, its value known (derivedWritten)
+                    parts.add(table.valueLeftOut(s.canonical()));
                     continue;
                 }
                 d.refuseDefaultSource(v);

@@ -77,10 +77,10 @@ final class MappedTable {
      */
     final Map<String, Fragment> clockDefaults = new java.util.TreeMap<>();
     /**
-     * Canonical names of the old columns that store {@code NULL} where an INSERT leaves them out,
-     * each with that {@code NULL} as written ({@link TableMapping#nullsLeftOut}).
+     * Canonical names of the old columns whose value where an INSERT leaves them out is known, each
+     * with that value as written ({@link TableMapping#valuesLeftOut}: {@code NULL} or a constant).
      */
-    private final Map<String, Fragment> nullsLeftOut = new java.util.HashMap<>();
+    private final Map<String, Fragment> valuesLeftOut = new java.util.HashMap<>();
     /**
      * Canonical names of the old columns the new table computes and the old stores ({@link
      * TableMapping#computedOnOneSide}).
@@ -123,7 +123,7 @@ final class MappedTable {
                 differingDefaults.add(names.fold(c)); // a time of day no instant stands for: each side's own
             }
         });
-        mapping.nullsLeftOut().forEach((c, sql) -> nullsLeftOut.put(names.fold(c), new Fragment(sql, List.of())));
+        mapping.valuesLeftOut().forEach((c, sql) -> valuesLeftOut.put(names.fold(c), new Fragment(sql, List.of())));
         mapping.computedOnOneSide().forEach((c, by) -> {
             if (by == TableMapping.ComputedBy.NEW_TABLE) {
                 computedByNew.add(names.fold(c));
@@ -200,11 +200,12 @@ final class MappedTable {
     }
 
     /**
-     * The {@code NULL} old column {@code canonical} stores where an INSERT leaves it out, or {@code
-     * null} when it may store something else (a default, an identity's number) or is not known.
+     * The value old column {@code canonical} stores where an INSERT leaves it out ({@code NULL} or a
+     * constant default, as written), or {@code null} when it is not known before the INSERT runs (a
+     * call, an identity's number) or was not read.
      */
-    Fragment nullLeftOut(String canonical) {
-        return nullsLeftOut.get(canonical);
+    Fragment valueLeftOut(String canonical) {
+        return valuesLeftOut.get(canonical);
     }
 
     /** The captured instant that stands for old column {@code canonical}'s current-timestamp default. */

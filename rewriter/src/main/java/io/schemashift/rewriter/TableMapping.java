@@ -27,11 +27,13 @@ import java.util.Map;
  *     column, is the current timestamp, with its call as the database reports it ({@code now()},
  *     {@code CURRENT_TIMESTAMP(6)}…), from database metadata: each side would read its own clock, so
  *     an INSERT that leaves one out writes one captured instant to both. Empty when none or not read
- * @param nullsLeftOut the old columns (by old name, keys aside) that store {@code NULL} where an
- *     INSERT leaves them out (nullable, without a default of their own or their domain's, not
- *     generated), each with the {@code NULL} as the dialect writes it for the column's type ({@code
- *     CAST(NULL AS varchar)} on PostgreSQL), from database metadata: a derived column over one that
- *     an INSERT leaves out is computed from that {@code NULL}. Empty when none or not read
+ * @param valuesLeftOut the old columns (by old name, keys aside) whose value where an INSERT leaves
+ *     them out is known before it runs: {@code NULL} (nullable, without a default of their own or
+ *     their domain's) or a constant default (a string of a variable-length string column, an integer
+ *     of an integer column), each as the dialect writes it for the column's type ({@code CAST(NULL
+ *     AS varchar)}, {@code CAST('active' AS varchar)} on PostgreSQL), from database metadata: a
+ *     derived column over one that an INSERT leaves out is computed from that value. Empty when none
+ *     or not read
  * @param computedOnOneSide the old columns (by old name) that one side's table computes itself (a
  *     generated column) and the other's stores, with the table that computes each, from database
  *     metadata: any INSERT or UPDATE of the table may store different values on the two sides,
@@ -63,7 +65,7 @@ public record TableMapping(
         Map<String, ComputedBy> computedOnOneSide,
         Map<String, KeptAlike> keptAlike,
         Map<String, Retyped> retyped,
-        Map<String, String> nullsLeftOut) {
+        Map<String, String> valuesLeftOut) {
 
     /**
      * A column whose type changes to one that takes no value of the old by assignment, or whose
@@ -98,7 +100,7 @@ public record TableMapping(
         computedOnOneSide = Map.copyOf(computedOnOneSide);
         keptAlike = Map.copyOf(keptAlike);
         retyped = Map.copyOf(retyped);
-        nullsLeftOut = Map.copyOf(nullsLeftOut);
+        valuesLeftOut = Map.copyOf(valuesLeftOut);
         if (uniqueKeys != null) {
             Map<String, List<String>> copy = new java.util.LinkedHashMap<>();
             uniqueKeys.forEach((index, indexColumns) -> copy.put(index, List.copyOf(indexColumns)));
@@ -175,7 +177,7 @@ public record TableMapping(
                 computedOnOneSide,
                 keptAlike,
                 retyped,
-                nullsLeftOut);
+                valuesLeftOut);
     }
 
     /** The same mapping with the old table's unique indexes filled in (from database metadata). */
@@ -194,16 +196,16 @@ public record TableMapping(
                 computedOnOneSide,
                 keptAlike,
                 retyped,
-                nullsLeftOut);
+                valuesLeftOut);
     }
 
     /**
      * The same mapping with the old columns whose default differs on the new side, those both
-     * default to the current timestamp, and those that store {@code NULL} where an INSERT leaves
-     * them out (from database metadata).
+     * default to the current timestamp, and those whose value where an INSERT leaves them out is
+     * known (from database metadata).
      */
     public TableMapping withDefaults(
-            java.util.Set<String> differing, Map<String, String> clock, Map<String, String> nulls) {
+            java.util.Set<String> differing, Map<String, String> clock, Map<String, String> leftOut) {
         return new TableMapping(
                 oldName,
                 newName,
@@ -218,7 +220,7 @@ public record TableMapping(
                 computedOnOneSide,
                 keptAlike,
                 retyped,
-                nulls);
+                leftOut);
     }
 
     /**
@@ -246,7 +248,7 @@ public record TableMapping(
                 oneSided,
                 kept,
                 retyped,
-                nullsLeftOut);
+                valuesLeftOut);
     }
 
     /** The same mapping with the columns whose new type takes a cast of the written value (from the catalog). */
@@ -265,6 +267,6 @@ public record TableMapping(
                 computedOnOneSide,
                 keptAlike,
                 changes,
-                nullsLeftOut);
+                valuesLeftOut);
     }
 }

@@ -10,22 +10,25 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * A source of a derived column that an INSERT leaves out, where the old column stores {@code NULL}
- * then ({@link TableMapping#nullsLeftOut}, here {@code name} under {@code name_search =
- * lower(name)}): the new side computes the derived column from that {@code NULL}, as the backfill
- * computes it from the stored row, and the write is mirrored. Where the catalog does not say so,
- * or the row may update one whose value stays (H2's {@code MERGE}), it is {@link
- * NonDeterminism#DEFAULT_COLUMN} as before.
+ * A source of a derived column that an INSERT leaves out, where the catalog says what the old
+ * column stores then ({@link TableMapping#valuesLeftOut}, here {@code name} under {@code
+ * name_search = lower(name)}: {@code NULL}, or a constant default): the new side computes the
+ * derived column from that value, as the backfill computes it from the stored row, and the write
+ * is mirrored. Where the catalog does not say so, or the row may update one whose value stays
+ * (H2's {@code MERGE}), it is {@link NonDeterminism#DEFAULT_COLUMN} as before.
  */
-class NullsLeftOutTest {
+class ValuesLeftOutTest {
 
     private static Rewritten rewrite(Dialect dialect, String sql, boolean nullKnown) {
+        return rewrite(
+                dialect, sql, nullKnown ? (dialect == Dialect.POSTGRESQL ? "CAST(NULL AS varchar)" : "NULL") : null);
+    }
+
+    /** {@code sql} rewritten where an INSERT that leaves {@code name} out stores {@code leftOut} ({@code null}: not known). */
+    private static Rewritten rewrite(Dialect dialect, String sql, String leftOut) {
         TableMapping customers = Fixtures.customers(dialect, true);
-        if (nullKnown) {
-            customers = customers.withDefaults(
-                    Set.of(),
-                    Map.of(),
-                    Map.of("name", dialect == Dialect.POSTGRESQL ? "CAST(NULL AS varchar)" : "NULL"));
+        if (leftOut != null) {
+            customers = customers.withDefaults(Set.of(), Map.of(), Map.of("name", leftOut));
         }
         RewriteResult r = Rewriter.builder(Mapping.of(List.of(customers)), dialect)
                 .build()
@@ -64,6 +67,17 @@ class NullsLeftOutTest {
         assertThat(rewrite(dialect, sql, false).nondeterminism())
                 .as("without the catalog's word: left to the new column's default")
                 .contains(NonDeterminism.DEFAULT_COLUMN);
+    }
+
+    @Test
+    void sourceLeftOutToAConstantDefault_derivedComputedFromIt() {
+        Rewritten r = rewrite(
+                Dialect.POSTGRESQL, "INSERT INTO customers (id, email) VALUES (?, ?)", "CAST('it''s anon' AS varchar)");
+        assertThat(r.newSide().sql())
+                .isEqualTo(
+                        "INSERT INTO app_v2.clients (id, email_address, name_search) OVERRIDING SYSTEM VALUE VALUES (?,"
+                                + " ?, lower(CAST('it''s anon' AS varchar)))");
+        assertThat(r.nondeterminism()).doesNotContain(NonDeterminism.DEFAULT_COLUMN);
     }
 
     @Test
