@@ -1023,8 +1023,8 @@ final class InsertRewriter {
     /**
      * Derived columns whose every source the statement writes, or leaves out where the value it
      * then stores is known ({@link MappedTable#valueLeftOut}: computed from that value); the others
-     * keep their default. Not in H2's {@code MERGE}, whose row updates the row of its key where there is one:
-     * a column it leaves out keeps that row's value.
+     * keep their default. Not in H2's {@code MERGE}, whose row updates the row of its key where
+     * there is one: a column it leaves out keeps that row's value.
      */
     private List<MappedTable.Derived> derivedWritten(List<Target> targets) {
         List<MappedTable.Derived> written = new ArrayList<>();
