@@ -172,8 +172,8 @@ final class Reaches {
             if (old.stream().anyMatch(Trigger::rule) || neu.stream().anyMatch(Trigger::rule)) {
                 ruled.add(m.lowerName);
             }
-            unmatched(old, neu, mappedColumns(m, false), events, described, harmless);
-            unmatched(neu, old, mappedColumns(m, true), events, described, harmless);
+            unmatched(old, neu, mappedColumns(m, false), m, events, described, harmless);
+            unmatched(neu, old, mappedColumns(m, true), null, events, described, harmless);
             if (!described.isEmpty()) {
                 oneSidedTriggers.put(m.lowerName, Collections.unmodifiableSet(described));
             }
@@ -264,14 +264,19 @@ final class Reaches {
 
     /**
      * Adds to {@code events} those of {@code side}'s triggers that may change rows, with none at the
-     * same moment on {@code other}.
+     * same moment on {@code other}; and those with one there that the sides still run apart: one
+     * that sets a value from the current time, and (the old side's) one that sets a source of a
+     * derived column ({@link #setsDerivedSource}).
      *
      * @param columns the mapped columns of {@code side}'s table ({@code null}: not known)
+     * @param derivedOf the mapped table whose derived columns the new side computes, when {@code
+     *     side} is its old table; {@code null} for its new table
      */
     private void unmatched(
             List<Trigger> side,
             List<Trigger> other,
             Set<String> columns,
+            MappedTable derivedOf,
             Set<StatementKind> events,
             Set<String> described,
             Set<String> harmless) {
@@ -294,6 +299,14 @@ final class Reaches {
                                     + (t.definition() == null
                                             ? ", on both tables, whose definition cannot be read)"
                                             : ", on both tables, sets a value from the current time each side reads on its own)"));
+                } else if (derivedOf != null && setsDerivedSource(t, derivedOf, other)) {
+                    Set<StatementKind> setting = EnumSet.copyOf(t.events());
+                    setting.retainAll(EnumSet.of(StatementKind.INSERT, StatementKind.UPDATE));
+                    events.addAll(setting);
+                    described.add(t.name() + " on " + t.table() + " (BEFORE "
+                            + setting.stream().map(Enum::name).collect(Collectors.joining(", "))
+                            + ", on both tables, sets a source of a derived column, which the new side computes from the"
+                            + " written value)");
                 }
                 continue;
             }
@@ -352,6 +365,38 @@ final class Reaches {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether old-side trigger {@code t}, which the new table has a counterpart of, may set a source
+     * of one of {@code m}'s derived columns: it runs before an INSERT or UPDATE and names {@code
+     * NEW.s} for a source {@code s}, or replaces {@code NEW}. The new side computes the derived
+     * column from the value the statement writes, the old side stores the trigger's (and the
+     * backfill computes from it): they part, unless a trigger of the new table before the same
+     * events sets a derived column itself.
+     */
+    private static boolean setsDerivedSource(Trigger t, MappedTable m, List<Trigger> newTable) {
+        if (m.derived.isEmpty()
+                || !t.before()
+                || t.definition() == null // not readable: readsItsOwnClock records it
+                || !(t.events().contains(StatementKind.INSERT) || t.events().contains(StatementKind.UPDATE))) {
+            return false;
+        }
+        Set<String> sources = new java.util.HashSet<>();
+        Set<String> derivedColumns = new java.util.HashSet<>();
+        for (MappedTable.Derived d : m.derived) {
+            d.sources().forEach(c -> sources.add(c.toLowerCase(Locale.ROOT)));
+            derivedColumns.add(d.newName().toLowerCase(Locale.ROOT));
+        }
+        if (!setsAnyOf(t.definition(), sources)
+                && !REPLACES_NEW.matcher(t.definition()).find()) {
+            return false;
+        }
+        return newTable.stream()
+                .noneMatch(o -> o.before()
+                        && o.definition() != null
+                        && o.events().stream().anyMatch(t.events()::contains)
+                        && setsAnyOf(o.definition(), derivedColumns));
     }
 
     /**

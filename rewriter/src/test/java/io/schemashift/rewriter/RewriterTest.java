@@ -562,6 +562,58 @@ class RewriterTest {
                         .contains("fires trigger orders_count, whose definition cannot be read"));
     }
 
+    /**
+     * A trigger on both tables that sets a source of a derived column ({@code NEW.name} under {@code
+     * name_search = lower(name)}): the new side computes the derived column from the value the
+     * statement writes, while the old side stores the trigger's value, from which the backfill
+     * computes it. Such writes are mirrored and recorded, unless the new table's trigger sets the
+     * derived column itself.
+     */
+    @Test
+    void rewrite_triggerOnBothTablesSettingADerivedColumnsSource_recorded() {
+        Set<StatementKind> events = Set.of(StatementKind.INSERT, StatementKind.UPDATE);
+        Trigger oldName = new Trigger(
+                "customers",
+                events,
+                "customers_name",
+                "BEGIN NEW.name := coalesce(NEW.name, 'anon'); RETURN NEW; END",
+                true);
+        Trigger newName = new Trigger(
+                "clients",
+                events,
+                "clients_name",
+                "BEGIN NEW.full_name := coalesce(NEW.full_name, 'anon'); RETURN NEW; END",
+                true);
+        Trigger newNameAndSearch = new Trigger(
+                "clients",
+                events,
+                "clients_name",
+                "BEGIN NEW.full_name := coalesce(NEW.full_name, 'anon'); NEW.name_search := lower(NEW.full_name);"
+                        + " RETURN NEW; END",
+                true);
+        Rewriter parted = Rewriter.builder(Fixtures.mapping(Dialect.POSTGRESQL), Dialect.POSTGRESQL)
+                .triggers(List.of(oldName, newName))
+                .build();
+        Rewriter computedByTheTrigger = Rewriter.builder(Fixtures.mapping(Dialect.POSTGRESQL), Dialect.POSTGRESQL)
+                .triggers(List.of(oldName, newNameAndSearch))
+                .build();
+        for (String write : List.of(
+                "INSERT INTO customers (id, name) VALUES (?, ?)", "UPDATE customers SET name = ? WHERE id = ?")) {
+            assertThat(((Rewritten) parted.rewrite(write)).recordedThoughMirrored(false))
+                    .as(write)
+                    .isEqualTo(NonDeterminism.ONE_SIDED_TRIGGER);
+            assertThat(((Rewritten) computedByTheTrigger.rewrite(write)).nondeterminism())
+                    .as(write)
+                    .isEmpty();
+        }
+        assertThat(parted.oneSidedTriggers("customers", true))
+                .containsExactly(
+                        "customers_name on customers (BEFORE INSERT, UPDATE, on both tables, sets a source of a"
+                                + " derived column, which the new side computes from the written value)");
+        assertThat(((Rewritten) parted.rewrite("DELETE FROM customers WHERE id = ?")).nondeterminism())
+                .isEmpty();
+    }
+
     private static final Trigger STAMP = new Trigger(
             "customers",
             Set.of(StatementKind.INSERT, StatementKind.UPDATE),
