@@ -1379,7 +1379,9 @@ class WritePathIT {
      * the row; on MariaDB and H2 also a column's ON UPDATE CURRENT_TIMESTAMP), with none at that moment on the new table, changes the
      * old row alone: the UPDATE is mirrored and its row is recorded by key, from dual-write and from
      * new-primary (where the old side is the mirror that fires it), on one database and two; an
-     * INSERT fires nothing. With the same trigger on the new table nothing is recorded.
+     * INSERT fires nothing. With the same trigger on the new table nothing is recorded, but where it
+     * replaces the row wholesale ({@code NEW := …}): that may set a source of the derived column,
+     * which the new side computes from the written value.
      */
     @ParameterizedTest
     @CsvSource({"POSTGRESQL,trigger", "POSTGRESQL,replace", "MARIADB,trigger", "MARIADB,on-update", "H2,on-update"})
@@ -1402,7 +1404,13 @@ class WritePathIT {
                             sql("INSERT INTO customers (id, name, email) VALUES (2, 'two', 'b@x')")
                                     .run(c);
                         }
-                        if (both) {
+                        if (both && how.equals("replace")) {
+                            // a row replaced wholesale may set name, a derived column's source
+                            assertThat(fx.divergenceRecords())
+                                    .as(as)
+                                    .containsExactly("[\"1\"]|mirror_one_sided_trigger");
+                            fx.assertSidesEqual();
+                        } else if (both) {
                             assertThat(fx.divergenceRecords()).as(as).isEmpty();
                             fx.assertSidesEqual();
                         } else {
@@ -1417,6 +1425,71 @@ class WritePathIT {
                 }
             }
         }
+    }
+
+    /**
+     * A trigger on both tables that sets a source of a derived column ({@code name} under {@code
+     * name_search = lower(name)}, {@code full_name} on the new table): the new side computes the
+     * derived column from the value the statement writes, the old side stores the trigger's, from
+     * which the backfill computes it, so the sides part on that row. Its writes are mirrored and
+     * recorded by key, in either phase that writes both, on one database and two; with the new
+     * table's trigger setting the derived column too, nothing is recorded and the sides are equal.
+     * Before: mirrored and not recorded, the rows apart.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = TestDatabase.Kind.class,
+            names = {"POSTGRESQL", "MARIADB"})
+    void triggerOnBothTablesSettingADerivedColumnsSource_writesRecordedByKey(TestDatabase.Kind kind) throws Exception {
+        boolean pg = kind == TestDatabase.Kind.POSTGRESQL;
+        for (boolean separate : new boolean[] {false, true}) {
+            for (boolean computesDerived : new boolean[] {false, true}) {
+                for (String phase : List.of("dual-write", "new-primary")) {
+                    String as = kind + " " + phase + (separate ? ", separate new database" : "")
+                            + (computesDerived ? ", the new trigger computing name_search" : "");
+                    try (MigrationFixture fx = fixture(kind, separate, phase)) {
+                        fx.rawOld(namedByTrigger(pg, "customers", "name", null).toArray(String[]::new));
+                        fx.rawNew(namedByTrigger(pg, "clients", "full_name", computesDerived ? "name_search" : null)
+                                .toArray(String[]::new));
+                        try (Connection c = fx.connect();
+                                Statement st = c.createStatement()) {
+                            st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (1, NULL, 'a@x')");
+                            st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (2, 'Two', 'b@x')");
+                        }
+                        assertThat(fx.oldRows()).as(as).containsExactly("1|anon|anon|a@x", "2|Two|two|b@x");
+                        if (computesDerived) {
+                            assertThat(fx.divergenceRecords()).as(as).isEmpty();
+                            fx.assertSidesEqual();
+                        } else {
+                            assertThat(fx.differingIds()).as(as).containsExactly(1);
+                            assertThat(fx.divergenceRecords())
+                                    .as(as)
+                                    .containsExactlyInAnyOrder(
+                                            "[\"1\"]|mirror_one_sided_trigger", "[\"2\"]|mirror_one_sided_trigger");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * A trigger before INSERT on {@code table} that gives column {@code name} {@code 'anon'} where the
+     * row has none, and, with {@code derived}, sets that column to {@code lower} of it.
+     */
+    private static List<String> namedByTrigger(boolean pg, String table, String name, String derived) {
+        String body = pg
+                ? "NEW." + name + " := coalesce(NEW." + name + ", 'anon');"
+                        + (derived == null ? "" : " NEW." + derived + " := lower(NEW." + name + ");")
+                : "SET NEW." + name + " = coalesce(NEW." + name + ", 'anon')"
+                        + (derived == null ? "" : ", NEW." + derived + " = lower(NEW." + name + ")");
+        String trigger = "CREATE TRIGGER " + table + "_named BEFORE INSERT ON " + table + " FOR EACH ROW ";
+        return pg
+                ? List.of(
+                        "CREATE OR REPLACE FUNCTION " + table + "_named() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                                + body + " RETURN NEW; END $$",
+                        trigger + "EXECUTE FUNCTION " + table + "_named()")
+                : List.of(trigger + body);
     }
 
     /**
