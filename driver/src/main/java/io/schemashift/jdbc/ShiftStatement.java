@@ -640,6 +640,18 @@ public abstract class ShiftStatement implements Statement {
         sides().fetchSize(rows);
     }
 
+    @Override
+    public void setMaxFieldSize(int bytes) throws SQLException {
+        delegate.setMaxFieldSize(bytes);
+        sides().maxFieldSize(bytes);
+    }
+
+    @Override
+    public void setFetchDirection(int direction) throws SQLException {
+        delegate.setFetchDirection(direction);
+        sides().fetchDirection(direction);
+    }
+
     /** Cancels the application's statement and, best effort from another thread, the routed one. */
     @Override
     public void cancel() throws SQLException {

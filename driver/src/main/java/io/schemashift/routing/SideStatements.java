@@ -32,6 +32,8 @@ public final class SideStatements implements AutoCloseable {
 
     private long maxRows = -1;
     private int fetchSize = -1;
+    private int maxFieldSize = -1;
+    private int fetchDirection = -1;
     /** The kind of result sets the application's statement was made for ({@code null}: the default). */
     private ResultSets resultSets;
 
@@ -72,6 +74,14 @@ public final class SideStatements implements AutoCloseable {
         fetchSize = rows;
     }
 
+    public void maxFieldSize(int bytes) {
+        maxFieldSize = bytes;
+    }
+
+    public void fetchDirection(int direction) {
+        fetchDirection = direction;
+    }
+
     /** The application's row limit on its statement ({@code setMaxRows}); 0: none. */
     public long rowLimit() {
         return Math.max(maxRows, 0);
@@ -91,6 +101,12 @@ public final class SideStatements implements AutoCloseable {
         }
         if (fetchSize >= 0) {
             ps.setFetchSize(fetchSize);
+        }
+        if (maxFieldSize >= 0) {
+            ps.setMaxFieldSize(maxFieldSize);
+        }
+        if (fetchDirection >= 0) {
+            ps.setFetchDirection(fetchDirection);
         }
     }
 

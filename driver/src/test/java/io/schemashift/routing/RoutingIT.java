@@ -1861,6 +1861,31 @@ class RoutingIT {
     }
 
     /**
+     * A limit on the bytes of a column's value a statement returns ({@code setMaxFieldSize}; pgjdbc
+     * cuts a string to it) and its fetch direction are kept by the statements that run a read in
+     * the application's place. Before: a read the new side served returned the whole value.
+     */
+    @Test
+    void fieldSizeLimitOfAStatement_keptWhereItIsRewritten() throws Exception {
+        for (String phase : List.of("dual-write", "new-primary", "new-only")) {
+            try (MigrationFixture fx = MigrationFixture.create(
+                            TestDatabases.of(TestDatabase.Kind.POSTGRESQL), false, "phase: " + phase + "\n");
+                    Connection c = fx.connect();
+                    Statement st = c.createStatement()) {
+                st.executeUpdate("INSERT INTO customers (id, name) VALUES (1, 'abcdef')");
+                st.setMaxFieldSize(3);
+                st.setFetchDirection(ResultSet.FETCH_FORWARD);
+                assertThat(st.getMaxFieldSize()).isEqualTo(3);
+                try (ResultSet rs = st.executeQuery("SELECT name FROM customers WHERE id = 1")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).as(phase).isEqualTo("abc");
+                    assertThat(rs.getFetchDirection()).as(phase).isEqualTo(ResultSet.FETCH_FORWARD);
+                }
+            }
+        }
+    }
+
+    /**
      * A statement made for a scrollable result set (what a paging UI or a report reads with {@code
      * absolute}, {@code previous}, {@code last}) gets one where its read of a mapped table runs as
      * another statement (rewritten for the new side, or run beside the application's), plain or
