@@ -1862,8 +1862,9 @@ class RoutingIT {
 
     /**
      * A limit on the bytes of a column's value a statement returns ({@code setMaxFieldSize}; pgjdbc
-     * cuts a string to it) and its fetch direction are kept by the statements that run a read in
-     * the application's place. Before: a read the new side served returned the whole value.
+     * cuts a string to it) and its fetch direction (a scrollable statement's result set takes it)
+     * are kept by the statements that run a read in the application's place. Before: a read the new
+     * side served returned the whole value, read forward.
      */
     @Test
     void fieldSizeLimitOfAStatement_keptWhereItIsRewritten() throws Exception {
@@ -1871,15 +1872,15 @@ class RoutingIT {
             try (MigrationFixture fx = MigrationFixture.create(
                             TestDatabases.of(TestDatabase.Kind.POSTGRESQL), false, "phase: " + phase + "\n");
                     Connection c = fx.connect();
-                    Statement st = c.createStatement()) {
+                    Statement st = c.createStatement(ResultSet.TYPE_SCROLL_INSENSITIVE, ResultSet.CONCUR_READ_ONLY)) {
                 st.executeUpdate("INSERT INTO customers (id, name) VALUES (1, 'abcdef')");
                 st.setMaxFieldSize(3);
-                st.setFetchDirection(ResultSet.FETCH_FORWARD);
+                st.setFetchDirection(ResultSet.FETCH_REVERSE);
                 assertThat(st.getMaxFieldSize()).isEqualTo(3);
                 try (ResultSet rs = st.executeQuery("SELECT name FROM customers WHERE id = 1")) {
                     assertThat(rs.next()).isTrue();
                     assertThat(rs.getString(1)).as(phase).isEqualTo("abc");
-                    assertThat(rs.getFetchDirection()).as(phase).isEqualTo(ResultSet.FETCH_FORWARD);
+                    assertThat(rs.getFetchDirection()).as(phase).isEqualTo(ResultSet.FETCH_REVERSE);
                 }
             }
         }
