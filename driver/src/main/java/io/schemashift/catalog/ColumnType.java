@@ -6,6 +6,8 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A column's type as JDBC metadata reports it, and whether a value written to two columns is
@@ -36,6 +38,12 @@ public record ColumnType(int jdbcType, String name, int size, Integer digits) {
         TEXT,
         OTHER
     }
+
+    /** An integer, PostgreSQL's default in quotes ({@code '-3'::integer}, the cast dropped). */
+    private static final Pattern INTEGER = Pattern.compile("(-?\\d{1,18})|'(-?\\d{1,18})'");
+
+    /** A string literal: quotes doubled inside, no backslash (MariaDB may read one as an escape). */
+    private static final Pattern STRING = Pattern.compile("'(?:[^'\\\\]|'')*'");
 
     /** MariaDB reports no fractional digits for its temporal types: its size counts them after these. */
     private static final int MARIADB_DATETIME_CHARS = 19;
@@ -154,6 +162,26 @@ public record ColumnType(int jdbcType, String name, int size, Integer digits) {
             case PADDED_TEXT -> name + "(" + size + ")";
             default -> name;
         };
+    }
+
+    /**
+     * Constant {@code literal} (a default as reported, casts dropped) as a column of this type
+     * stores it, written as SQL; {@code null} where the column would not store it as written: an
+     * integer of an integer type, a string of a variable-length text type that it fits, nothing
+     * else (a number a scale rounds, text a {@code CHAR} pads).
+     */
+    public String storedAsWritten(String literal) {
+        if (kind() == Kind.EXACT && isInteger()) {
+            Matcher m = INTEGER.matcher(literal);
+            return !m.matches() ? null : m.group(1) != null ? m.group(1) : m.group(2);
+        }
+        if (kind() == Kind.TEXT && STRING.matcher(literal).matches()) {
+            int length = literal.substring(1, literal.length() - 1)
+                    .replace("''", "'")
+                    .length();
+            return size <= 0 || length <= size ? literal : null;
+        }
+        return null;
     }
 
     private Kind kind() {

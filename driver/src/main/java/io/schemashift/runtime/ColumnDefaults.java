@@ -66,19 +66,6 @@ final class ColumnDefaults {
             "jsonb",
             "bytea");
 
-    /** An integer, PostgreSQL's in quotes ({@code '-3'::integer}, casts dropped). */
-    private static final Pattern INTEGER = Pattern.compile("(-?\\d{1,18})|'(-?\\d{1,18})'");
-
-    /** A string literal: quotes doubled inside, no backslash (MariaDB may read one as an escape). */
-    private static final Pattern STRING = Pattern.compile("'(?:[^'\\\\]|'')*'");
-
-    private static final Set<Integer> INTEGER_TYPES =
-            Set.of(java.sql.Types.TINYINT, java.sql.Types.SMALLINT, java.sql.Types.INTEGER, java.sql.Types.BIGINT);
-
-    /** Not {@code CHAR}: some databases pad a value to its length. */
-    private static final Set<Integer> VARYING_STRING_TYPES = Set.of(
-            java.sql.Types.VARCHAR, java.sql.Types.NVARCHAR, java.sql.Types.LONGVARCHAR, java.sql.Types.LONGNVARCHAR);
-
     /** A number written as a plain decimal. */
     private static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d*)?");
 
@@ -190,8 +177,10 @@ final class ColumnDefaults {
             if (type == null || table.key().stream().anyMatch(lower::equalsIgnoreCase)) {
                 return;
             }
-            String value =
-                    storedAsWritten(normalized(reported), type, old.nullable().contains(lower));
+            String compared = normalized(reported);
+            String value = compared == null
+                    ? (old.nullable().contains(lower) ? "NULL" : null)
+                    : type.storedAsWritten(compared);
             if (value == null) {
                 return;
             }
@@ -202,29 +191,6 @@ final class ColumnDefaults {
             }
         });
         return values;
-    }
-
-    /**
-     * The value a column of {@code type} stores where an INSERT leaves it to default {@code
-     * compared} ({@link #normalized}: {@code null} for none), as a literal; {@code null} when not a
-     * constant the column stores as written.
-     */
-    private static String storedAsWritten(String compared, ColumnType type, boolean nullable) {
-        if (compared == null) {
-            return nullable ? "NULL" : null;
-        }
-        if (INTEGER_TYPES.contains(type.jdbcType())) {
-            java.util.regex.Matcher m = INTEGER.matcher(compared);
-            return !m.matches() ? null : m.group(1) != null ? m.group(1) : m.group(2);
-        }
-        if (VARYING_STRING_TYPES.contains(type.jdbcType())
-                && STRING.matcher(compared).matches()) {
-            int length = compared.length()
-                    - 2
-                    - (compared.length() - compared.replace("''", "").length()) / 2;
-            return type.size() <= 0 || length <= type.size() ? compared : null;
-        }
-        return null;
     }
 
     /**
