@@ -1247,6 +1247,72 @@ class RoutingIT {
         }
     }
 
+    /**
+     * PostgreSQL, new tables in the application's database: both statements of a write run in the
+     * application's transaction, so a call of its time ({@code now()}, {@code CURRENT_TIMESTAMP},
+     * {@code CURRENT_DATE}, a column's default of one) reads the same on both sides and is left as
+     * written: every row the transaction writes holds the transaction's time, by the database's
+     * clock, as it would without SchemaShift. Before: each execution bound an instant the JVM
+     * captured when it ran, so rows of one transaction held different times, none of them its {@code
+     * now()}. A call whose time moves within the transaction ({@code clock_timestamp()}) still gets
+     * one captured instant on both sides.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dual-write", "new-primary"})
+    void postgresqlOneDatabase_writesKeepTheTransactionsTime(String phase) throws Exception {
+        try (MigrationFixture fx = MigrationFixture.create(
+                TestDatabases.of(TestDatabase.Kind.POSTGRESQL), false, "phase: " + phase + "\n")) {
+            java.util.function.Function<String, String[]> columns = table -> new String[] {
+                "ALTER TABLE " + table + " ADD COLUMN created TIMESTAMP(6) DEFAULT CURRENT_TIMESTAMP",
+                "ALTER TABLE " + table + " ADD COLUMN on_day DATE DEFAULT CURRENT_DATE",
+                "ALTER TABLE " + table + " ADD COLUMN moved TIMESTAMPTZ"
+            };
+            fx.rawOld(columns.apply("customers"));
+            fx.rawNew(columns.apply("clients"));
+            String transactionTime;
+            try (Connection c = fx.connect();
+                    Statement st = c.createStatement()) {
+                c.setAutoCommit(false);
+                try (ResultSet rs = st.executeQuery("SELECT CAST(now() AS TIMESTAMP(6)), CURRENT_DATE")) {
+                    rs.next();
+                    transactionTime = rs.getTimestamp(1) + "|" + rs.getDate(2);
+                }
+                Thread.sleep(20);
+                st.executeUpdate("INSERT INTO customers (id, name) VALUES (1, 'the default')");
+                Thread.sleep(20);
+                st.executeUpdate(
+                        "INSERT INTO customers (id, name, created, on_day) VALUES (2, 'written', now(), DEFAULT)");
+                Thread.sleep(20);
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO customers (id, name, created) VALUES (?, ?, CURRENT_TIMESTAMP)")) {
+                    ps.setInt(1, 3);
+                    ps.setString(2, "prepared");
+                    ps.executeUpdate();
+                }
+                Thread.sleep(20);
+                st.executeUpdate("INSERT INTO customers (id, name) VALUES (4, 'updated later')");
+                st.executeUpdate("UPDATE customers SET created = LOCALTIMESTAMP, on_day = current_date,"
+                        + " moved = clock_timestamp() WHERE id = 4");
+                c.commit();
+            }
+            List<String> old = createdAt(fx, fx.oldUrl, "customers");
+            assertThat(old)
+                    .as(phase + ": every row the transaction wrote holds its time")
+                    .containsExactly(
+                            "1|" + transactionTime,
+                            "2|" + transactionTime,
+                            "3|" + transactionTime,
+                            "4|" + transactionTime);
+            assertThat(createdAt(fx, fx.newUrl, "clients")).as(phase).isEqualTo(old);
+            assertThat(rows(fx, fx.oldUrl, "SELECT moved FROM customers WHERE id = 4", rs -> rs.getString(1)))
+                    .as(phase + ": clock_timestamp() captured for both sides")
+                    .isEqualTo(rows(fx, fx.newUrl, "SELECT moved FROM clients WHERE id = 4", rs -> rs.getString(1)))
+                    .doesNotContainNull();
+            fx.assertSidesEqual();
+            assertThat(fx.divergenceRecords()).as(phase).isEmpty();
+        }
+    }
+
     private static List<String> createdAt(MigrationFixture fx, String url, String table) throws SQLException {
         return rows(
                 fx,

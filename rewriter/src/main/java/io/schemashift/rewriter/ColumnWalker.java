@@ -962,7 +962,9 @@ final class ColumnWalker {
 
     /**
      * A call by {@code name} at {@code n} ({@code call}: its expression, {@code null} for a bare keyword): a clock
-     * read a write captures once for both sides, to the fractional digits the call asks for, or noted.
+     * read a write captures once for both sides, to the fractional digits the call asks for, or noted. A
+     * write's call of its transaction's time is left alone where both sides read one ({@link
+     * Compiled#transactionClock}): the application's statement keeps the database's time.
      */
     private void nondeterministicCall(String name, Object call, SimpleNode n) {
         String kind = NonDeterministicCalls.normalize(name);
@@ -970,7 +972,10 @@ final class ColumnWalker {
         if (nd == null && rw.mapping.volatileFunctions.contains(kind)) {
             nd = NonDeterminism.VOLATILE;
         }
-        if (nd == null) {
+        if (nd == null
+                || (nd == NonDeterminism.NOW
+                        && rw.write
+                        && !NonDeterministicCalls.readsClock(kind, rw.mapping.transactionClock))) {
             return;
         }
         int digits = call == null ? -1 : NonDeterministicCalls.digits(call.toString());

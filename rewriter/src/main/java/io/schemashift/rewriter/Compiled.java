@@ -27,11 +27,19 @@ final class Compiled {
     final List<String> lowerNames;
     /** Functions the database declares volatile or not deterministic, lower case, without schema. */
     final Set<String> volatileFunctions;
+    /**
+     * Whether both sides' statements read one transaction's clock ({@code now()}, {@code
+     * CURRENT_DATE}): PostgreSQL, with the new tables in the application's database, where the
+     * two statements of a write share its transaction. Elsewhere each reads its own (MariaDB's is
+     * the statement's time; a separate database has its own transaction and server).
+     */
+    final boolean transactionClock;
 
     /**
      * @param unqualifiedOld whether unqualified names resolve to {@code oldSchema}
      * @param awayNewSchema with {@code unqualifiedOld} false, the schema to name new tables that
      *     have none of their own with ({@code null}: leave them unqualified)
+     * @param transactionClock see {@link #transactionClock}
      */
     Compiled(
             Mapping mapping,
@@ -39,14 +47,18 @@ final class Compiled {
             String oldSchema,
             boolean unqualifiedOld,
             String awayNewSchema,
-            Set<String> volatileFunctions) {
+            Set<String> volatileFunctions,
+            boolean transactionClock) {
         this.names = new Names(dialect);
+        this.transactionClock = transactionClock;
         this.oldSchema = oldSchema;
         this.unqualifiedOld = unqualifiedOld;
         this.volatileFunctions = volatileFunctions;
         for (TableMapping t : mapping.tables()) {
             // away from the old schema, a new table in the same database is named with its schema
-            tables.put(names.fold(t.oldName()), new MappedTable(t, names, unqualifiedOld ? null : awayNewSchema));
+            tables.put(
+                    names.fold(t.oldName()),
+                    new MappedTable(t, names, unqualifiedOld ? null : awayNewSchema, transactionClock));
         }
         this.lowerNames = mapping.tables().stream()
                 .map(t -> t.oldName().toLowerCase(Locale.ROOT))

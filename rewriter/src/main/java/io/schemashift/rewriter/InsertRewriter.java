@@ -203,8 +203,11 @@ final class InsertRewriter {
             }
             List<Object> cells = newCells(targets, derived, byColumn, simple);
             for (String c : clocks) {
-                cells.add(table.clock(c));
-                simple.put(c, new ParamSource.Now());
+                Fragment clock = table.clock(c);
+                cells.add(clock);
+                if (!clock.params().isEmpty()) { // a transaction's time both sides read has no value to judge
+                    simple.put(c, new ParamSource.Now());
+                }
             }
             starts[r] = tk.start(rows.get(r)[0]);
             ends[r] = tk.end(rows.get(r)[1]);

@@ -73,7 +73,8 @@ final class MappedTable {
     final java.util.Set<String> differingDefaults = new java.util.HashSet<>();
     /**
      * Canonical names of the old columns both tables default to the current timestamp, each with
-     * the captured instant that replaces it ({@link TableMapping#clockDefaults}).
+     * the captured instant that replaces it ({@link TableMapping#clockDefaults}), or where both
+     * sides read one transaction's time, the call itself ({@link Compiled#transactionClock}).
      */
     final Map<String, Fragment> clockDefaults = new java.util.TreeMap<>();
     /**
@@ -97,8 +98,9 @@ final class MappedTable {
     /**
      * @param newSchemaDefault the schema to name the new table with when the mapping gives none
      *     ({@code null}: leave it unqualified)
+     * @param transactionClock whether both sides read one transaction's time ({@link Compiled#transactionClock})
      */
-    MappedTable(TableMapping mapping, Names names, String newSchemaDefault) {
+    MappedTable(TableMapping mapping, Names names, String newSchemaDefault, boolean transactionClock) {
         this.mapping = mapping;
         this.canonicalName = names.fold(mapping.oldName());
         this.lowerName = mapping.oldName().toLowerCase(java.util.Locale.ROOT);
@@ -114,15 +116,6 @@ final class MappedTable {
             key.add(names.fold(k));
         }
         mapping.differingDefaults().forEach(c -> differingDefaults.add(names.fold(c)));
-        mapping.clockDefaults().forEach((c, call) -> {
-            Fragment instant = NonDeterministicCalls.instant(
-                    NonDeterministicCalls.normalize(call), names.dialect(), NonDeterministicCalls.digits(call.trim()));
-            if (instant != null) {
-                clockDefaults.put(names.fold(c), instant);
-            } else {
-                differingDefaults.add(names.fold(c)); // a time of day no instant stands for: each side's own
-            }
-        });
         mapping.valuesLeftOut().forEach((c, sql) -> valuesLeftOut.put(names.fold(c), new Fragment(sql, List.of())));
         mapping.computedOnOneSide().forEach((c, by) -> {
             if (by == TableMapping.ComputedBy.NEW_TABLE) {
@@ -131,6 +124,21 @@ final class MappedTable {
                 roundedApart.put(
                         c.toLowerCase(java.util.Locale.ROOT),
                         mapping.keptAlike().getOrDefault(c, KeptAlike.NOTHING));
+            }
+        });
+        mapping.clockDefaults().forEach((c, call) -> {
+            String name = NonDeterministicCalls.normalize(call);
+            int digits = NonDeterministicCalls.digits(call.trim());
+            // one transaction's time is alike on both sides, unless their types round it apart (judged on an instant)
+            Fragment instant = transactionClock
+                            && !NonDeterministicCalls.readsClock(name, true)
+                            && !roundedApart.containsKey(c.toLowerCase(java.util.Locale.ROOT))
+                    ? NonDeterministicCalls.transactionCall(name, digits)
+                    : NonDeterministicCalls.instant(name, names.dialect(), digits);
+            if (instant != null) {
+                clockDefaults.put(names.fold(c), instant);
+            } else {
+                differingDefaults.add(names.fold(c)); // a time of day no instant stands for: each side's own
             }
         });
         mapping.retyped().forEach((c, types) -> retyped.put(names.fold(c), types));
@@ -208,7 +216,7 @@ final class MappedTable {
         return valuesLeftOut.get(canonical);
     }
 
-    /** The captured instant that stands for old column {@code canonical}'s current-timestamp default. */
+    /** What stands for old column {@code canonical}'s current-timestamp default on both sides ({@link #clockDefaults}). */
     Fragment clock(String canonical) {
         return clockDefaults.get(canonical);
     }

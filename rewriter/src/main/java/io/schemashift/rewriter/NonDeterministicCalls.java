@@ -162,13 +162,33 @@ final class NonDeterministicCalls {
     }
 
     /**
-     * Whether {@code normalized} reads the current date or time; with {@code oneTransaction} (two
-     * statements in one PostgreSQL transaction, which share its {@code now()}), only a call whose
-     * value moves within it.
+     * Whether {@code normalized} reads the current date or time apart on the two sides; with {@code
+     * transactionClock} (two statements in one PostgreSQL transaction, which share its {@code
+     * now()}), only a call whose value moves within it does.
      */
-    static boolean readsClock(String normalized, boolean oneTransaction) {
+    static boolean readsClock(String normalized, boolean transactionClock) {
         return KINDS.get(normalized) == NonDeterminism.NOW
-                && (!oneTransaction || MOVING_IN_A_TRANSACTION.contains(normalized));
+                && (!transactionClock || MOVING_IN_A_TRANSACTION.contains(normalized));
+    }
+
+    /**
+     * A call of the current timestamp or date that stays the same within a PostgreSQL transaction
+     * ({@code now}, {@code current_timestamp}, {@code localtimestamp}, {@code transaction_timestamp},
+     * {@code current_date}) written as a call again, to the fractional digits it asks for; {@code
+     * null} for any other.
+     *
+     * @param digits the fractional second digits the call asks for, or -1: none given
+     */
+    static Fragment transactionCall(String normalized, int digits) {
+        String precision = digits < 0 ? "" : "(" + digits + ")";
+        String call =
+                switch (normalized) {
+                    case "now", "transaction_timestamp" -> normalized + "()";
+                    case "current_timestamp", "localtimestamp" -> normalized.toUpperCase(Locale.ROOT) + precision;
+                    case "current_date" -> "CURRENT_DATE";
+                    default -> null;
+                };
+        return call == null ? null : new Fragment(call, List.of());
     }
 
     /**

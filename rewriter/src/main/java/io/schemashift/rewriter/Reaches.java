@@ -90,12 +90,6 @@ final class Reaches {
     private final Map<String, Set<String>> harmlessTriggers = new HashMap<>();
     /** Parent tables by stored name, with their foreign keys that change mapped tables on one side only. */
     private final Map<String, List<CascadingKey>> keys = new HashMap<>();
-    /**
-     * Whether the two sides' statements read different clocks: the new table is in a separate
-     * database (its own transaction, its own server), or MariaDB, whose current time is the
-     * statement's.
-     */
-    private final boolean clocksApart;
     /** The names of all of the above, lower case, for the no-parse fast path. */
     private final List<String> lowerNames;
 
@@ -110,7 +104,6 @@ final class Reaches {
             Map<String, Set<String>> relatives) {
         this.mapping = mapping;
         Dialect dialect = mapping.dialect();
-        this.clocksApart = newTriggerList != null || dialect == Dialect.MARIADB;
         relatives.forEach((table, reached) -> {
             if (mapping.table(stored(table)) == null) { // a mapped relative is rewritten and mirrored itself
                 views.put(
@@ -401,9 +394,9 @@ final class Reaches {
 
     /**
      * Whether a trigger the other table has too sets a mapped value from the current time, which each
-     * side reads on its own: another clock, or another moment ({@link #clocksApart}; on PostgreSQL
-     * in one database, where both statements share a transaction, only the calls that read the
-     * time of the statement or of the call). A column's {@code ON UPDATE} is not one: both sides
+     * side reads on its own: another clock, or another moment (where both statements share a
+     * transaction's clock, {@link Compiled#transactionClock}, only the calls that read the time of
+     * the statement or of the call). A column's {@code ON UPDATE} is not one: both sides
      * are given one instant instead ({@link #stamped}). One whose definition cannot be read may.
      */
     private boolean readsItsOwnClock(Trigger t, Set<String> columns) {
@@ -424,7 +417,8 @@ final class Reaches {
     private boolean readsClock(Tokens t, int depth) {
         for (int i = 0; i < t.size(); i++) {
             if ((t.kind(i) == Tokens.WORD
-                            && NonDeterministicCalls.readsClock(t.text(i).toLowerCase(Locale.ROOT), !clocksApart))
+                            && NonDeterministicCalls.readsClock(
+                                    t.text(i).toLowerCase(Locale.ROOT), mapping.transactionClock))
                     || (depth > 0
                             && t.kind(i) == Tokens.STRING
                             && readsClock(Tokens.lex(Tokens.stringBody(t.text(i)), mapping.dialect()), depth - 1))) {

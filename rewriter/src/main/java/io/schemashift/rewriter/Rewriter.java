@@ -49,8 +49,15 @@ public final class Rewriter {
         this.mapping = b.mapping;
         this.dialect = b.dialect;
         this.builder = b.copy(); // the caller may change b afterwards
-        this.compiled =
-                new Compiled(b.mapping, b.dialect, b.oldSchema, b.unqualifiedOld, b.awayNewSchema, b.volatileFunctions);
+        this.compiled = new Compiled(
+                b.mapping,
+                b.dialect,
+                b.oldSchema,
+                b.unqualifiedOld,
+                b.awayNewSchema,
+                b.volatileFunctions,
+                // PostgreSQL, one database: both statements run in the application's transaction
+                b.dialect == Dialect.POSTGRESQL && b.newTriggers == null);
         this.reaches = new Reaches(
                 compiled,
                 b.routines,

@@ -23,8 +23,22 @@ class ClockDefaultsTest {
                 Fixtures.customers(dialect, true).withDefaults(Set.of(), Map.of("created_at", "now()"), Map.of())));
     }
 
+    /** A rewrite for new tables in the application's database. */
     private static Rewritten rewrite(Dialect dialect, String sql) {
-        RewriteResult r = Rewriter.builder(mapping(dialect), dialect).build().rewrite(sql);
+        return rewritten(Rewriter.builder(mapping(dialect), dialect).build(), sql);
+    }
+
+    /** A rewrite for new tables in a separate database. */
+    private static Rewritten separate(Dialect dialect, String sql) {
+        return rewritten(
+                Rewriter.builder(mapping(dialect), dialect)
+                        .newTriggers(List.of())
+                        .build(),
+                sql);
+    }
+
+    private static Rewritten rewritten(Rewriter rewriter, String sql) {
+        RewriteResult r = rewriter.rewrite(sql);
         assertThat(r).as(sql).isInstanceOf(Rewritten.class);
         return (Rewritten) r;
     }
@@ -62,12 +76,47 @@ class ClockDefaultsTest {
                         + " name_search = lower((EXCLUDED.full_name))"
             })
     void leftToTheDefault_bothSidesGetOneCapturedInstant(String sql, String oldSide, String newSide) {
-        Rewritten r = rewrite(Dialect.POSTGRESQL, sql);
+        Rewritten r = separate(Dialect.POSTGRESQL, sql);
         assertThat(r.oldSide().sql()).isEqualTo(oldSide);
         assertThat(r.newSide().sql()).isEqualTo(newSide);
         assertThat(r.oldSide().bindsNow()).isTrue();
         assertThat(r.newSide().bindsNow()).isTrue();
         assertThat(r.nondeterminism()).doesNotContain(NonDeterminism.DEFAULT_COLUMN);
+
+        // one PostgreSQL database: both statements share the application's transaction and its now()
+        Rewritten one = rewrite(Dialect.POSTGRESQL, sql);
+        assertThat(one.oldSide().sql()).isEqualTo(oldSide.replace("CAST(? AS timestamptz)", "now()"));
+        assertThat(one.newSide().sql()).isEqualTo(newSide.replace("CAST(? AS timestamptz)", "now()"));
+        assertThat(one.oldSide().bindsNow() || one.newSide().bindsNow()).isFalse();
+        assertThat(one.nondeterminism()).doesNotContain(NonDeterminism.DEFAULT_COLUMN);
+    }
+
+    /**
+     * One PostgreSQL database, a default that moves within a transaction ({@code clock_timestamp()}):
+     * the captured instant, as for a separate database; and a column whose two types round a time
+     * apart gets one too, to judge what both keep of it.
+     */
+    @org.junit.jupiter.api.Test
+    void oneDatabase_movingOrRoundedApart_capturedInstant() {
+        Mapping moving = Mapping.of(List.of(Fixtures.customers(Dialect.POSTGRESQL, true)
+                .withDefaults(Set.of(), Map.of("created_at", "clock_timestamp()"), Map.of())));
+        Rewritten r = rewritten(
+                Rewriter.builder(moving, Dialect.POSTGRESQL).build(), "INSERT INTO customers (id, name) VALUES (?, ?)");
+        assertThat(r.oldSide().sql())
+                .isEqualTo("INSERT INTO customers (id, name, created_at) VALUES (?, ?, CAST(? AS timestamptz))");
+        TableMapping rounded = Fixtures.customers(Dialect.POSTGRESQL, true)
+                .withDefaults(Set.of(), Map.of("created_at", "now()"), Map.of())
+                .withComputed(
+                        Map.of("created_at", TableMapping.ComputedBy.EACH_TABLE_ROUNDING),
+                        Map.of("created_at", new KeptAlike(KeptAlike.Measure.SECOND_FRACTIONS, 3)),
+                        Set.of());
+        Rewritten apart = rewritten(
+                Rewriter.builder(Mapping.of(List.of(rounded)), Dialect.POSTGRESQL)
+                        .build(),
+                "INSERT INTO customers (id, name) VALUES (?, ?)");
+        assertThat(apart.oldSide().sql())
+                .isEqualTo("INSERT INTO customers (id, name, created_at) VALUES (?, ?, CAST(? AS timestamptz))");
+        assertThat(apart.rounded().rows()).containsExactly(List.of(new ParamSource.Now()));
     }
 
     @ParameterizedTest
@@ -145,6 +194,7 @@ class ClockDefaultsTest {
                         Fixtures.CUSTOMER_COLUMNS)
                 .withDefaults(Set.of(), Map.of("created_at", "CURRENT_TIMESTAMP"), Map.of());
         Rewritten r = (Rewritten) Rewriter.builder(Mapping.of(List.of(plain)), Dialect.POSTGRESQL)
+                .newTriggers(List.of())
                 .build()
                 .rewrite("INSERT INTO customers (id, city) SELECT id, city FROM staging");
         assertThat(r.oldSide().sql())
@@ -168,13 +218,20 @@ class ClockDefaultsTest {
     void currentDate_theInstantsDate(Dialect dialect, String date) {
         Mapping mapping = Mapping.of(List.of(Fixtures.customers(dialect, true)
                 .withDefaults(Set.of(), Map.of("created_at", "CURRENT_DATE"), Map.of())));
-        Rewriter rewriter = Rewriter.builder(mapping, dialect).build();
+        Rewriter rewriter =
+                Rewriter.builder(mapping, dialect).newTriggers(List.of()).build();
         Rewritten left = (Rewritten) rewriter.rewrite("INSERT INTO customers (id, name) VALUES (1, 'a')");
         assertThat(left.oldSide().sql())
                 .isEqualTo("INSERT INTO customers (id, name, created_at) VALUES (1, 'a', " + date + ")");
         Rewritten written = (Rewritten) rewriter.rewrite("UPDATE customers SET created_at = CURRENT_DATE WHERE id = 1");
         assertThat(written.oldSide().sql()).isEqualTo("UPDATE customers SET created_at = " + date + " WHERE id = 1");
         assertThat(written.nondeterminism()).isEmpty();
+        if (dialect == Dialect.POSTGRESQL) { // one database: the transaction's date on both sides
+            Rewritten one = (Rewritten) Rewriter.builder(mapping, dialect)
+                    .build()
+                    .rewrite("INSERT INTO customers (id, name) VALUES (1, 'a')");
+            assertThat(one.newSide().sql()).endsWith(" VALUES (1, 'a', lower('a'), CURRENT_DATE)");
+        }
     }
 
     /**

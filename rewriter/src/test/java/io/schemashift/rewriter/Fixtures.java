@@ -34,4 +34,11 @@ final class Fixtures {
     static Rewriter rewriter(Dialect dialect) {
         return Rewriter.builder(mapping(dialect), dialect).build();
     }
+
+    /** {@link #rewriter} for new tables in a separate database (none of its tables has a trigger). */
+    static Rewriter separateRewriter(Dialect dialect) {
+        return Rewriter.builder(mapping(dialect), dialect)
+                .newTriggers(List.of())
+                .build();
+    }
 }

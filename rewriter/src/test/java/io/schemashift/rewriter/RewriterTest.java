@@ -1346,21 +1346,62 @@ class RewriterTest {
         assertThat(plain.newSide().bindsAsWritten())
                 .as("new side: the derived column binds name a second time")
                 .isFalse();
-        Rewritten now = (Rewritten) pg.rewrite("UPDATE customers SET created_at = now() WHERE id = ?");
+        Rewritten now = (Rewritten) Fixtures.separateRewriter(Dialect.POSTGRESQL)
+                .rewrite("UPDATE customers SET created_at = now() WHERE id = ?");
         assertThat(now.oldSide().bindsAsWritten())
                 .as("the captured now() comes first")
                 .isFalse();
     }
 
     @Test
-    void write_now_becomesOneCapturedParameterOnBothSides() {
-        Rewritten r = (Rewritten) pg.rewrite("UPDATE customers SET created_at = now() WHERE id = ?");
+    void write_now_separateDatabase_becomesOneCapturedParameterOnBothSides() {
+        Rewritten r = (Rewritten) Fixtures.separateRewriter(Dialect.POSTGRESQL)
+                .rewrite("UPDATE customers SET created_at = now() WHERE id = ?");
         assertThat(r.oldSide().sql())
                 .isEqualTo("UPDATE customers SET created_at = CAST(? AS timestamptz) WHERE id = ?");
         assertThat(r.oldSide().params()).containsExactly(new ParamSource.Now(), new ParamSource.Bound(1));
         assertThat(r.newSide().params()).containsExactly(new ParamSource.Now(), new ParamSource.Bound(1));
         assertThat(r.nondeterminism()).isEmpty();
         assertThat(r.keys()).containsExactly(List.of(new ParamSource.Bound(1)));
+    }
+
+    /**
+     * PostgreSQL, one database: both statements run in the application's transaction, whose {@code
+     * now()} they share, so a write keeps its calls of the transaction's time (the database's clock,
+     * as the application wrote it); a call whose value moves within the transaction is captured.
+     */
+    @Test
+    void write_transactionsTime_oneDatabase_keptOnBothSides() {
+        for (String call : List.of(
+                "now()",
+                "CURRENT_TIMESTAMP",
+                "current_timestamp(3)",
+                "LOCALTIMESTAMP",
+                "transaction_timestamp()",
+                "CURRENT_DATE",
+                "CURRENT_TIME",
+                "localtime")) {
+            Rewritten r = (Rewritten) pg.rewrite("UPDATE customers SET created_at = " + call + " WHERE id = ?");
+            assertThat(r.oldSide().sql())
+                    .as(call)
+                    .isEqualTo("UPDATE customers SET created_at = " + call + " WHERE id = ?");
+            assertThat(r.newSide().sql())
+                    .as(call)
+                    .isEqualTo("UPDATE app_v2.clients SET created_at = " + call + " WHERE id = ?");
+            assertThat(r.oldSide().bindsNow() || r.newSide().bindsNow())
+                    .as(call)
+                    .isFalse();
+            assertThat(r.nondeterminism()).as(call).isEmpty();
+        }
+        for (String call : List.of("clock_timestamp()", "statement_timestamp()")) {
+            Rewritten r = (Rewritten) pg.rewrite("UPDATE customers SET created_at = " + call + " WHERE id = ?");
+            assertThat(r.oldSide().sql())
+                    .as(call)
+                    .isEqualTo("UPDATE customers SET created_at = CAST(? AS timestamptz) WHERE id = ?");
+            assertThat(r.newSide().params()).as(call).containsExactly(new ParamSource.Now(), new ParamSource.Bound(1));
+        }
+        Rewritten read = (Rewritten) pg.rewrite("SELECT id FROM customers WHERE created_at < now()");
+        assertThat(read.nondeterminism()).as("a shadow read runs apart").containsExactly(NonDeterminism.NOW);
     }
 
     /** pgjdbc's ?? is a ? operator, not two parameters: the parameter map counts what pgjdbc binds. */
@@ -1382,7 +1423,7 @@ class RewriterTest {
     @Test
     void localClockKeywords_readAsTheClock_notAsColumns() {
         for (Dialect dialect : Dialect.values()) {
-            Rewriter rewriter = Fixtures.rewriter(dialect);
+            Rewriter rewriter = Fixtures.separateRewriter(dialect);
             Rewritten write =
                     (Rewritten) rewriter.rewrite("UPDATE customers SET created_at = LOCALTIMESTAMP WHERE id = ?");
             ParamSource now = new ParamSource.Now(
