@@ -1,5 +1,6 @@
 package io.schemashift.catalog;
 
+import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.KeptAlike;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -161,6 +162,32 @@ public record ColumnType(int jdbcType, String name, int size, Integer digits) {
             case DATE, TIME, ZONED_TIME, TIMESTAMP, ZONED_TIMESTAMP -> name + "(" + fraction() + ")";
             case PADDED_TEXT -> name + "(" + size + ")";
             default -> name;
+        };
+    }
+
+    /**
+     * This date or timestamp type as {@code dialect} names it in a {@code CAST}, with its fractional
+     * seconds ({@code timestamp(6)}, MariaDB's {@code DATETIME(6)} for its {@code TIMESTAMP} too, H2's
+     * {@code TIMESTAMP(3) WITH TIME ZONE}): a cast of the current time to it gives what the column
+     * stores of it. {@code null} for any other type.
+     */
+    public String castOfTime(Dialect dialect) {
+        String f = "(" + fraction() + ")";
+        return switch (kind()) {
+            case DATE -> dialect == Dialect.POSTGRESQL ? "date" : "DATE";
+            case TIMESTAMP ->
+                switch (dialect) {
+                    case POSTGRESQL -> "timestamp" + f;
+                    case MARIADB -> "DATETIME" + f;
+                    case H2 -> "TIMESTAMP" + f;
+                };
+            case ZONED_TIMESTAMP ->
+                switch (dialect) {
+                    case POSTGRESQL -> "timestamptz" + f;
+                    case MARIADB -> null;
+                    case H2 -> "TIMESTAMP" + f + " WITH TIME ZONE";
+                };
+            default -> null;
         };
     }
 

@@ -726,11 +726,9 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                                     newPlace.schema(),
                                     newPlace.table(),
                                     column -> oldColumnOf(t, column))));
+            Map<String, String> clocks = ColumnDefaults.clockDefaults(t, old.defaults(), neu.defaults());
             tables.add(withIndexes
-                    .withDefaults(
-                            differing,
-                            ColumnDefaults.clockDefaults(t, old.defaults(), neu.defaults()),
-                            ColumnDefaults.valuesLeftOut(t, old, dialect))
+                    .withDefaults(differing, clocks, ColumnDefaults.valuesLeftOut(t, old, clocks.keySet(), dialect))
                     .withComputed(
                             computed, ColumnDefaults.keptAlike(t, old, neu), ColumnDefaults.generatedDerived(t, neu))
                     .withRetyped(retyped));

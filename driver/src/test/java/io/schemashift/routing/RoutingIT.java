@@ -659,6 +659,66 @@ class RoutingIT {
     }
 
     /**
+     * Derived columns over a column both tables default to the current time ({@code created_day =
+     * CAST(created AS date)}, {@code created_text = CAST(created AS VARCHAR(40))} over a whole-second
+     * {@code created}), which an INSERT leaves out: the column gets the time both sides are given
+     * (one captured instant, or on PostgreSQL in one database the transaction's), and the derived
+     * columns are computed from it as the column stores it, rounded to whole seconds: what the
+     * backfill computes from the stored row. Before: every such INSERT ran on the primary alone
+     * and was recorded ({@code nondeterministic_default_column}).
+     */
+    @ParameterizedTest
+    @CsvSource({"POSTGRESQL,false", "POSTGRESQL,true", "MARIADB,false", "MARIADB,true", "H2,false", "H2,true"})
+    void insertLeavingOutACurrentTimeDefaultADerivedColumnReads_mirroredComputedFromIt(
+            TestDatabase.Kind kind, boolean separate) throws Exception {
+        boolean maria = kind == TestDatabase.Kind.MARIADB;
+        String text = maria ? "CHAR(40)" : "VARCHAR(40)";
+        String created =
+                maria ? "created DATETIME DEFAULT CURRENT_TIMESTAMP" : "created TIMESTAMP(0) DEFAULT CURRENT_TIMESTAMP";
+        for (String phase : List.of("dual-write", "new-primary")) {
+            String as = kind + " " + phase + " separate=" + separate;
+            try (MigrationFixture fx = MigrationFixture.create(
+                    TestDatabases.of(kind),
+                    separate,
+                    """
+                      events:
+                        to: events_v2
+                        key: [id]
+                        derived:
+                          created_day: "CAST(created AS date)"
+                    """
+                            + "      created_text: \"CAST(created AS " + text + ")\"\n",
+                    "phase: " + phase + "\n")) {
+                fx.rawOld("CREATE TABLE events (id INT PRIMARY KEY, note VARCHAR(50), " + created + ")");
+                fx.rawNew("CREATE TABLE events_v2 (id INT PRIMARY KEY, note VARCHAR(50), " + created
+                        + ", created_day DATE, created_text VARCHAR(40))");
+                try (Connection c = fx.connect();
+                        Statement st = c.createStatement()) {
+                    st.executeUpdate("INSERT INTO events (id, note) VALUES (1, 'a'), (2, 'b')");
+                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO events (id, note) VALUES (?, ?)")) {
+                        for (int id = 3; id <= 5; id++) {
+                            Thread.sleep(150); // instants across a second's half, which whole seconds round
+                            ps.setInt(1, id);
+                            ps.setString(2, "prepared");
+                            ps.executeUpdate();
+                        }
+                    }
+                    st.executeUpdate("INSERT INTO events (id, note) SELECT 10, 'selected'");
+                }
+                List<String> computed = fx.query(
+                        false,
+                        "SELECT id, created, CAST(created AS date), CAST(created AS " + text
+                                + ") FROM events ORDER BY id");
+                assertThat(computed).as(as).hasSize(6).noneMatch(r -> r.contains("null"));
+                assertThat(fx.query(true, "SELECT id, created, created_day, created_text FROM events_v2 ORDER BY id"))
+                        .as(as + ": the derived columns as the backfill computes them from the old rows")
+                        .isEqualTo(computed);
+                assertThat(fx.divergenceRecords()).as(as).isEmpty();
+            }
+        }
+    }
+
+    /**
      * A column whose type is a domain with a default (PostgreSQL, H2) takes the domain's default,
      * which the column's metadata does not report: an INSERT that leaves it out, where the new
      * column has none (or another), is recorded as for a differing column default; with the same

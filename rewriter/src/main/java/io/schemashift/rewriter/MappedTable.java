@@ -116,7 +116,6 @@ final class MappedTable {
             key.add(names.fold(k));
         }
         mapping.differingDefaults().forEach(c -> differingDefaults.add(names.fold(c)));
-        mapping.valuesLeftOut().forEach((c, sql) -> valuesLeftOut.put(names.fold(c), new Fragment(sql, List.of())));
         mapping.computedOnOneSide().forEach((c, by) -> {
             if (by == TableMapping.ComputedBy.NEW_TABLE) {
                 computedByNew.add(names.fold(c));
@@ -140,6 +139,15 @@ final class MappedTable {
             } else {
                 differingDefaults.add(names.fold(c)); // a time of day no instant stands for: each side's own
             }
+        });
+        mapping.valuesLeftOut().forEach((c, sql) -> {
+            Fragment clock = clockDefaults.get(names.fold(c));
+            valuesLeftOut.put(
+                    names.fold(c),
+                    clock == null
+                            ? new Fragment(sql, List.of())
+                            // CAST(now() AS timestamp(6)): the time both sides are given, as the column stores it
+                            : Fragment.join(List.of("CAST(", clock, sql.substring(sql.lastIndexOf(" AS ")))));
         });
         mapping.retyped().forEach((c, types) -> retyped.put(names.fold(c), types));
         mapping.derived().forEach((col, expr) -> derived.add(parseDerived(col, expr, names)));
