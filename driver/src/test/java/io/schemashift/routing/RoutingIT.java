@@ -659,6 +659,48 @@ class RoutingIT {
     }
 
     /**
+     * {@code DEFAULT} written for the source of a derived column ({@code name} under {@code
+     * name_search = lower(name)}): a multi-row INSERT of jOOQ's, which writes it for a value one
+     * record leaves unset, and {@code SET name = DEFAULT}. The new side computes the derived column
+     * from the value the old column then stores ({@code NULL}, or its constant default), as the
+     * backfill does from the stored row. Before: refused, so run on the primary alone and recorded.
+     */
+    @ParameterizedTest
+    @CsvSource({"POSTGRESQL,false", "POSTGRESQL,true", "MARIADB,false", "MARIADB,true", "H2,false"})
+    void defaultWrittenForADerivedColumnsSource_mirroredComputedFromItsValue(TestDatabase.Kind kind, boolean separate)
+            throws Exception {
+        for (String phase : List.of("dual-write", "new-primary")) {
+            String as = kind + " " + phase + " separate=" + separate;
+            for (String defaultName : java.util.Arrays.asList(null, "'it''s anon'")) {
+                try (MigrationFixture fx =
+                        MigrationFixture.create(TestDatabases.of(kind), separate, "phase: " + phase + "\n")) {
+                    if (defaultName != null) {
+                        fx.rawOld("ALTER TABLE customers ALTER COLUMN name SET DEFAULT " + defaultName);
+                        fx.rawNew("ALTER TABLE clients ALTER COLUMN full_name SET DEFAULT " + defaultName);
+                    }
+                    try (Connection c = fx.connect();
+                            Statement st = c.createStatement()) {
+                        st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (1, 'Ann', 'a@x'),"
+                                + " (2, DEFAULT, 'b@x'), (3, 'Cy', 'c@x')");
+                        try (PreparedStatement ps =
+                                c.prepareStatement("UPDATE customers SET name = DEFAULT, email = ? WHERE id = ?")) {
+                            ps.setString(1, "updated@x");
+                            ps.setInt(2, 3);
+                            ps.executeUpdate();
+                        }
+                    }
+                    String left = defaultName == null ? "null|null" : "it's anon|it's anon";
+                    assertThat(fx.oldRows())
+                            .as(as)
+                            .containsExactly("1|Ann|ann|a@x", "2|" + left + "|b@x", "3|" + left + "|updated@x");
+                    fx.assertSidesEqual();
+                    assertThat(fx.divergenceRecords()).as(as).isEmpty();
+                }
+            }
+        }
+    }
+
+    /**
      * Derived columns over a column both tables default to the current time ({@code created_day =
      * CAST(created AS date)}, {@code created_text = CAST(created AS VARCHAR(40))} over a whole-second
      * {@code created}), which an INSERT leaves out: the column gets the time both sides are given

@@ -1097,7 +1097,7 @@ final class InsertRewriter {
                     parts.add(table.valueLeftOut(s.canonical()));
                     continue;
                 }
-                d.refuseDefaultSource(v);
+                v = table.sourceValue(d, s.canonical(), v);
                 boolean single = simple.get(s.canonical()) != null;
                 parts.add(single ? v : Fragment.join(List.of("(", v, ")")));
             } else {

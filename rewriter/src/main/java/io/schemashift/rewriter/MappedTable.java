@@ -38,16 +38,24 @@ final class MappedTable {
                     .map(p -> ((Source) p).canonical())
                     .toList();
         }
+    }
 
-        /**
-         * Refuses {@code value} for one of this column's sources when it is the DEFAULT keyword:
-         * the expression cannot take it, and each side's default may differ.
-         */
-        void refuseDefaultSource(Fragment value) {
-            if (value.isDefault()) {
-                throw Refusal.unsupported("DEFAULT as the value of a source of derived column " + newName);
-            }
+    /**
+     * {@code value}, written for source {@code canonical} of derived column {@code d}, as the
+     * expression can read it: the DEFAULT keyword is the value the old column then stores where the
+     * catalog says what that is ({@link #valueLeftOut}: {@code NULL} or a constant), as the backfill
+     * reads it from the stored row (a new column's default of its own is {@link
+     * NonDeterminism#DEFAULT_COLUMN} elsewhere); refused where it does not.
+     */
+    Fragment sourceValue(Derived d, String canonical, Fragment value) {
+        if (!value.isDefault()) {
+            return value;
         }
+        Fragment known = valueLeftOut(canonical);
+        if (known == null) {
+            throw Refusal.unsupported("DEFAULT as the value of a source of derived column " + d.newName());
+        }
+        return known;
     }
 
     record Source(String canonical) {}

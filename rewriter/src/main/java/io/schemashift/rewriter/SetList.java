@@ -255,8 +255,8 @@ final class SetList {
                     }
                     parts.add(qualifier + rw.names.sql(oc.newName()));
                 } else {
-                    d.refuseDefaultSource(v); // MariaDB alone reads it back from the new column (above)
-                    parts.add(single.get(s.canonical()) ? v : Fragment.join(List.of("(", v, ")")));
+                    Fragment value = t.sourceValue(d, s.canonical(), v);
+                    parts.add(single.get(s.canonical()) ? value : Fragment.join(List.of("(", value, ")")));
                 }
             } else {
                 parts.add(p);

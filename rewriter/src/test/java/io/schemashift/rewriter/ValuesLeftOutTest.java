@@ -148,4 +148,32 @@ class ValuesLeftOutTest {
         assertThat(r.nondeterminism()).doesNotContain(NonDeterminism.DEFAULT_COLUMN);
         assertThat(r.newSide().bindsNow()).isEqualTo(time.contains("?"));
     }
+
+    /**
+     * {@code DEFAULT} written for a source of a derived column (jOOQ's multi-row INSERT gives it for
+     * a value one record leaves unset; {@code SET name = DEFAULT}): the derived column is computed
+     * from the value the old column then stores, where the catalog says what that is; refused
+     * where it does not, as before.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "INSERT INTO customers (id, name, email) VALUES (1, 'Ann', 'a@x'), (2, DEFAULT, 'b@x')"
+                        + " | INSERT INTO app_v2.clients (id, full_name, email_address, name_search) OVERRIDING SYSTEM"
+                        + " VALUE VALUES (1, 'Ann', 'a@x', lower('Ann')), (2, DEFAULT, 'b@x', lower((CAST(NULL AS"
+                        + " varchar))))",
+                "UPDATE customers SET name = DEFAULT, email = ? WHERE id = ?"
+                        + " | UPDATE app_v2.clients SET full_name = DEFAULT, email_address = ?, name_search ="
+                        + " lower(CAST(NULL AS varchar)) WHERE id = ?"
+            })
+    void defaultWrittenForASource_derivedComputedFromItsValue(String sql, String newSide) {
+        Rewritten r = rewrite(Dialect.POSTGRESQL, sql, true);
+        assertThat(r.newSide().sql()).isEqualTo(newSide);
+        assertThat(r.nondeterminism()).isEmpty();
+        RewriteResult unknown = Rewriter.builder(Fixtures.mapping(Dialect.POSTGRESQL), Dialect.POSTGRESQL)
+                .build()
+                .rewrite(sql);
+        assertThat(unknown).as("without the catalog's word").isInstanceOf(Refused.class);
+    }
 }
