@@ -166,15 +166,29 @@ public record ColumnType(int jdbcType, String name, int size, Integer digits) {
     }
 
     /**
-     * This date or timestamp type as {@code dialect} names it in a {@code CAST}, with its fractional
-     * seconds ({@code timestamp(6)}, MariaDB's {@code DATETIME(6)} for its {@code TIMESTAMP} too, H2's
-     * {@code TIMESTAMP(3) WITH TIME ZONE}): a cast of the current time to it gives what the column
-     * stores of it. {@code null} for any other type.
+     * This type as {@code dialect} names it in a {@code CAST}, where it rounds or cuts a written
+     * value: a number with a scale ({@code numeric(10,2)}), a time or timestamp with its fractional
+     * seconds ({@code timestamp(0)}; MariaDB's {@code DATETIME(0)} for its {@code TIMESTAMP} too; H2's
+     * {@code TIMESTAMP(3) WITH TIME ZONE}), a date. A cast of a value to it gives what the column
+     * stores of it, as each database rounds on assignment (PostgreSQL and H2 to the nearest, MariaDB
+     * by cutting, in both). {@code null} for any other type (integers, text, floats: stored as
+     * written, or the write fails).
      */
-    public String castOfTime(Dialect dialect) {
+    public String castType(Dialect dialect) {
         String f = "(" + fraction() + ")";
         return switch (kind()) {
+            case EXACT ->
+                isInteger() || digits == null
+                        ? null
+                        : (dialect == Dialect.POSTGRESQL ? "numeric(" : "DECIMAL(") + size + "," + digits + ")";
             case DATE -> dialect == Dialect.POSTGRESQL ? "date" : "DATE";
+            case TIME -> (dialect == Dialect.POSTGRESQL ? "time" : "TIME") + f;
+            case ZONED_TIME ->
+                switch (dialect) {
+                    case POSTGRESQL -> "timetz" + f;
+                    case MARIADB -> null;
+                    case H2 -> "TIME" + f + " WITH TIME ZONE";
+                };
             case TIMESTAMP ->
                 switch (dialect) {
                     case POSTGRESQL -> "timestamp" + f;

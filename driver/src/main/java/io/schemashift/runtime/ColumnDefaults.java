@@ -181,7 +181,7 @@ final class ColumnDefaults {
             }
             String compared = normalized(reported);
             if (clocks.contains(oldName(table, lower))) {
-                String cast = type.castOfTime(dialect);
+                String cast = type.castType(dialect);
                 if (cast != null) {
                     values.put(oldName(table, lower), "CAST(" + compared + " AS " + cast + ")");
                 }
@@ -200,6 +200,21 @@ final class ColumnDefaults {
             }
         });
         return values;
+    }
+
+    /**
+     * The old columns of {@code table} (by old name) whose type rounds or cuts a written value, each
+     * with that type as {@code dialect} names it in a {@code CAST} ({@link ColumnType#castType}).
+     */
+    static Map<String, String> roundingTypes(TableMapping table, Columns old, Dialect dialect) {
+        Map<String, String> types = new TreeMap<>();
+        old.types().forEach((lower, type) -> {
+            String cast = type.castType(dialect);
+            if (cast != null) {
+                types.put(oldName(table, lower), cast);
+            }
+        });
+        return types;
     }
 
     /**

@@ -731,7 +731,8 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                     .withDefaults(differing, clocks, ColumnDefaults.valuesLeftOut(t, old, clocks.keySet(), dialect))
                     .withComputed(
                             computed, ColumnDefaults.keptAlike(t, old, neu), ColumnDefaults.generatedDerived(t, neu))
-                    .withRetyped(retyped));
+                    .withRetyped(retyped)
+                    .withRoundingTypes(ColumnDefaults.roundingTypes(t, old, dialect)));
         }
         return Mapping.of(tables);
     }
@@ -784,7 +785,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
     }
 
     /**
-     * {@code mapping} with the differing defaults, computed columns, casts and unique indexes (the new
+     * {@code mapping} with the differing defaults, computed columns, casts, rounding types and unique indexes (the new
      * table's among them) {@code previous} read, where a re-read failed.
      */
     private static Mapping keptDefaults(Mapping mapping, Mapping previous) {
@@ -800,7 +801,8 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
             TableMapping indexes = before.uniqueKeys() == null ? t : t.withUniqueKeys(before.uniqueKeys());
             tables.add(indexes.withDefaults(before.differingDefaults(), before.clockDefaults(), before.valuesLeftOut())
                     .withComputed(before.computedOnOneSide(), before.keptAlike(), generatedDerived)
-                    .withRetyped(before.retyped()));
+                    .withRetyped(before.retyped())
+                    .withRoundingTypes(before.roundingTypes()));
         }
         return Mapping.of(tables);
     }

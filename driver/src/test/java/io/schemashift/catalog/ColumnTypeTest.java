@@ -2,6 +2,7 @@ package io.schemashift.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.schemashift.rewriter.Dialect;
 import io.schemashift.rewriter.KeptAlike;
 import java.sql.Types;
 import org.junit.jupiter.api.Test;
@@ -160,6 +161,32 @@ class ColumnTypeTest {
     })
     void shown(int type, String name, int size, String digits, String shown) {
         assertThat(new ColumnType(type, name, size, digits(digits)).shown()).isEqualTo(shown);
+    }
+
+    /** The type a derived column's source value is cast to: where the column rounds or cuts it, as each dialect names it. */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "POSTGRESQL | 2 | numeric | 10 | 2 | numeric(10,2)",
+                "POSTGRESQL | 2 | numeric | 131089 | - | ",
+                "POSTGRESQL | 4 | int4 | 10 | 0 | ",
+                "POSTGRESQL | 12 | varchar | 100 | 0 | ",
+                "POSTGRESQL | 93 | timestamp | 29 | 0 | timestamp(0)",
+                "POSTGRESQL | 93 | timestamptz | 35 | 3 | timestamptz(3)",
+                "POSTGRESQL | 91 | date | 13 | 0 | date",
+                "POSTGRESQL | 92 | time | 15 | 6 | time(6)",
+                "MARIADB | 3 | DECIMAL | 10 | 2 | DECIMAL(10,2)",
+                "MARIADB | 93 | DATETIME | 19 | - | DATETIME(0)",
+                "MARIADB | 93 | TIMESTAMP | 23 | - | DATETIME(3)",
+                "MARIADB | 8 | DOUBLE | 22 | - | ",
+                "H2 | 2 | NUMERIC | 10 | 2 | DECIMAL(10,2)",
+                "H2 | 2014 | TIMESTAMP WITH TIME ZONE | 35 | 6 | TIMESTAMP(6) WITH TIME ZONE",
+                "H2 | 93 | TIMESTAMP | 19 | 0 | TIMESTAMP(0)"
+            })
+    void castType(Dialect dialect, int type, String name, int size, String digits, String cast) {
+        assertThat(new ColumnType(type, name, size, digits(digits)).castType(dialect))
+                .isEqualTo(cast);
     }
 
     private static Integer digits(String reported) {

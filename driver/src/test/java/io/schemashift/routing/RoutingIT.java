@@ -659,6 +659,63 @@ class RoutingIT {
     }
 
     /**
+     * Derived columns over columns whose types round a written value ({@code twice = amount * 2}
+     * over a {@code NUMERIC(10,2)}, {@code at_day = CAST(at AS date)} over a whole-second timestamp):
+     * the new side computes them from the written value cast to the old column's type, what the old
+     * column stores and the backfill reads ({@code 1.005} is stored {@code 1.01}, twice {@code 2.02};
+     * {@code 23:59:59.6} rounds to the next day on PostgreSQL and H2). Before: computed from the
+     * value as written ({@code 2.01}, the day before), the sides parted silently.
+     */
+    @ParameterizedTest
+    @CsvSource({"POSTGRESQL,false", "POSTGRESQL,true", "MARIADB,false", "MARIADB,true", "H2,false", "H2,true"})
+    void derivedOverAColumnThatRoundsTheWrittenValue_computedFromTheValueAsStored(
+            TestDatabase.Kind kind, boolean separate) throws Exception {
+        String at = kind == TestDatabase.Kind.MARIADB ? "at DATETIME" : "at TIMESTAMP(0)";
+        for (String phase : List.of("dual-write", "new-primary")) {
+            String as = kind + " " + phase + " separate=" + separate;
+            try (MigrationFixture fx = MigrationFixture.create(
+                    TestDatabases.of(kind),
+                    separate,
+                    """
+                      amounts:
+                        to: amounts_v2
+                        key: [id]
+                        derived:
+                          twice: "amount * 2"
+                          at_day: "CAST(at AS date)"
+                    """,
+                    "phase: " + phase + "\n")) {
+                fx.rawOld("CREATE TABLE amounts (id INT PRIMARY KEY, amount NUMERIC(10,2), " + at + ")");
+                fx.rawNew("CREATE TABLE amounts_v2 (id INT PRIMARY KEY, amount NUMERIC(10,2), " + at
+                        + ", twice NUMERIC(10,2), at_day DATE)");
+                try (Connection c = fx.connect();
+                        Statement st = c.createStatement()) {
+                    st.executeUpdate("INSERT INTO amounts (id, amount, at) VALUES (1, 1.005, '2020-01-01 23:59:59.6')");
+                    try (PreparedStatement ps =
+                            c.prepareStatement("INSERT INTO amounts (id, amount, at) VALUES (?, ?, ?)")) {
+                        ps.setInt(1, 2);
+                        ps.setBigDecimal(2, new java.math.BigDecimal("3.335"));
+                        ps.setTimestamp(3, java.sql.Timestamp.valueOf("2020-03-04 23:59:59.7"));
+                        ps.executeUpdate();
+                    }
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE amounts SET amount = ? WHERE id = ?")) {
+                        ps.setBigDecimal(1, new java.math.BigDecimal("2.345"));
+                        ps.setInt(2, 1);
+                        ps.executeUpdate();
+                    }
+                }
+                List<String> computed =
+                        fx.query(false, "SELECT id, amount, at, amount * 2, CAST(at AS date) FROM amounts ORDER BY id");
+                assertThat(computed).as(as).hasSize(2).first().asString().startsWith("1|2.35|");
+                assertThat(fx.query(true, "SELECT id, amount, at, twice, at_day FROM amounts_v2 ORDER BY id"))
+                        .as(as + ": the derived columns as the backfill computes them from the old rows")
+                        .isEqualTo(computed);
+                assertThat(fx.divergenceRecords()).as(as).isEmpty();
+            }
+        }
+    }
+
+    /**
      * {@code DEFAULT} written for the source of a derived column ({@code name} under {@code
      * name_search = lower(name)}): a multi-row INSERT of jOOQ's, which writes it for a value one
      * record leaves unset, and {@code SET name = DEFAULT}. The new side computes the derived column

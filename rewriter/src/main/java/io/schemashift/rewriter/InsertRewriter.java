@@ -1097,9 +1097,10 @@ final class InsertRewriter {
                     parts.add(table.valueLeftOut(s.canonical()));
                     continue;
                 }
-                v = table.sourceValue(d, s.canonical(), v);
-                boolean single = simple.get(s.canonical()) != null;
-                parts.add(single ? v : Fragment.join(List.of("(", v, ")")));
+                Fragment value = table.sourceValue(d, s.canonical(), v);
+                boolean single =
+                        value != v || simple.get(s.canonical()) != null; // a cast or a value left out: one term
+                parts.add(single ? value : Fragment.join(List.of("(", value, ")")));
             } else {
                 parts.add(p);
             }

@@ -41,21 +41,24 @@ final class MappedTable {
     }
 
     /**
-     * {@code value}, written for source {@code canonical} of derived column {@code d}, as the
-     * expression can read it: the DEFAULT keyword is the value the old column then stores where the
-     * catalog says what that is ({@link #valueLeftOut}: {@code NULL} or a constant), as the backfill
-     * reads it from the stored row (a new column's default of its own is {@link
-     * NonDeterminism#DEFAULT_COLUMN} elsewhere); refused where it does not.
+     * {@code value}, written for source {@code canonical} of derived column {@code d}, as the old
+     * column stores it, which the backfill reads: cast to the old column's type where that rounds a
+     * value ({@link TableMapping#roundingTypes}: {@code 1.005} is {@code 1.01} in a {@code
+     * numeric(10,2)}); the DEFAULT keyword is the value the old column then stores where the catalog
+     * says what that is ({@link #valueLeftOut}: {@code NULL} or a constant; a new column's default of
+     * its own is {@link NonDeterminism#DEFAULT_COLUMN} elsewhere), refused where it does not. The
+     * same fragment where neither applies.
      */
     Fragment sourceValue(Derived d, String canonical, Fragment value) {
-        if (!value.isDefault()) {
-            return value;
+        if (value.isDefault()) {
+            Fragment known = valueLeftOut(canonical);
+            if (known == null) {
+                throw Refusal.unsupported("DEFAULT as the value of a source of derived column " + d.newName());
+            }
+            return known;
         }
-        Fragment known = valueLeftOut(canonical);
-        if (known == null) {
-            throw Refusal.unsupported("DEFAULT as the value of a source of derived column " + d.newName());
-        }
-        return known;
+        String type = roundingTypes.get(canonical);
+        return type == null ? value : Fragment.join(List.of("CAST(", value, " AS " + type + ")"));
     }
 
     record Source(String canonical) {}
@@ -90,6 +93,8 @@ final class MappedTable {
      * with that value as written ({@link TableMapping#valuesLeftOut}: {@code NULL} or a constant).
      */
     private final Map<String, Fragment> valuesLeftOut = new java.util.HashMap<>();
+    /** Canonical old names of the columns whose type rounds a written value, with it ({@link TableMapping#roundingTypes}). */
+    private final Map<String, String> roundingTypes = new java.util.HashMap<>();
     /**
      * Canonical names of the old columns the new table computes and the old stores ({@link
      * TableMapping#computedOnOneSide}).
@@ -158,6 +163,7 @@ final class MappedTable {
                             : Fragment.join(List.of("CAST(", clock, sql.substring(sql.lastIndexOf(" AS ")))));
         });
         mapping.retyped().forEach((c, types) -> retyped.put(names.fold(c), types));
+        mapping.roundingTypes().forEach((c, type) -> roundingTypes.put(names.fold(c), type));
         mapping.derived().forEach((col, expr) -> derived.add(parseDerived(col, expr, names)));
     }
 

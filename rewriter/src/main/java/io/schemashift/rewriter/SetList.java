@@ -256,7 +256,8 @@ final class SetList {
                     parts.add(qualifier + rw.names.sql(oc.newName()));
                 } else {
                     Fragment value = t.sourceValue(d, s.canonical(), v);
-                    parts.add(single.get(s.canonical()) ? value : Fragment.join(List.of("(", value, ")")));
+                    boolean term = value != v || single.get(s.canonical()); // a cast or a value left out: one term
+                    parts.add(term ? value : Fragment.join(List.of("(", value, ")")));
                 }
             } else {
                 parts.add(p);

@@ -51,6 +51,11 @@ import java.util.Map;
  *     the values a statement writes to such a column and those it compares with it to the new type,
  *     and the column a query selects back to the old one. Also the string columns whose collation
  *     changes (PostgreSQL, MariaDB), which each side orders its own way. Empty when none or not read
+ * @param roundingTypes the old columns (by old name) whose type rounds or cuts a written value (a
+ *     number's scale, a time's fractional seconds, a date), each with its type as a {@code CAST}
+ *     names it ({@code numeric(10,2)}, {@code timestamp(0)}; MariaDB's {@code DATETIME(0)}), from
+ *     database metadata: a derived column over one is computed from the written value cast to it,
+ *     what the old column stores and the backfill reads. Empty when none or not read
  */
 public record TableMapping(
         String oldName,
@@ -66,7 +71,8 @@ public record TableMapping(
         Map<String, ComputedBy> computedOnOneSide,
         Map<String, KeptAlike> keptAlike,
         Map<String, Retyped> retyped,
-        Map<String, String> valuesLeftOut) {
+        Map<String, String> valuesLeftOut,
+        Map<String, String> roundingTypes) {
 
     /**
      * A column whose type changes to one that takes no value of the old by assignment, or whose
@@ -102,6 +108,7 @@ public record TableMapping(
         keptAlike = Map.copyOf(keptAlike);
         retyped = Map.copyOf(retyped);
         valuesLeftOut = Map.copyOf(valuesLeftOut);
+        roundingTypes = Map.copyOf(roundingTypes);
         if (uniqueKeys != null) {
             Map<String, List<String>> copy = new java.util.LinkedHashMap<>();
             uniqueKeys.forEach((index, indexColumns) -> copy.put(index, List.copyOf(indexColumns)));
@@ -159,6 +166,7 @@ public record TableMapping(
                 Map.of(),
                 Map.of(),
                 Map.of(),
+                Map.of(),
                 Map.of());
     }
 
@@ -178,7 +186,8 @@ public record TableMapping(
                 computedOnOneSide,
                 keptAlike,
                 retyped,
-                valuesLeftOut);
+                valuesLeftOut,
+                roundingTypes);
     }
 
     /** The same mapping with the old table's unique indexes filled in (from database metadata). */
@@ -197,7 +206,8 @@ public record TableMapping(
                 computedOnOneSide,
                 keptAlike,
                 retyped,
-                valuesLeftOut);
+                valuesLeftOut,
+                roundingTypes);
     }
 
     /**
@@ -221,7 +231,8 @@ public record TableMapping(
                 computedOnOneSide,
                 keptAlike,
                 retyped,
-                leftOut);
+                leftOut,
+                roundingTypes);
     }
 
     /**
@@ -249,7 +260,8 @@ public record TableMapping(
                 oneSided,
                 kept,
                 retyped,
-                valuesLeftOut);
+                valuesLeftOut,
+                roundingTypes);
     }
 
     /** The same mapping with the columns whose new type takes a cast of the written value (from the catalog). */
@@ -268,6 +280,27 @@ public record TableMapping(
                 computedOnOneSide,
                 keptAlike,
                 changes,
-                valuesLeftOut);
+                valuesLeftOut,
+                roundingTypes);
+    }
+
+    /** The same mapping with the old columns whose type rounds a written value, and that type (from the catalog). */
+    public TableMapping withRoundingTypes(Map<String, String> types) {
+        return new TableMapping(
+                oldName,
+                newName,
+                newSchema,
+                key,
+                columns,
+                derived,
+                oldColumns,
+                uniqueKeys,
+                differingDefaults,
+                clockDefaults,
+                computedOnOneSide,
+                keptAlike,
+                retyped,
+                valuesLeftOut,
+                types);
     }
 }

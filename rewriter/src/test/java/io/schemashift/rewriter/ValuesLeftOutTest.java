@@ -161,8 +161,8 @@ class ValuesLeftOutTest {
             value = {
                 "INSERT INTO customers (id, name, email) VALUES (1, 'Ann', 'a@x'), (2, DEFAULT, 'b@x')"
                         + " | INSERT INTO app_v2.clients (id, full_name, email_address, name_search) OVERRIDING SYSTEM"
-                        + " VALUE VALUES (1, 'Ann', 'a@x', lower('Ann')), (2, DEFAULT, 'b@x', lower((CAST(NULL AS"
-                        + " varchar))))",
+                        + " VALUE VALUES (1, 'Ann', 'a@x', lower('Ann')), (2, DEFAULT, 'b@x', lower(CAST(NULL AS"
+                        + " varchar)))",
                 "UPDATE customers SET name = DEFAULT, email = ? WHERE id = ?"
                         + " | UPDATE app_v2.clients SET full_name = DEFAULT, email_address = ?, name_search ="
                         + " lower(CAST(NULL AS varchar)) WHERE id = ?"
@@ -175,5 +175,40 @@ class ValuesLeftOutTest {
                 .build()
                 .rewrite(sql);
         assertThat(unknown).as("without the catalog's word").isInstanceOf(Refused.class);
+    }
+
+    /**
+     * A derived column over a column whose type rounds a written value ({@code numeric(10,2)}):
+     * computed from the value cast to that type, what the old column stores and the backfill reads
+     * ({@code 1.005} is {@code 1.01} there, so twice it is {@code 2.02}, not {@code 2.01}).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "INSERT INTO customers (id, legacy_flag) VALUES (?, ?)"
+                        + " | INSERT INTO clients (id, legacy_flag, twice) OVERRIDING SYSTEM VALUE VALUES (?, ?,"
+                        + " CAST(? AS numeric(10,2)) * 2)",
+                "INSERT INTO customers (id, legacy_flag) VALUES (1, 1.005 + 0)"
+                        + " | INSERT INTO clients (id, legacy_flag, twice) OVERRIDING SYSTEM VALUE VALUES (1, 1.005 + 0,"
+                        + " CAST(1.005 + 0 AS numeric(10,2)) * 2)",
+                "UPDATE customers SET legacy_flag = ? WHERE id = ?"
+                        + " | UPDATE clients SET legacy_flag = ?, twice = CAST(? AS numeric(10,2)) * 2 WHERE id = ?"
+            })
+    void sourceOfARoundingType_derivedComputedFromTheValueAsStored(String sql, String newSide) {
+        TableMapping amounts = new TableMapping(
+                        "customers",
+                        "clients",
+                        null,
+                        List.of("id"),
+                        Map.of(),
+                        Map.of("twice", "legacy_flag * 2"),
+                        Fixtures.CUSTOMER_COLUMNS)
+                .withRoundingTypes(Map.of("legacy_flag", "numeric(10,2)"));
+        Rewritten r = (Rewritten) Rewriter.builder(Mapping.of(List.of(amounts)), Dialect.POSTGRESQL)
+                .build()
+                .rewrite(sql);
+        assertThat(r.newSide().sql()).isEqualTo(newSide);
+        assertThat(r.nondeterminism()).isEmpty();
     }
 }
