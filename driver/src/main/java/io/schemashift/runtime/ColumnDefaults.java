@@ -168,11 +168,9 @@ final class ColumnDefaults {
      * number). On PostgreSQL the value is cast to the column's type, so that a function over it
      * resolves as over the column ({@code lower(CAST(NULL AS varchar))}), and only for the built-in
      * types every database has (a separate new database may lack the old one's enum); MariaDB and
-     * H2 take it as is. A current-time default both tables share ({@code clocks}, of {@link
-     * #clockDefaults}), on a date or timestamp column: its call cast to the column's type ({@code
-     * CAST(now() AS timestamp(6))}), what the column stores of the time the write gives it.
+     * H2 take it as is.
      */
-    static Map<String, String> valuesLeftOut(TableMapping table, Columns old, Set<String> clocks, Dialect dialect) {
+    static Map<String, String> valuesLeftOut(TableMapping table, Columns old, Dialect dialect) {
         Map<String, String> values = new TreeMap<>();
         old.defaults().forEach((lower, reported) -> {
             ColumnType type = old.types().get(lower);
@@ -180,13 +178,6 @@ final class ColumnDefaults {
                 return;
             }
             String compared = normalized(reported);
-            if (clocks.contains(oldName(table, lower))) {
-                String cast = type.castType(dialect);
-                if (cast != null) {
-                    values.put(oldName(table, lower), "CAST(" + compared + " AS " + cast + ")");
-                }
-                return;
-            }
             String value = compared == null
                     ? (old.nullable().contains(lower) ? "NULL" : null)
                     : type.storedAsWritten(compared);

@@ -726,9 +726,11 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                                     newPlace.schema(),
                                     newPlace.table(),
                                     column -> oldColumnOf(t, column))));
-            Map<String, String> clocks = ColumnDefaults.clockDefaults(t, old.defaults(), neu.defaults());
             tables.add(withIndexes
-                    .withDefaults(differing, clocks, ColumnDefaults.valuesLeftOut(t, old, clocks.keySet(), dialect))
+                    .withDefaults(
+                            differing,
+                            ColumnDefaults.clockDefaults(t, old.defaults(), neu.defaults()),
+                            ColumnDefaults.valuesLeftOut(t, old, dialect))
                     .withComputed(
                             computed, ColumnDefaults.keptAlike(t, old, neu), ColumnDefaults.generatedDerived(t, neu))
                     .withRetyped(retyped)

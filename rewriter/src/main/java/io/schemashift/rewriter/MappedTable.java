@@ -58,7 +58,11 @@ final class MappedTable {
             return known;
         }
         String type = roundingTypes.get(canonical);
-        return type == null ? value : Fragment.join(List.of("CAST(", value, " AS " + type + ")"));
+        return type == null ? value : roundedTo(value, type);
+    }
+
+    private static Fragment roundedTo(Fragment value, String type) {
+        return Fragment.join(List.of("CAST(", value, " AS " + type + ")"));
     }
 
     record Source(String canonical) {}
@@ -90,7 +94,9 @@ final class MappedTable {
     final Map<String, Fragment> clockDefaults = new java.util.TreeMap<>();
     /**
      * Canonical names of the old columns whose value where an INSERT leaves them out is known, each
-     * with that value as written ({@link TableMapping#valuesLeftOut}: {@code NULL} or a constant).
+     * with that value as written ({@link TableMapping#valuesLeftOut}: {@code NULL} or a constant;
+     * for a {@link #clockDefaults} column, the time both sides are given, cast to its {@link
+     * #roundingTypes} type).
      */
     private final Map<String, Fragment> valuesLeftOut = new java.util.HashMap<>();
     /** Canonical old names of the columns whose type rounds a written value, with it ({@link TableMapping#roundingTypes}). */
@@ -153,17 +159,15 @@ final class MappedTable {
                 differingDefaults.add(names.fold(c)); // a time of day no instant stands for: each side's own
             }
         });
-        mapping.valuesLeftOut().forEach((c, sql) -> {
-            Fragment clock = clockDefaults.get(names.fold(c));
-            valuesLeftOut.put(
-                    names.fold(c),
-                    clock == null
-                            ? new Fragment(sql, List.of())
-                            // CAST(now() AS timestamp(6)): the time both sides are given, as the column stores it
-                            : Fragment.join(List.of("CAST(", clock, sql.substring(sql.lastIndexOf(" AS ")))));
-        });
+        mapping.valuesLeftOut().forEach((c, sql) -> valuesLeftOut.put(names.fold(c), new Fragment(sql, List.of())));
         mapping.retyped().forEach((c, types) -> retyped.put(names.fold(c), types));
         mapping.roundingTypes().forEach((c, type) -> roundingTypes.put(names.fold(c), type));
+        clockDefaults.forEach((c, clock) -> {
+            String type = roundingTypes.get(c);
+            if (type != null) { // CAST(now() AS timestamp(0)): the time both sides are given, as the column stores it
+                valuesLeftOut.put(c, roundedTo(clock, type));
+            }
+        });
         mapping.derived().forEach((col, expr) -> derived.add(parseDerived(col, expr, names)));
     }
 

@@ -31,10 +31,10 @@ import java.util.Map;
  *     them out is known before it runs: {@code NULL} (nullable, without a default of their own or
  *     their domain's) or a constant default (a string of a variable-length string column, an integer
  *     of an integer column), each as the dialect writes it for the column's type ({@code CAST(NULL
- *     AS varchar)}, {@code CAST('active' AS varchar)} on PostgreSQL); for a column of {@code
- *     clockDefaults}, its call cast to the column's type ({@code CAST(now() AS timestamp(6))}), the
- *     call standing for what the write gives both sides. From database metadata: a derived column
- *     over one that an INSERT leaves out is computed from that value. Empty when none or not read
+ *     AS varchar)}, {@code CAST('active' AS varchar)} on PostgreSQL), from database metadata (a
+ *     column of {@code clockDefaults} is known too: the time the write gives both sides, cast to its
+ *     {@code roundingTypes} type): a derived column over one that an INSERT leaves out is computed
+ *     from that value. Empty when none or not read
  * @param computedOnOneSide the old columns (by old name) that one side's table computes itself (a
  *     generated column) and the other's stores, with the table that computes each, from database
  *     metadata: any INSERT or UPDATE of the table may store different values on the two sides,

@@ -109,21 +109,20 @@ class ValuesLeftOutTest {
      * A derived column over a column both tables default to the current time ({@code created_day =
      * CAST(created_at AS date)}), which an INSERT leaves out: the column gets the time both sides are
      * given ({@link TableMapping#clockDefaults}) and the derived column is computed from it as the
-     * column stores it ({@code CAST(… AS timestamp(6))}, the catalog's {@link
-     * TableMapping#valuesLeftOut}): mirrored, not {@link NonDeterminism#DEFAULT_COLUMN}.
+     * column stores it ({@code CAST(… AS timestamp(6))}, its {@link TableMapping#roundingTypes}
+     * type): mirrored, not {@link NonDeterminism#DEFAULT_COLUMN}.
      */
     @ParameterizedTest(name = "{0}, separate {1}")
     @CsvSource(
             delimiter = '|',
             value = {
-                "POSTGRESQL | true | CAST(? AS timestamptz) | CAST(now() AS timestamp(6))",
-                "POSTGRESQL | false | now() | CAST(now() AS timestamp(6))",
-                "MARIADB | false | CONVERT_TZ(CAST(? AS DATETIME(0)), '+00:00', @@session.time_zone)"
-                        + " | CAST(current_timestamp() AS DATETIME(6))",
-                "H2 | false | CAST(? AS TIMESTAMP WITH TIME ZONE) | CAST(current_timestamp AS TIMESTAMP(6))"
+                "POSTGRESQL | true | CAST(? AS timestamptz) | timestamp(6)",
+                "POSTGRESQL | false | now() | timestamp(6)",
+                "MARIADB | false | CONVERT_TZ(CAST(? AS DATETIME(0)), '+00:00', @@session.time_zone) | DATETIME(6)",
+                "H2 | false | CAST(? AS TIMESTAMP WITH TIME ZONE) | TIMESTAMP(6)"
             })
     void clockDefaultLeftOut_derivedComputedFromTheTimeGiven(
-            Dialect dialect, boolean separate, String time, String leftOut) {
+            Dialect dialect, boolean separate, String time, String type) {
         TableMapping events = new TableMapping(
                         "customers",
                         "clients",
@@ -135,15 +134,16 @@ class ValuesLeftOutTest {
                 .withDefaults(
                         Set.of(),
                         Map.of("created_at", dialect == Dialect.POSTGRESQL ? "now()" : "CURRENT_TIMESTAMP"),
-                        Map.of("created_at", leftOut));
+                        Map.of())
+                .withRoundingTypes(Map.of("created_at", type));
         Rewriter.Builder b = Rewriter.builder(Mapping.of(List.of(events)), dialect);
         Rewritten r = (Rewritten) (separate ? b.newTriggers(List.of()) : b)
                 .build()
                 .rewrite("INSERT INTO customers (id, name) VALUES (?, ?)");
-        String cast = leftOut.substring(leftOut.lastIndexOf(" AS "));
         assertThat(r.newSide().sql())
                 .isEqualTo("INSERT INTO clients (id, name, created_day, created_at)"
-                        + dialect.overridingIdentity() + " VALUES (?, ?, CAST(CAST(" + time + cast + " AS date), "
+                        + dialect.overridingIdentity() + " VALUES (?, ?, CAST(CAST(" + time + " AS " + type
+                        + ") AS date), "
                         + time + ")");
         assertThat(r.nondeterminism()).doesNotContain(NonDeterminism.DEFAULT_COLUMN);
         assertThat(r.newSide().bindsNow()).isEqualTo(time.contains("?"));
