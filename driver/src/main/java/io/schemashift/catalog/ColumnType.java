@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -45,6 +46,19 @@ public record ColumnType(int jdbcType, String name, int size, Integer digits) {
 
     /** A string literal: quotes doubled inside, no backslash (MariaDB may read one as an escape). */
     private static final Pattern STRING = Pattern.compile("'(?:[^'\\\\]|'')*'");
+
+    /** The type names {@link #castType} casts to, as the three databases report them. */
+    private static final Set<String> ROUNDING_NAMES = Set.of(
+            "numeric",
+            "decimal",
+            "date",
+            "time",
+            "timetz",
+            "time with time zone",
+            "timestamp",
+            "datetime",
+            "timestamptz",
+            "timestamp with time zone");
 
     /** MariaDB reports no fractional digits for its temporal types: its size counts them after these. */
     private static final int MARIADB_DATETIME_CHARS = 19;
@@ -175,12 +189,15 @@ public record ColumnType(int jdbcType, String name, int size, Integer digits) {
      * written, or the write fails).
      */
     public String castType(Dialect dialect) {
+        if (!ROUNDING_NAMES.contains(name.toLowerCase(Locale.ROOT))) {
+            return null; // a domain, MariaDB's YEAR (reported as a date), an unsigned decimal: not cast
+        }
         String f = "(" + fraction() + ")";
         return switch (kind()) {
             case EXACT ->
-                isInteger() || digits == null
+                isInteger() || scale() == Integer.MAX_VALUE // PostgreSQL's bare numeric, H2's DECFLOAT: any
                         ? null
-                        : (dialect == Dialect.POSTGRESQL ? "numeric(" : "DECIMAL(") + size + "," + digits + ")";
+                        : (dialect == Dialect.POSTGRESQL ? "numeric(" : "DECIMAL(") + size + "," + scale() + ")";
             case DATE -> dialect == Dialect.POSTGRESQL ? "date" : "DATE";
             case TIME -> (dialect == Dialect.POSTGRESQL ? "time" : "TIME") + f;
             case ZONED_TIME ->

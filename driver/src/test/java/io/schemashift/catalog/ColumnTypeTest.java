@@ -169,7 +169,10 @@ class ColumnTypeTest {
             delimiter = '|',
             value = {
                 "POSTGRESQL | 2 | numeric | 10 | 2 | numeric(10,2)",
-                "POSTGRESQL | 2 | numeric | 131089 | - | ",
+                "POSTGRESQL | 2 | numeric | 0 | - | ",
+                "POSTGRESQL | 2 | numeric | 5 | 0 | numeric(5,0)",
+                "H2 | 2 | NUMERIC | 100000 | 0 | DECIMAL(100000,0)",
+                "H2 | 2 | DECFLOAT | 100000 | 0 | ",
                 "POSTGRESQL | 4 | int4 | 10 | 0 | ",
                 "POSTGRESQL | 12 | varchar | 100 | 0 | ",
                 "POSTGRESQL | 93 | timestamp | 29 | 0 | timestamp(0)",
@@ -180,6 +183,8 @@ class ColumnTypeTest {
                 "MARIADB | 93 | DATETIME | 19 | - | DATETIME(0)",
                 "MARIADB | 93 | TIMESTAMP | 23 | - | DATETIME(3)",
                 "MARIADB | 8 | DOUBLE | 22 | - | ",
+                "MARIADB | 91 | YEAR | 4 | - | ",
+                "POSTGRESQL | 2 | money_amount | 10 | 2 | ",
                 "H2 | 2 | NUMERIC | 10 | 2 | DECIMAL(10,2)",
                 "H2 | 2014 | TIMESTAMP WITH TIME ZONE | 35 | 6 | TIMESTAMP(6) WITH TIME ZONE",
                 "H2 | 93 | TIMESTAMP | 19 | 0 | TIMESTAMP(0)"
