@@ -447,6 +447,26 @@ class RewritePreviewTest {
                 .contains("new-only     fails (nondeterministic_unmapped_read)");
     }
 
+    /**
+     * PostgreSQL: a write's {@code now()} stays a call where both statements share the application's
+     * transaction, and is one captured timestamp with the configuration's separate new database, as
+     * the driver runs it.
+     */
+    @Test
+    void rewrite_transactionsTime_keptInOneDatabase_capturedForASeparateOne() throws Exception {
+        Path yaml = config(Phase.OLD_ONLY);
+        String sql = "UPDATE customers SET name = CAST(now() AS VARCHAR(40)) WHERE id = ?";
+        Cli.Run one = Cli.run(Map.of(), "rewrite", "--config", yaml.toString(), "--dialect", "postgresql", sql);
+        assertThat(one.exit()).as(one.toString()).isZero();
+        assertThat(one.out()).contains("full_name = CAST(now() AS VARCHAR(40))").doesNotContain("now,");
+        Files.writeString(yaml, Files.readString(yaml) + "new:\n  url: jdbc:postgresql://127.0.0.1:1/elsewhere\n");
+        Cli.Run separate = Cli.run(Map.of(), "rewrite", "--config", yaml.toString(), "--dialect", "postgresql", sql);
+        assertThat(separate.exit()).as(separate.toString()).isZero();
+        assertThat(separate.out())
+                .contains("full_name = CAST(CAST(? AS timestamptz) AS VARCHAR(40))")
+                .contains("params: now, $1");
+    }
+
     @Test
     void rewrite_json_namesVerdictAndRuns() throws Exception {
         Path yaml = config(Phase.OLD_ONLY);

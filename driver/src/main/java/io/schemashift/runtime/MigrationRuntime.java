@@ -300,8 +300,10 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
             CatalogPass pass, Dialect dialect, DatabaseMetaData md, Rewriter previous, NewCatalog newCatalog)
             throws SQLException {
         MigrationConfig config = pass.config();
-        if (md == null) {
-            return Rewriter.builder(config.mapping(), dialect).build();
+        if (md == null) { // no catalog: no triggers, but where the new tables are (whose clock the writes read)
+            return Rewriter.builder(config.mapping(), dialect)
+                    .newTriggers(newTablesApart(config, dialect) ? List.of() : null)
+                    .build();
         }
         Connection c = md.getConnection();
         boolean known = previous != null;
@@ -328,7 +330,7 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
                 .triggers(pass.part(
                         "triggers", known ? previous.triggers() : List.of(), () -> Routines.triggers(c, dialect)))
                 .newTriggers(
-                        config.newSide().separateDatabase() || newDatabasesOfTheirOwn(config, dialect)
+                        newTablesApart(config, dialect)
                                 ? pass.part(
                                         "new tables' triggers",
                                         known && previous.newTriggers() != null ? previous.newTriggers() : List.of(),
@@ -357,11 +359,14 @@ public final class MigrationRuntime implements MigrationContext, AutoCloseable {
     }
 
     /**
-     * Whether new tables are in MariaDB databases named by {@code new.schema}, whose triggers the
-     * application's database's do not include.
+     * Whether new tables are in another database than the application's: a separate new database,
+     * or MariaDB databases named by {@code new.schema}, whose triggers the application's database's
+     * do not include.
      */
-    private static boolean newDatabasesOfTheirOwn(MigrationConfig config, Dialect dialect) {
-        return dialect == Dialect.MARIADB && config.mapping().tables().stream().anyMatch(t -> t.newSchema() != null);
+    private static boolean newTablesApart(MigrationConfig config, Dialect dialect) {
+        return config.newSide().separateDatabase()
+                || (dialect == Dialect.MARIADB
+                        && config.mapping().tables().stream().anyMatch(t -> t.newSchema() != null));
     }
 
     /**
