@@ -796,7 +796,6 @@ class RoutingIT {
                     st.executeUpdate("INSERT INTO events (id, note) VALUES (1, 'a'), (2, 'b')");
                     try (PreparedStatement ps = c.prepareStatement("INSERT INTO events (id, note) VALUES (?, ?)")) {
                         for (int id = 3; id <= 5; id++) {
-                            Thread.sleep(150); // instants across a second's half, which whole seconds round
                             ps.setInt(1, id);
                             ps.setString(2, "prepared");
                             ps.executeUpdate();
@@ -1436,19 +1435,15 @@ class RoutingIT {
                     rs.next();
                     transactionTime = rs.getTimestamp(1) + "|" + rs.getDate(2);
                 }
-                Thread.sleep(20);
                 st.executeUpdate("INSERT INTO customers (id, name) VALUES (1, 'the default')");
-                Thread.sleep(20);
                 st.executeUpdate(
                         "INSERT INTO customers (id, name, created, on_day) VALUES (2, 'written', now(), DEFAULT)");
-                Thread.sleep(20);
                 try (PreparedStatement ps = c.prepareStatement(
                         "INSERT INTO customers (id, name, created) VALUES (?, ?, CURRENT_TIMESTAMP)")) {
                     ps.setInt(1, 3);
                     ps.setString(2, "prepared");
                     ps.executeUpdate();
                 }
-                Thread.sleep(20);
                 st.executeUpdate("INSERT INTO customers (id, name) VALUES (4, 'updated later')");
                 st.executeUpdate("UPDATE customers SET created = LOCALTIMESTAMP, on_day = current_date,"
                         + " moved = clock_timestamp() WHERE id = 4");
